@@ -1,0 +1,44 @@
+//! Onebook's authenticated, versioned state map: a binary sparse Merkle tree of content-addressed nodes.
+//!
+//! A record with key `k` and value `v` lives at the 256-bit path [`key_hash`]`(k)`, read most
+//! significant bit first (bit 0 = left), in a leaf that commits to [`value_hash`]`(v)`. The tree
+//! has one canonical shape for each set of records, so its root depends on that set alone, never
+//! on insertion order or history:
+//!
+//! - a subtree with no records is [`Hash32::ZERO`](onebook_types::hash::Hash32::ZERO) and is
+//!   never stored;
+//! - a subtree with one record is that record's [`Node::Leaf`], placed as high as possible;
+//! - a subtree at depth `d` with two or more records is a [`Node::Internal`] whose children split
+//!   them by bit `d` of their key hashes. So an internal node never has two empty children nor a
+//!   lone leaf beside an empty sibling; keys sharing a prefix sit below a chain of internal nodes
+//!   with empty siblings.
+//!
+//! Nodes are stored by their hash ([`NodeStore`]) and never overwritten or deleted:
+//! [`apply_updates`] returns only the new nodes, so every past root stays readable and
+//! provable, and the caller records which root belongs to which height. Pruning old versions is
+//! a later option; it would need reference counts or a mark-and-sweep from the kept roots.
+//!
+//! [`prove`] gives a [`StateProof`] of membership or absence that [`StateProof::verify`] checks
+//! against a root with no store. [`verify_tree`] checks a whole stored tree. The byte-exact
+//! format, with a worked example, is the state tree section of `docs/formats.md`; the reasons
+//! for this design (rather than the `jmt` crate) are in the state map ADR in `docs/adr/`.
+//!
+//! Every walk follows a key path, so loops and recursion are at most 256 levels deep. The crate
+//! does no I/O and reads no clock or randomness: the same inputs always give the same bytes.
+
+mod check;
+mod error;
+mod node;
+mod proof;
+mod update;
+
+pub use check::{TreeStats, verify_tree};
+pub use error::{ProofError, TreeError};
+pub use node::{MemNodeStore, Node, NodeStore, key_hash, value_hash};
+pub use proof::{StateProof, Terminal, get, prove};
+pub use update::{TreeUpdate, apply_updates};
+
+#[cfg(test)]
+mod format_example;
+#[cfg(test)]
+mod proptests;

@@ -1,0 +1,247 @@
+//! Property tests of the whole map: canonical roots, versioning, proofs and their tamper
+//! resistance, each against a `BTreeMap` model.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use onebook_types::hash::Hash32;
+use proptest::collection::{btree_map, vec};
+use proptest::option;
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use crate::{
+    MemNodeStore, Node, NodeStore, StateProof, TreeStats, apply_updates, get, prove, verify_tree,
+};
+
+type Records = BTreeMap<Hash32, Hash32>;
+
+/// Key hashes that are uniformly random or start with a run of zero bytes, so that sets of them
+/// also exercise long shared prefixes, chains of internal nodes and deep leaves.
+fn key() -> impl Strategy<Value = Hash32> {
+    prop_oneof![
+        any::<[u8; 32]>().prop_map(Hash32),
+        (any::<[u8; 32]>(), 1usize..32).prop_map(|(mut bytes, zeros)| {
+            bytes[..zeros].fill(0);
+            Hash32(bytes)
+        }),
+    ]
+}
+
+/// Key hashes whose proofs stay short (a zero first byte adds at most about eight levels), for
+/// the tests that try every bit of a proof.
+fn shallow_key() -> impl Strategy<Value = Hash32> {
+    (any::<[u8; 32]>(), any::<bool>()).prop_map(|(mut bytes, zero_first)| {
+        if zero_first {
+            bytes[0] = 0;
+        }
+        Hash32(bytes)
+    })
+}
+
+fn value() -> impl Strategy<Value = Hash32> {
+    any::<[u8; 32]>().prop_map(Hash32)
+}
+
+fn records(max: usize) -> impl Strategy<Value = Records> {
+    btree_map(key(), value(), 0..max)
+}
+
+/// The root of `records` built in one batch on an empty store.
+fn scratch_root(records: &Records) -> Hash32 {
+    let writes = records.iter().map(|(key, value)| (*key, Some(*value)));
+    apply_updates(&MemNodeStore::new(), Hash32::ZERO, writes).root
+}
+
+/// Applies the batches in order and returns the final root.
+fn commit_batches<'a>(
+    store: &mut MemNodeStore,
+    batches: impl IntoIterator<Item = &'a [(Hash32, Hash32)]>,
+) -> Hash32 {
+    let mut root = Hash32::ZERO;
+    for batch in batches {
+        let update =
+            apply_updates(store, root, batch.iter().map(|(key, value)| (*key, Some(*value))));
+        store.insert_all(&update);
+        root = update.root;
+    }
+    root
+}
+
+/// Every node hash reachable from `root`.
+fn reachable(store: &MemNodeStore, root: Hash32) -> BTreeSet<Hash32> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(hash) = stack.pop() {
+        if hash == Hash32::ZERO || !seen.insert(hash) {
+            continue;
+        }
+        if let Some(Node::Internal { left, right }) = store.node(&hash) {
+            stack.extend([left, right]);
+        }
+    }
+    seen
+}
+
+/// A store and root holding `records`.
+fn tree(records: &Records) -> (MemNodeStore, Hash32) {
+    let mut store = MemNodeStore::new();
+    let update = apply_updates(
+        &store,
+        Hash32::ZERO,
+        records.iter().map(|(key, value)| (*key, Some(*value))),
+    );
+    store.insert_all(&update);
+    (store, update.root)
+}
+
+/// `hash` with bit `index` flipped.
+fn flip(mut hash: Hash32, index: usize) -> Hash32 {
+    hash.0[index / 8] ^= 0x80 >> (index % 8);
+    hash
+}
+
+/// Asserts that no single-bit change to the encoded proof, the root or the claimed value
+/// leaves a proof that verifies.
+fn assert_every_flip_fails(proof: &StateProof, root: Hash32, key: Hash32, claim: Option<Hash32>) {
+    let bytes = borsh::to_vec(proof).expect("a proof encodes");
+    for bit in 0..bytes.len() * 8 {
+        let mut tampered = bytes.clone();
+        tampered[bit / 8] ^= 0x80 >> (bit % 8);
+        if let Ok(tampered) = borsh::from_slice::<StateProof>(&tampered) {
+            assert!(tampered.verify(root, key, claim).is_err(), "proof bit {bit} flipped");
+        }
+    }
+    for bit in 0..256 {
+        assert!(proof.verify(flip(root, bit), key, claim).is_err(), "root bit {bit} flipped");
+        if let Some(value) = claim {
+            let claim = Some(flip(value, bit));
+            assert!(proof.verify(root, key, claim).is_err(), "value bit {bit} flipped");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn the_root_depends_only_on_the_set_of_records(
+        (records, shuffled, sizes) in records(200).prop_flat_map(|records| {
+            let entries: Vec<_> = records.iter().map(|(key, value)| (*key, *value)).collect();
+            let len = entries.len().max(1);
+            (Just(records), Just(entries).prop_shuffle(), vec(1usize..20, len))
+        })
+    ) {
+        let mut chunks = Vec::new();
+        let mut rest = shuffled.as_slice();
+        for size in sizes.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (chunk, tail) = rest.split_at((*size).min(rest.len()));
+            chunks.push(chunk);
+            rest = tail;
+        }
+
+        let one_batch = scratch_root(&records);
+        let singles = commit_batches(&mut MemNodeStore::new(), shuffled.chunks(1));
+        let batched = commit_batches(&mut MemNodeStore::new(), chunks);
+
+        prop_assert_eq!(singles, one_batch);
+        prop_assert_eq!(batched, one_batch);
+    }
+
+    #[test]
+    fn random_writes_and_deletes_keep_a_canonical_versioned_tree(
+        pool in vec(key(), 1..40),
+        batches in vec(vec((any::<Index>(), option::of(value())), 0..30), 1..10),
+    ) {
+        let mut store = MemNodeStore::new();
+        let mut model = Records::new();
+        let mut history = vec![(Hash32::ZERO, model.clone())];
+
+        for batch in batches {
+            let writes: Vec<_> = batch.iter().map(|(index, value)| (*index.get(&pool), *value)).collect();
+            for (key, value) in &writes {
+                match value {
+                    Some(value) => model.insert(*key, *value),
+                    None => model.remove(key),
+                };
+            }
+            let root = history.last().map(|(root, _)| *root).expect("history starts with ZERO");
+
+            let update = apply_updates(&store, root, writes);
+            store.insert_all(&update);
+
+            let hashes: Vec<_> = update.new_nodes.iter().map(|(hash, _)| *hash).collect();
+            prop_assert!(hashes.windows(2).all(|pair| pair[0] < pair[1]), "sorted and unique");
+            let live = reachable(&store, update.root);
+            prop_assert!(hashes.iter().all(|hash| live.contains(hash)), "new nodes are reachable");
+            prop_assert_eq!(update.root, scratch_root(&model));
+            let stats = verify_tree(&store, update.root).expect("the tree is canonical");
+            prop_assert_eq!(stats.leaves, model.len() as u64);
+            history.push((update.root, model.clone()));
+        }
+
+        for (root, model) in &history {
+            for key in &pool {
+                prop_assert_eq!(get(&store, *root, *key), model.get(key).copied());
+            }
+        }
+    }
+
+    #[test]
+    fn present_keys_prove_their_values_and_absent_keys_prove_absence(
+        records in records(200),
+        probes in vec(key(), 0..20),
+    ) {
+        let (store, root) = tree(&records);
+
+        for (key, value) in &records {
+            let proof = prove(&store, root, *key);
+            prop_assert_eq!(proof.verify(root, *key, Some(*value)), Ok(()));
+            prop_assert!(proof.verify(root, *key, None).is_err());
+        }
+        for key in probes.iter().filter(|key| !records.contains_key(key)) {
+            let proof = prove(&store, root, *key);
+            prop_assert_eq!(proof.verify(root, *key, None), Ok(()));
+            prop_assert!(proof.verify(root, *key, Some(Hash32::ZERO)).is_err());
+            prop_assert_eq!(get(&store, root, *key), None);
+        }
+        let stats = verify_tree(&store, root).expect("the tree is canonical");
+        prop_assert_eq!(stats.leaves, records.len() as u64);
+    }
+
+    // Each case tries every bit of two proofs, so its keys keep proofs short.
+    #[test]
+    fn flipping_any_bit_of_a_proof_or_claim_makes_verification_fail(
+        records in btree_map(shallow_key(), value(), 0..60),
+        present in any::<Index>(),
+        absent in shallow_key(),
+    ) {
+        let (store, root) = tree(&records);
+        let keys: Vec<_> = records.keys().copied().collect();
+
+        if !keys.is_empty() {
+            let key = *present.get(&keys);
+            assert_every_flip_fails(&prove(&store, root, key), root, key, records.get(&key).copied());
+        }
+        if !records.contains_key(&absent) {
+            assert_every_flip_fails(&prove(&store, root, absent), root, absent, None);
+        }
+    }
+}
+
+#[test]
+fn a_deep_pair_of_keys_hangs_below_a_chain_of_255_internal_nodes() {
+    let low = Hash32::ZERO;
+    let high = flip(Hash32::ZERO, 255);
+    let records = Records::from([(low, Hash32([1; 32])), (high, Hash32([2; 32]))]);
+    let (store, root) = tree(&records);
+
+    let stats = verify_tree(&store, root);
+    let proof = prove(&store, root, high);
+
+    assert_eq!(stats, Ok(TreeStats { leaves: 2, internal_nodes: 256, depth_max: 256 }));
+    assert_eq!(proof.siblings.len(), 256);
+    assert_eq!(proof.verify(root, high, Some(Hash32([2; 32]))), Ok(()));
+}

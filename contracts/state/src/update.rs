@@ -1,0 +1,302 @@
+//! Applying a batch of writes to a tree, producing a new root and the nodes it adds.
+
+use std::collections::BTreeMap;
+
+use onebook_types::hash::Hash32;
+
+use crate::node::{KEY_BITS, Node, NodeStore, load};
+
+/// The outcome of [`apply_updates`]: the new root and the nodes to store so it can be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeUpdate {
+    /// The root after the batch; ZERO if the tree is now empty.
+    pub root: Hash32,
+    /// The nodes the batch created, as `(hash, node)`, sorted by hash, without duplicates, all
+    /// reachable from `root`. A batch that recreates an earlier shape (a delete undoing an
+    /// insert) may list nodes the store already holds; storing them again is harmless.
+    pub new_nodes: Vec<(Hash32, Node)>,
+}
+
+/// Applies a batch of writes to the tree at `root` and returns the new root and new nodes.
+///
+/// Each update is `(key_hash, Some(value_hash))` to insert or replace, or `(key_hash, None)` to
+/// delete; the last write for a key wins. The old tree is left untouched, so `root` stays
+/// readable once the new nodes are stored next to the old ones.
+///
+/// # Panics
+///
+/// If `store` lacks a node of the tree at `root` on the path of an updated key.
+pub fn apply_updates<S: NodeStore + ?Sized>(
+    store: &S,
+    root: Hash32,
+    updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
+) -> TreeUpdate {
+    // Sorting by key hash makes each subtree's updates a contiguous run, split at one point.
+    let updates: BTreeMap<Hash32, Option<Hash32>> = updates.into_iter().collect();
+    let updates: Vec<(Hash32, Option<Hash32>)> = updates.into_iter().collect();
+    let mut builder = Builder { store, new_nodes: BTreeMap::new() };
+    let root = builder.update(root, 0, &updates);
+    TreeUpdate { root, new_nodes: builder.new_nodes.into_iter().collect() }
+}
+
+/// The state of one [`apply_updates`] call. Its recursion follows key paths, so it is at most
+/// [`KEY_BITS`] levels deep.
+struct Builder<'a, S: ?Sized> {
+    store: &'a S,
+    new_nodes: BTreeMap<Hash32, Node>,
+}
+
+impl<S: NodeStore + ?Sized> Builder<'_, S> {
+    /// Applies `updates`, whose keys all lie below the subtree `hash` at `depth`, and returns the
+    /// new subtree's hash.
+    fn update(
+        &mut self,
+        hash: Hash32,
+        depth: usize,
+        updates: &[(Hash32, Option<Hash32>)],
+    ) -> Hash32 {
+        if updates.is_empty() {
+            return hash;
+        }
+        if hash == Hash32::ZERO {
+            return self.build(depth, &written(updates));
+        }
+        match load(self.store, hash, depth) {
+            Node::Leaf { key_hash, value_hash } => {
+                let mut leaves = written(updates);
+                if updates.binary_search_by_key(&key_hash, |(key, _)| *key).is_err() {
+                    let at = leaves.partition_point(|(key, _)| *key < key_hash);
+                    leaves.insert(at, (key_hash, value_hash));
+                }
+                let new_hash = self.build(depth, &leaves);
+                // The old leaf may have been rebuilt unchanged; the store already holds it.
+                self.new_nodes.remove(&hash);
+                new_hash
+            }
+            Node::Internal { left, right } => {
+                assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
+                let (low, high) = updates.split_at(split_point(updates, depth));
+                let new_left = self.update(left, depth + 1, low);
+                let new_right = self.update(right, depth + 1, high);
+                if (new_left, new_right) == (left, right) {
+                    return hash;
+                }
+                self.make_internal(depth + 1, new_left, new_right)
+            }
+        }
+    }
+
+    /// Builds the canonical subtree at `depth` for `leaves`: sorted, distinct keys that share
+    /// their first `depth` bits.
+    fn build(&mut self, depth: usize, leaves: &[(Hash32, Hash32)]) -> Hash32 {
+        match leaves {
+            [] => Hash32::ZERO,
+            [(key_hash, value_hash)] => {
+                self.record(Node::Leaf { key_hash: *key_hash, value_hash: *value_hash })
+            }
+            _ => {
+                assert!(depth < KEY_BITS, "two distinct key hashes differ at some bit");
+                let (low, high) = leaves.split_at(split_point(leaves, depth));
+                let left = self.build(depth + 1, low);
+                let right = self.build(depth + 1, high);
+                // Two or more leaves never collapse, even if they all fall on one side.
+                self.record(Node::Internal { left, right })
+            }
+        }
+    }
+
+    /// The canonical parent of two subtrees at `child_depth`: an empty pair is empty, and a lone
+    /// leaf rises to take the parent's place.
+    fn make_internal(&mut self, child_depth: usize, left: Hash32, right: Hash32) -> Hash32 {
+        let lone = match (left == Hash32::ZERO, right == Hash32::ZERO) {
+            (true, true) => return Hash32::ZERO,
+            (true, false) => Some(right),
+            (false, true) => Some(left),
+            (false, false) => None,
+        };
+        match lone {
+            Some(child) if self.is_leaf(child, child_depth) => child,
+            _ => self.record(Node::Internal { left, right }),
+        }
+    }
+
+    /// Whether `hash`, just built or kept from the old tree, is a leaf.
+    fn is_leaf(&self, hash: Hash32, depth: usize) -> bool {
+        let node = self.new_nodes.get(&hash).copied();
+        let node = node.unwrap_or_else(|| load(self.store, hash, depth));
+        matches!(node, Node::Leaf { .. })
+    }
+
+    /// Notes `node` as new and returns its hash.
+    fn record(&mut self, node: Node) -> Hash32 {
+        let hash = node.hash();
+        self.new_nodes.insert(hash, node);
+        hash
+    }
+}
+
+/// The `(key_hash, value_hash)` pairs that `updates` writes, dropping deletes.
+fn written(updates: &[(Hash32, Option<Hash32>)]) -> Vec<(Hash32, Hash32)> {
+    updates.iter().filter_map(|(key, value)| value.map(|value| (*key, value))).collect()
+}
+
+/// Where items sorted by key hash, whose keys share their first `depth` bits, split by bit
+/// `depth`: those before the returned index have bit 0, the rest bit 1.
+fn split_point<T>(items: &[(Hash32, T)], depth: usize) -> usize {
+    items.partition_point(|(key, _)| !key.bit(depth))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MemNodeStore, get, key_hash, value_hash};
+
+    fn hash_with_first_byte(byte: u8) -> Hash32 {
+        let mut bytes = [0x55; 32];
+        bytes[0] = byte;
+        Hash32(bytes)
+    }
+
+    fn commit(
+        store: &mut MemNodeStore,
+        root: Hash32,
+        updates: &[(Hash32, Option<Hash32>)],
+    ) -> Hash32 {
+        let update = apply_updates(store, root, updates.iter().copied());
+        store.insert_all(&update);
+        update.root
+    }
+
+    #[test]
+    fn an_empty_batch_on_the_empty_tree_gives_the_zero_root() {
+        let store = MemNodeStore::new();
+
+        let update = apply_updates(&store, Hash32::ZERO, []);
+
+        assert_eq!(update, TreeUpdate { root: Hash32::ZERO, new_nodes: vec![] });
+    }
+
+    #[test]
+    fn one_key_gives_a_leaf_root() {
+        let store = MemNodeStore::new();
+        let leaf = Node::Leaf { key_hash: key_hash(b"k"), value_hash: value_hash(b"v") };
+
+        let update =
+            apply_updates(&store, Hash32::ZERO, [(key_hash(b"k"), Some(value_hash(b"v")))]);
+
+        assert_eq!(update, TreeUpdate { root: leaf.hash(), new_nodes: vec![(leaf.hash(), leaf)] });
+    }
+
+    #[test]
+    fn inserting_then_deleting_a_key_returns_the_previous_root() {
+        let mut store = MemNodeStore::new();
+        let before = commit(&mut store, Hash32::ZERO, &[(key_hash(b"a"), Some(value_hash(b"1")))]);
+
+        let inserted = commit(&mut store, before, &[(key_hash(b"b"), Some(value_hash(b"2")))]);
+        let deleted = commit(&mut store, inserted, &[(key_hash(b"b"), None)]);
+
+        assert_ne!(inserted, before);
+        assert_eq!(deleted, before);
+    }
+
+    #[test]
+    fn deleting_the_only_key_gives_the_zero_root() {
+        let mut store = MemNodeStore::new();
+        let root = commit(&mut store, Hash32::ZERO, &[(key_hash(b"a"), Some(value_hash(b"1")))]);
+
+        let update = apply_updates(&store, root, [(key_hash(b"a"), None)]);
+
+        assert_eq!(update, TreeUpdate { root: Hash32::ZERO, new_nodes: vec![] });
+    }
+
+    #[test]
+    fn replacing_a_value_changes_the_root_and_the_old_root_still_answers_the_old_value() {
+        let mut store = MemNodeStore::new();
+        let (a, b) = (key_hash(b"a"), key_hash(b"b"));
+        let old = commit(&mut store, Hash32::ZERO, &[(a, Some(value_hash(b"1"))), (b, None)]);
+
+        let new = commit(&mut store, old, &[(a, Some(value_hash(b"2")))]);
+
+        assert_ne!(new, old);
+        assert_eq!(get(&store, new, a), Some(value_hash(b"2")));
+        assert_eq!(get(&store, old, a), Some(value_hash(b"1")));
+    }
+
+    #[test]
+    fn two_keys_differing_at_bit_zero_give_an_internal_root_with_the_zero_bit_key_left() {
+        let store = MemNodeStore::new();
+        let (a, b) = (hash_with_first_byte(0x7f), hash_with_first_byte(0x80));
+        let (va, vb) = (value_hash(b"a"), value_hash(b"b"));
+        let leaf_a = Node::Leaf { key_hash: a, value_hash: va }.hash();
+        let leaf_b = Node::Leaf { key_hash: b, value_hash: vb }.hash();
+
+        let update = apply_updates(&store, Hash32::ZERO, [(b, Some(vb)), (a, Some(va))]);
+
+        assert_eq!(update.root, Node::Internal { left: leaf_a, right: leaf_b }.hash());
+        assert_eq!(update.new_nodes.len(), 3);
+    }
+
+    #[test]
+    fn keys_sharing_a_prefix_hang_below_a_chain_with_empty_siblings() {
+        let store = MemNodeStore::new();
+        // 0b0010_0000 and 0b0000_0000 share bits 0 and 1 and first differ at bit 2.
+        let (a, b) = (hash_with_first_byte(0x00), hash_with_first_byte(0x20));
+        let value = value_hash(b"v");
+        let leaf_a = Node::Leaf { key_hash: a, value_hash: value }.hash();
+        let leaf_b = Node::Leaf { key_hash: b, value_hash: value }.hash();
+        let split = Node::Internal { left: leaf_a, right: leaf_b }.hash();
+        let level_1 = Node::Internal { left: split, right: Hash32::ZERO }.hash();
+
+        let update = apply_updates(&store, Hash32::ZERO, [(a, Some(value)), (b, Some(value))]);
+
+        assert_eq!(update.root, Node::Internal { left: level_1, right: Hash32::ZERO }.hash());
+    }
+
+    #[test]
+    fn deleting_down_to_one_key_lifts_its_leaf_to_the_root() {
+        let mut store = MemNodeStore::new();
+        let (a, b) = (hash_with_first_byte(0x00), hash_with_first_byte(0x01));
+        let value = value_hash(b"v");
+        let root = commit(&mut store, Hash32::ZERO, &[(a, Some(value)), (b, Some(value))]);
+
+        let update = apply_updates(&store, root, [(b, None)]);
+
+        assert_eq!(update.root, Node::Leaf { key_hash: a, value_hash: value }.hash());
+        assert_eq!(update.new_nodes, vec![]);
+    }
+
+    #[test]
+    fn the_last_write_for_a_key_in_a_batch_wins() {
+        let store = MemNodeStore::new();
+        let key = key_hash(b"k");
+
+        let update = apply_updates(
+            &store,
+            Hash32::ZERO,
+            [(key, Some(value_hash(b"1"))), (key, None), (key, Some(value_hash(b"3")))],
+        );
+
+        let expected = Node::Leaf { key_hash: key, value_hash: value_hash(b"3") };
+        assert_eq!(update.root, expected.hash());
+    }
+
+    #[test]
+    fn rewriting_present_values_and_deleting_absent_keys_adds_no_nodes() {
+        let mut store = MemNodeStore::new();
+        let writes: Vec<_> = (0u8..20).map(|i| (key_hash(&[i]), Some(value_hash(&[i])))).collect();
+        let root = commit(&mut store, Hash32::ZERO, &writes);
+
+        let update =
+            apply_updates(&store, root, writes.into_iter().chain([(key_hash(b"x"), None)]));
+
+        assert_eq!(update, TreeUpdate { root, new_nodes: vec![] });
+    }
+
+    #[test]
+    #[should_panic(expected = "missing from the store")]
+    fn updating_a_tree_whose_nodes_are_missing_panics() {
+        let store = MemNodeStore::new();
+
+        apply_updates(&store, key_hash(b"not a stored node"), [(key_hash(b"k"), None)]);
+    }
+}

@@ -1,0 +1,594 @@
+//! What a transaction asks the ledger to do: one [`Action`] variant per operation of the domain,
+//! named the way a clerk would say it. The rules that judge each one live in `onebook-ledger`.
+//!
+//! The variant order is part of the wire format (borsh encodes the position): append new
+//! variants at the end, never reorder.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    consortium::{LegalBasis, OrgLevel, Role, Validator},
+    hash::Hash32,
+    ids::{
+        ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode, ObjectionId, OrgId,
+        ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
+    },
+    keys::PublicKey,
+    time::Date,
+};
+
+/// One ledger operation.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    // Consortium and governance.
+    /// An org admin binds a new member key to the admin's org with roles.
+    RegisterMember {
+        /// The new member's key.
+        key: PublicKey,
+        /// Display name.
+        name: String,
+        /// Roles granted.
+        roles: Vec<Role>,
+    },
+    /// An org admin replaces a member's roles.
+    SetMemberRoles {
+        /// The member.
+        key: PublicKey,
+        /// The new roles.
+        roles: Vec<Role>,
+    },
+    /// A member moves its identity to a new key; the old key is revoked in the same step.
+    RotateMemberKey {
+        /// The replacement key.
+        new_key: PublicKey,
+    },
+    /// An org admin revokes a member key.
+    RevokeMember {
+        /// The member.
+        key: PublicKey,
+        /// Why.
+        reason: String,
+    },
+    /// An org admin of a validator org opens a governance proposal.
+    SubmitProposal {
+        /// What would change.
+        change: GovernanceChange,
+        /// Why, for the voters.
+        rationale: String,
+    },
+    /// An org admin of a validator org votes on an open proposal.
+    VoteProposal {
+        /// The proposal.
+        proposal: ProposalId,
+        /// For or against.
+        approve: bool,
+    },
+    /// An org admin records that its org's duties (三定) changed, which opens the catalog-update
+    /// obligation.
+    RecordDutyChange {
+        /// What changed.
+        description: String,
+    },
+
+    // Catalog.
+    /// A catalog clerk drafts a new catalog entry for the clerk's org.
+    DraftCatalogEntry {
+        /// The entry's content.
+        draft: CatalogEntryDraft,
+    },
+    /// A catalog clerk submits a draft (or returned) entry for review.
+    SubmitCatalogEntry {
+        /// The entry.
+        code: CatalogCode,
+    },
+    /// The region's data authority approves or returns a submitted entry.
+    ReviewCatalogEntry {
+        /// The entry.
+        code: CatalogCode,
+        /// The decision.
+        decision: ReviewDecision,
+    },
+    /// A catalog clerk publishes an approved entry.
+    PublishCatalogEntry {
+        /// The entry.
+        code: CatalogCode,
+    },
+    /// A catalog clerk drafts a new version of a published entry; the old version stays.
+    ReviseCatalogEntry {
+        /// The entry.
+        code: CatalogCode,
+        /// The new content.
+        draft: CatalogEntryDraft,
+    },
+    /// A catalog clerk deprecates an entry.
+    DeprecateCatalogEntry {
+        /// The entry.
+        code: CatalogCode,
+        /// Why.
+        reason: String,
+    },
+    /// A catalog clerk registers a resource under an entry of the clerk's org.
+    RegisterResource {
+        /// The entry.
+        entry: CatalogCode,
+        /// The resource.
+        draft: ResourceDraft,
+    },
+    /// A catalog clerk records a new snapshot of a resource.
+    UpdateResource {
+        /// The resource.
+        resource: ResourceId,
+        /// Digest of the new snapshot.
+        snapshot_digest: Hash32,
+        /// Records in it.
+        record_count: u64,
+    },
+
+    // Sharing.
+    /// A data user asks for data under a catalog entry.
+    RequestShare {
+        /// The request.
+        draft: ShareRequestDraft,
+    },
+    /// The provider's share approver answers a conditional (or not-shared) request.
+    AnswerShare {
+        /// The request.
+        request: ShareRequestId,
+        /// The answer.
+        answer: ShareAnswer,
+    },
+    /// The requester withdraws a pending request.
+    WithdrawShareRequest {
+        /// The request.
+        request: ShareRequestId,
+    },
+    /// The provider's share approver revokes a grant.
+    RevokeGrant {
+        /// The grant.
+        grant: GrantId,
+        /// Why.
+        reason: String,
+    },
+
+    // Access events.
+    /// A gateway records a batch of accesses made by its org's members.
+    RecordAccesses {
+        /// The accesses, in the order they happened.
+        events: Vec<AccessDraft>,
+    },
+
+    // Quality feedback.
+    /// A user reports a problem in a resource.
+    ReportQualityIssue {
+        /// The resource.
+        resource: ResourceId,
+        /// The problem.
+        description: String,
+        /// Digest of the evidence kept off the ledger.
+        evidence_digest: Hash32,
+    },
+    /// The provider answers a quality report.
+    AnswerQualityIssue {
+        /// The report.
+        report: QualityReportId,
+        /// The answer.
+        answer: QualityAnswer,
+    },
+    /// The data authority rules on a disputed report and names who is responsible.
+    RuleQualityIssue {
+        /// The report.
+        report: QualityReportId,
+        /// The org held responsible.
+        responsible: OrgId,
+        /// The ruling.
+        ruling: String,
+    },
+
+    // Data-property registration.
+    /// A registrant applies for a data-property right.
+    ApplyForProperty {
+        /// The application.
+        draft: PropertyApplicationDraft,
+    },
+    /// A registrar accepts (opening the public notice) or refuses an application.
+    ReviewPropertyApplication {
+        /// The application.
+        application: ApplicationId,
+        /// The decision.
+        decision: ReviewDecision,
+    },
+    /// Anyone files an objection during the public notice.
+    FileObjection {
+        /// The application.
+        application: ApplicationId,
+        /// The grounds.
+        grounds: String,
+        /// Digests of the evidence.
+        evidence_digests: Vec<Hash32>,
+    },
+    /// A registrar rules on an objection.
+    RuleObjection {
+        /// The objection.
+        objection: ObjectionId,
+        /// Whether it is upheld (which refuses the application).
+        upheld: bool,
+        /// The reasons.
+        reasons: String,
+    },
+    /// A registrar issues the certificate once the notice ended with no objection pending.
+    IssueCertificate {
+        /// The application.
+        application: ApplicationId,
+    },
+    /// The holder transfers a certificate's right to another org.
+    TransferCertificate {
+        /// The certificate.
+        certificate: CertificateNumber,
+        /// The new holder.
+        to: OrgId,
+    },
+    /// The holder licenses a processing-use right under its right, for a term inside it.
+    LicenseRight {
+        /// The parent certificate.
+        certificate: CertificateNumber,
+        /// The licensee.
+        licensee: OrgId,
+        /// First day of the licence.
+        starts: Date,
+        /// Last day of the licence.
+        ends: Date,
+    },
+    /// A registrar renews a certificate to a new last day.
+    RenewCertificate {
+        /// The certificate.
+        certificate: CertificateNumber,
+        /// The new last day of validity.
+        valid_until: Date,
+    },
+    /// A registrar (or the holder) cancels a certificate.
+    CancelCertificate {
+        /// The certificate.
+        certificate: CertificateNumber,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What a governance proposal would change.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GovernanceChange {
+    /// Admit a new org, with its first admin key.
+    AdmitOrg {
+        /// The org's id.
+        id: OrgId,
+        /// Its name.
+        name: String,
+        /// Its level.
+        level: OrgLevel,
+        /// Its parent.
+        parent: Option<OrgId>,
+        /// Its region.
+        region: RegionCode,
+        /// Whether it is its region's data authority.
+        data_authority: bool,
+        /// Its first org-admin key.
+        admin: PublicKey,
+    },
+    /// Suspend an org.
+    SuspendOrg {
+        /// The org.
+        org: OrgId,
+    },
+    /// Restore a suspended org.
+    ReinstateOrg {
+        /// The org.
+        org: OrgId,
+    },
+    /// Add, re-weight, or (with power 0) remove a validator.
+    SetValidator {
+        /// The validator and its new power.
+        validator: Validator,
+    },
+    /// Change one policy parameter.
+    SetPolicy {
+        /// The parameter and its new value.
+        parameter: PolicyParameter,
+    },
+}
+
+/// One governed parameter and its new value.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "name", content = "value", rename_all = "snake_case")]
+pub enum PolicyParameter {
+    /// Working days to update the catalog after a duty change.
+    CatalogUpdateWorkingDays(u16),
+    /// Working days to register a new resource.
+    ResourceRegistrationWorkingDays(u16),
+    /// Working days to answer a share request.
+    ShareAnswerWorkingDays(u16),
+    /// Working days to answer a correction request.
+    CorrectionWorkingDays(u16),
+    /// Calendar days of public notice.
+    PublicNoticeDays(u16),
+    /// Longest grant or licence term in days.
+    GrantTermDaysMax(u32),
+    /// Add statutory holidays and make-up working days (a year's calendar).
+    AddCalendar {
+        /// Holidays to add.
+        holidays: Vec<Date>,
+        /// Make-up working days to add.
+        makeup_workdays: Vec<Date>,
+    },
+    /// Add an entry to the legal-basis registry.
+    AddLegalBasis(LegalBasis),
+}
+
+/// A reviewer's decision.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// Approved or accepted.
+    Approve,
+    /// Returned for correction, or refused, with reasons.
+    Return {
+        /// The reasons.
+        reasons: String,
+    },
+}
+
+/// How a catalog entry may be shared (共享类型).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "share_type", rename_all = "snake_case")]
+pub enum ShareType {
+    /// Granted to any requester with a legal duty, by the ledger itself.
+    Unconditional,
+    /// Granted by the provider's approver, under these conditions.
+    Conditional {
+        /// The conditions.
+        conditions: String,
+    },
+    /// Not shared, on this legal basis.
+    NotShared {
+        /// The legal basis.
+        legal_basis: LegalBasisCode,
+    },
+}
+
+/// How a catalog entry may be opened to the public (开放类型).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenType {
+    /// Open.
+    Open,
+    /// Conditionally open.
+    ConditionallyOpen,
+    /// Not open.
+    NotOpen,
+}
+
+/// Data grade (分级).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// General data.
+    General,
+    /// Important data.
+    Important,
+    /// Core data.
+    Core,
+}
+
+/// One field of a catalog entry.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct DataItem {
+    /// Field name.
+    pub name: String,
+    /// The data element (数据元) it follows.
+    pub data_element: String,
+}
+
+/// A catalog entry's content, before the ledger assigns its code.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct CatalogEntryDraft {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The fields.
+    pub items: Vec<DataItem>,
+    /// Subject or industry classification.
+    pub classification: String,
+    /// Grade.
+    pub grade: Grade,
+    /// Security level, 1 (lowest) to 5.
+    pub security_level: u8,
+    /// Share type.
+    pub share_type: ShareType,
+    /// Open type.
+    pub open_type: OpenType,
+    /// Update frequency, e.g. "daily", "monthly", "real-time".
+    pub update_frequency: String,
+    /// The information system that produces it.
+    pub system: SystemId,
+}
+
+/// A resource's content, before the ledger assigns its id.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct ResourceDraft {
+    /// The system holding it.
+    pub system: SystemId,
+    /// Digest (BLAKE3) of a dataset snapshot.
+    pub snapshot_digest: Hash32,
+    /// Records in the snapshot.
+    pub record_count: u64,
+    /// Names of the entry's items this resource holds.
+    pub items: Vec<String>,
+    /// Whether it is the authoritative source of those items (一数一源).
+    pub authoritative: bool,
+}
+
+/// A share request's content.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct ShareRequestDraft {
+    /// The entry asked for.
+    pub entry: CatalogCode,
+    /// Names of the items wanted.
+    pub items: Vec<String>,
+    /// What the data is for.
+    pub purpose: String,
+    /// The legal duty it serves (依法履职).
+    pub legal_duty: LegalBasisCode,
+    /// First day of use.
+    pub starts: Date,
+    /// Last day of use.
+    pub ends: Date,
+}
+
+/// An answer to a share request.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum ShareAnswer {
+    /// Approve, for the given scope and term.
+    Approve {
+        /// Names of the items granted (a subset of those asked).
+        items: Vec<String>,
+        /// Block time at which the grant expires.
+        expires_at: Timestamp,
+        /// Conditions of use.
+        conditions: String,
+    },
+    /// Refuse, citing a legal ground from the registry.
+    Refuse {
+        /// The legal ground.
+        legal_basis: LegalBasisCode,
+        /// Explanation.
+        reason: String,
+    },
+}
+
+/// How data was accessed.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessOperation {
+    /// A query.
+    Query,
+    /// A download.
+    Download,
+    /// An API call.
+    ApiCall,
+}
+
+/// One access as a gateway reports it.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct AccessDraft {
+    /// The grant the access claims (`None` if the gateway knows of none).
+    pub grant: Option<GrantId>,
+    /// The member who accessed.
+    pub member: PublicKey,
+    /// The resource.
+    pub resource: ResourceId,
+    /// How.
+    pub operation: AccessOperation,
+    /// Records returned.
+    pub record_count: u64,
+    /// Digest of the request, kept by the gateway.
+    pub request_digest: Hash32,
+    /// When, by the gateway's clock (recorded, never trusted for rules).
+    pub accessed_at: Timestamp,
+}
+
+/// A provider's answer to a quality report.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum QualityAnswer {
+    /// Fixed; the resource's new snapshot.
+    Fixed {
+        /// Digest of the corrected snapshot.
+        snapshot_digest: Hash32,
+    },
+    /// Disputed, with reasons.
+    Disputed {
+        /// The reasons.
+        reasons: String,
+    },
+}
+
+/// The kind of data-property right (三权分置).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RightKind {
+    /// 数据资源持有权.
+    Holding,
+    /// 数据加工使用权.
+    ProcessingUse,
+    /// 数据产品经营权.
+    ProductOperation,
+}
+
+/// What a right is held in.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "subject", rename_all = "snake_case")]
+pub enum PropertySubject {
+    /// A registered resource.
+    Resource {
+        /// The resource.
+        resource: ResourceId,
+    },
+    /// A data product.
+    Product {
+        /// Its name.
+        name: String,
+        /// Its description.
+        description: String,
+        /// Digest of the product.
+        digest: Hash32,
+        /// Certificates of the rights held on its inputs.
+        inputs: Vec<CertificateNumber>,
+    },
+}
+
+/// A data-property application's content.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct PropertyApplicationDraft {
+    /// The right applied for.
+    pub right: RightKind,
+    /// What it is held in.
+    pub subject: PropertySubject,
+    /// Digests of the evidence of lawful source.
+    pub evidence_digests: Vec<Hash32>,
+    /// First day of validity.
+    pub valid_from: Date,
+    /// Last day of validity.
+    pub valid_until: Date,
+}

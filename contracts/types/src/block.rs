@@ -1,0 +1,259 @@
+//! Blocks, headers, receipts and commit certificates.
+//!
+//! A header commits to the block's transactions (`tx_root`), to what became of each
+//! (`receipts_root`), to the whole ledger state after the block (`state_root`) and to the
+//! validators that sign it. Its hash is `H("onebook/header/v1", borsh(Header))`. A
+//! [`CommitCertificate`] holds the signatures of more than two thirds of the voting power over a
+//! [`CommitVote`] naming that hash.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    codec::{self, DecodeError},
+    consortium::ValidatorSet,
+    hash::{Hash32, Tag, hash_tagged},
+    ids::{ChainId, Height, Timestamp},
+    keys::{PublicKey, Signature},
+    limits::{BLOCK_BYTES_MAX, HEADER_BYTES_MAX, RECEIPT_BYTES_MAX},
+    merkle,
+    rejection::Rejection,
+    tx::SignedTx,
+};
+
+/// What every block commits to.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Header {
+    /// The chain.
+    pub chain_id: ChainId,
+    /// The block's height; the first block is 1.
+    pub height: Height,
+    /// Block time, set by the proposer; never earlier than the previous block's.
+    pub time: Timestamp,
+    /// The previous header's hash; for height 1, the genesis hash.
+    pub previous_hash: Hash32,
+    /// Merkle root over the tx leaves, in block order.
+    pub tx_root: Hash32,
+    /// Merkle root over the receipt leaves, in block order.
+    pub receipts_root: Hash32,
+    /// Root of the state tree after applying this block.
+    pub state_root: Hash32,
+    /// Hash of the validator set that signs this block.
+    pub validator_set_hash: Hash32,
+    /// Hash of the validator set that signs the next block.
+    pub next_validator_set_hash: Hash32,
+    /// Node key of the validator that proposed the block.
+    pub proposer: PublicKey,
+}
+
+impl Header {
+    /// The block's identity.
+    pub fn hash(&self) -> Hash32 {
+        hash_tagged(Tag::Header, &[&codec::encode(self)])
+    }
+
+    /// Decodes a header, refusing more than [`HEADER_BYTES_MAX`] bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        codec::decode(bytes, HEADER_BYTES_MAX)
+    }
+}
+
+/// A header and its transactions.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Block {
+    /// The header.
+    pub header: Header,
+    /// The transactions, in execution order.
+    pub txs: Vec<SignedTx>,
+}
+
+impl Block {
+    /// Decodes a block, refusing more than [`BLOCK_BYTES_MAX`] bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        codec::decode(bytes, BLOCK_BYTES_MAX)
+    }
+
+    /// The Merkle root over the block's transactions.
+    pub fn compute_tx_root(&self) -> Hash32 {
+        tx_root(&self.txs.iter().map(SignedTx::hash).collect::<Vec<_>>())
+    }
+}
+
+/// The tx root over tx hashes in block order.
+pub fn tx_root(tx_hashes: &[Hash32]) -> Hash32 {
+    merkle::root(&tx_hashes.iter().map(merkle::tx_leaf).collect::<Vec<_>>())
+}
+
+/// The receipts root over receipts in block order.
+pub fn receipts_root(receipts: &[Receipt]) -> Hash32 {
+    merkle::root(
+        &receipts.iter().map(|r| merkle::receipt_leaf(&codec::encode(r))).collect::<Vec<_>>(),
+    )
+}
+
+/// A named fact a transaction produced, for indexes and the event stream.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Event {
+    /// What happened, as `record.verb`, e.g. `grant.issued`, `violation.recorded`.
+    pub kind: String,
+    /// Details as ordered key-value pairs.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// What became of one transaction. Refused transactions are committed too: the refusal and its
+/// reason are part of the record.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The transaction.
+    pub tx_hash: Hash32,
+    /// 0 if accepted, else the [`Rejection::code`].
+    pub code: u16,
+    /// The events it produced (none if refused).
+    pub events: Vec<Event>,
+}
+
+impl Receipt {
+    /// The code of an accepted transaction.
+    pub const ACCEPTED: u16 = 0;
+
+    /// A receipt for an accepted transaction.
+    pub fn accepted(tx_hash: Hash32, events: Vec<Event>) -> Self {
+        Self { tx_hash, code: Self::ACCEPTED, events }
+    }
+
+    /// A receipt for a refused transaction.
+    pub fn rejected(tx_hash: Hash32, rejection: Rejection) -> Self {
+        Self { tx_hash, code: rejection.code(), events: Vec::new() }
+    }
+
+    /// Why it was refused, if it was (`None` for accepted, or a code this build does not know).
+    pub fn rejection(&self) -> Option<Rejection> {
+        Rejection::from_code(self.code)
+    }
+
+    /// Decodes a receipt, refusing more than [`RECEIPT_BYTES_MAX`] bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        codec::decode(bytes, RECEIPT_BYTES_MAX)
+    }
+}
+
+/// What a validator signs to commit a block: `H("onebook/commit-vote/v1", borsh(CommitVote))`.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct CommitVote {
+    /// The chain.
+    pub chain_id: ChainId,
+    /// The height.
+    pub height: Height,
+    /// The consensus round in which the block was decided.
+    pub round: u32,
+    /// The header hash.
+    pub block_hash: Hash32,
+}
+
+impl CommitVote {
+    /// The digest validators sign.
+    pub fn signing_digest(&self) -> Hash32 {
+        hash_tagged(Tag::CommitVote, &[&codec::encode(self)])
+    }
+}
+
+/// One validator's signature in a certificate.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct CommitSignature {
+    /// The validator's node key.
+    pub node_key: PublicKey,
+    /// Its signature over the vote's digest.
+    pub signature: Signature,
+}
+
+/// The proof that a block was committed: signatures over one [`CommitVote`] by more than two
+/// thirds of the voting power of the block's validator set.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct CommitCertificate {
+    /// The vote every signature covers.
+    pub vote: CommitVote,
+    /// The signatures, sorted by node key, each validator once.
+    pub signatures: Vec<CommitSignature>,
+}
+
+/// Why a commit certificate does not prove its block.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    /// The certificate names another block.
+    #[error("certificate is for block {got}, not {expected}")]
+    WrongBlock {
+        /// The block it names.
+        got: Hash32,
+        /// The block expected.
+        expected: Hash32,
+    },
+    /// The set given is not the one the header names.
+    #[error("validator set hash {got} differs from the header's {expected}")]
+    WrongValidatorSet {
+        /// Hash of the set given.
+        got: Hash32,
+        /// Hash in the header.
+        expected: Hash32,
+    },
+    /// Signatures are unsorted or repeated.
+    #[error("signatures are not sorted by node key without repeats")]
+    NotSorted,
+    /// A signer is not in the validator set.
+    #[error("signer {0} is not a validator")]
+    UnknownSigner(PublicKey),
+    /// A signature does not verify.
+    #[error("signature by {0} does not verify")]
+    BadSignature(PublicKey),
+    /// Not enough power signed.
+    #[error("signed power {signed} is not more than two thirds of {total}")]
+    NoQuorum {
+        /// Power that signed.
+        signed: u64,
+        /// Total power.
+        total: u64,
+    },
+}
+
+impl CommitCertificate {
+    /// Checks that the certificate commits `header` under `validators` (the set named by
+    /// `header.validator_set_hash`).
+    pub fn verify(
+        &self,
+        header: &Header,
+        validators: &ValidatorSet,
+    ) -> Result<(), CertificateError> {
+        let expected = header.hash();
+        if self.vote.block_hash != expected
+            || self.vote.height != header.height
+            || self.vote.chain_id != header.chain_id
+        {
+            return Err(CertificateError::WrongBlock { got: self.vote.block_hash, expected });
+        }
+        let set_hash = validators.hash();
+        if set_hash != header.validator_set_hash {
+            return Err(CertificateError::WrongValidatorSet {
+                got: set_hash,
+                expected: header.validator_set_hash,
+            });
+        }
+        if !self.signatures.windows(2).all(|pair| pair[0].node_key < pair[1].node_key) {
+            return Err(CertificateError::NotSorted);
+        }
+        let digest = self.vote.signing_digest();
+        let mut signed = 0u64;
+        for entry in &self.signatures {
+            let validator = validators
+                .get(&entry.node_key)
+                .ok_or(CertificateError::UnknownSigner(entry.node_key))?;
+            entry
+                .node_key
+                .verify(digest.as_bytes(), &entry.signature)
+                .map_err(|_| CertificateError::BadSignature(entry.node_key))?;
+            signed = signed.saturating_add(validator.power);
+        }
+        if signed < validators.quorum_power() {
+            return Err(CertificateError::NoQuorum { signed, total: validators.total_power() });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,22 @@
+//! Onebook's wire types, canonical encoding, domain-tagged hashing and Merkle trees.
+//!
+//! Everything signed, hashed or stored is encoded by [`codec`] (borsh) and hashed by [`hash`]
+//! with a domain tag per kind of thing. A transaction ([`tx::SignedTx`]) carries one
+//! [`action::Action`]; only [`tx::SignedTx::verify`] turns it into the [`tx::VerifiedTx`] the
+//! ledger rules accept. A [`block::Header`] commits to transactions and receipts through
+//! [`merkle`] roots and to the state through the state tree root. `docs/formats.md` describes
+//! every byte; `tests/vectors/` pins them. See `docs/adr/0002-canonical-encoding.md`.
+
+pub mod action;
+pub mod block;
+pub mod codec;
+pub mod consortium;
+pub mod hash;
+pub mod ids;
+pub mod keys;
+pub mod limits;
+pub mod merkle;
+pub mod record;
+pub mod rejection;
+pub mod time;
+pub mod tx;

@@ -1,0 +1,40 @@
+//! Hard limits. Every input, batch and queue has one; the unit or qualifier comes last.
+//!
+//! Sizes are checked before decoding, so no input can make a decoder allocate more than its
+//! limit. The relations between limits are checked at compile time.
+
+/// Largest encoded `SignedTx`.
+pub const TX_BYTES_MAX: usize = 64 * 1024;
+/// Most transactions in one block.
+pub const BLOCK_TXS_MAX: u32 = 2_000;
+/// Largest encoded block.
+pub const BLOCK_BYTES_MAX: usize = 8 * 1024 * 1024;
+/// Largest encoded receipt.
+pub const RECEIPT_BYTES_MAX: usize = 64 * 1024;
+/// Largest encoded header.
+pub const HEADER_BYTES_MAX: usize = 1024;
+/// Most transactions waiting in one node's mempool.
+pub const MEMPOOL_TXS_MAX: u32 = 20_000;
+/// Longest text field (names, descriptions, reasons, purposes), in bytes of UTF-8.
+pub const TEXT_BYTES_MAX: usize = 4 * 1024;
+/// Longest identifier (org id, chain id, catalog code, certificate number), in bytes.
+pub const ID_BYTES_MAX: usize = 64;
+/// Most items in any list inside one action (data items, access events, evidence digests).
+pub const LIST_ITEMS_MAX: usize = 256;
+/// Most events one receipt may carry.
+pub const RECEIPT_EVENTS_MAX: usize = 512;
+/// Largest encoded state record.
+pub const RECORD_BYTES_MAX: usize = 256 * 1024;
+/// Most siblings in a state proof: one per bit of a key hash.
+pub const STATE_PROOF_SIBLINGS_MAX: usize = 256;
+/// Largest encoded genesis file.
+pub const GENESIS_BYTES_MAX: usize = 4 * 1024 * 1024;
+/// Most validators in a set.
+pub const VALIDATORS_MAX: usize = 128;
+/// Most rows in one page of any listing.
+pub const PAGE_ITEMS_MAX: usize = 100;
+
+const _: () = assert!(BLOCK_BYTES_MAX >= 16 * TX_BYTES_MAX, "a block fits 16 max-size txs");
+const _: () = assert!(MEMPOOL_TXS_MAX >= 2 * BLOCK_TXS_MAX, "the pool can fill two blocks");
+const _: () = assert!(TX_BYTES_MAX >= 4 * TEXT_BYTES_MAX, "a tx fits a few full text fields");
+const _: () = assert!(RECEIPT_BYTES_MAX >= TX_BYTES_MAX, "a receipt can describe any tx");

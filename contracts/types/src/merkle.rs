@@ -1,0 +1,193 @@
+//! Binary Merkle trees over a block's transactions and receipts, shaped as in RFC 6962/9162.
+//!
+//! Leaves are hashed by the caller with their own tag ([`tx_leaf`], [`receipt_leaf`]); inner nodes
+//! are `H("onebook/merkle-node/v1", left || right)`; the root of no leaves is
+//! `H("onebook/merkle-empty/v1", "")`. For `n > 1` leaves the left subtree holds the largest power
+//! of two smaller than `n`, exactly as RFC 6962 §2.1, so inclusion proofs are RFC 9162 audit paths.
+//! Recursion depth is bounded by `log2(BLOCK_TXS_MAX) + 1`.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+use crate::hash::{Hash32, Tag, hash_tagged};
+
+/// The leaf for a transaction: over its 32-byte tx hash.
+pub fn tx_leaf(tx_hash: &Hash32) -> Hash32 {
+    hash_tagged(Tag::TxLeaf, &[tx_hash.as_bytes()])
+}
+
+/// The leaf for a receipt: over `borsh(Receipt)`.
+pub fn receipt_leaf(receipt_bytes: &[u8]) -> Hash32 {
+    hash_tagged(Tag::ReceiptLeaf, &[receipt_bytes])
+}
+
+fn node(left: &Hash32, right: &Hash32) -> Hash32 {
+    hash_tagged(Tag::MerkleNode, &[left.as_bytes(), right.as_bytes()])
+}
+
+/// The largest power of two strictly smaller than `n` (`n >= 2`).
+fn split_point(n: usize) -> usize {
+    debug_assert!(n >= 2);
+    let mut k = 1;
+    while k * 2 < n {
+        k *= 2;
+    }
+    k
+}
+
+/// The root over already-hashed leaves.
+pub fn root(leaves: &[Hash32]) -> Hash32 {
+    match leaves.len() {
+        0 => hash_tagged(Tag::MerkleEmpty, &[]),
+        1 => leaves[0],
+        n => {
+            let k = split_point(n);
+            node(&root(&leaves[..k]), &root(&leaves[k..]))
+        }
+    }
+}
+
+/// An inclusion proof: the leaf's index, the tree size and the audit path from the leaf up.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct InclusionProof {
+    /// The leaf's position, from 0.
+    pub index: u64,
+    /// The number of leaves.
+    pub size: u64,
+    /// Sibling hashes from the leaf's level upward.
+    pub path: Vec<Hash32>,
+}
+
+/// Why an inclusion proof failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InclusionError {
+    /// The index is not inside the tree.
+    #[error("leaf index {index} is outside a tree of {size} leaves")]
+    IndexOutOfRange {
+        /// The index.
+        index: u64,
+        /// The size.
+        size: u64,
+    },
+    /// The path has the wrong length for this index and size.
+    #[error("audit path has the wrong length for leaf {index} of {size}")]
+    PathLength {
+        /// The index.
+        index: u64,
+        /// The size.
+        size: u64,
+    },
+    /// The recomputed root differs.
+    #[error("recomputed root {computed} differs from {expected}")]
+    RootMismatch {
+        /// What the proof gives.
+        computed: Hash32,
+        /// What was expected.
+        expected: Hash32,
+    },
+}
+
+/// The audit path for `leaves[index]`.
+pub fn prove(leaves: &[Hash32], index: usize) -> InclusionProof {
+    assert!(index < leaves.len(), "a proof is for a leaf of the tree");
+    let mut path = Vec::new();
+    audit_path(leaves, index, &mut path);
+    InclusionProof { index: index as u64, size: leaves.len() as u64, path }
+}
+
+fn audit_path(leaves: &[Hash32], index: usize, path: &mut Vec<Hash32>) {
+    if leaves.len() <= 1 {
+        return;
+    }
+    let k = split_point(leaves.len());
+    if index < k {
+        audit_path(&leaves[..k], index, path);
+        path.push(root(&leaves[k..]));
+    } else {
+        audit_path(&leaves[k..], index - k, path);
+        path.push(root(&leaves[..k]));
+    }
+}
+
+impl InclusionProof {
+    /// Checks that `leaf` is at `self.index` in a tree of `self.size` leaves with root `root`
+    /// (RFC 9162 §2.1.3.2).
+    pub fn verify(&self, leaf: &Hash32, root: &Hash32) -> Result<(), InclusionError> {
+        let (index, size) = (self.index, self.size);
+        if index >= size {
+            return Err(InclusionError::IndexOutOfRange { index, size });
+        }
+        let (mut f, mut s) = (index, size - 1);
+        let mut r = *leaf;
+        for sibling in &self.path {
+            if s == 0 {
+                return Err(InclusionError::PathLength { index, size });
+            }
+            if f & 1 == 1 || f == s {
+                r = node(sibling, &r);
+                while f & 1 == 0 && f != 0 {
+                    f >>= 1;
+                    s >>= 1;
+                }
+            } else {
+                r = node(&r, sibling);
+            }
+            f >>= 1;
+            s >>= 1;
+        }
+        if s != 0 {
+            return Err(InclusionError::PathLength { index, size });
+        }
+        if r != *root {
+            return Err(InclusionError::RootMismatch { computed: r, expected: *root });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaves(n: usize) -> Vec<Hash32> {
+        (0..n).map(|i| tx_leaf(&hash_tagged(Tag::Tx, &[&(i as u64).to_le_bytes()]))).collect()
+    }
+
+    #[test]
+    fn every_leaf_of_every_size_up_to_40_proves_its_inclusion() {
+        for n in 1..=40 {
+            let leaves = leaves(n);
+            let root = root(&leaves);
+
+            for (i, leaf) in leaves.iter().enumerate() {
+                let proof = prove(&leaves, i);
+
+                assert_eq!(proof.verify(leaf, &root), Ok(()), "leaf {i} of {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_proof_fails_for_another_leaf_index_or_root() {
+        let leaves = leaves(7);
+        let root = root(&leaves);
+        let proof = prove(&leaves, 3);
+
+        assert!(proof.verify(&leaves[4], &root).is_err());
+        assert!(InclusionProof { index: 4, ..proof.clone() }.verify(&leaves[3], &root).is_err());
+        assert!(InclusionProof { size: 8, ..proof.clone() }.verify(&leaves[3], &root).is_err());
+        assert!(proof.verify(&leaves[3], &leaves[0]).is_err());
+    }
+
+    #[test]
+    fn three_leaves_split_two_and_one() {
+        let l = leaves(3);
+
+        assert_eq!(root(&l), node(&node(&l[0], &l[1]), &l[2]));
+    }
+
+    #[test]
+    fn the_empty_tree_has_a_tagged_root() {
+        assert_eq!(root(&[]), hash_tagged(Tag::MerkleEmpty, &[]));
+    }
+}

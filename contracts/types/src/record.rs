@@ -1,0 +1,83 @@
+//! Record keys: where each record lives in the state tree.
+//!
+//! A record's key bytes are `borsh(RecordKey)`: a one-byte kind tag then the id. The state tree
+//! hashes those bytes into the record's path (`H("onebook/state-key/v1", key)`), and a record's
+//! value bytes are the borsh encoding of its record type. Append kinds at the end; never reorder.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    codec,
+    ids::{
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, ObjectionId,
+        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, ViolationId,
+    },
+    keys::PublicKey,
+};
+
+/// The key of one record in the state tree.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
+    Deserialize,
+)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum RecordKey {
+    /// The policy in force.
+    Policy,
+    /// The validator set in force.
+    ValidatorSet,
+    /// An organisation.
+    Org(OrgId),
+    /// A member, by key.
+    Member(PublicKey),
+    /// A signer's last committed nonce.
+    Nonce(PublicKey),
+    /// A governance proposal.
+    Proposal(ProposalId),
+    /// A catalog entry (its current version; older versions are kept under the entry).
+    CatalogEntry(CatalogCode),
+    /// A resource.
+    Resource(ResourceId),
+    /// A share request.
+    ShareRequest(ShareRequestId),
+    /// A grant.
+    Grant(GrantId),
+    /// An access event.
+    AccessEvent(AccessEventId),
+    /// A violation.
+    Violation(ViolationId),
+    /// A quality report.
+    QualityReport(QualityReportId),
+    /// A property application.
+    Application(ApplicationId),
+    /// An objection.
+    Objection(ObjectionId),
+    /// A certificate.
+    Certificate(CertificateNumber),
+    /// An obligation with a deadline.
+    Obligation(ObligationId),
+    /// The last id assigned in a sequence (by kind name, e.g. `grant`).
+    Sequence(String),
+}
+
+impl RecordKey {
+    /// The key bytes the state tree hashes.
+    pub fn encode(&self) -> Vec<u8> {
+        codec::encode(self)
+    }
+
+    /// Decodes key bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self, codec::DecodeError> {
+        codec::decode(bytes, 1 + 4 + crate::limits::ID_BYTES_MAX)
+    }
+}

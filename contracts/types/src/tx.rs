@@ -1,0 +1,173 @@
+//! Transactions: what is asked, who asks, and their signature.
+//!
+//! The signer signs `H("onebook/tx-sign/v1", borsh(TxBody))`. The body names the chain, so a
+//! signature is valid on one chain only, and carries the signer's next nonce, so it is valid once.
+//! The tx hash is `H("onebook/tx/v1", borsh(SignedTx))`. Only [`SignedTx::verify`] makes a
+//! [`VerifiedTx`], the only kind of tx the ledger rules accept.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    action::Action,
+    codec::{self, DecodeError},
+    hash::{Hash32, Tag, hash_tagged},
+    ids::{ChainId, Height, Nonce},
+    keys::{PublicKey, SecretKey, Signature, SignatureError},
+    limits::TX_BYTES_MAX,
+};
+
+/// What the signer asks the ledger to do, plus the guards against replay.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct TxBody {
+    /// The chain this tx is for.
+    pub chain_id: ChainId,
+    /// The member key that signs it.
+    pub signer: PublicKey,
+    /// Exactly one more than the signer's last committed nonce (the first tx carries 1).
+    pub nonce: Nonce,
+    /// Refused once the chain is past this height, so a stale tx cannot linger.
+    pub valid_until: Height,
+    /// What is asked.
+    pub action: Action,
+}
+
+impl TxBody {
+    /// The 32-byte digest the signer signs.
+    pub fn signing_digest(&self) -> Hash32 {
+        hash_tagged(Tag::TxSign, &[&codec::encode(self)])
+    }
+
+    /// Signs the body with `key`, which must be the body's signer.
+    pub fn sign(self, key: &SecretKey) -> SignedTx {
+        assert_eq!(key.public_key(), self.signer, "a body is signed by its own signer");
+        let signature = key.sign(self.signing_digest().as_bytes());
+        SignedTx { body: self, signature }
+    }
+}
+
+/// A transaction as it travels.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct SignedTx {
+    /// The signed body.
+    pub body: TxBody,
+    /// The signer's signature over [`TxBody::signing_digest`].
+    pub signature: Signature,
+}
+
+/// Why bytes are not an acceptable transaction.
+#[derive(Debug, thiserror::Error)]
+pub enum TxError {
+    /// The bytes do not decode.
+    #[error("tx cannot be decoded")]
+    Decode(#[from] DecodeError),
+    /// The signature does not verify.
+    #[error("tx signature is invalid")]
+    Signature(#[from] SignatureError),
+}
+
+impl SignedTx {
+    /// Decodes a tx, refusing more than [`TX_BYTES_MAX`] bytes before reading them.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        codec::decode(bytes, TX_BYTES_MAX)
+    }
+
+    /// The canonical bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        codec::encode(self)
+    }
+
+    /// The tx's identity.
+    pub fn hash(&self) -> Hash32 {
+        hash_tagged(Tag::Tx, &[&self.encode()])
+    }
+
+    /// Checks the signature only; the business rules run later, in the ledger.
+    pub fn verify(self) -> Result<VerifiedTx, SignatureError> {
+        let digest = self.body.signing_digest();
+        self.body.signer.verify(digest.as_bytes(), &self.signature)?;
+        let hash = self.hash();
+        Ok(VerifiedTx { tx: self, hash })
+    }
+
+    /// Decodes and verifies in one step.
+    pub fn decode_verified(bytes: &[u8]) -> Result<VerifiedTx, TxError> {
+        Ok(Self::decode(bytes)?.verify()?)
+    }
+}
+
+/// A transaction whose signature has been checked. Only [`SignedTx::verify`] makes one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedTx {
+    tx: SignedTx,
+    hash: Hash32,
+}
+
+impl VerifiedTx {
+    /// The transaction.
+    pub fn tx(&self) -> &SignedTx {
+        &self.tx
+    }
+
+    /// The body.
+    pub fn body(&self) -> &TxBody {
+        &self.tx.body
+    }
+
+    /// The tx hash, computed once at verification.
+    pub fn hash(&self) -> Hash32 {
+        self.hash
+    }
+
+    /// Gives the transaction back.
+    pub fn into_inner(self) -> SignedTx {
+        self.tx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ShareRequestId;
+
+    fn body(key: &SecretKey) -> TxBody {
+        TxBody {
+            chain_id: ChainId::from("onebook-test"),
+            signer: key.public_key(),
+            nonce: Nonce(1),
+            valid_until: Height(100),
+            action: Action::WithdrawShareRequest { request: ShareRequestId(7) },
+        }
+    }
+
+    #[test]
+    fn a_signed_tx_verifies_and_keeps_its_hash() {
+        let key = SecretKey::from_seed([3; 32]);
+        let tx = body(&key).sign(&key);
+        let hash = tx.hash();
+
+        let verified = tx.verify().expect("valid signature");
+
+        assert_eq!(verified.hash(), hash);
+    }
+
+    #[test]
+    fn a_tx_moved_to_another_chain_fails_verification() {
+        let key = SecretKey::from_seed([3; 32]);
+        let mut tx = body(&key).sign(&key);
+
+        tx.body.chain_id = ChainId::from("onebook-other");
+
+        assert_eq!(tx.verify().map(|_| ()), Err(SignatureError::BadSignature));
+    }
+
+    #[test]
+    fn a_tx_round_trips_through_its_bytes() {
+        let key = SecretKey::from_seed([3; 32]);
+        let tx = body(&key).sign(&key);
+
+        let decoded = SignedTx::decode(&tx.encode()).expect("decodes");
+
+        assert_eq!(decoded, tx);
+    }
+}

@@ -1,0 +1,169 @@
+//! The genesis file format, its hash, and the records it puts in the state at height 0.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use onebook_types::{
+    codec,
+    consortium::{
+        Member, MemberStatus, Org, OrgLevel, OrgStatus, Policy, Role, Validator, ValidatorSet,
+    },
+    hash::{Hash32, Tag, hash_tagged},
+    ids::{ChainId, OrgId, RegionCode, Timestamp},
+    keys::PublicKey,
+    limits::GENESIS_BYTES_MAX,
+    record::RecordKey,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{GenesisError, GenesisErrors, validate};
+
+/// A genesis file: everything the chain holds before its first block.
+///
+/// In JSON every field is required and unknown fields are refused, so a misspelt field is an
+/// error rather than a silent default.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisFile {
+    /// The chain's name; every signed body carries it.
+    pub chain_id: ChainId,
+    /// The chain's start: milliseconds since 1970-01-01T00:00:00Z. The first block's time must
+    /// come after it.
+    pub genesis_time: Timestamp,
+    /// True for networks whose keys are public ([`dev_secret`](crate::dev_secret)); only such a
+    /// file may give members a `dev_label`.
+    pub dev_only: bool,
+    /// The first organisations, in any order.
+    pub orgs: Vec<GenesisOrg>,
+    /// The first member keys, in any order.
+    pub members: Vec<GenesisMember>,
+    /// The first validators, in any order; [`GenesisFile::validator_set`] sorts them.
+    pub validators: Vec<Validator>,
+    /// The first policy.
+    pub policy: Policy,
+}
+
+/// An organisation admitted at genesis. It starts [`OrgStatus::Active`].
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisOrg {
+    /// Its id, e.g. `xm-dsj`.
+    pub id: OrgId,
+    /// Its official name.
+    pub name: String,
+    /// Its level or kind.
+    pub level: OrgLevel,
+    /// The org it sits under, which must be in the same file; `null` for the top of the
+    /// hierarchy and for enterprises outside it.
+    pub parent: Option<OrgId>,
+    /// Its region code (six digits), e.g. `350200`.
+    pub region: RegionCode,
+    /// Whether it is its region's data authority; at most one per region.
+    pub data_authority: bool,
+}
+
+/// A member key admitted at genesis. It starts [`MemberStatus::Active`].
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisMember {
+    /// Its ed25519 public key, in hex.
+    pub key: PublicKey,
+    /// The org it acts for.
+    pub org: OrgId,
+    /// A display name (a role title or a gateway's name).
+    pub name: String,
+    /// Its roles, sorted and without duplicates.
+    pub roles: Vec<Role>,
+    /// On dev networks only: the label whose [`dev_secret`](crate::dev_secret) is this key, so
+    /// tools can sign as the member. Omitted elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_label: Option<String>,
+}
+
+impl GenesisFile {
+    /// Parses genesis JSON, refusing input over [`GENESIS_BYTES_MAX`] before reading it. Does not
+    /// validate; see [`GenesisFile::validate`] and [`GenesisFile::from_json_validated`].
+    pub fn from_json(bytes: &[u8]) -> Result<Self, GenesisError> {
+        if bytes.len() > GENESIS_BYTES_MAX {
+            return Err(GenesisError::TooLarge { size_bytes: bytes.len() });
+        }
+        Ok(serde_json::from_slice(bytes)?)
+    }
+
+    /// Parses genesis JSON as [`GenesisFile::from_json`] does, then validates it.
+    pub fn from_json_validated(bytes: &[u8]) -> Result<Self, GenesisError> {
+        let file = Self::from_json(bytes)?;
+        file.validate()?;
+        Ok(file)
+    }
+
+    /// The file as pretty JSON (two-space indent, UTF-8 text unescaped), ending in a newline.
+    pub fn to_json_pretty(&self) -> String {
+        let mut text =
+            serde_json::to_string_pretty(self).expect("a genesis file has only string map keys");
+        text.push('\n');
+        text
+    }
+
+    /// Checks every rule and returns all the problems found, not just the first.
+    pub fn validate(&self) -> Result<(), GenesisErrors> {
+        validate::validate(self)
+    }
+
+    /// `H("onebook/genesis/v1", borsh(self))`: the chain's identity. It is taken over the
+    /// canonical encoding of the parsed file, so whitespace, JSON field order and escaping do not
+    /// change it; the order of the lists does.
+    pub fn hash(&self) -> Hash32 {
+        hash_tagged(Tag::Genesis, &[&codec::encode(self)])
+    }
+
+    /// The validator set at height 0: the file's validators sorted by node key.
+    pub fn validator_set(&self) -> ValidatorSet {
+        let mut validators = self.validators.clone();
+        validators.sort_by_key(|validator| validator.node_key);
+        ValidatorSet { validators }
+    }
+
+    /// The state at height 0: every record the file creates, as `(key, codec::encode(record))`,
+    /// sorted by key. Holds the policy, the validator set, each org and each member, all active.
+    /// Call it on a validated file.
+    pub fn initial_state(&self) -> Vec<(RecordKey, Vec<u8>)> {
+        let mut records = Vec::with_capacity(2 + self.orgs.len() + self.members.len());
+        records.push((RecordKey::Policy, codec::encode(&self.policy)));
+        records.push((RecordKey::ValidatorSet, codec::encode(&self.validator_set())));
+        for org in &self.orgs {
+            records.push((RecordKey::Org(org.id.clone()), codec::encode(&org.to_org())));
+        }
+        for member in &self.members {
+            records.push((RecordKey::Member(member.key), codec::encode(&member.to_member())));
+        }
+        records.sort_by(|a, b| a.0.cmp(&b.0));
+        records
+    }
+}
+
+impl GenesisOrg {
+    /// The org record it becomes: the same fields, status active.
+    pub fn to_org(&self) -> Org {
+        Org {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            level: self.level,
+            parent: self.parent.clone(),
+            region: self.region.clone(),
+            data_authority: self.data_authority,
+            status: OrgStatus::Active,
+        }
+    }
+}
+
+impl GenesisMember {
+    /// The member record it becomes: the same fields without the dev label, status active.
+    pub fn to_member(&self) -> Member {
+        Member {
+            key: self.key,
+            org: self.org.clone(),
+            name: self.name.clone(),
+            roles: self.roles.clone(),
+            status: MemberStatus::Active,
+        }
+    }
+}

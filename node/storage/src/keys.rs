@@ -1,0 +1,60 @@
+//! Key layouts of the column families. Heights and indexes are big-endian so that byte order is
+//! numeric order and a prefix scan walks a history in commit order.
+
+use onebook_types::ids::Height;
+
+/// Column family names, in the order they are created.
+pub(crate) const COLUMN_FAMILIES: [&str; 10] =
+    [META, HEADERS, BLOCKS, TXS, RECEIPTS, CERTIFICATES, STATE_NODES, RECORDS, HISTORY, BY_ORG];
+/// Singletons: tip, genesis hash, schema version.
+pub(crate) const META: &str = "meta";
+/// `height` -> `borsh(Header)`.
+pub(crate) const HEADERS: &str = "headers";
+/// `height` -> `borsh(Vec<Hash32>)`, the block's tx hashes in order. Also `hash` -> `height`.
+pub(crate) const BLOCKS: &str = "blocks";
+/// `tx_hash` -> `borsh(TxLocation)` then the tx bytes.
+pub(crate) const TXS: &str = "txs";
+/// `height || index` -> `borsh(Receipt)`.
+pub(crate) const RECEIPTS: &str = "receipts";
+/// `height` -> `borsh(CommitCertificate)`.
+pub(crate) const CERTIFICATES: &str = "certificates";
+/// `node_hash` -> `borsh(Node)`.
+pub(crate) const STATE_NODES: &str = "state_nodes";
+/// `borsh(RecordKey) || height` -> `borsh(Option<value>)`: every version of every record.
+pub(crate) const RECORDS: &str = "records";
+/// `borsh(RecordKey) || height || index` -> tx hash: every tx that touched a record.
+pub(crate) const HISTORY: &str = "history";
+/// `borsh(OrgId) || height || index` -> tx hash: every tx signed for or touching an org.
+pub(crate) const BY_ORG: &str = "by_org";
+
+pub(crate) const META_TIP: &[u8] = b"tip";
+pub(crate) const META_GENESIS: &[u8] = b"genesis";
+pub(crate) const META_SCHEMA: &[u8] = b"schema";
+/// Bumped when a layout changes; a store of another version refuses to open.
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+pub(crate) fn height(height: Height) -> [u8; 8] {
+    height.0.to_be_bytes()
+}
+
+pub(crate) fn position(height: Height, index: u32) -> [u8; 12] {
+    let mut key = [0u8; 12];
+    key[..8].copy_from_slice(&height.0.to_be_bytes());
+    key[8..].copy_from_slice(&index.to_be_bytes());
+    key
+}
+
+pub(crate) fn with_suffix(prefix: &[u8], suffix: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(prefix.len() + suffix.len());
+    key.extend_from_slice(prefix);
+    key.extend_from_slice(suffix);
+    key
+}
+
+/// Reads `height || index` from the last 12 bytes of `key`.
+pub(crate) fn read_position(key: &[u8]) -> Option<(Height, u32)> {
+    let start = key.len().checked_sub(12)?;
+    let height = u64::from_be_bytes(key[start..start + 8].try_into().ok()?);
+    let index = u32::from_be_bytes(key[start + 8..].try_into().ok()?);
+    Some((Height(height), index))
+}

@@ -1,0 +1,19 @@
+//! RocksDB block, state and index store: one atomic synced write batch per block.
+//!
+//! [`Store`] is the only place in Onebook that names RocksDB. A block, its receipts, its commit
+//! certificate, the state-tree nodes it created, the record versions it wrote and every index
+//! entry it adds go into one `WriteBatch`, written with a synced WAL, so after a crash the store
+//! holds either all of a block or none of it. On open the store reads the last committed header
+//! back and checks that the state tree under its `state_root` rehashes to that root (the second
+//! half of the assert-in-pairs: the root is also checked before the write). See
+//! `docs/adr/0004-storage.md` for the column families and key layouts.
+
+mod error;
+mod keys;
+mod store;
+
+pub use error::{Result, StorageError};
+pub use store::{
+    BlockCommit, HistoryEntry, HistoryPage, RecordChange, StagedState, Store, StoreConfig, Tip,
+    TxLocation, TxTouch, VerifyOnOpen,
+};

@@ -1,0 +1,594 @@
+//! The RocksDB store.
+
+use std::{
+    path::PathBuf,
+    sync::{Mutex, MutexGuard},
+};
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use onebook_state::{Node, NodeStore, StateProof, TreeStats, TreeUpdate};
+use onebook_types::{
+    block::{self, Block, CommitCertificate, Header, Receipt},
+    codec,
+    hash::Hash32,
+    ids::{Height, OrgId},
+    limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
+    record::RecordKey,
+    tx::SignedTx,
+};
+use rocksdb::{
+    BlockBasedOptions, Cache, ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options,
+    WriteBatch, WriteOptions,
+};
+
+use crate::{
+    error::{Result, StorageError},
+    keys,
+};
+
+/// How much of the state the store checks when it opens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VerifyOnOpen {
+    /// Check the tip header and the root node of its state tree (fast at any size).
+    #[default]
+    Root,
+    /// Rehash every node of the tip's state tree (proportional to the number of records).
+    Full,
+}
+
+/// How to open a store. Built by the caller; the store reads no files of its own.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// Directory of the database.
+    pub path: PathBuf,
+    /// Sync the WAL on every block commit. Turning it off loses the crash guarantee.
+    pub sync_writes: bool,
+    /// Size of the block cache.
+    pub block_cache_bytes: usize,
+    /// What to check on open.
+    pub verify_on_open: VerifyOnOpen,
+}
+
+impl StoreConfig {
+    /// Defaults for a database at `path`: synced, 64 MiB cache, root check on open.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            sync_writes: true,
+            block_cache_bytes: 64 * 1024 * 1024,
+            verify_on_open: VerifyOnOpen::Root,
+        }
+    }
+}
+
+/// The last committed block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Tip {
+    /// Its height (0 = genesis only).
+    pub height: Height,
+    /// Its header hash (the genesis hash at height 0).
+    pub block_hash: Hash32,
+    /// The state root after it.
+    pub state_root: Hash32,
+}
+
+/// Where a committed transaction sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct TxLocation {
+    /// The block.
+    pub height: Height,
+    /// Its position in the block.
+    pub index: u32,
+}
+
+/// A record's new value after a block (`None` deletes it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordChange {
+    /// The record.
+    pub key: RecordKey,
+    /// Its value bytes, or `None`.
+    pub value: Option<Vec<u8>>,
+}
+
+/// What one transaction touched, for the history indexes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxTouch {
+    /// The records it read for its decision or wrote.
+    pub records: Vec<RecordKey>,
+    /// The orgs it concerns (the signer's org first).
+    pub orgs: Vec<OrgId>,
+}
+
+/// A block ready to be written.
+#[derive(Clone, Debug)]
+pub struct BlockCommit {
+    /// The block.
+    pub block: Block,
+    /// One receipt per transaction, in order.
+    pub receipts: Vec<Receipt>,
+    /// The commit certificate, when consensus produced one.
+    pub certificate: Option<CommitCertificate>,
+    /// One entry per transaction, in order.
+    pub touches: Vec<TxTouch>,
+}
+
+/// The state after a block, computed before its header is built.
+#[derive(Debug)]
+pub struct StagedState {
+    /// The root it was computed on.
+    pub base_root: Hash32,
+    /// The new root, which the header must carry.
+    pub root: Hash32,
+    update: TreeUpdate,
+    changes: Vec<RecordChange>,
+}
+
+/// One entry of a record's or an org's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Where the transaction is.
+    pub location: TxLocation,
+    /// The transaction.
+    pub tx_hash: Hash32,
+}
+
+/// A page of history and the cursor for the next page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryPage {
+    /// The entries, in the order asked.
+    pub entries: Vec<HistoryEntry>,
+    /// Pass as `after` to get the next page; `None` at the end.
+    pub next: Option<TxLocation>,
+}
+
+/// The block, state and index store.
+pub struct Store {
+    db: DB,
+    sync_writes: bool,
+    tip: Mutex<Option<Tip>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.db.path()).field("tip", &self.tip()).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store and checks its tip as `config.verify_on_open` asks.
+    pub fn open(config: &StoreConfig) -> Result<Self> {
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        options.increase_parallelism(2);
+        let mut table = BlockBasedOptions::default();
+        table.set_block_cache(&Cache::new_lru_cache(config.block_cache_bytes));
+        table.set_bloom_filter(10.0, false);
+        let families = keys::COLUMN_FAMILIES.iter().map(|name| {
+            let mut family = Options::default();
+            family.set_block_based_table_factory(&table);
+            family.set_compression_type(rocksdb::DBCompressionType::Lz4);
+            ColumnFamilyDescriptor::new(*name, family)
+        });
+        let db = DB::open_cf_descriptors(&options, &config.path, families)?;
+        let store = Self { db, sync_writes: config.sync_writes, tip: Mutex::new(None) };
+        store.check_schema()?;
+        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
+        if let Some(tip) = tip {
+            store.check_tip(&tip, config.verify_on_open)?;
+        }
+        *store.tip_slot() = tip;
+        Ok(store)
+    }
+
+    /// Writes the genesis state as height 0. Opening an initialised store with the same genesis
+    /// is a no-op; with another genesis it is an error.
+    pub fn init_genesis(&self, genesis_hash: Hash32, records: Vec<RecordChange>) -> Result<Tip> {
+        if let Some(stored) = self.genesis_hash()? {
+            if stored != genesis_hash {
+                return Err(StorageError::WrongGenesis { stored, given: genesis_hash });
+            }
+            return self.tip();
+        }
+        let staged = self.stage_on(Hash32::ZERO, records);
+        let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
+        let mut batch = WriteBatch::default();
+        self.put_state(&mut batch, Height(0), &staged);
+        batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
+        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&tip));
+        self.write(batch)?;
+        *self.tip_slot() = Some(tip);
+        tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
+        Ok(tip)
+    }
+
+    /// The genesis this store was initialised with.
+    pub fn genesis_hash(&self) -> Result<Option<Hash32>> {
+        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS)?;
+        Ok(bytes.and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()).map(Hash32))
+    }
+
+    /// The last committed block.
+    pub fn tip(&self) -> Result<Tip> {
+        (*self.tip_slot()).ok_or(StorageError::Empty)
+    }
+
+    /// Computes the state after `changes` on top of the tip, without writing anything.
+    pub fn stage(&self, changes: Vec<RecordChange>) -> Result<StagedState> {
+        Ok(self.stage_on(self.tip()?.state_root, changes))
+    }
+
+    /// Writes a block in one atomic, synced batch after checking that it follows the tip and that
+    /// its header commits to its transactions, receipts and `staged` state.
+    pub fn commit(&self, commit: BlockCommit, staged: StagedState) -> Result<Tip> {
+        let mut tip_slot = self.tip_slot();
+        let tip = (*tip_slot).ok_or(StorageError::Empty)?;
+        let header = &commit.block.header;
+        check_block(&tip, &commit, &staged)?;
+        let height = header.height;
+        let block_hash = header.hash();
+        let mut batch = WriteBatch::default();
+        let tx_hashes: Vec<Hash32> = commit.block.txs.iter().map(SignedTx::hash).collect();
+        batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
+        batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(&tx_hashes));
+        batch.put_cf(self.cf(keys::BLOCKS), block_hash.as_bytes(), keys::height(height));
+        for (index, ((tx, hash), receipt)) in
+            commit.block.txs.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
+        {
+            let location = TxLocation { height, index: index_u32(index) };
+            let mut value = codec::encode(&location);
+            value.extend_from_slice(&tx.encode());
+            batch.put_cf(self.cf(keys::TXS), hash.as_bytes(), value);
+            let position = keys::position(height, location.index);
+            batch.put_cf(self.cf(keys::RECEIPTS), position, codec::encode(receipt));
+            let touch = commit.touches.get(index).cloned().unwrap_or_default();
+            for record in &touch.records {
+                let key = keys::with_suffix(&record.encode(), &position);
+                batch.put_cf(self.cf(keys::HISTORY), key, hash.as_bytes());
+            }
+            for org in &touch.orgs {
+                let key = keys::with_suffix(&codec::encode(org), &position);
+                batch.put_cf(self.cf(keys::BY_ORG), key, hash.as_bytes());
+            }
+        }
+        if let Some(certificate) = &commit.certificate {
+            let bytes = codec::encode(certificate);
+            batch.put_cf(self.cf(keys::CERTIFICATES), keys::height(height), bytes);
+        }
+        self.put_state(&mut batch, height, &staged);
+        let new_tip = Tip { height, block_hash, state_root: staged.root };
+        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
+        self.write(batch)?;
+        *tip_slot = Some(new_tip);
+        tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
+        Ok(new_tip)
+    }
+
+    /// The header at `height` (none at 0: genesis has no header).
+    pub fn header(&self, height: Height) -> Result<Option<Header>> {
+        self.load_with(keys::HEADERS, &keys::height(height), "header", Header::decode)
+    }
+
+    /// The commit certificate of the block at `height`, if one was stored.
+    pub fn certificate(&self, height: Height) -> Result<Option<CommitCertificate>> {
+        self.load(keys::CERTIFICATES, &keys::height(height), "certificate")
+    }
+
+    /// The tx hashes of the block at `height`, in order.
+    pub fn block_tx_hashes(&self, height: Height) -> Result<Option<Vec<Hash32>>> {
+        self.load_with(keys::BLOCKS, &keys::height(height), "block tx list", |bytes| {
+            codec::decode(bytes, BLOCK_BYTES_MAX)
+        })
+    }
+
+    /// The whole block at `height`.
+    pub fn block(&self, height: Height) -> Result<Option<Block>> {
+        let Some(header) = self.header(height)? else { return Ok(None) };
+        let hashes =
+            self.block_tx_hashes(height)?.ok_or(StorageError::Missing { what: "block" })?;
+        let mut txs = Vec::with_capacity(hashes.len());
+        for hash in hashes {
+            let (_, tx) = self.tx(&hash)?.ok_or(StorageError::Missing { what: "tx" })?;
+            txs.push(tx);
+        }
+        Ok(Some(Block { header, txs }))
+    }
+
+    /// The height of the block whose header hash is `hash`.
+    pub fn block_height(&self, hash: &Hash32) -> Result<Option<Height>> {
+        let bytes = self.db.get_cf(self.cf(keys::BLOCKS), hash.as_bytes())?;
+        Ok(bytes
+            .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+            .map(u64::from_be_bytes)
+            .map(Height))
+    }
+
+    /// A committed transaction and where it is.
+    pub fn tx(&self, hash: &Hash32) -> Result<Option<(TxLocation, SignedTx)>> {
+        let Some(bytes) = self.db.get_cf(self.cf(keys::TXS), hash.as_bytes())? else {
+            return Ok(None);
+        };
+        let corrupt = |source| StorageError::Corrupt { what: "tx", source };
+        let mut slice = bytes.as_slice();
+        let location = TxLocation::deserialize(&mut slice)
+            .map_err(|e| corrupt(codec::DecodeError::Invalid(e)))?;
+        let tx = codec::decode(slice, TX_BYTES_MAX).map_err(corrupt)?;
+        Ok(Some((location, tx)))
+    }
+
+    /// The receipt of the transaction at `location`.
+    pub fn receipt(&self, location: TxLocation) -> Result<Option<Receipt>> {
+        let key = keys::position(location.height, location.index);
+        self.load_with(keys::RECEIPTS, &key, "receipt", Receipt::decode)
+    }
+
+    /// The state root after the block at `height` (0 = genesis).
+    pub fn state_root(&self, height: Height) -> Result<Hash32> {
+        let tip = self.tip()?;
+        if height == tip.height {
+            return Ok(tip.state_root);
+        }
+        if height.0 == 0 {
+            return self.genesis_state_root();
+        }
+        Ok(self.header(height)?.ok_or(StorageError::Missing { what: "header" })?.state_root)
+    }
+
+    /// A record's value bytes as of the block at `height`.
+    pub fn record(&self, key: &RecordKey, height: Height) -> Result<Option<Vec<u8>>> {
+        let key_bytes = key.encode();
+        let seek = keys::with_suffix(&key_bytes, &keys::height(height));
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        iter.seek_for_prev(&seek);
+        if let (Some(found), Some(value)) = (iter.key(), iter.value()) {
+            if found.len() == key_bytes.len() + 8 && found.starts_with(&key_bytes) {
+                return codec::decode::<Option<Vec<u8>>>(value, RECORD_BYTES_MAX + 8)
+                    .map_err(|source| StorageError::Corrupt { what: "record", source });
+            }
+        }
+        iter.status()?;
+        Ok(None)
+    }
+
+    /// A record's value at `height` with the state proof for it (membership if present,
+    /// non-membership if absent) against the state root of that height.
+    pub fn prove_record(
+        &self,
+        key: &RecordKey,
+        height: Height,
+    ) -> Result<(Hash32, Option<Vec<u8>>, StateProof)> {
+        let root = self.state_root(height)?;
+        let proof = onebook_state::prove(self, root, onebook_state::key_hash(&key.encode()));
+        Ok((root, self.record(key, height)?, proof))
+    }
+
+    /// Rehashes every node of the state tree at `height`.
+    pub fn verify_state(&self, height: Height) -> Result<TreeStats> {
+        let root = self.state_root(height)?;
+        onebook_state::verify_tree(self, root)
+            .map_err(|e| StorageError::StateRootMismatch { height, detail: e.to_string() })
+    }
+
+    /// Transactions that touched `record`, oldest first, after the cursor `after`.
+    pub fn record_history(
+        &self,
+        record: &RecordKey,
+        after: Option<TxLocation>,
+        limit: usize,
+    ) -> Result<HistoryPage> {
+        self.history(keys::HISTORY, &record.encode(), after, limit)
+    }
+
+    /// Transactions that concern `org`, oldest first, after the cursor `after`.
+    pub fn org_history(
+        &self,
+        org: &OrgId,
+        after: Option<TxLocation>,
+        limit: usize,
+    ) -> Result<HistoryPage> {
+        self.history(keys::BY_ORG, &codec::encode(org), after, limit)
+    }
+
+    fn history(
+        &self,
+        family: &str,
+        prefix: &[u8],
+        after: Option<TxLocation>,
+        limit: usize,
+    ) -> Result<HistoryPage> {
+        let limit = limit.clamp(1, PAGE_ITEMS_MAX);
+        let start = match after {
+            Some(at) => {
+                let next =
+                    at.index.checked_add(1).map_or((at.height.next(), 0), |i| (at.height, i));
+                keys::with_suffix(prefix, &keys::position(next.0, next.1))
+            }
+            None => prefix.to_vec(),
+        };
+        let mut entries = Vec::new();
+        let mode = IteratorMode::From(&start, Direction::Forward);
+        for item in self.db.iterator_cf(self.cf(family), mode) {
+            let (key, value) = item?;
+            if key.len() != prefix.len() + 12 || !key.starts_with(prefix) {
+                break;
+            }
+            let (height, index) = keys::read_position(&key)
+                .ok_or(StorageError::Missing { what: "history position" })?;
+            let tx_hash = <[u8; 32]>::try_from(value.as_ref())
+                .map(Hash32)
+                .map_err(|_| StorageError::Missing { what: "history tx hash" })?;
+            if entries.len() == limit {
+                let last: &HistoryEntry = entries.last().expect("limit is at least 1");
+                return Ok(HistoryPage { next: Some(last.location), entries });
+            }
+            entries.push(HistoryEntry { location: TxLocation { height, index }, tx_hash });
+        }
+        Ok(HistoryPage { entries, next: None })
+    }
+
+    fn stage_on(&self, base_root: Hash32, changes: Vec<RecordChange>) -> StagedState {
+        let mut latest = std::collections::BTreeMap::new();
+        for change in changes {
+            latest.insert(change.key, change.value);
+        }
+        let changes: Vec<RecordChange> =
+            latest.into_iter().map(|(key, value)| RecordChange { key, value }).collect();
+        let updates = changes.iter().map(|change| {
+            let key_hash = onebook_state::key_hash(&change.key.encode());
+            (key_hash, change.value.as_deref().map(onebook_state::value_hash))
+        });
+        let update = onebook_state::apply_updates(self, base_root, updates);
+        StagedState { base_root, root: update.root, update, changes }
+    }
+
+    fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+        for (hash, node) in &staged.update.new_nodes {
+            batch.put_cf(self.cf(keys::STATE_NODES), hash.as_bytes(), codec::encode(node));
+        }
+        for change in &staged.changes {
+            let key = keys::with_suffix(&change.key.encode(), &keys::height(height));
+            batch.put_cf(self.cf(keys::RECORDS), key, codec::encode(&change.value));
+        }
+        if height.0 == 0 {
+            batch.put_cf(self.cf(keys::META), b"genesis_state_root", staged.root.as_bytes());
+        }
+    }
+
+    fn genesis_state_root(&self) -> Result<Hash32> {
+        let bytes = self.db.get_cf(self.cf(keys::META), b"genesis_state_root")?;
+        bytes
+            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+            .map(Hash32)
+            .ok_or(StorageError::Missing { what: "genesis state root" })
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        let family = self.cf(keys::META);
+        match self.db.get_cf(family, keys::META_SCHEMA)? {
+            None => {
+                let version = keys::SCHEMA_VERSION.to_be_bytes();
+                self.db.put_cf(family, keys::META_SCHEMA, version)?;
+                Ok(())
+            }
+            Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
+            Some(_) => Err(StorageError::Missing { what: "supported schema version" }),
+        }
+    }
+
+    fn check_tip(&self, tip: &Tip, verify: VerifyOnOpen) -> Result<()> {
+        let mismatch =
+            |detail: String| StorageError::StateRootMismatch { height: tip.height, detail };
+        if tip.height.0 > 0 {
+            let header =
+                self.header(tip.height)?.ok_or(StorageError::Missing { what: "tip header" })?;
+            if header.hash() != tip.block_hash || header.state_root != tip.state_root {
+                return Err(mismatch("the tip record disagrees with the tip header".into()));
+            }
+        } else if self.genesis_state_root()? != tip.state_root {
+            return Err(mismatch("the tip record disagrees with the genesis state root".into()));
+        }
+        match verify {
+            VerifyOnOpen::Root if tip.state_root != Hash32::ZERO => {
+                let node = self
+                    .load_node(&tip.state_root)
+                    .map_err(|e| mismatch(e.to_string()))?
+                    .ok_or_else(|| mismatch("the root node is missing".into()))?;
+                if node.hash() != tip.state_root {
+                    return Err(mismatch(format!("the root node rehashes to {}", node.hash())));
+                }
+            }
+            VerifyOnOpen::Root => {}
+            VerifyOnOpen::Full => {
+                onebook_state::verify_tree(self, tip.state_root)
+                    .map_err(|e| mismatch(e.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn load_node(&self, hash: &Hash32) -> Result<Option<Node>> {
+        self.load(keys::STATE_NODES, hash.as_bytes(), "state node")
+    }
+
+    fn load<T: BorshDeserialize>(
+        &self,
+        family: &str,
+        key: &[u8],
+        what: &'static str,
+    ) -> Result<Option<T>> {
+        self.load_with(family, key, what, |bytes| codec::decode(bytes, BLOCK_BYTES_MAX))
+    }
+
+    fn load_with<T>(
+        &self,
+        family: &str,
+        key: &[u8],
+        what: &'static str,
+        decode: impl FnOnce(&[u8]) -> std::result::Result<T, codec::DecodeError>,
+    ) -> Result<Option<T>> {
+        match self.db.get_pinned_cf(self.cf(family), key)? {
+            None => Ok(None),
+            Some(bytes) => {
+                decode(&bytes).map(Some).map_err(|source| StorageError::Corrupt { what, source })
+            }
+        }
+    }
+
+    fn write(&self, batch: WriteBatch) -> Result<()> {
+        let mut options = WriteOptions::default();
+        options.set_sync(self.sync_writes);
+        self.db.write_opt(batch, &options)?;
+        Ok(())
+    }
+
+    fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
+        self.db.cf_handle(name).expect("every column family is created on open")
+    }
+
+    fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
+        self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A storage failure while reading the state tree is fatal: a node that cannot read its own
+/// state must stop rather than answer differently from its peers.
+impl NodeStore for Store {
+    fn node(&self, hash: &Hash32) -> Option<Node> {
+        self.load_node(hash).expect("reading a state node failed; the node must stop")
+    }
+}
+
+fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<()> {
+    let header = &commit.block.header;
+    let height = header.height;
+    if height != tip.height.next() {
+        return Err(StorageError::NotNext { got: height, tip: tip.height });
+    }
+    let invalid = |detail: &str| StorageError::InvalidBlock { height, detail: detail.to_owned() };
+    if header.previous_hash != tip.block_hash {
+        return Err(invalid("previous_hash is not the tip's hash"));
+    }
+    if commit.receipts.len() != commit.block.txs.len() {
+        return Err(invalid("there is not one receipt per tx"));
+    }
+    if commit.touches.len() > commit.block.txs.len() {
+        return Err(invalid("there are more index entries than txs"));
+    }
+    if commit.block.compute_tx_root() != header.tx_root {
+        return Err(invalid("tx_root does not match the txs"));
+    }
+    if block::receipts_root(&commit.receipts) != header.receipts_root {
+        return Err(invalid("receipts_root does not match the receipts"));
+    }
+    if staged.base_root != tip.state_root {
+        return Err(invalid("the state was staged on another root than the tip's"));
+    }
+    if staged.root != header.state_root {
+        return Err(invalid("state_root does not match the staged state"));
+    }
+    Ok(())
+}
+
+fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).expect("a block holds at most BLOCK_TXS_MAX txs")
+}
