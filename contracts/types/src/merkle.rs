@@ -175,7 +175,16 @@ mod tests {
 
         assert!(proof.verify(&leaves[4], &root).is_err());
         assert!(InclusionProof { index: 4, ..proof.clone() }.verify(&leaves[3], &root).is_err());
-        assert!(InclusionProof { size: 8, ..proof.clone() }.verify(&leaves[3], &root).is_err());
+        let too_small = InclusionProof { size: 4, ..proof.clone() };
+        assert_eq!(
+            too_small.verify(&leaves[3], &root),
+            Err(InclusionError::PathLength { index: 3, size: 4 })
+        );
+        let outside = InclusionProof { size: 3, ..proof.clone() };
+        assert_eq!(
+            outside.verify(&leaves[3], &root),
+            Err(InclusionError::IndexOutOfRange { index: 3, size: 3 })
+        );
         assert!(proof.verify(&leaves[3], &leaves[0]).is_err());
     }
 

@@ -1,0 +1,121 @@
+//! `onebook genesis`: create, validate or hash a genesis file.
+
+use std::{fs, path::PathBuf};
+
+use clap::Subcommand;
+use eyre::{WrapErr, bail};
+use onebook_genesis::{GenesisFile, GenesisMember, GenesisOrg};
+use onebook_types::{
+    consortium::{OrgLevel, Role, Validator},
+    ids::{ChainId, OrgId, RegionCode, Timestamp},
+    keys::PublicKey,
+};
+
+use crate::home::read_genesis;
+
+/// Create, validate or hash a genesis file.
+#[derive(Debug, Subcommand)]
+pub enum GenesisCommand {
+    /// Write a new genesis with one org, its admin and one validator, using the dev network's
+    /// policy as a starting point. Edit the file to add the other orgs, then validate it.
+    New {
+        /// The chain id, e.g. `onebook-xiamen-1`.
+        #[arg(long)]
+        chain_id: String,
+        /// Genesis time in milliseconds since 1970-01-01 UTC.
+        #[arg(long)]
+        genesis_time_ms: u64,
+        /// The first org's id.
+        #[arg(long)]
+        org_id: String,
+        /// The first org's name.
+        #[arg(long)]
+        org_name: String,
+        /// The first org's six-digit region code.
+        #[arg(long)]
+        region: String,
+        /// The first org's admin public key (hex).
+        #[arg(long)]
+        admin_key: String,
+        /// The first validator's node public key (hex).
+        #[arg(long)]
+        validator_key: String,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a genesis file; prints every problem and exits non-zero if there is one.
+    Validate {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Print a genesis file's hash, for comparison between operators.
+    Hash {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+impl GenesisCommand {
+    /// Runs the command.
+    pub fn execute(self) -> eyre::Result<()> {
+        match self {
+            Self::New {
+                chain_id,
+                genesis_time_ms,
+                org_id,
+                org_name,
+                region,
+                admin_key,
+                validator_key,
+                out,
+            } => {
+                if out.exists() {
+                    bail!("{} exists; refusing to overwrite it", out.display());
+                }
+                let dev = GenesisFile::from_json(super::DEV_GENESIS.as_bytes())?;
+                let org = OrgId(org_id);
+                let genesis = GenesisFile {
+                    chain_id: ChainId(chain_id),
+                    genesis_time: Timestamp(genesis_time_ms),
+                    dev_only: false,
+                    orgs: vec![GenesisOrg {
+                        id: org.clone(),
+                        name: org_name,
+                        level: OrgLevel::City,
+                        parent: None,
+                        region: RegionCode(region),
+                        data_authority: true,
+                    }],
+                    members: vec![GenesisMember {
+                        key: PublicKey::from_hex(&admin_key).wrap_err("--admin-key")?,
+                        org: org.clone(),
+                        name: "org admin".into(),
+                        roles: vec![Role::OrgAdmin],
+                        dev_label: None,
+                    }],
+                    validators: vec![Validator {
+                        node_key: PublicKey::from_hex(&validator_key)
+                            .wrap_err("--validator-key")?,
+                        org,
+                        power: 10,
+                    }],
+                    policy: dev.policy,
+                };
+                genesis.validate()?;
+                fs::write(&out, genesis.to_json_pretty())?;
+                println!("{}", genesis.hash());
+            }
+            Self::Validate { file } => {
+                let genesis = read_genesis(&file)?;
+                println!("valid: chain {} genesis {}", genesis.chain_id, genesis.hash());
+            }
+            Self::Hash { file } => {
+                let bytes =
+                    fs::read(&file).wrap_err_with(|| format!("reading {}", file.display()))?;
+                println!("{}", GenesisFile::from_json(&bytes)?.hash());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+//! `onebook init`: create a node home.
+
+use std::fs;
+
+use clap::Args;
+use eyre::{WrapErr, bail};
+use onebook_genesis::{GenesisFile, dev_secret};
+use onebook_types::keys::SecretKey;
+
+use crate::{Config, Home, home::read_genesis};
+
+/// Create a node home: config.toml, genesis.json, a node key and the data directory.
+#[derive(Debug, Args)]
+pub struct InitCommand {
+    /// Genesis file to use. Defaults to the embedded development network (dev keys are public).
+    #[arg(long)]
+    genesis: Option<std::path::PathBuf>,
+    /// Derive the node key from this public dev label (e.g. `xm-dsj/node`) instead of generating
+    /// a random one. Only for development networks.
+    #[arg(long)]
+    dev_key: Option<String>,
+    /// A human name for the node.
+    #[arg(long)]
+    moniker: Option<String>,
+}
+
+impl InitCommand {
+    /// Runs the command.
+    pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
+        if home.config_path().exists() || home.genesis_path().exists() {
+            bail!("{} already holds a node home; choose another --home", home.root().display());
+        }
+        fs::create_dir_all(home.data_path())
+            .wrap_err_with(|| format!("creating {}", home.root().display()))?;
+        let genesis = match &self.genesis {
+            Some(path) => read_genesis(path)?,
+            None => GenesisFile::from_json_validated(super::DEV_GENESIS.as_bytes())?,
+        };
+        fs::write(home.genesis_path(), genesis.to_json_pretty())?;
+        let mut config = Config::load(&home.config_path(), std::env::vars(), overrides)?;
+        if let Some(moniker) = self.moniker {
+            config.node.moniker = moniker;
+        }
+        fs::write(home.config_path(), config.to_toml())?;
+        let node_key = match &self.dev_key {
+            Some(label) if genesis.dev_only => dev_secret(label),
+            Some(_) => bail!("--dev-key is only allowed with a dev_only genesis"),
+            None => random_key()?,
+        };
+        let key_path = home.write_key(&config.node.node_key, &node_key)?;
+        println!("home        {}", home.root().display());
+        println!("chain id    {}", genesis.chain_id);
+        println!("genesis     {}", genesis.hash());
+        println!("node key    {} ({})", node_key.public_key(), key_path.display());
+        Ok(())
+    }
+}
+
+/// A fresh key from the operating system's random source.
+pub(crate) fn random_key() -> eyre::Result<SecretKey> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| eyre::eyre!("no randomness available: {e}"))?;
+    Ok(SecretKey::from_seed(seed))
+}

@@ -1,0 +1,34 @@
+//! One file per subcommand.
+
+pub(crate) mod config;
+pub(crate) mod genesis;
+pub(crate) mod init;
+pub(crate) mod inspect;
+pub(crate) mod keys;
+pub(crate) mod start;
+
+use onebook_genesis::GenesisFile;
+use onebook_storage::{RecordChange, Store};
+
+use crate::{Config, Home};
+
+/// The embedded development genesis (public keys only; dev keys are derived from labels).
+pub(crate) const DEV_GENESIS: &str = include_str!("../../../../genesis/networks/dev.json");
+
+/// Loads the effective configuration of `home`.
+pub(crate) fn load_config(home: &Home, overrides: &[String]) -> eyre::Result<Config> {
+    Config::load(&home.config_path(), std::env::vars(), overrides)
+}
+
+/// Opens the home's store, writing the genesis state first if the store is new.
+pub(crate) fn open_store(home: &Home, config: &Config) -> eyre::Result<(Store, GenesisFile)> {
+    let genesis = home.genesis()?;
+    let store = Store::open(&config.storage.store_config(&home.data_path())?)?;
+    let records = genesis
+        .initial_state()
+        .into_iter()
+        .map(|(key, value)| RecordChange { key, value: Some(value) })
+        .collect();
+    store.init_genesis(genesis.hash(), records)?;
+    Ok((store, genesis))
+}

@@ -1,0 +1,233 @@
+//! The node configuration, layered: defaults < `config.toml` < `ONEBOOK__SECTION__KEY` < flags.
+//!
+//! Each section has defaults, refuses unknown keys and checks itself with errors written as
+//! sentences; a failure names its section.
+
+use std::path::Path;
+
+use eyre::{WrapErr, bail, eyre};
+use onebook_storage::{StoreConfig, VerifyOnOpen};
+use serde::{Deserialize, Serialize};
+use toml::{Table, Value};
+
+/// The prefix of environment overrides: `ONEBOOK__STORAGE__SYNC_WRITES=false`.
+pub(crate) const ENV_PREFIX: &str = "ONEBOOK__";
+
+/// The whole configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// This node.
+    pub node: NodeConfig,
+    /// The database.
+    pub storage: StorageConfigSection,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// This node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NodeConfig {
+    /// A human name for the node, shown in logs.
+    pub moniker: String,
+    /// The name of the node key file under `keys/`.
+    pub node_key: String,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        Self { moniker: "onebook-node".into(), node_key: "node".into() }
+    }
+}
+
+/// The database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfigSection {
+    /// Sync the WAL on every block. Only turn off for throwaway benchmarks.
+    pub sync_writes: bool,
+    /// RocksDB block cache size in bytes.
+    pub block_cache_bytes: u64,
+    /// `root` checks the tip's state root node on open; `full` rehashes the whole state tree.
+    pub verify_on_open: String,
+}
+
+impl Default for StorageConfigSection {
+    fn default() -> Self {
+        Self {
+            sync_writes: true,
+            block_cache_bytes: 64 * 1024 * 1024,
+            verify_on_open: "root".into(),
+        }
+    }
+}
+
+impl StorageConfigSection {
+    /// Checks the section.
+    pub fn validate(&self) -> eyre::Result<()> {
+        if self.block_cache_bytes < 1024 * 1024 {
+            bail!("block_cache_bytes must be at least 1048576 (1 MiB)");
+        }
+        self.verify_mode()?;
+        Ok(())
+    }
+
+    fn verify_mode(&self) -> eyre::Result<VerifyOnOpen> {
+        match self.verify_on_open.as_str() {
+            "root" => Ok(VerifyOnOpen::Root),
+            "full" => Ok(VerifyOnOpen::Full),
+            other => bail!("verify_on_open must be \"root\" or \"full\", not {other:?}"),
+        }
+    }
+
+    /// The store configuration for a database at `path`.
+    pub fn store_config(&self, path: &Path) -> eyre::Result<StoreConfig> {
+        Ok(StoreConfig {
+            path: path.to_owned(),
+            sync_writes: self.sync_writes,
+            block_cache_bytes: usize::try_from(self.block_cache_bytes)?,
+            verify_on_open: self.verify_mode()?,
+        })
+    }
+}
+
+/// Logging.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// Default filter when `RUST_LOG` is unset, e.g. `info` or `onebook_storage=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into() }
+    }
+}
+
+impl Config {
+    /// Loads the layers: defaults, then `file` if it exists, then `env`, then `overrides`.
+    pub fn load(
+        file: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: &[String],
+    ) -> eyre::Result<Self> {
+        let mut table = Table::try_from(Self::default()).wrap_err("encoding defaults")?;
+        if file.exists() {
+            let text = std::fs::read_to_string(file)
+                .wrap_err_with(|| format!("reading {}", file.display()))?;
+            let from_file: Table =
+                text.parse().wrap_err_with(|| format!("parsing {}", file.display()))?;
+            merge(&mut table, from_file);
+        }
+        for (name, value) in env {
+            let Some(path) = name.strip_prefix(ENV_PREFIX) else { continue };
+            let path = path.to_ascii_lowercase().replace("__", ".");
+            set(&mut table, &path, &value).wrap_err_with(|| format!("environment {name}"))?;
+        }
+        for assignment in overrides {
+            let (path, value) = assignment.split_once('=').ok_or_else(|| {
+                eyre!("--set {assignment:?} is not of the form section.key=value")
+            })?;
+            set(&mut table, path.trim(), value.trim())
+                .wrap_err_with(|| format!("--set {assignment}"))?;
+        }
+        let config: Self = Value::Table(table).try_into().wrap_err("configuration is not valid")?;
+        config.storage.validate().wrap_err("in section [storage]")?;
+        Ok(config)
+    }
+
+    /// The configuration as commented TOML.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(self).expect("the config always encodes as TOML");
+        format!(
+            "# Onebook node configuration. Layers: defaults < this file < ONEBOOK__SECTION__KEY \
+             environment variables < --set section.key=value flags.\n\n{body}"
+        )
+    }
+}
+
+fn merge(base: &mut Table, overlay: Table) {
+    for (key, value) in overlay {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Table(base_table)), Value::Table(overlay_table)) => {
+                merge(base_table, overlay_table);
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets `section.key` to `text`, read as the type the default has (bool, integer or string).
+fn set(table: &mut Table, path: &str, text: &str) -> eyre::Result<()> {
+    let (section, key) =
+        path.split_once('.').ok_or_else(|| eyre!("{path:?} is not of the form section.key"))?;
+    let Some(Value::Table(section_table)) = table.get_mut(section) else {
+        bail!("there is no configuration section [{section}]");
+    };
+    let value = match section_table.get(key) {
+        Some(Value::Boolean(_)) => Value::Boolean(
+            text.parse().map_err(|_| eyre!("{path} must be true or false, not {text:?}"))?,
+        ),
+        Some(Value::Integer(_)) => Value::Integer(
+            text.parse().map_err(|_| eyre!("{path} must be an integer, not {text:?}"))?,
+        ),
+        Some(_) => Value::String(text.to_owned()),
+        None => bail!("there is no setting {key:?} in section [{section}]"),
+    };
+    section_table.insert(key.to_owned(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_layers_override_earlier_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "[node]\nmoniker = \"from-file\"\n[storage]\nsync_writes = false\n")
+            .unwrap();
+        let env = [("ONEBOOK__STORAGE__BLOCK_CACHE_BYTES".to_owned(), "2097152".to_owned())];
+
+        let config = Config::load(&file, env, &["node.moniker=from-flag".into()]).unwrap();
+
+        assert_eq!(config.node.moniker, "from-flag");
+        assert!(!config.storage.sync_writes);
+        assert_eq!(config.storage.block_cache_bytes, 2_097_152);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_with_their_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "[storage]\nsync_write = true\n").unwrap();
+
+        let unknown = Config::load(&file, [], &[]).unwrap_err();
+        let bad = Config::load(&dir.path().join("none"), [], &["storage.sync_writes=maybe".into()])
+            .unwrap_err();
+        let small =
+            Config::load(&dir.path().join("none"), [], &["storage.block_cache_bytes=5".into()])
+                .unwrap_err();
+
+        assert!(format!("{unknown:#}").contains("sync_write"), "{unknown:#}");
+        assert!(format!("{bad:#}").contains("true or false"), "{bad:#}");
+        assert!(format!("{small:#}").contains("[storage]"), "{small:#}");
+    }
+
+    #[test]
+    fn the_committed_example_config_parses() {
+        let example = include_str!("../config.example.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, example).unwrap();
+
+        let config = Config::load(&file, [], &[]).unwrap();
+
+        assert_eq!(config, Config::default());
+    }
+}

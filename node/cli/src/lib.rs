@@ -1,0 +1,75 @@
+//! The onebook binary: commands, configuration loading and the composition root.
+//!
+//! Each subcommand is one file in `commands/`, a clap struct whose doc comments are its `--help`
+//! text, with `execute(self) -> eyre::Result<()>`. Configuration is layered: built-in defaults,
+//! then `<home>/config.toml`, then `ONEBOOK__SECTION__KEY` environment variables, then flags
+//! (`--set section.key=value`). This crate is the only one that reads files or the environment.
+
+mod commands;
+mod config;
+mod home;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use config::{Config, LogConfig, NodeConfig, StorageConfigSection};
+pub use home::Home;
+
+/// Onebook: a permissioned consortium ledger for public-data governance.
+#[derive(Debug, Parser)]
+#[command(name = "onebook", version, about)]
+pub struct Cli {
+    /// Node home directory (config.toml, genesis.json, keys/, data/). Defaults to ~/.onebook.
+    #[arg(long, global = true, env = "ONEBOOK_HOME")]
+    pub home: Option<PathBuf>,
+    /// Override one setting, e.g. `--set storage.sync_writes=false`; may be repeated.
+    #[arg(long = "set", global = true, value_name = "SECTION.KEY=VALUE")]
+    pub overrides: Vec<String>,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a node home: config, genesis, node key and data directory.
+    Init(commands::init::InitCommand),
+    /// Open the ledger and run the node until interrupted.
+    Start(commands::start::StartCommand),
+    /// Generate or show keys.
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
+    /// Create, validate or hash a genesis file.
+    #[command(subcommand)]
+    Genesis(commands::genesis::GenesisCommand),
+    /// Print stored blocks, transactions and state.
+    #[command(subcommand)]
+    Inspect(commands::inspect::InspectCommand),
+    /// Show the effective configuration.
+    #[command(subcommand)]
+    Config(commands::config::ConfigCommand),
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn execute(self) -> eyre::Result<()> {
+        let home = Home::new(self.home)?;
+        match self.command {
+            Command::Init(command) => command.execute(&home, &self.overrides),
+            Command::Start(command) => command.execute(&home, &self.overrides),
+            Command::Keys(command) => command.execute(&home),
+            Command::Genesis(command) => command.execute(),
+            Command::Inspect(command) => command.execute(&home, &self.overrides),
+            Command::Config(command) => command.execute(&home, &self.overrides),
+        }
+    }
+}
+
+/// Sends logs to stderr, filtered by `RUST_LOG` (default `info`), so stdout stays for output.
+pub fn init_tracing(_cli: &Cli) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

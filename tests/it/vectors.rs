@@ -1,0 +1,320 @@
+//! Golden vectors: fixed keys and inputs with their expected bytes, hashes, signatures and proofs,
+//! in `tests/vectors/*.json`. The test recomputes every vector and compares it with the file, then
+//! checks each proof in the file with the verifiers. Regenerating is a deliberate act:
+//! `ONEBOOK_REGENERATE_VECTORS=1 cargo test -p onebook-tests --test it vectors`.
+
+use std::path::PathBuf;
+
+use onebook_state::{MemNodeStore, StateProof, apply_updates, key_hash, prove, value_hash};
+use onebook_tests::fixtures::sample_actions;
+use onebook_types::{
+    block::{self, CommitCertificate, CommitSignature, CommitVote, Event, Header, Receipt},
+    codec,
+    consortium::{Validator, ValidatorSet},
+    hash::{Hash32, Tag},
+    ids::{ChainId, Height, Nonce, OrgId, Timestamp},
+    keys::SecretKey,
+    merkle::{self, InclusionProof},
+    rejection::Rejection,
+    tx::TxBody,
+};
+use serde_json::{Value, json};
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Compares `value` with the committed file, or writes it when regeneration is asked for.
+fn check_file(name: &str, value: &Value) {
+    let path = vectors_dir().join(name);
+    let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+    if std::env::var_os("ONEBOOK_REGENERATE_VECTORS").is_some() {
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e}; regenerate deliberately if this is new", path.display())
+    });
+    let committed: Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(&committed, value, "{name} differs from the code; a wire or hash format changed");
+}
+
+fn hex_of(value: &Value) -> Vec<u8> {
+    hex::decode(value.as_str().expect("hex string")).expect("valid hex")
+}
+
+fn hash_of(value: &Value) -> Hash32 {
+    Hash32(hex_of(value).try_into().expect("32 bytes"))
+}
+
+fn key(n: u8) -> SecretKey {
+    SecretKey::from_seed([n; 32])
+}
+
+#[test]
+fn tag_vectors_match() {
+    let cases: Vec<Value> = Tag::ALL
+        .iter()
+        .map(|tag| json!({ "tag": tag.as_str(), "input_hex": "6f6e65626f6f6b", "hash": onebook_types::hash::hash_tagged(*tag, &[b"onebook"]) }))
+        .collect();
+
+    check_file(
+        "tags.json",
+        &json!({ "description": "BLAKE3(tag || 0x00 || input) for every tag", "cases": cases }),
+    );
+}
+
+#[test]
+fn tx_vectors_match_and_verify() {
+    let actions = sample_actions();
+    let cases: Vec<Value> = [0usize, 7, 15, 16, 19, 23, 31]
+        .iter()
+        .enumerate()
+        .map(|(n, &index)| {
+            let secret = key(u8::try_from(n + 1).unwrap());
+            let body = TxBody {
+                chain_id: ChainId::from("onebook-dev-1"),
+                signer: secret.public_key(),
+                nonce: Nonce(n as u64 + 1),
+                valid_until: Height(1000),
+                action: actions[index].clone(),
+            };
+            let body_bytes = codec::encode(&body);
+            let tx = body.clone().sign(&secret);
+            json!({
+                "name": format!("action-{index}"),
+                "secret_seed": hex::encode(secret.seed()),
+                "public_key": secret.public_key(),
+                "body_borsh": hex::encode(&body_bytes),
+                "signing_digest": body.signing_digest(),
+                "signature": tx.signature,
+                "tx_borsh": hex::encode(tx.encode()),
+                "tx_hash": tx.hash(),
+                "body_json": serde_json::to_value(&body).unwrap(),
+            })
+        })
+        .collect();
+    let file = json!({ "description": "signed transactions: body bytes, signing digest, ed25519 signature, tx bytes, tx hash", "cases": cases });
+
+    check_file("txs.json", &file);
+
+    for case in file["cases"].as_array().unwrap() {
+        let tx = onebook_types::tx::SignedTx::decode(&hex_of(&case["tx_borsh"])).unwrap();
+        assert_eq!(tx.hash(), hash_of(&case["tx_hash"]));
+        assert_eq!(codec::encode(&tx.body), hex_of(&case["body_borsh"]));
+        tx.verify().unwrap();
+    }
+}
+
+fn sample_header(height: u64, previous: Hash32) -> Header {
+    Header {
+        chain_id: ChainId::from("onebook-dev-1"),
+        height: Height(height),
+        time: Timestamp(1_767_196_800_000 + height * 1000),
+        previous_hash: previous,
+        tx_root: merkle::root(&[]),
+        receipts_root: merkle::root(&[]),
+        state_root: Hash32([0x11; 32]),
+        validator_set_hash: validator_set().hash(),
+        next_validator_set_hash: validator_set().hash(),
+        proposer: key(101).public_key(),
+    }
+}
+
+fn validator_set() -> ValidatorSet {
+    let mut validators: Vec<Validator> = (101..=104)
+        .map(|n| Validator {
+            node_key: key(n).public_key(),
+            org: OrgId(format!("org-{n}")),
+            power: 10,
+        })
+        .collect();
+    validators.sort();
+    ValidatorSet { validators }
+}
+
+#[test]
+fn header_and_certificate_vectors_match_and_verify() {
+    let first = sample_header(1, Hash32([0xaa; 32]));
+    let second = sample_header(2, first.hash());
+    let vote = CommitVote {
+        chain_id: second.chain_id.clone(),
+        height: second.height,
+        round: 0,
+        block_hash: second.hash(),
+    };
+    let set = validator_set();
+    let mut signatures: Vec<CommitSignature> = (101..=103)
+        .map(|n| CommitSignature {
+            node_key: key(n).public_key(),
+            signature: key(n).sign(vote.signing_digest().as_bytes()),
+        })
+        .collect();
+    signatures.sort_by_key(|s| s.node_key);
+    let certificate = CommitCertificate { vote: vote.clone(), signatures };
+    let headers: Vec<Value> = [&first, &second]
+        .iter()
+        .map(|h| json!({ "header_borsh": hex::encode(codec::encode(*h)), "header_hash": h.hash() }))
+        .collect();
+    let file = json!({
+        "description": "headers, the validator set, a commit vote digest and a 3-of-4 commit certificate",
+        "validator_set_borsh": hex::encode(codec::encode(&set)),
+        "validator_set_hash": set.hash(),
+        "validator_seeds": (101..=104).map(|n| hex::encode(key(n).seed())).collect::<Vec<_>>(),
+        "headers": headers,
+        "commit_vote_borsh": hex::encode(codec::encode(&vote)),
+        "commit_vote_digest": vote.signing_digest(),
+        "certificate_borsh": hex::encode(codec::encode(&certificate)),
+    });
+
+    check_file("headers.json", &file);
+
+    let decoded: CommitCertificate =
+        codec::decode(&hex_of(&file["certificate_borsh"]), 4096).unwrap();
+    let header = Header::decode(&hex_of(&file["headers"][1]["header_borsh"])).unwrap();
+    decoded.verify(&header, &set).unwrap();
+    let mut two = decoded.clone();
+    two.signatures.truncate(2);
+    assert!(two.verify(&header, &set).is_err(), "two of four validators are not a quorum");
+}
+
+#[test]
+fn merkle_vectors_match_and_verify() {
+    let tx_hashes: Vec<Hash32> =
+        (0u8..5).map(|n| onebook_types::hash::hash_tagged(Tag::Tx, &[&[n]])).collect();
+    let leaves: Vec<Hash32> = tx_hashes.iter().map(merkle::tx_leaf).collect();
+    let root = block::tx_root(&tx_hashes);
+    let receipts: Vec<Receipt> = tx_hashes
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == 2 {
+                Receipt::rejected(*h, Rejection::RoleMissing)
+            } else {
+                Receipt::accepted(
+                    *h,
+                    vec![Event {
+                        kind: "sample.done".into(),
+                        attributes: vec![("i".into(), i.to_string())],
+                    }],
+                )
+            }
+        })
+        .collect();
+    let proofs: Vec<Value> = (0..5)
+        .map(|i| {
+            let proof = merkle::prove(&leaves, i);
+            json!({ "index": i, "tx_hash": tx_hashes[i], "leaf": leaves[i], "proof_borsh": hex::encode(codec::encode(&proof)), "path": proof.path })
+        })
+        .collect();
+    let file = json!({
+        "description": "a 5-tx block: tx root, an inclusion proof per tx, and the receipts root",
+        "tx_hashes": tx_hashes,
+        "tx_root": root,
+        "empty_root": merkle::root(&[]),
+        "inclusion_proofs": proofs,
+        "receipts_borsh": receipts.iter().map(|r| hex::encode(codec::encode(r))).collect::<Vec<_>>(),
+        "receipts_root": block::receipts_root(&receipts),
+    });
+
+    check_file("merkle.json", &file);
+
+    for case in file["inclusion_proofs"].as_array().unwrap() {
+        let proof: InclusionProof = codec::decode(&hex_of(&case["proof_borsh"]), 4096).unwrap();
+        let leaf = merkle::tx_leaf(&hash_of(&case["tx_hash"]));
+        proof.verify(&leaf, &hash_of(&file["tx_root"])).unwrap();
+    }
+}
+
+#[test]
+fn state_vectors_match_and_verify_at_past_heights() {
+    let mut store = MemNodeStore::new();
+    let names =
+        ["org/xm-dsj", "org/xm-gaj", "member/alice", "grant/1", "grant/2", "certificate/XM-1"];
+    let first = apply_updates(
+        &store,
+        Hash32::ZERO,
+        names
+            .iter()
+            .map(|n| (key_hash(n.as_bytes()), Some(value_hash(format!("v1:{n}").as_bytes())))),
+    );
+    store.insert_all(&first);
+    let second = apply_updates(
+        &store,
+        first.root,
+        [
+            (key_hash(b"grant/1"), None),
+            (key_hash(b"grant/2"), Some(value_hash(b"v2:grant/2"))),
+            (key_hash(b"grant/3"), Some(value_hash(b"v1:grant/3"))),
+        ],
+    );
+    store.insert_all(&second);
+    let case = |height: u64, root: Hash32, name: &str, value: Option<String>| {
+        let proof = prove(&store, root, key_hash(name.as_bytes()));
+        json!({
+            "height": height,
+            "state_root": root,
+            "key": name,
+            "key_hash": key_hash(name.as_bytes()),
+            "value": value,
+            "value_hash": value.as_ref().map(|v| value_hash(v.as_bytes())),
+            "proof_borsh": hex::encode(codec::encode(&proof)),
+        })
+    };
+    let cases = vec![
+        case(1, first.root, "grant/1", Some("v1:grant/1".into())),
+        case(1, first.root, "grant/3", None),
+        case(1, first.root, "certificate/XM-2", None),
+        case(2, second.root, "grant/1", None),
+        case(2, second.root, "grant/2", Some("v2:grant/2".into())),
+        case(2, second.root, "org/xm-dsj", Some("v1:org/xm-dsj".into())),
+    ];
+    let file = json!({
+        "description": "state proofs: membership and non-membership at height 1, and again at height 2 after a delete, a replacement and an insert; height 1 stays provable",
+        "roots": { "1": first.root, "2": second.root },
+        "cases": cases,
+    });
+
+    check_file("state.json", &file);
+
+    for case in file["cases"].as_array().unwrap() {
+        let proof: StateProof = codec::decode(&hex_of(&case["proof_borsh"]), 16_384).unwrap();
+        let value = case["value_hash"].as_str().map(|_| hash_of(&case["value_hash"]));
+        proof.verify(hash_of(&case["state_root"]), hash_of(&case["key_hash"]), value).unwrap();
+        let flipped = value.map_or(Some(Hash32([3; 32])), |_| None);
+        assert!(
+            proof
+                .verify(hash_of(&case["state_root"]), hash_of(&case["key_hash"]), flipped)
+                .is_err()
+        );
+    }
+}
+
+#[test]
+fn rejection_code_table_matches() {
+    let table: Vec<Value> = Rejection::ALL
+        .iter()
+        .map(|r| json!({ "code": r.code(), "name": r.name(), "message": r.to_string() }))
+        .collect();
+
+    check_file(
+        "rejections.json",
+        &json!({ "description": "stable rejection codes stored in receipts; 0 = accepted", "codes": table }),
+    );
+}
+
+#[test]
+fn dev_genesis_hash_matches() {
+    let bytes = include_bytes!("../../genesis/networks/dev.json");
+    let genesis = onebook_genesis::GenesisFile::from_json_validated(bytes).unwrap();
+
+    check_file(
+        "genesis.json",
+        &json!({
+            "description": "the genesis hash of genesis/networks/dev.json: BLAKE3 over borsh of the parsed file",
+            "file": "genesis/networks/dev.json",
+            "genesis_hash": genesis.hash(),
+            "validator_set_hash": genesis.validator_set().hash(),
+        }),
+    );
+}

@@ -1,0 +1,207 @@
+//! One fixed sample of every action, for codec properties and golden vectors.
+
+use onebook_types::{
+    action::{
+        AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, GovernanceChange, Grade,
+        OpenType, PolicyParameter, PropertyApplicationDraft, PropertySubject, QualityAnswer,
+        ResourceDraft, ReviewDecision, RightKind, ShareAnswer, ShareRequestDraft, ShareType,
+    },
+    consortium::{LegalBasis, OrgLevel, Role, Validator},
+    hash::{Hash32, Tag, hash_tagged},
+    ids::{
+        ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode, ObjectionId, OrgId,
+        ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
+    },
+    keys::PublicKey,
+    time::Date,
+};
+
+fn digest(label: &str) -> Hash32 {
+    hash_tagged(Tag::StateValue, &[label.as_bytes()])
+}
+
+fn date(text: &str) -> Date {
+    text.parse().expect("fixture dates are valid")
+}
+
+fn entry_draft() -> CatalogEntryDraft {
+    CatalogEntryDraft {
+        name: "企业登记信息".into(),
+        description: "市场主体登记基本信息".into(),
+        items: vec![
+            DataItem { name: "统一社会信用代码".into(), data_element: "DE0001".into() },
+            DataItem { name: "企业名称".into(), data_element: "DE0002".into() },
+        ],
+        classification: "市场监管".into(),
+        grade: Grade::General,
+        security_level: 2,
+        share_type: ShareType::Conditional { conditions: "仅用于依法履职".into() },
+        open_type: OpenType::ConditionallyOpen,
+        update_frequency: "daily".into(),
+        system: SystemId::from("xm-scjg-djxt"),
+    }
+}
+
+/// One sample of every [`Action`] variant, in variant order.
+pub fn sample_actions() -> Vec<Action> {
+    let key = PublicKey([7; 32]);
+    let code = CatalogCode::from("350200-xm-scjg-0001");
+    let cert = CertificateNumber::from("XM-2026-000001-7");
+    vec![
+        Action::RegisterMember {
+            key, name: "目录编制员".into(), roles: vec![Role::CatalogClerk]
+        },
+        Action::SetMemberRoles { key, roles: vec![Role::CatalogClerk, Role::ShareApprover] },
+        Action::RotateMemberKey { new_key: PublicKey([8; 32]) },
+        Action::RevokeMember { key, reason: "调岗".into() },
+        Action::SubmitProposal {
+            change: GovernanceChange::AdmitOrg {
+                id: OrgId::from("xm-swj"),
+                name: "厦门市商务局".into(),
+                level: OrgLevel::Bureau,
+                parent: Some(OrgId::from("xm-gov")),
+                region: RegionCode::from("350200"),
+                data_authority: false,
+                admin: PublicKey([9; 32]),
+            },
+            rationale: "新增共享单位".into(),
+        },
+        Action::VoteProposal { proposal: ProposalId(1), approve: true },
+        Action::RecordDutyChange { description: "职责调整：新增数据安全监管".into() },
+        Action::DraftCatalogEntry { draft: entry_draft() },
+        Action::SubmitCatalogEntry { code: code.clone() },
+        Action::ReviewCatalogEntry {
+            code: code.clone(),
+            decision: ReviewDecision::Return { reasons: "数据元引用缺失".into() },
+        },
+        Action::PublishCatalogEntry { code: code.clone() },
+        Action::ReviseCatalogEntry { code: code.clone(), draft: entry_draft() },
+        Action::DeprecateCatalogEntry { code: code.clone(), reason: "系统下线".into() },
+        Action::RegisterResource {
+            entry: code.clone(),
+            draft: ResourceDraft {
+                system: SystemId::from("xm-scjg-djxt"),
+                snapshot_digest: digest("snapshot-1"),
+                record_count: 120_000,
+                items: vec!["统一社会信用代码".into()],
+                authoritative: true,
+            },
+        },
+        Action::UpdateResource {
+            resource: ResourceId(1),
+            snapshot_digest: digest("snapshot-2"),
+            record_count: 120_500,
+        },
+        Action::RequestShare {
+            draft: ShareRequestDraft {
+                entry: code,
+                items: vec!["企业名称".into()],
+                purpose: "核查企业经营状态".into(),
+                legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
+                starts: date("2026-03-02"),
+                ends: date("2026-12-31"),
+            },
+        },
+        Action::AnswerShare {
+            request: ShareRequestId(1),
+            answer: ShareAnswer::Approve {
+                items: vec!["企业名称".into()],
+                expires_at: Timestamp(1_798_732_800_000),
+                conditions: "不得对外提供".into(),
+            },
+        },
+        Action::WithdrawShareRequest { request: ShareRequestId(2) },
+        Action::RevokeGrant { grant: GrantId(1), reason: "超范围使用".into() },
+        Action::RecordAccesses {
+            events: vec![AccessDraft {
+                grant: Some(GrantId(1)),
+                member: key,
+                resource: ResourceId(1),
+                operation: AccessOperation::ApiCall,
+                record_count: 3,
+                request_digest: digest("request-1"),
+                accessed_at: Timestamp(1_772_409_600_000),
+            }],
+        },
+        Action::ReportQualityIssue {
+            resource: ResourceId(1),
+            description: "地址字段为空".into(),
+            evidence_digest: digest("evidence-1"),
+        },
+        Action::AnswerQualityIssue {
+            report: QualityReportId(1),
+            answer: QualityAnswer::Fixed { snapshot_digest: digest("snapshot-3") },
+        },
+        Action::RuleQualityIssue {
+            report: QualityReportId(2),
+            responsible: OrgId::from("xm-scjg"),
+            ruling: "由提供方负责更正".into(),
+        },
+        Action::ApplyForProperty {
+            draft: PropertyApplicationDraft {
+                right: RightKind::ProductOperation,
+                subject: PropertySubject::Product {
+                    name: "企业信用画像".into(),
+                    description: "基于登记与处罚数据的加工产品".into(),
+                    digest: digest("product-1"),
+                    inputs: vec![cert.clone()],
+                },
+                evidence_digests: vec![digest("source-1")],
+                valid_from: date("2026-04-01"),
+                valid_until: date("2029-03-31"),
+            },
+        },
+        Action::ReviewPropertyApplication {
+            application: ApplicationId(1),
+            decision: ReviewDecision::Approve,
+        },
+        Action::FileObjection {
+            application: ApplicationId(1),
+            grounds: "数据来源不合法".into(),
+            evidence_digests: vec![digest("objection-1")],
+        },
+        Action::RuleObjection {
+            objection: ObjectionId(1),
+            upheld: false,
+            reasons: "证据不足".into(),
+        },
+        Action::IssueCertificate { application: ApplicationId(1) },
+        Action::TransferCertificate { certificate: cert.clone(), to: OrgId::from("xm-jypt") },
+        Action::LicenseRight {
+            certificate: cert.clone(),
+            licensee: OrgId::from("xm-jypt"),
+            starts: date("2026-05-01"),
+            ends: date("2027-04-30"),
+        },
+        Action::RenewCertificate { certificate: cert.clone(), valid_until: date("2032-03-31") },
+        Action::CancelCertificate { certificate: cert, reason: "权利人申请注销".into() },
+    ]
+}
+
+/// Samples of the governance changes and policy parameters not covered by [`sample_actions`].
+pub fn sample_governance_changes() -> Vec<GovernanceChange> {
+    vec![
+        GovernanceChange::SuspendOrg { org: OrgId::from("xm-swj") },
+        GovernanceChange::ReinstateOrg { org: OrgId::from("xm-swj") },
+        GovernanceChange::SetValidator {
+            validator: Validator {
+                node_key: PublicKey([4; 32]),
+                org: OrgId::from("xm-dsj"),
+                power: 10,
+            },
+        },
+        GovernanceChange::SetPolicy { parameter: PolicyParameter::CatalogUpdateWorkingDays(7) },
+        GovernanceChange::SetPolicy {
+            parameter: PolicyParameter::AddCalendar {
+                holidays: vec![date("2027-01-01")],
+                makeup_workdays: vec![date("2027-01-09")],
+            },
+        },
+        GovernanceChange::SetPolicy {
+            parameter: PolicyParameter::AddLegalBasis(LegalBasis {
+                code: LegalBasisCode::from("dsl-21"),
+                title: "《中华人民共和国数据安全法》第二十一条".into(),
+            }),
+        },
+    ]
+}
