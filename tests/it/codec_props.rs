@@ -162,10 +162,10 @@ proptest! {
 
         decode_all_kinds(&bytes);
         decode_all_kinds(&bytes[..cut.index(bytes.len())]);
-        if let Ok(decoded) = SignedTx::decode(&bytes) {
-            if decoded != tx {
-                prop_assert!(decoded.verify().is_err(), "a changed tx must not verify");
-            }
+        if let Ok(decoded) = SignedTx::decode(&bytes)
+            && decoded != tx
+        {
+            prop_assert!(decoded.verify().is_err(), "a changed tx must not verify");
         }
     }
 

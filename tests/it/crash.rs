@@ -35,6 +35,16 @@ fn killed_writer_never_loses_a_reported_block_and_reopens_on_a_matching_root() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(CYCLES_DEFAULT);
+    kill_and_reopen(cycles);
+}
+
+/// The same with 500 kills; run with `ONEBOOK_SLOW=1 scripts/check.sh`.
+#[test]
+fn killed_writer_survives_five_hundred_kills_slow() {
+    kill_and_reopen(500);
+}
+
+fn kill_and_reopen(cycles: u64) {
     let seed =
         std::env::var("ONEBOOK_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x0b00_c0de_u64);
     println!("crash test: seed {seed}, {cycles} cycles");

@@ -1,5 +1,7 @@
 //! Onebook's integration tests, compiled into one binary.
 
+#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+
 mod cli;
 mod codec_props;
 mod crash;

@@ -173,7 +173,7 @@ fn header_and_certificate_vectors_match_and_verify() {
         codec::decode(&hex_of(&file["certificate_borsh"]), 4096).unwrap();
     let header = Header::decode(&hex_of(&file["headers"][1]["header_borsh"])).unwrap();
     decoded.verify(&header, &set).unwrap();
-    let mut two = decoded.clone();
+    let mut two = decoded;
     two.signatures.truncate(2);
     assert!(two.verify(&header, &set).is_err(), "two of four validators are not a quorum");
 }

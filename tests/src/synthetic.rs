@@ -91,7 +91,7 @@ pub fn body(height: Height, txs_per_block: u64, signers: u64) -> BlockBody {
             .push(TxTouch { records: vec![record], orgs: vec![OrgId(format!("org-{}", who % 4))] });
         body.txs.push(tx);
     }
-    if height.0 > 7 && height.0 % 7 == 0 {
+    if height.0 > 7 && height.0.is_multiple_of(7) {
         let old = (height.0 - 8) * txs_per_block;
         body.changes
             .push(RecordChange { key: RecordKey::ShareRequest(ShareRequestId(old)), value: None });

@@ -340,11 +340,12 @@ impl Store {
         let seek = keys::with_suffix(&key_bytes, &keys::height(height));
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         iter.seek_for_prev(&seek);
-        if let (Some(found), Some(value)) = (iter.key(), iter.value()) {
-            if found.len() == key_bytes.len() + 8 && found.starts_with(&key_bytes) {
-                return codec::decode::<Option<Vec<u8>>>(value, RECORD_BYTES_MAX + 8)
-                    .map_err(|source| StorageError::Corrupt { what: "record", source });
-            }
+        if let (Some(found), Some(value)) = (iter.key(), iter.value())
+            && found.len() == key_bytes.len() + 8
+            && found.starts_with(&key_bytes)
+        {
+            return codec::decode::<Option<Vec<u8>>>(value, RECORD_BYTES_MAX + 8)
+                .map_err(|source| StorageError::Corrupt { what: "record", source });
         }
         iter.status()?;
         Ok(None)
