@@ -43,6 +43,7 @@ fn header() -> impl Strategy<Value = Header> {
             time: Timestamp(time),
             previous_hash: a,
             tx_root: b,
+            tx_count: u32::try_from(height % 4096).unwrap(),
             receipts_root: c,
             state_root: a,
             validator_set_hash: b,

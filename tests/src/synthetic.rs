@@ -109,6 +109,7 @@ pub fn seal(tip: &Tip, body: &BlockBody, state_root: Hash32) -> Block {
         time: Timestamp(GENESIS_TIME_MS + height.0 * 1000),
         previous_hash: tip.block_hash,
         tx_root: block::tx_root(&hashes),
+        tx_count: u32::try_from(hashes.len()).expect("a synthetic block is small"),
         receipts_root: block::receipts_root(&body.receipts),
         state_root,
         validator_set_hash: Hash32::ZERO,

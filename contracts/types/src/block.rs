@@ -34,6 +34,9 @@ pub struct Header {
     pub previous_hash: Hash32,
     /// Merkle root over the tx leaves, in block order.
     pub tx_root: Hash32,
+    /// Number of transactions: the size of the tx and receipt trees, which inclusion proofs are
+    /// checked against.
+    pub tx_count: u32,
     /// Merkle root over the receipt leaves, in block order.
     pub receipts_root: Hash32,
     /// Root of the state tree after applying this block.

@@ -77,6 +77,14 @@ pub enum InclusionError {
         /// The size.
         size: u64,
     },
+    /// The proof is for a tree of another size than the committed one.
+    #[error("proof is for {proof} leaves; the header commits to {committed}")]
+    SizeMismatch {
+        /// The proof's size.
+        proof: u64,
+        /// The committed size.
+        committed: u64,
+    },
     /// The recomputed root differs.
     #[error("recomputed root {computed} differs from {expected}")]
     RootMismatch {
@@ -110,10 +118,14 @@ fn audit_path(leaves: &[Hash32], index: usize, path: &mut Vec<Hash32>) {
 }
 
 impl InclusionProof {
-    /// Checks that `leaf` is at `self.index` in a tree of `self.size` leaves with root `root`
-    /// (RFC 9162 §2.1.3.2).
-    pub fn verify(&self, leaf: &Hash32, root: &Hash32) -> Result<(), InclusionError> {
-        let (index, size) = (self.index, self.size);
+    /// Checks that `leaf` is at `self.index` in the tree with root `root` and `size` leaves, the
+    /// size the header commits to (`Header::tx_count`); the proof's own `size` must equal it
+    /// (RFC 9162 §2.1.3.2, where the size likewise comes from the signed tree head).
+    pub fn verify(&self, leaf: &Hash32, root: &Hash32, size: u64) -> Result<(), InclusionError> {
+        if self.size != size {
+            return Err(InclusionError::SizeMismatch { proof: self.size, committed: size });
+        }
+        let index = self.index;
         if index >= size {
             return Err(InclusionError::IndexOutOfRange { index, size });
         }
@@ -162,7 +174,7 @@ mod tests {
             for (i, leaf) in leaves.iter().enumerate() {
                 let proof = prove(&leaves, i);
 
-                assert_eq!(proof.verify(leaf, &root), Ok(()), "leaf {i} of {n}");
+                assert_eq!(proof.verify(leaf, &root, n as u64), Ok(()), "leaf {i} of {n}");
             }
         }
     }
@@ -173,19 +185,23 @@ mod tests {
         let root = root(&leaves);
         let proof = prove(&leaves, 3);
 
-        assert!(proof.verify(&leaves[4], &root).is_err());
-        assert!(InclusionProof { index: 4, ..proof.clone() }.verify(&leaves[3], &root).is_err());
+        assert!(proof.verify(&leaves[4], &root, 7).is_err());
+        assert!(InclusionProof { index: 4, ..proof.clone() }.verify(&leaves[3], &root, 7).is_err());
+        assert_eq!(
+            proof.verify(&leaves[3], &root, 8),
+            Err(InclusionError::SizeMismatch { proof: 7, committed: 8 })
+        );
         let too_small = InclusionProof { size: 4, ..proof.clone() };
         assert_eq!(
-            too_small.verify(&leaves[3], &root),
+            too_small.verify(&leaves[3], &root, 4),
             Err(InclusionError::PathLength { index: 3, size: 4 })
         );
         let outside = InclusionProof { size: 3, ..proof.clone() };
         assert_eq!(
-            outside.verify(&leaves[3], &root),
+            outside.verify(&leaves[3], &root, 3),
             Err(InclusionError::IndexOutOfRange { index: 3, size: 3 })
         );
-        assert!(proof.verify(&leaves[3], &leaves[0]).is_err());
+        assert!(proof.verify(&leaves[3], &leaves[0], 7).is_err());
     }
 
     #[test]
@@ -198,5 +214,36 @@ mod tests {
     #[test]
     fn the_empty_tree_has_a_tagged_root() {
         assert_eq!(root(&[]), hash_tagged(Tag::MerkleEmpty, &[]));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_single_bit_flip_in_a_proof_leaf_or_root_fails(n in 1usize..70, pick in 0usize..70) {
+            let leaves = leaves(n);
+            let root = root(&leaves);
+            let index = pick % n;
+            let proof = prove(&leaves, index);
+            let size = n as u64;
+            proptest::prop_assert_eq!(proof.verify(&leaves[index], &root, size), Ok(()));
+            let bytes = crate::codec::encode(&proof);
+
+            for bit in 0..bytes.len() * 8 {
+                let mut flipped = bytes.clone();
+                flipped[bit / 8] ^= 1 << (bit % 8);
+                if let Ok(bad) = crate::codec::decode::<InclusionProof>(&flipped, 1 << 16) {
+                    proptest::prop_assert!(bad.verify(&leaves[index], &root, size).is_err(), "bit {}", bit);
+                }
+            }
+            for bit in 0..256 {
+                let mut leaf = leaves[index];
+                leaf.0[bit / 8] ^= 1 << (bit % 8);
+                let mut bad_root = root;
+                bad_root.0[bit / 8] ^= 1 << (bit % 8);
+                proptest::prop_assert!(proof.verify(&leaf, &root, size).is_err());
+                proptest::prop_assert!(proof.verify(&leaves[index], &bad_root, size).is_err());
+            }
+        }
     }
 }

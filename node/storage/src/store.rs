@@ -575,6 +575,9 @@ fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<
     if commit.touches.len() > commit.block.txs.len() {
         return Err(invalid("there are more index entries than txs"));
     }
+    if usize::try_from(header.tx_count).ok() != Some(commit.block.txs.len()) {
+        return Err(invalid("tx_count does not match the txs"));
+    }
     if commit.block.compute_tx_root() != header.tx_root {
         return Err(invalid("tx_root does not match the txs"));
     }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Benchmarks, in release mode, printing `name key=value` figures. Not part of CI: this machine is
+# shared and noisy, so figures are compared as ratios within one run, never asserted in tests.
+#
+#   state_map        state-tree updates/s, proofs generated/s and verified/s at ONEBOOK_BENCH_KEYS
+#                    keys (default 1,000,000), in memory
+#   storage_commit   synced block commits into RocksDB: txs/s and block latency p50/p99
+#   storage_proofs   state proofs/s read from RocksDB
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
+
+echo "== state map (in memory)"
+cargo bench --locked -p onebook-state --bench state_map 2>/dev/null | grep -E '^state_map|keys='
+
+echo "== storage (RocksDB, synced)"
+cargo build --locked --release -p onebook-tests --bin onebook-bench-storage
+"$CARGO_TARGET_DIR/release/onebook-bench-storage"
