@@ -21,7 +21,7 @@
 //! [`prove`] gives a [`StateProof`] of membership or absence that [`StateProof::verify`] checks
 //! against a root with no store. [`verify_tree`] checks a whole stored tree. The byte-exact
 //! format, with a worked example, is the state tree section of `docs/formats.md`; the reasons
-//! for this design (rather than the `jmt` crate) are in the state map ADR in `docs/adr/`.
+//! for this design (rather than the `jmt` crate) are in `docs/adr/0004-state-tree.md`.
 //!
 //! Every walk follows a key path, so loops and recursion are at most 256 levels deep. The crate
 //! does no I/O and reads no clock or randomness: the same inputs always give the same bytes.

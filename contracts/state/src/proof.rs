@@ -10,7 +10,7 @@ use crate::node::{KEY_BITS, Node, NodeStore, load, shares_prefix};
 /// A proof that a key holds a value, or holds none, in the tree with a given root.
 ///
 /// Encoded with borsh as `u32 LE count || siblings (32 bytes each) || terminal`; see
-/// `FORMAT.md`.
+/// `docs/formats.md` (the state tree section).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct StateProof {
     /// The sibling subtrees along the key's path from the root down: `siblings[i]` is the

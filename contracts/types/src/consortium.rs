@@ -176,22 +176,21 @@ impl ValidatorSet {
         hash_tagged(Tag::ValidatorSet, &[&crate::codec::encode(self)])
     }
 
-    /// The sum of all voting power.
+    /// The sum of all voting power (saturating; genesis and governance bound it far lower).
     pub fn total_power(&self) -> u64 {
-        self.validators.iter().map(|v| v.power).sum()
+        self.validators.iter().fold(0u64, |sum, v| sum.saturating_add(v.power))
     }
 
-    /// The smallest power that is more than two thirds of the total.
+    /// The smallest power that is more than two thirds of the total, computed without overflow.
     pub fn quorum_power(&self) -> u64 {
-        self.total_power() * 2 / 3 + 1
+        let quorum = u128::from(self.total_power()) * 2 / 3 + 1;
+        u64::try_from(quorum).expect("two thirds of a u64, plus one, fits a u64")
     }
 
-    /// The validator with `node_key`.
+    /// The validator with `node_key`. A linear scan: sets are small (at most `VALIDATORS_MAX`)
+    /// and the answer must not depend on the list being sorted.
     pub fn get(&self, node_key: &PublicKey) -> Option<&Validator> {
-        self.validators
-            .binary_search_by(|v| v.node_key.cmp(node_key))
-            .ok()
-            .map(|index| &self.validators[index])
+        self.validators.iter().find(|v| v.node_key == *node_key)
     }
 }
 

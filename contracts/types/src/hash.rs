@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 pub struct Hash32(pub [u8; 32]);
 
 impl Hash32 {
-    /// The all-zero digest. It stands for "nothing": the empty state subtree and the parent of
-    /// the first block. No input hashes to it in practice.
+    /// The all-zero digest. It stands for "nothing": the empty state subtree. No input hashes to
+    /// it in practice.
     pub const ZERO: Self = Self([0; 32]);
 
     /// The digest's bytes.

@@ -58,6 +58,12 @@ pub enum StorageError {
         /// The genesis given.
         given: Hash32,
     },
+    /// The database was written by a version of Onebook with another layout.
+    #[error("database schema version {found:?} is not the supported version")]
+    UnsupportedSchema {
+        /// The stored version bytes.
+        found: Vec<u8>,
+    },
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
     Empty,

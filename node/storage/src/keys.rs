@@ -20,7 +20,8 @@ pub(crate) const RECEIPTS: &str = "receipts";
 pub(crate) const CERTIFICATES: &str = "certificates";
 /// `node_hash` -> `borsh(Node)`.
 pub(crate) const STATE_NODES: &str = "state_nodes";
-/// `borsh(RecordKey) || height` -> `borsh(Option<value>)`: every version of every record.
+/// `borsh(RecordKey) || height` -> `borsh(Option<Vec<u8>>)`: every version of every record
+/// (`None` marks a deletion).
 pub(crate) const RECORDS: &str = "records";
 /// `borsh(RecordKey) || height || index` -> tx hash: every tx that touched a record.
 pub(crate) const HISTORY: &str = "history";
@@ -30,6 +31,7 @@ pub(crate) const BY_ORG: &str = "by_org";
 pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
+pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
 /// Bumped when a layout changes; a store of another version refuses to open.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
 

@@ -6,7 +6,7 @@
 //! holds either all of a block or none of it. On open the store reads the last committed header
 //! back and checks that the state tree under its `state_root` rehashes to that root (the second
 //! half of the assert-in-pairs: the root is also checked before the write). See
-//! `docs/adr/0004-storage.md` for the column families and key layouts.
+//! `docs/adr/0005-storage-rocksdb.md` for the column families and key layouts.
 
 mod error;
 mod keys;

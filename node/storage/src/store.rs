@@ -241,7 +241,7 @@ impl Store {
             batch.put_cf(self.cf(keys::TXS), hash.as_bytes(), value);
             let position = keys::position(height, location.index);
             batch.put_cf(self.cf(keys::RECEIPTS), position, codec::encode(receipt));
-            let touch = commit.touches.get(index).cloned().unwrap_or_default();
+            let touch = &commit.touches[index];
             for record in &touch.records {
                 let key = keys::with_suffix(&record.encode(), &position);
                 batch.put_cf(self.cf(keys::HISTORY), key, hash.as_bytes());
@@ -451,12 +451,16 @@ impl Store {
             batch.put_cf(self.cf(keys::RECORDS), key, codec::encode(&change.value));
         }
         if height.0 == 0 {
-            batch.put_cf(self.cf(keys::META), b"genesis_state_root", staged.root.as_bytes());
+            batch.put_cf(
+                self.cf(keys::META),
+                keys::META_GENESIS_STATE_ROOT,
+                staged.root.as_bytes(),
+            );
         }
     }
 
     fn genesis_state_root(&self) -> Result<Hash32> {
-        let bytes = self.db.get_cf(self.cf(keys::META), b"genesis_state_root")?;
+        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)?;
         bytes
             .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
             .map(Hash32)
@@ -472,7 +476,7 @@ impl Store {
                 Ok(())
             }
             Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(_) => Err(StorageError::Missing { what: "supported schema version" }),
+            Some(found) => Err(StorageError::UnsupportedSchema { found: found.to_vec() }),
         }
     }
 
@@ -572,8 +576,8 @@ fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<
     if commit.receipts.len() != commit.block.txs.len() {
         return Err(invalid("there is not one receipt per tx"));
     }
-    if commit.touches.len() > commit.block.txs.len() {
-        return Err(invalid("there are more index entries than txs"));
+    if commit.touches.len() != commit.block.txs.len() {
+        return Err(invalid("there is not one index entry per tx"));
     }
     if usize::try_from(header.tx_count).ok() != Some(commit.block.txs.len()) {
         return Err(invalid("tx_count does not match the txs"));
