@@ -15,6 +15,7 @@ use onebook_types::{
     ids::{ChainId, Height, Nonce, OrgId, Timestamp},
     keys::SecretKey,
     merkle::{self, InclusionProof},
+    record::RecordKey,
     rejection::Rejection,
     tx::TxBody,
 };
@@ -305,17 +306,54 @@ fn rejection_code_table_matches() {
 }
 
 #[test]
-fn dev_genesis_hash_matches() {
+fn dev_genesis_hash_and_state_root_match() {
     let bytes = include_bytes!("../../genesis/networks/dev.json");
     let genesis = onebook_genesis::GenesisFile::from_json_validated(bytes).unwrap();
+    let records = genesis.initial_state();
+    let update = apply_updates(
+        &MemNodeStore::new(),
+        Hash32::ZERO,
+        records.iter().map(|(key, value)| (key_hash(&key.encode()), Some(value_hash(value)))),
+    );
 
     check_file(
         "genesis.json",
         &json!({
-            "description": "the genesis hash of genesis/networks/dev.json: BLAKE3 over borsh of the parsed file",
+            "description": "genesis/networks/dev.json: its hash (BLAKE3 over borsh of the parsed file), validator-set hash, and the state root at height 0 over its initial records",
             "file": "genesis/networks/dev.json",
             "genesis_hash": genesis.hash(),
             "validator_set_hash": genesis.validator_set().hash(),
+            "initial_records": records.len(),
+            "state_root": update.root,
         }),
+    );
+}
+
+#[test]
+fn record_key_vectors_match() {
+    let keys = [
+        RecordKey::Policy,
+        RecordKey::ValidatorSet,
+        RecordKey::Org(OrgId::from("xm-dsj")),
+        RecordKey::Member(key(1).public_key()),
+        RecordKey::Nonce(key(1).public_key()),
+        RecordKey::ShareRequest(onebook_types::ids::ShareRequestId(7)),
+        RecordKey::Certificate(onebook_types::ids::CertificateNumber::from("XM-2026-000001-7")),
+        RecordKey::Sequence("grant".into()),
+    ];
+    let cases: Vec<Value> = keys
+        .iter()
+        .map(|k| {
+            json!({
+                "key": serde_json::to_value(k).unwrap(),
+                "key_borsh": hex::encode(k.encode()),
+                "key_hash": key_hash(&k.encode()),
+            })
+        })
+        .collect();
+
+    check_file(
+        "records.json",
+        &json!({ "description": "record keys: borsh(RecordKey) and the state-tree path H(\"onebook/state-key/v1\", key)", "cases": cases }),
     );
 }

@@ -5,7 +5,7 @@
 //! [`action::Action`]; only [`tx::SignedTx::verify`] turns it into the [`tx::VerifiedTx`] the
 //! ledger rules accept. A [`block::Header`] commits to transactions and receipts through
 //! [`merkle`] roots and to the state through the state tree root. `docs/formats.md` describes
-//! every byte; `tests/vectors/` pins them. See `docs/adr/0002-canonical-encoding.md`.
+//! every byte; `tests/vectors/` pins them. See `docs/adr/0002-canonical-encoding-borsh.md`.
 
 pub mod action;
 pub mod block;
@@ -17,6 +17,7 @@ pub mod keys;
 pub mod limits;
 pub mod merkle;
 pub mod record;
+pub mod records;
 pub mod rejection;
 pub mod time;
 pub mod tx;

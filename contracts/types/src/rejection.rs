@@ -33,6 +33,68 @@ pub enum Rejection {
     /// An id is empty, too long, or holds a forbidden character.
     #[error("an id is malformed")]
     IdMalformed = 9,
+    /// The tx names another chain. A correct proposer never includes one, so this marks the
+    /// proposer's fault; the ledger still refuses it rather than trusting the proposer.
+    #[error("the tx is for another chain")]
+    WrongChain = 10,
+    /// The action's rules are not yet enabled on this chain: the ledger refuses it, records the
+    /// refusal, and changes nothing but the signer's nonce.
+    #[error("this action is not yet enabled on this chain")]
+    ActionNotYetEnabled = 11,
+    /// A public key is not a valid ed25519 key (not a curve point, or of small order).
+    #[error("a public key is not a valid ed25519 key")]
+    KeyInvalid = 12,
+    /// The key already belongs to a member (active or revoked); a key is bound once, forever.
+    #[error("the key already belongs to a member")]
+    MemberKeyInUse = 13,
+    /// A member must hold at least one role.
+    #[error("a member must hold at least one role")]
+    MemberWithoutRoles = 14,
+    /// Roles must be listed sorted and without duplicates.
+    #[error("roles are not sorted without duplicates")]
+    RolesNotSorted = 15,
+    /// A required text field (name, reason, rationale, title) is empty.
+    #[error("a required text field is empty")]
+    TextRequired = 16,
+    /// No member has this key.
+    #[error("no member has this key")]
+    MemberUnknown = 17,
+    /// The member belongs to another org than the signer's.
+    #[error("the member belongs to another org")]
+    MemberOfAnotherOrg = 18,
+    /// The member is already revoked.
+    #[error("the member is already revoked")]
+    MemberAlreadyRevoked = 19,
+    /// Only an org that runs a validator may propose or vote in governance.
+    #[error("the signer's org runs no validator")]
+    OrgNotValidator = 20,
+    /// No governance proposal has this id.
+    #[error("no such proposal")]
+    ProposalUnknown = 21,
+    /// The proposal is already decided.
+    #[error("the proposal is not open")]
+    ProposalNotOpen = 22,
+    /// The signer's org already voted on this proposal.
+    #[error("the org already voted on this proposal")]
+    VoteAlreadyCast = 23,
+    /// No org has this id.
+    #[error("no such org")]
+    OrgUnknown = 24,
+    /// An org with this id already exists.
+    #[error("an org with this id already exists")]
+    OrgAlreadyExists = 25,
+    /// The org already has the status the change asks for (suspending a suspended org,
+    /// reinstating an active one).
+    #[error("the org already has this status")]
+    OrgStatusUnchanged = 26,
+    /// The validator change is impossible: removing a validator not in the set, emptying the
+    /// set, or exceeding the set's size limit.
+    #[error("the validator change is not possible")]
+    ValidatorChangeInvalid = 27,
+    /// The policy value is out of range or conflicts with the policy in force (a zero period, a
+    /// make-up day that is not a weekend or is a holiday, a legal basis already listed).
+    #[error("the policy change is not valid")]
+    PolicyChangeInvalid = 28,
 }
 
 impl Rejection {
@@ -42,7 +104,7 @@ impl Rejection {
     }
 
     /// Every rejection, in code order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 28] = [
         Self::NonceNotNext,
         Self::RoleMissing,
         Self::SignerUnknown,
@@ -52,6 +114,25 @@ impl Rejection {
         Self::TextTooLong,
         Self::ListTooLong,
         Self::IdMalformed,
+        Self::WrongChain,
+        Self::ActionNotYetEnabled,
+        Self::KeyInvalid,
+        Self::MemberKeyInUse,
+        Self::MemberWithoutRoles,
+        Self::RolesNotSorted,
+        Self::TextRequired,
+        Self::MemberUnknown,
+        Self::MemberOfAnotherOrg,
+        Self::MemberAlreadyRevoked,
+        Self::OrgNotValidator,
+        Self::ProposalUnknown,
+        Self::ProposalNotOpen,
+        Self::VoteAlreadyCast,
+        Self::OrgUnknown,
+        Self::OrgAlreadyExists,
+        Self::OrgStatusUnchanged,
+        Self::ValidatorChangeInvalid,
+        Self::PolicyChangeInvalid,
     ];
 
     /// The rejection with `code`, if any.

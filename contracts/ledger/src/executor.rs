@@ -1,0 +1,365 @@
+//! The block executor: judges each verified tx in order and collects receipts and changes.
+//!
+//! Per tx, in this order: the chain id ([`Rejection::WrongChain`]), expiry
+//! ([`Rejection::TxExpired`]), the signer is a member ([`Rejection::SignerUnknown`]), still
+//! active ([`Rejection::SignerRevoked`]), of an active org ([`Rejection::OrgSuspended`]), and the
+//! nonce is the signer's next ([`Rejection::NonceNotNext`]); then the action's own rules.
+//!
+//! # Nonces
+//! A tx refused before or at the nonce check changes nothing. A tx that passes the nonce check
+//! bumps the signer's nonce even if its action is then refused. So the same signed tx can never
+//! be judged twice (a refused tx cannot be replayed later, when the state might accept it), and
+//! the signer's sequence keeps moving: its next tx need not wait for, or reuse the number of, a
+//! refused one. The nonce record [`RecordKey::Nonce`] holds the last committed [`Nonce`]; absent
+//! means 0, so a key's first tx carries 1.
+//!
+//! # Policy
+//! The state tree keeps every version of the [`Policy`] record, so each height has one. A block
+//! is judged by the policy in the state before it ([`TxContext::policy`]): a policy change passed
+//! in a block governs the blocks after it.
+
+use onebook_types::{
+    action::Action,
+    block::{Event, Receipt},
+    consortium::{Member, MemberStatus, Org, OrgStatus, Policy},
+    ids::{ChainId, Height, Nonce, OrgId, Timestamp},
+    record::RecordKey,
+    rejection::Rejection,
+    tx::{TxBody, VerifiedTx},
+};
+
+use crate::{
+    consortium, governance,
+    overlay::Overlay,
+    ports::{StateRead, StateWrite, load, store},
+};
+
+/// What the rules know about the block being executed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockContext {
+    /// The chain; txs naming another are refused.
+    pub chain_id: ChainId,
+    /// The block's height.
+    pub height: Height,
+    /// The block's time, the only clock the rules see.
+    pub time: Timestamp,
+}
+
+/// What executing a block produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockOutcome {
+    /// One receipt per tx, in block order.
+    pub receipts: Vec<Receipt>,
+    /// The block's net record changes, sorted by key: `Some` stores, `None` deletes.
+    pub changes: Vec<(RecordKey, Option<Vec<u8>>)>,
+    /// Per tx, in block order, what it touched, for the node's indexes.
+    pub touched: Vec<TxTouched>,
+}
+
+/// The records a tx wrote and the orgs it concerns. Empty for a tx refused before its nonce
+/// check; only the nonce and the signer's org for a tx whose action was refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxTouched {
+    /// Keys written, sorted, each once.
+    pub records: Vec<RecordKey>,
+    /// Orgs concerned (the signer's, and those the action names), sorted, each once.
+    pub orgs: Vec<OrgId>,
+}
+
+/// What a handler sees of the tx it judges.
+#[derive(Clone, Debug)]
+pub struct TxContext<'c> {
+    /// The block.
+    pub block: &'c BlockContext,
+    /// The policy in force for this block: the one in the state before it.
+    pub policy: &'c Policy,
+    /// The signer, checked active and of an active org.
+    pub signer: Member,
+}
+
+/// What an accepted action produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// Events for the receipt.
+    pub events: Vec<Event>,
+    /// Orgs the action concerns besides the signer's.
+    pub orgs: Vec<OrgId>,
+}
+
+impl Effects {
+    /// Adds an event `kind` with `attributes`.
+    pub fn event(&mut self, kind: &str, attributes: &[(&str, String)]) {
+        let attributes =
+            attributes.iter().map(|(name, value)| ((*name).to_owned(), value.clone())).collect();
+        self.events.push(Event { kind: kind.to_owned(), attributes });
+    }
+}
+
+/// Executes `txs` in order over `state` (the state after the previous block) and returns the
+/// receipts and the changes; `state` itself is not modified.
+///
+/// # Panics
+/// If `state` holds no policy: genesis stores one and nothing deletes it.
+pub fn apply_block(state: &impl StateRead, ctx: &BlockContext, txs: &[VerifiedTx]) -> BlockOutcome {
+    let policy: Policy = load(state, &RecordKey::Policy).expect("genesis stores the policy");
+    let mut overlay = Overlay::new(state);
+    let mut receipts = Vec::with_capacity(txs.len());
+    let mut touched = Vec::with_capacity(txs.len());
+    for tx in txs {
+        let (receipt, tx_touched) = apply_tx(&mut overlay, ctx, &policy, tx);
+        receipts.push(receipt);
+        touched.push(tx_touched);
+    }
+    BlockOutcome { receipts, changes: overlay.changes(), touched }
+}
+
+fn apply_tx<S: StateRead>(
+    overlay: &mut Overlay<'_, S>,
+    block: &BlockContext,
+    policy: &Policy,
+    tx: &VerifiedTx,
+) -> (Receipt, TxTouched) {
+    let signer = match admit(overlay, block, tx.body()) {
+        Ok(signer) => signer,
+        Err(rejection) => {
+            overlay.discard_tx();
+            return (Receipt::rejected(tx.hash(), rejection), TxTouched::default());
+        }
+    };
+    let mut records = overlay.commit_tx();
+    let mut orgs = vec![signer.org.clone()];
+    let ctx = TxContext { block, policy, signer };
+    let receipt = match dispatch(overlay, &ctx, &tx.body().action) {
+        Ok(effects) => {
+            records.extend(overlay.commit_tx());
+            orgs.extend(effects.orgs);
+            Receipt::accepted(tx.hash(), effects.events)
+        }
+        Err(rejection) => {
+            overlay.discard_tx();
+            Receipt::rejected(tx.hash(), rejection)
+        }
+    };
+    records.sort();
+    records.dedup();
+    orgs.sort();
+    orgs.dedup();
+    (receipt, TxTouched { records, orgs })
+}
+
+/// The checks every tx passes before its action, ending with the nonce bump.
+fn admit(
+    state: &mut impl StateWrite,
+    block: &BlockContext,
+    body: &TxBody,
+) -> Result<Member, Rejection> {
+    if body.chain_id != block.chain_id {
+        return Err(Rejection::WrongChain);
+    }
+    if body.valid_until < block.height {
+        return Err(Rejection::TxExpired);
+    }
+    let signer: Member =
+        load(state, &RecordKey::Member(body.signer)).ok_or(Rejection::SignerUnknown)?;
+    if signer.status != MemberStatus::Active {
+        return Err(Rejection::SignerRevoked);
+    }
+    let org: Org = load(state, &RecordKey::Org(signer.org.clone()))
+        .expect("a member's org exists: genesis and admission create the org first");
+    if org.status != OrgStatus::Active {
+        return Err(Rejection::OrgSuspended);
+    }
+    let nonce_key = RecordKey::Nonce(body.signer);
+    let last: Nonce = load(state, &nonce_key).unwrap_or_default();
+    if body.nonce != last.next() {
+        return Err(Rejection::NonceNotNext);
+    }
+    store(state, nonce_key, &body.nonce);
+    Ok(signer)
+}
+
+/// Routes an action to its handler. Every action is listed, so a new one does not compile until
+/// it is decided here.
+fn dispatch(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    action: &Action,
+) -> Result<Effects, Rejection> {
+    match action {
+        Action::RegisterMember { key, name, roles } => {
+            consortium::register_member(state, ctx, *key, name, roles)
+        }
+        Action::SetMemberRoles { key, roles } => {
+            consortium::set_member_roles(state, ctx, *key, roles)
+        }
+        Action::RotateMemberKey { new_key } => consortium::rotate_member_key(state, ctx, *new_key),
+        Action::RevokeMember { key, reason } => consortium::revoke_member(state, ctx, *key, reason),
+        Action::SubmitProposal { change, rationale } => {
+            governance::submit_proposal(state, ctx, change, rationale)
+        }
+        Action::VoteProposal { proposal, approve } => {
+            governance::vote_proposal(state, ctx, *proposal, *approve)
+        }
+        // The ledger's answer for actions whose rules are not yet enabled on this chain: a real,
+        // recorded refusal that bumps the nonce and changes nothing else.
+        Action::RecordDutyChange { .. }
+        | Action::DraftCatalogEntry { .. }
+        | Action::SubmitCatalogEntry { .. }
+        | Action::ReviewCatalogEntry { .. }
+        | Action::PublishCatalogEntry { .. }
+        | Action::ReviseCatalogEntry { .. }
+        | Action::DeprecateCatalogEntry { .. }
+        | Action::RegisterResource { .. }
+        | Action::UpdateResource { .. }
+        | Action::RequestShare { .. }
+        | Action::AnswerShare { .. }
+        | Action::WithdrawShareRequest { .. }
+        | Action::RevokeGrant { .. }
+        | Action::RecordAccesses { .. }
+        | Action::ReportQualityIssue { .. }
+        | Action::AnswerQualityIssue { .. }
+        | Action::RuleQualityIssue { .. }
+        | Action::ApplyForProperty { .. }
+        | Action::ReviewPropertyApplication { .. }
+        | Action::FileObjection { .. }
+        | Action::RuleObjection { .. }
+        | Action::IssueCertificate { .. }
+        | Action::TransferCertificate { .. }
+        | Action::LicenseRight { .. }
+        | Action::RenewCertificate { .. }
+        | Action::CancelCertificate { .. } => Err(Rejection::ActionNotYetEnabled),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_genesis::dev_secret;
+    use onebook_types::{
+        consortium::Role,
+        ids::{ChainId, Height, Nonce, ShareRequestId},
+        keys::PublicKey,
+    };
+
+    use super::*;
+    use crate::testkit::{Chain, public, refusal, signed};
+
+    fn register(label: &str) -> Action {
+        Action::RegisterMember {
+            key: public(label),
+            name: "网关".into(),
+            roles: vec![Role::DataUser],
+        }
+    }
+
+    fn nonce(chain: &Chain, key: PublicKey) -> Option<Nonce> {
+        load(&chain.state, &RecordKey::Nonce(key))
+    }
+
+    #[test]
+    fn a_tx_for_another_chain_is_refused_and_changes_nothing() {
+        let mut chain = Chain::dev();
+        let admin = dev_secret("xm-dsj/admin");
+        let mut body = signed(&admin, 1, register("a")).into_inner().body;
+        body.chain_id = ChainId::from("onebook-other");
+        let tx = body.sign(&admin).verify().expect("verifies");
+
+        let outcome = chain.block(&[tx]);
+
+        assert_eq!(refusal(&outcome.receipts[0]), Some(Rejection::WrongChain));
+        assert!(outcome.changes.is_empty());
+        assert_eq!(outcome.touched, vec![TxTouched::default()]);
+    }
+
+    #[test]
+    fn a_tx_past_its_valid_until_height_is_refused() {
+        let mut chain = Chain::dev();
+        let admin = dev_secret("xm-dsj/admin");
+        chain.height = Height(5);
+        let mut body = signed(&admin, 1, register("a")).into_inner().body;
+        body.valid_until = Height(5);
+        let tx = body.sign(&admin).verify().expect("verifies");
+
+        let outcome = chain.block(&[tx]);
+
+        assert_eq!(refusal(&outcome.receipts[0]), Some(Rejection::TxExpired));
+        assert!(outcome.changes.is_empty());
+    }
+
+    #[test]
+    fn a_stranger_cannot_sign() {
+        let mut chain = Chain::dev();
+
+        let receipt = chain.run("nobody", register("a"));
+
+        assert_eq!(refusal(&receipt), Some(Rejection::SignerUnknown));
+        assert_eq!(nonce(&chain, public("nobody")), None);
+    }
+
+    #[test]
+    fn a_wrong_nonce_is_refused_without_bumping_the_nonce() {
+        let mut chain = Chain::dev();
+        let admin = dev_secret("xm-dsj/admin");
+
+        let outcome = chain.block(&[signed(&admin, 2, register("a"))]);
+
+        assert_eq!(refusal(&outcome.receipts[0]), Some(Rejection::NonceNotNext));
+        assert_eq!(nonce(&chain, admin.public_key()), None);
+    }
+
+    #[test]
+    fn a_refused_action_still_bumps_the_nonce_and_nothing_else() {
+        let mut chain = Chain::dev();
+        let clerk = public("xm-dsj/catalog-clerk");
+
+        let outcome = chain.block(&[signed(&dev_secret("xm-dsj/catalog-clerk"), 1, register("a"))]);
+
+        assert_eq!(refusal(&outcome.receipts[0]), Some(Rejection::RoleMissing));
+        assert_eq!(
+            outcome.changes,
+            vec![(RecordKey::Nonce(clerk), Some(onebook_types::codec::encode(&Nonce(1))))]
+        );
+        assert_eq!(outcome.touched[0].records, vec![RecordKey::Nonce(clerk)]);
+        assert_eq!(outcome.touched[0].orgs, vec![OrgId::from("xm-dsj")]);
+    }
+
+    #[test]
+    fn an_accepted_tx_replayed_in_a_later_block_is_refused() {
+        let mut chain = Chain::dev();
+        let tx = signed(&dev_secret("xm-dsj/admin"), 1, register("a"));
+        chain.block(std::slice::from_ref(&tx));
+
+        let replay = chain.block(&[tx]);
+
+        assert_eq!(refusal(&replay.receipts[0]), Some(Rejection::NonceNotNext));
+        assert!(replay.changes.is_empty());
+    }
+
+    #[test]
+    fn txs_of_one_signer_run_in_order_within_a_block() {
+        let mut chain = Chain::dev();
+        let admin = dev_secret("xm-dsj/admin");
+        let txs = [
+            signed(&admin, 1, register("a")),
+            signed(&admin, 2, register("b")),
+            signed(&admin, 2, register("c")),
+        ];
+
+        let outcome = chain.block(&txs);
+
+        let codes: Vec<_> = outcome.receipts.iter().map(refusal).collect();
+        assert_eq!(codes, [None, None, Some(Rejection::NonceNotNext)]);
+        assert_eq!(nonce(&chain, admin.public_key()), Some(Nonce(2)));
+    }
+
+    #[test]
+    fn actions_whose_rules_are_not_yet_enabled_are_refused_on_the_record() {
+        let mut chain = Chain::dev();
+        let action = Action::WithdrawShareRequest { request: ShareRequestId(1) };
+
+        let receipt = chain.run("xm-gaj/gateway", action);
+
+        assert_eq!(refusal(&receipt), Some(Rejection::ActionNotYetEnabled));
+        assert_eq!(receipt.code, 11);
+        assert_eq!(nonce(&chain, public("xm-gaj/gateway")), Some(Nonce(1)));
+    }
+}

@@ -1,0 +1,219 @@
+//! Governance on the dev network: four validator orgs (fj-sjj, xm-dsj, xm-gaj, xm-scjg), each
+//! with power 10, so three approvals pass a proposal and two refusals reject it.
+
+use onebook_genesis::dev_secret;
+use onebook_types::{
+    action::{Action, GovernanceChange, PolicyParameter},
+    block::Receipt,
+    consortium::{LegalBasis, Member, Org, OrgLevel, OrgStatus, Policy, Validator, ValidatorSet},
+    ids::{LegalBasisCode, OrgId, ProposalId, RegionCode},
+    record::RecordKey,
+    records::{Proposal, ProposalStatus},
+    rejection::Rejection,
+};
+
+use crate::{
+    ports::{StateRead, load},
+    testkit::{Chain, public, refusal},
+};
+
+const VALIDATOR_ADMINS: [&str; 4] =
+    ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin", "xm-scjg/admin"];
+
+fn admit_district() -> GovernanceChange {
+    admit("xm-sm", "xm-gov")
+}
+
+fn admit(id: &str, parent: &str) -> GovernanceChange {
+    GovernanceChange::AdmitOrg {
+        id: OrgId::from(id),
+        name: "厦门市思明区人民政府".into(),
+        level: OrgLevel::District,
+        parent: Some(OrgId::from(parent)),
+        region: RegionCode::from("350203"),
+        data_authority: false,
+        admin: public("xm-sm/admin"),
+    }
+}
+
+fn submit(chain: &mut Chain, label: &str, change: GovernanceChange) -> Receipt {
+    chain.run(label, Action::SubmitProposal { change, rationale: "思明区接入一本账".into() })
+}
+
+fn vote(chain: &mut Chain, label: &str, approve: bool) -> Receipt {
+    chain.run(label, Action::VoteProposal { proposal: ProposalId(1), approve })
+}
+
+fn proposal(chain: &Chain) -> Proposal {
+    load(&chain.state, &RecordKey::Proposal(ProposalId(1))).expect("proposal 1")
+}
+
+/// Submits `change` as xm-dsj and has the first `yes` validator admins approve it.
+fn pass(chain: &mut Chain, change: GovernanceChange) -> Receipt {
+    assert_eq!(refusal(&submit(chain, "xm-dsj/admin", change)), None);
+    let mut last = None;
+    for label in &VALIDATOR_ADMINS[..3] {
+        last = Some(vote(chain, label, true));
+    }
+    last.expect("three votes")
+}
+
+#[test]
+fn three_of_four_validator_orgs_admit_an_org_with_its_admin() {
+    let mut chain = Chain::dev();
+    assert_eq!(refusal(&submit(&mut chain, "xm-dsj/admin", admit_district())), None);
+
+    let first = vote(&mut chain, "fj-sjj/admin", true);
+    let second = vote(&mut chain, "xm-dsj/admin", true);
+    let open = proposal(&chain).status;
+    let third = vote(&mut chain, "xm-gaj/admin", true);
+
+    assert_eq!([refusal(&first), refusal(&second)], [None, None]);
+    assert_eq!(open, ProposalStatus::Open);
+    assert_eq!(refusal(&third), None);
+    let kinds: Vec<&str> = third.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["proposal.voted", "proposal.passed", "org.admitted", "member.registered"]);
+    assert_eq!(proposal(&chain).status, ProposalStatus::Passed);
+    let org: Org = load(&chain.state, &RecordKey::Org(OrgId::from("xm-sm"))).expect("admitted");
+    assert_eq!(org.status, OrgStatus::Active);
+    let admin: Member = chain.member(public("xm-sm/admin")).expect("its admin");
+    assert!(admin.can(onebook_types::consortium::Role::OrgAdmin));
+    let late = vote(&mut chain, "xm-scjg/admin", true);
+    assert_eq!(refusal(&late), Some(Rejection::ProposalNotOpen));
+}
+
+#[test]
+fn two_refusals_of_four_reject_a_proposal_and_change_nothing() {
+    let mut chain = Chain::dev();
+    submit(&mut chain, "xm-dsj/admin", admit_district());
+
+    let yes = vote(&mut chain, "xm-dsj/admin", true);
+    let no = vote(&mut chain, "xm-gaj/admin", false);
+    let deciding = vote(&mut chain, "xm-scjg/admin", false);
+
+    assert_eq!([refusal(&yes), refusal(&no), refusal(&deciding)], [None, None, None]);
+    assert_eq!(deciding.events[1].kind, "proposal.rejected");
+    assert_eq!(proposal(&chain).status, ProposalStatus::Rejected);
+    assert!(chain.state.get(&RecordKey::Org(OrgId::from("xm-sm"))).is_none());
+}
+
+#[test]
+fn an_org_votes_once() {
+    let mut chain = Chain::dev();
+    submit(&mut chain, "xm-dsj/admin", admit_district());
+    vote(&mut chain, "xm-dsj/admin", true);
+
+    let again = vote(&mut chain, "xm-dsj/admin", false);
+
+    assert_eq!(refusal(&again), Some(Rejection::VoteAlreadyCast));
+}
+
+#[test]
+fn only_admins_of_validator_orgs_take_part() {
+    let mut chain = Chain::dev();
+
+    let not_validator = submit(&mut chain, "xm-djzx/admin", admit_district());
+    let not_admin = submit(&mut chain, "xm-gaj/catalog-clerk", admit_district());
+    let no_rationale = chain.run(
+        "xm-dsj/admin",
+        Action::SubmitProposal { change: admit_district(), rationale: String::new() },
+    );
+    let unknown = vote(&mut chain, "xm-dsj/admin", true);
+
+    assert_eq!(refusal(&not_validator), Some(Rejection::OrgNotValidator));
+    assert_eq!(refusal(&not_admin), Some(Rejection::RoleMissing));
+    assert_eq!(refusal(&no_rationale), Some(Rejection::TextRequired));
+    assert_eq!(refusal(&unknown), Some(Rejection::ProposalUnknown));
+}
+
+#[test]
+fn impossible_changes_are_refused_when_submitted() {
+    let mut chain = Chain::dev();
+    let existing = admit("xm-gaj", "xm-gov");
+    let bad_id = admit("xm sm", "xm-gov");
+    let orphan = admit("xm-sm", "nowhere");
+    let active = GovernanceChange::ReinstateOrg { org: OrgId::from("xm-gaj") };
+    let remove_absent = GovernanceChange::SetValidator {
+        validator: Validator { node_key: public("no-node"), org: OrgId::from("xm-gaj"), power: 0 },
+    };
+    let zero_days =
+        GovernanceChange::SetPolicy { parameter: PolicyParameter::ShareAnswerWorkingDays(0) };
+
+    let codes: Vec<Option<Rejection>> =
+        [existing, bad_id, orphan, active, remove_absent, zero_days]
+            .into_iter()
+            .map(|change| refusal(&submit(&mut chain, "xm-dsj/admin", change)))
+            .collect();
+
+    assert_eq!(
+        codes,
+        [
+            Some(Rejection::OrgAlreadyExists),
+            Some(Rejection::IdMalformed),
+            Some(Rejection::OrgUnknown),
+            Some(Rejection::OrgStatusUnchanged),
+            Some(Rejection::ValidatorChangeInvalid),
+            Some(Rejection::PolicyChangeInvalid),
+        ]
+    );
+}
+
+#[test]
+fn a_suspended_org_signs_nothing_until_reinstated() {
+    let mut chain = Chain::dev();
+    pass(&mut chain, GovernanceChange::SuspendOrg { org: OrgId::from("xm-jypt") });
+
+    let suspended = chain.run("xm-jypt/admin", Action::RotateMemberKey { new_key: public("k") });
+
+    assert_eq!(refusal(&suspended), Some(Rejection::OrgSuspended));
+}
+
+#[test]
+fn a_passed_validator_change_writes_the_new_set() {
+    let mut chain = Chain::dev();
+    let node = dev_secret("xm-djzx/node").public_key();
+    let validator = Validator { node_key: node, org: OrgId::from("xm-djzx"), power: 5 };
+
+    let receipt = pass(&mut chain, GovernanceChange::SetValidator { validator: validator.clone() });
+
+    assert_eq!(refusal(&receipt), None);
+    let set: ValidatorSet = load(&chain.state, &RecordKey::ValidatorSet).expect("set");
+    assert_eq!(set.get(&node), Some(&validator));
+    assert_eq!(set.total_power(), 45);
+}
+
+#[test]
+fn a_passed_policy_change_updates_the_policy() {
+    let mut chain = Chain::dev();
+    let basis = LegalBasis {
+        code: LegalBasisCode::from("dsl-21"),
+        title: "《数据安全法》第二十一条".into(),
+    };
+
+    pass(
+        &mut chain,
+        GovernanceChange::SetPolicy { parameter: PolicyParameter::AddLegalBasis(basis) },
+    );
+
+    let policy: Policy = load(&chain.state, &RecordKey::Policy).expect("policy");
+    assert!(policy.has_legal_basis(&LegalBasisCode::from("dsl-21")));
+}
+
+#[test]
+fn a_change_that_no_longer_applies_refuses_the_deciding_vote() {
+    let mut chain = Chain::dev();
+    submit(&mut chain, "xm-dsj/admin", admit_district());
+    submit(&mut chain, "xm-dsj/admin", admit_district());
+    for label in &VALIDATOR_ADMINS[..3] {
+        vote(&mut chain, label, true);
+    }
+    let second = |approve| Action::VoteProposal { proposal: ProposalId(2), approve };
+    chain.run("fj-sjj/admin", second(true));
+    chain.run("xm-dsj/admin", second(true));
+
+    let deciding = chain.run("xm-gaj/admin", second(true));
+
+    assert_eq!(refusal(&deciding), Some(Rejection::OrgAlreadyExists));
+    let open: Proposal = load(&chain.state, &RecordKey::Proposal(ProposalId(2))).expect("kept");
+    assert_eq!(open.status, ProposalStatus::Open);
+}

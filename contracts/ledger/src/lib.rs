@@ -1,0 +1,29 @@
+//! Onebook's ledger rules: every record of the domain as a deterministic state machine.
+//!
+//! [`apply_block`] judges a block's verified transactions in order against the state before the
+//! block and returns a [`Receipt`](onebook_types::block::Receipt) per tx plus the record changes
+//! for storage. The rules see the state only through the [`StateRead`]/[`StateWrite`] ports
+//! ([`MemState`] in tests, the state tree's write batch in the node) and see time only as the
+//! block's [`BlockContext`]. Writes go to an [`Overlay`], per tx, so a refused tx changes nothing
+//! except its signer's nonce (see [`executor`] for why). Each domain module holds its pure status
+//! transitions beside the handlers that apply them: [`consortium`] (members) and [`governance`]
+//! (proposals, votes, and the changes they apply). [`calendar`] counts working days. Actions whose
+//! rules are not yet enabled are refused with
+//! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled).
+
+pub mod calendar;
+mod checks;
+pub mod consortium;
+pub mod executor;
+pub mod governance;
+mod overlay;
+mod ports;
+
+pub use executor::{BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block};
+pub use overlay::Overlay;
+pub use ports::{MemState, StateRead, StateWrite, load, store};
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testkit;
