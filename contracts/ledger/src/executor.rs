@@ -180,6 +180,10 @@ fn admit(
 
 /// Routes an action to its handler. Every action is listed, so a new one does not compile until
 /// it is decided here.
+#[allow(
+    clippy::match_same_arms,
+    reason = "not-yet-enabled actions are grouped by the module that will enable them"
+)]
 fn dispatch(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
@@ -202,6 +206,7 @@ fn dispatch(
         }
         // The ledger's answer for actions whose rules are not yet enabled on this chain: a real,
         // recorded refusal that bumps the nonce and changes nothing else.
+        // Catalog, resources and obligations:
         Action::RecordDutyChange { .. }
         | Action::DraftCatalogEntry { .. }
         | Action::SubmitCatalogEntry { .. }
@@ -210,13 +215,15 @@ fn dispatch(
         | Action::ReviseCatalogEntry { .. }
         | Action::DeprecateCatalogEntry { .. }
         | Action::RegisterResource { .. }
-        | Action::UpdateResource { .. }
-        | Action::RequestShare { .. }
+        | Action::UpdateResource { .. } => Err(Rejection::ActionNotYetEnabled),
+        // Sharing, grants and access events:
+        Action::RequestShare { .. }
         | Action::AnswerShare { .. }
         | Action::WithdrawShareRequest { .. }
         | Action::RevokeGrant { .. }
-        | Action::RecordAccesses { .. }
-        | Action::ReportQualityIssue { .. }
+        | Action::RecordAccesses { .. } => Err(Rejection::ActionNotYetEnabled),
+        // Quality feedback and data-property registration:
+        Action::ReportQualityIssue { .. }
         | Action::AnswerQualityIssue { .. }
         | Action::RuleQualityIssue { .. }
         | Action::ApplyForProperty { .. }

@@ -95,6 +95,8 @@ pub enum Rejection {
     /// make-up day that is not a weekend or is a holiday, a legal basis already listed).
     #[error("the policy change is not valid")]
     PolicyChangeInvalid = 28,
+    // Catalog, resources and obligations: codes 100-139.
+    // Sharing, grants, access events and violations: codes 140-179.
 }
 
 impl Rejection {
@@ -104,7 +106,7 @@ impl Rejection {
     }
 
     /// Every rejection, in code order.
-    pub const ALL: [Self; 28] = [
+    pub const ALL: &'static [Self] = &[
         Self::NonceNotNext,
         Self::RoleMissing,
         Self::SignerUnknown,
@@ -133,11 +135,13 @@ impl Rejection {
         Self::OrgStatusUnchanged,
         Self::ValidatorChangeInvalid,
         Self::PolicyChangeInvalid,
+        // Catalog, resources and obligations.
+        // Sharing, grants, access events and violations.
     ];
 
     /// The rejection with `code`, if any.
     pub fn from_code(code: u16) -> Option<Self> {
-        Self::ALL.into_iter().find(|rejection| rejection.code() == code)
+        Self::ALL.iter().copied().find(|rejection| rejection.code() == code)
     }
 
     /// The variant's name, used as the stable slug in REST problem types.
@@ -156,7 +160,7 @@ mod tests {
 
         assert!(codes.windows(2).all(|pair| pair[0] < pair[1]));
         assert!(codes[0] > 0);
-        for rejection in Rejection::ALL {
+        for &rejection in Rejection::ALL {
             assert_eq!(Rejection::from_code(rejection.code()), Some(rejection));
         }
     }
