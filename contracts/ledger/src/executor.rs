@@ -207,21 +207,45 @@ fn dispatch(
         // The ledger's answer for actions whose rules are not yet enabled on this chain: a real,
         // recorded refusal that bumps the nonce and changes nothing else.
         // Catalog, resources and obligations:
-        Action::RecordDutyChange { .. }
-        | Action::DraftCatalogEntry { .. }
-        | Action::SubmitCatalogEntry { .. }
-        | Action::ReviewCatalogEntry { .. }
-        | Action::PublishCatalogEntry { .. }
-        | Action::ReviseCatalogEntry { .. }
-        | Action::DeprecateCatalogEntry { .. }
-        | Action::RegisterResource { .. }
-        | Action::UpdateResource { .. } => Err(Rejection::ActionNotYetEnabled),
+        Action::RecordDutyChange { description } => {
+            crate::catalog::record_duty_change(state, ctx, description)
+        }
+        Action::DraftCatalogEntry { draft } => {
+            crate::catalog::draft_catalog_entry(state, ctx, draft)
+        }
+        Action::SubmitCatalogEntry { code } => {
+            crate::catalog::submit_catalog_entry(state, ctx, code)
+        }
+        Action::ReviewCatalogEntry { code, decision } => {
+            crate::catalog::review_catalog_entry(state, ctx, code, decision)
+        }
+        Action::PublishCatalogEntry { code } => {
+            crate::catalog::publish_catalog_entry(state, ctx, code)
+        }
+        Action::ReviseCatalogEntry { code, draft } => {
+            crate::catalog::revise_catalog_entry(state, ctx, code, draft)
+        }
+        Action::DeprecateCatalogEntry { code, reason } => {
+            crate::catalog::deprecate_catalog_entry(state, ctx, code, reason)
+        }
+        Action::RegisterResource { entry, draft } => {
+            crate::catalog::register_resource(state, ctx, entry, draft)
+        }
+        Action::UpdateResource { resource, snapshot_digest, record_count } => {
+            crate::catalog::update_resource(state, ctx, *resource, *snapshot_digest, *record_count)
+        }
         // Sharing, grants and access events:
-        Action::RequestShare { .. }
-        | Action::AnswerShare { .. }
-        | Action::WithdrawShareRequest { .. }
-        | Action::RevokeGrant { .. }
-        | Action::RecordAccesses { .. } => Err(Rejection::ActionNotYetEnabled),
+        Action::RequestShare { draft } => crate::sharing::request_share(state, ctx, draft),
+        Action::AnswerShare { request, answer } => {
+            crate::sharing::answer_share(state, ctx, *request, answer)
+        }
+        Action::WithdrawShareRequest { request } => {
+            crate::sharing::withdraw_share_request(state, ctx, *request)
+        }
+        Action::RevokeGrant { grant, reason } => {
+            crate::sharing::revoke_grant(state, ctx, *grant, reason)
+        }
+        Action::RecordAccesses { events } => crate::sharing::record_accesses(state, ctx, events),
         // Quality feedback and data-property registration:
         Action::ReportQualityIssue { .. }
         | Action::AnswerQualityIssue { .. }
@@ -243,7 +267,7 @@ mod tests {
     use onebook_genesis::dev_secret;
     use onebook_types::{
         consortium::Role,
-        ids::{ChainId, Height, Nonce, ShareRequestId},
+        ids::{ApplicationId, ChainId, Height, Nonce},
         keys::PublicKey,
     };
 
@@ -361,7 +385,7 @@ mod tests {
     #[test]
     fn actions_whose_rules_are_not_yet_enabled_are_refused_on_the_record() {
         let mut chain = Chain::dev();
-        let action = Action::WithdrawShareRequest { request: ShareRequestId(1) };
+        let action = Action::IssueCertificate { application: ApplicationId(1) };
 
         let receipt = chain.run("xm-gaj/gateway", action);
 

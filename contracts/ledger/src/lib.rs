@@ -6,18 +6,22 @@
 //! ([`MemState`] in tests, the state tree's write batch in the node) and see time only as the
 //! block's [`BlockContext`]. Writes go to an [`Overlay`], per tx, so a refused tx changes nothing
 //! except its signer's nonce (see [`executor`] for why). Each domain module holds its pure status
-//! transitions beside the handlers that apply them: [`consortium`] (members) and [`governance`]
-//! (proposals, votes, and the changes they apply). [`calendar`] counts working days. Actions whose
+//! transitions beside the handlers that apply them: [`consortium`] (members), [`catalog`] (catalog
+//! entries, resources and obligations), [`governance`]
+//! (proposals, votes, and the changes they apply) and [`sharing`] (share requests, grants,
+//! access events and violations). [`calendar`] counts working days. Actions whose
 //! rules are not yet enabled are refused with
 //! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled).
 
 pub mod calendar;
+pub mod catalog;
 mod checks;
 pub mod consortium;
 pub mod executor;
 pub mod governance;
 mod overlay;
 mod ports;
+pub mod sharing;
 
 pub use executor::{BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block};
 pub use overlay::Overlay;

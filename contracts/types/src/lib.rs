@@ -9,6 +9,7 @@
 
 pub mod action;
 pub mod block;
+pub mod catalog_records;
 pub mod codec;
 pub mod consortium;
 pub mod hash;
@@ -19,5 +20,6 @@ pub mod merkle;
 pub mod record;
 pub mod records;
 pub mod rejection;
+pub mod sharing_records;
 pub mod time;
 pub mod tx;

@@ -96,7 +96,104 @@ pub enum Rejection {
     #[error("the policy change is not valid")]
     PolicyChangeInvalid = 28,
     // Catalog, resources and obligations: codes 100-139.
+    /// No catalog entry has this code.
+    #[error("no such catalog entry")]
+    CatalogEntryUnknown = 100,
+    /// Only a draft or returned entry can be submitted for review.
+    #[error("the catalog entry is not a draft or returned for correction")]
+    CatalogEntryNotDraft = 101,
+    /// Only a submitted entry can be reviewed.
+    #[error("the catalog entry is not submitted for review")]
+    CatalogEntryNotSubmitted = 102,
+    /// Only an approved entry can be published.
+    #[error("the catalog entry is not approved")]
+    CatalogEntryNotApproved = 103,
+    /// The action needs a published entry: revising a new version, deprecating, or registering
+    /// a resource (which also needs the entry not deprecated).
+    #[error("the catalog entry is not published")]
+    CatalogEntryNotPublished = 104,
+    /// Only the data authority (数据主管部门) of the entry's region reviews it.
+    #[error("the reviewer's org is not the data authority of the entry's region")]
+    ReviewerNotDataAuthority = 105,
+    /// An entry lists no data items, or lists one name twice.
+    #[error("the catalog entry's data items are empty or repeat a name")]
+    CatalogItemsInvalid = 106,
+    /// A security level is outside 1 to 5.
+    #[error("the security level is not between 1 and 5")]
+    SecurityLevelOutOfRange = 107,
+    /// A not-shared entry must cite a legal basis from the policy's registry.
+    #[error("the legal basis is not in the registry")]
+    LegalBasisUnknown = 108,
+    /// One authoritative source per data item (一数一源): the item already has one.
+    #[error("a data item already has an authoritative source (one source per item)")]
+    AuthoritativeSourceExists = 109,
+    /// A resource must hold one or more distinct items of the entry's published version.
+    #[error("the resource's items are empty, repeated, or not items of the published entry")]
+    ResourceItemsNotInEntry = 110,
+    /// No resource has this id.
+    #[error("no such resource")]
+    ResourceUnknown = 111,
+    /// Only the provider org's clerks act on its entries and resources.
+    #[error("only the provider org acts on this entry or resource")]
+    ProviderOnly = 112,
+    /// The entry holds `CATALOG_VERSIONS_MAX` versions; deprecate it and draft a new one.
+    #[error("the catalog entry holds the most versions allowed")]
+    CatalogVersionsFull = 113,
+    /// The entry record, with all its versions, would exceed the record size limit.
+    #[error("the catalog entry would exceed the record size limit")]
+    CatalogEntryTooLarge = 114,
     // Sharing, grants, access events and violations: codes 140-179.
+    /// No share request has this id.
+    #[error("no such share request")]
+    ShareRequestUnknown = 140,
+    /// The share request is no longer awaiting an answer (answered or withdrawn).
+    #[error("the share request is not awaiting an answer")]
+    ShareRequestNotPending = 141,
+    /// A refusal must cite a legal ground of the registry (非因法定事由不得拒绝).
+    #[error("a refusal must cite a legal basis of the registry")]
+    RefusalWithoutLegalBasis = 142,
+    /// The legal duty a request cites is not in the legal-basis registry.
+    #[error("the legal duty is not in the legal-basis registry")]
+    LegalDutyUnknown = 143,
+    /// No catalog entry has the code the request names.
+    #[error("no catalog entry has this code")]
+    ShareEntryUnknown = 144,
+    /// Only a published catalog entry can be requested.
+    #[error("the catalog entry is not published")]
+    ShareEntryNotPublished = 145,
+    /// A request must name at least one item.
+    #[error("a share request names no item")]
+    ShareItemsEmpty = 146,
+    /// Every item requested must be an item of the entry.
+    #[error("an item requested is not an item of the entry")]
+    ShareItemsNotInEntry = 147,
+    /// The period ends before it starts, or is longer than the policy's longest grant term.
+    #[error("the share term is empty or longer than the policy allows")]
+    ShareTermInvalid = 148,
+    /// An approval's expiry is not after the block time.
+    #[error("the grant would expire before it starts")]
+    GrantExpiresInPast = 149,
+    /// Only a share approver of the entry's provider org may answer or revoke.
+    #[error("the signer is not an approver of the provider org")]
+    ApproverNotProvider = 150,
+    /// An approval may grant only items that were requested.
+    #[error("an item granted was not requested")]
+    GrantItemsNotRequested = 151,
+    /// Only the requesting member or an admin of its org may withdraw a request.
+    #[error("the signer did not make this request")]
+    NotRequester = 152,
+    /// No grant has this id.
+    #[error("no such grant")]
+    GrantUnknown = 153,
+    /// The grant is already revoked.
+    #[error("the grant is not active")]
+    GrantNotActive = 154,
+    /// An access batch must hold at least one access.
+    #[error("the access batch is empty")]
+    AccessBatchEmpty = 155,
+    /// Every accessing member must belong to the reporting gateway's org.
+    #[error("an accessing member is not of the gateway's org")]
+    AccessMemberNotInOrg = 156,
 }
 
 impl Rejection {
@@ -136,7 +233,39 @@ impl Rejection {
         Self::ValidatorChangeInvalid,
         Self::PolicyChangeInvalid,
         // Catalog, resources and obligations.
+        Self::CatalogEntryUnknown,
+        Self::CatalogEntryNotDraft,
+        Self::CatalogEntryNotSubmitted,
+        Self::CatalogEntryNotApproved,
+        Self::CatalogEntryNotPublished,
+        Self::ReviewerNotDataAuthority,
+        Self::CatalogItemsInvalid,
+        Self::SecurityLevelOutOfRange,
+        Self::LegalBasisUnknown,
+        Self::AuthoritativeSourceExists,
+        Self::ResourceItemsNotInEntry,
+        Self::ResourceUnknown,
+        Self::ProviderOnly,
+        Self::CatalogVersionsFull,
+        Self::CatalogEntryTooLarge,
         // Sharing, grants, access events and violations.
+        Self::ShareRequestUnknown,
+        Self::ShareRequestNotPending,
+        Self::RefusalWithoutLegalBasis,
+        Self::LegalDutyUnknown,
+        Self::ShareEntryUnknown,
+        Self::ShareEntryNotPublished,
+        Self::ShareItemsEmpty,
+        Self::ShareItemsNotInEntry,
+        Self::ShareTermInvalid,
+        Self::GrantExpiresInPast,
+        Self::ApproverNotProvider,
+        Self::GrantItemsNotRequested,
+        Self::NotRequester,
+        Self::GrantUnknown,
+        Self::GrantNotActive,
+        Self::AccessBatchEmpty,
+        Self::AccessMemberNotInOrg,
     ];
 
     /// The rejection with `code`, if any.

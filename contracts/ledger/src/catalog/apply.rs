@@ -1,0 +1,388 @@
+//! Handlers of the catalog, resource and obligation actions: read, check role, transition, write.
+
+use onebook_types::{
+    action::{CatalogEntryDraft, ResourceDraft, ReviewDecision},
+    catalog_records::{
+        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, CatalogVersion, Obligation,
+        ObligationKind, ObligationStatus, Resource,
+    },
+    codec,
+    consortium::{Org, Role},
+    hash::Hash32,
+    ids::{CatalogCode, ObligationId, OrgId, ResourceId},
+    limits::RECORD_BYTES_MAX,
+    record::RecordKey,
+    rejection::Rejection,
+};
+
+use super::transitions::{
+    Revision, all_distinct, check_draft, entry_code, revision_of, sources_after_register,
+    status_after_deprecate, status_after_publish, status_after_review, status_after_submit,
+};
+use crate::{
+    calendar, checks,
+    executor::{Effects, TxContext},
+    ports::{StateRead, StateWrite, load, store},
+};
+
+/// The sequence that numbers obligations.
+const OBLIGATION_SEQUENCE: &str = "obligation";
+/// The sequence that numbers resources.
+const RESOURCE_SEQUENCE: &str = "resource";
+
+/// `RecordDutyChange`: an org admin records that its org's duties (三定) changed, which opens a
+/// catalog-update obligation due in the policy's working days.
+pub fn record_duty_change(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    description: &str,
+) -> Result<Effects, Rejection> {
+    require(ctx, Role::OrgAdmin)?;
+    checks::text(description, true)?;
+    let id = ObligationId(checks::next_id(state, OBLIGATION_SEQUENCE));
+    let due =
+        calendar::deadline(ctx.block.time, ctx.policy.catalog_update_working_days, ctx.policy);
+    let obligation = Obligation {
+        id,
+        org: ctx.signer.org.clone(),
+        kind: ObligationKind::CatalogUpdate,
+        description: description.to_owned(),
+        opened_at: ctx.block.height,
+        opened_time: ctx.block.time,
+        due,
+        status: ObligationStatus::Open,
+    };
+    store(state, RecordKey::Obligation(id), &obligation);
+    let mut effects = Effects::default();
+    effects.event(
+        "obligation.opened",
+        &[
+            ("obligation", id.to_string()),
+            ("org", obligation.org.to_string()),
+            ("kind", "catalog-update".into()),
+            ("due", due.to_string()),
+        ],
+    );
+    Ok(effects)
+}
+
+/// `DraftCatalogEntry`: a catalog clerk drafts version 1 of a new entry of the clerk's org, under
+/// the next code of that org.
+pub fn draft_catalog_entry(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    draft: &CatalogEntryDraft,
+) -> Result<Effects, Rejection> {
+    require(ctx, Role::CatalogClerk)?;
+    check_draft(draft, ctx.policy)?;
+    let provider = ctx.signer.org.clone();
+    let org: Org = load(state, &RecordKey::Org(provider.clone()))
+        .expect("the signer's org exists: admission checked it");
+    let sequence = checks::next_id(state, &format!("catalog/{provider}"));
+    let code = entry_code(&org.region, &provider, sequence);
+    checks::id(code.as_str())?;
+    let entry = CatalogEntry {
+        code,
+        provider,
+        region: org.region,
+        versions: vec![version(1, draft, ctx)],
+        published: None,
+        status: CatalogStatus::Draft,
+        authoritative_sources: Vec::new(),
+    };
+    save_entry(state, &entry)?;
+    let mut effects = Effects::default();
+    entry_event(&mut effects, "catalog.drafted", &entry, &[]);
+    Ok(effects)
+}
+
+/// `SubmitCatalogEntry`: a clerk of the provider sends a draft or returned entry to review. It
+/// meets every open catalog-update obligation of the provider.
+pub fn submit_catalog_entry(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+) -> Result<Effects, Rejection> {
+    let mut entry = provider_entry(state, ctx, code)?;
+    entry.status = status_after_submit(&entry.status)?;
+    save_entry(state, &entry)?;
+    let mut effects = Effects::default();
+    entry_event(&mut effects, "catalog.submitted", &entry, &[]);
+    meet_obligations(state, ctx, &entry, &mut effects);
+    Ok(effects)
+}
+
+/// `ReviewCatalogEntry`: a catalog clerk of the data authority of the entry's region approves or
+/// returns a submitted entry. The reviewer's role is `CatalogClerk`, as the authority's catalog
+/// staff do the review; its admins manage members, not content.
+pub fn review_catalog_entry(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+    decision: &ReviewDecision,
+) -> Result<Effects, Rejection> {
+    require(ctx, Role::CatalogClerk)?;
+    let mut entry = load_entry(state, code)?;
+    let reviewer: Org = load(state, &RecordKey::Org(ctx.signer.org.clone()))
+        .expect("the signer's org exists: admission checked it");
+    if !reviewer.data_authority || reviewer.region != entry.region {
+        return Err(Rejection::ReviewerNotDataAuthority);
+    }
+    entry.status = status_after_review(&entry.status, decision)?;
+    save_entry(state, &entry)?;
+    let mut effects = Effects { orgs: vec![entry.provider.clone()], ..Effects::default() };
+    let by = ("by", ctx.signer.org.to_string());
+    match &entry.status {
+        CatalogStatus::Returned { reasons } => entry_event(
+            &mut effects,
+            "catalog.returned",
+            &entry,
+            &[by, ("reasons", reasons.clone())],
+        ),
+        _ => entry_event(&mut effects, "catalog.approved", &entry, &[by]),
+    }
+    Ok(effects)
+}
+
+/// `PublishCatalogEntry`: a clerk of the provider publishes the approved latest version, which
+/// becomes the version in force.
+pub fn publish_catalog_entry(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+) -> Result<Effects, Rejection> {
+    let mut entry = provider_entry(state, ctx, code)?;
+    entry.status = status_after_publish(&entry.status)?;
+    let latest = entry.versions.last_mut().expect("an entry is drafted with its first version");
+    latest.published_at = Some(ctx.block.height);
+    entry.published = Some(latest.number);
+    save_entry(state, &entry)?;
+    let mut effects = Effects::default();
+    entry_event(&mut effects, "catalog.published", &entry, &[]);
+    Ok(effects)
+}
+
+/// `ReviseCatalogEntry`: a clerk of the provider drafts version n+1 of a published entry (the
+/// published version stays in force until the new one is published), or corrects a draft or
+/// returned version in place.
+pub fn revise_catalog_entry(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+    draft: &CatalogEntryDraft,
+) -> Result<Effects, Rejection> {
+    let mut entry = provider_entry(state, ctx, code)?;
+    let revision = revision_of(&entry.status)?;
+    check_draft(draft, ctx.policy)?;
+    match revision {
+        Revision::NewVersion => {
+            if entry.versions.len() >= CATALOG_VERSIONS_MAX {
+                return Err(Rejection::CatalogVersionsFull);
+            }
+            let number = entry.latest().number + 1;
+            entry.versions.push(version(number, draft, ctx));
+        }
+        Revision::Correction => {
+            let number = entry.latest().number;
+            *entry.versions.last_mut().expect("an entry has a version") =
+                version(number, draft, ctx);
+        }
+    }
+    entry.status = CatalogStatus::Draft;
+    save_entry(state, &entry)?;
+    let mut effects = Effects::default();
+    entry_event(&mut effects, "catalog.revised", &entry, &[]);
+    Ok(effects)
+}
+
+/// `DeprecateCatalogEntry`: a clerk of the provider withdraws a published entry, with a reason.
+pub fn deprecate_catalog_entry(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+    reason: &str,
+) -> Result<Effects, Rejection> {
+    let mut entry = provider_entry(state, ctx, code)?;
+    entry.status = status_after_deprecate(&entry.status, reason)?;
+    save_entry(state, &entry)?;
+    let mut effects = Effects::default();
+    entry_event(&mut effects, "catalog.deprecated", &entry, &[("reason", reason.to_owned())]);
+    Ok(effects)
+}
+
+/// `RegisterResource`: a clerk of the provider registers a resource holding items of the
+/// entry's published version. An authoritative resource becomes the one authoritative source of
+/// each of its items (一数一源).
+pub fn register_resource(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+    draft: &ResourceDraft,
+) -> Result<Effects, Rejection> {
+    let mut entry = provider_entry(state, ctx, code)?;
+    let published = match (&entry.status, entry.published_version()) {
+        (CatalogStatus::Deprecated { .. }, _) | (_, None) => {
+            return Err(Rejection::CatalogEntryNotPublished);
+        }
+        (_, Some(published)) => published,
+    };
+    checks::list(&draft.items)?;
+    let names: Vec<&str> = draft.items.iter().map(String::as_str).collect();
+    let known = |name: &&str| published.content.items.iter().any(|item| item.name == *name);
+    if names.is_empty() || !all_distinct(&names) || !names.iter().all(known) {
+        return Err(Rejection::ResourceItemsNotInEntry);
+    }
+    checks::id(draft.system.as_str())?;
+    let entry_version = published.number;
+    let id = ResourceId(checks::next_id(state, RESOURCE_SEQUENCE));
+    if draft.authoritative {
+        entry.authoritative_sources =
+            sources_after_register(&entry.authoritative_sources, &draft.items, id)?;
+        save_entry(state, &entry)?;
+    }
+    let resource = Resource {
+        id,
+        entry: code.clone(),
+        provider: entry.provider.clone(),
+        entry_version,
+        system: draft.system.clone(),
+        snapshot_digest: draft.snapshot_digest,
+        record_count: draft.record_count,
+        items: draft.items.clone(),
+        authoritative: draft.authoritative,
+        registered_at: ctx.block.height,
+        updated_at: ctx.block.height,
+    };
+    store(state, RecordKey::Resource(id), &resource);
+    let mut effects = Effects::default();
+    effects.event(
+        "resource.registered",
+        &[
+            ("resource", id.to_string()),
+            ("entry", code.to_string()),
+            ("org", resource.provider.to_string()),
+            ("authoritative", draft.authoritative.to_string()),
+            ("snapshot_digest", draft.snapshot_digest.to_hex()),
+        ],
+    );
+    Ok(effects)
+}
+
+/// `UpdateResource`: a clerk of the provider records a resource's new snapshot.
+pub fn update_resource(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    id: ResourceId,
+    snapshot_digest: Hash32,
+    record_count: u64,
+) -> Result<Effects, Rejection> {
+    require(ctx, Role::CatalogClerk)?;
+    let mut resource: Resource =
+        load(state, &RecordKey::Resource(id)).ok_or(Rejection::ResourceUnknown)?;
+    require_provider(ctx, &resource.provider)?;
+    resource.snapshot_digest = snapshot_digest;
+    resource.record_count = record_count;
+    resource.updated_at = ctx.block.height;
+    store(state, RecordKey::Resource(id), &resource);
+    let mut effects = Effects::default();
+    effects.event(
+        "resource.updated",
+        &[
+            ("resource", id.to_string()),
+            ("org", resource.provider.to_string()),
+            ("snapshot_digest", snapshot_digest.to_hex()),
+            ("record_count", record_count.to_string()),
+        ],
+    );
+    Ok(effects)
+}
+
+fn require(ctx: &TxContext<'_>, role: Role) -> Result<(), Rejection> {
+    if ctx.signer.can(role) { Ok(()) } else { Err(Rejection::RoleMissing) }
+}
+
+fn require_provider(ctx: &TxContext<'_>, provider: &OrgId) -> Result<(), Rejection> {
+    if ctx.signer.org == *provider { Ok(()) } else { Err(Rejection::ProviderOnly) }
+}
+
+fn load_entry(state: &impl StateRead, code: &CatalogCode) -> Result<CatalogEntry, Rejection> {
+    load(state, &RecordKey::CatalogEntry(code.clone())).ok_or(Rejection::CatalogEntryUnknown)
+}
+
+/// The entry `code`, for a catalog clerk of its provider.
+fn provider_entry(
+    state: &impl StateRead,
+    ctx: &TxContext<'_>,
+    code: &CatalogCode,
+) -> Result<CatalogEntry, Rejection> {
+    require(ctx, Role::CatalogClerk)?;
+    let entry = load_entry(state, code)?;
+    require_provider(ctx, &entry.provider)?;
+    Ok(entry)
+}
+
+/// Stores `entry`, unless its record, which holds every version, would pass the size limit.
+fn save_entry(state: &mut impl StateWrite, entry: &CatalogEntry) -> Result<(), Rejection> {
+    if codec::encode(entry).len() > RECORD_BYTES_MAX {
+        return Err(Rejection::CatalogEntryTooLarge);
+    }
+    store(state, RecordKey::CatalogEntry(entry.code.clone()), entry);
+    Ok(())
+}
+
+fn version(number: u32, draft: &CatalogEntryDraft, ctx: &TxContext<'_>) -> CatalogVersion {
+    CatalogVersion {
+        number,
+        content: draft.clone(),
+        drafted_at: ctx.block.height,
+        published_at: None,
+    }
+}
+
+/// Marks met every open catalog-update obligation of the entry's provider. Obligations are
+/// found by scanning the `obligation` sequence: duty changes are rare (a few per org a year),
+/// and a per-org index would need a record kind of its own.
+fn meet_obligations(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    entry: &CatalogEntry,
+    effects: &mut Effects,
+) {
+    let last: u64 = load(state, &RecordKey::Sequence(OBLIGATION_SEQUENCE.to_owned())).unwrap_or(0);
+    for id in (1..=last).map(ObligationId) {
+        let key = RecordKey::Obligation(id);
+        let mut obligation: Obligation =
+            load(state, &key).expect("every id of the sequence names a stored obligation");
+        let due = obligation.org == entry.provider
+            && obligation.kind == ObligationKind::CatalogUpdate
+            && obligation.status == ObligationStatus::Open;
+        if !due {
+            continue;
+        }
+        obligation.status = ObligationStatus::Met {
+            at: ctx.block.height,
+            time: ctx.block.time,
+            entry: entry.code.clone(),
+        };
+        store(state, key, &obligation);
+        effects.event(
+            "obligation.met",
+            &[
+                ("obligation", id.to_string()),
+                ("org", obligation.org.to_string()),
+                ("entry", entry.code.to_string()),
+                ("late", (ctx.block.time > obligation.due).to_string()),
+            ],
+        );
+    }
+}
+
+fn entry_event(effects: &mut Effects, kind: &str, entry: &CatalogEntry, extra: &[(&str, String)]) {
+    let mut attributes = vec![
+        ("entry", entry.code.to_string()),
+        ("org", entry.provider.to_string()),
+        ("version", entry.latest().number.to_string()),
+    ];
+    attributes.extend_from_slice(extra);
+    effects.event(kind, &attributes);
+}

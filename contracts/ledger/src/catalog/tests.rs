@@ -1,0 +1,483 @@
+//! The catalog on the dev network: xm-scjg (market regulation) provides entries, xm-dsj (the
+//! Xiamen data bureau) is the data authority of region 350200 and reviews them. The dev chain's
+//! first block falls on 2026-01-01, New Year's Day.
+
+use onebook_types::{
+    action::{
+        Action, CatalogEntryDraft, DataItem, Grade, OpenType, ResourceDraft, ReviewDecision,
+        ShareType,
+    },
+    block::Receipt,
+    catalog_records::{
+        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource,
+    },
+    hash::Hash32,
+    ids::{CatalogCode, LegalBasisCode, ObligationId, ResourceId, SystemId, Timestamp},
+    record::RecordKey,
+    rejection::Rejection,
+    time::Date,
+};
+
+use super::is_overdue;
+use crate::{
+    ports::load,
+    testkit::{Chain, refusal},
+};
+
+const CLERK: &str = "xm-scjg/catalog-clerk";
+const REVIEWER: &str = "xm-dsj/catalog-clerk";
+const ITEMS: [&str; 3] = ["统一社会信用代码", "企业名称", "法定代表人"];
+
+fn draft() -> CatalogEntryDraft {
+    CatalogEntryDraft {
+        name: "市场主体登记信息".into(),
+        description: "本市市场主体的设立、变更、注销登记信息".into(),
+        items: ITEMS
+            .iter()
+            .map(|name| DataItem { name: (*name).into(), data_element: format!("DE-{name}") })
+            .collect(),
+        classification: "市场监管".into(),
+        grade: Grade::General,
+        security_level: 2,
+        share_type: ShareType::Conditional { conditions: "仅用于依法履职".into() },
+        open_type: OpenType::ConditionallyOpen,
+        update_frequency: "daily".into(),
+        system: SystemId::from("xm-scjg-djxt"),
+    }
+}
+
+fn code() -> CatalogCode {
+    CatalogCode::from("350200-xm-scjg-0001")
+}
+
+fn entry(chain: &Chain) -> CatalogEntry {
+    load(&chain.state, &RecordKey::CatalogEntry(code())).expect("entry drafted")
+}
+
+fn ok(receipt: &Receipt) -> &Receipt {
+    assert_eq!(refusal(receipt), None, "refused: {receipt:?}");
+    receipt
+}
+
+fn submit(chain: &mut Chain) -> Receipt {
+    chain.run(CLERK, Action::SubmitCatalogEntry { code: code() })
+}
+
+fn review(chain: &mut Chain, label: &str, decision: ReviewDecision) -> Receipt {
+    chain.run(label, Action::ReviewCatalogEntry { code: code(), decision })
+}
+
+fn publish(chain: &mut Chain) -> Receipt {
+    chain.run(CLERK, Action::PublishCatalogEntry { code: code() })
+}
+
+fn revise(chain: &mut Chain, draft: CatalogEntryDraft) -> Receipt {
+    chain.run(CLERK, Action::ReviseCatalogEntry { code: code(), draft })
+}
+
+/// Submits, approves and publishes the latest version.
+fn approve_and_publish(chain: &mut Chain) {
+    ok(&submit(chain));
+    ok(&review(chain, REVIEWER, ReviewDecision::Approve));
+    ok(&publish(chain));
+}
+
+/// A chain with entry 0001 of xm-scjg drafted and published as version 1.
+fn published_chain() -> Chain {
+    let mut chain = Chain::dev();
+    ok(&chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() }));
+    approve_and_publish(&mut chain);
+    chain
+}
+
+fn resource(items: &[&str], authoritative: bool) -> Action {
+    Action::RegisterResource {
+        entry: code(),
+        draft: ResourceDraft {
+            system: SystemId::from("xm-scjg-djxt"),
+            snapshot_digest: Hash32([7; 32]),
+            record_count: 1_200_000,
+            items: items.iter().map(|item| (*item).to_owned()).collect(),
+            authoritative,
+        },
+    }
+}
+
+fn kinds(receipt: &Receipt) -> Vec<&str> {
+    receipt.events.iter().map(|event| event.kind.as_str()).collect()
+}
+
+#[test]
+fn an_entry_goes_from_draft_through_a_return_to_two_published_versions_and_deprecation() {
+    let mut chain = Chain::dev();
+    let mut corrected = draft();
+    corrected.description.push_str("（含吊销信息）");
+    let mut second = draft();
+    second
+        .items
+        .push(DataItem { name: "注册资本".into(), data_element: "DE-注册资本".into() });
+
+    let drafted = ok(&chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() })).clone();
+    ok(&submit(&mut chain));
+    let returned = ok(&review(
+        &mut chain,
+        REVIEWER,
+        ReviewDecision::Return { reasons: "描述缺少吊销信息".into() },
+    ))
+    .clone();
+    assert_eq!(
+        entry(&chain).status,
+        CatalogStatus::Returned { reasons: "描述缺少吊销信息".into() }
+    );
+    ok(&revise(&mut chain, corrected.clone()));
+    approve_and_publish(&mut chain);
+    let first = entry(&chain);
+    ok(&revise(&mut chain, second.clone()));
+    let under_revision = entry(&chain);
+    approve_and_publish(&mut chain);
+    let both = entry(&chain);
+    let deprecated = ok(&chain
+        .run(CLERK, Action::DeprecateCatalogEntry { code: code(), reason: "职能划转".into() }))
+    .clone();
+
+    assert_eq!(kinds(&drafted), ["catalog.drafted"]);
+    assert_eq!(drafted.events[0].attributes[0], ("entry".to_owned(), code().to_string()));
+    assert_eq!(kinds(&returned), ["catalog.returned"]);
+    assert_eq!((first.versions.len(), first.published), (1, Some(1)));
+    assert_eq!(first.latest().content, corrected);
+    assert_eq!(under_revision.status, CatalogStatus::Draft);
+    assert_eq!(under_revision.published_version().map(|v| &v.content), Some(&corrected));
+    assert_eq!((both.versions.len(), both.published), (2, Some(2)));
+    assert_eq!(both.versions[0].content, corrected);
+    assert!(both.versions[0].published_at.is_some());
+    assert_eq!(both.latest().content, second);
+    assert_eq!(kinds(&deprecated), ["catalog.deprecated"]);
+    assert_eq!(entry(&chain).status, CatalogStatus::Deprecated { reason: "职能划转".into() });
+}
+
+#[test]
+fn each_org_numbers_its_own_entries() {
+    let mut chain = Chain::dev();
+
+    chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() });
+    let second = chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() });
+    let police = chain.run("xm-gaj/catalog-clerk", Action::DraftCatalogEntry { draft: draft() });
+
+    assert_eq!(second.events[0].attributes[0].1, "350200-xm-scjg-0002");
+    assert_eq!(police.events[0].attributes[0].1, "350200-xm-gaj-0001");
+}
+
+#[test]
+fn a_second_authoritative_source_for_the_same_item_is_refused() {
+    let mut chain = published_chain();
+
+    let first = chain.run(CLERK, resource(&ITEMS[..2], true));
+    let second = chain.run(CLERK, resource(&ITEMS[1..], true));
+    let copy = chain.run(CLERK, resource(&ITEMS[1..], false));
+    let other_item = chain.run(CLERK, resource(&ITEMS[2..], true));
+
+    assert_eq!(kinds(ok(&first)), ["resource.registered"]);
+    assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
+    assert_eq!(refusal(&copy), None);
+    assert_eq!(refusal(&other_item), None);
+    let entry = entry(&chain);
+    assert_eq!(entry.authoritative_source(ITEMS[1]), Some(ResourceId(1)));
+    assert_eq!(entry.authoritative_source(ITEMS[2]), Some(ResourceId(3)));
+}
+
+#[test]
+fn a_provider_clerk_records_a_new_snapshot_of_a_resource() {
+    let mut chain = published_chain();
+    chain.run(CLERK, resource(&ITEMS, true));
+    let update = |resource| Action::UpdateResource {
+        resource,
+        snapshot_digest: Hash32([9; 32]),
+        record_count: 1_250_000,
+    };
+
+    let updated = chain.run(CLERK, update(ResourceId(1)));
+    let stranger = chain.run("xm-gaj/catalog-clerk", update(ResourceId(1)));
+    let unknown = chain.run(CLERK, update(ResourceId(9)));
+
+    assert_eq!(kinds(ok(&updated)), ["resource.updated"]);
+    let stored: Resource = load(&chain.state, &RecordKey::Resource(ResourceId(1))).expect("kept");
+    assert_eq!((stored.snapshot_digest, stored.record_count), (Hash32([9; 32]), 1_250_000));
+    assert_eq!(refusal(&stranger), Some(Rejection::ProviderOnly));
+    assert_eq!(refusal(&unknown), Some(Rejection::ResourceUnknown));
+}
+
+#[test]
+fn a_xiamen_duty_change_is_due_seven_working_days_later_across_new_year_and_met_by_a_submission() {
+    // Opened Thu 2026-01-01, a holiday. Fri 2 and Sat 3 are off; Sun 4 is a make-up day (1);
+    // Mon 5 to Fri 9 (6); the weekend is off; Mon 12 (7).
+    let mut chain = Chain::dev();
+
+    let opened =
+        chain.run("xm-scjg/admin", Action::RecordDutyChange { description: "新增职责".into() });
+    chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() });
+    let submitted = submit(&mut chain);
+    let later = submit(&mut chain);
+
+    assert_eq!(kinds(ok(&opened)), ["obligation.opened"]);
+    let obligation: Obligation =
+        load(&chain.state, &RecordKey::Obligation(ObligationId(1))).expect("opened");
+    assert_eq!(Date::of_timestamp(obligation.due, 480), "2026-01-12".parse().expect("date"));
+    assert_eq!(
+        Date::of_timestamp(Timestamp(obligation.due.0 + 1), 480),
+        "2026-01-13".parse().expect("date")
+    );
+    assert_eq!(kinds(ok(&submitted)), ["catalog.submitted", "obligation.met"]);
+    assert!(
+        matches!(obligation.status, ObligationStatus::Met { ref entry, .. } if *entry == code())
+    );
+    assert!(!is_overdue(&obligation, Timestamp(obligation.due.0 + 1)));
+    assert_eq!(refusal(&later), Some(Rejection::CatalogEntryNotDraft));
+}
+
+#[test]
+fn an_unmet_duty_change_is_overdue_once_its_due_time_has_passed() {
+    let mut chain = Chain::dev();
+    chain.run("xm-scjg/admin", Action::RecordDutyChange { description: "职能划入".into() });
+    // Another org's submission does not meet xm-scjg's obligation.
+    chain.run("xm-gaj/catalog-clerk", Action::DraftCatalogEntry { draft: draft() });
+    chain.run(
+        "xm-gaj/catalog-clerk",
+        Action::SubmitCatalogEntry { code: CatalogCode::from("350200-xm-gaj-0001") },
+    );
+
+    let obligation: Obligation =
+        load(&chain.state, &RecordKey::Obligation(ObligationId(1))).expect("opened");
+
+    assert_eq!(obligation.status, ObligationStatus::Open);
+    assert!(!is_overdue(&obligation, obligation.due));
+    assert!(is_overdue(&obligation, Timestamp(obligation.due.0 + 1)));
+}
+
+#[test]
+fn only_an_org_admin_records_a_duty_change_with_a_description() {
+    let mut chain = Chain::dev();
+
+    let clerk = chain.run(CLERK, Action::RecordDutyChange { description: "调整".into() });
+    let blank = chain.run("xm-scjg/admin", Action::RecordDutyChange { description: " ".into() });
+
+    assert_eq!(refusal(&clerk), Some(Rejection::RoleMissing));
+    assert_eq!(refusal(&blank), Some(Rejection::TextRequired));
+}
+
+#[test]
+fn a_draft_is_checked_before_it_gets_a_code() {
+    let mut chain = Chain::dev();
+    let with = |change: fn(&mut CatalogEntryDraft)| {
+        let mut draft = draft();
+        change(&mut draft);
+        Action::DraftCatalogEntry { draft }
+    };
+    let cases = [
+        with(|d| d.items.clear()),
+        with(|d| d.items[1].name = d.items[0].name.clone()),
+        with(|d| d.security_level = 0),
+        with(|d| d.security_level = 6),
+        with(|d| d.share_type = ShareType::NotShared { legal_basis: LegalBasisCode::from("none") }),
+        with(|d| d.system = SystemId::from("登记 系统")),
+        with(|d| d.name = String::new()),
+        with(|d| {
+            for item in &mut d.items {
+                item.data_element = "元".repeat(1_300);
+            }
+            let template = d.items[0].clone();
+            d.items = (0..80)
+                .map(|n| DataItem { name: format!("字段{n}"), ..template.clone() })
+                .collect();
+        }),
+    ];
+
+    let codes: Vec<_> =
+        cases.into_iter().map(|action| refusal(&chain.run(CLERK, action))).collect();
+    let admin = chain.run("xm-scjg/admin", Action::DraftCatalogEntry { draft: draft() });
+    let not_shared = chain.run(
+        CLERK,
+        with(|d| {
+            d.share_type = ShareType::NotShared { legal_basis: LegalBasisCode::from("dsl-38") }
+        }),
+    );
+
+    assert_eq!(
+        codes,
+        [
+            Some(Rejection::CatalogItemsInvalid),
+            Some(Rejection::CatalogItemsInvalid),
+            Some(Rejection::SecurityLevelOutOfRange),
+            Some(Rejection::SecurityLevelOutOfRange),
+            Some(Rejection::LegalBasisUnknown),
+            Some(Rejection::IdMalformed),
+            Some(Rejection::TextRequired),
+            Some(Rejection::CatalogEntryTooLarge),
+        ]
+    );
+    assert_eq!(refusal(&admin), Some(Rejection::RoleMissing));
+    assert_eq!(refusal(&not_shared), None);
+    assert_eq!(not_shared.events[0].attributes[0].1, "350200-xm-scjg-0001");
+}
+
+#[test]
+fn only_the_data_authority_of_the_region_reviews_a_submitted_entry() {
+    let mut chain = Chain::dev();
+    chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() });
+
+    let not_submitted = review(&mut chain, REVIEWER, ReviewDecision::Approve);
+    submit(&mut chain);
+    let police = review(&mut chain, "xm-gaj/catalog-clerk", ReviewDecision::Approve);
+    let admin = review(&mut chain, "xm-dsj/admin", ReviewDecision::Approve);
+    let no_reasons =
+        review(&mut chain, REVIEWER, ReviewDecision::Return { reasons: String::new() });
+    let approved = review(&mut chain, REVIEWER, ReviewDecision::Approve);
+
+    assert_eq!(refusal(&not_submitted), Some(Rejection::CatalogEntryNotSubmitted));
+    assert_eq!(refusal(&police), Some(Rejection::ReviewerNotDataAuthority));
+    assert_eq!(refusal(&admin), Some(Rejection::RoleMissing));
+    assert_eq!(refusal(&no_reasons), Some(Rejection::TextRequired));
+    assert_eq!(kinds(ok(&approved)), ["catalog.approved"]);
+}
+
+#[test]
+fn only_the_provider_acts_on_an_existing_entry_in_its_turn() {
+    let mut chain = Chain::dev();
+    chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() });
+
+    let unknown = chain.run(CLERK, Action::SubmitCatalogEntry { code: CatalogCode::from("x") });
+    let stranger = chain.run("xm-gaj/catalog-clerk", Action::SubmitCatalogEntry { code: code() });
+    let unapproved = publish(&mut chain);
+    let deprecate_draft =
+        chain.run(CLERK, Action::DeprecateCatalogEntry { code: code(), reason: "重复".into() });
+    let resource_on_draft = chain.run(CLERK, resource(&ITEMS, false));
+    submit(&mut chain);
+    let revise_submitted = revise(&mut chain, draft());
+
+    assert_eq!(refusal(&unknown), Some(Rejection::CatalogEntryUnknown));
+    assert_eq!(refusal(&stranger), Some(Rejection::ProviderOnly));
+    assert_eq!(refusal(&unapproved), Some(Rejection::CatalogEntryNotApproved));
+    assert_eq!(refusal(&deprecate_draft), Some(Rejection::CatalogEntryNotPublished));
+    assert_eq!(refusal(&resource_on_draft), Some(Rejection::CatalogEntryNotPublished));
+    assert_eq!(refusal(&revise_submitted), Some(Rejection::CatalogEntryNotPublished));
+}
+
+#[test]
+fn a_resource_holds_distinct_items_of_the_published_version() {
+    let mut chain = published_chain();
+
+    let unknown = chain.run(CLERK, resource(&["注册资本"], false));
+    let empty = chain.run(CLERK, resource(&[], false));
+    let repeated = chain.run(CLERK, resource(&[ITEMS[0], ITEMS[0]], false));
+    chain.run(CLERK, Action::DeprecateCatalogEntry { code: code(), reason: "撤销".into() });
+    let deprecated = chain.run(CLERK, resource(&ITEMS, false));
+
+    assert_eq!(refusal(&unknown), Some(Rejection::ResourceItemsNotInEntry));
+    assert_eq!(refusal(&empty), Some(Rejection::ResourceItemsNotInEntry));
+    assert_eq!(refusal(&repeated), Some(Rejection::ResourceItemsNotInEntry));
+    assert_eq!(refusal(&deprecated), Some(Rejection::CatalogEntryNotPublished));
+}
+
+#[test]
+fn an_entry_keeps_at_most_the_version_limit() {
+    let mut chain = published_chain();
+    for _ in 1..CATALOG_VERSIONS_MAX {
+        ok(&revise(&mut chain, draft()));
+        approve_and_publish(&mut chain);
+    }
+
+    let one_more = revise(&mut chain, draft());
+
+    assert_eq!(entry(&chain).versions.len(), CATALOG_VERSIONS_MAX);
+    assert_eq!(refusal(&one_more), Some(Rejection::CatalogVersionsFull));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn no_item_ever_has_two_authoritative_resources(
+        registrations in proptest::collection::vec((1u8..8, proptest::bool::ANY), 1..10),
+    ) {
+        let mut chain = published_chain();
+
+        for (mask, authoritative) in &registrations {
+            let items: Vec<&str> =
+                ITEMS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect();
+            chain.run(CLERK, resource(&items, *authoritative));
+        }
+
+        let last: u64 =
+            load(&chain.state, &RecordKey::Sequence("resource".into())).unwrap_or(0);
+        let resources: Vec<Resource> = (1..=last)
+            .map(|id| load(&chain.state, &RecordKey::Resource(ResourceId(id))).expect("stored"))
+            .collect();
+        let entry = entry(&chain);
+        for item in ITEMS {
+            let sources: Vec<ResourceId> = resources
+                .iter()
+                .filter(|r| r.authoritative && r.items.iter().any(|i| i == item))
+                .map(|r| r.id)
+                .collect();
+            proptest::prop_assert!(sources.len() <= 1, "{item} has sources {sources:?}");
+            proptest::prop_assert_eq!(entry.authoritative_source(item), sources.first().copied());
+        }
+    }
+}
+
+/// The catalog and sharing rules meet: a published conditional entry is requested by another
+/// bureau's gateway, approved by the provider, and accessed under the grant; an access to a
+/// resource outside the grant's entry is recorded as a violation.
+#[test]
+fn a_published_entry_is_requested_approved_and_accessed_under_its_grant() {
+    use onebook_types::{
+        action::{AccessDraft, AccessOperation, ShareAnswer, ShareRequestDraft},
+        ids::{GrantId, ShareRequestId},
+        sharing_records::{AccessEvent, ShareRequest, ShareStatus},
+    };
+    let mut chain = published_chain();
+    ok(&chain.run(CLERK, resource(&ITEMS[..1], true)));
+    let today = Date::of_timestamp(chain.context().time, 480);
+    let request = ShareRequestDraft {
+        entry: code(),
+        items: vec![ITEMS[1].into()],
+        purpose: "核查涉案企业登记信息".into(),
+        legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
+        starts: today,
+        ends: Date(today.0 + 30),
+    };
+    let gateway = "xm-gaj/gateway";
+
+    ok(&chain.run(gateway, Action::RequestShare { draft: request }));
+    let answer = ShareAnswer::Approve {
+        items: vec![ITEMS[1].into()],
+        expires_at: Timestamp(chain.context().time.0 + 10 * 86_400_000),
+        conditions: "仅限办案使用".into(),
+    };
+    ok(&chain
+        .run("xm-scjg/share-approver", Action::AnswerShare { request: ShareRequestId(1), answer }));
+    let access = |resource: u64| AccessDraft {
+        grant: Some(GrantId(1)),
+        member: crate::testkit::public(gateway),
+        resource: ResourceId(resource),
+        operation: AccessOperation::Query,
+        record_count: 1,
+        request_digest: Hash32([9; 32]),
+        accessed_at: chain.context().time,
+    };
+    let events = vec![access(1), access(99)];
+    let receipt = chain.run(gateway, Action::RecordAccesses { events });
+
+    ok(&receipt);
+    let shared: ShareRequest =
+        load(&chain.state, &RecordKey::ShareRequest(ShareRequestId(1))).expect("request");
+    assert!(matches!(shared.status, ShareStatus::Granted { grant: GrantId(1) }));
+    let covered: AccessEvent =
+        load(&chain.state, &RecordKey::AccessEvent(onebook_types::ids::AccessEventId(1)))
+            .expect("first access");
+    let uncovered: AccessEvent =
+        load(&chain.state, &RecordKey::AccessEvent(onebook_types::ids::AccessEventId(2)))
+            .expect("second access");
+    assert_eq!(covered.violation, None);
+    assert!(uncovered.violation.is_some(), "an access outside the grant is a violation");
+    assert!(kinds(&receipt).contains(&"violation.recorded"));
+}

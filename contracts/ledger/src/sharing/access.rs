@@ -1,0 +1,106 @@
+//! Handler of `RecordAccesses`: every access is recorded, and one no grant covers is also
+//! recorded as a violation and raised as an alert, never dropped.
+
+use onebook_types::{
+    action::AccessDraft,
+    consortium::{Member, Role},
+    ids::{AccessEventId, ViolationId},
+    limits::{LIST_ITEMS_MAX, RECEIPT_EVENTS_MAX},
+    record::RecordKey,
+    rejection::Rejection,
+    sharing_records::{AccessEvent, Grant, Violation},
+};
+
+use super::{catalog_view::resource_entry, transitions::violation_of};
+use crate::{
+    checks,
+    executor::{Effects, TxContext},
+    ports::{StateWrite, load, store},
+};
+
+// One summary event plus at most one alert per access keeps a receipt within its limit.
+const _: () = assert!(LIST_ITEMS_MAX < RECEIPT_EVENTS_MAX, "a batch's events fit a receipt");
+
+/// `RecordAccesses`: a data user (a gateway) reports a batch of accesses by its org's members.
+/// Coverage is judged at the block's time, never by the gateway's clock.
+pub fn record_accesses(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    events: &[AccessDraft],
+) -> Result<Effects, Rejection> {
+    if !ctx.signer.can(Role::DataUser) {
+        return Err(Rejection::RoleMissing);
+    }
+    checks::list(events)?;
+    if events.is_empty() {
+        return Err(Rejection::AccessBatchEmpty);
+    }
+    for draft in events {
+        let member: Option<Member> = load(state, &RecordKey::Member(draft.member));
+        if member.is_none_or(|member| member.org != ctx.signer.org) {
+            return Err(Rejection::AccessMemberNotInOrg);
+        }
+    }
+    let violations: Vec<Violation> =
+        events.iter().filter_map(|draft| record_one(state, ctx, draft)).collect();
+    let mut effects = Effects::default();
+    effects.event(
+        "access.recorded",
+        &[
+            ("org", ctx.signer.org.to_string()),
+            ("count", events.len().to_string()),
+            ("violations", violations.len().to_string()),
+        ],
+    );
+    for violation in &violations {
+        effects.event(
+            "violation.recorded",
+            &[
+                ("violation", violation.id.to_string()),
+                ("access_event", violation.access_event.to_string()),
+                ("org", violation.org.to_string()),
+                ("reason", format!("{:?}", violation.reason)),
+            ],
+        );
+    }
+    Ok(effects)
+}
+
+/// Records one access, and its violation if no grant covers it.
+fn record_one(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    draft: &AccessDraft,
+) -> Option<Violation> {
+    let id = AccessEventId(checks::next_id(state, "access_event"));
+    let grant: Option<Grant> = draft.grant.and_then(|grant| load(state, &RecordKey::Grant(grant)));
+    let entry = resource_entry(state, draft.resource).map(|(entry, _)| entry);
+    let reason =
+        violation_of(draft.grant, grant.as_ref(), &ctx.signer.org, entry.as_ref(), ctx.block.time);
+    let violation = reason.map(|reason| Violation {
+        id: ViolationId(checks::next_id(state, "violation")),
+        access_event: id,
+        org: ctx.signer.org.clone(),
+        reason,
+        recorded_at: ctx.block.time,
+    });
+    let event = AccessEvent {
+        id,
+        org: ctx.signer.org.clone(),
+        gateway: ctx.signer.key,
+        grant: draft.grant,
+        member: draft.member,
+        resource: draft.resource,
+        operation: draft.operation,
+        record_count: draft.record_count,
+        request_digest: draft.request_digest,
+        accessed_at: draft.accessed_at,
+        recorded_at: ctx.block.time,
+        violation: violation.as_ref().map(|violation| violation.id),
+    };
+    store(state, RecordKey::AccessEvent(id), &event);
+    if let Some(violation) = &violation {
+        store(state, RecordKey::Violation(violation.id), violation);
+    }
+    violation
+}

@@ -1,0 +1,190 @@
+//! Records of the catalog (政务数据目录): catalog entries with every version they had, the
+//! resources registered under them, and the deadline-bound obligations an org's duty change opens.
+//! Each is stored under its [`RecordKey`](crate::record::RecordKey) as its borsh encoding; append
+//! fields only with a format change.
+//!
+//! An entry keeps all its versions inside its own record, so a proof of the entry at a height
+//! proves every version it had then, and the authoritative-source index (一数一源) of its items,
+//! with one lookup.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    action::CatalogEntryDraft,
+    hash::Hash32,
+    ids::{CatalogCode, Height, ObligationId, OrgId, RegionCode, ResourceId, SystemId, Timestamp},
+};
+
+/// Most versions one catalog entry keeps. A revision past it is refused: the entry must then be
+/// deprecated and a new one drafted. It bounds the entry record, which holds every version
+/// (the record's encoded size is checked too, as versions vary in size).
+pub const CATALOG_VERSIONS_MAX: usize = 16;
+
+/// Where the latest version of a catalog entry stands.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum CatalogStatus {
+    /// Being written by the provider's clerk; not yet submitted.
+    Draft,
+    /// Awaiting review by the region's data authority.
+    Submitted,
+    /// Returned by the data authority for correction.
+    Returned {
+        /// What to correct.
+        reasons: String,
+    },
+    /// Approved by the data authority; not yet published.
+    Approved,
+    /// Published: the latest version is the one in force.
+    Published,
+    /// Withdrawn from the catalog; nothing more happens to it.
+    Deprecated {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One version of a catalog entry's content.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct CatalogVersion {
+    /// Its number: 1 for the first, one more for each revision.
+    pub number: u32,
+    /// The content.
+    pub content: CatalogEntryDraft,
+    /// The height of the block that drafted it.
+    pub drafted_at: Height,
+    /// The height of the block that published it; `None` until then.
+    pub published_at: Option<Height>,
+}
+
+/// The authoritative resource of one data item of an entry (一数一源).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct AuthoritativeSource {
+    /// The item's name.
+    pub item: String,
+    /// The one resource that is its authoritative source.
+    pub resource: ResourceId,
+}
+
+/// A catalog entry: one class of data an org holds by its duties, with every version it had.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct CatalogEntry {
+    /// Its code, `<region>-<org>-<sequence>`, assigned by the ledger.
+    pub code: CatalogCode,
+    /// The org that provides the data.
+    pub provider: OrgId,
+    /// The provider's region when drafted; its data authority reviews the entry.
+    pub region: RegionCode,
+    /// Every version, oldest first: version `n` is at index `n - 1`. The last one is the one
+    /// [`CatalogEntry::status`] describes.
+    pub versions: Vec<CatalogVersion>,
+    /// The number of the version in force: the latest published one. A published entry under
+    /// revision stays readable as this version until the new one is published.
+    pub published: Option<u32>,
+    /// Where the latest version stands.
+    pub status: CatalogStatus,
+    /// The authoritative resource of each item that has one, sorted by item, each item once.
+    pub authoritative_sources: Vec<AuthoritativeSource>,
+}
+
+impl CatalogEntry {
+    /// The latest version.
+    ///
+    /// # Panics
+    /// If the entry has no version: drafting creates the first and nothing removes one.
+    pub fn latest(&self) -> &CatalogVersion {
+        self.versions.last().expect("an entry is drafted with its first version")
+    }
+
+    /// The version in force, if any was published.
+    pub fn published_version(&self) -> Option<&CatalogVersion> {
+        let number = self.published?;
+        self.versions.iter().find(|version| version.number == number)
+    }
+
+    /// The authoritative resource of `item`, if any.
+    pub fn authoritative_source(&self, item: &str) -> Option<ResourceId> {
+        self.authoritative_sources
+            .binary_search_by(|source| source.item.as_str().cmp(item))
+            .ok()
+            .map(|index| self.authoritative_sources[index].resource)
+    }
+}
+
+/// A resource registered under a catalog entry: a dataset held in a system, with a digest of its
+/// latest snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Resource {
+    /// Its id, from the `resource` sequence.
+    pub id: ResourceId,
+    /// The entry it is registered under.
+    pub entry: CatalogCode,
+    /// The entry's provider, whose clerks update it.
+    pub provider: OrgId,
+    /// The entry version in force when it was registered, whose items it holds.
+    pub entry_version: u32,
+    /// The system holding it.
+    pub system: SystemId,
+    /// Digest (BLAKE3) of its latest snapshot.
+    pub snapshot_digest: Hash32,
+    /// Records in that snapshot.
+    pub record_count: u64,
+    /// Names of the entry's items it holds, as registered.
+    pub items: Vec<String>,
+    /// Whether it is the authoritative source of those items (一数一源).
+    pub authoritative: bool,
+    /// The height of the block that registered it.
+    pub registered_at: Height,
+    /// The height of the block that recorded its latest snapshot.
+    pub updated_at: Height,
+}
+
+/// What an obligation requires.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObligationKind {
+    /// Update the org's catalog after its duties changed (7 working days in Xiamen).
+    CatalogUpdate,
+}
+
+/// Whether an obligation was met.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum ObligationStatus {
+    /// Not yet met; overdue once block time passes its due time.
+    Open,
+    /// Met by a tx.
+    Met {
+        /// The height of the block that met it.
+        at: Height,
+        /// That block's time, to compare with the due time.
+        time: Timestamp,
+        /// The entry whose submission met it.
+        entry: CatalogCode,
+    },
+}
+
+/// A deadline-bound duty of an org. Missed deadlines stay visible: an open obligation past its
+/// due time is overdue, and a met one records when it was met.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Obligation {
+    /// Its id, from the `obligation` sequence.
+    pub id: ObligationId,
+    /// The org that owes it.
+    pub org: OrgId,
+    /// What it requires.
+    pub kind: ObligationKind,
+    /// What gave rise to it (the duty change described).
+    pub description: String,
+    /// The height of the block that opened it.
+    pub opened_at: Height,
+    /// That block's time.
+    pub opened_time: Timestamp,
+    /// The last millisecond of the due day, in block time.
+    pub due: Timestamp,
+    /// Whether it was met.
+    pub status: ObligationStatus,
+}
