@@ -16,10 +16,7 @@ use crate::{
     ids::{CatalogCode, Height, ObligationId, OrgId, RegionCode, ResourceId, SystemId, Timestamp},
 };
 
-/// Most versions one catalog entry keeps. A revision past it is refused: the entry must then be
-/// deprecated and a new one drafted. It bounds the entry record, which holds every version
-/// (the record's encoded size is checked too, as versions vary in size).
-pub const CATALOG_VERSIONS_MAX: usize = 16;
+pub use crate::limits::CATALOG_VERSIONS_MAX;
 
 /// Where the latest version of a catalog entry stands.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]

@@ -31,6 +31,10 @@ pub const STATE_PROOF_SIBLINGS_MAX: usize = 256;
 pub const GENESIS_BYTES_MAX: usize = 4 * 1024 * 1024;
 /// Most validators in a set.
 pub const VALIDATORS_MAX: usize = 128;
+/// Most versions one catalog entry keeps. A revision past it is refused: the entry must then be
+/// deprecated and a new one drafted. It bounds the entry record, which holds every version
+/// (the record's encoded size is checked too, as versions vary in size).
+pub const CATALOG_VERSIONS_MAX: usize = 16;
 /// Most rows in one page of any listing.
 pub const PAGE_ITEMS_MAX: usize = 100;
 
