@@ -6,11 +6,10 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    action::AccessOperation,
-    hash::Hash32,
+    action::AccessDraft,
     ids::{
-        AccessEventId, CatalogCode, GrantId, LegalBasisCode, OrgId, ResourceId, ShareRequestId,
-        Timestamp, ViolationId,
+        AccessEventId, CatalogCode, GrantId, LegalBasisCode, OrgId, ShareRequestId, Timestamp,
+        ViolationId,
     },
     keys::PublicKey,
     time::Date,
@@ -141,20 +140,9 @@ pub struct AccessEvent {
     pub org: OrgId,
     /// The gateway member that reported it.
     pub gateway: PublicKey,
-    /// The grant the access claims, if any.
-    pub grant: Option<GrantId>,
-    /// The member who accessed.
-    pub member: PublicKey,
-    /// The resource.
-    pub resource: ResourceId,
-    /// How.
-    pub operation: AccessOperation,
-    /// Records returned.
-    pub record_count: u64,
-    /// Digest of the request, kept by the gateway.
-    pub request_digest: Hash32,
-    /// When, by the gateway's clock (recorded, never used by the rules).
-    pub accessed_at: Timestamp,
+    /// The access as the gateway reported it (its `accessed_at` is the gateway's clock, recorded
+    /// and never used by the rules).
+    pub access: AccessDraft,
     /// Block time of the block that recorded it; coverage is judged at this time.
     pub recorded_at: Timestamp,
     /// The violation it was found to be, if no grant covered it.

@@ -355,7 +355,7 @@ fn a_covered_access_is_recorded_without_a_violation() {
 
     assert_eq!(refusal(&receipt), None);
     assert_eq!(kinds(&receipt), ["access.recorded"]);
-    assert_eq!(access_event(&chain, 1).grant, Some(GrantId(1)));
+    assert_eq!(access_event(&chain, 1).access.grant, Some(GrantId(1)));
     assert_eq!(violation_reason(&chain, 1), None);
 }
 
@@ -482,7 +482,7 @@ proptest! {
             let RecordKey::AccessEvent(id) = key else { continue };
             let event = access_event(&chain, id.0);
             let grant: Option<Grant> =
-                event.grant.and_then(|g| load(&chain.state, &RecordKey::Grant(g)));
+                event.access.grant.and_then(|g| load(&chain.state, &RecordKey::Grant(g)));
             let Some(grant) = grant else { continue };
             let revoked = matches!(grant.status, GrantStatus::Revoked { at, .. } if at < event.recorded_at);
             if revoked || event.recorded_at >= grant.expires_at {
