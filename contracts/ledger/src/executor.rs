@@ -77,6 +77,13 @@ pub struct TxContext<'c> {
     pub signer: Member,
 }
 
+impl TxContext<'_> {
+    /// Refuses with [`Rejection::RoleMissing`] unless the signer holds `role`.
+    pub fn require_role(&self, role: onebook_types::consortium::Role) -> Result<(), Rejection> {
+        if self.signer.can(role) { Ok(()) } else { Err(Rejection::RoleMissing) }
+    }
+}
+
 /// What an accepted action produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Effects {

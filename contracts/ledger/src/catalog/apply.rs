@@ -37,7 +37,7 @@ pub fn record_duty_change(
     ctx: &TxContext<'_>,
     description: &str,
 ) -> Result<Effects, Rejection> {
-    require(ctx, Role::OrgAdmin)?;
+    ctx.require_role(Role::OrgAdmin)?;
     checks::text(description, true)?;
     let id = ObligationId(checks::next_id(state, OBLIGATION_SEQUENCE));
     let due =
@@ -73,7 +73,7 @@ pub fn draft_catalog_entry(
     ctx: &TxContext<'_>,
     draft: &CatalogEntryDraft,
 ) -> Result<Effects, Rejection> {
-    require(ctx, Role::CatalogClerk)?;
+    ctx.require_role(Role::CatalogClerk)?;
     check_draft(draft, ctx.policy)?;
     let provider = ctx.signer.org.clone();
     let org: Org = load(state, &RecordKey::Org(provider.clone()))
@@ -121,7 +121,7 @@ pub fn review_catalog_entry(
     code: &CatalogCode,
     decision: &ReviewDecision,
 ) -> Result<Effects, Rejection> {
-    require(ctx, Role::CatalogClerk)?;
+    ctx.require_role(Role::CatalogClerk)?;
     let mut entry = load_entry(state, code)?;
     let reviewer: Org = load(state, &RecordKey::Org(ctx.signer.org.clone()))
         .expect("the signer's org exists: admission checked it");
@@ -276,7 +276,7 @@ pub fn update_resource(
     snapshot_digest: Hash32,
     record_count: u64,
 ) -> Result<Effects, Rejection> {
-    require(ctx, Role::CatalogClerk)?;
+    ctx.require_role(Role::CatalogClerk)?;
     let mut resource: Resource =
         load(state, &RecordKey::Resource(id)).ok_or(Rejection::ResourceUnknown)?;
     require_provider(ctx, &resource.provider)?;
@@ -297,10 +297,6 @@ pub fn update_resource(
     Ok(effects)
 }
 
-fn require(ctx: &TxContext<'_>, role: Role) -> Result<(), Rejection> {
-    if ctx.signer.can(role) { Ok(()) } else { Err(Rejection::RoleMissing) }
-}
-
 fn require_provider(ctx: &TxContext<'_>, provider: &OrgId) -> Result<(), Rejection> {
     if ctx.signer.org == *provider { Ok(()) } else { Err(Rejection::ProviderOnly) }
 }
@@ -315,7 +311,7 @@ fn provider_entry(
     ctx: &TxContext<'_>,
     code: &CatalogCode,
 ) -> Result<CatalogEntry, Rejection> {
-    require(ctx, Role::CatalogClerk)?;
+    ctx.require_role(Role::CatalogClerk)?;
     let entry = load_entry(state, code)?;
     require_provider(ctx, &entry.provider)?;
     Ok(entry)

@@ -22,7 +22,7 @@ pub fn register_member(
     name: &str,
     roles: &[Role],
 ) -> Result<Effects, Rejection> {
-    require_admin(ctx)?;
+    ctx.require_role(Role::OrgAdmin)?;
     checks::key(&key)?;
     checks::text(name, true)?;
     checks::roles(roles)?;
@@ -57,7 +57,7 @@ pub fn set_member_roles(
     key: PublicKey,
     roles: &[Role],
 ) -> Result<Effects, Rejection> {
-    require_admin(ctx)?;
+    ctx.require_role(Role::OrgAdmin)?;
     checks::roles(roles)?;
     let mut member = load_own_member(state, ctx, key)?;
     if member.status != MemberStatus::Active {
@@ -118,7 +118,7 @@ pub fn revoke_member(
     key: PublicKey,
     reason: &str,
 ) -> Result<Effects, Rejection> {
-    require_admin(ctx)?;
+    ctx.require_role(Role::OrgAdmin)?;
     checks::text(reason, true)?;
     let mut member = load_own_member(state, ctx, key)?;
     member.status = status_after_revoke(member.status)?;
@@ -134,10 +134,6 @@ pub fn revoke_member(
         ],
     );
     Ok(effects)
-}
-
-fn require_admin(ctx: &TxContext<'_>) -> Result<(), Rejection> {
-    if ctx.signer.can(Role::OrgAdmin) { Ok(()) } else { Err(Rejection::RoleMissing) }
 }
 
 /// The member with `key`, which must belong to the signer's org.

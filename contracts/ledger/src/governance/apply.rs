@@ -103,9 +103,7 @@ fn require_validator_admin(
     state: &impl StateRead,
     ctx: &TxContext<'_>,
 ) -> Result<ValidatorSet, Rejection> {
-    if !ctx.signer.can(Role::OrgAdmin) {
-        return Err(Rejection::RoleMissing);
-    }
+    ctx.require_role(Role::OrgAdmin)?;
     let validators = validator_set(state);
     if !validators.validators.iter().any(|v| v.org == ctx.signer.org) {
         return Err(Rejection::OrgNotValidator);

@@ -28,9 +28,7 @@ pub fn record_accesses(
     ctx: &TxContext<'_>,
     events: &[AccessDraft],
 ) -> Result<Effects, Rejection> {
-    if !ctx.signer.can(Role::DataUser) {
-        return Err(Rejection::RoleMissing);
-    }
+    ctx.require_role(Role::DataUser)?;
     checks::list(events)?;
     if events.is_empty() {
         return Err(Rejection::AccessBatchEmpty);

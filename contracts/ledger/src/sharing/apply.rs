@@ -30,9 +30,7 @@ pub fn request_share(
     ctx: &TxContext<'_>,
     draft: &ShareRequestDraft,
 ) -> Result<Effects, Rejection> {
-    if !ctx.signer.can(Role::DataUser) {
-        return Err(Rejection::RoleMissing);
-    }
+    ctx.require_role(Role::DataUser)?;
     checks::text(&draft.purpose, true)?;
     checks::list(&draft.items)?;
     for item in &draft.items {
@@ -94,9 +92,7 @@ pub fn answer_share(
     id: ShareRequestId,
     answer: &ShareAnswer,
 ) -> Result<Effects, Rejection> {
-    if !ctx.signer.can(Role::ShareApprover) {
-        return Err(Rejection::RoleMissing);
-    }
+    ctx.require_role(Role::ShareApprover)?;
     let mut request = share_request(state, id)?;
     if request.provider != ctx.signer.org {
         return Err(Rejection::ApproverNotProvider);
@@ -156,9 +152,7 @@ pub fn revoke_grant(
     id: GrantId,
     reason: &str,
 ) -> Result<Effects, Rejection> {
-    if !ctx.signer.can(Role::ShareApprover) {
-        return Err(Rejection::RoleMissing);
-    }
+    ctx.require_role(Role::ShareApprover)?;
     checks::text(reason, true)?;
     let mut grant: Grant = load(state, &RecordKey::Grant(id)).ok_or(Rejection::GrantUnknown)?;
     if grant.provider != ctx.signer.org {
