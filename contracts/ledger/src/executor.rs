@@ -253,11 +253,12 @@ fn dispatch(
             crate::sharing::revoke_grant(state, ctx, *grant, reason)
         }
         Action::RecordAccesses { events } => crate::sharing::record_accesses(state, ctx, events),
-        // Quality feedback and data-property registration:
+        // Quality feedback:
         Action::ReportQualityIssue { .. }
         | Action::AnswerQualityIssue { .. }
-        | Action::RuleQualityIssue { .. }
-        | Action::ApplyForProperty { .. }
+        | Action::RuleQualityIssue { .. } => Err(Rejection::ActionNotYetEnabled),
+        // Data-property registration:
+        Action::ApplyForProperty { .. }
         | Action::ReviewPropertyApplication { .. }
         | Action::FileObjection { .. }
         | Action::RuleObjection { .. }

@@ -194,6 +194,8 @@ pub enum Rejection {
     /// Every accessing member must belong to the reporting gateway's org.
     #[error("an accessing member is not of the gateway's org")]
     AccessMemberNotInOrg = 156,
+    // Quality feedback: codes 180-199.
+    // Data-property registration: codes 200-259.
 }
 
 impl Rejection {
@@ -266,6 +268,8 @@ impl Rejection {
         Self::GrantNotActive,
         Self::AccessBatchEmpty,
         Self::AccessMemberNotInOrg,
+        // Quality feedback.
+        // Data-property registration.
     ];
 
     /// The rejection with `code`, if any.
