@@ -99,3 +99,22 @@ pub(crate) fn refusal(receipt: &Receipt) -> Option<Rejection> {
     assert!(receipt.code == Receipt::ACCEPTED || receipt.rejection().is_some());
     receipt.rejection()
 }
+
+/// One way to reach a rejection through the executor: a chain prepared up to the refusal, and
+/// the tx it refuses. Each module's `reach` returns one per rejection code it owns.
+#[derive(Debug)]
+pub(crate) struct Reach {
+    /// The chain just before the refused tx.
+    pub(crate) chain: Chain,
+    /// The tx that is refused with the rejection.
+    pub(crate) tx: VerifiedTx,
+}
+
+impl Reach {
+    /// A reach of `chain` by the dev key `label` signing `action` at its next nonce.
+    pub(crate) fn by(chain: Chain, label: &str, action: Action) -> Self {
+        let secret = dev_secret(label);
+        let tx = signed(&secret, chain.next_nonce(secret.public_key()), action);
+        Self { chain, tx }
+    }
+}

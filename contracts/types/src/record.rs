@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     codec,
+    hash::Hash32,
     ids::{
         AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, ObjectionId,
-        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, ViolationId,
+        ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
+        ViolationId,
     },
     keys::PublicKey,
 };
@@ -68,6 +70,12 @@ pub enum RecordKey {
     Obligation(ObligationId),
     /// The last id assigned in a sequence (by kind name, e.g. `grant`).
     Sequence(String),
+    /// The ids of an org's open obligations, so overdue duties are found without a scan.
+    OrgObligations(OrgId),
+    /// The org that is the data authority (数据主管部门) of a region.
+    RegionAuthority(RegionCode),
+    /// The rights registered and applied for on one property subject, by the subject's hash.
+    PropertySubject(Hash32),
 }
 
 impl RecordKey {
