@@ -30,4 +30,6 @@ pub use ports::{MemState, StateRead, StateWrite, load, store};
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod reach;
+#[cfg(test)]
 mod testkit;

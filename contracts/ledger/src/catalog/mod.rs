@@ -53,3 +53,5 @@ pub use transitions::{
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) use tests::reach;

@@ -481,3 +481,106 @@ fn a_published_entry_is_requested_approved_and_accessed_under_its_grant() {
     assert!(uncovered.violation.is_some(), "an access outside the grant is a violation");
     assert!(kinds(&receipt).contains(&"violation.recorded"));
 }
+
+/// The reach of each catalog code: see `crate::reach`.
+pub(crate) fn reach(rejection: Rejection) -> Option<crate::testkit::Reach> {
+    use crate::testkit::Reach;
+    let drafted = || {
+        let mut chain = Chain::dev();
+        ok(&chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() }));
+        chain
+    };
+    let with = |change: fn(&mut CatalogEntryDraft)| {
+        let mut draft = draft();
+        change(&mut draft);
+        Action::DraftCatalogEntry { draft }
+    };
+    let reach = match rejection {
+        Rejection::CatalogEntryUnknown => {
+            Reach::by(Chain::dev(), CLERK, Action::SubmitCatalogEntry { code: code() })
+        }
+        Rejection::CatalogEntryNotDraft => {
+            let mut chain = drafted();
+            ok(&submit(&mut chain));
+            Reach::by(chain, CLERK, Action::SubmitCatalogEntry { code: code() })
+        }
+        Rejection::CatalogEntryNotSubmitted => Reach::by(
+            drafted(),
+            REVIEWER,
+            Action::ReviewCatalogEntry { code: code(), decision: ReviewDecision::Approve },
+        ),
+        Rejection::CatalogEntryNotApproved => {
+            Reach::by(drafted(), CLERK, Action::PublishCatalogEntry { code: code() })
+        }
+        Rejection::CatalogEntryNotPublished => Reach::by(
+            drafted(),
+            CLERK,
+            Action::DeprecateCatalogEntry { code: code(), reason: "重复".into() },
+        ),
+        Rejection::ReviewerNotDataAuthority => {
+            let mut chain = drafted();
+            ok(&submit(&mut chain));
+            Reach::by(
+                chain,
+                "xm-gaj/catalog-clerk",
+                Action::ReviewCatalogEntry { code: code(), decision: ReviewDecision::Approve },
+            )
+        }
+        Rejection::CatalogItemsInvalid => Reach::by(Chain::dev(), CLERK, with(|d| d.items.clear())),
+        Rejection::SecurityLevelOutOfRange => {
+            Reach::by(Chain::dev(), CLERK, with(|d| d.security_level = 6))
+        }
+        Rejection::LegalBasisUnknown => Reach::by(
+            Chain::dev(),
+            CLERK,
+            with(|d| {
+                d.share_type = ShareType::NotShared { legal_basis: LegalBasisCode::from("none") }
+            }),
+        ),
+        Rejection::AuthoritativeSourceExists => {
+            let mut chain = published_chain();
+            ok(&chain.run(CLERK, resource(&ITEMS[..1], true)));
+            Reach::by(chain, CLERK, resource(&ITEMS[..2], true))
+        }
+        Rejection::ResourceItemsNotInEntry => {
+            Reach::by(published_chain(), CLERK, resource(&["注册资本"], false))
+        }
+        Rejection::ResourceUnknown => Reach::by(
+            Chain::dev(),
+            CLERK,
+            Action::UpdateResource {
+                resource: ResourceId(9),
+                snapshot_digest: Hash32([8; 32]),
+                record_count: 1,
+            },
+        ),
+        Rejection::ProviderOnly => Reach::by(
+            drafted(),
+            "xm-gaj/catalog-clerk",
+            Action::SubmitCatalogEntry { code: code() },
+        ),
+        Rejection::CatalogVersionsFull => {
+            let mut chain = published_chain();
+            for _ in 1..CATALOG_VERSIONS_MAX {
+                ok(&revise(&mut chain, draft()));
+                approve_and_publish(&mut chain);
+            }
+            Reach::by(chain, CLERK, Action::ReviseCatalogEntry { code: code(), draft: draft() })
+        }
+        Rejection::CatalogEntryTooLarge => Reach::by(
+            Chain::dev(),
+            CLERK,
+            with(|d| {
+                for item in &mut d.items {
+                    item.data_element = "元".repeat(1_300);
+                }
+                let template = d.items[0].clone();
+                d.items = (0..80)
+                    .map(|n| DataItem { name: format!("字段{n}"), ..template.clone() })
+                    .collect();
+            }),
+        ),
+        _ => return None,
+    };
+    Some(reach)
+}

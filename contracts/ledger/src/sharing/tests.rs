@@ -491,3 +491,78 @@ proptest! {
         }
     }
 }
+
+/// The reach of each sharing and access code: see `crate::reach`.
+pub(crate) fn reach(rejection: Rejection) -> Option<crate::testkit::Reach> {
+    use crate::testkit::Reach;
+    let requesting = |change: fn(&mut ShareRequestDraft)| {
+        let chain = chain();
+        let mut draft = draft(&chain, "E-UNCOND");
+        change(&mut draft);
+        Reach::by(chain, GATEWAY, Action::RequestShare { draft })
+    };
+    let under_review = || {
+        let mut chain = chain();
+        assert_eq!(refusal(&request(&mut chain, "E-COND")), None);
+        chain
+    };
+    let answering = |answer: ShareAnswer| {
+        let chain = under_review();
+        Reach::by(chain, APPROVER, Action::AnswerShare { request: ShareRequestId(1), answer })
+    };
+    let revoke =
+        |grant: u64| Action::RevokeGrant { grant: GrantId(grant), reason: "越权使用".into() };
+    let reach = match rejection {
+        Rejection::ShareRequestUnknown => Reach::by(
+            chain(),
+            APPROVER,
+            Action::AnswerShare { request: ShareRequestId(9), answer: refuse("dsl-38") },
+        ),
+        Rejection::ShareRequestNotPending => {
+            let mut chain = under_review();
+            assert_eq!(refusal(&answer(&mut chain, APPROVER, 1, refuse("dsl-38"))), None);
+            Reach::by(
+                chain,
+                APPROVER,
+                Action::AnswerShare { request: ShareRequestId(1), answer: refuse("dsl-38") },
+            )
+        }
+        Rejection::RefusalWithoutLegalBasis => answering(refuse("不想给")),
+        Rejection::LegalDutyUnknown => requesting(|d| d.legal_duty = LegalBasisCode::from("whim")),
+        Rejection::ShareEntryUnknown => requesting(|d| d.entry = CatalogCode::from("E-NONE")),
+        Rejection::ShareEntryNotPublished => requesting(|d| d.entry = CatalogCode::from("E-DRAFT")),
+        Rejection::ShareItemsEmpty => requesting(|d| d.items.clear()),
+        Rejection::ShareItemsNotInEntry => requesting(|d| d.items = vec!["salary".into()]),
+        Rejection::ShareTermInvalid => requesting(|d| d.ends = Date(d.starts.0 - 1)),
+        Rejection::GrantExpiresInPast => answering(approve(Timestamp(0))),
+        Rejection::ApproverNotProvider => {
+            let chain = under_review();
+            let action =
+                Action::AnswerShare { request: ShareRequestId(1), answer: refuse("dsl-38") };
+            Reach::by(chain, "xm-scjg/share-approver", action)
+        }
+        Rejection::GrantItemsNotRequested => answering(ShareAnswer::Approve {
+            items: vec!["licence".into()],
+            expires_at: Timestamp(u64::MAX / 2),
+            conditions: String::new(),
+        }),
+        Rejection::NotRequester => Reach::by(
+            under_review(),
+            "xm-jypt/data-user",
+            Action::WithdrawShareRequest { request: ShareRequestId(1) },
+        ),
+        Rejection::GrantUnknown => Reach::by(chain(), APPROVER, revoke(9)),
+        Rejection::GrantNotActive => {
+            let mut chain = chain();
+            assert_eq!(refusal(&request(&mut chain, "E-UNCOND")), None);
+            assert_eq!(refusal(&chain.run(APPROVER, revoke(1))), None);
+            Reach::by(chain, APPROVER, revoke(1))
+        }
+        Rejection::AccessBatchEmpty => Reach::by(chain(), GATEWAY, accesses(vec![])),
+        Rejection::AccessMemberNotInOrg => {
+            Reach::by(chain(), GATEWAY, accesses(vec![access(None, "xm-dsj/admin", 1)]))
+        }
+        _ => return None,
+    };
+    Some(reach)
+}
