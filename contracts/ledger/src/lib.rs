@@ -32,4 +32,6 @@ mod proptests;
 #[cfg(test)]
 mod reach;
 #[cfg(test)]
+mod scenarios;
+#[cfg(test)]
 mod testkit;
