@@ -3,7 +3,7 @@
 //! value).
 
 use borsh::BorshDeserialize;
-use onebook_tests::fixtures::{sample_actions, sample_governance_changes};
+use onebook_types::samples::{sample_actions, sample_governance_changes};
 use onebook_types::{
     action::{Action, GovernanceChange},
     block::{Block, CommitCertificate, CommitSignature, CommitVote, Event, Header, Receipt},

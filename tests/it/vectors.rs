@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use onebook_state::{MemNodeStore, StateProof, apply_updates, key_hash, prove, value_hash};
-use onebook_tests::fixtures::sample_actions;
+use onebook_types::samples::sample_actions;
 use onebook_types::{
     block::{self, CommitCertificate, CommitSignature, CommitVote, Event, Header, Receipt},
     codec,

@@ -2,7 +2,6 @@
 //!
 //! [`synthetic`] builds a deterministic chain of signed blocks with state changes, so a crash
 //! test, a benchmark and an in-memory replay can all produce the same blocks and compare roots.
-//! [`fixtures`] holds one sample of every action, used by the codec properties and the vectors.
+//! One sample of every action lives in `onebook_types::samples` (feature `samples`).
 
-pub mod fixtures;
 pub mod synthetic;

@@ -32,6 +32,8 @@ mod proptests;
 #[cfg(test)]
 mod reach;
 #[cfg(test)]
+mod rules_doc;
+#[cfg(test)]
 mod scenarios;
 #[cfg(test)]
 mod testkit;

@@ -95,15 +95,13 @@ fn record(state: &MemState, kind: &str, id: &str) -> Result<Value, String> {
         "obligation" => {
             json(load::<Obligation>(state, &RecordKey::Obligation(ObligationId(number()?))))
         }
-        "share_request" => json(load::<ShareRequest>(
-            state,
-            &RecordKey::ShareRequest(ShareRequestId(number()?)),
-        )),
+        "share_request" => {
+            json(load::<ShareRequest>(state, &RecordKey::ShareRequest(ShareRequestId(number()?))))
+        }
         "grant" => json(load::<Grant>(state, &RecordKey::Grant(GrantId(number()?)))),
-        "access_event" => json(load::<AccessEvent>(
-            state,
-            &RecordKey::AccessEvent(AccessEventId(number()?)),
-        )),
+        "access_event" => {
+            json(load::<AccessEvent>(state, &RecordKey::AccessEvent(AccessEventId(number()?))))
+        }
         "violation" => {
             json(load::<Violation>(state, &RecordKey::Violation(ViolationId(number()?))))
         }
@@ -188,11 +186,13 @@ impl Run {
     }
 
     fn check(&self, text: &str) -> Result<(), String> {
-        let (subject, expected) = text.split_once(" = ").ok_or("a check is `<subject> = <json>`")?;
+        let (subject, expected) =
+            text.split_once(" = ").ok_or("a check is `<subject> = <json>`")?;
         let expected: Value = serde_json::from_str(expected.trim())
             .map_err(|error| format!("expected value is not JSON: {error}"))?;
         let got = if let Some(rest) = subject.strip_prefix("overdue obligation ") {
-            let (id, time) = rest.split_once(" at ").ok_or("`overdue obligation <id> at <time>`")?;
+            let (id, time) =
+                rest.split_once(" at ").ok_or("`overdue obligation <id> at <time>`")?;
             let id = ObligationId(id.trim().parse().map_err(|_| format!("bad id {id:?}"))?);
             let obligation: Obligation =
                 load(&self.chain.state, &RecordKey::Obligation(id)).ok_or("no such obligation")?;

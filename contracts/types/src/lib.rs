@@ -20,6 +20,8 @@ pub mod merkle;
 pub mod record;
 pub mod records;
 pub mod rejection;
+#[cfg(feature = "samples")]
+pub mod samples;
 pub mod sharing_records;
 pub mod time;
 pub mod tx;

@@ -1,6 +1,7 @@
-//! One fixed sample of every action, for codec properties and golden vectors.
+//! One fixed sample of every action, for codec properties, golden vectors and the checks that
+//! keep `docs/rules.md` true. Only built with the `samples` feature, by tests.
 
-use onebook_types::{
+use crate::{
     action::{
         AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, GovernanceChange, Grade,
         OpenType, PolicyParameter, PropertyApplicationDraft, PropertySubject, QualityAnswer,
