@@ -23,9 +23,10 @@ pub(crate) fn dev_genesis() -> GenesisFile {
     GenesisFile::from_json_validated(bytes).expect("the dev genesis is valid")
 }
 
-/// The state at height 0 of the dev network.
+/// The state at height 0 of the dev network, built once per test process.
 pub(crate) fn genesis_state() -> MemState {
-    MemState::from_records(dev_genesis().initial_state())
+    static STATE: std::sync::OnceLock<MemState> = std::sync::OnceLock::new();
+    STATE.get_or_init(|| MemState::from_records(dev_genesis().initial_state())).clone()
 }
 
 /// The public key of the dev key `label`.

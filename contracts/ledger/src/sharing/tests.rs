@@ -492,6 +492,49 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+    #[test]
+    fn no_request_is_ever_refused_without_a_legal_basis_of_the_registry(
+        steps in prop::collection::vec((0u8..4, 0u8..8), 1..10),
+    ) {
+        // Codes in and out of the registry, including near misses.
+        const GROUNDS: [&str; 6] = ["dsl-38", "pipl-34", "whim", "DSL-38", "dsl-3", "gov-info-14"];
+        let mut chain = chain();
+        for (kind, arg) in steps {
+            let request = u64::from(arg % 4) + 1;
+            match kind {
+                0 => {
+                    let entry = ["E-COND", "E-NOT", "E-UNCOND"][usize::from(arg % 3)];
+                    let draft = draft(&chain, entry);
+                    chain.run(GATEWAY, Action::RequestShare { draft });
+                }
+                1 => {
+                    let ground = GROUNDS[usize::from(arg) % GROUNDS.len()];
+                    answer(&mut chain, APPROVER, request, refuse(ground));
+                }
+                2 => {
+                    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
+                    answer(&mut chain, APPROVER, request, approve(expires_at));
+                }
+                _ => {
+                    let withdraw = Action::WithdrawShareRequest { request: ShareRequestId(request) };
+                    chain.run(GATEWAY, withdraw);
+                }
+            }
+        }
+
+        let policy = crate::testkit::dev_genesis().policy;
+        for key in chain.state.records().keys() {
+            let RecordKey::ShareRequest(id) = key else { continue };
+            if let ShareStatus::Refused { legal_basis, .. } = share_request(&chain, id.0).status {
+                prop_assert!(policy.has_legal_basis(&legal_basis), "refused citing {legal_basis}");
+            }
+        }
+    }
+}
+
 /// The reach of each sharing and access code: see `crate::reach`.
 pub(crate) fn reach(rejection: Rejection) -> Option<crate::testkit::Reach> {
     use crate::testkit::Reach;
