@@ -6,12 +6,17 @@
 #                    keys (default 1,000,000), in memory
 #   storage_commit   synced block commits into RocksDB: txs/s and block latency p50/p99
 #   storage_proofs   state proofs/s read from RocksDB
+#   ledger_rules     the ledger rules alone: 10,000 mixed verified txs through the executor, in
+#                    memory, txs/s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
 
 echo "== state map (in memory)"
 cargo bench --locked -p onebook-state --bench state_map 2>/dev/null | grep -E '^state_map|keys='
+
+echo "== ledger rules (in memory, no signature check)"
+cargo bench --locked -p onebook-ledger --bench rules 2>/dev/null | grep -E '^ledger_rules'
 
 echo "== storage (RocksDB, synced)"
 cargo build --locked --release -p onebook-tests --bin onebook-bench-storage
