@@ -19,6 +19,7 @@ mod checks;
 pub mod consortium;
 pub mod executor;
 pub mod governance;
+pub mod obligations;
 mod overlay;
 mod ports;
 pub mod sharing;
