@@ -108,9 +108,7 @@ pub fn review_catalog_entry(
 ) -> Result<Effects, Rejection> {
     ctx.require_role(Role::CatalogClerk)?;
     let mut entry = load_entry(state, code)?;
-    let reviewer: Org = load(state, &RecordKey::Org(ctx.signer.org.clone()))
-        .expect("the signer's org exists: admission checked it");
-    if !reviewer.data_authority || reviewer.region != entry.region {
+    if checks::region_authority(state, &entry.region).as_ref() != Some(&ctx.signer.org) {
         return Err(Rejection::ReviewerNotDataAuthority);
     }
     entry.status = status_after_review(&entry.status, decision)?;
