@@ -209,7 +209,7 @@ pub enum Rejection {
     #[error("the quality report is not awaiting an answer")]
     QualityReportNotAwaitingAnswer = 182,
     /// A fix must name a new snapshot, not the one the problem was reported in.
-    #[error("a fix must name a snapshot other than the resource's current one")]
+    #[error("a fix must name a snapshot other than the one reported")]
     QualityFixWithoutNewSnapshot = 183,
     /// Only a disputed report is ruled on.
     #[error("the quality report is not disputed")]
