@@ -16,14 +16,13 @@
 
 use onebook_types::{
     catalog_records::{
-        ORG_OPEN_OBLIGATIONS_MAX, ObligationKind, ObligationStatus, OpenObligation, OrgObligations,
+        ORG_OPEN_OBLIGATIONS_MAX, Obligation, ObligationKind, ObligationStatus, OpenObligation,
+        OrgObligations,
     },
     ids::{ObligationId, OrgId, Timestamp},
     record::RecordKey,
     rejection::Rejection,
 };
-
-pub use onebook_types::catalog_records::Obligation;
 
 use crate::{
     calendar, checks,
@@ -184,4 +183,44 @@ fn save_index(state: &mut impl StateWrite, org: &OrgId, listed: &OrgObligations)
 
 fn obligation(state: &(impl StateRead + ?Sized), id: ObligationId) -> Obligation {
     load(state, &RecordKey::Obligation(id)).expect("the index lists stored obligations only")
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::{
+        action::Action,
+        hash::Hash32,
+        ids::{ObligationId, ResourceId},
+    };
+
+    use super::*;
+    use crate::{sharing::catalog_view::fixtures, testkit::Chain};
+
+    #[test]
+    fn the_overdue_list_holds_the_open_duties_past_their_due_time_by_id() {
+        let mut chain = Chain::dev();
+        let resource = fixtures::resource(1, "350200-xm-scjg-0001", "xm-scjg");
+        store(&mut chain.state, RecordKey::Resource(ResourceId(1)), &resource);
+        let scjg = OrgId::from("xm-scjg");
+        chain.run("xm-scjg/admin", Action::RecordDutyChange { description: "职能划入".into() });
+        let report = |description: &str| Action::ReportQualityIssue {
+            resource: ResourceId(1),
+            description: description.into(),
+            evidence_digest: Hash32([1; 32]),
+        };
+        chain.run("xm-gaj/gateway", report("企业名称乱码"));
+        chain.run("xm-jypt/data-user", report("法定代表人为空"));
+        let [catalog_update, correction, _] =
+            [1, 2, 3].map(|id| obligation(&chain.state, ObligationId(id)));
+        assert!(correction.due < catalog_update.due, "5 working days end before 7");
+
+        let between = overdue_obligations(&chain.state, &scjg, Timestamp(correction.due.0 + 1));
+        let after = overdue_obligations(&chain.state, &scjg, Timestamp(catalog_update.due.0 + 1));
+
+        let ids = |list: &[Obligation]| list.iter().map(|o| o.id.0).collect::<Vec<_>>();
+        assert_eq!(ids(&between), [2, 3]);
+        assert_eq!(ids(&after), [1, 2, 3]);
+        assert_eq!(ids(&open_obligations(&chain.state, &scjg)), [1, 2, 3]);
+        assert_eq!(overdue_obligations(&chain.state, &scjg, catalog_update.opened_time), []);
+    }
 }
