@@ -123,14 +123,19 @@ impl GenesisFile {
     }
 
     /// The state at height 0: every record the file creates, as `(key, codec::encode(record))`,
-    /// sorted by key. Holds the policy, the validator set, each org and each member, all active.
-    /// Call it on a validated file.
+    /// sorted by key. Holds the policy, the validator set, each org and each member, all active,
+    /// and for each data authority the index [`RecordKey::RegionAuthority`] of its region naming
+    /// it (validation allows one per region). Call it on a validated file.
     pub fn initial_state(&self) -> Vec<(RecordKey, Vec<u8>)> {
         let mut records = Vec::with_capacity(2 + self.orgs.len() + self.members.len());
         records.push((RecordKey::Policy, codec::encode(&self.policy)));
         records.push((RecordKey::ValidatorSet, codec::encode(&self.validator_set())));
         for org in &self.orgs {
             records.push((RecordKey::Org(org.id.clone()), codec::encode(&org.to_org())));
+            if org.data_authority {
+                records
+                    .push((RecordKey::RegionAuthority(org.region.clone()), codec::encode(&org.id)));
+            }
         }
         for member in &self.members {
             records.push((RecordKey::Member(member.key), codec::encode(&member.to_member())));

@@ -160,7 +160,8 @@ fn initial_state_is_sorted_and_holds_every_org_and_member() {
     let state = file.initial_state();
 
     assert!(state.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted, each key once");
-    assert_eq!(state.len(), 2 + file.orgs.len() + file.members.len());
+    let authorities: Vec<_> = file.orgs.iter().filter(|org| org.data_authority).collect();
+    assert_eq!(state.len(), 2 + file.orgs.len() + authorities.len() + file.members.len());
     let value = |key: &RecordKey| &state.iter().find(|(k, _)| k == key).expect("present").1;
     let policy: Policy = codec::decode(value(&RecordKey::Policy), usize::MAX).expect("policy");
     assert_eq!(policy, file.policy);
@@ -172,6 +173,11 @@ fn initial_state_is_sorted_and_holds_every_org_and_member() {
             codec::decode(value(&RecordKey::Org(org.id.clone())), usize::MAX).expect("org");
         assert_eq!(record.status, OrgStatus::Active);
         assert_eq!(record, org.to_org());
+    }
+    for org in authorities {
+        let key = RecordKey::RegionAuthority(org.region.clone());
+        let authority: OrgId = codec::decode(value(&key), usize::MAX).expect("region authority");
+        assert_eq!(authority, org.id);
     }
     for member in &file.members {
         let record: Member =

@@ -2,14 +2,14 @@
 
 use onebook_types::{
     consortium::Role,
-    ids::check_id,
+    ids::{OrgId, RegionCode, check_id},
     keys::PublicKey,
     limits::{LIST_ITEMS_MAX, TEXT_BYTES_MAX},
     record::RecordKey,
     rejection::Rejection,
 };
 
-use crate::ports::{StateWrite, load, store};
+use crate::ports::{StateRead, StateWrite, load, store};
 
 /// A text field within [`TEXT_BYTES_MAX`]; if `required`, also not blank.
 pub(crate) fn text(value: &str, required: bool) -> Result<(), Rejection> {
@@ -50,6 +50,12 @@ pub(crate) fn roles(roles: &[Role]) -> Result<(), Rejection> {
         return Err(Rejection::RolesNotSorted);
     }
     Ok(())
+}
+
+/// The org that is the data authority (数据主管部门) of `region`, from the index genesis and
+/// `AdmitOrg` keep under [`RecordKey::RegionAuthority`]; `None` if the region has none.
+pub(crate) fn region_authority(state: &impl StateRead, region: &RegionCode) -> Option<OrgId> {
+    load(state, &RecordKey::RegionAuthority(region.clone()))
 }
 
 /// Assigns the next id of the sequence `kind`: one more than the last, starting at 1. The last

@@ -254,9 +254,21 @@ fn dispatch(
         }
         Action::RecordAccesses { events } => crate::sharing::record_accesses(state, ctx, events),
         // Quality feedback:
-        Action::ReportQualityIssue { .. }
-        | Action::AnswerQualityIssue { .. }
-        | Action::RuleQualityIssue { .. } => Err(Rejection::ActionNotYetEnabled),
+        Action::ReportQualityIssue { resource, description, evidence_digest } => {
+            crate::quality::report_quality_issue(
+                state,
+                ctx,
+                *resource,
+                description,
+                *evidence_digest,
+            )
+        }
+        Action::AnswerQualityIssue { report, answer } => {
+            crate::quality::answer_quality_issue(state, ctx, *report, answer)
+        }
+        Action::RuleQualityIssue { report, responsible, ruling } => {
+            crate::quality::rule_quality_issue(state, ctx, *report, responsible, ruling)
+        }
         // Data-property registration:
         Action::ApplyForProperty { .. }
         | Action::ReviewPropertyApplication { .. }

@@ -8,8 +8,10 @@
 //! except its signer's nonce (see [`executor`] for why). Each domain module holds its pure status
 //! transitions beside the handlers that apply them: [`consortium`] (members), [`catalog`] (catalog
 //! entries, resources and obligations), [`governance`]
-//! (proposals, votes, and the changes they apply) and [`sharing`] (share requests, grants,
-//! access events and violations). [`calendar`] counts working days. Actions whose
+//! (proposals, votes, and the changes they apply), [`sharing`] (share requests, grants,
+//! access events and violations) and [`quality`] (quality reports, answers and rulings).
+//! [`obligations`] keeps each org's deadline-bound duties and answers which are overdue;
+//! [`calendar`] counts working days. Actions whose
 //! rules are not yet enabled are refused with
 //! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled).
 
@@ -19,8 +21,10 @@ mod checks;
 pub mod consortium;
 pub mod executor;
 pub mod governance;
+pub mod obligations;
 mod overlay;
 mod ports;
+pub mod quality;
 pub mod sharing;
 
 pub use executor::{BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block};

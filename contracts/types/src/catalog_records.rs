@@ -14,6 +14,7 @@ use crate::{
     action::CatalogEntryDraft,
     hash::Hash32,
     ids::{CatalogCode, Height, ObligationId, OrgId, RegionCode, ResourceId, SystemId, Timestamp},
+    record::RecordKey,
 };
 
 pub use crate::limits::CATALOG_VERSIONS_MAX;
@@ -145,6 +146,11 @@ pub struct Resource {
 pub enum ObligationKind {
     /// Update the org's catalog after its duties changed (7 working days in Xiamen).
     CatalogUpdate,
+    /// Register the resources linked to a newly published entry version; met by the provider's
+    /// next `RegisterResource` under that entry.
+    ResourceRegistration,
+    /// Answer a quality report on one of the org's resources (fixed or disputed).
+    Correction,
 }
 
 /// Whether an obligation was met.
@@ -159,8 +165,9 @@ pub enum ObligationStatus {
         at: Height,
         /// That block's time, to compare with the due time.
         time: Timestamp,
-        /// The entry whose submission met it.
-        entry: CatalogCode,
+        /// The record the meeting tx wrote: the catalog entry submitted, the resource
+        /// registered, or the quality report answered.
+        record: RecordKey,
     },
 }
 
@@ -174,7 +181,8 @@ pub struct Obligation {
     pub org: OrgId,
     /// What it requires.
     pub kind: ObligationKind,
-    /// What gave rise to it (the duty change described).
+    /// What gave rise to it (the duty change described, the version published, the problem
+    /// reported).
     pub description: String,
     /// The height of the block that opened it.
     pub opened_at: Height,
@@ -184,4 +192,34 @@ pub struct Obligation {
     pub due: Timestamp,
     /// Whether it was met.
     pub status: ObligationStatus,
+    /// The record it concerns: the catalog entry whose resources are to be registered, or the
+    /// quality report to answer; `None` for a catalog update, which any submission meets.
+    pub subject: Option<RecordKey>,
 }
+
+/// One open obligation as the org's index lists it.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+pub struct OpenObligation {
+    /// The obligation.
+    pub id: ObligationId,
+    /// What it requires.
+    pub kind: ObligationKind,
+    /// Its due time, so overdue duties are found without loading the others.
+    pub due: Timestamp,
+}
+
+/// The open obligations of one org, stored under
+/// [`RecordKey::OrgObligations`](crate::record::RecordKey::OrgObligations): sorted by id, each
+/// once, at most [`ORG_OPEN_OBLIGATIONS_MAX`]. An obligation leaves the index when it is met; an
+/// org with none has no index record.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+pub struct OrgObligations {
+    /// The open obligations, sorted by id.
+    pub open: Vec<OpenObligation>,
+}
+
+pub use crate::limits::ORG_OPEN_OBLIGATIONS_MAX;

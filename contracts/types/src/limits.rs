@@ -35,10 +35,18 @@ pub const VALIDATORS_MAX: usize = 128;
 /// deprecated and a new one drafted. It bounds the entry record, which holds every version
 /// (the record's encoded size is checked too, as versions vary in size).
 pub const CATALOG_VERSIONS_MAX: usize = 16;
+/// Most open obligations one org may owe at once. It bounds the org's obligation index; a tx
+/// that would open one more is refused until some are met.
+pub const ORG_OPEN_OBLIGATIONS_MAX: usize = 4_096;
 /// Most rows in one page of any listing.
 pub const PAGE_ITEMS_MAX: usize = 100;
 
 const _: () = assert!(BLOCK_BYTES_MAX >= 16 * TX_BYTES_MAX, "a block fits 16 max-size txs");
 const _: () = assert!(MEMPOOL_TXS_MAX >= 2 * BLOCK_TXS_MAX, "the pool can fill two blocks");
 const _: () = assert!(TX_BYTES_MAX >= 4 * TEXT_BYTES_MAX, "a tx fits a few full text fields");
+// An index entry is an id (8 bytes), a kind tag (1) and a due time (8), after a length (4).
+const _: () = assert!(
+    4 + ORG_OPEN_OBLIGATIONS_MAX * 17 <= RECORD_BYTES_MAX,
+    "a full obligation index fits one record"
+);
 const _: () = assert!(RECEIPT_BYTES_MAX >= TX_BYTES_MAX, "a receipt can describe any tx");

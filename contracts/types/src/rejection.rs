@@ -95,6 +95,9 @@ pub enum Rejection {
     /// make-up day that is not a weekend or is a holiday, a legal basis already listed).
     #[error("the policy change is not valid")]
     PolicyChangeInvalid = 28,
+    /// A region has at most one data authority (数据主管部门): admitting another is refused.
+    #[error("the region already has a data authority")]
+    DataAuthorityExists = 29,
     // Catalog, resources and obligations: codes 100-139.
     /// No catalog entry has this code.
     #[error("no such catalog entry")]
@@ -195,6 +198,32 @@ pub enum Rejection {
     #[error("an accessing member is not of the gateway's org")]
     AccessMemberNotInOrg = 156,
     // Quality feedback: codes 180-199.
+    /// No quality report has this id.
+    #[error("no such quality report")]
+    QualityReportUnknown = 180,
+    /// A provider corrects its own data with `UpdateResource`; quality reports come from its
+    /// data's users.
+    #[error("the provider cannot report a quality issue in its own resource")]
+    QualityReportByProvider = 181,
+    /// Only a report still awaiting the provider's answer can be answered.
+    #[error("the quality report is not awaiting an answer")]
+    QualityReportNotAwaitingAnswer = 182,
+    /// A fix must name a new snapshot, not the one the problem was reported in.
+    #[error("a fix must name a snapshot other than the one reported")]
+    QualityFixWithoutNewSnapshot = 183,
+    /// Only a disputed report is ruled on.
+    #[error("the quality report is not disputed")]
+    QualityReportNotDisputed = 184,
+    /// Only the data authority of the provider's region rules on a disputed report.
+    #[error("the signer's org is not the data authority of the provider's region")]
+    RulerNotDataAuthority = 185,
+    /// A ruling holds responsible one of the parties: the provider or the reporter's org.
+    #[error("the org held responsible is neither the provider nor the reporter's org")]
+    ResponsibleNotAParty = 186,
+    /// The org already owes the most open obligations allowed; it must meet some before a tx
+    /// may open another.
+    #[error("the org owes the most open obligations allowed")]
+    OpenObligationsFull = 187,
     // Data-property registration: codes 200-259.
 }
 
@@ -234,6 +263,7 @@ impl Rejection {
         Self::OrgStatusUnchanged,
         Self::ValidatorChangeInvalid,
         Self::PolicyChangeInvalid,
+        Self::DataAuthorityExists,
         // Catalog, resources and obligations.
         Self::CatalogEntryUnknown,
         Self::CatalogEntryNotDraft,
@@ -269,6 +299,14 @@ impl Rejection {
         Self::AccessBatchEmpty,
         Self::AccessMemberNotInOrg,
         // Quality feedback.
+        Self::QualityReportUnknown,
+        Self::QualityReportByProvider,
+        Self::QualityReportNotAwaitingAnswer,
+        Self::QualityFixWithoutNewSnapshot,
+        Self::QualityReportNotDisputed,
+        Self::RulerNotDataAuthority,
+        Self::ResponsibleNotAParty,
+        Self::OpenObligationsFull,
         // Data-property registration.
     ];
 

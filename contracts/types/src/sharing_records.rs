@@ -129,6 +129,8 @@ pub enum ViolationReason {
     OutOfScope,
     /// The grant was issued to another org.
     WrongGrantee,
+    /// The access was recorded before the grant's first day of use.
+    NotYetValid,
 }
 
 /// One recorded use of shared data, as a gateway reported it.

@@ -3,13 +3,12 @@
 use onebook_types::{
     action::{CatalogEntryDraft, ResourceDraft, ReviewDecision},
     catalog_records::{
-        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, CatalogVersion, Obligation,
-        ObligationKind, ObligationStatus, Resource,
+        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, CatalogVersion, ObligationKind, Resource,
     },
     codec,
     consortium::{Org, Role},
     hash::Hash32,
-    ids::{CatalogCode, ObligationId, OrgId, ResourceId},
+    ids::{CatalogCode, OrgId, ResourceId},
     limits::RECORD_BYTES_MAX,
     record::RecordKey,
     rejection::Rejection,
@@ -20,13 +19,12 @@ use super::transitions::{
     status_after_deprecate, status_after_publish, status_after_review, status_after_submit,
 };
 use crate::{
-    calendar, checks,
+    checks,
     executor::{Effects, TxContext},
+    obligations::{self, Duty},
     ports::{StateRead, StateWrite, load, store},
 };
 
-/// The sequence that numbers obligations.
-const OBLIGATION_SEQUENCE: &str = "obligation";
 /// The sequence that numbers resources.
 const RESOURCE_SEQUENCE: &str = "resource";
 
@@ -39,30 +37,15 @@ pub fn record_duty_change(
 ) -> Result<Effects, Rejection> {
     ctx.require_role(Role::OrgAdmin)?;
     checks::text(description, true)?;
-    let id = ObligationId(checks::next_id(state, OBLIGATION_SEQUENCE));
-    let due =
-        calendar::deadline(ctx.block.time, ctx.policy.catalog_update_working_days, ctx.policy);
-    let obligation = Obligation {
-        id,
-        org: ctx.signer.org.clone(),
+    let mut effects = Effects::default();
+    let duty = Duty {
+        org: &ctx.signer.org,
         kind: ObligationKind::CatalogUpdate,
         description: description.to_owned(),
-        opened_at: ctx.block.height,
-        opened_time: ctx.block.time,
-        due,
-        status: ObligationStatus::Open,
+        working_days: ctx.policy.catalog_update_working_days,
+        subject: None,
     };
-    store(state, RecordKey::Obligation(id), &obligation);
-    let mut effects = Effects::default();
-    effects.event(
-        "obligation.opened",
-        &[
-            ("obligation", id.to_string()),
-            ("org", obligation.org.to_string()),
-            ("kind", "catalog-update".into()),
-            ("due", due.to_string()),
-        ],
-    );
+    obligations::open(state, ctx, duty, &mut effects)?;
     Ok(effects)
 }
 
@@ -108,7 +91,9 @@ pub fn submit_catalog_entry(
     save_entry(state, &entry)?;
     let mut effects = Effects::default();
     entry_event(&mut effects, "catalog.submitted", &entry, &[]);
-    meet_obligations(state, ctx, &entry, &mut effects);
+    let record = RecordKey::CatalogEntry(entry.code.clone());
+    let kind = ObligationKind::CatalogUpdate;
+    obligations::meet(state, ctx, &entry.provider, kind, None, &record, &mut effects);
     Ok(effects)
 }
 
@@ -123,9 +108,7 @@ pub fn review_catalog_entry(
 ) -> Result<Effects, Rejection> {
     ctx.require_role(Role::CatalogClerk)?;
     let mut entry = load_entry(state, code)?;
-    let reviewer: Org = load(state, &RecordKey::Org(ctx.signer.org.clone()))
-        .expect("the signer's org exists: admission checked it");
-    if !reviewer.data_authority || reviewer.region != entry.region {
+    if checks::region_authority(state, &entry.region).as_ref() != Some(&ctx.signer.org) {
         return Err(Rejection::ReviewerNotDataAuthority);
     }
     entry.status = status_after_review(&entry.status, decision)?;
@@ -145,7 +128,9 @@ pub fn review_catalog_entry(
 }
 
 /// `PublishCatalogEntry`: a clerk of the provider publishes the approved latest version, which
-/// becomes the version in force.
+/// becomes the version in force, and opens a resource-registration obligation: the resources
+/// linked to the entry are registered within the policy's working days. While one is open for
+/// the entry, a later publication does not open another; the earlier deadline stands.
 pub fn publish_catalog_entry(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
@@ -159,6 +144,20 @@ pub fn publish_catalog_entry(
     save_entry(state, &entry)?;
     let mut effects = Effects::default();
     entry_event(&mut effects, "catalog.published", &entry, &[]);
+    let subject = RecordKey::CatalogEntry(entry.code.clone());
+    let registering = obligations::open_obligations(state, &entry.provider).into_iter().any(|o| {
+        o.kind == ObligationKind::ResourceRegistration && o.subject.as_ref() == Some(&subject)
+    });
+    if !registering {
+        let duty = Duty {
+            org: &entry.provider,
+            kind: ObligationKind::ResourceRegistration,
+            description: format!("{} version {} published", entry.code, entry.latest().number),
+            working_days: ctx.policy.resource_registration_working_days,
+            subject: Some(subject),
+        };
+        obligations::open(state, ctx, duty, &mut effects)?;
+    }
     Ok(effects)
 }
 
@@ -265,6 +264,10 @@ pub fn register_resource(
             ("snapshot_digest", draft.snapshot_digest.to_hex()),
         ],
     );
+    let subject = RecordKey::CatalogEntry(code.clone());
+    let kind = ObligationKind::ResourceRegistration;
+    let record = RecordKey::Resource(id);
+    obligations::meet(state, ctx, &resource.provider, kind, Some(&subject), &record, &mut effects);
     Ok(effects)
 }
 
@@ -332,44 +335,6 @@ fn version(number: u32, draft: &CatalogEntryDraft, ctx: &TxContext<'_>) -> Catal
         content: draft.clone(),
         drafted_at: ctx.block.height,
         published_at: None,
-    }
-}
-
-/// Marks met every open catalog-update obligation of the entry's provider. Obligations are
-/// found by scanning the `obligation` sequence: duty changes are rare (a few per org a year),
-/// and a per-org index would need a record kind of its own.
-fn meet_obligations(
-    state: &mut impl StateWrite,
-    ctx: &TxContext<'_>,
-    entry: &CatalogEntry,
-    effects: &mut Effects,
-) {
-    let last: u64 = load(state, &RecordKey::Sequence(OBLIGATION_SEQUENCE.to_owned())).unwrap_or(0);
-    for id in (1..=last).map(ObligationId) {
-        let key = RecordKey::Obligation(id);
-        let mut obligation: Obligation =
-            load(state, &key).expect("every id of the sequence names a stored obligation");
-        let due = obligation.org == entry.provider
-            && obligation.kind == ObligationKind::CatalogUpdate
-            && obligation.status == ObligationStatus::Open;
-        if !due {
-            continue;
-        }
-        obligation.status = ObligationStatus::Met {
-            at: ctx.block.height,
-            time: ctx.block.time,
-            entry: entry.code.clone(),
-        };
-        store(state, key, &obligation);
-        effects.event(
-            "obligation.met",
-            &[
-                ("obligation", id.to_string()),
-                ("org", obligation.org.to_string()),
-                ("entry", entry.code.to_string()),
-                ("late", (ctx.block.time > obligation.due).to_string()),
-            ],
-        );
     }
 }
 

@@ -1,6 +1,6 @@
 //! The catalog (政务数据目录, "目录—数据—系统"): entries an org drafts and the data authority of
-//! its region reviews, the resources registered under them, and the catalog-update obligation a
-//! duty change opens.
+//! its region reviews, the resources registered under them, and the obligations a duty change or
+//! a publication opens.
 //!
 //! ```text
 //!                         Revise (correct in place)
@@ -28,14 +28,15 @@
 //! registered against the published version, and an authoritative resource is the one source of
 //! each of its items (一数一源): the entry keeps that index, sorted by item.
 //!
-//! ```text
-//!   RecordDutyChange ──▶ Open ──the org's next SubmitCatalogEntry──▶ Met
-//!                         │
-//!                         └── block time past `due` ──▶ overdue (is_overdue), still Open
-//! ```
+//! A duty change opens a catalog-update obligation, met by the org's next `SubmitCatalogEntry`;
+//! a publication opens a resource-registration obligation for the entry (unless one is open
+//! for it), met by the provider's next `RegisterResource` under the entry. Both are kept by
+//! [`obligations`](crate::obligations), which lists each org's open ones and answers which are
+//! overdue ([`is_overdue`]).
 //!
-//! `due` is the last millisecond of the `catalog_update_working_days`-th working day after the
-//! duty change (7 in Xiamen: "在职能或者业务系统发生变化之日起7个工作日内更新数据目录").
+//! Catalog-update `due` is the last millisecond of the `catalog_update_working_days`-th working
+//! day after the duty change (7 in Xiamen: "在职能或者业务系统发生变化之日起7个工作日内更新数据目录");
+//! resource-registration `due` counts `resource_registration_working_days` from publication.
 
 mod apply;
 mod transitions;

@@ -9,10 +9,11 @@ use onebook_types::{
     },
     block::Receipt,
     catalog_records::{
-        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource,
+        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, Obligation, ObligationKind,
+        ObligationStatus, Resource,
     },
     hash::Hash32,
-    ids::{CatalogCode, LegalBasisCode, ObligationId, ResourceId, SystemId, Timestamp},
+    ids::{CatalogCode, LegalBasisCode, ObligationId, OrgId, ResourceId, SystemId, Timestamp},
     record::RecordKey,
     rejection::Rejection,
     time::Date,
@@ -20,8 +21,10 @@ use onebook_types::{
 
 use super::is_overdue;
 use crate::{
+    executor::{BlockContext, apply_block},
+    obligations::{open_obligations, overdue_obligations},
     ports::load,
-    testkit::{Chain, refusal},
+    testkit::{Chain, refusal, signed},
 };
 
 const CLERK: &str = "xm-scjg/catalog-clerk";
@@ -107,6 +110,30 @@ fn kinds(receipt: &Receipt) -> Vec<&str> {
     receipt.events.iter().map(|event| event.kind.as_str()).collect()
 }
 
+fn obligation(chain: &Chain, id: u64) -> Obligation {
+    load(&chain.state, &RecordKey::Obligation(ObligationId(id))).expect("opened")
+}
+
+fn date(text: &str) -> Date {
+    text.parse().expect("a valid date")
+}
+
+/// 10:00 local time (UTC+8) on `day`.
+fn morning(day: &str) -> Timestamp {
+    Timestamp(date(day).start(480).0 + 10 * 3_600_000)
+}
+
+/// Signs `action` as `label` and executes it alone in a block at block time `time`.
+fn run_at(chain: &mut Chain, time: Timestamp, label: &str, action: Action) -> Receipt {
+    let secret = onebook_genesis::dev_secret(label);
+    let tx = signed(&secret, chain.next_nonce(secret.public_key()), action);
+    let ctx = BlockContext { time, ..chain.context() };
+    let outcome = apply_block(&chain.state, &ctx, &[tx]);
+    chain.state.apply_changes(&outcome.changes);
+    chain.height = chain.height.next();
+    outcome.receipts.into_iter().next().expect("one receipt")
+}
+
 #[test]
 fn an_entry_goes_from_draft_through_a_return_to_two_published_versions_and_deprecation() {
     let mut chain = Chain::dev();
@@ -176,7 +203,7 @@ fn a_second_authoritative_source_for_the_same_item_is_refused() {
     let copy = chain.run(CLERK, resource(&ITEMS[1..], false));
     let other_item = chain.run(CLERK, resource(&ITEMS[2..], true));
 
-    assert_eq!(kinds(ok(&first)), ["resource.registered"]);
+    assert_eq!(kinds(ok(&first)), ["resource.registered", "obligation.met"]);
     assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
     assert_eq!(refusal(&copy), None);
     assert_eq!(refusal(&other_item), None);
@@ -227,9 +254,11 @@ fn a_xiamen_duty_change_is_due_seven_working_days_later_across_new_year_and_met_
         "2026-01-13".parse().expect("date")
     );
     assert_eq!(kinds(ok(&submitted)), ["catalog.submitted", "obligation.met"]);
-    assert!(
-        matches!(obligation.status, ObligationStatus::Met { ref entry, .. } if *entry == code())
-    );
+    assert!(matches!(
+        obligation.status,
+        ObligationStatus::Met { ref record, .. } if *record == RecordKey::CatalogEntry(code())
+    ));
+    assert_eq!(open_obligations(&chain.state, &OrgId::from("xm-scjg")), []);
     assert!(!is_overdue(&obligation, Timestamp(obligation.due.0 + 1)));
     assert_eq!(refusal(&later), Some(Rejection::CatalogEntryNotDraft));
 }
@@ -251,6 +280,58 @@ fn an_unmet_duty_change_is_overdue_once_its_due_time_has_passed() {
     assert_eq!(obligation.status, ObligationStatus::Open);
     assert!(!is_overdue(&obligation, obligation.due));
     assert!(is_overdue(&obligation, Timestamp(obligation.due.0 + 1)));
+}
+
+#[test]
+fn a_duty_change_on_the_eve_of_the_spring_festival_is_due_after_the_holiday_and_then_overdue() {
+    // Opened Fri 2026-02-13. Sat 14 is a make-up day (1); Feb 15-23 are the Spring Festival;
+    // Tue 24 to Fri 27 (5); Sat 28 is a make-up day (6); Sun Mar 1 is off; Mon Mar 2 (7).
+    let mut chain = Chain::dev();
+    let scjg = OrgId::from("xm-scjg");
+    let duty = Action::RecordDutyChange { description: "职能划入".into() };
+
+    ok(&run_at(&mut chain, morning("2026-02-13"), "xm-scjg/admin", duty));
+
+    let due = obligation(&chain, 1).due;
+    assert_eq!(Date::of_timestamp(due, 480), date("2026-03-02"));
+    assert_eq!(overdue_obligations(&chain.state, &scjg, morning("2026-03-02")), []);
+    let overdue = overdue_obligations(&chain.state, &scjg, morning("2026-03-03"));
+    assert_eq!(overdue, [obligation(&chain, 1)]);
+    assert_eq!(overdue[0].kind, ObligationKind::CatalogUpdate);
+}
+
+#[test]
+fn publishing_opens_a_resource_registration_obligation_met_by_a_resource_under_the_entry() {
+    let mut chain = published_chain();
+    let published = obligation(&chain, 1);
+
+    let registered = chain.run(CLERK, resource(&ITEMS, true));
+
+    assert_eq!(published.kind, ObligationKind::ResourceRegistration);
+    assert_eq!(published.subject, Some(RecordKey::CatalogEntry(code())));
+    let days = (published.due.0 - published.opened_time.0) / 86_400_000;
+    assert!(days >= 7, "seven working days, plus weekends and holidays: {days}");
+    assert_eq!(kinds(ok(&registered)), ["resource.registered", "obligation.met"]);
+    assert!(matches!(
+        obligation(&chain, 1).status,
+        ObligationStatus::Met { record: RecordKey::Resource(ResourceId(1)), .. }
+    ));
+    assert_eq!(open_obligations(&chain.state, &OrgId::from("xm-scjg")), []);
+}
+
+#[test]
+fn an_entry_published_without_a_resource_is_an_overdue_duty_and_a_new_version_opens_no_second() {
+    let mut chain = published_chain();
+    ok(&revise(&mut chain, draft()));
+
+    approve_and_publish(&mut chain);
+    let due = obligation(&chain, 1).due;
+
+    let scjg = OrgId::from("xm-scjg");
+    assert_eq!(open_obligations(&chain.state, &scjg).len(), 1);
+    assert_eq!(overdue_obligations(&chain.state, &scjg, due), []);
+    assert_eq!(overdue_obligations(&chain.state, &scjg, Timestamp(due.0 + 1)).len(), 1);
+    assert_eq!(overdue_obligations(&chain.state, &OrgId::from("xm-gaj"), Timestamp(u64::MAX)), []);
 }
 
 #[test]

@@ -184,6 +184,7 @@ mod tests {
             opened_time: Timestamp(0),
             due: Timestamp(100),
             status,
+            subject: None,
         }
     }
 
@@ -242,7 +243,9 @@ mod tests {
         let met = obligation(ObligationStatus::Met {
             at: Height(2),
             time: Timestamp(50),
-            entry: CatalogCode::from("350200-xm-scjg-0001"),
+            record: onebook_types::record::RecordKey::CatalogEntry(CatalogCode::from(
+                "350200-xm-scjg-0001",
+            )),
         });
 
         assert!(!is_overdue(&open, Timestamp(100)));

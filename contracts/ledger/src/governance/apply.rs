@@ -114,7 +114,7 @@ fn require_validator_admin(
 /// Checks that `change` can apply to the state as it stands.
 fn check_change(state: &impl StateRead, change: &GovernanceChange) -> Result<(), Rejection> {
     match change {
-        GovernanceChange::AdmitOrg { id, name, parent, region, admin, .. } => {
+        GovernanceChange::AdmitOrg { id, name, parent, region, data_authority, admin, .. } => {
             checks::id(id.as_str())?;
             checks::text(name, true)?;
             checks::text(&admin_name(name), true)?;
@@ -128,6 +128,9 @@ fn check_change(state: &impl StateRead, change: &GovernanceChange) -> Result<(),
             }
             if state.get(&RecordKey::Member(*admin)).is_some() {
                 return Err(Rejection::MemberKeyInUse);
+            }
+            if *data_authority && checks::region_authority(state, region).is_some() {
+                return Err(Rejection::DataAuthorityExists);
             }
             Ok(())
         }
@@ -170,6 +173,9 @@ fn apply_change(state: &mut impl StateWrite, change: &GovernanceChange, effects:
             };
             store(state, RecordKey::Org(id.clone()), &org);
             store(state, RecordKey::Member(*admin), &member);
+            if *data_authority {
+                store(state, RecordKey::RegionAuthority(region.clone()), id);
+            }
             effects.event(
                 "org.admitted",
                 &[("org", id.to_string()), ("name", name.clone()), ("admin", admin.to_string())],

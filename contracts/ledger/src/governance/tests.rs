@@ -82,6 +82,74 @@ fn three_of_four_validator_orgs_admit_an_org_with_its_admin() {
     assert_eq!(refusal(&late), Some(Rejection::ProposalNotOpen));
 }
 
+/// `admit_district` as the data authority of its region, under `region`.
+fn admit_authority(region: &str) -> GovernanceChange {
+    match admit_district() {
+        GovernanceChange::AdmitOrg { id, name, level, parent, admin, .. } => {
+            let region = RegionCode::from(region);
+            GovernanceChange::AdmitOrg {
+                id,
+                name,
+                level,
+                parent,
+                region,
+                data_authority: true,
+                admin,
+            }
+        }
+        _ => unreachable!("admit_district admits an org"),
+    }
+}
+
+#[test]
+fn a_region_has_one_data_authority_and_an_admitted_one_is_indexed() {
+    let mut chain = Chain::dev();
+
+    let second_in_xiamen = submit(&mut chain, "xm-dsj/admin", admit_authority("350200"));
+    let admitted = pass(&mut chain, admit_authority("350203"));
+
+    assert_eq!(refusal(&second_in_xiamen), Some(Rejection::DataAuthorityExists));
+    assert_eq!(refusal(&admitted), None);
+    let authority: Option<OrgId> =
+        load(&chain.state, &RecordKey::RegionAuthority(RegionCode::from("350203")));
+    assert_eq!(authority, Some(OrgId::from("xm-sm")));
+    let xiamen: Option<OrgId> =
+        load(&chain.state, &RecordKey::RegionAuthority(RegionCode::from("350200")));
+    assert_eq!(xiamen, Some(OrgId::from("xm-dsj")));
+}
+
+#[test]
+fn a_data_authority_admitted_while_another_proposal_waits_makes_that_one_fail_to_pass() {
+    let mut chain = Chain::dev();
+    assert_eq!(refusal(&submit(&mut chain, "xm-dsj/admin", admit_authority("350203"))), None);
+    let other = match admit_authority("350203") {
+        GovernanceChange::AdmitOrg { level, parent, region, data_authority, .. } => {
+            GovernanceChange::AdmitOrg {
+                id: OrgId::from("xm-sm-dsj"),
+                name: "思明区数据局".into(),
+                level,
+                parent,
+                region,
+                data_authority,
+                admin: public("xm-sm-dsj/admin"),
+            }
+        }
+        _ => unreachable!("an admission"),
+    };
+    assert_eq!(refusal(&submit(&mut chain, "xm-dsj/admin", other)), None);
+    for label in &VALIDATOR_ADMINS[..3] {
+        vote(&mut chain, label, true);
+    }
+
+    let mut last = None;
+    for label in &VALIDATOR_ADMINS[..3] {
+        last =
+            Some(chain.run(label, Action::VoteProposal { proposal: ProposalId(2), approve: true }));
+    }
+
+    assert_eq!(refusal(&last.expect("votes")), Some(Rejection::DataAuthorityExists));
+}
+
 #[test]
 fn two_refusals_of_four_reject_a_proposal_and_change_nothing() {
     let mut chain = Chain::dev();

@@ -73,8 +73,15 @@ fn record_one(
     let id = AccessEventId(checks::next_id(state, "access_event"));
     let grant: Option<Grant> = draft.grant.and_then(|grant| load(state, &RecordKey::Grant(grant)));
     let entry = resource_entry(state, draft.resource).map(|(entry, _)| entry);
-    let reason =
-        violation_of(draft.grant, grant.as_ref(), &ctx.signer.org, entry.as_ref(), ctx.block.time);
+    let offset = ctx.policy.utc_offset_minutes;
+    let reason = violation_of(
+        draft.grant,
+        grant.as_ref(),
+        &ctx.signer.org,
+        entry.as_ref(),
+        ctx.block.time,
+        offset,
+    );
     let violation = reason.map(|reason| Violation {
         id: ViolationId(checks::next_id(state, "violation")),
         access_event: id,

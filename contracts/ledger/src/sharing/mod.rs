@@ -12,8 +12,8 @@
 //!                 │  └─ AnswerShare: Refuse, citing the registry ──▶ Refused
 //!                 └──── WithdrawShareRequest ──────────────────────▶ Withdrawn
 //!
-//!   RecordAccesses ──▶ AccessEvent, plus a Violation when no active, unexpired, in-scope grant
-//!                      of the gateway's org covers it at the block's time
+//!   RecordAccesses ──▶ AccessEvent, plus a Violation when no active, started, unexpired,
+//!                      in-scope grant of the gateway's org covers it at the block's time
 //! ```
 //!
 //! An unconditional entry is granted by the ledger in the same tx, until the end of the

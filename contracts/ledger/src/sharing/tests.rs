@@ -387,6 +387,29 @@ fn an_access_after_expiry_is_a_violation_judged_by_block_time_not_the_gateways_c
 }
 
 #[test]
+fn an_access_before_the_grants_first_day_is_a_violation_and_one_on_that_day_is_covered() {
+    let mut chain = chain();
+    let tomorrow = Date(today(&chain).0 + 1);
+    let draft = ShareRequestDraft { starts: tomorrow, ends: tomorrow, ..draft(&chain, "E-UNCOND") };
+    chain.run(GATEWAY, Action::RequestShare { draft });
+    let first_day = tomorrow.start(UTC_OFFSET);
+
+    let early = run_at(
+        &mut chain,
+        Timestamp(first_day.0 - 1),
+        GATEWAY,
+        accesses(vec![access(Some(1), GATEWAY, 1)]),
+    );
+    let on_time =
+        run_at(&mut chain, first_day, GATEWAY, accesses(vec![access(Some(1), GATEWAY, 1)]));
+
+    assert_eq!([refusal(&early), refusal(&on_time)], [None, None]);
+    assert_eq!(kinds(&early), ["access.recorded", "violation.recorded"]);
+    assert_eq!(violation_reason(&chain, 1), Some(ViolationReason::NotYetValid));
+    assert_eq!(violation_reason(&chain, 2), None);
+}
+
+#[test]
 fn accesses_no_grant_of_the_org_covers_for_the_resource_are_violations() {
     let mut chain = chain();
     request(&mut chain, "E-UNCOND");

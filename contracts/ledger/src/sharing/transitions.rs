@@ -113,7 +113,8 @@ pub fn is_answer_overdue(request: &ShareRequest, now: Timestamp) -> bool {
 
 /// Why an access by `org` to a resource of entry `resource_entry` (`None`: no such resource),
 /// claiming `claimed` (found as `grant`), is not covered at block time `now`; `None` if covered.
-/// Covered means: the grant exists, was issued to `org`, is active, has not expired, and covers
+/// Covered means: the grant exists, was issued to `org`, is active, its first day of use has
+/// begun in the policy's local time (`utc_offset_minutes`), it has not expired, and it covers
 /// the resource's entry.
 pub fn violation_of(
     claimed: Option<GrantId>,
@@ -121,6 +122,7 @@ pub fn violation_of(
     org: &OrgId,
     resource_entry: Option<&CatalogCode>,
     now: Timestamp,
+    utc_offset_minutes: i16,
 ) -> Option<ViolationReason> {
     let Some(_) = claimed else { return Some(ViolationReason::NoGrant) };
     let Some(grant) = grant else { return Some(ViolationReason::GrantUnknown) };
@@ -129,6 +131,9 @@ pub fn violation_of(
     }
     if let GrantStatus::Revoked { .. } = grant.status {
         return Some(ViolationReason::GrantRevoked);
+    }
+    if now < grant.starts.start(utc_offset_minutes) {
+        return Some(ViolationReason::NotYetValid);
     }
     if now >= grant.expires_at {
         return Some(ViolationReason::GrantExpired);
