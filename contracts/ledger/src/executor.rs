@@ -258,15 +258,33 @@ fn dispatch(
         | Action::AnswerQualityIssue { .. }
         | Action::RuleQualityIssue { .. } => Err(Rejection::ActionNotYetEnabled),
         // Data-property registration:
-        Action::ApplyForProperty { .. }
-        | Action::ReviewPropertyApplication { .. }
-        | Action::FileObjection { .. }
-        | Action::RuleObjection { .. }
-        | Action::IssueCertificate { .. }
-        | Action::TransferCertificate { .. }
-        | Action::LicenseRight { .. }
-        | Action::RenewCertificate { .. }
-        | Action::CancelCertificate { .. } => Err(Rejection::ActionNotYetEnabled),
+        Action::ApplyForProperty { draft } => {
+            crate::property::apply_for_property(state, ctx, draft)
+        }
+        Action::ReviewPropertyApplication { application, decision } => {
+            crate::property::review_property_application(state, ctx, *application, decision)
+        }
+        Action::FileObjection { application, grounds, evidence_digests } => {
+            crate::property::file_objection(state, ctx, *application, grounds, evidence_digests)
+        }
+        Action::RuleObjection { objection, upheld, reasons } => {
+            crate::property::rule_objection(state, ctx, *objection, *upheld, reasons)
+        }
+        Action::IssueCertificate { application } => {
+            crate::property::issue_certificate(state, ctx, *application)
+        }
+        Action::TransferCertificate { certificate, to } => {
+            crate::property::transfer_certificate(state, ctx, certificate, to)
+        }
+        Action::LicenseRight { certificate, licensee, starts, ends } => {
+            crate::property::license_right(state, ctx, certificate, licensee, *starts, *ends)
+        }
+        Action::RenewCertificate { certificate, valid_until } => {
+            crate::property::renew_certificate(state, ctx, certificate, *valid_until)
+        }
+        Action::CancelCertificate { certificate, reason } => {
+            crate::property::cancel_certificate(state, ctx, certificate, reason)
+        }
     }
 }
 
@@ -275,7 +293,8 @@ mod tests {
     use onebook_genesis::dev_secret;
     use onebook_types::{
         consortium::Role,
-        ids::{ApplicationId, ChainId, Height, Nonce},
+        hash::Hash32,
+        ids::{ChainId, Height, Nonce, ResourceId},
         keys::PublicKey,
     };
 
@@ -393,7 +412,11 @@ mod tests {
     #[test]
     fn actions_whose_rules_are_not_yet_enabled_are_refused_on_the_record() {
         let mut chain = Chain::dev();
-        let action = Action::IssueCertificate { application: ApplicationId(1) };
+        let action = Action::ReportQualityIssue {
+            resource: ResourceId(1),
+            description: "字段缺失".into(),
+            evidence_digest: Hash32([1; 32]),
+        };
 
         let receipt = chain.run("xm-gaj/gateway", action);
 

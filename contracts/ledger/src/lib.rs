@@ -8,8 +8,9 @@
 //! except its signer's nonce (see [`executor`] for why). Each domain module holds its pure status
 //! transitions beside the handlers that apply them: [`consortium`] (members), [`catalog`] (catalog
 //! entries, resources and obligations), [`governance`]
-//! (proposals, votes, and the changes they apply) and [`sharing`] (share requests, grants,
-//! access events and violations). [`calendar`] counts working days. Actions whose
+//! (proposals, votes, and the changes they apply), [`sharing`] (share requests, grants,
+//! access events and violations) and [`property`] (data-property applications, public notices,
+//! objections, certificates and licences). [`calendar`] counts working days. Actions whose
 //! rules are not yet enabled are refused with
 //! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled).
 
@@ -21,6 +22,7 @@ pub mod executor;
 pub mod governance;
 mod overlay;
 mod ports;
+pub mod property;
 pub mod sharing;
 
 pub use executor::{BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block};

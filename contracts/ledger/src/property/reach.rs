@@ -1,0 +1,1 @@
+//! One way to reach each data-property rejection through the executor.

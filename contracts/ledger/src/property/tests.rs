@@ -1,0 +1,1 @@
+//! Data-property registration, as applied through whole blocks on the dev network.
