@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn a_number_with_a_wrong_check_or_shape_is_not_well_formed() {
         let number = certificate_number("350200", 2026, 42).expect("assignable");
-        let mut wrong = number.0.clone();
+        let mut wrong = number.0;
         let check = wrong.pop().expect("non-empty");
         wrong.push(if check == '0' { '1' } else { '0' });
 

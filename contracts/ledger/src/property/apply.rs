@@ -303,7 +303,7 @@ pub fn license_right(
         subject_hash: parent.subject_hash,
         holder: licensee.clone(),
         parent: Some(number.clone()),
-        issuer: parent.issuer.clone(),
+        issuer: parent.issuer,
         valid_from: starts,
         valid_until: ends,
         issued_at: ctx.block.time,

@@ -61,6 +61,7 @@ mod apply;
 pub(crate) mod reach;
 mod transitions;
 
+#[cfg(test)]
 pub(crate) use apply::certificate_sequence;
 pub use apply::{
     apply_for_property, cancel_certificate, file_objection, issue_certificate, license_right,
