@@ -515,11 +515,15 @@ fn prune(state: &impl StateRead, index: &mut SubjectRights, today: Date) {
     });
 }
 
-/// Removes `claim` from the index of `subject`.
+/// Removes `claim` from the index of `subject`, and the index itself once it is empty.
 fn release(state: &mut impl StateWrite, subject: Hash32, claim: &SubjectClaim) {
     let mut index = subject_rights(state, subject);
     index.claims.retain(|right| right.claim != *claim);
-    store(state, RecordKey::PropertySubject(subject), &index);
+    if index.claims.is_empty() {
+        state.delete(RecordKey::PropertySubject(subject));
+    } else {
+        store(state, RecordKey::PropertySubject(subject), &index);
+    }
 }
 
 fn subject_rights(state: &impl StateRead, subject: Hash32) -> SubjectRights {

@@ -271,7 +271,7 @@ pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
             Reach::by(chain, REGISTRAR, issue(id))
         }
         Rejection::CertificateUnknown => {
-            let number = CertificateNumber::from("350200-2026-0000017");
+            let number = CertificateNumber::from("350200-2026-0000028");
             Reach::by(chain, PROVIDER, transfer(&number, "xm-gaj"))
         }
         Rejection::CertificateNotActive => {

@@ -188,7 +188,7 @@ mod tests {
 
     fn certificate(valid_from: i32, valid_until: i32) -> Certificate {
         Certificate {
-            number: CertificateNumber::from("350200-2026-0000017"),
+            number: CertificateNumber::from("350200-2026-0000028"),
             application: None,
             right: RightKind::Holding,
             subject: PropertySubject::Resource { resource: ResourceId(1) },
