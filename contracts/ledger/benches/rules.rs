@@ -14,7 +14,8 @@ use onebook_ledger::{BlockContext, MemState, apply_block};
 use onebook_types::{
     action::{
         AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, Grade, OpenType,
-        ResourceDraft, ReviewDecision, ShareAnswer, ShareRequestDraft, ShareType,
+        PropertyApplicationDraft, PropertySubject, ResourceDraft, ReviewDecision, RightKind,
+        ShareAnswer, ShareRequestDraft, ShareType,
     },
     consortium::Role,
     hash::Hash32,
@@ -127,7 +128,8 @@ fn share(entry: u32, day: Date) -> ShareRequestDraft {
 }
 
 /// The mix, in execution order: grants by the ledger, accesses under them, requests answered
-/// by an approver, resource updates, member registrations, catalog drafts and duty changes.
+/// by an approver, resource updates, member registrations, catalog drafts, duty changes,
+/// quality reports and property applications.
 fn mix(signers: &mut Signers) -> Vec<VerifiedTx> {
     let day = Date::of_timestamp(Timestamp(START_MS), 480);
     let mut txs = Vec::with_capacity(TXS);
@@ -135,7 +137,7 @@ fn mix(signers: &mut Signers) -> Vec<VerifiedTx> {
     let mut requests = 0u64;
     let mut pending = Vec::new();
     for n in 0..TXS {
-        let tx = match n % 8 {
+        let tx = match n % 10 {
             0 => {
                 requests += 1;
                 signers.sign("xm-gaj/gateway", Action::RequestShare { draft: share(1, day) })
@@ -192,8 +194,33 @@ fn mix(signers: &mut Signers) -> Vec<VerifiedTx> {
                     draft: entry("户籍人口信息", ShareType::Unconditional),
                 },
             ),
-            _ => signers
+            7 => signers
                 .sign("xm-gaj/admin", Action::RecordDutyChange { description: "三定调整".into() }),
+            8 => {
+                let action = Action::ReportQualityIssue {
+                    resource: ResourceId(1),
+                    description: "企业名称字段存在乱码".into(),
+                    evidence_digest: Hash32([3; 32]),
+                };
+                signers.sign("xm-jypt/data-user", action)
+            }
+            _ => {
+                let mut digest = [0u8; 32];
+                digest[..8].copy_from_slice(&(n as u64).to_le_bytes());
+                let draft = PropertyApplicationDraft {
+                    right: RightKind::Holding,
+                    subject: PropertySubject::Product {
+                        name: "企业信用画像数据集".into(),
+                        description: "基于公共数据加工的企业信用画像".into(),
+                        digest: Hash32(digest),
+                        inputs: Vec::new(),
+                    },
+                    evidence_digests: vec![Hash32([5; 32])],
+                    valid_from: day,
+                    valid_until: Date(day.0 + 365),
+                };
+                signers.sign("xm-jypt/admin", Action::ApplyForProperty { draft })
+            }
         };
         txs.push(tx);
     }

@@ -187,10 +187,6 @@ fn admit(
 
 /// Routes an action to its handler. Every action is listed, so a new one does not compile until
 /// it is decided here.
-#[allow(
-    clippy::match_same_arms,
-    reason = "not-yet-enabled actions are grouped by the module that will enable them"
-)]
 fn dispatch(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
@@ -211,8 +207,6 @@ fn dispatch(
         Action::VoteProposal { proposal, approve } => {
             governance::vote_proposal(state, ctx, *proposal, *approve)
         }
-        // The ledger's answer for actions whose rules are not yet enabled on this chain: a real,
-        // recorded refusal that bumps the nonce and changes nothing else.
         // Catalog, resources and obligations:
         Action::RecordDutyChange { description } => {
             crate::catalog::record_duty_change(state, ctx, description)
@@ -270,15 +264,33 @@ fn dispatch(
             crate::quality::rule_quality_issue(state, ctx, *report, responsible, ruling)
         }
         // Data-property registration:
-        Action::ApplyForProperty { .. }
-        | Action::ReviewPropertyApplication { .. }
-        | Action::FileObjection { .. }
-        | Action::RuleObjection { .. }
-        | Action::IssueCertificate { .. }
-        | Action::TransferCertificate { .. }
-        | Action::LicenseRight { .. }
-        | Action::RenewCertificate { .. }
-        | Action::CancelCertificate { .. } => Err(Rejection::ActionNotYetEnabled),
+        Action::ApplyForProperty { draft } => {
+            crate::property::apply_for_property(state, ctx, draft)
+        }
+        Action::ReviewPropertyApplication { application, decision } => {
+            crate::property::review_property_application(state, ctx, *application, decision)
+        }
+        Action::FileObjection { application, grounds, evidence_digests } => {
+            crate::property::file_objection(state, ctx, *application, grounds, evidence_digests)
+        }
+        Action::RuleObjection { objection, upheld, reasons } => {
+            crate::property::rule_objection(state, ctx, *objection, *upheld, reasons)
+        }
+        Action::IssueCertificate { application } => {
+            crate::property::issue_certificate(state, ctx, *application)
+        }
+        Action::TransferCertificate { certificate, to } => {
+            crate::property::transfer_certificate(state, ctx, certificate, to)
+        }
+        Action::LicenseRight { certificate, licensee, starts, ends } => {
+            crate::property::license_right(state, ctx, certificate, licensee, *starts, *ends)
+        }
+        Action::RenewCertificate { certificate, valid_until } => {
+            crate::property::renew_certificate(state, ctx, certificate, *valid_until)
+        }
+        Action::CancelCertificate { certificate, reason } => {
+            crate::property::cancel_certificate(state, ctx, certificate, reason)
+        }
     }
 }
 
@@ -287,7 +299,7 @@ mod tests {
     use onebook_genesis::dev_secret;
     use onebook_types::{
         consortium::Role,
-        ids::{ApplicationId, ChainId, Height, Nonce},
+        ids::{ChainId, Height, Nonce},
         keys::PublicKey,
     };
 
@@ -400,17 +412,5 @@ mod tests {
         let codes: Vec<_> = outcome.receipts.iter().map(refusal).collect();
         assert_eq!(codes, [None, None, Some(Rejection::NonceNotNext)]);
         assert_eq!(nonce(&chain, admin.public_key()), Some(Nonce(2)));
-    }
-
-    #[test]
-    fn actions_whose_rules_are_not_yet_enabled_are_refused_on_the_record() {
-        let mut chain = Chain::dev();
-        let action = Action::IssueCertificate { application: ApplicationId(1) };
-
-        let receipt = chain.run("xm-gaj/gateway", action);
-
-        assert_eq!(refusal(&receipt), Some(Rejection::ActionNotYetEnabled));
-        assert_eq!(receipt.code, 11);
-        assert_eq!(nonce(&chain, public("xm-gaj/gateway")), Some(Nonce(1)));
     }
 }

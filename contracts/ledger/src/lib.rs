@@ -9,11 +9,12 @@
 //! transitions beside the handlers that apply them: [`consortium`] (members), [`catalog`] (catalog
 //! entries, resources and obligations), [`governance`]
 //! (proposals, votes, and the changes they apply), [`sharing`] (share requests, grants,
-//! access events and violations) and [`quality`] (quality reports, answers and rulings).
-//! [`obligations`] keeps each org's deadline-bound duties and answers which are overdue;
-//! [`calendar`] counts working days. Actions whose
-//! rules are not yet enabled are refused with
-//! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled).
+//! access events and violations), [`quality`] (quality reports, answers and rulings) and
+//! [`property`] (data-property applications, public notices, objections, certificates and
+//! licences). [`obligations`] keeps each org's deadline-bound duties and answers which are
+//! overdue; [`calendar`] counts working days. Every action of this chain version has its rules;
+//! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled)
+//! stays reserved for actions appended in later versions.
 
 pub mod calendar;
 pub mod catalog;
@@ -24,6 +25,7 @@ pub mod governance;
 pub mod obligations;
 mod overlay;
 mod ports;
+pub mod property;
 pub mod quality;
 pub mod sharing;
 

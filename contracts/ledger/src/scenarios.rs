@@ -12,7 +12,12 @@
 //! => refused CatalogEntryNotDraft           or the rule it breaks
 //! check obligation 1 status.status = "open" a field of a record in the state, as JSON
 //! check overdue obligation 1 at 2026-10-15 00:00 = true
+//! check overdue obligations of xm-scjg at 2026-10-15 00:00 = [1]
 //! ```
+//!
+//! Record kinds: `org`, `member` (by dev label), `proposal`, `catalog_entry`, `resource`,
+//! `obligation`, `share_request`, `grant`, `access_event`, `violation`, `quality_report`,
+//! `application`, `objection`, `certificate`.
 //!
 //! In an action's JSON, a string `"@label"` stands for the public key of the dev key `label`,
 //! and `"time:2026-10-31 23:59"` for that local time as a block timestamp (milliseconds).
@@ -25,9 +30,12 @@ use onebook_types::{
     catalog_records::{CatalogEntry, Obligation, Resource},
     consortium::{Member, Org},
     ids::{
-        AccessEventId, CatalogCode, GrantId, ObligationId, OrgId, ProposalId, ResourceId,
-        ShareRequestId, Timestamp, ViolationId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, ObjectionId,
+        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, Timestamp,
+        ViolationId,
     },
+    property_records::{Certificate, Objection, PropertyApplication},
+    quality_records::QualityReport,
     record::RecordKey,
     records::Proposal,
     rejection::Rejection,
@@ -39,6 +47,7 @@ use serde_json::Value;
 use crate::{
     catalog::is_overdue,
     executor::{BlockContext, apply_block},
+    obligations::overdue_obligations,
     ports::{MemState, load},
     testkit::{Chain, public, signed},
 };
@@ -104,6 +113,20 @@ fn record(state: &MemState, kind: &str, id: &str) -> Result<Value, String> {
         }
         "violation" => {
             json(load::<Violation>(state, &RecordKey::Violation(ViolationId(number()?))))
+        }
+        "quality_report" => json(load::<QualityReport>(
+            state,
+            &RecordKey::QualityReport(QualityReportId(number()?)),
+        )),
+        "application" => json(load::<PropertyApplication>(
+            state,
+            &RecordKey::Application(ApplicationId(number()?)),
+        )),
+        "objection" => {
+            json(load::<Objection>(state, &RecordKey::Objection(ObjectionId(number()?))))
+        }
+        "certificate" => {
+            json(load::<Certificate>(state, &RecordKey::Certificate(CertificateNumber::from(id))))
         }
         _ => Err(format!("unknown record kind {kind:?}")),
     }
@@ -197,6 +220,12 @@ impl Run {
             let obligation: Obligation =
                 load(&self.chain.state, &RecordKey::Obligation(id)).ok_or("no such obligation")?;
             Value::Bool(is_overdue(&obligation, local_time(time)?))
+        } else if let Some(rest) = subject.strip_prefix("overdue obligations of ") {
+            let (org, time) =
+                rest.split_once(" at ").ok_or("`overdue obligations of <org> at <time>`")?;
+            let overdue =
+                overdue_obligations(&self.chain.state, &OrgId::from(org.trim()), local_time(time)?);
+            overdue.iter().map(|obligation| obligation.id.0).collect::<Vec<u64>>().into()
         } else {
             let mut words = subject.splitn(3, ' ');
             let (Some(kind), Some(id), Some(path)) = (words.next(), words.next(), words.next())

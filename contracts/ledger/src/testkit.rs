@@ -51,19 +51,26 @@ pub(crate) fn signed(secret: &SecretKey, nonce: u64, action: Action) -> Verified
 pub(crate) struct Chain {
     pub(crate) state: MemState,
     pub(crate) height: Height,
+    /// Block time skipped by [`Chain::skip`], on top of one second per block.
+    pub(crate) skipped_ms: u64,
 }
 
 impl Chain {
     pub(crate) fn dev() -> Self {
-        Self { state: genesis_state(), height: Height(0) }
+        Self { state: genesis_state(), height: Height(0), skipped_ms: 0 }
     }
 
     pub(crate) fn context(&self) -> BlockContext {
         BlockContext {
             chain_id: ChainId::from("onebook-dev-1"),
             height: self.height.next(),
-            time: Timestamp(1_767_196_800_000 + (self.height.0 + 1) * 1_000),
+            time: Timestamp(1_767_196_800_000 + (self.height.0 + 1) * 1_000 + self.skipped_ms),
         }
+    }
+
+    /// Moves block time `ms` further ahead from the next block on, as if blocks had paused.
+    pub(crate) fn skip(&mut self, ms: u64) {
+        self.skipped_ms += ms;
     }
 
     /// The next nonce of `secret`'s key in the current state.

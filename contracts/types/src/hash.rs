@@ -102,6 +102,9 @@ pub enum Tag {
     Genesis,
     /// The digest validators sign to commit a block: over `borsh(CommitVote)`.
     CommitVote,
+    /// A data-property subject's index key: over `borsh(identity)` (resource id or product
+    /// digest).
+    PropertySubject,
 }
 
 impl Tag {
@@ -122,11 +125,12 @@ impl Tag {
             Self::ValidatorSet => "onebook/validator-set/v1",
             Self::Genesis => "onebook/genesis/v1",
             Self::CommitVote => "onebook/commit-vote/v1",
+            Self::PropertySubject => "onebook/property-subject/v1",
         }
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -141,6 +145,7 @@ impl Tag {
         Self::ValidatorSet,
         Self::Genesis,
         Self::CommitVote,
+        Self::PropertySubject,
     ];
 }
 

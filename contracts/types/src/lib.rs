@@ -17,6 +17,7 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
+pub mod property_records;
 pub mod quality_records;
 pub mod record;
 pub mod records;

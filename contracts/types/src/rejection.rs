@@ -225,6 +225,89 @@ pub enum Rejection {
     #[error("the org owes the most open obligations allowed")]
     OpenObligationsFull = 187,
     // Data-property registration: codes 200-259.
+    /// No property application has this id.
+    #[error("no such property application")]
+    ApplicationUnknown = 200,
+    /// Only an application awaiting review (applied) can be reviewed.
+    #[error("the application is not awaiting review")]
+    ApplicationNotAwaitingReview = 201,
+    /// Objections are filed against, and certificates issued for, only an application in public
+    /// notice.
+    #[error("the application is not in public notice")]
+    ApplicationNotInNotice = 202,
+    /// An application must cite at least one digest of evidence of lawful source.
+    #[error("the application cites no evidence of lawful source")]
+    EvidenceMissing = 203,
+    /// A validity must start before it ends and must not have ended already.
+    #[error("the validity does not start before it ends or has already ended")]
+    ValidityInvalid = 204,
+    /// A data product must carry the digest of the product.
+    #[error("the data product has no digest")]
+    ProductDigestMissing = 205,
+    /// One holding right per subject (and one product-operation right per product): another
+    /// application is pending or a certificate stands.
+    #[error("the subject already has this right registered or applied for")]
+    SubjectRightTaken = 206,
+    /// A product-operation right is on a data product and names the certificates of its inputs.
+    #[error("a product-operation right must be on a data product naming its inputs")]
+    ProductInputsMissing = 207,
+    /// Every input of a product must be a certificate in force today held by the registrant, its
+    /// own right or a licence to it.
+    #[error("an input of the product is not a right in force held by the registrant")]
+    ProductInputNotHeld = 208,
+    /// Only the provider org of a resource may apply for the holding right in it.
+    #[error("only the resource's provider may apply for its holding right")]
+    RegistrantNotProvider = 209,
+    /// A processing-use right is granted by a holder's licence, never applied for.
+    #[error("a processing-use right is granted by licence, not applied for")]
+    ProcessingUseByLicenceOnly = 210,
+    /// Only a registrar of a registration-centre org reviews, rules, issues, renews and cancels.
+    #[error("the registrar's org is not a registration centre")]
+    RegistrarNotRegistrationCentre = 211,
+    /// An objection is filed before the public notice ends.
+    #[error("the public notice has ended")]
+    NoticeClosed = 212,
+    /// No objection has this id.
+    #[error("no such objection")]
+    ObjectionUnknown = 213,
+    /// The objection has already been ruled on.
+    #[error("the objection is already ruled on")]
+    ObjectionNotPending = 214,
+    /// A certificate is issued only once the public notice has ended.
+    #[error("the public notice has not ended")]
+    NoticeNotEnded = 215,
+    /// A certificate is issued only once every objection is ruled on.
+    #[error("an objection to the application is not ruled on")]
+    ObjectionsPending = 216,
+    /// No certificate has this number.
+    #[error("no such certificate")]
+    CertificateUnknown = 217,
+    /// The certificate is cancelled or expired, or (a licence) its parent is.
+    #[error("the certificate is cancelled or expired")]
+    CertificateNotActive = 218,
+    /// Only an org admin of the holder org (or a registrar, to cancel) acts on a certificate.
+    #[error("only the holder org's admin may act on this certificate")]
+    HolderOnly = 219,
+    /// A right is transferred or licensed to an org other than its holder.
+    #[error("the org named already holds the certificate")]
+    CounterpartyIsHolder = 220,
+    /// A right is transferred or licensed only to an active org.
+    #[error("the org named is suspended")]
+    CounterpartyOrgSuspended = 221,
+    /// A licence starts before it ends, ends today or later, lies inside the parent's validity, and
+    /// is no longer than the policy's longest term.
+    #[error("the licence term is empty, past, outside the parent's validity or too long")]
+    LicenceTermInvalid = 222,
+    /// A licence (processing-use right) can be neither transferred nor licensed further.
+    #[error("a licence can be neither transferred nor licensed further")]
+    LicenceCannotBePassedOn = 223,
+    /// A renewal moves the last day of validity later.
+    #[error("the renewal does not extend the validity")]
+    RenewalNotLater = 224,
+    /// No certificate number can be assigned: the centre's region code is not six digits or the
+    /// year's sequence is exhausted.
+    #[error("no certificate number can be assigned")]
+    CertificateNumberUnavailable = 225,
 }
 
 impl Rejection {
@@ -308,6 +391,32 @@ impl Rejection {
         Self::ResponsibleNotAParty,
         Self::OpenObligationsFull,
         // Data-property registration.
+        Self::ApplicationUnknown,
+        Self::ApplicationNotAwaitingReview,
+        Self::ApplicationNotInNotice,
+        Self::EvidenceMissing,
+        Self::ValidityInvalid,
+        Self::ProductDigestMissing,
+        Self::SubjectRightTaken,
+        Self::ProductInputsMissing,
+        Self::ProductInputNotHeld,
+        Self::RegistrantNotProvider,
+        Self::ProcessingUseByLicenceOnly,
+        Self::RegistrarNotRegistrationCentre,
+        Self::NoticeClosed,
+        Self::ObjectionUnknown,
+        Self::ObjectionNotPending,
+        Self::NoticeNotEnded,
+        Self::ObjectionsPending,
+        Self::CertificateUnknown,
+        Self::CertificateNotActive,
+        Self::HolderOnly,
+        Self::CounterpartyIsHolder,
+        Self::CounterpartyOrgSuspended,
+        Self::LicenceTermInvalid,
+        Self::LicenceCannotBePassedOn,
+        Self::RenewalNotLater,
+        Self::CertificateNumberUnavailable,
     ];
 
     /// The rejection with `code`, if any.
