@@ -338,7 +338,7 @@ fn record_key_vectors_match() {
         RecordKey::Member(key(1).public_key()),
         RecordKey::Nonce(key(1).public_key()),
         RecordKey::ShareRequest(onebook_types::ids::ShareRequestId(7)),
-        RecordKey::Certificate(onebook_types::ids::CertificateNumber::from("XM-2026-000001-7")),
+        RecordKey::Certificate(onebook_types::ids::CertificateNumber::from("350200-2026-000001X")),
         RecordKey::Sequence("grant".into()),
     ];
     let cases: Vec<Value> = keys

@@ -47,7 +47,7 @@ fn entry_draft() -> CatalogEntryDraft {
 pub fn sample_actions() -> Vec<Action> {
     let key = PublicKey([7; 32]);
     let code = CatalogCode::from("350200-xm-scjg-0001");
-    let cert = CertificateNumber::from("XM-2026-000001-7");
+    let cert = CertificateNumber::from("350200-2026-000001X");
     vec![
         Action::RegisterMember {
             key, name: "目录编制员".into(), roles: vec![Role::CatalogClerk]
