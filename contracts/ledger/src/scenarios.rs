@@ -24,7 +24,6 @@
 
 use std::path::Path;
 
-use onebook_genesis::dev_secret;
 use onebook_types::{
     action::Action,
     catalog_records::{CatalogEntry, Obligation, Resource},
@@ -46,10 +45,9 @@ use serde_json::Value;
 
 use crate::{
     catalog::is_overdue,
-    executor::{BlockContext, apply_block},
     obligations::overdue_obligations,
     ports::{MemState, load},
-    testkit::{Chain, public, signed},
+    testkit::{Chain, public},
 };
 
 /// The dev network's offset from UTC, in minutes.
@@ -166,14 +164,8 @@ impl Run {
         substitute(&mut value)?;
         let action: Action =
             serde_json::from_value(value).map_err(|error| format!("not an action: {error}"))?;
-        let secret = dev_secret(label);
-        let tx = signed(&secret, self.chain.next_nonce(secret.public_key()), action);
-        let ctx = BlockContext { time: self.next_time, ..self.chain.context() };
-        let outcome = apply_block(&self.chain.state, &ctx, &[tx]);
-        self.chain.state.apply_changes(&outcome.changes);
-        self.chain.height = self.chain.height.next();
+        self.pending = Some(self.chain.run_at(self.next_time, label, action));
         self.next_time = Timestamp(self.next_time.0 + 1_000);
-        self.pending = outcome.receipts.into_iter().next();
         Ok(())
     }
 

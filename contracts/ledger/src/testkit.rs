@@ -92,6 +92,18 @@ impl Chain {
         self.block(&[tx]).receipts.remove(0)
     }
 
+    /// Signs `action` with the dev key `label` and executes it alone in a block at block time
+    /// `time`, whatever the chain's own clock says.
+    pub(crate) fn run_at(&mut self, time: Timestamp, label: &str, action: Action) -> Receipt {
+        let secret = dev_secret(label);
+        let tx = signed(&secret, self.next_nonce(secret.public_key()), action);
+        let ctx = BlockContext { time, ..self.context() };
+        let outcome = apply_block(&self.state, &ctx, &[tx]);
+        self.state.apply_changes(&outcome.changes);
+        self.height = self.height.next();
+        outcome.receipts.into_iter().next().expect("one receipt")
+    }
+
     /// As [`Chain::run_with`], signing with the dev key `label`.
     pub(crate) fn run(&mut self, label: &str, action: Action) -> Receipt {
         self.run_with(&dev_secret(label), action)

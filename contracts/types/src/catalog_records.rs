@@ -1,6 +1,6 @@
 //! Records of the catalog (政务数据目录): catalog entries with every version they had, the
 //! resources registered under them, and the deadline-bound obligations an org's duty change opens.
-//! Each is stored under its [`RecordKey`](crate::record::RecordKey) as its borsh encoding; append
+//! Each is stored under its [`RecordKey`] as its borsh encoding; append
 //! fields only with a format change.
 //!
 //! An entry keeps all its versions inside its own record, so a proof of the entry at a height
@@ -211,7 +211,7 @@ pub struct OpenObligation {
 }
 
 /// The open obligations of one org, stored under
-/// [`RecordKey::OrgObligations`](crate::record::RecordKey::OrgObligations): sorted by id, each
+/// [`RecordKey::OrgObligations`]: sorted by id, each
 /// once, at most [`ORG_OPEN_OBLIGATIONS_MAX`]. An obligation leaves the index when it is met; an
 /// org with none has no index record.
 #[derive(

@@ -21,10 +21,9 @@ use onebook_types::{
 
 use super::is_overdue;
 use crate::{
-    executor::{BlockContext, apply_block},
     obligations::{open_obligations, overdue_obligations},
     ports::load,
-    testkit::{Chain, refusal, signed},
+    testkit::{Chain, refusal},
 };
 
 const CLERK: &str = "xm-scjg/catalog-clerk";
@@ -106,6 +105,16 @@ fn resource(items: &[&str], authoritative: bool) -> Action {
     }
 }
 
+/// Makes a draft whose entry record would pass the record size limit.
+fn oversize(draft: &mut CatalogEntryDraft) {
+    for item in &mut draft.items {
+        item.data_element = "元".repeat(1_300);
+    }
+    let template = draft.items[0].clone();
+    draft.items =
+        (0..80).map(|n| DataItem { name: format!("字段{n}"), ..template.clone() }).collect();
+}
+
 fn kinds(receipt: &Receipt) -> Vec<&str> {
     receipt.events.iter().map(|event| event.kind.as_str()).collect()
 }
@@ -121,17 +130,6 @@ fn date(text: &str) -> Date {
 /// 10:00 local time (UTC+8) on `day`.
 fn morning(day: &str) -> Timestamp {
     Timestamp(date(day).start(480).0 + 10 * 3_600_000)
-}
-
-/// Signs `action` as `label` and executes it alone in a block at block time `time`.
-fn run_at(chain: &mut Chain, time: Timestamp, label: &str, action: Action) -> Receipt {
-    let secret = onebook_genesis::dev_secret(label);
-    let tx = signed(&secret, chain.next_nonce(secret.public_key()), action);
-    let ctx = BlockContext { time, ..chain.context() };
-    let outcome = apply_block(&chain.state, &ctx, &[tx]);
-    chain.state.apply_changes(&outcome.changes);
-    chain.height = chain.height.next();
-    outcome.receipts.into_iter().next().expect("one receipt")
 }
 
 #[test]
@@ -290,7 +288,7 @@ fn a_duty_change_on_the_eve_of_the_spring_festival_is_due_after_the_holiday_and_
     let scjg = OrgId::from("xm-scjg");
     let duty = Action::RecordDutyChange { description: "职能划入".into() };
 
-    ok(&run_at(&mut chain, morning("2026-02-13"), "xm-scjg/admin", duty));
+    ok(&chain.run_at(morning("2026-02-13"), "xm-scjg/admin", duty));
 
     let due = obligation(&chain, 1).due;
     assert_eq!(Date::of_timestamp(due, 480), date("2026-03-02"));
@@ -361,15 +359,7 @@ fn a_draft_is_checked_before_it_gets_a_code() {
         with(|d| d.share_type = ShareType::NotShared { legal_basis: LegalBasisCode::from("none") }),
         with(|d| d.system = SystemId::from("登记 系统")),
         with(|d| d.name = String::new()),
-        with(|d| {
-            for item in &mut d.items {
-                item.data_element = "元".repeat(1_300);
-            }
-            let template = d.items[0].clone();
-            d.items = (0..80)
-                .map(|n| DataItem { name: format!("字段{n}"), ..template.clone() })
-                .collect();
-        }),
+        with(oversize),
     ];
 
     let codes: Vec<_> =
@@ -648,19 +638,7 @@ pub(crate) fn reach(rejection: Rejection) -> Option<crate::testkit::Reach> {
             }
             Reach::by(chain, CLERK, Action::ReviseCatalogEntry { code: code(), draft: draft() })
         }
-        Rejection::CatalogEntryTooLarge => Reach::by(
-            Chain::dev(),
-            CLERK,
-            with(|d| {
-                for item in &mut d.items {
-                    item.data_element = "元".repeat(1_300);
-                }
-                let template = d.items[0].clone();
-                d.items = (0..80)
-                    .map(|n| DataItem { name: format!("字段{n}"), ..template.clone() })
-                    .collect();
-            }),
-        ),
+        Rejection::CatalogEntryTooLarge => Reach::by(Chain::dev(), CLERK, with(oversize)),
         _ => return None,
     };
     Some(reach)

@@ -2,7 +2,6 @@
 //! gateway (a data user) asks xm-dsj (whose share approver answers) for catalog entries seeded
 //! as catalog records built by `catalog_view::fixtures`; the first block's local date is 2026-01-01, a holiday.
 
-use onebook_genesis::dev_secret;
 use onebook_types::{
     action::{AccessDraft, AccessOperation, Action, ShareAnswer, ShareRequestDraft, ShareType},
     block::Receipt,
@@ -19,9 +18,8 @@ use proptest::prelude::*;
 
 use super::{catalog_view::fixtures, is_answer_overdue};
 use crate::{
-    executor::{BlockContext, apply_block},
     ports::{load, store},
-    testkit::{Chain, public, refusal, signed},
+    testkit::{Chain, public, refusal},
 };
 
 const GATEWAY: &str = "xm-gaj/gateway";
@@ -99,17 +97,6 @@ fn access(grant: Option<u64>, member: &str, resource: u64) -> AccessDraft {
 
 fn accesses(events: Vec<AccessDraft>) -> Action {
     Action::RecordAccesses { events }
-}
-
-/// Signs `action` as `label` and executes it alone in a block at block time `time`.
-fn run_at(chain: &mut Chain, time: Timestamp, label: &str, action: Action) -> Receipt {
-    let secret = dev_secret(label);
-    let tx = signed(&secret, chain.next_nonce(secret.public_key()), action);
-    let ctx = BlockContext { time, ..chain.context() };
-    let outcome = apply_block(&chain.state, &ctx, &[tx]);
-    chain.state.apply_changes(&outcome.changes);
-    chain.height = chain.height.next();
-    outcome.receipts.into_iter().next().expect("one receipt")
 }
 
 fn share_request(chain: &Chain, id: u64) -> ShareRequest {
@@ -380,7 +367,7 @@ fn an_access_after_expiry_is_a_violation_judged_by_block_time_not_the_gateways_c
     let mut claimed_early = access(Some(1), GATEWAY, 1);
     claimed_early.accessed_at = Timestamp(expires_at.0 - 1);
 
-    let receipt = run_at(&mut chain, expires_at, GATEWAY, accesses(vec![claimed_early]));
+    let receipt = chain.run_at(expires_at, GATEWAY, accesses(vec![claimed_early]));
 
     assert_eq!(refusal(&receipt), None);
     assert_eq!(violation_reason(&chain, 1), Some(ViolationReason::GrantExpired));
@@ -394,14 +381,12 @@ fn an_access_before_the_grants_first_day_is_a_violation_and_one_on_that_day_is_c
     chain.run(GATEWAY, Action::RequestShare { draft });
     let first_day = tomorrow.start(UTC_OFFSET);
 
-    let early = run_at(
-        &mut chain,
+    let early = chain.run_at(
         Timestamp(first_day.0 - 1),
         GATEWAY,
         accesses(vec![access(Some(1), GATEWAY, 1)]),
     );
-    let on_time =
-        run_at(&mut chain, first_day, GATEWAY, accesses(vec![access(Some(1), GATEWAY, 1)]));
+    let on_time = chain.run_at(first_day, GATEWAY, accesses(vec![access(Some(1), GATEWAY, 1)]));
 
     assert_eq!([refusal(&early), refusal(&on_time)], [None, None]);
     assert_eq!(kinds(&early), ["access.recorded", "violation.recorded"]);
@@ -488,14 +473,14 @@ proptest! {
                     let mut draft = draft(&chain, "E-UNCOND");
                     draft.starts = Date::of_timestamp(time, UTC_OFFSET);
                     draft.ends = Date(draft.starts.0 + i32::from(arg % 2));
-                    run_at(&mut chain, time, GATEWAY, Action::RequestShare { draft });
+                    chain.run_at(time, GATEWAY, Action::RequestShare { draft });
                 }
                 1 => {
                     let revoke = Action::RevokeGrant { grant: GrantId(grant), reason: "越权".into() };
-                    run_at(&mut chain, time, APPROVER, revoke);
+                    chain.run_at(time, APPROVER, revoke);
                 }
                 2 => {
-                    run_at(&mut chain, time, GATEWAY, accesses(vec![access(Some(grant), GATEWAY, 1)]));
+                    chain.run_at(time, GATEWAY, accesses(vec![access(Some(grant), GATEWAY, 1)]));
                 }
                 _ => time = Timestamp(time.0 + u64::from(arg) * 6 * 3_600_000),
             }
