@@ -160,6 +160,24 @@ fn admit(
     block: &BlockContext,
     body: &TxBody,
 ) -> Result<Member, Rejection> {
+    let signer = check_signer(state, block, body)?;
+    let nonce_key = RecordKey::Nonce(body.signer);
+    let last: Nonce = load(state, &nonce_key).unwrap_or_default();
+    if body.nonce != last.next() {
+        return Err(Rejection::NonceNotNext);
+    }
+    store(state, nonce_key, &body.nonce);
+    Ok(signer)
+}
+
+/// The checks before the nonce, in the executor's order: the chain, the tx's expiry, and a
+/// signer who is an active member of an active org. A mempool runs them on admission, so a tx
+/// that no block could judge is turned away before it waits for one.
+pub fn check_signer(
+    state: &(impl StateRead + ?Sized),
+    block: &BlockContext,
+    body: &TxBody,
+) -> Result<Member, Rejection> {
     if body.chain_id != block.chain_id {
         return Err(Rejection::WrongChain);
     }
@@ -176,12 +194,6 @@ fn admit(
     if org.status != OrgStatus::Active {
         return Err(Rejection::OrgSuspended);
     }
-    let nonce_key = RecordKey::Nonce(body.signer);
-    let last: Nonce = load(state, &nonce_key).unwrap_or_default();
-    if body.nonce != last.next() {
-        return Err(Rejection::NonceNotNext);
-    }
-    store(state, nonce_key, &body.nonce);
     Ok(signer)
 }
 

@@ -29,7 +29,9 @@ pub mod property;
 pub mod quality;
 pub mod sharing;
 
-pub use executor::{BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block};
+pub use executor::{
+    BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block, check_signer,
+};
 pub use overlay::Overlay;
 pub use ports::{MemState, StateRead, StateWrite, load, store};
 
