@@ -170,7 +170,7 @@ impl Mempool {
         let tx: SignedTx = codec::decode(bytes, TX_BYTES_MAX).map_err(AdmitError::Decode)?;
         if tx.body.chain_id != self.chain_id {
             return Err(AdmitError::WrongChain {
-                got: tx.body.chain_id.clone(),
+                got: tx.body.chain_id,
                 expected: self.chain_id.clone(),
             });
         }
