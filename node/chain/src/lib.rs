@@ -1,0 +1,333 @@
+//! Onebook's chain: the [`Application`] the consensus engine drives. It builds a block from the
+//! mempool by executing it with the ledger rules on the committed state, verifies another
+//! validator's block by executing it the same way and comparing every header field, and commits
+//! a decided block with its commit certificate in one atomic write to the store.
+//!
+//! # Validator sets
+//! The block at height `h` is signed by the validator set in the state after `h - 1`; its
+//! header names that set (`validator_set_hash`) and the set in the state after `h`
+//! (`next_validator_set_hash`). So a governance change of the set passed in block `h` takes
+//! effect from block `h + 1`, and a light client follows set changes from header to header.
+//!
+//! # Time
+//! A block's time is later than its parent's (genesis time for the first block). A validator
+//! votes against a block whose time is more than [`ChainConfig::future_time_max_ms`] ahead of its
+//! own clock; that check is the node's, not the rules', which see only the block's time.
+
+mod state;
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use onebook_consensus::{AppError, Application};
+use onebook_ledger::{BlockContext, apply_block, load};
+use onebook_mempool::{AdmitError, Mempool};
+use onebook_storage::{BlockCommit, RecordChange, StagedState, Store, TxTouch};
+use onebook_types::{
+    block::{self, Block, CommitCertificate, Header, Receipt},
+    codec,
+    consortium::ValidatorSet,
+    hash::Hash32,
+    ids::{ChainId, Height, Timestamp},
+    keys::PublicKey,
+    limits::{BLOCK_BYTES_MAX, BLOCK_TXS_MAX},
+    record::RecordKey,
+    tx::{SignedTx, VerifiedTx},
+};
+pub use state::StoreState;
+
+/// Bounds and checks of block building.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainConfig {
+    /// The most txs a block this node builds holds.
+    pub block_txs_max: usize,
+    /// The most encoded tx bytes a block this node builds holds.
+    pub block_bytes_max: usize,
+    /// How far ahead of this node's clock a block's time may be before it votes against it.
+    pub future_time_max_ms: u64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        Self {
+            block_txs_max: BLOCK_TXS_MAX as usize,
+            block_bytes_max: BLOCK_BYTES_MAX / 2,
+            future_time_max_ms: 30_000,
+        }
+    }
+}
+
+/// A block executed on the committed state, ready to be written if it is decided.
+#[derive(Debug)]
+struct Prepared {
+    block: Block,
+    receipts: Vec<Receipt>,
+    touches: Vec<TxTouch>,
+    staged: StagedState,
+}
+
+/// The node's chain: the store, the mempool and the blocks prepared for the next height.
+#[derive(Debug)]
+pub struct Chain {
+    store: Arc<Store>,
+    mempool: Arc<Mutex<Mempool>>,
+    chain_id: ChainId,
+    genesis_time: Timestamp,
+    config: ChainConfig,
+    clock: fn() -> Timestamp,
+    prepared: BTreeMap<Hash32, Prepared>,
+}
+
+impl Chain {
+    /// A chain over `store`, which holds the genesis state of `chain_id` (created at
+    /// `genesis_time`), taking txs from `mempool`. `clock` is the node's wall clock.
+    pub fn new(
+        store: Arc<Store>,
+        mempool: Arc<Mutex<Mempool>>,
+        chain_id: ChainId,
+        genesis_time: Timestamp,
+        config: ChainConfig,
+        clock: fn() -> Timestamp,
+    ) -> Self {
+        Self { store, mempool, chain_id, genesis_time, config, clock, prepared: BTreeMap::new() }
+    }
+
+    /// The store, for reads.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Admits the encoded tx `bytes` to the mempool, checked against the committed state.
+    pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
+        let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
+        let state = StoreState::new(&self.store, tip.height);
+        let next = self.context(tip.height.next(), (self.clock)());
+        Ok(self.pool().admit(bytes, &state, &next)?)
+    }
+
+    fn pool(&self) -> MutexGuard<'_, Mempool> {
+        // A panic while holding the lock leaves the pool as consistent as its last update.
+        self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn context(&self, height: Height, time: Timestamp) -> BlockContext {
+        BlockContext { chain_id: self.chain_id.clone(), height, time }
+    }
+
+    fn parent_time(&self, parent: Height) -> Result<Timestamp, AppError> {
+        if parent == Height(0) {
+            return Ok(self.genesis_time);
+        }
+        let header = self.store.header(parent).map_err(storage)?;
+        Ok(header.ok_or_else(|| AppError::Storage(format!("header {} is missing", parent.0)))?.time)
+    }
+
+    /// Executes `txs` as the block at the height above the tip and seals its header.
+    fn execute(
+        &self,
+        time: Timestamp,
+        proposer: PublicKey,
+        txs: Vec<VerifiedTx>,
+    ) -> Result<Prepared, AppError> {
+        let tip = self.store.tip().map_err(storage)?;
+        let height = tip.height.next();
+        let state = StoreState::new(&self.store, tip.height);
+        let validators = validator_set_in(&state)?;
+        let outcome = apply_block(&state, &self.context(height, time), &txs);
+        let next_validators =
+            match outcome.changes.iter().find(|(key, _)| *key == RecordKey::ValidatorSet) {
+                Some((_, Some(bytes))) => codec::decode::<ValidatorSet>(bytes, BLOCK_BYTES_MAX)
+                    .map_err(|error| AppError::Storage(format!("validator set: {error}")))?,
+                Some((_, None)) => {
+                    return Err(AppError::Invalid("the block deletes the validator set".into()));
+                }
+                None => validators.clone(),
+            };
+        let changes =
+            outcome.changes.into_iter().map(|(key, value)| RecordChange { key, value }).collect();
+        let staged = self.store.stage(changes).map_err(storage)?;
+        let hashes: Vec<Hash32> = txs.iter().map(VerifiedTx::hash).collect();
+        let header = Header {
+            chain_id: self.chain_id.clone(),
+            height,
+            time,
+            previous_hash: tip.block_hash,
+            tx_root: block::tx_root(&hashes),
+            tx_count: u32::try_from(hashes.len())
+                .map_err(|_| AppError::Invalid("too many txs".into()))?,
+            receipts_root: block::receipts_root(&outcome.receipts),
+            state_root: staged.root,
+            validator_set_hash: validators.hash(),
+            next_validator_set_hash: next_validators.hash(),
+            proposer,
+        };
+        let touches = outcome
+            .touched
+            .into_iter()
+            .map(|touched| TxTouch { records: touched.records, orgs: touched.orgs })
+            .collect();
+        let block = Block { header, txs: txs.into_iter().map(VerifiedTx::into_inner).collect() };
+        Ok(Prepared { block, receipts: outcome.receipts, touches, staged })
+    }
+
+    /// Checks a block from outside this node and executes it; the prepared block on success.
+    fn check(&self, block: &Block) -> Result<Prepared, AppError> {
+        let tip = self.store.tip().map_err(storage)?;
+        let header = &block.header;
+        if header.chain_id != self.chain_id {
+            return Err(AppError::Invalid(format!("block is for chain {}", header.chain_id)));
+        }
+        if header.height != tip.height.next() || header.previous_hash != tip.block_hash {
+            return Err(AppError::Invalid(format!(
+                "block {} at height {} does not follow the tip at height {}",
+                header.hash(),
+                header.height.0,
+                tip.height.0
+            )));
+        }
+        let parent_time = self.parent_time(tip.height)?;
+        if header.time <= parent_time {
+            return Err(AppError::Invalid(format!(
+                "block time {} is not after its parent's {}",
+                header.time.0, parent_time.0
+            )));
+        }
+        if block.txs.len() > BLOCK_TXS_MAX as usize {
+            return Err(AppError::Invalid(format!("block holds {} txs", block.txs.len())));
+        }
+        let mut txs = Vec::with_capacity(block.txs.len());
+        for tx in &block.txs {
+            let hash = tx.hash();
+            let verified = tx
+                .clone()
+                .verify()
+                .map_err(|_| AppError::Invalid(format!("tx {hash} has a bad signature")))?;
+            txs.push(verified);
+        }
+        let prepared = self.execute(header.time, header.proposer, txs)?;
+        if prepared.block.header != *header {
+            return Err(AppError::Invalid(format!(
+                "block {} does not match its execution (state root {} computed, {} claimed)",
+                header.hash(),
+                prepared.block.header.state_root,
+                header.state_root
+            )));
+        }
+        Ok(prepared)
+    }
+}
+
+impl Application for Chain {
+    fn committed_height(&self) -> Result<Height, AppError> {
+        Ok(self.store.tip().map_err(storage)?.height)
+    }
+
+    fn validator_set(&self, height: Height) -> Result<Option<ValidatorSet>, AppError> {
+        let tip = self.store.tip().map_err(storage)?;
+        if height == Height(0) || height.0 > tip.height.0 + 1 {
+            return Ok(None);
+        }
+        let state = StoreState::new(&self.store, Height(height.0 - 1));
+        validator_set_in(&state).map(Some)
+    }
+
+    fn propose(
+        &mut self,
+        height: Height,
+        time: Timestamp,
+        proposer: PublicKey,
+    ) -> Result<Block, AppError> {
+        let tip = self.store.tip().map_err(storage)?;
+        if height != tip.height.next() {
+            return Err(AppError::Invalid(format!(
+                "asked to propose height {} above the tip {}",
+                height.0, tip.height.0
+            )));
+        }
+        let parent_time = self.parent_time(tip.height)?;
+        let time = Timestamp(time.0.max(parent_time.0 + 1));
+        let txs = self.pool().reap(self.config.block_txs_max, self.config.block_bytes_max);
+        let prepared = self.execute(time, proposer, txs)?;
+        let block = prepared.block.clone();
+        tracing::debug!(height = height.0, txs = block.txs.len(), "proposed block");
+        self.prepared.insert(block.header.hash(), prepared);
+        Ok(block)
+    }
+
+    fn verify(&mut self, block: &Block) -> Result<(), AppError> {
+        let hash = block.header.hash();
+        if self.prepared.contains_key(&hash) {
+            return Ok(());
+        }
+        let now = (self.clock)();
+        if block.header.time.0 > now.0.saturating_add(self.config.future_time_max_ms) {
+            return Err(AppError::Invalid(format!(
+                "block time {} is ahead of this node's clock {}",
+                block.header.time.0, now.0
+            )));
+        }
+        let prepared = self.check(block)?;
+        self.prepared.insert(hash, prepared);
+        Ok(())
+    }
+
+    fn commit(&mut self, block: Block, certificate: CommitCertificate) -> Result<(), AppError> {
+        let hash = block.header.hash();
+        let height = block.header.height;
+        let validators = self.validator_set(height)?.ok_or_else(|| {
+            AppError::Invalid(format!("no validator set for height {}", height.0))
+        })?;
+        certificate
+            .verify(&block.header, &validators)
+            .map_err(|error| AppError::Invalid(format!("commit certificate: {error}")))?;
+        let prepared = match self.prepared.remove(&hash) {
+            Some(prepared) => prepared,
+            None => self.check(&block)?,
+        };
+        self.prepared.clear();
+        let tx_hashes: Vec<Hash32> = prepared.block.txs.iter().map(SignedTx::hash).collect();
+        let commit = BlockCommit {
+            block: prepared.block,
+            receipts: prepared.receipts,
+            certificate: Some(certificate),
+            touches: prepared.touches,
+        };
+        let tip = self.store.commit(commit, prepared.staged).map_err(storage)?;
+        let state = StoreState::new(&self.store, tip.height);
+        let next = self.context(tip.height.next(), (self.clock)());
+        self.pool().remove_committed(&tx_hashes, &state, &next);
+        tracing::info!(height = height.0, txs = tx_hashes.len(), block = %hash, "committed block");
+        Ok(())
+    }
+
+    fn decided(&self, height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
+        let block = self.store.block(height).map_err(storage)?;
+        let certificate = self.store.certificate(height).map_err(storage)?;
+        Ok(block.zip(certificate))
+    }
+}
+
+/// Why the chain could not admit a tx.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainAdmitError {
+    /// The mempool turned it away.
+    #[error(transparent)]
+    Admit(#[from] AdmitError),
+    /// The store could not be read.
+    #[error("storage failed: {0}")]
+    Storage(String),
+}
+
+fn validator_set_in(state: &StoreState<'_>) -> Result<ValidatorSet, AppError> {
+    load(state, &RecordKey::ValidatorSet)
+        .ok_or_else(|| AppError::Storage("the state holds no validator set".into()))
+}
+
+fn storage(error: onebook_storage::StorageError) -> AppError {
+    AppError::Storage(error.to_string())
+}
+
+#[cfg(test)]
+mod tests;

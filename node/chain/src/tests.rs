@@ -1,0 +1,167 @@
+//! Two nodes' chains on the dev network, each on its own RocksDB store: one proposes, the other
+//! verifies, both commit under a certificate signed by the dev validators' node keys.
+
+use onebook_genesis::{GenesisFile, dev_secret};
+use onebook_mempool::MempoolConfig;
+use onebook_storage::StoreConfig;
+use onebook_types::{
+    action::Action,
+    block::{CommitSignature, CommitVote},
+    consortium::Role,
+    ids::Nonce,
+    keys::SecretKey,
+    tx::TxBody,
+};
+
+use super::*;
+
+const VALIDATOR_ORGS: [&str; 4] = ["fj-sjj", "xm-dsj", "xm-gaj", "xm-scjg"];
+
+fn genesis() -> GenesisFile {
+    GenesisFile::from_json_validated(include_bytes!("../../../genesis/networks/dev.json"))
+        .expect("the dev genesis is valid")
+}
+
+fn clock() -> Timestamp {
+    Timestamp(genesis().genesis_time.0 + 3_600_000)
+}
+
+/// A chain on a fresh store in `dir`, holding the dev genesis.
+fn node(dir: &tempfile::TempDir) -> Chain {
+    let genesis = genesis();
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    let records = genesis
+        .initial_state()
+        .into_iter()
+        .map(|(key, value)| RecordChange { key, value: Some(value) })
+        .collect();
+    store.init_genesis(genesis.hash(), records).expect("genesis");
+    let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
+    Chain::new(
+        Arc::new(store),
+        Arc::new(Mutex::new(mempool)),
+        genesis.chain_id.clone(),
+        genesis.genesis_time,
+        ChainConfig::default(),
+        clock,
+    )
+}
+
+fn register(secret: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
+    let body = TxBody {
+        chain_id: genesis().chain_id,
+        signer: secret.public_key(),
+        nonce: Nonce(nonce),
+        valid_until: Height(1_000),
+        action: Action::RegisterMember {
+            key: dev_secret(&format!("member-{n}")).public_key(),
+            name: "成员".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    codec::encode(&body.sign(secret))
+}
+
+/// A certificate for `block` signed by the node keys of the first `signers` validator orgs.
+fn certificate(block: &Block, signers: usize) -> CommitCertificate {
+    let vote = CommitVote {
+        chain_id: block.header.chain_id.clone(),
+        height: block.header.height,
+        round: 0,
+        block_hash: block.header.hash(),
+    };
+    let digest = vote.signing_digest();
+    let mut signatures: Vec<CommitSignature> = VALIDATOR_ORGS[..signers]
+        .iter()
+        .map(|org| {
+            let key = dev_secret(&format!("{org}/node"));
+            CommitSignature { node_key: key.public_key(), signature: key.sign(digest.as_bytes()) }
+        })
+        .collect();
+    signatures.sort_by_key(|signature| signature.node_key);
+    CommitCertificate { vote, signatures }
+}
+
+fn proposer() -> PublicKey {
+    dev_secret("xm-dsj/node").public_key()
+}
+
+#[test]
+fn a_proposed_block_verifies_elsewhere_and_both_nodes_commit_the_same_state() {
+    let (dir_a, dir_b) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let (mut a, mut b) = (node(&dir_a), node(&dir_b));
+    let admin = dev_secret("xm-dsj/admin");
+    for nonce in 1..=3 {
+        a.admit(&register(&admin, nonce, nonce)).expect("admitted");
+    }
+
+    let block = a.propose(Height(1), clock(), proposer()).expect("proposes");
+    b.verify(&block).expect("verifies");
+    let certificate = certificate(&block, 3);
+    a.commit(block.clone(), certificate.clone()).expect("commits");
+    b.commit(block.clone(), certificate).expect("commits");
+
+    let (tip_a, tip_b) = (a.store().tip().expect("tip"), b.store().tip().expect("tip"));
+    assert_eq!(tip_a, tip_b);
+    assert_eq!(tip_a.height, Height(1));
+    assert_eq!(block.txs.len(), 3);
+    assert_eq!(a.pool().len(), 0);
+    assert_eq!(a.committed_height().expect("height"), Height(1));
+    let (stored, stored_certificate) = b.decided(Height(1)).expect("read").expect("decided");
+    assert_eq!(stored, block);
+    assert_eq!(stored_certificate.signatures.len(), 3);
+}
+
+#[test]
+fn a_block_whose_roots_do_not_match_its_execution_is_voted_against() {
+    let (dir_a, dir_b) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let (mut a, mut b) = (node(&dir_a), node(&dir_b));
+    a.admit(&register(&dev_secret("xm-dsj/admin"), 1, 1)).expect("admitted");
+    let block = a.propose(Height(1), clock(), proposer()).expect("proposes");
+
+    let mut wrong_root = block.clone();
+    wrong_root.header.state_root = Hash32([9; 32]);
+    let mut dropped_tx = block.clone();
+    dropped_tx.txs.clear();
+    let mut not_later = block.clone();
+    not_later.header.time = genesis().genesis_time;
+    let mut far_future = block;
+    far_future.header.time = Timestamp(clock().0 + 60_000);
+
+    for (name, block) in
+        [("root", wrong_root), ("txs", dropped_tx), ("time", not_later), ("future", far_future)]
+    {
+        let result = b.verify(&block);
+        assert!(matches!(result, Err(AppError::Invalid(_))), "{name}: {result:?}");
+    }
+}
+
+#[test]
+fn a_certificate_without_a_quorum_is_not_committed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut a = node(&dir);
+    let block = a.propose(Height(1), clock(), proposer()).expect("proposes");
+
+    let result = a.commit(block.clone(), certificate(&block, 2));
+
+    assert!(matches!(result, Err(AppError::Invalid(_))), "{result:?}");
+    assert_eq!(a.store().tip().expect("tip").height, Height(0));
+}
+
+#[test]
+fn an_empty_chain_of_blocks_keeps_the_genesis_validators_and_rising_times() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut a = node(&dir);
+    let genesis_set = genesis().validator_set();
+
+    for height in 1..=3 {
+        let block = a.propose(Height(height), genesis().genesis_time, proposer()).expect("ok");
+        assert!(block.header.time.0 > genesis().genesis_time.0 + height - 1);
+        assert_eq!(block.header.validator_set_hash, genesis_set.hash());
+        assert_eq!(block.header.next_validator_set_hash, genesis_set.hash());
+        a.commit(block.clone(), certificate(&block, 4)).expect("commits");
+    }
+
+    assert_eq!(a.validator_set(Height(4)).expect("read"), Some(genesis_set));
+    assert_eq!(a.validator_set(Height(5)).expect("read"), None);
+}
