@@ -101,10 +101,17 @@ impl Chain {
 
     /// Admits the encoded tx `bytes` to the mempool, checked against the committed state.
     pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
-        let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
-        let state = StoreState::new(&self.store, tip.height);
-        let next = self.context(tip.height.next(), (self.clock)());
-        Ok(self.pool().admit(bytes, &state, &next)?)
+        self.gate().admit(bytes)
+    }
+
+    /// A handle that admits txs into this chain's mempool from other tasks (the REST API).
+    pub fn gate(&self) -> TxGate {
+        TxGate {
+            store: Arc::clone(&self.store),
+            mempool: Arc::clone(&self.mempool),
+            chain_id: self.chain_id.clone(),
+            clock: self.clock,
+        }
     }
 
     fn pool(&self) -> MutexGuard<'_, Mempool> {
@@ -306,6 +313,40 @@ impl Application for Chain {
         let block = self.store.block(height).map_err(storage)?;
         let certificate = self.store.certificate(height).map_err(storage)?;
         Ok(block.zip(certificate))
+    }
+}
+
+/// Admits txs into a chain's mempool, checked against its committed state. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct TxGate {
+    store: Arc<Store>,
+    mempool: Arc<Mutex<Mempool>>,
+    chain_id: ChainId,
+    clock: fn() -> Timestamp,
+}
+
+impl TxGate {
+    /// Admits the encoded tx `bytes`, checked as the next block would judge it.
+    pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
+        let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
+        let state = StoreState::new(&self.store, tip.height);
+        let next = BlockContext {
+            chain_id: self.chain_id.clone(),
+            height: tip.height.next(),
+            time: (self.clock)(),
+        };
+        let mut pool = self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(pool.admit(bytes, &state, &next)?)
+    }
+
+    /// Whether the tx `hash` waits in the mempool.
+    pub fn is_pending(&self, hash: &Hash32) -> bool {
+        self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(hash)
+    }
+
+    /// Txs waiting in the mempool.
+    pub fn pending(&self) -> usize {
+        self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
     }
 }
 

@@ -1,0 +1,31 @@
+//! Onebook's REST API, served by every node: submit a signed tx, follow it to its receipt, and
+//! read the chain's status and blocks with their commit certificates.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `POST /v1/txs` | 202 with the tx hash; the body is the borsh tx (`application/octet-stream`) or `{"tx": "<hex>"}` |
+//! | `GET /v1/txs/{hash}` | the tx's receipt once committed, `pending` while it waits, 404 otherwise |
+//! | `GET /v1/status` | chain id, tip height, block hash, state root, txs waiting |
+//! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
+//! | `GET /health` | 200 while the node serves |
+//!
+//! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
+//! stable rejection code where the ledger's rules were the reason.
+
+mod problem;
+mod routes;
+
+pub use problem::Problem;
+pub use routes::{ApiState, BlockView, StatusView, Submitted, TxStatusView, router};
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: ApiState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+#[cfg(test)]
+mod tests;

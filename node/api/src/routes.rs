@@ -1,0 +1,205 @@
+//! The routes and their handlers.
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Path, State, rejection::JsonRejection},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use onebook_chain::TxGate;
+use onebook_storage::Store;
+use onebook_types::{
+    block::{CommitCertificate, Event, Header},
+    hash::Hash32,
+    ids::{ChainId, Height},
+    limits::TX_BYTES_MAX,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::problem::Problem;
+
+/// What the handlers read and write through.
+#[derive(Clone, Debug)]
+pub struct ApiState {
+    /// The node's store.
+    pub store: Arc<Store>,
+    /// The node's mempool, behind its admission checks.
+    pub gate: TxGate,
+    /// The chain this node serves.
+    pub chain_id: ChainId,
+}
+
+/// The API's routes over `state`.
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/v1/status", get(status))
+        .route("/v1/txs", post(submit_tx))
+        .route("/v1/txs/{hash}", get(tx_status))
+        .route("/v1/blocks/{height}", get(block))
+        // A hex-encoded tx in JSON is twice its size, plus the envelope.
+        .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
+        .fallback(|| async { Problem::not_found("such route") })
+        .with_state(state)
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+/// `GET /v1/status`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StatusView {
+    /// The chain this node serves.
+    pub chain_id: ChainId,
+    /// The last committed height.
+    pub height: u64,
+    /// The hash of the last committed block (the genesis hash at height 0).
+    pub block_hash: Hash32,
+    /// The state root after the last committed block.
+    pub state_root: Hash32,
+    /// Txs waiting in this node's mempool.
+    pub pending_txs: usize,
+}
+
+async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Problem> {
+    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
+    Ok(Json(StatusView {
+        chain_id: state.chain_id.clone(),
+        height: tip.height.0,
+        block_hash: tip.block_hash,
+        state_root: tip.state_root,
+        pending_txs: state.gate.pending(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubmitJson {
+    /// The borsh-encoded signed tx, in hex.
+    tx: String,
+}
+
+/// `POST /v1/txs` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Submitted {
+    /// The tx's hash, to follow it with `GET /v1/txs/{hash}`.
+    pub tx_hash: Hash32,
+}
+
+async fn submit_tx(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let bytes = if content_type.starts_with("application/json") {
+        let parsed: Result<Json<SubmitJson>, JsonRejection> = Json::from_bytes(&body);
+        let Json(submit) = parsed.map_err(|error| Problem::bad_request(error.body_text()))?;
+        hex::decode(submit.tx.trim())
+            .map_err(|error| Problem::bad_request(format!("field `tx` is not hex: {error}")))?
+    } else if content_type.starts_with("application/octet-stream") {
+        body.to_vec()
+    } else {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "the body's media type is not accepted",
+            "send the borsh tx as application/octet-stream, or {\"tx\": \"<hex>\"} as application/json",
+        ));
+    };
+    let gate = state.gate.clone();
+    let admitted = tokio::task::spawn_blocking(move || gate.admit(&bytes))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?;
+    let tx_hash = admitted.map_err(Problem::from)?;
+    tracing::debug!(%tx_hash, "admitted tx");
+    Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
+}
+
+/// `GET /v1/txs/{hash}` answer.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TxStatusView {
+    /// Waiting in this node's mempool.
+    Pending,
+    /// Committed, accepted or refused by the rules.
+    Committed {
+        /// The block's height.
+        height: u64,
+        /// The tx's position in the block.
+        index: u32,
+        /// 0 if accepted, else the rejection code.
+        code: u16,
+        /// The rejection's name, if refused.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rejection: Option<String>,
+        /// The events the tx raised.
+        events: Vec<Event>,
+    },
+}
+
+fn parse_hash(text: &str) -> Result<Hash32, Problem> {
+    Hash32::from_hex(text)
+        .map_err(|_| Problem::bad_request(format!("{text:?} is not a 32-byte hex hash")))
+}
+
+async fn tx_status(
+    State(state): State<ApiState>,
+    Path(hash): Path<String>,
+) -> Result<Json<TxStatusView>, Problem> {
+    let hash = parse_hash(&hash)?;
+    let found = state.store.tx(&hash).map_err(|error| Problem::unavailable(&error))?;
+    if let Some((location, _)) = found {
+        let receipt = state
+            .store
+            .receipt(location)
+            .map_err(|error| Problem::unavailable(&error))?
+            .ok_or_else(|| Problem::not_found("receipt"))?;
+        return Ok(Json(TxStatusView::Committed {
+            height: location.height.0,
+            index: location.index,
+            code: receipt.code,
+            rejection: receipt.rejection().map(|rejection| rejection.name()),
+            events: receipt.events,
+        }));
+    }
+    if state.gate.is_pending(&hash) {
+        return Ok(Json(TxStatusView::Pending));
+    }
+    Err(Problem::not_found("tx with this hash"))
+}
+
+/// `GET /v1/blocks/{height}` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BlockView {
+    /// The header.
+    pub header: Header,
+    /// The header's hash.
+    pub hash: Hash32,
+    /// The txs' hashes, in block order.
+    pub tx_hashes: Vec<Hash32>,
+    /// The precommits that decided the block.
+    pub certificate: Option<CommitCertificate>,
+}
+
+async fn block(
+    State(state): State<ApiState>,
+    Path(height): Path<String>,
+) -> Result<Json<BlockView>, Problem> {
+    let height: u64 = height
+        .parse()
+        .map_err(|_| Problem::bad_request(format!("height {height:?} is not a number")))?;
+    let height = Height(height);
+    let unavailable = |error: onebook_storage::StorageError| Problem::unavailable(&error);
+    let header = state.store.header(height).map_err(unavailable)?;
+    let header = header.ok_or_else(|| Problem::not_found("block at this height"))?;
+    let tx_hashes = state.store.block_tx_hashes(height).map_err(unavailable)?.unwrap_or_default();
+    let certificate = state.store.certificate(height).map_err(unavailable)?;
+    Ok(Json(BlockView { hash: header.hash(), header, tx_hashes, certificate }))
+}

@@ -1,0 +1,210 @@
+//! The API over a real store holding the dev genesis, driven through the router.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    body::{Body, to_bytes},
+    http::{Request, StatusCode, header},
+};
+use onebook_chain::{Chain, ChainConfig};
+use onebook_genesis::{GenesisFile, dev_secret};
+use onebook_mempool::{Mempool, MempoolConfig};
+use onebook_storage::{RecordChange, Store, StoreConfig};
+use onebook_types::{
+    action::Action,
+    codec,
+    consortium::Role,
+    ids::{Height, Nonce, Timestamp},
+    limits::TX_BYTES_MAX,
+    tx::TxBody,
+};
+use tower::ServiceExt;
+
+use super::*;
+
+fn genesis() -> GenesisFile {
+    GenesisFile::from_json_validated(include_bytes!("../../../genesis/networks/dev.json"))
+        .expect("the dev genesis is valid")
+}
+
+fn clock() -> Timestamp {
+    Timestamp(genesis().genesis_time.0 + 60_000)
+}
+
+fn app(dir: &tempfile::TempDir) -> axum::Router {
+    let genesis = genesis();
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    let records = genesis
+        .initial_state()
+        .into_iter()
+        .map(|(key, value)| RecordChange { key, value: Some(value) })
+        .collect();
+    store.init_genesis(genesis.hash(), records).expect("genesis");
+    let store = Arc::new(store);
+    let mempool =
+        Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), genesis.chain_id.clone())));
+    let chain = Chain::new(
+        Arc::clone(&store),
+        mempool,
+        genesis.chain_id.clone(),
+        genesis.genesis_time,
+        ChainConfig::default(),
+        clock,
+    );
+    router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id })
+}
+
+fn tx(nonce: u64) -> Vec<u8> {
+    let admin = dev_secret("xm-dsj/admin");
+    let body = TxBody {
+        chain_id: genesis().chain_id,
+        signer: admin.public_key(),
+        nonce: Nonce(nonce),
+        valid_until: Height(100),
+        action: Action::RegisterMember {
+            key: dev_secret("new-member").public_key(),
+            name: "成员".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    codec::encode(&body.sign(&admin))
+}
+
+async fn call(
+    app: &axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, String, serde_json::Value) {
+    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, content_type, json)
+}
+
+fn post(content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post("/v1/txs")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .expect("request")
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("request")
+}
+
+#[tokio::test]
+async fn a_submitted_tx_is_accepted_once_and_then_pending() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+
+    let (first, _, submitted) = call(&app, post("application/octet-stream", tx(1))).await;
+    let (again, kind, problem) = call(&app, post("application/octet-stream", tx(1))).await;
+    let hash = submitted["tx_hash"].as_str().expect("a hash").to_owned();
+    let (_, _, pending) = call(&app, get(&format!("/v1/txs/{hash}"))).await;
+    let (_, _, status) = call(&app, get("/v1/status")).await;
+
+    assert_eq!(first, StatusCode::ACCEPTED);
+    assert_eq!(again, StatusCode::CONFLICT);
+    assert_eq!(kind, "application/problem+json");
+    assert_eq!(problem["type"], "/problems/tx-duplicate");
+    assert_eq!(pending["status"], "pending");
+    assert_eq!(status["height"], 0);
+    assert_eq!(status["pending_txs"], 1);
+}
+
+#[tokio::test]
+async fn a_tx_in_json_hex_is_accepted_too() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    let body = serde_json::json!({ "tx": hex::encode(tx(1)) }).to_string();
+
+    let (status, _, _) = call(&app, post("application/json", body)).await;
+
+    assert_eq!(status, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_problem_naming_what_was_wrong() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    let cases = [
+        (
+            post("application/octet-stream", vec![1, 2, 3]),
+            StatusCode::BAD_REQUEST,
+            "/problems/tx-malformed",
+        ),
+        (post("application/json", "{\"tx\": 1"), StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        (
+            post("application/json", "{\"tx\": \"00\", \"extra\": 1}"),
+            StatusCode::BAD_REQUEST,
+            "/problems/bad-request",
+        ),
+        (
+            post("application/json", "{\"tx\": \"zz\"}"),
+            StatusCode::BAD_REQUEST,
+            "/problems/bad-request",
+        ),
+        (
+            post("text/plain", "hello"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "/problems/unsupported-media-type",
+        ),
+        (post("application/octet-stream", tx(2)), StatusCode::CONFLICT, "/problems/nonce-gap"),
+        (
+            post("application/octet-stream", vec![0; 3 * TX_BYTES_MAX]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "",
+        ),
+        (get("/v1/txs/nothex"), StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        (
+            get(&format!("/v1/txs/{}", "00".repeat(32))),
+            StatusCode::NOT_FOUND,
+            "/problems/not-found",
+        ),
+        (get("/v1/blocks/1"), StatusCode::NOT_FOUND, "/problems/not-found"),
+        (get("/v1/blocks/-1"), StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        (get("/v1/nowhere"), StatusCode::NOT_FOUND, "/problems/not-found"),
+    ];
+
+    for (request, expected_status, expected_type) in cases {
+        let uri = request.uri().to_string();
+        let (status, content_type, problem) = call(&app, request).await;
+
+        assert_eq!(status, expected_status, "{uri}: {problem}");
+        if !expected_type.is_empty() {
+            assert_eq!(content_type, "application/problem+json", "{uri}");
+            assert_eq!(problem["type"], expected_type, "{uri}: {problem}");
+            assert!(problem["detail"].as_str().is_some_and(|detail| !detail.is_empty()), "{uri}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_signer_without_the_role_is_turned_away_with_the_rejection_code() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    let auditor = dev_secret("xm-dsj/auditor");
+    let body = TxBody {
+        chain_id: genesis().chain_id,
+        signer: auditor.public_key(),
+        nonce: Nonce(1),
+        valid_until: Height(100),
+        action: Action::RevokeMember {
+            key: dev_secret("xm-dsj/admin").public_key(),
+            reason: "x".into(),
+        },
+    };
+
+    let (status, _, problem) =
+        call(&app, post("application/octet-stream", codec::encode(&body.sign(&auditor)))).await;
+
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(problem["code"], 2);
+    assert_eq!(problem["rejection"], "RoleMissing");
+}
