@@ -21,8 +21,76 @@ pub struct Config {
     pub node: NodeConfig,
     /// The database.
     pub storage: StorageConfigSection,
+    /// The bounds of the tx pool.
+    pub mempool: MempoolSection,
+    /// The REST API.
+    pub api: ApiSection,
     /// Logging.
     pub log: LogConfig,
+}
+
+/// `[mempool]`: the bounds of the tx pool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MempoolSection {
+    /// The most txs the pool holds; beyond it, submissions get 429.
+    pub txs_max: u64,
+    /// The most encoded bytes the pool holds.
+    pub bytes_max: u64,
+}
+
+impl Default for MempoolSection {
+    fn default() -> Self {
+        let defaults = onebook_mempool::MempoolConfig::default();
+        Self { txs_max: defaults.txs_max as u64, bytes_max: defaults.bytes_max as u64 }
+    }
+}
+
+impl MempoolSection {
+    /// Checks the bounds.
+    pub fn validate(&self) -> eyre::Result<()> {
+        let tx_max = onebook_types::limits::TX_BYTES_MAX as u64;
+        if self.txs_max == 0 || self.bytes_max < tx_max {
+            bail!("txs_max must be at least 1 and bytes_max at least {tx_max} (one largest tx)");
+        }
+        Ok(())
+    }
+
+    /// The mempool's configuration.
+    pub fn mempool_config(&self) -> eyre::Result<onebook_mempool::MempoolConfig> {
+        Ok(onebook_mempool::MempoolConfig {
+            txs_max: usize::try_from(self.txs_max)?,
+            bytes_max: usize::try_from(self.bytes_max)?,
+        })
+    }
+}
+
+/// `[api]`: the REST API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiSection {
+    /// The address the API listens on, `host:port`.
+    pub listen: String,
+}
+
+impl Default for ApiSection {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:8640".into() }
+    }
+}
+
+impl ApiSection {
+    /// Checks the address.
+    pub fn validate(&self) -> eyre::Result<()> {
+        self.listen_addr().map(|_| ())
+    }
+
+    /// The address to listen on.
+    pub fn listen_addr(&self) -> eyre::Result<std::net::SocketAddr> {
+        self.listen.parse().map_err(|_| {
+            eyre!("listen must be an address like 127.0.0.1:8640, not {:?}", self.listen)
+        })
+    }
 }
 
 /// This node.
@@ -135,6 +203,8 @@ impl Config {
         }
         let config: Self = Value::Table(table).try_into().wrap_err("configuration is not valid")?;
         config.storage.validate().wrap_err("in section [storage]")?;
+        config.mempool.validate().wrap_err("in section [mempool]")?;
+        config.api.validate().wrap_err("in section [api]")?;
         Ok(config)
     }
 
@@ -174,6 +244,13 @@ fn set(table: &mut Table, path: &str, text: &str) -> eyre::Result<()> {
         ),
         Some(Value::Integer(_)) => Value::Integer(
             text.parse().map_err(|_| eyre!("{path} must be an integer, not {text:?}"))?,
+        ),
+        Some(Value::Array(_)) => Value::Array(
+            text.split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| Value::String(item.to_owned()))
+                .collect(),
         ),
         Some(_) => Value::String(text.to_owned()),
         None => bail!("there is no setting {key:?} in section [{section}]"),

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use config::{Config, LogConfig, NodeConfig, StorageConfigSection};
+pub use config::{ApiSection, Config, LogConfig, MempoolSection, NodeConfig, StorageConfigSection};
 pub use home::Home;
 
 /// Onebook: a permissioned consortium ledger for public-data governance.
@@ -50,6 +50,8 @@ pub enum Command {
     /// Show the effective configuration.
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Write the homes of a local network of validators and observers on 127.0.0.1.
+    Testnet(commands::testnet::TestnetCommand),
 }
 
 impl Cli {
@@ -63,6 +65,7 @@ impl Cli {
             Command::Genesis(command) => command.execute(),
             Command::Inspect(command) => command.execute(&home, &self.overrides),
             Command::Config(command) => command.execute(&home, &self.overrides),
+            Command::Testnet(command) => command.execute(),
         }
     }
 }
@@ -71,5 +74,10 @@ impl Cli {
 pub fn init_tracing(_cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colour)
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -6,6 +6,7 @@ pub(crate) mod init;
 pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod start;
+pub(crate) mod testnet;
 
 use onebook_genesis::GenesisFile;
 use onebook_storage::{RecordChange, Store};

@@ -1,11 +1,18 @@
 //! `onebook start`: open the ledger and run the node until interrupted.
 
+use std::sync::{Arc, Mutex};
+
 use clap::Args;
+use eyre::WrapErr;
+use onebook_api::ApiState;
+use onebook_chain::{Chain, ChainConfig};
+use onebook_mempool::Mempool;
+use onebook_types::ids::Timestamp;
 
 use crate::Home;
 
-/// Open the ledger (writing the genesis state on first start), check its state root, and run
-/// until Ctrl-C or SIGTERM. Consensus, the mempool and the REST API join this command as they land.
+/// Open the ledger (writing the genesis state on first start), check its state root, serve the
+/// REST API and run until Ctrl-C or SIGTERM.
 #[derive(Debug, Args)]
 pub struct StartCommand {}
 
@@ -15,11 +22,29 @@ impl StartCommand {
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
         let (store, genesis) = super::open_store(home, &config)?;
+        let store = Arc::new(store);
         let tip = store.tip()?;
         let role = if genesis.validator_set().get(&node_key.public_key()).is_some() {
             "validator"
         } else {
             "observer"
+        };
+        let mempool = Arc::new(Mutex::new(Mempool::new(
+            config.mempool.mempool_config()?,
+            genesis.chain_id.clone(),
+        )));
+        let chain = Chain::new(
+            Arc::clone(&store),
+            mempool,
+            genesis.chain_id.clone(),
+            genesis.genesis_time,
+            ChainConfig::default(),
+            wall_clock,
+        );
+        let api = ApiState {
+            store: Arc::clone(&store),
+            gate: chain.gate(),
+            chain_id: genesis.chain_id.clone(),
         };
         tracing::info!(
             moniker = %config.node.moniker,
@@ -31,11 +56,35 @@ impl StartCommand {
             role,
             "node started"
         );
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(shutdown_signal())?;
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(async {
+            let address = config.api.listen_addr()?;
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .wrap_err_with(|| format!("binding the API to {address}"))?;
+            tracing::info!(address = %listener.local_addr()?, "api listening");
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let server = tokio::spawn(onebook_api::serve(listener, api, async move {
+                let mut stopped = stopped;
+                // An error means the sender is gone, which is a stop too.
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }));
+            shutdown_signal().await?;
+            let _ = stop.send(true);
+            server.await.wrap_err("api task")?.wrap_err("api server")?;
+            eyre::Ok(())
+        })?;
+        drop(chain);
         tracing::info!(height = store.tip()?.height.0, "node stopped");
         Ok(())
     }
+}
+
+/// This node's wall clock, in milliseconds since the Unix epoch.
+fn wall_clock() -> Timestamp {
+    let since_epoch =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Timestamp(u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX))
 }
 
 async fn shutdown_signal() -> eyre::Result<()> {

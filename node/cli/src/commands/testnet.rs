@@ -1,0 +1,96 @@
+//! `onebook testnet`: write the homes of a local network.
+
+use std::{fs, path::PathBuf};
+
+use clap::Args;
+use eyre::{WrapErr, bail};
+use onebook_genesis::{GenesisFile, dev_secret};
+
+use crate::{Config, Home, home::read_genesis};
+
+/// Write the homes of a local network on 127.0.0.1: one validator per validator of the genesis
+/// (the embedded development network by default, whose node keys are public dev keys), plus
+/// observers with fresh keys. Each home gets its config with its own ports and its peers.
+#[derive(Debug, Args)]
+pub struct TestnetCommand {
+    /// How many validator nodes; the genesis must have at least as many validators.
+    #[arg(long, default_value_t = 4)]
+    nodes: usize,
+    /// How many observer (non-validator) nodes to add.
+    #[arg(long, default_value_t = 0)]
+    observers: usize,
+    /// Where to write the homes (`node0`, `node1`, ...).
+    #[arg(long)]
+    out: PathBuf,
+    /// The first port; node `i` uses `base_port + 10 i` for its API and the next for consensus.
+    #[arg(long, default_value_t = 26_600)]
+    base_port: u16,
+    /// Genesis file; defaults to the embedded development network.
+    #[arg(long)]
+    genesis: Option<PathBuf>,
+}
+
+impl TestnetCommand {
+    /// Runs the command.
+    pub fn execute(self) -> eyre::Result<()> {
+        let genesis = match &self.genesis {
+            Some(path) => read_genesis(path)?,
+            None => GenesisFile::from_json_validated(super::DEV_GENESIS.as_bytes())?,
+        };
+        if !genesis.dev_only {
+            bail!(
+                "testnet derives the validators' node keys from public dev labels, so it needs a dev_only genesis"
+            );
+        }
+        if self.nodes == 0 || self.nodes > genesis.validators.len() {
+            bail!(
+                "--nodes must be between 1 and {} (the validators of the genesis)",
+                genesis.validators.len()
+            );
+        }
+        let total = self.nodes + self.observers;
+        let last_port = u32::from(self.base_port) + 10 * u32::try_from(total)? + 1;
+        if last_port > u32::from(u16::MAX) {
+            bail!("--base-port {} leaves no room for {total} nodes", self.base_port);
+        }
+        if self.out.exists() && fs::read_dir(&self.out)?.next().is_some() {
+            bail!("{} is not empty; choose another --out", self.out.display());
+        }
+        for index in 0..total {
+            let home = Home::new(Some(self.out.join(format!("node{index}"))))?;
+            fs::create_dir_all(home.data_path())
+                .wrap_err_with(|| format!("creating {}", home.root().display()))?;
+            fs::write(home.genesis_path(), genesis.to_json_pretty())?;
+            let mut config = Config::default();
+            config.node.moniker = format!("node{index}");
+            config.api.listen = format!("127.0.0.1:{}", self.port(index));
+            fs::write(home.config_path(), config.to_toml())?;
+            let key = match genesis.validators.get(index) {
+                Some(validator) if index < self.nodes => {
+                    let key = dev_secret(&format!("{}/node", validator.org));
+                    if key.public_key() != validator.node_key {
+                        bail!(
+                            "validator {index} of the genesis ({}) does not use the dev key `{}/node`",
+                            validator.org,
+                            validator.org
+                        );
+                    }
+                    key
+                }
+                _ => super::init::random_key()?,
+            };
+            home.write_key(&config.node.node_key, &key)?;
+            let role = if index < self.nodes { "validator" } else { "observer" };
+            println!(
+                "node{index}  {role:9}  api http://{}  home {}",
+                config.api.listen,
+                home.root().display()
+            );
+        }
+        Ok(())
+    }
+
+    fn port(&self, index: usize) -> u32 {
+        u32::from(self.base_port) + 10 * u32::try_from(index).unwrap_or(u32::MAX / 20)
+    }
+}
