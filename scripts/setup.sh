@@ -4,7 +4,7 @@
 # Safe to run again; it skips what is already there.
 set -euo pipefail
 
-apt_packages=(libclang-dev clang pkg-config)
+apt_packages=(libclang-dev clang pkg-config curl)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# A local devnet: four validator nodes of the embedded development network
+# (genesis/networks/dev.json; its keys are public and for development only), each a separate
+# `onebook start` process with its own RocksDB store, on 127.0.0.1. Their homes are in
+# `.onebook-devnet/` (ignored by git; delete it to start over) and their logs in
+# `.onebook-devnet/nodeN.log`. Prints where each node's REST API listens; Ctrl-C stops them all.
+#
+#   ONEBOOK_DEVNET_DIR   where the homes are (default .onebook-devnet)
+#   ONEBOOK_DEVNET_PORT  the first port (default 26600; node i uses port + 10 i and the next)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
+dir="${ONEBOOK_DEVNET_DIR:-.onebook-devnet}"
+port="${ONEBOOK_DEVNET_PORT:-26600}"
+nodes=4
+
+bash scripts/setup.sh
+cargo build --locked -p onebook-cli --bin onebook
+onebook="$CARGO_TARGET_DIR/debug/onebook"
+if [ ! -d "$dir/node0" ]; then
+  "$onebook" testnet --nodes "$nodes" --out "$dir" --base-port "$port"
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo "devnet: stopping ${#pids[@]} nodes"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "devnet: stopped"
+}
+trap stop INT TERM EXIT
+
+for ((i = 0; i < nodes; i++)); do
+  "$onebook" --home "$dir/node$i" start >>"$dir/node$i.log" 2>&1 &
+  pids+=("$!")
+done
+for ((i = 0; i < nodes; i++)); do
+  api="http://127.0.0.1:$((port + 10 * i))"
+  for _ in $(seq 1 100); do
+    if curl -fsS "$api/health" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "devnet: node$i exited; see $dir/node$i.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "node$i  api $api  log $dir/node$i.log"
+done
+echo "devnet: running; Ctrl-C stops it"
+wait -n "${pids[@]}" || true
+echo "devnet: a node exited; see the logs in $dir" >&2
