@@ -5,5 +5,6 @@
 mod cli;
 mod codec_props;
 mod crash;
+mod devnet;
 mod store;
 mod vectors;

@@ -4,4 +4,5 @@
 //! test, a benchmark and an in-memory replay can all produce the same blocks and compare roots.
 //! One sample of every action lives in `onebook_types::samples` (feature `samples`).
 
+pub mod devnet;
 pub mod synthetic;

@@ -1,0 +1,64 @@
+//! End-to-end: real `onebook` processes on 127.0.0.1, each with its own RocksDB store, driven
+//! only through their REST APIs.
+
+use std::{path::Path, time::Duration};
+
+use onebook_genesis::dev_secret;
+use onebook_tests::devnet::{Devnet, http};
+use onebook_types::{
+    action::Action,
+    codec,
+    consortium::Role,
+    ids::{ChainId, Height, Nonce},
+    keys::SecretKey,
+    tx::TxBody,
+};
+
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_onebook-node"))
+}
+
+/// A `RegisterMember` tx of `admin`, registering the dev key `member-<n>`.
+fn register(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
+    let body = TxBody {
+        chain_id: ChainId::from("onebook-dev-1"),
+        signer: admin.public_key(),
+        nonce: Nonce(nonce),
+        valid_until: Height(100_000),
+        action: Action::RegisterMember {
+            key: dev_secret(&format!("member-{n}")).public_key(),
+            name: "网关".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    codec::encode(&body.sign(admin))
+}
+
+#[test]
+fn a_node_process_admits_txs_once_and_answers_malformed_requests_with_problems() {
+    let mut net = Devnet::start(binary(), 1, 0).unwrap();
+    net.wait_for_height(&[0], 0, Duration::from_secs(30)).unwrap();
+    let node = &net.nodes[0];
+    let admin = dev_secret("xm-dsj/admin");
+
+    let (accepted, body) = node.submit(&register(&admin, 1, 1)).unwrap();
+    let (duplicate, problem) = node.submit(&register(&admin, 1, 1)).unwrap();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for n in 0..1_000u32 {
+        let bytes = n.to_le_bytes().repeat(1 + (n % 7) as usize);
+        let (status, _) = match n % 4 {
+            0 => http(node.api_port, "POST", "/v1/txs", Some(("application/octet-stream", &bytes))),
+            1 => http(node.api_port, "POST", "/v1/txs", Some(("application/json", &bytes))),
+            2 => http(node.api_port, "GET", &format!("/v1/txs/{n:x}"), None),
+            _ => http(node.api_port, "GET", &format!("/v1/blocks/{}", i64::from(n) - 500), None),
+        }
+        .unwrap();
+        *statuses.entry(status).or_default() += 1;
+    }
+
+    assert_eq!(accepted, 202, "{body}");
+    assert_eq!(duplicate, 409, "{problem}");
+    assert_eq!(problem["type"], "/problems/tx-duplicate");
+    assert!(statuses.keys().all(|status| (400..500).contains(status)), "{statuses:?}");
+    assert_eq!(net.nodes[0].get("/v1/status").unwrap().1["pending_txs"], 1);
+}

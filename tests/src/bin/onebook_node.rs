@@ -1,0 +1,10 @@
+//! The `onebook` command, built inside the test package so end-to-end tests can start real node
+//! processes (`CARGO_BIN_EXE_onebook-node`). It is the same entry point as `node/cli/src/main.rs`.
+
+use clap::Parser;
+
+fn main() -> eyre::Result<()> {
+    let cli = onebook_cli::Cli::parse();
+    onebook_cli::init_tracing(&cli);
+    cli.execute()
+}

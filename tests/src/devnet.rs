@@ -1,0 +1,262 @@
+//! Real `onebook` node processes on 127.0.0.1, each with its own home and RocksDB store, written
+//! by `onebook testnet`, and a small HTTP/1.1 client for their REST APIs.
+//!
+//! Every wait here is bounded: it polls until a deadline and then fails with what it saw.
+
+use std::{
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use eyre::{WrapErr, bail, eyre};
+use serde_json::Value;
+
+/// A first port with `count` consecutive ports of 10 free on 127.0.0.1, from a range that
+/// depends on the process id so parallel test processes rarely collide.
+pub fn free_base_port(count: usize) -> eyre::Result<u16> {
+    let start = 20_000 + (std::process::id() % 2_000) as u16 * 10;
+    'candidates: for base in (start..60_000).step_by(10 * count.max(1) + 10) {
+        for port in (0..count).flat_map(|i| [base + 10 * i as u16, base + 10 * i as u16 + 1]) {
+            if TcpListener::bind(("127.0.0.1", port)).is_err() {
+                continue 'candidates;
+            }
+        }
+        return Ok(base);
+    }
+    bail!("no free port range on 127.0.0.1")
+}
+
+/// One node process.
+#[derive(Debug)]
+pub struct Node {
+    /// The `onebook` command it runs.
+    pub binary: PathBuf,
+    /// Its home.
+    pub home: PathBuf,
+    /// Its REST API port.
+    pub api_port: u16,
+    /// Where its stderr goes.
+    pub log: PathBuf,
+    child: Option<Child>,
+}
+
+impl Node {
+    /// Starts the node, its log appended to `log`.
+    pub fn start(&mut self) -> eyre::Result<()> {
+        if self.child.is_some() {
+            bail!("node {} is already running", self.home.display());
+        }
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log)?;
+        let child = Command::new(&self.binary)
+            .arg("--home")
+            .arg(&self.home)
+            .arg("start")
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .wrap_err("spawning onebook start")?;
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// Kills the process with SIGKILL, as a power cut would, and reaps it.
+    pub fn kill(&mut self) -> eyre::Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.kill()?;
+            child.wait()?;
+        }
+        Ok(())
+    }
+
+    /// Stops the process with SIGTERM and waits up to `timeout` for it to exit.
+    pub fn stop(&mut self, timeout: Duration) -> eyre::Result<()> {
+        let Some(mut child) = self.child.take() else { return Ok(()) };
+        let pid = child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if child.try_wait()?.is_some() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        child.kill()?;
+        child.wait()?;
+        bail!("node {} did not stop within {timeout:?}", self.home.display())
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.as_mut().is_some_and(|child| matches!(child.try_wait(), Ok(None)))
+    }
+
+    /// `GET path` on the node's API: the status and the JSON body.
+    pub fn get(&self, path: &str) -> eyre::Result<(u16, Value)> {
+        http(self.api_port, "GET", path, None)
+    }
+
+    /// `POST /v1/txs` with the borsh bytes of a signed tx.
+    pub fn submit(&self, tx: &[u8]) -> eyre::Result<(u16, Value)> {
+        http(self.api_port, "POST", "/v1/txs", Some(("application/octet-stream", tx)))
+    }
+
+    /// The node's committed height, if its API answers.
+    pub fn height(&self) -> Option<u64> {
+        let (status, body) = self.get("/v1/status").ok()?;
+        (status == 200).then(|| body["height"].as_u64()).flatten()
+    }
+
+    /// The last lines of its log, for failure messages.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.kill();
+    }
+}
+
+/// A local network written by `onebook testnet` and its node processes.
+#[derive(Debug)]
+pub struct Devnet {
+    /// The nodes, validators first.
+    pub nodes: Vec<Node>,
+    _dir: tempfile::TempDir,
+}
+
+impl Devnet {
+    /// Writes, with the `onebook` command `binary` (the test package's `onebook-node`, whose
+    /// path integration tests get as `env!("CARGO_BIN_EXE_onebook-node")`), the homes of
+    /// `validators` validators and `observers` observers, and starts the validators; observers
+    /// are started with [`Node::start`] when a test wants them.
+    pub fn start(binary: &Path, validators: usize, observers: usize) -> eyre::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let base = free_base_port(validators + observers)?;
+        let out = dir.path().join("net");
+        let status = Command::new(binary)
+            .args(["testnet", "--nodes", &validators.to_string()])
+            .args(["--observers", &observers.to_string(), "--base-port", &base.to_string()])
+            .arg("--out")
+            .arg(&out)
+            .stdout(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("onebook testnet failed: {status}");
+        }
+        let nodes = (0..validators + observers)
+            .map(|i| Node {
+                binary: binary.to_owned(),
+                home: out.join(format!("node{i}")),
+                api_port: base + 10 * i as u16,
+                log: out.join(format!("node{i}.log")),
+                child: None,
+            })
+            .collect();
+        let mut net = Self { nodes, _dir: dir };
+        for node in &mut net.nodes[..validators] {
+            node.start()?;
+        }
+        Ok(net)
+    }
+
+    /// Waits until every running node listed in `which` has committed `height`.
+    pub fn wait_for_height(
+        &mut self,
+        which: &[usize],
+        height: u64,
+        timeout: Duration,
+    ) -> eyre::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let heights: Vec<Option<u64>> = which.iter().map(|&i| self.nodes[i].height()).collect();
+            if heights.iter().all(|h| h.is_some_and(|h| h >= height)) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let logs: Vec<String> = which
+                    .iter()
+                    .map(|&i| format!("node{i}:\n{}", self.nodes[i].log_tail(15)))
+                    .collect();
+                bail!(
+                    "heights {heights:?} after {timeout:?}, waiting for {height}\n{}",
+                    logs.join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The header's state root and hash at `height` on node `i`.
+    pub fn block_roots(&self, i: usize, height: u64) -> eyre::Result<(String, String)> {
+        let (status, body) = self.nodes[i].get(&format!("/v1/blocks/{height}"))?;
+        if status != 200 {
+            bail!("node{i} has no block {height}: {status} {body}");
+        }
+        let root = body["header"]["state_root"].as_str().ok_or_else(|| eyre!("no state root"))?;
+        let hash = body["hash"].as_str().ok_or_else(|| eyre!("no hash"))?;
+        Ok((root.to_owned(), hash.to_owned()))
+    }
+}
+
+/// One HTTP/1.1 request to 127.0.0.1:`port`, `Connection: close`; the status and JSON body
+/// (`Null` if the body is not JSON).
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<(&str, &[u8])>,
+) -> eyre::Result<(u16, Value)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    let (content_type, payload) = body.unwrap_or(("application/json", &[]));
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        payload.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(payload)?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let split = response
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .ok_or_else(|| eyre!("no HTTP header end in the response"))?;
+    let head = String::from_utf8_lossy(&response[..split]);
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| eyre!("no status in {head:?}"))?;
+    let body = &response[split + 4..];
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(body)
+    } else {
+        body.to_vec()
+    };
+    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = body.windows(2).position(|window| window == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 || body.len() < end + 2 + size {
+            break;
+        }
+        out.extend_from_slice(&body[end + 2..end + 2 + size]);
+        body = &body[(end + 4 + size).min(body.len())..];
+    }
+    out
+}
