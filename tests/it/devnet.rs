@@ -62,3 +62,33 @@ fn a_node_process_admits_txs_once_and_answers_malformed_requests_with_problems()
     assert!(statuses.keys().all(|status| (400..500).contains(status)), "{statuses:?}");
     assert_eq!(net.nodes[0].get("/v1/status").unwrap().1["pending_txs"], 1);
 }
+
+#[test]
+fn a_tx_admitted_by_one_node_is_relayed_to_the_others_in_order() {
+    let mut net = Devnet::start(binary(), 3, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2], 0, Duration::from_secs(30)).unwrap();
+    let admin = dev_secret("xm-gaj/admin");
+    let mut hashes = Vec::new();
+
+    for nonce in 1..=20 {
+        let (status, body) = net.nodes[0].submit(&register(&admin, nonce, 100 + nonce)).unwrap();
+        assert_eq!(status, 202, "{body}");
+        hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
+    }
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    for node in [1, 2] {
+        loop {
+            let pending = net.nodes[node].get("/v1/status").unwrap().1["pending_txs"].as_u64();
+            if pending == Some(20) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "node{node} holds {pending:?} of 20");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for hash in &hashes {
+            let (status, body) = net.nodes[node].get(&format!("/v1/txs/{hash}")).unwrap();
+            assert_eq!((status, body["status"].as_str()), (200, Some("pending")), "node{node}");
+        }
+    }
+}

@@ -13,9 +13,11 @@
 //! stable rejection code where the ledger's rules were the reason.
 
 mod problem;
+mod relay;
 mod routes;
 
 pub use problem::Problem;
+pub use relay::{RELAYED_HEADER, Relay};
 pub use routes::{ApiState, BlockView, StatusView, Submitted, TxStatusView, router};
 
 /// Serves the API on `listener` until `shutdown` resolves.

@@ -20,7 +20,10 @@ use onebook_types::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::problem::Problem;
+use crate::{
+    problem::Problem,
+    relay::{RELAYED_HEADER, Relay},
+};
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -31,6 +34,8 @@ pub struct ApiState {
     pub gate: TxGate,
     /// The chain this node serves.
     pub chain_id: ChainId,
+    /// Passes txs admitted from clients on to the other nodes, if any are configured.
+    pub relay: Option<Relay>,
 }
 
 /// The API's routes over `state`.
@@ -114,10 +119,15 @@ async fn submit_tx(
         ));
     };
     let gate = state.gate.clone();
-    let admitted = tokio::task::spawn_blocking(move || gate.admit(&bytes))
+    let (admitted, bytes) = tokio::task::spawn_blocking(move || (gate.admit(&bytes), bytes))
         .await
         .map_err(|error| Problem::unavailable(&error))?;
     let tx_hash = admitted.map_err(Problem::from)?;
+    if let Some(relay) = &state.relay
+        && !headers.contains_key(RELAYED_HEADER)
+    {
+        relay.send(&bytes);
+    }
     tracing::debug!(%tx_hash, "admitted tx");
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
 }

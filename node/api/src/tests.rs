@@ -51,7 +51,7 @@ fn app(dir: &tempfile::TempDir) -> axum::Router {
         ChainConfig::default(),
         clock,
     );
-    router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id })
+    router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, relay: None })
 }
 
 fn tx(nonce: u64) -> Vec<u8> {

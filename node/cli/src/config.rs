@@ -71,18 +71,33 @@ impl MempoolSection {
 pub struct ApiSection {
     /// The address the API listens on, `host:port`.
     pub listen: String,
+    /// The other consortium nodes' API addresses (`host:port`), to which txs this node admits
+    /// from its clients are relayed.
+    pub peers: Vec<String>,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8640".into() }
+        Self { listen: "127.0.0.1:8640".into(), peers: Vec::new() }
     }
 }
 
 impl ApiSection {
-    /// Checks the address.
+    /// Checks the addresses.
     pub fn validate(&self) -> eyre::Result<()> {
-        self.listen_addr().map(|_| ())
+        self.listen_addr()?;
+        self.peer_addrs().map(|_| ())
+    }
+
+    /// The peers' API addresses.
+    pub fn peer_addrs(&self) -> eyre::Result<Vec<std::net::SocketAddr>> {
+        self.peers
+            .iter()
+            .map(|peer| {
+                peer.parse()
+                    .map_err(|_| eyre!("peers must be addresses like 127.0.0.1:8640, not {peer:?}"))
+            })
+            .collect()
     }
 
     /// The address to listen on.

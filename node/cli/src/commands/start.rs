@@ -41,11 +41,6 @@ impl StartCommand {
             ChainConfig::default(),
             wall_clock,
         );
-        let api = ApiState {
-            store: Arc::clone(&store),
-            gate: chain.gate(),
-            chain_id: genesis.chain_id.clone(),
-        };
         tracing::info!(
             moniker = %config.node.moniker,
             chain_id = %genesis.chain_id,
@@ -57,7 +52,15 @@ impl StartCommand {
             "node started"
         );
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        let peers = config.api.peer_addrs()?;
         runtime.block_on(async {
+            let relay = (!peers.is_empty()).then(|| onebook_api::Relay::start(&peers));
+            let api = ApiState {
+                store: Arc::clone(&store),
+                gate: chain.gate(),
+                chain_id: genesis.chain_id.clone(),
+                relay,
+            };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)
                 .await

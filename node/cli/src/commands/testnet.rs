@@ -64,6 +64,10 @@ impl TestnetCommand {
             let mut config = Config::default();
             config.node.moniker = format!("node{index}");
             config.api.listen = format!("127.0.0.1:{}", self.port(index));
+            config.api.peers = (0..total)
+                .filter(|&other| other != index)
+                .map(|other| format!("127.0.0.1:{}", self.port(other)))
+                .collect();
             fs::write(home.config_path(), config.to_toml())?;
             let key = match genesis.validators.get(index) {
                 Some(validator) if index < self.nodes => {
