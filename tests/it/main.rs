@@ -5,5 +5,6 @@
 mod cli;
 mod codec_props;
 mod crash;
+mod proof_bundles;
 mod store;
 mod vectors;
