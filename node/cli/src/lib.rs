@@ -9,7 +9,7 @@ mod commands;
 mod config;
 mod home;
 
-use std::path::PathBuf;
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -50,6 +50,10 @@ pub enum Command {
     /// Show the effective configuration.
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Write a proof bundle of records, a transaction or an access from the store.
+    Proof(commands::proof::ProofCommand),
+    /// Check a proof bundle offline against a genesis file (exit 0 valid, 1 invalid, 2 error).
+    VerifyProof(commands::verify_proof::VerifyProofCommand),
 }
 
 impl Cli {
@@ -63,6 +67,20 @@ impl Cli {
             Command::Genesis(command) => command.execute(),
             Command::Inspect(command) => command.execute(&home, &self.overrides),
             Command::Config(command) => command.execute(&home, &self.overrides),
+            Command::Proof(command) => command.execute(&home, &self.overrides),
+            Command::VerifyProof(command) => command.execute(),
+        }
+    }
+}
+
+/// Prints a command's error to stderr and gives the exit status: 0 on success; 1 for a failed
+/// command or a refused proof; 2 when `verify-proof` cannot read its inputs.
+pub fn exit_code(result: eyre::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:?}");
+            ExitCode::from(commands::verify_proof::exit_status(&error))
         }
     }
 }

@@ -5,7 +5,9 @@ pub(crate) mod genesis;
 pub(crate) mod init;
 pub(crate) mod inspect;
 pub(crate) mod keys;
+pub(crate) mod proof;
 pub(crate) mod start;
+pub(crate) mod verify_proof;
 
 use onebook_genesis::GenesisFile;
 use onebook_storage::{RecordChange, Store};
