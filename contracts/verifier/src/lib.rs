@@ -23,3 +23,6 @@ pub use verdict::{
     CertificateSummary, Proved, ProvenRecord, RecordValue, Standing, Verdict, kind_name, summarize,
 };
 pub use verify::{TrustedGenesis, decode, verify, verify_bundle};
+
+#[cfg(test)]
+mod tests;
