@@ -59,8 +59,13 @@ pub enum Command {
 impl Cli {
     /// Runs the chosen command.
     pub fn execute(self) -> eyre::Result<()> {
+        // verify-proof reads only its arguments, so it runs without a home or $HOME.
+        let command = match self.command {
+            Command::VerifyProof(command) => return command.execute(),
+            command => command,
+        };
         let home = Home::new(self.home)?;
-        match self.command {
+        match command {
             Command::Init(command) => command.execute(&home, &self.overrides),
             Command::Start(command) => command.execute(&home, &self.overrides),
             Command::Keys(command) => command.execute(&home),

@@ -10,6 +10,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{AccessEventId, Height},
     limits::{PROOF_BUNDLE_CLAIMS_MAX, RECORD_BYTES_MAX},
+    property_records::Certificate,
     record::RecordKey,
     sharing_records::AccessEvent,
 };
@@ -23,7 +24,7 @@ use crate::Home;
 pub struct ProofCommand {
     /// A record as `<kind>:<id>`, e.g. `certificate:350200-2026-000001X`, `grant:1`, `policy`;
     /// may be repeated (at most 8 records). Certificates and grants bring the policy along, so
-    /// dates are judged in local time.
+    /// dates are judged in local time, and a licence brings its parent certificate.
     #[arg(long, value_name = "KIND:ID")]
     record: Vec<String>,
     /// Require every `--record` to be absent (a proof that nothing is recorded under it).
@@ -78,6 +79,11 @@ impl ProofCommand {
         for text in &self.record {
             keys.push((parse_record_key(text)?, kind));
         }
+        for parent in licence_parents(store, &keys, height)? {
+            if keys.len() < PROOF_BUNDLE_CLAIMS_MAX && !keys.iter().any(|(key, _)| *key == parent) {
+                keys.push((parent, RecordClaimKind::Present));
+            }
+        }
         let wants_policy = keys
             .iter()
             .any(|(key, _)| matches!(key, RecordKey::Certificate(_) | RecordKey::Grant(_)));
@@ -87,6 +93,27 @@ impl ProofCommand {
         }
         Ok(onebook_storage::bundle_for_records(store, &keys, height)?)
     }
+}
+
+/// The parent certificates of the licences among `keys`: a licence stands only while its parent
+/// does, so its bundle proves the parent too.
+fn licence_parents(
+    store: &Store,
+    keys: &[(RecordKey, RecordClaimKind)],
+    height: Height,
+) -> eyre::Result<Vec<RecordKey>> {
+    let mut parents = Vec::new();
+    for (key, _) in keys {
+        if !matches!(key, RecordKey::Certificate(_)) {
+            continue;
+        }
+        let Some(bytes) = store.record(key, height)? else { continue };
+        let certificate: Certificate = codec::decode(&bytes, RECORD_BYTES_MAX)?;
+        if let Some(parent) = certificate.parent {
+            parents.push(RecordKey::Certificate(parent));
+        }
+    }
+    Ok(parents)
 }
 
 /// The access event, the grant it names, its resource and the policy, at `height`.
