@@ -202,10 +202,7 @@ impl VerifyError {
             Self::WrongGenesis { .. } => "wrong-genesis",
             Self::WrongChain { .. } => "wrong-chain",
             Self::SetChangeOutOfOrder { .. } => "set-change-out-of-order",
-            Self::SetChangeCertificate { source, .. } => match source {
-                CertificateError::NoQuorum { .. } => "set-change-no-quorum",
-                _ => "set-change-certificate",
-            },
+            Self::SetChangeCertificate { source, .. } => set_change_kind(source),
             Self::SetChangeMismatch { .. } => "set-change-mismatch",
             Self::NotASetChange { .. } => "not-a-set-change",
             Self::SetTooLarge { .. } => "set-too-large",
@@ -271,6 +268,17 @@ fn certificate_kind(error: &CertificateError) -> &'static str {
         CertificateError::UnknownSigner(_) => "certificate-unknown-signer",
         CertificateError::BadSignature(_) => "certificate-bad-signature",
         CertificateError::NoQuorum { .. } => "no-quorum",
+    }
+}
+
+fn set_change_kind(error: &CertificateError) -> &'static str {
+    match error {
+        CertificateError::WrongBlock { .. } => "set-change-wrong-block",
+        CertificateError::WrongValidatorSet { .. } => "set-change-wrong-validator-set",
+        CertificateError::NotSorted => "set-change-not-sorted",
+        CertificateError::UnknownSigner(_) => "set-change-unknown-signer",
+        CertificateError::BadSignature(_) => "set-change-bad-signature",
+        CertificateError::NoQuorum { .. } => "set-change-no-quorum",
     }
 }
 
