@@ -66,3 +66,57 @@ fn genesis_commands_validate_hash_and_create_files() {
     let error = run(&["genesis", "validate", broken.to_str().unwrap()]).unwrap_err();
     assert!(format!("{error:#}").contains("region"), "{error:#}");
 }
+
+#[test]
+fn proof_writes_bundles_from_a_home_that_verify_proof_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("node");
+    let home = home.to_str().unwrap();
+    let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/../genesis/networks/dev.json");
+    run(&["--home", home, "init", "--dev-key", "xm-dsj/node"]).unwrap();
+    {
+        let config = onebook_storage::StoreConfig::new(format!("{home}/data"));
+        let store = onebook_storage::Store::open(&config).unwrap();
+        let genesis = onebook_tests::proof_chain::dev_genesis().unwrap();
+        onebook_tests::proof_chain::build(&store, &genesis).unwrap();
+    }
+    let certificate = dir.path().join("certificate.bundle");
+    let coverage = dir.path().join("coverage.bundle");
+    let absence = dir.path().join("absence.bundle");
+    let out = |path: &std::path::Path| path.to_str().unwrap().to_owned();
+
+    run(&[
+        "--home",
+        home,
+        "proof",
+        "--record",
+        "certificate:350200-2026-000001X",
+        "--out",
+        &out(&certificate),
+    ])
+    .unwrap();
+    run(&[
+        "--home",
+        home,
+        "proof",
+        "--access-event",
+        "1",
+        "--height",
+        "2",
+        "--out",
+        &out(&coverage),
+    ])
+    .unwrap();
+    run(&["--home", home, "proof", "--record", "violation:1", "--absent", "--out", &out(&absence)])
+        .unwrap();
+
+    run(&["verify-proof", "--genesis", dev, &out(&certificate)]).unwrap();
+    run(&["verify-proof", "--genesis", dev, "--grant-at-access", &out(&coverage)]).unwrap();
+    run(&["verify-proof", "--genesis", dev, &out(&absence)]).unwrap();
+    let error =
+        run(&["verify-proof", "--genesis", dev, "--grant-at-access", &out(&absence)]).unwrap_err();
+    assert!(format!("{error:#}").contains("invalid proof"), "{error:#}");
+    let present =
+        run(&["--home", home, "proof", "--record", "grant:1", "--absent", "--out", &out(&absence)]);
+    assert!(present.is_err(), "a present record has no absence proof");
+}

@@ -6,5 +6,6 @@ mod cli;
 mod codec_props;
 mod crash;
 mod devnet;
+mod proof_bundles;
 mod store;
 mod vectors;

@@ -40,6 +40,13 @@ pub const CATALOG_VERSIONS_MAX: usize = 16;
 pub const ORG_OPEN_OBLIGATIONS_MAX: usize = 4_096;
 /// Most rows in one page of any listing.
 pub const PAGE_ITEMS_MAX: usize = 100;
+/// Largest encoded proof bundle (`onebook-verifier`): a full validator-set chain and a few
+/// full-size records fit well inside it.
+pub const PROOF_BUNDLE_BYTES_MAX: usize = 4 * 1024 * 1024;
+/// Most validator-set changes one proof bundle may carry from genesis to its height.
+pub const PROOF_BUNDLE_SET_CHANGES_MAX: usize = 64;
+/// Most record claims one proof bundle may carry under its header.
+pub const PROOF_BUNDLE_CLAIMS_MAX: usize = 8;
 
 const _: () = assert!(BLOCK_BYTES_MAX >= 16 * TX_BYTES_MAX, "a block fits 16 max-size txs");
 const _: () = assert!(MEMPOOL_TXS_MAX >= 2 * BLOCK_TXS_MAX, "the pool can fill two blocks");
@@ -48,5 +55,9 @@ const _: () = assert!(TX_BYTES_MAX >= 4 * TEXT_BYTES_MAX, "a tx fits a few full 
 const _: () = assert!(
     4 + ORG_OPEN_OBLIGATIONS_MAX * 17 <= RECORD_BYTES_MAX,
     "a full obligation index fits one record"
+);
+const _: () = assert!(
+    PROOF_BUNDLE_BYTES_MAX >= PROOF_BUNDLE_CLAIMS_MAX * (RECORD_BYTES_MAX + 32 * 257),
+    "a bundle fits its most claims, each a full-size record with a full-depth proof"
 );
 const _: () = assert!(RECEIPT_BYTES_MAX >= TX_BYTES_MAX, "a receipt can describe any tx");

@@ -9,7 +9,7 @@ mod commands;
 mod config;
 mod home;
 
-use std::path::PathBuf;
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -50,6 +50,10 @@ pub enum Command {
     /// Show the effective configuration.
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Write a proof bundle of records, a transaction or an access from the store.
+    Proof(commands::proof::ProofCommand),
+    /// Check a proof bundle offline against a genesis file (exit 0 valid, 1 invalid, 2 error).
+    VerifyProof(commands::verify_proof::VerifyProofCommand),
     /// Write the homes of a local network of validators and observers on 127.0.0.1.
     Testnet(commands::testnet::TestnetCommand),
 }
@@ -57,8 +61,13 @@ pub enum Command {
 impl Cli {
     /// Runs the chosen command.
     pub fn execute(self) -> eyre::Result<()> {
+        // verify-proof reads only its arguments, so it runs without a home or $HOME.
+        let command = match self.command {
+            Command::VerifyProof(command) => return command.execute(),
+            command => command,
+        };
         let home = Home::new(self.home)?;
-        match self.command {
+        match command {
             Command::Init(command) => command.execute(&home, &self.overrides),
             Command::Start(command) => command.execute(&home, &self.overrides),
             Command::Keys(command) => command.execute(&home),
@@ -66,6 +75,20 @@ impl Cli {
             Command::Inspect(command) => command.execute(&home, &self.overrides),
             Command::Config(command) => command.execute(&home, &self.overrides),
             Command::Testnet(command) => command.execute(),
+            Command::Proof(command) => command.execute(&home, &self.overrides),
+            Command::VerifyProof(command) => command.execute(),
+        }
+    }
+}
+
+/// Prints a command's error to stderr and gives the exit status: 0 on success; 1 for a failed
+/// command or a refused proof; 2 when `verify-proof` cannot read its inputs.
+pub fn exit_code(result: eyre::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:?}");
+            ExitCode::from(commands::verify_proof::exit_status(&error))
         }
     }
 }

@@ -1,9 +1,11 @@
 //! The `onebook` binary.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
-fn main() -> eyre::Result<()> {
+fn main() -> ExitCode {
     let cli = onebook_cli::Cli::parse();
     onebook_cli::init_tracing(&cli);
-    cli.execute()
+    onebook_cli::exit_code(cli.execute())
 }

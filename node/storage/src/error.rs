@@ -64,6 +64,13 @@ pub enum StorageError {
         /// The stored version bytes.
         found: Vec<u8>,
     },
+    /// A proof bundle cannot be cut as asked.
+    #[error("cannot build a proof bundle: {reason}")]
+    NoProof {
+        /// Why, as a sentence: no block at the height, no certificate stored, the record is
+        /// present where absence was asked, and so on.
+        reason: String,
+    },
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
     Empty,

@@ -6,13 +6,19 @@
 //! holds either all of a block or none of it. On open the store reads the last committed header
 //! back and checks that the state tree under its `state_root` rehashes to that root (the second
 //! half of the assert-in-pairs: the root is also checked before the write). See
-//! `docs/adr/0005-storage-rocksdb.md` for the column families and key layouts.
+//! `docs/adr/0005-storage-rocksdb.md` for the column families and key layouts. [`bundle_for_record`]
+//! and its siblings cut the proof bundles of `onebook-verifier` from the store.
 
 mod error;
 mod keys;
+mod proofs;
 mod store;
 
 pub use error::{Result, StorageError};
+pub use proofs::{
+    RecordClaimKind, bundle_for_absence, bundle_for_record, bundle_for_records, bundle_for_tx,
+    set_changes,
+};
 pub use store::{
     BlockCommit, HistoryEntry, HistoryPage, RecordChange, StagedState, Store, StoreConfig, Tip,
     TxLocation, TxTouch, VerifyOnOpen,

@@ -5,8 +5,10 @@ pub(crate) mod genesis;
 pub(crate) mod init;
 pub(crate) mod inspect;
 pub(crate) mod keys;
+pub(crate) mod proof;
 pub(crate) mod start;
 pub(crate) mod testnet;
+pub(crate) mod verify_proof;
 
 use onebook_genesis::GenesisFile;
 use onebook_storage::{RecordChange, Store};

@@ -1,0 +1,150 @@
+//! Cutting proof bundles (`onebook-verifier`) from the store.
+//!
+//! A bundle needs the header and certificate of the proved height, the state proofs of the
+//! claimed records against that header's state root, and every validator-set change since
+//! genesis. The store keeps no index of set changes: [`set_changes`] walks the headers below the
+//! height and takes each header whose `next_validator_set_hash` differs from its
+//! `validator_set_hash`, reading the announced set from the `ValidatorSet` record as of that
+//! height (the ledger writes the next set there in the block that announces it). That walk reads
+//! one header per height; an index of change heights is the follow-up once chains grow long.
+
+use onebook_types::{
+    block::{CommitCertificate, Header},
+    codec,
+    consortium::ValidatorSet,
+    hash::Hash32,
+    ids::Height,
+    limits::{PROOF_BUNDLE_CLAIMS_MAX, RECORD_BYTES_MAX},
+    merkle,
+    record::RecordKey,
+};
+use onebook_verifier::{Claim, ProofBundle, RecordClaim, SetChange};
+
+use crate::{Result, StorageError, Store};
+
+/// What a record claim must show, so a caller asking for absence gets an error, not a
+/// membership proof, when the record exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordClaimKind {
+    /// Whatever the store holds: the value if present, else absence.
+    AsStored,
+    /// The record must be present.
+    Present,
+    /// The record must be absent.
+    Absent,
+}
+
+/// A bundle proving the values (or absences) of `keys` at `height`, in that order, under one
+/// header.
+pub fn bundle_for_records(
+    store: &Store,
+    keys: &[(RecordKey, RecordClaimKind)],
+    height: Height,
+) -> Result<ProofBundle> {
+    if keys.is_empty() || keys.len() > PROOF_BUNDLE_CLAIMS_MAX {
+        return Err(no_proof(format!(
+            "a bundle claims 1 to {PROOF_BUNDLE_CLAIMS_MAX} records, not {}",
+            keys.len()
+        )));
+    }
+    let (header, certificate) = committed(store, height)?;
+    let mut claims = Vec::with_capacity(keys.len());
+    for (key, kind) in keys {
+        let (root, value, proof) = store.prove_record(key, height)?;
+        if root != header.state_root {
+            return Err(StorageError::StateRootMismatch {
+                height,
+                detail: "the record proof's root is not the header's state root".into(),
+            });
+        }
+        match (kind, &value) {
+            (RecordClaimKind::Present, None) => {
+                return Err(no_proof(format!("{key:?} is absent at height {height}")));
+            }
+            (RecordClaimKind::Absent, Some(_)) => {
+                return Err(no_proof(format!("{key:?} is present at height {height}")));
+            }
+            _ => {}
+        }
+        claims.push(RecordClaim { key: key.clone(), value, proof });
+    }
+    bundle(store, header, certificate, Claim::Records(claims))
+}
+
+/// A bundle proving the value of `key` at `height`; the record must exist.
+pub fn bundle_for_record(store: &Store, key: &RecordKey, height: Height) -> Result<ProofBundle> {
+    bundle_for_records(store, &[(key.clone(), RecordClaimKind::Present)], height)
+}
+
+/// A bundle proving that no record `key` exists at `height`.
+pub fn bundle_for_absence(store: &Store, key: &RecordKey, height: Height) -> Result<ProofBundle> {
+    bundle_for_records(store, &[(key.clone(), RecordClaimKind::Absent)], height)
+}
+
+/// A bundle proving that the committed transaction `tx_hash` is in its block.
+pub fn bundle_for_tx(store: &Store, tx_hash: &Hash32) -> Result<ProofBundle> {
+    let (location, tx) =
+        store.tx(tx_hash)?.ok_or_else(|| no_proof(format!("no committed tx {tx_hash}")))?;
+    let hashes = store
+        .block_tx_hashes(location.height)?
+        .ok_or(StorageError::Missing { what: "block tx list" })?;
+    let leaves: Vec<Hash32> = hashes.iter().map(merkle::tx_leaf).collect();
+    let index = usize::try_from(location.index).unwrap_or(usize::MAX);
+    if index >= leaves.len() {
+        return Err(StorageError::Missing { what: "tx in its block's tx list" });
+    }
+    let proof = merkle::prove(&leaves, index);
+    let (header, certificate) = committed(store, location.height)?;
+    bundle(store, header, certificate, Claim::Tx { tx: Box::new(tx), proof })
+}
+
+/// Every validator-set change announced by a header below `height`, oldest first.
+pub fn set_changes(store: &Store, height: Height) -> Result<Vec<SetChange>> {
+    let mut changes = Vec::new();
+    for h in 1..height.0 {
+        let at = Height(h);
+        let header = store.header(at)?.ok_or(StorageError::Missing { what: "header" })?;
+        if header.next_validator_set_hash == header.validator_set_hash {
+            continue;
+        }
+        let certificate = store
+            .certificate(at)?
+            .ok_or_else(|| no_proof(format!("no certificate stored for the set change at {at}")))?;
+        let bytes = store
+            .record(&RecordKey::ValidatorSet, at)?
+            .ok_or(StorageError::Missing { what: "validator set record" })?;
+        let next_set: ValidatorSet = codec::decode(&bytes, RECORD_BYTES_MAX)
+            .map_err(|source| StorageError::Corrupt { what: "validator set record", source })?;
+        if next_set.hash() != header.next_validator_set_hash {
+            return Err(no_proof(format!(
+                "the validator set record at {at} is not the set its header announces"
+            )));
+        }
+        changes.push(SetChange { header, certificate, next_set });
+    }
+    Ok(changes)
+}
+
+fn committed(store: &Store, height: Height) -> Result<(Header, CommitCertificate)> {
+    let header =
+        store.header(height)?.ok_or_else(|| no_proof(format!("no block at height {height}")))?;
+    let certificate = store
+        .certificate(height)?
+        .ok_or_else(|| no_proof(format!("no commit certificate stored at height {height}")))?;
+    Ok((header, certificate))
+}
+
+fn bundle(
+    store: &Store,
+    header: Header,
+    certificate: CommitCertificate,
+    claim: Claim,
+) -> Result<ProofBundle> {
+    let genesis_hash = store.genesis_hash()?.ok_or(StorageError::Empty)?;
+    let changes = set_changes(store, header.height)?;
+    Ok(ProofBundle::new(genesis_hash, changes, header, certificate, claim))
+}
+
+fn no_proof(reason: String) -> StorageError {
+    StorageError::NoProof { reason }
+}
