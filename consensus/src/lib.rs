@@ -8,5 +8,7 @@
 //! commit certificate that anyone holding the genesis file can check offline.
 
 mod app;
+pub mod signing;
+pub mod types;
 
 pub use app::{AppError, Application};
