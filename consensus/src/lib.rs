@@ -8,6 +8,7 @@
 //! commit certificate that anyone holding the genesis file can check offline.
 
 mod app;
+pub mod codec;
 pub mod signing;
 pub mod types;
 
