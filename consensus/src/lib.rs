@@ -8,8 +8,17 @@
 //! commit certificate that anyone holding the genesis file can check offline.
 
 mod app;
+mod certificate;
 pub mod codec;
+mod config;
+mod error;
+mod host;
+mod node;
+mod proposals;
 pub mod signing;
 pub mod types;
 
 pub use app::{AppError, Application};
+pub use config::{ConfigError, ConsensusConfig, PeerConfig};
+pub use error::ConsensusError;
+pub use node::run;

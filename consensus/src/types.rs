@@ -191,7 +191,7 @@ impl ConsensusValidatorSet {
             .filter(|v| v.power > 0)
             .map(|v| ConsensusValidator::new(v.node_key, v.power))
             .collect();
-        validators.sort_by(|a, b| a.address.cmp(&b.address));
+        validators.sort_by_key(|v| v.address);
         validators.dedup_by(|a, b| a.address == b.address);
         Self { validators }
     }
