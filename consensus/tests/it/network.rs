@@ -22,11 +22,14 @@ use crate::mem_chain::{Committed, MemChain};
 const NODES: usize = 4;
 const TEST_TIMEOUT: Duration = Duration::from_secs(150);
 
+/// A running node: the sender that stops it and its task.
+type Running = (oneshot::Sender<()>, JoinHandle<Result<(), ConsensusError>>);
+
 struct Node {
     seed: [u8; 32],
     config: ConsensusConfig,
     committed: Committed,
-    running: Option<(oneshot::Sender<()>, JoinHandle<Result<(), ConsensusError>>)>,
+    running: Option<Running>,
 }
 
 struct TestNet {
