@@ -57,3 +57,48 @@ pub(crate) fn to_malachite(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use malachitebft_core_types::CommitSignature as MalachiteSignature;
+    use onebook_types::{
+        hash::Hash32,
+        ids::Height,
+        keys::{PublicKey, Signature},
+    };
+
+    use super::*;
+
+    #[test]
+    fn signatures_come_out_sorted_by_node_key_and_convert_back() {
+        let signature = |key: u8| {
+            MalachiteSignature::new(ValidatorAddress(PublicKey([key; 32])), Signature([key; 64]))
+        };
+        let decided = MalachiteCertificate {
+            height: ConsensusHeight(Height(9)),
+            round: Round::new(2),
+            value_id: Hash32([7; 32]),
+            commit_signatures: vec![signature(3), signature(1), signature(2)],
+        };
+
+        let onebook = to_onebook(&ChainId::from("test"), &decided).expect("round is defined");
+        let back = to_malachite(&onebook);
+
+        let keys: Vec<u8> = onebook.signatures.iter().map(|s| s.node_key.0[0]).collect();
+        assert_eq!(keys, vec![1, 2, 3]);
+        assert_eq!(
+            onebook.vote,
+            CommitVote {
+                chain_id: ChainId::from("test"),
+                height: Height(9),
+                round: 2,
+                block_hash: Hash32([7; 32])
+            }
+        );
+        assert_eq!(
+            (back.height, back.round, back.value_id),
+            (decided.height, decided.round, decided.value_id)
+        );
+        assert_eq!(back.commit_signatures.len(), 3);
+    }
+}

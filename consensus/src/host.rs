@@ -517,3 +517,95 @@ fn now() -> Timestamp {
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
     Timestamp(u64::try_from(millis).unwrap_or(u64::MAX))
 }
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::{
+        block::{CommitCertificate, Header},
+        ids::ChainId,
+        keys::PublicKey,
+    };
+
+    use super::*;
+
+    /// Builds a different block on every call, as a real node would after a restart (new
+    /// time, new mempool contents).
+    struct ChangingApp {
+        proposed: u64,
+    }
+
+    impl Application for ChangingApp {
+        fn committed_height(&self) -> Result<Height, AppError> {
+            Ok(Height(0))
+        }
+
+        fn validator_set(&self, _height: Height) -> Result<Option<ValidatorSet>, AppError> {
+            Ok(None)
+        }
+
+        fn propose(
+            &mut self,
+            height: Height,
+            _time: Timestamp,
+            proposer: PublicKey,
+        ) -> Result<Block, AppError> {
+            self.proposed += 1;
+            let header = Header {
+                chain_id: ChainId::from("test"),
+                height,
+                time: Timestamp(self.proposed),
+                previous_hash: Hash32::ZERO,
+                tx_root: Hash32::ZERO,
+                tx_count: 0,
+                receipts_root: Hash32::ZERO,
+                state_root: Hash32::ZERO,
+                validator_set_hash: Hash32::ZERO,
+                next_validator_set_hash: Hash32::ZERO,
+                proposer,
+            };
+            Ok(Block { header, txs: Vec::new() })
+        }
+
+        fn verify(&mut self, _block: &Block) -> Result<(), AppError> {
+            Ok(())
+        }
+
+        fn commit(
+            &mut self,
+            _block: Block,
+            _certificate: CommitCertificate,
+        ) -> Result<(), AppError> {
+            Ok(())
+        }
+
+        fn decided(&self, _height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
+            Ok(None)
+        }
+    }
+
+    fn host(dir: &std::path::Path, proposed: u64) -> Host<ChangingApp> {
+        let (network, _) = mpsc::channel(4);
+        Host::new(
+            ChangingApp { proposed },
+            OnebookContext::new(ChainId::from("test")),
+            Arc::new(SecretKey::from_seed([3; 32])),
+            LinearTimeouts::default(),
+            Duration::from_millis(100),
+            ProposalStore::open(dir).expect("opens"),
+            network,
+        )
+    }
+
+    #[test]
+    fn a_restarted_proposer_proposes_the_same_block_at_the_same_height_and_round() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let before = host(dir.path(), 0).own_proposal(Height(1), Round::new(0)).expect("proposes");
+
+        let mut restarted = host(dir.path(), 100);
+        let again = restarted.own_proposal(Height(1), Round::new(0)).expect("proposes");
+        let next_round = restarted.own_proposal(Height(1), Round::new(1)).expect("proposes");
+
+        assert_eq!(again.hash(), before.hash());
+        assert_ne!(next_round.hash(), before.hash());
+    }
+}
