@@ -41,23 +41,23 @@ use crate::types::{
 };
 
 /// The version byte that opens every encoding.
-pub const ENCODING_VERSION: u8 = 1;
+pub(crate) const ENCODING_VERSION: u8 = 1;
 
 /// Largest encoding of a message that carries one block (proposal, part, proposed value).
-pub const MESSAGE_BYTES_MAX: usize = BLOCK_BYTES_MAX + 64 * 1024;
+pub(crate) const MESSAGE_BYTES_MAX: usize = BLOCK_BYTES_MAX + 64 * 1024;
 
 /// Most decided values one sync response carries.
-pub const SYNC_BATCH_VALUES_MAX: usize = 5;
+pub(crate) const SYNC_BATCH_VALUES_MAX: usize = 5;
 
 /// Largest encoding of a sync response: a full batch of blocks with their certificates.
-pub const SYNC_RESPONSE_BYTES_MAX: usize = SYNC_BATCH_VALUES_MAX * MESSAGE_BYTES_MAX;
+pub(crate) const SYNC_RESPONSE_BYTES_MAX: usize = SYNC_BATCH_VALUES_MAX * MESSAGE_BYTES_MAX;
 
 /// Largest encoding of a message without a block (votes, certificates, status, requests).
 const SMALL_MESSAGE_BYTES_MAX: usize = 256 * 1024;
 
 /// Why bytes from a peer or the WAL could not be decoded.
 #[derive(Debug, thiserror::Error)]
-pub enum CodecError {
+pub(crate) enum CodecError {
     /// The input has no version byte.
     #[error("message is empty")]
     Empty,
@@ -85,7 +85,7 @@ pub enum CodecError {
 
 /// The codec Malachite is given for the network, sync and the WAL.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct OnebookCodec;
+pub(crate) struct OnebookCodec;
 
 fn encode_versioned<T: BorshSerialize>(wire: &T) -> Bytes {
     let mut bytes = vec![ENCODING_VERSION];

@@ -47,16 +47,16 @@ const TAG_VOTE_EXTENSION: &str = "onebook/consensus/vote-extension/v1";
 
 /// The signing scheme: Onebook's raw 32-byte keys and 64-byte signatures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OnebookSigningScheme;
+pub(crate) struct OnebookSigningScheme;
 
 /// Why bytes are not a key or signature: they have the wrong length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("expected {expected_bytes} bytes, got {got_bytes}")]
-pub struct KeyLengthError {
+pub(crate) struct KeyLengthError {
     /// The length required.
-    pub expected_bytes: usize,
+    pub(crate) expected_bytes: usize,
     /// The length given.
-    pub got_bytes: usize,
+    pub(crate) got_bytes: usize,
 }
 
 impl SigningScheme for OnebookSigningScheme {
@@ -87,20 +87,15 @@ impl SigningScheme for OnebookSigningScheme {
 }
 
 /// Signs as one validator: its node key, for one chain.
-pub struct OnebookSigner {
+pub(crate) struct OnebookSigner {
     chain_id: ChainId,
     secret: Arc<SecretKey>,
 }
 
 impl OnebookSigner {
     /// A signer with `secret` for the chain `chain_id`.
-    pub fn new(chain_id: ChainId, secret: Arc<SecretKey>) -> Self {
+    pub(crate) fn new(chain_id: ChainId, secret: Arc<SecretKey>) -> Self {
         Self { chain_id, secret }
-    }
-
-    /// Signs a proposal part's digest; see [`proposal_part_digest`].
-    pub fn sign_digest(&self, digest: &[u8; 32]) -> Signature {
-        self.secret.sign(digest)
     }
 }
 
@@ -115,20 +110,20 @@ impl fmt::Debug for OnebookSigner {
 
 /// Checks signatures for one chain with Onebook's strict ed25519 rule.
 #[derive(Clone, Debug)]
-pub struct OnebookVerifier {
+pub(crate) struct OnebookVerifier {
     chain_id: ChainId,
 }
 
 impl OnebookVerifier {
     /// A verifier for the chain `chain_id`.
-    pub fn new(chain_id: ChainId) -> Self {
+    pub(crate) fn new(chain_id: ChainId) -> Self {
         Self { chain_id }
     }
 }
 
 /// The 32 bytes a vote's signature covers, or `None` for a vote without a round (never
 /// signed, never valid).
-pub fn vote_digest(chain_id: &ChainId, vote: &ConsensusVote) -> Option<[u8; 32]> {
+pub(crate) fn vote_digest(chain_id: &ChainId, vote: &ConsensusVote) -> Option<[u8; 32]> {
     let round = vote.round.as_u32()?;
     let digest = match (&vote.vote_type, &vote.value) {
         (VoteType::Precommit, NilOrVal::Val(block_hash)) => {
@@ -157,7 +152,7 @@ pub fn vote_digest(chain_id: &ChainId, vote: &ConsensusVote) -> Option<[u8; 32]>
 }
 
 /// The 32 bytes a proposal's signature covers, or `None` for a proposal without a round.
-pub fn proposal_digest(chain_id: &ChainId, proposal: &BlockProposal) -> Option<[u8; 32]> {
+pub(crate) fn proposal_digest(chain_id: &ChainId, proposal: &BlockProposal) -> Option<[u8; 32]> {
     let round = proposal.round.as_u32()?;
     Some(tagged_digest(
         TAG_PROPOSAL,
@@ -173,7 +168,7 @@ pub fn proposal_digest(chain_id: &ChainId, proposal: &BlockProposal) -> Option<[
 }
 
 /// The 32 bytes a proposal part's signature covers, or `None` without a round.
-pub fn proposal_part_digest(
+pub(crate) fn proposal_part_digest(
     chain_id: &ChainId,
     height: ConsensusHeight,
     round: Round,

@@ -33,25 +33,25 @@ use crate::signing::OnebookSigningScheme;
 /// Malachite's [`Context`](malachite::Context) for Onebook: the chain id that every signature
 /// is bound to, and the choice of types.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OnebookContext {
+pub(crate) struct OnebookContext {
     chain_id: ChainId,
 }
 
 impl OnebookContext {
     /// The context of the chain `chain_id`.
-    pub fn new(chain_id: ChainId) -> Self {
+    pub(crate) fn new(chain_id: ChainId) -> Self {
         Self { chain_id }
     }
 
     /// The chain every vote and proposal is signed for.
-    pub fn chain_id(&self) -> &ChainId {
+    pub(crate) fn chain_id(&self) -> &ChainId {
         &self.chain_id
     }
 }
 
 /// A block height as Malachite sees it; genesis is 0 and the first block is 1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ConsensusHeight(pub Height);
+pub(crate) struct ConsensusHeight(pub Height);
 
 impl fmt::Display for ConsensusHeight {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -78,7 +78,7 @@ impl malachite::Height for ConsensusHeight {
 
 /// A validator's consensus address: its ed25519 node key, unhashed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ValidatorAddress(pub PublicKey);
+pub(crate) struct ValidatorAddress(pub PublicKey);
 
 impl fmt::Display for ValidatorAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -91,30 +91,30 @@ impl malachite::Address for ValidatorAddress {}
 /// A proposed Onebook block, with its header hash computed once. Equality and order are by
 /// that hash, which commits to the whole block through the header's `tx_root`.
 #[derive(Clone, Debug)]
-pub struct BlockValue {
+pub(crate) struct BlockValue {
     block: Arc<Block>,
     id: Hash32,
 }
 
 impl BlockValue {
     /// Wraps `block`, hashing its header.
-    pub fn new(block: Block) -> Self {
+    pub(crate) fn new(block: Block) -> Self {
         let id = block.header.hash();
         Self { block: Arc::new(block), id }
     }
 
     /// The block.
-    pub fn block(&self) -> &Block {
+    pub(crate) fn block(&self) -> &Block {
         &self.block
     }
 
     /// The header hash, the block's identity.
-    pub fn hash(&self) -> Hash32 {
+    pub(crate) fn hash(&self) -> Hash32 {
         self.id
     }
 
     /// The block, cloned out of its shared wrapper only if it is shared.
-    pub fn into_block(self) -> Block {
+    pub(crate) fn into_block(self) -> Block {
         Arc::unwrap_or_clone(self.block)
     }
 }
@@ -149,14 +149,14 @@ impl malachite::Value for BlockValue {
 
 /// One validator: its address (node key), the same key for signature checks, and its power.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsensusValidator {
+pub(crate) struct ConsensusValidator {
     address: ValidatorAddress,
     power: u64,
 }
 
 impl ConsensusValidator {
     /// The validator with node key `node_key` and voting power `power`.
-    pub fn new(node_key: PublicKey, power: u64) -> Self {
+    pub(crate) fn new(node_key: PublicKey, power: u64) -> Self {
         Self { address: ValidatorAddress(node_key), power }
     }
 }
@@ -177,14 +177,14 @@ impl malachite::Validator<OnebookContext> for ConsensusValidator {
 
 /// The validators of a height, sorted by node key, each key once.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsensusValidatorSet {
+pub(crate) struct ConsensusValidatorSet {
     validators: Vec<ConsensusValidator>,
 }
 
 impl ConsensusValidatorSet {
     /// The set of `set`, sorted by node key; a key listed twice counts once (its first entry
     /// in sorted order). Validators with zero power are left out.
-    pub fn from_onebook(set: &ValidatorSet) -> Self {
+    pub(crate) fn from_onebook(set: &ValidatorSet) -> Self {
         let mut validators: Vec<ConsensusValidator> = set
             .validators
             .iter()
@@ -197,7 +197,7 @@ impl ConsensusValidatorSet {
     }
 
     /// Whether the set has no validator (consensus cannot run on it).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.validators.is_empty()
     }
 
@@ -231,17 +231,17 @@ impl malachite::ValidatorSet<OnebookContext> for ConsensusValidatorSet {
 /// A proposal for a block at a height and round (named so as not to clash with governance
 /// proposals).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockProposal {
+pub(crate) struct BlockProposal {
     /// The height.
-    pub height: ConsensusHeight,
+    pub(crate) height: ConsensusHeight,
     /// The round.
-    pub round: Round,
+    pub(crate) round: Round,
     /// The block.
-    pub value: BlockValue,
+    pub(crate) value: BlockValue,
     /// The round of the proof of lock this block carries, or `Round::Nil`.
-    pub pol_round: Round,
+    pub(crate) pol_round: Round,
     /// The proposer.
-    pub proposer: ValidatorAddress,
+    pub(crate) proposer: ValidatorAddress,
 }
 
 impl malachite::Proposal<OnebookContext> for BlockProposal {
@@ -272,19 +272,19 @@ impl malachite::Proposal<OnebookContext> for BlockProposal {
 
 /// A prevote or precommit.
 #[derive(Clone, Debug)]
-pub struct ConsensusVote {
+pub(crate) struct ConsensusVote {
     /// Prevote or precommit.
-    pub vote_type: VoteType,
+    pub(crate) vote_type: VoteType,
     /// The height.
-    pub height: ConsensusHeight,
+    pub(crate) height: ConsensusHeight,
     /// The round.
-    pub round: Round,
+    pub(crate) round: Round,
     /// The block hash voted for, or nil.
-    pub value: NilOrVal<Hash32>,
+    pub(crate) value: NilOrVal<Hash32>,
     /// The voter.
-    pub validator: ValidatorAddress,
+    pub(crate) validator: ValidatorAddress,
     /// A vote extension; Onebook uses none, so it is always `None` on votes we make.
-    pub extension: Option<SignedExtension<OnebookContext>>,
+    pub(crate) extension: Option<SignedExtension<OnebookContext>>,
 }
 
 // The extension is excluded from equality, as `malachite::Vote` requires for WAL replay.
@@ -341,19 +341,19 @@ impl malachite::Vote<OnebookContext> for ConsensusVote {
 /// The one part a proposal is streamed as: the block with who proposed it where, signed by the
 /// proposer so a receiver checks it before executing the block.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockProposalPart {
+pub(crate) struct BlockProposalPart {
     /// The height.
-    pub height: ConsensusHeight,
+    pub(crate) height: ConsensusHeight,
     /// The round.
-    pub round: Round,
+    pub(crate) round: Round,
     /// The proof-of-lock round, or `Round::Nil`.
-    pub pol_round: Round,
+    pub(crate) pol_round: Round,
     /// The proposer.
-    pub proposer: ValidatorAddress,
+    pub(crate) proposer: ValidatorAddress,
     /// The block.
-    pub value: BlockValue,
+    pub(crate) value: BlockValue,
     /// The proposer's signature over [`crate::signing::proposal_part_digest`].
-    pub signature: Signature,
+    pub(crate) signature: Signature,
 }
 
 impl malachite::ProposalPart<OnebookContext> for BlockProposalPart {
