@@ -126,3 +126,41 @@ impl ConsensusConfig {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_config_is_valid_and_only_talks_to_listed_peers() {
+        let config = ConsensusConfig::default();
+
+        assert_eq!(config.validate(), Ok(()));
+        assert!(config.persistent_peers_only);
+    }
+
+    #[test]
+    fn durations_are_humantime_and_unknown_fields_are_refused() {
+        let parsed: ConsensusConfig =
+            serde_json::from_str(r#"{"timeout_propose": "1s 500ms"}"#).expect("parses");
+        let unknown = serde_json::from_str::<ConsensusConfig>(r#"{"timeout_proposal": "1s"}"#);
+
+        assert_eq!(parsed.timeout_propose, Duration::from_millis(1_500));
+        assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn a_peer_listed_twice_is_refused() {
+        let peer = PeerConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 1)),
+            node_key: PublicKey([1; 32]),
+        };
+        let config =
+            ConsensusConfig { peers: vec![peer.clone(), peer], ..ConsensusConfig::default() };
+
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::DuplicatePeer { node_key: PublicKey([1; 32]) })
+        );
+    }
+}
