@@ -151,6 +151,17 @@ impl TestNet {
     }
 }
 
+/// Logs to the test output, filtered by `RUST_LOG` (default: warnings, and this crate's info).
+fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,onebook_consensus=info".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
 fn free_port() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binds a free port");
     listener.local_addr().expect("has an address")
@@ -162,13 +173,7 @@ fn free_port() -> SocketAddr {
 /// until the targets are met, under one overall deadline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn n4_validators_agree_and_a_restarted_validator_catches_up_slow() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,onebook_consensus=info".into()),
-        )
-        .with_test_writer()
-        .try_init();
+    init_tracing();
     let started = Instant::now();
     let deadline = started + TEST_TIMEOUT;
     let mut net = TestNet::new();
@@ -214,4 +219,67 @@ async fn n4_validators_agree_and_a_restarted_validator_catches_up_slow() {
     let checked = net.check_chains();
     eprintln!("checked {checked} heights (first check {agreed}) in {:?}", started.elapsed());
     assert!(checked >= 20);
+}
+
+/// Goal: a peer is authorised by its node key, not by its address. Method: two validators of
+/// a two-validator set (both must sign every block); node 0 lists node 1's address with
+/// another key. Neither may connect to the other, so nothing is committed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn n2_a_peer_with_another_key_at_a_listed_address_is_not_let_in_slow() {
+    init_tracing();
+    let home = tempfile::tempdir().expect("tempdir");
+    let chain_id = ChainId::from("onebook-test");
+    let seeds = [[1u8; 32], [2u8; 32]];
+    let keys: Vec<_> = seeds.iter().map(|s| SecretKey::from_seed(*s).public_key()).collect();
+    let impostor_key = SecretKey::from_seed([9; 32]).public_key();
+    let mut validators: Vec<Validator> = keys
+        .iter()
+        .map(|key| Validator { node_key: *key, org: OrgId::from("org"), power: 1 })
+        .collect();
+    validators.sort();
+    let validators = ValidatorSet { validators };
+    let addrs = [free_port(), free_port()];
+    let listed_keys = [impostor_key, keys[0]];
+    let mut running = Vec::new();
+    let mut chains = Vec::new();
+    for i in 0..2 {
+        let config = ConsensusConfig {
+            moniker: format!("node-{i}"),
+            listen_addr: addrs[i],
+            peers: vec![PeerConfig { addr: addrs[1 - i], node_key: listed_keys[i] }],
+            home_dir: home.path().join(format!("node-{i}")),
+            timeout_propose: Duration::from_millis(500),
+            block_time_target: Duration::from_millis(100),
+            ..ConsensusConfig::default()
+        };
+        let committed = Committed::default();
+        let app = MemChain {
+            chain_id: chain_id.clone(),
+            genesis_hash: Hash32([0xAA; 32]),
+            validators: validators.clone(),
+            committed: Arc::clone(&committed),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(Box::pin(run(
+            config,
+            SecretKey::from_seed(seeds[i]),
+            chain_id.clone(),
+            app,
+            async move {
+                let _ = stopped.await;
+            },
+        )));
+        running.push((stop, task));
+        chains.push(committed);
+    }
+
+    tokio::time::sleep(Duration::from_secs(4)).await;
+
+    for (stop, task) in running {
+        let _ = stop.send(());
+        let result = task.await.expect("consensus task does not panic");
+        assert!(result.is_ok(), "node stopped with {result:?}");
+    }
+    let heights: Vec<usize> = chains.iter().map(|c| c.lock().expect("lock").len()).collect();
+    assert_eq!(heights, vec![0, 0], "nothing commits without a connection");
 }
