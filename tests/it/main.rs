@@ -6,6 +6,7 @@ mod cli;
 mod codec_props;
 mod crash;
 mod devnet;
+mod network;
 mod proof_bundles;
 mod store;
 mod vectors;

@@ -25,6 +25,8 @@ pub struct Config {
     pub mempool: MempoolSection,
     /// The REST API.
     pub api: ApiSection,
+    /// BFT consensus with the other validators (Malachite); `home_dir` is relative to the home.
+    pub consensus: onebook_consensus::ConsensusConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -220,6 +222,7 @@ impl Config {
         config.storage.validate().wrap_err("in section [storage]")?;
         config.mempool.validate().wrap_err("in section [mempool]")?;
         config.api.validate().wrap_err("in section [api]")?;
+        config.consensus.validate().wrap_err("in section [consensus]")?;
         Ok(config)
     }
 

@@ -51,13 +51,19 @@ impl StartCommand {
             role,
             "node started"
         );
+        let gate = chain.gate();
+        let mut consensus = config.consensus.clone();
+        consensus.home_dir = home.root().join(&consensus.home_dir);
+        if consensus.moniker.is_empty() || consensus.moniker == "onebook" {
+            consensus.moniker.clone_from(&config.node.moniker);
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
         let peers = config.api.peer_addrs()?;
         runtime.block_on(async {
             let relay = (!peers.is_empty()).then(|| onebook_api::Relay::start(&peers));
             let api = ApiState {
                 store: Arc::clone(&store),
-                gate: chain.gate(),
+                gate,
                 chain_id: genesis.chain_id.clone(),
                 relay,
             };
@@ -72,12 +78,32 @@ impl StartCommand {
                 // An error means the sender is gone, which is a stop too.
                 let _ = stopped.wait_for(|stop| *stop).await;
             }));
-            shutdown_signal().await?;
+            let mut consensus_stopped = stop.subscribe();
+            let engine = tokio::spawn(onebook_consensus::run(
+                consensus,
+                node_key,
+                genesis.chain_id.clone(),
+                chain,
+                async move {
+                    let _ = consensus_stopped.wait_for(|stop| *stop).await;
+                },
+            ));
+            tokio::pin!(engine);
+            let outcome = tokio::select! {
+                signal = shutdown_signal() => signal,
+                ended = &mut engine => match ended {
+                    Ok(Ok(())) => Err(eyre::eyre!("consensus stopped on its own")),
+                    Ok(Err(error)) => Err(eyre::Report::new(error).wrap_err("consensus failed")),
+                    Err(error) => Err(eyre::Report::new(error).wrap_err("consensus task")),
+                },
+            };
             let _ = stop.send(true);
+            if outcome.is_ok() {
+                engine.await.wrap_err("consensus task")?.wrap_err("consensus")?;
+            }
             server.await.wrap_err("api task")?.wrap_err("api server")?;
-            eyre::Ok(())
+            outcome
         })?;
-        drop(chain);
         tracing::info!(height = store.tip()?.height.0, "node stopped");
         Ok(())
     }

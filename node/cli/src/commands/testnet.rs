@@ -56,19 +56,8 @@ impl TestnetCommand {
         if self.out.exists() && fs::read_dir(&self.out)?.next().is_some() {
             bail!("{} is not empty; choose another --out", self.out.display());
         }
+        let mut keys = Vec::with_capacity(total);
         for index in 0..total {
-            let home = Home::new(Some(self.out.join(format!("node{index}"))))?;
-            fs::create_dir_all(home.data_path())
-                .wrap_err_with(|| format!("creating {}", home.root().display()))?;
-            fs::write(home.genesis_path(), genesis.to_json_pretty())?;
-            let mut config = Config::default();
-            config.node.moniker = format!("node{index}");
-            config.api.listen = format!("127.0.0.1:{}", self.port(index));
-            config.api.peers = (0..total)
-                .filter(|&other| other != index)
-                .map(|other| format!("127.0.0.1:{}", self.port(other)))
-                .collect();
-            fs::write(home.config_path(), config.to_toml())?;
             let key = match genesis.validators.get(index) {
                 Some(validator) if index < self.nodes => {
                     let key = dev_secret(&format!("{}/node", validator.org));
@@ -83,7 +72,33 @@ impl TestnetCommand {
                 }
                 _ => super::init::random_key()?,
             };
-            home.write_key(&config.node.node_key, &key)?;
+            keys.push(key);
+        }
+        for (index, key) in keys.iter().enumerate() {
+            let home = Home::new(Some(self.out.join(format!("node{index}"))))?;
+            fs::create_dir_all(home.data_path())
+                .wrap_err_with(|| format!("creating {}", home.root().display()))?;
+            fs::write(home.genesis_path(), genesis.to_json_pretty())?;
+            let mut config = Config::default();
+            config.node.moniker = format!("node{index}");
+            config.api.listen = format!("127.0.0.1:{}", self.port(index));
+            config.api.peers = (0..total)
+                .filter(|&other| other != index)
+                .map(|other| format!("127.0.0.1:{}", self.port(other)))
+                .collect();
+            config.consensus.listen_addr = format!("127.0.0.1:{}", self.port(index) + 1).parse()?;
+            // Every node of the network, observers included, may connect to every other.
+            config.consensus.peers = (0..total)
+                .filter(|&other| other != index)
+                .map(|other| -> eyre::Result<onebook_consensus::PeerConfig> {
+                    Ok(onebook_consensus::PeerConfig {
+                        addr: format!("127.0.0.1:{}", self.port(other) + 1).parse()?,
+                        node_key: keys[other].public_key(),
+                    })
+                })
+                .collect::<eyre::Result<_>>()?;
+            fs::write(home.config_path(), config.to_toml())?;
+            home.write_key(&config.node.node_key, key)?;
             let role = if index < self.nodes { "validator" } else { "observer" };
             println!(
                 "node{index}  {role:9}  api http://{}  home {}",

@@ -1,0 +1,611 @@
+//! The application side of Malachite's channel: each [`AppMsg`] becomes a call to the
+//! [`Application`], in order, from one task.
+//!
+//! The host keeps in memory the blocks seen at the current height (its own and verified ones
+//! from peers or sync), so that `Decided` finds the block its certificate names, and the parts
+//! that arrive for the next heights before this node gets there (bounded).
+
+use std::{
+    collections::BTreeMap,
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use bytes::Bytes;
+use malachitebft_app_channel::{
+    AppMsg, NetworkMsg,
+    app::{
+        engine::host::{Next, SyncedValueOutcome},
+        streaming::StreamContent,
+        types::{
+            LocallyProposedValue, ProposedValue,
+            core::{
+                CommitCertificate as MalachiteCertificate, Context as _, HeightParams,
+                LinearTimeouts, Round, Validator as _, Validity,
+            },
+            streaming::{StreamId, StreamMessage},
+            sync::RawDecidedValue,
+        },
+    },
+};
+use onebook_types::{
+    block::Block,
+    codec,
+    consortium::ValidatorSet,
+    hash::Hash32,
+    ids::{Height, Timestamp},
+    keys::SecretKey,
+};
+use tokio::sync::mpsc;
+use tracing::{debug, error, info, warn};
+
+use crate::{
+    app::{AppError, Application},
+    certificate,
+    codec::SYNC_BATCH_VALUES_MAX,
+    error::ConsensusError,
+    proposals::ProposalStore,
+    signing::proposal_part_digest,
+    types::{
+        BlockProposalPart, BlockValue, ConsensusHeight, ConsensusValidatorSet, OnebookContext,
+        ValidatorAddress,
+    },
+};
+
+/// Most parts buffered for heights this node has not reached.
+const PENDING_PARTS_MAX: usize = 64;
+/// How many heights ahead of the current one parts are buffered for.
+const PENDING_HEIGHTS_AHEAD: u64 = 2;
+/// Most distinct blocks kept for the current height.
+const UNDECIDED_VALUES_MAX: usize = 256;
+
+/// The validator sets of the height being decided.
+struct HeightSets {
+    height: Height,
+    onebook: ValidatorSet,
+    consensus: ConsensusValidatorSet,
+}
+
+/// State of the application side of the channel.
+pub(crate) struct Host<A> {
+    app: A,
+    ctx: OnebookContext,
+    secret: Arc<SecretKey>,
+    address: ValidatorAddress,
+    timeouts: LinearTimeouts,
+    block_time_target: Duration,
+    proposals: ProposalStore,
+    network: mpsc::Sender<NetworkMsg<OnebookContext>>,
+    /// The height being decided (committed + 1).
+    current: Height,
+    sets: Option<HeightSets>,
+    /// Blocks seen at the current height, by (round, block hash).
+    undecided: BTreeMap<(u32, Hash32), ProposedValue<OnebookContext>>,
+    /// Parts for heights above the current one, by (height, round, proposer).
+    pending: BTreeMap<(u64, u32, ValidatorAddress), BlockProposalPart>,
+}
+
+impl<A: Application> Host<A> {
+    pub(crate) fn new(
+        app: A,
+        ctx: OnebookContext,
+        secret: Arc<SecretKey>,
+        timeouts: LinearTimeouts,
+        block_time_target: Duration,
+        proposals: ProposalStore,
+        network: mpsc::Sender<NetworkMsg<OnebookContext>>,
+    ) -> Self {
+        let address = ValidatorAddress(secret.public_key());
+        Self {
+            app,
+            ctx,
+            secret,
+            address,
+            timeouts,
+            block_time_target,
+            proposals,
+            network,
+            current: Height(0),
+            sets: None,
+            undecided: BTreeMap::new(),
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// Serves one message. An error stops the node.
+    pub(crate) async fn handle(
+        &mut self,
+        msg: AppMsg<OnebookContext>,
+    ) -> Result<(), ConsensusError> {
+        match msg {
+            AppMsg::ConsensusReady { reply } => {
+                let start = self.app.committed_height()?.next();
+                let params = self.enter_height(start)?;
+                info!(height = %start, "consensus ready");
+                send(reply, (ConsensusHeight(start), params));
+            }
+            AppMsg::StartedRound { height, round, proposer, role, reply_value } => {
+                debug!(height = %height, round = %round, proposer = %proposer, ?role, "started round");
+                if height.0 != self.current {
+                    self.enter_height(height.0)?;
+                }
+                self.drain_pending(height.0)?;
+                let values = self
+                    .undecided
+                    .iter()
+                    .filter(|((r, _), _)| Round::new(*r) == round)
+                    .map(|(_, value)| value.clone())
+                    .collect();
+                send(reply_value, values);
+            }
+            AppMsg::GetValue { height, round, timeout: _, reply } => {
+                let value = self.own_proposal(height.0, round)?;
+                send(reply, LocallyProposedValue::new(height, round, value.clone()));
+                self.publish(height, round, Round::Nil, value).await;
+            }
+            AppMsg::ExtendVote { reply, .. } => send(reply, None),
+            AppMsg::VerifyVoteExtensions { extensions, reply, .. } => {
+                send(
+                    reply,
+                    extensions.into_iter().map(|(address, ())| (address, Ok(()))).collect(),
+                );
+            }
+            AppMsg::RestreamProposal { height, round, valid_round, address, value_id } => {
+                self.restream(height, round, valid_round, address, value_id).await;
+            }
+            AppMsg::GetHistoryMinHeight { reply } => send(reply, ConsensusHeight(Height(1))),
+            AppMsg::ReceivedProposalPart { from, part, reply, .. } => {
+                let value = match part.content {
+                    StreamContent::Data(part) => self.received_part(part)?,
+                    StreamContent::Fin => None,
+                };
+                if value.is_none() {
+                    debug!(peer = %from, "proposal part held or dropped");
+                }
+                send(reply, value);
+            }
+            AppMsg::Decided { certificate, reply, .. } => {
+                self.decided(&certificate)?;
+                send(reply, ());
+            }
+            AppMsg::Finalized { certificate, reply, .. } => {
+                let committed = self.app.committed_height()?;
+                let next = if committed >= certificate.height.0 {
+                    let height = committed.next();
+                    Next::Start(ConsensusHeight(height), self.enter_height(height)?)
+                } else {
+                    warn!(height = %certificate.height, "decided block was not committed; restarting height");
+                    Next::Restart(certificate.height, self.enter_height(certificate.height.0)?)
+                };
+                send(reply, next);
+            }
+            AppMsg::GetDecidedValues { range, reply } => {
+                let values = self.decided_values(range.start().0, range.end().0)?;
+                send(reply, values);
+            }
+            AppMsg::ProcessSyncedValue { height, round, proposer, value_bytes, reply } => {
+                let outcome = self.synced_value(height, round, proposer, &value_bytes)?;
+                send(reply, outcome);
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves to `height`: drops what belonged to lower heights and loads its validator set.
+    fn enter_height(
+        &mut self,
+        height: Height,
+    ) -> Result<HeightParams<OnebookContext>, ConsensusError> {
+        if self.current != height {
+            self.undecided.clear();
+            self.pending.retain(|(h, _, _), _| *h >= height.0);
+            self.current = height;
+        }
+        let sets = match self.sets.take() {
+            Some(sets) if sets.height == height => sets,
+            _ => {
+                let onebook = self
+                    .app
+                    .validator_set(height)?
+                    .ok_or(ConsensusError::NoValidatorSet { height })?;
+                let consensus = ConsensusValidatorSet::from_onebook(&onebook);
+                if consensus.is_empty() {
+                    return Err(ConsensusError::EmptyValidatorSet { height });
+                }
+                HeightSets { height, onebook, consensus }
+            }
+        };
+        let params =
+            HeightParams::new(sets.consensus.clone(), self.timeouts, Some(self.block_time_target));
+        self.sets = Some(sets);
+        Ok(params)
+    }
+
+    /// The block this node proposes at `(height, round)`: the one it proposed before a
+    /// restart if there is one, else a new one from the application, saved before use.
+    fn own_proposal(&mut self, height: Height, round: Round) -> Result<BlockValue, ConsensusError> {
+        let round_number = round.as_u32().unwrap_or(0);
+        let block = match self.proposals.load(height, round_number)? {
+            Some(block) => {
+                info!(height = %height, round = %round, "proposing the block saved before restart");
+                block
+            }
+            None => {
+                let block = self.app.propose(height, now(), self.address.0)?;
+                self.proposals.save(height, round_number, &block)?;
+                block
+            }
+        };
+        let value = BlockValue::new(block);
+        info!(height = %height, round = %round, block_hash = %value.hash(), tx_count = value.block().txs.len(), "proposing block");
+        self.remember(ProposedValue {
+            height: ConsensusHeight(height),
+            round,
+            valid_round: Round::Nil,
+            proposer: self.address,
+            value: value.clone(),
+            validity: Validity::Valid,
+        });
+        Ok(value)
+    }
+
+    /// Streams `value` as one signed part and the end of the stream.
+    async fn publish(
+        &self,
+        height: ConsensusHeight,
+        round: Round,
+        pol_round: Round,
+        value: BlockValue,
+    ) {
+        let Some(digest) = proposal_part_digest(
+            self.ctx.chain_id(),
+            height,
+            round,
+            pol_round,
+            value.hash(),
+            &self.address.0,
+        ) else {
+            return;
+        };
+        let part = BlockProposalPart {
+            height,
+            round,
+            pol_round,
+            proposer: self.address,
+            value,
+            signature: self.secret.sign(&digest),
+        };
+        let stream_id = StreamId::new(Bytes::from(codec::encode(&(
+            height.0.0,
+            round.as_u32(),
+            pol_round.as_u32(),
+        ))));
+        let messages = [
+            StreamMessage::new(stream_id.clone(), 0, StreamContent::Data(part)),
+            StreamMessage::new(stream_id, 1, StreamContent::Fin),
+        ];
+        for message in messages {
+            if self.network.send(NetworkMsg::PublishProposalPart(message)).await.is_err() {
+                warn!(height = %height, round = %round, "network closed; proposal not published");
+                return;
+            }
+        }
+    }
+
+    async fn restream(
+        &self,
+        height: ConsensusHeight,
+        round: Round,
+        valid_round: Round,
+        address: ValidatorAddress,
+        value_id: Hash32,
+    ) {
+        if address != self.address || height.0 != self.current {
+            return;
+        }
+        let value =
+            self.undecided.values().find(|v| v.value.hash() == value_id).map(|v| v.value.clone());
+        match value {
+            Some(value) => self.publish(height, round, valid_round, value).await,
+            None => {
+                warn!(height = %height, round = %round, block_hash = %value_id, "cannot restream an unknown block")
+            }
+        }
+    }
+
+    /// Checks a part and, at the current height, the block in it; buffers parts for the next
+    /// heights.
+    fn received_part(
+        &mut self,
+        part: BlockProposalPart,
+    ) -> Result<Option<ProposedValue<OnebookContext>>, ConsensusError> {
+        let height = part.height.0;
+        if height < self.current {
+            return Ok(None);
+        }
+        if height > self.current {
+            let in_window = height.0 <= self.current.0.saturating_add(PENDING_HEIGHTS_AHEAD);
+            if in_window && self.pending.len() < PENDING_PARTS_MAX {
+                let key = (height.0, part.round.as_u32().unwrap_or(0), part.proposer);
+                self.pending.insert(key, part);
+            }
+            return Ok(None);
+        }
+        self.check_part(part)
+    }
+
+    fn check_part(
+        &mut self,
+        part: BlockProposalPart,
+    ) -> Result<Option<ProposedValue<OnebookContext>>, ConsensusError> {
+        let Some(sets) = self.sets.as_ref().filter(|s| s.height == part.height.0) else {
+            return Ok(None);
+        };
+        let expected = self.ctx.select_proposer(&sets.consensus, part.height, part.round);
+        let signed = proposal_part_digest(
+            self.ctx.chain_id(),
+            part.height,
+            part.round,
+            part.pol_round,
+            part.value.hash(),
+            &part.proposer.0,
+        )
+        .is_some_and(|digest| part.proposer.0.verify(&digest, &part.signature).is_ok());
+        if *expected.address() != part.proposer || !signed {
+            warn!(height = %part.height, round = %part.round, proposer = %part.proposer, "proposal part not signed by the round's proposer");
+            return Ok(None);
+        }
+        let known = self.undecided.values().find(|v| v.value == part.value).map(|v| v.validity);
+        let validity = match known {
+            Some(validity) => validity,
+            None => self.verify(part.value.block())?,
+        };
+        let value = ProposedValue {
+            height: part.height,
+            round: part.round,
+            valid_round: part.pol_round,
+            proposer: part.proposer,
+            value: part.value,
+            validity,
+        };
+        self.remember(value.clone());
+        Ok(Some(value))
+    }
+
+    /// Re-checks the buffered parts of `height` now that it is current. Their values reach
+    /// consensus through the `StartedRound` reply.
+    fn drain_pending(&mut self, height: Height) -> Result<(), ConsensusError> {
+        let parts: Vec<BlockProposalPart> = {
+            let keys: Vec<_> =
+                self.pending.keys().filter(|(h, _, _)| *h == height.0).copied().collect();
+            keys.into_iter().filter_map(|k| self.pending.remove(&k)).collect()
+        };
+        for part in parts {
+            self.check_part(part)?;
+        }
+        Ok(())
+    }
+
+    /// The application's verdict on a block at the current height.
+    fn verify(&mut self, block: &Block) -> Result<Validity, ConsensusError> {
+        if block.header.height != self.current || block.header.chain_id != *self.ctx.chain_id() {
+            return Ok(Validity::Invalid);
+        }
+        match self.app.verify(block) {
+            Ok(()) => Ok(Validity::Valid),
+            Err(AppError::Invalid(reason)) => {
+                warn!(height = %block.header.height, block_hash = %block.header.hash(), %reason, "invalid block");
+                Ok(Validity::Invalid)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn remember(&mut self, value: ProposedValue<OnebookContext>) {
+        if self.undecided.len() >= UNDECIDED_VALUES_MAX {
+            return;
+        }
+        let key = (value.round.as_u32().unwrap_or(0), value.value.hash());
+        self.undecided.insert(key, value);
+    }
+
+    /// Commits the block a certificate decides, with the certificate in Onebook's form.
+    fn decided(
+        &mut self,
+        decided: &MalachiteCertificate<OnebookContext>,
+    ) -> Result<(), ConsensusError> {
+        let height = decided.height.0;
+        if self.app.committed_height()? >= height {
+            return Ok(());
+        }
+        let value = self
+            .undecided
+            .values()
+            .find(|v| v.value.hash() == decided.value_id && v.validity.is_valid())
+            .map(|v| v.value.clone());
+        let (Some(value), Some(certificate)) =
+            (value, certificate::to_onebook(self.ctx.chain_id(), decided))
+        else {
+            error!(height = %height, block_hash = %decided.value_id, "decided block is unknown here");
+            return Ok(());
+        };
+        if let Some(sets) = self.sets.as_ref().filter(|s| s.height == height) {
+            certificate
+                .verify(&value.block().header, &sets.onebook)
+                .map_err(|source| ConsensusError::Certificate { height, source })?;
+        }
+        let round = certificate.vote.round;
+        let signatures = certificate.signatures.len();
+        self.app.commit(value.into_block(), certificate)?;
+        info!(height = %height, round, block_hash = %decided.value_id, signatures, "committed block");
+        self.proposals.prune(height)?;
+        Ok(())
+    }
+
+    fn decided_values(
+        &self,
+        first: Height,
+        last: Height,
+    ) -> Result<Vec<RawDecidedValue<OnebookContext>>, ConsensusError> {
+        let committed = self.app.committed_height()?;
+        let last =
+            last.0.min(committed.0).min(first.0.saturating_add(SYNC_BATCH_VALUES_MAX as u64 - 1));
+        let mut values = Vec::new();
+        for height in first.0.max(1)..=last {
+            match self.app.decided(Height(height))? {
+                Some((block, certificate)) => values.push(RawDecidedValue::new(
+                    Bytes::from(codec::encode(&block)),
+                    certificate::to_malachite(&certificate),
+                )),
+                None => break,
+            }
+        }
+        Ok(values)
+    }
+
+    fn synced_value(
+        &mut self,
+        height: ConsensusHeight,
+        round: Round,
+        proposer: ValidatorAddress,
+        value_bytes: &[u8],
+    ) -> Result<SyncedValueOutcome<OnebookContext>, ConsensusError> {
+        let Ok(block) = Block::decode(value_bytes) else {
+            return Ok(SyncedValueOutcome::PeerFault);
+        };
+        if block.header.height != height.0 {
+            return Ok(SyncedValueOutcome::PeerFault);
+        }
+        if height.0 != self.current {
+            return Ok(SyncedValueOutcome::LocalTransientError);
+        }
+        let validity = match self.app.verify(&block) {
+            Ok(()) => Validity::Valid,
+            Err(AppError::Invalid(reason)) => {
+                warn!(height = %height, %reason, "invalid synced block");
+                Validity::Invalid
+            }
+            Err(AppError::Storage(reason)) => {
+                warn!(height = %height, %reason, "storage failed while checking a synced block");
+                return Ok(SyncedValueOutcome::LocalTransientError);
+            }
+        };
+        let value = ProposedValue {
+            height,
+            round,
+            valid_round: Round::Nil,
+            proposer,
+            value: BlockValue::new(block),
+            validity,
+        };
+        debug!(height = %height, round = %round, "synced block checked");
+        self.remember(value.clone());
+        Ok(SyncedValueOutcome::Verdict(value))
+    }
+}
+
+/// Sends a reply; consensus may have moved on, which is not an error here.
+fn send<T>(reply: tokio::sync::oneshot::Sender<T>, value: T) {
+    if reply.send(value).is_err() {
+        debug!("consensus dropped a reply");
+    }
+}
+
+/// Wall-clock time in milliseconds: only the proposer's suggestion for block time, which the
+/// application bounds by the previous block's and every validator checks.
+fn now() -> Timestamp {
+    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    Timestamp(u64::try_from(millis).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::{
+        block::{CommitCertificate, Header},
+        ids::ChainId,
+        keys::PublicKey,
+    };
+
+    use super::*;
+
+    /// Builds a different block on every call, as a real node would after a restart (new
+    /// time, new mempool contents).
+    struct ChangingApp {
+        proposed: u64,
+    }
+
+    impl Application for ChangingApp {
+        fn committed_height(&self) -> Result<Height, AppError> {
+            Ok(Height(0))
+        }
+
+        fn validator_set(&self, _height: Height) -> Result<Option<ValidatorSet>, AppError> {
+            Ok(None)
+        }
+
+        fn propose(
+            &mut self,
+            height: Height,
+            _time: Timestamp,
+            proposer: PublicKey,
+        ) -> Result<Block, AppError> {
+            self.proposed += 1;
+            let header = Header {
+                chain_id: ChainId::from("test"),
+                height,
+                time: Timestamp(self.proposed),
+                previous_hash: Hash32::ZERO,
+                tx_root: Hash32::ZERO,
+                tx_count: 0,
+                receipts_root: Hash32::ZERO,
+                state_root: Hash32::ZERO,
+                validator_set_hash: Hash32::ZERO,
+                next_validator_set_hash: Hash32::ZERO,
+                proposer,
+            };
+            Ok(Block { header, txs: Vec::new() })
+        }
+
+        fn verify(&mut self, _block: &Block) -> Result<(), AppError> {
+            Ok(())
+        }
+
+        fn commit(
+            &mut self,
+            _block: Block,
+            _certificate: CommitCertificate,
+        ) -> Result<(), AppError> {
+            Ok(())
+        }
+
+        fn decided(&self, _height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
+            Ok(None)
+        }
+    }
+
+    fn host(dir: &std::path::Path, proposed: u64) -> Host<ChangingApp> {
+        let (network, _) = mpsc::channel(4);
+        Host::new(
+            ChangingApp { proposed },
+            OnebookContext::new(ChainId::from("test")),
+            Arc::new(SecretKey::from_seed([3; 32])),
+            LinearTimeouts::default(),
+            Duration::from_millis(100),
+            ProposalStore::open(dir).expect("opens"),
+            network,
+        )
+    }
+
+    #[test]
+    fn a_restarted_proposer_proposes_the_same_block_at_the_same_height_and_round() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let before = host(dir.path(), 0).own_proposal(Height(1), Round::new(0)).expect("proposes");
+
+        let mut restarted = host(dir.path(), 100);
+        let again = restarted.own_proposal(Height(1), Round::new(0)).expect("proposes");
+        let next_round = restarted.own_proposal(Height(1), Round::new(1)).expect("proposes");
+
+        assert_eq!(again.hash(), before.hash());
+        assert_ne!(next_round.hash(), before.hash());
+    }
+}

@@ -1,0 +1,100 @@
+//! End-to-end: validators of the dev network agreeing by BFT consensus, each a separate
+//! `onebook` process with its own RocksDB store, on 127.0.0.1.
+
+use std::{path::Path, time::Duration};
+
+use onebook_genesis::dev_secret;
+use onebook_tests::devnet::Devnet;
+use onebook_types::{
+    action::Action,
+    codec,
+    consortium::Role,
+    ids::{ChainId, Height, Nonce},
+    keys::SecretKey,
+    tx::TxBody,
+};
+
+/// The validator orgs' admins, one per node, so each node gets its own signer's txs.
+const ADMINS: [&str; 4] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin", "xm-scjg/admin"];
+
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_onebook-node"))
+}
+
+fn register(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
+    let body = TxBody {
+        chain_id: ChainId::from("onebook-dev-1"),
+        signer: admin.public_key(),
+        nonce: Nonce(nonce),
+        valid_until: Height(100_000),
+        action: Action::RegisterMember {
+            key: dev_secret(&format!("e2e-member-{n}")).public_key(),
+            name: "网关".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    codec::encode(&body.sign(admin))
+}
+
+/// Every node in `nodes` holds the same block hash and state root at every height in `heights`.
+fn assert_same_chain(net: &Devnet, nodes: &[usize], heights: std::ops::RangeInclusive<u64>) {
+    for height in heights {
+        let first = net.block_roots(nodes[0], height).unwrap();
+        for &node in &nodes[1..] {
+            assert_eq!(
+                net.block_roots(node, height).unwrap(),
+                first,
+                "node{node} at height {height}"
+            );
+        }
+    }
+}
+
+/// Waits until the tx `hash` is committed on node `node`; its receipt code.
+fn committed_code(net: &Devnet, node: usize, hash: &str, timeout: Duration) -> u64 {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let (status, body) = net.nodes[node].get(&format!("/v1/txs/{hash}")).unwrap();
+        if status == 200 && body["status"] == "committed" {
+            return body["code"].as_u64().unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tx {hash} not committed on node{node}: {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn four_validators_commit_fifty_heights_with_identical_roots_while_txs_go_to_every_node() {
+    let mut net = Devnet::start(binary(), 4, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let admins: Vec<SecretKey> = ADMINS.iter().map(|label| dev_secret(label)).collect();
+    let mut submitted = Vec::new();
+
+    for nonce in 1..=10u64 {
+        for (node, admin) in admins.iter().enumerate() {
+            let tx = register(admin, nonce, 100 * node as u64 + nonce);
+            let (status, body) = net.nodes[node].submit(&tx).unwrap();
+            assert_eq!(status, 202, "node{node}: {body}");
+            submitted.push((tx, body["tx_hash"].as_str().unwrap().to_owned()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    net.wait_for_height(&[0, 1, 2, 3], 50, Duration::from_secs(300)).unwrap();
+
+    assert_same_chain(&net, &[0, 1, 2, 3], 1..=50);
+    for (_, hash) in &submitted {
+        for node in 0..4 {
+            assert_eq!(committed_code(&net, node, hash, Duration::from_secs(30)), 0, "{hash}");
+        }
+    }
+    // Resubmitting a committed tx to any node never commits it again.
+    for (tx, _) in submitted.iter().take(8) {
+        for node in 0..4 {
+            let (status, body) = net.nodes[node].submit(tx).unwrap();
+            assert_eq!(status, 409, "node{node} took a committed tx again: {body}");
+        }
+    }
+}
