@@ -225,7 +225,7 @@ async fn n4_validators_agree_and_a_restarted_validator_catches_up_slow() {
 /// a two-validator set (both must sign every block); node 0 lists node 1's address with
 /// another key. Neither may connect to the other, so nothing is committed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn n2_a_peer_with_another_key_at_a_listed_address_is_not_let_in_slow() {
+async fn n2_a_peer_with_another_key_at_a_listed_address_is_not_let_in() {
     init_tracing();
     let home = tempfile::tempdir().expect("tempdir");
     let chain_id = ChainId::from("onebook-test");
