@@ -6,6 +6,9 @@
 #                    keys (default 1,000,000), in memory
 #   storage_commit   synced block commits into RocksDB: txs/s and block latency p50/p99
 #   storage_proofs   state proofs/s read from RocksDB
+#   network_*        four validator processes on 127.0.0.1 under a signed-tx load: committed
+#                    tx/s at saturation, submit-to-commit p50/p99 at 200 tx/s, beside
+#                    baseline_commit (one in-process chain, no network) from the same run
 #   ledger_rules     the ledger rules alone: 10,000 mixed verified txs through the executor, in
 #                    memory, txs/s
 set -euo pipefail
@@ -21,3 +24,7 @@ cargo bench --locked -p onebook-ledger --bench rules 2>/dev/null | grep -E '^led
 echo "== storage (RocksDB, synced)"
 cargo build --locked --release -p onebook-tests --bin onebook-bench-storage
 "$CARGO_TARGET_DIR/release/onebook-bench-storage"
+
+echo "== network (four validator processes on 127.0.0.1)"
+cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-network
+"$CARGO_TARGET_DIR/release/onebook-bench-network"

@@ -8,5 +8,6 @@ mod crash;
 mod devnet;
 mod network;
 mod proof_bundles;
+mod proofs_e2e;
 mod store;
 mod vectors;

@@ -1,0 +1,153 @@
+//! End-to-end: a grant proved valid at the height of an access, cut from a real devnet node's
+//! store and verified offline with the genesis file alone.
+
+use std::{path::Path, process::Command, time::Duration};
+
+use onebook_genesis::dev_secret;
+use onebook_tests::devnet::Devnet;
+use onebook_types::{
+    action::{
+        AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, Grade, OpenType,
+        ResourceDraft, ReviewDecision, ShareRequestDraft, ShareType,
+    },
+    codec,
+    hash::Hash32,
+    ids::{
+        CatalogCode, ChainId, GrantId, Height, LegalBasisCode, Nonce, ResourceId, SystemId,
+        Timestamp,
+    },
+    time::Date,
+    tx::TxBody,
+};
+
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_onebook-node"))
+}
+
+/// Submits `action` signed by the dev key `label` at `nonce` to node0 and waits until it is
+/// committed and accepted; the height of its block.
+fn run(net: &Devnet, label: &str, nonce: u64, action: Action) -> u64 {
+    let secret = dev_secret(label);
+    let body = TxBody {
+        chain_id: ChainId::from("onebook-dev-1"),
+        signer: secret.public_key(),
+        nonce: Nonce(nonce),
+        valid_until: Height(1_000_000),
+        action,
+    };
+    let (status, submitted) = net.nodes[0].submit(&codec::encode(&body.sign(&secret))).unwrap();
+    assert_eq!(status, 202, "{label}: {submitted}");
+    let hash = submitted["tx_hash"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, receipt) = net.nodes[0].get(&format!("/v1/txs/{hash}")).unwrap();
+        if status == 200 && receipt["status"] == "committed" {
+            assert_eq!(receipt["code"], 0, "{label}: {receipt}");
+            return receipt["height"].as_u64().unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "{label}: not committed: {receipt}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline() {
+    let mut net = Devnet::start(binary(), 4, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let clerk = "xm-scjg/catalog-clerk";
+    let code = CatalogCode::from("350200-xm-scjg-0001");
+    let draft = CatalogEntryDraft {
+        name: "市场主体登记信息".into(),
+        description: "本市市场主体的设立、变更、注销登记信息".into(),
+        items: vec![DataItem { name: "企业名称".into(), data_element: "DE-0002".into() }],
+        classification: "市场监管".into(),
+        grade: Grade::General,
+        security_level: 2,
+        share_type: ShareType::Unconditional,
+        open_type: OpenType::Open,
+        update_frequency: "daily".into(),
+        system: SystemId::from("xm-scjg-djxt"),
+    };
+    run(&net, clerk, 1, Action::DraftCatalogEntry { draft });
+    run(&net, clerk, 2, Action::SubmitCatalogEntry { code: code.clone() });
+    let decision = ReviewDecision::Approve;
+    run(
+        &net,
+        "xm-dsj/catalog-clerk",
+        1,
+        Action::ReviewCatalogEntry { code: code.clone(), decision },
+    );
+    run(&net, clerk, 3, Action::PublishCatalogEntry { code: code.clone() });
+    let resource = ResourceDraft {
+        system: SystemId::from("xm-scjg-djxt"),
+        snapshot_digest: Hash32([7; 32]),
+        record_count: 1_000,
+        items: vec!["企业名称".into()],
+        authoritative: true,
+    };
+    run(&net, clerk, 4, Action::RegisterResource { entry: code.clone(), draft: resource });
+    // Today's local date on the node's clock, so the grant's term holds the access.
+    let now_ms =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+    let today = Date::of_timestamp(Timestamp(u64::try_from(now_ms).unwrap()), 480);
+    let request = ShareRequestDraft {
+        entry: code,
+        items: vec!["企业名称".into()],
+        purpose: "涉企案件侦办核查".into(),
+        legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
+        starts: Date(today.0 - 1),
+        ends: Date(today.0 + 30),
+    };
+    run(&net, "xm-gaj/gateway", 1, Action::RequestShare { draft: request });
+    let access = AccessDraft {
+        grant: Some(GrantId(1)),
+        member: dev_secret("xm-gaj/gateway").public_key(),
+        resource: ResourceId(1),
+        operation: AccessOperation::Query,
+        record_count: 3,
+        request_digest: Hash32([1; 32]),
+        accessed_at: Timestamp(0),
+    };
+    let access_height =
+        run(&net, "xm-gaj/gateway", 2, Action::RecordAccesses { events: vec![access] });
+
+    // The node's store is locked while it runs: stop it, then cut the bundle from its home.
+    net.nodes[0].stop(Duration::from_secs(30)).unwrap();
+    let home = net.nodes[0].home.clone();
+    let bundle = home.join("grant-at-access.bundle");
+    let proof = Command::new(binary())
+        .arg("--home")
+        .arg(&home)
+        .args(["proof", "--access-event", "1", "--height", &access_height.to_string(), "--out"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(proof.status.success(), "{}", String::from_utf8_lossy(&proof.stderr));
+    let genesis = home.join("genesis.json");
+    let verify = |extra: &[&str]| {
+        Command::new(binary())
+            .arg("verify-proof")
+            .arg("--genesis")
+            .arg(&genesis)
+            .args(extra)
+            .arg(&bundle)
+            .output()
+            .unwrap()
+    };
+
+    let verdict = verify(&["--grant-at-access"]);
+    let stdout = String::from_utf8_lossy(&verdict.stdout);
+
+    assert_eq!(
+        verdict.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&verdict.stderr)
+    );
+    assert!(stdout.contains("grant 1"), "{stdout}");
+    let mut tampered = std::fs::read(&bundle).unwrap();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x40;
+    std::fs::write(&bundle, tampered).unwrap();
+    assert_eq!(verify(&["--grant-at-access"]).status.code(), Some(1));
+}
