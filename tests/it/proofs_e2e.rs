@@ -111,6 +111,15 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     let access_height =
         run(&net, "xm-gaj/gateway", 2, Action::RecordAccesses { events: vec![access] });
 
+    // The running node serves the same bundle over its API.
+    let served = net.nodes[0].api_port;
+    let path = format!("/v1/proofs/access-events/1?height={access_height}");
+    let (status, served_bundle) =
+        onebook_tests::devnet::http_raw(served, "GET", &path, None).unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&served_bundle));
+    let (unknown, _) = net.nodes[0].get("/v1/proofs/access-events/9").unwrap();
+    assert_eq!(unknown, 404);
+
     // The node's store is locked while it runs: stop it, then cut the bundle from its home.
     net.nodes[0].stop(Duration::from_secs(30)).unwrap();
     let home = net.nodes[0].home.clone();
@@ -145,6 +154,7 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
         String::from_utf8_lossy(&verdict.stderr)
     );
     assert!(stdout.contains("grant 1"), "{stdout}");
+    assert_eq!(std::fs::read(&bundle).unwrap(), served_bundle, "the API serves what the CLI cuts");
     let mut tampered = std::fs::read(&bundle).unwrap();
     let middle = tampered.len() / 2;
     tampered[middle] ^= 0x40;

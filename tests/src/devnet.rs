@@ -215,6 +215,17 @@ pub fn http(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Value)> {
+    let (status, bytes) = http_raw(port, method, path, body)?;
+    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
+
+/// As [`http`], with the body's bytes as they came.
+pub fn http_raw(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<(&str, &[u8])>,
+) -> eyre::Result<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
@@ -244,7 +255,7 @@ pub fn http(
     } else {
         body.to_vec()
     };
-    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+    Ok((status, body))
 }
 
 fn dechunk(mut body: &[u8]) -> Vec<u8> {

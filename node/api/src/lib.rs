@@ -7,16 +7,19 @@
 //! | `GET /v1/txs/{hash}` | the tx's receipt once committed, `pending` while it waits, 404 otherwise |
 //! | `GET /v1/status` | chain id, tip height, block hash, state root, txs waiting |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
+//! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
 //! | `GET /health` | 200 while the node serves |
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
 //! stable rejection code where the ledger's rules were the reason.
 
 mod problem;
+mod proofs;
 mod relay;
 mod routes;
 
 pub use problem::Problem;
+pub use proofs::parse_record_key;
 pub use relay::{RELAYED_HEADER, Relay};
 pub use routes::{ApiState, BlockView, StatusView, Submitted, TxStatusView, router};
 

@@ -46,6 +46,9 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/txs", post(submit_tx))
         .route("/v1/txs/{hash}", get(tx_status))
         .route("/v1/blocks/{height}", get(block))
+        .route("/v1/proofs/records/{key}", get(crate::proofs::record))
+        .route("/v1/proofs/txs/{hash}", get(crate::proofs::tx))
+        .route("/v1/proofs/access-events/{id}", get(crate::proofs::access_event))
         // A hex-encoded tx in JSON is twice its size, plus the envelope.
         .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
         .fallback(|| async { Problem::not_found("such route") })

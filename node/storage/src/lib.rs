@@ -16,8 +16,8 @@ mod store;
 
 pub use error::{Result, StorageError};
 pub use proofs::{
-    RecordClaimKind, bundle_for_absence, bundle_for_record, bundle_for_records, bundle_for_tx,
-    set_changes,
+    RecordClaimKind, bundle_for_absence, bundle_for_access, bundle_for_claims, bundle_for_record,
+    bundle_for_records, bundle_for_tx, set_changes,
 };
 pub use store::{
     BlockCommit, HistoryEntry, HistoryPage, RecordChange, StagedState, Store, StoreConfig, Tip,

@@ -13,10 +13,12 @@ use onebook_types::{
     codec,
     consortium::ValidatorSet,
     hash::Hash32,
-    ids::Height,
+    ids::{AccessEventId, Height},
     limits::{PROOF_BUNDLE_CLAIMS_MAX, RECORD_BYTES_MAX},
     merkle,
+    property_records::Certificate,
     record::RecordKey,
+    sharing_records::AccessEvent,
 };
 use onebook_verifier::{Claim, ProofBundle, RecordClaim, SetChange};
 
@@ -143,6 +145,67 @@ fn bundle(
     let genesis_hash = store.genesis_hash()?.ok_or(StorageError::Empty)?;
     let changes = set_changes(store, header.height)?;
     Ok(ProofBundle::new(genesis_hash, changes, header, certificate, claim))
+}
+
+/// A bundle of the records `keys` at `height`, all present or (with `absent`) all absent, plus
+/// what a reader needs to judge them: the parent certificate of each licence (a licence stands
+/// only while its parent does) and, for certificates and grants, the policy (its UTC offset fixes
+/// the local dates their terms are judged in), while the bundle has room.
+pub fn bundle_for_claims(
+    store: &Store,
+    keys: &[RecordKey],
+    absent: bool,
+    height: Height,
+) -> Result<ProofBundle> {
+    let kind = if absent { RecordClaimKind::Absent } else { RecordClaimKind::Present };
+    let mut claims: Vec<(RecordKey, RecordClaimKind)> =
+        keys.iter().map(|key| (key.clone(), kind)).collect();
+    if !absent {
+        for key in keys {
+            if !matches!(key, RecordKey::Certificate(_)) {
+                continue;
+            }
+            let Some(bytes) = store.record(key, height)? else { continue };
+            let certificate: Certificate = codec::decode(&bytes, RECORD_BYTES_MAX)
+                .map_err(|source| StorageError::Corrupt { what: "certificate", source })?;
+            if let Some(parent) = certificate.parent {
+                let parent = RecordKey::Certificate(parent);
+                if claims.len() < PROOF_BUNDLE_CLAIMS_MAX
+                    && !claims.iter().any(|(k, _)| *k == parent)
+                {
+                    claims.push((parent, RecordClaimKind::Present));
+                }
+            }
+        }
+        let wants_policy =
+            keys.iter().any(|key| matches!(key, RecordKey::Certificate(_) | RecordKey::Grant(_)));
+        let has_policy = claims.iter().any(|(key, _)| *key == RecordKey::Policy);
+        if wants_policy && !has_policy && claims.len() < PROOF_BUNDLE_CLAIMS_MAX {
+            claims.push((RecordKey::Policy, RecordClaimKind::Present));
+        }
+    }
+    bundle_for_records(store, &claims, height)
+}
+
+/// The bundle "this grant covered that access": access event `id` as of `height` (the block
+/// that recorded it), the grant it names, its resource and the policy, under one header.
+pub fn bundle_for_access(store: &Store, id: AccessEventId, height: Height) -> Result<ProofBundle> {
+    let event_key = RecordKey::AccessEvent(id);
+    let bytes = store
+        .record(&event_key, height)?
+        .ok_or_else(|| no_proof(format!("no access event {id} at height {}", height.0)))?;
+    let event: AccessEvent = codec::decode(&bytes, RECORD_BYTES_MAX)
+        .map_err(|source| StorageError::Corrupt { what: "access event", source })?;
+    let grant =
+        event.access.grant.ok_or_else(|| no_proof(format!("access event {id} names no grant")))?;
+    let keys = [
+        event_key,
+        RecordKey::Grant(grant),
+        RecordKey::Resource(event.access.resource),
+        RecordKey::Policy,
+    ]
+    .map(|key| (key, RecordClaimKind::AsStored));
+    bundle_for_records(store, &keys, height)
 }
 
 fn no_proof(reason: String) -> StorageError {

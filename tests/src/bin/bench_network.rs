@@ -10,6 +10,8 @@
 //!   the block holding it.
 //! - `baseline_commit`: the same kind of txs through one in-process chain (mempool, ledger rules,
 //!   RocksDB commit with a certificate), no network.
+//! - `proof_bundles`: bundles of 2,000 of the members that chain registered, cut from its store
+//!   (generated/s) and checked offline against the genesis (verified/s).
 #![allow(clippy::disallowed_methods, reason = "a benchmark measures wall-clock time")]
 
 use std::{
@@ -33,7 +35,9 @@ use onebook_types::{
     consortium::Role,
     ids::{ChainId, Height, Nonce, Timestamp},
     keys::SecretKey,
-    tx::TxBody,
+    limits::TX_BYTES_MAX,
+    record::RecordKey,
+    tx::{SignedTx, TxBody},
 };
 
 /// Org admins of the dev network: each signs its own txs, in nonce order, to one node.
@@ -300,6 +304,48 @@ fn baseline(total: u64) -> eyre::Result<()> {
     println!(
         "baseline_commit process=1 txs={committed} seconds={seconds:.2} committed_txs_per_s={:.0}",
         committed as f64 / seconds
+    );
+    proofs(chain.store(), &genesis, &batches)?;
+    Ok(())
+}
+
+/// Proof bundles of registered members at the tip of the baseline chain: generated from the
+/// store, then verified offline from the genesis.
+fn proofs(store: &Store, genesis: &GenesisFile, batches: &[Vec<Vec<u8>>]) -> eyre::Result<()> {
+    let tip = store.tip()?.height;
+    let keys: Vec<RecordKey> = batches
+        .iter()
+        .flatten()
+        .step_by(5)
+        .take(2_000)
+        .filter_map(|tx| codec::decode::<SignedTx>(tx, TX_BYTES_MAX).ok())
+        .filter_map(|tx| match tx.body.action {
+            Action::RegisterMember { key, .. } => Some(RecordKey::Member(key)),
+            _ => None,
+        })
+        .collect();
+    let started = Instant::now();
+    let bundles: Vec<Vec<u8>> = keys
+        .iter()
+        .map(|key| {
+            onebook_storage::bundle_for_record(store, key, tip).map(|bundle| bundle.encode())
+        })
+        .collect::<Result<_, _>>()?;
+    let generate_s = started.elapsed().as_secs_f64();
+    let trusted = onebook_tests::proof_chain::trusted(genesis);
+    let started = Instant::now();
+    for bytes in &bundles {
+        onebook_verifier::verify(bytes, &trusted)
+            .map_err(|error| eyre!("a bundle failed: {error}"))?;
+    }
+    let verify_s = started.elapsed().as_secs_f64();
+    let bytes = bundles.iter().map(Vec::len).sum::<usize>() / bundles.len().max(1);
+    println!(
+        "proof_bundles height={} bundles={} bytes_avg={bytes} generated_per_s={:.0} verified_per_s={:.0}",
+        tip.0,
+        bundles.len(),
+        bundles.len() as f64 / generate_s,
+        bundles.len() as f64 / verify_s
     );
     Ok(())
 }

@@ -4,15 +4,11 @@ use std::{fs, path::PathBuf};
 
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
-use onebook_storage::{RecordClaimKind, Store};
+use onebook_storage::Store;
 use onebook_types::{
-    codec,
     hash::Hash32,
     ids::{AccessEventId, Height},
-    limits::{PROOF_BUNDLE_CLAIMS_MAX, RECORD_BYTES_MAX},
-    property_records::Certificate,
     record::RecordKey,
-    sharing_records::AccessEvent,
 };
 use onebook_verifier::ProofBundle;
 
@@ -55,7 +51,7 @@ impl ProofCommand {
             let hash = Hash32::from_hex(hash).map_err(|e| eyre!("tx hash: {e}"))?;
             onebook_storage::bundle_for_tx(&store, &hash)?
         } else if let Some(id) = self.access_event {
-            coverage_bundle(&store, AccessEventId(id), height)?
+            onebook_storage::bundle_for_access(&store, AccessEventId(id), height)?
         } else {
             self.records_bundle(&store, height)?
         };
@@ -74,78 +70,15 @@ impl ProofCommand {
         if self.record.is_empty() {
             bail!("give --record, --tx or --access-event");
         }
-        let kind = if self.absent { RecordClaimKind::Absent } else { RecordClaimKind::Present };
-        let mut keys = Vec::new();
-        for text in &self.record {
-            keys.push((parse_record_key(text)?, kind));
-        }
-        for parent in licence_parents(store, &keys, height)? {
-            if keys.len() < PROOF_BUNDLE_CLAIMS_MAX && !keys.iter().any(|(key, _)| *key == parent) {
-                keys.push((parent, RecordClaimKind::Present));
-            }
-        }
-        let wants_policy = keys
-            .iter()
-            .any(|(key, _)| matches!(key, RecordKey::Certificate(_) | RecordKey::Grant(_)));
-        let has_policy = keys.iter().any(|(key, _)| *key == RecordKey::Policy);
-        if !self.absent && wants_policy && !has_policy && keys.len() < PROOF_BUNDLE_CLAIMS_MAX {
-            keys.push((RecordKey::Policy, RecordClaimKind::Present));
-        }
-        Ok(onebook_storage::bundle_for_records(store, &keys, height)?)
+        let keys: Vec<RecordKey> =
+            self.record.iter().map(|text| parse_record_key(text)).collect::<eyre::Result<_>>()?;
+        Ok(onebook_storage::bundle_for_claims(store, &keys, self.absent, height)?)
     }
 }
 
-/// The parent certificates of the licences among `keys`: a licence stands only while its parent
-/// does, so its bundle proves the parent too.
-fn licence_parents(
-    store: &Store,
-    keys: &[(RecordKey, RecordClaimKind)],
-    height: Height,
-) -> eyre::Result<Vec<RecordKey>> {
-    let mut parents = Vec::new();
-    for (key, _) in keys {
-        if !matches!(key, RecordKey::Certificate(_)) {
-            continue;
-        }
-        let Some(bytes) = store.record(key, height)? else { continue };
-        let certificate: Certificate = codec::decode(&bytes, RECORD_BYTES_MAX)?;
-        if let Some(parent) = certificate.parent {
-            parents.push(RecordKey::Certificate(parent));
-        }
-    }
-    Ok(parents)
-}
-
-/// The access event, the grant it names, its resource and the policy, at `height`.
-fn coverage_bundle(store: &Store, id: AccessEventId, height: Height) -> eyre::Result<ProofBundle> {
-    let event_key = RecordKey::AccessEvent(id);
-    let bytes = store
-        .record(&event_key, height)?
-        .ok_or_else(|| eyre!("no access event {id} at height {height}"))?;
-    let event: AccessEvent = codec::decode(&bytes, RECORD_BYTES_MAX)?;
-    let grant = event.access.grant.ok_or_else(|| eyre!("access event {id} names no grant"))?;
-    let keys = [
-        event_key,
-        RecordKey::Grant(grant),
-        RecordKey::Resource(event.access.resource),
-        RecordKey::Policy,
-    ]
-    .map(|key| (key, RecordClaimKind::AsStored));
-    Ok(onebook_storage::bundle_for_records(store, &keys, height)?)
-}
-
-/// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key,
-/// by the key's JSON form: a numeric id is a number, any other id a string (hex for keys and
-/// hashes).
+/// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key.
 pub(crate) fn parse_record_key(text: &str) -> eyre::Result<RecordKey> {
-    let value = match text.split_once(':') {
-        None => serde_json::json!({ "kind": text }),
-        Some((kind, id)) => match id.parse::<u64>() {
-            Ok(number) => serde_json::json!({ "kind": kind, "id": number }),
-            Err(_) => serde_json::json!({ "kind": kind, "id": id }),
-        },
-    };
-    serde_json::from_value(value).map_err(|e| eyre!("record {text:?} is not <kind>:<id>: {e}"))
+    onebook_api::parse_record_key(text).map_err(|e| eyre!("{e}"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,125 @@
+//! Proof bundles over HTTP: the same bundles `onebook proof` writes, for `onebook verify-proof`
+//! or any verifier written from `docs/formats.md`. Each answer is the bundle's bytes
+//! (`application/octet-stream`).
+//!
+//! | route | bundle |
+//! |---|---|
+//! | `GET /v1/proofs/records/{kind:id}?height=H&absent=true` | a record (with a licence's parent and, for certificates and grants, the policy), or its absence |
+//! | `GET /v1/proofs/txs/{hash}` | a committed tx's inclusion in its block |
+//! | `GET /v1/proofs/access-events/{id}?height=H` | an access with the grant it used, its resource and the policy |
+//!
+//! `height` defaults to the tip; for an access it should be the block that recorded it.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use onebook_storage::StorageError;
+use onebook_types::{
+    hash::Hash32,
+    ids::{AccessEventId, Height},
+    record::RecordKey,
+};
+use onebook_verifier::ProofBundle;
+use serde::Deserialize;
+
+use crate::{ApiState, problem::Problem};
+
+/// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key,
+/// by the key's JSON form: a numeric id is a number, any other id a string (hex for keys and
+/// hashes). For example `certificate:350200-2026-000001X`, `grant:1`, `org:xm-dsj`.
+pub fn parse_record_key(text: &str) -> Result<RecordKey, String> {
+    let value = match text.split_once(':') {
+        None => serde_json::json!({ "kind": text }),
+        Some((kind, id)) => match id.parse::<u64>() {
+            Ok(number) => serde_json::json!({ "kind": kind, "id": number }),
+            Err(_) => serde_json::json!({ "kind": kind, "id": id }),
+        },
+    };
+    serde_json::from_value(value).map_err(|e| format!("record {text:?} is not <kind>:<id>: {e}"))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProofQuery {
+    height: Option<u64>,
+    #[serde(default)]
+    absent: bool,
+}
+
+fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem> {
+    let bundle = bundle.map_err(|error| match error {
+        StorageError::NoProof { reason } => {
+            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
+        }
+        other => Problem::unavailable(&other),
+    })?;
+    let height = bundle.header.height.0.to_string();
+    let mut response = (StatusCode::OK, bundle.encode()).into_response();
+    let headers = response.headers_mut();
+    headers
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/octet-stream"));
+    if let Ok(value) = header::HeaderValue::from_str(&height) {
+        headers.insert("x-onebook-height", value);
+    }
+    Ok(response)
+}
+
+fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
+    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
+    match asked {
+        None => Ok(tip),
+        Some(0) => Err(Problem::bad_request("height 0 is genesis; proofs start at height 1")),
+        Some(h) if h > tip.0 => {
+            Err(Problem::bad_request(format!("height {h} is above the tip {}", tip.0)))
+        }
+        Some(h) => Ok(Height(h)),
+    }
+}
+
+pub(crate) async fn record(
+    State(state): State<ApiState>,
+    Path(key): Path<String>,
+    Query(query): Query<ProofQuery>,
+) -> Result<Response, Problem> {
+    let key = parse_record_key(&key).map_err(Problem::bad_request)?;
+    let at = height(&state, query.height)?;
+    let store = state.store.clone();
+    let bundle = tokio::task::spawn_blocking(move || {
+        onebook_storage::bundle_for_claims(&store, &[key], query.absent, at)
+    })
+    .await
+    .map_err(|error| Problem::unavailable(&error))?;
+    answer(bundle)
+}
+
+pub(crate) async fn tx(
+    State(state): State<ApiState>,
+    Path(hash): Path<String>,
+) -> Result<Response, Problem> {
+    let hash = Hash32::from_hex(&hash)
+        .map_err(|_| Problem::bad_request(format!("{hash:?} is not a 32-byte hex hash")))?;
+    let store = state.store.clone();
+    let bundle = tokio::task::spawn_blocking(move || onebook_storage::bundle_for_tx(&store, &hash))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?;
+    answer(bundle)
+}
+
+pub(crate) async fn access_event(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    Query(query): Query<ProofQuery>,
+) -> Result<Response, Problem> {
+    let id: u64 =
+        id.parse().map_err(|_| Problem::bad_request(format!("{id:?} is not a number")))?;
+    let at = height(&state, query.height)?;
+    let store = state.store.clone();
+    let bundle = tokio::task::spawn_blocking(move || {
+        onebook_storage::bundle_for_access(&store, AccessEventId(id), at)
+    })
+    .await
+    .map_err(|error| Problem::unavailable(&error))?;
+    answer(bundle)
+}
