@@ -135,16 +135,22 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
             std::thread::spawn(move || {
                 let mut refused = 0usize;
                 for tx in txs {
-                    loop {
+                    // A lost connection or a full pool is retried; a nonce already used means an
+                    // earlier attempt got in, and any other answer is a refusal.
+                    for _ in 0..1_000 {
                         match onebook_tests::devnet::http(
                             port,
                             "POST",
                             "/v1/txs",
                             Some(("application/octet-stream", &tx)),
                         ) {
-                            Ok((429, _)) => std::thread::sleep(Duration::from_millis(20)),
                             Ok((202, _)) => break,
-                            Ok(_) | Err(_) => {
+                            Ok((409, body)) if body["type"] == "/problems/nonce-used" => break,
+                            Ok((429, _)) | Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                            Ok((status, body)) => {
+                                if refused == 0 {
+                                    eprintln!("first refusal: {status} {body}");
+                                }
                                 refused += 1;
                                 break;
                             }
@@ -156,7 +162,7 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
         })
         .collect();
     let (seen, _) =
-        watch_commits(net, start_height + 1, hashes, Instant::now() + Duration::from_secs(600))?;
+        watch_commits(net, start_height + 1, hashes, Instant::now() + Duration::from_secs(180))?;
     let refused: usize =
         senders.into_iter().map(|sender| sender.join().unwrap_or(usize::MAX)).sum();
     let last = seen.values().max().copied().unwrap_or(started);
