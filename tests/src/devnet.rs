@@ -14,17 +14,25 @@ use std::{
 use eyre::{WrapErr, bail, eyre};
 use serde_json::Value;
 
-/// A first port with `count` consecutive ports of 10 free on 127.0.0.1, from a range that
-/// depends on the process id so parallel test processes rarely collide.
+/// A first port from which node `i` of `count` may use `base + 10 i` and the next, all free on
+/// 127.0.0.1 now. The base is drawn from a port the operating system picks at random, so test
+/// processes running side by side get ranges far apart.
 pub fn free_base_port(count: usize) -> eyre::Result<u16> {
-    let start = 20_000 + (std::process::id() % 2_000) as u16 * 10;
-    'candidates: for base in (start..60_000).step_by(10 * count.max(1) + 10) {
-        for port in (0..count).flat_map(|i| [base + 10 * i as u16, base + 10 * i as u16 + 1]) {
-            if TcpListener::bind(("127.0.0.1", port)).is_err() {
-                continue 'candidates;
-            }
+    let span = u16::try_from(10 * count.max(1)).map_err(|_| eyre!("too many nodes"))?;
+    for _ in 0..100 {
+        // Spread the random port over 10,000..32,000, below the ephemeral range (32,768 and up
+        // on Linux), so no outgoing connection's source port takes a node's port first.
+        let picked = u32::from(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port());
+        let slots = (32_000 - 10_000 - u32::from(span)) / 10;
+        let base = u16::try_from(10_000 + (picked.wrapping_mul(7_919) % slots) * 10)?;
+        let free = (0..count).all(|i| {
+            let port = base + 10 * i as u16;
+            TcpListener::bind(("127.0.0.1", port)).is_ok()
+                && TcpListener::bind(("127.0.0.1", port + 1)).is_ok()
+        });
+        if free {
+            return Ok(base);
         }
-        return Ok(base);
     }
     bail!("no free port range on 127.0.0.1")
 }
