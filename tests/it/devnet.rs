@@ -1,48 +1,20 @@
 //! End-to-end: real `onebook` processes on 127.0.0.1, each with its own RocksDB store, driven
 //! only through their REST APIs.
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use onebook_genesis::dev_secret;
-use onebook_tests::devnet::{Devnet, http};
-use onebook_types::{
-    action::Action,
-    codec,
-    consortium::Role,
-    ids::{ChainId, Height, Nonce},
-    keys::SecretKey,
-    tx::TxBody,
-};
-
-fn binary() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_onebook-node"))
-}
-
-/// A `RegisterMember` tx of `admin`, registering the dev key `member-<n>`.
-fn register(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
-    let body = TxBody {
-        chain_id: ChainId::from("onebook-dev-1"),
-        signer: admin.public_key(),
-        nonce: Nonce(nonce),
-        valid_until: Height(100_000),
-        action: Action::RegisterMember {
-            key: dev_secret(&format!("member-{n}")).public_key(),
-            name: "网关".into(),
-            roles: vec![Role::DataUser],
-        },
-    };
-    codec::encode(&body.sign(admin))
-}
+use onebook_tests::devnet::{Devnet, http, register_member};
 
 #[test]
 fn a_node_process_admits_txs_once_and_answers_malformed_requests_with_problems() {
-    let mut net = Devnet::start(binary(), 1, 0).unwrap();
+    let mut net = Devnet::start(crate::node_binary(), 1, 0).unwrap();
     net.wait_for_height(&[0], 0, Duration::from_secs(30)).unwrap();
     let node = &net.nodes[0];
     let admin = dev_secret("xm-dsj/admin");
 
-    let (accepted, body) = node.submit(&register(&admin, 1, 1)).unwrap();
-    let (duplicate, problem) = node.submit(&register(&admin, 1, 1)).unwrap();
+    let (accepted, body) = node.submit(&register_member(&admin, 1, 1)).unwrap();
+    let (duplicate, problem) = node.submit(&register_member(&admin, 1, 1)).unwrap();
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
     for n in 0..1_000u32 {
         let bytes = n.to_le_bytes().repeat(1 + (n % 7) as usize);
@@ -65,13 +37,14 @@ fn a_node_process_admits_txs_once_and_answers_malformed_requests_with_problems()
 
 #[test]
 fn a_tx_admitted_by_one_node_is_relayed_to_the_others_in_order() {
-    let mut net = Devnet::start(binary(), 3, 0).unwrap();
+    let mut net = Devnet::start(crate::node_binary(), 3, 0).unwrap();
     net.wait_for_height(&[0, 1, 2], 0, Duration::from_secs(30)).unwrap();
     let admin = dev_secret("xm-gaj/admin");
     let mut hashes = Vec::new();
 
     for nonce in 1..=20 {
-        let (status, body) = net.nodes[0].submit(&register(&admin, nonce, 100 + nonce)).unwrap();
+        let (status, body) =
+            net.nodes[0].submit(&register_member(&admin, nonce, 100 + nonce)).unwrap();
         assert_eq!(status, 202, "{body}");
         hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
     }

@@ -11,3 +11,8 @@ mod proof_bundles;
 mod proofs_e2e;
 mod store;
 mod vectors;
+
+/// The test package's build of the `onebook` command, for end-to-end tests that start nodes.
+fn node_binary() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_BIN_EXE_onebook-node"))
+}

@@ -1,40 +1,14 @@
 //! End-to-end: validators of the dev network agreeing by BFT consensus, each a separate
 //! `onebook` process with its own RocksDB store, on 127.0.0.1.
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use onebook_genesis::dev_secret;
-use onebook_tests::devnet::Devnet;
-use onebook_types::{
-    action::Action,
-    codec,
-    consortium::Role,
-    ids::{ChainId, Height, Nonce},
-    keys::SecretKey,
-    tx::TxBody,
-};
+use onebook_tests::devnet::{Devnet, register_member};
+use onebook_types::keys::SecretKey;
 
 /// The validator orgs' admins, one per node, so each node gets its own signer's txs.
 const ADMINS: [&str; 4] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin", "xm-scjg/admin"];
-
-fn binary() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_onebook-node"))
-}
-
-fn register(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
-    let body = TxBody {
-        chain_id: ChainId::from("onebook-dev-1"),
-        signer: admin.public_key(),
-        nonce: Nonce(nonce),
-        valid_until: Height(100_000),
-        action: Action::RegisterMember {
-            key: dev_secret(&format!("e2e-member-{n}")).public_key(),
-            name: "网关".into(),
-            roles: vec![Role::DataUser],
-        },
-    };
-    codec::encode(&body.sign(admin))
-}
 
 /// Every node in `nodes` holds the same block hash and state root at every height in `heights`.
 fn assert_same_chain(net: &Devnet, nodes: &[usize], heights: std::ops::RangeInclusive<u64>) {
@@ -68,7 +42,7 @@ fn committed_code(net: &Devnet, node: usize, hash: &str, timeout: Duration) -> u
 
 #[test]
 fn four_validators_commit_fifty_heights_with_identical_roots_while_txs_go_to_every_node() {
-    let mut net = Devnet::start(binary(), 4, 0).unwrap();
+    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     // Signers no other devnet test uses, so each nonce sequence is this test's alone.
     let admins: Vec<SecretKey> = ["fj-gov/admin", "xm-gov/admin", "xm-djzx/admin", "xm-jypt/admin"]
@@ -79,7 +53,7 @@ fn four_validators_commit_fifty_heights_with_identical_roots_while_txs_go_to_eve
 
     for nonce in 1..=10u64 {
         for (node, admin) in admins.iter().enumerate() {
-            let tx = register(admin, nonce, 100 * node as u64 + nonce);
+            let tx = register_member(admin, nonce, 100 * node as u64 + nonce);
             let (status, body) = net.nodes[node].submit(&tx).unwrap();
             assert_eq!(status, 202, "node{node}: {body}");
             submitted.push((tx, body["tx_hash"].as_str().unwrap().to_owned()));
@@ -117,7 +91,7 @@ fn a_killed_validator_rejoins_a_hundred_times_slow() {
 /// the other three keep committing, the killed one restarts from its store and WAL and catches
 /// up. At the end every tx is committed on every node and all four hold one chain.
 fn n4f1_kill_cycles(cycles: usize) {
-    let mut net = Devnet::start(binary(), 4, 0).unwrap();
+    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(60)).unwrap();
     let admins: Vec<SecretKey> = ADMINS.iter().map(|label| dev_secret(label)).collect();
     let mut nonces = [0u64; 4];
@@ -131,7 +105,8 @@ fn n4f1_kill_cycles(cycles: usize) {
         // Each live node takes a tx from its own signer while the victim is down.
         for &node in &live {
             nonces[node] += 1;
-            let tx = register(&admins[node], nonces[node], 10_000 * node as u64 + nonces[node]);
+            let tx =
+                register_member(&admins[node], nonces[node], 10_000 * node as u64 + nonces[node]);
             let (status, body) = net.nodes[node].submit(&tx).unwrap();
             assert_eq!(status, 202, "cycle {cycle}, node{node}: {body}");
             hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
@@ -160,7 +135,7 @@ fn n4f1_kill_cycles(cycles: usize) {
 
 #[test]
 fn an_observer_started_late_syncs_from_genesis_and_matches_every_root() {
-    let mut net = Devnet::start(binary(), 4, 1).unwrap();
+    let mut net = Devnet::start(crate::node_binary(), 4, 1).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 10, Duration::from_secs(120)).unwrap();
 
     net.nodes[4].start().unwrap();

@@ -1,7 +1,7 @@
 //! End-to-end: a grant proved valid at the height of an access, cut from a real devnet node's
 //! store and verified offline with the genesis file alone.
 
-use std::{path::Path, process::Command, time::Duration};
+use std::{process::Command, time::Duration};
 
 use onebook_genesis::dev_secret;
 use onebook_tests::devnet::Devnet;
@@ -19,10 +19,6 @@ use onebook_types::{
     time::Date,
     tx::TxBody,
 };
-
-fn binary() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_onebook-node"))
-}
 
 /// Submits `action` signed by the dev key `label` at `nonce` to node0 and waits until it is
 /// committed and accepted; the height of its block.
@@ -52,7 +48,7 @@ fn run(net: &Devnet, label: &str, nonce: u64, action: Action) -> u64 {
 
 #[test]
 fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline() {
-    let mut net = Devnet::start(binary(), 4, 0).unwrap();
+    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let clerk = "xm-scjg/catalog-clerk";
     let code = CatalogCode::from("350200-xm-scjg-0001");
@@ -124,7 +120,7 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     net.nodes[0].stop(Duration::from_secs(30)).unwrap();
     let home = net.nodes[0].home.clone();
     let bundle = home.join("grant-at-access.bundle");
-    let proof = Command::new(binary())
+    let proof = Command::new(crate::node_binary())
         .arg("--home")
         .arg(&home)
         .args(["proof", "--access-event", "1", "--height", &access_height.to_string(), "--out"])
@@ -134,7 +130,7 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     assert!(proof.status.success(), "{}", String::from_utf8_lossy(&proof.stderr));
     let genesis = home.join("genesis.json");
     let verify = |extra: &[&str]| {
-        Command::new(binary())
+        Command::new(crate::node_binary())
             .arg("verify-proof")
             .arg("--genesis")
             .arg(&genesis)

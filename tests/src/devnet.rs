@@ -12,6 +12,14 @@ use std::{
 };
 
 use eyre::{WrapErr, bail, eyre};
+use onebook_types::{
+    action::Action,
+    codec,
+    consortium::Role,
+    ids::{ChainId, Height, Nonce},
+    keys::SecretKey,
+    tx::TxBody,
+};
 use serde_json::Value;
 
 /// A first port from which node `i` of `count` may use `base + 10 i` and the next, all free on
@@ -35,6 +43,23 @@ pub fn free_base_port(count: usize) -> eyre::Result<u16> {
         }
     }
     bail!("no free port range on 127.0.0.1")
+}
+
+/// A signed `RegisterMember` tx of `admin` on the dev network at `nonce`, registering the dev
+/// key `member-<n>` as a data user: a cheap tx the ledger accepts once per `n`.
+pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
+    let body = TxBody {
+        chain_id: ChainId::from("onebook-dev-1"),
+        signer: admin.public_key(),
+        nonce: Nonce(nonce),
+        valid_until: Height(100_000),
+        action: Action::RegisterMember {
+            key: onebook_genesis::dev_secret(&format!("member-{n}")).public_key(),
+            name: "网关".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    codec::encode(&body.sign(admin))
 }
 
 /// One node process.
