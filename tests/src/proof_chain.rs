@@ -113,12 +113,7 @@ pub fn certify(header: &Header, signers: &[SecretKey]) -> CommitCertificate {
 
 /// Opens the genesis state of `genesis` in `store` and commits blocks 1 to [`TIP_HEIGHT`].
 pub fn build(store: &Store, genesis: &GenesisFile) -> eyre::Result<Tip> {
-    let records = genesis
-        .initial_state()
-        .into_iter()
-        .map(|(key, value)| RecordChange { key, value: Some(value) })
-        .collect();
-    let mut tip = store.init_genesis(genesis.hash(), records)?;
+    let mut tip = store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
     let old = genesis.validator_set();
     let new = next_set(genesis);
     for height in 1..=TIP_HEIGHT.0 {

@@ -9,7 +9,7 @@ use axum::{
 use onebook_chain::{Chain, ChainConfig};
 use onebook_genesis::{GenesisFile, dev_secret};
 use onebook_mempool::{Mempool, MempoolConfig};
-use onebook_storage::{RecordChange, Store, StoreConfig};
+use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
     action::Action,
     codec,
@@ -34,12 +34,7 @@ fn clock() -> Timestamp {
 fn app(dir: &tempfile::TempDir) -> axum::Router {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
-    let records = genesis
-        .initial_state()
-        .into_iter()
-        .map(|(key, value)| RecordChange { key, value: Some(value) })
-        .collect();
-    store.init_genesis(genesis.hash(), records).expect("genesis");
+    store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
     let store = Arc::new(store);
     let mempool =
         Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), genesis.chain_id.clone())));

@@ -30,12 +30,7 @@ fn clock() -> Timestamp {
 fn node(dir: &tempfile::TempDir) -> Chain {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
-    let records = genesis
-        .initial_state()
-        .into_iter()
-        .map(|(key, value)| RecordChange { key, value: Some(value) })
-        .collect();
-    store.init_genesis(genesis.hash(), records).expect("genesis");
+    store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
     let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
     Chain::new(
         Arc::new(store),

@@ -202,6 +202,18 @@ impl Store {
         Ok(tip)
     }
 
+    /// As [`Store::init_genesis`], from the records of a genesis state (such as
+    /// `GenesisFile::initial_state`), each stored as present.
+    pub fn init_genesis_state(
+        &self,
+        genesis_hash: Hash32,
+        records: impl IntoIterator<Item = (RecordKey, Vec<u8>)>,
+    ) -> Result<Tip> {
+        let records =
+            records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
+        self.init_genesis(genesis_hash, records.collect())
+    }
+
     /// The genesis this store was initialised with.
     pub fn genesis_hash(&self) -> Result<Option<Hash32>> {
         let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS)?;

@@ -26,7 +26,7 @@ use onebook_chain::{Chain, ChainConfig};
 use onebook_consensus::Application;
 use onebook_genesis::{GenesisFile, dev_secret};
 use onebook_mempool::{Mempool, MempoolConfig};
-use onebook_storage::{RecordChange, Store, StoreConfig};
+use onebook_storage::{Store, StoreConfig};
 use onebook_tests::devnet::Devnet;
 use onebook_types::{
     action::Action,
@@ -245,12 +245,7 @@ fn baseline(total: u64) -> eyre::Result<()> {
         GenesisFile::from_json_validated(include_bytes!("../../../genesis/networks/dev.json"))?;
     let dir = tempfile::tempdir()?;
     let store = Store::open(&StoreConfig::new(dir.path()))?;
-    let records = genesis
-        .initial_state()
-        .into_iter()
-        .map(|(key, value)| RecordChange { key, value: Some(value) })
-        .collect();
-    store.init_genesis(genesis.hash(), records)?;
+    store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
     fn clock() -> Timestamp {
         Timestamp(1_767_196_800_000 + 3_600_000)
     }

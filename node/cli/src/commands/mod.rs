@@ -11,7 +11,7 @@ pub(crate) mod testnet;
 pub(crate) mod verify_proof;
 
 use onebook_genesis::GenesisFile;
-use onebook_storage::{RecordChange, Store};
+use onebook_storage::Store;
 
 use crate::{Config, Home};
 
@@ -27,11 +27,6 @@ pub(crate) fn load_config(home: &Home, overrides: &[String]) -> eyre::Result<Con
 pub(crate) fn open_store(home: &Home, config: &Config) -> eyre::Result<(Store, GenesisFile)> {
     let genesis = home.genesis()?;
     let store = Store::open(&config.storage.store_config(&home.data_path())?)?;
-    let records = genesis
-        .initial_state()
-        .into_iter()
-        .map(|(key, value)| RecordChange { key, value: Some(value) })
-        .collect();
-    store.init_genesis(genesis.hash(), records)?;
+    store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
     Ok((store, genesis))
 }
