@@ -115,8 +115,7 @@ impl Chain {
     }
 
     fn pool(&self) -> MutexGuard<'_, Mempool> {
-        // A panic while holding the lock leaves the pool as consistent as its last update.
-        self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.mempool)
     }
 
     fn context(&self, height: Height, time: Timestamp) -> BlockContext {
@@ -301,10 +300,14 @@ impl Application for Chain {
             certificate: Some(certificate),
             touches: prepared.touches,
         };
+        // The pool stays locked from the write until it has dropped what the block settled, so
+        // no admission sees the new committed nonces beside the old waiting txs, or the reverse.
+        let mut pool = lock(&self.mempool);
         let tip = self.store.commit(commit, prepared.staged).map_err(storage)?;
         let state = StoreState::new(&self.store, tip.height);
         let next = self.context(tip.height.next(), (self.clock)());
-        self.pool().remove_committed(&tx_hashes, &state, &next);
+        pool.remove_committed(&tx_hashes, &state, &next);
+        drop(pool);
         tracing::info!(height = height.0, txs = tx_hashes.len(), block = %hash, "committed block");
         Ok(())
     }
@@ -327,7 +330,12 @@ pub struct TxGate {
 
 impl TxGate {
     /// Admits the encoded tx `bytes`, checked as the next block would judge it.
+    ///
+    /// The pool is locked before the tip is read: a commit writes the store and drops the txs it
+    /// settled under the same lock, so the committed nonces and the waiting txs seen here always
+    /// belong to the same tip.
     pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
+        let mut pool = lock(&self.mempool);
         let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
         let state = StoreState::new(&self.store, tip.height);
         let next = BlockContext {
@@ -335,18 +343,17 @@ impl TxGate {
             height: tip.height.next(),
             time: (self.clock)(),
         };
-        let mut pool = self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(pool.admit(bytes, &state, &next)?)
     }
 
     /// Whether the tx `hash` waits in the mempool.
     pub fn is_pending(&self, hash: &Hash32) -> bool {
-        self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(hash)
+        lock(&self.mempool).contains(hash)
     }
 
     /// Txs waiting in the mempool.
     pub fn pending(&self) -> usize {
-        self.mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+        lock(&self.mempool).len()
     }
 }
 
@@ -359,6 +366,11 @@ pub enum ChainAdmitError {
     /// The store could not be read.
     #[error("storage failed: {0}")]
     Storage(String),
+}
+
+/// Locks the pool. A panic while it was held leaves the pool as consistent as its last update.
+fn lock(mempool: &Mutex<Mempool>) -> MutexGuard<'_, Mempool> {
+    mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn validator_set_in(state: &StoreState<'_>) -> Result<ValidatorSet, AppError> {
