@@ -36,7 +36,7 @@ fn a_node_process_admits_txs_once_and_answers_malformed_requests_with_problems()
 }
 
 #[test]
-fn a_tx_admitted_by_one_node_is_relayed_to_the_others_in_order() {
+fn a_tx_admitted_by_one_node_is_gossiped_to_the_others_in_order() {
     let mut net = Devnet::start(crate::node_binary(), 3, 0).unwrap();
     net.wait_for_height(&[0, 1, 2], 0, Duration::from_secs(30)).unwrap();
     let admin = dev_secret("xm-gaj/admin");

@@ -147,3 +147,40 @@ fn an_observer_started_late_syncs_from_genesis_and_matches_every_root() {
     assert_same_chain(&net, &[0, 1, 2, 3, 4], 1..=tip);
 }
 
+#[test]
+fn a_node_whose_key_is_not_in_the_consortium_gets_no_block_and_no_tx_through() {
+    let mut net = Devnet::start(crate::node_binary(), 4, 1).unwrap();
+    // node4 is listed in every validator's peers under the key `testnet` gave it; it runs under
+    // another key instead, so it is a stranger that knows the consortium's addresses.
+    let outsider = &net.nodes[4];
+    let status = std::process::Command::new(&outsider.binary)
+        .arg("--home")
+        .arg(&outsider.home)
+        .args(["keys", "generate", "--name", "outsider"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let config_path = outsider.home.join("config.toml");
+    let config = std::fs::read_to_string(&config_path).unwrap();
+    assert!(config.contains("node_key = \"node\""), "{config}");
+    std::fs::write(&config_path, config.replace("node_key = \"node\"", "node_key = \"outsider\""))
+        .unwrap();
+    net.nodes[4].start().unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 8, Duration::from_secs(120)).unwrap();
+
+    // A tx the stranger admits never reaches the consortium.
+    let tx = register_member(&dev_secret("xm-jypt/admin"), 1, 900);
+    let (status, body) = net.nodes[4].submit(&tx).unwrap();
+    assert_eq!(status, 202, "{body}");
+    let hash = body["tx_hash"].as_str().unwrap().to_owned();
+    let tip = (0..4).filter_map(|node| net.nodes[node].height()).min().unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], tip + 4, Duration::from_secs(120)).unwrap();
+
+    assert_eq!(net.nodes[4].height(), Some(0), "the stranger synced blocks");
+    for node in 0..4 {
+        let (_, body) = net.nodes[node].get(&format!("/v1/txs/{hash}")).unwrap();
+        assert_ne!(body["status"], "committed", "node{node} committed the stranger's tx");
+        assert_ne!(body["status"], "pending", "node{node} took the stranger's tx");
+    }
+}

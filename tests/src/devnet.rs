@@ -22,7 +22,7 @@ use onebook_types::{
 };
 use serde_json::Value;
 
-/// A first port from which node `i` of `count` may use `base + 10 i` and the next, all free on
+/// A first port from which node `i` of `count` may use `base + 10 i` and the next two, all free on
 /// 127.0.0.1 now. The base is drawn from a port the operating system picks at random, so test
 /// processes running side by side get ranges far apart.
 pub fn free_base_port(count: usize) -> eyre::Result<u16> {
@@ -37,6 +37,7 @@ pub fn free_base_port(count: usize) -> eyre::Result<u16> {
             let port = base + 10 * i as u16;
             TcpListener::bind(("127.0.0.1", port)).is_ok()
                 && TcpListener::bind(("127.0.0.1", port + 1)).is_ok()
+                && TcpListener::bind(("127.0.0.1", port + 2)).is_ok()
         });
         if free {
             return Ok(base);

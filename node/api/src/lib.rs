@@ -15,12 +15,10 @@
 
 mod problem;
 mod proofs;
-mod relay;
 mod routes;
 
 pub use problem::Problem;
 pub use proofs::parse_record_key;
-pub use relay::{RELAYED_HEADER, Relay};
 pub use routes::{ApiState, BlockView, StatusView, Submitted, TxStatusView, router};
 
 /// Serves the API on `listener` until `shutdown` resolves.

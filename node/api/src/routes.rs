@@ -20,10 +20,7 @@ use onebook_types::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    problem::Problem,
-    relay::{RELAYED_HEADER, Relay},
-};
+use crate::problem::Problem;
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -34,8 +31,8 @@ pub struct ApiState {
     pub gate: TxGate,
     /// The chain this node serves.
     pub chain_id: ChainId,
-    /// Passes txs admitted from clients on to the other nodes, if any are configured.
-    pub relay: Option<Relay>,
+    /// Gossips the txs this node admits from its clients to the consortium's other nodes.
+    pub gossip: Option<onebook_network::TxGossip>,
 }
 
 /// The API's routes over `state`.
@@ -126,10 +123,10 @@ async fn submit_tx(
         .await
         .map_err(|error| Problem::unavailable(&error))?;
     let tx_hash = admitted.map_err(Problem::from)?;
-    if let Some(relay) = &state.relay
-        && !headers.contains_key(RELAYED_HEADER)
+    if let Some(gossip) = &state.gossip
+        && !gossip.publish(bytes)
     {
-        relay.send(&bytes);
+        tracing::warn!(%tx_hash, "gossip queue full; the tx waits in this node's pool only");
     }
     tracing::debug!(%tx_hash, "admitted tx");
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())

@@ -46,7 +46,7 @@ fn app(dir: &tempfile::TempDir) -> axum::Router {
         ChainConfig::default(),
         clock,
     );
-    router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, relay: None })
+    router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None })
 }
 
 fn tx(nonce: u64) -> Vec<u8> {

@@ -355,6 +355,12 @@ impl TxGate {
     pub fn pending(&self) -> usize {
         lock(&self.mempool).len()
     }
+
+    /// Up to `max` waiting txs, encoded, in arrival order.
+    pub fn waiting(&self, max: usize) -> Vec<Vec<u8>> {
+        let txs = lock(&self.mempool).reap(max, usize::MAX);
+        txs.iter().map(|tx| codec::encode(tx.tx())).collect()
+    }
 }
 
 /// Why the chain could not admit a tx.

@@ -27,6 +27,8 @@ pub struct Config {
     pub api: ApiSection,
     /// BFT consensus with the other validators (Malachite); `home_dir` is relative to the home.
     pub consensus: onebook_consensus::ConsensusConfig,
+    /// Tx gossip with the consortium's other nodes.
+    pub network: onebook_network::NetworkConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -73,33 +75,18 @@ impl MempoolSection {
 pub struct ApiSection {
     /// The address the API listens on, `host:port`.
     pub listen: String,
-    /// The other consortium nodes' API addresses (`host:port`), to which txs this node admits
-    /// from its clients are relayed.
-    pub peers: Vec<String>,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8640".into(), peers: Vec::new() }
+        Self { listen: "127.0.0.1:8640".into() }
     }
 }
 
 impl ApiSection {
-    /// Checks the addresses.
+    /// Checks the address.
     pub fn validate(&self) -> eyre::Result<()> {
-        self.listen_addr()?;
-        self.peer_addrs().map(|_| ())
-    }
-
-    /// The peers' API addresses.
-    pub fn peer_addrs(&self) -> eyre::Result<Vec<std::net::SocketAddr>> {
-        self.peers
-            .iter()
-            .map(|peer| {
-                peer.parse()
-                    .map_err(|_| eyre!("peers must be addresses like 127.0.0.1:8640, not {peer:?}"))
-            })
-            .collect()
+        self.listen_addr().map(|_| ())
     }
 
     /// The address to listen on.
@@ -223,6 +210,7 @@ impl Config {
         config.mempool.validate().wrap_err("in section [mempool]")?;
         config.api.validate().wrap_err("in section [api]")?;
         config.consensus.validate().wrap_err("in section [consensus]")?;
+        config.network.validate().wrap_err("in section [network]")?;
         Ok(config)
     }
 

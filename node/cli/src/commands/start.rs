@@ -58,21 +58,35 @@ impl StartCommand {
             consensus.moniker.clone_from(&config.node.moniker);
         }
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-        let peers = config.api.peer_addrs()?;
         runtime.block_on(async {
-            let relay = (!peers.is_empty()).then(|| onebook_api::Relay::start(&peers));
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let gossip = if config.network.peers.is_empty() {
+                None
+            } else {
+                let mut gossip_stopped = stop.subscribe();
+                let (gossip, _task) = onebook_network::spawn(
+                    &config.network,
+                    &node_key,
+                    &genesis.chain_id,
+                    Arc::new(GossipPool(gate.clone())),
+                    async move {
+                        let _ = gossip_stopped.wait_for(|stop| *stop).await;
+                    },
+                )
+                .wrap_err("starting tx gossip")?;
+                Some(gossip)
+            };
             let api = ApiState {
                 store: Arc::clone(&store),
                 gate,
                 chain_id: genesis.chain_id.clone(),
-                relay,
+                gossip,
             };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)
                 .await
                 .wrap_err_with(|| format!("binding the API to {address}"))?;
             tracing::info!(address = %listener.local_addr()?, "api listening");
-            let (stop, stopped) = tokio::sync::watch::channel(false);
             let server = tokio::spawn(onebook_api::serve(listener, api, async move {
                 let mut stopped = stopped;
                 // An error means the sender is gone, which is a stop too.
@@ -106,6 +120,34 @@ impl StartCommand {
         })?;
         tracing::info!(height = store.tip()?.height.0, "node stopped");
         Ok(())
+    }
+}
+
+/// The mempool as gossip sees it. Gossiped txs go through the same admission checks as the
+/// API's; a tx another node could not have admitted honestly (undecodable, another chain, a bad
+/// signature) marks its sender.
+struct GossipPool(onebook_chain::TxGate);
+
+impl onebook_network::TxPool for GossipPool {
+    fn admit(&self, tx: &[u8]) -> onebook_network::Verdict {
+        use onebook_chain::ChainAdmitError;
+        use onebook_mempool::AdmitError;
+        use onebook_network::Verdict;
+        match self.0.admit(tx) {
+            Ok(_) => Verdict::Admitted,
+            Err(ChainAdmitError::Admit(
+                AdmitError::TooLarge { .. }
+                | AdmitError::Decode(_)
+                | AdmitError::WrongChain { .. }
+                | AdmitError::BadSignature,
+            )) => Verdict::Invalid,
+            Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. })) => Verdict::Early,
+            Err(_) => Verdict::Ignored,
+        }
+    }
+
+    fn waiting(&self, max: usize) -> Vec<Vec<u8>> {
+        self.0.waiting(max)
     }
 }
 

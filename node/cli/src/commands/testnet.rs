@@ -49,7 +49,7 @@ impl TestnetCommand {
             );
         }
         let total = self.nodes + self.observers;
-        let last_port = u32::from(self.base_port) + 10 * u32::try_from(total)? + 1;
+        let last_port = u32::from(self.base_port) + 10 * u32::try_from(total)? + 2;
         if last_port > u32::from(u16::MAX) {
             bail!("--base-port {} leaves no room for {total} nodes", self.base_port);
         }
@@ -82,10 +82,6 @@ impl TestnetCommand {
             let mut config = Config::default();
             config.node.moniker = format!("node{index}");
             config.api.listen = format!("127.0.0.1:{}", self.port(index));
-            config.api.peers = (0..total)
-                .filter(|&other| other != index)
-                .map(|other| format!("127.0.0.1:{}", self.port(other)))
-                .collect();
             config.consensus.listen_addr = format!("127.0.0.1:{}", self.port(index) + 1).parse()?;
             // Every node of the network, observers included, may connect to every other.
             config.consensus.peers = (0..total)
@@ -93,6 +89,16 @@ impl TestnetCommand {
                 .map(|other| -> eyre::Result<onebook_consensus::PeerConfig> {
                     Ok(onebook_consensus::PeerConfig {
                         addr: format!("127.0.0.1:{}", self.port(other) + 1).parse()?,
+                        node_key: keys[other].public_key(),
+                    })
+                })
+                .collect::<eyre::Result<_>>()?;
+            config.network.listen_addr = format!("127.0.0.1:{}", self.port(index) + 2).parse()?;
+            config.network.peers = (0..total)
+                .filter(|&other| other != index)
+                .map(|other| -> eyre::Result<onebook_network::NetworkPeer> {
+                    Ok(onebook_network::NetworkPeer {
+                        addr: format!("127.0.0.1:{}", self.port(other) + 2).parse()?,
                         node_key: keys[other].public_key(),
                     })
                 })
