@@ -56,7 +56,8 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<OverdueView, QueryError>> + Send;
 
     /// What `text` names at the tip: a tx or block hash, a height, a member key, a record as
-    /// `<kind>:<id>`, an org id, a catalog code or a certificate number. Every match is given.
+    /// `<kind>:<id>`, a number as the id of any numbered kind, an org id, a catalog code or a
+    /// certificate number. Every match is given.
     fn search(
         &self,
         text: String,

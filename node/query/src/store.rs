@@ -295,10 +295,13 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
         }
         push_present(store, &mut hits, RecordKey::Member(PublicKey(hash.0)))?;
     }
-    if let Ok(number) = text.parse::<u64>()
-        && let Some(header) = store.header(Height(number))?
-    {
-        hits.push(SearchHitView::Block { height: number, block_hash: header.hash() });
+    if let Ok(number) = text.parse::<u64>() {
+        if let Some(header) = store.header(Height(number))? {
+            hits.push(SearchHitView::Block { height: number, block_hash: header.hash() });
+        }
+        for key in numbered_keys(number) {
+            push_present(store, &mut hits, key)?;
+        }
     }
     if let Ok(key) = parse_record_key(text) {
         push_present(store, &mut hits, key)?;
@@ -309,6 +312,26 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
         push_present(store, &mut hits, RecordKey::Certificate(CertificateNumber::from(text)))?;
     }
     Ok(hits)
+}
+
+/// The key of every numbered kind of record with id `number`.
+fn numbered_keys(number: u64) -> [RecordKey; 10] {
+    use onebook_types::ids::{
+        AccessEventId, ApplicationId, GrantId, ObjectionId, ObligationId, ProposalId,
+        QualityReportId, ResourceId, ShareRequestId, ViolationId,
+    };
+    [
+        RecordKey::Proposal(ProposalId(number)),
+        RecordKey::Resource(ResourceId(number)),
+        RecordKey::ShareRequest(ShareRequestId(number)),
+        RecordKey::Grant(GrantId(number)),
+        RecordKey::AccessEvent(AccessEventId(number)),
+        RecordKey::Violation(ViolationId(number)),
+        RecordKey::QualityReport(QualityReportId(number)),
+        RecordKey::Application(ApplicationId(number)),
+        RecordKey::Objection(ObjectionId(number)),
+        RecordKey::Obligation(ObligationId(number)),
+    ]
 }
 
 fn push_present(

@@ -181,3 +181,207 @@ pub fn obligation(
         subject: None,
     }
 }
+
+/// One record of every listed kind, each with id 1 (or the text id shown), all naming `xm-gaj`
+/// or `xm-scjg`: orgs `xm`, `xm-gaj` (under `xm`) and `xm-scjg`, member `[3; 32]` of `xm-gaj`,
+/// proposal 1, catalog entry `350200-xm-scjg-0001` (two versions), resource 1, share request 1,
+/// grant 1, access event 1 and its violation 1, quality report 1, application 1, objection 1,
+/// certificate `350200-2026-000001X`, and obligation 1 of `xm-scjg` with its org index.
+pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
+    use onebook_types::{
+        action::{AccessDraft, AccessOperation, GovernanceChange, PropertySubject, RightKind},
+        catalog_records::{OpenObligation, OrgObligations, Resource},
+        consortium::{Member, MemberStatus, Role},
+        ids::{
+            AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode,
+            ObjectionId, ObligationId, ProposalId, QualityReportId, ResourceId, SystemId,
+            ViolationId,
+        },
+        property_records::{
+            ApplicationStatus, Certificate, CertificateStatus, Objection, ObjectionStatus,
+            PropertyApplication, subject_hash,
+        },
+        quality_records::{QualityReport, QualityStatus},
+        records::{Proposal, ProposalStatus},
+        sharing_records::{AccessEvent, ShareRequest, ShareStatus, Violation, ViolationReason},
+        time::Date,
+    };
+    let day = |m, d| Date::from_ymd(2026, m, d).expect("a date");
+    let member_key = PublicKey([3; 32]);
+    let code = CatalogCode::from("350200-xm-scjg-0001");
+    let subject = PropertySubject::Resource { resource: ResourceId(1) };
+    let due = block_time(Height(3));
+    vec![
+        entry(RecordKey::Org("xm".into()), &org("xm", None)),
+        entry(RecordKey::Org("xm-gaj".into()), &org("xm-gaj", Some("xm"))),
+        entry(RecordKey::Org("xm-scjg".into()), &org("xm-scjg", Some("xm"))),
+        entry(
+            RecordKey::Member(member_key),
+            &Member {
+                key: member_key,
+                org: "xm-gaj".into(),
+                name: "网关".into(),
+                roles: vec![Role::DataUser],
+                status: MemberStatus::Active,
+            },
+        ),
+        entry(
+            RecordKey::Proposal(ProposalId(1)),
+            &Proposal {
+                id: ProposalId(1),
+                change: GovernanceChange::SuspendOrg { org: "xm-gaj".into() },
+                rationale: "演练".into(),
+                proposer: "xm".into(),
+                submitted_at: Height(0),
+                votes: vec![],
+                status: ProposalStatus::Open,
+                decided_at: None,
+            },
+        ),
+        entry(
+            RecordKey::CatalogEntry(code.clone()),
+            &catalog_entry(code.as_str(), "xm-scjg", &["企业登记", "企业登记信息"]),
+        ),
+        entry(
+            RecordKey::Resource(ResourceId(1)),
+            &Resource {
+                id: ResourceId(1),
+                entry: code.clone(),
+                provider: "xm-scjg".into(),
+                entry_version: 2,
+                system: SystemId::from("xm-scjg-djxt"),
+                snapshot_digest: Hash32([7; 32]),
+                record_count: 1_000,
+                items: vec!["企业名称".into()],
+                authoritative: true,
+                registered_at: Height(0),
+                updated_at: Height(0),
+            },
+        ),
+        entry(
+            RecordKey::ShareRequest(ShareRequestId(1)),
+            &ShareRequest {
+                id: ShareRequestId(1),
+                requester_org: "xm-gaj".into(),
+                requester: member_key,
+                entry: code.clone(),
+                provider: "xm-scjg".into(),
+                items: vec!["企业名称".into()],
+                purpose: "案件核查".into(),
+                legal_duty: LegalBasisCode::from("police-law-6"),
+                starts: day(1, 1),
+                ends: day(12, 31),
+                requested_at: block_time(Height(0)),
+                status: ShareStatus::Granted { grant: GrantId(1) },
+            },
+        ),
+        entry(RecordKey::Grant(GrantId(1)), &grant(1, "xm-gaj")),
+        entry(
+            RecordKey::AccessEvent(AccessEventId(1)),
+            &AccessEvent {
+                id: AccessEventId(1),
+                org: "xm-gaj".into(),
+                gateway: member_key,
+                access: AccessDraft {
+                    grant: None,
+                    member: member_key,
+                    resource: ResourceId(1),
+                    operation: AccessOperation::Query,
+                    record_count: 3,
+                    request_digest: Hash32([9; 32]),
+                    accessed_at: block_time(Height(0)),
+                },
+                recorded_at: block_time(Height(0)),
+                violation: Some(ViolationId(1)),
+            },
+        ),
+        entry(
+            RecordKey::Violation(ViolationId(1)),
+            &Violation {
+                id: ViolationId(1),
+                access_event: AccessEventId(1),
+                org: "xm-gaj".into(),
+                reason: ViolationReason::NoGrant,
+                recorded_at: block_time(Height(0)),
+            },
+        ),
+        entry(
+            RecordKey::QualityReport(QualityReportId(1)),
+            &QualityReport {
+                id: QualityReportId(1),
+                resource: ResourceId(1),
+                entry: code,
+                provider: "xm-scjg".into(),
+                reporter_org: "xm-gaj".into(),
+                reporter: member_key,
+                description: "名称有误".into(),
+                evidence_digest: Hash32([5; 32]),
+                reported_snapshot: Hash32([7; 32]),
+                reported_at: block_time(Height(0)),
+                obligation: ObligationId(1),
+                status: QualityStatus::Reported { answer_due: due },
+            },
+        ),
+        entry(
+            RecordKey::Application(ApplicationId(1)),
+            &PropertyApplication {
+                id: ApplicationId(1),
+                registrant: "xm-scjg".into(),
+                applicant: member_key,
+                right: RightKind::Holding,
+                subject_hash: subject_hash(&subject),
+                subject: subject.clone(),
+                evidence_digests: vec![Hash32([4; 32])],
+                valid_from: day(1, 1),
+                valid_until: day(12, 31),
+                applied_at: block_time(Height(0)),
+                objections: vec![ObjectionId(1)],
+                status: ApplicationStatus::Certified {
+                    certificate: CertificateNumber::from("350200-2026-000001X"),
+                },
+            },
+        ),
+        entry(
+            RecordKey::Objection(ObjectionId(1)),
+            &Objection {
+                id: ObjectionId(1),
+                application: ApplicationId(1),
+                objector_org: "xm-gaj".into(),
+                objector: member_key,
+                grounds: "来源存疑".into(),
+                evidence_digests: vec![],
+                filed_at: block_time(Height(0)),
+                status: ObjectionStatus::Dismissed { reasons: "来源合法".into() },
+            },
+        ),
+        entry(
+            RecordKey::Certificate(CertificateNumber::from("350200-2026-000001X")),
+            &Certificate {
+                number: CertificateNumber::from("350200-2026-000001X"),
+                application: Some(ApplicationId(1)),
+                right: RightKind::Holding,
+                subject_hash: subject_hash(&subject),
+                subject,
+                holder: "xm-scjg".into(),
+                parent: None,
+                issuer: "xm".into(),
+                valid_from: day(1, 1),
+                valid_until: day(12, 31),
+                issued_at: block_time(Height(0)),
+                transfers: vec![],
+                status: CertificateStatus::Active,
+            },
+        ),
+        entry(RecordKey::Obligation(ObligationId(1)), &obligation(1, "xm-scjg", due)),
+        entry(
+            RecordKey::OrgObligations("xm-scjg".into()),
+            &OrgObligations {
+                open: vec![OpenObligation {
+                    id: ObligationId(1),
+                    kind: obligation(1, "xm-scjg", due).kind,
+                    due,
+                }],
+            },
+        ),
+    ]
+}
