@@ -257,3 +257,88 @@ async fn catalog_versions_timelines_search_and_overdue_duties_answer() {
     assert_eq!(overdue_later["obligations"].as_array().map(Vec::len), Some(1), "{overdue_later}");
     assert_eq!(overdue_now["obligations"].as_array().map(Vec::len), Some(0), "{overdue_now}");
 }
+
+#[tokio::test]
+async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_that_height() {
+    use onebook_consensus::Application as _;
+    use onebook_genesis::{GenesisFile, dev_secret};
+    use onebook_types::{
+        action::Action,
+        block::{CommitCertificate, CommitSignature, CommitVote},
+        codec,
+        consortium::Role,
+        ids::Nonce,
+        tx::TxBody,
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let genesis =
+        GenesisFile::from_json_validated(include_bytes!("../../../genesis/networks/dev.json"))
+            .expect("the dev genesis is valid");
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
+    let store = Arc::new(store);
+    let mempool =
+        Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), genesis.chain_id.clone())));
+    // The dev genesis time (`genesis/networks/dev.json`) plus an hour.
+    let dev_clock = || Timestamp(1_767_196_800_000 + 3_600_000);
+    let mut chain = Chain::new(
+        Arc::clone(&store),
+        mempool,
+        genesis.chain_id.clone(),
+        genesis.genesis_time,
+        ChainConfig::default(),
+        dev_clock,
+    );
+    let admin = dev_secret("xm-dsj/admin");
+    let new_member = dev_secret("query-test-member").public_key();
+    let body = TxBody {
+        chain_id: genesis.chain_id.clone(),
+        signer: admin.public_key(),
+        nonce: Nonce(1),
+        valid_until: Height(100),
+        action: Action::RegisterMember {
+            key: new_member,
+            name: "网关".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    chain.admit(&codec::encode(&body.sign(&admin))).expect("admitted");
+    let time = Timestamp(genesis.genesis_time.0 + 1_000);
+    let block =
+        chain.propose(Height(1), time, dev_secret("xm-dsj/node").public_key()).expect("proposes");
+    let vote = CommitVote {
+        chain_id: genesis.chain_id.clone(),
+        height: Height(1),
+        round: 0,
+        block_hash: block.header.hash(),
+    };
+    let mut signatures: Vec<CommitSignature> = ["fj-sjj", "xm-dsj", "xm-gaj", "xm-scjg"]
+        .iter()
+        .map(|org| {
+            let key = dev_secret(&format!("{org}/node"));
+            CommitSignature {
+                node_key: key.public_key(),
+                signature: key.sign(vote.signing_digest().as_bytes()),
+            }
+        })
+        .collect();
+    signatures.sort_by_key(|signature| signature.node_key);
+    chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
+    let app =
+        router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, relay: None });
+    let member_key = format!("member:{}", new_member.to_hex());
+
+    let (_, _, before) = get(&app, "/v1/members?org=xm-dsj&height=0&limit=100").await;
+    let (_, _, after) = get(&app, "/v1/members?org=xm-dsj&limit=100").await;
+    let (_, _, orgs) = get(&app, "/v1/orgs?limit=100").await;
+    let (found, _, _) = get(&app, &format!("/v1/members/{}", new_member.to_hex())).await;
+    let (_, _, timeline) = get(&app, "/v1/timeline/org:xm-dsj").await;
+
+    assert!(!keys(&before).contains(&member_key.as_str()), "{before}");
+    assert!(keys(&after).contains(&member_key.as_str()), "{after}");
+    assert_eq!(keys(&after).len(), keys(&before).len() + 1);
+    assert!(keys(&orgs).contains(&"org:xm-dsj"), "{orgs}");
+    assert_eq!(found, StatusCode::OK);
+    assert_eq!(timeline["items"][0]["action"], "register_member", "{timeline}");
+    assert_eq!(timeline["items"][0]["code"], 0);
+}
