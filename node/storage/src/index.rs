@@ -606,14 +606,4 @@ mod tests {
         assert!(matches!(error, StorageError::UnsupportedSchema { supported: 2, .. }), "{error}");
         assert!(error.to_string().contains("not version 2"), "{error}");
     }
-
-    #[test]
-    fn every_status_a_record_can_hold_is_a_listed_status_name() {
-        let statuses = [(RecordKind::Member, "active"), (RecordKind::Member, "revoked")];
-        for (kind, status) in statuses {
-            assert!(kind.statuses().contains(&status), "{kind:?} {status}");
-        }
-        assert_eq!(violation_reason(ViolationReason::NotYetValid), "not-yet-valid");
-        assert!(RecordKind::Violation.statuses().contains(&"not-yet-valid"));
-    }
 }
