@@ -1,5 +1,6 @@
-//! Onebook's REST API, served by every node: submit a signed tx, follow it to its receipt, and
-//! read the chain's status and blocks with their commit certificates.
+//! Onebook's REST API, served by every node: submit a signed tx, follow it to its receipt, read
+//! the chain's status and blocks with their commit certificates, and read every record of the
+//! domain through the `onebook-query` port, as of any height.
 //!
 //! | route | answer |
 //! |---|---|
@@ -8,6 +9,11 @@
 //! | `GET /v1/status` | chain id, tip height, block hash, state root, txs waiting |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
 //! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
+//! | `GET /v1/{records}?org=&status=&height=&cursor=&limit=` | a page of record views in id order (see `records.rs` for the kinds) |
+//! | `GET /v1/{records}/{id}?height=` | one record as of a height; `/v1/catalog/entries/{code}/versions` its versions |
+//! | `GET /v1/timeline/{kind:id}?cursor=&limit=` | every tx that touched the record (an org: every tx concerning it) |
+//! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
+//! | `GET /v1/search?q=` | the txs, blocks and records a hash, height, id, code or number names |
 //! | `GET /health` | 200 while the node serves |
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
@@ -15,10 +21,14 @@
 
 mod problem;
 mod proofs;
+mod records;
 mod routes;
+mod search;
+mod timeline;
 
 pub use problem::Problem;
 pub use proofs::parse_record_key;
+pub use records::CatalogVersionsView;
 pub use routes::{ApiState, BlockView, StatusView, Submitted, TxStatusView, router};
 
 /// Serves the API on `listener` until `shutdown` resolves.
@@ -30,5 +40,7 @@ pub async fn serve(
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
+#[cfg(test)]
+mod record_tests;
 #[cfg(test)]
 mod tests;

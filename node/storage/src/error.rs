@@ -59,11 +59,20 @@ pub enum StorageError {
         given: Hash32,
     },
     /// The database was written by a version of Onebook with another layout.
-    #[error("database schema version {found:?} is not the supported version")]
+    #[error(
+        "database schema version {found:?} (big-endian bytes) is not version {supported} or the \
+         version before it; open it with the Onebook release that wrote it, or sync this node \
+         into an empty data directory"
+    )]
     UnsupportedSchema {
         /// The stored version bytes.
         found: Vec<u8>,
+        /// The version this build writes.
+        supported: u32,
     },
+    /// A listing cursor is not one this listing gave.
+    #[error("cursor is not one this listing gave")]
+    InvalidCursor,
     /// A proof bundle cannot be cut as asked.
     #[error("cannot build a proof bundle: {reason}")]
     NoProof {

@@ -4,8 +4,19 @@
 use onebook_types::ids::Height;
 
 /// Column family names, in the order they are created.
-pub(crate) const COLUMN_FAMILIES: [&str; 10] =
-    [META, HEADERS, BLOCKS, TXS, RECEIPTS, CERTIFICATES, STATE_NODES, RECORDS, HISTORY, BY_ORG];
+pub(crate) const COLUMN_FAMILIES: [&str; 11] = [
+    META,
+    HEADERS,
+    BLOCKS,
+    TXS,
+    RECEIPTS,
+    CERTIFICATES,
+    STATE_NODES,
+    RECORDS,
+    HISTORY,
+    BY_ORG,
+    RECORD_INDEX,
+];
 /// Singletons: tip, genesis hash, schema version.
 pub(crate) const META: &str = "meta";
 /// `height` -> `borsh(Header)`.
@@ -27,13 +38,19 @@ pub(crate) const RECORDS: &str = "records";
 pub(crate) const HISTORY: &str = "history";
 /// `borsh(OrgId) || height || index` -> tx hash: every tx signed for or touching an org.
 pub(crate) const BY_ORG: &str = "by_org";
+/// `term || sort_id || height` -> `0x01 || borsh(RecordKey)` or `0x00`: when each record entered
+/// or left each listing term (kind, org, status). See `index.rs`.
+pub(crate) const RECORD_INDEX: &str = "record_index";
 
 pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
 pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
-/// Bumped when a layout changes; a store of another version refuses to open.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+/// Bumped when a layout changes; a store of another version refuses to open, except a store of
+/// [`SCHEMA_VERSION_UNINDEXED`], whose record index is rebuilt on open.
+pub(crate) const SCHEMA_VERSION: u32 = 2;
+/// The version before `record_index` existed.
+pub(crate) const SCHEMA_VERSION_UNINDEXED: u32 = 1;
 
 pub(crate) fn height(height: Height) -> [u8; 8] {
     height.0.to_be_bytes()

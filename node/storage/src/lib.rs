@@ -6,15 +6,20 @@
 //! holds either all of a block or none of it. On open the store reads the last committed header
 //! back and checks that the state tree under its `state_root` rehashes to that root (the second
 //! half of the assert-in-pairs: the root is also checked before the write). See
-//! `docs/adr/0005-storage-rocksdb.md` for the column families and key layouts. [`bundle_for_record`]
+//! `docs/adr/0005-storage-rocksdb.md` for the column families and key layouts.
+//! [`Store::list_records`] lists the records of a kind by org and status at any height from the
+//! `record_index` family (`index.rs`), which each block's batch updates beside the record
+//! versions. [`bundle_for_record`]
 //! and its siblings cut the proof bundles of `onebook-verifier` from the store.
 
 mod error;
+mod index;
 mod keys;
 mod proofs;
 mod store;
 
 pub use error::{Result, StorageError};
+pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
     RecordClaimKind, bundle_for_absence, bundle_for_access, bundle_for_claims, bundle_for_record,
     bundle_for_records, bundle_for_tx, set_changes,

@@ -23,6 +23,7 @@ use rocksdb::{
 
 use crate::{
     error::{Result, StorageError},
+    index::{self, ListFilter, RecordKind, RecordPage},
     keys,
 };
 
@@ -194,6 +195,7 @@ impl Store {
         let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
         let mut batch = WriteBatch::default();
         self.put_state(&mut batch, Height(0), &staged);
+        self.put_index(&mut batch, Height(0), &staged.changes)?;
         batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&tip));
         self.write(batch)?;
@@ -268,6 +270,7 @@ impl Store {
             batch.put_cf(self.cf(keys::CERTIFICATES), keys::height(height), bytes);
         }
         self.put_state(&mut batch, height, &staged);
+        self.put_index(&mut batch, height, &staged.changes)?;
         let new_tip = Tip { height, block_hash, state_root: staged.root };
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
@@ -402,6 +405,69 @@ impl Store {
         self.history(keys::BY_ORG, &codec::encode(org), after, limit)
     }
 
+    /// The records of `kind` that pass `filter` as of the block at `height`, in id order, after
+    /// the cursor `after` (a [`RecordPage::next`] of the same listing), at most `limit` (capped at
+    /// [`PAGE_ITEMS_MAX`]).
+    pub fn list_records(
+        &self,
+        kind: RecordKind,
+        filter: &ListFilter,
+        height: Height,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<RecordPage> {
+        let limit = limit.clamp(1, PAGE_ITEMS_MAX);
+        let prefix = index::term(kind, filter);
+        let start = match after {
+            Some(cursor) if kind.cursor_is_well_formed(cursor) => {
+                // Past every version of the cursor's record.
+                keys::with_suffix(&keys::with_suffix(&prefix, &cursor[1..]), &[0xff; 8])
+            }
+            Some(_) => return Err(StorageError::InvalidCursor),
+            None => prefix.clone(),
+        };
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORD_INDEX));
+        iter.seek(&start);
+        let mut records = Vec::new();
+        // The record being read: its sort id and its latest index value at or below `height`.
+        let mut group: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
+        loop {
+            let entry = match (iter.key(), iter.value()) {
+                (Some(key), Some(value))
+                    if key.starts_with(&prefix) && key.len() > prefix.len() + 8 =>
+                {
+                    let (sort_id, at) = key[prefix.len()..].split_at(key.len() - prefix.len() - 8);
+                    let at = u64::from_be_bytes(at.try_into().expect("split 8 bytes from the end"));
+                    Some((sort_id.to_vec(), Height(at), value.to_vec()))
+                }
+                _ => None,
+            };
+            let same_record =
+                matches!((&group, &entry), (Some((id, _)), Some((next, _, _))) if id == next);
+            if !same_record {
+                if let Some((_, Some(value))) = group.take()
+                    && let Some(found) = self.listed(&value, height)?
+                {
+                    if records.len() == limit {
+                        let next = records.last().map(|(key, _)| index::cursor(kind, key));
+                        return Ok(RecordPage { records, next });
+                    }
+                    records.push(found);
+                }
+                let Some((sort_id, _, _)) = &entry else { break };
+                group = Some((sort_id.clone(), None));
+            }
+            if let (Some((_, latest)), Some((_, at, value))) = (&mut group, entry)
+                && at <= height
+            {
+                *latest = Some(value);
+            }
+            iter.next();
+        }
+        iter.status()?;
+        Ok(RecordPage { records, next: None })
+    }
+
     fn history(
         &self,
         family: &str,
@@ -471,6 +537,103 @@ impl Store {
         }
     }
 
+    /// Adds the index entries of a block's record changes, against each record's value before it.
+    fn put_index(
+        &self,
+        batch: &mut WriteBatch,
+        height: Height,
+        changes: &[RecordChange],
+    ) -> Result<()> {
+        for change in changes {
+            if RecordKind::of(&change.key).is_none() {
+                continue;
+            }
+            let old = match height.0.checked_sub(1) {
+                Some(previous) => self.record(&change.key, Height(previous))?,
+                None => None,
+            };
+            self.put_index_change(
+                batch,
+                &change.key,
+                old.as_deref(),
+                change.value.as_deref(),
+                height,
+            );
+        }
+        Ok(())
+    }
+
+    fn put_index_change(
+        &self,
+        batch: &mut WriteBatch,
+        key: &RecordKey,
+        old: Option<&[u8]>,
+        new: Option<&[u8]>,
+        height: Height,
+    ) {
+        let old_terms = old.map(|value| index::terms(key, value)).unwrap_or_default();
+        let new_terms = new.map(|value| index::terms(key, value)).unwrap_or_default();
+        let sort_id = index::sort_id(key);
+        let family = self.cf(keys::RECORD_INDEX);
+        for term in new_terms.iter().filter(|term| !old_terms.contains(term)) {
+            batch.put_cf(family, index::entry_key(term, &sort_id, height), index::present(key));
+        }
+        for term in old_terms.iter().filter(|term| !new_terms.contains(term)) {
+            batch.put_cf(family, index::entry_key(term, &sort_id, height), index::ABSENT);
+        }
+    }
+
+    /// The record an index value names and its value at `height`; `None` for an absence marker.
+    fn listed(&self, value: &[u8], height: Height) -> Result<Option<(RecordKey, Vec<u8>)>> {
+        let Some(key) = index::named_key(value) else { return Ok(None) };
+        let key = key.map_err(|source| StorageError::Corrupt { what: "record index", source })?;
+        let bytes =
+            self.record(&key, height)?.ok_or(StorageError::Missing { what: "listed record" })?;
+        Ok(Some((key, bytes)))
+    }
+
+    /// Builds the record index of a store written before it existed, from every stored record
+    /// version, then marks the store as of the current schema. Index writes are idempotent, so
+    /// a crash part way leaves the old version mark and the next open starts again.
+    fn rebuild_index(&self) -> Result<()> {
+        let corrupt = |source| StorageError::Corrupt { what: "record", source };
+        let mut batch = WriteBatch::default();
+        let mut previous: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
+        let mut versions: u64 = 0;
+        for item in self.db.iterator_cf(self.cf(keys::RECORDS), IteratorMode::Start) {
+            let (stored_key, stored_value) = item?;
+            let split = stored_key
+                .len()
+                .checked_sub(8)
+                .ok_or(StorageError::Missing { what: "record height" })?;
+            let (key_bytes, at) = stored_key.split_at(split);
+            let height =
+                Height(u64::from_be_bytes(at.try_into().expect("split 8 bytes from the end")));
+            let value: Option<Vec<u8>> =
+                codec::decode(&stored_value, RECORD_BYTES_MAX + 8).map_err(corrupt)?;
+            let old = match &previous {
+                Some((previous_key, previous_value)) if previous_key.as_slice() == key_bytes => {
+                    previous_value.clone()
+                }
+                _ => None,
+            };
+            let key = RecordKey::decode(key_bytes).map_err(corrupt)?;
+            if RecordKind::of(&key).is_some() {
+                self.put_index_change(&mut batch, &key, old.as_deref(), value.as_deref(), height);
+            }
+            previous = Some((key_bytes.to_vec(), value));
+            versions += 1;
+            if batch.len() >= 10_000 {
+                self.write(std::mem::take(&mut batch))?;
+            }
+        }
+        let version = keys::SCHEMA_VERSION.to_be_bytes();
+        batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
+        self.write(batch)?;
+        tracing::info!(versions, schema = keys::SCHEMA_VERSION, "rebuilt the record index");
+        Ok(())
+    }
+
     fn genesis_state_root(&self) -> Result<Hash32> {
         let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)?;
         bytes
@@ -488,7 +651,13 @@ impl Store {
                 Ok(())
             }
             Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(found) => Err(StorageError::UnsupportedSchema { found: found.to_vec() }),
+            Some(bytes) if bytes == keys::SCHEMA_VERSION_UNINDEXED.to_be_bytes() => {
+                self.rebuild_index()
+            }
+            Some(found) => Err(StorageError::UnsupportedSchema {
+                found: found.to_vec(),
+                supported: keys::SCHEMA_VERSION,
+            }),
         }
     }
 

@@ -1,0 +1,344 @@
+//! The record, timeline, search and overdue routes over a real store holding one record of
+//! every kind at genesis and, at height 1, grant 1 revoked; driven through the router.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    body::{Body, to_bytes},
+    http::{Request, StatusCode, header},
+};
+use onebook_chain::{Chain, ChainConfig};
+use onebook_mempool::{Mempool, MempoolConfig};
+use onebook_query::test_utils::{self, GENESIS_TIME_MS, block_time, commit, entry, every_kind};
+use onebook_storage::{Store, StoreConfig};
+use onebook_types::{
+    ids::{ChainId, GrantId, Height, Timestamp},
+    record::RecordKey,
+    sharing_records::GrantStatus,
+};
+use tower::ServiceExt;
+
+use crate::{ApiState, router};
+
+fn clock() -> Timestamp {
+    Timestamp(GENESIS_TIME_MS + 60_000)
+}
+
+fn app_over(store: Store) -> axum::Router {
+    let store = Arc::new(store);
+    let chain_id = ChainId::from(test_utils::CHAIN_ID);
+    let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
+    let chain = Chain::new(
+        Arc::clone(&store),
+        mempool,
+        chain_id.clone(),
+        Timestamp(GENESIS_TIME_MS),
+        ChainConfig::default(),
+        clock,
+    );
+    router(ApiState { store, gate: chain.gate(), chain_id, gossip: None })
+}
+
+fn app(dir: &tempfile::TempDir) -> axum::Router {
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    test_utils::init(&store, every_kind());
+    let mut revoked = test_utils::grant(1, "xm-gaj");
+    revoked.status = GrantStatus::Revoked { at: block_time(Height(1)), reason: "期满".into() };
+    commit(&store, vec![entry(RecordKey::Grant(GrantId(1)), &revoked)], vec!["xm-gaj".into()]);
+    app_over(store)
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, serde_json::Value) {
+    let request = Request::get(uri).body(Body::empty()).expect("request");
+    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, content_type, json)
+}
+
+fn keys(page: &serde_json::Value) -> Vec<&str> {
+    let items = page["items"].as_array().map(Vec::as_slice).unwrap_or_default();
+    items.iter().filter_map(|item| item["key"].as_str()).collect()
+}
+
+const MEMBER: &str = "0303030303030303030303030303030303030303030303030303030303030303";
+const CODE: &str = "350200-xm-scjg-0001";
+const CERTIFICATE: &str = "350200-2026-000001X";
+
+/// Each list route, a filter that keeps its record, and the record's key.
+fn lists() -> Vec<(String, String)> {
+    let member = format!("member:{MEMBER}");
+    [
+        ("/v1/orgs?org=xm&status=active&limit=1", "org:xm-gaj"),
+        ("/v1/members?org=xm-gaj&status=active", member.as_str()),
+        ("/v1/proposals?org=xm&status=open", "proposal:1"),
+        ("/v1/catalog/entries?org=xm-scjg&status=published", &format!("catalog_entry:{CODE}")),
+        ("/v1/resources?org=xm-scjg", "resource:1"),
+        ("/v1/share-requests?org=xm-gaj&status=granted", "share_request:1"),
+        ("/v1/grants?org=xm-scjg&status=revoked", "grant:1"),
+        ("/v1/access-events?org=xm-gaj&status=violation", "access_event:1"),
+        ("/v1/violations?org=xm-gaj&status=no-grant", "violation:1"),
+        ("/v1/quality-reports?org=xm-scjg&status=reported", "quality_report:1"),
+        ("/v1/property/applications?org=xm-scjg&status=certified", "application:1"),
+        ("/v1/property/objections?org=xm-gaj&status=dismissed", "objection:1"),
+        ("/v1/property/certificates?org=xm&status=active", &format!("certificate:{CERTIFICATE}")),
+        ("/v1/obligations?org=xm-scjg&status=open", "obligation:1"),
+    ]
+    .into_iter()
+    .map(|(uri, key)| (uri.to_owned(), key.to_owned()))
+    .collect()
+}
+
+#[tokio::test]
+async fn every_list_route_filters_by_org_and_status() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+
+    for (uri, key) in lists() {
+        let (status, _, page) = get(&app, &uri).await;
+        let (other_status, _, other_org) = get(&app, &uri.replace("org=", "org=nobody&x=")).await;
+        let (_, _, unfiltered) = get(&app, uri.split('?').next().expect("a path")).await;
+
+        assert_eq!(status, StatusCode::OK, "{uri}: {page}");
+        assert_eq!(keys(&page), [key.as_str()], "{uri}");
+        assert_eq!(other_status, StatusCode::BAD_REQUEST, "{uri}: unknown parameter `x`");
+        assert!(other_org["detail"].as_str().is_some_and(|d| d.contains("x")), "{uri}");
+        assert!(keys(&unfiltered).contains(&key.as_str()), "{uri}: {unfiltered}");
+    }
+}
+
+#[tokio::test]
+async fn every_record_route_answers_the_record_and_a_problem_for_a_missing_or_malformed_id() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    let cases = [
+        ("/v1/orgs", "xm-gaj", "no-such-org", "bad%20id"),
+        ("/v1/members", MEMBER, &"00".repeat(32), "zz"),
+        ("/v1/proposals", "1", "2", "one"),
+        ("/v1/catalog/entries", CODE, "350200-xm-scjg-0009", "a%20b"),
+        ("/v1/resources", "1", "2", "-1"),
+        ("/v1/share-requests", "1", "2", "x"),
+        ("/v1/grants", "1", "2", "1.5"),
+        ("/v1/access-events", "1", "2", "x"),
+        ("/v1/violations", "1", "2", "x"),
+        ("/v1/quality-reports", "1", "2", "x"),
+        ("/v1/property/applications", "1", "2", "x"),
+        ("/v1/property/objections", "1", "2", "x"),
+        ("/v1/property/certificates", CERTIFICATE, "350200-2026-000002X", "a%20b"),
+        ("/v1/obligations", "1", "2", "x"),
+    ];
+
+    for (base, present, missing, malformed) in cases {
+        let (found, _, view) = get(&app, &format!("{base}/{present}")).await;
+        let (absent, kind, problem) = get(&app, &format!("{base}/{missing}")).await;
+        let (bad, _, refusal) = get(&app, &format!("{base}/{malformed}")).await;
+        let (unknown, _, _) = get(&app, &format!("{base}/{present}?heigth=1")).await;
+
+        assert_eq!(found, StatusCode::OK, "{base}/{present}: {view}");
+        assert_eq!(view["height"], 1, "{base}");
+        assert!(view["key"].as_str().is_some_and(|key| key.ends_with(present)), "{base}: {view}");
+        assert_eq!(absent, StatusCode::NOT_FOUND, "{base}/{missing}: {problem}");
+        assert_eq!(kind, "application/problem+json");
+        assert_eq!(problem["type"], "/problems/not-found");
+        assert_eq!(bad, StatusCode::BAD_REQUEST, "{base}/{malformed}: {refusal}");
+        assert_eq!(unknown, StatusCode::BAD_REQUEST, "{base}: unknown parameter");
+    }
+}
+
+#[tokio::test]
+async fn a_record_read_at_an_earlier_height_has_its_value_of_then() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+
+    let (_, _, now) = get(&app, "/v1/grants/1").await;
+    let (_, _, then) = get(&app, "/v1/grants/1?height=0").await;
+    let (_, _, active_then) = get(&app, "/v1/grants?status=active&height=0").await;
+    let (_, _, active_now) = get(&app, "/v1/grants?status=active").await;
+    let (above, _, problem) = get(&app, "/v1/grants/1?height=2").await;
+
+    assert_eq!(now["record"]["status"]["status"], "revoked");
+    assert_eq!(then["record"]["status"]["status"], "active");
+    assert_eq!(then["height"], 0);
+    assert_eq!(keys(&active_then), ["grant:1"]);
+    assert!(keys(&active_now).is_empty());
+    assert_eq!(above, StatusCode::BAD_REQUEST);
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("`height`")), "{problem}");
+}
+
+#[tokio::test]
+async fn bad_paging_gets_a_problem_naming_the_parameter() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    let (_, _, first) = get(&app, "/v1/orgs?limit=1").await;
+    let org_cursor = first["next"].as_str().expect("a next page").to_owned();
+    let cases = [
+        ("/v1/grants?limit=0", "limit"),
+        ("/v1/grants?limit=101", "limit"),
+        ("/v1/grants?limit=ten", "limit"),
+        ("/v1/grants?cursor=zz", "cursor"),
+        (&format!("/v1/grants?cursor={org_cursor}"), "cursor"),
+        ("/v1/grants?status=granted", "status"),
+        ("/v1/grants?height=-1", "height"),
+        ("/v1/grants?org=a%20b", "org"),
+        ("/v1/grants?page=2", "page"),
+        ("/v1/timeline/grant:1?limit=0", "limit"),
+        ("/v1/timeline/grant:1?cursor=00", "cursor"),
+        ("/v1/search", "q"),
+        ("/v1/obligations/overdue", "org"),
+        ("/v1/obligations/overdue?org=xm&at=soon", "at"),
+    ];
+
+    for (uri, parameter) in cases {
+        let (status, kind, problem) = get(&app, uri).await;
+
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {problem}");
+        assert_eq!(kind, "application/problem+json", "{uri}");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(parameter), "{uri}: {detail}");
+    }
+}
+
+#[tokio::test]
+async fn a_list_of_more_than_a_hundred_pages_through_with_no_gap_and_no_duplicate() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    test_utils::init(&store, vec![]);
+    let grants = (1..=130)
+        .map(|id| entry(RecordKey::Grant(GrantId(id)), &test_utils::grant(id, "xm-gaj")))
+        .collect();
+    commit(&store, grants, vec![]);
+    let app = app_over(store);
+
+    let (_, _, first) = get(&app, "/v1/grants?limit=100").await;
+    let next = first["next"].as_str().expect("a second page");
+    let (_, _, second) = get(&app, &format!("/v1/grants?limit=100&cursor={next}")).await;
+
+    let seen: Vec<&str> = keys(&first).into_iter().chain(keys(&second)).collect();
+    let expected: Vec<String> = (1..=130).map(|id| format!("grant:{id}")).collect();
+    assert_eq!(seen, expected);
+    assert!(second.get("next").is_none(), "{second}");
+}
+
+#[tokio::test]
+async fn catalog_versions_timelines_search_and_overdue_duties_answer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+
+    let (_, _, versions) = get(&app, &format!("/v1/catalog/entries/{CODE}/versions")).await;
+    let (_, _, timeline) = get(&app, "/v1/timeline/grant:1").await;
+    let (_, _, org_timeline) = get(&app, "/v1/timeline/org:xm-gaj").await;
+    let (bad_key, _, _) = get(&app, "/v1/timeline/policy").await;
+    let (_, _, by_code) = get(&app, &format!("/v1/search?q={CODE}")).await;
+    let (_, _, by_number) = get(&app, &format!("/v1/search?q={CERTIFICATE}")).await;
+    let (_, _, by_height) = get(&app, "/v1/search?q=1").await;
+    let (_, _, overdue_later) =
+        get(&app, "/v1/obligations/overdue?org=xm-scjg&at=1767196810000").await;
+    let (_, _, overdue_now) = get(&app, "/v1/obligations/overdue?org=xm-scjg").await;
+
+    assert_eq!(versions["versions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(versions["published"], 2);
+    assert_eq!(timeline["items"].as_array().map(Vec::len), Some(1), "{timeline}");
+    assert_eq!(timeline["items"][0]["height"], 1);
+    assert_eq!(org_timeline["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(bad_key, StatusCode::BAD_REQUEST);
+    assert_eq!(by_code[0]["key"], format!("catalog_entry:{CODE}"));
+    assert_eq!(by_number[0]["key"], format!("certificate:{CERTIFICATE}"));
+    assert!(by_height.as_array().is_some_and(|hits| hits.iter().any(|hit| hit["hit"] == "block")));
+    assert!(
+        by_height.as_array().is_some_and(|hits| hits.iter().any(|hit| hit["key"] == "grant:1"))
+    );
+    assert_eq!(overdue_later["obligations"].as_array().map(Vec::len), Some(1), "{overdue_later}");
+    assert_eq!(overdue_now["obligations"].as_array().map(Vec::len), Some(0), "{overdue_now}");
+}
+
+#[tokio::test]
+async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_that_height() {
+    use onebook_consensus::Application as _;
+    use onebook_genesis::{GenesisFile, dev_secret};
+    use onebook_types::{
+        action::Action,
+        block::{CommitCertificate, CommitSignature, CommitVote},
+        codec,
+        consortium::Role,
+        ids::Nonce,
+        tx::TxBody,
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let genesis =
+        GenesisFile::from_json_validated(include_bytes!("../../../genesis/networks/dev.json"))
+            .expect("the dev genesis is valid");
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
+    let store = Arc::new(store);
+    let mempool =
+        Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), genesis.chain_id.clone())));
+    // The dev genesis time (`genesis/networks/dev.json`) plus an hour.
+    let dev_clock = || Timestamp(1_767_196_800_000 + 3_600_000);
+    let mut chain = Chain::new(
+        Arc::clone(&store),
+        mempool,
+        genesis.chain_id.clone(),
+        genesis.genesis_time,
+        ChainConfig::default(),
+        dev_clock,
+    );
+    let admin = dev_secret("xm-dsj/admin");
+    let new_member = dev_secret("query-test-member").public_key();
+    let body = TxBody {
+        chain_id: genesis.chain_id.clone(),
+        signer: admin.public_key(),
+        nonce: Nonce(1),
+        valid_until: Height(100),
+        action: Action::RegisterMember {
+            key: new_member,
+            name: "网关".into(),
+            roles: vec![Role::DataUser],
+        },
+    };
+    chain.admit(&codec::encode(&body.sign(&admin))).expect("admitted");
+    let time = Timestamp(genesis.genesis_time.0 + 1_000);
+    let block =
+        chain.propose(Height(1), time, dev_secret("xm-dsj/node").public_key()).expect("proposes");
+    let vote = CommitVote {
+        chain_id: genesis.chain_id.clone(),
+        height: Height(1),
+        round: 0,
+        block_hash: block.header.hash(),
+    };
+    let mut signatures: Vec<CommitSignature> = ["fj-sjj", "xm-dsj", "xm-gaj", "xm-scjg"]
+        .iter()
+        .map(|org| {
+            let key = dev_secret(&format!("{org}/node"));
+            CommitSignature {
+                node_key: key.public_key(),
+                signature: key.sign(vote.signing_digest().as_bytes()),
+            }
+        })
+        .collect();
+    signatures.sort_by_key(|signature| signature.node_key);
+    chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
+    let app =
+        router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None });
+    let member_key = format!("member:{}", new_member.to_hex());
+
+    let (_, _, before) = get(&app, "/v1/members?org=xm-dsj&height=0&limit=100").await;
+    let (_, _, after) = get(&app, "/v1/members?org=xm-dsj&limit=100").await;
+    let (_, _, orgs) = get(&app, "/v1/orgs?limit=100").await;
+    let (found, _, _) = get(&app, &format!("/v1/members/{}", new_member.to_hex())).await;
+    let (_, _, timeline) = get(&app, "/v1/timeline/org:xm-dsj").await;
+
+    assert!(!keys(&before).contains(&member_key.as_str()), "{before}");
+    assert!(keys(&after).contains(&member_key.as_str()), "{after}");
+    assert_eq!(keys(&after).len(), keys(&before).len() + 1);
+    assert!(keys(&orgs).contains(&"org:xm-dsj"), "{orgs}");
+    assert_eq!(found, StatusCode::OK);
+    assert_eq!(timeline["items"][0]["action"], "register_member", "{timeline}");
+    assert_eq!(timeline["items"][0]["code"], 0);
+}

@@ -1,0 +1,48 @@
+//! Search and overdue duties.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /v1/search?q=` | every tx, block or record the text names: a tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or a certificate number |
+//! | `GET /v1/obligations/overdue?org=&at=&height=` | the org's open obligations due before `at` (ms; by default the time of the block at `height`) |
+
+use axum::{
+    Json,
+    extract::{Query, State, rejection::QueryRejection},
+};
+use onebook_query::{LedgerQuery, OverdueView, SearchHitView, StoreQuery};
+use onebook_types::ids::{Height, OrgId, Timestamp};
+use serde::Deserialize;
+
+use crate::{problem::Problem, records::parsed};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchQuery {
+    q: String,
+}
+
+pub(crate) async fn search(
+    State(query): State<StoreQuery>,
+    params: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Json<Vec<SearchHitView>>, Problem> {
+    let params = parsed(params)?;
+    Ok(Json(query.search(params.q).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OverdueQuery {
+    org: String,
+    at: Option<u64>,
+    height: Option<u64>,
+}
+
+pub(crate) async fn overdue(
+    State(query): State<StoreQuery>,
+    params: Result<Query<OverdueQuery>, QueryRejection>,
+) -> Result<Json<OverdueView>, Problem> {
+    let params = parsed(params)?;
+    let at = params.at.map(Timestamp);
+    let view = query.overdue_obligations(OrgId(params.org), at, params.height.map(Height)).await?;
+    Ok(Json(view))
+}

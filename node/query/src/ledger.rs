@@ -1,0 +1,100 @@
+//! The read port: what the REST API and the explorer may ask of the ledger.
+
+use onebook_types::{
+    ids::{Height, OrgId, Timestamp},
+    limits::PAGE_ITEMS_MAX,
+    record::RecordKey,
+};
+
+use crate::{
+    QueryError, RecordKind,
+    views::{OverdueView, Page, RecordView, SearchHitView, TimelineEntryView, TipView},
+};
+
+/// Items in a page when the caller names no limit.
+pub const LIMIT_DEFAULT: usize = 20;
+
+/// What the ledger answers, wherever it is: [`StoreQuery`](crate::StoreQuery) reads a node's
+/// own store, and an HTTP client (planned) a remote node's REST API. Methods are async and
+/// their futures `Send`, so one generic handler or page serves either. `height` is always "as of
+/// the block at this height", the tip when `None`; a height above the tip is a
+/// [`QueryError::BadInput`].
+pub trait LedgerQuery: Clone + Send + Sync + 'static {
+    /// The last committed block.
+    fn tip(&self) -> impl Future<Output = Result<TipView, QueryError>> + Send;
+
+    /// One record as of `height`, or `None` if it did not exist then. Only kinds of
+    /// [`RecordKind`] are served.
+    fn record(
+        &self,
+        key: RecordKey,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<Option<RecordView>, QueryError>> + Send;
+
+    /// The records of `kind` that pass the filters of `params`, in id order, one page.
+    fn records(
+        &self,
+        kind: RecordKind,
+        params: ListParams,
+    ) -> impl Future<Output = Result<Page<RecordView>, QueryError>> + Send;
+
+    /// Every committed tx that touched `subject`, oldest first, one page. For an org, every tx
+    /// signed for it or concerning it.
+    fn timeline(
+        &self,
+        subject: RecordKey,
+        page: PageParams,
+    ) -> impl Future<Output = Result<Page<TimelineEntryView>, QueryError>> + Send;
+
+    /// The open obligations of `org` as of `height` whose due time is before `at` (by default
+    /// the time of the block at `height`).
+    fn overdue_obligations(
+        &self,
+        org: OrgId,
+        at: Option<Timestamp>,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<OverdueView, QueryError>> + Send;
+
+    /// What `text` names at the tip: a tx or block hash, a height, a member key, a record as
+    /// `<kind>:<id>`, a number as the id of any numbered kind, an org id, a catalog code or a
+    /// certificate number. Every match is given.
+    fn search(
+        &self,
+        text: String,
+    ) -> impl Future<Output = Result<Vec<SearchHitView>, QueryError>> + Send;
+}
+
+/// Filters and paging of a record listing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListParams {
+    /// Only records naming this org.
+    pub org: Option<OrgId>,
+    /// Only records in this status (one of [`RecordKind::statuses`]).
+    pub status: Option<String>,
+    /// As of this height; the tip when `None`.
+    pub height: Option<Height>,
+    /// Paging.
+    pub page: PageParams,
+}
+
+/// Where a page starts and how long it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageParams {
+    /// The `next` of the previous page; the first page when `None`.
+    pub cursor: Option<String>,
+    /// Items in the page: 1 to [`PAGE_ITEMS_MAX`], [`LIMIT_DEFAULT`] when `None`.
+    pub limit: Option<u64>,
+}
+
+/// The page length `limit` asks for, checked against the rule of [`PageParams::limit`].
+pub fn page_limit(limit: Option<u64>) -> Result<usize, QueryError> {
+    match limit {
+        None => Ok(LIMIT_DEFAULT),
+        Some(limit) => usize::try_from(limit)
+            .ok()
+            .filter(|limit| (1..=PAGE_ITEMS_MAX).contains(limit))
+            .ok_or_else(|| {
+                QueryError::bad_input("limit", format!("{limit} is not from 1 to {PAGE_ITEMS_MAX}"))
+            }),
+    }
+}

@@ -1,0 +1,30 @@
+//! The `LedgerQuery` read trait, its view types, and its implementation over the store.
+//!
+//! [`LedgerQuery`] is everything the REST API and the explorer may ask of the ledger: one record
+//! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
+//! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
+//! certificate number. Every record read may be made as of a past height. [`StoreQuery`] answers
+//! from a node's own [`onebook_storage::Store`]; an HTTP client answering from a remote node is
+//! planned. Views are plain serde types whose JSON is what the REST API answers: hashes and keys
+//! in hex, numeric ids as numbers, text ids as strings. Lists are paged by an opaque cursor, at
+//! most [`PAGE_ITEMS_MAX`](onebook_types::limits::PAGE_ITEMS_MAX) items a page. See
+//! `docs/adr/0009-ledger-query.md`.
+
+mod error;
+mod ledger;
+mod store;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod test_utils;
+mod views;
+
+pub use error::QueryError;
+pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
+pub use onebook_storage::RecordKind;
+pub use store::StoreQuery;
+pub use views::{
+    OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView,
+    parse_record_key, record_key_text,
+};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,350 @@
+//! [`StoreQuery`]: the ledger as a node's own store holds it.
+
+use std::sync::Arc;
+
+use onebook_storage::{ListFilter, RecordKind, Store, TxLocation};
+use onebook_types::{
+    catalog_records::{Obligation, OrgObligations},
+    codec::{self, DecodeError},
+    hash::Hash32,
+    ids::{CatalogCode, CertificateNumber, Height, OrgId, Timestamp, check_id},
+    keys::PublicKey,
+    limits::RECORD_BYTES_MAX,
+    record::RecordKey,
+};
+
+use crate::{
+    LedgerQuery, QueryError,
+    ledger::{ListParams, PageParams, page_limit},
+    views::{
+        OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView,
+        parse_record_key, record_key_text,
+    },
+};
+
+/// Answers [`LedgerQuery`] from a node's own store. Each query runs on tokio's blocking pool,
+/// since RocksDB reads block.
+#[derive(Clone, Debug)]
+pub struct StoreQuery {
+    store: Arc<Store>,
+}
+
+impl StoreQuery {
+    /// A query over `store`.
+    pub fn new(store: Arc<Store>) -> Self {
+        Self { store }
+    }
+
+    async fn blocking<T, F>(&self, read: F) -> Result<T, QueryError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, QueryError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || read(&store))
+            .await
+            .map_err(|error| QueryError::Unavailable { reason: error.to_string() })?
+    }
+}
+
+impl LedgerQuery for StoreQuery {
+    async fn tip(&self) -> Result<TipView, QueryError> {
+        self.blocking(tip).await
+    }
+
+    async fn record(
+        &self,
+        key: RecordKey,
+        height: Option<Height>,
+    ) -> Result<Option<RecordView>, QueryError> {
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            record(store, &key, height)
+        })
+        .await
+    }
+
+    async fn records(
+        &self,
+        kind: RecordKind,
+        params: ListParams,
+    ) -> Result<Page<RecordView>, QueryError> {
+        self.blocking(move |store| records(store, kind, params)).await
+    }
+
+    async fn timeline(
+        &self,
+        subject: RecordKey,
+        page: PageParams,
+    ) -> Result<Page<TimelineEntryView>, QueryError> {
+        self.blocking(move |store| timeline(store, &subject, &page)).await
+    }
+
+    async fn overdue_obligations(
+        &self,
+        org: OrgId,
+        at: Option<Timestamp>,
+        height: Option<Height>,
+    ) -> Result<OverdueView, QueryError> {
+        self.blocking(move |store| overdue(store, org, at, height)).await
+    }
+
+    async fn search(&self, text: String) -> Result<Vec<SearchHitView>, QueryError> {
+        self.blocking(move |store| search(store, text.trim())).await
+    }
+}
+
+fn tip(store: &Store) -> Result<TipView, QueryError> {
+    let tip = store.tip()?;
+    let time = store.header(tip.height)?.map_or(0, |header| header.time.0);
+    Ok(TipView {
+        height: tip.height.0,
+        block_hash: tip.block_hash,
+        state_root: tip.state_root,
+        time,
+    })
+}
+
+/// `asked`, checked against the tip; the tip when `None`.
+fn resolve_height(store: &Store, asked: Option<Height>) -> Result<Height, QueryError> {
+    let tip = store.tip()?.height;
+    match asked {
+        None => Ok(tip),
+        Some(height) if height > tip => {
+            Err(QueryError::bad_input("height", format!("{} is above the tip {}", height.0, tip.0)))
+        }
+        Some(height) => Ok(height),
+    }
+}
+
+fn record(
+    store: &Store,
+    key: &RecordKey,
+    height: Height,
+) -> Result<Option<RecordView>, QueryError> {
+    if RecordKind::of(key).is_none() {
+        let rule = format!("{} is not a kind of record served here", record_key_text(key));
+        return Err(QueryError::bad_input("record", rule));
+    }
+    let Some(bytes) = store.record(key, height)? else { return Ok(None) };
+    Ok(Some(view(key, &bytes, height)?))
+}
+
+fn view(key: &RecordKey, bytes: &[u8], height: Height) -> Result<RecordView, QueryError> {
+    let record = decode_record(key, bytes).map_err(|source| {
+        QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
+    })?;
+    Ok(RecordView { key: record_key_text(key), height: height.0, record })
+}
+
+fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
+    let limit = RECORD_BYTES_MAX;
+    Ok(match key {
+        RecordKey::Org(_) => Record::Org(codec::decode(bytes, limit)?),
+        RecordKey::Member(_) => Record::Member(codec::decode(bytes, limit)?),
+        RecordKey::Proposal(_) => Record::Proposal(codec::decode(bytes, limit)?),
+        RecordKey::CatalogEntry(_) => Record::CatalogEntry(codec::decode(bytes, limit)?),
+        RecordKey::Resource(_) => Record::Resource(codec::decode(bytes, limit)?),
+        RecordKey::ShareRequest(_) => Record::ShareRequest(codec::decode(bytes, limit)?),
+        RecordKey::Grant(_) => Record::Grant(codec::decode(bytes, limit)?),
+        RecordKey::AccessEvent(_) => Record::AccessEvent(codec::decode(bytes, limit)?),
+        RecordKey::Violation(_) => Record::Violation(codec::decode(bytes, limit)?),
+        RecordKey::QualityReport(_) => Record::QualityReport(codec::decode(bytes, limit)?),
+        RecordKey::Application(_) => Record::Application(codec::decode(bytes, limit)?),
+        RecordKey::Objection(_) => Record::Objection(codec::decode(bytes, limit)?),
+        RecordKey::Certificate(_) => Record::Certificate(codec::decode(bytes, limit)?),
+        RecordKey::Obligation(_) => Record::Obligation(codec::decode(bytes, limit)?),
+        // `record` serves only listed kinds, and listings hold only those.
+        _ => return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind"))),
+    })
+}
+
+fn records(
+    store: &Store,
+    kind: RecordKind,
+    params: ListParams,
+) -> Result<Page<RecordView>, QueryError> {
+    let limit = page_limit(params.page.limit)?;
+    let height = resolve_height(store, params.height)?;
+    if let Some(org) = &params.org {
+        check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
+    }
+    if let Some(status) = &params.status
+        && !kind.statuses().contains(&status.as_str())
+    {
+        let rule = match kind.statuses() {
+            [] => "this list has no status filter".to_owned(),
+            names => format!("{status:?} is not one of {}", names.join(", ")),
+        };
+        return Err(QueryError::bad_input("status", rule));
+    }
+    let after = params.page.cursor.as_deref().map(decode_cursor).transpose()?;
+    let filter = ListFilter { org: params.org, status: params.status };
+    let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
+    let items = page
+        .records
+        .iter()
+        .map(|(key, bytes)| view(key, bytes, height))
+        .collect::<Result<_, _>>()?;
+    Ok(Page { items, next: page.next.map(hex::encode) })
+}
+
+fn decode_cursor(text: &str) -> Result<Vec<u8>, QueryError> {
+    hex::decode(text)
+        .map_err(|_| QueryError::bad_input("cursor", "is not a cursor this listing gave"))
+}
+
+fn timeline(
+    store: &Store,
+    subject: &RecordKey,
+    page: &PageParams,
+) -> Result<Page<TimelineEntryView>, QueryError> {
+    let limit = page_limit(page.limit)?;
+    if RecordKind::of(subject).is_none() {
+        let rule = format!("{} has no timeline", record_key_text(subject));
+        return Err(QueryError::bad_input("record", rule));
+    }
+    let after = page.cursor.as_deref().map(timeline_cursor).transpose()?;
+    let history = match subject {
+        RecordKey::Org(org) => store.org_history(org, after, limit)?,
+        other => store.record_history(other, after, limit)?,
+    };
+    let mut items = Vec::with_capacity(history.entries.len());
+    for entry in &history.entries {
+        let (_, tx) = store
+            .tx(&entry.tx_hash)?
+            .ok_or(onebook_storage::StorageError::Missing { what: "tx of a history entry" })?;
+        let receipt = store.receipt(entry.location)?;
+        let action = serde_json::to_value(&tx.body.action)
+            .ok()
+            .and_then(|value| value["type"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        items.push(TimelineEntryView {
+            height: entry.location.height.0,
+            index: entry.location.index,
+            tx_hash: entry.tx_hash,
+            signer: tx.body.signer,
+            action,
+            code: receipt.as_ref().map_or(0, |receipt| receipt.code),
+            rejection: receipt.and_then(|receipt| receipt.rejection()).map(|r| r.name()),
+        });
+    }
+    let next = history.next.map(|at| {
+        let mut bytes = at.height.0.to_be_bytes().to_vec();
+        bytes.extend_from_slice(&at.index.to_be_bytes());
+        hex::encode(bytes)
+    });
+    Ok(Page { items, next })
+}
+
+fn timeline_cursor(text: &str) -> Result<TxLocation, QueryError> {
+    let bad = || QueryError::bad_input("cursor", "is not a cursor this timeline gave");
+    let bytes: [u8; 12] = hex::decode(text).ok().and_then(|b| b.try_into().ok()).ok_or_else(bad)?;
+    let (height, index) = bytes.split_at(8);
+    Ok(TxLocation {
+        height: Height(u64::from_be_bytes(height.try_into().map_err(|_| bad())?)),
+        index: u32::from_be_bytes(index.try_into().map_err(|_| bad())?),
+    })
+}
+
+fn overdue(
+    store: &Store,
+    org: OrgId,
+    at: Option<Timestamp>,
+    height: Option<Height>,
+) -> Result<OverdueView, QueryError> {
+    check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
+    let height = resolve_height(store, height)?;
+    let at = match at {
+        Some(at) => at,
+        None => store.header(height)?.map_or(Timestamp(0), |header| header.time),
+    };
+    let index: OrgObligations =
+        match store.record(&RecordKey::OrgObligations(org.clone()), height)? {
+            Some(bytes) => decode_stored(&bytes)?,
+            None => OrgObligations::default(),
+        };
+    let mut obligations = Vec::new();
+    for open in index.open.iter().filter(|open| open.due < at) {
+        let bytes = store
+            .record(&RecordKey::Obligation(open.id), height)?
+            .ok_or(onebook_storage::StorageError::Missing { what: "indexed obligation" })?;
+        obligations.push(decode_stored::<Obligation>(&bytes)?);
+    }
+    Ok(OverdueView { org, height: height.0, at: at.0, obligations })
+}
+
+fn decode_stored<T: borsh::BorshDeserialize>(bytes: &[u8]) -> Result<T, QueryError> {
+    codec::decode(bytes, RECORD_BYTES_MAX).map_err(|source| {
+        QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
+    })
+}
+
+fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
+    if text.is_empty() || text.len() > 200 {
+        return Err(QueryError::bad_input("q", "must be 1 to 200 characters"));
+    }
+    let mut hits = Vec::new();
+    if let Ok(hash) = Hash32::from_hex(text) {
+        if let Some((location, _)) = store.tx(&hash)? {
+            let (height, index) = (location.height.0, location.index);
+            hits.push(SearchHitView::Tx { tx_hash: hash, height, index });
+        }
+        if let Some(height) = store.block_height(&hash)? {
+            hits.push(SearchHitView::Block { height: height.0, block_hash: hash });
+        }
+        push_present(store, &mut hits, RecordKey::Member(PublicKey(hash.0)))?;
+    }
+    if let Ok(number) = text.parse::<u64>() {
+        if let Some(header) = store.header(Height(number))? {
+            hits.push(SearchHitView::Block { height: number, block_hash: header.hash() });
+        }
+        for key in numbered_keys(number) {
+            push_present(store, &mut hits, key)?;
+        }
+    }
+    if let Ok(key) = parse_record_key(text) {
+        push_present(store, &mut hits, key)?;
+    }
+    if check_id(text).is_ok() {
+        push_present(store, &mut hits, RecordKey::Org(OrgId::from(text)))?;
+        push_present(store, &mut hits, RecordKey::CatalogEntry(CatalogCode::from(text)))?;
+        push_present(store, &mut hits, RecordKey::Certificate(CertificateNumber::from(text)))?;
+    }
+    Ok(hits)
+}
+
+/// The key of every numbered kind of record with id `number`.
+fn numbered_keys(number: u64) -> [RecordKey; 10] {
+    use onebook_types::ids::{
+        AccessEventId, ApplicationId, GrantId, ObjectionId, ObligationId, ProposalId,
+        QualityReportId, ResourceId, ShareRequestId, ViolationId,
+    };
+    [
+        RecordKey::Proposal(ProposalId(number)),
+        RecordKey::Resource(ResourceId(number)),
+        RecordKey::ShareRequest(ShareRequestId(number)),
+        RecordKey::Grant(GrantId(number)),
+        RecordKey::AccessEvent(AccessEventId(number)),
+        RecordKey::Violation(ViolationId(number)),
+        RecordKey::QualityReport(QualityReportId(number)),
+        RecordKey::Application(ApplicationId(number)),
+        RecordKey::Objection(ObjectionId(number)),
+        RecordKey::Obligation(ObligationId(number)),
+    ]
+}
+
+fn push_present(
+    store: &Store,
+    hits: &mut Vec<SearchHitView>,
+    key: RecordKey,
+) -> Result<(), QueryError> {
+    let tip = store.tip()?.height;
+    let key_text = record_key_text(&key);
+    let already =
+        hits.iter().any(|hit| matches!(hit, SearchHitView::Record { key } if *key == key_text));
+    if RecordKind::of(&key).is_some() && !already && store.record(&key, tip)?.is_some() {
+        hits.push(SearchHitView::Record { key: key_text });
+    }
+    Ok(())
+}

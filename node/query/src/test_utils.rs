@@ -1,0 +1,387 @@
+//! Chains of chosen records for tests: each block is one tx that writes the records given and
+//! touches them, so listings, as-of reads and timelines all have something to read.
+
+use onebook_storage::{BlockCommit, RecordChange, Store, Tip, TxTouch};
+use onebook_types::{
+    action::Action,
+    block::{self, Block, Header, Receipt},
+    codec,
+    hash::Hash32,
+    ids::{ChainId, Height, Nonce, OrgId, ShareRequestId, Timestamp},
+    keys::{PublicKey, SecretKey},
+    record::RecordKey,
+    tx::TxBody,
+};
+
+/// The chain id of test chains.
+pub const CHAIN_ID: &str = "onebook-query-test";
+/// Block time of block `h` is `h` seconds after this.
+pub const GENESIS_TIME_MS: u64 = 1_767_196_800_000;
+
+/// The signer of every test tx.
+pub fn signer() -> SecretKey {
+    SecretKey::from_seed([0x51; 32])
+}
+
+/// The block time of block `height`.
+pub fn block_time(height: Height) -> Timestamp {
+    Timestamp(GENESIS_TIME_MS + height.0 * 1_000)
+}
+
+/// A record and its encoded value.
+pub fn entry<T: borsh::BorshSerialize>(key: RecordKey, record: &T) -> (RecordKey, Vec<u8>) {
+    (key, codec::encode(record))
+}
+
+/// Opens `store` at a genesis holding `records`.
+pub fn init(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
+    let genesis_hash = Hash32([0x9e; 32]);
+    store.init_genesis_state(genesis_hash, records).expect("the test genesis is written")
+}
+
+/// Commits the next block: one tx that writes `records`, touching each of them and `orgs`.
+pub fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>, orgs: Vec<OrgId>) -> Tip {
+    let tip = store.tip().expect("the store has a genesis");
+    let height = tip.height.next();
+    let key = signer();
+    let tx = TxBody {
+        chain_id: ChainId::from(CHAIN_ID),
+        signer: key.public_key(),
+        nonce: Nonce(height.0),
+        valid_until: Height(height.0 + 100),
+        action: Action::WithdrawShareRequest { request: ShareRequestId(height.0) },
+    }
+    .sign(&key);
+    let touch = TxTouch { records: records.iter().map(|(key, _)| key.clone()).collect(), orgs };
+    let changes = records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
+    let staged = store.stage(changes.collect()).expect("staged");
+    let receipts = vec![Receipt::accepted(tx.hash(), vec![])];
+    let header = Header {
+        chain_id: ChainId::from(CHAIN_ID),
+        height,
+        time: block_time(height),
+        previous_hash: tip.block_hash,
+        tx_root: block::tx_root(&[tx.hash()]),
+        tx_count: 1,
+        receipts_root: block::receipts_root(&receipts),
+        state_root: staged.root,
+        validator_set_hash: Hash32::ZERO,
+        next_validator_set_hash: Hash32::ZERO,
+        proposer: PublicKey([0; 32]),
+    };
+    let block = Block { header, txs: vec![tx] };
+    let commit = BlockCommit { block, receipts, certificate: None, touches: vec![touch] };
+    store.commit(commit, staged).expect("committed")
+}
+
+/// An active grant `id` of entry `350200-xm-scjg-0001` from `xm-scjg` to `grantee`.
+pub fn grant(id: u64, grantee: &str) -> onebook_types::sharing_records::Grant {
+    use onebook_types::{
+        ids::{CatalogCode, GrantId},
+        sharing_records::{Grant, GrantStatus},
+        time::Date,
+    };
+    let first_day = Date::from_ymd(2026, 1, 1).expect("a date");
+    Grant {
+        id: GrantId(id),
+        request: ShareRequestId(id),
+        grantee: OrgId::from(grantee),
+        provider: OrgId::from("xm-scjg"),
+        entry: CatalogCode::from("350200-xm-scjg-0001"),
+        items: vec!["企业名称".into()],
+        starts: first_day,
+        expires_at: Date::from_ymd(2026, 12, 31).expect("a date").start(480),
+        conditions: String::new(),
+        exception: false,
+        status: GrantStatus::Active,
+    }
+}
+
+/// An active org `id` under `parent` in region `350200`.
+pub fn org(id: &str, parent: Option<&str>) -> onebook_types::consortium::Org {
+    use onebook_types::{
+        consortium::{Org, OrgLevel, OrgStatus},
+        ids::RegionCode,
+    };
+    Org {
+        id: OrgId::from(id),
+        name: format!("机构 {id}"),
+        level: OrgLevel::Bureau,
+        parent: parent.map(OrgId::from),
+        region: RegionCode::from("350200"),
+        data_authority: false,
+        status: OrgStatus::Active,
+    }
+}
+
+/// A draft catalog entry `code` of `provider` with one version per name in `names`, the last
+/// published.
+pub fn catalog_entry(
+    code: &str,
+    provider: &str,
+    names: &[&str],
+) -> onebook_types::catalog_records::CatalogEntry {
+    use onebook_types::{
+        action::{CatalogEntryDraft, DataItem, Grade, OpenType, ShareType},
+        catalog_records::{CatalogEntry, CatalogStatus, CatalogVersion},
+        ids::{CatalogCode, RegionCode, SystemId},
+    };
+    let versions = (1..)
+        .zip(names)
+        .map(|(number, name)| CatalogVersion {
+            number,
+            content: CatalogEntryDraft {
+                name: (*name).to_owned(),
+                description: "市场主体登记基本信息".into(),
+                items: vec![DataItem {
+                    name: "企业名称".into(), data_element: "DE0002".into()
+                }],
+                classification: "市场监管".into(),
+                grade: Grade::General,
+                security_level: 2,
+                share_type: ShareType::Unconditional,
+                open_type: OpenType::NotOpen,
+                update_frequency: "daily".into(),
+                system: SystemId::from("xm-scjg-djxt"),
+            },
+            drafted_at: Height(u64::from(number)),
+            published_at: Some(Height(u64::from(number))),
+        })
+        .collect::<Vec<_>>();
+    CatalogEntry {
+        code: CatalogCode::from(code),
+        provider: OrgId::from(provider),
+        region: RegionCode::from("350200"),
+        published: u32::try_from(versions.len()).ok(),
+        versions,
+        status: CatalogStatus::Published,
+        authoritative_sources: vec![],
+    }
+}
+
+/// An open obligation `id` of `org`, due at `due`.
+pub fn obligation(
+    id: u64,
+    org: &str,
+    due: Timestamp,
+) -> onebook_types::catalog_records::Obligation {
+    use onebook_types::{
+        catalog_records::{Obligation, ObligationKind, ObligationStatus},
+        ids::ObligationId,
+    };
+    Obligation {
+        id: ObligationId(id),
+        org: OrgId::from(org),
+        kind: ObligationKind::CatalogUpdate,
+        description: "职责调整".into(),
+        opened_at: Height(1),
+        opened_time: block_time(Height(1)),
+        due,
+        status: ObligationStatus::Open,
+        subject: None,
+    }
+}
+
+/// One record of every listed kind, each with id 1 (or the text id shown), all naming `xm-gaj`
+/// or `xm-scjg`: orgs `xm`, `xm-gaj` (under `xm`) and `xm-scjg`, member `[3; 32]` of `xm-gaj`,
+/// proposal 1, catalog entry `350200-xm-scjg-0001` (two versions), resource 1, share request 1,
+/// grant 1, access event 1 and its violation 1, quality report 1, application 1, objection 1,
+/// certificate `350200-2026-000001X`, and obligation 1 of `xm-scjg` with its org index.
+pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
+    use onebook_types::{
+        action::{AccessDraft, AccessOperation, GovernanceChange, PropertySubject, RightKind},
+        catalog_records::{OpenObligation, OrgObligations, Resource},
+        consortium::{Member, MemberStatus, Role},
+        ids::{
+            AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode,
+            ObjectionId, ObligationId, ProposalId, QualityReportId, ResourceId, SystemId,
+            ViolationId,
+        },
+        property_records::{
+            ApplicationStatus, Certificate, CertificateStatus, Objection, ObjectionStatus,
+            PropertyApplication, subject_hash,
+        },
+        quality_records::{QualityReport, QualityStatus},
+        records::{Proposal, ProposalStatus},
+        sharing_records::{AccessEvent, ShareRequest, ShareStatus, Violation, ViolationReason},
+        time::Date,
+    };
+    let day = |m, d| Date::from_ymd(2026, m, d).expect("a date");
+    let member_key = PublicKey([3; 32]);
+    let code = CatalogCode::from("350200-xm-scjg-0001");
+    let subject = PropertySubject::Resource { resource: ResourceId(1) };
+    let due = block_time(Height(3));
+    vec![
+        entry(RecordKey::Org("xm".into()), &org("xm", None)),
+        entry(RecordKey::Org("xm-gaj".into()), &org("xm-gaj", Some("xm"))),
+        entry(RecordKey::Org("xm-scjg".into()), &org("xm-scjg", Some("xm"))),
+        entry(
+            RecordKey::Member(member_key),
+            &Member {
+                key: member_key,
+                org: "xm-gaj".into(),
+                name: "网关".into(),
+                roles: vec![Role::DataUser],
+                status: MemberStatus::Active,
+            },
+        ),
+        entry(
+            RecordKey::Proposal(ProposalId(1)),
+            &Proposal {
+                id: ProposalId(1),
+                change: GovernanceChange::SuspendOrg { org: "xm-gaj".into() },
+                rationale: "演练".into(),
+                proposer: "xm".into(),
+                submitted_at: Height(0),
+                votes: vec![],
+                status: ProposalStatus::Open,
+                decided_at: None,
+            },
+        ),
+        entry(
+            RecordKey::CatalogEntry(code.clone()),
+            &catalog_entry(code.as_str(), "xm-scjg", &["企业登记", "企业登记信息"]),
+        ),
+        entry(
+            RecordKey::Resource(ResourceId(1)),
+            &Resource {
+                id: ResourceId(1),
+                entry: code.clone(),
+                provider: "xm-scjg".into(),
+                entry_version: 2,
+                system: SystemId::from("xm-scjg-djxt"),
+                snapshot_digest: Hash32([7; 32]),
+                record_count: 1_000,
+                items: vec!["企业名称".into()],
+                authoritative: true,
+                registered_at: Height(0),
+                updated_at: Height(0),
+            },
+        ),
+        entry(
+            RecordKey::ShareRequest(ShareRequestId(1)),
+            &ShareRequest {
+                id: ShareRequestId(1),
+                requester_org: "xm-gaj".into(),
+                requester: member_key,
+                entry: code.clone(),
+                provider: "xm-scjg".into(),
+                items: vec!["企业名称".into()],
+                purpose: "案件核查".into(),
+                legal_duty: LegalBasisCode::from("police-law-6"),
+                starts: day(1, 1),
+                ends: day(12, 31),
+                requested_at: block_time(Height(0)),
+                status: ShareStatus::Granted { grant: GrantId(1) },
+            },
+        ),
+        entry(RecordKey::Grant(GrantId(1)), &grant(1, "xm-gaj")),
+        entry(
+            RecordKey::AccessEvent(AccessEventId(1)),
+            &AccessEvent {
+                id: AccessEventId(1),
+                org: "xm-gaj".into(),
+                gateway: member_key,
+                access: AccessDraft {
+                    grant: None,
+                    member: member_key,
+                    resource: ResourceId(1),
+                    operation: AccessOperation::Query,
+                    record_count: 3,
+                    request_digest: Hash32([9; 32]),
+                    accessed_at: block_time(Height(0)),
+                },
+                recorded_at: block_time(Height(0)),
+                violation: Some(ViolationId(1)),
+            },
+        ),
+        entry(
+            RecordKey::Violation(ViolationId(1)),
+            &Violation {
+                id: ViolationId(1),
+                access_event: AccessEventId(1),
+                org: "xm-gaj".into(),
+                reason: ViolationReason::NoGrant,
+                recorded_at: block_time(Height(0)),
+            },
+        ),
+        entry(
+            RecordKey::QualityReport(QualityReportId(1)),
+            &QualityReport {
+                id: QualityReportId(1),
+                resource: ResourceId(1),
+                entry: code,
+                provider: "xm-scjg".into(),
+                reporter_org: "xm-gaj".into(),
+                reporter: member_key,
+                description: "名称有误".into(),
+                evidence_digest: Hash32([5; 32]),
+                reported_snapshot: Hash32([7; 32]),
+                reported_at: block_time(Height(0)),
+                obligation: ObligationId(1),
+                status: QualityStatus::Reported { answer_due: due },
+            },
+        ),
+        entry(
+            RecordKey::Application(ApplicationId(1)),
+            &PropertyApplication {
+                id: ApplicationId(1),
+                registrant: "xm-scjg".into(),
+                applicant: member_key,
+                right: RightKind::Holding,
+                subject_hash: subject_hash(&subject),
+                subject: subject.clone(),
+                evidence_digests: vec![Hash32([4; 32])],
+                valid_from: day(1, 1),
+                valid_until: day(12, 31),
+                applied_at: block_time(Height(0)),
+                objections: vec![ObjectionId(1)],
+                status: ApplicationStatus::Certified {
+                    certificate: CertificateNumber::from("350200-2026-000001X"),
+                },
+            },
+        ),
+        entry(
+            RecordKey::Objection(ObjectionId(1)),
+            &Objection {
+                id: ObjectionId(1),
+                application: ApplicationId(1),
+                objector_org: "xm-gaj".into(),
+                objector: member_key,
+                grounds: "来源存疑".into(),
+                evidence_digests: vec![],
+                filed_at: block_time(Height(0)),
+                status: ObjectionStatus::Dismissed { reasons: "来源合法".into() },
+            },
+        ),
+        entry(
+            RecordKey::Certificate(CertificateNumber::from("350200-2026-000001X")),
+            &Certificate {
+                number: CertificateNumber::from("350200-2026-000001X"),
+                application: Some(ApplicationId(1)),
+                right: RightKind::Holding,
+                subject_hash: subject_hash(&subject),
+                subject,
+                holder: "xm-scjg".into(),
+                parent: None,
+                issuer: "xm".into(),
+                valid_from: day(1, 1),
+                valid_until: day(12, 31),
+                issued_at: block_time(Height(0)),
+                transfers: vec![],
+                status: CertificateStatus::Active,
+            },
+        ),
+        entry(RecordKey::Obligation(ObligationId(1)), &obligation(1, "xm-scjg", due)),
+        entry(
+            RecordKey::OrgObligations("xm-scjg".into()),
+            &OrgObligations {
+                open: vec![OpenObligation {
+                    id: ObligationId(1),
+                    kind: obligation(1, "xm-scjg", due).kind,
+                    due,
+                }],
+            },
+        ),
+    ]
+}

@@ -1,0 +1,172 @@
+//! The view types: what a query answers, as the REST API writes it in JSON.
+
+use onebook_types::{
+    catalog_records::{CatalogEntry, Obligation, Resource},
+    consortium::{Member, Org},
+    hash::Hash32,
+    ids::OrgId,
+    keys::PublicKey,
+    property_records::{Certificate, Objection, PropertyApplication},
+    quality_records::QualityReport,
+    record::RecordKey,
+    records::Proposal,
+    sharing_records::{AccessEvent, Grant, ShareRequest, Violation},
+};
+use serde::{Deserialize, Serialize};
+
+/// The last committed block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TipView {
+    /// Its height (0: genesis only).
+    pub height: u64,
+    /// Its header hash (the genesis hash at height 0).
+    pub block_hash: Hash32,
+    /// The state root after it.
+    pub state_root: Hash32,
+    /// Its block time in ms (0 at genesis, which has no header).
+    pub time: u64,
+}
+
+/// A decoded record of one of the listed kinds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Record {
+    /// An organisation.
+    Org(Org),
+    /// A member.
+    Member(Member),
+    /// A governance proposal.
+    Proposal(Proposal),
+    /// A catalog entry with every version it had.
+    CatalogEntry(CatalogEntry),
+    /// A resource.
+    Resource(Resource),
+    /// A share request.
+    ShareRequest(ShareRequest),
+    /// A grant.
+    Grant(Grant),
+    /// An access event.
+    AccessEvent(AccessEvent),
+    /// A violation.
+    Violation(Violation),
+    /// A quality report.
+    QualityReport(QualityReport),
+    /// A property application.
+    Application(PropertyApplication),
+    /// An objection.
+    Objection(Objection),
+    /// A certificate.
+    Certificate(Certificate),
+    /// An obligation.
+    Obligation(Obligation),
+}
+
+/// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    /// The record's key as `<kind>:<id>` (see [`parse_record_key`]).
+    pub key: String,
+    /// The height it was read at.
+    pub height: u64,
+    /// The record.
+    #[serde(flatten)]
+    pub record: Record,
+}
+
+/// One page of a list and the cursor of the next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items, in the list's order.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// One tx of an entity's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntryView {
+    /// The block's height.
+    pub height: u64,
+    /// The tx's position in the block.
+    pub index: u32,
+    /// The tx.
+    pub tx_hash: Hash32,
+    /// Who signed it.
+    pub signer: PublicKey,
+    /// What it asked, as the action's name (`request_share`, `revoke_grant`, ...).
+    pub action: String,
+    /// 0 if accepted, else the rejection code.
+    pub code: u16,
+    /// The rejection's name, if refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<String>,
+}
+
+/// The overdue obligations of one org.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueView {
+    /// The org.
+    pub org: OrgId,
+    /// The height read at.
+    pub height: u64,
+    /// The time they were judged at, in ms: each is due before it.
+    pub at: u64,
+    /// The obligations, by id.
+    pub obligations: Vec<Obligation>,
+}
+
+/// One thing a search text names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "hit", rename_all = "snake_case")]
+pub enum SearchHitView {
+    /// A committed tx.
+    Tx {
+        /// Its hash.
+        tx_hash: Hash32,
+        /// Its block.
+        height: u64,
+        /// Its position in the block.
+        index: u32,
+    },
+    /// A committed block.
+    Block {
+        /// Its height.
+        height: u64,
+        /// Its header hash.
+        block_hash: Hash32,
+    },
+    /// A record present at the tip.
+    Record {
+        /// Its key as `<kind>:<id>`.
+        key: String,
+    },
+}
+
+/// Parses `<kind>:<id>` into a record key by the key's JSON form: a numeric id is a number, any
+/// other id a string (hex for member keys). For example `certificate:350200-2026-000001X`,
+/// `grant:1`, `org:xm-dsj`.
+pub fn parse_record_key(text: &str) -> Result<RecordKey, String> {
+    let (kind, id) = text
+        .split_once(':')
+        .ok_or_else(|| format!("record {text:?} is not <kind>:<id>, such as grant:1"))?;
+    // An id of digits is a number for numeric kinds and text for the others (an org `350200`).
+    if let Ok(number) = id.parse::<u64>()
+        && let Ok(key) = serde_json::from_value(serde_json::json!({ "kind": kind, "id": number }))
+    {
+        return Ok(key);
+    }
+    serde_json::from_value(serde_json::json!({ "kind": kind, "id": id }))
+        .map_err(|e| format!("record {text:?} is not <kind>:<id>: {e}"))
+}
+
+/// A record key as `<kind>:<id>`, the form [`parse_record_key`] reads.
+pub fn record_key_text(key: &RecordKey) -> String {
+    let value = serde_json::to_value(key).unwrap_or_default();
+    let kind = value["kind"].as_str().unwrap_or_default();
+    match &value["id"] {
+        serde_json::Value::String(id) => format!("{kind}:{id}"),
+        serde_json::Value::Null => kind.to_owned(),
+        other => format!("{kind}:{other}"),
+    }
+}

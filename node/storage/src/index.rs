@@ -1,0 +1,609 @@
+//! Listing indexes: which records of a kind exist at a height, by org and by status.
+//!
+//! Each record of a listed kind carries a few *terms*: its kind, each org it names (the kind's
+//! org fields, below), its status, and each org paired with the status. The `record_index`
+//! column family holds, for every term, one entry per height at which the record entered or
+//! left the term:
+//!
+//! ```text
+//! term || sort_id || height  ->  0x01 || borsh(RecordKey)   (holds the term from this height)
+//!                             ->  0x00                      (no longer holds it)
+//! ```
+//!
+//! So a prefix scan of a term, keeping per record the last entry at or below a height, lists the
+//! records that held the term at that height, in id order. The entries are written in the block's
+//! own write batch, beside the record versions they describe.
+//!
+//! | kind | org terms | status terms |
+//! |---|---|---|
+//! | org | parent | `active`, `suspended` |
+//! | member | org | `active`, `revoked` |
+//! | proposal | proposer | `open`, `passed`, `rejected` |
+//! | catalog entry | provider | `draft`, `submitted`, `returned`, `approved`, `published`, ... |
+//! | resource | provider | (none) |
+//! | share request | requester org, provider | `under-review`, `granted`, `refused`, `withdrawn` |
+//! | grant | grantee, provider | `active`, `revoked` |
+//! | access event | org | `covered`, `violation` |
+//! | violation | org | its reason (`no-grant`, `grant-expired`, ...) |
+//! | quality report | reporter org, provider | `reported`, `fixed`, `disputed`, `ruled` |
+//! | application | registrant | `applied`, `refused`, `in-notice`, `certified` |
+//! | objection | objector org | `pending`, `upheld`, `dismissed` |
+//! | certificate | holder, issuer | `active`, `cancelled` |
+//! | obligation | org | `open`, `met` |
+
+use borsh::BorshDeserialize;
+use onebook_types::{
+    catalog_records::{CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource},
+    codec,
+    consortium::{Member, MemberStatus, Org, OrgStatus},
+    ids::{Height, OrgId},
+    limits::{ID_BYTES_MAX, RECORD_BYTES_MAX},
+    property_records::{
+        ApplicationStatus, Certificate, CertificateStatus, Objection, ObjectionStatus,
+        PropertyApplication,
+    },
+    quality_records::{QualityReport, QualityStatus},
+    record::RecordKey,
+    records::{Proposal, ProposalStatus},
+    sharing_records::{
+        AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation, ViolationReason,
+    },
+};
+
+/// A kind of record the store lists. The discriminant is the first byte of every index key of
+/// the kind: append kinds, never renumber.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum RecordKind {
+    /// Organisations.
+    Org = 1,
+    /// Members, by key.
+    Member = 2,
+    /// Governance proposals.
+    Proposal = 3,
+    /// Catalog entries.
+    CatalogEntry = 4,
+    /// Resources.
+    Resource = 5,
+    /// Share requests.
+    ShareRequest = 6,
+    /// Grants.
+    Grant = 7,
+    /// Access events.
+    AccessEvent = 8,
+    /// Violations.
+    Violation = 9,
+    /// Quality reports.
+    QualityReport = 10,
+    /// Property applications.
+    Application = 11,
+    /// Objections.
+    Objection = 12,
+    /// Certificates.
+    Certificate = 13,
+    /// Obligations.
+    Obligation = 14,
+}
+
+impl RecordKind {
+    /// Every kind, in discriminant order.
+    pub const ALL: [Self; 14] = [
+        Self::Org,
+        Self::Member,
+        Self::Proposal,
+        Self::CatalogEntry,
+        Self::Resource,
+        Self::ShareRequest,
+        Self::Grant,
+        Self::AccessEvent,
+        Self::Violation,
+        Self::QualityReport,
+        Self::Application,
+        Self::Objection,
+        Self::Certificate,
+        Self::Obligation,
+    ];
+
+    /// The kind of `key`, if records of its kind are listed.
+    pub fn of(key: &RecordKey) -> Option<Self> {
+        Some(match key {
+            RecordKey::Org(_) => Self::Org,
+            RecordKey::Member(_) => Self::Member,
+            RecordKey::Proposal(_) => Self::Proposal,
+            RecordKey::CatalogEntry(_) => Self::CatalogEntry,
+            RecordKey::Resource(_) => Self::Resource,
+            RecordKey::ShareRequest(_) => Self::ShareRequest,
+            RecordKey::Grant(_) => Self::Grant,
+            RecordKey::AccessEvent(_) => Self::AccessEvent,
+            RecordKey::Violation(_) => Self::Violation,
+            RecordKey::QualityReport(_) => Self::QualityReport,
+            RecordKey::Application(_) => Self::Application,
+            RecordKey::Objection(_) => Self::Objection,
+            RecordKey::Certificate(_) => Self::Certificate,
+            RecordKey::Obligation(_) => Self::Obligation,
+            RecordKey::Policy
+            | RecordKey::ValidatorSet
+            | RecordKey::Nonce(_)
+            | RecordKey::Sequence(_)
+            | RecordKey::OrgObligations(_)
+            | RecordKey::RegionAuthority(_)
+            | RecordKey::PropertySubject(_) => return None,
+        })
+    }
+
+    /// The status names the kind is indexed by (empty if it has none).
+    pub fn statuses(self) -> &'static [&'static str] {
+        match self {
+            Self::Org => &["active", "suspended"],
+            Self::Member | Self::Grant => &["active", "revoked"],
+            Self::Proposal => &["open", "passed", "rejected"],
+            Self::CatalogEntry => {
+                &["draft", "submitted", "returned", "approved", "published", "deprecated"]
+            }
+            Self::Resource => &[],
+            Self::ShareRequest => &["under-review", "granted", "refused", "withdrawn"],
+            Self::Certificate => &["active", "cancelled"],
+            Self::AccessEvent => &["covered", "violation"],
+            Self::Violation => &[
+                "no-grant",
+                "grant-unknown",
+                "grant-revoked",
+                "grant-expired",
+                "out-of-scope",
+                "wrong-grantee",
+                "not-yet-valid",
+            ],
+            Self::QualityReport => &["reported", "fixed", "disputed", "ruled"],
+            Self::Application => &["applied", "refused", "in-notice", "certified"],
+            Self::Objection => &["pending", "upheld", "dismissed"],
+            Self::Obligation => &["open", "met"],
+        }
+    }
+
+    /// Whether `cursor` (as [`RecordPage::next`] gives it) belongs to a list of this kind.
+    pub fn cursor_is_well_formed(self, cursor: &[u8]) -> bool {
+        let Some((&kind, sort_id)) = cursor.split_first() else { return false };
+        kind == self as u8 && sort_id_is_well_formed(self, sort_id)
+    }
+}
+
+/// What a listing keeps of a kind's records. Both filters may be set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Only records naming this org (see the module doc for which fields count).
+    pub org: Option<OrgId>,
+    /// Only records in this status (one of [`RecordKind::statuses`]).
+    pub status: Option<String>,
+}
+
+/// A page of records and the cursor for the next one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordPage {
+    /// The records, in id order, with their value bytes at the height asked.
+    pub records: Vec<(RecordKey, Vec<u8>)>,
+    /// Pass as `after` to get the next page; `None` at the end.
+    pub next: Option<Vec<u8>>,
+}
+
+/// The index term of `kind` under `filter`: the prefix every entry of the listing starts with.
+pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
+    match (&filter.org, &filter.status) {
+        (None, None) => vec![kind as u8, b'k'],
+        (Some(org), None) => tagged(kind, b'o', &[org.as_str()]),
+        (None, Some(status)) => tagged(kind, b's', &[status]),
+        (Some(org), Some(status)) => tagged(kind, b'b', &[org.as_str(), status]),
+    }
+}
+
+/// The terms a record of `key` with `value` holds; none for kinds that are not listed. A value
+/// that does not decode as its kind (only synthetic test chains write such) holds the kind term
+/// alone.
+pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
+    let Some(kind) = RecordKind::of(key) else { return Vec::new() };
+    let mut terms = vec![term(kind, &ListFilter::default())];
+    let Some((orgs, status)) = attributes(key, value) else {
+        tracing::debug!(?key, "record value does not decode; listed by kind only");
+        return terms;
+    };
+    for org in &orgs {
+        let filter = ListFilter { org: Some(org.clone()), status: None };
+        terms.push(term(kind, &filter));
+    }
+    if let Some(status) = status {
+        terms.push(term(kind, &ListFilter { org: None, status: Some(status.to_owned()) }));
+        for org in orgs {
+            terms.push(term(kind, &ListFilter { org: Some(org), status: Some(status.to_owned()) }));
+        }
+    }
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// The part of an index key after the term: the record's id in an order-preserving form.
+/// Numbers are big-endian, keys and hashes their bytes, text ids their bytes and a zero byte
+/// (text ids hold no zero byte, so one id's entries are never interleaved with another's).
+pub(crate) fn sort_id(key: &RecordKey) -> Vec<u8> {
+    let text = |id: &str| {
+        let mut bytes = id.as_bytes().to_vec();
+        bytes.push(0);
+        bytes
+    };
+    match key {
+        RecordKey::Org(id) => text(id.as_str()),
+        RecordKey::CatalogEntry(code) => text(code.as_str()),
+        RecordKey::Certificate(number) => text(number.as_str()),
+        RecordKey::Member(key) => key.0.to_vec(),
+        RecordKey::Proposal(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Resource(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::ShareRequest(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Grant(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::AccessEvent(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Violation(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::QualityReport(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Application(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Objection(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Obligation(id) => id.0.to_be_bytes().to_vec(),
+        // Not listed; `terms` gives them no entry, so this is never stored.
+        other => other.encode(),
+    }
+}
+
+/// The cursor after `key` in a listing of `kind`: the kind's byte, then the record's sort id.
+pub(crate) fn cursor(kind: RecordKind, key: &RecordKey) -> Vec<u8> {
+    let mut cursor = vec![kind as u8];
+    cursor.extend_from_slice(&sort_id(key));
+    cursor
+}
+
+/// An index key: `term || sort_id || height`.
+pub(crate) fn entry_key(term: &[u8], sort_id: &[u8], height: Height) -> Vec<u8> {
+    let mut key = Vec::with_capacity(term.len() + sort_id.len() + 8);
+    key.extend_from_slice(term);
+    key.extend_from_slice(sort_id);
+    key.extend_from_slice(&height.0.to_be_bytes());
+    key
+}
+
+/// The value of an entry marking that the record holds the term from its height on.
+pub(crate) fn present(key: &RecordKey) -> Vec<u8> {
+    let mut value = vec![1];
+    value.extend_from_slice(&key.encode());
+    value
+}
+
+/// The value of an entry marking that the record no longer holds the term.
+pub(crate) const ABSENT: [u8; 1] = [0];
+
+/// The record key an entry's value names, if the entry marks presence.
+pub(crate) fn named_key(value: &[u8]) -> Option<Result<RecordKey, codec::DecodeError>> {
+    match value.split_first() {
+        Some((1, key)) => Some(RecordKey::decode(key)),
+        _ => None,
+    }
+}
+
+fn tagged(kind: RecordKind, tag: u8, parts: &[&str]) -> Vec<u8> {
+    let mut term = vec![kind as u8, tag];
+    for part in parts {
+        // Org ids and status names are at most ID_BYTES_MAX bytes, so the length fits a byte;
+        // longer text is cut to keep the key bounded (an unknown org then matches nothing).
+        let bytes = &part.as_bytes()[..part.len().min(ID_BYTES_MAX)];
+        term.push(u8::try_from(bytes.len()).expect("ID_BYTES_MAX fits a byte"));
+        term.extend_from_slice(bytes);
+    }
+    term
+}
+
+fn sort_id_is_well_formed(kind: RecordKind, sort_id: &[u8]) -> bool {
+    match kind {
+        RecordKind::Org | RecordKind::CatalogEntry | RecordKind::Certificate => {
+            matches!(sort_id.split_last(), Some((0, text))
+                if !text.is_empty() && text.len() <= ID_BYTES_MAX && !text.contains(&0))
+        }
+        RecordKind::Member => sort_id.len() == 32,
+        RecordKind::Proposal
+        | RecordKind::Resource
+        | RecordKind::ShareRequest
+        | RecordKind::Grant
+        | RecordKind::AccessEvent
+        | RecordKind::Violation
+        | RecordKind::QualityReport
+        | RecordKind::Application
+        | RecordKind::Objection
+        | RecordKind::Obligation => sort_id.len() == 8,
+    }
+}
+
+fn decode<T: BorshDeserialize>(value: &[u8]) -> Option<T> {
+    codec::decode(value, RECORD_BYTES_MAX).ok()
+}
+
+/// The orgs a record names and its status name, by the table of the module doc.
+fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'static str>)> {
+    Some(match key {
+        RecordKey::Org(_) => {
+            let org: Org = decode(value)?;
+            let status = match org.status {
+                OrgStatus::Active => "active",
+                OrgStatus::Suspended => "suspended",
+            };
+            (org.parent.into_iter().collect(), Some(status))
+        }
+        RecordKey::Member(_) => {
+            let member: Member = decode(value)?;
+            let status = match member.status {
+                MemberStatus::Active => "active",
+                MemberStatus::Revoked => "revoked",
+            };
+            (vec![member.org], Some(status))
+        }
+        RecordKey::Proposal(_) => {
+            let proposal: Proposal = decode(value)?;
+            let status = match proposal.status {
+                ProposalStatus::Open => "open",
+                ProposalStatus::Passed => "passed",
+                ProposalStatus::Rejected => "rejected",
+            };
+            (vec![proposal.proposer], Some(status))
+        }
+        RecordKey::CatalogEntry(_) => {
+            let entry: CatalogEntry = decode(value)?;
+            let status = match entry.status {
+                CatalogStatus::Draft => "draft",
+                CatalogStatus::Submitted => "submitted",
+                CatalogStatus::Returned { .. } => "returned",
+                CatalogStatus::Approved => "approved",
+                CatalogStatus::Published => "published",
+                CatalogStatus::Deprecated { .. } => "deprecated",
+            };
+            (vec![entry.provider], Some(status))
+        }
+        RecordKey::Resource(_) => {
+            let resource: Resource = decode(value)?;
+            (vec![resource.provider], None)
+        }
+        RecordKey::ShareRequest(_) => {
+            let request: ShareRequest = decode(value)?;
+            let status = match request.status {
+                ShareStatus::UnderReview { .. } => "under-review",
+                ShareStatus::Granted { .. } => "granted",
+                ShareStatus::Refused { .. } => "refused",
+                ShareStatus::Withdrawn => "withdrawn",
+            };
+            (vec![request.requester_org, request.provider], Some(status))
+        }
+        RecordKey::Grant(_) => {
+            let grant: Grant = decode(value)?;
+            let status = match grant.status {
+                GrantStatus::Active => "active",
+                GrantStatus::Revoked { .. } => "revoked",
+            };
+            (vec![grant.grantee, grant.provider], Some(status))
+        }
+        RecordKey::AccessEvent(_) => {
+            let event: AccessEvent = decode(value)?;
+            let status = if event.violation.is_some() { "violation" } else { "covered" };
+            (vec![event.org], Some(status))
+        }
+        RecordKey::Violation(_) => {
+            let violation: Violation = decode(value)?;
+            (vec![violation.org], Some(violation_reason(violation.reason)))
+        }
+        RecordKey::QualityReport(_) => {
+            let report: QualityReport = decode(value)?;
+            let status = match report.status {
+                QualityStatus::Reported { .. } => "reported",
+                QualityStatus::Fixed { .. } => "fixed",
+                QualityStatus::Disputed { .. } => "disputed",
+                QualityStatus::Ruled { .. } => "ruled",
+            };
+            (vec![report.reporter_org, report.provider], Some(status))
+        }
+        RecordKey::Application(_) => {
+            let application: PropertyApplication = decode(value)?;
+            let status = match application.status {
+                ApplicationStatus::Applied => "applied",
+                ApplicationStatus::Refused { .. } => "refused",
+                ApplicationStatus::InNotice { .. } => "in-notice",
+                ApplicationStatus::Certified { .. } => "certified",
+            };
+            (vec![application.registrant], Some(status))
+        }
+        RecordKey::Objection(_) => {
+            let objection: Objection = decode(value)?;
+            let status = match objection.status {
+                ObjectionStatus::Pending => "pending",
+                ObjectionStatus::Upheld { .. } => "upheld",
+                ObjectionStatus::Dismissed { .. } => "dismissed",
+            };
+            (vec![objection.objector_org], Some(status))
+        }
+        RecordKey::Certificate(_) => {
+            let certificate: Certificate = decode(value)?;
+            let status = match certificate.status {
+                CertificateStatus::Active => "active",
+                CertificateStatus::Cancelled { .. } => "cancelled",
+            };
+            (vec![certificate.holder, certificate.issuer], Some(status))
+        }
+        RecordKey::Obligation(_) => {
+            let obligation: Obligation = decode(value)?;
+            let status = match obligation.status {
+                ObligationStatus::Open => "open",
+                ObligationStatus::Met { .. } => "met",
+            };
+            (vec![obligation.org], Some(status))
+        }
+        _ => return None,
+    })
+}
+
+fn violation_reason(reason: ViolationReason) -> &'static str {
+    match reason {
+        ViolationReason::NoGrant => "no-grant",
+        ViolationReason::GrantUnknown => "grant-unknown",
+        ViolationReason::GrantRevoked => "grant-revoked",
+        ViolationReason::GrantExpired => "grant-expired",
+        ViolationReason::OutOfScope => "out-of-scope",
+        ViolationReason::WrongGrantee => "wrong-grantee",
+        ViolationReason::NotYetValid => "not-yet-valid",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::{
+        block::{self, Header},
+        hash::Hash32,
+        ids::{ChainId, Timestamp},
+        keys::PublicKey,
+    };
+
+    use super::*;
+    use crate::{RecordChange, StorageError, Store, StoreConfig, Tip};
+
+    fn member(n: u8, org: &str, status: MemberStatus) -> (RecordKey, Vec<u8>) {
+        let key = PublicKey([n; 32]);
+        let member = Member { key, org: org.into(), name: format!("m{n}"), roles: vec![], status };
+        (RecordKey::Member(key), codec::encode(&member))
+    }
+
+    fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
+        let tip = store.tip().expect("tip");
+        let changes =
+            records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
+        let staged = store.stage(changes.collect()).expect("staged");
+        let header = Header {
+            chain_id: ChainId::from("index-test"),
+            height: tip.height.next(),
+            time: Timestamp(tip.height.next().0 * 1_000),
+            previous_hash: tip.block_hash,
+            tx_root: block::tx_root(&[]),
+            tx_count: 0,
+            receipts_root: block::receipts_root(&[]),
+            state_root: staged.root,
+            validator_set_hash: Hash32::ZERO,
+            next_validator_set_hash: Hash32::ZERO,
+            proposer: PublicKey([0; 32]),
+        };
+        let block = onebook_types::block::Block { header, txs: vec![] };
+        let commit =
+            crate::BlockCommit { block, receipts: vec![], certificate: None, touches: vec![] };
+        store.commit(commit, staged).expect("committed")
+    }
+
+    fn keys(page: &RecordPage) -> Vec<RecordKey> {
+        page.records.iter().map(|(key, _)| key.clone()).collect()
+    }
+
+    fn list(store: &Store, org: Option<&str>, status: Option<&str>, height: u64) -> Vec<RecordKey> {
+        let filter = ListFilter { org: org.map(OrgId::from), status: status.map(str::to_owned) };
+        keys(
+            &store
+                .list_records(RecordKind::Member, &filter, Height(height), None, 100)
+                .expect("list"),
+        )
+    }
+
+    /// Two members of `a` and one of `b` at genesis; at height 1 the first is revoked.
+    fn store(dir: &tempfile::TempDir) -> Store {
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
+        let genesis = vec![
+            member(1, "a", MemberStatus::Active),
+            member(2, "a", MemberStatus::Active),
+            member(3, "b", MemberStatus::Active),
+        ];
+        let changes =
+            genesis.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
+        store.init_genesis(Hash32([1; 32]), changes.collect()).expect("genesis");
+        commit(&store, vec![member(1, "a", MemberStatus::Revoked)]);
+        store
+    }
+
+    #[test]
+    fn a_listing_keeps_the_records_that_held_the_term_at_the_height_asked() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = store(&dir);
+        let [one, two, three] = [1, 2, 3].map(|n| RecordKey::Member(PublicKey([n; 32])));
+
+        let all = list(&store, None, None, 1);
+        let of_a = list(&store, Some("a"), None, 1);
+        let active_then = list(&store, Some("a"), Some("active"), 0);
+        let active_now = list(&store, Some("a"), Some("active"), 1);
+        let revoked_now = list(&store, None, Some("revoked"), 1);
+
+        assert_eq!(all, vec![one.clone(), two.clone(), three]);
+        assert_eq!(of_a, vec![one.clone(), two.clone()]);
+        assert_eq!(active_then, vec![one.clone(), two.clone()]);
+        assert_eq!(active_now, vec![two]);
+        assert_eq!(revoked_now, vec![one]);
+    }
+
+    #[test]
+    fn pages_follow_their_cursor_and_a_foreign_cursor_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = store(&dir);
+        let filter = ListFilter::default();
+
+        let first =
+            store.list_records(RecordKind::Member, &filter, Height(1), None, 2).expect("list");
+        let cursor = first.next.clone().expect("a next page");
+        let second = store
+            .list_records(RecordKind::Member, &filter, Height(1), Some(&cursor), 2)
+            .expect("list");
+        let foreign = store.list_records(RecordKind::Grant, &filter, Height(1), Some(&cursor), 2);
+
+        assert_eq!(first.records.len(), 2);
+        assert_eq!(keys(&second), vec![RecordKey::Member(PublicKey([3; 32]))]);
+        assert_eq!(second.next, None);
+        assert!(matches!(foreign, Err(StorageError::InvalidCursor)));
+    }
+
+    #[test]
+    fn a_store_written_before_the_index_gets_it_rebuilt_on_open() {
+        let dir = tempfile::tempdir().expect("dir");
+        drop(store(&dir));
+        {
+            // Make it look like a version 1 store: no index entries, the old schema mark.
+            let families = crate::keys::COLUMN_FAMILIES;
+            let mut db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir.path(), families)
+                .expect("raw open");
+            db.drop_cf(crate::keys::RECORD_INDEX).expect("drop the index");
+            let meta = db.cf_handle(crate::keys::META).expect("meta");
+            db.put_cf(meta, crate::keys::META_SCHEMA, 1u32.to_be_bytes()).expect("old mark");
+        }
+
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
+
+        assert_eq!(
+            list(&store, Some("a"), Some("active"), 1),
+            vec![RecordKey::Member(PublicKey([2; 32]))]
+        );
+        assert_eq!(list(&store, Some("a"), Some("active"), 0).len(), 2);
+        drop(store);
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens as version 2");
+        assert_eq!(list(&store, None, None, 1).len(), 3);
+    }
+
+    #[test]
+    fn a_store_of_an_unknown_schema_is_refused_with_both_versions() {
+        let dir = tempfile::tempdir().expect("dir");
+        drop(store(&dir));
+        {
+            let db = rocksdb::DB::open_cf(
+                &rocksdb::Options::default(),
+                dir.path(),
+                crate::keys::COLUMN_FAMILIES,
+            )
+            .expect("raw open");
+            let meta = db.cf_handle(crate::keys::META).expect("meta");
+            db.put_cf(meta, crate::keys::META_SCHEMA, 7u32.to_be_bytes()).expect("mark");
+        }
+
+        let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
+
+        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 2, .. }), "{error}");
+        assert!(error.to_string().contains("not version 2"), "{error}");
+    }
+}
