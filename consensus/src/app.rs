@@ -44,6 +44,10 @@ pub trait Application: Send + 'static {
     /// [`AppError::Invalid`] unless its parent, time, size and every root of its header match.
     fn verify(&mut self, block: &Block) -> Result<(), AppError>;
 
+    /// Whether txs wait in the mempool: the next height starts at once if so, and after the
+    /// idle interval if not.
+    fn has_waiting_txs(&self) -> bool;
+
     /// Stores a decided block with the certificate of its precommits, atomically. Blocks arrive
     /// in height order, each one above the committed height.
     fn commit(&mut self, block: Block, certificate: CommitCertificate) -> Result<(), AppError>;

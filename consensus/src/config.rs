@@ -39,10 +39,15 @@ pub struct ConsensusConfig {
     #[serde(with = "humantime_serde")]
     pub timeout_delta: Duration,
     /// The shortest time from one height's start to the next: consensus waits this long
-    /// (collecting late precommits) before it finalizes a height, so an idle chain does not
-    /// spin. Whether a block may be empty is the application's choice.
+    /// (collecting late precommits) before it finalizes a height.
     #[serde(with = "humantime_serde")]
     pub block_time_target: Duration,
+    /// How long a node waits, after a height is finalized with no tx waiting in its pool,
+    /// before it starts the next height anyway and so makes an empty block. It starts at once
+    /// when a tx arrives. An idle chain thus makes one block per interval, a heartbeat that
+    /// shows the validators are alive, instead of one per `block_time_target`.
+    #[serde(with = "humantime_serde")]
+    pub idle_block_interval: Duration,
     /// How often the node tells its peers its tip, which drives sync.
     #[serde(with = "humantime_serde")]
     pub sync_status_interval: Duration,
@@ -70,7 +75,8 @@ impl Default for ConsensusConfig {
             timeout_prevote: Duration::from_secs(1),
             timeout_precommit: Duration::from_secs(1),
             timeout_delta: Duration::from_millis(500),
-            block_time_target: Duration::from_secs(1),
+            block_time_target: Duration::from_millis(500),
+            idle_block_interval: Duration::from_secs(10),
             sync_status_interval: Duration::from_secs(2),
         }
     }

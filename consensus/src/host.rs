@@ -8,7 +8,7 @@
 use std::{
     collections::BTreeMap,
     sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use bytes::Bytes;
@@ -66,6 +66,22 @@ struct HeightSets {
     consensus: ConsensusValidatorSet,
 }
 
+/// How fast heights follow each other (see [`crate::ConsensusConfig`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pacing {
+    /// The shortest time from one height's start to the next.
+    pub(crate) block_time_target: Duration,
+    /// How long an idle chain waits before an empty block; zero for no wait.
+    pub(crate) idle_block_interval: Duration,
+}
+
+/// The start of the next height, held back while the chain is idle.
+struct DeferredStart {
+    height: Height,
+    since: Instant,
+    reply: tokio::sync::oneshot::Sender<Next<OnebookContext>>,
+}
+
 /// State of the application side of the channel.
 pub(crate) struct Host<A> {
     app: A,
@@ -74,6 +90,9 @@ pub(crate) struct Host<A> {
     address: ValidatorAddress,
     timeouts: LinearTimeouts,
     block_time_target: Duration,
+    idle_block_interval: Duration,
+    /// The next height's start, held while no tx waits (see `idle_block_interval`).
+    deferred: Option<DeferredStart>,
     proposals: ProposalStore,
     network: mpsc::Sender<NetworkMsg<OnebookContext>>,
     /// The height being decided (committed + 1).
@@ -91,7 +110,7 @@ impl<A: Application> Host<A> {
         ctx: OnebookContext,
         secret: Arc<SecretKey>,
         timeouts: LinearTimeouts,
-        block_time_target: Duration,
+        pacing: Pacing,
         proposals: ProposalStore,
         network: mpsc::Sender<NetworkMsg<OnebookContext>>,
     ) -> Self {
@@ -102,7 +121,9 @@ impl<A: Application> Host<A> {
             secret,
             address,
             timeouts,
-            block_time_target,
+            block_time_target: pacing.block_time_target,
+            idle_block_interval: pacing.idle_block_interval,
+            deferred: None,
             proposals,
             network,
             current: Height(0),
@@ -172,6 +193,12 @@ impl<A: Application> Host<A> {
                 let committed = self.app.committed_height()?;
                 let next = if committed >= certificate.height.0 {
                     let height = committed.next();
+                    if !self.idle_block_interval.is_zero() && !self.app.has_waiting_txs() {
+                        debug!(height = %height, "no tx waits; holding the next height");
+                        self.deferred =
+                            Some(DeferredStart { height, since: Instant::now(), reply });
+                        return Ok(());
+                    }
                     Next::Start(ConsensusHeight(height), self.enter_height(height)?)
                 } else {
                     warn!(height = %certificate.height, "decided block was not committed; restarting height");
@@ -187,6 +214,27 @@ impl<A: Application> Host<A> {
                 let outcome = self.synced_value(height, round, proposer, &value_bytes)?;
                 send(reply, outcome);
             }
+        }
+        Ok(())
+    }
+
+    /// Whether the next height's start is held back.
+    pub(crate) fn is_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+
+    /// Starts the held-back height once a tx waits or the idle interval has passed.
+    pub(crate) fn poll_deferred(&mut self) -> Result<(), ConsensusError> {
+        let due = self.deferred.as_ref().is_some_and(|deferred| {
+            deferred.since.elapsed() >= self.idle_block_interval || self.app.has_waiting_txs()
+        });
+        if !due {
+            return Ok(());
+        }
+        if let Some(deferred) = self.deferred.take() {
+            debug!(height = %deferred.height, "starting the held height");
+            let params = self.enter_height(deferred.height)?;
+            send(deferred.reply, Next::Start(ConsensusHeight(deferred.height), params));
         }
         Ok(())
     }
@@ -581,6 +629,10 @@ mod tests {
         fn decided(&self, _height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
             Ok(None)
         }
+
+        fn has_waiting_txs(&self) -> bool {
+            false
+        }
     }
 
     fn host(dir: &std::path::Path, proposed: u64) -> Host<ChangingApp> {
@@ -590,7 +642,10 @@ mod tests {
             OnebookContext::new(ChainId::from("test")),
             Arc::new(SecretKey::from_seed([3; 32])),
             LinearTimeouts::default(),
-            Duration::from_millis(100),
+            Pacing {
+                block_time_target: Duration::from_millis(100),
+                idle_block_interval: Duration::ZERO,
+            },
             ProposalStore::open(dir).expect("opens"),
             network,
         )

@@ -35,6 +35,8 @@ use crate::{
 const REQUEST_CHANNEL_CAPACITY: usize = 100;
 /// How long the engine gets to stop its actors on shutdown.
 const ENGINE_STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a held-back height checks whether a tx has arrived.
+const IDLE_POLL_INTERVAL: Duration = Duration::from_millis(20);
 
 /// Runs consensus as the validator `node_secret` on `chain_id` until `shutdown` completes,
 /// driving `app`: it proposes, verifies and commits blocks in height order, starting at the
@@ -99,7 +101,10 @@ pub async fn run<A: Application>(
         ctx,
         secret,
         timeouts(&config),
-        config.block_time_target,
+        crate::host::Pacing {
+            block_time_target: config.block_time_target,
+            idle_block_interval: config.idle_block_interval,
+        },
         proposals,
         channels.network.clone(),
     );
@@ -119,9 +124,12 @@ async fn serve<A: Application>(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ConsensusError> {
     let mut shutdown = std::pin::pin!(shutdown);
+    let mut idle_poll = tokio::time::interval(IDLE_POLL_INTERVAL);
+    idle_poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = &mut shutdown => return Ok(()),
+            _ = idle_poll.tick(), if host.is_deferred() => host.poll_deferred()?,
             msg = consensus.recv() => match msg {
                 Some(msg) => host.handle(msg).await?,
                 None => return Err(ConsensusError::EngineStopped),

@@ -5,7 +5,12 @@ use std::time::Duration;
 
 use onebook_genesis::dev_secret;
 use onebook_tests::devnet::{Devnet, register_member};
-use onebook_types::keys::SecretKey;
+use onebook_types::{
+    action::{Action, GovernanceChange},
+    consortium::Validator,
+    ids::{OrgId, ProposalId},
+    keys::{PublicKey, SecretKey},
+};
 
 /// The validator orgs' admins, one per node, so each node gets its own signer's txs.
 const ADMINS: [&str; 4] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin", "xm-scjg/admin"];
@@ -183,4 +188,76 @@ fn a_node_whose_key_is_not_in_the_consortium_gets_no_block_and_no_tx_through() {
         assert_ne!(body["status"], "committed", "node{node} committed the stranger's tx");
         assert_ne!(body["status"], "pending", "node{node} took the stranger's tx");
     }
+}
+
+#[test]
+fn an_idle_chain_makes_no_block_before_its_interval_and_a_tx_starts_one_at_once() {
+    // An hour between empty blocks: any block after the first few is made for a tx.
+    let mut net = Devnet::start_idle(crate::node_binary(), 4, 0, "1h").unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = (0..4).filter_map(|node| net.nodes[node].height()).max().unwrap();
+    std::thread::sleep(Duration::from_secs(5));
+    let still = (0..4).filter_map(|node| net.nodes[node].height()).max().unwrap();
+    assert_eq!(still, idle, "the idle chain made blocks");
+
+    let tx = register_member(&dev_secret("xm-djzx/admin"), 1, 700);
+    let (status, body) = net.nodes[1].submit(&tx).unwrap();
+    assert_eq!(status, 202, "{body}");
+    let hash = body["tx_hash"].as_str().unwrap().to_owned();
+    // Well inside the hour: the tx started a height on every node.
+    for node in 0..4 {
+        assert_eq!(committed_code(&net, node, &hash, Duration::from_secs(60)), 0);
+    }
+}
+
+#[test]
+fn a_validator_added_by_governance_signs_from_the_next_height_and_carries_the_chain() {
+    let mut net = Devnet::start(crate::node_binary(), 4, 1).unwrap();
+    net.nodes[4].start().unwrap();
+    net.wait_for_height(&[0, 1, 2, 3, 4], 1, Duration::from_secs(60)).unwrap();
+    let output = std::process::Command::new(&net.nodes[4].binary)
+        .arg("--home")
+        .arg(&net.nodes[4].home)
+        .args(["keys", "show", "--name", "node"])
+        .output()
+        .unwrap();
+    let key = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    let node_key: PublicKey =
+        serde_json::from_value(serde_json::Value::String(key.clone())).unwrap();
+
+    // The observer's node becomes a validator of xm-djzx: a proposal and three of four votes.
+    let change = GovernanceChange::SetValidator {
+        validator: Validator { node_key, org: OrgId::from("xm-djzx"), power: 10 },
+    };
+    let wait = Duration::from_secs(60);
+    let action = Action::SubmitProposal { change, rationale: "大数据中心节点加入".into() };
+    net.commit(0, "fj-sjj/admin", 1, action, wait).unwrap();
+    let vote = || Action::VoteProposal { proposal: ProposalId(1), approve: true };
+    net.commit(0, "fj-sjj/admin", 2, vote(), wait).unwrap();
+    net.commit(0, "xm-dsj/admin", 1, vote(), wait).unwrap();
+    let changed = net.commit(0, "xm-gaj/admin", 1, vote(), wait).unwrap();
+
+    // The block that passed the change names the new set as the next one; the block above it
+    // is signed by the new set.
+    net.wait_for_height(&[0], changed + 1, wait).unwrap();
+    let (_, passed) = net.nodes[0].get(&format!("/v1/blocks/{changed}")).unwrap();
+    let (_, above) = net.nodes[0].get(&format!("/v1/blocks/{}", changed + 1)).unwrap();
+    assert_ne!(passed["header"]["next_validator_set_hash"], passed["header"]["validator_set_hash"]);
+    assert_eq!(above["header"]["validator_set_hash"], passed["header"]["next_validator_set_hash"]);
+
+    // With one of the old four stopped, the other three hold 30 of 50: blocks need the new
+    // validator's precommit, and its key is in their certificates.
+    net.nodes[3].kill().unwrap();
+    let tip = net.nodes[0].height().unwrap();
+    net.wait_for_height(&[0, 1, 2, 4], tip + 3, Duration::from_secs(120)).unwrap();
+    let (_, later) = net.nodes[0].get(&format!("/v1/blocks/{}", tip + 3)).unwrap();
+    let signers: Vec<&str> = later["certificate"]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|signature| signature["node_key"].as_str())
+        .collect();
+    assert!(signers.contains(&key.as_str()), "{signers:?} lacks {key}");
+    assert_same_chain(&net, &[0, 1, 2, 4], 1..=tip + 3);
 }

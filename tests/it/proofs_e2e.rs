@@ -10,40 +10,14 @@ use onebook_types::{
         AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, Grade, OpenType,
         ResourceDraft, ReviewDecision, ShareRequestDraft, ShareType,
     },
-    codec,
     hash::Hash32,
-    ids::{
-        CatalogCode, ChainId, GrantId, Height, LegalBasisCode, Nonce, ResourceId, SystemId,
-        Timestamp,
-    },
+    ids::{CatalogCode, GrantId, LegalBasisCode, ResourceId, SystemId, Timestamp},
     time::Date,
-    tx::TxBody,
 };
 
-/// Submits `action` signed by the dev key `label` at `nonce` to node0 and waits until it is
-/// committed and accepted; the height of its block.
+/// Submits `action` signed by the dev key `label` at `nonce` to node0; the height of its block.
 fn run(net: &Devnet, label: &str, nonce: u64, action: Action) -> u64 {
-    let secret = dev_secret(label);
-    let body = TxBody {
-        chain_id: ChainId::from("onebook-dev-1"),
-        signer: secret.public_key(),
-        nonce: Nonce(nonce),
-        valid_until: Height(1_000_000),
-        action,
-    };
-    let (status, submitted) = net.nodes[0].submit(&codec::encode(&body.sign(&secret))).unwrap();
-    assert_eq!(status, 202, "{label}: {submitted}");
-    let hash = submitted["tx_hash"].as_str().unwrap().to_owned();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, receipt) = net.nodes[0].get(&format!("/v1/txs/{hash}")).unwrap();
-        if status == 200 && receipt["status"] == "committed" {
-            assert_eq!(receipt["code"], 0, "{label}: {receipt}");
-            return receipt["height"].as_u64().unwrap();
-        }
-        assert!(std::time::Instant::now() < deadline, "{label}: not committed: {receipt}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    net.commit(0, label, nonce, action, Duration::from_secs(60)).unwrap()
 }
 
 #[test]

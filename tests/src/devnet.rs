@@ -172,13 +172,26 @@ impl Devnet {
     /// path integration tests get as `env!("CARGO_BIN_EXE_onebook-node")`), the homes of
     /// `validators` validators and `observers` observers, and starts the validators; observers
     /// are started with [`Node::start`] when a test wants them.
+    /// The chain makes a block at least every second, idle or not; see [`Devnet::start_idle`].
     pub fn start(binary: &Path, validators: usize, observers: usize) -> eyre::Result<Self> {
+        Self::start_idle(binary, validators, observers, "1s")
+    }
+
+    /// As [`Devnet::start`], with `idle_block_interval` (a duration like `10s`) between empty
+    /// blocks of an idle chain.
+    pub fn start_idle(
+        binary: &Path,
+        validators: usize,
+        observers: usize,
+        idle_block_interval: &str,
+    ) -> eyre::Result<Self> {
         let dir = tempfile::tempdir()?;
         let base = free_base_port(validators + observers)?;
         let out = dir.path().join("net");
         let status = Command::new(binary)
             .args(["testnet", "--nodes", &validators.to_string()])
             .args(["--observers", &observers.to_string(), "--base-port", &base.to_string()])
+            .args(["--idle-block-interval", idle_block_interval])
             .arg("--out")
             .arg(&out)
             .stdout(Stdio::null())
@@ -226,6 +239,45 @@ impl Devnet {
                 );
             }
             std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Submits `action` signed by the dev key `label` at `nonce` to node `node` and waits up to
+    /// `timeout` until it is committed there and accepted; the height of its block.
+    pub fn commit(
+        &self,
+        node: usize,
+        label: &str,
+        nonce: u64,
+        action: Action,
+        timeout: Duration,
+    ) -> eyre::Result<u64> {
+        let secret = onebook_genesis::dev_secret(label);
+        let body = TxBody {
+            chain_id: ChainId::from("onebook-dev-1"),
+            signer: secret.public_key(),
+            nonce: Nonce(nonce),
+            valid_until: Height(1_000_000),
+            action,
+        };
+        let (status, submitted) = self.nodes[node].submit(&codec::encode(&body.sign(&secret)))?;
+        if status != 202 {
+            bail!("{label}: {status} {submitted}");
+        }
+        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?.to_owned();
+        let deadline = Instant::now() + timeout;
+        loop {
+            let (status, receipt) = self.nodes[node].get(&format!("/v1/txs/{hash}"))?;
+            if status == 200 && receipt["status"] == "committed" {
+                if receipt["code"] != 0 {
+                    bail!("{label}: refused: {receipt}");
+                }
+                return receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"));
+            }
+            if Instant::now() > deadline {
+                bail!("{label}: not committed after {timeout:?}: {receipt}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 

@@ -47,6 +47,11 @@ impl MemChain {
 }
 
 impl Application for MemChain {
+    /// Blocks carry no txs, so none ever waits; the test networks run with no idle interval.
+    fn has_waiting_txs(&self) -> bool {
+        false
+    }
+
     fn committed_height(&self) -> Result<Height, AppError> {
         Ok(self.tip().0)
     }

@@ -69,6 +69,7 @@ impl TestNet {
                     timeout_precommit: Duration::from_millis(500),
                     timeout_delta: Duration::from_millis(250),
                     block_time_target: Duration::from_millis(100),
+                    idle_block_interval: Duration::ZERO,
                     sync_status_interval: Duration::from_millis(500),
                 };
                 Node { seed: seeds[i], config, committed: Committed::default(), running: None }

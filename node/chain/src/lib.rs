@@ -312,6 +312,10 @@ impl Application for Chain {
         Ok(())
     }
 
+    fn has_waiting_txs(&self) -> bool {
+        !self.pool().is_empty()
+    }
+
     fn decided(&self, height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
         let block = self.store.block(height).map_err(storage)?;
         let certificate = self.store.certificate(height).map_err(storage)?;

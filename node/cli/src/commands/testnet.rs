@@ -22,12 +22,17 @@ pub struct TestnetCommand {
     /// Where to write the homes (`node0`, `node1`, ...).
     #[arg(long)]
     out: PathBuf,
-    /// The first port; node `i` uses `base_port + 10 i` for its API and the next for consensus.
+    /// The first port; node `i` uses `base_port + 10 i` for its API, the next for consensus and
+    /// the one after for tx gossip.
     #[arg(long, default_value_t = 26_600)]
     base_port: u16,
     /// Genesis file; defaults to the embedded development network.
     #[arg(long)]
     genesis: Option<PathBuf>,
+    /// How long an idle chain waits before an empty block (`[consensus] idle_block_interval`),
+    /// e.g. `10s` or `500ms`; `0s` makes blocks back to back.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    idle_block_interval: Option<std::time::Duration>,
 }
 
 impl TestnetCommand {
@@ -82,6 +87,9 @@ impl TestnetCommand {
             let mut config = Config::default();
             config.node.moniker = format!("node{index}");
             config.api.listen = format!("127.0.0.1:{}", self.port(index));
+            if let Some(interval) = self.idle_block_interval {
+                config.consensus.idle_block_interval = interval;
+            }
             config.consensus.listen_addr = format!("127.0.0.1:{}", self.port(index) + 1).parse()?;
             // Every node of the network, observers included, may connect to every other.
             config.consensus.peers = (0..total)
