@@ -6,7 +6,8 @@
 # `.onebook-devnet/nodeN.log`. Prints where each node's REST API listens; Ctrl-C stops them all.
 #
 #   ONEBOOK_DEVNET_DIR   where the homes are (default .onebook-devnet)
-#   ONEBOOK_DEVNET_PORT  the first port (default 26600; node i uses port + 10 i and the next)
+#   ONEBOOK_DEVNET_PORT  the first port (default 26600; node i uses port + 10 i for its API and the
+#                        next two for consensus and tx gossip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
