@@ -203,13 +203,20 @@ impl Chain {
         if block.txs.len() > BLOCK_TXS_MAX as usize {
             return Err(AppError::Invalid(format!("block holds {} txs", block.txs.len())));
         }
+        // A tx waiting in this node's pool had its signature verified at admission; only the
+        // others are verified here.
+        let known: Vec<Option<VerifiedTx>> = {
+            let pool = self.pool();
+            block.txs.iter().map(|tx| pool.verified(&tx.hash())).collect()
+        };
         let mut txs = Vec::with_capacity(block.txs.len());
-        for tx in &block.txs {
-            let hash = tx.hash();
-            let verified = tx
-                .clone()
-                .verify()
-                .map_err(|_| AppError::Invalid(format!("tx {hash} has a bad signature")))?;
+        for (tx, known) in block.txs.iter().zip(known) {
+            let verified = match known {
+                Some(verified) => verified,
+                None => tx.clone().verify().map_err(|_| {
+                    AppError::Invalid(format!("tx {} has a bad signature", tx.hash()))
+                })?,
+            };
             txs.push(verified);
         }
         let prepared = self.execute(header.time, header.proposer, txs)?;

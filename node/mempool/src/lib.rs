@@ -156,6 +156,11 @@ impl Mempool {
         self.txs.contains_key(hash)
     }
 
+    /// The waiting tx `hash`, whose signature admission already verified.
+    pub fn verified(&self, hash: &Hash32) -> Option<VerifiedTx> {
+        self.txs.get(hash).map(|entry| entry.tx.clone())
+    }
+
     /// Admits the encoded tx `bytes`, checked against `state` (the committed state) as the next
     /// block `next` would judge it. Returns the tx hash.
     pub fn admit(
