@@ -65,3 +65,138 @@ fn a_tx_admitted_by_one_node_is_gossiped_to_the_others_in_order() {
         }
     }
 }
+
+/// A small deterministic generator (xorshift64*), so a failing request can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.next() as u8).collect()
+    }
+
+    /// A path segment of URL-safe characters, sometimes empty, sometimes long.
+    fn segment(&mut self) -> String {
+        const CHARS: &[u8] = b"abcdefxyz0123456789-_.:~%";
+        let len = [0, 1, 8, 64, 300][self.below(5) as usize];
+        (0..len).map(|_| CHARS[self.below(CHARS.len() as u64) as usize] as char).collect()
+    }
+}
+
+/// One generated malformed request: method, path, and body with its media type.
+fn malformed(rng: &mut Rng, valid_tx: &[u8]) -> (&'static str, String, Option<(String, Vec<u8>)>) {
+    const LISTS: [&str; 8] = [
+        "orgs",
+        "members",
+        "catalog/entries",
+        "grants",
+        "access-events",
+        "property/certificates",
+        "obligations",
+        "share-requests",
+    ];
+    let list = LISTS[rng.below(LISTS.len() as u64) as usize];
+    let octet = |bytes: Vec<u8>| Some(("application/octet-stream".to_owned(), bytes));
+    let json = |text: String| Some(("application/json".to_owned(), text.into_bytes()));
+    match rng.below(14) {
+        0 => {
+            let len = rng.below(400) as usize;
+            ("POST", "/v1/txs".into(), octet(rng.bytes(len)))
+        }
+        1 => {
+            // A valid tx with one byte changed: a bad signature, another chain, or no decoding.
+            let mut tx = valid_tx.to_vec();
+            let at = rng.below(tx.len() as u64) as usize;
+            tx[at] ^= 1 + rng.below(255) as u8;
+            ("POST", "/v1/txs".into(), octet(tx))
+        }
+        2 => {
+            let cut = rng.below(valid_tx.len() as u64) as usize;
+            ("POST", "/v1/txs".into(), octet(valid_tx[..cut].to_vec()))
+        }
+        3 => ("POST", "/v1/txs".into(), json(format!("{{\"tx\": \"{}\"", rng.segment()))),
+        4 => ("POST", "/v1/txs".into(), json(format!("{{\"tx\": \"{}\"}}", rng.segment()))),
+        5 => (
+            "POST",
+            "/v1/txs".into(),
+            json(format!("{{\"tx\": \"00\", \"{}\": 1}}", rng.segment())),
+        ),
+        6 => ("POST", "/v1/txs".into(), Some(("text/plain".to_owned(), rng.bytes(16)))),
+        7 => {
+            let len = 200_000 + rng.below(100_000) as usize;
+            ("POST", "/v1/txs".into(), octet(vec![0; len]))
+        }
+        8 => (
+            "GET",
+            format!("/v1/{list}?limit={}", [0, 101, 1_000_000][rng.below(3) as usize]),
+            None,
+        ),
+        9 => ("GET", format!("/v1/{list}?cursor={}", rng.segment()), None),
+        10 => ("GET", format!("/v1/{list}?{}=1", rng.segment()), None),
+        11 => ("GET", format!("/v1/{list}/{}?height={}", rng.segment(), rng.next()), None),
+        12 => ("GET", format!("/v1/blocks/{}", rng.segment()), None),
+        _ => {
+            let route = ["proofs/records", "proofs/txs", "timeline", "txs"][rng.below(4) as usize];
+            ("GET", format!("/v1/{route}/{}", rng.segment()), None)
+        }
+    }
+}
+
+#[test]
+fn ten_thousand_malformed_requests_get_no_5xx_and_the_chain_keeps_committing() {
+    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |since| since.as_nanos() as u64 | 1);
+    eprintln!("seed {seed}");
+    let mut rng = Rng(seed);
+    let admin = dev_secret("xm-scjg/admin");
+    let valid_tx = register_member(&admin, 1, 5_000);
+    let start = net.nodes[0].height().unwrap();
+    let port = net.nodes[0].api_port;
+
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for n in 0..10_000u32 {
+        let (method, path, body) = malformed(&mut rng, &valid_tx);
+        let body = body.as_ref().map(|(media, bytes)| (media.as_str(), bytes.as_slice()));
+        let (status, problem) = http(port, method, &path, body)
+            .unwrap_or_else(|error| panic!("request {n} {method} {path}: {error}"));
+        assert!(status < 500, "request {n} {method} {path}: {status} {problem}");
+        if method == "POST" {
+            assert!((400..500).contains(&status), "request {n} {method} {path}: {status}");
+            assert!(
+                problem["detail"].as_str().is_some_and(|detail| !detail.is_empty()),
+                "request {n} {method} {path}: {status} without a problem: {problem}"
+            );
+        }
+        *statuses.entry(status).or_default() += 1;
+    }
+    eprintln!("statuses {statuses:?}");
+
+    // The node still takes a valid tx, and the chain still commits.
+    let (status, body) = net.nodes[0].submit(&valid_tx).unwrap();
+    assert_eq!(status, 202, "{body}");
+    let hash = body["tx_hash"].as_str().unwrap().to_owned();
+    net.wait_for_height(&[0, 1, 2, 3], start + 3, Duration::from_secs(60)).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, receipt) = net.nodes[0].get(&format!("/v1/txs/{hash}")).unwrap();
+        if receipt["status"] == "committed" {
+            assert_eq!(receipt["code"], 0, "{receipt}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the valid tx was not committed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -15,10 +15,12 @@
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
 //! | `GET /v1/search?q=` | the txs, blocks and records a hash, height, id, code or number names |
 //! | `GET /health` | 200 while the node serves |
+//! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
 //! stable rejection code where the ledger's rules were the reason.
 
+mod metrics;
 mod problem;
 mod proofs;
 mod records;

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Path, State, rejection::JsonRejection},
+    extract::{
+        DefaultBodyLimit, Path, State,
+        rejection::{BytesRejection, JsonRejection},
+    },
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -37,6 +40,10 @@ pub struct ApiState {
 
 /// The API's routes over `state`.
 pub fn router(state: ApiState) -> Router {
+    let counters = std::sync::Arc::new(crate::metrics::RequestCounters::default());
+    let metrics = Router::new()
+        .route("/metrics", get(crate::metrics::metrics))
+        .with_state((state.clone(), std::sync::Arc::clone(&counters)));
     Router::new()
         .route("/health", get(health))
         .route("/v1/status", get(status))
@@ -82,6 +89,8 @@ pub fn router(state: ApiState) -> Router {
         .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
         .fallback(|| async { Problem::not_found("such route") })
         .with_state(state)
+        .merge(metrics)
+        .layer(axum::middleware::from_fn_with_state(counters, crate::metrics::count))
 }
 
 async fn health() -> &'static str {
@@ -131,8 +140,19 @@ pub struct Submitted {
 async fn submit_tx(
     State(state): State<ApiState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let body = body.map_err(|rejection| {
+        Problem::new(
+            rejection.status(),
+            "body-unreadable",
+            "the request body could not be read",
+            format!(
+                "{}; a tx is at most {TX_BYTES_MAX} bytes (twice that as hex in JSON)",
+                rejection.body_text()
+            ),
+        )
+    })?;
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
     let bytes = if content_type.starts_with("application/json") {

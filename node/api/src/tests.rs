@@ -94,6 +94,37 @@ fn get(uri: &str) -> Request<Body> {
 }
 
 #[tokio::test]
+async fn metrics_show_the_height_the_pool_and_responses_by_class() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    call(&app, post("application/octet-stream", tx(1))).await;
+    call(&app, get("/v1/no-such-route")).await;
+    call(&app, get("/v1/blocks/x")).await;
+
+    let response = app.clone().oneshot(get("/metrics")).await.expect("answers");
+    let kind = response.headers().get(header::CONTENT_TYPE).cloned();
+    let text =
+        String::from_utf8(to_bytes(response.into_body(), 1 << 20).await.expect("body").to_vec())
+            .expect("utf-8");
+
+    assert_eq!(
+        kind.as_ref().and_then(|v| v.to_str().ok()),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    for line in [
+        "onebook_height 0",
+        "onebook_mempool_txs 1",
+        "onebook_last_block_time_seconds 0",
+        "onebook_api_requests_total{class=\"2xx\"} 1",
+        "onebook_api_requests_total{class=\"4xx\"} 2",
+        "onebook_api_requests_total{class=\"5xx\"} 0",
+        "# TYPE onebook_api_requests_total counter",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} missing from\n{text}");
+    }
+}
+
+#[tokio::test]
 async fn a_submitted_tx_is_accepted_once_and_then_pending() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(&dir);

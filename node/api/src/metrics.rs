@@ -1,0 +1,72 @@
+//! `GET /metrics`: the node's figures in the Prometheus text format (version 0.0.4).
+
+use std::{
+    fmt::Write as _,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use axum::{
+    extract::{Request, State},
+    http::header,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::{problem::Problem, routes::ApiState};
+
+/// API responses counted by status class (1xx to 5xx).
+#[derive(Debug, Default)]
+pub(crate) struct RequestCounters {
+    by_class: [AtomicU64; 5],
+}
+
+impl RequestCounters {
+    fn record(&self, status: u16) {
+        let class = usize::from(status / 100).clamp(1, 5) - 1;
+        self.by_class[class].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Counts every response by its status class.
+pub(crate) async fn count(
+    State(counters): State<Arc<RequestCounters>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    counters.record(response.status().as_u16());
+    response
+}
+
+/// Serves the figures.
+pub(crate) async fn metrics(
+    State((state, counters)): State<(ApiState, Arc<RequestCounters>)>,
+) -> Result<Response, Problem> {
+    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
+    let header = state.store.header(tip.height).map_err(|error| Problem::unavailable(&error))?;
+    let mut text = String::new();
+    let mut gauge = |name: &str, help: &str, value: u64| {
+        let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+    };
+    gauge("onebook_height", "The height of the last committed block.", tip.height.0);
+    gauge(
+        "onebook_last_block_time_seconds",
+        "The time of the last committed block, in seconds since the Unix epoch (0 at genesis).",
+        header.map_or(0, |header| header.time.0 / 1_000),
+    );
+    gauge(
+        "onebook_mempool_txs",
+        "Txs waiting in this node's mempool.",
+        state.gate.pending() as u64,
+    );
+    let name = "onebook_api_requests_total";
+    let _ = writeln!(text, "# HELP {name} API responses by status class.\n# TYPE {name} counter");
+    for (index, count) in counters.by_class.iter().enumerate() {
+        let _ =
+            writeln!(text, "{name}{{class=\"{}xx\"}} {}", index + 1, count.load(Ordering::Relaxed));
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
+}
