@@ -200,3 +200,55 @@ fn ten_thousand_malformed_requests_get_no_5xx_and_the_chain_keeps_committing() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn onebook_tx_signs_submits_and_waits_for_receipts_with_nonces_from_the_node() {
+    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let node = &net.nodes[0];
+    let onebook = |args: &[&str]| {
+        std::process::Command::new(&node.binary)
+            .arg("--home")
+            .arg(&node.home)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let keyed = onebook(&["keys", "generate", "--name", "clerk", "--dev-label", "xm-gaj/admin"]);
+    assert!(keyed.status.success(), "{}", String::from_utf8_lossy(&keyed.stderr));
+    let address = format!("127.0.0.1:{}", node.api_port);
+    let register = |n: u64| {
+        serde_json::to_string(&onebook_types::action::Action::RegisterMember {
+            key: dev_secret(&format!("cli-member-{n}")).public_key(),
+            name: "网关".into(),
+            roles: vec![onebook_types::consortium::Role::DataUser],
+        })
+        .unwrap()
+    };
+
+    // Two txs in a row: each takes its nonce from the node.
+    for n in 1..=2 {
+        let action = register(n);
+        let out = onebook(&[
+            "tx", "--key", "clerk", "--node", &address, "--action", &action, "--wait", "60",
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("\"status\": \"committed\""), "{stdout}");
+    }
+    let (_, nonces) =
+        node.get(&format!("/v1/nonces/{}", dev_secret("xm-gaj/admin").public_key())).unwrap();
+    assert_eq!((nonces["committed"].as_u64(), nonces["next"].as_u64()), (Some(2), Some(3)));
+
+    // The same member again: committed, refused by the rules, and the command says so.
+    let action = register(1);
+    let out =
+        onebook(&["tx", "--key", "clerk", "--node", &address, "--action", &action, "--wait", "60"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refused"), "{out:?}");
+    // Not JSON of an action: nothing is sent.
+    let out =
+        onebook(&["tx", "--key", "clerk", "--node", &address, "--action", "{\"type\": \"fly\"}"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid JSON of an action"));
+}

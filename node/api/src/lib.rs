@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `POST /v1/txs` | 202 with the tx hash; the body is the borsh tx (`application/octet-stream`) or `{"tx": "<hex>"}` |
 //! | `GET /v1/txs/{hash}` | the tx's receipt once committed, `pending` while it waits, 404 otherwise |
+//! | `GET /v1/nonces/{key}` | a signer's last committed nonce and the nonce its next tx must carry |
 //! | `GET /v1/status` | chain id, tip height, block hash, state root, txs waiting |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
 //! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
@@ -31,7 +32,7 @@ mod timeline;
 pub use problem::Problem;
 pub use proofs::parse_record_key;
 pub use records::CatalogVersionsView;
-pub use routes::{ApiState, BlockView, StatusView, Submitted, TxStatusView, router};
+pub use routes::{ApiState, BlockView, NoncesView, StatusView, Submitted, TxStatusView, router};
 
 /// Serves the API on `listener` until `shutdown` resolves.
 pub async fn serve(

@@ -19,6 +19,7 @@ use onebook_types::{
     block::{CommitCertificate, Event, Header},
     hash::Hash32,
     ids::{ChainId, Height},
+    keys::PublicKey,
     limits::TX_BYTES_MAX,
 };
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/txs", post(submit_tx))
         .route("/v1/txs/{hash}", get(tx_status))
+        .route("/v1/nonces/{key}", get(nonces))
         .route("/v1/blocks/{height}", get(block))
         .route("/v1/proofs/records/{key}", get(crate::proofs::record))
         .route("/v1/proofs/txs/{hash}", get(crate::proofs::tx))
@@ -182,6 +184,32 @@ async fn submit_tx(
     }
     tracing::debug!(%tx_hash, "admitted tx");
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
+}
+
+/// `GET /v1/nonces/{key}` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NoncesView {
+    /// The signer.
+    pub signer: PublicKey,
+    /// Its last committed nonce (0 before its first tx).
+    pub committed: u64,
+    /// The nonce its next tx must carry: one above its committed and waiting txs.
+    pub next: u64,
+}
+
+async fn nonces(
+    State(state): State<ApiState>,
+    Path(key): Path<String>,
+) -> Result<Json<NoncesView>, Problem> {
+    let signer = PublicKey::from_hex(&key).map_err(|error| {
+        Problem::bad_request(format!("key {key:?} is not 64 hex digits of a public key: {error}"))
+    })?;
+    let gate = state.gate.clone();
+    let (committed, next) = tokio::task::spawn_blocking(move || gate.nonces(&signer))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?
+        .map_err(Problem::from)?;
+    Ok(Json(NoncesView { signer, committed, next }))
 }
 
 /// `GET /v1/txs/{hash}` answer.

@@ -8,6 +8,7 @@
 mod commands;
 mod config;
 mod home;
+pub mod http;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -56,6 +57,8 @@ pub enum Command {
     VerifyProof(commands::verify_proof::VerifyProofCommand),
     /// Write the homes of a local network of validators and observers on 127.0.0.1.
     Testnet(commands::testnet::TestnetCommand),
+    /// Sign an action with a member key and submit it to a node; optionally wait for the receipt.
+    Tx(commands::tx::TxCommand),
 }
 
 impl Cli {
@@ -75,6 +78,7 @@ impl Cli {
             Command::Inspect(command) => command.execute(&home, &self.overrides),
             Command::Config(command) => command.execute(&home, &self.overrides),
             Command::Testnet(command) => command.execute(),
+            Command::Tx(command) => command.execute(&home),
             Command::Proof(command) => command.execute(&home, &self.overrides),
             Command::VerifyProof(command) => command.execute(),
         }

@@ -156,6 +156,11 @@ impl Mempool {
         self.txs.contains_key(hash)
     }
 
+    /// How many of `signer`'s txs wait.
+    pub fn waiting_for(&self, signer: &PublicKey) -> u64 {
+        self.waiting.get(signer).copied().unwrap_or(0)
+    }
+
     /// The waiting tx `hash`, whose signature admission already verified.
     pub fn verified(&self, hash: &Hash32) -> Option<VerifiedTx> {
         self.txs.get(hash).map(|entry| entry.tx.clone())

@@ -8,6 +8,7 @@ pub(crate) mod keys;
 pub(crate) mod proof;
 pub(crate) mod start;
 pub(crate) mod testnet;
+pub(crate) mod tx;
 pub(crate) mod verify_proof;
 
 use onebook_genesis::GenesisFile;

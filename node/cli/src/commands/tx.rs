@@ -1,0 +1,125 @@
+//! `onebook tx`: build, sign and submit one action to a node, and optionally wait for its
+//! receipt.
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Args;
+use eyre::{WrapErr, bail, eyre};
+use onebook_types::{
+    action::Action,
+    codec,
+    ids::{ChainId, Height, Nonce},
+    tx::TxBody,
+};
+use serde_json::Value;
+
+use crate::{Home, http};
+
+/// Sign an action with a member key of this home (`keys/<name>.key`) and submit it to a node.
+///
+/// The action is JSON, as the API shows it: `{"type": "<action>", ...fields}` (see
+/// `docs/rules.md` for every action), inline with `--action` or from `--action-file`. The chain
+/// id comes from the node, and the nonce from the node too unless `--nonce` is given.
+#[derive(Debug, Args)]
+pub struct TxCommand {
+    /// The member key's file name under `keys/`.
+    #[arg(long, default_value = "member")]
+    key: String,
+    /// The node's API, `host:port`.
+    #[arg(long, default_value = "127.0.0.1:8640")]
+    node: String,
+    /// The action as JSON.
+    #[arg(long, conflicts_with = "action_file", required_unless_present = "action_file")]
+    action: Option<String>,
+    /// A file holding the action as JSON.
+    #[arg(long)]
+    action_file: Option<PathBuf>,
+    /// The nonce; by default the node's `next` for the key.
+    #[arg(long)]
+    nonce: Option<u64>,
+    /// How many heights above the node's tip the tx stays valid.
+    #[arg(long, default_value_t = 1_000)]
+    valid_for: u64,
+    /// Wait up to this many seconds for the receipt; print it, and exit 1 if the rules refused
+    /// the tx.
+    #[arg(long, value_name = "SECONDS")]
+    wait: Option<u64>,
+}
+
+impl TxCommand {
+    /// Runs the command.
+    pub fn execute(self, home: &Home) -> eyre::Result<()> {
+        let text = match (&self.action, &self.action_file) {
+            (Some(text), _) => text.clone(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .wrap_err_with(|| format!("reading {}", path.display()))?,
+            (None, None) => bail!("give the action with --action or --action-file"),
+        };
+        let action: Action = serde_json::from_str(&text)
+            .map_err(|error| eyre!("the action is not valid JSON of an action: {error}"))?;
+        let secret = home.read_key(&self.key)?;
+        let signer = secret.public_key();
+        let status = self.get("/v1/status")?;
+        let chain_id = status["chain_id"]
+            .as_str()
+            .ok_or_else(|| eyre!("the node's status names no chain: {status}"))?;
+        let tip = status["height"].as_u64().ok_or_else(|| eyre!("no height in {status}"))?;
+        let nonce = match self.nonce {
+            Some(nonce) => nonce,
+            None => {
+                let nonces = self.get(&format!("/v1/nonces/{signer}"))?;
+                nonces["next"].as_u64().ok_or_else(|| eyre!("no next nonce in {nonces}"))?
+            }
+        };
+        let body = TxBody {
+            chain_id: ChainId::from(chain_id),
+            signer,
+            nonce: Nonce(nonce),
+            valid_until: Height(tip.saturating_add(self.valid_for)),
+            action,
+        };
+        let tx = codec::encode(&body.sign(&secret));
+        let (code, bytes) =
+            http::request(&self.node, "POST", "/v1/txs", Some(("application/octet-stream", &tx)))?;
+        let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if code != 202 {
+            bail!("the node refused the tx ({code}): {}", problem_text(&answer));
+        }
+        let hash = answer["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash in {answer}"))?;
+        println!("{hash}");
+        let Some(seconds) = self.wait else { return Ok(()) };
+        let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let receipt = self.get(&format!("/v1/txs/{hash}"))?;
+            if receipt["status"] == "committed" {
+                println!("{}", serde_json::to_string_pretty(&receipt)?);
+                if receipt["code"] != 0 {
+                    bail!("the rules refused the tx: {}", receipt["rejection"]);
+                }
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("tx {hash} was not committed within {seconds} s");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// `GET path` on the node; the JSON body of a 200.
+    fn get(&self, path: &str) -> eyre::Result<Value> {
+        let (code, bytes) = http::request(&self.node, "GET", path, None)?;
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if code != 200 {
+            bail!("GET {path} answered {code}: {}", problem_text(&body));
+        }
+        Ok(body)
+    }
+}
+
+/// A problem's title and detail, or the body as it came.
+fn problem_text(body: &Value) -> String {
+    match (body["title"].as_str(), body["detail"].as_str()) {
+        (Some(title), Some(detail)) => format!("{title}: {detail}"),
+        _ => body.to_string(),
+    }
+}
