@@ -11,23 +11,12 @@ use std::{
 };
 
 use onebook_storage::{Store, StoreConfig, VerifyOnOpen};
+use onebook_tests::rng::Rng;
 use onebook_tests::synthetic::MemReplay;
 use onebook_types::{hash::Hash32, ids::Height};
 
 /// Cycles in the default suite; `ONEBOOK_CRASH_CYCLES` raises it for long runs.
 const CYCLES_DEFAULT: u64 = 50;
-
-/// A small seeded generator (xorshift64*), so a failing run can be replayed with `ONEBOOK_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 #[test]
 fn killed_writer_never_loses_a_reported_block_and_reopens_on_a_matching_root() {
@@ -48,7 +37,7 @@ fn kill_and_reopen(cycles: u64) {
     let seed =
         std::env::var("ONEBOOK_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x0b00_c0de_u64);
     println!("crash test: seed {seed}, {cycles} cycles");
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
     let mut replay = MemReplay::new(20, 16);
     let mut reported: Vec<(Height, Hash32)> = Vec::new();
@@ -71,7 +60,7 @@ fn kill_and_reopen(cycles: u64) {
         });
         let ready = lines_rx.recv_timeout(Duration::from_secs(60)).expect("writer starts");
         assert!(ready.starts_with("ready"), "{ready}");
-        std::thread::sleep(Duration::from_millis(5 + rng.next() % 150));
+        std::thread::sleep(Duration::from_millis(5 + rng.next_u64() % 150));
         child.kill().unwrap();
         child.wait().unwrap();
         reader.join().unwrap();

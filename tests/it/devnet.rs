@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use onebook_genesis::dev_secret;
-use onebook_tests::devnet::{Devnet, http, register_member};
+use onebook_tests::{
+    devnet::{Devnet, http, register_member},
+    rng::Rng,
+};
 
 #[test]
 fn a_node_process_admits_txs_once_and_answers_malformed_requests_with_problems() {
@@ -66,26 +69,13 @@ fn a_tx_admitted_by_one_node_is_gossiped_to_the_others_in_order() {
     }
 }
 
-/// A small deterministic generator (xorshift64*), so a failing request can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-
+/// Random path segments for malformed requests.
+trait Segments {
     /// A path segment of URL-safe characters, sometimes empty, sometimes long.
+    fn segment(&mut self) -> String;
+}
+
+impl Segments for Rng {
     fn segment(&mut self) -> String {
         const CHARS: &[u8] = b"abcdefxyz0123456789-_.:~%";
         let len = [0, 1, 8, 64, 300][self.below(5) as usize];
@@ -143,7 +133,7 @@ fn malformed(rng: &mut Rng, valid_tx: &[u8]) -> (&'static str, String, Option<(S
         ),
         9 => ("GET", format!("/v1/{list}?cursor={}", rng.segment()), None),
         10 => ("GET", format!("/v1/{list}?{}=1", rng.segment()), None),
-        11 => ("GET", format!("/v1/{list}/{}?height={}", rng.segment(), rng.next()), None),
+        11 => ("GET", format!("/v1/{list}/{}?height={}", rng.segment(), rng.next_u64()), None),
         12 => ("GET", format!("/v1/blocks/{}", rng.segment()), None),
         _ => {
             let route = ["proofs/records", "proofs/txs", "timeline", "txs"][rng.below(4) as usize];
@@ -160,7 +150,7 @@ fn ten_thousand_malformed_requests_get_no_5xx_and_the_chain_keeps_committing() {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(1, |since| since.as_nanos() as u64 | 1);
     eprintln!("seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let admin = dev_secret("xm-scjg/admin");
     let valid_tx = register_member(&admin, 1, 5_000);
     let start = net.nodes[0].height().unwrap();

@@ -7,4 +7,5 @@
 
 pub mod devnet;
 pub mod proof_chain;
+pub mod rng;
 pub mod synthetic;

@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use axum::{
-    body::{Body, to_bytes},
-    http::{Request, StatusCode, header},
+    body::Body,
+    http::{Request, StatusCode},
 };
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::{Mempool, MempoolConfig};
@@ -16,7 +16,6 @@ use onebook_types::{
     record::RecordKey,
     sharing_records::GrantStatus,
 };
-use tower::ServiceExt;
 
 use crate::{ApiState, router};
 
@@ -49,18 +48,7 @@ fn app(dir: &tempfile::TempDir) -> axum::Router {
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, serde_json::Value) {
-    let request = Request::get(uri).body(Body::empty()).expect("request");
-    let response = app.clone().oneshot(request).await.expect("the router answers");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
-    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-    (status, content_type, json)
+    crate::tests::call(app, Request::get(uri).body(Body::empty()).expect("request")).await
 }
 
 fn keys(page: &serde_json::Value) -> Vec<&str> {

@@ -65,7 +65,7 @@ fn tx(nonce: u64) -> Vec<u8> {
     codec::encode(&body.sign(&admin))
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &axum::Router,
     request: Request<Body>,
 ) -> (StatusCode, String, serde_json::Value) {
