@@ -209,3 +209,42 @@ async fn one_stream_beyond_the_limit_is_a_503_until_another_closes() {
     assert_eq!(refused["type"], "/problems/too-many-event-streams");
     assert_eq!(reopened.status(), StatusCode::OK);
 }
+
+/// The server notices a hang-up while the stream waits for a block, not only at its next write,
+/// so a client that drops and reconnects does not hold two slots.
+#[tokio::test]
+async fn a_client_that_hangs_up_while_the_stream_waits_frees_its_slot() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("dir");
+    let (app, _) = app(&dir);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let request = b"GET /v1/events HTTP/1.1\r\nHost: node\r\n\r\n";
+    let mut hung_up = Vec::new();
+    for _ in 0..EVENT_STREAMS_MAX {
+        let mut client = tokio::net::TcpStream::connect(address).await.expect("connects");
+        client.write_all(request).await.expect("sent");
+        let mut head = [0u8; 64];
+        let read = client.read(&mut head).await.expect("the head comes");
+        assert!(head[..read].starts_with(b"HTTP/1.1 200"), "{:?}", &head[..read]);
+        hung_up.push(client);
+    }
+
+    drop(hung_up);
+    let started = tokio::time::Instant::now();
+    let mut answer = Vec::new();
+    while started.elapsed() < Duration::from_secs(5) {
+        let mut client = tokio::net::TcpStream::connect(address).await.expect("connects");
+        client.write_all(request).await.expect("sent");
+        let mut head = [0u8; 64];
+        let read = client.read(&mut head).await.expect("the head comes");
+        answer = head[..read].to_vec();
+        if answer.starts_with(b"HTTP/1.1 200") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+}

@@ -23,8 +23,8 @@ use crate::{QueryError, ledger::page_limit};
 /// for (`grantee`).
 pub const ORG_ATTRIBUTES: [&str; 3] = ["org", "provider", "grantee"];
 
-/// Most receipts one [`events`] read goes through, so a filter that matches nothing answers in
-/// bounded time; the page's `next` says where to go on.
+/// Most receipts one [`LedgerQuery::events`](crate::LedgerQuery::events) read goes through, so
+/// a filter that matches nothing answers in bounded time; the page's `next` says where to go on.
 pub const EVENTS_SCANNED_TXS_MAX: usize = 4 * RECEIPTS_READ_MAX;
 
 /// Longest event kind a filter may name, in bytes.
