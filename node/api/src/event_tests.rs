@@ -248,3 +248,20 @@ async fn a_client_that_hangs_up_while_the_stream_waits_frees_its_slot() {
 
     assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
 }
+
+#[tokio::test]
+async fn a_filtered_stream_reads_past_more_unmatched_events_than_one_read_scans() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (app, store) = app(&dir);
+    // Three bounded reads' worth of events that do not match, then one that does.
+    let unmatched = vec![event("grant.issued", &[("grantee", "xm-jyj")])];
+    for _ in 0..3 {
+        commit_events(&store, vec![unmatched.clone(); onebook_query::EVENTS_SCANNED_TXS_MAX]);
+    }
+    commit_events(&store, vec![vec![event("grant.revoked", &[("grantee", "xm-jyj")])]]);
+
+    let mut body = open(&app, get("/v1/events?after=3-0-0&kind=grant.revoked", None)).await;
+    let events = read_events(&mut body, 1).await;
+
+    assert_eq!(ids(&events), ["7-0-0"]);
+}

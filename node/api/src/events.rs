@@ -143,9 +143,11 @@ async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallib
                 return None;
             }
         };
+        let caught_up = page.items.is_empty() && follower.params.after == Some(page.next);
         follower.params.after = Some(page.next);
-        if page.items.is_empty() {
-            // Every event up to `tip_before` is sent; later ones come with a later block.
+        if caught_up {
+            // Every event up to `tip_before` is sent; later ones come with a later block. A page
+            // that is empty only because its read was bounded moved `next` on, and reads on now.
             while follower.store.tip().ok()?.height <= tip_before {
                 tokio::time::sleep(TIP_POLL_INTERVAL).await;
             }
