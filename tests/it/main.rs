@@ -6,6 +6,7 @@ mod cli;
 mod codec_props;
 mod crash;
 mod devnet;
+mod events;
 mod network;
 mod proof_bundles;
 mod proofs_e2e;

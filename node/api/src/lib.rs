@@ -15,12 +15,14 @@
 //! | `GET /v1/timeline/{kind:id}?cursor=&limit=` | every tx that touched the record (an org: every tx concerning it) |
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
 //! | `GET /v1/search?q=` | the txs, blocks and records a hash, height, id, code or number names |
+//! | `GET /v1/events?kind=&org=&after=` | committed events as Server-Sent Events (`id:` the cursor `<height>-<tx index>-<event index>`, `event:` the kind, `data:` the view), resumed after `Last-Event-ID`, else `after`, else from the tip (see `events.rs`) |
 //! | `GET /health` | 200 while the node serves |
 //! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
 //! stable rejection code where the ledger's rules were the reason.
 
+mod events;
 mod metrics;
 mod problem;
 mod proofs;
@@ -29,6 +31,7 @@ mod routes;
 mod search;
 mod timeline;
 
+pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use problem::Problem;
 pub use proofs::parse_record_key;
 pub use records::CatalogVersionsView;
@@ -43,6 +46,8 @@ pub async fn serve(
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
+#[cfg(test)]
+mod event_tests;
 #[cfg(test)]
 mod record_tests;
 #[cfg(test)]

@@ -87,6 +87,12 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/obligations/{id}", get(crate::records::obligation))
         .route("/v1/timeline/{key}", get(crate::timeline::timeline))
         .route("/v1/search", get(crate::search::search))
+        .route(
+            "/v1/events",
+            get(crate::events::events).layer(axum::Extension(crate::events::EventStreams::new(
+                crate::events::EVENT_STREAMS_MAX,
+            ))),
+        )
         // A hex-encoded tx in JSON is twice its size, plus the envelope.
         .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
         .fallback(|| async { Problem::not_found("such route") })

@@ -7,7 +7,7 @@ use onebook_types::{
 };
 
 use crate::{
-    QueryError, RecordKind,
+    EventPage, EventParams, QueryError, RecordKind,
     views::{OverdueView, Page, RecordView, SearchHitView, TimelineEntryView, TipView},
 };
 
@@ -62,6 +62,13 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         &self,
         text: String,
     ) -> impl Future<Output = Result<Vec<SearchHitView>, QueryError>> + Send;
+
+    /// The committed events after `params.after` that pass its kind and org filters, in commit
+    /// order, one page. A cursor above the tip is no error: its events are not committed yet.
+    fn events(
+        &self,
+        params: EventParams,
+    ) -> impl Future<Output = Result<EventPage, QueryError>> + Send;
 }
 
 /// Filters and paging of a record listing.

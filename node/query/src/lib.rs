@@ -3,7 +3,7 @@
 //! [`LedgerQuery`] is everything the REST API and the explorer may ask of the ledger: one record
 //! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
-//! certificate number. Every record read may be made as of a past height. [`StoreQuery`] answers
+//! certificate number, and the committed events after a cursor for the event stream. Every record read may be made as of a past height. [`StoreQuery`] answers
 //! from a node's own [`onebook_storage::Store`]; an HTTP client answering from a remote node is
 //! planned. Views are plain serde types whose JSON is what the REST API answers: hashes and keys
 //! in hex, numeric ids as numbers, text ids as strings. Lists are paged by an opaque cursor, at
@@ -11,6 +11,7 @@
 //! `docs/adr/0009-ledger-query.md`.
 
 mod error;
+mod events;
 mod ledger;
 mod store;
 #[cfg(any(test, feature = "test-utils"))]
@@ -18,6 +19,10 @@ pub mod test_utils;
 mod views;
 
 pub use error::QueryError;
+pub use events::{
+    EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventPage, EventParams, EventView,
+    ORG_ATTRIBUTES,
+};
 pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
 pub use onebook_storage::RecordKind;
 pub use store::StoreQuery;

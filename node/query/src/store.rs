@@ -14,7 +14,7 @@ use onebook_types::{
 };
 
 use crate::{
-    LedgerQuery, QueryError,
+    EventPage, EventParams, LedgerQuery, QueryError,
     ledger::{ListParams, PageParams, page_limit},
     views::{
         OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView,
@@ -91,6 +91,10 @@ impl LedgerQuery for StoreQuery {
 
     async fn search(&self, text: String) -> Result<Vec<SearchHitView>, QueryError> {
         self.blocking(move |store| search(store, text.trim())).await
+    }
+
+    async fn events(&self, params: EventParams) -> Result<EventPage, QueryError> {
+        self.blocking(move |store| crate::events::events(store, &params)).await
     }
 }
 

@@ -4,7 +4,7 @@
 use onebook_storage::{BlockCommit, RecordChange, Store, Tip, TxTouch};
 use onebook_types::{
     action::Action,
-    block::{self, Block, Header, Receipt},
+    block::{self, Block, Event, Header, Receipt},
     codec,
     hash::Hash32,
     ids::{ChainId, Height, Nonce, OrgId, ShareRequestId, Timestamp},
@@ -71,6 +71,54 @@ pub fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>, orgs: Vec<OrgId
     };
     let block = Block { header, txs: vec![tx] };
     let commit = BlockCommit { block, receipts, certificate: None, touches: vec![touch] };
+    store.commit(commit, staged).expect("committed")
+}
+
+/// An event of `kind` with `attributes`.
+pub fn event(kind: &str, attributes: &[(&str, &str)]) -> Event {
+    let attributes =
+        attributes.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect();
+    Event { kind: kind.to_owned(), attributes }
+}
+
+/// Commits the next block: one accepted tx per entry of `txs`, raising that entry's events and
+/// writing no record. No entries make a block without txs.
+pub fn commit_events(store: &Store, txs: Vec<Vec<Event>>) -> Tip {
+    let tip = store.tip().expect("the store has a genesis");
+    let height = tip.height.next();
+    let key = signer();
+    let signed: Vec<_> = (0..txs.len() as u64)
+        .map(|index| {
+            TxBody {
+                chain_id: ChainId::from(CHAIN_ID),
+                signer: key.public_key(),
+                nonce: Nonce(height.0 * 1_000 + index),
+                valid_until: Height(height.0 + 100),
+                action: Action::WithdrawShareRequest { request: ShareRequestId(index) },
+            }
+            .sign(&key)
+        })
+        .collect();
+    let receipts: Vec<Receipt> =
+        signed.iter().zip(txs).map(|(tx, events)| Receipt::accepted(tx.hash(), events)).collect();
+    let hashes: Vec<Hash32> = signed.iter().map(onebook_types::tx::SignedTx::hash).collect();
+    let staged = store.stage(vec![]).expect("staged");
+    let header = Header {
+        chain_id: ChainId::from(CHAIN_ID),
+        height,
+        time: block_time(height),
+        previous_hash: tip.block_hash,
+        tx_root: block::tx_root(&hashes),
+        tx_count: u32::try_from(signed.len()).expect("a test block is small"),
+        receipts_root: block::receipts_root(&receipts),
+        state_root: staged.root,
+        validator_set_hash: Hash32::ZERO,
+        next_validator_set_hash: Hash32::ZERO,
+        proposer: PublicKey([0; 32]),
+    };
+    let touches = vec![TxTouch::default(); signed.len()];
+    let block = Block { header, txs: signed };
+    let commit = BlockCommit { block, receipts, certificate: None, touches };
     store.commit(commit, staged).expect("committed")
 }
 

@@ -25,6 +25,6 @@ pub use proofs::{
     bundle_for_records, bundle_for_tx, set_changes,
 };
 pub use store::{
-    BlockCommit, HistoryEntry, HistoryPage, RecordChange, StagedState, Store, StoreConfig, Tip,
-    TxLocation, TxTouch, VerifyOnOpen,
+    BlockCommit, HistoryEntry, HistoryPage, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
+    StoreConfig, Tip, TxLocation, TxTouch, VerifyOnOpen,
 };

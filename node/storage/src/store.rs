@@ -27,6 +27,11 @@ use crate::{
     keys,
 };
 
+/// Most receipts one [`Store::receipts_from`] reads: with
+/// [`RECEIPT_BYTES_MAX`](onebook_types::limits::RECEIPT_BYTES_MAX) each, a read
+/// holds at most 16 MiB.
+pub const RECEIPTS_READ_MAX: usize = 256;
+
 /// How much of the state the store checks when it opens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum VerifyOnOpen {
@@ -335,6 +340,33 @@ impl Store {
     pub fn receipt(&self, location: TxLocation) -> Result<Option<Receipt>> {
         let key = keys::position(location.height, location.index);
         self.load_with(keys::RECEIPTS, &key, "receipt", Receipt::decode)
+    }
+
+    /// The receipts of committed txs from the position `from` on (that position included), in
+    /// block order, at most `limit` (capped at [`RECEIPTS_READ_MAX`]). Blocks without txs hold no
+    /// receipts, so an empty block costs nothing; the read sees one snapshot of the store.
+    pub fn receipts_from(
+        &self,
+        from: TxLocation,
+        limit: usize,
+    ) -> Result<Vec<(TxLocation, Receipt)>> {
+        let limit = limit.clamp(1, RECEIPTS_READ_MAX);
+        let start = keys::position(from.height, from.index);
+        let mode = IteratorMode::From(&start, Direction::Forward);
+        let mut receipts = Vec::new();
+        for item in self.db.iterator_cf(self.cf(keys::RECEIPTS), mode) {
+            if receipts.len() == limit {
+                break;
+            }
+            let (key, value) = item?;
+            let (height, index) = keys::read_position(&key)
+                .filter(|_| key.len() == 12)
+                .ok_or(StorageError::Missing { what: "receipt position" })?;
+            let receipt = Receipt::decode(&value)
+                .map_err(|source| StorageError::Corrupt { what: "receipt", source })?;
+            receipts.push((TxLocation { height, index }, receipt));
+        }
+        Ok(receipts)
     }
 
     /// The state root after the block at `height` (0 = genesis).

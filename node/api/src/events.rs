@@ -1,0 +1,172 @@
+//! The event stream: `GET /v1/events?kind=&org=&after=`, committed events as Server-Sent Events.
+//!
+//! Each SSE event carries `id:` the event's cursor (`<height>-<tx index>-<event index>`),
+//! `event:` its kind (`member.registered`, ...) and `data:` its [`EventView`] in JSON. A stream
+//! starts after the cursor of the `Last-Event-ID` header, else after the `after` parameter, else
+//! at the tip (only events committed from now on), and sends every later committed event that
+//! passes the `kind` and `org` filters in commit order. A client that reconnects with the id of
+//! the last event it received therefore misses none and receives none twice. `org` keeps the
+//! events one of whose attributes `org`, `provider` or `grantee` names the org
+//! ([`onebook_query::ORG_ATTRIBUTES`]).
+//!
+//! The stream notices new blocks by looking at the store's tip every [`TIP_POLL_INTERVAL`]; it
+//! holds at most one page of events ([`PAGE_ITEMS_MAX`]) at a time, sends a keep-alive comment
+//! every [`KEEP_ALIVE_INTERVAL`] and ends if the store cannot be read (the client reconnects).
+//! At most [`EVENT_STREAMS_MAX`] streams are open at once; one more is a 503 problem.
+
+use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
+
+use axum::{
+    Extension,
+    extract::{Query, State, rejection::QueryRejection},
+    http::{HeaderMap, StatusCode},
+    response::sse::{Event as SseEvent, KeepAlive, Sse},
+};
+use futures_util::Stream;
+use onebook_query::{EventCursor, EventParams, EventView, LedgerQuery, StoreQuery};
+use onebook_storage::Store;
+use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
+use serde::Deserialize;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::{ApiState, problem::Problem, records::parsed};
+
+/// Most event streams open at once on one node.
+pub const EVENT_STREAMS_MAX: usize = 128;
+/// How often a stream that has sent every committed event looks at the tip for a new block.
+pub const TIP_POLL_INTERVAL: Duration = Duration::from_millis(150);
+/// How often an idle stream sends a keep-alive comment.
+pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(10);
+
+/// The header a reconnecting SSE client names its last event's id in.
+const LAST_EVENT_ID: &str = "last-event-id";
+
+/// The open streams, counted against [`EVENT_STREAMS_MAX`].
+#[derive(Clone, Debug)]
+pub(crate) struct EventStreams(Arc<Semaphore>);
+
+impl EventStreams {
+    pub(crate) fn new(max: usize) -> Self {
+        Self(Arc::new(Semaphore::new(max)))
+    }
+}
+
+/// The query string of `GET /v1/events`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventsQuery {
+    kind: Option<String>,
+    org: Option<String>,
+    after: Option<String>,
+}
+
+/// One open stream: where it is and the events read but not yet sent.
+struct Follower {
+    store: Arc<Store>,
+    query: StoreQuery,
+    params: EventParams,
+    unsent: VecDeque<EventView>,
+    /// Held while the stream lives, so it counts against [`EVENT_STREAMS_MAX`].
+    _permit: OwnedSemaphorePermit,
+}
+
+pub(crate) async fn events(
+    State(state): State<ApiState>,
+    Extension(streams): Extension<EventStreams>,
+    headers: HeaderMap,
+    params: Result<Query<EventsQuery>, QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Problem> {
+    let params = parsed(params)?;
+    let after = match headers.get(LAST_EVENT_ID) {
+        Some(value) => {
+            let text = value.to_str().map_err(|_| {
+                Problem::bad_request("header `Last-Event-ID`: is not visible ASCII text")
+            })?;
+            text.trim()
+                .parse()
+                .map_err(|rule| Problem::bad_request(format!("header `Last-Event-ID`: {rule}")))?
+        }
+        None => match &params.after {
+            Some(text) => text
+                .parse()
+                .map_err(|rule| Problem::bad_request(format!("parameter `after`: {rule}")))?,
+            None => {
+                let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
+                EventCursor::end_of_block(tip.height.0)
+            }
+        },
+    };
+    let permit = Arc::clone(&streams.0).try_acquire_owned().map_err(|_| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too-many-event-streams",
+            "too many event streams are open",
+            format!("this node serves at most {EVENT_STREAMS_MAX} event streams; retry later"),
+        )
+    })?;
+    let query = StoreQuery::new(Arc::clone(&state.store));
+    let params = EventParams {
+        after: Some(after),
+        kind: params.kind,
+        org: params.org.map(OrgId),
+        limit: Some(PAGE_ITEMS_MAX as u64),
+    };
+    // The first page checks the filters, so a bad one is a 400 before the stream starts.
+    let first = query.events(params.clone()).await?;
+    let mut params = params;
+    params.after = Some(first.next);
+    let follower = Follower {
+        store: Arc::clone(&state.store),
+        query,
+        params,
+        unsent: first.items.into(),
+        _permit: permit,
+    };
+    let stream = futures_util::stream::unfold(follower, next_event);
+    let keep_alive = KeepAlive::new().interval(KEEP_ALIVE_INTERVAL).text("keep-alive");
+    Ok(Sse::new(stream).keep_alive(keep_alive))
+}
+
+/// The stream's next SSE event, waiting for a new block when every committed one is sent;
+/// `None` ends the stream.
+async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallible>, Follower)> {
+    loop {
+        if let Some(view) = follower.unsent.pop_front() {
+            let event = sse_event(&view)?;
+            return Some((Ok(event), follower));
+        }
+        let tip_before = follower.store.tip().ok()?.height;
+        let page = match follower.query.events(follower.params.clone()).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(%error, "event stream ended: the store could not be read");
+                return None;
+            }
+        };
+        let caught_up = page.items.is_empty() && follower.params.after == Some(page.next);
+        follower.params.after = Some(page.next);
+        if caught_up {
+            // Every event up to `tip_before` is sent; later ones come with a later block. A page
+            // that is empty only because its read was bounded moved `next` on, and reads on now.
+            while follower.store.tip().ok()?.height <= tip_before {
+                tokio::time::sleep(TIP_POLL_INTERVAL).await;
+            }
+        }
+        follower.unsent.extend(page.items);
+    }
+}
+
+/// `view` as an SSE event: `id:` its cursor, `event:` its kind, `data:` its JSON.
+fn sse_event(view: &EventView) -> Option<SseEvent> {
+    let event = SseEvent::default().id(view.cursor.to_string());
+    // An SSE field cannot hold a line break; the ledger's kinds never do, and one that did is
+    // still sent, as an unnamed event.
+    let event = if view.kind.contains(['\r', '\n']) { event } else { event.event(&view.kind) };
+    match event.json_data(view) {
+        Ok(event) => Some(event),
+        Err(error) => {
+            tracing::warn!(%error, "event stream ended: an event could not be written");
+            None
+        }
+    }
+}
