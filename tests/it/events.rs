@@ -10,7 +10,10 @@ use std::{
 };
 
 use onebook_genesis::dev_secret;
-use onebook_tests::devnet::{Devnet, register_member};
+use onebook_tests::{
+    devnet::{Devnet, register_member},
+    rng::Rng,
+};
 use serde_json::Value;
 
 /// Signers no other test of the same devnet shape relies on for this chain's nonces.
@@ -19,22 +22,6 @@ const SIGNERS: [&str; 2] = ["xm-jypt/admin", "xm-djzx/admin"];
 const TXS_PER_SIGNER: u64 = 30;
 /// Connections the client drops before it reads to the end.
 const DISCONNECTS: usize = 100;
-
-/// A small seeded generator (xorshift64*), so a failing run can be replayed with `ONEBOOK_SEED`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-}
 
 /// One complete SSE event: its `id:` and its `data:` as JSON.
 #[derive(Clone, Debug)]
@@ -175,7 +162,7 @@ fn a_client_dropped_a_hundred_times_while_txs_commit_receives_every_event_exactl
             now.map_or(0x0e0e_2026, |d| d.as_nanos() as u64)
         });
     println!("event stream test: seed {seed} (replay with ONEBOOK_SEED)");
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let submit_port = net.nodes[0].api_port;
