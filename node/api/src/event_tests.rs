@@ -1,28 +1,18 @@
 //! The event stream route over a real store, driven through the router: Server-Sent Events read
 //! frame by frame from the response body.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     body::{Body, to_bytes},
     http::{Request, StatusCode, header},
 };
 use futures_util::StreamExt;
-use onebook_chain::{Chain, ChainConfig};
-use onebook_mempool::{Mempool, MempoolConfig};
-use onebook_query::test_utils::{self, GENESIS_TIME_MS, commit_events, event};
+use onebook_query::test_utils::{self, commit_events, event};
 use onebook_storage::{Store, StoreConfig};
-use onebook_types::ids::{ChainId, Timestamp};
 use tower::ServiceExt;
 
-use crate::{ApiState, EVENT_STREAMS_MAX, router};
-
-fn clock() -> Timestamp {
-    Timestamp(GENESIS_TIME_MS + 60_000)
-}
+use crate::EVENT_STREAMS_MAX;
 
 /// Height 1: two txs, the first with two events. Height 2: no txs. Height 3: one tx, one event.
 fn app(dir: &tempfile::TempDir) -> (axum::Router, Arc<Store>) {
@@ -40,18 +30,7 @@ fn app(dir: &tempfile::TempDir) -> (axum::Router, Arc<Store>) {
     );
     commit_events(&store, vec![]);
     commit_events(&store, vec![vec![event("resource.registered", &[("org", "xm-scjg")])]]);
-    let chain_id = ChainId::from(test_utils::CHAIN_ID);
-    let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
-    let chain = Chain::new(
-        Arc::clone(&store),
-        mempool,
-        chain_id.clone(),
-        Timestamp(GENESIS_TIME_MS),
-        ChainConfig::default(),
-        clock,
-    );
-    let state = ApiState { store: Arc::clone(&store), gate: chain.gate(), chain_id, gossip: None };
-    (router(state), store)
+    (crate::record_tests::app_over(Arc::clone(&store)), store)
 }
 
 fn get(uri: &str, last_event_id: Option<&str>) -> Request<Body> {

@@ -23,8 +23,8 @@ fn clock() -> Timestamp {
     Timestamp(GENESIS_TIME_MS + 60_000)
 }
 
-fn app_over(store: Store) -> axum::Router {
-    let store = Arc::new(store);
+/// The router over `store`, with a chain and an empty mempool of the test chain.
+pub(crate) fn app_over(store: Arc<Store>) -> axum::Router {
     let chain_id = ChainId::from(test_utils::CHAIN_ID);
     let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
     let chain = Chain::new(
@@ -44,7 +44,7 @@ fn app(dir: &tempfile::TempDir) -> axum::Router {
     let mut revoked = test_utils::grant(1, "xm-gaj");
     revoked.status = GrantStatus::Revoked { at: block_time(Height(1)), reason: "期满".into() };
     commit(&store, vec![entry(RecordKey::Grant(GrantId(1)), &revoked)], vec!["xm-gaj".into()]);
-    app_over(store)
+    app_over(Arc::new(store))
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, serde_json::Value) {
@@ -202,7 +202,7 @@ async fn a_list_of_more_than_a_hundred_pages_through_with_no_gap_and_no_duplicat
         .map(|id| entry(RecordKey::Grant(GrantId(id)), &test_utils::grant(id, "xm-gaj")))
         .collect();
     commit(&store, grants, vec![]);
-    let app = app_over(store);
+    let app = app_over(Arc::new(store));
 
     let (_, _, first) = get(&app, "/v1/grants?limit=100").await;
     let next = first["next"].as_str().expect("a second page");
