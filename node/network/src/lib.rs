@@ -14,8 +14,8 @@
 //! task, in admission order, so one signer's txs arrive in nonce order. Messages are signed by
 //! the sending node and identified by the BLAKE3 hash of their bytes, so a batch is handled
 //! once however many peers forward it. A receiving node admits each tx in order; it forwards a
-//! batch only if it admitted at least one of its txs, and penalises a peer that sends bytes
-//! that are not a batch.
+//! batch only if it admitted at least one of its txs or holds one for a retry (a tx that came
+//! before the one it follows), and penalises a peer that sends bytes that are not a batch.
 //!
 //! A peer that joins late (a restart, a new observer) has missed earlier batches, so when a
 //! peer subscribes, the node gossips every tx still waiting in its pool again; peers that hold
@@ -499,7 +499,7 @@ impl Held {
     }
 }
 
-/// Admits a batch's txs in order: accepted (and forwarded) if any was admitted, rejected if the
+/// Admits a batch's txs in order: accepted (and forwarded) if any was admitted or held, rejected if the
 /// bytes are not a batch or hold a tx no honest node would send. A tx that came early is held
 /// and retried once later batches have admitted what it follows.
 fn judge(
@@ -515,11 +515,17 @@ fn judge(
         return gossipsub::MessageAcceptance::Reject;
     }
     let mut admitted = false;
+    let mut forward = false;
     let mut invalid = false;
     for tx in &batch.txs {
         match pool.admit(tx) {
             Verdict::Admitted => admitted = true,
-            Verdict::Early => held.hold(tx, now),
+            Verdict::Early => {
+                held.hold(tx, now);
+                // Its signature checked out; it only waits for an earlier tx, which a peer
+                // behind this node may need it after as well.
+                forward = true;
+            }
             Verdict::Ignored => {}
             Verdict::Invalid => {
                 invalid = true;
@@ -532,7 +538,7 @@ fn judge(
     }
     if invalid {
         gossipsub::MessageAcceptance::Reject
-    } else if admitted {
+    } else if admitted || forward {
         gossipsub::MessageAcceptance::Accept
     } else {
         gossipsub::MessageAcceptance::Ignore

@@ -101,45 +101,68 @@ async fn wait_connected(from: &TestNode, to: &[&TestNode]) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn txs_published_by_one_node_reach_every_peer_once_and_in_order() {
+/// Starts three nodes where node `i` knows the nodes `links(i)`, waits until node 0's probes
+/// reach the other two, then publishes 3,000 numbered txs from node 0, the second one first and
+/// alone, so every peer must hold it until the first arrives. Both peers must admit every tx
+/// once, in number order.
+async fn numbered_txs_arrive_once_and_in_order(links: fn(usize) -> Vec<usize>, name: &str) {
     let keys: Vec<SecretKey> =
-        ["a", "b", "c"].iter().map(|l| dev_secret(&format!("net/{l}"))).collect();
+        ["a", "b", "c"].iter().map(|l| dev_secret(&format!("{name}/{l}"))).collect();
     let addrs: Vec<SocketAddr> = (0..3).map(|_| free_addr()).collect();
     let nodes: Vec<TestNode> = (0..3)
         .map(|i| {
             let peers: Vec<(SocketAddr, &SecretKey)> =
-                (0..3).filter(|&j| j != i).map(|j| (addrs[j], &keys[j])).collect();
+                links(i).into_iter().map(|j| (addrs[j], &keys[j])).collect();
             start(&keys[i], addrs[i], &peers)
         })
         .collect();
     wait_connected(&nodes[0], &[&nodes[1], &nodes[2]]).await;
 
     let sent: Vec<Vec<u8>> = (0..3_000u32).map(|n| format!("tx-{n:05}").into_bytes()).collect();
-    // The second tx goes first, alone: every peer must hold it until the first arrives.
     assert!(nodes[0].gossip.publish(sent[1].clone()));
     tokio::time::sleep(Duration::from_millis(300)).await;
     for tx in std::iter::once(&sent[0]).chain(&sent[2..]) {
         assert!(nodes[0].gossip.publish(tx.clone()));
     }
     let deadline = Instant::now() + Duration::from_secs(30);
-    for node in &nodes[1..] {
+    for (index, node) in nodes.iter().enumerate().skip(1) {
         loop {
             let got: Vec<Vec<u8>> =
                 node.received().into_iter().filter(|tx| tx.starts_with(b"tx-")).collect();
             if got.len() >= sent.len() {
                 // Each tx once (a forwarded batch is not admitted twice), in nonce order.
                 let first_difference = got.iter().zip(&sent).position(|(got, sent)| got != sent);
-                assert_eq!((got.len(), first_difference), (sent.len(), None));
+                assert_eq!((got.len(), first_difference), (sent.len(), None), "node {index}");
                 break;
             }
-            assert!(Instant::now() < deadline, "{} of {} txs arrived", got.len(), sent.len());
+            assert!(
+                Instant::now() < deadline,
+                "node {index}: {} of {} txs arrived",
+                got.len(),
+                sent.len()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
     for node in nodes {
         node.stop().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn txs_published_by_one_node_reach_every_peer_once_and_in_order() {
+    numbered_txs_arrive_once_and_in_order(|i| (0..3).filter(|&j| j != i).collect(), "mesh").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tx_held_for_an_earlier_one_is_forwarded_to_peers_behind_the_holder() {
+    // a - b - c in a line: c hears a's txs only through b, which holds the early one.
+    let links = |i: usize| match i {
+        0 => vec![1],
+        1 => vec![0, 2],
+        _ => vec![1],
+    };
+    numbered_txs_arrive_once_and_in_order(links, "held").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
