@@ -10,10 +10,10 @@
 //!
 //! | record | who may read it |
 //! |---|---|
-//! | access event, violation | auditors; members of the org the record names |
+//! | access event, violation | auditors; members of the accessing org, and of the provider and grantee of the grant used |
 //! | share request (by id; the list is public) | auditors; members of the requester or provider org |
 //! | property application not yet published (`applied`, or refused before its notice) | auditors, registrars; members of the registrant org |
-//! | objection still `pending` | auditors, registrars; members of the objector org |
+//! | objection still `pending` | auditors, registrars; members of the objector and registrant orgs |
 //! | everything else | anyone |
 
 use std::{
@@ -28,12 +28,12 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use onebook_query::{LedgerQuery, Record, RecordKind, StoreQuery};
+use onebook_query::{LedgerQuery, Record, RecordKind, RecordView, StoreQuery};
 use onebook_types::{
     codec,
     consortium::{Member, MemberStatus, OrgStatus, Role},
     hash::{Hash32, Tag, hash_tagged},
-    ids::OrgId,
+    ids::{Height, OrgId},
     keys::{PublicKey, SecretKey, Signature},
     property_records::{ApplicationStatus, ObjectionStatus},
     record::RecordKey,
@@ -175,8 +175,8 @@ pub(crate) async fn authenticate(
 
 /// Refuses the read of `record` by `reader`: 401 for an anonymous reader, 403 for a member whose
 /// role and org do not allow it.
-pub(crate) fn check(reader: &Reader, record: &Record) -> Result<(), Problem> {
-    if may_read(reader, record) {
+fn check(reader: &Reader, record: &Record, related: &[OrgId]) -> Result<(), Problem> {
+    if may_read(reader, record, related) {
         return Ok(());
     }
     Err(match reader {
@@ -196,11 +196,65 @@ pub(crate) fn check(reader: &Reader, record: &Record) -> Result<(), Problem> {
     })
 }
 
-/// Whether `reader` may read `record`.
-pub(crate) fn may_read(reader: &Reader, record: &Record) -> bool {
+/// Whether `reader` may read `record`, whose [`related_orgs`] are `related` (none in a list).
+pub(crate) fn may_read(reader: &Reader, record: &Record, related: &[OrgId]) -> bool {
     let Some((orgs, roles)) = audience(record) else { return true };
     let Reader::Member(member) = reader else { return false };
-    orgs.contains(&member.org) || member.roles.iter().any(|role| roles.contains(role))
+    orgs.contains(&member.org)
+        || related.contains(&member.org)
+        || member.roles.iter().any(|role| roles.contains(role))
+}
+
+/// Refuses the read of `record`, as of `height`, by `reader` unless its rule allows it; looks
+/// up the [`related_orgs`] only when the record alone does not allow it.
+pub(crate) async fn authorize(
+    query: &StoreQuery,
+    reader: &Reader,
+    record: &Record,
+    height: Option<Height>,
+) -> Result<(), Problem> {
+    if may_read(reader, record, &[]) || matches!(reader, Reader::Anonymous) {
+        return check(reader, record, &[]);
+    }
+    check(reader, record, &related_orgs(query, record, height).await?)
+}
+
+/// The orgs a restricted record concerns through the records it points to, as of `height`: an
+/// access event's grant's provider and grantee, the same for a violation's access event, and an
+/// objection's application's registrant. Single reads and timelines look them up; lists do not.
+async fn related_orgs(
+    query: &StoreQuery,
+    record: &Record,
+    height: Option<Height>,
+) -> Result<Vec<OrgId>, Problem> {
+    let read = |key| async move { Ok::<_, Problem>(query.record(key, height).await?) };
+    let event = match record {
+        Record::AccessEvent(event) => Some(event.clone()),
+        Record::Violation(violation) => {
+            match read(RecordKey::AccessEvent(violation.access_event)).await? {
+                Some(RecordView { record: Record::AccessEvent(event), .. }) => Some(event),
+                _ => None,
+            }
+        }
+        Record::Objection(objection) => {
+            return Ok(match read(RecordKey::Application(objection.application)).await? {
+                Some(RecordView { record: Record::Application(application), .. }) => {
+                    vec![application.registrant]
+                }
+                _ => vec![],
+            });
+        }
+        _ => None,
+    };
+    let Some(event) = event else { return Ok(vec![]) };
+    let mut orgs = vec![event.org];
+    if let Some(grant) = event.access.grant
+        && let Some(RecordView { record: Record::Grant(grant), .. }) =
+            read(RecordKey::Grant(grant)).await?
+    {
+        orgs.extend([grant.provider, grant.grantee]);
+    }
+    Ok(orgs)
 }
 
 /// Whether every record of `kind` is restricted, so that an anonymous reader cannot even list
@@ -265,14 +319,14 @@ const fn unpublished(status: &ApplicationStatus) -> bool {
 fn audience_rule(record: &Record) -> &'static str {
     match record {
         Record::AccessEvent(_) | Record::Violation(_) => {
-            "auditors and members of the org it names may"
+            "auditors and members of the accessing org or of the grant's provider or grantee may"
         }
         Record::ShareRequest(_) => "auditors and members of the requester or provider org may",
         Record::Application(_) => {
             "auditors, registrars and members of the registrant org may, until its public notice"
         }
         Record::Objection(_) => {
-            "auditors, registrars and members of the objector org may, until it is ruled on"
+            "auditors, registrars and members of the objector or registrant org may, until it is ruled on"
         }
         _ => "anyone may",
     }

@@ -12,11 +12,11 @@ use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
     codec,
     consortium::Role,
-    ids::ApplicationId,
-    ids::ObjectionId,
+    ids::{AccessEventId, ApplicationId, GrantId, ObjectionId, ViolationId},
     keys::SecretKey,
     property_records::{ApplicationStatus, Objection, ObjectionStatus, PropertyApplication},
     record::RecordKey,
+    sharing_records::{AccessEvent, Violation},
 };
 use tower::ServiceExt as _;
 
@@ -32,12 +32,14 @@ struct Readers {
     outsider: SecretKey,
     /// A data user of `xm-gaj`: the grantee, requester, accessing and objector org.
     grantee: SecretKey,
-    /// A share approver of `xm-scjg`: the provider and registrant org.
+    /// A share approver of `xm-scjg`: the provider (of the share request and grant 1) and
+    /// registrant org.
     provider: SecretKey,
 }
 
-/// The router over `every_kind`, plus application 2 (applied) and objection 2 (pending), the
-/// readers' orgs, and the readers.
+/// The router over `every_kind`, plus access event 2 under grant 1 (from `xm-scjg` to `xm-gaj`)
+/// and its violation 2, application 2 (applied) of `xm-scjg` and objection 2 (pending) to it by
+/// `xm-gaj`, the readers' orgs, and the readers.
 fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers) {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let mut records = every_kind();
@@ -55,6 +57,17 @@ fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers) {
     pending.id = ObjectionId(2);
     pending.application = ApplicationId(2);
     pending.status = ObjectionStatus::Pending;
+    let mut covered: AccessEvent =
+        codec::decode(&decode(&RecordKey::AccessEvent(AccessEventId(1))), 1 << 16).expect("ok");
+    covered.id = AccessEventId(2);
+    covered.access.grant = Some(GrantId(1));
+    covered.violation = Some(ViolationId(2));
+    let mut out_of_scope: Violation =
+        codec::decode(&decode(&RecordKey::Violation(ViolationId(1))), 1 << 16).expect("ok");
+    out_of_scope.id = ViolationId(2);
+    out_of_scope.access_event = AccessEventId(2);
+    records.push(entry(RecordKey::AccessEvent(AccessEventId(2)), &covered));
+    records.push(entry(RecordKey::Violation(ViolationId(2)), &out_of_scope));
     records.push(entry(RecordKey::Application(ApplicationId(2)), &applied));
     records.push(entry(RecordKey::Objection(ObjectionId(2)), &pending));
     for org in ["xm-sjj", "xm-djzx", "xm-swj"] {
@@ -182,6 +195,11 @@ async fn members_of_the_orgs_a_record_names_read_it_and_no_more() {
         (&readers.provider, "/v1/share-requests/1", StatusCode::OK),
         (&readers.provider, "/v1/property/applications/2", StatusCode::OK),
         (&readers.provider, "/v1/access-events/1", StatusCode::FORBIDDEN),
+        (&readers.provider, "/v1/access-events/2", StatusCode::OK),
+        (&readers.provider, "/v1/violations/2", StatusCode::OK),
+        (&readers.provider, "/v1/timeline/violation:2", StatusCode::OK),
+        (&readers.provider, "/v1/property/objections/2", StatusCode::OK),
+        (&readers.outsider, "/v1/access-events/2", StatusCode::FORBIDDEN),
         (&readers.registrar, "/v1/property/applications/2", StatusCode::OK),
         (&readers.registrar, "/v1/property/objections/2", StatusCode::OK),
         (&readers.registrar, "/v1/share-requests/1", StatusCode::FORBIDDEN),
@@ -194,7 +212,14 @@ async fn members_of_the_orgs_a_record_names_read_it_and_no_more() {
         assert_eq!(status, expected, "{} {uri}: {body}", secret.public_key());
     }
     let (_, page) = read(&app, "/v1/access-events", &readers.grantee).await;
+    let (_, provider_page) = read(&app, "/v1/access-events", &readers.provider).await;
     assert_eq!(page["items"][0]["key"], "access_event:1", "{page}");
+    assert_eq!(page["items"][1]["key"], "access_event:2", "{page}");
+    assert_eq!(
+        provider_page["items"].as_array().map(Vec::len),
+        Some(0),
+        "a list matches only the orgs its items name: {provider_page}"
+    );
 }
 
 #[tokio::test]

@@ -26,12 +26,13 @@
 //!
 //! | restricted record | who may read it |
 //! |---|---|
-//! | access events and violations (`/v1/access-events*`, `/v1/violations*`) | auditors; members of the org the record names |
+//! | access events and violations (`/v1/access-events*`, `/v1/violations*`) | auditors; members of the accessing org, and of the provider and grantee of the grant used |
 //! | a share request by id (`/v1/share-requests/{id}`; the list is public) | auditors; members of the requester or provider org |
 //! | a property application before its notice (`applied`, or refused before any notice) | auditors, registrars; members of the registrant org |
-//! | an objection still `pending` | auditors, registrars; members of the objector org |
+//! | an objection still `pending` | auditors, registrars; members of the objector and registrant orgs |
 //!
-//! Lists leave out the items their reader may not read; the timeline of a restricted record
+//! Lists leave out the items their reader may not read (matching only the orgs an item names,
+//! not those behind its grant or application); the timeline of a restricted record
 //! follows the record's rule.
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the

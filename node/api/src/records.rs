@@ -147,7 +147,7 @@ async fn list(
     };
     let mut page = query.records(kind, list).await?;
     if auth::list_is_filtered(kind) {
-        page.items.retain(|item| auth::may_read(reader, &item.record));
+        page.items.retain(|item| auth::may_read(reader, &item.record, &[]));
     }
     Ok(Json(page))
 }
@@ -168,7 +168,7 @@ pub(crate) async fn one(
         None => format!("{} {id:?}", kind_name(kind)),
     };
     let view = view.ok_or_else(|| Problem::not_found(&what))?;
-    auth::check(reader, &view.record)?;
+    auth::authorize(&query, reader, &view.record, as_of.height.map(Height)).await?;
     Ok(Json(view))
 }
 

@@ -40,7 +40,7 @@ pub(crate) async fn timeline(
         return Err(auth::anonymous("timeline of an access event or violation"));
     }
     if restricted && let Some(view) = query.record(key.clone(), None).await? {
-        auth::check(&reader, &view.record)?;
+        auth::authorize(&query, &reader, &view.record, None).await?;
     }
     Ok(Json(query.timeline(key, paging.into_params()).await?))
 }
