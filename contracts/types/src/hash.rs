@@ -105,6 +105,9 @@ pub enum Tag {
     /// A data-property subject's index key: over `borsh(identity)` (resource id or product
     /// digest).
     PropertySubject,
+    /// The digest a member signs to read restricted records: over
+    /// `borsh((method, path_and_query, time_ms))`.
+    ReadRequest,
 }
 
 impl Tag {
@@ -126,11 +129,12 @@ impl Tag {
             Self::Genesis => "onebook/genesis/v1",
             Self::CommitVote => "onebook/commit-vote/v1",
             Self::PropertySubject => "onebook/property-subject/v1",
+            Self::ReadRequest => "onebook/read-request/v1",
         }
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -146,6 +150,7 @@ impl Tag {
         Self::Genesis,
         Self::CommitVote,
         Self::PropertySubject,
+        Self::ReadRequest,
     ];
 }
 

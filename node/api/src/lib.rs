@@ -19,9 +19,26 @@
 //! | `GET /health` | 200 while the node serves |
 //! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
 //!
+//! Restricted records are read by members only, with a signed request (`auth.rs`, ADR 0011,
+//! `docs/formats.md` §18): `Authorization: Onebook key=<64 hex>, time=<unix ms>,
+//! signature=<128 hex>`, built by [`sign_read`]. Without it they answer 401; to a member whose
+//! org and roles do not match, 403.
+//!
+//! | restricted record | who may read it |
+//! |---|---|
+//! | access events and violations (`/v1/access-events*`, `/v1/violations*`) | auditors; members of the accessing org, and of the provider and grantee of the grant used |
+//! | a share request by id (`/v1/share-requests/{id}`; the list is public) | auditors; members of the requester or provider org |
+//! | a property application before its notice (`applied`, or refused before any notice) | auditors, registrars; members of the registrant org |
+//! | an objection still `pending` | auditors, registrars; members of the objector and registrant orgs |
+//!
+//! Lists leave out the items their reader may not read (matching only the orgs an item names,
+//! not those behind its grant or application); the timeline of a restricted record
+//! follows the record's rule.
+//!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
 //! stable rejection code where the ledger's rules were the reason.
 
+mod auth;
 mod events;
 mod metrics;
 mod problem;
@@ -31,6 +48,7 @@ mod routes;
 mod search;
 mod timeline;
 
+pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS, read_request_digest, sign_read};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use problem::Problem;
 pub use proofs::parse_record_key;
@@ -46,6 +64,8 @@ pub async fn serve(
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
+#[cfg(test)]
+mod auth_tests;
 #[cfg(test)]
 mod event_tests;
 #[cfg(test)]

@@ -118,6 +118,12 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        // Every 401 of this API is a missing or refused signed read (`auth.rs`).
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Onebook"));
+        }
         response
     }
 }

@@ -5,19 +5,21 @@ use std::sync::{Arc, Mutex};
 
 use axum::{
     body::Body,
-    http::{Request, StatusCode},
+    http::{Request, StatusCode, header},
 };
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::{Mempool, MempoolConfig};
 use onebook_query::test_utils::{self, GENESIS_TIME_MS, block_time, commit, entry, every_kind};
 use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
+    consortium::Role,
     ids::{ChainId, GrantId, Height, Timestamp},
+    keys::SecretKey,
     record::RecordKey,
     sharing_records::GrantStatus,
 };
 
-use crate::{ApiState, router};
+use crate::{ApiState, router, sign_read};
 
 fn clock() -> Timestamp {
     Timestamp(GENESIS_TIME_MS + 60_000)
@@ -40,14 +42,30 @@ pub(crate) fn app_over(store: Arc<Store>) -> axum::Router {
 
 fn app(dir: &tempfile::TempDir) -> axum::Router {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
-    test_utils::init(&store, every_kind());
+    let mut records = every_kind();
+    records.push(entry(RecordKey::Org("xm-sjj".into()), &test_utils::org("xm-sjj", None)));
+    records.push(auditor().1);
+    test_utils::init(&store, records);
     let mut revoked = test_utils::grant(1, "xm-gaj");
     revoked.status = GrantStatus::Revoked { at: block_time(Height(1)), reason: "期满".into() };
     commit(&store, vec![entry(RecordKey::Grant(GrantId(1)), &revoked)], vec!["xm-gaj".into()]);
     app_over(Arc::new(store))
 }
 
+/// The auditor of org `xm-sjj` (not in `every_kind`), who may read every record.
+fn auditor() -> (SecretKey, (RecordKey, Vec<u8>)) {
+    test_utils::reader(0x61, "xm-sjj", vec![Role::Auditor])
+}
+
+/// `GET uri`, signed by [`auditor`], so restricted records read too.
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, serde_json::Value) {
+    let authorization = sign_read(&auditor().0, "GET", uri, crate::auth::now_ms());
+    let request = Request::get(uri).header(header::AUTHORIZATION, authorization);
+    crate::tests::call(app, request.body(Body::empty()).expect("request")).await
+}
+
+/// `GET uri` with no `Authorization` header.
+async fn get_anonymous(app: &axum::Router, uri: &str) -> (StatusCode, String, serde_json::Value) {
     crate::tests::call(app, Request::get(uri).body(Body::empty()).expect("request")).await
 }
 
@@ -204,9 +222,9 @@ async fn a_list_of_more_than_a_hundred_pages_through_with_no_gap_and_no_duplicat
     commit(&store, grants, vec![]);
     let app = app_over(Arc::new(store));
 
-    let (_, _, first) = get(&app, "/v1/grants?limit=100").await;
+    let (_, _, first) = get_anonymous(&app, "/v1/grants?limit=100").await;
     let next = first["next"].as_str().expect("a second page");
-    let (_, _, second) = get(&app, &format!("/v1/grants?limit=100&cursor={next}")).await;
+    let (_, _, second) = get_anonymous(&app, &format!("/v1/grants?limit=100&cursor={next}")).await;
 
     let seen: Vec<&str> = keys(&first).into_iter().chain(keys(&second)).collect();
     let expected: Vec<String> = (1..=130).map(|id| format!("grant:{id}")).collect();
@@ -316,11 +334,11 @@ async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_t
         router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None });
     let member_key = format!("member:{}", new_member.to_hex());
 
-    let (_, _, before) = get(&app, "/v1/members?org=xm-dsj&height=0&limit=100").await;
-    let (_, _, after) = get(&app, "/v1/members?org=xm-dsj&limit=100").await;
-    let (_, _, orgs) = get(&app, "/v1/orgs?limit=100").await;
-    let (found, _, _) = get(&app, &format!("/v1/members/{}", new_member.to_hex())).await;
-    let (_, _, timeline) = get(&app, "/v1/timeline/org:xm-dsj").await;
+    let (_, _, before) = get_anonymous(&app, "/v1/members?org=xm-dsj&height=0&limit=100").await;
+    let (_, _, after) = get_anonymous(&app, "/v1/members?org=xm-dsj&limit=100").await;
+    let (_, _, orgs) = get_anonymous(&app, "/v1/orgs?limit=100").await;
+    let (found, _, _) = get_anonymous(&app, &format!("/v1/members/{}", new_member.to_hex())).await;
+    let (_, _, timeline) = get_anonymous(&app, "/v1/timeline/org:xm-dsj").await;
 
     assert!(!keys(&before).contains(&member_key.as_str()), "{before}");
     assert!(keys(&after).contains(&member_key.as_str()), "{after}");

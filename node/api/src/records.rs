@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use axum::{
-    Json,
+    Extension, Json,
     extract::{FromRef, Path, Query, State, rejection::QueryRejection},
 };
 use onebook_query::{
@@ -36,7 +36,11 @@ use onebook_types::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{ApiState, problem::Problem};
+use crate::{
+    ApiState,
+    auth::{self, Reader},
+    problem::Problem,
+};
 
 impl FromRef<ApiState> for StoreQuery {
     fn from_ref(state: &ApiState) -> Self {
@@ -110,7 +114,7 @@ pub(crate) async fn catalog_entry_versions(
     Path(code): Path<String>,
     as_of: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Json<CatalogVersionsView>, Problem> {
-    let Json(view) = one(query, RecordKind::CatalogEntry, &code, as_of).await?;
+    let Json(view) = one(query, &Reader::Anonymous, RecordKind::CatalogEntry, &code, as_of).await?;
     let Record::CatalogEntry(entry) = view.record else {
         return Err(Problem::not_found("catalog entry with this code"));
     };
@@ -122,11 +126,18 @@ pub(crate) async fn catalog_entry_versions(
     }))
 }
 
+/// A page of `kind` as `reader` may see it: a kind whose every record is restricted is refused
+/// to an anonymous reader, and items the reader may not read are left out of the page (its
+/// cursor still moves past them).
 async fn list(
     query: StoreQuery,
+    reader: &Reader,
     kind: RecordKind,
     params: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<RecordView>>, Problem> {
+    if auth::always_restricted(kind) && matches!(reader, Reader::Anonymous) {
+        return Err(auth::anonymous(kind_name(kind)));
+    }
     let params = parsed(params)?;
     let list = ListParams {
         org: params.org.map(OrgId),
@@ -134,11 +145,17 @@ async fn list(
         height: params.height.map(Height),
         page: PageParams { cursor: params.cursor, limit: params.limit },
     };
-    Ok(Json(query.records(kind, list).await?))
+    let mut page = query.records(kind, list).await?;
+    if auth::list_is_filtered(kind) {
+        page.items.retain(|item| auth::may_read(reader, &item.record, &[]));
+    }
+    Ok(Json(page))
 }
 
-async fn one(
+/// One record, if `reader` may read it.
+pub(crate) async fn one(
     query: StoreQuery,
+    reader: &Reader,
     kind: RecordKind,
     id: &str,
     as_of: Result<Query<AsOf>, QueryRejection>,
@@ -150,7 +167,9 @@ async fn one(
         Some(height) => format!("{} {id:?} at height {height}", kind_name(kind)),
         None => format!("{} {id:?}", kind_name(kind)),
     };
-    view.map(Json).ok_or_else(|| Problem::not_found(&what))
+    let view = view.ok_or_else(|| Problem::not_found(&what))?;
+    auth::authorize(&query, reader, &view.record, as_of.height.map(Height)).await?;
+    Ok(Json(view))
 }
 
 /// The key of the record of `kind` whose id in a path is `id`.
@@ -185,7 +204,7 @@ fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
     })
 }
 
-fn kind_name(kind: RecordKind) -> &'static str {
+pub(crate) fn kind_name(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Org => "org",
         RecordKind::Member => "member",
@@ -209,17 +228,19 @@ macro_rules! kind_handlers {
     ($($list:ident, $one:ident => $kind:ident;)*) => {$(
         pub(crate) async fn $list(
             State(query): State<StoreQuery>,
+            Extension(reader): Extension<Reader>,
             params: Result<Query<ListQuery>, QueryRejection>,
         ) -> Result<Json<Page<RecordView>>, Problem> {
-            list(query, RecordKind::$kind, params).await
+            list(query, &reader, RecordKind::$kind, params).await
         }
 
         pub(crate) async fn $one(
             State(query): State<StoreQuery>,
+            Extension(reader): Extension<Reader>,
             Path(id): Path<String>,
             as_of: Result<Query<AsOf>, QueryRejection>,
         ) -> Result<Json<RecordView>, Problem> {
-            one(query, RecordKind::$kind, &id, as_of).await
+            one(query, &reader, RecordKind::$kind, &id, as_of).await
         }
     )*};
 }

@@ -45,6 +45,8 @@ pub fn router(state: ApiState) -> Router {
     let metrics = Router::new()
         .route("/metrics", get(crate::metrics::metrics))
         .with_state((state.clone(), std::sync::Arc::clone(&counters)));
+    // The signatures of signed reads seen within the window live here, one set per router.
+    let auth = crate::auth::Auth::new(onebook_query::StoreQuery::new(Arc::clone(&state.store)));
     Router::new()
         .route("/health", get(health))
         .route("/v1/status", get(status))
@@ -95,6 +97,7 @@ pub fn router(state: ApiState) -> Router {
         )
         // A hex-encoded tx in JSON is twice its size, plus the envelope.
         .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
+        .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .fallback(|| async { Problem::not_found("such route") })
         .with_state(state)
         .merge(metrics)

@@ -3,25 +3,44 @@
 //! `GET /v1/timeline/{kind:id}?cursor=&limit=`, for any record of the record views
 //! (`org:xm-gaj`, `catalog_entry:350200-xm-scjg-0001`, `resource:1`, `grant:7`,
 //! `certificate:350200-2026-000001X`, ...). An org's timeline holds every tx signed for it or
-//! concerning it.
+//! concerning it. The timeline of a restricted record follows the record's own rule (`auth.rs`):
+//! it is read at the tip and checked before its txs are listed.
 
 use axum::{
-    Json,
+    Extension, Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use onebook_query::{LedgerQuery, Page, StoreQuery, TimelineEntryView, parse_record_key};
+use onebook_types::record::RecordKey;
 
 use crate::{
+    auth::{self, Reader},
     problem::Problem,
     records::{Paging, parsed},
 };
 
 pub(crate) async fn timeline(
     State(query): State<StoreQuery>,
+    Extension(reader): Extension<Reader>,
     Path(key): Path<String>,
     paging: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Page<TimelineEntryView>>, Problem> {
     let paging = parsed(paging)?;
     let key = parse_record_key(&key).map_err(Problem::bad_request)?;
+    let restricted = matches!(
+        key,
+        RecordKey::AccessEvent(_)
+            | RecordKey::Violation(_)
+            | RecordKey::ShareRequest(_)
+            | RecordKey::Application(_)
+            | RecordKey::Objection(_)
+    );
+    let always_restricted = matches!(key, RecordKey::AccessEvent(_) | RecordKey::Violation(_));
+    if always_restricted && matches!(reader, Reader::Anonymous) {
+        return Err(auth::anonymous("timeline of an access event or violation"));
+    }
+    if restricted && let Some(view) = query.record(key.clone(), None).await? {
+        auth::authorize(&query, &reader, &view.record, None).await?;
+    }
     Ok(Json(query.timeline(key, paging.into_params()).await?))
 }

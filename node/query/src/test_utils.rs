@@ -145,6 +145,26 @@ pub fn grant(id: u64, grantee: &str) -> onebook_types::sharing_records::Grant {
     }
 }
 
+/// A member who signs reads: the secret of seed `[seed; 32]`, and its active member record in
+/// `org` with `roles`, to add to a test genesis (with the org, if it is not in it already).
+pub fn reader(
+    seed: u8,
+    org: &str,
+    roles: Vec<onebook_types::consortium::Role>,
+) -> (SecretKey, (RecordKey, Vec<u8>)) {
+    use onebook_types::consortium::{Member, MemberStatus};
+    let secret = SecretKey::from_seed([seed; 32]);
+    let key = secret.public_key();
+    let member = Member {
+        key,
+        org: OrgId::from(org),
+        name: format!("读者 {seed}"),
+        roles,
+        status: MemberStatus::Active,
+    };
+    (secret, entry(RecordKey::Member(key), &member))
+}
+
 /// An active org `id` under `parent` in region `350200`.
 pub fn org(id: &str, parent: Option<&str>) -> onebook_types::consortium::Org {
     use onebook_types::{

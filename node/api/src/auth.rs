@@ -1,0 +1,488 @@
+//! Signed reads: who is reading, and whether they may read a restricted record (ADR 0011,
+//! `docs/formats.md` §18).
+//!
+//! A reader signs `D("onebook/read-request/v1", borsh((method, path_and_query, time_ms)))` with
+//! its member key and sends `Authorization: Onebook key=<64 hex>, time=<unix ms>,
+//! signature=<128 hex>`. The node accepts the header when the time is within
+//! [`READ_WINDOW_MS`] of its own clock, the signature verifies strictly, the signature was not
+//! seen within the window, and the key is an active member of an active org at the tip. A request
+//! without the header reads as [`Reader::Anonymous`].
+//!
+//! | record | who may read it |
+//! |---|---|
+//! | access event, violation | auditors; members of the accessing org, and of the provider and grantee of the grant used |
+//! | share request (by id; the list is public) | auditors; members of the requester or provider org |
+//! | property application not yet published (`applied`, or refused before its notice) | auditors, registrars; members of the registrant org |
+//! | objection still `pending` | auditors, registrars; members of the objector and registrant orgs |
+//! | everything else | anyone |
+
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, Mutex},
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use onebook_query::{LedgerQuery, Record, RecordKind, RecordView, StoreQuery};
+use onebook_types::{
+    codec,
+    consortium::{Member, MemberStatus, OrgStatus, Role},
+    hash::{Hash32, Tag, hash_tagged},
+    ids::{Height, OrgId},
+    keys::{PublicKey, SecretKey, Signature},
+    property_records::{ApplicationStatus, ObjectionStatus},
+    record::RecordKey,
+};
+
+use crate::problem::Problem;
+
+/// How far a signed read's time may be from the node's clock, either way, in ms.
+pub const READ_WINDOW_MS: u64 = 30_000;
+/// The most signatures the node remembers within the window; beyond it, signed reads get a 503
+/// until older ones leave the window.
+pub const READ_SIGNATURES_MAX: usize = 100_000;
+
+/// The scheme of the `Authorization` header.
+const SCHEME: &str = "Onebook";
+
+/// The digest a member signs to make a read: `D("onebook/read-request/v1",
+/// borsh((method, path_and_query, time_ms)))`.
+pub fn read_request_digest(method: &str, path_and_query: &str, time_ms: u64) -> Hash32 {
+    let request = (method.to_owned(), path_and_query.to_owned(), time_ms);
+    hash_tagged(Tag::ReadRequest, &[&codec::encode(&request)])
+}
+
+/// The `Authorization` header value that signs a read of `path_and_query` (the path and, if any,
+/// `?` and the query exactly as sent) with `method` at `time_ms` (Unix ms).
+pub fn sign_read(secret: &SecretKey, method: &str, path_and_query: &str, time_ms: u64) -> String {
+    let signature = secret.sign(read_request_digest(method, path_and_query, time_ms).as_bytes());
+    format!("{SCHEME} key={}, time={time_ms}, signature={signature}", secret.public_key())
+}
+
+/// Who is reading.
+#[derive(Clone, Debug)]
+pub(crate) enum Reader {
+    /// No `Authorization` header.
+    Anonymous,
+    /// An active member of an active org, by a valid signed read.
+    Member(Member),
+}
+
+/// What the authentication layer needs: the ledger, to find the member, and the signatures
+/// seen within the window.
+#[derive(Clone, Debug)]
+pub(crate) struct Auth {
+    query: StoreQuery,
+    seen: Arc<Mutex<ReplayCache>>,
+}
+
+impl Auth {
+    pub(crate) fn new(query: StoreQuery) -> Self {
+        Self { query, seen: Arc::new(Mutex::new(ReplayCache::default())) }
+    }
+
+    async fn member(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        value: &HeaderValue,
+        now_ms: u64,
+    ) -> Result<Member, Problem> {
+        let signed = SignedRead::parse(value)?;
+        if signed.time_ms.abs_diff(now_ms) > READ_WINDOW_MS {
+            return Err(refused(
+                "read-clock-skew",
+                "the signed read's time is outside the window",
+                format!(
+                    "header `Authorization`: `time` is {} ms from the node's clock ({now_ms}); \
+                     it must be within {READ_WINDOW_MS} ms: check the reader's clock",
+                    signed.time_ms.abs_diff(now_ms)
+                ),
+            ));
+        }
+        let digest = read_request_digest(method, path_and_query, signed.time_ms);
+        signed.key.verify(digest.as_bytes(), &signed.signature).map_err(|error| {
+            refused(
+                "read-bad-signature",
+                "the signed read's signature does not verify",
+                format!(
+                    "header `Authorization`: {error} over {method} {path_and_query} at time {} \
+                     (docs/formats.md §18)",
+                    signed.time_ms
+                ),
+            )
+        })?;
+        self.seen
+            .lock()
+            .map_err(|_| Problem::unavailable(&"the replay cache lock is poisoned"))?
+            .admit(signed.time_ms, signed.signature, now_ms)?;
+        self.active_member(signed.key).await
+    }
+
+    async fn active_member(&self, key: PublicKey) -> Result<Member, Problem> {
+        let unknown = |why: &str| {
+            refused(
+                "read-not-a-member",
+                "the reader is not an active member",
+                format!("header `Authorization`: key {key} {why} at the tip"),
+            )
+        };
+        let member = match self.query.record(RecordKey::Member(key), None).await? {
+            Some(view) => match view.record {
+                Record::Member(member) => member,
+                _ => return Err(unknown("is not a member")),
+            },
+            None => return Err(unknown("is not a member")),
+        };
+        if member.status != MemberStatus::Active {
+            return Err(unknown("is a revoked member"));
+        }
+        let org = self.query.record(RecordKey::Org(member.org.clone()), None).await?;
+        match org.map(|view| view.record) {
+            Some(Record::Org(org)) if org.status == OrgStatus::Active => Ok(member),
+            _ => Err(unknown(&format!("belongs to org {}, which is not active", member.org))),
+        }
+    }
+}
+
+/// Reads the `Authorization` header, if any, into a [`Reader`] for the handlers; refuses the
+/// request with a 401 problem if the header does not hold.
+pub(crate) async fn authenticate(
+    State(auth): State<Auth>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let reader = match request.headers().get(header::AUTHORIZATION) {
+        None => Reader::Anonymous,
+        Some(value) => {
+            let method = request.method().as_str().to_owned();
+            let path_and_query =
+                request.uri().path_and_query().map_or("/", |path| path.as_str()).to_owned();
+            match auth.member(&method, &path_and_query, value, now_ms()).await {
+                Ok(member) => Reader::Member(member),
+                Err(problem) => return problem.into_response(),
+            }
+        }
+    };
+    request.extensions_mut().insert(reader);
+    next.run(request).await
+}
+
+/// Refuses the read of `record` by `reader`: 401 for an anonymous reader, 403 for a member whose
+/// role and org do not allow it.
+fn check(reader: &Reader, record: &Record, related: &[OrgId]) -> Result<(), Problem> {
+    if may_read(reader, record, related) {
+        return Ok(());
+    }
+    Err(match reader {
+        Reader::Anonymous => anonymous(kind_of(record)),
+        Reader::Member(member) => Problem::new(
+            StatusCode::FORBIDDEN,
+            "read-forbidden",
+            "the reader's role and org do not allow this read",
+            format!(
+                "member {} of org {} may not read this {}: {}",
+                member.key,
+                member.org,
+                kind_of(record),
+                audience_rule(record)
+            ),
+        ),
+    })
+}
+
+/// Whether `reader` may read `record`, whose [`related_orgs`] are `related` (none in a list).
+pub(crate) fn may_read(reader: &Reader, record: &Record, related: &[OrgId]) -> bool {
+    let Some((orgs, roles)) = audience(record) else { return true };
+    let Reader::Member(member) = reader else { return false };
+    orgs.contains(&member.org)
+        || related.contains(&member.org)
+        || member.roles.iter().any(|role| roles.contains(role))
+}
+
+/// Refuses the read of `record`, as of `height`, by `reader` unless its rule allows it; looks
+/// up the [`related_orgs`] only when the record alone does not allow it.
+pub(crate) async fn authorize(
+    query: &StoreQuery,
+    reader: &Reader,
+    record: &Record,
+    height: Option<Height>,
+) -> Result<(), Problem> {
+    if may_read(reader, record, &[]) || matches!(reader, Reader::Anonymous) {
+        return check(reader, record, &[]);
+    }
+    check(reader, record, &related_orgs(query, record, height).await?)
+}
+
+/// The orgs a restricted record concerns through the records it points to, as of `height`: an
+/// access event's grant's provider and grantee, the same for a violation's access event, and an
+/// objection's application's registrant. Single reads and timelines look them up; lists do not.
+async fn related_orgs(
+    query: &StoreQuery,
+    record: &Record,
+    height: Option<Height>,
+) -> Result<Vec<OrgId>, Problem> {
+    let read = |key| async move { Ok::<_, Problem>(query.record(key, height).await?) };
+    let event = match record {
+        Record::AccessEvent(event) => Some(event.clone()),
+        Record::Violation(violation) => {
+            match read(RecordKey::AccessEvent(violation.access_event)).await? {
+                Some(RecordView { record: Record::AccessEvent(event), .. }) => Some(event),
+                _ => None,
+            }
+        }
+        Record::Objection(objection) => {
+            return Ok(match read(RecordKey::Application(objection.application)).await? {
+                Some(RecordView { record: Record::Application(application), .. }) => {
+                    vec![application.registrant]
+                }
+                _ => vec![],
+            });
+        }
+        _ => None,
+    };
+    let Some(event) = event else { return Ok(vec![]) };
+    let mut orgs = vec![event.org];
+    if let Some(grant) = event.access.grant
+        && let Some(RecordView { record: Record::Grant(grant), .. }) =
+            read(RecordKey::Grant(grant)).await?
+    {
+        orgs.extend([grant.provider, grant.grantee]);
+    }
+    Ok(orgs)
+}
+
+/// Whether every record of `kind` is restricted, so that an anonymous reader cannot even list
+/// them.
+pub(crate) const fn always_restricted(kind: RecordKind) -> bool {
+    matches!(kind, RecordKind::AccessEvent | RecordKind::Violation)
+}
+
+/// Whether a list of `kind` leaves out the items its reader may not read. The share-request list
+/// is public (only a request's detail by id is restricted).
+pub(crate) const fn list_is_filtered(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::AccessEvent
+            | RecordKind::Violation
+            | RecordKind::Application
+            | RecordKind::Objection
+    )
+}
+
+/// The 401 problem of an anonymous read of a restricted `kind`.
+pub(crate) fn anonymous(kind: &str) -> Problem {
+    refused(
+        "read-unauthenticated",
+        "the record is restricted to members",
+        format!(
+            "reading a {kind} needs header `Authorization: {SCHEME} key=<64 hex>, \
+             time=<unix ms>, signature=<128 hex>` signed by a member key (docs/formats.md §18)"
+        ),
+    )
+}
+
+/// The orgs whose members, and the roles whose holders, may read `record`; `None` if anyone may.
+fn audience(record: &Record) -> Option<(Vec<OrgId>, &'static [Role])> {
+    const AUDITORS: &[Role] = &[Role::Auditor];
+    const REGISTRARS: &[Role] = &[Role::Auditor, Role::Registrar];
+    match record {
+        Record::AccessEvent(event) => Some((vec![event.org.clone()], AUDITORS)),
+        Record::Violation(violation) => Some((vec![violation.org.clone()], AUDITORS)),
+        Record::ShareRequest(request) => {
+            Some((vec![request.requester_org.clone(), request.provider.clone()], AUDITORS))
+        }
+        Record::Application(application) if unpublished(&application.status) => {
+            Some((vec![application.registrant.clone()], REGISTRARS))
+        }
+        Record::Objection(objection) if objection.status == ObjectionStatus::Pending => {
+            Some((vec![objection.objector_org.clone()], REGISTRARS))
+        }
+        _ => None,
+    }
+}
+
+/// Whether an application never went into its public notice: still waiting for review, or
+/// refused by the registrar before any notice (no upheld objection).
+const fn unpublished(status: &ApplicationStatus) -> bool {
+    matches!(
+        status,
+        ApplicationStatus::Applied | ApplicationStatus::Refused { objection: None, .. }
+    )
+}
+
+fn audience_rule(record: &Record) -> &'static str {
+    match record {
+        Record::AccessEvent(_) | Record::Violation(_) => {
+            "auditors and members of the accessing org or of the grant's provider or grantee may"
+        }
+        Record::ShareRequest(_) => "auditors and members of the requester or provider org may",
+        Record::Application(_) => {
+            "auditors, registrars and members of the registrant org may, until its public notice"
+        }
+        Record::Objection(_) => {
+            "auditors, registrars and members of the objector or registrant org may, until it is ruled on"
+        }
+        _ => "anyone may",
+    }
+}
+
+fn kind_of(record: &Record) -> &'static str {
+    match record {
+        Record::AccessEvent(_) => "access event",
+        Record::Violation(_) => "violation",
+        Record::ShareRequest(_) => "share request",
+        Record::Application(_) => "property application",
+        Record::Objection(_) => "objection",
+        _ => "record",
+    }
+}
+
+/// A 401 problem: the answer carries `WWW-Authenticate: Onebook` (see `problem.rs`).
+fn refused(slug: &str, title: &str, detail: String) -> Problem {
+    Problem::new(StatusCode::UNAUTHORIZED, slug, title, detail)
+}
+
+/// The node's clock, in Unix ms; the window is judged against it.
+pub(crate) fn now_ms() -> u64 {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The three parameters of an `Authorization: Onebook` header.
+#[derive(Debug)]
+struct SignedRead {
+    key: PublicKey,
+    time_ms: u64,
+    signature: Signature,
+}
+
+impl SignedRead {
+    fn parse(value: &HeaderValue) -> Result<Self, Problem> {
+        let malformed = |why: String| {
+            refused(
+                "read-header-malformed",
+                "the Authorization header is malformed",
+                format!(
+                    "header `Authorization`: {why}; expected `{SCHEME} key=<64 hex>, \
+                     time=<unix ms>, signature=<128 hex>`"
+                ),
+            )
+        };
+        let text = value.to_str().map_err(|_| malformed("it is not visible ASCII".into()))?;
+        let parameters = text
+            .strip_prefix(SCHEME)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .ok_or_else(|| malformed(format!("the scheme is not `{SCHEME}`")))?;
+        let (mut key, mut time_ms, mut signature) = (None, None, None);
+        for parameter in parameters.split(',') {
+            let (name, value) = parameter
+                .trim()
+                .split_once('=')
+                .ok_or_else(|| malformed(format!("{:?} is not name=value", parameter.trim())))?;
+            let slot_taken =
+                match name {
+                    "key" => key
+                        .replace(PublicKey::from_hex(value).map_err(|_| {
+                            malformed(format!("`key` {value:?} is not 64 hex digits"))
+                        })?)
+                        .is_some(),
+                    "time" => time_ms
+                        .replace(value.parse::<u64>().map_err(|_| {
+                            malformed(format!("`time` {value:?} is not Unix milliseconds"))
+                        })?)
+                        .is_some(),
+                    "signature" => signature
+                        .replace(Signature::from_hex(value).map_err(|_| {
+                            malformed(format!("`signature` {value:?} is not 128 hex digits"))
+                        })?)
+                        .is_some(),
+                    _ => return Err(malformed(format!("unknown parameter `{name}`"))),
+                };
+            if slot_taken {
+                return Err(malformed(format!("parameter `{name}` appears twice")));
+            }
+        }
+        match (key, time_ms, signature) {
+            (Some(key), Some(time_ms), Some(signature)) => Ok(Self { key, time_ms, signature }),
+            _ => Err(malformed("`key`, `time` and `signature` are all required".into())),
+        }
+    }
+}
+
+/// The signatures of accepted reads whose time is within the window, by time. Anything older
+/// than the window would be refused for its time anyway, so it is pruned.
+#[derive(Debug, Default)]
+struct ReplayCache {
+    seen: BTreeSet<(u64, Signature)>,
+}
+
+impl ReplayCache {
+    /// Remembers `signature`, made at `time_ms`, as seen at `now_ms`; refuses it if already seen.
+    fn admit(&mut self, time_ms: u64, signature: Signature, now_ms: u64) -> Result<(), Problem> {
+        let floor = now_ms.saturating_sub(READ_WINDOW_MS);
+        self.seen = self.seen.split_off(&(floor, Signature([0; 64])));
+        if self.seen.contains(&(time_ms, signature)) {
+            return Err(refused(
+                "read-replayed",
+                "the signed read was replayed",
+                format!(
+                    "header `Authorization`: this signature was already used within the \
+                     {READ_WINDOW_MS} ms window; sign each read afresh"
+                ),
+            ));
+        }
+        if self.seen.len() >= READ_SIGNATURES_MAX {
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "read-signatures-full",
+                "the node remembers too many signed reads",
+                format!(
+                    "the node holds {READ_SIGNATURES_MAX} signed reads of the last \
+                     {READ_WINDOW_MS} ms; retry later"
+                ),
+            ));
+        }
+        let inserted = self.seen.insert((time_ms, signature));
+        assert!(inserted, "the signature was checked absent");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_replay_cache_forgets_signatures_outside_the_window_and_is_bounded() {
+        let mut cache = ReplayCache::default();
+        let signature = Signature([1; 64]);
+
+        let first = cache.admit(1_000, signature, 1_000);
+        let replayed = cache.admit(1_000, signature, 2_000);
+        cache.admit(40_000, Signature([2; 64]), 40_000).expect("a new signature");
+
+        assert!(first.is_ok());
+        assert_eq!(replayed.map_err(|problem| problem.kind), Err("/problems/read-replayed".into()));
+        assert_eq!(cache.seen.len(), 1, "the signature at time 1000 left the window");
+    }
+
+    #[test]
+    fn a_full_replay_cache_answers_503() {
+        let mut cache = ReplayCache::default();
+        for n in 0..READ_SIGNATURES_MAX {
+            let mut bytes = [0; 64];
+            bytes[..8].copy_from_slice(&(n as u64).to_le_bytes());
+            cache.seen.insert((1_000, Signature(bytes)));
+        }
+
+        let result = cache.admit(1_000, Signature([0xff; 64]), 1_000);
+
+        assert_eq!(result.map_err(|problem| problem.status), Err(503));
+    }
+}
