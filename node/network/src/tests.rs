@@ -157,11 +157,7 @@ async fn txs_published_by_one_node_reach_every_peer_once_and_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tx_held_for_an_earlier_one_is_forwarded_to_peers_behind_the_holder() {
     // a - b - c in a line: c hears a's txs only through b, which holds the early one.
-    let links = |i: usize| match i {
-        0 => vec![1],
-        1 => vec![0, 2],
-        _ => vec![1],
-    };
+    let links = |i: usize| if i == 1 { vec![0, 2] } else { vec![1] };
     numbered_txs_arrive_once_and_in_order(links, "held").await;
 }
 
