@@ -23,8 +23,10 @@ if [ ! -d "$dir/node0" ]; then
 fi
 
 pids=()
+stopping=0
 stop() {
   trap - INT TERM EXIT
+  stopping=1
   echo "devnet: stopping ${#pids[@]} nodes"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -50,4 +52,7 @@ for ((i = 0; i < nodes; i++)); do
 done
 echo "devnet: running; Ctrl-C stops it"
 wait -n "${pids[@]}" || true
-echo "devnet: a node exited; see the logs in $dir" >&2
+if [ "$stopping" = 0 ]; then
+  echo "devnet: a node exited; see the logs in $dir" >&2
+  exit 1
+fi
