@@ -31,18 +31,8 @@ fn assert_same_chain(net: &Devnet, nodes: &[usize], heights: std::ops::RangeIncl
 
 /// Waits until the tx `hash` is committed on node `node`; its receipt code.
 fn committed_code(net: &Devnet, node: usize, hash: &str, timeout: Duration) -> u64 {
-    let deadline = std::time::Instant::now() + timeout;
-    loop {
-        let (status, body) = net.nodes[node].get(&format!("/v1/txs/{hash}")).unwrap();
-        if status == 200 && body["status"] == "committed" {
-            return body["code"].as_u64().unwrap();
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "tx {hash} not committed on node{node}: {body}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let receipt = net.wait_committed(node, hash, timeout).unwrap();
+    receipt["code"].as_u64().unwrap()
 }
 
 #[test]

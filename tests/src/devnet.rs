@@ -263,18 +263,31 @@ impl Devnet {
         if status != 202 {
             bail!("{label}: {status} {submitted}");
         }
-        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?.to_owned();
+        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?;
+        let receipt =
+            self.wait_committed(node, hash, timeout).wrap_err_with(|| label.to_owned())?;
+        if receipt["code"] != 0 {
+            bail!("{label}: refused: {receipt}");
+        }
+        receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"))
+    }
+
+    /// Waits up to `timeout` until the tx `hash` is committed on node `node`; its receipt,
+    /// accepted or refused.
+    pub fn wait_committed(
+        &self,
+        node: usize,
+        hash: &str,
+        timeout: Duration,
+    ) -> eyre::Result<Value> {
         let deadline = Instant::now() + timeout;
         loop {
             let (status, receipt) = self.nodes[node].get(&format!("/v1/txs/{hash}"))?;
             if status == 200 && receipt["status"] == "committed" {
-                if receipt["code"] != 0 {
-                    bail!("{label}: refused: {receipt}");
-                }
-                return receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"));
+                return Ok(receipt);
             }
             if Instant::now() > deadline {
-                bail!("{label}: not committed after {timeout:?}: {receipt}");
+                bail!("tx {hash} not committed on node{node} after {timeout:?}: {receipt}");
             }
             std::thread::sleep(Duration::from_millis(100));
         }

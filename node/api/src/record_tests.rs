@@ -27,17 +27,12 @@ fn clock() -> Timestamp {
 
 /// The router over `store`, with a chain and an empty mempool of the test chain.
 pub(crate) fn app_over(store: Arc<Store>) -> axum::Router {
-    let chain_id = ChainId::from(test_utils::CHAIN_ID);
-    let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
-    let chain = Chain::new(
-        Arc::clone(&store),
-        mempool,
-        chain_id.clone(),
+    crate::tests::router_over(
+        store,
+        ChainId::from(test_utils::CHAIN_ID),
         Timestamp(GENESIS_TIME_MS),
-        ChainConfig::default(),
         clock,
-    );
-    router(ApiState { store, gate: chain.gate(), chain_id, gossip: None })
+    )
 }
 
 fn app(dir: &tempfile::TempDir) -> axum::Router {

@@ -35,18 +35,27 @@ fn app(dir: &tempfile::TempDir) -> axum::Router {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
-    let store = Arc::new(store);
-    let mempool =
-        Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), genesis.chain_id.clone())));
+    router_over(Arc::new(store), genesis.chain_id, genesis.genesis_time, clock)
+}
+
+/// The router over `store` of `chain_id` (created at `genesis_time`), with a chain on the node
+/// clock `clock` and an empty mempool.
+pub(crate) fn router_over(
+    store: Arc<Store>,
+    chain_id: onebook_types::ids::ChainId,
+    genesis_time: Timestamp,
+    clock: fn() -> Timestamp,
+) -> axum::Router {
+    let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
     let chain = Chain::new(
         Arc::clone(&store),
         mempool,
-        genesis.chain_id.clone(),
-        genesis.genesis_time,
+        chain_id.clone(),
+        genesis_time,
         ChainConfig::default(),
         clock,
     );
-    router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None })
+    router(ApiState { store, gate: chain.gate(), chain_id, gossip: None })
 }
 
 fn tx(nonce: u64) -> Vec<u8> {

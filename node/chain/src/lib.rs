@@ -372,11 +372,7 @@ impl TxGate {
     pub fn nonces(&self, signer: &PublicKey) -> Result<(u64, u64), ChainAdmitError> {
         let pool = lock(&self.mempool);
         let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
-        let state = StoreState::new(&self.store, tip.height);
-        let committed: onebook_types::ids::Nonce =
-            load(&state, &RecordKey::Nonce(*signer)).unwrap_or_default();
-        let next = committed.0.saturating_add(pool.waiting_for(signer)).saturating_add(1);
-        Ok((committed.0, next))
+        Ok(pool.nonces(&StoreState::new(&self.store, tip.height), signer))
     }
 
     /// Up to `max` waiting txs, encoded, in arrival order.

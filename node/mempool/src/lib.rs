@@ -156,9 +156,12 @@ impl Mempool {
         self.txs.contains_key(hash)
     }
 
-    /// How many of `signer`'s txs wait.
-    pub fn waiting_for(&self, signer: &PublicKey) -> u64 {
-        self.waiting.get(signer).copied().unwrap_or(0)
+    /// `signer`'s last committed nonce in `state`, and the nonce its next tx must carry: one
+    /// above its committed and waiting txs.
+    pub fn nonces(&self, state: &impl StateRead, signer: &PublicKey) -> (u64, u64) {
+        let waiting = self.waiting.get(signer).copied().unwrap_or(0);
+        let committed: Nonce = load(state, &RecordKey::Nonce(*signer)).unwrap_or_default();
+        (committed.0, committed.0.saturating_add(waiting).saturating_add(1))
     }
 
     /// The waiting tx `hash`, whose signature admission already verified.
@@ -190,9 +193,7 @@ impl Mempool {
         }
         let tx = tx.verify().map_err(|_| AdmitError::BadSignature)?;
         let signer = tx.body().signer;
-        let waiting = self.waiting.get(&signer).copied().unwrap_or(0);
-        let committed: Nonce = load(state, &RecordKey::Nonce(signer)).unwrap_or_default();
-        let next_nonce = committed.0.saturating_add(waiting).saturating_add(1);
+        let (_, next_nonce) = self.nonces(state, &signer);
         let nonce = tx.body().nonce.0;
         if nonce < next_nonce {
             return Err(AdmitError::NonceUsed { nonce, next: next_nonce });
@@ -201,7 +202,7 @@ impl Mempool {
             return Err(AdmitError::NonceGap { nonce, next: next_nonce });
         }
         check_signer(state, next, tx.body()).map_err(AdmitError::Refused)?;
-        if waiting == 0 {
+        if !self.waiting.contains_key(&signer) {
             let outcome = apply_block(state, next, std::slice::from_ref(&tx));
             if outcome.receipts[0].rejection() == Some(Rejection::RoleMissing) {
                 return Err(AdmitError::Refused(Rejection::RoleMissing));
