@@ -334,6 +334,54 @@ async fn events_read_the_same_page_by_page_and_filtered() {
 }
 
 #[tokio::test]
+async fn blocks_their_txs_and_the_validator_set_read_the_same() {
+    let fixture = fixture().await;
+
+    let mut tx_hashes = Vec::new();
+    for height in 0..=5 {
+        let block = expect_ok(same!(fixture, |q| q.block(Height(height))));
+        tx_hashes.extend(block.map(|block| block.tx_hashes).unwrap_or_default());
+    }
+    for cursor in [None, Some("2".to_owned()), Some("99".to_owned())] {
+        let mut page = PageParams { cursor, limit: Some(2) };
+        for _ in 0..10 {
+            let blocks = expect_ok(same!(fixture, |q| q.blocks(page.clone())));
+            let Some(next) = blocks.next else { break };
+            page.cursor = Some(next);
+        }
+    }
+    let mut txs = 0;
+    for height in 0..=4 {
+        let mut page = PageParams { cursor: None, limit: Some(1) };
+        for _ in 0..10 {
+            let block_txs =
+                expect_ok(same!(fixture, |q| q.block_txs(Height(height), page.clone())));
+            txs += block_txs.items.len();
+            let Some(next) = block_txs.next else { break };
+            page.cursor = Some(next);
+        }
+    }
+    for hash in tx_hashes.iter().copied().chain([onebook_types::hash::Hash32([0xee; 32])]) {
+        expect_ok(same!(fixture, |q| q.tx(hash)));
+    }
+    for height in [None, Some(Height(0)), Some(Height(4))] {
+        expect_ok(same!(fixture, |q| q.validators(height)));
+    }
+    let bad_cursor = PageParams { cursor: Some("x".into()), limit: None };
+    same!(fixture, |q| q.blocks(bad_cursor.clone())).expect_err("a cursor is a height");
+    same!(fixture, |q| q.block_txs(Height(2), bad_cursor.clone())).expect_err("not a position");
+    same!(fixture, |q| q.validators(Some(Height(9)))).expect_err("above the tip");
+    let above_tip = fixture.remote.block_txs(Height(9), PageParams::default()).await;
+
+    assert_eq!(tx_hashes.len(), 5, "one tx at heights 1 and 3, two and one at heights 2 and 4");
+    assert_eq!(txs, 5);
+    assert!(
+        matches!(above_tip, Err(QueryError::BadInput { parameter: "height", .. })),
+        "{above_tip:?}"
+    );
+}
+
+#[tokio::test]
 async fn bad_input_is_the_same_error_naming_the_same_parameter() {
     let fixture = fixture().await;
     let limit = |limit| ListParams {
@@ -456,16 +504,8 @@ async fn committed_txs_their_proofs_and_the_status_read_over_http() {
     assert_eq!(status.height, 4);
     assert_eq!(status.time, block_time(Height(4)).0);
     assert_eq!(status.pending_txs, 0);
-    assert_eq!(
-        committed,
-        Some(TxStatusView::Committed {
-            height: 1,
-            index: 0,
-            code: 0,
-            rejection: None,
-            events: vec![]
-        })
-    );
+    let stored = fixture.local.tx(entry.tx_hash).await.expect("read").expect("committed");
+    assert_eq!(committed, Some(TxStatusView::Committed(Box::new(stored))));
     assert!(matches!(unknown, Ok(None)), "{unknown:?}");
     assert!(matches!(no_proof, Ok(None)), "{no_proof:?}");
 }
@@ -494,10 +534,11 @@ async fn proof_bundles_nonces_and_receipts_of_a_certified_chain_read_over_http()
     let bundle = |bundle: onebook_storage::Result<onebook_verifier::ProofBundle>| {
         Some(bundle.expect("the store proves it").encode())
     };
-    let Some(TxStatusView::Committed { height: 1, code: 0, events, .. }) = receipt else {
-        panic!("not committed: {receipt:?}");
-    };
-    assert!(!events.is_empty(), "registering a member raises an event");
+    let Some(TxStatusView::Committed(view)) = receipt else { panic!("not committed: {receipt:?}") };
+    assert_eq!((view.height, view.code), (1, 0));
+    assert!(!view.events.is_empty(), "registering a member raises an event");
+    let block = client.block(Height(1)).await.expect("a block").expect("block 1");
+    assert!(block.certificate.is_some_and(|certificate| !certificate.signatures.is_empty()));
     assert_eq!((nonces.committed, nonces.next), (1, 2));
     assert_eq!(tx_proof, bundle(onebook_storage::bundle_for_tx(&store, &hash)));
     assert_eq!(

@@ -16,14 +16,8 @@ use axum::{
 use onebook_chain::TxGate;
 use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, TxStatusView};
 use onebook_storage::Store;
-use onebook_types::{
-    block::{CommitCertificate, Header},
-    hash::Hash32,
-    ids::{ChainId, Height},
-    keys::PublicKey,
-    limits::TX_BYTES_MAX,
-};
-use serde::{Deserialize, Serialize};
+use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
+use serde::Deserialize;
 
 use crate::problem::Problem;
 
@@ -54,7 +48,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/txs", post(submit_tx))
         .route("/v1/txs/{hash}", get(tx_status))
         .route("/v1/nonces/{key}", get(nonces))
-        .route("/v1/blocks/{height}", get(block))
+        .route("/v1/blocks", get(crate::blocks::blocks))
+        .route("/v1/blocks/{height}", get(crate::blocks::block))
+        .route("/v1/blocks/{height}/txs", get(crate::blocks::block_txs))
+        .route("/v1/validators", get(crate::blocks::validators))
         .route("/v1/proofs/records/{key}", get(crate::proofs::record))
         .route("/v1/proofs/txs/{hash}", get(crate::proofs::tx))
         .route("/v1/proofs/access-events/{id}", get(crate::proofs::access_event))
@@ -201,52 +198,12 @@ async fn tx_status(
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
-    let found = state.store.tx(&hash).map_err(|error| Problem::unavailable(&error))?;
-    if let Some((location, _)) = found {
-        let receipt = state
-            .store
-            .receipt(location)
-            .map_err(|error| Problem::unavailable(&error))?
-            .ok_or_else(|| Problem::not_found("receipt"))?;
-        return Ok(Json(TxStatusView::Committed {
-            height: location.height.0,
-            index: location.index,
-            code: receipt.code,
-            rejection: receipt.rejection().map(|rejection| rejection.name()),
-            events: receipt.events,
-        }));
+    let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
+    if let Some(view) = query.tx(hash).await? {
+        return Ok(Json(TxStatusView::Committed(Box::new(view))));
     }
     if state.gate.is_pending(&hash) {
         return Ok(Json(TxStatusView::Pending));
     }
     Err(Problem::not_found("tx with this hash"))
-}
-
-/// `GET /v1/blocks/{height}` answer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct BlockView {
-    /// The header.
-    pub header: Header,
-    /// The header's hash.
-    pub hash: Hash32,
-    /// The txs' hashes, in block order.
-    pub tx_hashes: Vec<Hash32>,
-    /// The precommits that decided the block.
-    pub certificate: Option<CommitCertificate>,
-}
-
-async fn block(
-    State(state): State<ApiState>,
-    Path(height): Path<String>,
-) -> Result<Json<BlockView>, Problem> {
-    let height: u64 = height
-        .parse()
-        .map_err(|_| Problem::bad_request(format!("height {height:?} is not a number")))?;
-    let height = Height(height);
-    let unavailable = |error: onebook_storage::StorageError| Problem::unavailable(&error);
-    let header = state.store.header(height).map_err(unavailable)?;
-    let header = header.ok_or_else(|| Problem::not_found("block at this height"))?;
-    let tx_hashes = state.store.block_tx_hashes(height).map_err(unavailable)?.unwrap_or_default();
-    let certificate = state.store.certificate(height).map_err(unavailable)?;
-    Ok(Json(BlockView { hash: header.hash(), header, tx_hashes, certificate }))
 }

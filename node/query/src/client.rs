@@ -10,7 +10,9 @@
 //! Answers map to [`QueryError`] by their RFC 9457 problem: a 4xx is
 //! [`QueryError::BadInput`] with the problem's detail as the rule and the parameter the detail
 //! names (`parameter `limit`: ...`; `authorization` for a 401 or 403, `tx` for a refused
-//! submission, `request` where the problem names none). A 404 of a single read is `Ok(None)`.
+//! submission, `request` where the problem names none). A 404 of a single read is `Ok(None)`,
+//! and a 404 of the txs of a block is bad input `height` (genesis has no block but no txs
+//! either, so its page is empty).
 //! A refused connection, a timeout, a 429, a 5xx and an answer that is not the expected JSON are
 //! [`QueryError::Unavailable`], whose reason says which request failed and why.
 //!
@@ -53,7 +55,10 @@ use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
     ledger::{ListParams, PageParams, served_kind, timeline_kind},
     node_views::{NoncesView, StatusView, Submitted, TxStatusView},
-    views::{OverdueView, Page, RecordView, SearchHitView, TimelineEntryView, TipView},
+    views::{
+        BlockSummaryView, BlockView, OverdueView, Page, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView,
+    },
 };
 
 /// The longest a request may take by default, from connecting to the answer's last byte.
@@ -340,11 +345,7 @@ impl LedgerQuery for HttpQuery {
         page: PageParams,
     ) -> Result<Page<TimelineEntryView>, QueryError> {
         timeline_kind(&subject)?;
-        let query = query_string(&[
-            ("cursor", page.cursor),
-            ("limit", page.limit.map(|limit| limit.to_string())),
-        ]);
-        self.get_json(format!("/v1/timeline/{}{query}", key_segment(&subject))).await
+        self.get_json(format!("/v1/timeline/{}{}", key_segment(&subject), paging(page))).await
     }
 
     async fn overdue_obligations(
@@ -374,6 +375,50 @@ impl LedgerQuery for HttpQuery {
         ]);
         self.get_json(format!("/v1/event-pages{query}")).await
     }
+
+    async fn block(&self, height: Height) -> Result<Option<BlockView>, QueryError> {
+        self.get_optional(format!("/v1/blocks/{}", height.0)).await
+    }
+
+    async fn blocks(&self, page: PageParams) -> Result<Page<BlockSummaryView>, QueryError> {
+        self.get_json(format!("/v1/blocks{}", paging(page))).await
+    }
+
+    async fn tx(&self, hash: Hash32) -> Result<Option<TxView>, QueryError> {
+        // A tx waiting in the node's mempool is not committed yet.
+        Ok(match self.tx_status(hash).await? {
+            Some(TxStatusView::Committed(view)) => Some(*view),
+            Some(TxStatusView::Pending) | None => None,
+        })
+    }
+
+    async fn block_txs(
+        &self,
+        height: Height,
+        page: PageParams,
+    ) -> Result<Page<TxView>, QueryError> {
+        let answer = self
+            .send(Method::GET, format!("/v1/blocks/{}/txs{}", height.0, paging(page)), None)
+            .await?;
+        match answer.status {
+            StatusCode::OK => answer.decode(),
+            // The route has no block to page through: genesis has no txs, and any other height
+            // without a block is above the tip.
+            StatusCode::NOT_FOUND if height.0 == 0 => Ok(Page { items: vec![], next: None }),
+            StatusCode::NOT_FOUND => Err(answer.error("height")),
+            _ => Err(answer.error("request")),
+        }
+    }
+
+    async fn validators(&self, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        self.get_json(format!("/v1/validators{query}")).await
+    }
+}
+
+/// The query string of `page`.
+fn paging(page: PageParams) -> String {
+    query_string(&[("cursor", page.cursor), ("limit", page.limit.map(|limit| limit.to_string()))])
 }
 
 /// A whole answer.

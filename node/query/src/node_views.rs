@@ -2,8 +2,10 @@
 //! nonces. They are not ledger reads of [`LedgerQuery`](crate::LedgerQuery), but the REST API
 //! writes them and the HTTP client reads them, so they are defined here, once.
 
-use onebook_types::{block::Event, hash::Hash32, ids::ChainId, keys::PublicKey};
+use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey};
 use serde::{Deserialize, Serialize};
+
+use crate::views::TxView;
 
 /// `GET /v1/status` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,18 +48,6 @@ pub struct NoncesView {
 pub enum TxStatusView {
     /// Waiting in this node's mempool.
     Pending,
-    /// Committed, accepted or refused by the rules.
-    Committed {
-        /// The block's height.
-        height: u64,
-        /// The tx's position in the block.
-        index: u32,
-        /// 0 if accepted, else the rejection code.
-        code: u16,
-        /// The rejection's name, if refused.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        rejection: Option<String>,
-        /// The events the tx raised.
-        events: Vec<Event>,
-    },
+    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events.
+    Committed(Box<TxView>),
 }
