@@ -120,3 +120,95 @@ fn proof_writes_bundles_from_a_home_that_verify_proof_accepts() {
         run(&["--home", home, "proof", "--record", "grant:1", "--absent", "--out", &out(&absence)]);
     assert!(present.is_err(), "a present record has no absence proof");
 }
+
+#[test]
+fn onebook_tx_drafts_submits_and_reviews_a_catalog_entry_from_flags_against_a_devnet() {
+    use std::time::Duration;
+
+    // The dev genesis has four validators: a block needs more than two thirds of them.
+    let mut net = onebook_tests::devnet::Devnet::start(crate::node_binary(), 4, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let node = &net.nodes[0];
+    let home = node.home.to_str().unwrap().to_owned();
+    let address = format!("127.0.0.1:{}", node.api_port);
+    for label in ["xm-scjg/catalog-clerk", "xm-dsj/catalog-clerk"] {
+        run(&["--home", &home, "keys", "generate", "--name", label, "--dev-label", label]).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let entry = dir.path().join("entry.json");
+    let draft = serde_json::json!({
+        "name": "市场主体登记信息",
+        "description": "本市市场主体的设立、变更、注销登记信息",
+        "items": [{"name": "企业名称", "data_element": "DE-0002"}],
+        "classification": "市场监管",
+        "grade": "general",
+        "security_level": 2,
+        "share_type": {"share_type": "conditional", "conditions": "仅用于依法履职"},
+        "open_type": "not_open",
+        "update_frequency": "daily",
+        "system": "xm-scjg-djxt"
+    });
+    std::fs::write(&entry, draft.to_string()).unwrap();
+    let code = "350200-xm-scjg-0001";
+    let tx = |args: &[&str]| {
+        let mut argv = vec!["--home", &home, "tx"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["--node", &address, "--wait", "60"]);
+        run(&argv)
+    };
+    let status = || {
+        let (found, view) = node.get(&format!("/v1/catalog/entries/{code}")).unwrap();
+        assert_eq!(found, 200, "{view}");
+        view["record"]["status"]["status"].as_str().unwrap_or_default().to_owned()
+    };
+
+    // The options go before the action, among its fields, or after them.
+    tx(&[
+        "draft-catalog-entry",
+        "--key",
+        "xm-scjg/catalog-clerk",
+        "--draft-file",
+        entry.to_str().unwrap(),
+        "--draft.share-type",
+        "unconditional",
+    ])
+    .unwrap();
+    let drafted = status();
+    let (_, view) = node.get(&format!("/v1/catalog/entries/{code}")).unwrap();
+    tx(&["--key", "xm-scjg/catalog-clerk", "submit-catalog-entry", "--code", code]).unwrap();
+    let submitted = status();
+    let typo = tx(&[
+        "review-catalog-entry",
+        "--key",
+        "xm-dsj/catalog-clerk",
+        "--code",
+        code,
+        "--desicion",
+        "approve",
+    ]);
+    let unknown = tx(&["reveiw-catalog-entry", "--key", "xm-dsj/catalog-clerk", "--code", code]);
+    tx(&[
+        "review-catalog-entry",
+        "--key",
+        "xm-dsj/catalog-clerk",
+        "--code",
+        code,
+        "--decision",
+        "approve",
+    ])
+    .unwrap();
+
+    assert_eq!(drafted, "draft");
+    let version = &view["record"]["versions"][0]["content"];
+    assert_eq!(version["share_type"]["share_type"], "unconditional", "{view}");
+    assert_eq!(version["name"], "市场主体登记信息");
+    assert_eq!(submitted, "submitted");
+    let typo = format!("{:#}", typo.unwrap_err());
+    assert!(typo.contains("has no field `desicion`; its fields are --code, --decision"), "{typo}");
+    let unknown = format!("{:#}", unknown.unwrap_err());
+    assert!(unknown.contains("did you mean `review-catalog-entry`?"), "{unknown}");
+    assert_eq!(status(), "approved");
+    let clerk = onebook_genesis::dev_secret("xm-dsj/catalog-clerk").public_key();
+    let (_, nonces) = node.get(&format!("/v1/nonces/{clerk}")).unwrap();
+    assert_eq!(nonces["committed"], 1, "the refused flags sent nothing: {nonces}");
+}

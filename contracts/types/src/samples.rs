@@ -1,5 +1,6 @@
 //! One fixed sample of every action, for codec properties, golden vectors and the checks that
-//! keep `docs/rules.md` true. Only built with the `samples` feature, by tests.
+//! keep `docs/rules.md` true, and for the flag form of `onebook tx`, which reads each action's
+//! fields and their types from its sample. Only built with the `samples` feature.
 
 use crate::{
     action::{

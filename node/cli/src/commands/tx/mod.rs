@@ -1,9 +1,11 @@
 //! `onebook tx`: build, sign and submit one action to a node, and optionally wait for its
-//! receipt.
+//! receipt. The action is given by name with its fields as flags (`flags.rs`), or as JSON.
+
+mod flags;
 
 use std::{path::PathBuf, time::Duration};
 
-use clap::Args;
+use clap::{ArgGroup, Args};
 use eyre::{WrapErr, bail, eyre};
 use onebook_types::{
     action::Action,
@@ -17,10 +19,15 @@ use crate::{Home, http};
 
 /// Sign an action with a member key of this home (`keys/<name>.key`) and submit it to a node.
 ///
-/// The action is JSON, as the API shows it: `{"type": "<action>", ...fields}` (see
-/// `docs/rules.md` for every action), inline with `--action` or from `--action-file`. The chain
-/// id comes from the node, and the nonce from the node too unless `--nonce` is given.
+/// The action is named with its fields as flags, `onebook tx <action> --<field> <value> ...`
+/// (for example `onebook tx review-catalog-entry --key clerk --code 350200-xm-scjg-0001
+/// --decision approve`; `onebook tx list-actions` lists every action and its fields, and
+/// `onebook tx <action> --help` one), or given as JSON, as the API shows it:
+/// `{"type": "<action>", ...fields}` (see `docs/rules.md` for every action), inline with
+/// `--action` or from `--action-file`. The chain id comes from the node, and the nonce from the
+/// node too unless `--nonce` is given. See `docs/cli.md`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["action", "action_file", "flags"])))]
 pub struct TxCommand {
     /// The member key's file name under `keys/`.
     #[arg(long, default_value = "member")]
@@ -29,10 +36,10 @@ pub struct TxCommand {
     #[arg(long, default_value = "127.0.0.1:8640")]
     node: String,
     /// The action as JSON.
-    #[arg(long, conflicts_with = "action_file", required_unless_present = "action_file")]
+    #[arg(long, conflicts_with_all = ["action_file", "flags"])]
     action: Option<String>,
     /// A file holding the action as JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "flags")]
     action_file: Option<PathBuf>,
     /// The nonce; by default the node's `next` for the key.
     #[arg(long)]
@@ -44,19 +51,42 @@ pub struct TxCommand {
     /// the tx.
     #[arg(long, value_name = "SECONDS")]
     wait: Option<u64>,
+    /// The action's name in kebab-case, then its fields: `--<field> <value>`, `--<a>.<b>
+    /// <value>` for a field of a field, `--<field>-file FILE` for a field's JSON from a file.
+    /// `list-actions` lists every action and its fields. The options may come among the fields.
+    #[arg(
+        value_name = "ACTION [--FIELD VALUE]...",
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        num_args = 1..
+    )]
+    flags: Vec<String>,
 }
 
 impl TxCommand {
     /// Runs the command.
-    pub fn execute(self, home: &Home) -> eyre::Result<()> {
-        let text = match (&self.action, &self.action_file) {
-            (Some(text), _) => text.clone(),
-            (None, Some(path)) => std::fs::read_to_string(path)
-                .wrap_err_with(|| format!("reading {}", path.display()))?,
-            (None, None) => bail!("give the action with --action or --action-file"),
+    pub fn execute(mut self, home: &Home) -> eyre::Result<()> {
+        let action = match (&self.action, &self.action_file) {
+            (Some(text), _) => from_json(text)?,
+            (None, Some(path)) => from_json(
+                &std::fs::read_to_string(path)
+                    .wrap_err_with(|| format!("reading {}", path.display()))?,
+            )?,
+            (None, None) => match flags::parse(&self.flags)? {
+                flags::Parsed::ListActions => {
+                    print!("{}", flags::list_actions());
+                    return Ok(());
+                }
+                flags::Parsed::Help(form) => {
+                    print!("{}", form.help());
+                    return Ok(());
+                }
+                flags::Parsed::Action { action, options } => {
+                    self.apply(options)?;
+                    action
+                }
+            },
         };
-        let action: Action = serde_json::from_str(&text)
-            .map_err(|error| eyre!("the action is not valid JSON of an action: {error}"))?;
         let secret = home.read_key(&self.key)?;
         let signer = secret.public_key();
         let status = self.get("/v1/status")?;
@@ -105,6 +135,24 @@ impl TxCommand {
         }
     }
 
+    /// Sets the options given among an action's flags.
+    fn apply(&mut self, options: Vec<(&'static str, String)>) -> eyre::Result<()> {
+        let number = |option: &str, value: &str| {
+            value.parse::<u64>().map_err(|_| eyre!("--{option} {value:?} is not a number"))
+        };
+        for (option, value) in options {
+            match option {
+                "key" => self.key = value,
+                "node" => self.node = value,
+                "nonce" => self.nonce = Some(number(option, &value)?),
+                "valid-for" => self.valid_for = number(option, &value)?,
+                "wait" => self.wait = Some(number(option, &value)?),
+                other => bail!("--{other} is not an option of onebook tx"),
+            }
+        }
+        Ok(())
+    }
+
     /// `GET path` on the node; the JSON body of a 200.
     fn get(&self, path: &str) -> eyre::Result<Value> {
         let (code, bytes) = http::request(&self.node, "GET", path, None)?;
@@ -122,4 +170,10 @@ fn problem_text(body: &Value) -> String {
         (Some(title), Some(detail)) => format!("{title}: {detail}"),
         _ => body.to_string(),
     }
+}
+
+/// The action in `text`, JSON as the API shows it.
+fn from_json(text: &str) -> eyre::Result<Action> {
+    serde_json::from_str(text)
+        .map_err(|error| eyre!("the action is not valid JSON of an action: {error}"))
 }
