@@ -43,15 +43,18 @@ mod events;
 mod metrics;
 mod problem;
 mod proofs;
+mod reads;
 mod records;
 mod routes;
 mod search;
 mod timeline;
+mod visibility;
 
 pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS, read_request_digest, sign_read};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use problem::Problem;
 pub use proofs::parse_record_key;
+pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
 pub use routes::{ApiState, BlockView, NoncesView, StatusView, Submitted, TxStatusView, router};
 
@@ -69,6 +72,10 @@ mod auth_tests;
 #[cfg(test)]
 mod event_tests;
 #[cfg(test)]
+mod reads_tests;
+#[cfg(test)]
 mod record_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod visibility_tests;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     body::Bytes,
     extract::{
         DefaultBodyLimit, Path, State,
@@ -24,7 +24,7 @@ use onebook_types::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::problem::Problem;
+use crate::{auth::Reader, problem::Problem};
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -37,6 +37,9 @@ pub struct ApiState {
     pub chain_id: ChainId,
     /// Gossips the txs this node admits from its clients to the consortium's other nodes.
     pub gossip: Option<onebook_network::TxGossip>,
+    /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
+    /// without an operator key, which then refuses signed reads while the policy is on.
+    pub reads: Option<crate::ReadRecorder>,
 }
 
 /// The API's routes over `state`.
@@ -46,7 +49,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/metrics", get(crate::metrics::metrics))
         .with_state((state.clone(), std::sync::Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
-    let auth = crate::auth::Auth::new(onebook_query::StoreQuery::new(Arc::clone(&state.store)));
+    let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
     Router::new()
         .route("/health", get(health))
         .route("/v1/status", get(status))
@@ -238,7 +241,8 @@ pub enum TxStatusView {
         /// The rejection's name, if refused.
         #[serde(skip_serializing_if = "Option::is_none")]
         rejection: Option<String>,
-        /// The events the tx raised.
+        /// The events the tx raised that the reader may receive (`visibility.rs`: events of
+        /// restricted records reach only their audience).
         events: Vec<Event>,
     },
 }
@@ -250,6 +254,7 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
 
 async fn tx_status(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
@@ -260,12 +265,15 @@ async fn tx_status(
             .receipt(location)
             .map_err(|error| Problem::unavailable(&error))?
             .ok_or_else(|| Problem::not_found("receipt"))?;
+        let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
+        let rejection = receipt.rejection().map(|rejection| rejection.name());
+        let events = crate::visibility::visible_events(&query, &reader, receipt.events).await?;
         return Ok(Json(TxStatusView::Committed {
             height: location.height.0,
             index: location.index,
             code: receipt.code,
-            rejection: receipt.rejection().map(|rejection| rejection.name()),
-            events: receipt.events,
+            rejection,
+            events,
         }));
     }
     if state.gate.is_pending(&hash) {

@@ -25,9 +25,9 @@ pub use events::{
 };
 pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
 pub use onebook_storage::RecordKind;
-pub use store::StoreQuery;
+pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
 pub use views::{
-    OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView,
+    OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView, action_name,
     parse_record_key, record_key_text,
 };
 

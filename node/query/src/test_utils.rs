@@ -41,6 +41,20 @@ pub fn init(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
 
 /// Commits the next block: one tx that writes `records`, touching each of them and `orgs`.
 pub fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>, orgs: Vec<OrgId>) -> Tip {
+    let height = store.tip().expect("the store has a genesis").height.next();
+    let action = Action::WithdrawShareRequest { request: ShareRequestId(height.0) };
+    commit_tx(store, action, records, orgs, vec![])
+}
+
+/// Commits the next block: one tx of `action`, accepted, raising `events`, that writes `records`
+/// and touches each of them and `orgs`.
+pub fn commit_tx(
+    store: &Store,
+    action: Action,
+    records: Vec<(RecordKey, Vec<u8>)>,
+    orgs: Vec<OrgId>,
+    events: Vec<Event>,
+) -> Tip {
     let tip = store.tip().expect("the store has a genesis");
     let height = tip.height.next();
     let key = signer();
@@ -49,13 +63,13 @@ pub fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>, orgs: Vec<OrgId
         signer: key.public_key(),
         nonce: Nonce(height.0),
         valid_until: Height(height.0 + 100),
-        action: Action::WithdrawShareRequest { request: ShareRequestId(height.0) },
+        action,
     }
     .sign(&key);
     let touch = TxTouch { records: records.iter().map(|(key, _)| key.clone()).collect(), orgs };
     let changes = records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
     let staged = store.stage(changes.collect()).expect("staged");
-    let receipts = vec![Receipt::accepted(tx.hash(), vec![])];
+    let receipts = vec![Receipt::accepted(tx.hash(), events)];
     let header = Header {
         chain_id: ChainId::from(CHAIN_ID),
         height,

@@ -68,6 +68,10 @@ pub struct RecordView {
     pub key: String,
     /// The height it was read at.
     pub height: u64,
+    /// Whether details the reader may not read were left out of `record` (a share request in a
+    /// list read by someone other than its parties: its items and purpose are emptied).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
@@ -101,6 +105,14 @@ pub struct TimelineEntryView {
     /// The rejection's name, if refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<String>,
+}
+
+/// An action's name, its JSON `type`: `request_share`, `revoke_grant`, ...
+pub fn action_name(action: &onebook_types::action::Action) -> String {
+    serde_json::to_value(action)
+        .ok()
+        .and_then(|value| value["type"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// The overdue obligations of one org.
