@@ -6,13 +6,13 @@
 //! |---|---|
 //! | the share-request list | the request without its items and purpose, marked `"redacted": true` |
 //! | search | no hit for an access event, violation, unpublished application or pending objection |
-//! | the event stream, a tx's receipt | no event of such a record; `access.*` events only to auditors and the accessing org |
+//! | the event stream, a tx's receipt | no event of such a record; `access.*` and `read.*` events only to auditors and the org named |
 //! | a timeline | no entry of a tx carrying restricted content (below), unless the reader is an auditor or of the signer's org, or the timeline's record is restricted and the reader may read it |
 //! | proof bundles | a record's or an access's bundle as its record rule says; a tx's bundle as the tx rule says |
 //!
 //! A tx carries restricted content when its action is one of [`RESTRICTED_ACTIONS`]: a share
 //! request's details, a batch of accesses, a property application before its notice, an
-//! objection. Auditors and members of the signer's org may read such a tx, and so may a reader who
+//! objection, a batch of recorded reads. Auditors and members of the signer's org may read such a tx, and so may a reader who
 //! may read every restricted record its receipt names.
 
 use onebook_query::{LedgerQuery, Record, RecordKind, RecordView, StoreQuery, parse_record_key};
@@ -31,7 +31,7 @@ use crate::{
 
 /// The actions whose txs carry restricted content, by their JSON `type`.
 pub(crate) const RESTRICTED_ACTIONS: &[&str] =
-    &["request_share", "record_accesses", "apply_for_property", "file_objection"];
+    &["request_share", "record_accesses", "apply_for_property", "file_objection", "record_reads"];
 
 /// What an event tells of, for the rule of who may receive it.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,14 +40,15 @@ enum Subject {
     Public,
     /// A restricted record, by its key.
     Record(RecordKey),
-    /// The accesses of an org (`access.recorded` counts a batch).
-    Accesses(OrgId),
+    /// What an org's members did: accessed data (`access.recorded` counts a batch) or read
+    /// restricted records (`read.recorded`).
+    OrgActivity(OrgId),
     /// A restricted kind whose record the event does not name: auditors only.
     AuditorsOnly,
 }
 
 /// The subject of an event of `kind` with `attributes`, by the kind's family (`violation.*`,
-/// `property.*`, `objection.*`, `access.*`) and the attribute naming its record. Share-request
+/// `property.*`, `objection.*`, `access.*`, `read.*`) and the attribute naming its record. Share-request
 /// events name only what the public share-request list shows, so they are public.
 fn subject(kind: &str, attributes: &[(String, String)]) -> Subject {
     let attribute = |name: &str| {
@@ -55,9 +56,9 @@ fn subject(kind: &str, attributes: &[(String, String)]) -> Subject {
     };
     let number = |name: &str| attribute(name).and_then(|value| value.parse::<u64>().ok());
     let key = match kind.split('.').next().unwrap_or_default() {
-        "access" => {
+        "access" | "read" => {
             return attribute("org")
-                .map_or(Subject::AuditorsOnly, |org| Subject::Accesses(OrgId(org.to_owned())));
+                .map_or(Subject::AuditorsOnly, |org| Subject::OrgActivity(OrgId(org.to_owned())));
         }
         "violation" => number("violation").map(|id| RecordKey::Violation(ViolationId(id))),
         "property" => number("application").map(|id| RecordKey::Application(ApplicationId(id))),
@@ -82,7 +83,7 @@ pub(crate) async fn may_read_event(
     match subject(kind, attributes) {
         Subject::Public => Ok(true),
         Subject::AuditorsOnly => Ok(is_auditor(reader)),
-        Subject::Accesses(org) => {
+        Subject::OrgActivity(org) => {
             Ok(is_auditor(reader) || matches!(reader, Reader::Member(member) if member.org == org))
         }
         Subject::Record(key) => match query.record(key, None).await? {
@@ -202,7 +203,11 @@ mod tests {
         );
         assert_eq!(
             subject_of("access.recorded", &[("org", "xm-gaj"), ("count", "3")]),
-            Subject::Accesses(OrgId::from("xm-gaj"))
+            Subject::OrgActivity(OrgId::from("xm-gaj"))
+        );
+        assert_eq!(
+            subject_of("read.recorded", &[("reader", "ab"), ("org", "xm-dsj")]),
+            Subject::OrgActivity(OrgId::from("xm-dsj"))
         );
         assert_eq!(subject_of("violation.recorded", &[("org", "x")]), Subject::AuditorsOnly);
     }
