@@ -8,6 +8,7 @@
 //! | search | no hit for an access event, violation, unpublished application or pending objection |
 //! | the event stream, a tx's receipt | no event of such a record; `access.*` and `read.*` events only to auditors and the org named |
 //! | a timeline | no entry of a tx carrying restricted content (below), unless the reader is an auditor or of the signer's org, or the timeline's record is restricted and the reader may read it |
+//! | a decoded tx (`/v1/txs/{hash}`, a block's txs) | the action of a tx carrying restricted content only as the tx rule says, and the events as above |
 //! | proof bundles | a record's or an access's bundle as its record rule says; a tx's bundle as the tx rule says |
 //!
 //! A tx carries restricted content when its action is one of [`RESTRICTED_ACTIONS`]: a share
@@ -15,7 +16,9 @@
 //! objection, a batch of recorded reads. Auditors and members of the signer's org may read such a tx, and so may a reader who
 //! may read every restricted record its receipt names.
 
-use onebook_query::{LedgerQuery, Record, RecordKind, RecordView, StoreQuery, parse_record_key};
+use onebook_query::{
+    LedgerQuery, Record, RecordKind, RecordView, StoreQuery, TxView, action_name, parse_record_key,
+};
 use onebook_types::{
     block::Event,
     consortium::Role,
@@ -106,6 +109,21 @@ pub(crate) async fn visible_events(
         }
     }
     Ok(shown)
+}
+
+/// Leaves out of a decoded tx what `reader` may not read: the action of a tx carrying restricted
+/// content, and the events of restricted records. Where, who signed and the outcome stay.
+pub(crate) async fn redact_tx(
+    query: &StoreQuery,
+    reader: &Reader,
+    view: &mut TxView,
+) -> Result<(), Problem> {
+    let action = view.action.as_ref().map(action_name).unwrap_or_default();
+    if !may_read_tx(query, reader, &action, view.signer, &view.events).await? {
+        view.action = None;
+    }
+    view.events = visible_events(query, reader, std::mem::take(&mut view.events)).await?;
+    Ok(())
 }
 
 /// Whether `reader` may read a tx of `action` (its JSON `type`) signed by `signer` that raised

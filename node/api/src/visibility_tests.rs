@@ -7,7 +7,7 @@ use axum::{
 };
 use onebook_query::{
     EventCursor,
-    test_utils::{commit_tx, event},
+    test_utils::{TestTx, commit_txs, event},
 };
 use onebook_types::{action::Action, hash::Hash32, ids::OrgId, ids::ShareRequestId};
 use serde_json::{Value, json};
@@ -25,8 +25,11 @@ use crate::{
 /// `xm-gaj`. Answers the router, the readers and the two txs' hashes.
 fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers, Hash32, Hash32) {
     let (store, readers) = fixture(dir);
-    let gaj = || vec![OrgId::from("xm-gaj")];
-    let accesses = Action::RecordAccesses { events: vec![] };
+    let tx = |action, events| TestTx {
+        orgs: vec![OrgId::from("xm-gaj")],
+        events,
+        ..TestTx::new(action, vec![])
+    };
     let restricted = vec![
         event("access.recorded", &[("org", "xm-gaj"), ("count", "1"), ("violations", "1")]),
         event(
@@ -34,9 +37,10 @@ fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers, Hash32, Hash32) {
             &[("violation", "2"), ("access_event", "2"), ("org", "xm-gaj")],
         ),
     ];
-    commit_tx(&store, accesses, vec![], gaj(), restricted);
+    commit_txs(&store, vec![tx(Action::RecordAccesses { events: vec![] }, restricted)], &[]);
     let withdraw = Action::WithdrawShareRequest { request: ShareRequestId(1) };
-    commit_tx(&store, withdraw, vec![], gaj(), vec![event("grant.issued", &[("grant", "1")])]);
+    let issued = vec![event("grant.issued", &[("grant", "1")])];
+    commit_txs(&store, vec![tx(withdraw, issued)], &[]);
     let tx = |height| {
         let hashes = store.block_tx_hashes(onebook_types::ids::Height(height)).expect("read");
         hashes.and_then(|hashes| hashes.first().copied()).expect("a tx")
@@ -124,6 +128,14 @@ async fn a_receipt_shows_the_events_of_restricted_records_only_to_their_readers(
     assert_eq!(kinds(&anonymous), Vec::<String>::new());
     assert_eq!(kinds(&outsider), Vec::<String>::new());
     assert_eq!(kinds(&auditor), ["access.recorded", "violation.recorded"]);
+    assert_eq!(anonymous.get("action"), None, "the batch itself is withheld: {anonymous}");
+    assert_eq!(outsider.get("action"), None);
+    assert_eq!(auditor["action"]["type"], "record_accesses");
+    let (_, _, block) = send(&app, "/v1/blocks/1/txs", None).await;
+    let (_, _, public_block) = send(&app, "/v1/blocks/2/txs", None).await;
+    assert_eq!(block["items"][0].get("action"), None, "{block}");
+    assert_eq!(block["items"][0]["code"], 0);
+    assert_eq!(public_block["items"][0]["action"]["type"], "withdraw_share_request");
 }
 
 #[tokio::test]
