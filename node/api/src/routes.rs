@@ -246,12 +246,17 @@ async fn tx_status(
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
     let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
-    if let Some(mut view) = query.tx(hash).await? {
-        crate::visibility::redact_tx(&query, &reader, &mut view).await?;
-        return Ok(Json(TxStatusView::Committed(Box::new(view))));
-    }
-    if state.gate.is_pending(&hash) {
-        return Ok(Json(TxStatusView::Pending));
+    // A commit writes the store before it drops the tx from the pool, so a tx that left the
+    // pool between the first look at the store and the look at the pool is in the store at the
+    // second look: a waiting or committed tx is never answered 404.
+    for look in 0..2 {
+        if let Some(mut view) = query.tx(hash).await? {
+            crate::visibility::redact_tx(&query, &reader, &mut view).await?;
+            return Ok(Json(TxStatusView::Committed(Box::new(view))));
+        }
+        if look == 0 && state.gate.is_pending(&hash) {
+            return Ok(Json(TxStatusView::Pending));
+        }
     }
     Err(Problem::not_found("tx with this hash"))
 }
