@@ -326,7 +326,13 @@ pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, Pub
         .collect();
     signatures.sort_by_key(|signature| signature.node_key);
     chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
-    let state = ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None };
+    let state = ApiState {
+        store,
+        gate: chain.gate(),
+        chain_id: genesis.chain_id,
+        gossip: None,
+        reads: None,
+    };
     (state, new_member)
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     body::Bytes,
     extract::{
         DefaultBodyLimit, Path, State,
@@ -19,7 +19,7 @@ use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::Deserialize;
 
-use crate::problem::Problem;
+use crate::{auth::Reader, problem::Problem};
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -32,6 +32,9 @@ pub struct ApiState {
     pub chain_id: ChainId,
     /// Gossips the txs this node admits from its clients to the consortium's other nodes.
     pub gossip: Option<onebook_network::TxGossip>,
+    /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
+    /// without an operator key, which then refuses signed reads while the policy is on.
+    pub reads: Option<crate::ReadRecorder>,
 }
 
 /// The API's routes over `state`.
@@ -41,7 +44,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/metrics", get(crate::metrics::metrics))
         .with_state((state.clone(), std::sync::Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
-    let auth = crate::auth::Auth::new(onebook_query::StoreQuery::new(Arc::clone(&state.store)));
+    let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
     Router::new()
         .route("/health", get(health))
         .route("/v1/status", get(status))
@@ -195,15 +198,22 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
 
 async fn tx_status(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
     let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
-    if let Some(view) = query.tx(hash).await? {
-        return Ok(Json(TxStatusView::Committed(Box::new(view))));
-    }
-    if state.gate.is_pending(&hash) {
-        return Ok(Json(TxStatusView::Pending));
+    // A commit writes the store before it drops the tx from the pool, so a tx that left the
+    // pool between the first look at the store and the look at the pool is in the store at the
+    // second look: a waiting or committed tx is never answered 404.
+    for look in 0..2 {
+        if let Some(mut view) = query.tx(hash).await? {
+            crate::visibility::redact_tx(&query, &reader, &mut view).await?;
+            return Ok(Json(TxStatusView::Committed(Box::new(view))));
+        }
+        if look == 0 && state.gate.is_pending(&hash) {
+            return Ok(Json(TxStatusView::Pending));
+        }
     }
     Err(Problem::not_found("tx with this hash"))
 }

@@ -46,7 +46,7 @@ use onebook_types::{
     ids::{AccessEventId, Height, OrgId, Timestamp},
     keys::{PublicKey, SecretKey},
     limits::PROOF_BUNDLE_BYTES_MAX,
-    read_request::sign_read,
+    reads::sign_read,
     record::RecordKey,
 };
 use serde::{Deserialize, de::DeserializeOwned};
@@ -333,6 +333,8 @@ impl LedgerQuery for HttpQuery {
             ("org", params.org.map(|org| org.0)),
             ("status", params.status),
             ("height", params.height.map(|h| h.0.to_string())),
+            ("from", params.from.map(|from| from.0.to_string())),
+            ("to", params.to.map(|to| to.0.to_string())),
             ("cursor", params.page.cursor),
             ("limit", params.page.limit.map(|limit| limit.to_string())),
         ]);
@@ -479,8 +481,10 @@ struct ProblemBody {
 
 /// The parameters a problem's detail may name as ``parameter `name`: rule`` (the form of
 /// [`QueryError::BadInput`]'s message).
-const PARAMETERS: [&str; 11] =
-    ["after", "at", "cursor", "height", "kind", "limit", "org", "q", "record", "status", "url"];
+const PARAMETERS: [&str; 13] = [
+    "after", "at", "cursor", "from", "height", "kind", "limit", "org", "q", "record", "status",
+    "to", "url",
+];
 
 /// The parameter and rule of a detail ``parameter `name`: rule``, for a known name.
 fn named_parameter(detail: &str) -> Option<(&'static str, String)> {

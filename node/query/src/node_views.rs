@@ -48,6 +48,8 @@ pub struct NoncesView {
 pub enum TxStatusView {
     /// Waiting in this node's mempool.
     Pending,
-    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events.
+    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events
+    /// (a tx carrying restricted content, and events of restricted records, only as far as the
+    /// reader may read them: `node/api/src/visibility.rs`).
     Committed(Box<TxView>),
 }

@@ -1,18 +1,15 @@
-//! Signed reads: the digest a member signs to read restricted records over the REST API, and the
-//! `Authorization` header that carries the signature (`docs/formats.md` §18, ADR 0011).
-//!
-//! The node checks the header (`node/api/src/auth.rs`) and a client makes it (the HTTP client of
-//! `onebook-query`, SDKs); both use [`read_request_digest`], so the bytes signed have one
-//! definition.
+//! Signed reads: a member's signature over one REST read (`docs/formats.md` §18), and the same
+//! signature carried in a [`RecordReads`](crate::action::Action::RecordReads) tx when the
+//! consortium's policy has nodes record the signed reads they serve.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use serde::{Deserialize, Serialize};
 
 use crate::{
     codec,
     hash::{Hash32, Tag, hash_tagged},
-    keys::SecretKey,
+    keys::{PublicKey, SecretKey, Signature, SignatureError},
 };
-
-/// The scheme of the `Authorization` header of a signed read.
-pub const AUTHORIZATION_SCHEME: &str = "Onebook";
 
 /// The digest a member signs to make a read: `D("onebook/read-request/v1",
 /// borsh((method, path_and_query, time_ms)))`.
@@ -21,15 +18,43 @@ pub fn read_request_digest(method: &str, path_and_query: &str, time_ms: u64) -> 
     hash_tagged(Tag::ReadRequest, &[&codec::encode(&request)])
 }
 
+/// The scheme of the `Authorization` header of a signed read.
+pub const AUTHORIZATION_SCHEME: &str = "Onebook";
+
 /// The `Authorization` header value that signs a read of `path_and_query` (the path and, if any,
 /// `?` and the query exactly as sent) with `method` at `time_ms` (Unix ms):
-/// `Onebook key=<64 hex>, time=<unix ms>, signature=<128 hex>`.
+/// `Onebook key=<64 hex>, time=<unix ms>, signature=<128 hex>`. The node checks it
+/// (`node/api/src/auth.rs`) and clients make it (`onebook_query::HttpQuery`, SDKs).
 pub fn sign_read(secret: &SecretKey, method: &str, path_and_query: &str, time_ms: u64) -> String {
     let signature = secret.sign(read_request_digest(method, path_and_query, time_ms).as_bytes());
     format!(
         "{AUTHORIZATION_SCHEME} key={}, time={time_ms}, signature={signature}",
         secret.public_key()
     )
+}
+
+/// One read a node served to a member, as the member signed it.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedRead {
+    /// The reader's member key.
+    pub reader: PublicKey,
+    /// The HTTP method, `GET`.
+    pub method: String,
+    /// The path and query exactly as sent, such as `/v1/violations/3`.
+    pub path: String,
+    /// The reader's clock when it signed, in Unix ms.
+    pub time_ms: u64,
+    /// The reader's signature over [`read_request_digest`].
+    pub signature: Signature,
+}
+
+impl SignedRead {
+    /// Checks the reader's signature.
+    pub fn verify(&self) -> Result<(), SignatureError> {
+        let digest = read_request_digest(&self.method, &self.path, self.time_ms);
+        self.reader.verify(digest.as_bytes(), &self.signature)
+    }
 }
 
 #[cfg(test)]
