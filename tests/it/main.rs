@@ -5,6 +5,7 @@
 mod cli;
 mod codec_props;
 mod crash;
+mod demo_seed;
 mod devnet;
 mod events;
 mod network;

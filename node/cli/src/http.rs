@@ -22,13 +22,27 @@ pub fn request(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Vec<u8>)> {
+    request_with(addr, method, path, &[], body)
+}
+
+/// As [`request`], with extra `headers` (name, value), such as a signed read's
+/// `Authorization`.
+pub fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &[u8])>,
+) -> eyre::Result<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(addr).wrap_err_with(|| format!("connecting to {addr}"))?;
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
     let (content_type, payload) = body.unwrap_or(("application/json", &[]));
+    let extra: String =
+        headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n{extra}\r\n",
         payload.len()
     );
     stream.write_all(head.as_bytes())?;
@@ -52,6 +66,14 @@ pub fn request(
         body.to_vec()
     };
     Ok((status, body))
+}
+
+/// A problem's title and detail (RFC 9457), or the body as it came.
+pub fn problem_text(body: &serde_json::Value) -> String {
+    match (body["title"].as_str(), body["detail"].as_str()) {
+        (Some(title), Some(detail)) => format!("{title}: {detail}"),
+        _ => body.to_string(),
+    }
 }
 
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
