@@ -691,11 +691,17 @@ impl<'a> Run<'a> {
     /// Access events: batches by each gateway, covered by grants or not.
     fn accesses(&mut self) -> eyre::Result<()> {
         let (_, now) = self.client.tip()?;
-        let access =
-            |gateway: &str, grant: Option<GrantId>, resource: ResourceId, n: u64| AccessDraft {
+        let mut batches: BTreeMap<&str, Vec<AccessDraft>> = BTreeMap::new();
+        for (n, &(gateway, claim, entry)) in (1u64..).zip(ACCESSES) {
+            let grant = match claim {
+                Claim::Grant(request) => Some(self.grant(request)?),
+                Claim::None => None,
+                Claim::Unknown => Some(GrantId(u64::from(u32::MAX))),
+            };
+            batches.entry(gateway).or_default().push(AccessDraft {
                 grant,
                 member: key_of(gateway),
-                resource,
+                resource: self.resource(entry)?,
                 operation: match n % 3 {
                     0 => AccessOperation::Query,
                     1 => AccessOperation::ApiCall,
@@ -704,125 +710,12 @@ impl<'a> Run<'a> {
                 record_count: 1 + n * 17,
                 request_digest: self.digest(&format!("{gateway}/request-{n}")),
                 accessed_at: Timestamp(now.saturating_sub(60_000 * n)),
-            };
-        let unknown = GrantId(u64::from(u32::MAX));
-        let batches = vec![
-            (
-                "xm-gaj/gateway",
-                vec![
-                    access(
-                        "xm-gaj/gateway",
-                        Some(self.grant("涉案企业核查")?),
-                        self.resource("企业登记信息")?,
-                        1,
-                    ),
-                    access(
-                        "xm-gaj/gateway",
-                        Some(self.grant("涉案企业核查")?),
-                        self.resource("企业登记信息")?,
-                        2,
-                    ),
-                    access(
-                        "xm-gaj/gateway",
-                        Some(self.grant("省级法人核验")?),
-                        self.resource("省级法人基础库共享信息")?,
-                        3,
-                    ),
-                    access("xm-gaj/gateway", None, self.resource("企业年度报告信息")?, 4),
-                ],
-            ),
-            (
-                "xm-dsj/gateway",
-                vec![
-                    access(
-                        "xm-dsj/gateway",
-                        Some(self.grant("户籍比对")?),
-                        self.resource("户籍人口信息")?,
-                        5,
-                    ),
-                    access(
-                        "xm-dsj/gateway",
-                        Some(self.grant("处罚归集")?),
-                        self.resource("行政处罚信息")?,
-                        6,
-                    ),
-                    access(
-                        "xm-dsj/gateway",
-                        Some(self.grant("户籍比对")?),
-                        self.resource("居民身份证签发信息")?,
-                        7,
-                    ),
-                ],
-            ),
-            (
-                "xm-scjg/gateway",
-                vec![
-                    access(
-                        "xm-scjg/gateway",
-                        Some(self.grant("信用核查")?),
-                        self.resource("公共信用信息")?,
-                        8,
-                    ),
-                    access(
-                        "xm-scjg/gateway",
-                        Some(self.grant("特种车辆监管")?),
-                        self.resource("机动车登记信息")?,
-                        9,
-                    ),
-                    access(
-                        "xm-scjg/gateway",
-                        Some(self.grant("涉案企业核查")?),
-                        self.resource("企业登记信息")?,
-                        10,
-                    ),
-                    access(
-                        "xm-scjg/gateway",
-                        Some(self.grant("任职资格核查")?),
-                        self.resource("违法犯罪记录查询信息")?,
-                        11,
-                    ),
-                ],
-            ),
-            (
-                "xm-jypt/data-user",
-                vec![
-                    access(
-                        "xm-jypt/data-user",
-                        Some(self.grant("证照核验")?),
-                        self.resource("电子证照目录信息")?,
-                        12,
-                    ),
-                    access(
-                        "xm-jypt/data-user",
-                        Some(self.grant("证照核验")?),
-                        self.resource("电子证照目录信息")?,
-                        13,
-                    ),
-                    access("xm-jypt/data-user", Some(unknown), self.resource("公共信用信息")?, 14),
-                ],
-            ),
-            (
-                "xm-smq-sjj/gateway",
-                vec![
-                    access(
-                        "xm-smq-sjj/gateway",
-                        Some(self.grant("交通秩序治理")?),
-                        self.resource("道路交通违法信息")?,
-                        15,
-                    ),
-                    access(
-                        "xm-smq-sjj/gateway",
-                        Some(self.grant("网格服务")?),
-                        self.resource("人口综合信息")?,
-                        16,
-                    ),
-                ],
-            ),
-        ];
-        let mut txs = Vec::new();
-        for (gateway, batch) in batches {
-            txs.push(signed(gateway, Action::RecordAccesses { events: batch }));
+            });
         }
+        let txs = batches
+            .into_iter()
+            .map(|(gateway, events)| signed(gateway, Action::RecordAccesses { events }))
+            .collect();
         let receipts = self.client.commit_all(txs, "recording accesses")?;
         let violations: Vec<String> = receipts
             .iter()
@@ -1263,6 +1156,39 @@ fn record_counts(client: &Client) -> eyre::Result<Counts> {
     }
     Ok((totals, statuses))
 }
+
+/// The grant a demo access claims.
+#[derive(Clone, Copy, Debug)]
+enum Claim {
+    /// The grant of the demo request of this name.
+    Grant(&'static str),
+    /// None: the gateway knows of no grant.
+    None,
+    /// A grant id that does not exist.
+    Unknown,
+}
+
+/// The demo's accesses: (gateway, the grant claimed, the entry whose resource was read). Five
+/// are not covered: no grant, an unknown grant, a revoked grant (信用核查), another org's grant
+/// (涉案企业核查 by the market regulator's gateway) and a resource outside the grant's entry.
+const ACCESSES: &[(&str, Claim, &str)] = &[
+    ("xm-gaj/gateway", Claim::Grant("涉案企业核查"), "企业登记信息"),
+    ("xm-gaj/gateway", Claim::Grant("涉案企业核查"), "企业登记信息"),
+    ("xm-gaj/gateway", Claim::Grant("省级法人核验"), "省级法人基础库共享信息"),
+    ("xm-gaj/gateway", Claim::None, "企业年度报告信息"),
+    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "户籍人口信息"),
+    ("xm-dsj/gateway", Claim::Grant("处罚归集"), "行政处罚信息"),
+    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "居民身份证签发信息"),
+    ("xm-scjg/gateway", Claim::Grant("信用核查"), "公共信用信息"),
+    ("xm-scjg/gateway", Claim::Grant("特种车辆监管"), "机动车登记信息"),
+    ("xm-scjg/gateway", Claim::Grant("涉案企业核查"), "企业登记信息"),
+    ("xm-scjg/gateway", Claim::Grant("任职资格核查"), "违法犯罪记录查询信息"),
+    ("xm-jypt/data-user", Claim::Grant("证照核验"), "电子证照目录信息"),
+    ("xm-jypt/data-user", Claim::Grant("证照核验"), "电子证照目录信息"),
+    ("xm-jypt/data-user", Claim::Unknown, "公共信用信息"),
+    ("xm-smq-sjj/gateway", Claim::Grant("交通秩序治理"), "道路交通违法信息"),
+    ("xm-smq-sjj/gateway", Claim::Grant("网格服务"), "人口综合信息"),
+];
 
 /// What becomes of a demo share request.
 #[derive(Clone, Copy, Debug)]
