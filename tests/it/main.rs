@@ -12,6 +12,7 @@ mod lifecycles;
 mod network;
 mod proof_bundles;
 mod proofs_e2e;
+mod read_audit;
 mod store;
 mod vectors;
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     body::Bytes,
     extract::{
         DefaultBodyLimit, Path, State,
@@ -14,17 +14,12 @@ use axum::{
     routing::{get, post},
 };
 use onebook_chain::TxGate;
+use onebook_query::{LedgerQuery, TxView};
 use onebook_storage::Store;
-use onebook_types::{
-    block::{CommitCertificate, Event, Header},
-    hash::Hash32,
-    ids::{ChainId, Height},
-    keys::PublicKey,
-    limits::TX_BYTES_MAX,
-};
+use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::{Deserialize, Serialize};
 
-use crate::problem::Problem;
+use crate::{auth::Reader, problem::Problem};
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -37,6 +32,9 @@ pub struct ApiState {
     pub chain_id: ChainId,
     /// Gossips the txs this node admits from its clients to the consortium's other nodes.
     pub gossip: Option<onebook_network::TxGossip>,
+    /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
+    /// without an operator key, which then refuses signed reads while the policy is on.
+    pub reads: Option<crate::ReadRecorder>,
 }
 
 /// The API's routes over `state`.
@@ -46,14 +44,17 @@ pub fn router(state: ApiState) -> Router {
         .route("/metrics", get(crate::metrics::metrics))
         .with_state((state.clone(), std::sync::Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
-    let auth = crate::auth::Auth::new(onebook_query::StoreQuery::new(Arc::clone(&state.store)));
+    let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
     Router::new()
         .route("/health", get(health))
         .route("/v1/status", get(status))
         .route("/v1/txs", post(submit_tx))
         .route("/v1/txs/{hash}", get(tx_status))
         .route("/v1/nonces/{key}", get(nonces))
-        .route("/v1/blocks/{height}", get(block))
+        .route("/v1/blocks", get(crate::blocks::blocks))
+        .route("/v1/blocks/{height}", get(crate::blocks::block))
+        .route("/v1/blocks/{height}/txs", get(crate::blocks::block_txs))
+        .route("/v1/validators", get(crate::blocks::validators))
         .route("/v1/proofs/records/{key}", get(crate::proofs::record))
         .route("/v1/proofs/txs/{hash}", get(crate::proofs::tx))
         .route("/v1/proofs/access-events/{id}", get(crate::proofs::access_event))
@@ -227,20 +228,10 @@ async fn nonces(
 pub enum TxStatusView {
     /// Waiting in this node's mempool.
     Pending,
-    /// Committed, accepted or refused by the rules.
-    Committed {
-        /// The block's height.
-        height: u64,
-        /// The tx's position in the block.
-        index: u32,
-        /// 0 if accepted, else the rejection code.
-        code: u16,
-        /// The rejection's name, if refused.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        rejection: Option<String>,
-        /// The events the tx raised.
-        events: Vec<Event>,
-    },
+    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events
+    /// (a tx carrying restricted content, and events of restricted records, only as far as the
+    /// reader may read them: `visibility.rs`).
+    Committed(Box<TxView>),
 }
 
 fn parse_hash(text: &str) -> Result<Hash32, Problem> {
@@ -250,55 +241,17 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
 
 async fn tx_status(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
-    let found = state.store.tx(&hash).map_err(|error| Problem::unavailable(&error))?;
-    if let Some((location, _)) = found {
-        let receipt = state
-            .store
-            .receipt(location)
-            .map_err(|error| Problem::unavailable(&error))?
-            .ok_or_else(|| Problem::not_found("receipt"))?;
-        return Ok(Json(TxStatusView::Committed {
-            height: location.height.0,
-            index: location.index,
-            code: receipt.code,
-            rejection: receipt.rejection().map(|rejection| rejection.name()),
-            events: receipt.events,
-        }));
+    let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
+    if let Some(mut view) = query.tx(hash).await? {
+        crate::visibility::redact_tx(&query, &reader, &mut view).await?;
+        return Ok(Json(TxStatusView::Committed(Box::new(view))));
     }
     if state.gate.is_pending(&hash) {
         return Ok(Json(TxStatusView::Pending));
     }
     Err(Problem::not_found("tx with this hash"))
-}
-
-/// `GET /v1/blocks/{height}` answer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct BlockView {
-    /// The header.
-    pub header: Header,
-    /// The header's hash.
-    pub hash: Hash32,
-    /// The txs' hashes, in block order.
-    pub tx_hashes: Vec<Hash32>,
-    /// The precommits that decided the block.
-    pub certificate: Option<CommitCertificate>,
-}
-
-async fn block(
-    State(state): State<ApiState>,
-    Path(height): Path<String>,
-) -> Result<Json<BlockView>, Problem> {
-    let height: u64 = height
-        .parse()
-        .map_err(|_| Problem::bad_request(format!("height {height:?} is not a number")))?;
-    let height = Height(height);
-    let unavailable = |error: onebook_storage::StorageError| Problem::unavailable(&error);
-    let header = state.store.header(height).map_err(unavailable)?;
-    let header = header.ok_or_else(|| Problem::not_found("block at this height"))?;
-    let tx_hashes = state.store.block_tx_hashes(height).map_err(unavailable)?.unwrap_or_default();
-    let certificate = state.store.certificate(height).map_err(unavailable)?;
-    Ok(Json(BlockView { hash: header.hash(), header, tx_hashes, certificate }))
 }

@@ -22,12 +22,12 @@ pub fn request(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Vec<u8>)> {
-    request_with(addr, method, path, &[], body)
+    request_with_headers(addr, method, path, &[], body)
 }
 
-/// As [`request`], with extra `headers` (name, value), such as a signed read's
-/// `Authorization`.
-pub fn request_with(
+/// As [`request`], with extra header lines `(name, value)` (an `Authorization` of a signed read,
+/// a `Last-Event-ID`).
+pub fn request_with_headers(
     addr: &str,
     method: &str,
     path: &str,
@@ -38,11 +38,17 @@ pub fn request_with(
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
     let (content_type, payload) = body.unwrap_or(("application/json", &[]));
+    if let Some((name, _)) = headers
+        .iter()
+        .find(|(name, value)| name.contains(['\r', '\n', ':']) || value.contains(['\r', '\n']))
+    {
+        eyre::bail!("header {name:?}: a header name or value cannot hold a line break");
+    }
     let extra: String =
         headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         Content-Type: {content_type}\r\nContent-Length: {}\r\n{extra}\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         payload.len()
     );
     stream.write_all(head.as_bytes())?;

@@ -3,7 +3,8 @@
 //! [`LedgerQuery`] is everything the REST API and the explorer may ask of the ledger: one record
 //! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
-//! certificate number, and the committed events after a cursor for the event stream. Every record read may be made as of a past height. [`StoreQuery`] answers
+//! certificate number, the committed events after a cursor for the event stream, and the blocks,
+//! their decoded txs and the validator set. Every record read may be made as of a past height. [`StoreQuery`] answers
 //! from a node's own [`onebook_storage::Store`]; an HTTP client answering from a remote node is
 //! planned. Views are plain serde types whose JSON is what the REST API answers: hashes and keys
 //! in hex, numeric ids as numbers, text ids as strings. Lists are paged by an opaque cursor, at
@@ -25,10 +26,11 @@ pub use events::{
 };
 pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
 pub use onebook_storage::RecordKind;
-pub use store::StoreQuery;
+pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
 pub use views::{
-    OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView,
-    parse_record_key, record_key_text,
+    BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
+    TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
+    record_key_text,
 };
 
 #[cfg(test)]

@@ -166,7 +166,7 @@ impl Client {
         let time_ms = crate::clock::wall_ms().max(self.last_read_ms.get() + 1);
         self.last_read_ms.set(time_ms);
         let authorization = onebook_api::sign_read(&secret, "GET", path, time_ms);
-        let (status, body) = http::request_with(
+        let (status, body) = http::request_with_headers(
             &self.addr,
             "GET",
             path,
