@@ -4,13 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use onebook_cli::demo::{Client, SeedSummary, seed};
+use onebook_cli::demo::{AUDITOR, Client, SeedSummary, seed};
 use onebook_tests::devnet::Devnet;
 
 /// A day of block time every ten seconds, so the seed's one-day notice ends within the test.
 const CLOCK_RATE: u32 = 8_640;
-/// Reads restricted lists whole.
-const AUDITOR: &str = "xm-dsj/auditor";
 
 /// The number of records the list at `path` holds, read as the auditor.
 fn count(client: &Client, path: &str) -> usize {

@@ -30,7 +30,7 @@ use onebook_types::{
 use serde_json::Value;
 
 /// Reads every restricted record.
-pub(crate) const AUDITOR: &str = "xm-dsj/auditor";
+pub(crate) use onebook_cli::demo::AUDITOR;
 
 /// A devnet and a client of its first node.
 pub(crate) struct Ledger {

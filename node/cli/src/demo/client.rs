@@ -1,6 +1,7 @@
 //! A blocking client of one node's REST API that signs with the dev keys of a `dev_only`
 //! network: it submits actions (`POST /v1/txs`) and waits for their receipts
-//! (`GET /v1/txs/{hash}`), and reads records, signing the read when it is restricted.
+//! (`GET /v1/txs/{hash}`, read as the dev auditor so that no event is withheld), and reads
+//! records, signing the read when it is restricted.
 //!
 //! Every wait is bounded; a node that does not answer is an error naming its address.
 
@@ -357,7 +358,7 @@ impl Client {
     fn wait_committed(&self, hash: &str, deadline: Instant) -> eyre::Result<Receipt> {
         let mut unknown_since: Option<Instant> = None;
         loop {
-            let (status, body) = self.get_status(&format!("/v1/txs/{hash}"))?;
+            let (status, body) = self.get_as_status(super::AUDITOR, &format!("/v1/txs/{hash}"))?;
             match status {
                 200 if body["status"] == "committed" => return parse_receipt(hash, &body),
                 200 => unknown_since = None,

@@ -65,8 +65,11 @@ use data::{ENTRIES, EntrySpec, Share, Stage, XM_PLAN_BASIS, XM_PLAN_TITLE, revie
 const UTC_OFFSET_MINUTES: i16 = 480;
 /// The admins of the dev network's validator orgs, who propose and vote.
 const VOTERS: [&str; 3] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"];
-/// The member who reads restricted records for the summary.
-const AUDITOR: &str = "xm-dsj/auditor";
+/// The member who reads restricted records: receipts (a node withholds the events of
+/// accesses, violations, unpublished applications and pending objections from readers outside
+/// their audience, and an auditor is inside every audience) and the summary's lists. The dev
+/// network's auditor, a public dev key.
+pub const AUDITOR: &str = "xm-dsj/auditor";
 /// The public notice of the embedded dev genesis, restored after the certificates.
 const NOTICE_DAYS_GENESIS: u16 = 15;
 
