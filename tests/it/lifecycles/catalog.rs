@@ -14,7 +14,7 @@ const REVIEWER: &str = "xm-dsj/catalog-clerk";
 const ITEMS: [&str; 3] = ["统一社会信用代码", "企业名称", "登记状态"];
 
 fn obligation_of(receipt: &onebook_cli::demo::Receipt) -> ObligationId {
-    ObligationId(receipt.id("obligation.opened", "obligation").unwrap().parse().unwrap())
+    ObligationId(receipt.number("obligation.opened", "obligation").unwrap())
 }
 
 fn resource_draft(items: &[&str], authoritative: bool, what: &str) -> ResourceDraft {
@@ -154,8 +154,7 @@ fn a_catalog_entry_its_resources_and_its_obligations_go_through_their_lifecycles
         register(resource_draft(&ITEMS, true, "snapshot-1")),
         &["resource.registered", "obligation.met"],
     );
-    let resource =
-        ResourceId(receipt.id("resource.registered", "resource").unwrap().parse().unwrap());
+    let resource = ResourceId(receipt.number("resource.registered", "resource").unwrap());
     let record = ledger.record(&format!("/v1/resources/{resource}"));
     assert_eq!(
         (record["entry"].as_str(), record["authoritative"].as_bool()),

@@ -33,8 +33,7 @@ fn rule(report: QualityReportId, responsible: &str) -> Action {
 
 fn reported(ledger: &Ledger, label: &str, action: Action) -> (QualityReportId, String) {
     let receipt = ledger.accept(label, action, &["quality.reported", "obligation.opened"]);
-    let id =
-        QualityReportId(receipt.id("quality.reported", "quality_report").unwrap().parse().unwrap());
+    let id = QualityReportId(receipt.number("quality.reported", "quality_report").unwrap());
     (id, format!("/v1/obligations/{}", receipt.id("obligation.opened", "obligation").unwrap()))
 }
 

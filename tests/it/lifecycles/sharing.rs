@@ -71,11 +71,11 @@ fn access(gateway: &str, grant: Option<GrantId>, resource: ResourceId, n: u64) -
 }
 
 fn id_of(receipt: &onebook_cli::demo::Receipt) -> ShareRequestId {
-    ShareRequestId(receipt.id("share_request.submitted", "share_request").unwrap().parse().unwrap())
+    ShareRequestId(receipt.number("share_request.submitted", "share_request").unwrap())
 }
 
 fn grant_of(receipt: &onebook_cli::demo::Receipt) -> GrantId {
-    GrantId(receipt.id("grant.issued", "grant").unwrap().parse().unwrap())
+    GrantId(receipt.number("grant.issued", "grant").unwrap())
 }
 
 fn setup(ledger: &Ledger) -> Fixture {

@@ -89,6 +89,12 @@ impl Receipt {
         })
     }
 
+    /// The attribute `name` of the first event of `kind` as a number (a record id).
+    pub fn number(&self, kind: &str, name: &str) -> eyre::Result<u64> {
+        let text = self.id(kind, name)?;
+        text.parse().wrap_err_with(|| format!("`{name}` of {kind} is {text:?}, not a number"))
+    }
+
     /// The event kinds, in order.
     pub fn kinds(&self) -> Vec<&str> {
         self.events.iter().map(|event| event.kind.as_str()).collect()
@@ -388,6 +394,11 @@ impl Client {
             std::thread::sleep(Duration::from_millis(250));
         }
     }
+}
+
+/// The attribute `name` of the first event of `kind` of each of `receipts`, as numbers.
+pub fn numbers(receipts: &[Receipt], kind: &str, name: &str) -> eyre::Result<Vec<u64>> {
+    receipts.iter().map(|receipt| receipt.number(kind, name)).collect()
 }
 
 /// `receipt`, or an error naming `what` and the rule that refused it.

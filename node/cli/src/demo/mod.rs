@@ -58,7 +58,7 @@ use onebook_types::{
     time::Date,
 };
 
-pub use client::{Client, Receipt, Signed, Turned, accepted, signed};
+pub use client::{Client, Receipt, Signed, Turned, accepted, numbers, signed};
 use data::{ENTRIES, EntrySpec, Share, Stage, XM_PLAN_BASIS, XM_PLAN_TITLE, reviewer_of};
 
 /// The dev network's local time offset (China Standard Time).
@@ -282,10 +282,10 @@ impl<'a> Run<'a> {
             })
             .collect();
         let receipts = self.client.commit_all(submissions, "submitting a proposal")?;
-        let ids: Vec<ProposalId> = receipts
-            .iter()
-            .map(|receipt| Ok(ProposalId(receipt.id("proposal.submitted", "proposal")?.parse()?)))
-            .collect::<eyre::Result<_>>()?;
+        let ids: Vec<ProposalId> = numbers(&receipts, "proposal.submitted", "proposal")?
+            .into_iter()
+            .map(ProposalId)
+            .collect();
         let votes = ids
             .iter()
             .flat_map(|&proposal| {
@@ -536,7 +536,7 @@ impl<'a> Run<'a> {
         }
         let receipts = self.client.commit_all(txs, "registering a resource")?;
         for (&index, receipt) in picked.iter().zip(&receipts) {
-            let id = receipt.id("resource.registered", "resource")?.parse()?;
+            let id = receipt.number("resource.registered", "resource")?;
             self.resources.insert(index, ResourceId(id));
         }
 
@@ -609,8 +609,7 @@ impl<'a> Run<'a> {
         let receipts = self.client.commit_all(txs, "requesting data")?;
         let mut ids = BTreeMap::new();
         for (request, receipt) in REQUESTS.iter().zip(&receipts) {
-            let id =
-                ShareRequestId(receipt.id("share_request.submitted", "share_request")?.parse()?);
+            let id = ShareRequestId(receipt.number("share_request.submitted", "share_request")?);
             ids.insert(request.name, id);
             if let Some(grant) = receipt.attribute("grant.issued", "grant") {
                 self.grants.insert(request.name, GrantId(grant.parse()?));
@@ -766,12 +765,10 @@ impl<'a> Run<'a> {
             )?,
         ];
         let receipts = self.client.commit_all(reports, "reporting a quality issue")?;
-        let ids: Vec<QualityReportId> = receipts
-            .iter()
-            .map(|receipt| {
-                Ok(QualityReportId(receipt.id("quality.reported", "quality_report")?.parse()?))
-            })
-            .collect::<eyre::Result<_>>()?;
+        let ids: Vec<QualityReportId> = numbers(&receipts, "quality.reported", "quality_report")?
+            .into_iter()
+            .map(QualityReportId)
+            .collect();
         let answers = vec![
             signed(
                 "xm-scjg/catalog-clerk",
@@ -864,12 +861,10 @@ impl<'a> Run<'a> {
         // Only a resource's provider applies for its holding right (谁提供谁负责).
         let not_provider = apply("xm-jypt/admin", "企业登记信息")?;
         let receipts = self.client.commit_all(applications, "applying for a property right")?;
-        let ids: Vec<ApplicationId> = receipts
-            .iter()
-            .map(|receipt| {
-                Ok(ApplicationId(receipt.id("property.applied", "application")?.parse()?))
-            })
-            .collect::<eyre::Result<_>>()?;
+        let ids: Vec<ApplicationId> = numbers(&receipts, "property.applied", "application")?
+            .into_iter()
+            .map(ApplicationId)
+            .collect();
         self.refuse(vec![(not_provider, "RegistrantNotProvider")])?;
 
         let review = |id: ApplicationId, decision: ReviewDecision| {
@@ -909,10 +904,10 @@ impl<'a> Run<'a> {
             object("xm-dsj/admin", ids[4], "许可信息已汇入公共数据平台，持有权归属需进一步核实"),
         ];
         let receipts = self.client.commit_all(objections, "filing an objection")?;
-        let objection_ids: Vec<ObjectionId> = receipts
-            .iter()
-            .map(|receipt| Ok(ObjectionId(receipt.id("objection.filed", "objection")?.parse()?)))
-            .collect::<eyre::Result<_>>()?;
+        let objection_ids: Vec<ObjectionId> = numbers(&receipts, "objection.filed", "objection")?
+            .into_iter()
+            .map(ObjectionId)
+            .collect();
         let rule = |objection: ObjectionId, upheld: bool, reasons: &str| {
             signed(
                 "xm-djzx/registrar-2",
@@ -938,15 +933,8 @@ impl<'a> Run<'a> {
             signed("xm-djzx/registrar-1", Action::IssueCertificate { application: ids[0] }),
             "NoticeNotEnded",
         )])?;
-        let notice_ends = receipts
-            .iter()
-            .map(|receipt| {
-                Ok(receipt.id("property.notice_started", "notice_ends")?.parse::<u64>()?)
-            })
-            .collect::<eyre::Result<Vec<u64>>>()?
-            .into_iter()
-            .max()
-            .unwrap_or(0);
+        let ends = numbers(&receipts, "property.notice_started", "notice_ends")?;
+        let notice_ends = ends.into_iter().max().unwrap_or(0);
         let product =
             if self.wait_for_notice(notice_ends)? { Some(self.certificates(&ids)?) } else { None };
         self.set_notice_days(NOTICE_DAYS_GENESIS, "演示证书已办结，恢复15天公示期")?;
@@ -1055,7 +1043,7 @@ impl<'a> Run<'a> {
         };
         let receipt =
             self.client.commit("xm-jypt/admin", product, "applying for a product right")?;
-        let product = ApplicationId(receipt.id("property.applied", "application")?.parse()?);
+        let product = ApplicationId(receipt.number("property.applied", "application")?);
         self.sample(
             "a transferred certificate",
             format!("/v1/property/certificates/{}", numbers[1]),
@@ -1078,7 +1066,7 @@ impl<'a> Run<'a> {
             Action::SubmitProposal { change, rationale },
             "submitting a proposal",
         )?;
-        let proposal = ProposalId(receipt.id("proposal.submitted", "proposal")?.parse()?);
+        let proposal = ProposalId(receipt.number("proposal.submitted", "proposal")?);
         let votes = VOTERS[1..]
             .iter()
             .map(|voter| signed(*voter, Action::VoteProposal { proposal, approve: false }))
