@@ -92,14 +92,20 @@ impl TxCommand {
         println!("{hash}");
         let Some(seconds) = self.wait else { return Ok(()) };
         let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+        let mut poll = http::TxPoll::default();
         loop {
-            let receipt = self.get(&format!("/v1/txs/{hash}"))?;
-            if receipt["status"] == "committed" {
+            let path = format!("/v1/txs/{hash}");
+            let (code, bytes) = http::request(&self.node, "GET", &path, None)?;
+            let receipt: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            if code == 200 && receipt["status"] == "committed" {
                 println!("{}", serde_json::to_string_pretty(&receipt)?);
                 if receipt["code"] != 0 {
                     bail!("the rules refused the tx: {}", receipt["rejection"]);
                 }
                 return Ok(());
+            }
+            if !poll.again(code) {
+                bail!("GET {path} answered {code}: {}", problem_text(&receipt));
             }
             if std::time::Instant::now() > deadline {
                 bail!("tx {hash} was not committed within {seconds} s");

@@ -33,8 +33,6 @@ const COMMIT_WAIT_PER_TX: Duration = Duration::from_millis(50);
 const FULL_RETRY: Duration = Duration::from_secs(30);
 /// Between two polls of a tx's status.
 const POLL: Duration = Duration::from_millis(100);
-/// How long an admitted tx may be found neither pending nor committed before it counts as lost.
-const UNKNOWN_WAIT: Duration = Duration::from_secs(5);
 
 /// One tx to submit: the dev label of its signer's key and its action.
 #[derive(Clone, Debug)]
@@ -358,20 +356,15 @@ impl Client {
     }
 
     /// Polls `GET /v1/txs/{hash}` until it is committed or `deadline` passes.
-    ///
-    /// A 404 is read again for a while: the node looks in its store before its mempool, so a
-    /// tx committed between the two looks is briefly found in neither.
     fn wait_committed(&self, hash: &str, deadline: Instant) -> eyre::Result<Receipt> {
-        let mut unknown_since: Option<Instant> = None;
+        let mut poll = http::TxPoll::default();
         loop {
             let (status, body) = self.get_as_status(super::AUDITOR, &format!("/v1/txs/{hash}"))?;
-            match status {
-                200 if body["status"] == "committed" => return parse_receipt(hash, &body),
-                200 => unknown_since = None,
-                404 if unknown_since.is_none_or(|since| since.elapsed() < UNKNOWN_WAIT) => {
-                    unknown_since.get_or_insert_with(Instant::now);
-                }
-                _ => bail!("GET /v1/txs/{hash} answered {status}: {}", problem_text(&body)),
+            if status == 200 && body["status"] == "committed" {
+                return parse_receipt(hash, &body);
+            }
+            if !poll.again(status) {
+                bail!("GET /v1/txs/{hash} answered {status}: {}", problem_text(&body));
             }
             if Instant::now() > deadline {
                 bail!("tx {hash} was not committed in time on {}: {body}", self.addr);
