@@ -79,7 +79,7 @@ use onebook_types::action::Action;
 #[cfg(test)]
 mod tests {
     use onebook_genesis::dev_secret;
-    use onebook_types::{action::Action, reads::read_request_digest};
+    use onebook_types::{action::Action, read_request::read_request_digest};
 
     use super::*;
     use crate::testkit::{Chain, refusal};

@@ -185,7 +185,7 @@ pub fn sample_actions() -> Vec<Action> {
 pub fn sample_read() -> crate::reads::SignedRead {
     let reader = crate::keys::SecretKey::from_seed([0x61; 32]);
     let (method, path, time_ms) = ("GET", "/v1/violations/1", 1_772_409_600_000);
-    let digest = crate::reads::read_request_digest(method, path, time_ms);
+    let digest = crate::read_request::read_request_digest(method, path, time_ms);
     crate::reads::SignedRead {
         reader: reader.public_key(),
         method: method.into(),

@@ -36,7 +36,8 @@ use onebook_types::{
     ids::{Height, OrgId},
     keys::{PublicKey, Signature},
     property_records::{ApplicationStatus, ObjectionStatus},
-    reads::{AUTHORIZATION_SCHEME as SCHEME, SignedRead as SignedReadRecord, read_request_digest},
+    read_request::{AUTHORIZATION_SCHEME as SCHEME, read_request_digest},
+    reads::SignedRead as SignedReadRecord,
     record::RecordKey,
 };
 

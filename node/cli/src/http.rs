@@ -74,6 +74,43 @@ pub fn request_with_headers(
     Ok((status, body))
 }
 
+/// How long an admitted tx may be found neither pending nor committed before it counts as lost.
+const TX_UNKNOWN_WAIT: Duration = Duration::from_secs(5);
+
+/// Follows the answers of `GET /v1/txs/{hash}` for a tx the node admitted: a 404 is read again
+/// for a while, since the node looks in its store before its mempool, so a tx committed between
+/// the two looks is briefly found in neither.
+#[derive(Debug, Default)]
+pub struct TxPoll {
+    unknown_since: Option<std::time::Instant>,
+}
+
+impl TxPoll {
+    /// Whether an answer with `status` (not a committed receipt) means to ask again: a pending
+    /// tx (200), or a 404 within a few seconds of the first.
+    pub fn again(&mut self, status: u16) -> bool {
+        match status {
+            200 => {
+                self.unknown_since = None;
+                true
+            }
+            404 => {
+                self.unknown_since.get_or_insert_with(std::time::Instant::now).elapsed()
+                    < TX_UNKNOWN_WAIT
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A problem's title and detail (RFC 9457), or the body as it came.
+pub fn problem_text(body: &serde_json::Value) -> String {
+    match (body["title"].as_str(), body["detail"].as_str()) {
+        (Some(title), Some(detail)) => format!("{title}: {detail}"),
+        _ => body.to_string(),
+    }
+}
+
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(end) = body.windows(2).position(|window| window == b"\r\n") {

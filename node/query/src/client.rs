@@ -46,7 +46,7 @@ use onebook_types::{
     ids::{AccessEventId, Height, OrgId, Timestamp},
     keys::{PublicKey, SecretKey},
     limits::PROOF_BUNDLE_BYTES_MAX,
-    reads::sign_read,
+    read_request::sign_read,
     record::RecordKey,
 };
 use serde::{Deserialize, de::DeserializeOwned};
@@ -333,8 +333,8 @@ impl LedgerQuery for HttpQuery {
             ("org", params.org.map(|org| org.0)),
             ("status", params.status),
             ("height", params.height.map(|h| h.0.to_string())),
-            ("from", params.from.map(|from| from.0.to_string())),
-            ("to", params.to.map(|to| to.0.to_string())),
+            ("from", params.from.map(|t| t.0.to_string())),
+            ("to", params.to.map(|t| t.0.to_string())),
             ("cursor", params.page.cursor),
             ("limit", params.page.limit.map(|limit| limit.to_string())),
         ]);

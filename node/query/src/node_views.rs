@@ -49,7 +49,7 @@ pub enum TxStatusView {
     /// Waiting in this node's mempool.
     Pending,
     /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events
-    /// (a tx carrying restricted content, and events of restricted records, only as far as the
-    /// reader may read them: `node/api/src/visibility.rs`).
+    /// (a node's REST API shows a tx carrying restricted content, and events of restricted
+    /// records, only as far as the reader may read them).
     Committed(Box<TxView>),
 }
