@@ -20,6 +20,7 @@ use crate::{
 
 /// One ledger operation.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
     // Consortium and governance.
@@ -258,6 +259,7 @@ pub enum Action {
 
 /// What a governance proposal would change.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GovernanceChange {
     /// Admit a new org, with its first admin key.
@@ -301,6 +303,7 @@ pub enum GovernanceChange {
 
 /// One governed parameter and its new value.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "name", content = "value", rename_all = "snake_case")]
 pub enum PolicyParameter {
     /// Working days to update the catalog after a duty change.
@@ -328,6 +331,7 @@ pub enum PolicyParameter {
 
 /// A reviewer's decision.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum ReviewDecision {
     /// Approved or accepted.
@@ -341,6 +345,7 @@ pub enum ReviewDecision {
 
 /// How a catalog entry may be shared (共享类型).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "share_type", rename_all = "snake_case")]
 pub enum ShareType {
     /// Granted to any requester with a legal duty, by the ledger itself.
@@ -361,6 +366,7 @@ pub enum ShareType {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpenType {
     /// Open.
@@ -385,6 +391,7 @@ pub enum OpenType {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// General data.
@@ -397,6 +404,7 @@ pub enum Grade {
 
 /// One field of a catalog entry.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataItem {
     /// Field name.
     pub name: String,
@@ -406,6 +414,7 @@ pub struct DataItem {
 
 /// A catalog entry's content, before the ledger assigns its code.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogEntryDraft {
     /// Name.
     pub name: String,
@@ -431,6 +440,7 @@ pub struct CatalogEntryDraft {
 
 /// A resource's content, before the ledger assigns its id.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceDraft {
     /// The system holding it.
     pub system: SystemId,
@@ -446,6 +456,7 @@ pub struct ResourceDraft {
 
 /// A share request's content.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareRequestDraft {
     /// The entry asked for.
     pub entry: CatalogCode,
@@ -463,6 +474,7 @@ pub struct ShareRequestDraft {
 
 /// An answer to a share request.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum ShareAnswer {
     /// Approve, for the given scope and term.
@@ -487,6 +499,7 @@ pub enum ShareAnswer {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccessOperation {
     /// A query.
@@ -499,6 +512,7 @@ pub enum AccessOperation {
 
 /// One access as a gateway reports it.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessDraft {
     /// The grant the access claims (`None` if the gateway knows of none).
     pub grant: Option<GrantId>,
@@ -518,6 +532,7 @@ pub struct AccessDraft {
 
 /// A provider's answer to a quality report.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum QualityAnswer {
     /// Fixed; the resource's new snapshot.
@@ -546,6 +561,7 @@ pub enum QualityAnswer {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RightKind {
     /// 数据资源持有权.
@@ -558,6 +574,7 @@ pub enum RightKind {
 
 /// What a right is held in.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "subject", rename_all = "snake_case")]
 pub enum PropertySubject {
     /// A registered resource.
@@ -580,6 +597,7 @@ pub enum PropertySubject {
 
 /// A data-property application's content.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PropertyApplicationDraft {
     /// The right applied for.
     pub right: RightKind,

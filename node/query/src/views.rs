@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// The last committed block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TipView {
     /// Its height (0: genesis only).
     pub height: u64,
@@ -29,6 +30,7 @@ pub struct TipView {
 
 /// A decoded record of one of the listed kinds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum Record {
     /// An organisation.
@@ -63,6 +65,7 @@ pub enum Record {
 
 /// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     /// The record's key as `<kind>:<id>` (see [`parse_record_key`]).
     pub key: String,
@@ -75,6 +78,7 @@ pub struct RecordView {
 
 /// One page of a list and the cursor of the next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// The items, in the list's order.
     pub items: Vec<T>,
@@ -85,6 +89,7 @@ pub struct Page<T> {
 
 /// One tx of an entity's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntryView {
     /// The block's height.
     pub height: u64,
@@ -105,6 +110,7 @@ pub struct TimelineEntryView {
 
 /// The overdue obligations of one org.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverdueView {
     /// The org.
     pub org: OrgId,
@@ -118,6 +124,7 @@ pub struct OverdueView {
 
 /// One thing a search text names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "hit", rename_all = "snake_case")]
 pub enum SearchHitView {
     /// A committed tx.
