@@ -28,8 +28,14 @@ use onebook_storage::Store;
 use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use utoipa::IntoParams;
 
-use crate::{ApiState, problem::Problem, records::parsed};
+use crate::{
+    ApiState,
+    openapi::{BadRequest, Unauthorized, Unavailable},
+    problem::Problem,
+    records::parsed,
+};
 
 /// Most event streams open at once on one node.
 pub const EVENT_STREAMS_MAX: usize = 128;
@@ -52,11 +58,15 @@ impl EventStreams {
 }
 
 /// The query string of `GET /v1/events`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventsQuery {
+    /// Only events of this kind, such as `grant.issued`.
     kind: Option<String>,
+    /// Only events whose `org`, `provider` or `grantee` attribute names this org.
     org: Option<String>,
+    /// Start after this cursor, `<height>-<tx index>-<event index>` (when no `Last-Event-ID`).
     after: Option<String>,
 }
 
@@ -70,6 +80,26 @@ struct Follower {
     _permit: OwnedSemaphorePermit,
 }
 
+/// Committed events as Server-Sent Events, in commit order: each with `id:` its cursor,
+/// `event:` its kind and `data:` its view in JSON, and a keep-alive comment when idle. A stream
+/// starts after `Last-Event-ID`, else after `after`, else at the tip.
+#[utoipa::path(
+    get,
+    path = "/v1/events",
+    tag = "events",
+    params(
+        EventsQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "The cursor of the last event \
+            received, to resume after it."),
+    ),
+    responses(
+        (status = 200, description = "The stream; each event's `data:` is an `EventView`.",
+            body = String, content_type = "text/event-stream"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn events(
     State(state): State<ApiState>,
     Extension(streams): Extension<EventStreams>,

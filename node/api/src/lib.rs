@@ -18,6 +18,16 @@
 //! | `GET /v1/events?kind=&org=&after=` | committed events as Server-Sent Events (`id:` the cursor `<height>-<tx index>-<event index>`, `event:` the kind, `data:` the view), resumed after `Last-Event-ID`, else `after`, else from the tip (see `events.rs`) |
 //! | `GET /health` | 200 while the node serves |
 //! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document of every route above (`docs/openapi.json` is a copy) |
+//! | `GET /docs/` | Swagger UI over that document, served whole by the node (nothing from a CDN) |
+//!
+//! **OpenAPI.** The document is made from the handlers' `#[utoipa::path]` attributes and the
+//! view types' `ToSchema` derives (`openapi.rs`, ADR 0012). Routes are registered only through
+//! utoipa-axum's `routes!` in `routes.rs`, so the router and the document come from one list;
+//! this crate's `clippy.toml` disallows the other ways of adding a route, and the tests request
+//! every documented operation through the router, check that no other method answers on a
+//! documented path, validate the document against the OAS 3.1 JSON Schema and hold
+//! `docs/openapi.json` to it.
 //!
 //! Restricted records are read by members only, with a signed request (`auth.rs`, ADR 0011,
 //! `docs/formats.md` §18): `Authorization: Onebook key=<64 hex>, time=<unix ms>,
@@ -41,6 +51,7 @@
 mod auth;
 mod events;
 mod metrics;
+mod openapi;
 mod problem;
 mod proofs;
 mod records;
@@ -68,6 +79,8 @@ pub async fn serve(
 mod auth_tests;
 #[cfg(test)]
 mod event_tests;
+#[cfg(test)]
+mod openapi_tests;
 #[cfg(test)]
 mod record_tests;
 #[cfg(test)]

@@ -23,8 +23,13 @@ use onebook_types::{
 };
 use onebook_verifier::ProofBundle;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-use crate::{ApiState, problem::Problem};
+use crate::{
+    ApiState,
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
+    problem::Problem,
+};
 
 /// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key,
 /// by the key's JSON form: a numeric id is a number, any other id a string (hex for keys and
@@ -40,10 +45,13 @@ pub fn parse_record_key(text: &str) -> Result<RecordKey, String> {
     serde_json::from_value(value).map_err(|e| format!("record {text:?} is not <kind>:<id>: {e}"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
+    /// Prove as of this height, from 1; the tip by default.
     height: Option<u64>,
+    /// Prove that the record is absent (records only).
     #[serde(default)]
     absent: bool,
 }
@@ -78,6 +86,27 @@ fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
     }
 }
 
+/// A proof bundle of a record as of a height (with a licence's parent and, for certificates and
+/// grants, the policy), or of its absence.
+#[utoipa::path(
+    get,
+    path = "/v1/proofs/records/{key}",
+    tag = "proofs",
+    params(
+        ("key" = String, Path, description = "The record as `<kind>:<id>`, such as `grant:1`, \
+            or `policy`, `validator_set`."),
+        ProofQuery,
+    ),
+    responses(
+        (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
+            content_type = "application/octet-stream",
+            headers(("x-onebook-height" = u64, description = "The height proved at."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn record(
     State(state): State<ApiState>,
     Path(key): Path<String>,
@@ -94,6 +123,22 @@ pub(crate) async fn record(
     answer(bundle)
 }
 
+/// A proof bundle of a committed tx's inclusion in its block.
+#[utoipa::path(
+    get,
+    path = "/v1/proofs/txs/{hash}",
+    tag = "proofs",
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    responses(
+        (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
+            content_type = "application/octet-stream",
+            headers(("x-onebook-height" = u64, description = "The tx's block."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn tx(
     State(state): State<ApiState>,
     Path(hash): Path<String>,
@@ -107,6 +152,25 @@ pub(crate) async fn tx(
     answer(bundle)
 }
 
+/// A proof bundle of an access with the grant it used, its resource and the policy.
+#[utoipa::path(
+    get,
+    path = "/v1/proofs/access-events/{id}",
+    tag = "proofs",
+    params(
+        ("id" = u64, Path, description = "The access event's number."),
+        ProofQuery,
+    ),
+    responses(
+        (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
+            content_type = "application/octet-stream",
+            headers(("x-onebook-height" = u64, description = "The height proved at."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn access_event(
     State(state): State<ApiState>,
     Path(id): Path<String>,

@@ -12,15 +12,36 @@ use axum::{
 use onebook_query::{LedgerQuery, OverdueView, SearchHitView, StoreQuery};
 use onebook_types::ids::{Height, OrgId, Timestamp};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-use crate::{problem::Problem, records::parsed};
+use crate::{
+    openapi::{BadRequest, Unauthorized, Unavailable},
+    problem::Problem,
+    records::parsed,
+};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchQuery {
+    /// A tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or
+    /// a certificate number.
     q: String,
 }
 
+/// Every tx, block or record the text names.
+#[utoipa::path(
+    get,
+    path = "/v1/search",
+    tag = "search",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "The hits, possibly none.", body = Vec<SearchHitView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn search(
     State(query): State<StoreQuery>,
     params: Result<Query<SearchQuery>, QueryRejection>,
@@ -29,14 +50,31 @@ pub(crate) async fn search(
     Ok(Json(query.search(params.q).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OverdueQuery {
+    /// The org whose obligations are read.
     org: String,
+    /// Judge them at this time, in Unix ms; by default the time of the block at `height`.
     at: Option<u64>,
+    /// Read as of this height; the tip by default.
     height: Option<u64>,
 }
 
+/// An org's open obligations due before `at`.
+#[utoipa::path(
+    get,
+    path = "/v1/obligations/overdue",
+    tag = "search",
+    params(OverdueQuery),
+    responses(
+        (status = 200, description = "The org's overdue obligations.", body = OverdueView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn overdue(
     State(query): State<StoreQuery>,
     params: Result<Query<OverdueQuery>, QueryRejection>,
