@@ -5,11 +5,14 @@
 mod cli;
 mod codec_props;
 mod crash;
+mod demo_seed;
 mod devnet;
 mod events;
+mod lifecycles;
 mod network;
 mod proof_bundles;
 mod proofs_e2e;
+mod read_audit;
 mod store;
 mod vectors;
 

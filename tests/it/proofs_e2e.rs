@@ -81,11 +81,25 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     let access_height =
         run(&net, "xm-gaj/gateway", 2, Action::RecordAccesses { events: vec![access] });
 
-    // The running node serves the same bundle over its API.
+    // The running node serves the same bundle over its API, to a member of the accessing org
+    // (an access is restricted, so its bundle is too).
     let served = net.nodes[0].api_port;
     let path = format!("/v1/proofs/access-events/1?height={access_height}");
-    let (status, served_bundle) =
-        onebook_tests::devnet::http_raw(served, "GET", &path, None).unwrap();
+    let (anonymous, _) = onebook_tests::devnet::http_raw(served, "GET", &path, None).unwrap();
+    assert_eq!(anonymous, 401);
+    let now_ms = u64::try_from(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis(),
+    )
+    .unwrap();
+    let signed = onebook_api::sign_read(&dev_secret("xm-gaj/gateway"), "GET", &path, now_ms);
+    let (status, served_bundle) = onebook_cli::http::request_with_headers(
+        &format!("127.0.0.1:{served}"),
+        "GET",
+        &path,
+        &[("Authorization", &signed)],
+        None,
+    )
+    .unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&served_bundle));
     let (unknown, _) = net.nodes[0].get("/v1/proofs/access-events/9").unwrap();
     assert_eq!(unknown, 404);

@@ -21,6 +21,8 @@ pub mod merkle;
 pub mod openapi;
 pub mod property_records;
 pub mod quality_records;
+pub mod read_request;
+pub mod reads;
 pub mod record;
 pub mod records;
 pub mod rejection;

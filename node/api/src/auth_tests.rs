@@ -20,27 +20,33 @@ use onebook_types::{
 };
 use tower::ServiceExt as _;
 
-use crate::{READ_WINDOW_MS, auth::now_ms, read_request_digest, record_tests::app_over, sign_read};
+use crate::{READ_WINDOW_MS, auth::now_ms, record_tests::app_over, sign_read};
 
 /// The readers of the fixture, by what they are.
-struct Readers {
+pub(crate) struct Readers {
     /// An auditor of `xm-sjj`, an org no record names.
-    auditor: SecretKey,
+    pub(crate) auditor: SecretKey,
     /// A registrar of `xm-djzx`, an org no record names.
-    registrar: SecretKey,
+    pub(crate) registrar: SecretKey,
     /// A data user of `xm-swj`, an org no record names.
-    outsider: SecretKey,
+    pub(crate) outsider: SecretKey,
     /// A data user of `xm-gaj`: the grantee, requester, accessing and objector org.
-    grantee: SecretKey,
+    pub(crate) grantee: SecretKey,
     /// A share approver of `xm-scjg`: the provider (of the share request and grant 1) and
     /// registrant org.
-    provider: SecretKey,
+    pub(crate) provider: SecretKey,
 }
 
-/// The router over `every_kind`, plus access event 2 under grant 1 (from `xm-scjg` to `xm-gaj`)
-/// and its violation 2, application 2 (applied) of `xm-scjg` and objection 2 (pending) to it by
-/// `xm-gaj`, the readers' orgs, and the readers.
+/// The router over [`fixture`].
 fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers) {
+    let (store, readers) = fixture(dir);
+    (app_over(store), readers)
+}
+
+/// A store at a genesis of `every_kind`, plus access event 2 under grant 1 (from `xm-scjg` to
+/// `xm-gaj`) and its violation 2, application 2 (applied) of `xm-scjg` and objection 2 (pending)
+/// to it by `xm-gaj`, the readers' orgs, and the readers.
+pub(crate) fn fixture(dir: &tempfile::TempDir) -> (Arc<Store>, Readers) {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let mut records = every_kind();
     let decode = |key: &RecordKey| {
@@ -86,11 +92,11 @@ fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers) {
         provider: reader(0x65, "xm-scjg", Role::ShareApprover),
     };
     test_utils::init(&store, records);
-    (app_over(Arc::new(store)), readers)
+    (Arc::new(store), readers)
 }
 
 /// Sends `GET uri` with `authorization`, if any; answers the status, headers and JSON body.
-async fn send(
+pub(crate) async fn send(
     app: &axum::Router,
     uri: &str,
     authorization: Option<&str>,
@@ -107,7 +113,7 @@ async fn send(
 }
 
 /// Sends `GET uri` signed by `secret` now.
-async fn read(
+pub(crate) async fn read(
     app: &axum::Router,
     uri: &str,
     secret: &SecretKey,
@@ -329,25 +335,4 @@ async fn public_routes_stay_open_without_a_header() {
     };
     assert_eq!(keys(&applications), ["application:1"], "the applied one is left out");
     assert_eq!(keys(&share_requests), ["share_request:1"], "the list stays public");
-}
-
-#[test]
-fn the_signed_read_of_docs_formats_section_18_is_pinned() {
-    // `docs/formats.md` §18 shows this example; SDKs check their signing against it.
-    let secret = SecretKey::from_seed([0x11; 32]);
-    let (method, path, time_ms) = ("GET", "/v1/access-events/1?height=5", 1_767_196_860_000);
-
-    let borsh = codec::encode(&(method.to_owned(), path.to_owned(), time_ms));
-    let digest = read_request_digest(method, path, time_ms);
-    let header = sign_read(&secret, method, path, time_ms);
-
-    let path_hex = "2f76312f6163636573732d6576656e74732f313f6865696768743d35";
-    assert_eq!(hex::encode(borsh), format!("030000004745541c000000{path_hex}601e24759b010000"));
-    assert_eq!(digest.to_hex(), "92bbd12dd1c1db127c377064ace71db738fe8b0682e0bea9c73c0503b308a059");
-    assert_eq!(
-        header,
-        "Onebook key=d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332c9778737, \
-         time=1767196860000, signature=e004ace26bccf6776807caafac5a3fba6f55fd32fec11b6c189eef\
-         154bade8ea82a8cf3e2401e96de21cf2b34102cfabb34bfd34ac25a1b7cf1f9ebd5184d404"
-    );
 }

@@ -7,23 +7,30 @@
 //! passes the `kind` and `org` filters in commit order. A client that reconnects with the id of
 //! the last event it received therefore misses none and receives none twice. `org` keeps the
 //! events one of whose attributes `org`, `provider` or `grantee` names the org
-//! ([`onebook_query::ORG_ATTRIBUTES`]).
+//! ([`onebook_query::ORG_ATTRIBUTES`]). Events of restricted records reach only the readers who
+//! may read them (`visibility.rs`): a member signs the stream's request (`auth.rs`) to receive
+//! its own; anonymous streams get the public events. A resumed stream is exact over what its
+//! reader may see.
 //!
 //! The stream notices new blocks by looking at the store's tip every [`TIP_POLL_INTERVAL`]; it
 //! holds at most one page of events ([`PAGE_ITEMS_MAX`]) at a time, sends a keep-alive comment
 //! every [`KEEP_ALIVE_INTERVAL`] and ends if the store cannot be read (the client reconnects).
 //! At most [`EVENT_STREAMS_MAX`] streams are open at once; one more is a 503 problem.
+//!
+//! `GET /v1/event-pages?after=&kind=&org=&limit=` answers the same events one
+//! [`EventPage`] at a time in JSON, for a client that polls: from the first block when `after`
+//! is absent, at most `limit` events (1 to 100, 20 by default), and `next` to read on from.
 
 use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
 
 use axum::{
-    Extension,
+    Extension, Json,
     extract::{Query, State, rejection::QueryRejection},
     http::{HeaderMap, StatusCode},
     response::sse::{Event as SseEvent, KeepAlive, Sse},
 };
 use futures_util::Stream;
-use onebook_query::{EventCursor, EventParams, EventView, LedgerQuery, StoreQuery};
+use onebook_query::{EventCursor, EventPage, EventParams, EventView, LedgerQuery, StoreQuery};
 use onebook_storage::Store;
 use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
@@ -32,9 +39,11 @@ use utoipa::IntoParams;
 
 use crate::{
     ApiState,
+    auth::Reader,
     openapi::{BadRequest, Unauthorized, Unavailable},
     problem::Problem,
     records::parsed,
+    visibility::may_read_event,
 };
 
 /// Most event streams open at once on one node.
@@ -75,6 +84,9 @@ struct Follower {
     store: Arc<Store>,
     query: StoreQuery,
     params: EventParams,
+    /// Who reads: events of restricted records it may not read are not sent
+    /// (`visibility.rs`).
+    reader: Reader,
     unsent: VecDeque<EventView>,
     /// Held while the stream lives, so it counts against [`EVENT_STREAMS_MAX`].
     _permit: OwnedSemaphorePermit,
@@ -103,6 +115,7 @@ struct Follower {
 pub(crate) async fn events(
     State(state): State<ApiState>,
     Extension(streams): Extension<EventStreams>,
+    Extension(reader): Extension<Reader>,
     headers: HeaderMap,
     params: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Problem> {
@@ -117,9 +130,7 @@ pub(crate) async fn events(
                 .map_err(|rule| Problem::bad_request(format!("header `Last-Event-ID`: {rule}")))?
         }
         None => match &params.after {
-            Some(text) => text
-                .parse()
-                .map_err(|rule| Problem::bad_request(format!("parameter `after`: {rule}")))?,
+            Some(text) => parse_after(text)?,
             None => {
                 let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
                 EventCursor::end_of_block(tip.height.0)
@@ -149,6 +160,7 @@ pub(crate) async fn events(
         store: Arc::clone(&state.store),
         query,
         params,
+        reader,
         unsent: first.items.into(),
         _permit: permit,
     };
@@ -157,13 +169,69 @@ pub(crate) async fn events(
     Ok(Sse::new(stream).keep_alive(keep_alive))
 }
 
+/// The query string of `GET /v1/event-pages`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventPageQuery {
+    /// Only events after this cursor, `<height>-<tx index>-<event index>`; from the first block
+    /// by default.
+    after: Option<String>,
+    /// Only events of this kind, such as `grant.issued`.
+    kind: Option<String>,
+    /// Only events whose `org`, `provider` or `grantee` attribute names this org.
+    org: Option<String>,
+    /// Events in the page: 1 to 100, 20 by default.
+    limit: Option<u64>,
+}
+
+/// `GET /v1/event-pages?after=&kind=&org=&limit=`: one [`EventPage`] in JSON, the events after
+/// `after` (from the first block when absent) that pass the filters; read on from its `next`.
+/// The paged form of the stream, for clients that poll (`onebook_query::HttpQuery::events`).
+/// The events after `after` that pass the filters, as one JSON page; read on from its `next`.
+#[utoipa::path(
+    get,
+    path = "/v1/event-pages",
+    tag = "events",
+    params(EventPageQuery),
+    responses(
+        (status = 200, description = "A page of events.", body = EventPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(crate) async fn event_page(
+    State(query): State<StoreQuery>,
+    params: Result<Query<EventPageQuery>, QueryRejection>,
+) -> Result<Json<EventPage>, Problem> {
+    let params = parsed(params)?;
+    let after = params.after.as_deref().map(parse_after).transpose()?;
+    let params =
+        EventParams { after, kind: params.kind, org: params.org.map(OrgId), limit: params.limit };
+    Ok(Json(query.events(params).await?))
+}
+
+/// The cursor of parameter `after`.
+fn parse_after(text: &str) -> Result<EventCursor, Problem> {
+    text.parse().map_err(|rule| Problem::bad_request(format!("parameter `after`: {rule}")))
+}
+
 /// The stream's next SSE event, waiting for a new block when every committed one is sent;
 /// `None` ends the stream.
 async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallible>, Follower)> {
     loop {
         if let Some(view) = follower.unsent.pop_front() {
-            let event = sse_event(&view)?;
-            return Some((Ok(event), follower));
+            let visible =
+                may_read_event(&follower.query, &follower.reader, &view.kind, &view.attributes);
+            match visible.await {
+                Ok(true) => return Some((Ok(sse_event(&view)?), follower)),
+                Ok(false) => continue,
+                Err(problem) => {
+                    tracing::warn!(detail = %problem.detail, "event stream ended: a rule could not be read");
+                    return None;
+                }
+            }
         }
         let tip_before = follower.store.tip().ok()?.height;
         let page = match follower.query.events(follower.params.clone()).await {

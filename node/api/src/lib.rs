@@ -5,17 +5,21 @@
 //! | route | answer |
 //! |---|---|
 //! | `POST /v1/txs` | 202 with the tx hash; the body is the borsh tx (`application/octet-stream`) or `{"tx": "<hex>"}` |
-//! | `GET /v1/txs/{hash}` | the tx's receipt once committed, `pending` while it waits, 404 otherwise |
+//! | `GET /v1/txs/{hash}` | once committed, the tx decoded (signer, nonce, action) with its receipt; `pending` while it waits, 404 otherwise |
 //! | `GET /v1/nonces/{key}` | a signer's last committed nonce and the nonce its next tx must carry |
-//! | `GET /v1/status` | chain id, tip height, block hash, state root, txs waiting |
+//! | `GET /v1/status` | chain id, tip height, block hash, state root, block time, txs waiting |
+//! | `GET /v1/blocks?cursor=&limit=` | the blocks, newest first (see `blocks.rs`) |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
+//! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs, decoded, in block order |
+//! | `GET /v1/validators?height=` | the validator set in force |
 //! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
-//! | `GET /v1/{records}?org=&status=&height=&cursor=&limit=` | a page of record views in id order (see `records.rs` for the kinds) |
+//! | `GET /v1/{records}?org=&status=&height=&from=&to=&cursor=&limit=` | a page of record views in id order, `from`/`to` the creating block's time (see `records.rs` for the kinds) |
 //! | `GET /v1/{records}/{id}?height=` | one record as of a height; `/v1/catalog/entries/{code}/versions` its versions |
 //! | `GET /v1/timeline/{kind:id}?cursor=&limit=` | every tx that touched the record (an org: every tx concerning it) |
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
 //! | `GET /v1/search?q=` | the txs, blocks and records a hash, height, id, code or number names |
 //! | `GET /v1/events?kind=&org=&after=` | committed events as Server-Sent Events (`id:` the cursor `<height>-<tx index>-<event index>`, `event:` the kind, `data:` the view), resumed after `Last-Event-ID`, else `after`, else from the tip (see `events.rs`) |
+//! | `GET /v1/event-pages?after=&kind=&org=&limit=` | the same events as one JSON page `{"items": [view, ..], "next": "<cursor>"}`, from the first block when `after` is absent |
 //! | `GET /health` | 200 while the node serves |
 //! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document of every route above (`docs/openapi.json` is a copy) |
@@ -43,28 +47,37 @@
 //!
 //! Lists leave out the items their reader may not read (matching only the orgs an item names,
 //! not those behind its grant or application); the timeline of a restricted record
-//! follows the record's rule.
+//! follows the record's rule. Elsewhere (search hits, the event stream, receipts, timelines,
+//! proof bundles, the share-request list) restricted records are shown by the same rules
+//! (`visibility.rs`). When the policy's `record_signed_reads` is on, every signed read served is
+//! recorded on the ledger in a `RecordReads` tx signed with the operator key (`reads.rs`).
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
 //! stable rejection code where the ledger's rules were the reason.
 
 mod auth;
+mod blocks;
 mod events;
 mod metrics;
 mod openapi;
 mod problem;
 mod proofs;
+mod reads;
 mod records;
 mod routes;
 mod search;
 mod timeline;
+mod visibility;
 
-pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS, read_request_digest, sign_read};
+pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
+pub use onebook_query::{BlockView, NoncesView, StatusView, Submitted, TxStatusView};
+pub use onebook_types::read_request::{read_request_digest, sign_read};
 pub use problem::Problem;
 pub use proofs::parse_record_key;
+pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
-pub use routes::{ApiState, BlockView, NoncesView, StatusView, Submitted, TxStatusView, router};
+pub use routes::{ApiState, router};
 
 /// Serves the API on `listener` until `shutdown` resolves.
 pub async fn serve(
@@ -78,10 +91,18 @@ pub async fn serve(
 #[cfg(test)]
 mod auth_tests;
 #[cfg(test)]
+mod block_tests;
+#[cfg(test)]
+mod client_tests;
+#[cfg(test)]
 mod event_tests;
 #[cfg(test)]
 mod openapi_tests;
 #[cfg(test)]
+mod reads_tests;
+#[cfg(test)]
 mod record_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod visibility_tests;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     body::Bytes,
     extract::{
         DefaultBodyLimit, Path, State,
@@ -13,19 +13,15 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use onebook_chain::TxGate;
+use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, TxStatusView};
 use onebook_storage::Store;
-use onebook_types::{
-    block::{CommitCertificate, Event, Header},
-    hash::Hash32,
-    ids::{ChainId, Height},
-    keys::PublicKey,
-    limits::TX_BYTES_MAX,
-};
-use serde::{Deserialize, Serialize};
+use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
+use serde::Deserialize;
 use utoipa::{OpenApi as _, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, router::UtoipaMethodRouterExt as _, routes};
 
 use crate::{
+    auth::Reader,
     openapi::{
         BadRequest, MempoolFull, NotFound, TxConflict, TxRefused, TxTooLarge, Unauthorized,
         Unavailable, UnsupportedMediaType,
@@ -44,6 +40,9 @@ pub struct ApiState {
     pub chain_id: ChainId,
     /// Gossips the txs this node admits from its clients to the consortium's other nodes.
     pub gossip: Option<onebook_network::TxGossip>,
+    /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
+    /// without an operator key, which then refuses signed reads while the policy is on.
+    pub reads: Option<crate::ReadRecorder>,
 }
 
 /// The API's routes over `state`, with the OpenAPI document at `/openapi.json` and Swagger UI
@@ -62,7 +61,7 @@ pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
         .routes(routes!(crate::metrics::metrics))
         .with_state((state.clone(), Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
-    let auth = crate::auth::Auth::new(onebook_query::StoreQuery::new(Arc::clone(&state.store)));
+    let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
     let event_streams = crate::events::EventStreams::new(crate::events::EVENT_STREAMS_MAX);
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .routes(routes!(health))
@@ -70,7 +69,10 @@ pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
         .routes(routes!(submit_tx))
         .routes(routes!(tx_status))
         .routes(routes!(nonces))
-        .routes(routes!(block))
+        .routes(routes!(crate::blocks::blocks))
+        .routes(routes!(crate::blocks::block))
+        .routes(routes!(crate::blocks::block_txs))
+        .routes(routes!(crate::blocks::validators))
         .routes(routes!(crate::proofs::record))
         .routes(routes!(crate::proofs::tx))
         .routes(routes!(crate::proofs::access_event))
@@ -106,6 +108,7 @@ pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
         .routes(routes!(crate::records::obligation))
         .routes(routes!(crate::timeline::timeline))
         .routes(routes!(crate::search::search))
+        .routes(routes!(crate::events::event_page))
         .routes(routes!(crate::events::events).layer(axum::Extension(event_streams)))
         .routes(routes!(crate::openapi::document))
         .routes(routes!(crate::openapi::docs_root))
@@ -136,22 +139,7 @@ async fn health() -> &'static str {
     "ok"
 }
 
-/// `GET /v1/status`.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct StatusView {
-    /// The chain this node serves.
-    pub chain_id: ChainId,
-    /// The last committed height.
-    pub height: u64,
-    /// The hash of the last committed block (the genesis hash at height 0).
-    pub block_hash: Hash32,
-    /// The state root after the last committed block.
-    pub state_root: Hash32,
-    /// Txs waiting in this node's mempool.
-    pub pending_txs: usize,
-}
-
-/// The chain's status: its id, tip height, block hash and state root, and the txs waiting.
+/// The chain's status: its id, tip height, block hash, state root and time, and the txs waiting.
 #[utoipa::path(
     get,
     path = "/v1/status",
@@ -163,12 +151,13 @@ pub struct StatusView {
     )
 )]
 async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
+    let tip = onebook_query::StoreQuery::new(Arc::clone(&state.store)).tip().await?;
     Ok(Json(StatusView {
         chain_id: state.chain_id.clone(),
-        height: tip.height.0,
+        height: tip.height,
         block_hash: tip.block_hash,
         state_root: tip.state_root,
+        time: tip.time,
         pending_txs: state.gate.pending(),
     }))
 }
@@ -179,13 +168,6 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
 struct SubmitJson {
     /// The borsh-encoded signed tx, in hex.
     tx: String,
-}
-
-/// `POST /v1/txs` answer.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Submitted {
-    /// The tx's hash, to follow it with `GET /v1/txs/{hash}`.
-    pub tx_hash: Hash32,
 }
 
 /// Submits a signed tx. Admission checks its size, encoding, chain, signature, nonce and the
@@ -262,17 +244,6 @@ async fn submit_tx(
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
 }
 
-/// `GET /v1/nonces/{key}` answer.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct NoncesView {
-    /// The signer.
-    pub signer: PublicKey,
-    /// Its last committed nonce (0 before its first tx).
-    pub committed: u64,
-    /// The nonce its next tx must carry: one above its committed and waiting txs.
-    pub next: u64,
-}
-
 /// A signer's last committed nonce and the nonce its next tx must carry.
 #[utoipa::path(
     get,
@@ -301,35 +272,14 @@ async fn nonces(
     Ok(Json(NoncesView { signer, committed, next }))
 }
 
-/// `GET /v1/txs/{hash}` answer.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum TxStatusView {
-    /// Waiting in this node's mempool.
-    Pending,
-    /// Committed, accepted or refused by the rules.
-    Committed {
-        /// The block's height.
-        height: u64,
-        /// The tx's position in the block.
-        index: u32,
-        /// 0 if accepted, else the rejection code.
-        code: u16,
-        /// The rejection's name, if refused.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        rejection: Option<String>,
-        /// The events the tx raised.
-        events: Vec<Event>,
-    },
-}
-
 fn parse_hash(text: &str) -> Result<Hash32, Problem> {
     Hash32::from_hex(text)
         .map_err(|_| Problem::bad_request(format!("{text:?} is not a 32-byte hex hash")))
 }
 
-/// A tx's receipt once committed (accepted, or refused with its rejection code), `pending`
-/// while it waits in this node's mempool.
+/// A committed tx decoded, with its receipt (accepted, or refused with its rejection code), or
+/// `pending` while it waits in this node's mempool. Restricted content is shown as
+/// `visibility.rs` says.
 #[utoipa::path(
     get,
     path = "/v1/txs/{hash}",
@@ -345,69 +295,22 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
 )]
 async fn tx_status(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
-    let found = state.store.tx(&hash).map_err(|error| Problem::unavailable(&error))?;
-    if let Some((location, _)) = found {
-        let receipt = state
-            .store
-            .receipt(location)
-            .map_err(|error| Problem::unavailable(&error))?
-            .ok_or_else(|| Problem::not_found("receipt"))?;
-        return Ok(Json(TxStatusView::Committed {
-            height: location.height.0,
-            index: location.index,
-            code: receipt.code,
-            rejection: receipt.rejection().map(|rejection| rejection.name()),
-            events: receipt.events,
-        }));
-    }
-    if state.gate.is_pending(&hash) {
-        return Ok(Json(TxStatusView::Pending));
+    let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
+    // A commit writes the store before it drops the tx from the pool, so a tx that left the
+    // pool between the first look at the store and the look at the pool is in the store at the
+    // second look: a waiting or committed tx is never answered 404.
+    for look in 0..2 {
+        if let Some(mut view) = query.tx(hash).await? {
+            crate::visibility::redact_tx(&query, &reader, &mut view).await?;
+            return Ok(Json(TxStatusView::Committed(Box::new(view))));
+        }
+        if look == 0 && state.gate.is_pending(&hash) {
+            return Ok(Json(TxStatusView::Pending));
+        }
     }
     Err(Problem::not_found("tx with this hash"))
-}
-
-/// `GET /v1/blocks/{height}` answer.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct BlockView {
-    /// The header.
-    pub header: Header,
-    /// The header's hash.
-    pub hash: Hash32,
-    /// The txs' hashes, in block order.
-    pub tx_hashes: Vec<Hash32>,
-    /// The precommits that decided the block.
-    pub certificate: Option<CommitCertificate>,
-}
-
-/// A committed block: its header and hash, its txs' hashes and its commit certificate.
-#[utoipa::path(
-    get,
-    path = "/v1/blocks/{height}",
-    tag = "chain",
-    params(("height" = u64, Path, description = "The block's height, from 1.")),
-    responses(
-        (status = 200, description = "The block.", body = BlockView),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound),
-        (status = 503, response = Unavailable),
-    )
-)]
-async fn block(
-    State(state): State<ApiState>,
-    Path(height): Path<String>,
-) -> Result<Json<BlockView>, Problem> {
-    let height: u64 = height
-        .parse()
-        .map_err(|_| Problem::bad_request(format!("height {height:?} is not a number")))?;
-    let height = Height(height);
-    let unavailable = |error: onebook_storage::StorageError| Problem::unavailable(&error);
-    let header = state.store.header(height).map_err(unavailable)?;
-    let header = header.ok_or_else(|| Problem::not_found("block at this height"))?;
-    let tx_hashes = state.store.block_tx_hashes(height).map_err(unavailable)?.unwrap_or_default();
-    let certificate = state.store.certificate(height).map_err(unavailable)?;
-    Ok(Json(BlockView { hash: header.hash(), header, tx_hashes, certificate }))
 }

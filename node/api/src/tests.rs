@@ -69,10 +69,10 @@ fn state_over(
         ChainConfig::default(),
         clock,
     );
-    ApiState { store, gate: chain.gate(), chain_id, gossip: None }
+    ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None }
 }
 
-fn tx(nonce: u64) -> Vec<u8> {
+pub(crate) fn tx(nonce: u64) -> Vec<u8> {
     let admin = dev_secret("xm-dsj/admin");
     let body = TxBody {
         chain_id: genesis().chain_id,

@@ -31,6 +31,8 @@ pub struct Config {
     pub network: onebook_network::NetworkConfig,
     /// Logging.
     pub log: LogConfig,
+    /// The ledger clock: the wall clock, or a faster one on a development network.
+    pub clock: crate::clock::ClockSection,
 }
 
 /// `[mempool]`: the bounds of the tx pool.
@@ -75,11 +77,15 @@ impl MempoolSection {
 pub struct ApiSection {
     /// The address the API listens on, `host:port`.
     pub listen: String,
+    /// The member key (a file name under `keys/`) this node signs `RecordReads` txs with when
+    /// the policy has signed reads recorded; without one, the node refuses signed reads while
+    /// the policy is on.
+    pub read_audit_key: Option<String>,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8640".into() }
+        Self { listen: "127.0.0.1:8640".into(), read_audit_key: None }
     }
 }
 
@@ -211,6 +217,7 @@ impl Config {
         config.api.validate().wrap_err("in section [api]")?;
         config.consensus.validate().wrap_err("in section [consensus]")?;
         config.network.validate().wrap_err("in section [network]")?;
+        config.clock.validate().wrap_err("in section [clock]")?;
         Ok(config)
     }
 

@@ -22,12 +22,32 @@ pub fn request(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Vec<u8>)> {
+    request_with_headers(addr, method, path, &[], body)
+}
+
+/// As [`request`], with extra header lines `(name, value)` (an `Authorization` of a signed read,
+/// a `Last-Event-ID`).
+pub fn request_with_headers(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &[u8])>,
+) -> eyre::Result<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(addr).wrap_err_with(|| format!("connecting to {addr}"))?;
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
     let (content_type, payload) = body.unwrap_or(("application/json", &[]));
+    if let Some((name, _)) = headers
+        .iter()
+        .find(|(name, value)| name.contains(['\r', '\n', ':']) || value.contains(['\r', '\n']))
+    {
+        eyre::bail!("header {name:?}: a header name or value cannot hold a line break");
+    }
+    let extra: String =
+        headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\
          Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         payload.len()
     );
@@ -52,6 +72,43 @@ pub fn request(
         body.to_vec()
     };
     Ok((status, body))
+}
+
+/// How long an admitted tx may be found neither pending nor committed before it counts as lost.
+const TX_UNKNOWN_WAIT: Duration = Duration::from_secs(5);
+
+/// Follows the answers of `GET /v1/txs/{hash}` for a tx the node admitted: a 404 is read again
+/// for a while, since the node looks in its store before its mempool, so a tx committed between
+/// the two looks is briefly found in neither.
+#[derive(Debug, Default)]
+pub struct TxPoll {
+    unknown_since: Option<std::time::Instant>,
+}
+
+impl TxPoll {
+    /// Whether an answer with `status` (not a committed receipt) means to ask again: a pending
+    /// tx (200), or a 404 within a few seconds of the first.
+    pub fn again(&mut self, status: u16) -> bool {
+        match status {
+            200 => {
+                self.unknown_since = None;
+                true
+            }
+            404 => {
+                self.unknown_since.get_or_insert_with(std::time::Instant::now).elapsed()
+                    < TX_UNKNOWN_WAIT
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A problem's title and detail (RFC 9457), or the body as it came.
+pub fn problem_text(body: &serde_json::Value) -> String {
+    match (body["title"].as_str(), body["detail"].as_str()) {
+        (Some(title), Some(detail)) => format!("{title}: {detail}"),
+        _ => body.to_string(),
+    }
 }
 
 fn dechunk(mut body: &[u8]) -> Vec<u8> {

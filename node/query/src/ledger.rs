@@ -1,6 +1,7 @@
 //! The read port: what the REST API and the explorer may ask of the ledger.
 
 use onebook_types::{
+    hash::Hash32,
     ids::{Height, OrgId, Timestamp},
     limits::PAGE_ITEMS_MAX,
     record::RecordKey,
@@ -8,14 +9,17 @@ use onebook_types::{
 
 use crate::{
     EventPage, EventParams, QueryError, RecordKind,
-    views::{OverdueView, Page, RecordView, SearchHitView, TimelineEntryView, TipView},
+    views::{
+        BlockSummaryView, BlockView, OverdueView, Page, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
+    },
 };
 
 /// Items in a page when the caller names no limit.
 pub const LIMIT_DEFAULT: usize = 20;
 
 /// What the ledger answers, wherever it is: [`StoreQuery`](crate::StoreQuery) reads a node's
-/// own store, and an HTTP client (planned) a remote node's REST API. Methods are async and
+/// own store, and `HttpQuery` (feature `client`) a remote node's REST API. Methods are async and
 /// their futures `Send`, so one generic handler or page serves either. `height` is always "as of
 /// the block at this height", the tip when `None`; a height above the tip is a
 /// [`QueryError::BadInput`].
@@ -69,6 +73,37 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         &self,
         params: EventParams,
     ) -> impl Future<Output = Result<EventPage, QueryError>> + Send;
+
+    /// The committed block at `height` with its tx hashes and commit certificate, or `None`
+    /// (at 0, which has no header, or above the tip).
+    fn block(
+        &self,
+        height: Height,
+    ) -> impl Future<Output = Result<Option<BlockView>, QueryError>> + Send;
+
+    /// The committed blocks, newest first, one page. The cursor is the height the page starts
+    /// at (a [`Page::next`] of this list, or any height to start below the tip).
+    fn blocks(
+        &self,
+        page: PageParams,
+    ) -> impl Future<Output = Result<Page<BlockSummaryView>, QueryError>> + Send;
+
+    /// The committed tx with `hash`, decoded, with its receipt; `None` if none was committed.
+    fn tx(&self, hash: Hash32) -> impl Future<Output = Result<Option<TxView>, QueryError>> + Send;
+
+    /// The txs of the block at `height`, decoded, in block order, one page; the cursor is the
+    /// position the page starts at. A height above the tip is a [`QueryError::BadInput`].
+    fn block_txs(
+        &self,
+        height: Height,
+        page: PageParams,
+    ) -> impl Future<Output = Result<Page<TxView>, QueryError>> + Send;
+
+    /// The validator set in force as of `height`.
+    fn validators(
+        &self,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<ValidatorsView, QueryError>> + Send;
 }
 
 /// Filters and paging of a record listing.
@@ -80,6 +115,11 @@ pub struct ListParams {
     pub status: Option<String>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
+    /// Only records created at or after this block time (ms). A record of the genesis has no
+    /// creating block and counts as created at time 0.
+    pub from: Option<Timestamp>,
+    /// Only records created before this block time (ms).
+    pub to: Option<Timestamp>,
     /// Paging.
     pub page: PageParams,
 }
@@ -104,4 +144,19 @@ pub fn page_limit(limit: Option<u64>) -> Result<usize, QueryError> {
                 QueryError::bad_input("limit", format!("{limit} is not from 1 to {PAGE_ITEMS_MAX}"))
             }),
     }
+}
+
+/// The kind of `key` for [`LedgerQuery::record`]: a key of no [`RecordKind`] is bad input.
+pub(crate) fn served_kind(key: &RecordKey) -> Result<RecordKind, QueryError> {
+    RecordKind::of(key).ok_or_else(|| {
+        let rule = format!("{} is not a kind of record served here", record_key_text(key));
+        QueryError::bad_input("record", rule)
+    })
+}
+
+/// The kind of `subject` for [`LedgerQuery::timeline`]: a key of no [`RecordKind`] is bad input.
+pub(crate) fn timeline_kind(subject: &RecordKey) -> Result<RecordKind, QueryError> {
+    RecordKind::of(subject).ok_or_else(|| {
+        QueryError::bad_input("record", format!("{} has no timeline", record_key_text(subject)))
+    })
 }

@@ -6,19 +6,21 @@ use onebook_storage::{ListFilter, RecordKind, Store, TxLocation};
 use onebook_types::{
     catalog_records::{Obligation, OrgObligations},
     codec::{self, DecodeError},
+    consortium::ValidatorSet,
     hash::Hash32,
     ids::{CatalogCode, CertificateNumber, Height, OrgId, Timestamp, check_id},
     keys::PublicKey,
-    limits::RECORD_BYTES_MAX,
+    limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     record::RecordKey,
 };
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError,
-    ledger::{ListParams, PageParams, page_limit},
+    ledger::{ListParams, PageParams, page_limit, served_kind, timeline_kind},
     views::{
-        OverdueView, Page, Record, RecordView, SearchHitView, TimelineEntryView, TipView,
-        parse_record_key, record_key_text,
+        BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
+        record_key_text,
     },
 };
 
@@ -96,6 +98,34 @@ impl LedgerQuery for StoreQuery {
     async fn events(&self, params: EventParams) -> Result<EventPage, QueryError> {
         self.blocking(move |store| crate::events::events(store, &params)).await
     }
+
+    async fn block(&self, height: Height) -> Result<Option<BlockView>, QueryError> {
+        self.blocking(move |store| block(store, height)).await
+    }
+
+    async fn blocks(&self, page: PageParams) -> Result<Page<BlockSummaryView>, QueryError> {
+        self.blocking(move |store| blocks(store, &page)).await
+    }
+
+    async fn tx(&self, hash: Hash32) -> Result<Option<TxView>, QueryError> {
+        self.blocking(move |store| {
+            let Some((location, tx)) = store.tx(&hash)? else { return Ok(None) };
+            Ok(Some(tx_view(store, location, tx)?))
+        })
+        .await
+    }
+
+    async fn block_txs(
+        &self,
+        height: Height,
+        page: PageParams,
+    ) -> Result<Page<TxView>, QueryError> {
+        self.blocking(move |store| block_txs(store, height, &page)).await
+    }
+
+    async fn validators(&self, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
+        self.blocking(move |store| validators(store, height)).await
+    }
 }
 
 fn tip(store: &Store) -> Result<TipView, QueryError> {
@@ -126,10 +156,7 @@ fn record(
     key: &RecordKey,
     height: Height,
 ) -> Result<Option<RecordView>, QueryError> {
-    if RecordKind::of(key).is_none() {
-        let rule = format!("{} is not a kind of record served here", record_key_text(key));
-        return Err(QueryError::bad_input("record", rule));
-    }
+    served_kind(key)?;
     let Some(bytes) = store.record(key, height)? else { return Ok(None) };
     Ok(Some(view(key, &bytes, height)?))
 }
@@ -138,7 +165,7 @@ fn view(key: &RecordKey, bytes: &[u8], height: Height) -> Result<RecordView, Que
     let record = decode_record(key, bytes).map_err(|source| {
         QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
     })?;
-    Ok(RecordView { key: record_key_text(key), height: height.0, record })
+    Ok(RecordView { key: record_key_text(key), height: height.0, redacted: false, record })
 }
 
 fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
@@ -184,13 +211,72 @@ fn records(
     }
     let after = params.page.cursor.as_deref().map(decode_cursor).transpose()?;
     let filter = ListFilter { org: params.org, status: params.status };
-    let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
-    let items = page
-        .records
-        .iter()
-        .map(|(key, bytes)| view(key, bytes, height))
-        .collect::<Result<_, _>>()?;
-    Ok(Page { items, next: page.next.map(hex::encode) })
+    if params.from.is_none() && params.to.is_none() {
+        let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
+        let items = page
+            .records
+            .iter()
+            .map(|(key, bytes)| view(key, bytes, height))
+            .collect::<Result<_, _>>()?;
+        return Ok(Page { items, next: page.next.map(hex::encode) });
+    }
+    let range = TimeRange::new(params.from, params.to)?;
+    let mut items = Vec::with_capacity(limit);
+    let mut cursor = after;
+    let mut scanned = 0;
+    while scanned < TIME_SCANNED_RECORDS_MAX {
+        let page = store.list_records(kind, &filter, height, cursor.as_deref(), PAGE_ITEMS_MAX)?;
+        for (key, bytes) in &page.records {
+            scanned += 1;
+            if range.holds(created_time(store, key)?) {
+                items.push(view(key, bytes, height)?);
+            }
+            if items.len() == limit || scanned == TIME_SCANNED_RECORDS_MAX {
+                let last = page.records.last().map(|(last, _)| last);
+                let at_end = page.next.is_none() && last == Some(key);
+                let next = (!at_end).then(|| hex::encode(kind.cursor_after(key)));
+                return Ok(Page { items, next });
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(Page { items, next: None }),
+        }
+    }
+    Ok(Page { items, next: cursor.map(hex::encode) })
+}
+
+/// Most records a time-filtered list reads for one page: past it, the page is returned with
+/// fewer items and the cursor of where the reading stopped.
+pub const TIME_SCANNED_RECORDS_MAX: usize = 1_000;
+
+/// The `from`..`to` of a list, checked.
+struct TimeRange {
+    from: u64,
+    to: u64,
+}
+
+impl TimeRange {
+    fn new(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Self, QueryError> {
+        let (from, to) = (from.map_or(0, |t| t.0), to.map_or(u64::MAX, |t| t.0));
+        if from >= to {
+            let rule = format!("{to} is not after `from` ({from}): the range would be empty");
+            return Err(QueryError::bad_input("to", rule));
+        }
+        Ok(Self { from, to })
+    }
+
+    const fn holds(&self, time: u64) -> bool {
+        self.from <= time && time < self.to
+    }
+}
+
+/// The block time of the tx that created `key` (its first history entry); 0 for a record of the
+/// genesis, which no tx created.
+fn created_time(store: &Store, key: &RecordKey) -> Result<u64, QueryError> {
+    let first = store.record_history(key, None, 1)?;
+    let Some(entry) = first.entries.first() else { return Ok(0) };
+    Ok(store.header(entry.location.height)?.map_or(0, |header| header.time.0))
 }
 
 fn decode_cursor(text: &str) -> Result<Vec<u8>, QueryError> {
@@ -204,10 +290,7 @@ fn timeline(
     page: &PageParams,
 ) -> Result<Page<TimelineEntryView>, QueryError> {
     let limit = page_limit(page.limit)?;
-    if RecordKind::of(subject).is_none() {
-        let rule = format!("{} has no timeline", record_key_text(subject));
-        return Err(QueryError::bad_input("record", rule));
-    }
+    timeline_kind(subject)?;
     let after = page.cursor.as_deref().map(timeline_cursor).transpose()?;
     let history = match subject {
         RecordKey::Org(org) => store.org_history(org, after, limit)?,
@@ -219,10 +302,7 @@ fn timeline(
             .tx(&entry.tx_hash)?
             .ok_or(onebook_storage::StorageError::Missing { what: "tx of a history entry" })?;
         let receipt = store.receipt(entry.location)?;
-        let action = serde_json::to_value(&tx.body.action)
-            .ok()
-            .and_then(|value| value["type"].as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let action = action_name(&tx.body.action);
         items.push(TimelineEntryView {
             height: entry.location.height.0,
             index: entry.location.index,
@@ -351,4 +431,103 @@ fn push_present(
         hits.push(SearchHitView::Record { key: key_text });
     }
     Ok(())
+}
+
+fn block(store: &Store, height: Height) -> Result<Option<BlockView>, QueryError> {
+    let Some(header) = store.header(height)? else { return Ok(None) };
+    let tx_hashes = store.block_tx_hashes(height)?.unwrap_or_default();
+    let certificate = store.certificate(height)?;
+    Ok(Some(BlockView { hash: header.hash(), header, tx_hashes, certificate }))
+}
+
+fn blocks(store: &Store, page: &PageParams) -> Result<Page<BlockSummaryView>, QueryError> {
+    let limit = page_limit(page.limit)?;
+    let tip = store.tip()?.height.0;
+    let start = match page.cursor.as_deref() {
+        None => tip,
+        Some(text) => text
+            .parse::<u64>()
+            .map_err(|_| QueryError::bad_input("cursor", "is not a height"))?
+            .min(tip),
+    };
+    let mut items = Vec::with_capacity(limit);
+    let mut height = start;
+    while height >= 1 && items.len() < limit {
+        let header = store
+            .header(Height(height))?
+            .ok_or(onebook_storage::StorageError::Missing { what: "header below the tip" })?;
+        let signatures = store.certificate(Height(height))?.map_or(0, |c| c.signatures.len());
+        items.push(BlockSummaryView {
+            height,
+            hash: header.hash(),
+            time: header.time.0,
+            tx_count: header.tx_count,
+            proposer: header.proposer,
+            signatures: u32::try_from(signatures).unwrap_or(u32::MAX),
+        });
+        height -= 1;
+    }
+    let next = (height >= 1).then(|| height.to_string());
+    Ok(Page { items, next })
+}
+
+/// The decoded view of `tx`, committed at `location`.
+fn tx_view(
+    store: &Store,
+    location: TxLocation,
+    tx: onebook_types::tx::SignedTx,
+) -> Result<TxView, QueryError> {
+    let receipt = store
+        .receipt(location)?
+        .ok_or(onebook_storage::StorageError::Missing { what: "receipt of a committed tx" })?;
+    Ok(TxView {
+        tx_hash: tx.hash(),
+        height: location.height.0,
+        index: location.index,
+        signer: tx.body.signer,
+        nonce: tx.body.nonce.0,
+        valid_until: tx.body.valid_until.0,
+        action: Some(tx.body.action),
+        code: receipt.code,
+        rejection: receipt.rejection().map(|rejection| rejection.name()),
+        events: receipt.events,
+    })
+}
+
+fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<TxView>, QueryError> {
+    let limit = page_limit(page.limit)?;
+    let height = resolve_height(store, Some(height))?;
+    let hashes = store.block_tx_hashes(height)?.unwrap_or_default();
+    let start = match page.cursor.as_deref() {
+        None => 0,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|start| *start < hashes.len())
+            .ok_or_else(|| QueryError::bad_input("cursor", "is not a position in this block"))?,
+    };
+    let mut items = Vec::with_capacity(limit.min(hashes.len()));
+    for hash in hashes.iter().skip(start).take(limit) {
+        let (location, tx) = store
+            .tx(hash)?
+            .ok_or(onebook_storage::StorageError::Missing { what: "tx of a block" })?;
+        items.push(tx_view(store, location, tx)?);
+    }
+    let end = start + items.len();
+    let next = (end < hashes.len()).then(|| end.to_string());
+    Ok(Page { items, next })
+}
+
+fn validators(store: &Store, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
+    let height = resolve_height(store, height)?;
+    let set: ValidatorSet = match store.record(&RecordKey::ValidatorSet, height)? {
+        Some(bytes) => decode_stored(&bytes)?,
+        None => ValidatorSet::default(),
+    };
+    Ok(ValidatorsView {
+        height: height.0,
+        total_power: set.total_power(),
+        quorum_power: set.quorum_power(),
+        validators: set.validators,
+    })
 }

@@ -41,37 +41,12 @@ pub fn init(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
 
 /// Commits the next block: one tx that writes `records`, touching each of them and `orgs`.
 pub fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>, orgs: Vec<OrgId>) -> Tip {
-    let tip = store.tip().expect("the store has a genesis");
-    let height = tip.height.next();
-    let key = signer();
-    let tx = TxBody {
-        chain_id: ChainId::from(CHAIN_ID),
-        signer: key.public_key(),
-        nonce: Nonce(height.0),
-        valid_until: Height(height.0 + 100),
-        action: Action::WithdrawShareRequest { request: ShareRequestId(height.0) },
-    }
-    .sign(&key);
-    let touch = TxTouch { records: records.iter().map(|(key, _)| key.clone()).collect(), orgs };
-    let changes = records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
-    let staged = store.stage(changes.collect()).expect("staged");
-    let receipts = vec![Receipt::accepted(tx.hash(), vec![])];
-    let header = Header {
-        chain_id: ChainId::from(CHAIN_ID),
-        height,
-        time: block_time(height),
-        previous_hash: tip.block_hash,
-        tx_root: block::tx_root(&[tx.hash()]),
-        tx_count: 1,
-        receipts_root: block::receipts_root(&receipts),
-        state_root: staged.root,
-        validator_set_hash: Hash32::ZERO,
-        next_validator_set_hash: Hash32::ZERO,
-        proposer: PublicKey([0; 32]),
-    };
-    let block = Block { header, txs: vec![tx] };
-    let commit = BlockCommit { block, receipts, certificate: None, touches: vec![touch] };
-    store.commit(commit, staged).expect("committed")
+    let height = store.tip().expect("the store has a genesis").height.next();
+    let action = Action::WithdrawShareRequest { request: ShareRequestId(height.0) };
+    let mut tx = TestTx::new(action, records);
+    tx.orgs = orgs;
+    tx.nonce = Some(height.0);
+    commit_txs(store, vec![tx], &[])
 }
 
 /// An event of `kind` with `attributes`.
@@ -84,25 +59,67 @@ pub fn event(kind: &str, attributes: &[(&str, &str)]) -> Event {
 /// Commits the next block: one accepted tx per entry of `txs`, raising that entry's events and
 /// writing no record. No entries make a block without txs.
 pub fn commit_events(store: &Store, txs: Vec<Vec<Event>>) -> Tip {
+    let txs = (0..).zip(txs).map(|(index, events)| {
+        let mut tx =
+            TestTx::new(Action::WithdrawShareRequest { request: ShareRequestId(index) }, vec![]);
+        tx.events = events;
+        tx
+    });
+    commit_txs(store, txs.collect(), &[])
+}
+
+/// One tx of a test block, signed by [`signer`]: what it asks, the records it writes and touches,
+/// the orgs it touches beside them, and its receipt.
+#[derive(Clone, Debug)]
+pub struct TestTx {
+    /// What it asks.
+    pub action: Action,
+    /// The records it writes (and touches).
+    pub records: Vec<(RecordKey, Vec<u8>)>,
+    /// The orgs it touches.
+    pub orgs: Vec<OrgId>,
+    /// Its receipt's code: 0 accepted, else a rejection code.
+    pub code: u16,
+    /// Its receipt's events.
+    pub events: Vec<Event>,
+    /// Its nonce; by default `height * 1000 + index`.
+    pub nonce: Option<u64>,
+}
+
+impl TestTx {
+    /// An accepted tx asking `action` that writes `records`.
+    pub fn new(action: Action, records: Vec<(RecordKey, Vec<u8>)>) -> Self {
+        Self { action, records, orgs: vec![], code: 0, events: vec![], nonce: None }
+    }
+}
+
+/// Commits the next block holding `txs`, with a commit certificate signed by each of
+/// `validators` (none: no certificate is stored).
+pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> Tip {
     let tip = store.tip().expect("the store has a genesis");
     let height = tip.height.next();
     let key = signer();
-    let signed: Vec<_> = (0..txs.len() as u64)
-        .map(|index| {
-            TxBody {
-                chain_id: ChainId::from(CHAIN_ID),
-                signer: key.public_key(),
-                nonce: Nonce(height.0 * 1_000 + index),
-                valid_until: Height(height.0 + 100),
-                action: Action::WithdrawShareRequest { request: ShareRequestId(index) },
-            }
-            .sign(&key)
-        })
-        .collect();
-    let receipts: Vec<Receipt> =
-        signed.iter().zip(txs).map(|(tx, events)| Receipt::accepted(tx.hash(), events)).collect();
+    let (mut signed, mut receipts, mut touches, mut changes) = (vec![], vec![], vec![], vec![]);
+    for (index, tx) in (0..).zip(txs) {
+        let body = TxBody {
+            chain_id: ChainId::from(CHAIN_ID),
+            signer: key.public_key(),
+            nonce: Nonce(tx.nonce.unwrap_or(height.0 * 1_000 + index)),
+            valid_until: Height(height.0 + 100),
+            action: tx.action,
+        }
+        .sign(&key);
+        let events = if tx.code == Receipt::ACCEPTED { tx.events } else { vec![] };
+        receipts.push(Receipt { tx_hash: body.hash(), code: tx.code, events });
+        let records = tx.records.iter().map(|(key, _)| key.clone()).collect();
+        touches.push(TxTouch { records, orgs: tx.orgs });
+        changes.extend(
+            tx.records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) }),
+        );
+        signed.push(body);
+    }
     let hashes: Vec<Hash32> = signed.iter().map(onebook_types::tx::SignedTx::hash).collect();
-    let staged = store.stage(vec![]).expect("staged");
+    let staged = store.stage(changes).expect("staged");
     let header = Header {
         chain_id: ChainId::from(CHAIN_ID),
         height,
@@ -114,12 +131,32 @@ pub fn commit_events(store: &Store, txs: Vec<Vec<Event>>) -> Tip {
         state_root: staged.root,
         validator_set_hash: Hash32::ZERO,
         next_validator_set_hash: Hash32::ZERO,
-        proposer: PublicKey([0; 32]),
+        proposer: validators.first().map_or(PublicKey([0; 32]), SecretKey::public_key),
     };
-    let touches = vec![TxTouch::default(); signed.len()];
+    let certificate = (!validators.is_empty()).then(|| certificate(&header, validators));
     let block = Block { header, txs: signed };
-    let commit = BlockCommit { block, receipts, certificate: None, touches };
+    let commit = BlockCommit { block, receipts, certificate, touches };
     store.commit(commit, staged).expect("committed")
+}
+
+/// A commit certificate of `header` signed by each of `validators`, sorted by node key.
+pub fn certificate(header: &Header, validators: &[SecretKey]) -> block::CommitCertificate {
+    let vote = block::CommitVote {
+        chain_id: header.chain_id.clone(),
+        height: header.height,
+        round: 0,
+        block_hash: header.hash(),
+    };
+    let digest = vote.signing_digest();
+    let mut signatures: Vec<block::CommitSignature> = validators
+        .iter()
+        .map(|key| block::CommitSignature {
+            node_key: key.public_key(),
+            signature: key.sign(digest.as_bytes()),
+        })
+        .collect();
+    signatures.sort_by_key(|signature| signature.node_key);
+    block::CommitCertificate { vote, signatures }
 }
 
 /// An active grant `id` of entry `350200-xm-scjg-0001` from `xm-scjg` to `grantee`.

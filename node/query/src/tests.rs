@@ -4,15 +4,18 @@ use std::sync::Arc;
 
 use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
+    action::Action,
     catalog_records::{OpenObligation, OrgObligations},
-    ids::{GrantId, Height, ObligationId, OrgId, Timestamp},
+    consortium::{Validator, ValidatorSet},
+    ids::{GrantId, Height, ObligationId, OrgId, ShareRequestId, Timestamp},
+    keys::SecretKey,
     record::RecordKey,
     sharing_records::GrantStatus,
 };
 
 use crate::{
     LedgerQuery, ListParams, PageParams, QueryError, Record, RecordKind, SearchHitView, StoreQuery,
-    test_utils::{self, block_time, commit, entry, grant, init, obligation, org},
+    test_utils::{self, TestTx, block_time, commit, entry, grant, init, obligation, org},
 };
 
 fn open(dir: &tempfile::TempDir) -> Arc<Store> {
@@ -60,7 +63,7 @@ fn list(org: Option<&str>, status: Option<&str>, height: Option<u64>) -> ListPar
         org: org.map(OrgId::from),
         status: status.map(str::to_owned),
         height: height.map(Height),
-        page: PageParams::default(),
+        ..ListParams::default()
     }
 }
 
@@ -293,4 +296,200 @@ fn record_keys_print_as_they_parse() {
     }
     assert!(crate::parse_record_key("grant").is_err());
     assert!(crate::parse_record_key("grant:x").is_err());
+}
+
+#[tokio::test]
+async fn a_time_range_keeps_the_records_created_in_it_and_pages_on() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = open(&dir);
+    init(&store, vec![entry(RecordKey::Org("xm".into()), &org("xm", None))]);
+    for id in 1..=5 {
+        commit(&store, vec![entry(RecordKey::Grant(GrantId(id)), &grant(id, "xm-gaj"))], vec![]);
+    }
+    let query = StoreQuery::new(store);
+    let range = |from: Option<u64>, to: Option<u64>, cursor: Option<String>, limit| ListParams {
+        from: from.map(|height| block_time(Height(height))),
+        to: to.map(|height| block_time(Height(height))),
+        page: PageParams { cursor, limit },
+        ..ListParams::default()
+    };
+
+    let whole = query.records(RecordKind::Grant, range(Some(2), Some(4), None, None)).await;
+    let first = query.records(RecordKind::Grant, range(Some(2), Some(4), None, Some(1))).await;
+    let first = first.expect("a page");
+    let second =
+        query.records(RecordKind::Grant, range(Some(2), Some(4), first.next.clone(), Some(1)));
+    let second = second.await.expect("a page");
+    let third =
+        query.records(RecordKind::Grant, range(Some(2), Some(4), second.next.clone(), Some(1)));
+    let third = third.await.expect("a page");
+    let open_ended = query.records(RecordKind::Grant, range(Some(5), None, None, None)).await;
+    let genesis = query.records(RecordKind::Org, range(None, Some(1), None, None)).await;
+    let empty = query.records(RecordKind::Grant, range(Some(3), Some(3), None, None)).await;
+
+    assert_eq!(ids(&whole.expect("a page")), ["grant:2", "grant:3"], "created at heights 2 and 3");
+    assert_eq!(ids(&first), ["grant:2"]);
+    assert_eq!(ids(&second), ["grant:3"]);
+    assert!(second.next.is_some(), "grants 4 and 5 are not read yet");
+    assert_eq!(ids(&third), Vec::<String>::new());
+    assert_eq!(third.next, None);
+    assert_eq!(ids(&open_ended.expect("a page")), ["grant:5"]);
+    assert_eq!(ids(&genesis.expect("a page")), ["org:xm"], "genesis records count as time 0");
+    match empty {
+        Err(QueryError::BadInput { parameter, .. }) => assert_eq!(parameter, "to"),
+        other => panic!("an empty range is refused, got {other:?}"),
+    }
+}
+
+/// Three blocks: height 1 certified by two validators, height 2 by three, height 3 of three txs
+/// and no certificate.
+fn three_blocks(dir: &tempfile::TempDir) -> (StoreQuery, Vec<SecretKey>) {
+    let store = open(dir);
+    let validators: Vec<SecretKey> = (1..=4).map(|seed| SecretKey::from_seed([seed; 32])).collect();
+    let set = ValidatorSet {
+        validators: validators
+            .iter()
+            .map(|key| Validator { node_key: key.public_key(), org: "xm".into(), power: 10 })
+            .collect(),
+    };
+    init(&store, vec![entry(RecordKey::ValidatorSet, &set)]);
+    let grant = entry(RecordKey::Grant(GrantId(1)), &test_utils::grant(1, "xm-gaj"));
+    let withdraw = |request| Action::WithdrawShareRequest { request: ShareRequestId(request) };
+    test_utils::commit_txs(&store, vec![TestTx::new(withdraw(1), vec![grant])], &validators[..2]);
+    let refused = TestTx { code: 2, ..TestTx::new(withdraw(2), vec![]) };
+    test_utils::commit_txs(&store, vec![refused], &validators[..3]);
+    let event = || vec![test_utils::event("grant.issued", &[("grantee", "xm-gaj")])];
+    test_utils::commit_events(&store, vec![event(), event(), vec![]]);
+    (StoreQuery::new(store), validators)
+}
+
+#[tokio::test]
+async fn blocks_are_listed_newest_first_page_by_page_with_their_signatures() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (query, _) = three_blocks(&dir);
+    let two = PageParams { cursor: None, limit: Some(2) };
+
+    let first = query.blocks(two).await.expect("page");
+    let rest = PageParams { cursor: first.next.clone(), limit: Some(2) };
+    let second = query.blocks(rest).await.expect("page");
+    let above = PageParams { cursor: Some("99".into()), limit: None };
+    let from_above = query.blocks(above).await.expect("page");
+    let bad = query.blocks(PageParams { cursor: Some("x".into()), limit: None }).await;
+
+    let heights = |page: &crate::Page<crate::BlockSummaryView>| {
+        page.items.iter().map(|block| block.height).collect::<Vec<_>>()
+    };
+    assert_eq!(heights(&first), [3, 2]);
+    assert_eq!(first.next.as_deref(), Some("1"));
+    assert_eq!(heights(&second), [1]);
+    assert_eq!(second.next, None);
+    assert_eq!(heights(&from_above), [3, 2, 1]);
+    assert_eq!(
+        [first.items[0].tx_count, first.items[1].tx_count, second.items[0].tx_count],
+        [3, 1, 1]
+    );
+    assert_eq!(
+        [first.items[0].signatures, first.items[1].signatures, second.items[0].signatures],
+        [0, 3, 2]
+    );
+    assert_eq!(first.items[0].time, block_time(Height(3)).0);
+    assert_eq!(parameter(bad.expect_err("not a height")), "cursor");
+}
+
+#[tokio::test]
+async fn a_block_reads_with_its_tx_hashes_and_certificate_and_none_outside_the_chain() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (query, validators) = three_blocks(&dir);
+
+    let two = query.block(Height(2)).await.expect("read").expect("block 2");
+    let three = query.block(Height(3)).await.expect("read").expect("block 3");
+    let genesis = query.block(Height(0)).await.expect("read");
+    let above = query.block(Height(4)).await.expect("read");
+
+    let certificate = two.certificate.expect("certified");
+    assert_eq!(two.hash, two.header.hash());
+    assert_eq!(certificate.vote.block_hash, two.hash);
+    let mut signers: Vec<_> = validators[..3].iter().map(SecretKey::public_key).collect();
+    signers.sort();
+    let signed: Vec<_> = certificate.signatures.iter().map(|s| s.node_key).collect();
+    assert_eq!(signed, signers);
+    assert_eq!(two.tx_hashes.len(), 1);
+    assert_eq!(three.tx_hashes.len(), 3);
+    assert_eq!(three.certificate, None);
+    assert_eq!((genesis, above), (None, None));
+}
+
+#[tokio::test]
+async fn a_committed_tx_reads_decoded_with_its_location_and_receipt() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (query, _) = three_blocks(&dir);
+    let hash = query.block(Height(1)).await.expect("read").expect("block").tx_hashes[0];
+    let refused_hash = query.block(Height(2)).await.expect("read").expect("block").tx_hashes[0];
+
+    let tx = query.tx(hash).await.expect("read").expect("committed");
+    let refused = query.tx(refused_hash).await.expect("read").expect("committed");
+    let unknown = query.tx(onebook_types::hash::Hash32([0xab; 32])).await.expect("read");
+    let json = serde_json::to_value(&tx).expect("json");
+
+    assert_eq!((tx.tx_hash, tx.height, tx.index, tx.nonce, tx.code), (hash, 1, 0, 1_000, 0));
+    assert_eq!(tx.signer, test_utils::signer().public_key());
+    assert_eq!(tx.valid_until, 101);
+    assert_eq!(tx.action, Some(Action::WithdrawShareRequest { request: ShareRequestId(1) }));
+    assert_eq!(tx.rejection, None);
+    assert_eq!(refused.code, 2);
+    assert_eq!(refused.rejection.as_deref(), Some("RoleMissing"));
+    assert!(refused.events.is_empty());
+    assert_eq!(unknown, None);
+    assert_eq!(json["action"]["type"], "withdraw_share_request");
+    assert_eq!(json["action"]["request"], 1);
+    assert_eq!(serde_json::from_value::<crate::TxView>(json).expect("reads back"), tx);
+}
+
+#[tokio::test]
+async fn a_blocks_txs_are_paged_in_block_order_with_their_events() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (query, _) = three_blocks(&dir);
+    let hashes = query.block(Height(3)).await.expect("read").expect("block").tx_hashes;
+    let two = PageParams { cursor: None, limit: Some(2) };
+
+    let first = query.block_txs(Height(3), two).await.expect("page");
+    let rest = PageParams { cursor: first.next.clone(), limit: Some(2) };
+    let second = query.block_txs(Height(3), rest).await.expect("page");
+    let genesis = query.block_txs(Height(0), PageParams::default()).await.expect("page");
+    let above = query.block_txs(Height(4), PageParams::default()).await;
+    let past_end = PageParams { cursor: Some("3".into()), limit: None };
+    let bad = query.block_txs(Height(3), past_end).await;
+
+    let seen: Vec<_> = first.items.iter().chain(&second.items).map(|tx| tx.tx_hash).collect();
+    assert_eq!(seen, hashes);
+    assert_eq!(first.next.as_deref(), Some("2"));
+    assert_eq!(second.next, None);
+    assert_eq!(
+        first.items.iter().map(|tx| (tx.index, tx.events.len())).collect::<Vec<_>>(),
+        [(0, 1), (1, 1)]
+    );
+    assert_eq!(first.items[0].events[0].kind, "grant.issued");
+    assert!(genesis.items.is_empty() && genesis.next.is_none());
+    assert_eq!(parameter(above.expect_err("above the tip")), "height");
+    assert_eq!(parameter(bad.expect_err("past the last tx")), "cursor");
+}
+
+#[tokio::test]
+async fn the_validator_set_is_the_one_in_force_at_the_height() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (query, validators) = three_blocks(&dir);
+    let other = tempfile::tempdir().expect("dir");
+
+    let now = query.validators(None).await.expect("read");
+    let at_genesis = query.validators(Some(Height(0))).await.expect("read");
+    let above = query.validators(Some(Height(9))).await;
+    let none = small_chain(&other).validators(None).await.expect("read");
+
+    assert_eq!(now.height, 3);
+    assert_eq!(now.validators.len(), 4);
+    assert!(now.validators.iter().any(|v| v.node_key == validators[0].public_key()));
+    assert_eq!((now.total_power, now.quorum_power), (40, 27));
+    assert_eq!(at_genesis.validators, now.validators);
+    assert_eq!(parameter(above.expect_err("above the tip")), "height");
+    assert!(none.validators.is_empty());
 }

@@ -1,8 +1,10 @@
 //! The view types: what a query answers, as the REST API writes it in JSON.
 
 use onebook_types::{
+    action::Action,
+    block::{CommitCertificate, Event, Header},
     catalog_records::{CatalogEntry, Obligation, Resource},
-    consortium::{Member, Org},
+    consortium::{Member, Org, Validator},
     hash::Hash32,
     ids::OrgId,
     keys::PublicKey,
@@ -26,6 +28,81 @@ pub struct TipView {
     pub state_root: Hash32,
     /// Its block time in ms (0 at genesis, which has no header).
     pub time: u64,
+}
+
+/// One committed block: `GET /v1/blocks/{height}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlockView {
+    /// The header.
+    pub header: Header,
+    /// The header's hash.
+    pub hash: Hash32,
+    /// The txs' hashes, in block order.
+    pub tx_hashes: Vec<Hash32>,
+    /// The precommits that decided the block.
+    pub certificate: Option<CommitCertificate>,
+}
+
+/// One line of the list of blocks: `GET /v1/blocks`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlockSummaryView {
+    /// Its height.
+    pub height: u64,
+    /// Its header hash.
+    pub hash: Hash32,
+    /// Its block time in ms.
+    pub time: u64,
+    /// Txs in it.
+    pub tx_count: u32,
+    /// The node key of the validator that proposed it.
+    pub proposer: PublicKey,
+    /// Signatures in its commit certificate (0 if none was stored).
+    pub signatures: u32,
+}
+
+/// One committed tx, decoded, with what became of it: `GET /v1/txs/{hash}` once committed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TxView {
+    /// Its hash.
+    pub tx_hash: Hash32,
+    /// The block's height.
+    pub height: u64,
+    /// The tx's position in the block.
+    pub index: u32,
+    /// Who signed it.
+    pub signer: PublicKey,
+    /// The signer's nonce it carries.
+    pub nonce: u64,
+    /// The last height it could have been committed at.
+    pub valid_until: u64,
+    /// What it asked, in the action's JSON form (`{"type": "request_share", ...}`); `None` where
+    /// a node's REST API withholds a tx carrying restricted content from its reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// 0 if accepted, else the rejection code.
+    pub code: u16,
+    /// The rejection's name, if refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<String>,
+    /// The events the tx raised (none if refused).
+    pub events: Vec<Event>,
+}
+
+/// The validator set in force at a height: `GET /v1/validators`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValidatorsView {
+    /// The height read at.
+    pub height: u64,
+    /// The validators, sorted by node key (empty if the store holds no set).
+    pub validators: Vec<Validator>,
+    /// Their summed voting power.
+    pub total_power: u64,
+    /// The power that commits a block: more than two thirds of the total.
+    pub quorum_power: u64,
 }
 
 /// A decoded record of one of the listed kinds.
@@ -71,6 +148,10 @@ pub struct RecordView {
     pub key: String,
     /// The height it was read at.
     pub height: u64,
+    /// Whether details the reader may not read were left out of `record` (a share request in a
+    /// list read by someone other than its parties: its items and purpose are emptied).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
@@ -106,6 +187,14 @@ pub struct TimelineEntryView {
     /// The rejection's name, if refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<String>,
+}
+
+/// An action's name, its JSON `type`: `request_share`, `revoke_grant`, ...
+pub fn action_name(action: &onebook_types::action::Action) -> String {
+    serde_json::to_value(action)
+        .ok()
+        .and_then(|value| value["type"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// The overdue obligations of one org.

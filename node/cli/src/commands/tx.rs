@@ -13,7 +13,10 @@ use onebook_types::{
 };
 use serde_json::Value;
 
-use crate::{Home, http};
+use crate::{
+    Home,
+    http::{self, problem_text},
+};
 
 /// Sign an action with a member key of this home (`keys/<name>.key`) and submit it to a node.
 ///
@@ -89,14 +92,20 @@ impl TxCommand {
         println!("{hash}");
         let Some(seconds) = self.wait else { return Ok(()) };
         let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+        let mut poll = http::TxPoll::default();
         loop {
-            let receipt = self.get(&format!("/v1/txs/{hash}"))?;
-            if receipt["status"] == "committed" {
+            let path = format!("/v1/txs/{hash}");
+            let (code, bytes) = http::request(&self.node, "GET", &path, None)?;
+            let receipt: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            if code == 200 && receipt["status"] == "committed" {
                 println!("{}", serde_json::to_string_pretty(&receipt)?);
                 if receipt["code"] != 0 {
                     bail!("the rules refused the tx: {}", receipt["rejection"]);
                 }
                 return Ok(());
+            }
+            if !poll.again(code) {
+                bail!("GET {path} answered {code}: {}", problem_text(&receipt));
             }
             if std::time::Instant::now() > deadline {
                 bail!("tx {hash} was not committed within {seconds} s");
@@ -113,13 +122,5 @@ impl TxCommand {
             bail!("GET {path} answered {code}: {}", problem_text(&body));
         }
         Ok(body)
-    }
-}
-
-/// A problem's title and detail, or the body as it came.
-fn problem_text(body: &Value) -> String {
-    match (body["title"].as_str(), body["detail"].as_str()) {
-        (Some(title), Some(detail)) => format!("{title}: {detail}"),
-        _ => body.to_string(),
     }
 }
