@@ -16,18 +16,14 @@ const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
 
 async fn served_document(app: &axum::Router) -> serde_json::Value {
-    let (status, content_type, document) = call(app, get("/openapi.json")).await;
+    let (status, content_type, document) = call(app, request("get", "/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(content_type, "application/json");
     document
 }
 
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("request")
-}
-
 async fn text(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
-    let response = app.clone().oneshot(get(uri)).await.expect("the router answers");
+    let response = app.clone().oneshot(request("get", uri)).await.expect("the router answers");
     let status = response.status();
     let content_type = response
         .headers()
@@ -39,25 +35,13 @@ async fn text(app: &axum::Router, uri: &str) -> (StatusCode, String, String) {
     (status, content_type, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The status, media type and JSON body (`null` if none) of the answer to `request`; the body of
-/// an event stream, which does not end, is not read.
-async fn answer(
-    app: &axum::Router,
-    request: Request<Body>,
-) -> (StatusCode, String, serde_json::Value) {
-    let response = app.clone().oneshot(request).await.expect("the router answers");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    if content_type == "text/event-stream" {
-        return (status, content_type, serde_json::Value::Null);
-    }
-    let bytes = to_bytes(response.into_body(), 16 << 20).await.expect("body");
-    (status, content_type, serde_json::from_slice(&bytes).unwrap_or_default())
+/// A request of `method` (lower case, as in the document) for `uri`.
+fn request(method: &str, uri: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method"))
+        .uri(uri)
+        .body(Body::empty())
+        .expect("request")
 }
 
 /// `path` with each `{parameter}` replaced by `1`: a sample that every handler reads far enough
@@ -99,12 +83,8 @@ async fn every_documented_operation_is_served_and_answers_a_documented_status() 
     let mut checked = 0;
     for (path, method) in &operations {
         let uri = sample(path);
-        let request = Request::builder()
-            .method(Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method"))
-            .uri(&uri)
-            .body(Body::empty())
-            .expect("request");
-        let (status, content_type, body) = answer(&app, request).await;
+
+        let (status, content_type, body) = call(&app, request(method, &uri)).await;
 
         assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri} is not routed");
         assert!(
@@ -124,7 +104,7 @@ async fn every_documented_operation_is_served_and_answers_a_documented_status() 
     }
 
     assert!(checked > 40, "only {checked} operations are documented");
-    let (status, _, body) = call(&app, get("/v1/no-such-route")).await;
+    let (status, _, body) = call(&app, request("get", "/v1/no-such-route")).await;
     assert_eq!((status, body["detail"].as_str()), (StatusCode::NOT_FOUND, Some("no such route")));
 }
 
@@ -141,13 +121,8 @@ async fn a_documented_path_answers_no_undocumented_method() {
                 continue;
             }
             let uri = sample(path);
-            let request = Request::builder()
-                .method(Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method"))
-                .uri(&uri)
-                .body(Body::empty())
-                .expect("request");
 
-            let (status, _, _) = call(&app, request).await;
+            let (status, _, _) = call(&app, request(method, &uri)).await;
 
             assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri} is served");
         }

@@ -88,6 +88,8 @@ pub(crate) fn tx(nonce: u64) -> Vec<u8> {
     codec::encode(&body.sign(&admin))
 }
 
+/// The status, media type and JSON body (`null` if none) of the answer to `request`; the body of
+/// an event stream, which does not end, is not read.
 pub(crate) async fn call(
     app: &axum::Router,
     request: Request<Body>,
@@ -100,6 +102,9 @@ pub(crate) async fn call(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
+    if content_type == "text/event-stream" {
+        return (status, content_type, serde_json::Value::Null);
+    }
     let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
     let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
     (status, content_type, json)
