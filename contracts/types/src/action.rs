@@ -21,6 +21,7 @@ use crate::{
 
 /// One ledger operation.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
     // Consortium and governance.
@@ -268,6 +269,7 @@ pub enum Action {
 
 /// What a governance proposal would change.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GovernanceChange {
     /// Admit a new org, with its first admin key.
@@ -311,6 +313,7 @@ pub enum GovernanceChange {
 
 /// One governed parameter and its new value.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "name", content = "value", rename_all = "snake_case")]
 pub enum PolicyParameter {
     /// Working days to update the catalog after a duty change.
@@ -340,6 +343,7 @@ pub enum PolicyParameter {
 
 /// A reviewer's decision.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum ReviewDecision {
     /// Approved or accepted.
@@ -353,6 +357,7 @@ pub enum ReviewDecision {
 
 /// How a catalog entry may be shared (共享类型).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "share_type", rename_all = "snake_case")]
 pub enum ShareType {
     /// Granted to any requester with a legal duty, by the ledger itself.
@@ -373,6 +378,7 @@ pub enum ShareType {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OpenType {
     /// Open.
@@ -397,6 +403,7 @@ pub enum OpenType {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// General data.
@@ -409,6 +416,7 @@ pub enum Grade {
 
 /// One field of a catalog entry.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataItem {
     /// Field name.
     pub name: String,
@@ -418,6 +426,7 @@ pub struct DataItem {
 
 /// A catalog entry's content, before the ledger assigns its code.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogEntryDraft {
     /// Name.
     pub name: String,
@@ -443,6 +452,7 @@ pub struct CatalogEntryDraft {
 
 /// A resource's content, before the ledger assigns its id.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceDraft {
     /// The system holding it.
     pub system: SystemId,
@@ -458,6 +468,7 @@ pub struct ResourceDraft {
 
 /// A share request's content.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareRequestDraft {
     /// The entry asked for.
     pub entry: CatalogCode,
@@ -475,6 +486,7 @@ pub struct ShareRequestDraft {
 
 /// An answer to a share request.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum ShareAnswer {
     /// Approve, for the given scope and term.
@@ -499,6 +511,7 @@ pub enum ShareAnswer {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccessOperation {
     /// A query.
@@ -511,6 +524,7 @@ pub enum AccessOperation {
 
 /// One access as a gateway reports it.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessDraft {
     /// The grant the access claims (`None` if the gateway knows of none).
     pub grant: Option<GrantId>,
@@ -530,6 +544,7 @@ pub struct AccessDraft {
 
 /// A provider's answer to a quality report.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum QualityAnswer {
     /// Fixed; the resource's new snapshot.
@@ -558,6 +573,7 @@ pub enum QualityAnswer {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RightKind {
     /// 数据资源持有权.
@@ -570,6 +586,7 @@ pub enum RightKind {
 
 /// What a right is held in.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "subject", rename_all = "snake_case")]
 pub enum PropertySubject {
     /// A registered resource.
@@ -592,6 +609,7 @@ pub enum PropertySubject {
 
 /// A data-property application's content.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PropertyApplicationDraft {
     /// The right applied for.
     pub right: RightKind,

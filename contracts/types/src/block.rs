@@ -23,6 +23,7 @@ use crate::{
 
 /// What every block commits to.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Header {
     /// The chain.
     pub chain_id: ChainId,
@@ -63,6 +64,7 @@ impl Header {
 
 /// A header and its transactions.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Block {
     /// The header.
     pub header: Header,
@@ -96,6 +98,7 @@ pub fn receipts_root(receipts: &[Receipt]) -> Hash32 {
 
 /// A named fact a transaction produced, for indexes and the event stream.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// What happened, as `record.verb`, e.g. `grant.issued`, `violation.recorded`.
     pub kind: String,
@@ -106,6 +109,7 @@ pub struct Event {
 /// What became of one transaction. Refused transactions are committed too: the refusal and its
 /// reason are part of the record.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// The transaction.
     pub tx_hash: Hash32,
@@ -142,6 +146,7 @@ impl Receipt {
 
 /// What a validator signs to commit a block: `H("onebook/commit-vote/v1", borsh(CommitVote))`.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitVote {
     /// The chain.
     pub chain_id: ChainId,
@@ -162,6 +167,7 @@ impl CommitVote {
 
 /// One validator's signature in a certificate.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitSignature {
     /// The validator's node key.
     pub node_key: PublicKey,
@@ -172,6 +178,7 @@ pub struct CommitSignature {
 /// The proof that a block was committed: signatures over one [`CommitVote`] by more than two
 /// thirds of the voting power of the block's validator set.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitCertificate {
     /// The vote every signature covers.
     pub vote: CommitVote,

@@ -21,6 +21,7 @@ pub use crate::limits::CATALOG_VERSIONS_MAX;
 
 /// Where the latest version of a catalog entry stands.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum CatalogStatus {
     /// Being written by the provider's clerk; not yet submitted.
@@ -45,6 +46,7 @@ pub enum CatalogStatus {
 
 /// One version of a catalog entry's content.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogVersion {
     /// Its number: 1 for the first, one more for each revision.
     pub number: u32,
@@ -58,6 +60,7 @@ pub struct CatalogVersion {
 
 /// The authoritative resource of one data item of an entry (一数一源).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthoritativeSource {
     /// The item's name.
     pub item: String,
@@ -67,6 +70,7 @@ pub struct AuthoritativeSource {
 
 /// A catalog entry: one class of data an org holds by its duties, with every version it had.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogEntry {
     /// Its code, `<region>-<org>-<sequence>`, assigned by the ledger.
     pub code: CatalogCode,
@@ -113,6 +117,7 @@ impl CatalogEntry {
 /// A resource registered under a catalog entry: a dataset held in a system, with a digest of its
 /// latest snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Resource {
     /// Its id, from the `resource` sequence.
     pub id: ResourceId,
@@ -142,6 +147,7 @@ pub struct Resource {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ObligationKind {
     /// Update the org's catalog after its duties changed (7 working days in Xiamen).
@@ -155,6 +161,7 @@ pub enum ObligationKind {
 
 /// Whether an obligation was met.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ObligationStatus {
     /// Not yet met; overdue once block time passes its due time.
@@ -174,6 +181,7 @@ pub enum ObligationStatus {
 /// A deadline-bound duty of an org. Missed deadlines stay visible: an open obligation past its
 /// due time is overdue, and a met one records when it was met.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Obligation {
     /// Its id, from the `obligation` sequence.
     pub id: ObligationId,
@@ -201,6 +209,7 @@ pub struct Obligation {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenObligation {
     /// The obligation.
     pub id: ObligationId,
@@ -217,6 +226,7 @@ pub struct OpenObligation {
 #[derive(
     Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgObligations {
     /// The open obligations, sorted by id.
     pub open: Vec<OpenObligation>,

@@ -24,6 +24,7 @@ use crate::{
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OrgLevel {
     /// A national body.
@@ -48,6 +49,7 @@ pub enum OrgLevel {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OrgStatus {
     /// Admitted and acting.
@@ -58,6 +60,7 @@ pub enum OrgStatus {
 
 /// A government body, public-service organisation, enterprise, registration centre or platform.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Org {
     /// Its id.
     pub id: OrgId,
@@ -89,6 +92,7 @@ pub struct Org {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Manages the org's members and roles.
@@ -109,6 +113,7 @@ pub enum Role {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum MemberStatus {
     /// The key may sign for its roles.
@@ -119,6 +124,7 @@ pub enum MemberStatus {
 
 /// An ed25519 key bound to one org, holding roles.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     /// The member's public key, which signs its transactions.
     pub key: PublicKey,
@@ -152,6 +158,7 @@ impl Member {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Validator {
     /// The key the node signs votes with.
     pub node_key: PublicKey,
@@ -165,6 +172,7 @@ pub struct Validator {
 #[derive(
     Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidatorSet {
     /// The validators, sorted by node key, each key once.
     pub validators: Vec<Validator>,
@@ -197,6 +205,7 @@ impl ValidatorSet {
 /// An entry of the governed legal-basis registry: a law or regulation a refusal or a request
 /// may cite.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalBasis {
     /// Its code, cited by transactions.
     pub code: LegalBasisCode,
@@ -207,6 +216,7 @@ pub struct LegalBasis {
 /// The governed parameters. Changed only by a passed governance proposal; the version in force at
 /// a block's height judges that block.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Working days to update catalog entries after an org's duties change (20 nationally; 7 in

@@ -20,6 +20,7 @@ macro_rules! number_id {
             Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
             BorshSerialize, BorshDeserialize, Serialize, Deserialize,
         )]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(pub u64);
 
@@ -39,6 +40,7 @@ macro_rules! text_id {
             Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
             BorshSerialize, BorshDeserialize, Serialize, Deserialize,
         )]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
         pub struct $name(pub String);
 

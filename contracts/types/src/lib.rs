@@ -17,6 +17,8 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod property_records;
 pub mod quality_records;
 pub mod read_request;

@@ -49,6 +49,7 @@ pub fn root(leaves: &[Hash32]) -> Hash32 {
 
 /// An inclusion proof: the leaf's index, the tree size and the audit path from the leaf up.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InclusionProof {
     /// The leaf's position, from 0.
     pub index: u64,

@@ -26,6 +26,7 @@ pub const CERTIFICATE_SEQUENCE_MAX: u64 = 999_999;
 
 /// Where a property application stands.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ApplicationStatus {
     /// Waiting for a registrar's review.
@@ -51,6 +52,7 @@ pub enum ApplicationStatus {
 
 /// An application by a registrant org for a data-property right in a subject.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PropertyApplication {
     /// Its id, from the `application` sequence.
     pub id: ApplicationId,
@@ -80,6 +82,7 @@ pub struct PropertyApplication {
 
 /// Where an objection stands.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ObjectionStatus {
     /// Waiting for a registrar's ruling; the certificate cannot be issued meanwhile.
@@ -98,6 +101,7 @@ pub enum ObjectionStatus {
 
 /// An objection to an application, filed during its public notice.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Objection {
     /// Its id, from the `objection` sequence.
     pub id: ObjectionId,
@@ -119,6 +123,7 @@ pub struct Objection {
 
 /// Whether a certificate still stands (before its last day of validity).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum CertificateStatus {
     /// In force from `valid_from` to `valid_until`, both included.
@@ -134,6 +139,7 @@ pub enum CertificateStatus {
 
 /// One change of holder, kept on the certificate so its chain of holders is on the record.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolderChange {
     /// The holder before the transfer.
     pub from: OrgId,
@@ -148,6 +154,7 @@ pub struct HolderChange {
 /// A data-property certificate: issued for an application after its notice, or as a licence
 /// (a processing-use right) under a parent certificate.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     /// Its number (see the module doc).
     pub number: CertificateNumber,
@@ -190,6 +197,7 @@ pub struct Certificate {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "claim", content = "id", rename_all = "kebab-case")]
 pub enum SubjectClaim {
     /// An application applied for or in notice.
@@ -211,6 +219,7 @@ pub enum SubjectClaim {
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectRight {
     /// The right claimed.
     pub right: RightKind,
@@ -225,6 +234,7 @@ pub struct SubjectRight {
 #[derive(
     Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectRights {
     /// The claims, sorted, each once.
     pub claims: Vec<SubjectRight>,

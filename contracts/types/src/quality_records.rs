@@ -14,6 +14,7 @@ use crate::{
 
 /// Where a quality report stands.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum QualityStatus {
     /// Awaiting the provider's answer.
@@ -50,6 +51,7 @@ pub enum QualityStatus {
 
 /// A report by a data user's org of a problem in a provider's resource.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualityReport {
     /// Its id, from the `quality_report` sequence.
     pub id: QualityReportId,

@@ -12,6 +12,7 @@ use crate::{
 
 /// One read a node served to a member, as the member signed it.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignedRead {
     /// The reader's member key.

@@ -32,6 +32,7 @@ use crate::{
     Serialize,
     Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum RecordKey {
     /// The policy in force.

@@ -14,6 +14,7 @@ use crate::{
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProposalStatus {
     /// Validator orgs may still vote.
@@ -26,6 +27,7 @@ pub enum ProposalStatus {
 
 /// A governance proposal: a change to the consortium that validator orgs vote on.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     /// Its id, from the `proposal` sequence.
     pub id: ProposalId,

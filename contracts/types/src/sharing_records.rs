@@ -17,6 +17,7 @@ use crate::{
 
 /// Where a share request stands.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum ShareStatus {
     /// Waiting for the provider's approver.
@@ -42,6 +43,7 @@ pub enum ShareStatus {
 
 /// A request by a data user's org for items of a provider's catalog entry.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareRequest {
     /// Its id, from the `share_request` sequence.
     pub id: ShareRequestId,
@@ -71,6 +73,7 @@ pub struct ShareRequest {
 
 /// Whether a grant still covers accesses (before its expiry).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum GrantStatus {
     /// In force until `expires_at`.
@@ -86,6 +89,7 @@ pub enum GrantStatus {
 
 /// Permission for an org to use items of a catalog entry until a block time.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grant {
     /// Its id, from the `grant` sequence.
     pub id: GrantId,
@@ -115,6 +119,7 @@ pub struct Grant {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ViolationReason {
     /// The gateway named no grant.
@@ -135,6 +140,7 @@ pub enum ViolationReason {
 
 /// One recorded use of shared data, as a gateway reported it.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessEvent {
     /// Its id, from the `access_event` sequence.
     pub id: AccessEventId,
@@ -153,6 +159,7 @@ pub struct AccessEvent {
 
 /// An access that no valid, unexpired, in-scope grant covered.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Violation {
     /// Its id, from the `violation` sequence.
     pub id: ViolationId,

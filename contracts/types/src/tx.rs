@@ -19,6 +19,7 @@ use crate::{
 
 /// What the signer asks the ledger to do, plus the guards against replay.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TxBody {
     /// The chain this tx is for.
     pub chain_id: ChainId,
@@ -48,6 +49,7 @@ impl TxBody {
 
 /// A transaction as it travels.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedTx {
     /// The signed body.
     pub body: TxBody,

@@ -16,17 +16,21 @@ use onebook_query::{
 };
 use onebook_types::ids::Height;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::{
     auth::Reader,
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
     records::{Paging, parsed},
 };
 
 /// The query string of `GET /v1/validators`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ValidatorsQuery {
+    /// The set in force at this height; the tip by default.
     height: Option<u64>,
 }
 
@@ -36,6 +40,19 @@ fn parse_height(text: &str) -> Result<Height, Problem> {
         .map_err(|_| Problem::bad_request(format!("height {text:?} is not a number")))
 }
 
+/// A page of blocks, newest first: height, hash, time, tx count, proposer and signatures.
+#[utoipa::path(
+    get,
+    path = "/v1/blocks",
+    tag = "chain",
+    params(Paging),
+    responses(
+        (status = 200, description = "A page of block summaries.", body = Page<BlockSummaryView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn blocks(
     State(query): State<StoreQuery>,
     paging: Result<Query<Paging>, QueryRejection>,
@@ -44,6 +61,20 @@ pub(crate) async fn blocks(
     Ok(Json(query.blocks(paging.into_params()).await?))
 }
 
+/// A committed block: its header and hash, its txs' hashes and its commit certificate.
+#[utoipa::path(
+    get,
+    path = "/v1/blocks/{height}",
+    tag = "chain",
+    params(("height" = u64, Path, description = "The block's height, from 1.")),
+    responses(
+        (status = 200, description = "The block.", body = BlockView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn block(
     State(query): State<StoreQuery>,
     Path(height): Path<String>,
@@ -52,6 +83,21 @@ pub(crate) async fn block(
     Ok(Json(view.ok_or_else(|| Problem::not_found("block at this height"))?))
 }
 
+/// A block's txs decoded, with their codes and events, in block order; restricted content is
+/// shown as `visibility.rs` says.
+#[utoipa::path(
+    get,
+    path = "/v1/blocks/{height}/txs",
+    tag = "chain",
+    params(("height" = u64, Path, description = "The block's height, from 1."), Paging),
+    responses(
+        (status = 200, description = "A page of the block's txs.", body = Page<TxView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn block_txs(
     State(query): State<StoreQuery>,
     Extension(reader): Extension<Reader>,
@@ -70,6 +116,19 @@ pub(crate) async fn block_txs(
     Ok(Json(page))
 }
 
+/// The validator set in force: node keys, orgs, voting power, total and quorum.
+#[utoipa::path(
+    get,
+    path = "/v1/validators",
+    tag = "chain",
+    params(ValidatorsQuery),
+    responses(
+        (status = 200, description = "The validator set.", body = ValidatorsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn validators(
     State(query): State<StoreQuery>,
     params: Result<Query<ValidatorsQuery>, QueryRejection>,

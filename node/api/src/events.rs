@@ -35,9 +35,15 @@ use onebook_storage::Store;
 use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use utoipa::IntoParams;
 
 use crate::{
-    ApiState, auth::Reader, problem::Problem, records::parsed, visibility::may_read_event,
+    ApiState,
+    auth::Reader,
+    openapi::{BadRequest, Unauthorized, Unavailable},
+    problem::Problem,
+    records::parsed,
+    visibility::may_read_event,
 };
 
 /// Most event streams open at once on one node.
@@ -61,11 +67,15 @@ impl EventStreams {
 }
 
 /// The query string of `GET /v1/events`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventsQuery {
+    /// Only events of this kind, such as `grant.issued`.
     kind: Option<String>,
+    /// Only events whose `org`, `provider` or `grantee` attribute names this org.
     org: Option<String>,
+    /// Start after this cursor, `<height>-<tx index>-<event index>` (when no `Last-Event-ID`).
     after: Option<String>,
 }
 
@@ -82,6 +92,26 @@ struct Follower {
     _permit: OwnedSemaphorePermit,
 }
 
+/// Committed events as Server-Sent Events, in commit order: each with `id:` its cursor,
+/// `event:` its kind and `data:` its view in JSON, and a keep-alive comment when idle. A stream
+/// starts after `Last-Event-ID`, else after `after`, else at the tip.
+#[utoipa::path(
+    get,
+    path = "/v1/events",
+    tag = "events",
+    params(
+        EventsQuery,
+        ("Last-Event-ID" = Option<String>, Header, description = "The cursor of the last event \
+            received, to resume after it."),
+    ),
+    responses(
+        (status = 200, description = "The stream; each event's `data:` is an `EventView`.",
+            body = String, content_type = "text/event-stream"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn events(
     State(state): State<ApiState>,
     Extension(streams): Extension<EventStreams>,
@@ -140,18 +170,37 @@ pub(crate) async fn events(
 }
 
 /// The query string of `GET /v1/event-pages`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventPageQuery {
+    /// Only events after this cursor, `<height>-<tx index>-<event index>`; from the first block
+    /// by default.
     after: Option<String>,
+    /// Only events of this kind, such as `grant.issued`.
     kind: Option<String>,
+    /// Only events whose `org`, `provider` or `grantee` attribute names this org.
     org: Option<String>,
+    /// Events in the page: 1 to 100, 20 by default.
     limit: Option<u64>,
 }
 
 /// `GET /v1/event-pages?after=&kind=&org=&limit=`: one [`EventPage`] in JSON, the events after
 /// `after` (from the first block when absent) that pass the filters; read on from its `next`.
 /// The paged form of the stream, for clients that poll (`onebook_query::HttpQuery::events`).
+/// The events after `after` that pass the filters, as one JSON page; read on from its `next`.
+#[utoipa::path(
+    get,
+    path = "/v1/event-pages",
+    tag = "events",
+    params(EventPageQuery),
+    responses(
+        (status = 200, description = "A page of events.", body = EventPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn event_page(
     State(query): State<StoreQuery>,
     params: Result<Query<EventPageQuery>, QueryRejection>,

@@ -22,6 +22,16 @@
 //! | `GET /v1/event-pages?after=&kind=&org=&limit=` | the same events as one JSON page `{"items": [view, ..], "next": "<cursor>"}`, from the first block when `after` is absent |
 //! | `GET /health` | 200 while the node serves |
 //! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document of every route above (`docs/openapi.json` is a copy) |
+//! | `GET /docs/` | Swagger UI over that document, served whole by the node (nothing from a CDN) |
+//!
+//! **OpenAPI.** The document is made from the handlers' `#[utoipa::path]` attributes and the
+//! view types' `ToSchema` derives (`openapi.rs`, ADR 0012). Routes are registered only through
+//! utoipa-axum's `routes!` in `routes.rs`, so the router and the document come from one list;
+//! this crate's `clippy.toml` disallows the other ways of adding a route, and the tests request
+//! every documented operation through the router, check that no other method answers on a
+//! documented path, validate the document against the OAS 3.1 JSON Schema and hold
+//! `docs/openapi.json` to it.
 //!
 //! Restricted records are read by members only, with a signed request (`auth.rs`, ADR 0011,
 //! `docs/formats.md` §18): `Authorization: Onebook key=<64 hex>, time=<unix ms>,
@@ -49,6 +59,7 @@ mod auth;
 mod blocks;
 mod events;
 mod metrics;
+mod openapi;
 mod problem;
 mod proofs;
 mod reads;
@@ -85,6 +96,8 @@ mod block_tests;
 mod client_tests;
 #[cfg(test)]
 mod event_tests;
+#[cfg(test)]
+mod openapi_tests;
 #[cfg(test)]
 mod reads_tests;
 #[cfg(test)]

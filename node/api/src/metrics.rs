@@ -41,7 +41,18 @@ pub(crate) async fn count(
     response
 }
 
-/// Serves the figures.
+/// The node's figures in the Prometheus text format: height, last block time, mempool size and
+/// API responses by status class.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "node",
+    responses(
+        (status = 200, description = "The figures.", body = String,
+            content_type = "text/plain; version=0.0.4; charset=utf-8"),
+        (status = 503, response = crate::openapi::Unavailable),
+    )
+)]
 pub(crate) async fn metrics(
     State((state, counters)): State<(ApiState, Arc<RequestCounters>)>,
 ) -> Result<Response, Problem> {

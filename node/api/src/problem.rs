@@ -8,10 +8,11 @@ use axum::{
 use onebook_chain::ChainAdmitError;
 use onebook_mempool::AdmitError;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error answer: `type` is a stable slug under `/problems/`, `title` a sentence, `detail`
 /// what was wrong with this request; `code` and `rejection` name a ledger rule where one applies.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Problem {
     /// `/problems/<slug>`.
     #[serde(rename = "type")]

@@ -29,12 +29,14 @@ use onebook_types::{
 };
 use onebook_verifier::ProofBundle;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use onebook_query::{LedgerQuery, RecordKind, StoreQuery, action_name};
 
 use crate::{
     ApiState,
     auth::{self, Reader},
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
     visibility::may_read_tx,
 };
@@ -53,10 +55,13 @@ pub fn parse_record_key(text: &str) -> Result<RecordKey, String> {
     serde_json::from_value(value).map_err(|e| format!("record {text:?} is not <kind>:<id>: {e}"))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
+    /// Prove as of this height, from 1; the tip by default.
     height: Option<u64>,
+    /// Prove that the record is absent (records only).
     #[serde(default)]
     absent: bool,
 }
@@ -108,6 +113,27 @@ async fn authorize_record(
     }
 }
 
+/// A proof bundle of a record as of a height (with a licence's parent and, for certificates and
+/// grants, the policy), or of its absence.
+#[utoipa::path(
+    get,
+    path = "/v1/proofs/records/{key}",
+    tag = "proofs",
+    params(
+        ("key" = String, Path, description = "The record as `<kind>:<id>`, such as `grant:1`, \
+            or `policy`, `validator_set`."),
+        ProofQuery,
+    ),
+    responses(
+        (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
+            content_type = "application/octet-stream",
+            headers(("x-onebook-height" = u64, description = "The height proved at."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn record(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,
@@ -126,6 +152,22 @@ pub(crate) async fn record(
     answer(bundle)
 }
 
+/// A proof bundle of a committed tx's inclusion in its block.
+#[utoipa::path(
+    get,
+    path = "/v1/proofs/txs/{hash}",
+    tag = "proofs",
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    responses(
+        (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
+            content_type = "application/octet-stream",
+            headers(("x-onebook-height" = u64, description = "The tx's block."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn tx(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,
@@ -162,6 +204,25 @@ pub(crate) async fn tx(
     answer(bundle)
 }
 
+/// A proof bundle of an access with the grant it used, its resource and the policy.
+#[utoipa::path(
+    get,
+    path = "/v1/proofs/access-events/{id}",
+    tag = "proofs",
+    params(
+        ("id" = u64, Path, description = "The access event's number."),
+        ProofQuery,
+    ),
+    responses(
+        (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
+            content_type = "application/octet-stream",
+            headers(("x-onebook-height" = u64, description = "The height proved at."))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn access_event(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,

@@ -38,10 +38,12 @@ use onebook_types::{
     record::RecordKey,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     ApiState,
     auth::{self, Reader},
+    openapi::{BadRequest, NotFound, ReadForbidden, Unauthorized, Unavailable},
     problem::Problem,
 };
 
@@ -62,30 +64,44 @@ impl From<QueryError> for Problem {
 }
 
 /// The query string of a list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
+    /// Only records of this org (for orgs: whose parent is this org).
     org: Option<String>,
+    /// Only records in this status, as the record's JSON writes it (such as `active`).
     status: Option<String>,
+    /// Read as of this height; the tip by default. Above the tip is a 400.
     height: Option<u64>,
+    /// Only records created by a block at or after this time, in Unix ms (a time-filtered page
+    /// reads at most 1,000 records and may come back short, with the cursor to read on).
     from: Option<u64>,
+    /// Only records created by a block before this time, in Unix ms.
     to: Option<u64>,
+    /// The `next` of the previous page.
     cursor: Option<String>,
+    /// Items in the page: 1 to 100, 20 by default.
     limit: Option<u64>,
 }
 
 /// The query string of a single read.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AsOf {
+    /// Read as of this height; the tip by default. Above the tip is a 400.
     height: Option<u64>,
 }
 
 /// The query string of a paged read that is not as of a height (a timeline).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Paging {
+    /// The `next` of the previous page.
     cursor: Option<String>,
+    /// Items in the page: 1 to 100, 20 by default.
     limit: Option<u64>,
 }
 
@@ -102,7 +118,7 @@ pub(crate) fn parsed<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, Pr
 }
 
 /// `GET /v1/catalog/entries/{code}/versions` answer.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CatalogVersionsView {
     /// The entry's code.
     pub code: CatalogCode,
@@ -114,6 +130,20 @@ pub struct CatalogVersionsView {
     pub versions: Vec<CatalogVersion>,
 }
 
+/// Every version of a catalog entry, oldest first, and the one in force.
+#[utoipa::path(
+    get,
+    path = "/v1/catalog/entries/{code}/versions",
+    tag = "records",
+    params(("code" = String, Path, description = "The entry's catalog code."), AsOf),
+    responses(
+        (status = 200, description = "The entry's versions.", body = CatalogVersionsView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn catalog_entry_versions(
     State(query): State<StoreQuery>,
     Path(code): Path<String>,
@@ -233,9 +263,27 @@ pub(crate) fn kind_name(kind: RecordKind) -> &'static str {
     }
 }
 
-/// Declares the list and single-read handlers of one kind.
+/// Declares the list and single-read handlers of one kind, with their OpenAPI operations: the
+/// list at `$list_path`, one record at `$one_path` by the path parameter `$id`.
 macro_rules! kind_handlers {
-    ($($list:ident, $one:ident => $kind:ident;)*) => {$(
+    ($(
+        $list:ident, $one:ident => $kind:ident:
+        $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal), $what:literal;
+    )*) => {$(
+        #[utoipa::path(
+            get,
+            path = $list_path,
+            summary = concat!("A page of ", $what, ", in id order, as of a height."),
+            tag = "records",
+            params(ListQuery),
+            responses(
+                (status = 200, description = concat!("A page of ", $what, "."),
+                    body = Page<RecordView>),
+                (status = 400, response = BadRequest),
+                (status = 401, response = Unauthorized),
+                (status = 503, response = Unavailable),
+            )
+        )]
         pub(crate) async fn $list(
             State(query): State<StoreQuery>,
             Extension(reader): Extension<Reader>,
@@ -244,6 +292,21 @@ macro_rules! kind_handlers {
             list(query, &reader, RecordKind::$kind, params).await
         }
 
+        #[utoipa::path(
+            get,
+            path = $one_path,
+            summary = concat!("One of the ", $what, ", as of a height."),
+            tag = "records",
+            params(($id = String, Path, description = $id_doc), AsOf),
+            responses(
+                (status = 200, description = "The record.", body = RecordView),
+                (status = 400, response = BadRequest),
+                (status = 401, response = Unauthorized),
+                (status = 403, response = ReadForbidden),
+                (status = 404, response = NotFound),
+                (status = 503, response = Unavailable),
+            )
+        )]
         pub(crate) async fn $one(
             State(query): State<StoreQuery>,
             Extension(reader): Extension<Reader>,
@@ -256,18 +319,45 @@ macro_rules! kind_handlers {
 }
 
 kind_handlers! {
-    orgs, org => Org;
-    members, member => Member;
-    proposals, proposal => Proposal;
-    catalog_entries, catalog_entry => CatalogEntry;
-    resources, resource => Resource;
-    share_requests, share_request => ShareRequest;
-    grants, grant => Grant;
-    access_events, access_event => AccessEvent;
-    violations, violation => Violation;
-    quality_reports, quality_report => QualityReport;
-    applications, application => Application;
-    objections, objection => Objection;
-    certificates, certificate => Certificate;
-    obligations, obligation => Obligation;
+    orgs, org => Org:
+        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id."), "orgs";
+    members, member => Member:
+        "/v1/members", "/v1/members/{key}", "key" ("The member's public key, 64 hex digits."),
+        "members";
+    proposals, proposal => Proposal:
+        "/v1/proposals", "/v1/proposals/{id}", "id" ("The proposal's number."),
+        "governance proposals";
+    catalog_entries, catalog_entry => CatalogEntry:
+        "/v1/catalog/entries", "/v1/catalog/entries/{code}", "code" ("The entry's catalog code."),
+        "catalog entries";
+    resources, resource => Resource:
+        "/v1/resources", "/v1/resources/{id}", "id" ("The resource's number."), "resources";
+    share_requests, share_request => ShareRequest:
+        "/v1/share-requests", "/v1/share-requests/{id}", "id" ("The request's number."),
+        "share requests (by id restricted to auditors and the requester and provider orgs)";
+    grants, grant => Grant:
+        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number."), "grants";
+    access_events, access_event => AccessEvent:
+        "/v1/access-events", "/v1/access-events/{id}", "id" ("The access event's number."),
+        "access events (restricted: a signed read by an auditor or a member of the orgs involved)";
+    violations, violation => Violation:
+        "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number."),
+        "violations (restricted: a signed read by an auditor or a member of the orgs involved)";
+    quality_reports, quality_report => QualityReport:
+        "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number."),
+        "quality reports";
+    applications, application => Application:
+        "/v1/property/applications", "/v1/property/applications/{id}",
+        "id" ("The application's number."),
+        "property applications (restricted before their public notice)";
+    objections, objection => Objection:
+        "/v1/property/objections", "/v1/property/objections/{id}",
+        "id" ("The objection's number."), "objections (restricted while pending)";
+    certificates, certificate => Certificate:
+        "/v1/property/certificates", "/v1/property/certificates/{number}",
+        "number" ("The certificate's number, such as `350200-2026-000001X`."),
+        "property certificates";
+    obligations, obligation => Obligation:
+        "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number."),
+        "obligations";
 }

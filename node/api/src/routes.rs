@@ -11,15 +11,23 @@ use axum::{
     },
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use onebook_chain::TxGate;
 use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, TxStatusView};
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::Deserialize;
+use utoipa::{OpenApi as _, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, router::UtoipaMethodRouterExt as _, routes};
 
-use crate::{auth::Reader, problem::Problem};
+use crate::{
+    auth::Reader,
+    openapi::{
+        BadRequest, MempoolFull, NotFound, TxConflict, TxRefused, TxTooLarge, Unauthorized,
+        Unavailable, UnsupportedMediaType,
+    },
+    problem::Problem,
+};
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -37,66 +45,75 @@ pub struct ApiState {
     pub reads: Option<crate::ReadRecorder>,
 }
 
-/// The API's routes over `state`.
+/// The API's routes over `state`, with the OpenAPI document at `/openapi.json` and Swagger UI
+/// at `/docs/`.
 pub fn router(state: ApiState) -> Router {
-    let counters = std::sync::Arc::new(crate::metrics::RequestCounters::default());
-    let metrics = Router::new()
-        .route("/metrics", get(crate::metrics::metrics))
-        .with_state((state.clone(), std::sync::Arc::clone(&counters)));
+    let (router, document) = documented(state).split_for_parts();
+    router.layer(axum::Extension(crate::openapi::Served(Arc::new(document))))
+}
+
+/// Every route of the API with its OpenAPI document. A route is registered here only with
+/// `routes!`, from its handler's `#[utoipa::path]`, so the router and the document come from
+/// one source (`openapi.rs`); this crate's `clippy.toml` disallows the other ways.
+pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
+    let counters = Arc::new(crate::metrics::RequestCounters::default());
+    let metrics = OpenApiRouter::new()
+        .routes(routes!(crate::metrics::metrics))
+        .with_state((state.clone(), Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
     let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
-    Router::new()
-        .route("/health", get(health))
-        .route("/v1/status", get(status))
-        .route("/v1/txs", post(submit_tx))
-        .route("/v1/txs/{hash}", get(tx_status))
-        .route("/v1/nonces/{key}", get(nonces))
-        .route("/v1/blocks", get(crate::blocks::blocks))
-        .route("/v1/blocks/{height}", get(crate::blocks::block))
-        .route("/v1/blocks/{height}/txs", get(crate::blocks::block_txs))
-        .route("/v1/validators", get(crate::blocks::validators))
-        .route("/v1/proofs/records/{key}", get(crate::proofs::record))
-        .route("/v1/proofs/txs/{hash}", get(crate::proofs::tx))
-        .route("/v1/proofs/access-events/{id}", get(crate::proofs::access_event))
-        .route("/v1/orgs", get(crate::records::orgs))
-        .route("/v1/orgs/{id}", get(crate::records::org))
-        .route("/v1/members", get(crate::records::members))
-        .route("/v1/members/{key}", get(crate::records::member))
-        .route("/v1/proposals", get(crate::records::proposals))
-        .route("/v1/proposals/{id}", get(crate::records::proposal))
-        .route("/v1/catalog/entries", get(crate::records::catalog_entries))
-        .route("/v1/catalog/entries/{code}", get(crate::records::catalog_entry))
-        .route("/v1/catalog/entries/{code}/versions", get(crate::records::catalog_entry_versions))
-        .route("/v1/resources", get(crate::records::resources))
-        .route("/v1/resources/{id}", get(crate::records::resource))
-        .route("/v1/share-requests", get(crate::records::share_requests))
-        .route("/v1/share-requests/{id}", get(crate::records::share_request))
-        .route("/v1/grants", get(crate::records::grants))
-        .route("/v1/grants/{id}", get(crate::records::grant))
-        .route("/v1/access-events", get(crate::records::access_events))
-        .route("/v1/access-events/{id}", get(crate::records::access_event))
-        .route("/v1/violations", get(crate::records::violations))
-        .route("/v1/violations/{id}", get(crate::records::violation))
-        .route("/v1/quality-reports", get(crate::records::quality_reports))
-        .route("/v1/quality-reports/{id}", get(crate::records::quality_report))
-        .route("/v1/property/applications", get(crate::records::applications))
-        .route("/v1/property/applications/{id}", get(crate::records::application))
-        .route("/v1/property/objections", get(crate::records::objections))
-        .route("/v1/property/objections/{id}", get(crate::records::objection))
-        .route("/v1/property/certificates", get(crate::records::certificates))
-        .route("/v1/property/certificates/{number}", get(crate::records::certificate))
-        .route("/v1/obligations", get(crate::records::obligations))
-        .route("/v1/obligations/overdue", get(crate::search::overdue))
-        .route("/v1/obligations/{id}", get(crate::records::obligation))
-        .route("/v1/timeline/{key}", get(crate::timeline::timeline))
-        .route("/v1/search", get(crate::search::search))
-        .route("/v1/event-pages", get(crate::events::event_page))
-        .route(
-            "/v1/events",
-            get(crate::events::events).layer(axum::Extension(crate::events::EventStreams::new(
-                crate::events::EVENT_STREAMS_MAX,
-            ))),
-        )
+    let event_streams = crate::events::EventStreams::new(crate::events::EVENT_STREAMS_MAX);
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(status))
+        .routes(routes!(submit_tx))
+        .routes(routes!(tx_status))
+        .routes(routes!(nonces))
+        .routes(routes!(crate::blocks::blocks))
+        .routes(routes!(crate::blocks::block))
+        .routes(routes!(crate::blocks::block_txs))
+        .routes(routes!(crate::blocks::validators))
+        .routes(routes!(crate::proofs::record))
+        .routes(routes!(crate::proofs::tx))
+        .routes(routes!(crate::proofs::access_event))
+        .routes(routes!(crate::records::orgs))
+        .routes(routes!(crate::records::org))
+        .routes(routes!(crate::records::members))
+        .routes(routes!(crate::records::member))
+        .routes(routes!(crate::records::proposals))
+        .routes(routes!(crate::records::proposal))
+        .routes(routes!(crate::records::catalog_entries))
+        .routes(routes!(crate::records::catalog_entry))
+        .routes(routes!(crate::records::catalog_entry_versions))
+        .routes(routes!(crate::records::resources))
+        .routes(routes!(crate::records::resource))
+        .routes(routes!(crate::records::share_requests))
+        .routes(routes!(crate::records::share_request))
+        .routes(routes!(crate::records::grants))
+        .routes(routes!(crate::records::grant))
+        .routes(routes!(crate::records::access_events))
+        .routes(routes!(crate::records::access_event))
+        .routes(routes!(crate::records::violations))
+        .routes(routes!(crate::records::violation))
+        .routes(routes!(crate::records::quality_reports))
+        .routes(routes!(crate::records::quality_report))
+        .routes(routes!(crate::records::applications))
+        .routes(routes!(crate::records::application))
+        .routes(routes!(crate::records::objections))
+        .routes(routes!(crate::records::objection))
+        .routes(routes!(crate::records::certificates))
+        .routes(routes!(crate::records::certificate))
+        .routes(routes!(crate::records::obligations))
+        .routes(routes!(crate::search::overdue))
+        .routes(routes!(crate::records::obligation))
+        .routes(routes!(crate::timeline::timeline))
+        .routes(routes!(crate::search::search))
+        .routes(routes!(crate::events::event_page))
+        .routes(routes!(crate::events::events).layer(axum::Extension(event_streams)))
+        .routes(routes!(crate::openapi::document))
+        .routes(routes!(crate::openapi::docs_root))
+        .routes(routes!(crate::openapi::docs_index))
+        .routes(routes!(crate::openapi::docs_file))
         // A hex-encoded tx in JSON is twice its size, plus the envelope.
         .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
@@ -106,10 +123,33 @@ pub fn router(state: ApiState) -> Router {
         .layer(axum::middleware::from_fn_with_state(counters, crate::metrics::count))
 }
 
+/// Whether the node serves: `ok` while it does.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "node",
+    responses(
+        (status = 200, description = "The node serves.", body = String, content_type = "text/plain",
+            example = "ok"),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn health() -> &'static str {
     "ok"
 }
 
+/// The chain's status: its id, tip height, block hash, state root and time, and the txs waiting.
+#[utoipa::path(
+    get,
+    path = "/v1/status",
+    tag = "chain",
+    responses(
+        (status = 200, description = "The status at the tip.", body = StatusView),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Problem> {
     let tip = onebook_query::StoreQuery::new(Arc::clone(&state.store)).tip().await?;
     Ok(Json(StatusView {
@@ -122,13 +162,41 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
     }))
 }
 
-#[derive(Debug, Deserialize)]
+/// `POST /v1/txs` as `application/json`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SubmitJson {
     /// The borsh-encoded signed tx, in hex.
     tx: String,
 }
 
+/// Submits a signed tx. Admission checks its size, encoding, chain, signature, nonce and the
+/// signer's roles; an admitted tx waits in the mempool and is gossiped to the consortium's
+/// other nodes. Follow it with `GET /v1/txs/{hash}`.
+#[utoipa::path(
+    post,
+    path = "/v1/txs",
+    tag = "txs",
+    request_body(
+        description = "The borsh-encoded signed tx (`docs/formats.md`), as the body itself or \
+            in hex in JSON.",
+        content(
+            ("application/octet-stream"),
+            (SubmitJson = "application/json"),
+        )
+    ),
+    responses(
+        (status = 202, description = "Admitted: the tx waits in the mempool.", body = Submitted),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = TxRefused),
+        (status = 409, response = TxConflict),
+        (status = 413, response = TxTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = MempoolFull),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn submit_tx(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -176,6 +244,19 @@ async fn submit_tx(
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
 }
 
+/// A signer's last committed nonce and the nonce its next tx must carry.
+#[utoipa::path(
+    get,
+    path = "/v1/nonces/{key}",
+    tag = "chain",
+    params(("key" = String, Path, description = "The signer's public key, 64 hex digits.")),
+    responses(
+        (status = 200, description = "The signer's nonces.", body = NoncesView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn nonces(
     State(state): State<ApiState>,
     Path(key): Path<String>,
@@ -196,6 +277,22 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
         .map_err(|_| Problem::bad_request(format!("{text:?} is not a 32-byte hex hash")))
 }
 
+/// A committed tx decoded, with its receipt (accepted, or refused with its rejection code), or
+/// `pending` while it waits in this node's mempool. Restricted content is shown as
+/// `visibility.rs` says.
+#[utoipa::path(
+    get,
+    path = "/v1/txs/{hash}",
+    tag = "txs",
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    responses(
+        (status = 200, description = "Where the tx stands.", body = TxStatusView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn tx_status(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,

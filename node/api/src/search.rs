@@ -12,15 +12,38 @@ use axum::{
 use onebook_query::{LedgerQuery, OverdueView, SearchHitView, StoreQuery};
 use onebook_types::ids::{Height, OrgId, Timestamp};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-use crate::{auth::Reader, problem::Problem, records::parsed, visibility::may_see_hit};
+use crate::{
+    auth::Reader,
+    openapi::{BadRequest, Unauthorized, Unavailable},
+    problem::Problem,
+    records::parsed,
+    visibility::may_see_hit,
+};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchQuery {
+    /// A tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or
+    /// a certificate number.
     q: String,
 }
 
+/// Every tx, block or record the text names.
+#[utoipa::path(
+    get,
+    path = "/v1/search",
+    tag = "search",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "The hits, possibly none.", body = Vec<SearchHitView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn search(
     State(query): State<StoreQuery>,
     Extension(reader): Extension<Reader>,
@@ -40,14 +63,31 @@ pub(crate) async fn search(
     Ok(Json(shown))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OverdueQuery {
+    /// The org whose obligations are read.
     org: String,
+    /// Judge them at this time, in Unix ms; by default the time of the block at `height`.
     at: Option<u64>,
+    /// Read as of this height; the tip by default.
     height: Option<u64>,
 }
 
+/// An org's open obligations due before `at`.
+#[utoipa::path(
+    get,
+    path = "/v1/obligations/overdue",
+    tag = "search",
+    params(OverdueQuery),
+    responses(
+        (status = 200, description = "The org's overdue obligations.", body = OverdueView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn overdue(
     State(query): State<StoreQuery>,
     params: Result<Query<OverdueQuery>, QueryRejection>,

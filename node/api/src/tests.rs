@@ -32,10 +32,15 @@ fn clock() -> Timestamp {
 }
 
 pub(crate) fn app(dir: &tempfile::TempDir) -> axum::Router {
+    router(state(dir))
+}
+
+/// The API's state over a new store in `dir` holding the dev genesis.
+pub(crate) fn state(dir: &tempfile::TempDir) -> ApiState {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
-    router_over(Arc::new(store), genesis.chain_id, genesis.genesis_time, clock)
+    state_over(Arc::new(store), genesis.chain_id, genesis.genesis_time, clock)
 }
 
 /// The router over `store` of `chain_id` (created at `genesis_time`), with a chain on the node
@@ -46,6 +51,15 @@ pub(crate) fn router_over(
     genesis_time: Timestamp,
     clock: fn() -> Timestamp,
 ) -> axum::Router {
+    router(state_over(store, chain_id, genesis_time, clock))
+}
+
+fn state_over(
+    store: Arc<Store>,
+    chain_id: onebook_types::ids::ChainId,
+    genesis_time: Timestamp,
+    clock: fn() -> Timestamp,
+) -> ApiState {
     let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
     let chain = Chain::new(
         Arc::clone(&store),
@@ -55,7 +69,7 @@ pub(crate) fn router_over(
         ChainConfig::default(),
         clock,
     );
-    router(ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None })
+    ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None }
 }
 
 pub(crate) fn tx(nonce: u64) -> Vec<u8> {
@@ -74,6 +88,8 @@ pub(crate) fn tx(nonce: u64) -> Vec<u8> {
     codec::encode(&body.sign(&admin))
 }
 
+/// The status, media type and JSON body (`null` if none) of the answer to `request`; the body of
+/// an event stream, which does not end, is not read.
 pub(crate) async fn call(
     app: &axum::Router,
     request: Request<Body>,
@@ -86,6 +102,9 @@ pub(crate) async fn call(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
         .to_owned();
+    if content_type == "text/event-stream" {
+        return (status, content_type, serde_json::Value::Null);
+    }
     let bytes = to_bytes(response.into_body(), 1 << 20).await.expect("body");
     let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
     (status, content_type, json)

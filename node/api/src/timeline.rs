@@ -18,11 +18,31 @@ use onebook_types::record::RecordKey;
 
 use crate::{
     auth::{self, Reader},
+    openapi::{BadRequest, ReadForbidden, Unauthorized, Unavailable},
     problem::Problem,
     records::{Paging, parsed},
     visibility::may_read_tx,
 };
 
+/// Every committed tx that touched a record, oldest first (an org's: every tx signed for it or
+/// concerning it). A restricted record's timeline follows the record's own rule.
+#[utoipa::path(
+    get,
+    path = "/v1/timeline/{key}",
+    tag = "timelines",
+    params(
+        ("key" = String, Path, description = "The record as `<kind>:<id>`, such as \
+            `org:xm-gaj`, `grant:7` or `certificate:350200-2026-000001X`."),
+        Paging,
+    ),
+    responses(
+        (status = 200, description = "A page of the timeline.", body = Page<TimelineEntryView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = ReadForbidden),
+        (status = 503, response = Unavailable),
+    )
+)]
 pub(crate) async fn timeline(
     State(query): State<StoreQuery>,
     Extension(reader): Extension<Reader>,

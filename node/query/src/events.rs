@@ -104,6 +104,21 @@ impl From<EventCursor> for String {
     }
 }
 
+/// In JSON a cursor is its text, `<height>-<tx index>-<event index>`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for EventCursor {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        onebook_types::openapi::text_schema(
+            "The position of an event: `<height>-<tx index>-<event index>`.",
+            "^[0-9]+-[0-9]+-[0-9]+$",
+            "12-0-3",
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for EventCursor {}
+
 /// Which events to read and from where.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventParams {
@@ -120,6 +135,7 @@ pub struct EventParams {
 
 /// One committed event and where it sits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventView {
     /// Its position as `<height>-<tx index>-<event index>`: pass it as `after` (or as the SSE
     /// `Last-Event-ID`) to read the events after it.
@@ -140,6 +156,7 @@ pub struct EventView {
 
 /// A page of events and where the next read goes on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventPage {
     /// The events, in commit order.
     pub items: Vec<EventView>,

@@ -9,6 +9,7 @@ use crate::views::TxView;
 
 /// `GET /v1/status` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusView {
     /// The chain this node serves.
     pub chain_id: ChainId,
@@ -26,6 +27,7 @@ pub struct StatusView {
 
 /// `POST /v1/txs` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submitted {
     /// The tx's hash, to follow it with `GET /v1/txs/{hash}`.
     pub tx_hash: Hash32,
@@ -33,6 +35,7 @@ pub struct Submitted {
 
 /// `GET /v1/nonces/{key}` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoncesView {
     /// The signer.
     pub signer: PublicKey,
@@ -44,6 +47,7 @@ pub struct NoncesView {
 
 /// `GET /v1/txs/{hash}` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum TxStatusView {
     /// Waiting in this node's mempool.

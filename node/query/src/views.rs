@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// The last committed block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TipView {
     /// Its height (0: genesis only).
     pub height: u64,
@@ -31,6 +32,7 @@ pub struct TipView {
 
 /// One committed block: `GET /v1/blocks/{height}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlockView {
     /// The header.
     pub header: Header,
@@ -44,6 +46,7 @@ pub struct BlockView {
 
 /// One line of the list of blocks: `GET /v1/blocks`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlockSummaryView {
     /// Its height.
     pub height: u64,
@@ -61,6 +64,7 @@ pub struct BlockSummaryView {
 
 /// One committed tx, decoded, with what became of it: `GET /v1/txs/{hash}` once committed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TxView {
     /// Its hash.
     pub tx_hash: Hash32,
@@ -89,6 +93,7 @@ pub struct TxView {
 
 /// The validator set in force at a height: `GET /v1/validators`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidatorsView {
     /// The height read at.
     pub height: u64,
@@ -102,6 +107,7 @@ pub struct ValidatorsView {
 
 /// A decoded record of one of the listed kinds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum Record {
     /// An organisation.
@@ -136,6 +142,7 @@ pub enum Record {
 
 /// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     /// The record's key as `<kind>:<id>` (see [`parse_record_key`]).
     pub key: String,
@@ -152,6 +159,7 @@ pub struct RecordView {
 
 /// One page of a list and the cursor of the next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// The items, in the list's order.
     pub items: Vec<T>,
@@ -162,6 +170,7 @@ pub struct Page<T> {
 
 /// One tx of an entity's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntryView {
     /// The block's height.
     pub height: u64,
@@ -190,6 +199,7 @@ pub fn action_name(action: &onebook_types::action::Action) -> String {
 
 /// The overdue obligations of one org.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverdueView {
     /// The org.
     pub org: OrgId,
@@ -203,6 +213,7 @@ pub struct OverdueView {
 
 /// One thing a search text names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "hit", rename_all = "snake_case")]
 pub enum SearchHitView {
     /// A committed tx.
