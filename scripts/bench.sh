@@ -9,6 +9,8 @@
 #   network_*        four validator processes on 127.0.0.1 under a signed-tx load: committed
 #                    tx/s at saturation, submit-to-commit p50/p99 at 200 tx/s, beside
 #                    baseline_commit (one in-process chain, no network) from the same run
+#   api_*            the REST API over HTTP on 127.0.0.1 with 1,000,000 committed txs in the
+#                    store: a record by id, a record's timeline, an org's timeline page; p50/p99
 #   ledger_rules     the ledger rules alone: 10,000 mixed verified txs through the executor, in
 #                    memory, txs/s
 set -euo pipefail
@@ -24,6 +26,10 @@ cargo bench --locked -p onebook-ledger --bench rules 2>/dev/null | grep -E '^led
 echo "== storage (RocksDB, synced)"
 cargo build --locked --release -p onebook-tests --bin onebook-bench-storage
 "$CARGO_TARGET_DIR/release/onebook-bench-storage"
+
+echo "== REST API reads (RocksDB, 1,000,000 txs)"
+cargo build --locked --release -p onebook-tests --bin onebook-bench-api
+"$CARGO_TARGET_DIR/release/onebook-bench-api"
 
 echo "== network (four validator processes on 127.0.0.1)"
 cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-network

@@ -15,7 +15,7 @@ use crate::{GenesisError, GenesisErrors, GenesisFile, dev_secret};
 const DEV_JSON: &[u8] = include_bytes!("../networks/dev.json");
 
 /// The dev genesis hash. Changing it is a deliberate act: it changes the dev chain's identity.
-const DEV_HASH: &str = "b6aee7ab10c1387e97779035623021c2921a37e1a0b7b12005e24e4f780ce877";
+const DEV_HASH: &str = "a95de9c1dc5f52c72afc1016f8e4d206098bab0024cc1be132defc6422135b22";
 
 fn dev() -> GenesisFile {
     GenesisFile::from_json(DEV_JSON).expect("dev.json parses")

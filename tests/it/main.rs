@@ -10,6 +10,7 @@ mod events;
 mod network;
 mod proof_bundles;
 mod proofs_e2e;
+mod read_audit;
 mod store;
 mod vectors;
 

@@ -300,6 +300,7 @@ fn dispatch(
         Action::RenewCertificate { certificate, valid_until } => {
             crate::property::renew_certificate(state, ctx, certificate, *valid_until)
         }
+        Action::RecordReads { reads } => crate::reads::record_reads(state, ctx, reads),
         Action::CancelCertificate { certificate, reason } => {
             crate::property::cancel_certificate(state, ctx, certificate, reason)
         }

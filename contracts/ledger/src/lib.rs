@@ -27,6 +27,7 @@ mod overlay;
 mod ports;
 pub mod property;
 pub mod quality;
+pub mod reads;
 pub mod sharing;
 
 pub use executor::{

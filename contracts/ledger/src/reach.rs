@@ -26,13 +26,14 @@ pub(crate) const UNREACHABLE: &[(Rejection, &str)] = &[(
 
 /// The reach of `rejection`, asking each module in turn.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
-    let modules: [fn(Rejection) -> Option<Reach>; 6] = [
+    let modules: [fn(Rejection) -> Option<Reach>; 7] = [
         admission_and_consortium,
         governance,
         crate::catalog::reach,
         crate::sharing::reach,
         crate::quality::reach::reach,
         crate::property::reach::reach,
+        crate::reads::reach,
     ];
     modules.iter().find_map(|module| module(rejection))
 }

@@ -15,6 +15,7 @@ use crate::{
         ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
+    reads::SignedRead,
     time::Date,
 };
 
@@ -254,6 +255,15 @@ pub enum Action {
         /// Why.
         reason: String,
     },
+
+    // Read audit.
+    /// A node records the signed reads of restricted records it served, each as its reader
+    /// signed it, when the policy's `record_signed_reads` says so.
+    RecordReads {
+        /// The reads, in the order served: 1 to
+        /// [`READS_PER_TX_MAX`](crate::limits::READS_PER_TX_MAX).
+        reads: Vec<SignedRead>,
+    },
 }
 
 /// What a governance proposal would change.
@@ -324,6 +334,8 @@ pub enum PolicyParameter {
     },
     /// Add an entry to the legal-basis registry.
     AddLegalBasis(LegalBasis),
+    /// Whether nodes record the signed reads they serve on the ledger.
+    RecordSignedReads(bool),
 }
 
 /// A reviewer's decision.

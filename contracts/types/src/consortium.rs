@@ -231,6 +231,10 @@ pub struct Policy {
     pub makeup_workdays: Vec<Date>,
     /// The legal-basis registry. Sorted by code, each once.
     pub legal_bases: Vec<LegalBasis>,
+    /// Whether the nodes record on the ledger, in `RecordReads` txs, every signed read of a
+    /// restricted record they serve. Off unless the genesis or governance turns it on.
+    #[serde(default)]
+    pub record_signed_reads: bool,
 }
 
 impl Policy {

@@ -61,3 +61,8 @@ const _: () = assert!(
     "a bundle fits its most claims, each a full-size record with a full-depth proof"
 );
 const _: () = assert!(RECEIPT_BYTES_MAX >= TX_BYTES_MAX, "a receipt can describe any tx");
+
+/// Most signed reads one `RecordReads` tx carries.
+pub const READS_PER_TX_MAX: usize = 50;
+/// Longest path and query of a recorded read, in bytes.
+pub const READ_PATH_BYTES_MAX: usize = 512;

@@ -308,6 +308,20 @@ pub enum Rejection {
     /// year's sequence is exhausted.
     #[error("no certificate number can be assigned")]
     CertificateNumberUnavailable = 225,
+
+    // Read audit: 240-.
+    /// A `RecordReads` tx carries no read, or more than the limit.
+    #[error("a read batch holds 1 to 50 reads")]
+    ReadBatchSize = 240,
+    /// A recorded read's reader signature does not verify over its method, path and time.
+    #[error("a recorded read's signature does not verify")]
+    ReadSignatureInvalid = 241,
+    /// A recorded read's reader is not a member.
+    #[error("a recorded read's reader is not a member")]
+    ReaderUnknown = 242,
+    /// A recorded read's method is not `GET`, or its path is empty or too long.
+    #[error("a recorded read's method or path is malformed")]
+    ReadMalformed = 243,
 }
 
 impl Rejection {
@@ -417,6 +431,10 @@ impl Rejection {
         Self::LicenceCannotBePassedOn,
         Self::RenewalNotLater,
         Self::CertificateNumberUnavailable,
+        Self::ReadBatchSize,
+        Self::ReadSignatureInvalid,
+        Self::ReaderUnknown,
+        Self::ReadMalformed,
     ];
 
     /// The rejection with `code`, if any.

@@ -176,7 +176,22 @@ pub fn sample_actions() -> Vec<Action> {
         },
         Action::RenewCertificate { certificate: cert.clone(), valid_until: date("2032-03-31") },
         Action::CancelCertificate { certificate: cert, reason: "权利人申请注销".into() },
+        Action::RecordReads { reads: vec![sample_read()] },
     ]
+}
+
+/// A read of violation 1 signed by the dev-style key of seed `[0x61; 32]` at a fixed time.
+pub fn sample_read() -> crate::reads::SignedRead {
+    let reader = crate::keys::SecretKey::from_seed([0x61; 32]);
+    let (method, path, time_ms) = ("GET", "/v1/violations/1", 1_772_409_600_000);
+    let digest = crate::reads::read_request_digest(method, path, time_ms);
+    crate::reads::SignedRead {
+        reader: reader.public_key(),
+        method: method.into(),
+        path: path.into(),
+        time_ms,
+        signature: reader.sign(digest.as_bytes()),
+    }
 }
 
 /// Samples of the governance changes and policy parameters not covered by [`sample_actions`].
@@ -192,6 +207,7 @@ pub fn sample_governance_changes() -> Vec<GovernanceChange> {
             },
         },
         GovernanceChange::SetPolicy { parameter: PolicyParameter::CatalogUpdateWorkingDays(7) },
+        GovernanceChange::SetPolicy { parameter: PolicyParameter::RecordSignedReads(true) },
         GovernanceChange::SetPolicy {
             parameter: PolicyParameter::AddCalendar {
                 holidays: vec![date("2027-01-01")],

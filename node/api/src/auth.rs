@@ -29,17 +29,17 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use onebook_query::{LedgerQuery, Record, RecordKind, RecordView, StoreQuery};
+use onebook_storage::Store;
 use onebook_types::{
-    codec,
     consortium::{Member, MemberStatus, OrgStatus, Role},
-    hash::{Hash32, Tag, hash_tagged},
     ids::{Height, OrgId},
     keys::{PublicKey, SecretKey, Signature},
     property_records::{ApplicationStatus, ObjectionStatus},
+    reads::SignedRead as SignedReadRecord,
     record::RecordKey,
 };
 
-use crate::problem::Problem;
+use crate::{problem::Problem, reads::ReadRecorder};
 
 /// How far a signed read's time may be from the node's clock, either way, in ms.
 pub const READ_WINDOW_MS: u64 = 30_000;
@@ -50,12 +50,7 @@ pub const READ_SIGNATURES_MAX: usize = 100_000;
 /// The scheme of the `Authorization` header.
 const SCHEME: &str = "Onebook";
 
-/// The digest a member signs to make a read: `D("onebook/read-request/v1",
-/// borsh((method, path_and_query, time_ms)))`.
-pub fn read_request_digest(method: &str, path_and_query: &str, time_ms: u64) -> Hash32 {
-    let request = (method.to_owned(), path_and_query.to_owned(), time_ms);
-    hash_tagged(Tag::ReadRequest, &[&codec::encode(&request)])
-}
+pub use onebook_types::reads::read_request_digest;
 
 /// The `Authorization` header value that signs a read of `path_and_query` (the path and, if any,
 /// `?` and the query exactly as sent) with `method` at `time_ms` (Unix ms).
@@ -78,21 +73,25 @@ pub(crate) enum Reader {
 #[derive(Clone, Debug)]
 pub(crate) struct Auth {
     query: StoreQuery,
+    store: Arc<Store>,
     seen: Arc<Mutex<ReplayCache>>,
+    recorder: Option<ReadRecorder>,
 }
 
 impl Auth {
-    pub(crate) fn new(query: StoreQuery) -> Self {
-        Self { query, seen: Arc::new(Mutex::new(ReplayCache::default())) }
+    pub(crate) fn new(store: Arc<Store>, recorder: Option<ReadRecorder>) -> Self {
+        let query = StoreQuery::new(Arc::clone(&store));
+        Self { query, store, seen: Arc::new(Mutex::new(ReplayCache::default())), recorder }
     }
 
+    /// The member a signed read comes from, and the read as signed.
     async fn member(
         &self,
         method: &str,
         path_and_query: &str,
         value: &HeaderValue,
         now_ms: u64,
-    ) -> Result<Member, Problem> {
+    ) -> Result<(Member, SignedReadRecord), Problem> {
         let signed = SignedRead::parse(value)?;
         if signed.time_ms.abs_diff(now_ms) > READ_WINDOW_MS {
             return Err(refused(
@@ -121,7 +120,15 @@ impl Auth {
             .lock()
             .map_err(|_| Problem::unavailable(&"the replay cache lock is poisoned"))?
             .admit(signed.time_ms, signed.signature, now_ms)?;
-        self.active_member(signed.key).await
+        let member = self.active_member(signed.key).await?;
+        let read = SignedReadRecord {
+            reader: signed.key,
+            method: method.to_owned(),
+            path: path_and_query.to_owned(),
+            time_ms: signed.time_ms,
+            signature: signed.signature,
+        };
+        Ok((member, read))
     }
 
     async fn active_member(&self, key: PublicKey) -> Result<Member, Problem> {
@@ -157,29 +164,36 @@ pub(crate) async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let reader = match request.headers().get(header::AUTHORIZATION) {
-        None => Reader::Anonymous,
-        Some(value) => {
-            let method = request.method().as_str().to_owned();
-            let path_and_query =
-                request.uri().path_and_query().map_or("/", |path| path.as_str()).to_owned();
-            match auth.member(&method, &path_and_query, value, now_ms()).await {
-                Ok(member) => Reader::Member(member),
-                Err(problem) => return problem.into_response(),
-            }
-        }
+    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+        request.extensions_mut().insert(Reader::Anonymous);
+        return next.run(request).await;
     };
-    request.extensions_mut().insert(reader);
-    next.run(request).await
+    let method = request.method().as_str().to_owned();
+    let path_and_query =
+        request.uri().path_and_query().map_or("/", |path| path.as_str()).to_owned();
+    let (member, read) = match auth.member(&method, &path_and_query, value, now_ms()).await {
+        Ok(signed) => signed,
+        Err(problem) => return problem.into_response(),
+    };
+    // With the policy's read audit on, the read is served only if it can be recorded.
+    let reserved = match crate::reads::reserve(&auth.store, auth.recorder.as_ref(), &read.path) {
+        Ok(reserved) => reserved,
+        Err(problem) => return problem.into_response(),
+    };
+    request.extensions_mut().insert(Reader::Member(member));
+    let response = next.run(request).await;
+    if let Some(place) = reserved
+        && response.status().is_success()
+    {
+        place.send(read);
+    }
+    response
 }
 
-/// Refuses the read of `record` by `reader`: 401 for an anonymous reader, 403 for a member whose
-/// role and org do not allow it.
-fn check(reader: &Reader, record: &Record, related: &[OrgId]) -> Result<(), Problem> {
-    if may_read(reader, record, related) {
-        return Ok(());
-    }
-    Err(match reader {
+/// The refusal of a read of `record` by `reader`: 401 for an anonymous reader, 403 for a member
+/// whose role and org do not allow it.
+fn refusal(reader: &Reader, record: &Record) -> Problem {
+    match reader {
         Reader::Anonymous => anonymous(kind_of(record)),
         Reader::Member(member) => Problem::new(
             StatusCode::FORBIDDEN,
@@ -193,7 +207,7 @@ fn check(reader: &Reader, record: &Record, related: &[OrgId]) -> Result<(), Prob
                 audience_rule(record)
             ),
         ),
-    })
+    }
 }
 
 /// Whether `reader` may read `record`, whose [`related_orgs`] are `related` (none in a list).
@@ -205,18 +219,36 @@ pub(crate) fn may_read(reader: &Reader, record: &Record, related: &[OrgId]) -> b
         || member.roles.iter().any(|role| roles.contains(role))
 }
 
-/// Refuses the read of `record`, as of `height`, by `reader` unless its rule allows it; looks
-/// up the [`related_orgs`] only when the record alone does not allow it.
+/// Whether `reader` may read `record`, as of `height`, by its rule, looking up the
+/// [`related_orgs`] only when the record alone does not allow it.
+pub(crate) async fn may_read_fully(
+    query: &StoreQuery,
+    reader: &Reader,
+    record: &Record,
+    height: Option<Height>,
+) -> Result<bool, Problem> {
+    if may_read(reader, record, &[]) {
+        return Ok(true);
+    }
+    if matches!(reader, Reader::Anonymous) {
+        return Ok(false);
+    }
+    Ok(may_read(reader, record, &related_orgs(query, record, height).await?))
+}
+
+/// Refuses the read of `record`, as of `height`, by `reader` unless its rule allows it (see
+/// [`may_read_fully`]).
 pub(crate) async fn authorize(
     query: &StoreQuery,
     reader: &Reader,
     record: &Record,
     height: Option<Height>,
 ) -> Result<(), Problem> {
-    if may_read(reader, record, &[]) || matches!(reader, Reader::Anonymous) {
-        return check(reader, record, &[]);
+    if may_read_fully(query, reader, record, height).await? {
+        Ok(())
+    } else {
+        Err(refusal(reader, record))
     }
-    check(reader, record, &related_orgs(query, record, height).await?)
 }
 
 /// The orgs a restricted record concerns through the records it points to, as of `height`: an

@@ -23,24 +23,30 @@ use tower::ServiceExt as _;
 use crate::{READ_WINDOW_MS, auth::now_ms, read_request_digest, record_tests::app_over, sign_read};
 
 /// The readers of the fixture, by what they are.
-struct Readers {
+pub(crate) struct Readers {
     /// An auditor of `xm-sjj`, an org no record names.
-    auditor: SecretKey,
+    pub(crate) auditor: SecretKey,
     /// A registrar of `xm-djzx`, an org no record names.
-    registrar: SecretKey,
+    pub(crate) registrar: SecretKey,
     /// A data user of `xm-swj`, an org no record names.
-    outsider: SecretKey,
+    pub(crate) outsider: SecretKey,
     /// A data user of `xm-gaj`: the grantee, requester, accessing and objector org.
-    grantee: SecretKey,
+    pub(crate) grantee: SecretKey,
     /// A share approver of `xm-scjg`: the provider (of the share request and grant 1) and
     /// registrant org.
-    provider: SecretKey,
+    pub(crate) provider: SecretKey,
 }
 
-/// The router over `every_kind`, plus access event 2 under grant 1 (from `xm-scjg` to `xm-gaj`)
-/// and its violation 2, application 2 (applied) of `xm-scjg` and objection 2 (pending) to it by
-/// `xm-gaj`, the readers' orgs, and the readers.
+/// The router over [`fixture`].
 fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers) {
+    let (store, readers) = fixture(dir);
+    (app_over(store), readers)
+}
+
+/// A store at a genesis of `every_kind`, plus access event 2 under grant 1 (from `xm-scjg` to
+/// `xm-gaj`) and its violation 2, application 2 (applied) of `xm-scjg` and objection 2 (pending)
+/// to it by `xm-gaj`, the readers' orgs, and the readers.
+pub(crate) fn fixture(dir: &tempfile::TempDir) -> (Arc<Store>, Readers) {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let mut records = every_kind();
     let decode = |key: &RecordKey| {
@@ -86,11 +92,11 @@ fn app(dir: &tempfile::TempDir) -> (axum::Router, Readers) {
         provider: reader(0x65, "xm-scjg", Role::ShareApprover),
     };
     test_utils::init(&store, records);
-    (app_over(Arc::new(store)), readers)
+    (Arc::new(store), readers)
 }
 
 /// Sends `GET uri` with `authorization`, if any; answers the status, headers and JSON body.
-async fn send(
+pub(crate) async fn send(
     app: &axum::Router,
     uri: &str,
     authorization: Option<&str>,
@@ -107,7 +113,7 @@ async fn send(
 }
 
 /// Sends `GET uri` signed by `secret` now.
-async fn read(
+pub(crate) async fn read(
     app: &axum::Router,
     uri: &str,
     secret: &SecretKey,

@@ -4,11 +4,11 @@
 //! |---|---|
 //! | `GET /v1/blocks?cursor=&limit=` | `{"items": [summary, ..], "next": "<height>"}`, newest first: height, hash, time, tx count, proposer, signatures |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
-//! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs decoded, with their codes and events, in block order |
+//! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs decoded, with their codes and events, in block order (restricted content as `visibility.rs` says) |
 //! | `GET /v1/validators?height=` | the validator set in force: node keys, orgs, power, total and quorum |
 
 use axum::{
-    Json,
+    Extension, Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use onebook_query::{
@@ -18,6 +18,7 @@ use onebook_types::ids::Height;
 use serde::Deserialize;
 
 use crate::{
+    auth::Reader,
     problem::Problem,
     records::{Paging, parsed},
 };
@@ -53,6 +54,7 @@ pub(crate) async fn block(
 
 pub(crate) async fn block_txs(
     State(query): State<StoreQuery>,
+    Extension(reader): Extension<Reader>,
     Path(height): Path<String>,
     paging: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Page<TxView>>, Problem> {
@@ -61,7 +63,11 @@ pub(crate) async fn block_txs(
     if query.block(height).await?.is_none() {
         return Err(Problem::not_found("block at this height"));
     }
-    Ok(Json(query.block_txs(height, paging.into_params()).await?))
+    let mut page = query.block_txs(height, paging.into_params()).await?;
+    for view in &mut page.items {
+        crate::visibility::redact_tx(&query, &reader, view).await?;
+    }
+    Ok(Json(page))
 }
 
 pub(crate) async fn validators(

@@ -43,14 +43,17 @@ fn get(uri: &str, last_event_id: Option<&str>) -> Request<Body> {
 
 /// One SSE event as it came: its `id:`, `event:` and `data:` fields.
 #[derive(Debug)]
-struct Received {
-    id: String,
-    kind: String,
-    data: serde_json::Value,
+pub(crate) struct Received {
+    pub(crate) id: String,
+    pub(crate) kind: String,
+    pub(crate) data: serde_json::Value,
 }
 
 /// Reads `count` events from an open stream's body, failing after five seconds.
-async fn read_events(body: &mut axum::body::BodyDataStream, count: usize) -> Vec<Received> {
+pub(crate) async fn read_events(
+    body: &mut axum::body::BodyDataStream,
+    count: usize,
+) -> Vec<Received> {
     let mut text = String::new();
     let mut events = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -77,7 +80,7 @@ async fn read_events(body: &mut axum::body::BodyDataStream, count: usize) -> Vec
     events
 }
 
-async fn open(app: &axum::Router, request: Request<Body>) -> axum::body::BodyDataStream {
+pub(crate) async fn open(app: &axum::Router, request: Request<Body>) -> axum::body::BodyDataStream {
     let response = app.clone().oneshot(request).await.expect("the router answers");
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers().get(header::CONTENT_TYPE).expect("a content type");

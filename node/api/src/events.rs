@@ -7,7 +7,10 @@
 //! passes the `kind` and `org` filters in commit order. A client that reconnects with the id of
 //! the last event it received therefore misses none and receives none twice. `org` keeps the
 //! events one of whose attributes `org`, `provider` or `grantee` names the org
-//! ([`onebook_query::ORG_ATTRIBUTES`]).
+//! ([`onebook_query::ORG_ATTRIBUTES`]). Events of restricted records reach only the readers who
+//! may read them (`visibility.rs`): a member signs the stream's request (`auth.rs`) to receive
+//! its own; anonymous streams get the public events. A resumed stream is exact over what its
+//! reader may see.
 //!
 //! The stream notices new blocks by looking at the store's tip every [`TIP_POLL_INTERVAL`]; it
 //! holds at most one page of events ([`PAGE_ITEMS_MAX`]) at a time, sends a keep-alive comment
@@ -29,7 +32,9 @@ use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::{ApiState, problem::Problem, records::parsed};
+use crate::{
+    ApiState, auth::Reader, problem::Problem, records::parsed, visibility::may_read_event,
+};
 
 /// Most event streams open at once on one node.
 pub const EVENT_STREAMS_MAX: usize = 128;
@@ -65,6 +70,9 @@ struct Follower {
     store: Arc<Store>,
     query: StoreQuery,
     params: EventParams,
+    /// Who reads: events of restricted records it may not read are not sent
+    /// (`visibility.rs`).
+    reader: Reader,
     unsent: VecDeque<EventView>,
     /// Held while the stream lives, so it counts against [`EVENT_STREAMS_MAX`].
     _permit: OwnedSemaphorePermit,
@@ -73,6 +81,7 @@ struct Follower {
 pub(crate) async fn events(
     State(state): State<ApiState>,
     Extension(streams): Extension<EventStreams>,
+    Extension(reader): Extension<Reader>,
     headers: HeaderMap,
     params: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Problem> {
@@ -119,6 +128,7 @@ pub(crate) async fn events(
         store: Arc::clone(&state.store),
         query,
         params,
+        reader,
         unsent: first.items.into(),
         _permit: permit,
     };
@@ -132,8 +142,16 @@ pub(crate) async fn events(
 async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallible>, Follower)> {
     loop {
         if let Some(view) = follower.unsent.pop_front() {
-            let event = sse_event(&view)?;
-            return Some((Ok(event), follower));
+            let visible =
+                may_read_event(&follower.query, &follower.reader, &view.kind, &view.attributes);
+            match visible.await {
+                Ok(true) => return Some((Ok(sse_event(&view)?), follower)),
+                Ok(false) => continue,
+                Err(problem) => {
+                    tracing::warn!(detail = %problem.detail, "event stream ended: a rule could not be read");
+                    return None;
+                }
+            }
         }
         let tip_before = follower.store.tip().ok()?.height;
         let page = match follower.query.events(follower.params.clone()).await {

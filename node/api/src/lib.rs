@@ -13,7 +13,7 @@
 //! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs, decoded, in block order |
 //! | `GET /v1/validators?height=` | the validator set in force |
 //! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
-//! | `GET /v1/{records}?org=&status=&height=&cursor=&limit=` | a page of record views in id order (see `records.rs` for the kinds) |
+//! | `GET /v1/{records}?org=&status=&height=&from=&to=&cursor=&limit=` | a page of record views in id order, `from`/`to` the creating block's time (see `records.rs` for the kinds) |
 //! | `GET /v1/{records}/{id}?height=` | one record as of a height; `/v1/catalog/entries/{code}/versions` its versions |
 //! | `GET /v1/timeline/{kind:id}?cursor=&limit=` | every tx that touched the record (an org: every tx concerning it) |
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
@@ -36,7 +36,10 @@
 //!
 //! Lists leave out the items their reader may not read (matching only the orgs an item names,
 //! not those behind its grant or application); the timeline of a restricted record
-//! follows the record's rule.
+//! follows the record's rule. Elsewhere (search hits, the event stream, receipts, timelines,
+//! proof bundles, the share-request list) restricted records are shown by the same rules
+//! (`visibility.rs`). When the policy's `record_signed_reads` is on, every signed read served is
+//! recorded on the ledger in a `RecordReads` tx signed with the operator key (`reads.rs`).
 //!
 //! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
 //! stable rejection code where the ledger's rules were the reason.
@@ -47,16 +50,19 @@ mod events;
 mod metrics;
 mod problem;
 mod proofs;
+mod reads;
 mod records;
 mod routes;
 mod search;
 mod timeline;
+mod visibility;
 
 pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS, read_request_digest, sign_read};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use onebook_query::BlockView;
 pub use problem::Problem;
 pub use proofs::parse_record_key;
+pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
 pub use routes::{ApiState, NoncesView, StatusView, Submitted, TxStatusView, router};
 
@@ -76,6 +82,10 @@ mod block_tests;
 #[cfg(test)]
 mod event_tests;
 #[cfg(test)]
+mod reads_tests;
+#[cfg(test)]
 mod record_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod visibility_tests;

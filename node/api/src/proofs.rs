@@ -8,9 +8,15 @@
 //! | `GET /v1/proofs/txs/{hash}` | a committed tx's inclusion in its block |
 //! | `GET /v1/proofs/access-events/{id}?height=H` | an access with the grant it used, its resource and the policy |
 //!
-//! `height` defaults to the tip; for an access it should be the block that recorded it.
+//! `height` defaults to the tip; for an access it should be the block that recorded it. A bundle
+//! shows what its record or tx shows, so it is served by the same rules (`auth.rs`,
+//! `visibility.rs`): a restricted record's bundle to its audience, a tx carrying restricted
+//! content to auditors, the signer's org and the readers of what it recorded.
+
+use std::sync::Arc;
 
 use axum::{
+    Extension,
     extract::{Path, Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
@@ -24,7 +30,14 @@ use onebook_types::{
 use onebook_verifier::ProofBundle;
 use serde::Deserialize;
 
-use crate::{ApiState, problem::Problem};
+use onebook_query::{LedgerQuery, RecordKind, StoreQuery, action_name};
+
+use crate::{
+    ApiState,
+    auth::{self, Reader},
+    problem::Problem,
+    visibility::may_read_tx,
+};
 
 /// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key,
 /// by the key's JSON form: a numeric id is a number, any other id a string (hex for keys and
@@ -78,13 +91,32 @@ fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
     }
 }
 
+/// Refuses a bundle that would show `key`, as of `at`, to a reader its record rule refuses.
+async fn authorize_record(
+    state: &ApiState,
+    reader: &Reader,
+    key: RecordKey,
+    at: Height,
+) -> Result<(), Problem> {
+    let query = StoreQuery::new(Arc::clone(&state.store));
+    if RecordKind::of(&key).is_none() {
+        return Ok(());
+    }
+    match query.record(key, Some(at)).await? {
+        Some(view) => auth::authorize(&query, reader, &view.record, Some(at)).await,
+        None => Ok(()),
+    }
+}
+
 pub(crate) async fn record(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(key): Path<String>,
     Query(query): Query<ProofQuery>,
 ) -> Result<Response, Problem> {
     let key = parse_record_key(&key).map_err(Problem::bad_request)?;
     let at = height(&state, query.height)?;
+    authorize_record(&state, &reader, key.clone(), at).await?;
     let store = state.store.clone();
     let bundle = tokio::task::spawn_blocking(move || {
         onebook_storage::bundle_for_claims(&store, &[key], query.absent, at)
@@ -96,10 +128,33 @@ pub(crate) async fn record(
 
 pub(crate) async fn tx(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(hash): Path<String>,
 ) -> Result<Response, Problem> {
     let hash = Hash32::from_hex(&hash)
         .map_err(|_| Problem::bad_request(format!("{hash:?} is not a 32-byte hex hash")))?;
+    let unavailable = |error: StorageError| Problem::unavailable(&error);
+    if let Some((location, tx)) = state.store.tx(&hash).map_err(unavailable)? {
+        let events = state.store.receipt(location).map_err(unavailable)?.map(|r| r.events);
+        let query = StoreQuery::new(Arc::clone(&state.store));
+        let action = action_name(&tx.body.action);
+        let events = events.unwrap_or_default();
+        if !may_read_tx(&query, &reader, &action, tx.body.signer, &events).await? {
+            return Err(match reader {
+                Reader::Anonymous => auth::anonymous("tx carrying restricted content"),
+                Reader::Member(member) => Problem::new(
+                    StatusCode::FORBIDDEN,
+                    "read-forbidden",
+                    "the reader's role and org do not allow this read",
+                    format!(
+                        "member {} of org {} may not read this {action} tx: auditors, members \
+                         of the signer's org and readers of every restricted record it names may",
+                        member.key, member.org
+                    ),
+                ),
+            });
+        }
+    }
     let store = state.store.clone();
     let bundle = tokio::task::spawn_blocking(move || onebook_storage::bundle_for_tx(&store, &hash))
         .await
@@ -109,12 +164,14 @@ pub(crate) async fn tx(
 
 pub(crate) async fn access_event(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(id): Path<String>,
     Query(query): Query<ProofQuery>,
 ) -> Result<Response, Problem> {
     let id: u64 =
         id.parse().map_err(|_| Problem::bad_request(format!("{id:?} is not a number")))?;
     let at = height(&state, query.height)?;
+    authorize_record(&state, &reader, RecordKey::AccessEvent(AccessEventId(id)), at).await?;
     let store = state.store.clone();
     let bundle = tokio::task::spawn_blocking(move || {
         onebook_storage::bundle_for_access(&store, AccessEventId(id), at)

@@ -325,8 +325,13 @@ async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_t
         .collect();
     signatures.sort_by_key(|signature| signature.node_key);
     chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
-    let app =
-        router(ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None });
+    let app = router(ApiState {
+        store,
+        gate: chain.gate(),
+        chain_id: genesis.chain_id,
+        gossip: None,
+        reads: None,
+    });
     let member_key = format!("member:{}", new_member.to_hex());
 
     let (_, _, before) = get_anonymous(&app, "/v1/members?org=xm-dsj&height=0&limit=100").await;

@@ -3,7 +3,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /v1/<records>?org=&status=&height=&cursor=&limit=` | `{"items": [view, ..], "next": "<cursor>"}` in id order |
+//! | `GET /v1/<records>?org=&status=&height=&from=&to=&cursor=&limit=` | `{"items": [view, ..], "next": "<cursor>"}` in id order |
 //! | `GET /v1/<records>/{id}?height=` | one view: `{"key", "height", "kind", "record"}` |
 //! | `GET /v1/catalog/entries/{code}/versions?height=` | every version of an entry, oldest first |
 //!
@@ -11,8 +11,11 @@
 //! `resources`, `share-requests`, `grants`, `access-events`, `violations`, `quality-reports`,
 //! `property/applications`, `property/objections`, `property/certificates`, `obligations`. A
 //! member's id is its key in hex, a catalog entry's its code, a certificate's its number, an
-//! org's its id; every other id is a number. `limit` is 1 to 100 (20 by default); an unknown
-//! parameter, a garbled cursor or a height above the tip is a 400 problem naming the parameter.
+//! org's its id; every other id is a number. `from` and `to` (Unix ms) keep the records created
+//! by a block of that time, `from` included and `to` not (a time-filtered page reads at most
+//! 1,000 records and may come back short, with the cursor to read on). `limit` is 1 to 100 (20
+//! by default); an unknown parameter, a garbled cursor or a height above the tip is a 400
+//! problem naming the parameter.
 
 use std::sync::Arc;
 
@@ -28,8 +31,8 @@ use onebook_types::{
     catalog_records::CatalogVersion,
     ids::{
         AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, Height, ObjectionId,
-        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, ViolationId,
-        check_id,
+        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, Timestamp,
+        ViolationId, check_id,
     },
     keys::PublicKey,
     record::RecordKey,
@@ -65,6 +68,8 @@ pub(crate) struct ListQuery {
     org: Option<String>,
     status: Option<String>,
     height: Option<u64>,
+    from: Option<u64>,
+    to: Option<u64>,
     cursor: Option<String>,
     limit: Option<u64>,
 }
@@ -143,11 +148,16 @@ async fn list(
         org: params.org.map(OrgId),
         status: params.status,
         height: params.height.map(Height),
+        from: params.from.map(Timestamp),
+        to: params.to.map(Timestamp),
         page: PageParams { cursor: params.cursor, limit: params.limit },
     };
     let mut page = query.records(kind, list).await?;
     if auth::list_is_filtered(kind) {
         page.items.retain(|item| auth::may_read(reader, &item.record, &[]));
+    }
+    if kind == RecordKind::ShareRequest {
+        page.items.iter_mut().for_each(|item| crate::visibility::redact(reader, item));
     }
     Ok(Json(page))
 }

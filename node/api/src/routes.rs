@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     body::Bytes,
     extract::{
         DefaultBodyLimit, Path, State,
@@ -19,7 +19,7 @@ use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::{Deserialize, Serialize};
 
-use crate::problem::Problem;
+use crate::{auth::Reader, problem::Problem};
 
 /// What the handlers read and write through.
 #[derive(Clone, Debug)]
@@ -32,6 +32,9 @@ pub struct ApiState {
     pub chain_id: ChainId,
     /// Gossips the txs this node admits from its clients to the consortium's other nodes.
     pub gossip: Option<onebook_network::TxGossip>,
+    /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
+    /// without an operator key, which then refuses signed reads while the policy is on.
+    pub reads: Option<crate::ReadRecorder>,
 }
 
 /// The API's routes over `state`.
@@ -41,7 +44,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/metrics", get(crate::metrics::metrics))
         .with_state((state.clone(), std::sync::Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
-    let auth = crate::auth::Auth::new(onebook_query::StoreQuery::new(Arc::clone(&state.store)));
+    let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
     Router::new()
         .route("/health", get(health))
         .route("/v1/status", get(status))
@@ -225,7 +228,9 @@ async fn nonces(
 pub enum TxStatusView {
     /// Waiting in this node's mempool.
     Pending,
-    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events.
+    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events
+    /// (a tx carrying restricted content, and events of restricted records, only as far as the
+    /// reader may read them: `visibility.rs`).
     Committed(Box<TxView>),
 }
 
@@ -236,11 +241,13 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
 
 async fn tx_status(
     State(state): State<ApiState>,
+    Extension(reader): Extension<Reader>,
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
     let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
-    if let Some(view) = query.tx(hash).await? {
+    if let Some(mut view) = query.tx(hash).await? {
+        crate::visibility::redact_tx(&query, &reader, &mut view).await?;
         return Ok(Json(TxStatusView::Committed(Box::new(view))));
     }
     if state.gate.is_pending(&hash) {

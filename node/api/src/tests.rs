@@ -55,7 +55,7 @@ pub(crate) fn router_over(
         ChainConfig::default(),
         clock,
     );
-    router(ApiState { store, gate: chain.gate(), chain_id, gossip: None })
+    router(ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None })
 }
 
 fn tx(nonce: u64) -> Vec<u8> {

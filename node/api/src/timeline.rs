@@ -4,7 +4,10 @@
 //! (`org:xm-gaj`, `catalog_entry:350200-xm-scjg-0001`, `resource:1`, `grant:7`,
 //! `certificate:350200-2026-000001X`, ...). An org's timeline holds every tx signed for it or
 //! concerning it. The timeline of a restricted record follows the record's own rule (`auth.rs`):
-//! it is read at the tip and checked before its txs are listed.
+//! it is read at the tip and checked before its txs are listed. In any other timeline, the txs
+//! that carry restricted content (share requests, access batches, property applications,
+//! objections: `visibility.rs`) are listed only to auditors and members of the signer's org; the
+//! page's cursor still moves past the others.
 
 use axum::{
     Extension, Json,
@@ -17,6 +20,7 @@ use crate::{
     auth::{self, Reader},
     problem::Problem,
     records::{Paging, parsed},
+    visibility::may_read_tx,
 };
 
 pub(crate) async fn timeline(
@@ -39,8 +43,20 @@ pub(crate) async fn timeline(
     if always_restricted && matches!(reader, Reader::Anonymous) {
         return Err(auth::anonymous("timeline of an access event or violation"));
     }
+    let mut authorized = false;
     if restricted && let Some(view) = query.record(key.clone(), None).await? {
         auth::authorize(&query, &reader, &view.record, None).await?;
+        authorized = true;
     }
-    Ok(Json(query.timeline(key, paging.into_params()).await?))
+    let mut page = query.timeline(key, paging.into_params()).await?;
+    if !authorized {
+        let mut shown = Vec::with_capacity(page.items.len());
+        for entry in page.items {
+            if may_read_tx(&query, &reader, &entry.action, entry.signer, &[]).await? {
+                shown.push(entry);
+            }
+        }
+        page.items = shown;
+    }
+    Ok(Json(page))
 }

@@ -75,11 +75,15 @@ impl MempoolSection {
 pub struct ApiSection {
     /// The address the API listens on, `host:port`.
     pub listen: String,
+    /// The member key (a file name under `keys/`) this node signs `RecordReads` txs with when
+    /// the policy has signed reads recorded; without one, the node refuses signed reads while
+    /// the policy is on.
+    pub read_audit_key: Option<String>,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8640".into() }
+        Self { listen: "127.0.0.1:8640".into(), read_audit_key: None }
     }
 }
 

@@ -22,12 +22,32 @@ pub fn request(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Vec<u8>)> {
+    request_with_headers(addr, method, path, &[], body)
+}
+
+/// As [`request`], with extra header lines `(name, value)` (an `Authorization` of a signed read,
+/// a `Last-Event-ID`).
+pub fn request_with_headers(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &[u8])>,
+) -> eyre::Result<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(addr).wrap_err_with(|| format!("connecting to {addr}"))?;
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
     let (content_type, payload) = body.unwrap_or(("application/json", &[]));
+    if let Some((name, _)) = headers
+        .iter()
+        .find(|(name, value)| name.contains(['\r', '\n', ':']) || value.contains(['\r', '\n']))
+    {
+        eyre::bail!("header {name:?}: a header name or value cannot hold a line break");
+    }
+    let extra: String =
+        headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\
          Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
         payload.len()
     );

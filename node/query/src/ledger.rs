@@ -115,6 +115,11 @@ pub struct ListParams {
     pub status: Option<String>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
+    /// Only records created at or after this block time (ms). A record of the genesis has no
+    /// creating block and counts as created at time 0.
+    pub from: Option<Timestamp>,
+    /// Only records created before this block time (ms).
+    pub to: Option<Timestamp>,
     /// Paging.
     pub page: PageParams,
 }

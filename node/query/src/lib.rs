@@ -26,10 +26,11 @@ pub use events::{
 };
 pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
 pub use onebook_storage::RecordKind;
-pub use store::StoreQuery;
+pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
 pub use views::{
     BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
-    TimelineEntryView, TipView, TxView, ValidatorsView, parse_record_key, record_key_text,
+    TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
+    record_key_text,
 };
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{CatalogCode, CertificateNumber, Height, OrgId, Timestamp, check_id},
     keys::PublicKey,
-    limits::RECORD_BYTES_MAX,
+    limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     record::RecordKey,
 };
 
@@ -19,7 +19,8 @@ use crate::{
     ledger::{ListParams, PageParams, page_limit},
     views::{
         BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
-        TimelineEntryView, TipView, TxView, ValidatorsView, parse_record_key, record_key_text,
+        TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
+        record_key_text,
     },
 };
 
@@ -167,7 +168,7 @@ fn view(key: &RecordKey, bytes: &[u8], height: Height) -> Result<RecordView, Que
     let record = decode_record(key, bytes).map_err(|source| {
         QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
     })?;
-    Ok(RecordView { key: record_key_text(key), height: height.0, record })
+    Ok(RecordView { key: record_key_text(key), height: height.0, redacted: false, record })
 }
 
 fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
@@ -213,13 +214,72 @@ fn records(
     }
     let after = params.page.cursor.as_deref().map(decode_cursor).transpose()?;
     let filter = ListFilter { org: params.org, status: params.status };
-    let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
-    let items = page
-        .records
-        .iter()
-        .map(|(key, bytes)| view(key, bytes, height))
-        .collect::<Result<_, _>>()?;
-    Ok(Page { items, next: page.next.map(hex::encode) })
+    if params.from.is_none() && params.to.is_none() {
+        let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
+        let items = page
+            .records
+            .iter()
+            .map(|(key, bytes)| view(key, bytes, height))
+            .collect::<Result<_, _>>()?;
+        return Ok(Page { items, next: page.next.map(hex::encode) });
+    }
+    let range = TimeRange::new(params.from, params.to)?;
+    let mut items = Vec::with_capacity(limit);
+    let mut cursor = after;
+    let mut scanned = 0;
+    while scanned < TIME_SCANNED_RECORDS_MAX {
+        let page = store.list_records(kind, &filter, height, cursor.as_deref(), PAGE_ITEMS_MAX)?;
+        for (key, bytes) in &page.records {
+            scanned += 1;
+            if range.holds(created_time(store, key)?) {
+                items.push(view(key, bytes, height)?);
+            }
+            if items.len() == limit || scanned == TIME_SCANNED_RECORDS_MAX {
+                let last = page.records.last().map(|(last, _)| last);
+                let at_end = page.next.is_none() && last == Some(key);
+                let next = (!at_end).then(|| hex::encode(kind.cursor_after(key)));
+                return Ok(Page { items, next });
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(Page { items, next: None }),
+        }
+    }
+    Ok(Page { items, next: cursor.map(hex::encode) })
+}
+
+/// Most records a time-filtered list reads for one page: past it, the page is returned with
+/// fewer items and the cursor of where the reading stopped.
+pub const TIME_SCANNED_RECORDS_MAX: usize = 1_000;
+
+/// The `from`..`to` of a list, checked.
+struct TimeRange {
+    from: u64,
+    to: u64,
+}
+
+impl TimeRange {
+    fn new(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Self, QueryError> {
+        let (from, to) = (from.map_or(0, |t| t.0), to.map_or(u64::MAX, |t| t.0));
+        if from >= to {
+            let rule = format!("{to} is not after `from` ({from}): the range would be empty");
+            return Err(QueryError::bad_input("to", rule));
+        }
+        Ok(Self { from, to })
+    }
+
+    const fn holds(&self, time: u64) -> bool {
+        self.from <= time && time < self.to
+    }
+}
+
+/// The block time of the tx that created `key` (its first history entry); 0 for a record of the
+/// genesis, which no tx created.
+fn created_time(store: &Store, key: &RecordKey) -> Result<u64, QueryError> {
+    let first = store.record_history(key, None, 1)?;
+    let Some(entry) = first.entries.first() else { return Ok(0) };
+    Ok(store.header(entry.location.height)?.map_or(0, |header| header.time.0))
 }
 
 fn decode_cursor(text: &str) -> Result<Vec<u8>, QueryError> {
@@ -248,10 +308,7 @@ fn timeline(
             .tx(&entry.tx_hash)?
             .ok_or(onebook_storage::StorageError::Missing { what: "tx of a history entry" })?;
         let receipt = store.receipt(entry.location)?;
-        let action = serde_json::to_value(&tx.body.action)
-            .ok()
-            .and_then(|value| value["type"].as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let action = action_name(&tx.body.action);
         items.push(TimelineEntryView {
             height: entry.location.height.0,
             index: entry.location.index,
@@ -436,7 +493,7 @@ fn tx_view(
         signer: tx.body.signer,
         nonce: tx.body.nonce.0,
         valid_until: tx.body.valid_until.0,
-        action: tx.body.action,
+        action: Some(tx.body.action),
         code: receipt.code,
         rejection: receipt.rejection().map(|rejection| rejection.name()),
         events: receipt.events,

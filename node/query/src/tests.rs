@@ -63,7 +63,7 @@ fn list(org: Option<&str>, status: Option<&str>, height: Option<u64>) -> ListPar
         org: org.map(OrgId::from),
         status: status.map(str::to_owned),
         height: height.map(Height),
-        page: PageParams::default(),
+        ..ListParams::default()
     }
 }
 
@@ -298,6 +298,49 @@ fn record_keys_print_as_they_parse() {
     assert!(crate::parse_record_key("grant:x").is_err());
 }
 
+#[tokio::test]
+async fn a_time_range_keeps_the_records_created_in_it_and_pages_on() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = open(&dir);
+    init(&store, vec![entry(RecordKey::Org("xm".into()), &org("xm", None))]);
+    for id in 1..=5 {
+        commit(&store, vec![entry(RecordKey::Grant(GrantId(id)), &grant(id, "xm-gaj"))], vec![]);
+    }
+    let query = StoreQuery::new(store);
+    let range = |from: Option<u64>, to: Option<u64>, cursor: Option<String>, limit| ListParams {
+        from: from.map(|height| block_time(Height(height))),
+        to: to.map(|height| block_time(Height(height))),
+        page: PageParams { cursor, limit },
+        ..ListParams::default()
+    };
+
+    let whole = query.records(RecordKind::Grant, range(Some(2), Some(4), None, None)).await;
+    let first = query.records(RecordKind::Grant, range(Some(2), Some(4), None, Some(1))).await;
+    let first = first.expect("a page");
+    let second =
+        query.records(RecordKind::Grant, range(Some(2), Some(4), first.next.clone(), Some(1)));
+    let second = second.await.expect("a page");
+    let third =
+        query.records(RecordKind::Grant, range(Some(2), Some(4), second.next.clone(), Some(1)));
+    let third = third.await.expect("a page");
+    let open_ended = query.records(RecordKind::Grant, range(Some(5), None, None, None)).await;
+    let genesis = query.records(RecordKind::Org, range(None, Some(1), None, None)).await;
+    let empty = query.records(RecordKind::Grant, range(Some(3), Some(3), None, None)).await;
+
+    assert_eq!(ids(&whole.expect("a page")), ["grant:2", "grant:3"], "created at heights 2 and 3");
+    assert_eq!(ids(&first), ["grant:2"]);
+    assert_eq!(ids(&second), ["grant:3"]);
+    assert!(second.next.is_some(), "grants 4 and 5 are not read yet");
+    assert_eq!(ids(&third), Vec::<String>::new());
+    assert_eq!(third.next, None);
+    assert_eq!(ids(&open_ended.expect("a page")), ["grant:5"]);
+    assert_eq!(ids(&genesis.expect("a page")), ["org:xm"], "genesis records count as time 0");
+    match empty {
+        Err(QueryError::BadInput { parameter, .. }) => assert_eq!(parameter, "to"),
+        other => panic!("an empty range is refused, got {other:?}"),
+    }
+}
+
 /// Three blocks: height 1 certified by two validators, height 2 by three, height 3 of three txs
 /// and no certificate.
 fn three_blocks(dir: &tempfile::TempDir) -> (StoreQuery, Vec<SecretKey>) {
@@ -391,7 +434,7 @@ async fn a_committed_tx_reads_decoded_with_its_location_and_receipt() {
     assert_eq!((tx.tx_hash, tx.height, tx.index, tx.nonce, tx.code), (hash, 1, 0, 1_000, 0));
     assert_eq!(tx.signer, test_utils::signer().public_key());
     assert_eq!(tx.valid_until, 101);
-    assert_eq!(tx.action, Action::WithdrawShareRequest { request: ShareRequestId(1) });
+    assert_eq!(tx.action, Some(Action::WithdrawShareRequest { request: ShareRequestId(1) }));
     assert_eq!(tx.rejection, None);
     assert_eq!(refused.code, 2);
     assert_eq!(refused.rejection.as_deref(), Some("RoleMissing"));

@@ -74,8 +74,10 @@ pub struct TxView {
     pub nonce: u64,
     /// The last height it could have been committed at.
     pub valid_until: u64,
-    /// What it asked, in the action's JSON form (`{"type": "request_share", ...}`).
-    pub action: Action,
+    /// What it asked, in the action's JSON form (`{"type": "request_share", ...}`); `None` where
+    /// a node's REST API withholds a tx carrying restricted content from its reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
     /// 0 if accepted, else the rejection code.
     pub code: u16,
     /// The rejection's name, if refused.
@@ -139,6 +141,10 @@ pub struct RecordView {
     pub key: String,
     /// The height it was read at.
     pub height: u64,
+    /// Whether details the reader may not read were left out of `record` (a share request in a
+    /// list read by someone other than its parties: its items and purpose are emptied).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
@@ -172,6 +178,14 @@ pub struct TimelineEntryView {
     /// The rejection's name, if refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<String>,
+}
+
+/// An action's name, its JSON `type`: `request_share`, `revoke_grant`, ...
+pub fn action_name(action: &onebook_types::action::Action) -> String {
+    serde_json::to_value(action)
+        .ok()
+        .and_then(|value| value["type"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// The overdue obligations of one org.

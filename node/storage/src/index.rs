@@ -160,6 +160,12 @@ impl RecordKind {
         }
     }
 
+    /// The cursor of a listing of this kind that starts after `key`, as [`RecordPage::next`]
+    /// gives it after a page ending at `key`.
+    pub fn cursor_after(self, key: &RecordKey) -> Vec<u8> {
+        cursor(self, key)
+    }
+
     /// Whether `cursor` (as [`RecordPage::next`] gives it) belongs to a list of this kind.
     pub fn cursor_is_well_formed(self, cursor: &[u8]) -> bool {
         let Some((&kind, sort_id)) = cursor.split_first() else { return false };

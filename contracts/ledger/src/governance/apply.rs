@@ -266,5 +266,6 @@ fn parameter_name(parameter: &PolicyParameter) -> &'static str {
         PolicyParameter::GrantTermDaysMax(_) => "grant_term_days_max",
         PolicyParameter::AddCalendar { .. } => "add_calendar",
         PolicyParameter::AddLegalBasis(_) => "add_legal_basis",
+        PolicyParameter::RecordSignedReads(_) => "record_signed_reads",
     }
 }

@@ -160,6 +160,7 @@ pub fn policy_after(policy: &Policy, parameter: &PolicyParameter) -> Result<Poli
                 Err(index) => next.legal_bases.insert(index, basis.clone()),
             }
         }
+        PolicyParameter::RecordSignedReads(on) => next.record_signed_reads = *on,
     }
     Ok(next)
 }

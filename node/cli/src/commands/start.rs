@@ -52,6 +52,10 @@ impl StartCommand {
             "node started"
         );
         let gate = chain.gate();
+        let read_audit_key = match &config.api.read_audit_key {
+            Some(name) => Some(home.read_key(name).wrap_err("reading `[api] read_audit_key`")?),
+            None => None,
+        };
         let mut consensus = config.consensus.clone();
         consensus.home_dir = home.root().join(&consensus.home_dir);
         if consensus.moniker.is_empty() || consensus.moniker == "onebook" {
@@ -76,11 +80,21 @@ impl StartCommand {
                 .wrap_err("starting tx gossip")?;
                 Some(gossip)
             };
+            let reads = read_audit_key.map(|operator| {
+                onebook_api::ReadRecorder::spawn(
+                    operator,
+                    gate.clone(),
+                    Arc::clone(&store),
+                    genesis.chain_id.clone(),
+                    gossip.clone(),
+                )
+            });
             let api = ApiState {
                 store: Arc::clone(&store),
                 gate,
                 chain_id: genesis.chain_id.clone(),
                 gossip,
+                reads,
             };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)

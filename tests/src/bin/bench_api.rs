@@ -1,0 +1,167 @@
+//! REST API read benchmark: a RocksDB store holding `ONEBOOK_BENCH_API_TXS` (1,000,000) committed
+//! txs in blocks of 1,000, each rewriting one of 100,000 grants (so each grant has ten versions)
+//! to one of 16 grantee orgs, then the node's real router served on 127.0.0.1 and read over HTTP:
+//! a grant by id, a grant's timeline, and a page of an org's timeline (62,500 txs each) at a
+//! random depth. Prints `name key=value` figures: p50/p99 per route over
+//! `ONEBOOK_BENCH_API_REQUESTS` (2,000) requests with random ids.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Instant,
+};
+
+use onebook_api::{ApiState, router};
+use onebook_chain::{Chain, ChainConfig};
+use onebook_mempool::{Mempool, MempoolConfig};
+use onebook_query::test_utils::grant;
+use onebook_storage::{BlockCommit, RecordChange, Store, StoreConfig, TxTouch};
+use onebook_tests::{rng::Rng, synthetic};
+use onebook_types::{
+    action::Action,
+    block::{Event, Receipt},
+    codec,
+    ids::{ChainId, GrantId, Height, Nonce, OrgId, Timestamp},
+    record::RecordKey,
+    tx::TxBody,
+};
+
+/// A route's request path for one random draw.
+type PathOf = Box<dyn Fn(&mut Rng) -> String>;
+
+const TXS_PER_BLOCK: u64 = 1_000;
+const GRANTS: u64 = 100_000;
+const ORGS: u64 = 16;
+
+fn main() -> eyre::Result<()> {
+    let txs: u64 = env_or("ONEBOOK_BENCH_API_TXS", 1_000_000);
+    let requests: usize = env_or("ONEBOOK_BENCH_API_REQUESTS", 2_000);
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&StoreConfig::new(dir.path()))?;
+    store.init_genesis(synthetic::genesis_hash(), synthetic::genesis_records())?;
+    let blocks = txs.div_ceil(TXS_PER_BLOCK);
+    let clock = Instant::now();
+    for height in 1..=blocks {
+        commit_grant_block(&store, Height(height))?;
+    }
+    let build_s = clock.elapsed().as_secs_f64();
+    println!(
+        "api_store txs={} blocks={blocks} grants={GRANTS} orgs={ORGS} build_s={build_s:.0} ({:.0} tx/s signed, staged and committed)",
+        blocks * TXS_PER_BLOCK,
+        (blocks * TXS_PER_BLOCK) as f64 / build_s
+    );
+
+    let store = Arc::new(store);
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?.to_string();
+    let chain_id = ChainId::from(synthetic::CHAIN_ID);
+    let mempool = Arc::new(Mutex::new(Mempool::new(MempoolConfig::default(), chain_id.clone())));
+    let chain = Chain::new(
+        Arc::clone(&store),
+        mempool,
+        chain_id.clone(),
+        Timestamp(synthetic::GENESIS_TIME_MS),
+        ChainConfig::default(),
+        || Timestamp(synthetic::GENESIS_TIME_MS),
+    );
+    let state = ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None };
+    runtime.spawn(async move { axum::serve(listener, router(state)).await });
+
+    let mut rng = Rng::new(0x0a91);
+    let tip = blocks;
+    let routes: [(&str, PathOf); 3] = [
+        ("grant_by_id", Box::new(|rng: &mut Rng| format!("/v1/grants/{}", rng.below(GRANTS)))),
+        (
+            "grant_timeline",
+            Box::new(|rng: &mut Rng| format!("/v1/timeline/grant:{}", rng.below(GRANTS))),
+        ),
+        (
+            "org_timeline_page",
+            Box::new(move |rng: &mut Rng| {
+                let mut cursor = (1 + rng.below(tip)).to_be_bytes().to_vec();
+                cursor.extend_from_slice(&0u32.to_be_bytes());
+                let org = rng.below(ORGS);
+                format!("/v1/timeline/org:org-{org}?limit=20&cursor={}", hex::encode(cursor))
+            }),
+        ),
+    ];
+    for (name, path) in &routes {
+        for _ in 0..50 {
+            get(&addr, &path(&mut rng))?;
+        }
+        let mut latencies_ms = Vec::with_capacity(requests);
+        let mut bytes = 0;
+        for _ in 0..requests {
+            let path = path(&mut rng);
+            let clock = Instant::now();
+            bytes += get(&addr, &path)?;
+            latencies_ms.push(clock.elapsed().as_secs_f64() * 1000.0);
+        }
+        latencies_ms.sort_by(f64::total_cmp);
+        let percentile = |p: f64| latencies_ms[((latencies_ms.len() - 1) as f64 * p) as usize];
+        println!(
+            "api_read route={name} requests={requests} p50_ms={:.2} p99_ms={:.2} max_ms={:.2} body_bytes_avg={} (one HTTP/1.1 connection per request, 127.0.0.1; aim p99 < 20 ms)",
+            percentile(0.5),
+            percentile(0.99),
+            percentile(1.0),
+            bytes / requests
+        );
+    }
+    Ok(())
+}
+
+/// Block `height`: 1,000 signed txs, tx `n` (counting from the chain's start) rewriting grant
+/// `n % 100,000` to org `org-<n % 16>`, touching the grant and the org.
+fn commit_grant_block(store: &Store, height: Height) -> eyre::Result<()> {
+    let tip = store.tip()?;
+    let mut body = synthetic::BlockBody {
+        txs: Vec::new(),
+        receipts: Vec::new(),
+        touches: Vec::new(),
+        changes: Vec::new(),
+    };
+    for i in 0..TXS_PER_BLOCK {
+        let n = (height.0 - 1) * TXS_PER_BLOCK + i;
+        let key = synthetic::signer(n % 64);
+        let id = n % GRANTS;
+        let org = OrgId(format!("org-{}", n % ORGS));
+        let tx = TxBody {
+            chain_id: ChainId::from(synthetic::CHAIN_ID),
+            signer: key.public_key(),
+            nonce: Nonce(n / 64 + 1),
+            valid_until: Height(height.0 + 100),
+            action: Action::RevokeGrant { grant: GrantId(id), reason: "期满".into() },
+        }
+        .sign(&key);
+        let record = RecordKey::Grant(GrantId(id));
+        let value = codec::encode(&grant(id, org.as_str()));
+        body.changes.push(RecordChange { key: record.clone(), value: Some(value) });
+        let event = Event {
+            kind: "grant.revoked".into(),
+            attributes: vec![("grant".into(), id.to_string())],
+        };
+        body.receipts.push(Receipt::accepted(tx.hash(), vec![event]));
+        body.touches.push(TxTouch { records: vec![record], orgs: vec![org] });
+        body.txs.push(tx);
+    }
+    let staged = store.stage(body.changes.clone())?;
+    let block = synthetic::seal(&tip, &body, staged.root);
+    let commit =
+        BlockCommit { block, receipts: body.receipts, certificate: None, touches: body.touches };
+    store.commit(commit, staged)?;
+    Ok(())
+}
+
+/// `GET path` on `addr`; the body's length, or an error if the answer is not 200.
+fn get(addr: &str, path: &str) -> eyre::Result<usize> {
+    let (status, body) = onebook_cli::http::request(addr, "GET", path, None)?;
+    if status != 200 {
+        eyre::bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
+    }
+    Ok(body.len())
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+}
