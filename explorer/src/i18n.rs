@@ -186,6 +186,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("ui.hit_block", "区块", "Block"),
     ("ui.hit_org_name", "机构名称", "Org name"),
     ("ui.genesis", "创世", "Genesis"),
+    ("ui.withheld", "（受限内容，节点未向本浏览器提供）", "(restricted; the node withholds it from this reader)"),
     // Kinds of record.
     ("kind.org", "机构", "Organisation"),
     ("kind.member", "成员", "Member"),

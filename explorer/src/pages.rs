@@ -102,8 +102,8 @@ pub(crate) async fn fetch<Q: LedgerQuery>(
             let params = ListParams {
                 org: org.clone().map(Into::into),
                 status: status.clone(),
-                height: None,
                 page,
+                ..ListParams::default()
             };
             Ok(records_table(lang, *kind, app.query.records(kind.kind, params).await?))
         }
@@ -201,8 +201,11 @@ pub(crate) fn outcome_cell(lang: Lang, code: u16, rejection: Option<&str>) -> Ce
     Cell::rich(text, rich)
 }
 
-/// An action in a cell: its label, then its fields.
-pub(crate) fn action_cell(lang: Lang, action: &Action) -> Cell {
+/// An action in a cell: its label, then its fields; a dash where the node withheld it.
+pub(crate) fn action_cell(lang: Lang, action: Option<&Action>) -> Cell {
+    let Some(action) = action else {
+        return Cell::rich(lang.t("ui.withheld"), html! { span.none { (lang.t("ui.withheld")) } });
+    };
     let json = serde_json::to_value(action).unwrap_or_default();
     let kind = json["type"].as_str().unwrap_or_default().to_owned();
     let mut fields = json.as_object().cloned().unwrap_or_default();
@@ -253,7 +256,7 @@ fn txs_table(lang: Lang, txs: &Page<TxView>, names: &BTreeMap<PublicKey, (String
                 Cell::text(tx.index.to_string()),
                 Cell::link(hash.clone(), format!("/txs/{hash}")),
                 signer_cell(&tx.signer, names),
-                action_cell(lang, &tx.action),
+                action_cell(lang, tx.action.as_ref()),
                 outcome_cell(lang, tx.code, tx.rejection.as_deref()),
                 Cell::text(events.join("; ")),
             ]
@@ -565,8 +568,8 @@ pub(crate) async fn tx<Q: LedgerQuery>(
         let hash = Hash32::from_hex(&hash).map_err(|_| PageError::BadInput(format!("{hash:?} is not a 32-byte hex hash")))?;
         let tx = app.query.tx(hash).await?.ok_or_else(|| PageError::NotFound(format!("tx {hash}")))?;
         let names = member_names(&app, std::iter::once(tx.signer)).await;
-        let action = serde_json::to_value(&tx.action).unwrap_or_default();
-        let kind = action["type"].as_str().unwrap_or_default().to_owned();
+        let action = tx.action.as_ref().map(|action| serde_json::to_value(action).unwrap_or_default()).unwrap_or_default();
+        let kind = action["type"].as_str().unwrap_or("ui.withheld").to_owned();
         let mut fields = action.as_object().cloned().unwrap_or_default();
         fields.remove("type");
         let signer = signer_cell(&tx.signer, &names);

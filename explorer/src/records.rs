@@ -237,13 +237,7 @@ pub(crate) async fn org<Q: LedgerQuery>(
         let violations = list_section(&app, lang, &lang.t("ui.violations"), by_org(kinds::VIOLATION), &all(kinds::VIOLATION)).await;
         let sharing = sharing_sections(&app, lang, &org.id).await;
         let overdue = match app.query.overdue_obligations(org.id.clone(), None, None).await {
-            Ok(overdue) => {
-                let values: Vec<Value> = overdue.obligations.iter().map(|o| serde_json::to_value(o).unwrap_or_default()).collect();
-                html! {
-                    @if values.is_empty() { p.none { (lang.t("ui.none")) } }
-                    @for value in &values { div.card { (html::value(lang, "obligation", value)) } }
-                }
-            }
+            Ok(overdue) => html::table(lang, &overdue_table(lang, &[(org.clone(), overdue)], None), "/dashboards/overdue"),
             Err(_) => html::unavailable(lang),
         };
         let body = html! {
@@ -468,7 +462,7 @@ async fn trail<Q: LedgerQuery>(
                     Cell::link(tx.height.to_string(), format!("/txs/{}", tx.tx_hash.to_hex())),
                     Cell::text(String::new()),
                     Cell::link(signer, html::record_href(kinds::MEMBER, &tx.signer.to_hex())),
-                    crate::pages::action_cell(lang, &tx.action),
+                    crate::pages::action_cell(lang, tx.action.as_ref()),
                     crate::pages::outcome_cell(lang, tx.code, tx.rejection.as_deref()),
                 ]
             })
@@ -686,28 +680,12 @@ pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
         let limit = Some(query.limit.unwrap_or(PAGE_ITEMS_MAX as u64));
         let params = ListParams { page: PageParams { cursor: query.cursor.clone(), limit }, ..ListParams::default() };
         let orgs = app.query.records(kinds::ORG.kind, params).await?;
-        let tip = app.query.tip().await?;
-        let mut rows = Vec::new();
+        let mut overdue = Vec::new();
         for view in &orgs.items {
             let Record::Org(org) = &view.record else { continue };
-            let overdue = app.query.overdue_obligations(org.id.clone(), None, None).await?;
-            for obligation in overdue.obligations {
-                let days = tip.time.saturating_sub(obligation.due.0) / 86_400_000;
-                rows.push(vec![
-                    Cell::link(org.name.clone(), html::record_href(kinds::ORG, org.id.as_str())),
-                    Cell::link(obligation.id.0.to_string(), html::record_href(kinds::OBLIGATION, &obligation.id.0.to_string())),
-                    Cell::text(lang.value("kind", &serde_json::to_value(obligation.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())),
-                    Cell::text(obligation.description.clone()),
-                    Cell::rich(html::time_text(obligation.due.0), html::time(obligation.due.0)),
-                    Cell::text(days.to_string()),
-                ]);
-            }
+            overdue.push((org.clone(), app.query.overdue_obligations(org.id.clone(), None, None).await?));
         }
-        let table = Table {
-            columns: crate::pages::labels(lang, &["org", "obligation", "kind", "description", "due", "ui.days_overdue"]),
-            rows,
-            next: orgs.next,
-        };
+        let table = overdue_table(lang, &overdue, orgs.next.clone());
         if query.csv() {
             let next = table.next.as_ref().map(|cursor| html::with_param(&path, "cursor", cursor));
             return Ok(crate::csv::response("overdue", &table, next));
@@ -718,4 +696,29 @@ pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
         };
         Ok(html_page(lang, &lang.t("ui.overdue_dashboard"), &path, body))
     }.await)
+}
+
+/// The overdue obligations of each org, one row each, with how many days each is overdue at
+/// the time it was judged at.
+fn overdue_table(lang: Lang, overdue: &[(onebook_types::consortium::Org, onebook_query::OverdueView)], next: Option<String>) -> Table {
+    let mut rows = Vec::new();
+    for (org, view) in overdue {
+        for obligation in &view.obligations {
+            let days = view.at.saturating_sub(obligation.due.0) / 86_400_000;
+            let kind = serde_json::to_value(obligation.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            rows.push(vec![
+                Cell::link(org.name.clone(), html::record_href(kinds::ORG, org.id.as_str())),
+                Cell::link(obligation.id.0.to_string(), html::record_href(kinds::OBLIGATION, &obligation.id.0.to_string())),
+                Cell::text(lang.value("kind", &kind)),
+                Cell::text(obligation.description.clone()),
+                Cell::rich(html::time_text(obligation.due.0), html::time(obligation.due.0)),
+                Cell::text(days.to_string()),
+            ]);
+        }
+    }
+    Table {
+        columns: crate::pages::labels(lang, &["org", "obligation", "kind", "description", "due", "ui.days_overdue"]),
+        rows,
+        next,
+    }
 }
