@@ -8,18 +8,22 @@
 #   ONEBOOK_DEVNET_DIR   where the homes are (default .onebook-devnet)
 #   ONEBOOK_DEVNET_PORT  the first port (default 26600; node i uses port + 10 i for its API and the
 #                        next two for consensus and tx gossip)
+#   ONEBOOK_DEVNET_CLOCK_RATE  how many times faster than the wall clock block time runs (default
+#                        1; 1440 makes a day a minute, so notices and deadlines pass in a demo);
+#                        read when the homes are written, so delete the directory to change it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
 dir="${ONEBOOK_DEVNET_DIR:-.onebook-devnet}"
 port="${ONEBOOK_DEVNET_PORT:-26600}"
+clock_rate="${ONEBOOK_DEVNET_CLOCK_RATE:-1}"
 nodes=4
 
 bash scripts/setup.sh
 cargo build --locked -p onebook-cli --bin onebook
 onebook="$CARGO_TARGET_DIR/debug/onebook"
 if [ ! -d "$dir/node0" ]; then
-  "$onebook" testnet --nodes "$nodes" --out "$dir" --base-port "$port"
+  "$onebook" testnet --nodes "$nodes" --out "$dir" --base-port "$port" --clock-rate "$clock_rate"
 fi
 
 pids=()

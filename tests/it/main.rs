@@ -5,8 +5,10 @@
 mod cli;
 mod codec_props;
 mod crash;
+mod demo_seed;
 mod devnet;
 mod events;
+mod lifecycles;
 mod network;
 mod proof_bundles;
 mod proofs_e2e;

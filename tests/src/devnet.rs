@@ -184,13 +184,42 @@ impl Devnet {
         observers: usize,
         idle_block_interval: &str,
     ) -> eyre::Result<Self> {
+        Self::start_with(
+            binary,
+            validators,
+            observers,
+            &["--idle-block-interval", idle_block_interval],
+        )
+    }
+
+    /// As [`Devnet::start`] with `validators` validators and no observer, whose ledger clock
+    /// runs `clock_rate` times faster than the wall clock (`onebook testnet --clock-rate`), so
+    /// that days of block time pass within a test.
+    pub fn start_clocked(binary: &Path, validators: usize, clock_rate: u32) -> eyre::Result<Self> {
+        let rate = clock_rate.to_string();
+        Self::start_with(
+            binary,
+            validators,
+            0,
+            &["--idle-block-interval", "1s", "--clock-rate", &rate],
+        )
+    }
+
+    /// Writes the homes with `onebook testnet` and the extra `testnet_args`, and starts the
+    /// validators.
+    fn start_with(
+        binary: &Path,
+        validators: usize,
+        observers: usize,
+        testnet_args: &[&str],
+    ) -> eyre::Result<Self> {
         let dir = tempfile::tempdir()?;
         let base = free_base_port(validators + observers)?;
         let out = dir.path().join("net");
         let status = Command::new(binary)
             .args(["testnet", "--nodes", &validators.to_string()])
             .args(["--observers", &observers.to_string(), "--base-port", &base.to_string()])
-            .args(["--idle-block-interval", idle_block_interval])
+            .args(testnet_args)
             .arg("--out")
             .arg(&out)
             .stdout(Stdio::null())
@@ -212,6 +241,11 @@ impl Devnet {
             node.start()?;
         }
         Ok(net)
+    }
+
+    /// Node `i`'s API address, `127.0.0.1:<port>`.
+    pub fn api_addr(&self, i: usize) -> String {
+        format!("127.0.0.1:{}", self.nodes[i].api_port)
     }
 
     /// Waits until every running node listed in `which` has committed `height`.

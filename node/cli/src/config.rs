@@ -31,6 +31,8 @@ pub struct Config {
     pub network: onebook_network::NetworkConfig,
     /// Logging.
     pub log: LogConfig,
+    /// The ledger clock: the wall clock, or a faster one on a development network.
+    pub clock: crate::clock::ClockSection,
 }
 
 /// `[mempool]`: the bounds of the tx pool.
@@ -215,6 +217,7 @@ impl Config {
         config.api.validate().wrap_err("in section [api]")?;
         config.consensus.validate().wrap_err("in section [consensus]")?;
         config.network.validate().wrap_err("in section [network]")?;
+        config.clock.validate().wrap_err("in section [clock]")?;
         Ok(config)
     }
 

@@ -74,6 +74,14 @@ pub fn request_with_headers(
     Ok((status, body))
 }
 
+/// A problem's title and detail (RFC 9457), or the body as it came.
+pub fn problem_text(body: &serde_json::Value) -> String {
+    match (body["title"].as_str(), body["detail"].as_str()) {
+        (Some(title), Some(detail)) => format!("{title}: {detail}"),
+        _ => body.to_string(),
+    }
+}
+
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(end) = body.windows(2).position(|window| window == b"\r\n") {

@@ -5,8 +5,10 @@
 //! then `<home>/config.toml`, then `ONEBOOK__SECTION__KEY` environment variables, then flags
 //! (`--set section.key=value`). This crate is the only one that reads files or the environment.
 
+pub mod clock;
 mod commands;
 mod config;
+pub mod demo;
 mod home;
 pub mod http;
 
@@ -59,6 +61,9 @@ pub enum Command {
     Testnet(commands::testnet::TestnetCommand),
     /// Sign an action with a member key and submit it to a node; optionally wait for the receipt.
     Tx(commands::tx::TxCommand),
+    /// Demo data for a development network.
+    #[command(subcommand)]
+    Demo(commands::demo::DemoCommand),
 }
 
 impl Cli {
@@ -67,6 +72,7 @@ impl Cli {
         // verify-proof reads only its arguments, so it runs without a home or $HOME.
         let command = match self.command {
             Command::VerifyProof(command) => return command.execute(),
+            Command::Demo(command) => return command.execute(),
             command => command,
         };
         let home = Home::new(self.home)?;
@@ -81,6 +87,7 @@ impl Cli {
             Command::Tx(command) => command.execute(&home),
             Command::Proof(command) => command.execute(&home, &self.overrides),
             Command::VerifyProof(command) => command.execute(),
+            Command::Demo(command) => command.execute(),
         }
     }
 }

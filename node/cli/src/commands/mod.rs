@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub(crate) mod config;
+pub(crate) mod demo;
 pub(crate) mod genesis;
 pub(crate) mod init;
 pub(crate) mod inspect;

@@ -3,13 +3,13 @@
 use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use eyre::WrapErr;
+use eyre::{WrapErr, bail};
 use onebook_api::ApiState;
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::Mempool;
 use onebook_types::ids::Timestamp;
 
-use crate::Home;
+use crate::{Home, clock::ClockedApp};
 
 /// Open the ledger (writing the genesis state on first start), check its state root, serve the
 /// REST API and run until Ctrl-C or SIGTERM.
@@ -33,12 +33,27 @@ impl StartCommand {
             config.mempool.mempool_config()?,
             genesis.chain_id.clone(),
         )));
+        let clock = config.clock.clock();
+        if !clock.is_wall() && !genesis.dev_only {
+            bail!(
+                "[clock] rate is {}, but only a dev_only network may run its ledger clock faster \
+                 than the wall clock",
+                config.clock.rate
+            );
+        }
+        // A faster clock checks block times itself (`ClockedApp`); the chain's own check would
+        // hold them to the wall clock.
+        let chain_config = if clock.is_wall() {
+            ChainConfig::default()
+        } else {
+            ChainConfig { future_time_max_ms: u64::MAX, ..ChainConfig::default() }
+        };
         let chain = Chain::new(
             Arc::clone(&store),
             mempool,
             genesis.chain_id.clone(),
             genesis.genesis_time,
-            ChainConfig::default(),
+            chain_config,
             wall_clock,
         );
         tracing::info!(
@@ -49,6 +64,7 @@ impl StartCommand {
             state_root = %tip.state_root,
             node_key = %node_key.public_key(),
             role,
+            clock_rate = config.clock.rate,
             "node started"
         );
         let gate = chain.gate();
@@ -107,15 +123,27 @@ impl StartCommand {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }));
             let mut consensus_stopped = stop.subscribe();
-            let engine = tokio::spawn(onebook_consensus::run(
-                consensus,
-                node_key,
-                genesis.chain_id.clone(),
-                chain,
-                async move {
-                    let _ = consensus_stopped.wait_for(|stop| *stop).await;
-                },
-            ));
+            let consensus_stop = async move {
+                let _ = consensus_stopped.wait_for(|stop| *stop).await;
+            };
+            let chain_id = genesis.chain_id.clone();
+            let engine = if clock.is_wall() {
+                tokio::spawn(onebook_consensus::run(
+                    consensus,
+                    node_key,
+                    chain_id,
+                    chain,
+                    consensus_stop,
+                ))
+            } else {
+                tokio::spawn(onebook_consensus::run(
+                    consensus,
+                    node_key,
+                    chain_id,
+                    ClockedApp::new(chain, clock),
+                    consensus_stop,
+                ))
+            };
             tokio::pin!(engine);
             let outcome = tokio::select! {
                 signal = shutdown_signal() => signal,
@@ -167,9 +195,7 @@ impl onebook_network::TxPool for GossipPool {
 
 /// This node's wall clock, in milliseconds since the Unix epoch.
 fn wall_clock() -> Timestamp {
-    let since_epoch =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    Timestamp(u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX))
+    Timestamp(crate::clock::wall_ms())
 }
 
 async fn shutdown_signal() -> eyre::Result<()> {

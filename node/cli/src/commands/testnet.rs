@@ -33,6 +33,11 @@ pub struct TestnetCommand {
     /// e.g. `10s` or `500ms`; `0s` makes blocks back to back.
     #[arg(long, value_parser = humantime::parse_duration)]
     idle_block_interval: Option<std::time::Duration>,
+    /// Run the ledger clock this many times faster than the wall clock, from now on (`[clock]`
+    /// of every home), so that days of block time (public notices, deadlines, grant terms) pass
+    /// in minutes: 1440 makes a day a minute. 1, the default, is the wall clock.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::clock::CLOCK_RATE_MAX)))]
+    clock_rate: u32,
 }
 
 impl TestnetCommand {
@@ -61,6 +66,10 @@ impl TestnetCommand {
         if self.out.exists() && fs::read_dir(&self.out)?.next().is_some() {
             bail!("{} is not empty; choose another --out", self.out.display());
         }
+        let clock = crate::clock::ClockSection {
+            rate: self.clock_rate,
+            anchor_ms: if self.clock_rate > 1 { crate::clock::wall_ms() } else { 0 },
+        };
         let mut keys = Vec::with_capacity(total);
         for index in 0..total {
             let key = match genesis.validators.get(index) {
@@ -87,6 +96,7 @@ impl TestnetCommand {
             let mut config = Config::default();
             config.node.moniker = format!("node{index}");
             config.api.listen = format!("127.0.0.1:{}", self.port(index));
+            config.clock = clock.clone();
             if let Some(interval) = self.idle_block_interval {
                 config.consensus.idle_block_interval = interval;
             }

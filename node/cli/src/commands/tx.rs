@@ -13,7 +13,10 @@ use onebook_types::{
 };
 use serde_json::Value;
 
-use crate::{Home, http};
+use crate::{
+    Home,
+    http::{self, problem_text},
+};
 
 /// Sign an action with a member key of this home (`keys/<name>.key`) and submit it to a node.
 ///
@@ -113,13 +116,5 @@ impl TxCommand {
             bail!("GET {path} answered {code}: {}", problem_text(&body));
         }
         Ok(body)
-    }
-}
-
-/// A problem's title and detail, or the body as it came.
-fn problem_text(body: &Value) -> String {
-    match (body["title"].as_str(), body["detail"].as_str()) {
-        (Some(title), Some(detail)) => format!("{title}: {detail}"),
-        _ => body.to_string(),
     }
 }
