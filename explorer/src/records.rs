@@ -208,7 +208,7 @@ pub(crate) async fn org<Q: LedgerQuery>(
     respond(lang, async {
         let query = parsed(query)?;
         let (key, view) = load(&app, kinds::ORG, &id).await?;
-        let Record::Org(org) = &view.record else { return Err(PageError::NotFound(id)) };
+        let Record::Org(org) = &view.record else { return Err(PageError::NotFound(id.clone())) };
         let history = match history(&app, lang, &key, &query, &path).await? {
             Ok(history) => history,
             Err(csv) => return Ok(csv),
@@ -368,7 +368,7 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
     respond(lang, async {
         let query = parsed(query)?;
         let (key, view) = load(&app, kinds::CATALOG_ENTRY, &code).await?;
-        let Record::CatalogEntry(entry) = &view.record else { return Err(PageError::NotFound(code)) };
+        let Record::CatalogEntry(entry) = &view.record else { return Err(PageError::NotFound(code.clone())) };
         let history = match history(&app, lang, &key, &query, &path).await? {
             Ok(history) => history,
             Err(csv) => return Ok(csv),
@@ -401,7 +401,7 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
     respond(lang, async {
         let query = parsed(query)?;
         let (key, view) = load(&app, kinds::SHARE_REQUEST, &id).await?;
-        let Record::ShareRequest(request) = &view.record else { return Err(PageError::NotFound(id)) };
+        let Record::ShareRequest(request) = &view.record else { return Err(PageError::NotFound(id.clone())) };
         if query.csv() {
             if let Err(csv) = history(&app, lang, &key, &query, &path).await? {
                 return Ok(csv);
@@ -491,7 +491,7 @@ pub(crate) async fn resource<Q: LedgerQuery>(
     respond(lang, async {
         let query = parsed(query)?;
         let (key, view) = load(&app, kinds::RESOURCE, &id).await?;
-        let Record::Resource(resource) = &view.record else { return Err(PageError::NotFound(id)) };
+        let Record::Resource(resource) = &view.record else { return Err(PageError::NotFound(id.clone())) };
         let history = match history(&app, lang, &key, &query, &path).await? {
             Ok(history) => history,
             Err(csv) => return Ok(csv),
@@ -540,7 +540,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
     respond(lang, async {
         let query = parsed(query)?;
         let (key, view) = load(&app, kinds::CERTIFICATE, &number).await?;
-        let Record::Certificate(certificate) = &view.record else { return Err(PageError::NotFound(number)) };
+        let Record::Certificate(certificate) = &view.record else { return Err(PageError::NotFound(number.clone())) };
         let history = match history(&app, lang, &key, &query, &path).await? {
             Ok(history) => history,
             Err(csv) => return Ok(csv),
