@@ -19,6 +19,7 @@ pub mod limits;
 pub mod merkle;
 pub mod property_records;
 pub mod quality_records;
+pub mod read_request;
 pub mod reads;
 pub mod record;
 pub mod records;

@@ -6,17 +6,10 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    codec,
-    hash::{Hash32, Tag, hash_tagged},
     keys::{PublicKey, Signature, SignatureError},
 };
 
-/// The digest a member signs to make a read: `D("onebook/read-request/v1",
-/// borsh((method, path_and_query, time_ms)))`.
-pub fn read_request_digest(method: &str, path_and_query: &str, time_ms: u64) -> Hash32 {
-    let request = (method.to_owned(), path_and_query.to_owned(), time_ms);
-    hash_tagged(Tag::ReadRequest, &[&codec::encode(&request)])
-}
+pub use crate::read_request::read_request_digest;
 
 /// One read a node served to a member, as the member signed it.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]

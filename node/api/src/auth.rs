@@ -1,7 +1,8 @@
 //! Signed reads: who is reading, and whether they may read a restricted record (ADR 0011,
 //! `docs/formats.md` §18).
 //!
-//! A reader signs `D("onebook/read-request/v1", borsh((method, path_and_query, time_ms)))` with
+//! A reader signs `D("onebook/read-request/v1", borsh((method, path_and_query, time_ms)))`
+//! ([`read_request_digest`], defined in `onebook-types` for the node and its clients alike) with
 //! its member key and sends `Authorization: Onebook key=<64 hex>, time=<unix ms>,
 //! signature=<128 hex>`. The node accepts the header when the time is within
 //! [`READ_WINDOW_MS`] of its own clock, the signature verifies strictly, the signature was not
@@ -33,9 +34,10 @@ use onebook_storage::Store;
 use onebook_types::{
     consortium::{Member, MemberStatus, OrgStatus, Role},
     ids::{Height, OrgId},
-    keys::{PublicKey, SecretKey, Signature},
+    keys::{PublicKey, Signature},
     property_records::{ApplicationStatus, ObjectionStatus},
     reads::SignedRead as SignedReadRecord,
+    read_request::{AUTHORIZATION_SCHEME as SCHEME, read_request_digest},
     record::RecordKey,
 };
 
@@ -46,18 +48,6 @@ pub const READ_WINDOW_MS: u64 = 30_000;
 /// The most signatures the node remembers within the window; beyond it, signed reads get a 503
 /// until older ones leave the window.
 pub const READ_SIGNATURES_MAX: usize = 100_000;
-
-/// The scheme of the `Authorization` header.
-const SCHEME: &str = "Onebook";
-
-pub use onebook_types::reads::read_request_digest;
-
-/// The `Authorization` header value that signs a read of `path_and_query` (the path and, if any,
-/// `?` and the query exactly as sent) with `method` at `time_ms` (Unix ms).
-pub fn sign_read(secret: &SecretKey, method: &str, path_and_query: &str, time_ms: u64) -> String {
-    let signature = secret.sign(read_request_digest(method, path_and_query, time_ms).as_bytes());
-    format!("{SCHEME} key={}, time={time_ms}, signature={signature}", secret.public_key())
-}
 
 /// Who is reading.
 #[derive(Clone, Debug)]

@@ -16,17 +16,21 @@
 //! holds at most one page of events ([`PAGE_ITEMS_MAX`]) at a time, sends a keep-alive comment
 //! every [`KEEP_ALIVE_INTERVAL`] and ends if the store cannot be read (the client reconnects).
 //! At most [`EVENT_STREAMS_MAX`] streams are open at once; one more is a 503 problem.
+//!
+//! `GET /v1/event-pages?after=&kind=&org=&limit=` answers the same events one
+//! [`EventPage`] at a time in JSON, for a client that polls: from the first block when `after`
+//! is absent, at most `limit` events (1 to 100, 20 by default), and `next` to read on from.
 
 use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
 
 use axum::{
-    Extension,
+    Extension, Json,
     extract::{Query, State, rejection::QueryRejection},
     http::{HeaderMap, StatusCode},
     response::sse::{Event as SseEvent, KeepAlive, Sse},
 };
 use futures_util::Stream;
-use onebook_query::{EventCursor, EventParams, EventView, LedgerQuery, StoreQuery};
+use onebook_query::{EventCursor, EventPage, EventParams, EventView, LedgerQuery, StoreQuery};
 use onebook_storage::Store;
 use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
@@ -96,9 +100,7 @@ pub(crate) async fn events(
                 .map_err(|rule| Problem::bad_request(format!("header `Last-Event-ID`: {rule}")))?
         }
         None => match &params.after {
-            Some(text) => text
-                .parse()
-                .map_err(|rule| Problem::bad_request(format!("parameter `after`: {rule}")))?,
+            Some(text) => parse_after(text)?,
             None => {
                 let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
                 EventCursor::end_of_block(tip.height.0)
@@ -135,6 +137,35 @@ pub(crate) async fn events(
     let stream = futures_util::stream::unfold(follower, next_event);
     let keep_alive = KeepAlive::new().interval(KEEP_ALIVE_INTERVAL).text("keep-alive");
     Ok(Sse::new(stream).keep_alive(keep_alive))
+}
+
+/// The query string of `GET /v1/event-pages`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventPageQuery {
+    after: Option<String>,
+    kind: Option<String>,
+    org: Option<String>,
+    limit: Option<u64>,
+}
+
+/// `GET /v1/event-pages?after=&kind=&org=&limit=`: one [`EventPage`] in JSON, the events after
+/// `after` (from the first block when absent) that pass the filters; read on from its `next`.
+/// The paged form of the stream, for clients that poll (`onebook_query::HttpQuery::events`).
+pub(crate) async fn event_page(
+    State(query): State<StoreQuery>,
+    params: Result<Query<EventPageQuery>, QueryRejection>,
+) -> Result<Json<EventPage>, Problem> {
+    let params = parsed(params)?;
+    let after = params.after.as_deref().map(parse_after).transpose()?;
+    let params =
+        EventParams { after, kind: params.kind, org: params.org.map(OrgId), limit: params.limit };
+    Ok(Json(query.events(params).await?))
+}
+
+/// The cursor of parameter `after`.
+fn parse_after(text: &str) -> Result<EventCursor, Problem> {
+    text.parse().map_err(|rule| Problem::bad_request(format!("parameter `after`: {rule}")))
 }
 
 /// The stream's next SSE event, waiting for a new block when every committed one is sent;

@@ -7,7 +7,7 @@
 //! | `POST /v1/txs` | 202 with the tx hash; the body is the borsh tx (`application/octet-stream`) or `{"tx": "<hex>"}` |
 //! | `GET /v1/txs/{hash}` | once committed, the tx decoded (signer, nonce, action) with its receipt; `pending` while it waits, 404 otherwise |
 //! | `GET /v1/nonces/{key}` | a signer's last committed nonce and the nonce its next tx must carry |
-//! | `GET /v1/status` | chain id, tip height, block hash, state root, txs waiting |
+//! | `GET /v1/status` | chain id, tip height, block hash, state root, block time, txs waiting |
 //! | `GET /v1/blocks?cursor=&limit=` | the blocks, newest first (see `blocks.rs`) |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
 //! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs, decoded, in block order |
@@ -19,6 +19,7 @@
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
 //! | `GET /v1/search?q=` | the txs, blocks and records a hash, height, id, code or number names |
 //! | `GET /v1/events?kind=&org=&after=` | committed events as Server-Sent Events (`id:` the cursor `<height>-<tx index>-<event index>`, `event:` the kind, `data:` the view), resumed after `Last-Event-ID`, else `after`, else from the tip (see `events.rs`) |
+//! | `GET /v1/event-pages?after=&kind=&org=&limit=` | the same events as one JSON page `{"items": [view, ..], "next": "<cursor>"}`, from the first block when `after` is absent |
 //! | `GET /health` | 200 while the node serves |
 //! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
 //!
@@ -57,14 +58,15 @@ mod search;
 mod timeline;
 mod visibility;
 
-pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS, read_request_digest, sign_read};
+pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
-pub use onebook_query::BlockView;
+pub use onebook_query::{BlockView, NoncesView, StatusView, Submitted, TxStatusView};
+pub use onebook_types::read_request::{read_request_digest, sign_read};
 pub use problem::Problem;
 pub use proofs::parse_record_key;
 pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
-pub use routes::{ApiState, NoncesView, StatusView, Submitted, TxStatusView, router};
+pub use routes::{ApiState, router};
 
 /// Serves the API on `listener` until `shutdown` resolves.
 pub async fn serve(
@@ -79,6 +81,8 @@ pub async fn serve(
 mod auth_tests;
 #[cfg(test)]
 mod block_tests;
+#[cfg(test)]
+mod client_tests;
 #[cfg(test)]
 mod event_tests;
 #[cfg(test)]

@@ -14,7 +14,7 @@ use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
     consortium::Role,
     ids::{ChainId, GrantId, Height, Timestamp},
-    keys::SecretKey,
+    keys::{PublicKey, SecretKey},
     record::RecordKey,
     sharing_records::GrantStatus,
 };
@@ -259,8 +259,10 @@ async fn catalog_versions_timelines_search_and_overdue_duties_answer() {
     assert_eq!(overdue_now["obligations"].as_array().map(Vec::len), Some(0), "{overdue_now}");
 }
 
-#[tokio::test]
-async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_that_height() {
+/// The API's state over a store of the dev genesis and one block, committed by every dev
+/// validator with its certificate, whose one tx (nonce 1 of `xm-dsj/admin`) registers the member
+/// it gives, a data user of `xm-dsj`.
+pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, PublicKey) {
     use onebook_consensus::Application as _;
     use onebook_genesis::{GenesisFile, dev_secret};
     use onebook_types::{
@@ -271,7 +273,6 @@ async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_t
         ids::Nonce,
         tx::TxBody,
     };
-    let dir = tempfile::tempdir().expect("dir");
     let genesis =
         GenesisFile::from_json_validated(include_bytes!("../../../genesis/networks/dev.json"))
             .expect("the dev genesis is valid");
@@ -325,13 +326,15 @@ async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_t
         .collect();
     signatures.sort_by_key(|signature| signature.node_key);
     chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
-    let app = router(ApiState {
-        store,
-        gate: chain.gate(),
-        chain_id: genesis.chain_id,
-        gossip: None,
-        reads: None,
-    });
+    let state = ApiState { store, gate: chain.gate(), chain_id: genesis.chain_id, gossip: None, reads: None };
+    (state, new_member)
+}
+
+#[tokio::test]
+async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_that_height() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (state, new_member) = dev_chain_of_one_member(&dir);
+    let app = router(state);
     let member_key = format!("member:{}", new_member.to_hex());
 
     let (_, _, before) = get_anonymous(&app, "/v1/members?org=xm-dsj&height=0&limit=100").await;

@@ -14,10 +14,10 @@ use axum::{
     routing::{get, post},
 };
 use onebook_chain::TxGate;
-use onebook_query::{LedgerQuery, TxView};
+use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, TxStatusView};
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::{auth::Reader, problem::Problem};
 
@@ -90,6 +90,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/obligations/{id}", get(crate::records::obligation))
         .route("/v1/timeline/{key}", get(crate::timeline::timeline))
         .route("/v1/search", get(crate::search::search))
+        .route("/v1/event-pages", get(crate::events::event_page))
         .route(
             "/v1/events",
             get(crate::events::events).layer(axum::Extension(crate::events::EventStreams::new(
@@ -109,28 +110,14 @@ async fn health() -> &'static str {
     "ok"
 }
 
-/// `GET /v1/status`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct StatusView {
-    /// The chain this node serves.
-    pub chain_id: ChainId,
-    /// The last committed height.
-    pub height: u64,
-    /// The hash of the last committed block (the genesis hash at height 0).
-    pub block_hash: Hash32,
-    /// The state root after the last committed block.
-    pub state_root: Hash32,
-    /// Txs waiting in this node's mempool.
-    pub pending_txs: usize,
-}
-
 async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
+    let tip = onebook_query::StoreQuery::new(Arc::clone(&state.store)).tip().await?;
     Ok(Json(StatusView {
         chain_id: state.chain_id.clone(),
-        height: tip.height.0,
+        height: tip.height,
         block_hash: tip.block_hash,
         state_root: tip.state_root,
+        time: tip.time,
         pending_txs: state.gate.pending(),
     }))
 }
@@ -140,13 +127,6 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
 struct SubmitJson {
     /// The borsh-encoded signed tx, in hex.
     tx: String,
-}
-
-/// `POST /v1/txs` answer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Submitted {
-    /// The tx's hash, to follow it with `GET /v1/txs/{hash}`.
-    pub tx_hash: Hash32,
 }
 
 async fn submit_tx(
@@ -196,17 +176,6 @@ async fn submit_tx(
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
 }
 
-/// `GET /v1/nonces/{key}` answer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct NoncesView {
-    /// The signer.
-    pub signer: PublicKey,
-    /// Its last committed nonce (0 before its first tx).
-    pub committed: u64,
-    /// The nonce its next tx must carry: one above its committed and waiting txs.
-    pub next: u64,
-}
-
 async fn nonces(
     State(state): State<ApiState>,
     Path(key): Path<String>,
@@ -220,18 +189,6 @@ async fn nonces(
         .map_err(|error| Problem::unavailable(&error))?
         .map_err(Problem::from)?;
     Ok(Json(NoncesView { signer, committed, next }))
-}
-
-/// `GET /v1/txs/{hash}` answer.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum TxStatusView {
-    /// Waiting in this node's mempool.
-    Pending,
-    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events
-    /// (a tx carrying restricted content, and events of restricted records, only as far as the
-    /// reader may read them: `visibility.rs`).
-    Committed(Box<TxView>),
 }
 
 fn parse_hash(text: &str) -> Result<Hash32, Problem> {

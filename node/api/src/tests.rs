@@ -31,7 +31,7 @@ fn clock() -> Timestamp {
     Timestamp(genesis().genesis_time.0 + 60_000)
 }
 
-fn app(dir: &tempfile::TempDir) -> axum::Router {
+pub(crate) fn app(dir: &tempfile::TempDir) -> axum::Router {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
@@ -58,7 +58,7 @@ pub(crate) fn router_over(
     router(ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None })
 }
 
-fn tx(nonce: u64) -> Vec<u8> {
+pub(crate) fn tx(nonce: u64) -> Vec<u8> {
     let admin = dev_secret("xm-dsj/admin");
     let body = TxBody {
         chain_id: genesis().chain_id,

@@ -11,7 +11,7 @@ use crate::{
     EventPage, EventParams, QueryError, RecordKind,
     views::{
         BlockSummaryView, BlockView, OverdueView, Page, RecordView, SearchHitView,
-        TimelineEntryView, TipView, TxView, ValidatorsView,
+        TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
     },
 };
 
@@ -19,7 +19,7 @@ use crate::{
 pub const LIMIT_DEFAULT: usize = 20;
 
 /// What the ledger answers, wherever it is: [`StoreQuery`](crate::StoreQuery) reads a node's
-/// own store, and an HTTP client (planned) a remote node's REST API. Methods are async and
+/// own store, and `HttpQuery` (feature `client`) a remote node's REST API. Methods are async and
 /// their futures `Send`, so one generic handler or page serves either. `height` is always "as of
 /// the block at this height", the tip when `None`; a height above the tip is a
 /// [`QueryError::BadInput`].
@@ -144,4 +144,19 @@ pub fn page_limit(limit: Option<u64>) -> Result<usize, QueryError> {
                 QueryError::bad_input("limit", format!("{limit} is not from 1 to {PAGE_ITEMS_MAX}"))
             }),
     }
+}
+
+/// The kind of `key` for [`LedgerQuery::record`]: a key of no [`RecordKind`] is bad input.
+pub(crate) fn served_kind(key: &RecordKey) -> Result<RecordKind, QueryError> {
+    RecordKind::of(key).ok_or_else(|| {
+        let rule = format!("{} is not a kind of record served here", record_key_text(key));
+        QueryError::bad_input("record", rule)
+    })
+}
+
+/// The kind of `subject` for [`LedgerQuery::timeline`]: a key of no [`RecordKind`] is bad input.
+pub(crate) fn timeline_kind(subject: &RecordKey) -> Result<RecordKind, QueryError> {
+    RecordKind::of(subject).ok_or_else(|| {
+        QueryError::bad_input("record", format!("{} has no timeline", record_key_text(subject)))
+    })
 }

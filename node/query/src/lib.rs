@@ -3,28 +3,36 @@
 //! [`LedgerQuery`] is everything the REST API and the explorer may ask of the ledger: one record
 //! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
-//! certificate number, the committed events after a cursor for the event stream, and the blocks,
-//! their decoded txs and the validator set. Every record read may be made as of a past height. [`StoreQuery`] answers
-//! from a node's own [`onebook_storage::Store`]; an HTTP client answering from a remote node is
-//! planned. Views are plain serde types whose JSON is what the REST API answers: hashes and keys
-//! in hex, numeric ids as numbers, text ids as strings. Lists are paged by an opaque cursor, at
-//! most [`PAGE_ITEMS_MAX`](onebook_types::limits::PAGE_ITEMS_MAX) items a page. See
+//! certificate number, the committed events after a cursor for the event stream, and the
+//! blocks, their decoded txs and the validator set. Every record read may be made as of a past
+//! height. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
+//! (module `client`, feature `client`) answers from a remote node's REST API with the same
+//! views, and has the node's own calls too (status, submit, tx status, nonces, proof bundles,
+//! signed reads). Views are plain serde types whose JSON is what the REST API answers: hashes
+//! and keys in hex, numeric ids as numbers, text ids as strings. Lists are paged by an opaque
+//! cursor, at most [`PAGE_ITEMS_MAX`](onebook_types::limits::PAGE_ITEMS_MAX) items a page. See
 //! `docs/adr/0009-ledger-query.md`.
 
+#[cfg(feature = "client")]
+pub mod client;
 mod error;
 mod events;
 mod ledger;
+mod node_views;
 mod store;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod test_utils;
 mod views;
 
+#[cfg(feature = "client")]
+pub use client::HttpQuery;
 pub use error::QueryError;
 pub use events::{
     EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventPage, EventParams, EventView,
     ORG_ATTRIBUTES,
 };
 pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
+pub use node_views::{NoncesView, StatusView, Submitted, TxStatusView};
 pub use onebook_storage::RecordKind;
 pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
 pub use views::{

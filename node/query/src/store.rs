@@ -16,7 +16,7 @@ use onebook_types::{
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError,
-    ledger::{ListParams, PageParams, page_limit},
+    ledger::{ListParams, PageParams, page_limit, served_kind, timeline_kind},
     views::{
         BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
         TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
@@ -156,10 +156,7 @@ fn record(
     key: &RecordKey,
     height: Height,
 ) -> Result<Option<RecordView>, QueryError> {
-    if RecordKind::of(key).is_none() {
-        let rule = format!("{} is not a kind of record served here", record_key_text(key));
-        return Err(QueryError::bad_input("record", rule));
-    }
+    served_kind(key)?;
     let Some(bytes) = store.record(key, height)? else { return Ok(None) };
     Ok(Some(view(key, &bytes, height)?))
 }
@@ -293,10 +290,7 @@ fn timeline(
     page: &PageParams,
 ) -> Result<Page<TimelineEntryView>, QueryError> {
     let limit = page_limit(page.limit)?;
-    if RecordKind::of(subject).is_none() {
-        let rule = format!("{} has no timeline", record_key_text(subject));
-        return Err(QueryError::bad_input("record", rule));
-    }
+    timeline_kind(subject)?;
     let after = page.cursor.as_deref().map(timeline_cursor).transpose()?;
     let history = match subject {
         RecordKey::Org(org) => store.org_history(org, after, limit)?,

@@ -1,0 +1,706 @@
+//! [`HttpQuery`]: the ledger as a remote node's REST API answers it (feature `client`).
+//!
+//! Each [`LedgerQuery`] method is one `GET` of the route that serves it (`node/api`), and decodes
+//! the same view types the route writes. Besides the trait, a client has the node's own calls:
+//! [`status`](HttpQuery::status), [`submit`](HttpQuery::submit) a signed tx,
+//! [`tx_status`](HttpQuery::tx_status), [`nonces`](HttpQuery::nonces) and the proof bundles
+//! under `/v1/proofs/...`. [`HttpQuery::with_reader`] signs every request with a member key
+//! (`docs/formats.md` §18), so restricted records read too.
+//!
+//! Answers map to [`QueryError`] by their RFC 9457 problem: a 4xx is
+//! [`QueryError::BadInput`] with the problem's detail as the rule and the parameter the detail
+//! names (`parameter `limit`: ...`; `authorization` for a 401 or 403, `tx` for a refused
+//! submission, `request` where the problem names none). A 404 of a single read is `Ok(None)`,
+//! and a 404 of the txs of a block is bad input `height` (genesis has no block but no txs
+//! either, so its page is empty).
+//! A refused connection, a timeout, a 429, a 5xx and an answer that is not the expected JSON are
+//! [`QueryError::Unavailable`], whose reason says which request failed and why.
+//!
+//! The client speaks plain HTTP/1.1 over TCP, without TLS: a consortium node serves its API on
+//! the consortium's own network. A deployment that reads a node across another network puts a
+//! TLS-terminating proxy in front of it. Connections are kept and reused; every request is
+//! bounded by [`REQUEST_TIMEOUT`] (by default) from connect to the answer's last byte, and an
+//! answer by [`RESPONSE_BYTES_MAX`].
+
+use std::{
+    error::Error as _,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::{
+    Method, Request, StatusCode,
+    body::Bytes,
+    header::{self, HeaderValue},
+};
+use hyper_util::{
+    client::legacy::{Client, connect::HttpConnector},
+    rt::{TokioExecutor, TokioTimer},
+};
+use onebook_types::{
+    hash::Hash32,
+    ids::{AccessEventId, Height, OrgId, Timestamp},
+    keys::{PublicKey, SecretKey},
+    limits::PROOF_BUNDLE_BYTES_MAX,
+    read_request::sign_read,
+    record::RecordKey,
+};
+use serde::{Deserialize, de::DeserializeOwned};
+
+use crate::{
+    EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
+    ledger::{ListParams, PageParams, served_kind, timeline_kind},
+    node_views::{NoncesView, StatusView, Submitted, TxStatusView},
+    views::{
+        BlockSummaryView, BlockView, OverdueView, Page, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView,
+    },
+};
+
+/// The longest a request may take by default, from connecting to the answer's last byte.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest a connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The largest answer read, in bytes: a full page of large records fits, and so does any proof
+/// bundle.
+pub const RESPONSE_BYTES_MAX: usize = 64 * 1024 * 1024;
+const _: () = assert!(RESPONSE_BYTES_MAX >= PROOF_BUNDLE_BYTES_MAX, "every bundle fits");
+
+/// How long an idle kept connection stays open.
+const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most characters of an answer quoted in an error.
+const QUOTED_CHARS_MAX: usize = 300;
+
+/// Answers [`LedgerQuery`] from a remote node's REST API, at one base URL `http://host:port`.
+/// Clones share their connections.
+#[derive(Clone, Debug)]
+pub struct HttpQuery {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    /// `host:port`.
+    authority: String,
+    client: Client<HttpConnector, Full<Bytes>>,
+    timeout: Duration,
+    /// The member key that signs every request, if any.
+    reader: Option<SecretKey>,
+    /// The time of the last signed request, so that no two requests carry the same time and
+    /// signature (the node refuses a signature it has seen).
+    last_signed_ms: AtomicU64,
+}
+
+impl HttpQuery {
+    /// A client of the node at `base_url`: `http://host:port` (a trailing `/` is allowed, a
+    /// bare `host:port` too). Anything else, such as `https://` or a path, is
+    /// [`QueryError::BadInput`] of parameter `url`.
+    pub fn new(base_url: &str) -> Result<Self, QueryError> {
+        let authority = authority(base_url)?;
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(CONNECT_TIMEOUT));
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(IDLE_CONNECTION_TIMEOUT)
+            .pool_timer(TokioTimer::new())
+            .build(connector);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                authority,
+                client,
+                timeout: REQUEST_TIMEOUT,
+                reader: None,
+                last_signed_ms: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// The same client, signing every request with the member key `reader`
+    /// (`Authorization: Onebook key=<hex>, time=<unix ms>, signature=<hex>`), so the records
+    /// the member may read are answered, restricted or not.
+    pub fn with_reader(&self, reader: SecretKey) -> Self {
+        self.rebuilt(Some(reader), self.inner.timeout)
+    }
+
+    /// The same client with requests bounded by `timeout` instead of [`REQUEST_TIMEOUT`].
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let reader = self.inner.reader.as_ref().map(|key| SecretKey::from_seed(key.seed()));
+        self.rebuilt(reader, timeout)
+    }
+
+    /// The node's `host:port`.
+    pub fn authority(&self) -> &str {
+        &self.inner.authority
+    }
+
+    /// `GET /v1/status`: the chain, the tip and the txs waiting in the node's mempool.
+    pub async fn status(&self) -> Result<StatusView, QueryError> {
+        self.get_json("/v1/status".to_owned()).await
+    }
+
+    /// `POST /v1/txs`: submits a borsh-encoded signed tx; the hash of the tx the node admitted
+    /// (its 202 answer). A tx the node turns away is [`QueryError::BadInput`] of parameter `tx`
+    /// whose rule is the problem's title and detail (with the rejection, where a ledger rule
+    /// refused it); a full mempool (429) is [`QueryError::Unavailable`].
+    pub async fn submit(&self, tx: &[u8]) -> Result<Hash32, QueryError> {
+        let body = Some(("application/octet-stream", Bytes::copy_from_slice(tx)));
+        let answer = self.send(Method::POST, "/v1/txs".to_owned(), body).await?;
+        if answer.status != StatusCode::ACCEPTED {
+            return Err(answer.error("tx"));
+        }
+        let submitted: Submitted = answer.decode()?;
+        Ok(submitted.tx_hash)
+    }
+
+    /// `GET /v1/txs/{hash}`: the tx's receipt once committed, `pending` while it waits in the
+    /// node's mempool, `None` if the node knows no such tx.
+    pub async fn tx_status(&self, hash: Hash32) -> Result<Option<TxStatusView>, QueryError> {
+        self.get_optional(format!("/v1/txs/{hash}")).await
+    }
+
+    /// `GET /v1/nonces/{key}`: the signer's last committed nonce and the one its next tx must
+    /// carry.
+    pub async fn nonces(&self, signer: PublicKey) -> Result<NoncesView, QueryError> {
+        self.get_json(format!("/v1/nonces/{signer}")).await
+    }
+
+    /// `GET /v1/proofs/records/{key}`: the proof bundle (`docs/formats.md` §15) of the record
+    /// `key` as of `height` (the tip when `None`), or of its absence when `absent`; `None` when
+    /// there is nothing to prove. Decode it with `onebook_verifier::ProofBundle::decode`.
+    pub async fn record_proof(
+        &self,
+        key: &RecordKey,
+        height: Option<Height>,
+        absent: bool,
+    ) -> Result<Option<Vec<u8>>, QueryError> {
+        let query = query_string(&[
+            ("height", height.map(|h| h.0.to_string())),
+            ("absent", absent.then(|| "true".to_owned())),
+        ]);
+        self.get_bytes(format!("/v1/proofs/records/{}{query}", key_segment(key))).await
+    }
+
+    /// `GET /v1/proofs/txs/{hash}`: the proof bundle of a committed tx's inclusion in its
+    /// block; `None` if it is not committed.
+    pub async fn tx_proof(&self, hash: Hash32) -> Result<Option<Vec<u8>>, QueryError> {
+        self.get_bytes(format!("/v1/proofs/txs/{hash}")).await
+    }
+
+    /// `GET /v1/proofs/access-events/{id}`: the proof bundle of an access with the grant it
+    /// used, its resource and the policy, as of `height` (best the block that recorded it).
+    pub async fn access_proof(
+        &self,
+        id: AccessEventId,
+        height: Option<Height>,
+    ) -> Result<Option<Vec<u8>>, QueryError> {
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        self.get_bytes(format!("/v1/proofs/access-events/{}{query}", id.0)).await
+    }
+
+    fn rebuilt(&self, reader: Option<SecretKey>, timeout: Duration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                authority: self.inner.authority.clone(),
+                client: self.inner.client.clone(),
+                timeout,
+                reader,
+                last_signed_ms: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// `GET path_and_query`, decoded from the JSON of a 200.
+    async fn get_json<T: DeserializeOwned>(&self, path_and_query: String) -> Result<T, QueryError> {
+        let answer = self.send(Method::GET, path_and_query, None).await?;
+        if answer.status != StatusCode::OK {
+            return Err(answer.error("request"));
+        }
+        answer.decode()
+    }
+
+    /// `GET path_and_query` of a single read: `None` for a 404.
+    async fn get_optional<T: DeserializeOwned>(
+        &self,
+        path_and_query: String,
+    ) -> Result<Option<T>, QueryError> {
+        let answer = self.send(Method::GET, path_and_query, None).await?;
+        match answer.status {
+            StatusCode::OK => answer.decode().map(Some),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(answer.error("request")),
+        }
+    }
+
+    /// `GET path_and_query` of bytes: `None` for a 404.
+    async fn get_bytes(&self, path_and_query: String) -> Result<Option<Vec<u8>>, QueryError> {
+        let answer = self.send(Method::GET, path_and_query, None).await?;
+        match answer.status {
+            StatusCode::OK => Ok(Some(answer.body.to_vec())),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(answer.error("request")),
+        }
+    }
+
+    /// Sends one request and reads its whole answer, within the timeout and the size bound.
+    async fn send(
+        &self,
+        method: Method,
+        path_and_query: String,
+        body: Option<(&'static str, Bytes)>,
+    ) -> Result<Answer, QueryError> {
+        let what = format!("{method} {path_and_query}");
+        let unavailable =
+            |reason: String| QueryError::Unavailable { reason: format!("{what}: {reason}") };
+        let uri = format!("http://{}{path_and_query}", self.inner.authority);
+        let mut request = Request::builder().method(method.clone()).uri(&uri);
+        if let Some(reader) = &self.inner.reader {
+            let authorization =
+                sign_read(reader, method.as_str(), &path_and_query, self.signing_time_ms());
+            request = request.header(header::AUTHORIZATION, authorization);
+        }
+        let (content_type, bytes) = body.unwrap_or(("application/json", Bytes::new()));
+        let request = request
+            .header(header::CONTENT_TYPE, HeaderValue::from_static(content_type))
+            .body(Full::new(bytes))
+            .map_err(|error| unavailable(format!("the request cannot be built: {error}")))?;
+        let exchange = async {
+            let response = self.inner.client.request(request).await.map_err(|error| {
+                unavailable(format!(
+                    "the node at {} did not answer: {}",
+                    self.inner.authority,
+                    causes(&error)
+                ))
+            })?;
+            let (parts, body) = response.into_parts();
+            let body = Limited::new(body, RESPONSE_BYTES_MAX)
+                .collect()
+                .await
+                .map_err(|error| unavailable(format!("the answer could not be read: {error}")))?;
+            Ok(Answer { what: what.clone(), status: parts.status, body: body.to_bytes() })
+        };
+        tokio::time::timeout(self.inner.timeout, exchange).await.map_err(|_| {
+            unavailable(format!("no answer within {} ms", self.inner.timeout.as_millis()))
+        })?
+    }
+
+    /// The time to sign the next request at: the clock in Unix ms, but always above the last
+    /// one, so no two requests of this client carry the same signature.
+    fn signing_time_ms(&self) -> u64 {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let now = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
+        let last =
+            self.inner.last_signed_ms.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+                Some(now.max(last.saturating_add(1)))
+            });
+        // `fetch_update` hands back the value it replaced; the closure never refuses.
+        let last = last.unwrap_or_else(|last| last);
+        now.max(last.saturating_add(1))
+    }
+}
+
+impl LedgerQuery for HttpQuery {
+    async fn tip(&self) -> Result<TipView, QueryError> {
+        let status = self.status().await?;
+        Ok(TipView {
+            height: status.height,
+            block_hash: status.block_hash,
+            state_root: status.state_root,
+            time: status.time,
+        })
+    }
+
+    async fn record(
+        &self,
+        key: RecordKey,
+        height: Option<Height>,
+    ) -> Result<Option<RecordView>, QueryError> {
+        let kind = served_kind(&key)?;
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        let path = format!("{}/{}{query}", records_path(kind), id_segment(&key));
+        self.get_optional(path).await
+    }
+
+    async fn records(
+        &self,
+        kind: RecordKind,
+        params: ListParams,
+    ) -> Result<Page<RecordView>, QueryError> {
+        let query = query_string(&[
+            ("org", params.org.map(|org| org.0)),
+            ("status", params.status),
+            ("height", params.height.map(|h| h.0.to_string())),
+            ("cursor", params.page.cursor),
+            ("limit", params.page.limit.map(|limit| limit.to_string())),
+        ]);
+        self.get_json(format!("{}{query}", records_path(kind))).await
+    }
+
+    async fn timeline(
+        &self,
+        subject: RecordKey,
+        page: PageParams,
+    ) -> Result<Page<TimelineEntryView>, QueryError> {
+        timeline_kind(&subject)?;
+        self.get_json(format!("/v1/timeline/{}{}", key_segment(&subject), paging(page))).await
+    }
+
+    async fn overdue_obligations(
+        &self,
+        org: OrgId,
+        at: Option<Timestamp>,
+        height: Option<Height>,
+    ) -> Result<OverdueView, QueryError> {
+        let query = query_string(&[
+            ("org", Some(org.0)),
+            ("at", at.map(|at| at.0.to_string())),
+            ("height", height.map(|h| h.0.to_string())),
+        ]);
+        self.get_json(format!("/v1/obligations/overdue{query}")).await
+    }
+
+    async fn search(&self, text: String) -> Result<Vec<SearchHitView>, QueryError> {
+        self.get_json(format!("/v1/search{}", query_string(&[("q", Some(text))]))).await
+    }
+
+    async fn events(&self, params: EventParams) -> Result<EventPage, QueryError> {
+        let query = query_string(&[
+            ("after", params.after.map(|after| after.to_string())),
+            ("kind", params.kind),
+            ("org", params.org.map(|org| org.0)),
+            ("limit", params.limit.map(|limit| limit.to_string())),
+        ]);
+        self.get_json(format!("/v1/event-pages{query}")).await
+    }
+
+    async fn block(&self, height: Height) -> Result<Option<BlockView>, QueryError> {
+        self.get_optional(format!("/v1/blocks/{}", height.0)).await
+    }
+
+    async fn blocks(&self, page: PageParams) -> Result<Page<BlockSummaryView>, QueryError> {
+        self.get_json(format!("/v1/blocks{}", paging(page))).await
+    }
+
+    async fn tx(&self, hash: Hash32) -> Result<Option<TxView>, QueryError> {
+        // A tx waiting in the node's mempool is not committed yet.
+        Ok(match self.tx_status(hash).await? {
+            Some(TxStatusView::Committed(view)) => Some(*view),
+            Some(TxStatusView::Pending) | None => None,
+        })
+    }
+
+    async fn block_txs(
+        &self,
+        height: Height,
+        page: PageParams,
+    ) -> Result<Page<TxView>, QueryError> {
+        let answer = self
+            .send(Method::GET, format!("/v1/blocks/{}/txs{}", height.0, paging(page)), None)
+            .await?;
+        match answer.status {
+            StatusCode::OK => answer.decode(),
+            // The route has no block to page through: genesis has no txs, and any other height
+            // without a block is above the tip.
+            StatusCode::NOT_FOUND if height.0 == 0 => Ok(Page { items: vec![], next: None }),
+            StatusCode::NOT_FOUND => Err(answer.error("height")),
+            _ => Err(answer.error("request")),
+        }
+    }
+
+    async fn validators(&self, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        self.get_json(format!("/v1/validators{query}")).await
+    }
+}
+
+/// The query string of `page`.
+fn paging(page: PageParams) -> String {
+    query_string(&[("cursor", page.cursor), ("limit", page.limit.map(|limit| limit.to_string()))])
+}
+
+/// A whole answer.
+struct Answer {
+    /// The request, as `METHOD path`, for errors.
+    what: String,
+    status: StatusCode,
+    body: Bytes,
+}
+
+impl Answer {
+    /// The JSON body as `T`; an answer that is not is the node's failure, so unavailable.
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, QueryError> {
+        serde_json::from_slice(&self.body).map_err(|error| QueryError::Unavailable {
+            reason: format!(
+                "{}: the answer is not the expected JSON ({error}): {}",
+                self.what,
+                quoted(&self.body)
+            ),
+        })
+    }
+
+    /// The error of an answer that is not a success, from its problem; `parameter` is the one
+    /// a 4xx names when its detail names none.
+    fn error(&self, parameter: &'static str) -> QueryError {
+        let problem: ProblemBody = serde_json::from_slice(&self.body).unwrap_or_default();
+        let detail = if problem.detail.is_empty() { quoted(&self.body) } else { problem.detail };
+        let status = self.status;
+        if !status.is_client_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            let title = if problem.title.is_empty() { status.to_string() } else { problem.title };
+            return QueryError::Unavailable {
+                reason: format!("{}: {} {title}: {detail}", self.what, status.as_u16()),
+            };
+        }
+        if let Some((name, rule)) = named_parameter(&detail) {
+            return QueryError::bad_input(name, rule);
+        }
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            return QueryError::bad_input("authorization", detail);
+        }
+        match parameter {
+            "tx" if !problem.title.is_empty() => {
+                QueryError::bad_input(parameter, format!("{}: {detail}", problem.title))
+            }
+            _ => QueryError::bad_input(parameter, detail),
+        }
+    }
+}
+
+/// The members of an RFC 9457 problem the client reads.
+#[derive(Debug, Default, Deserialize)]
+struct ProblemBody {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    detail: String,
+}
+
+/// The parameters a problem's detail may name as ``parameter `name`: rule`` (the form of
+/// [`QueryError::BadInput`]'s message).
+const PARAMETERS: [&str; 11] =
+    ["after", "at", "cursor", "height", "kind", "limit", "org", "q", "record", "status", "url"];
+
+/// The parameter and rule of a detail ``parameter `name`: rule``, for a known name.
+fn named_parameter(detail: &str) -> Option<(&'static str, String)> {
+    let rest = detail.strip_prefix("parameter `")?;
+    let (name, rule) = rest.split_once("`: ")?;
+    let name = PARAMETERS.into_iter().find(|known| *known == name)?;
+    Some((name, rule.to_owned()))
+}
+
+/// The start of `body` as text, for an error.
+fn quoted(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut quoted: String = text.chars().take(QUOTED_CHARS_MAX).collect();
+    if text.chars().nth(QUOTED_CHARS_MAX).is_some() {
+        quoted.push_str("...");
+    }
+    quoted
+}
+
+/// An error and its causes, joined.
+fn causes(error: &hyper_util::client::legacy::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The `host:port` of `base_url`.
+fn authority(base_url: &str) -> Result<String, QueryError> {
+    let bad = |rule: String| QueryError::bad_input("url", rule);
+    let trimmed = base_url.trim();
+    let rest = match trimmed.split_once("://") {
+        Some(("http", rest)) => rest,
+        Some((scheme, _)) => {
+            return Err(bad(format!(
+                "{base_url:?} is not http://host:port: scheme {scheme} is not served \
+                 (a node's API is plain HTTP on the consortium network)"
+            )));
+        }
+        None => trimmed,
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    let well_formed = authority
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok())
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    if !well_formed {
+        return Err(bad(format!(
+            "{base_url:?} is not http://host:port, as http://127.0.0.1:26600"
+        )));
+    }
+    Ok(authority.to_owned())
+}
+
+/// The route of the records of `kind`; `{route}/{id}` reads one.
+const fn records_path(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Org => "/v1/orgs",
+        RecordKind::Member => "/v1/members",
+        RecordKind::Proposal => "/v1/proposals",
+        RecordKind::CatalogEntry => "/v1/catalog/entries",
+        RecordKind::Resource => "/v1/resources",
+        RecordKind::ShareRequest => "/v1/share-requests",
+        RecordKind::Grant => "/v1/grants",
+        RecordKind::AccessEvent => "/v1/access-events",
+        RecordKind::Violation => "/v1/violations",
+        RecordKind::QualityReport => "/v1/quality-reports",
+        RecordKind::Application => "/v1/property/applications",
+        RecordKind::Objection => "/v1/property/objections",
+        RecordKind::Certificate => "/v1/property/certificates",
+        RecordKind::Obligation => "/v1/obligations",
+    }
+}
+
+/// The id of `key` as a path segment: a number, a key in hex, or a text id.
+fn id_segment(key: &RecordKey) -> String {
+    let text = crate::record_key_text(key);
+    let id = text.split_once(':').map_or("", |(_, id)| id);
+    percent_encoded(id)
+}
+
+/// `key` as the path segment `<kind>:<id>` (a bare `<kind>` for a key without an id).
+fn key_segment(key: &RecordKey) -> String {
+    let text = crate::record_key_text(key);
+    match text.split_once(':') {
+        Some((kind, id)) => format!("{}:{}", percent_encoded(kind), percent_encoded(id)),
+        None => percent_encoded(&text),
+    }
+}
+
+/// `?name=value&...` of the pairs that have a value, or nothing.
+fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let mut query = String::new();
+    for (name, value) in pairs {
+        let Some(value) = value else { continue };
+        query.push(if query.is_empty() { '?' } else { '&' });
+        query.push_str(name);
+        query.push('=');
+        query.push_str(&percent_encoded(value));
+    }
+    query
+}
+
+/// `text` with every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) percent-encoded, so
+/// it stands as one path segment or query value.
+fn percent_encoded(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_is_http_host_and_port() {
+        let good = ["http://127.0.0.1:26600", "http://127.0.0.1:26600/", "node-1.lan:8640"];
+        let bad = ["https://127.0.0.1:26600", "http://127.0.0.1", "http://h:1/v1", "", ":80"];
+
+        for url in good {
+            assert!(authority(url).is_ok(), "{url:?}");
+        }
+        for url in bad {
+            let error = authority(url).expect_err(url);
+            assert!(matches!(error, QueryError::BadInput { parameter: "url", .. }), "{url:?}");
+        }
+        assert_eq!(authority("http://127.0.0.1:26600/").expect("good"), "127.0.0.1:26600");
+    }
+
+    #[test]
+    fn values_are_percent_encoded_and_absent_ones_left_out() {
+        let query = query_string(&[
+            ("q", Some("企业 登记&x=1".to_owned())),
+            ("cursor", None),
+            ("limit", Some("5".to_owned())),
+        ]);
+
+        assert_eq!(query, "?q=%E4%BC%81%E4%B8%9A%20%E7%99%BB%E8%AE%B0%26x%3D1&limit=5");
+        assert_eq!(query_string(&[("cursor", None)]), "");
+    }
+
+    #[test]
+    fn a_problem_maps_to_bad_input_naming_its_parameter_or_to_unavailable() {
+        let answer = |status: u16, body: &str| Answer {
+            what: "GET /v1/x".into(),
+            status: StatusCode::from_u16(status).expect("a status"),
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        };
+        let problem = |status: u16, title: &str, detail: &str| {
+            let body =
+                serde_json::json!({ "type": "/problems/x", "title": title, "detail": detail });
+            answer(status, &body.to_string())
+        };
+
+        let limit =
+            problem(400, "the request is malformed", "parameter `limit`: 0 is not from 1 to 100");
+        let unnamed = problem(400, "the request is malformed", "grant id \"x\" is not a number");
+        let refused = problem(
+            409,
+            "the nonce skips ahead",
+            "nonce 3 skips ahead; the signer's next nonce is 1",
+        );
+        let unauthenticated =
+            problem(401, "the record is restricted to members", "reading needs a header");
+        let full = problem(429, "the mempool is full", "retry later");
+        let failed = answer(502, "<html>bad gateway</html>");
+
+        assert_eq!(limit.error("request").to_string(), "parameter `limit`: 0 is not from 1 to 100");
+        assert!(matches!(
+            unnamed.error("request"),
+            QueryError::BadInput { parameter: "request", .. }
+        ));
+        assert_eq!(
+            refused.error("tx").to_string(),
+            "parameter `tx`: the nonce skips ahead: nonce 3 skips ahead; the signer's next nonce is 1"
+        );
+        assert!(matches!(
+            unauthenticated.error("request"),
+            QueryError::BadInput { parameter: "authorization", .. }
+        ));
+        assert!(matches!(full.error("tx"), QueryError::Unavailable { .. }));
+        let QueryError::Unavailable { reason } = failed.error("request") else { panic!("5xx") };
+        assert!(reason.contains("502") && reason.contains("bad gateway"), "{reason}");
+    }
+
+    #[test]
+    fn record_keys_become_path_segments() {
+        use onebook_types::ids::{CatalogCode, GrantId};
+
+        assert_eq!(id_segment(&RecordKey::Grant(GrantId(7))), "7");
+        assert_eq!(
+            id_segment(&RecordKey::CatalogEntry(CatalogCode::from("350200-a-1"))),
+            "350200-a-1"
+        );
+        assert_eq!(
+            key_segment(&RecordKey::Member(PublicKey([0xab; 32]))),
+            format!("member:{}", "ab".repeat(32))
+        );
+        assert_eq!(key_segment(&RecordKey::Policy), "policy");
+    }
+
+    #[test]
+    fn signed_requests_never_share_a_time() {
+        let client = HttpQuery::new("http://127.0.0.1:1")
+            .expect("a url")
+            .with_reader(SecretKey::from_seed([1; 32]));
+
+        let times: Vec<u64> = (0..1_000).map(|_| client.signing_time_ms()).collect();
+
+        assert!(times.windows(2).all(|pair| pair[0] < pair[1]), "times only grow");
+    }
+}

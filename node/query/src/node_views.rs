@@ -1,0 +1,53 @@
+//! The answers of a node's own routes: its status, a submission, a tx's status and a signer's
+//! nonces. They are not ledger reads of [`LedgerQuery`](crate::LedgerQuery), but the REST API
+//! writes them and the HTTP client reads them, so they are defined here, once.
+
+use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey};
+use serde::{Deserialize, Serialize};
+
+use crate::views::TxView;
+
+/// `GET /v1/status` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusView {
+    /// The chain this node serves.
+    pub chain_id: ChainId,
+    /// The last committed height.
+    pub height: u64,
+    /// The hash of the last committed block (the genesis hash at height 0).
+    pub block_hash: Hash32,
+    /// The state root after the last committed block.
+    pub state_root: Hash32,
+    /// The last committed block's time in ms (0 at genesis, which has no header).
+    pub time: u64,
+    /// Txs waiting in this node's mempool.
+    pub pending_txs: usize,
+}
+
+/// `POST /v1/txs` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitted {
+    /// The tx's hash, to follow it with `GET /v1/txs/{hash}`.
+    pub tx_hash: Hash32,
+}
+
+/// `GET /v1/nonces/{key}` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoncesView {
+    /// The signer.
+    pub signer: PublicKey,
+    /// Its last committed nonce (0 before its first tx).
+    pub committed: u64,
+    /// The nonce its next tx must carry: one above its committed and waiting txs.
+    pub next: u64,
+}
+
+/// `GET /v1/txs/{hash}` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TxStatusView {
+    /// Waiting in this node's mempool.
+    Pending,
+    /// Committed, accepted or refused by the rules: where, the decoded tx, its code and events.
+    Committed(Box<TxView>),
+}
