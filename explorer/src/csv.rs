@@ -23,7 +23,8 @@ fn field(text: &str) -> String {
 /// `table` as a CSV text.
 pub(crate) fn text(table: &Table) -> String {
     let mut out = String::from("\u{feff}");
-    let line = |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",");
+    let line =
+        |cells: Vec<String>| cells.iter().map(|cell| field(cell)).collect::<Vec<_>>().join(",");
     out.push_str(&line(table.columns.clone()));
     out.push_str("\r\n");
     for row in &table.rows {

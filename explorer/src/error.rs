@@ -42,7 +42,9 @@ impl PageError {
                 lang.t("ui.not_found"),
                 format!("{} ({what})", lang.t("ui.not_found_detail")),
             ),
-            Self::BadInput(rule) => (StatusCode::BAD_REQUEST, lang.t("ui.bad_request"), rule.clone()),
+            Self::BadInput(rule) => {
+                (StatusCode::BAD_REQUEST, lang.t("ui.bad_request"), rule.clone())
+            }
             Self::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 lang.t("ui.unavailable"),

@@ -248,7 +248,9 @@ pub(crate) fn value(lang: Lang, field: &str, value: &Value) -> Markup {
             None => html! { (number.to_string()) },
         },
         Value::String(text) => match link_kind(field, text) {
-            Some(kind) if !text.is_empty() => html! { a href=(record_href(kind, text)) { (short(text)) } },
+            Some(kind) if !text.is_empty() => {
+                html! { a href=(record_href(kind, text)) { (short(text)) } }
+            }
             _ if is_tag(field, text) => html! { span.tag { (lang.value(field, text)) } },
             _ if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) => hash(text),
             _ => html! { (text) },
@@ -437,7 +439,8 @@ mod tests {
 
     #[test]
     fn ids_link_to_their_records_and_tags_read_as_labels() {
-        let grant = serde_json::json!({"grantee": "xm-gaj", "request": 2, "status": {"status": "active"}});
+        let grant =
+            serde_json::json!({"grantee": "xm-gaj", "request": 2, "status": {"status": "active"}});
 
         let markup = value(Lang::Zh, "grant", &grant).into_string();
 
@@ -448,7 +451,8 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        let markup = value(Lang::En, "description", &Value::String("<script>".into())).into_string();
+        let markup =
+            value(Lang::En, "description", &Value::String("<script>".into())).into_string();
 
         assert_eq!(markup, "&lt;script&gt;");
     }

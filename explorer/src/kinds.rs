@@ -213,21 +213,22 @@ pub(crate) fn by_key_kind(key_kind: &str) -> Option<Kind> {
     ALL.into_iter().find(|kind| kind.key_kind == key_kind)
 }
 
-/// The kind of `kind`.
-pub(crate) fn of(kind: RecordKind) -> Kind {
-    ALL.into_iter().find(|candidate| candidate.kind == kind).unwrap_or(ORG)
-}
-
 /// The value at `pointer` in `value`, where a segment `-1` is a list's last item.
 pub(crate) fn at<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
     let mut here = value;
     for segment in pointer.split('/').filter(|segment| !segment.is_empty()) {
         here = match (here, segment) {
-            (serde_json::Value::Array(items), "-1") => items.last().unwrap_or(&serde_json::Value::Null),
-            (serde_json::Value::Array(items), index) => {
-                index.parse::<usize>().ok().and_then(|i| items.get(i)).unwrap_or(&serde_json::Value::Null)
+            (serde_json::Value::Array(items), "-1") => {
+                items.last().unwrap_or(&serde_json::Value::Null)
             }
-            (serde_json::Value::Object(map), name) => map.get(name).unwrap_or(&serde_json::Value::Null),
+            (serde_json::Value::Array(items), index) => index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .unwrap_or(&serde_json::Value::Null),
+            (serde_json::Value::Object(map), name) => {
+                map.get(name).unwrap_or(&serde_json::Value::Null)
+            }
             _ => &serde_json::Value::Null,
         };
     }

@@ -155,7 +155,8 @@ async fn remember_language(request: Request, next: Next) -> Response {
     let asked = query_language(&parts);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(lang) = asked {
-        let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+        let cookie =
+            format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

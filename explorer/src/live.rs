@@ -133,9 +133,9 @@ async fn read_blocks<Q: LedgerQuery>(
         let mut data = serde_json::to_value(&view).unwrap_or_default();
         data["label"] = relay.lang.t(&view.kind).into_owned().into();
         relay.after = view.cursor;
-        relay
-            .unsent
-            .push_back(SseEvent::default().event("ledger").id(view.cursor.to_string()).data(data.to_string()));
+        relay.unsent.push_back(
+            SseEvent::default().event("ledger").id(view.cursor.to_string()).data(data.to_string()),
+        );
     }
     // Events past one page are skipped: the page shows the latest, not a complete log.
     relay.after = relay.after.max(EventCursor::end_of_block(tip));

@@ -63,7 +63,9 @@ impl ListQuery {
 }
 
 /// The query string, or a 400 page naming what is wrong with it.
-pub(crate) fn parsed(query: Result<Query<ListQuery>, QueryRejection>) -> Result<ListQuery, PageError> {
+pub(crate) fn parsed(
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<ListQuery, PageError> {
     query.map(|Query(query)| query).map_err(|rejection| PageError::BadInput(rejection.body_text()))
 }
 
@@ -100,7 +102,7 @@ pub(crate) async fn fetch<Q: LedgerQuery>(
     match listing {
         Listing::Records { kind, org, status } => {
             let params = ListParams {
-                org: org.clone().map(Into::into),
+                org: org.as_deref().map(onebook_types::ids::OrgId::from),
                 status: status.clone(),
                 page,
                 ..ListParams::default()
@@ -197,7 +199,8 @@ pub(crate) fn outcome_cell(lang: Lang, code: u16, rejection: Option<&str>) -> Ce
     let name = rejection.unwrap_or_default();
     let sentence = Rejection::from_code(code).map(|rule| rule.to_string()).unwrap_or_default();
     let text = format!("{} {code} {name}: {sentence}", lang.t("ui.refused"));
-    let rich = html! { span.bad title=(sentence) { (lang.t("ui.refused")) " · " (name) " (" (code) ")" } };
+    let rich =
+        html! { span.bad title=(sentence) { (lang.t("ui.refused")) " · " (name) " (" (code) ")" } };
     Cell::rich(text, rich)
 }
 
@@ -210,7 +213,11 @@ pub(crate) fn action_cell(lang: Lang, action: Option<&Action>) -> Cell {
     let kind = json["type"].as_str().unwrap_or_default().to_owned();
     let mut fields = json.as_object().cloned().unwrap_or_default();
     fields.remove("type");
-    let text = format!("{}: {}", lang.t(&kind), html::scalar_text(lang, "action", &Value::Object(fields.clone())));
+    let text = format!(
+        "{}: {}",
+        lang.t(&kind),
+        html::scalar_text(lang, "action", &Value::Object(fields.clone()))
+    );
     let rich = html! {
         div.action {
             span.tag title=(kind) { (lang.t(&kind)) }
@@ -236,7 +243,10 @@ fn timeline_table(
                 Cell::text(entry.index.to_string()),
                 Cell::link(hash.clone(), format!("/txs/{hash}")),
                 signer_cell(&entry.signer, names),
-                Cell::rich(lang.t(&entry.action), html! { span.tag title=(entry.action) { (lang.t(&entry.action)) } }),
+                Cell::rich(
+                    lang.t(&entry.action),
+                    html! { span.tag title=(entry.action) { (lang.t(&entry.action)) } },
+                ),
                 outcome_cell(lang, entry.code, entry.rejection.as_deref()),
             ]
         })
@@ -244,14 +254,19 @@ fn timeline_table(
     Table { columns: labels(lang, &columns), rows, next: timeline.next.clone() }
 }
 
-fn txs_table(lang: Lang, txs: &Page<TxView>, names: &BTreeMap<PublicKey, (String, String)>) -> Table {
+fn txs_table(
+    lang: Lang,
+    txs: &Page<TxView>,
+    names: &BTreeMap<PublicKey, (String, String)>,
+) -> Table {
     let columns = ["index", "tx_hash", "signer", "ui.decoded_action", "ui.outcome", "ui.events"];
     let rows = txs
         .items
         .iter()
         .map(|tx| {
             let hash = tx.tx_hash.to_hex();
-            let events: Vec<String> = tx.events.iter().map(|event| lang.t(&event.kind).into_owned()).collect();
+            let events: Vec<String> =
+                tx.events.iter().map(|event| lang.t(&event.kind).into_owned()).collect();
             vec![
                 Cell::text(tx.index.to_string()),
                 Cell::link(hash.clone(), format!("/txs/{hash}")),
@@ -295,7 +310,11 @@ fn blocks_table(lang: Lang, blocks: &Page<BlockSummaryView>, validators: &Valida
 }
 
 /// A page of records as a table, by the kind's columns.
-pub(crate) fn records_table(lang: Lang, kind: Kind, page: Page<onebook_query::RecordView>) -> Table {
+pub(crate) fn records_table(
+    lang: Lang,
+    kind: Kind,
+    page: Page<onebook_query::RecordView>,
+) -> Table {
     let columns: Vec<&str> = kind.columns.iter().map(|(name, _)| *name).collect();
     let rows = page
         .items
@@ -392,18 +411,27 @@ fn validators_table(
 }
 
 /// `GET /`.
-pub(crate) async fn home<Q: LedgerQuery>(State(app): State<App<Q>>, lang: Lang, uri: Uri) -> Response {
+pub(crate) async fn home<Q: LedgerQuery>(
+    State(app): State<App<Q>>,
+    lang: Lang,
+    uri: Uri,
+) -> Response {
     respond(lang, home_page(&app, lang, &path_of(&uri)).await)
 }
 
-async fn home_page<Q: LedgerQuery>(app: &App<Q>, lang: Lang, path: &str) -> Result<Response, PageError> {
+async fn home_page<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    path: &str,
+) -> Result<Response, PageError> {
     let tip = app.query.tip().await?;
     let blocks = app.query.blocks(PageParams { cursor: None, limit: Some(RATE_BLOCKS) }).await?;
     let validators = app.query.validators(None).await?;
     let recent = recent_signers(app, tip.height).await?;
     let rate = match (blocks.items.first(), blocks.items.last()) {
         (Some(newest), Some(oldest)) if newest.time > oldest.time => {
-            let txs: u64 = blocks.items[..blocks.items.len() - 1].iter().map(|b| u64::from(b.tx_count)).sum();
+            let txs: u64 =
+                blocks.items[..blocks.items.len() - 1].iter().map(|b| u64::from(b.tx_count)).sum();
             Some(txs as f64 * 1000.0 / (newest.time - oldest.time) as f64)
         }
         _ => None,
@@ -479,17 +507,25 @@ pub(crate) async fn blocks<Q: LedgerQuery>(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        Ok(match listed(&app, lang, &Listing::Blocks, &query, &path, "blocks").await? {
-            Listed::Csv(response) => response,
-            Listed::Table(table) => html_page(lang, &lang.t("ui.blocks"), &path, html::table(lang, &table, &path)),
-        })
-    }.await)
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            Ok(match listed(&app, lang, &Listing::Blocks, &query, &path, "blocks").await? {
+                Listed::Csv(response) => response,
+                Listed::Table(table) => {
+                    html_page(lang, &lang.t("ui.blocks"), &path, html::table(lang, &table, &path))
+                }
+            })
+        }
+        .await,
+    )
 }
 
 fn parse_height(text: &str) -> Result<Height, PageError> {
-    text.parse().map(Height).map_err(|_| PageError::BadInput(format!("height {text:?} is not a number")))
+    text.parse()
+        .map(Height)
+        .map_err(|_| PageError::BadInput(format!("height {text:?} is not a number")))
 }
 
 /// `GET /blocks/{height}`.
@@ -600,15 +636,23 @@ pub(crate) async fn tx<Q: LedgerQuery>(
 }
 
 /// `GET /validators`.
-pub(crate) async fn validators<Q: LedgerQuery>(State(app): State<App<Q>>, lang: Lang, uri: Uri) -> Response {
+pub(crate) async fn validators<Q: LedgerQuery>(
+    State(app): State<App<Q>>,
+    lang: Lang,
+    uri: Uri,
+) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let tip = app.query.tip().await?;
-        let validators = app.query.validators(None).await?;
-        let recent = recent_signers(&app, tip.height).await?;
-        let body = validators_table(lang, &validators, &recent);
-        Ok(html_page(lang, &lang.t("ui.validators"), &path, body))
-    }.await)
+    respond(
+        lang,
+        async {
+            let tip = app.query.tip().await?;
+            let validators = app.query.validators(None).await?;
+            let recent = recent_signers(&app, tip.height).await?;
+            let body = validators_table(lang, &validators, &recent);
+            Ok(html_page(lang, &lang.t("ui.validators"), &path, body))
+        }
+        .await,
+    )
 }
 
 /// `GET /search?q=`: what the ledger's search finds, and the orgs whose name holds the text.
@@ -657,12 +701,18 @@ fn hit_link(lang: Lang, hit: &SearchHitView) -> Markup {
 }
 
 /// The orgs whose name holds `text`, looking through at most [`ORG_NAME_PAGES_MAX`] pages.
-async fn orgs_named<Q: LedgerQuery>(app: &App<Q>, text: &str) -> Result<Vec<(String, String)>, QueryError> {
+async fn orgs_named<Q: LedgerQuery>(
+    app: &App<Q>,
+    text: &str,
+) -> Result<Vec<(String, String)>, QueryError> {
     let needle = text.to_lowercase();
     let mut found = Vec::new();
     let mut cursor = None;
     for _ in 0..ORG_NAME_PAGES_MAX {
-        let params = ListParams { page: PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) }, ..ListParams::default() };
+        let params = ListParams {
+            page: PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) },
+            ..ListParams::default()
+        };
         let page = app.query.records(RecordKind::Org, params).await?;
         for view in page.items {
             if let Record::Org(org) = view.record

@@ -9,11 +9,8 @@ use axum::{
 use maud::{Markup, html};
 use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, Record, RecordView};
 use onebook_types::{
-    catalog_records::CatalogEntry,
-    ids::OrgId,
-    limits::PAGE_ITEMS_MAX,
-    property_records::Certificate,
-    record::RecordKey,
+    catalog_records::CatalogEntry, ids::OrgId, limits::PAGE_ITEMS_MAX,
+    property_records::Certificate, record::RecordKey,
 };
 use serde_json::Value;
 
@@ -90,7 +87,11 @@ pub(crate) async fn list<Q: LedgerQuery>(
 }
 
 /// The record of `kind` with id `id`, or a 404.
-async fn load<Q: LedgerQuery>(app: &App<Q>, kind: Kind, id: &str) -> Result<(RecordKey, RecordView), PageError> {
+async fn load<Q: LedgerQuery>(
+    app: &App<Q>,
+    kind: Kind,
+    id: &str,
+) -> Result<(RecordKey, RecordView), PageError> {
     let key = record_key(kind, id)?;
     let view = app.query.record(key.clone(), None).await?;
     let view = view.ok_or_else(|| PageError::NotFound(format!("{}:{id}", kind.key_kind)))?;
@@ -118,7 +119,9 @@ async fn history<Q: LedgerQuery>(
     let name = onebook_query::record_key_text(key).replace(':', "-");
     Ok(match listed(app, lang, &Listing::Timeline(key.clone()), query, path, &name).await? {
         Listed::Csv(response) => Err(response),
-        Listed::Table(table) => Ok(section(&lang.t("ui.timeline"), html::table(lang, &table, path))),
+        Listed::Table(table) => {
+            Ok(section(&lang.t("ui.timeline"), html::table(lang, &table, path)))
+        }
     })
 }
 
@@ -132,16 +135,25 @@ pub(crate) async fn generic<Q: LedgerQuery>(
 ) -> Response {
     let path = path_of(&uri);
     let kind = kind_of_path(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        let (key, view) = load(&app, kind, &id).await?;
-        let history = match history(&app, lang, &key, &query, &path).await? {
-            Ok(history) => history,
-            Err(csv) => return Ok(csv),
-        };
-        let body = html! { section { (record_fields(lang, &view, &[])) } (history) };
-        Ok(html_page(lang, &format!("{} {}", kind_label(lang, kind), html::short(&id)), &path, body))
-    }.await)
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            let (key, view) = load(&app, kind, &id).await?;
+            let history = match history(&app, lang, &key, &query, &path).await? {
+                Ok(history) => history,
+                Err(csv) => return Ok(csv),
+            };
+            let body = html! { section { (record_fields(lang, &view, &[])) } (history) };
+            Ok(html_page(
+                lang,
+                &format!("{} {}", kind_label(lang, kind), html::short(&id)),
+                &path,
+                body,
+            ))
+        }
+        .await,
+    )
 }
 
 /// A section listing the first items of `listing`, with a link to the whole list; a read that
@@ -268,21 +280,37 @@ async fn sharing_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, org: &OrgId)
     let grants = app.query.records(kinds::GRANT.kind, params.clone()).await;
     let requests = app.query.records(kinds::SHARE_REQUEST.kind, params).await;
     let all = |kind: Kind| format!("/{}?org={}", kind.path, html::encode(org.as_str()));
-    let split = |page: Result<onebook_query::Page<RecordView>, QueryError>, kind: Kind, given: fn(&Record, &OrgId) -> bool| match page {
+    let split = |page: Result<onebook_query::Page<RecordView>, QueryError>,
+                 kind: Kind,
+                 given: fn(&Record, &OrgId) -> bool| match page {
         Ok(page) => {
-            let (mine, theirs): (Vec<_>, Vec<_>) = page.items.into_iter().partition(|view| given(&view.record, org));
+            let (mine, theirs): (Vec<_>, Vec<_>) =
+                page.items.into_iter().partition(|view| given(&view.record, org));
             Some((views_table(lang, kind, mine), views_table(lang, kind, theirs)))
         }
         Err(_) => None,
     };
-    let grants = split(grants, kinds::GRANT, |record, org| matches!(record, Record::Grant(g) if g.provider == *org));
-    let requests = split(requests, kinds::SHARE_REQUEST, |record, org| matches!(record, Record::ShareRequest(r) if r.requester_org == *org));
+    let grants = split(
+        grants,
+        kinds::GRANT,
+        |record, org| matches!(record, Record::Grant(g) if g.provider == *org),
+    );
+    let requests = split(
+        requests,
+        kinds::SHARE_REQUEST,
+        |record, org| matches!(record, Record::ShareRequest(r) if r.requester_org == *org),
+    );
     let part = |title: &str, table: Option<&Table>, kind: Kind| {
         let link = all(kind);
-        section(title, match table {
-            Some(table) => html! { (html::table(lang, table, &link)) p { a href=(link) { (lang.t("ui.more")) " →" } } },
-            None => html::unavailable(lang),
-        })
+        section(
+            title,
+            match table {
+                Some(table) => {
+                    html! { (html::table(lang, table, &link)) p { a href=(link) { (lang.t("ui.more")) " →" } } }
+                }
+                None => html::unavailable(lang),
+            },
+        )
     };
     html! {
         div #sharing-given { (part(&lang.t("ui.sharing_given"), grants.as_ref().map(|(given, _)| given), kinds::GRANT)) }
@@ -296,12 +324,20 @@ async fn sharing_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, org: &OrgId)
 fn content_texts(lang: Lang, content: &Value) -> Vec<(String, String)> {
     content
         .as_object()
-        .map(|object| object.iter().map(|(name, value)| (name.clone(), html::scalar_text(lang, name, value))).collect())
+        .map(|object| {
+            object
+                .iter()
+                .map(|(name, value)| (name.clone(), html::scalar_text(lang, name, value)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The fields that differ between two versions' contents: name, before, after.
-pub(crate) fn diff(before: &[(String, String)], after: &[(String, String)]) -> Vec<(String, String, String)> {
+pub(crate) fn diff(
+    before: &[(String, String)],
+    after: &[(String, String)],
+) -> Vec<(String, String, String)> {
     let find = |list: &[(String, String)], name: &str| {
         list.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
     };
@@ -321,7 +357,11 @@ pub(crate) fn diff(before: &[(String, String)], after: &[(String, String)]) -> V
 }
 
 fn versions(lang: Lang, entry: &CatalogEntry) -> Markup {
-    let contents: Vec<Value> = entry.versions.iter().map(|v| serde_json::to_value(&v.content).unwrap_or_default()).collect();
+    let contents: Vec<Value> = entry
+        .versions
+        .iter()
+        .map(|v| serde_json::to_value(&v.content).unwrap_or_default())
+        .collect();
     html! {
         @for (index, version) in entry.versions.iter().enumerate().rev() {
             div.card.version id={ "version-" (version.number) } {
@@ -365,28 +405,45 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        let (key, view) = load(&app, kinds::CATALOG_ENTRY, &code).await?;
-        let Record::CatalogEntry(entry) = &view.record else { return Err(PageError::NotFound(code.clone())) };
-        let history = match history(&app, lang, &key, &query, &path).await? {
-            Ok(history) => history,
-            Err(csv) => return Ok(csv),
-        };
-        let params = ListParams { org: Some(entry.provider.clone()), ..ListParams::default() };
-        let resources = match scan(&app, kinds::RESOURCE, params, |record| matches!(record, Record::Resource(r) if r.entry == entry.code)).await {
-            Ok((views, _)) => html::table(lang, &views_table(lang, kinds::RESOURCE, views), &format!("/resources?org={}", html::encode(entry.provider.as_str()))),
-            Err(_) => html::unavailable(lang),
-        };
-        let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
-        let body = html! {
-            section { (record_fields(lang, &view, &["versions"])) }
-            (section(&lang.t("ui.versions"), versions(lang, entry)))
-            (section(&lang.t("ui.resources"), resources))
-            (history)
-        };
-        Ok(html_page(lang, &format!("{name} · {}", entry.code.0), &path, body))
-    }.await)
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            let (key, view) = load(&app, kinds::CATALOG_ENTRY, &code).await?;
+            let Record::CatalogEntry(entry) = &view.record else {
+                return Err(PageError::NotFound(code.clone()));
+            };
+            let history = match history(&app, lang, &key, &query, &path).await? {
+                Ok(history) => history,
+                Err(csv) => return Ok(csv),
+            };
+            let params = ListParams { org: Some(entry.provider.clone()), ..ListParams::default() };
+            let resources = match scan(
+                &app,
+                kinds::RESOURCE,
+                params,
+                |record| matches!(record, Record::Resource(r) if r.entry == entry.code),
+            )
+            .await
+            {
+                Ok((views, _)) => html::table(
+                    lang,
+                    &views_table(lang, kinds::RESOURCE, views),
+                    &format!("/resources?org={}", html::encode(entry.provider.as_str())),
+                ),
+                Err(_) => html::unavailable(lang),
+            };
+            let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
+            let body = html! {
+                section { (record_fields(lang, &view, &["versions"])) }
+                (section(&lang.t("ui.versions"), versions(lang, entry)))
+                (section(&lang.t("ui.resources"), resources))
+                (history)
+            };
+            Ok(html_page(lang, &format!("{name} · {}", entry.code.0), &path, body))
+        }
+        .await,
+    )
 }
 
 /// `GET /share-requests/{id}`: the request, its whole trail with each tx decoded, its grant.
@@ -398,41 +455,59 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        let (key, view) = load(&app, kinds::SHARE_REQUEST, &id).await?;
-        let Record::ShareRequest(request) = &view.record else { return Err(PageError::NotFound(id.clone())) };
-        if query.csv() {
-            if let Err(csv) = history(&app, lang, &key, &query, &path).await? {
-                return Ok(csv);
-            }
-        }
-        let trail = trail(&app, lang, &key, &query, &path).await?;
-        let grant = match &request.status {
-            onebook_types::sharing_records::ShareStatus::Granted { grant } => {
-                let grant_key = RecordKey::Grant(*grant);
-                let fields = match app.query.record(grant_key.clone(), None).await? {
-                    Some(view) => record_fields(lang, &view, &[]),
-                    None => html! {},
-                };
-                let grant_trail = trail(&app, lang, &grant_key, &ListQuery::default(), &html::record_href(kinds::GRANT, &grant.0.to_string())).await?;
-                html! {
-                    (section(&format!("{} {}", lang.t("ui.grant_issued"), grant.0), html! {
-                        p { (html::record_link(kinds::GRANT, &grant.0.to_string())) }
-                        (fields)
-                    }))
-                    (grant_trail)
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            let (key, view) = load(&app, kinds::SHARE_REQUEST, &id).await?;
+            let Record::ShareRequest(request) = &view.record else {
+                return Err(PageError::NotFound(id.clone()));
+            };
+            if query.csv() {
+                if let Err(csv) = history(&app, lang, &key, &query, &path).await? {
+                    return Ok(csv);
                 }
             }
-            _ => html! {},
-        };
-        let body = html! {
-            section { (record_fields(lang, &view, &[])) }
-            (trail)
-            (grant)
-        };
-        Ok(html_page(lang, &format!("{} {}", lang.t("kind.share_request"), request.id.0), &path, body))
-    }.await)
+            let request_trail = trail(&app, lang, &key, &query, &path).await?;
+            let grant = match &request.status {
+                onebook_types::sharing_records::ShareStatus::Granted { grant } => {
+                    let grant_key = RecordKey::Grant(*grant);
+                    let fields = match app.query.record(grant_key.clone(), None).await? {
+                        Some(view) => record_fields(lang, &view, &[]),
+                        None => html! {},
+                    };
+                    let grant_trail = trail(
+                        &app,
+                        lang,
+                        &grant_key,
+                        &ListQuery::default(),
+                        &html::record_href(kinds::GRANT, &grant.0.to_string()),
+                    )
+                    .await?;
+                    html! {
+                        (section(&format!("{} {}", lang.t("ui.grant_issued"), grant.0), html! {
+                            p { (html::record_link(kinds::GRANT, &grant.0.to_string())) }
+                            (fields)
+                        }))
+                        (grant_trail)
+                    }
+                }
+                _ => html! {},
+            };
+            let body = html! {
+                section { (record_fields(lang, &view, &[])) }
+                (request_trail)
+                (grant)
+            };
+            Ok(html_page(
+                lang,
+                &format!("{} {}", lang.t("kind.share_request"), request.id.0),
+                &path,
+                body,
+            ))
+        }
+        .await,
+    )
 }
 
 /// A record's history with each tx decoded: what was asked, by whom, and what came of it.
@@ -451,13 +526,25 @@ async fn trail<Q: LedgerQuery>(
         }
     }
     let names = crate::pages::member_names(app, txs.iter().map(|tx| tx.signer)).await;
-    let title = format!("{} · {}", lang.t("ui.trail"), lang.t(&format!("kind.{}", onebook_query::record_key_text(key).split(':').next().unwrap_or_default())));
+    let title = format!(
+        "{} · {}",
+        lang.t("ui.trail"),
+        lang.t(&format!(
+            "kind.{}",
+            onebook_query::record_key_text(key).split(':').next().unwrap_or_default()
+        ))
+    );
     let table = Table {
-        columns: crate::pages::labels(lang, &["height", "time", "signer", "ui.decoded_action", "ui.outcome"]),
+        columns: crate::pages::labels(
+            lang,
+            &["height", "time", "signer", "ui.decoded_action", "ui.outcome"],
+        ),
         rows: txs
             .iter()
             .map(|tx| {
-                let signer = names.get(&tx.signer).map_or_else(|| tx.signer.to_hex(), |(name, org)| format!("{name} ({org})"));
+                let signer = names
+                    .get(&tx.signer)
+                    .map_or_else(|| tx.signer.to_hex(), |(name, org)| format!("{name} ({org})"));
                 vec![
                     Cell::link(tx.height.to_string(), format!("/txs/{}", tx.tx_hash.to_hex())),
                     Cell::text(String::new()),
@@ -472,7 +559,8 @@ async fn trail<Q: LedgerQuery>(
     let mut table = table;
     for (row, tx) in table.rows.iter_mut().zip(&txs) {
         if let Ok(Some(block)) = app.query.block(onebook_types::ids::Height(tx.height)).await {
-            row[1] = Cell::rich(html::time_text(block.header.time.0), html::time(block.header.time.0));
+            row[1] =
+                Cell::rich(html::time_text(block.header.time.0), html::time(block.header.time.0));
         }
     }
     Ok(html! { div.trail { (section(&title, html::table(lang, &table, path))) } })
@@ -521,7 +609,8 @@ fn public_base<Q>(app: &App<Q>, headers: &HeaderMap) -> String {
     match &app.config.public_url {
         Some(url) => url.trim_end_matches('/').to_owned(),
         None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+            let host =
+                headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
             format!("http://{host}")
         }
     }
@@ -603,9 +692,12 @@ fn transfers(lang: Lang, certificate: &Certificate) -> Markup {
 /// The application's public notice and the objections filed during it.
 async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certificate) -> Markup {
     let Some(application) = certificate.application else {
-        return section(&lang.t("ui.public_notice"), html! {
-            p { (lang.t("parent")) "：" @if let Some(parent) = &certificate.parent { (html::record_link(kinds::CERTIFICATE, parent.as_str())) } }
-        });
+        return section(
+            &lang.t("ui.public_notice"),
+            html! {
+                p { (lang.t("parent")) "：" @if let Some(parent) = &certificate.parent { (html::record_link(kinds::CERTIFICATE, parent.as_str())) } }
+            },
+        );
     };
     let key = RecordKey::Application(application);
     let record = match app.query.record(key.clone(), None).await {
@@ -614,9 +706,15 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
         Err(_) => return section(&lang.t("ui.public_notice"), html::unavailable(lang)),
     };
     let Record::Application(found) = &record.record else { return html! {} };
-    let trail = trail(app, lang, &key, &ListQuery::default(), &html::record_href(kinds::APPLICATION, &application.0.to_string()))
-        .await
-        .unwrap_or_else(|_| html::unavailable(lang));
+    let trail = trail(
+        app,
+        lang,
+        &key,
+        &ListQuery::default(),
+        &html::record_href(kinds::APPLICATION, &application.0.to_string()),
+    )
+    .await
+    .unwrap_or_else(|_| html::unavailable(lang));
     let mut objections = Vec::new();
     for id in &found.objections {
         if let Ok(Some(view)) = app.query.record(RecordKey::Objection(*id), None).await {
@@ -638,8 +736,17 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
 async fn licences<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certificate) -> Markup {
     let params = ListParams { org: Some(certificate.issuer.clone()), ..ListParams::default() };
     let number = certificate.number.clone();
-    match scan(app, kinds::CERTIFICATE, params, |record| matches!(record, Record::Certificate(c) if c.parent.as_ref() == Some(&number))).await {
-        Ok((views, _)) => html! { div #licences { (html::table(lang, &views_table(lang, kinds::CERTIFICATE, views), "/certificates")) } },
+    match scan(
+        app,
+        kinds::CERTIFICATE,
+        params,
+        |record| matches!(record, Record::Certificate(c) if c.parent.as_ref() == Some(&number)),
+    )
+    .await
+    {
+        Ok((views, _)) => {
+            html! { div #licences { (html::table(lang, &views_table(lang, kinds::CERTIFICATE, views), "/certificates")) } }
+        }
         Err(_) => html::unavailable(lang),
     }
 }
@@ -652,19 +759,27 @@ pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        let listing = Listing::Records { kind: kinds::VIOLATION, org: query.org.clone(), status: query.status.clone() };
-        let table = match listed(&app, lang, &listing, &query, &path, "violations").await? {
-            Listed::Csv(response) => return Ok(response),
-            Listed::Table(table) => table,
-        };
-        let body = html! {
-            (status_chips(lang, kinds::VIOLATION, &path, query.status.as_deref()))
-            (html::table(lang, &table, &path))
-        };
-        Ok(html_page(lang, &lang.t("ui.violations_dashboard"), &path, body))
-    }.await)
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            let listing = Listing::Records {
+                kind: kinds::VIOLATION,
+                org: query.org.clone(),
+                status: query.status.clone(),
+            };
+            let table = match listed(&app, lang, &listing, &query, &path, "violations").await? {
+                Listed::Csv(response) => return Ok(response),
+                Listed::Table(table) => table,
+            };
+            let body = html! {
+                (status_chips(lang, kinds::VIOLATION, &path, query.status.as_deref()))
+                (html::table(lang, &table, &path))
+            };
+            Ok(html_page(lang, &lang.t("ui.violations_dashboard"), &path, body))
+        }
+        .await,
+    )
 }
 
 /// `GET /dashboards/overdue?cursor=`: the overdue obligations of a page of orgs.
@@ -675,40 +790,61 @@ pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        let limit = Some(query.limit.unwrap_or(PAGE_ITEMS_MAX as u64));
-        let params = ListParams { page: PageParams { cursor: query.cursor.clone(), limit }, ..ListParams::default() };
-        let orgs = app.query.records(kinds::ORG.kind, params).await?;
-        let mut overdue = Vec::new();
-        for view in &orgs.items {
-            let Record::Org(org) = &view.record else { continue };
-            overdue.push((org.clone(), app.query.overdue_obligations(org.id.clone(), None, None).await?));
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            let limit = Some(query.limit.unwrap_or(PAGE_ITEMS_MAX as u64));
+            let params = ListParams {
+                page: PageParams { cursor: query.cursor.clone(), limit },
+                ..ListParams::default()
+            };
+            let orgs = app.query.records(kinds::ORG.kind, params).await?;
+            let mut overdue = Vec::new();
+            for view in &orgs.items {
+                let Record::Org(org) = &view.record else { continue };
+                overdue.push((
+                    org.clone(),
+                    app.query.overdue_obligations(org.id.clone(), None, None).await?,
+                ));
+            }
+            let table = overdue_table(lang, &overdue, orgs.next.clone());
+            if query.csv() {
+                let next =
+                    table.next.as_ref().map(|cursor| html::with_param(&path, "cursor", cursor));
+                return Ok(crate::csv::response("overdue", &table, next));
+            }
+            let body = html! {
+                p.none { (lang.t("ui.orgs_looked_through")) "：" (orgs.items.len()) }
+                (html::table(lang, &table, &path))
+            };
+            Ok(html_page(lang, &lang.t("ui.overdue_dashboard"), &path, body))
         }
-        let table = overdue_table(lang, &overdue, orgs.next.clone());
-        if query.csv() {
-            let next = table.next.as_ref().map(|cursor| html::with_param(&path, "cursor", cursor));
-            return Ok(crate::csv::response("overdue", &table, next));
-        }
-        let body = html! {
-            p.none { (lang.t("ui.orgs_looked_through")) "：" (orgs.items.len()) }
-            (html::table(lang, &table, &path))
-        };
-        Ok(html_page(lang, &lang.t("ui.overdue_dashboard"), &path, body))
-    }.await)
+        .await,
+    )
 }
 
 /// The overdue obligations of each org, one row each, with how many days each is overdue at
 /// the time it was judged at.
-fn overdue_table(lang: Lang, overdue: &[(onebook_types::consortium::Org, onebook_query::OverdueView)], next: Option<String>) -> Table {
+fn overdue_table(
+    lang: Lang,
+    overdue: &[(onebook_types::consortium::Org, onebook_query::OverdueView)],
+    next: Option<String>,
+) -> Table {
     let mut rows = Vec::new();
     for (org, view) in overdue {
         for obligation in &view.obligations {
             let days = view.at.saturating_sub(obligation.due.0) / 86_400_000;
-            let kind = serde_json::to_value(obligation.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let kind = serde_json::to_value(obligation.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
             rows.push(vec![
                 Cell::link(org.name.clone(), html::record_href(kinds::ORG, org.id.as_str())),
-                Cell::link(obligation.id.0.to_string(), html::record_href(kinds::OBLIGATION, &obligation.id.0.to_string())),
+                Cell::link(
+                    obligation.id.0.to_string(),
+                    html::record_href(kinds::OBLIGATION, &obligation.id.0.to_string()),
+                ),
                 Cell::text(lang.value("kind", &kind)),
                 Cell::text(obligation.description.clone()),
                 Cell::rich(html::time_text(obligation.due.0), html::time(obligation.due.0)),
@@ -717,7 +853,10 @@ fn overdue_table(lang: Lang, overdue: &[(onebook_types::consortium::Org, onebook
         }
     }
     Table {
-        columns: crate::pages::labels(lang, &["org", "obligation", "kind", "description", "due", "ui.days_overdue"]),
+        columns: crate::pages::labels(
+            lang,
+            &["org", "obligation", "kind", "description", "due", "ui.days_overdue"],
+        ),
         rows,
         next,
     }

@@ -24,15 +24,15 @@ use onebook_types::{
 use tower::ServiceExt;
 
 /// The node address the proof links point at.
-pub const NODE_URL: &str = "http://127.0.0.1:26600";
-pub const CODE: &str = "350200-xm-scjg-0001";
-pub const CERTIFICATE: &str = "350200-2026-000001X";
-pub const LICENCE: &str = "350200-2026-0000028";
-pub const MEMBER: &str = "0303030303030303030303030303030303030303030303030303030303030303";
+pub(crate) const NODE_URL: &str = "http://127.0.0.1:26600";
+pub(crate) const CODE: &str = "350200-xm-scjg-0001";
+pub(crate) const CERTIFICATE: &str = "350200-2026-000001X";
+pub(crate) const LICENCE: &str = "350200-2026-0000028";
+pub(crate) const MEMBER: &str = "0303030303030303030303030303030303030303030303030303030303030303";
 /// Grants in the store: grant 1 of `every_kind` and 24 more, so the list has two pages.
-pub const GRANTS: usize = 25;
+pub(crate) const GRANTS: usize = 25;
 
-pub fn validators() -> Vec<SecretKey> {
+pub(crate) fn validators() -> Vec<SecretKey> {
     (1..=4).map(|seed| SecretKey::from_seed([seed; 32])).collect()
 }
 
@@ -56,7 +56,7 @@ fn touching(action: Action, keys: &[RecordKey], orgs: &[&str]) -> TestTx {
 /// refused revocation; block 2 an access batch raising a violation, the certificate's issue and
 /// a licence under it; block 3 the certificate's transfer; block 4 a revision of the catalog
 /// entry and 24 grants; block 5 no tx (past the obligation's due time).
-pub fn store(dir: &tempfile::TempDir) -> Arc<Store> {
+pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let set = ValidatorSet {
         validators: validators()
@@ -80,7 +80,10 @@ pub fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     granted.events = vec![event("grant.issued", &[("grant", "1"), ("grantee", "xm-gaj")])];
     let refused = TestTx {
         code: 2,
-        ..TestTx::new(action(serde_json::json!({"type": "revoke_grant", "grant": 1, "reason": "越权"})), vec![])
+        ..TestTx::new(
+            action(serde_json::json!({"type": "revoke_grant", "grant": 1, "reason": "越权"})),
+            vec![],
+        )
     };
     commit_txs(
         &store,
@@ -132,17 +135,26 @@ pub fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     }];
     let transfer = action(serde_json::json!({"type": "transfer_certificate",
         "certificate": CERTIFICATE, "to": "xm-gaj"}));
-    commit_txs(&store, vec![TestTx::new(transfer, vec![entry(number, &transferred)])], &validators());
+    commit_txs(
+        &store,
+        vec![TestTx::new(transfer, vec![entry(number, &transferred)])],
+        &validators(),
+    );
     let entry_key = RecordKey::CatalogEntry(CODE.into());
-    let revise = action(serde_json::json!({"type": "revise_catalog_entry", "code": CODE, "draft": {
+    let revise = action(
+        serde_json::json!({"type": "revise_catalog_entry", "code": CODE, "draft": {
         "name": "企业登记信息", "description": "市场主体登记基本信息", "items": [{"name": "企业名称",
         "data_element": "DE0002"}], "classification": "市场监管", "grade": "general",
         "security_level": 2, "share_type": {"share_type": "unconditional"},
-        "open_type": "not_open", "update_frequency": "daily", "system": "xm-scjg-djxt"}}));
+        "open_type": "not_open", "update_frequency": "daily", "system": "xm-scjg-djxt"}}),
+    );
     let mut txs = vec![touching(revise, &[entry_key], &["xm-scjg"])];
     for id in 2..=GRANTS as u64 {
         let withdraw = action(serde_json::json!({"type": "withdraw_share_request", "request": id}));
-        txs.push(TestTx::new(withdraw, vec![entry(RecordKey::Grant(GrantId(id)), &test_utils::grant(id, "xm-gaj"))]));
+        txs.push(TestTx::new(
+            withdraw,
+            vec![entry(RecordKey::Grant(GrantId(id)), &test_utils::grant(id, "xm-gaj"))],
+        ));
     }
     commit_txs(&store, txs, &validators());
     commit_txs(&store, vec![], &validators());
@@ -150,21 +162,21 @@ pub fn store(dir: &tempfile::TempDir) -> Arc<Store> {
 }
 
 /// The explorer over `store`.
-pub fn app(store: Arc<Store>) -> axum::Router {
+pub(crate) fn app(store: Arc<Store>) -> axum::Router {
     let config = ExplorerConfig { node_url: Some(NODE_URL.into()), public_url: None };
     router(StoreQuery::new(store), config)
 }
 
 /// A response: its status, headers and body text.
 #[derive(Debug)]
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: axum::http::HeaderMap,
-    pub body: String,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Answer {
-    pub fn content_type(&self) -> &str {
+    pub(crate) fn content_type(&self) -> &str {
         self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
 }
@@ -184,6 +196,6 @@ pub async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Answer 
 }
 
 /// The hash of the tx at `index` of block `height`.
-pub fn tx_hash(store: &Store, height: u64, index: usize) -> String {
+pub(crate) fn tx_hash(store: &Store, height: u64, index: usize) -> String {
     store.block_tx_hashes(Height(height)).expect("read").expect("a block")[index].to_hex()
 }

@@ -10,18 +10,77 @@ use crate::fixture::{
 /// Each page type, and texts its page must hold.
 fn pages(request_tx: &str, refused_tx: &str) -> Vec<(String, Vec<&'static str>)> {
     [
-        ("/".to_owned(), vec!["最新区块", "实时事件", "链运行状况", "id=\"latest-blocks\"", "fj-sjj"]),
+        (
+            "/".to_owned(),
+            vec!["最新区块", "实时事件", "链运行状况", "id=\"latest-blocks\"", "fj-sjj"],
+        ),
         ("/blocks".to_owned(), vec!["href=\"/blocks/5\"", "href=\"/blocks/1\""]),
-        ("/blocks/1".to_owned(), vec!["申请共享", "答复共享申请", "被拒绝", "RoleMissing", "案件核查", "提交证明"]),
-        (format!("/txs/{request_tx}"), vec!["申请共享", "案件核查", "已接受", "police-law-6", "href=\"/catalog/350200-xm-scjg-0001\""]),
+        (
+            "/blocks/1".to_owned(),
+            vec!["申请共享", "答复共享申请", "被拒绝", "RoleMissing", "案件核查", "提交证明"],
+        ),
+        (
+            format!("/txs/{request_tx}"),
+            vec![
+                "申请共享",
+                "案件核查",
+                "已接受",
+                "police-law-6",
+                "href=\"/catalog/350200-xm-scjg-0001\"",
+            ],
+        ),
         (format!("/txs/{refused_tx}"), vec!["撤销授权", "RoleMissing", "被拒绝"]),
         ("/validators".to_owned(), vec!["id=\"validators\"", "xm-scjg", "✓"]),
-        ("/orgs/xm-gaj".to_owned(), vec!["id=\"hierarchy\"", "href=\"/orgs/xm\"", "网关", "id=\"sharing-received\"", "href=\"/grants/1\"", "href=\"/violations/1\"", "历史记录"]),
-        ("/orgs/xm-scjg".to_owned(), vec!["id=\"sharing-given\"", "逾期义务", "href=\"/obligations/1\"", "企业登记信息"]),
-        (format!("/catalog/{CODE}"), vec!["版本历史", "id=\"version-2\"", "data-field=\"name\"", "企业登记", "企业登记信息", "href=\"/resources/1\"", "修订目录"]),
-        ("/share-requests/1".to_owned(), vec!["办理经过", "申请共享", "答复共享申请", "仅限案件侦办", "href=\"/grants/1\""]),
-        ("/resources/1".to_owned(), vec!["id=\"access-history\"", "href=\"/access-events/1\"", "权威来源"]),
-        (format!("/certificates/{CERTIFICATE}"), vec!["<svg", "id=\"holder-chain\"", "href=\"/orgs/xm-scjg\"", "转让证书", "href=\"/objections/1\"", "id=\"licences\"", LICENCE, "数据资源持有权", "http://explorer.test:8080/certificates/350200-2026-000001X"]),
+        (
+            "/orgs/xm-gaj".to_owned(),
+            vec![
+                "id=\"hierarchy\"",
+                "href=\"/orgs/xm\"",
+                "网关",
+                "id=\"sharing-received\"",
+                "href=\"/grants/1\"",
+                "href=\"/violations/1\"",
+                "历史记录",
+            ],
+        ),
+        (
+            "/orgs/xm-scjg".to_owned(),
+            vec!["id=\"sharing-given\"", "逾期义务", "href=\"/obligations/1\"", "企业登记信息"],
+        ),
+        (
+            format!("/catalog/{CODE}"),
+            vec![
+                "版本历史",
+                "id=\"version-2\"",
+                "data-field=\"name\"",
+                "企业登记",
+                "企业登记信息",
+                "href=\"/resources/1\"",
+                "修订目录",
+            ],
+        ),
+        (
+            "/share-requests/1".to_owned(),
+            vec!["办理经过", "申请共享", "答复共享申请", "仅限案件侦办", "href=\"/grants/1\""],
+        ),
+        (
+            "/resources/1".to_owned(),
+            vec!["id=\"access-history\"", "href=\"/access-events/1\"", "权威来源"],
+        ),
+        (
+            format!("/certificates/{CERTIFICATE}"),
+            vec![
+                "<svg",
+                "id=\"holder-chain\"",
+                "href=\"/orgs/xm-scjg\"",
+                "转让证书",
+                "href=\"/objections/1\"",
+                "id=\"licences\"",
+                LICENCE,
+                "数据资源持有权",
+                "http://explorer.test:8080/certificates/350200-2026-000001X",
+            ],
+        ),
         ("/dashboards/violations".to_owned(), vec!["href=\"/violations/1\"", "无授权"]),
         ("/dashboards/overdue".to_owned(), vec!["href=\"/obligations/1\"", "更新数据目录"]),
         ("/grants/1".to_owned(), vec!["xm-gaj", "答复共享申请"]),
@@ -62,10 +121,26 @@ async fn every_list_page_renders_and_downloads_as_csv() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(store(&dir));
     let lists = [
-        "/orgs", "/members", "/proposals", "/catalog", "/resources", "/share-requests", "/grants",
-        "/access-events", "/violations", "/quality-reports", "/applications", "/objections",
-        "/certificates", "/obligations", "/blocks", "/blocks/4", "/orgs/xm-gaj", "/grants/1",
-        "/dashboards/violations", "/dashboards/overdue",
+        "/orgs",
+        "/members",
+        "/proposals",
+        "/catalog",
+        "/resources",
+        "/share-requests",
+        "/grants",
+        "/access-events",
+        "/violations",
+        "/quality-reports",
+        "/applications",
+        "/objections",
+        "/certificates",
+        "/obligations",
+        "/blocks",
+        "/blocks/4",
+        "/orgs/xm-gaj",
+        "/grants/1",
+        "/dashboards/violations",
+        "/dashboards/overdue",
     ];
 
     for uri in lists {
@@ -146,7 +221,7 @@ async fn a_missing_record_block_or_tx_is_a_404_page_and_a_malformed_address_a_40
         ("/certificates/350200-2026-000002X", StatusCode::NOT_FOUND),
         ("/share-requests/9", StatusCode::NOT_FOUND),
         ("/resources/9", StatusCode::NOT_FOUND),
-        ("/grants/9", StatusCode::NOT_FOUND),
+        ("/grants/99", StatusCode::NOT_FOUND),
         ("/blocks/99", StatusCode::NOT_FOUND),
         (&*format!("/txs/{}", "00".repeat(32)), StatusCode::NOT_FOUND),
         ("/no/such/page", StatusCode::NOT_FOUND),
@@ -215,6 +290,28 @@ async fn a_certificate_links_its_offline_proof_at_the_node_and_assets_are_embedd
 
 fn urlencode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.:".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.:".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
+}
+
+#[tokio::test]
+async fn a_node_that_cannot_be_reached_is_a_503_page() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://{}", closed.local_addr().expect("address"));
+    drop(closed);
+    let query = onebook_query::client::HttpQuery::new(&url).expect("a client");
+    let app = onebook_explorer::router(query, onebook_explorer::ExplorerConfig::default());
+
+    for uri in ["/", "/blocks", "/orgs/xm-gaj", "/certificates/350200-2026-000001X"] {
+        let answer = get(&app, uri, None).await;
+
+        assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}: {}", answer.body);
+        assert!(answer.body.contains("节点暂时无法访问"), "{uri}");
+    }
 }

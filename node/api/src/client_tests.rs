@@ -231,6 +231,7 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
             status: status.map(str::to_owned),
             height: height.map(Height),
             page: PageParams { cursor: None, limit: Some(2) },
+            ..ListParams::default()
         };
         for params in [ListParams::default(), filtered(None), filtered(Some(0))] {
             let mut params =
