@@ -11,6 +11,8 @@
 #                    baseline_commit (one in-process chain, no network) from the same run
 #   api_*            the REST API over HTTP on 127.0.0.1 with 1,000,000 committed txs in the
 #                    store: a record by id, a record's timeline, an org's timeline page; p50/p99
+#   explorer_render  every explorer page type rendered in process over a RocksDB store of
+#                    ONEBOOK_BENCH_TXS committed txs (default 1,000,000): p50/p99 ms per page
 #   ledger_rules     the ledger rules alone: 10,000 mixed verified txs through the executor, in
 #                    memory, txs/s
 set -euo pipefail
@@ -30,6 +32,10 @@ cargo build --locked --release -p onebook-tests --bin onebook-bench-storage
 echo "== REST API reads (RocksDB, 1,000,000 txs)"
 cargo build --locked --release -p onebook-tests --bin onebook-bench-api
 "$CARGO_TARGET_DIR/release/onebook-bench-api"
+
+echo "== explorer (page renders over a store of 1,000,000 txs)"
+cargo build --locked --release -p onebook-tests --bin onebook-bench-explorer
+"$CARGO_TARGET_DIR/release/onebook-bench-explorer"
 
 echo "== network (four validator processes on 127.0.0.1)"
 cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-network

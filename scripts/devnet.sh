@@ -3,11 +3,13 @@
 # (genesis/networks/dev.json; its keys are public and for development only), each a separate
 # `onebook start` process with its own RocksDB store, on 127.0.0.1. Their homes are in
 # `.onebook-devnet/` (ignored by git; delete it to start over) and their logs in
-# `.onebook-devnet/nodeN.log`. Prints where each node's REST API listens; Ctrl-C stops them all.
+# `.onebook-devnet/nodeN.log`. Prints where each node's REST API listens, starts the explorer
+# against node 0 (reading as the dev auditor) and prints its address; Ctrl-C stops them all.
 #
 #   ONEBOOK_DEVNET_DIR   where the homes are (default .onebook-devnet)
 #   ONEBOOK_DEVNET_PORT  the first port (default 26600; node i uses port + 10 i for its API and the
 #                        next two for consensus and tx gossip)
+#   ONEBOOK_EXPLORER_PORT  where the explorer listens on 127.0.0.1 (default 26680)
 #   ONEBOOK_DEVNET_CLOCK_RATE  how many times faster than the wall clock block time runs (default
 #                        1; 1440 makes a day a minute, so notices and deadlines pass in a demo);
 #                        read when the homes are written, so delete the directory to change it
@@ -17,6 +19,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
 dir="${ONEBOOK_DEVNET_DIR:-.onebook-devnet}"
 port="${ONEBOOK_DEVNET_PORT:-26600}"
 clock_rate="${ONEBOOK_DEVNET_CLOCK_RATE:-1}"
+explorer_port="${ONEBOOK_EXPLORER_PORT:-26680}"
 nodes=4
 
 bash scripts/setup.sh
@@ -31,7 +34,7 @@ stopping=0
 stop() {
   trap - INT TERM EXIT
   stopping=1
-  echo "devnet: stopping ${#pids[@]} nodes"
+  echo "devnet: stopping ${#pids[@]} processes"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "devnet: stopped"
@@ -54,6 +57,14 @@ for ((i = 0; i < nodes; i++)); do
   done
   echo "node$i  api $api  log $dir/node$i.log"
 done
+"$onebook" explorer --node "http://127.0.0.1:$port" --listen "127.0.0.1:$explorer_port" \
+  --dev-reader xm-dsj/auditor >>"$dir/explorer.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$explorer_port/assets/style.css" >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+echo "explorer  http://127.0.0.1:$explorer_port  log $dir/explorer.log"
 echo "devnet: running; Ctrl-C stops it"
 wait -n "${pids[@]}" || true
 if [ "$stopping" = 0 ]; then

@@ -8,6 +8,7 @@ mod crash;
 mod demo_seed;
 mod devnet;
 mod events;
+mod explorer;
 mod lifecycles;
 mod network;
 mod proof_bundles;

@@ -64,6 +64,8 @@ pub enum Command {
     /// Demo data for a development network.
     #[command(subcommand)]
     Demo(commands::demo::DemoCommand),
+    /// Serve the explorer's web pages over a node's REST API.
+    Explorer(commands::explorer::ExplorerCommand),
 }
 
 impl Cli {
@@ -73,6 +75,7 @@ impl Cli {
         let command = match self.command {
             Command::VerifyProof(command) => return command.execute(),
             Command::Demo(command) => return command.execute(),
+            Command::Explorer(command) => return command.execute(),
             command => command,
         };
         let home = Home::new(self.home)?;
@@ -88,6 +91,7 @@ impl Cli {
             Command::Proof(command) => command.execute(&home, &self.overrides),
             Command::VerifyProof(command) => command.execute(),
             Command::Demo(command) => command.execute(),
+            Command::Explorer(command) => command.execute(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod config;
 pub(crate) mod demo;
+pub(crate) mod explorer;
 pub(crate) mod genesis;
 pub(crate) mod init;
 pub(crate) mod inspect;

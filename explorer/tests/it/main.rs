@@ -1,0 +1,4 @@
+//! The explorer's pages over a real RocksDB store, driven in process through its router.
+
+mod fixture;
+mod pages;

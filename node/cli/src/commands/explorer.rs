@@ -1,0 +1,52 @@
+//! `onebook explorer`: serve the explorer's pages, reading a node's REST API.
+
+use clap::Args;
+use eyre::{WrapErr, eyre};
+use onebook_explorer::ExplorerConfig;
+use onebook_query::client::HttpQuery;
+
+/// Serve the explorer: auditor-first web pages over a node's REST API, with every asset in the
+/// binary. Labels are in Chinese; `?lang=en` switches to English. Stops on Ctrl-C.
+#[derive(Debug, Args)]
+pub struct ExplorerCommand {
+    /// The node's REST API.
+    #[arg(long, default_value = "http://127.0.0.1:26600")]
+    node: String,
+    /// Where the explorer listens.
+    #[arg(long, default_value = "127.0.0.1:26680")]
+    listen: String,
+    /// The explorer's address as its readers reach it, for the QR codes (default: `http://`
+    /// and the `Host` of each request).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// Sign the explorer's reads as this dev member (an auditor, such as `xm-dsj/auditor`), so
+    /// restricted records (accesses, violations, pending objections) show. Development networks
+    /// only: the key is derived from the public label.
+    #[arg(long, value_name = "LABEL")]
+    dev_reader: Option<String>,
+}
+
+impl ExplorerCommand {
+    /// Runs the command.
+    pub fn execute(self) -> eyre::Result<()> {
+        let mut query =
+            HttpQuery::new(&self.node).map_err(|e| eyre!("--node {}: {e}", self.node))?;
+        if let Some(label) = &self.dev_reader {
+            query = query.with_reader(onebook_genesis::dev_secret(label));
+        }
+        let config =
+            ExplorerConfig { node_url: Some(self.node.clone()), public_url: self.public_url };
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind(&self.listen)
+                .await
+                .wrap_err_with(|| format!("listening on {}", self.listen))?;
+            println!("explorer: http://{} (reading {})", listener.local_addr()?, self.node);
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            onebook_explorer::serve(listener, query, config, shutdown).await?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! Explorer benchmark: a RocksDB store of one record of every kind and `ONEBOOK_BENCH_TXS`
+//! committed txs (default 1,000,000, in blocks of 1,000, every one touching org `xm-gaj` and
+//! grant 1, so their timelines are that long), then every page type rendered in process over
+//! `StoreQuery`, `ONEBOOK_BENCH_RENDERS` times each. Prints `key=value` figures.
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{body::Body, http::Request};
+use onebook_explorer::{ExplorerConfig, router};
+use onebook_query::{
+    StoreQuery,
+    test_utils::{TestTx, commit_txs, entry, every_kind, init},
+};
+use onebook_storage::{Store, StoreConfig};
+use onebook_types::{
+    action::Action,
+    consortium::{Validator, ValidatorSet},
+    ids::{GrantId, OrgId, ShareRequestId},
+    keys::SecretKey,
+    record::RecordKey,
+};
+use tower::ServiceExt;
+
+fn main() -> eyre::Result<()> {
+    let txs: u64 = env_or("ONEBOOK_BENCH_TXS", 1_000_000);
+    let per_block: u64 = env_or("ONEBOOK_BENCH_TXS_PER_BLOCK", 1_000).max(1);
+    let renders: usize = usize::try_from(env_or("ONEBOOK_BENCH_RENDERS", 200))?;
+    let dir = std::env::temp_dir().join(format!("onebook-bench-explorer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let store = Arc::new(Store::open(&StoreConfig::new(&dir))?);
+    let validators: Vec<SecretKey> = (1..=4).map(|seed| SecretKey::from_seed([seed; 32])).collect();
+    let set = ValidatorSet {
+        validators: validators
+            .iter()
+            .zip(["fj-sjj", "xm-dsj", "xm-gaj", "xm-scjg"])
+            .map(|(key, org)| Validator { node_key: key.public_key(), org: org.into(), power: 10 })
+            .collect(),
+    };
+    let mut records = every_kind();
+    records.push(entry(RecordKey::ValidatorSet, &set));
+    init(&store, records);
+    let grant = RecordKey::Grant(GrantId(1));
+    let grant_bytes = every_kind().into_iter().find(|(key, _)| *key == grant).map(|(_, v)| v);
+    let started = Instant::now();
+    let mut committed = 0;
+    while committed < txs {
+        let count = per_block.min(txs - committed);
+        let block: Vec<TestTx> = (0..count)
+            .map(|i| {
+                let action =
+                    Action::WithdrawShareRequest { request: ShareRequestId(committed + i) };
+                let records = match (&grant_bytes, i) {
+                    (Some(bytes), 0) => vec![(grant.clone(), bytes.clone())],
+                    _ => vec![],
+                };
+                let mut tx = TestTx::new(action, records);
+                tx.orgs = vec![OrgId::from("xm-gaj")];
+                tx
+            })
+            .collect();
+        commit_txs(&store, block, &validators[..3]);
+        committed += count;
+    }
+    let tip = store.tip()?.height.0;
+    println!(
+        "explorer_store txs={committed} blocks={tip} build_s={:.1} (RocksDB, every tx touching org xm-gaj)",
+        started.elapsed().as_secs_f64()
+    );
+    let tx_hash = store.block_tx_hashes(onebook_types::ids::Height(tip))?.unwrap_or_default();
+    let tx_hash = tx_hash.first().map(|hash| hash.to_hex()).unwrap_or_default();
+    let app = router(
+        StoreQuery::new(Arc::clone(&store)),
+        ExplorerConfig { node_url: Some("http://127.0.0.1:26600".into()), public_url: None },
+    );
+    let pages = [
+        ("home", "/".to_owned()),
+        ("blocks", "/blocks".to_owned()),
+        ("block", format!("/blocks/{tip}")),
+        ("block_middle", format!("/blocks/{}", tip / 2)),
+        ("tx", format!("/txs/{tx_hash}")),
+        ("validators", "/validators".to_owned()),
+        ("search_tx", format!("/search?q={tx_hash}")),
+        ("search_org_name", "/search?q=xm-gaj".to_owned()),
+        ("org", "/orgs/xm-gaj".to_owned()),
+        ("catalog_entry", "/catalog/350200-xm-scjg-0001".to_owned()),
+        ("share_request", "/share-requests/1".to_owned()),
+        ("resource", "/resources/1".to_owned()),
+        ("certificate", "/certificates/350200-2026-000001X".to_owned()),
+        ("grant", "/grants/1".to_owned()),
+        ("violations", "/dashboards/violations".to_owned()),
+        ("overdue", "/dashboards/overdue".to_owned()),
+        ("list", "/orgs".to_owned()),
+    ];
+    let runtime = tokio::runtime::Runtime::new()?;
+    let mut worst_p99 = 0.0_f64;
+    for (name, path) in &pages {
+        let mut times = Vec::with_capacity(renders);
+        for _ in 0..renders {
+            let request =
+                Request::get(path.as_str()).header("host", "127.0.0.1").body(Body::empty())?;
+            let clock = Instant::now();
+            let response = runtime.block_on(app.clone().oneshot(request))?;
+            let status = response.status();
+            let body = runtime.block_on(axum::body::to_bytes(response.into_body(), 64 << 20))?;
+            times.push(clock.elapsed().as_secs_f64() * 1000.0);
+            if !status.is_success() {
+                eyre::bail!("{path}: {status}: {}", String::from_utf8_lossy(&body));
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let percentile = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+        worst_p99 = worst_p99.max(percentile(0.99));
+        println!(
+            "explorer_render page={name} renders={renders} p50_ms={:.2} p99_ms={:.2}",
+            percentile(0.5),
+            percentile(0.99)
+        );
+    }
+    println!(
+        "explorer_render worst_p99_ms={worst_p99:.2} txs={committed} (in process over StoreQuery)"
+    );
+    drop(app);
+    drop(store);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
