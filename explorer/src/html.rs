@@ -140,11 +140,10 @@ fn link_kind(field: &str, value: &str) -> Option<Kind> {
         OBLIGATION, ORG, PROPOSAL, QUALITY_REPORT, RESOURCE, SHARE_REQUEST, VIOLATION,
     };
     Some(match field {
+        "parent" if certificate_number_is_well_formed(value) => CERTIFICATE,
         "org" | "provider" | "grantee" | "requester_org" | "reporter_org" | "objector_org"
         | "registrant" | "holder" | "issuer" | "licensee" | "to" | "from" | "responsible"
-        | "proposer" => ORG,
-        "parent" if certificate_number_is_well_formed(value) => CERTIFICATE,
-        "parent" => ORG,
+        | "proposer" | "parent" => ORG,
         "entry" | "code" => CATALOG_ENTRY,
         "resource" => RESOURCE,
         "request" => SHARE_REQUEST,

@@ -463,10 +463,10 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
             let Record::ShareRequest(request) = &view.record else {
                 return Err(PageError::NotFound(id.clone()));
             };
-            if query.csv() {
-                if let Err(csv) = history(&app, lang, &key, &query, &path).await? {
-                    return Ok(csv);
-                }
+            if query.csv()
+                && let Err(csv) = history(&app, lang, &key, &query, &path).await?
+            {
+                return Ok(csv);
             }
             let request_trail = trail(&app, lang, &key, &query, &path).await?;
             let grant = match &request.status {

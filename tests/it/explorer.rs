@@ -117,7 +117,7 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         ("grant:1".to_owned(), "/grants/1".to_owned()),
         (code.clone(), format!("/catalog/{code}")),
         (certificate.clone(), format!("/certificates/{certificate}")),
-        (org_name.clone(), format!("/orgs/{org_id}")),
+        (org_name, format!("/orgs/{org_id}")),
     ];
     for (text, link) in &searches {
         let query: String = url_encode(text);

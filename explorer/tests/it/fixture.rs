@@ -76,7 +76,7 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let answer = action(serde_json::json!({"type": "answer_share", "request": 1, "answer": {
         "answer": "approve", "items": ["企业名称"], "expires_at": 1_798_732_800_000_u64,
         "conditions": "仅限案件侦办"}}));
-    let mut granted = touching(answer, &[share.clone(), grant.clone()], &["xm-gaj", "xm-scjg"]);
+    let mut granted = touching(answer, &[share.clone(), grant], &["xm-gaj", "xm-scjg"]);
     granted.events = vec![event("grant.issued", &[("grant", "1"), ("grantee", "xm-gaj")])];
     let refused = TestTx {
         code: 2,
