@@ -108,6 +108,7 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     let off_loopback: Vec<&String> = requested.iter().filter(|url| !is_loopback(url)).collect();
     assert!(requested.len() >= pages.len(), "the network log saw the pages: {requested:?}");
     assert!(off_loopback.is_empty(), "requests off the loopback: {off_loopback:?}");
+    chrome.goto(&format!("{explorer}/certificates/{certificate}")).unwrap();
     let proof = chrome.links("#download-proof").unwrap();
     assert_eq!(proof, [format!("{node_url}/v1/proofs/records/certificate:{certificate}")]);
 

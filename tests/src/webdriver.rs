@@ -193,11 +193,16 @@ impl Drop for Chrome {
     }
 }
 
-/// Whether `url` names a loopback host (or no host: `data:`, `about:`).
+/// Whether `url` names a loopback host, or no network host at all: `data:`, `about:`, `blob:`,
+/// and the browser's own pages and resources (`chrome://`, such as the new-tab page a fresh
+/// session opens on), which it serves from its binary without a request to the network.
 pub fn is_loopback(url: &str) -> bool {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.starts_with("data:") || url.starts_with("about:") || url.starts_with("blob:");
     };
+    if scheme == "chrome" {
+        return true;
+    }
     if !matches!(scheme, "http" | "https" | "ws" | "wss") {
         return false;
     }
@@ -235,6 +240,7 @@ mod tests {
             "ws://[::1]:9/",
             "data:image/png;base64,",
             "about:blank",
+            "chrome://new-tab-page-third-party/",
         ] {
             assert!(is_loopback(url), "{url}");
         }
@@ -243,6 +249,8 @@ mod tests {
             "http://10.0.0.1/",
             "http://127.0.0.1.example.com/",
             "file:///etc/passwd",
+            "chrome-extension://abc/x.js",
+            "https://chrome.google.com/webstore",
         ] {
             assert!(!is_loopback(url), "{url}");
         }

@@ -53,25 +53,65 @@ pub fn request_with_headers(
     );
     stream.write_all(head.as_bytes())?;
     stream.write_all(payload)?;
-    let mut response = Vec::new();
-    stream.take(RESPONSE_BYTES_MAX).read_to_end(&mut response)?;
-    let split = response
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .ok_or_else(|| eyre!("no HTTP header end in the response from {addr}"))?;
-    let head = String::from_utf8_lossy(&response[..split]);
+    let (head, body) = read_response(&mut stream, addr)?;
     let status: u16 = head
         .split_whitespace()
         .nth(1)
         .and_then(|code| code.parse().ok())
         .ok_or_else(|| eyre!("no status in {head:?}"))?;
-    let body = &response[split + 4..];
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(body)
-    } else {
-        body.to_vec()
-    };
     Ok((status, body))
+}
+
+/// Reads one response from `stream`: its head and its body (de-chunked). The body ends where its
+/// `Content-Length` or its last chunk says, or at the end of the stream if the head says neither,
+/// so a server that keeps the connection open after answering (as `chromedriver` does despite
+/// `Connection: close`) is read as soon as it has answered.
+fn read_response(stream: &mut TcpStream, addr: &str) -> eyre::Result<(String, Vec<u8>)> {
+    let mut response = Vec::new();
+    let mut chunk = [0_u8; 16 * 1024];
+    let mut reader = stream.take(RESPONSE_BYTES_MAX);
+    let (head, body_start) = loop {
+        if let Some(split) = response.windows(4).position(|window| window == b"\r\n\r\n") {
+            break (String::from_utf8_lossy(&response[..split]).into_owned(), split + 4);
+        }
+        let read = reader.read(&mut chunk)?;
+        if read == 0 {
+            eyre::bail!("no HTTP header end in the response from {addr}");
+        }
+        response.extend_from_slice(&chunk[..read]);
+    };
+    let lower = head.to_ascii_lowercase();
+    let header = |name: &str| {
+        lower.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            (key.trim() == name).then(|| value.trim().to_owned())
+        })
+    };
+    let chunked = header("transfer-encoding").is_some_and(|value| value.contains("chunked"));
+    let length: Option<usize> =
+        if chunked { None } else { header("content-length").and_then(|value| value.parse().ok()) };
+    loop {
+        let body = &response[body_start..];
+        let complete = match length {
+            Some(length) => body.len() >= length,
+            None => chunked && (body.starts_with(b"0\r\n") || body.ends_with(b"\r\n0\r\n\r\n")),
+        };
+        if complete {
+            break;
+        }
+        let read = reader.read(&mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        response.extend_from_slice(&chunk[..read]);
+    }
+    let body = &response[body_start..];
+    let body = match length {
+        Some(length) => body[..length.min(body.len())].to_vec(),
+        None if chunked => dechunk(body),
+        None => body.to_vec(),
+    };
+    Ok((head, body))
 }
 
 /// How long an admitted tx may be found neither pending nor committed before it counts as lost.
@@ -123,4 +163,54 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
         body = &body[(end + 4 + size).min(body.len())..];
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        io::{Read, Write},
+        net::TcpListener,
+        sync::mpsc,
+        thread,
+    };
+
+    /// A server on a loopback port that answers one request with `response` and then keeps the
+    /// connection open until the test ends (it is told on the returned channel).
+    fn server_that_keeps_the_connection(response: &'static [u8]) -> (String, mpsc::Sender<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binds");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let (done, wait) = mpsc::channel::<()>();
+        thread::spawn(move || {
+            let (mut stream, _) = listener.accept().expect("accepts");
+            let mut request = [0_u8; 4096];
+            let _ = stream.read(&mut request).expect("reads the request");
+            stream.write_all(response).expect("answers");
+            let _ = wait.recv();
+        });
+        (addr, done)
+    }
+
+    #[test]
+    fn a_body_ends_at_its_content_length_even_if_the_server_keeps_the_connection() {
+        let (addr, done) = server_that_keeps_the_connection(
+            b"HTTP/1.1 200 OK\r\nContent-Length:11\r\nConnection:close\r\n\r\n{\"ok\":true}",
+        );
+
+        let answer = super::request(&addr, "GET", "/status", None).expect("an answer");
+
+        assert_eq!(answer, (200, b"{\"ok\":true}".to_vec()));
+        drop(done);
+    }
+
+    #[test]
+    fn a_chunked_body_ends_at_its_last_chunk_even_if_the_server_keeps_the_connection() {
+        let (addr, done) = server_that_keeps_the_connection(
+            b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nnone\r\n3\r\n he\r\n2\r\nre\r\n0\r\n\r\n",
+        );
+
+        let answer = super::request(&addr, "GET", "/x", None).expect("an answer");
+
+        assert_eq!(answer, (404, b"none here".to_vec()));
+        drop(done);
+    }
 }
