@@ -121,7 +121,7 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         (org_name, format!("/orgs/{org_id}")),
     ];
     for (text, link) in &searches {
-        let query: String = url_encode(text);
+        let query: String = onebook_query::client::percent_encoded(text);
         chrome.goto(&format!("{explorer}/search?q={query}")).unwrap();
 
         let links = chrome.links("#hits a").unwrap();
@@ -142,16 +142,4 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     }
     assert!(chrome.console_errors().unwrap().is_empty());
     println!("screenshots in {}", artifacts.display());
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.:".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

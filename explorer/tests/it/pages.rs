@@ -259,7 +259,12 @@ async fn search_finds_each_kind_of_identifier() {
     ];
 
     for (text, link) in cases {
-        let answer = get(&app, &format!("/search?q={}", urlencode(&text)), None).await;
+        let answer = get(
+            &app,
+            &format!("/search?q={}", onebook_query::client::percent_encoded(&text)),
+            None,
+        )
+        .await;
 
         assert_eq!(answer.status, StatusCode::OK, "{text}");
         assert!(answer.body.contains(&link), "search {text:?} lacks {link}");
@@ -286,18 +291,6 @@ async fn a_certificate_links_its_offline_proof_at_the_node_and_assets_are_embedd
     for answer in [&page, &css, &js] {
         assert!(!answer.body.contains("https://"), "nothing from another host");
     }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.:".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]
