@@ -24,7 +24,7 @@ pub struct SignedRead {
     /// The reader's clock when it signed, in Unix ms.
     pub time_ms: u64,
     /// The reader's signature over
-    /// [`read_request_digest`](crate::read_request::read_request_digest).
+    /// [`read_request_digest`].
     pub signature: Signature,
 }
 
