@@ -91,10 +91,17 @@ fn main() -> eyre::Result<()> {
         ("overdue", "/dashboards/overdue".to_owned()),
         ("list", "/orgs".to_owned()),
     ];
+    // A search page must link its hit, or it would be timed on an empty answer.
+    let hit_of = |name: &str| match name {
+        "search_tx" => Some(format!("/txs/{tx_hash}")),
+        "search_org_name" => Some("/orgs/xm-gaj".to_owned()),
+        _ => None,
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let mut worst_p99 = 0.0_f64;
     for (name, path) in &pages {
         let mut times = Vec::with_capacity(renders);
+        let mut bytes = 0;
         for _ in 0..renders {
             let request =
                 Request::get(path.as_str()).header("host", "127.0.0.1").body(Body::empty())?;
@@ -106,14 +113,21 @@ fn main() -> eyre::Result<()> {
             if !status.is_success() {
                 eyre::bail!("{path}: {status}: {}", String::from_utf8_lossy(&body));
             }
+            if let Some(hit) = hit_of(name)
+                && !String::from_utf8_lossy(&body).contains(&hit)
+            {
+                eyre::bail!("{path}: the page does not link {hit}");
+            }
+            bytes += body.len();
         }
         times.sort_by(f64::total_cmp);
         let percentile = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
         worst_p99 = worst_p99.max(percentile(0.99));
         println!(
-            "explorer_render page={name} renders={renders} p50_ms={:.2} p99_ms={:.2}",
+            "explorer_render page={name} renders={renders} p50_ms={:.2} p99_ms={:.2} html_bytes_avg={}",
             percentile(0.5),
-            percentile(0.99)
+            percentile(0.99),
+            bytes / renders
         );
     }
     println!(
