@@ -261,8 +261,7 @@ pub enum Action {
     /// A node records the signed reads of restricted records it served, each as its reader
     /// signed it, when the policy's `record_signed_reads` says so.
     RecordReads {
-        /// The reads, in the order served: 1 to
-        /// [`READS_PER_TX_MAX`](crate::limits::READS_PER_TX_MAX).
+        /// The reads, in the order served: 1 to `READS_PER_TX_MAX` (50).
         reads: Vec<SignedRead>,
     },
 }

@@ -175,7 +175,7 @@ pub struct CommitSignature {
     pub signature: Signature,
 }
 
-/// The proof that a block was committed: signatures over one [`CommitVote`] by more than two
+/// The proof that a block was committed: signatures over one `CommitVote` by more than two
 /// thirds of the voting power of the block's validator set.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -79,7 +79,7 @@ pub struct CatalogEntry {
     /// The provider's region when drafted; its data authority reviews the entry.
     pub region: RegionCode,
     /// Every version, oldest first: version `n` is at index `n - 1`. The last one is the one
-    /// [`CatalogEntry::status`] describes.
+    /// `status` describes.
     pub versions: Vec<CatalogVersion>,
     /// The number of the version in force: the latest published one. A published entry under
     /// revision stays readable as this version until the new one is published.

@@ -64,7 +64,7 @@ pub struct PropertyApplication {
     pub right: RightKind,
     /// What the right is held in.
     pub subject: PropertySubject,
-    /// [`subject_hash`] of the subject: the key of its [`SubjectRights`] index.
+    /// The subject's hash (`subject_hash`): the key of its `SubjectRights` index.
     pub subject_hash: Hash32,
     /// Digests of the evidence of lawful source.
     pub evidence_digests: Vec<Hash32>,
@@ -164,7 +164,7 @@ pub struct Certificate {
     pub right: RightKind,
     /// What the right is held in.
     pub subject: PropertySubject,
-    /// [`subject_hash`] of the subject.
+    /// The subject's hash (`subject_hash`).
     pub subject_hash: Hash32,
     /// The org holding the right now.
     pub holder: OrgId,

@@ -23,8 +23,7 @@ pub struct SignedRead {
     pub path: String,
     /// The reader's clock when it signed, in Unix ms.
     pub time_ms: u64,
-    /// The reader's signature over
-    /// [`read_request_digest`].
+    /// The reader's signature over the digest of the other four fields (`docs/formats.md` §18).
     pub signature: Signature,
 }
 

@@ -84,7 +84,7 @@ pub(crate) async fn block(
 }
 
 /// A block's txs decoded, with their codes and events, in block order; restricted content is
-/// shown as `visibility.rs` says.
+/// shown only as far as the reader may read it.
 #[utoipa::path(
     get,
     path = "/v1/blocks/{height}/txs",

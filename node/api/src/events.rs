@@ -185,10 +185,10 @@ pub(crate) struct EventPageQuery {
     limit: Option<u64>,
 }
 
-/// `GET /v1/event-pages?after=&kind=&org=&limit=`: one [`EventPage`] in JSON, the events after
-/// `after` (from the first block when absent) that pass the filters; read on from its `next`.
-/// The paged form of the stream, for clients that poll (`onebook_query::HttpQuery::events`).
 /// The events after `after` that pass the filters, as one JSON page; read on from its `next`.
+///
+/// The paged form of the event stream, for clients that poll: from the first block when `after`
+/// is absent, at most `limit` events (1 to 100, 20 by default) a page.
 #[utoipa::path(
     get,
     path = "/v1/event-pages",

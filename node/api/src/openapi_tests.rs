@@ -182,6 +182,40 @@ async fn the_served_document_is_valid_openapi_3_1() {
     );
 }
 
+/// Every `description` and `summary` in `value`, with the JSON pointer it is at.
+fn descriptions<'a>(value: &'a serde_json::Value, at: String, found: &mut Vec<(String, &'a str)>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (name, inner) in object {
+                match (name.as_str(), inner) {
+                    ("description" | "summary", serde_json::Value::String(text)) => {
+                        found.push((format!("{at}/{name}"), text));
+                    }
+                    _ => descriptions(inner, format!("{at}/{name}"), found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, inner) in items.iter().enumerate() {
+                descriptions(inner, format!("{at}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn descriptions_name_no_rustdoc_link_or_source_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let document = served_document(&app(&dir)).await;
+    let mut found = Vec::new();
+    descriptions(&document, String::new(), &mut found);
+    assert!(found.len() > 100, "the document has descriptions: {}", found.len());
+    let linked: Vec<_> =
+        found.iter().filter(|(_, text)| text.contains("[`") || text.contains(".rs`")).collect();
+    assert!(linked.is_empty(), "a client reads these as text, without the source: {linked:#?}");
+}
+
 #[tokio::test]
 async fn docs_openapi_json_is_what_the_api_serves() {
     let dir = tempfile::tempdir().expect("dir");

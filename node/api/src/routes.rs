@@ -278,8 +278,8 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
 }
 
 /// A committed tx decoded, with its receipt (accepted, or refused with its rejection code), or
-/// `pending` while it waits in this node's mempool. Restricted content is shown as
-/// `visibility.rs` says.
+/// `pending` while it waits in this node's mempool. Restricted content is shown only as far as
+/// the reader may read it.
 #[utoipa::path(
     get,
     path = "/v1/txs/{hash}",

@@ -144,7 +144,7 @@ pub enum Record {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
-    /// The record's key as `<kind>:<id>` (see [`parse_record_key`]).
+    /// The record's key as `<kind>:<id>`, such as `grant:7`.
     pub key: String,
     /// The height it was read at.
     pub height: u64,
