@@ -2,11 +2,11 @@
 //!
 //! A bundle needs the header and certificate of the proved height, the state proofs of the
 //! claimed records against that header's state root, and every validator-set change since
-//! genesis. The store keeps no index of set changes: [`set_changes`] walks the headers below the
-//! height and takes each header whose `next_validator_set_hash` differs from its
-//! `validator_set_hash`, reading the announced set from the `ValidatorSet` record as of that
-//! height (the ledger writes the next set there in the block that announces it). That walk reads
-//! one header per height; an index of change heights is the follow-up once chains grow long.
+//! genesis. The ledger writes the next set to the `ValidatorSet` record in the block that
+//! announces it, so the heights at which that record has a version are the only candidates:
+//! [`set_changes`] reads them from the record's versions (one seek, one step per version, whatever
+//! the chain's length), and takes each whose header's `next_validator_set_hash` differs from its
+//! `validator_set_hash` (a block that rewrites the set unchanged announces nothing).
 
 use onebook_types::{
     block::{CommitCertificate, Header},
@@ -103,8 +103,11 @@ pub fn bundle_for_tx(store: &Store, tx_hash: &Hash32) -> Result<ProofBundle> {
 /// Every validator-set change announced by a header below `height`, oldest first.
 pub fn set_changes(store: &Store, height: Height) -> Result<Vec<SetChange>> {
     let mut changes = Vec::new();
-    for h in 1..height.0 {
-        let at = Height(h);
+    // Height 0 is genesis, whose set no header announces.
+    for at in store.record_write_heights(&RecordKey::ValidatorSet, height)? {
+        if at.0 == 0 {
+            continue;
+        }
         let header = store.header(at)?.ok_or(StorageError::Missing { what: "header" })?;
         if header.next_validator_set_hash == header.validator_set_hash {
             continue;
@@ -210,4 +213,121 @@ pub fn bundle_for_access(store: &Store, id: AccessEventId, height: Height) -> Re
 
 fn no_proof(reason: String) -> StorageError {
     StorageError::NoProof { reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::{
+        block::{self, Block, CommitVote},
+        consortium::Validator,
+        ids::{ChainId, Timestamp},
+        keys::PublicKey,
+    };
+
+    use super::*;
+    use crate::{BlockCommit, RecordChange, StoreConfig};
+
+    fn set(n: u8) -> ValidatorSet {
+        let validators = (0..4)
+            .map(|i| Validator {
+                node_key: PublicKey([n * 4 + i; 32]),
+                org: "xm-dsj".into(),
+                power: 10,
+            })
+            .collect();
+        ValidatorSet { validators }
+    }
+
+    /// A store whose blocks 1..=`tip` write the validator set where `writes` says: the set
+    /// in force before each block is the last one written below it.
+    fn chain(dir: &tempfile::TempDir, tip: u64, writes: &[(u64, ValidatorSet)]) -> Store {
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
+        let genesis =
+            RecordChange { key: RecordKey::ValidatorSet, value: Some(codec::encode(&set(0))) };
+        store.init_genesis(Hash32([1; 32]), vec![genesis]).expect("genesis");
+        let mut in_force = set(0);
+        for height in 1..=tip {
+            let written = writes.iter().find(|(at, _)| *at == height).map(|(_, set)| set.clone());
+            let changes: Vec<RecordChange> = written
+                .iter()
+                .map(|set| RecordChange {
+                    key: RecordKey::ValidatorSet,
+                    value: Some(codec::encode(set)),
+                })
+                .collect();
+            let next = written.unwrap_or_else(|| in_force.clone());
+            let tip_before = store.tip().expect("tip");
+            let staged = store.stage(changes).expect("staged");
+            let header = Header {
+                chain_id: ChainId::from("set-changes-test"),
+                height: Height(height),
+                time: Timestamp(height * 1_000),
+                previous_hash: tip_before.block_hash,
+                tx_root: block::tx_root(&[]),
+                tx_count: 0,
+                receipts_root: block::receipts_root(&[]),
+                state_root: staged.root,
+                validator_set_hash: in_force.hash(),
+                next_validator_set_hash: next.hash(),
+                proposer: PublicKey([0; 32]),
+            };
+            let vote = CommitVote {
+                chain_id: header.chain_id.clone(),
+                height: header.height,
+                round: 0,
+                block_hash: header.hash(),
+            };
+            let certificate = Some(CommitCertificate { vote, signatures: vec![] });
+            let block = Block { header, txs: vec![] };
+            let commit = BlockCommit { block, receipts: vec![], certificate, touches: vec![] };
+            store.commit(commit, staged).expect("committed");
+            in_force = next;
+        }
+        store
+    }
+
+    /// Every header below `height` that announces another set: what [`set_changes`] must find.
+    fn walked(store: &Store, height: u64) -> Vec<Height> {
+        (1..height)
+            .map(|h| store.header(Height(h)).expect("read").expect("header"))
+            .filter(|header| header.next_validator_set_hash != header.validator_set_hash)
+            .map(|header| header.height)
+            .collect()
+    }
+
+    fn heights(changes: &[SetChange]) -> Vec<Height> {
+        changes.iter().map(|change| change.header.height).collect()
+    }
+
+    #[test]
+    fn set_changes_are_the_headers_that_announce_another_set_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Block 15 rewrites the set in force unchanged: a version of the record, no change.
+        let writes = [(7, set(1)), (15, set(1)), (23, set(2)), (40, set(3))];
+        let store = chain(&dir, 40, &writes);
+        for height in [1, 7, 8, 15, 16, 23, 24, 40, 41] {
+            let changes = set_changes(&store, Height(height)).expect("set changes");
+            assert_eq!(heights(&changes), walked(&store, height), "below height {height}");
+        }
+        let changes = set_changes(&store, Height(41)).expect("set changes");
+        assert_eq!(heights(&changes), [Height(7), Height(23), Height(40)]);
+        assert_eq!(changes[1].next_set, set(2));
+        let versions =
+            store.record_write_heights(&RecordKey::ValidatorSet, Height(41)).expect("versions");
+        assert_eq!(versions, [Height(0), Height(7), Height(15), Height(23), Height(40)]);
+    }
+
+    #[test]
+    fn a_record_written_at_a_height_is_not_counted_below_it_and_other_keys_are_not_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = chain(&dir, 5, &[(3, set(1))]);
+        let below = |height| {
+            store.record_write_heights(&RecordKey::ValidatorSet, Height(height)).expect("versions")
+        };
+        assert_eq!(below(3), [Height(0)]);
+        assert_eq!(below(4), [Height(0), Height(3)]);
+        assert!(below(0).is_empty());
+        let absent = RecordKey::Grant(onebook_types::ids::GrantId(1));
+        assert!(store.record_write_heights(&absent, Height(6)).expect("versions").is_empty());
+    }
 }

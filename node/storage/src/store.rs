@@ -398,6 +398,29 @@ impl Store {
         Ok(None)
     }
 
+    /// The heights below `below` at which `key` was written (set or deleted), oldest first. One
+    /// seek and one step per version, so the cost follows the record's versions, not the chain's
+    /// length.
+    pub fn record_write_heights(&self, key: &RecordKey, below: Height) -> Result<Vec<Height>> {
+        let key_bytes = key.encode();
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        iter.seek(&key_bytes);
+        let mut heights = Vec::new();
+        while let Some(found) = iter.key() {
+            let Some(suffix) = found.strip_prefix(key_bytes.as_slice()) else { break };
+            if let Ok(at) = <[u8; 8]>::try_from(suffix) {
+                let at = Height(u64::from_be_bytes(at));
+                if at >= below {
+                    break;
+                }
+                heights.push(at);
+            }
+            iter.next();
+        }
+        iter.status()?;
+        Ok(heights)
+    }
+
     /// A record's value at `height` with the state proof for it (membership if present,
     /// non-membership if absent) against the state root of that height.
     pub fn prove_record(
