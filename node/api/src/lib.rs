@@ -71,10 +71,10 @@ mod visibility;
 
 pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
+pub use onebook_query::parse_record_key;
 pub use onebook_query::{BlockView, NoncesView, StatusView, Submitted, TxStatusView};
 pub use onebook_types::read_request::{read_request_digest, sign_read};
 pub use problem::Problem;
-pub use proofs::parse_record_key;
 pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
 pub use routes::{ApiState, router};

@@ -31,7 +31,7 @@ use onebook_verifier::ProofBundle;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use onebook_query::{LedgerQuery, RecordKind, StoreQuery, action_name};
+use onebook_query::{LedgerQuery, RecordKind, StoreQuery, action_name, parse_record_key};
 
 use crate::{
     ApiState,
@@ -40,20 +40,6 @@ use crate::{
     problem::Problem,
     visibility::may_read_tx,
 };
-
-/// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key,
-/// by the key's JSON form: a numeric id is a number, any other id a string (hex for keys and
-/// hashes). For example `certificate:350200-2026-000001X`, `grant:1`, `org:xm-dsj`.
-pub fn parse_record_key(text: &str) -> Result<RecordKey, String> {
-    let value = match text.split_once(':') {
-        None => serde_json::json!({ "kind": text }),
-        Some((kind, id)) => match id.parse::<u64>() {
-            Ok(number) => serde_json::json!({ "kind": kind, "id": number }),
-            Err(_) => serde_json::json!({ "kind": kind, "id": id }),
-        },
-    };
-    serde_json::from_value(value).map_err(|e| format!("record {text:?} is not <kind>:<id>: {e}"))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -294,6 +294,11 @@ fn record_keys_print_as_they_parse() {
 
         assert_eq!(crate::record_key_text(&key), text);
     }
+    assert_eq!(crate::parse_record_key("policy"), Ok(onebook_types::record::RecordKey::Policy));
+    assert_eq!(
+        crate::parse_record_key("validator_set"),
+        Ok(onebook_types::record::RecordKey::ValidatorSet)
+    );
     assert!(crate::parse_record_key("grant").is_err());
     assert!(crate::parse_record_key("grant:x").is_err());
 }

@@ -239,13 +239,14 @@ pub enum SearchHitView {
     },
 }
 
-/// Parses `<kind>:<id>` into a record key by the key's JSON form: a numeric id is a number, any
-/// other id a string (hex for member keys). For example `certificate:350200-2026-000001X`,
-/// `grant:1`, `org:xm-dsj`.
+/// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key
+/// by the key's JSON form: a numeric id is a number, any other id a string (hex for member keys).
+/// For example `certificate:350200-2026-000001X`, `grant:1`, `org:xm-dsj`, `org:350200`.
 pub fn parse_record_key(text: &str) -> Result<RecordKey, String> {
-    let (kind, id) = text
-        .split_once(':')
-        .ok_or_else(|| format!("record {text:?} is not <kind>:<id>, such as grant:1"))?;
+    let Some((kind, id)) = text.split_once(':') else {
+        return serde_json::from_value(serde_json::json!({ "kind": text }))
+            .map_err(|_| format!("record {text:?} is not <kind>:<id>, such as grant:1"));
+    };
     // An id of digits is a number for numeric kinds and text for the others (an org `350200`).
     if let Ok(number) = id.parse::<u64>()
         && let Ok(key) = serde_json::from_value(serde_json::json!({ "kind": kind, "id": number }))

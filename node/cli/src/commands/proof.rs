@@ -95,6 +95,8 @@ mod tests {
             RecordKey::Certificate(CertificateNumber::from("350200-2026-000001X"))
         );
         assert_eq!(parse_record_key("policy").unwrap(), RecordKey::Policy);
+        // An org whose id is all digits (a region code) is still an org.
+        assert_eq!(parse_record_key("org:350200").unwrap(), RecordKey::Org("350200".into()));
         assert!(parse_record_key("nonsense:1").is_err());
     }
 }
