@@ -208,6 +208,24 @@ fn views_table(lang: Lang, kind: Kind, views: Vec<RecordView>) -> Table {
     crate::pages::records_table(lang, kind, onebook_query::Page { items: views, next: None })
 }
 
+/// The rows a [`scan`] kept, as a table whose "see all" link is `all`, and, when the scan stopped
+/// before the list's end, a link that looks further from there (`scan=` on `path`): a row past
+/// the scanned pages is one click away, never silently left out.
+fn scanned(
+    lang: Lang,
+    kind: Kind,
+    (views, further): (Vec<RecordView>, Option<String>),
+    path: &str,
+    all: &str,
+) -> Markup {
+    html! {
+        (html::table(lang, &views_table(lang, kind, views), all))
+        @if let Some(further) = further {
+            p { a.scan href=(html::with_param(path, "scan", &further)) { (lang.t("ui.scan_on")) " →" } }
+        }
+    }
+}
+
 /// `GET /orgs/{id}`.
 pub(crate) async fn org<Q: LedgerQuery>(
     State(app): State<App<Q>>,
@@ -417,7 +435,11 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
                 Ok(history) => history,
                 Err(csv) => return Ok(csv),
             };
-            let params = ListParams { org: Some(entry.provider.clone()), ..ListParams::default() };
+            let params = ListParams {
+                org: Some(entry.provider.clone()),
+                page: PageParams { cursor: query.scan.clone(), limit: None },
+                ..ListParams::default()
+            };
             let resources = match scan(
                 &app,
                 kinds::RESOURCE,
@@ -426,11 +448,10 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
             )
             .await
             {
-                Ok((views, _)) => html::table(
-                    lang,
-                    &views_table(lang, kinds::RESOURCE, views),
-                    &format!("/resources?org={}", html::encode(entry.provider.as_str())),
-                ),
+                Ok(found) => {
+                    let all = format!("/resources?org={}", html::encode(entry.provider.as_str()));
+                    scanned(lang, kinds::RESOURCE, found, &path, &all)
+                }
                 Err(_) => html::unavailable(lang),
             };
             let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
@@ -587,12 +608,7 @@ pub(crate) async fn resource<Q: LedgerQuery>(
         let params = ListParams { page: PageParams { cursor: query.scan.clone(), limit: None }, ..ListParams::default() };
         let resource_id = resource.id;
         let accesses = match scan(&app, kinds::ACCESS_EVENT, params, |record| matches!(record, Record::AccessEvent(a) if a.access.resource == resource_id)).await {
-            Ok((views, further)) => html! {
-                (html::table(lang, &views_table(lang, kinds::ACCESS_EVENT, views), &path))
-                @if let Some(further) = further {
-                    p { a href=(html::with_param(&path, "scan", &further)) { (lang.t("ui.scan_on")) " →" } }
-                }
-            },
+            Ok(found) => scanned(lang, kinds::ACCESS_EVENT, found, &path, &path),
             Err(_) => html::unavailable(lang),
         };
         let body = html! {
@@ -639,7 +655,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
             format!("{}/v1/proofs/records/certificate:{}", node.trim_end_matches('/'), html::encode(certificate.number.as_str()))
         });
         let notice = notice(&app, lang, certificate).await;
-        let licences = licences(&app, lang, certificate).await;
+        let licences = licences(&app, lang, certificate, query.scan.clone(), &path).await;
         let body = html! {
             div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
             @if let Some(proof) = &proof {
@@ -732,9 +748,19 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
 }
 
 /// The licences granted under the certificate: the certificates its issuer issued whose parent
-/// it is.
-async fn licences<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certificate) -> Markup {
-    let params = ListParams { org: Some(certificate.issuer.clone()), ..ListParams::default() };
+/// it is, looked for from the cursor `scan_from` (the issuer's first certificate when `None`).
+async fn licences<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    certificate: &Certificate,
+    scan_from: Option<String>,
+    path: &str,
+) -> Markup {
+    let params = ListParams {
+        org: Some(certificate.issuer.clone()),
+        page: PageParams { cursor: scan_from, limit: None },
+        ..ListParams::default()
+    };
     let number = certificate.number.clone();
     match scan(
         app,
@@ -744,8 +770,8 @@ async fn licences<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certif
     )
     .await
     {
-        Ok((views, _)) => {
-            html! { div #licences { (html::table(lang, &views_table(lang, kinds::CERTIFICATE, views), "/certificates")) } }
+        Ok(found) => {
+            html! { div #licences { (scanned(lang, kinds::CERTIFICATE, found, path, "/certificates")) } }
         }
         Err(_) => html::unavailable(lang),
     }

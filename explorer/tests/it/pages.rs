@@ -308,3 +308,51 @@ async fn a_node_that_cannot_be_reached_is_a_503_page() {
         assert!(answer.body.contains("节点暂时无法访问"), "{uri}");
     }
 }
+
+/// The `href` of the page's "look further" link, if it has one.
+fn scan_link(body: &str) -> Option<String> {
+    let start = body.find("class=\"scan\" href=\"")? + "class=\"scan\" href=\"".len();
+    let end = start + body[start..].find('"')?;
+    Some(body[start..end].replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn a_licence_past_the_scanned_certificates_is_one_look_further_away() {
+    use onebook_query::test_utils::{TestTx, commit_txs, entry};
+    use onebook_types::{
+        action::Action, codec, ids::CertificateNumber, property_records::Certificate,
+        record::RecordKey,
+    };
+
+    let dir = tempfile::tempdir().expect("dir");
+    let store = store(&dir);
+    // 600 more certificates of the same issuer, numbered before the licence: more than one
+    // scan of the issuer's certificates reads.
+    let parent = RecordKey::Certificate(CertificateNumber::from(CERTIFICATE));
+    let bytes = store.record(&parent, store.tip().expect("tip").height).expect("read");
+    let template: Certificate =
+        codec::decode(&bytes.expect("the certificate"), usize::MAX).unwrap();
+    let others = (0..600)
+        .map(|n| {
+            let number = CertificateNumber::from(format!("350200-2025-{n:07}").as_str());
+            let certificate = Certificate { number: number.clone(), ..template.clone() };
+            entry(RecordKey::Certificate(number), &certificate)
+        })
+        .collect();
+    let withdraw = Action::WithdrawShareRequest { request: onebook_types::ids::ShareRequestId(1) };
+    commit_txs(&store, vec![TestTx::new(withdraw, others)], &crate::fixture::validators());
+    let app = app(store);
+
+    let first = get(&app, &format!("/certificates/{CERTIFICATE}"), None).await;
+    let further = scan_link(&first.body).expect("the scan stopped before the list's end");
+    let next = get(&app, &further, None).await;
+
+    let licence = format!("/certificates/{LICENCE}");
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(!first.body.contains(&licence), "the licence is past the first scan");
+    assert!(further.starts_with(&format!("/certificates/{CERTIFICATE}?scan=")), "{further}");
+    assert_eq!(next.status, StatusCode::OK);
+    let licences = &next.body[next.body.find("id=\"licences\"").expect("the licences")..];
+    assert!(licences.contains(&licence), "found looking further");
+    assert!(scan_link(&next.body).is_none(), "the scan reached the list's end");
+}
