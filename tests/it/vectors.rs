@@ -357,3 +357,111 @@ fn record_key_vectors_match() {
         &json!({ "description": "record keys: borsh(RecordKey) and the state-tree path H(\"onebook/state-key/v1\", key)", "cases": cases }),
     );
 }
+
+/// `bytes` decoded as `T`, as JSON, after checking that `T` encodes back to the same bytes.
+fn decoded<T>(bytes: &[u8]) -> Value
+where
+    T: borsh::BorshDeserialize + borsh::BorshSerialize + serde::Serialize,
+{
+    let value: T = codec::decode(bytes, onebook_types::limits::RECORD_BYTES_MAX).unwrap();
+    assert_eq!(codec::encode(&value), bytes, "the value encodes back to its bytes");
+    serde_json::to_value(&value).unwrap()
+}
+
+/// A stored value as JSON, decoded as the type its key stores.
+fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
+    use onebook_types::{
+        catalog_records::{CatalogEntry, Obligation, OrgObligations, Resource},
+        consortium::{Member, Org, Policy},
+        property_records::{Certificate, Objection, PropertyApplication, SubjectRights},
+        quality_records::QualityReport,
+        records::Proposal,
+        sharing_records::{AccessEvent, Grant, ShareRequest, Violation},
+    };
+    match key {
+        RecordKey::Policy => decoded::<Policy>(bytes),
+        RecordKey::ValidatorSet => decoded::<ValidatorSet>(bytes),
+        RecordKey::Org(_) => decoded::<Org>(bytes),
+        RecordKey::Member(_) => decoded::<Member>(bytes),
+        RecordKey::Nonce(_) => decoded::<Nonce>(bytes),
+        RecordKey::Proposal(_) => decoded::<Proposal>(bytes),
+        RecordKey::CatalogEntry(_) => decoded::<CatalogEntry>(bytes),
+        RecordKey::Resource(_) => decoded::<Resource>(bytes),
+        RecordKey::ShareRequest(_) => decoded::<ShareRequest>(bytes),
+        RecordKey::Grant(_) => decoded::<Grant>(bytes),
+        RecordKey::AccessEvent(_) => decoded::<AccessEvent>(bytes),
+        RecordKey::Violation(_) => decoded::<Violation>(bytes),
+        RecordKey::QualityReport(_) => decoded::<QualityReport>(bytes),
+        RecordKey::Application(_) => decoded::<PropertyApplication>(bytes),
+        RecordKey::Objection(_) => decoded::<Objection>(bytes),
+        RecordKey::Certificate(_) => decoded::<Certificate>(bytes),
+        RecordKey::Obligation(_) => decoded::<Obligation>(bytes),
+        RecordKey::Sequence(_) => decoded::<u64>(bytes),
+        RecordKey::OrgObligations(_) => decoded::<OrgObligations>(bytes),
+        RecordKey::RegionAuthority(_) => decoded::<OrgId>(bytes),
+        RecordKey::PropertySubject(_) => decoded::<SubjectRights>(bytes),
+    }
+}
+
+#[test]
+fn record_value_vectors_match_and_decode() {
+    use onebook_types::{
+        action::{PropertySubject, RightKind},
+        ids::{ApplicationId, CertificateNumber, RegionCode, ResourceId},
+        property_records::{SubjectClaim, SubjectRight, SubjectRights, subject_hash},
+    };
+
+    let genesis = onebook_genesis::GenesisFile::from_json_validated(include_bytes!(
+        "../../genesis/networks/dev.json"
+    ))
+    .unwrap();
+    let mut values: Vec<(RecordKey, Vec<u8>)> = genesis
+        .initial_state()
+        .into_iter()
+        .filter(|(key, _)| matches!(key, RecordKey::Policy | RecordKey::ValidatorSet))
+        .collect();
+    values.extend(onebook_query::test_utils::every_kind());
+    let subject = subject_hash(&PropertySubject::Resource { resource: ResourceId(1) });
+    let rights = SubjectRights {
+        claims: vec![
+            SubjectRight {
+                right: RightKind::Holding,
+                claim: SubjectClaim::Application(ApplicationId(2)),
+            },
+            SubjectRight {
+                right: RightKind::Holding,
+                claim: SubjectClaim::Certificate(CertificateNumber::from("350200-2026-000001X")),
+            },
+        ],
+    };
+    values.extend([
+        (RecordKey::Nonce(key(1).public_key()), codec::encode(&Nonce(7))),
+        (RecordKey::Sequence("grant".into()), codec::encode(&12u64)),
+        (
+            RecordKey::RegionAuthority(RegionCode::from("350200")),
+            codec::encode(&OrgId::from("xm-dsj")),
+        ),
+        (RecordKey::PropertySubject(subject), codec::encode(&rights)),
+    ]);
+    let cases: Vec<Value> = values
+        .iter()
+        .map(|(key, bytes)| {
+            json!({
+                "key": serde_json::to_value(key).unwrap(),
+                "key_borsh": hex::encode(key.encode()),
+                "value": value_json(key, bytes),
+                "value_borsh": hex::encode(bytes),
+                "value_hash": value_hash(bytes),
+            })
+        })
+        .collect();
+    let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
+    variants.sort_unstable();
+    variants.dedup();
+    assert_eq!(variants, (0..=20).collect::<Vec<u8>>(), "one value of every record kind");
+
+    check_file(
+        "record_values.json",
+        &json!({ "description": "one stored value of every record kind (docs/formats.md section 10.1): the key, the value as the REST API's JSON names its fields, its borsh bytes, and its state-tree value hash H(\"onebook/state-value/v1\", bytes)", "cases": cases }),
+    );
+}
