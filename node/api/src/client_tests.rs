@@ -433,6 +433,7 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
         same!(fixture, |q| q.record(RecordKey::Grant(GrantId(1)), Some(Height(5))))
             .expect_err("bad"),
         same!(fixture, |q| q.record(RecordKey::Policy, None)).expect_err("bad"),
+        same!(fixture, |q| q.record(RecordKey::Org(OrgId::from("a b")), None)).expect_err("bad"),
         same!(fixture, |q| q.timeline(RecordKey::Policy, PageParams::default())).expect_err("bad"),
         same!(fixture, |q| q.timeline(RecordKey::Grant(GrantId(1)), bad_page.clone()))
             .expect_err("bad"),
@@ -457,7 +458,7 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
         named,
         [
             "limit", "limit", "height", "status", "org", "cursor", "cursor", "height", "record",
-            "record", "cursor", "q", "q", "org", "height", "kind", "org", "limit"
+            "id", "record", "cursor", "q", "q", "org", "height", "kind", "org", "limit"
         ]
     );
     let remote = fixture.remote.records(RecordKind::Grant, limit(0)).await;

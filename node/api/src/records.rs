@@ -32,7 +32,7 @@ use onebook_types::{
     ids::{
         AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, Height, ObjectionId,
         ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, Timestamp,
-        ViolationId, check_id,
+        ViolationId,
     },
     keys::PublicKey,
     record::RecordKey,
@@ -214,20 +214,18 @@ pub(crate) async fn one(
 
 /// The key of the record of `kind` whose id in a path is `id`.
 fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
-    let text_id = |id: &str| {
-        check_id(id).map(|()| id.to_owned()).map_err(|error| {
-            Problem::bad_request(format!("{} id {id:?}: {error}", kind_name(kind)))
-        })
-    };
+    let checked = |key: RecordKey| onebook_query::check_record_id(&key).map(|()| key);
     let number = || {
         id.parse::<u64>().map_err(|_| {
             Problem::bad_request(format!("{} id {id:?} is not a number", kind_name(kind)))
         })
     };
     Ok(match kind {
-        RecordKind::Org => RecordKey::Org(OrgId(text_id(id)?)),
-        RecordKind::CatalogEntry => RecordKey::CatalogEntry(CatalogCode(text_id(id)?)),
-        RecordKind::Certificate => RecordKey::Certificate(CertificateNumber(text_id(id)?)),
+        RecordKind::Org => checked(RecordKey::Org(OrgId(id.to_owned())))?,
+        RecordKind::CatalogEntry => checked(RecordKey::CatalogEntry(CatalogCode(id.to_owned())))?,
+        RecordKind::Certificate => {
+            checked(RecordKey::Certificate(CertificateNumber(id.to_owned())))?
+        }
         RecordKind::Member => RecordKey::Member(PublicKey::from_hex(id).map_err(|_| {
             Problem::bad_request(format!("member key {id:?} is not 64 hex characters"))
         })?),

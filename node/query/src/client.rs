@@ -481,9 +481,9 @@ struct ProblemBody {
 
 /// The parameters a problem's detail may name as ``parameter `name`: rule`` (the form of
 /// [`QueryError::BadInput`]'s message).
-const PARAMETERS: [&str; 13] = [
-    "after", "at", "cursor", "from", "height", "kind", "limit", "org", "q", "record", "status",
-    "to", "url",
+const PARAMETERS: [&str; 16] = [
+    "after", "at", "code", "cursor", "from", "height", "id", "kind", "limit", "number", "org", "q",
+    "record", "status", "to", "url",
 ];
 
 /// The parameter and rule of a detail ``parameter `name`: rule``, for a known name.

@@ -133,6 +133,20 @@ pub struct PageParams {
     pub limit: Option<u64>,
 }
 
+/// Refuses a record key whose text id (an org id, a catalog code, a certificate number) breaks
+/// the id rule, naming the REST API's path parameter that carries it: such a key names no record,
+/// so the caller gets bad input, not "not found".
+pub fn check_record_id(key: &RecordKey) -> Result<(), QueryError> {
+    let (parameter, what, id) = match key {
+        RecordKey::Org(id) => ("id", "org id", id.as_str()),
+        RecordKey::CatalogEntry(code) => ("code", "catalog code", code.as_str()),
+        RecordKey::Certificate(number) => ("number", "certificate number", number.as_str()),
+        _ => return Ok(()),
+    };
+    onebook_types::ids::check_id(id)
+        .map_err(|error| QueryError::bad_input(parameter, format!("{what} {id:?}: {error}")))
+}
+
 /// The page length `limit` asks for, checked against the rule of [`PageParams::limit`].
 pub fn page_limit(limit: Option<u64>) -> Result<usize, QueryError> {
     match limit {

@@ -31,7 +31,7 @@ pub use events::{
     EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventPage, EventParams, EventView,
     ORG_ATTRIBUTES,
 };
-pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, page_limit};
+pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, check_record_id, page_limit};
 pub use node_views::{NoncesView, StatusView, Submitted, TxStatusView};
 pub use onebook_storage::RecordKind;
 pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};

@@ -157,6 +157,7 @@ fn record(
     height: Height,
 ) -> Result<Option<RecordView>, QueryError> {
     served_kind(key)?;
+    crate::check_record_id(key)?;
     let Some(bytes) = store.record(key, height)? else { return Ok(None) };
     Ok(Some(view(key, &bytes, height)?))
 }
