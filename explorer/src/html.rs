@@ -122,6 +122,17 @@ pub(crate) fn record_link(kind: Kind, id: &str) -> Markup {
     html! { a href=(record_href(kind, id)) { (short(id)) } }
 }
 
+/// A link to the record of `key`, showing it as `<kind>:<id>`.
+pub(crate) fn key_link(key: &onebook_types::record::RecordKey) -> Markup {
+    let text = onebook_query::record_key_text(key);
+    let page =
+        text.split_once(':').and_then(|(kind, id)| Some((crate::kinds::by_key_kind(kind)?, id)));
+    match page {
+        Some((kind, id)) => html! { a href=(record_href(kind, id)) { (text) } },
+        None => html! { (text) },
+    }
+}
+
 /// A link to a block.
 pub(crate) fn block_link(height: u64) -> Markup {
     html! { a href={ "/blocks/" (height) } { (height) } }

@@ -49,7 +49,7 @@ pub(crate) struct ListQuery {
     pub(crate) org: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) q: Option<String>,
-    pub(crate) scan: Option<String>,
+    pub(crate) under: Option<String>,
 }
 
 impl ListQuery {
@@ -84,6 +84,8 @@ pub(crate) fn html_page(lang: Lang, title: &str, path: &str, body: Markup) -> Re
 pub(crate) enum Listing {
     /// The records of a kind, filtered.
     Records { kind: Kind, org: Option<String>, status: Option<String> },
+    /// The records of a kind under one record (a certificate's licences, a resource's accesses).
+    Under { kind: Kind, under: RecordKey },
     /// The txs that touched a record.
     Timeline(RecordKey),
     /// The blocks, newest first.
@@ -107,6 +109,10 @@ pub(crate) async fn fetch<Q: LedgerQuery>(
                 page,
                 ..ListParams::default()
             };
+            Ok(records_table(lang, *kind, app.query.records(kind.kind, params).await?))
+        }
+        Listing::Under { kind, under } => {
+            let params = ListParams { under: Some(under.clone()), page, ..ListParams::default() };
             Ok(records_table(lang, *kind, app.query.records(kind.kind, params).await?))
         }
         Listing::Timeline(key) => {

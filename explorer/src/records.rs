@@ -23,9 +23,6 @@ use crate::{
     pages::{ListQuery, Listed, Listing, fetch, html_page, listed, parsed, path_of, record_key},
 };
 
-/// Most pages of a list a page looks through for the items it picks out (the licences under a
-/// certificate, a resource's accesses).
-const SCAN_PAGES_MAX: usize = 5;
 /// Items a page's sections show before their "see all" link.
 const SECTION_ITEMS: u64 = 10;
 
@@ -71,7 +68,11 @@ pub(crate) async fn list<Q: LedgerQuery>(
     let kind = kind_of_path(&uri);
     respond(lang, async {
         let query = parsed(query)?;
-        let listing = Listing::Records { kind, org: query.org.clone(), status: query.status.clone() };
+        let under = query.under.as_deref().map(onebook_query::parse_record_key).transpose().map_err(PageError::BadInput)?;
+        let listing = match &under {
+            Some(under) => Listing::Under { kind, under: under.clone() },
+            None => Listing::Records { kind, org: query.org.clone(), status: query.status.clone() },
+        };
         let table = match listed(&app, lang, &listing, &query, &path, kind.path).await? {
             Listed::Csv(response) => return Ok(response),
             Listed::Table(table) => table,
@@ -79,6 +80,7 @@ pub(crate) async fn list<Q: LedgerQuery>(
         let title = format!("{} · {}", kind_label(lang, kind), lang.t("ui.list_of"));
         let body = html! {
             @if let Some(org) = &query.org { p { (lang.t("org")) "：" (html::record_link(kinds::ORG, org)) } }
+            @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(under)) } }
             (status_chips(lang, kind, &path, query.status.as_deref()))
             (html::table(lang, &table, &path))
         };
@@ -182,48 +184,22 @@ async fn list_section<Q: LedgerQuery>(
     section(title, body)
 }
 
-/// Up to [`SCAN_PAGES_MAX`] pages of `listing` from `cursor`, keeping the rows whose record
-/// passes `keep`; the cursor to look further from.
-async fn scan<Q: LedgerQuery>(
-    app: &App<Q>,
-    kind: Kind,
-    params: ListParams,
-    keep: impl Fn(&Record) -> bool,
-) -> Result<(Vec<RecordView>, Option<String>), QueryError> {
-    let mut kept = Vec::new();
-    let mut params = params;
-    params.page.limit = Some(PAGE_ITEMS_MAX as u64);
-    for _ in 0..SCAN_PAGES_MAX {
-        let page = app.query.records(kind.kind, params.clone()).await?;
-        kept.extend(page.items.into_iter().filter(|view| keep(&view.record)));
-        params.page.cursor = page.next;
-        if params.page.cursor.is_none() {
-            break;
-        }
-    }
-    Ok((kept, params.page.cursor))
-}
-
 fn views_table(lang: Lang, kind: Kind, views: Vec<RecordView>) -> Table {
     crate::pages::records_table(lang, kind, onebook_query::Page { items: views, next: None })
 }
 
-/// The rows a [`scan`] kept, as a table whose "see all" link is `all`, and, when the scan stopped
-/// before the list's end, a link that looks further from there (`scan=` on `path`): a row past
-/// the scanned pages is one click away, never silently left out.
-fn scanned(
+/// The first records of `kind` under `key`, as a section titled `title` whose "see all" link is
+/// the kind's list filtered by `under`.
+async fn under_section<Q: LedgerQuery>(
+    app: &App<Q>,
     lang: Lang,
+    title: &str,
     kind: Kind,
-    (views, further): (Vec<RecordView>, Option<String>),
-    path: &str,
-    all: &str,
+    key: &RecordKey,
 ) -> Markup {
-    html! {
-        (html::table(lang, &views_table(lang, kind, views), all))
-        @if let Some(further) = further {
-            p { a.scan href=(html::with_param(path, "scan", &further)) { (lang.t("ui.scan_on")) " →" } }
-        }
-    }
+    let under = onebook_query::record_key_text(key);
+    let all = format!("/{}?under={}", kind.path, html::encode(&under));
+    list_section(app, lang, title, Listing::Under { kind, under: key.clone() }, &all).await
 }
 
 /// `GET /orgs/{id}`.
@@ -435,30 +411,13 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
                 Ok(history) => history,
                 Err(csv) => return Ok(csv),
             };
-            let params = ListParams {
-                org: Some(entry.provider.clone()),
-                page: PageParams { cursor: query.scan.clone(), limit: None },
-                ..ListParams::default()
-            };
-            let resources = match scan(
-                &app,
-                kinds::RESOURCE,
-                params,
-                |record| matches!(record, Record::Resource(r) if r.entry == entry.code),
-            )
-            .await
-            {
-                Ok(found) => {
-                    let all = format!("/resources?org={}", html::encode(entry.provider.as_str()));
-                    scanned(lang, kinds::RESOURCE, found, &path, &all)
-                }
-                Err(_) => html::unavailable(lang),
-            };
+            let resources =
+                under_section(&app, lang, &lang.t("ui.resources"), kinds::RESOURCE, &key).await;
             let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
             let body = html! {
                 section { (record_fields(lang, &view, &["versions"])) }
                 (section(&lang.t("ui.versions"), versions(lang, entry)))
-                (section(&lang.t("ui.resources"), resources))
+                (resources)
                 (history)
             };
             Ok(html_page(lang, &format!("{name} · {}", entry.code.0), &path, body))
@@ -587,8 +546,7 @@ async fn trail<Q: LedgerQuery>(
     Ok(html! { div.trail { (section(&title, html::table(lang, &table, path))) } })
 }
 
-/// `GET /resources/{id}`: the resource, its history, and the accesses to it found in the
-/// access records looked through (from `scan` on, at most [`SCAN_PAGES_MAX`] pages).
+/// `GET /resources/{id}`: the resource, the accesses to it, its quality reports and its history.
 pub(crate) async fn resource<Q: LedgerQuery>(
     State(app): State<App<Q>>,
     lang: Lang,
@@ -597,27 +555,44 @@ pub(crate) async fn resource<Q: LedgerQuery>(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
     let path = path_of(&uri);
-    respond(lang, async {
-        let query = parsed(query)?;
-        let (key, view) = load(&app, kinds::RESOURCE, &id).await?;
-        let Record::Resource(resource) = &view.record else { return Err(PageError::NotFound(id.clone())) };
-        let history = match history(&app, lang, &key, &query, &path).await? {
-            Ok(history) => history,
-            Err(csv) => return Ok(csv),
-        };
-        let params = ListParams { page: PageParams { cursor: query.scan.clone(), limit: None }, ..ListParams::default() };
-        let resource_id = resource.id;
-        let accesses = match scan(&app, kinds::ACCESS_EVENT, params, |record| matches!(record, Record::AccessEvent(a) if a.access.resource == resource_id)).await {
-            Ok(found) => scanned(lang, kinds::ACCESS_EVENT, found, &path, &path),
-            Err(_) => html::unavailable(lang),
-        };
-        let body = html! {
-            section { (record_fields(lang, &view, &[])) }
-            div #access-history { (section(&lang.t("ui.access_history"), accesses)) }
-            (history)
-        };
-        Ok(html_page(lang, &format!("{} {}", lang.t("kind.resource"), resource.id.0), &path, body))
-    }.await)
+    respond(
+        lang,
+        async {
+            let query = parsed(query)?;
+            let (key, view) = load(&app, kinds::RESOURCE, &id).await?;
+            let Record::Resource(resource) = &view.record else {
+                return Err(PageError::NotFound(id.clone()));
+            };
+            let history = match history(&app, lang, &key, &query, &path).await? {
+                Ok(history) => history,
+                Err(csv) => return Ok(csv),
+            };
+            let accesses =
+                under_section(&app, lang, &lang.t("ui.access_history"), kinds::ACCESS_EVENT, &key)
+                    .await;
+            let reports = under_section(
+                &app,
+                lang,
+                &lang.t("kind.quality_report"),
+                kinds::QUALITY_REPORT,
+                &key,
+            )
+            .await;
+            let body = html! {
+                section { (record_fields(lang, &view, &[])) }
+                div #access-history { (accesses) }
+                div #quality-reports { (reports) }
+                (history)
+            };
+            Ok(html_page(
+                lang,
+                &format!("{} {}", lang.t("kind.resource"), resource.id.0),
+                &path,
+                body,
+            ))
+        }
+        .await,
+    )
 }
 
 /// The explorer's own address as the reader reached it.
@@ -655,7 +630,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
             format!("{}/v1/proofs/records/certificate:{}", node.trim_end_matches('/'), html::encode(certificate.number.as_str()))
         });
         let notice = notice(&app, lang, certificate).await;
-        let licences = licences(&app, lang, certificate, query.scan.clone(), &path).await;
+        let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, &key).await;
         let body = html! {
             div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
             @if let Some(proof) = &proof {
@@ -665,7 +640,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
             (section(&lang.t("ui.holder_chain"), holder_chain(lang, certificate)))
             (notice)
             (section(&lang.t("ui.transfers"), transfers(lang, certificate)))
-            (section(&lang.t("ui.licences"), licences))
+            div #licences { (licences) }
             (history)
         };
         Ok(html_page(lang, &format!("{} {}", lang.t("kind.certificate"), certificate.number.0), &path, body))
@@ -744,36 +719,6 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
         }))
         (trail)
         div #objections { (section(&lang.t("ui.objections"), html::table(lang, &views_table(lang, kinds::OBJECTION, objections), "/objections"))) }
-    }
-}
-
-/// The licences granted under the certificate: the certificates its issuer issued whose parent
-/// it is, looked for from the cursor `scan_from` (the issuer's first certificate when `None`).
-async fn licences<Q: LedgerQuery>(
-    app: &App<Q>,
-    lang: Lang,
-    certificate: &Certificate,
-    scan_from: Option<String>,
-    path: &str,
-) -> Markup {
-    let params = ListParams {
-        org: Some(certificate.issuer.clone()),
-        page: PageParams { cursor: scan_from, limit: None },
-        ..ListParams::default()
-    };
-    let number = certificate.number.clone();
-    match scan(
-        app,
-        kinds::CERTIFICATE,
-        params,
-        |record| matches!(record, Record::Certificate(c) if c.parent.as_ref() == Some(&number)),
-    )
-    .await
-    {
-        Ok(found) => {
-            html! { div #licences { (scanned(lang, kinds::CERTIFICATE, found, path, "/certificates")) } }
-        }
-        Err(_) => html::unavailable(lang),
     }
 }
 

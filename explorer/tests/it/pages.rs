@@ -309,15 +309,8 @@ async fn a_node_that_cannot_be_reached_is_a_503_page() {
     }
 }
 
-/// The `href` of the page's "look further" link, if it has one.
-fn scan_link(body: &str) -> Option<String> {
-    let start = body.find("class=\"scan\" href=\"")? + "class=\"scan\" href=\"".len();
-    let end = start + body[start..].find('"')?;
-    Some(body[start..end].replace("&amp;", "&"))
-}
-
 #[tokio::test]
-async fn a_licence_past_the_scanned_certificates_is_one_look_further_away() {
+async fn a_licence_among_many_certificates_of_its_issuer_is_listed_under_its_parent() {
     use onebook_query::test_utils::{TestTx, commit_txs, entry};
     use onebook_types::{
         action::Action, codec, ids::CertificateNumber, property_records::Certificate,
@@ -326,8 +319,7 @@ async fn a_licence_past_the_scanned_certificates_is_one_look_further_away() {
 
     let dir = tempfile::tempdir().expect("dir");
     let store = store(&dir);
-    // 600 more certificates of the same issuer, numbered before the licence: more than one
-    // scan of the issuer's certificates reads.
+    // 600 more certificates of the same issuer, numbered before the licence.
     let parent = RecordKey::Certificate(CertificateNumber::from(CERTIFICATE));
     let bytes = store.record(&parent, store.tip().expect("tip").height).expect("read");
     let template: Certificate =
@@ -343,16 +335,19 @@ async fn a_licence_past_the_scanned_certificates_is_one_look_further_away() {
     commit_txs(&store, vec![TestTx::new(withdraw, others)], &crate::fixture::validators());
     let app = app(store);
 
-    let first = get(&app, &format!("/certificates/{CERTIFICATE}"), None).await;
-    let further = scan_link(&first.body).expect("the scan stopped before the list's end");
-    let next = get(&app, &further, None).await;
+    let page = get(&app, &format!("/certificates/{CERTIFICATE}"), None).await;
+    let all = format!("/certificates?under=certificate:{CERTIFICATE}");
+    let listed = get(&app, &all, None).await;
+    let csv = get(&app, &format!("{all}&format=csv"), None).await;
+    let wrong = get(&app, "/certificates?under=resource:1", None).await;
 
     let licence = format!("/certificates/{LICENCE}");
-    assert_eq!(first.status, StatusCode::OK);
-    assert!(!first.body.contains(&licence), "the licence is past the first scan");
-    assert!(further.starts_with(&format!("/certificates/{CERTIFICATE}?scan=")), "{further}");
-    assert_eq!(next.status, StatusCode::OK);
-    let licences = &next.body[next.body.find("id=\"licences\"").expect("the licences")..];
-    assert!(licences.contains(&licence), "found looking further");
-    assert!(scan_link(&next.body).is_none(), "the scan reached the list's end");
+    assert_eq!(page.status, StatusCode::OK);
+    let licences = &page.body[page.body.find("id=\"licences\"").expect("the licences")..];
+    assert!(licences.contains(&licence), "the licence is listed on its parent's page");
+    assert!(!licences.contains("350200-2025-"), "the issuer's other certificates are not");
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(listed.body.contains(&licence) && listed.body.contains("id=\"under\""));
+    assert_eq!(csv.body.lines().count(), 2, "a header and the licence: {}", csv.body);
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
 }

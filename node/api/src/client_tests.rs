@@ -255,6 +255,26 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
     let empty = same!(fixture, |q| q.records(RecordKind::Grant, ranged(3, 3)));
     assert!(empty.is_err(), "an empty range is refused the same way: {empty:?}");
 
+    let under = |key: RecordKey| ListParams { under: Some(key), ..ListParams::default() };
+    let entry = RecordKey::CatalogEntry(CatalogCode::from("350200-xm-scjg-0001"));
+    let resources =
+        expect_ok(same!(fixture, |q| q.records(RecordKind::Resource, under(entry.clone()))));
+    let request = RecordKey::ShareRequest(ShareRequestId(1));
+    let answered =
+        expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, under(request.clone()))));
+    let elsewhere = RecordKey::CatalogEntry(CatalogCode::from("350200-xm-scjg-0009"));
+    let none =
+        expect_ok(same!(fixture, |q| q.records(RecordKind::Resource, under(elsewhere.clone()))));
+    assert_eq!(
+        resources.items.iter().map(|view| view.key.as_str()).collect::<Vec<_>>(),
+        ["resource:1"]
+    );
+    assert_eq!(
+        answered.items.iter().map(|view| view.key.as_str()).collect::<Vec<_>>(),
+        ["grant:1"]
+    );
+    assert!(none.items.is_empty());
+
     let grants = fixture.remote.records(RecordKind::Grant, ListParams::default()).await;
     let grants = grants.expect("grants list");
     assert_eq!(grants.items.len(), 6, "grant 1 and grants 2 to 6");
@@ -421,6 +441,29 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
                 ..ListParams::default()
             },
         ),
+        (
+            RecordKind::Org,
+            ListParams { under: Some(RecordKey::Grant(GrantId(1))), ..ListParams::default() },
+        ),
+        (
+            RecordKind::Grant,
+            ListParams { under: Some(RecordKey::Grant(GrantId(1))), ..ListParams::default() },
+        ),
+        (
+            RecordKind::Grant,
+            ListParams {
+                under: Some(RecordKey::ShareRequest(ShareRequestId(1))),
+                status: Some("active".into()),
+                ..ListParams::default()
+            },
+        ),
+        (
+            RecordKind::Resource,
+            ListParams {
+                under: Some(RecordKey::CatalogEntry(CatalogCode::from("a b"))),
+                ..ListParams::default()
+            },
+        ),
     ];
 
     let mut parameters = Vec::new();
@@ -457,8 +500,9 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
     assert_eq!(
         named,
         [
-            "limit", "limit", "height", "status", "org", "cursor", "cursor", "height", "record",
-            "id", "record", "cursor", "q", "q", "org", "height", "kind", "org", "limit"
+            "limit", "limit", "height", "status", "org", "cursor", "cursor", "under", "under",
+            "under", "under", "height", "record", "id", "record", "cursor", "q", "q", "org",
+            "height", "kind", "org", "limit"
         ]
     );
     let remote = fixture.remote.records(RecordKind::Grant, limit(0)).await;

@@ -72,6 +72,13 @@ pub(crate) struct ListQuery {
     org: Option<String>,
     /// Only records in this status, as the record's JSON writes it (such as `active`).
     status: Option<String>,
+    /// Only records under this record, as `<kind>:<id>`: the resources of a catalog entry
+    /// (`catalog_entry:<code>`), the grant of a share request (`share_request:<id>`), the
+    /// accesses to a resource and its quality reports (`resource:<id>`), the violation of an
+    /// access event (`access_event:<id>`), the objections to an application
+    /// (`application:<id>`), the licences under a certificate (`certificate:<number>`).
+    /// Combines with neither `org` nor `status`.
+    under: Option<String>,
     /// Read as of this height; the tip by default. Above the tip is a 400.
     height: Option<u64>,
     /// Only records created by a block at or after this time, in Unix ms (a time-filtered page
@@ -174,9 +181,15 @@ async fn list(
         return Err(auth::anonymous(kind_name(kind)));
     }
     let params = parsed(params)?;
+    let under = params
+        .under
+        .map(|text| onebook_query::parse_record_key(&text))
+        .transpose()
+        .map_err(|rule| Problem::from(QueryError::bad_input("under", rule)))?;
     let list = ListParams {
         org: params.org.map(OrgId),
         status: params.status,
+        under,
         height: params.height.map(Height),
         from: params.from.map(Timestamp),
         to: params.to.map(Timestamp),

@@ -332,6 +332,7 @@ impl LedgerQuery for HttpQuery {
         let query = query_string(&[
             ("org", params.org.map(|org| org.0)),
             ("status", params.status),
+            ("under", params.under.as_ref().map(crate::record_key_text)),
             ("height", params.height.map(|h| h.0.to_string())),
             ("from", params.from.map(|t| t.0.to_string())),
             ("to", params.to.map(|t| t.0.to_string())),
@@ -481,9 +482,9 @@ struct ProblemBody {
 
 /// The parameters a problem's detail may name as ``parameter `name`: rule`` (the form of
 /// [`QueryError::BadInput`]'s message).
-const PARAMETERS: [&str; 16] = [
+const PARAMETERS: [&str; 17] = [
     "after", "at", "code", "cursor", "from", "height", "id", "kind", "limit", "number", "org", "q",
-    "record", "status", "to", "url",
+    "record", "status", "to", "under", "url",
 ];
 
 /// The parameter and rule of a detail ``parameter `name`: rule``, for a known name.

@@ -113,6 +113,10 @@ pub struct ListParams {
     pub org: Option<OrgId>,
     /// Only records in this status (one of [`RecordKind::statuses`]).
     pub status: Option<String>,
+    /// Only records under this record: the resources of a catalog entry, the accesses to a
+    /// resource, the licences under a certificate (the kinds of [`RecordKind::under_kind`]).
+    /// Combines with neither `org` nor `status`.
+    pub under: Option<RecordKey>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
     /// Only records created at or after this block time (ms). A record of the genesis has no

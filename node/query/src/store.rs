@@ -191,6 +191,37 @@ fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
     })
 }
 
+/// Refuses an `under` filter that the list of `kind` does not have, or that names a record of
+/// another kind, or that comes with an `org` or `status` filter.
+fn check_under(kind: RecordKind, under: &RecordKey, params: &ListParams) -> Result<(), QueryError> {
+    let text = record_key_text(under);
+    match kind.under_kind() {
+        None => return Err(QueryError::bad_input("under", "this list has no under filter")),
+        Some(expected) if RecordKind::of(under) != Some(expected) => {
+            let example = match expected {
+                RecordKind::CatalogEntry => "catalog_entry:350200-xm-scjg-0001",
+                RecordKind::ShareRequest => "share_request:1",
+                RecordKind::Resource => "resource:1",
+                RecordKind::AccessEvent => "access_event:1",
+                RecordKind::Application => "application:1",
+                _ => "certificate:350200-2026-000001X",
+            };
+            return Err(QueryError::bad_input(
+                "under",
+                format!("records of this list hang under keys such as {example}, not {text}"),
+            ));
+        }
+        Some(_) => {}
+    }
+    if params.org.is_some() || params.status.is_some() {
+        return Err(QueryError::bad_input("under", "combines with neither org nor status"));
+    }
+    crate::check_record_id(under).map_err(|error| match error {
+        QueryError::BadInput { rule, .. } => QueryError::bad_input("under", rule),
+        other => other,
+    })
+}
+
 fn records(
     store: &Store,
     kind: RecordKind,
@@ -210,8 +241,11 @@ fn records(
         };
         return Err(QueryError::bad_input("status", rule));
     }
+    if let Some(under) = &params.under {
+        check_under(kind, under, &params)?;
+    }
     let after = params.page.cursor.as_deref().map(decode_cursor).transpose()?;
-    let filter = ListFilter { org: params.org, status: params.status };
+    let filter = ListFilter { org: params.org, status: params.status, under: params.under };
     if params.from.is_none() && params.to.is_none() {
         let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
         let items = page

@@ -30,6 +30,20 @@
 //! | objection | objector org | `pending`, `upheld`, `dismissed` |
 //! | certificate | holder, issuer | `active`, `cancelled` |
 //! | obligation | org | `open`, `met` |
+//!
+//! A record of some kinds also hangs *under* another record, and holds the term of that record's
+//! key, so the records under one record are a listing of their own, however many records of the
+//! kind there are:
+//!
+//! | kind | under |
+//! |---|---|
+//! | resource | the catalog entry it is registered under |
+//! | grant | the share request it answers |
+//! | access event | the resource accessed |
+//! | violation | the access event it was found in |
+//! | quality report | the resource reported |
+//! | objection | the application objected to |
+//! | certificate | for a licence, the certificate it was granted under |
 
 use borsh::BorshDeserialize;
 use onebook_types::{
@@ -160,6 +174,26 @@ impl RecordKind {
         }
     }
 
+    /// The kind of record a record of this kind hangs under, if it hangs under one (see the
+    /// module doc).
+    pub fn under_kind(self) -> Option<Self> {
+        match self {
+            Self::Resource => Some(Self::CatalogEntry),
+            Self::Grant => Some(Self::ShareRequest),
+            Self::AccessEvent | Self::QualityReport => Some(Self::Resource),
+            Self::Violation => Some(Self::AccessEvent),
+            Self::Objection => Some(Self::Application),
+            Self::Certificate => Some(Self::Certificate),
+            Self::Org
+            | Self::Member
+            | Self::Proposal
+            | Self::CatalogEntry
+            | Self::ShareRequest
+            | Self::Application
+            | Self::Obligation => None,
+        }
+    }
+
     /// The cursor of a listing of this kind that starts after `key`, as [`RecordPage::next`]
     /// gives it after a page ending at `key`.
     pub fn cursor_after(self, key: &RecordKey) -> Vec<u8> {
@@ -173,13 +207,16 @@ impl RecordKind {
     }
 }
 
-/// What a listing keeps of a kind's records. Both filters may be set.
+/// What a listing keeps of a kind's records. `org` and `status` may both be set; `under` is a
+/// listing of its own, and when it is set the other two are not looked at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
     /// Only records naming this org (see the module doc for which fields count).
     pub org: Option<OrgId>,
     /// Only records in this status (one of [`RecordKind::statuses`]).
     pub status: Option<String>,
+    /// Only records under this record (see the module doc; [`RecordKind::under_kind`]).
+    pub under: Option<RecordKey>,
 }
 
 /// A page of records and the cursor for the next one.
@@ -193,6 +230,11 @@ pub struct RecordPage {
 
 /// The index term of `kind` under `filter`: the prefix every entry of the listing starts with.
 pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
+    if let Some(under) = &filter.under {
+        let mut term = vec![kind as u8, b'u'];
+        term.extend_from_slice(&under.encode());
+        return term;
+    }
     match (&filter.org, &filter.status) {
         (None, None) => vec![kind as u8, b'k'],
         (Some(org), None) => tagged(kind, b'o', &[org.as_str()]),
@@ -212,14 +254,20 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
         return terms;
     };
     for org in &orgs {
-        let filter = ListFilter { org: Some(org.clone()), status: None };
+        let filter = ListFilter { org: Some(org.clone()), ..ListFilter::default() };
         terms.push(term(kind, &filter));
     }
     if let Some(status) = status {
-        terms.push(term(kind, &ListFilter { org: None, status: Some(status.to_owned()) }));
+        let filter = ListFilter { status: Some(status.to_owned()), ..ListFilter::default() };
+        terms.push(term(kind, &filter));
         for org in orgs {
-            terms.push(term(kind, &ListFilter { org: Some(org), status: Some(status.to_owned()) }));
+            let filter =
+                ListFilter { org: Some(org), status: Some(status.to_owned()), under: None };
+            terms.push(term(kind, &filter));
         }
+    }
+    if let Some(under) = under(key, value) {
+        terms.push(term(kind, &ListFilter { under: Some(under), ..ListFilter::default() }));
     }
     terms.sort();
     terms.dedup();
@@ -445,6 +493,30 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
     })
 }
 
+/// The record a record hangs under, by the second table of the module doc.
+fn under(key: &RecordKey, value: &[u8]) -> Option<RecordKey> {
+    match key {
+        RecordKey::Resource(_) => Some(RecordKey::CatalogEntry(decode::<Resource>(value)?.entry)),
+        RecordKey::Grant(_) => Some(RecordKey::ShareRequest(decode::<Grant>(value)?.request)),
+        RecordKey::AccessEvent(_) => {
+            Some(RecordKey::Resource(decode::<AccessEvent>(value)?.access.resource))
+        }
+        RecordKey::Violation(_) => {
+            Some(RecordKey::AccessEvent(decode::<Violation>(value)?.access_event))
+        }
+        RecordKey::QualityReport(_) => {
+            Some(RecordKey::Resource(decode::<QualityReport>(value)?.resource))
+        }
+        RecordKey::Objection(_) => {
+            Some(RecordKey::Application(decode::<Objection>(value)?.application))
+        }
+        RecordKey::Certificate(_) => {
+            decode::<Certificate>(value)?.parent.map(RecordKey::Certificate)
+        }
+        _ => None,
+    }
+}
+
 fn violation_reason(reason: ViolationReason) -> &'static str {
     match reason {
         ViolationReason::NoGrant => "no-grant",
@@ -504,7 +576,11 @@ mod tests {
     }
 
     fn list(store: &Store, org: Option<&str>, status: Option<&str>, height: u64) -> Vec<RecordKey> {
-        let filter = ListFilter { org: org.map(OrgId::from), status: status.map(str::to_owned) };
+        let filter = ListFilter {
+            org: org.map(OrgId::from),
+            status: status.map(str::to_owned),
+            under: None,
+        };
         keys(
             &store
                 .list_records(RecordKind::Member, &filter, Height(height), None, 100)
@@ -525,6 +601,59 @@ mod tests {
         store.init_genesis(Hash32([1; 32]), changes.collect()).expect("genesis");
         commit(&store, vec![member(1, "a", MemberStatus::Revoked)]);
         store
+    }
+
+    fn resource(id: u64, entry: &str) -> (RecordKey, Vec<u8>) {
+        let resource = Resource {
+            id: onebook_types::ids::ResourceId(id),
+            entry: entry.into(),
+            provider: "a".into(),
+            entry_version: 1,
+            system: "a-sys".into(),
+            snapshot_digest: Hash32([id as u8; 32]),
+            record_count: 1,
+            items: vec![],
+            authoritative: false,
+            registered_at: Height(0),
+            updated_at: Height(0),
+        };
+        (RecordKey::Resource(resource.id), codec::encode(&resource))
+    }
+
+    fn under(store: &Store, kind: RecordKind, key: &RecordKey, height: u64) -> Vec<RecordKey> {
+        let filter = ListFilter { under: Some(key.clone()), ..ListFilter::default() };
+        keys(&store.list_records(kind, &filter, Height(height), None, 100).expect("list"))
+    }
+
+    #[test]
+    fn the_records_under_a_record_are_listed_as_of_the_height_asked() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = store(&dir);
+        let [one, two, three] =
+            [1, 2, 3].map(|n| RecordKey::Resource(onebook_types::ids::ResourceId(n)));
+        let [first, second] = ["e-0001", "e-0002"].map(|code| RecordKey::CatalogEntry(code.into()));
+        commit(&store, vec![resource(1, "e-0001"), resource(2, "e-0001"), resource(3, "e-0002")]);
+        // At height 3 resource 2 is written under the other entry: it leaves the first's list.
+        commit(&store, vec![resource(2, "e-0002")]);
+
+        assert_eq!(under(&store, RecordKind::Resource, &first, 2), vec![one.clone(), two.clone()]);
+        assert_eq!(under(&store, RecordKind::Resource, &second, 2), vec![three.clone()]);
+        assert_eq!(under(&store, RecordKind::Resource, &first, 3), vec![one]);
+        assert_eq!(under(&store, RecordKind::Resource, &second, 3), vec![two, three]);
+        assert!(under(&store, RecordKind::Resource, &first, 1).is_empty(), "none before");
+        assert!(under(&store, RecordKind::Grant, &first, 3).is_empty(), "another kind's list");
+    }
+
+    #[test]
+    fn every_kind_with_an_under_record_hangs_under_a_listed_kind() {
+        for kind in RecordKind::ALL {
+            if let Some(parent) = kind.under_kind() {
+                assert!(RecordKind::ALL.contains(&parent), "{kind:?}");
+            }
+        }
+        let hanging: Vec<_> =
+            RecordKind::ALL.into_iter().filter(|k| k.under_kind().is_some()).collect();
+        assert_eq!(hanging.len(), 7);
     }
 
     #[test]
@@ -566,19 +695,22 @@ mod tests {
         assert!(matches!(foreign, Err(StorageError::InvalidCursor)));
     }
 
+    /// Drops the closed store's record index and marks it as of schema `version`.
+    fn mark_as_older(dir: &tempfile::TempDir, version: u32) {
+        let families = crate::keys::COLUMN_FAMILIES;
+        let mut db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir.path(), families)
+            .expect("raw open");
+        db.drop_cf(crate::keys::RECORD_INDEX).expect("drop the index");
+        let meta = db.cf_handle(crate::keys::META).expect("meta");
+        db.put_cf(meta, crate::keys::META_SCHEMA, version.to_be_bytes()).expect("old mark");
+    }
+
     #[test]
     fn a_store_written_before_the_index_gets_it_rebuilt_on_open() {
         let dir = tempfile::tempdir().expect("dir");
         drop(store(&dir));
-        {
-            // Make it look like a version 1 store: no index entries, the old schema mark.
-            let families = crate::keys::COLUMN_FAMILIES;
-            let mut db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir.path(), families)
-                .expect("raw open");
-            db.drop_cf(crate::keys::RECORD_INDEX).expect("drop the index");
-            let meta = db.cf_handle(crate::keys::META).expect("meta");
-            db.put_cf(meta, crate::keys::META_SCHEMA, 1u32.to_be_bytes()).expect("old mark");
-        }
+        // Make it look like a version 1 store: no index entries, the old schema mark.
+        mark_as_older(&dir, 1);
 
         let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
 
@@ -588,8 +720,28 @@ mod tests {
         );
         assert_eq!(list(&store, Some("a"), Some("active"), 0).len(), 2);
         drop(store);
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens as version 2");
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens as version 3");
         assert_eq!(list(&store, None, None, 1).len(), 3);
+    }
+
+    #[test]
+    fn a_store_of_version_2_gets_the_records_under_a_record_on_open() {
+        let dir = tempfile::tempdir().expect("dir");
+        {
+            let store = store(&dir);
+            commit(&store, vec![resource(1, "e-0001")]);
+        }
+        // A version 2 index had no under terms: drop the index and mark the store 2.
+        mark_as_older(&dir, 2);
+
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
+        let entry = RecordKey::CatalogEntry("e-0001".into());
+
+        assert_eq!(
+            under(&store, RecordKind::Resource, &entry, 2),
+            vec![RecordKey::Resource(onebook_types::ids::ResourceId(1))]
+        );
+        assert_eq!(list(&store, Some("a"), Some("active"), 1).len(), 1);
     }
 
     #[test]
@@ -609,7 +761,7 @@ mod tests {
 
         let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
-        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 2, .. }), "{error}");
-        assert!(error.to_string().contains("not version 2"), "{error}");
+        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 3, .. }), "{error}");
+        assert!(error.to_string().contains("not version 3"), "{error}");
     }
 }

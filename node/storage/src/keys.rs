@@ -47,10 +47,13 @@ pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
 pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
-/// [`SCHEMA_VERSION_UNINDEXED`], whose record index is rebuilt on open.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+/// [`SCHEMA_VERSION_UNINDEXED`] or [`SCHEMA_VERSION_WITHOUT_UNDER`], whose record index is
+/// rebuilt on open.
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 /// The version before `record_index` existed.
 pub(crate) const SCHEMA_VERSION_UNINDEXED: u32 = 1;
+/// The version whose record index had no terms of the records a record hangs under.
+pub(crate) const SCHEMA_VERSION_WITHOUT_UNDER: u32 = 2;
 
 pub(crate) fn height(height: Height) -> [u8; 8] {
     height.0.to_be_bytes()

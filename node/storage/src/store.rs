@@ -706,7 +706,10 @@ impl Store {
                 Ok(())
             }
             Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(bytes) if bytes == keys::SCHEMA_VERSION_UNINDEXED.to_be_bytes() => {
+            Some(bytes)
+                if bytes == keys::SCHEMA_VERSION_UNINDEXED.to_be_bytes()
+                    || bytes == keys::SCHEMA_VERSION_WITHOUT_UNDER.to_be_bytes() =>
+            {
                 self.rebuild_index()
             }
             Some(found) => Err(StorageError::UnsupportedSchema {

@@ -313,4 +313,10 @@ fn property_applications_objections_and_certificates_go_through_their_lifecycles
         "{timeline:?}"
     );
     assert_eq!(ledger.timeline(&format!("certificate:{licence}")), ["license_right"]);
+    // The licences under the parent are a listing of their own.
+    let under = format!("/v1/property/certificates?under=certificate:{}", numbers[0]);
+    let listed = ledger.client.list_all(&under, None, 5).expect("the licences");
+    let listed: Vec<&str> =
+        listed.iter().filter_map(|view| view["record"]["number"].as_str()).collect();
+    assert_eq!(listed, [licence.as_str()]);
 }

@@ -296,6 +296,16 @@ fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
     assert_eq!(covered.len(), 1);
     assert_eq!(covered[0]["record"]["access"]["grant"], people_grant.0);
     assert!(covered[0]["record"]["violation"].is_null());
+    // The accesses to the resource of the covered one are a listing of their own.
+    let resource = covered[0]["record"]["access"]["resource"].as_u64().unwrap();
+    let under = format!("/v1/access-events?under=resource:{resource}");
+    let to_resource = ledger.client.list_all(&under, Some(super::AUDITOR), 10).unwrap();
+    assert!(
+        to_resource.iter().all(|view| view["record"]["access"]["resource"] == resource),
+        "{to_resource:?}"
+    );
+    assert!(to_resource.iter().any(|view| view["record"]["id"] == covered[0]["record"]["id"]));
+    assert_eq!(ledger.anonymous_status(&under), 401, "access events stay restricted");
 
     // Revoked: the grant covers nothing more.
     let revoke =
