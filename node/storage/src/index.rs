@@ -249,7 +249,7 @@ pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
 pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
     let Some(kind) = RecordKind::of(key) else { return Vec::new() };
     let mut terms = vec![term(kind, &ListFilter::default())];
-    let Some((orgs, status)) = attributes(key, value) else {
+    let Some((orgs, status, under)) = attributes(key, value) else {
         tracing::debug!(?key, "record value does not decode; listed by kind only");
         return terms;
     };
@@ -266,7 +266,7 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
             terms.push(term(kind, &filter));
         }
     }
-    if let Some(under) = under(key, value) {
+    if let Some(under) = under {
         terms.push(term(kind, &ListFilter { under: Some(under), ..ListFilter::default() }));
     }
     terms.sort();
@@ -373,8 +373,13 @@ fn decode<T: BorshDeserialize>(value: &[u8]) -> Option<T> {
     codec::decode(value, RECORD_BYTES_MAX).ok()
 }
 
-/// The orgs a record names and its status name, by the table of the module doc.
-fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'static str>)> {
+/// The orgs a record names, its status name and the record it hangs under, by the tables of the
+/// module doc.
+type Attributes = (Vec<OrgId>, Option<&'static str>, Option<RecordKey>);
+
+/// The [`Attributes`] of the record of `key` with `value`; `None` for kinds that are not listed
+/// and values that do not decode.
+fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
     Some(match key {
         RecordKey::Org(_) => {
             let org: Org = decode(value)?;
@@ -382,7 +387,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 OrgStatus::Active => "active",
                 OrgStatus::Suspended => "suspended",
             };
-            (org.parent.into_iter().collect(), Some(status))
+            (org.parent.into_iter().collect(), Some(status), None)
         }
         RecordKey::Member(_) => {
             let member: Member = decode(value)?;
@@ -390,7 +395,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 MemberStatus::Active => "active",
                 MemberStatus::Revoked => "revoked",
             };
-            (vec![member.org], Some(status))
+            (vec![member.org], Some(status), None)
         }
         RecordKey::Proposal(_) => {
             let proposal: Proposal = decode(value)?;
@@ -399,7 +404,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 ProposalStatus::Passed => "passed",
                 ProposalStatus::Rejected => "rejected",
             };
-            (vec![proposal.proposer], Some(status))
+            (vec![proposal.proposer], Some(status), None)
         }
         RecordKey::CatalogEntry(_) => {
             let entry: CatalogEntry = decode(value)?;
@@ -411,11 +416,11 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 CatalogStatus::Published => "published",
                 CatalogStatus::Deprecated { .. } => "deprecated",
             };
-            (vec![entry.provider], Some(status))
+            (vec![entry.provider], Some(status), None)
         }
         RecordKey::Resource(_) => {
             let resource: Resource = decode(value)?;
-            (vec![resource.provider], None)
+            (vec![resource.provider], None, Some(RecordKey::CatalogEntry(resource.entry)))
         }
         RecordKey::ShareRequest(_) => {
             let request: ShareRequest = decode(value)?;
@@ -425,7 +430,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 ShareStatus::Refused { .. } => "refused",
                 ShareStatus::Withdrawn => "withdrawn",
             };
-            (vec![request.requester_org, request.provider], Some(status))
+            (vec![request.requester_org, request.provider], Some(status), None)
         }
         RecordKey::Grant(_) => {
             let grant: Grant = decode(value)?;
@@ -433,16 +438,21 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 GrantStatus::Active => "active",
                 GrantStatus::Revoked { .. } => "revoked",
             };
-            (vec![grant.grantee, grant.provider], Some(status))
+            (
+                vec![grant.grantee, grant.provider],
+                Some(status),
+                Some(RecordKey::ShareRequest(grant.request)),
+            )
         }
         RecordKey::AccessEvent(_) => {
             let event: AccessEvent = decode(value)?;
             let status = if event.violation.is_some() { "violation" } else { "covered" };
-            (vec![event.org], Some(status))
+            (vec![event.org], Some(status), Some(RecordKey::Resource(event.access.resource)))
         }
         RecordKey::Violation(_) => {
             let violation: Violation = decode(value)?;
-            (vec![violation.org], Some(violation_reason(violation.reason)))
+            let under = Some(RecordKey::AccessEvent(violation.access_event));
+            (vec![violation.org], Some(violation_reason(violation.reason)), under)
         }
         RecordKey::QualityReport(_) => {
             let report: QualityReport = decode(value)?;
@@ -452,7 +462,8 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 QualityStatus::Disputed { .. } => "disputed",
                 QualityStatus::Ruled { .. } => "ruled",
             };
-            (vec![report.reporter_org, report.provider], Some(status))
+            let under = Some(RecordKey::Resource(report.resource));
+            (vec![report.reporter_org, report.provider], Some(status), under)
         }
         RecordKey::Application(_) => {
             let application: PropertyApplication = decode(value)?;
@@ -462,7 +473,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 ApplicationStatus::InNotice { .. } => "in-notice",
                 ApplicationStatus::Certified { .. } => "certified",
             };
-            (vec![application.registrant], Some(status))
+            (vec![application.registrant], Some(status), None)
         }
         RecordKey::Objection(_) => {
             let objection: Objection = decode(value)?;
@@ -471,7 +482,8 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 ObjectionStatus::Upheld { .. } => "upheld",
                 ObjectionStatus::Dismissed { .. } => "dismissed",
             };
-            (vec![objection.objector_org], Some(status))
+            let under = Some(RecordKey::Application(objection.application));
+            (vec![objection.objector_org], Some(status), under)
         }
         RecordKey::Certificate(_) => {
             let certificate: Certificate = decode(value)?;
@@ -479,7 +491,8 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 CertificateStatus::Active => "active",
                 CertificateStatus::Cancelled { .. } => "cancelled",
             };
-            (vec![certificate.holder, certificate.issuer], Some(status))
+            let under = certificate.parent.map(RecordKey::Certificate);
+            (vec![certificate.holder, certificate.issuer], Some(status), under)
         }
         RecordKey::Obligation(_) => {
             let obligation: Obligation = decode(value)?;
@@ -487,34 +500,10 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<(Vec<OrgId>, Option<&'sta
                 ObligationStatus::Open => "open",
                 ObligationStatus::Met { .. } => "met",
             };
-            (vec![obligation.org], Some(status))
+            (vec![obligation.org], Some(status), None)
         }
         _ => return None,
     })
-}
-
-/// The record a record hangs under, by the second table of the module doc.
-fn under(key: &RecordKey, value: &[u8]) -> Option<RecordKey> {
-    match key {
-        RecordKey::Resource(_) => Some(RecordKey::CatalogEntry(decode::<Resource>(value)?.entry)),
-        RecordKey::Grant(_) => Some(RecordKey::ShareRequest(decode::<Grant>(value)?.request)),
-        RecordKey::AccessEvent(_) => {
-            Some(RecordKey::Resource(decode::<AccessEvent>(value)?.access.resource))
-        }
-        RecordKey::Violation(_) => {
-            Some(RecordKey::AccessEvent(decode::<Violation>(value)?.access_event))
-        }
-        RecordKey::QualityReport(_) => {
-            Some(RecordKey::Resource(decode::<QualityReport>(value)?.resource))
-        }
-        RecordKey::Objection(_) => {
-            Some(RecordKey::Application(decode::<Objection>(value)?.application))
-        }
-        RecordKey::Certificate(_) => {
-            decode::<Certificate>(value)?.parent.map(RecordKey::Certificate)
-        }
-        _ => None,
-    }
 }
 
 fn violation_reason(reason: ViolationReason) -> &'static str {
