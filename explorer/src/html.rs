@@ -125,9 +125,7 @@ pub(crate) fn record_link(kind: Kind, id: &str) -> Markup {
 /// A link to the record of `key`, showing it as `<kind>:<id>`.
 pub(crate) fn key_link(key: &onebook_types::record::RecordKey) -> Markup {
     let text = onebook_query::record_key_text(key);
-    let page =
-        text.split_once(':').and_then(|(kind, id)| Some((crate::kinds::by_key_kind(kind)?, id)));
-    match page {
+    match crate::kinds::of_key_text(&text) {
         Some((kind, id)) => html! { a href=(record_href(kind, id)) { (text) } },
         None => html! { (text) },
     }

@@ -213,6 +213,12 @@ pub(crate) fn by_key_kind(key_kind: &str) -> Option<Kind> {
     ALL.into_iter().find(|kind| kind.key_kind == key_kind)
 }
 
+/// The kind and id of a record key written `<kind>:<id>`, if the kind has pages.
+pub(crate) fn of_key_text(text: &str) -> Option<(Kind, &str)> {
+    let (kind, id) = text.split_once(':')?;
+    Some((by_key_kind(kind)?, id))
+}
+
 /// The value at `pointer` in `value`, where a segment `-1` is a list's last item.
 pub(crate) fn at<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
     let mut here = value;

@@ -694,15 +694,12 @@ fn hit_link(lang: Lang, hit: &SearchHitView) -> Markup {
         SearchHitView::Block { height, block_hash } => html! {
             span.tag { (lang.t("ui.hit_block")) } " " a href={ "/blocks/" (height) } { (height) } " " span.mono.none { (html::short(&block_hash.to_hex())) }
         },
-        SearchHitView::Record { key } => {
-            let (kind, id) = key.split_once(':').unwrap_or((key.as_str(), ""));
-            match kinds::by_key_kind(kind) {
-                Some(kind) => html! {
-                    span.tag { (lang.t(&format!("kind.{}", kind.key_kind))) } " " a href=(html::record_href(kind, id)) { (id) }
-                },
-                None => html! { (key) },
-            }
-        }
+        SearchHitView::Record { key } => match kinds::of_key_text(key) {
+            Some((kind, id)) => html! {
+                span.tag { (lang.t(&format!("kind.{}", kind.key_kind))) } " " a href=(html::record_href(kind, id)) { (id) }
+            },
+            None => html! { (key) },
+        },
     }
 }
 
