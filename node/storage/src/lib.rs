@@ -12,12 +12,16 @@
 //! versions. [`bundle_for_record`]
 //! and its siblings cut the proof bundles of `onebook-verifier` from the store.
 
+mod committed;
+mod damage;
 mod error;
 mod index;
 mod keys;
 mod proofs;
 mod store;
+mod verify;
 
+pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
@@ -26,5 +30,6 @@ pub use proofs::{
 };
 pub use store::{
     BlockCommit, HistoryEntry, HistoryPage, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
-    StoreConfig, Tip, TxLocation, TxTouch, VerifyOnOpen,
+    StoreConfig, TableFile, Tip, TxLocation, TxTouch, VerifyOnOpen,
 };
+pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};
