@@ -128,9 +128,9 @@ impl<A: Application> Host<A> {
         pacing: Pacing,
         proposals: ProposalStore,
         network: mpsc::Sender<NetworkMsg<OnebookContext>>,
-        sync: SyncStatus,
     ) -> Self {
         let address = ValidatorAddress(secret.public_key());
+        let sync = SyncStatus::new();
         Self {
             peer_tips: sync.tips().clone(),
             peer_voting_at: Height(0),
@@ -150,6 +150,13 @@ impl<A: Application> Host<A> {
             undecided: BTreeMap::new(),
             pending: BTreeMap::new(),
         }
+    }
+
+    /// Keeps `sync` up to date, and reads the peer tips its codec records.
+    pub(crate) fn reporting_to(mut self, sync: SyncStatus) -> Self {
+        self.peer_tips = sync.tips().clone();
+        self.progress = Progress::new(sync);
+        self
     }
 
     /// Serves one message. An error stops the node.
@@ -627,8 +634,10 @@ fn now() -> Timestamp {
 
 #[cfg(test)]
 mod tests {
+    use malachitebft_app_channel::app::consensus::MisbehaviorEvidence;
     use onebook_types::{
         block::{CommitCertificate, Header},
+        consortium::Validator,
         ids::ChainId,
         keys::PublicKey,
     };
@@ -647,7 +656,9 @@ mod tests {
         }
 
         fn validator_set(&self, _height: Height) -> Result<Option<ValidatorSet>, AppError> {
-            Ok(None)
+            let node_key = SecretKey::from_seed([3; 32]).public_key();
+            let validator = Validator { node_key, org: "xm-dsj".into(), power: 10 };
+            Ok(Some(ValidatorSet { validators: vec![validator] }))
         }
 
         fn propose(
@@ -695,19 +706,23 @@ mod tests {
     }
 
     fn host(dir: &std::path::Path, proposed: u64) -> Host<ChangingApp> {
+        paced_host(dir, proposed, Duration::ZERO)
+    }
+
+    fn paced_host(
+        dir: &std::path::Path,
+        proposed: u64,
+        idle_block_interval: Duration,
+    ) -> Host<ChangingApp> {
         let (network, _) = mpsc::channel(4);
         Host::new(
             ChangingApp { proposed },
             OnebookContext::new(ChainId::from("test")),
             Arc::new(SecretKey::from_seed([3; 32])),
             LinearTimeouts::default(),
-            Pacing {
-                block_time_target: Duration::from_millis(100),
-                idle_block_interval: Duration::ZERO,
-            },
+            Pacing { block_time_target: Duration::from_millis(100), idle_block_interval },
             ProposalStore::open(dir).expect("opens"),
             network,
-            SyncStatus::new(),
         )
     }
 
@@ -722,5 +737,60 @@ mod tests {
 
         assert_eq!(again.hash(), before.hash());
         assert_ne!(next_round.hash(), before.hash());
+    }
+
+    /// Finalizes height 0 (what `ChangingApp` has committed) on `host`; where its reply comes.
+    async fn finalize(
+        host: &mut Host<ChangingApp>,
+    ) -> tokio::sync::oneshot::Receiver<Next<OnebookContext>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let certificate = MalachiteCertificate {
+            height: ConsensusHeight(Height(0)),
+            round: Round::new(0),
+            value_id: Hash32::ZERO,
+            commit_signatures: Vec::new(),
+        };
+        let evidence =
+            MisbehaviorEvidence { proposals: Default::default(), votes: Default::default() };
+        let message =
+            AppMsg::Finalized { certificate, extensions: Default::default(), evidence, reply };
+        host.handle(message).await.expect("handles");
+        answer
+    }
+
+    fn starts_height_one(next: Option<Next<OnebookContext>>) -> bool {
+        matches!(next, Some(Next::Start(ConsensusHeight(Height(1)), _)))
+    }
+
+    #[tokio::test]
+    async fn an_idle_node_at_the_tip_holds_the_next_height_and_one_behind_its_peers_does_not() {
+        let tip_dir = tempfile::tempdir().expect("tempdir");
+        let behind_dir = tempfile::tempdir().expect("tempdir");
+        let hour = Duration::from_secs(3_600);
+        let mut at_tip = paced_host(tip_dir.path(), 0, hour);
+        let mut behind = paced_host(behind_dir.path(), 0, hour);
+        behind.peer_tips.heard(5);
+
+        let held = finalize(&mut at_tip).await.try_recv().ok();
+        let started = finalize(&mut behind).await.try_recv().ok();
+
+        assert!(held.is_none() && at_tip.is_deferred(), "the node at the tip waits");
+        assert!(starts_height_one(started), "the node behind starts at once");
+    }
+
+    #[tokio::test]
+    async fn a_held_height_starts_once_a_peer_votes_above_the_finalized_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut host = paced_host(dir.path(), 0, Duration::from_secs(3_600));
+        let answer = finalize(&mut host).await;
+        host.poll_deferred().expect("polls");
+        let still_held = host.is_deferred();
+
+        host.heard_peer_at(Height(1));
+        host.poll_deferred().expect("polls");
+
+        assert!(still_held, "nothing above the finalized height was heard yet");
+        assert!(!host.is_deferred());
+        assert!(starts_height_one(answer.await.ok()));
     }
 }

@@ -128,8 +128,8 @@ pub async fn run_with_status<A: Application>(
         },
         proposals,
         channels.network.clone(),
-        sync,
-    );
+    )
+    .reporting_to(sync);
     let events = channels.events.subscribe();
     let result = serve(&mut host, &mut channels.consensus, events, shutdown).await;
 

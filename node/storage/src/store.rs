@@ -34,6 +34,12 @@ use crate::{
 /// holds at most 16 MiB.
 pub const RECEIPTS_READ_MAX: usize = 256;
 
+/// The most write-ahead log the store keeps before RocksDB flushes the column families that
+/// hold the oldest of it. RocksDB's default (four times the column families' write buffers, here
+/// near 3 GiB) lets a quiet family pin old logs until gigabytes wait to be replayed on open;
+/// bounding it bounds how long a restarted node takes to open its store.
+const WAL_BYTES_MAX: u64 = 256 * 1024 * 1024;
+
 /// How much of the state the store checks when it opens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum VerifyOnOpen {
@@ -190,6 +196,7 @@ impl Store {
         options.create_if_missing(true);
         options.create_missing_column_families(true);
         options.increase_parallelism(2);
+        options.set_max_total_wal_size(WAL_BYTES_MAX);
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&Cache::new_lru_cache(config.block_cache_bytes));
         table.set_bloom_filter(10.0, false);

@@ -96,7 +96,7 @@ impl Store {
         let genesis = self.genesis_hash()?.ok_or(StorageError::Empty)?;
         let mut below = genesis;
         for height in 1..=tip.height.0 {
-            if height % 1_024 == 0 {
+            if height.is_multiple_of(1_024) {
                 progress(VerifyProgress { phase: "blocks", done: height, total: tip.height.0 });
             }
             match self.verify_block(Height(height), below, &mut report) {
@@ -257,7 +257,7 @@ impl Store {
                 }
             };
             report.state_nodes += 1;
-            if report.state_nodes % 1_024 == 0 {
+            if report.state_nodes.is_multiple_of(1_024) {
                 let done = report.state_nodes;
                 progress(VerifyProgress { phase: "state nodes", done, total: total.max(done) });
             }
@@ -318,7 +318,7 @@ impl Store {
                 };
                 done += 1;
                 report.entries += 1;
-                if done % 1_024 == 0 {
+                if done.is_multiple_of(1_024) {
                     progress(VerifyProgress { phase: "entries", done, total: total.max(done) });
                 }
                 let sound = match name {

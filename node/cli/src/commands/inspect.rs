@@ -110,7 +110,7 @@ fn verify(home: &Home, config: &crate::Config) -> eyre::Result<()> {
     let mut printed = Instant::now();
     let mut progress = |step: onebook_storage::VerifyProgress| {
         if printed.elapsed() >= PROGRESS_INTERVAL || step.done == step.total {
-            let percent = if step.total == 0 { 100 } else { step.done * 100 / step.total };
+            let percent = (step.done * 100).checked_div(step.total).unwrap_or(100);
             eprintln!(
                 "verify: {} {}/{} ({percent}%), {:.0} s",
                 step.phase,
