@@ -129,6 +129,9 @@ pub struct StorageConfigSection {
     pub block_cache_bytes: u64,
     /// `root` checks the tip's state root node on open; `full` rehashes the whole state tree.
     pub verify_on_open: String,
+    /// The database directory, relative to the home (or absolute, as a packaged node's
+    /// `/var/lib/onebook/data` beside a read-only `/etc/onebook` home).
+    pub data_dir: String,
 }
 
 impl Default for StorageConfigSection {
@@ -137,6 +140,7 @@ impl Default for StorageConfigSection {
             sync_writes: true,
             block_cache_bytes: 64 * 1024 * 1024,
             verify_on_open: "root".into(),
+            data_dir: "data".into(),
         }
     }
 }
@@ -146,6 +150,9 @@ impl StorageConfigSection {
     pub fn validate(&self) -> eyre::Result<()> {
         if self.block_cache_bytes < 1024 * 1024 {
             bail!("block_cache_bytes must be at least 1048576 (1 MiB)");
+        }
+        if self.data_dir.trim().is_empty() {
+            bail!("data_dir must name a directory");
         }
         self.verify_mode()?;
         Ok(())
@@ -157,6 +164,11 @@ impl StorageConfigSection {
             "full" => Ok(VerifyOnOpen::Full),
             other => bail!("verify_on_open must be \"root\" or \"full\", not {other:?}"),
         }
+    }
+
+    /// The database directory of the home at `home`.
+    pub fn data_path(&self, home: &Path) -> std::path::PathBuf {
+        home.join(&self.data_dir)
     }
 
     /// The store configuration for a database at `path`.
@@ -319,5 +331,19 @@ mod tests {
         let config = Config::load(&file, [], &[]).unwrap();
 
         assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn the_debian_package_config_parses_and_writes_only_under_var_lib() {
+        let packaged = include_str!("../../../deploy/debian/config.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, packaged).unwrap();
+
+        let config = Config::load(&file, [], &[]).unwrap();
+
+        let home = Path::new("/etc/onebook");
+        assert_eq!(config.storage.data_path(home), Path::new("/var/lib/onebook/data"));
+        assert_eq!(home.join(&config.consensus.home_dir), Path::new("/var/lib/onebook/consensus"));
     }
 }

@@ -10,8 +10,10 @@
 //! [`Store::list_records`] lists the records of a kind by org and status at any height from the
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
-//! and its siblings cut the proof bundles of `onebook-verifier` from the store.
+//! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
+//! a running node's store into a checked archive and restores one.
 
+pub mod backup;
 mod error;
 mod index;
 mod keys;

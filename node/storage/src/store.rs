@@ -187,6 +187,23 @@ impl Store {
         Ok(store)
     }
 
+    /// A store over an already open database (a secondary instance, `backup.rs`), its tip read
+    /// and checked as `verify` asks. Writes through it fail.
+    pub(crate) fn from_db(db: DB, verify: VerifyOnOpen) -> Result<Self> {
+        let store = Self { db, sync_writes: false, tip: Mutex::new(None) };
+        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
+        if let Some(tip) = tip {
+            store.check_tip(&tip, verify)?;
+        }
+        *store.tip_slot() = tip;
+        Ok(store)
+    }
+
+    /// The database, for `backup.rs`.
+    pub(crate) fn db(&self) -> &DB {
+        &self.db
+    }
+
     /// Writes the genesis state as height 0. Opening an initialised store with the same genesis
     /// is a no-op; with another genesis it is an error.
     pub fn init_genesis(&self, genesis_hash: Hash32, records: Vec<RecordChange>) -> Result<Tip> {
@@ -785,7 +802,7 @@ impl Store {
         Ok(())
     }
 
-    fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
+    pub(crate) fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
         self.db.cf_handle(name).expect("every column family is created on open")
     }
 
