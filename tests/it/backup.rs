@@ -158,7 +158,10 @@ fn a_backup_killed_at_any_moment_leaves_a_complete_backup_or_none() {
             restore_into(&out, &dir.path().join(format!("rerun-{step}"))).unwrap();
         }
     }
-    println!("backup of {full:?}: {} complete, {} killed before the rename", outcomes.0, outcomes.1);
+    println!(
+        "backup of {full:?}: {} complete, {} killed before the rename",
+        outcomes.0, outcomes.1
+    );
     assert!(outcomes.1 > 0, "no kill landed during a backup");
 }
 

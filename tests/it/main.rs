@@ -10,6 +10,7 @@ mod demo_seed;
 mod devnet;
 mod events;
 mod explorer;
+mod keys;
 mod lifecycles;
 mod network;
 mod proof_bundles;

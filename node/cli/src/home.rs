@@ -258,7 +258,9 @@ mod tests {
             genesis.members.iter_mut().for_each(|member| member.dev_label = None);
         }
         fs::write(dir.join("genesis.json"), genesis.to_json_pretty()).unwrap();
-        Home::new(Some(dir.to_owned())).unwrap().with_passphrase(Passphrase::new(None, passphrase_file))
+        Home::new(Some(dir.to_owned()))
+            .unwrap()
+            .with_passphrase(Passphrase::new(None, passphrase_file))
     }
 
     #[test]
@@ -320,8 +322,7 @@ mod tests {
         let path = home.write_key("node", &key, home.default_protection()).unwrap();
         let bytes = fs::read(&path).unwrap();
         let opened = home.read_key("node").unwrap();
-        let with_wrong =
-            home_with(&home_dir, false, Some(wrong)).read_key("node").unwrap_err();
+        let with_wrong = home_with(&home_dir, false, Some(wrong)).read_key("node").unwrap_err();
 
         assert_eq!(opened.public_key(), key.public_key());
         assert!(format!("{with_wrong:#}").contains("passphrase is wrong"), "{with_wrong:#}");
@@ -338,6 +339,9 @@ mod tests {
             assert!(!text.contains(window), "seed hex in the file");
         }
         let passphrase = b"tiger lily";
-        assert!(!bytes.windows(passphrase.len()).any(|w| w == passphrase), "passphrase in the file");
+        assert!(
+            !bytes.windows(passphrase.len()).any(|w| w == passphrase),
+            "passphrase in the file"
+        );
     }
 }

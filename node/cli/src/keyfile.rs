@@ -140,11 +140,10 @@ impl EncryptedKey {
         let cipher = self.cipher(passphrase)?;
         let aad = self.associated_data();
         let payload = Payload { msg: self.ciphertext.as_slice(), aad: &aad };
-        let plain = Zeroizing::new(
-            cipher.decrypt(&XNonce::from(self.nonce), payload).map_err(|_| {
+        let plain =
+            Zeroizing::new(cipher.decrypt(&XNonce::from(self.nonce), payload).map_err(|_| {
                 eyre!("the passphrase is wrong, or the key file was changed after it was written")
-            })?,
-        );
+            })?);
         let mut seed = Zeroizing::new([0u8; 32]);
         seed.copy_from_slice(&plain);
         let key = SecretKey::from_seed(*seed);
@@ -255,9 +254,8 @@ impl Passphrase {
             return first_line(BufReader::new(file), &format!("descriptor {fd}"));
         }
         if let Some(path) = &self.file {
-            let file = std::fs::File::open(path).map_err(|e| {
-                eyre!("reading the passphrase from {}: {e}", path.display())
-            })?;
+            let file = std::fs::File::open(path)
+                .map_err(|e| eyre!("reading the passphrase from {}: {e}", path.display()))?;
             return first_line(BufReader::new(file), &path.display().to_string());
         }
         if let Ok(value) = std::env::var(PASSPHRASE_ENV) {

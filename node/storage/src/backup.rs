@@ -35,8 +35,7 @@ use std::{
 use borsh::{BorshDeserialize, BorshSerialize};
 use onebook_state::MemNodeStore;
 use onebook_types::{
-    block,
-    codec,
+    block, codec,
     hash::Hash32,
     ids::{ChainId, Height},
     limits::RECORD_BYTES_MAX,
@@ -121,16 +120,23 @@ impl ArchiveManifest {
     pub fn decode(bytes: &[u8]) -> Result<Self, BackupError> {
         let bad = |detail: String| BackupError::Manifest { detail };
         if bytes.len() > MANIFEST_BYTES_MAX {
-            return Err(bad(format!("it is {} bytes; the limit is {MANIFEST_BYTES_MAX}", bytes.len())));
+            return Err(bad(format!(
+                "it is {} bytes; the limit is {MANIFEST_BYTES_MAX}",
+                bytes.len()
+            )));
         }
         if bytes.get(..4) != Some(ARCHIVE_MAGIC.as_slice()) {
             return Err(bad("it does not start with OBAR".into()));
         }
-        let version = u16::from_le_bytes([bytes.get(4).copied().unwrap_or(0), bytes.get(5).copied().unwrap_or(0)]);
+        let version = u16::from_le_bytes([
+            bytes.get(4).copied().unwrap_or(0),
+            bytes.get(5).copied().unwrap_or(0),
+        ]);
         if version != ARCHIVE_VERSION {
             return Err(bad(format!("version {version} is not {ARCHIVE_VERSION}")));
         }
-        codec::decode(bytes, MANIFEST_BYTES_MAX).map_err(|e| bad(format!("it does not decode: {e}")))
+        codec::decode(bytes, MANIFEST_BYTES_MAX)
+            .map_err(|e| bad(format!("it does not decode: {e}")))
     }
 
     /// The decoded proof bundle.
@@ -168,7 +174,9 @@ pub enum BackupError {
         hint: &'static str,
     },
     /// The store holds nothing to back up.
-    #[error("the store holds only the genesis state, which `onebook init` recreates; nothing to back up")]
+    #[error(
+        "the store holds only the genesis state, which `onebook init` recreates; nothing to back up"
+    )]
     NothingCommitted,
     /// The manifest is missing or malformed.
     #[error("backup manifest refused: {detail}")]
@@ -235,6 +243,25 @@ pub fn backup(
         fs::remove_dir_all(&partial).map_err(io_at(&partial))?;
     }
     fs::create_dir_all(&partial).map_err(io_at(&partial))?;
+    let manifest = match write_backup(primary, &partial, created_ms, progress) {
+        Ok(manifest) => manifest,
+        Err(error) => {
+            let _ = fs::remove_dir_all(&partial);
+            return Err(error);
+        }
+    };
+    fs::rename(&partial, out).map_err(io_at(out))?;
+    sync_dir(parent(out))?;
+    Ok(manifest)
+}
+
+/// Writes the files and then the manifest of a backup of `primary` into `partial`, synced.
+fn write_backup(
+    primary: &Path,
+    partial: &Path,
+    created_ms: u64,
+    progress: &mut dyn Progress,
+) -> BackupResult<ArchiveManifest> {
     let scratch = partial.join(".secondary");
     let manifest = {
         let store = open_secondary(primary, &scratch)?;
@@ -248,8 +275,9 @@ pub fn backup(
                 detail: "the tip's header does not hash to the tip's block hash".into(),
             });
         }
-        let genesis_hash = store.genesis_hash()?.ok_or(crate::StorageError::Missing { what: "genesis hash" })?;
-        let files = copy_families(&store, &partial, progress)?;
+        let genesis_hash =
+            store.genesis_hash()?.ok_or(crate::StorageError::Missing { what: "genesis hash" })?;
+        let files = copy_families(&store, partial, progress)?;
         ArchiveManifest {
             magic: ARCHIVE_MAGIC,
             version: ARCHIVE_VERSION,
@@ -267,9 +295,7 @@ pub fn backup(
     };
     fs::remove_dir_all(&scratch).map_err(io_at(&scratch))?;
     write_synced(&partial.join(MANIFEST_FILE), &manifest.encode())?;
-    sync_dir(&partial)?;
-    fs::rename(&partial, out).map_err(io_at(out))?;
-    sync_dir(parent(out))?;
+    sync_dir(partial)?;
     Ok(manifest)
 }
 
@@ -368,9 +394,7 @@ pub fn restore(
     progress: &mut dyn Progress,
 ) -> BackupResult<ArchiveManifest> {
     let target = &config.path;
-    if target.exists()
-        && fs::read_dir(target).map_err(io_at(target))?.next().is_some()
-    {
+    if target.exists() && fs::read_dir(target).map_err(io_at(target))?.next().is_some() {
         return Err(BackupError::Exists {
             path: target.clone(),
             hint: " and is not empty; restore only into an empty data directory",
@@ -384,8 +408,28 @@ pub fn restore(
         fs::remove_dir_all(&building).map_err(io_at(&building))?;
     }
     let building_config = StoreConfig { path: building.clone(), ..config.clone() };
+    if let Err(error) = build_restored(archive, &building_config, &manifest, progress) {
+        let _ = fs::remove_dir_all(&building);
+        return Err(error);
+    }
+    if target.exists() {
+        fs::remove_dir(target).map_err(io_at(target))?;
+    }
+    fs::rename(&building, target).map_err(io_at(target))?;
+    sync_dir(parent(target))?;
+    Ok(manifest)
+}
+
+/// Ingests the files of `archive` into a new database at `config.path`, then reopens it and
+/// checks its content against `manifest`.
+fn build_restored(
+    archive: &Path,
+    config: &StoreConfig,
+    manifest: &ArchiveManifest,
+    progress: &mut dyn Progress,
+) -> BackupResult<()> {
     {
-        let store = Store::open(&building_config)?;
+        let store = Store::open(config)?;
         progress.stage("ingesting", manifest.files.len() as u64);
         for family in keys::COLUMN_FAMILIES {
             let paths: Vec<PathBuf> = manifest
@@ -402,21 +446,11 @@ pub fn restore(
             progress.advance(count);
         }
     }
-    {
-        let store = Store::open(&StoreConfig {
-            verify_on_open: VerifyOnOpen::Full,
-            ..building_config.clone()
-        })
+    let store = Store::open(&StoreConfig { verify_on_open: VerifyOnOpen::Full, ..config.clone() })
         .map_err(|e| BackupError::Content { detail: e.to_string() })?;
-        check_content(&store, &manifest, progress)?;
-    }
-    sync_dir(&building)?;
-    if target.exists() {
-        fs::remove_dir(target).map_err(io_at(target))?;
-    }
-    fs::rename(&building, target).map_err(io_at(target))?;
-    sync_dir(parent(target))?;
-    Ok(manifest)
+    check_content(&store, manifest, progress)?;
+    drop(store);
+    sync_dir(&config.path)
 }
 
 /// Checks that `store` holds the block `manifest` certifies, its history and its state.
@@ -442,7 +476,8 @@ fn check_content(
     let mut previous = manifest.genesis_hash;
     for height in 1..=manifest.height.0 {
         let height = Height(height);
-        let header = store.header(height)?.ok_or_else(|| refuse(format!("block {height} is missing")))?;
+        let header =
+            store.header(height)?.ok_or_else(|| refuse(format!("block {height} is missing")))?;
         if header.height != height || header.previous_hash != previous {
             return Err(refuse(format!("block {height} does not follow block {}", height.0 - 1)));
         }
@@ -455,7 +490,11 @@ fn check_content(
         for hash in &hashes {
             match store.tx(hash)? {
                 Some((location, tx)) if location.height == height && tx.hash() == *hash => {}
-                _ => return Err(refuse(format!("tx {hash} of block {height} is missing or damaged"))),
+                _ => {
+                    return Err(refuse(format!(
+                        "tx {hash} of block {height} is missing or damaged"
+                    )));
+                }
             }
         }
         previous = header.hash();
@@ -530,7 +569,8 @@ fn open_secondary(primary: &Path, scratch: &Path) -> BackupResult<Store> {
         .iter()
         .map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
     let db = DB::open_cf_descriptors_as_secondary(&options, primary, scratch, families)?;
-    let schema = db.get_cf(db.cf_handle(keys::META).expect("opened with every family"), keys::META_SCHEMA)?;
+    let schema =
+        db.get_cf(db.cf_handle(keys::META).expect("opened with every family"), keys::META_SCHEMA)?;
     if schema.as_deref() != Some(keys::SCHEMA_VERSION.to_be_bytes().as_slice()) {
         return Err(BackupError::Storage(crate::StorageError::UnsupportedSchema {
             found: schema.unwrap_or_default(),
@@ -550,9 +590,7 @@ fn copy_families(
     let estimate: u64 = keys::COLUMN_FAMILIES
         .iter()
         .filter_map(|family| {
-            db.property_int_value_cf(store.cf(family), "rocksdb.estimate-num-keys")
-                .ok()
-                .flatten()
+            db.property_int_value_cf(store.cf(family), "rocksdb.estimate-num-keys").ok().flatten()
         })
         .sum();
     progress.stage("copying", estimate);
@@ -566,10 +604,19 @@ fn copy_families(
         let mut raw_bytes = 0u64;
         while let (Some(key), Some(value)) = (iter.key(), iter.value()) {
             if open.is_none() {
-                let name = format!("{family}-{:04}.sst", files.iter().filter(|f: &&ArchiveFile| f.family == family).count());
+                let name = format!(
+                    "{family}-{:04}.sst",
+                    files.iter().filter(|f: &&ArchiveFile| f.family == family).count()
+                );
                 let writer = SstFileWriter::create(&options);
                 writer.open(dir.join(&name))?;
-                let file = ArchiveFile { name, family: family.to_owned(), keys: 0, bytes: 0, blake3: Hash32::ZERO };
+                let file = ArchiveFile {
+                    name,
+                    family: family.to_owned(),
+                    keys: 0,
+                    bytes: 0,
+                    blake3: Hash32::ZERO,
+                };
                 open = Some((writer, file));
                 raw_bytes = 0;
             }
@@ -592,7 +639,11 @@ fn copy_families(
     Ok(files)
 }
 
-fn finish_file(mut writer: SstFileWriter<'_>, mut file: ArchiveFile, dir: &Path) -> BackupResult<ArchiveFile> {
+fn finish_file(
+    mut writer: SstFileWriter<'_>,
+    mut file: ArchiveFile,
+    dir: &Path,
+) -> BackupResult<ArchiveFile> {
     writer.finish()?;
     let path = dir.join(&file.name);
     let handle = fs::File::open(&path).map_err(io_at(&path))?;
