@@ -341,13 +341,19 @@ mod tests {
         )
         .unwrap();
 
-        let bytes = hex::encode(sealed.encode());
-        println!("{bytes}");
-        assert_eq!(bytes, PINNED_KEY_FILE);
+        assert_eq!(hex::encode(sealed.encode()), PINNED_KEY_FILE);
         assert_eq!(sealed.open(b"correct horse battery staple").unwrap().seed(), [0x11; 32]);
     }
 
-    const PINNED_KEY_FILE: &str = "";
+    const PINNED_KEY_FILE: &str = concat!(
+        "4f424b450100",
+        "d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332c9778737",
+        "000001000300000004000000",
+        "22222222222222222222222222222222",
+        "333333333333333333333333333333333333333333333333",
+        "cb48baab41450802446726e453ca1e0cafe7e4e50b8c5914beb984bc4ae31541",
+        "462213b2b7a96c47fb0a3834838c23cb",
+    );
 
     #[test]
     fn a_passphrase_is_the_first_line_of_its_source() {

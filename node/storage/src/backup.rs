@@ -111,12 +111,16 @@ pub struct ArchiveManifest {
 }
 
 impl ArchiveManifest {
-    /// The manifest's bytes.
+    /// The manifest file's bytes: `borsh(self)` followed by the BLAKE3 hash of those bytes, so
+    /// that any damaged byte, even of a field restore does not otherwise check, is refused.
     pub fn encode(&self) -> Vec<u8> {
-        codec::encode(self)
+        let mut bytes = codec::encode(self);
+        let checksum = *blake3::hash(&bytes).as_bytes();
+        bytes.extend_from_slice(&checksum);
+        bytes
     }
 
-    /// Reads manifest bytes, checking the size, magic and version first.
+    /// Reads a manifest file's bytes, checking the size, magic, version and checksum first.
     pub fn decode(bytes: &[u8]) -> Result<Self, BackupError> {
         let bad = |detail: String| BackupError::Manifest { detail };
         if bytes.len() > MANIFEST_BYTES_MAX {
@@ -135,8 +139,16 @@ impl ArchiveManifest {
         if version != ARCHIVE_VERSION {
             return Err(bad(format!("version {version} is not {ARCHIVE_VERSION}")));
         }
-        codec::decode(bytes, MANIFEST_BYTES_MAX)
-            .map_err(|e| bad(format!("it does not decode: {e}")))
+        let Some(split) = bytes.len().checked_sub(32) else {
+            return Err(bad("it is too short".into()));
+        };
+        let (body, checksum) = bytes.split_at(split);
+        if blake3::hash(body).as_bytes() != checksum {
+            return Err(bad(
+                "its checksum does not match its bytes: the manifest is damaged".into()
+            ));
+        }
+        codec::decode(body, MANIFEST_BYTES_MAX).map_err(|e| bad(format!("it does not decode: {e}")))
     }
 
     /// The decoded proof bundle.
@@ -370,7 +382,9 @@ pub fn check_files(
             return Err(refuse("the manifest names it or its column family wrongly".into()));
         }
         let path = archive.join(&file.name);
-        let size = fs::metadata(&path).map_err(|e| refuse(e.to_string()))?.len();
+        let size = fs::metadata(&path)
+            .map_err(|e| refuse(format!("the manifest lists it, but it cannot be read: {e}")))?
+            .len();
         if size != file.bytes {
             return Err(refuse(format!("it is {size} bytes, the manifest says {}", file.bytes)));
         }
