@@ -84,7 +84,11 @@ if [ -z "$root" ]; then
 fi
 mount -t proc proc "$root/proc"
 in_root() { chroot "$root" "$@"; }
-fail() { echo "package --test: FAILED: $*" >&2; exit 1; }
+fail() {
+  echo "package --test: FAILED: $*" >&2
+  [ -f "$root/tmp/commands.log" ] && tail -n 20 "$root/tmp/commands.log" >&2
+  exit 1
+}
 
 cp "$deb" "$root/tmp/onebook.deb"
 in_root dpkg -i /tmp/onebook.deb >/dev/null || fail "dpkg -i"
@@ -106,14 +110,15 @@ as_onebook() {
     env HOME=/var/lib/onebook ONEBOOK_KEY_PASSPHRASE="package test passphrase" \
     ONEBOOK__CONSENSUS__IDLE_BLOCK_INTERVAL=1s /usr/bin/onebook --home /etc/onebook "$@"
 }
-node_key="$(as_onebook keys generate --name node 2>/dev/null)" || fail "keys generate"
+node_key="$(as_onebook keys generate --name node 2>>"$root/tmp/commands.log")" || fail "keys generate"
 in_root head -c 4 /etc/onebook/keys/node.key | grep -q OBKE || fail "the node key is not encrypted"
 admin_key="$(in_root env ONEBOOK_KEY_PASSPHRASE="admin passphrase" \
-  onebook --home /root/admin keys generate --name admin 2>/dev/null)" || fail "admin key"
+  onebook --home /root/admin keys generate --name admin 2>>"$root/tmp/commands.log")" \
+  || fail "admin key"
 in_root onebook genesis new --chain-id onebook-package-test-1 \
   --genesis-time-ms "$(($(date +%s) * 1000))" --org-id pkg-test --org-name "Package test" \
   --region 350200 --admin-key "$admin_key" --validator-key "$node_key" \
-  --out /etc/onebook/genesis.json >/dev/null || fail "genesis new"
+  --out /etc/onebook/genesis.json >/dev/null 2>>"$root/tmp/commands.log" || fail "genesis new"
 as_onebook start >"$root/tmp/node.log" 2>&1 &
 node_pid=$!
 height=0

@@ -93,13 +93,13 @@ impl Home {
         key: &SecretKey,
         protection: KeyProtection,
     ) -> eyre::Result<PathBuf> {
-        let path = self.key_path(name);
-        if path.exists() {
-            bail!("key file {} already exists; it is never overwritten", path.display());
+        if self.key_path(name).exists() {
+            bail!(
+                "key file {} already exists; it is never overwritten",
+                self.key_path(name).display()
+            );
         }
-        let bytes = self.key_bytes(name, key, protection)?;
-        write_private(&path, &bytes, false)?;
-        Ok(path)
+        self.place_key(name, key, protection, false)
     }
 
     /// Rewrites an existing key file with `protection`, atomically: the old file stays whole
@@ -110,9 +110,19 @@ impl Home {
         key: &SecretKey,
         protection: KeyProtection,
     ) -> eyre::Result<PathBuf> {
+        self.place_key(name, key, protection, true)
+    }
+
+    fn place_key(
+        &self,
+        name: &str,
+        key: &SecretKey,
+        protection: KeyProtection,
+        replace: bool,
+    ) -> eyre::Result<PathBuf> {
         let path = self.key_path(name);
         let bytes = self.key_bytes(name, key, protection)?;
-        write_private(&path, &bytes, true)?;
+        write_private(&path, &bytes, replace)?;
         Ok(path)
     }
 
@@ -316,7 +326,7 @@ mod tests {
         fs::write(&wrong, "tiger lily 43\n").unwrap();
         let home_dir = dir.path().join("home");
         fs::create_dir(&home_dir).unwrap();
-        let home = home_with(&home_dir, false, Some(right.clone()));
+        let home = home_with(&home_dir, false, Some(right));
         let key = SecretKey::from_seed(*b"0123456789abcdef seed of a node!");
 
         let path = home.write_key("node", &key, home.default_protection()).unwrap();

@@ -9,9 +9,10 @@
 //! `SstFileWriter`) and writes an [`ArchiveManifest`] naming the height, block hash and state
 //! root it holds, a proof bundle that certifies that block from the genesis (its validator-set
 //! changes, header and commit certificate), and each file's size and BLAKE3 hash. Everything is
-//! written into a hidden sibling directory, synced, and renamed into place last, so an
-//! interrupted backup leaves no directory under the asked name, only a `.partial` one, which has
-//! no manifest and which restore refuses. ADR 0014 gives the reasons.
+//! written into a hidden sibling directory, the manifest last, synced, and renamed into place,
+//! so an interrupted backup leaves no directory under the asked name, only a `.partial` one
+//! that either has no manifest, which restore refuses, or (killed between the last sync and the
+//! rename) is complete. ADR 0014 gives the reasons.
 //!
 //! **Restoring one.** [`restore`] trusts nothing in the backup: it checks the manifest's proof
 //! bundle against the operator's own genesis (the certificate against the validator set in
@@ -250,10 +251,7 @@ pub fn backup(
         return Err(BackupError::Exists { path: out.to_owned(), hint: "; choose a new directory" });
     }
     let partial = sibling(out, "partial");
-    if partial.exists() {
-        tracing::warn!(path = %partial.display(), "removing an interrupted backup");
-        fs::remove_dir_all(&partial).map_err(io_at(&partial))?;
-    }
+    clear_leftover(&partial, "backup")?;
     fs::create_dir_all(&partial).map_err(io_at(&partial))?;
     let manifest = match write_backup(primary, &partial, created_ms, progress) {
         Ok(manifest) => manifest,
@@ -417,10 +415,7 @@ pub fn restore(
     let manifest = check_manifest(archive, genesis)?;
     check_files(archive, &manifest, progress)?;
     let building = sibling(target, "restoring");
-    if building.exists() {
-        tracing::warn!(path = %building.display(), "removing an interrupted restore");
-        fs::remove_dir_all(&building).map_err(io_at(&building))?;
-    }
+    clear_leftover(&building, "restore")?;
     let building_config = StoreConfig { path: building.clone(), ..config.clone() };
     if let Err(error) = build_restored(archive, &building_config, &manifest, progress) {
         let _ = fs::remove_dir_all(&building);
@@ -690,6 +685,15 @@ fn write_synced(path: &Path, bytes: &[u8]) -> BackupResult<()> {
 
 fn sync_dir(path: &Path) -> BackupResult<()> {
     fs::File::open(path).and_then(|dir| dir.sync_all()).map_err(io_at(path))
+}
+
+/// Removes what an interrupted `what` left at `path`, if anything.
+fn clear_leftover(path: &Path, what: &str) -> BackupResult<()> {
+    if path.exists() {
+        tracing::warn!(path = %path.display(), "removing what an interrupted {what} left");
+        fs::remove_dir_all(path).map_err(io_at(path))?;
+    }
+    Ok(())
 }
 
 /// `.<name>.<suffix>` beside `path`.
