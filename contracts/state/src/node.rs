@@ -77,6 +77,12 @@ fn hash_pair(tag: Tag, a: &Hash32, b: &Hash32) -> Hash32 {
 pub trait NodeStore {
     /// The node stored under `hash`, if any.
     fn node(&self, hash: &Hash32) -> Option<Node>;
+
+    /// Appends to `nodes` the node stored under each of `hashes`, in order. The reads are
+    /// independent of each other, so a store may overlap them; the default reads one by one.
+    fn nodes(&self, hashes: &[Hash32], nodes: &mut Vec<Option<Node>>) {
+        nodes.extend(hashes.iter().map(|hash| self.node(hash)));
+    }
 }
 
 /// An in-memory [`NodeStore`], for tests, benchmarks and computing the genesis state root.
@@ -87,9 +93,11 @@ pub struct MemNodeStore {
     nodes: NodeMap,
 }
 
-/// The map behind [`MemNodeStore`]. Only `get`, `insert`, `extend` and `len` are used on it.
+/// A map of nodes by hash, behind [`MemNodeStore`] and the nodes an update reads ahead. Only
+/// `get`, `insert`, `extend` and `len` are used on it.
 #[allow(clippy::disallowed_types, reason = "never iterated: lookups and inserts only")]
-type NodeMap = std::collections::HashMap<Hash32, Node, BuildHasherDefault<NodeHashHasher>>;
+pub(crate) type NodeMap =
+    std::collections::HashMap<Hash32, Node, BuildHasherDefault<NodeHashHasher>>;
 
 /// A [`Hasher`] for maps keyed by node hashes. Those are BLAKE3 outputs, already uniform, so
 /// their first eight bytes serve as the map's hash with no further mixing.

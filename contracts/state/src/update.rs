@@ -8,7 +8,7 @@
 
 use onebook_types::hash::Hash32;
 
-use crate::node::{KEY_BITS, Node, NodeStore, load};
+use crate::node::{KEY_BITS, Node, NodeMap, NodeStore, load};
 
 /// The outcome of [`apply_updates`]: the new root and the nodes to store so it can be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,8 @@ pub fn apply_updates<S: NodeStore + ?Sized>(
     updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
 ) -> TreeUpdate {
     let updates = last_write_per_key(updates);
-    let mut builder = Builder { store, new_nodes: Vec::with_capacity(updates.len() * 12) };
+    let read = read_paths(store, root, &updates);
+    let mut builder = Builder { store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
     let root = builder.update(root, 0, &updates).hash;
     TreeUpdate { root, new_nodes: builder.new_nodes }
 }
@@ -60,6 +61,55 @@ fn last_write_per_key(
         }
     }
     last
+}
+
+/// Reads every node of the tree at `root` on the paths of `updates`, one level at a time.
+///
+/// The walk that rebuilds the tree goes depth first, so each of its reads waits for the one
+/// above it. Here the reads of one level are independent of each other and go to the store
+/// together ([`NodeStore::nodes`]), which lets a memory or disk store overlap them. At most
+/// [`KEY_BITS`] levels.
+fn read_paths<S: NodeStore + ?Sized>(
+    store: &S,
+    root: Hash32,
+    updates: &[(Hash32, Option<Hash32>)],
+) -> NodeMap {
+    let mut read = NodeMap::default();
+    // The subtrees to read at this level: (hash, the range of `updates` below it).
+    let mut level: Vec<(Hash32, usize, usize)> = Vec::new();
+    if root != Hash32::ZERO && !updates.is_empty() {
+        level.push((root, 0, updates.len()));
+    }
+    let mut hashes = Vec::new();
+    let mut nodes = Vec::new();
+    for depth in 0..=KEY_BITS {
+        if level.is_empty() {
+            break;
+        }
+        hashes.clear();
+        hashes.extend(level.iter().map(|(hash, ..)| *hash));
+        nodes.clear();
+        store.nodes(&hashes, &mut nodes);
+        assert_eq!(nodes.len(), hashes.len(), "one answer per hash asked");
+        let mut next = Vec::with_capacity(level.len() * 2);
+        for ((hash, start, end), node) in level.iter().copied().zip(nodes.iter().copied()) {
+            let Some(node) = node else {
+                panic!("state node {hash} at depth {depth} is missing from the store");
+            };
+            read.insert(hash, node);
+            if let Node::Internal { left, right } = node {
+                assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
+                let split = start + split_point(&updates[start..end], depth);
+                for (child, from, to) in [(left, start, split), (right, split, end)] {
+                    if child != Hash32::ZERO && from < to {
+                        next.push((child, from, to));
+                    }
+                }
+            }
+        }
+        level = next;
+    }
+    read
 }
 
 /// What a subtree built or kept by the batch is, so that a parent need not read it back.
@@ -87,6 +137,8 @@ impl Subtree {
 /// [`KEY_BITS`] levels deep.
 struct Builder<'a, S: ?Sized> {
     store: &'a S,
+    /// The nodes on the written paths, read ahead by [`read_paths`].
+    read: NodeMap,
     new_nodes: Vec<(Hash32, Node)>,
 }
 
@@ -106,7 +158,7 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
         if hash == Hash32::ZERO {
             return self.build(depth, &written(updates), None);
         }
-        match load(self.store, hash, depth) {
+        match self.load(hash, depth) {
             Node::Leaf { key_hash, value_hash } => {
                 if let [(key, value)] = updates
                     && *key == key_hash
@@ -188,7 +240,15 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
         match subtree.kind {
             Kind::Leaf => true,
             Kind::Empty | Kind::Internal => false,
-            Kind::Kept => matches!(load(self.store, subtree.hash, depth), Node::Leaf { .. }),
+            Kind::Kept => matches!(self.load(subtree.hash, depth), Node::Leaf { .. }),
+        }
+    }
+
+    /// A node of the old tree: read ahead if it is on a written path, else from the store.
+    fn load(&self, hash: Hash32, depth: usize) -> Node {
+        match self.read.get(&hash) {
+            Some(node) => *node,
+            None => load(self.store, hash, depth),
         }
     }
 
