@@ -292,7 +292,8 @@ impl Store {
     /// A store over an already open database (a secondary instance, `backup.rs`), its tip read
     /// and checked as `verify` asks. Writes through it fail.
     pub(crate) fn from_db(db: DB, verify: VerifyOnOpen) -> Result<Self> {
-        let store = Self { db, sync_writes: false, tip: Mutex::new(None) };
+        let store =
+            Self { db, sync_writes: false, tip: Mutex::new(None), node_cache: NodeCache::new(0) };
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, verify)?;
