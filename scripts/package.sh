@@ -14,6 +14,7 @@
 #
 #   ONEBOOK_DEBIAN_MIRROR  the Debian mirror for debootstrap (default http://deb.debian.org/debian)
 #   ONEBOOK_PACKAGE_ROOT   reuse this already bootstrapped root instead of a fresh one (kept)
+#   ONEBOOK_PACKAGE_PREBUILT=1  package the release binary already built, without building
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
@@ -30,7 +31,7 @@ if ! cargo deb --version 2>/dev/null | grep -q "$cargo_deb_version"; then
   env -u CARGO_TARGET_DIR cargo install cargo-deb --version "$cargo_deb_version" --locked
 fi
 
-cargo build --locked --release -p onebook-cli --bin onebook
+[ "${ONEBOOK_PACKAGE_PREBUILT:-0}" = 1 ] || cargo build --locked --release -p onebook-cli --bin onebook
 cargo deb --no-build --locked -p onebook-cli --output "$CARGO_TARGET_DIR/debian/" >/dev/null
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 arch="$(dpkg --print-architecture)"
@@ -76,6 +77,8 @@ cleanup() {
 trap cleanup EXIT
 if [ -z "$root" ]; then
   root="$(mktemp -d /var/tmp/onebook-package-root.XXXXXX)"
+  # mktemp makes it 0700; as the root of the file system it must let every user in.
+  chmod 0755 "$root"
   keep_root=0
   echo "package --test: debootstrap bookworm into $root"
   debootstrap --variant=minbase --include=adduser,systemd bookworm "$root" "$mirror" >"$root.log" 2>&1 \
