@@ -108,12 +108,12 @@ in_root systemctl is-enabled onebook.service >/dev/null 2>&1 && fail "the unit i
 ip netns add "$namespace"
 ip netns exec "$namespace" ip link set lo up
 ids="$(in_root id -u onebook):$(in_root id -g onebook)"
-as_onebook() {
-  ip netns exec "$namespace" chroot --userspec="$ids" "$root" \
-    env HOME=/var/lib/onebook ONEBOOK_KEY_PASSPHRASE="package test passphrase" \
-    ONEBOOK__CONSENSUS__IDLE_BLOCK_INTERVAL=1s /usr/bin/onebook --home /etc/onebook "$@"
-}
-node_key="$(as_onebook keys generate --name node 2>>"$root/tmp/commands.log")" || fail "keys generate"
+# One simple command, so that a background node's $! is the node itself (each program execs the
+# next) and SIGTERM reaches it.
+as_onebook=(ip netns exec "$namespace" chroot --userspec="$ids" "$root"
+  env HOME=/var/lib/onebook ONEBOOK_KEY_PASSPHRASE="package test passphrase"
+  ONEBOOK__CONSENSUS__IDLE_BLOCK_INTERVAL=1s /usr/bin/onebook --home /etc/onebook)
+node_key="$("${as_onebook[@]}" keys generate --name node 2>>"$root/tmp/commands.log")" || fail "keys generate"
 in_root head -c 4 /etc/onebook/keys/node.key | grep -q OBKE || fail "the node key is not encrypted"
 admin_key="$(in_root env ONEBOOK_KEY_PASSPHRASE="admin passphrase" \
   onebook --home /root/admin keys generate --name admin 2>>"$root/tmp/commands.log")" \
@@ -122,11 +122,11 @@ in_root onebook genesis new --chain-id onebook-package-test-1 \
   --genesis-time-ms "$(($(date +%s) * 1000))" --org-id pkg-test --org-name "Package test" \
   --region 350200 --admin-key "$admin_key" --validator-key "$node_key" \
   --out /etc/onebook/genesis.json >/dev/null 2>>"$root/tmp/commands.log" || fail "genesis new"
-as_onebook start >"$root/tmp/node.log" 2>&1 &
+"${as_onebook[@]}" start >"$root/tmp/node.log" 2>&1 &
 node_pid=$!
 height=0
 for _ in $(seq 1 120); do
-  if status="$(as_onebook status 2>/dev/null)"; then
+  if status="$("${as_onebook[@]}" status 2>/dev/null)"; then
     height="$(echo "$status" | sed -n 's/^height *\([0-9]*\).*/\1/p')"
     [ "${height:-0}" -ge 2 ] && break
   fi
