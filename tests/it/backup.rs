@@ -141,9 +141,9 @@ fn a_backup_killed_at_any_moment_leaves_a_complete_backup_or_none() {
     // (complete under the asked name, complete but not yet renamed, nothing that restores)
     let mut outcomes = (0, 0, 0);
 
-    for step in 0..24u32 {
+    for step in 0..12u32 {
         let out = dir.path().join(format!("backup-{step}"));
-        let kill_after = full * step / 20;
+        let kill_after = full * step / 10;
 
         run_backup(&home, &out, Some(kill_after));
 
