@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::{
     Extension,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -38,6 +38,7 @@ use crate::{
     auth::{self, Reader},
     openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
+    records::parsed,
     visibility::may_read_tx,
 };
 
@@ -90,11 +91,16 @@ async fn authorize_record(
     at: Height,
 ) -> Result<(), Problem> {
     let query = StoreQuery::new(Arc::clone(&state.store));
-    if RecordKind::of(&key).is_none() {
+    let Some(kind) = RecordKind::of(&key) else {
         return Ok(());
-    }
+    };
     match query.record(key, Some(at)).await? {
         Some(view) => auth::authorize(&query, reader, &view.record, Some(at)).await,
+        // Neither a bundle nor its absence is shown to an anonymous reader of a record that could
+        // be restricted, so the answer does not tell whether it exists.
+        None if auth::restricted_by_id(kind) && matches!(reader, Reader::Anonymous) => {
+            Err(auth::anonymous(crate::records::kind_name(kind)))
+        }
         None => Ok(()),
     }
 }
@@ -124,8 +130,9 @@ pub(crate) async fn record(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,
     Path(key): Path<String>,
-    Query(query): Query<ProofQuery>,
+    query: Result<Query<ProofQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
+    let query = parsed(query)?;
     let key = parse_record_key(&key).map_err(Problem::bad_request)?;
     let at = height(&state, query.height)?;
     authorize_record(&state, &reader, key.clone(), at).await?;
@@ -213,8 +220,9 @@ pub(crate) async fn access_event(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,
     Path(id): Path<String>,
-    Query(query): Query<ProofQuery>,
+    query: Result<Query<ProofQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
+    let query = parsed(query)?;
     let id: u64 =
         id.parse().map_err(|_| Problem::bad_request(format!("{id:?} is not a number")))?;
     let at = height(&state, query.height)?;

@@ -220,7 +220,7 @@ pub(crate) async fn one(
         Some(height) => format!("{} {id:?} at height {height}", kind_name(kind)),
         None => format!("{} {id:?}", kind_name(kind)),
     };
-    let view = view.ok_or_else(|| Problem::not_found(&what))?;
+    let view = view.ok_or_else(|| auth::absent(reader, kind, Problem::not_found(&what)))?;
     auth::authorize(&query, reader, &view.record, as_of.height.map(Height)).await?;
     Ok(Json(view))
 }

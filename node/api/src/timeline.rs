@@ -13,7 +13,9 @@ use axum::{
     Extension, Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
-use onebook_query::{LedgerQuery, Page, StoreQuery, TimelineEntryView, parse_record_key};
+use onebook_query::{
+    LedgerQuery, Page, RecordKind, StoreQuery, TimelineEntryView, parse_record_key,
+};
 use onebook_types::record::RecordKey;
 
 use crate::{
@@ -64,9 +66,22 @@ pub(crate) async fn timeline(
         return Err(auth::anonymous("timeline of an access event or violation"));
     }
     let mut authorized = false;
-    if restricted && let Some(view) = query.record(key.clone(), None).await? {
-        auth::authorize(&query, &reader, &view.record, None).await?;
-        authorized = true;
+    if restricted {
+        match query.record(key.clone(), None).await? {
+            Some(view) => {
+                auth::authorize(&query, &reader, &view.record, None).await?;
+                authorized = true;
+            }
+            // A timeline of a restricted kind's record that does not exist answers an anonymous
+            // reader as one that is restricted would.
+            None => {
+                if let Some(kind) = RecordKind::of(&key)
+                    && matches!(reader, Reader::Anonymous)
+                {
+                    return Err(auth::absent(&reader, kind, Problem::not_found("record")));
+                }
+            }
+        }
     }
     let mut page = query.timeline(key, paging.into_params()).await?;
     if !authorized {

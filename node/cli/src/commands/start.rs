@@ -117,7 +117,8 @@ impl StartCommand {
                 .await
                 .wrap_err_with(|| format!("binding the API to {address}"))?;
             tracing::info!(address = %listener.local_addr()?, "api listening");
-            let server = tokio::spawn(onebook_api::serve(listener, api, async move {
+            let limits = config.api.serve_config()?;
+            let server = tokio::spawn(onebook_api::serve(listener, api, limits, async move {
                 let mut stopped = stopped;
                 // An error means the sender is gone, which is a stop too.
                 let _ = stopped.wait_for(|stop| *stop).await;

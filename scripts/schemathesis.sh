@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs schemathesis, with every check, against the OpenAPI document of a node: it generates
+# requests from the document (valid and invalid ones) and fails on any answer the document does
+# not allow (a 5xx, an undocumented status, header or media type, a body that breaks its schema,
+# valid data refused or invalid data accepted). Exits non-zero on any failure.
+#
+# It writes a devnet of one validator whose ledger clock runs 1440 times faster (so the demo
+# data's notices pass), fills it with `onebook demo seed`, runs schemathesis against
+# /openapi.json of that node, and stops it. Schemathesis is installed with pip into a virtual
+# environment the script creates.
+#
+#   SCHEMATHESIS_VENV         where the virtual environment is (default
+#                             $CARGO_TARGET_DIR/schemathesis-venv)
+#   SCHEMATHESIS_MAX_EXAMPLES examples per operation in the fuzzing phase (default 50)
+#   ONEBOOK_SCHEMATHESIS_PORT the node's first port (default 26700)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
+venv="${SCHEMATHESIS_VENV:-$CARGO_TARGET_DIR/schemathesis-venv}"
+max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-50}"
+port="${ONEBOOK_SCHEMATHESIS_PORT:-26700}"
+version="4.32.5"
+
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $version" ]; then
+  echo "schemathesis: installing schemathesis $version into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
+fi
+
+cargo build --locked -p onebook-cli --bin onebook
+onebook="$CARGO_TARGET_DIR/debug/onebook"
+work="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$onebook" testnet --nodes 1 --out "$work/net" --base-port "$port" --clock-rate 1440 >/dev/null
+"$onebook" --home "$work/net/node0" start >>"$work/node0.log" 2>&1 &
+pid="$!"
+api="127.0.0.1:$port"
+for _ in $(seq 1 200); do
+  if curl -fsS "http://$api/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "schemathesis: the node exited:" >&2
+    tail -n 20 "$work/node0.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+"$onebook" demo seed --node "$api" >"$work/seed.log" 2>&1 || {
+  echo "schemathesis: seeding the demo data failed:" >&2
+  tail -n 20 "$work/seed.log" >&2
+  exit 1
+}
+
+"$venv/bin/schemathesis" run "http://$api/openapi.json" \
+  --checks all \
+  --max-examples "$max_examples" \
+  --workers 2 \
+  --request-timeout 30 \
+  --suppress-health-check too_slow \
+  --seed "${SCHEMATHESIS_SEED:-1}"
