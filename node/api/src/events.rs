@@ -90,10 +90,15 @@ impl EventStreams {
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventsQuery {
     /// Only events of this kind, such as `grant.issued`.
+    #[param(pattern = "^[a-z_.]{1,64}$")]
     kind: Option<String>,
     /// Only events whose `org`, `provider` or `grantee` attribute names this org.
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: Option<String>,
     /// Start after this cursor, `<height>-<tx index>-<event index>` (when no `Last-Event-ID`).
+    #[param(
+        pattern = "^[0-9]{1,19}-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])$"
+    )]
     after: Option<String>,
 }
 
@@ -193,12 +198,18 @@ pub(crate) async fn events(
 pub(crate) struct EventPageQuery {
     /// Only events after this cursor, `<height>-<tx index>-<event index>`; from the first block
     /// by default.
+    #[param(
+        pattern = "^[0-9]{1,19}-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])$"
+    )]
     after: Option<String>,
     /// Only events of this kind, such as `grant.issued`.
+    #[param(pattern = "^[a-z_.]{1,64}$")]
     kind: Option<String>,
     /// Only events whose `org`, `provider` or `grantee` attribute names this org.
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: Option<String>,
     /// Events in the page: 1 to 100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 

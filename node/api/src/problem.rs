@@ -110,6 +110,73 @@ impl Problem {
     }
 }
 
+impl From<ChainAdmitError> for Problem {
+    fn from(error: ChainAdmitError) -> Self {
+        let detail = error.to_string();
+        let admit = match error {
+            ChainAdmitError::Admit(admit) => admit,
+            ChainAdmitError::Storage(cause) => return Self::unavailable(&cause),
+        };
+        let (status, slug, title) = match &admit {
+            AdmitError::TooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "tx-too-large", "the tx is too large")
+            }
+            AdmitError::Decode(_) => {
+                (StatusCode::BAD_REQUEST, "tx-malformed", "the tx cannot be decoded")
+            }
+            AdmitError::WrongChain { .. } => {
+                (StatusCode::BAD_REQUEST, "wrong-chain", "the tx is for another chain")
+            }
+            AdmitError::Duplicate { .. } => {
+                (StatusCode::CONFLICT, "tx-duplicate", "the tx is already waiting")
+            }
+            AdmitError::BadSignature => {
+                (StatusCode::BAD_REQUEST, "bad-signature", "the signature does not verify")
+            }
+            AdmitError::NonceUsed { .. } => {
+                (StatusCode::CONFLICT, "nonce-used", "the nonce is already used")
+            }
+            AdmitError::NonceGap { .. } => {
+                (StatusCode::CONFLICT, "nonce-gap", "the nonce skips ahead")
+            }
+            AdmitError::Refused(_) => {
+                (StatusCode::FORBIDDEN, "tx-refused", "the ledger would refuse the tx")
+            }
+            AdmitError::Full { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "mempool-full", "the mempool is full")
+            }
+        };
+        let mut problem = Self::new(status, slug, title, detail);
+        if let AdmitError::Refused(rejection) = admit {
+            problem.code = Some(rejection.code());
+            problem.rejection = Some(rejection.name());
+        }
+        problem
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after_secs = self.retry_after_secs;
+        let mut response = (status, Json(self)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        // Every 401 of this API is a missing or refused signed read (`auth.rs`).
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Onebook"));
+        }
+        if let Some(seconds) = retry_after_secs {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
 /// The seconds a client is asked to wait (`Retry-After`) when the node is at a limit.
 pub const RETRY_AFTER_SECS: u32 = 1;
 

@@ -47,6 +47,7 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
     /// Prove as of this height, from 1; the tip by default.
+    #[param(minimum = 1)]
     height: Option<u64>,
     /// Prove that the record is absent (records only).
     #[serde(default)]
@@ -113,7 +114,7 @@ async fn authorize_record(
     tag = "proofs",
     params(
         ("key" = String, Path, description = "The record as `<kind>:<id>`, such as `grant:1`, \
-            or `policy`, `validator_set`."),
+            or `policy`, `validator_set`.", pattern = "^(policy|validator_set|org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
         ProofQuery,
     ),
     responses(
@@ -150,7 +151,8 @@ pub(crate) async fn record(
     get,
     path = "/v1/proofs/txs/{hash}",
     tag = "proofs",
-    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.",
+        pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
             content_type = "application/octet-stream",

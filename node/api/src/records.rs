@@ -69,6 +69,7 @@ impl From<QueryError> for Problem {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
     /// Only records of this org (for orgs: whose parent is this org).
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: Option<String>,
     /// Only records in this status, as the record's JSON writes it (such as `active`).
     status: Option<String>,
@@ -87,8 +88,10 @@ pub(crate) struct ListQuery {
     /// Only records created by a block before this time, in Unix ms.
     to: Option<u64>,
     /// The `next` of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{2})*$")]
     cursor: Option<String>,
     /// Items in the page: 1 to 100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -106,9 +109,11 @@ pub(crate) struct AsOf {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Paging {
-    /// The `next` of the previous page.
+    /// The `next` of the previous page; documented by each route, whose cursors differ.
+    #[param(ignore)]
     cursor: Option<String>,
     /// Items in the page: 1 to 100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -142,7 +147,10 @@ pub struct CatalogVersionsView {
     get,
     path = "/v1/catalog/entries/{code}/versions",
     tag = "records",
-    params(("code" = String, Path, description = "The entry's catalog code."), AsOf),
+    params(
+        ("code" = String, Path, description = "The entry's catalog code.", pattern = "^[A-Za-z0-9._-]{1,64}$"),
+        AsOf,
+    ),
     responses(
         (status = 200, description = "The entry's versions.", body = CatalogVersionsView),
         (status = 400, response = BadRequest),
@@ -277,7 +285,8 @@ pub(crate) fn kind_name(kind: RecordKind) -> &'static str {
 macro_rules! kind_handlers {
     ($(
         $list:ident, $one:ident => $kind:ident:
-        $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal), $what:literal;
+        $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal, $pattern:literal),
+        $what:literal;
     )*) => {$(
         #[utoipa::path(
             get,
@@ -306,7 +315,7 @@ macro_rules! kind_handlers {
             path = $one_path,
             summary = concat!("One of the ", $what, ", as of a height."),
             tag = "records",
-            params(($id = String, Path, description = $id_doc), AsOf),
+            params(($id = String, Path, description = $id_doc, pattern = $pattern), AsOf),
             responses(
                 (status = 200, description = "The record.", body = RecordView),
                 (status = 400, response = BadRequest),
@@ -329,44 +338,44 @@ macro_rules! kind_handlers {
 
 kind_handlers! {
     orgs, org => Org:
-        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id."), "orgs";
+        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id.", "^[A-Za-z0-9._-]{1,64}$"), "orgs";
     members, member => Member:
-        "/v1/members", "/v1/members/{key}", "key" ("The member's public key, 64 hex digits."),
+        "/v1/members", "/v1/members/{key}", "key" ("The member's public key, 64 hex digits.", "^[0-9a-fA-F]{64}$"),
         "members";
     proposals, proposal => Proposal:
-        "/v1/proposals", "/v1/proposals/{id}", "id" ("The proposal's number."),
+        "/v1/proposals", "/v1/proposals/{id}", "id" ("The proposal's number.", "^[0-9]{1,19}$"),
         "governance proposals";
     catalog_entries, catalog_entry => CatalogEntry:
-        "/v1/catalog/entries", "/v1/catalog/entries/{code}", "code" ("The entry's catalog code."),
+        "/v1/catalog/entries", "/v1/catalog/entries/{code}", "code" ("The entry's catalog code.", "^[A-Za-z0-9._-]{1,64}$"),
         "catalog entries";
     resources, resource => Resource:
-        "/v1/resources", "/v1/resources/{id}", "id" ("The resource's number."), "resources";
+        "/v1/resources", "/v1/resources/{id}", "id" ("The resource's number.", "^[0-9]{1,19}$"), "resources";
     share_requests, share_request => ShareRequest:
-        "/v1/share-requests", "/v1/share-requests/{id}", "id" ("The request's number."),
+        "/v1/share-requests", "/v1/share-requests/{id}", "id" ("The request's number.", "^[0-9]{1,19}$"),
         "share requests (by id restricted to auditors and the requester and provider orgs)";
     grants, grant => Grant:
-        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number."), "grants";
+        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number.", "^[0-9]{1,19}$"), "grants";
     access_events, access_event => AccessEvent:
-        "/v1/access-events", "/v1/access-events/{id}", "id" ("The access event's number."),
+        "/v1/access-events", "/v1/access-events/{id}", "id" ("The access event's number.", "^[0-9]{1,19}$"),
         "access events (restricted: a signed read by an auditor or a member of the orgs involved)";
     violations, violation => Violation:
-        "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number."),
+        "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number.", "^[0-9]{1,19}$"),
         "violations (restricted: a signed read by an auditor or a member of the orgs involved)";
     quality_reports, quality_report => QualityReport:
-        "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number."),
+        "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number.", "^[0-9]{1,19}$"),
         "quality reports";
     applications, application => Application:
         "/v1/property/applications", "/v1/property/applications/{id}",
-        "id" ("The application's number."),
+        "id" ("The application's number.", "^[0-9]{1,19}$"),
         "property applications (restricted before their public notice)";
     objections, objection => Objection:
         "/v1/property/objections", "/v1/property/objections/{id}",
-        "id" ("The objection's number."), "objections (restricted while pending)";
+        "id" ("The objection's number.", "^[0-9]{1,19}$"), "objections (restricted while pending)";
     certificates, certificate => Certificate:
         "/v1/property/certificates", "/v1/property/certificates/{number}",
-        "number" ("The certificate's number, such as `350200-2026-000001X`."),
+        "number" ("The certificate's number, such as `350200-2026-000001X`.", "^[A-Za-z0-9._-]{1,64}$"),
         "property certificates";
     obligations, obligation => Obligation:
-        "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number."),
+        "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number.", "^[0-9]{1,19}$"),
         "obligations";
 }

@@ -294,7 +294,8 @@ fn body_media_type(headers: &HeaderMap) -> Option<SubmitMedia> {
     get,
     path = "/v1/nonces/{key}",
     tag = "chain",
-    params(("key" = String, Path, description = "The signer's public key, 64 hex digits.")),
+    params(("key" = String, Path, description = "The signer's public key, 64 hex digits.",
+        pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "The signer's nonces.", body = NoncesView),
         (status = 400, response = BadRequest),
@@ -329,7 +330,8 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
     get,
     path = "/v1/txs/{hash}",
     tag = "txs",
-    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.",
+        pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "Where the tx stands.", body = TxStatusView),
         (status = 400, response = BadRequest),

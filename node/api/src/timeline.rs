@@ -34,7 +34,10 @@ use crate::{
     tag = "timelines",
     params(
         ("key" = String, Path, description = "The record as `<kind>:<id>`, such as \
-            `org:xm-gaj`, `grant:7` or `certificate:350200-2026-000001X`."),
+            `org:xm-gaj`, `grant:7` or `certificate:350200-2026-000001X`.",
+            pattern = "^(org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page.",
+            pattern = "^[0-9a-fA-F]{24}$"),
         Paging,
     ),
     responses(
