@@ -356,7 +356,9 @@ mod tests {
             Config::load(&none, [], &overrides)
         };
 
-        let config = set(&["api.idle_timeout=90s", "api.connections_max=10"]).unwrap();
+        let config =
+            set(&["api.idle_timeout=90s", "api.connections_max=10", "api.event_streams_max=5"])
+                .unwrap();
         let too_many_streams = set(&["api.connections_max=10", "api.event_streams_max=11"]);
         let too_short_idle = set(&["api.idle_timeout=5s"]);
 
