@@ -4,15 +4,17 @@
 # not allow (a 5xx, an undocumented status, header or media type, a body that breaks its schema,
 # valid data refused or invalid data accepted). Exits non-zero on any failure.
 #
-# It writes a devnet of one validator whose ledger clock runs 1440 times faster (so the demo
+# It writes a devnet of four validators whose ledger clock runs 1440 times faster (so the demo
 # data's notices pass), fills it with `onebook demo seed`, runs schemathesis against
-# /openapi.json of that node, and stops it. Schemathesis is installed with pip into a virtual
+# /openapi.json of its first node, and stops it. Schemathesis is installed with pip into a virtual
 # environment the script creates.
 #
 #   SCHEMATHESIS_VENV         where the virtual environment is (default
 #                             $CARGO_TARGET_DIR/schemathesis-venv)
 #   SCHEMATHESIS_MAX_EXAMPLES examples per operation in the fuzzing phase (default 50)
-#   ONEBOOK_SCHEMATHESIS_PORT the node's first port (default 26700)
+#   ONEBOOK_SCHEMATHESIS_PORT the first node's port (default 26700; node i uses port + 10 i and
+#                             the next two)
+#   SCHEMATHESIS_SEED         schemathesis' seed (default 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
@@ -30,28 +32,30 @@ fi
 cargo build --locked -p onebook-cli --bin onebook
 onebook="$CARGO_TARGET_DIR/debug/onebook"
 work="$(mktemp -d)"
-pid=""
+pids=()
 cleanup() {
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$onebook" testnet --nodes 1 --out "$work/net" --base-port "$port" --clock-rate 1440 >/dev/null
-"$onebook" --home "$work/net/node0" start >>"$work/node0.log" 2>&1 &
-pid="$!"
+nodes=4
+"$onebook" testnet --nodes "$nodes" --out "$work/net" --base-port "$port" --clock-rate 1440 \
+  >/dev/null
+for ((i = 0; i < nodes; i++)); do
+  "$onebook" --home "$work/net/node$i" start >>"$work/node$i.log" 2>&1 &
+  pids+=("$!")
+done
 api="127.0.0.1:$port"
-for _ in $(seq 1 200); do
-  if curl -fsS "http://$api/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "schemathesis: the node exited:" >&2
+for _ in $(seq 1 300); do
+  if curl -fsS "http://$api/v1/status" 2>/dev/null | grep -q '"height":[1-9]'; then break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then
+    echo "schemathesis: node0 exited:" >&2
     tail -n 20 "$work/node0.log" >&2
     exit 1
   fi
-  sleep 0.1
+  sleep 0.2
 done
 "$onebook" demo seed --node "$api" >"$work/seed.log" 2>&1 || {
   echo "schemathesis: seeding the demo data failed:" >&2
