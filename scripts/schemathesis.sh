@@ -63,8 +63,11 @@ done
   exit 1
 }
 
+# The event stream (`GET /v1/events`) is left out: it never ends, so a tool that reads whole
+# answers can only time out on it; `tests/it/events.rs` and `node/api/src/event_tests.rs` test it.
 "$venv/bin/schemathesis" run "http://$api/openapi.json" \
   --checks all \
+  --exclude-path /v1/events \
   --max-examples "$max_examples" \
   --workers 2 \
   --request-timeout 30 \

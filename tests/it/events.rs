@@ -154,6 +154,31 @@ fn read_all(port: u16, count: usize) -> Vec<Received> {
     reader.events
 }
 
+/// Submits `TXS_PER_SIGNER` txs of each of `SIGNERS` to the node on `port`, one every 100 ms,
+/// registering members numbered from `first_member`; the thread answers the txs' hashes.
+fn submit_spread(port: u16, first_member: u64) -> std::thread::JoinHandle<Vec<String>> {
+    std::thread::spawn(move || {
+        let mut hashes = Vec::new();
+        for nonce in 1..=TXS_PER_SIGNER {
+            for (signer, label) in SIGNERS.iter().enumerate() {
+                let member = first_member + 100 * signer as u64 + nonce;
+                let tx = register_member(&dev_secret(label), nonce, member);
+                let (status, body) = onebook_tests::devnet::http(
+                    port,
+                    "POST",
+                    "/v1/txs",
+                    Some(("application/octet-stream", &tx)),
+                )
+                .unwrap();
+                assert_eq!(status, 202, "{label} at nonce {nonce}: {body}");
+                hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        hashes
+    })
+}
+
 #[test]
 fn a_client_dropped_a_hundred_times_while_txs_commit_receives_every_event_exactly_once() {
     let seed =
@@ -170,29 +195,7 @@ fn a_client_dropped_a_hundred_times_while_txs_commit_receives_every_event_exactl
     let started = Instant::now();
 
     // Txs go to node0 one by one, spread over some seconds, while the client reads node1.
-    let submitter = std::thread::spawn(move || {
-        let mut hashes = Vec::new();
-        for nonce in 1..=TXS_PER_SIGNER {
-            for (signer, label) in SIGNERS.iter().enumerate() {
-                let tx = register_member(
-                    &dev_secret(label),
-                    nonce,
-                    60_000 + 100 * signer as u64 + nonce,
-                );
-                let (status, body) = onebook_tests::devnet::http(
-                    submit_port,
-                    "POST",
-                    "/v1/txs",
-                    Some(("application/octet-stream", &tx)),
-                )
-                .unwrap();
-                assert_eq!(status, 202, "{label} at nonce {nonce}: {body}");
-                hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-        hashes
-    });
+    let submitter = submit_spread(submit_port, 60_000);
     let expected = SIGNERS.len() * TXS_PER_SIGNER as usize;
     let mut union: Vec<Received> = Vec::new();
     let mut empty_connections = 0;
@@ -256,23 +259,7 @@ fn sigterm_stops_a_node_with_fifty_subscribers_within_five_seconds_and_they_resu
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let (submit_port, stopped_port, resume_port) =
         (net.nodes[0].api_port, net.nodes[3].api_port, net.nodes[2].api_port);
-    let submitter = std::thread::spawn(move || {
-        for nonce in 1..=TXS_PER_SIGNER {
-            for (signer, label) in SIGNERS.iter().enumerate() {
-                let member = 70_000 + 100 * signer as u64 + nonce;
-                let tx = register_member(&dev_secret(label), nonce, member);
-                let (status, body) = onebook_tests::devnet::http(
-                    submit_port,
-                    "POST",
-                    "/v1/txs",
-                    Some(("application/octet-stream", &tx)),
-                )
-                .unwrap();
-                assert_eq!(status, 202, "{label} at nonce {nonce}: {body}");
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-    });
+    let submitter = submit_spread(submit_port, 70_000);
     let expected = SIGNERS.len() * TXS_PER_SIGNER as usize;
     // Each subscriber reads the stopped node until it closes the stream, then resumes on another
     // node after the last event it received, until it has every event.
