@@ -73,7 +73,7 @@ done
   --checks all \
   --exclude-path /v1/events \
   --max-examples "$max_examples" \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 30 \
   --suppress-health-check too_slow \
   --seed "${SCHEMATHESIS_SEED:-1}"
