@@ -281,9 +281,18 @@ fn sigterm_stops_a_node_with_fifty_subscribers_within_five_seconds_and_they_resu
             })
         })
         .collect();
-    // Stop once some events went out, while txs still commit.
-    net.wait_for_height(&[3], 4, Duration::from_secs(60)).unwrap();
-    std::thread::sleep(Duration::from_secs(2));
+    // Stop once the node has committed some of the events (so its subscribers were sent them),
+    // while the other txs still commit.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, page) = net.nodes[3].get("/v1/event-pages?limit=100").unwrap();
+        if page["items"].as_array().is_some_and(|items| items.len() >= expected / 4) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no events on the node to stop: {page}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
     let started = Instant::now();
 
     let stopped = net.nodes[3].stop(STOP_WITHIN);
