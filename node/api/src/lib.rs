@@ -21,7 +21,7 @@
 //! | `GET /v1/events?kind=&org=&after=` | committed events as Server-Sent Events (`id:` the cursor `<height>-<tx index>-<event index>`, `event:` the kind, `data:` the view), resumed after `Last-Event-ID`, else `after`, else from the tip (see `events.rs`) |
 //! | `GET /v1/event-pages?after=&kind=&org=&limit=` | the same events as one JSON page `{"items": [view, ..], "next": "<cursor>"}`, from the first block when `after` is absent |
 //! | `GET /health` | 200 while the node serves |
-//! | `GET /metrics` | height, last block time, mempool size and API responses by status class, in the Prometheus text format |
+//! | `GET /metrics` | height, last block time, mempool size, the state-tree node cache and API responses by status class, in the Prometheus text format |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document of every route above (`docs/openapi.json` is a copy) |
 //! | `GET /docs/` | Swagger UI over that document, served whole by the node (nothing from a CDN) |
 //!

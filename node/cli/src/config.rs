@@ -205,6 +205,7 @@ impl StorageConfigSection {
             sync_writes: self.sync_writes,
             block_cache_bytes: usize::try_from(self.block_cache_bytes)?,
             verify_on_open: self.verify_mode()?,
+            node_cache_nodes: onebook_storage::NODE_CACHE_NODES_DEFAULT,
         })
     }
 }

@@ -25,6 +25,7 @@ pub use proofs::{
     bundle_for_records, bundle_for_tx, set_changes,
 };
 pub use store::{
-    BlockCommit, HistoryEntry, HistoryPage, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
-    StoreConfig, Tip, TxLocation, TxTouch, VerifyOnOpen,
+    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
+    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, Tip, TxLocation, TxTouch,
+    VerifyOnOpen,
 };
