@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod api_limits;
 mod backup;
 mod cli;
 mod codec_props;

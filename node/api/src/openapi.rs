@@ -167,9 +167,28 @@ problem_responses! {
         nor `application/json` (`{\"tx\": \"<hex>\"}`).";
     /// 429.
     MempoolFull => "The mempool is full; retry later.";
-    /// 503.
-    Unavailable => "The node cannot answer now: its store could not be read, too many event \
-        streams are open, or too many signed reads were seen within the window; retry later.";
+}
+
+/// 503, with `Retry-After` when the node is at one of its limits.
+pub(crate) struct Unavailable;
+
+impl<'r> ToResponse<'r> for Unavailable {
+    fn response() -> (&'r str, RefOr<ResponseObject>) {
+        let retry_after = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0))))
+            .description(Some(
+                "Seconds to wait before retrying; sent when the node is at its connection or \
+                 event-stream limit.",
+            ))
+            .build();
+        let response = problem_response(
+            "The node cannot answer now: its store could not be read, it serves as many \
+             connections or event streams as it may (`Retry-After` says when to retry), or too \
+             many signed reads were seen within the window; retry later.",
+        )
+        .header("Retry-After", retry_after);
+        ("Unavailable", response.build().into())
+    }
 }
 
 /// 401, with the `WWW-Authenticate: Onebook` header every 401 of this API carries.
