@@ -4,7 +4,7 @@
 //! peer's tip (decoded in `codec.rs`, which records it in [`PeerTips`]), and a peer's votes or
 //! proposal parts arrive for a height above the one this node is deciding (the host records the
 //! highest). While either shows a height above the one just finalized, the host starts the next
-//! height at once instead of waiting `idle_block_interval` (ADR 0010, ADR 0014): idle pacing is
+//! height at once instead of waiting `idle_block_interval` (ADR 0010, ADR 0016): idle pacing is
 //! for a node at the tip, and a node behind it must not fall further behind.
 //!
 //! [`SyncStatus`] is the catch-up progress the REST API shows in `GET /v1/status`; the host

@@ -1,5 +1,5 @@
 //! A validator that was down catches up with its peers as soon as it restarts: idle pacing
-//! holds a node at the tip, never one behind it (ADR 0014). Each test kills one validator of
+//! holds a node at the tip, never one behind it (ADR 0016). Each test kills one validator of
 //! four `onebook` processes, keeps it down for 30 s and restarts it; it must reach the live
 //! validators' tip within [`RESTART_ALLOWANCE`] plus [`FETCH_AND_VERIFY_PER_BLOCK`] for each
 //! block it missed, and the figures are printed.

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod api_limits;
+mod backup;
 mod catchup;
 mod cli;
 mod codec_props;
@@ -11,6 +13,7 @@ mod demo_seed;
 mod devnet;
 mod events;
 mod explorer;
+mod keys;
 mod lifecycles;
 mod network;
 mod proof_bundles;

@@ -41,9 +41,10 @@ pub(crate) async fn count(
     response
 }
 
-/// The node's figures in the Prometheus text format: height, last block time, mempool size, reads
-/// that found the store damaged and API responses by status class. A damaged store still answers
-/// here, with the last block time at 0 if its header cannot be read.
+/// The node's figures in the Prometheus text format: height, last block time, mempool size, the
+/// state-tree node cache, reads that found the store damaged, and API responses by status class.
+/// A damaged store still answers here, with the last block time at 0 if its header cannot be
+/// read.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -74,12 +75,34 @@ pub(crate) async fn metrics(
         "Txs waiting in this node's mempool.",
         state.gate.pending() as u64,
     );
-    let name = "onebook_storage_damaged_reads_total";
-    let damaged = state.store.damage().map_or(0, |damage| damage.reads);
-    let _ = writeln!(
-        text,
-        "# HELP {name} Reads that found the store damaged since the node started.\n\
-         # TYPE {name} counter\n{name} {damaged}"
+    let cache = state.store.node_cache_stats();
+    gauge(
+        "onebook_state_node_cache_nodes",
+        "State-tree nodes held in the node cache.",
+        cache.nodes,
+    );
+    gauge(
+        "onebook_state_node_cache_capacity_nodes",
+        "The most state-tree nodes the node cache holds.",
+        cache.capacity,
+    );
+    let mut counter = |name: &str, help: &str, value: u64| {
+        let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
+    };
+    counter(
+        "onebook_state_node_cache_hits_total",
+        "State-tree node reads answered from the node cache.",
+        cache.hits,
+    );
+    counter(
+        "onebook_state_node_cache_misses_total",
+        "State-tree node reads that went to RocksDB.",
+        cache.misses,
+    );
+    counter(
+        "onebook_storage_damaged_reads_total",
+        "Reads that found the store damaged since the node started.",
+        state.store.damage().map_or(0, |damage| damage.reads),
     );
     let name = "onebook_api_requests_total";
     let _ = writeln!(text, "# HELP {name} API responses by status class.\n# TYPE {name} counter");

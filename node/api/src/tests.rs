@@ -147,6 +147,8 @@ async fn metrics_show_the_height_the_pool_and_responses_by_class() {
         "onebook_api_requests_total{class=\"4xx\"} 2",
         "onebook_api_requests_total{class=\"5xx\"} 0",
         "# TYPE onebook_api_requests_total counter",
+        "onebook_state_node_cache_capacity_nodes 262144",
+        "# TYPE onebook_state_node_cache_misses_total counter",
     ] {
         assert!(text.lines().any(|l| l == line), "{line:?} missing from\n{text}");
     }

@@ -409,7 +409,7 @@ fn decode_stored<T: borsh::BorshDeserialize>(store: &Store, bytes: &[u8]) -> Res
 }
 
 fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
-    if text.is_empty() || text.len() > 200 {
+    if text.is_empty() || text.chars().count() > 200 {
         return Err(QueryError::bad_input("q", "must be 1 to 200 characters"));
     }
     let mut hits = Vec::new();

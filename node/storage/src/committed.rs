@@ -13,7 +13,7 @@
 //! blocks a second pays for one extra sync a second; after a power cut the record may lag the
 //! store, never lead it. The file holds two slots, written in turn, each with a checksum: a
 //! write torn by a power cut spoils one slot and the other still holds the block before. Byte
-//! layout: `docs/formats.md` §19.
+//! layout: `docs/formats.md` §21.
 
 use std::{
     fs::File,
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn the_layout_is_fixed() {
-        // docs/formats.md §19 shows these bytes.
+        // docs/formats.md §21 shows these bytes.
         let bytes = encode(&Mark { height: Height(0x0102), block_hash: Hash32([0xab; 32]) });
 
         assert_eq!(

@@ -1,7 +1,7 @@
 //! Damage found while reading: a checksum RocksDB refuses, a value that does not decode, a value
 //! that must be there and is not. Such damage is permanent (retrying reads the same bytes), so
 //! the store counts it, logs it and keeps the first one found, and the node reports itself
-//! unhealthy instead of answering "try later" (`docs/adr/0014-catch-up-and-store-damage.md`).
+//! unhealthy instead of answering "try later" (`docs/adr/0016-catch-up-and-store-damage.md`).
 
 use std::sync::{
     Mutex, PoisonError,

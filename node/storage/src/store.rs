@@ -1,16 +1,20 @@
 //! The RocksDB store.
 
 use std::{
+    hash::BuildHasherDefault,
     path::PathBuf,
-    sync::{Mutex, MutexGuard},
+    sync::{
+        Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use onebook_state::{Node, NodeStore, StateProof, TreeStats, TreeUpdate};
+use onebook_state::{Node, NodeHashHasher, NodeStore, StateProof, TreeStats, TreeUpdate};
 use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
-    hash::Hash32,
+    hash::{Hash32, Tag, hash_tagged},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     record::RecordKey,
@@ -61,6 +65,9 @@ pub struct StoreConfig {
     pub block_cache_bytes: usize,
     /// What to check on open.
     pub verify_on_open: VerifyOnOpen,
+    /// How many state-tree nodes the node cache holds (about 130 bytes each), so that staging a
+    /// block reads the tree's upper levels from memory. 0 turns the cache off.
+    pub node_cache_nodes: usize,
 }
 
 impl StoreConfig {
@@ -71,8 +78,91 @@ impl StoreConfig {
             sync_writes: true,
             block_cache_bytes: 64 * 1024 * 1024,
             verify_on_open: VerifyOnOpen::Root,
+            node_cache_nodes: NODE_CACHE_NODES_DEFAULT,
         }
     }
+}
+
+/// The default size of the node cache: 262,144 nodes, about 34 MiB, which holds the top 17
+/// levels of a tree of any size (the levels every block's writes pass through).
+pub const NODE_CACHE_NODES_DEFAULT: usize = 1 << 18;
+
+/// What the node cache has done since the store opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeCacheStats {
+    /// Node reads answered from memory.
+    pub hits: u64,
+    /// Node reads that went to RocksDB.
+    pub misses: u64,
+    /// Nodes held now.
+    pub nodes: u64,
+    /// The most nodes it holds.
+    pub capacity: u64,
+}
+
+/// A bounded cache of state-tree nodes by hash, in front of the `state_nodes` family. Nodes are
+/// content-addressed and never change, so a cached node is never stale; a node enters the cache
+/// when it is read from RocksDB or when the block that created it is committed.
+struct NodeCache {
+    nodes: Option<
+        quick_cache::sync::Cache<
+            Hash32,
+            Node,
+            quick_cache::UnitWeighter,
+            BuildHasherDefault<NodeHashHasher>,
+        >,
+    >,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl NodeCache {
+    fn new(capacity: usize) -> Self {
+        let nodes = (capacity > 0).then(|| {
+            quick_cache::sync::Cache::with(
+                capacity,
+                capacity as u64,
+                quick_cache::UnitWeighter,
+                BuildHasherDefault::default(),
+                quick_cache::sync::DefaultLifecycle::default(),
+            )
+        });
+        Self { nodes, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+    }
+
+    fn get(&self, hash: &Hash32) -> Option<Node> {
+        let node = self.nodes.as_ref().and_then(|nodes| nodes.get(hash));
+        let counter = if node.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        node
+    }
+
+    fn insert(&self, hash: Hash32, node: Node) {
+        if let Some(nodes) = &self.nodes {
+            nodes.insert(hash, node);
+        }
+    }
+
+    fn stats(&self) -> NodeCacheStats {
+        NodeCacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            nodes: self.nodes.as_ref().map_or(0, |nodes| nodes.len() as u64),
+            capacity: self.nodes.as_ref().map_or(0, quick_cache::sync::Cache::capacity),
+        }
+    }
+}
+
+/// What one column family holds on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FamilySize {
+    /// The family's name (`docs/adr/0005-storage-rocksdb.md`).
+    pub name: &'static str,
+    /// Bytes in its SST files.
+    pub sst_bytes: u64,
+    /// RocksDB's estimate of its number of keys (exact after a full compaction of a family with
+    /// no overwrites or deletes).
+    pub keys: u64,
 }
 
 /// The last committed block.
@@ -171,8 +261,10 @@ pub struct Store {
     pub(crate) db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
-    /// The record of the last committed block, outside RocksDB (`committed.rs`).
-    mark: Mutex<MarkFile>,
+    node_cache: NodeCache,
+    /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
+    /// secondary instance, which never commits.
+    mark: Option<Mutex<MarkFile>>,
     damage: DamageLog,
 }
 
@@ -203,7 +295,13 @@ impl Store {
         let families = keys::COLUMN_FAMILIES.iter().map(|name| {
             let mut family = Options::default();
             family.set_block_based_table_factory(&table);
-            family.set_compression_type(rocksdb::DBCompressionType::Lz4);
+            // State nodes are BLAKE3 hashes, which do not compress: LZ4 would only cost time.
+            let compression = if *name == keys::STATE_NODES {
+                rocksdb::DBCompressionType::None
+            } else {
+                rocksdb::DBCompressionType::Lz4
+            };
+            family.set_compression_type(compression);
             ColumnFamilyDescriptor::new(*name, family)
         });
         let db = DB::open_cf_descriptors(&options, &config.path, families)?;
@@ -211,7 +309,8 @@ impl Store {
             db,
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
-            mark: Mutex::new(MarkFile::open(&config.path)?),
+            node_cache: NodeCache::new(config.node_cache_nodes),
+            mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
         };
         store.check_schema()?;
@@ -250,6 +349,30 @@ impl Store {
     pub fn noted(&self, error: StorageError) -> StorageError {
         self.damage.note(&error);
         error
+    }
+
+    /// A store over an already open database (a secondary instance, `backup.rs`), its tip read
+    /// and checked as `verify` asks. Writes through it fail.
+    pub(crate) fn from_db(db: DB, verify: VerifyOnOpen) -> Result<Self> {
+        let store = Self {
+            db,
+            sync_writes: false,
+            tip: Mutex::new(None),
+            node_cache: NodeCache::new(0),
+            mark: None,
+            damage: DamageLog::default(),
+        };
+        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
+        if let Some(tip) = tip {
+            store.check_tip(&tip, verify)?;
+        }
+        *store.tip_slot() = tip;
+        Ok(store)
+    }
+
+    /// The database, for `backup.rs`.
+    pub(crate) fn db(&self) -> &DB {
+        &self.db
     }
 
     /// Writes the genesis state as height 0. Opening an initialised store with the same genesis
@@ -299,6 +422,28 @@ impl Store {
         (*self.tip_slot()).ok_or(StorageError::Empty)
     }
 
+    /// Flushes and fully compacts every column family, then gives each one's size on disk. For
+    /// benchmarks and operators measuring what the store costs: a full compaction rewrites the
+    /// whole database.
+    pub fn compact_and_measure(&self) -> Result<Vec<FamilySize>> {
+        let mut sizes = Vec::with_capacity(keys::COLUMN_FAMILIES.len());
+        for name in keys::COLUMN_FAMILIES {
+            let family = self.cf(name);
+            self.db.flush_cf(family)?;
+            self.db.compact_range_cf(family, None::<&[u8]>, None::<&[u8]>);
+            let property = |key: &str| self.db.property_int_value_cf(family, key);
+            let sst_bytes = property("rocksdb.total-sst-files-size")?.unwrap_or(0);
+            let keys = property("rocksdb.estimate-num-keys")?.unwrap_or(0);
+            sizes.push(FamilySize { name, sst_bytes, keys });
+        }
+        Ok(sizes)
+    }
+
+    /// What the node cache has done since the store opened, for the metrics.
+    pub fn node_cache_stats(&self) -> NodeCacheStats {
+        self.node_cache.stats()
+    }
+
     /// Computes the state after `changes` on top of the tip, without writing anything.
     pub fn stage(&self, changes: Vec<RecordChange>) -> Result<StagedState> {
         Ok(self.stage_on(self.tip()?.state_root, changes))
@@ -310,31 +455,38 @@ impl Store {
         let mut tip_slot = self.tip_slot();
         let tip = (*tip_slot).ok_or(StorageError::Empty)?;
         let header = &commit.block.header;
-        check_block(&tip, &commit, &staged)?;
+        // Each tx is encoded once: its hash for the checks and the keys, its bytes for the value.
+        let encoded: Vec<Vec<u8>> = commit.block.txs.iter().map(SignedTx::encode).collect();
+        // `SignedTx::hash` over the bytes already encoded.
+        let tx_hashes: Vec<Hash32> =
+            encoded.iter().map(|bytes| hash_tagged(Tag::Tx, &[bytes])).collect();
+        check_block(&tip, &commit, &tx_hashes, &staged)?;
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
-        let tx_hashes: Vec<Hash32> = commit.block.txs.iter().map(SignedTx::hash).collect();
         batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
         batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(&tx_hashes));
         batch.put_cf(self.cf(keys::BLOCKS), block_hash.as_bytes(), keys::height(height));
+        let (txs, receipts) = (self.cf(keys::TXS), self.cf(keys::RECEIPTS));
+        let (history, by_org) = (self.cf(keys::HISTORY), self.cf(keys::BY_ORG));
         for (index, ((tx, hash), receipt)) in
-            commit.block.txs.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
+            encoded.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
         {
             let location = TxLocation { height, index: index_u32(index) };
-            let mut value = codec::encode(&location);
-            value.extend_from_slice(&tx.encode());
-            batch.put_cf(self.cf(keys::TXS), hash.as_bytes(), value);
+            let mut value = Vec::with_capacity(12 + tx.len());
+            value.extend_from_slice(&codec::encode(&location));
+            value.extend_from_slice(tx);
+            batch.put_cf(txs, hash.as_bytes(), value);
             let position = keys::position(height, location.index);
-            batch.put_cf(self.cf(keys::RECEIPTS), position, codec::encode(receipt));
+            batch.put_cf(receipts, position, codec::encode(receipt));
             let touch = &commit.touches[index];
             for record in &touch.records {
                 let key = keys::with_suffix(&record.encode(), &position);
-                batch.put_cf(self.cf(keys::HISTORY), key, hash.as_bytes());
+                batch.put_cf(history, key, hash.as_bytes());
             }
             for org in &touch.orgs {
                 let key = keys::with_suffix(&codec::encode(org), &position);
-                batch.put_cf(self.cf(keys::BY_ORG), key, hash.as_bytes());
+                batch.put_cf(by_org, key, hash.as_bytes());
             }
         }
         if let Some(certificate) = &commit.certificate {
@@ -348,6 +500,10 @@ impl Store {
         self.write(batch)?;
         *tip_slot = Some(new_tip);
         drop(tip_slot);
+        // The new nodes are the upper levels the next block's writes pass through.
+        for (hash, node) in &staged.update.new_nodes {
+            self.node_cache.insert(*hash, *node);
+        }
         self.save_mark(&new_tip)?;
         tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
         Ok(new_tip)
@@ -657,12 +813,14 @@ impl Store {
     }
 
     fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+        let nodes = self.cf(keys::STATE_NODES);
         for (hash, node) in &staged.update.new_nodes {
-            batch.put_cf(self.cf(keys::STATE_NODES), hash.as_bytes(), codec::encode(node));
+            batch.put_cf(nodes, hash.as_bytes(), codec::encode(node));
         }
+        let records = self.cf(keys::RECORDS);
         for change in &staged.changes {
             let key = keys::with_suffix(&change.key.encode(), &keys::height(height));
-            batch.put_cf(self.cf(keys::RECORDS), key, codec::encode(&change.value));
+            batch.put_cf(records, key, codec::encode(&change.value));
         }
         if height.0 == 0 {
             batch.put_cf(
@@ -872,7 +1030,10 @@ impl Store {
     /// Records `tip` as the last committed block (`committed.rs`).
     fn save_mark(&self, tip: &Tip) -> Result<()> {
         let mark = Mark { height: tip.height, block_hash: tip.block_hash };
-        self.mark.lock().unwrap_or_else(std::sync::PoisonError::into_inner).save(mark)
+        match &self.mark {
+            Some(file) => file.lock().unwrap_or_else(std::sync::PoisonError::into_inner).save(mark),
+            None => Ok(()),
+        }
     }
 
     fn write(&self, batch: WriteBatch) -> Result<()> {
@@ -895,7 +1056,43 @@ impl Store {
 /// state must stop rather than answer differently from its peers.
 impl NodeStore for Store {
     fn node(&self, hash: &Hash32) -> Option<Node> {
-        self.load_node(hash).expect("reading a state node failed; the node must stop")
+        if let Some(node) = self.node_cache.get(hash) {
+            return Some(node);
+        }
+        let node = self.load_node(hash).expect("reading a state node failed; the node must stop");
+        if let Some(node) = node {
+            self.node_cache.insert(*hash, node);
+        }
+        node
+    }
+
+    /// The cached nodes from memory, the others in one RocksDB multi-get.
+    fn nodes(&self, hashes: &[Hash32], nodes: &mut Vec<Option<Node>>) {
+        let start = nodes.len();
+        let mut missing = Vec::new();
+        for (index, hash) in hashes.iter().enumerate() {
+            let node = self.node_cache.get(hash);
+            if node.is_none() {
+                missing.push(index);
+            }
+            nodes.push(node);
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let keys: Vec<&[u8]> = missing.iter().map(|index| &hashes[*index].0[..]).collect();
+        let found = self.db.batched_multi_get_cf(self.cf(keys::STATE_NODES), keys, false);
+        for (index, bytes) in missing.into_iter().zip(found) {
+            let bytes = bytes.expect("reading a state node failed; the node must stop");
+            let node = bytes.map(|bytes| {
+                codec::decode::<Node>(&bytes, BLOCK_BYTES_MAX)
+                    .expect("a stored state node decodes; the node must stop")
+            });
+            if let Some(node) = node {
+                self.node_cache.insert(hashes[index], node);
+            }
+            nodes[start + index] = node;
+        }
     }
 }
 
@@ -951,7 +1148,13 @@ fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
     Ok(())
 }
 
-fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<()> {
+/// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs.
+fn check_block(
+    tip: &Tip,
+    commit: &BlockCommit,
+    tx_hashes: &[Hash32],
+    staged: &StagedState,
+) -> Result<()> {
     let header = &commit.block.header;
     let height = header.height;
     if height != tip.height.next() {
@@ -970,7 +1173,7 @@ fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<
     if usize::try_from(header.tx_count).ok() != Some(commit.block.txs.len()) {
         return Err(invalid("tx_count does not match the txs"));
     }
-    if commit.block.compute_tx_root() != header.tx_root {
+    if block::tx_root(tx_hashes) != header.tx_root {
         return Err(invalid("tx_root does not match the txs"));
     }
     if block::receipts_root(&commit.receipts) != header.receipts_root {
@@ -987,4 +1190,65 @@ fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<
 
 fn index_u32(index: usize) -> u32 {
     u32::try_from(index).expect("a block holds at most BLOCK_TXS_MAX txs")
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::ids::Nonce;
+
+    use super::*;
+
+    fn records(count: u64) -> Vec<RecordChange> {
+        (0..count)
+            .map(|n| RecordChange {
+                key: RecordKey::Sequence(format!("s{n}")),
+                value: Some(codec::encode(&Nonce(n))),
+            })
+            .collect()
+    }
+
+    fn open(dir: &tempfile::TempDir, node_cache_nodes: usize) -> Store {
+        let mut config = StoreConfig::new(dir.path());
+        config.node_cache_nodes = node_cache_nodes;
+        Store::open(&config).expect("opens")
+    }
+
+    #[test]
+    fn staging_twice_reads_the_tree_from_the_node_cache_the_second_time() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = open(&dir, NODE_CACHE_NODES_DEFAULT);
+        store.init_genesis(Hash32([1; 32]), records(50)).expect("genesis");
+        let changes = records(60).split_off(40);
+
+        let first = store.stage(changes.clone()).expect("staged");
+        let after_first = store.node_cache_stats();
+        let second = store.stage(changes).expect("staged");
+        let after_second = store.node_cache_stats();
+
+        assert_eq!(first.root, second.root);
+        assert!(after_first.misses > 0, "{after_first:?}");
+        assert_eq!(after_second.misses, after_first.misses, "{after_second:?}");
+        assert!(after_second.hits > after_first.hits, "{after_second:?}");
+        assert_eq!(after_second.capacity, NODE_CACHE_NODES_DEFAULT as u64);
+    }
+
+    #[test]
+    fn a_store_without_a_node_cache_stages_the_same_root() {
+        let (cached_dir, bare_dir) =
+            (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+        let cached = open(&cached_dir, NODE_CACHE_NODES_DEFAULT);
+        let bare = open(&bare_dir, 0);
+        for store in [&cached, &bare] {
+            store.init_genesis(Hash32([1; 32]), records(50)).expect("genesis");
+        }
+        let changes = records(60).split_off(40);
+
+        let with_cache = cached.stage(changes.clone()).expect("staged");
+        let without = bare.stage(changes).expect("staged");
+
+        assert_eq!(with_cache.root, without.root);
+        assert_eq!(with_cache.update, without.update);
+        assert_eq!(bare.node_cache_stats().nodes, 0);
+        assert_eq!(bare.node_cache_stats().hits, 0);
+    }
 }
