@@ -57,7 +57,7 @@ impl From<QueryError> for Problem {
     fn from(error: QueryError) -> Self {
         match &error {
             QueryError::BadInput { .. } => Self::bad_request(error.to_string()),
-            QueryError::Storage(cause) => Self::unavailable(cause),
+            QueryError::Storage(cause) => Self::storage(cause),
             QueryError::Unavailable { .. } => Self::unavailable(&error),
         }
     }
