@@ -210,6 +210,63 @@ fn a_second_authoritative_source_for_the_same_item_is_refused() {
     assert_eq!(entry.authoritative_source(ITEMS[2]), Some(ResourceId(3)));
 }
 
+/// Drafts `draft` as an entry of `org` and has it approved and published; its code.
+fn publish_as(chain: &mut Chain, org: &str, draft: CatalogEntryDraft) -> CatalogCode {
+    let clerk = format!("{org}/catalog-clerk");
+    let drafted = chain.run(&clerk, Action::DraftCatalogEntry { draft });
+    let code = CatalogCode(ok(&drafted).events[0].attributes[0].1.clone());
+    ok(&chain.run(&clerk, Action::SubmitCatalogEntry { code: code.clone() }));
+    let approve = ReviewDecision::Approve;
+    ok(&chain.run(REVIEWER, Action::ReviewCatalogEntry { code: code.clone(), decision: approve }));
+    ok(&chain.run(&clerk, Action::PublishCatalogEntry { code: code.clone() }));
+    code
+}
+
+/// An entry draft holding one item per `(name, data element)`.
+fn draft_of(name: &str, items: &[(&str, &str)]) -> CatalogEntryDraft {
+    let items = items
+        .iter()
+        .map(|(name, element)| DataItem { name: (*name).into(), data_element: (*element).into() })
+        .collect();
+    CatalogEntryDraft { name: name.into(), items, ..draft() }
+}
+
+fn authoritative(entry: &CatalogCode, items: &[&str]) -> Action {
+    let Action::RegisterResource { draft, .. } = resource(items, true) else { unreachable!() };
+    Action::RegisterResource { entry: entry.clone(), draft }
+}
+
+/// 一数一源 across the consortium: once xm-gaj's entry is the authoritative source of the data
+/// element DE-GA-0002 (公民身份号码), xm-scjg's entry cannot claim it too, under any item name.
+#[test]
+fn two_orgs_entries_claiming_one_data_element_have_one_authoritative_source() {
+    let mut chain = Chain::dev();
+    let police = draft_of("常住人口信息", &[("公民身份号码", "DE-GA-0002"), ("姓名", "DE-GA-0001")]);
+    let police = publish_as(&mut chain, "xm-gaj", police);
+    let market = draft_of("法定代表人信息", &[("法定代表人身份证号", "DE-GA-0002")]);
+    let market = publish_as(&mut chain, "xm-scjg", market);
+    let first = chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["公民身份号码"]));
+
+    let second = chain.run(CLERK, authoritative(&market, &["法定代表人身份证号"]));
+
+    assert_eq!(refusal(&first), None);
+    assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
+}
+
+/// An item that names no data element is keyed by its name across the consortium.
+#[test]
+fn items_without_a_data_element_have_one_authoritative_source_per_name() {
+    let mut chain = Chain::dev();
+    let police = publish_as(&mut chain, "xm-gaj", draft_of("联系信息", &[("联系电话", "")]));
+    let market = publish_as(&mut chain, "xm-scjg", draft_of("联络信息", &[("联系电话", "")]));
+    let first = chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["联系电话"]));
+
+    let second = chain.run(CLERK, authoritative(&market, &["联系电话"]));
+
+    assert_eq!(refusal(&first), None);
+    assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
+}
+
 #[test]
 fn a_provider_clerk_records_a_new_snapshot_of_a_resource() {
     let mut chain = published_chain();

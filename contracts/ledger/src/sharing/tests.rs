@@ -187,6 +187,27 @@ fn a_refused_request_can_be_asked_again_and_granted() {
     assert_eq!(grant(&chain, 1).expires_at, expires_at);
 }
 
+/// 不予共享: a request on a not-shared entry is refused by the ledger in its own block, citing
+/// the entry's legal basis, and nothing waits for an approver.
+#[test]
+fn a_request_on_a_not_shared_entry_is_refused_in_its_block_citing_the_entrys_legal_basis() {
+    let mut chain = chain();
+
+    let receipt = request(&mut chain, "E-NOT");
+
+    assert_eq!(refusal(&receipt), None);
+    assert_eq!(kinds(&receipt), ["share_request.submitted", "share_request.refused"]);
+    let refused = &receipt.events[1];
+    assert!(refused.attributes.contains(&("legal_basis".into(), "dsl-38".into())), "{refused:?}");
+    let ShareStatus::Refused { legal_basis, .. } = share_request(&chain, 1).status else {
+        panic!("refused in its block: {:?}", share_request(&chain, 1).status)
+    };
+    assert_eq!(legal_basis, LegalBasisCode::from("dsl-38"));
+    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
+    let late = answer(&mut chain, APPROVER, 1, approve(expires_at));
+    assert_eq!(refusal(&late), Some(Rejection::ShareRequestNotPending));
+}
+
 #[test]
 fn approving_a_not_shared_entry_is_recorded_as_an_exception() {
     let mut chain = chain();
