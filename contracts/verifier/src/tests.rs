@@ -310,7 +310,8 @@ fn certificate(
 #[test]
 fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
     use onebook_types::{codec, property_records::CertificateStatus};
-    let cancelled = CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
+    let cancelled =
+        CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
     let parent = certificate("350200-2026-000001X", None, cancelled);
     let licence = certificate("350200-2026-0000028", Some("350200-2026-000001X"), {
         CertificateStatus::Active

@@ -499,10 +499,7 @@ async fn the_validator_set_is_the_one_in_force_at_the_height() {
     assert!(none.validators.is_empty());
 }
 
-fn certificate(
-    number: &str,
-    parent: Option<&str>,
-) -> onebook_types::property_records::Certificate {
+fn certificate(number: &str, parent: Option<&str>) -> onebook_types::property_records::Certificate {
     use onebook_types::{
         action::{PropertySubject, RightKind},
         hash::Hash32,
@@ -544,7 +541,8 @@ async fn a_licence_reads_parent_cancelled_once_its_parent_is_cancelled() {
         vec![],
     );
     let mut cancelled = parent;
-    cancelled.status = CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
+    cancelled.status =
+        CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
     commit(&store, vec![entry(parent_key, &cancelled)], vec![]);
     let query = StoreQuery::new(store);
 
