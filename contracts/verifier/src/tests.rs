@@ -332,3 +332,41 @@ fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
     let first = text.lines().next().expect("a line per record");
     assert!(first.contains("parent cancelled"), "{text}");
 }
+
+/// Without its parent in the bundle a licence's standing is not proved; with a parent that was
+/// only transferred, it stands.
+#[test]
+fn a_licence_stands_with_a_transferred_parent_and_is_unproved_without_one() {
+    use onebook_types::{
+        codec,
+        ids::CertificateNumber,
+        property_records::{CertificateStatus, HolderChange},
+    };
+    let mut parent = certificate("350200-2026-000001X", None, CertificateStatus::Active);
+    parent.transfers.push(HolderChange {
+        from: OrgId::from("xm-gaj"),
+        to: OrgId::from("xm-scjg"),
+        height: Height(1),
+        at: Timestamp(1),
+    });
+    let licence =
+        certificate("350200-2026-0000028", Some("350200-2026-000001X"), CertificateStatus::Active);
+    let licence_key = RecordKey::Certificate(licence.number.clone());
+    let parent_key = RecordKey::Certificate(parent.number.clone());
+    let records = [
+        (licence_key.clone(), codec::encode(&licence)),
+        (parent_key.clone(), codec::encode(&parent)),
+    ];
+    let with_parent = bundle_with(&records, &[(licence_key.clone(), true), (parent_key, true)]);
+    let alone = bundle_with(&records, &[(licence_key, true)]);
+
+    let with_parent = verify(&with_parent.encode(), &genesis()).unwrap();
+    let alone = verify(&alone.encode(), &genesis()).unwrap();
+
+    let standing =
+        |verdict: &crate::Verdict| verdict.certificate(&licence.number).expect("proved").standing;
+    assert_eq!(standing(&with_parent), crate::Standing::Valid);
+    let parent = CertificateNumber::from("350200-2026-000001X");
+    assert_eq!(standing(&alone), crate::Standing::ParentUnproved { parent });
+    assert!(alone.to_string().contains("parent not proved"), "{alone}");
+}
