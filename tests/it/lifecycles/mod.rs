@@ -170,7 +170,12 @@ pub(crate) fn digest(what: &str) -> Hash32 {
     Hash32(*blake3::hash(what.as_bytes()).as_bytes())
 }
 
-/// A catalog draft of `items`, shared as `share_type`.
+/// The test items that hold personal information (个人信息).
+pub(crate) const PERSONAL: [&str; 5] = ["公民身份号码", "姓名", "户籍地址", "证件号码", "所有人"];
+
+/// A catalog draft of `items`, shared as `share_type`. Each item follows a data element of its
+/// own entry (`DE-<entry>-<n>`), so entries never claim one another's sources unless a test
+/// means them to; the items of [`PERSONAL`] are personal information of important sensitivity.
 pub(crate) fn entry_draft(name: &str, items: &[&str], share_type: ShareType) -> CatalogEntryDraft {
     CatalogEntryDraft {
         name: name.to_owned(),
@@ -178,9 +183,14 @@ pub(crate) fn entry_draft(name: &str, items: &[&str], share_type: ShareType) -> 
         items: items
             .iter()
             .enumerate()
-            .map(|(i, item)| DataItem {
-                name: (*item).to_owned(),
-                data_element: format!("DE{i:04}"),
+            .map(|(i, item)| {
+                let personal = PERSONAL.contains(item);
+                DataItem {
+                    name: (*item).to_owned(),
+                    data_element: format!("DE-{name}-{i:02}"),
+                    personal_information: personal,
+                    sensitivity: if personal { Grade::Important } else { Grade::General },
+                }
             })
             .collect(),
         classification: "测试/生命周期".to_owned(),
