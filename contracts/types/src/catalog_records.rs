@@ -158,7 +158,8 @@ pub struct CatalogEntry {
     /// Where the latest version stands.
     pub status: CatalogStatus,
     /// The authoritative resource of each of its items that has one, sorted by item, each item
-    /// once. The consortium-wide index is the [`ElementSource`] records.
+    /// once. Across the consortium, one element-source record per data element says who its
+    /// source is.
     pub authoritative_sources: Vec<AuthoritativeSource>,
 }
 

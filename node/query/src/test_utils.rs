@@ -239,12 +239,20 @@ pub fn catalog_entry(
             content: CatalogEntryDraft {
                 name: (*name).to_owned(),
                 description: "市场主体登记基本信息".into(),
-                items: vec![DataItem {
-                    name: "企业名称".into(),
-                    data_element: "DE0002".into(),
-                    personal_information: false,
-                    sensitivity: Grade::General,
-                }],
+                items: vec![
+                    DataItem {
+                        name: "企业名称".into(),
+                        data_element: "DE0002".into(),
+                        personal_information: false,
+                        sensitivity: Grade::General,
+                    },
+                    DataItem {
+                        name: "法定代表人".into(),
+                        data_element: "DE0003".into(),
+                        personal_information: true,
+                        sensitivity: Grade::Important,
+                    },
+                ],
                 classification: "市场监管".into(),
                 grade: Grade::General,
                 security_level: 2,
