@@ -12,6 +12,7 @@ mod catalog;
 mod consortium;
 mod property;
 mod quality;
+mod rules;
 mod sharing;
 
 use std::time::Duration;
@@ -34,8 +35,8 @@ pub(crate) use onebook_cli::demo::AUDITOR;
 
 /// A devnet and a client of its first node.
 pub(crate) struct Ledger {
-    /// Kept so its nodes live as long as the test.
-    _net: Devnet,
+    /// The devnet; its nodes live as long as the test.
+    pub(crate) net: Devnet,
     /// Talks to node 0.
     pub(crate) client: Client,
 }
@@ -54,7 +55,7 @@ impl Ledger {
     fn ready(mut net: Devnet) -> Self {
         net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).expect("blocks commit");
         let client = Client::connect(&net.api_addr(0)).expect("node 0 answers");
-        Self { _net: net, client }
+        Self { net, client }
     }
 
     /// Submits `action` signed by the dev key `label` and checks that the rules accepted it

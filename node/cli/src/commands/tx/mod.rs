@@ -55,8 +55,8 @@ pub struct TxCommand {
     #[arg(long, default_value_t = 1_000)]
     valid_for: u64,
     /// Wait up to this many seconds for the receipt; print it, read as the signer (a signed
-    /// read) so that it shows the signer's own restricted events, and exit 1 if the rules
-    /// refused the tx.
+    /// read) so that it shows the signer's own restricted events, or, if the rules refused the
+    /// tx, say why in one line and exit 1.
     #[arg(long, value_name = "SECONDS")]
     wait: Option<u64>,
     /// The action's name in kebab-case, then its fields: `--<field> <value>`, `--<a>.<b>
@@ -150,9 +150,12 @@ impl TxCommand {
                         problem_text(&receipt)
                     );
                 }
-                println!("{}", serde_json::to_string_pretty(&receipt)?);
+                // An accepted tx's receipt is printed whole; a refused one is its sentence.
                 return match receipt["code"].as_u64() {
-                    Some(0) => Ok(()),
+                    Some(0) => {
+                        println!("{}", serde_json::to_string_pretty(&receipt)?);
+                        Ok(())
+                    }
                     Some(rule) => {
                         let detail = refusal_detail(&receipt);
                         Err(Refused(refusal_sentence("refused", rule, &detail)).into())
