@@ -140,7 +140,7 @@ impl LedgerQuery for StoreQuery {
             let Some(bytes) = store.record(&RecordKey::ElementSource(key.hash()), height)? else {
                 return Ok(None);
             };
-            let source: ElementSource = decode_stored(&bytes)?;
+            let source: ElementSource = decode_stored(store, &bytes)?;
             Ok(Some(ElementSourceView { height: height.0, source }))
         })
         .await
@@ -149,8 +149,9 @@ impl LedgerQuery for StoreQuery {
     async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
         self.blocking(move |store| {
             let height = resolve_height(store, height)?;
-            let policy = policy_at(store, height)?
-                .ok_or(onebook_storage::StorageError::Missing { what: "policy record" })?;
+            let policy = policy_at(store, height)?.ok_or_else(|| {
+                store.noted(onebook_storage::StorageError::Missing { what: "policy record" })
+            })?;
             Ok(PolicyView { height: height.0, policy })
         })
         .await
@@ -159,7 +160,7 @@ impl LedgerQuery for StoreQuery {
 
 /// The policy record as of `height`, if the store holds one (every chain's genesis writes it).
 fn policy_at(store: &Store, height: Height) -> Result<Option<Policy>, QueryError> {
-    store.record(&RecordKey::Policy, height)?.map(|bytes| decode_stored(&bytes)).transpose()
+    store.record(&RecordKey::Policy, height)?.map(|bytes| decode_stored(store, &bytes)).transpose()
 }
 
 fn tip(store: &Store) -> Result<TipView, QueryError> {
@@ -203,7 +204,9 @@ fn view(
     height: Height,
 ) -> Result<RecordView, QueryError> {
     let record = decode_record(key, bytes).map_err(|source| {
-        QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
+        QueryError::Storage(
+            store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
+        )
     })?;
     let standing = match &record {
         Record::Certificate(certificate) => Some(standing(store, certificate, height)?),
@@ -228,7 +231,7 @@ fn standing(
     let parent: Option<Certificate> = match &certificate.parent {
         Some(number) => store
             .record(&RecordKey::Certificate(number.clone()), height)?
-            .map(|bytes| decode_stored(&bytes))
+            .map(|bytes| decode_stored(store, &bytes))
             .transpose()?,
         None => None,
     };
@@ -401,9 +404,9 @@ fn timeline(
     };
     let mut items = Vec::with_capacity(history.entries.len());
     for entry in &history.entries {
-        let (_, tx) = store
-            .tx(&entry.tx_hash)?
-            .ok_or(onebook_storage::StorageError::Missing { what: "tx of a history entry" })?;
+        let (_, tx) = store.tx(&entry.tx_hash)?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "tx of a history entry" })
+        })?;
         let receipt = store.receipt(entry.location)?;
         let action = action_name(&tx.body.action);
         items.push(TimelineEntryView {
@@ -448,27 +451,29 @@ fn overdue(
     };
     let index: OrgObligations =
         match store.record(&RecordKey::OrgObligations(org.clone()), height)? {
-            Some(bytes) => decode_stored(&bytes)?,
+            Some(bytes) => decode_stored(store, &bytes)?,
             None => OrgObligations::default(),
         };
     let mut obligations = Vec::new();
     for open in index.open.iter().filter(|open| open.due < at) {
-        let bytes = store
-            .record(&RecordKey::Obligation(open.id), height)?
-            .ok_or(onebook_storage::StorageError::Missing { what: "indexed obligation" })?;
-        obligations.push(decode_stored::<Obligation>(&bytes)?);
+        let bytes = store.record(&RecordKey::Obligation(open.id), height)?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "indexed obligation" })
+        })?;
+        obligations.push(decode_stored::<Obligation>(store, &bytes)?);
     }
     Ok(OverdueView { org, height: height.0, at: at.0, obligations })
 }
 
-fn decode_stored<T: borsh::BorshDeserialize>(bytes: &[u8]) -> Result<T, QueryError> {
+fn decode_stored<T: borsh::BorshDeserialize>(store: &Store, bytes: &[u8]) -> Result<T, QueryError> {
     codec::decode(bytes, RECORD_BYTES_MAX).map_err(|source| {
-        QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
+        QueryError::Storage(
+            store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
+        )
     })
 }
 
 fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
-    if text.is_empty() || text.len() > 200 {
+    if text.is_empty() || text.chars().count() > 200 {
         return Err(QueryError::bad_input("q", "must be 1 to 200 characters"));
     }
     let mut hits = Vec::new();
@@ -556,9 +561,9 @@ fn blocks(store: &Store, page: &PageParams) -> Result<Page<BlockSummaryView>, Qu
     let mut items = Vec::with_capacity(limit);
     let mut height = start;
     while height >= 1 && items.len() < limit {
-        let header = store
-            .header(Height(height))?
-            .ok_or(onebook_storage::StorageError::Missing { what: "header below the tip" })?;
+        let header = store.header(Height(height))?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "header below the tip" })
+        })?;
         let signatures = store.certificate(Height(height))?.map_or(0, |c| c.signatures.len());
         items.push(BlockSummaryView {
             height,
@@ -580,9 +585,9 @@ fn tx_view(
     location: TxLocation,
     tx: onebook_types::tx::SignedTx,
 ) -> Result<TxView, QueryError> {
-    let receipt = store
-        .receipt(location)?
-        .ok_or(onebook_storage::StorageError::Missing { what: "receipt of a committed tx" })?;
+    let receipt = store.receipt(location)?.ok_or_else(|| {
+        store.noted(onebook_storage::StorageError::Missing { what: "receipt of a committed tx" })
+    })?;
     Ok(TxView {
         tx_hash: tx.hash(),
         height: location.height.0,
@@ -611,9 +616,9 @@ fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<Tx
     };
     let mut items = Vec::with_capacity(limit.min(hashes.len()));
     for hash in hashes.iter().skip(start).take(limit) {
-        let (location, tx) = store
-            .tx(hash)?
-            .ok_or(onebook_storage::StorageError::Missing { what: "tx of a block" })?;
+        let (location, tx) = store.tx(hash)?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "tx of a block" })
+        })?;
         items.push(tx_view(store, location, tx)?);
     }
     let end = start + items.len();
@@ -624,7 +629,7 @@ fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<Tx
 fn validators(store: &Store, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
     let height = resolve_height(store, height)?;
     let set: ValidatorSet = match store.record(&RecordKey::ValidatorSet, height)? {
-        Some(bytes) => decode_stored(&bytes)?,
+        Some(bytes) => decode_stored(store, &bytes)?,
         None => ValidatorSet::default(),
     };
     Ok(ValidatorsView {

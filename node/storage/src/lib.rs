@@ -10,14 +10,20 @@
 //! [`Store::list_records`] lists the records of a kind by org and status at any height from the
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
-//! and its siblings cut the proof bundles of `onebook-verifier` from the store.
+//! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
+//! a running node's store into a checked archive and restores one.
 
+pub mod backup;
+mod committed;
+mod damage;
 mod error;
 mod index;
 mod keys;
 mod proofs;
 mod store;
+mod verify;
 
+pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
@@ -25,6 +31,8 @@ pub use proofs::{
     bundle_for_records, bundle_for_tx, set_changes,
 };
 pub use store::{
-    BlockCommit, HistoryEntry, HistoryPage, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
-    StoreConfig, Tip, TxLocation, TxTouch, VerifyOnOpen,
+    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
+    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
+    TxTouch, VerifyOnOpen,
 };
+pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};
