@@ -256,9 +256,9 @@ fn two_orgs_entries_claiming_one_data_element_have_one_authoritative_source() {
     assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
 }
 
-/// A deprecated entry is no longer the source of its data elements: another entry may claim them.
-#[test]
-fn a_deprecated_entrys_data_elements_may_be_claimed_by_another_entry() {
+/// A chain where xm-gaj's entry `police` holds the authoritative source of DE-GA-0002
+/// (公民身份号码) and xm-scjg's published entry `market` follows the same element (证件号码).
+fn police_source_and_market_entry() -> (Chain, CatalogCode, CatalogCode) {
     let mut chain = Chain::dev();
     let police = draft_of("常住人口信息", &[("公民身份号码", "DE-GA-0002")]);
     let police = publish_as(&mut chain, "xm-gaj", police);
@@ -268,6 +268,13 @@ fn a_deprecated_entrys_data_elements_may_be_claimed_by_another_entry() {
         draft_of("法定代表人信息", &[("证件号码", "DE-GA-0002")]),
     );
     ok(&chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["公民身份号码"])));
+    (chain, police, market)
+}
+
+/// A deprecated entry is no longer the source of its data elements: another entry may claim them.
+#[test]
+fn a_deprecated_entrys_data_elements_may_be_claimed_by_another_entry() {
+    let (mut chain, police, market) = police_source_and_market_entry();
     let deprecate = Action::DeprecateCatalogEntry { code: police, reason: "职能划转".into() };
     let deprecated = chain.run("xm-gaj/catalog-clerk", deprecate);
 
@@ -281,15 +288,7 @@ fn a_deprecated_entrys_data_elements_may_be_claimed_by_another_entry() {
 /// The refused claim's receipt names who holds the source.
 #[test]
 fn a_refused_claim_names_the_holder_of_the_source() {
-    let mut chain = Chain::dev();
-    let police = draft_of("常住人口信息", &[("公民身份号码", "DE-GA-0002")]);
-    let police = publish_as(&mut chain, "xm-gaj", police);
-    let market = publish_as(
-        &mut chain,
-        "xm-scjg",
-        draft_of("法定代表人信息", &[("证件号码", "DE-GA-0002")]),
-    );
-    ok(&chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["公民身份号码"])));
+    let (mut chain, police, market) = police_source_and_market_entry();
 
     let refused = chain.run(CLERK, authoritative(&market, &["证件号码"]));
 
