@@ -379,10 +379,8 @@ fn rules_hold_across_the_consortium_over_http_and_the_command_line() {
     let licence = CertificateNumber(licensed.id("certificate.licensed", "certificate").unwrap());
     let path = format!("/v1/property/certificates/{licence}");
     assert_eq!(ledger.client.get(&path).unwrap()["standing"], "valid");
-    let cancel = Action::CancelCertificate {
-        certificate: parent.clone(),
-        reason: "权属争议".to_owned(),
-    };
+    let cancel =
+        Action::CancelCertificate { certificate: parent, reason: "权属争议".to_owned() };
     ledger.accept("xm-djzx/registrar-1", cancel, &["certificate.cancelled"]);
 
     let view = ledger.client.get(&path).unwrap();
