@@ -1,6 +1,6 @@
 //! A validator for deterministic simulation tests (feature `sim`): Malachite's sans-IO consensus
-//! core, this crate's [`Host`] (the real block proposing, part checking, deciding and syncing
-//! code of a node) and the node's [`Application`], driven by a test harness that owns time and
+//! core, this crate's `Host` (the real block proposing, part checking, deciding and syncing
+//! code of a node) and the node's `Application`, driven by a test harness that owns time and
 //! the network.
 //!
 //! The node that `crate::run` starts hands the core to Malachite's engine: ractor actors, a
@@ -8,13 +8,13 @@
 //! clock. None of that can be replayed from a seed. [`SimValidator`] replaces exactly that
 //! layer and nothing else:
 //!
-//! - each [`Effect`] of the core is handled as the engine's consensus actor handles it (sign,
+//! - each `Effect` of the core is handled as the engine's consensus actor handles it (sign,
 //!   verify, publish, schedule a timer, append to the WAL, ask the host), in the same order;
 //! - timers are due times in the harness's virtual milliseconds, fired by [`SimValidator::wake`];
-//! - the WAL keeps each entry in the engine's own encoding ([`encode_entry`]) in a [`SimDisk`]
+//! - the WAL keeps each entry in the engine's own encoding (`encode_entry`) in a [`SimDisk`]
 //!   that survives [`SimValidator::crash`], is replayed on restart as the engine replays it
 //!   (index first, then every entry, then live), and is reset when a new height starts;
-//! - messages leave as [`SimOutput`]s in [`OnebookCodec`] bytes and arrive through
+//! - messages leave as [`SimOutput`]s in `OnebookCodec` bytes and arrive through
 //!   [`SimValidator::receive`], decoded as a real node decodes them;
 //! - catch-up (`catch_up.rs`) is a plain status/request/response exchange in place of
 //!   Malachite's sync actor, feeding the core the same `SyncValueResponse` input and the host
@@ -503,27 +503,11 @@ impl<A: Application> NodeIo<A> {
     }
 
     fn take_due_timer(&mut self) -> Option<Timeout> {
-        let now = self.now_ms;
-        let index = self
-            .timers
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, due))| *due <= now)
-            .min_by_key(|(index, (_, due))| (*due, *index))
-            .map(|(index, _)| index)?;
-        Some(self.timers.remove(index).0)
+        take_due(&mut self.timers, self.now_ms, |(_, due)| *due).map(|(timeout, _)| timeout)
     }
 
     fn take_due_deferred(&mut self) -> Option<Deferred> {
-        let now = self.now_ms;
-        let index = self
-            .deferred
-            .iter()
-            .enumerate()
-            .filter(|(_, (due, _))| *due <= now)
-            .min_by_key(|(index, (due, _))| (*due, *index))
-            .map(|(index, _)| index)?;
-        Some(self.deferred.remove(index).1)
+        take_due(&mut self.deferred, self.now_ms, |(due, _)| *due).map(|(_, deferred)| deferred)
     }
 
     /// The WAL entries to replay when `height` starts: those of `height` if the log is at it
@@ -535,6 +519,18 @@ impl<A: Application> NodeIo<A> {
         self.wal = WalLog { height, entries: Vec::new() };
         Vec::new()
     }
+}
+
+/// Removes and returns the earliest of `items` due at `now` (by `due`), the first scheduled
+/// among those due at the same time.
+fn take_due<T>(items: &mut Vec<T>, now: u64, due: impl Fn(&T) -> u64) -> Option<T> {
+    let index = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| due(item) <= now)
+        .min_by_key(|(index, item)| (due(item), *index))
+        .map(|(index, _)| index)?;
+    Some(items.remove(index))
 }
 
 /// Polls `future` once: everything a simulated node awaits is ready at once (signing, a

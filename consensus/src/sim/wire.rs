@@ -1,5 +1,5 @@
 //! What simulated validators send each other: the engine's messages in the bytes of
-//! [`OnebookCodec`], so every message a simulated node receives is decoded as a real node
+//! `OnebookCodec`, so every message a simulated node receives is decoded as a real node
 //! decodes it, plus the few messages of the simulation's catch-up (`catch_up.rs`).
 
 use borsh::{BorshDeserialize, BorshSerialize};
