@@ -2,9 +2,10 @@
 //! checks).
 //!
 //! - The default suite runs [`DEFAULT_SEEDS`] seeds of a short profile (faults for 1.5 to 6 s
-//!   of virtual time, then 3 heights after the heal, seven validators in one seed of ten); `simulation_thousands_of_seeds_slow` runs
-//!   2,000 seeds of the full profile (faults for 4 to 15 s, 8 heights after the heal) and 300
-//!   Twins seeds (one validator run twice, equivocating).
+//!   of virtual time, then 3 heights after the heal, seven validators in one seed of ten);
+//!   `simulation_thousands_of_seeds_slow` runs 2,000 seeds of the full profile (faults for 4 to
+//!   15 s, 8 heights after the heal) and 300 Twins seeds (one validator run twice,
+//!   equivocating). `docs/simulation.md` describes the faults and the checks.
 //! - A failing seed is printed with the command that reruns it alone, for example:
 //!
 //!   ```text
