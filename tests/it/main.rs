@@ -19,6 +19,7 @@ mod network;
 mod proof_bundles;
 mod proofs_e2e;
 mod read_audit;
+mod sim;
 mod store;
 mod vectors;
 

@@ -11,5 +11,6 @@ pub mod devnet;
 pub mod history;
 pub mod proof_chain;
 pub mod rng;
+pub mod sim;
 pub mod synthetic;
 pub mod webdriver;
