@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 
 use crate::{
     auth::Reader,
-    openapi::{BadRequest, Unauthorized, Unavailable},
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
     records::parsed,
     visibility::may_see_hit,
@@ -73,7 +73,8 @@ pub(crate) struct OverdueQuery {
     org: String,
     /// Judge them at this time, in Unix ms; by default the time of the block at `height`.
     at: Option<u64>,
-    /// Read as of this height; the tip by default.
+    /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
+    /// block is there yet.
     height: Option<u64>,
 }
 
@@ -87,6 +88,7 @@ pub(crate) struct OverdueQuery {
         (status = 200, description = "The org's overdue obligations.", body = OverdueView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
 )]
