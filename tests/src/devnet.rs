@@ -77,6 +77,11 @@ pub struct Node {
 }
 
 impl Node {
+    /// A node of the `onebook` command `binary` with its home, API port and log, not started.
+    pub fn new(binary: PathBuf, home: PathBuf, api_port: u16, log: PathBuf) -> Self {
+        Self { binary, home, api_port, log, child: None }
+    }
+
     /// Starts the node, its log appended to `log`.
     pub fn start(&mut self) -> eyre::Result<()> {
         self.start_with_env(&[])

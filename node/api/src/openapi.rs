@@ -88,6 +88,8 @@ const DOCUMENT_PATH: &str = "/openapi.json";
             UnsupportedMediaType,
             MempoolFull,
             Unavailable,
+            Unhealthy,
+            StoreDamaged,
         )
     ),
     tags(
@@ -174,6 +176,35 @@ problem_responses! {
         nor `application/json` (`{\"tx\": \"<hex>\"}`).";
     /// 429.
     MempoolFull => "The mempool is full; retry later.";
+    /// 503 from `/health`.
+    Unhealthy => "The node's store is damaged (`store-damaged`): a read found data that \
+        RocksDB's checksums refuse, that does not decode or that is missing. The node stays \
+        unhealthy until its operator restores or resyncs it.";
+    /// 500 from any read.
+    StoreDamaged => "The node's store is damaged (`store-damaged`) where this request read \
+        it; retrying this node cannot help, ask another node of the consortium.";
+}
+
+/// Adds the `500` [`StoreDamaged`] answer to every operation of `document`: any read may meet
+/// damage in the store. The operations come from the routes, after [`ApiDoc`]'s modifiers ran,
+/// so this runs on the document the router was built with.
+pub(crate) fn document_store_damage(document: &mut Document) {
+    let damaged = RefOr::Ref(Ref::from_response_name("StoreDamaged"));
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation.responses.responses.entry("500".to_owned()).or_insert(damaged.clone());
+        }
+    }
 }
 
 /// 503, with `Retry-After` when the node is at one of its limits.

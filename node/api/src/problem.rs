@@ -7,6 +7,7 @@ use axum::{
 };
 use onebook_chain::ChainAdmitError;
 use onebook_mempool::AdmitError;
+use onebook_storage::StorageError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -56,6 +57,27 @@ impl Problem {
     /// 400: the request itself is malformed.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", "the request is malformed", detail)
+    }
+
+    /// The answer to a failed read of the store: [`Problem::store_damaged`] if the store is
+    /// damaged, else [`Problem::unavailable`].
+    pub fn storage(error: &StorageError) -> Self {
+        if error.is_damage() { Self::store_damaged(error) } else { Self::unavailable(error) }
+    }
+
+    /// 500: the node's store is damaged (a checksum refused, a value that does not decode or is
+    /// missing). Retrying this node cannot help: the reader should ask another node, and the
+    /// operator must restore or resync this one. The store counted and logged the damage.
+    pub fn store_damaged(cause: &dyn std::fmt::Display) -> Self {
+        tracing::debug!(error = %cause, "read refused: store damaged");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "store-damaged",
+            "the node's store is damaged",
+            "this node found damaged data in its store and cannot serve this read; ask another \
+             node of the consortium (this one reports itself unhealthy at /health until its \
+             operator restores or resyncs it)",
+        )
     }
 
     /// 503: the node cannot read its own store; the cause goes to the log, not the caller.

@@ -60,7 +60,7 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
         StorageError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
         }
-        other => Problem::unavailable(&other),
+        other => Problem::storage(&other),
     })?;
     let height = bundle.header.height.0.to_string();
     let mut response = (StatusCode::OK, bundle.encode()).into_response();

@@ -79,7 +79,7 @@ impl From<QueryError> for Problem {
                 "the cursor names no position in this listing",
                 error.to_string(),
             ),
-            QueryError::Storage(cause) => Self::unavailable(cause),
+            QueryError::Storage(cause) => Self::storage(cause),
             QueryError::Unavailable { .. } => Self::unavailable(&error),
         }
     }

@@ -13,7 +13,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use onebook_chain::TxGate;
-use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, TxStatusView};
+use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, SyncView, TxStatusView};
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::Deserialize;
@@ -46,6 +46,8 @@ pub struct ApiState {
     /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
     /// without an operator key, which then refuses signed reads while the policy is on.
     pub reads: Option<crate::ReadRecorder>,
+    /// Where the node stands against its peers, on a node that runs consensus.
+    pub sync: Option<onebook_consensus::SyncStatus>,
 }
 
 /// The most bytes of a request body on any route: a tx in hex in JSON is twice its size, plus
@@ -63,7 +65,8 @@ pub fn router(state: ApiState) -> Router {
 
 /// The API's routes over `state` with the event streams `streams`.
 pub(crate) fn app(state: ApiState, streams: EventStreams) -> Router {
-    let (router, document) = documented(state, streams).split_for_parts();
+    let (router, mut document) = documented(state, streams).split_for_parts();
+    crate::openapi::document_store_damage(&mut document);
     router.layer(axum::Extension(crate::openapi::Served(Arc::new(document))))
 }
 
@@ -140,7 +143,8 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         .layer(axum::middleware::map_response(crate::problem::problem_json))
 }
 
-/// Whether the node serves: `ok` while it does.
+/// Whether the node is healthy: `ok` while it serves from a sound store; a `store-damaged`
+/// problem once a read has found its store damaged, until it is restored or resynced.
 #[utoipa::path(
     get,
     path = "/health",
@@ -149,14 +153,28 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         (status = 200, description = "The node serves.", body = String, content_type = "text/plain",
             example = "ok"),
         (status = 401, response = Unauthorized),
-        (status = 503, response = Unavailable),
+        (status = 503, response = crate::openapi::Unhealthy),
     )
 )]
-async fn health() -> &'static str {
-    "ok"
+async fn health(State(state): State<ApiState>) -> Result<&'static str, Problem> {
+    match state.store.damage() {
+        None => Ok("ok"),
+        Some(damage) => Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store-damaged",
+            "the node's store is damaged",
+            format!(
+                "{} read(s) found damaged data since the node started (its log names them); \
+                 restore the data directory from a backup or resync the node (`onebook inspect \
+                 verify` lists the damage)",
+                damage.reads
+            ),
+        )),
+    }
 }
 
-/// The chain's status: its id, tip height, block hash, state root and time, and the txs waiting.
+/// The chain's status: its id, tip height, block hash, state root and time, the txs waiting and,
+/// on a node that runs consensus, how far behind its peers it is and how fast it catches up.
 #[utoipa::path(
     get,
     path = "/v1/status",
@@ -176,6 +194,18 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
         state_root: tip.state_root,
         time: tip.time,
         pending_txs: state.gate.pending(),
+        sync: state.sync.as_ref().map(|sync| {
+            let sync = sync.snapshot();
+            let behind_blocks = sync.peer_height.saturating_sub(tip.height);
+            SyncView {
+                catching_up: sync.catching_up && behind_blocks > 1,
+                peer_height: sync.peer_height,
+                behind_blocks,
+                blocks_per_s: sync.blocks_per_s,
+                txs_per_s: sync.txs_per_s,
+                eta_s: sync.eta_s,
+            }
+        }),
     }))
 }
 

@@ -14,12 +14,16 @@
 //! a running node's store into a checked archive and restores one.
 
 pub mod backup;
+mod committed;
+mod damage;
 mod error;
 mod index;
 mod keys;
 mod proofs;
 mod store;
+mod verify;
 
+pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
@@ -28,6 +32,7 @@ pub use proofs::{
 };
 pub use store::{
     BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
-    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, Tip, TxLocation, TxTouch,
-    VerifyOnOpen,
+    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
+    TxTouch, VerifyOnOpen,
 };
+pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

@@ -105,12 +105,14 @@ impl StartCommand {
                     gossip.clone(),
                 )
             });
+            let sync = onebook_consensus::SyncStatus::new();
             let api = ApiState {
                 store: Arc::clone(&store),
                 gate,
                 chain_id: genesis.chain_id.clone(),
                 gossip,
                 reads,
+                sync: Some(sync.clone()),
             };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)
@@ -129,19 +131,21 @@ impl StartCommand {
             };
             let chain_id = genesis.chain_id.clone();
             let engine = if clock.is_wall() {
-                tokio::spawn(onebook_consensus::run(
+                tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
                     chain_id,
                     chain,
+                    sync,
                     consensus_stop,
                 ))
             } else {
-                tokio::spawn(onebook_consensus::run(
+                tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
                     chain_id,
                     ClockedApp::new(chain, clock),
+                    sync,
                     consensus_stop,
                 ))
             };
