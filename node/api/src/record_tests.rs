@@ -188,12 +188,15 @@ async fn bad_paging_gets_a_problem_naming_the_parameter() {
         ("/v1/grants?status=granted", "status"),
         ("/v1/grants?height=-1", "height"),
         ("/v1/grants?org=a%20b", "org"),
+        ("/v1/grants?to=9223372036854775808", "to"),
+        ("/v1/grants?from=9223372036854775808", "from"),
         ("/v1/grants?page=2", "page"),
         ("/v1/timeline/grant:1?limit=0", "limit"),
         ("/v1/timeline/grant:1?cursor=0x", "cursor"),
         ("/v1/search", "q"),
         ("/v1/obligations/overdue", "org"),
         ("/v1/obligations/overdue?org=xm&at=soon", "at"),
+        ("/v1/obligations/overdue?org=xm&at=9223372036854775808", "at"),
     ];
 
     let no_position = [

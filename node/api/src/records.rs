@@ -109,12 +109,12 @@ pub(crate) struct ListQuery {
     /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
     /// block is there yet.
     height: Option<u64>,
-    /// Only records created by a block at or after this time, in Unix ms (a page read record by
-    /// record, for a time range or for `under` with `org` or `status`, reads at most 1,000
-    /// records and may come back short, with the cursor to read on).
+    /// Only records created by a block at or after this time, in Unix ms, an int64 (a page read
+    /// record by record, for a time range or for `under` with `org` or `status`, reads at most
+    /// 1,000 records and may come back short, with the cursor to read on).
     from: Option<u64>,
-    /// Only records created by a block before this time, in Unix ms. Not after `from`, the
-    /// interval is empty and so is the page.
+    /// Only records created by a block before this time, in Unix ms, an int64. Not after
+    /// `from`, the interval is empty and so is the page.
     to: Option<u64>,
     /// The `next` of the previous page, or any position of the listing; each list documents
     /// its form.

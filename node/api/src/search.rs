@@ -71,7 +71,8 @@ pub(crate) struct OverdueQuery {
     /// The org whose obligations are read.
     #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: String,
-    /// Judge them at this time, in Unix ms; by default the time of the block at `height`.
+    /// Judge them at this time, in Unix ms, an int64; by default the time of the block at
+    /// `height`.
     at: Option<u64>,
     /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
     /// block is there yet.

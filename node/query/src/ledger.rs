@@ -54,7 +54,7 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Page<TimelineEntryView>, QueryError>> + Send;
 
     /// The open obligations of `org` as of `height` whose due time is before `at` (by default
-    /// the time of the block at `height`).
+    /// the time of the block at `height`; at most [`TIME_MAX`]).
     fn overdue_obligations(
         &self,
         org: OrgId,
@@ -124,11 +124,11 @@ pub struct ListParams {
     pub under: Option<RecordKey>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
-    /// Only records created at or after this block time (ms). A record of the genesis has no
-    /// creating block and counts as created at time 0.
+    /// Only records created at or after this block time (ms), at most [`TIME_MAX`]. A record of
+    /// the genesis has no creating block and counts as created at time 0.
     pub from: Option<Timestamp>,
-    /// Only records created before this block time (ms). Not after `from`, the interval is
-    /// empty and so is the page.
+    /// Only records created before this block time (ms), at most [`TIME_MAX`]. Not after
+    /// `from`, the interval is empty and so is the page.
     pub to: Option<Timestamp>,
     /// Paging.
     pub page: PageParams,
@@ -168,6 +168,21 @@ pub fn page_limit(limit: Option<u64>) -> Result<usize, QueryError> {
             .ok_or_else(|| {
                 QueryError::bad_input("limit", format!("{limit} is not from 1 to {PAGE_ITEMS_MAX}"))
             }),
+    }
+}
+
+/// The latest time a query takes, in Unix ms: the largest signed 64-bit integer, the `int64`
+/// the REST API documents its times as (most clients hold a time in one).
+pub const TIME_MAX: u64 = i64::MAX.unsigned_abs();
+
+/// The time `time` given as the parameter `parameter`, checked against [`TIME_MAX`].
+pub fn check_time(parameter: &'static str, time: Option<Timestamp>) -> Result<(), QueryError> {
+    match time {
+        Some(time) if time.0 > TIME_MAX => Err(QueryError::bad_input(
+            parameter,
+            format!("{} is after the latest time, {TIME_MAX} (int64)", time.0),
+        )),
+        _ => Ok(()),
     }
 }
 

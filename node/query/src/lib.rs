@@ -34,7 +34,10 @@ pub use events::{
     EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventPage, EventParams, EventView,
     ORG_ATTRIBUTES,
 };
-pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, check_record_id, page_limit};
+pub use ledger::{
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, TIME_MAX, check_record_id, check_time,
+    page_limit,
+};
 pub use node_views::{NoncesView, StatusView, Submitted, SyncView, TxStatusView};
 pub use onebook_storage::RecordKind;
 pub use store::{SCANNED_RECORDS_MAX, StoreQuery};

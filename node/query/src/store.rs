@@ -16,7 +16,7 @@ use onebook_types::{
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError,
-    ledger::{ListParams, PageParams, page_limit, served_kind, timeline_kind},
+    ledger::{ListParams, PageParams, check_time, page_limit, served_kind, timeline_kind},
     views::{
         BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
         TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
@@ -231,6 +231,8 @@ fn records(
     params: ListParams,
 ) -> Result<Page<RecordView>, QueryError> {
     let limit = page_limit(params.page.limit)?;
+    check_time("from", params.from)?;
+    check_time("to", params.to)?;
     let height = resolve_height(store, params.height)?;
     if let Some(org) = &params.org {
         check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
@@ -431,6 +433,7 @@ fn overdue(
     height: Option<Height>,
 ) -> Result<OverdueView, QueryError> {
     check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
+    check_time("at", at)?;
     let height = resolve_height(store, height)?;
     let at = match at {
         Some(at) => at,

@@ -15,6 +15,7 @@ use onebook_types::{
 
 use crate::{
     LedgerQuery, ListParams, PageParams, QueryError, Record, RecordKind, SearchHitView, StoreQuery,
+    TIME_MAX,
     test_utils::{self, TestTx, block_time, commit, entry, grant, init, obligation, org},
 };
 
@@ -263,6 +264,16 @@ async fn bad_paging_and_filters_are_refused_naming_the_parameter() {
         (RecordKind::Grant, list(None, Some("granted"), None), "status"),
         (RecordKind::Resource, list(None, Some("active"), None), "status"),
         (RecordKind::Grant, list(Some("no such org"), None, None), "org"),
+        (
+            RecordKind::Grant,
+            ListParams { from: Some(Timestamp(TIME_MAX + 1)), ..list(None, None, None) },
+            "from",
+        ),
+        (
+            RecordKind::Grant,
+            ListParams { to: Some(Timestamp(TIME_MAX + 1)), ..list(None, None, None) },
+            "to",
+        ),
     ];
 
     for (kind, params, expected) in cases {
@@ -339,6 +350,9 @@ async fn overdue_obligations_are_the_open_ones_due_before_the_time_asked() {
     let other = query.overdue_obligations("xm-gaj".into(), Some(late), None).await.expect("read");
     let bad = query.overdue_obligations("x y".into(), None, None).await.expect_err("bad org");
     let above = query.overdue_obligations("xm".into(), None, Some(Height(2))).await;
+    let latest = query.overdue_obligations("xm".into(), Some(Timestamp(TIME_MAX)), None).await;
+    let too_late = query.overdue_obligations("xm".into(), Some(Timestamp(TIME_MAX + 1)), None);
+    let too_late = too_late.await.expect_err("after the latest time");
 
     assert_eq!(at_block.obligations.len(), 0, "block 1 is before both due times");
     assert_eq!(at_block.at, block_time(Height(1)).0);
@@ -346,6 +360,8 @@ async fn overdue_obligations_are_the_open_ones_due_before_the_time_asked() {
     assert!(other.obligations.is_empty());
     assert_eq!(parameter(bad), "org");
     assert!(matches!(above, Err(QueryError::NoBlockYet { height: 2 })), "{above:?}");
+    assert_eq!(latest.expect("read").obligations.len(), 2);
+    assert_eq!(parameter(too_late), "at");
 }
 
 #[tokio::test]
