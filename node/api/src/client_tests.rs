@@ -512,8 +512,10 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
         same!(fixture, |q| q.timeline(RecordKey::Grant(GrantId(1)), short.clone()))
             .expect_err("a short cursor"),
     ];
+    let policy_above = same!(fixture, |q| q.policy(Some(Height(9)))).expect_err("above the tip");
     let yet = |height: u64| format!("not bad input: no block at height {height} yet");
     assert_eq!(not_there[..3], [yet(5), yet(5), yet(9)]);
+    assert_eq!(policy_above, yet(9));
     assert!(not_there[3].starts_with(&format!("not bad input: cursor {org_cursor:?} names")));
     assert!(not_there[4].starts_with("not bad input: cursor \"00\" names"), "{}", not_there[4]);
     let under_and_status = ListParams {

@@ -4,8 +4,9 @@
 //! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
 //! certificate number, the committed events after a cursor for the event stream, and the
-//! blocks, their decoded txs and the validator set. Every record read may be made as of a past
-//! height; a height above the tip is [`QueryError::NoBlockYet`]. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
+//! blocks, their decoded txs and the validator set, the authoritative source of a data element
+//! (一数一源) and the policy in force. Every record read may be made as of a past height; a height above the tip is
+//! [`QueryError::NoBlockYet`]. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
 //! (module `client`, feature `client`) answers from a remote node's REST API with the same
 //! views, and has the node's own calls too (status, submit, tx status, nonces, proof bundles,
 //! signed reads). Views are plain serde types whose JSON is what the REST API answers: hashes
@@ -35,16 +36,16 @@ pub use events::{
     ORG_ATTRIBUTES,
 };
 pub use ledger::{
-    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, TIME_MAX, check_record_id, check_time,
-    page_limit,
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, TIME_MAX, check_record_id,
+    check_source_key, check_time, page_limit,
 };
 pub use node_views::{NoncesView, StatusView, Submitted, SyncView, TxStatusView};
 pub use onebook_storage::RecordKind;
 pub use store::{SCANNED_RECORDS_MAX, StoreQuery};
 pub use views::{
-    BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
-    TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
-    record_key_text,
+    BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
+    RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
+    parse_record_key, record_key_text,
 };
 
 #[cfg(test)]
