@@ -15,7 +15,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::{
-    openapi::{BadRequest, Unauthorized, Unavailable},
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
     records::parsed,
 };
@@ -25,7 +25,8 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PolicyQuery {
-    /// The policy in force as of this height; the tip by default. Above the tip is a 400.
+    /// The policy in force as of this height; the tip by default. Above the tip is a 404
+    /// `no-block-yet`: no block is there yet.
     height: Option<u64>,
 }
 
@@ -39,6 +40,7 @@ pub(crate) struct PolicyQuery {
         (status = 200, description = "The policy in force.", body = PolicyView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
 )]
