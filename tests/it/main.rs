@@ -16,6 +16,7 @@ mod network;
 mod proof_bundles;
 mod proofs_e2e;
 mod read_audit;
+mod snapshot;
 mod store;
 mod vectors;
 

@@ -80,6 +80,17 @@ pub enum StorageError {
         /// present where absence was asked, and so on.
         reason: String,
     },
+    /// The height is below the first one this store holds: it started from a snapshot.
+    #[error(
+        "height {height} is below {base}, the first height this node holds (it started from a \
+         snapshot); ask a node that holds the whole history"
+    )]
+    BelowBase {
+        /// The height asked.
+        height: Height,
+        /// The first height held.
+        base: Height,
+    },
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
     Empty,

@@ -11,13 +11,15 @@
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
 //! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
-//! a running node's store into a checked archive and restores one.
+//! a running node's store into a checked archive and restores one; [`snapshot`] writes the state
+//! of one certified height into a file and starts a new store from one ([`Store::base`]).
 
 pub mod backup;
 mod error;
 mod index;
 mod keys;
 mod proofs;
+pub mod snapshot;
 mod store;
 
 pub use error::{Result, StorageError};
