@@ -15,13 +15,17 @@
 //! of one certified height into a file and starts a new store from one ([`Store::base`]).
 
 pub mod backup;
+mod committed;
+mod damage;
 mod error;
 mod index;
 mod keys;
 mod proofs;
 pub mod snapshot;
 mod store;
+mod verify;
 
+pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
@@ -30,6 +34,7 @@ pub use proofs::{
 };
 pub use store::{
     BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
-    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, Tip, TxLocation, TxTouch,
-    VerifyOnOpen,
+    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
+    TxTouch, VerifyOnOpen,
 };
+pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

@@ -568,6 +568,7 @@ fn init_from_snapshot(
     store.put_base(&mut batch, height);
     store.write(batch)?;
     *store.tip_slot() = Some(tip);
+    store.save_mark(&tip)?;
     tracing::info!(height = height.0, state_root = %tip.state_root, "started from a snapshot");
     Ok(())
 }

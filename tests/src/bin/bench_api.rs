@@ -67,7 +67,8 @@ fn main() -> eyre::Result<()> {
         ChainConfig::default(),
         || Timestamp(synthetic::GENESIS_TIME_MS),
     );
-    let state = ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None };
+    let state =
+        ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None, sync: None };
     runtime.spawn(async move { axum::serve(listener, router(state)).await });
 
     let mut rng = Rng::new(0x0a91);
