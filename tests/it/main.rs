@@ -13,6 +13,7 @@ mod demo_seed;
 mod devnet;
 mod events;
 mod explorer;
+mod join;
 mod keys;
 mod lifecycles;
 mod network;

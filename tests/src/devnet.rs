@@ -90,6 +90,12 @@ impl Node {
     /// Starts the node with the environment variables `env` added, such as
     /// `("ONEBOOK__API__CONNECTIONS_MAX", "64")` to override its configuration.
     pub fn start_with_env(&mut self, env: &[(&str, &str)]) -> eyre::Result<()> {
+        self.start_with(&[], env)
+    }
+
+    /// Starts the node with `args` after `start` (such as `--from-snapshot FILE`) and the
+    /// environment variables `env` added.
+    pub fn start_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> eyre::Result<()> {
         if self.child.is_some() {
             bail!("node {} is already running", self.home.display());
         }
@@ -98,6 +104,7 @@ impl Node {
             .arg("--home")
             .arg(&self.home)
             .arg("start")
+            .args(args)
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())
             .stdin(Stdio::null())

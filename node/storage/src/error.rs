@@ -187,6 +187,7 @@ impl StorageError {
             | Self::NoProof { .. }
             | Self::Empty
             | Self::AboveTip { .. }
+            | Self::BelowBase { .. }
             | Self::MarkWrite { .. } => false,
         }
     }

@@ -659,3 +659,34 @@ impl HashingReader<'_> {
         Ok(Some(bytes))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onebook_types::ids::OrgId;
+
+    /// The worked example of `docs/formats.md` section 22.
+    #[test]
+    fn the_frame_layout_is_fixed() {
+        let record = SnapshotRecord {
+            key: RecordKey::Org(OrgId::from("xm-hlq")).encode(),
+            value: vec![1, 2, 3],
+        };
+        let mut bytes = Vec::new();
+        let mut out = HashingWriter { inner: &mut bytes, hasher: blake3::Hasher::new() };
+        out.frame(&codec::encode(&SnapshotFrame::Records(vec![record]))).unwrap();
+        let expected = concat!(
+            "1b000000",
+            "02",
+            "01000000",
+            "0b000000",
+            "02",
+            "06000000",
+            "786d2d686c71",
+            "03000000",
+            "010203"
+        );
+        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(hex, expected);
+    }
+}

@@ -10,6 +10,7 @@ pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod proof;
 pub(crate) mod restore;
+pub(crate) mod snapshot;
 pub(crate) mod start;
 pub(crate) mod status;
 pub(crate) mod testnet;
