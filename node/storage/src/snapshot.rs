@@ -64,8 +64,9 @@ pub const SNAPSHOT_SCHEMA_VERSION: u32 = 0;
 /// One frame of a snapshot after its manifest.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub enum SnapshotFrame {
-    /// The block at the snapshot's height (exactly one, first).
-    Block(Block),
+    /// The block at the snapshot's height (exactly one, first; boxed in memory only: borsh
+    /// encodes a box as what it holds).
+    Block(Box<Block>),
     /// The next receipts of that block, in order (as many frames as needed, none for an empty
     /// block).
     Receipts(Vec<Receipt>),
@@ -179,7 +180,7 @@ pub fn write_snapshot(
     };
     let mut out = HashingWriter { inner: out, hasher: blake3::Hasher::new() };
     out.frame(&manifest.encode())?;
-    out.frame(&codec::encode(&SnapshotFrame::Block(block)))?;
+    out.frame(&codec::encode(&SnapshotFrame::Block(Box::new(block))))?;
     for chunk in chunks(receipts, |receipt| codec::encode(receipt).len()) {
         out.frame(&codec::encode(&SnapshotFrame::Receipts(chunk)))?;
     }
@@ -425,7 +426,7 @@ fn read_body(
         match (frame, &block) {
             (SnapshotFrame::Block(found), None) => {
                 check_block(&found, manifest)?;
-                block = Some(found);
+                block = Some(*found);
             }
             (SnapshotFrame::Receipts(more), Some(found))
                 if records.is_empty() && receipts.len() + more.len() <= found.txs.len() =>
