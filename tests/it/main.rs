@@ -10,6 +10,7 @@ mod codec_props;
 mod crash;
 mod damage;
 mod demo_seed;
+mod deploy;
 mod devnet;
 mod events;
 mod explorer;

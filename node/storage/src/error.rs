@@ -155,6 +155,13 @@ pub enum StorageError {
         /// What is wrong with it.
         detail: String,
     },
+    /// The size of the store's file system could not be read.
+    #[error("cannot read the size of the store's file system: {source}")]
+    DiskSpace {
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The record of the last committed height could not be written.
     #[error("cannot write {}: {source}", mark.display())]
     MarkWrite {
@@ -188,6 +195,7 @@ impl StorageError {
             | Self::Empty
             | Self::AboveTip { .. }
             | Self::BelowBase { .. }
+            | Self::DiskSpace { .. }
             | Self::MarkWrite { .. } => false,
         }
     }

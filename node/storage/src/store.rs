@@ -165,6 +165,15 @@ pub struct FamilySize {
     pub keys: u64,
 }
 
+/// The space of the file system holding a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiskSpace {
+    /// Its size.
+    pub size_bytes: u64,
+    /// What an unprivileged process may still write.
+    pub available_bytes: u64,
+}
+
 /// The last committed block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct Tip {
@@ -478,6 +487,30 @@ impl Store {
             sizes.push(FamilySize { name, sst_bytes, keys });
         }
         Ok(sizes)
+    }
+
+    /// Each column family's bytes on disk (its table files) and in memory (its memtables), from
+    /// RocksDB's properties: cheap, for the metrics (compare [`Store::compact_and_measure`]).
+    pub fn family_bytes(&self) -> Result<Vec<(&'static str, u64)>> {
+        let mut sizes = Vec::with_capacity(keys::COLUMN_FAMILIES.len());
+        for name in keys::COLUMN_FAMILIES {
+            let family = self.cf(name);
+            let property = |key: &str| self.db.property_int_value_cf(family, key);
+            let bytes = property("rocksdb.total-sst-files-size")?.unwrap_or(0)
+                + property("rocksdb.cur-size-all-mem-tables")?.unwrap_or(0);
+            sizes.push((name, bytes));
+        }
+        Ok(sizes)
+    }
+
+    /// The size and free space of the file system holding the store.
+    pub fn disk_space(&self) -> Result<DiskSpace> {
+        let stat = rustix::fs::statvfs(self.db.path())
+            .map_err(|errno| StorageError::DiskSpace { source: errno.into() })?;
+        Ok(DiskSpace {
+            size_bytes: stat.f_blocks.saturating_mul(stat.f_frsize),
+            available_bytes: stat.f_bavail.saturating_mul(stat.f_frsize),
+        })
     }
 
     /// What the node cache has done since the store opened, for the metrics.
