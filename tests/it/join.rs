@@ -14,12 +14,8 @@ use std::{
 };
 
 use onebook_genesis::dev_secret;
-use onebook_tests::devnet::{Devnet, register_member};
-use onebook_types::{
-    action::{Action, GovernanceChange},
-    consortium::OrgLevel,
-    ids::{OrgId, ProposalId, RegionCode},
-};
+use onebook_tests::devnet::{Devnet, admit_hlq, register_member};
+use onebook_types::{action::Action, ids::ProposalId};
 
 /// The admins of three of the four validator orgs: enough to pass a proposal.
 const VOTERS: [&str; 3] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"];
@@ -34,15 +30,7 @@ fn a_fifth_agency_joins_from_a_verified_snapshot_and_holds_the_validators_roots(
     net.wait_for_height(&[0, 1, 2, 3], 2, WAIT).unwrap();
 
     // The consortium admits the new agency by governance.
-    let admit = GovernanceChange::AdmitOrg {
-        id: OrgId::from("xm-hlq"),
-        name: "厦门市湖里区人民政府".to_owned(),
-        level: OrgLevel::District,
-        parent: Some(OrgId::from("xm-gov")),
-        region: RegionCode::from("350206"),
-        data_authority: false,
-        admin: dev_secret("xm-hlq/admin").public_key(),
-    };
+    let admit = admit_hlq();
     let submit = Action::SubmitProposal { change: admit, rationale: "湖里区接入".to_owned() };
     net.commit(0, VOTERS[0], 1, submit, WAIT).unwrap();
     let (_, proposals) = net.nodes[0].get("/v1/proposals").unwrap();

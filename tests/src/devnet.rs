@@ -12,10 +12,10 @@ use std::{
 
 use eyre::{WrapErr, bail, eyre};
 use onebook_types::{
-    action::Action,
+    action::{Action, GovernanceChange},
     codec,
-    consortium::Role,
-    ids::{ChainId, Height, Nonce},
+    consortium::{OrgLevel, Role},
+    ids::{ChainId, Height, Nonce, OrgId, RegionCode},
     keys::SecretKey,
     tx::TxBody,
 };
@@ -60,6 +60,20 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
         },
     };
     codec::encode(&body.sign(admin))
+}
+
+/// The governance change admitting the district government of Huli (`xm-hlq`, under `xm-gov`)
+/// with the dev key `xm-hlq/admin` as its first org admin: the agency tests admit.
+pub fn admit_hlq() -> GovernanceChange {
+    GovernanceChange::AdmitOrg {
+        id: OrgId::from("xm-hlq"),
+        name: "厦门市湖里区人民政府".to_owned(),
+        level: OrgLevel::District,
+        parent: Some(OrgId::from("xm-gov")),
+        region: RegionCode::from("350206"),
+        data_authority: false,
+        admin: onebook_genesis::dev_secret("xm-hlq/admin").public_key(),
+    }
 }
 
 /// One node process.
