@@ -666,7 +666,7 @@ mod tests {
     use super::*;
     use onebook_types::ids::OrgId;
 
-    /// The worked example of `docs/formats.md` section 22.
+    /// The worked example of `docs/formats.md` section 23.
     #[test]
     fn the_frame_layout_is_fixed() {
         let record = SnapshotRecord {
