@@ -12,10 +12,10 @@ use std::{
 
 use eyre::{WrapErr, bail, eyre};
 use onebook_types::{
-    action::Action,
+    action::{Action, GovernanceChange},
     codec,
-    consortium::Role,
-    ids::{ChainId, Height, Nonce},
+    consortium::{OrgLevel, Role},
+    ids::{ChainId, Height, Nonce, OrgId, RegionCode},
     keys::SecretKey,
     tx::TxBody,
 };
@@ -62,6 +62,20 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
     codec::encode(&body.sign(admin))
 }
 
+/// The governance change admitting the district government of Huli (`xm-hlq`, under `xm-gov`)
+/// with the dev key `xm-hlq/admin` as its first org admin: the agency tests admit.
+pub fn admit_hlq() -> GovernanceChange {
+    GovernanceChange::AdmitOrg {
+        id: OrgId::from("xm-hlq"),
+        name: "厦门市湖里区人民政府".to_owned(),
+        level: OrgLevel::District,
+        parent: Some(OrgId::from("xm-gov")),
+        region: RegionCode::from("350206"),
+        data_authority: false,
+        admin: onebook_genesis::dev_secret("xm-hlq/admin").public_key(),
+    }
+}
+
 /// One node process.
 #[derive(Debug)]
 pub struct Node {
@@ -90,6 +104,12 @@ impl Node {
     /// Starts the node with the environment variables `env` added, such as
     /// `("ONEBOOK__API__CONNECTIONS_MAX", "64")` to override its configuration.
     pub fn start_with_env(&mut self, env: &[(&str, &str)]) -> eyre::Result<()> {
+        self.start_with(&[], env)
+    }
+
+    /// Starts the node with `args` after `start` (such as `--from-snapshot FILE`) and the
+    /// environment variables `env` added.
+    pub fn start_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> eyre::Result<()> {
         if self.child.is_some() {
             bail!("node {} is already running", self.home.display());
         }
@@ -98,6 +118,7 @@ impl Node {
             .arg("--home")
             .arg(&self.home)
             .arg("start")
+            .args(args)
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())
             .stdin(Stdio::null())

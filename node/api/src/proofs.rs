@@ -60,6 +60,9 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
         StorageError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
         }
+        below @ StorageError::BelowBase { .. } => {
+            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", below.to_string())
+        }
         other => Problem::storage(&other),
     })?;
     let height = bundle.header.height.0.to_string();

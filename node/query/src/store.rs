@@ -184,6 +184,15 @@ fn resolve_height(store: &Store, asked: Option<Height>) -> Result<Height, QueryE
     match asked {
         None => Ok(tip),
         Some(height) if height > tip => Err(QueryError::NoBlockYet { height: height.0 }),
+        Some(height) if height < store.base() => Err(QueryError::bad_input(
+            "height",
+            format!(
+                "{} is below {}, the first height this node holds (it started from a \
+                 snapshot); ask a node that holds the whole history",
+                height.0,
+                store.base().0
+            ),
+        )),
         Some(height) => Ok(height),
     }
 }

@@ -11,7 +11,8 @@
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
 //! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
-//! a running node's store into a checked archive and restores one.
+//! a running node's store into a checked archive and restores one; [`snapshot`] writes the state
+//! of one certified height into a file and starts a new store from one ([`Store::base`]).
 
 pub mod backup;
 mod committed;
@@ -20,6 +21,7 @@ mod error;
 mod index;
 mod keys;
 mod proofs;
+pub mod snapshot;
 mod store;
 mod verify;
 
@@ -31,8 +33,8 @@ pub use proofs::{
     bundle_for_records, bundle_for_tx, set_changes,
 };
 pub use store::{
-    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
-    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
-    TxTouch, VerifyOnOpen,
+    BlockCommit, DiskSpace, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT,
+    NodeCacheStats, RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile,
+    Tip, TxLocation, TxTouch, VerifyOnOpen,
 };
 pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};
