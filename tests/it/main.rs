@@ -16,6 +16,7 @@ mod explorer;
 mod keys;
 mod lifecycles;
 mod network;
+mod partition;
 mod proof_bundles;
 mod proofs_e2e;
 mod read_audit;
