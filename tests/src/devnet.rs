@@ -52,7 +52,7 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
         chain_id: ChainId::from("onebook-dev-1"),
         signer: admin.public_key(),
         nonce: Nonce(nonce),
-        valid_until: Height(100_000),
+        valid_until: Height(1_000_000),
         action: Action::RegisterMember {
             key: onebook_genesis::dev_secret(&format!("member-{n}")).public_key(),
             name: "网关".into(),
@@ -60,6 +60,31 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
         },
     };
     codec::encode(&body.sign(admin))
+}
+
+/// Writes, with the `onebook` command `binary`, the homes of `validators` validators and
+/// `observers` observers of the dev network into `out` (`out/node<i>`), node `i` on ports
+/// `base_port + 10 i` and the next two (`onebook testnet` with the extra `testnet_args`).
+pub fn write_testnet(
+    binary: &Path,
+    out: &Path,
+    validators: usize,
+    observers: usize,
+    base_port: u16,
+    testnet_args: &[&str],
+) -> eyre::Result<()> {
+    let status = Command::new(binary)
+        .args(["testnet", "--nodes", &validators.to_string()])
+        .args(["--observers", &observers.to_string(), "--base-port", &base_port.to_string()])
+        .args(testnet_args)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("onebook testnet failed: {status}");
+    }
+    Ok(())
 }
 
 /// One node process.
@@ -262,17 +287,7 @@ impl Devnet {
         let dir = tempfile::tempdir()?;
         let base = free_base_port(validators + observers)?;
         let out = dir.path().join("net");
-        let status = Command::new(binary)
-            .args(["testnet", "--nodes", &validators.to_string()])
-            .args(["--observers", &observers.to_string(), "--base-port", &base.to_string()])
-            .args(testnet_args)
-            .arg("--out")
-            .arg(&out)
-            .stdout(Stdio::null())
-            .status()?;
-        if !status.success() {
-            bail!("onebook testnet failed: {status}");
-        }
+        write_testnet(binary, &out, validators, observers, base, testnet_args)?;
         let nodes = (0..validators + observers)
             .map(|i| {
                 Node::new(

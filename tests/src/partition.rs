@@ -6,14 +6,14 @@
 //! nodes inside their namespaces; [`crate::chain_watch::ChainWatch`] is the safety oracle
 //! partition tests hold them to.
 
-use std::{
-    path::Path,
-    process::{Command, Stdio},
-};
+use std::path::Path;
 
 use eyre::{WrapErr, bail, eyre};
 
-use crate::{devnet::Node, netns::NetnsNet};
+use crate::{
+    devnet::{Node, write_testnet},
+    netns::NetnsNet,
+};
 
 /// The first port `onebook testnet` gives; node `i` uses `BASE_PORT + 10 i` and the next two.
 /// Every node has a namespace of its own, so fixed ports never clash.
@@ -42,17 +42,8 @@ impl PartitionNet {
         let net = NetnsNet::create(validators)?;
         let dir = tempfile::tempdir()?;
         let out = dir.path().join("net");
-        let status = Command::new(binary)
-            .args(["testnet", "--nodes", &validators.to_string()])
-            .args(["--base-port", &BASE_PORT.to_string()])
-            .args(["--idle-block-interval", idle_block_interval])
-            .arg("--out")
-            .arg(&out)
-            .stdout(Stdio::null())
-            .status()?;
-        if !status.success() {
-            bail!("onebook testnet failed: {status}");
-        }
+        let interval = ["--idle-block-interval", idle_block_interval];
+        write_testnet(binary, &out, validators, 0, BASE_PORT, &interval)?;
         let mut nodes = Vec::with_capacity(validators);
         for node in 0..validators {
             let home = out.join(format!("node{node}"));
