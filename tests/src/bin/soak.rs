@@ -73,9 +73,10 @@ struct Args {
     /// Seed of the choice of victims (default: from the clock; printed).
     #[arg(long, env = "ONEBOOK_SEED")]
     seed: Option<u64>,
-    /// Seconds to wait, after the load stops, for every acknowledged tx to reach a block.
-    #[arg(long, default_value_t = 180)]
-    drain_s: u64,
+    /// After the load stops, the drain waits for every acknowledged tx to reach a block for as
+    /// long as the chain keeps committing them; it gives up after this many seconds without one.
+    #[arg(long, default_value_t = 120)]
+    drain_stall_s: u64,
 }
 
 fn main() -> ExitCode {
@@ -93,14 +94,17 @@ fn main() -> ExitCode {
 /// What the senders share with the main thread.
 struct Shared {
     stop: AtomicBool,
+    /// Set when the main thread ends the drain.
+    drain_over: AtomicBool,
     /// Per node: whether it is down (killed, not yet restarted).
     down: [AtomicBool; VALIDATORS],
     ports: [u16; VALIDATORS],
     /// Txs sent (first attempts).
     sent: AtomicU64,
-    /// Txs sent again because the node asked for an earlier nonce (a killed node's mempool or
-    /// gossip not there yet).
-    resent: AtomicU64,
+    /// Txs sent again that a node admitted anew (202): no node it asked held them any more (a
+    /// killed node's mempool) or yet (gossip not there yet). Resent txs a node already held
+    /// (409) are not counted.
+    readmitted: AtomicU64,
     /// Answers 429/503 (back-pressure).
     busy: AtomicU64,
 }
@@ -117,14 +121,13 @@ fn post(port: u16, tx: &[u8]) -> eyre::Result<(u16, serde_json::Value)> {
 /// One signer's client: sends its txs in nonce order at `rate` per second to its home node (or
 /// the next live one), reports each acknowledged tx's hash on `acked`, and, when a node says an
 /// earlier nonce is missing, sends the missing txs again (same bytes, same hashes). After the
-/// stop, keeps making sure every tx it sent is waiting somewhere until all are committed or
-/// `drain` has passed.
+/// stop, keeps making sure every tx it sent is waiting somewhere until all are committed or the
+/// main thread ends the drain.
 fn sender(
     index: usize,
     rate: f64,
     shared: &Shared,
     acked: &mpsc::Sender<[u8; 32]>,
-    drain: Duration,
 ) -> eyre::Result<()> {
     let signer = dev_secret(SIGNERS[index]);
     let key = signer.public_key().to_hex();
@@ -143,8 +146,7 @@ fn sender(
     }
     // Drain: the client keeps its txs alive until the chain has them all.
     let last = next - 1;
-    let deadline = Instant::now() + drain;
-    while Instant::now() < deadline {
+    while !shared.drain_over.load(Ordering::Relaxed) {
         let node = live_node(shared, home);
         if let Ok((200, nonces)) = onebook_tests::devnet::http(
             shared.ports[node],
@@ -158,13 +160,19 @@ fn sender(
             }
             let waiting_to = nonces["next"].as_u64().unwrap_or(1).saturating_sub(1);
             for nonce in waiting_to.max(committed) + 1..=last {
-                shared.resent.fetch_add(1, Ordering::Relaxed);
-                let _ = post(shared.ports[node], &tx(&signer, index, nonce));
+                resend(shared, node, &tx(&signer, index, nonce));
             }
         }
         std::thread::sleep(Duration::from_secs(2));
     }
     Ok(())
+}
+
+/// Sends `tx` again to node `node`, counting it when the node admits it anew.
+fn resend(shared: &Shared, node: usize, tx: &[u8]) {
+    if matches!(post(shared.ports[node], tx), Ok((202, _))) {
+        shared.readmitted.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// The first live node from `home` on.
@@ -223,8 +231,7 @@ fn deliver(
                 {
                     let from = nonces["next"].as_u64().unwrap_or(nonce);
                     for missing in from..nonce {
-                        shared.resent.fetch_add(1, Ordering::Relaxed);
-                        let _ = post(port, &tx(signer, index, missing));
+                        resend(shared, node, &tx(signer, index, missing));
                     }
                 }
                 std::thread::sleep(Duration::from_millis(20));
@@ -324,20 +331,21 @@ fn run(args: &Args) -> eyre::Result<bool> {
     net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(120))?;
     let shared = Arc::new(Shared {
         stop: AtomicBool::new(false),
+        drain_over: AtomicBool::new(false),
         down: Default::default(),
         ports: std::array::from_fn(|node| net.nodes[node].api_port),
         sent: AtomicU64::new(0),
-        resent: AtomicU64::new(0),
+        readmitted: AtomicU64::new(0),
         busy: AtomicU64::new(0),
     });
     let (acked_tx, acked_rx) = mpsc::channel();
     let per_signer = args.rate as f64 / SIGNERS.len() as f64;
-    let drain = Duration::from_secs(args.drain_s);
+    let drain_stall = Duration::from_secs(args.drain_stall_s);
     let senders: Vec<_> = (0..SIGNERS.len())
         .map(|index| {
             let shared = Arc::clone(&shared);
             let acked = acked_tx.clone();
-            std::thread::spawn(move || sender(index, per_signer, &shared, &acked, drain))
+            std::thread::spawn(move || sender(index, per_signer, &shared, &acked))
         })
         .collect();
     drop(acked_tx);
@@ -372,13 +380,15 @@ fn run(args: &Args) -> eyre::Result<bool> {
         "open files"
     );
 
-    let mut drained_at = None;
+    // While draining: when it began, and the last time a waiting tx reached a block.
+    let mut draining: Option<(Instant, Instant)> = None;
+    let mut committed_before = 0;
     loop {
         let now = Instant::now();
         let loading = now < started + duration;
         if !loading && !shared.stop.load(Ordering::Relaxed) {
             shared.stop.store(true, Ordering::Relaxed);
-            drained_at = Some(now + drain);
+            draining = Some((now, now));
             println!(
                 "soak: load stopped after {:.0} s; draining",
                 now.duration_since(started).as_secs_f64()
@@ -471,15 +481,26 @@ fn run(args: &Args) -> eyre::Result<bool> {
             last_sent = sent;
             last_acked = acked.len();
         }
-        if let Some(until) = drained_at {
+        if let Some((began, progress)) = &mut draining {
+            if committed.len() > committed_before {
+                *progress = now;
+            }
             let senders_done = senders.iter().all(std::thread::JoinHandle::is_finished);
             let all_in = acked.iter().all(|hash| committed.contains(hash));
             let heights = net.nodes.iter().map(|node| node.height()).collect::<Vec<_>>();
             let level = heights.iter().all(|height| height.is_some() && *height == heights[0]);
-            if (senders_done && all_in && level) || now >= until {
+            let stalled = now.duration_since(*progress) >= drain_stall;
+            if (senders_done && all_in && level) || stalled {
+                println!(
+                    "soak: drain {} after {:.0} s",
+                    if stalled { "gave up, no tx committed for a while," } else { "done" },
+                    now.duration_since(*began).as_secs_f64()
+                );
+                shared.drain_over.store(true, Ordering::Relaxed);
                 break;
             }
         }
+        committed_before = committed.len();
         std::thread::sleep(Duration::from_millis(500));
     }
     for sender in senders {
@@ -497,12 +518,12 @@ fn run(args: &Args) -> eyre::Result<bool> {
     let divergent = watch.violations().len();
     println!("\nsoak: verdict (seed {seed})");
     println!(
-        "  load: {} txs sent, {} acknowledged ({:.0} tx/s reached, {} tx/s offered), {} sent again, {} busy answers",
+        "  load: {} txs sent, {} acknowledged ({:.0} tx/s reached, {} tx/s offered), {} sent again and admitted anew, {} busy answers",
         shared.sent.load(Ordering::Relaxed),
         acked.len(),
         acked.len() as f64 / elapsed,
         args.rate,
-        shared.resent.load(Ordering::Relaxed),
+        shared.readmitted.load(Ordering::Relaxed),
         shared.busy.load(Ordering::Relaxed)
     );
     println!(
