@@ -18,6 +18,7 @@ mod join;
 mod keys;
 mod lifecycles;
 mod network;
+mod partition;
 mod proof_bundles;
 mod proofs_e2e;
 mod read_audit;
