@@ -13,6 +13,7 @@ mod demo_seed;
 mod devnet;
 mod events;
 mod explorer;
+mod fuzz_corpus;
 mod keys;
 mod lifecycles;
 mod network;
