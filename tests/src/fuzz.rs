@@ -67,6 +67,12 @@ fn dev_genesis() -> &'static GenesisFile {
     })
 }
 
+/// The state the dev genesis starts from.
+fn genesis_state() -> MemState {
+    static STATE: OnceLock<MemState> = OnceLock::new();
+    STATE.get_or_init(|| MemState::from_records(dev_genesis().initial_state())).clone()
+}
+
 /// The dev member who signs the re-signed txs: an org admin, who may send most actions.
 fn admin() -> &'static SecretKey {
     static ADMIN: OnceLock<SecretKey> = OnceLock::new();
@@ -113,7 +119,7 @@ pub fn block(data: &[u8]) {
 /// dev org admin with the chain and nonce the pool expects.
 pub fn admission(data: &[u8]) {
     let genesis = dev_genesis();
-    let state = MemState::from_records(genesis.initial_state());
+    let state = genesis_state();
     let next = next_block(genesis);
     let mut pool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
 
@@ -162,7 +168,7 @@ pub fn gossip_batch(data: &[u8]) {
     let genesis = dev_genesis();
     let pool = MemPool {
         pool: Mutex::new(Mempool::new(MempoolConfig::default(), genesis.chain_id.clone())),
-        state: MemState::from_records(genesis.initial_state()),
+        state: genesis_state(),
         next: next_block(genesis),
     };
     let mut judge = BatchJudge::default();
