@@ -14,6 +14,7 @@ mod deploy;
 mod devnet;
 mod events;
 mod explorer;
+mod fuzz_corpus;
 mod join;
 mod keys;
 mod lifecycles;

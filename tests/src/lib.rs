@@ -6,11 +6,13 @@
 //! change, for proof bundles. [`history`] builds a long history of the dev network straight into a
 //! store, for nodes to start on or sync. [`netns`] and [`partition`] run validators in network
 //! namespaces and cut and heal their links; [`chain_watch`] checks that no two nodes ever commit
-//! different blocks at one height. One sample of every action lives in
-//! `onebook_types::samples` (feature `samples`).
+//! different blocks at one height. [`fuzz`] holds the fuzz targets, which the fuzzer
+//! (`tests/fuzz/`, `scripts/fuzz.sh`) and the corpus replay of the default suite both call. One
+//! sample of every action lives in `onebook_types::samples` (feature `samples`).
 
 pub mod chain_watch;
 pub mod devnet;
+pub mod fuzz;
 pub mod history;
 pub mod netns;
 pub mod partition;
