@@ -36,13 +36,15 @@ target_dir=${ONEBOOK_FUZZ_TARGET_DIR:-$repo/tests/fuzz/target}
 jobs=${ONEBOOK_FUZZ_JOBS:-1}
 rss_mb=${ONEBOOK_FUZZ_RSS_MB:-2048}
 
+# Not --locked: tests/fuzz/Cargo.lock starts as a copy of the workspace's, and cargo keeps every
+# version it pins (so third-party artifacts match the workspace build) while adding any new one.
 echo "== building the fuzz targets (libFuzzer, SanitizerCoverage on stable rustc)"
 bins=()
 for target in "${targets[@]}"; do bins+=(--bin "$target"); done
 (
   cd tests/fuzz
   CARGO_TARGET_DIR=$target_dir RUSTC_WRAPPER=$repo/tests/fuzz/rustc-wrapper.sh \
-    cargo build --locked "${bins[@]}"
+    cargo build "${bins[@]}"
 )
 
 # The API targets keep a store in a temporary directory for the whole run.
