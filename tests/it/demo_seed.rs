@@ -83,8 +83,16 @@ fn the_demo_seed_fills_a_devnet_with_every_kind_of_record_in_every_state() {
     assert!(refused.iter().all(|request| request["record"]["status"]["legal_basis"].is_string()));
 
     assert_eq!(count(&client, "/v1/access-events?status=covered"), 11);
-    assert_eq!(count(&client, "/v1/access-events?status=violation"), 5);
-    for reason in ["no-grant", "grant-unknown", "grant-revoked", "out-of-scope", "wrong-grantee"] {
+    assert_eq!(count(&client, "/v1/access-events?status=violation"), 6);
+    let reasons = [
+        "no-grant",
+        "grant-unknown",
+        "grant-revoked",
+        "out-of-scope",
+        "wrong-grantee",
+        "item-out-of-scope",
+    ];
+    for reason in reasons {
         assert_eq!(count(&client, &format!("/v1/violations?status={reason}")), 1, "{reason}");
     }
 
