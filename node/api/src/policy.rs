@@ -11,31 +11,19 @@ use axum::{
 };
 use onebook_query::{LedgerQuery, PolicyView, StoreQuery};
 use onebook_types::ids::Height;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::{
     openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
-    records::parsed,
+    records::{AsOf, parsed},
 };
-
-/// The query string of `GET /v1/policy`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PolicyQuery {
-    /// The policy in force as of this height; the tip by default. Above the tip is a 404
-    /// `no-block-yet`: no block is there yet.
-    height: Option<u64>,
-}
 
 /// The policy in force as of a height.
 #[utoipa::path(
     get,
     path = "/v1/policy",
     tag = "chain",
-    params(PolicyQuery),
+    params(AsOf),
     responses(
         (status = 200, description = "The policy in force.", body = PolicyView),
         (status = 400, response = BadRequest),
@@ -46,7 +34,7 @@ pub(crate) struct PolicyQuery {
 )]
 pub(crate) async fn policy(
     State(query): State<StoreQuery>,
-    params: Result<Query<PolicyQuery>, QueryRejection>,
+    params: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Json<PolicyView>, Problem> {
     let params = parsed(params)?;
     Ok(Json(query.policy(params.height.map(Height)).await?))

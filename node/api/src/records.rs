@@ -132,7 +132,7 @@ pub(crate) struct ListQuery {
 pub(crate) struct AsOf {
     /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
     /// block is there yet.
-    height: Option<u64>,
+    pub(crate) height: Option<u64>,
 }
 
 /// The query string of a paged read that is not as of a height (a timeline).
