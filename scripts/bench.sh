@@ -19,7 +19,10 @@
 #                    memory, txs/s
 #   sync_*           a node started on an empty store syncs ONEBOOK_BENCH_BLOCKS blocks (default
 #                    10,000) of ONEBOOK_BENCH_TXS_PER_BLOCK txs (default 100) from four validator
-#                    processes started on copies of that history: blocks/s and txs/s of history
+#                    processes started on copies of that history: blocks/s and txs/s of history;
+#                    then another empty node joins from a snapshot of a running validator
+#                    (snapshot create + start --from-snapshot): its time beside the full sync's
+#                    (ONEBOOK_BENCH_JOIN=0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
