@@ -99,6 +99,8 @@ pub use server::{BUSY_CONNECTIONS_MAX, SHUTDOWN_GRACE, ServeConfig, serve};
 #[cfg(test)]
 mod auth_tests;
 #[cfg(test)]
+mod batch_tests;
+#[cfg(test)]
 mod block_tests;
 #[cfg(test)]
 mod client_tests;
