@@ -118,6 +118,43 @@ fn watch_commits(
     Ok((seen, next))
 }
 
+/// CPU time (user + system, in clock ticks of 10 ms) of the threads of process `pid`, summed by
+/// thread name: `tokio-runtime-w` (the API, consensus, execution, commits, gossip),
+/// `rocksdb:*` (flushes and compactions), and the rest.
+fn cpu_by_thread(pid: u32) -> BTreeMap<String, u64> {
+    let mut ticks = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return ticks };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let name = &stat[open + 1..close];
+        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+        // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the name.
+        let used: u64 =
+            fields.get(11..13).into_iter().flatten().filter_map(|f| f.parse::<u64>().ok()).sum();
+        let group = if name.starts_with("rocksdb") {
+            "rocksdb"
+        } else if name.starts_with("tokio-runtime") {
+            "tokio"
+        } else {
+            "other"
+        };
+        *ticks.entry(group.to_owned()).or_insert(0) += used;
+    }
+    ticks
+}
+
+/// The CPU time of the four node processes' threads, by group.
+fn nodes_cpu(net: &Devnet) -> BTreeMap<String, u64> {
+    let mut total = BTreeMap::new();
+    for node in &net.nodes {
+        for (group, ticks) in node.pid().map(cpu_by_thread).unwrap_or_default() {
+            *total.entry(group).or_insert(0) += ticks;
+        }
+    }
+    total
+}
+
 /// Txs per `POST /v1/txs/batch` of the saturation load.
 const SATURATION_BATCH_TXS: usize = 500;
 
@@ -194,10 +231,24 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
             std::thread::spawn(move || submit_all(&mut client, &txs))
         })
         .collect();
+    let cpu_before = nodes_cpu(net);
     let (seen, _) =
         watch_commits(net, start_height + 1, hashes, Instant::now() + Duration::from_secs(300))?;
+    let cpu_after = nodes_cpu(net);
     let refused: usize =
         senders.into_iter().map(|sender| sender.join().unwrap_or(usize::MAX)).sum();
+    let committed = seen.len().max(1) as f64;
+    let mut line = String::from("network_cpu nodes=4");
+    let mut sum = 0.0;
+    for (group, after) in &cpu_after {
+        let used = after.saturating_sub(cpu_before.get(group).copied().unwrap_or(0));
+        // Clock ticks are 10 ms; the figure is core-microseconds per committed tx, all four
+        // nodes together.
+        let micros = used as f64 * 10_000.0 / committed;
+        sum += micros;
+        line.push_str(&format!(" {group}_us_per_tx={micros:.0}"));
+    }
+    println!("{line} total_us_per_tx={sum:.0}");
     let last = seen.values().max().copied().unwrap_or(started);
     let seconds = last.duration_since(started).as_secs_f64();
     println!(
