@@ -94,7 +94,7 @@ impl SignedTx {
 
     /// Checks the signatures of `txs` together ([`crate::sigbatch`]): each tx is accepted or
     /// refused exactly as [`SignedTx::verify`] would, and many cost less than one at a time.
-    pub fn verify_many(txs: Vec<SignedTx>) -> Vec<Result<VerifiedTx, SignatureError>> {
+    pub fn verify_many(txs: Vec<Self>) -> Vec<Result<VerifiedTx, SignatureError>> {
         let digests: Vec<_> = txs.iter().map(|tx| tx.body.signing_digest()).collect();
         let checks: Vec<crate::sigbatch::SignatureCheck<'_>> = txs
             .iter()
