@@ -15,17 +15,9 @@ use onebook_tests::{
 };
 use onebook_types::{codec, keys::SecretKey};
 
-/// Signers of the load, two per node (the dev network's org admins).
-const SIGNERS: [&str; 8] = [
-    "fj-gov/admin",
-    "fj-sjj/admin",
-    "xm-gov/admin",
-    "xm-dsj/admin",
-    "xm-gaj/admin",
-    "xm-scjg/admin",
-    "xm-djzx/admin",
-    "xm-jypt/admin",
-];
+/// Signers of the load, two per node: the dev network's org admins.
+use onebook_tests::history::SIGNERS;
+
 const TXS: u64 = 20_000;
 const BATCH_TXS: usize = 250;
 /// The validator killed and restarted.

@@ -269,14 +269,9 @@ async fn submit_tx(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| {
-        Problem::new(
-            rejection.status(),
-            "body-unreadable",
-            "the request body could not be read",
-            format!(
-                "{}; a tx is at most {TX_BYTES_MAX} bytes (twice that as hex in JSON)",
-                rejection.body_text()
-            ),
+        unreadable(
+            &rejection,
+            &format!("a tx is at most {TX_BYTES_MAX} bytes (twice that as hex in JSON)"),
         )
     })?;
     let bytes = match body_media_type(&headers) {
@@ -353,12 +348,7 @@ async fn submit_txs_batch(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| {
-        Problem::new(
-            rejection.status(),
-            "body-unreadable",
-            "the request body could not be read",
-            format!("{}; a batch is at most {BATCH_BODY_BYTES_MAX} bytes", rejection.body_text()),
-        )
+        unreadable(&rejection, &format!("a batch is at most {BATCH_BODY_BYTES_MAX} bytes"))
     })?;
     let txs: Vec<Vec<u8>> = match body_media_type(&headers) {
         Some(SubmitMedia::Json) => {
@@ -429,6 +419,16 @@ async fn submit_txs_batch(
         });
     }
     Ok((StatusCode::OK, Json(SubmittedBatch { results })).into_response())
+}
+
+/// The problem of a body that could not be read, with `limit` saying how large it may be.
+fn unreadable(rejection: &BytesRejection, limit: &str) -> Problem {
+    Problem::new(
+        rejection.status(),
+        "body-unreadable",
+        "the request body could not be read",
+        format!("{}; {limit}", rejection.body_text()),
+    )
 }
 
 fn batch_too_long(count: usize) -> Problem {
