@@ -716,6 +716,7 @@ mod tests {
                 height: Height(height),
                 time: Timestamp(1_000),
                 previous_hash: Hash32([1; 32]),
+                history_root: Hash32::ZERO,
                 tx_root: Hash32::ZERO,
                 tx_count: 0,
                 receipts_root: Hash32::ZERO,
@@ -730,7 +731,7 @@ mod tests {
 
     #[test]
     fn a_signed_vote_round_trips() {
-        let ctx = OnebookContext::new(ChainId::from("test"));
+        let ctx = OnebookContext::new(crate::types::test_chain());
         let vote = ctx.new_precommit(
             height(3),
             Round::new(1),

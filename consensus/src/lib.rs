@@ -32,3 +32,4 @@ pub use app::{AppError, Application};
 pub use config::{ConfigError, ConsensusConfig, PeerConfig};
 pub use error::ConsensusError;
 pub use node::run;
+pub use types::ChainIdentity;

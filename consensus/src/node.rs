@@ -14,10 +14,7 @@ use malachitebft_app_channel::{
     start_engine,
 };
 use malachitebft_core_types::LinearTimeouts;
-use onebook_types::{
-    ids::ChainId,
-    keys::{PublicKey, SecretKey},
-};
+use onebook_types::keys::{PublicKey, SecretKey};
 use tracing::{info, warn};
 
 use crate::{
@@ -28,7 +25,7 @@ use crate::{
     host::Host,
     proposals::ProposalStore,
     signing::{OnebookSigner, OnebookVerifier},
-    types::{OnebookContext, ValidatorAddress},
+    types::{ChainIdentity, OnebookContext, ValidatorAddress},
 };
 
 /// Capacity of the channel of requests from the application to the engine.
@@ -38,7 +35,7 @@ const ENGINE_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a held-back height checks whether a tx has arrived.
 const IDLE_POLL_INTERVAL: Duration = Duration::from_millis(20);
 
-/// Runs consensus as the validator `node_secret` on `chain_id` until `shutdown` completes,
+/// Runs consensus as the validator `node_secret` on `chain` until `shutdown` completes,
 /// driving `app`: it proposes, verifies and commits blocks in height order, starting at the
 /// application's committed height plus one.
 ///
@@ -48,17 +45,17 @@ const IDLE_POLL_INTERVAL: Duration = Duration::from_millis(20);
 pub async fn run<A: Application>(
     config: ConsensusConfig,
     node_secret: SecretKey,
-    chain_id: ChainId,
+    chain: ChainIdentity,
     app: A,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ConsensusError> {
     config.validate()?;
     let secret = Arc::new(node_secret);
     let address = ValidatorAddress(secret.public_key());
-    let ctx = OnebookContext::new(chain_id.clone());
+    let ctx = OnebookContext::new(chain.clone());
     let keypair =
         Keypair::ed25519_from_bytes(secret.seed()).map_err(|_| ConsensusError::NetworkKey)?;
-    let signer = OnebookSigner::new(chain_id.clone(), secret.clone());
+    let signer = OnebookSigner::new(chain.clone(), secret.clone());
     let proposals = ProposalStore::open(&config.home_dir.join("proposals"))?;
     std::fs::create_dir_all(config.home_dir.join("wal"))?;
 
@@ -86,7 +83,7 @@ pub async fn run<A: Application>(
         NetworkContext::new(identity, OnebookCodec),
         ConsensusContext::new_validator(
             address,
-            Box::new(OnebookVerifier::new(chain_id)),
+            Box::new(OnebookVerifier::new(chain)),
             Box::new(signer),
         ),
         SyncContext::new(OnebookCodec),

@@ -9,6 +9,7 @@ mod demo_seed;
 mod devnet;
 mod events;
 mod explorer;
+mod history_vectors;
 mod lifecycles;
 mod network;
 mod proof_bundles;

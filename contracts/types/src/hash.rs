@@ -108,6 +108,15 @@ pub enum Tag {
     /// The digest a member signs to read restricted records: over
     /// `borsh((method, path_and_query, time_ms))`.
     ReadRequest,
+    /// A leaf of the history tree: over a 32-byte block hash (the genesis hash for leaf 0).
+    HistoryLeaf,
+    /// An inner node of the history tree: over `left || right`.
+    HistoryNode,
+    /// A witness set: over `borsh(WitnessSet)`.
+    WitnessSet,
+    /// The digest a witness signs to cosign a checkpoint: over
+    /// `borsh(Checkpoint) || time (u64 LE)`.
+    Cosignature,
 }
 
 impl Tag {
@@ -130,11 +139,15 @@ impl Tag {
             Self::CommitVote => "onebook/commit-vote/v1",
             Self::PropertySubject => "onebook/property-subject/v1",
             Self::ReadRequest => "onebook/read-request/v1",
+            Self::HistoryLeaf => "onebook/history-leaf/v1",
+            Self::HistoryNode => "onebook/history-node/v1",
+            Self::WitnessSet => "onebook/witness-set/v1",
+            Self::Cosignature => "onebook/cosignature/v1",
         }
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 20] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -151,6 +164,10 @@ impl Tag {
         Self::CommitVote,
         Self::PropertySubject,
         Self::ReadRequest,
+        Self::HistoryLeaf,
+        Self::HistoryNode,
+        Self::WitnessSet,
+        Self::Cosignature,
     ];
 }
 

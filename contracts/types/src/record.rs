@@ -11,7 +11,7 @@ use crate::{
     codec,
     hash::Hash32,
     ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, ObjectionId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, ObjectionId,
         ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
         ViolationId,
     },
@@ -77,6 +77,10 @@ pub enum RecordKey {
     RegionAuthority(RegionCode),
     /// The rights registered and applied for on one property subject, by the subject's hash.
     PropertySubject(Hash32),
+    /// The checkpoint policy in force: interval and witnesses.
+    CheckpointPolicy,
+    /// A child chain this chain anchors, by its chain id.
+    ChildChain(ChainId),
 }
 
 impl RecordKey {

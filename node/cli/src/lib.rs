@@ -66,6 +66,10 @@ pub enum Command {
     Demo(commands::demo::DemoCommand),
     /// Serve the explorer's web pages over a node's REST API.
     Explorer(commands::explorer::ExplorerCommand),
+    /// Follow a chain's checkpoints and cosign each one that checks out, as a witness.
+    Witness(commands::witness::WitnessCommand),
+    /// Record a child chain's witnessed checkpoints on its parent chain.
+    Anchor(commands::anchor::AnchorCommand),
 }
 
 impl Cli {
@@ -92,6 +96,8 @@ impl Cli {
             Command::VerifyProof(command) => command.execute(),
             Command::Demo(command) => command.execute(),
             Command::Explorer(command) => command.execute(),
+            Command::Witness(command) => command.execute(&home),
+            Command::Anchor(command) => command.execute(&home),
         }
     }
 }

@@ -10,19 +10,28 @@
 //! [`Store::list_records`] lists the records of a kind by org and status at any height from the
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
-//! and its siblings cut the proof bundles of `onebook-verifier` from the store.
+//! and its siblings cut the proof bundles of `onebook-verifier` from the store, anchored at the
+//! newest checkpoint the chain's witnesses cosigned ([`anchor`]); the history tree's perfect
+//! subtrees (`history_tree`) and the witnesses' cosignatures (`cosignatures`) have column
+//! families of their own.
 
+mod checkpoints;
 mod error;
 mod index;
 mod keys;
 mod proofs;
 mod store;
 
+pub use checkpoints::{
+    CosignOutcome, CosignRefusal, anchor, checkpoint, checkpoint_heights, checkpoint_policy,
+    cosignatures, extension, is_checkpoint, newest_witnessed, record_cosignature, witnessed,
+    witnesses_of,
+};
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
-    RecordClaimKind, bundle_for_absence, bundle_for_access, bundle_for_claims, bundle_for_record,
-    bundle_for_records, bundle_for_tx, set_changes,
+    RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
+    bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
 };
 pub use store::{
     BlockCommit, HistoryEntry, HistoryPage, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,

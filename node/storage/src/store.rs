@@ -11,6 +11,7 @@ use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
     hash::Hash32,
+    history::{History, HistoryNodes, Subtree},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     record::RecordKey,
@@ -152,6 +153,9 @@ pub struct Store {
     db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
+    /// The history tree's frontier at the tip: leaves `0..=tip`, so its root is the next
+    /// header's `history_root`. Changed under the tip's lock.
+    history: Mutex<History>,
 }
 
 impl std::fmt::Debug for Store {
@@ -177,11 +181,17 @@ impl Store {
             ColumnFamilyDescriptor::new(*name, family)
         });
         let db = DB::open_cf_descriptors(&options, &config.path, families)?;
-        let store = Self { db, sync_writes: config.sync_writes, tip: Mutex::new(None) };
+        let store = Self {
+            db,
+            sync_writes: config.sync_writes,
+            tip: Mutex::new(None),
+            history: Mutex::new(History::new()),
+        };
         store.check_schema()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, config.verify_on_open)?;
+            *store.history_slot() = store.check_history(&tip)?;
         }
         *store.tip_slot() = tip;
         Ok(store)
@@ -199,12 +209,15 @@ impl Store {
         let staged = self.stage_on(Hash32::ZERO, records);
         let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
         let mut batch = WriteBatch::default();
+        let mut history = History::new();
+        self.put_history(&mut batch, history.push(&genesis_hash));
         self.put_state(&mut batch, Height(0), &staged);
         self.put_index(&mut batch, Height(0), &staged.changes)?;
         batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&tip));
         self.write(batch)?;
         *self.tip_slot() = Some(tip);
+        *self.history_slot() = history;
         tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
         Ok(tip)
     }
@@ -232,6 +245,13 @@ impl Store {
         (*self.tip_slot()).ok_or(StorageError::Empty)
     }
 
+    /// The `history_root` the header above the tip must carry: the root of the history tree
+    /// over the genesis hash and every block hash up to the tip.
+    pub fn next_history_root(&self) -> Result<Hash32> {
+        self.tip()?;
+        Ok(self.history_slot().root())
+    }
+
     /// Computes the state after `changes` on top of the tip, without writing anything.
     pub fn stage(&self, changes: Vec<RecordChange>) -> Result<StagedState> {
         Ok(self.stage_on(self.tip()?.state_root, changes))
@@ -243,10 +263,12 @@ impl Store {
         let mut tip_slot = self.tip_slot();
         let tip = (*tip_slot).ok_or(StorageError::Empty)?;
         let header = &commit.block.header;
-        check_block(&tip, &commit, &staged)?;
+        let mut history = self.history_slot().clone();
+        check_block(&tip, &history, &commit, &staged)?;
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
+        self.put_history(&mut batch, history.push(&block_hash));
         let tx_hashes: Vec<Hash32> = commit.block.txs.iter().map(SignedTx::hash).collect();
         batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
         batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(&tx_hashes));
@@ -280,6 +302,7 @@ impl Store {
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
         *tip_slot = Some(new_tip);
+        *self.history_slot() = history;
         tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
         Ok(new_tip)
     }
@@ -647,48 +670,6 @@ impl Store {
         Ok(Some((key, bytes)))
     }
 
-    /// Builds the record index of a store written before it existed, from every stored record
-    /// version, then marks the store as of the current schema. Index writes are idempotent, so
-    /// a crash part way leaves the old version mark and the next open starts again.
-    fn rebuild_index(&self) -> Result<()> {
-        let corrupt = |source| StorageError::Corrupt { what: "record", source };
-        let mut batch = WriteBatch::default();
-        let mut previous: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
-        let mut versions: u64 = 0;
-        for item in self.db.iterator_cf(self.cf(keys::RECORDS), IteratorMode::Start) {
-            let (stored_key, stored_value) = item?;
-            let split = stored_key
-                .len()
-                .checked_sub(8)
-                .ok_or(StorageError::Missing { what: "record height" })?;
-            let (key_bytes, at) = stored_key.split_at(split);
-            let height =
-                Height(u64::from_be_bytes(at.try_into().expect("split 8 bytes from the end")));
-            let value: Option<Vec<u8>> =
-                codec::decode(&stored_value, RECORD_BYTES_MAX + 8).map_err(corrupt)?;
-            let old = match &previous {
-                Some((previous_key, previous_value)) if previous_key.as_slice() == key_bytes => {
-                    previous_value.clone()
-                }
-                _ => None,
-            };
-            let key = RecordKey::decode(key_bytes).map_err(corrupt)?;
-            if RecordKind::of(&key).is_some() {
-                self.put_index_change(&mut batch, &key, old.as_deref(), value.as_deref(), height);
-            }
-            previous = Some((key_bytes.to_vec(), value));
-            versions += 1;
-            if batch.len() >= 10_000 {
-                self.write(std::mem::take(&mut batch))?;
-            }
-        }
-        let version = keys::SCHEMA_VERSION.to_be_bytes();
-        batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
-        self.write(batch)?;
-        tracing::info!(versions, schema = keys::SCHEMA_VERSION, "rebuilt the record index");
-        Ok(())
-    }
-
     fn genesis_state_root(&self) -> Result<Hash32> {
         let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)?;
         bytes
@@ -706,12 +687,6 @@ impl Store {
                 Ok(())
             }
             Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(bytes)
-                if bytes == keys::SCHEMA_VERSION_UNINDEXED.to_be_bytes()
-                    || bytes == keys::SCHEMA_VERSION_WITHOUT_UNDER.to_be_bytes() =>
-            {
-                self.rebuild_index()
-            }
             Some(found) => Err(StorageError::UnsupportedSchema {
                 found: found.to_vec(),
                 supported: keys::SCHEMA_VERSION,
@@ -750,6 +725,38 @@ impl Store {
         Ok(())
     }
 
+    /// The history frontier of the tip, read from the stored subtrees, checked against the tip:
+    /// the header at the tip must carry the root of the leaves below it.
+    fn check_history(&self, tip: &Tip) -> Result<History> {
+        let mismatch = |detail: String| StorageError::InvalidBlock { height: tip.height, detail };
+        let below = History::from_nodes(tip.height.0, self)?;
+        if tip.height.0 > 0 {
+            let header =
+                self.header(tip.height)?.ok_or(StorageError::Missing { what: "tip header" })?;
+            if header.history_root != below.root() {
+                return Err(mismatch(format!(
+                    "the stored history tree's root {} is not the tip header's {}",
+                    below.root(),
+                    header.history_root
+                )));
+            }
+        }
+        let history = History::from_nodes(tip.height.0 + 1, self)?;
+        let mut rebuilt = below;
+        rebuilt.push(&tip.block_hash);
+        if rebuilt != history {
+            return Err(mismatch("the stored history tree does not end in the tip's hash".into()));
+        }
+        Ok(history)
+    }
+
+    fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
+        for subtree in created {
+            let key = keys::subtree(subtree.level, subtree.index);
+            batch.put_cf(self.cf(keys::HISTORY_TREE), key, subtree.hash.as_bytes());
+        }
+    }
+
     fn load_node(&self, hash: &Hash32) -> Result<Option<Node>> {
         self.load(keys::STATE_NODES, hash.as_bytes(), "state node")
     }
@@ -778,6 +785,18 @@ impl Store {
         }
     }
 
+    /// The database, for the modules of this crate that keep their own column families.
+    pub(crate) fn db(&self) -> &DB {
+        &self.db
+    }
+
+    /// Writes one key, synced as a block is.
+    pub(crate) fn write_one(&self, family: &str, key: &[u8], value: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put_cf(self.cf(family), key, value);
+        self.write(batch)
+    }
+
     fn write(&self, batch: WriteBatch) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(self.sync_writes);
@@ -785,12 +804,32 @@ impl Store {
         Ok(())
     }
 
-    fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
+    pub(crate) fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
         self.db.cf_handle(name).expect("every column family is created on open")
     }
 
     fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn history_slot(&self) -> MutexGuard<'_, History> {
+        self.history.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The stored perfect subtrees of the history tree, for its proofs.
+impl HistoryNodes for Store {
+    type Error = StorageError;
+
+    fn perfect(&self, level: u8, index: u64) -> Result<Hash32> {
+        let key = keys::subtree(level, index);
+        let bytes = self
+            .db
+            .get_pinned_cf(self.cf(keys::HISTORY_TREE), key)?
+            .ok_or(StorageError::Missing { what: "history subtree" })?;
+        <[u8; 32]>::try_from(bytes.as_ref())
+            .map(Hash32)
+            .map_err(|_| StorageError::Missing { what: "history subtree of 32 bytes" })
     }
 }
 
@@ -802,7 +841,12 @@ impl NodeStore for Store {
     }
 }
 
-fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<()> {
+fn check_block(
+    tip: &Tip,
+    history: &History,
+    commit: &BlockCommit,
+    staged: &StagedState,
+) -> Result<()> {
     let header = &commit.block.header;
     let height = header.height;
     if height != tip.height.next() {
@@ -811,6 +855,9 @@ fn check_block(tip: &Tip, commit: &BlockCommit, staged: &StagedState) -> Result<
     let invalid = |detail: &str| StorageError::InvalidBlock { height, detail: detail.to_owned() };
     if header.previous_hash != tip.block_hash {
         return Err(invalid("previous_hash is not the tip's hash"));
+    }
+    if header.history_root != history.root() {
+        return Err(invalid("history_root is not the root of the blocks before it"));
     }
     if commit.receipts.len() != commit.block.txs.len() {
         return Err(invalid("there is not one receipt per tx"));
