@@ -379,13 +379,19 @@ fn attack_a_staging_chains_bundle_with_the_genesis_hash_rewritten_is_refused() {
 
     forged.genesis_hash = fx.trusted.genesis_hash;
     let rewritten_field = verify_bundle(&forged, &fx.trusted).unwrap_err();
+    forged.anchor.as_mut().unwrap().checkpoint.genesis_hash = fx.trusted.genesis_hash;
+    let rewritten_checkpoint = verify_bundle(&forged, &fx.trusted).unwrap_err();
     forged.certificate.vote.genesis_hash = fx.trusted.genesis_hash;
     for change in &mut forged.set_changes {
         change.certificate.vote.genesis_hash = fx.trusted.genesis_hash;
     }
     let rewritten_votes = verify_bundle(&forged, &fx.trusted).unwrap_err();
 
-    assert_eq!(rewritten_field.kind(), "set-change-wrong-genesis", "{rewritten_field}");
+    // The bundle's own genesis field is only a label: the checkpoint names the genesis its
+    // witnesses saw, the votes the genesis its validators signed for, and neither can be
+    // rewritten without the signatures failing.
+    assert_eq!(rewritten_field.kind(), "checkpoint-wrong-genesis", "{rewritten_field}");
+    assert_eq!(rewritten_checkpoint.kind(), "set-change-wrong-genesis", "{rewritten_checkpoint}");
     assert_eq!(rewritten_votes.kind(), "set-change-bad-signature", "{rewritten_votes}");
 }
 
@@ -980,7 +986,12 @@ fn golden_refusals_match_and_are_refused_as_documented() {
     let stale_at = Timestamp(proof_chain::block_time(CHECKPOINT_HEIGHT).0 + 1);
     let cases: Vec<(&str, &str, ProofBundle, VerifyOptions)> = vec![
         ("unanchored", "membership.json without its anchoring", unanchored, options()),
-        ("set-change-wrong-genesis", "a staging chain's bundle (genesis time one millisecond later) with the bundle's genesis hash rewritten", staged, options()),
+        ("checkpoint-wrong-genesis", "a staging chain's bundle (genesis time one millisecond later) with the bundle's genesis hash rewritten", staged.clone(), options()),
+        ("set-change-wrong-genesis", "the same with its checkpoint's genesis hash rewritten too", {
+            let mut staged = staged;
+            staged.anchor.as_mut().unwrap().checkpoint.genesis_hash = t.genesis_hash;
+            staged
+        }, options()),
         ("anchor-below-header", "a header at height 1000 forged by the genesis validator set, retired at height 3, anchored at the real checkpoint 10", {
             let mut forged = forged_by_the_retired_set(&fx, 1000, "xm-gaj");
             forged.anchor = certificate.anchor.clone();

@@ -362,7 +362,18 @@ impl fmt::Display for Standing {
 
 impl fmt::Display for CertificateSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "certificate {} {}: holder {}, ", self.number, self.standing, self.holder)?;
+        self.fmt_at(f, None)
+    }
+}
+
+impl CertificateSummary {
+    /// `certificate <number> <standing>[ at height <h>]: holder ...`.
+    fn fmt_at(&self, f: &mut fmt::Formatter<'_>, height: Option<Height>) -> fmt::Result {
+        write!(f, "certificate {} {}", self.number, self.standing)?;
+        if let Some(height) = height {
+            write!(f, " at height {height}")?;
+        }
+        write!(f, ": holder {}, ", self.holder)?;
         write!(f, "{} right on ", right_name(self.right))?;
         match &self.subject {
             PropertySubject::Resource { resource } => write!(f, "resource {resource}")?,
@@ -465,9 +476,7 @@ impl Verdict {
                 let summary = self.certificate(&certificate.number).unwrap_or_else(|| {
                     summarize(certificate, self.block_time, offset)
                 });
-                let text = summary.to_string();
-                let (head, tail) = text.split_once(':').unwrap_or((&text, ""));
-                write!(f, "{head} at height {height}:{tail}")
+                summary.fmt_at(f, Some(height))
             }
             RecordValue::Grant(grant) => {
                 let status = match &grant.status {
