@@ -107,8 +107,10 @@ fn proof_writes_bundles_from_a_home_that_verify_proof_accepts() {
         &out(&coverage),
     ])
     .unwrap();
-    run(&["--home", home, "proof", "--record", "violation:1", "--absent", "--out", &out(&absence)])
-        .unwrap();
+    let absence_path = out(&absence);
+    let absent =
+        ["--home", home, "proof", "--record", "violation:1", "--absent", "--height", "1", "--out"];
+    run(&[&absent[..], &[absence_path.as_str()]].concat()).unwrap();
 
     run(&["verify-proof", "--genesis", dev, &out(&certificate)]).unwrap();
     run(&["verify-proof", "--genesis", dev, "--grant-at-access", &out(&coverage)]).unwrap();

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod checkpoints_e2e;
 mod cli;
 mod codec_props;
 mod crash;
