@@ -11,6 +11,7 @@ mod devnet;
 mod events;
 mod explorer;
 mod history_vectors;
+mod json_vectors;
 mod lifecycles;
 mod network;
 mod proof_bundles;
