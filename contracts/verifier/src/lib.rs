@@ -14,7 +14,7 @@
 //! [`verify_grant_at_access`] judges, from one bundle, that a grant covered an access when it
 //! happened. The crate is pure: no I/O, clock or randomness, and no input panics it. Bytes:
 //! `docs/formats.md` (Proof bundles); reasons: `docs/adr/0008-proof-bundles.md` and
-//! `docs/adr/0014-witnessed-checkpoints.md`.
+//! `docs/adr/0017-witnessed-checkpoints.md`.
 
 mod bundle;
 mod coverage;
