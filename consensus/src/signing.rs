@@ -153,10 +153,7 @@ pub(crate) fn vote_digest(chain: &ChainIdentity, vote: &ConsensusVote) -> Option
 }
 
 /// The 32 bytes a proposal's signature covers, or `None` for a proposal without a round.
-pub(crate) fn proposal_digest(
-    chain: &ChainIdentity,
-    proposal: &BlockProposal,
-) -> Option<[u8; 32]> {
+pub(crate) fn proposal_digest(chain: &ChainIdentity, proposal: &BlockProposal) -> Option<[u8; 32]> {
     let round = proposal.round.as_u32()?;
     Some(tagged_digest(
         TAG_PROPOSAL,
@@ -382,7 +379,8 @@ mod tests {
         let ctx = OnebookContext::new(chain());
         let address = ValidatorAddress(secret.public_key());
         let value = NilOrVal::Val(Hash32([9; 32]));
-        let precommit = ctx.new_precommit(ConsensusHeight(Height(1)), Round::new(0), value, address);
+        let precommit =
+            ctx.new_precommit(ConsensusHeight(Height(1)), Round::new(0), value, address);
 
         let signed = signer.sign_vote(precommit.clone()).await.expect("signs");
 

@@ -246,7 +246,8 @@ fn check_label(problems: &mut Problems, dev_only: bool, field: &str, label: &str
     problems.text(field.to_owned(), label);
     let expected = dev_secret(label).public_key();
     if key != expected {
-        let key_field = field.strip_suffix("dev_label").map_or(field.to_owned(), |f| f.to_owned() + "key");
+        let key_field =
+            field.strip_suffix("dev_label").map_or(field.to_owned(), |f| f.to_owned() + "key");
         problems.push(
             key_field,
             format!("is not the dev key of its dev_label `{label}`, which is `{expected}`"),
@@ -389,7 +390,10 @@ fn check_checkpoints(problems: &mut Problems, file: &GenesisFile) {
         if let Some(&first) = index_of.get(&witness.key) {
             problems.push(
                 format!("checkpoints.witnesses[{i}].key"),
-                format!("`{}` is already the key of witnesses[{first}]; keys are unique", witness.key),
+                format!(
+                    "`{}` is already the key of witnesses[{first}]; keys are unique",
+                    witness.key
+                ),
             );
         } else {
             index_of.insert(witness.key, i);

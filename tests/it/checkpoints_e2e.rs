@@ -57,8 +57,8 @@ fn commit(net: &Devnet, label: &str, nonce: u64, action: Action) -> (String, u64
 
 /// `GET path` on node 0's API, the raw body of a 200.
 fn fetch(net: &Devnet, path: &str) -> Vec<u8> {
-    let (status, body) = onebook_tests::devnet::http_raw(net.nodes[0].api_port, "GET", path, None)
-        .unwrap();
+    let (status, body) =
+        onebook_tests::devnet::http_raw(net.nodes[0].api_port, "GET", path, None).unwrap();
     assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
     body
 }
@@ -167,7 +167,9 @@ fn witnesses_cosign_checkpoints_across_a_set_change_and_below_their_threshold_no
     let deadline = Instant::now() + Duration::from_secs(10);
     let unwitnessed = loop {
         let (_, view) = net.nodes[0].get(&format!("/v1/checkpoints/{next_checkpoint}")).unwrap();
-        if view["cosignatures"].as_array().is_some_and(|c| !c.is_empty()) || Instant::now() > deadline {
+        if view["cosignatures"].as_array().is_some_and(|c| !c.is_empty())
+            || Instant::now() > deadline
+        {
             break view;
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -205,19 +207,22 @@ fn network_genesis(chain_id: &str, validator_org: &str, witness: &str) -> Value 
         "name": format!("{witness} 见证节点"),
         "dev_label": witness,
     });
-    genesis["checkpoints"] = serde_json::json!({ "interval": 5, "threshold": 1, "witnesses": [witness] });
+    genesis["checkpoints"] =
+        serde_json::json!({ "interval": 5, "threshold": 1, "witnesses": [witness] });
     genesis
 }
 
 #[test]
-fn a_city_bundle_carrying_the_provinces_record_of_its_checkpoint_verifies_with_both_genesis_files() {
+fn a_city_bundle_carrying_the_provinces_record_of_its_checkpoint_verifies_with_both_genesis_files()
+{
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, value: &Value| {
         let path = dir.path().join(name);
         std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
         path
     };
-    let city_genesis = write("city.json", &network_genesis("onebook-xm-1", "xm-dsj", "xm-sjj/witness"));
+    let city_genesis =
+        write("city.json", &network_genesis("onebook-xm-1", "xm-dsj", "xm-sjj/witness"));
     let province_genesis =
         write("province.json", &network_genesis("onebook-fj-1", "fj-sjj", "fj-sjj/witness"));
     let mut city = Devnet::start_genesis(crate::node_binary(), &city_genesis, 1).unwrap();
@@ -228,17 +233,26 @@ fn a_city_bundle_carrying_the_provinces_record_of_its_checkpoint_verifies_with_b
     let _province_witness = province.start_witness("fj-sjj/witness", &[0]).unwrap();
 
     // The province admits the city chain: its genesis hash and witnesses, by governance.
-    let city_file = onebook_genesis::GenesisFile::from_json_validated(
-        &std::fs::read(&city_genesis).unwrap(),
-    )
-    .unwrap();
+    let city_file =
+        onebook_genesis::GenesisFile::from_json_validated(&std::fs::read(&city_genesis).unwrap())
+            .unwrap();
     let change = GovernanceChange::AdmitChildChain {
         chain_id: city_file.chain_id.clone(),
         genesis_hash: city_file.hash(),
         witnesses: city_file.checkpoint_policy().witnesses,
     };
-    commit(&province, "fj-sjj/admin", 1, Action::SubmitProposal { change, rationale: "厦门链接入".into() });
-    commit(&province, "fj-sjj/admin", 2, Action::VoteProposal { proposal: ProposalId(1), approve: true });
+    commit(
+        &province,
+        "fj-sjj/admin",
+        1,
+        Action::SubmitProposal { change, rationale: "厦门链接入".into() },
+    );
+    commit(
+        &province,
+        "fj-sjj/admin",
+        2,
+        Action::VoteProposal { proposal: ProposalId(1), approve: true },
+    );
 
     // A relay with a province member key records the city's witnessed checkpoints.
     let city_witnessed = city.wait_witnessed(0, 5, WAIT).unwrap();
@@ -253,7 +267,8 @@ fn a_city_bundle_carrying_the_provinces_record_of_its_checkpoint_verifies_with_b
             .unwrap();
         (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
     };
-    let (generated, log) = onebook(&["keys", "generate", "--name", "relay", "--dev-label", "fj-gov/admin"]);
+    let (generated, log) =
+        onebook(&["keys", "generate", "--name", "relay", "--dev-label", "fj-gov/admin"]);
     assert!(generated, "{log}");
     let (anchored, log) = onebook(&[
         "anchor",
@@ -288,7 +303,8 @@ fn a_city_bundle_carrying_the_provinces_record_of_its_checkpoint_verifies_with_b
 
     let both = ["--genesis", city_path, "--parent-genesis", province_path];
     let (status, stdout, stderr) = verify_proof(dir.path(), "both.bundle", &bytes, &both);
-    let (alone, alone_out, _) = verify_proof(dir.path(), "alone.bundle", &bytes, &["--genesis", city_path]);
+    let (alone, alone_out, _) =
+        verify_proof(dir.path(), "alone.bundle", &bytes, &["--genesis", city_path]);
     let swapped = ["--genesis", city_path, "--parent-genesis", city_path];
     let (wrong, _, wrong_err) = verify_proof(dir.path(), "wrong.bundle", &bytes, &swapped);
 

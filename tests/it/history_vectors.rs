@@ -1,5 +1,5 @@
 //! Golden vectors of the history tree and of witnessed checkpoints (`docs/formats.md` §7.1 and
-//! §19): `tests/vectors/history.json` and `tests/vectors/checkpoints.json`. Each is recomputed
+//! §22): `tests/vectors/history.json` and `tests/vectors/checkpoints.json`. Each is recomputed
 //! and compared with the file, then every proof and cosignature in the file is checked.
 
 use onebook_types::{
@@ -170,7 +170,7 @@ fn checkpoint_vectors_match_and_verify() {
         .iter()
         .map(|case| codec::decode(&hex_of(&case["cosignature_borsh"]), 256).unwrap())
         .collect();
-    let mut sorted = cosignatures.clone();
+    let mut sorted = cosignatures;
     sorted.sort_by_key(|cosignature| cosignature.witness);
     assert_eq!(set.check(&checkpoint, &sorted), Ok(2));
     assert!(set.check(&checkpoint, &sorted[..1]).is_err(), "one of two is below the threshold");

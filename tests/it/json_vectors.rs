@@ -43,7 +43,11 @@ fn spell<T: Serialize + BorshSerialize>(name: &str, tag: Option<&str>, values: &
         })
         .collect();
     let indexes: Vec<u64> = variants.iter().map(|v| v["index"].as_u64().unwrap()).collect();
-    assert_eq!(indexes, (0..values.len() as u64).collect::<Vec<_>>(), "{name}: every variant, in order");
+    assert_eq!(
+        indexes,
+        (0..values.len() as u64).collect::<Vec<_>>(),
+        "{name}: every variant, in order"
+    );
     json!({ "enum": name, "tag": tag, "variants": variants })
 }
 
@@ -60,7 +64,9 @@ fn enums() -> Vec<Value> {
         4,
         sample_governance_changes()
             .into_iter()
-            .find(|change| matches!(change, onebook_types::action::GovernanceChange::SetPolicy { .. }))
+            .find(|change| {
+                matches!(change, onebook_types::action::GovernanceChange::SetPolicy { .. })
+            })
             .unwrap(),
     );
     let parameters = {
@@ -87,135 +93,198 @@ fn enums() -> Vec<Value> {
         spell("Action", Some("type"), &actions),
         spell("GovernanceChange", Some("kind"), &changes),
         spell("PolicyParameter", Some("name"), &parameters),
-        spell("ReviewDecision", Some("decision"), &[
-            ReviewDecision::Approve,
-            ReviewDecision::Return { reasons: text() },
-        ]),
-        spell("ShareType", Some("share_type"), &[
-            ShareType::Unconditional,
-            ShareType::Conditional { conditions: text() },
-            ShareType::NotShared { legal_basis: LegalBasisCode::from("dsl-38") },
-        ]),
+        spell(
+            "ReviewDecision",
+            Some("decision"),
+            &[ReviewDecision::Approve, ReviewDecision::Return { reasons: text() }],
+        ),
+        spell(
+            "ShareType",
+            Some("share_type"),
+            &[
+                ShareType::Unconditional,
+                ShareType::Conditional { conditions: text() },
+                ShareType::NotShared { legal_basis: LegalBasisCode::from("dsl-38") },
+            ],
+        ),
         spell("OpenType", None, &[OpenType::Open, OpenType::ConditionallyOpen, OpenType::NotOpen]),
         spell("Grade", None, &[Grade::General, Grade::Important, Grade::Core]),
-        spell("ShareAnswer", Some("answer"), &[
-            ShareAnswer::Approve { items: vec![], expires_at: time, conditions: String::new() },
-            ShareAnswer::Refuse { legal_basis: LegalBasisCode::from("dsl-38"), reason: text() },
-        ]),
-        spell("AccessOperation", None, &[
-            AccessOperation::Query,
-            AccessOperation::Download,
-            AccessOperation::ApiCall,
-        ]),
-        spell("QualityAnswer", Some("answer"), &[
-            QualityAnswer::Fixed { snapshot_digest: Hash32([1; 32]) },
-            QualityAnswer::Disputed { reasons: text() },
-        ]),
-        spell("RightKind", None, &[
-            RightKind::Holding,
-            RightKind::ProcessingUse,
-            RightKind::ProductOperation,
-        ]),
-        spell("PropertySubject", Some("subject"), &[
-            PropertySubject::Resource { resource: onebook_types::ids::ResourceId(1) },
-            PropertySubject::Product {
-                name: "产品".into(),
-                description: text(),
-                digest: Hash32([2; 32]),
-                inputs: vec![],
-            },
-        ]),
-        spell("OrgLevel", None, &[
-            OrgLevel::National,
-            OrgLevel::Provincial,
-            OrgLevel::City,
-            OrgLevel::District,
-            OrgLevel::Bureau,
-            OrgLevel::PublicService,
-            OrgLevel::Enterprise,
-            OrgLevel::RegistrationCentre,
-        ]),
+        spell(
+            "ShareAnswer",
+            Some("answer"),
+            &[
+                ShareAnswer::Approve { items: vec![], expires_at: time, conditions: String::new() },
+                ShareAnswer::Refuse { legal_basis: LegalBasisCode::from("dsl-38"), reason: text() },
+            ],
+        ),
+        spell(
+            "AccessOperation",
+            None,
+            &[AccessOperation::Query, AccessOperation::Download, AccessOperation::ApiCall],
+        ),
+        spell(
+            "QualityAnswer",
+            Some("answer"),
+            &[
+                QualityAnswer::Fixed { snapshot_digest: Hash32([1; 32]) },
+                QualityAnswer::Disputed { reasons: text() },
+            ],
+        ),
+        spell(
+            "RightKind",
+            None,
+            &[RightKind::Holding, RightKind::ProcessingUse, RightKind::ProductOperation],
+        ),
+        spell(
+            "PropertySubject",
+            Some("subject"),
+            &[
+                PropertySubject::Resource { resource: onebook_types::ids::ResourceId(1) },
+                PropertySubject::Product {
+                    name: "产品".into(),
+                    description: text(),
+                    digest: Hash32([2; 32]),
+                    inputs: vec![],
+                },
+            ],
+        ),
+        spell(
+            "OrgLevel",
+            None,
+            &[
+                OrgLevel::National,
+                OrgLevel::Provincial,
+                OrgLevel::City,
+                OrgLevel::District,
+                OrgLevel::Bureau,
+                OrgLevel::PublicService,
+                OrgLevel::Enterprise,
+                OrgLevel::RegistrationCentre,
+            ],
+        ),
         spell("OrgStatus", None, &[OrgStatus::Active, OrgStatus::Suspended]),
-        spell("Role", None, &[
-            Role::OrgAdmin,
-            Role::CatalogClerk,
-            Role::ShareApprover,
-            Role::DataUser,
-            Role::Registrar,
-            Role::Auditor,
-        ]),
+        spell(
+            "Role",
+            None,
+            &[
+                Role::OrgAdmin,
+                Role::CatalogClerk,
+                Role::ShareApprover,
+                Role::DataUser,
+                Role::Registrar,
+                Role::Auditor,
+            ],
+        ),
         spell("MemberStatus", None, &[MemberStatus::Active, MemberStatus::Revoked]),
-        spell("ProposalStatus", None, &[
-            ProposalStatus::Open,
-            ProposalStatus::Passed,
-            ProposalStatus::Rejected,
-        ]),
-        spell("CatalogStatus", Some("status"), &[
-            CatalogStatus::Draft,
-            CatalogStatus::Submitted,
-            CatalogStatus::Returned { reasons: text() },
-            CatalogStatus::Approved,
-            CatalogStatus::Published,
-            CatalogStatus::Deprecated { reason: text() },
-        ]),
-        spell("ShareStatus", Some("status"), &[
-            ShareStatus::UnderReview { answer_due: time },
-            ShareStatus::Granted { grant: GrantId(1) },
-            ShareStatus::Refused { legal_basis: LegalBasisCode::from("dsl-38"), reason: text() },
-            ShareStatus::Withdrawn,
-        ]),
-        spell("GrantStatus", Some("status"), &[
-            GrantStatus::Active,
-            GrantStatus::Revoked { at: time, reason: text() },
-        ]),
-        spell("ViolationReason", None, &[
-            ViolationReason::NoGrant,
-            ViolationReason::GrantUnknown,
-            ViolationReason::GrantRevoked,
-            ViolationReason::GrantExpired,
-            ViolationReason::OutOfScope,
-            ViolationReason::WrongGrantee,
-            ViolationReason::NotYetValid,
-        ]),
-        spell("QualityStatus", Some("status"), &[
-            QualityStatus::Reported { answer_due: time },
-            QualityStatus::Fixed { snapshot_digest: Hash32([3; 32]), at: time },
-            QualityStatus::Disputed { reasons: text(), at: time },
-            QualityStatus::Ruled {
-                reasons: text(),
-                responsible: OrgId::from("xm-scjg"),
-                ruling: text(),
-                at: time,
-            },
-        ]),
-        spell("ApplicationStatus", Some("status"), &[
-            ApplicationStatus::Applied,
-            ApplicationStatus::Refused { reasons: text(), objection: Some(ObjectionId(1)) },
-            ApplicationStatus::InNotice { notice_ends: time },
-            ApplicationStatus::Certified { certificate: certificate.clone() },
-        ]),
-        spell("ObjectionStatus", Some("status"), &[
-            ObjectionStatus::Pending,
-            ObjectionStatus::Upheld { reasons: text() },
-            ObjectionStatus::Dismissed { reasons: text() },
-        ]),
-        spell("CertificateStatus", Some("status"), &[
-            CertificateStatus::Active,
-            CertificateStatus::Cancelled { reason: text(), at: time },
-        ]),
-        spell("SubjectClaim", Some("claim"), &[
-            SubjectClaim::Application(ApplicationId(1)),
-            SubjectClaim::Certificate(certificate.clone()),
-        ]),
-        spell("ObligationKind", None, &[
-            ObligationKind::CatalogUpdate,
-            ObligationKind::ResourceRegistration,
-            ObligationKind::Correction,
-        ]),
-        spell("ObligationStatus", Some("status"), &[
-            ObligationStatus::Open,
-            ObligationStatus::Met { at: Height(3), time, record: RecordKey::Policy },
-        ]),
+        spell(
+            "ProposalStatus",
+            None,
+            &[ProposalStatus::Open, ProposalStatus::Passed, ProposalStatus::Rejected],
+        ),
+        spell(
+            "CatalogStatus",
+            Some("status"),
+            &[
+                CatalogStatus::Draft,
+                CatalogStatus::Submitted,
+                CatalogStatus::Returned { reasons: text() },
+                CatalogStatus::Approved,
+                CatalogStatus::Published,
+                CatalogStatus::Deprecated { reason: text() },
+            ],
+        ),
+        spell(
+            "ShareStatus",
+            Some("status"),
+            &[
+                ShareStatus::UnderReview { answer_due: time },
+                ShareStatus::Granted { grant: GrantId(1) },
+                ShareStatus::Refused {
+                    legal_basis: LegalBasisCode::from("dsl-38"),
+                    reason: text(),
+                },
+                ShareStatus::Withdrawn,
+            ],
+        ),
+        spell(
+            "GrantStatus",
+            Some("status"),
+            &[GrantStatus::Active, GrantStatus::Revoked { at: time, reason: text() }],
+        ),
+        spell(
+            "ViolationReason",
+            None,
+            &[
+                ViolationReason::NoGrant,
+                ViolationReason::GrantUnknown,
+                ViolationReason::GrantRevoked,
+                ViolationReason::GrantExpired,
+                ViolationReason::OutOfScope,
+                ViolationReason::WrongGrantee,
+                ViolationReason::NotYetValid,
+            ],
+        ),
+        spell(
+            "QualityStatus",
+            Some("status"),
+            &[
+                QualityStatus::Reported { answer_due: time },
+                QualityStatus::Fixed { snapshot_digest: Hash32([3; 32]), at: time },
+                QualityStatus::Disputed { reasons: text(), at: time },
+                QualityStatus::Ruled {
+                    reasons: text(),
+                    responsible: OrgId::from("xm-scjg"),
+                    ruling: text(),
+                    at: time,
+                },
+            ],
+        ),
+        spell(
+            "ApplicationStatus",
+            Some("status"),
+            &[
+                ApplicationStatus::Applied,
+                ApplicationStatus::Refused { reasons: text(), objection: Some(ObjectionId(1)) },
+                ApplicationStatus::InNotice { notice_ends: time },
+                ApplicationStatus::Certified { certificate: certificate.clone() },
+            ],
+        ),
+        spell(
+            "ObjectionStatus",
+            Some("status"),
+            &[
+                ObjectionStatus::Pending,
+                ObjectionStatus::Upheld { reasons: text() },
+                ObjectionStatus::Dismissed { reasons: text() },
+            ],
+        ),
+        spell(
+            "CertificateStatus",
+            Some("status"),
+            &[CertificateStatus::Active, CertificateStatus::Cancelled { reason: text(), at: time }],
+        ),
+        spell(
+            "SubjectClaim",
+            Some("claim"),
+            &[SubjectClaim::Application(ApplicationId(1)), SubjectClaim::Certificate(certificate)],
+        ),
+        spell(
+            "ObligationKind",
+            None,
+            &[
+                ObligationKind::CatalogUpdate,
+                ObligationKind::ResourceRegistration,
+                ObligationKind::Correction,
+            ],
+        ),
+        spell(
+            "ObligationStatus",
+            Some("status"),
+            &[
+                ObligationStatus::Open,
+                ObligationStatus::Met { at: Height(3), time, record: RecordKey::Policy },
+            ],
+        ),
         spell("RecordKey", Some("kind"), &record_keys()),
     ]
 }

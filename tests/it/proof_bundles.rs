@@ -7,15 +7,18 @@ use std::collections::BTreeMap;
 use onebook_genesis::GenesisFile;
 use onebook_storage::{RecordClaimKind, Store, StoreConfig};
 use onebook_tests::proof_chain::{
-    self, ACCESS_HEIGHT, CANCELLED, CERTIFICATE, CHANGE_HEIGHT, CHECKPOINT_HEIGHT, EVERY_KIND_HEIGHT,
-    EXPIRED, LICENCE, REFUSED_HEIGHT, TIP_HEIGHT, TRANSFER_HEIGHT, certify, trusted,
-    validator_keys,
+    self, ACCESS_HEIGHT, CANCELLED, CERTIFICATE, CHANGE_HEIGHT, CHECKPOINT_HEIGHT,
+    EVERY_KIND_HEIGHT, EXPIRED, LICENCE, REFUSED_HEIGHT, TIP_HEIGHT, TRANSFER_HEIGHT, certify,
+    trusted, validator_keys,
 };
 use onebook_types::{
     block::{CertificateError, Header},
     checkpoint::{AnchoredCheckpoint, ChildChain},
     hash::Hash32,
-    ids::{AccessEventId, CertificateNumber, GrantId, Height, OrgId, ResourceId, Timestamp, ViolationId},
+    ids::{
+        AccessEventId, CertificateNumber, GrantId, Height, OrgId, ResourceId, Timestamp,
+        ViolationId,
+    },
     record::RecordKey,
     sharing_records::{GrantStatus, ViolationReason},
 };
@@ -374,7 +377,8 @@ fn attack_a_staging_chains_bundle_with_the_genesis_hash_rewritten_is_refused() {
     let fx = fixture();
     let (_dir, staging) = staging();
     let keys = as_stored(&[certificate_key(), RecordKey::Policy]);
-    let mut forged = onebook_storage::bundle_for_records(&staging, &keys, CHECKPOINT_HEIGHT).unwrap();
+    let mut forged =
+        onebook_storage::bundle_for_records(&staging, &keys, CHECKPOINT_HEIGHT).unwrap();
     assert!(verify_bundle(&forged, &fx.trusted).is_err());
 
     forged.genesis_hash = fx.trusted.genesis_hash;
@@ -427,8 +431,7 @@ fn forged_by_the_retired_set(fx: &Fixture, height: u64, holder: &str) -> ProofBu
         next_validator_set_hash: retired.hash(),
         proposer: retired.validators[0].node_key,
     };
-    let certificate =
-        certify(&header, fx.trusted.genesis_hash, &validator_keys(&retired).unwrap());
+    let certificate = certify(&header, fx.trusted.genesis_hash, &validator_keys(&retired).unwrap());
     let claims = records
         .iter()
         .map(|(key, value)| onebook_verifier::RecordClaim {
@@ -456,8 +459,9 @@ fn attack_a_bundle_signed_by_a_retired_set_with_no_set_changes_is_refused() {
     above.anchor = Some(real_anchor.clone());
     let mut below = forged_by_the_retired_set(&fx, 7, "xm-gaj");
     let mut anchor = real_anchor;
-    anchor.ancestry =
-        Some(onebook_storage::anchor(&fx.store, Height(7), None).unwrap().unwrap().ancestry.unwrap());
+    anchor.ancestry = Some(
+        onebook_storage::anchor(&fx.store, Height(7), None).unwrap().unwrap().ancestry.unwrap(),
+    );
     below.anchor = Some(anchor);
     let dev_only = VerifyOptions { allow_unanchored: true, ..options() };
 
@@ -484,7 +488,8 @@ fn attack_a_date_past_valid_until_in_beijing_time_is_not_judged_in_utc() {
     )
     .unwrap();
     let with_policy =
-        onebook_storage::bundle_for_claims(&fx.store, &[expired], false, CHECKPOINT_HEIGHT).unwrap();
+        onebook_storage::bundle_for_claims(&fx.store, &[expired], false, CHECKPOINT_HEIGHT)
+            .unwrap();
 
     let error = verify_bundle(&without_policy, &fx.trusted).unwrap_err();
     let verdict = verify_bundle(&with_policy, &fx.trusted).unwrap();
@@ -535,7 +540,7 @@ fn a_licence_under_a_parent_that_no_longer_stands_does_not_stand() {
         reason: "注销".into(),
         at: Timestamp(1),
     };
-    let mut judged = verdict.clone();
+    let mut judged = verdict;
     if let Proved::Records(records) = &mut judged.proved {
         for record in records.iter_mut().filter(|record| record.key == certificate_key()) {
             record.value = RecordValue::Certificate(Box::new(parent.clone()));
@@ -621,7 +626,7 @@ fn a_bundle_carrying_the_parent_chains_record_verifies_with_both_genesis_files()
     let dir = tempfile::tempdir().unwrap();
     let (parent_bundle, parent_trusted) = parent(&fx, &dir);
     let mut bundle = certificate_bundle(&fx);
-    bundle.anchor.as_mut().unwrap().parent = Some(parent_bundle.clone());
+    bundle.anchor.as_mut().unwrap().parent = Some(parent_bundle);
     let with_parent = VerifyOptions { parent: Some(parent_trusted.clone()), ..options() };
 
     let verdict = verify_bundle_with(&bundle, &fx.trusted, &with_parent).unwrap();
@@ -631,7 +636,7 @@ fn a_bundle_carrying_the_parent_chains_record_verifies_with_both_genesis_files()
         verify_bundle_with(&bundle, &fx.trusted, &with_parent).unwrap_err()
     };
     let other_parent = {
-        let mut other = parent_trusted.clone();
+        let mut other = parent_trusted;
         other.genesis_hash = Hash32([3; 32]);
         let options = VerifyOptions { parent: Some(other), ..options() };
         verify_bundle_with(&bundle, &fx.trusted, &options).unwrap_err()
@@ -866,7 +871,12 @@ fn golden_bundles_match_and_verify() {
     check_bundle(
         "absence.json",
         "violation 1 absent at height 1 of the proof chain: no set change, one record claim, anchored at the checkpoint at height 10 by an ancestry proof",
-        &onebook_storage::bundle_for_absence(&fx.store, &RecordKey::Violation(ViolationId(1)), Height(1)).unwrap(),
+        &onebook_storage::bundle_for_absence(
+            &fx.store,
+            &RecordKey::Violation(ViolationId(1)),
+            Height(1),
+        )
+        .unwrap(),
         t,
         &options(),
     );
@@ -948,15 +958,9 @@ fn golden_bundles_match_and_verify() {
         t,
         &VerifyOptions { parent: Some(parent_trusted), ..options() },
     );
-    check_golden(
-        "parent-genesis.json",
-        &serde_json::to_value(&parent_genesis).unwrap(),
-    );
-    let kinds: std::collections::BTreeSet<u8> = every_kind_groups(&fx)
-        .iter()
-        .flatten()
-        .map(|key| key.encode()[0])
-        .collect();
+    check_golden("parent-genesis.json", &serde_json::to_value(&parent_genesis).unwrap());
+    let kinds: std::collections::BTreeSet<u8> =
+        every_kind_groups(&fx).iter().flatten().map(|key| key.encode()[0]).collect();
     assert_eq!(kinds.len(), 23, "the records-*.json files prove one record of every kind");
 }
 
@@ -967,7 +971,8 @@ fn golden_refusals_match_and_are_refused_as_documented() {
     let certificate = certificate_bundle(&fx);
     let (_dir, staging) = staging();
     let keys = as_stored(&[certificate_key(), RecordKey::Policy]);
-    let mut staged = onebook_storage::bundle_for_records(&staging, &keys, CHECKPOINT_HEIGHT).unwrap();
+    let mut staged =
+        onebook_storage::bundle_for_records(&staging, &keys, CHECKPOINT_HEIGHT).unwrap();
     staged.genesis_hash = t.genesis_hash;
     let mut below_threshold = certificate.clone();
     below_threshold.anchor.as_mut().unwrap().cosignatures.truncate(1);
@@ -986,24 +991,77 @@ fn golden_refusals_match_and_are_refused_as_documented() {
     let stale_at = Timestamp(proof_chain::block_time(CHECKPOINT_HEIGHT).0 + 1);
     let cases: Vec<(&str, &str, ProofBundle, VerifyOptions)> = vec![
         ("unanchored", "membership.json without its anchoring", unanchored, options()),
-        ("checkpoint-wrong-genesis", "a staging chain's bundle (genesis time one millisecond later) with the bundle's genesis hash rewritten", staged.clone(), options()),
-        ("set-change-wrong-genesis", "the same with its checkpoint's genesis hash rewritten too", {
-            let mut staged = staged;
-            staged.anchor.as_mut().unwrap().checkpoint.genesis_hash = t.genesis_hash;
-            staged
-        }, options()),
-        ("anchor-below-header", "a header at height 1000 forged by the genesis validator set, retired at height 3, anchored at the real checkpoint 10", {
-            let mut forged = forged_by_the_retired_set(&fx, 1000, "xm-gaj");
-            forged.anchor = certificate.anchor.clone();
-            forged
-        }, options()),
-        ("unanchored", "the same forged header with no anchoring", forged_by_the_retired_set(&fx, 1000, "xm-gaj"), options()),
-        ("tx-refused", "tx-refused.json verified without allow_refused_tx", tx_bundle(&fx, REFUSED_HEIGHT, 1), options()),
-        ("standing-policy-missing", "membership.json without the policy record", no_policy, options()),
-        ("standing-parent-missing", "a licence and the policy, without the licence's parent certificate", licence_alone, options()),
-        ("stale", "membership.json with not_before one millisecond after its block time", certificate.clone(), VerifyOptions { not_before: Some(stale_at), ..options() }),
-        ("checkpoint-below-threshold", "membership.json with one of its two cosignatures", below_threshold, options()),
-        ("parent-missing", "membership.json verified with a parent genesis, carrying no parent proof", certificate.clone(), VerifyOptions { parent: Some(trusted(&proof_chain::parent_genesis().unwrap())), ..options() }),
+        (
+            "checkpoint-wrong-genesis",
+            "a staging chain's bundle (genesis time one millisecond later) with the bundle's genesis hash rewritten",
+            staged.clone(),
+            options(),
+        ),
+        (
+            "set-change-wrong-genesis",
+            "the same with its checkpoint's genesis hash rewritten too",
+            {
+                let mut staged = staged;
+                staged.anchor.as_mut().unwrap().checkpoint.genesis_hash = t.genesis_hash;
+                staged
+            },
+            options(),
+        ),
+        (
+            "anchor-below-header",
+            "a header at height 1000 forged by the genesis validator set, retired at height 3, anchored at the real checkpoint 10",
+            {
+                let mut forged = forged_by_the_retired_set(&fx, 1000, "xm-gaj");
+                forged.anchor = certificate.anchor.clone();
+                forged
+            },
+            options(),
+        ),
+        (
+            "unanchored",
+            "the same forged header with no anchoring",
+            forged_by_the_retired_set(&fx, 1000, "xm-gaj"),
+            options(),
+        ),
+        (
+            "tx-refused",
+            "tx-refused.json verified without allow_refused_tx",
+            tx_bundle(&fx, REFUSED_HEIGHT, 1),
+            options(),
+        ),
+        (
+            "standing-policy-missing",
+            "membership.json without the policy record",
+            no_policy,
+            options(),
+        ),
+        (
+            "standing-parent-missing",
+            "a licence and the policy, without the licence's parent certificate",
+            licence_alone,
+            options(),
+        ),
+        (
+            "stale",
+            "membership.json with not_before one millisecond after its block time",
+            certificate.clone(),
+            VerifyOptions { not_before: Some(stale_at), ..options() },
+        ),
+        (
+            "checkpoint-below-threshold",
+            "membership.json with one of its two cosignatures",
+            below_threshold,
+            options(),
+        ),
+        (
+            "parent-missing",
+            "membership.json verified with a parent genesis, carrying no parent proof",
+            certificate,
+            VerifyOptions {
+                parent: Some(trusted(&proof_chain::parent_genesis().unwrap())),
+                ..options()
+            },
+        ),
     ];
     let mut values = Vec::new();
     for (kind, description, bundle, options) in cases {

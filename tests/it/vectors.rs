@@ -462,10 +462,7 @@ fn record_value_vectors_match_and_decode() {
         .initial_state()
         .into_iter()
         .filter(|(key, _)| {
-            matches!(
-                key,
-                RecordKey::Policy | RecordKey::ValidatorSet | RecordKey::CheckpointPolicy
-            )
+            matches!(key, RecordKey::Policy | RecordKey::ValidatorSet | RecordKey::CheckpointPolicy)
         })
         .collect();
     values.extend(onebook_query::test_utils::every_kind());

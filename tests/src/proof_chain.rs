@@ -30,8 +30,8 @@ use onebook_types::{
     consortium::{Validator, ValidatorSet},
     hash::Hash32,
     ids::{
-        AccessEventId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, OrgId,
-        ResourceId, ShareRequestId, SystemId, Timestamp,
+        AccessEventId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, OrgId, ResourceId,
+        ShareRequestId, SystemId, Timestamp,
     },
     keys::SecretKey,
     property_records::{Certificate, CertificateStatus, HolderChange},
@@ -339,8 +339,10 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                 | RecordKey::Member(_)
         )
     };
-    let mut records: Vec<(RecordKey, Vec<u8>)> =
-        onebook_query::test_utils::every_kind().into_iter().filter(|(key, _)| !taken(key)).collect();
+    let mut records: Vec<(RecordKey, Vec<u8>)> = onebook_query::test_utils::every_kind()
+        .into_iter()
+        .filter(|(key, _)| !taken(key))
+        .collect();
     let subject = subject_hash(&PropertySubject::Resource { resource: ResourceId(1) });
     let rights = SubjectRights {
         claims: vec![
@@ -364,7 +366,10 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
     records.extend([
         (RecordKey::Nonce(dev_secret("xm-gaj/gateway").public_key()), codec::encode(&Nonce(7))),
         (RecordKey::Sequence("grant".into()), codec::encode(&12u64)),
-        (RecordKey::RegionAuthority(RegionCode::from("350203")), codec::encode(&OrgId::from("xm-dsj"))),
+        (
+            RecordKey::RegionAuthority(RegionCode::from("350203")),
+            codec::encode(&OrgId::from("xm-dsj")),
+        ),
         (RecordKey::PropertySubject(subject), codec::encode(&rights)),
         (RecordKey::ChildChain(child.chain_id.clone()), codec::encode(&child)),
     ]);

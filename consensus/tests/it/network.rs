@@ -142,7 +142,8 @@ impl TestNet {
         for height in 0..longest {
             let mut hashes = chains.iter().filter_map(|c| c.get(height)).map(|(b, cert)| {
                 assert_eq!(b.header.height, Height(height as u64 + 1));
-                cert.verify(&b.header, &Hash32([0xAA; 32]), &self.validators).expect("certificate verifies");
+                cert.verify(&b.header, &Hash32([0xAA; 32]), &self.validators)
+                    .expect("certificate verifies");
                 b.header.hash()
             });
             let first = hashes.next().expect("some node has the height");

@@ -306,7 +306,10 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn cosigned(checkpoint: &Checkpoint, signers: usize) -> (Checkpoint, Vec<Cosignature>) {
+    pub(crate) fn cosigned(
+        checkpoint: &Checkpoint,
+        signers: usize,
+    ) -> (Checkpoint, Vec<Cosignature>) {
         let cosignatures = witness_keys()
             .iter()
             .take(signers)

@@ -117,7 +117,7 @@ pub fn apply_block(state: &impl StateRead, ctx: &BlockContext, txs: &[VerifiedTx
         receipts.push(receipt);
         touched.push(tx_touched);
     }
-    BlockOutcome { receipts, changes: overlay.changes(), touched }
+    BlockOutcome { receipts, changes: overlay.into_changes(), touched }
 }
 
 fn apply_tx<S: StateRead>(

@@ -27,8 +27,14 @@ impl<'a, S: StateRead> Overlay<'a, S> {
 
     /// Keeps the current transaction's writes and returns the keys it wrote, sorted.
     pub fn commit_tx(&mut self) -> Vec<RecordKey> {
-        let written: Vec<RecordKey> = self.tx.keys().cloned().collect();
-        self.block.append(&mut self.tx);
+        // One insert per written key. (`BTreeMap::append` would rebuild the whole block map on
+        // every tx, which makes a block's cost grow with the square of its size.)
+        let tx = std::mem::take(&mut self.tx);
+        let mut written = Vec::with_capacity(tx.len());
+        for (key, value) in tx {
+            written.push(key.clone());
+            self.block.insert(key, value);
+        }
         written
     }
 
@@ -41,6 +47,11 @@ impl<'a, S: StateRead> Overlay<'a, S> {
     /// Writes of the current, uncommitted transaction are not included.
     pub fn changes(&self) -> Vec<(RecordKey, Option<Vec<u8>>)> {
         self.block.iter().map(|(key, value)| (key.clone(), value.clone())).collect()
+    }
+
+    /// As [`Overlay::changes`], consuming the overlay so nothing is copied.
+    pub fn into_changes(self) -> Vec<(RecordKey, Option<Vec<u8>>)> {
+        self.block.into_iter().collect()
     }
 }
 

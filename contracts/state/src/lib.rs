@@ -34,7 +34,7 @@ mod update;
 
 pub use check::{TreeStats, verify_tree};
 pub use error::{ProofError, TreeError};
-pub use node::{MemNodeStore, Node, NodeStore, key_hash, value_hash};
+pub use node::{MemNodeStore, Node, NodeHashHasher, NodeStore, key_hash, value_hash};
 pub use proof::{StateProof, Terminal, get, prove};
 pub use update::{TreeUpdate, apply_updates};
 

@@ -172,10 +172,12 @@ proptest! {
             let update = apply_updates(&store, root, writes);
             store.insert_all(&update);
 
-            let hashes: Vec<_> = update.new_nodes.iter().map(|(hash, _)| *hash).collect();
-            prop_assert!(hashes.windows(2).all(|pair| pair[0] < pair[1]), "sorted and unique");
+            let hashes: BTreeSet<_> = update.new_nodes.iter().map(|(hash, _)| *hash).collect();
+            prop_assert_eq!(hashes.len(), update.new_nodes.len(), "each new node once");
+            let old = reachable(&store, root);
             let live = reachable(&store, update.root);
-            prop_assert!(hashes.iter().all(|hash| live.contains(hash)), "new nodes are reachable");
+            let added: BTreeSet<_> = live.difference(&old).copied().collect();
+            prop_assert_eq!(hashes, added, "new nodes are those the new root adds");
             prop_assert_eq!(update.root, scratch_root(&model));
             let stats = verify_tree(&store, update.root).expect("the tree is canonical");
             prop_assert_eq!(stats.leaves, model.len() as u64);
@@ -209,6 +211,56 @@ proptest! {
         }
         let stats = verify_tree(&store, root).expect("the tree is canonical");
         prop_assert_eq!(stats.leaves, records.len() as u64);
+    }
+
+    #[test]
+    fn a_block_batch_gives_the_root_and_nodes_of_its_writes_applied_one_by_one(
+        base in records(120),
+        pool in vec(key(), 1..40),
+        writes in vec((any::<Index>(), any::<bool>(), option::of(value())), 0..80),
+    ) {
+        // Writes hit keys of the base tree (replace, delete) and new keys (insert, delete an
+        // absent key), some more than once, in an arbitrary order.
+        let base_keys: Vec<Hash32> = base.keys().copied().collect();
+        let writes: Vec<(Hash32, Option<Hash32>)> = writes
+            .iter()
+            .map(|(index, from_base, value)| {
+                let key = if *from_base && !base_keys.is_empty() {
+                    *index.get(&base_keys)
+                } else {
+                    *index.get(&pool)
+                };
+                (key, *value)
+            })
+            .collect();
+        let (mut one_by_one, base_root) = tree(&base);
+        let batched_store = one_by_one.clone();
+
+        let batch = apply_updates(&batched_store, base_root, writes.iter().copied());
+        let mut root = base_root;
+        let mut single_nodes = BTreeMap::new();
+        for write in &writes {
+            let update = apply_updates(&one_by_one, root, [*write]);
+            one_by_one.insert_all(&update);
+            single_nodes.extend(update.new_nodes.iter().copied());
+            root = update.root;
+        }
+
+        prop_assert_eq!(batch.root, root);
+        let old = reachable(&one_by_one, base_root);
+        let live = reachable(&one_by_one, root);
+        // The one-by-one nodes that the final root still reaches, and no other, are the batch's.
+        let kept: BTreeMap<Hash32, Node> = single_nodes
+            .into_iter()
+            .filter(|(hash, _)| live.contains(hash) && !old.contains(hash))
+            .collect();
+        let batched: BTreeMap<Hash32, Node> = batch.new_nodes.iter().copied().collect();
+        prop_assert_eq!(batched.len(), batch.new_nodes.len(), "each new node once");
+        prop_assert_eq!(batched, kept);
+        let mut batched_store = batched_store;
+        batched_store.insert_all(&batch);
+        let stats = verify_tree(&batched_store, batch.root).expect("the tree is canonical");
+        prop_assert_eq!(stats, verify_tree(&one_by_one, root).expect("the tree is canonical"));
     }
 
     // Each case tries every bit of two proofs, so its keys keep proofs short.

@@ -1,19 +1,25 @@
-//! Applying a batch of writes to a tree, producing a new root and the nodes it adds.
-
-use std::collections::BTreeMap;
+//! Applying a block's writes to a tree as one sorted batch, producing a new root and the nodes
+//! it adds.
+//!
+//! The writes are sorted by key hash once; then one walk from the root splits them by key bit at
+//! each level, so every internal node on the path of one or more written keys is read once and
+//! rebuilt once per batch, however many of the batch's keys pass through it. Children are built
+//! before their parent, so each new node is hashed exactly once, from children already known.
 
 use onebook_types::hash::Hash32;
 
-use crate::node::{KEY_BITS, Node, NodeStore, load};
+use crate::node::{KEY_BITS, Node, NodeMap, NodeStore, load};
 
 /// The outcome of [`apply_updates`]: the new root and the nodes to store so it can be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeUpdate {
     /// The root after the batch; ZERO if the tree is now empty.
     pub root: Hash32,
-    /// The nodes the batch created, as `(hash, node)`, sorted by hash, without duplicates, all
-    /// reachable from `root`. A batch that recreates an earlier shape (a delete undoing an
-    /// insert) may list nodes the store already holds; storing them again is harmless.
+    /// The nodes the batch created, as `(hash, node)`, children before their parents (the new
+    /// root, if it is new, comes last), each once. They are exactly the nodes reachable from
+    /// `root` that are not reachable from the root the batch was applied to. A batch that
+    /// recreates an earlier shape (a delete undoing an insert) may so list nodes the store
+    /// already holds from an older version; storing them again is harmless.
     pub new_nodes: Vec<(Hash32, Node)>,
 }
 
@@ -21,7 +27,8 @@ pub struct TreeUpdate {
 ///
 /// Each update is `(key_hash, Some(value_hash))` to insert or replace, or `(key_hash, None)` to
 /// delete; the last write for a key wins. The old tree is left untouched, so `root` stays
-/// readable once the new nodes are stored next to the old ones.
+/// readable once the new nodes are stored next to the old ones. The result is the same as
+/// applying the writes one by one, in order, keeping only the nodes the last root reaches.
 ///
 /// # Panics
 ///
@@ -31,55 +38,153 @@ pub fn apply_updates<S: NodeStore + ?Sized>(
     root: Hash32,
     updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
 ) -> TreeUpdate {
-    // Sorting by key hash makes each subtree's updates a contiguous run, split at one point.
-    let updates: BTreeMap<Hash32, Option<Hash32>> = updates.into_iter().collect();
-    let updates: Vec<(Hash32, Option<Hash32>)> = updates.into_iter().collect();
-    let mut builder = Builder { store, new_nodes: BTreeMap::new() };
-    let root = builder.update(root, 0, &updates);
-    TreeUpdate { root, new_nodes: builder.new_nodes.into_iter().collect() }
+    let updates = last_write_per_key(updates);
+    let read = read_paths(store, root, &updates);
+    let mut builder = Builder { store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
+    let root = builder.update(root, 0, &updates).hash;
+    TreeUpdate { root, new_nodes: builder.new_nodes }
+}
+
+/// The writes sorted by key hash, keeping the last write of each key. Sorting makes each
+/// subtree's writes one contiguous run, split in two at one point per level.
+fn last_write_per_key(
+    updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
+) -> Vec<(Hash32, Option<Hash32>)> {
+    let mut updates: Vec<(Hash32, Option<Hash32>)> = updates.into_iter().collect();
+    // A stable sort keeps the writes of one key in their order, so the last one is the last.
+    updates.sort_by_key(|(key, _)| *key);
+    let mut last: Vec<(Hash32, Option<Hash32>)> = Vec::with_capacity(updates.len());
+    for (key, value) in updates {
+        match last.last_mut() {
+            Some((previous, slot)) if *previous == key => *slot = value,
+            _ => last.push((key, value)),
+        }
+    }
+    last
+}
+
+/// Reads every node of the tree at `root` on the paths of `updates`, one level at a time.
+///
+/// The walk that rebuilds the tree goes depth first, so each of its reads waits for the one
+/// above it. Here the reads of one level are independent of each other and go to the store
+/// together ([`NodeStore::nodes`]), which lets a memory or disk store overlap them. At most
+/// [`KEY_BITS`] levels.
+fn read_paths<S: NodeStore + ?Sized>(
+    store: &S,
+    root: Hash32,
+    updates: &[(Hash32, Option<Hash32>)],
+) -> NodeMap {
+    let mut read = NodeMap::default();
+    // The subtrees to read at this level: (hash, the range of `updates` below it).
+    let mut level: Vec<(Hash32, usize, usize)> = Vec::new();
+    if root != Hash32::ZERO && !updates.is_empty() {
+        level.push((root, 0, updates.len()));
+    }
+    let mut hashes = Vec::new();
+    let mut nodes = Vec::new();
+    for depth in 0..=KEY_BITS {
+        if level.is_empty() {
+            break;
+        }
+        hashes.clear();
+        hashes.extend(level.iter().map(|(hash, ..)| *hash));
+        nodes.clear();
+        store.nodes(&hashes, &mut nodes);
+        assert_eq!(nodes.len(), hashes.len(), "one answer per hash asked");
+        let mut next = Vec::with_capacity(level.len() * 2);
+        for ((hash, start, end), node) in level.iter().copied().zip(nodes.iter().copied()) {
+            let Some(node) = node else {
+                panic!("state node {hash} at depth {depth} is missing from the store");
+            };
+            read.insert(hash, node);
+            if let Node::Internal { left, right } = node {
+                assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
+                let split = start + split_point(&updates[start..end], depth);
+                for (child, from, to) in [(left, start, split), (right, split, end)] {
+                    if child != Hash32::ZERO && from < to {
+                        next.push((child, from, to));
+                    }
+                }
+            }
+        }
+        level = next;
+    }
+    read
+}
+
+/// What a subtree built or kept by the batch is, so that a parent need not read it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    Leaf,
+    Internal,
+    /// An untouched subtree of the old tree, whose node was not read.
+    Kept,
+}
+
+/// A subtree's hash and kind.
+#[derive(Clone, Copy, Debug)]
+struct Subtree {
+    hash: Hash32,
+    kind: Kind,
+}
+
+impl Subtree {
+    const EMPTY: Self = Self { hash: Hash32::ZERO, kind: Kind::Empty };
 }
 
 /// The state of one [`apply_updates`] call. Its recursion follows key paths, so it is at most
 /// [`KEY_BITS`] levels deep.
 struct Builder<'a, S: ?Sized> {
     store: &'a S,
-    new_nodes: BTreeMap<Hash32, Node>,
+    /// The nodes on the written paths, read ahead by [`read_paths`].
+    read: NodeMap,
+    new_nodes: Vec<(Hash32, Node)>,
 }
 
 impl<S: NodeStore + ?Sized> Builder<'_, S> {
     /// Applies `updates`, whose keys all lie below the subtree `hash` at `depth`, and returns the
-    /// new subtree's hash.
+    /// new subtree.
     fn update(
         &mut self,
         hash: Hash32,
         depth: usize,
         updates: &[(Hash32, Option<Hash32>)],
-    ) -> Hash32 {
+    ) -> Subtree {
         if updates.is_empty() {
-            return hash;
+            let kind = if hash == Hash32::ZERO { Kind::Empty } else { Kind::Kept };
+            return Subtree { hash, kind };
         }
         if hash == Hash32::ZERO {
-            return self.build(depth, &written(updates));
+            return self.build(depth, &written(updates), None);
         }
-        match load(self.store, hash, depth) {
+        match self.load(hash, depth) {
             Node::Leaf { key_hash, value_hash } => {
+                if let [(key, value)] = updates
+                    && *key == key_hash
+                {
+                    // The common case of a replaced or deleted record: no other key below.
+                    return match value {
+                        None => Subtree::EMPTY,
+                        Some(value) if *value == value_hash => Subtree { hash, kind: Kind::Leaf },
+                        Some(value) => self.leaf(key_hash, *value),
+                    };
+                }
                 let mut leaves = written(updates);
-                if updates.binary_search_by_key(&key_hash, |(key, _)| *key).is_err() {
+                if updates.binary_search_by(|(key, _)| key.cmp(&key_hash)).is_err() {
                     let at = leaves.partition_point(|(key, _)| *key < key_hash);
                     leaves.insert(at, (key_hash, value_hash));
                 }
-                let new_hash = self.build(depth, &leaves);
-                // The old leaf may have been rebuilt unchanged; the store already holds it.
-                self.new_nodes.remove(&hash);
-                new_hash
+                // The old leaf may come back unchanged, lower down; the store already holds it.
+                self.build(depth, &leaves, Some((key_hash, value_hash)))
             }
             Node::Internal { left, right } => {
                 assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
                 let (low, high) = updates.split_at(split_point(updates, depth));
                 let new_left = self.update(left, depth + 1, low);
                 let new_right = self.update(right, depth + 1, high);
-                if (new_left, new_right) == (left, right) {
-                    return hash;
+                if (new_left.hash, new_right.hash) == (left, right) {
+                    return Subtree { hash, kind: Kind::Internal };
                 }
                 self.make_internal(depth + 1, new_left, new_right)
             }
@@ -87,51 +192,76 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
     }
 
     /// Builds the canonical subtree at `depth` for `leaves`: sorted, distinct keys that share
-    /// their first `depth` bits.
-    fn build(&mut self, depth: usize, leaves: &[(Hash32, Hash32)]) -> Hash32 {
+    /// their first `depth` bits. `stored` is a leaf the store already holds, not to list as new.
+    fn build(
+        &mut self,
+        depth: usize,
+        leaves: &[(Hash32, Hash32)],
+        stored: Option<(Hash32, Hash32)>,
+    ) -> Subtree {
         match leaves {
-            [] => Hash32::ZERO,
-            [(key_hash, value_hash)] => {
-                self.record(Node::Leaf { key_hash: *key_hash, value_hash: *value_hash })
+            [] => Subtree::EMPTY,
+            [(key_hash, value_hash)] if stored == Some((*key_hash, *value_hash)) => {
+                let hash = Node::Leaf { key_hash: *key_hash, value_hash: *value_hash }.hash();
+                Subtree { hash, kind: Kind::Leaf }
             }
+            [(key_hash, value_hash)] => self.leaf(*key_hash, *value_hash),
             _ => {
                 assert!(depth < KEY_BITS, "two distinct key hashes differ at some bit");
                 let (low, high) = leaves.split_at(split_point(leaves, depth));
-                let left = self.build(depth + 1, low);
-                let right = self.build(depth + 1, high);
+                let left = self.build(depth + 1, low, stored).hash;
+                let right = self.build(depth + 1, high, stored).hash;
                 // Two or more leaves never collapse, even if they all fall on one side.
-                self.record(Node::Internal { left, right })
+                self.record(Node::Internal { left, right }, Kind::Internal)
             }
         }
     }
 
     /// The canonical parent of two subtrees at `child_depth`: an empty pair is empty, and a lone
     /// leaf rises to take the parent's place.
-    fn make_internal(&mut self, child_depth: usize, left: Hash32, right: Hash32) -> Hash32 {
-        let lone = match (left == Hash32::ZERO, right == Hash32::ZERO) {
-            (true, true) => return Hash32::ZERO,
-            (true, false) => Some(right),
-            (false, true) => Some(left),
-            (false, false) => None,
+    fn make_internal(&mut self, child_depth: usize, left: Subtree, right: Subtree) -> Subtree {
+        let lone = match (left.kind, right.kind) {
+            (Kind::Empty, Kind::Empty) => return Subtree::EMPTY,
+            (Kind::Empty, _) => Some(right),
+            (_, Kind::Empty) => Some(left),
+            _ => None,
         };
-        match lone {
-            Some(child) if self.is_leaf(child, child_depth) => child,
-            _ => self.record(Node::Internal { left, right }),
+        if let Some(child) = lone
+            && self.is_leaf(child, child_depth)
+        {
+            return Subtree { hash: child.hash, kind: Kind::Leaf };
+        }
+        self.record(Node::Internal { left: left.hash, right: right.hash }, Kind::Internal)
+    }
+
+    /// Whether `subtree`, just built or kept from the old tree, is a leaf. Only a kept subtree
+    /// is read from the store, and only when a delete leaves it alone beside an empty sibling.
+    fn is_leaf(&self, subtree: Subtree, depth: usize) -> bool {
+        match subtree.kind {
+            Kind::Leaf => true,
+            Kind::Empty | Kind::Internal => false,
+            Kind::Kept => matches!(self.load(subtree.hash, depth), Node::Leaf { .. }),
         }
     }
 
-    /// Whether `hash`, just built or kept from the old tree, is a leaf.
-    fn is_leaf(&self, hash: Hash32, depth: usize) -> bool {
-        let node = self.new_nodes.get(&hash).copied();
-        let node = node.unwrap_or_else(|| load(self.store, hash, depth));
-        matches!(node, Node::Leaf { .. })
+    /// A node of the old tree: read ahead if it is on a written path, else from the store.
+    fn load(&self, hash: Hash32, depth: usize) -> Node {
+        match self.read.get(&hash) {
+            Some(node) => *node,
+            None => load(self.store, hash, depth),
+        }
     }
 
-    /// Notes `node` as new and returns its hash.
-    fn record(&mut self, node: Node) -> Hash32 {
+    /// A new leaf.
+    fn leaf(&mut self, key_hash: Hash32, value_hash: Hash32) -> Subtree {
+        self.record(Node::Leaf { key_hash, value_hash }, Kind::Leaf)
+    }
+
+    /// Notes `node` as new and returns it as a subtree.
+    fn record(&mut self, node: Node, kind: Kind) -> Subtree {
         let hash = node.hash();
-        self.new_nodes.insert(hash, node);
-        hash
+        self.new_nodes.push((hash, node));
+        Subtree { hash, kind }
     }
 }
 

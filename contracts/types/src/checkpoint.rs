@@ -363,7 +363,12 @@ mod tests {
         WitnessSet { threshold, witnesses }
     }
 
-    fn checkpoint_at(height: u64, history: &History, block: Hash32, set: &WitnessSet) -> Checkpoint {
+    fn checkpoint_at(
+        height: u64,
+        history: &History,
+        block: Hash32,
+        set: &WitnessSet,
+    ) -> Checkpoint {
         Checkpoint {
             chain_id: ChainId::from("onebook-unit-1"),
             genesis_hash: Hash32([6; 32]),
@@ -437,7 +442,10 @@ mod tests {
             Err(CosignatureError::BadSignature(_))
         ));
         let empty = WitnessSet { threshold: 0, witnesses: vec![] };
-        assert!(matches!(empty.check(&checkpoint, &[]), Err(CosignatureError::WrongWitnessSet { .. })));
+        assert!(matches!(
+            empty.check(&checkpoint, &[]),
+            Err(CosignatureError::WrongWitnessSet { .. })
+        ));
     }
 
     #[test]
@@ -476,13 +484,19 @@ mod tests {
         assert_eq!(newer.verify_extends(older, &extension), Ok(()));
         let mut fork = older.clone();
         fork.block_hash = Hash32([99; 32]);
-        assert!(matches!(newer.verify_extends(&fork, &extension), Err(ExtensionError::Ancestry(_))));
+        assert!(matches!(
+            newer.verify_extends(&fork, &extension),
+            Err(ExtensionError::Ancestry(_))
+        ));
         let mut rewritten = older.clone();
         rewritten.history_root = Hash32([98; 32]);
         assert!(matches!(
             newer.verify_extends(&rewritten, &extension),
             Err(ExtensionError::Consistency(_))
         ));
-        assert!(matches!(older.verify_extends(newer, &extension), Err(ExtensionError::NotHigher { .. })));
+        assert!(matches!(
+            older.verify_extends(newer, &extension),
+            Err(ExtensionError::NotHigher { .. })
+        ));
     }
 }

@@ -203,11 +203,13 @@ mod tests {
             p
         };
         let decodable: Vec<[u8; 32]> = (0u8..19)
-            .map(|y| add(&p, &{
-                let mut small = [0u8; 32];
-                small[0] = y;
-                small
-            }))
+            .map(|y| {
+                add(&p, &{
+                    let mut small = [0u8; 32];
+                    small[0] = y;
+                    small
+                })
+            })
             .filter(|bytes| PublicKey(*bytes).to_verifying_key().is_ok())
             .collect();
 

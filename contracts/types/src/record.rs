@@ -11,9 +11,9 @@ use crate::{
     codec,
     hash::Hash32,
     ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, ObjectionId,
-        ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
-        ViolationId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId,
+        ObjectionId, ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId,
+        ShareRequestId, ViolationId,
     },
     keys::PublicKey,
 };

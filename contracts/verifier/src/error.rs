@@ -360,7 +360,7 @@ pub enum VerifyError {
         kind: &'static str,
         /// Why.
         #[source]
-        source: Box<VerifyError>,
+        source: Box<Self>,
     },
     /// The parent chain's bundle carries a parent of its own.
     #[error("the parent chain's proof carries a parent proof of its own")]

@@ -23,8 +23,7 @@ mod verdict;
 mod verify;
 
 pub use bundle::{
-    Anchor, BUNDLE_MAGIC, BUNDLE_VERSION, Claim, ProofBundle, RecordClaim, SetChange,
-    WitnessChange,
+    Anchor, BUNDLE_MAGIC, BUNDLE_VERSION, Claim, ProofBundle, RecordClaim, SetChange, WitnessChange,
 };
 pub use coverage::{GrantCoverage, judge, verify_grant_at_access, verify_grant_at_access_with};
 pub use error::{CoverageError, Result, VerifyError};

@@ -3,7 +3,7 @@
 use onebook_state::{MemNodeStore, apply_updates, key_hash, prove, value_hash};
 use onebook_types::{
     block::{CertificateError, CommitCertificate, CommitSignature, CommitVote, Header},
-    checkpoint::{Checkpoint, CosignatureError, Cosignature, Witness, WitnessSet},
+    checkpoint::{Checkpoint, Cosignature, CosignatureError, Witness, WitnessSet},
     consortium::{Validator, ValidatorSet},
     hash::Hash32,
     ids::{ChainId, GrantId, Height, OrgId, Timestamp},
@@ -413,7 +413,8 @@ fn a_checkpoint_below_the_threshold_or_of_another_block_anchors_nothing() {
 fn a_witness_set_changes_only_by_a_checkpoint_the_old_set_cosigned() {
     let old = witness_keys();
     let new_keys: Vec<SecretKey> = {
-        let mut keys: Vec<SecretKey> = (0x41..=0x42).map(|n| SecretKey::from_seed([n; 32])).collect();
+        let mut keys: Vec<SecretKey> =
+            (0x41..=0x42).map(|n| SecretKey::from_seed([n; 32])).collect();
         keys.sort_by_key(SecretKey::public_key);
         keys
     };
@@ -432,7 +433,7 @@ fn a_witness_set_changes_only_by_a_checkpoint_the_old_set_cosigned() {
     anchor.checkpoint.next_witness_set_hash = new_set.hash();
     anchor.cosignatures = cosign(&anchor.checkpoint, &new_keys[..1]);
     let without = bundle.clone();
-    bundle.anchor.as_mut().unwrap().witness_changes.push(change.clone());
+    bundle.anchor.as_mut().unwrap().witness_changes.push(change);
     let mut by_new = bundle.clone();
     let forged = &mut by_new.anchor.as_mut().unwrap().witness_changes[0];
     forged.cosignatures = cosign(&forged.checkpoint, &new_keys);
@@ -444,7 +445,10 @@ fn a_witness_set_changes_only_by_a_checkpoint_the_old_set_cosigned() {
         verify_bundle(&without, &genesis()).unwrap_err().kind(),
         "checkpoint-wrong-witness-set"
     );
-    assert_eq!(verify_bundle(&by_new, &genesis()).unwrap_err().kind(), "witness-change-unknown-witness");
+    assert_eq!(
+        verify_bundle(&by_new, &genesis()).unwrap_err().kind(),
+        "witness-change-unknown-witness"
+    );
 }
 
 #[test]
@@ -452,7 +456,8 @@ fn freshness_is_judged_on_the_proved_block_time_of_records() {
     let bundle = simple();
     let time = bundle.header.time;
     let fresh = VerifyOptions { not_before: Some(time), ..VerifyOptions::default() };
-    let stale = VerifyOptions { not_before: Some(Timestamp(time.0 + 1)), ..VerifyOptions::default() };
+    let stale =
+        VerifyOptions { not_before: Some(Timestamp(time.0 + 1)), ..VerifyOptions::default() };
 
     assert!(verify_bundle_with(&bundle, &genesis(), &fresh).is_ok());
     let error = verify_bundle_with(&bundle, &genesis(), &stale).unwrap_err();

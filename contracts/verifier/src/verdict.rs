@@ -158,7 +158,7 @@ pub enum Standing {
         /// The parent certificate.
         parent: CertificateNumber,
         /// The parent's standing.
-        standing: Box<Standing>,
+        standing: Box<Self>,
     },
 }
 
@@ -473,9 +473,9 @@ impl Verdict {
         match &record.value {
             RecordValue::Absent => write!(f, "{label} absent at height {height}"),
             RecordValue::Certificate(certificate) => {
-                let summary = self.certificate(&certificate.number).unwrap_or_else(|| {
-                    summarize(certificate, self.block_time, offset)
-                });
+                let summary = self
+                    .certificate(&certificate.number)
+                    .unwrap_or_else(|| summarize(certificate, self.block_time, offset));
                 summary.fmt_at(f, Some(height))
             }
             RecordValue::Grant(grant) => {
@@ -553,7 +553,11 @@ impl Verdict {
                 policy.witnesses.witnesses.len()
             ),
             RecordValue::ChildChain(child) => {
-                write!(f, "child_chain {} at height {height}: genesis {}, ", child.chain_id, child.genesis_hash)?;
+                write!(
+                    f,
+                    "child_chain {} at height {height}: genesis {}, ",
+                    child.chain_id, child.genesis_hash
+                )?;
                 match &child.latest {
                     Some(latest) => write!(
                         f,

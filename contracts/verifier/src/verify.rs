@@ -140,8 +140,10 @@ pub fn verify_bundle_with(
                 return Err(VerifyError::ReceiptOtherTx { tx_hash, receipt_tx: receipt.tx_hash });
             }
             if receipt_proof.index != proof.index {
-                let source =
-                    InclusionError::IndexOutOfRange { index: receipt_proof.index, size: proof.index };
+                let source = InclusionError::IndexOutOfRange {
+                    index: receipt_proof.index,
+                    size: proof.index,
+                };
                 return Err(VerifyError::ReceiptInclusion { tx_hash, source });
             }
             let leaf = merkle::receipt_leaf(&codec::encode(receipt));
@@ -303,7 +305,10 @@ fn check_standing(records: &[ProvenRecord]) -> Result<()> {
                 if let Some(parent) = &certificate.parent
                     && !has(&RecordKey::Certificate(parent.clone()))
                 {
-                    return Err(VerifyError::LicenceParentMissing { index, parent: parent.clone() });
+                    return Err(VerifyError::LicenceParentMissing {
+                        index,
+                        parent: parent.clone(),
+                    });
                 }
                 true
             }
@@ -328,14 +333,18 @@ fn check_anchor(
     options: &VerifyOptions,
 ) -> Result<AnchorSummary> {
     let checkpoint = &anchor.checkpoint;
-    let witnesses = witnesses_in_force(&anchor.witness_changes, &genesis.witnesses, checkpoint.height)?;
-    let cosigned = witnesses
-        .check(checkpoint, &anchor.cosignatures)
-        .map_err(|source| VerifyError::CheckpointCosignatures { height: checkpoint.height, source })?;
+    let witnesses =
+        witnesses_in_force(&anchor.witness_changes, &genesis.witnesses, checkpoint.height)?;
+    let cosigned = witnesses.check(checkpoint, &anchor.cosignatures).map_err(|source| {
+        VerifyError::CheckpointCosignatures { height: checkpoint.height, source }
+    })?;
     let height = header.height;
     match height.cmp(&checkpoint.height) {
         std::cmp::Ordering::Greater => {
-            return Err(VerifyError::AnchorBelowHeader { header: height, checkpoint: checkpoint.height });
+            return Err(VerifyError::AnchorBelowHeader {
+                header: height,
+                checkpoint: checkpoint.height,
+            });
         }
         std::cmp::Ordering::Equal => {
             if anchor.ancestry.is_some() || checkpoint.block_hash != header.hash() {
@@ -343,22 +352,33 @@ fn check_anchor(
             }
         }
         std::cmp::Ordering::Less => {
-            let ancestry_error =
-                |source| VerifyError::AnchorAncestry { height, checkpoint: checkpoint.height, source };
+            let ancestry_error = |source| VerifyError::AnchorAncestry {
+                height,
+                checkpoint: checkpoint.height,
+                source,
+            };
             let Some(proof) = &anchor.ancestry else {
-                let source = InclusionError::PathLength { index: height.0, size: checkpoint.height.0 };
+                let source =
+                    InclusionError::PathLength { index: height.0, size: checkpoint.height.0 };
                 return Err(ancestry_error(source));
             };
             if proof.index != height.0 {
                 let source = InclusionError::IndexOutOfRange { index: proof.index, size: height.0 };
                 return Err(ancestry_error(source));
             }
-            history::verify_ancestry(proof, &header.hash(), &checkpoint.history_root, checkpoint.height.0)
-                .map_err(ancestry_error)?;
+            history::verify_ancestry(
+                proof,
+                &header.hash(),
+                &checkpoint.history_root,
+                checkpoint.height.0,
+            )
+            .map_err(ancestry_error)?;
         }
     }
     let parent = match (&options.parent, &anchor.parent) {
-        (Some(trusted), Some(bytes)) => Some(check_parent(bytes, anchor, genesis, trusted, options)?),
+        (Some(trusted), Some(bytes)) => {
+            Some(check_parent(bytes, anchor, genesis, trusted, options)?)
+        }
         (Some(_), None) => return Err(VerifyError::ParentMissing),
         (None, _) => None,
     };
@@ -387,7 +407,12 @@ fn witnesses_in_force<'a>(
     for (index, change) in changes.iter().enumerate() {
         let height = change.checkpoint.height;
         if height <= after || height >= target {
-            return Err(VerifyError::WitnessChangeOutOfOrder { index, height, after, before: target });
+            return Err(VerifyError::WitnessChangeOutOfOrder {
+                index,
+                height,
+                after,
+                before: target,
+            });
         }
         if let Some(reason) = change.next_set.problem() {
             return Err(VerifyError::WitnessSetInvalid { index, reason });
@@ -418,7 +443,8 @@ fn check_parent(
     trusted: &TrustedGenesis,
     options: &VerifyOptions,
 ) -> Result<ParentSummary> {
-    let parent_error = |source: VerifyError| VerifyError::Parent { kind: source.kind(), source: Box::new(source) };
+    let parent_error =
+        |source: VerifyError| VerifyError::Parent { kind: source.kind(), source: Box::new(source) };
     let bundle = decode(bytes).map_err(parent_error)?;
     if bundle.anchor.as_ref().is_some_and(|anchor| anchor.parent.is_some()) {
         return Err(VerifyError::ParentNested);

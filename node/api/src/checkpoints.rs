@@ -268,7 +268,7 @@ pub(crate) async fn evidence(
     tag = "checkpoints",
     params(("height" = u64, Path, description = "The checkpoint's height.")),
     request_body(content = Cosignature, content_type = "application/json",
-        description = "The cosignature (`docs/formats.md` §19)."),
+        description = "The cosignature (`docs/formats.md` §22)."),
     responses(
         (status = 201, description = "Kept.", body = CosignReceipt),
         (status = 200, description = "Already held.", body = CosignReceipt),

@@ -69,7 +69,7 @@ fn state_over(
         ChainConfig::default(),
         clock,
     );
-    ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None }
+    ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None, sync: None }
 }
 
 pub(crate) fn tx(nonce: u64) -> Vec<u8> {
@@ -147,6 +147,8 @@ async fn metrics_show_the_height_the_pool_and_responses_by_class() {
         "onebook_api_requests_total{class=\"4xx\"} 2",
         "onebook_api_requests_total{class=\"5xx\"} 0",
         "# TYPE onebook_api_requests_total counter",
+        "onebook_state_node_cache_capacity_nodes 262144",
+        "# TYPE onebook_state_node_cache_misses_total counter",
     ] {
         assert!(text.lines().any(|l| l == line), "{line:?} missing from\n{text}");
     }

@@ -10,8 +10,7 @@
 
 use onebook_types::{
     checkpoint::{Checkpoint, CheckpointExtension, CheckpointPolicy, Cosignature, WitnessSet},
-    codec,
-    history,
+    codec, history,
     ids::Height,
     limits::RECORD_BYTES_MAX,
     record::RecordKey,
@@ -36,7 +35,7 @@ pub fn is_checkpoint(store: &Store, height: Height) -> Result<bool> {
         return Ok(false);
     }
     let after = checkpoint_policy(store, height)?;
-    if height.0 % after.interval == 0 {
+    if height.0.is_multiple_of(after.interval) {
         return Ok(true);
     }
     let before = checkpoint_policy(store, Height(height.0 - 1))?;
@@ -206,10 +205,11 @@ pub fn newest_witnessed(store: &Store, height: Height) -> Result<Option<Height>>
 /// The proof that the checkpoint at `to` extends the one at `from` (`from < to`).
 pub fn extension(store: &Store, from: Height, to: Height) -> Result<CheckpointExtension> {
     let range = |what: String| StorageError::NoProof { reason: what };
-    let consistency = history::prove_consistency(store, from.0, to.0).map_err(|error| match error {
-        history::ProveError::Nodes(error) => error,
-        history::ProveError::Range(error) => range(error.to_string()),
-    })?;
+    let consistency =
+        history::prove_consistency(store, from.0, to.0).map_err(|error| match error {
+            history::ProveError::Nodes(error) => error,
+            history::ProveError::Range(error) => range(error.to_string()),
+        })?;
     let ancestry = history::prove_ancestry(store, from.0, to.0).map_err(|error| match error {
         history::ProveError::Nodes(error) => error,
         history::ProveError::Range(error) => range(error.to_string()),
@@ -234,36 +234,35 @@ pub fn anchor(store: &Store, height: Height, at: Option<Height>) -> Result<Optio
             None => return Ok(None),
         },
     };
-    let (checkpoint, cosignatures) = witnessed(store, checkpoint_height)?.ok_or_else(|| {
-        StorageError::NoProof {
+    let (checkpoint, cosignatures) =
+        witnessed(store, checkpoint_height)?.ok_or_else(|| StorageError::NoProof {
             reason: format!("the checkpoint at {checkpoint_height} is not witnessed"),
-        }
-    })?;
+        })?;
     let mut witness_changes = Vec::new();
     for at in store.record_write_heights(&RecordKey::CheckpointPolicy, checkpoint_height)? {
         if at.0 == 0 || witnesses_of(store, at)? == checkpoint_policy(store, at)?.witnesses {
             continue;
         }
-        let (checkpoint, cosignatures) = witnessed(store, at)?.ok_or_else(|| {
-            StorageError::NoProof {
+        let (checkpoint, cosignatures) =
+            witnessed(store, at)?.ok_or_else(|| StorageError::NoProof {
                 reason: format!(
                     "the checkpoint at {at}, which changed the witness set, is not witnessed by \
                      the set before it, so no later checkpoint can be anchored from genesis"
                 ),
-            }
-        })?;
+            })?;
         let next_set = checkpoint_policy(store, at)?.witnesses;
         witness_changes.push(WitnessChange { checkpoint, cosignatures, next_set });
     }
     let ancestry = if height < checkpoint_height {
-        let proof = history::prove_ancestry(store, height.0, checkpoint_height.0).map_err(
-            |error| match error {
-                history::ProveError::Nodes(error) => error,
-                history::ProveError::Range(error) => {
-                    StorageError::NoProof { reason: error.to_string() }
+        let proof =
+            history::prove_ancestry(store, height.0, checkpoint_height.0).map_err(|error| {
+                match error {
+                    history::ProveError::Nodes(error) => error,
+                    history::ProveError::Range(error) => {
+                        StorageError::NoProof { reason: error.to_string() }
+                    }
                 }
-            },
-        )?;
+            })?;
         Some(proof)
     } else {
         None

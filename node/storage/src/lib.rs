@@ -13,20 +13,26 @@
 //! and its siblings cut the proof bundles of `onebook-verifier` from the store, anchored at the
 //! newest checkpoint the chain's witnesses cosigned ([`anchor`]); the history tree's perfect
 //! subtrees (`history_tree`) and the witnesses' cosignatures (`cosignatures`) have column
-//! families of their own.
+//! families of their own. [`backup`] copies a running node's store into a checked archive and
+//! restores one.
 
+pub mod backup;
 mod checkpoints;
+mod committed;
+mod damage;
 mod error;
 mod index;
 mod keys;
 mod proofs;
 mod store;
+mod verify;
 
 pub use checkpoints::{
     CosignOutcome, CosignRefusal, anchor, checkpoint, checkpoint_heights, checkpoint_policy,
     cosignatures, extension, is_checkpoint, newest_witnessed, record_cosignature, witnessed,
     witnesses_of,
 };
+pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
@@ -34,6 +40,8 @@ pub use proofs::{
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
 };
 pub use store::{
-    BlockCommit, HistoryEntry, HistoryPage, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
-    StoreConfig, Tip, TxLocation, TxTouch, VerifyOnOpen,
+    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
+    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
+    TxTouch, VerifyOnOpen,
 };
+pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

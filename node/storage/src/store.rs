@@ -1,16 +1,20 @@
 //! The RocksDB store.
 
 use std::{
+    hash::BuildHasherDefault,
     path::PathBuf,
-    sync::{Mutex, MutexGuard},
+    sync::{
+        Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use onebook_state::{Node, NodeStore, StateProof, TreeStats, TreeUpdate};
+use onebook_state::{Node, NodeHashHasher, NodeStore, StateProof, TreeStats, TreeUpdate};
 use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
-    hash::Hash32,
+    hash::{Hash32, Tag, hash_tagged},
     history::{History, HistoryNodes, Subtree},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
@@ -23,6 +27,8 @@ use rocksdb::{
 };
 
 use crate::{
+    committed::{self, Mark, MarkFile},
+    damage::{DamageLog, StoreDamage},
     error::{Result, StorageError},
     index::{self, ListFilter, RecordKind, RecordPage},
     keys,
@@ -32,6 +38,12 @@ use crate::{
 /// [`RECEIPT_BYTES_MAX`](onebook_types::limits::RECEIPT_BYTES_MAX) each, a read
 /// holds at most 16 MiB.
 pub const RECEIPTS_READ_MAX: usize = 256;
+
+/// The most write-ahead log the store keeps before RocksDB flushes the column families that
+/// hold the oldest of it. RocksDB's default (four times the column families' write buffers, here
+/// near 3 GiB) lets a quiet family pin old logs until gigabytes wait to be replayed on open;
+/// bounding it bounds how long a restarted node takes to open its store.
+const WAL_BYTES_MAX: u64 = 256 * 1024 * 1024;
 
 /// How much of the state the store checks when it opens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,6 +66,9 @@ pub struct StoreConfig {
     pub block_cache_bytes: usize,
     /// What to check on open.
     pub verify_on_open: VerifyOnOpen,
+    /// How many state-tree nodes the node cache holds (about 130 bytes each), so that staging a
+    /// block reads the tree's upper levels from memory. 0 turns the cache off.
+    pub node_cache_nodes: usize,
 }
 
 impl StoreConfig {
@@ -64,8 +79,91 @@ impl StoreConfig {
             sync_writes: true,
             block_cache_bytes: 64 * 1024 * 1024,
             verify_on_open: VerifyOnOpen::Root,
+            node_cache_nodes: NODE_CACHE_NODES_DEFAULT,
         }
     }
+}
+
+/// The default size of the node cache: 262,144 nodes, about 34 MiB, which holds the top 17
+/// levels of a tree of any size (the levels every block's writes pass through).
+pub const NODE_CACHE_NODES_DEFAULT: usize = 1 << 18;
+
+/// What the node cache has done since the store opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeCacheStats {
+    /// Node reads answered from memory.
+    pub hits: u64,
+    /// Node reads that went to RocksDB.
+    pub misses: u64,
+    /// Nodes held now.
+    pub nodes: u64,
+    /// The most nodes it holds.
+    pub capacity: u64,
+}
+
+/// A bounded cache of state-tree nodes by hash, in front of the `state_nodes` family. Nodes are
+/// content-addressed and never change, so a cached node is never stale; a node enters the cache
+/// when it is read from RocksDB or when the block that created it is committed.
+struct NodeCache {
+    nodes: Option<
+        quick_cache::sync::Cache<
+            Hash32,
+            Node,
+            quick_cache::UnitWeighter,
+            BuildHasherDefault<NodeHashHasher>,
+        >,
+    >,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl NodeCache {
+    fn new(capacity: usize) -> Self {
+        let nodes = (capacity > 0).then(|| {
+            quick_cache::sync::Cache::with(
+                capacity,
+                capacity as u64,
+                quick_cache::UnitWeighter,
+                BuildHasherDefault::default(),
+                quick_cache::sync::DefaultLifecycle::default(),
+            )
+        });
+        Self { nodes, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+    }
+
+    fn get(&self, hash: &Hash32) -> Option<Node> {
+        let node = self.nodes.as_ref().and_then(|nodes| nodes.get(hash));
+        let counter = if node.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        node
+    }
+
+    fn insert(&self, hash: Hash32, node: Node) {
+        if let Some(nodes) = &self.nodes {
+            nodes.insert(hash, node);
+        }
+    }
+
+    fn stats(&self) -> NodeCacheStats {
+        NodeCacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            nodes: self.nodes.as_ref().map_or(0, |nodes| nodes.len() as u64),
+            capacity: self.nodes.as_ref().map_or(0, quick_cache::sync::Cache::capacity),
+        }
+    }
+}
+
+/// What one column family holds on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FamilySize {
+    /// The family's name (`docs/adr/0005-storage-rocksdb.md`).
+    pub name: &'static str,
+    /// Bytes in its SST files.
+    pub sst_bytes: u64,
+    /// RocksDB's estimate of its number of keys (exact after a full compaction of a family with
+    /// no overwrites or deletes).
+    pub keys: u64,
 }
 
 /// The last committed block.
@@ -148,14 +246,30 @@ pub struct HistoryPage {
     pub next: Option<TxLocation>,
 }
 
+/// One table file (SST) of the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableFile {
+    /// Its column family.
+    pub family: String,
+    /// Its path.
+    pub path: PathBuf,
+    /// Its size.
+    pub bytes: u64,
+}
+
 /// The block, state and index store.
 pub struct Store {
-    db: DB,
+    pub(crate) db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
     /// The history tree's frontier at the tip: leaves `0..=tip`, so its root is the next
     /// header's `history_root`. Changed under the tip's lock.
     history: Mutex<History>,
+    node_cache: NodeCache,
+    /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
+    /// secondary instance, which never commits.
+    mark: Option<Mutex<MarkFile>>,
+    damage: DamageLog,
 }
 
 impl std::fmt::Debug for Store {
@@ -166,18 +280,32 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens (creating if needed) the store and checks its tip as `config.verify_on_open` asks.
+    ///
+    /// A store whose tip is below the block this node last committed (`committed.rs`) is
+    /// refused with [`StorageError::BehindCommitted`] before anything is written to it, so a
+    /// damaged write-ahead log is reported, never silently served as a shorter chain.
     pub fn open(config: &StoreConfig) -> Result<Self> {
+        if let Some(mark) = committed::read(&config.path)? {
+            check_against_mark(&config.path, mark)?;
+        }
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
         options.increase_parallelism(2);
+        options.set_max_total_wal_size(WAL_BYTES_MAX);
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&Cache::new_lru_cache(config.block_cache_bytes));
         table.set_bloom_filter(10.0, false);
         let families = keys::COLUMN_FAMILIES.iter().map(|name| {
             let mut family = Options::default();
             family.set_block_based_table_factory(&table);
-            family.set_compression_type(rocksdb::DBCompressionType::Lz4);
+            // State nodes are BLAKE3 hashes, which do not compress: LZ4 would only cost time.
+            let compression = if *name == keys::STATE_NODES {
+                rocksdb::DBCompressionType::None
+            } else {
+                rocksdb::DBCompressionType::Lz4
+            };
+            family.set_compression_type(compression);
             ColumnFamilyDescriptor::new(*name, family)
         });
         let db = DB::open_cf_descriptors(&options, &config.path, families)?;
@@ -186,15 +314,74 @@ impl Store {
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
             history: Mutex::new(History::new()),
+            node_cache: NodeCache::new(config.node_cache_nodes),
+            mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
+            damage: DamageLog::default(),
         };
         store.check_schema()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, config.verify_on_open)?;
             *store.history_slot() = store.check_history(&tip)?;
+            store.save_mark(&tip)?;
         }
         *store.tip_slot() = tip;
         Ok(store)
+    }
+
+    /// What reads have found damaged since the store was opened; `None` while every read was
+    /// sound. Damage is permanent: the node that finds it must be restored or resynced.
+    pub fn damage(&self) -> Option<StoreDamage> {
+        self.damage.get()
+    }
+
+    /// The table files (SSTs) the store holds, by column family: where its data lies on disk,
+    /// for an operator (and a test) looking at one family's files.
+    pub fn table_files(&self) -> Result<Vec<TableFile>> {
+        let files = self.db.live_files()?;
+        Ok(files
+            .into_iter()
+            .map(|file| TableFile {
+                path: self.db.path().join(file.name.trim_start_matches('/')),
+                family: file.column_family_name,
+                bytes: file.size as u64,
+            })
+            .collect())
+    }
+
+    /// Counts `error` as damage if it is (see [`StorageError::is_damage`]) and gives it back.
+    /// The store counts what it finds itself; readers that find a value of the store unusable
+    /// (a record that does not decode) report it here.
+    pub fn noted(&self, error: StorageError) -> StorageError {
+        self.damage.note(&error);
+        error
+    }
+
+    /// A store over an already open database (a secondary instance, `backup.rs`), its tip read
+    /// and checked as `verify` asks. Writes through it fail.
+    pub(crate) fn from_db(db: DB, verify: VerifyOnOpen) -> Result<Self> {
+        let store = Self {
+            db,
+            sync_writes: false,
+            tip: Mutex::new(None),
+            history: Mutex::new(History::new()),
+            node_cache: NodeCache::new(0),
+            mark: None,
+            damage: DamageLog::default(),
+        };
+        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
+        if let Some(tip) = tip {
+            store.check_tip(&tip, verify)?;
+            *store.history_slot() = store.check_history(&tip)?;
+        }
+        *store.tip_slot() = tip;
+        Ok(store)
+    }
+
+    /// The database, for `backup.rs` and the modules of this crate that keep their own column
+    /// families.
+    pub(crate) fn db(&self) -> &DB {
+        &self.db
     }
 
     /// Writes the genesis state as height 0. Opening an initialised store with the same genesis
@@ -218,6 +405,7 @@ impl Store {
         self.write(batch)?;
         *self.tip_slot() = Some(tip);
         *self.history_slot() = history;
+        self.save_mark(&tip)?;
         tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
         Ok(tip)
     }
@@ -236,7 +424,8 @@ impl Store {
 
     /// The genesis this store was initialised with.
     pub fn genesis_hash(&self) -> Result<Option<Hash32>> {
-        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS)?;
+        let bytes =
+            self.db.get_cf(self.cf(keys::META), keys::META_GENESIS).map_err(|e| self.rocks(e))?;
         Ok(bytes.and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()).map(Hash32))
     }
 
@@ -252,6 +441,28 @@ impl Store {
         Ok(self.history_slot().root())
     }
 
+    /// Flushes and fully compacts every column family, then gives each one's size on disk. For
+    /// benchmarks and operators measuring what the store costs: a full compaction rewrites the
+    /// whole database.
+    pub fn compact_and_measure(&self) -> Result<Vec<FamilySize>> {
+        let mut sizes = Vec::with_capacity(keys::COLUMN_FAMILIES.len());
+        for name in keys::COLUMN_FAMILIES {
+            let family = self.cf(name);
+            self.db.flush_cf(family)?;
+            self.db.compact_range_cf(family, None::<&[u8]>, None::<&[u8]>);
+            let property = |key: &str| self.db.property_int_value_cf(family, key);
+            let sst_bytes = property("rocksdb.total-sst-files-size")?.unwrap_or(0);
+            let keys = property("rocksdb.estimate-num-keys")?.unwrap_or(0);
+            sizes.push(FamilySize { name, sst_bytes, keys });
+        }
+        Ok(sizes)
+    }
+
+    /// What the node cache has done since the store opened, for the metrics.
+    pub fn node_cache_stats(&self) -> NodeCacheStats {
+        self.node_cache.stats()
+    }
+
     /// Computes the state after `changes` on top of the tip, without writing anything.
     pub fn stage(&self, changes: Vec<RecordChange>) -> Result<StagedState> {
         Ok(self.stage_on(self.tip()?.state_root, changes))
@@ -263,33 +474,40 @@ impl Store {
         let mut tip_slot = self.tip_slot();
         let tip = (*tip_slot).ok_or(StorageError::Empty)?;
         let header = &commit.block.header;
-        let mut history = self.history_slot().clone();
-        check_block(&tip, &history, &commit, &staged)?;
+        // Each tx is encoded once: its hash for the checks and the keys, its bytes for the value.
+        let encoded: Vec<Vec<u8>> = commit.block.txs.iter().map(SignedTx::encode).collect();
+        // `SignedTx::hash` over the bytes already encoded.
+        let tx_hashes: Vec<Hash32> =
+            encoded.iter().map(|bytes| hash_tagged(Tag::Tx, &[bytes])).collect();
+        let mut frontier = self.history_slot().clone();
+        check_block(&tip, &frontier, &commit, &tx_hashes, &staged)?;
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
-        self.put_history(&mut batch, history.push(&block_hash));
-        let tx_hashes: Vec<Hash32> = commit.block.txs.iter().map(SignedTx::hash).collect();
+        self.put_history(&mut batch, frontier.push(&block_hash));
         batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
         batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(&tx_hashes));
         batch.put_cf(self.cf(keys::BLOCKS), block_hash.as_bytes(), keys::height(height));
+        let (txs, receipts) = (self.cf(keys::TXS), self.cf(keys::RECEIPTS));
+        let (history, by_org) = (self.cf(keys::HISTORY), self.cf(keys::BY_ORG));
         for (index, ((tx, hash), receipt)) in
-            commit.block.txs.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
+            encoded.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
         {
             let location = TxLocation { height, index: index_u32(index) };
-            let mut value = codec::encode(&location);
-            value.extend_from_slice(&tx.encode());
-            batch.put_cf(self.cf(keys::TXS), hash.as_bytes(), value);
+            let mut value = Vec::with_capacity(12 + tx.len());
+            value.extend_from_slice(&codec::encode(&location));
+            value.extend_from_slice(tx);
+            batch.put_cf(txs, hash.as_bytes(), value);
             let position = keys::position(height, location.index);
-            batch.put_cf(self.cf(keys::RECEIPTS), position, codec::encode(receipt));
+            batch.put_cf(receipts, position, codec::encode(receipt));
             let touch = &commit.touches[index];
             for record in &touch.records {
                 let key = keys::with_suffix(&record.encode(), &position);
-                batch.put_cf(self.cf(keys::HISTORY), key, hash.as_bytes());
+                batch.put_cf(history, key, hash.as_bytes());
             }
             for org in &touch.orgs {
                 let key = keys::with_suffix(&codec::encode(org), &position);
-                batch.put_cf(self.cf(keys::BY_ORG), key, hash.as_bytes());
+                batch.put_cf(by_org, key, hash.as_bytes());
             }
         }
         if let Some(certificate) = &commit.certificate {
@@ -302,7 +520,13 @@ impl Store {
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
         *tip_slot = Some(new_tip);
-        *self.history_slot() = history;
+        *self.history_slot() = frontier;
+        drop(tip_slot);
+        // The new nodes are the upper levels the next block's writes pass through.
+        for (hash, node) in &staged.update.new_nodes {
+            self.node_cache.insert(*hash, *node);
+        }
+        self.save_mark(&new_tip)?;
         tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
         Ok(new_tip)
     }
@@ -327,11 +551,13 @@ impl Store {
     /// The whole block at `height`.
     pub fn block(&self, height: Height) -> Result<Option<Block>> {
         let Some(header) = self.header(height)? else { return Ok(None) };
-        let hashes =
-            self.block_tx_hashes(height)?.ok_or(StorageError::Missing { what: "block" })?;
+        let hashes = self
+            .block_tx_hashes(height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "block" }))?;
         let mut txs = Vec::with_capacity(hashes.len());
         for hash in hashes {
-            let (_, tx) = self.tx(&hash)?.ok_or(StorageError::Missing { what: "tx" })?;
+            let (_, tx) =
+                self.tx(&hash)?.ok_or_else(|| self.noted(StorageError::Missing { what: "tx" }))?;
             txs.push(tx);
         }
         Ok(Some(Block { header, txs }))
@@ -339,7 +565,8 @@ impl Store {
 
     /// The height of the block whose header hash is `hash`.
     pub fn block_height(&self, hash: &Hash32) -> Result<Option<Height>> {
-        let bytes = self.db.get_cf(self.cf(keys::BLOCKS), hash.as_bytes())?;
+        let bytes =
+            self.db.get_cf(self.cf(keys::BLOCKS), hash.as_bytes()).map_err(|e| self.rocks(e))?;
         Ok(bytes
             .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
             .map(u64::from_be_bytes)
@@ -348,10 +575,12 @@ impl Store {
 
     /// A committed transaction and where it is.
     pub fn tx(&self, hash: &Hash32) -> Result<Option<(TxLocation, SignedTx)>> {
-        let Some(bytes) = self.db.get_cf(self.cf(keys::TXS), hash.as_bytes())? else {
+        let Some(bytes) =
+            self.db.get_cf(self.cf(keys::TXS), hash.as_bytes()).map_err(|e| self.rocks(e))?
+        else {
             return Ok(None);
         };
-        let corrupt = |source| StorageError::Corrupt { what: "tx", source };
+        let corrupt = |source| self.noted(StorageError::Corrupt { what: "tx", source });
         let mut slice = bytes.as_slice();
         let location = TxLocation::deserialize(&mut slice)
             .map_err(|e| corrupt(codec::DecodeError::Invalid(e)))?;
@@ -381,12 +610,12 @@ impl Store {
             if receipts.len() == limit {
                 break;
             }
-            let (key, value) = item?;
+            let (key, value) = item.map_err(|e| self.rocks(e))?;
             let (height, index) = keys::read_position(&key)
                 .filter(|_| key.len() == 12)
-                .ok_or(StorageError::Missing { what: "receipt position" })?;
+                .ok_or_else(|| self.noted(StorageError::Missing { what: "receipt position" }))?;
             let receipt = Receipt::decode(&value)
-                .map_err(|source| StorageError::Corrupt { what: "receipt", source })?;
+                .map_err(|source| self.noted(StorageError::Corrupt { what: "receipt", source }))?;
             receipts.push((TxLocation { height, index }, receipt));
         }
         Ok(receipts)
@@ -398,10 +627,16 @@ impl Store {
         if height == tip.height {
             return Ok(tip.state_root);
         }
+        if height > tip.height {
+            return Err(StorageError::AboveTip { height, tip: tip.height });
+        }
         if height.0 == 0 {
             return self.genesis_state_root();
         }
-        Ok(self.header(height)?.ok_or(StorageError::Missing { what: "header" })?.state_root)
+        let header = self
+            .header(height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "header" }))?;
+        Ok(header.state_root)
     }
 
     /// A record's value bytes as of the block at `height`.
@@ -415,9 +650,9 @@ impl Store {
             && found.starts_with(&key_bytes)
         {
             return codec::decode::<Option<Vec<u8>>>(value, RECORD_BYTES_MAX + 8)
-                .map_err(|source| StorageError::Corrupt { what: "record", source });
+                .map_err(|source| self.noted(StorageError::Corrupt { what: "record", source }));
         }
-        iter.status()?;
+        iter.status().map_err(|e| self.rocks(e))?;
         Ok(None)
     }
 
@@ -440,7 +675,7 @@ impl Store {
             }
             iter.next();
         }
-        iter.status()?;
+        iter.status().map_err(|e| self.rocks(e))?;
         Ok(heights)
     }
 
@@ -459,8 +694,9 @@ impl Store {
     /// Rehashes every node of the state tree at `height`.
     pub fn verify_state(&self, height: Height) -> Result<TreeStats> {
         let root = self.state_root(height)?;
-        onebook_state::verify_tree(self, root)
-            .map_err(|e| StorageError::StateRootMismatch { height, detail: e.to_string() })
+        onebook_state::verify_tree(self, root).map_err(|e| {
+            self.noted(StorageError::StateRootMismatch { height, detail: e.to_string() })
+        })
     }
 
     /// Transactions that touched `record`, oldest first, after the cursor `after`.
@@ -542,7 +778,7 @@ impl Store {
             }
             iter.next();
         }
-        iter.status()?;
+        iter.status().map_err(|e| self.rocks(e))?;
         Ok(RecordPage { records, next: None })
     }
 
@@ -565,15 +801,15 @@ impl Store {
         let mut entries = Vec::new();
         let mode = IteratorMode::From(&start, Direction::Forward);
         for item in self.db.iterator_cf(self.cf(family), mode) {
-            let (key, value) = item?;
+            let (key, value) = item.map_err(|e| self.rocks(e))?;
             if key.len() != prefix.len() + 12 || !key.starts_with(prefix) {
                 break;
             }
             let (height, index) = keys::read_position(&key)
-                .ok_or(StorageError::Missing { what: "history position" })?;
+                .ok_or_else(|| self.noted(StorageError::Missing { what: "history position" }))?;
             let tx_hash = <[u8; 32]>::try_from(value.as_ref())
                 .map(Hash32)
-                .map_err(|_| StorageError::Missing { what: "history tx hash" })?;
+                .map_err(|_| self.noted(StorageError::Missing { what: "history tx hash" }))?;
             if entries.len() == limit {
                 let last: &HistoryEntry = entries.last().expect("limit is at least 1");
                 return Ok(HistoryPage { next: Some(last.location), entries });
@@ -599,12 +835,14 @@ impl Store {
     }
 
     fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+        let nodes = self.cf(keys::STATE_NODES);
         for (hash, node) in &staged.update.new_nodes {
-            batch.put_cf(self.cf(keys::STATE_NODES), hash.as_bytes(), codec::encode(node));
+            batch.put_cf(nodes, hash.as_bytes(), codec::encode(node));
         }
+        let records = self.cf(keys::RECORDS);
         for change in &staged.changes {
             let key = keys::with_suffix(&change.key.encode(), &keys::height(height));
-            batch.put_cf(self.cf(keys::RECORDS), key, codec::encode(&change.value));
+            batch.put_cf(records, key, codec::encode(&change.value));
         }
         if height.0 == 0 {
             batch.put_cf(
@@ -664,18 +902,23 @@ impl Store {
     /// The record an index value names and its value at `height`; `None` for an absence marker.
     fn listed(&self, value: &[u8], height: Height) -> Result<Option<(RecordKey, Vec<u8>)>> {
         let Some(key) = index::named_key(value) else { return Ok(None) };
-        let key = key.map_err(|source| StorageError::Corrupt { what: "record index", source })?;
-        let bytes =
-            self.record(&key, height)?.ok_or(StorageError::Missing { what: "listed record" })?;
+        let key = key
+            .map_err(|source| self.noted(StorageError::Corrupt { what: "record index", source }))?;
+        let bytes = self
+            .record(&key, height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "listed record" }))?;
         Ok(Some((key, bytes)))
     }
 
     fn genesis_state_root(&self) -> Result<Hash32> {
-        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)?;
+        let bytes = self
+            .db
+            .get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)
+            .map_err(|e| self.rocks(e))?;
         bytes
             .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
             .map(Hash32)
-            .ok_or(StorageError::Missing { what: "genesis state root" })
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "genesis state root" }))
     }
 
     fn check_schema(&self) -> Result<()> {
@@ -757,7 +1000,7 @@ impl Store {
         }
     }
 
-    fn load_node(&self, hash: &Hash32) -> Result<Option<Node>> {
+    pub(crate) fn load_node(&self, hash: &Hash32) -> Result<Option<Node>> {
         self.load(keys::STATE_NODES, hash.as_bytes(), "state node")
     }
 
@@ -777,17 +1020,26 @@ impl Store {
         what: &'static str,
         decode: impl FnOnce(&[u8]) -> std::result::Result<T, codec::DecodeError>,
     ) -> Result<Option<T>> {
-        match self.db.get_pinned_cf(self.cf(family), key)? {
+        match self.db.get_pinned_cf(self.cf(family), key).map_err(|e| self.rocks(e))? {
             None => Ok(None),
-            Some(bytes) => {
-                decode(&bytes).map(Some).map_err(|source| StorageError::Corrupt { what, source })
-            }
+            Some(bytes) => decode(&bytes)
+                .map(Some)
+                .map_err(|source| self.noted(StorageError::Corrupt { what, source })),
         }
     }
 
-    /// The database, for the modules of this crate that keep their own column families.
-    pub(crate) fn db(&self) -> &DB {
-        &self.db
+    /// A RocksDB read error, counted as damage if its checksums refused the data.
+    pub(crate) fn rocks(&self, error: rocksdb::Error) -> StorageError {
+        self.noted(StorageError::Rocks(error))
+    }
+
+    /// Records `tip` as the last committed block (`committed.rs`).
+    fn save_mark(&self, tip: &Tip) -> Result<()> {
+        let mark = Mark { height: tip.height, block_hash: tip.block_hash };
+        match &self.mark {
+            Some(file) => file.lock().unwrap_or_else(std::sync::PoisonError::into_inner).save(mark),
+            None => Ok(()),
+        }
     }
 
     /// Writes one key, synced as a block is.
@@ -837,14 +1089,104 @@ impl HistoryNodes for Store {
 /// state must stop rather than answer differently from its peers.
 impl NodeStore for Store {
     fn node(&self, hash: &Hash32) -> Option<Node> {
-        self.load_node(hash).expect("reading a state node failed; the node must stop")
+        if let Some(node) = self.node_cache.get(hash) {
+            return Some(node);
+        }
+        let node = self.load_node(hash).expect("reading a state node failed; the node must stop");
+        if let Some(node) = node {
+            self.node_cache.insert(*hash, node);
+        }
+        node
+    }
+
+    /// The cached nodes from memory, the others in one RocksDB multi-get.
+    fn nodes(&self, hashes: &[Hash32], nodes: &mut Vec<Option<Node>>) {
+        let start = nodes.len();
+        let mut missing = Vec::new();
+        for (index, hash) in hashes.iter().enumerate() {
+            let node = self.node_cache.get(hash);
+            if node.is_none() {
+                missing.push(index);
+            }
+            nodes.push(node);
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let keys: Vec<&[u8]> = missing.iter().map(|index| &hashes[*index].0[..]).collect();
+        let found = self.db.batched_multi_get_cf(self.cf(keys::STATE_NODES), keys, false);
+        for (index, bytes) in missing.into_iter().zip(found) {
+            let bytes = bytes.expect("reading a state node failed; the node must stop");
+            let node = bytes.map(|bytes| {
+                codec::decode::<Node>(&bytes, BLOCK_BYTES_MAX)
+                    .expect("a stored state node decodes; the node must stop")
+            });
+            if let Some(node) = node {
+                self.node_cache.insert(hashes[index], node);
+            }
+            nodes[start + index] = node;
+        }
     }
 }
 
+/// Refuses a store at `path` that holds less than the block `mark` records, or another block at
+/// its height. The store is opened read-only for this, so a damaged write-ahead log is left as
+/// it was found, for the operator to examine.
+fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
+    let mark_path = path.join(committed::MARK_FILE);
+    let behind = |store: Option<Height>| StorageError::BehindCommitted {
+        store,
+        committed: mark.height,
+        mark: mark_path.clone(),
+    };
+    let options = Options::default();
+    if !path.join("CURRENT").exists() {
+        return Err(behind(None));
+    }
+    let families = DB::list_cf(&options, path)?;
+    if ![keys::META, keys::HEADERS].iter().all(|name| families.iter().any(|f| f == name)) {
+        return Err(behind(None));
+    }
+    let db = DB::open_cf_for_read_only(&options, path, [keys::META, keys::HEADERS], false)?;
+    let family = |name| db.cf_handle(name).expect("the family was listed and opened");
+    let tip = match db.get_cf(family(keys::META), keys::META_TIP)? {
+        Some(bytes) => codec::decode::<Tip>(&bytes, BLOCK_BYTES_MAX)
+            .map_err(|source| StorageError::Corrupt { what: "tip", source })?,
+        None => return Err(behind(None)),
+    };
+    if tip.height < mark.height {
+        return Err(behind(Some(tip.height)));
+    }
+    let stored = if tip.height == mark.height {
+        tip.block_hash
+    } else if mark.height.0 == 0 {
+        let genesis = db.get_cf(family(keys::META), keys::META_GENESIS)?;
+        genesis.and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()).map_or(Hash32::ZERO, Hash32)
+    } else {
+        let header = db.get_cf(family(keys::HEADERS), keys::height(mark.height))?;
+        let header =
+            header.ok_or(StorageError::Missing { what: "header of the last committed block" })?;
+        Header::decode(&header)
+            .map_err(|source| StorageError::Corrupt { what: "header", source })?
+            .hash()
+    };
+    if stored != mark.block_hash {
+        return Err(StorageError::OtherThanCommitted {
+            height: mark.height,
+            stored,
+            committed: mark.block_hash,
+            mark: mark_path,
+        });
+    }
+    Ok(())
+}
+
+/// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs.
 fn check_block(
     tip: &Tip,
     history: &History,
     commit: &BlockCommit,
+    tx_hashes: &[Hash32],
     staged: &StagedState,
 ) -> Result<()> {
     let header = &commit.block.header;
@@ -868,7 +1210,7 @@ fn check_block(
     if usize::try_from(header.tx_count).ok() != Some(commit.block.txs.len()) {
         return Err(invalid("tx_count does not match the txs"));
     }
-    if commit.block.compute_tx_root() != header.tx_root {
+    if block::tx_root(tx_hashes) != header.tx_root {
         return Err(invalid("tx_root does not match the txs"));
     }
     if block::receipts_root(&commit.receipts) != header.receipts_root {
@@ -885,4 +1227,65 @@ fn check_block(
 
 fn index_u32(index: usize) -> u32 {
     u32::try_from(index).expect("a block holds at most BLOCK_TXS_MAX txs")
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::ids::Nonce;
+
+    use super::*;
+
+    fn records(count: u64) -> Vec<RecordChange> {
+        (0..count)
+            .map(|n| RecordChange {
+                key: RecordKey::Sequence(format!("s{n}")),
+                value: Some(codec::encode(&Nonce(n))),
+            })
+            .collect()
+    }
+
+    fn open(dir: &tempfile::TempDir, node_cache_nodes: usize) -> Store {
+        let mut config = StoreConfig::new(dir.path());
+        config.node_cache_nodes = node_cache_nodes;
+        Store::open(&config).expect("opens")
+    }
+
+    #[test]
+    fn staging_twice_reads_the_tree_from_the_node_cache_the_second_time() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = open(&dir, NODE_CACHE_NODES_DEFAULT);
+        store.init_genesis(Hash32([1; 32]), records(50)).expect("genesis");
+        let changes = records(60).split_off(40);
+
+        let first = store.stage(changes.clone()).expect("staged");
+        let after_first = store.node_cache_stats();
+        let second = store.stage(changes).expect("staged");
+        let after_second = store.node_cache_stats();
+
+        assert_eq!(first.root, second.root);
+        assert!(after_first.misses > 0, "{after_first:?}");
+        assert_eq!(after_second.misses, after_first.misses, "{after_second:?}");
+        assert!(after_second.hits > after_first.hits, "{after_second:?}");
+        assert_eq!(after_second.capacity, NODE_CACHE_NODES_DEFAULT as u64);
+    }
+
+    #[test]
+    fn a_store_without_a_node_cache_stages_the_same_root() {
+        let (cached_dir, bare_dir) =
+            (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+        let cached = open(&cached_dir, NODE_CACHE_NODES_DEFAULT);
+        let bare = open(&bare_dir, 0);
+        for store in [&cached, &bare] {
+            store.init_genesis(Hash32([1; 32]), records(50)).expect("genesis");
+        }
+        let changes = records(60).split_off(40);
+
+        let with_cache = cached.stage(changes.clone()).expect("staged");
+        let without = bare.stage(changes).expect("staged");
+
+        assert_eq!(with_cache.root, without.root);
+        assert_eq!(with_cache.update, without.update);
+        assert_eq!(bare.node_cache_stats().nodes, 0);
+        assert_eq!(bare.node_cache_stats().hits, 0);
+    }
 }

@@ -115,7 +115,8 @@ impl AnchorCommand {
                 extension,
                 next_witnesses: announces.then_some(view.next_witnesses),
             };
-            self.submit(secret, action).wrap_err_with(|| format!("anchoring checkpoint {height}"))?;
+            self.submit(secret, action)
+                .wrap_err_with(|| format!("anchoring checkpoint {height}"))?;
             latest = Some(height);
             anchored.push(height.0);
         }
@@ -138,7 +139,9 @@ impl AnchorCommand {
             );
         }
         let bundle = onebook_verifier::decode(&bytes)?;
-        let Claim::Records(claims) = &bundle.claim else { bail!("the parent's bundle proves no record") };
+        let Claim::Records(claims) = &bundle.claim else {
+            bail!("the parent's bundle proves no record")
+        };
         let value = claims
             .iter()
             .find(|claim| claim.key == RecordKey::ChildChain(chain.clone()))

@@ -136,7 +136,11 @@ impl GenesisCommand {
                         power: 10,
                     }],
                     policy: dev.policy,
-                    checkpoints: checkpoints(&witness_keys, witness_threshold, checkpoint_interval)?,
+                    checkpoints: checkpoints(
+                        &witness_keys,
+                        witness_threshold,
+                        checkpoint_interval,
+                    )?,
                 };
                 genesis.validate()?;
                 if genesis.checkpoints.witnesses.is_empty() {

@@ -96,7 +96,9 @@ impl ProofCommand {
                 ", anchored at witnessed checkpoint {} with the parent chain's proof",
                 anchor.checkpoint.height
             ),
-            Some(anchor) => format!(", anchored at witnessed checkpoint {}", anchor.checkpoint.height),
+            Some(anchor) => {
+                format!(", anchored at witnessed checkpoint {}", anchor.checkpoint.height)
+            }
             None => {
                 eprintln!(
                     "WARNING: no checkpoint at or above height {} is witnessed yet, so the bundle \

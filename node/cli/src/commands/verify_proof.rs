@@ -78,8 +78,9 @@ impl VerifyProofCommand {
             );
         }
         let verdict = if self.grant_at_access {
-            let coverage = onebook_verifier::verify_grant_at_access_with(&bytes, &genesis, &options)
-                .map_err(|error| refused(&error))?;
+            let coverage =
+                onebook_verifier::verify_grant_at_access_with(&bytes, &genesis, &options)
+                    .map_err(|error| refused(&error))?;
             println!("{}", coverage.verdict);
             println!(
                 "grant {} covered access event {} by {} at block time {} (expires at {})",

@@ -129,9 +129,16 @@ impl WitnessCommand {
             let cosignature = if state.witnesses.get(&key.public_key()).is_some() {
                 let time = now();
                 let digest = checkpoint.cosigning_digest(time);
-                Some(Cosignature { witness: key.public_key(), time, signature: key.sign(digest.as_bytes()) })
+                Some(Cosignature {
+                    witness: key.public_key(),
+                    time,
+                    signature: key.sign(digest.as_bytes()),
+                })
             } else {
-                tracing::warn!(height = checkpoint.height.0, "not a witness of this checkpoint's set; not cosigning");
+                tracing::warn!(
+                    height = checkpoint.height.0,
+                    "not a witness of this checkpoint's set; not cosigning"
+                );
                 None
             };
             state.last = Some(checkpoint.clone());
@@ -173,7 +180,8 @@ impl WitnessCommand {
                 }
                 Ok((status, body)) => {
                     let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-                    last_error = Some(eyre!("{node}{path}: {status} {}", crate::http::problem_text(&body)));
+                    last_error =
+                        Some(eyre!("{node}{path}: {status} {}", crate::http::problem_text(&body)));
                 }
                 Err(error) => last_error = Some(error),
             }
@@ -202,8 +210,9 @@ fn check(
     }
     let bytes = hex::decode(&evidence.bundle).wrap_err("the evidence bundle is not hex")?;
     let options = VerifyOptions { allow_unanchored: true, ..VerifyOptions::default() };
-    let verdict = onebook_verifier::verify_with(&bytes, genesis, &options)
-        .map_err(|error| eyre!("checkpoint {height}: its header does not verify ({}): {error}", error.kind()))?;
+    let verdict = onebook_verifier::verify_with(&bytes, genesis, &options).map_err(|error| {
+        eyre!("checkpoint {height}: its header does not verify ({}): {error}", error.kind())
+    })?;
     let bundle = onebook_verifier::decode(&bytes)?;
     let header = &bundle.header;
     let Some(RecordValue::CheckpointPolicy(policy)) = verdict.value(&RecordKey::CheckpointPolicy)
@@ -229,9 +238,9 @@ fn check(
         );
     }
     if let Some(last) = &state.last {
-        let extension = evidence
-            .extension
-            .ok_or_else(|| eyre!("checkpoint {height}: the node gave no proof it extends {}", last.height))?;
+        let extension = evidence.extension.ok_or_else(|| {
+            eyre!("checkpoint {height}: the node gave no proof it extends {}", last.height)
+        })?;
         checkpoint.verify_extends(last, &extension).map_err(|error| {
             eyre!(
                 "checkpoint {height} does not extend the checkpoint {} this witness cosigned: \

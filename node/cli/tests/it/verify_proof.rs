@@ -95,7 +95,10 @@ fn flags_of(options: &serde_json::Value, dir: &Path) -> Vec<String> {
         flags.extend(["--at".to_owned(), ms.to_string()]);
     }
     if options["parent_genesis_hash"].is_string() {
-        let path = format!("{}/../../tests/vectors/bundles/parent-genesis.json", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../tests/vectors/bundles/parent-genesis.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let genesis = dir.join("parent-genesis.json");
         std::fs::copy(path, &genesis).unwrap();
         flags.extend(["--parent-genesis".to_owned(), genesis.display().to_string()]);
@@ -113,7 +116,8 @@ fn every_documented_refusal_exits_1_naming_the_failed_check() {
     assert!(cases.len() >= 10);
     for (n, case) in cases.iter().enumerate() {
         let bundle = dir.path().join(format!("refusal-{n}.bundle"));
-        std::fs::write(&bundle, hex::decode(case["bundle_hex"].as_str().unwrap()).unwrap()).unwrap();
+        std::fs::write(&bundle, hex::decode(case["bundle_hex"].as_str().unwrap()).unwrap())
+            .unwrap();
         let flags = flags_of(&case["options"], dir.path());
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
 
@@ -136,7 +140,8 @@ fn a_bundle_older_than_max_age_is_refused_as_stale_and_accepted_at_its_time() {
     let (stale, _, stderr) = verify_proof_with(&path, &["--max-age", "1h"]);
     let (then, stdout, _) =
         verify_proof_with(&path, &["--at", "2026-04-30T20:30:00Z", "--max-age", "1h"]);
-    let (too_late, _, late) = verify_proof_with(&path, &["--at", "2026-04-30T21:30:00Z", "--max-age", "1h"]);
+    let (too_late, _, late) =
+        verify_proof_with(&path, &["--at", "2026-04-30T21:30:00Z", "--max-age", "1h"]);
 
     assert_eq!(stale, 1, "{stderr}");
     assert!(stderr.contains("(stale)"), "{stderr}");
@@ -174,7 +179,8 @@ fn a_parent_anchored_bundle_verifies_with_both_genesis_files_and_an_unanchored_o
         .find(|case| case["kind"] == "unanchored")
         .unwrap();
     let path = dir.path().join("unanchored.bundle");
-    std::fs::write(&path, hex::decode(unanchored["bundle_hex"].as_str().unwrap()).unwrap()).unwrap();
+    std::fs::write(&path, hex::decode(unanchored["bundle_hex"].as_str().unwrap()).unwrap())
+        .unwrap();
     let (status, stdout, stderr) = verify_proof_with(&path, &["--allow-unanchored"]);
     assert_eq!(status, 0, "{stderr}");
     assert!(stdout.contains("NOT ANCHORED"), "{stdout}");

@@ -86,7 +86,7 @@ impl TxCommand {
                 }
                 flags::Parsed::Action { action, options } => {
                     self.apply(options)?;
-                    action
+                    *action
                 }
             },
         };
