@@ -106,8 +106,23 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     )
     .unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&served_bundle));
-    let (unknown, _) = net.nodes[0].get("/v1/proofs/access-events/9").unwrap();
-    assert_eq!(unknown, 404);
+    // An anonymous reader learns nothing about what exists: the same 401 for a known and an
+    // unknown event. A signed reader is told the unknown one is not there.
+    let (anonymous_known, _) = net.nodes[0].get(&path).unwrap();
+    let (anonymous_unknown, _) = net.nodes[0].get("/v1/proofs/access-events/9").unwrap();
+    assert_eq!((anonymous_known, anonymous_unknown), (401, 401));
+    let unknown_path = "/v1/proofs/access-events/9";
+    let signed_unknown =
+        onebook_api::sign_read(&dev_secret("xm-gaj/gateway"), "GET", unknown_path, now_ms);
+    let (unknown, body) = onebook_cli::http::request_with_headers(
+        &format!("127.0.0.1:{served}"),
+        "GET",
+        unknown_path,
+        &[("Authorization", &signed_unknown)],
+        None,
+    )
+    .unwrap();
+    assert_eq!(unknown, 404, "{}", String::from_utf8_lossy(&body));
 
     // The node's store is locked while it runs: stop it, then cut the bundle from its home,
     // anchored at the checkpoint the served bundle is anchored at (a newer one may have been
