@@ -267,6 +267,9 @@ fn a_city_bundle_carrying_the_provinces_record_of_its_checkpoint_verifies_with_b
             .unwrap();
         (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
     };
+    // The province's genesis first: on a `dev_only` network the key file is written plain.
+    std::fs::create_dir_all(&relay).unwrap();
+    std::fs::copy(&province_genesis, relay.join("genesis.json")).unwrap();
     let (generated, log) =
         onebook(&["keys", "generate", "--name", "relay", "--dev-label", "fj-gov/admin"]);
     assert!(generated, "{log}");

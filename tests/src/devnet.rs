@@ -354,6 +354,9 @@ impl Devnet {
         let binary = self.nodes[0].binary.clone();
         let name = label.replace('/', "-");
         let home = self.dir.path().join(format!("witness-{name}"));
+        // The genesis first: on a `dev_only` network the key file is written plain.
+        std::fs::create_dir_all(&home)?;
+        std::fs::copy(self.nodes[0].home.join("genesis.json"), home.join("genesis.json"))?;
         let status = Command::new(&binary)
             .arg("--home")
             .arg(&home)
@@ -364,7 +367,6 @@ impl Devnet {
         if !status.success() {
             bail!("onebook keys generate for witness {label} failed: {status}");
         }
-        std::fs::copy(self.nodes[0].home.join("genesis.json"), home.join("genesis.json"))?;
         let mut witness = Witness {
             binary,
             log: self.dir.path().join(format!("witness-{name}.log")),
