@@ -113,7 +113,12 @@ fn enums() -> Vec<Value> {
             "ShareAnswer",
             Some("answer"),
             &[
-                ShareAnswer::Approve { items: vec![], expires_at: time, conditions: String::new() },
+                ShareAnswer::Approve {
+                    items: vec![],
+                    expires_at: time,
+                    conditions: String::new(),
+                    legal_basis: None,
+                },
                 ShareAnswer::Refuse { legal_basis: LegalBasisCode::from("dsl-38"), reason: text() },
             ],
         ),
@@ -313,6 +318,7 @@ fn record_keys() -> Vec<RecordKey> {
         RecordKey::OrgObligations(OrgId::from("xm-scjg")),
         RecordKey::RegionAuthority(RegionCode::from("350200")),
         RecordKey::PropertySubject(Hash32([4; 32])),
+        RecordKey::ElementSource(Hash32([5; 32])),
         RecordKey::CheckpointPolicy,
         RecordKey::ChildChain(ChainId::from("onebook-sm-1")),
     ]

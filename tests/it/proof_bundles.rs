@@ -251,6 +251,7 @@ fn the_grant_covered_the_access_at_its_block_and_the_ledger_agrees() {
         Some(&grant),
         &event.org,
         Some(&entry),
+        &event.access.items,
         event.recorded_at,
         480,
     );
@@ -258,7 +259,7 @@ fn the_grant_covered_the_access_at_its_block_and_the_ledger_agrees() {
 }
 
 #[test]
-fn coverage_fails_as_the_ledger_judges_a_revoked_or_expired_grant() {
+fn coverage_fails_as_the_ledger_judges_a_revoked_expired_or_item_scoped_grant() {
     let revoked = {
         let mut grant = proof_chain::grant();
         grant.status =
@@ -270,12 +271,19 @@ fn coverage_fails_as_the_ledger_judges_a_revoked_or_expired_grant() {
         grant.expires_at = proof_chain::access_event().recorded_at;
         grant
     };
+    let other_items = {
+        let mut grant = proof_chain::grant();
+        grant.items = vec!["credit_code".into()];
+        grant
+    };
     let event = proof_chain::access_event();
     let entry = proof_chain::resource().entry;
 
-    for (grant, reason) in
-        [(revoked, ViolationReason::GrantRevoked), (expired, ViolationReason::GrantExpired)]
-    {
+    for (grant, reason) in [
+        (revoked, ViolationReason::GrantRevoked),
+        (expired, ViolationReason::GrantExpired),
+        (other_items, ViolationReason::ItemOutOfScope),
+    ] {
         let verdict = onebook_verifier::Verdict {
             height: ACCESS_HEIGHT,
             block_hash: Hash32::ZERO,
@@ -304,6 +312,7 @@ fn coverage_fails_as_the_ledger_judges_a_revoked_or_expired_grant() {
             Some(&grant),
             &event.org,
             Some(&entry),
+            &event.access.items,
             event.recorded_at,
             480,
         );
@@ -497,7 +506,7 @@ fn attack_a_date_past_valid_until_in_beijing_time_is_not_judged_in_utc() {
     assert_eq!(error.kind(), "standing-policy-missing", "{error}");
     let summary = verdict.certificate(&number(EXPIRED)).unwrap();
     assert_eq!(summary.standing, Standing::Expired);
-    let in_utc = onebook_verifier::summarize(&proof_chain::expired(), verdict.block_time, 0);
+    let in_utc = onebook_verifier::summarize(&proof_chain::expired(), None, verdict.block_time, 0);
     assert_eq!(in_utc.standing, Standing::Valid, "on the UTC day it would still look valid");
 }
 
@@ -549,7 +558,7 @@ fn a_licence_under_a_parent_that_no_longer_stands_does_not_stand() {
 
     let standing = judged.certificate(&number(LICENCE)).unwrap().standing;
 
-    assert!(matches!(standing, Standing::ParentNotValid { .. }), "{standing:?}");
+    assert!(matches!(standing, Standing::ParentCancelled { .. }), "{standing:?}");
 }
 
 #[test]

@@ -32,7 +32,12 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     let draft = CatalogEntryDraft {
         name: "市场主体登记信息".into(),
         description: "本市市场主体的设立、变更、注销登记信息".into(),
-        items: vec![DataItem { name: "企业名称".into(), data_element: "DE-0002".into() }],
+        items: vec![DataItem {
+            name: "企业名称".into(),
+            data_element: "DE-0002".into(),
+            personal_information: false,
+            sensitivity: Grade::General,
+        }],
         classification: "市场监管".into(),
         grade: Grade::General,
         security_level: 2,
@@ -70,12 +75,14 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
         legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
         starts: Date(today.0 - 1),
         ends: Date(today.0 + 30),
+        exception: false,
     };
     run(&net, "xm-gaj/gateway", 1, Action::RequestShare { draft: request });
     let access = AccessDraft {
         grant: Some(GrantId(1)),
         member: dev_secret("xm-gaj/gateway").public_key(),
         resource: ResourceId(1),
+        items: vec!["企业名称".into()],
         operation: AccessOperation::Query,
         record_count: 3,
         request_digest: Hash32([1; 32]),

@@ -108,6 +108,9 @@ pub enum Tag {
     /// The digest a member signs to read restricted records: over
     /// `borsh((method, path_and_query, time_ms))`.
     ReadRequest,
+    /// The key of a data element's authoritative source (一数一源): over `borsh(SourceKey)`
+    /// (the data element, or the item name where no element is given).
+    ElementSource,
     /// A leaf of the history tree: over a 32-byte block hash (the genesis hash for leaf 0).
     HistoryLeaf,
     /// An inner node of the history tree: over `left || right`.
@@ -139,6 +142,7 @@ impl Tag {
             Self::CommitVote => "onebook/commit-vote/v1",
             Self::PropertySubject => "onebook/property-subject/v1",
             Self::ReadRequest => "onebook/read-request/v1",
+            Self::ElementSource => "onebook/element-source/v1",
             Self::HistoryLeaf => "onebook/history-leaf/v1",
             Self::HistoryNode => "onebook/history-node/v1",
             Self::WitnessSet => "onebook/witness-set/v1",
@@ -147,7 +151,7 @@ impl Tag {
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -164,6 +168,7 @@ impl Tag {
         Self::CommitVote,
         Self::PropertySubject,
         Self::ReadRequest,
+        Self::ElementSource,
         Self::HistoryLeaf,
         Self::HistoryNode,
         Self::WitnessSet,

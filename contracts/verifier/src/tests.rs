@@ -475,3 +475,119 @@ fn every_error_kind_is_listed() {
         assert!(kinds.contains(error.kind()), "{}", error.kind());
     }
 }
+
+/// The policy record, at UTC+8 (a certificate's standing needs it in the bundle).
+fn policy_record() -> (RecordKey, Vec<u8>) {
+    let policy = onebook_types::consortium::Policy {
+        catalog_update_working_days: 5,
+        resource_registration_working_days: 5,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 5,
+        grant_term_days_max: 365,
+        utc_offset_minutes: 480,
+        holidays: vec![],
+        makeup_workdays: vec![],
+        legal_bases: vec![],
+        record_signed_reads: false,
+    };
+    (RecordKey::Policy, onebook_types::codec::encode(&policy))
+}
+
+fn certificate(
+    number: &str,
+    parent: Option<&str>,
+    status: onebook_types::property_records::CertificateStatus,
+) -> onebook_types::property_records::Certificate {
+    use onebook_types::{
+        action::{PropertySubject, RightKind},
+        ids::{CertificateNumber, ResourceId},
+    };
+    onebook_types::property_records::Certificate {
+        number: CertificateNumber::from(number),
+        application: None,
+        right: if parent.is_some() { RightKind::ProcessingUse } else { RightKind::Holding },
+        subject: PropertySubject::Resource { resource: ResourceId(1) },
+        subject_hash: Hash32::ZERO,
+        holder: OrgId::from(if parent.is_some() { "xm-jypt" } else { "xm-gaj" }),
+        parent: parent.map(CertificateNumber::from),
+        issuer: OrgId::from("xm-djzx"),
+        valid_from: "2026-01-01".parse().expect("a date"),
+        valid_until: "2026-12-31".parse().expect("a date"),
+        issued_at: Timestamp(0),
+        transfers: vec![],
+        status,
+    }
+}
+
+/// A licence stands only while its parent does: with its cancelled parent in the bundle, the
+/// licence reads "parent cancelled", never valid.
+#[test]
+fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
+    use onebook_types::{codec, property_records::CertificateStatus};
+    let cancelled =
+        CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
+    let parent = certificate("350200-2026-000001X", None, cancelled);
+    let licence = certificate("350200-2026-0000028", Some("350200-2026-000001X"), {
+        CertificateStatus::Active
+    });
+    let licence_key = RecordKey::Certificate(licence.number.clone());
+    let parent_key = RecordKey::Certificate(parent.number.clone());
+    let records = [
+        (licence_key.clone(), codec::encode(&licence)),
+        (parent_key.clone(), codec::encode(&parent)),
+        policy_record(),
+    ];
+    let claims = [(licence_key, true), (parent_key, true), (RecordKey::Policy, true)];
+    let bundle = bundle_with(&records, &claims);
+
+    let verdict = verify(&bundle.encode(), &genesis()).unwrap();
+
+    let summary = verdict.certificate(&licence.number).expect("proved");
+    assert_ne!(summary.standing, crate::Standing::Valid);
+    let text = verdict.to_string();
+    let first = text.lines().next().expect("a line per record");
+    assert!(first.contains("parent cancelled"), "{text}");
+}
+
+/// Without its parent in the bundle a licence's standing is not proved, and the bundle is
+/// refused; with a parent that was only transferred, it stands.
+#[test]
+fn a_licence_stands_with_a_transferred_parent_and_is_refused_without_one() {
+    use onebook_types::{
+        codec,
+        ids::CertificateNumber,
+        property_records::{CertificateStatus, HolderChange},
+    };
+    let mut parent = certificate("350200-2026-000001X", None, CertificateStatus::Active);
+    parent.transfers.push(HolderChange {
+        from: OrgId::from("xm-gaj"),
+        to: OrgId::from("xm-scjg"),
+        height: Height(1),
+        at: Timestamp(1),
+    });
+    let licence =
+        certificate("350200-2026-0000028", Some("350200-2026-000001X"), CertificateStatus::Active);
+    let licence_key = RecordKey::Certificate(licence.number.clone());
+    let parent_key = RecordKey::Certificate(parent.number.clone());
+    let records = [
+        (licence_key.clone(), codec::encode(&licence)),
+        (parent_key.clone(), codec::encode(&parent)),
+        policy_record(),
+    ];
+    let policy = (RecordKey::Policy, true);
+    let with_parent =
+        bundle_with(&records, &[(licence_key.clone(), true), (parent_key, true), policy.clone()]);
+    let alone = bundle_with(&records, &[(licence_key, true), policy]);
+
+    let with_parent = verify(&with_parent.encode(), &genesis()).unwrap();
+    let alone = verify(&alone.encode(), &genesis()).unwrap_err();
+
+    let standing = with_parent.certificate(&licence.number).expect("proved").standing;
+    assert_eq!(standing, crate::Standing::Valid);
+    assert_eq!(alone.kind(), "standing-parent-missing", "{alone}");
+    let unproved = crate::summarize(&licence, None, with_parent.block_time, 480);
+    let parent = CertificateNumber::from("350200-2026-000001X");
+    assert_eq!(unproved.standing, crate::Standing::ParentUnproved { parent });
+    assert!(unproved.to_string().contains("parent not proved"), "{unproved}");
+}

@@ -15,7 +15,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{CertificateNumber, ChainId, Height, OrgId, Timestamp},
     limits::RECORD_BYTES_MAX,
-    property_records::{Certificate, CertificateStatus},
+    property_records::{Certificate, CertificateStanding, CertificateStatus},
     record::RecordKey,
     rejection::Rejection,
     sharing_records::{AccessEvent, Grant, GrantStatus, Violation},
@@ -153,12 +153,20 @@ pub enum Standing {
         /// Why.
         reason: String,
     },
-    /// A licence that stands by itself, under a parent certificate that does not.
-    ParentNotValid {
+    /// A licence whose parent, proved in the same bundle, is cancelled: it stands no more.
+    ParentCancelled {
         /// The parent certificate.
         parent: CertificateNumber,
-        /// The parent's standing.
-        standing: Box<Self>,
+    },
+    /// A licence whose parent, proved in the same bundle, has expired: it stands no more.
+    ParentExpired {
+        /// The parent certificate.
+        parent: CertificateNumber,
+    },
+    /// A licence whose parent the bundle does not prove present, so its standing is not proved.
+    ParentUnproved {
+        /// The parent certificate.
+        parent: CertificateNumber,
     },
 }
 
@@ -177,7 +185,8 @@ pub struct CertificateSummary {
     pub valid_from: Date,
     /// Last day of validity.
     pub valid_until: Date,
-    /// For a licence, the certificate it was granted under.
+    /// For a licence, the certificate it was granted under. A licence stands only while its
+    /// parent does, so its standing is judged with the parent proved in the same bundle.
     pub parent: Option<CertificateNumber>,
     /// The holder before the latest transfer, and the height of that transfer, if any.
     pub transferred_from: Option<(OrgId, Height)>,
@@ -240,50 +249,54 @@ impl Verdict {
         }
     }
 
-    /// The summary of a proved certificate, judged at the proved block in the chain's local
-    /// time, with a licence's parent judged too.
+    /// The summary of a proved certificate, judged at the proved block (a licence with its
+    /// parent, if the bundle proves it).
     pub fn certificate(&self, number: &CertificateNumber) -> Option<CertificateSummary> {
-        let certificate = self.proved_certificate(number)?;
-        let offset = self.utc_offset_minutes().unwrap_or(0);
-        let mut summary = summarize(certificate, self.block_time, offset);
-        if summary.standing == Standing::Valid
-            && let Some(parent_number) = &certificate.parent
-            && let Some(parent) = self.proved_certificate(parent_number)
-        {
-            let parent_standing = summarize(parent, self.block_time, offset).standing;
-            if parent_standing != Standing::Valid {
-                summary.standing = Standing::ParentNotValid {
-                    parent: parent_number.clone(),
-                    standing: Box::new(parent_standing),
-                };
-            }
-        }
-        Some(summary)
+        let key = RecordKey::Certificate(number.clone());
+        let Some(RecordValue::Certificate(certificate)) = self.value(&key) else { return None };
+        Some(self.summary(certificate))
     }
 
-    fn proved_certificate(&self, number: &CertificateNumber) -> Option<&Certificate> {
-        match self.value(&RecordKey::Certificate(number.clone())) {
-            Some(RecordValue::Certificate(certificate)) => Some(certificate),
-            _ => None,
-        }
+    /// `certificate`'s summary at the proved block, with its parent from the bundle.
+    fn summary(&self, certificate: &Certificate) -> CertificateSummary {
+        let parent = certificate.parent.as_ref().and_then(|parent| {
+            match self.value(&RecordKey::Certificate(parent.clone())) {
+                Some(RecordValue::Certificate(parent)) => Some(parent.as_ref()),
+                _ => None,
+            }
+        });
+        let offset = self.utc_offset_minutes().unwrap_or(0);
+        summarize(certificate, parent, self.block_time, offset)
     }
 }
 
-/// A certificate's summary and standing at block time `now` (local days at `utc_offset_minutes`),
-/// judged by itself (a licence's parent is judged by [`Verdict::certificate`]).
+/// A certificate's summary and standing at block time `now` (local days at
+/// `utc_offset_minutes`); for a licence, `parent` is its parent certificate if known, and the
+/// licence stands only while the parent does.
 pub fn summarize(
     certificate: &Certificate,
+    parent: Option<&Certificate>,
     now: Timestamp,
     utc_offset_minutes: i16,
 ) -> CertificateSummary {
     let today = Date::of_timestamp(now, utc_offset_minutes);
-    let standing = match &certificate.status {
-        CertificateStatus::Cancelled { reason, at } => {
+    let parent_number = || certificate.parent.clone().unwrap_or_default();
+    let standing = match (certificate.standing(parent, today), &certificate.status) {
+        (_, CertificateStatus::Cancelled { reason, at }) => {
             Standing::Cancelled { at: *at, reason: reason.clone() }
         }
-        CertificateStatus::Active if today < certificate.valid_from => Standing::NotYetValid,
-        CertificateStatus::Active if today > certificate.valid_until => Standing::Expired,
-        CertificateStatus::Active => Standing::Valid,
+        (CertificateStanding::Valid, _) => Standing::Valid,
+        (CertificateStanding::NotYetValid, _) => Standing::NotYetValid,
+        (CertificateStanding::Expired | CertificateStanding::Cancelled, _) => Standing::Expired,
+        (CertificateStanding::ParentCancelled, _) => {
+            Standing::ParentCancelled { parent: parent_number() }
+        }
+        (CertificateStanding::ParentExpired, _) => {
+            Standing::ParentExpired { parent: parent_number() }
+        }
+        (CertificateStanding::ParentUnknown, _) => {
+            Standing::ParentUnproved { parent: parent_number() }
+        }
     };
     CertificateSummary {
         number: certificate.number.clone(),
@@ -325,6 +338,7 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::OrgObligations(_) => "org_obligations",
         RecordKey::RegionAuthority(_) => "region_authority",
         RecordKey::PropertySubject(_) => "property_subject",
+        RecordKey::ElementSource(_) => "element_source",
         RecordKey::CheckpointPolicy => "checkpoint_policy",
         RecordKey::ChildChain(_) => "child_chain",
     }
@@ -353,9 +367,9 @@ impl fmt::Display for Standing {
             Self::NotYetValid => f.write_str("not yet valid"),
             Self::Expired => f.write_str("expired"),
             Self::Cancelled { at, reason } => write!(f, "cancelled at {} ({reason})", utc(*at)),
-            Self::ParentNotValid { parent, standing } => {
-                write!(f, "not valid: its parent {parent} is {standing}")
-            }
+            Self::ParentCancelled { .. } => f.write_str("parent cancelled"),
+            Self::ParentExpired { .. } => f.write_str("parent expired"),
+            Self::ParentUnproved { .. } => f.write_str("parent not proved"),
         }
     }
 }
@@ -473,10 +487,7 @@ impl Verdict {
         match &record.value {
             RecordValue::Absent => write!(f, "{label} absent at height {height}"),
             RecordValue::Certificate(certificate) => {
-                let summary = self
-                    .certificate(&certificate.number)
-                    .unwrap_or_else(|| summarize(certificate, self.block_time, offset));
-                summary.fmt_at(f, Some(height))
+                self.summary(certificate).fmt_at(f, Some(height))
             }
             RecordValue::Grant(grant) => {
                 let status = match &grant.status {
@@ -599,7 +610,7 @@ fn key_id(key: &RecordKey) -> String {
         RecordKey::Obligation(id) => id.to_string(),
         RecordKey::Sequence(name) => name.clone(),
         RecordKey::RegionAuthority(code) => code.to_string(),
-        RecordKey::PropertySubject(hash) => hash.to_hex(),
+        RecordKey::PropertySubject(hash) | RecordKey::ElementSource(hash) => hash.to_hex(),
         RecordKey::ChildChain(chain) => chain.to_string(),
     }
 }
