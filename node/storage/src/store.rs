@@ -1084,7 +1084,8 @@ impl Store {
         Ok(history)
     }
 
-    fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
+    /// Adds the perfect subtrees of the history tree `created` to `batch`.
+    pub(crate) fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
         for subtree in created {
             let key = keys::subtree(subtree.level, subtree.index);
             batch.put_cf(self.cf(keys::HISTORY_TREE), key, subtree.hash.as_bytes());
@@ -1155,7 +1156,7 @@ impl Store {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn history_slot(&self) -> MutexGuard<'_, History> {
+    pub(crate) fn history_slot(&self) -> MutexGuard<'_, History> {
         self.history.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
@@ -1166,10 +1167,16 @@ impl HistoryNodes for Store {
 
     fn perfect(&self, level: u8, index: u64) -> Result<Hash32> {
         let key = keys::subtree(level, index);
-        let bytes = self
-            .db
-            .get_pinned_cf(self.cf(keys::HISTORY_TREE), key)?
-            .ok_or(StorageError::Missing { what: "history subtree" })?;
+        let Some(bytes) = self.db.get_pinned_cf(self.cf(keys::HISTORY_TREE), key)? else {
+            // A store started from a snapshot holds only the subtrees a proof about a block at
+            // or above its base needs.
+            let first = index.checked_shl(u32::from(level)).unwrap_or(u64::MAX);
+            let base = self.base();
+            if first < base.0 {
+                return Err(StorageError::BelowBase { height: Height(first), base });
+            }
+            return Err(StorageError::Missing { what: "history subtree" });
+        };
         <[u8; 32]>::try_from(bytes.as_ref())
             .map(Hash32)
             .map_err(|_| StorageError::Missing { what: "history subtree of 32 bytes" })
