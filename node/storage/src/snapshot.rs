@@ -398,22 +398,27 @@ pub(crate) fn for_each_record(
 /// The validator-set changes below the store's base, from the snapshot it started from (none
 /// for a store that began at the genesis).
 pub(crate) fn base_set_changes(store: &Store) -> crate::Result<Vec<SetChange>> {
-    let bytes = store.db().get_cf(store.cf(keys::META), keys::META_BASE_SET_CHANGES)?;
-    match bytes {
-        None => Ok(Vec::new()),
-        Some(bytes) => codec::decode(&bytes, MANIFEST_BYTES_MAX)
-            .map_err(|source| StorageError::Corrupt { what: "base set changes", source }),
-    }
+    base_changes(store, keys::META_BASE_SET_CHANGES, MANIFEST_BYTES_MAX, "base set changes")
 }
 
 /// The witness-set changes at or below the store's base, from the snapshot it started from
 /// (none for a store that began at the genesis).
 pub(crate) fn base_witness_changes(store: &Store) -> crate::Result<Vec<WitnessChange>> {
-    let bytes = store.db().get_cf(store.cf(keys::META), keys::META_BASE_WITNESS_CHANGES)?;
-    match bytes {
+    let what = "base witness changes";
+    base_changes(store, keys::META_BASE_WITNESS_CHANGES, SNAPSHOT_FRAME_BYTES_MAX, what)
+}
+
+/// The list kept under the `meta` key `key` by a snapshot restore; empty when absent.
+fn base_changes<T: BorshDeserialize>(
+    store: &Store,
+    key: &[u8],
+    bytes_max: usize,
+    what: &'static str,
+) -> crate::Result<Vec<T>> {
+    match store.db().get_cf(store.cf(keys::META), key)? {
         None => Ok(Vec::new()),
-        Some(bytes) => codec::decode(&bytes, SNAPSHOT_FRAME_BYTES_MAX)
-            .map_err(|source| StorageError::Corrupt { what: "base witness changes", source }),
+        Some(bytes) => codec::decode(&bytes, bytes_max)
+            .map_err(|source| StorageError::Corrupt { what, source }),
     }
 }
 
