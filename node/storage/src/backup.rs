@@ -299,7 +299,12 @@ fn write_backup(
         }
     };
     fs::remove_dir_all(&scratch).map_err(io_at(&scratch))?;
-    write_synced(&partial.join(MANIFEST_FILE), &manifest.encode())?;
+    // The manifest appears whole or not at all: a backup killed while writing it leaves no
+    // manifest (not a complete backup), never a torn one.
+    let writing = partial.join(format!(".{MANIFEST_FILE}.partial"));
+    write_synced(&writing, &manifest.encode())?;
+    let path = partial.join(MANIFEST_FILE);
+    fs::rename(&writing, &path).map_err(io_at(&path))?;
     sync_dir(partial)?;
     Ok(manifest)
 }
