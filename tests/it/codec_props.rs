@@ -117,7 +117,7 @@ fn the_samples_cover_every_action_variant_in_order() {
     for change in sample_governance_changes() {
         round_trips(&change);
     }
-    assert!(codec::decode::<GovernanceChange>(&[5], 16).is_err());
+    assert!(codec::decode::<GovernanceChange>(&[7], 16).is_err());
 }
 
 #[test]

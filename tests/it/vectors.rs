@@ -372,7 +372,7 @@ where
 fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
     use onebook_types::{
         catalog_records::{CatalogEntry, ElementSource, Obligation, OrgObligations, Resource},
-        consortium::{Member, Org, Policy},
+        consortium::{Member, Org, Policy, ProtocolSchedule},
         property_records::{Certificate, Objection, PropertyApplication, SubjectRights},
         quality_records::QualityReport,
         records::Proposal,
@@ -401,6 +401,7 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
         RecordKey::RegionAuthority(_) => decoded::<OrgId>(bytes),
         RecordKey::PropertySubject(_) => decoded::<SubjectRights>(bytes),
         RecordKey::ElementSource(_) => decoded::<ElementSource>(bytes),
+        RecordKey::Protocol => decoded::<ProtocolSchedule>(bytes),
     }
 }
 
@@ -409,7 +410,11 @@ fn record_value_vectors_match_and_decode() {
     use onebook_types::{
         action::{PropertySubject, RightKind},
         catalog_records::{ElementSource, SourceKey},
-        ids::{ApplicationId, CatalogCode, CertificateNumber, Height, RegionCode, ResourceId},
+        consortium::{ProtocolSchedule, ProtocolUpgrade},
+        ids::{
+            ApplicationId, CatalogCode, CertificateNumber, Height, ProtocolVersion, RegionCode,
+            ResourceId,
+        },
         property_records::{SubjectClaim, SubjectRight, SubjectRights, subject_hash},
     };
 
@@ -432,6 +437,9 @@ fn record_value_vectors_match_and_decode() {
         item: "公民身份号码".into(),
         registered_at: Height(12),
     };
+    let schedule = ProtocolSchedule {
+        upgrades: vec![ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1_000) }],
+    };
     let rights = SubjectRights {
         claims: vec![
             SubjectRight {
@@ -453,6 +461,7 @@ fn record_value_vectors_match_and_decode() {
         ),
         (RecordKey::PropertySubject(subject), codec::encode(&rights)),
         (RecordKey::ElementSource(source.key.hash()), codec::encode(&source)),
+        (RecordKey::Protocol, codec::encode(&schedule)),
     ]);
     let cases: Vec<Value> = values
         .iter()
@@ -469,7 +478,7 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=21).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=22).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",

@@ -80,6 +80,8 @@ pub enum RecordKey {
     /// The authoritative source of a data element (or item name) across the consortium
     /// (一数一源), by the hash of its `SourceKey`.
     ElementSource(Hash32),
+    /// The protocol versions governance scheduled and their activation heights.
+    Protocol,
 }
 
 impl RecordKey {

@@ -11,8 +11,9 @@ use crate::{
     consortium::{LegalBasis, OrgLevel, Role, Validator},
     hash::{Hash32, Tag, hash_tagged},
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode, ObjectionId, OrgId,
-        ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, GrantId, Height, LegalBasisCode,
+        ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId, RegionCode, ResourceId,
+        ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
     time::Date,
@@ -239,6 +240,11 @@ pub fn sample_governance_changes() -> Vec<GovernanceChange> {
                 code: LegalBasisCode::from("dsl-21"),
                 title: "《中华人民共和国数据安全法》第二十一条".into(),
             }),
+        },
+        GovernanceChange::ScheduleUpgrade { version: ProtocolVersion(2), height: Height(1_000) },
+        GovernanceChange::RotateValidatorKey {
+            old_key: PublicKey([4; 32]),
+            new_key: PublicKey([5; 32]),
         },
     ]
 }

@@ -263,6 +263,7 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::RegionAuthority(_) => "region_authority",
         RecordKey::PropertySubject(_) => "property_subject",
         RecordKey::ElementSource(_) => "element_source",
+        RecordKey::Protocol => "protocol",
     }
 }
 
@@ -364,7 +365,7 @@ impl Verdict {
 
 fn key_id(key: &RecordKey) -> String {
     match key {
-        RecordKey::Policy | RecordKey::ValidatorSet => String::new(),
+        RecordKey::Policy | RecordKey::ValidatorSet | RecordKey::Protocol => String::new(),
         RecordKey::Org(id) | RecordKey::OrgObligations(id) => id.to_string(),
         RecordKey::Member(key) | RecordKey::Nonce(key) => key.to_hex(),
         RecordKey::Proposal(id) => id.to_string(),

@@ -140,7 +140,8 @@ impl RecordKind {
             | RecordKey::OrgObligations(_)
             | RecordKey::RegionAuthority(_)
             | RecordKey::PropertySubject(_)
-            | RecordKey::ElementSource(_) => return None,
+            | RecordKey::ElementSource(_)
+            | RecordKey::Protocol => return None,
         })
     }
 

@@ -3,20 +3,24 @@
 use onebook_types::{
     action::{GovernanceChange, PolicyParameter},
     consortium::{Member, MemberStatus, Org, OrgStatus, Policy, Role, ValidatorSet},
-    ids::{OrgId, ProposalId},
+    ids::{OrgId, ProposalId, ProtocolVersion},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
     rejection::Rejection,
 };
 
 use super::transitions::{
-    org_status_after, policy_after, status_after_tally, tally, validator_set_after,
+    org_status_after, policy_after, schedule_after, status_after_tally, tally, validator_set_after,
+    validator_set_rotated,
 };
 use crate::{
     checks,
-    executor::{Effects, TxContext},
+    executor::{Effects, TxContext, protocol_schedule},
     ports::{StateRead, StateWrite, load, store},
 };
+
+/// The protocol version that enables [`GovernanceChange::RotateValidatorKey`].
+const ROTATE_VALIDATOR_KEY_SINCE: ProtocolVersion = ProtocolVersion(2);
 
 /// The name suffix of the first admin member of an admitted org, as in genesis files.
 const ADMIN_NAME_SUFFIX: &str = " 管理员";
@@ -31,7 +35,7 @@ pub fn submit_proposal(
 ) -> Result<Effects, Rejection> {
     require_validator_admin(state, ctx)?;
     checks::text(rationale, true)?;
-    check_change(state, change)?;
+    check_change(state, ctx, change)?;
     let id = ProposalId(checks::next_id(state, "proposal"));
     let proposal = Proposal {
         id,
@@ -84,10 +88,10 @@ pub fn vote_proposal(
     match proposal.status {
         ProposalStatus::Open => {}
         ProposalStatus::Passed => {
-            check_change(state, &proposal.change)?;
+            check_change(state, ctx, &proposal.change)?;
             proposal.decided_at = Some(ctx.block.height);
             effects.event("proposal.passed", &[("proposal", id.to_string())]);
-            apply_change(state, &proposal.change, &mut effects);
+            apply_change(state, ctx, &proposal.change, &mut effects);
         }
         ProposalStatus::Rejected => {
             proposal.decided_at = Some(ctx.block.height);
@@ -111,8 +115,12 @@ fn require_validator_admin(
     Ok(validators)
 }
 
-/// Checks that `change` can apply to the state as it stands.
-fn check_change(state: &impl StateRead, change: &GovernanceChange) -> Result<(), Rejection> {
+/// Checks that `change` can apply to the state as it stands, in the block `ctx` judges.
+fn check_change(
+    state: &impl StateRead,
+    ctx: &TxContext<'_>,
+    change: &GovernanceChange,
+) -> Result<(), Rejection> {
     match change {
         GovernanceChange::AdmitOrg { id, name, parent, region, data_authority, admin, .. } => {
             checks::id(id.as_str())?;
@@ -146,11 +154,27 @@ fn check_change(state: &impl StateRead, change: &GovernanceChange) -> Result<(),
         GovernanceChange::SetPolicy { parameter } => {
             policy_after(&policy(state), parameter).map(|_| ())
         }
+        GovernanceChange::ScheduleUpgrade { version, height } => {
+            schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
+                .map(|_| ())
+        }
+        GovernanceChange::RotateValidatorKey { old_key, new_key } => {
+            if ctx.protocol < ROTATE_VALIDATOR_KEY_SINCE {
+                return Err(Rejection::ActionNotYetEnabled);
+            }
+            checks::key(new_key)?;
+            validator_set_rotated(&validator_set(state), old_key, new_key).map(|_| ())
+        }
     }
 }
 
 /// Applies a passed change that [`check_change`] accepted.
-fn apply_change(state: &mut impl StateWrite, change: &GovernanceChange, effects: &mut Effects) {
+fn apply_change(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    change: &GovernanceChange,
+    effects: &mut Effects,
+) {
     let checked = "the change was checked in this tx";
     effects.orgs.extend(orgs_named(change));
     match change {
@@ -216,6 +240,31 @@ fn apply_change(state: &mut impl StateWrite, change: &GovernanceChange, effects:
             store(state, RecordKey::Policy, &next);
             effects.event("policy.set", &[("parameter", parameter_name(parameter).to_owned())]);
         }
+        GovernanceChange::ScheduleUpgrade { version, height } => {
+            let schedule =
+                schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
+                    .expect(checked);
+            store(state, RecordKey::Protocol, &schedule);
+            effects.event(
+                "protocol.scheduled",
+                &[("version", version.to_string()), ("height", height.to_string())],
+            );
+        }
+        GovernanceChange::RotateValidatorKey { old_key, new_key } => {
+            let set = validator_set(state);
+            let org = set.get(old_key).expect(checked).org.clone();
+            let rotated = validator_set_rotated(&set, old_key, new_key).expect(checked);
+            store(state, RecordKey::ValidatorSet, &rotated);
+            effects.orgs.push(org.clone());
+            effects.event(
+                "validator.key_rotated",
+                &[
+                    ("old_key", old_key.to_string()),
+                    ("new_key", new_key.to_string()),
+                    ("org", org.to_string()),
+                ],
+            );
+        }
     }
 }
 
@@ -242,7 +291,9 @@ fn orgs_named(change: &GovernanceChange) -> Vec<OrgId> {
         | GovernanceChange::SuspendOrg { org: id }
         | GovernanceChange::ReinstateOrg { org: id } => vec![id.clone()],
         GovernanceChange::SetValidator { validator } => vec![validator.org.clone()],
-        GovernanceChange::SetPolicy { .. } => Vec::new(),
+        GovernanceChange::SetPolicy { .. }
+        | GovernanceChange::ScheduleUpgrade { .. }
+        | GovernanceChange::RotateValidatorKey { .. } => Vec::new(),
     }
 }
 
@@ -253,6 +304,8 @@ fn change_kind(change: &GovernanceChange) -> &'static str {
         GovernanceChange::ReinstateOrg { .. } => "reinstate_org",
         GovernanceChange::SetValidator { .. } => "set_validator",
         GovernanceChange::SetPolicy { .. } => "set_policy",
+        GovernanceChange::ScheduleUpgrade { .. } => "schedule_upgrade",
+        GovernanceChange::RotateValidatorKey { .. } => "rotate_validator_key",
     }
 }
 
