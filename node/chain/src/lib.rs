@@ -9,6 +9,13 @@
 //! (`next_validator_set_hash`). So a governance change of the set passed in block `h` takes
 //! effect from block `h + 1`, and a light client follows set changes from header to header.
 //!
+//! # Protocol versions
+//! Each block is judged by the rules of the protocol version governance scheduled for its
+//! height ([`onebook_ledger::protocol_version`]). This release implements the versions up to
+//! [`PROTOCOL_VERSION_MAX`]: it refuses to build, verify or commit a block of a later one, and
+//! [`Chain::check_protocol`] refuses a store whose next block is of one, each with an
+//! [`UnsupportedProtocol`] that tells the operator which release to install.
+//!
 //! # Time
 //! A block's time is later than its parent's (genesis time for the first block). A validator
 //! votes against a block whose time is more than [`ChainConfig::future_time_max_ms`] ahead of its
@@ -22,7 +29,7 @@ use std::{
 };
 
 use onebook_consensus::{AppError, Application};
-use onebook_ledger::{BlockContext, apply_block, load};
+use onebook_ledger::{BlockContext, PROTOCOL_VERSION_MAX, apply_block, load, protocol_version};
 use onebook_mempool::{AdmitError, Mempool};
 use onebook_storage::{BlockCommit, RecordChange, StagedState, Store, TxTouch};
 use onebook_types::{
@@ -30,7 +37,7 @@ use onebook_types::{
     codec,
     consortium::ValidatorSet,
     hash::Hash32,
-    ids::{ChainId, Height, Timestamp},
+    ids::{ChainId, Height, ProtocolVersion, Timestamp},
     keys::PublicKey,
     limits::{BLOCK_BYTES_MAX, BLOCK_TXS_MAX},
     record::RecordKey,
@@ -57,6 +64,35 @@ impl Default for ChainConfig {
             future_time_max_ms: 30_000,
         }
     }
+}
+
+/// A block of a protocol version this release does not implement.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the block at height {height} is of protocol version {version}, which governance scheduled; \
+     this release of onebook implements protocol versions up to {supported}: install a release \
+     that implements version {version} (docs/operate.md, rolling upgrade)"
+)]
+pub struct UnsupportedProtocol {
+    /// The block's height.
+    pub height: Height,
+    /// Its protocol version.
+    pub version: ProtocolVersion,
+    /// The last version this release implements.
+    pub supported: ProtocolVersion,
+}
+
+/// The protocol version of the block at `height` over `state`, the state after `height - 1`,
+/// if this release implements it.
+fn supported_protocol(
+    state: &StoreState<'_>,
+    height: Height,
+) -> Result<ProtocolVersion, UnsupportedProtocol> {
+    let version = protocol_version(state, height);
+    if version > PROTOCOL_VERSION_MAX {
+        return Err(UnsupportedProtocol { height, version, supported: PROTOCOL_VERSION_MAX });
+    }
+    Ok(version)
 }
 
 /// A block executed on the committed state, ready to be written if it is decided.
@@ -97,6 +133,15 @@ impl Chain {
     /// The store, for reads.
     pub fn store(&self) -> &Arc<Store> {
         &self.store
+    }
+
+    /// The protocol version of the next block, refused if this release does not implement it:
+    /// the store was written by a later release, or the chain has passed an upgrade this
+    /// release predates. A node checks this before it starts.
+    pub fn check_protocol(&self) -> Result<ProtocolVersion, ChainStartError> {
+        let tip = self.store.tip().map_err(|error| ChainStartError::Storage(error.to_string()))?;
+        let state = StoreState::new(&self.store, tip.height);
+        Ok(supported_protocol(&state, tip.height.next())?)
     }
 
     /// Admits the encoded tx `bytes` to the mempool, checked against the committed state.
@@ -140,6 +185,7 @@ impl Chain {
         let tip = self.store.tip().map_err(storage)?;
         let height = tip.height.next();
         let state = StoreState::new(&self.store, tip.height);
+        supported_protocol(&state, height).map_err(|error| AppError::Invalid(error.to_string()))?;
         let validators = validator_set_in(&state)?;
         let outcome = apply_block(&state, &self.context(height, time), &txs);
         let next_validators =
@@ -323,6 +369,17 @@ impl Application for Chain {
         let certificate = self.store.certificate(height).map_err(storage)?;
         Ok(block.zip(certificate))
     }
+}
+
+/// Why a node cannot start on its store.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainStartError {
+    /// The next block is of a protocol version this release does not implement.
+    #[error(transparent)]
+    UnsupportedProtocol(#[from] UnsupportedProtocol),
+    /// The store could not be read.
+    #[error("storage failed: {0}")]
+    Storage(String),
 }
 
 /// Admits txs into a chain's mempool, checked against its committed state. Cheap to clone.

@@ -160,3 +160,64 @@ fn an_empty_chain_of_blocks_keeps_the_genesis_validators_and_rising_times() {
     assert_eq!(a.validator_set(Height(4)).expect("read"), Some(genesis_set));
     assert_eq!(a.validator_set(Height(5)).expect("read"), None);
 }
+
+/// A chain whose genesis state already holds a protocol schedule: version 2 from height 1 and
+/// version 3 (later than this release implements) from height 2, as a store written by a later
+/// release after the consortium passed both upgrades.
+fn node_with_schedule(dir: &tempfile::TempDir) -> Chain {
+    use onebook_types::consortium::{ProtocolSchedule, ProtocolUpgrade};
+    let genesis = genesis();
+    let schedule = ProtocolSchedule {
+        upgrades: vec![
+            ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1) },
+            ProtocolUpgrade { version: ProtocolVersion(3), height: Height(2) },
+        ],
+    };
+    let mut state = genesis.initial_state();
+    state.push((RecordKey::Protocol, codec::encode(&schedule)));
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    store.init_genesis_state(genesis.hash(), state).expect("genesis");
+    let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
+    Chain::new(
+        Arc::new(store),
+        Arc::new(Mutex::new(mempool)),
+        genesis.chain_id.clone(),
+        genesis.genesis_time,
+        ChainConfig::default(),
+        clock,
+    )
+}
+
+#[test]
+fn a_block_of_a_later_protocol_version_is_refused_and_so_is_a_store_about_to_make_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut chain = node_with_schedule(&dir);
+    assert_eq!(chain.check_protocol().expect("version 2 is implemented"), ProtocolVersion(2));
+    let first = chain.propose(Height(1), clock(), proposer()).expect("a version 2 block");
+    chain.commit(first.clone(), certificate(&first, 3)).expect("commits");
+
+    let refused_start = chain.check_protocol().expect_err("height 2 is of version 3");
+    let refused_proposal = chain.propose(Height(2), clock(), proposer()).expect_err("version 3");
+    // A block a later release built on this chain: it follows the tip, so only its version is
+    // in question.
+    let mut second = first.clone();
+    second.header.height = Height(2);
+    second.header.previous_hash = first.header.hash();
+    second.header.time = Timestamp(first.header.time.0 + 1);
+    let refused_block = chain.verify(&second).expect_err("version 3");
+
+    let expected = UnsupportedProtocol {
+        height: Height(2),
+        version: ProtocolVersion(3),
+        supported: PROTOCOL_VERSION_MAX,
+    };
+    assert!(matches!(&refused_start, ChainStartError::UnsupportedProtocol(e) if *e == expected));
+    let message = refused_start.to_string();
+    assert!(message.contains("protocol version 3"), "{message}");
+    assert!(message.contains("up to 2"), "{message}");
+    assert!(message.contains("install a release"), "{message}");
+    for refused in [refused_proposal, refused_block] {
+        assert!(matches!(&refused, AppError::Invalid(reason) if *reason == expected.to_string()));
+    }
+    assert_eq!(chain.committed_height().expect("height"), Height(1));
+}
