@@ -339,6 +339,26 @@ mod tests {
     }
 
     #[test]
+    fn a_schedule_and_the_change_that_makes_it_have_the_bytes_of_the_formats_example() {
+        let schedule = ProtocolSchedule {
+            upgrades: vec![ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1_000) }],
+        };
+        let change = crate::action::GovernanceChange::ScheduleUpgrade {
+            version: ProtocolVersion(2),
+            height: Height(1_000),
+        };
+
+        assert_eq!(
+            hex::encode(crate::codec::encode(&schedule)),
+            "010000000200000000000000e803000000000000"
+        );
+        assert_eq!(
+            hex::encode(crate::codec::encode(&change)),
+            "050200000000000000e803000000000000"
+        );
+    }
+
+    #[test]
     fn a_revoked_member_can_do_nothing() {
         let mut member = Member {
             key: PublicKey([1; 32]),

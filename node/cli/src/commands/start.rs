@@ -67,6 +67,7 @@ impl StartCommand {
             chain_config,
             wall_clock,
         );
+        let protocol = chain.check_protocol().wrap_err("this release cannot run the chain")?;
         tracing::info!(
             moniker = %config.node.moniker,
             chain_id = %genesis.chain_id,
@@ -76,6 +77,7 @@ impl StartCommand {
             node_key = %node_key.public_key(),
             role,
             clock_rate = config.clock.rate,
+            protocol = protocol.0,
             "node started"
         );
         let gate = chain.gate();
