@@ -80,7 +80,7 @@ number_id!(
 );
 number_id!(
     /// A version of the protocol: the ledger rules a block is judged by. A chain starts at
-    /// [`ProtocolVersion::GENESIS`]; governance schedules each later one at an activation height.
+    /// version 1; governance schedules each later one at an activation height.
     ProtocolVersion
 );
 number_id!(
