@@ -28,7 +28,7 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
-use onebook_consensus::{AppError, Application};
+use onebook_consensus::{AppError, Application, metrics};
 use onebook_ledger::{BlockContext, PROTOCOL_VERSION_MAX, apply_block, load, protocol_version};
 use onebook_mempool::{AdmitError, Mempool};
 use onebook_storage::{BlockCommit, RecordChange, StagedState, Store, TxTouch};
@@ -41,6 +41,7 @@ use onebook_types::{
     keys::PublicKey,
     limits::{BLOCK_BYTES_MAX, BLOCK_TXS_MAX},
     record::RecordKey,
+    rejection::Rejection,
     tx::{SignedTx, VerifiedTx},
 };
 pub use state::StoreState;
@@ -187,6 +188,7 @@ impl Chain {
         let state = StoreState::new(&self.store, tip.height);
         supported_protocol(&state, height).map_err(|error| AppError::Invalid(error.to_string()))?;
         let validators = validator_set_in(&state)?;
+        let started = std::time::Instant::now();
         let outcome = apply_block(&state, &self.context(height, time), &txs);
         let next_validators =
             match outcome.changes.iter().find(|(key, _)| *key == RecordKey::ValidatorSet) {
@@ -200,6 +202,7 @@ impl Chain {
         let changes =
             outcome.changes.into_iter().map(|(key, value)| RecordChange { key, value }).collect();
         let staged = self.store.stage(changes).map_err(storage)?;
+        metrics::BLOCK_EXECUTION_SECONDS.observe_since(started);
         let hashes: Vec<Hash32> = txs.iter().map(VerifiedTx::hash).collect();
         let header = Header {
             chain_id: self.chain_id.clone(),
@@ -347,7 +350,9 @@ impl Application for Chain {
         // The pool stays locked from the write until it has dropped what the block settled, so
         // no admission sees the new committed nonces beside the old waiting txs, or the reverse.
         let mut pool = lock(&self.mempool);
+        let started = std::time::Instant::now();
         let tip = self.store.commit(commit, prepared.staged).map_err(storage)?;
+        metrics::BLOCK_COMMIT_SECONDS.observe_since(started);
         let state = StoreState::new(&self.store, tip.height);
         let next = self.context(tip.height.next(), (self.clock)());
         pool.remove_committed(&tx_hashes, &state, &next);
@@ -399,14 +404,17 @@ impl TxGate {
     /// belong to the same tip.
     pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
         let mut pool = lock(&self.mempool);
-        let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
+        let tip = self.store.tip().map_err(|error| {
+            metrics::ADMISSION_REFUSALS.count("storage");
+            ChainAdmitError::Storage(error.to_string())
+        })?;
         let state = StoreState::new(&self.store, tip.height);
         let next = BlockContext {
             chain_id: self.chain_id.clone(),
             height: tip.height.next(),
             time: (self.clock)(),
         };
-        Ok(pool.admit(bytes, &state, &next)?)
+        Ok(pool.admit(bytes, &state, &next).inspect_err(count_refusal)?)
     }
 
     /// Whether the tx `hash` waits in the mempool.
@@ -443,6 +451,27 @@ pub enum ChainAdmitError {
     /// The store could not be read.
     #[error("storage failed: {0}")]
     Storage(String),
+}
+
+/// Counts an admission refusal under its reason in [`metrics::ADMISSION_REFUSALS`].
+fn count_refusal(error: &AdmitError) {
+    let reason = match error {
+        AdmitError::TooLarge { .. } => "too_large",
+        AdmitError::Decode(_) => "decode",
+        AdmitError::WrongChain { .. } | AdmitError::Refused(Rejection::WrongChain) => "wrong_chain",
+        AdmitError::Duplicate { .. } => "duplicate",
+        AdmitError::BadSignature => "bad_signature",
+        AdmitError::NonceUsed { .. } => "nonce_used",
+        AdmitError::NonceGap { .. } => "nonce_gap",
+        AdmitError::Refused(Rejection::TxExpired) => "tx_expired",
+        AdmitError::Refused(Rejection::SignerUnknown) => "signer_unknown",
+        AdmitError::Refused(Rejection::SignerRevoked) => "signer_revoked",
+        AdmitError::Refused(Rejection::OrgSuspended) => "org_suspended",
+        AdmitError::Refused(Rejection::RoleMissing) => "role_missing",
+        AdmitError::Refused(_) => "refused_other",
+        AdmitError::Full { .. } => "full",
+    };
+    metrics::ADMISSION_REFUSALS.count(reason);
 }
 
 /// Locks the pool. A panic while it was held leaves the pool as consistent as its last update.

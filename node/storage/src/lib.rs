@@ -17,6 +17,7 @@
 pub mod backup;
 mod committed;
 mod damage;
+mod engine;
 mod error;
 mod index;
 mod keys;
@@ -26,6 +27,7 @@ mod store;
 mod verify;
 
 pub use damage::StoreDamage;
+pub use engine::EngineStats;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
