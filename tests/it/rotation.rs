@@ -24,10 +24,9 @@ const WAIT: Duration = Duration::from_secs(120);
 #[test]
 fn n4_a_validator_key_rotated_by_governance_keeps_the_chain_committing() {
     let binary = crate::node_binary();
-    let genesis = GenesisFile::from_json_validated(include_bytes!(
-        "../../genesis/networks/dev.json"
-    ))
-    .unwrap();
+    let genesis =
+        GenesisFile::from_json_validated(include_bytes!("../../genesis/networks/dev.json"))
+            .unwrap();
     let old_key = genesis.validators[ROTATED].node_key.to_string();
     let mut net = Devnet::start(binary, 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 2, WAIT).unwrap();
@@ -86,8 +85,12 @@ fn n4_a_validator_key_rotated_by_governance_keeps_the_chain_committing() {
     net.nodes[ROTATED].stop(Duration::from_secs(30)).unwrap();
     let config = home.join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, text.replacen("node_key = \"node\"", "node_key = \"node-2\"", 1))
-        .unwrap();
+    // It signs with the new key and keeps the old one as its network identity, by which its
+    // peers' configurations name it.
+    let rotated =
+        text.replacen("node_key = \"node\"", "node_key = \"node-2\"\nnetwork_key = \"node\"", 1);
+    assert_ne!(rotated, text, "the config names the node key");
+    std::fs::write(&config, rotated).unwrap();
     net.nodes[ROTATED].start().unwrap();
     let restarted = net.nodes[0].height().unwrap();
     net.wait_for_height(&[0, 1, 2, 3], restarted + 15, WAIT).unwrap();
@@ -95,7 +98,9 @@ fn n4_a_validator_key_rotated_by_governance_keeps_the_chain_committing() {
         (restarted + 1..=restarted + 15).map(|height| signers(&net, height)).collect();
     assert!(
         signers_after.iter().any(|keys| keys.contains(&new_key)),
-        "the new key signs after the restart: {signers_after:?}"
+        "the new key signs after the restart: {signers_after:?}\n{}\n{}",
+        net.nodes[ROTATED].log_tail(60),
+        net.nodes[0].log_tail(30)
     );
     assert!(signers_after.iter().all(|keys| !keys.contains(&old_key)));
     let tip = net.nodes[ROTATED].height().unwrap();
