@@ -125,7 +125,7 @@ pub fn validator_set_rotated(
         .find(|v| v.node_key == *old_key)
         .ok_or(Rejection::ValidatorChangeInvalid)?;
     validator.node_key = *new_key;
-    validators.sort_by(|a, b| a.node_key.cmp(&b.node_key));
+    validators.sort_by_key(|v| v.node_key);
     Ok(ValidatorSet { validators })
 }
 
