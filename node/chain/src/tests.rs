@@ -28,9 +28,14 @@ fn clock() -> Timestamp {
 
 /// A chain on a fresh store in `dir`, holding the dev genesis.
 fn node(dir: &tempfile::TempDir) -> Chain {
+    node_with_state(dir, genesis().initial_state())
+}
+
+/// A chain on a fresh store in `dir`, holding the dev genesis with the records `state`.
+fn node_with_state(dir: &tempfile::TempDir, state: Vec<(RecordKey, Vec<u8>)>) -> Chain {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
-    store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
+    store.init_genesis_state(genesis.hash(), state).expect("genesis");
     let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
     Chain::new(
         Arc::new(store),
@@ -166,26 +171,15 @@ fn an_empty_chain_of_blocks_keeps_the_genesis_validators_and_rising_times() {
 /// release after the consortium passed both upgrades.
 fn node_with_schedule(dir: &tempfile::TempDir) -> Chain {
     use onebook_types::consortium::{ProtocolSchedule, ProtocolUpgrade};
-    let genesis = genesis();
     let schedule = ProtocolSchedule {
         upgrades: vec![
             ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1) },
             ProtocolUpgrade { version: ProtocolVersion(3), height: Height(2) },
         ],
     };
-    let mut state = genesis.initial_state();
+    let mut state = genesis().initial_state();
     state.push((RecordKey::Protocol, codec::encode(&schedule)));
-    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
-    store.init_genesis_state(genesis.hash(), state).expect("genesis");
-    let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
-    Chain::new(
-        Arc::new(store),
-        Arc::new(Mutex::new(mempool)),
-        genesis.chain_id.clone(),
-        genesis.genesis_time,
-        ChainConfig::default(),
-        clock,
-    )
+    node_with_state(dir, state)
 }
 
 #[test]
