@@ -42,6 +42,7 @@ fn header() -> impl Strategy<Value = Header> {
             height: Height(height),
             time: Timestamp(time),
             previous_hash: a,
+            history_root: c,
             tx_root: b,
             tx_count: u32::try_from(height % 4096).unwrap(),
             receipts_root: c,
@@ -117,7 +118,7 @@ fn the_samples_cover_every_action_variant_in_order() {
     for change in sample_governance_changes() {
         round_trips(&change);
     }
-    assert!(codec::decode::<GovernanceChange>(&[7], 16).is_err());
+    assert!(codec::decode::<GovernanceChange>(&[9], 16).is_err());
 }
 
 #[test]
@@ -182,7 +183,7 @@ proptest! {
             round_trips(receipt);
         }
         let certificate = CommitCertificate {
-            vote: CommitVote { chain_id: header.chain_id.clone(), height: header.height, round, block_hash: header.hash() },
+            vote: CommitVote { chain_id: header.chain_id.clone(), genesis_hash: header.previous_hash, height: header.height, round, block_hash: header.hash() },
             signatures: signatures
                 .iter()
                 .map(|(key, r, s)| {

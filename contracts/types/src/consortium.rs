@@ -354,7 +354,7 @@ mod tests {
         );
         assert_eq!(
             hex::encode(crate::codec::encode(&change)),
-            "050200000000000000e803000000000000"
+            "070200000000000000e803000000000000"
         );
     }
 

@@ -154,6 +154,10 @@ fn check_change(
         GovernanceChange::SetPolicy { parameter } => {
             policy_after(&policy(state), parameter).map(|_| ())
         }
+        GovernanceChange::SetCheckpointPolicy { policy } => crate::anchoring::check_policy(policy),
+        GovernanceChange::AdmitChildChain { chain_id, witnesses, .. } => {
+            crate::anchoring::check_admit_child(state, &ctx.block.chain_id, chain_id, witnesses)
+        }
         GovernanceChange::ScheduleUpgrade { version, height } => {
             schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
                 .map(|_| ())
@@ -177,6 +181,9 @@ fn apply_change(
 ) {
     let checked = "the change was checked in this tx";
     effects.orgs.extend(orgs_named(change));
+    if crate::anchoring::apply_change(state, ctx, change, effects).is_some() {
+        return;
+    }
     match change {
         GovernanceChange::AdmitOrg { id, name, level, parent, region, data_authority, admin } => {
             let org = Org {
@@ -240,6 +247,9 @@ fn apply_change(
             store(state, RecordKey::Policy, &next);
             effects.event("policy.set", &[("parameter", parameter_name(parameter).to_owned())]);
         }
+        GovernanceChange::SetCheckpointPolicy { .. } | GovernanceChange::AdmitChildChain { .. } => {
+            unreachable!("applied by the anchoring module")
+        }
         GovernanceChange::ScheduleUpgrade { version, height } => {
             let schedule =
                 schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
@@ -292,6 +302,8 @@ fn orgs_named(change: &GovernanceChange) -> Vec<OrgId> {
         | GovernanceChange::ReinstateOrg { org: id } => vec![id.clone()],
         GovernanceChange::SetValidator { validator } => vec![validator.org.clone()],
         GovernanceChange::SetPolicy { .. }
+        | GovernanceChange::SetCheckpointPolicy { .. }
+        | GovernanceChange::AdmitChildChain { .. }
         | GovernanceChange::ScheduleUpgrade { .. }
         | GovernanceChange::RotateValidatorKey { .. } => Vec::new(),
     }
@@ -304,6 +316,8 @@ fn change_kind(change: &GovernanceChange) -> &'static str {
         GovernanceChange::ReinstateOrg { .. } => "reinstate_org",
         GovernanceChange::SetValidator { .. } => "set_validator",
         GovernanceChange::SetPolicy { .. } => "set_policy",
+        GovernanceChange::SetCheckpointPolicy { .. } => "set_checkpoint_policy",
+        GovernanceChange::AdmitChildChain { .. } => "admit_child_chain",
         GovernanceChange::ScheduleUpgrade { .. } => "schedule_upgrade",
         GovernanceChange::RotateValidatorKey { .. } => "rotate_validator_key",
     }

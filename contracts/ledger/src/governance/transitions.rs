@@ -74,6 +74,8 @@ pub fn org_status_after(
             GovernanceChange::AdmitOrg { .. }
             | GovernanceChange::SetValidator { .. }
             | GovernanceChange::SetPolicy { .. }
+            | GovernanceChange::SetCheckpointPolicy { .. }
+            | GovernanceChange::AdmitChildChain { .. }
             | GovernanceChange::ScheduleUpgrade { .. }
             | GovernanceChange::RotateValidatorKey { .. },
             _,
