@@ -20,7 +20,8 @@
 //! | `/share-requests/{id}` | a share request with its whole trail and its grant |
 //! | `/resources/{id}` | a resource with its access history |
 //! | `/certificates/{number}` | a certificate: rights, holder chain, public notice, objections, transfers, licences, a QR code, the proof download |
-//! | `/dashboards/violations`, `/dashboards/overdue` | violations by reason; overdue obligations of every org |
+//! | `/dashboards/violations`, `/dashboards/overdue` | violations and overdue obligations counted by org, reason and month, filtered by org and dates, with charts |
+//! | `/report`, `/report/{org\|resource\|certificate}/{id}?from=&to=` | a printable audit report: every record, decision and access of the subject in a date range, each with its tx, height and proof link |
 //! | `/{kind}`, `/{kind}/{id}` | every other kind of record, listed and one by one, with its history |
 //!
 //! Labels are in Simplified Chinese; `?lang=en` (remembered in a cookie) switches to English.
@@ -34,8 +35,11 @@ mod html;
 mod i18n;
 mod kinds;
 mod live;
+mod names;
 mod pages;
 mod records;
+mod report;
+mod stats;
 
 use std::sync::Arc;
 
@@ -68,11 +72,17 @@ pub(crate) struct App<Q> {
     pub(crate) query: Q,
     pub(crate) config: Arc<ExplorerConfig>,
     pub(crate) streams: live::Streams,
+    pub(crate) names: names::NameCache,
 }
 
 /// Every page of the explorer over `query`.
 pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
-    let app = App { query, config: Arc::new(config), streams: live::Streams::default() };
+    let app = App {
+        query,
+        config: Arc::new(config),
+        streams: live::Streams::default(),
+        names: names::NameCache::default(),
+    };
     let mut router = Router::new()
         .route("/", get(pages::home::<Q>))
         .route("/blocks", get(pages::blocks::<Q>))
@@ -98,6 +108,7 @@ pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
     }
     router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), names::with_names::<Q>))
         .layer(axum::middleware::from_fn(remember_language))
         .with_state(app)
 }

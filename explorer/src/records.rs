@@ -9,8 +9,7 @@ use axum::{
 use maud::{Markup, html};
 use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, Record, RecordView};
 use onebook_types::{
-    catalog_records::CatalogEntry, ids::OrgId, limits::PAGE_ITEMS_MAX,
-    property_records::Certificate, record::RecordKey,
+    catalog_records::CatalogEntry, ids::OrgId, property_records::Certificate, record::RecordKey,
 };
 use serde_json::Value;
 
@@ -20,7 +19,10 @@ use crate::{
     html::{self, Cell, Table, section},
     i18n::Lang,
     kinds::{self, Kind},
-    pages::{ListQuery, Listed, Listing, fetch, html_page, listed, parsed, path_of, record_key},
+    pages::{
+        Filter, ListQuery, Listed, Listing, Side, fetch, html_page, listed, parsed, path_of,
+        record_key,
+    },
 };
 
 /// Items a page's sections show before their "see all" link.
@@ -32,7 +34,7 @@ pub(crate) fn has_own_page(kind: Kind) -> bool {
         .contains(&kind)
 }
 
-fn kind_of_path(uri: &Uri) -> Kind {
+pub(crate) fn kind_of_path(uri: &Uri) -> Kind {
     let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or_default();
     kinds::ALL.into_iter().find(|kind| kind.path == first).unwrap_or(kinds::ORG)
 }
@@ -71,16 +73,21 @@ pub(crate) async fn list<Q: LedgerQuery>(
         let under = query.under.as_deref().map(onebook_query::parse_record_key).transpose().map_err(PageError::BadInput)?;
         let listing = match &under {
             Some(under) => Listing::Under { kind, under: under.clone() },
-            None => Listing::Records { kind, org: query.org.clone(), status: query.status.clone() },
+            None => Listing::Records { kind, filter: Filter::of(lang, &query)? },
         };
-        let table = match listed(&app, lang, &listing, &query, &path, kind.path).await? {
+        let mut table = match listed(&app, lang, &listing, &query, &path, kind.path).await? {
             Listed::Csv(response) => return Ok(response),
             Listed::Table(table) => table,
         };
+        table.total = crate::pages::count(&app, &listing).await?;
         let title = format!("{} · {}", kind_label(lang, kind), lang.t("ui.list_of"));
+        let base = path.split('?').next().unwrap_or(&path).to_owned();
         let body = html! {
             @if let Some(org) = &query.org { p { (lang.t("org")) "：" (html::record_link(kinds::ORG, org)) } }
             @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(under)) } }
+            @if under.is_none() {
+                (crate::stats::filter_form(lang, &base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
+            }
             (status_chips(lang, kind, &path, query.status.as_deref()))
             (html::table(lang, &table, &path))
         };
@@ -100,14 +107,36 @@ async fn load<Q: LedgerQuery>(
     Ok((key, view))
 }
 
-/// A record's fields as its JSON names them, without `left_out`.
+/// A record's fields in its kind's display order, without `left_out`.
 fn record_fields(lang: Lang, view: &RecordView, left_out: &[&str]) -> Markup {
     let json = serde_json::to_value(&view.record).unwrap_or_default();
     let mut object = json["record"].as_object().cloned().unwrap_or_default();
     for name in left_out {
         object.remove(*name);
     }
-    html! { div.record data-key=(view.key) { (html::fields(lang, &object)) } }
+    let kind = kinds::of_key_text(&view.key).map(|(kind, _)| kind);
+    let (order, labels) = kind.map_or((&[][..], &[][..]), |kind| (kind.order, kind.labels));
+    html! { div.record data-key=(view.key) { (html::fields_in(lang, &object, order, labels)) } }
+}
+
+/// The evidence of a record: its JSON, the API address it is read from, its proof bundle (and,
+/// for an access, the proof that its grant covered it).
+fn record_evidence<Q>(app: &App<Q>, lang: Lang, view: &RecordView) -> Markup {
+    let Some((kind, id)) = kinds::of_key_text(&view.key) else { return html! {} };
+    let mut proofs = vec![(
+        lang.t("ui.download_proof").into_owned(),
+        format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(id)),
+    )];
+    if let Record::AccessEvent(event) = &view.record
+        && event.access.grant.is_some()
+    {
+        proofs.push((
+            lang.t("ui.download_access_proof").into_owned(),
+            format!("/v1/proofs/access-events/{id}"),
+        ));
+    }
+    let json = serde_json::to_value(view).unwrap_or_default();
+    crate::pages::evidence(app, lang, &format!("{}/{}", kind.api, html::encode(id)), &json, &proofs)
 }
 
 /// The record's history as the page's main list: a table, or the CSV download.
@@ -146,20 +175,34 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 Ok(history) => history,
                 Err(csv) => return Ok(csv),
             };
-            let body = html! { section { (record_fields(lang, &view, &[])) } (history) };
-            Ok(html_page(
-                lang,
-                &format!("{} {}", kind_label(lang, kind), html::short(&id)),
-                &path,
-                body,
-            ))
+            let mut view = view;
+            if let Record::AccessEvent(event) = &mut view.record
+                && let Some(grant) = event.access.grant
+                && !matches!(app.query.record(RecordKey::Grant(grant), None).await, Ok(Some(_)))
+            {
+                // A gateway claimed a grant the ledger does not hold: no link to a missing page.
+                event.access.grant = None;
+            }
+            let title = match &view.record {
+                Record::Member(member) => {
+                    format!("{} · {}", member.name, crate::names::org_text(member.org.as_str()))
+                }
+                _ => format!("{} {id}", kind_label(lang, kind)),
+            };
+            let body = html! {
+                section { (record_fields(lang, &view, &[])) }
+                (history)
+                (record_evidence(&app, lang, &view))
+            };
+            Ok(html_page(lang, &title, &path, body))
         }
         .await,
     )
 }
 
-/// A section listing the first items of `listing`, with a link to the whole list; a read that
-/// fails shows a note instead.
+/// A section listing the first items of `listing`, with its total and a link to the whole
+/// list (whose CSV download holds exactly the rows counted); a read that fails shows a note
+/// instead.
 async fn list_section<Q: LedgerQuery>(
     app: &App<Q>,
     lang: Lang,
@@ -168,7 +211,12 @@ async fn list_section<Q: LedgerQuery>(
     all: &str,
 ) -> Markup {
     let page = PageParams { cursor: None, limit: Some(SECTION_ITEMS) };
-    let body = match fetch(app, lang, &listing, page).await {
+    let read = async {
+        let mut table = fetch(app, lang, &listing, page).await?;
+        table.total = crate::pages::count(app, &listing).await?;
+        Ok::<_, QueryError>(table)
+    };
+    let body = match read.await {
         Ok(mut table) => {
             let more = table.next.take().is_some();
             html! {
@@ -235,83 +283,122 @@ pub(crate) async fn org<Q: LedgerQuery>(
             }
         }
         ancestors.reverse();
-        let by_org = |kind: Kind| Listing::Records { kind, org: Some(id.clone()), status: None };
-        let all = |kind: Kind| format!("/{}?org={}", kind.path, html::encode(&id));
-        let children = list_section(&app, lang, &lang.t("ui.children"), by_org(kinds::ORG), &all(kinds::ORG)).await;
-        let members = list_section(&app, lang, &lang.t("ui.members"), by_org(kinds::MEMBER), &all(kinds::MEMBER)).await;
-        let catalog = list_section(&app, lang, &lang.t("ui.org_catalog"), by_org(kinds::CATALOG_ENTRY), &all(kinds::CATALOG_ENTRY)).await;
-        let violations = list_section(&app, lang, &lang.t("ui.violations"), by_org(kinds::VIOLATION), &all(kinds::VIOLATION)).await;
-        let sharing = sharing_sections(&app, lang, &org.id).await;
+        let org_filter = |side: Option<Side>| Filter { org: Some(id.clone()), side, ..Filter::default() };
+        let by_org = |kind: Kind, side: Option<Side>| Listing::Records { kind, filter: org_filter(side) };
+        let all = |kind: Kind, side: Option<Side>| {
+            let base = format!("/{}?org={}", kind.path, html::encode(&id));
+            side.map_or_else(|| base.clone(), |side| format!("{base}&side={}", side.code()))
+        };
+        let mut sections = Vec::new();
+        let mut counts = Vec::new();
+        let parts: [(&str, Kind, Option<Side>); 12] = [
+            ("ui.children", kinds::ORG, None),
+            ("ui.members", kinds::MEMBER, None),
+            ("ui.org_catalog", kinds::CATALOG_ENTRY, None),
+            ("ui.resources", kinds::RESOURCE, None),
+            ("ui.sharing_given", kinds::GRANT, Some(Side::Provider)),
+            ("ui.sharing_received", kinds::GRANT, Some(Side::Party)),
+            ("ui.requests_made", kinds::SHARE_REQUEST, Some(Side::Party)),
+            ("ui.requests_received", kinds::SHARE_REQUEST, Some(Side::Provider)),
+            ("ui.certificates_held", kinds::CERTIFICATE, Some(Side::Party)),
+            ("ui.accesses_made", kinds::ACCESS_EVENT, None),
+            ("ui.violations", kinds::VIOLATION, None),
+            ("ui.org_obligations", kinds::OBLIGATION, None),
+        ];
+        for (index, (title, kind, side)) in parts.into_iter().enumerate() {
+            let listing = by_org(kind, side);
+            let link = all(kind, side);
+            let anchor = format!("part-{index}");
+            counts.push((lang.t(title).into_owned(), crate::pages::count(&app, &listing).await.ok().flatten(), anchor.clone()));
+            let part = list_section(&app, lang, &lang.t(title), listing, &link).await;
+            sections.push(html! { div id=(anchor) { (part) } });
+        }
+        let received = accesses_received(&app, lang, &org.id).await;
+        counts.push((lang.t("ui.accesses_received").into_owned(), received.1, "accesses-received".to_owned()));
         let overdue = match app.query.overdue_obligations(org.id.clone(), None, None).await {
-            Ok(overdue) => html::table(lang, &overdue_table(lang, &[(org.clone(), overdue)], None), "/dashboards/overdue"),
+            Ok(overdue) => {
+                let mut table = overdue_table(lang, &[(org.clone(), overdue)], None);
+                table.total = Some((table.rows.len(), false));
+                counts.push((lang.t("ui.overdue").into_owned(), table.total, "overdue".to_owned()));
+                html::table(lang, &table, &format!("/dashboards/overdue?org={}", html::encode(&id)))
+            }
             Err(_) => html::unavailable(lang),
         };
+        let report = format!("/report/org/{}", html::encode(&id));
         let body = html! {
-            section { (record_fields(lang, &view, &[])) }
+            section { (record_fields(lang, &view, &[])) p { a.report href=(report) { (lang.t("ui.report_new")) " →" } } }
             (section(&lang.t("ui.hierarchy"), html! {
                 p #hierarchy {
                     @for (up, name) in &ancestors { a href=(html::record_href(kinds::ORG, up)) { (name) } " › " }
                     strong { (org.name) }
                 }
             }))
-            (children) (members) (catalog) (sharing)
-            (section(&lang.t("ui.overdue"), overdue))
-            (violations)
+            (section(&lang.t("ui.counts"), html! {
+                div.grid.counts #org-counts {
+                    @for (label, count, anchor) in &counts {
+                        a.card.stat href={ "#" (anchor) } {
+                            div.label { (label) }
+                            div.figure { @match count { Some((n, capped)) => (crate::stats::count_text(*n, *capped)), None => "—" } }
+                        }
+                    }
+                }
+            }))
+            @for part in &sections { (part) }
+            div #accesses-received { (section(&lang.t("ui.accesses_received"), received.0)) }
+            div #overdue { (section(&lang.t("ui.overdue"), overdue)) }
             (history)
+            (record_evidence(&app, lang, &view))
         };
         Ok(html_page(lang, &format!("{} · {}", org.name, org.id.0), &path, body))
     }.await)
 }
 
-/// The grants the org gave and received, and the share requests it made and received: from the
-/// first page of each list that names the org.
-async fn sharing_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, org: &OrgId) -> Markup {
-    let params = ListParams {
-        org: Some(org.clone()),
-        page: PageParams { cursor: None, limit: Some(PAGE_ITEMS_MAX as u64) },
-        ..ListParams::default()
+/// The accesses to the org's resources (by any org), newest resources' first, with their count;
+/// each resource's own list holds all of its accesses.
+async fn accesses_received<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    org: &OrgId,
+) -> (Markup, Option<(usize, bool)>) {
+    let params = ListParams { org: Some(org.clone()), ..ListParams::default() };
+    let Ok(resources) =
+        crate::stats::collect(app, kinds::RESOURCE, params, crate::stats::COUNTED_MAX).await
+    else {
+        return (html::unavailable(lang), None);
     };
-    let grants = app.query.records(kinds::GRANT.kind, params.clone()).await;
-    let requests = app.query.records(kinds::SHARE_REQUEST.kind, params).await;
-    let all = |kind: Kind| format!("/{}?org={}", kind.path, html::encode(org.as_str()));
-    let split = |page: Result<onebook_query::Page<RecordView>, QueryError>,
-                 kind: Kind,
-                 given: fn(&Record, &OrgId) -> bool| match page {
-        Ok(page) => {
-            let (mine, theirs): (Vec<_>, Vec<_>) =
-                page.items.into_iter().partition(|view| given(&view.record, org));
-            Some((views_table(lang, kind, mine), views_table(lang, kind, theirs)))
+    let mut views = Vec::new();
+    let mut capped = resources.capped;
+    for view in resources
+        .views
+        .iter()
+        .filter(|view| matches!(&view.record, Record::Resource(r) if r.provider == *org))
+    {
+        let Some(key) = onebook_query::parse_record_key(&view.key).ok() else { continue };
+        let params = ListParams { under: Some(key), ..ListParams::default() };
+        match crate::stats::collect(app, kinds::ACCESS_EVENT, params, crate::stats::COUNTED_MAX)
+            .await
+        {
+            Ok(collected) => {
+                capped |= collected.capped;
+                views.extend(collected.views);
+            }
+            Err(_) => return (html::unavailable(lang), None),
         }
-        Err(_) => None,
-    };
-    let grants = split(
-        grants,
-        kinds::GRANT,
-        |record, org| matches!(record, Record::Grant(g) if g.provider == *org),
-    );
-    let requests = split(
-        requests,
-        kinds::SHARE_REQUEST,
-        |record, org| matches!(record, Record::ShareRequest(r) if r.requester_org == *org),
-    );
-    let part = |title: &str, table: Option<&Table>, kind: Kind| {
-        let link = all(kind);
-        section(
-            title,
-            match table {
-                Some(table) => {
-                    html! { (html::table(lang, table, &link)) p { a href=(link) { (lang.t("ui.more")) " →" } } }
-                }
-                None => html::unavailable(lang),
-            },
-        )
-    };
-    html! {
-        div #sharing-given { (part(&lang.t("ui.sharing_given"), grants.as_ref().map(|(given, _)| given), kinds::GRANT)) }
-        div #sharing-received { (part(&lang.t("ui.sharing_received"), grants.as_ref().map(|(_, received)| received), kinds::GRANT)) }
-        (part(&lang.t("ui.requests_made"), requests.as_ref().map(|(made, _)| made), kinds::SHARE_REQUEST))
-        (part(&lang.t("ui.requests_received"), requests.as_ref().map(|(_, received)| received), kinds::SHARE_REQUEST))
     }
+    let count = (views.len(), capped);
+    let mut table = views_table(lang, kinds::ACCESS_EVENT, views);
+    table.total = Some(count);
+    // No single list holds these: the section shows them all, without a CSV of another list.
+    let markup = html! {
+        @if table.rows.is_empty() { p.none { (lang.t("ui.none")) } }
+        @else {
+            div.listing data-count=[(!capped).then_some(count.0)] {
+                p.total { (lang.t("ui.total")) " " strong { (crate::stats::count_text(count.0, capped)) } " " (lang.t("ui.items_unit")) }
+                (html::table_only(&table))
+            }
+        }
+    };
+    (markup, Some(count))
 }
 
 /// The fields of a catalog version's content as texts, by field name, for the diff.
@@ -571,6 +658,7 @@ async fn trail<Q: LedgerQuery>(
             })
             .collect(),
         next: timeline.next,
+        total: None,
     };
     let mut table = table;
     for (row, tx) in table.rows.iter_mut().zip(&txs) {
@@ -762,7 +850,8 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
     }
 }
 
-/// `GET /dashboards/violations?status=&org=`: the violations, by reason and org.
+/// `GET /dashboards/violations?org=&from=&to=&status=`: the violations counted by org, reason
+/// and month, with a chart per month and the list itself (`status` is a reason).
 pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
     State(app): State<App<Q>>,
     lang: Lang,
@@ -774,18 +863,31 @@ pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
         lang,
         async {
             let query = parsed(query)?;
-            let listing = Listing::Records {
-                kind: kinds::VIOLATION,
-                org: query.org.clone(),
-                status: query.status.clone(),
-            };
-            let table = match listed(&app, lang, &listing, &query, &path, "violations").await? {
+            let filter = Filter::of(lang, &query)?;
+            let listing = Listing::Records { kind: kinds::VIOLATION, filter: filter.clone() };
+            let mut table = match listed(&app, lang, &listing, &query, &path, "violations").await? {
                 Listed::Csv(response) => return Ok(response),
                 Listed::Table(table) => table,
             };
+            let collected = crate::stats::collect(&app, kinds::VIOLATION, filter.params(PageParams::default()), crate::stats::COUNTED_MAX).await?;
+            table.total = Some((collected.views.len(), collected.capped));
+            let violations: Vec<&onebook_types::sharing_records::Violation> = collected.views.iter().filter_map(|view| match &view.record { Record::Violation(v) => Some(v), _ => None }).collect();
+            let by_org = crate::stats::count_by(&violations, |v| v.org.0.clone());
+            let by_reason = crate::stats::count_by(&violations, |v| v.reason.as_str().to_owned());
+            let by_month = crate::stats::count_by(&violations, |v| crate::stats::month(v.recorded_at.0));
+            let base = "/dashboards/violations";
             let body = html! {
+                (crate::stats::filter_form(lang, base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
                 (status_chips(lang, kinds::VIOLATION, &path, query.status.as_deref()))
-                (html::table(lang, &table, &path))
+                p.total #violations-total { (lang.t("ui.counted_of")) "：" strong { (crate::stats::count_text(violations.len(), collected.capped)) } }
+                @if collected.capped { p.warn { (lang.t("ui.scan_capped")) } }
+                div.grid.dashboard {
+                    (crate::stats::counts_table(lang, "by-org", &lang.t("ui.by_org"), &by_org, crate::names::org_text, |org| Some(html::with_param(&path, "org", org)), false))
+                    (crate::stats::counts_table(lang, "by-reason", &lang.t("ui.by_reason"), &by_reason, |reason| lang.value("reason", reason).into_owned(), |reason| Some(html::with_param(&path, "status", reason)), false))
+                    (crate::stats::counts_table(lang, "by-month", &lang.t("ui.by_month"), &by_month, str::to_owned, |_| None, true))
+                }
+                (crate::stats::bar_chart("chart-violations-month", &lang.t("ui.chart_violations_month"), &by_month.iter().map(|(m, n)| (m.clone(), *n)).collect::<Vec<_>>()))
+                (section(&lang.t("kind.violation"), html::table(lang, &table, &path)))
             };
             Ok(html_page(lang, &lang.t("ui.violations_dashboard"), &path, body))
         }
@@ -793,7 +895,8 @@ pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
     )
 }
 
-/// `GET /dashboards/overdue?cursor=`: the overdue obligations of a page of orgs.
+/// `GET /dashboards/overdue?org=&from=&to=`: every org's overdue obligations (or one org's),
+/// counted by org, kind and month due, with totals; `from` and `to` bound the due dates.
 pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
     State(app): State<App<Q>>,
     lang: Lang,
@@ -805,34 +908,54 @@ pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
         lang,
         async {
             let query = parsed(query)?;
-            let limit = Some(query.limit.unwrap_or(PAGE_ITEMS_MAX as u64));
-            let params = ListParams {
-                page: PageParams { cursor: query.cursor.clone(), limit },
-                ..ListParams::default()
+            let filter = Filter::of(lang, &query)?;
+            let orgs: Vec<onebook_types::consortium::Org> = match &filter.org {
+                Some(id) => match app.query.record(RecordKey::Org(OrgId::from(id.as_str())), None).await? {
+                    Some(RecordView { record: Record::Org(org), .. }) => vec![org],
+                    _ => return Err(PageError::NotFound(format!("{}:{id}", kinds::ORG.key_kind))),
+                },
+                None => crate::stats::collect(&app, kinds::ORG, ListParams::default(), crate::stats::COUNTED_MAX)
+                    .await?
+                    .views
+                    .into_iter()
+                    .filter_map(|view| match view.record { Record::Org(org) => Some(org), _ => None })
+                    .collect(),
             };
-            let orgs = app.query.records(kinds::ORG.kind, params).await?;
             let mut overdue = Vec::new();
-            for view in &orgs.items {
-                let Record::Org(org) = &view.record else { continue };
-                overdue.push((
-                    org.clone(),
-                    app.query.overdue_obligations(org.id.clone(), None, None).await?,
-                ));
+            for org in orgs {
+                let mut view = app.query.overdue_obligations(org.id.clone(), None, None).await?;
+                view.obligations.retain(|o| filter.from.is_none_or(|from| o.due >= from) && filter.to.is_none_or(|to| o.due < to));
+                overdue.push((org, view));
             }
-            let table = overdue_table(lang, &overdue, orgs.next.clone());
+            let mut table = overdue_table(lang, &overdue, None);
+            table.total = Some((table.rows.len(), false));
             if query.csv() {
-                let next =
-                    table.next.as_ref().map(|cursor| html::with_param(&path, "cursor", cursor));
-                return Ok(crate::csv::response("overdue", &table, next));
+                return Ok(crate::csv::response("overdue", &table, None));
             }
+            let all: Vec<(&str, &onebook_types::catalog_records::Obligation)> = overdue.iter().flat_map(|(org, view)| view.obligations.iter().map(move |o| (org.id.as_str(), o))).collect();
+            let by_org = crate::stats::count_by(&all, |(org, _)| (*org).to_owned());
+            let by_kind = crate::stats::count_by(&all, |(_, o)| kind_name(o.kind));
+            let by_month = crate::stats::count_by(&all, |(_, o)| crate::stats::month(o.due.0));
+            let base = "/dashboards/overdue";
             let body = html! {
-                p.none { (lang.t("ui.orgs_looked_through")) "：" (orgs.items.len()) }
-                (html::table(lang, &table, &path))
+                (crate::stats::filter_form(lang, base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
+                p.total #overdue-total { (lang.t("ui.counted_of")) "：" strong { (all.len()) } }
+                div.grid.dashboard {
+                    (crate::stats::counts_table(lang, "by-org", &lang.t("ui.by_org"), &by_org, crate::names::org_text, |org| Some(html::with_param(&path, "org", org)), false))
+                    (crate::stats::counts_table(lang, "by-kind", &lang.t("ui.by_kind"), &by_kind, |kind| lang.value("kind", kind).into_owned(), |_| None, false))
+                    (crate::stats::counts_table(lang, "by-month", &lang.t("ui.by_month"), &by_month, str::to_owned, |_| None, true))
+                }
+                (section(&lang.t("ui.overdue"), html::table(lang, &table, &path)))
             };
             Ok(html_page(lang, &lang.t("ui.overdue_dashboard"), &path, body))
         }
         .await,
     )
+}
+
+/// An obligation kind as JSON spells it.
+fn kind_name(kind: impl serde::Serialize) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// The overdue obligations of each org, one row each, with how many days each is overdue at
@@ -846,18 +969,18 @@ fn overdue_table(
     for (org, view) in overdue {
         for obligation in &view.obligations {
             let days = view.at.saturating_sub(obligation.due.0) / 86_400_000;
-            let kind = serde_json::to_value(obligation.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let kind = kind_name(obligation.kind);
             rows.push(vec![
-                Cell::link(org.name.clone(), html::record_href(kinds::ORG, org.id.as_str())),
+                Cell::rich(
+                    crate::names::org_text(org.id.as_str()),
+                    html::record_link(kinds::ORG, org.id.as_str()),
+                ),
                 Cell::link(
                     obligation.id.0.to_string(),
                     html::record_href(kinds::OBLIGATION, &obligation.id.0.to_string()),
                 ),
                 Cell::text(lang.value("kind", &kind)),
-                Cell::text(obligation.description.clone()),
+                Cell::text(html::obligation_description(lang, &obligation.description)),
                 Cell::rich(html::time_text(obligation.due.0), html::time(obligation.due.0)),
                 Cell::text(days.to_string()),
             ]);
@@ -870,5 +993,6 @@ fn overdue_table(
         ),
         rows,
         next,
+        total: None,
     }
 }

@@ -1,0 +1,125 @@
+//! The names pages show beside ids: every org's name and every member's registered name and
+//! org, so a table reads `厦门市公安局 (xm-gaj)` and `张三 · 厦门市公安局` rather than an id or a
+//! key hash.
+//!
+//! The names are read once through the query port and kept for [`NAMES_TTL`]; each request runs
+//! with them in a task-local, so the render helpers (plain functions) can reach them. Outside a
+//! request (the live relay's stream) no names are known and ids are shown as they are.
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use axum::{extract::Request, extract::State, middleware::Next, response::Response};
+use onebook_query::{LedgerQuery, ListParams, PageParams, Record, RecordKind};
+use onebook_types::limits::PAGE_ITEMS_MAX;
+
+use crate::App;
+
+/// How long names read from the ledger are reused before they are read again.
+const NAMES_TTL: Duration = Duration::from_secs(5);
+/// Most pages of orgs, and of members, read for the names.
+const NAME_PAGES_MAX: usize = 20;
+
+/// Org and member names.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    /// Org id -> name.
+    pub(crate) orgs: BTreeMap<String, String>,
+    /// Member key in hex -> (name, org id).
+    pub(crate) members: BTreeMap<String, (String, String)>,
+}
+
+/// The names last read and when.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NameCache(Arc<Mutex<Option<(Instant, Arc<Names>)>>>);
+
+tokio::task_local! {
+    static NAMES: Arc<Names>;
+}
+
+/// The name of org `id`, in this request.
+pub(crate) fn org(id: &str) -> Option<String> {
+    NAMES.try_with(|names| names.orgs.get(id).cloned()).ok().flatten()
+}
+
+/// The name and org of the member whose key is `hex`, in this request.
+pub(crate) fn member(hex: &str) -> Option<(String, String)> {
+    NAMES.try_with(|names| names.members.get(hex).cloned()).ok().flatten()
+}
+
+/// Every org id and name known in this request.
+pub(crate) fn all_orgs() -> Vec<(String, String)> {
+    NAMES
+        .try_with(|names| names.orgs.iter().map(|(id, name)| (id.clone(), name.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// `org id` as `名称 (id)`, or the id alone when no name is known.
+pub(crate) fn org_text(id: &str) -> String {
+    match org(id) {
+        Some(name) => format!("{name} ({id})"),
+        None => id.to_owned(),
+    }
+}
+
+async fn read<Q: LedgerQuery>(query: &Q) -> Names {
+    let mut names = Names::default();
+    for kind in [RecordKind::Org, RecordKind::Member] {
+        let mut cursor = None;
+        for _ in 0..NAME_PAGES_MAX {
+            let params = ListParams {
+                page: PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) },
+                ..ListParams::default()
+            };
+            let Ok(page) = query.records(kind, params).await else { break };
+            for view in page.items {
+                match view.record {
+                    Record::Org(org) => {
+                        names.orgs.insert(org.id.0, org.name);
+                    }
+                    Record::Member(member) => {
+                        names.members.insert(member.key.to_hex(), (member.name, member.org.0));
+                    }
+                    _ => {}
+                }
+            }
+            cursor = page.next;
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    names
+}
+
+/// The names, read again when older than [`NAMES_TTL`].
+async fn current<Q: LedgerQuery>(app: &App<Q>) -> Arc<Names> {
+    let cached = app.names.0.lock().ok().and_then(|held| held.clone());
+    if let Some((read_at, names)) = cached
+        && read_at.elapsed() < NAMES_TTL
+    {
+        return names;
+    }
+    let names = Arc::new(read(&app.query).await);
+    if let Ok(mut held) = app.names.0.lock() {
+        *held = Some((Instant::now(), Arc::clone(&names)));
+    }
+    names
+}
+
+/// Runs the page with the names at hand.
+pub(crate) async fn with_names<Q: LedgerQuery>(
+    State(app): State<App<Q>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/assets/") || path == "/events" || path == "/favicon.ico" {
+        return next.run(request).await;
+    }
+    let names = current(&app).await;
+    NAMES.scope(names, next.run(request)).await
+}
