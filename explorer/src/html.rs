@@ -53,6 +53,7 @@ pub(crate) fn page(lang: Lang, title: &str, path: &str, body: Markup) -> Markup 
                             div.menu-items {
                                 a href="/dashboards/violations" { (lang.t("ui.violations_dashboard")) }
                                 a href="/dashboards/overdue" { (lang.t("ui.overdue_dashboard")) }
+                                a href="/dashboards/activity" { (lang.t("ui.activity")) }
                                 a href="/report" { (lang.t("ui.reports")) }
                             }
                         }
@@ -236,11 +237,6 @@ pub(crate) fn key_link(key: &onebook_types::record::RecordKey) -> Markup {
 /// A link to a block.
 pub(crate) fn block_link(height: u64) -> Markup {
     html! { a href={ "/blocks/" (height) } { (height) } }
-}
-
-/// A link to a tx, showing its shortened hash.
-pub(crate) fn tx_link(hash: &str) -> Markup {
-    html! { a.mono href={ "/txs/" (hash) } title=(hash) { (short(hash)) } }
 }
 
 /// The kind of record a field of this name points at, if any; `value` decides for `parent`

@@ -659,6 +659,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("ui.added", "新增", "Added"),
     ("ui.removed", "删除", "Removed"),
     ("ui.changed", "修改", "Changed"),
+    ("ui.changes", "变化", "Change"),
+    ("ui.new_version", "新版本", "new version"),
     ("ui.item_changes", "数据项变化", "Changes in data items"),
     ("ui.field_changes", "字段变化", "Changes in fields"),
     ("ui.drafted_on", "起草于", "Drafted"),

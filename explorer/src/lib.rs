@@ -97,6 +97,9 @@ pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/certificates/{number}", get(records::certificate::<Q>))
         .route("/dashboards/violations", get(records::violations_dashboard::<Q>))
         .route("/dashboards/overdue", get(records::overdue_dashboard::<Q>))
+        .route("/dashboards/activity", get(pages::activity::<Q>))
+        .route("/report", get(report::form))
+        .route("/report/{kind}/{id}", get(report::report::<Q>))
         .route("/events", get(live::events::<Q>))
         .route("/assets/{file}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon));

@@ -205,6 +205,9 @@ pub(crate) async fn fetch<Q: LedgerQuery>(
             if *kind == kinds::ACCESS_EVENT {
                 unlink_missing_grants(app, lang, &mut table).await;
             }
+            if *kind == kinds::VIOLATION {
+                add_accessed(app, lang, &mut table).await;
+            }
             Ok(table)
         }
         Listing::Under { kind, under } => {
@@ -253,6 +256,43 @@ pub(crate) async fn count<Q: LedgerQuery>(
         collected.views.retain(|view| filter.keeps(view));
     }
     Ok(Some((collected.views.len(), collected.capped)))
+}
+
+/// Adds to a table of violations the resource and the member of each violation's access.
+async fn add_accessed<Q: LedgerQuery>(app: &App<Q>, lang: Lang, table: &mut Table) {
+    let Some(column) =
+        kinds::VIOLATION.columns.iter().position(|(name, _)| *name == "access_event")
+    else {
+        return;
+    };
+    table.columns.push(lang.t("resource").into_owned());
+    table.columns.push(lang.t("member").into_owned());
+    for row in &mut table.rows {
+        let access = row.get(column).and_then(|cell| cell.text.parse::<u64>().ok());
+        let key = access.map(|id| RecordKey::AccessEvent(onebook_types::ids::AccessEventId(id)));
+        let event = match key {
+            Some(key) => app.query.record(key, None).await.ok().flatten(),
+            None => None,
+        };
+        match event.map(|view| view.record) {
+            Some(Record::AccessEvent(event)) => {
+                let resource = event.access.resource.0.to_string();
+                let member = event.access.member.to_hex();
+                row.push(Cell::rich(
+                    resource.clone(),
+                    html::record_link(kinds::RESOURCE, &resource),
+                ));
+                row.push(Cell::rich(
+                    html::record_text(kinds::MEMBER, &member),
+                    html::record_link(kinds::MEMBER, &member),
+                ));
+            }
+            _ => {
+                row.push(Cell::text(""));
+                row.push(Cell::text(""));
+            }
+        }
+    }
 }
 
 /// An access event's grant that does not exist (a gateway claimed an unknown grant) is shown
@@ -495,8 +535,23 @@ pub(crate) fn records_table(
                         Some(_) => &serde_json::Value::Null,
                         None => kinds::at(record, pointer),
                     };
-                    let text = html::scalar_text(lang, name, cell);
+                    let mut text = html::scalar_text(lang, name, cell);
                     let id = view.key.split_once(':').map_or("", |(_, id)| id);
+                    // An entry whose version in force stays published while a new one is drafted
+                    // reads as published, with the new version's stage beside it.
+                    if kind == kinds::CATALOG_ENTRY
+                        && *name == "status"
+                        && !record["published"].is_null()
+                        && !matches!(cell.as_str(), Some("published" | "deprecated"))
+                    {
+                        text = format!(
+                            "{}（{} {}）",
+                            lang.value("status", "published"),
+                            lang.t("ui.new_version"),
+                            text
+                        );
+                        return Cell::rich(text.clone(), html! { span.tag { (text) } });
+                    }
                     if index == 0 {
                         Cell::link(text, html::record_href(kind, id))
                     } else {
@@ -513,7 +568,7 @@ pub(crate) fn labels(lang: Lang, keys: &[&str]) -> Vec<String> {
     keys.iter().map(|key| lang.t(key).into_owned()).collect()
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
@@ -609,7 +664,15 @@ async fn home_page<Q: LedgerQuery>(
         signed.is_empty() || signed_power(&validators.validators, signed) >= validators.quorum_power
     });
     let healthy = tip.height == 0 || (age_ms < STALLED_AFTER_MS && quorum);
+    let summary = match crate::stats::domain_summary(app, lang, now_ms()).await {
+        Ok(summary) => summary,
+        Err(error) => {
+            tracing::debug!(%error, "the domain summary could not be read");
+            html::unavailable(lang)
+        }
+    };
     let body = html! {
+        (section(&lang.t("ui.domain_summary"), summary))
         div.grid {
             div.card.stat {
                 div.label { (lang.t("ui.tip")) }
@@ -665,6 +728,41 @@ async fn home_page<Q: LedgerQuery>(
             validators_table(lang, &validators, &recent)))
     };
     Ok(html_page(lang, &lang.t("ui.home"), path, body))
+}
+
+/// `GET /dashboards/activity`: txs per day, share requests answered on time and late per month,
+/// violations per month, as charts drawn by the server.
+pub(crate) async fn activity<Q: LedgerQuery>(
+    State(app): State<App<Q>>,
+    lang: Lang,
+    uri: Uri,
+) -> Response {
+    let path = path_of(&uri);
+    respond(
+        lang,
+        async {
+            let days = crate::stats::txs_per_day(&app).await?;
+            let answers = crate::stats::answers_per_month(&app).await?;
+            let violations = crate::stats::collect(
+                &app,
+                kinds::VIOLATION,
+                ListParams::default(),
+                crate::stats::COUNTED_MAX,
+            )
+            .await?;
+            let by_month = crate::stats::count_by(&violations.views, |view| match &view.record {
+                Record::Violation(violation) => crate::stats::month(violation.recorded_at.0),
+                _ => String::new(),
+            });
+            let body = html! {
+                (crate::stats::bar_chart("chart-txs-per-day", &lang.t("ui.chart_txs_per_day"), &days))
+                (crate::stats::stacked_chart("chart-answers", &lang.t("ui.chart_answers"), (&lang.t("ui.on_time"), &lang.t("ui.late")), &answers))
+                (crate::stats::bar_chart("chart-violations-month", &lang.t("ui.chart_violations_month"), &by_month.into_iter().collect::<Vec<_>>()))
+            };
+            Ok(html_page(lang, &lang.t("ui.activity"), &path, body))
+        }
+        .await,
+    )
 }
 
 /// `GET /blocks`.

@@ -11,6 +11,8 @@ use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, Record, Rec
 use onebook_types::{
     catalog_records::CatalogEntry, ids::OrgId, property_records::Certificate, record::RecordKey,
 };
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::{
@@ -291,25 +293,24 @@ pub(crate) async fn org<Q: LedgerQuery>(
         };
         let mut sections = Vec::new();
         let mut counts = Vec::new();
-        let parts: [(&str, Kind, Option<Side>); 12] = [
-            ("ui.children", kinds::ORG, None),
-            ("ui.members", kinds::MEMBER, None),
-            ("ui.org_catalog", kinds::CATALOG_ENTRY, None),
-            ("ui.resources", kinds::RESOURCE, None),
-            ("ui.sharing_given", kinds::GRANT, Some(Side::Provider)),
-            ("ui.sharing_received", kinds::GRANT, Some(Side::Party)),
-            ("ui.requests_made", kinds::SHARE_REQUEST, Some(Side::Party)),
-            ("ui.requests_received", kinds::SHARE_REQUEST, Some(Side::Provider)),
-            ("ui.certificates_held", kinds::CERTIFICATE, Some(Side::Party)),
-            ("ui.accesses_made", kinds::ACCESS_EVENT, None),
-            ("ui.violations", kinds::VIOLATION, None),
-            ("ui.org_obligations", kinds::OBLIGATION, None),
+        let parts: [(&str, &str, Kind, Option<Side>); 12] = [
+            ("children", "ui.children", kinds::ORG, None),
+            ("members", "ui.members", kinds::MEMBER, None),
+            ("catalog", "ui.org_catalog", kinds::CATALOG_ENTRY, None),
+            ("resources", "ui.resources", kinds::RESOURCE, None),
+            ("sharing-given", "ui.sharing_given", kinds::GRANT, Some(Side::Provider)),
+            ("sharing-received", "ui.sharing_received", kinds::GRANT, Some(Side::Party)),
+            ("requests-made", "ui.requests_made", kinds::SHARE_REQUEST, Some(Side::Party)),
+            ("requests-received", "ui.requests_received", kinds::SHARE_REQUEST, Some(Side::Provider)),
+            ("certificates-held", "ui.certificates_held", kinds::CERTIFICATE, Some(Side::Party)),
+            ("accesses-made", "ui.accesses_made", kinds::ACCESS_EVENT, None),
+            ("violations", "ui.violations", kinds::VIOLATION, None),
+            ("obligations", "ui.org_obligations", kinds::OBLIGATION, None),
         ];
-        for (index, (title, kind, side)) in parts.into_iter().enumerate() {
+        for (anchor, title, kind, side) in parts {
             let listing = by_org(kind, side);
             let link = all(kind, side);
-            let anchor = format!("part-{index}");
-            counts.push((lang.t(title).into_owned(), crate::pages::count(&app, &listing).await.ok().flatten(), anchor.clone()));
+            counts.push((lang.t(title).into_owned(), crate::pages::count(&app, &listing).await.ok().flatten(), anchor.to_owned()));
             let part = list_section(&app, lang, &lang.t(title), listing, &link).await;
             sections.push(html! { div id=(anchor) { (part) } });
         }
@@ -437,12 +438,55 @@ pub(crate) fn diff(
         .collect()
 }
 
-fn versions(lang: Lang, entry: &CatalogEntry) -> Markup {
+/// The changes between two versions' data items, matched by name: (item, change, details).
+pub(crate) fn item_changes(
+    lang: Lang,
+    before: &[onebook_types::action::DataItem],
+    after: &[onebook_types::action::DataItem],
+) -> Vec<(String, &'static str, Vec<(String, String, String)>)> {
+    let texts = |item: &onebook_types::action::DataItem| {
+        content_texts(lang, &serde_json::to_value(item).unwrap_or_default())
+    };
+    let mut changes = Vec::new();
+    for old in before {
+        match after.iter().find(|new| new.name == old.name) {
+            None => changes.push((old.name.clone(), "ui.removed", Vec::new())),
+            Some(new) => {
+                let fields = diff(&texts(old), &texts(new));
+                if !fields.is_empty() {
+                    changes.push((old.name.clone(), "ui.changed", fields));
+                }
+            }
+        }
+    }
+    for new in after {
+        if !before.iter().any(|old| old.name == new.name) {
+            changes.push((new.name.clone(), "ui.added", Vec::new()));
+        }
+    }
+    changes
+}
+
+/// The entry's versions, newest first, each with its dates and what changed from the one
+/// before: data items added, removed or changed (field by field), and the entry's other fields.
+fn versions(lang: Lang, entry: &CatalogEntry, times: &BTreeMap<u64, u64>) -> Markup {
     let contents: Vec<Value> = entry
         .versions
         .iter()
-        .map(|v| serde_json::to_value(&v.content).unwrap_or_default())
+        .map(|v| {
+            let mut content = serde_json::to_value(&v.content).unwrap_or_default();
+            if let Some(object) = content.as_object_mut() {
+                object.remove("items");
+            }
+            content
+        })
         .collect();
+    let when = |height: u64| match times.get(&height) {
+        Some(time) => {
+            html! { (html::time(*time)) " (" (lang.t("height")) " " (html::block_link(height)) ")" }
+        }
+        None => html::block_link(height),
+    };
     html! {
         @for (index, version) in entry.versions.iter().enumerate().rev() {
             div.card.version id={ "version-" (version.number) } {
@@ -450,18 +494,39 @@ fn versions(lang: Lang, entry: &CatalogEntry) -> Markup {
                     (lang.t("ui.version")) " " (version.number)
                     @if entry.published == Some(version.number) { " " span.tag { (lang.t("published")) } }
                 }
-                p {
-                    (lang.t("drafted_at")) " " (html::block_link(version.drafted_at.0))
-                    @if let Some(published) = version.published_at { " · " (lang.t("published_at")) " " (html::block_link(published.0)) }
+                p.dates {
+                    (lang.t("ui.drafted_on")) " " (when(version.drafted_at.0))
+                    @if let Some(published) = version.published_at { " · " (lang.t("ui.published_on")) " " (when(published.0)) }
                 }
                 h4 { (lang.t("ui.differences")) }
                 @if index == 0 {
                     p.none { (lang.t("ui.first_version")) }
                 } @else {
+                    @let items = item_changes(lang, &entry.versions[index - 1].content.items, &version.content.items);
                     @let changes = diff(&content_texts(lang, &contents[index - 1]), &content_texts(lang, &contents[index]));
-                    @if changes.is_empty() { p.none { (lang.t("ui.no_changes")) } }
-                    @else {
+                    @if changes.is_empty() && items.is_empty() { p.none { (lang.t("ui.no_changes")) } }
+                    @if !items.is_empty() {
+                        table.list.diff.items {
+                            caption { (lang.t("ui.item_changes")) }
+                            thead { tr { th { (lang.t("item")) } th { (lang.t("ui.changes")) } th { (lang.t("ui.fields")) } } }
+                            tbody {
+                                @for (item, change, fields) in &items {
+                                    tr data-item=(item) data-change=(change.trim_start_matches("ui.")) {
+                                        td { (item) }
+                                        td { @match *change { "ui.added" => ins { (lang.t(change)) }, "ui.removed" => del { (lang.t(change)) }, _ => span.tag { (lang.t(change)) } } }
+                                        td {
+                                            @for (name, old, new) in fields {
+                                                div { (lang.t(name)) "：" del { (old) } " → " ins { (new) } }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !changes.is_empty() {
                         table.list.diff {
+                            caption { (lang.t("ui.field_changes")) }
                             thead { tr { th { (lang.t("ui.fields")) } th { (lang.t("ui.before")) } th { (lang.t("ui.after")) } } }
                             tbody {
                                 @for (name, old, new) in &changes {
@@ -536,12 +601,26 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
             let resources =
                 under_section(&app, lang, &lang.t("ui.resources"), kinds::RESOURCE, &key).await;
             let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
+            let mut times = BTreeMap::new();
+            let mut heights = Vec::new();
+            for version in &entry.versions {
+                heights.push(version.drafted_at.0);
+                heights.extend(version.published_at.map(|height| height.0));
+            }
+            for height in heights {
+                if let std::collections::btree_map::Entry::Vacant(slot) = times.entry(height)
+                    && let Some(block) = app.query.block(onebook_types::ids::Height(height)).await?
+                {
+                    slot.insert(block.header.time.0);
+                }
+            }
             let body = html! {
                 section { (record_fields(lang, &view, &["versions"])) }
                 (section(&lang.t("ui.data_items"), data_items(lang, entry)))
-                (section(&lang.t("ui.versions"), versions(lang, entry)))
+                (section(&lang.t("ui.versions"), versions(lang, entry, &times)))
                 (resources)
                 (history)
+                (record_evidence(&app, lang, &view))
             };
             Ok(html_page(lang, &format!("{name} · {}", entry.code.0), &path, body))
         }
@@ -601,6 +680,7 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
                 section { (record_fields(lang, &view, &[])) }
                 (request_trail)
                 (grant)
+                (record_evidence(&app, lang, &view))
             };
             Ok(html_page(
                 lang,
@@ -707,6 +787,7 @@ pub(crate) async fn resource<Q: LedgerQuery>(
                 div #access-history { (accesses) }
                 div #quality-reports { (reports) }
                 (history)
+                (record_evidence(&app, lang, &view))
             };
             Ok(html_page(
                 lang,
@@ -756,20 +837,27 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
         let notice = notice(&app, lang, certificate).await;
         let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, &key).await;
         let standing = serde_json::to_value(view.standing).unwrap_or_default();
+        let report = format!("/report/certificate/{}", html::encode(certificate.number.as_str()));
         let body = html! {
-            div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
-            @if view.standing.is_some() {
-                p #standing { (lang.t("standing")) "：" (html::value(lang, "standing", &standing)) }
+            div.cert-head {
+                div.cert-main {
+                    @if view.standing.is_some() {
+                        p #standing { (lang.t("standing")) "：" (html::value(lang, "standing", &standing)) }
+                    }
+                    @if let Some(proof) = &proof {
+                        p { a.proof #download-proof href=(proof) download { (lang.t("ui.download_proof")) } }
+                    }
+                    p { a.report href=(report) { (lang.t("ui.report_new")) " →" } }
+                    (section(&lang.t("ui.rights"), record_fields(lang, &view, &["transfers"])))
+                }
+                div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
             }
-            @if let Some(proof) = &proof {
-                p { a.proof #download-proof href=(proof) download { (lang.t("ui.download_proof")) } }
-            }
-            (section(&lang.t("ui.rights"), record_fields(lang, &view, &["transfers"])))
             (section(&lang.t("ui.holder_chain"), holder_chain(lang, certificate)))
             (notice)
             (section(&lang.t("ui.transfers"), transfers(lang, certificate)))
             div #licences { (licences) }
             (history)
+            (record_evidence(&app, lang, &view))
         };
         Ok(html_page(lang, &format!("{} {}", lang.t("kind.certificate"), certificate.number.0), &path, body))
     }.await)
@@ -814,7 +902,7 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
         return section(
             &lang.t("ui.public_notice"),
             html! {
-                p { (lang.t("parent")) "：" @if let Some(parent) = &certificate.parent { (html::record_link(kinds::CERTIFICATE, parent.as_str())) } }
+                p { (lang.t("ui.parent_certificate")) "：" @if let Some(parent) = &certificate.parent { (html::record_link(kinds::CERTIFICATE, parent.as_str())) } }
             },
         );
     };
@@ -824,7 +912,9 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
         Ok(None) => return html! {},
         Err(_) => return section(&lang.t("ui.public_notice"), html::unavailable(lang)),
     };
-    let Record::Application(found) = &record.record else { return html! {} };
+    if !matches!(record.record, Record::Application(_)) {
+        return html! {};
+    }
     let trail = trail(
         app,
         lang,
@@ -834,19 +924,13 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
     )
     .await
     .unwrap_or_else(|_| html::unavailable(lang));
-    let mut objections = Vec::new();
-    for id in &found.objections {
-        if let Ok(Some(view)) = app.query.record(RecordKey::Objection(*id), None).await {
-            objections.push(view);
-        }
-    }
     html! {
         (section(&lang.t("ui.public_notice"), html! {
             p { (lang.t("application")) "：" (html::record_link(kinds::APPLICATION, &application.0.to_string())) }
             (record_fields(lang, &record, &["objections"]))
         }))
         (trail)
-        div #objections { (section(&lang.t("ui.objections"), html::table(lang, &views_table(lang, kinds::OBJECTION, objections), "/objections"))) }
+        div #objections { (under_section(app, lang, &lang.t("ui.objections"), kinds::OBJECTION, &key).await) }
     }
 }
 

@@ -236,6 +236,169 @@ pub(crate) fn filter_form(
     }
 }
 
+/// Blocks the txs-per-day chart reads, newest first.
+pub(crate) const CHART_BLOCKS_MAX: usize = 1_000;
+
+/// The home page's summary of the domain: catalog completeness, share requests awaiting an
+/// answer, overdue obligations, violations this month, certificates in force. Each figure links
+/// to the list it counts.
+pub(crate) async fn domain_summary<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    now_ms: u64,
+) -> Result<Markup, QueryError> {
+    use onebook_query::Record;
+    let catalog =
+        collect(app, crate::kinds::CATALOG_ENTRY, ListParams::default(), COUNTED_MAX).await?;
+    let in_force = catalog
+        .views
+        .iter()
+        .filter(|view| matches!(&view.record, Record::CatalogEntry(entry) if entry.published.is_some() && !matches!(entry.status, onebook_types::catalog_records::CatalogStatus::Deprecated { .. })))
+        .count();
+    let status =
+        |status: &str| ListParams { status: Some(status.to_owned()), ..ListParams::default() };
+    let open =
+        collect(app, crate::kinds::SHARE_REQUEST, status("under-review"), COUNTED_MAX).await?;
+    let active = collect(app, crate::kinds::CERTIFICATE, status("active"), COUNTED_MAX).await?;
+    let month_start = {
+        let today = Date::of_timestamp(Timestamp(now_ms), UTC_OFFSET_MINUTES);
+        let (year, month, _) = today.ymd();
+        Date::from_ymd(year, month, 1).map_or(Timestamp(0), |first| first.start(UTC_OFFSET_MINUTES))
+    };
+    let this_month = ListParams { from: Some(month_start), ..ListParams::default() };
+    let violations = collect(app, crate::kinds::VIOLATION, this_month, COUNTED_MAX).await?;
+    let orgs = collect(app, crate::kinds::ORG, ListParams::default(), COUNTED_MAX).await?;
+    let mut overdue = 0;
+    for view in &orgs.views {
+        if let Record::Org(org) = &view.record {
+            overdue +=
+                app.query.overdue_obligations(org.id.clone(), None, None).await?.obligations.len();
+        }
+    }
+    let percent = if catalog.views.is_empty() { 0 } else { in_force * 100 / catalog.views.len() };
+    let month_text = month(now_ms);
+    let cards: [(&str, String, String, String); 5] = [
+        (
+            "ui.catalog_completeness",
+            format!("{percent}%"),
+            format!(
+                "{} {in_force} / {} {}",
+                lang.t("ui.catalog_published"),
+                count_text(catalog.views.len(), catalog.capped),
+                lang.t("ui.items_unit")
+            ),
+            "/catalog?status=published".to_owned(),
+        ),
+        (
+            "ui.open_requests",
+            count_text(open.views.len(), open.capped),
+            String::new(),
+            "/share-requests?status=under-review".to_owned(),
+        ),
+        ("ui.overdue_duties", overdue.to_string(), String::new(), "/dashboards/overdue".to_owned()),
+        (
+            "ui.violations_month",
+            count_text(violations.views.len(), violations.capped),
+            month_text.clone(),
+            format!("/dashboards/violations?from={month_text}-01"),
+        ),
+        (
+            "ui.certificates_active",
+            count_text(active.views.len(), active.capped),
+            String::new(),
+            "/certificates?status=active".to_owned(),
+        ),
+    ];
+    Ok(html! {
+        div.grid #domain-summary {
+            @for (label, figure, note, href) in &cards {
+                a.card.stat href=(href) {
+                    div.label { (lang.t(label)) }
+                    div.figure { (figure) }
+                    @if !note.is_empty() { div.none { (note) } }
+                }
+            }
+        }
+        p { a href="/dashboards/activity" { (lang.t("ui.activity")) " →" } }
+    })
+}
+
+/// Txs per day over the newest [`CHART_BLOCKS_MAX`] blocks, oldest day first.
+pub(crate) async fn txs_per_day<Q: LedgerQuery>(
+    app: &App<Q>,
+) -> Result<Vec<(String, u64)>, QueryError> {
+    let mut days: BTreeMap<String, u64> = BTreeMap::new();
+    let mut cursor = None;
+    let mut read = 0;
+    loop {
+        let page =
+            app.query.blocks(PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) }).await?;
+        for block in &page.items {
+            *days.entry(day(block.time)).or_insert(0) += u64::from(block.tx_count);
+        }
+        read += page.items.len();
+        cursor = page.next;
+        if cursor.is_none() || read >= CHART_BLOCKS_MAX {
+            break;
+        }
+    }
+    Ok(days.into_iter().collect())
+}
+
+/// Share requests by the month they were made: answered on time, answered late (after the
+/// `answer_due` their submission announced), per month. Requests not answered yet are left out.
+pub(crate) async fn answers_per_month<Q: LedgerQuery>(
+    app: &App<Q>,
+) -> Result<Vec<(String, u64, u64)>, QueryError> {
+    use onebook_query::Record;
+    use onebook_types::sharing_records::ShareStatus;
+    let requests =
+        collect(app, crate::kinds::SHARE_REQUEST, ListParams::default(), COUNTED_MAX).await?;
+    let mut months: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for view in &requests.views {
+        let Record::ShareRequest(request) = &view.record else { continue };
+        if matches!(request.status, ShareStatus::UnderReview { .. } | ShareStatus::Withdrawn) {
+            continue;
+        }
+        let key = onebook_types::record::RecordKey::ShareRequest(request.id);
+        let timeline = app
+            .query
+            .timeline(key, PageParams { cursor: None, limit: Some(PAGE_ITEMS_MAX as u64) })
+            .await?;
+        let mut due = None;
+        let mut answered = None;
+        for entry in &timeline.items {
+            if entry.code != 0 {
+                continue;
+            }
+            if entry.action == "request_share" && due.is_none() {
+                let Some(tx) = app.query.tx(entry.tx_hash).await? else { continue };
+                due = tx
+                    .events
+                    .iter()
+                    .flat_map(|event| &event.attributes)
+                    .find(|(name, _)| name == "answer_due")
+                    .and_then(|(_, value)| value.parse::<u64>().ok());
+            }
+            if entry.action == "answer_share" && answered.is_none() {
+                answered = app
+                    .query
+                    .block(onebook_types::ids::Height(entry.height))
+                    .await?
+                    .map(|block| block.header.time.0);
+            }
+        }
+        // An unconditional share is granted at once by the ledger: on time.
+        let late = match (due, answered) {
+            (Some(due), Some(answered)) => answered > due,
+            _ => false,
+        };
+        let counts = months.entry(month(request.requested_at.0)).or_insert((0, 0));
+        if late { counts.1 += 1 } else { counts.0 += 1 }
+    }
+    Ok(months.into_iter().map(|(month, (on_time, late))| (month, on_time, late)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
