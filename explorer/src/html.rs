@@ -188,6 +188,19 @@ pub(crate) fn record_href(kind: Kind, id: &str) -> String {
 /// name and org, with the key on hover).
 pub(crate) fn record_link(kind: Kind, id: &str) -> Markup {
     let href = record_href(kind, id);
+    // No link to a page that does not exist: an org or member the ledger does not know, or
+    // any id in a refused tx's action.
+    let unknown = match kind {
+        k if k == crate::kinds::ORG => crate::names::org_known(id) == Some(false),
+        k if k == crate::kinds::MEMBER => crate::names::member_known(id) == Some(false),
+        _ => false,
+    };
+    if unknown || crate::names::links_off() {
+        return match kind {
+            k if k == crate::kinds::MEMBER => html! { code.hash title=(id) { (short(id)) } },
+            _ => html! { span.unlinked { (record_text(kind, id)) } },
+        };
+    }
     if kind == crate::kinds::ORG
         && let Some(name) = crate::names::org(id)
     {
@@ -225,11 +238,13 @@ fn looks_like_catalog_code(text: &str) -> bool {
     bytes.len() > 7 && bytes[..6].iter().all(u8::is_ascii_digit) && bytes[6] == b'-'
 }
 
-/// A link to the record of `key`, showing it as `<kind>:<id>`.
-pub(crate) fn key_link(key: &onebook_types::record::RecordKey) -> Markup {
+/// A link to the record of `key`, showing its kind by its label and its id.
+pub(crate) fn key_link(lang: Lang, key: &onebook_types::record::RecordKey) -> Markup {
     let text = onebook_query::record_key_text(key);
     match crate::kinds::of_key_text(&text) {
-        Some((kind, id)) => html! { a href=(record_href(kind, id)) { (text) } },
+        Some((kind, id)) => {
+            html! { (lang.t(&format!("kind.{}", kind.key_kind))) " " (record_link(kind, id)) }
+        }
         None => html! { (text) },
     }
 }
@@ -279,7 +294,8 @@ fn link_kind(field: &str, value: &str) -> Option<Kind> {
 }
 
 /// The fields whose value is the tag of an enum, to be shown by its label.
-const TAG_FIELDS: [&str; 23] = [
+const TAG_FIELDS: [&str; 24] = [
+    "change",
     "update_frequency",
     "late",
     "type",
@@ -375,7 +391,7 @@ pub(crate) fn value(lang: Lang, field: &str, value: &Value) -> Markup {
             Some(ms) if ms >= TIMESTAMP_MS_MIN => time(ms),
             Some(id) => match link_kind(field, "") {
                 Some(kind) if !matches!(field, "parent" | "code") => {
-                    html! { a href=(record_href(kind, &id.to_string())) { (id) } }
+                    record_link(kind, &id.to_string())
                 }
                 _ => html! { (id) },
             },
@@ -534,13 +550,14 @@ pub(crate) fn table(lang: Lang, table: &Table, path: &str) -> Markup {
 }
 
 fn table_rows(lang: Lang, table: &Table, path: &str) -> Markup {
+    let count = table.total.filter(|(_, capped)| !capped).map(|(count, _)| count);
     html! {
         @if table.rows.is_empty() {
             p.none { (lang.t("ui.none")) }
         } @else {
             (table_only(table))
         }
-        (pager(lang, table.next.as_deref(), path))
+        (pager(lang, table.next.as_deref(), path, count))
     }
 }
 
@@ -570,8 +587,9 @@ pub(crate) fn table_only(table: &Table) -> Markup {
     }
 }
 
-/// The links under a list: the next page if there is one, and the CSV download.
-pub(crate) fn pager(lang: Lang, next: Option<&str>, path: &str) -> Markup {
+/// The links under a list: the next page if there is one, and the CSV download of the whole
+/// list (from its first row, whatever page is shown), marked with the list's count when known.
+pub(crate) fn pager(lang: Lang, next: Option<&str>, path: &str, count: Option<usize>) -> Markup {
     html! {
         p.pager {
             @if path.contains("cursor=") {
@@ -580,7 +598,7 @@ pub(crate) fn pager(lang: Lang, next: Option<&str>, path: &str) -> Markup {
             @if let Some(next) = next {
                 a.next rel="next" href=(with_param(path, "cursor", next)) { (lang.t("ui.next_page")) " →" }
             }
-            a.csv href=(with_param(path, "format", "csv")) download { (lang.t("ui.download_csv")) }
+            a.csv href=(with_param(&first_page(path), "format", "csv")) data-count=[count] download { (lang.t("ui.download_csv")) }
         }
     }
 }

@@ -34,6 +34,7 @@ mod error;
 mod html;
 mod i18n;
 mod kinds;
+mod lint;
 mod live;
 mod names;
 mod pages;
@@ -54,6 +55,7 @@ use axum::{
 use onebook_query::LedgerQuery;
 
 pub use i18n::Lang;
+pub use lint::{ENUM_VALUES, raw_values, rejection_names};
 
 /// How the explorer links outside itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

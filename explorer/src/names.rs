@@ -38,6 +38,35 @@ pub(crate) struct NameCache(Arc<Mutex<Option<(Instant, Arc<Names>)>>>);
 
 tokio::task_local! {
     static NAMES: Arc<Names>;
+    static UNLINKED: bool;
+}
+
+/// Whether org `id` is known, in this request; `None` when no names could be read.
+pub(crate) fn org_known(id: &str) -> Option<bool> {
+    NAMES
+        .try_with(|names| (!names.orgs.is_empty()).then(|| names.orgs.contains_key(id)))
+        .ok()
+        .flatten()
+}
+
+/// Whether the member with key `hex` is known, in this request; `None` when no names could be
+/// read.
+pub(crate) fn member_known(hex: &str) -> Option<bool> {
+    NAMES
+        .try_with(|names| (!names.members.is_empty()).then(|| names.members.contains_key(hex)))
+        .ok()
+        .flatten()
+}
+
+/// Runs `render` with ids shown as text, not links: for a refused tx, whose action may name
+/// records that do not exist.
+pub(crate) fn unlinked<T>(render: impl FnOnce() -> T) -> T {
+    UNLINKED.sync_scope(true, render)
+}
+
+/// Whether ids are shown as text here (see [`unlinked`]).
+pub(crate) fn links_off() -> bool {
+    UNLINKED.try_with(|off| *off).unwrap_or(false)
 }
 
 /// The name of org `id`, in this request.

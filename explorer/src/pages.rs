@@ -376,15 +376,15 @@ pub(crate) async fn member_names<Q: LedgerQuery>(
     names
 }
 
-fn signer_cell(key: &PublicKey, names: &BTreeMap<PublicKey, (String, String)>) -> Cell {
+pub(crate) fn signer_cell(key: &PublicKey, names: &BTreeMap<PublicKey, (String, String)>) -> Cell {
     let hex = key.to_hex();
-    let href = html::record_href(kinds::MEMBER, &hex);
     match names.get(key) {
         Some((name, org)) => Cell::rich(
-            format!("{name} ({org})"),
-            html! { a href=(href) title=(hex) { (name) } " " span.none { "(" (org) ")" } },
+            format!("{name} · {}", crate::names::org_text(org)),
+            html::record_link(kinds::MEMBER, &hex),
         ),
-        None => Cell::link(hex, href),
+        // Not a member (a refused tx's signer): the key, with no link to a missing page.
+        None => Cell::rich(hex.clone(), html! { code.hash title=(hex) { (html::short(&hex)) } }),
     }
 }
 
@@ -408,7 +408,7 @@ pub(crate) fn outcome_cell(lang: Lang, code: u16, rejection: Option<&str>) -> Ce
 }
 
 /// An action in a cell: its label, then its fields; a dash where the node withheld it.
-pub(crate) fn action_cell(lang: Lang, action: Option<&Action>) -> Cell {
+pub(crate) fn action_cell(lang: Lang, action: Option<&Action>, code: u16) -> Cell {
     let Some(action) = action else {
         return Cell::rich(lang.t("ui.withheld"), html! { span.none { (lang.t("ui.withheld")) } });
     };
@@ -421,12 +421,16 @@ pub(crate) fn action_cell(lang: Lang, action: Option<&Action>) -> Cell {
         lang.t(&kind),
         html::scalar_text(lang, "action", &Value::Object(fields.clone()))
     );
-    let rich = html! {
-        div.action {
-            span.tag title=(kind) { (lang.t(&kind)) }
-            (html::fields(lang, &fields))
+    let render = || {
+        html! {
+            div.action {
+                span.tag { (lang.t(&kind)) }
+                (html::fields(lang, &fields))
+            }
         }
     };
+    // A refused tx may name records that never came to be: its ids are not linked.
+    let rich = if code == 0 { render() } else { crate::names::unlinked(render) };
     Cell::rich(text, rich)
 }
 
@@ -474,7 +478,7 @@ fn txs_table(
                 Cell::text(tx.index.to_string()),
                 Cell::link(hash.clone(), format!("/txs/{hash}")),
                 signer_cell(&tx.signer, names),
-                action_cell(lang, tx.action.as_ref()),
+                action_cell(lang, tx.action.as_ref(), tx.code),
                 outcome_cell(lang, tx.code, tx.rejection.as_deref()),
                 Cell::text(events.join("; ")),
             ]
@@ -779,7 +783,13 @@ pub(crate) async fn blocks<Q: LedgerQuery>(
             let query = parsed(query)?;
             Ok(match listed(&app, lang, &Listing::Blocks, &query, &path, "blocks").await? {
                 Listed::Csv(response) => response,
-                Listed::Table(table) => {
+                Listed::Table(mut table) => {
+                    let tip = app.query.tip().await?.height;
+                    if let Ok(tip) = usize::try_from(tip)
+                        && tip <= CSV_ROWS_MAX
+                    {
+                        table.total = Some((tip, false));
+                    }
                     html_page(lang, &lang.t("ui.blocks"), &path, html::table(lang, &table, &path))
                 }
             })
@@ -807,10 +817,13 @@ pub(crate) async fn block<Q: LedgerQuery>(
         let query = parsed(query)?;
         let height = parse_height(lang, &height)?;
         let block = app.query.block(height).await?.ok_or_else(|| PageError::NotFound(format!("{} {}", lang.t("ui.block"), height.0)))?;
-        let txs = match listed(&app, lang, &Listing::BlockTxs(height), &query, &path, &format!("block-{}-txs", height.0)).await? {
+        let mut txs = match listed(&app, lang, &Listing::BlockTxs(height), &query, &path, &format!("block-{}-txs", height.0)).await? {
             Listed::Csv(response) => return Ok(response),
             Listed::Table(table) => table,
         };
+        if let Ok(count) = usize::try_from(block.header.tx_count) && count <= CSV_ROWS_MAX {
+            txs.total = Some((count, false));
+        }
         let validators = app.query.validators(Some(height)).await?;
         let mut header = serde_json::to_value(&block.header).unwrap_or_default();
         let proposer = block.header.proposer.to_hex();
@@ -895,7 +908,9 @@ pub(crate) async fn tx<Q: LedgerQuery>(
                 }
             }
             (section(&format!("{} · {}", lang.t("ui.decoded_action"), lang.t(&kind)), html! {
-                div #action data-type=(kind) { (html::fields(lang, &fields)) }
+                div #action data-type=(kind) {
+                    @if tx.code == 0 { (html::fields(lang, &fields)) } @else { (crate::names::unlinked(|| html::fields(lang, &fields))) }
+                }
             }))
             (section(&lang.t("ui.events"), html! {
                 @if tx.events.is_empty() { p.none { (lang.t("ui.none")) } }

@@ -86,7 +86,7 @@ pub(crate) async fn list<Q: LedgerQuery>(
         let base = path.split('?').next().unwrap_or(&path).to_owned();
         let body = html! {
             @if let Some(org) = &query.org { p { (lang.t("org")) "：" (html::record_link(kinds::ORG, org)) } }
-            @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(under)) } }
+            @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(lang, under)) } }
             @if under.is_none() {
                 (crate::stats::filter_form(lang, &base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
             }
@@ -152,7 +152,11 @@ async fn history<Q: LedgerQuery>(
     let name = onebook_query::record_key_text(key).replace(':', "-");
     Ok(match listed(app, lang, &Listing::Timeline(key.clone()), query, path, &name).await? {
         Listed::Csv(response) => Err(response),
-        Listed::Table(table) => {
+        Listed::Table(mut table) => {
+            // A history that fits in its first page is counted; a longer one is paged.
+            if table.next.is_none() && query.cursor.is_none() {
+                table.total = Some((table.rows.len(), false));
+            }
             Ok(section(&lang.t("ui.timeline"), html::table(lang, &table, path)))
         }
     })
@@ -725,14 +729,11 @@ async fn trail<Q: LedgerQuery>(
         rows: txs
             .iter()
             .map(|tx| {
-                let signer = names
-                    .get(&tx.signer)
-                    .map_or_else(|| tx.signer.to_hex(), |(name, org)| format!("{name} ({org})"));
                 vec![
                     Cell::link(tx.height.to_string(), format!("/txs/{}", tx.tx_hash.to_hex())),
                     Cell::text(String::new()),
-                    Cell::link(signer, html::record_href(kinds::MEMBER, &tx.signer.to_hex())),
-                    crate::pages::action_cell(lang, tx.action.as_ref()),
+                    crate::pages::signer_cell(&tx.signer, &names),
+                    crate::pages::action_cell(lang, tx.action.as_ref(), tx.code),
                     crate::pages::outcome_cell(lang, tx.code, tx.rejection.as_deref()),
                 ]
             })

@@ -1,4 +1,5 @@
 //! The explorer's pages over a real RocksDB store, driven in process through its router.
 
+mod crawl;
 mod fixture;
 mod pages;
