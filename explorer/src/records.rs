@@ -1081,3 +1081,38 @@ fn overdue_table(
         total: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::action::{DataItem, Grade};
+
+    use super::*;
+
+    fn item(name: &str, sensitivity: Grade) -> DataItem {
+        DataItem {
+            name: name.into(),
+            data_element: "DE0001".into(),
+            personal_information: false,
+            sensitivity,
+        }
+    }
+
+    #[test]
+    fn a_version_diff_marks_each_item_added_removed_or_changed() {
+        let before = [item("企业名称", Grade::General), item("法定代表人", Grade::General)];
+        let after = [item("企业名称", Grade::Important), item("注册资本", Grade::General)];
+
+        let changes = item_changes(Lang::Zh, &before, &after);
+
+        let kinds: Vec<(&str, &str)> =
+            changes.iter().map(|(name, change, _)| (name.as_str(), *change)).collect();
+        assert_eq!(
+            kinds,
+            [("企业名称", "ui.changed"), ("法定代表人", "ui.removed"), ("注册资本", "ui.added")]
+        );
+        assert_eq!(
+            changes[0].2,
+            [("sensitivity".to_owned(), "一般数据".to_owned(), "重要数据".to_owned())]
+        );
+    }
+}

@@ -45,7 +45,7 @@ fn counted_csv_links(html: &str) -> Vec<(String, usize)> {
 }
 
 /// The text a reader sees: no tags, scripts, styles, attribute values or collapsed JSON views.
-fn visible_text(html: &str) -> String {
+pub(crate) fn visible_text(html: &str) -> String {
     let mut html = html.to_owned();
     for (open, close) in [
         ("<script", "</script>"),
