@@ -265,17 +265,12 @@ fn link_kind(field: &str, value: &str) -> Option<Kind> {
         "parent" if certificate_number_is_well_formed(value) => CERTIFICATE,
         "org" | "provider" | "grantee" | "requester_org" | "reporter_org" | "objector_org"
         | "registrant" | "holder" | "issuer" | "licensee" | "to" | "from" | "responsible"
-        | "proposer" | "parent" => ORG,
+        | "proposer" | "parent" | "holder_org" | "node_org" => ORG,
         "entry" | "code" | "holder_entry" if looks_like_catalog_code(value) => CATALOG_ENTRY,
-        "holder_resource" => RESOURCE,
-        "holder_org" | "node_org" => ORG,
-        "share_request" => SHARE_REQUEST,
-        "quality_report" => QUALITY_REPORT,
-        "reader" => MEMBER,
-        "resource" => RESOURCE,
-        "request" => SHARE_REQUEST,
+        "resource" | "holder_resource" => RESOURCE,
+        "request" | "share_request" => SHARE_REQUEST,
         "grant" => GRANT,
-        "report" => QUALITY_REPORT,
+        "report" | "quality_report" => QUALITY_REPORT,
         "application" => APPLICATION,
         "objection" | "objections" => OBJECTION,
         "proposal" => PROPOSAL,
@@ -284,7 +279,7 @@ fn link_kind(field: &str, value: &str) -> Option<Kind> {
         "obligation" => OBLIGATION,
         "certificate" | "inputs" => CERTIFICATE,
         "key" | "member" | "requester" | "gateway" | "applicant" | "objector" | "reporter"
-        | "new_key" | "signer" | "admin"
+        | "new_key" | "signer" | "admin" | "reader"
             if value.is_empty() || value.len() == 64 =>
         {
             MEMBER

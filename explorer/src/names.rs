@@ -32,9 +32,12 @@ pub(crate) struct Names {
     pub(crate) members: BTreeMap<String, (String, String)>,
 }
 
+/// Names and when they were read.
+type Read = (Instant, Arc<Names>);
+
 /// The names last read and when.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct NameCache(Arc<Mutex<Option<(Instant, Arc<Names>)>>>);
+pub(crate) struct NameCache(Arc<Mutex<Option<Read>>>);
 
 tokio::task_local! {
     static NAMES: Arc<Names>;

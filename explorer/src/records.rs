@@ -442,12 +442,15 @@ pub(crate) fn diff(
         .collect()
 }
 
+/// A field that differs between two versions: its name, before, after.
+type FieldChange = (String, String, String);
+
 /// The changes between two versions' data items, matched by name: (item, change, details).
 pub(crate) fn item_changes(
     lang: Lang,
     before: &[onebook_types::action::DataItem],
     after: &[onebook_types::action::DataItem],
-) -> Vec<(String, &'static str, Vec<(String, String, String)>)> {
+) -> Vec<(String, &'static str, Vec<FieldChange>)> {
     let texts = |item: &onebook_types::action::DataItem| {
         content_texts(lang, &serde_json::to_value(item).unwrap_or_default())
     };
