@@ -13,15 +13,14 @@ use std::{
 };
 
 use axum::{extract::Request, extract::State, middleware::Next, response::Response};
-use onebook_query::{LedgerQuery, ListParams, PageParams, Record, RecordKind};
-use onebook_types::limits::PAGE_ITEMS_MAX;
+use onebook_query::{LedgerQuery, ListParams, Record};
 
 use crate::App;
 
 /// How long names read from the ledger are reused before they are read again.
 const NAMES_TTL: Duration = Duration::from_secs(5);
-/// Most pages of orgs, and of members, read for the names.
-const NAME_PAGES_MAX: usize = 20;
+/// Most orgs, and members, read for the names.
+const NAMES_MAX: usize = 2_000;
 
 /// Org and member names.
 #[derive(Debug, Default)]
@@ -97,30 +96,23 @@ pub(crate) fn org_text(id: &str) -> String {
     }
 }
 
-async fn read<Q: LedgerQuery>(query: &Q) -> Names {
+async fn read<Q: LedgerQuery>(app: &App<Q>) -> Names {
     let mut names = Names::default();
-    for kind in [RecordKind::Org, RecordKind::Member] {
-        let mut cursor = None;
-        for _ in 0..NAME_PAGES_MAX {
-            let params = ListParams {
-                page: PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) },
-                ..ListParams::default()
-            };
-            let Ok(page) = query.records(kind, params).await else { break };
-            for view in page.items {
-                match view.record {
-                    Record::Org(org) => {
-                        names.orgs.insert(org.id.0, org.name);
-                    }
-                    Record::Member(member) => {
-                        names.members.insert(member.key.to_hex(), (member.name, member.org.0));
-                    }
-                    _ => {}
+    for kind in [crate::kinds::ORG, crate::kinds::MEMBER] {
+        let Ok(collected) =
+            crate::stats::collect(app, kind, ListParams::default(), NAMES_MAX).await
+        else {
+            continue;
+        };
+        for view in collected.views {
+            match view.record {
+                Record::Org(org) => {
+                    names.orgs.insert(org.id.0, org.name);
                 }
-            }
-            cursor = page.next;
-            if cursor.is_none() {
-                break;
+                Record::Member(member) => {
+                    names.members.insert(member.key.to_hex(), (member.name, member.org.0));
+                }
+                _ => {}
             }
         }
     }
@@ -135,7 +127,7 @@ async fn current<Q: LedgerQuery>(app: &App<Q>) -> Arc<Names> {
     {
         return names;
     }
-    let names = Arc::new(read(&app.query).await);
+    let names = Arc::new(read(app).await);
     if let Ok(mut held) = app.names.0.lock() {
         *held = Some((Instant::now(), Arc::clone(&names)));
     }

@@ -36,8 +36,8 @@ const STALLED_AFTER_MS: u64 = 30_000;
 const RECENT_BLOCKS: u64 = 10;
 /// Blocks the tx rate is measured over.
 const RATE_BLOCKS: u64 = 20;
-/// Most pages of catalog entries, and of certificates, a search by prefix or name looks through.
-const ORG_NAME_PAGES_MAX: usize = 10;
+/// Most catalog entries, and certificates, a search by prefix or name looks through.
+const SEARCHED_RECORDS_MAX: usize = 1_000;
 
 /// The query string of a list or a page with one: paging, the CSV switch and filters. Unknown
 /// parameters (such as `lang`) are left to others.
@@ -1042,7 +1042,7 @@ fn hit_target(lang: Lang, hit: &SearchHitView) -> Option<(String, String, String
 
 /// The records whose id starts with `text` or whose name holds it: orgs and members (from the
 /// names at hand), catalog entries (code prefix or entry name) and certificates (number
-/// prefix), looking through at most [`ORG_NAME_PAGES_MAX`] pages of each.
+/// prefix), looking through at most [`SEARCHED_RECORDS_MAX`] of each.
 async fn matches<Q: LedgerQuery>(
     app: &App<Q>,
     lang: Lang,
@@ -1061,42 +1061,29 @@ async fn matches<Q: LedgerQuery>(
         }
     }
     for kind in [kinds::CATALOG_ENTRY, kinds::CERTIFICATE] {
-        let mut cursor = None;
-        for _ in 0..ORG_NAME_PAGES_MAX {
-            let params = ListParams {
-                page: PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) },
-                ..ListParams::default()
-            };
-            let page = app.query.records(kind.kind, params).await?;
-            for view in page.items {
-                let hit = match &view.record {
-                    Record::CatalogEntry(entry) => {
-                        let name = entry
-                            .versions
-                            .last()
-                            .map(|v| v.content.name.clone())
-                            .unwrap_or_default();
-                        (entry.code.0.starts_with(text) || holds(&name))
-                            .then(|| (entry.code.0.clone(), format!("{name} · {}", entry.code.0)))
-                    }
-                    Record::Certificate(certificate) => certificate
-                        .number
-                        .0
-                        .starts_with(text)
-                        .then(|| (certificate.number.0.clone(), certificate.number.0.clone())),
-                    _ => None,
-                };
-                if let Some((id, label)) = hit {
-                    found.push((
-                        lang.t(&format!("kind.{}", kind.key_kind)).into_owned(),
-                        html::record_href(kind, &id),
-                        label,
-                    ));
+        let collected =
+            crate::stats::collect(app, kind, ListParams::default(), SEARCHED_RECORDS_MAX).await?;
+        for view in collected.views {
+            let hit = match &view.record {
+                Record::CatalogEntry(entry) => {
+                    let name =
+                        entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
+                    (entry.code.0.starts_with(text) || holds(&name))
+                        .then(|| (entry.code.0.clone(), format!("{name} · {}", entry.code.0)))
                 }
-            }
-            cursor = page.next;
-            if cursor.is_none() {
-                break;
+                Record::Certificate(certificate) => certificate
+                    .number
+                    .0
+                    .starts_with(text)
+                    .then(|| (certificate.number.0.clone(), certificate.number.0.clone())),
+                _ => None,
+            };
+            if let Some((id, label)) = hit {
+                found.push((
+                    lang.t(&format!("kind.{}", kind.key_kind)).into_owned(),
+                    html::record_href(kind, &id),
+                    label,
+                ));
             }
         }
     }
