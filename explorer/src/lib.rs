@@ -59,7 +59,7 @@ use axum::{
 use onebook_query::LedgerQuery;
 
 pub use i18n::Lang;
-pub use lint::{ENUM_VALUES, raw_values, rejection_names};
+pub use lint::{ENUM_VALUES, raw_values, rejection_names, visible_text};
 
 /// How the explorer links outside itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -135,6 +135,36 @@ pub fn raw_values(text: &str) -> Vec<String> {
     found
 }
 
+/// The text a reader sees: no tags, scripts, styles, attribute values or collapsed JSON views.
+pub fn visible_text(html: &str) -> String {
+    let mut html = html.to_owned();
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<details id=\"json-view\"", "</details>"),
+        ("<title", "</title>"),
+    ] {
+        while let Some(start) = html.find(open) {
+            let end = html[start..].find(close).map_or(html.len(), |end| start + end + close.len());
+            html.replace_range(start..end, " ");
+        }
+    }
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ async fn orgs_read_by_name_and_refusals_by_a_chinese_sentence_with_their_code() 
     let org = "title=\"xm-gaj\">机构 xm-gaj</a> <span class=\"id\">(xm-gaj)</span>";
     assert!(grant.body.contains(org), "an org by its name and id: {}", grant.body);
     assert!(tx.body.contains("签名人的角色无权执行此操作"), "the rule in Chinese");
-    let visible = crate::crawl::visible_text(&tx.body);
+    let visible = onebook_explorer::visible_text(&tx.body);
     assert!(!visible.contains("RoleMissing"), "no English rule name on a Chinese page");
     assert!(tx.body.contains("代码 2"));
     assert!(tx.body.contains("时间均为北京时间"), "times are labelled");

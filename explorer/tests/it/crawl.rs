@@ -44,36 +44,6 @@ fn counted_csv_links(html: &str) -> Vec<(String, usize)> {
     found
 }
 
-/// The text a reader sees: no tags, scripts, styles, attribute values or collapsed JSON views.
-pub(crate) fn visible_text(html: &str) -> String {
-    let mut html = html.to_owned();
-    for (open, close) in [
-        ("<script", "</script>"),
-        ("<style", "</style>"),
-        ("<details id=\"json-view\"", "</details>"),
-        ("<title", "</title>"),
-    ] {
-        while let Some(start) = html.find(open) {
-            let end = html[start..].find(close).map_or(html.len(), |end| start + end + close.len());
-            html.replace_range(start..end, " ");
-        }
-    }
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-}
-
 #[tokio::test]
 async fn every_link_three_levels_deep_answers_and_chinese_pages_show_no_raw_values() {
     let dir = tempfile::tempdir().expect("dir");
@@ -103,7 +73,7 @@ async fn every_link_three_levels_deep_answers_and_chinese_pages_show_no_raw_valu
             continue;
         }
         if !path.contains("lang=en") {
-            let words = onebook_explorer::raw_values(&visible_text(&answer.body));
+            let words = onebook_explorer::raw_values(&onebook_explorer::visible_text(&answer.body));
             if !words.is_empty() {
                 raw.insert(path.clone(), words);
             }
