@@ -195,7 +195,8 @@ pub(crate) fn record_link(kind: Kind, id: &str) -> Markup {
         k if k == crate::kinds::MEMBER => crate::names::member_known(id) == Some(false),
         _ => false,
     };
-    if unknown || crate::names::links_off() {
+    let missing = crate::names::is_missing(&format!("{}:{id}", kind.key_kind));
+    if unknown || missing || crate::names::links_off() {
         return match kind {
             k if k == crate::kinds::MEMBER => html! { code.hash title=(id) { (short(id)) } },
             _ => html! { span.unlinked { (record_text(kind, id)) } },

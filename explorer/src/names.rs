@@ -41,6 +41,21 @@ pub(crate) struct NameCache(Arc<Mutex<Option<Read>>>);
 tokio::task_local! {
     static NAMES: Arc<Names>;
     static UNLINKED: bool;
+    static MISSING: std::collections::BTreeSet<String>;
+}
+
+/// Runs `render` knowing that the records of `missing` (`grant:7`) do not exist, so no link
+/// leads to them.
+pub(crate) fn with_missing<T>(
+    missing: std::collections::BTreeSet<String>,
+    render: impl FnOnce() -> T,
+) -> T {
+    MISSING.sync_scope(missing, render)
+}
+
+/// Whether the record `key` (`grant:7`) is known not to exist here (see [`with_missing`]).
+pub(crate) fn is_missing(key: &str) -> bool {
+    MISSING.try_with(|missing| missing.contains(key)).unwrap_or(false)
 }
 
 /// Whether org `id` is known, in this request; `None` when no names could be read.

@@ -231,7 +231,9 @@ pub(crate) async fn fetch<Q: LedgerQuery>(
         Listing::BlockTxs(height) => {
             let txs = app.query.block_txs(*height, page).await?;
             let names = member_names(app, txs.items.iter().map(|tx| tx.signer)).await;
-            Ok(txs_table(lang, &txs, &names))
+            let missing =
+                missing_grants(app, txs.items.iter().filter_map(|tx| tx.action.as_ref())).await;
+            Ok(crate::names::with_missing(missing, || txs_table(lang, &txs, &names)))
         }
     }
 }
@@ -256,6 +258,28 @@ pub(crate) async fn count<Q: LedgerQuery>(
         collected.views.retain(|view| filter.keeps(view));
     }
     Ok(Some((collected.views.len(), collected.capped)))
+}
+
+/// The grants that the access batches among `actions` claim and the ledger does not hold, as
+/// record keys (`grant:4294967295`): a gateway may claim a grant it does not know, and the
+/// ledger records that access as a violation, so an accepted tx can name a missing grant.
+pub(crate) async fn missing_grants<'a, Q: LedgerQuery>(
+    app: &App<Q>,
+    actions: impl Iterator<Item = &'a Action>,
+) -> BTreeSet<String> {
+    let mut claimed = BTreeSet::new();
+    for action in actions {
+        if let Action::RecordAccesses { events } = action {
+            claimed.extend(events.iter().filter_map(|event| event.grant));
+        }
+    }
+    let mut missing = BTreeSet::new();
+    for grant in claimed {
+        if matches!(app.query.record(RecordKey::Grant(grant), None).await, Ok(None)) {
+            missing.insert(format!("{}:{}", kinds::GRANT.key_kind, grant.0));
+        }
+    }
+    missing
 }
 
 /// Adds to a table of violations the resource and the member of each violation's access.
@@ -521,7 +545,13 @@ pub(crate) fn records_table(
     kind: Kind,
     page: Page<onebook_query::RecordView>,
 ) -> Table {
-    let columns: Vec<&str> = kind.columns.iter().map(|(name, _)| *name).collect();
+    let columns: Vec<&str> = kind
+        .columns
+        .iter()
+        .map(|(name, _)| {
+            kind.labels.iter().find(|(field, _)| field == name).map_or(*name, |(_, label)| *label)
+        })
+        .collect();
     let rows = page
         .items
         .iter()
@@ -894,7 +924,8 @@ pub(crate) async fn tx<Q: LedgerQuery>(
         let hex = tx.tx_hash.to_hex();
         let json = serde_json::to_value(&tx).unwrap_or_default();
         let proofs = [(lang.t("ui.download_tx_proof").into_owned(), format!("/v1/proofs/txs/{hex}"))];
-        let body = html! {
+        let missing = missing_grants(&app, tx.action.iter()).await;
+        let body = crate::names::with_missing(missing, || html! {
             section {
                 dl.fields {
                     dt { (lang.t("tx_hash")) } dd { (html::hash(&hex)) }
@@ -917,7 +948,7 @@ pub(crate) async fn tx<Q: LedgerQuery>(
                 @for event in &tx.events { (html::event(lang, &event.kind, &event.attributes)) }
             }))
             (evidence(&app, lang, &format!("/v1/txs/{hex}"), &json, &proofs))
-        };
+        });
         Ok(html_page(lang, &format!("{} {}", lang.t("ui.tx"), html::short(&hex)), &path, body))
     }.await)
 }

@@ -724,7 +724,9 @@ async fn trail<Q: LedgerQuery>(
             onebook_query::record_key_text(key).split(':').next().unwrap_or_default()
         ))
     );
-    let table = Table {
+    let missing =
+        crate::pages::missing_grants(app, txs.iter().filter_map(|tx| tx.action.as_ref())).await;
+    let table = crate::names::with_missing(missing, || Table {
         columns: crate::pages::labels(
             lang,
             &["height", "time", "signer", "ui.decoded_action", "ui.outcome"],
@@ -743,7 +745,7 @@ async fn trail<Q: LedgerQuery>(
             .collect(),
         next: timeline.next,
         total: None,
-    };
+    });
     let mut table = table;
     for (row, tx) in table.rows.iter_mut().zip(&txs) {
         if let Ok(Some(block)) = app.query.block(onebook_types::ids::Height(tx.height)).await {
