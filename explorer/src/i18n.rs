@@ -655,7 +655,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("ui.report_subject_id", "对象编号", "Subject id"),
     ("ui.proof", "证明", "Proof"),
     ("ui.no_proof", "无", "None"),
-    ("ui.truncated", "内容过多，已截断", "Too many to list: cut short"),
+    (
+        "ui.truncated",
+        "内容过多，已截断；请缩短报告期间",
+        "Too many to list: cut short; narrow the dates",
+    ),
     ("ui.added", "新增", "Added"),
     ("ui.removed", "删除", "Removed"),
     ("ui.changed", "修改", "Changed"),

@@ -321,7 +321,11 @@ async fn add_accessed<Q: LedgerQuery>(app: &App<Q>, lang: Lang, table: &mut Tabl
 
 /// An access event's grant that does not exist (a gateway claimed an unknown grant) is shown
 /// as text, so no link leads to a missing page.
-async fn unlink_missing_grants<Q: LedgerQuery>(app: &App<Q>, lang: Lang, table: &mut Table) {
+pub(crate) async fn unlink_missing_grants<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    table: &mut Table,
+) {
     let Some(column) = kinds::ACCESS_EVENT.columns.iter().position(|(name, _)| *name == "grant")
     else {
         return;

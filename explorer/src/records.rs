@@ -392,6 +392,7 @@ async fn accesses_received<Q: LedgerQuery>(
     }
     let count = (views.len(), capped);
     let mut table = views_table(lang, kinds::ACCESS_EVENT, views);
+    crate::pages::unlink_missing_grants(app, lang, &mut table).await;
     table.total = Some(count);
     // No single list holds these: the section shows them all, without a CSV of another list.
     let markup = html! {

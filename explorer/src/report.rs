@@ -34,7 +34,7 @@ use crate::{
 };
 
 /// Most rows one part of a report lists; a longer part says it was cut.
-pub(crate) const REPORT_ROWS_MAX: usize = 2_000;
+pub(crate) const REPORT_ROWS_MAX: usize = 500;
 
 /// The kinds of record an org's report lists (its accesses have their own part).
 const ORG_KINDS: [Kind; 12] = [

@@ -237,7 +237,7 @@ pub(crate) fn filter_form(
 }
 
 /// Blocks the txs-per-day chart reads, newest first.
-pub(crate) const CHART_BLOCKS_MAX: usize = 1_000;
+pub(crate) const CHART_BLOCKS_MAX: usize = 500;
 
 /// The home page's summary of the domain: catalog completeness, share requests awaiting an
 /// answer, overdue obligations, violations this month, certificates in force. Each figure links

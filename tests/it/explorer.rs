@@ -242,6 +242,7 @@ fn crawl(explorer: &str) {
     let mut failures = BTreeMap::new();
     let mut raw = BTreeMap::new();
     let mut csv = BTreeMap::new();
+    let mut came_from = BTreeMap::new();
     let started = Instant::now();
     for depth in 0..=3 {
         let queue = std::sync::Mutex::new(level.clone());
@@ -259,7 +260,8 @@ fn crawl(explorer: &str) {
         let mut next = Vec::new();
         for (path, (status, html)) in read.into_inner().unwrap() {
             if status != 200 {
-                failures.insert(path, status);
+                let from = came_from.get(&path).cloned().unwrap_or_default();
+                failures.insert(path, (status, from));
                 continue;
             }
             let Some(html) = html else { continue };
@@ -277,6 +279,7 @@ fn crawl(explorer: &str) {
                     let skipped =
                         link.contains("format=") || link.contains("lang=") || link == "/events";
                     if !skipped && seen.insert(link.clone()) {
+                        came_from.insert(link.clone(), path.clone());
                         next.push(link);
                     }
                 }
