@@ -322,6 +322,21 @@ fn is_tag(field: &str, value: &str) -> bool {
     TAG_FIELDS.contains(&field) && Lang::has_value(field, value) && !value.contains(' ')
 }
 
+/// A rejection named as the ledger names it (`RoleMissing`, in a refusal's event): its
+/// sentence in the page's language and its code; the name itself only on English pages.
+fn rejection_text(lang: Lang, name: &str) -> String {
+    match onebook_types::rejection::Rejection::ALL.iter().find(|rule| rule.name() == name) {
+        Some(rule) => {
+            let code = rule.code();
+            match lang {
+                Lang::Zh => format!("{}（{} {code}）", lang.rejection(code), lang.t("ui.code")),
+                Lang::En => format!("{name} ({code}): {}", lang.rejection(code)),
+            }
+        }
+        None => name.to_owned(),
+    }
+}
+
 /// A number written as text in an event's attributes: a block time when it is one.
 fn text_time(text: &str) -> Option<u64> {
     text.parse::<u64>().ok().filter(|ms| *ms >= TIMESTAMP_MS_MIN)
@@ -352,6 +367,12 @@ pub(crate) fn scalar_text(lang: Lang, field: &str, value: &Value) -> String {
             _ => number.to_string(),
         },
         Value::String(text) if is_tag(field, text) => lang.value(field, text).into_owned(),
+        Value::String(text) if field == "rejection" => rejection_text(lang, text),
+        Value::String(text) if text.contains(',') && TAG_FIELDS.contains(&field) => text
+            .split(',')
+            .map(|part| scalar_text(lang, field, &Value::String(part.trim().to_owned())))
+            .collect::<Vec<_>>()
+            .join("、"),
         Value::String(text) if text == "true" || text == "false" => {
             lang.t(if text == "true" { "ui.yes" } else { "ui.no" }).into_owned()
         }
@@ -398,6 +419,9 @@ pub(crate) fn value(lang: Lang, field: &str, value: &Value) -> Markup {
                 record_link(kind, text)
             }
             _ if is_tag(field, text) => html! { span.tag { (lang.value(field, text)) } },
+            _ if field == "rejection" || (text.contains(',') && TAG_FIELDS.contains(&field)) => {
+                html! { (scalar_text(lang, field, value)) }
+            }
             _ if text == "true" || text == "false" => html! { (scalar_text(lang, field, value)) },
             _ if text_time(text).is_some() => time(text_time(text).unwrap_or_default()),
             _ if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) => {

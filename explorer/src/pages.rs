@@ -918,7 +918,7 @@ pub(crate) async fn tx<Q: LedgerQuery>(
         let hash = Hash32::from_hex(&hash).map_err(|_| PageError::BadInput(format!("{}: {hash}", lang.t("ui.bad_hash"))))?;
         let tx = app.query.tx(hash).await?.ok_or_else(|| PageError::NotFound(format!("{} {hash}", lang.t("ui.tx"))))?;
         let names = member_names(&app, std::iter::once(tx.signer)).await;
-        let block_time = app.query.block(Height(tx.height)).await?.map(|block| block.header.time.0);
+        let block_time = crate::stats::block_time(&app, tx.height).await?;
         let action = tx.action.as_ref().map(|action| serde_json::to_value(action).unwrap_or_default()).unwrap_or_default();
         let kind = action["type"].as_str().unwrap_or("ui.withheld").to_owned();
         let mut fields = action.as_object().cloned().unwrap_or_default();

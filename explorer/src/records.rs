@@ -617,9 +617,9 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
             }
             for height in heights {
                 if let std::collections::btree_map::Entry::Vacant(slot) = times.entry(height)
-                    && let Some(block) = app.query.block(onebook_types::ids::Height(height)).await?
+                    && let Some(time) = crate::stats::block_time(&app, height).await?
                 {
-                    slot.insert(block.header.time.0);
+                    slot.insert(time);
                 }
             }
             let body = html! {
@@ -749,9 +749,8 @@ async fn trail<Q: LedgerQuery>(
     });
     let mut table = table;
     for (row, tx) in table.rows.iter_mut().zip(&txs) {
-        if let Ok(Some(block)) = app.query.block(onebook_types::ids::Height(tx.height)).await {
-            row[1] =
-                Cell::rich(html::time_text(block.header.time.0), html::time(block.header.time.0));
+        if let Ok(Some(time)) = crate::stats::block_time(app, tx.height).await {
+            row[1] = Cell::rich(html::time_text(time), html::time(time));
         }
     }
     Ok(html! { div.trail { (section(&title, html::table(lang, &table, path))) } })

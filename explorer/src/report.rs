@@ -17,12 +17,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use onebook_query::{
     LedgerQuery, ListParams, PageParams, QueryError, RecordView, TimelineEntryView,
 };
-use onebook_types::{
-    ids::{Height, Timestamp},
-    limits::PAGE_ITEMS_MAX,
-    record::RecordKey,
-    time::Date,
-};
+use onebook_types::{ids::Timestamp, limits::PAGE_ITEMS_MAX, record::RecordKey, time::Date};
 
 use crate::{
     App,
@@ -129,8 +124,7 @@ async fn first_height_at<Q: LedgerQuery>(
     let (mut low, mut high) = (1, tip + 1);
     while low < high {
         let middle = low + (high - low) / 2;
-        let at =
-            app.query.block(Height(middle)).await?.map_or(u64::MAX, |block| block.header.time.0);
+        let at = crate::stats::block_time(app, middle).await?.unwrap_or(u64::MAX);
         if at >= time {
             high = middle;
         } else {
@@ -148,9 +142,9 @@ async fn block_times<Q: LedgerQuery>(
     let mut times = BTreeMap::new();
     for height in heights {
         if let std::collections::btree_map::Entry::Vacant(slot) = times.entry(height)
-            && let Some(block) = app.query.block(Height(height)).await?
+            && let Some(time) = crate::stats::block_time(app, height).await?
         {
-            slot.insert(block.header.time.0);
+            slot.insert(time);
         }
     }
     Ok(times)
@@ -226,9 +220,7 @@ async fn record_row<Q: LedgerQuery>(
     let first = app.query.timeline(key, PageParams { cursor: None, limit: Some(1) }).await?;
     let tx = first.items.first().map(|entry| (entry.tx_hash.to_hex(), entry.height));
     let time = match &tx {
-        Some((_, height)) => {
-            app.query.block(Height(*height)).await?.map(|block| block.header.time.0)
-        }
+        Some((_, height)) => crate::stats::block_time(app, *height).await?,
         None => None,
     };
     let proof = if kind == kinds::ACCESS_EVENT {

@@ -236,6 +236,23 @@ pub(crate) fn filter_form(
     }
 }
 
+/// The time of the block at `height`, read from the block list (a summary, not the whole
+/// block with its tx hashes).
+pub(crate) async fn block_time<Q: LedgerQuery>(
+    app: &App<Q>,
+    height: u64,
+) -> Result<Option<u64>, QueryError> {
+    let page = PageParams { cursor: Some(height.to_string()), limit: Some(1) };
+    Ok(app
+        .query
+        .blocks(page)
+        .await?
+        .items
+        .first()
+        .filter(|block| block.height == height)
+        .map(|block| block.time))
+}
+
 /// Blocks the txs-per-day chart reads, newest first.
 pub(crate) const CHART_BLOCKS_MAX: usize = 500;
 
