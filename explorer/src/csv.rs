@@ -64,6 +64,7 @@ mod tests {
             rows: vec![vec![Cell::text("a,b"), Cell::text("say \"hi\"\nthen")]],
             next: None,
             total: None,
+            csv: None,
         };
 
         let text = text(&table);

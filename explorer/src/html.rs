@@ -552,6 +552,9 @@ pub(crate) struct Table {
     pub(crate) next: Option<String>,
     /// How many rows the whole list holds, when counted (and whether the count was cut short).
     pub(crate) total: Option<(usize, bool)>,
+    /// The CSV download's address, when it is not the list's own from its first row (a list
+    /// that grows, pinned where it was counted).
+    pub(crate) csv: Option<String>,
 }
 
 /// `table` with its pager: a link to the next page and one to download it as CSV. `path` is the
@@ -577,7 +580,7 @@ fn table_rows(lang: Lang, table: &Table, path: &str) -> Markup {
         } @else {
             (table_only(table))
         }
-        (pager(lang, table.next.as_deref(), path, count))
+        (pager(lang, table.next.as_deref(), path, count, table.csv.as_deref()))
     }
 }
 
@@ -609,7 +612,14 @@ pub(crate) fn table_only(table: &Table) -> Markup {
 
 /// The links under a list: the next page if there is one, and the CSV download of the whole
 /// list (from its first row, whatever page is shown), marked with the list's count when known.
-pub(crate) fn pager(lang: Lang, next: Option<&str>, path: &str, count: Option<usize>) -> Markup {
+pub(crate) fn pager(
+    lang: Lang,
+    next: Option<&str>,
+    path: &str,
+    count: Option<usize>,
+    csv: Option<&str>,
+) -> Markup {
+    let csv = csv.map_or_else(|| with_param(&first_page(path), "format", "csv"), str::to_owned);
     html! {
         p.pager {
             @if path.contains("cursor=") {
@@ -618,7 +628,7 @@ pub(crate) fn pager(lang: Lang, next: Option<&str>, path: &str, count: Option<us
             @if let Some(next) = next {
                 a.next rel="next" href=(with_param(path, "cursor", next)) { (lang.t("ui.next_page")) " →" }
             }
-            a.csv href=(with_param(&first_page(path), "format", "csv")) data-count=[count] download { (lang.t("ui.download_csv")) }
+            a.csv href=(csv) data-count=[count] download { (lang.t("ui.download_csv")) }
         }
     }
 }

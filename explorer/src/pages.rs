@@ -486,7 +486,13 @@ fn timeline_table(
             ]
         })
         .collect();
-    Table { columns: labels(lang, &columns), rows, next: timeline.next.clone(), total: None }
+    Table {
+        columns: labels(lang, &columns),
+        rows,
+        next: timeline.next.clone(),
+        total: None,
+        csv: None,
+    }
 }
 
 fn txs_table(
@@ -512,7 +518,7 @@ fn txs_table(
             ]
         })
         .collect();
-    Table { columns: labels(lang, &columns), rows, next: txs.next.clone(), total: None }
+    Table { columns: labels(lang, &columns), rows, next: txs.next.clone(), total: None, csv: None }
 }
 
 /// The org running the validator with `node_key`, else the key shortened.
@@ -540,7 +546,13 @@ fn blocks_table(lang: Lang, blocks: &Page<BlockSummaryView>, validators: &Valida
             ]
         })
         .collect();
-    Table { columns: labels(lang, &columns), rows, next: blocks.next.clone(), total: None }
+    Table {
+        columns: labels(lang, &columns),
+        rows,
+        next: blocks.next.clone(),
+        total: None,
+        csv: None,
+    }
 }
 
 /// A page of records as a table, by the kind's columns.
@@ -599,7 +611,7 @@ pub(crate) fn records_table(
                 .collect()
         })
         .collect();
-    Table { columns: labels(lang, &columns), rows, next: page.next, total: None }
+    Table { columns: labels(lang, &columns), rows, next: page.next, total: None, csv: None }
 }
 
 pub(crate) fn labels(lang: Lang, keys: &[&str]) -> Vec<String> {
@@ -819,10 +831,12 @@ pub(crate) async fn blocks<Q: LedgerQuery>(
                 Listed::Csv(response) => response,
                 Listed::Table(mut table) => {
                     let tip = app.query.tip().await?.height;
-                    if let Ok(tip) = usize::try_from(tip)
-                        && tip <= CSV_ROWS_MAX
+                    if let Ok(count) = usize::try_from(tip)
+                        && count <= CSV_ROWS_MAX
                     {
-                        table.total = Some((tip, false));
+                        // The chain grows: the download starts at the tip that was counted.
+                        table.total = Some((count, false));
+                        table.csv = Some(format!("/blocks?cursor={tip}&format=csv"));
                     }
                     html_page(lang, &lang.t("ui.blocks"), &path, html::table(lang, &table, &path))
                 }

@@ -746,6 +746,7 @@ async fn trail<Q: LedgerQuery>(
             .collect(),
         next: timeline.next,
         total: None,
+        csv: None,
     });
     let mut table = table;
     for (row, tx) in table.rows.iter_mut().zip(&txs) {
@@ -1084,6 +1085,7 @@ fn overdue_table(
         rows,
         next,
         total: None,
+        csv: None,
     }
 }
 
