@@ -56,6 +56,8 @@ pub(crate) struct ListQuery {
     pub(crate) to: Option<String>,
     /// Which side of a two-party record the org is on (see [`Side`]).
     pub(crate) side: Option<String>,
+    /// As of this height (the overdue dashboard's downloads are pinned to the height counted).
+    pub(crate) height: Option<u64>,
 }
 
 impl ListQuery {

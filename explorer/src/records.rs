@@ -322,8 +322,10 @@ pub(crate) async fn org<Q: LedgerQuery>(
         counts.push((lang.t("ui.accesses_received").into_owned(), received.1, "accesses-received".to_owned()));
         let overdue = match app.query.overdue_obligations(org.id.clone(), None, None).await {
             Ok(overdue) => {
+                let height = overdue.height;
                 let mut table = overdue_table(lang, &[(org.clone(), overdue)], None);
                 table.total = Some((table.rows.len(), false));
+                table.csv = Some(format!("/dashboards/overdue?org={}&height={height}&format=csv", html::encode(&id)));
                 counts.push((lang.t("ui.overdue").into_owned(), table.total, "overdue".to_owned()));
                 html::table(lang, &table, &format!("/dashboards/overdue?org={}", html::encode(&id)))
             }
@@ -1012,14 +1014,25 @@ pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
                     .filter_map(|view| match view.record { Record::Org(org) => Some(org), _ => None })
                     .collect(),
             };
+            // Obligations fall overdue as the chain runs: the page and its download are judged
+            // at one height.
+            let height = match query.height {
+                Some(height) => height,
+                None => app.query.tip().await?.height,
+            };
             let mut overdue = Vec::new();
             for org in orgs {
-                let mut view = app.query.overdue_obligations(org.id.clone(), None, None).await?;
+                let mut view = app
+                    .query
+                    .overdue_obligations(org.id.clone(), None, Some(onebook_types::ids::Height(height)))
+                    .await?;
                 view.obligations.retain(|o| filter.from.is_none_or(|from| o.due >= from) && filter.to.is_none_or(|to| o.due < to));
                 overdue.push((org, view));
             }
             let mut table = overdue_table(lang, &overdue, None);
             table.total = Some((table.rows.len(), false));
+            let csv = html::with_param(&html::with_param(&path, "height", &height.to_string()), "format", "csv");
+            table.csv = Some(csv);
             if query.csv() {
                 return Ok(crate::csv::response("overdue", &table, None));
             }
