@@ -14,6 +14,7 @@ pub mod chain_watch;
 pub mod devnet;
 pub mod fuzz;
 pub mod history;
+pub mod keepalive;
 pub mod netns;
 pub mod partition;
 pub mod proof_chain;

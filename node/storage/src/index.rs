@@ -140,7 +140,9 @@ impl RecordKind {
             | RecordKey::OrgObligations(_)
             | RecordKey::RegionAuthority(_)
             | RecordKey::PropertySubject(_)
-            | RecordKey::ElementSource(_) => return None,
+            | RecordKey::ElementSource(_)
+            | RecordKey::CheckpointPolicy
+            | RecordKey::ChildChain(_) => return None,
         })
     }
 
@@ -544,6 +546,7 @@ mod tests {
             height: tip.height.next(),
             time: Timestamp(tip.height.next().0 * 1_000),
             previous_hash: tip.block_hash,
+            history_root: store.next_history_root().expect("history"),
             tx_root: block::tx_root(&[]),
             tx_count: 0,
             receipts_root: block::receipts_root(&[]),
@@ -703,57 +706,8 @@ mod tests {
         assert!(matches!(foreign, Err(StorageError::InvalidCursor)));
     }
 
-    /// Drops the closed store's record index and marks it as of schema `version`.
-    fn mark_as_older(dir: &tempfile::TempDir, version: u32) {
-        let families = crate::keys::COLUMN_FAMILIES;
-        let mut db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir.path(), families)
-            .expect("raw open");
-        db.drop_cf(crate::keys::RECORD_INDEX).expect("drop the index");
-        let meta = db.cf_handle(crate::keys::META).expect("meta");
-        db.put_cf(meta, crate::keys::META_SCHEMA, version.to_be_bytes()).expect("old mark");
-    }
-
     #[test]
-    fn a_store_written_before_the_index_gets_it_rebuilt_on_open() {
-        let dir = tempfile::tempdir().expect("dir");
-        drop(store(&dir));
-        // Make it look like a version 1 store: no index entries, the old schema mark.
-        mark_as_older(&dir, 1);
-
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
-
-        assert_eq!(
-            list(&store, Some("a"), Some("active"), 1),
-            vec![RecordKey::Member(PublicKey([2; 32]))]
-        );
-        assert_eq!(list(&store, Some("a"), Some("active"), 0).len(), 2);
-        drop(store);
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens as version 3");
-        assert_eq!(list(&store, None, None, 1).len(), 3);
-    }
-
-    #[test]
-    fn a_store_of_version_2_gets_the_records_under_a_record_on_open() {
-        let dir = tempfile::tempdir().expect("dir");
-        {
-            let store = store(&dir);
-            commit(&store, vec![resource(1, "e-0001")]);
-        }
-        // A version 2 index had no under terms: drop the index and mark the store 2.
-        mark_as_older(&dir, 2);
-
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
-        let entry = RecordKey::CatalogEntry("e-0001".into());
-
-        assert_eq!(
-            under(&store, RecordKind::Resource, &entry, 2),
-            vec![RecordKey::Resource(onebook_types::ids::ResourceId(1))]
-        );
-        assert_eq!(list(&store, Some("a"), Some("active"), 1).len(), 1);
-    }
-
-    #[test]
-    fn a_store_of_an_unknown_schema_is_refused_with_both_versions() {
+    fn a_store_of_an_earlier_schema_is_refused_with_both_versions() {
         let dir = tempfile::tempdir().expect("dir");
         drop(store(&dir));
         {
@@ -764,12 +718,12 @@ mod tests {
             )
             .expect("raw open");
             let meta = db.cf_handle(crate::keys::META).expect("meta");
-            db.put_cf(meta, crate::keys::META_SCHEMA, 7u32.to_be_bytes()).expect("mark");
+            db.put_cf(meta, crate::keys::META_SCHEMA, 3u32.to_be_bytes()).expect("mark");
         }
 
         let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
-        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 3, .. }), "{error}");
-        assert!(error.to_string().contains("not version 3"), "{error}");
+        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 4, .. }), "{error}");
+        assert!(error.to_string().contains("not version 4"), "{error}");
     }
 }

@@ -4,7 +4,7 @@
 use onebook_types::ids::Height;
 
 /// Column family names, in the order they are created.
-pub(crate) const COLUMN_FAMILIES: [&str; 11] = [
+pub(crate) const COLUMN_FAMILIES: [&str; 13] = [
     META,
     HEADERS,
     BLOCKS,
@@ -16,6 +16,8 @@ pub(crate) const COLUMN_FAMILIES: [&str; 11] = [
     HISTORY,
     BY_ORG,
     RECORD_INDEX,
+    HISTORY_TREE,
+    COSIGNATURES,
 ];
 /// Singletons: tip, genesis hash, schema version.
 pub(crate) const META: &str = "meta";
@@ -41,6 +43,14 @@ pub(crate) const BY_ORG: &str = "by_org";
 /// `term || sort_id || height` -> `0x01 || borsh(RecordKey)` or `0x00`: when each record entered
 /// or left each listing term (kind, org, status). See `index.rs`.
 pub(crate) const RECORD_INDEX: &str = "record_index";
+/// `level (1) || index (8)` -> the 32-byte root of the perfect subtree of `2^level` leaves from
+/// leaf `index << level` of the history tree (leaf `h` is the hash of block `h`, the genesis hash
+/// for 0). Written with each block; never changed.
+pub(crate) const HISTORY_TREE: &str = "history_tree";
+/// `height || witness key (32)` -> `borsh(Cosignature)`: witnesses' cosignatures of the checkpoint
+/// at `height`, each checked when it arrived. Off-chain: not part of any block, so each node
+/// holds those its witnesses sent it.
+pub(crate) const COSIGNATURES: &str = "cosignatures";
 
 pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
@@ -51,17 +61,24 @@ pub(crate) const META_BASE: &[u8] = b"base";
 /// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
 /// certificate, so that proof bundles cut here still walk from the genesis.
 pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
-/// Bumped when a layout changes; a store of another version refuses to open, except a store of
-/// [`SCHEMA_VERSION_UNINDEXED`] or [`SCHEMA_VERSION_WITHOUT_UNDER`], whose record index is
-/// rebuilt on open.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
-/// The version before `record_index` existed.
-pub(crate) const SCHEMA_VERSION_UNINDEXED: u32 = 1;
-/// The version whose record index had no terms of the records a record hangs under.
-pub(crate) const SCHEMA_VERSION_WITHOUT_UNDER: u32 = 2;
+/// `borsh(Vec<WitnessChange>)`: the witness-set changes at or below the base, from the
+/// snapshot, so that bundles anchored here still walk the witness sets from the genesis.
+pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
+/// Bumped when a layout changes; a store of another version refuses to open. Version 4 headers
+/// carry the history root and certificates the genesis hash, so no store of an earlier version
+/// (whose blocks have neither) can be read or extended.
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 pub(crate) fn height(height: Height) -> [u8; 8] {
     height.0.to_be_bytes()
+}
+
+/// The key of a perfect subtree of the history tree.
+pub(crate) fn subtree(level: u8, index: u64) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = level;
+    key[1..].copy_from_slice(&index.to_be_bytes());
+    key
 }
 
 pub(crate) fn position(height: Height, index: u32) -> [u8; 12] {

@@ -15,6 +15,7 @@ use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
     hash::{Hash32, Tag, hash_tagged},
+    history::{History, HistoryNodes, Subtree},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     record::RecordKey,
@@ -270,6 +271,9 @@ pub struct Store {
     pub(crate) db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
+    /// The history tree's frontier at the tip: leaves `0..=tip`, so its root is the next
+    /// header's `history_root`. Changed under the tip's lock.
+    history: Mutex<History>,
     /// The first height whose block and state the store holds (0, or a snapshot's height).
     base: AtomicU64,
     node_cache: NodeCache,
@@ -320,6 +324,7 @@ impl Store {
             db,
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
+            history: Mutex::new(History::new()),
             base: AtomicU64::new(0),
             node_cache: NodeCache::new(config.node_cache_nodes),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
@@ -330,6 +335,7 @@ impl Store {
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, config.verify_on_open)?;
+            *store.history_slot() = store.check_history(&tip)?;
             store.save_mark(&tip)?;
         }
         *store.tip_slot() = tip;
@@ -371,6 +377,7 @@ impl Store {
             db,
             sync_writes: false,
             tip: Mutex::new(None),
+            history: Mutex::new(History::new()),
             base: AtomicU64::new(0),
             node_cache: NodeCache::new(0),
             mark: None,
@@ -380,12 +387,14 @@ impl Store {
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, verify)?;
+            *store.history_slot() = store.check_history(&tip)?;
         }
         *store.tip_slot() = tip;
         Ok(store)
     }
 
-    /// The database, for `backup.rs`.
+    /// The database, for `backup.rs` and the modules of this crate that keep their own column
+    /// families.
     pub(crate) fn db(&self) -> &DB {
         &self.db
     }
@@ -402,12 +411,15 @@ impl Store {
         let staged = self.stage_on(Hash32::ZERO, records);
         let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
         let mut batch = WriteBatch::default();
+        let mut history = History::new();
+        self.put_history(&mut batch, history.push(&genesis_hash));
         self.put_state(&mut batch, Height(0), &staged);
         self.put_index(&mut batch, Height(0), &staged.changes)?;
         batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&tip));
         self.write(batch)?;
         *self.tip_slot() = Some(tip);
+        *self.history_slot() = history;
         self.save_mark(&tip)?;
         tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
         Ok(tip)
@@ -435,6 +447,13 @@ impl Store {
     /// The last committed block.
     pub fn tip(&self) -> Result<Tip> {
         (*self.tip_slot()).ok_or(StorageError::Empty)
+    }
+
+    /// The `history_root` the header above the tip must carry: the root of the history tree
+    /// over the genesis hash and every block hash up to the tip.
+    pub fn next_history_root(&self) -> Result<Hash32> {
+        self.tip()?;
+        Ok(self.history_slot().root())
     }
 
     /// The first height whose block and state this store holds: 0 for a store that began at
@@ -534,10 +553,12 @@ impl Store {
         // `SignedTx::hash` over the bytes already encoded.
         let tx_hashes: Vec<Hash32> =
             encoded.iter().map(|bytes| hash_tagged(Tag::Tx, &[bytes])).collect();
-        check_block(&tip, &commit, &tx_hashes, &staged)?;
+        let mut frontier = self.history_slot().clone();
+        check_block(&tip, &frontier, &commit, &tx_hashes, &staged)?;
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
+        self.put_history(&mut batch, frontier.push(&block_hash));
         self.put_block(&mut batch, &commit, &encoded, &tx_hashes);
         self.put_state(&mut batch, height, &staged);
         self.put_index(&mut batch, height, &staged.changes)?;
@@ -545,6 +566,7 @@ impl Store {
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
         *tip_slot = Some(new_tip);
+        *self.history_slot() = frontier;
         drop(tip_slot);
         // The new nodes are the upper levels the next block's writes pass through.
         for (hash, node) in &staged.update.new_nodes {
@@ -979,48 +1001,6 @@ impl Store {
         Ok(Some((key, bytes)))
     }
 
-    /// Builds the record index of a store written before it existed, from every stored record
-    /// version, then marks the store as of the current schema. Index writes are idempotent, so
-    /// a crash part way leaves the old version mark and the next open starts again.
-    fn rebuild_index(&self) -> Result<()> {
-        let corrupt = |source| StorageError::Corrupt { what: "record", source };
-        let mut batch = WriteBatch::default();
-        let mut previous: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
-        let mut versions: u64 = 0;
-        for item in self.db.iterator_cf(self.cf(keys::RECORDS), IteratorMode::Start) {
-            let (stored_key, stored_value) = item?;
-            let split = stored_key
-                .len()
-                .checked_sub(8)
-                .ok_or(StorageError::Missing { what: "record height" })?;
-            let (key_bytes, at) = stored_key.split_at(split);
-            let height =
-                Height(u64::from_be_bytes(at.try_into().expect("split 8 bytes from the end")));
-            let value: Option<Vec<u8>> =
-                codec::decode(&stored_value, RECORD_BYTES_MAX + 8).map_err(corrupt)?;
-            let old = match &previous {
-                Some((previous_key, previous_value)) if previous_key.as_slice() == key_bytes => {
-                    previous_value.clone()
-                }
-                _ => None,
-            };
-            let key = RecordKey::decode(key_bytes).map_err(corrupt)?;
-            if RecordKind::of(&key).is_some() {
-                self.put_index_change(&mut batch, &key, old.as_deref(), value.as_deref(), height);
-            }
-            previous = Some((key_bytes.to_vec(), value));
-            versions += 1;
-            if batch.len() >= 10_000 {
-                self.write(std::mem::take(&mut batch))?;
-            }
-        }
-        let version = keys::SCHEMA_VERSION.to_be_bytes();
-        batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
-        self.write(batch)?;
-        tracing::info!(versions, schema = keys::SCHEMA_VERSION, "rebuilt the record index");
-        Ok(())
-    }
-
     fn genesis_state_root(&self) -> Result<Hash32> {
         let bytes = self
             .db
@@ -1041,12 +1021,6 @@ impl Store {
                 Ok(())
             }
             Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(bytes)
-                if bytes == keys::SCHEMA_VERSION_UNINDEXED.to_be_bytes()
-                    || bytes == keys::SCHEMA_VERSION_WITHOUT_UNDER.to_be_bytes() =>
-            {
-                self.rebuild_index()
-            }
             Some(found) => Err(StorageError::UnsupportedSchema {
                 found: found.to_vec(),
                 supported: keys::SCHEMA_VERSION,
@@ -1083,6 +1057,39 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The history frontier of the tip, read from the stored subtrees, checked against the tip:
+    /// the header at the tip must carry the root of the leaves below it.
+    fn check_history(&self, tip: &Tip) -> Result<History> {
+        let mismatch = |detail: String| StorageError::InvalidBlock { height: tip.height, detail };
+        let below = History::from_nodes(tip.height.0, self)?;
+        if tip.height.0 > 0 {
+            let header =
+                self.header(tip.height)?.ok_or(StorageError::Missing { what: "tip header" })?;
+            if header.history_root != below.root() {
+                return Err(mismatch(format!(
+                    "the stored history tree's root {} is not the tip header's {}",
+                    below.root(),
+                    header.history_root
+                )));
+            }
+        }
+        let history = History::from_nodes(tip.height.0 + 1, self)?;
+        let mut rebuilt = below;
+        rebuilt.push(&tip.block_hash);
+        if rebuilt != history {
+            return Err(mismatch("the stored history tree does not end in the tip's hash".into()));
+        }
+        Ok(history)
+    }
+
+    /// Adds the perfect subtrees of the history tree `created` to `batch`.
+    pub(crate) fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
+        for subtree in created {
+            let key = keys::subtree(subtree.level, subtree.index);
+            batch.put_cf(self.cf(keys::HISTORY_TREE), key, subtree.hash.as_bytes());
+        }
     }
 
     pub(crate) fn load_node(&self, hash: &Hash32) -> Result<Option<Node>> {
@@ -1127,6 +1134,13 @@ impl Store {
         }
     }
 
+    /// Writes one key, synced as a block is.
+    pub(crate) fn write_one(&self, family: &str, key: &[u8], value: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put_cf(self.cf(family), key, value);
+        self.write(batch)
+    }
+
     pub(crate) fn write(&self, batch: WriteBatch) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(self.sync_writes);
@@ -1140,6 +1154,32 @@ impl Store {
 
     pub(crate) fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn history_slot(&self) -> MutexGuard<'_, History> {
+        self.history.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The stored perfect subtrees of the history tree, for its proofs.
+impl HistoryNodes for Store {
+    type Error = StorageError;
+
+    fn perfect(&self, level: u8, index: u64) -> Result<Hash32> {
+        let key = keys::subtree(level, index);
+        let Some(bytes) = self.db.get_pinned_cf(self.cf(keys::HISTORY_TREE), key)? else {
+            // A store started from a snapshot holds only the subtrees a proof about a block at
+            // or above its base needs.
+            let first = index.checked_shl(u32::from(level)).unwrap_or(u64::MAX);
+            let base = self.base();
+            if first < base.0 {
+                return Err(StorageError::BelowBase { height: Height(first), base });
+            }
+            return Err(StorageError::Missing { what: "history subtree" });
+        };
+        <[u8; 32]>::try_from(bytes.as_ref())
+            .map(Hash32)
+            .map_err(|_| StorageError::Missing { what: "history subtree of 32 bytes" })
     }
 }
 
@@ -1242,6 +1282,7 @@ fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
 /// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs.
 fn check_block(
     tip: &Tip,
+    history: &History,
     commit: &BlockCommit,
     tx_hashes: &[Hash32],
     staged: &StagedState,
@@ -1254,6 +1295,9 @@ fn check_block(
     let invalid = |detail: &str| StorageError::InvalidBlock { height, detail: detail.to_owned() };
     if header.previous_hash != tip.block_hash {
         return Err(invalid("previous_hash is not the tip's hash"));
+    }
+    if header.history_root != history.root() {
+        return Err(invalid("history_root is not the root of the blocks before it"));
     }
     if commit.receipts.len() != commit.block.txs.len() {
         return Err(invalid("there is not one receipt per tx"));

@@ -24,7 +24,7 @@ fn main() -> eyre::Result<()> {
         let clock = Instant::now();
         let staged = store.stage(body.changes.clone())?;
         stage_s += clock.elapsed().as_secs_f64();
-        let block = synthetic::seal(&tip, &body, staged.root);
+        let block = synthetic::seal(&tip, &body, staged.root, store.next_history_root()?);
         let commit = BlockCommit {
             block,
             receipts: body.receipts,
