@@ -28,6 +28,15 @@ for crate in "${pure_crates[@]}"; do
   echo "ok: $crate"
 done
 
+step "the read port depends on no database or runtime"
+# Without features, onebook-query is the LedgerQuery port alone: its store and HTTP adapters sit
+# behind the `store` and `client` features (see docs/adr/0028).
+if cargo tree -p onebook-query -e normal --prefix none --locked | grep -E '^(tokio|rocksdb|librocksdb-sys|onebook-storage) ' ; then
+  echo "check: onebook-query without features depends on a database or runtime (see docs/adr/0028)" >&2
+  exit 1
+fi
+echo "ok: onebook-query"
+
 step "tests"
 profile=default
 [ "${ONEBOOK_SLOW:-0}" = "1" ] && profile=slow
