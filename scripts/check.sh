@@ -37,6 +37,17 @@ if cargo tree -p onebook-query -e normal --prefix none --locked | grep -E '^(tok
 fi
 echo "ok: onebook-query"
 
+step "every invariant's owner exists"
+# The invariants table of docs/ARCHITECTURE.md names, for each invariant, the files that own it.
+missing=0
+while read -r path; do
+  [ -e "$path" ] || { echo "check: docs/ARCHITECTURE.md names $path as an owner; it does not exist" >&2; missing=1; }
+done < <(awk '/^## Invariants and the files that own them/{f=1;next} /^## /{f=0} f' docs/ARCHITECTURE.md \
+  | grep '^|' | awk -F'|' '{print $3}' | grep -o '`[^`]*`' | tr -d '`' | grep '/' | grep -v '[{*]' \
+  | sed 's/ .*//' | sort -u)
+[ "$missing" = 0 ] || exit 1
+echo "ok: every owner path exists"
+
 step "tests"
 profile=default
 [ "${ONEBOOK_SLOW:-0}" = "1" ] && profile=slow
