@@ -129,12 +129,32 @@ fn a_block_whose_roots_do_not_match_its_execution_is_voted_against() {
     let mut far_future = block;
     far_future.header.time = Timestamp(clock().0 + 60_000);
 
-    for (name, block) in
-        [("root", wrong_root), ("txs", dropped_tx), ("time", not_later), ("future", far_future)]
-    {
-        let result = b.verify(&block);
-        assert!(matches!(result, Err(AppError::Invalid(_))), "{name}: {result:?}");
-    }
+    let result = b.verify(&wrong_root);
+    assert!(
+        matches!(
+            result,
+            Err(AppError::Invalid(InvalidBlock::Mismatch { field: HeaderField::StateRoot, .. }))
+        ),
+        "root: {result:?}"
+    );
+    let result = b.verify(&dropped_tx);
+    assert!(
+        matches!(
+            result,
+            Err(AppError::Invalid(InvalidBlock::Mismatch { field: HeaderField::TxRoot, .. }))
+        ),
+        "txs: {result:?}"
+    );
+    let result = b.verify(&not_later);
+    assert!(
+        matches!(result, Err(AppError::Invalid(InvalidBlock::TimeNotAfterParent { .. }))),
+        "time: {result:?}"
+    );
+    let result = b.verify(&far_future);
+    assert!(
+        matches!(result, Err(AppError::Invalid(InvalidBlock::AheadOfClock { .. }))),
+        "future: {result:?}"
+    );
 }
 
 #[test]
@@ -145,7 +165,7 @@ fn a_certificate_without_a_quorum_is_not_committed() {
 
     let result = a.commit(block.clone(), certificate(&block, 2));
 
-    assert!(matches!(result, Err(AppError::Invalid(_))), "{result:?}");
+    assert!(matches!(result, Err(AppError::Invalid(InvalidBlock::Certificate(_)))), "{result:?}");
     assert_eq!(a.store().tip().expect("tip").height, Height(0));
 }
 
@@ -272,7 +292,10 @@ fn a_block_of_a_later_protocol_version_is_refused_and_so_is_a_store_about_to_mak
     assert!(message.contains("up to 2"), "{message}");
     assert!(message.contains("install a release"), "{message}");
     for refused in [refused_proposal, refused_block] {
-        assert!(matches!(&refused, AppError::Invalid(reason) if *reason == expected.to_string()));
+        let AppError::Invalid(InvalidBlock::Rule(rule)) = &refused else {
+            panic!("refused as {refused:?}, not by the protocol rule");
+        };
+        assert_eq!(rule.downcast_ref::<UnsupportedProtocol>(), Some(&expected));
     }
     assert_eq!(chain.committed_height().expect("height"), Height(1));
 }
