@@ -95,9 +95,9 @@ impl Chrome {
     }
 
     fn raw(&self, method: &str, path: &str, body: Option<&Value>) -> eyre::Result<(u16, Value)> {
-        let bytes = body.map(Value::to_string);
-        let body = bytes.as_deref().map(|text| ("application/json", text.as_bytes()));
-        let (status, bytes) = onebook_cli::http::request(&self.addr, method, path, body)?;
+        let body = body.map(|body| ("application/json", body.to_string().into_bytes()));
+        let (status, bytes) =
+            onebook_query::blocking::request(&self.addr, method, path, &[], body)?;
         Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
     }
 

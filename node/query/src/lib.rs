@@ -21,6 +21,8 @@
 //! `docs/adr/0009-ledger-query.md`.
 
 #[cfg(feature = "client")]
+pub mod blocking;
+#[cfg(feature = "client")]
 pub mod client;
 mod error;
 mod events;
@@ -34,6 +36,8 @@ mod store;
 pub mod test_utils;
 mod views;
 
+#[cfg(feature = "client")]
+pub use blocking::BlockingHttp;
 #[cfg(feature = "client")]
 pub use client::HttpQuery;
 pub use error::QueryError;

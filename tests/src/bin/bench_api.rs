@@ -192,7 +192,7 @@ fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
 
 /// `GET path` on `addr`; the body's length, or an error if the answer is not 200.
 fn get(addr: &str, path: &str) -> eyre::Result<usize> {
-    let (status, body) = onebook_cli::http::request(addr, "GET", path, None)?;
+    let (status, body) = onebook_query::blocking::request(addr, "GET", path, &[], None)?;
     if status != 200 {
         eyre::bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
     }
