@@ -65,7 +65,9 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
 
     /// What `text` names at the tip: a tx or block hash, a height, a member key, a record as
     /// `<kind>:<id>`, a number as the id of any numbered kind, an org id, a catalog code or a
-    /// certificate number. Every match is given.
+    /// certificate number; and the txs whose hash starts with `text` when it is 8 to 63 hex
+    /// digits (at most [`crate::SEARCH_TX_PREFIX_HITS_MAX`], in hash order). Every match is
+    /// given.
     fn search(
         &self,
         text: String,

@@ -42,8 +42,8 @@ pub use ledger::{
 pub use node_views::{
     BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
 };
-pub use onebook_storage::RecordKind;
-pub use store::{SCANNED_RECORDS_MAX, StoreQuery};
+pub use onebook_storage::{RecordKind, TX_HASH_PREFIX_DIGITS_MIN};
+pub use store::{SCANNED_RECORDS_MAX, SEARCH_TX_PREFIX_HITS_MAX, StoreQuery};
 pub use views::{
     BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
     RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,

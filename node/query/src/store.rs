@@ -538,6 +538,9 @@ fn decode_stored<T: borsh::BorshDeserialize>(store: &Store, bytes: &[u8]) -> Res
     })
 }
 
+/// Most txs a search by a tx-hash prefix lists.
+pub const SEARCH_TX_PREFIX_HITS_MAX: usize = 10;
+
 fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
     if text.is_empty() || text.chars().count() > 200 {
         return Err(QueryError::bad_input("q", "must be 1 to 200 characters"));
@@ -552,6 +555,12 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
             hits.push(SearchHitView::Block { height: height.0, block_hash: hash });
         }
         push_present(store, &mut hits, RecordKey::Member(PublicKey(hash.0)))?;
+    } else if (onebook_storage::TX_HASH_PREFIX_DIGITS_MIN..64).contains(&text.len()) {
+        let (txs, _) = store.txs_with_hash_prefix(text, SEARCH_TX_PREFIX_HITS_MAX)?;
+        for (tx_hash, location) in txs {
+            let (height, index) = (location.height.0, location.index);
+            hits.push(SearchHitView::Tx { tx_hash, height, index });
+        }
     }
     if let Ok(number) = text.parse::<u64>() {
         if let Some(header) = store.header(Height(number))? {

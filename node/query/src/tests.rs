@@ -392,6 +392,38 @@ async fn search_finds_txs_blocks_and_records_by_what_names_them() {
 }
 
 #[tokio::test]
+async fn search_finds_txs_by_the_first_hex_digits_of_their_hash() {
+    let dir = tempfile::tempdir().expect("dir");
+    let query = small_chain(&dir);
+    let hash = query
+        .timeline(RecordKey::Grant(GrantId(2)), PageParams::default())
+        .await
+        .expect("timeline")
+        .items[0]
+        .tx_hash
+        .to_hex();
+
+    let eight = query.search(hash[..8].to_uppercase()).await.expect("search");
+    let odd = query.search(hash[..9].to_owned()).await.expect("search");
+    let seven = query.search(hash[..7].to_owned()).await.expect("search");
+    let other = format!("{}{}", &hash[..8], if &hash[8..9] == "0" { "1" } else { "0" });
+    let other = query.search(other).await.expect("search");
+
+    for hits in [&eight, &odd] {
+        let txs: Vec<String> = hits
+            .iter()
+            .filter_map(|hit| match hit {
+                SearchHitView::Tx { tx_hash, .. } => Some(tx_hash.to_hex()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(txs, [hash.clone()], "{hits:?}");
+    }
+    assert!(!seven.iter().any(|hit| matches!(hit, SearchHitView::Tx { .. })), "too short");
+    assert!(!other.iter().any(|hit| matches!(hit, SearchHitView::Tx { .. })), "{other:?}");
+}
+
+#[tokio::test]
 async fn views_read_back_from_their_json() {
     let dir = tempfile::tempdir().expect("dir");
     let query = small_chain(&dir);

@@ -28,6 +28,7 @@ mod keys;
 mod proofs;
 pub mod snapshot;
 mod store;
+mod tx_prefix;
 mod verify;
 
 pub use checkpoints::{
@@ -48,4 +49,5 @@ pub use store::{
     NODE_CACHE_NODES_DEFAULT, NodeCacheStats, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
     StoreConfig, StoreMemory, TableFile, Tip, TxLocation, TxTouch, VerifyOnOpen,
 };
+pub use tx_prefix::TX_HASH_PREFIX_DIGITS_MIN;
 pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};
