@@ -3,4 +3,5 @@
 mod auditor;
 mod crawl;
 mod fixture;
+mod kinds;
 mod pages;
