@@ -103,8 +103,9 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         ("record", "/grants/1".to_owned()),
         ("english", format!("/orgs/{org_id}?lang=en")),
     ];
+    // Before the English page, whose cookie keeps the browser in English.
     for (name, id) in &proposals {
-        pages.push((*name, format!("/proposals/{id}")));
+        pages.insert(pages.len() - 1, (*name, format!("/proposals/{id}")));
     }
 
     for (name, path) in &pages {
@@ -123,6 +124,8 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         }
         assert!(errors.is_empty(), "{path}: console errors {errors:?}");
     }
+    // Back to Chinese: the English page's cookie would keep every later page in English.
+    chrome.goto(&format!("{explorer}/?lang=zh")).unwrap();
     let requested = chrome.requested_urls().unwrap();
     let off_loopback: Vec<&String> = requested.iter().filter(|url| !is_loopback(url)).collect();
     assert!(requested.len() >= pages.len(), "the network log saw the pages: {requested:?}");
@@ -421,6 +424,7 @@ fn csv_rows(text: &str) -> u64 {
 /// tx page is wider than the screen.
 fn phone_layouts(chrome: &Chrome, explorer: &str, pages: &[(&str, String)]) {
     chrome.set_window_size(390, 844).unwrap();
+    chrome.goto(&format!("{explorer}/?lang=zh")).unwrap();
     let width = "return [document.documentElement.scrollWidth, window.innerWidth];";
     for (name, path) in pages {
         chrome.goto(&format!("{explorer}{path}")).unwrap();
@@ -628,6 +632,9 @@ fn screenshots(
         ("violations-dashboard", "/dashboards/violations".to_owned()),
         ("audit-report", report.to_owned()),
     ];
+    // The pages in Chinese, as a reader first meets them (an English page before set the
+    // cookie).
+    chrome.goto(&format!("{explorer}/?lang=zh")).unwrap();
     for (width, height) in [(1440, 1000), (390, 844)] {
         chrome.set_window_size(width, height).unwrap();
         for (name, path) in &shots {
