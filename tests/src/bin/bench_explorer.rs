@@ -85,8 +85,9 @@ fn main() -> eyre::Result<()> {
         committed += count;
     }
     let tip = store.tip()?.height.0;
+    let record_sets = if reuse { "reused".to_owned() } else { numbered.to_string() };
     println!(
-        "explorer_store txs={committed} blocks={tip} record_sets={numbered} build_s={:.1} (RocksDB, every tx touching org xm-gaj)",
+        "explorer_store txs={committed} blocks={tip} record_sets={record_sets} build_s={:.1} (RocksDB, every tx touching org xm-gaj)",
         started.elapsed().as_secs_f64()
     );
     let tx_hash = store.block_tx_hashes(onebook_types::ids::Height(tip))?.unwrap_or_default();
