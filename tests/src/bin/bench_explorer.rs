@@ -214,7 +214,7 @@ fn numbered_records(n: u64, height: Height) -> Vec<(RecordKey, Vec<u8>)> {
         entry(RecordKey::ShareRequest(ShareRequestId(n)), &request),
         entry(RecordKey::Grant(GrantId(n)), &grant),
     ];
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         access.access.grant = Some(GrantId(n));
         access.violation = None;
     } else {
