@@ -5,3 +5,4 @@ mod crawl;
 mod fixture;
 mod kinds;
 mod pages;
+mod readers;

@@ -39,7 +39,7 @@ pub use checkpoints::{
 pub use damage::StoreDamage;
 pub use engine::EngineStats;
 pub use error::{Result, StorageError};
-pub use index::{ListFilter, RecordKind, RecordPage};
+pub use index::{ListFilter, RecordKind, RecordPage, cursor_after, cursor_is_well_formed};
 pub use proofs::{
     RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
@@ -49,5 +49,4 @@ pub use store::{
     NODE_CACHE_NODES_DEFAULT, NodeCacheStats, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
     StoreConfig, StoreMemory, TableFile, Tip, TxLocation, TxTouch, VerifyOnOpen,
 };
-pub use tx_prefix::TX_HASH_PREFIX_DIGITS_MIN;
 pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

@@ -11,10 +11,6 @@ use crate::{
     store::{Store, TxLocation},
 };
 
-/// The fewest hex digits a tx-hash prefix search takes: 8 digits (32 bits) name one tx among
-/// millions, fewer would list a crowd.
-pub const TX_HASH_PREFIX_DIGITS_MIN: usize = 8;
-
 /// A prefix of a hash written in hex: its whole bytes and, for an odd number of digits, the
 /// high nibble of the next byte.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,8 +52,7 @@ impl HexPrefix {
 impl Store {
     /// The committed txs whose hash starts with the hex digits `prefix` (either case), in hash
     /// order, at most `limit`, and whether more match. A `prefix` that is not 1 to 64 hex digits
-    /// matches nothing; callers decide how short a prefix they accept
-    /// ([`TX_HASH_PREFIX_DIGITS_MIN`]).
+    /// matches nothing; callers decide how short a prefix they accept.
     pub fn txs_with_hash_prefix(
         &self,
         prefix: &str,
