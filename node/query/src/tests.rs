@@ -416,7 +416,7 @@ async fn search_finds_txs_by_the_first_hex_digits_of_their_hash() {
                 _ => None,
             })
             .collect();
-        assert_eq!(txs, [hash.clone()], "{hits:?}");
+        assert_eq!(txs, std::slice::from_ref(&hash), "{hits:?}");
     }
     assert!(!seven.iter().any(|hit| matches!(hit, SearchHitView::Tx { .. })), "too short");
     assert!(!other.iter().any(|hit| matches!(hit, SearchHitView::Tx { .. })), "{other:?}");
