@@ -25,6 +25,7 @@ mod checks;
 pub mod consortium;
 pub mod executor;
 pub mod governance;
+pub mod lifecycle;
 pub mod obligations;
 mod overlay;
 mod ports;

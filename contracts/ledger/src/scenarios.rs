@@ -17,7 +17,7 @@
 //!
 //! Record kinds: `org`, `member` (by dev label), `proposal`, `catalog_entry`, `resource`,
 //! `obligation`, `share_request`, `grant`, `access_event`, `violation`, `quality_report`,
-//! `application`, `objection`, `certificate`.
+//! `application`, `objection`, `certificate`, `close_out` and `grant_lineage` (by grant id).
 //!
 //! In an action's JSON, a string `"@label"` stands for the public key of the dev key `label`,
 //! and `"time:2026-10-31 23:59"` for that local time as a block timestamp (milliseconds).
@@ -33,6 +33,7 @@ use onebook_types::{
         ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, Timestamp,
         ViolationId,
     },
+    lifecycle_records::{GrantCloseOut, GrantLineage},
     property_records::{Certificate, Objection, PropertyApplication},
     quality_records::QualityReport,
     record::RecordKey,
@@ -125,6 +126,12 @@ fn record(state: &MemState, kind: &str, id: &str) -> Result<Value, String> {
         }
         "certificate" => {
             json(load::<Certificate>(state, &RecordKey::Certificate(CertificateNumber::from(id))))
+        }
+        "close_out" => {
+            json(load::<GrantCloseOut>(state, &RecordKey::GrantCloseOut(GrantId(number()?))))
+        }
+        "grant_lineage" => {
+            json(load::<GrantLineage>(state, &RecordKey::GrantLineage(GrantId(number()?))))
         }
         _ => Err(format!("unknown record kind {kind:?}")),
     }

@@ -19,6 +19,7 @@ pub mod hash;
 pub mod history;
 pub mod ids;
 pub mod keys;
+pub mod lifecycle_records;
 pub mod limits;
 pub mod merkle;
 #[cfg(feature = "openapi")]

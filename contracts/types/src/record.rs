@@ -86,6 +86,12 @@ pub enum RecordKey {
     ChildChain(ChainId),
     /// The protocol versions governance scheduled and their activation heights.
     Protocol,
+    /// The close-out the grantee recorded for a grant.
+    GrantCloseOut(GrantId),
+    /// Where a grant sits in a chain of onward grants.
+    GrantLineage(GrantId),
+    /// The governed parameters of the grant lifecycle.
+    LifecyclePolicy,
 }
 
 impl RecordKey {

@@ -366,6 +366,41 @@ pub enum Rejection {
     /// not, not the one announced, or invalid.
     #[error("the new witness set is not the one the checkpoint announces")]
     NextWitnessesMismatch = 267,
+    // Grant close-out (300-309).
+    /// Only a member of the grant's grantee org may close it out.
+    #[error("only the grantee may close out a grant")]
+    CloseOutNotGrantee = 300,
+    /// A grant is closed out once.
+    #[error("the grant is already closed out")]
+    GrantAlreadyClosedOut = 301,
+    /// A retention must cite a legal basis of the registry.
+    #[error("a retention must cite a legal basis of the registry")]
+    RetentionLegalBasisUnknown = 302,
+    /// A close-out must carry the digest of its attestation document.
+    #[error("a close-out must carry the digest of its attestation")]
+    AttestationDigestMissing = 303,
+    // Onward grants (data return, 310-319).
+    /// Only a share approver of the parent grant's grantee may grant onward.
+    #[error("only the parent grant's grantee may grant it onward")]
+    OnwardGranterNotGrantee = 310,
+    /// The parent grant must cover use now: active, started, unexpired, not closed out, and so
+    /// every grant it derives from.
+    #[error("the parent grant does not cover use now")]
+    ParentGrantNotInForce = 311,
+    /// An onward grant's items must be among the parent's (the whole entry only under an
+    /// entry-scoped parent).
+    #[error("an onward grant is wider than its parent's scope")]
+    OnwardScopeExceedsParent = 312,
+    /// An onward grant must expire no later than its parent.
+    #[error("an onward grant outlasts its parent's term")]
+    OnwardTermExceedsParent = 313,
+    /// An onward grant goes to another org under the granter's government, never up the
+    /// hierarchy nor to the granter itself.
+    #[error("the onward grantee is not below the granter in the hierarchy")]
+    OnwardGranteeNotBelow = 314,
+    /// A grant has at most 16 onward grants, and onward grants go at most two levels down.
+    #[error("the parent grant can take no more onward grants")]
+    OnwardGrantsFull = 315,
 }
 
 impl Rejection {
@@ -490,6 +525,16 @@ impl Rejection {
         Self::CheckpointNotNewer,
         Self::CheckpointNotExtending,
         Self::NextWitnessesMismatch,
+        Self::CloseOutNotGrantee,
+        Self::GrantAlreadyClosedOut,
+        Self::RetentionLegalBasisUnknown,
+        Self::AttestationDigestMissing,
+        Self::OnwardGranterNotGrantee,
+        Self::ParentGrantNotInForce,
+        Self::OnwardScopeExceedsParent,
+        Self::OnwardTermExceedsParent,
+        Self::OnwardGranteeNotBelow,
+        Self::OnwardGrantsFull,
     ];
 
     /// The rejection with `code`, if any.

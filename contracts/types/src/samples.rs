@@ -17,6 +17,7 @@ use crate::{
         ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
+    lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
     time::Date,
 };
 
@@ -200,6 +201,20 @@ pub fn sample_actions() -> Vec<Action> {
         Action::CancelCertificate { certificate: cert, reason: "权利人申请注销".into() },
         Action::RecordReads { reads: vec![sample_read()] },
         sample_anchor(),
+        Action::CloseOutGrant {
+            grant: GrantId(1),
+            disposition: CloseOutDisposition::Retained {
+                legal_basis: LegalBasisCode::from("archives-law-14"),
+            },
+            attestation_digest: digest("销毁或留存证明"),
+        },
+        Action::GrantOnward {
+            parent: GrantId(1),
+            grantee: OrgId::from("xm-sm"),
+            items: vec!["企业名称".into()],
+            expires_at: Timestamp(1_798_732_800_000),
+            conditions: "仅限辖区基层治理".into(),
+        },
     ]
 }
 
@@ -302,6 +317,9 @@ pub fn sample_governance_changes() -> Vec<GovernanceChange> {
         GovernanceChange::RotateValidatorKey {
             old_key: PublicKey([4; 32]),
             new_key: PublicKey([5; 32]),
+        },
+        GovernanceChange::SetLifecyclePolicy {
+            policy: LifecyclePolicy { close_out_working_days: 10 },
         },
     ]
 }
