@@ -392,6 +392,19 @@ fn dispatch(
                 conditions,
             )
         }
+        // Open data and development:
+        Action::RecordOpenDataPlan { year, openings } => {
+            crate::development::record_open_data_plan(state, ctx, *year, openings)
+        }
+        Action::ApplyForScenario { draft } => {
+            crate::development::apply_for_scenario(state, ctx, draft)
+        }
+        Action::ReviewScenario { scenario, decision } => {
+            crate::development::review_scenario(state, ctx, *scenario, decision)
+        }
+        Action::RecordProduct { grant, name, description, digest } => {
+            crate::development::record_product(state, ctx, *grant, name, description, digest)
+        }
     };
     result.map_err(Refusal::from)
 }

@@ -23,6 +23,7 @@ pub mod calendar;
 pub mod catalog;
 mod checks;
 pub mod consortium;
+pub mod development;
 pub mod executor;
 pub mod governance;
 pub mod lifecycle;

@@ -22,7 +22,7 @@ pub(crate) const UNREACHABLE: &[(Rejection, &str)] = &[];
 
 /// The reach of `rejection`, asking each module in turn.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
-    let modules: [fn(Rejection) -> Option<Reach>; 9] = [
+    let modules: [fn(Rejection) -> Option<Reach>; 10] = [
         admission_and_consortium,
         governance,
         crate::catalog::reach,
@@ -32,6 +32,7 @@ pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
         crate::reads::reach,
         crate::anchoring::reach,
         crate::lifecycle::reach,
+        crate::development::reach,
     ];
     modules.iter().find_map(|module| module(rejection))
 }

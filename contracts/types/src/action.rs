@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::{
     checkpoint::{Checkpoint, CheckpointExtension, CheckpointPolicy, Cosignature, WitnessSet},
     consortium::{LegalBasis, OrgLevel, Role, Validator},
+    development_records::{PlannedOpening, ScenarioDraft},
     hash::Hash32,
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, LegalBasisCode,
-        ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId, RegionCode, ResourceId,
-        ShareRequestId, SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId, GrantId,
+        Height, LegalBasisCode, ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId,
+        RegionCode, ResourceId, ScenarioId, ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
     lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
@@ -314,6 +315,40 @@ pub enum Action {
         expires_at: Timestamp,
         /// Conditions of use.
         conditions: String,
+    },
+
+    // Open data and development (from protocol version 3).
+    /// A catalog clerk records (or revises) the org's open-data plan for a year: which of its
+    /// open or conditionally open entries it opens, by quarter.
+    RecordOpenDataPlan {
+        /// The plan's year: this year or the next.
+        year: u16,
+        /// The entries to open, each once.
+        openings: Vec<PlannedOpening>,
+    },
+    /// A development entity (一级/二级开发主体) applies for a development scenario of one type.
+    ApplyForScenario {
+        /// The scenario.
+        draft: ScenarioDraft,
+    },
+    /// A share approver of the region's data authority approves a scenario (issuing a
+    /// development grant) or returns it with reasons.
+    ReviewScenario {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// The decision.
+        decision: ReviewDecision,
+    },
+    /// A development entity records a product it built under its development grant.
+    RecordProduct {
+        /// The grant.
+        grant: DevelopmentGrantId,
+        /// The product's name.
+        name: String,
+        /// What it is.
+        description: String,
+        /// Digest (BLAKE3) of the product.
+        digest: Hash32,
     },
 }
 

@@ -15,6 +15,7 @@ pub mod catalog_records;
 pub mod checkpoint;
 pub mod codec;
 pub mod consortium;
+pub mod development_records;
 pub mod hash;
 pub mod history;
 pub mod ids;

@@ -11,9 +11,9 @@ use crate::{
     codec,
     hash::Hash32,
     ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId,
-        ObjectionId, ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId,
-        ShareRequestId, ViolationId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId,
+        GrantId, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, QualityReportId,
+        RegionCode, ResourceId, ScenarioId, ShareRequestId, ViolationId,
     },
     keys::PublicKey,
 };
@@ -92,6 +92,20 @@ pub enum RecordKey {
     GrantLineage(GrantId),
     /// The governed parameters of the grant lifecycle.
     LifecyclePolicy,
+    /// An org's open-data plan for one year.
+    OpenDataPlan(OpenDataPlanId),
+    /// The open-data plans of an org, by year.
+    OrgPlans(OrgId),
+    /// A development scenario.
+    Scenario(ScenarioId),
+    /// The scenarios of an org under review or approved, by type.
+    OrgScenarioTypes(OrgId),
+    /// A development grant.
+    DevelopmentGrant(DevelopmentGrantId),
+    /// A product built under a development grant, by its digest.
+    Product(Hash32),
+    /// The products built from a resource.
+    ResourceProducts(ResourceId),
 }
 
 impl RecordKey {

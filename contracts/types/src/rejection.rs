@@ -401,6 +401,58 @@ pub enum Rejection {
     /// A grant has at most 16 onward grants, and onward grants go at most two levels down.
     #[error("the parent grant can take no more onward grants")]
     OnwardGrantsFull = 315,
+    // Open data and development (320-349).
+    /// An open-data plan is for this year or the next.
+    #[error("an open-data plan is for this year or the next")]
+    OpenDataPlanYearInvalid = 320,
+    /// A plan opens at least one entry, each once, each in a quarter 1 to 4.
+    #[error("a plan opens at least one entry, each once, in a quarter 1 to 4")]
+    OpenDataPlanInvalid = 321,
+    /// A plan opens only the org's own entries.
+    #[error("a plan opens only its org's own entries")]
+    OpenDataEntryNotOwn = 322,
+    /// A plan opens only entries whose open type is open or conditionally open.
+    #[error("a plan opens only open or conditionally open entries")]
+    OpenDataEntryNotOpen = 323,
+    /// A scenario names at least one registered resource, each once.
+    #[error("a scenario names at least one registered resource, each once")]
+    ScenarioResourcesInvalid = 330,
+    /// One scenario type is applied for and approved once (一类场景一审定): the org has a scenario
+    /// of this type under review or approved.
+    #[error("the org already has a scenario of this type under review or approved")]
+    ScenarioTypeTaken = 331,
+    /// No development scenario has this id.
+    #[error("no such development scenario")]
+    ScenarioUnknown = 332,
+    /// The scenario is not under review.
+    #[error("the scenario is not under review")]
+    ScenarioNotUnderReview = 333,
+    /// Only the data authority of the developer's region reviews its scenarios.
+    #[error("only the data authority of the developer's region reviews its scenarios")]
+    ReviewerNotScenarioAuthority = 334,
+    /// A scenario's term starts no later than it ends, lasts at most the longest grant term,
+    /// and has not ended.
+    #[error("the scenario's term is invalid")]
+    ScenarioTermInvalid = 335,
+    /// No development grant has this id.
+    #[error("no such development grant")]
+    DevelopmentGrantUnknown = 336,
+    /// The development grant does not cover today.
+    #[error("the development grant is not in force today")]
+    DevelopmentGrantNotInForce = 337,
+    /// Only the development grant's developer records products under it.
+    #[error("only the grant's developer records products under it")]
+    DeveloperNotGrantee = 338,
+    /// A product digest is recorded once.
+    #[error("a product with this digest is already recorded")]
+    ProductAlreadyRecorded = 339,
+    /// A data product is registered only as a product its registrant recorded under a
+    /// development grant.
+    #[error("the product was not recorded under a development grant of the registrant")]
+    ProductWithoutDevelopmentGrant = 340,
+    /// The development roles are a rule of a later protocol version.
+    #[error("a developer role is not yet enabled on this chain")]
+    DeveloperRoleNotYetEnabled = 341,
 }
 
 impl Rejection {
@@ -535,6 +587,22 @@ impl Rejection {
         Self::OnwardTermExceedsParent,
         Self::OnwardGranteeNotBelow,
         Self::OnwardGrantsFull,
+        Self::OpenDataPlanYearInvalid,
+        Self::OpenDataPlanInvalid,
+        Self::OpenDataEntryNotOwn,
+        Self::OpenDataEntryNotOpen,
+        Self::ScenarioResourcesInvalid,
+        Self::ScenarioTypeTaken,
+        Self::ScenarioUnknown,
+        Self::ScenarioNotUnderReview,
+        Self::ReviewerNotScenarioAuthority,
+        Self::ScenarioTermInvalid,
+        Self::DevelopmentGrantUnknown,
+        Self::DevelopmentGrantNotInForce,
+        Self::DeveloperNotGrantee,
+        Self::ProductAlreadyRecorded,
+        Self::ProductWithoutDevelopmentGrant,
+        Self::DeveloperRoleNotYetEnabled,
     ];
 
     /// The rejection with `code`, if any.
