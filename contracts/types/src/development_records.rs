@@ -205,7 +205,7 @@ pub struct DevelopedProduct {
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceProducts {
-    /// The products' digests; at most [`RESOURCE_PRODUCTS_MAX`].
+    /// The products' digests; at most 4 096.
     pub products: Vec<Hash32>,
 }
 

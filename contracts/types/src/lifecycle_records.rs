@@ -18,9 +18,8 @@ pub use crate::limits::{ONWARD_DEPTH_MAX, ONWARD_GRANTS_PER_GRANT_MAX};
 /// Working days a grantee has to close out a grant after it ends, when governance set none.
 pub const CLOSE_OUT_WORKING_DAYS_DEFAULT: u16 = 10;
 
-/// The governed parameters of the grant lifecycle, stored under
-/// [`RecordKey::LifecyclePolicy`](crate::record::RecordKey::LifecyclePolicy); absent means
-/// [`LifecyclePolicy::default`].
+/// The governed parameters of the grant lifecycle, stored under the `lifecycle_policy` record
+/// key; absent means the defaults (10 working days).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
 )]
@@ -124,7 +123,7 @@ pub struct GrantLineage {
     pub granted_by: Option<OrgId>,
     /// Onward grants below the grant issued on a share request: 0 for that grant.
     pub depth: u8,
-    /// The onward grants derived from it, by id; at most [`ONWARD_GRANTS_PER_GRANT_MAX`].
+    /// The onward grants derived from it, by id; at most 16.
     pub children: Vec<GrantId>,
 }
 
