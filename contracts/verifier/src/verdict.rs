@@ -617,11 +617,10 @@ fn key_id(key: &RecordKey) -> String {
         RecordKey::Scenario(id) => id.to_string(),
         RecordKey::DevelopmentGrant(id) => id.to_string(),
         RecordKey::Product(digest) => digest.to_hex(),
-        RecordKey::ResourceProducts(id) => id.to_string(),
         RecordKey::Member(key) | RecordKey::Nonce(key) => key.to_hex(),
         RecordKey::Proposal(id) => id.to_string(),
         RecordKey::CatalogEntry(code) => code.to_string(),
-        RecordKey::Resource(id) => id.to_string(),
+        RecordKey::Resource(id) | RecordKey::ResourceProducts(id) => id.to_string(),
         RecordKey::ShareRequest(id) => id.to_string(),
         RecordKey::Grant(id) | RecordKey::GrantCloseOut(id) | RecordKey::GrantLineage(id) => {
             id.to_string()

@@ -158,7 +158,7 @@ fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
     let day = today(&ledger);
     let request = Action::RequestShare {
         draft: ShareRequestDraft {
-            entry: code.clone(),
+            entry: code,
             items: vec!["统一社会信用代码".to_owned(), "许可证编号".to_owned()],
             purpose: "市级数据回流，支撑基层执法核查".to_owned(),
             legal_duty: LegalBasisCode::from("gzsj-2022-sh"),

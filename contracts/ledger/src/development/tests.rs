@@ -9,16 +9,13 @@ use onebook_types::{
         Action, OpenType, PropertyApplicationDraft, PropertySubject, ReviewDecision, RightKind,
         ShareType,
     },
-    consortium::{ProtocolSchedule, ProtocolUpgrade, Role},
+    consortium::Role,
     development_records::{
         DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan, PlannedOpening,
         ResourceProducts, ScenarioDraft, ScenarioStatus,
     },
     hash::Hash32,
-    ids::{
-        CatalogCode, DevelopmentGrantId, Height, OpenDataPlanId, ProtocolVersion, ResourceId,
-        ScenarioId,
-    },
+    ids::{CatalogCode, DevelopmentGrantId, OpenDataPlanId, ResourceId, ScenarioId},
     record::RecordKey,
     rejection::Rejection,
     time::{DAY_MS, Date},
@@ -42,14 +39,7 @@ fn date(text: &str) -> Date {
 /// The dev chain at protocol version 3 with xm-scjg's entries and resource 1, a primary
 /// developer at xm-jypt and a secondary one at xm-gaj.
 fn chain() -> Chain {
-    let mut chain = Chain::dev();
-    let schedule = ProtocolSchedule {
-        upgrades: vec![
-            ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1) },
-            ProtocolUpgrade { version: ProtocolVersion(3), height: Height(1) },
-        ],
-    };
-    store(&mut chain.state, RecordKey::Protocol, &schedule);
+    let mut chain = Chain::at_version_three();
     for (code, open_type) in [("E-OPEN", OpenType::Open), ("E-SHUT", OpenType::NotOpen)] {
         let mut entry = fixtures::entry(code, "xm-scjg", ShareType::Unconditional, &["name"], true);
         entry.versions[0].content.open_type = open_type;

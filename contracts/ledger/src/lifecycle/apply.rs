@@ -355,7 +355,7 @@ pub fn grant_onward(
     parent_lineage.children.push(grant.id);
     store(state, RecordKey::GrantLineage(parent_id), &parent_lineage);
     let mut effects =
-        Effects { orgs: vec![grantee.clone(), parent.provider.clone()], ..Effects::default() };
+        Effects { orgs: vec![grantee.clone(), parent.provider], ..Effects::default() };
     effects.event(
         "grant.issued_onward",
         &[

@@ -11,11 +11,11 @@ use onebook_types::{
     },
     block::Receipt,
     catalog_records::{Obligation, ObligationKind, ObligationStatus},
-    consortium::{ProtocolSchedule, ProtocolUpgrade, Role},
+    consortium::Role,
     hash::Hash32,
     ids::{
-        AccessEventId, CatalogCode, GrantId, Height, LegalBasisCode, OrgId, ProposalId,
-        ProtocolVersion, ResourceId, ShareRequestId, Timestamp,
+        AccessEventId, CatalogCode, GrantId, LegalBasisCode, OrgId, ProposalId, ResourceId,
+        ShareRequestId, Timestamp,
     },
     lifecycle_records::{
         CloseOutDisposition, GrantCloseOut, GrantEnd, GrantLineage, LifecyclePolicy,
@@ -52,14 +52,7 @@ fn midnight(text: &str) -> Timestamp {
 /// The dev chain at protocol version 3 with fj-sjj's conditional entry E-PROV and its resource
 /// 1, a share approver at fj-sjj and a data user at xm-dsj.
 fn chain() -> Chain {
-    let mut chain = Chain::dev();
-    let schedule = ProtocolSchedule {
-        upgrades: vec![
-            ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1) },
-            ProtocolUpgrade { version: ProtocolVersion(3), height: Height(1) },
-        ],
-    };
-    store(&mut chain.state, RecordKey::Protocol, &schedule);
+    let mut chain = Chain::at_version_three();
     let conditional = ShareType::Conditional { conditions: "仅限履职".into() };
     let items = ["name", "licence", "address"];
     let entry = fixtures::entry("E-PROV", "fj-sjj", conditional, &items, true);
