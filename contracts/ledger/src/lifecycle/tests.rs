@@ -480,6 +480,46 @@ fn the_close_out_working_days_are_governed_from_version_three_and_never_zero() {
     assert_eq!(policy.close_out_working_days, 7);
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Whatever is asked, an accepted onward grant names only items of its parent and expires
+    /// no later than it; one that would not is refused with the rule it breaks.
+    #[test]
+    fn an_onward_grant_never_exceeds_its_parent(
+        parent_mask in 1u8..8,
+        child_mask in 0u8..8,
+        later_ms in -2i64..=2,
+    ) {
+        let all = ["name", "licence", "address"];
+        let pick = |mask: u8| -> Vec<&str> {
+            all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, n)| *n).collect()
+        };
+        let (parent_items, child_items) = (pick(parent_mask), pick(child_mask));
+        let parent_expiry = midnight("2026-03-01");
+        let mut chain = granted(&parent_items, parent_expiry);
+        let expires_at = Timestamp(parent_expiry.0.saturating_add_signed(later_ms * 1_000));
+
+        let receipt = chain.run(CITY_APPROVER, onward(1, "xm-gaj", &child_items, expires_at));
+
+        let within = !child_items.is_empty() && child_items.iter().all(|i| parent_items.contains(i));
+        let expected = if !within {
+            Some(Rejection::OnwardScopeExceedsParent)
+        } else if expires_at > parent_expiry {
+            Some(Rejection::OnwardTermExceedsParent)
+        } else {
+            None
+        };
+        proptest::prop_assert_eq!(refusal(&receipt), expected);
+        if expected.is_none() {
+            let child = grant(&chain, 2);
+            let parent = grant(&chain, 1);
+            proptest::prop_assert!(child.items.iter().all(|i| parent.items.contains(i)));
+            proptest::prop_assert!(child.expires_at <= parent.expires_at);
+        }
+    }
+}
+
 /// The reach of each grant-lifecycle code: see `crate::reach`.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
     let expiry = midnight("2026-03-01");
