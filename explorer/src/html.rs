@@ -505,7 +505,7 @@ pub(crate) fn event(lang: Lang, kind: &str, attributes: &[(String, String)]) -> 
             @for (name, text) in attributes {
                 " "
                 span.attr {
-                    span.name { (lang.t(name)) "：" }
+                    span.name title=(name) { (lang.t(name)) } "："
                     (value(lang, name, &Value::String(text.clone())))
                 }
             }

@@ -14,7 +14,7 @@
 //! | `/blocks`, `/blocks/{height}` | blocks newest first; one block's header, certificate and decoded txs |
 //! | `/txs/{hash}` | one tx: signer, the action field by field, its outcome and events |
 //! | `/validators` | the validator set and who signed the recent blocks |
-//! | `/search?q=` | what a tx hash, height, record id, code, number or org id names; code and number prefixes; entry and org names (a single hit opens its page) |
+//! | `/search?q=` | what a tx hash, height, record id, code, number or org id names; code and number prefixes, tx-hash prefixes of 8+ hex digits; entry and org names (a single hit opens its page) |
 //! | `/orgs/{id}` | an org's place in the hierarchy, counts, members, catalog, sharing given and received, certificates held, accesses made and received, overdue duties, violations, history |
 //! | `/catalog/{code}` | a catalog entry, its versions and the differences between them |
 //! | `/share-requests/{id}` | a share request with its whole trail and its grant |
@@ -29,7 +29,7 @@
 //! Orgs read as name and id and members as name and org (`names`); each kind's fields follow
 //! one display order (`kinds`). Every record and tx page ends with its JSON, the node's API
 //! address and its proof bundles. Every list is paged with the port's cursors, shows its total
-//! and downloads as CSV with `?format=csv`. Design: ADRs 0013 and 0025. A record
+//! and downloads as CSV with `?format=csv`. Design: ADRs 0013, 0025 and 0031. A record
 //! that does not exist is a 404 page, a node that cannot be read a 503 page.
 
 mod assets;
@@ -59,7 +59,7 @@ use axum::{
 use onebook_query::{LedgerQuery, ReaderQuery, read_rules::Reader};
 
 pub use i18n::Lang;
-pub use lint::{ENUM_VALUES, raw_values, rejection_names, visible_text};
+pub use lint::{ENUM_VALUES, raw_values, rejection_names, unlabelled, visible_text};
 
 /// How the explorer links outside itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -83,7 +83,17 @@ impl RecordKind {
             | RecordKey::ElementSource(_)
             | RecordKey::CheckpointPolicy
             | RecordKey::ChildChain(_)
-            | RecordKey::Protocol => return None,
+            | RecordKey::Protocol
+            | RecordKey::GrantCloseOut(_)
+            | RecordKey::GrantLineage(_)
+            | RecordKey::LifecyclePolicy
+            | RecordKey::OpenDataPlan(_)
+            | RecordKey::OrgPlans(_)
+            | RecordKey::Scenario(_)
+            | RecordKey::OrgScenarioTypes(_)
+            | RecordKey::DevelopmentGrant(_)
+            | RecordKey::Product(_)
+            | RecordKey::ResourceProducts(_) => return None,
         })
     }
 

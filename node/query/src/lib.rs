@@ -46,8 +46,9 @@ pub use events::{
     EventView, ORG_ATTRIBUTES,
 };
 pub use ledger::{
-    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, SCANNED_RECORDS_MAX, TIME_MAX,
-    check_record_id, check_source_key, check_time, page_limit, served_kind, timeline_kind,
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, SCANNED_RECORDS_MAX,
+    SEARCH_TX_PREFIX_HITS_MAX, TIME_MAX, TX_HASH_PREFIX_DIGITS_MIN, check_record_id,
+    check_source_key, check_time, page_limit, served_kind, timeline_kind,
 };
 pub use node_views::{
     BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,

@@ -28,6 +28,7 @@ mod keys;
 mod proofs;
 pub mod snapshot;
 mod store;
+mod tx_prefix;
 mod verify;
 
 pub use checkpoints::{

@@ -169,6 +169,9 @@ fn check_change(
             checks::key(new_key)?;
             validator_set_rotated(&validator_set(state), old_key, new_key).map(|_| ())
         }
+        GovernanceChange::SetLifecyclePolicy { policy } => {
+            crate::lifecycle::check_lifecycle_policy(ctx, policy)
+        }
     }
 }
 
@@ -275,6 +278,13 @@ fn apply_change(
                 ],
             );
         }
+        GovernanceChange::SetLifecyclePolicy { policy } => {
+            store(state, RecordKey::LifecyclePolicy, policy);
+            effects.event(
+                "lifecycle_policy.set",
+                &[("close_out_working_days", policy.close_out_working_days.to_string())],
+            );
+        }
     }
 }
 
@@ -305,7 +315,8 @@ fn orgs_named(change: &GovernanceChange) -> Vec<OrgId> {
         | GovernanceChange::SetCheckpointPolicy { .. }
         | GovernanceChange::AdmitChildChain { .. }
         | GovernanceChange::ScheduleUpgrade { .. }
-        | GovernanceChange::RotateValidatorKey { .. } => Vec::new(),
+        | GovernanceChange::RotateValidatorKey { .. }
+        | GovernanceChange::SetLifecyclePolicy { .. } => Vec::new(),
     }
 }
 
@@ -320,6 +331,7 @@ fn change_kind(change: &GovernanceChange) -> &'static str {
         GovernanceChange::AdmitChildChain { .. } => "admit_child_chain",
         GovernanceChange::ScheduleUpgrade { .. } => "schedule_upgrade",
         GovernanceChange::RotateValidatorKey { .. } => "rotate_validator_key",
+        GovernanceChange::SetLifecyclePolicy { .. } => "set_lifecycle_policy",
     }
 }
 
