@@ -185,3 +185,518 @@ fn the_workbench_encodes_and_signs_like_rust_and_has_a_form_for_every_action() {
     assert!(sent.iter().all(|request| is_loopback(&request.url)), "{sent:?}");
     assert!(sent.iter().all(|request: &SentRequest| !request.has_body), "{sent:?}");
 }
+
+/// A day of block time every ten seconds, so that a one-day public notice ends within the test.
+const CLOCK_RATE: u32 = 8_640;
+
+/// The workbench page in one browser, driven the way a clerk would: through its controls.
+struct Bench<'a> {
+    chrome: &'a Chrome,
+    url: String,
+    shots: std::path::PathBuf,
+}
+
+/// What the page showed after a signature.
+#[derive(Debug)]
+struct Outcome {
+    status: String,
+    code: String,
+    hash: String,
+    text: String,
+}
+
+impl Bench<'_> {
+    fn script(&self, script: &str, args: Value) -> Value {
+        self.chrome.execute(script, args).unwrap()
+    }
+
+    fn open(&self) {
+        self.chrome.goto(&self.url).unwrap();
+        wait_ready(self.chrome);
+    }
+
+    fn shot(&self, name: &str) {
+        self.chrome.screenshot(&self.shots.join(format!("workbench-{name}.png"))).unwrap();
+    }
+
+    /// Clicks `selector`, which reloads the page, and waits for the new page.
+    fn click_and_reload(&self, selector: &str) {
+        self.script(
+            "document.body.dataset.ready = '0'; document.querySelector(arguments[0]).click();",
+            json!([selector]),
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        wait_ready(self.chrome);
+    }
+
+    fn current_key(&self) -> String {
+        self.script("return document.querySelector('#current-key').textContent;", json!([]))
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Generates a key in the browser under `name`; its public key.
+    fn generate(&self, name: &str) -> String {
+        self.script("document.querySelector('#new-key-name').value = arguments[0];", json!([name]));
+        self.click_and_reload("#generate-key");
+        self.current_key()
+    }
+
+    /// Imports a dev network's key from its seed; its public key.
+    fn import(&self, name: &str, seed: &str) -> String {
+        self.script(
+            "document.querySelector('#new-key-name').value = arguments[0];
+             document.querySelector('#import-seed').value = arguments[1];",
+            json!([name, seed]),
+        );
+        self.click_and_reload("#import-key");
+        self.current_key()
+    }
+
+    /// Signs as `public` from now on.
+    fn use_key(&self, public: &str) {
+        self.script("localStorage.setItem('onebook-key', arguments[0]);", json!([public]));
+        self.open();
+        assert_eq!(self.current_key(), public);
+    }
+
+    /// Opens the form of `action`.
+    fn action(&self, action: &str) {
+        // A fresh form, also after the same action.
+        self.script("location.hash = '';", json!([]));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.script("return !!document.querySelector('#preview-button');", json!([])) != false {
+            assert!(Instant::now() < deadline, "the form of {action} stays");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.script("location.hash = arguments[0];", json!([action]));
+        while self.script("return !!document.querySelector('#preview-button');", json!([])) != true {
+            assert!(Instant::now() < deadline, "no form for {action}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sets the control of `path` to `value` (`true`/`false` for a checkbox, a variant for an
+    /// enum's select).
+    fn fill(&self, path: &str, value: &str) {
+        let done = self.script(
+            "const e = document.querySelector(`[data-field=\"${arguments[0]}\"]`);
+             if (!e) return 'missing';
+             if (e.type === 'checkbox') e.checked = arguments[1] === 'true'; else e.value = arguments[1];
+             e.dispatchEvent(new Event('input', { bubbles: true }));
+             e.dispatchEvent(new Event('change', { bubbles: true }));
+             return 'ok';",
+            json!([path, value]),
+        );
+        assert_eq!(done, "ok", "no control for {path}");
+    }
+
+    /// Adds an item to the list `path`.
+    fn add(&self, path: &str) {
+        let done = self.script(
+            "const b = document.querySelector(`[data-add=\"${arguments[0]}\"]`);
+             if (!b) return 'missing'; b.click(); return 'ok';",
+            json!([path]),
+        );
+        assert_eq!(done, "ok", "no list {path}");
+    }
+
+    /// Checks the form; the page's error if it stops it, else `None` (the preview shows).
+    fn check(&self) -> Option<String> {
+        self.script("document.querySelector('#preview-button').click();", json!([]));
+        let error = self.script("return document.querySelector('#form-errors').textContent;", json!([]));
+        let error = error.as_str().unwrap_or_default().to_owned();
+        if !error.is_empty() {
+            return Some(error);
+        }
+        assert_eq!(self.script("return !!document.querySelector('#preview');", json!([])), true);
+        None
+    }
+
+    /// Signs and submits the previewed action; what the page shows once it is decided.
+    fn sign(&self) -> Outcome {
+        self.script("document.querySelector('#sign-button').click();", json!([]));
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let receipt = self.script(
+                "const r = document.querySelector('#receipt');
+                 return r ? { status: r.dataset.status, code: r.dataset.code, hash: r.dataset.hash || '', text: r.innerText } : null;",
+                json!([]),
+            );
+            if !receipt.is_null() {
+                let text = |name: &str| receipt[name].as_str().unwrap_or_default().to_owned();
+                return Outcome {
+                    status: text("status"),
+                    code: receipt["code"].to_string().trim_matches('"').to_owned(),
+                    hash: text("hash"),
+                    text: text("text"),
+                };
+            }
+            assert!(Instant::now() < deadline, "no receipt within 90 s");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Checks, signs and submits; the outcome, which must be committed.
+    fn commit(&self, what: &str) -> Outcome {
+        if let Some(error) = self.check() {
+            panic!("{what}: the page stopped it: {error}");
+        }
+        let outcome = self.sign();
+        assert_eq!(outcome.status, "committed", "{what}: {outcome:?}");
+        println!("{what}: committed ({})", outcome.hash);
+        outcome
+    }
+}
+
+/// The attribute `name` of the first event of the committed tx `hash` (read as the auditor).
+fn event_attribute(net: &onebook_tests::devnet::Devnet, hash: &str, name: &str) -> String {
+    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let tx = client.get_as(onebook_cli::demo::AUDITOR, &format!("/v1/txs/{hash}")).unwrap();
+    for event in tx["events"].as_array().into_iter().flatten() {
+        for pair in event["attributes"].as_array().into_iter().flatten() {
+            if pair[0] == name {
+                return pair[1].as_str().unwrap().to_owned();
+            }
+        }
+        if let Some(value) = event["attributes"][name].as_str() {
+            return value.to_owned();
+        }
+    }
+    panic!("tx {hash} raised no event with `{name}`: {tx}")
+}
+
+/// The date of the tip's block time plus `days`, as `YYYY-MM-DD` (China Standard Time).
+fn block_date(net: &onebook_tests::devnet::Devnet, days: i64) -> String {
+    let (_, status) = net.nodes[0].get("/v1/status").unwrap();
+    let height = status["height"].as_u64().unwrap();
+    let (_, block) = net.nodes[0].get(&format!("/v1/blocks/{height}")).unwrap();
+    let time = block["header"]["time"].as_u64().unwrap_or_else(|| panic!("no time in {block}"));
+    let local = i64::try_from((time + 8 * 3_600_000) / 86_400_000).unwrap() + days;
+    onebook_types::time::Date(i32::try_from(local).unwrap()).to_string()
+}
+
+fn seed_hex(label: &str) -> String {
+    hex::encode(onebook_genesis::dev_secret(label).seed())
+}
+
+#[test]
+fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbench() {
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        println!("SKIPPED: {CHROMEDRIVER} is missing; scripts/setup.sh installs chromium-driver");
+        return;
+    }
+    let mut net =
+        onebook_tests::devnet::Devnet::start_clocked(crate::node_binary(), 4, CLOCK_RATE).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let base = serve_explorer(&runtime, &format!("http://{}", net.api_addr(0)));
+    let chrome = Chrome::start().unwrap().expect("chromedriver is installed");
+    let dir = tempfile::tempdir().unwrap();
+    let shots = onebook_tests::webdriver::artifacts_dir(dir.path()).unwrap();
+    let bench = Bench { chrome: &chrome, url: format!("{base}/workbench/"), shots };
+    bench.open();
+    bench.shot("empty");
+
+    // Keys: the org admins' (and a few genesis clerks') dev keys imported; the new clerks' keys
+    // generated in this browser and registered by their admins.
+    let imported = [
+        "xm-scjg/admin",
+        "xm-djzx/admin",
+        "xm-dsj/catalog-clerk",
+        "xm-scjg/share-approver",
+        "xm-jypt/data-user",
+        "fj-sjj/admin",
+        "xm-dsj/admin",
+        "xm-gaj/admin",
+    ];
+    let mut keys = std::collections::BTreeMap::new();
+    for label in imported {
+        keys.insert(label, bench.import(label, &seed_hex(label)));
+    }
+    let clerk = bench.generate("市场监管局·目录编制员");
+    let registrar = bench.generate("登记中心·登记员");
+    let applicant = bench.generate("市场监管局·数据使用");
+    let extractable = run_async(
+        &chrome,
+        "const db = await new Promise((ok) => { const r = indexedDB.open('onebook-workbench', 1); r.onsuccess = () => ok(r.result); });
+         const all = await new Promise((ok) => { const r = db.transaction('keys').objectStore('keys').getAll(); r.onsuccess = () => ok(r.result); });
+         return all.map((k) => [k.public, k.privateKey.extractable, k.privateKey.type]);",
+        Value::Null,
+    );
+    for key in extractable.as_array().unwrap() {
+        assert_eq!(key[1], false, "the private key of {} can be read out", key[0]);
+        assert_eq!(key[2], "private");
+    }
+
+    bench.use_key(&keys["xm-scjg/admin"]);
+    for (key, name, role) in
+        [(&clerk, "目录编制员", "catalog-clerk"), (&applicant, "数据使用人", "data-user")]
+    {
+        bench.action("register_member");
+        bench.fill("key", key);
+        bench.fill("name", name);
+        bench.add("roles");
+        bench.fill("roles.0", role);
+        bench.commit(&format!("register {role}"));
+    }
+    bench.shot("register-member");
+    bench.use_key(&keys["xm-djzx/admin"]);
+    bench.action("register_member");
+    bench.fill("key", &registrar);
+    bench.fill("name", "登记员");
+    bench.add("roles");
+    bench.fill("roles.0", "registrar");
+    bench.commit("register registrar");
+
+    // A clerk without the role: refused in Chinese, nothing committed.
+    bench.use_key(&clerk);
+    let (_, before) = net.nodes[0].get(&format!("/v1/nonces/{clerk}")).unwrap();
+    bench.action("register_member");
+    bench.fill("key", &"07".repeat(32));
+    bench.fill("name", "越权登记");
+    bench.add("roles");
+    bench.fill("roles.0", "auditor");
+    assert_eq!(bench.check(), None);
+    let refused = bench.sign();
+    assert_eq!(refused.status, "refused", "{refused:?}");
+    assert_eq!(refused.code, "2", "{refused:?}");
+    assert!(refused.text.contains("签名人的角色无权执行此操作"), "{refused:?}");
+    bench.shot("refused");
+    std::thread::sleep(Duration::from_secs(2));
+    let (_, after) = net.nodes[0].get(&format!("/v1/nonces/{clerk}")).unwrap();
+    assert_eq!(before, after, "nothing of the clerk's was committed");
+    let (code, _) = net.nodes[0].get(&format!("/v1/members/{}", "07".repeat(32))).unwrap();
+    assert_eq!(code, 404, "no member was registered");
+
+    // A catalog entry: drafted, submitted, returned, resubmitted, approved, published, revised.
+    bench.action("draft_catalog_entry");
+    bench.fill("draft.name", "个体工商户登记信息");
+    bench.fill("draft.description", "个体工商户登记的基本信息");
+    for (index, (name, element)) in [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate() {
+        bench.add("draft.items");
+        bench.fill(&format!("draft.items.{index}.name"), name);
+        bench.fill(&format!("draft.items.{index}.data_element"), element);
+        bench.fill(&format!("draft.items.{index}.sensitivity"), "general");
+    }
+    bench.fill("draft.items.1.personal_information", "true");
+    bench.fill("draft.classification", "市场监管");
+    bench.fill("draft.grade", "general");
+    bench.fill("draft.security_level", "2");
+    bench.fill("draft.share_type.share_type", "conditional");
+    bench.fill("draft.share_type.conditions", "仅用于依法履职");
+    bench.fill("draft.open_type", "not_open");
+    bench.fill("draft.update_frequency", "daily");
+    bench.fill("draft.system", "xm-scjg-djxt");
+    bench.shot("draft-form");
+    assert_eq!(bench.check(), None);
+    bench.shot("preview");
+    let drafted = bench.sign();
+    assert_eq!(drafted.status, "committed", "{drafted:?}");
+    bench.shot("receipt");
+    let code = event_attribute(&net, &drafted.hash, "entry");
+    println!("drafted {code}");
+    let submit = |what: &str| {
+        bench.use_key(&clerk);
+        bench.action("submit_catalog_entry");
+        bench.fill("code", &code);
+        bench.commit(what);
+    };
+    let review = |decision: &str, what: &str| {
+        bench.use_key(&keys["xm-dsj/catalog-clerk"]);
+        bench.action("review_catalog_entry");
+        bench.fill("code", &code);
+        bench.fill("decision.decision", decision);
+        if decision == "return" {
+            bench.fill("decision.reasons", "缺少数据元说明");
+        }
+        bench.commit(what);
+    };
+    submit("submit");
+    review("return", "return");
+    submit("resubmit");
+    review("approve", "approve");
+    bench.use_key(&clerk);
+    bench.action("publish_catalog_entry");
+    bench.fill("code", &code);
+    bench.commit("publish");
+    bench.action("revise_catalog_entry");
+    bench.fill("code", &code);
+    bench.fill("draft.name", "个体工商户登记信息");
+    bench.fill("draft.description", "个体工商户登记的基本信息（第二版）");
+    for (index, (name, element)) in [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate() {
+        bench.add("draft.items");
+        bench.fill(&format!("draft.items.{index}.name"), name);
+        bench.fill(&format!("draft.items.{index}.data_element"), element);
+        bench.fill(&format!("draft.items.{index}.sensitivity"), "general");
+    }
+    bench.fill("draft.classification", "市场监管");
+    bench.fill("draft.grade", "general");
+    bench.fill("draft.security_level", "2");
+    bench.fill("draft.share_type.share_type", "conditional");
+    bench.fill("draft.share_type.conditions", "仅用于依法履职");
+    bench.fill("draft.open_type", "not_open");
+    bench.fill("draft.update_frequency", "daily");
+    bench.fill("draft.system", "xm-scjg-djxt");
+    bench.commit("revise");
+    submit("submit the revision");
+    review("approve", "approve the revision");
+    bench.use_key(&clerk);
+    bench.action("publish_catalog_entry");
+    bench.fill("code", &code);
+    bench.commit("publish the revision");
+    let (_, entry) = net.nodes[0].get(&format!("/v1/catalog/entries/{code}/versions")).unwrap();
+    println!("versions: {entry}");
+
+    // A resource of the entry, for the property application.
+    bench.action("register_resource");
+    bench.fill("entry", &code);
+    bench.fill("draft.system", "xm-scjg-djxt");
+    bench.fill("draft.snapshot_digest", &"ab".repeat(32));
+    bench.fill("draft.record_count", "1200");
+    bench.fill("draft.items", "统一社会信用代码\n经营者姓名");
+    bench.fill("draft.authoritative", "false");
+    let registered = bench.commit("register a resource");
+    let resource = event_attribute(&net, &registered.hash, "resource");
+
+    // A conditional share request: the refusal without a legal basis is stopped by the page,
+    // naming the field; with one it is committed.
+    bench.use_key(&keys["xm-jypt/data-user"]);
+    bench.action("request_share");
+    bench.fill("draft.entry", &code);
+    bench.fill("draft.items", "统一社会信用代码");
+    bench.fill("draft.purpose", "核验交易主体资格");
+    bench.fill("draft.legal_duty", "dsl-38");
+    bench.fill("draft.starts", &block_date(&net, 3));
+    bench.fill("draft.ends", &block_date(&net, 200));
+    let requested = bench.commit("request a share");
+    let request = event_attribute(&net, &requested.hash, "share_request");
+    bench.use_key(&keys["xm-scjg/share-approver"]);
+    bench.action("answer_share");
+    bench.fill("request", &request);
+    bench.fill("answer.answer", "refuse");
+    bench.fill("answer.reason", "申请用途超出条件");
+    let stopped = bench.check().expect("the page stops a refusal without a legal basis");
+    assert!(stopped.contains("法律依据"), "{stopped}");
+    bench.shot("stopped");
+    let (_, before) = net.nodes[0].get(&format!("/v1/nonces/{}", keys["xm-scjg/share-approver"])).unwrap();
+    assert_eq!(before["next"], 1, "nothing was sent");
+    bench.fill("answer.legal_basis", "pipl-13");
+    bench.commit("refuse with a legal basis");
+
+    // Governance: the validator orgs shorten the public notice to a day.
+    bench.use_key(&keys["fj-sjj/admin"]);
+    bench.action("submit_proposal");
+    bench.fill("change.kind", "set_policy");
+    bench.fill("change.parameter.name", "public_notice_days");
+    bench.fill("change.parameter.value", "1");
+    bench.fill("rationale", "测试环境缩短公示期");
+    let proposed = bench.commit("propose");
+    let proposal = event_attribute(&net, &proposed.hash, "proposal");
+    for voter in ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"] {
+        let (_, record) = net.nodes[0].get(&format!("/v1/proposals/{proposal}")).unwrap();
+        if record["record"]["status"] != "open" {
+            break;
+        }
+        bench.use_key(&keys[voter]);
+        bench.action("vote_proposal");
+        bench.fill("proposal", &proposal);
+        bench.fill("approve", "true");
+        bench.commit(&format!("vote as {voter}"));
+    }
+
+    // The property lifecycle, each step by the clerk whose role it is.
+    bench.use_key(&applicant);
+    bench.action("apply_for_property");
+    bench.fill("draft.right", "holding");
+    bench.fill("draft.subject.subject", "resource");
+    bench.fill("draft.subject.resource", &resource);
+    bench.add("draft.evidence_digests");
+    bench.fill("draft.evidence_digests.0", &"cd".repeat(32));
+    bench.fill("draft.valid_from", &block_date(&net, 0));
+    bench.fill("draft.valid_until", &block_date(&net, 3_000));
+    let applied = bench.commit("apply");
+    let application = event_attribute(&net, &applied.hash, "application");
+    bench.use_key(&registrar);
+    bench.action("review_property_application");
+    bench.fill("application", &application);
+    bench.fill("decision.decision", "approve");
+    bench.commit("accept into public notice");
+    bench.use_key(&keys["xm-jypt/data-user"]);
+    bench.action("file_objection");
+    bench.fill("application", &application);
+    bench.fill("grounds", "该资源的权属存在争议");
+    bench.add("evidence_digests");
+    bench.fill("evidence_digests.0", &"ef".repeat(32));
+    let objected = bench.commit("object");
+    let objection = event_attribute(&net, &objected.hash, "objection");
+    bench.use_key(&registrar);
+    let todo = bench.script("return document.querySelector('#todo').innerText;", json!([]));
+    println!("registrar's to-do: {todo}");
+    assert!(todo.as_str().unwrap().contains(&format!("#{objection}")), "{todo}");
+    bench.shot("todo");
+    bench.action("rule_objection");
+    bench.fill("objection", &objection);
+    bench.fill("upheld", "false");
+    bench.fill("reasons", "异议人未提供权属证明");
+    bench.commit("rule on the objection");
+    // The notice lasts a day of block time: ten seconds here.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let certificate = loop {
+        bench.use_key(&registrar);
+        bench.action("issue_certificate");
+        bench.fill("application", &application);
+        assert_eq!(bench.check(), None);
+        let outcome = bench.sign();
+        if outcome.status == "committed" {
+            break event_attribute(&net, &outcome.hash, "certificate");
+        }
+        assert!(outcome.text.contains("公示"), "{outcome:?}");
+        assert!(Instant::now() < deadline, "the notice did not end: {outcome:?}");
+        std::thread::sleep(Duration::from_secs(3));
+    };
+    println!("certificate {certificate}");
+    bench.use_key(&keys["xm-scjg/admin"]);
+    bench.action("transfer_certificate");
+    bench.fill("certificate", &certificate);
+    bench.fill("to", "xm-jypt");
+    let transferred = bench.commit("transfer");
+    bench.shot("transfer");
+    let (_, record) =
+        net.nodes[0].get(&format!("/v1/property/certificates/{certificate}")).unwrap();
+    assert_eq!(record["record"]["holder"], "xm-jypt", "{record}");
+    chrome.goto(&format!("{base}/txs/{}", transferred.hash)).unwrap();
+
+    // Every request the browser sent: the only bodies are signed txs to the relay, and no
+    // private key is in any of them.
+    let sent = chrome.sent_requests().unwrap();
+    let seeds: Vec<Vec<u8>> =
+        imported.iter().map(|label| onebook_genesis::dev_secret(label).seed().to_vec()).collect();
+    let mut bodies = 0;
+    for request in &sent {
+        assert!(is_loopback(&request.url), "{request:?}");
+        if !request.has_body {
+            continue;
+        }
+        bodies += 1;
+        assert_eq!(request.method, "POST", "{request:?}");
+        assert!(request.url.ends_with("/workbench/node/v1/txs"), "{request:?}");
+        let body = request.body.as_ref().expect("the log holds the body");
+        let tx: onebook_types::tx::SignedTx = codec::decode(body, onebook_types::limits::TX_BYTES_MAX).expect("a signed tx");
+        assert!(tx.verify().is_ok(), "a tx whose signature verifies: {request:?}");
+        for seed in &seeds {
+            let hex_seed = hex::encode(seed);
+            assert!(!body.windows(32).any(|w| w == seed.as_slice()), "a seed in {request:?}");
+            assert!(!String::from_utf8_lossy(body).contains(&hex_seed), "a seed in {request:?}");
+        }
+    }
+    println!("{} requests, {bodies} with a body, each a signed tx without a key", sent.len());
+    assert!(bodies >= 25, "the txs were seen: {bodies}");
+    for node in 0..net.nodes.len() {
+        let log = std::fs::read_to_string(&net.nodes[node].log).unwrap_or_default();
+        for label in imported {
+            assert!(!log.contains(&seed_hex(label)), "node {node}'s log holds a seed");
+        }
+    }
+}

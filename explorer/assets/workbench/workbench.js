@@ -26,6 +26,8 @@ const PICKERS = {
 let META = null;
 let KEYS = [];
 let CURRENT = null;
+/** Whether the current key is an active member, so that its reads may be signed. */
+let IS_MEMBER = false;
 const lists = new Map();
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -103,7 +105,7 @@ async function sign(entry, message) {
 /** GET `path` (`/v1/...`) on the node; signed as the current key when `signed`. */
 async function api(path, signed = false) {
   const headers = { accept: "application/json" };
-  if (signed && CURRENT) {
+  if (signed && CURRENT && IS_MEMBER) {
     const time = Date.now();
     const signature = await sign(CURRENT, readDigest("GET", path, time));
     headers.authorization = `Onebook key=${CURRENT.public}, time=${time}, signature=${bytesToHex(signature)}`;
@@ -351,7 +353,7 @@ async function submit(action, out) {
 
 /** Where the explorer shows a record, by the event attribute that names it. */
 const RECORD_PAGES = {
-  code: "catalog", resource: "resources", share_request: "share-requests", grant: "grants",
+  entry: "catalog", code: "catalog", resource: "resources", share_request: "share-requests", grant: "grants",
   application: "applications", objection: "objections", certificate: "certificates",
   quality_report: "quality-reports", proposal: "proposals", member: "members", org: "orgs",
 };
@@ -408,6 +410,7 @@ async function showMember() {
   const line = $("#member");
   if (status !== 200) { line.textContent = ui("not_member"); return null; }
   const member = body.record ?? body;
+  IS_MEMBER = member.status === undefined || member.status === "active";
   line.textContent = `${ui("member_of")} ${member.org} · ${(member.roles ?? []).map((r) => valueLabel("roles", r)).join("、")}`;
   line.dataset.org = member.org;
   return member;
@@ -504,8 +507,9 @@ async function main() {
   META = await (await fetch(`/workbench/actions.json?lang=${lang}`)).json();
   await loadKeys();
   const root = $("#workbench");
-  root.replaceChildren(renderKeys(), el("section", { id: "todo", class: "wb-panel" }), renderActions());
+  root.replaceChildren(renderKeys());
   await showMember();
+  root.append(el("section", { id: "todo", class: "wb-panel" }), renderActions());
   await refreshTodo();
   document.body.dataset.ready = "1";
 }

@@ -253,6 +253,7 @@ const UI: &[(&str, &str, &str)] = &[
     ("role_validator-org", "验证节点机构", "Validator org"),
     ("role_member", "所有成员", "Any member"),
     ("rec_code", "目录", "Catalog entry"),
+    ("rec_entry", "目录", "Catalog entry"),
     ("rec_resource", "资源", "Resource"),
     ("rec_share_request", "共享申请", "Share request"),
     ("rec_grant", "共享授权", "Grant"),
