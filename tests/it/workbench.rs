@@ -173,6 +173,14 @@ fn the_workbench_encodes_and_signs_like_rust_and_has_a_form_for_every_action() {
         assert!(raw.is_empty(), "{name} shows raw values {raw:?}");
     }
     println!("{} actions have a form", forms.len());
+
+    // The English switch.
+    chrome.goto(&format!("{base}/workbench/?lang=en#draft_catalog_entry")).unwrap();
+    wait_ready(&chrome);
+    std::thread::sleep(Duration::from_millis(200));
+    let text = chrome.text().unwrap();
+    assert!(text.contains("Onebook Workbench") && text.contains("Generate a new key"), "{text}");
+    assert!(text.contains("Draft a catalog entry") || text.contains("Security level"), "{text}");
     // This test has no node: the pickers' reads through the relay answer 502 and say so.
     let errors: Vec<String> = chrome
         .console_errors()
@@ -573,6 +581,10 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     let requested = bench.commit("request a share");
     let request = event_attribute(&net, &requested.hash, "share_request");
     bench.use_key(&keys["xm-scjg/share-approver"]);
+    let todo = bench.script("return document.querySelector('#todo').innerText;", json!([]));
+    let todo = todo.as_str().unwrap();
+    assert!(todo.contains(&format!("#{request} xm-jypt")) && todo.contains("剩余工作日"), "{todo}");
+    bench.shot("todo-approver");
     bench.action("answer_share");
     bench.fill("request", &request);
     bench.fill("answer.answer", "refuse");

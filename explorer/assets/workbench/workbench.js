@@ -21,6 +21,7 @@ const PICKERS = {
   QualityReportId: ["/v1/quality-reports", (r) => [r.id, r.resource]],
   ProposalId: ["/v1/proposals", (r) => [r.id, r.rationale]],
   OrgId: ["/v1/orgs", (r) => [r.id, r.name]],
+  LegalBasisCode: ["/v1/policy", (r) => [r.code, r.title]],
 };
 
 let META = null;
@@ -265,7 +266,12 @@ async function attachPicker(input, type) {
   const datalist = el("datalist", { id });
   document.body.append(datalist);
   const [path, read] = PICKERS[type];
-  if (!lists.has(type)) lists.set(type, listAll(path, true, 3).catch(() => []));
+  if (!lists.has(type)) {
+    const read = path === "/v1/policy"
+      ? api(path).then(({ body }) => body?.policy?.legal_bases ?? [])
+      : listAll(path, true, 3);
+    lists.set(type, read.catch(() => []));
+  }
   for (const record of await lists.get(type)) {
     const [value, text] = read(record);
     datalist.append(el("option", { value: String(value) }, String(text ?? "")));
@@ -470,36 +476,50 @@ function renderActions() {
   return box;
 }
 
+/** The ledger's day (China Standard Time) of a block time in ms. */
+const dayOf = (ms) => Math.floor((ms + 8 * 3600000) / 86400000);
+const dateText = (ms) => new Date(dayOf(ms) * 86400000).toISOString().slice(0, 10);
+
+/** Working days from the day of `now` (exclusive) to the day of `due` (inclusive), by the
+ * policy's calendar: weekdays that are no holiday, and make-up working days. */
+function workingDaysLeft(now, due, policy) {
+  const holidays = new Set((policy?.holidays ?? []).map(dateDays));
+  const makeup = new Set((policy?.makeup_workdays ?? []).map(dateDays));
+  let left = 0;
+  for (let d = dayOf(now) + 1; d <= dayOf(due); d++) {
+    const weekday = (d + 4) % 7; // 1970-01-01 was a Thursday
+    if (makeup.has(d) || (weekday !== 0 && weekday !== 6 && !holidays.has(d))) left++;
+  }
+  return left;
+}
+
 async function refreshTodo() {
   const box = $("#todo");
   if (!box) return;
   const org = $("#member")?.dataset.org;
   box.replaceChildren(el("h2", {}, ui("todo")));
   if (!org) { box.append(el("p", {}, ui("todo_none"))); return; }
+  const status = (await api("/v1/status")).body ?? {};
+  const tip = (await api(`/v1/blocks/${status.height}`)).body?.header?.time ?? Date.now();
+  const policy = (await api("/v1/policy")).body?.policy;
   const sections = [
-    ["todo_requests", `/v1/share-requests?org=${org}&status=pending`, (r) => `#${r.id} ${r.entry ?? ""} · ${workingDaysLeft(r)}`],
-    ["todo_notice", `/v1/property/applications?status=in-notice`, (r) => `#${r.id} ${r.applicant ?? ""} · ${ui("notice_ends")} ${r.notice_ends ?? r.notice_until ?? ""}`],
-    ["todo_objections", `/v1/property/objections?status=pending`, (r) => `#${r.id} ${ui("application")} #${r.application ?? ""}`],
-    ["todo_overdue", `/v1/obligations/overdue?org=${org}`, (r) => `#${r.id ?? ""} ${valueLabel("kind", r.kind ?? "")} · ${ui("due")} ${r.due ?? r.due_on ?? ""}`],
+    ["todo_requests", `/v1/share-requests?org=${org}&status=under-review`,
+      (r) => r.provider === org,
+      (r) => [el("a", { href: `/share-requests/${r.id}` }, `#${r.id}`), ` ${r.requester_org} · ${r.entry} · ${ui("answer_due")} ${dateText(r.status.answer_due)} · ${ui("working_days_left")} ${workingDaysLeft(tip, r.status.answer_due, policy)}`]],
+    ["todo_notice", "/v1/property/applications?status=in-notice", () => true,
+      (r) => [el("a", { href: `/applications/${r.id}` }, `#${r.id}`), ` ${r.registrant} · ${ui("notice_ends")} ${dateText(r.status.notice_ends)}`]],
+    ["todo_objections", "/v1/property/objections?status=pending", () => true,
+      (r) => [el("a", { href: `/objections/${r.id}` }, `#${r.id}`), ` ${ui("application")} #${r.application} · ${r.objector_org ?? ""}`]],
   ];
-  for (const [title, path, line] of sections) {
-    const items = await listAll(path, true, 2).catch(() => []);
+  for (const [title, path, mine, line] of sections) {
+    const items = (await listAll(path, true, 2).catch(() => [])).filter(mine);
     box.append(el("h3", {}, `${ui(title)}（${items.length}）`),
       items.length === 0 ? el("p", { class: "wb-note" }, ui("none")) : el("ul", { "data-todo": title }, items.map((r) => el("li", {}, line(r)))));
   }
-}
-
-function workingDaysLeft(request) {
-  const due = request.answer_due ?? request.due ?? request.deadline;
-  if (!due) return "";
-  const days = dateDays(due);
-  const today = Math.floor(Date.now() / 86400000);
-  let left = 0;
-  for (let d = today + 1; d <= days; d++) {
-    const weekday = (d + 4) % 7; // 1970-01-01 was a Thursday
-    if (weekday !== 0 && weekday !== 6) left++;
-  }
-  return `${ui("working_days_left")} ${left}`;
+  const overdue = (await api(`/v1/obligations/overdue?org=${org}`, true)).body?.obligations ?? [];
+  box.append(el("h3", {}, `${ui("todo_overdue")}（${overdue.length}）`),
+    overdue.length === 0 ? el("p", { class: "wb-note" }, ui("none")) : el("ul", { "data-todo": "todo_overdue" }, overdue.map((o) =>
+      el("li", {}, el("a", { href: `/obligations/${o.id}` }, `#${o.id}`), ` ${valueLabel("obligation", o.kind)} · ${ui("due")} ${dateText(o.due)}`))));
 }
 
 async function main() {

@@ -247,6 +247,7 @@ const UI: &[(&str, &str, &str)] = &[
     ("todo_overdue", "本机构逾期义务", "Overdue obligations of your org"),
     ("working_days_left", "剩余工作日", "Working days left"),
     ("notice_ends", "公示截止", "Notice ends"),
+    ("answer_due", "答复期限", "Answer due"),
     ("application", "申请", "Application"),
     ("due", "期限", "Due"),
     ("role_data-authority", "数据主管部门", "Data authority"),

@@ -117,6 +117,14 @@ pub(crate) fn labelled(schema: &Value, lang: Lang) -> Value {
             }
         }
     }
+    // The kinds of obligation the to-do list names.
+    if let Ok(kinds) = serde_json::to_value(
+        <onebook_types::catalog_records::ObligationKind as utoipa::PartialSchema>::schema(),
+    ) {
+        for kind in kinds["enum"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            values.insert(format!("obligation={kind}"), json!(lang.value("kind", kind)));
+        }
+    }
     let rejections: Map<String, Value> = (1..=u16::MAX)
         .filter_map(|code| onebook_types::rejection::Rejection::from_code(code).map(|_| code))
         .map(|code| (code.to_string(), json!(lang.rejection(code))))
