@@ -112,8 +112,7 @@ fn the_workbench_encodes_and_signs_like_rust_and_has_a_form_for_every_action() {
     chrome.goto(&format!("{base}/workbench/")).unwrap();
     wait_ready(&chrome);
 
-    let vectors: Value =
-        serde_json::from_str(include_str!("../vectors/txs.json")).unwrap();
+    let vectors: Value = serde_json::from_str(include_str!("../vectors/txs.json")).unwrap();
     let cases = vectors["cases"].as_array().unwrap();
     let encoded = run_async(&chrome, ENCODE_ALL, Value::Array(cases.clone()));
     let encoded = encoded.as_array().unwrap();
@@ -160,7 +159,8 @@ fn the_workbench_encodes_and_signs_like_rust_and_has_a_form_for_every_action() {
     // Every action has a form, every field a control, and no raw field name shows.
     let forms = run_async(&chrome, FORMS, Value::Null);
     let forms = forms.as_array().unwrap();
-    let names: Vec<Value> = samples.iter().map(|(json, _)| json["action"]["type"].clone()).collect();
+    let names: Vec<Value> =
+        samples.iter().map(|(json, _)| json["action"]["type"].clone()).collect();
     let formed: Vec<Value> = forms.iter().map(|form| form["name"].clone()).collect();
     assert_eq!(formed, names, "a form for every action, in the Rust order");
     for form in forms {
@@ -223,7 +223,12 @@ impl Bench<'_> {
         wait_ready(self.chrome);
     }
 
-    fn shot(&self, name: &str) {
+    /// A screenshot with `selector` scrolled into view.
+    fn shot(&self, name: &str, selector: &str) {
+        self.script(
+            "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' });",
+            json!([selector]),
+        );
         self.chrome.screenshot(&self.shots.join(format!("workbench-{name}.png"))).unwrap();
     }
 
@@ -274,12 +279,14 @@ impl Bench<'_> {
         // A fresh form, also after the same action.
         self.script("location.hash = '';", json!([]));
         let deadline = Instant::now() + Duration::from_secs(10);
-        while self.script("return !!document.querySelector('#preview-button');", json!([])) != false {
+        while self.script("return !!document.querySelector('#preview-button');", json!([])) != false
+        {
             assert!(Instant::now() < deadline, "the form of {action} stays");
             std::thread::sleep(Duration::from_millis(50));
         }
         self.script("location.hash = arguments[0];", json!([action]));
-        while self.script("return !!document.querySelector('#preview-button');", json!([])) != true {
+        while self.script("return !!document.querySelector('#preview-button');", json!([])) != true
+        {
             assert!(Instant::now() < deadline, "no form for {action}");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -313,7 +320,8 @@ impl Bench<'_> {
     /// Checks the form; the page's error if it stops it, else `None` (the preview shows).
     fn check(&self) -> Option<String> {
         self.script("document.querySelector('#preview-button').click();", json!([]));
-        let error = self.script("return document.querySelector('#form-errors').textContent;", json!([]));
+        let error =
+            self.script("return document.querySelector('#form-errors').textContent;", json!([]));
         let error = error.as_str().unwrap_or_default().to_owned();
         if !error.is_empty() {
             return Some(error);
@@ -405,7 +413,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     let shots = onebook_tests::webdriver::artifacts_dir(dir.path()).unwrap();
     let bench = Bench { chrome: &chrome, url: format!("{base}/workbench/"), shots };
     bench.open();
-    bench.shot("empty");
+    bench.shot("empty", "#keys");
 
     // Keys: the org admins' (and a few genesis clerks') dev keys imported; the new clerks' keys
     // generated in this browser and registered by their admins.
@@ -449,7 +457,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
         bench.fill("roles.0", role);
         bench.commit(&format!("register {role}"));
     }
-    bench.shot("register-member");
+    bench.shot("register-member", "#receipt");
     bench.use_key(&keys["xm-djzx/admin"]);
     bench.action("register_member");
     bench.fill("key", &registrar);
@@ -471,7 +479,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     assert_eq!(refused.status, "refused", "{refused:?}");
     assert_eq!(refused.code, "2", "{refused:?}");
     assert!(refused.text.contains("签名人的角色无权执行此操作"), "{refused:?}");
-    bench.shot("refused");
+    bench.shot("refused", "#receipt");
     std::thread::sleep(Duration::from_secs(2));
     let (_, after) = net.nodes[0].get(&format!("/v1/nonces/{clerk}")).unwrap();
     assert_eq!(before, after, "nothing of the clerk's was committed");
@@ -482,7 +490,9 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.action("draft_catalog_entry");
     bench.fill("draft.name", "个体工商户登记信息");
     bench.fill("draft.description", "个体工商户登记的基本信息");
-    for (index, (name, element)) in [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate() {
+    for (index, (name, element)) in
+        [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate()
+    {
         bench.add("draft.items");
         bench.fill(&format!("draft.items.{index}.name"), name);
         bench.fill(&format!("draft.items.{index}.data_element"), element);
@@ -497,12 +507,12 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("draft.open_type", "not_open");
     bench.fill("draft.update_frequency", "daily");
     bench.fill("draft.system", "xm-scjg-djxt");
-    bench.shot("draft-form");
+    bench.shot("draft-form", "#action-form");
     assert_eq!(bench.check(), None);
-    bench.shot("preview");
+    bench.shot("preview", "#sign-button");
     let drafted = bench.sign();
     assert_eq!(drafted.status, "committed", "{drafted:?}");
-    bench.shot("receipt");
+    bench.shot("receipt", "#receipt");
     let code = event_attribute(&net, &drafted.hash, "entry");
     println!("drafted {code}");
     let submit = |what: &str| {
@@ -533,7 +543,9 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("code", &code);
     bench.fill("draft.name", "个体工商户登记信息");
     bench.fill("draft.description", "个体工商户登记的基本信息（第二版）");
-    for (index, (name, element)) in [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate() {
+    for (index, (name, element)) in
+        [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate()
+    {
         bench.add("draft.items");
         bench.fill(&format!("draft.items.{index}.name"), name);
         bench.fill(&format!("draft.items.{index}.data_element"), element);
@@ -584,15 +596,16 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     let todo = bench.script("return document.querySelector('#todo').innerText;", json!([]));
     let todo = todo.as_str().unwrap();
     assert!(todo.contains(&format!("#{request} xm-jypt")) && todo.contains("剩余工作日"), "{todo}");
-    bench.shot("todo-approver");
+    bench.shot("todo-approver", "#todo");
     bench.action("answer_share");
     bench.fill("request", &request);
     bench.fill("answer.answer", "refuse");
     bench.fill("answer.reason", "申请用途超出条件");
     let stopped = bench.check().expect("the page stops a refusal without a legal basis");
     assert!(stopped.contains("法律依据"), "{stopped}");
-    bench.shot("stopped");
-    let (_, before) = net.nodes[0].get(&format!("/v1/nonces/{}", keys["xm-scjg/share-approver"])).unwrap();
+    bench.shot("stopped", "#form-errors");
+    let (_, before) =
+        net.nodes[0].get(&format!("/v1/nonces/{}", keys["xm-scjg/share-approver"])).unwrap();
     assert_eq!(before["next"], 1, "nothing was sent");
     bench.fill("answer.legal_basis", "pipl-13");
     bench.commit("refuse with a legal basis");
@@ -647,7 +660,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     let todo = bench.script("return document.querySelector('#todo').innerText;", json!([]));
     println!("registrar's to-do: {todo}");
     assert!(todo.as_str().unwrap().contains(&format!("#{objection}")), "{todo}");
-    bench.shot("todo");
+    bench.shot("todo", "#todo");
     bench.action("rule_objection");
     bench.fill("objection", &objection);
     bench.fill("upheld", "false");
@@ -674,7 +687,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("certificate", &certificate);
     bench.fill("to", "xm-jypt");
     let transferred = bench.commit("transfer");
-    bench.shot("transfer");
+    bench.shot("transfer", "#receipt");
     let (_, record) =
         net.nodes[0].get(&format!("/v1/property/certificates/{certificate}")).unwrap();
     assert_eq!(record["record"]["holder"], "xm-jypt", "{record}");
@@ -695,7 +708,8 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
         assert_eq!(request.method, "POST", "{request:?}");
         assert!(request.url.ends_with("/workbench/node/v1/txs"), "{request:?}");
         let body = request.body.as_ref().expect("the log holds the body");
-        let tx: onebook_types::tx::SignedTx = codec::decode(body, onebook_types::limits::TX_BYTES_MAX).expect("a signed tx");
+        let tx: onebook_types::tx::SignedTx =
+            codec::decode(body, onebook_types::limits::TX_BYTES_MAX).expect("a signed tx");
         assert!(tx.verify().is_ok(), "a tx whose signature verifies: {request:?}");
         for seed in &seeds {
             let hex_seed = hex::encode(seed);

@@ -34,12 +34,19 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("kind=rotate_validator_key", "轮换验证节点密钥", "Rotate a validator key"),
     ("kind=schedule_upgrade", "安排协议升级", "Schedule a protocol upgrade"),
     ("kind=set_checkpoint_policy", "设置检查点策略", "Set the checkpoint policy"),
-    ("name=resource_registration_working_days", "资源登记时限（工作日）", "Resource registration (working days)"),
+    (
+        "name=resource_registration_working_days",
+        "资源登记时限（工作日）",
+        "Resource registration (working days)",
+    ),
 ];
 
 /// `(field or action, 中文 help)`; the English help is the Rust type's own documentation.
 const HELP: &[(&str, &str)] = &[
-    ("register_member", "机构管理员为本机构登记一把新成员密钥并授予角色；密钥须先在新成员的浏览器中生成。"),
+    (
+        "register_member",
+        "机构管理员为本机构登记一把新成员密钥并授予角色；密钥须先在新成员的浏览器中生成。",
+    ),
     ("set_member_roles", "机构管理员重新设定本机构某成员的角色。"),
     ("rotate_member_key", "成员把自己的身份换到一把新密钥上，旧密钥随即吊销。"),
     ("revoke_member", "机构管理员吊销本机构某成员的密钥，并写明原因。"),
@@ -55,7 +62,10 @@ const HELP: &[(&str, &str)] = &[
     ("register_resource", "提供方的目录编制员在已发布目录下挂接一份数据资源。"),
     ("update_resource", "提供方的目录编制员登记资源的新快照（摘要与记录数）。"),
     ("request_share", "数据使用方按已发布目录申请共享，写明用途、法定职责和期限。"),
-    ("answer_share", "提供方的共享审批人答复共享申请：同意（可附条件）或拒绝；拒绝须引用法律依据。"),
+    (
+        "answer_share",
+        "提供方的共享审批人答复共享申请：同意（可附条件）或拒绝；拒绝须引用法律依据。",
+    ),
     ("withdraw_share_request", "申请人（或其机构管理员）撤回尚未答复的共享申请。"),
     ("revoke_grant", "提供方的共享审批人撤销一项生效中的共享授权，并写明原因。"),
     ("record_accesses", "数据使用方的网关登记本机构成员对资源的访问记录。"),
@@ -198,11 +208,19 @@ const UI: &[(&str, &str, &str)] = &[
     ("key", "我的密钥", "My key"),
     ("generate", "在本浏览器中生成新密钥", "Generate a new key in this browser"),
     ("import_dev", "导入开发网络密钥", "Import a development network key"),
-    ("import_dev_note", "仅限开发网络：输入 32 字节种子（64 位十六进制）。密钥导入后不可再读出，种子不会发送到任何服务器。生产网络的加密密钥文件（Argon2id 64 MiB）请用命令行使用。", "Development networks only: the 32-byte seed in hex. The key cannot be read back once imported, and the seed is sent nowhere. Encrypted key files of production networks (Argon2id, 64 MiB) are used with the command line."),
+    (
+        "import_dev_note",
+        "仅限开发网络：输入 32 字节种子（64 位十六进制）。密钥导入后不可再读出，种子不会发送到任何服务器。生产网络的加密密钥文件（Argon2id 64 MiB）请用命令行使用。",
+        "Development networks only: the 32-byte seed in hex. The key cannot be read back once imported, and the seed is sent nowhere. Encrypted key files of production networks (Argon2id, 64 MiB) are used with the command line.",
+    ),
     ("seed_hex", "种子（64 位十六进制）", "Seed (64 hex)"),
     ("seed_bad", "种子须为 64 位十六进制。", "The seed must be 64 hex characters."),
     ("import", "导入", "Import"),
-    ("not_member", "该密钥尚未登记为成员：请把上面的公钥交给本机构管理员登记。", "This key is no member yet: give the public key above to your org admin to register."),
+    (
+        "not_member",
+        "该密钥尚未登记为成员：请把上面的公钥交给本机构管理员登记。",
+        "This key is no member yet: give the public key above to your org admin to register.",
+    ),
     ("member_of", "所属机构：", "Member of"),
     ("actions", "办理业务", "Actions"),
     ("choose_action", "请选择要办理的业务", "Choose an action"),
@@ -235,12 +253,20 @@ const UI: &[(&str, &str, &str)] = &[
     ("height", "区块高度", "Height"),
     ("tx_page", "查看交易", "The tx"),
     ("record_page", "查看记录", "Record"),
-    ("not_committed", "交易未在预期时间内上链，请稍后在浏览器中查看。", "The tx was not committed in time; look for it in the explorer later."),
+    (
+        "not_committed",
+        "交易未在预期时间内上链，请稍后在浏览器中查看。",
+        "The tx was not committed in time; look for it in the explorer later.",
+    ),
     ("yes", "是", "Yes"),
     ("no", "否", "No"),
     ("none", "无", "None"),
     ("todo", "我的待办", "My to-do list"),
-    ("todo_none", "登记为成员后，这里会列出本机构的待办事项。", "Once your key is a member, your org's to-dos show here."),
+    (
+        "todo_none",
+        "登记为成员后，这里会列出本机构的待办事项。",
+        "Once your key is a member, your org's to-dos show here.",
+    ),
     ("todo_requests", "待答复的共享申请", "Share requests awaiting an answer"),
     ("todo_notice", "公示中的登记申请", "Applications in public notice"),
     ("todo_objections", "待裁定的异议", "Objections to rule on"),

@@ -37,7 +37,11 @@ const ASSETS: [(&str, &str, &str); 10] = [
     ("noble/_md.js", JS, include_str!("../../assets/workbench/noble/_md.js")),
     ("noble/_u64.js", JS, include_str!("../../assets/workbench/noble/_u64.js")),
     ("noble/utils.js", JS, include_str!("../../assets/workbench/noble/utils.js")),
-    ("noble/LICENSE", "text/plain; charset=utf-8", include_str!("../../assets/workbench/noble/LICENSE")),
+    (
+        "noble/LICENSE",
+        "text/plain; charset=utf-8",
+        include_str!("../../assets/workbench/noble/LICENSE"),
+    ),
 ];
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";

@@ -31,9 +31,8 @@ pub(crate) struct Relay {
 
 impl Relay {
     pub(crate) fn new(node_url: Option<&str>) -> Self {
-        let authority = node_url.map(|url| {
-            url.trim_start_matches("http://").trim_end_matches('/').to_owned()
-        });
+        let authority =
+            node_url.map(|url| url.trim_start_matches("http://").trim_end_matches('/').to_owned());
         Self { authority, client: Client::builder(TokioExecutor::new()).build_http() }
     }
 

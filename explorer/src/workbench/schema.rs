@@ -185,9 +185,9 @@ fn layout(
             "boolean" => Ok(json!({"kind": "bool"})),
             "integer" => integer(schema, place),
             "array" => {
-                let items = schema
-                    .get("items")
-                    .ok_or_else(|| SchemaError(format!("{}.{}: array without items", place.owner, place.field)))?;
+                let items = schema.get("items").ok_or_else(|| {
+                    SchemaError(format!("{}.{}: array without items", place.owner, place.field))
+                })?;
                 let first = match sample {
                     Some(Ordered::List(items)) => items.first(),
                     _ => None,
@@ -259,9 +259,7 @@ fn fields(
             required.iter().copied().filter(|name| Some(*name) != tag).collect()
         }
         None => {
-            return error(format!(
-                "{owner}: has optional fields and no sample gives their order"
-            ));
+            return error(format!("{owner}: has optional fields and no sample gives their order"));
         }
     };
     let mut sorted_order = order.clone();
@@ -269,7 +267,9 @@ fn fields(
     let mut sorted_wanted = wanted.clone();
     sorted_wanted.sort_unstable();
     if sorted_order != sorted_wanted {
-        return error(format!("{owner}: the sample's fields {order:?} are not the schema's {wanted:?}"));
+        return error(format!(
+            "{owner}: the sample's fields {order:?} are not the schema's {wanted:?}"
+        ));
     }
     order
         .into_iter()
@@ -414,8 +414,12 @@ mod tests {
         assert_eq!(actions.len(), sample_actions().len());
         let register = &actions[0];
         assert_eq!(register["name"], "register_member");
-        let names: Vec<&str> =
-            register["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = register["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["key", "name", "roles"]);
         let text = schema.to_string();
         assert!(text.contains(r#""kind":"u8""#), "security_level is a u8");
