@@ -30,7 +30,8 @@ fn serve_explorer(runtime: &tokio::runtime::Runtime, node_url: &str) -> String {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let query = HttpQuery::new(node_url).unwrap();
-    let config = ExplorerConfig { node_url: Some(node_url.to_owned()), public_url: None };
+    let config =
+        ExplorerConfig { node_url: Some(node_url.to_owned()), ..ExplorerConfig::default() };
     runtime.spawn(onebook_explorer::serve(listener, query, config, std::future::pending()));
     base
 }
@@ -317,6 +318,28 @@ impl Bench<'_> {
         assert_eq!(done, "ok", "no list {path}");
     }
 
+    /// Fills the catalog entry draft of the scenario, with `description`.
+    fn fill_entry_draft(&self, description: &str) {
+        self.fill("draft.name", "个体工商户登记信息");
+        self.fill("draft.description", description);
+        for (index, (name, element)) in
+            [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate()
+        {
+            self.add("draft.items");
+            self.fill(&format!("draft.items.{index}.name"), name);
+            self.fill(&format!("draft.items.{index}.data_element"), element);
+            self.fill(&format!("draft.items.{index}.sensitivity"), "general");
+        }
+        self.fill("draft.classification", "市场监管");
+        self.fill("draft.grade", "general");
+        self.fill("draft.security_level", "2");
+        self.fill("draft.share_type.share_type", "conditional");
+        self.fill("draft.share_type.conditions", "仅用于依法履职");
+        self.fill("draft.open_type", "not_open");
+        self.fill("draft.update_frequency", "daily");
+        self.fill("draft.system", "xm-scjg-djxt");
+    }
+
     /// Checks the form; the page's error if it stops it, else `None` (the preview shows).
     fn check(&self) -> Option<String> {
         self.script("document.querySelector('#preview-button').click();", json!([]));
@@ -366,21 +389,18 @@ impl Bench<'_> {
     }
 }
 
-/// The attribute `name` of the first event of the committed tx `hash` (read as the auditor).
-fn event_attribute(net: &onebook_tests::devnet::Devnet, hash: &str, name: &str) -> String {
-    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
-    let tx = client.get_as(onebook_cli::demo::AUDITOR, &format!("/v1/txs/{hash}")).unwrap();
-    for event in tx["events"].as_array().into_iter().flatten() {
-        for pair in event["attributes"].as_array().into_iter().flatten() {
-            if pair[0] == name {
-                return pair[1].as_str().unwrap().to_owned();
-            }
-        }
-        if let Some(value) = event["attributes"][name].as_str() {
-            return value.to_owned();
-        }
+impl Outcome {
+    /// The id of the record of kind `name` the receipt links to (`/certificates/<number>`).
+    fn record(&self, bench: &Bench<'_>, name: &str) -> String {
+        let href = bench.script(
+            "const a = document.querySelector(`#receipt a.record-link[data-record=\"${arguments[0]}\"]`);
+             return a ? a.getAttribute('href') : null;",
+            json!([name]),
+        );
+        let href = href.as_str().unwrap_or_else(|| panic!("the receipt links no {name}: {self:?}"));
+        // Ids, codes and certificate numbers are URL-safe as they are.
+        href.rsplit('/').next().unwrap().to_owned()
     }
-    panic!("tx {hash} raised no event with `{name}`: {tx}")
 }
 
 /// The date of the tip's block time plus `days`, as `YYYY-MM-DD` (China Standard Time).
@@ -488,32 +508,15 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
 
     // A catalog entry: drafted, submitted, returned, resubmitted, approved, published, revised.
     bench.action("draft_catalog_entry");
-    bench.fill("draft.name", "个体工商户登记信息");
-    bench.fill("draft.description", "个体工商户登记的基本信息");
-    for (index, (name, element)) in
-        [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate()
-    {
-        bench.add("draft.items");
-        bench.fill(&format!("draft.items.{index}.name"), name);
-        bench.fill(&format!("draft.items.{index}.data_element"), element);
-        bench.fill(&format!("draft.items.{index}.sensitivity"), "general");
-    }
+    bench.fill_entry_draft("个体工商户登记的基本信息");
     bench.fill("draft.items.1.personal_information", "true");
-    bench.fill("draft.classification", "市场监管");
-    bench.fill("draft.grade", "general");
-    bench.fill("draft.security_level", "2");
-    bench.fill("draft.share_type.share_type", "conditional");
-    bench.fill("draft.share_type.conditions", "仅用于依法履职");
-    bench.fill("draft.open_type", "not_open");
-    bench.fill("draft.update_frequency", "daily");
-    bench.fill("draft.system", "xm-scjg-djxt");
     bench.shot("draft-form", "#action-form");
     assert_eq!(bench.check(), None);
     bench.shot("preview", "#sign-button");
     let drafted = bench.sign();
     assert_eq!(drafted.status, "committed", "{drafted:?}");
     bench.shot("receipt", "#receipt");
-    let code = event_attribute(&net, &drafted.hash, "entry");
+    let code = drafted.record(&bench, "entry");
     println!("drafted {code}");
     let submit = |what: &str| {
         bench.use_key(&clerk);
@@ -541,24 +544,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.commit("publish");
     bench.action("revise_catalog_entry");
     bench.fill("code", &code);
-    bench.fill("draft.name", "个体工商户登记信息");
-    bench.fill("draft.description", "个体工商户登记的基本信息（第二版）");
-    for (index, (name, element)) in
-        [("统一社会信用代码", "DE0001"), ("经营者姓名", "DE0003")].iter().enumerate()
-    {
-        bench.add("draft.items");
-        bench.fill(&format!("draft.items.{index}.name"), name);
-        bench.fill(&format!("draft.items.{index}.data_element"), element);
-        bench.fill(&format!("draft.items.{index}.sensitivity"), "general");
-    }
-    bench.fill("draft.classification", "市场监管");
-    bench.fill("draft.grade", "general");
-    bench.fill("draft.security_level", "2");
-    bench.fill("draft.share_type.share_type", "conditional");
-    bench.fill("draft.share_type.conditions", "仅用于依法履职");
-    bench.fill("draft.open_type", "not_open");
-    bench.fill("draft.update_frequency", "daily");
-    bench.fill("draft.system", "xm-scjg-djxt");
+    bench.fill_entry_draft("个体工商户登记的基本信息（第二版）");
     bench.commit("revise");
     submit("submit the revision");
     review("approve", "approve the revision");
@@ -578,7 +564,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("draft.items", "统一社会信用代码\n经营者姓名");
     bench.fill("draft.authoritative", "false");
     let registered = bench.commit("register a resource");
-    let resource = event_attribute(&net, &registered.hash, "resource");
+    let resource = registered.record(&bench, "resource");
 
     // A conditional share request: the refusal without a legal basis is stopped by the page,
     // naming the field; with one it is committed.
@@ -591,7 +577,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("draft.starts", &block_date(&net, 3));
     bench.fill("draft.ends", &block_date(&net, 200));
     let requested = bench.commit("request a share");
-    let request = event_attribute(&net, &requested.hash, "share_request");
+    let request = requested.record(&bench, "share_request");
     bench.use_key(&keys["xm-scjg/share-approver"]);
     let todo = bench.script("return document.querySelector('#todo').innerText;", json!([]));
     let todo = todo.as_str().unwrap();
@@ -618,7 +604,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("change.parameter.value", "1");
     bench.fill("rationale", "测试环境缩短公示期");
     let proposed = bench.commit("propose");
-    let proposal = event_attribute(&net, &proposed.hash, "proposal");
+    let proposal = proposed.record(&bench, "proposal");
     for voter in ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"] {
         let (_, record) = net.nodes[0].get(&format!("/v1/proposals/{proposal}")).unwrap();
         if record["record"]["status"] != "open" {
@@ -642,7 +628,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.fill("draft.valid_from", &block_date(&net, 0));
     bench.fill("draft.valid_until", &block_date(&net, 3_000));
     let applied = bench.commit("apply");
-    let application = event_attribute(&net, &applied.hash, "application");
+    let application = applied.record(&bench, "application");
     bench.use_key(&registrar);
     bench.action("review_property_application");
     bench.fill("application", &application);
@@ -655,7 +641,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
     bench.add("evidence_digests");
     bench.fill("evidence_digests.0", &"ef".repeat(32));
     let objected = bench.commit("object");
-    let objection = event_attribute(&net, &objected.hash, "objection");
+    let objection = objected.record(&bench, "objection");
     bench.use_key(&registrar);
     let todo = bench.script("return document.querySelector('#todo').innerText;", json!([]));
     println!("registrar's to-do: {todo}");
@@ -675,7 +661,7 @@ fn clerks_take_a_catalog_entry_a_share_request_and_a_property_through_the_workbe
         assert_eq!(bench.check(), None);
         let outcome = bench.sign();
         if outcome.status == "committed" {
-            break event_attribute(&net, &outcome.hash, "certificate");
+            break outcome.record(&bench, "certificate");
         }
         assert!(outcome.text.contains("公示"), "{outcome:?}");
         assert!(Instant::now() < deadline, "the notice did not end: {outcome:?}");

@@ -251,7 +251,9 @@ function control(layout, name, path, help) {
           current = () => ({ [layout.tag]: variant.name, ...inner.get() });
         }
       });
-      return { node: el("div", { class: "wb-enum" }, el("label", { class: "wb-field" }, fieldLabel(layout.tag), select), body),
+      // A field named as its own tag (审核结论, 答复, 共享类型) is labelled once, by its field.
+      const head = name === layout.tag ? select : el("label", { class: "wb-field" }, fieldLabel(layout.tag), select);
+      return { node: el("div", { class: "wb-enum" }, head, body),
         get: () => { if (!current) throw new FieldError(tagPath, "not_a_choice"); return current(); } };
     }
     default:
@@ -341,8 +343,12 @@ async function submit(action, out) {
     return;
   }
   for (let i = 0; i < 300; i++) {
-    const { status: code, body: receipt } = await api(`/v1/txs/${hash}`);
-    if (code === 200 && receipt?.status === "committed") {
+    const { status: code, body: polled } = await api(`/v1/txs/${hash}`);
+    if (code === 200 && polled?.status === "committed") {
+      // Read once more as the signer: a receipt shows events of restricted records (an
+      // application before its notice, a pending objection) only to their parties.
+      const signed = await api(`/v1/txs/${hash}`, true);
+      const receipt = signed.status === 200 ? signed.body : polled;
       const ok = receipt.code === 0;
       out.replaceChildren(el("div", { class: `wb-receipt ${ok ? "committed" : "refused"}`, id: "receipt", "data-status": ok ? "committed" : "refused", "data-code": receipt.code, "data-hash": hash },
         el("strong", {}, ok ? ui("committed") : ui("refused")),

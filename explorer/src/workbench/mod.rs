@@ -3,7 +3,7 @@
 //!
 //! The server hands out the page, its scripts and the action schema (`actions.json`, derived
 //! from the Rust types by [`schema`]); the browser holds the keys (Web Crypto Ed25519,
-//! non-extractable, in IndexedDB), encodes the tx body in borsh, signs it and submits it. The
+//! non-extractable, in `IndexedDB`), encodes the tx body in borsh, signs it and submits it. The
 //! page reaches the node through `/workbench/node/v1/...`, a relay of the node's own REST API
 //! (reads, signed reads and `POST /v1/txs`) on the page's origin, so the browser talks to this
 //! server alone. The relay forwards the signed tx's bytes as they come: no private key ever
@@ -26,7 +26,7 @@ use serde_json::{Map, Value, json};
 use crate::i18n::Lang;
 
 /// The workbench's own files, compiled into the binary: `(file, content type, bytes)`. The
-/// `noble-*` files are @noble/hashes 2.4.0 (MIT), unchanged, for BLAKE3.
+/// `noble/` files are @noble/hashes 2.4.0 (MIT), unchanged, for BLAKE3.
 const ASSETS: [(&str, &str, &str); 10] = [
     ("workbench.js", JS, include_str!("../../assets/workbench/workbench.js")),
     ("borsh.js", JS, include_str!("../../assets/workbench/borsh.js")),

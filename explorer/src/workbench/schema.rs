@@ -36,12 +36,12 @@ enum Ordered {
     /// A string, kept for the tags of enums.
     Text(String),
     Leaf,
-    List(Vec<Ordered>),
-    Object(Vec<(String, Ordered)>),
+    List(Vec<Self>),
+    Object(Vec<(String, Self)>),
 }
 
 impl Ordered {
-    fn field(&self, name: &str) -> Option<&Ordered> {
+    fn field(&self, name: &str) -> Option<&Self> {
         match self {
             Self::Object(fields) => fields.iter().find(|(key, _)| key == name).map(|(_, v)| v),
             _ => None,
