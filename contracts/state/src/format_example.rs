@@ -4,7 +4,7 @@
 use onebook_types::hash::Hash32;
 
 use crate::{
-    MemNodeStore, Node, NodeStore, StateProof, apply_updates, key_hash, prove, value_hash,
+    MemNodeStore, NodeStore, StateProof, StoredNode, apply_updates, key_hash, prove, value_hash,
 };
 
 fn hash(text: &str) -> Hash32 {
@@ -73,19 +73,21 @@ fn the_documented_example_proofs_encode_and_verify_as_documented() {
     }
 }
 
-/// The borsh encoding, in hex, of every node reachable from `root`, in depth-first order
-/// (parent, then left subtree, then right subtree).
+/// The borsh encoding, in hex, of every node reachable from `root` as its hash commits to it
+/// ([`Node`]), in depth-first order (parent, then left subtree, then right subtree).
 fn encoded_nodes(store: &MemNodeStore, root: Hash32) -> Vec<String> {
     let mut encoded = Vec::new();
-    let mut stack = vec![root];
-    while let Some(hash) = stack.pop() {
-        if hash == Hash32::ZERO {
-            continue;
-        }
-        let node = store.node(&hash).expect("the example tree is stored");
-        encoded.push(hex::encode(borsh::to_vec(&node).expect("a node encodes")));
-        if let Node::Internal { left, right } = node {
-            stack.extend([right, left]);
+    let at = store.root(&root).expect("the example tree is stored");
+    let mut stack = vec![(root, at)];
+    while let Some((hash, at)) = stack.pop() {
+        let node = store.node(at, &hash).expect("the example tree is stored");
+        encoded.push(hex::encode(borsh::to_vec(&node.node()).expect("a node encodes")));
+        if let StoredNode::Internal { left, right } = node {
+            for child in [right, left] {
+                if let Some(child_at) = child.resolve(at.version) {
+                    stack.push((child.hash(), child_at));
+                }
+            }
         }
     }
     encoded
