@@ -61,8 +61,8 @@ pub enum StorageError {
     /// The database was written by a version of Onebook with another layout.
     #[error(
         "database schema version {found:?} (big-endian bytes) is not version {supported} or an \
-         earlier one whose index this release rebuilds; open it with the Onebook release that \
-         wrote it, or sync this node into an empty data directory"
+         earlier one this release upgrades on open; open it with the Onebook release that wrote \
+         it, or sync this node into an empty data directory"
     )]
     UnsupportedSchema {
         /// The stored version bytes.

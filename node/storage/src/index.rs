@@ -684,11 +684,15 @@ mod tests {
         assert!(matches!(foreign, Err(StorageError::InvalidCursor)));
     }
 
-    /// Drops the closed store's record index and marks it as of schema `version`.
+    /// Drops the closed store's record index and marks it as of schema `version`, its state tree
+    /// stored by hash as those schemas stored it.
     fn mark_as_older(dir: &tempfile::TempDir, version: u32) {
-        let families = crate::keys::COLUMN_FAMILIES;
-        let mut db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir.path(), families)
-            .expect("raw open");
+        crate::testing::downgrade_to_schema_3(dir.path());
+        let families =
+            crate::keys::COLUMN_FAMILIES.iter().copied().chain([crate::keys::STATE_NODES_BY_HASH]);
+        let mut options = rocksdb::Options::default();
+        options.create_missing_column_families(true);
+        let mut db = rocksdb::DB::open_cf(&options, dir.path(), families).expect("raw open");
         db.drop_cf(crate::keys::RECORD_INDEX).expect("drop the index");
         let meta = db.cf_handle(crate::keys::META).expect("meta");
         db.put_cf(meta, crate::keys::META_SCHEMA, version.to_be_bytes()).expect("old mark");
@@ -709,7 +713,8 @@ mod tests {
         );
         assert_eq!(list(&store, Some("a"), Some("active"), 0).len(), 2);
         drop(store);
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens as version 3");
+        let store =
+            Store::open(&StoreConfig::new(dir.path())).expect("reopens as the current version");
         assert_eq!(list(&store, None, None, 1).len(), 3);
     }
 
@@ -750,7 +755,11 @@ mod tests {
 
         let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
-        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 3, .. }), "{error}");
-        assert!(error.to_string().contains("not version 3"), "{error}");
+        let supported = crate::keys::SCHEMA_VERSION;
+        assert!(
+            matches!(error, StorageError::UnsupportedSchema { supported: s, .. } if s == supported),
+            "{error}"
+        );
+        assert!(error.to_string().contains(&format!("not version {supported}")), "{error}");
     }
 }

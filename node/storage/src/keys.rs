@@ -4,14 +4,15 @@
 use onebook_types::ids::Height;
 
 /// Column family names, in the order they are created.
-pub(crate) const COLUMN_FAMILIES: [&str; 11] = [
+pub(crate) const COLUMN_FAMILIES: [&str; 12] = [
     META,
     HEADERS,
     BLOCKS,
     TXS,
     RECEIPTS,
     CERTIFICATES,
-    STATE_NODES,
+    STATE_CHUNKS,
+    STATE_ROOTS,
     RECORDS,
     HISTORY,
     BY_ORG,
@@ -29,8 +30,14 @@ pub(crate) const TXS: &str = "txs";
 pub(crate) const RECEIPTS: &str = "receipts";
 /// `height` -> `borsh(CommitCertificate)`.
 pub(crate) const CERTIFICATES: &str = "certificates";
-/// `node_hash` -> `borsh(Node)`.
-pub(crate) const STATE_NODES: &str = "state_nodes";
+/// `height || chunk` -> `borsh(Vec<StoredNode>)`: the state-tree nodes a block created, in
+/// chunks of 64 (`state.rs`).
+pub(crate) const STATE_CHUNKS: &str = "state_chunks";
+/// `root_hash` -> `borsh(NodeAt)`: where the root node of each state root is.
+pub(crate) const STATE_ROOTS: &str = "state_roots";
+/// Schema 3 and earlier: `node_hash` -> `borsh(Node)`. Read once, to move a store to
+/// [`STATE_CHUNKS`], then dropped (`migrate.rs`).
+pub(crate) const STATE_NODES_BY_HASH: &str = "state_nodes";
 /// `borsh(RecordKey) || height` -> `borsh(Option<Vec<u8>>)`: every version of every record
 /// (`None` marks a deletion).
 pub(crate) const RECORDS: &str = "records";
@@ -46,14 +53,20 @@ pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
 pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
+/// While a store of schema 3 or earlier is upgraded: the last height whose state tree has been
+/// moved to [`STATE_CHUNKS`], `borsh(u64)` (`migrate.rs`).
+pub(crate) const META_STATE_MOVED: &[u8] = b"state_moved";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
 /// [`SCHEMA_VERSION_UNINDEXED`] or [`SCHEMA_VERSION_WITHOUT_UNDER`], whose record index is
-/// rebuilt on open.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+/// rebuilt on open, and of one of those or [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree
+/// is moved to the chunked layout on open.
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 /// The version before `record_index` existed.
 pub(crate) const SCHEMA_VERSION_UNINDEXED: u32 = 1;
 /// The version whose record index had no terms of the records a record hangs under.
 pub(crate) const SCHEMA_VERSION_WITHOUT_UNDER: u32 = 2;
+/// The last version that stored state nodes by hash, in [`STATE_NODES_BY_HASH`].
+pub(crate) const SCHEMA_VERSION_NODES_BY_HASH: u32 = 3;
 
 pub(crate) fn height(height: Height) -> [u8; 8] {
     height.0.to_be_bytes()

@@ -15,8 +15,12 @@
 mod error;
 mod index;
 mod keys;
+mod migrate;
 mod proofs;
+mod state;
 mod store;
+#[cfg(test)]
+mod testing;
 
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
@@ -24,8 +28,9 @@ pub use proofs::{
     RecordClaimKind, bundle_for_absence, bundle_for_access, bundle_for_claims, bundle_for_record,
     bundle_for_records, bundle_for_tx, set_changes,
 };
+pub use state::NodeCacheStats;
 pub use store::{
-    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
+    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT,
     RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, Tip, TxLocation, TxTouch,
     VerifyOnOpen,
 };
