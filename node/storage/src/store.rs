@@ -13,6 +13,7 @@ use onebook_types::{
     hash::{Hash32, Tag, hash_tagged},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
+    merkle,
     record::RecordKey,
     tx::SignedTx,
 };
@@ -326,7 +327,9 @@ impl Store {
         // `SignedTx::hash` over the bytes already encoded.
         let tx_hashes: Vec<Hash32> =
             encoded.iter().map(|bytes| hash_tagged(Tag::Tx, &[bytes])).collect();
-        check_block(&tip, &commit, &tx_hashes, &staged)?;
+        // Each receipt too: its leaf for the receipts root, its bytes for the value.
+        let receipt_bytes: Vec<Vec<u8>> = commit.receipts.iter().map(codec::encode).collect();
+        check_block(&tip, &commit, &tx_hashes, &receipt_bytes, &staged)?;
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
@@ -336,7 +339,7 @@ impl Store {
         let (txs, receipts) = (self.cf(keys::TXS), self.cf(keys::RECEIPTS));
         let (history, by_org) = (self.cf(keys::HISTORY), self.cf(keys::BY_ORG));
         for (index, ((tx, hash), receipt)) in
-            encoded.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
+            encoded.iter().zip(&tx_hashes).zip(receipt_bytes).enumerate()
         {
             let location = TxLocation { height, index: index_u32(index) };
             let mut value = Vec::with_capacity(12 + tx.len());
@@ -344,7 +347,7 @@ impl Store {
             value.extend_from_slice(tx);
             batch.put_cf(txs, hash.as_bytes(), value);
             let position = keys::position(height, location.index);
-            batch.put_cf(receipts, position, codec::encode(receipt));
+            batch.put_cf(receipts, position, receipt);
             let touch = &commit.touches[index];
             for record in &touch.records {
                 let key = keys::with_suffix(&record.encode(), &position);
@@ -469,9 +472,20 @@ impl Store {
 
     /// A record's value bytes as of the block at `height`.
     pub fn record(&self, key: &RecordKey, height: Height) -> Result<Option<Vec<u8>>> {
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        self.record_in(&mut iter, key, height)
+    }
+
+    /// [`Store::record`] through `iter`, an iterator over `records` that a caller reading many
+    /// records reuses: creating one costs more than a seek.
+    fn record_in(
+        &self,
+        iter: &mut rocksdb::DBRawIterator<'_>,
+        key: &RecordKey,
+        height: Height,
+    ) -> Result<Option<Vec<u8>>> {
         let key_bytes = key.encode();
         let seek = keys::with_suffix(&key_bytes, &keys::height(height));
-        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         iter.seek_for_prev(&seek);
         if let (Some(found), Some(value)) = (iter.key(), iter.value())
             && found.len() == key_bytes.len() + 8
@@ -685,12 +699,13 @@ impl Store {
         height: Height,
         changes: &[RecordChange],
     ) -> Result<()> {
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         for change in changes {
             if RecordKind::of(&change.key).is_none() {
                 continue;
             }
             let old = match height.0.checked_sub(1) {
-                Some(previous) => self.record(&change.key, Height(previous))?,
+                Some(previous) => self.record_in(&mut iter, &change.key, Height(previous))?,
                 None => None,
             };
             self.put_index_change(
@@ -916,11 +931,13 @@ impl Store {
     }
 }
 
-/// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs.
+/// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs and
+/// `receipt_bytes` the encodings of its receipts.
 fn check_block(
     tip: &Tip,
     commit: &BlockCommit,
     tx_hashes: &[Hash32],
+    receipt_bytes: &[Vec<u8>],
     staged: &StagedState,
 ) -> Result<()> {
     let header = &commit.block.header;
@@ -944,7 +961,10 @@ fn check_block(
     if block::tx_root(tx_hashes) != header.tx_root {
         return Err(invalid("tx_root does not match the txs"));
     }
-    if block::receipts_root(&commit.receipts) != header.receipts_root {
+    // `block::receipts_root` over the bytes already encoded.
+    let receipt_leaves: Vec<Hash32> =
+        receipt_bytes.iter().map(|bytes| merkle::receipt_leaf(bytes)).collect();
+    if merkle::root(&receipt_leaves) != header.receipts_root {
         return Err(invalid("receipts_root does not match the receipts"));
     }
     if staged.base_root != tip.state_root {
