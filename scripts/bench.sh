@@ -17,6 +17,9 @@
 #                    ONEBOOK_BENCH_TXS committed txs (default 1,000,000): p50/p99 ms per page
 #   ledger_rules     the ledger rules alone: 10,000 mixed verified txs through the executor, in
 #                    memory, txs/s
+#   sync_*           a node started on an empty store syncs ONEBOOK_BENCH_BLOCKS blocks (default
+#                    10,000) of ONEBOOK_BENCH_TXS_PER_BLOCK txs (default 100) from four validator
+#                    processes started on copies of that history: blocks/s and txs/s of history
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
@@ -42,3 +45,7 @@ cargo build --locked --release -p onebook-tests --bin onebook-bench-explorer
 echo "== network (four validator processes on 127.0.0.1)"
 cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-network
 "$CARGO_TARGET_DIR/release/onebook-bench-network"
+
+echo "== sync (an empty node catches up with four validators holding a long history)"
+cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-sync
+"$CARGO_TARGET_DIR/release/onebook-bench-sync"

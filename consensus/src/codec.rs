@@ -35,6 +35,7 @@ use onebook_types::{
     limits::BLOCK_BYTES_MAX,
 };
 
+use crate::catchup::PeerTips;
 use crate::types::{
     BlockProposal, BlockProposalPart, BlockValue, ConsensusHeight, ConsensusVote, OnebookContext,
     ValidatorAddress,
@@ -46,11 +47,12 @@ pub(crate) const ENCODING_VERSION: u8 = 1;
 /// Largest encoding of a message that carries one block (proposal, part, proposed value).
 pub(crate) const MESSAGE_BYTES_MAX: usize = BLOCK_BYTES_MAX + 64 * 1024;
 
-/// Most decided values one sync response carries.
-pub(crate) const SYNC_BATCH_VALUES_MAX: usize = 5;
+/// Most decided values one sync response carries: a node far behind fetches small blocks in
+/// batches this large, and large blocks as far as [`SYNC_RESPONSE_BYTES_MAX`] allows.
+pub(crate) const SYNC_BATCH_VALUES_MAX: usize = 25;
 
-/// Largest encoding of a sync response: a full batch of blocks with their certificates.
-pub(crate) const SYNC_RESPONSE_BYTES_MAX: usize = SYNC_BATCH_VALUES_MAX * MESSAGE_BYTES_MAX;
+/// Largest encoding of a sync response: five full blocks with their certificates.
+pub(crate) const SYNC_RESPONSE_BYTES_MAX: usize = 5 * MESSAGE_BYTES_MAX;
 
 /// Largest encoding of a message without a block (votes, certificates, status, requests).
 const SMALL_MESSAGE_BYTES_MAX: usize = 256 * 1024;
@@ -83,9 +85,20 @@ pub(crate) enum CodecError {
     },
 }
 
-/// The codec Malachite is given for the network, sync and the WAL.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct OnebookCodec;
+/// The codec Malachite is given for the network, sync and the WAL. The network's copy records
+/// the tips that peers announce in their sync status (`catchup.rs`): Malachite hands statuses to
+/// its sync actor only, and the host needs them to know whether it is behind.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OnebookCodec {
+    tips: Option<PeerTips>,
+}
+
+impl OnebookCodec {
+    /// A codec that records the tips of the statuses it decodes in `tips`.
+    pub(crate) fn recording(tips: PeerTips) -> Self {
+        Self { tips: Some(tips) }
+    }
+}
 
 fn encode_versioned<T: BorshSerialize>(wire: &T) -> Bytes {
     let mut bytes = vec![ENCODING_VERSION];
@@ -593,6 +606,9 @@ impl Codec<Status<OnebookContext>> for OnebookCodec {
 
     fn decode(&self, bytes: Bytes) -> Result<Status<OnebookContext>, CodecError> {
         let wire: WireStatus = decode_versioned(&bytes, SMALL_MESSAGE_BYTES_MAX)?;
+        if let Some(tips) = &self.tips {
+            tips.heard(wire.tip_height);
+        }
         Ok(Status {
             peer_id: peer_id_from_wire(&wire.peer_id)?,
             tip_height: height(wire.tip_height),
@@ -739,10 +755,11 @@ mod tests {
         );
         let msg = SignedConsensusMsg::Vote(SignedMessage::new(vote, Signature([6; 64])));
 
-        let bytes = Codec::<SignedConsensusMsg<OnebookContext>>::encode(&OnebookCodec, &msg)
-            .expect("encodes");
+        let bytes =
+            Codec::<SignedConsensusMsg<OnebookContext>>::encode(&OnebookCodec::default(), &msg)
+                .expect("encodes");
         let back: SignedConsensusMsg<OnebookContext> =
-            OnebookCodec.decode(bytes.clone()).expect("decodes");
+            OnebookCodec::default().decode(bytes.clone()).expect("decodes");
 
         assert_eq!(bytes[0], ENCODING_VERSION);
         assert_eq!(back, msg);
@@ -759,8 +776,9 @@ mod tests {
             validity: Validity::Valid,
         };
 
-        let bytes = OnebookCodec.encode(&value).expect("encodes");
-        let back: ProposedValue<OnebookContext> = OnebookCodec.decode(bytes).expect("decodes");
+        let bytes = OnebookCodec::default().encode(&value).expect("encodes");
+        let back: ProposedValue<OnebookContext> =
+            OnebookCodec::default().decode(bytes).expect("decodes");
 
         assert_eq!(back, value);
         assert_eq!(back.value.hash(), block(7).header.hash());
@@ -769,11 +787,11 @@ mod tests {
     #[test]
     fn garbage_and_unknown_versions_are_refused_without_panicking() {
         let empty: Result<SignedConsensusMsg<OnebookContext>, _> =
-            OnebookCodec.decode(Bytes::new());
+            OnebookCodec::default().decode(Bytes::new());
         let future: Result<Status<OnebookContext>, _> =
-            OnebookCodec.decode(Bytes::from_static(&[2, 0, 0]));
+            OnebookCodec::default().decode(Bytes::from_static(&[2, 0, 0]));
         let truncated: Result<StreamMessage<BlockProposalPart>, _> =
-            OnebookCodec.decode(Bytes::from_static(&[1, 4, 0, 0, 0, 1]));
+            OnebookCodec::default().decode(Bytes::from_static(&[1, 4, 0, 0, 0, 1]));
 
         assert!(matches!(empty, Err(CodecError::Empty)));
         assert!(matches!(future, Err(CodecError::UnknownVersion { version: 2 })));
@@ -785,7 +803,8 @@ mod tests {
         let mut bytes = vec![ENCODING_VERSION];
         bytes.resize(SMALL_MESSAGE_BYTES_MAX + 2, 0);
 
-        let result: Result<Status<OnebookContext>, _> = OnebookCodec.decode(Bytes::from(bytes));
+        let result: Result<Status<OnebookContext>, _> =
+            OnebookCodec::default().decode(Bytes::from(bytes));
 
         assert!(matches!(result, Err(CodecError::Body(DecodeError::TooLarge { .. }))));
     }

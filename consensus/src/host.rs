@@ -4,6 +4,11 @@
 //! The host keeps in memory the blocks seen at the current height (its own and verified ones
 //! from peers or sync), so that `Decided` finds the block its certificate names, and the parts
 //! that arrive for the next heights before this node gets there (bounded).
+//!
+//! After a height is finalized the host starts the next one at once when txs wait, or when a
+//! peer is known to be past the finalized height (`catchup.rs`); otherwise it holds the start
+//! for `idle_block_interval`, so an idle chain makes one block per interval while a node behind
+//! it catches up at the speed of sync.
 
 use std::{
     collections::BTreeMap,
@@ -41,8 +46,9 @@ use tracing::{debug, error, info, warn};
 
 use crate::{
     app::{AppError, Application},
+    catchup::{PeerTips, Progress, SyncStatus},
     certificate,
-    codec::SYNC_BATCH_VALUES_MAX,
+    codec::{SYNC_BATCH_VALUES_MAX, SYNC_RESPONSE_BYTES_MAX},
     error::ConsensusError,
     proposals::ProposalStore,
     signing::proposal_part_digest,
@@ -58,6 +64,9 @@ const PENDING_PARTS_MAX: usize = 64;
 const PENDING_HEIGHTS_AHEAD: u64 = 2;
 /// Most distinct blocks kept for the current height.
 const UNDECIDED_VALUES_MAX: usize = 256;
+/// Room left in a sync response for each block's certificate and framing: a certificate of a
+/// hundred signatures takes about 10 KiB.
+const SYNC_VALUE_OVERHEAD_BYTES: usize = 64 * 1024;
 
 /// The validator sets of the height being decided.
 struct HeightSets {
@@ -102,6 +111,12 @@ pub(crate) struct Host<A> {
     undecided: BTreeMap<(u32, Hash32), ProposedValue<OnebookContext>>,
     /// Parts for heights above the current one, by (height, round, proposer).
     pending: BTreeMap<(u64, u32, ValidatorAddress), BlockProposalPart>,
+    /// The highest tip a peer announced in its sync status.
+    peer_tips: PeerTips,
+    /// The highest height a peer was seen voting or proposing at.
+    peer_voting_at: Height,
+    /// Commit rate and catch-up progress, shared with the REST API.
+    progress: Progress,
 }
 
 impl<A: Application> Host<A> {
@@ -115,7 +130,11 @@ impl<A: Application> Host<A> {
         network: mpsc::Sender<NetworkMsg<OnebookContext>>,
     ) -> Self {
         let address = ValidatorAddress(secret.public_key());
+        let sync = SyncStatus::new();
         Self {
+            peer_tips: sync.tips().clone(),
+            peer_voting_at: Height(0),
+            progress: Progress::new(sync),
             app,
             ctx,
             secret,
@@ -131,6 +150,13 @@ impl<A: Application> Host<A> {
             undecided: BTreeMap::new(),
             pending: BTreeMap::new(),
         }
+    }
+
+    /// Keeps `sync` up to date, and reads the peer tips its codec records.
+    pub(crate) fn reporting_to(mut self, sync: SyncStatus) -> Self {
+        self.peer_tips = sync.tips().clone();
+        self.progress = Progress::new(sync);
+        self
     }
 
     /// Serves one message. An error stops the node.
@@ -193,7 +219,10 @@ impl<A: Application> Host<A> {
                 let committed = self.app.committed_height()?;
                 let next = if committed >= certificate.height.0 {
                     let height = committed.next();
-                    if !self.idle_block_interval.is_zero() && !self.app.has_waiting_txs() {
+                    if !self.idle_block_interval.is_zero()
+                        && !self.app.has_waiting_txs()
+                        && !self.peers_past(committed)
+                    {
                         debug!(height = %height, "no tx waits; holding the next height");
                         self.deferred =
                             Some(DeferredStart { height, since: Instant::now(), reply });
@@ -223,10 +252,25 @@ impl<A: Application> Host<A> {
         self.deferred.is_some()
     }
 
-    /// Starts the held-back height once a tx waits or the idle interval has passed.
+    /// Records that a peer voted or proposed at `height` (from the engine's events).
+    pub(crate) fn heard_peer_at(&mut self, height: Height) {
+        self.peer_voting_at = self.peer_voting_at.max(height);
+    }
+
+    /// Whether a peer is known to be past `committed`: it announced a higher tip (this node is
+    /// behind), or it already votes or proposes above it (the next height has begun without
+    /// this node). Either way, waiting would only hold the chain back.
+    fn peers_past(&self, committed: Height) -> bool {
+        self.peer_tips.highest() > committed || self.peer_voting_at > committed
+    }
+
+    /// Starts the held-back height once a tx waits, a peer is known to be past it or the idle
+    /// interval has passed.
     pub(crate) fn poll_deferred(&mut self) -> Result<(), ConsensusError> {
         let due = self.deferred.as_ref().is_some_and(|deferred| {
-            deferred.since.elapsed() >= self.idle_block_interval || self.app.has_waiting_txs()
+            deferred.since.elapsed() >= self.idle_block_interval
+                || self.app.has_waiting_txs()
+                || self.peers_past(Height(deferred.height.0 - 1))
         });
         if !due {
             return Ok(());
@@ -371,6 +415,9 @@ impl<A: Application> Host<A> {
         if height < self.current {
             return Ok(None);
         }
+        if part.proposer != self.address {
+            self.heard_peer_at(height);
+        }
         if height > self.current {
             let in_window = height.0 <= self.current.0.saturating_add(PENDING_HEIGHTS_AHEAD);
             if in_window && self.pending.len() < PENDING_PARTS_MAX {
@@ -484,9 +531,11 @@ impl<A: Application> Host<A> {
         }
         let round = certificate.vote.round;
         let signatures = certificate.signatures.len();
+        let txs = value.block().txs.len();
         self.app.commit(value.into_block(), certificate)?;
         info!(height = %height, round, block_hash = %decided.value_id, signatures, "committed block");
         self.proposals.prune(height)?;
+        self.progress.committed(height, txs, Instant::now());
         Ok(())
     }
 
@@ -499,12 +548,29 @@ impl<A: Application> Host<A> {
         let last =
             last.0.min(committed.0).min(first.0.saturating_add(SYNC_BATCH_VALUES_MAX as u64 - 1));
         let mut values = Vec::new();
+        let mut bytes = 0usize;
         for height in first.0.max(1)..=last {
-            match self.app.decided(Height(height))? {
-                Some((block, certificate)) => values.push(RawDecidedValue::new(
-                    Bytes::from(codec::encode(&block)),
-                    certificate::to_malachite(&certificate),
-                )),
+            // A block this node cannot read is not served; the peer asks another node. Serving
+            // is not the commit path, so a damaged old block must not stop consensus here.
+            let decided = match self.app.decided(Height(height)) {
+                Ok(decided) => decided,
+                Err(error) => {
+                    warn!(height, %error, "cannot serve a decided block to a syncing peer");
+                    break;
+                }
+            };
+            match decided {
+                Some((block, certificate)) => {
+                    let value = Bytes::from(codec::encode(&block));
+                    // The response is cut at the first block that would pass the byte limit,
+                    // with room for each block's certificate and framing.
+                    bytes += value.len() + SYNC_VALUE_OVERHEAD_BYTES;
+                    if !values.is_empty() && bytes > SYNC_RESPONSE_BYTES_MAX {
+                        break;
+                    }
+                    values
+                        .push(RawDecidedValue::new(value, certificate::to_malachite(&certificate)));
+                }
                 None => break,
             }
         }
@@ -568,8 +634,10 @@ fn now() -> Timestamp {
 
 #[cfg(test)]
 mod tests {
+    use malachitebft_app_channel::app::consensus::MisbehaviorEvidence;
     use onebook_types::{
         block::{CommitCertificate, Header},
+        consortium::Validator,
         ids::ChainId,
         keys::PublicKey,
     };
@@ -588,7 +656,9 @@ mod tests {
         }
 
         fn validator_set(&self, _height: Height) -> Result<Option<ValidatorSet>, AppError> {
-            Ok(None)
+            let node_key = SecretKey::from_seed([3; 32]).public_key();
+            let validator = Validator { node_key, org: "xm-dsj".into(), power: 10 };
+            Ok(Some(ValidatorSet { validators: vec![validator] }))
         }
 
         fn propose(
@@ -636,16 +706,21 @@ mod tests {
     }
 
     fn host(dir: &std::path::Path, proposed: u64) -> Host<ChangingApp> {
+        paced_host(dir, proposed, Duration::ZERO)
+    }
+
+    fn paced_host(
+        dir: &std::path::Path,
+        proposed: u64,
+        idle_block_interval: Duration,
+    ) -> Host<ChangingApp> {
         let (network, _) = mpsc::channel(4);
         Host::new(
             ChangingApp { proposed },
             OnebookContext::new(ChainId::from("test")),
             Arc::new(SecretKey::from_seed([3; 32])),
             LinearTimeouts::default(),
-            Pacing {
-                block_time_target: Duration::from_millis(100),
-                idle_block_interval: Duration::ZERO,
-            },
+            Pacing { block_time_target: Duration::from_millis(100), idle_block_interval },
             ProposalStore::open(dir).expect("opens"),
             network,
         )
@@ -662,5 +737,60 @@ mod tests {
 
         assert_eq!(again.hash(), before.hash());
         assert_ne!(next_round.hash(), before.hash());
+    }
+
+    /// Finalizes height 0 (what `ChangingApp` has committed) on `host`; where its reply comes.
+    async fn finalize(
+        host: &mut Host<ChangingApp>,
+    ) -> tokio::sync::oneshot::Receiver<Next<OnebookContext>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let certificate = MalachiteCertificate {
+            height: ConsensusHeight(Height(0)),
+            round: Round::new(0),
+            value_id: Hash32::ZERO,
+            commit_signatures: Vec::new(),
+        };
+        let evidence =
+            MisbehaviorEvidence { proposals: Default::default(), votes: Default::default() };
+        let message =
+            AppMsg::Finalized { certificate, extensions: Default::default(), evidence, reply };
+        host.handle(message).await.expect("handles");
+        answer
+    }
+
+    fn starts_height_one(next: Option<Next<OnebookContext>>) -> bool {
+        matches!(next, Some(Next::Start(ConsensusHeight(Height(1)), _)))
+    }
+
+    #[tokio::test]
+    async fn an_idle_node_at_the_tip_holds_the_next_height_and_one_behind_its_peers_does_not() {
+        let tip_dir = tempfile::tempdir().expect("tempdir");
+        let behind_dir = tempfile::tempdir().expect("tempdir");
+        let hour = Duration::from_secs(3_600);
+        let mut at_tip = paced_host(tip_dir.path(), 0, hour);
+        let mut behind = paced_host(behind_dir.path(), 0, hour);
+        behind.peer_tips.heard(5);
+
+        let held = finalize(&mut at_tip).await.try_recv().ok();
+        let started = finalize(&mut behind).await.try_recv().ok();
+
+        assert!(held.is_none() && at_tip.is_deferred(), "the node at the tip waits");
+        assert!(starts_height_one(started), "the node behind starts at once");
+    }
+
+    #[tokio::test]
+    async fn a_held_height_starts_once_a_peer_votes_above_the_finalized_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut host = paced_host(dir.path(), 0, Duration::from_secs(3_600));
+        let answer = finalize(&mut host).await;
+        host.poll_deferred().expect("polls");
+        let still_held = host.is_deferred();
+
+        host.heard_peer_at(Height(1));
+        host.poll_deferred().expect("polls");
+
+        assert!(still_held, "nothing above the finalized height was heard yet");
+        assert!(!host.is_deferred());
+        assert!(starts_height_one(answer.await.ok()));
     }
 }

@@ -18,6 +18,7 @@
 //! ADR 0006 records the choice of Malachite.
 
 mod app;
+mod catchup;
 mod certificate;
 mod codec;
 mod config;
@@ -29,6 +30,7 @@ mod signing;
 mod types;
 
 pub use app::{AppError, Application};
+pub use catchup::{SyncSnapshot, SyncStatus};
 pub use config::{ConfigError, ConsensusConfig, PeerConfig};
 pub use error::ConsensusError;
-pub use node::run;
+pub use node::{run, run_with_status};

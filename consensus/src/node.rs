@@ -3,9 +3,11 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use bytesize::ByteSize;
+use malachitebft_app_channel::app::engine::util::events::Event;
 use malachitebft_app_channel::{
     ConsensusContext, NetworkContext, NetworkIdentity, RequestContext, Signer as _, SyncContext,
     WalContext,
+    app::events::RxEvent,
     app::{
         config::{self as malachite_config, NodeConfig},
         net::Multiaddr,
@@ -18,10 +20,12 @@ use onebook_types::{
     ids::ChainId,
     keys::{PublicKey, SecretKey},
 };
+use tokio::sync::broadcast::error::RecvError;
 use tracing::{info, warn};
 
 use crate::{
     app::Application,
+    catchup::SyncStatus,
     codec::{MESSAGE_BYTES_MAX, OnebookCodec, SYNC_BATCH_VALUES_MAX, SYNC_RESPONSE_BYTES_MAX},
     config::ConsensusConfig,
     error::ConsensusError,
@@ -37,6 +41,10 @@ const REQUEST_CHANNEL_CAPACITY: usize = 100;
 const ENGINE_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a held-back height checks whether a tx has arrived.
 const IDLE_POLL_INTERVAL: Duration = Duration::from_millis(20);
+/// Sync requests in flight at once, each for up to [`SYNC_BATCH_VALUES_MAX`] blocks (and at most
+/// [`SYNC_RESPONSE_BYTES_MAX`] bytes): the blocks a node behind its peers has asked for and not
+/// yet committed, so the next ones are already here when it finishes one.
+const SYNC_PARALLEL_REQUESTS: usize = 4;
 
 /// Runs consensus as the validator `node_secret` on `chain_id` until `shutdown` completes,
 /// driving `app`: it proposes, verifies and commits blocks in height order, starting at the
@@ -50,6 +58,19 @@ pub async fn run<A: Application>(
     node_secret: SecretKey,
     chain_id: ChainId,
     app: A,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ConsensusError> {
+    run_with_status(config, node_secret, chain_id, app, SyncStatus::new(), shutdown).await
+}
+
+/// As [`run`], keeping `sync` up to date with this node's height against its peers' and its
+/// commit rate, for the REST API's status.
+pub async fn run_with_status<A: Application>(
+    config: ConsensusConfig,
+    node_secret: SecretKey,
+    chain_id: ChainId,
+    app: A,
+    sync: SyncStatus,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ConsensusError> {
     config.validate()?;
@@ -69,7 +90,7 @@ pub async fn run<A: Application>(
         )
         .await
         .map_err(|e| ConsensusError::EngineStart { reason: e.to_string() })?;
-    let proof_bytes = OnebookCodec
+    let proof_bytes = OnebookCodec::default()
         .encode(&proof)
         .map_err(|e| ConsensusError::EngineStart { reason: e.to_string() })?;
     let identity = NetworkIdentity::new_validator(
@@ -82,14 +103,14 @@ pub async fn run<A: Application>(
     let (mut channels, engine) = start_engine(
         ctx.clone(),
         malachite_node_config(&config)?,
-        WalContext::new(config.home_dir.join("wal").join("consensus.wal"), OnebookCodec),
-        NetworkContext::new(identity, OnebookCodec),
+        WalContext::new(config.home_dir.join("wal").join("consensus.wal"), OnebookCodec::default()),
+        NetworkContext::new(identity, OnebookCodec::recording(sync.tips().clone())),
         ConsensusContext::new_validator(
             address,
             Box::new(OnebookVerifier::new(chain_id)),
             Box::new(signer),
         ),
-        SyncContext::new(OnebookCodec),
+        SyncContext::new(OnebookCodec::default()),
         RequestContext::new(REQUEST_CHANNEL_CAPACITY),
     )
     .await
@@ -107,8 +128,10 @@ pub async fn run<A: Application>(
         },
         proposals,
         channels.network.clone(),
-    );
-    let result = serve(&mut host, &mut channels.consensus, shutdown).await;
+    )
+    .reporting_to(sync);
+    let events = channels.events.subscribe();
+    let result = serve(&mut host, &mut channels.consensus, events, shutdown).await;
 
     if let Err(error) = engine.actor.stop_and_wait(None, Some(ENGINE_STOP_TIMEOUT)).await {
         warn!(%error, "engine did not stop in time");
@@ -118,14 +141,18 @@ pub async fn run<A: Application>(
     result
 }
 
+/// Serves the engine's requests, and watches its events for peers' votes and proposals at
+/// heights above this node's (`catchup.rs`).
 async fn serve<A: Application>(
     host: &mut Host<A>,
     consensus: &mut tokio::sync::mpsc::Receiver<malachitebft_app_channel::AppMsg<OnebookContext>>,
+    mut events: RxEvent<OnebookContext>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ConsensusError> {
     let mut shutdown = std::pin::pin!(shutdown);
     let mut idle_poll = tokio::time::interval(IDLE_POLL_INTERVAL);
     idle_poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut watching = true;
     loop {
         tokio::select! {
             () = &mut shutdown => return Ok(()),
@@ -133,6 +160,11 @@ async fn serve<A: Application>(
             msg = consensus.recv() => match msg {
                 Some(msg) => host.handle(msg).await?,
                 None => return Err(ConsensusError::EngineStopped),
+            },
+            event = events.recv(), if watching => match event {
+                Ok(Event::Received(message)) => host.heard_peer_at(message.height().0),
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => watching = false,
             },
         }
     }
@@ -201,6 +233,7 @@ fn malachite_node_config(config: &ConsensusConfig) -> Result<MalachiteNodeConfig
     let value_sync = malachite_config::ValueSyncConfig {
         enabled: true,
         status_update_interval: config.sync_status_interval,
+        parallel_requests: SYNC_PARALLEL_REQUESTS,
         batch_size: SYNC_BATCH_VALUES_MAX,
         max_response_size: ByteSize::b(SYNC_RESPONSE_BYTES_MAX as u64),
         ..malachite_config::ValueSyncConfig::default()

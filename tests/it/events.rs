@@ -154,6 +154,31 @@ fn read_all(port: u16, count: usize) -> Vec<Received> {
     reader.events
 }
 
+/// Submits `TXS_PER_SIGNER` txs of each of `SIGNERS` to the node on `port`, one every 100 ms,
+/// registering members numbered from `first_member`; the thread answers the txs' hashes.
+fn submit_spread(port: u16, first_member: u64) -> std::thread::JoinHandle<Vec<String>> {
+    std::thread::spawn(move || {
+        let mut hashes = Vec::new();
+        for nonce in 1..=TXS_PER_SIGNER {
+            for (signer, label) in SIGNERS.iter().enumerate() {
+                let member = first_member + 100 * signer as u64 + nonce;
+                let tx = register_member(&dev_secret(label), nonce, member);
+                let (status, body) = onebook_tests::devnet::http(
+                    port,
+                    "POST",
+                    "/v1/txs",
+                    Some(("application/octet-stream", &tx)),
+                )
+                .unwrap();
+                assert_eq!(status, 202, "{label} at nonce {nonce}: {body}");
+                hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        hashes
+    })
+}
+
 #[test]
 fn a_client_dropped_a_hundred_times_while_txs_commit_receives_every_event_exactly_once() {
     let seed =
@@ -170,29 +195,7 @@ fn a_client_dropped_a_hundred_times_while_txs_commit_receives_every_event_exactl
     let started = Instant::now();
 
     // Txs go to node0 one by one, spread over some seconds, while the client reads node1.
-    let submitter = std::thread::spawn(move || {
-        let mut hashes = Vec::new();
-        for nonce in 1..=TXS_PER_SIGNER {
-            for (signer, label) in SIGNERS.iter().enumerate() {
-                let tx = register_member(
-                    &dev_secret(label),
-                    nonce,
-                    60_000 + 100 * signer as u64 + nonce,
-                );
-                let (status, body) = onebook_tests::devnet::http(
-                    submit_port,
-                    "POST",
-                    "/v1/txs",
-                    Some(("application/octet-stream", &tx)),
-                )
-                .unwrap();
-                assert_eq!(status, 202, "{label} at nonce {nonce}: {body}");
-                hashes.push(body["tx_hash"].as_str().unwrap().to_owned());
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-        hashes
-    });
+    let submitter = submit_spread(submit_port, 60_000);
     let expected = SIGNERS.len() * TXS_PER_SIGNER as usize;
     let mut union: Vec<Received> = Vec::new();
     let mut empty_connections = 0;
@@ -236,4 +239,81 @@ fn a_client_dropped_a_hundred_times_while_txs_commit_receives_every_event_exactl
     let hashes: HashSet<&str> = full.iter().map(|e| e.data["tx_hash"].as_str().unwrap()).collect();
     assert_eq!(hashes, submitted.iter().map(String::as_str).collect(), "one event per tx");
     assert!(full.iter().all(|event| event.data["kind"] == "member.registered"));
+}
+
+/// Subscribers of the node that is stopped.
+const SUBSCRIBERS: usize = 50;
+/// The time a node may take to exit after SIGTERM with its subscribers connected.
+const STOP_WITHIN: Duration = Duration::from_secs(5);
+
+/// Reads `stream` until the node closes it or `until` passes; the events received and whether
+/// it was closed.
+fn read_until_closed(stream: &mut TcpStream, until: Instant) -> (Vec<Received>, bool) {
+    let reader = read_some(stream, usize::MAX, until, |_| false);
+    (reader.events, Instant::now() < until)
+}
+
+#[test]
+fn sigterm_stops_a_node_with_fifty_subscribers_within_five_seconds_and_they_resume_elsewhere() {
+    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let (submit_port, stopped_port, resume_port) =
+        (net.nodes[0].api_port, net.nodes[3].api_port, net.nodes[2].api_port);
+    let submitter = submit_spread(submit_port, 70_000);
+    let expected = SIGNERS.len() * TXS_PER_SIGNER as usize;
+    // Each subscriber reads the stopped node until it closes the stream, then resumes on another
+    // node after the last event it received, until it has every event.
+    let subscribers: Vec<_> = (0..SUBSCRIBERS)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut stream = connect(stopped_port, None);
+                let (mut received, closed) =
+                    read_until_closed(&mut stream, Instant::now() + Duration::from_secs(120));
+                assert!(closed, "the stopped node never closed the stream");
+                let before_stop = received.len();
+                let last = received.last().map(|event| event.id.clone());
+                let mut stream = connect(resume_port, last.as_deref());
+                let left = expected - received.len().min(expected);
+                let until = Instant::now() + Duration::from_secs(90);
+                let rest = read_some(&mut stream, usize::MAX, until, |r| r.events.len() >= left);
+                received.extend(rest.events);
+                (before_stop, received)
+            })
+        })
+        .collect();
+    // Stop once the node has committed some of the events (so its subscribers were sent them),
+    // while the other txs still commit.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, page) = net.nodes[3].get("/v1/event-pages?limit=100").unwrap();
+        if page["items"].as_array().is_some_and(|items| items.len() >= expected / 4) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no events on the node to stop: {page}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+
+    let stopped = net.nodes[3].stop(STOP_WITHIN);
+    let took = started.elapsed();
+    submitter.join().unwrap();
+    let outcomes: Vec<(usize, Vec<Received>)> =
+        subscribers.into_iter().map(|s| s.join().unwrap()).collect();
+    let full = read_all(resume_port, expected);
+
+    println!(
+        "node stopped {took:?} after SIGTERM with {SUBSCRIBERS} subscribers; events received \
+         before the stop: {:?}",
+        outcomes.iter().map(|(before, _)| *before).collect::<Vec<_>>()
+    );
+    assert!(stopped.is_ok(), "{stopped:?}\n{}", net.nodes[3].log_tail(20));
+    assert!(took < STOP_WITHIN, "{took:?}");
+    let full_ids: Vec<&str> = full.iter().map(|event| event.id.as_str()).collect();
+    assert_eq!(full.len(), expected, "{full_ids:?}");
+    for (before_stop, received) in &outcomes {
+        let ids: Vec<&str> = received.iter().map(|event| event.id.as_str()).collect();
+        assert_eq!(ids, full_ids, "a subscriber that had {before_stop} events at the stop");
+    }
+    assert!(outcomes.iter().any(|(before, _)| *before > 0), "the stop came before any event");
 }

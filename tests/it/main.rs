@@ -2,13 +2,18 @@
 
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod api_limits;
+mod backup;
+mod catchup;
 mod cli;
 mod codec_props;
 mod crash;
+mod damage;
 mod demo_seed;
 mod devnet;
 mod events;
 mod explorer;
+mod keys;
 mod lifecycles;
 mod network;
 mod proof_bundles;
@@ -17,7 +22,12 @@ mod read_audit;
 mod store;
 mod vectors;
 
-/// The test package's build of the `onebook` command, for end-to-end tests that start nodes.
+/// The `onebook` command end-to-end tests start: the test package's own build, or the one
+/// `ONEBOOK_NODE_BINARY` names (to run the tests against another build, such as a release one).
 fn node_binary() -> &'static std::path::Path {
-    std::path::Path::new(env!("CARGO_BIN_EXE_onebook-node"))
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        std::env::var_os("ONEBOOK_NODE_BINARY")
+            .map_or_else(|| env!("CARGO_BIN_EXE_onebook-node").into(), std::path::PathBuf::from)
+    })
 }

@@ -77,8 +77,19 @@ pub struct Node {
 }
 
 impl Node {
+    /// A node of the `onebook` command `binary` with its home, API port and log, not started.
+    pub fn new(binary: PathBuf, home: PathBuf, api_port: u16, log: PathBuf) -> Self {
+        Self { binary, home, api_port, log, child: None }
+    }
+
     /// Starts the node, its log appended to `log`.
     pub fn start(&mut self) -> eyre::Result<()> {
+        self.start_with_env(&[])
+    }
+
+    /// Starts the node with the environment variables `env` added, such as
+    /// `("ONEBOOK__API__CONNECTIONS_MAX", "64")` to override its configuration.
+    pub fn start_with_env(&mut self, env: &[(&str, &str)]) -> eyre::Result<()> {
         if self.child.is_some() {
             bail!("node {} is already running", self.home.display());
         }
@@ -88,6 +99,7 @@ impl Node {
             .arg(&self.home)
             .arg("start")
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -121,6 +133,11 @@ impl Node {
         child.kill()?;
         child.wait()?;
         bail!("node {} did not stop within {timeout:?}", self.home.display())
+    }
+
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// Whether the process is still running.

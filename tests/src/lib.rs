@@ -3,10 +3,13 @@
 //! [`synthetic`] builds a deterministic chain of signed blocks with state changes, so a crash
 //! test, a benchmark and an in-memory replay can all produce the same blocks and compare roots.
 //! [`webdriver`] drives headless Chromium for the explorer's browser tests. [`proof_chain`] builds a short chain signed by the dev validators, with one validator-set
-//! change, for proof bundles. [`cpu`] reads a thread's CPU time for the benchmarks. One sample of every action lives in `onebook_types::samples` (feature `samples`).
+//! change, for proof bundles. [`history`] builds a long history of the dev network straight into a
+//! store, for nodes to start on or sync. [`cpu`] reads a thread's CPU time for the benchmarks. One
+//! sample of every action lives in `onebook_types::samples` (feature `samples`).
 
 pub mod cpu;
 pub mod devnet;
+pub mod history;
 pub mod proof_chain;
 pub mod rng;
 pub mod synthetic;

@@ -285,6 +285,31 @@ pub(crate) const fn always_restricted(kind: RecordKind) -> bool {
     matches!(kind, RecordKind::AccessEvent | RecordKind::Violation)
 }
 
+/// Whether a record of `kind` read by id may be restricted. An anonymous read of such a record
+/// that does not exist (at the height asked) gets the same 401 as one that is restricted, so the
+/// answer does not tell an anonymous reader whether it exists.
+pub(crate) const fn restricted_by_id(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::AccessEvent
+            | RecordKind::Violation
+            | RecordKind::ShareRequest
+            | RecordKind::Application
+            | RecordKind::Objection
+    )
+}
+
+/// The answer to `reader` for a record of `kind` that does not exist: the 401 of a restricted
+/// record to an anonymous reader of a kind that may be restricted ([`restricted_by_id`]), so
+/// that absent and restricted look alike; else `not_found`.
+pub(crate) fn absent(reader: &Reader, kind: RecordKind, not_found: Problem) -> Problem {
+    if matches!(reader, Reader::Anonymous) && restricted_by_id(kind) {
+        anonymous(crate::records::kind_name(kind))
+    } else {
+        not_found
+    }
+}
+
 /// Whether a list of `kind` leaves out the items its reader may not read. The share-request list
 /// is public (only a request's detail by id is restricted).
 pub(crate) const fn list_is_filtered(kind: RecordKind) -> bool {

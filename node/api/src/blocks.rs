@@ -45,7 +45,11 @@ fn parse_height(text: &str) -> Result<Height, Problem> {
     get,
     path = "/v1/blocks",
     tag = "chain",
-    params(Paging),
+    params(
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page: \
+            the height to start at.", pattern = "^[0-9]{1,19}$"),
+        Paging,
+    ),
     responses(
         (status = 200, description = "A page of block summaries.", body = Page<BlockSummaryView>),
         (status = 400, response = BadRequest),
@@ -89,7 +93,12 @@ pub(crate) async fn block(
     get,
     path = "/v1/blocks/{height}/txs",
     tag = "chain",
-    params(("height" = u64, Path, description = "The block's height, from 1."), Paging),
+    params(
+        ("height" = u64, Path, description = "The block's height, from 1."),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page: the \
+            position in the block to start at.", pattern = "^[0-9]{1,9}$"),
+        Paging,
+    ),
     responses(
         (status = 200, description = "A page of the block's txs.", body = Page<TxView>),
         (status = 400, response = BadRequest),

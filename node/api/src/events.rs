@@ -15,7 +15,9 @@
 //! The stream notices new blocks by looking at the store's tip every [`TIP_POLL_INTERVAL`]; it
 //! holds at most one page of events ([`PAGE_ITEMS_MAX`]) at a time, sends a keep-alive comment
 //! every [`KEEP_ALIVE_INTERVAL`] and ends if the store cannot be read (the client reconnects).
-//! At most [`EVENT_STREAMS_MAX`] streams are open at once; one more is a 503 problem.
+//! At most `event_streams_max` streams are open at once ([`EVENT_STREAMS_MAX`] by default); one
+//! more is a 503 problem with `Retry-After`. When the node shuts down, every stream ends after the
+//! event it is sending, so the node stops at once and its clients resume elsewhere.
 //!
 //! `GET /v1/event-pages?after=&kind=&org=&limit=` answers the same events one
 //! [`EventPage`] at a time in JSON, for a client that polls: from the first block when `after`
@@ -26,15 +28,15 @@ use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration}
 use axum::{
     Extension, Json,
     extract::{Query, State, rejection::QueryRejection},
-    http::{HeaderMap, StatusCode},
+    http::HeaderMap,
     response::sse::{Event as SseEvent, KeepAlive, Sse},
 };
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt as _};
 use onebook_query::{EventCursor, EventPage, EventParams, EventView, LedgerQuery, StoreQuery};
 use onebook_storage::Store;
 use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use utoipa::IntoParams;
 
 use crate::{
@@ -46,7 +48,7 @@ use crate::{
     visibility::may_read_event,
 };
 
-/// Most event streams open at once on one node.
+/// Most event streams open at once on one node, by default (`[api] event_streams_max`).
 pub const EVENT_STREAMS_MAX: usize = 128;
 /// How often a stream that has sent every committed event looks at the tip for a new block.
 pub const TIP_POLL_INTERVAL: Duration = Duration::from_millis(150);
@@ -56,13 +58,29 @@ pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(10);
 /// The header a reconnecting SSE client names its last event's id in.
 const LAST_EVENT_ID: &str = "last-event-id";
 
-/// The open streams, counted against [`EVENT_STREAMS_MAX`].
+/// The open streams, counted against their most, and the node's shutdown, which ends them.
 #[derive(Clone, Debug)]
-pub(crate) struct EventStreams(Arc<Semaphore>);
+pub(crate) struct EventStreams {
+    permits: Arc<Semaphore>,
+    max: usize,
+    /// Turns `true` when the node shuts down.
+    closing: watch::Receiver<bool>,
+}
 
 impl EventStreams {
-    pub(crate) fn new(max: usize) -> Self {
-        Self(Arc::new(Semaphore::new(max)))
+    /// At most `max` streams, each ended when `closing` turns `true`.
+    pub(crate) fn new(max: usize, closing: watch::Receiver<bool>) -> Self {
+        Self { permits: Arc::new(Semaphore::new(max)), max, closing }
+    }
+
+    /// Resolves when the node shuts down (never, if the sender is gone without saying so).
+    fn closed(&self) -> impl Future<Output = ()> + Send + 'static + use<> {
+        let mut closing = self.closing.clone();
+        async move {
+            if closing.wait_for(|closing| *closing).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }
 
@@ -72,10 +90,15 @@ impl EventStreams {
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventsQuery {
     /// Only events of this kind, such as `grant.issued`.
+    #[param(pattern = "^[a-z_.]{1,64}$")]
     kind: Option<String>,
     /// Only events whose `org`, `provider` or `grantee` attribute names this org.
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: Option<String>,
     /// Start after this cursor, `<height>-<tx index>-<event index>` (when no `Last-Event-ID`).
+    #[param(
+        pattern = "^[0-9]{1,19}-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])$"
+    )]
     after: Option<String>,
 }
 
@@ -88,7 +111,7 @@ struct Follower {
     /// (`visibility.rs`).
     reader: Reader,
     unsent: VecDeque<EventView>,
-    /// Held while the stream lives, so it counts against [`EVENT_STREAMS_MAX`].
+    /// Held while the stream lives, so it counts against the most streams open.
     _permit: OwnedSemaphorePermit,
 }
 
@@ -137,12 +160,11 @@ pub(crate) async fn events(
             }
         },
     };
-    let permit = Arc::clone(&streams.0).try_acquire_owned().map_err(|_| {
-        Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+    let permit = Arc::clone(&streams.permits).try_acquire_owned().map_err(|_| {
+        Problem::busy(
             "too-many-event-streams",
             "too many event streams are open",
-            format!("this node serves at most {EVENT_STREAMS_MAX} event streams; retry later"),
+            format!("this node serves at most {} event streams; retry later", streams.max),
         )
     })?;
     let query = StoreQuery::new(Arc::clone(&state.store));
@@ -164,7 +186,7 @@ pub(crate) async fn events(
         unsent: first.items.into(),
         _permit: permit,
     };
-    let stream = futures_util::stream::unfold(follower, next_event);
+    let stream = futures_util::stream::unfold(follower, next_event).take_until(streams.closed());
     let keep_alive = KeepAlive::new().interval(KEEP_ALIVE_INTERVAL).text("keep-alive");
     Ok(Sse::new(stream).keep_alive(keep_alive))
 }
@@ -176,12 +198,18 @@ pub(crate) async fn events(
 pub(crate) struct EventPageQuery {
     /// Only events after this cursor, `<height>-<tx index>-<event index>`; from the first block
     /// by default.
+    #[param(
+        pattern = "^[0-9]{1,19}-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])-([0-9]{1,9}|[0-3][0-9]{9}|4[01][0-9]{8}|42[0-8][0-9]{7}|429[0-3][0-9]{6}|4294[0-8][0-9]{5}|42949[0-5][0-9]{4}|429496[0-6][0-9]{3}|4294967[01][0-9]{2}|42949672[0-8][0-9]|429496729[0-5])$"
+    )]
     after: Option<String>,
     /// Only events of this kind, such as `grant.issued`.
+    #[param(pattern = "^[a-z_.]{1,64}$")]
     kind: Option<String>,
     /// Only events whose `org`, `provider` or `grantee` attribute names this org.
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: Option<String>,
     /// Events in the page: 1 to 100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 

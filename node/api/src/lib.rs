@@ -36,7 +36,8 @@
 //! Restricted records are read by members only, with a signed request (`auth.rs`, ADR 0011,
 //! `docs/formats.md` §18): `Authorization: Onebook key=<64 hex>, time=<unix ms>,
 //! signature=<128 hex>`, built by [`sign_read`]. Without it they answer 401; to a member whose
-//! org and roles do not match, 403.
+//! org and roles do not match, 403. An anonymous read by id of a record of these kinds that does
+//! not exist answers the same 401, so an anonymous reader cannot tell which exist.
 //!
 //! | restricted record | who may read it |
 //! |---|---|
@@ -52,8 +53,15 @@
 //! (`visibility.rs`). When the policy's `record_signed_reads` is on, every signed read served is
 //! recorded on the ledger in a `RecordReads` tx signed with the operator key (`reads.rs`).
 //!
-//! Every error is an RFC 9457 `application/problem+json` body naming what was wrong, with the
-//! stable rejection code where the ledger's rules were the reason.
+//! Every error (every 4xx and 5xx, 405 included) is an RFC 9457 `application/problem+json` body
+//! naming what was wrong, with the stable rejection code where the ledger's rules were the
+//! reason. A tx body's `Content-Type` is matched exactly: `application/octet-stream` or
+//! `application/json`, in any case, with any parameters.
+//!
+//! [`serve`] serves the API under the limits of [`ServeConfig`] (`server.rs`, ADR 0015):
+//! header-read and idle timeouts, a request timeout, caps on connections and event streams (503
+//! with `Retry-After` beyond them), [`REQUEST_BODY_BYTES_MAX`] on every route, and a shutdown
+//! that ends the event streams so the node stops within [`SHUTDOWN_GRACE`].
 
 mod auth;
 mod blocks;
@@ -66,6 +74,7 @@ mod reads;
 mod records;
 mod routes;
 mod search;
+mod server;
 mod timeline;
 mod visibility;
 
@@ -74,19 +83,11 @@ pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use onebook_query::parse_record_key;
 pub use onebook_query::{BlockView, NoncesView, StatusView, Submitted, TxStatusView};
 pub use onebook_types::read_request::{read_request_digest, sign_read};
-pub use problem::Problem;
+pub use problem::{Problem, RETRY_AFTER_SECS};
 pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
-pub use routes::{ApiState, router};
-
-/// Serves the API on `listener` until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: ApiState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
-}
+pub use routes::{ApiState, REQUEST_BODY_BYTES_MAX, router};
+pub use server::{BUSY_CONNECTIONS_MAX, SHUTDOWN_GRACE, ServeConfig, serve};
 
 #[cfg(test)]
 mod auth_tests;
@@ -97,11 +98,15 @@ mod client_tests;
 #[cfg(test)]
 mod event_tests;
 #[cfg(test)]
+mod hygiene_tests;
+#[cfg(test)]
 mod openapi_tests;
 #[cfg(test)]
 mod reads_tests;
 #[cfg(test)]
 mod record_tests;
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

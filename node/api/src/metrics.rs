@@ -42,7 +42,9 @@ pub(crate) async fn count(
 }
 
 /// The node's figures in the Prometheus text format: height, last block time, mempool size, the
-/// state-tree node cache, and API responses by status class.
+/// state-tree node cache, reads that found the store damaged, and API responses by status class.
+/// A damaged store still answers here, with the last block time at 0 if its header cannot be
+/// read.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -57,7 +59,7 @@ pub(crate) async fn metrics(
     State((state, counters)): State<(ApiState, Arc<RequestCounters>)>,
 ) -> Result<Response, Problem> {
     let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
-    let header = state.store.header(tip.height).map_err(|error| Problem::unavailable(&error))?;
+    let header = state.store.header(tip.height).ok().flatten();
     let mut text = String::new();
     let mut gauge = |name: &str, help: &str, value: u64| {
         let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
@@ -96,6 +98,11 @@ pub(crate) async fn metrics(
         "onebook_state_node_cache_misses_total",
         "State-tree node reads that went to RocksDB.",
         cache.misses,
+    );
+    counter(
+        "onebook_storage_damaged_reads_total",
+        "Reads that found the store damaged since the node started.",
+        state.store.damage().map_or(0, |damage| damage.reads),
     );
     let name = "onebook_api_requests_total";
     let _ = writeln!(text, "# HELP {name} API responses by status class.\n# TYPE {name} counter");

@@ -84,6 +84,8 @@ const DOCUMENT_PATH: &str = "/openapi.json";
             UnsupportedMediaType,
             MempoolFull,
             Unavailable,
+            Unhealthy,
+            StoreDamaged,
         )
     ),
     tags(
@@ -167,9 +169,57 @@ problem_responses! {
         nor `application/json` (`{\"tx\": \"<hex>\"}`).";
     /// 429.
     MempoolFull => "The mempool is full; retry later.";
-    /// 503.
-    Unavailable => "The node cannot answer now: its store could not be read, too many event \
-        streams are open, or too many signed reads were seen within the window; retry later.";
+    /// 503 from `/health`.
+    Unhealthy => "The node's store is damaged (`store-damaged`): a read found data that \
+        RocksDB's checksums refuse, that does not decode or that is missing. The node stays \
+        unhealthy until its operator restores or resyncs it.";
+    /// 500 from any read.
+    StoreDamaged => "The node's store is damaged (`store-damaged`) where this request read \
+        it; retrying this node cannot help, ask another node of the consortium.";
+}
+
+/// Adds the `500` [`StoreDamaged`] answer to every operation of `document`: any read may meet
+/// damage in the store. The operations come from the routes, after [`ApiDoc`]'s modifiers ran,
+/// so this runs on the document the router was built with.
+pub(crate) fn document_store_damage(document: &mut Document) {
+    let damaged = RefOr::Ref(Ref::from_response_name("StoreDamaged"));
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation.responses.responses.entry("500".to_owned()).or_insert(damaged.clone());
+        }
+    }
+}
+
+/// 503, with `Retry-After` when the node is at one of its limits.
+pub(crate) struct Unavailable;
+
+impl<'r> ToResponse<'r> for Unavailable {
+    fn response() -> (&'r str, RefOr<ResponseObject>) {
+        let retry_after = HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0))))
+            .description(Some(
+                "Seconds to wait before retrying; sent when the node is at its connection or \
+                 event-stream limit.",
+            ))
+            .build();
+        let response = problem_response(
+            "The node cannot answer now: its store could not be read, it serves as many \
+             connections or event streams as it may (`Retry-After` says when to retry), or too \
+             many signed reads were seen within the window; retry later.",
+        )
+        .header("Retry-After", retry_after);
+        ("Unavailable", response.build().into())
+    }
 }
 
 /// 401, with the `WWW-Authenticate: Onebook` header every 401 of this API carries.

@@ -7,6 +7,7 @@ use axum::{
 };
 use onebook_chain::ChainAdmitError;
 use onebook_mempool::AdmitError;
+use onebook_storage::StorageError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -29,6 +30,9 @@ pub struct Problem {
     /// The rejection's name, where a ledger rule was the reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejection: Option<String>,
+    /// Seconds to wait before retrying, sent as the `Retry-After` header (not in the body).
+    #[serde(skip)]
+    pub retry_after_secs: Option<u32>,
 }
 
 impl Problem {
@@ -41,6 +45,7 @@ impl Problem {
             detail: detail.into(),
             code: None,
             rejection: None,
+            retry_after_secs: None,
         }
     }
 
@@ -54,6 +59,27 @@ impl Problem {
         Self::new(StatusCode::BAD_REQUEST, "bad-request", "the request is malformed", detail)
     }
 
+    /// The answer to a failed read of the store: [`Problem::store_damaged`] if the store is
+    /// damaged, else [`Problem::unavailable`].
+    pub fn storage(error: &StorageError) -> Self {
+        if error.is_damage() { Self::store_damaged(error) } else { Self::unavailable(error) }
+    }
+
+    /// 500: the node's store is damaged (a checksum refused, a value that does not decode or is
+    /// missing). Retrying this node cannot help: the reader should ask another node, and the
+    /// operator must restore or resync this one. The store counted and logged the damage.
+    pub fn store_damaged(cause: &dyn std::fmt::Display) -> Self {
+        tracing::debug!(error = %cause, "read refused: store damaged");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "store-damaged",
+            "the node's store is damaged",
+            "this node found damaged data in its store and cannot serve this read; ask another \
+             node of the consortium (this one reports itself unhealthy at /health until its \
+             operator restores or resyncs it)",
+        )
+    }
+
     /// 503: the node cannot read its own store; the cause goes to the log, not the caller.
     pub fn unavailable(cause: &dyn std::fmt::Display) -> Self {
         tracing::warn!(error = %cause, "store read failed");
@@ -63,6 +89,46 @@ impl Problem {
             "the node cannot answer now",
             "the node's store could not be read",
         )
+    }
+
+    /// 503 with `Retry-After`: the node is at one of its limits (connections, event streams);
+    /// the client retries after [`RETRY_AFTER_SECS`].
+    pub fn busy(slug: &str, title: &str, detail: impl Into<String>) -> Self {
+        Self {
+            retry_after_secs: Some(RETRY_AFTER_SECS),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, slug, title, detail)
+        }
+    }
+
+    /// The problem of an error answer that was not written as one (axum's 405 and extractor
+    /// rejections, tower-http's 408 and 413), from its status and, for a 4xx other than those,
+    /// its text.
+    fn of_status(status: StatusCode, text: Option<String>) -> Self {
+        let (slug, title, detail) = match status {
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method-not-allowed",
+                "the method is not allowed on this path",
+                "header `Allow` lists the methods this path answers".to_owned(),
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "request-timeout",
+                "the request took too long",
+                "the request was not read and answered within the node's `request_timeout`"
+                    .to_owned(),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "body-too-large",
+                "the request body is too large",
+                format!("a request body is at most {} bytes", crate::REQUEST_BODY_BYTES_MAX),
+            ),
+            _ if status.is_client_error() => (
+                "bad-request",
+                "the request is malformed",
+                text.unwrap_or_else(|| status.to_string()),
+            ),
+            _ => ("internal", "the node could not answer", status.to_string()),
+        };
+        Self::new(status, slug, title, detail)
     }
 }
 
@@ -114,6 +180,7 @@ impl From<ChainAdmitError> for Problem {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after_secs = self.retry_after_secs;
         let mut response = (status, Json(self)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
@@ -125,6 +192,53 @@ impl IntoResponse for Problem {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Onebook"));
         }
+        if let Some(seconds) = retry_after_secs {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response
     }
+}
+
+/// The seconds a client is asked to wait (`Retry-After`) when the node is at a limit.
+pub const RETRY_AFTER_SECS: u32 = 1;
+
+/// The most bytes of an error body that [`problem_json`] reads to reuse as `detail`.
+const ERROR_TEXT_BYTES_MAX: usize = 4 * 1024;
+
+/// Turns every error answer that is not already `application/problem+json` into a problem with
+/// the same status and headers: the text of a plain-text error becomes its `detail`. Axum's 405
+/// (which has no body) and its extractors' rejections, and the 408 and 413 of the tower-http
+/// layers, come out of the router this way; so every 4xx and 5xx of the API is a problem.
+pub(crate) async fn problem_json(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let is_text = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().starts_with("text/plain"));
+    let text = if is_text {
+        axum::body::to_bytes(body, ERROR_TEXT_BYTES_MAX)
+            .await
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty())
+    } else {
+        None
+    };
+    let mut answer = Problem::of_status(status, text).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
 }

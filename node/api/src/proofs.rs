@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::{
     Extension,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -38,6 +38,7 @@ use crate::{
     auth::{self, Reader},
     openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
+    records::parsed,
     visibility::may_read_tx,
 };
 
@@ -46,6 +47,7 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
     /// Prove as of this height, from 1; the tip by default.
+    #[param(minimum = 1)]
     height: Option<u64>,
     /// Prove that the record is absent (records only).
     #[serde(default)]
@@ -57,7 +59,7 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
         StorageError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
         }
-        other => Problem::unavailable(&other),
+        other => Problem::storage(&other),
     })?;
     let height = bundle.header.height.0.to_string();
     let mut response = (StatusCode::OK, bundle.encode()).into_response();
@@ -90,11 +92,16 @@ async fn authorize_record(
     at: Height,
 ) -> Result<(), Problem> {
     let query = StoreQuery::new(Arc::clone(&state.store));
-    if RecordKind::of(&key).is_none() {
+    let Some(kind) = RecordKind::of(&key) else {
         return Ok(());
-    }
+    };
     match query.record(key, Some(at)).await? {
         Some(view) => auth::authorize(&query, reader, &view.record, Some(at)).await,
+        // Neither a bundle nor its absence is shown to an anonymous reader of a record that could
+        // be restricted, so the answer does not tell whether it exists.
+        None if auth::restricted_by_id(kind) && matches!(reader, Reader::Anonymous) => {
+            Err(auth::anonymous(crate::records::kind_name(kind)))
+        }
         None => Ok(()),
     }
 }
@@ -107,7 +114,7 @@ async fn authorize_record(
     tag = "proofs",
     params(
         ("key" = String, Path, description = "The record as `<kind>:<id>`, such as `grant:1`, \
-            or `policy`, `validator_set`."),
+            or `policy`, `validator_set`.", pattern = "^(policy|validator_set|org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
         ProofQuery,
     ),
     responses(
@@ -124,8 +131,9 @@ pub(crate) async fn record(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,
     Path(key): Path<String>,
-    Query(query): Query<ProofQuery>,
+    query: Result<Query<ProofQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
+    let query = parsed(query)?;
     let key = parse_record_key(&key).map_err(Problem::bad_request)?;
     let at = height(&state, query.height)?;
     authorize_record(&state, &reader, key.clone(), at).await?;
@@ -143,7 +151,8 @@ pub(crate) async fn record(
     get,
     path = "/v1/proofs/txs/{hash}",
     tag = "proofs",
-    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.",
+        pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "The bundle's bytes (`docs/formats.md` section 15).",
             content_type = "application/octet-stream",
@@ -213,8 +222,9 @@ pub(crate) async fn access_event(
     State(state): State<ApiState>,
     Extension(reader): Extension<Reader>,
     Path(id): Path<String>,
-    Query(query): Query<ProofQuery>,
+    query: Result<Query<ProofQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
+    let query = parsed(query)?;
     let id: u64 =
         id.parse().map_err(|_| Problem::bad_request(format!("{id:?} is not a number")))?;
     let at = height(&state, query.height)?;

@@ -332,6 +332,7 @@ pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, Pub
         chain_id: genesis.chain_id,
         gossip: None,
         reads: None,
+        sync: None,
     };
     (state, new_member)
 }

@@ -57,7 +57,7 @@ impl From<QueryError> for Problem {
     fn from(error: QueryError) -> Self {
         match &error {
             QueryError::BadInput { .. } => Self::bad_request(error.to_string()),
-            QueryError::Storage(cause) => Self::unavailable(cause),
+            QueryError::Storage(cause) => Self::storage(cause),
             QueryError::Unavailable { .. } => Self::unavailable(&error),
         }
     }
@@ -69,15 +69,19 @@ impl From<QueryError> for Problem {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
     /// Only records of this org (for orgs: whose parent is this org).
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: Option<String>,
-    /// Only records in this status, as the record's JSON writes it (such as `active`).
+    /// Only records in this status, as the record's JSON writes it (such as `active`); each
+    /// list documents its statuses.
+    #[param(ignore)]
     status: Option<String>,
     /// Only records under this record, as `<kind>:<id>`: the resources of a catalog entry
     /// (`catalog_entry:<code>`), the grant of a share request (`share_request:<id>`), the
     /// accesses to a resource and its quality reports (`resource:<id>`), the violation of an
     /// access event (`access_event:<id>`), the objections to an application
     /// (`application:<id>`), the licences under a certificate (`certificate:<number>`).
-    /// Combines with neither `org` nor `status`.
+    /// Combines with neither `org` nor `status`. Each list that has it documents its form.
+    #[param(ignore)]
     under: Option<String>,
     /// Read as of this height; the tip by default. Above the tip is a 400.
     height: Option<u64>,
@@ -87,8 +91,10 @@ pub(crate) struct ListQuery {
     /// Only records created by a block before this time, in Unix ms.
     to: Option<u64>,
     /// The `next` of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{2})*$")]
     cursor: Option<String>,
     /// Items in the page: 1 to 100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -106,9 +112,11 @@ pub(crate) struct AsOf {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Paging {
-    /// The `next` of the previous page.
+    /// The `next` of the previous page; documented by each route, whose cursors differ.
+    #[param(ignore)]
     cursor: Option<String>,
     /// Items in the page: 1 to 100, 20 by default.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -142,7 +150,10 @@ pub struct CatalogVersionsView {
     get,
     path = "/v1/catalog/entries/{code}/versions",
     tag = "records",
-    params(("code" = String, Path, description = "The entry's catalog code."), AsOf),
+    params(
+        ("code" = String, Path, description = "The entry's catalog code.", pattern = "^[A-Za-z0-9._-]{1,64}$"),
+        AsOf,
+    ),
     responses(
         (status = 200, description = "The entry's versions.", body = CatalogVersionsView),
         (status = 400, response = BadRequest),
@@ -220,7 +231,7 @@ pub(crate) async fn one(
         Some(height) => format!("{} {id:?} at height {height}", kind_name(kind)),
         None => format!("{} {id:?}", kind_name(kind)),
     };
-    let view = view.ok_or_else(|| Problem::not_found(&what))?;
+    let view = view.ok_or_else(|| auth::absent(reader, kind, Problem::not_found(&what)))?;
     auth::authorize(&query, reader, &view.record, as_of.height.map(Height)).await?;
     Ok(Json(view))
 }
@@ -277,14 +288,20 @@ pub(crate) fn kind_name(kind: RecordKind) -> &'static str {
 macro_rules! kind_handlers {
     ($(
         $list:ident, $one:ident => $kind:ident:
-        $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal), $what:literal;
+        $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal, $pattern:literal),
+        $what:literal $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?;
     )*) => {$(
         #[utoipa::path(
             get,
             path = $list_path,
             summary = concat!("A page of ", $what, ", in id order, as of a height."),
             tag = "records",
-            params(ListQuery),
+            params(
+                ListQuery,
+                $(("status" = Option<String>, Query, description = "Only records in this \
+                    status.", pattern = $status),)?
+                $(("under" = Option<String>, Query, description = $under_doc, pattern = $under),)?
+            ),
             responses(
                 (status = 200, description = concat!("A page of ", $what, "."),
                     body = Page<RecordView>),
@@ -306,7 +323,7 @@ macro_rules! kind_handlers {
             path = $one_path,
             summary = concat!("One of the ", $what, ", as of a height."),
             tag = "records",
-            params(($id = String, Path, description = $id_doc), AsOf),
+            params(($id = String, Path, description = $id_doc, pattern = $pattern), AsOf),
             responses(
                 (status = 200, description = "The record.", body = RecordView),
                 (status = 400, response = BadRequest),
@@ -329,44 +346,57 @@ macro_rules! kind_handlers {
 
 kind_handlers! {
     orgs, org => Org:
-        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id."), "orgs";
+        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id.", "^[A-Za-z0-9._-]{1,64}$"), "orgs", status "^(active|suspended)$";
     members, member => Member:
-        "/v1/members", "/v1/members/{key}", "key" ("The member's public key, 64 hex digits."),
-        "members";
+        "/v1/members", "/v1/members/{key}", "key" ("The member's public key, 64 hex digits.", "^[0-9a-fA-F]{64}$"),
+        "members", status "^(active|revoked)$";
     proposals, proposal => Proposal:
-        "/v1/proposals", "/v1/proposals/{id}", "id" ("The proposal's number."),
-        "governance proposals";
+        "/v1/proposals", "/v1/proposals/{id}", "id" ("The proposal's number.", "^[0-9]{1,19}$"),
+        "governance proposals", status "^(open|passed|rejected)$";
     catalog_entries, catalog_entry => CatalogEntry:
-        "/v1/catalog/entries", "/v1/catalog/entries/{code}", "code" ("The entry's catalog code."),
-        "catalog entries";
+        "/v1/catalog/entries", "/v1/catalog/entries/{code}", "code" ("The entry's catalog code.", "^[A-Za-z0-9._-]{1,64}$"),
+        "catalog entries",
+        status "^(draft|submitted|returned|approved|published|deprecated)$";
     resources, resource => Resource:
-        "/v1/resources", "/v1/resources/{id}", "id" ("The resource's number."), "resources";
+        "/v1/resources", "/v1/resources/{id}", "id" ("The resource's number.", "^[0-9]{1,19}$"), "resources",
+        under "^catalog_entry:[A-Za-z0-9._-]{1,64}$" ("The resources of this catalog entry, `catalog_entry:<code>`; combines with neither `org` nor `status`.");
     share_requests, share_request => ShareRequest:
-        "/v1/share-requests", "/v1/share-requests/{id}", "id" ("The request's number."),
-        "share requests (by id restricted to auditors and the requester and provider orgs)";
+        "/v1/share-requests", "/v1/share-requests/{id}", "id" ("The request's number.", "^[0-9]{1,19}$"),
+        "share requests (by id restricted to auditors and the requester and provider orgs)",
+        status "^(under-review|granted|refused|withdrawn)$";
     grants, grant => Grant:
-        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number."), "grants";
+        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number.", "^[0-9]{1,19}$"), "grants", status "^(active|revoked)$",
+        under "^share_request:[0-9]{1,19}$" ("The grant of this share request, `share_request:<id>`; combines with neither `org` nor `status`.");
     access_events, access_event => AccessEvent:
-        "/v1/access-events", "/v1/access-events/{id}", "id" ("The access event's number."),
-        "access events (restricted: a signed read by an auditor or a member of the orgs involved)";
+        "/v1/access-events", "/v1/access-events/{id}", "id" ("The access event's number.", "^[0-9]{1,19}$"),
+        "access events (restricted: a signed read by an auditor or a member of the orgs involved)",
+        status "^(covered|violation)$",
+        under "^resource:[0-9]{1,19}$" ("The accesses to this resource, `resource:<id>`; combines with neither `org` nor `status`.");
     violations, violation => Violation:
-        "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number."),
-        "violations (restricted: a signed read by an auditor or a member of the orgs involved)";
+        "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number.", "^[0-9]{1,19}$"),
+        "violations (restricted: a signed read by an auditor or a member of the orgs involved)",
+        status "^(no-grant|grant-unknown|grant-revoked|grant-expired|out-of-scope|wrong-grantee|not-yet-valid)$",
+        under "^access_event:[0-9]{1,19}$" ("The violation of this access event, `access_event:<id>`; combines with neither `org` nor `status`.");
     quality_reports, quality_report => QualityReport:
-        "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number."),
-        "quality reports";
+        "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number.", "^[0-9]{1,19}$"),
+        "quality reports", status "^(reported|fixed|disputed|ruled)$",
+        under "^resource:[0-9]{1,19}$" ("The quality reports on this resource, `resource:<id>`; combines with neither `org` nor `status`.");
     applications, application => Application:
         "/v1/property/applications", "/v1/property/applications/{id}",
-        "id" ("The application's number."),
-        "property applications (restricted before their public notice)";
+        "id" ("The application's number.", "^[0-9]{1,19}$"),
+        "property applications (restricted before their public notice)",
+        status "^(applied|refused|in-notice|certified)$";
     objections, objection => Objection:
         "/v1/property/objections", "/v1/property/objections/{id}",
-        "id" ("The objection's number."), "objections (restricted while pending)";
+        "id" ("The objection's number.", "^[0-9]{1,19}$"), "objections (restricted while pending)",
+        status "^(pending|upheld|dismissed)$",
+        under "^application:[0-9]{1,19}$" ("The objections to this application, `application:<id>`; combines with neither `org` nor `status`.");
     certificates, certificate => Certificate:
         "/v1/property/certificates", "/v1/property/certificates/{number}",
-        "number" ("The certificate's number, such as `350200-2026-000001X`."),
-        "property certificates";
+        "number" ("The certificate's number, such as `350200-2026-000001X`.", "^[A-Za-z0-9._-]{1,64}$"),
+        "property certificates", status "^(active|cancelled)$",
+        under "^certificate:[A-Za-z0-9._-]{1,64}$" ("The licences under this certificate, `certificate:<number>`; combines with neither `org` nor `status`.");
     obligations, obligation => Obligation:
-        "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number."),
-        "obligations";
+        "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number.", "^[0-9]{1,19}$"),
+        "obligations", status "^(open|met)$";
 }

@@ -13,15 +13,18 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use onebook_chain::TxGate;
-use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, TxStatusView};
+use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, SyncView, TxStatusView};
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::Deserialize;
 use utoipa::{OpenApi as _, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, router::UtoipaMethodRouterExt as _, routes};
 
+use tower_http::limit::RequestBodyLimitLayer;
+
 use crate::{
     auth::Reader,
+    events::EventStreams,
     openapi::{
         BadRequest, MempoolFull, NotFound, TxConflict, TxRefused, TxTooLarge, Unauthorized,
         Unavailable, UnsupportedMediaType,
@@ -43,26 +46,42 @@ pub struct ApiState {
     /// Records the signed reads served, when the policy says so (`reads.rs`); `None` on a node
     /// without an operator key, which then refuses signed reads while the policy is on.
     pub reads: Option<crate::ReadRecorder>,
+    /// Where the node stands against its peers, on a node that runs consensus.
+    pub sync: Option<onebook_consensus::SyncStatus>,
 }
 
+/// The most bytes of a request body on any route: a tx in hex in JSON is twice its size, plus
+/// the envelope. A larger body is refused with 413 before any handler reads it.
+pub const REQUEST_BODY_BYTES_MAX: usize = 2 * TX_BYTES_MAX + 1024;
+
 /// The API's routes over `state`, with the OpenAPI document at `/openapi.json` and Swagger UI
-/// at `/docs/`.
+/// at `/docs/`; at most [`EVENT_STREAMS_MAX`](crate::EVENT_STREAMS_MAX) event streams, which
+/// never end for a shutdown (see [`serve`](crate::serve) for the node's own router).
 pub fn router(state: ApiState) -> Router {
-    let (router, document) = documented(state).split_for_parts();
+    // The sender is dropped at once: nothing ever tells these streams to close.
+    let (_, never) = tokio::sync::watch::channel(false);
+    app(state, EventStreams::new(crate::EVENT_STREAMS_MAX, never))
+}
+
+/// The API's routes over `state` with the event streams `streams`.
+pub(crate) fn app(state: ApiState, streams: EventStreams) -> Router {
+    let (router, mut document) = documented(state, streams).split_for_parts();
+    crate::openapi::document_store_damage(&mut document);
     router.layer(axum::Extension(crate::openapi::Served(Arc::new(document))))
 }
 
 /// Every route of the API with its OpenAPI document. A route is registered here only with
 /// `routes!`, from its handler's `#[utoipa::path]`, so the router and the document come from
-/// one source (`openapi.rs`); this crate's `clippy.toml` disallows the other ways.
-pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
+/// one source (`openapi.rs`); this crate's `clippy.toml` disallows the other ways. Every answer
+/// that is an error is a problem ([`problem_json`](crate::problem::problem_json)), and every
+/// route's body is limited to [`REQUEST_BODY_BYTES_MAX`].
+pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenApiRouter {
     let counters = Arc::new(crate::metrics::RequestCounters::default());
     let metrics = OpenApiRouter::new()
         .routes(routes!(crate::metrics::metrics))
         .with_state((state.clone(), Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
     let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
-    let event_streams = crate::events::EventStreams::new(crate::events::EVENT_STREAMS_MAX);
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(status))
@@ -114,16 +133,18 @@ pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
         .routes(routes!(crate::openapi::docs_root))
         .routes(routes!(crate::openapi::docs_index))
         .routes(routes!(crate::openapi::docs_file))
-        // A hex-encoded tx in JSON is twice its size, plus the envelope.
-        .layer(DefaultBodyLimit::max(2 * TX_BYTES_MAX + 1024))
+        .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .fallback(|| async { Problem::not_found("such route") })
         .with_state(state)
         .merge(metrics)
+        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
         .layer(axum::middleware::from_fn_with_state(counters, crate::metrics::count))
+        .layer(axum::middleware::map_response(crate::problem::problem_json))
 }
 
-/// Whether the node serves: `ok` while it does.
+/// Whether the node is healthy: `ok` while it serves from a sound store; a `store-damaged`
+/// problem once a read has found its store damaged, until it is restored or resynced.
 #[utoipa::path(
     get,
     path = "/health",
@@ -132,14 +153,28 @@ pub(crate) fn documented(state: ApiState) -> OpenApiRouter {
         (status = 200, description = "The node serves.", body = String, content_type = "text/plain",
             example = "ok"),
         (status = 401, response = Unauthorized),
-        (status = 503, response = Unavailable),
+        (status = 503, response = crate::openapi::Unhealthy),
     )
 )]
-async fn health() -> &'static str {
-    "ok"
+async fn health(State(state): State<ApiState>) -> Result<&'static str, Problem> {
+    match state.store.damage() {
+        None => Ok("ok"),
+        Some(damage) => Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store-damaged",
+            "the node's store is damaged",
+            format!(
+                "{} read(s) found damaged data since the node started (its log names them); \
+                 restore the data directory from a backup or resync the node (`onebook inspect \
+                 verify` lists the damage)",
+                damage.reads
+            ),
+        )),
+    }
 }
 
-/// The chain's status: its id, tip height, block hash, state root and time, and the txs waiting.
+/// The chain's status: its id, tip height, block hash, state root and time, the txs waiting and,
+/// on a node that runs consensus, how far behind its peers it is and how fast it catches up.
 #[utoipa::path(
     get,
     path = "/v1/status",
@@ -159,6 +194,18 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
         state_root: tip.state_root,
         time: tip.time,
         pending_txs: state.gate.pending(),
+        sync: state.sync.as_ref().map(|sync| {
+            let sync = sync.snapshot();
+            let behind_blocks = sync.peer_height.saturating_sub(tip.height);
+            SyncView {
+                catching_up: sync.catching_up && behind_blocks > 1,
+                peer_height: sync.peer_height,
+                behind_blocks,
+                blocks_per_s: sync.blocks_per_s,
+                txs_per_s: sync.txs_per_s,
+                eta_s: sync.eta_s,
+            }
+        }),
     }))
 }
 
@@ -213,22 +260,23 @@ async fn submit_tx(
             ),
         )
     })?;
-    let content_type =
-        headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
-    let bytes = if content_type.starts_with("application/json") {
-        let parsed: Result<Json<SubmitJson>, JsonRejection> = Json::from_bytes(&body);
-        let Json(submit) = parsed.map_err(|error| Problem::bad_request(error.body_text()))?;
-        hex::decode(submit.tx.trim())
-            .map_err(|error| Problem::bad_request(format!("field `tx` is not hex: {error}")))?
-    } else if content_type.starts_with("application/octet-stream") {
-        body.to_vec()
-    } else {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "the body's media type is not accepted",
-            "send the borsh tx as application/octet-stream, or {\"tx\": \"<hex>\"} as application/json",
-        ));
+    let bytes = match body_media_type(&headers) {
+        Some(SubmitMedia::Json) => {
+            let parsed: Result<Json<SubmitJson>, JsonRejection> = Json::from_bytes(&body);
+            let Json(submit) = parsed.map_err(|error| Problem::bad_request(error.body_text()))?;
+            hex::decode(submit.tx.trim())
+                .map_err(|error| Problem::bad_request(format!("field `tx` is not hex: {error}")))?
+        }
+        Some(SubmitMedia::Borsh) => body.to_vec(),
+        None => {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "the body's media type is not accepted",
+                "send the borsh tx as application/octet-stream, or {\"tx\": \"<hex>\"} as \
+                 application/json",
+            ));
+        }
     };
     let gate = state.gate.clone();
     let (admitted, bytes) = tokio::task::spawn_blocking(move || (gate.admit(&bytes), bytes))
@@ -244,12 +292,40 @@ async fn submit_tx(
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
 }
 
+/// The two bodies `POST /v1/txs` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SubmitMedia {
+    /// `application/json`: `{"tx": "<hex>"}`.
+    Json,
+    /// `application/octet-stream`: the borsh tx itself.
+    Borsh,
+}
+
+/// The body's media type by its `Content-Type`: the type and subtype must be exactly one of the
+/// two accepted (in any case, RFC 9110 section 8.3.1), with any parameters; anything else, a
+/// suffix or a longer subtype included (`application/jsonx`), is none.
+fn body_media_type(headers: &HeaderMap) -> Option<SubmitMedia> {
+    let text = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let media: mime::Mime = text.parse().ok()?;
+    if media.type_() != "application" || media.suffix().is_some() {
+        return None;
+    }
+    if media.subtype() == "json" {
+        Some(SubmitMedia::Json)
+    } else if media.subtype() == "octet-stream" {
+        Some(SubmitMedia::Borsh)
+    } else {
+        None
+    }
+}
+
 /// A signer's last committed nonce and the nonce its next tx must carry.
 #[utoipa::path(
     get,
     path = "/v1/nonces/{key}",
     tag = "chain",
-    params(("key" = String, Path, description = "The signer's public key, 64 hex digits.")),
+    params(("key" = String, Path, description = "The signer's public key, 64 hex digits.",
+        pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "The signer's nonces.", body = NoncesView),
         (status = 400, response = BadRequest),
@@ -284,7 +360,8 @@ fn parse_hash(text: &str) -> Result<Hash32, Problem> {
     get,
     path = "/v1/txs/{hash}",
     tag = "txs",
-    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.")),
+    params(("hash" = String, Path, description = "The tx's hash, 64 hex digits.",
+        pattern = "^[0-9a-fA-F]{64}$")),
     responses(
         (status = 200, description = "Where the tx stands.", body = TxStatusView),
         (status = 400, response = BadRequest),

@@ -27,7 +27,8 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchQuery {
     /// A tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or
-    /// a certificate number.
+    /// a certificate number: 1 to 200 characters.
+    #[param(min_length = 1, max_length = 200)]
     q: String,
 }
 
@@ -68,6 +69,7 @@ pub(crate) async fn search(
 #[serde(deny_unknown_fields)]
 pub(crate) struct OverdueQuery {
     /// The org whose obligations are read.
+    #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: String,
     /// Judge them at this time, in Unix ms; by default the time of the block at `height`.
     at: Option<u64>,

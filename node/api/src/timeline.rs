@@ -13,7 +13,9 @@ use axum::{
     Extension, Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
-use onebook_query::{LedgerQuery, Page, StoreQuery, TimelineEntryView, parse_record_key};
+use onebook_query::{
+    LedgerQuery, Page, RecordKind, StoreQuery, TimelineEntryView, parse_record_key,
+};
 use onebook_types::record::RecordKey;
 
 use crate::{
@@ -32,7 +34,10 @@ use crate::{
     tag = "timelines",
     params(
         ("key" = String, Path, description = "The record as `<kind>:<id>`, such as \
-            `org:xm-gaj`, `grant:7` or `certificate:350200-2026-000001X`."),
+            `org:xm-gaj`, `grant:7` or `certificate:350200-2026-000001X`.",
+            pattern = "^(org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page.",
+            pattern = "^[0-9a-fA-F]{24}$"),
         Paging,
     ),
     responses(
@@ -64,9 +69,22 @@ pub(crate) async fn timeline(
         return Err(auth::anonymous("timeline of an access event or violation"));
     }
     let mut authorized = false;
-    if restricted && let Some(view) = query.record(key.clone(), None).await? {
-        auth::authorize(&query, &reader, &view.record, None).await?;
-        authorized = true;
+    if restricted {
+        match query.record(key.clone(), None).await? {
+            Some(view) => {
+                auth::authorize(&query, &reader, &view.record, None).await?;
+                authorized = true;
+            }
+            // A timeline of a restricted kind's record that does not exist answers an anonymous
+            // reader as one that is restricted would.
+            None => {
+                if let Some(kind) = RecordKind::of(&key)
+                    && matches!(reader, Reader::Anonymous)
+                {
+                    return Err(auth::absent(&reader, kind, Problem::not_found("record")));
+                }
+            }
+        }
     }
     let mut page = query.timeline(key, paging.into_params()).await?;
     if !authorized {

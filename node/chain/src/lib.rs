@@ -209,16 +209,7 @@ impl Chain {
             let pool = self.pool();
             block.txs.iter().map(|tx| pool.verified(&tx.hash())).collect()
         };
-        let mut txs = Vec::with_capacity(block.txs.len());
-        for (tx, known) in block.txs.iter().zip(known) {
-            let verified = match known {
-                Some(verified) => verified,
-                None => tx.clone().verify().map_err(|_| {
-                    AppError::Invalid(format!("tx {} has a bad signature", tx.hash()))
-                })?,
-            };
-            txs.push(verified);
-        }
+        let txs = verify_signatures(&block.txs, known)?;
         let prepared = self.execute(header.time, header.proposer, txs)?;
         if prepared.block.header != *header {
             return Err(AppError::Invalid(format!(
@@ -396,6 +387,58 @@ pub enum ChainAdmitError {
 /// Locks the pool. A panic while it was held leaves the pool as consistent as its last update.
 fn lock(mempool: &Mutex<Mempool>) -> MutexGuard<'_, Mempool> {
     mempool.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Fewest unverified txs worth sharing among threads: below this, starting threads costs more
+/// than it saves.
+const PARALLEL_VERIFY_TXS_MIN: usize = 64;
+
+/// `txs` with their signatures verified, in order: those `known` to the pool as they are, the
+/// others checked here, on every core for a large block (a node catching up verifies whole
+/// blocks it has never seen, which is where the time of sync goes after execution).
+fn verify_signatures(
+    txs: &[SignedTx],
+    known: Vec<Option<VerifiedTx>>,
+) -> Result<Vec<VerifiedTx>, AppError> {
+    let unknown = known.iter().filter(|known| known.is_none()).count();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let verify = |tx: &SignedTx, known: Option<VerifiedTx>| match known {
+        Some(verified) => Ok(verified),
+        None => tx
+            .clone()
+            .verify()
+            .map_err(|_| AppError::Invalid(format!("tx {} has a bad signature", tx.hash()))),
+    };
+    if unknown < PARALLEL_VERIFY_TXS_MIN || threads < 2 {
+        return txs.iter().zip(known).map(|(tx, known)| verify(tx, known)).collect();
+    }
+    let chunk = txs.len().div_ceil(threads);
+    let mut known = known;
+    let mut parts: Vec<Vec<Option<VerifiedTx>>> = Vec::with_capacity(threads);
+    while !known.is_empty() {
+        let rest = known.split_off(chunk.min(known.len()));
+        parts.push(std::mem::replace(&mut known, rest));
+    }
+    let results: Vec<Result<Vec<VerifiedTx>, AppError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = txs
+            .chunks(chunk)
+            .zip(parts)
+            .map(|(txs, known)| {
+                scope.spawn(move || {
+                    txs.iter().zip(known).map(|(tx, known)| verify(tx, known)).collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    let mut verified = Vec::with_capacity(txs.len());
+    for part in results {
+        verified.extend(part?);
+    }
+    Ok(verified)
 }
 
 fn validator_set_in(state: &StoreState<'_>) -> Result<ValidatorSet, AppError> {

@@ -3,7 +3,7 @@
 //! Each section has defaults, refuses unknown keys and checks itself with errors written as
 //! sentences; a failure names its section.
 
-use std::path::Path;
+use std::{path::Path, time::Duration};
 
 use eyre::{WrapErr, bail, eyre};
 use onebook_storage::{StoreConfig, VerifyOnOpen};
@@ -71,7 +71,7 @@ impl MempoolSection {
     }
 }
 
-/// `[api]`: the REST API.
+/// `[api]`: the REST API and the limits it serves under (`onebook_api::ServeConfig`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiSection {
@@ -81,24 +81,63 @@ pub struct ApiSection {
     /// the policy has signed reads recorded; without one, the node refuses signed reads while
     /// the policy is on.
     pub read_audit_key: Option<String>,
+    /// How long a connection may take to send a whole request head, from when it opened or its
+    /// last answer was sent; then it is closed (idle keep-alive and slowloris connections).
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// How long a connection may move no byte either way (a client that stopped reading its
+    /// answer or stalled its body) before it is closed; longer than the event stream's 10 s
+    /// keep-alive.
+    #[serde(with = "humantime_serde")]
+    pub idle_timeout: Duration,
+    /// How long a request may take, from its head, to have its body read and its answer begun;
+    /// then it is answered 408.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// The most connections served at once; more are answered 503 with `Retry-After`.
+    pub connections_max: u64,
+    /// The most event streams (`GET /v1/events`) open at once, at most `connections_max`; more
+    /// are answered 503 with `Retry-After`.
+    pub event_streams_max: u64,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8640".into(), read_audit_key: None }
+        let serve = onebook_api::ServeConfig::default();
+        Self {
+            listen: "127.0.0.1:8640".into(),
+            read_audit_key: None,
+            header_read_timeout: serve.header_read_timeout,
+            idle_timeout: serve.idle_timeout,
+            request_timeout: serve.request_timeout,
+            connections_max: serve.connections_max as u64,
+            event_streams_max: serve.event_streams_max as u64,
+        }
     }
 }
 
 impl ApiSection {
-    /// Checks the address.
+    /// Checks the address and the limits.
     pub fn validate(&self) -> eyre::Result<()> {
-        self.listen_addr().map(|_| ())
+        self.listen_addr()?;
+        self.serve_config()?.validate().map_err(|sentence| eyre!(sentence))
     }
 
     /// The address to listen on.
     pub fn listen_addr(&self) -> eyre::Result<std::net::SocketAddr> {
         self.listen.parse().map_err(|_| {
             eyre!("listen must be an address like 127.0.0.1:8640, not {:?}", self.listen)
+        })
+    }
+
+    /// The limits the API serves under.
+    pub fn serve_config(&self) -> eyre::Result<onebook_api::ServeConfig> {
+        Ok(onebook_api::ServeConfig {
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            request_timeout: self.request_timeout,
+            connections_max: usize::try_from(self.connections_max)?,
+            event_streams_max: usize::try_from(self.event_streams_max)?,
         })
     }
 }
@@ -129,6 +168,9 @@ pub struct StorageConfigSection {
     pub block_cache_bytes: u64,
     /// `root` checks the tip's state root node on open; `full` rehashes the whole state tree.
     pub verify_on_open: String,
+    /// The database directory, relative to the home (or absolute, as a packaged node's
+    /// `/var/lib/onebook/data` beside a read-only `/etc/onebook` home).
+    pub data_dir: String,
 }
 
 impl Default for StorageConfigSection {
@@ -137,6 +179,7 @@ impl Default for StorageConfigSection {
             sync_writes: true,
             block_cache_bytes: 64 * 1024 * 1024,
             verify_on_open: "root".into(),
+            data_dir: "data".into(),
         }
     }
 }
@@ -146,6 +189,9 @@ impl StorageConfigSection {
     pub fn validate(&self) -> eyre::Result<()> {
         if self.block_cache_bytes < 1024 * 1024 {
             bail!("block_cache_bytes must be at least 1048576 (1 MiB)");
+        }
+        if self.data_dir.trim().is_empty() {
+            bail!("data_dir must name a directory");
         }
         self.verify_mode()?;
         Ok(())
@@ -157,6 +203,11 @@ impl StorageConfigSection {
             "full" => Ok(VerifyOnOpen::Full),
             other => bail!("verify_on_open must be \"root\" or \"full\", not {other:?}"),
         }
+    }
+
+    /// The database directory of the home at `home`.
+    pub fn data_path(&self, home: &Path) -> std::path::PathBuf {
+        home.join(&self.data_dir)
     }
 
     /// The store configuration for a database at `path`.
@@ -311,6 +362,28 @@ mod tests {
     }
 
     #[test]
+    fn api_limits_read_as_durations_and_are_checked_together() {
+        let none = std::path::PathBuf::from("/nonexistent/config.toml");
+        let set = |pairs: &[&str]| {
+            let overrides: Vec<String> = pairs.iter().map(|pair| (*pair).to_owned()).collect();
+            Config::load(&none, [], &overrides)
+        };
+
+        let config =
+            set(&["api.idle_timeout=90s", "api.connections_max=10", "api.event_streams_max=5"])
+                .unwrap();
+        let too_many_streams = set(&["api.connections_max=10", "api.event_streams_max=11"]);
+        let too_short_idle = set(&["api.idle_timeout=5s"]);
+
+        assert_eq!(config.api.idle_timeout, Duration::from_secs(90));
+        assert_eq!(config.api.serve_config().unwrap().connections_max, 10);
+        let error = format!("{:#}", too_many_streams.unwrap_err());
+        assert!(error.contains("[api]") && error.contains("event_streams_max"), "{error}");
+        let error = format!("{:#}", too_short_idle.unwrap_err());
+        assert!(error.contains("idle_timeout"), "{error}");
+    }
+
+    #[test]
     fn the_committed_example_config_parses() {
         let example = include_str!("../config.example.toml");
         let dir = tempfile::tempdir().unwrap();
@@ -320,5 +393,19 @@ mod tests {
         let config = Config::load(&file, [], &[]).unwrap();
 
         assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn the_debian_package_config_parses_and_writes_only_under_var_lib() {
+        let packaged = include_str!("../../../deploy/debian/config.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, packaged).unwrap();
+
+        let config = Config::load(&file, [], &[]).unwrap();
+
+        let home = Path::new("/etc/onebook");
+        assert_eq!(config.storage.data_path(home), Path::new("/var/lib/onebook/data"));
+        assert_eq!(home.join(&config.consensus.home_dir), Path::new("/var/lib/onebook/consensus"));
     }
 }

@@ -11,13 +11,15 @@ mod config;
 pub mod demo;
 mod home;
 pub mod http;
+pub mod keyfile;
+mod progress;
 
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
 pub use config::{ApiSection, Config, LogConfig, MempoolSection, NodeConfig, StorageConfigSection};
-pub use home::Home;
+pub use home::{Home, KeyProtection, StoredKey};
 
 /// Onebook: a permissioned consortium ledger for public-data governance.
 #[derive(Debug, Parser)]
@@ -29,6 +31,14 @@ pub struct Cli {
     /// Override one setting, e.g. `--set storage.sync_writes=false`; may be repeated.
     #[arg(long = "set", global = true, value_name = "SECTION.KEY=VALUE")]
     pub overrides: Vec<String>,
+    /// Read key passphrases from this open file descriptor (its first line).
+    #[arg(long, global = true, value_name = "FD")]
+    pub passphrase_fd: Option<u32>,
+    /// Read key passphrases from this file's first line, e.g. a systemd credential
+    /// (`$CREDENTIALS_DIRECTORY/passphrase`). Without either, `ONEBOOK_KEY_PASSPHRASE` or a
+    /// prompt on the terminal.
+    #[arg(long, global = true, env = "ONEBOOK_KEY_PASSPHRASE_FILE", value_name = "PATH")]
+    pub passphrase_file: Option<PathBuf>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -66,6 +76,12 @@ pub enum Command {
     Demo(commands::demo::DemoCommand),
     /// Serve the explorer's web pages over a node's REST API.
     Explorer(commands::explorer::ExplorerCommand),
+    /// Copy the store, while the node runs, into a verifiable backup directory.
+    Backup(commands::backup::BackupCommand),
+    /// Check a backup against the genesis and restore it into an empty data directory.
+    Restore(commands::restore::RestoreCommand),
+    /// Print a one-screen health summary of a running node.
+    Status(commands::status::StatusCommand),
 }
 
 impl Cli {
@@ -78,7 +94,8 @@ impl Cli {
             Command::Explorer(command) => return command.execute(),
             command => command,
         };
-        let home = Home::new(self.home)?;
+        let passphrase = keyfile::Passphrase::new(self.passphrase_fd, self.passphrase_file);
+        let home = Home::new(self.home)?.with_passphrase(passphrase);
         match command {
             Command::Init(command) => command.execute(&home, &self.overrides),
             Command::Start(command) => command.execute(&home, &self.overrides),
@@ -92,6 +109,9 @@ impl Cli {
             Command::VerifyProof(command) => command.execute(),
             Command::Demo(command) => command.execute(),
             Command::Explorer(command) => command.execute(),
+            Command::Backup(command) => command.execute(&home, &self.overrides),
+            Command::Restore(command) => command.execute(&home, &self.overrides),
+            Command::Status(command) => command.execute(&home, &self.overrides),
         }
     }
 }

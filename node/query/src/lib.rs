@@ -32,7 +32,7 @@ pub use events::{
     ORG_ATTRIBUTES,
 };
 pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, check_record_id, page_limit};
-pub use node_views::{NoncesView, StatusView, Submitted, TxStatusView};
+pub use node_views::{NoncesView, StatusView, Submitted, SyncView, TxStatusView};
 pub use onebook_storage::RecordKind;
 pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
 pub use views::{

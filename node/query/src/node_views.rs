@@ -23,6 +23,29 @@ pub struct StatusView {
     pub time: u64,
     /// Txs waiting in this node's mempool.
     pub pending_txs: usize,
+    /// How this node stands against its peers, on a node that runs consensus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncView>,
+}
+
+/// Where a node stands against its peers: how far behind their tip it is, and how fast it
+/// commits blocks, so that a node catching up shows when it will be there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncView {
+    /// Whether the node is catching up: at least two blocks behind its peers' tip.
+    pub catching_up: bool,
+    /// The highest tip a peer has announced (0 before any peer's status arrived).
+    pub peer_height: u64,
+    /// Blocks between this node's tip and `peer_height`.
+    pub behind_blocks: u64,
+    /// Blocks committed per second over the last ten seconds.
+    pub blocks_per_s: u64,
+    /// Txs committed per second over the last ten seconds.
+    pub txs_per_s: u64,
+    /// Seconds until the node reaches `peer_height` at that rate, while it catches up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_s: Option<u64>,
 }
 
 /// `POST /v1/txs` answer.

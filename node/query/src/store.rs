@@ -159,12 +159,19 @@ fn record(
     served_kind(key)?;
     crate::check_record_id(key)?;
     let Some(bytes) = store.record(key, height)? else { return Ok(None) };
-    Ok(Some(view(key, &bytes, height)?))
+    Ok(Some(view(store, key, &bytes, height)?))
 }
 
-fn view(key: &RecordKey, bytes: &[u8], height: Height) -> Result<RecordView, QueryError> {
+fn view(
+    store: &Store,
+    key: &RecordKey,
+    bytes: &[u8],
+    height: Height,
+) -> Result<RecordView, QueryError> {
     let record = decode_record(key, bytes).map_err(|source| {
-        QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
+        QueryError::Storage(
+            store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
+        )
     })?;
     Ok(RecordView { key: record_key_text(key), height: height.0, redacted: false, record })
 }
@@ -251,7 +258,7 @@ fn records(
         let items = page
             .records
             .iter()
-            .map(|(key, bytes)| view(key, bytes, height))
+            .map(|(key, bytes)| view(store, key, bytes, height))
             .collect::<Result<_, _>>()?;
         return Ok(Page { items, next: page.next.map(hex::encode) });
     }
@@ -264,7 +271,7 @@ fn records(
         for (key, bytes) in &page.records {
             scanned += 1;
             if range.holds(created_time(store, key)?) {
-                items.push(view(key, bytes, height)?);
+                items.push(view(store, key, bytes, height)?);
             }
             if items.len() == limit || scanned == TIME_SCANNED_RECORDS_MAX {
                 let last = page.records.last().map(|(last, _)| last);
@@ -333,9 +340,9 @@ fn timeline(
     };
     let mut items = Vec::with_capacity(history.entries.len());
     for entry in &history.entries {
-        let (_, tx) = store
-            .tx(&entry.tx_hash)?
-            .ok_or(onebook_storage::StorageError::Missing { what: "tx of a history entry" })?;
+        let (_, tx) = store.tx(&entry.tx_hash)?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "tx of a history entry" })
+        })?;
         let receipt = store.receipt(entry.location)?;
         let action = action_name(&tx.body.action);
         items.push(TimelineEntryView {
@@ -380,27 +387,29 @@ fn overdue(
     };
     let index: OrgObligations =
         match store.record(&RecordKey::OrgObligations(org.clone()), height)? {
-            Some(bytes) => decode_stored(&bytes)?,
+            Some(bytes) => decode_stored(store, &bytes)?,
             None => OrgObligations::default(),
         };
     let mut obligations = Vec::new();
     for open in index.open.iter().filter(|open| open.due < at) {
-        let bytes = store
-            .record(&RecordKey::Obligation(open.id), height)?
-            .ok_or(onebook_storage::StorageError::Missing { what: "indexed obligation" })?;
-        obligations.push(decode_stored::<Obligation>(&bytes)?);
+        let bytes = store.record(&RecordKey::Obligation(open.id), height)?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "indexed obligation" })
+        })?;
+        obligations.push(decode_stored::<Obligation>(store, &bytes)?);
     }
     Ok(OverdueView { org, height: height.0, at: at.0, obligations })
 }
 
-fn decode_stored<T: borsh::BorshDeserialize>(bytes: &[u8]) -> Result<T, QueryError> {
+fn decode_stored<T: borsh::BorshDeserialize>(store: &Store, bytes: &[u8]) -> Result<T, QueryError> {
     codec::decode(bytes, RECORD_BYTES_MAX).map_err(|source| {
-        QueryError::Storage(onebook_storage::StorageError::Corrupt { what: "record", source })
+        QueryError::Storage(
+            store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
+        )
     })
 }
 
 fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
-    if text.is_empty() || text.len() > 200 {
+    if text.is_empty() || text.chars().count() > 200 {
         return Err(QueryError::bad_input("q", "must be 1 to 200 characters"));
     }
     let mut hits = Vec::new();
@@ -488,9 +497,9 @@ fn blocks(store: &Store, page: &PageParams) -> Result<Page<BlockSummaryView>, Qu
     let mut items = Vec::with_capacity(limit);
     let mut height = start;
     while height >= 1 && items.len() < limit {
-        let header = store
-            .header(Height(height))?
-            .ok_or(onebook_storage::StorageError::Missing { what: "header below the tip" })?;
+        let header = store.header(Height(height))?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "header below the tip" })
+        })?;
         let signatures = store.certificate(Height(height))?.map_or(0, |c| c.signatures.len());
         items.push(BlockSummaryView {
             height,
@@ -512,9 +521,9 @@ fn tx_view(
     location: TxLocation,
     tx: onebook_types::tx::SignedTx,
 ) -> Result<TxView, QueryError> {
-    let receipt = store
-        .receipt(location)?
-        .ok_or(onebook_storage::StorageError::Missing { what: "receipt of a committed tx" })?;
+    let receipt = store.receipt(location)?.ok_or_else(|| {
+        store.noted(onebook_storage::StorageError::Missing { what: "receipt of a committed tx" })
+    })?;
     Ok(TxView {
         tx_hash: tx.hash(),
         height: location.height.0,
@@ -543,9 +552,9 @@ fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<Tx
     };
     let mut items = Vec::with_capacity(limit.min(hashes.len()));
     for hash in hashes.iter().skip(start).take(limit) {
-        let (location, tx) = store
-            .tx(hash)?
-            .ok_or(onebook_storage::StorageError::Missing { what: "tx of a block" })?;
+        let (location, tx) = store.tx(hash)?.ok_or_else(|| {
+            store.noted(onebook_storage::StorageError::Missing { what: "tx of a block" })
+        })?;
         items.push(tx_view(store, location, tx)?);
     }
     let end = start + items.len();
@@ -556,7 +565,7 @@ fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<Tx
 fn validators(store: &Store, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
     let height = resolve_height(store, height)?;
     let set: ValidatorSet = match store.record(&RecordKey::ValidatorSet, height)? {
-        Some(bytes) => decode_stored(&bytes)?,
+        Some(bytes) => decode_stored(store, &bytes)?,
         None => ValidatorSet::default(),
     };
     Ok(ValidatorsView {

@@ -1,5 +1,7 @@
 //! Storage errors.
 
+use std::path::PathBuf;
+
 use onebook_types::{codec::DecodeError, hash::Hash32, ids::Height};
 
 /// Result of a storage operation.
@@ -83,4 +85,98 @@ pub enum StorageError {
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
     Empty,
+    /// A height above the tip was asked for.
+    #[error("height {height} is above the tip {tip}")]
+    AboveTip {
+        /// The height asked for.
+        height: Height,
+        /// The tip height.
+        tip: Height,
+    },
+    /// The store holds less than this node had committed: its RocksDB WAL or files were
+    /// damaged or truncated, or an older copy of the data directory was put in its place.
+    #[error(
+        "the store ends at height {}, but this node had committed height {committed} \
+         (recorded in {}); the store's write-ahead log or files were damaged or truncated, or an \
+         older copy of the data directory was put in its place. The node refuses to serve a \
+         shorter chain as its own. Restore the data directory from a backup, or move it aside \
+         and start again so that the node syncs the chain from its peers; if an older backup \
+         was restored on purpose, delete {} first",
+        store.map_or_else(|| "nowhere (it holds no block)".to_owned(), |h| h.0.to_string()),
+        mark.display(),
+        mark.display()
+    )]
+    BehindCommitted {
+        /// The store's tip height, if it has one.
+        store: Option<Height>,
+        /// The height this node had committed.
+        committed: Height,
+        /// The file that records it.
+        mark: PathBuf,
+    },
+    /// The store's block at the height this node last committed is another block.
+    #[error(
+        "the store holds block {stored} at height {height}, but this node had committed block \
+         {committed} there (recorded in {}); the store was replaced or damaged. Restore the data \
+         directory from a backup, or move it aside and start again so that the node syncs the \
+         chain from its peers",
+        mark.display()
+    )]
+    OtherThanCommitted {
+        /// The height.
+        height: Height,
+        /// The block hash the store holds.
+        stored: Hash32,
+        /// The block hash this node had committed.
+        committed: Hash32,
+        /// The file that records it.
+        mark: PathBuf,
+    },
+    /// The record of the last committed height cannot be read.
+    #[error(
+        "the record of this node's last committed height ({}) is damaged: {detail}; check the \
+         store with `onebook inspect verify`, then delete the file to accept the store's tip",
+        mark.display()
+    )]
+    MarkUnreadable {
+        /// The file.
+        mark: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The record of the last committed height could not be written.
+    #[error("cannot write {}: {source}", mark.display())]
+    MarkWrite {
+        /// The file.
+        mark: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StorageError {
+    /// Whether the error shows damage to the store: data that RocksDB's checksums refuse, that
+    /// does not decode, that must be there and is not, or a state tree that does not rehash to
+    /// its root. Damage is permanent, unlike a failure to read now.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            Self::Rocks(error) => error.kind() == rocksdb::ErrorKind::Corruption,
+            Self::Corrupt { .. }
+            | Self::Missing { .. }
+            | Self::StateRootMismatch { .. }
+            | Self::BehindCommitted { .. }
+            | Self::OtherThanCommitted { .. }
+            | Self::MarkUnreadable { .. } => true,
+            Self::NotNext { .. }
+            | Self::InvalidBlock { .. }
+            | Self::WrongGenesis { .. }
+            | Self::UnsupportedSchema { .. }
+            | Self::InvalidCursor
+            | Self::NoProof { .. }
+            | Self::Empty
+            | Self::AboveTip { .. }
+            | Self::MarkWrite { .. } => false,
+        }
+    }
 }

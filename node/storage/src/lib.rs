@@ -10,8 +10,12 @@
 //! [`Store::list_records`] lists the records of a kind by org and status at any height from the
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
-//! and its siblings cut the proof bundles of `onebook-verifier` from the store.
+//! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
+//! a running node's store into a checked archive and restores one.
 
+pub mod backup;
+mod committed;
+mod damage;
 mod error;
 mod index;
 mod keys;
@@ -21,7 +25,9 @@ mod state;
 mod store;
 #[cfg(test)]
 mod testing;
+mod verify;
 
+pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
@@ -31,6 +37,7 @@ pub use proofs::{
 pub use state::NodeCacheStats;
 pub use store::{
     BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT,
-    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, Tip, TxLocation, TxTouch,
-    VerifyOnOpen,
+    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
+    TxTouch, VerifyOnOpen,
 };
+pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

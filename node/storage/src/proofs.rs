@@ -89,11 +89,11 @@ pub fn bundle_for_tx(store: &Store, tx_hash: &Hash32) -> Result<ProofBundle> {
         store.tx(tx_hash)?.ok_or_else(|| no_proof(format!("no committed tx {tx_hash}")))?;
     let hashes = store
         .block_tx_hashes(location.height)?
-        .ok_or(StorageError::Missing { what: "block tx list" })?;
+        .ok_or_else(|| store.noted(StorageError::Missing { what: "block tx list" }))?;
     let leaves: Vec<Hash32> = hashes.iter().map(merkle::tx_leaf).collect();
     let index = usize::try_from(location.index).unwrap_or(usize::MAX);
     if index >= leaves.len() {
-        return Err(StorageError::Missing { what: "tx in its block's tx list" });
+        return Err(store.noted(StorageError::Missing { what: "tx in its block's tx list" }));
     }
     let proof = merkle::prove(&leaves, index);
     let (header, certificate) = committed(store, location.height)?;
@@ -108,7 +108,9 @@ pub fn set_changes(store: &Store, height: Height) -> Result<Vec<SetChange>> {
         if at.0 == 0 {
             continue;
         }
-        let header = store.header(at)?.ok_or(StorageError::Missing { what: "header" })?;
+        let header = store
+            .header(at)?
+            .ok_or_else(|| store.noted(StorageError::Missing { what: "header" }))?;
         if header.next_validator_set_hash == header.validator_set_hash {
             continue;
         }
@@ -117,9 +119,10 @@ pub fn set_changes(store: &Store, height: Height) -> Result<Vec<SetChange>> {
             .ok_or_else(|| no_proof(format!("no certificate stored for the set change at {at}")))?;
         let bytes = store
             .record(&RecordKey::ValidatorSet, at)?
-            .ok_or(StorageError::Missing { what: "validator set record" })?;
-        let next_set: ValidatorSet = codec::decode(&bytes, RECORD_BYTES_MAX)
-            .map_err(|source| StorageError::Corrupt { what: "validator set record", source })?;
+            .ok_or_else(|| store.noted(StorageError::Missing { what: "validator set record" }))?;
+        let next_set: ValidatorSet = codec::decode(&bytes, RECORD_BYTES_MAX).map_err(|source| {
+            store.noted(StorageError::Corrupt { what: "validator set record", source })
+        })?;
         if next_set.hash() != header.next_validator_set_hash {
             return Err(no_proof(format!(
                 "the validator set record at {at} is not the set its header announces"
@@ -169,8 +172,10 @@ pub fn bundle_for_claims(
                 continue;
             }
             let Some(bytes) = store.record(key, height)? else { continue };
-            let certificate: Certificate = codec::decode(&bytes, RECORD_BYTES_MAX)
-                .map_err(|source| StorageError::Corrupt { what: "certificate", source })?;
+            let certificate: Certificate =
+                codec::decode(&bytes, RECORD_BYTES_MAX).map_err(|source| {
+                    store.noted(StorageError::Corrupt { what: "certificate", source })
+                })?;
             if let Some(parent) = certificate.parent {
                 let parent = RecordKey::Certificate(parent);
                 if claims.len() < PROOF_BUNDLE_CLAIMS_MAX
@@ -198,7 +203,7 @@ pub fn bundle_for_access(store: &Store, id: AccessEventId, height: Height) -> Re
         .record(&event_key, height)?
         .ok_or_else(|| no_proof(format!("no access event {id} at height {}", height.0)))?;
     let event: AccessEvent = codec::decode(&bytes, RECORD_BYTES_MAX)
-        .map_err(|source| StorageError::Corrupt { what: "access event", source })?;
+        .map_err(|source| store.noted(StorageError::Corrupt { what: "access event", source }))?;
     let grant =
         event.access.grant.ok_or_else(|| no_proof(format!("access event {id} names no grant")))?;
     let keys = [

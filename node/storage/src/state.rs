@@ -199,6 +199,18 @@ impl Store {
         }
     }
 
+    /// How many state-tree nodes the store holds, all versions: the node counts of every stored
+    /// chunk (each chunk's value starts with its count, borsh's `u32` length).
+    pub fn state_nodes_stored(&self) -> Result<u64> {
+        let mut nodes = 0u64;
+        for item in self.db.iterator_cf(self.cf(keys::STATE_CHUNKS), rocksdb::IteratorMode::Start) {
+            let (_, value) = item?;
+            let count = value.get(..4).and_then(|bytes| <[u8; 4]>::try_from(bytes).ok());
+            nodes += u64::from(count.map_or(0, u32::from_le_bytes));
+        }
+        Ok(nodes)
+    }
+
     /// Where the root node of the tree `root` is stored.
     pub(crate) fn root_node_at(&self, root: &Hash32) -> Result<Option<NodeAt>> {
         self.load(keys::STATE_ROOTS, root.as_bytes(), "state root")
@@ -276,6 +288,34 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Checks a stored chunk as a whole-store check reads it, without its parents: its key names a
+/// height and a chunk number, it decodes as 1 to [`CHUNK_NODES`] nodes, and each child it names
+/// in the same version comes before its parent (children first), in an earlier version
+/// otherwise. The number of nodes, or what is wrong.
+pub(crate) fn check_chunk(key: &[u8], value: &[u8]) -> std::result::Result<usize, String> {
+    let key: [u8; 12] = key.try_into().map_err(|_| "the key is not 12 bytes".to_owned())?;
+    let version = u64::from_be_bytes(key[..8].try_into().expect("8 bytes"));
+    let chunk = u32::from_be_bytes(key[8..].try_into().expect("4 bytes"));
+    let nodes: Vec<StoredNode> = codec::decode(value, CHUNK_BYTES_MAX)
+        .map_err(|error| format!("does not decode: {error}"))?;
+    if nodes.is_empty() || nodes.len() > CHUNK_NODES {
+        return Err(format!("holds {} nodes, not 1 to {CHUNK_NODES}", nodes.len()));
+    }
+    for (slot, node) in nodes.iter().enumerate() {
+        let StoredNode::Internal { left, right } = node else { continue };
+        let index = u64::from(chunk) * CHUNK_NODES as u64 + slot as u64;
+        for child in [left, right] {
+            let Some(at) = child.resolve(version) else { continue };
+            let below =
+                at.version < version || (at.version == version && u64::from(at.index) < index);
+            if !below {
+                return Err(format!("node {index} names a child at {at:?}, not below it"));
+            }
+        }
+    }
+    Ok(nodes.len())
 }
 
 fn chunk_number(number: usize) -> u32 {

@@ -23,6 +23,8 @@ use rocksdb::{
 };
 
 use crate::{
+    committed::{self, Mark, MarkFile},
+    damage::{DamageLog, StoreDamage},
     error::{Result, StorageError},
     index::{self, ListFilter, RecordKind, RecordPage},
     keys,
@@ -33,6 +35,12 @@ use crate::{
 /// [`RECEIPT_BYTES_MAX`](onebook_types::limits::RECEIPT_BYTES_MAX) each, a read
 /// holds at most 16 MiB.
 pub const RECEIPTS_READ_MAX: usize = 256;
+
+/// The most write-ahead log the store keeps before RocksDB flushes the column families that
+/// hold the oldest of it. RocksDB's default (four times the column families' write buffers, here
+/// near 3 GiB) lets a quiet family pin old logs until gigabytes wait to be replayed on open;
+/// bounding it bounds how long a restarted node takes to open its store.
+const WAL_BYTES_MAX: u64 = 256 * 1024 * 1024;
 
 /// How much of the state the store checks when it opens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -180,12 +188,27 @@ pub struct HistoryPage {
     pub next: Option<TxLocation>,
 }
 
+/// One table file (SST) of the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableFile {
+    /// Its column family.
+    pub family: String,
+    /// Its path.
+    pub path: PathBuf,
+    /// Its size.
+    pub bytes: u64,
+}
+
 /// The block, state and index store.
 pub struct Store {
     pub(crate) db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
     pub(crate) node_cache: NodeCache,
+    /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
+    /// secondary instance, which never commits.
+    mark: Option<Mutex<MarkFile>>,
+    damage: DamageLog,
 }
 
 impl std::fmt::Debug for Store {
@@ -197,12 +220,20 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) the store, brings a store of an earlier schema up to this one,
     /// and checks its tip as `config.verify_on_open` asks.
+    ///
+    /// A store whose tip is below the block this node last committed (`committed.rs`) is
+    /// refused with [`StorageError::BehindCommitted`] before anything is written to it, so a
+    /// damaged write-ahead log is reported, never silently served as a shorter chain.
     pub fn open(config: &StoreConfig) -> Result<Self> {
+        if let Some(mark) = committed::read(&config.path)? {
+            check_against_mark(&config.path, mark)?;
+        }
         let mut store = Self::open_database(config)?;
         store.check_schema()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, config.verify_on_open)?;
+            store.save_mark(&tip)?;
         }
         *store.tip_slot() = tip;
         Ok(store)
@@ -214,6 +245,7 @@ impl Store {
         options.create_if_missing(true);
         options.create_missing_column_families(true);
         options.increase_parallelism(2);
+        options.set_max_total_wal_size(WAL_BYTES_MAX);
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&Cache::new_lru_cache(config.block_cache_bytes));
         table.set_bloom_filter(10.0, false);
@@ -240,7 +272,61 @@ impl Store {
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
             node_cache: NodeCache::new(config.node_cache_nodes),
+            mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
+            damage: DamageLog::default(),
         })
+    }
+
+    /// What reads have found damaged since the store was opened; `None` while every read was
+    /// sound. Damage is permanent: the node that finds it must be restored or resynced.
+    pub fn damage(&self) -> Option<StoreDamage> {
+        self.damage.get()
+    }
+
+    /// The table files (SSTs) the store holds, by column family: where its data lies on disk,
+    /// for an operator (and a test) looking at one family's files.
+    pub fn table_files(&self) -> Result<Vec<TableFile>> {
+        let files = self.db.live_files()?;
+        Ok(files
+            .into_iter()
+            .map(|file| TableFile {
+                path: self.db.path().join(file.name.trim_start_matches('/')),
+                family: file.column_family_name,
+                bytes: file.size as u64,
+            })
+            .collect())
+    }
+
+    /// Counts `error` as damage if it is (see [`StorageError::is_damage`]) and gives it back.
+    /// The store counts what it finds itself; readers that find a value of the store unusable
+    /// (a record that does not decode) report it here.
+    pub fn noted(&self, error: StorageError) -> StorageError {
+        self.damage.note(&error);
+        error
+    }
+
+    /// A store over an already open database (a secondary instance, `backup.rs`), its tip read
+    /// and checked as `verify` asks. Writes through it fail.
+    pub(crate) fn from_db(db: DB, verify: VerifyOnOpen) -> Result<Self> {
+        let store = Self {
+            db,
+            sync_writes: false,
+            tip: Mutex::new(None),
+            node_cache: NodeCache::new(0),
+            mark: None,
+            damage: DamageLog::default(),
+        };
+        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
+        if let Some(tip) = tip {
+            store.check_tip(&tip, verify)?;
+        }
+        *store.tip_slot() = tip;
+        Ok(store)
+    }
+
+    /// The database, for `backup.rs`.
+    pub(crate) fn db(&self) -> &DB {
+        &self.db
     }
 
     /// Writes the genesis state as height 0. Opening an initialised store with the same genesis
@@ -262,6 +348,7 @@ impl Store {
         self.write(batch)?;
         *self.tip_slot() = Some(tip);
         self.cache_tree(Height(0), staged);
+        self.save_mark(&tip)?;
         tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
         Ok(tip)
     }
@@ -280,7 +367,8 @@ impl Store {
 
     /// The genesis this store was initialised with.
     pub fn genesis_hash(&self) -> Result<Option<Hash32>> {
-        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS)?;
+        let bytes =
+            self.db.get_cf(self.cf(keys::META), keys::META_GENESIS).map_err(|e| self.rocks(e))?;
         Ok(bytes.and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()).map(Hash32))
     }
 
@@ -368,7 +456,10 @@ impl Store {
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
         *tip_slot = Some(new_tip);
+        drop(tip_slot);
+        // The new nodes are the upper levels the next block's writes pass through.
         self.cache_tree(height, staged);
+        self.save_mark(&new_tip)?;
         tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
         Ok(new_tip)
     }
@@ -393,11 +484,13 @@ impl Store {
     /// The whole block at `height`.
     pub fn block(&self, height: Height) -> Result<Option<Block>> {
         let Some(header) = self.header(height)? else { return Ok(None) };
-        let hashes =
-            self.block_tx_hashes(height)?.ok_or(StorageError::Missing { what: "block" })?;
+        let hashes = self
+            .block_tx_hashes(height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "block" }))?;
         let mut txs = Vec::with_capacity(hashes.len());
         for hash in hashes {
-            let (_, tx) = self.tx(&hash)?.ok_or(StorageError::Missing { what: "tx" })?;
+            let (_, tx) =
+                self.tx(&hash)?.ok_or_else(|| self.noted(StorageError::Missing { what: "tx" }))?;
             txs.push(tx);
         }
         Ok(Some(Block { header, txs }))
@@ -405,7 +498,8 @@ impl Store {
 
     /// The height of the block whose header hash is `hash`.
     pub fn block_height(&self, hash: &Hash32) -> Result<Option<Height>> {
-        let bytes = self.db.get_cf(self.cf(keys::BLOCKS), hash.as_bytes())?;
+        let bytes =
+            self.db.get_cf(self.cf(keys::BLOCKS), hash.as_bytes()).map_err(|e| self.rocks(e))?;
         Ok(bytes
             .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
             .map(u64::from_be_bytes)
@@ -414,10 +508,12 @@ impl Store {
 
     /// A committed transaction and where it is.
     pub fn tx(&self, hash: &Hash32) -> Result<Option<(TxLocation, SignedTx)>> {
-        let Some(bytes) = self.db.get_cf(self.cf(keys::TXS), hash.as_bytes())? else {
+        let Some(bytes) =
+            self.db.get_cf(self.cf(keys::TXS), hash.as_bytes()).map_err(|e| self.rocks(e))?
+        else {
             return Ok(None);
         };
-        let corrupt = |source| StorageError::Corrupt { what: "tx", source };
+        let corrupt = |source| self.noted(StorageError::Corrupt { what: "tx", source });
         let mut slice = bytes.as_slice();
         let location = TxLocation::deserialize(&mut slice)
             .map_err(|e| corrupt(codec::DecodeError::Invalid(e)))?;
@@ -447,12 +543,12 @@ impl Store {
             if receipts.len() == limit {
                 break;
             }
-            let (key, value) = item?;
+            let (key, value) = item.map_err(|e| self.rocks(e))?;
             let (height, index) = keys::read_position(&key)
                 .filter(|_| key.len() == 12)
-                .ok_or(StorageError::Missing { what: "receipt position" })?;
+                .ok_or_else(|| self.noted(StorageError::Missing { what: "receipt position" }))?;
             let receipt = Receipt::decode(&value)
-                .map_err(|source| StorageError::Corrupt { what: "receipt", source })?;
+                .map_err(|source| self.noted(StorageError::Corrupt { what: "receipt", source }))?;
             receipts.push((TxLocation { height, index }, receipt));
         }
         Ok(receipts)
@@ -464,10 +560,16 @@ impl Store {
         if height == tip.height {
             return Ok(tip.state_root);
         }
+        if height > tip.height {
+            return Err(StorageError::AboveTip { height, tip: tip.height });
+        }
         if height.0 == 0 {
             return self.genesis_state_root();
         }
-        Ok(self.header(height)?.ok_or(StorageError::Missing { what: "header" })?.state_root)
+        let header = self
+            .header(height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "header" }))?;
+        Ok(header.state_root)
     }
 
     /// A record's value bytes as of the block at `height`.
@@ -492,9 +594,9 @@ impl Store {
             && found.starts_with(&key_bytes)
         {
             return codec::decode::<Option<Vec<u8>>>(value, RECORD_BYTES_MAX + 8)
-                .map_err(|source| StorageError::Corrupt { what: "record", source });
+                .map_err(|source| self.noted(StorageError::Corrupt { what: "record", source }));
         }
-        iter.status()?;
+        iter.status().map_err(|e| self.rocks(e))?;
         Ok(None)
     }
 
@@ -517,7 +619,7 @@ impl Store {
             }
             iter.next();
         }
-        iter.status()?;
+        iter.status().map_err(|e| self.rocks(e))?;
         Ok(heights)
     }
 
@@ -536,8 +638,9 @@ impl Store {
     /// Rehashes every node of the state tree at `height`.
     pub fn verify_state(&self, height: Height) -> Result<TreeStats> {
         let root = self.state_root(height)?;
-        onebook_state::verify_tree(self, root)
-            .map_err(|e| StorageError::StateRootMismatch { height, detail: e.to_string() })
+        onebook_state::verify_tree(self, root).map_err(|e| {
+            self.noted(StorageError::StateRootMismatch { height, detail: e.to_string() })
+        })
     }
 
     /// Transactions that touched `record`, oldest first, after the cursor `after`.
@@ -619,7 +722,7 @@ impl Store {
             }
             iter.next();
         }
-        iter.status()?;
+        iter.status().map_err(|e| self.rocks(e))?;
         Ok(RecordPage { records, next: None })
     }
 
@@ -642,15 +745,15 @@ impl Store {
         let mut entries = Vec::new();
         let mode = IteratorMode::From(&start, Direction::Forward);
         for item in self.db.iterator_cf(self.cf(family), mode) {
-            let (key, value) = item?;
+            let (key, value) = item.map_err(|e| self.rocks(e))?;
             if key.len() != prefix.len() + 12 || !key.starts_with(prefix) {
                 break;
             }
             let (height, index) = keys::read_position(&key)
-                .ok_or(StorageError::Missing { what: "history position" })?;
+                .ok_or_else(|| self.noted(StorageError::Missing { what: "history position" }))?;
             let tx_hash = <[u8; 32]>::try_from(value.as_ref())
                 .map(Hash32)
-                .map_err(|_| StorageError::Missing { what: "history tx hash" })?;
+                .map_err(|_| self.noted(StorageError::Missing { what: "history tx hash" }))?;
             if entries.len() == limit {
                 let last: &HistoryEntry = entries.last().expect("limit is at least 1");
                 return Ok(HistoryPage { next: Some(last.location), entries });
@@ -742,9 +845,11 @@ impl Store {
     /// The record an index value names and its value at `height`; `None` for an absence marker.
     fn listed(&self, value: &[u8], height: Height) -> Result<Option<(RecordKey, Vec<u8>)>> {
         let Some(key) = index::named_key(value) else { return Ok(None) };
-        let key = key.map_err(|source| StorageError::Corrupt { what: "record index", source })?;
-        let bytes =
-            self.record(&key, height)?.ok_or(StorageError::Missing { what: "listed record" })?;
+        let key = key
+            .map_err(|source| self.noted(StorageError::Corrupt { what: "record index", source }))?;
+        let bytes = self
+            .record(&key, height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "listed record" }))?;
         Ok(Some((key, bytes)))
     }
 
@@ -789,11 +894,14 @@ impl Store {
     }
 
     fn genesis_state_root(&self) -> Result<Hash32> {
-        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)?;
+        let bytes = self
+            .db
+            .get_cf(self.cf(keys::META), keys::META_GENESIS_STATE_ROOT)
+            .map_err(|e| self.rocks(e))?;
         bytes
             .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
             .map(Hash32)
-            .ok_or(StorageError::Missing { what: "genesis state root" })
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "genesis state root" }))
     }
 
     /// Marks a new store with the current schema, and brings a store of an earlier schema up to
@@ -889,11 +997,25 @@ impl Store {
         what: &'static str,
         decode: impl FnOnce(&[u8]) -> std::result::Result<T, codec::DecodeError>,
     ) -> Result<Option<T>> {
-        match self.db.get_pinned_cf(self.cf(family), key)? {
+        match self.db.get_pinned_cf(self.cf(family), key).map_err(|e| self.rocks(e))? {
             None => Ok(None),
-            Some(bytes) => {
-                decode(&bytes).map(Some).map_err(|source| StorageError::Corrupt { what, source })
-            }
+            Some(bytes) => decode(&bytes)
+                .map(Some)
+                .map_err(|source| self.noted(StorageError::Corrupt { what, source })),
+        }
+    }
+
+    /// A RocksDB read error, counted as damage if its checksums refused the data.
+    pub(crate) fn rocks(&self, error: rocksdb::Error) -> StorageError {
+        self.noted(StorageError::Rocks(error))
+    }
+
+    /// Records `tip` as the last committed block (`committed.rs`).
+    fn save_mark(&self, tip: &Tip) -> Result<()> {
+        let mark = Mark { height: tip.height, block_hash: tip.block_hash };
+        match &self.mark {
+            Some(file) => file.lock().unwrap_or_else(std::sync::PoisonError::into_inner).save(mark),
+            None => Ok(()),
         }
     }
 
@@ -929,6 +1051,58 @@ impl Store {
     fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Refuses a store at `path` that holds less than the block `mark` records, or another block at
+/// its height. The store is opened read-only for this, so a damaged write-ahead log is left as
+/// it was found, for the operator to examine.
+fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
+    let mark_path = path.join(committed::MARK_FILE);
+    let behind = |store: Option<Height>| StorageError::BehindCommitted {
+        store,
+        committed: mark.height,
+        mark: mark_path.clone(),
+    };
+    let options = Options::default();
+    if !path.join("CURRENT").exists() {
+        return Err(behind(None));
+    }
+    let families = DB::list_cf(&options, path)?;
+    if ![keys::META, keys::HEADERS].iter().all(|name| families.iter().any(|f| f == name)) {
+        return Err(behind(None));
+    }
+    let db = DB::open_cf_for_read_only(&options, path, [keys::META, keys::HEADERS], false)?;
+    let family = |name| db.cf_handle(name).expect("the family was listed and opened");
+    let tip = match db.get_cf(family(keys::META), keys::META_TIP)? {
+        Some(bytes) => codec::decode::<Tip>(&bytes, BLOCK_BYTES_MAX)
+            .map_err(|source| StorageError::Corrupt { what: "tip", source })?,
+        None => return Err(behind(None)),
+    };
+    if tip.height < mark.height {
+        return Err(behind(Some(tip.height)));
+    }
+    let stored = if tip.height == mark.height {
+        tip.block_hash
+    } else if mark.height.0 == 0 {
+        let genesis = db.get_cf(family(keys::META), keys::META_GENESIS)?;
+        genesis.and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()).map_or(Hash32::ZERO, Hash32)
+    } else {
+        let header = db.get_cf(family(keys::HEADERS), keys::height(mark.height))?;
+        let header =
+            header.ok_or(StorageError::Missing { what: "header of the last committed block" })?;
+        Header::decode(&header)
+            .map_err(|source| StorageError::Corrupt { what: "header", source })?
+            .hash()
+    };
+    if stored != mark.block_hash {
+        return Err(StorageError::OtherThanCommitted {
+            height: mark.height,
+            stored,
+            committed: mark.block_hash,
+            mark: mark_path,
+        });
+    }
+    Ok(())
 }
 
 /// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs and

@@ -7,7 +7,7 @@ use eyre::{WrapErr, bail};
 use onebook_genesis::{GenesisFile, dev_secret};
 use onebook_types::keys::SecretKey;
 
-use crate::{Config, Home, home::read_genesis};
+use crate::{Config, Home, KeyProtection, home::read_genesis};
 
 /// Create a node home: config.toml, genesis.json, a node key and the data directory.
 #[derive(Debug, Args)]
@@ -22,6 +22,10 @@ pub struct InitCommand {
     /// A human name for the node.
     #[arg(long)]
     moniker: Option<String>,
+    /// Seal the node key under a passphrase even on a `dev_only` network (it always is on
+    /// another network).
+    #[arg(long)]
+    encrypt: bool,
 }
 
 impl InitCommand {
@@ -30,24 +34,31 @@ impl InitCommand {
         if home.config_path().exists() || home.genesis_path().exists() {
             bail!("{} already holds a node home; choose another --home", home.root().display());
         }
-        fs::create_dir_all(home.data_path())
-            .wrap_err_with(|| format!("creating {}", home.root().display()))?;
         let genesis = match &self.genesis {
             Some(path) => read_genesis(path)?,
             None => GenesisFile::from_json_validated(super::DEV_GENESIS.as_bytes())?,
         };
-        fs::write(home.genesis_path(), genesis.to_json_pretty())?;
         let mut config = Config::load(&home.config_path(), std::env::vars(), overrides)?;
         if let Some(moniker) = self.moniker {
             config.node.moniker = moniker;
         }
-        fs::write(home.config_path(), config.to_toml())?;
         let node_key = match &self.dev_key {
             Some(label) if genesis.dev_only => dev_secret(label),
             Some(_) => bail!("--dev-key is only allowed with a dev_only genesis"),
             None => random_key()?,
         };
-        let key_path = home.write_key(&config.node.node_key, &node_key)?;
+        let protection = if self.encrypt || !genesis.dev_only {
+            KeyProtection::Encrypted
+        } else {
+            KeyProtection::Plain
+        };
+        let data = config.storage.data_path(home.root());
+        fs::create_dir_all(&data).wrap_err_with(|| format!("creating {}", data.display()))?;
+        // The key first: if its passphrase cannot be had, no config or genesis is left behind
+        // and init can simply run again.
+        let key_path = home.write_key(&config.node.node_key, &node_key, protection)?;
+        fs::write(home.genesis_path(), genesis.to_json_pretty())?;
+        fs::write(home.config_path(), config.to_toml())?;
         println!("home        {}", home.root().display());
         println!("chain id    {}", genesis.chain_id);
         println!("genesis     {}", genesis.hash());

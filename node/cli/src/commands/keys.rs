@@ -1,14 +1,16 @@
-//! `onebook keys`: generate or show keys in the home's `keys/` directory.
+//! `onebook keys`: generate, show, encrypt or decrypt the key files in the home's `keys/`.
 
 use clap::Subcommand;
+use eyre::bail;
 use onebook_genesis::dev_secret;
 
-use crate::Home;
+use crate::{Home, KeyProtection, StoredKey};
 
-/// Generate or show keys.
+/// Generate, show, encrypt or decrypt keys.
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
-    /// Generate a key and write it to keys/<name>.key (mode 0600); prints the public key.
+    /// Generate a key and write it to keys/<name>.key (mode 0600); prints the public key. The
+    /// file is sealed under a passphrase unless the home's genesis is `dev_only`.
     Generate {
         /// The key file's name, e.g. `node` or `clerk`.
         #[arg(long, default_value = "member")]
@@ -16,9 +18,26 @@ pub enum KeysCommand {
         /// Derive the key from a public dev label instead (development networks only).
         #[arg(long)]
         dev_label: Option<String>,
+        /// Seal the file under a passphrase even on a `dev_only` network.
+        #[arg(long)]
+        encrypt: bool,
     },
-    /// Print the public key of keys/<name>.key.
+    /// Print the public key of keys/<name>.key (no passphrase needed), and on stderr whether the
+    /// file is encrypted.
     Show {
+        /// The key file's name.
+        #[arg(long, default_value = "member")]
+        name: String,
+    },
+    /// Seal a plain key file under a new passphrase, in place.
+    Encrypt {
+        /// The key file's name.
+        #[arg(long, default_value = "member")]
+        name: String,
+    },
+    /// Write an encrypted key file back as plain hex, in place. Plain key files load on
+    /// `dev_only` networks only.
+    Decrypt {
         /// The key file's name.
         #[arg(long, default_value = "member")]
         name: String,
@@ -29,17 +48,51 @@ impl KeysCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home) -> eyre::Result<()> {
         match self {
-            Self::Generate { name, dev_label } => {
+            Self::Generate { name, dev_label, encrypt } => {
                 let key = match dev_label {
                     Some(label) => dev_secret(&label),
                     None => super::init::random_key()?,
                 };
-                let path = home.write_key(&name, &key)?;
+                let protection =
+                    if encrypt { KeyProtection::Encrypted } else { home.default_protection() };
+                let path = home.write_key(&name, &key, protection)?;
                 println!("{}", key.public_key());
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {} ({})", path.display(), describe(protection));
             }
-            Self::Show { name } => println!("{}", home.read_key(&name)?.public_key()),
+            Self::Show { name } => {
+                let (public_key, protection) = match home.read_key_file(&name)? {
+                    StoredKey::Plain(key) => (key.public_key(), KeyProtection::Plain),
+                    StoredKey::Encrypted(sealed) => (sealed.public_key(), KeyProtection::Encrypted),
+                };
+                println!("{public_key}");
+                eprintln!("{} is {}", home.key_path(&name).display(), describe(protection));
+            }
+            Self::Encrypt { name } => {
+                let StoredKey::Plain(key) = home.read_key_file(&name)? else {
+                    bail!("{} is already encrypted", home.key_path(&name).display());
+                };
+                let path = home.rewrite_key(&name, &key, KeyProtection::Encrypted)?;
+                eprintln!("encrypted {}", path.display());
+            }
+            Self::Decrypt { name } => {
+                let StoredKey::Encrypted(sealed) = home.read_key_file(&name)? else {
+                    bail!("{} is not encrypted", home.key_path(&name).display());
+                };
+                let key = home.open_key(&name, &sealed)?;
+                let path = home.rewrite_key(&name, &key, KeyProtection::Plain)?;
+                eprintln!(
+                    "decrypted {}: plain key files load on dev_only networks only",
+                    path.display()
+                );
+            }
         }
         Ok(())
+    }
+}
+
+fn describe(protection: KeyProtection) -> &'static str {
+    match protection {
+        KeyProtection::Plain => "plain: loads on dev_only networks only",
+        KeyProtection::Encrypted => "encrypted: Argon2id and XChaCha20-Poly1305",
     }
 }

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub(crate) mod backup;
 pub(crate) mod config;
 pub(crate) mod demo;
 pub(crate) mod explorer;
@@ -8,7 +9,9 @@ pub(crate) mod init;
 pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod proof;
+pub(crate) mod restore;
 pub(crate) mod start;
+pub(crate) mod status;
 pub(crate) mod testnet;
 pub(crate) mod tx;
 pub(crate) mod verify_proof;
@@ -29,7 +32,7 @@ pub(crate) fn load_config(home: &Home, overrides: &[String]) -> eyre::Result<Con
 /// Opens the home's store, writing the genesis state first if the store is new.
 pub(crate) fn open_store(home: &Home, config: &Config) -> eyre::Result<(Store, GenesisFile)> {
     let genesis = home.genesis()?;
-    let store = Store::open(&config.storage.store_config(&home.data_path())?)?;
+    let store = Store::open(&config.storage.store_config(&config.storage.data_path(home.root()))?)?;
     store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
     Ok((store, genesis))
 }

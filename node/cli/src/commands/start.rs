@@ -78,7 +78,7 @@ impl StartCommand {
             consensus.moniker.clone_from(&config.node.moniker);
         }
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-        runtime.block_on(async {
+        let outcome = runtime.block_on(async {
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let gossip = if config.network.peers.is_empty() {
                 None
@@ -105,19 +105,22 @@ impl StartCommand {
                     gossip.clone(),
                 )
             });
+            let sync = onebook_consensus::SyncStatus::new();
             let api = ApiState {
                 store: Arc::clone(&store),
                 gate,
                 chain_id: genesis.chain_id.clone(),
                 gossip,
                 reads,
+                sync: Some(sync.clone()),
             };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)
                 .await
                 .wrap_err_with(|| format!("binding the API to {address}"))?;
             tracing::info!(address = %listener.local_addr()?, "api listening");
-            let server = tokio::spawn(onebook_api::serve(listener, api, async move {
+            let limits = config.api.serve_config()?;
+            let server = tokio::spawn(onebook_api::serve(listener, api, limits, async move {
                 let mut stopped = stopped;
                 // An error means the sender is gone, which is a stop too.
                 let _ = stopped.wait_for(|stop| *stop).await;
@@ -128,19 +131,21 @@ impl StartCommand {
             };
             let chain_id = genesis.chain_id.clone();
             let engine = if clock.is_wall() {
-                tokio::spawn(onebook_consensus::run(
+                tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
                     chain_id,
                     chain,
+                    sync,
                     consensus_stop,
                 ))
             } else {
-                tokio::spawn(onebook_consensus::run(
+                tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
                     chain_id,
                     ClockedApp::new(chain, clock),
+                    sync,
                     consensus_stop,
                 ))
             };
@@ -154,12 +159,21 @@ impl StartCommand {
                 },
             };
             let _ = stop.send(true);
+            // A stop is bounded: every committed block is already synced to the store, so a
+            // part that does not wind down in time is left behind, as a crash would leave it.
             if outcome.is_ok() {
-                engine.await.wrap_err("consensus task")?.wrap_err("consensus")?;
+                match tokio::time::timeout(STOP_GRACE, &mut engine).await {
+                    Ok(ended) => ended.wrap_err("consensus task")?.wrap_err("consensus")?,
+                    Err(_) => tracing::warn!(grace = ?STOP_GRACE, "consensus did not stop in time"),
+                }
             }
             server.await.wrap_err("api task")?.wrap_err("api server")?;
             outcome
-        })?;
+        });
+        // Tasks and blocking threads still running (a consensus actor that did not stop) are
+        // not waited for beyond the grace.
+        runtime.shutdown_timeout(STOP_GRACE);
+        outcome?;
         tracing::info!(height = store.tip()?.height.0, "node stopped");
         Ok(())
     }
@@ -192,6 +206,10 @@ impl onebook_network::TxPool for GossipPool {
         self.0.waiting(max)
     }
 }
+
+/// How long each part of the node may take to stop after SIGTERM (consensus, then the tasks
+/// left); the API stops within `onebook_api::SHUTDOWN_GRACE`. Together well under 5 s.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_millis(1_500);
 
 /// This node's wall clock, in milliseconds since the Unix epoch.
 fn wall_clock() -> Timestamp {

@@ -6,7 +6,7 @@ use clap::Args;
 use eyre::{WrapErr, bail};
 use onebook_genesis::{GenesisFile, dev_secret};
 
-use crate::{Config, Home, home::read_genesis};
+use crate::{Config, Home, KeyProtection, home::read_genesis};
 
 /// Write the homes of a local network on 127.0.0.1: one validator per validator of the genesis
 /// (the embedded development network by default, whose node keys are public dev keys), plus
@@ -90,7 +90,7 @@ impl TestnetCommand {
         }
         for (index, key) in keys.iter().enumerate() {
             let home = Home::new(Some(self.out.join(format!("node{index}"))))?;
-            fs::create_dir_all(home.data_path())
+            fs::create_dir_all(home.root().join("data"))
                 .wrap_err_with(|| format!("creating {}", home.root().display()))?;
             fs::write(home.genesis_path(), genesis.to_json_pretty())?;
             let mut config = Config::default();
@@ -122,7 +122,8 @@ impl TestnetCommand {
                 })
                 .collect::<eyre::Result<_>>()?;
             fs::write(home.config_path(), config.to_toml())?;
-            home.write_key(&config.node.node_key, key)?;
+            // A dev_only network (checked above): plain key files load there.
+            home.write_key(&config.node.node_key, key, KeyProtection::Plain)?;
             let role = if index < self.nodes { "validator" } else { "observer" };
             println!(
                 "node{index}  {role:9}  api http://{}  home {}",
