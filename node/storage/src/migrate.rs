@@ -186,11 +186,72 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use onebook_state::{StateProof, key_hash, prove};
+    use std::{
+        path::{Path, PathBuf},
+        process::Command,
+        time::{Duration, Instant},
+    };
+
+    use onebook_state::{MemNodeStore, StateProof, key_hash, prove, value_hash};
     use onebook_types::record::RecordKey;
+    use rocksdb::{DB, IteratorMode};
 
     use super::*;
-    use crate::{StoreConfig, testing};
+    use crate::{RecordChange, StoreConfig, testing};
+
+    /// A store written by the schema 3 code (`tests/fixtures/README.md`), and the state root it
+    /// reported for each height.
+    fn fixture() -> (PathBuf, Vec<Hash32>) {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let roots = std::fs::read_to_string(fixtures.join("schema-3-store.roots")).expect("reads");
+        let roots = roots
+            .lines()
+            .map(|line| {
+                let hex = line.split_whitespace().nth(1).expect("height and root");
+                let bytes: Vec<u8> = (0..64)
+                    .step_by(2)
+                    .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex"))
+                    .collect();
+                Hash32(bytes.try_into().expect("32 bytes"))
+            })
+            .collect();
+        (fixtures.join("schema-3-store"), roots)
+    }
+
+    /// The record changes of each height of the fixture, as the program that wrote it made them.
+    fn fixture_changes() -> Vec<Vec<RecordChange>> {
+        let mut heights = vec![testing::records(0, 50, Some(0))];
+        for height in 1..=10u64 {
+            let base = 50 + 40 * (height - 1);
+            let mut changes = testing::records(base, base + 40, Some(height));
+            changes.extend(testing::records(base - 30, base - 10, Some(height * 7)));
+            changes.extend(testing::records(base - 40, base - 30, None));
+            heights.push(changes);
+        }
+        heights.push(testing::records(440, 450, Some(10)));
+        heights.push(testing::records(0, 447, None));
+        heights
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("creates");
+        for entry in std::fs::read_dir(from).expect("lists") {
+            let entry = entry.expect("lists");
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copies");
+        }
+    }
+
+    /// A stored key and value.
+    type Entry = (Box<[u8]>, Box<[u8]>);
+
+    /// Every entry of schema 3's family of nodes by hash in the store at `dir`.
+    fn nodes_by_hash(dir: &Path) -> Vec<Entry> {
+        let families = DB::list_cf(&rocksdb::Options::default(), dir).expect("lists");
+        let db = DB::open_cf_for_read_only(&rocksdb::Options::default(), dir, families, false)
+            .expect("opens");
+        let family = db.cf_handle(keys::STATE_NODES_BY_HASH).expect("schema 3's family");
+        db.iterator_cf(family, IteratorMode::Start).map(|item| item.expect("reads")).collect()
+    }
 
     /// The proofs of records `s0`..`s250` at every height of `store`.
     fn proofs(store: &Store) -> Vec<StateProof> {
@@ -269,5 +330,119 @@ mod tests {
         assert!(matches!(opened, Err(StorageError::Missing { .. })), "{opened:?}");
         let store = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
         assert_eq!(schema(&store), keys::SCHEMA_VERSION_NODES_BY_HASH.to_be_bytes());
+    }
+
+    #[test]
+    fn a_store_written_by_schema_3_opens_with_the_roots_it_had_and_proofs_that_verify() {
+        let (fixture, roots) = fixture();
+        let dir = tempfile::tempdir().expect("dir");
+        copy_dir(&fixture, dir.path());
+        // The roots the schema 3 code reported are those of the fixture's record changes.
+        let mut memory = MemNodeStore::new();
+        let mut expected = Vec::new();
+        let mut values = std::collections::BTreeMap::new();
+        for (height, changes) in fixture_changes().into_iter().enumerate() {
+            let base = expected.last().copied().unwrap_or(Hash32::ZERO);
+            let writes: Vec<_> = changes
+                .iter()
+                .map(|change| {
+                    let hash = key_hash(&change.key.encode());
+                    (hash, change.value.as_deref().map(value_hash))
+                })
+                .collect();
+            let update = onebook_state::apply_updates(&memory, base, writes.clone());
+            memory.insert_all(&update);
+            expected.push(update.root);
+            values.insert(height, writes);
+        }
+        assert_eq!(roots, expected);
+
+        let store = testing::open(dir.path(), 0);
+
+        assert_eq!(schema(&store), keys::SCHEMA_VERSION.to_be_bytes());
+        assert!(store.db.cf_handle(keys::STATE_NODES_BY_HASH).is_none(), "the old family is gone");
+        let mut current = std::collections::BTreeMap::new();
+        for (height, root) in roots.iter().enumerate() {
+            let at = Height(height as u64);
+            assert_eq!(store.state_root(at).expect("root"), *root, "height {height}");
+            store.verify_state(at).expect("every past tree is whole");
+            current.extend(values[&height].iter().copied());
+            for (key, value) in &current {
+                prove(&store, *root, *key).verify(*root, *key, *value).expect("the proof verifies");
+            }
+        }
+        // What the test helper writes as schema 3 is what the schema 3 code wrote.
+        drop(store);
+        testing::downgrade_to_schema_3(dir.path());
+        assert_eq!(nodes_by_hash(dir.path()), nodes_by_hash(&fixture));
+        let store = testing::open(dir.path(), 0);
+        let tip = testing::commit_changes(&store, testing::records(0, 30, Some(99)));
+        store.verify_state(tip.height).expect("the store goes on");
+    }
+
+    /// Set for the child process of the kill test: the store it opens.
+    const CHILD_STORE: &str = "ONEBOOK_TEST_MOVE_STORE";
+
+    #[test]
+    #[ignore = "the child process of a_move_killed_at_any_instant_leaves_a_store_that_opens"]
+    fn child_opens_the_store_it_is_given() {
+        if let Some(dir) = std::env::var_os(CHILD_STORE) {
+            drop(Store::open(&StoreConfig::new(PathBuf::from(dir))).expect("opens"));
+        }
+    }
+
+    /// Opens a copy of the store `source` in a child process, killed after `after` (never, if
+    /// `None`); the copy, and how long the child ran.
+    fn open_in_child(source: &Path, after: Option<Duration>) -> (tempfile::TempDir, Duration) {
+        let dir = tempfile::tempdir().expect("dir");
+        copy_dir(source, dir.path());
+        let started = Instant::now();
+        let mut child = Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--exact", "migrate::tests::child_opens_the_store_it_is_given", "--ignored"])
+            .env(CHILD_STORE, dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("starts");
+        if let Some(after) = after {
+            std::thread::sleep(after);
+            child.kill().expect("kills");
+        }
+        let status = child.wait().expect("ends");
+        if after.is_none() {
+            assert!(status.success(), "{status}");
+        }
+        (dir, started.elapsed())
+    }
+
+    #[test]
+    fn a_move_killed_at_any_instant_leaves_a_store_that_opens() {
+        let source = tempfile::tempdir().expect("dir");
+        let store = testing::chain(source.path(), 16);
+        let before = proofs(&store);
+        drop(store);
+        testing::downgrade_to_schema_3(source.path());
+        let (_, whole) = open_in_child(source.path(), None);
+
+        let mut killed_mid_move = 0;
+        for step in 1..=6u32 {
+            let (dir, _) = open_in_child(source.path(), Some(whole * step / 7));
+            let moved: Option<u64> = {
+                let part = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
+                let schema = schema(&part);
+                let moved = part.load(keys::META, keys::META_STATE_MOVED, "mark").expect("reads");
+                (schema == keys::SCHEMA_VERSION_NODES_BY_HASH.to_be_bytes()).then_some(moved)
+            }
+            .flatten();
+            if moved.is_some_and(|height| height < 16) {
+                killed_mid_move += 1;
+            }
+
+            let store = testing::open(dir.path(), 0);
+
+            assert_eq!(proofs(&store), before, "killed at step {step}, moved {moved:?}");
+            store.verify_state(Height(16)).expect("the tip's tree is whole");
+        }
+        eprintln!("{killed_mid_move} of 6 kills landed while the tree was being moved ({whole:?})");
+        assert!(killed_mid_move > 0, "no kill landed while the tree was being moved");
     }
 }

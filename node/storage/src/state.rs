@@ -453,4 +453,26 @@ mod tests {
         let root = store.state_root(Height(3)).expect("root");
         assert!(store.root(&root).is_some());
     }
+
+    #[test]
+    fn a_chunk_is_checked_for_its_key_its_size_and_children_stored_before_their_parents() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = testing::chain(dir.path(), 2);
+        let chunks = stored_chunks(&store, 2);
+        let bytes = codec::encode(&chunks[0]);
+
+        assert_eq!(check_chunk(&chunk_key(2, 0), &bytes), Ok(chunks[0].len()));
+        assert!(check_chunk(&chunk_key(2, 0)[..8], &bytes).is_err(), "a short key");
+        assert!(check_chunk(&chunk_key(2, 0), &bytes[..bytes.len() - 1]).is_err(), "cut short");
+        assert!(check_chunk(&chunk_key(2, 0), &codec::encode(&Vec::<StoredNode>::new())).is_err());
+        let mut forward = chunks[0].clone();
+        let slot = forward
+            .iter()
+            .position(|node| matches!(node, StoredNode::Internal { .. }))
+            .expect("a chunk of a block's nodes holds an internal node");
+        let StoredNode::Internal { left, .. } = &mut forward[slot] else { unreachable!() };
+        *left = onebook_state::Child::Here { hash: left.hash(), index: 63 };
+        let problem = check_chunk(&chunk_key(2, 0), &codec::encode(&forward));
+        assert!(problem.is_err_and(|problem| problem.contains("not below it")));
+    }
 }

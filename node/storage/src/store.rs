@@ -931,7 +931,7 @@ impl Store {
             }
             _ => {
                 return Err(StorageError::UnsupportedSchema {
-                    found: found.clone(),
+                    found,
                     supported: keys::SCHEMA_VERSION,
                 });
             }

@@ -97,7 +97,7 @@ fn nodes_by_hash(store: &Store, root: Hash32, nodes: &mut BTreeMap<Hash32, Node>
 }
 
 /// Rewrites the store in `dir` as schema 3 wrote it: every node of every height's tree under
-/// its hash in `state_nodes`, no chunks, no roots, schema mark 3.
+/// its hash in `state_nodes`, no chunks, no roots, no mark of a move begun, schema mark 3.
 pub(crate) fn downgrade_to_schema_3(dir: &std::path::Path) {
     let mut store = open(dir, 0);
     let tip = store.tip().expect("tip");
@@ -113,6 +113,7 @@ pub(crate) fn downgrade_to_schema_3(dir: &std::path::Path) {
     }
     let version = keys::SCHEMA_VERSION_NODES_BY_HASH.to_be_bytes();
     batch.put_cf(store.cf(keys::META), keys::META_SCHEMA, version);
+    batch.delete_cf(store.cf(keys::META), keys::META_STATE_MOVED);
     store.db.write(batch).expect("writes");
     store.db.drop_cf(keys::STATE_CHUNKS).expect("drops");
     store.db.drop_cf(keys::STATE_ROOTS).expect("drops");
