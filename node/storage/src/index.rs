@@ -520,12 +520,7 @@ fn violation_reason(reason: ViolationReason) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use onebook_types::{
-        block::{self, Header},
-        hash::Hash32,
-        ids::{ChainId, Timestamp},
-        keys::PublicKey,
-    };
+    use onebook_types::{hash::Hash32, keys::PublicKey};
 
     use super::*;
     use crate::{RecordChange, StorageError, Store, StoreConfig, Tip};
@@ -537,27 +532,9 @@ mod tests {
     }
 
     fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
-        let tip = store.tip().expect("tip");
         let changes =
             records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
-        let staged = store.stage(changes.collect()).expect("staged");
-        let header = Header {
-            chain_id: ChainId::from("index-test"),
-            height: tip.height.next(),
-            time: Timestamp(tip.height.next().0 * 1_000),
-            previous_hash: tip.block_hash,
-            tx_root: block::tx_root(&[]),
-            tx_count: 0,
-            receipts_root: block::receipts_root(&[]),
-            state_root: staged.root,
-            validator_set_hash: Hash32::ZERO,
-            next_validator_set_hash: Hash32::ZERO,
-            proposer: PublicKey([0; 32]),
-        };
-        let block = onebook_types::block::Block { header, txs: vec![] };
-        let commit =
-            crate::BlockCommit { block, receipts: vec![], certificate: None, touches: vec![] };
-        store.commit(commit, staged).expect("committed")
+        crate::testing::commit_changes(store, changes.collect())
     }
 
     fn keys(page: &RecordPage) -> Vec<RecordKey> {

@@ -193,7 +193,6 @@ mod tests {
     };
 
     use onebook_state::{MemNodeStore, StateProof, key_hash, prove, value_hash};
-    use onebook_types::record::RecordKey;
     use rocksdb::{DB, IteratorMode};
 
     use super::*;
@@ -253,18 +252,18 @@ mod tests {
         db.iterator_cf(family, IteratorMode::Start).map(|item| item.expect("reads")).collect()
     }
 
-    /// The proofs of records `s0`..`s250` at every height of `store`.
+    /// The proofs of every third record `s0`..`s250` at every height of `store`.
     fn proofs(store: &Store) -> Vec<StateProof> {
-        let tip = store.tip().expect("tip");
-        let mut proofs = Vec::new();
-        for height in 0..=tip.height.0 {
-            let root = store.state_root(Height(height)).expect("root");
-            for n in (0..250).step_by(3) {
-                let key = RecordKey::Sequence(format!("s{n}"));
-                proofs.push(prove(store, root, key_hash(&key.encode())));
-            }
-        }
-        proofs
+        testing::proofs(store, 3)
+    }
+
+    /// A store in `dir` of `blocks` blocks as schema 3 stored it, and the proofs it gives.
+    fn schema_3_chain(dir: &Path, blocks: u64) -> Vec<StateProof> {
+        let store = testing::chain(dir, blocks);
+        let before = proofs(&store);
+        drop(store);
+        testing::downgrade_to_schema_3(dir);
+        before
     }
 
     fn schema(store: &Store) -> Vec<u8> {
@@ -274,10 +273,7 @@ mod tests {
     #[test]
     fn a_schema_3_store_is_moved_to_nodes_by_block_and_every_past_root_stays_provable() {
         let dir = tempfile::tempdir().expect("dir");
-        let store = testing::chain(dir.path(), 8);
-        let before = proofs(&store);
-        drop(store);
-        testing::downgrade_to_schema_3(dir.path());
+        let before = schema_3_chain(dir.path(), 8);
 
         let store = testing::open(dir.path(), 0);
 
@@ -295,10 +291,7 @@ mod tests {
     #[test]
     fn a_move_stopped_part_way_resumes_where_it_stopped() {
         let dir = tempfile::tempdir().expect("dir");
-        let store = testing::chain(dir.path(), 8);
-        let before = proofs(&store);
-        drop(store);
-        testing::downgrade_to_schema_3(dir.path());
+        let before = schema_3_chain(dir.path(), 8);
         let part = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
         part.move_state_tree(Some(Height(3))).expect("moves");
         let moved: Option<u64> =
@@ -316,8 +309,7 @@ mod tests {
     #[test]
     fn a_schema_3_store_whose_nodes_are_damaged_is_refused_not_upgraded() {
         let dir = tempfile::tempdir().expect("dir");
-        drop(testing::chain(dir.path(), 4));
-        testing::downgrade_to_schema_3(dir.path());
+        schema_3_chain(dir.path(), 4);
         {
             let store = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
             let family = store.db.cf_handle(keys::STATE_NODES_BY_HASH).expect("old family");
@@ -417,10 +409,7 @@ mod tests {
     #[test]
     fn a_move_killed_at_any_instant_leaves_a_store_that_opens() {
         let source = tempfile::tempdir().expect("dir");
-        let store = testing::chain(source.path(), 16);
-        let before = proofs(&store);
-        drop(store);
-        testing::downgrade_to_schema_3(source.path());
+        let before = schema_3_chain(source.path(), 16);
         let (_, whole) = open_in_child(source.path(), None);
 
         let mut killed_mid_move = 0;

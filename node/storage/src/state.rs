@@ -344,27 +344,11 @@ impl NodeStore for Store {
 
 #[cfg(test)]
 mod tests {
-    use onebook_state::{NodeStore, StateProof, key_hash, prove};
-    use onebook_types::record::RecordKey;
+    use onebook_state::NodeStore;
     use rocksdb::{Direction, IteratorMode};
 
     use super::*;
     use crate::testing::{self, GENESIS};
-
-    /// The proofs of records `s0`..`s250` (present, replaced, deleted or never written) at every
-    /// height of `store`.
-    fn proofs(store: &Store) -> Vec<StateProof> {
-        let tip = store.tip().expect("tip");
-        let mut proofs = Vec::new();
-        for height in 0..=tip.height.0 {
-            let root = store.state_root(Height(height)).expect("root");
-            for n in (0..250).step_by(7) {
-                let key = RecordKey::Sequence(format!("s{n}"));
-                proofs.push(prove(store, root, key_hash(&key.encode())));
-            }
-        }
-        proofs
-    }
 
     /// The chunks stored for `height`, decoded, in order.
     fn stored_chunks(store: &Store, height: u64) -> Vec<Vec<StoredNode>> {
@@ -417,12 +401,12 @@ mod tests {
     fn every_past_root_reads_the_same_from_disk_after_a_reopen_without_a_cache() {
         let dir = tempfile::tempdir().expect("dir");
         let store = testing::chain(dir.path(), 6);
-        let before = proofs(&store);
+        let before = testing::proofs(&store, 7);
         drop(store);
 
         let store = testing::open(dir.path(), 0);
 
-        assert_eq!(proofs(&store), before);
+        assert_eq!(testing::proofs(&store, 7), before);
         for height in 0..=6 {
             store.verify_state(Height(height)).expect("every past tree is whole");
         }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use onebook_state::{Node, NodeStore, StoredNode};
+use onebook_state::{Node, NodeStore, StateProof, StoredNode, key_hash, prove};
 use onebook_types::{
     block::{self, Block, Header},
     codec,
@@ -75,6 +75,21 @@ pub(crate) fn chain(dir: &std::path::Path, blocks: u64) -> Store {
     }
     assert_eq!(store.tip().expect("tip").height, Height(blocks));
     store
+}
+
+/// The proofs of records `s0`..`s250`, every `step`-th (present, replaced, deleted or never
+/// written), at every height of `store`.
+pub(crate) fn proofs(store: &Store, step: usize) -> Vec<StateProof> {
+    let tip = store.tip().expect("tip");
+    let mut proofs = Vec::new();
+    for height in 0..=tip.height.0 {
+        let root = store.state_root(Height(height)).expect("root");
+        for n in (0..250).step_by(step) {
+            let key = RecordKey::Sequence(format!("s{n}"));
+            proofs.push(prove(store, root, key_hash(&key.encode())));
+        }
+    }
+    proofs
 }
 
 /// Every node of the tree `root`, by hash.
