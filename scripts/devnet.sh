@@ -29,20 +29,21 @@ if [ ! -d "$dir/node0" ]; then
   "$onebook" testnet --nodes "$nodes" --out "$dir" --base-port "$port" --clock-rate "$clock_rate"
 fi
 
+# Each process runs in a session of its own (setsid), so the terminal's Ctrl-C reaches this
+# script alone: it stops them in order and says so, instead of racing them to their exits.
 pids=()
-stopping=0
 stop() {
   trap - INT TERM EXIT
-  stopping=1
   echo "devnet: stopping ${#pids[@]} processes"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "devnet: stopped"
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 for ((i = 0; i < nodes; i++)); do
-  "$onebook" --home "$dir/node$i" start >>"$dir/node$i.log" 2>&1 &
+  setsid "$onebook" --home "$dir/node$i" start >>"$dir/node$i.log" 2>&1 &
   pids+=("$!")
 done
 for ((i = 0; i < nodes; i++)); do
@@ -57,7 +58,7 @@ for ((i = 0; i < nodes; i++)); do
   done
   echo "node$i  api $api  log $dir/node$i.log"
 done
-"$onebook" explorer --node "http://127.0.0.1:$port" --listen "127.0.0.1:$explorer_port" \
+setsid "$onebook" explorer --node "http://127.0.0.1:$port" --listen "127.0.0.1:$explorer_port" \
   --dev-reader xm-dsj/auditor >>"$dir/explorer.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 100); do
@@ -66,8 +67,7 @@ for _ in $(seq 1 100); do
 done
 echo "explorer  http://127.0.0.1:$explorer_port  log $dir/explorer.log"
 echo "devnet: running; Ctrl-C stops it"
+# Returns when a process exits on its own; Ctrl-C interrupts it and runs the INT trap instead.
 wait -n "${pids[@]}" || true
-if [ "$stopping" = 0 ]; then
-  echo "devnet: a node exited; see the logs in $dir" >&2
-  exit 1
-fi
+echo "devnet: a process exited on its own; see the logs in $dir" >&2
+exit 1

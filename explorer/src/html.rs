@@ -172,8 +172,12 @@ fn link_kind(field: &str, value: &str) -> Option<Kind> {
 }
 
 /// The fields whose value is the tag of an enum, to be shown by its label.
-const TAG_FIELDS: [&str; 17] = [
+const TAG_FIELDS: [&str; 21] = [
     "type",
+    "sensitivity",
+    "standing",
+    "scope",
+    "by",
     "status",
     "kind",
     "decision",

@@ -13,7 +13,7 @@ pub(crate) struct Kind {
     /// The kind in a record key, `grant` in `grant:1`.
     pub(crate) key_kind: &'static str,
     /// Its list's columns: a field name and its place in the record's JSON (`-1` is a list's
-    /// last item).
+    /// last item), or, after `@`, in the view around the record (a certificate's standing).
     pub(crate) columns: &'static [(&'static str, &'static str)],
 }
 
@@ -99,6 +99,7 @@ pub(crate) const GRANT: Kind = Kind {
         ("provider", "/provider"),
         ("entry", "/entry"),
         ("expires_at", "/expires_at"),
+        ("exception", "/exception"),
         ("status", "/status/status"),
     ],
 };
@@ -110,6 +111,7 @@ pub(crate) const ACCESS_EVENT: Kind = Kind {
         ("id", "/id"),
         ("org", "/org"),
         ("resource", "/access/resource"),
+        ("items", "/access/items"),
         ("operation", "/access/operation"),
         ("grant", "/access/grant"),
         ("recorded_at", "/recorded_at"),
@@ -175,6 +177,7 @@ pub(crate) const CERTIFICATE: Kind = Kind {
         ("parent", "/parent"),
         ("valid_until", "/valid_until"),
         ("status", "/status/status"),
+        ("standing", "@/standing"),
     ],
 };
 pub(crate) const OBLIGATION: Kind = Kind {

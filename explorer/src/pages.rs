@@ -328,11 +328,17 @@ pub(crate) fn records_table(
         .map(|view| {
             let json = serde_json::to_value(&view.record).unwrap_or_default();
             let record = &json["record"];
+            let standing = serde_json::to_value(view.standing).unwrap_or_default();
             kind.columns
                 .iter()
                 .enumerate()
                 .map(|(index, (name, pointer))| {
-                    let cell = kinds::at(record, pointer);
+                    // `@` columns read the view around the record: a certificate's standing.
+                    let cell = match pointer.strip_prefix('@') {
+                        Some("/standing") => &standing,
+                        Some(_) => &serde_json::Value::Null,
+                        None => kinds::at(record, pointer),
+                    };
                     let text = html::scalar_text(lang, name, cell);
                     let id = view.key.split_once(':').map_or("", |(_, id)| id);
                     if index == 0 {

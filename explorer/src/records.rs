@@ -390,6 +390,41 @@ fn versions(lang: Lang, entry: &CatalogEntry) -> Markup {
     }
 }
 
+/// The items of the entry's version in force (its latest, if none is): each with its data
+/// element, whether it holds personal information, its sensitivity grade, and the resource that
+/// is the authoritative source of its data element in this entry (一数一源).
+fn data_items(lang: Lang, entry: &CatalogEntry) -> Markup {
+    let Some(version) = entry.published_version().or_else(|| entry.versions.last()) else {
+        return html! {};
+    };
+    html! {
+        table.list #data-items {
+            thead { tr {
+                th { (lang.t("name")) } th { (lang.t("data_element")) }
+                th { (lang.t("personal_information")) } th { (lang.t("sensitivity")) }
+                th { (lang.t("ui.source")) }
+            } }
+            tbody {
+                @for item in &version.content.items {
+                    @let sensitivity = serde_json::to_value(item.sensitivity).unwrap_or_default();
+                    tr data-item=(item.name) {
+                        td { (item.name) }
+                        td { @if item.data_element.is_empty() { span.none { "—" } } @else { (item.data_element) } }
+                        td { @if item.personal_information { span.tag.personal { (lang.t("personal_information")) } } @else { span.none { "—" } } }
+                        td { (html::value(lang, "sensitivity", &sensitivity)) }
+                        td {
+                            @match entry.authoritative_source(&item.name) {
+                                Some(resource) => (html::record_link(kinds::RESOURCE, &resource.0.to_string())),
+                                None => span.none { "—" },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `GET /catalog/{code}`.
 pub(crate) async fn catalog_entry<Q: LedgerQuery>(
     State(app): State<App<Q>>,
@@ -416,6 +451,7 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
             let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
             let body = html! {
                 section { (record_fields(lang, &view, &["versions"])) }
+                (section(&lang.t("ui.data_items"), data_items(lang, entry)))
                 (section(&lang.t("ui.versions"), versions(lang, entry)))
                 (resources)
                 (history)
@@ -631,8 +667,12 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
         });
         let notice = notice(&app, lang, certificate).await;
         let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, &key).await;
+        let standing = serde_json::to_value(view.standing).unwrap_or_default();
         let body = html! {
             div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
+            @if view.standing.is_some() {
+                p #standing { (lang.t("standing")) "：" (html::value(lang, "standing", &standing)) }
+            }
             @if let Some(proof) = &proof {
                 p { a.proof #download-proof href=(proof) download { (lang.t("ui.download_proof")) } }
             }

@@ -139,7 +139,8 @@ fn onebook_tx_drafts_submits_and_reviews_a_catalog_entry_from_flags_against_a_de
     let draft = serde_json::json!({
         "name": "市场主体登记信息",
         "description": "本市市场主体的设立、变更、注销登记信息",
-        "items": [{"name": "企业名称", "data_element": "DE-0002"}],
+        "items": [{"name": "企业名称", "data_element": "DE-0002", "personal_information": false,
+            "sensitivity": "general"}],
         "classification": "市场监管",
         "grade": "general",
         "security_level": 2,

@@ -206,6 +206,7 @@ fn the_grant_covered_the_access_at_its_block_and_the_ledger_agrees() {
         Some(&grant),
         &event.org,
         Some(&entry),
+        &event.access.items,
         event.recorded_at,
         480,
     );
@@ -213,7 +214,7 @@ fn the_grant_covered_the_access_at_its_block_and_the_ledger_agrees() {
 }
 
 #[test]
-fn coverage_fails_as_the_ledger_judges_a_revoked_or_expired_grant() {
+fn coverage_fails_as_the_ledger_judges_a_revoked_expired_or_item_scoped_grant() {
     let revoked = {
         let mut grant = proof_chain::grant();
         grant.status =
@@ -225,12 +226,19 @@ fn coverage_fails_as_the_ledger_judges_a_revoked_or_expired_grant() {
         grant.expires_at = proof_chain::access_event().recorded_at;
         grant
     };
+    let other_items = {
+        let mut grant = proof_chain::grant();
+        grant.items = vec!["credit_code".into()];
+        grant
+    };
     let event = proof_chain::access_event();
     let entry = proof_chain::resource().entry;
 
-    for (grant, reason) in
-        [(revoked, ViolationReason::GrantRevoked), (expired, ViolationReason::GrantExpired)]
-    {
+    for (grant, reason) in [
+        (revoked, ViolationReason::GrantRevoked),
+        (expired, ViolationReason::GrantExpired),
+        (other_items, ViolationReason::ItemOutOfScope),
+    ] {
         let verdict = onebook_verifier::Verdict {
             height: ACCESS_HEIGHT,
             block_hash: onebook_types::hash::Hash32::ZERO,
@@ -258,6 +266,7 @@ fn coverage_fails_as_the_ledger_judges_a_revoked_or_expired_grant() {
             Some(&grant),
             &event.org,
             Some(&entry),
+            &event.access.items,
             event.recorded_at,
             480,
         );

@@ -29,7 +29,12 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     let draft = CatalogEntryDraft {
         name: "市场主体登记信息".into(),
         description: "本市市场主体的设立、变更、注销登记信息".into(),
-        items: vec![DataItem { name: "企业名称".into(), data_element: "DE-0002".into() }],
+        items: vec![DataItem {
+            name: "企业名称".into(),
+            data_element: "DE-0002".into(),
+            personal_information: false,
+            sensitivity: Grade::General,
+        }],
         classification: "市场监管".into(),
         grade: Grade::General,
         security_level: 2,
@@ -67,12 +72,14 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
         legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
         starts: Date(today.0 - 1),
         ends: Date(today.0 + 30),
+        exception: false,
     };
     run(&net, "xm-gaj/gateway", 1, Action::RequestShare { draft: request });
     let access = AccessDraft {
         grant: Some(GrantId(1)),
         member: dev_secret("xm-gaj/gateway").public_key(),
         resource: ResourceId(1),
+        items: vec!["企业名称".into()],
         operation: AccessOperation::Query,
         record_count: 3,
         request_digest: Hash32([1; 32]),
@@ -101,8 +108,23 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     )
     .unwrap();
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&served_bundle));
-    let (unknown, _) = net.nodes[0].get("/v1/proofs/access-events/9").unwrap();
-    assert_eq!(unknown, 404);
+    // An anonymous reader learns nothing about what exists: the same 401 for a known and an
+    // unknown event. A signed reader is told the unknown one is not there.
+    let (anonymous_known, _) = net.nodes[0].get(&path).unwrap();
+    let (anonymous_unknown, _) = net.nodes[0].get("/v1/proofs/access-events/9").unwrap();
+    assert_eq!((anonymous_known, anonymous_unknown), (401, 401));
+    let unknown_path = "/v1/proofs/access-events/9";
+    let signed_unknown =
+        onebook_api::sign_read(&dev_secret("xm-gaj/gateway"), "GET", unknown_path, now_ms);
+    let (unknown, body) = onebook_cli::http::request_with_headers(
+        &format!("127.0.0.1:{served}"),
+        "GET",
+        unknown_path,
+        &[("Authorization", &signed_unknown)],
+        None,
+    )
+    .unwrap();
+    assert_eq!(unknown, 404, "{}", String::from_utf8_lossy(&body));
 
     // The node's store is locked while it runs: stop it, then cut the bundle from its home.
     net.nodes[0].stop(Duration::from_secs(30)).unwrap();

@@ -371,7 +371,7 @@ where
 /// A stored value as JSON, decoded as the type its key stores.
 fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
     use onebook_types::{
-        catalog_records::{CatalogEntry, Obligation, OrgObligations, Resource},
+        catalog_records::{CatalogEntry, ElementSource, Obligation, OrgObligations, Resource},
         consortium::{Member, Org, Policy},
         property_records::{Certificate, Objection, PropertyApplication, SubjectRights},
         quality_records::QualityReport,
@@ -400,6 +400,7 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
         RecordKey::OrgObligations(_) => decoded::<OrgObligations>(bytes),
         RecordKey::RegionAuthority(_) => decoded::<OrgId>(bytes),
         RecordKey::PropertySubject(_) => decoded::<SubjectRights>(bytes),
+        RecordKey::ElementSource(_) => decoded::<ElementSource>(bytes),
     }
 }
 
@@ -407,7 +408,8 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
 fn record_value_vectors_match_and_decode() {
     use onebook_types::{
         action::{PropertySubject, RightKind},
-        ids::{ApplicationId, CertificateNumber, RegionCode, ResourceId},
+        catalog_records::{ElementSource, SourceKey},
+        ids::{ApplicationId, CatalogCode, CertificateNumber, Height, RegionCode, ResourceId},
         property_records::{SubjectClaim, SubjectRight, SubjectRights, subject_hash},
     };
 
@@ -422,6 +424,14 @@ fn record_value_vectors_match_and_decode() {
         .collect();
     values.extend(onebook_query::test_utils::every_kind());
     let subject = subject_hash(&PropertySubject::Resource { resource: ResourceId(1) });
+    let source = ElementSource {
+        key: SourceKey::DataElement("DE-GA-0002".into()),
+        resource: ResourceId(3),
+        entry: CatalogCode::from("350200-xm-gaj-0001"),
+        provider: OrgId::from("xm-gaj"),
+        item: "公民身份号码".into(),
+        registered_at: Height(12),
+    };
     let rights = SubjectRights {
         claims: vec![
             SubjectRight {
@@ -442,6 +452,7 @@ fn record_value_vectors_match_and_decode() {
             codec::encode(&OrgId::from("xm-dsj")),
         ),
         (RecordKey::PropertySubject(subject), codec::encode(&rights)),
+        (RecordKey::ElementSource(source.key.hash()), codec::encode(&source)),
     ]);
     let cases: Vec<Value> = values
         .iter()
@@ -458,7 +469,7 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=20).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=21).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",

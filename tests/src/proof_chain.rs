@@ -178,6 +178,7 @@ pub fn grant() -> Grant {
         conditions: String::new(),
         exception: false,
         status: GrantStatus::Active,
+        legal_basis: None,
     }
 }
 
@@ -208,6 +209,7 @@ pub fn access_event() -> AccessEvent {
             grant: Some(GrantId(1)),
             member: dev_secret("xm-gaj/gateway").public_key(),
             resource: ResourceId(1),
+            items: vec!["name".into()],
             operation: AccessOperation::Query,
             record_count: 3,
             request_digest: Hash32([9; 32]),

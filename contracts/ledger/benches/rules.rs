@@ -65,7 +65,12 @@ fn entry(name: &str, share_type: ShareType) -> CatalogEntryDraft {
         description: "本市市场主体的设立、变更、注销登记信息".into(),
         items: ["统一社会信用代码", "企业名称", "法定代表人"]
             .iter()
-            .map(|item| DataItem { name: (*item).into(), data_element: format!("DE-{item}") })
+            .map(|item| DataItem {
+                name: (*item).into(),
+                data_element: format!("DE-{item}"),
+                personal_information: *item == "法定代表人",
+                sensitivity: Grade::General,
+            })
             .collect(),
         classification: "市场监管".into(),
         grade: Grade::General,
@@ -124,6 +129,7 @@ fn share(entry: u32, day: Date) -> ShareRequestDraft {
         legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
         starts: day,
         ends: Date(day.0 + 30),
+        exception: false,
     }
 }
 
@@ -149,6 +155,7 @@ fn mix(signers: &mut Signers) -> Vec<VerifiedTx> {
                         grant: Some(GrantId(1)),
                         member: gateway,
                         resource: ResourceId(1),
+                        items: vec!["企业名称".into()],
                         operation: AccessOperation::Query,
                         record_count: i + 1,
                         request_digest: Hash32([9; 32]),
@@ -168,6 +175,7 @@ fn mix(signers: &mut Signers) -> Vec<VerifiedTx> {
                     items: vec!["企业名称".into()],
                     expires_at: Timestamp(START_MS + 20 * DAY_MS),
                     conditions: "仅限本次核查".into(),
+                    legal_basis: None,
                 };
                 signers.sign("xm-scjg/share-approver", Action::AnswerShare { request, answer })
             }

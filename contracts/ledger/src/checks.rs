@@ -35,6 +35,13 @@ pub(crate) fn id(value: &str) -> Result<(), Rejection> {
     check_id(value).map_err(|_| Rejection::IdMalformed)
 }
 
+/// Whether no name is listed twice.
+pub(crate) fn all_distinct(names: &[&str]) -> bool {
+    let mut sorted = names.to_vec();
+    sorted.sort_unstable();
+    sorted.windows(2).all(|pair| pair[0] != pair[1])
+}
+
 /// A valid, strong ed25519 public key.
 pub(crate) fn key(key: &PublicKey) -> Result<(), Rejection> {
     key.to_verifying_key().map(|_| ()).map_err(|_| Rejection::KeyInvalid)

@@ -93,6 +93,31 @@ pub struct Effects {
     pub orgs: Vec<OrgId>,
 }
 
+/// Why a handler refused its tx: the rule broken and, where the rule names what stood in the way
+/// (the resource already holding an authoritative source, say), the attributes saying so, which
+/// the receipt carries as its one [`Receipt::REFUSED`] event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// The rule broken.
+    pub rejection: Rejection,
+    /// What stood in the way; empty when the code says it all.
+    pub detail: Vec<(String, String)>,
+}
+
+impl Refusal {
+    /// A refusal by `rejection` naming what stood in the way with `detail`.
+    pub fn naming(rejection: Rejection, detail: &[(&str, String)]) -> Self {
+        let detail = detail.iter().map(|(name, value)| ((*name).to_owned(), value.clone()));
+        Self { rejection, detail: detail.collect() }
+    }
+}
+
+impl From<Rejection> for Refusal {
+    fn from(rejection: Rejection) -> Self {
+        Self { rejection, detail: Vec::new() }
+    }
+}
+
 impl Effects {
     /// Adds an event `kind` with `attributes`.
     pub fn event(&mut self, kind: &str, attributes: &[(&str, String)]) {
@@ -142,9 +167,14 @@ fn apply_tx<S: StateRead>(
             orgs.extend(effects.orgs);
             Receipt::accepted(tx.hash(), effects.events)
         }
-        Err(rejection) => {
+        Err(Refusal { rejection, detail }) if detail.is_empty() => {
             overlay.discard_tx();
             Receipt::rejected(tx.hash(), rejection)
+        }
+        Err(Refusal { rejection, mut detail }) => {
+            overlay.discard_tx();
+            detail.insert(0, ("rejection".to_owned(), rejection.name()));
+            Receipt::refused(tx.hash(), rejection, detail)
         }
     };
     records.sort();
@@ -203,8 +233,8 @@ fn dispatch(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
     action: &Action,
-) -> Result<Effects, Rejection> {
-    match action {
+) -> Result<Effects, Refusal> {
+    let result = match action {
         Action::RegisterMember { key, name, roles } => {
             consortium::register_member(state, ctx, *key, name, roles)
         }
@@ -241,8 +271,9 @@ fn dispatch(
         Action::DeprecateCatalogEntry { code, reason } => {
             crate::catalog::deprecate_catalog_entry(state, ctx, code, reason)
         }
+        // The one handler whose refusal names what stood in the way.
         Action::RegisterResource { entry, draft } => {
-            crate::catalog::register_resource(state, ctx, entry, draft)
+            return crate::catalog::register_resource(state, ctx, entry, draft);
         }
         Action::UpdateResource { resource, snapshot_digest, record_count } => {
             crate::catalog::update_resource(state, ctx, *resource, *snapshot_digest, *record_count)
@@ -304,7 +335,8 @@ fn dispatch(
         Action::CancelCertificate { certificate, reason } => {
             crate::property::cancel_certificate(state, ctx, certificate, reason)
         }
-    }
+    };
+    result.map_err(Refusal::from)
 }
 
 #[cfg(test)]

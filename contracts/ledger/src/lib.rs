@@ -31,7 +31,7 @@ pub mod reads;
 pub mod sharing;
 
 pub use executor::{
-    BlockContext, BlockOutcome, Effects, TxContext, TxTouched, apply_block, check_signer,
+    BlockContext, BlockOutcome, Effects, Refusal, TxContext, TxTouched, apply_block, check_signer,
 };
 pub use overlay::Overlay;
 pub use ports::{MemState, StateRead, StateWrite, load, store};

@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn the_overdue_list_holds_the_open_duties_past_their_due_time_by_id() {
         let mut chain = Chain::dev();
-        let resource = fixtures::resource(1, "350200-xm-scjg-0001", "xm-scjg");
+        let resource = fixtures::resource(1, "350200-xm-scjg-0001", "xm-scjg", &[]);
         store(&mut chain.state, RecordKey::Resource(ResourceId(1)), &resource);
         let scjg = OrgId::from("xm-scjg");
         chain.run("xm-scjg/admin", Action::RecordDutyChange { description: "职能划入".into() });

@@ -5,8 +5,10 @@
 //! `` `Name` (code) ``; the row `` | every action | ... | ... | `` lists the admission checks
 //! every tx passes. The checks here hold the document to the code: every action has one row,
 //! every code is listed under its real name, every reach of a code (see `crate::reach`) is
-//! listed under the action that reached it, and a member without the roles a row names is
-//! refused with `RoleMissing`, while one is never refused for its role where a row names none.
+//! listed under the action that reached it, a member without the roles a row names is
+//! refused with `RoleMissing`, while one is never refused for its role where a row names none,
+//! and the table `` | code | `Name` | sentence | `` gives every code, in order, the sentence
+//! [`Rejection::sentence`] says (the one `onebook tx` prints for a refusal).
 
 use std::collections::BTreeMap;
 
@@ -130,6 +132,35 @@ fn every_code_is_documented_and_each_reach_under_its_action() {
 
     assert!(missing.is_empty(), "codes rules.md does not list: {missing:?}");
     assert!(misplaced.is_empty(), "reached by an action whose row omits it: {misplaced:?}");
+}
+
+/// The rows `| code | `Name` | sentence |` of the rejection-code table, in document order.
+fn sentences() -> Vec<(usize, u16, String, String)> {
+    let mut found = Vec::new();
+    for (index, text) in RULES_MD.lines().enumerate() {
+        let cells: Vec<&str> = text.split('|').map(str::trim).collect();
+        if cells.len() != 5 || !cells[0].is_empty() || !cells[4].is_empty() {
+            continue;
+        }
+        let names = backticked(cells[2]);
+        let (Ok(code), [name]) = (cells[1].parse::<u16>(), names.as_slice()) else { continue };
+        found.push((index + 1, code, (*name).to_owned(), cells[3].to_owned()));
+    }
+    found
+}
+
+#[test]
+fn every_code_has_its_sentence_once_in_code_order() {
+    let rows = sentences();
+    let listed: Vec<u16> = rows.iter().map(|(_, code, ..)| *code).collect();
+    let codes: Vec<u16> = Rejection::ALL.iter().map(|rejection| rejection.code()).collect();
+
+    assert_eq!(listed, codes, "rules.md's rejection codes are not Rejection::ALL in order");
+    for (line, code, name, sentence) in rows {
+        let rejection = Rejection::from_code(code).expect("listed codes exist");
+        assert_eq!(name, rejection.name(), "rules.md:{line}: code {code}");
+        assert_eq!(sentence, rejection.sentence(), "rules.md:{line}: the sentence of {name}");
+    }
 }
 
 #[test]

@@ -419,8 +419,13 @@ pub enum Grade {
 pub struct DataItem {
     /// Field name.
     pub name: String,
-    /// The data element (数据元) it follows.
+    /// The data element (数据元) it follows; empty if none. Its authoritative source (一数一源)
+    /// is keyed by the data element, or by the name where no element is given.
     pub data_element: String,
+    /// Whether the field holds personal information (个人信息).
+    pub personal_information: bool,
+    /// The field's own sensitivity grade (分级): general, important or core data.
+    pub sensitivity: Grade,
 }
 
 /// A catalog entry's content, before the ledger assigns its code.
@@ -471,7 +476,7 @@ pub struct ResourceDraft {
 pub struct ShareRequestDraft {
     /// The entry asked for.
     pub entry: CatalogCode,
-    /// Names of the items wanted.
+    /// Names of the items wanted; none asks for the whole entry (an entry-scoped request).
     pub items: Vec<String>,
     /// What the data is for.
     pub purpose: String,
@@ -481,6 +486,11 @@ pub struct ShareRequestDraft {
     pub starts: Date,
     /// Last day of use.
     pub ends: Date,
+    /// Whether it asks for an exception to a not-shared entry (例外共享). Only such a request on a
+    /// not-shared entry waits for an approver, who grants it only citing a legal basis; any
+    /// other request on a not-shared entry is refused by the ledger at once.
+    #[serde(default)]
+    pub exception: bool,
 }
 
 /// An answer to a share request.
@@ -490,12 +500,18 @@ pub struct ShareRequestDraft {
 pub enum ShareAnswer {
     /// Approve, for the given scope and term.
     Approve {
-        /// Names of the items granted (a subset of those asked).
+        /// Names of the items granted: a subset of those asked (of the entry's, for a request
+        /// of the whole entry); none grants the whole entry, which only a request of the whole
+        /// entry may be granted.
         items: Vec<String>,
         /// Block time at which the grant expires.
         expires_at: Timestamp,
         /// Conditions of use.
         conditions: String,
+        /// The legal basis, from the registry, on which the approver grants; required for an
+        /// exception to a not-shared entry.
+        #[serde(default)]
+        legal_basis: Option<LegalBasisCode>,
     },
     /// Refuse, citing a legal ground from the registry.
     Refuse {
@@ -531,6 +547,8 @@ pub struct AccessDraft {
     pub member: PublicKey,
     /// The resource.
     pub resource: ResourceId,
+    /// Names of the resource's items the access returned: at least one, each once.
+    pub items: Vec<String>,
     /// How.
     pub operation: AccessOperation,
     /// Records returned.

@@ -115,7 +115,9 @@ pub struct Receipt {
     pub tx_hash: Hash32,
     /// 0 if accepted, else the [`Rejection::code`].
     pub code: u16,
-    /// The events it produced (none if refused).
+    /// The events it produced. A refused tx produced none, but for one [`Receipt::REFUSED`]
+    /// event where the rule it broke names what stood in the way (the holder of an
+    /// authoritative source, for example).
     pub events: Vec<Event>,
 }
 
@@ -128,9 +130,19 @@ impl Receipt {
         Self { tx_hash, code: Self::ACCEPTED, events }
     }
 
+    /// The kind of the one event a refused transaction may carry: what stood in the way.
+    pub const REFUSED: &'static str = "tx.refused";
+
     /// A receipt for a refused transaction.
     pub fn rejected(tx_hash: Hash32, rejection: Rejection) -> Self {
         Self { tx_hash, code: rejection.code(), events: Vec::new() }
+    }
+
+    /// A receipt for a refused transaction whose rule names what stood in the way, as a
+    /// [`Receipt::REFUSED`] event with `detail`'s attributes.
+    pub fn refused(tx_hash: Hash32, rejection: Rejection, detail: Vec<(String, String)>) -> Self {
+        let event = Event { kind: Self::REFUSED.to_owned(), attributes: detail };
+        Self { tx_hash, code: rejection.code(), events: vec![event] }
     }
 
     /// Why it was refused, if it was (`None` for accepted, or a code this build does not know).

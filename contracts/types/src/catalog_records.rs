@@ -5,14 +5,17 @@
 //!
 //! An entry keeps all its versions inside its own record, so a proof of the entry at a height
 //! proves every version it had then, and the authoritative-source index (一数一源) of its items,
-//! with one lookup.
+//! with one lookup. Across the whole consortium, each data element (or item name, where an item
+//! names no element) has at most one authoritative source: an [`ElementSource`] record under
+//! [`RecordKey::ElementSource`], keyed by the hash of its [`SourceKey`].
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    action::CatalogEntryDraft,
-    hash::Hash32,
+    action::{CatalogEntryDraft, DataItem},
+    codec,
+    hash::{Hash32, Tag, hash_tagged},
     ids::{CatalogCode, Height, ObligationId, OrgId, RegionCode, ResourceId, SystemId, Timestamp},
     record::RecordKey,
 };
@@ -68,6 +71,74 @@ pub struct AuthoritativeSource {
     pub resource: ResourceId,
 }
 
+/// What one authoritative source is the source of, across every entry and org (一数一源): a data
+/// element (数据元), or, for an item that names none, the item's name.
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "by", content = "name", rename_all = "snake_case")]
+pub enum SourceKey {
+    /// A data element, by its identifier, such as `DE-GA-0002`.
+    DataElement(String),
+    /// An item that names no data element, by the item's name.
+    ItemName(String),
+}
+
+impl SourceKey {
+    /// The key of `item`: its data element, or its name if it names none (a blank element counts
+    /// as none).
+    pub fn of(item: &DataItem) -> Self {
+        if item.data_element.trim().is_empty() {
+            Self::ItemName(item.name.clone())
+        } else {
+            Self::DataElement(item.data_element.clone())
+        }
+    }
+
+    /// The id of its [`ElementSource`] record: `H("onebook/element-source/v1", borsh(self))`.
+    pub fn hash(&self) -> Hash32 {
+        hash_tagged(Tag::ElementSource, &[&codec::encode(self)])
+    }
+}
+
+impl std::fmt::Display for SourceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::DataElement(element) => write!(f, "data element {element}"),
+            Self::ItemName(name) => write!(f, "item {name}"),
+        }
+    }
+}
+
+/// The one authoritative source of a data element (or item name) across the consortium
+/// (一数一源), stored under `RecordKey::ElementSource(key.hash())` once a resource claims it.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ElementSource {
+    /// What it is the source of.
+    pub key: SourceKey,
+    /// The resource that is the source.
+    pub resource: ResourceId,
+    /// The entry the resource is registered under.
+    pub entry: CatalogCode,
+    /// The entry's provider, which holds the source.
+    pub provider: OrgId,
+    /// The name of the entry's item that follows the data element.
+    pub item: String,
+    /// The height of the block that registered the resource.
+    pub registered_at: Height,
+}
+
 /// A catalog entry: one class of data an org holds by its duties, with every version it had.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -86,7 +157,9 @@ pub struct CatalogEntry {
     pub published: Option<u32>,
     /// Where the latest version stands.
     pub status: CatalogStatus,
-    /// The authoritative resource of each item that has one, sorted by item, each item once.
+    /// The authoritative resource of each of its items that has one, sorted by item, each item
+    /// once. Across the consortium, one element-source record per data element says who its
+    /// source is.
     pub authoritative_sources: Vec<AuthoritativeSource>,
 }
 

@@ -108,6 +108,9 @@ pub enum Tag {
     /// The digest a member signs to read restricted records: over
     /// `borsh((method, path_and_query, time_ms))`.
     ReadRequest,
+    /// The key of a data element's authoritative source (一数一源): over `borsh(SourceKey)`
+    /// (the data element, or the item name where no element is given).
+    ElementSource,
 }
 
 impl Tag {
@@ -130,11 +133,12 @@ impl Tag {
             Self::CommitVote => "onebook/commit-vote/v1",
             Self::PropertySubject => "onebook/property-subject/v1",
             Self::ReadRequest => "onebook/read-request/v1",
+            Self::ElementSource => "onebook/element-source/v1",
         }
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -151,6 +155,7 @@ impl Tag {
         Self::CommitVote,
         Self::PropertySubject,
         Self::ReadRequest,
+        Self::ElementSource,
     ];
 }
 

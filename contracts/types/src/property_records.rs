@@ -184,6 +184,91 @@ pub struct Certificate {
     pub status: CertificateStatus,
 }
 
+/// Where a certificate stands on a local day, judged from its own record and, for a licence,
+/// its parent's: a licence stands only while its parent does, so a cancelled or expired parent
+/// takes its licences down with it (a transferred parent still stands, and so do its licences).
+/// Not stored: read views and proof verdicts judge it when they show a certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum CertificateStanding {
+    /// In force: active, and the day is within its validity (and its parent stands).
+    Valid,
+    /// Active, but its first day has not come yet.
+    NotYetValid,
+    /// Its last day has passed.
+    Expired,
+    /// Cancelled.
+    Cancelled,
+    /// A licence whose parent certificate is cancelled.
+    ParentCancelled,
+    /// A licence whose parent certificate's last day has passed.
+    ParentExpired,
+    /// A licence whose parent certificate was not given to judge it (not found, or not proved
+    /// alongside it): it cannot be said to stand.
+    ParentUnknown,
+}
+
+impl CertificateStanding {
+    /// Whether the certificate stands (it may not have started yet).
+    pub const fn stands(self) -> bool {
+        matches!(self, Self::Valid | Self::NotYetValid)
+    }
+
+    /// Its name in JSON: `valid`, `parent-cancelled`, ...
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::NotYetValid => "not-yet-valid",
+            Self::Expired => "expired",
+            Self::Cancelled => "cancelled",
+            Self::ParentCancelled => "parent-cancelled",
+            Self::ParentExpired => "parent-expired",
+            Self::ParentUnknown => "parent-unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for CertificateStanding {
+    /// In words: `valid`, `parent cancelled`, ...
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_str().replace('-', " "))
+    }
+}
+
+impl Certificate {
+    /// Where it stands on local day `today`, with `parent` its parent certificate if it is a
+    /// licence (`None` if that is not known). Its own cancellation or expiry comes first, then
+    /// its parent's, then whether it has started.
+    pub fn standing(&self, parent: Option<&Self>, today: Date) -> CertificateStanding {
+        if let CertificateStatus::Cancelled { .. } = self.status {
+            return CertificateStanding::Cancelled;
+        }
+        if today > self.valid_until {
+            return CertificateStanding::Expired;
+        }
+        if self.parent.is_some() {
+            let parent = parent.map(|parent| parent.standing(None, today));
+            match parent {
+                None | Some(CertificateStanding::ParentUnknown) => {
+                    return CertificateStanding::ParentUnknown;
+                }
+                Some(CertificateStanding::Cancelled | CertificateStanding::ParentCancelled) => {
+                    return CertificateStanding::ParentCancelled;
+                }
+                Some(CertificateStanding::Expired | CertificateStanding::ParentExpired) => {
+                    return CertificateStanding::ParentExpired;
+                }
+                Some(CertificateStanding::Valid | CertificateStanding::NotYetValid) => {}
+            }
+        }
+        if today < self.valid_from {
+            return CertificateStanding::NotYetValid;
+        }
+        CertificateStanding::Valid
+    }
+}
+
 /// What stands in the way of a new claim of an exclusive right on a subject.
 #[derive(
     Clone,
@@ -350,6 +435,64 @@ mod tests {
         assert_eq!(certificate_number("350200", 2026, CERTIFICATE_SEQUENCE_MAX + 1), None);
         assert_eq!(certificate_number("350200", 2026, 0), None);
         assert_eq!(certificate_number("xm", 2026, 1), None);
+    }
+
+    fn certificate(parent: Option<&str>, valid_from: i32, valid_until: i32) -> Certificate {
+        Certificate {
+            number: CertificateNumber::from("350200-2026-0000028"),
+            application: None,
+            right: RightKind::Holding,
+            subject: PropertySubject::Resource { resource: ResourceId(1) },
+            subject_hash: Hash32::ZERO,
+            holder: OrgId::from("xm-dsj"),
+            parent: parent.map(CertificateNumber::from),
+            issuer: OrgId::from("xm-djzx"),
+            valid_from: Date(valid_from),
+            valid_until: Date(valid_until),
+            issued_at: Timestamp(0),
+            transfers: vec![],
+            status: CertificateStatus::Active,
+        }
+    }
+
+    #[test]
+    fn a_licence_stands_only_while_its_parent_does() {
+        let mut parent = certificate(None, 0, 100);
+        let licence = certificate(Some("350200-2026-000001X"), 10, 50);
+        let at = |parent: &Certificate, day| licence.standing(Some(parent), Date(day));
+
+        let before = [at(&parent, 5), at(&parent, 20)];
+        parent.transfers.push(HolderChange {
+            from: OrgId::from("xm-dsj"),
+            to: OrgId::from("xm-gaj"),
+            height: Height(3),
+            at: Timestamp(3),
+        });
+        let transferred = at(&parent, 20);
+        parent.status = CertificateStatus::Cancelled { reason: "r".into(), at: Timestamp(4) };
+        let cancelled = at(&parent, 20);
+
+        assert_eq!(before, [CertificateStanding::NotYetValid, CertificateStanding::Valid]);
+        assert_eq!(transferred, CertificateStanding::Valid);
+        assert_eq!(cancelled, CertificateStanding::ParentCancelled);
+        assert_eq!(cancelled.to_string(), "parent cancelled");
+        assert_eq!(licence.standing(None, Date(20)), CertificateStanding::ParentUnknown);
+        assert!(!cancelled.stands() && before.iter().all(|standing| standing.stands()));
+    }
+
+    #[test]
+    fn its_own_cancellation_or_expiry_comes_before_its_parents() {
+        let mut parent = certificate(None, 0, 100);
+        parent.status = CertificateStatus::Cancelled { reason: "r".into(), at: Timestamp(4) };
+        let mut licence = certificate(Some("350200-2026-000001X"), 10, 50);
+
+        let expired = licence.standing(Some(&parent), Date(51));
+        licence.status = CertificateStatus::Cancelled { reason: "r".into(), at: Timestamp(5) };
+        let cancelled = licence.standing(Some(&parent), Date(20));
+
+        assert_eq!(expired, CertificateStanding::Expired);
+        assert_eq!(cancelled, CertificateStanding::Cancelled);
+        assert_eq!(serde_json::to_value(cancelled).expect("json"), cancelled.as_str());
     }
 
     #[test]

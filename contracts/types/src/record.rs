@@ -77,6 +77,9 @@ pub enum RecordKey {
     RegionAuthority(RegionCode),
     /// The rights registered and applied for on one property subject, by the subject's hash.
     PropertySubject(Hash32),
+    /// The authoritative source of a data element (or item name) across the consortium
+    /// (一数一源), by the hash of its `SourceKey`.
+    ElementSource(Hash32),
 }
 
 impl RecordKey {

@@ -124,11 +124,15 @@ pub enum Rejection {
     /// A security level is outside 1 to 5.
     #[error("the security level is not between 1 and 5")]
     SecurityLevelOutOfRange = 107,
-    /// A not-shared entry must cite a legal basis from the policy's registry.
+    /// A legal basis cited, by a not-shared entry or by an approval of a share request, must
+    /// be in the policy's registry.
     #[error("the legal basis is not in the registry")]
     LegalBasisUnknown = 108,
-    /// One authoritative source per data item (一数一源): the item already has one.
-    #[error("a data item already has an authoritative source (one source per item)")]
+    /// One authoritative source per data element across the consortium (一数一源): the data
+    /// element of an item (or, for an item naming no element, its name) already has one, held
+    /// by another resource of this or another org. The receipt's `tx.refused` event names the
+    /// holder.
+    #[error("a data element already has an authoritative source (one source per data element)")]
     AuthoritativeSourceExists = 109,
     /// A resource must hold one or more distinct items of the entry's published version.
     #[error("the resource's items are empty, repeated, or not items of the published entry")]
@@ -164,8 +168,9 @@ pub enum Rejection {
     /// Only a published catalog entry can be requested.
     #[error("the catalog entry is not published")]
     ShareEntryNotPublished = 145,
-    /// A request must name at least one item.
-    #[error("a share request names no item")]
+    /// An approval grants named items of a request for named items; only a request of the whole
+    /// entry (naming no item) may be granted the whole entry.
+    #[error("the approval names no item, but the request asked for named items")]
     ShareItemsEmpty = 146,
     /// Every item requested must be an item of the entry.
     #[error("an item requested is not an item of the entry")]
@@ -197,6 +202,16 @@ pub enum Rejection {
     /// Every accessing member must belong to the reporting gateway's org.
     #[error("an accessing member is not of the gateway's org")]
     AccessMemberNotInOrg = 156,
+    /// An access names the items it returned: at least one, each once, each held by its
+    /// resource.
+    #[error("an access names no item, repeats one, or names one its resource does not hold")]
+    AccessItemsNotInResource = 157,
+    /// An exception to a not-shared entry is granted only citing a legal basis.
+    #[error("an exception to a not-shared entry must be approved citing a legal basis")]
+    ExceptionWithoutLegalBasis = 158,
+    /// Only a not-shared entry is asked for an exception; others are simply requested.
+    #[error("an exception is asked only of a not-shared entry")]
+    ExceptionOnlyForNotShared = 159,
     // Quality feedback: codes 180-199.
     /// No quality report has this id.
     #[error("no such quality report")]
@@ -283,7 +298,7 @@ pub enum Rejection {
     #[error("no such certificate")]
     CertificateUnknown = 217,
     /// The certificate is cancelled or expired, or (a licence) its parent is.
-    #[error("the certificate is cancelled or expired")]
+    #[error("the certificate, or the parent of a licence, is cancelled or expired")]
     CertificateNotActive = 218,
     /// Only an org admin of the holder org (or a registrar, to cancel) acts on a certificate.
     #[error("only the holder org's admin may act on this certificate")]
@@ -395,6 +410,9 @@ impl Rejection {
         Self::GrantNotActive,
         Self::AccessBatchEmpty,
         Self::AccessMemberNotInOrg,
+        Self::AccessItemsNotInResource,
+        Self::ExceptionWithoutLegalBasis,
+        Self::ExceptionOnlyForNotShared,
         // Quality feedback.
         Self::QualityReportUnknown,
         Self::QualityReportByProvider,
@@ -446,6 +464,17 @@ impl Rejection {
     pub fn name(self) -> String {
         format!("{self:?}")
     }
+
+    /// The rule as one sentence a clerk reads: the message, capitalised, with a full stop.
+    /// `docs/rules.md` lists it under the code, and `onebook tx` prints it for a refusal.
+    pub fn sentence(self) -> String {
+        let message = self.to_string();
+        let mut chars = message.chars();
+        match chars.next() {
+            Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+            None => String::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -461,5 +490,13 @@ mod tests {
         for &rejection in Rejection::ALL {
             assert_eq!(Rejection::from_code(rejection.code()), Some(rejection));
         }
+    }
+
+    #[test]
+    fn a_sentence_is_the_message_capitalised_with_a_full_stop() {
+        assert_eq!(
+            Rejection::RefusalWithoutLegalBasis.sentence(),
+            "A refusal must cite a legal basis of the registry."
+        );
     }
 }

@@ -30,11 +30,13 @@ pub enum ShareStatus {
         /// The grant issued.
         grant: GrantId,
     },
-    /// Refused by the provider's approver on a legal ground of the registry.
+    /// Refused on a legal ground of the registry: by the provider's approver, or, for a
+    /// request on a not-shared entry that asks for no exception, by the ledger in the block that
+    /// recorded it, citing the entry's legal basis.
     Refused {
         /// The legal ground cited.
         legal_basis: LegalBasisCode,
-        /// The approver's explanation.
+        /// The approver's explanation, or the ledger's for a not-shared entry.
         reason: String,
     },
     /// Withdrawn by the requester before an answer.
@@ -55,7 +57,7 @@ pub struct ShareRequest {
     pub entry: CatalogCode,
     /// The entry's provider org when the request was made.
     pub provider: OrgId,
-    /// Names of the items wanted.
+    /// Names of the items wanted; none for the whole entry.
     pub items: Vec<String>,
     /// What the data is for.
     pub purpose: String,
@@ -69,6 +71,8 @@ pub struct ShareRequest {
     pub requested_at: Timestamp,
     /// Where it stands.
     pub status: ShareStatus,
+    /// Whether it asks for an exception to a not-shared entry (例外共享).
+    pub exception: bool,
 }
 
 /// Whether a grant still covers accesses (before its expiry).
@@ -101,7 +105,8 @@ pub struct Grant {
     pub provider: OrgId,
     /// The entry it covers; accesses must be to resources of this entry.
     pub entry: CatalogCode,
-    /// Names of the items granted.
+    /// Names of the items granted, which every access under it must keep to (an item-scoped
+    /// grant); none for the whole entry (an entry-scoped grant).
     pub items: Vec<String>,
     /// First day of use.
     pub starts: Date,
@@ -113,6 +118,15 @@ pub struct Grant {
     pub exception: bool,
     /// Active or revoked.
     pub status: GrantStatus,
+    /// The legal basis the approver cited; always one for an exception.
+    pub legal_basis: Option<LegalBasisCode>,
+}
+
+impl Grant {
+    /// Whether it covers the whole entry rather than named items.
+    pub fn is_entry_scoped(&self) -> bool {
+        self.items.is_empty()
+    }
 }
 
 /// Why an access was not covered by a grant.
@@ -136,6 +150,36 @@ pub enum ViolationReason {
     WrongGrantee,
     /// The access was recorded before the grant's first day of use.
     NotYetValid,
+    /// The access returned an item the grant does not name (an item-scoped grant).
+    ItemOutOfScope,
+}
+
+impl ViolationReason {
+    /// Its name, as JSON, receipts' events and records all spell it: `grant-revoked`, ...
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NoGrant => "no-grant",
+            Self::GrantUnknown => "grant-unknown",
+            Self::GrantRevoked => "grant-revoked",
+            Self::GrantExpired => "grant-expired",
+            Self::OutOfScope => "out-of-scope",
+            Self::WrongGrantee => "wrong-grantee",
+            Self::NotYetValid => "not-yet-valid",
+            Self::ItemOutOfScope => "item-out-of-scope",
+        }
+    }
+
+    /// Every reason, in variant order.
+    pub const ALL: [Self; 8] = [
+        Self::NoGrant,
+        Self::GrantUnknown,
+        Self::GrantRevoked,
+        Self::GrantExpired,
+        Self::OutOfScope,
+        Self::WrongGrantee,
+        Self::NotYetValid,
+        Self::ItemOutOfScope,
+    ];
 }
 
 /// One recorded use of shared data, as a gateway reported it.
@@ -171,4 +215,18 @@ pub struct Violation {
     pub reason: ViolationReason,
     /// Block time of the block that recorded it.
     pub recorded_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_violation_reason_is_spelled_as_its_json_everywhere() {
+        for reason in ViolationReason::ALL {
+            let json = serde_json::to_value(reason).expect("serializes");
+
+            assert_eq!(json, reason.as_str(), "{reason:?}");
+        }
+    }
 }

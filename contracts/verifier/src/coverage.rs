@@ -111,6 +111,10 @@ fn violation(
     if *resource_entry != grant.entry {
         return Some(ViolationReason::OutOfScope);
     }
+    let items = &event.access.items;
+    if !grant.is_entry_scoped() && !items.iter().all(|item| grant.items.contains(item)) {
+        return Some(ViolationReason::ItemOutOfScope);
+    }
     None
 }
 

@@ -278,3 +278,95 @@ fn random_bytes_after_a_valid_prefix_are_refused_without_panicking() {
         assert!(verify(&bytes, &genesis()).is_err());
     }
 }
+
+fn certificate(
+    number: &str,
+    parent: Option<&str>,
+    status: onebook_types::property_records::CertificateStatus,
+) -> onebook_types::property_records::Certificate {
+    use onebook_types::{
+        action::{PropertySubject, RightKind},
+        ids::{CertificateNumber, ResourceId},
+    };
+    onebook_types::property_records::Certificate {
+        number: CertificateNumber::from(number),
+        application: None,
+        right: if parent.is_some() { RightKind::ProcessingUse } else { RightKind::Holding },
+        subject: PropertySubject::Resource { resource: ResourceId(1) },
+        subject_hash: Hash32::ZERO,
+        holder: OrgId::from(if parent.is_some() { "xm-jypt" } else { "xm-gaj" }),
+        parent: parent.map(CertificateNumber::from),
+        issuer: OrgId::from("xm-djzx"),
+        valid_from: "2026-01-01".parse().expect("a date"),
+        valid_until: "2026-12-31".parse().expect("a date"),
+        issued_at: Timestamp(0),
+        transfers: vec![],
+        status,
+    }
+}
+
+/// A licence stands only while its parent does: with its cancelled parent in the bundle, the
+/// licence reads "parent cancelled", never valid.
+#[test]
+fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
+    use onebook_types::{codec, property_records::CertificateStatus};
+    let cancelled =
+        CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
+    let parent = certificate("350200-2026-000001X", None, cancelled);
+    let licence = certificate("350200-2026-0000028", Some("350200-2026-000001X"), {
+        CertificateStatus::Active
+    });
+    let licence_key = RecordKey::Certificate(licence.number.clone());
+    let parent_key = RecordKey::Certificate(parent.number.clone());
+    let records = [
+        (licence_key.clone(), codec::encode(&licence)),
+        (parent_key.clone(), codec::encode(&parent)),
+    ];
+    let bundle = bundle_with(&records, &[(licence_key, true), (parent_key, true)]);
+
+    let verdict = verify(&bundle.encode(), &genesis()).unwrap();
+
+    let summary = verdict.certificate(&licence.number).expect("proved");
+    assert_ne!(summary.standing, crate::Standing::Valid);
+    let text = verdict.to_string();
+    let first = text.lines().next().expect("a line per record");
+    assert!(first.contains("parent cancelled"), "{text}");
+}
+
+/// Without its parent in the bundle a licence's standing is not proved; with a parent that was
+/// only transferred, it stands.
+#[test]
+fn a_licence_stands_with_a_transferred_parent_and_is_unproved_without_one() {
+    use onebook_types::{
+        codec,
+        ids::CertificateNumber,
+        property_records::{CertificateStatus, HolderChange},
+    };
+    let mut parent = certificate("350200-2026-000001X", None, CertificateStatus::Active);
+    parent.transfers.push(HolderChange {
+        from: OrgId::from("xm-gaj"),
+        to: OrgId::from("xm-scjg"),
+        height: Height(1),
+        at: Timestamp(1),
+    });
+    let licence =
+        certificate("350200-2026-0000028", Some("350200-2026-000001X"), CertificateStatus::Active);
+    let licence_key = RecordKey::Certificate(licence.number.clone());
+    let parent_key = RecordKey::Certificate(parent.number.clone());
+    let records = [
+        (licence_key.clone(), codec::encode(&licence)),
+        (parent_key.clone(), codec::encode(&parent)),
+    ];
+    let with_parent = bundle_with(&records, &[(licence_key.clone(), true), (parent_key, true)]);
+    let alone = bundle_with(&records, &[(licence_key, true)]);
+
+    let with_parent = verify(&with_parent.encode(), &genesis()).unwrap();
+    let alone = verify(&alone.encode(), &genesis()).unwrap();
+
+    let standing =
+        |verdict: &crate::Verdict| verdict.certificate(&licence.number).expect("proved").standing;
+    assert_eq!(standing(&with_parent), crate::Standing::Valid);
+    let parent = CertificateNumber::from("350200-2026-000001X");
+    assert_eq!(standing(&alone), crate::Standing::ParentUnproved { parent });
+    assert!(alone.to_string().contains("parent not proved"), "{alone}");
+}

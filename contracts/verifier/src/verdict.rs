@@ -10,7 +10,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{CertificateNumber, Height, OrgId, Timestamp},
     limits::RECORD_BYTES_MAX,
-    property_records::{Certificate, CertificateStatus},
+    property_records::{Certificate, CertificateStanding, CertificateStatus},
     record::RecordKey,
     sharing_records::{AccessEvent, Grant, Violation},
     time::Date,
@@ -98,6 +98,21 @@ pub enum Standing {
         /// Why.
         reason: String,
     },
+    /// A licence whose parent, proved in the same bundle, is cancelled: it stands no more.
+    ParentCancelled {
+        /// The parent certificate.
+        parent: CertificateNumber,
+    },
+    /// A licence whose parent, proved in the same bundle, has expired: it stands no more.
+    ParentExpired {
+        /// The parent certificate.
+        parent: CertificateNumber,
+    },
+    /// A licence whose parent the bundle does not prove present, so its standing is not proved.
+    ParentUnproved {
+        /// The parent certificate.
+        parent: CertificateNumber,
+    },
 }
 
 /// A certificate as an auditor reads it, with its standing at the proved block.
@@ -116,7 +131,7 @@ pub struct CertificateSummary {
     /// Last day of validity.
     pub valid_until: Date,
     /// For a licence, the certificate it was granted under. A licence stands only while its
-    /// parent does: prove the parent in the same bundle to judge that.
+    /// parent does, so its standing is judged with the parent proved in the same bundle.
     pub parent: Option<CertificateNumber>,
     /// Its standing at the proved block.
     pub standing: Standing,
@@ -162,29 +177,54 @@ impl Verdict {
         }
     }
 
-    /// The summary of a proved certificate, judged at the proved block.
+    /// The summary of a proved certificate, judged at the proved block (a licence with its
+    /// parent, if the bundle proves it).
     pub fn certificate(&self, number: &CertificateNumber) -> Option<CertificateSummary> {
         let key = RecordKey::Certificate(number.clone());
         let Some(RecordValue::Certificate(certificate)) = self.value(&key) else { return None };
+        Some(self.summary(certificate))
+    }
+
+    /// `certificate`'s summary at the proved block, with its parent from the bundle.
+    fn summary(&self, certificate: &Certificate) -> CertificateSummary {
+        let parent = certificate.parent.as_ref().and_then(|parent| {
+            match self.value(&RecordKey::Certificate(parent.clone())) {
+                Some(RecordValue::Certificate(parent)) => Some(parent.as_ref()),
+                _ => None,
+            }
+        });
         let offset = self.utc_offset_minutes().unwrap_or(0);
-        Some(summarize(certificate, self.block_time, offset))
+        summarize(certificate, parent, self.block_time, offset)
     }
 }
 
-/// A certificate's summary and standing at block time `now` (local days at `utc_offset_minutes`).
+/// A certificate's summary and standing at block time `now` (local days at
+/// `utc_offset_minutes`); for a licence, `parent` is its parent certificate if known, and the
+/// licence stands only while the parent does.
 pub fn summarize(
     certificate: &Certificate,
+    parent: Option<&Certificate>,
     now: Timestamp,
     utc_offset_minutes: i16,
 ) -> CertificateSummary {
     let today = Date::of_timestamp(now, utc_offset_minutes);
-    let standing = match &certificate.status {
-        CertificateStatus::Cancelled { reason, at } => {
+    let parent_number = || certificate.parent.clone().unwrap_or_default();
+    let standing = match (certificate.standing(parent, today), &certificate.status) {
+        (_, CertificateStatus::Cancelled { reason, at }) => {
             Standing::Cancelled { at: *at, reason: reason.clone() }
         }
-        CertificateStatus::Active if today < certificate.valid_from => Standing::NotYetValid,
-        CertificateStatus::Active if today > certificate.valid_until => Standing::Expired,
-        CertificateStatus::Active => Standing::Valid,
+        (CertificateStanding::Valid, _) => Standing::Valid,
+        (CertificateStanding::NotYetValid, _) => Standing::NotYetValid,
+        (CertificateStanding::Expired | CertificateStanding::Cancelled, _) => Standing::Expired,
+        (CertificateStanding::ParentCancelled, _) => {
+            Standing::ParentCancelled { parent: parent_number() }
+        }
+        (CertificateStanding::ParentExpired, _) => {
+            Standing::ParentExpired { parent: parent_number() }
+        }
+        (CertificateStanding::ParentUnknown, _) => {
+            Standing::ParentUnproved { parent: parent_number() }
+        }
     };
     CertificateSummary {
         number: certificate.number.clone(),
@@ -222,6 +262,7 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::OrgObligations(_) => "org_obligations",
         RecordKey::RegionAuthority(_) => "region_authority",
         RecordKey::PropertySubject(_) => "property_subject",
+        RecordKey::ElementSource(_) => "element_source",
     }
 }
 
@@ -240,6 +281,9 @@ impl fmt::Display for CertificateSummary {
             Standing::NotYetValid => "not yet valid".to_owned(),
             Standing::Expired => "expired".to_owned(),
             Standing::Cancelled { at, reason } => format!("cancelled at {} ({reason})", at.0),
+            Standing::ParentCancelled { .. } => "parent cancelled".to_owned(),
+            Standing::ParentExpired { .. } => "parent expired".to_owned(),
+            Standing::ParentUnproved { .. } => "parent not proved".to_owned(),
         };
         write!(f, "certificate {} {standing}: holder {}, ", self.number, self.holder)?;
         write!(f, "{} right on ", right_name(self.right))?;
@@ -290,9 +334,7 @@ impl Verdict {
                 write!(f, "{kind} {} absent at height {height}", key_id(&record.key))
             }
             RecordValue::Certificate(certificate) => {
-                let summary =
-                    summarize(certificate, self.block_time, self.utc_offset_minutes().unwrap_or(0));
-                let text = summary.to_string();
+                let text = self.summary(certificate).to_string();
                 let (head, tail) = text.split_once(':').unwrap_or((&text, ""));
                 write!(f, "{head} at height {height}:{tail}")
             }
@@ -339,6 +381,6 @@ fn key_id(key: &RecordKey) -> String {
         RecordKey::Obligation(id) => id.to_string(),
         RecordKey::Sequence(name) => name.clone(),
         RecordKey::RegionAuthority(code) => code.to_string(),
-        RecordKey::PropertySubject(hash) => hash.to_hex(),
+        RecordKey::PropertySubject(hash) | RecordKey::ElementSource(hash) => hash.to_hex(),
     }
 }

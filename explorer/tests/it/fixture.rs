@@ -91,7 +91,7 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
         &validators()[..3],
     );
     let accesses = action(serde_json::json!({"type": "record_accesses", "events": [{"grant": null,
-        "member": MEMBER, "resource": 1, "operation": "query", "record_count": 3,
+        "member": MEMBER, "resource": 1, "items": ["企业名称"], "operation": "query", "record_count": 3,
         "request_digest": "09".repeat(32), "accessed_at": 1_767_196_800_000_u64}]}));
     let access_keys = [
         RecordKey::AccessEvent(onebook_types::ids::AccessEventId(1)),
@@ -144,7 +144,8 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let revise = action(
         serde_json::json!({"type": "revise_catalog_entry", "code": CODE, "draft": {
         "name": "企业登记信息", "description": "市场主体登记基本信息", "items": [{"name": "企业名称",
-        "data_element": "DE0002"}], "classification": "市场监管", "grade": "general",
+        "data_element": "DE0002", "personal_information": false, "sensitivity": "general"}],
+        "classification": "市场监管", "grade": "general",
         "security_level": 2, "share_type": {"share_type": "unconditional"},
         "open_type": "not_open", "update_frequency": "daily", "system": "xm-scjg-djxt"}}),
     );

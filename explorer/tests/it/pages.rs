@@ -57,6 +57,10 @@ fn pages(request_tx: &str, refused_tx: &str) -> Vec<(String, Vec<&'static str>)>
                 "企业登记信息",
                 "href=\"/resources/1\"",
                 "修订目录",
+                "id=\"data-items\"",
+                "data-item=\"法定代表人\"",
+                "class=\"tag personal\"",
+                "重要数据",
             ],
         ),
         (
@@ -79,6 +83,8 @@ fn pages(request_tx: &str, refused_tx: &str) -> Vec<(String, Vec<&'static str>)>
                 LICENCE,
                 "数据资源持有权",
                 "http://explorer.test:8080/certificates/350200-2026-000001X",
+                "id=\"standing\"",
+                "证书效力",
             ],
         ),
         ("/dashboards/violations".to_owned(), vec!["href=\"/violations/1\"", "无授权"]),
@@ -86,7 +92,8 @@ fn pages(request_tx: &str, refused_tx: &str) -> Vec<(String, Vec<&'static str>)>
         ("/grants/1".to_owned(), vec!["xm-gaj", "答复共享申请"]),
         (format!("/members/{MEMBER}"), vec!["网关", "数据使用方"]),
         ("/violations/1".to_owned(), vec!["无授权", "记录数据访问"]),
-        ("/access-events/1".to_owned(), vec!["查询", "href=\"/violations/1\""]),
+        ("/access-events/1".to_owned(), vec!["查询", "href=\"/violations/1\"", "企业名称"]),
+        ("/grants".to_owned(), vec!["例外授权"]),
         ("/proposals/1".to_owned(), vec!["暂停机构", "演练"]),
         ("/quality-reports/1".to_owned(), vec!["名称有误"]),
         ("/applications/1".to_owned(), vec!["已发证", "颁发登记证书"]),
@@ -350,4 +357,42 @@ async fn a_licence_among_many_certificates_of_its_issuer_is_listed_under_its_par
     assert!(listed.body.contains(&licence) && listed.body.contains("id=\"under\""));
     assert_eq!(csv.body.lines().count(), 2, "a header and the licence: {}", csv.body);
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
+}
+
+#[tokio::test]
+async fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
+    use onebook_query::test_utils::{TestTx, commit_txs, entry};
+    use onebook_types::{
+        action::Action,
+        codec,
+        ids::{CertificateNumber, Timestamp},
+        property_records::{Certificate, CertificateStatus},
+        record::RecordKey,
+    };
+
+    let dir = tempfile::tempdir().expect("dir");
+    let store = store(&dir);
+    let parent = RecordKey::Certificate(CertificateNumber::from(CERTIFICATE));
+    let bytes = store.record(&parent, store.tip().expect("tip").height).expect("read");
+    let mut cancelled: Certificate =
+        codec::decode(&bytes.expect("the certificate"), usize::MAX).unwrap();
+    cancelled.status =
+        CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
+    let cancel = Action::CancelCertificate {
+        certificate: CertificateNumber::from(CERTIFICATE),
+        reason: "权属争议".into(),
+    };
+    let written = vec![entry(parent, &cancelled)];
+    commit_txs(&store, vec![TestTx::new(cancel, written)], &crate::fixture::validators());
+    let app = app(store);
+
+    let licence = get(&app, &format!("/certificates/{LICENCE}"), None).await;
+    let english = get(&app, &format!("/certificates/{LICENCE}?lang=en"), None).await;
+    let listed = get(&app, &format!("/certificates?under=certificate:{CERTIFICATE}"), None).await;
+
+    assert_eq!(licence.status, StatusCode::OK);
+    let standing = &licence.body[licence.body.find("id=\"standing\"").expect("its standing")..];
+    assert!(standing.contains("上级证书已注销"), "{standing}");
+    assert!(english.body.contains("Parent cancelled"));
+    assert!(listed.body.contains("上级证书已注销"), "the list shows the licence's standing");
 }

@@ -12,6 +12,8 @@
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
 //! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs, decoded, in block order |
 //! | `GET /v1/validators?height=` | the validator set in force |
+//! | `GET /v1/policy?height=` | the policy in force (see `policy.rs`) |
+//! | `GET /v1/catalog/sources?data_element=&item=&height=` | the one authoritative source of a data element (一数一源, see `sources.rs`) |
 //! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
 //! | `GET /v1/{records}?org=&status=&height=&from=&to=&cursor=&limit=` | a page of record views in id order, `from`/`to` the creating block's time (see `records.rs` for the kinds) |
 //! | `GET /v1/{records}/{id}?height=` | one record as of a height; `/v1/catalog/entries/{code}/versions` its versions |
@@ -68,6 +70,7 @@ mod blocks;
 mod events;
 mod metrics;
 mod openapi;
+mod policy;
 mod problem;
 mod proofs;
 mod reads;
@@ -75,6 +78,7 @@ mod records;
 mod routes;
 mod search;
 mod server;
+mod sources;
 mod timeline;
 mod visibility;
 

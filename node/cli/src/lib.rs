@@ -71,6 +71,8 @@ pub enum Command {
     Testnet(commands::testnet::TestnetCommand),
     /// Sign an action with a member key and submit it to a node; optionally wait for the receipt.
     Tx(commands::tx::TxCommand),
+    /// Read a REST path of a node, signed with a member key (for restricted records).
+    Read(commands::read::ReadCommand),
     /// Demo data for a development network.
     #[command(subcommand)]
     Demo(commands::demo::DemoCommand),
@@ -104,7 +106,8 @@ impl Cli {
             Command::Inspect(command) => command.execute(&home, &self.overrides),
             Command::Config(command) => command.execute(&home, &self.overrides),
             Command::Testnet(command) => command.execute(),
-            Command::Tx(command) => command.execute(&home),
+            Command::Tx(command) => command.execute(&home, &self.overrides),
+            Command::Read(command) => command.execute(&home, &self.overrides),
             Command::Proof(command) => command.execute(&home, &self.overrides),
             Command::VerifyProof(command) => command.execute(),
             Command::Demo(command) => command.execute(),
@@ -117,12 +120,17 @@ impl Cli {
 }
 
 /// Prints a command's error to stderr and gives the exit status: 0 on success; 1 for a failed
-/// command or a refused proof; 2 when `verify-proof` cannot read its inputs.
+/// command, a refused tx or a refused proof; 2 when `verify-proof` cannot read its inputs. A tx
+/// refused by the rules or turned away by the node is an expected outcome, printed as its one
+/// sentence alone, with no source location.
 pub fn exit_code(result: eyre::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("Error: {error:?}");
+            match error.downcast_ref::<commands::remote::Refused>() {
+                Some(refused) => eprintln!("{refused}"),
+                None => eprintln!("Error: {error:?}"),
+            }
             ExitCode::from(commands::verify_proof::exit_status(&error))
         }
     }

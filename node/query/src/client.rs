@@ -42,6 +42,7 @@ use hyper_util::{
     rt::{TokioExecutor, TokioTimer},
 };
 use onebook_types::{
+    catalog_records::SourceKey,
     hash::Hash32,
     ids::{AccessEventId, Height, OrgId, Timestamp},
     keys::{PublicKey, SecretKey},
@@ -53,11 +54,11 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
-    ledger::{ListParams, PageParams, served_kind, timeline_kind},
+    ledger::{ListParams, PageParams, check_source_key, served_kind, timeline_kind},
     node_views::{NoncesView, StatusView, Submitted, TxStatusView},
     views::{
-        BlockSummaryView, BlockView, OverdueView, Page, RecordView, SearchHitView,
-        TimelineEntryView, TipView, TxView, ValidatorsView,
+        BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
+        SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
     },
 };
 
@@ -416,6 +417,25 @@ impl LedgerQuery for HttpQuery {
     async fn validators(&self, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
         let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
         self.get_json(format!("/v1/validators{query}")).await
+    }
+
+    async fn element_source(
+        &self,
+        key: SourceKey,
+        height: Option<Height>,
+    ) -> Result<Option<ElementSourceView>, QueryError> {
+        check_source_key(&key)?;
+        let named = match key {
+            SourceKey::DataElement(element) => ("data_element", Some(element)),
+            SourceKey::ItemName(name) => ("item", Some(name)),
+        };
+        let query = query_string(&[named, ("height", height.map(|h| h.0.to_string()))]);
+        self.get_optional(format!("/v1/catalog/sources{query}")).await
+    }
+
+    async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        self.get_json(format!("/v1/policy{query}")).await
     }
 }
 

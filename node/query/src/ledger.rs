@@ -1,17 +1,18 @@
 //! The read port: what the REST API and the explorer may ask of the ledger.
 
 use onebook_types::{
+    catalog_records::SourceKey,
     hash::Hash32,
     ids::{Height, OrgId, Timestamp},
-    limits::PAGE_ITEMS_MAX,
+    limits::{PAGE_ITEMS_MAX, TEXT_BYTES_MAX},
     record::RecordKey,
 };
 
 use crate::{
     EventPage, EventParams, QueryError, RecordKind,
     views::{
-        BlockSummaryView, BlockView, OverdueView, Page, RecordView, SearchHitView,
-        TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
+        BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
+        SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
     },
 };
 
@@ -104,6 +105,35 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         &self,
         height: Option<Height>,
     ) -> impl Future<Output = Result<ValidatorsView, QueryError>> + Send;
+
+    /// Who is the authoritative source (一数一源) of the data element (or item name) `key` as of
+    /// `height`: the resource, entry and org holding it, or `None` if none does. A blank or
+    /// over-long name is a [`QueryError::BadInput`] ([`check_source_key`]).
+    fn element_source(
+        &self,
+        key: SourceKey,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<Option<ElementSourceView>, QueryError>> + Send;
+
+    /// The policy in force as of `height`: it governs the block after that height.
+    fn policy(
+        &self,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<PolicyView, QueryError>> + Send;
+}
+
+/// Refuses a source key whose name is blank or longer than a text field may be, naming the REST
+/// API's parameter that carries it (`data_element` or `item`).
+pub fn check_source_key(key: &SourceKey) -> Result<(), QueryError> {
+    let (parameter, name) = match key {
+        SourceKey::DataElement(element) => ("data_element", element),
+        SourceKey::ItemName(name) => ("item", name),
+    };
+    if name.trim().is_empty() || name.len() > TEXT_BYTES_MAX {
+        let rule = format!("must be 1 to {TEXT_BYTES_MAX} bytes, not blank");
+        return Err(QueryError::bad_input(parameter, rule));
+    }
+    Ok(())
 }
 
 /// Filters and paging of a record listing.

@@ -4,8 +4,8 @@
 //! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
 //! certificate number, the committed events after a cursor for the event stream, and the
-//! blocks, their decoded txs and the validator set. Every record read may be made as of a past
-//! height. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
+//! blocks, their decoded txs and the validator set, the authoritative source of a data element
+//! (一数一源) and the policy in force. Every record read may be made as of a past height. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
 //! (module `client`, feature `client`) answers from a remote node's REST API with the same
 //! views, and has the node's own calls too (status, submit, tx status, nonces, proof bundles,
 //! signed reads). Views are plain serde types whose JSON is what the REST API answers: hashes
@@ -31,14 +31,17 @@ pub use events::{
     EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventPage, EventParams, EventView,
     ORG_ATTRIBUTES,
 };
-pub use ledger::{LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, check_record_id, page_limit};
+pub use ledger::{
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, check_record_id, check_source_key,
+    page_limit,
+};
 pub use node_views::{NoncesView, StatusView, Submitted, SyncView, TxStatusView};
 pub use onebook_storage::RecordKind;
 pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
 pub use views::{
-    BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
-    TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
-    record_key_text,
+    BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
+    RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
+    parse_record_key, record_key_text,
 };
 
 #[cfg(test)]

@@ -4,23 +4,25 @@ use std::sync::Arc;
 
 use onebook_storage::{ListFilter, RecordKind, Store, TxLocation};
 use onebook_types::{
-    catalog_records::{Obligation, OrgObligations},
+    catalog_records::{ElementSource, Obligation, OrgObligations, SourceKey},
     codec::{self, DecodeError},
-    consortium::ValidatorSet,
+    consortium::{Policy, ValidatorSet},
     hash::Hash32,
     ids::{CatalogCode, CertificateNumber, Height, OrgId, Timestamp, check_id},
     keys::PublicKey,
     limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
+    property_records::{Certificate, CertificateStanding},
     record::RecordKey,
+    time::Date,
 };
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError,
-    ledger::{ListParams, PageParams, page_limit, served_kind, timeline_kind},
+    ledger::{ListParams, PageParams, check_source_key, page_limit, served_kind, timeline_kind},
     views::{
-        BlockSummaryView, BlockView, OverdueView, Page, Record, RecordView, SearchHitView,
-        TimelineEntryView, TipView, TxView, ValidatorsView, action_name, parse_record_key,
-        record_key_text,
+        BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
+        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
+        parse_record_key, record_key_text,
     },
 };
 
@@ -126,6 +128,39 @@ impl LedgerQuery for StoreQuery {
     async fn validators(&self, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
         self.blocking(move |store| validators(store, height)).await
     }
+
+    async fn element_source(
+        &self,
+        key: SourceKey,
+        height: Option<Height>,
+    ) -> Result<Option<ElementSourceView>, QueryError> {
+        check_source_key(&key)?;
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            let Some(bytes) = store.record(&RecordKey::ElementSource(key.hash()), height)? else {
+                return Ok(None);
+            };
+            let source: ElementSource = decode_stored(store, &bytes)?;
+            Ok(Some(ElementSourceView { height: height.0, source }))
+        })
+        .await
+    }
+
+    async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            let policy = policy_at(store, height)?.ok_or_else(|| {
+                store.noted(onebook_storage::StorageError::Missing { what: "policy record" })
+            })?;
+            Ok(PolicyView { height: height.0, policy })
+        })
+        .await
+    }
+}
+
+/// The policy record as of `height`, if the store holds one (every chain's genesis writes it).
+fn policy_at(store: &Store, height: Height) -> Result<Option<Policy>, QueryError> {
+    store.record(&RecordKey::Policy, height)?.map(|bytes| decode_stored(store, &bytes)).transpose()
 }
 
 fn tip(store: &Store) -> Result<TipView, QueryError> {
@@ -173,7 +208,36 @@ fn view(
             store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
         )
     })?;
-    Ok(RecordView { key: record_key_text(key), height: height.0, redacted: false, record })
+    let standing = match &record {
+        Record::Certificate(certificate) => Some(standing(store, certificate, height)?),
+        _ => None,
+    };
+    Ok(RecordView {
+        key: record_key_text(key),
+        height: height.0,
+        redacted: false,
+        standing,
+        record,
+    })
+}
+
+/// Where `certificate` stands at `height`: judged on the local day of that block's time (in the
+/// policy's offset), with its parent as of the same height for a licence.
+fn standing(
+    store: &Store,
+    certificate: &Certificate,
+    height: Height,
+) -> Result<CertificateStanding, QueryError> {
+    let parent: Option<Certificate> = match &certificate.parent {
+        Some(number) => store
+            .record(&RecordKey::Certificate(number.clone()), height)?
+            .map(|bytes| decode_stored(store, &bytes))
+            .transpose()?,
+        None => None,
+    };
+    let time = store.header(height)?.map_or(Timestamp(0), |header| header.time);
+    let offset = policy_at(store, height)?.map_or(0, |policy| policy.utc_offset_minutes);
+    Ok(certificate.standing(parent.as_ref(), Date::of_timestamp(time, offset)))
 }
 
 fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {

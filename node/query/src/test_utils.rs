@@ -179,6 +179,7 @@ pub fn grant(id: u64, grantee: &str) -> onebook_types::sharing_records::Grant {
         conditions: String::new(),
         exception: false,
         status: GrantStatus::Active,
+        legal_basis: None,
     }
 }
 
@@ -238,9 +239,20 @@ pub fn catalog_entry(
             content: CatalogEntryDraft {
                 name: (*name).to_owned(),
                 description: "市场主体登记基本信息".into(),
-                items: vec![DataItem {
-                    name: "企业名称".into(), data_element: "DE0002".into()
-                }],
+                items: vec![
+                    DataItem {
+                        name: "企业名称".into(),
+                        data_element: "DE0002".into(),
+                        personal_information: false,
+                        sensitivity: Grade::General,
+                    },
+                    DataItem {
+                        name: "法定代表人".into(),
+                        data_element: "DE0003".into(),
+                        personal_information: true,
+                        sensitivity: Grade::Important,
+                    },
+                ],
                 classification: "市场监管".into(),
                 grade: Grade::General,
                 security_level: 2,
@@ -378,6 +390,7 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                 ends: day(12, 31),
                 requested_at: block_time(Height(0)),
                 status: ShareStatus::Granted { grant: GrantId(1) },
+                exception: false,
             },
         ),
         entry(RecordKey::Grant(GrantId(1)), &grant(1, "xm-gaj")),
@@ -391,6 +404,7 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                     grant: None,
                     member: member_key,
                     resource: ResourceId(1),
+                    items: vec!["企业名称".into()],
                     operation: AccessOperation::Query,
                     record_count: 3,
                     request_digest: Hash32([9; 32]),

@@ -498,3 +498,60 @@ async fn the_validator_set_is_the_one_in_force_at_the_height() {
     assert_eq!(parameter(above.expect_err("above the tip")), "height");
     assert!(none.validators.is_empty());
 }
+
+fn certificate(number: &str, parent: Option<&str>) -> onebook_types::property_records::Certificate {
+    use onebook_types::{
+        action::{PropertySubject, RightKind},
+        hash::Hash32,
+        ids::{CertificateNumber, ResourceId},
+        property_records::CertificateStatus,
+    };
+    onebook_types::property_records::Certificate {
+        number: CertificateNumber::from(number),
+        application: None,
+        right: if parent.is_some() { RightKind::ProcessingUse } else { RightKind::Holding },
+        subject: PropertySubject::Resource { resource: ResourceId(1) },
+        subject_hash: Hash32::ZERO,
+        holder: OrgId::from(if parent.is_some() { "xm-jypt" } else { "xm-gaj" }),
+        parent: parent.map(CertificateNumber::from),
+        issuer: OrgId::from("xm-djzx"),
+        valid_from: "2025-01-01".parse().expect("a date"),
+        valid_until: "2027-12-31".parse().expect("a date"),
+        issued_at: Timestamp(0),
+        transfers: vec![],
+        status: CertificateStatus::Active,
+    }
+}
+
+/// A licence's view says where it stands, and it stands only while its parent does: once the
+/// parent is cancelled the licence reads `parent-cancelled`, though its own record is unchanged.
+#[tokio::test]
+async fn a_licence_reads_parent_cancelled_once_its_parent_is_cancelled() {
+    use onebook_types::{ids::CertificateNumber, property_records::CertificateStatus};
+    let dir = tempfile::tempdir().expect("dir");
+    let store = open(&dir);
+    init(&store, vec![]);
+    let parent = certificate("350200-2026-000001X", None);
+    let licence = certificate("350200-2026-0000028", Some("350200-2026-000001X"));
+    let parent_key = RecordKey::Certificate(parent.number.clone());
+    let licence_key = RecordKey::Certificate(CertificateNumber::from("350200-2026-0000028"));
+    commit(
+        &store,
+        vec![entry(parent_key.clone(), &parent), entry(licence_key.clone(), &licence)],
+        vec![],
+    );
+    let mut cancelled = parent;
+    cancelled.status =
+        CertificateStatus::Cancelled { reason: "权属争议".into(), at: Timestamp(1) };
+    commit(&store, vec![entry(parent_key, &cancelled)], vec![]);
+    let query = StoreQuery::new(store);
+
+    let before = query.record(licence_key.clone(), Some(Height(1))).await.expect("read");
+    let after = query.record(licence_key, None).await.expect("read");
+
+    let standing = |view: Option<crate::RecordView>| {
+        serde_json::to_value(view.expect("present")).expect("json")["standing"].clone()
+    };
+    assert_eq!(standing(before), "valid");
+    assert_eq!(standing(after), "parent-cancelled");
+}

@@ -3,12 +3,12 @@
 use onebook_types::{
     action::Action,
     block::{CommitCertificate, Event, Header},
-    catalog_records::{CatalogEntry, Obligation, Resource},
-    consortium::{Member, Org, Validator},
+    catalog_records::{CatalogEntry, ElementSource, Obligation, Resource},
+    consortium::{Member, Org, Policy, Validator},
     hash::Hash32,
     ids::OrgId,
     keys::PublicKey,
-    property_records::{Certificate, Objection, PropertyApplication},
+    property_records::{Certificate, CertificateStanding, Objection, PropertyApplication},
     quality_records::QualityReport,
     record::RecordKey,
     records::Proposal,
@@ -152,9 +152,36 @@ pub struct RecordView {
     /// list read by someone other than its parties: its items and purpose are emptied).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
+    /// For a certificate, where it stands at this height, judged with its parent for a licence
+    /// (a licence stands only while its parent does): `valid`, `not-yet-valid`, `expired`,
+    /// `cancelled`, `parent-cancelled`, `parent-expired`, `parent-unknown`. Absent for other
+    /// kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<CertificateStanding>,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
+}
+
+/// The authoritative source of a data element as of a height (一数一源):
+/// `GET /v1/catalog/sources`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ElementSourceView {
+    /// The height it was read at.
+    pub height: u64,
+    /// The source: the data element (or item name), and the resource, entry and org holding it.
+    pub source: ElementSource,
+}
+
+/// The policy in force as of a height: `GET /v1/policy`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyView {
+    /// The height it was read at; the policy governs the block after it.
+    pub height: u64,
+    /// The policy.
+    pub policy: Policy,
 }
 
 /// One page of a list and the cursor of the next.

@@ -59,9 +59,7 @@ use onebook_types::{
     quality_records::{QualityReport, QualityStatus},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
-    sharing_records::{
-        AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation, ViolationReason,
-    },
+    sharing_records::{AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation},
 };
 
 /// A kind of record the store lists. The discriminant is the first byte of every index key of
@@ -141,7 +139,8 @@ impl RecordKind {
             | RecordKey::Sequence(_)
             | RecordKey::OrgObligations(_)
             | RecordKey::RegionAuthority(_)
-            | RecordKey::PropertySubject(_) => return None,
+            | RecordKey::PropertySubject(_)
+            | RecordKey::ElementSource(_) => return None,
         })
     }
 
@@ -166,6 +165,7 @@ impl RecordKind {
                 "out-of-scope",
                 "wrong-grantee",
                 "not-yet-valid",
+                "item-out-of-scope",
             ],
             Self::QualityReport => &["reported", "fixed", "disputed", "ruled"],
             Self::Application => &["applied", "refused", "in-notice", "certified"],
@@ -452,7 +452,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
         RecordKey::Violation(_) => {
             let violation: Violation = decode(value)?;
             let under = Some(RecordKey::AccessEvent(violation.access_event));
-            (vec![violation.org], Some(violation_reason(violation.reason)), under)
+            (vec![violation.org], Some(violation.reason.as_str()), under)
         }
         RecordKey::QualityReport(_) => {
             let report: QualityReport = decode(value)?;
@@ -504,18 +504,6 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
         }
         _ => return None,
     })
-}
-
-fn violation_reason(reason: ViolationReason) -> &'static str {
-    match reason {
-        ViolationReason::NoGrant => "no-grant",
-        ViolationReason::GrantUnknown => "grant-unknown",
-        ViolationReason::GrantRevoked => "grant-revoked",
-        ViolationReason::GrantExpired => "grant-expired",
-        ViolationReason::OutOfScope => "out-of-scope",
-        ViolationReason::WrongGrantee => "wrong-grantee",
-        ViolationReason::NotYetValid => "not-yet-valid",
-    }
 }
 
 #[cfg(test)]

@@ -198,6 +198,8 @@ fn a_catalog_entry_its_resources_and_its_obligations_go_through_their_lifecycles
     second.items.push(onebook_types::action::DataItem {
         name: "数据更新时间".to_owned(),
         data_element: "DE9001".to_owned(),
+        personal_information: false,
+        sensitivity: onebook_types::action::Grade::General,
     });
     ledger.accept(
         CLERK,

@@ -12,6 +12,7 @@ mod catalog;
 mod consortium;
 mod property;
 mod quality;
+mod rules;
 mod sharing;
 
 use std::time::Duration;
@@ -34,8 +35,8 @@ pub(crate) use onebook_cli::demo::AUDITOR;
 
 /// A devnet and a client of its first node.
 pub(crate) struct Ledger {
-    /// Kept so its nodes live as long as the test.
-    _net: Devnet,
+    /// The devnet; its nodes live as long as the test.
+    pub(crate) net: Devnet,
     /// Talks to node 0.
     pub(crate) client: Client,
 }
@@ -54,7 +55,7 @@ impl Ledger {
     fn ready(mut net: Devnet) -> Self {
         net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).expect("blocks commit");
         let client = Client::connect(&net.api_addr(0)).expect("node 0 answers");
-        Self { _net: net, client }
+        Self { net, client }
     }
 
     /// Submits `action` signed by the dev key `label` and checks that the rules accepted it
@@ -170,7 +171,12 @@ pub(crate) fn digest(what: &str) -> Hash32 {
     Hash32(*blake3::hash(what.as_bytes()).as_bytes())
 }
 
-/// A catalog draft of `items`, shared as `share_type`.
+/// The test items that hold personal information (个人信息).
+pub(crate) const PERSONAL: [&str; 5] = ["公民身份号码", "姓名", "户籍地址", "证件号码", "所有人"];
+
+/// A catalog draft of `items`, shared as `share_type`. Each item follows a data element of its
+/// own entry (`DE-<entry>-<n>`), so entries never claim one another's sources unless a test
+/// means them to; the items of [`PERSONAL`] are personal information of important sensitivity.
 pub(crate) fn entry_draft(name: &str, items: &[&str], share_type: ShareType) -> CatalogEntryDraft {
     CatalogEntryDraft {
         name: name.to_owned(),
@@ -178,9 +184,14 @@ pub(crate) fn entry_draft(name: &str, items: &[&str], share_type: ShareType) -> 
         items: items
             .iter()
             .enumerate()
-            .map(|(i, item)| DataItem {
-                name: (*item).to_owned(),
-                data_element: format!("DE{i:04}"),
+            .map(|(i, item)| {
+                let personal = PERSONAL.contains(item);
+                DataItem {
+                    name: (*item).to_owned(),
+                    data_element: format!("DE-{name}-{i:02}"),
+                    personal_information: personal,
+                    sensitivity: if personal { Grade::Important } else { Grade::General },
+                }
             })
             .collect(),
         classification: "测试/生命周期".to_owned(),

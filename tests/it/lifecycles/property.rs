@@ -266,6 +266,9 @@ fn property_applications_objections_and_certificates_go_through_their_lifecycles
         (HOLDER, transfer("xm-jypt"), "HolderOnly", 219),
         ("xm-dsj/admin", transfer("xm-dsj"), "CounterpartyIsHolder", 220),
     ]);
+    // A transferred parent still stands, and so does the licence granted under it.
+    let view = ledger.client.get(&format!("/v1/property/certificates/{licence}")).unwrap();
+    assert_eq!(view["standing"], "valid", "{view}");
 
     // Renewed by a registrar to a later last day.
     let valid_until = record["valid_until"].as_str().unwrap().parse::<Date>().unwrap();

@@ -35,6 +35,7 @@ fn request(fixture: &Fixture, entry: &CatalogCode, items: &[&str], duty: &str) -
             legal_duty: LegalBasisCode::from(duty),
             starts: fixture.today,
             ends: Date(fixture.today.0 + 179),
+            exception: false,
         },
     }
 }
@@ -46,6 +47,7 @@ fn approve(request: ShareRequestId, items: &[&str], expires_at: Timestamp) -> Ac
             items: items.iter().map(|item| (*item).to_owned()).collect(),
             expires_at,
             conditions: "仅用于比对校验，不得向第三方提供".to_owned(),
+            legal_basis: None,
         },
     }
 }
@@ -58,11 +60,19 @@ fn refuse_with(request: ShareRequestId, basis: &str) -> Action {
     Action::AnswerShare { request, answer }
 }
 
-fn access(gateway: &str, grant: Option<GrantId>, resource: ResourceId, n: u64) -> AccessDraft {
+/// The `n`-th access by `gateway` under `grant`, to `resource`, returning `item`.
+fn access(
+    gateway: &str,
+    grant: Option<GrantId>,
+    resource: ResourceId,
+    item: &str,
+    n: u64,
+) -> AccessDraft {
     AccessDraft {
         grant,
         member: key(gateway),
         resource,
+        items: vec![item.to_owned()],
         operation: AccessOperation::Query,
         record_count: n,
         request_digest: digest(&format!("{gateway}/{n}")),
@@ -219,19 +229,42 @@ fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
         (Some("refused"), Some("pipl-13"))
     );
 
-    // Not shared: refused, or granted by exception.
+    // Not shared: refused by the ledger in its own block, citing the entry's basis, unless an
+    // exception is asked, which the approver grants only citing a legal basis.
     let items = ["证件号码"];
+    let mut asking = request(&fixture, &fixture.not_shared, &items, "gzsj-2022-sh");
+    if let Action::RequestShare { draft } = &mut asking {
+        draft.exception = true;
+    }
     let receipts = ledger.accept_all(vec![
         ("xm-dsj/gateway", request(&fixture, &fixture.not_shared, &items, "gzsj-2022-sh")),
-        ("xm-jypt/data-user", request(&fixture, &fixture.not_shared, &items, "gzsj-2022-sh")),
+        ("xm-jypt/data-user", asking),
     ]);
     let (not_shared_refused, exception) = (id_of(&receipts[0]), id_of(&receipts[1]));
-    assert_eq!(receipts[0].kinds(), ["share_request.submitted", "share_request.under_review"]);
-    ledger.accept(APPROVER, refuse_with(not_shared_refused, "pipl-34"), &["share_request.refused"]);
-    let receipt =
-        ledger.accept(APPROVER, approve(exception, &items, expires_at), &["grant.issued"]);
+    assert_eq!(receipts[0].kinds(), ["share_request.submitted", "share_request.refused"]);
+    assert_eq!(receipts[0].attribute("share_request.refused", "legal_basis"), Some("pipl-34"));
+    let record = read_request(&ledger, not_shared_refused, "xm-dsj/gateway");
+    assert_eq!(
+        (record["status"]["status"].as_str(), record["status"]["legal_basis"].as_str()),
+        (Some("refused"), Some("pipl-34"))
+    );
+    assert_eq!(receipts[1].kinds(), ["share_request.submitted", "share_request.under_review"]);
+    ledger.refuse(
+        APPROVER,
+        approve(exception, &items, expires_at),
+        "ExceptionWithoutLegalBasis",
+        158,
+    );
+    let mut citing = approve(exception, &items, expires_at);
+    if let Action::AnswerShare { answer: ShareAnswer::Approve { legal_basis, .. }, .. } =
+        &mut citing
+    {
+        *legal_basis = Some(LegalBasisCode::from("pipl-13"));
+    }
+    let receipt = ledger.accept(APPROVER, citing, &["grant.issued"]);
     assert_eq!(receipt.attribute("grant.issued", "exception"), Some("true"));
-    assert_eq!(ledger.record(&format!("/v1/grants/{}", grant_of(&receipt)))["exception"], true);
+    let grant = ledger.record(&format!("/v1/grants/{}", grant_of(&receipt)));
+    assert_eq!((&grant["exception"], &grant["legal_basis"]), (&true.into(), &"pipl-13".into()));
 
     // Withdrawn by its requester, and then no longer answered.
     let receipt = ledger.accept(
@@ -257,17 +290,17 @@ fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
     // Accesses: covered by a valid grant in scope, or recorded as violations.
     let gateway = "xm-jypt/data-user";
     let batch = vec![
-        access(gateway, Some(people_grant), fixture.people, 1),
-        access(gateway, Some(people_grant), fixture.vehicles, 2),
-        access(gateway, Some(companies_grant), fixture.companies, 3),
-        access(gateway, None, fixture.companies, 4),
+        access(gateway, Some(people_grant), fixture.people, "姓名", 1),
+        access(gateway, Some(people_grant), fixture.vehicles, "号牌号码", 2),
+        access(gateway, Some(companies_grant), fixture.companies, "企业名称", 3),
+        access(gateway, None, fixture.companies, "企业名称", 4),
     ];
     ledger.refuse_all(vec![
         (gateway, Action::RecordAccesses { events: vec![] }, "AccessBatchEmpty", 155),
         (
             gateway,
             Action::RecordAccesses {
-                events: vec![access("xm-gaj/gateway", None, fixture.people, 9)],
+                events: vec![access("xm-gaj/gateway", None, fixture.people, "姓名", 9)],
             },
             "AccessMemberNotInOrg",
             156,
@@ -317,12 +350,13 @@ fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
     let receipt = ledger.accept(
         gateway,
         Action::RecordAccesses {
-            events: vec![access(gateway, Some(people_grant), fixture.people, 5)],
+            events: vec![access(gateway, Some(people_grant), fixture.people, "姓名", 5)],
         },
         &["access.recorded", "violation.recorded"],
     );
-    assert_eq!(receipt.attribute("violation.recorded", "reason"), Some("GrantRevoked"));
-    let covered = vec![access("xm-gaj/gateway", Some(companies_grant), fixture.companies, 6)];
+    assert_eq!(receipt.attribute("violation.recorded", "reason"), Some("grant-revoked"));
+    let covered =
+        vec![access("xm-gaj/gateway", Some(companies_grant), fixture.companies, "企业名称", 6)];
     ledger.accept(
         "xm-gaj/gateway",
         Action::RecordAccesses { events: covered },

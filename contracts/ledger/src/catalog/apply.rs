@@ -1,9 +1,10 @@
 //! Handlers of the catalog, resource and obligation actions: read, check role, transition, write.
 
 use onebook_types::{
-    action::{CatalogEntryDraft, ResourceDraft, ReviewDecision},
+    action::{CatalogEntryDraft, DataItem, ResourceDraft, ReviewDecision},
     catalog_records::{
-        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, CatalogVersion, ObligationKind, Resource,
+        CATALOG_VERSIONS_MAX, CatalogEntry, CatalogStatus, CatalogVersion, ElementSource,
+        ObligationKind, Resource, SourceKey,
     },
     codec,
     consortium::{Org, Role},
@@ -15,12 +16,12 @@ use onebook_types::{
 };
 
 use super::transitions::{
-    Revision, all_distinct, check_draft, entry_code, revision_of, sources_after_register,
-    status_after_deprecate, status_after_publish, status_after_review, status_after_submit,
+    Revision, check_draft, entry_code, revision_of, sources_after_register, status_after_deprecate,
+    status_after_publish, status_after_review, status_after_submit,
 };
 use crate::{
     checks,
-    executor::{Effects, TxContext},
+    executor::{Effects, Refusal, TxContext},
     obligations::{self, Duty},
     ports::{StateRead, StateWrite, load, store},
 };
@@ -204,39 +205,87 @@ pub fn deprecate_catalog_entry(
     let mut entry = provider_entry(state, ctx, code)?;
     entry.status = status_after_deprecate(&entry.status, reason)?;
     save_entry(state, &entry)?;
+    let released = release_sources(state, &entry);
     let mut effects = Effects::default();
-    entry_event(&mut effects, "catalog.deprecated", &entry, &[("reason", reason.to_owned())]);
+    let extra = [("reason", reason.to_owned()), ("sources_released", released.to_string())];
+    entry_event(&mut effects, "catalog.deprecated", &entry, &extra);
     Ok(effects)
 }
 
+/// Frees the data elements a deprecated `entry`'s resources are the authoritative source of, so
+/// an entry in force may claim them; the entry's own record keeps its list. How many were freed.
+fn release_sources(state: &mut impl StateWrite, entry: &CatalogEntry) -> usize {
+    let mut released = 0;
+    for source in &entry.authoritative_sources {
+        let resource: Resource = load(state, &RecordKey::Resource(source.resource))
+            .expect("an authoritative source is a registered resource");
+        let version = entry
+            .versions
+            .iter()
+            .find(|version| version.number == resource.entry_version)
+            .expect("a resource is registered under a version of its entry");
+        let Some(item) = version.content.items.iter().find(|item| item.name == source.item) else {
+            continue;
+        };
+        let key = RecordKey::ElementSource(SourceKey::of(item).hash());
+        let held: Option<ElementSource> = load(state, &key);
+        if held.is_some_and(|held| held.resource == source.resource) {
+            state.delete(key);
+            released += 1;
+        }
+    }
+    released
+}
+
 /// `RegisterResource`: a clerk of the provider registers a resource holding items of the
-/// entry's published version. An authoritative resource becomes the one authoritative source of
-/// each of its items (一数一源).
+/// entry's published version. An authoritative resource becomes the one authoritative source,
+/// across every entry and org, of the data element of each of its items (of the item's name,
+/// where it names no element): 一数一源. A second claim is refused, naming the holder.
 pub fn register_resource(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
     code: &CatalogCode,
     draft: &ResourceDraft,
-) -> Result<Effects, Rejection> {
+) -> Result<Effects, Refusal> {
     let mut entry = provider_entry(state, ctx, code)?;
     let published = match (&entry.status, entry.published_version()) {
         (CatalogStatus::Deprecated { .. }, _) | (_, None) => {
-            return Err(Rejection::CatalogEntryNotPublished);
+            return Err(Rejection::CatalogEntryNotPublished.into());
         }
         (_, Some(published)) => published,
     };
     checks::list(&draft.items)?;
     let names: Vec<&str> = draft.items.iter().map(String::as_str).collect();
     let known = |name: &&str| published.content.items.iter().any(|item| item.name == *name);
-    if names.is_empty() || !all_distinct(&names) || !names.iter().all(known) {
-        return Err(Rejection::ResourceItemsNotInEntry);
+    if names.is_empty() || !checks::all_distinct(&names) || !names.iter().all(known) {
+        return Err(Rejection::ResourceItemsNotInEntry.into());
     }
     checks::id(draft.system.as_str())?;
     let entry_version = published.number;
+    let published_items = published.content.items.clone();
     let id = ResourceId(checks::next_id(state, RESOURCE_SEQUENCE));
     if draft.authoritative {
+        claim_sources(state, ctx, &entry, &published_items, &draft.items, id)?;
         entry.authoritative_sources =
-            sources_after_register(&entry.authoritative_sources, &draft.items, id)?;
+            sources_after_register(&entry.authoritative_sources, &draft.items, id).map_err(
+                |rejection| {
+                    let held = draft.items.iter().find_map(|item| {
+                        entry.authoritative_source(item).map(|holder| (item, holder))
+                    });
+                    match held {
+                        Some((item, holder)) => Refusal::naming(
+                            rejection,
+                            &[
+                                ("item", item.clone()),
+                                ("holder_resource", holder.to_string()),
+                                ("holder_entry", entry.code.to_string()),
+                                ("holder_org", entry.provider.to_string()),
+                            ],
+                        ),
+                        None => Refusal::from(rejection),
+                    }
+                },
+            )?;
         save_entry(state, &entry)?;
     }
     let resource = Resource {
@@ -269,6 +318,56 @@ pub fn register_resource(
     let record = RecordKey::Resource(id);
     obligations::meet(state, ctx, &resource.provider, kind, Some(&subject), &record, &mut effects);
     Ok(effects)
+}
+
+/// Makes resource `id` of `entry` the authoritative source of the data element (or name) of each
+/// item it holds (`names`, items of `published`), across every entry and org. Refuses with
+/// [`Rejection::AuthoritativeSourceExists`], naming the holder, if another resource holds one.
+/// Two items of one resource may follow the same element.
+fn claim_sources(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    entry: &CatalogEntry,
+    published: &[DataItem],
+    names: &[String],
+    id: ResourceId,
+) -> Result<(), Refusal> {
+    for name in names {
+        let item = published
+            .iter()
+            .find(|item| item.name == *name)
+            .expect("checked: every name is an item of the published version");
+        let key = SourceKey::of(item);
+        let record_key = RecordKey::ElementSource(key.hash());
+        match load::<ElementSource>(state, &record_key) {
+            Some(held) if held.resource == id => {}
+            Some(held) => {
+                let mut detail = vec![("item", name.clone())];
+                if let SourceKey::DataElement(element) = &key {
+                    detail.push(("data_element", element.clone()));
+                }
+                detail.extend([
+                    ("holder_resource", held.resource.to_string()),
+                    ("holder_entry", held.entry.to_string()),
+                    ("holder_org", held.provider.to_string()),
+                    ("org", ctx.signer.org.to_string()),
+                ]);
+                return Err(Refusal::naming(Rejection::AuthoritativeSourceExists, &detail));
+            }
+            None => {
+                let source = ElementSource {
+                    key,
+                    resource: id,
+                    entry: entry.code.clone(),
+                    provider: entry.provider.clone(),
+                    item: name.clone(),
+                    registered_at: ctx.block.height,
+                };
+                store(state, record_key, &source);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `UpdateResource`: a clerk of the provider records a resource's new snapshot.

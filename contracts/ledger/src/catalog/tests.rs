@@ -34,10 +34,7 @@ fn draft() -> CatalogEntryDraft {
     CatalogEntryDraft {
         name: "市场主体登记信息".into(),
         description: "本市市场主体的设立、变更、注销登记信息".into(),
-        items: ITEMS
-            .iter()
-            .map(|name| DataItem { name: (*name).into(), data_element: format!("DE-{name}") })
-            .collect(),
+        items: ITEMS.iter().map(|name| item(name, &format!("DE-{name}"))).collect(),
         classification: "市场监管".into(),
         grade: Grade::General,
         security_level: 2,
@@ -45,6 +42,16 @@ fn draft() -> CatalogEntryDraft {
         open_type: OpenType::ConditionallyOpen,
         update_frequency: "daily".into(),
         system: SystemId::from("xm-scjg-djxt"),
+    }
+}
+
+/// An item of general data, not personal information.
+fn item(name: &str, element: &str) -> DataItem {
+    DataItem {
+        name: name.into(),
+        data_element: element.into(),
+        personal_information: false,
+        sensitivity: Grade::General,
     }
 }
 
@@ -138,9 +145,7 @@ fn an_entry_goes_from_draft_through_a_return_to_two_published_versions_and_depre
     let mut corrected = draft();
     corrected.description.push_str("（含吊销信息）");
     let mut second = draft();
-    second
-        .items
-        .push(DataItem { name: "注册资本".into(), data_element: "DE-注册资本".into() });
+    second.items.push(item("注册资本", "DE-注册资本"));
 
     let drafted = ok(&chain.run(CLERK, Action::DraftCatalogEntry { draft: draft() })).clone();
     ok(&submit(&mut chain));
@@ -208,6 +213,115 @@ fn a_second_authoritative_source_for_the_same_item_is_refused() {
     let entry = entry(&chain);
     assert_eq!(entry.authoritative_source(ITEMS[1]), Some(ResourceId(1)));
     assert_eq!(entry.authoritative_source(ITEMS[2]), Some(ResourceId(3)));
+}
+
+/// Drafts `draft` as an entry of `org` and has it approved and published; its code.
+fn publish_as(chain: &mut Chain, org: &str, draft: CatalogEntryDraft) -> CatalogCode {
+    let clerk = format!("{org}/catalog-clerk");
+    let drafted = chain.run(&clerk, Action::DraftCatalogEntry { draft });
+    let code = CatalogCode(ok(&drafted).events[0].attributes[0].1.clone());
+    ok(&chain.run(&clerk, Action::SubmitCatalogEntry { code: code.clone() }));
+    let approve = ReviewDecision::Approve;
+    ok(&chain.run(REVIEWER, Action::ReviewCatalogEntry { code: code.clone(), decision: approve }));
+    ok(&chain.run(&clerk, Action::PublishCatalogEntry { code: code.clone() }));
+    code
+}
+
+/// An entry draft holding one item per `(name, data element)`.
+fn draft_of(name: &str, items: &[(&str, &str)]) -> CatalogEntryDraft {
+    let items = items.iter().map(|(name, element)| item(name, element)).collect();
+    CatalogEntryDraft { name: name.into(), items, ..draft() }
+}
+
+fn authoritative(entry: &CatalogCode, items: &[&str]) -> Action {
+    let Action::RegisterResource { draft, .. } = resource(items, true) else { unreachable!() };
+    Action::RegisterResource { entry: entry.clone(), draft }
+}
+
+/// 一数一源 across the consortium: once xm-gaj's entry is the authoritative source of the data
+/// element DE-GA-0002 (公民身份号码), xm-scjg's entry cannot claim it too, under any item name.
+#[test]
+fn two_orgs_entries_claiming_one_data_element_have_one_authoritative_source() {
+    let mut chain = Chain::dev();
+    let police =
+        draft_of("常住人口信息", &[("公民身份号码", "DE-GA-0002"), ("姓名", "DE-GA-0001")]);
+    let police = publish_as(&mut chain, "xm-gaj", police);
+    let market = draft_of("法定代表人信息", &[("法定代表人身份证号", "DE-GA-0002")]);
+    let market = publish_as(&mut chain, "xm-scjg", market);
+    let first = chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["公民身份号码"]));
+
+    let second = chain.run(CLERK, authoritative(&market, &["法定代表人身份证号"]));
+
+    assert_eq!(refusal(&first), None);
+    assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
+}
+
+/// A chain where xm-gaj's entry `police` holds the authoritative source of DE-GA-0002
+/// (公民身份号码) and xm-scjg's published entry `market` follows the same element (证件号码).
+fn police_source_and_market_entry() -> (Chain, CatalogCode, CatalogCode) {
+    let mut chain = Chain::dev();
+    let police = draft_of("常住人口信息", &[("公民身份号码", "DE-GA-0002")]);
+    let police = publish_as(&mut chain, "xm-gaj", police);
+    let market = publish_as(
+        &mut chain,
+        "xm-scjg",
+        draft_of("法定代表人信息", &[("证件号码", "DE-GA-0002")]),
+    );
+    ok(&chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["公民身份号码"])));
+    (chain, police, market)
+}
+
+/// A deprecated entry is no longer the source of its data elements: another entry may claim them.
+#[test]
+fn a_deprecated_entrys_data_elements_may_be_claimed_by_another_entry() {
+    let (mut chain, police, market) = police_source_and_market_entry();
+    let deprecate = Action::DeprecateCatalogEntry { code: police, reason: "职能划转".into() };
+    let deprecated = chain.run("xm-gaj/catalog-clerk", deprecate);
+
+    let claimed = chain.run(CLERK, authoritative(&market, &["证件号码"]));
+
+    let released = &ok(&deprecated).events[0].attributes;
+    assert!(released.contains(&("sources_released".into(), "1".into())), "{released:?}");
+    assert_eq!(refusal(&claimed), None);
+}
+
+/// The refused claim's receipt names who holds the source.
+#[test]
+fn a_refused_claim_names_the_holder_of_the_source() {
+    let (mut chain, police, market) = police_source_and_market_entry();
+
+    let refused = chain.run(CLERK, authoritative(&market, &["证件号码"]));
+
+    assert_eq!(refusal(&refused), Some(Rejection::AuthoritativeSourceExists));
+    assert_eq!(kinds(&refused), [Receipt::REFUSED]);
+    let detail: Vec<(&str, &str)> =
+        refused.events[0].attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        detail,
+        [
+            ("rejection", "AuthoritativeSourceExists"),
+            ("item", "证件号码"),
+            ("data_element", "DE-GA-0002"),
+            ("holder_resource", "1"),
+            ("holder_entry", police.as_str()),
+            ("holder_org", "xm-gaj"),
+            ("org", "xm-scjg"),
+        ]
+    );
+}
+
+/// An item that names no data element is keyed by its name across the consortium.
+#[test]
+fn items_without_a_data_element_have_one_authoritative_source_per_name() {
+    let mut chain = Chain::dev();
+    let police = publish_as(&mut chain, "xm-gaj", draft_of("联系信息", &[("联系电话", "")]));
+    let market = publish_as(&mut chain, "xm-scjg", draft_of("联络信息", &[("联系电话", "")]));
+    let first = chain.run("xm-gaj/catalog-clerk", authoritative(&police, &["联系电话"]));
+
+    let second = chain.run(CLERK, authoritative(&market, &["联系电话"]));
+
+    assert_eq!(refusal(&first), None);
+    assert_eq!(refusal(&second), Some(Rejection::AuthoritativeSourceExists));
 }
 
 #[test]
@@ -497,16 +611,17 @@ proptest::proptest! {
 
 /// The catalog and sharing rules meet: a published conditional entry is requested by another
 /// bureau's gateway, approved by the provider, and accessed under the grant; an access to a
-/// resource outside the grant's entry is recorded as a violation.
+/// resource outside the grant's entry, and one that returned an item the grant does not name,
+/// are recorded as violations.
 #[test]
 fn a_published_entry_is_requested_approved_and_accessed_under_its_grant() {
     use onebook_types::{
         action::{AccessDraft, AccessOperation, ShareAnswer, ShareRequestDraft},
-        ids::{GrantId, ShareRequestId},
-        sharing_records::{AccessEvent, ShareRequest, ShareStatus},
+        ids::{AccessEventId, GrantId, ShareRequestId},
+        sharing_records::{AccessEvent, ShareRequest, ShareStatus, Violation, ViolationReason},
     };
     let mut chain = published_chain();
-    ok(&chain.run(CLERK, resource(&ITEMS[..1], true)));
+    ok(&chain.run(CLERK, resource(&ITEMS[..2], true)));
     let today = Date::of_timestamp(chain.context().time, 480);
     let request = ShareRequestDraft {
         entry: code(),
@@ -515,6 +630,7 @@ fn a_published_entry_is_requested_approved_and_accessed_under_its_grant() {
         legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
         starts: today,
         ends: Date(today.0 + 30),
+        exception: false,
     };
     let gateway = "xm-gaj/gateway";
 
@@ -523,34 +639,41 @@ fn a_published_entry_is_requested_approved_and_accessed_under_its_grant() {
         items: vec![ITEMS[1].into()],
         expires_at: Timestamp(chain.context().time.0 + 10 * 86_400_000),
         conditions: "仅限办案使用".into(),
+        legal_basis: None,
     };
     ok(&chain
         .run("xm-scjg/share-approver", Action::AnswerShare { request: ShareRequestId(1), answer }));
-    let access = |resource: u64| AccessDraft {
+    let access = |resource: u64, item: &str| AccessDraft {
         grant: Some(GrantId(1)),
         member: crate::testkit::public(gateway),
         resource: ResourceId(resource),
+        items: vec![item.into()],
         operation: AccessOperation::Query,
         record_count: 1,
         request_digest: Hash32([9; 32]),
         accessed_at: chain.context().time,
     };
-    let events = vec![access(1), access(99)];
+    let events = vec![access(1, ITEMS[1]), access(99, ITEMS[1]), access(1, ITEMS[0])];
     let receipt = chain.run(gateway, Action::RecordAccesses { events });
 
     ok(&receipt);
     let shared: ShareRequest =
         load(&chain.state, &RecordKey::ShareRequest(ShareRequestId(1))).expect("request");
     assert!(matches!(shared.status, ShareStatus::Granted { grant: GrantId(1) }));
-    let covered: AccessEvent =
-        load(&chain.state, &RecordKey::AccessEvent(onebook_types::ids::AccessEventId(1)))
-            .expect("first access");
-    let uncovered: AccessEvent =
-        load(&chain.state, &RecordKey::AccessEvent(onebook_types::ids::AccessEventId(2)))
-            .expect("second access");
-    assert_eq!(covered.violation, None);
-    assert!(uncovered.violation.is_some(), "an access outside the grant is a violation");
-    assert!(kinds(&receipt).contains(&"violation.recorded"));
+    let reason = |id: u64| {
+        let event: AccessEvent =
+            load(&chain.state, &RecordKey::AccessEvent(AccessEventId(id))).expect("recorded");
+        event.violation.map(|violation| {
+            let violation: Violation =
+                load(&chain.state, &RecordKey::Violation(violation)).expect("recorded");
+            violation.reason
+        })
+    };
+    assert_eq!(
+        [reason(1), reason(2), reason(3)],
+        [None, Some(ViolationReason::OutOfScope), Some(ViolationReason::ItemOutOfScope)]
+    );
+    assert_eq!(kinds(&receipt), ["access.recorded", "violation.recorded", "violation.recorded"]);
 }
 
 /// The reach of each catalog code: see `crate::reach`.

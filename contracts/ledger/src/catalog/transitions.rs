@@ -112,7 +112,7 @@ pub fn check_draft(draft: &CatalogEntryDraft, policy: &Policy) -> Result<(), Rej
         checks::text(&item.data_element, false)?;
     }
     let names: Vec<&str> = draft.items.iter().map(|item| item.name.as_str()).collect();
-    if names.is_empty() || !all_distinct(&names) {
+    if names.is_empty() || !checks::all_distinct(&names) {
         return Err(Rejection::CatalogItemsInvalid);
     }
     if !(SECURITY_LEVEL_MIN..=SECURITY_LEVEL_MAX).contains(&draft.security_level) {
@@ -156,13 +156,6 @@ pub fn sources_after_register(
 /// Whether `obligation` is still open after its due time, at block time `now`.
 pub fn is_overdue(obligation: &Obligation, now: Timestamp) -> bool {
     obligation.status == ObligationStatus::Open && now > obligation.due
-}
-
-/// Whether no name is listed twice.
-pub(crate) fn all_distinct(names: &[&str]) -> bool {
-    let mut sorted = names.to_vec();
-    sorted.sort_unstable();
-    sorted.windows(2).all(|pair| pair[0] != pair[1])
 }
 
 #[cfg(test)]

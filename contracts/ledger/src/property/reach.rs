@@ -37,7 +37,7 @@ const UTC_OFFSET: i16 = 480;
 pub(crate) fn chain() -> Chain {
     let mut chain = Chain::dev();
     for (id, provider) in [(1, "xm-dsj"), (2, "xm-gaj")] {
-        let resource = fixtures::resource(id, "E-PROPERTY", provider);
+        let resource = fixtures::resource(id, "E-PROPERTY", provider, &[]);
         store(&mut chain.state, RecordKey::Resource(ResourceId(id)), &resource);
     }
     chain

@@ -5,7 +5,7 @@ use onebook_types::{
     action::{ReviewDecision, RightKind},
     consortium::Policy,
     ids::{ObjectionId, Timestamp},
-    property_records::{ApplicationStatus, Certificate, CertificateStatus, ObjectionStatus},
+    property_records::{ApplicationStatus, Certificate, CertificateStanding, ObjectionStatus},
     rejection::Rejection,
     time::{DAY_MS, Date},
 };
@@ -125,20 +125,15 @@ pub fn check_issuable(
 
 /// Whether `certificate` still stands on local day `today`: not cancelled, not past its last
 /// day, and, for a licence, its parent (given as `parent`) standing too. It may not have started
-/// yet; see [`covers`].
+/// yet; see [`covers`]. The judgment is [`Certificate::standing`], the one read views and proof
+/// verdicts show.
 pub fn is_standing(certificate: &Certificate, parent: Option<&Certificate>, today: Date) -> bool {
-    let own =
-        matches!(certificate.status, CertificateStatus::Active) && today <= certificate.valid_until;
-    match (&certificate.parent, parent) {
-        (None, _) => own,
-        (Some(_), Some(parent)) => own && is_standing(parent, None, today),
-        (Some(_), None) => false,
-    }
+    certificate.standing(parent, today).stands()
 }
 
 /// Whether `certificate` proves its right on local day `today`: standing and started.
 pub fn covers(certificate: &Certificate, parent: Option<&Certificate>, today: Date) -> bool {
-    is_standing(certificate, parent, today) && certificate.valid_from <= today
+    certificate.standing(parent, today) == CertificateStanding::Valid
 }
 
 /// A licence term from `starts` to `ends` (both included) under `parent` on local day `today`:
@@ -181,6 +176,7 @@ mod tests {
         action::PropertySubject,
         hash::Hash32,
         ids::{CertificateNumber, OrgId, ResourceId},
+        property_records::CertificateStatus,
     };
 
     use super::*;

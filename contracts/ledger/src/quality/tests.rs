@@ -30,7 +30,7 @@ pub(super) const AUTHORITY_CLERK: &str = "xm-dsj/catalog-clerk";
 pub(super) fn chain() -> Chain {
     let mut chain = Chain::dev();
     for (id, provider) in [(1, "xm-scjg"), (2, "xm-gaj")] {
-        let resource = fixtures::resource(id, &format!("350200-{provider}-0001"), provider);
+        let resource = fixtures::resource(id, &format!("350200-{provider}-0001"), provider, &[]);
         store(&mut chain.state, RecordKey::Resource(ResourceId(id)), &resource);
     }
     chain

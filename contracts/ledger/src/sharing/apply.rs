@@ -3,7 +3,7 @@
 use onebook_types::{
     action::{ShareAnswer, ShareRequestDraft, ShareType},
     consortium::Role,
-    ids::{GrantId, ShareRequestId},
+    ids::{GrantId, LegalBasisCode, ShareRequestId},
     record::RecordKey,
     rejection::Rejection,
     sharing_records::{Grant, GrantStatus, ShareRequest, ShareStatus},
@@ -22,9 +22,14 @@ use crate::{
     ports::{StateRead, StateWrite, load, store},
 };
 
-/// `RequestShare`: a data user asks, for its org, for items of a published entry. An
-/// unconditional entry is granted by the ledger in the same tx; any other waits for the
-/// provider's approver, who must answer within the policy's working days.
+/// Why the ledger refuses, in the block that records it, a request on a not-shared entry that
+/// asks for no exception; the refusal cites the entry's own legal basis.
+pub const NOT_SHARED_REASON: &str = "不予共享：该目录依法不予共享，可申请例外共享";
+
+/// `RequestShare`: a data user asks, for its org, for items of a published entry (or the whole
+/// entry). An unconditional entry is granted by the ledger in the same tx, and a not-shared one
+/// refused by it, citing the entry's legal basis, unless the request asks for an exception; any
+/// other waits for the provider's approver, who must answer within the policy's working days.
 pub fn request_share(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
@@ -54,6 +59,7 @@ pub fn request_share(
         ends: draft.ends,
         requested_at: ctx.block.time,
         status: ShareStatus::UnderReview { answer_due },
+        exception: draft.exception,
     };
     let mut effects = Effects { orgs: vec![terms.provider.clone()], ..Effects::default() };
     effects.event(
@@ -68,15 +74,25 @@ pub fn request_share(
     match terms.share_type {
         ShareType::Unconditional => {
             let expires_at = expiry_of(request.ends, ctx.policy);
-            let grant = issue_grant(state, &request, &request.items, expires_at, "", false);
+            let grant = issue_grant(state, &request, &request.items, expires_at, "", None);
             request.status = ShareStatus::Granted { grant: grant.id };
             grant_event(&mut effects, &grant);
         }
-        // A not-shared entry may still be granted, but only by an approver's explicit exception.
+        // 不予共享: refused at once on the entry's own basis, unless an exception is asked for,
+        // which only an approver's decision citing a legal basis grants.
+        ShareType::NotShared { legal_basis } if !draft.exception => {
+            refused_event(&mut effects, id, &legal_basis, "ledger");
+            let reason = NOT_SHARED_REASON.to_owned();
+            request.status = ShareStatus::Refused { legal_basis, reason };
+        }
         ShareType::Conditional { .. } | ShareType::NotShared { .. } => {
             effects.event(
                 "share_request.under_review",
-                &[("share_request", id.to_string()), ("answer_due", answer_due.to_string())],
+                &[
+                    ("share_request", id.to_string()),
+                    ("answer_due", answer_due.to_string()),
+                    ("exception", draft.exception.to_string()),
+                ],
             );
         }
     }
@@ -105,20 +121,22 @@ pub fn answer_share(
         ShareAnswer::Refuse { reason, .. } => checks::text(reason, true)?,
     }
     let next_grant = GrantId(peek_next_id(state, "grant"));
-    request.status = status_after_answer(&request, answer, next_grant, ctx.policy, ctx.block.time)?;
+    let entry_items = share_terms(state, &request.entry).map(|terms| terms.items);
+    let entry_items = entry_items.unwrap_or_default();
+    let now = ctx.block.time;
+    request.status =
+        status_after_answer(&request, answer, &entry_items, next_grant, ctx.policy, now)?;
     let mut effects = Effects { orgs: vec![request.requester_org.clone()], ..Effects::default() };
     match answer {
-        ShareAnswer::Approve { items, expires_at, conditions } => {
-            let exception = share_terms(state, &request.entry)
-                .is_some_and(|terms| matches!(terms.share_type, ShareType::NotShared { .. }));
-            let grant = issue_grant(state, &request, items, *expires_at, conditions, exception);
+        ShareAnswer::Approve { items, expires_at, conditions, legal_basis } => {
+            let grant =
+                issue_grant(state, &request, items, *expires_at, conditions, legal_basis.clone());
             assert_eq!(grant.id, next_grant, "the grant takes the id the status names");
             grant_event(&mut effects, &grant);
         }
-        ShareAnswer::Refuse { legal_basis, .. } => effects.event(
-            "share_request.refused",
-            &[("share_request", id.to_string()), ("legal_basis", legal_basis.to_string())],
-        ),
+        ShareAnswer::Refuse { legal_basis, .. } => {
+            refused_event(&mut effects, id, legal_basis, ctx.signer.org.as_str());
+        }
     }
     store(state, RecordKey::ShareRequest(id), &request);
     Ok(effects)
@@ -178,14 +196,15 @@ fn peek_next_id(state: &impl StateRead, kind: &str) -> u64 {
     last.checked_add(1).expect("a sequence cannot pass u64::MAX in any lifetime")
 }
 
-/// Issues and stores an active grant answering `request`.
+/// Issues and stores an active grant answering `request`, an exception if the request asked
+/// for one.
 fn issue_grant(
     state: &mut impl StateWrite,
     request: &ShareRequest,
     items: &[String],
     expires_at: onebook_types::ids::Timestamp,
     conditions: &str,
-    exception: bool,
+    legal_basis: Option<LegalBasisCode>,
 ) -> Grant {
     let grant = Grant {
         id: GrantId(checks::next_id(state, "grant")),
@@ -197,22 +216,43 @@ fn issue_grant(
         starts: request.starts,
         expires_at,
         conditions: conditions.to_owned(),
-        exception,
+        exception: request.exception,
         status: GrantStatus::Active,
+        legal_basis,
     };
     store(state, RecordKey::Grant(grant.id), &grant);
     grant
 }
 
 fn grant_event(effects: &mut Effects, grant: &Grant) {
+    let mut attributes = vec![
+        ("grant", grant.id.to_string()),
+        ("share_request", grant.request.to_string()),
+        ("grantee", grant.grantee.to_string()),
+        ("expires_at", grant.expires_at.to_string()),
+        ("exception", grant.exception.to_string()),
+        ("scope", if grant.is_entry_scoped() { "entry" } else { "items" }.to_owned()),
+    ];
+    if let Some(basis) = &grant.legal_basis {
+        attributes.push(("legal_basis", basis.to_string()));
+    }
+    effects.event("grant.issued", &attributes);
+}
+
+/// `share_request.refused`, citing `legal_basis`, refused `by` the provider org's approver or by
+/// the `ledger`.
+fn refused_event(
+    effects: &mut Effects,
+    id: ShareRequestId,
+    legal_basis: &LegalBasisCode,
+    by: &str,
+) {
     effects.event(
-        "grant.issued",
+        "share_request.refused",
         &[
-            ("grant", grant.id.to_string()),
-            ("share_request", grant.request.to_string()),
-            ("grantee", grant.grantee.to_string()),
-            ("expires_at", grant.expires_at.to_string()),
-            ("exception", grant.exception.to_string()),
+            ("share_request", id.to_string()),
+            ("legal_basis", legal_basis.to_string()),
+            ("by", by.to_owned()),
         ],
     );
 }

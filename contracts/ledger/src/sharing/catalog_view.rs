@@ -1,5 +1,5 @@
 //! What sharing needs to know of the catalog: an entry's provider, share type, items and whether
-//! it is published, and which entry a resource belongs to. Sharing reads catalog records only
+//! it is published, and which entry a resource belongs to and which items it holds. Sharing reads catalog records only
 //! here, as views of the catalog module's [`CatalogEntry`] and [`Resource`] records, so the
 //! catalog's record layout can change without touching the sharing rules.
 
@@ -43,13 +43,25 @@ pub fn share_terms(state: &(impl StateRead + ?Sized), code: &CatalogCode) -> Opt
     })
 }
 
-/// The entry and provider of resource `id`, `None` if there is no such resource.
-pub fn resource_entry(
-    state: &(impl StateRead + ?Sized),
-    id: ResourceId,
-) -> Option<(CatalogCode, OrgId)> {
+/// What an access to a resource is judged by: the entry it is of and the items it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceScope {
+    /// The entry the resource is registered under.
+    pub entry: CatalogCode,
+    /// The entry's provider.
+    pub provider: OrgId,
+    /// Names of the entry's items it holds.
+    pub items: Vec<String>,
+}
+
+/// The scope of resource `id`, `None` if there is no such resource.
+pub fn resource_scope(state: &(impl StateRead + ?Sized), id: ResourceId) -> Option<ResourceScope> {
     let resource: Resource = load(state, &RecordKey::Resource(id))?;
-    Some((resource.entry, resource.provider))
+    Some(ResourceScope {
+        entry: resource.entry,
+        provider: resource.provider,
+        items: resource.items,
+    })
 }
 
 /// Catalog records for tests of the sharing rules, built as the catalog module stores them.
@@ -75,7 +87,12 @@ pub(crate) mod fixtures {
             description: "fixture".into(),
             items: items
                 .iter()
-                .map(|name| DataItem { name: (*name).into(), data_element: "DE0001".into() })
+                .map(|name| DataItem {
+                    name: (*name).into(),
+                    data_element: format!("DE-{name}"),
+                    personal_information: false,
+                    sensitivity: Grade::General,
+                })
                 .collect(),
             classification: "fixture".into(),
             grade: Grade::General,
@@ -101,8 +118,8 @@ pub(crate) mod fixtures {
         }
     }
 
-    /// Resource `id` under `entry`, held by `provider`.
-    pub(crate) fn resource(id: u64, entry: &str, provider: &str) -> Resource {
+    /// Resource `id` under `entry`, held by `provider`, holding `items`.
+    pub(crate) fn resource(id: u64, entry: &str, provider: &str, items: &[&str]) -> Resource {
         Resource {
             id: ResourceId(id),
             entry: CatalogCode::from(entry),
@@ -111,7 +128,7 @@ pub(crate) mod fixtures {
             system: SystemId::from("fixture-system"),
             snapshot_digest: Hash32::ZERO,
             record_count: 0,
-            items: Vec::new(),
+            items: items.iter().map(|item| (*item).to_owned()).collect(),
             authoritative: false,
             registered_at: Height(0),
             updated_at: Height(0),

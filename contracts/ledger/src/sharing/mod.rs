@@ -31,7 +31,9 @@ pub mod catalog_view;
 mod transitions;
 
 pub use access::record_accesses;
-pub use apply::{answer_share, request_share, revoke_grant, withdraw_share_request};
+pub use apply::{
+    NOT_SHARED_REASON, answer_share, request_share, revoke_grant, withdraw_share_request,
+};
 pub use transitions::{
     check_draft, expiry_of, grant_status_after_revoke, is_answer_overdue, status_after_answer,
     status_after_withdraw, violation_of,

@@ -26,8 +26,9 @@ const GATEWAY: &str = "xm-gaj/gateway";
 const APPROVER: &str = "xm-dsj/share-approver";
 const UTC_OFFSET: i16 = 480;
 
-/// The dev chain with four xm-dsj entries (unconditional, conditional, not shared, unpublished)
-/// and resources 1 and 2 of the first two, resource 3 of another entry.
+/// The dev chain with four xm-dsj entries of the items `name` and `licence` (unconditional,
+/// conditional, not shared, unpublished) and resources 1 and 2 of the first two, resource 3 of
+/// another entry, each holding both items.
 fn chain() -> Chain {
     let mut chain = Chain::dev();
     let entries = [
@@ -41,7 +42,7 @@ fn chain() -> Chain {
         store(&mut chain.state, RecordKey::CatalogEntry(CatalogCode::from(code)), &entry);
     }
     for (id, entry) in [(1, "E-UNCOND"), (2, "E-COND"), (3, "E-OTHER")] {
-        let resource = fixtures::resource(id, entry, "xm-dsj");
+        let resource = fixtures::resource(id, entry, "xm-dsj", &["name", "licence"]);
         store(&mut chain.state, RecordKey::Resource(ResourceId(id)), &resource);
     }
     chain
@@ -59,6 +60,7 @@ fn draft(chain: &Chain, entry: &str) -> ShareRequestDraft {
         legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
         starts: today(chain),
         ends: today(chain),
+        exception: false,
     }
 }
 
@@ -72,8 +74,16 @@ fn answer(chain: &mut Chain, label: &str, id: u64, answer: ShareAnswer) -> Recei
 }
 
 fn approve(expires_at: Timestamp) -> ShareAnswer {
+    approving(&["name"], expires_at, None)
+}
+
+/// An approval of `items` until `expires_at`, citing `legal_basis`.
+fn approving(items: &[&str], expires_at: Timestamp, legal_basis: Option<&str>) -> ShareAnswer {
     ShareAnswer::Approve {
-        items: vec!["name".into()], expires_at, conditions: "仅限办案".into()
+        items: items.iter().map(|item| (*item).to_owned()).collect(),
+        expires_at,
+        conditions: "仅限办案".into(),
+        legal_basis: legal_basis.map(LegalBasisCode::from),
     }
 }
 
@@ -83,11 +93,17 @@ fn refuse(code: &str) -> ShareAnswer {
     }
 }
 
+/// An access by `member` under `grant` to `resource` that returned the item `name`.
 fn access(grant: Option<u64>, member: &str, resource: u64) -> AccessDraft {
+    access_to(grant, member, resource, &["name"])
+}
+
+fn access_to(grant: Option<u64>, member: &str, resource: u64, items: &[&str]) -> AccessDraft {
     AccessDraft {
         grant: grant.map(GrantId),
         member: public(member),
         resource: ResourceId(resource),
+        items: items.iter().map(|item| (*item).to_owned()).collect(),
         operation: AccessOperation::Query,
         record_count: 1,
         request_digest: Hash32([7; 32]),
@@ -187,17 +203,100 @@ fn a_refused_request_can_be_asked_again_and_granted() {
     assert_eq!(grant(&chain, 1).expires_at, expires_at);
 }
 
+/// 不予共享: a request on a not-shared entry is refused by the ledger in its own block, citing
+/// the entry's legal basis, and nothing waits for an approver.
 #[test]
-fn approving_a_not_shared_entry_is_recorded_as_an_exception() {
+fn a_request_on_a_not_shared_entry_is_refused_in_its_block_citing_the_entrys_legal_basis() {
     let mut chain = chain();
-    let requested = request(&mut chain, "E-NOT");
-    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
 
-    let approved = answer(&mut chain, APPROVER, 1, approve(expires_at));
+    let receipt = request(&mut chain, "E-NOT");
+
+    assert_eq!(refusal(&receipt), None);
+    assert_eq!(kinds(&receipt), ["share_request.submitted", "share_request.refused"]);
+    let refused = &receipt.events[1];
+    assert!(refused.attributes.contains(&("legal_basis".into(), "dsl-38".into())), "{refused:?}");
+    let ShareStatus::Refused { legal_basis, .. } = share_request(&chain, 1).status else {
+        panic!("refused in its block: {:?}", share_request(&chain, 1).status)
+    };
+    assert_eq!(legal_basis, LegalBasisCode::from("dsl-38"));
+    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
+    let late = answer(&mut chain, APPROVER, 1, approve(expires_at));
+    assert_eq!(refusal(&late), Some(Rejection::ShareRequestNotPending));
+}
+
+/// 例外共享: an exception to a not-shared entry waits for the provider's approver, who grants it
+/// only citing a legal basis of the registry; the grant is recorded as an exception with it.
+#[test]
+fn an_exception_to_a_not_shared_entry_is_granted_only_citing_a_legal_basis() {
+    let mut chain = chain();
+    let draft = ShareRequestDraft { exception: true, ..draft(&chain, "E-NOT") };
+    let requested = chain.run(GATEWAY, Action::RequestShare { draft });
+    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
+    let citing = |basis: Option<&str>| approving(&["name"], expires_at, basis);
+
+    let bare = answer(&mut chain, APPROVER, 1, citing(None));
+    let unknown = answer(&mut chain, APPROVER, 1, citing(Some("whim")));
+    let approved = answer(&mut chain, APPROVER, 1, citing(Some("gov-info-14")));
 
     assert_eq!(kinds(&requested), ["share_request.submitted", "share_request.under_review"]);
+    assert!(share_request(&chain, 1).exception);
+    assert_eq!(refusal(&bare), Some(Rejection::ExceptionWithoutLegalBasis));
+    assert_eq!(refusal(&unknown), Some(Rejection::LegalBasisUnknown));
     assert_eq!(refusal(&approved), None);
-    assert!(grant(&chain, 1).exception);
+    let grant = grant(&chain, 1);
+    assert!(grant.exception);
+    assert_eq!(grant.legal_basis, Some(LegalBasisCode::from("gov-info-14")));
+    let issued = &approved.events[0];
+    assert!(issued.attributes.contains(&("exception".into(), "true".into())), "{issued:?}");
+    assert!(issued.attributes.contains(&("legal_basis".into(), "gov-info-14".into())));
+}
+
+#[test]
+fn an_exception_is_asked_only_of_a_not_shared_entry() {
+    let mut chain = chain();
+    let draft = ShareRequestDraft { exception: true, ..draft(&chain, "E-COND") };
+
+    let receipt = chain.run(GATEWAY, Action::RequestShare { draft });
+
+    assert_eq!(refusal(&receipt), Some(Rejection::ExceptionOnlyForNotShared));
+}
+
+/// A request naming no item asks for the whole entry; granted by the ledger for an
+/// unconditional entry, the grant is entry-scoped and covers an access to any of its items.
+#[test]
+fn a_request_of_the_whole_entry_is_granted_an_entry_scoped_grant_covering_every_item() {
+    let mut chain = chain();
+    let draft = ShareRequestDraft { items: vec![], ..draft(&chain, "E-UNCOND") };
+    chain.run(GATEWAY, Action::RequestShare { draft });
+
+    let receipt =
+        chain.run(GATEWAY, accesses(vec![access_to(Some(1), GATEWAY, 1, &["name", "licence"])]));
+
+    assert!(grant(&chain, 1).is_entry_scoped());
+    assert_eq!(refusal(&receipt), None);
+    assert_eq!(violation_reason(&chain, 1), None);
+}
+
+/// A conditional request of the whole entry may be granted the whole entry or named items of
+/// it; a request of named items is never granted the whole entry.
+#[test]
+fn an_approver_grants_the_whole_entry_only_to_a_request_of_the_whole_entry() {
+    let mut chain = chain();
+    let whole = ShareRequestDraft { items: vec![], ..draft(&chain, "E-COND") };
+    chain.run(GATEWAY, Action::RequestShare { draft: whole.clone() });
+    chain.run(GATEWAY, Action::RequestShare { draft: whole });
+    request(&mut chain, "E-COND");
+    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
+    let granting = |items: &[&str]| approving(items, expires_at, None);
+
+    let entry = answer(&mut chain, APPROVER, 1, granting(&[]));
+    let narrowed = answer(&mut chain, APPROVER, 2, granting(&["licence"]));
+    let widened = answer(&mut chain, APPROVER, 3, granting(&[]));
+
+    assert_eq!([refusal(&entry), refusal(&narrowed)], [None, None]);
+    assert!(grant(&chain, 1).is_entry_scoped());
+    assert_eq!(grant(&chain, 2).items, ["licence"]);
+    assert_eq!(refusal(&widened), Some(Rejection::ShareItemsEmpty));
 }
 
 #[test]
@@ -237,7 +336,10 @@ fn a_request_needs_a_published_entry_its_items_a_registered_duty_and_a_valid_ter
             ShareRequestDraft { entry: CatalogCode::from("E-DRAFT"), ..base.clone() },
             Rejection::ShareEntryNotPublished,
         ),
-        (ShareRequestDraft { items: vec![], ..base.clone() }, Rejection::ShareItemsEmpty),
+        (
+            ShareRequestDraft { exception: true, ..base.clone() },
+            Rejection::ExceptionOnlyForNotShared,
+        ),
         (
             ShareRequestDraft { items: vec!["salary".into()], ..base.clone() },
             Rejection::ShareItemsNotInEntry,
@@ -277,6 +379,7 @@ fn an_approval_grants_requested_items_until_a_future_time_within_the_longest_ter
         items,
         expires_at: Timestamp(now.0 + DAY_MS),
         conditions: String::new(),
+        legal_basis: None,
     };
 
     let outcomes = [
@@ -357,6 +460,47 @@ fn an_access_under_a_revoked_grant_is_recorded_as_a_violation() {
     assert_eq!(refusal(&receipt), None);
     assert_eq!(kinds(&receipt), ["access.recorded", "violation.recorded"]);
     assert_eq!(violation_reason(&chain, 1), Some(ViolationReason::GrantRevoked));
+    // The event spells the reason as the record and its JSON do.
+    let raised = &receipt.events[1];
+    assert!(raised.attributes.contains(&("reason".into(), "grant-revoked".into())), "{raised:?}");
+}
+
+/// The grant covers 姓名 and 性别 of the entry; an access under it that returned 公民身份号码
+/// is a violation of its own reason, while one that returned 姓名 is covered.
+#[test]
+fn an_access_to_an_item_outside_an_item_scoped_grant_is_a_violation() {
+    let mut chain = chain();
+    let people = ["公民身份号码", "姓名", "性别"];
+    let condition = ShareType::Conditional { conditions: "仅限办案".into() };
+    let entry = fixtures::entry("E-PEOPLE", "xm-dsj", condition, &people, true);
+    store(&mut chain.state, RecordKey::CatalogEntry(CatalogCode::from("E-PEOPLE")), &entry);
+    let ids = fixtures::resource(4, "E-PEOPLE", "xm-dsj", &["公民身份号码"]);
+    store(&mut chain.state, RecordKey::Resource(ResourceId(4)), &ids);
+    let names = fixtures::resource(5, "E-PEOPLE", "xm-dsj", &["姓名", "性别"]);
+    store(&mut chain.state, RecordKey::Resource(ResourceId(5)), &names);
+    let items = vec!["姓名".to_owned(), "性别".to_owned()];
+    let draft = ShareRequestDraft { items, ..draft(&chain, "E-PEOPLE") };
+    chain.run(GATEWAY, Action::RequestShare { draft });
+    let expires_at = Timestamp(chain.context().time.0 + DAY_MS);
+    answer(&mut chain, APPROVER, 1, approving(&["姓名", "性别"], expires_at, None));
+
+    let receipt = chain.run(
+        GATEWAY,
+        accesses(vec![
+            access_to(Some(1), GATEWAY, 5, &["姓名"]),
+            access_to(Some(1), GATEWAY, 4, &["公民身份号码"]),
+        ]),
+    );
+
+    assert_eq!(refusal(&receipt), None);
+    assert_eq!(access_event(&chain, 2).access.items, ["公民身份号码"]);
+    assert_eq!(violation_reason(&chain, 1), None);
+    assert_eq!(violation_reason(&chain, 2), Some(ViolationReason::ItemOutOfScope));
+    let recorded = &receipt.events[0].attributes;
+    assert!(recorded.contains(&("violations".into(), "1".into())), "{recorded:?}");
+    assert!(recorded.contains(&("access_events".into(), "1,2".into())), "{recorded:?}");
+    let raised = &receipt.events[1].attributes;
+    assert!(raised.contains(&("reason".into(), "item-out-of-scope".into())), "{raised:?}");
 }
 
 #[test]
@@ -435,6 +579,22 @@ fn an_access_batch_is_not_empty_and_names_only_the_gateways_own_members() {
     assert_eq!(refusal(&empty), Some(Rejection::AccessBatchEmpty));
     assert_eq!(refusal(&foreign), Some(Rejection::AccessMemberNotInOrg));
     assert_eq!(refusal(&unknown), Some(Rejection::AccessMemberNotInOrg));
+}
+
+#[test]
+fn an_access_names_distinct_items_its_resource_holds() {
+    let mut chain = chain();
+    let batch = |items: &[&str]| accesses(vec![access_to(None, GATEWAY, 1, items)]);
+
+    let none = chain.run(GATEWAY, batch(&[]));
+    let twice = chain.run(GATEWAY, batch(&["name", "name"]));
+    let not_held = chain.run(GATEWAY, batch(&["salary"]));
+    let unknown_resource = chain.run(GATEWAY, accesses(vec![access_to(None, GATEWAY, 9, &["x"])]));
+
+    let codes = [&none, &twice, &not_held].map(refusal);
+    assert_eq!(codes, [Some(Rejection::AccessItemsNotInResource); 3]);
+    assert_eq!(refusal(&unknown_resource), None, "an unknown resource is a violation, judged");
+    assert_eq!(violation_reason(&chain, 1), Some(ViolationReason::NoGrant));
 }
 
 #[test]
@@ -582,7 +742,7 @@ pub(crate) fn reach(rejection: Rejection) -> Option<crate::testkit::Reach> {
         Rejection::LegalDutyUnknown => requesting(|d| d.legal_duty = LegalBasisCode::from("whim")),
         Rejection::ShareEntryUnknown => requesting(|d| d.entry = CatalogCode::from("E-NONE")),
         Rejection::ShareEntryNotPublished => requesting(|d| d.entry = CatalogCode::from("E-DRAFT")),
-        Rejection::ShareItemsEmpty => requesting(|d| d.items.clear()),
+        Rejection::ShareItemsEmpty => answering(approving(&[], Timestamp(u64::MAX / 2), None)),
         Rejection::ShareItemsNotInEntry => requesting(|d| d.items = vec!["salary".into()]),
         Rejection::ShareTermInvalid => requesting(|d| d.ends = Date(d.starts.0 - 1)),
         Rejection::GrantExpiresInPast => answering(approve(Timestamp(0))),
@@ -592,11 +752,20 @@ pub(crate) fn reach(rejection: Rejection) -> Option<crate::testkit::Reach> {
                 Action::AnswerShare { request: ShareRequestId(1), answer: refuse("dsl-38") };
             Reach::by(chain, "xm-scjg/share-approver", action)
         }
-        Rejection::GrantItemsNotRequested => answering(ShareAnswer::Approve {
-            items: vec!["licence".into()],
-            expires_at: Timestamp(u64::MAX / 2),
-            conditions: String::new(),
-        }),
+        Rejection::GrantItemsNotRequested => {
+            answering(approving(&["licence"], Timestamp(u64::MAX / 2), None))
+        }
+        Rejection::ExceptionOnlyForNotShared => requesting(|d| d.exception = true),
+        Rejection::ExceptionWithoutLegalBasis => {
+            let mut chain = chain();
+            let draft = ShareRequestDraft { exception: true, ..draft(&chain, "E-NOT") };
+            assert_eq!(refusal(&chain.run(GATEWAY, Action::RequestShare { draft })), None);
+            let answer = approve(Timestamp(u64::MAX / 2));
+            Reach::by(chain, APPROVER, Action::AnswerShare { request: ShareRequestId(1), answer })
+        }
+        Rejection::AccessItemsNotInResource => {
+            Reach::by(chain(), GATEWAY, accesses(vec![access_to(None, GATEWAY, 1, &["salary"])]))
+        }
         Rejection::NotRequester => Reach::by(
             under_review(),
             "xm-jypt/data-user",

@@ -1,7 +1,7 @@
 //! Pure rules of sharing and access coverage: no state, and `now` is always the block time.
 
 use onebook_types::{
-    action::{ShareAnswer, ShareRequestDraft},
+    action::{ShareAnswer, ShareRequestDraft, ShareType},
     consortium::Policy,
     ids::{CatalogCode, GrantId, OrgId, Timestamp},
     rejection::Rejection,
@@ -12,8 +12,9 @@ use onebook_types::{
 use super::catalog_view::ShareTerms;
 
 /// Checks a request's content against the entry's terms and the policy: a published entry,
-/// items present and all of the entry, a legal duty of the registry, and a period that starts
-/// no later than it ends and is no longer than the longest grant term.
+/// items all of the entry (none asks for the whole entry), an exception asked only of a
+/// not-shared entry, a legal duty of the registry, and a period that starts no later than it
+/// ends and is no longer than the longest grant term.
 pub fn check_draft(
     draft: &ShareRequestDraft,
     terms: &ShareTerms,
@@ -22,11 +23,11 @@ pub fn check_draft(
     if !terms.published {
         return Err(Rejection::ShareEntryNotPublished);
     }
-    if draft.items.is_empty() {
-        return Err(Rejection::ShareItemsEmpty);
-    }
     if !draft.items.iter().all(|item| terms.items.contains(item)) {
         return Err(Rejection::ShareItemsNotInEntry);
+    }
+    if draft.exception && !matches!(terms.share_type, ShareType::NotShared { .. }) {
+        return Err(Rejection::ExceptionOnlyForNotShared);
     }
     if !policy.has_legal_basis(&draft.legal_duty) {
         return Err(Rejection::LegalDutyUnknown);
@@ -40,23 +41,37 @@ pub fn expiry_of(ends: Date, policy: &Policy) -> Timestamp {
 }
 
 /// The status a share request moves to when answered, given the grant id an approval would
-/// issue. Every (status, answer) pair is spelled out, so a new status will not compile until it
-/// is decided. Checks the approval's scope and term against the request and `policy`, and that
-/// a refusal cites the registry.
+/// issue and the items of the entry's version in force. Every (status, answer) pair is spelled
+/// out, so a new status will not compile until it is decided. Checks the approval's scope
+/// against the request (the whole entry only for a request of the whole entry), its legal basis
+/// (one of the registry, and one at all for an exception) and its term against `policy`, and
+/// that a refusal cites the registry.
 pub fn status_after_answer(
     request: &ShareRequest,
     answer: &ShareAnswer,
+    entry_items: &[String],
     grant: GrantId,
     policy: &Policy,
     now: Timestamp,
 ) -> Result<ShareStatus, Rejection> {
     match (&request.status, answer) {
-        (ShareStatus::UnderReview { .. }, ShareAnswer::Approve { items, expires_at, .. }) => {
-            if items.is_empty() {
+        (
+            ShareStatus::UnderReview { .. },
+            ShareAnswer::Approve { items, expires_at, legal_basis, .. },
+        ) => {
+            let asked = if request.items.is_empty() { entry_items } else { &request.items };
+            if items.is_empty() && !request.items.is_empty() {
                 return Err(Rejection::ShareItemsEmpty);
             }
-            if !items.iter().all(|item| request.items.contains(item)) {
+            if !items.iter().all(|item| asked.contains(item)) {
                 return Err(Rejection::GrantItemsNotRequested);
+            }
+            match legal_basis {
+                None if request.exception => return Err(Rejection::ExceptionWithoutLegalBasis),
+                Some(code) if !policy.has_legal_basis(code) => {
+                    return Err(Rejection::LegalBasisUnknown);
+                }
+                None | Some(_) => {}
             }
             if *expires_at <= now {
                 return Err(Rejection::GrantExpiresInPast);
@@ -111,16 +126,18 @@ pub fn is_answer_overdue(request: &ShareRequest, now: Timestamp) -> bool {
     }
 }
 
-/// Why an access by `org` to a resource of entry `resource_entry` (`None`: no such resource),
-/// claiming `claimed` (found as `grant`), is not covered at block time `now`; `None` if covered.
-/// Covered means: the grant exists, was issued to `org`, is active, its first day of use has
-/// begun in the policy's local time (`utc_offset_minutes`), it has not expired, and it covers
-/// the resource's entry.
+/// Why an access by `org` that returned `items` of a resource of entry `resource_entry` (`None`:
+/// no such resource), claiming `claimed` (found as `grant`), is not covered at block time `now`;
+/// `None` if covered. Covered means: the grant exists, was issued to `org`, is active, its first
+/// day of use has begun in the policy's local time (`utc_offset_minutes`), it has not expired,
+/// it covers the resource's entry, and, if it names items (an item-scoped grant), every item the
+/// access returned is one of them; an entry-scoped grant covers every item of its entry.
 pub fn violation_of(
     claimed: Option<GrantId>,
     grant: Option<&Grant>,
     org: &OrgId,
     resource_entry: Option<&CatalogCode>,
+    items: &[String],
     now: Timestamp,
     utc_offset_minutes: i16,
 ) -> Option<ViolationReason> {
@@ -140,6 +157,9 @@ pub fn violation_of(
     }
     if resource_entry != Some(&grant.entry) {
         return Some(ViolationReason::OutOfScope);
+    }
+    if !grant.is_entry_scoped() && !items.iter().all(|item| grant.items.contains(item)) {
+        return Some(ViolationReason::ItemOutOfScope);
     }
     None
 }
@@ -175,6 +195,7 @@ mod tests {
             ends: Date(20_010),
             requested_at: Timestamp(0),
             status: ShareStatus::UnderReview { answer_due: Timestamp(100) },
+            exception: false,
         }
     }
 
@@ -189,6 +210,7 @@ mod tests {
         let bare = status_after_answer(
             &under_review(),
             &refuse("made-up"),
+            &[],
             GrantId(1),
             &policy,
             Timestamp(50),
@@ -196,6 +218,7 @@ mod tests {
         let cited = status_after_answer(
             &under_review(),
             &refuse("dsl-38"),
+            &[],
             GrantId(1),
             &policy,
             Timestamp(50),
@@ -237,9 +260,11 @@ mod tests {
             items: vec!["name".into()],
             expires_at: Timestamp(1_000),
             conditions: String::new(),
+            legal_basis: None,
         };
 
-        let answered = status_after_answer(&request, &approve, GrantId(1), &policy, Timestamp(5));
+        let answered =
+            status_after_answer(&request, &approve, &[], GrantId(1), &policy, Timestamp(5));
 
         assert_eq!(answered, Err(Rejection::ShareRequestNotPending));
         assert_eq!(status_after_withdraw(&request.status), Err(Rejection::ShareRequestNotPending));

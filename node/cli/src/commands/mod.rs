@@ -9,6 +9,8 @@ pub(crate) mod init;
 pub(crate) mod inspect;
 pub(crate) mod keys;
 pub(crate) mod proof;
+pub(crate) mod read;
+pub(crate) mod remote;
 pub(crate) mod restore;
 pub(crate) mod start;
 pub(crate) mod status;

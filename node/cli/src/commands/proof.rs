@@ -1,9 +1,11 @@
-//! `onebook proof`: cut a proof bundle from the node's store, for `onebook verify-proof`.
+//! `onebook proof`: cut a proof bundle from the node's store, or fetch one from a running node,
+//! for `onebook verify-proof`.
 
 use std::{fs, path::PathBuf};
 
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
+use onebook_query::client::percent_encoded;
 use onebook_storage::Store;
 use onebook_types::{
     hash::Hash32,
@@ -15,7 +17,9 @@ use onebook_verifier::ProofBundle;
 use crate::Home;
 
 /// Write a proof bundle of records (or their absence), a transaction, or an access and the grant
-/// it used, checkable offline with `onebook verify-proof` and the genesis file alone.
+/// it used, checkable offline with `onebook verify-proof` and the genesis file alone. The bundle
+/// is cut from the home's store, which only a stopped node leaves free; `--node` fetches it from
+/// a running node's REST API instead (`GET /v1/proofs/...`), one record at a time.
 #[derive(Debug, Args)]
 pub struct ProofCommand {
     /// A record as `<kind>:<id>`, e.g. `certificate:350200-2026-000001X`, `grant:1`, `policy`;
@@ -39,13 +43,29 @@ pub struct ProofCommand {
     /// Where to write the bundle (binary).
     #[arg(long)]
     out: PathBuf,
+    /// Fetch the bundle from this running node's API, `http://host:port` or `host:port`,
+    /// instead of the home's store.
+    #[arg(long, value_name = "URL")]
+    node: Option<String>,
+    /// With `--node`, sign the request with this member key under `keys/` (a restricted
+    /// record's bundle answers to the members its rule names).
+    #[arg(long, requires = "node")]
+    key: Option<String>,
 }
 
 impl ProofCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
+        if let Some(node) = &self.node {
+            let node = super::remote::node_address(home, overrides, Some(node))?;
+            let bundle = self.fetch(home, &node)?;
+            return self.write(&bundle);
+        }
         let config = super::load_config(home, overrides)?;
-        let (store, _) = super::open_store(home, &config)?;
+        let (store, _) = super::open_store(home, &config).wrap_err(
+            "the home's store cannot be opened; if its node is running, fetch the bundle from \
+             it with --node <host:port>",
+        )?;
         let height = Height(self.height.unwrap_or(store.tip()?.height.0));
         let bundle = if let Some(hash) = &self.tx {
             let hash = Hash32::from_hex(hash).map_err(|e| eyre!("tx hash: {e}"))?;
@@ -55,6 +75,11 @@ impl ProofCommand {
         } else {
             self.records_bundle(&store, height)?
         };
+        self.write(&bundle)
+    }
+
+    /// Writes `bundle` to `--out` and says what it holds.
+    fn write(&self, bundle: &ProofBundle) -> eyre::Result<()> {
         let bytes = bundle.encode();
         fs::write(&self.out, &bytes).wrap_err_with(|| format!("writing {}", self.out.display()))?;
         println!(
@@ -74,6 +99,44 @@ impl ProofCommand {
             self.record.iter().map(|text| parse_record_key(text)).collect::<eyre::Result<_>>()?;
         Ok(onebook_storage::bundle_for_claims(store, &keys, self.absent, height)?)
     }
+
+    /// The bundle the running node at `node` serves for the claim asked, checked to decode.
+    fn fetch(&self, home: &Home, node: &str) -> eyre::Result<ProofBundle> {
+        let height = self.height.map(|height| format!("height={height}"));
+        let path = if let Some(hash) = &self.tx {
+            let hash = Hash32::from_hex(hash).map_err(|e| eyre!("tx hash: {e}"))?;
+            format!("/v1/proofs/txs/{hash}")
+        } else if let Some(id) = self.access_event {
+            with_query(format!("/v1/proofs/access-events/{id}"), &[height])
+        } else {
+            let [record] = self.record.as_slice() else {
+                bail!("with --node give one --record (or --tx, or --access-event) per bundle");
+            };
+            let key = parse_record_key(record)?;
+            let text = onebook_query::record_key_text(&key);
+            let segment = match text.split_once(':') {
+                Some((kind, id)) => format!("{kind}:{}", percent_encoded(id)),
+                None => text,
+            };
+            let absent = self.absent.then(|| "absent=true".to_owned());
+            with_query(format!("/v1/proofs/records/{segment}"), &[height, absent])
+        };
+        let reader = self.key.as_deref().map(|name| home.read_key(name)).transpose()?;
+        let (code, bytes) = super::remote::get(node, &path, reader.as_ref())?;
+        if code != 200 {
+            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            bail!("GET {path} on {node} answered {code}: {}", crate::http::problem_text(&body));
+        }
+        onebook_verifier::decode(&bytes).map_err(|error| {
+            eyre!("the node at {node} answered a bundle that does not decode: {error}")
+        })
+    }
+}
+
+/// `path` with the query parameters given.
+fn with_query(path: String, parameters: &[Option<String>]) -> String {
+    let given: Vec<&str> = parameters.iter().flatten().map(String::as_str).collect();
+    if given.is_empty() { path } else { format!("{path}?{}", given.join("&")) }
 }
 
 /// Parses `<kind>:<id>` (or a bare `<kind>` for `policy` and `validator_set`) into a record key.

@@ -44,10 +44,11 @@ use std::{
 use eyre::{bail, eyre};
 use onebook_types::{
     action::{
-        AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, GovernanceChange,
+        AccessDraft, AccessOperation, Action, CatalogEntryDraft, DataItem, GovernanceChange, Grade,
         PolicyParameter, PropertyApplicationDraft, PropertySubject, QualityAnswer, ResourceDraft,
         ReviewDecision, RightKind, ShareAnswer, ShareRequestDraft, ShareType,
     },
+    catalog_records::SourceKey,
     consortium::{LegalBasis, OrgLevel, Role},
     hash::Hash32,
     ids::{
@@ -186,7 +187,8 @@ struct Run<'a> {
     start_time: u64,
     /// The code of each entry of [`ENTRIES`], by index.
     codes: Vec<Option<CatalogCode>>,
-    /// The authoritative resource of each entry, by index.
+    /// The resource of each entry holding all its items, by index: its authoritative source
+    /// unless another entry's resource was the source of one of its data elements first.
     resources: BTreeMap<usize, ResourceId>,
     /// Grants by the name of the request that obtained them.
     grants: BTreeMap<&'static str, GrantId>,
@@ -499,8 +501,27 @@ impl<'a> Run<'a> {
             .collect()
     }
 
-    /// Resources: one authoritative resource under every published entry but three (whose
-    /// registration duty stays open), two replicas, and three new snapshots.
+    /// Whether a resource is the authoritative source of `key` already, by asking the node.
+    fn source_held(&self, key: &SourceKey) -> eyre::Result<bool> {
+        let (name, value) = match key {
+            SourceKey::DataElement(element) => ("data_element", element),
+            SourceKey::ItemName(item) => ("item", item),
+        };
+        let value = onebook_query::client::percent_encoded(value);
+        let (status, body) =
+            self.client.get_status(&format!("/v1/catalog/sources?{name}={value}"))?;
+        match status {
+            200 => Ok(true),
+            404 => Ok(false),
+            _ => bail!("GET /v1/catalog/sources answered {status}: {body}"),
+        }
+    }
+
+    /// Resources: one resource of all its items under every published entry but three (whose
+    /// registration duty stays open), the authoritative source (一数一源) of its data elements
+    /// unless an earlier entry's resource is the source of one of them, in which case it holds
+    /// them as a copy and a second resource is the source of the rest; one claim of a source
+    /// another entry holds, refused; two replicas; and three new snapshots.
     fn resources(&mut self) -> eyre::Result<()> {
         const UNREGISTERED: [&str; 3] =
             ["公共数据资源目录汇总信息", "思明区老旧小区改造项目信息", "思明区数据资源普查信息"];
@@ -509,18 +530,47 @@ impl<'a> Run<'a> {
                 ENTRIES[index].stage.published() && !UNREGISTERED.contains(&ENTRIES[index].name)
             })
             .collect();
+        let mut claimed = std::collections::BTreeSet::new();
         let mut txs = Vec::new();
+        // Per tx, the entry whose resource of all items it registers, if it does.
+        let mut whole = Vec::new();
         for &index in &picked {
             let entry = &ENTRIES[index];
+            let mut taken = Vec::new();
+            let mut free = Vec::new();
+            for (name, element) in entry.items {
+                let key = SourceKey::of(&item(entry, name, element));
+                if claimed.contains(&key) || self.source_held(&key)? {
+                    taken.push(*name);
+                } else {
+                    claimed.insert(key);
+                    free.push(*name);
+                }
+            }
+            let code = self.code(entry.name)?;
             let draft = ResourceDraft {
                 system: SystemId::from(entry.system),
                 snapshot_digest: self.digest(&format!("{}/snapshot-1", entry.name)),
                 record_count: record_count(index),
                 items: entry.items.iter().map(|(name, _)| (*name).to_owned()).collect(),
-                authoritative: true,
+                authoritative: taken.is_empty(),
             };
-            let code = self.code(entry.name)?;
-            txs.push(signed(clerk(entry.org), Action::RegisterResource { entry: code, draft }));
+            txs.push(signed(
+                clerk(entry.org),
+                Action::RegisterResource { entry: code.clone(), draft },
+            ));
+            whole.push(Some(index));
+            if !taken.is_empty() && !free.is_empty() {
+                let draft = ResourceDraft {
+                    system: SystemId::from(entry.system),
+                    snapshot_digest: self.digest(&format!("{}/source-1", entry.name)),
+                    record_count: record_count(index),
+                    items: free.iter().map(|name| (*name).to_owned()).collect(),
+                    authoritative: true,
+                };
+                txs.push(signed(clerk(entry.org), Action::RegisterResource { entry: code, draft }));
+                whole.push(None);
+            }
         }
         for name in ["企业登记信息", "户籍人口信息"] {
             let entry = &ENTRIES[Self::index(name)?];
@@ -535,10 +585,28 @@ impl<'a> Run<'a> {
             txs.push(signed(clerk(entry.org), Action::RegisterResource { entry: code, draft }));
         }
         let receipts = self.client.commit_all(txs, "registering a resource")?;
-        for (&index, receipt) in picked.iter().zip(&receipts) {
-            let id = receipt.number("resource.registered", "resource")?;
-            self.resources.insert(index, ResourceId(id));
+        for (index, receipt) in whole.iter().zip(&receipts) {
+            if let Some(index) = index {
+                let id = receipt.number("resource.registered", "resource")?;
+                self.resources.insert(*index, ResourceId(id));
+            }
         }
+        // 一数一源: the population base's copy of 公民身份号码 cannot claim to be its source too.
+        let population = &ENTRIES[Self::index("人口综合信息")?];
+        let claim = ResourceDraft {
+            system: SystemId::from(population.system),
+            snapshot_digest: self.digest("人口综合信息/claim"),
+            record_count: 1_000,
+            items: vec!["公民身份号码".to_owned()],
+            authoritative: true,
+        };
+        let entry = self.code(population.name)?;
+        let claim = Action::RegisterResource { entry, draft: claim };
+        self.refuse(vec![(signed(clerk(population.org), claim), "AuthoritativeSourceExists")])?;
+        self.sample(
+            "the authoritative source of a data element",
+            "/v1/catalog/sources?data_element=DE1001".to_owned(),
+        );
 
         let mut updates = Vec::new();
         for name in ["企业登记信息", "公共信用信息", "户籍人口信息"] {
@@ -590,19 +658,26 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Sharing: requests in every state, their answers, and one grant revoked.
+    /// Sharing: requests in every state (one of a whole entry, one refused by the ledger for
+    /// a not-shared entry, one granted as an exception to one), their answers, and one grant
+    /// revoked.
     fn sharing(&mut self) -> eyre::Result<()> {
         let today = self.today()?;
         let mut txs = Vec::new();
         for request in REQUESTS {
             let entry = &ENTRIES[Self::index(request.entry)?];
+            let items = match request.whole_entry {
+                true => Vec::new(),
+                false => entry.items.iter().take(3).map(|(name, _)| (*name).to_owned()).collect(),
+            };
             let draft = ShareRequestDraft {
                 entry: self.code(request.entry)?,
-                items: entry.items.iter().take(3).map(|(name, _)| (*name).to_owned()).collect(),
+                items,
                 purpose: request.purpose.to_owned(),
                 legal_duty: LegalBasisCode::from(request.legal_duty),
                 starts: today,
                 ends: Date(today.0 + 364),
+                exception: matches!(request.outcome, Outcome::Exception(..)),
             };
             txs.push(signed(request.requester, Action::RequestShare { draft }));
         }
@@ -614,6 +689,13 @@ impl<'a> Run<'a> {
             if let Some(grant) = receipt.attribute("grant.issued", "grant") {
                 self.grants.insert(request.name, GrantId(grant.parse()?));
             }
+            let by_ledger = receipt.attribute("share_request.refused", "by") == Some("ledger");
+            if matches!(request.outcome, Outcome::NotShared) != by_ledger {
+                bail!(
+                    "request {} was meant to be refused by the ledger only if not shared",
+                    request.name
+                );
+            }
         }
 
         let expires_at = Date(today.0 + 365).start(UTC_OFFSET_MINUTES);
@@ -623,17 +705,25 @@ impl<'a> Run<'a> {
             let id = ids[request.name];
             let approver = approver(ENTRIES[Self::index(request.entry)?].org);
             let entry = &ENTRIES[Self::index(request.entry)?];
+            let approval = |conditions: &str, legal_basis: Option<&str>| {
+                let items = entry.items.iter().take(2).map(|(name, _)| (*name).to_owned());
+                let answer = ShareAnswer::Approve {
+                    items: items.collect(),
+                    expires_at,
+                    conditions: conditions.to_owned(),
+                    legal_basis: legal_basis.map(LegalBasisCode::from),
+                };
+                Action::AnswerShare { request: id, answer }
+            };
             let action = match request.outcome {
-                Outcome::Granted | Outcome::Pending => continue,
+                Outcome::Granted | Outcome::Pending | Outcome::NotShared => continue,
                 Outcome::Approved(conditions) => {
                     granted.push(request.name);
-                    let items = entry.items.iter().take(2).map(|(name, _)| (*name).to_owned());
-                    let answer = ShareAnswer::Approve {
-                        items: items.collect(),
-                        expires_at,
-                        conditions: conditions.to_owned(),
-                    };
-                    Action::AnswerShare { request: id, answer }
+                    approval(conditions, None)
+                }
+                Outcome::Exception(conditions, basis) => {
+                    granted.push(request.name);
+                    approval(conditions, Some(basis))
                 }
                 Outcome::Refused(basis, reason) => {
                     let answer = ShareAnswer::Refuse {
@@ -687,6 +777,8 @@ impl<'a> Run<'a> {
         self.sample("a granted request", format!("/v1/share-requests/{}", ids["户籍比对"]));
         self.sample("a revoked grant", format!("/v1/grants/{revoked}"));
         self.sample("an exception grant", format!("/v1/grants/{}", self.grant("任职资格核查")?));
+        let not_shared = ids["出入境信息共享"];
+        self.sample("a request refused as not shared", format!("/v1/share-requests/{not_shared}"));
         Ok(())
     }
 
@@ -694,16 +786,18 @@ impl<'a> Run<'a> {
     fn accesses(&mut self) -> eyre::Result<()> {
         let (_, now) = self.client.tip()?;
         let mut batches: BTreeMap<&str, Vec<AccessDraft>> = BTreeMap::new();
-        for (n, &(gateway, claim, entry)) in (1u64..).zip(ACCESSES) {
+        for (n, &(gateway, claim, entry, item)) in (1u64..).zip(ACCESSES) {
             let grant = match claim {
                 Claim::Grant(request) => Some(self.grant(request)?),
                 Claim::None => None,
                 Claim::Unknown => Some(GrantId(u64::from(u32::MAX))),
             };
+            let (name, _) = ENTRIES[Self::index(entry)?].items[item];
             batches.entry(gateway).or_default().push(AccessDraft {
                 grant,
                 member: key_of(gateway),
                 resource: self.resource(entry)?,
+                items: vec![name.to_owned()],
                 operation: match n % 3 {
                     0 => AccessOperation::Query,
                     1 => AccessOperation::ApiCall,
@@ -727,8 +821,8 @@ impl<'a> Run<'a> {
                 event.attributes.iter().find(|(key, _)| key == "violation").map(|(_, v)| v.clone())
             })
             .collect();
-        if violations.len() != 5 {
-            bail!("the accesses were meant to make 5 violations, not {}", violations.len());
+        if violations.len() != 6 {
+            bail!("the accesses were meant to make 6 violations, not {}", violations.len());
         }
         self.sample("a violation", format!("/v1/violations/{}", violations[0]));
         Ok(())
@@ -1159,26 +1253,30 @@ enum Claim {
     Unknown,
 }
 
-/// The demo's accesses: (gateway, the grant claimed, the entry whose resource was read). Five
-/// are not covered: no grant, an unknown grant, a revoked grant (信用核查), another org's grant
-/// (涉案企业核查 by the market regulator's gateway) and a resource outside the grant's entry.
-const ACCESSES: &[(&str, Claim, &str)] = &[
-    ("xm-gaj/gateway", Claim::Grant("涉案企业核查"), "企业登记信息"),
-    ("xm-gaj/gateway", Claim::Grant("涉案企业核查"), "企业登记信息"),
-    ("xm-gaj/gateway", Claim::Grant("省级法人核验"), "省级法人基础库共享信息"),
-    ("xm-gaj/gateway", Claim::None, "企业年度报告信息"),
-    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "户籍人口信息"),
-    ("xm-dsj/gateway", Claim::Grant("处罚归集"), "行政处罚信息"),
-    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "居民身份证签发信息"),
-    ("xm-scjg/gateway", Claim::Grant("信用核查"), "公共信用信息"),
-    ("xm-scjg/gateway", Claim::Grant("特种车辆监管"), "机动车登记信息"),
-    ("xm-scjg/gateway", Claim::Grant("涉案企业核查"), "企业登记信息"),
-    ("xm-scjg/gateway", Claim::Grant("任职资格核查"), "违法犯罪记录查询信息"),
-    ("xm-jypt/data-user", Claim::Grant("证照核验"), "电子证照目录信息"),
-    ("xm-jypt/data-user", Claim::Grant("证照核验"), "电子证照目录信息"),
-    ("xm-jypt/data-user", Claim::Unknown, "公共信用信息"),
-    ("xm-smq-sjj/gateway", Claim::Grant("交通秩序治理"), "道路交通违法信息"),
-    ("xm-smq-sjj/gateway", Claim::Grant("网格服务"), "人口综合信息"),
+/// The demo's accesses: (gateway, the grant claimed, the entry whose resource was read, the
+/// index of the entry's item the access returned). Six are not covered: no grant, an unknown
+/// grant, a revoked grant (信用核查), another org's grant (涉案企业核查 by the market
+/// regulator's gateway), a resource outside the grant's entry, and an item the grant does not
+/// name (户籍比对 grants the first two items of 户籍人口信息). The whole-entry grant of 处罚归集
+/// covers any item of its entry.
+const ACCESSES: &[(&str, Claim, &str, usize)] = &[
+    ("xm-gaj/gateway", Claim::Grant("涉案企业核查"), "企业登记信息", 0),
+    ("xm-gaj/gateway", Claim::Grant("涉案企业核查"), "企业登记信息", 1),
+    ("xm-gaj/gateway", Claim::Grant("省级法人核验"), "省级法人基础库共享信息", 0),
+    ("xm-gaj/gateway", Claim::None, "企业年度报告信息", 0),
+    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "户籍人口信息", 1),
+    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "户籍人口信息", 4),
+    ("xm-dsj/gateway", Claim::Grant("处罚归集"), "行政处罚信息", 3),
+    ("xm-dsj/gateway", Claim::Grant("户籍比对"), "居民身份证签发信息", 0),
+    ("xm-scjg/gateway", Claim::Grant("信用核查"), "公共信用信息", 0),
+    ("xm-scjg/gateway", Claim::Grant("特种车辆监管"), "机动车登记信息", 0),
+    ("xm-scjg/gateway", Claim::Grant("涉案企业核查"), "企业登记信息", 0),
+    ("xm-scjg/gateway", Claim::Grant("任职资格核查"), "违法犯罪记录查询信息", 1),
+    ("xm-jypt/data-user", Claim::Grant("证照核验"), "电子证照目录信息", 0),
+    ("xm-jypt/data-user", Claim::Grant("证照核验"), "电子证照目录信息", 1),
+    ("xm-jypt/data-user", Claim::Unknown, "公共信用信息", 0),
+    ("xm-smq-sjj/gateway", Claim::Grant("交通秩序治理"), "道路交通违法信息", 0),
+    ("xm-smq-sjj/gateway", Claim::Grant("网格服务"), "人口综合信息", 0),
 ];
 
 /// What becomes of a demo share request.
@@ -1190,6 +1288,12 @@ enum Outcome {
     Approved(&'static str),
     /// The provider's approver refuses it on this legal basis, for this reason.
     Refused(&'static str, &'static str),
+    /// The entry is not shared and no exception is asked: the ledger refuses it at once,
+    /// citing the entry's legal basis.
+    NotShared,
+    /// An exception to a not-shared entry, approved under these conditions citing this legal
+    /// basis.
+    Exception(&'static str, &'static str),
     /// The requester withdraws it.
     Withdrawn,
     /// Nobody answers yet.
@@ -1209,6 +1313,8 @@ struct RequestSpec {
     purpose: &'static str,
     /// The legal duty it serves.
     legal_duty: &'static str,
+    /// Whether it asks for the whole entry rather than its first items.
+    whole_entry: bool,
     /// What becomes of it.
     outcome: Outcome,
 }
@@ -1220,6 +1326,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "企业登记信息",
         purpose: "核查涉案企业的登记信息，开展经济犯罪侦查",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Granted,
     },
     RequestSpec {
@@ -1228,6 +1335,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "行政处罚信息",
         purpose: "归集行政处罚信息，纳入公共信用信息平台",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: true,
         outcome: Outcome::Granted,
     },
     RequestSpec {
@@ -1236,6 +1344,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "道路交通违法信息",
         purpose: "辖区交通秩序综合治理与重点路段整治",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: false,
         outcome: Outcome::Granted,
     },
     RequestSpec {
@@ -1244,6 +1353,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "公共信用信息",
         purpose: "对申请评优评先的企业开展信用核查",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Granted,
     },
     RequestSpec {
@@ -1252,6 +1362,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "电子证照目录信息",
         purpose: "为交易主体提供电子证照在线核验",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: false,
         outcome: Outcome::Granted,
     },
     RequestSpec {
@@ -1260,6 +1371,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "省级法人基础库共享信息",
         purpose: "跨设区市涉案法人单位身份核验",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Granted,
     },
     RequestSpec {
@@ -1268,6 +1380,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "户籍人口信息",
         purpose: "人口综合库与户籍信息比对校验",
         legal_duty: "pipl-13",
+        whole_entry: false,
         outcome: Outcome::Approved(
             "仅用于人口综合库比对校验，不得向第三方提供，结果留存不超过30日",
         ),
@@ -1278,6 +1391,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "机动车登记信息",
         purpose: "特种设备（场车）使用登记与车辆信息核对",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Approved("仅用于特种车辆安全监管，按月调用"),
     },
     RequestSpec {
@@ -1286,6 +1400,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "人口综合信息",
         purpose: "社区网格服务与独居老人关爱走访",
         legal_duty: "pipl-13",
+        whole_entry: false,
         outcome: Outcome::Approved("仅用于社区网格服务，联系电话脱敏显示"),
     },
     RequestSpec {
@@ -1294,6 +1409,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "户籍人口信息",
         purpose: "为平台会员提供个人身份信息查询服务",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: false,
         outcome: Outcome::Refused(
             "pipl-13",
             "申请用途不属于依法履职范围，个人信息不得向市场主体提供",
@@ -1305,6 +1421,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "企业年度报告信息",
         purpose: "为金融机构提供企业资产数据",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: false,
         outcome: Outcome::Refused("dsl-38", "资产类字段涉及商业秘密，未经企业同意不得提供"),
     },
     RequestSpec {
@@ -1313,7 +1430,8 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "出入境证件签发信息",
         purpose: "人口综合库补充出入境证件信息",
         legal_duty: "gzsj-2022-sh",
-        outcome: Outcome::Refused("pipl-34", "出入境证件信息属敏感个人信息，不予共享"),
+        whole_entry: false,
+        outcome: Outcome::NotShared,
     },
     RequestSpec {
         name: "任职资格核查",
@@ -1321,7 +1439,11 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "违法犯罪记录查询信息",
         purpose: "特定行业企业负责人任职资格核查",
         legal_duty: "gzsj-2022-sh",
-        outcome: Outcome::Approved("经市公安局审批作为例外共享，仅限任职资格核查，逐条留痕"),
+        whole_entry: false,
+        outcome: Outcome::Exception(
+            "经市公安局审批作为例外共享，仅限任职资格核查，逐条留痕",
+            "pipl-13",
+        ),
     },
     RequestSpec {
         name: "特种设备核查",
@@ -1329,6 +1451,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "特种设备使用登记信息",
         purpose: "重大活动安保期间特种设备安全核查",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Pending,
     },
     RequestSpec {
@@ -1337,6 +1460,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "省级社会保障参保信息",
         purpose: "人才引进补贴的参保资格核验",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: false,
         outcome: Outcome::Pending,
     },
     RequestSpec {
@@ -1345,6 +1469,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "机动车驾驶人信息",
         purpose: "网约车驾驶员从业资格核查",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Pending,
     },
     RequestSpec {
@@ -1353,6 +1478,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "流动人口居住登记信息",
         purpose: "个体工商户经营者居住信息核对",
         legal_duty: "gzsj-2022-sh",
+        whole_entry: false,
         outcome: Outcome::Withdrawn,
     },
     RequestSpec {
@@ -1361,6 +1487,7 @@ const REQUESTS: &[RequestSpec] = &[
         entry: "思明区辖区企业走访信息",
         purpose: "企业诉求热点分析",
         legal_duty: XM_PLAN_BASIS,
+        whole_entry: false,
         outcome: Outcome::Withdrawn,
     },
 ];
@@ -1420,21 +1547,48 @@ fn org_name(org: &str) -> &'static str {
     }
 }
 
+/// The demo's fields that hold personal information (个人信息).
+const PERSONAL: &[&str] = &[
+    "公民身份号码",
+    "姓名",
+    "性别",
+    "出生日期",
+    "户籍地址",
+    "居住地址",
+    "联系电话",
+    "证件号码",
+    "驾驶证号",
+    "法定代表人",
+    "经营者",
+    "所有人",
+    "号牌号码",
+    "迁入地",
+    "迁出地",
+];
+
+/// The field `name` of `entry`, following `element`: personal information if it is one of
+/// [`PERSONAL`], and then graded as its entry but at least important; any other field general.
+fn item(entry: &EntrySpec, name: &str, element: &str) -> DataItem {
+    let personal_information = PERSONAL.contains(&name);
+    DataItem {
+        name: name.to_owned(),
+        data_element: element.to_owned(),
+        personal_information,
+        sensitivity: if personal_information {
+            entry.grade.0.max(Grade::Important)
+        } else {
+            Grade::General
+        },
+    }
+}
+
 /// The draft of version `version` of `entry`: the second adds an update-time item.
 fn draft(entry: &EntrySpec, version: u32) -> CatalogEntryDraft {
-    let mut items: Vec<DataItem> = entry
-        .items
-        .iter()
-        .map(|(name, element)| DataItem {
-            name: (*name).to_owned(),
-            data_element: (*element).to_owned(),
-        })
-        .collect();
+    let mut items: Vec<DataItem> =
+        entry.items.iter().map(|(name, element)| item(entry, name, element)).collect();
     let mut description = entry.description.to_owned();
     if version > 1 {
-        items.push(DataItem {
-            name: "数据更新时间".to_owned(), data_element: "DE9001".to_owned()
-        });
+        items.push(item(entry, "数据更新时间", "DE9001"));
         description.push_str("（第二版：增加数据更新时间字段）");
     }
     CatalogEntryDraft {

@@ -625,7 +625,7 @@ mod tests {
 
         let Action::DraftCatalogEntry { draft } = drafted else { panic!("{drafted:?}") };
         assert_eq!(draft.name, "企业信息");
-        assert_eq!(draft.items.len(), 2);
+        assert_eq!(draft.items.len(), 3);
         assert!(
             missing.contains("--draft-file /nonexistent/draft.json: cannot be read"),
             "{missing}"

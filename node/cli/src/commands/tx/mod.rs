@@ -15,6 +15,7 @@ use onebook_types::{
 };
 use serde_json::Value;
 
+use super::remote::{self, Refused, refusal_detail, refusal_sentence};
 use crate::{
     Home,
     http::{self, problem_text},
@@ -28,16 +29,19 @@ use crate::{
 /// `onebook tx <action> --help` one), or given as JSON, as the API shows it:
 /// `{"type": "<action>", ...fields}` (see `docs/rules.md` for every action), inline with
 /// `--action` or from `--action-file`. The chain id comes from the node, and the nonce from the
-/// node too unless `--nonce` is given. See `docs/cli.md`.
+/// node too unless `--nonce` is given. The node is the home's own (its `[api] listen` address)
+/// unless `--node` names another. A tx the node turns away or the rules refuse is reported as
+/// one line, `refused: <code> <Name>: <the rule's sentence in docs/rules.md>`, with exit status
+/// 1. See `docs/cli.md`.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("what").required(true).args(["action", "action_file", "flags"])))]
 pub struct TxCommand {
     /// The member key's file name under `keys/`.
     #[arg(long, default_value = "member")]
     key: String,
-    /// The node's API, `host:port`.
-    #[arg(long, default_value = "127.0.0.1:8640")]
-    node: String,
+    /// The node's API, `host:port`; by default the home's own (`[api] listen` of its config).
+    #[arg(long)]
+    node: Option<String>,
     /// The action as JSON.
     #[arg(long, conflicts_with_all = ["action_file", "flags"])]
     action: Option<String>,
@@ -50,8 +54,9 @@ pub struct TxCommand {
     /// How many heights above the node's tip the tx stays valid.
     #[arg(long, default_value_t = 1_000)]
     valid_for: u64,
-    /// Wait up to this many seconds for the receipt; print it, and exit 1 if the rules refused
-    /// the tx.
+    /// Wait up to this many seconds for the receipt; print it, read as the signer (a signed
+    /// read) so that it shows the signer's own restricted events, or, if the rules refused the
+    /// tx, say why in one line and exit 1.
     #[arg(long, value_name = "SECONDS")]
     wait: Option<u64>,
     /// The action's name in kebab-case, then its fields: `--<field> <value>`, `--<a>.<b>
@@ -68,7 +73,7 @@ pub struct TxCommand {
 
 impl TxCommand {
     /// Runs the command.
-    pub fn execute(mut self, home: &Home) -> eyre::Result<()> {
+    pub fn execute(mut self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
         let action = match (&self.action, &self.action_file) {
             (Some(text), _) => from_json(text)?,
             (None, Some(path)) => from_json(
@@ -92,7 +97,8 @@ impl TxCommand {
         };
         let secret = home.read_key(&self.key)?;
         let signer = secret.public_key();
-        let status = self.get("/v1/status")?;
+        let node = remote::node_address(home, overrides, self.node.as_deref())?;
+        let status = get(&node, "/v1/status")?;
         let chain_id = status["chain_id"]
             .as_str()
             .ok_or_else(|| eyre!("the node's status names no chain: {status}"))?;
@@ -100,7 +106,7 @@ impl TxCommand {
         let nonce = match self.nonce {
             Some(nonce) => nonce,
             None => {
-                let nonces = self.get(&format!("/v1/nonces/{signer}"))?;
+                let nonces = get(&node, &format!("/v1/nonces/{signer}"))?;
                 nonces["next"].as_u64().ok_or_else(|| eyre!("no next nonce in {nonces}"))?
             }
         };
@@ -113,26 +119,49 @@ impl TxCommand {
         };
         let tx = codec::encode(&body.sign(&secret));
         let (code, bytes) =
-            http::request(&self.node, "POST", "/v1/txs", Some(("application/octet-stream", &tx)))?;
+            http::request(&node, "POST", "/v1/txs", Some(("application/octet-stream", &tx)))?;
         let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if code != 202 {
-            bail!("the node refused the tx ({code}): {}", problem_text(&answer));
+            // Turned away at admission: by a rule (a missing role, a stale nonce, ...) when the
+            // problem names its code, else for what the problem says.
+            let line = match answer["code"].as_u64() {
+                Some(rule) => refusal_sentence("turned away", rule, &[]),
+                None => format!("turned away ({code}): {}", problem_text(&answer)),
+            };
+            return Err(Refused(line).into());
         }
         let hash = answer["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash in {answer}"))?;
         println!("{hash}");
         let Some(seconds) = self.wait else { return Ok(()) };
         let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
         let mut poll = http::TxPoll::default();
+        let path = format!("/v1/txs/{hash}");
         loop {
-            let path = format!("/v1/txs/{hash}");
-            let (code, bytes) = http::request(&self.node, "GET", &path, None)?;
+            // Polled anonymously (a signed read may be recorded on the ledger), then read once,
+            // signed, as its signer: a restricted receipt hides its events from anyone else.
+            let (code, bytes) = http::request(&node, "GET", &path, None)?;
             let receipt: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             if code == 200 && receipt["status"] == "committed" {
-                println!("{}", serde_json::to_string_pretty(&receipt)?);
-                if receipt["code"] != 0 {
-                    bail!("the rules refused the tx: {}", receipt["rejection"]);
+                let (code, bytes) = remote::get(&node, &path, Some(&secret))?;
+                let receipt: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                if code != 200 {
+                    bail!(
+                        "GET {path} signed as the signer answered {code}: {}",
+                        problem_text(&receipt)
+                    );
                 }
-                return Ok(());
+                // An accepted tx's receipt is printed whole; a refused one is its sentence.
+                return match receipt["code"].as_u64() {
+                    Some(0) => {
+                        println!("{}", serde_json::to_string_pretty(&receipt)?);
+                        Ok(())
+                    }
+                    Some(rule) => {
+                        let detail = refusal_detail(&receipt);
+                        Err(Refused(refusal_sentence("refused", rule, &detail)).into())
+                    }
+                    None => bail!("the receipt names no code: {receipt}"),
+                };
             }
             if !poll.again(code) {
                 bail!("GET {path} answered {code}: {}", problem_text(&receipt));
@@ -152,7 +181,7 @@ impl TxCommand {
         for (option, value) in options {
             match option {
                 "key" => self.key = value,
-                "node" => self.node = value,
+                "node" => self.node = Some(value),
                 "nonce" => self.nonce = Some(number(option, &value)?),
                 "valid-for" => self.valid_for = number(option, &value)?,
                 "wait" => self.wait = Some(number(option, &value)?),
@@ -161,16 +190,16 @@ impl TxCommand {
         }
         Ok(())
     }
+}
 
-    /// `GET path` on the node; the JSON body of a 200.
-    fn get(&self, path: &str) -> eyre::Result<Value> {
-        let (code, bytes) = http::request(&self.node, "GET", path, None)?;
-        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if code != 200 {
-            bail!("GET {path} answered {code}: {}", problem_text(&body));
-        }
-        Ok(body)
+/// `GET path` on `node`; the JSON body of a 200.
+fn get(node: &str, path: &str) -> eyre::Result<Value> {
+    let (code, bytes) = http::request(node, "GET", path, None)?;
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if code != 200 {
+        bail!("GET {path} answered {code}: {}", problem_text(&body));
     }
+    Ok(body)
 }
 
 /// The action in `text`, JSON as the API shows it.
