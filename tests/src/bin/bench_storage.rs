@@ -113,6 +113,7 @@ fn decodable(change: &mut RecordChange) {
         ends: Date(20_365),
         requested_at: Timestamp(synthetic::GENESIS_TIME_MS + id.0),
         status: ShareStatus::Withdrawn,
+        exception: false,
     };
     change.value = Some(codec::encode(&request));
 }
