@@ -1,5 +1,5 @@
 //! The state tree in RocksDB: each block's new nodes in a few chunks, the roots by hash, and the
-//! node cache in front of them (`docs/adr/0017-state-nodes-stored-by-block.md`).
+//! node cache in front of them (`docs/adr/0019-state-nodes-stored-by-block.md`).
 //!
 //! A block's new nodes ([`TreeUpdate::new_nodes`](onebook_state::TreeUpdate::new_nodes), children
 //! first) are the tree's version at that height. They are cut into chunks of [`CHUNK_NODES`]
