@@ -170,7 +170,7 @@ async fn serve<A: Application>(
     }
 }
 
-fn timeouts(config: &ConsensusConfig) -> LinearTimeouts {
+pub(crate) fn timeouts(config: &ConsensusConfig) -> LinearTimeouts {
     LinearTimeouts {
         propose: config.timeout_propose,
         propose_delta: config.timeout_delta,

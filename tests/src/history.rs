@@ -24,8 +24,9 @@ use onebook_types::{
     tx::TxBody,
 };
 
-/// The orgs whose admins sign the history's txs, each in nonce order.
-const SIGNERS: [&str; 8] = [
+/// The orgs whose admins sign the history's txs, each in nonce order: every org admin of the
+/// dev network.
+pub const SIGNERS: [&str; 8] = [
     "fj-gov/admin",
     "fj-sjj/admin",
     "xm-gov/admin",

@@ -46,7 +46,8 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
-    /// Prove as of this height, from 1; the tip by default.
+    /// Prove as of this height, from 1; the tip by default. Above the tip is a 404
+    /// `no-block-yet`: no block is there yet.
     #[param(minimum = 1)]
     height: Option<u64>,
     /// Prove that the record is absent (records only).
@@ -58,6 +59,9 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
     let bundle = bundle.map_err(|error| match error {
         StorageError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
+        }
+        below @ StorageError::BelowBase { .. } => {
+            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", below.to_string())
         }
         other => Problem::storage(&other),
     })?;
@@ -77,9 +81,7 @@ fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
     match asked {
         None => Ok(tip),
         Some(0) => Err(Problem::bad_request("height 0 is genesis; proofs start at height 1")),
-        Some(h) if h > tip.0 => {
-            Err(Problem::bad_request(format!("height {h} is above the tip {}", tip.0)))
-        }
+        Some(h) if h > tip.0 => Err(onebook_query::QueryError::NoBlockYet { height: h }.into()),
         Some(h) => Ok(Height(h)),
     }
 }

@@ -314,6 +314,10 @@ impl Application for Chain {
         !self.pool().is_empty()
     }
 
+    fn earliest_decided(&self) -> Result<Height, AppError> {
+        Ok(Height(self.store.base().0.max(1)))
+    }
+
     fn decided(&self, height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
         let block = self.store.block(height).map_err(storage)?;
         let certificate = self.store.certificate(height).map_err(storage)?;

@@ -243,12 +243,28 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
         overrides: &[String],
     ) -> eyre::Result<Self> {
+        let text = if file.exists() {
+            Some(
+                std::fs::read_to_string(file)
+                    .wrap_err_with(|| format!("reading {}", file.display()))?,
+            )
+        } else {
+            None
+        };
+        Self::parse(text.as_deref(), env, overrides)
+            .wrap_err_with(|| format!("configuration from {}", file.display()))
+    }
+
+    /// Reads the layers from text: defaults, then the file's `text` if any, then `env`, then
+    /// `overrides`; checks every section.
+    pub fn parse(
+        text: Option<&str>,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: &[String],
+    ) -> eyre::Result<Self> {
         let mut table = Table::try_from(Self::default()).wrap_err("encoding defaults")?;
-        if file.exists() {
-            let text = std::fs::read_to_string(file)
-                .wrap_err_with(|| format!("reading {}", file.display()))?;
-            let from_file: Table =
-                text.parse().wrap_err_with(|| format!("parsing {}", file.display()))?;
+        if let Some(text) = text {
+            let from_file: Table = text.parse().wrap_err("parsing the file")?;
             merge(&mut table, from_file);
         }
         for (name, value) in env {

@@ -84,6 +84,9 @@ pub enum Command {
     Restore(commands::restore::RestoreCommand),
     /// Print a one-screen health summary of a running node.
     Status(commands::status::StatusCommand),
+    /// Write the state of one certified height into a file a new node starts from.
+    #[command(subcommand)]
+    Snapshot(commands::snapshot::SnapshotCommand),
 }
 
 impl Cli {
@@ -115,6 +118,7 @@ impl Cli {
             Command::Backup(command) => command.execute(&home, &self.overrides),
             Command::Restore(command) => command.execute(&home, &self.overrides),
             Command::Status(command) => command.execute(&home, &self.overrides),
+            Command::Snapshot(command) => command.execute(&home, &self.overrides),
         }
     }
 }

@@ -56,6 +56,11 @@ pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
 /// While a store of schema 3 or earlier is upgraded: the last height whose state tree has been
 /// moved to [`STATE_CHUNKS`], `borsh(u64)` (`migrate.rs`).
 pub(crate) const META_STATE_MOVED: &[u8] = b"state_moved";
+/// The height of the block a store joined from a snapshot started at (absent: 0, genesis).
+pub(crate) const META_BASE: &[u8] = b"base";
+/// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
+/// certificate, so that proof bundles cut here still walk from the genesis.
+pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
 /// [`SCHEMA_VERSION_UNINDEXED`] or [`SCHEMA_VERSION_WITHOUT_UNDER`], whose record index is
 /// rebuilt on open, and of one of those or [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree

@@ -11,7 +11,8 @@
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
 //! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
-//! a running node's store into a checked archive and restores one.
+//! a running node's store into a checked archive and restores one; [`snapshot`] writes the state
+//! of one certified height into a file and starts a new store from one ([`Store::base`]).
 
 pub mod backup;
 mod committed;
@@ -21,6 +22,7 @@ mod index;
 mod keys;
 mod migrate;
 mod proofs;
+pub mod snapshot;
 mod state;
 mod store;
 #[cfg(test)]
@@ -36,7 +38,7 @@ pub use proofs::{
 };
 pub use state::NodeCacheStats;
 pub use store::{
-    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT,
+    BlockCommit, DiskSpace, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT,
     RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
     TxTouch, VerifyOnOpen,
 };

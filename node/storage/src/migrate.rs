@@ -27,8 +27,9 @@ const PROGRESS_HEIGHTS: u64 = 10_000;
 
 impl Store {
     /// Moves the state tree of every height up to `until` (the tip if `None`) from nodes by hash
-    /// to nodes by block, from the height after the last one already moved. A store with no
-    /// genesis has nothing to move.
+    /// to nodes by block, from the height after the last one already moved, or from the store's
+    /// base (0, or the height of the snapshot it started from: its whole tree is moved there). A
+    /// store with no genesis has nothing to move.
     pub(crate) fn move_state_tree(&self, until: Option<Height>) -> Result<()> {
         let Some(tip) = self.load::<Tip>(keys::META, keys::META_TIP, "tip")? else {
             return Ok(());
@@ -38,7 +39,7 @@ impl Store {
             self.load(keys::META, keys::META_STATE_MOVED, "state move mark")?;
         let (first, mut previous) = match moved {
             Some(height) => (height + 1, self.root_at_height(Height(height), &tip)?),
-            None => (0, Hash32::ZERO),
+            None => (self.base().0, Hash32::ZERO),
         };
         if first > until.0 {
             return Ok(());
@@ -286,6 +287,46 @@ mod tests {
         let tip = testing::commit_changes(&store, testing::records(0, 30, Some(99)));
         assert_eq!(tip.height, Height(9));
         store.verify_state(Height(9)).expect("the store goes on");
+    }
+
+    #[test]
+    fn a_schema_3_store_started_from_a_snapshot_is_moved_from_its_base() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = testing::chain(dir.path(), 8);
+        let before: Vec<StateProof> = proofs(&store).split_off(3 * 84);
+        drop(store);
+        testing::downgrade_to_schema_3(dir.path());
+        {
+            // What a store started from a snapshot at height 3 holds: no genesis state root and
+            // no headers below its base.
+            let store = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
+            let (meta, headers) = (store.cf(keys::META), store.cf(keys::HEADERS));
+            let mut batch = WriteBatch::default();
+            store.put_base(&mut batch, Height(3));
+            batch.delete_cf(meta, keys::META_GENESIS_STATE_ROOT);
+            for height in 1..3 {
+                batch.delete_cf(headers, keys::height(Height(height)));
+            }
+            store.write(batch).expect("writes");
+        }
+
+        let store = testing::open(dir.path(), 0);
+
+        assert_eq!(schema(&store), keys::SCHEMA_VERSION.to_be_bytes());
+        assert_eq!(store.base(), Height(3));
+        let mut after = Vec::new();
+        for height in 3..=8 {
+            let root = store.state_root(Height(height)).expect("root");
+            for n in (0..250).step_by(3) {
+                let key = onebook_types::record::RecordKey::Sequence(format!("s{n}"));
+                after.push(prove(&store, root, key_hash(&key.encode())));
+            }
+            store.verify_state(Height(height)).expect("every tree from the base is whole");
+        }
+        assert_eq!(after, before);
+        assert!(matches!(store.state_root(Height(2)), Err(StorageError::BelowBase { .. })));
+        let tip = testing::commit_changes(&store, testing::records(0, 30, Some(99)));
+        store.verify_state(tip.height).expect("the store goes on");
     }
 
     #[test]

@@ -2,7 +2,10 @@
 
 use std::{
     path::PathBuf,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -96,6 +99,15 @@ pub struct FamilySize {
     /// RocksDB's estimate of its number of keys (exact after a full compaction of a family with
     /// no overwrites or deletes).
     pub keys: u64,
+}
+
+/// The space of the file system holding a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiskSpace {
+    /// Its size.
+    pub size_bytes: u64,
+    /// What an unprivileged process may still write.
+    pub available_bytes: u64,
 }
 
 /// The last committed block.
@@ -204,6 +216,8 @@ pub struct Store {
     pub(crate) db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
+    /// The first height whose block and state the store holds (0, or a snapshot's height).
+    base: AtomicU64,
     pub(crate) node_cache: NodeCache,
     /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
     /// secondary instance, which never commits.
@@ -229,6 +243,8 @@ impl Store {
             check_against_mark(&config.path, mark)?;
         }
         let mut store = Self::open_database(config)?;
+        // The base first: moving the state tree of an earlier schema starts there.
+        store.load_base()?;
         store.check_schema()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
@@ -271,6 +287,7 @@ impl Store {
             db,
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
+            base: AtomicU64::new(0),
             node_cache: NodeCache::new(config.node_cache_nodes),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
@@ -312,10 +329,12 @@ impl Store {
             db,
             sync_writes: false,
             tip: Mutex::new(None),
+            base: AtomicU64::new(0),
             node_cache: NodeCache::new(0),
             mark: None,
             damage: DamageLog::default(),
         };
+        store.load_base()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, verify)?;
@@ -377,6 +396,41 @@ impl Store {
         (*self.tip_slot()).ok_or(StorageError::Empty)
     }
 
+    /// The first height whose block and state this store holds: 0 for a store that began at
+    /// the genesis, or the height of the snapshot it was started from (`snapshot.rs`). Blocks,
+    /// txs, record versions and history below it are not held, and reads below it are refused
+    /// with [`StorageError::BelowBase`].
+    pub fn base(&self) -> Height {
+        Height(self.base.load(Ordering::Relaxed))
+    }
+
+    /// Refuses a read of the state or blocks at `height` if the store does not hold them.
+    pub fn check_held(&self, height: Height) -> Result<()> {
+        let base = self.base();
+        if height < base {
+            return Err(StorageError::BelowBase { height, base });
+        }
+        Ok(())
+    }
+
+    fn load_base(&self) -> Result<()> {
+        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_BASE)?;
+        let base = match bytes {
+            None => 0,
+            Some(bytes) => u64::from_be_bytes(
+                bytes.as_slice().try_into().map_err(|_| StorageError::Missing { what: "base" })?,
+            ),
+        };
+        self.base.store(base, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Marks the store as starting at `height` (written by a snapshot restore, in its batch).
+    pub(crate) fn put_base(&self, batch: &mut WriteBatch, height: Height) {
+        batch.put_cf(self.cf(keys::META), keys::META_BASE, keys::height(height));
+        self.base.store(height.0, Ordering::Relaxed);
+    }
+
     /// Flushes and fully compacts every column family, then gives each one's size on disk. For
     /// benchmarks and operators measuring what the store costs: a full compaction rewrites the
     /// whole database.
@@ -392,6 +446,30 @@ impl Store {
             sizes.push(FamilySize { name, sst_bytes, keys });
         }
         Ok(sizes)
+    }
+
+    /// Each column family's bytes on disk (its table files) and in memory (its memtables), from
+    /// RocksDB's properties: cheap, for the metrics (compare [`Store::compact_and_measure`]).
+    pub fn family_bytes(&self) -> Result<Vec<(&'static str, u64)>> {
+        let mut sizes = Vec::with_capacity(keys::COLUMN_FAMILIES.len());
+        for name in keys::COLUMN_FAMILIES {
+            let family = self.cf(name);
+            let property = |key: &str| self.db.property_int_value_cf(family, key);
+            let bytes = property("rocksdb.total-sst-files-size")?.unwrap_or(0)
+                + property("rocksdb.cur-size-all-mem-tables")?.unwrap_or(0);
+            sizes.push((name, bytes));
+        }
+        Ok(sizes)
+    }
+
+    /// The size and free space of the file system holding the store.
+    pub fn disk_space(&self) -> Result<DiskSpace> {
+        let stat = rustix::fs::statvfs(self.db.path())
+            .map_err(|errno| StorageError::DiskSpace { source: errno.into() })?;
+        Ok(DiskSpace {
+            size_bytes: stat.f_blocks.saturating_mul(stat.f_frsize),
+            available_bytes: stat.f_bavail.saturating_mul(stat.f_frsize),
+        })
     }
 
     /// What the node cache has done since the store opened, for the metrics.
@@ -421,13 +499,42 @@ impl Store {
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
+        self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
+        self.put_state(&mut batch, height, &staged);
+        self.put_index(&mut batch, height, &staged.changes)?;
+        let new_tip = Tip { height, block_hash, state_root: staged.root };
+        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
+        self.write(batch)?;
+        *tip_slot = Some(new_tip);
+        drop(tip_slot);
+        // The new nodes are the upper levels the next block's writes pass through.
+        self.cache_tree(height, staged);
+        self.save_mark(&new_tip)?;
+        tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
+        Ok(new_tip)
+    }
+
+    /// Adds a block's header, tx list, txs, receipts, history entries and certificate to `batch`;
+    /// `encoded`, `tx_hashes` and `receipt_bytes` are its txs' bytes and hashes and its receipts'
+    /// bytes.
+    pub(crate) fn put_block(
+        &self,
+        batch: &mut WriteBatch,
+        commit: &BlockCommit,
+        encoded: &[Vec<u8>],
+        tx_hashes: &[Hash32],
+        receipt_bytes: &[Vec<u8>],
+    ) {
+        let header = &commit.block.header;
+        let height = header.height;
+        let block_hash = header.hash();
         batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
-        batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(&tx_hashes));
+        batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(tx_hashes));
         batch.put_cf(self.cf(keys::BLOCKS), block_hash.as_bytes(), keys::height(height));
         let (txs, receipts) = (self.cf(keys::TXS), self.cf(keys::RECEIPTS));
         let (history, by_org) = (self.cf(keys::HISTORY), self.cf(keys::BY_ORG));
         for (index, ((tx, hash), receipt)) in
-            encoded.iter().zip(&tx_hashes).zip(receipt_bytes).enumerate()
+            encoded.iter().zip(tx_hashes).zip(receipt_bytes).enumerate()
         {
             let location = TxLocation { height, index: index_u32(index) };
             let mut value = Vec::with_capacity(12 + tx.len());
@@ -450,18 +557,6 @@ impl Store {
             let bytes = codec::encode(certificate);
             batch.put_cf(self.cf(keys::CERTIFICATES), keys::height(height), bytes);
         }
-        self.put_state(&mut batch, height, &staged);
-        self.put_index(&mut batch, height, &staged.changes)?;
-        let new_tip = Tip { height, block_hash, state_root: staged.root };
-        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
-        self.write(batch)?;
-        *tip_slot = Some(new_tip);
-        drop(tip_slot);
-        // The new nodes are the upper levels the next block's writes pass through.
-        self.cache_tree(height, staged);
-        self.save_mark(&new_tip)?;
-        tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
-        Ok(new_tip)
     }
 
     /// The header at `height` (none at 0: genesis has no header).
@@ -556,6 +651,7 @@ impl Store {
 
     /// The state root after the block at `height` (0 = genesis).
     pub fn state_root(&self, height: Height) -> Result<Hash32> {
+        self.check_held(height)?;
         let tip = self.tip()?;
         if height == tip.height {
             return Ok(tip.state_root);
@@ -574,6 +670,7 @@ impl Store {
 
     /// A record's value bytes as of the block at `height`.
     pub fn record(&self, key: &RecordKey, height: Height) -> Result<Option<Vec<u8>>> {
+        self.check_held(height)?;
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         self.record_in(&mut iter, key, height)
     }
@@ -763,7 +860,7 @@ impl Store {
         Ok(HistoryPage { entries, next: None })
     }
 
-    fn stage_on(&self, base_root: Hash32, changes: Vec<RecordChange>) -> StagedState {
+    pub(crate) fn stage_on(&self, base_root: Hash32, changes: Vec<RecordChange>) -> StagedState {
         let mut latest = std::collections::BTreeMap::new();
         for change in changes {
             latest.insert(change.key, change.value);
@@ -779,7 +876,7 @@ impl Store {
         StagedState { base_root, root: update.root, root_ref: update.root_ref, chunks, changes }
     }
 
-    fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+    pub(crate) fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
         self.put_tree(batch, height, staged);
         let records = self.cf(keys::RECORDS);
         for change in &staged.changes {
@@ -822,7 +919,7 @@ impl Store {
         Ok(())
     }
 
-    fn put_index_change(
+    pub(crate) fn put_index_change(
         &self,
         batch: &mut WriteBatch,
         key: &RecordKey,
@@ -1011,7 +1108,7 @@ impl Store {
     }
 
     /// Records `tip` as the last committed block (`committed.rs`).
-    fn save_mark(&self, tip: &Tip) -> Result<()> {
+    pub(crate) fn save_mark(&self, tip: &Tip) -> Result<()> {
         let mark = Mark { height: tip.height, block_hash: tip.block_hash };
         match &self.mark {
             Some(file) => file.lock().unwrap_or_else(std::sync::PoisonError::into_inner).save(mark),
@@ -1048,7 +1145,7 @@ impl Store {
         self.db.cf_handle(name).expect("every column family is created on open")
     }
 
-    fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
+    pub(crate) fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

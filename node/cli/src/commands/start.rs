@@ -14,13 +14,24 @@ use crate::{Home, clock::ClockedApp};
 /// Open the ledger (writing the genesis state on first start), check its state root, serve the
 /// REST API and run until Ctrl-C or SIGTERM.
 #[derive(Debug, Args)]
-pub struct StartCommand {}
+pub struct StartCommand {
+    /// Start an empty data directory from a state snapshot (a file from `onebook snapshot
+    /// create`, or an `http://` URL serving one) instead of the genesis: it is checked against
+    /// this home's genesis (the certificate of its block, from the validator-set changes since
+    /// genesis, and the state root rebuilt from its records) before anything is served, and
+    /// the node then syncs the blocks after it from its peers.
+    #[arg(long, value_name = "FILE-OR-URL")]
+    from_snapshot: Option<String>,
+}
 
 impl StartCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
+        if let Some(source) = &self.from_snapshot {
+            super::snapshot::start_from(home, &config, source)?;
+        }
         let (store, genesis) = super::open_store(home, &config)?;
         let store = Arc::new(store);
         let tip = store.tip()?;
