@@ -48,12 +48,12 @@ fn main() {
         let (start, start_cpu) = (Instant::now(), cpu_time());
         let update = apply_updates(&store, root, writes);
         let (applied, applied_cpu) = (Instant::now(), cpu_time());
-        store.insert_all(&update);
+        root = update.root;
+        store.insert(update);
         applying += applied - start;
         storing += applied.elapsed();
         applying_cpu += applied_cpu.saturating_sub(start_cpu);
         storing_cpu += cpu_time().saturating_sub(applied_cpu);
-        root = update.root;
     }
     let updates = (TIMED_BATCHES * BATCH) as f64;
     let rate = |time: Duration| updates / time.as_secs_f64().max(f64::MIN_POSITIVE);
@@ -107,8 +107,9 @@ fn commit(
     writes: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
 ) -> Hash32 {
     let update = apply_updates(store, root, writes);
-    store.insert_all(&update);
-    update.root
+    let root = update.root;
+    store.insert(update);
+    root
 }
 
 fn key(i: u64) -> Hash32 {

@@ -248,12 +248,17 @@ impl MemNodeStore {
     /// Stores the nodes of `update` as the next version and records where its root is. Old
     /// versions stay, so every earlier root stays readable.
     pub fn insert_all(&mut self, update: &TreeUpdate) {
+        self.insert(update.clone());
+    }
+
+    /// [`MemNodeStore::insert_all`], keeping the update's list of nodes rather than a copy.
+    pub fn insert(&mut self, update: TreeUpdate) {
         let version = self.versions.len() as u64;
         if let Some(at) = update.root_ref.resolve(version) {
             self.roots.insert(update.root, at);
         }
         self.nodes += update.new_nodes.len();
-        self.versions.push(update.new_nodes.clone());
+        self.versions.push(update.new_nodes);
     }
 
     /// The number of nodes stored.

@@ -8,8 +8,6 @@
 //! refers to its new children by their index in the batch's list. Untouched subtrees, and leaves
 //! that only move up or down, stay where they are stored and are referred to there.
 
-use std::hash::{BuildHasherDefault, Hasher};
-
 use onebook_types::hash::Hash32;
 
 use crate::node::{Child, KEY_BITS, NodeAt, NodeStore, StoredNode, load, root_at};
@@ -55,10 +53,19 @@ pub fn apply_updates<S: NodeStore + ?Sized>(
         Place::Stored(at) if store.reads_ahead() && !updates.is_empty() => {
             read_paths(store, root, at, &updates)
         }
-        _ => ReadMap::default(),
+        _ => ReadAhead::default(),
     };
     let mut builder = Builder { store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
     let new = builder.update(old, 0, &updates);
+    debug_assert!(
+        builder
+            .read
+            .levels
+            .iter()
+            .zip(&builder.read.next)
+            .all(|(level, next)| level.len() == *next),
+        "the rebuild asks for every node read ahead, in the order read"
+    );
     TreeUpdate { root: new.hash, root_ref: new.child(), new_nodes: builder.new_nodes }
 }
 
@@ -80,40 +87,26 @@ fn last_write_per_key(
     last
 }
 
-/// The nodes read ahead, by address. Only `get`, `insert` and `len` are used on it.
-#[allow(clippy::disallowed_types, reason = "never iterated: lookups and inserts only")]
-type ReadMap = std::collections::HashMap<NodeAt, StoredNode, BuildHasherDefault<NodeAtHasher>>;
-
-/// A [`Hasher`] for maps keyed by [`NodeAt`]: a multiply-rotate mix of its two numbers (the
-/// `FxHash` step), which spreads consecutive indexes of one version over the table.
-#[derive(Clone, Copy, Debug, Default)]
-struct NodeAtHasher(u64);
-
-impl NodeAtHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
+/// The nodes read ahead on a batch's written paths: for each depth, the nodes of that depth in
+/// key order, which is the order in which the rebuild, depth first and left to right, asks for
+/// them. So each is found by a cursor per depth, without a map.
+#[derive(Debug, Default)]
+struct ReadAhead {
+    levels: Vec<Vec<(NodeAt, StoredNode)>>,
+    /// For each depth, the next node the rebuild will ask for.
+    next: Vec<usize>,
 }
 
-impl Hasher for NodeAtHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+impl ReadAhead {
+    /// The node at `at` and `depth` if it is the next one read ahead there.
+    fn take(&mut self, at: NodeAt, depth: usize) -> Option<StoredNode> {
+        let (level, next) = (self.levels.get(depth)?, self.next.get_mut(depth)?);
+        let (found, node) = level.get(*next)?;
+        if *found != at {
+            return None;
         }
-    }
-
-    fn write_u32(&mut self, value: u32) {
-        self.add(u64::from(value));
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.add(value);
+        *next += 1;
+        Some(*node)
     }
 }
 
@@ -129,8 +122,8 @@ fn read_paths<S: NodeStore + ?Sized>(
     root: Hash32,
     at: NodeAt,
     updates: &[(Hash32, Option<Hash32>)],
-) -> ReadMap {
-    let mut read = ReadMap::default();
+) -> ReadAhead {
+    let mut read = ReadAhead::default();
     // The nodes to read at this level: (address, hash, the range of `updates` below it).
     let mut level: Vec<(NodeAt, Hash32, usize, usize)> = vec![(at, root, 0, updates.len())];
     let mut refs = Vec::new();
@@ -145,11 +138,12 @@ fn read_paths<S: NodeStore + ?Sized>(
         store.nodes(&refs, &mut nodes);
         assert_eq!(nodes.len(), refs.len(), "one answer per node asked");
         let mut next = Vec::with_capacity(level.len() * 2);
+        let mut kept = Vec::with_capacity(level.len());
         for ((at, hash, start, end), node) in level.iter().copied().zip(nodes.iter().copied()) {
             let Some(node) = node else {
                 panic!("state node {hash} at depth {depth} is missing from the store (at {at:?})");
             };
-            read.insert(at, node);
+            kept.push((at, node));
             if let StoredNode::Internal { left, right } = node {
                 assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
                 let split = start + split_point(&updates[start..end], depth);
@@ -162,6 +156,8 @@ fn read_paths<S: NodeStore + ?Sized>(
                 }
             }
         }
+        read.levels.push(kept);
+        read.next.push(0);
         level = next;
     }
     read
@@ -233,7 +229,7 @@ struct StoredLeaf {
 struct Builder<'a, S: ?Sized> {
     store: &'a S,
     /// The nodes on the written paths, read ahead by [`read_paths`] if the store asks for it.
-    read: ReadMap,
+    read: ReadAhead,
     new_nodes: Vec<StoredNode>,
 }
 
@@ -343,21 +339,23 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
     }
 
     /// Whether `subtree`, just built or kept from the old tree, is a leaf. Only a kept subtree
-    /// is read from the store, and only when a delete leaves it alone beside an empty sibling.
+    /// is read from the store, and only when a delete leaves it alone beside an empty sibling; a
+    /// kept subtree has no write below it, so it was not read ahead.
     fn is_leaf(&self, subtree: Subtree, depth: usize) -> bool {
         match (subtree.kind, subtree.place) {
             (Kind::Leaf, _) => true,
             (Kind::Kept, Place::Stored(at)) => {
-                matches!(self.load(at, subtree.hash, depth), StoredNode::Leaf { .. })
+                matches!(load(self.store, at, subtree.hash, depth), StoredNode::Leaf { .. })
             }
             _ => false,
         }
     }
 
-    /// A node of the old tree: read ahead if it is on a written path, else from the store.
-    fn load(&self, at: NodeAt, hash: Hash32, depth: usize) -> StoredNode {
-        match self.read.get(&at) {
-            Some(node) => *node,
+    /// A node of the old tree on a written path: read ahead if the store reads ahead, else
+    /// from the store.
+    fn load(&mut self, at: NodeAt, hash: Hash32, depth: usize) -> StoredNode {
+        match self.read.take(at, depth) {
+            Some(node) => node,
             None => load(self.store, at, hash, depth),
         }
     }
