@@ -6,17 +6,14 @@ use malachitebft_core_types::{
     CommitCertificate as MalachiteCertificate, ExtendedCommitCertificate, ExtendedCommitSignature,
     Round,
 };
-use onebook_types::{
-    block::{CommitCertificate, CommitSignature, CommitVote},
-    ids::ChainId,
-};
+use onebook_types::block::{CommitCertificate, CommitSignature, CommitVote};
 
-use crate::types::{ConsensusHeight, OnebookContext, ValidatorAddress};
+use crate::types::{ChainIdentity, ConsensusHeight, OnebookContext, ValidatorAddress};
 
 /// The Onebook certificate of Malachite's, or `None` if its round is nil (never for a
 /// decision). Signatures are sorted by node key, each signer once.
 pub(crate) fn to_onebook(
-    chain_id: &ChainId,
+    chain: &ChainIdentity,
     certificate: &MalachiteCertificate<OnebookContext>,
 ) -> Option<CommitCertificate> {
     let round = certificate.round.as_u32()?;
@@ -29,7 +26,8 @@ pub(crate) fn to_onebook(
     signatures.dedup_by(|a, b| a.node_key == b.node_key);
     Some(CommitCertificate {
         vote: CommitVote {
-            chain_id: chain_id.clone(),
+            chain_id: chain.chain_id.clone(),
+            genesis_hash: chain.genesis_hash,
             height: certificate.height.0,
             round,
             block_hash: certificate.value_id,
@@ -63,7 +61,7 @@ mod tests {
     use malachitebft_core_types::CommitSignature as MalachiteSignature;
     use onebook_types::{
         hash::Hash32,
-        ids::Height,
+        ids::{ChainId, Height},
         keys::{PublicKey, Signature},
     };
 
@@ -81,7 +79,8 @@ mod tests {
             commit_signatures: vec![signature(3), signature(1), signature(2)],
         };
 
-        let onebook = to_onebook(&ChainId::from("test"), &decided).expect("round is defined");
+        let chain = crate::types::test_chain();
+        let onebook = to_onebook(&chain, &decided).expect("round is defined");
         let back = to_malachite(&onebook);
 
         let keys: Vec<u8> = onebook.signatures.iter().map(|s| s.node_key.0[0]).collect();
@@ -90,6 +89,7 @@ mod tests {
             onebook.vote,
             CommitVote {
                 chain_id: ChainId::from("test"),
+                genesis_hash: chain.genesis_hash,
                 height: Height(9),
                 round: 2,
                 block_hash: Hash32([7; 32])

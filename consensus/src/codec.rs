@@ -200,7 +200,8 @@ impl WireSignedVote {
 struct WireSignedProposal {
     height: u64,
     round: Option<u32>,
-    block: Block,
+    /// Boxed to keep the enum small; borsh encodes a `Box<T>` as the `T`.
+    block: Box<Block>,
     pol_round: Option<u32>,
     proposer: PublicKey,
     signature: Signature,
@@ -502,7 +503,7 @@ impl Codec<SignedConsensusMsg<OnebookContext>> for OnebookCodec {
                 let proposal = BlockProposal {
                     height: height(p.height),
                     round: round_from_wire(p.round),
-                    value: BlockValue::new(p.block),
+                    value: BlockValue::new(*p.block),
                     pol_round: round_from_wire(p.pol_round),
                     proposer: ValidatorAddress(p.proposer),
                 };
@@ -519,7 +520,7 @@ impl Codec<SignedConsensusMsg<OnebookContext>> for OnebookCodec {
             SignedConsensusMsg::Proposal(p) => WireConsensusMsg::Proposal(WireSignedProposal {
                 height: p.message.height.0.0,
                 round: round_to_wire(p.message.round),
-                block: p.message.value.block().clone(),
+                block: Box::new(p.message.value.block().clone()),
                 pol_round: round_to_wire(p.message.pol_round),
                 proposer: p.message.proposer.0,
                 signature: p.signature,
@@ -732,6 +733,7 @@ mod tests {
                 height: Height(height),
                 time: Timestamp(1_000),
                 previous_hash: Hash32([1; 32]),
+                history_root: Hash32::ZERO,
                 tx_root: Hash32::ZERO,
                 tx_count: 0,
                 receipts_root: Hash32::ZERO,
@@ -746,7 +748,7 @@ mod tests {
 
     #[test]
     fn a_signed_vote_round_trips() {
-        let ctx = OnebookContext::new(ChainId::from("test"));
+        let ctx = OnebookContext::new(crate::types::test_chain());
         let vote = ctx.new_precommit(
             height(3),
             Round::new(1),

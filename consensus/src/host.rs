@@ -352,7 +352,7 @@ impl<A: Application> Host<A> {
         value: BlockValue,
     ) {
         let Some(digest) = proposal_part_digest(
-            self.ctx.chain_id(),
+            self.ctx.chain(),
             height,
             round,
             pol_round,
@@ -440,7 +440,7 @@ impl<A: Application> Host<A> {
         };
         let expected = self.ctx.select_proposer(&sets.consensus, part.height, part.round);
         let signed = proposal_part_digest(
-            self.ctx.chain_id(),
+            self.ctx.chain(),
             part.height,
             part.round,
             part.pol_round,
@@ -521,14 +521,14 @@ impl<A: Application> Host<A> {
             .find(|v| v.value.hash() == decided.value_id && v.validity.is_valid())
             .map(|v| v.value.clone());
         let (Some(value), Some(certificate)) =
-            (value, certificate::to_onebook(self.ctx.chain_id(), decided))
+            (value, certificate::to_onebook(self.ctx.chain(), decided))
         else {
             error!(height = %height, block_hash = %decided.value_id, "decided block is unknown here");
             return Ok(());
         };
         if let Some(sets) = self.sets.as_ref().filter(|s| s.height == height) {
             certificate
-                .verify(&value.block().header, &sets.onebook)
+                .verify(&value.block().header, &self.ctx.chain().genesis_hash, &sets.onebook)
                 .map_err(|source| ConsensusError::Certificate { height, source })?;
         }
         let round = certificate.vote.round;
@@ -675,6 +675,7 @@ mod tests {
                 height,
                 time: Timestamp(self.proposed),
                 previous_hash: Hash32::ZERO,
+                history_root: Hash32::ZERO,
                 tx_root: Hash32::ZERO,
                 tx_count: 0,
                 receipts_root: Hash32::ZERO,
@@ -719,7 +720,7 @@ mod tests {
         let (network, _) = mpsc::channel(4);
         Host::new(
             ChangingApp { proposed },
-            OnebookContext::new(ChainId::from("test")),
+            OnebookContext::new(crate::types::test_chain()),
             Arc::new(SecretKey::from_seed([3; 32])),
             LinearTimeouts::default(),
             Pacing { block_time_target: Duration::from_millis(100), idle_block_interval },

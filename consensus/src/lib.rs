@@ -36,3 +36,4 @@ pub use catchup::{SyncSnapshot, SyncStatus};
 pub use config::{ConfigError, ConsensusConfig, PeerConfig};
 pub use error::ConsensusError;
 pub use node::{run, run_with_status};
+pub use types::ChainIdentity;

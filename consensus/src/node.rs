@@ -16,10 +16,7 @@ use malachitebft_app_channel::{
     start_engine,
 };
 use malachitebft_core_types::LinearTimeouts;
-use onebook_types::{
-    ids::ChainId,
-    keys::{PublicKey, SecretKey},
-};
+use onebook_types::keys::{PublicKey, SecretKey};
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{info, warn};
 
@@ -32,7 +29,7 @@ use crate::{
     host::Host,
     proposals::ProposalStore,
     signing::{OnebookSigner, OnebookVerifier},
-    types::{OnebookContext, ValidatorAddress},
+    types::{ChainIdentity, OnebookContext, ValidatorAddress},
 };
 
 /// Capacity of the channel of requests from the application to the engine.
@@ -46,7 +43,7 @@ const IDLE_POLL_INTERVAL: Duration = Duration::from_millis(20);
 /// yet committed, so the next ones are already here when it finishes one.
 const SYNC_PARALLEL_REQUESTS: usize = 4;
 
-/// Runs consensus as the validator `node_secret` on `chain_id` until `shutdown` completes,
+/// Runs consensus as the validator `node_secret` on `chain` until `shutdown` completes,
 /// driving `app`: it proposes, verifies and commits blocks in height order, starting at the
 /// application's committed height plus one.
 ///
@@ -56,11 +53,11 @@ const SYNC_PARALLEL_REQUESTS: usize = 4;
 pub async fn run<A: Application>(
     config: ConsensusConfig,
     node_secret: SecretKey,
-    chain_id: ChainId,
+    chain: ChainIdentity,
     app: A,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ConsensusError> {
-    run_with_status(config, node_secret, chain_id, app, SyncStatus::new(), shutdown).await
+    run_with_status(config, node_secret, chain, app, SyncStatus::new(), shutdown).await
 }
 
 /// As [`run`], keeping `sync` up to date with this node's height against its peers' and its
@@ -68,7 +65,7 @@ pub async fn run<A: Application>(
 pub async fn run_with_status<A: Application>(
     config: ConsensusConfig,
     node_secret: SecretKey,
-    chain_id: ChainId,
+    chain: ChainIdentity,
     app: A,
     sync: SyncStatus,
     shutdown: impl Future<Output = ()> + Send,
@@ -76,10 +73,10 @@ pub async fn run_with_status<A: Application>(
     config.validate()?;
     let secret = Arc::new(node_secret);
     let address = ValidatorAddress(secret.public_key());
-    let ctx = OnebookContext::new(chain_id.clone());
+    let ctx = OnebookContext::new(chain.clone());
     let keypair =
         Keypair::ed25519_from_bytes(secret.seed()).map_err(|_| ConsensusError::NetworkKey)?;
-    let signer = OnebookSigner::new(chain_id.clone(), secret.clone());
+    let signer = OnebookSigner::new(chain.clone(), secret.clone());
     let proposals = ProposalStore::open(&config.home_dir.join("proposals"))?;
     std::fs::create_dir_all(config.home_dir.join("wal"))?;
 
@@ -107,7 +104,7 @@ pub async fn run_with_status<A: Application>(
         NetworkContext::new(identity, OnebookCodec::recording(sync.tips().clone())),
         ConsensusContext::new_validator(
             address,
-            Box::new(OnebookVerifier::new(chain_id)),
+            Box::new(OnebookVerifier::new(chain)),
             Box::new(signer),
         ),
         SyncContext::new(OnebookCodec::default()),

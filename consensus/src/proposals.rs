@@ -86,6 +86,7 @@ mod tests {
                 height: Height(height),
                 time: Timestamp(height),
                 previous_hash: Hash32::ZERO,
+                history_root: Hash32::ZERO,
                 tx_root: Hash32::ZERO,
                 tx_count: 0,
                 receipts_root: Hash32::ZERO,

@@ -5,11 +5,11 @@
 //!
 //! | message | bytes signed |
 //! |---|---|
-//! | precommit for block `b` at `(h, r)` | `CommitVote { chain_id, h, r, b }.signing_digest()` (32 bytes) |
-//! | prevote, nil precommit | `D("onebook/consensus/vote/v1", borsh(chain_id, type, h, r, Option<b>))` |
-//! | proposal | `D("onebook/consensus/proposal/v1", borsh(chain_id, h, r, pol_round, b, proposer))` |
+//! | precommit for block `b` at `(h, r)` | `CommitVote { chain_id, genesis_hash, h, r, b }.signing_digest()` (32 bytes) |
+//! | prevote, nil precommit | `D("onebook/consensus/vote/v1", borsh(chain_id, genesis_hash, type, h, r, Option<b>))` |
+//! | proposal | `D("onebook/consensus/proposal/v1", borsh(chain_id, genesis_hash, h, r, pol_round, b, proposer))` |
 //! | proposal part | `D("onebook/consensus/proposal-part/v1", …same fields…)` |
-//! | vote extension | `D("onebook/consensus/vote-extension/v1", borsh(chain_id, h, r, b, validator))` |
+//! | vote extension | `D("onebook/consensus/vote-extension/v1", borsh(chain_id, genesis_hash, h, r, b, validator))` |
 //! | validator proof | Malachite's network-agnostic `ValidatorProof::signing_bytes`, unprefixed |
 //!
 //! `D(tag, x) = BLAKE3(tag || 0x00 || x)`, the construction of `onebook_types::hash`, with tags
@@ -30,11 +30,11 @@ use onebook_types::{
     block::CommitVote,
     codec,
     hash::Hash32,
-    ids::{ChainId, Height},
+    ids::Height,
     keys::{PublicKey, SecretKey, Signature},
 };
 
-use crate::types::{BlockProposal, ConsensusHeight, ConsensusVote, OnebookContext};
+use crate::types::{BlockProposal, ChainIdentity, ConsensusHeight, ConsensusVote, OnebookContext};
 
 /// Tag of prevotes and nil precommits.
 const TAG_VOTE: &str = "onebook/consensus/vote/v1";
@@ -88,21 +88,21 @@ impl SigningScheme for OnebookSigningScheme {
 
 /// Signs as one validator: its node key, for one chain.
 pub(crate) struct OnebookSigner {
-    chain_id: ChainId,
+    chain: ChainIdentity,
     secret: Arc<SecretKey>,
 }
 
 impl OnebookSigner {
-    /// A signer with `secret` for the chain `chain_id`.
-    pub(crate) fn new(chain_id: ChainId, secret: Arc<SecretKey>) -> Self {
-        Self { chain_id, secret }
+    /// A signer with `secret` for the chain `chain`.
+    pub(crate) fn new(chain: ChainIdentity, secret: Arc<SecretKey>) -> Self {
+        Self { chain, secret }
     }
 }
 
 impl fmt::Debug for OnebookSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OnebookSigner")
-            .field("chain_id", &self.chain_id)
+            .field("chain", &self.chain)
             .field("node_key", &self.secret.public_key())
             .finish()
     }
@@ -111,24 +111,25 @@ impl fmt::Debug for OnebookSigner {
 /// Checks signatures for one chain with Onebook's strict ed25519 rule.
 #[derive(Clone, Debug)]
 pub(crate) struct OnebookVerifier {
-    chain_id: ChainId,
+    chain: ChainIdentity,
 }
 
 impl OnebookVerifier {
-    /// A verifier for the chain `chain_id`.
-    pub(crate) fn new(chain_id: ChainId) -> Self {
-        Self { chain_id }
+    /// A verifier for the chain `chain`.
+    pub(crate) fn new(chain: ChainIdentity) -> Self {
+        Self { chain }
     }
 }
 
 /// The 32 bytes a vote's signature covers, or `None` for a vote without a round (never
 /// signed, never valid).
-pub(crate) fn vote_digest(chain_id: &ChainId, vote: &ConsensusVote) -> Option<[u8; 32]> {
+pub(crate) fn vote_digest(chain: &ChainIdentity, vote: &ConsensusVote) -> Option<[u8; 32]> {
     let round = vote.round.as_u32()?;
     let digest = match (&vote.vote_type, &vote.value) {
         (VoteType::Precommit, NilOrVal::Val(block_hash)) => {
             CommitVote {
-                chain_id: chain_id.clone(),
+                chain_id: chain.chain_id.clone(),
+                genesis_hash: chain.genesis_hash,
                 height: vote.height.0,
                 round,
                 block_hash: *block_hash,
@@ -145,19 +146,19 @@ pub(crate) fn vote_digest(chain_id: &ChainId, vote: &ConsensusVote) -> Option<[u
                 NilOrVal::Nil => None,
                 NilOrVal::Val(hash) => Some(*hash),
             };
-            tagged_digest(TAG_VOTE, &(chain_id, kind, vote.height.0, round, value))
+            tagged_digest(TAG_VOTE, &(chain, kind, vote.height.0, round, value))
         }
     };
     Some(digest)
 }
 
 /// The 32 bytes a proposal's signature covers, or `None` for a proposal without a round.
-pub(crate) fn proposal_digest(chain_id: &ChainId, proposal: &BlockProposal) -> Option<[u8; 32]> {
+pub(crate) fn proposal_digest(chain: &ChainIdentity, proposal: &BlockProposal) -> Option<[u8; 32]> {
     let round = proposal.round.as_u32()?;
     Some(tagged_digest(
         TAG_PROPOSAL,
         &(
-            chain_id,
+            chain,
             proposal.height.0,
             round,
             proposal.pol_round.as_u32(),
@@ -169,7 +170,7 @@ pub(crate) fn proposal_digest(chain_id: &ChainId, proposal: &BlockProposal) -> O
 
 /// The 32 bytes a proposal part's signature covers, or `None` without a round.
 pub(crate) fn proposal_part_digest(
-    chain_id: &ChainId,
+    chain: &ChainIdentity,
     height: ConsensusHeight,
     round: Round,
     pol_round: Round,
@@ -179,19 +180,19 @@ pub(crate) fn proposal_part_digest(
     let round = round.as_u32()?;
     Some(tagged_digest(
         TAG_PROPOSAL_PART,
-        &(chain_id, height.0, round, pol_round.as_u32(), block_hash, proposer),
+        &(chain, height.0, round, pol_round.as_u32(), block_hash, proposer),
     ))
 }
 
 fn extension_digest(
-    chain_id: &ChainId,
+    chain: &ChainIdentity,
     scope: &VoteExtensionScope<OnebookContext>,
 ) -> Option<[u8; 32]> {
     let round = scope.round.as_u32()?;
     let height: Height = scope.height.0;
     Some(tagged_digest(
         TAG_VOTE_EXTENSION,
-        &(chain_id, height, round, scope.value_id, scope.validator_address.0),
+        &(chain, height, round, scope.value_id, scope.validator_address.0),
     ))
 }
 
@@ -214,7 +215,7 @@ impl Signer<OnebookContext> for OnebookSigner {
         &self,
         vote: ConsensusVote,
     ) -> Result<SignedMessage<OnebookContext, ConsensusVote>, SigningError> {
-        let digest = vote_digest(&self.chain_id, &vote).ok_or_else(SigningError::new)?;
+        let digest = vote_digest(&self.chain, &vote).ok_or_else(SigningError::new)?;
         let signature = self.secret.sign(&digest);
         Ok(SignedMessage::new(vote, signature))
     }
@@ -223,7 +224,7 @@ impl Signer<OnebookContext> for OnebookSigner {
         &self,
         proposal: BlockProposal,
     ) -> Result<SignedMessage<OnebookContext, BlockProposal>, SigningError> {
-        let digest = proposal_digest(&self.chain_id, &proposal).ok_or_else(SigningError::new)?;
+        let digest = proposal_digest(&self.chain, &proposal).ok_or_else(SigningError::new)?;
         let signature = self.secret.sign(&digest);
         Ok(SignedMessage::new(proposal, signature))
     }
@@ -233,7 +234,7 @@ impl Signer<OnebookContext> for OnebookSigner {
         scope: VoteExtensionScope<OnebookContext>,
         extension: (),
     ) -> Result<SignedMessage<OnebookContext, ()>, SigningError> {
-        let digest = extension_digest(&self.chain_id, &scope).ok_or_else(SigningError::new)?;
+        let digest = extension_digest(&self.chain, &scope).ok_or_else(SigningError::new)?;
         Ok(SignedMessage::new(extension, self.secret.sign(&digest)))
     }
 
@@ -257,7 +258,7 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         signature: &Signature,
         public_key: &PublicKey,
     ) -> Result<VerificationResult, SigningError> {
-        let valid = check(public_key, vote_digest(&self.chain_id, vote), signature);
+        let valid = check(public_key, vote_digest(&self.chain, vote), signature);
         Ok(VerificationResult::from_bool(valid))
     }
 
@@ -267,7 +268,7 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         signature: &Signature,
         public_key: &PublicKey,
     ) -> Result<VerificationResult, SigningError> {
-        let valid = check(public_key, proposal_digest(&self.chain_id, proposal), signature);
+        let valid = check(public_key, proposal_digest(&self.chain, proposal), signature);
         Ok(VerificationResult::from_bool(valid))
     }
 
@@ -278,7 +279,7 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         signature: &Signature,
         public_key: &PublicKey,
     ) -> Result<VerificationResult, SigningError> {
-        let valid = check(public_key, extension_digest(&self.chain_id, scope), signature);
+        let valid = check(public_key, extension_digest(&self.chain, scope), signature);
         Ok(VerificationResult::from_bool(valid))
     }
 
@@ -297,12 +298,13 @@ impl Verifier<OnebookContext> for OnebookVerifier {
 #[cfg(test)]
 mod tests {
     use malachitebft_core_types::Context as _;
+    use onebook_types::ids::ChainId;
 
     use super::*;
     use crate::types::ValidatorAddress;
 
-    fn chain() -> ChainId {
-        ChainId::from("test-chain")
+    fn chain() -> ChainIdentity {
+        ChainIdentity { chain_id: ChainId::from("test-chain"), genesis_hash: Hash32([0x6e; 32]) }
     }
 
     #[tokio::test]
@@ -320,8 +322,14 @@ mod tests {
 
         let signed = signer.sign_vote(vote).await.expect("signs");
 
-        let digest = CommitVote { chain_id: chain(), height: Height(5), round: 2, block_hash }
-            .signing_digest();
+        let digest = CommitVote {
+            chain_id: chain().chain_id,
+            genesis_hash: chain().genesis_hash,
+            height: Height(5),
+            round: 2,
+            block_hash,
+        }
+        .signing_digest();
         assert!(secret.public_key().verify(digest.as_bytes(), &signed.signature).is_ok());
     }
 
@@ -348,7 +356,8 @@ mod tests {
     #[tokio::test]
     async fn a_vote_for_another_chain_does_not_verify() {
         let secret = Arc::new(SecretKey::from_seed([7; 32]));
-        let signer = OnebookSigner::new(ChainId::from("other"), secret.clone());
+        let other = ChainIdentity { chain_id: ChainId::from("other"), ..chain() };
+        let signer = OnebookSigner::new(other, secret.clone());
         let verifier = OnebookVerifier::new(chain());
         let ctx = OnebookContext::new(chain());
         let address = ValidatorAddress(secret.public_key());
@@ -358,6 +367,24 @@ mod tests {
         let signed = signer.sign_vote(vote.clone()).await.expect("signs");
 
         let result = verifier.verify_signed_vote(&vote, &signed.signature, &address.0).await;
+        assert!(result.expect("verifies").is_invalid());
+    }
+
+    #[tokio::test]
+    async fn a_precommit_of_a_chain_from_another_genesis_does_not_verify() {
+        let secret = Arc::new(SecretKey::from_seed([7; 32]));
+        let staging = ChainIdentity { genesis_hash: Hash32([0x5a; 32]), ..chain() };
+        let signer = OnebookSigner::new(staging, secret.clone());
+        let verifier = OnebookVerifier::new(chain());
+        let ctx = OnebookContext::new(chain());
+        let address = ValidatorAddress(secret.public_key());
+        let value = NilOrVal::Val(Hash32([9; 32]));
+        let precommit =
+            ctx.new_precommit(ConsensusHeight(Height(1)), Round::new(0), value, address);
+
+        let signed = signer.sign_vote(precommit.clone()).await.expect("signs");
+
+        let result = verifier.verify_signed_vote(&precommit, &signed.signature, &address.0).await;
         assert!(result.expect("verifies").is_invalid());
     }
 }

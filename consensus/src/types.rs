@@ -30,23 +30,45 @@ use onebook_types::{
 
 use crate::signing::OnebookSigningScheme;
 
-/// Malachite's [`Context`](malachite::Context) for Onebook: the chain id that every signature
-/// is bound to, and the choice of types.
+/// The chain every consensus signature is bound to: its id and its genesis hash. A chain
+/// started from another genesis with the same id and keys (a staging chain) signs other digests,
+/// so none of its votes counts here.
+#[derive(Clone, Debug, PartialEq, Eq, borsh::BorshSerialize)]
+pub struct ChainIdentity {
+    /// The chain id of the genesis file.
+    pub chain_id: ChainId,
+    /// The genesis hash.
+    pub genesis_hash: Hash32,
+}
+
+/// Malachite's [`Context`](malachite::Context) for Onebook: the chain every signature is bound
+/// to, and the choice of types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct OnebookContext {
-    chain_id: ChainId,
+    chain: ChainIdentity,
 }
 
 impl OnebookContext {
-    /// The context of the chain `chain_id`.
-    pub(crate) fn new(chain_id: ChainId) -> Self {
-        Self { chain_id }
+    /// The context of the chain `chain`.
+    pub(crate) fn new(chain: ChainIdentity) -> Self {
+        Self { chain }
+    }
+
+    /// The chain id every block carries.
+    pub(crate) fn chain_id(&self) -> &ChainId {
+        &self.chain.chain_id
     }
 
     /// The chain every vote and proposal is signed for.
-    pub(crate) fn chain_id(&self) -> &ChainId {
-        &self.chain_id
+    pub(crate) fn chain(&self) -> &ChainIdentity {
+        &self.chain
     }
+}
+
+/// The chain of the unit tests.
+#[cfg(test)]
+pub(crate) fn test_chain() -> ChainIdentity {
+    ChainIdentity { chain_id: ChainId::from("test"), genesis_hash: Hash32([0x6e; 32]) }
 }
 
 /// A block height as Malachite sees it; genesis is 0 and the first block is 1.
@@ -469,7 +491,7 @@ mod tests {
 
     #[test]
     fn proposers_rotate_with_height_and_round() {
-        let ctx = OnebookContext::new(ChainId::from("test"));
+        let ctx = OnebookContext::new(crate::types::test_chain());
         let set = ConsensusValidatorSet::from_onebook(&set_of(&[1, 2, 3, 4]));
 
         let proposer = |h: u64, r: u32| {

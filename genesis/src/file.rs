@@ -2,6 +2,7 @@
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use onebook_types::{
+    checkpoint::{CheckpointPolicy, Witness, WitnessSet},
     codec,
     consortium::{
         Member, MemberStatus, Org, OrgLevel, OrgStatus, Policy, Role, Validator, ValidatorSet,
@@ -39,6 +40,34 @@ pub struct GenesisFile {
     pub validators: Vec<Validator>,
     /// The first policy.
     pub policy: Policy,
+    /// How often the chain checkpoints, and who witnesses the checkpoints: the first
+    /// `CheckpointPolicy` record.
+    pub checkpoints: GenesisCheckpoints,
+}
+
+/// The first checkpoint policy: the interval, the witnesses and how many must cosign.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisCheckpoints {
+    /// Every height that is a multiple of it is a checkpoint (at least 1).
+    pub interval: u64,
+    /// Cosignatures a checkpoint needs: 1 to the number of witnesses (0 only with none).
+    pub threshold: u16,
+    /// The witnesses, in any order; [`GenesisFile::checkpoint_policy`] sorts them by key.
+    pub witnesses: Vec<GenesisWitness>,
+}
+
+/// A witness named at genesis: a key held by a party outside the validators.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisWitness {
+    /// Its ed25519 public key, in hex.
+    pub key: PublicKey,
+    /// Who runs it.
+    pub name: String,
+    /// On dev networks only: the label whose [`dev_secret`](crate::dev_secret) is this key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_label: Option<String>,
 }
 
 /// An organisation admitted at genesis. It starts [`OrgStatus::Active`].
@@ -122,14 +151,32 @@ impl GenesisFile {
         ValidatorSet { validators }
     }
 
+    /// The checkpoint policy at height 0: the file's interval and threshold, its witnesses
+    /// sorted by key (without their dev labels).
+    pub fn checkpoint_policy(&self) -> CheckpointPolicy {
+        let mut witnesses: Vec<Witness> = self
+            .checkpoints
+            .witnesses
+            .iter()
+            .map(|witness| Witness { key: witness.key, name: witness.name.clone() })
+            .collect();
+        witnesses.sort_by_key(|witness| witness.key);
+        CheckpointPolicy {
+            interval: self.checkpoints.interval,
+            witnesses: WitnessSet { threshold: self.checkpoints.threshold, witnesses },
+        }
+    }
+
     /// The state at height 0: every record the file creates, as `(key, codec::encode(record))`,
-    /// sorted by key. Holds the policy, the validator set, each org and each member, all active,
-    /// and for each data authority the index [`RecordKey::RegionAuthority`] of its region naming
-    /// it (validation allows one per region). Call it on a validated file.
+    /// sorted by key. Holds the policy, the validator set, the checkpoint policy, each org and
+    /// each member, all active, and for each data authority the index
+    /// [`RecordKey::RegionAuthority`] of its region naming it (validation allows one per
+    /// region). Call it on a validated file.
     pub fn initial_state(&self) -> Vec<(RecordKey, Vec<u8>)> {
-        let mut records = Vec::with_capacity(2 + self.orgs.len() + self.members.len());
+        let mut records = Vec::with_capacity(3 + self.orgs.len() + self.members.len());
         records.push((RecordKey::Policy, codec::encode(&self.policy)));
         records.push((RecordKey::ValidatorSet, codec::encode(&self.validator_set())));
+        records.push((RecordKey::CheckpointPolicy, codec::encode(&self.checkpoint_policy())));
         for org in &self.orgs {
             records.push((RecordKey::Org(org.id.clone()), codec::encode(&org.to_org())));
             if org.data_authority {

@@ -8,8 +8,8 @@
 //! taken over the canonical (borsh) encoding, so reformatting the JSON does not change it, and
 //! [`GenesisFile::initial_state`] gives the records the state tree holds at height 0.
 //!
-//! Validators may be listed in any order; [`GenesisFile::validator_set`] sorts them by node key
-//! and validation refuses a node key listed twice. Every other list that the ledger searches
+//! Validators and witnesses may be listed in any order; [`GenesisFile::validator_set`] and
+//! [`GenesisFile::checkpoint_policy`] sort them by key and validation refuses a key listed twice. Every other list that the ledger searches
 //! (roles, holidays, make-up workdays, legal bases) must already be sorted, as in the records.
 //!
 //! # The dev network
@@ -30,7 +30,7 @@ mod validate;
 
 pub use dev::{DEV_KEY_PREFIX, dev_secret};
 pub use error::{GenesisError, GenesisErrors, Problem};
-pub use file::{GenesisFile, GenesisMember, GenesisOrg};
+pub use file::{GenesisCheckpoints, GenesisFile, GenesisMember, GenesisOrg, GenesisWitness};
 
 #[cfg(test)]
 mod tests;

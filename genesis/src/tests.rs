@@ -15,7 +15,7 @@ use crate::{GenesisError, GenesisErrors, GenesisFile, dev_secret};
 const DEV_JSON: &[u8] = include_bytes!("../networks/dev.json");
 
 /// The dev genesis hash. Changing it is a deliberate act: it changes the dev chain's identity.
-const DEV_HASH: &str = "a95de9c1dc5f52c72afc1016f8e4d206098bab0024cc1be132defc6422135b22";
+const DEV_HASH: &str = "f0deb02674075cdec1a678c36c719fef3b6c1c12423d6752c01e64e0829251ae";
 
 fn dev() -> GenesisFile {
     GenesisFile::from_json(DEV_JSON).expect("dev.json parses")
@@ -161,13 +161,17 @@ fn initial_state_is_sorted_and_holds_every_org_and_member() {
 
     assert!(state.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted, each key once");
     let authorities: Vec<_> = file.orgs.iter().filter(|org| org.data_authority).collect();
-    assert_eq!(state.len(), 2 + file.orgs.len() + authorities.len() + file.members.len());
+    assert_eq!(state.len(), 3 + file.orgs.len() + authorities.len() + file.members.len());
     let value = |key: &RecordKey| &state.iter().find(|(k, _)| k == key).expect("present").1;
     let policy: Policy = codec::decode(value(&RecordKey::Policy), usize::MAX).expect("policy");
     assert_eq!(policy, file.policy);
     let set: ValidatorSet =
         codec::decode(value(&RecordKey::ValidatorSet), usize::MAX).expect("validator set");
     assert_eq!(set, file.validator_set());
+    let checkpoints: onebook_types::checkpoint::CheckpointPolicy =
+        codec::decode(value(&RecordKey::CheckpointPolicy), usize::MAX).expect("checkpoints");
+    assert_eq!(checkpoints, file.checkpoint_policy());
+    assert_eq!((checkpoints.interval, checkpoints.witnesses.threshold), (10, 2));
     for org in &file.orgs {
         let record: Org =
             codec::decode(value(&RecordKey::Org(org.id.clone())), usize::MAX).expect("org");
@@ -370,7 +374,8 @@ fn a_dev_label_is_refused_outside_dev_networks() {
 
     let errors = breaks(&file, "members[0].dev_label");
 
-    assert_eq!(errors.problems.len(), file.members.len());
+    assert_eq!(errors.problems.len(), file.members.len() + file.checkpoints.witnesses.len());
+    assert!(errors.problems.iter().any(|p| p.field == "checkpoints.witnesses[0].dev_label"));
 }
 
 #[test]
@@ -509,4 +514,27 @@ fn legal_bases_must_be_sorted_with_valid_codes_and_titles() {
     breaks(&unsorted, "policy.legal_bases[1].code");
     breaks(&bad_code, "policy.legal_bases[5].code");
     breaks(&empty_title, "policy.legal_bases[2].title");
+}
+
+#[test]
+fn witnesses_need_valid_unique_keys_and_a_reachable_threshold() {
+    let mut file = dev();
+    file.checkpoints.threshold = 3;
+    file.checkpoints.interval = 0;
+    let twice = file.checkpoints.witnesses[0].clone();
+    file.checkpoints.witnesses.push(twice);
+
+    let errors = file.validate().expect_err("invalid");
+    let fields: Vec<&str> = errors.problems.iter().map(|p| p.field.as_str()).collect();
+
+    assert!(fields.contains(&"checkpoints.interval"), "{fields:?}");
+    assert!(fields.contains(&"checkpoints.witnesses[2].key"), "{fields:?}");
+    let mut none = dev();
+    none.checkpoints.witnesses.clear();
+    assert!(none.validate().is_err(), "a threshold of 2 with no witnesses");
+    none.checkpoints.threshold = 0;
+    assert!(none.validate().is_ok(), "a chain may have no witnesses, and no anchored bundle");
+    let mut unreachable = dev();
+    unreachable.checkpoints.threshold = 3;
+    assert!(unreachable.validate().is_err());
 }

@@ -7,7 +7,7 @@ use onebook_types::{
     consortium::Role,
     ids::{OrgId, check_id},
     keys::PublicKey,
-    limits::{TEXT_BYTES_MAX, VALIDATORS_MAX},
+    limits::{TEXT_BYTES_MAX, VALIDATORS_MAX, WITNESSES_MAX},
     time::Date,
 };
 
@@ -31,6 +31,7 @@ pub(crate) fn validate(file: &GenesisFile) -> Result<(), GenesisErrors> {
     check_members(&mut problems, file, &orgs);
     check_validators(&mut problems, file, &orgs);
     check_policy(&mut problems, file);
+    check_checkpoints(&mut problems, file);
     if problems.0.is_empty() { Ok(()) } else { Err(GenesisErrors { problems: problems.0 }) }
 }
 
@@ -229,19 +230,26 @@ fn check_roles(problems: &mut Problems, i: usize, roles: &[Role]) {
 /// Checks a member's dev label: allowed on dev networks only, and it must derive the key.
 fn check_dev_label(problems: &mut Problems, dev_only: bool, i: usize, member: &GenesisMember) {
     let Some(label) = &member.dev_label else { return };
+    check_label(problems, dev_only, &format!("members[{i}].dev_label"), label, member.key);
+}
+
+/// Checks the dev label `label` at `field` of a key: only on dev networks, and naming `key`.
+fn check_label(problems: &mut Problems, dev_only: bool, field: &str, label: &str, key: PublicKey) {
     if !dev_only {
         problems.push(
-            format!("members[{i}].dev_label"),
+            field,
             "is set, but dev_only is false; dev keys are public, so only dev networks may use them"
                 .to_owned(),
         );
         return;
     }
-    problems.text(format!("members[{i}].dev_label"), label);
+    problems.text(field.to_owned(), label);
     let expected = dev_secret(label).public_key();
-    if member.key != expected {
+    if key != expected {
+        let key_field =
+            field.strip_suffix("dev_label").map_or(field.to_owned(), |f| f.to_owned() + "key");
         problems.push(
-            format!("members[{i}].key"),
+            key_field,
             format!("is not the dev key of its dev_label `{label}`, which is `{expected}`"),
         );
     }
@@ -355,6 +363,58 @@ fn check_policy(problems: &mut Problems, file: &GenesisFile) {
             );
         }
         problems.text(format!("policy.legal_bases[{i}].title"), &basis.title);
+    }
+}
+
+/// Checks the checkpoint policy: the interval, the witnesses' keys, names and dev labels, and a
+/// threshold the witnesses can reach.
+fn check_checkpoints(problems: &mut Problems, file: &GenesisFile) {
+    let checkpoints = &file.checkpoints;
+    if checkpoints.interval == 0 {
+        problems.push("checkpoints.interval", "is 0; it must be positive".to_owned());
+    }
+    let count = checkpoints.witnesses.len();
+    if count > WITNESSES_MAX {
+        problems
+            .push("checkpoints.witnesses", format!("lists {count}; the limit is {WITNESSES_MAX}"));
+    }
+    let mut index_of: BTreeMap<PublicKey, usize> = BTreeMap::new();
+    for (i, witness) in checkpoints.witnesses.iter().enumerate() {
+        if witness.key.to_verifying_key().is_err() {
+            problems.push(
+                format!("checkpoints.witnesses[{i}].key"),
+                "is not a valid ed25519 public key (not a curve point, or of small order)"
+                    .to_owned(),
+            );
+        }
+        if let Some(&first) = index_of.get(&witness.key) {
+            problems.push(
+                format!("checkpoints.witnesses[{i}].key"),
+                format!(
+                    "`{}` is already the key of witnesses[{first}]; keys are unique",
+                    witness.key
+                ),
+            );
+        } else {
+            index_of.insert(witness.key, i);
+        }
+        problems.text(format!("checkpoints.witnesses[{i}].name"), &witness.name);
+        if let Some(label) = &witness.dev_label {
+            let field = format!("checkpoints.witnesses[{i}].dev_label");
+            check_label(problems, file.dev_only, &field, label, witness.key);
+        }
+    }
+    let threshold = usize::from(checkpoints.threshold);
+    if count == 0 && threshold != 0 {
+        problems.push(
+            "checkpoints.threshold",
+            format!("is {threshold} with no witnesses; it must be 0, or witnesses listed"),
+        );
+    } else if count > 0 && !(1..=count).contains(&threshold) {
+        problems.push(
+            "checkpoints.threshold",
+            format!("is {threshold}; it must be between 1 and the {count} witnesses"),
+        );
     }
 }
 

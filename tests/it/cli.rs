@@ -107,8 +107,10 @@ fn proof_writes_bundles_from_a_home_that_verify_proof_accepts() {
         &out(&coverage),
     ])
     .unwrap();
-    run(&["--home", home, "proof", "--record", "violation:1", "--absent", "--out", &out(&absence)])
-        .unwrap();
+    let absence_path = out(&absence);
+    let absent =
+        ["--home", home, "proof", "--record", "violation:1", "--absent", "--height", "1", "--out"];
+    run(&[&absent[..], &[absence_path.as_str()]].concat()).unwrap();
 
     run(&["verify-proof", "--genesis", dev, &out(&certificate)]).unwrap();
     run(&["verify-proof", "--genesis", dev, "--grant-at-access", &out(&coverage)]).unwrap();
@@ -212,4 +214,80 @@ fn onebook_tx_drafts_submits_and_reviews_a_catalog_entry_from_flags_against_a_de
     let clerk = onebook_genesis::dev_secret("xm-dsj/catalog-clerk").public_key();
     let (_, nonces) = node.get(&format!("/v1/nonces/{clerk}")).unwrap();
     assert_eq!(nonces["committed"], 1, "the refused flags sent nothing: {nonces}");
+}
+
+/// Runs the `onebook verify-proof` binary on `bundle` with `args`; its exit code and stderr.
+fn verify_proof(dir: &std::path::Path, bundle: &[u8], args: &[&str]) -> (i32, String) {
+    let path = dir.join("bundle");
+    std::fs::write(&path, bundle).unwrap();
+    let output = std::process::Command::new(crate::node_binary())
+        .arg("verify-proof")
+        .args(args)
+        .arg(&path)
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn verify_proof_refuses_every_documented_attack_naming_the_failed_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/bundles");
+    let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/../genesis/networks/dev.json");
+    let parent = format!("{vectors}/parent-genesis.json");
+    let file = std::fs::read(format!("{vectors}/refusals.json")).unwrap();
+    let refusals: serde_json::Value = serde_json::from_slice(&file).unwrap();
+    let cases = refusals["cases"].as_array().unwrap();
+
+    for case in cases {
+        let bundle = hex::decode(case["bundle_hex"].as_str().unwrap()).unwrap();
+        let options = &case["options"];
+        let mut args = vec!["--genesis".to_owned(), dev.to_owned()];
+        if options["allow_refused_tx"] == true {
+            args.push("--allow-refused-tx".into());
+        }
+        if options["allow_unanchored"] == true {
+            args.push("--allow-unanchored".into());
+        }
+        if let Some(not_before) = options["not_before"].as_u64() {
+            args.extend(["--at".to_owned(), not_before.to_string()]);
+        }
+        if !options["parent_genesis_hash"].is_null() {
+            args.extend(["--parent-genesis".to_owned(), parent.clone()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+
+        let (status, stderr) = verify_proof(dir.path(), &bundle, &args);
+
+        let kind = case["kind"].as_str().unwrap();
+        let what = case["description"].as_str().unwrap();
+        assert_eq!(status, 1, "{what}: refused with exit status 1: {stderr}");
+        assert!(stderr.contains(&format!("({kind})")), "{what}: names `{kind}`: {stderr}");
+    }
+    assert_eq!(cases.len(), 11, "every documented refusal is run");
+}
+
+#[test]
+fn verify_proof_max_age_counts_back_from_at_and_refuses_a_stale_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let vectors = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/bundles");
+    let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/../genesis/networks/dev.json");
+    let file = std::fs::read(format!("{vectors}/absence.json")).unwrap();
+    let golden: serde_json::Value = serde_json::from_slice(&file).unwrap();
+    let bundle = hex::decode(golden["bundle_hex"].as_str().unwrap()).unwrap();
+    // The golden bundle is as of its block, 2026-04-30T20:00:00Z.
+    let at = "2026-04-30T21:00:00Z";
+
+    let fresh =
+        verify_proof(dir.path(), &bundle, &["--genesis", dev, "--at", at, "--max-age", "61m"]);
+    let stale =
+        verify_proof(dir.path(), &bundle, &["--genesis", dev, "--at", at, "--max-age", "59m"]);
+    let today = verify_proof(dir.path(), &bundle, &["--genesis", dev, "--max-age", "1h"]);
+
+    assert_eq!(fresh.0, 0, "an hour old, 61 minutes allowed: {}", fresh.1);
+    assert_eq!(stale.0, 1, "an hour old, 59 minutes allowed: {}", stale.1);
+    assert!(stale.1.contains("(stale)"), "{}", stale.1);
+    assert_eq!(today.0, 1, "months old by the clock, an hour allowed: {}", today.1);
+    assert!(today.1.contains("(stale)"), "{}", today.1);
 }

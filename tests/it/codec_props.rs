@@ -42,6 +42,7 @@ fn header() -> impl Strategy<Value = Header> {
             height: Height(height),
             time: Timestamp(time),
             previous_hash: a,
+            history_root: c,
             tx_root: b,
             tx_count: u32::try_from(height % 4096).unwrap(),
             receipts_root: c,
@@ -182,7 +183,7 @@ proptest! {
             round_trips(receipt);
         }
         let certificate = CommitCertificate {
-            vote: CommitVote { chain_id: header.chain_id.clone(), height: header.height, round, block_hash: header.hash() },
+            vote: CommitVote { chain_id: header.chain_id.clone(), genesis_hash: header.previous_hash, height: header.height, round, block_hash: header.hash() },
             signatures: signatures
                 .iter()
                 .map(|(key, r, s)| {

@@ -145,7 +145,8 @@ fn seeds() -> eyre::Result<Vec<Seed>> {
         add("block", &name, codec::encode(&receipt));
     }
 
-    for name in ["absence", "membership"] {
+    // v2 bundles: anchored at a witnessed checkpoint, a receipt claim, a parent chain's bundle.
+    for name in ["absence", "membership", "tx-accepted", "parent-anchored"] {
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("vectors/bundles/{name}.json"));
         let vector: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
@@ -196,6 +197,14 @@ fn seeds() -> eyre::Result<Vec<Seed>> {
         format!("POST /v1/txs\ncontent-type: application/json\n\n{{\"tx\":\"{tx_hex}\"}}"),
         format!("POST /v1/txs\nContent-Type: APPLICATION/JSON\n\n{{\"tx\":\"{tx_hex}\"}}"),
         "POST /v1/txs\ncontent-type: application/jsonx\n\n{}".to_owned(),
+        "GET /v1/checkpoints?after=0&limit=2".to_owned(),
+        "GET /v1/checkpoints/10".to_owned(),
+        "GET /v1/checkpoints/10/evidence?from=abc".to_owned(),
+        format!(
+            "POST /v1/checkpoints/10/cosignatures\ncontent-type: application/json\n\n\
+             {{\"witness\":\"{key}\",\"time\":1,\"signature\":\"{}\"}}",
+            "00".repeat(64)
+        ),
     ];
     let octets = [b"POST /v1/txs\ncontent-type: application/octet-stream\n\n".as_slice(), &txs[1]];
     add("api_request", "octets", octets.concat());

@@ -5,6 +5,7 @@
 mod api_limits;
 mod backup;
 mod catchup;
+mod checkpoints_e2e;
 mod cli;
 mod codec_props;
 mod crash;
@@ -15,7 +16,9 @@ mod devnet;
 mod events;
 mod explorer;
 mod fuzz_corpus;
+mod history_vectors;
 mod join;
+mod json_vectors;
 mod keys;
 mod lifecycles;
 mod network;

@@ -1,5 +1,6 @@
 //! End-to-end: a grant proved valid at the height of an access, cut from a real devnet node's
-//! store and verified offline with the genesis file alone.
+//! store, anchored at a checkpoint the two dev witnesses (real `onebook witness` processes)
+//! cosigned, and verified offline with the genesis file alone.
 
 use std::{process::Command, time::Duration};
 
@@ -24,6 +25,8 @@ fn run(net: &Devnet, label: &str, nonce: u64, action: Action) -> u64 {
 fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline() {
     let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let _witnesses = ["fj-sjj/witness", "xm-sjj/witness"]
+        .map(|label| net.start_witness(label, &[0, 1, 2, 3]).unwrap());
     let clerk = "xm-scjg/catalog-clerk";
     let code = CatalogCode::from("350200-xm-scjg-0001");
     let draft = CatalogEntryDraft {
@@ -87,6 +90,8 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     };
     let access_height =
         run(&net, "xm-gaj/gateway", 2, Action::RecordAccesses { events: vec![access] });
+    // The bundle is anchored once both witnesses cosigned a checkpoint at or above the access.
+    net.wait_witnessed(0, access_height, Duration::from_secs(120)).unwrap();
 
     // The running node serves the same bundle over its API, to a member of the accessing org
     // (an access is restricted, so its bundle is too).
@@ -126,14 +131,19 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     .unwrap();
     assert_eq!(unknown, 404, "{}", String::from_utf8_lossy(&body));
 
-    // The node's store is locked while it runs: stop it, then cut the bundle from its home.
+    // The node's store is locked while it runs: stop it, then cut the bundle from its home,
+    // anchored at the checkpoint the served bundle is anchored at (a newer one may have been
+    // witnessed since).
+    let served_anchor = onebook_verifier::decode(&served_bundle).unwrap().anchor.unwrap();
+    let checkpoint = served_anchor.checkpoint.height.to_string();
     net.nodes[0].stop(Duration::from_secs(30)).unwrap();
     let home = net.nodes[0].home.clone();
     let bundle = home.join("grant-at-access.bundle");
     let proof = Command::new(crate::node_binary())
         .arg("--home")
         .arg(&home)
-        .args(["proof", "--access-event", "1", "--height", &access_height.to_string(), "--out"])
+        .args(["proof", "--access-event", "1", "--height", &access_height.to_string()])
+        .args(["--checkpoint", &checkpoint, "--out"])
         .arg(&bundle)
         .output()
         .unwrap();

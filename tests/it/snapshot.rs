@@ -72,18 +72,38 @@ fn a_store_started_from_a_snapshot_holds_the_same_state_and_commits_the_same_blo
     assert!(matches!(below, Err(StorageError::BelowBase { .. })), "{below:?}");
     assert!(matches!(joined.state_root(Height(2)), Err(StorageError::BelowBase { .. })));
 
-    // A proof cut from the joined store walks the validator-set change below its base.
+    // A proof cut from the joined store walks the validator-set change below its base; no
+    // checkpoint above its base is cosigned yet, so it is unanchored.
     let genesis = proof_chain::dev_genesis().unwrap();
+    let trusted = proof_chain::trusted(&genesis);
     let bundle =
         onebook_storage::bundle_for_record(&joined, &RecordKey::ValidatorSet, SNAPSHOT_HEIGHT)
             .unwrap();
-    let verdict =
-        onebook_verifier::verify_bundle(&bundle, &proof_chain::trusted(&genesis)).unwrap();
+    assert!(bundle.anchor.is_none());
+    let unanchored =
+        onebook_verifier::VerifyOptions { allow_unanchored: true, ..Default::default() };
+    let verdict = onebook_verifier::verify_bundle_with(&bundle, &trusted, &unanchored).unwrap();
     assert_eq!(verdict.set_changes, 1);
 
-    // The next block of the chain commits on top of the snapshot as on the live store.
+    // The next blocks of the chain commit on top of the snapshot as on the live store: the
+    // history frontier it carried gives the same history roots.
     let tip = proof_chain::extend(&joined, &genesis, proof_chain::TIP_HEIGHT).unwrap();
     assert_eq!(tip, live.tip().unwrap());
+
+    // Once the witnesses cosign the checkpoint above its base, the joined store anchors a bundle
+    // at its base there, with an ancestry proof through the history tree, as the live store does.
+    proof_chain::cosign(&joined, proof_chain::CHECKPOINT_HEIGHT, &proof_chain::WITNESSES).unwrap();
+    let anchored =
+        onebook_storage::bundle_for_record(&joined, &RecordKey::ValidatorSet, SNAPSHOT_HEIGHT)
+            .unwrap();
+    let from_live =
+        onebook_storage::bundle_for_record(&live, &RecordKey::ValidatorSet, SNAPSHOT_HEIGHT)
+            .unwrap();
+    let verdict = onebook_verifier::verify_bundle(&anchored, &trusted).unwrap();
+    assert_eq!(verdict.anchor.map(|anchor| anchor.height), Some(proof_chain::CHECKPOINT_HEIGHT));
+    assert_eq!(anchored.encode(), from_live.encode());
+    let checkpoints = onebook_storage::checkpoint_heights(&joined, Height(0), 10).unwrap();
+    assert_eq!(checkpoints, vec![proof_chain::CHECKPOINT_HEIGHT], "none at or below its base");
     drop(joined);
     let reopened = Store::open(&StoreConfig {
         verify_on_open: onebook_storage::VerifyOnOpen::Full,
@@ -92,6 +112,10 @@ fn a_store_started_from_a_snapshot_holds_the_same_state_and_commits_the_same_blo
     .unwrap();
     assert_eq!(reopened.base(), SNAPSHOT_HEIGHT);
     assert_eq!(reopened.tip().unwrap(), live.tip().unwrap());
+    // `onebook inspect verify` checks it from its base: history roots included.
+    let report = reopened.verify_all(&mut |_| {}).unwrap();
+    assert!(report.is_sound(), "{:?}", report.problems);
+    assert_eq!(report.blocks, proof_chain::TIP_HEIGHT.0 - SNAPSHOT_HEIGHT.0 + 1);
 }
 
 #[test]
@@ -213,31 +237,78 @@ fn a_backup_is_not_a_snapshot_and_a_snapshot_is_not_a_backup() {
     assert!(backup_refused.unwrap_err().to_string().contains("not a backup"));
 }
 
+/// A snapshot whose history frame was changed (one peak) and whose checksum was recomputed is
+/// refused by the history root the certified header carries; one with a peak too many or too
+/// few, by the tree's shape.
+#[test]
+fn a_rewritten_history_frame_is_refused_by_the_certified_history_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = certified_store(&dir.path().join("live"));
+    let bytes = snapshot_bytes(&live, SNAPSHOT_HEIGHT);
+    let history = |frame: &mut snapshot::SnapshotFrame| match frame {
+        snapshot::SnapshotFrame::History(history) => history.peaks.clone(),
+        _ => panic!("the third frame holds the history"),
+    };
+    let mut peaks = Vec::new();
+    rewrite_frame(&bytes, Some(2), |frame| peaks = history(frame));
+    assert_eq!(peaks.len(), 1, "the 4 leaves before height 4 are one perfect tree");
+
+    let changed = rewrite_frame(&bytes, Some(2), |frame| {
+        if let snapshot::SnapshotFrame::History(history) = frame {
+            history.peaks[0].0[0] ^= 0x01;
+        }
+    });
+    let extra = rewrite_frame(&bytes, Some(2), |frame| {
+        if let snapshot::SnapshotFrame::History(history) = frame {
+            history.peaks.push(Hash32::ZERO);
+        }
+    });
+
+    let changed = restore(&changed, &dir.path().join("changed")).unwrap_err().to_string();
+    let extra = restore(&extra, &dir.path().join("extra")).unwrap_err().to_string();
+    assert!(changed.contains("history root"), "{changed}");
+    assert!(extra.contains("peaks"), "{extra}");
+    assert!(!dir.path().join("changed").exists() && !dir.path().join("extra").exists());
+}
+
 /// `bytes` with the last record's last value byte changed and the checksum recomputed.
 fn rewrite_last_record(bytes: &[u8]) -> Vec<u8> {
+    let forged = rewrite_frame(bytes, None, |frame| {
+        let snapshot::SnapshotFrame::Records(records) = frame else {
+            panic!("the last frame holds records")
+        };
+        let value = &mut records.last_mut().unwrap().value;
+        *value.last_mut().unwrap() ^= 0x01;
+    });
+    assert_eq!(forged.len(), bytes.len());
+    forged
+}
+
+/// `bytes` with frame `index` (0 the manifest; `None` the last) decoded, changed by `change`
+/// and re-encoded, the checksum recomputed.
+fn rewrite_frame(
+    bytes: &[u8],
+    index: Option<usize>,
+    change: impl FnOnce(&mut snapshot::SnapshotFrame),
+) -> Vec<u8> {
     let end = bytes.len() - 32 - 8 - 4;
     let mut frames = Vec::new();
     let mut at = 0;
     while at < end {
         let length = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-        frames.push((at + 4, length));
+        frames.push((at, length));
         at += 4 + length;
     }
-    let (start, length) = *frames.last().unwrap();
+    let (start, length) = index.map_or(frames[frames.len() - 1], |index| frames[index]);
     let mut frame: snapshot::SnapshotFrame =
-        borsh::from_slice(&bytes[start..start + length]).unwrap();
-    let snapshot::SnapshotFrame::Records(records) = &mut frame else {
-        panic!("the last frame holds records")
-    };
-    let value = &mut records.last_mut().unwrap().value;
-    *value.last_mut().unwrap() ^= 0x01;
+        borsh::from_slice(&bytes[start + 4..start + 4 + length]).unwrap();
+    change(&mut frame);
     let encoded = borsh::to_vec(&frame).unwrap();
-    assert_eq!(encoded.len(), length);
-    let mut forged = bytes.to_vec();
-    forged[start..start + length].copy_from_slice(&encoded);
-    let checksum = blake3::hash(&forged[..bytes.len() - 32]);
-    let tail = forged.len() - 32;
-    forged[tail..].copy_from_slice(checksum.as_bytes());
-    assert_ne!(Hash32(*checksum.as_bytes()), Hash32::ZERO);
+    let mut forged = bytes[..start].to_vec();
+    forged.extend_from_slice(&(encoded.len() as u32).to_le_bytes());
+    forged.extend_from_slice(&encoded);
+    forged.extend_from_slice(&bytes[start + 4 + length..bytes.len() - 32]);
+    let checksum = blake3::hash(&forged);
+    forged.extend_from_slice(checksum.as_bytes());
     forged
 }

@@ -109,11 +109,11 @@ fn a_block_that_does_not_follow_the_tip_or_lies_about_its_roots_is_refused() {
         touches: next.touches.clone(),
     };
 
-    let mut skipped = seal(&tip, &next, staged().root);
+    let mut skipped = seal(&tip, &next, staged().root, store.next_history_root().unwrap());
     skipped.header.height = Height(2);
-    let mut wrong_root = seal(&tip, &next, staged().root);
+    let mut wrong_root = seal(&tip, &next, staged().root, store.next_history_root().unwrap());
     wrong_root.header.state_root = Hash32([1; 32]);
-    let mut wrong_txs = seal(&tip, &next, staged().root);
+    let mut wrong_txs = seal(&tip, &next, staged().root, store.next_history_root().unwrap());
     wrong_txs.txs.pop();
 
     assert!(matches!(store.commit(commit(skipped), staged()), Err(StorageError::NotNext { .. })));

@@ -12,6 +12,7 @@ use onebook_types::{
     codec,
     consortium::{Validator, ValidatorSet},
     hash::{Hash32, Tag},
+    history::History,
     ids::{ChainId, Height, Nonce, OrgId, Timestamp},
     keys::SecretKey,
     merkle::{self, InclusionProof},
@@ -26,7 +27,7 @@ fn vectors_dir() -> PathBuf {
 }
 
 /// Compares `value` with the committed file, or writes it when regeneration is asked for.
-fn check_file(name: &str, value: &Value) {
+pub(crate) fn check_file(name: &str, value: &Value) {
     let path = vectors_dir().join(name);
     let text = serde_json::to_string_pretty(value).unwrap() + "\n";
     if std::env::var_os("ONEBOOK_REGENERATE_VECTORS").is_some() {
@@ -40,11 +41,11 @@ fn check_file(name: &str, value: &Value) {
     assert_eq!(&committed, value, "{name} differs from the code; a wire or hash format changed");
 }
 
-fn hex_of(value: &Value) -> Vec<u8> {
+pub(crate) fn hex_of(value: &Value) -> Vec<u8> {
     hex::decode(value.as_str().expect("hex string")).expect("valid hex")
 }
 
-fn hash_of(value: &Value) -> Hash32 {
+pub(crate) fn hash_of(value: &Value) -> Hash32 {
     Hash32(hex_of(value).try_into().expect("32 bytes"))
 }
 
@@ -68,10 +69,9 @@ fn tag_vectors_match() {
 #[test]
 fn tx_vectors_match_and_verify() {
     let actions = sample_actions();
-    let cases: Vec<Value> = [0usize, 7, 15, 16, 19, 23, 31]
-        .iter()
-        .enumerate()
-        .map(|(n, &index)| {
+    let cases: Vec<Value> = (0..actions.len())
+        .map(|index| {
+            let n = index;
             let secret = key(u8::try_from(n + 1).unwrap());
             let body = TxBody {
                 chain_id: ChainId::from("onebook-dev-1"),
@@ -95,7 +95,7 @@ fn tx_vectors_match_and_verify() {
             })
         })
         .collect();
-    let file = json!({ "description": "signed transactions: body bytes, signing digest, ed25519 signature, tx bytes, tx hash", "cases": cases });
+    let file = json!({ "description": "one signed transaction of every action, in variant order (case n: action n, signer seed n + 1 repeated, nonce n + 1): body bytes, signing digest, ed25519 signature, tx bytes, tx hash, and the body as the REST API's JSON spells it", "cases": cases });
 
     check_file("txs.json", &file);
 
@@ -107,12 +107,16 @@ fn tx_vectors_match_and_verify() {
     }
 }
 
-fn sample_header(height: u64, previous: Hash32) -> Header {
+/// The genesis hash of the sample headers.
+const SAMPLE_GENESIS: Hash32 = Hash32([0xaa; 32]);
+
+fn sample_header(height: u64, previous: Hash32, history: &History) -> Header {
     Header {
         chain_id: ChainId::from("onebook-dev-1"),
         height: Height(height),
         time: Timestamp(1_767_196_800_000 + height * 1000),
         previous_hash: previous,
+        history_root: history.root(),
         tx_root: merkle::root(&[]),
         tx_count: 0,
         receipts_root: merkle::root(&[]),
@@ -137,10 +141,14 @@ fn validator_set() -> ValidatorSet {
 
 #[test]
 fn header_and_certificate_vectors_match_and_verify() {
-    let first = sample_header(1, Hash32([0xaa; 32]));
-    let second = sample_header(2, first.hash());
+    let mut history = History::new();
+    history.push(&SAMPLE_GENESIS);
+    let first = sample_header(1, SAMPLE_GENESIS, &history);
+    history.push(&first.hash());
+    let second = sample_header(2, first.hash(), &history);
     let vote = CommitVote {
         chain_id: second.chain_id.clone(),
+        genesis_hash: SAMPLE_GENESIS,
         height: second.height,
         round: 0,
         block_hash: second.hash(),
@@ -159,7 +167,8 @@ fn header_and_certificate_vectors_match_and_verify() {
         .map(|h| json!({ "header_borsh": hex::encode(codec::encode(*h)), "header_hash": h.hash() }))
         .collect();
     let file = json!({
-        "description": "headers, the validator set, a commit vote digest and a 3-of-4 commit certificate",
+        "description": "headers 1 and 2 of a chain whose genesis hash is aa repeated (each with the history root over the genesis hash and the block hashes before it), the validator set, a commit vote digest and a 3-of-4 commit certificate",
+        "genesis_hash": SAMPLE_GENESIS,
         "validator_set_borsh": hex::encode(codec::encode(&set)),
         "validator_set_hash": set.hash(),
         "validator_seeds": (101..=104).map(|n| hex::encode(key(n).seed())).collect::<Vec<_>>(),
@@ -174,10 +183,14 @@ fn header_and_certificate_vectors_match_and_verify() {
     let decoded: CommitCertificate =
         codec::decode(&hex_of(&file["certificate_borsh"]), 4096).unwrap();
     let header = Header::decode(&hex_of(&file["headers"][1]["header_borsh"])).unwrap();
-    decoded.verify(&header, &set).unwrap();
+    decoded.verify(&header, &SAMPLE_GENESIS, &set).unwrap();
+    assert!(decoded.verify(&header, &Hash32([0xbb; 32]), &set).is_err(), "another genesis");
     let mut two = decoded;
     two.signatures.truncate(2);
-    assert!(two.verify(&header, &set).is_err(), "two of four validators are not a quorum");
+    assert!(
+        two.verify(&header, &SAMPLE_GENESIS, &set).is_err(),
+        "two of four validators are not a quorum"
+    );
 }
 
 #[test]
@@ -334,6 +347,8 @@ fn record_key_vectors_match() {
     let keys = [
         RecordKey::Policy,
         RecordKey::ValidatorSet,
+        RecordKey::CheckpointPolicy,
+        RecordKey::ChildChain(ChainId::from("onebook-sm-1")),
         RecordKey::Org(OrgId::from("xm-dsj")),
         RecordKey::Member(key(1).public_key()),
         RecordKey::Nonce(key(1).public_key()),
@@ -356,6 +371,30 @@ fn record_key_vectors_match() {
         "records.json",
         &json!({ "description": "record keys: borsh(RecordKey) and the state-tree path H(\"onebook/state-key/v1\", key)", "cases": cases }),
     );
+}
+
+/// The child chain of the sample `AnchorCheckpoint`, with that checkpoint anchored.
+fn sample_child_chain() -> onebook_types::checkpoint::ChildChain {
+    use onebook_types::{
+        action::Action,
+        checkpoint::{AnchoredCheckpoint, ChildChain},
+        samples::{sample_anchor, sample_checkpoint, sample_witness_set},
+    };
+    let Action::AnchorCheckpoint { cosignatures, .. } = sample_anchor() else {
+        unreachable!("the sample anchor is an AnchorCheckpoint")
+    };
+    let checkpoint = sample_checkpoint();
+    ChildChain {
+        chain_id: checkpoint.chain_id.clone(),
+        genesis_hash: checkpoint.genesis_hash,
+        witnesses: sample_witness_set(),
+        admitted_at: Height(4),
+        latest: Some(AnchoredCheckpoint {
+            checkpoint,
+            cosignatures,
+            anchored_at: Timestamp(1_772_409_720_000),
+        }),
+    }
 }
 
 /// `bytes` decoded as `T`, as JSON, after checking that `T` encodes back to the same bytes.
@@ -401,6 +440,10 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
         RecordKey::RegionAuthority(_) => decoded::<OrgId>(bytes),
         RecordKey::PropertySubject(_) => decoded::<SubjectRights>(bytes),
         RecordKey::ElementSource(_) => decoded::<ElementSource>(bytes),
+        RecordKey::CheckpointPolicy => {
+            decoded::<onebook_types::checkpoint::CheckpointPolicy>(bytes)
+        }
+        RecordKey::ChildChain(_) => decoded::<onebook_types::checkpoint::ChildChain>(bytes),
     }
 }
 
@@ -420,7 +463,9 @@ fn record_value_vectors_match_and_decode() {
     let mut values: Vec<(RecordKey, Vec<u8>)> = genesis
         .initial_state()
         .into_iter()
-        .filter(|(key, _)| matches!(key, RecordKey::Policy | RecordKey::ValidatorSet))
+        .filter(|(key, _)| {
+            matches!(key, RecordKey::Policy | RecordKey::ValidatorSet | RecordKey::CheckpointPolicy)
+        })
         .collect();
     values.extend(onebook_query::test_utils::every_kind());
     let subject = subject_hash(&PropertySubject::Resource { resource: ResourceId(1) });
@@ -453,6 +498,7 @@ fn record_value_vectors_match_and_decode() {
         ),
         (RecordKey::PropertySubject(subject), codec::encode(&rights)),
         (RecordKey::ElementSource(source.key.hash()), codec::encode(&source)),
+        (RecordKey::ChildChain("onebook-sm-1".into()), codec::encode(&sample_child_chain())),
     ]);
     let cases: Vec<Value> = values
         .iter()
@@ -469,7 +515,7 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=21).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=23).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",

@@ -260,12 +260,82 @@ impl Drop for Node {
     }
 }
 
+/// A witness process (`onebook witness`) following a devnet with a dev witness key.
+#[derive(Debug)]
+pub struct Witness {
+    /// The `onebook` command it runs.
+    pub binary: PathBuf,
+    /// Its home: `genesis.json`, `keys/witness.key` and `witness-state.json`.
+    pub home: PathBuf,
+    /// The API addresses it follows and posts to.
+    pub nodes: Vec<String>,
+    /// Where its stderr goes.
+    pub log: PathBuf,
+    child: Option<Child>,
+}
+
+impl Witness {
+    /// Starts the process, its log appended to `log`.
+    pub fn start(&mut self) -> eyre::Result<()> {
+        if self.child.is_some() {
+            bail!("witness {} is already running", self.home.display());
+        }
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log)?;
+        let mut command = Command::new(&self.binary);
+        command.arg("--home").arg(&self.home).args(["witness", "--interval", "300ms"]);
+        for node in &self.nodes {
+            command.args(["--node", node]);
+        }
+        let child = command
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .wrap_err("spawning onebook witness")?;
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// Kills the process with SIGKILL and reaps it.
+    pub fn kill(&mut self) -> eyre::Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.kill()?;
+            child.wait()?;
+        }
+        Ok(())
+    }
+
+    /// The witness's state file, as JSON (`Null` before its first cosignature).
+    pub fn state(&self) -> Value {
+        std::fs::read_to_string(self.home.join("witness-state.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    /// The last lines of its log, for failure messages.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+}
+
+impl Drop for Witness {
+    fn drop(&mut self) {
+        let _ = self.kill();
+    }
+}
+
 /// A local network written by `onebook testnet` and its node processes.
 #[derive(Debug)]
 pub struct Devnet {
     /// The nodes, validators first.
     pub nodes: Vec<Node>,
-    _dir: tempfile::TempDir,
+    /// The chain's id, from its genesis.
+    pub chain_id: ChainId,
+    dir: tempfile::TempDir,
 }
 
 impl Devnet {
@@ -307,6 +377,18 @@ impl Devnet {
         )
     }
 
+    /// As [`Devnet::start`], from the genesis file `genesis` (a `dev_only` file whose
+    /// validators use the dev keys `<org>/node`) with `validators` validators.
+    pub fn start_genesis(binary: &Path, genesis: &Path, validators: usize) -> eyre::Result<Self> {
+        let genesis = genesis.to_str().ok_or_else(|| eyre!("genesis path is not UTF-8"))?;
+        Self::start_with(
+            binary,
+            validators,
+            0,
+            &["--idle-block-interval", "1s", "--genesis", genesis],
+        )
+    }
+
     /// Writes the homes with `onebook testnet` and the extra `testnet_args`, and starts the
     /// validators.
     fn start_with(
@@ -329,11 +411,72 @@ impl Devnet {
                 )
             })
             .collect();
-        let mut net = Self { nodes, _dir: dir };
+        let genesis: Value =
+            serde_json::from_slice(&std::fs::read(out.join("node0").join("genesis.json"))?)?;
+        let chain_id = genesis["chain_id"]
+            .as_str()
+            .map(ChainId::from)
+            .ok_or_else(|| eyre!("the genesis names no chain"))?;
+        let mut net = Self { nodes, chain_id, dir };
         for node in &mut net.nodes[..validators] {
             node.start()?;
         }
         Ok(net)
+    }
+
+    /// Starts a witness with the dev key `label` (a witness of the genesis), following and
+    /// posting to the nodes `nodes`.
+    pub fn start_witness(&self, label: &str, nodes: &[usize]) -> eyre::Result<Witness> {
+        let binary = self.nodes[0].binary.clone();
+        let name = label.replace('/', "-");
+        let home = self.dir.path().join(format!("witness-{name}"));
+        // The genesis first: on a `dev_only` network the key file is written plain.
+        std::fs::create_dir_all(&home)?;
+        std::fs::copy(self.nodes[0].home.join("genesis.json"), home.join("genesis.json"))?;
+        let status = Command::new(&binary)
+            .arg("--home")
+            .arg(&home)
+            .args(["keys", "generate", "--name", "witness", "--dev-label", label])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("onebook keys generate for witness {label} failed: {status}");
+        }
+        let mut witness = Witness {
+            binary,
+            log: self.dir.path().join(format!("witness-{name}.log")),
+            home,
+            nodes: nodes.iter().map(|&i| self.api_addr(i)).collect(),
+            child: None,
+        };
+        witness.start()?;
+        Ok(witness)
+    }
+
+    /// Waits until node `node` holds a witnessed checkpoint at or above `height`; its height.
+    pub fn wait_witnessed(&self, node: usize, height: u64, timeout: Duration) -> eyre::Result<u64> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let (status, page) = self.nodes[node].get("/v1/checkpoints?after=0&limit=1")?;
+            let newest = page["newest_witnessed"].as_u64();
+            if status == 200 && newest.is_some_and(|newest| newest >= height) {
+                return Ok(newest.unwrap_or_default());
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "no checkpoint at or above {height} witnessed on node{node} after {timeout:?}: \
+                     {status} {page}\n{}",
+                    self.nodes[node].log_tail(10)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The directory the homes live in.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Node `i`'s API address, `127.0.0.1:<port>`.
@@ -380,7 +523,7 @@ impl Devnet {
     ) -> eyre::Result<u64> {
         let secret = onebook_genesis::dev_secret(label);
         let body = TxBody {
-            chain_id: ChainId::from("onebook-dev-1"),
+            chain_id: self.chain_id.clone(),
             signer: secret.public_key(),
             nonce: Nonce(nonce),
             valid_until: Height(1_000_000),

@@ -110,7 +110,8 @@ pub fn block(data: &[u8]) {
     if let Ok((header, certificate)) =
         codec::decode::<(Header, CommitCertificate)>(data, BLOCK_BYTES_MAX)
     {
-        let _ = certificate.verify(&header, &dev_genesis().validator_set());
+        let genesis = dev_genesis();
+        let _ = certificate.verify(&header, &genesis.hash(), &genesis.validator_set());
     }
 }
 
@@ -348,6 +349,7 @@ pub fn proof_bundle(data: &[u8]) {
         chain_id: genesis.chain_id.clone(),
         genesis_hash: genesis.hash(),
         validators: genesis.validator_set(),
+        witnesses: genesis.checkpoint_policy().witnesses,
     };
     if let Ok(verdict) = onebook_verifier::verify(data, &trusted) {
         let _ = onebook_verifier::judge(&verdict);

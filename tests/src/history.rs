@@ -93,7 +93,8 @@ pub fn build(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<Histor
         let block = chain
             .propose(Height(height), time, validators[0].public_key())
             .map_err(|error| eyre!("block {height}: {error}"))?;
-        let certificate = certify(&chain_id, &block.header.hash(), Height(height), &validators);
+        let certificate =
+            certify(&chain_id, genesis.hash(), &block.header.hash(), Height(height), &validators);
         chain.commit(block, certificate).map_err(|error| eyre!("block {height}: {error}"))?;
     }
     let tip = chain.store().tip()?;
@@ -103,11 +104,18 @@ pub fn build(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<Histor
 /// A certificate for the block `block_hash` at `height` with every validator's precommit.
 fn certify(
     chain_id: &ChainId,
+    genesis_hash: onebook_types::hash::Hash32,
     block_hash: &onebook_types::hash::Hash32,
     height: Height,
     validators: &[SecretKey],
 ) -> CommitCertificate {
-    let vote = CommitVote { chain_id: chain_id.clone(), height, round: 0, block_hash: *block_hash };
+    let vote = CommitVote {
+        chain_id: chain_id.clone(),
+        genesis_hash,
+        height,
+        round: 0,
+        block_hash: *block_hash,
+    };
     let digest = vote.signing_digest();
     let mut signatures: Vec<CommitSignature> = validators
         .iter()

@@ -7,6 +7,7 @@ use onebook_types::{
     block::{self, Block, Event, Header, Receipt},
     codec,
     hash::Hash32,
+    history::History,
     ids::{ChainId, Height, Nonce, OrgId, ShareRequestId, Timestamp},
     keys::SecretKey,
     record::RecordKey,
@@ -99,8 +100,9 @@ pub fn body(height: Height, txs_per_block: u64, signers: u64) -> BlockBody {
     body
 }
 
-/// Seals a body on top of `tip` with the given state root.
-pub fn seal(tip: &Tip, body: &BlockBody, state_root: Hash32) -> Block {
+/// Seals a body on top of `tip` with the given state root and history root (the store's
+/// `next_history_root`).
+pub fn seal(tip: &Tip, body: &BlockBody, state_root: Hash32, history_root: Hash32) -> Block {
     let height = tip.height.next();
     let hashes: Vec<Hash32> = body.txs.iter().map(SignedTx::hash).collect();
     let header = Header {
@@ -108,6 +110,7 @@ pub fn seal(tip: &Tip, body: &BlockBody, state_root: Hash32) -> Block {
         height,
         time: Timestamp(GENESIS_TIME_MS + height.0 * 1000),
         previous_hash: tip.block_hash,
+        history_root,
         tx_root: block::tx_root(&hashes),
         tx_count: u32::try_from(hashes.len()).expect("a synthetic block is small"),
         receipts_root: block::receipts_root(&body.receipts),
@@ -124,7 +127,7 @@ pub fn commit_next(store: &Store, txs_per_block: u64, signers: u64) -> eyre::Res
     let tip = store.tip()?;
     let body = body(tip.height.next(), txs_per_block, signers);
     let staged = store.stage(body.changes.clone())?;
-    let block = seal(&tip, &body, staged.root);
+    let block = seal(&tip, &body, staged.root, store.next_history_root()?);
     let commit =
         BlockCommit { block, receipts: body.receipts, certificate: None, touches: body.touches };
     Ok(store.commit(commit, staged)?)
@@ -134,6 +137,7 @@ pub fn commit_next(store: &Store, txs_per_block: u64, signers: u64) -> eyre::Res
 #[derive(Debug)]
 pub struct MemReplay {
     nodes: MemNodeStore,
+    history: History,
     /// The tip reached.
     pub tip: Tip,
     txs_per_block: u64,
@@ -147,7 +151,9 @@ impl MemReplay {
         let update = apply_updates(&nodes, Hash32::ZERO, updates(&genesis_records()));
         nodes.insert_all(&update);
         let tip = Tip { height: Height(0), block_hash: genesis_hash(), state_root: update.root };
-        Self { nodes, tip, txs_per_block, signers }
+        let mut history = History::new();
+        history.push(&tip.block_hash);
+        Self { nodes, history, tip, txs_per_block, signers }
     }
 
     /// Advances to `height`, returning the tip there.
@@ -156,7 +162,8 @@ impl MemReplay {
             let body = body(self.tip.height.next(), self.txs_per_block, self.signers);
             let update = apply_updates(&self.nodes, self.tip.state_root, updates(&body.changes));
             self.nodes.insert_all(&update);
-            let block = seal(&self.tip, &body, update.root);
+            let block = seal(&self.tip, &body, update.root, self.history.root());
+            self.history.push(&block.header.hash());
             self.tip = Tip {
                 height: block.header.height,
                 block_hash: block.header.hash(),

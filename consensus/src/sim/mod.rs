@@ -59,10 +59,7 @@ use malachitebft_app_channel::{
         },
     },
 };
-use onebook_types::{
-    ids::ChainId,
-    keys::{PublicKey, SecretKey},
-};
+use onebook_types::keys::{PublicKey, SecretKey};
 use tokio::sync::{mpsc, oneshot};
 
 pub use self::wire::{SimMessage, SimMessageKind};
@@ -75,7 +72,7 @@ use crate::{
     host::{Host, Pacing},
     proposals::ProposalStore,
     signing::{OnebookSigner, OnebookVerifier},
-    types::{ConsensusHeight, OnebookContext, ValidatorAddress},
+    types::{ChainIdentity, ConsensusHeight, OnebookContext, ValidatorAddress},
 };
 
 /// Capacity of the channel the host publishes proposal parts on; drained after every host call.
@@ -97,8 +94,8 @@ pub enum InjectedBug {
 /// How a simulated validator runs.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
-    /// The chain every signature is bound to.
-    pub chain_id: ChainId,
+    /// The chain every signature is bound to: its id and genesis hash.
+    pub chain: ChainIdentity,
     /// Timeouts, the block time target and the status interval; `home_dir` holds the blocks
     /// the node proposed (`proposals/`), which survive a crash as on a real node.
     pub consensus: ConsensusConfig,
@@ -204,7 +201,7 @@ impl<A: Application> SimValidator<A> {
         config.consensus.validate()?;
         let secret = Arc::new(secret);
         let node_key = secret.public_key();
-        let ctx = OnebookContext::new(config.chain_id.clone());
+        let ctx = OnebookContext::new(config.chain.clone());
         let timeouts = crate::node::timeouts(&config.consensus);
         let proposals = ProposalStore::open(&config.consensus.home_dir.join("proposals"))?;
         let (network, host_network) = mpsc::channel(HOST_NETWORK_CAPACITY);
@@ -216,8 +213,8 @@ impl<A: Application> SimValidator<A> {
             Host::new(app, ctx.clone(), Arc::clone(&secret), timeouts, pacing, proposals, network);
         let peers = config.validators.iter().filter(|key| **key != node_key).copied().collect();
         let node = NodeIo {
-            signer: OnebookSigner::new(config.chain_id.clone(), Arc::clone(&secret)),
-            verifier: OnebookVerifier::new(config.chain_id.clone()),
+            signer: OnebookSigner::new(config.chain.clone(), Arc::clone(&secret)),
+            verifier: OnebookVerifier::new(config.chain),
             ctx,
             node_key,
             timeouts,

@@ -74,6 +74,7 @@ impl Application for MemChain {
             height,
             time: Timestamp(time.0.max(parent_time.0)),
             previous_hash: parent_hash,
+            history_root: Hash32::ZERO,
             tx_root: tx_root(&[]),
             tx_count: 0,
             receipts_root: receipts_root(&[]),

@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use onebook_consensus::{ConsensusConfig, ConsensusError, PeerConfig, run};
+use onebook_consensus::{ChainIdentity, ConsensusConfig, ConsensusError, PeerConfig, run};
 use onebook_types::{
     consortium::{Validator, ValidatorSet},
     hash::Hash32,
@@ -90,7 +90,7 @@ impl TestNet {
         let task = tokio::spawn(Box::pin(run(
             node.config.clone(),
             SecretKey::from_seed(node.seed),
-            self.chain_id.clone(),
+            ChainIdentity { chain_id: self.chain_id.clone(), genesis_hash: Hash32([0xAA; 32]) },
             app,
             async move {
                 let _ = stopped.await;
@@ -142,7 +142,8 @@ impl TestNet {
         for height in 0..longest {
             let mut hashes = chains.iter().filter_map(|c| c.get(height)).map(|(b, cert)| {
                 assert_eq!(b.header.height, Height(height as u64 + 1));
-                cert.verify(&b.header, &self.validators).expect("certificate verifies");
+                cert.verify(&b.header, &Hash32([0xAA; 32]), &self.validators)
+                    .expect("certificate verifies");
                 b.header.hash()
             });
             let first = hashes.next().expect("some node has the height");
@@ -264,7 +265,7 @@ async fn n2_a_peer_with_another_key_at_a_listed_address_is_not_let_in() {
         let task = tokio::spawn(Box::pin(run(
             config,
             SecretKey::from_seed(seeds[i]),
-            chain_id.clone(),
+            ChainIdentity { chain_id: chain_id.clone(), genesis_hash: Hash32([0xAA; 32]) },
             app,
             async move {
                 let _ = stopped.await;

@@ -335,6 +335,16 @@ fn dispatch(
         Action::CancelCertificate { certificate, reason } => {
             crate::property::cancel_certificate(state, ctx, certificate, reason)
         }
+        Action::AnchorCheckpoint { checkpoint, cosignatures, extension, next_witnesses } => {
+            crate::anchoring::anchor_checkpoint(
+                state,
+                ctx,
+                checkpoint,
+                cosignatures,
+                extension.as_ref(),
+                next_witnesses.as_ref(),
+            )
+        }
     };
     result.map_err(Refusal::from)
 }

@@ -9,13 +9,15 @@
 //! transitions beside the handlers that apply them: [`consortium`] (members), [`catalog`] (catalog
 //! entries, resources and obligations), [`governance`]
 //! (proposals, votes, and the changes they apply), [`sharing`] (share requests, grants,
-//! access events and violations), [`quality`] (quality reports, answers and rulings) and
+//! access events and violations), [`quality`] (quality reports, answers and rulings),
 //! [`property`] (data-property applications, public notices, objections, certificates and
-//! licences). [`obligations`] keeps each org's deadline-bound duties and answers which are
+//! licences), and [`anchoring`] (the checkpoint policy, child chains and their anchored
+//! checkpoints). [`obligations`] keeps each org's deadline-bound duties and answers which are
 //! overdue; [`calendar`] counts working days. Every action of this chain version has its rules;
 //! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled)
 //! stays reserved for actions appended in later versions.
 
+pub mod anchoring;
 pub mod calendar;
 pub mod catalog;
 mod checks;

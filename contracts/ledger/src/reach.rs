@@ -26,7 +26,7 @@ pub(crate) const UNREACHABLE: &[(Rejection, &str)] = &[(
 
 /// The reach of `rejection`, asking each module in turn.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
-    let modules: [fn(Rejection) -> Option<Reach>; 7] = [
+    let modules: [fn(Rejection) -> Option<Reach>; 8] = [
         admission_and_consortium,
         governance,
         crate::catalog::reach,
@@ -34,6 +34,7 @@ pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
         crate::quality::reach::reach,
         crate::property::reach::reach,
         crate::reads::reach,
+        crate::anchoring::reach,
     ];
     modules.iter().find_map(|module| module(rejection))
 }

@@ -8,11 +8,13 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    checkpoint::{Checkpoint, CheckpointExtension, CheckpointPolicy, Cosignature, WitnessSet},
     consortium::{LegalBasis, OrgLevel, Role, Validator},
     hash::Hash32,
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode, ObjectionId, OrgId,
-        ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, LegalBasisCode,
+        ObjectionId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
+        SystemId, Timestamp,
     },
     keys::PublicKey,
     reads::SignedRead,
@@ -264,6 +266,23 @@ pub enum Action {
         /// The reads, in the order served: 1 to `READS_PER_TX_MAX` (50).
         reads: Vec<SignedRead>,
     },
+
+    // Anchoring up the hierarchy.
+    /// Any member records a witnessed checkpoint of a child chain (a city's chain under a
+    /// province's) that this chain's governance admitted. The ledger checks the cosignatures
+    /// against the witness set it holds for the child and that the checkpoint extends the last
+    /// one anchored.
+    AnchorCheckpoint {
+        /// The child chain's checkpoint.
+        checkpoint: Checkpoint,
+        /// Its cosignatures, sorted by witness key.
+        cosignatures: Vec<Cosignature>,
+        /// The proof that it extends the child's latest anchored checkpoint; none for the first.
+        extension: Option<CheckpointExtension>,
+        /// The child's new witness set, when the checkpoint announces one
+        /// (`next_witness_set_hash` differs from `witness_set_hash`); none otherwise.
+        next_witnesses: Option<WitnessSet>,
+    },
 }
 
 /// What a governance proposal would change.
@@ -307,6 +326,20 @@ pub enum GovernanceChange {
     SetPolicy {
         /// The parameter and its new value.
         parameter: PolicyParameter,
+    },
+    /// Replace the checkpoint policy: the interval and the witnesses (with their threshold).
+    SetCheckpointPolicy {
+        /// The new policy.
+        policy: CheckpointPolicy,
+    },
+    /// Accept a child chain's checkpoints (a city's chain under this provincial one).
+    AdmitChildChain {
+        /// The child chain's id.
+        chain_id: ChainId,
+        /// Its genesis hash.
+        genesis_hash: Hash32,
+        /// Its witness set as its genesis (or its latest checkpoint) names it.
+        witnesses: WitnessSet,
     },
 }
 

@@ -1,10 +1,11 @@
 //! Blocks, headers, receipts and commit certificates.
 //!
 //! A header commits to the block's transactions (`tx_root`), to what became of each
-//! (`receipts_root`), to the whole ledger state after the block (`state_root`) and to the
-//! validators that sign it. Its hash is `H("onebook/header/v1", borsh(Header))`. A
-//! [`CommitCertificate`] holds the signatures of more than two thirds of the voting power over a
-//! [`CommitVote`] naming that hash.
+//! (`receipts_root`), to the whole ledger state after the block (`state_root`), to every block
+//! before it (`history_root`) and to the validators that sign it. Its hash is
+//! `H("onebook/header/v1", borsh(Header))`. A [`CommitCertificate`] holds the signatures of more
+//! than two thirds of the voting power over a [`CommitVote`] naming that hash and the chain's
+//! genesis hash, so a certificate of one genesis never verifies under another.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,9 @@ pub struct Header {
     pub time: Timestamp,
     /// The previous header's hash; for height 1, the genesis hash.
     pub previous_hash: Hash32,
+    /// Root of the history tree over the hashes of every block before this one, the genesis hash
+    /// first (`crate::history`): `height` leaves, the last of them `previous_hash`.
+    pub history_root: Hash32,
     /// Merkle root over the tx leaves, in block order.
     pub tx_root: Hash32,
     /// Number of transactions: the size of the tx and receipt trees, which inclusion proofs are
@@ -162,6 +166,9 @@ impl Receipt {
 pub struct CommitVote {
     /// The chain.
     pub chain_id: ChainId,
+    /// The chain's genesis hash: a vote of a chain started from another genesis (a staging chain
+    /// with the same chain id and keys) is never a vote of this one.
+    pub genesis_hash: Hash32,
     /// The height.
     pub height: Height,
     /// The consensus round in which the block was decided.
@@ -201,6 +208,14 @@ pub struct CommitCertificate {
 /// Why a commit certificate does not prove its block.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CertificateError {
+    /// The vote names another genesis than the verifier's.
+    #[error("the votes are for genesis {got}, not {expected}")]
+    WrongGenesis {
+        /// The genesis the vote names.
+        got: Hash32,
+        /// The genesis trusted.
+        expected: Hash32,
+    },
     /// The certificate names another block.
     #[error("certificate is for block {got}, not {expected}")]
     WrongBlock {
@@ -237,13 +252,20 @@ pub enum CertificateError {
 }
 
 impl CommitCertificate {
-    /// Checks that the certificate commits `header` under `validators` (the set named by
-    /// `header.validator_set_hash`).
+    /// Checks that the certificate commits `header` of the chain started from `genesis_hash`
+    /// under `validators` (the set named by `header.validator_set_hash`).
     pub fn verify(
         &self,
         header: &Header,
+        genesis_hash: &Hash32,
         validators: &ValidatorSet,
     ) -> Result<(), CertificateError> {
+        if self.vote.genesis_hash != *genesis_hash {
+            return Err(CertificateError::WrongGenesis {
+                got: self.vote.genesis_hash,
+                expected: *genesis_hash,
+            });
+        }
         let expected = header.hash();
         if self.vote.block_hash != expected
             || self.vote.height != header.height

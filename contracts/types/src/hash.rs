@@ -111,6 +111,15 @@ pub enum Tag {
     /// The key of a data element's authoritative source (一数一源): over `borsh(SourceKey)`
     /// (the data element, or the item name where no element is given).
     ElementSource,
+    /// A leaf of the history tree: over a 32-byte block hash (the genesis hash for leaf 0).
+    HistoryLeaf,
+    /// An inner node of the history tree: over `left || right`.
+    HistoryNode,
+    /// A witness set: over `borsh(WitnessSet)`.
+    WitnessSet,
+    /// The digest a witness signs to cosign a checkpoint: over
+    /// `borsh(Checkpoint) || time (u64 LE)`.
+    Cosignature,
 }
 
 impl Tag {
@@ -134,11 +143,15 @@ impl Tag {
             Self::PropertySubject => "onebook/property-subject/v1",
             Self::ReadRequest => "onebook/read-request/v1",
             Self::ElementSource => "onebook/element-source/v1",
+            Self::HistoryLeaf => "onebook/history-leaf/v1",
+            Self::HistoryNode => "onebook/history-node/v1",
+            Self::WitnessSet => "onebook/witness-set/v1",
+            Self::Cosignature => "onebook/cosignature/v1",
         }
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 21] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -156,6 +169,10 @@ impl Tag {
         Self::PropertySubject,
         Self::ReadRequest,
         Self::ElementSource,
+        Self::HistoryLeaf,
+        Self::HistoryNode,
+        Self::WitnessSet,
+        Self::Cosignature,
     ];
 }
 

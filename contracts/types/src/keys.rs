@@ -162,6 +162,66 @@ mod tests {
         assert_eq!(result, Err(SignatureError::BadKey));
     }
 
+    /// `l`, the order of the base point, little-endian.
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+
+    /// `a + b` of two little-endian 256-bit numbers (no overflow in the cases used).
+    fn add(a: &[u8], b: &[u8]) -> [u8; 32] {
+        let mut sum = [0u8; 32];
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let digit = u16::from(a[i]) + u16::from(b[i]) + carry;
+            sum[i] = (digit & 0xff) as u8;
+            carry = digit >> 8;
+        }
+        sum
+    }
+
+    #[test]
+    fn a_signature_whose_s_is_not_reduced_is_refused() {
+        let alice = SecretKey::from_seed([1; 32]);
+        let signature = alice.sign(b"grant 7");
+        let mut unreduced = signature.0;
+        // S + l is the same scalar, non-canonically encoded; S < l, so S + l < 2^253.
+        unreduced[32..].copy_from_slice(&add(&signature.0[32..], &L));
+
+        let result = alice.public_key().verify(b"grant 7", &Signature(unreduced));
+
+        assert_eq!(result, Err(SignatureError::BadSignature));
+    }
+
+    #[test]
+    fn a_non_canonical_key_encoding_decodes_but_is_a_key_of_its_own_bytes() {
+        // p = 2^255 - 19; the encodings p + y (y < 19) are non-canonical spellings of y.
+        let p: [u8; 32] = {
+            let mut p = [0xff; 32];
+            p[0] = 0xed;
+            p[31] = 0x7f;
+            p
+        };
+        let decodable: Vec<[u8; 32]> = (0u8..19)
+            .map(|y| {
+                add(&p, &{
+                    let mut small = [0u8; 32];
+                    small[0] = y;
+                    small
+                })
+            })
+            .filter(|bytes| PublicKey(*bytes).to_verifying_key().is_ok())
+            .collect();
+
+        // Some such encodings name points of large order: they are accepted as keys, and
+        // hashed as the bytes given, so no signature made for another spelling verifies.
+        assert!(!decodable.is_empty());
+        for bytes in decodable {
+            let key = PublicKey(bytes).to_verifying_key().expect("decodes");
+            assert_eq!(key.as_bytes(), &bytes, "the key keeps the bytes given, hashed as given");
+        }
+    }
+
     #[test]
     fn debug_output_hides_the_secret() {
         let secret = SecretKey::from_seed([9; 32]);

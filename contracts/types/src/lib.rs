@@ -4,15 +4,19 @@
 //! with a domain tag per kind of thing. A transaction ([`tx::SignedTx`]) carries one
 //! [`action::Action`]; only [`tx::SignedTx::verify`] turns it into the [`tx::VerifiedTx`] the
 //! ledger rules accept. A [`block::Header`] commits to transactions and receipts through
-//! [`merkle`] roots and to the state through the state tree root. `docs/formats.md` describes
-//! every byte; `tests/vectors/` pins them. See `docs/adr/0002-canonical-encoding-borsh.md`.
+//! [`merkle`] roots, to the state through the state tree root, and to every earlier block
+//! through the [`history`] root; [`checkpoint`] holds what independent witnesses cosign.
+//! `docs/formats.md` describes every byte; `tests/vectors/` pins them. See
+//! `docs/adr/0002-canonical-encoding-borsh.md`.
 
 pub mod action;
 pub mod block;
 pub mod catalog_records;
+pub mod checkpoint;
 pub mod codec;
 pub mod consortium;
 pub mod hash;
+pub mod history;
 pub mod ids;
 pub mod keys;
 pub mod limits;

@@ -47,6 +47,10 @@ pub const PROOF_BUNDLE_BYTES_MAX: usize = 4 * 1024 * 1024;
 pub const PROOF_BUNDLE_SET_CHANGES_MAX: usize = 64;
 /// Most record claims one proof bundle may carry under its header.
 pub const PROOF_BUNDLE_CLAIMS_MAX: usize = 8;
+/// Most witness-set changes one proof bundle may carry from genesis to its checkpoint.
+pub const PROOF_BUNDLE_WITNESS_CHANGES_MAX: usize = 64;
+/// Most witnesses in a witness set.
+pub const WITNESSES_MAX: usize = 32;
 
 const _: () = assert!(BLOCK_BYTES_MAX >= 16 * TX_BYTES_MAX, "a block fits 16 max-size txs");
 const _: () = assert!(MEMPOOL_TXS_MAX >= 2 * BLOCK_TXS_MAX, "the pool can fill two blocks");

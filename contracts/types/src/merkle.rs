@@ -26,7 +26,7 @@ fn node(left: &Hash32, right: &Hash32) -> Hash32 {
 }
 
 /// The largest power of two strictly smaller than `n` (`n >= 2`).
-fn split_point(n: usize) -> usize {
+pub(crate) fn split_point(n: usize) -> usize {
     debug_assert!(n >= 2);
     let mut k = 1;
     while k * 2 < n {
@@ -123,6 +123,18 @@ impl InclusionProof {
     /// size the header commits to (`Header::tx_count`); the proof's own `size` must equal it
     /// (RFC 9162 §2.1.3.2, where the size likewise comes from the signed tree head).
     pub fn verify(&self, leaf: &Hash32, root: &Hash32, size: u64) -> Result<(), InclusionError> {
+        self.verify_with(leaf, root, size, node)
+    }
+
+    /// [`InclusionProof::verify`] for a tree whose inner nodes are `node(left, right)`: the same
+    /// RFC 9162 algorithm under another domain tag (the history tree of `crate::history`).
+    pub(crate) fn verify_with(
+        &self,
+        leaf: &Hash32,
+        root: &Hash32,
+        size: u64,
+        node: fn(&Hash32, &Hash32) -> Hash32,
+    ) -> Result<(), InclusionError> {
         if self.size != size {
             return Err(InclusionError::SizeMismatch { proof: self.size, committed: size });
         }

@@ -11,9 +11,9 @@ use crate::{
     codec,
     hash::Hash32,
     ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, ObjectionId,
-        ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
-        ViolationId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId,
+        ObjectionId, ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId,
+        ShareRequestId, ViolationId,
     },
     keys::PublicKey,
 };
@@ -80,6 +80,10 @@ pub enum RecordKey {
     /// The authoritative source of a data element (or item name) across the consortium
     /// (一数一源), by the hash of its `SourceKey`.
     ElementSource(Hash32),
+    /// The checkpoint policy in force: interval and witnesses.
+    CheckpointPolicy,
+    /// A child chain this chain anchors, by its chain id.
+    ChildChain(ChainId),
 }
 
 impl RecordKey {

@@ -337,6 +337,35 @@ pub enum Rejection {
     /// A recorded read's method is not `GET`, or its path is empty or too long.
     #[error("a recorded read's method or path is malformed")]
     ReadMalformed = 243,
+
+    // Checkpoints and anchoring: 260-.
+    /// A checkpoint policy or witness set breaks a rule: an interval of 0, witness keys unsorted
+    /// or repeated, a witness without a name, or a threshold outside 1 to the number of witnesses.
+    #[error("the checkpoint policy or witness set is invalid")]
+    CheckpointPolicyInvalid = 260,
+    /// The child chain is already admitted, or is this chain itself.
+    #[error("the child chain is already admitted or is this chain")]
+    ChildChainExists = 261,
+    /// No child chain with the checkpoint's chain id is admitted.
+    #[error("no child chain with this chain id is admitted")]
+    ChildChainUnknown = 262,
+    /// The checkpoint names another genesis than the admitted child chain's.
+    #[error("the checkpoint is of another genesis than the child chain's")]
+    CheckpointWrongGenesis = 263,
+    /// The cosignatures do not witness the checkpoint under the child's witness set.
+    #[error("the checkpoint is not cosigned by the child chain's witness threshold")]
+    CheckpointNotWitnessed = 264,
+    /// The checkpoint is not above the child's latest anchored checkpoint.
+    #[error("the checkpoint is not above the latest anchored one")]
+    CheckpointNotNewer = 265,
+    /// The extension proof is missing, not needed, or does not show that the checkpoint extends
+    /// the latest anchored one.
+    #[error("the checkpoint does not extend the latest anchored one")]
+    CheckpointNotExtending = 266,
+    /// The new witness set is missing where the checkpoint announces one, given where it does
+    /// not, not the one announced, or invalid.
+    #[error("the new witness set is not the one the checkpoint announces")]
+    NextWitnessesMismatch = 267,
 }
 
 impl Rejection {
@@ -453,6 +482,14 @@ impl Rejection {
         Self::ReadSignatureInvalid,
         Self::ReaderUnknown,
         Self::ReadMalformed,
+        Self::CheckpointPolicyInvalid,
+        Self::ChildChainExists,
+        Self::ChildChainUnknown,
+        Self::CheckpointWrongGenesis,
+        Self::CheckpointNotWitnessed,
+        Self::CheckpointNotNewer,
+        Self::CheckpointNotExtending,
+        Self::NextWitnessesMismatch,
     ];
 
     /// The rejection with `code`, if any.

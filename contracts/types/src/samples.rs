@@ -8,11 +8,13 @@ use crate::{
         OpenType, PolicyParameter, PropertyApplicationDraft, PropertySubject, QualityAnswer,
         ResourceDraft, ReviewDecision, RightKind, ShareAnswer, ShareRequestDraft, ShareType,
     },
+    checkpoint::{Checkpoint, CheckpointPolicy, Cosignature, Witness, WitnessSet},
     consortium::{LegalBasis, OrgLevel, Role, Validator},
     hash::{Hash32, Tag, hash_tagged},
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, GrantId, LegalBasisCode, ObjectionId, OrgId,
-        ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, LegalBasisCode,
+        ObjectionId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
+        SystemId, Timestamp,
     },
     keys::PublicKey,
     time::Date,
@@ -197,7 +199,55 @@ pub fn sample_actions() -> Vec<Action> {
         Action::RenewCertificate { certificate: cert.clone(), valid_until: date("2032-03-31") },
         Action::CancelCertificate { certificate: cert, reason: "权利人申请注销".into() },
         Action::RecordReads { reads: vec![sample_read()] },
+        sample_anchor(),
     ]
+}
+
+/// The witness set of the sample child chain: two witnesses of seeds `[0x71; 32]` and
+/// `[0x72; 32]`, both needed.
+pub fn sample_witness_set() -> WitnessSet {
+    let mut witnesses: Vec<Witness> = [(0x71, "思明区见证节点"), (0x72, "市审计局见证节点")]
+        .into_iter()
+        .map(|(seed, name)| Witness {
+            key: crate::keys::SecretKey::from_seed([seed; 32]).public_key(),
+            name: name.into(),
+        })
+        .collect();
+    witnesses.sort_by_key(|witness| witness.key);
+    WitnessSet { threshold: 2, witnesses }
+}
+
+/// A checkpoint of the sample child chain `onebook-sm-1` at height 20.
+pub fn sample_checkpoint() -> Checkpoint {
+    let set = sample_witness_set().hash();
+    Checkpoint {
+        chain_id: ChainId::from("onebook-sm-1"),
+        genesis_hash: digest("child genesis"),
+        height: Height(20),
+        time: Timestamp(1_772_409_600_000),
+        block_hash: digest("child block 20"),
+        history_root: digest("child history 20"),
+        validator_set_hash: digest("child validators"),
+        witness_set_hash: set,
+        next_witness_set_hash: set,
+    }
+}
+
+/// `AnchorCheckpoint` of [`sample_checkpoint`], cosigned by both sample witnesses at a fixed
+/// time, as the first checkpoint anchored for its chain.
+pub fn sample_anchor() -> Action {
+    let checkpoint = sample_checkpoint();
+    let time = Timestamp(1_772_409_660_000);
+    let mut cosignatures: Vec<Cosignature> = [0x71u8, 0x72]
+        .into_iter()
+        .map(|seed| {
+            let key = crate::keys::SecretKey::from_seed([seed; 32]);
+            let digest = checkpoint.cosigning_digest(time);
+            Cosignature { witness: key.public_key(), time, signature: key.sign(digest.as_bytes()) }
+        })
+        .collect();
+    cosignatures.sort_by_key(|cosignature| cosignature.witness);
+    Action::AnchorCheckpoint { checkpoint, cosignatures, extension: None, next_witnesses: None }
 }
 
 /// A read of violation 1 signed by the dev-style key of seed `[0x61; 32]` at a fixed time.
@@ -239,6 +289,14 @@ pub fn sample_governance_changes() -> Vec<GovernanceChange> {
                 code: LegalBasisCode::from("dsl-21"),
                 title: "《中华人民共和国数据安全法》第二十一条".into(),
             }),
+        },
+        GovernanceChange::SetCheckpointPolicy {
+            policy: CheckpointPolicy { interval: 10, witnesses: sample_witness_set() },
+        },
+        GovernanceChange::AdmitChildChain {
+            chain_id: ChainId::from("onebook-sm-1"),
+            genesis_hash: digest("child genesis"),
+            witnesses: sample_witness_set(),
         },
     ]
 }

@@ -15,7 +15,7 @@ use onebook_types::{
     sharing_records::{AccessEvent, Grant, GrantStatus, ViolationReason},
 };
 
-use crate::{RecordValue, TrustedGenesis, Verdict, error::CoverageError};
+use crate::{RecordValue, TrustedGenesis, Verdict, VerifyOptions, error::CoverageError};
 
 /// What [`verify_grant_at_access`] established.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,13 +34,22 @@ pub struct GrantCoverage {
     pub verdict: Verdict,
 }
 
-/// Verifies `bundle_bytes` and checks that the access event it proves was covered by the grant
-/// it proves, at the block that recorded the access.
+/// Verifies `bundle_bytes` (anchoring required) and checks that the access event it proves was
+/// covered by the grant it proves, at the block that recorded the access.
 pub fn verify_grant_at_access(
     bundle_bytes: &[u8],
     genesis: &TrustedGenesis,
 ) -> Result<GrantCoverage, CoverageError> {
-    let verdict = crate::verify(bundle_bytes, genesis)?;
+    verify_grant_at_access_with(bundle_bytes, genesis, &VerifyOptions::default())
+}
+
+/// [`verify_grant_at_access`] with `options`.
+pub fn verify_grant_at_access_with(
+    bundle_bytes: &[u8],
+    genesis: &TrustedGenesis,
+    options: &VerifyOptions,
+) -> Result<GrantCoverage, CoverageError> {
+    let verdict = crate::verify_with(bundle_bytes, genesis, options)?;
     judge(&verdict)
 }
 

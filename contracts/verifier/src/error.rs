@@ -3,9 +3,10 @@
 use onebook_state::ProofError;
 use onebook_types::{
     block::CertificateError,
+    checkpoint::CosignatureError,
     codec::DecodeError,
     hash::Hash32,
-    ids::{ChainId, Height},
+    ids::{CertificateNumber, ChainId, Height, Timestamp},
     merkle::InclusionError,
     sharing_records::ViolationReason,
 };
@@ -32,7 +33,7 @@ pub enum VerifyError {
         found: Vec<u8>,
     },
     /// The bundle has a format version this build does not read.
-    #[error("bundle format version {version} is not supported (this build reads 1)")]
+    #[error("bundle format version {version} is not supported (this build reads 2)")]
     UnsupportedVersion {
         /// The version found.
         version: u16,
@@ -187,6 +188,218 @@ pub enum VerifyError {
         #[source]
         source: InclusionError,
     },
+    /// The receipt names another transaction than the one claimed.
+    #[error("the receipt is of tx {receipt_tx}, not of the claimed tx {tx_hash}")]
+    ReceiptOtherTx {
+        /// The claimed transaction.
+        tx_hash: Hash32,
+        /// The transaction the receipt names.
+        receipt_tx: Hash32,
+    },
+    /// The receipt's inclusion proof does not hold against the header's receipts root at the
+    /// transaction's index.
+    #[error("the receipt of transaction {tx_hash} is not proved in the block")]
+    ReceiptInclusion {
+        /// The transaction's hash.
+        tx_hash: Hash32,
+        /// Why the audit path fails (or is for another index).
+        #[source]
+        source: InclusionError,
+    },
+    /// The ledger refused the claimed transaction: it is in the block, but it changed nothing.
+    #[error("the ledger refused tx {tx_hash} with code {code} ({name})")]
+    TxRefused {
+        /// The transaction's hash.
+        tx_hash: Hash32,
+        /// The receipt's code.
+        code: u16,
+        /// The rule it broke, or `unknown code` for a code this build does not know.
+        name: String,
+    },
+    /// A certificate or grant is claimed without the policy, whose UTC offset fixes the local
+    /// days its dates are judged in.
+    #[error(
+        "record claim {index} ({kind}) needs the policy record in the same bundle: its dates are \
+         judged in the chain's governed local time"
+    )]
+    StandingPolicyMissing {
+        /// Position of the claim.
+        index: usize,
+        /// Its kind.
+        kind: &'static str,
+    },
+    /// A licence is claimed without its parent certificate, whose standing it depends on.
+    #[error(
+        "record claim {index} is a licence under {parent}, which the bundle does not prove: a \
+         licence stands only while its parent does"
+    )]
+    LicenceParentMissing {
+        /// Position of the claim.
+        index: usize,
+        /// The parent certificate.
+        parent: CertificateNumber,
+    },
+    /// A checkpoint in the bundle names another genesis.
+    #[error("checkpoint at height {height} is of genesis {found}, not {expected}")]
+    CheckpointWrongGenesis {
+        /// The checkpoint's height.
+        height: Height,
+        /// The genesis it names.
+        found: Hash32,
+        /// The trusted genesis.
+        expected: Hash32,
+    },
+    /// The bundle carries no anchoring, and the verifier requires it.
+    #[error(
+        "the bundle is not anchored: no witnessed checkpoint shows header {height} in the \
+         chain's history, so a retired validator set could have signed it"
+    )]
+    Unanchored {
+        /// The header's height.
+        height: Height,
+    },
+    /// Witness-set changes are not in increasing height order below the anchoring checkpoint.
+    #[error(
+        "witness change {index} at height {height} does not come after {after} and before {before}"
+    )]
+    WitnessChangeOutOfOrder {
+        /// Position of the change.
+        index: usize,
+        /// Its checkpoint's height.
+        height: Height,
+        /// The height it must be above.
+        after: Height,
+        /// The height it must be below (the anchoring checkpoint's).
+        before: Height,
+    },
+    /// A witness-set change's checkpoint is not cosigned by the witness set in force before it.
+    #[error("witness change {index} at height {height}: {source}")]
+    WitnessChangeCosignatures {
+        /// Position of the change.
+        index: usize,
+        /// Its checkpoint's height.
+        height: Height,
+        /// Why its cosignatures do not witness it.
+        #[source]
+        source: CosignatureError,
+    },
+    /// A witness-set change carries another set than its checkpoint announces.
+    #[error(
+        "witness change {index} at height {height} carries set {given}; the checkpoint announces \
+         {announced}"
+    )]
+    WitnessChangeMismatch {
+        /// Position of the change.
+        index: usize,
+        /// Its checkpoint's height.
+        height: Height,
+        /// The checkpoint's `next_witness_set_hash`.
+        announced: Hash32,
+        /// The hash of the set carried.
+        given: Hash32,
+    },
+    /// A witness-set change announces the set already in force.
+    #[error("witness change {index} at height {height} announces the set already in force")]
+    NotAWitnessChange {
+        /// Position of the change.
+        index: usize,
+        /// Its checkpoint's height.
+        height: Height,
+    },
+    /// A witness set carried in the bundle breaks a rule (unsorted keys, a threshold out of
+    /// range, too many witnesses).
+    #[error("witness change {index} carries an invalid set: {reason}")]
+    WitnessSetInvalid {
+        /// Position of the change.
+        index: usize,
+        /// The rule it breaks.
+        reason: String,
+    },
+    /// The anchoring checkpoint is not witnessed by the set in force.
+    #[error("checkpoint at height {height} is not witnessed: {source}")]
+    CheckpointCosignatures {
+        /// The checkpoint's height.
+        height: Height,
+        /// Why its cosignatures do not witness it.
+        #[source]
+        source: CosignatureError,
+    },
+    /// The anchoring checkpoint is below the proved header.
+    #[error("checkpoint at height {checkpoint} is below the proved header at {header}")]
+    AnchorBelowHeader {
+        /// The header's height.
+        header: Height,
+        /// The checkpoint's height.
+        checkpoint: Height,
+    },
+    /// The checkpoint is at the header's height but names another block, or carries an
+    /// ancestry proof it does not need.
+    #[error("checkpoint at height {height} is not of the proved header's block")]
+    AnchorBlockMismatch {
+        /// The height.
+        height: Height,
+    },
+    /// The header's block is not an ancestor of the checkpoint.
+    #[error("header {height} is not an ancestor of the checkpoint at {checkpoint}: {source}")]
+    AnchorAncestry {
+        /// The header's height.
+        height: Height,
+        /// The checkpoint's height.
+        checkpoint: Height,
+        /// Why the ancestry proof fails (missing, for another leaf, or not to the root).
+        #[source]
+        source: InclusionError,
+    },
+    /// The verifier trusts a parent chain, and the bundle carries no proof from it.
+    #[error("the bundle carries no proof from the parent chain that it recorded the checkpoint")]
+    ParentMissing,
+    /// The parent chain's bundle does not verify against the parent's genesis.
+    #[error("the parent chain's proof does not verify ({kind}): {source}")]
+    Parent {
+        /// The kind of the parent bundle's error.
+        kind: &'static str,
+        /// Why.
+        #[source]
+        source: Box<Self>,
+    },
+    /// The parent chain's bundle carries a parent of its own.
+    #[error("the parent chain's proof carries a parent proof of its own")]
+    ParentNested,
+    /// The parent chain's bundle does not prove a `ChildChain` record of this chain.
+    #[error("the parent chain's proof does not show chain {chain} as a child it anchors")]
+    ParentRecordMissing {
+        /// This chain.
+        chain: ChainId,
+    },
+    /// The parent chain anchors a chain of this id from another genesis.
+    #[error("the parent chain anchors chain {chain} of genesis {found}, not {expected}")]
+    ParentWrongGenesis {
+        /// This chain.
+        chain: ChainId,
+        /// The genesis the parent holds.
+        found: Hash32,
+        /// The trusted genesis.
+        expected: Hash32,
+    },
+    /// The parent chain's latest anchored checkpoint is not the bundle's.
+    #[error(
+        "the parent chain's latest anchored checkpoint of this chain is {anchored:?}, not the \
+         bundle's at height {checkpoint}"
+    )]
+    ParentOtherCheckpoint {
+        /// The height of the checkpoint the parent holds, if any.
+        anchored: Option<Height>,
+        /// The bundle's checkpoint height.
+        checkpoint: Height,
+    },
+    /// The facts are older than the verifier asked for.
+    #[error("stale: the bundle shows the chain as of {as_of}, before {not_before} asked for")]
+    Stale {
+        /// The block time the facts are as of (ms).
+        as_of: Timestamp,
+        /// The earliest time accepted (ms).
+        not_before: Timestamp,
+    },
 }
 
 impl VerifyError {
@@ -212,8 +425,106 @@ impl VerifyError {
             Self::RecordTooLarge { .. } => "record-too-large",
             Self::RecordUndecodable { .. } => "record-undecodable",
             Self::TxInclusion { .. } => "tx-inclusion",
+            Self::ReceiptOtherTx { .. } => "receipt-other-tx",
+            Self::ReceiptInclusion { .. } => "receipt-inclusion",
+            Self::TxRefused { .. } => "tx-refused",
+            Self::StandingPolicyMissing { .. } => "standing-policy-missing",
+            Self::LicenceParentMissing { .. } => "standing-parent-missing",
+            Self::CheckpointWrongGenesis { .. } => "checkpoint-wrong-genesis",
+            Self::Unanchored { .. } => "unanchored",
+            Self::WitnessChangeOutOfOrder { .. } => "witness-change-out-of-order",
+            Self::WitnessChangeCosignatures { source, .. } => witness_change_kind(source),
+            Self::WitnessChangeMismatch { .. } => "witness-change-mismatch",
+            Self::NotAWitnessChange { .. } => "not-a-witness-change",
+            Self::WitnessSetInvalid { .. } => "witness-set-invalid",
+            Self::CheckpointCosignatures { source, .. } => checkpoint_kind(source),
+            Self::AnchorBelowHeader { .. } => "anchor-below-header",
+            Self::AnchorBlockMismatch { .. } => "anchor-block-mismatch",
+            Self::AnchorAncestry { .. } => "anchor-ancestry",
+            Self::ParentMissing => "parent-missing",
+            Self::Parent { .. } => "parent-bundle",
+            Self::ParentNested => "parent-nested",
+            Self::ParentRecordMissing { .. } => "parent-record-missing",
+            Self::ParentWrongGenesis { .. } => "parent-wrong-genesis",
+            Self::ParentOtherCheckpoint { .. } => "parent-other-checkpoint",
+            Self::Stale { .. } => "stale",
         }
     }
+
+    /// Every kind [`VerifyError::kind`] can return, for documentation and tests.
+    pub const KINDS: &'static [&'static str] = &[
+        "too-large",
+        "bad-magic",
+        "unsupported-version",
+        "decode",
+        "too-many",
+        "no-claims",
+        "wrong-genesis",
+        "wrong-chain",
+        "checkpoint-wrong-genesis",
+        "set-change-out-of-order",
+        "set-too-large",
+        "set-change-wrong-genesis",
+        "set-change-wrong-block",
+        "set-change-wrong-validator-set",
+        "set-change-not-sorted",
+        "set-change-unknown-signer",
+        "set-change-bad-signature",
+        "set-change-no-quorum",
+        "set-change-mismatch",
+        "not-a-set-change",
+        "certificate-wrong-genesis",
+        "certificate-wrong-block",
+        "certificate-wrong-validator-set",
+        "certificate-not-sorted",
+        "certificate-unknown-signer",
+        "certificate-bad-signature",
+        "no-quorum",
+        "duplicate-claim",
+        "record-too-large",
+        "state-proof-too-deep",
+        "state-proof-key-mismatch",
+        "state-proof-value-mismatch",
+        "state-proof-key-absent",
+        "state-proof-key-present",
+        "state-proof-leaf-not-on-path",
+        "state-proof-not-canonical",
+        "state-proof-root-mismatch",
+        "record-undecodable",
+        "tx-inclusion",
+        "receipt-other-tx",
+        "receipt-inclusion",
+        "tx-refused",
+        "standing-policy-missing",
+        "standing-parent-missing",
+        "unanchored",
+        "witness-change-out-of-order",
+        "witness-set-invalid",
+        "witness-change-wrong-witness-set",
+        "witness-change-no-witnesses",
+        "witness-change-not-sorted",
+        "witness-change-unknown-witness",
+        "witness-change-bad-cosignature",
+        "witness-change-below-threshold",
+        "witness-change-mismatch",
+        "not-a-witness-change",
+        "checkpoint-wrong-witness-set",
+        "checkpoint-no-witnesses",
+        "checkpoint-not-sorted",
+        "checkpoint-unknown-witness",
+        "checkpoint-bad-cosignature",
+        "checkpoint-below-threshold",
+        "anchor-below-header",
+        "anchor-block-mismatch",
+        "anchor-ancestry",
+        "parent-missing",
+        "parent-bundle",
+        "parent-nested",
+        "parent-record-missing",
+        "parent-wrong-genesis",
+        "parent-other-checkpoint",
+        "stale",
+    ];
 }
 
 /// Why a proved grant does not cover a proved access.
@@ -262,6 +573,7 @@ pub enum CoverageError {
 
 fn certificate_kind(error: &CertificateError) -> &'static str {
     match error {
+        CertificateError::WrongGenesis { .. } => "certificate-wrong-genesis",
         CertificateError::WrongBlock { .. } => "certificate-wrong-block",
         CertificateError::WrongValidatorSet { .. } => "certificate-wrong-validator-set",
         CertificateError::NotSorted => "certificate-not-sorted",
@@ -273,6 +585,7 @@ fn certificate_kind(error: &CertificateError) -> &'static str {
 
 fn set_change_kind(error: &CertificateError) -> &'static str {
     match error {
+        CertificateError::WrongGenesis { .. } => "set-change-wrong-genesis",
         CertificateError::WrongBlock { .. } => "set-change-wrong-block",
         CertificateError::WrongValidatorSet { .. } => "set-change-wrong-validator-set",
         CertificateError::NotSorted => "set-change-not-sorted",
@@ -292,5 +605,27 @@ fn state_proof_kind(error: &ProofError) -> &'static str {
         ProofError::KeyPresent => "state-proof-key-present",
         ProofError::LeafNotOnPath { .. } => "state-proof-leaf-not-on-path",
         ProofError::NotCanonical { .. } => "state-proof-not-canonical",
+    }
+}
+
+fn checkpoint_kind(error: &CosignatureError) -> &'static str {
+    match error {
+        CosignatureError::WrongWitnessSet { .. } => "checkpoint-wrong-witness-set",
+        CosignatureError::NoWitnesses => "checkpoint-no-witnesses",
+        CosignatureError::NotSorted => "checkpoint-not-sorted",
+        CosignatureError::UnknownWitness(_) => "checkpoint-unknown-witness",
+        CosignatureError::BadSignature(_) => "checkpoint-bad-cosignature",
+        CosignatureError::BelowThreshold { .. } => "checkpoint-below-threshold",
+    }
+}
+
+fn witness_change_kind(error: &CosignatureError) -> &'static str {
+    match error {
+        CosignatureError::WrongWitnessSet { .. } => "witness-change-wrong-witness-set",
+        CosignatureError::NoWitnesses => "witness-change-no-witnesses",
+        CosignatureError::NotSorted => "witness-change-not-sorted",
+        CosignatureError::UnknownWitness(_) => "witness-change-unknown-witness",
+        CosignatureError::BadSignature(_) => "witness-change-bad-cosignature",
+        CosignatureError::BelowThreshold { .. } => "witness-change-below-threshold",
     }
 }

@@ -3,6 +3,7 @@
 use onebook_state::{MemNodeStore, apply_updates, key_hash, prove, value_hash};
 use onebook_types::{
     block::{CertificateError, CommitCertificate, CommitSignature, CommitVote, Header},
+    checkpoint::{Checkpoint, Cosignature, CosignatureError, Witness, WitnessSet},
     consortium::{Validator, ValidatorSet},
     hash::Hash32,
     ids::{ChainId, GrantId, Height, OrgId, Timestamp},
@@ -12,8 +13,8 @@ use onebook_types::{
 };
 
 use crate::{
-    Claim, ProofBundle, RecordClaim, RecordValue, SetChange, TrustedGenesis, VerifyError, verify,
-    verify_bundle,
+    Anchor, Claim, ProofBundle, RecordClaim, RecordValue, SetChange, TrustedGenesis, VerifyError,
+    VerifyOptions, WitnessChange, verify, verify_bundle, verify_bundle_with,
 };
 
 const CHAIN: &str = "onebook-unit-1";
@@ -32,12 +33,61 @@ fn set_of(keys: &[SecretKey]) -> ValidatorSet {
     ValidatorSet { validators }
 }
 
+fn witness_keys() -> Vec<SecretKey> {
+    let mut keys: Vec<SecretKey> = (0x31..=0x33).map(|n| SecretKey::from_seed([n; 32])).collect();
+    keys.sort_by_key(SecretKey::public_key);
+    keys
+}
+
+fn witness_set(keys: &[SecretKey], threshold: u16) -> WitnessSet {
+    let witnesses =
+        keys.iter().map(|key| Witness { key: key.public_key(), name: "见证".into() }).collect();
+    WitnessSet { threshold, witnesses }
+}
+
 fn genesis() -> TrustedGenesis {
     TrustedGenesis {
         chain_id: ChainId::from(CHAIN),
         genesis_hash: Hash32([0x6e; 32]),
         validators: set_of(&keys()),
+        witnesses: witness_set(&witness_keys(), 2),
     }
+}
+
+/// The checkpoint of `header` itself, cosigned under `set` by `signers`.
+fn checkpoint_of(header: &Header, set: &WitnessSet, next: &WitnessSet) -> Checkpoint {
+    Checkpoint {
+        chain_id: header.chain_id.clone(),
+        genesis_hash: genesis().genesis_hash,
+        height: header.height,
+        time: header.time,
+        block_hash: header.hash(),
+        history_root: header.history_root,
+        validator_set_hash: header.validator_set_hash,
+        witness_set_hash: set.hash(),
+        next_witness_set_hash: next.hash(),
+    }
+}
+
+fn cosign(checkpoint: &Checkpoint, signers: &[SecretKey]) -> Vec<Cosignature> {
+    let mut cosignatures: Vec<Cosignature> = signers
+        .iter()
+        .map(|key| {
+            let time = Timestamp(checkpoint.time.0 + 7);
+            let digest = checkpoint.cosigning_digest(time);
+            Cosignature { witness: key.public_key(), time, signature: key.sign(digest.as_bytes()) }
+        })
+        .collect();
+    cosignatures.sort_by_key(|cosignature| cosignature.witness);
+    cosignatures
+}
+
+/// An anchor at the bundle's own header, cosigned by the first two genesis witnesses.
+fn anchor_at(header: &Header) -> Anchor {
+    let set = genesis().witnesses;
+    let checkpoint = checkpoint_of(header, &set, &set);
+    let cosignatures = cosign(&checkpoint, &witness_keys()[..2]);
+    Anchor { witness_changes: vec![], checkpoint, cosignatures, ancestry: None, parent: None }
 }
 
 fn header(height: u64, state_root: Hash32, set: &ValidatorSet, next: &ValidatorSet) -> Header {
@@ -46,6 +96,7 @@ fn header(height: u64, state_root: Hash32, set: &ValidatorSet, next: &ValidatorS
         height: Height(height),
         time: Timestamp(1_777_593_600_000 + height),
         previous_hash: Hash32::ZERO,
+        history_root: Hash32([0x4a; 32]),
         tx_root: Hash32::ZERO,
         tx_count: 0,
         receipts_root: Hash32::ZERO,
@@ -59,6 +110,7 @@ fn header(height: u64, state_root: Hash32, set: &ValidatorSet, next: &ValidatorS
 fn certify(header: &Header, signers: &[SecretKey]) -> CommitCertificate {
     let vote = CommitVote {
         chain_id: header.chain_id.clone(),
+        genesis_hash: genesis().genesis_hash,
         height: header.height,
         round: 0,
         block_hash: header.hash(),
@@ -93,7 +145,15 @@ fn bundle_with(records: &[(RecordKey, Vec<u8>)], claims: &[(RecordKey, bool)]) -
             RecordClaim { key: key.clone(), value, proof }
         })
         .collect();
-    ProofBundle::new(genesis().genesis_hash, vec![], header, certificate, Claim::Records(claims))
+    let anchor = anchor_at(&header);
+    ProofBundle::new(
+        genesis().genesis_hash,
+        vec![],
+        header,
+        certificate,
+        Claim::Records(claims),
+        Some(anchor),
+    )
 }
 
 fn sequence_records() -> Vec<(RecordKey, Vec<u8>)> {
@@ -139,14 +199,18 @@ fn oversize_input_is_refused_before_decoding() {
 #[test]
 fn a_wrong_prefix_is_named_before_decoding() {
     let mut newer = simple().encode();
-    newer[4] = 2;
+    newer[4] = 3;
 
     assert!(matches!(verify(b"OB", &genesis()), Err(VerifyError::BadMagic { .. })));
     assert!(matches!(verify(b"", &genesis()), Err(VerifyError::BadMagic { .. })));
-    assert!(matches!(verify(b"OBPB\x01", &genesis()), Err(VerifyError::Decode { .. })));
+    assert!(matches!(verify(b"OBPB\x02", &genesis()), Err(VerifyError::Decode { .. })));
     assert!(matches!(
         verify(&newer, &genesis()),
-        Err(VerifyError::UnsupportedVersion { version: 2 })
+        Err(VerifyError::UnsupportedVersion { version: 3 })
+    ));
+    assert!(matches!(
+        verify(b"OBPB\x01\x00", &genesis()),
+        Err(VerifyError::UnsupportedVersion { version: 1 })
     ));
 }
 
@@ -252,6 +316,7 @@ fn a_set_change_verifies_only_with_the_chain_that_announced_it() {
     bundle.header.validator_set_hash = new_set.hash();
     bundle.header.next_validator_set_hash = new_set.hash();
     bundle.certificate = certify(&bundle.header, &new);
+    bundle.anchor = Some(anchor_at(&bundle.header));
     let without = bundle.clone();
     bundle.set_changes.push(change);
 
@@ -272,11 +337,161 @@ fn random_bytes_after_a_valid_prefix_are_refused_without_panicking() {
     };
 
     for length in 0..2_000usize {
-        let mut bytes = b"OBPB\x01\x00".to_vec();
+        let mut bytes = b"OBPB\x02\x00".to_vec();
         bytes.extend((0..length % 700).map(|_| next()));
 
         assert!(verify(&bytes, &genesis()).is_err());
     }
+}
+
+#[test]
+fn a_vote_of_another_genesis_is_refused_even_with_valid_signatures() {
+    let mut bundle = simple();
+    let mut vote = bundle.certificate.vote.clone();
+    vote.genesis_hash = Hash32([0x5a; 32]);
+    let digest = vote.signing_digest();
+    bundle.certificate = CommitCertificate {
+        vote,
+        signatures: keys()
+            .iter()
+            .map(|key| CommitSignature {
+                node_key: key.public_key(),
+                signature: key.sign(digest.as_bytes()),
+            })
+            .collect(),
+    };
+
+    let error = verify_bundle(&bundle, &genesis()).unwrap_err();
+
+    assert_eq!(error.kind(), "certificate-wrong-genesis", "{error}");
+}
+
+#[test]
+fn an_unanchored_bundle_is_refused_unless_the_verifier_accepts_it() {
+    let mut bundle = simple();
+    bundle.anchor = None;
+    let accepting = VerifyOptions { allow_unanchored: true, ..VerifyOptions::default() };
+
+    let error = verify_bundle(&bundle, &genesis()).unwrap_err();
+    let verdict = verify_bundle_with(&bundle, &genesis(), &accepting).unwrap();
+
+    assert!(matches!(error, VerifyError::Unanchored { height: Height(2) }), "{error}");
+    assert_eq!(verdict.anchor, None);
+    assert!(verdict.to_string().contains("NOT ANCHORED"), "{verdict}");
+}
+
+#[test]
+fn a_checkpoint_below_the_threshold_or_of_another_block_anchors_nothing() {
+    let mut one = simple();
+    let anchor = one.anchor.as_mut().unwrap();
+    anchor.cosignatures.truncate(1);
+    let mut other_block = simple();
+    let anchor = other_block.anchor.as_mut().unwrap();
+    anchor.checkpoint.block_hash = Hash32([1; 32]);
+    anchor.cosignatures = cosign(&anchor.checkpoint, &witness_keys()[..2]);
+    let mut stranger = simple();
+    let anchor = stranger.anchor.as_mut().unwrap();
+    anchor.cosignatures = cosign(&anchor.checkpoint, &[SecretKey::from_seed([0x77; 32])]);
+
+    let below = verify_bundle(&one, &genesis()).unwrap_err();
+    let mismatch = verify_bundle(&other_block, &genesis()).unwrap_err();
+    let unknown = verify_bundle(&stranger, &genesis()).unwrap_err();
+
+    assert!(matches!(
+        below,
+        VerifyError::CheckpointCosignatures {
+            source: CosignatureError::BelowThreshold { cosigned: 1, threshold: 2 },
+            ..
+        }
+    ));
+    assert_eq!(below.kind(), "checkpoint-below-threshold");
+    assert_eq!(mismatch.kind(), "anchor-block-mismatch", "{mismatch}");
+    assert_eq!(unknown.kind(), "checkpoint-unknown-witness", "{unknown}");
+}
+
+#[test]
+fn a_witness_set_changes_only_by_a_checkpoint_the_old_set_cosigned() {
+    let old = witness_keys();
+    let new_keys: Vec<SecretKey> = {
+        let mut keys: Vec<SecretKey> =
+            (0x41..=0x42).map(|n| SecretKey::from_seed([n; 32])).collect();
+        keys.sort_by_key(SecretKey::public_key);
+        keys
+    };
+    let new_set = witness_set(&new_keys, 1);
+    let set = set_of(&keys());
+    let change_header = header(1, Hash32::ZERO, &set, &set);
+    let change_checkpoint = checkpoint_of(&change_header, &genesis().witnesses, &new_set);
+    let change = WitnessChange {
+        cosignatures: cosign(&change_checkpoint, &old[..2]),
+        checkpoint: change_checkpoint,
+        next_set: new_set.clone(),
+    };
+    let mut bundle = simple();
+    let anchor = bundle.anchor.as_mut().unwrap();
+    anchor.checkpoint.witness_set_hash = new_set.hash();
+    anchor.checkpoint.next_witness_set_hash = new_set.hash();
+    anchor.cosignatures = cosign(&anchor.checkpoint, &new_keys[..1]);
+    let without = bundle.clone();
+    bundle.anchor.as_mut().unwrap().witness_changes.push(change);
+    let mut by_new = bundle.clone();
+    let forged = &mut by_new.anchor.as_mut().unwrap().witness_changes[0];
+    forged.cosignatures = cosign(&forged.checkpoint, &new_keys);
+
+    let verdict = verify_bundle(&bundle, &genesis()).unwrap();
+
+    assert_eq!(verdict.anchor.as_ref().map(|anchor| anchor.witness_changes), Some(1));
+    assert_eq!(
+        verify_bundle(&without, &genesis()).unwrap_err().kind(),
+        "checkpoint-wrong-witness-set"
+    );
+    assert_eq!(
+        verify_bundle(&by_new, &genesis()).unwrap_err().kind(),
+        "witness-change-unknown-witness"
+    );
+}
+
+#[test]
+fn freshness_is_judged_on_the_proved_block_time_of_records() {
+    let bundle = simple();
+    let time = bundle.header.time;
+    let fresh = VerifyOptions { not_before: Some(time), ..VerifyOptions::default() };
+    let stale =
+        VerifyOptions { not_before: Some(Timestamp(time.0 + 1)), ..VerifyOptions::default() };
+
+    assert!(verify_bundle_with(&bundle, &genesis(), &fresh).is_ok());
+    let error = verify_bundle_with(&bundle, &genesis(), &stale).unwrap_err();
+    assert!(matches!(error, VerifyError::Stale { .. }), "{error}");
+}
+
+#[test]
+fn every_error_kind_is_listed() {
+    let kinds: std::collections::BTreeSet<&str> = VerifyError::KINDS.iter().copied().collect();
+    assert_eq!(kinds.len(), VerifyError::KINDS.len(), "no kind listed twice");
+    for error in [
+        verify(b"", &genesis()).unwrap_err(),
+        verify_bundle(&ProofBundle { anchor: None, ..simple() }, &genesis()).unwrap_err(),
+    ] {
+        assert!(kinds.contains(error.kind()), "{}", error.kind());
+    }
+}
+
+/// The policy record, at UTC+8 (a certificate's standing needs it in the bundle).
+fn policy_record() -> (RecordKey, Vec<u8>) {
+    let policy = onebook_types::consortium::Policy {
+        catalog_update_working_days: 5,
+        resource_registration_working_days: 5,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 5,
+        grant_term_days_max: 365,
+        utc_offset_minutes: 480,
+        holidays: vec![],
+        makeup_workdays: vec![],
+        legal_bases: vec![],
+        record_signed_reads: false,
+    };
+    (RecordKey::Policy, onebook_types::codec::encode(&policy))
 }
 
 fn certificate(
@@ -321,8 +536,10 @@ fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
     let records = [
         (licence_key.clone(), codec::encode(&licence)),
         (parent_key.clone(), codec::encode(&parent)),
+        policy_record(),
     ];
-    let bundle = bundle_with(&records, &[(licence_key, true), (parent_key, true)]);
+    let claims = [(licence_key, true), (parent_key, true), (RecordKey::Policy, true)];
+    let bundle = bundle_with(&records, &claims);
 
     let verdict = verify(&bundle.encode(), &genesis()).unwrap();
 
@@ -333,10 +550,10 @@ fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
     assert!(first.contains("parent cancelled"), "{text}");
 }
 
-/// Without its parent in the bundle a licence's standing is not proved; with a parent that was
-/// only transferred, it stands.
+/// Without its parent in the bundle a licence's standing is not proved, and the bundle is
+/// refused; with a parent that was only transferred, it stands.
 #[test]
-fn a_licence_stands_with_a_transferred_parent_and_is_unproved_without_one() {
+fn a_licence_stands_with_a_transferred_parent_and_is_refused_without_one() {
     use onebook_types::{
         codec,
         ids::CertificateNumber,
@@ -356,17 +573,21 @@ fn a_licence_stands_with_a_transferred_parent_and_is_unproved_without_one() {
     let records = [
         (licence_key.clone(), codec::encode(&licence)),
         (parent_key.clone(), codec::encode(&parent)),
+        policy_record(),
     ];
-    let with_parent = bundle_with(&records, &[(licence_key.clone(), true), (parent_key, true)]);
-    let alone = bundle_with(&records, &[(licence_key, true)]);
+    let policy = (RecordKey::Policy, true);
+    let with_parent =
+        bundle_with(&records, &[(licence_key.clone(), true), (parent_key, true), policy.clone()]);
+    let alone = bundle_with(&records, &[(licence_key, true), policy]);
 
     let with_parent = verify(&with_parent.encode(), &genesis()).unwrap();
-    let alone = verify(&alone.encode(), &genesis()).unwrap();
+    let alone = verify(&alone.encode(), &genesis()).unwrap_err();
 
-    let standing =
-        |verdict: &crate::Verdict| verdict.certificate(&licence.number).expect("proved").standing;
-    assert_eq!(standing(&with_parent), crate::Standing::Valid);
+    let standing = with_parent.certificate(&licence.number).expect("proved").standing;
+    assert_eq!(standing, crate::Standing::Valid);
+    assert_eq!(alone.kind(), "standing-parent-missing", "{alone}");
+    let unproved = crate::summarize(&licence, None, with_parent.block_time, 480);
     let parent = CertificateNumber::from("350200-2026-000001X");
-    assert_eq!(standing(&alone), crate::Standing::ParentUnproved { parent });
-    assert!(alone.to_string().contains("parent not proved"), "{alone}");
+    assert_eq!(unproved.standing, crate::Standing::ParentUnproved { parent });
+    assert!(unproved.to_string().contains("parent not proved"), "{unproved}");
 }

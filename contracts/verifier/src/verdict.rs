@@ -1,18 +1,24 @@
-//! What a verified bundle proves, with the known record kinds decoded.
+//! What a verified bundle proves, with the known record kinds decoded, and how a verdict reads.
+//!
+//! A verdict's text is one line per proved fact, then one line saying how far the facts are
+//! anchored: `docs/formats.md` §15.5 gives the wording of every kind.
 
 use std::fmt;
 
 use onebook_types::{
     action::{PropertySubject, RightKind},
+    block::Receipt,
     catalog_records::Resource,
+    checkpoint::{CheckpointPolicy, ChildChain},
     codec::{self, DecodeError},
     consortium::{Policy, ValidatorSet},
     hash::Hash32,
-    ids::{CertificateNumber, Height, OrgId, Timestamp},
+    ids::{CertificateNumber, ChainId, Height, OrgId, Timestamp},
     limits::RECORD_BYTES_MAX,
     property_records::{Certificate, CertificateStanding, CertificateStatus},
     record::RecordKey,
-    sharing_records::{AccessEvent, Grant, Violation},
+    rejection::Rejection,
+    sharing_records::{AccessEvent, Grant, GrantStatus, Violation},
     time::Date,
     tx::SignedTx,
 };
@@ -32,6 +38,48 @@ pub struct Verdict {
     pub set_changes: usize,
     /// The facts.
     pub proved: Proved,
+    /// The witnessed checkpoint the block is an ancestor of; `None` for an unanchored bundle a
+    /// verifier was told to accept.
+    pub anchor: Option<AnchorSummary>,
+}
+
+/// The witnessed checkpoint a verdict is anchored at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnchorSummary {
+    /// The checkpoint's height (at or above the proved block's).
+    pub height: Height,
+    /// Its block time: the chain is proved to have looked like this as of then.
+    pub time: Timestamp,
+    /// Its block hash.
+    pub block_hash: Hash32,
+    /// How many witnesses cosigned it.
+    pub cosigned: usize,
+    /// How many had to.
+    pub threshold: u16,
+    /// How many witnesses the set has.
+    pub witnesses: usize,
+    /// How many witness-set changes since genesis the bundle walked.
+    pub witness_changes: usize,
+    /// Whether the bundle carries a parent chain's proof (checked only when a parent genesis is
+    /// trusted).
+    pub parent_carried: bool,
+    /// The parent chain's record of the checkpoint, when a parent genesis was trusted.
+    pub parent: Option<ParentSummary>,
+}
+
+/// The parent chain's proof that it recorded the checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParentSummary {
+    /// The parent chain.
+    pub chain_id: ChainId,
+    /// The parent block whose state shows the record.
+    pub height: Height,
+    /// Its time.
+    pub block_time: Timestamp,
+    /// The parent block time that recorded the checkpoint.
+    pub anchored_at: Timestamp,
+    /// The parent's own witnessed checkpoint (height and time), if its proof is anchored.
+    pub checkpoint: Option<(Height, Timestamp)>,
 }
 
 /// The facts a verdict establishes.
@@ -39,7 +87,7 @@ pub struct Verdict {
 pub enum Proved {
     /// Record values or absences in the state after the block, in bundle order.
     Records(Vec<ProvenRecord>),
-    /// A transaction included in the block.
+    /// A transaction included in the block, and what became of it.
     Tx {
         /// Its hash.
         tx_hash: Hash32,
@@ -47,6 +95,8 @@ pub enum Proved {
         index: u64,
         /// The transaction.
         tx: Box<SignedTx>,
+        /// Its receipt: code 0 if the ledger accepted it, else the rule it broke.
+        receipt: Receipt,
     },
 }
 
@@ -78,6 +128,10 @@ pub enum RecordValue {
     Policy(Box<Policy>),
     /// The validator set in force.
     ValidatorSet(ValidatorSet),
+    /// The checkpoint policy in force.
+    CheckpointPolicy(Box<CheckpointPolicy>),
+    /// A child chain this chain anchors, with its latest anchored checkpoint.
+    ChildChain(Box<ChildChain>),
     /// Another kind, proved but not decoded: its value bytes.
     Opaque(Vec<u8>),
 }
@@ -85,7 +139,8 @@ pub enum RecordValue {
 /// Where a certificate stands at a block time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Standing {
-    /// Active and the block's local day is within its validity.
+    /// Active and the block's local day is within its validity (and, for a licence, its parent
+    /// stands too).
     Valid,
     /// Active, but its first day of validity has not begun.
     NotYetValid,
@@ -133,6 +188,8 @@ pub struct CertificateSummary {
     /// For a licence, the certificate it was granted under. A licence stands only while its
     /// parent does, so its standing is judged with the parent proved in the same bundle.
     pub parent: Option<CertificateNumber>,
+    /// The holder before the latest transfer, and the height of that transfer, if any.
+    pub transferred_from: Option<(OrgId, Height)>,
     /// Its standing at the proved block.
     pub standing: Standing,
 }
@@ -149,6 +206,10 @@ impl RecordValue {
             RecordKey::Resource(_) => Self::Resource(Box::new(codec::decode(bytes, limit)?)),
             RecordKey::Policy => Self::Policy(Box::new(codec::decode(bytes, limit)?)),
             RecordKey::ValidatorSet => Self::ValidatorSet(codec::decode(bytes, limit)?),
+            RecordKey::CheckpointPolicy => {
+                Self::CheckpointPolicy(Box::new(codec::decode(bytes, limit)?))
+            }
+            RecordKey::ChildChain(_) => Self::ChildChain(Box::new(codec::decode(bytes, limit)?)),
             _ => Self::Opaque(bytes.to_vec()),
         })
     }
@@ -168,12 +229,23 @@ impl Verdict {
         self.records().iter().find(|record| record.key == *key).map(|record| &record.value)
     }
 
-    /// The local time offset of the proved policy, if the bundle proves it; dates are judged in
-    /// UTC otherwise.
+    /// The local time offset of the proved policy, if the bundle proves it. A bundle that
+    /// proves a certificate or a grant always does (the verifier refuses it otherwise).
     pub fn utc_offset_minutes(&self) -> Option<i16> {
         match self.value(&RecordKey::Policy) {
             Some(RecordValue::Policy(policy)) => Some(policy.utc_offset_minutes),
             _ => None,
+        }
+    }
+
+    /// The block time the facts are as of, which freshness is judged on: the proved block's
+    /// time for records (the state after that block, which may have changed since), the
+    /// anchoring checkpoint's time for a transaction (it is in the history the witnesses saw
+    /// then), or the block's time for an unanchored transaction bundle.
+    pub fn as_of(&self) -> Timestamp {
+        match (&self.proved, &self.anchor) {
+            (Proved::Tx { .. }, Some(anchor)) => anchor.time,
+            _ => self.block_time,
         }
     }
 
@@ -234,11 +306,15 @@ pub fn summarize(
         valid_from: certificate.valid_from,
         valid_until: certificate.valid_until,
         parent: certificate.parent.clone(),
+        transferred_from: certificate
+            .transfers
+            .last()
+            .map(|transfer| (transfer.from.clone(), transfer.height)),
         standing,
     }
 }
 
-/// The name of a record kind, as in `docs/formats.md`.
+/// The name of a record kind, as in `docs/formats.md` (the `kind` of its JSON key).
 pub fn kind_name(key: &RecordKey) -> &'static str {
     match key {
         RecordKey::Policy => "policy",
@@ -263,6 +339,8 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::RegionAuthority(_) => "region_authority",
         RecordKey::PropertySubject(_) => "property_subject",
         RecordKey::ElementSource(_) => "element_source",
+        RecordKey::CheckpointPolicy => "checkpoint_policy",
+        RecordKey::ChildChain(_) => "child_chain",
     }
 }
 
@@ -274,18 +352,42 @@ fn right_name(right: RightKind) -> &'static str {
     }
 }
 
+/// A block time as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC).
+pub fn utc(time: Timestamp) -> String {
+    let day = Date::of_timestamp(time, 0);
+    let ms = time.0 % 86_400_000;
+    let (hours, minutes, seconds) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
+    format!("{day}T{hours:02}:{minutes:02}:{seconds:02}.{:03}Z", ms % 1000)
+}
+
+impl fmt::Display for Standing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Valid => f.write_str("valid"),
+            Self::NotYetValid => f.write_str("not yet valid"),
+            Self::Expired => f.write_str("expired"),
+            Self::Cancelled { at, reason } => write!(f, "cancelled at {} ({reason})", utc(*at)),
+            Self::ParentCancelled { .. } => f.write_str("parent cancelled"),
+            Self::ParentExpired { .. } => f.write_str("parent expired"),
+            Self::ParentUnproved { .. } => f.write_str("parent not proved"),
+        }
+    }
+}
+
 impl fmt::Display for CertificateSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let standing = match &self.standing {
-            Standing::Valid => "valid".to_owned(),
-            Standing::NotYetValid => "not yet valid".to_owned(),
-            Standing::Expired => "expired".to_owned(),
-            Standing::Cancelled { at, reason } => format!("cancelled at {} ({reason})", at.0),
-            Standing::ParentCancelled { .. } => "parent cancelled".to_owned(),
-            Standing::ParentExpired { .. } => "parent expired".to_owned(),
-            Standing::ParentUnproved { .. } => "parent not proved".to_owned(),
-        };
-        write!(f, "certificate {} {standing}: holder {}, ", self.number, self.holder)?;
+        self.fmt_at(f, None)
+    }
+}
+
+impl CertificateSummary {
+    /// `certificate <number> <standing>[ at height <h>]: holder ...`.
+    fn fmt_at(&self, f: &mut fmt::Formatter<'_>, height: Option<Height>) -> fmt::Result {
+        write!(f, "certificate {} {}", self.number, self.standing)?;
+        if let Some(height) = height {
+            write!(f, " at height {height}")?;
+        }
+        write!(f, ": holder {}, ", self.holder)?;
         write!(f, "{} right on ", right_name(self.right))?;
         match &self.subject {
             PropertySubject::Resource { resource } => write!(f, "resource {resource}")?,
@@ -297,6 +399,9 @@ impl fmt::Display for CertificateSummary {
         if let Some(parent) = &self.parent {
             write!(f, ", licensed under {parent}")?;
         }
+        if let Some((from, height)) = &self.transferred_from {
+            write!(f, ", transferred from {from} at height {height}")?;
+        }
         Ok(())
     }
 }
@@ -305,12 +410,19 @@ impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let height = self.height;
         match &self.proved {
-            Proved::Tx { tx_hash, index, tx } => {
-                return write!(
-                    f,
-                    "tx {tx_hash} included at height {height}, position {index}, signed by {}",
-                    tx.body.signer.to_hex()
-                );
+            Proved::Tx { tx_hash, index, tx, receipt } => {
+                write!(f, "tx {tx_hash} included at height {height}, position {index}, ")?;
+                write!(f, "signed by {}, ", tx.body.signer.to_hex())?;
+                match receipt.code {
+                    0 => write!(f, "accepted with code 0 ({} events)", receipt.events.len())?,
+                    code => {
+                        let (name, message) = Rejection::from_code(code).map_or_else(
+                            || ("unknown code".to_owned(), String::new()),
+                            |rejection| (rejection.name(), format!(": {rejection}")),
+                        );
+                        write!(f, "refused with code {code} ({name}{message})")?;
+                    }
+                }
             }
             Proved::Records(records) => {
                 for (n, record) in records.iter().enumerate() {
@@ -321,50 +433,167 @@ impl fmt::Display for Verdict {
                 }
             }
         }
-        Ok(())
+        writeln!(f)?;
+        self.fmt_anchor(f)
     }
 }
 
 impl Verdict {
+    fn fmt_anchor(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "as of height {} (block time {})", self.height, utc(self.block_time))?;
+        let Some(anchor) = &self.anchor else {
+            return write!(
+                f,
+                ", NOT ANCHORED: no witnessed checkpoint shows this block in the chain's history"
+            );
+        };
+        write!(
+            f,
+            ", anchored at witnessed checkpoint {} (time {}), cosigned by {} of {} witnesses \
+             (threshold {})",
+            anchor.height,
+            utc(anchor.time),
+            anchor.cosigned,
+            anchor.witnesses,
+            anchor.threshold
+        )?;
+        match &anchor.parent {
+            Some(parent) => {
+                write!(
+                    f,
+                    "; recorded on parent chain {} at block time {}, proved at its height {}",
+                    parent.chain_id,
+                    utc(parent.anchored_at),
+                    parent.height
+                )?;
+                if let Some((height, time)) = parent.checkpoint {
+                    write!(f, " (its checkpoint {height}, time {})", utc(time))?;
+                }
+            }
+            None if anchor.parent_carried => {
+                write!(f, "; carries a parent chain's proof, not checked (no parent genesis)")?;
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
     fn fmt_record(&self, f: &mut fmt::Formatter<'_>, record: &ProvenRecord) -> fmt::Result {
         let height = self.height;
         let kind = kind_name(&record.key);
+        let id = key_id(&record.key);
+        let label = if id.is_empty() { kind.to_owned() } else { format!("{kind} {id}") };
+        let offset = self.utc_offset_minutes().unwrap_or(0);
         match &record.value {
-            RecordValue::Absent => {
-                write!(f, "{kind} {} absent at height {height}", key_id(&record.key))
-            }
+            RecordValue::Absent => write!(f, "{label} absent at height {height}"),
             RecordValue::Certificate(certificate) => {
-                let text = self.summary(certificate).to_string();
-                let (head, tail) = text.split_once(':').unwrap_or((&text, ""));
-                write!(f, "{head} at height {height}:{tail}")
+                self.summary(certificate).fmt_at(f, Some(height))
             }
-            RecordValue::Grant(grant) => write!(
+            RecordValue::Grant(grant) => {
+                let status = match &grant.status {
+                    GrantStatus::Active if self.block_time >= grant.expires_at => "expired",
+                    GrantStatus::Active if self.block_time < grant.starts.start(offset) => {
+                        "not yet valid"
+                    }
+                    GrantStatus::Active => "active",
+                    GrantStatus::Revoked { .. } => "revoked",
+                };
+                write!(
+                    f,
+                    "grant {} {status} at height {height}: to {} by {} on entry {}, from {} until {}",
+                    grant.id,
+                    grant.grantee,
+                    grant.provider,
+                    grant.entry,
+                    grant.starts,
+                    utc(grant.expires_at)
+                )
+            }
+            RecordValue::AccessEvent(event) => {
+                write!(
+                    f,
+                    "access_event {} at height {height}: org {} on resource {} under grant {}, \
+                     recorded at {}, ",
+                    event.id,
+                    event.org,
+                    event.access.resource,
+                    event.access.grant.map_or_else(|| "none".to_owned(), |grant| grant.to_string()),
+                    utc(event.recorded_at)
+                )?;
+                match event.violation {
+                    Some(violation) => write!(f, "a violation ({violation})"),
+                    None => write!(f, "covered"),
+                }
+            }
+            RecordValue::Violation(violation) => write!(
                 f,
-                "grant {} at height {height}: {:?} to {} by {} on entry {}, expires at {}",
-                grant.id,
-                grant.status,
-                grant.grantee,
-                grant.provider,
-                grant.entry,
-                grant.expires_at.0
+                "violation {} at height {height}: access event {} by org {}, {:?}, recorded at {}",
+                violation.id,
+                violation.access_event,
+                violation.org,
+                violation.reason,
+                utc(violation.recorded_at)
             ),
-            RecordValue::AccessEvent(event) => write!(
+            RecordValue::Resource(resource) => write!(
                 f,
-                "access_event {} at height {height}: org {} on resource {} under grant {:?}, recorded at {}",
-                event.id,
-                event.org,
-                event.access.resource,
-                event.access.grant.map(|grant| grant.0),
-                event.recorded_at.0
+                "resource {} at height {height}: entry {} of {}, snapshot {}, {} records",
+                resource.id,
+                resource.entry,
+                resource.provider,
+                resource.snapshot_digest,
+                resource.record_count
             ),
-            _ => write!(f, "{kind} {} present at height {height}", key_id(&record.key)),
+            RecordValue::Policy(policy) => write!(
+                f,
+                "policy at height {height}: local time UTC{:+}:{:02}",
+                policy.utc_offset_minutes / 60,
+                (policy.utc_offset_minutes % 60).abs()
+            ),
+            RecordValue::ValidatorSet(set) => write!(
+                f,
+                "validator_set at height {height}: {} validators, power {}, hash {}",
+                set.validators.len(),
+                set.total_power(),
+                set.hash()
+            ),
+            RecordValue::CheckpointPolicy(policy) => write!(
+                f,
+                "checkpoint_policy at height {height}: every {} heights, {} of {} witnesses",
+                policy.interval,
+                policy.witnesses.threshold,
+                policy.witnesses.witnesses.len()
+            ),
+            RecordValue::ChildChain(child) => {
+                write!(
+                    f,
+                    "child_chain {} at height {height}: genesis {}, ",
+                    child.chain_id, child.genesis_hash
+                )?;
+                match &child.latest {
+                    Some(latest) => write!(
+                        f,
+                        "latest anchored checkpoint {} (block {}, time {}) recorded at {}",
+                        latest.checkpoint.height,
+                        latest.checkpoint.block_hash,
+                        utc(latest.checkpoint.time),
+                        utc(latest.anchored_at)
+                    ),
+                    None => write!(f, "no checkpoint anchored yet"),
+                }
+            }
+            RecordValue::Opaque(bytes) => write!(
+                f,
+                "{label} present at height {height}: {} bytes, value hash {}",
+                bytes.len(),
+                onebook_state::value_hash(bytes)
+            ),
         }
     }
 }
 
 fn key_id(key: &RecordKey) -> String {
     match key {
-        RecordKey::Policy | RecordKey::ValidatorSet => String::new(),
+        RecordKey::Policy | RecordKey::ValidatorSet | RecordKey::CheckpointPolicy => String::new(),
         RecordKey::Org(id) | RecordKey::OrgObligations(id) => id.to_string(),
         RecordKey::Member(key) | RecordKey::Nonce(key) => key.to_hex(),
         RecordKey::Proposal(id) => id.to_string(),
@@ -382,5 +611,6 @@ fn key_id(key: &RecordKey) -> String {
         RecordKey::Sequence(name) => name.clone(),
         RecordKey::RegionAuthority(code) => code.to_string(),
         RecordKey::PropertySubject(hash) | RecordKey::ElementSource(hash) => hash.to_hex(),
+        RecordKey::ChildChain(chain) => chain.to_string(),
     }
 }

@@ -67,6 +67,7 @@
 
 mod auth;
 mod blocks;
+mod checkpoints;
 mod events;
 mod metrics;
 mod openapi;
@@ -83,6 +84,9 @@ mod timeline;
 mod visibility;
 
 pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS};
+pub use checkpoints::{
+    CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView, CosignReceipt,
+};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use onebook_query::parse_record_key;
 pub use onebook_query::{BlockView, NoncesView, StatusView, Submitted, TxStatusView};

@@ -101,6 +101,8 @@ const DOCUMENT_PATH: &str = "/openapi.json";
         (name = "search", description = "Search, and overdue obligations."),
         (name = "proofs", description = "Proof bundles for `onebook verify-proof` \
             (`docs/formats.md` section 15)."),
+        (name = "checkpoints", description = "Checkpoints, the evidence witnesses check, and \
+            their cosignatures (`docs/formats.md` section 22)."),
         (name = "events", description = "Committed events as Server-Sent Events."),
         (name = "node", description = "Liveness and Prometheus metrics."),
         (name = "docs", description = "This document and Swagger UI over it."),

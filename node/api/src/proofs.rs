@@ -8,7 +8,11 @@
 //! | `GET /v1/proofs/txs/{hash}` | a committed tx's inclusion in its block |
 //! | `GET /v1/proofs/access-events/{id}?height=H` | an access with the grant it used, its resource and the policy |
 //!
-//! `height` defaults to the tip; for an access it should be the block that recorded it. A bundle
+//! `height` defaults to the newest witnessed checkpoint for records (so the bundle says who holds
+//! what as of that checkpoint), to the tip for an access (which should be given: the block that
+//! recorded it). Each bundle is anchored at the newest witnessed checkpoint at or above its
+//! height, and is cut unanchored (which `onebook verify-proof` refuses by default) when there is
+//! none yet. A bundle
 //! shows what its record or tx shows, so it is served by the same rules (`auth.rs`,
 //! `visibility.rs`): a restricted record's bundle to its audience, a tx carrying restricted
 //! content to auditors, the signer's org and the readers of what it recorded.
@@ -46,8 +50,9 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
-    /// Prove as of this height, from 1; the tip by default. Above the tip is a 404
-    /// `no-block-yet`: no block is there yet.
+    /// Prove as of this height, from 1. By default: for records, the newest witnessed
+    /// checkpoint (the tip while none is witnessed); for an access, the tip. Above the tip is a
+    /// 404 `no-block-yet`: no block is there yet.
     #[param(minimum = 1)]
     height: Option<u64>,
     /// Prove that the record is absent (records only).
@@ -80,9 +85,25 @@ fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
     let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
     match asked {
         None => Ok(tip),
-        Some(0) => Err(Problem::bad_request("height 0 is genesis; proofs start at height 1")),
-        Some(h) if h > tip.0 => Err(onebook_query::QueryError::NoBlockYet { height: h }.into()),
-        Some(h) => Ok(Height(h)),
+        Some(h) => checked_height(h, tip),
+    }
+}
+
+/// The height asked, or the newest witnessed checkpoint (the tip when none is witnessed yet).
+fn record_height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
+    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
+    match asked {
+        None => onebook_storage::default_proof_height(&state.store)
+            .map_err(|error| Problem::unavailable(&error)),
+        Some(h) => checked_height(h, tip),
+    }
+}
+
+fn checked_height(asked: u64, tip: Height) -> Result<Height, Problem> {
+    match asked {
+        0 => Err(Problem::bad_request("height 0 is genesis; proofs start at height 1")),
+        h if h > tip.0 => Err(onebook_query::QueryError::NoBlockYet { height: h }.into()),
+        h => Ok(Height(h)),
     }
 }
 
@@ -137,7 +158,7 @@ pub(crate) async fn record(
 ) -> Result<Response, Problem> {
     let query = parsed(query)?;
     let key = parse_record_key(&key).map_err(Problem::bad_request)?;
-    let at = height(&state, query.height)?;
+    let at = record_height(&state, query.height)?;
     authorize_record(&state, &reader, key.clone(), at).await?;
     let store = state.store.clone();
     let bundle = tokio::task::spawn_blocking(move || {

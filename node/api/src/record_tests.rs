@@ -328,6 +328,7 @@ pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, Pub
         chain.propose(Height(1), time, dev_secret("xm-dsj/node").public_key()).expect("proposes");
     let vote = CommitVote {
         chain_id: genesis.chain_id.clone(),
+        genesis_hash: genesis.hash(),
         height: Height(1),
         round: 0,
         block_hash: block.header.hash(),

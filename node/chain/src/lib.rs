@@ -160,6 +160,7 @@ impl Chain {
             height,
             time,
             previous_hash: tip.block_hash,
+            history_root: self.store.next_history_root().map_err(storage)?,
             tx_root: block::tx_root(&hashes),
             tx_count: u32::try_from(hashes.len())
                 .map_err(|_| AppError::Invalid("too many txs".into()))?,
@@ -283,8 +284,13 @@ impl Application for Chain {
         let validators = self.validator_set(height)?.ok_or_else(|| {
             AppError::Invalid(format!("no validator set for height {}", height.0))
         })?;
+        let genesis_hash = self
+            .store
+            .genesis_hash()
+            .map_err(storage)?
+            .ok_or_else(|| AppError::Storage("the store holds no genesis".into()))?;
         certificate
-            .verify(&block.header, &validators)
+            .verify(&block.header, &genesis_hash, &validators)
             .map_err(|error| AppError::Invalid(format!("commit certificate: {error}")))?;
         let prepared = match self.prepared.remove(&hash) {
             Some(prepared) => prepared,

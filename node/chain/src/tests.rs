@@ -61,6 +61,7 @@ fn register(secret: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
 fn certificate(block: &Block, signers: usize) -> CommitCertificate {
     let vote = CommitVote {
         chain_id: block.header.chain_id.clone(),
+        genesis_hash: genesis().hash(),
         height: block.header.height,
         round: 0,
         block_hash: block.header.hash(),

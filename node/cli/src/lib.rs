@@ -87,6 +87,10 @@ pub enum Command {
     /// Write the state of one certified height into a file a new node starts from.
     #[command(subcommand)]
     Snapshot(commands::snapshot::SnapshotCommand),
+    /// Follow a chain's checkpoints and cosign each one that checks out, as a witness.
+    Witness(commands::witness::WitnessCommand),
+    /// Record a child chain's witnessed checkpoints on its parent chain.
+    Anchor(commands::anchor::AnchorCommand),
 }
 
 impl Cli {
@@ -119,6 +123,8 @@ impl Cli {
             Command::Restore(command) => command.execute(&home, &self.overrides),
             Command::Status(command) => command.execute(&home, &self.overrides),
             Command::Snapshot(command) => command.execute(&home, &self.overrides),
+            Command::Witness(command) => command.execute(&home),
+            Command::Anchor(command) => command.execute(&home),
         }
     }
 }

@@ -18,6 +18,9 @@ pub const CHAIN_ID: &str = "onebook-query-test";
 /// Block time of block `h` is `h` seconds after this.
 pub const GENESIS_TIME_MS: u64 = 1_767_196_800_000;
 
+/// The genesis hash of the test stores.
+pub const GENESIS_HASH: Hash32 = Hash32([0x9e; 32]);
+
 /// The signer of every test tx.
 pub fn signer() -> SecretKey {
     SecretKey::from_seed([0x51; 32])
@@ -35,7 +38,7 @@ pub fn entry<T: borsh::BorshSerialize>(key: RecordKey, record: &T) -> (RecordKey
 
 /// Opens `store` at a genesis holding `records`.
 pub fn init(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
-    let genesis_hash = Hash32([0x9e; 32]);
+    let genesis_hash = GENESIS_HASH;
     store.init_genesis_state(genesis_hash, records).expect("the test genesis is written")
 }
 
@@ -125,6 +128,7 @@ pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> 
         height,
         time: block_time(height),
         previous_hash: tip.block_hash,
+        history_root: store.next_history_root().expect("history"),
         tx_root: block::tx_root(&hashes),
         tx_count: u32::try_from(signed.len()).expect("a test block is small"),
         receipts_root: block::receipts_root(&receipts),
@@ -143,6 +147,7 @@ pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> 
 pub fn certificate(header: &Header, validators: &[SecretKey]) -> block::CommitCertificate {
     let vote = block::CommitVote {
         chain_id: header.chain_id.clone(),
+        genesis_hash: GENESIS_HASH,
         height: header.height,
         round: 0,
         block_hash: header.hash(),

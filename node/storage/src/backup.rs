@@ -153,13 +153,6 @@ impl ArchiveManifest {
         }
         codec::decode(body, MANIFEST_BYTES_MAX).map_err(|e| bad(format!("it does not decode: {e}")))
     }
-
-    /// The decoded proof bundle.
-    pub fn anchor(&self) -> Result<ProofBundle, BackupError> {
-        onebook_verifier::decode(&self.anchor).map_err(|source| BackupError::Certificate {
-            detail: format!("the manifest's proof bundle does not decode: {source}"),
-        })
-    }
 }
 
 /// Why a backup could not be taken or restored.
@@ -306,7 +299,12 @@ fn write_backup(
         }
     };
     fs::remove_dir_all(&scratch).map_err(io_at(&scratch))?;
-    write_synced(&partial.join(MANIFEST_FILE), &manifest.encode())?;
+    // The manifest appears whole or not at all: a backup killed while writing it leaves no
+    // manifest (not a complete backup), never a torn one.
+    let writing = partial.join(format!(".{MANIFEST_FILE}.partial"));
+    write_synced(&writing, &manifest.encode())?;
+    let path = partial.join(MANIFEST_FILE);
+    fs::rename(&writing, &path).map_err(io_at(&path))?;
     sync_dir(partial)?;
     Ok(manifest)
 }
@@ -363,7 +361,11 @@ pub(crate) fn check_certified(
     }
     let anchor = onebook_verifier::decode(&manifest.anchor)
         .map_err(|source| format!("the manifest's proof bundle does not decode: {source}"))?;
-    let verdict = onebook_verifier::verify_bundle(&anchor, genesis)
+    // The archived height is usually above the newest witnessed checkpoint, so its bundle is
+    // unanchored: the block is certified by its validators' signatures, as a syncing node
+    // trusts them, and the restored node is checked against its peers when it joins.
+    let options = onebook_verifier::VerifyOptions { allow_unanchored: true, ..Default::default() };
+    let verdict = onebook_verifier::verify_bundle_with(&anchor, genesis, &options)
         .map_err(|e| format!("the proof bundle does not verify: {e}"))?;
     if verdict.height != manifest.height || verdict.block_hash != manifest.block_hash {
         return Err(format!(

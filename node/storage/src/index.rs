@@ -140,7 +140,9 @@ impl RecordKind {
             | RecordKey::OrgObligations(_)
             | RecordKey::RegionAuthority(_)
             | RecordKey::PropertySubject(_)
-            | RecordKey::ElementSource(_) => return None,
+            | RecordKey::ElementSource(_)
+            | RecordKey::CheckpointPolicy
+            | RecordKey::ChildChain(_) => return None,
         })
     }
 
@@ -680,82 +682,33 @@ mod tests {
         assert!(matches!(foreign, Err(StorageError::InvalidCursor)));
     }
 
-    /// Drops the closed store's record index and marks it as of schema `version`, its state tree
-    /// stored by hash as those schemas stored it.
-    fn mark_as_older(dir: &tempfile::TempDir, version: u32) {
-        crate::testing::downgrade_to_schema_3(dir.path());
-        let families =
-            crate::keys::COLUMN_FAMILIES.iter().copied().chain([crate::keys::STATE_NODES_BY_HASH]);
-        let mut options = rocksdb::Options::default();
-        options.create_missing_column_families(true);
-        let mut db = rocksdb::DB::open_cf(&options, dir.path(), families).expect("raw open");
-        db.drop_cf(crate::keys::RECORD_INDEX).expect("drop the index");
-        let meta = db.cf_handle(crate::keys::META).expect("meta");
-        db.put_cf(meta, crate::keys::META_SCHEMA, version.to_be_bytes()).expect("old mark");
-    }
-
     #[test]
-    fn a_store_written_before_the_index_gets_it_rebuilt_on_open() {
-        let dir = tempfile::tempdir().expect("dir");
-        drop(store(&dir));
-        // Make it look like a version 1 store: no index entries, the old schema mark.
-        mark_as_older(&dir, 1);
+    fn a_store_of_an_earlier_or_unknown_schema_is_refused_with_both_versions() {
+        // 3: before history roots, which this release cannot read; 6: a later release's.
+        for found in [3u32, 6] {
+            let dir = tempfile::tempdir().expect("dir");
+            drop(store(&dir));
+            {
+                let db = rocksdb::DB::open_cf(
+                    &rocksdb::Options::default(),
+                    dir.path(),
+                    crate::keys::COLUMN_FAMILIES,
+                )
+                .expect("raw open");
+                let meta = db.cf_handle(crate::keys::META).expect("meta");
+                db.put_cf(meta, crate::keys::META_SCHEMA, found.to_be_bytes()).expect("mark");
+            }
 
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
+            let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
-        assert_eq!(
-            list(&store, Some("a"), Some("active"), 1),
-            vec![RecordKey::Member(PublicKey([2; 32]))]
-        );
-        assert_eq!(list(&store, Some("a"), Some("active"), 0).len(), 2);
-        drop(store);
-        let store =
-            Store::open(&StoreConfig::new(dir.path())).expect("reopens as the current version");
-        assert_eq!(list(&store, None, None, 1).len(), 3);
-    }
-
-    #[test]
-    fn a_store_of_version_2_gets_the_records_under_a_record_on_open() {
-        let dir = tempfile::tempdir().expect("dir");
-        {
-            let store = store(&dir);
-            commit(&store, vec![resource(1, "e-0001")]);
+            let supported = crate::keys::SCHEMA_VERSION;
+            assert_eq!(supported, 5);
+            assert!(
+                matches!(&error, StorageError::UnsupportedSchema { supported: s, found: f }
+                    if *s == supported && *f == found.to_be_bytes()),
+                "{error}"
+            );
+            assert!(error.to_string().contains(&format!("not version {supported}")), "{error}");
         }
-        // A version 2 index had no under terms: drop the index and mark the store 2.
-        mark_as_older(&dir, 2);
-
-        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopens");
-        let entry = RecordKey::CatalogEntry("e-0001".into());
-
-        assert_eq!(
-            under(&store, RecordKind::Resource, &entry, 2),
-            vec![RecordKey::Resource(onebook_types::ids::ResourceId(1))]
-        );
-        assert_eq!(list(&store, Some("a"), Some("active"), 1).len(), 1);
-    }
-
-    #[test]
-    fn a_store_of_an_unknown_schema_is_refused_with_both_versions() {
-        let dir = tempfile::tempdir().expect("dir");
-        drop(store(&dir));
-        {
-            let db = rocksdb::DB::open_cf(
-                &rocksdb::Options::default(),
-                dir.path(),
-                crate::keys::COLUMN_FAMILIES,
-            )
-            .expect("raw open");
-            let meta = db.cf_handle(crate::keys::META).expect("meta");
-            db.put_cf(meta, crate::keys::META_SCHEMA, 7u32.to_be_bytes()).expect("mark");
-        }
-
-        let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
-
-        let supported = crate::keys::SCHEMA_VERSION;
-        assert!(
-            matches!(error, StorageError::UnsupportedSchema { supported: s, .. } if s == supported),
-            "{error}"
-        );
-        assert!(error.to_string().contains(&format!("not version {supported}")), "{error}");
     }
 }

@@ -4,7 +4,7 @@
 use onebook_types::ids::Height;
 
 /// Column family names, in the order they are created.
-pub(crate) const COLUMN_FAMILIES: [&str; 12] = [
+pub(crate) const COLUMN_FAMILIES: [&str; 14] = [
     META,
     HEADERS,
     BLOCKS,
@@ -17,6 +17,8 @@ pub(crate) const COLUMN_FAMILIES: [&str; 12] = [
     HISTORY,
     BY_ORG,
     RECORD_INDEX,
+    HISTORY_TREE,
+    COSIGNATURES,
 ];
 /// Singletons: tip, genesis hash, schema version.
 pub(crate) const META: &str = "meta";
@@ -35,7 +37,7 @@ pub(crate) const CERTIFICATES: &str = "certificates";
 pub(crate) const STATE_CHUNKS: &str = "state_chunks";
 /// `root_hash` -> `borsh(NodeAt)`: where the root node of each state root is.
 pub(crate) const STATE_ROOTS: &str = "state_roots";
-/// Schema 3 and earlier: `node_hash` -> `borsh(Node)`. Read once, to move a store to
+/// Schema 4 (and earlier ones): `node_hash` -> `borsh(Node)`. Read once, to move a store to
 /// [`STATE_CHUNKS`], then dropped (`migrate.rs`).
 pub(crate) const STATE_NODES_BY_HASH: &str = "state_nodes";
 /// `borsh(RecordKey) || height` -> `borsh(Option<Vec<u8>>)`: every version of every record
@@ -48,12 +50,20 @@ pub(crate) const BY_ORG: &str = "by_org";
 /// `term || sort_id || height` -> `0x01 || borsh(RecordKey)` or `0x00`: when each record entered
 /// or left each listing term (kind, org, status). See `index.rs`.
 pub(crate) const RECORD_INDEX: &str = "record_index";
+/// `level (1) || index (8)` -> the 32-byte root of the perfect subtree of `2^level` leaves from
+/// leaf `index << level` of the history tree (leaf `h` is the hash of block `h`, the genesis hash
+/// for 0). Written with each block; never changed.
+pub(crate) const HISTORY_TREE: &str = "history_tree";
+/// `height || witness key (32)` -> `borsh(Cosignature)`: witnesses' cosignatures of the checkpoint
+/// at `height`, each checked when it arrived. Off-chain: not part of any block, so each node
+/// holds those its witnesses sent it.
+pub(crate) const COSIGNATURES: &str = "cosignatures";
 
 pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
 pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
-/// While a store of schema 3 or earlier is upgraded: the last height whose state tree has been
+/// While a store of schema 4 is upgraded: the last height whose state tree has been
 /// moved to [`STATE_CHUNKS`], `borsh(u64)` (`migrate.rs`).
 pub(crate) const META_STATE_MOVED: &[u8] = b"state_moved";
 /// The height of the block a store joined from a snapshot started at (absent: 0, genesis).
@@ -61,20 +71,28 @@ pub(crate) const META_BASE: &[u8] = b"base";
 /// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
 /// certificate, so that proof bundles cut here still walk from the genesis.
 pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
+/// `borsh(Vec<WitnessChange>)`: the witness-set changes at or below the base, from the
+/// snapshot, so that bundles anchored here still walk the witness sets from the genesis.
+pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
-/// [`SCHEMA_VERSION_UNINDEXED`] or [`SCHEMA_VERSION_WITHOUT_UNDER`], whose record index is
-/// rebuilt on open, and of one of those or [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree
-/// is moved to the chunked layout on open.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
-/// The version before `record_index` existed.
-pub(crate) const SCHEMA_VERSION_UNINDEXED: u32 = 1;
-/// The version whose record index had no terms of the records a record hangs under.
-pub(crate) const SCHEMA_VERSION_WITHOUT_UNDER: u32 = 2;
-/// The last version that stored state nodes by hash, in [`STATE_NODES_BY_HASH`].
-pub(crate) const SCHEMA_VERSION_NODES_BY_HASH: u32 = 3;
+/// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open.
+/// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
+/// earlier version (whose blocks have neither) can be read or extended.
+pub(crate) const SCHEMA_VERSION: u32 = 5;
+/// The last version that stored state nodes by hash, in [`STATE_NODES_BY_HASH`]: the first with
+/// history roots, whose store this release still opens.
+pub(crate) const SCHEMA_VERSION_NODES_BY_HASH: u32 = 4;
 
 pub(crate) fn height(height: Height) -> [u8; 8] {
     height.0.to_be_bytes()
+}
+
+/// The key of a perfect subtree of the history tree.
+pub(crate) fn subtree(level: u8, index: u64) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = level;
+    key[1..].copy_from_slice(&index.to_be_bytes());
+    key
 }
 
 pub(crate) fn position(height: Height, index: u32) -> [u8; 12] {

@@ -10,11 +10,15 @@
 //! [`Store::list_records`] lists the records of a kind by org and status at any height from the
 //! `record_index` family (`index.rs`), which each block's batch updates beside the record
 //! versions. [`bundle_for_record`]
-//! and its siblings cut the proof bundles of `onebook-verifier` from the store. [`backup`] copies
-//! a running node's store into a checked archive and restores one; [`snapshot`] writes the state
-//! of one certified height into a file and starts a new store from one ([`Store::base`]).
+//! and its siblings cut the proof bundles of `onebook-verifier` from the store, anchored at the
+//! newest checkpoint the chain's witnesses cosigned ([`anchor`]); the history tree's perfect
+//! subtrees (`history_tree`) and the witnesses' cosignatures (`cosignatures`) have column
+//! families of their own. [`backup`] copies a running node's store into a checked archive and
+//! restores one; [`snapshot`] writes the state of one certified height into a file and starts a
+//! new store from one ([`Store::base`]).
 
 pub mod backup;
+mod checkpoints;
 mod committed;
 mod damage;
 mod error;
@@ -29,12 +33,17 @@ mod store;
 mod testing;
 mod verify;
 
+pub use checkpoints::{
+    CosignOutcome, CosignRefusal, anchor, checkpoint, checkpoint_heights, checkpoint_policy,
+    cosignatures, extension, is_checkpoint, newest_witnessed, record_cosignature, witnessed,
+    witnesses_of,
+};
 pub use damage::StoreDamage;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{
-    RecordClaimKind, bundle_for_absence, bundle_for_access, bundle_for_claims, bundle_for_record,
-    bundle_for_records, bundle_for_tx, set_changes,
+    RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
+    bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
 };
 pub use state::NodeCacheStats;
 pub use store::{

@@ -1,6 +1,7 @@
-//! Moving the state tree of a store written by schema 3 or earlier, which kept every node under
-//! its hash in `state_nodes`, to the layout of schema 4: each block's new nodes in chunks
-//! (`state.rs`).
+//! Moving the state tree of a store written by schema 4, which kept every node under its hash in
+//! `state_nodes` (as every schema before it did), to the layout of schema 5: each block's new
+//! nodes in chunks (`state.rs`). A store of a schema before 4 is refused, not moved: its headers
+//! carry no history root.
 //!
 //! The move replays the tree height by height. For each height whose root differs from the one
 //! before, it finds the leaves that differ between the two stored trees (walking both from the
@@ -45,7 +46,7 @@ impl Store {
             return Ok(());
         }
         if self.db.cf_handle(keys::STATE_NODES_BY_HASH).is_none() {
-            return Err(StorageError::Missing { what: "state nodes of a schema 3 store" });
+            return Err(StorageError::Missing { what: "state nodes of a schema 4 store" });
         }
         tracing::info!(from = first, to = until.0, "moving the state tree to nodes by block");
         for height in first..=until.0 {
@@ -163,7 +164,7 @@ impl Store {
         Ok(leaves)
     }
 
-    /// A node of schema 3's `state_nodes`, checked against its hash; `None` for ZERO.
+    /// A node of schema 4's `state_nodes`, checked against its hash; `None` for ZERO.
     fn node_by_hash(&self, hash: Hash32) -> Result<Option<Node>> {
         if hash == Hash32::ZERO {
             return Ok(None);
@@ -171,11 +172,11 @@ impl Store {
         let family = self
             .db
             .cf_handle(keys::STATE_NODES_BY_HASH)
-            .ok_or(StorageError::Missing { what: "state nodes of a schema 3 store" })?;
+            .ok_or(StorageError::Missing { what: "state nodes of a schema 4 store" })?;
         let bytes = self
             .db
             .get_pinned_cf(family, hash.as_bytes())?
-            .ok_or(StorageError::Missing { what: "state node of a schema 3 store" })?;
+            .ok_or(StorageError::Missing { what: "state node of a schema 4 store" })?;
         let node: Node = codec::decode(&bytes, BLOCK_BYTES_MAX)
             .map_err(|source| StorageError::Corrupt { what: "state node", source })?;
         if node.hash() != hash {
@@ -199,11 +200,11 @@ mod tests {
     use super::*;
     use crate::{RecordChange, StoreConfig, testing};
 
-    /// A store written by the schema 3 code (`tests/fixtures/README.md`), and the state root it
+    /// A store written by the schema 4 code (`tests/fixtures/README.md`), and the state root it
     /// reported for each height.
     fn fixture() -> (PathBuf, Vec<Hash32>) {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let roots = std::fs::read_to_string(fixtures.join("schema-3-store.roots")).expect("reads");
+        let roots = std::fs::read_to_string(fixtures.join("schema-4-store.roots")).expect("reads");
         let roots = roots
             .lines()
             .map(|line| {
@@ -215,7 +216,7 @@ mod tests {
                 Hash32(bytes.try_into().expect("32 bytes"))
             })
             .collect();
-        (fixtures.join("schema-3-store"), roots)
+        (fixtures.join("schema-4-store"), roots)
     }
 
     /// The record changes of each height of the fixture, as the program that wrote it made them.
@@ -244,12 +245,12 @@ mod tests {
     /// A stored key and value.
     type Entry = (Box<[u8]>, Box<[u8]>);
 
-    /// Every entry of schema 3's family of nodes by hash in the store at `dir`.
+    /// Every entry of schema 4's family of nodes by hash in the store at `dir`.
     fn nodes_by_hash(dir: &Path) -> Vec<Entry> {
         let families = DB::list_cf(&rocksdb::Options::default(), dir).expect("lists");
         let db = DB::open_cf_for_read_only(&rocksdb::Options::default(), dir, families, false)
             .expect("opens");
-        let family = db.cf_handle(keys::STATE_NODES_BY_HASH).expect("schema 3's family");
+        let family = db.cf_handle(keys::STATE_NODES_BY_HASH).expect("schema 4's family");
         db.iterator_cf(family, IteratorMode::Start).map(|item| item.expect("reads")).collect()
     }
 
@@ -258,12 +259,12 @@ mod tests {
         testing::proofs(store, 3)
     }
 
-    /// A store in `dir` of `blocks` blocks as schema 3 stored it, and the proofs it gives.
-    fn schema_3_chain(dir: &Path, blocks: u64) -> Vec<StateProof> {
+    /// A store in `dir` of `blocks` blocks as schema 4 stored it, and the proofs it gives.
+    fn schema_4_chain(dir: &Path, blocks: u64) -> Vec<StateProof> {
         let store = testing::chain(dir, blocks);
         let before = proofs(&store);
         drop(store);
-        testing::downgrade_to_schema_3(dir);
+        testing::downgrade_to_schema_4(dir);
         before
     }
 
@@ -272,9 +273,9 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_3_store_is_moved_to_nodes_by_block_and_every_past_root_stays_provable() {
+    fn a_schema_4_store_is_moved_to_nodes_by_block_and_every_past_root_stays_provable() {
         let dir = tempfile::tempdir().expect("dir");
-        let before = schema_3_chain(dir.path(), 8);
+        let before = schema_4_chain(dir.path(), 8);
 
         let store = testing::open(dir.path(), 0);
 
@@ -290,12 +291,12 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_3_store_started_from_a_snapshot_is_moved_from_its_base() {
+    fn a_schema_4_store_started_from_a_snapshot_is_moved_from_its_base() {
         let dir = tempfile::tempdir().expect("dir");
         let store = testing::chain(dir.path(), 8);
         let before: Vec<StateProof> = proofs(&store).split_off(3 * 84);
         drop(store);
-        testing::downgrade_to_schema_3(dir.path());
+        testing::downgrade_to_schema_4(dir.path());
         {
             // What a store started from a snapshot at height 3 holds: no genesis state root and
             // no headers below its base.
@@ -332,7 +333,7 @@ mod tests {
     #[test]
     fn a_move_stopped_part_way_resumes_where_it_stopped() {
         let dir = tempfile::tempdir().expect("dir");
-        let before = schema_3_chain(dir.path(), 8);
+        let before = schema_4_chain(dir.path(), 8);
         let part = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
         part.move_state_tree(Some(Height(3))).expect("moves");
         let moved: Option<u64> =
@@ -348,9 +349,9 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_3_store_whose_nodes_are_damaged_is_refused_not_upgraded() {
+    fn a_schema_4_store_whose_nodes_are_damaged_is_refused_not_upgraded() {
         let dir = tempfile::tempdir().expect("dir");
-        schema_3_chain(dir.path(), 4);
+        schema_4_chain(dir.path(), 4);
         {
             let store = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
             let family = store.db.cf_handle(keys::STATE_NODES_BY_HASH).expect("old family");
@@ -366,11 +367,11 @@ mod tests {
     }
 
     #[test]
-    fn a_store_written_by_schema_3_opens_with_the_roots_it_had_and_proofs_that_verify() {
+    fn a_store_written_by_schema_4_opens_with_the_roots_it_had_and_proofs_that_verify() {
         let (fixture, roots) = fixture();
         let dir = tempfile::tempdir().expect("dir");
         copy_dir(&fixture, dir.path());
-        // The roots the schema 3 code reported are those of the fixture's record changes.
+        // The roots the schema 4 code reported are those of the fixture's record changes.
         let mut memory = MemNodeStore::new();
         let mut expected = Vec::new();
         let mut values = std::collections::BTreeMap::new();
@@ -404,9 +405,9 @@ mod tests {
                 prove(&store, *root, *key).verify(*root, *key, *value).expect("the proof verifies");
             }
         }
-        // What the test helper writes as schema 3 is what the schema 3 code wrote.
+        // What the test helper writes as schema 4 is what the schema 4 code wrote.
         drop(store);
-        testing::downgrade_to_schema_3(dir.path());
+        testing::downgrade_to_schema_4(dir.path());
         assert_eq!(nodes_by_hash(dir.path()), nodes_by_hash(&fixture));
         let store = testing::open(dir.path(), 0);
         let tip = testing::commit_changes(&store, testing::records(0, 30, Some(99)));
@@ -450,7 +451,7 @@ mod tests {
     #[test]
     fn a_move_killed_at_any_instant_leaves_a_store_that_opens() {
         let source = tempfile::tempdir().expect("dir");
-        let before = schema_3_chain(source.path(), 16);
+        let before = schema_4_chain(source.path(), 16);
         let (_, whole) = open_in_child(source.path(), None);
 
         let mut killed_mid_move = 0;

@@ -7,6 +7,11 @@
 //! [`set_changes`] reads them from the record's versions (one seek, one step per version, whatever
 //! the chain's length), and takes each whose header's `next_validator_set_hash` differs from its
 //! `validator_set_hash` (a block that rewrites the set unchanged announces nothing).
+//!
+//! Every bundle is anchored at the newest witnessed checkpoint at or above its height (or at one
+//! asked for, [`anchor_bundle`]); with none, it is cut unanchored and says so, and a verifier
+//! refuses it by default. A transaction's bundle carries its receipt, and a certificate's or a
+//! grant's the records its standing depends on (the policy, a licence's parent).
 
 use onebook_types::{
     block::{CommitCertificate, Header},
@@ -22,7 +27,7 @@ use onebook_types::{
 };
 use onebook_verifier::{Claim, ProofBundle, RecordClaim, SetChange};
 
-use crate::{Result, StorageError, Store};
+use crate::{Result, StorageError, Store, TxLocation, checkpoints};
 
 /// What a record claim must show, so a caller asking for absence gets an error, not a
 /// membership proof, when the record exists.
@@ -96,8 +101,41 @@ pub fn bundle_for_tx(store: &Store, tx_hash: &Hash32) -> Result<ProofBundle> {
         return Err(store.noted(StorageError::Missing { what: "tx in its block's tx list" }));
     }
     let proof = merkle::prove(&leaves, index);
+    let mut receipt_leaves = Vec::with_capacity(hashes.len());
+    let mut receipt = None;
+    for position in 0..hashes.len() {
+        let at = TxLocation {
+            height: location.height,
+            index: u32::try_from(position).unwrap_or(u32::MAX),
+        };
+        let stored = store.receipt(at)?.ok_or(StorageError::Missing { what: "receipt" })?;
+        receipt_leaves.push(merkle::receipt_leaf(&codec::encode(&stored)));
+        if position == index {
+            receipt = Some(stored);
+        }
+    }
+    let receipt = receipt.ok_or(StorageError::Missing { what: "receipt of the tx" })?;
+    let receipt_proof = merkle::prove(&receipt_leaves, index);
     let (header, certificate) = committed(store, location.height)?;
-    bundle(store, header, certificate, Claim::Tx { tx: Box::new(tx), proof })
+    let claim = Claim::Tx { tx: Box::new(tx), proof, receipt, receipt_proof };
+    bundle(store, header, certificate, claim)
+}
+
+/// The height a record bundle is cut at when none is asked for: the newest witnessed
+/// checkpoint, so the bundle says who holds what as of that checkpoint; the tip when no
+/// checkpoint is witnessed yet (the bundle is then unanchored).
+pub fn default_proof_height(store: &Store) -> Result<Height> {
+    match checkpoints::newest_witnessed(store, Height(1))? {
+        Some(height) => Ok(height),
+        None => Ok(store.tip()?.height),
+    }
+}
+
+/// Anchors `bundle` at the witnessed checkpoint `at` (at or above its height), or at the newest
+/// witnessed one when `at` is `None`; removes the anchoring when there is none.
+pub fn anchor_bundle(store: &Store, bundle: &mut ProofBundle, at: Option<Height>) -> Result<()> {
+    bundle.anchor = checkpoints::anchor(store, bundle.header.height, at)?;
+    Ok(())
 }
 
 /// Every validator-set change announced by a header below `height`, oldest first.
@@ -155,13 +193,21 @@ fn bundle(
 ) -> Result<ProofBundle> {
     let genesis_hash = store.genesis_hash()?.ok_or(StorageError::Empty)?;
     let changes = set_changes(store, header.height)?;
-    Ok(ProofBundle::new(genesis_hash, changes, header, certificate, claim))
+    let anchor = match checkpoints::anchor(store, header.height, None) {
+        Ok(anchor) => anchor,
+        Err(StorageError::NoProof { reason }) => {
+            tracing::warn!(height = header.height.0, %reason, "bundle cut unanchored");
+            None
+        }
+        Err(error) => return Err(error),
+    };
+    Ok(ProofBundle::new(genesis_hash, changes, header, certificate, claim, anchor))
 }
 
 /// A bundle of the records `keys` at `height`, all present or (with `absent`) all absent, plus
-/// what a reader needs to judge them: the parent certificate of each licence (a licence stands
-/// only while its parent does) and, for certificates and grants, the policy (its UTC offset fixes
-/// the local dates their terms are judged in), while the bundle has room.
+/// what a verifier requires to judge them: the parent certificate of each licence (a licence
+/// stands only while its parent does) and, for certificates and grants, the policy (its UTC
+/// offset fixes the local dates their terms are judged in). Refused when they do not fit.
 pub fn bundle_for_claims(
     store: &Store,
     keys: &[RecordKey],
@@ -183,9 +229,7 @@ pub fn bundle_for_claims(
                 })?;
             if let Some(parent) = certificate.parent {
                 let parent = RecordKey::Certificate(parent);
-                if claims.len() < PROOF_BUNDLE_CLAIMS_MAX
-                    && !claims.iter().any(|(k, _)| *k == parent)
-                {
+                if !claims.iter().any(|(k, _)| *k == parent) {
                     claims.push((parent, RecordClaimKind::Present));
                 }
             }
@@ -193,8 +237,15 @@ pub fn bundle_for_claims(
         let wants_policy =
             keys.iter().any(|key| matches!(key, RecordKey::Certificate(_) | RecordKey::Grant(_)));
         let has_policy = claims.iter().any(|(key, _)| *key == RecordKey::Policy);
-        if wants_policy && !has_policy && claims.len() < PROOF_BUNDLE_CLAIMS_MAX {
+        if wants_policy && !has_policy {
             claims.push((RecordKey::Policy, RecordClaimKind::Present));
+        }
+        if claims.len() > PROOF_BUNDLE_CLAIMS_MAX {
+            return Err(no_proof(format!(
+                "with the policy and the licences' parents their standing needs, these records \
+                 make {} claims; a bundle holds {PROOF_BUNDLE_CLAIMS_MAX}",
+                claims.len()
+            )));
         }
     }
     bundle_for_records(store, &claims, height)
@@ -273,6 +324,7 @@ mod tests {
                 height: Height(height),
                 time: Timestamp(height * 1_000),
                 previous_hash: tip_before.block_hash,
+                history_root: store.next_history_root().expect("history"),
                 tx_root: block::tx_root(&[]),
                 tx_count: 0,
                 receipts_root: block::receipts_root(&[]),
@@ -283,6 +335,7 @@ mod tests {
             };
             let vote = CommitVote {
                 chain_id: header.chain_id.clone(),
+                genesis_hash: Hash32([1; 32]),
                 height: header.height,
                 round: 0,
                 block_hash: header.hash(),

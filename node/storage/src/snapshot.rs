@@ -4,7 +4,9 @@
 //! **What one holds.** A snapshot is a stream of frames (`docs/formats.md` "State snapshots"):
 //! an [`ArchiveManifest`] of scope [`ArchiveScope::State`], whose proof bundle certifies the block
 //! at its height from the genesis (the validator-set changes since genesis, the header and its
-//! commit certificate); that block with its receipts; then every record of the state after it,
+//! commit certificate); that block; what the store needs of the history below it
+//! ([`SnapshotHistory`]: the history tree's frontier and the witness-set changes); the block's
+//! receipts; then every record of the state after it,
 //! as (key, value) pairs in key order; then the record count and a BLAKE3 checksum of every byte
 //! before it. It holds records, not the store's column families or state-tree nodes, so it does
 //! not depend on how a store lays its tree out: the reader rebuilds the tree.
@@ -16,12 +18,21 @@
 //!
 //! **Starting from one** ([`restore_snapshot`]) trusts nothing in it: it checks the manifest's
 //! proof bundle against the operator's own genesis before it reads any record, checks the block
-//! against the certified header (its tx root, tx count and receipts root), the records' order and
-//! encoding, the count and the checksum, then rebuilds the state tree from the records in a new
-//! database beside the data directory and refuses the snapshot unless the tree's root is the
-//! certified state root. Only then does it write the block, its certificate and the tip, and
+//! against the certified header (its tx root, tx count and receipts root), the history frontier
+//! against its `history_root`, the records' order and encoding, the count and the checksum,
+//! then rebuilds the state tree from the records in a new database beside the data directory
+//! and refuses the snapshot unless the tree's root is the certified state root and its
+//! witness-set changes walk from the genesis witness set to the checkpoint policy among its
+//! records. Only then does it write the block, its certificate and the tip, and
 //! rename the database into place. The store then starts at that height ([`Store::base`]): it
 //! holds that block and everything after it, which the node fetches from its peers by block sync.
+//!
+//! **Not carried: cosignatures.** Witnesses' cosignatures (the `cosignatures` family) are kept
+//! off-chain by each node for the checkpoints its witnesses sent; a snapshot carries only those
+//! of the witness-set changes at or below its height (in [`SnapshotHistory`]), which every later
+//! anchoring needs. A store started from one knows the checkpoints above its base and anchors
+//! bundles at those its witnesses cosign from then on (a witness sends its cosignatures to every
+//! node it is told of).
 
 use std::{
     fs,
@@ -32,14 +43,16 @@ use std::{
 use borsh::{BorshDeserialize, BorshSerialize};
 use onebook_types::{
     block::{self, Block, Receipt},
+    checkpoint::CheckpointPolicy,
     codec,
     hash::Hash32,
+    history::History,
     ids::Height,
     limits::{RECEIPT_BYTES_MAX, RECORD_BYTES_MAX},
     record::RecordKey,
     tx::SignedTx,
 };
-use onebook_verifier::{SetChange, TrustedGenesis};
+use onebook_verifier::{SetChange, TrustedGenesis, WitnessChange};
 use rocksdb::WriteBatch;
 
 use crate::{
@@ -48,6 +61,7 @@ use crate::{
         self, ARCHIVE_MAGIC, ARCHIVE_VERSION, ArchiveManifest, ArchiveScope, BackupError,
         MANIFEST_BYTES_MAX, Progress,
     },
+    checkpoints,
     error::StorageError,
     index::RecordKind,
     keys, proofs,
@@ -72,6 +86,23 @@ pub enum SnapshotFrame {
     Receipts(Vec<Receipt>),
     /// The next records of the state after that block, in key order.
     Records(Vec<SnapshotRecord>),
+    /// What the snapshot carries of the history below its block (exactly one, right after the
+    /// block).
+    History(SnapshotHistory),
+}
+
+/// What a store started from a snapshot keeps of the history below it, since it holds no block
+/// below its base: the frontier of the history tree, so that it computes the next header's
+/// `history_root` and proves ancestry and consistency above its base, and the witness-set
+/// changes, so that the bundles it anchors walk the witness sets from the genesis.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct SnapshotHistory {
+    /// The peaks of the history tree of the `height` leaves before the block (the genesis hash
+    /// and blocks 1 to `height - 1`), largest first: they fold to the block's `history_root`.
+    pub peaks: Vec<Hash32>,
+    /// Every witness-set change at a checkpoint at or below the block, oldest first, each
+    /// cosigned by the set before it.
+    pub witness_changes: Vec<WitnessChange>,
 }
 
 /// One record of the state.
@@ -181,6 +212,11 @@ pub fn write_snapshot(
     let mut out = HashingWriter { inner: out, hasher: blake3::Hasher::new() };
     out.frame(&manifest.encode())?;
     out.frame(&codec::encode(&SnapshotFrame::Block(Box::new(block))))?;
+    let history = SnapshotHistory {
+        peaks: History::from_nodes(height.0, store)?.peaks().to_vec(),
+        witness_changes: checkpoints::witness_changes(store, height.next())?,
+    };
+    out.frame(&codec::encode(&SnapshotFrame::History(history)))?;
     for chunk in chunks(receipts, |receipt| codec::encode(receipt).len()) {
         out.frame(&codec::encode(&SnapshotFrame::Receipts(chunk)))?;
     }
@@ -282,7 +318,7 @@ pub fn restore_snapshot(
     let built = (|| {
         progress.stage("rebuilding the state tree", 0);
         let store = Store::open(&building_config)?;
-        init_from_snapshot(&store, &manifest, anchor, read)?;
+        init_from_snapshot(&store, &manifest, anchor, read, genesis)?;
         drop(store);
         progress.stage("checking the state tree", 0);
         let store = Store::open(&StoreConfig {
@@ -362,17 +398,35 @@ pub(crate) fn for_each_record(
 /// The validator-set changes below the store's base, from the snapshot it started from (none
 /// for a store that began at the genesis).
 pub(crate) fn base_set_changes(store: &Store) -> crate::Result<Vec<SetChange>> {
-    let bytes = store.db().get_cf(store.cf(keys::META), keys::META_BASE_SET_CHANGES)?;
-    match bytes {
+    base_changes(store, keys::META_BASE_SET_CHANGES, MANIFEST_BYTES_MAX, "base set changes")
+}
+
+/// The witness-set changes at or below the store's base, from the snapshot it started from
+/// (none for a store that began at the genesis).
+pub(crate) fn base_witness_changes(store: &Store) -> crate::Result<Vec<WitnessChange>> {
+    let what = "base witness changes";
+    base_changes(store, keys::META_BASE_WITNESS_CHANGES, SNAPSHOT_FRAME_BYTES_MAX, what)
+}
+
+/// The list kept under the `meta` key `key` by a snapshot restore; empty when absent.
+fn base_changes<T: BorshDeserialize>(
+    store: &Store,
+    key: &[u8],
+    bytes_max: usize,
+    what: &'static str,
+) -> crate::Result<Vec<T>> {
+    match store.db().get_cf(store.cf(keys::META), key)? {
         None => Ok(Vec::new()),
-        Some(bytes) => codec::decode(&bytes, MANIFEST_BYTES_MAX)
-            .map_err(|source| StorageError::Corrupt { what: "base set changes", source }),
+        Some(bytes) => codec::decode(&bytes, bytes_max)
+            .map_err(|source| StorageError::Corrupt { what, source }),
     }
 }
 
 /// What the frames after the manifest held, checked against the certified header.
 struct SnapshotBody {
     block: Block,
+    history: History,
+    witness_changes: Vec<WitnessChange>,
     receipts: Vec<Receipt>,
     records: Vec<RecordChange>,
 }
@@ -414,6 +468,7 @@ fn read_body(
 ) -> SnapshotResult<SnapshotBody> {
     let content = |detail: String| SnapshotError::Content { detail };
     let mut block: Option<Block> = None;
+    let mut history: Option<SnapshotHistory> = None;
     let mut receipts: Vec<Receipt> = Vec::new();
     let mut records: Vec<RecordChange> = Vec::new();
     let mut last_key: Option<Vec<u8>> = None;
@@ -428,27 +483,52 @@ fn read_body(
                 check_block(&found, manifest)?;
                 block = Some(*found);
             }
+            (SnapshotFrame::History(found_history), Some(_)) if history.is_none() => {
+                history = Some(found_history);
+            }
             (SnapshotFrame::Receipts(more), Some(found))
-                if records.is_empty() && receipts.len() + more.len() <= found.txs.len() =>
+                if history.is_some()
+                    && records.is_empty()
+                    && receipts.len() + more.len() <= found.txs.len() =>
             {
                 if more.iter().any(|receipt| codec::encode(receipt).len() > RECEIPT_BYTES_MAX) {
                     return Err(malformed("a receipt is larger than a receipt may be".into()));
                 }
                 receipts.extend(more);
             }
-            (SnapshotFrame::Records(more), Some(found)) if receipts.len() == found.txs.len() => {
+            (SnapshotFrame::Records(more), Some(found))
+                if history.is_some() && receipts.len() == found.txs.len() =>
+            {
                 for record in more {
                     records.push(check_record(record, &mut last_key)?);
                 }
             }
             _ => {
                 return Err(malformed(
-                    "its frames are out of order: one block, its receipts, then records".into(),
+                    "its frames are out of order: one block, its history, its receipts, then \
+                     records"
+                        .into(),
                 ));
             }
         }
     }
     let block = block.ok_or_else(|| malformed("it holds no block".into()))?;
+    let history = history.ok_or_else(|| malformed("it holds no history frame".into()))?;
+    let peaks = history.peaks.len();
+    let frontier = History::from_peaks(manifest.height.0, history.peaks).ok_or_else(|| {
+        malformed(format!(
+            "its history frame holds {peaks} peaks, a tree of {} leaves has {}",
+            manifest.height,
+            manifest.height.0.count_ones()
+        ))
+    })?;
+    if frontier.root() != block.header.history_root {
+        return Err(content(format!(
+            "its history peaks fold to {}, the certified header carries history root {}",
+            frontier.root(),
+            block.header.history_root
+        )));
+    }
     if receipts.len() != block.txs.len() {
         return Err(malformed(format!(
             "it holds {} receipts for {} txs",
@@ -479,7 +559,35 @@ fn read_body(
     if input.inner.read(&mut [0u8; 1]).map_err(read_error)? != 0 {
         return Err(malformed("it has bytes after its checksum".into()));
     }
-    Ok(SnapshotBody { block, receipts, records })
+    Ok(SnapshotBody {
+        block,
+        history: frontier,
+        witness_changes: history.witness_changes,
+        receipts,
+        records,
+    })
+}
+
+/// Checks the snapshot's witness-set changes from the genesis witness set, as a bundle's are,
+/// and that they end in the witness set of `policy`, the checkpoint policy among its records.
+fn check_witnesses(
+    changes: &[WitnessChange],
+    policy: Option<&[u8]>,
+    genesis: &TrustedGenesis,
+    height: Height,
+) -> SnapshotResult<()> {
+    let content = |detail: String| SnapshotError::Content { detail };
+    let walked = onebook_verifier::witnesses_after(changes, genesis, height.next())
+        .map_err(|e| content(format!("its witness-set changes do not verify: {e}")))?;
+    let policy = policy.ok_or_else(|| content("its records hold no checkpoint policy".into()))?;
+    let policy: CheckpointPolicy = codec::decode(policy, RECORD_BYTES_MAX)
+        .map_err(|e| content(format!("its checkpoint policy does not decode: {e}")))?;
+    if policy.witnesses != walked {
+        return Err(content(
+            "its witness-set changes do not end in the witness set of its checkpoint policy".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks the snapshot's block against the certified header.
@@ -523,18 +631,25 @@ fn check_record(
 }
 
 /// Writes what a snapshot holds into the empty `store`: the state tree rebuilt from the records,
-/// refused unless its root is the certified one, the records and their index entries, the block
-/// with its receipts and certificate, and the tip and base, in one synced batch.
+/// refused unless its root is the certified one and its witness-set changes walk from
+/// `genesis` to its checkpoint policy, the records and their index entries, the block with its
+/// receipts and certificate, the history frontier, and the tip and base, in one synced batch.
 fn init_from_snapshot(
     store: &Store,
     manifest: &ArchiveManifest,
     anchor: onebook_verifier::ProofBundle,
     body: SnapshotBody,
+    genesis: &TrustedGenesis,
 ) -> SnapshotResult<()> {
     if store.genesis_hash()?.is_some() {
         return Err(SnapshotError::Content { detail: "the new database is not empty".into() });
     }
     let height = manifest.height;
+    let policy = body
+        .records
+        .iter()
+        .find(|change| change.key == RecordKey::CheckpointPolicy)
+        .and_then(|change| change.value.clone());
     let staged = store.stage_on(Hash32::ZERO, body.records);
     if staged.root != manifest.state_root {
         return Err(SnapshotError::Content {
@@ -544,6 +659,7 @@ fn init_from_snapshot(
             ),
         });
     }
+    check_witnesses(&body.witness_changes, policy.as_deref(), genesis, height)?;
     let mut batch = WriteBatch::default();
     store.put_state(&mut batch, height, &staged);
     for change in &staged.changes {
@@ -562,14 +678,19 @@ fn init_from_snapshot(
         touches,
     };
     store.put_block(&mut batch, &commit, &encoded, &hashes, &receipt_bytes);
+    let mut history = body.history;
+    store.put_history(&mut batch, history.subtrees());
+    store.put_history(&mut batch, history.push(&manifest.block_hash));
     let meta = store.cf(keys::META);
     batch.put_cf(meta, keys::META_GENESIS, manifest.genesis_hash.as_bytes());
     batch.put_cf(meta, keys::META_BASE_SET_CHANGES, codec::encode(&anchor.set_changes));
+    batch.put_cf(meta, keys::META_BASE_WITNESS_CHANGES, codec::encode(&body.witness_changes));
     let tip = Tip { height, block_hash: manifest.block_hash, state_root: staged.root };
     batch.put_cf(meta, keys::META_TIP, codec::encode(&tip));
     store.put_base(&mut batch, height);
     store.write(batch)?;
     *store.tip_slot() = Some(tip);
+    *store.history_slot() = history;
     store.cache_tree(height, staged);
     store.save_mark(&tip)?;
     tracing::info!(height = height.0, state_root = %tip.state_root, "started from a snapshot");
@@ -689,6 +810,15 @@ mod tests {
             "03000000",
             "010203"
         );
+        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        assert_eq!(hex, expected);
+
+        let history = SnapshotHistory { peaks: vec![Hash32([0xab; 32])], witness_changes: vec![] };
+        let mut bytes = Vec::new();
+        let mut out = HashingWriter { inner: &mut bytes, hasher: blake3::Hasher::new() };
+        out.frame(&codec::encode(&SnapshotFrame::History(history))).unwrap();
+        // Length 41, variant 3, one peak, no witness-set change.
+        let expected = ["29000000", "03", "01000000", &"ab".repeat(32), "00000000"].concat();
         let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
         assert_eq!(hex, expected);
     }

@@ -14,6 +14,7 @@ use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
     hash::{Hash32, Tag, hash_tagged},
+    history::{History, HistoryNodes, Subtree},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     merkle,
@@ -216,6 +217,9 @@ pub struct Store {
     pub(crate) db: DB,
     sync_writes: bool,
     tip: Mutex<Option<Tip>>,
+    /// The history tree's frontier at the tip: leaves `0..=tip`, so its root is the next
+    /// header's `history_root`. Changed under the tip's lock.
+    history: Mutex<History>,
     /// The first height whose block and state the store holds (0, or a snapshot's height).
     base: AtomicU64,
     pub(crate) node_cache: NodeCache,
@@ -243,12 +247,17 @@ impl Store {
             check_against_mark(&config.path, mark)?;
         }
         let mut store = Self::open_database(config)?;
-        // The base first: moving the state tree of an earlier schema starts there.
+        let upgrade = store.check_schema()?;
+        // The base before the upgrade: moving the state tree of an earlier schema starts there.
         store.load_base()?;
-        store.check_schema()?;
+        if let Some(old) = upgrade {
+            store.upgrade(old)?;
+        }
+        store.drop_nodes_by_hash()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, config.verify_on_open)?;
+            *store.history_slot() = store.check_history(&tip)?;
             store.save_mark(&tip)?;
         }
         *store.tip_slot() = tip;
@@ -287,6 +296,7 @@ impl Store {
             db,
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
+            history: Mutex::new(History::new()),
             base: AtomicU64::new(0),
             node_cache: NodeCache::new(config.node_cache_nodes),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
@@ -329,6 +339,7 @@ impl Store {
             db,
             sync_writes: false,
             tip: Mutex::new(None),
+            history: Mutex::new(History::new()),
             base: AtomicU64::new(0),
             node_cache: NodeCache::new(0),
             mark: None,
@@ -338,12 +349,14 @@ impl Store {
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, verify)?;
+            *store.history_slot() = store.check_history(&tip)?;
         }
         *store.tip_slot() = tip;
         Ok(store)
     }
 
-    /// The database, for `backup.rs`.
+    /// The database, for `backup.rs` and the modules of this crate that keep their own column
+    /// families.
     pub(crate) fn db(&self) -> &DB {
         &self.db
     }
@@ -360,12 +373,15 @@ impl Store {
         let staged = self.stage_on(Hash32::ZERO, records);
         let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
         let mut batch = WriteBatch::default();
+        let mut history = History::new();
+        self.put_history(&mut batch, history.push(&genesis_hash));
         self.put_state(&mut batch, Height(0), &staged);
         self.put_index(&mut batch, Height(0), &staged.changes)?;
         batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&tip));
         self.write(batch)?;
         *self.tip_slot() = Some(tip);
+        *self.history_slot() = history;
         self.cache_tree(Height(0), staged);
         self.save_mark(&tip)?;
         tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
@@ -394,6 +410,13 @@ impl Store {
     /// The last committed block.
     pub fn tip(&self) -> Result<Tip> {
         (*self.tip_slot()).ok_or(StorageError::Empty)
+    }
+
+    /// The `history_root` the header above the tip must carry: the root of the history tree
+    /// over the genesis hash and every block hash up to the tip.
+    pub fn next_history_root(&self) -> Result<Hash32> {
+        self.tip()?;
+        Ok(self.history_slot().root())
     }
 
     /// The first height whose block and state this store holds: 0 for a store that began at
@@ -495,10 +518,12 @@ impl Store {
             encoded.iter().map(|bytes| hash_tagged(Tag::Tx, &[bytes])).collect();
         // Each receipt too: its leaf for the receipts root, its bytes for the value.
         let receipt_bytes: Vec<Vec<u8>> = commit.receipts.iter().map(codec::encode).collect();
-        check_block(&tip, &commit, &tx_hashes, &receipt_bytes, &staged)?;
+        let mut frontier = self.history_slot().clone();
+        check_block(&tip, &frontier, &commit, &tx_hashes, &receipt_bytes, &staged)?;
         let height = header.height;
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
+        self.put_history(&mut batch, frontier.push(&block_hash));
         self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
         self.put_state(&mut batch, height, &staged);
         self.put_index(&mut batch, height, &staged.changes)?;
@@ -506,6 +531,7 @@ impl Store {
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
         *tip_slot = Some(new_tip);
+        *self.history_slot() = frontier;
         drop(tip_slot);
         // The new nodes are the upper levels the next block's writes pass through.
         self.cache_tree(height, staged);
@@ -950,46 +976,6 @@ impl Store {
         Ok(Some((key, bytes)))
     }
 
-    /// Builds the record index of a store written before it existed, from every stored record
-    /// version. Index writes are idempotent, so a crash part way leaves the old version mark
-    /// and the next open starts again.
-    fn rebuild_index(&self) -> Result<()> {
-        let corrupt = |source| StorageError::Corrupt { what: "record", source };
-        let mut batch = WriteBatch::default();
-        let mut previous: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
-        let mut versions: u64 = 0;
-        for item in self.db.iterator_cf(self.cf(keys::RECORDS), IteratorMode::Start) {
-            let (stored_key, stored_value) = item?;
-            let split = stored_key
-                .len()
-                .checked_sub(8)
-                .ok_or(StorageError::Missing { what: "record height" })?;
-            let (key_bytes, at) = stored_key.split_at(split);
-            let height =
-                Height(u64::from_be_bytes(at.try_into().expect("split 8 bytes from the end")));
-            let value: Option<Vec<u8>> =
-                codec::decode(&stored_value, RECORD_BYTES_MAX + 8).map_err(corrupt)?;
-            let old = match &previous {
-                Some((previous_key, previous_value)) if previous_key.as_slice() == key_bytes => {
-                    previous_value.clone()
-                }
-                _ => None,
-            };
-            let key = RecordKey::decode(key_bytes).map_err(corrupt)?;
-            if RecordKind::of(&key).is_some() {
-                self.put_index_change(&mut batch, &key, old.as_deref(), value.as_deref(), height);
-            }
-            previous = Some((key_bytes.to_vec(), value));
-            versions += 1;
-            if batch.len() >= 10_000 {
-                self.write(std::mem::take(&mut batch))?;
-            }
-        }
-        self.write(batch)?;
-        tracing::info!(versions, "rebuilt the record index");
-        Ok(())
-    }
-
     fn genesis_state_root(&self) -> Result<Hash32> {
         let bytes = self
             .db
@@ -1001,38 +987,40 @@ impl Store {
             .ok_or_else(|| self.noted(StorageError::Missing { what: "genesis state root" }))
     }
 
-    /// Marks a new store with the current schema, and brings a store of an earlier schema up to
-    /// it: the record index of schemas 1 and 2 is rebuilt, and the state tree of schemas 1 to 3
-    /// is moved from nodes by hash to nodes by block (`migrate.rs`). Each step can be redone after
-    /// a crash; the mark of the current schema is written last, and only then is the family of
-    /// nodes by hash dropped.
-    fn check_schema(&mut self) -> Result<()> {
+    /// Marks a new store with the current schema and refuses a store of a schema this release
+    /// cannot read; gives the version of a store of an earlier schema it brings up to this one
+    /// ([`Self::upgrade`]).
+    fn check_schema(&self) -> Result<Option<u32>> {
         let family = self.cf(keys::META);
         let Some(found) = self.db.get_cf(family, keys::META_SCHEMA)? else {
             self.db.put_cf(family, keys::META_SCHEMA, keys::SCHEMA_VERSION.to_be_bytes())?;
-            return Ok(());
+            return Ok(None);
         };
-        let version = <[u8; 4]>::try_from(found.as_slice()).map(u32::from_be_bytes);
-        match version {
-            Ok(keys::SCHEMA_VERSION) => {}
-            Ok(old @ keys::SCHEMA_VERSION_UNINDEXED..=keys::SCHEMA_VERSION_NODES_BY_HASH) => {
-                if old <= keys::SCHEMA_VERSION_WITHOUT_UNDER {
-                    self.rebuild_index()?;
-                }
-                self.move_state_tree(None)?;
-                let mut batch = WriteBatch::default();
-                let version = keys::SCHEMA_VERSION.to_be_bytes();
-                batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
-                self.write_synced(batch)?;
-                tracing::info!(from = old, to = keys::SCHEMA_VERSION, "upgraded the store");
-            }
-            _ => {
-                return Err(StorageError::UnsupportedSchema {
-                    found,
-                    supported: keys::SCHEMA_VERSION,
-                });
-            }
+        match <[u8; 4]>::try_from(found.as_slice()).map(u32::from_be_bytes) {
+            Ok(keys::SCHEMA_VERSION) => Ok(None),
+            Ok(old @ keys::SCHEMA_VERSION_NODES_BY_HASH) => Ok(Some(old)),
+            _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
+    }
+
+    /// Brings a store of schema `old` up to the current one: its state tree is moved from nodes
+    /// by hash to nodes by block (`migrate.rs`). The move can be redone after a crash; the mark
+    /// of the current schema is written last, and only then is the family of nodes by hash
+    /// dropped ([`Self::drop_nodes_by_hash`]).
+    fn upgrade(&mut self, old: u32) -> Result<()> {
+        self.move_state_tree(None)?;
+        let mut batch = WriteBatch::default();
+        let version = keys::SCHEMA_VERSION.to_be_bytes();
+        batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
+        self.write_synced(batch)?;
+        tracing::info!(from = old, to = keys::SCHEMA_VERSION, "upgraded the store");
+        Ok(())
+    }
+
+    /// Drops the family of state nodes by hash a store of an earlier schema held, once its tree
+    /// has been moved and the current schema marked (a crash before the drop leaves it for the
+    /// next open).
+    fn drop_nodes_by_hash(&mut self) -> Result<()> {
         if self.db.cf_handle(keys::STATE_NODES_BY_HASH).is_some() {
             self.db.drop_cf(keys::STATE_NODES_BY_HASH)?;
             tracing::info!("dropped the state nodes stored by hash");
@@ -1078,6 +1066,39 @@ impl Store {
         Ok(())
     }
 
+    /// The history frontier of the tip, read from the stored subtrees, checked against the tip:
+    /// the header at the tip must carry the root of the leaves below it.
+    fn check_history(&self, tip: &Tip) -> Result<History> {
+        let mismatch = |detail: String| StorageError::InvalidBlock { height: tip.height, detail };
+        let below = History::from_nodes(tip.height.0, self)?;
+        if tip.height.0 > 0 {
+            let header =
+                self.header(tip.height)?.ok_or(StorageError::Missing { what: "tip header" })?;
+            if header.history_root != below.root() {
+                return Err(mismatch(format!(
+                    "the stored history tree's root {} is not the tip header's {}",
+                    below.root(),
+                    header.history_root
+                )));
+            }
+        }
+        let history = History::from_nodes(tip.height.0 + 1, self)?;
+        let mut rebuilt = below;
+        rebuilt.push(&tip.block_hash);
+        if rebuilt != history {
+            return Err(mismatch("the stored history tree does not end in the tip's hash".into()));
+        }
+        Ok(history)
+    }
+
+    /// Adds the perfect subtrees of the history tree `created` to `batch`.
+    pub(crate) fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
+        for subtree in created {
+            let key = keys::subtree(subtree.level, subtree.index);
+            batch.put_cf(self.cf(keys::HISTORY_TREE), key, subtree.hash.as_bytes());
+        }
+    }
+
     pub(crate) fn load<T: BorshDeserialize>(
         &self,
         family: &str,
@@ -1116,6 +1137,13 @@ impl Store {
         }
     }
 
+    /// Writes one key, synced as a block is.
+    pub(crate) fn write_one(&self, family: &str, key: &[u8], value: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put_cf(self.cf(family), key, value);
+        self.write(batch)
+    }
+
     pub(crate) fn write(&self, batch: WriteBatch) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(self.sync_writes);
@@ -1147,6 +1175,32 @@ impl Store {
 
     pub(crate) fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn history_slot(&self) -> MutexGuard<'_, History> {
+        self.history.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The stored perfect subtrees of the history tree, for its proofs.
+impl HistoryNodes for Store {
+    type Error = StorageError;
+
+    fn perfect(&self, level: u8, index: u64) -> Result<Hash32> {
+        let key = keys::subtree(level, index);
+        let Some(bytes) = self.db.get_pinned_cf(self.cf(keys::HISTORY_TREE), key)? else {
+            // A store started from a snapshot holds only the subtrees a proof about a block at
+            // or above its base needs.
+            let first = index.checked_shl(u32::from(level)).unwrap_or(u64::MAX);
+            let base = self.base();
+            if first < base.0 {
+                return Err(StorageError::BelowBase { height: Height(first), base });
+            }
+            return Err(StorageError::Missing { what: "history subtree" });
+        };
+        <[u8; 32]>::try_from(bytes.as_ref())
+            .map(Hash32)
+            .map_err(|_| StorageError::Missing { what: "history subtree of 32 bytes" })
     }
 }
 
@@ -1206,6 +1260,7 @@ fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
 /// `receipt_bytes` the encodings of its receipts.
 fn check_block(
     tip: &Tip,
+    history: &History,
     commit: &BlockCommit,
     tx_hashes: &[Hash32],
     receipt_bytes: &[Vec<u8>],
@@ -1219,6 +1274,9 @@ fn check_block(
     let invalid = |detail: &str| StorageError::InvalidBlock { height, detail: detail.to_owned() };
     if header.previous_hash != tip.block_hash {
         return Err(invalid("previous_hash is not the tip's hash"));
+    }
+    if header.history_root != history.root() {
+        return Err(invalid("history_root is not the root of the blocks before it"));
     }
     if commit.receipts.len() != commit.block.txs.len() {
         return Err(invalid("there is not one receipt per tx"));

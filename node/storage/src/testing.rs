@@ -44,6 +44,7 @@ pub(crate) fn commit_changes(store: &Store, changes: Vec<RecordChange>) -> Tip {
         height: tip.height.next(),
         time: Timestamp(1_767_196_800_000 + tip.height.0 * 1000),
         previous_hash: tip.block_hash,
+        history_root: store.next_history_root().expect("history root"),
         tx_root: block::tx_root(&[]),
         tx_count: 0,
         receipts_root: block::receipts_root(&[]),
@@ -111,9 +112,9 @@ fn nodes_by_hash(store: &Store, root: Hash32, nodes: &mut BTreeMap<Hash32, Node>
     }
 }
 
-/// Rewrites the store in `dir` as schema 3 wrote it: every node of every height's tree under
-/// its hash in `state_nodes`, no chunks, no roots, no mark of a move begun, schema mark 3.
-pub(crate) fn downgrade_to_schema_3(dir: &std::path::Path) {
+/// Rewrites the store in `dir` as schema 4 wrote it: every node of every height's tree under
+/// its hash in `state_nodes`, no chunks, no roots, no mark of a move begun, schema mark 4.
+pub(crate) fn downgrade_to_schema_4(dir: &std::path::Path) {
     let mut store = open(dir, 0);
     let tip = store.tip().expect("tip");
     let mut nodes = BTreeMap::new();

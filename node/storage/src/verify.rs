@@ -12,6 +12,7 @@ use onebook_types::{
     codec,
     consortium::ValidatorSet,
     hash::Hash32,
+    history::History,
     ids::Height,
     limits::{BLOCK_BYTES_MAX, RECORD_BYTES_MAX},
     record::RecordKey,
@@ -76,15 +77,29 @@ pub struct VerifyProgress {
     pub total: u64,
 }
 
+/// What one block is checked against.
+#[derive(Clone, Copy)]
+struct BlockChecks<'a> {
+    /// The hash of the block below (`ZERO` when unknown: not checked).
+    below: Hash32,
+    /// The store's genesis hash, which the certificate's votes must name.
+    genesis: Hash32,
+    /// The history tree over the blocks below (`None` when unknown: not checked).
+    history: Option<&'a History>,
+}
+
 impl Store {
     /// Checks the whole store, calling `progress` as it goes (at least every 1,024 items):
     ///
     /// 1. each block from 1 to the tip: its header decodes, names its height and links to the
-    ///    block below (the genesis hash for block 1), its hash maps back to its height; its tx
+    ///    block below (the genesis hash for block 1), carries the history root of the blocks
+    ///    below it, and its hash maps back to its height; its tx
     ///    list decodes and matches `tx_count` and `tx_root`; each tx is stored at its place,
     ///    decodes, hashes to its key and its signature verifies; each receipt decodes, names its
     ///    tx and the receipts match `receipts_root`; its commit certificate verifies against the
-    ///    validator set in the state below it, which the header names; its state root node is
+    ///    validator set in the state below it, which the header names, for this store's genesis
+    ///    (for blocks from the base up, on a store started from a snapshot: the base block's was
+    ///    checked from the genesis when the snapshot was restored); its state root node is
     ///    recorded and its node hashes to it;
     /// 2. every chunk of state-tree nodes decodes and each child it names is stored before its
     ///    parent, and every recorded state root's node hashes to the root;
@@ -96,15 +111,42 @@ impl Store {
         let tip = self.tip()?;
         let mut report = VerifyReport { tip: tip.height, ..VerifyReport::default() };
         let genesis = self.genesis_hash()?.ok_or(StorageError::Empty)?;
-        let mut below = genesis;
-        for height in 1..=tip.height.0 {
+        // A store started from a snapshot holds the blocks from its base: the block below the
+        // base is unknown (not checked), and the history frontier below it is the one the
+        // snapshot carried.
+        let base = self.base();
+        let mut below = if base.0 == 0 { genesis } else { Hash32::ZERO };
+        // The history frontier over the blocks below `height`; lost (no longer checked) past a
+        // block whose header is missing.
+        let mut history = if base.0 == 0 {
+            let mut history = History::new();
+            history.push(&genesis);
+            Some(history)
+        } else {
+            History::from_nodes(base.0, self)
+                .map_err(|error| report.problem(format!("the history below the base: {error}")))
+                .ok()
+        };
+        for height in base.0.max(1)..=tip.height.0 {
             if height.is_multiple_of(1_024) {
                 progress(VerifyProgress { phase: "blocks", done: height, total: tip.height.0 });
             }
-            match self.verify_block(Height(height), below, &mut report) {
-                Ok(Some(hash)) => below = hash,
-                Ok(None) => below = Hash32::ZERO,
-                Err(error) => report.problem(format!("block {height}: {error}")),
+            let checks = BlockChecks { below, genesis, history: history.as_ref() };
+            match self.verify_block(Height(height), checks, &mut report) {
+                Ok(Some(hash)) => {
+                    below = hash;
+                    if let Some(history) = &mut history {
+                        history.push(&hash);
+                    }
+                }
+                Ok(None) => {
+                    below = Hash32::ZERO;
+                    history = None;
+                }
+                Err(error) => {
+                    report.problem(format!("block {height}: {error}"));
+                    history = None;
+                }
             }
             report.blocks += 1;
         }
@@ -121,13 +163,14 @@ impl Store {
         Ok(report)
     }
 
-    /// Checks block `height` over the block hash `below`; its hash if its header was read.
+    /// Checks block `height` as `checks` asks; its hash if its header was read.
     fn verify_block(
         &self,
         height: Height,
-        below: Hash32,
+        checks: BlockChecks<'_>,
         report: &mut VerifyReport,
     ) -> Result<Option<Hash32>> {
+        let BlockChecks { below, genesis, history } = checks;
         let at = |what: String| format!("block {}: {what}", height.0);
         let Some(header) = self.header(height)? else {
             report.problem(at("no header".into()));
@@ -141,6 +184,15 @@ impl Store {
             report.problem(at(format!(
                 "previous_hash {} is not the hash {below} of the block below",
                 header.previous_hash
+            )));
+        }
+        if let Some(history) = history
+            && header.history_root != history.root()
+        {
+            report.problem(at(format!(
+                "history_root {} is not the root {} of the blocks below",
+                header.history_root,
+                history.root()
             )));
         }
         if self.block_height(&hash)? != Some(height) {
@@ -180,7 +232,7 @@ impl Store {
         {
             report.problem(at("the receipts do not match receipts_root".into()));
         }
-        self.verify_certificate(&header, report);
+        self.verify_certificate(&header, genesis, report);
         match self.root_node_at(&header.state_root) {
             _ if header.state_root == Hash32::ZERO => {}
             Ok(Some(node_at)) => match self.stored_node(node_at, &header.state_root) {
@@ -218,7 +270,7 @@ impl Store {
         }
     }
 
-    fn verify_certificate(&self, header: &Header, report: &mut VerifyReport) {
+    fn verify_certificate(&self, header: &Header, genesis: Hash32, report: &mut VerifyReport) {
         let height = header.height;
         let at = |what: String| format!("block {}: {what}", height.0);
         let certificate = match self.certificate(height) {
@@ -226,9 +278,15 @@ impl Store {
             Ok(None) => return report.problem(at("no commit certificate".into())),
             Err(error) => return report.problem(at(format!("certificate: {error}"))),
         };
+        if height == self.base() {
+            // The validator set below a snapshot's base is not held here: the snapshot's
+            // certificate of its base block was checked from the genesis when the store was
+            // started from it.
+            return;
+        }
         match self.validator_set_below(height) {
             Ok(Some(validators)) => {
-                match CommitCertificate::verify(&certificate, header, &validators) {
+                match CommitCertificate::verify(&certificate, header, &genesis, &validators) {
                     Ok(()) => report.certificates += 1,
                     Err(error) => report.problem(at(format!("commit certificate: {error}"))),
                 }

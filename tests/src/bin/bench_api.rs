@@ -149,7 +149,7 @@ fn commit_grant_block(store: &Store, height: Height) -> eyre::Result<()> {
         body.txs.push(tx);
     }
     let staged = store.stage(body.changes.clone())?;
-    let block = synthetic::seal(&tip, &body, staged.root);
+    let block = synthetic::seal(&tip, &body, staged.root, store.next_history_root()?);
     let commit =
         BlockCommit { block, receipts: body.receipts, certificate: None, touches: body.touches };
     store.commit(commit, staged)?;

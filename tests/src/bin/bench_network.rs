@@ -286,6 +286,7 @@ fn baseline(total: u64) -> eyre::Result<()> {
         committed += block.txs.len();
         let vote = CommitVote {
             chain_id: genesis.chain_id.clone(),
+            genesis_hash: genesis.hash(),
             height,
             round: 0,
             block_hash: block.header.hash(),

@@ -41,7 +41,7 @@ fn main() -> eyre::Result<()> {
         stage_s += clock.elapsed().as_secs_f64();
         stage_cpu_s += (cpu::thread_time().saturating_sub(cpu_clock)).as_secs_f64();
         tree_nodes += staged.new_nodes();
-        let block = synthetic::seal(&tip, &body, staged.root);
+        let block = synthetic::seal(&tip, &body, staged.root, store.next_history_root()?);
         let commit = BlockCommit {
             block,
             receipts: body.receipts,

@@ -19,6 +19,7 @@ use onebook_types::{
     block::{self, Block, CommitCertificate, Header},
     consortium::ValidatorSet,
     hash::Hash32,
+    history::History,
     ids::{ChainId, Height},
     tx::{SignedTx, VerifiedTx},
 };
@@ -148,6 +149,8 @@ pub(crate) struct Oracle {
     validators: ValidatorSet,
     /// Canonical headers by height (index 0 is height 1), with the node that committed first.
     canonical: Vec<(Header, usize)>,
+    /// The history tree over the genesis hash and every canonical block hash.
+    history: History,
     state: MemState,
     nodes: MemNodeStore,
     state_root: Hash32,
@@ -175,11 +178,14 @@ impl Oracle {
         let update = apply_updates(&nodes, Hash32::ZERO, updates);
         let mut nodes = nodes;
         nodes.insert_all(&update);
+        let mut history = History::new();
+        history.push(&genesis_hash);
         Self {
             chain_id,
             genesis_hash,
             validators,
             canonical: Vec::new(),
+            history,
             state: MemState::from_records(genesis_records),
             nodes,
             state_root: update.root,
@@ -249,6 +255,7 @@ impl Oracle {
                 if let Err(reason) = self.check_new(block, certificate, state_root) {
                     self.invalid(node, height, reason);
                 }
+                self.history.push(&block.header.hash());
                 self.canonical.push((block.header.clone(), node));
             }
             None => {
@@ -307,8 +314,11 @@ impl Oracle {
         if header.validator_set_hash != self.validators.hash() {
             return Err("it names another validator set".into());
         }
+        if header.history_root != self.history.root() {
+            return Err("its history root is not the tree of the blocks before it".into());
+        }
         certificate
-            .verify(header, &self.validators)
+            .verify(header, &self.genesis_hash, &self.validators)
             .map_err(|error| format!("its certificate does not verify: {error}"))?;
         let hashes: Vec<Hash32> = block.txs.iter().map(SignedTx::hash).collect();
         if header.tx_root != block::tx_root(&hashes) || header.tx_count as usize != hashes.len() {

@@ -9,7 +9,7 @@ use std::{
 
 use onebook_chain::{Chain, ChainConfig, TxGate};
 use onebook_consensus::{
-    ConsensusConfig,
+    ChainIdentity, ConsensusConfig,
     sim::{SimConfig, SimDisk, SimMessage, SimMessageKind, SimOutput, SimValidator},
 };
 use onebook_genesis::{GenesisFile, dev_secret};
@@ -542,7 +542,7 @@ impl World {
         );
         let gate = chain.gate();
         let config = SimConfig {
-            chain_id,
+            chain: ChainIdentity { chain_id, genesis_hash: self.genesis.hash() },
             consensus: ConsensusConfig {
                 moniker: format!("node-{node}"),
                 home_dir: home.join("consensus"),

@@ -31,7 +31,7 @@ pub fn submit_proposal(
 ) -> Result<Effects, Rejection> {
     require_validator_admin(state, ctx)?;
     checks::text(rationale, true)?;
-    check_change(state, change)?;
+    check_change(state, ctx, change)?;
     let id = ProposalId(checks::next_id(state, "proposal"));
     let proposal = Proposal {
         id,
@@ -84,10 +84,10 @@ pub fn vote_proposal(
     match proposal.status {
         ProposalStatus::Open => {}
         ProposalStatus::Passed => {
-            check_change(state, &proposal.change)?;
+            check_change(state, ctx, &proposal.change)?;
             proposal.decided_at = Some(ctx.block.height);
             effects.event("proposal.passed", &[("proposal", id.to_string())]);
-            apply_change(state, &proposal.change, &mut effects);
+            apply_change(state, ctx, &proposal.change, &mut effects);
         }
         ProposalStatus::Rejected => {
             proposal.decided_at = Some(ctx.block.height);
@@ -112,7 +112,11 @@ fn require_validator_admin(
 }
 
 /// Checks that `change` can apply to the state as it stands.
-fn check_change(state: &impl StateRead, change: &GovernanceChange) -> Result<(), Rejection> {
+fn check_change(
+    state: &impl StateRead,
+    ctx: &TxContext<'_>,
+    change: &GovernanceChange,
+) -> Result<(), Rejection> {
     match change {
         GovernanceChange::AdmitOrg { id, name, parent, region, data_authority, admin, .. } => {
             checks::id(id.as_str())?;
@@ -146,13 +150,25 @@ fn check_change(state: &impl StateRead, change: &GovernanceChange) -> Result<(),
         GovernanceChange::SetPolicy { parameter } => {
             policy_after(&policy(state), parameter).map(|_| ())
         }
+        GovernanceChange::SetCheckpointPolicy { policy } => crate::anchoring::check_policy(policy),
+        GovernanceChange::AdmitChildChain { chain_id, witnesses, .. } => {
+            crate::anchoring::check_admit_child(state, &ctx.block.chain_id, chain_id, witnesses)
+        }
     }
 }
 
 /// Applies a passed change that [`check_change`] accepted.
-fn apply_change(state: &mut impl StateWrite, change: &GovernanceChange, effects: &mut Effects) {
+fn apply_change(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    change: &GovernanceChange,
+    effects: &mut Effects,
+) {
     let checked = "the change was checked in this tx";
     effects.orgs.extend(orgs_named(change));
+    if crate::anchoring::apply_change(state, ctx, change, effects).is_some() {
+        return;
+    }
     match change {
         GovernanceChange::AdmitOrg { id, name, level, parent, region, data_authority, admin } => {
             let org = Org {
@@ -216,6 +232,9 @@ fn apply_change(state: &mut impl StateWrite, change: &GovernanceChange, effects:
             store(state, RecordKey::Policy, &next);
             effects.event("policy.set", &[("parameter", parameter_name(parameter).to_owned())]);
         }
+        GovernanceChange::SetCheckpointPolicy { .. } | GovernanceChange::AdmitChildChain { .. } => {
+            unreachable!("applied by the anchoring module")
+        }
     }
 }
 
@@ -242,7 +261,9 @@ fn orgs_named(change: &GovernanceChange) -> Vec<OrgId> {
         | GovernanceChange::SuspendOrg { org: id }
         | GovernanceChange::ReinstateOrg { org: id } => vec![id.clone()],
         GovernanceChange::SetValidator { validator } => vec![validator.org.clone()],
-        GovernanceChange::SetPolicy { .. } => Vec::new(),
+        GovernanceChange::SetPolicy { .. }
+        | GovernanceChange::SetCheckpointPolicy { .. }
+        | GovernanceChange::AdmitChildChain { .. } => Vec::new(),
     }
 }
 
@@ -253,6 +274,8 @@ fn change_kind(change: &GovernanceChange) -> &'static str {
         GovernanceChange::ReinstateOrg { .. } => "reinstate_org",
         GovernanceChange::SetValidator { .. } => "set_validator",
         GovernanceChange::SetPolicy { .. } => "set_policy",
+        GovernanceChange::SetCheckpointPolicy { .. } => "set_checkpoint_policy",
+        GovernanceChange::AdmitChildChain { .. } => "admit_child_chain",
     }
 }
 

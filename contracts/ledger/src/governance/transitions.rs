@@ -72,7 +72,9 @@ pub fn org_status_after(
         (
             GovernanceChange::AdmitOrg { .. }
             | GovernanceChange::SetValidator { .. }
-            | GovernanceChange::SetPolicy { .. },
+            | GovernanceChange::SetPolicy { .. }
+            | GovernanceChange::SetCheckpointPolicy { .. }
+            | GovernanceChange::AdmitChildChain { .. },
             _,
         ) => None,
     }

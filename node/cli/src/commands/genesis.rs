@@ -4,7 +4,7 @@ use std::{fs, path::PathBuf};
 
 use clap::Subcommand;
 use eyre::{WrapErr, bail};
-use onebook_genesis::{GenesisFile, GenesisMember, GenesisOrg};
+use onebook_genesis::{GenesisCheckpoints, GenesisFile, GenesisMember, GenesisOrg, GenesisWitness};
 use onebook_types::{
     consortium::{OrgLevel, Role, Validator},
     ids::{ChainId, OrgId, RegionCode, Timestamp},
@@ -40,6 +40,17 @@ pub enum GenesisCommand {
         /// The first validator's node public key (hex).
         #[arg(long)]
         validator_key: String,
+        /// A witness's public key (hex): a party outside the validators that cosigns the
+        /// checkpoints; may be repeated. Without one, no proof bundle of the chain can be
+        /// anchored.
+        #[arg(long = "witness-key", value_name = "HEX")]
+        witness_keys: Vec<String>,
+        /// How many witnesses must cosign a checkpoint (default: all of them).
+        #[arg(long)]
+        witness_threshold: Option<u16>,
+        /// Every this many heights is a checkpoint.
+        #[arg(long, default_value_t = 100)]
+        checkpoint_interval: u64,
         /// Where to write the file.
         #[arg(long)]
         out: PathBuf,
@@ -56,6 +67,27 @@ pub enum GenesisCommand {
     },
 }
 
+/// The checkpoint section of a new genesis: the witnesses given, named in order.
+fn checkpoints(
+    keys: &[String],
+    threshold: Option<u16>,
+    interval: u64,
+) -> eyre::Result<GenesisCheckpoints> {
+    let witnesses = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            Ok(GenesisWitness {
+                key: PublicKey::from_hex(key).wrap_err("--witness-key")?,
+                name: format!("witness {}", i + 1),
+                dev_label: None,
+            })
+        })
+        .collect::<eyre::Result<Vec<_>>>()?;
+    let all = u16::try_from(witnesses.len())?;
+    Ok(GenesisCheckpoints { interval, threshold: threshold.unwrap_or(all), witnesses })
+}
+
 impl GenesisCommand {
     /// Runs the command.
     pub fn execute(self) -> eyre::Result<()> {
@@ -68,6 +100,9 @@ impl GenesisCommand {
                 region,
                 admin_key,
                 validator_key,
+                witness_keys,
+                witness_threshold,
+                checkpoint_interval,
                 out,
             } => {
                 if out.exists() {
@@ -101,8 +136,19 @@ impl GenesisCommand {
                         power: 10,
                     }],
                     policy: dev.policy,
+                    checkpoints: checkpoints(
+                        &witness_keys,
+                        witness_threshold,
+                        checkpoint_interval,
+                    )?,
                 };
                 genesis.validate()?;
+                if genesis.checkpoints.witnesses.is_empty() {
+                    eprintln!(
+                        "warning: no witness: no proof bundle of this chain can be anchored, and \
+                         `verify-proof` refuses unanchored bundles by default"
+                    );
+                }
                 fs::write(&out, genesis.to_json_pretty())?;
                 println!("{}", genesis.hash());
             }

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub(crate) mod anchor;
 pub(crate) mod backup;
 pub(crate) mod config;
 pub(crate) mod demo;
@@ -18,6 +19,7 @@ pub(crate) mod status;
 pub(crate) mod testnet;
 pub(crate) mod tx;
 pub(crate) mod verify_proof;
+pub(crate) mod witness;
 
 use onebook_genesis::GenesisFile;
 use onebook_storage::Store;

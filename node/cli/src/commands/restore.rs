@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use onebook_storage::backup;
-use onebook_verifier::TrustedGenesis;
 
 use crate::{Home, progress::Bars};
 
@@ -30,11 +29,7 @@ impl RestoreCommand {
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
         let config = super::load_config(home, overrides)?;
         let genesis = home.genesis()?;
-        let trusted = TrustedGenesis {
-            chain_id: genesis.chain_id.clone(),
-            genesis_hash: genesis.hash(),
-            validators: genesis.validator_set(),
-        };
+        let trusted = super::verify_proof::trusted(&genesis);
         let data = config.storage.data_path(home.root());
         let mut bars = Bars::default();
         let manifest = if self.check {

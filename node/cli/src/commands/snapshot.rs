@@ -88,11 +88,7 @@ pub(crate) fn print_snapshot(what: &str, source: &str, manifest: &ArchiveManifes
 /// `http://` URL, after checking it against the home's genesis.
 pub(crate) fn start_from(home: &Home, config: &crate::Config, source: &str) -> eyre::Result<()> {
     let genesis = home.genesis()?;
-    let trusted = onebook_verifier::TrustedGenesis {
-        chain_id: genesis.chain_id.clone(),
-        genesis_hash: genesis.hash(),
-        validators: genesis.validator_set(),
-    };
+    let trusted = super::verify_proof::trusted(&genesis);
     let data = config.storage.data_path(home.root());
     let store_config = config.storage.store_config(&data)?;
     let started = Instant::now();

@@ -140,12 +140,15 @@ impl StartCommand {
             let consensus_stop = async move {
                 let _ = consensus_stopped.wait_for(|stop| *stop).await;
             };
-            let chain_id = genesis.chain_id.clone();
+            let chain_id = onebook_consensus::ChainIdentity {
+                chain_id: genesis.chain_id.clone(),
+                genesis_hash: genesis.hash(),
+            };
             let engine = if clock.is_wall() {
                 tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
-                    chain_id,
+                    chain_id.clone(),
                     chain,
                     sync,
                     consensus_stop,

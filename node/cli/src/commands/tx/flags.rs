@@ -42,8 +42,8 @@ pub(crate) enum Parsed {
     Help(ActionForm),
     /// An action to sign and submit, and the command options given among its fields.
     Action {
-        /// The action.
-        action: Action,
+        /// The action (boxed: an action is much larger than the other variants).
+        action: Box<Action>,
         /// `(option, value)` for each of [`TX_OPTIONS`] given, in order.
         options: Vec<(&'static str, String)>,
     },
@@ -264,7 +264,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, FlagError> {
         set_field(form, &mut fields, flag, &value)?;
     }
     let action = build(form, fields)?;
-    Ok(Parsed::Action { action, options })
+    Ok(Parsed::Action { action: Box::new(action), options })
 }
 
 /// Sets the field `flag` names to `value` in `fields`.
@@ -514,7 +514,7 @@ mod tests {
 
     fn action(text: &[&str]) -> Action {
         match parse(&args(text)) {
-            Ok(Parsed::Action { action, .. }) => action,
+            Ok(Parsed::Action { action, .. }) => *action,
             other => panic!("{text:?}: not an action: {other:?}"),
         }
     }
@@ -599,7 +599,7 @@ mod tests {
         .expect("parses");
 
         let Parsed::Action { action, options } = parsed else { panic!("an action") };
-        let Action::RegisterMember { key: member, name, roles } = action else {
+        let Action::RegisterMember { key: member, name, roles } = *action else {
             panic!("{action:?}")
         };
         assert_eq!(member.to_hex(), key);

@@ -91,7 +91,7 @@ impl TxCommand {
                 }
                 flags::Parsed::Action { action, options } => {
                     self.apply(options)?;
-                    action
+                    *action
                 }
             },
         };
