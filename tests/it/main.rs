@@ -4,6 +4,7 @@
 
 mod api_limits;
 mod backup;
+mod batch_load;
 mod catchup;
 mod checkpoints_e2e;
 mod cli;

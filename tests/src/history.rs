@@ -98,6 +98,8 @@ pub fn build(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<Histor
         chain.commit(block, certificate).map_err(|error| eyre!("block {height}: {error}"))?;
     }
     let tip = chain.store().tip()?;
+    // As a stopped node's store is copied: flushed, with no write-ahead log to replay on open.
+    chain.store().flush()?;
     Ok(History { tip, txs })
 }
 

@@ -16,6 +16,7 @@ pub mod cpu;
 pub mod devnet;
 pub mod fuzz;
 pub mod history;
+pub mod keepalive;
 pub mod netns;
 pub mod partition;
 pub mod proof_chain;

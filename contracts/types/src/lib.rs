@@ -33,5 +33,6 @@ pub mod rejection;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod sharing_records;
+pub mod sigbatch;
 pub mod time;
 pub mod tx;

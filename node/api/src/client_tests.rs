@@ -695,3 +695,20 @@ async fn a_tx_submitted_through_the_client_waits_in_the_pool_with_its_nonce_take
     assert_eq!((nonces.committed, nonces.next), (0, 2));
     assert_eq!((status.height, status.pending_txs), (0, 1));
 }
+
+#[tokio::test]
+async fn a_batch_submitted_through_the_client_gets_one_result_per_tx() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = Served::start(crate::tests::app(&dir)).await;
+    let client = HttpQuery::new(&served.url()).expect("a base URL");
+    let txs = vec![crate::tests::tx(1), crate::tests::tx(2), crate::tests::tx(2), vec![1, 2, 3]];
+
+    let results = client.submit_batch(&txs).await.expect("answered");
+    let empty = client.submit_batch(&[]).await;
+
+    let statuses: Vec<u16> = results.iter().map(|result| result.status).collect();
+    assert_eq!(statuses, [202, 202, 409, 400]);
+    assert!(results[0].tx_hash.is_some() && results[2].tx_hash.is_none());
+    assert_eq!(results[2].kind.as_deref(), Some("/problems/tx-duplicate"));
+    assert!(matches!(empty, Err(QueryError::BadInput { parameter: "txs", .. })), "{empty:?}");
+}

@@ -141,6 +141,22 @@ pub(crate) async fn metrics(
             families.iter().map(|(family, bytes)| (format!("family=\"{family}\""), *bytes)),
         );
     }
+    if let Ok(memory) = state.store.memory() {
+        labelled(
+            &mut text,
+            "onebook_storage_memory_bytes",
+            "Memory the store holds: RocksDB's memtables (bounded by [storage] memtable_bytes), \
+             its block cache (bounded by block_cache_bytes) and its table readers' index and \
+             filter blocks.",
+            [
+                ("memtables", memory.memtables),
+                ("block_cache", memory.block_cache),
+                ("table_readers", memory.table_readers),
+            ]
+            .into_iter()
+            .map(|(part, bytes)| (format!("part=\"{part}\""), bytes)),
+        );
+    }
     if let Ok(missed) = missed_votes(&state.store, tip.height) {
         let _ = writeln!(
             text,

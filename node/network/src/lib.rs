@@ -136,6 +136,11 @@ pub enum Verdict {
 pub trait TxPool: Send + Sync + 'static {
     /// Admits one gossiped tx. Called for each tx of a batch, in order, off the network task.
     fn admit(&self, tx: &[u8]) -> Verdict;
+    /// Admits the txs of one gossiped batch, in order; one verdict per tx. A pool that can
+    /// check many signatures together overrides this; by default each tx is admitted alone.
+    fn admit_all(&self, txs: &[Vec<u8>]) -> Vec<Verdict> {
+        txs.iter().map(|tx| self.admit(tx)).collect()
+    }
     /// Up to `max` waiting txs, encoded, in arrival order: what a late peer is sent.
     fn waiting(&self, max: usize) -> Vec<Vec<u8>>;
 }
@@ -545,8 +550,8 @@ fn judge(
     let mut admitted = false;
     let mut forward = false;
     let mut invalid = false;
-    for tx in &batch.txs {
-        match pool.admit(tx) {
+    for (tx, verdict) in batch.txs.iter().zip(pool.admit_all(&batch.txs)) {
+        match verdict {
             Verdict::Admitted => admitted = true,
             Verdict::Early => {
                 held.hold(tx, now);

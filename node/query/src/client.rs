@@ -44,6 +44,7 @@ use hyper_util::{
 };
 use onebook_types::{
     catalog_records::SourceKey,
+    codec,
     hash::Hash32,
     ids::{AccessEventId, Height, OrgId, Timestamp},
     keys::{PublicKey, SecretKey},
@@ -56,7 +57,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
     ledger::{ListParams, PageParams, check_source_key, served_kind, timeline_kind},
-    node_views::{NoncesView, StatusView, Submitted, TxStatusView},
+    node_views::{BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView},
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
         SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
@@ -156,6 +157,19 @@ impl HttpQuery {
         }
         let submitted: Submitted = answer.decode()?;
         Ok(submitted.tx_hash)
+    }
+
+    /// `POST /v1/txs/batch`: submits up to `TXS_BATCH_MAX` (1,000) borsh-encoded signed txs in
+    /// one request; what admission made of each, in order. A refusal of the whole request (an
+    /// empty or oversized batch) is [`QueryError::BadInput`] of parameter `txs`.
+    pub async fn submit_batch(&self, txs: &[Vec<u8>]) -> Result<Vec<BatchResult>, QueryError> {
+        let body = Some(("application/octet-stream", Bytes::from(codec::encode(&txs.to_vec()))));
+        let answer = self.send(Method::POST, "/v1/txs/batch".to_owned(), body).await?;
+        if answer.status != StatusCode::OK {
+            return Err(answer.error("txs"));
+        }
+        let submitted: SubmittedBatch = answer.decode()?;
+        Ok(submitted.results)
     }
 
     /// `GET /v1/txs/{hash}`: the tx's receipt once committed, `pending` while it waits in the

@@ -39,7 +39,9 @@ pub use ledger::{
     LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, TIME_MAX, check_record_id,
     check_source_key, check_time, page_limit,
 };
-pub use node_views::{NoncesView, StatusView, Submitted, SyncView, TxStatusView};
+pub use node_views::{
+    BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
+};
 pub use onebook_storage::RecordKind;
 pub use store::{SCANNED_RECORDS_MAX, StoreQuery};
 pub use views::{

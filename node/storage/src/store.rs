@@ -70,6 +70,10 @@ pub struct StoreConfig {
     /// How many state-tree nodes the node cache holds (about 130 bytes each, in chunks of 64),
     /// so that staging a block reads the tree's upper levels from memory. 0 turns the cache off.
     pub node_cache_nodes: usize,
+    /// The most memory the write buffers (memtables) of all column families take together:
+    /// past it RocksDB flushes the largest to disk. Without it each family's buffers grow on
+    /// their own until the write-ahead log bound forces a flush, hundreds of MiB in all.
+    pub memtable_bytes: usize,
 }
 
 impl StoreConfig {
@@ -81,8 +85,26 @@ impl StoreConfig {
             block_cache_bytes: 64 * 1024 * 1024,
             verify_on_open: VerifyOnOpen::Root,
             node_cache_nodes: NODE_CACHE_NODES_DEFAULT,
+            memtable_bytes: MEMTABLE_BYTES_DEFAULT,
         }
     }
+}
+
+/// The default bound on the memory of the store's write buffers, all column families together.
+pub const MEMTABLE_BYTES_DEFAULT: usize = 64 * 1024 * 1024;
+
+/// What the store holds in memory, from RocksDB's own accounting and the node cache's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreMemory {
+    /// The write buffers (memtables) of every column family, those being flushed included:
+    /// bounded by [`StoreConfig::memtable_bytes`] (RocksDB may pass it briefly while a flush
+    /// runs).
+    pub memtables: u64,
+    /// The block cache's contents: bounded by [`StoreConfig::block_cache_bytes`].
+    pub block_cache: u64,
+    /// The open table files' readers outside the block cache (their index and filter blocks):
+    /// proportional to the data on disk.
+    pub table_readers: u64,
 }
 
 /// The default size of the node cache: 262,144 nodes, about 34 MiB: the chunks of the last dozen
@@ -223,6 +245,8 @@ pub struct Store {
     /// The first height whose block and state the store holds (0, or a snapshot's height).
     base: AtomicU64,
     pub(crate) node_cache: NodeCache,
+    /// The block cache, for its memory figure; none on a secondary instance.
+    block_cache: Option<Cache>,
     /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
     /// secondary instance, which never commits.
     mark: Option<Mutex<MarkFile>>,
@@ -271,8 +295,10 @@ impl Store {
         options.create_missing_column_families(true);
         options.increase_parallelism(2);
         options.set_max_total_wal_size(WAL_BYTES_MAX);
+        options.set_db_write_buffer_size(config.memtable_bytes);
+        let block_cache = Cache::new_lru_cache(config.block_cache_bytes);
         let mut table = BlockBasedOptions::default();
-        table.set_block_cache(&Cache::new_lru_cache(config.block_cache_bytes));
+        table.set_block_cache(&block_cache);
         table.set_bloom_filter(10.0, false);
         // A store of an earlier schema may hold families this one no longer writes; RocksDB opens
         // a database only with all of its families.
@@ -299,6 +325,7 @@ impl Store {
             history: Mutex::new(History::new()),
             base: AtomicU64::new(0),
             node_cache: NodeCache::new(config.node_cache_nodes),
+            block_cache: Some(block_cache),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
         })
@@ -342,6 +369,7 @@ impl Store {
             history: Mutex::new(History::new()),
             base: AtomicU64::new(0),
             node_cache: NodeCache::new(0),
+            block_cache: None,
             mark: None,
             damage: DamageLog::default(),
         };
@@ -498,6 +526,27 @@ impl Store {
     /// What the node cache has done since the store opened, for the metrics.
     pub fn node_cache_stats(&self) -> NodeCacheStats {
         self.node_cache.stats()
+    }
+
+    /// Writes every memtable to table files and syncs them, so that the write-ahead log holds
+    /// nothing left to replay: a copy of the directory then opens without replaying it.
+    pub fn flush(&self) -> Result<()> {
+        let families: Vec<_> = keys::COLUMN_FAMILIES.iter().map(|name| self.cf(name)).collect();
+        self.db
+            .flush_cfs_opt(&families, &rocksdb::FlushOptions::default())
+            .map_err(|e| self.rocks(e))
+    }
+
+    /// What the store holds in memory now: its memtables, block cache and table readers.
+    pub fn memory(&self) -> Result<StoreMemory> {
+        let caches: Vec<&Cache> = self.block_cache.iter().collect();
+        let stats = rocksdb::perf::get_memory_usage_stats(Some(&[&self.db]), Some(&caches))
+            .map_err(|e| self.rocks(e))?;
+        Ok(StoreMemory {
+            memtables: stats.mem_table_total,
+            block_cache: stats.cache_total,
+            table_readers: stats.mem_table_readers_total,
+        })
     }
 
     /// Computes the state after `changes` on top of the tip, without writing anything.
@@ -1348,6 +1397,58 @@ mod tests {
         assert_eq!(after_second.misses, after_first.misses, "{after_second:?}");
         assert!(after_second.hits > after_first.hits, "{after_second:?}");
         assert_eq!(after_second.capacity, NODE_CACHE_NODES_DEFAULT as u64);
+    }
+
+    /// Writes `mib` MiB into the store in 64 KiB batches spread over five column families, as
+    /// blocks spread their writes.
+    fn write_mib(store: &Store, mib: u64) {
+        let families = [keys::TXS, keys::RECEIPTS, keys::STATE_NODES, keys::RECORDS, keys::HISTORY];
+        for n in 0..mib * 16 {
+            let mut batch = WriteBatch::default();
+            for i in 0..64u64 {
+                let family = families[usize::try_from(i).expect("small") % families.len()];
+                let key = [n.to_be_bytes(), i.to_be_bytes()].concat();
+                batch.put_cf(store.cf(family), key, [u8::try_from(n % 251).expect("small"); 1024]);
+            }
+            store.write(batch).expect("writes");
+        }
+    }
+
+    /// The store's memtables after RocksDB's flushes have settled (they run in the background).
+    fn settled_memtables(store: &Store) -> u64 {
+        store.db.wait_for_compact(&rocksdb::WaitForCompactOptions::default()).expect("settles");
+        store.memory().expect("memory").memtables
+    }
+
+    #[test]
+    fn memtables_stay_within_their_bound_and_grow_past_it_without_one() {
+        const MIB: usize = 1024 * 1024;
+        let (bounded_dir, unbounded_dir) =
+            (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+        let open = |dir: &tempfile::TempDir, memtable_bytes: usize| {
+            let mut config = StoreConfig::new(dir.path());
+            config.sync_writes = false;
+            config.memtable_bytes = memtable_bytes;
+            Store::open(&config).expect("opens")
+        };
+        // An empty store's memtables already take about 5 MiB (an arena per column family), so
+        // the bound is well above that.
+        let bounded = open(&bounded_dir, 16 * MIB);
+        let unbounded = open(&unbounded_dir, 1024 * MIB);
+
+        // 64 MiB written: four times the bound, and under each family's own 64 MiB buffer.
+        write_mib(&bounded, 64);
+        write_mib(&unbounded, 64);
+
+        let held = settled_memtables(&bounded);
+        assert!(held <= 16 * MIB as u64, "{held} bytes of memtables over a 16 MiB bound");
+        assert!(held > 0, "the memtables hold the writes since the last flush");
+        let without = settled_memtables(&unbounded);
+        assert!(without >= 64 * MIB as u64, "{without} bytes: the test writes too little");
+        // Every write is still there after the flushes.
+        let key = [5u64.to_be_bytes(), 2u64.to_be_bytes()].concat();
+        let value = bounded.db.get_cf(bounded.cf(keys::STATE_NODES), key).expect("reads");
+        assert_eq!(value, Some(vec![5u8; 1024]));
     }
 
     #[test]

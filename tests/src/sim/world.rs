@@ -45,6 +45,8 @@ const RESUBMIT_AFTER_MS: u64 = 3_000;
 const EVENTS_PER_MS_MAX: u64 = 100_000;
 /// A simulated store's block cache.
 const STORE_BLOCK_CACHE_BYTES: usize = 1 << 20;
+/// The bound on each simulated store's memtables.
+const STORE_MEMTABLE_BYTES: usize = 4 << 20;
 /// A simulated store's node cache, in state-tree nodes.
 const STORE_NODE_CACHE_NODES: usize = 1 << 12;
 /// A tx valid for as long as any run lasts.
@@ -699,6 +701,7 @@ fn open_store(home: &std::path::Path, genesis: &GenesisFile) -> onebook_storage:
         sync_writes: false,
         block_cache_bytes: STORE_BLOCK_CACHE_BYTES,
         node_cache_nodes: STORE_NODE_CACHE_NODES,
+        memtable_bytes: STORE_MEMTABLE_BYTES,
         ..StoreConfig::new(home.join("store"))
     };
     let store = Store::open(&config)?;

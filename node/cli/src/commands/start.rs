@@ -200,24 +200,37 @@ struct GossipPool(onebook_chain::TxGate);
 
 impl onebook_network::TxPool for GossipPool {
     fn admit(&self, tx: &[u8]) -> onebook_network::Verdict {
-        use onebook_chain::ChainAdmitError;
-        use onebook_mempool::AdmitError;
-        use onebook_network::Verdict;
-        match self.0.admit(tx) {
-            Ok(_) => Verdict::Admitted,
-            Err(ChainAdmitError::Admit(
-                AdmitError::TooLarge { .. }
-                | AdmitError::Decode(_)
-                | AdmitError::WrongChain { .. }
-                | AdmitError::BadSignature,
-            )) => Verdict::Invalid,
-            Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. })) => Verdict::Early,
-            Err(_) => Verdict::Ignored,
-        }
+        gossip_verdict(self.0.admit(tx))
+    }
+
+    /// The batch's signatures are checked together, once: a tx this node already holds is
+    /// turned away as a duplicate before its signature is looked at.
+    fn admit_all(&self, txs: &[Vec<u8>]) -> Vec<onebook_network::Verdict> {
+        self.0.admit_many(txs).into_iter().map(gossip_verdict).collect()
     }
 
     fn waiting(&self, max: usize) -> Vec<Vec<u8>> {
         self.0.waiting(max)
+    }
+}
+
+/// What gossip makes of the mempool's answer to a gossiped tx.
+fn gossip_verdict(
+    admitted: Result<onebook_types::hash::Hash32, onebook_chain::ChainAdmitError>,
+) -> onebook_network::Verdict {
+    use onebook_chain::ChainAdmitError;
+    use onebook_mempool::AdmitError;
+    use onebook_network::Verdict;
+    match admitted {
+        Ok(_) => Verdict::Admitted,
+        Err(ChainAdmitError::Admit(
+            AdmitError::TooLarge { .. }
+            | AdmitError::Decode(_)
+            | AdmitError::WrongChain { .. }
+            | AdmitError::BadSignature,
+        )) => Verdict::Invalid,
+        Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. })) => Verdict::Early,
+        Err(_) => Verdict::Ignored,
     }
 }
 
