@@ -1402,7 +1402,8 @@ mod tests {
     /// Writes `mib` MiB into the store in 64 KiB batches spread over five column families, as
     /// blocks spread their writes.
     fn write_mib(store: &Store, mib: u64) {
-        let families = [keys::TXS, keys::RECEIPTS, keys::STATE_NODES, keys::RECORDS, keys::HISTORY];
+        let families =
+            [keys::TXS, keys::RECEIPTS, keys::STATE_CHUNKS, keys::RECORDS, keys::HISTORY];
         for n in 0..mib * 16 {
             let mut batch = WriteBatch::default();
             for i in 0..64u64 {
@@ -1447,7 +1448,7 @@ mod tests {
         assert!(without >= 64 * MIB as u64, "{without} bytes: the test writes too little");
         // Every write is still there after the flushes.
         let key = [5u64.to_be_bytes(), 2u64.to_be_bytes()].concat();
-        let value = bounded.db.get_cf(bounded.cf(keys::STATE_NODES), key).expect("reads");
+        let value = bounded.db.get_cf(bounded.cf(keys::STATE_CHUNKS), key).expect("reads");
         assert_eq!(value, Some(vec![5u8; 1024]));
     }
 
