@@ -24,6 +24,7 @@
 //! | `/dashboards/activity` | txs per day, share requests answered on time and late, violations per month, as SVG |
 //! | `/report`, `/report/{org\|resource\|certificate}/{id}?from=&to=` | a printable audit report: every record, decision and access of the subject in a date range, each with its tx, height and proof link |
 //! | `/{kind}`, `/{kind}/{id}` | every other kind of record, listed and one by one, with its history |
+//! | `/workbench/` | the clerks' workbench: every action as a form, signed in the browser (`workbench`) |
 //!
 //! Labels are in Simplified Chinese; `?lang=en` (remembered in a cookie) switches to English.
 //! Orgs read as name and id and members as name and org (`names`); each kind's fields follow
@@ -45,6 +46,7 @@ mod pages;
 mod records;
 mod report;
 mod stats;
+pub mod workbench;
 
 use std::sync::Arc;
 
@@ -129,6 +131,7 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         }
     }
     router
+        .merge(workbench::router(app.config.node_url.clone()))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), names::with_names::<Q>))
         .layer(axum::middleware::from_fn(remember_language))
