@@ -21,7 +21,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("next_witness_set_hash", "下一见证集哈希", "Next witness set hash"),
     ("next_witnesses", "下一见证集", "Next witnesses"),
     ("old_key", "原密钥", "Old key"),
-    ("policy", "检查点策略", "Checkpoint policy"),
+    ("policy", "策略", "Policy"),
     ("second", "后一规模", "Second size"),
     ("signature", "签名", "Signature"),
     ("size", "规模", "Size"),
@@ -33,6 +33,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("kind=admit_child_chain", "接纳子链", "Admit a child chain"),
     ("kind=rotate_validator_key", "轮换验证节点密钥", "Rotate a validator key"),
     ("kind=schedule_upgrade", "安排协议升级", "Schedule a protocol upgrade"),
+    ("kind=set_lifecycle_policy", "调整授权终止处置时限", "Set the close-out policy"),
     ("kind=set_checkpoint_policy", "设置检查点策略", "Set the checkpoint policy"),
     (
         "name=resource_registration_working_days",
@@ -43,6 +44,37 @@ const LABELS: &[(&str, &str, &str)] = &[
 
 /// `(field or action, 中文 help)`; the English help is the Rust type's own documentation.
 const HELP: &[(&str, &str)] = &[
+    (
+        "close_out_grant",
+        "被授权机构在授权终止后登记数据的处置：已安全销毁，或依法留存并写明法律依据，附证明文件摘要。",
+    ),
+    (
+        "grant_onward",
+        "被授权机构的共享审核人把所得授权转授给本级政府下辖的机构（数据回流），范围和期限不得超过上级授权。",
+    ),
+    (
+        "record_open_data_plan",
+        "目录编制员登记或修订本机构本年度或下一年度的公共数据开放计划，按季度列出拟开放的目录。",
+    ),
+    (
+        "apply_for_scenario",
+        "开发主体（一级或二级）申请一个类型的开发应用场景，列出所需数据资源和期限。",
+    ),
+    (
+        "review_scenario",
+        "所在地区数据主管部门的共享审核人审定开发场景：通过即发放开发授权，或退回并写明理由。",
+    ),
+    ("record_product", "开发主体在其开发授权下登记所开发的数据产品，附产品文件的摘要。"),
+    ("disposition", "处置方式：已安全销毁，或依法留存（须选法律依据）。"),
+    ("attestation_digest", "处置证明文件的 BLAKE3 摘要（64 位十六进制），文件本身不上链。"),
+    ("grantee", "接受授权的机构编号，可从列表中选取。"),
+    ("year", "计划年度：本年度或下一年度。"),
+    ("openings", "拟开放的目录及季度，每行一个。"),
+    ("quarter", "计划开放的季度，1 到 4。"),
+    ("scenario_type", "场景类型；同一机构同一类型只审定一次（一类场景一审定）。"),
+    ("resources", "场景所需的数据资源，每个只列一次。"),
+    ("scenario", "开发场景编号，可从列表中选取。"),
+    ("close_out_working_days", "授权终止后须在多少个工作日内登记处置。"),
     (
         "register_member",
         "机构管理员为本机构登记一把新成员密钥并授予角色；密钥须先在新成员的浏览器中生成。",
@@ -150,7 +182,7 @@ const HELP: &[(&str, &str)] = &[
     ("parent", "上级机构编号；顶层机构可不填。"),
     ("path", "读取请求的路径与查询串。"),
     ("personal_information", "该字段是否含个人信息。"),
-    ("policy", "新的检查点策略。"),
+    ("policy", "新的策略：检查点策略或授权终止处置时限，随提案类型而定。"),
     ("power", "验证节点的表决权重；为 0 表示移除。"),
     ("proposal", "提案编号，可从列表中选取。"),
     ("purpose", "申请共享的用途，不能为空。"),
@@ -329,6 +361,12 @@ pub(crate) const ROLES_OF_ACTIONS: &[(&str, &str)] = &[
     ("file_objection", "member"),
     ("record_reads", "member"),
     ("anchor_checkpoint", "member"),
+    ("close_out_grant", "data-user"),
+    ("grant_onward", "share-approver"),
+    ("record_open_data_plan", "catalog-clerk"),
+    ("review_scenario", "data-authority"),
+    ("apply_for_scenario", "member"),
+    ("record_product", "member"),
 ];
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {

@@ -20,8 +20,11 @@ use utoipa::{PartialSchema, ToSchema};
 
 /// The widths of the `int32` fields: `(component or action, field, width)`; `*` is every
 /// field of the component.
-const INTEGER_WIDTHS: [(&str, &str, &str); 4] = [
+const INTEGER_WIDTHS: [(&str, &str, &str); 7] = [
     ("CatalogEntryDraft", "security_level", "u8"),
+    ("LifecyclePolicy", "close_out_working_days", "u16"),
+    ("PlannedOpening", "quarter", "u8"),
+    ("record_open_data_plan", "year", "u16"),
     ("WitnessSet", "threshold", "u16"),
     ("PolicyParameter", "grant_term_days_max", "u32"),
     ("PolicyParameter", "*", "u16"),
