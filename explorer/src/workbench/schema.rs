@@ -3,7 +3,7 @@
 //! OpenAPI schema (the one the REST API documents), the field order from one sample of every
 //! action (`onebook_types::samples`, the one `onebook tx list-actions` reads), serialized in
 //! declaration order, which is the order borsh writes. Integer widths the OpenAPI schema does not
-//! tell apart (it says `int32` for `u8`, `u16` and `u32`) come from [`INTEGER_WIDTHS`]; a width
+//! tell apart (it says `int32` for `u8`, `u16` and `u32`) come from `INTEGER_WIDTHS`; a width
 //! missing there stops the derivation, and the browser test holds the encoding of every sample to
 //! the Rust bytes. Served as `GET /workbench/actions.json`; the layout is described in
 //! `docs/formats.md` §26.
