@@ -134,6 +134,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("ui.validators", "验证节点", "Validators"),
     ("ui.orgs", "机构", "Organisations"),
     ("ui.catalog", "数据目录", "Catalog"),
+    ("ui.workbench", "业务工作台", "Workbench"),
     ("ui.dashboards", "监管看板", "Dashboards"),
     ("ui.violations_dashboard", "违规访问看板", "Violations"),
     ("ui.overdue_dashboard", "逾期义务看板", "Overdue obligations"),

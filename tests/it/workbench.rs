@@ -182,7 +182,12 @@ fn the_workbench_encodes_and_signs_like_rust_and_has_a_form_for_every_action() {
     let text = chrome.text().unwrap();
     assert!(text.contains("Onebook Workbench") && text.contains("Generate a new key"), "{text}");
     assert!(text.contains("Draft a catalog entry") || text.contains("Security level"), "{text}");
-    // This test has no node: the pickers' reads through the relay answer 502 and say so.
+    assert_nothing_sent_without_a_node(&chrome);
+}
+
+/// No console error but the relay's 502s (these tests have no node: the pickers' reads through
+/// the relay answer 502 and say so), and every request went to this machine without a body.
+fn assert_nothing_sent_without_a_node(chrome: &Chrome) {
     let errors: Vec<String> = chrome
         .console_errors()
         .unwrap()
@@ -193,6 +198,135 @@ fn the_workbench_encodes_and_signs_like_rust_and_has_a_form_for_every_action() {
     let sent = chrome.sent_requests().unwrap();
     assert!(sent.iter().all(|request| is_loopback(&request.url)), "{sent:?}");
     assert!(sent.iter().all(|request: &SentRequest| !request.has_body), "{sent:?}");
+}
+
+/// Chooses the key file (hex `arguments[0]`) in the page's file control, types the passphrase
+/// (`arguments[1]`) and presses import.
+const KEY_FILE_IMPORT: &str = r#"
+const [hex, passphrase] = arguments;
+const bytes = new Uint8Array(hex.match(/../g).map((h) => parseInt(h, 16)));
+const files = new DataTransfer();
+files.items.add(new File([bytes], 'clerk.key'));
+document.querySelector('#import-file').files = files.files;
+document.querySelector('#import-passphrase').value = passphrase;
+document.querySelector('#import-file-box').open = true;
+document.body.dataset.ready = '0';
+document.querySelector('#import-file-key').click();
+"#;
+
+/// Imports the key file `file` (hex) with `passphrase` through the page: `Ok` once the page
+/// reloaded with the key, or the error it showed and the id of the control it blames.
+fn import_key_file(chrome: &Chrome, file: &str, passphrase: &str) -> Result<(), (String, String)> {
+    chrome.execute(KEY_FILE_IMPORT, json!([file, passphrase])).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        // While the page reloads a script may fail: ask again.
+        let Ok(state) = chrome.execute(
+            "const e = document.querySelector('#import-file-error');
+             return [document.body.dataset.ready || '', e?.textContent ?? '', e?.dataset.field ?? ''];",
+            json!([]),
+        ) else {
+            continue;
+        };
+        match (state[0].as_str(), state[1].as_str()) {
+            (Some("1"), _) => return Ok(()),
+            (_, Some(error)) if !error.is_empty() => {
+                return Err((error.to_owned(), state[2].as_str().unwrap_or_default().to_owned()));
+            }
+            _ => {}
+        }
+    }
+    panic!("the key file's import neither ended nor failed");
+}
+
+const SIGN_WITH_STORED: &str = r#"
+const [public_, message] = arg;
+const db = await new Promise((ok) => { const r = indexedDB.open('onebook-workbench', 1); r.onsuccess = () => ok(r.result); });
+const entry = await new Promise((ok) => { const r = db.transaction('keys').objectStore('keys').get(public_); r.onsuccess = () => ok(r.result); });
+if (!entry) return null;
+const data = new Uint8Array(message.match(/../g).map((h) => parseInt(h, 16)));
+const signature = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, entry.privateKey, data));
+return { extractable: entry.privateKey.extractable, made: entry.made, name: entry.name,
+  signature: Array.from(signature, (b) => b.toString(16).padStart(2, '0')).join(''),
+  count: (await new Promise((ok) => { const r = db.transaction('keys').objectStore('keys').count(); r.onsuccess = () => ok(r.result); })) };
+"#;
+
+#[test]
+fn the_workbench_opens_an_encrypted_key_file_with_its_passphrase_and_refuses_a_wrong_one() {
+    use onebook_cli::keyfile::{EncryptedKey, KdfParams};
+    use onebook_types::keys::{SecretKey, Signature};
+
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        println!("SKIPPED: {CHROMEDRIVER} is missing; scripts/setup.sh installs chromium-driver");
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // No node: the keys are the browser's alone.
+    let base = serve_explorer(&runtime, "http://127.0.0.1:9");
+    let chrome = Chrome::start().unwrap().expect("chromedriver is installed");
+    let dir = tempfile::tempdir().unwrap();
+    let shots = onebook_tests::webdriver::artifacts_dir(dir.path()).unwrap();
+    let bench = Bench { chrome: &chrome, url: format!("{base}/workbench/"), shots };
+    bench.open();
+
+    // A key file as `onebook keys generate` writes it: random salt and nonce, the costs new
+    // files use (Argon2id, 64 MiB, three passes, four lanes).
+    let secret = SecretKey::from_seed(*blake3::hash(b"workbench key file test").as_bytes());
+    let public = hex::encode(secret.public_key().0);
+    let passphrase = "正确的马 battery staple";
+    let sealed = EncryptedKey::seal(&secret, passphrase.as_bytes(), KdfParams::DEFAULT).unwrap();
+    let file = hex::encode(sealed.encode());
+    assert_eq!(file.len(), 2 * 138);
+    bench.script("document.querySelector('#new-key-name').value = '登记员·加密密钥';", json!([]));
+
+    // A wrong passphrase: refused in Chinese, naming the passphrase, and nothing kept.
+    let started = Instant::now();
+    let (message, field) = import_key_file(&chrome, &file, "正确的马 battery stapler").unwrap_err();
+    println!("a wrong passphrase refused in {:?}: {message}", started.elapsed());
+    assert_eq!(field, "import-passphrase");
+    assert!(message.starts_with("口令错误") && message.contains("密钥文件"), "{message}");
+    let invalid = bench.script(
+        "return document.querySelector('#import-passphrase').getAttribute('aria-invalid');",
+        json!([]),
+    );
+    assert_eq!(invalid, "true");
+    assert_eq!(
+        bench.script("return document.querySelector('#import-passphrase').value;", json!([])),
+        ""
+    );
+    bench.shot("keyfile-wrong-passphrase", "#import-file-box");
+    assert!(run_async(&chrome, SIGN_WITH_STORED, json!([public, "00"])).is_null());
+
+    // A changed byte of the public key in the clear: the tag fails too.
+    let mut changed = sealed.encode();
+    changed[6] ^= 1;
+    let (message, field) = import_key_file(&chrome, &hex::encode(changed), passphrase).unwrap_err();
+    assert_eq!(field, "import-passphrase", "{message}");
+    // Not a key file at all: the file is named.
+    let (message, field) =
+        import_key_file(&chrome, &hex::encode([0x11u8; 32]), passphrase).unwrap_err();
+    assert_eq!(field, "import-file", "{message}");
+    assert!(message.starts_with("密钥文件"), "{message}");
+
+    // The right passphrase: the key is kept, non-extractable, and signs as the file's key.
+    let started = Instant::now();
+    import_key_file(&chrome, &file, passphrase).unwrap();
+    println!("opened in {:?}", started.elapsed());
+    assert_eq!(bench.current_key(), public);
+    let message = [7u8; 32];
+    let stored = run_async(&chrome, SIGN_WITH_STORED, json!([public, hex::encode(message)]));
+    assert_eq!(stored["extractable"], false, "{stored}");
+    assert_eq!(stored["made"], "imported", "{stored}");
+    assert_eq!(stored["name"], "登记员·加密密钥", "{stored}");
+    assert_eq!(stored["count"], 1, "{stored}");
+    let signature: [u8; 64] =
+        hex::decode(stored["signature"].as_str().unwrap()).unwrap().try_into().unwrap();
+    secret.public_key().verify(&message, &Signature(signature)).unwrap();
+    bench.shot("keyfile-imported", "#keys");
+
+    // The file, the passphrase and the seed went nowhere: no request carried a body.
+    assert_nothing_sent_without_a_node(&chrome);
 }
 
 /// A day of block time every ten seconds, so that a one-day public notice ends within the test.

@@ -86,15 +86,79 @@ async function generateKey(name) {
 
 const PKCS8_PREFIX = "302e020100300506032b657004220420";
 
-/** A dev network's key from its 32-byte seed in hex, kept non-extractable. */
-async function importSeed(name, seedHex) {
-  const pkcs8 = hexToBytes(PKCS8_PREFIX + seedHex);
-  const readable = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
-  const jwk = await crypto.subtle.exportKey("jwk", readable);
-  const publicKey = Uint8Array.from(atob(jwk.x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
-  pkcs8.fill(0);
-  await saveKey({ public: bytesToHex(publicKey), name, privateKey, made: "imported" });
+/**
+ * A key from its 32-byte seed, kept non-extractable; its public key in hex. The seed is wiped.
+ * With `expected` (hex), a seed of another public key is refused before anything is kept.
+ */
+async function importSeed(name, seed, expected = null) {
+  const pkcs8 = hexToBytes(PKCS8_PREFIX + "00".repeat(32));
+  pkcs8.set(seed, pkcs8.length - 32);
+  seed.fill(0);
+  try {
+    const readable = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
+    const jwk = await crypto.subtle.exportKey("jwk", readable);
+    jwk.d = "";
+    const publicKey = Uint8Array.from(atob(jwk.x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    if (expected !== null && bytesToHex(publicKey) !== expected) throw new KeyFileError("import-file", ui("keyfile_mismatch"));
+    const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
+    await saveKey({ public: bytesToHex(publicKey), name, privateKey, made: "imported" });
+    return bytesToHex(publicKey);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** Thrown for a key file that cannot be opened; `field` is the control to blame. */
+class KeyFileError extends Error {
+  constructor(field, message) { super(message); this.field = field; }
+}
+
+/** The layout of docs/formats.md section 19: an encrypted key file is exactly 138 bytes. */
+const KEY_FILE_BYTES = 138;
+/** The most Argon2id memory (KiB) a file may ask for, as the command line allows. */
+const KDF_MEMORY_KIB_MAX = 4 * 1024 * 1024;
+const KDF_ITERATIONS_MAX = 64;
+/** What a browser tab derives: @noble/hashes' argon2 stops at 1 GiB. */
+const KDF_MEMORY_KIB_BROWSER = 1024 * 1024;
+
+/**
+ * Opens an encrypted key file (`OBKE`, docs/formats.md section 19) with its passphrase, in this
+ * page only: Argon2id derives the key, XChaCha20-Poly1305 opens the seed (every byte before the
+ * ciphertext is associated data), and the seed's public key must be the file's. The seed goes
+ * straight into a non-extractable Web Crypto key; the derived key and the seed are wiped.
+ */
+async function importKeyFile(name, bytes, passphrase) {
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (bytes.length !== KEY_FILE_BYTES || magic !== "OBKE") throw new KeyFileError("import-file", ui("keyfile_not"));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint16(4, true) !== 1) throw new KeyFileError("import-file", ui("keyfile_version"));
+  const filePublic = bytesToHex(bytes.subarray(6, 38));
+  const m = view.getUint32(38, true);
+  const t = view.getUint32(42, true);
+  const p = view.getUint32(46, true);
+  if (m > KDF_MEMORY_KIB_MAX || t > KDF_ITERATIONS_MAX || t < 1 || p < 1 || m < 8 * p) {
+    throw new KeyFileError("import-file", ui("keyfile_costs"));
+  }
+  if (m > KDF_MEMORY_KIB_BROWSER) throw new KeyFileError("import-file", ui("keyfile_too_big"));
+  if (passphrase.length === 0) throw new KeyFileError("import-passphrase", ui("passphrase_empty"));
+  const salt = bytes.slice(50, 66);
+  const nonce = bytes.slice(66, 90);
+  const aad = bytes.slice(0, 90);
+  const ciphertext = bytes.slice(90, 138);
+  const { argon2idAsync } = await import("./noble/argon2.js");
+  const { xchacha20poly1305 } = await import("./noble-ciphers/chacha.js");
+  const secret = new TextEncoder().encode(passphrase);
+  const key = await argon2idAsync(secret, salt, { t, m, p, version: 0x13, dkLen: 32 });
+  secret.fill(0);
+  let seed;
+  try {
+    seed = xchacha20poly1305(key, nonce, aad).decrypt(ciphertext);
+  } catch {
+    throw new KeyFileError("import-passphrase", ui("passphrase_wrong"));
+  } finally {
+    key.fill(0);
+  }
+  return importSeed(name, seed, filePublic);
 }
 
 async function sign(entry, message) {
@@ -409,11 +473,48 @@ function renderKeys() {
       const text = seed.value.trim().toLowerCase();
       seed.value = "";
       if (!/^[0-9a-f]{64}$/.test(text)) { alert(ui("seed_bad")); return; }
-      await importSeed(name.value || ui("key"), text);
+      await importSeed(name.value || ui("key"), hexToBytes(text));
       location.reload();
     } }, ui("import")))));
+  box.append(renderKeyFileImport(name));
   box.append(el("p", { id: "member" }));
   return box;
+}
+
+/** The encrypted key file's import: the file, its passphrase, and what went wrong, by field. */
+function renderKeyFileImport(name) {
+  const file = el("input", { type: "file", id: "import-file", "aria-describedby": "import-file-error" });
+  const passphrase = el("input", { type: "password", id: "import-passphrase", placeholder: ui("passphrase"), autocomplete: "off" });
+  const error = el("p", { id: "import-file-error", class: "wb-errors", role: "alert" });
+  const status = el("p", { id: "import-file-status", class: "wb-note" });
+  const button = el("button", { type: "button", id: "import-file-key", onclick: async () => {
+    error.textContent = "";
+    for (const control of [file, passphrase]) control.removeAttribute("aria-invalid");
+    const secret = passphrase.value;
+    passphrase.value = "";
+    button.disabled = true;
+    status.textContent = ui("keyfile_opening");
+    try {
+      const chosen = file.files?.[0];
+      if (!chosen) throw new KeyFileError("import-file", ui("keyfile_missing"));
+      if (chosen.size !== KEY_FILE_BYTES) throw new KeyFileError("import-file", ui("keyfile_not"));
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      await importKeyFile(name.value || chosen.name.replace(/\.[^.]*$/, "") || ui("key"), bytes, secret);
+      location.reload();
+    } catch (e) {
+      status.textContent = "";
+      const field = e instanceof KeyFileError ? e.field : "import-file";
+      $(`#${field}`)?.setAttribute("aria-invalid", "true");
+      error.dataset.field = field;
+      error.textContent = e instanceof KeyFileError ? e.message : `${ui("keyfile_failed")}${e.message ?? e}`;
+    } finally {
+      button.disabled = false;
+    }
+  } }, ui("import"));
+  return el("details", { id: "import-file-box" }, el("summary", {}, ui("import_file")),
+    el("p", { class: "wb-note" }, ui("import_file_note")),
+    el("label", {}, ui("keyfile"), " ", file),
+    el("div", { class: "wb-row" }, passphrase, button), error, status);
 }
 
 async function showMember() {

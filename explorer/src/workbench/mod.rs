@@ -26,8 +26,10 @@ use serde_json::{Map, Value, json};
 use crate::i18n::Lang;
 
 /// The workbench's own files, compiled into the binary: `(file, content type, bytes)`. The
-/// `noble/` files are @noble/hashes 2.4.0 (MIT), unchanged, for BLAKE3.
-const ASSETS: [(&str, &str, &str); 10] = [
+/// `noble/` files are @noble/hashes 2.4.0 (MIT), unchanged, for BLAKE3 and Argon2id; the
+/// `noble-ciphers/` files are @noble/ciphers 2.4.0 (MIT), unchanged, for XChaCha20-Poly1305
+/// (encrypted key files, `docs/formats.md` section 19).
+const ASSETS: [(&str, &str, &str); 16] = [
     ("workbench.js", JS, include_str!("../../assets/workbench/workbench.js")),
     ("borsh.js", JS, include_str!("../../assets/workbench/borsh.js")),
     ("workbench.css", CSS, include_str!("../../assets/workbench/workbench.css")),
@@ -37,6 +39,20 @@ const ASSETS: [(&str, &str, &str); 10] = [
     ("noble/_md.js", JS, include_str!("../../assets/workbench/noble/_md.js")),
     ("noble/_u64.js", JS, include_str!("../../assets/workbench/noble/_u64.js")),
     ("noble/utils.js", JS, include_str!("../../assets/workbench/noble/utils.js")),
+    ("noble/argon2.js", JS, include_str!("../../assets/workbench/noble/argon2.js")),
+    ("noble-ciphers/chacha.js", JS, include_str!("../../assets/workbench/noble-ciphers/chacha.js")),
+    ("noble-ciphers/_arx.js", JS, include_str!("../../assets/workbench/noble-ciphers/_arx.js")),
+    (
+        "noble-ciphers/_poly1305.js",
+        JS,
+        include_str!("../../assets/workbench/noble-ciphers/_poly1305.js"),
+    ),
+    ("noble-ciphers/utils.js", JS, include_str!("../../assets/workbench/noble-ciphers/utils.js")),
+    (
+        "noble-ciphers/LICENSE",
+        "text/plain; charset=utf-8",
+        include_str!("../../assets/workbench/noble-ciphers/LICENSE"),
+    ),
     (
         "noble/LICENSE",
         "text/plain; charset=utf-8",
