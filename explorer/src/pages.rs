@@ -1004,6 +1004,34 @@ pub(crate) fn evidence<Q>(
     }
 }
 
+/// `GET /policy`: the policy in force (deadlines, calendar, legal-basis registry, the
+/// protocol version) and the governed parameters of the grant lifecycle (the working days a
+/// grantee has to close out an ended grant).
+pub(crate) async fn policy<Q: LedgerQuery>(
+    State(app): State<App<Q>>,
+    lang: Lang,
+    uri: Uri,
+) -> Response {
+    let path = path_of(&uri);
+    respond(
+        lang,
+        async {
+            let view = app.query.policy(None).await?;
+            let json = serde_json::to_value(&view).unwrap_or_default();
+            let object = |name: &str| json[name].as_object().cloned().unwrap_or_default();
+            let body = html! {
+                div #policy { (html::section(&lang.t("ui.policy"), html::fields(lang, &object("policy")))) }
+                div #lifecycle-policy {
+                    (html::section(&lang.t("ui.lifecycle_policy"), html::fields(lang, &object("lifecycle"))))
+                }
+                (evidence(&app, lang, &format!("/v1/policy?height={}", view.height), &json, &[]))
+            };
+            Ok(html_page(lang, &lang.t("ui.policy"), &path, body))
+        }
+        .await,
+    )
+}
+
 /// `GET /validators`.
 pub(crate) async fn validators<Q: LedgerQuery>(
     State(app): State<App<Q>>,
