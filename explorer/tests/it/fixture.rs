@@ -53,27 +53,6 @@ fn touching(action: Action, keys: &[RecordKey], orgs: &[&str]) -> TestTx {
     tx
 }
 
-/// A policy of Xiamen's deadlines with one legal basis and one holiday.
-fn policy() -> onebook_types::consortium::Policy {
-    use onebook_types::{consortium::LegalBasis, ids::LegalBasisCode, time::Date};
-    onebook_types::consortium::Policy {
-        catalog_update_working_days: 7,
-        resource_registration_working_days: 10,
-        share_answer_working_days: 5,
-        correction_working_days: 5,
-        public_notice_days: 7,
-        grant_term_days_max: 365,
-        utc_offset_minutes: 480,
-        holidays: vec![Date::from_ymd(2026, 10, 1).expect("a date")],
-        makeup_workdays: vec![],
-        legal_bases: vec![LegalBasis {
-            code: LegalBasisCode::from("police-law-6"),
-            title: "人民警察法第六条".into(),
-        }],
-        record_signed_reads: false,
-    }
-}
-
 /// The store: genesis, then five blocks. Block 1 holds a share request, its answer and a
 /// refused revocation; block 2 an access batch raising a violation, the certificate's issue and
 /// a licence under it; block 3 the certificate's transfer; block 4 a revision of the catalog
@@ -90,7 +69,7 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let mut records = every_kind();
     records.extend(test_utils::lifecycle_kinds());
     records.push(entry(RecordKey::ValidatorSet, &set));
-    records.push(entry(RecordKey::Policy, &policy()));
+    records.push(entry(RecordKey::Policy, &test_utils::policy()));
     init(&store, records);
     let share = RecordKey::ShareRequest(onebook_types::ids::ShareRequestId(1));
     let grant = RecordKey::Grant(GrantId(1));

@@ -112,9 +112,8 @@ pub(crate) struct ListQuery {
     /// its form.
     #[param(ignore)]
     under: Option<String>,
-    /// Only open-data plans of this year (the list of open-data plans only; read record by
-    /// record, like a time range).
-    #[param(minimum = 0, maximum = 65535)]
+    /// Only open-data plans of this year; the list of open-data plans documents it.
+    #[param(ignore)]
     year: Option<u16>,
     /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
     /// block is there yet.
@@ -318,7 +317,8 @@ macro_rules! kind_handlers {
         $list:ident, $one:ident => $kind:ident:
         $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal, $pattern:literal),
         $what:literal, cursor $cursor:literal ($cursor_doc:literal)
-        $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?;
+        $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?
+        $(, year $year_doc:literal)?;
     )*) => {$(
         #[utoipa::path(
             get,
@@ -335,6 +335,7 @@ macro_rules! kind_handlers {
                 $(("status" = Option<String>, Query, description = "Only records in this \
                     status.", pattern = $status),)?
                 $(("under" = Option<String>, Query, description = $under_doc, pattern = $under),)?
+                $(("year" = Option<u16>, Query, description = $year_doc, minimum = 0, maximum = 65535),)?
             ),
             responses(
                 (status = 200, description = concat!("A page of ", $what, "."),
@@ -458,7 +459,8 @@ kind_handlers! {
     open_data_plans, open_data_plan => OpenDataPlan:
         "/v1/open-data-plans", "/v1/open-data-plans/{id}", "id" ("The plan's number.", "^[0-9]{1,19}$"),
         "open-data plans (年度公共数据开放计划; `year` keeps one year's)",
-        cursor "^10[0-9a-fA-F]{16}$" ("the byte 10 and a plan's number as 8 bytes, big-endian");
+        cursor "^10[0-9a-fA-F]{16}$" ("the byte 10 and a plan's number as 8 bytes, big-endian"),
+        year "Only the plans of this year (read record by record, like a time range: a page reads at most 1,000 plans and may come back short, with the cursor to read on).";
     scenarios, scenario => Scenario:
         "/v1/scenarios", "/v1/scenarios/{id}", "id" ("The scenario's number.", "^[0-9]{1,19}$"),
         "development scenarios (restricted until approved: a signed read by an auditor or a member of the developer or the reviewing authority)",

@@ -510,6 +510,27 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
     ]
 }
 
+/// A policy of Xiamen's deadlines with one legal basis and one holiday.
+pub fn policy() -> onebook_types::consortium::Policy {
+    use onebook_types::{consortium::LegalBasis, ids::LegalBasisCode, time::Date};
+    onebook_types::consortium::Policy {
+        catalog_update_working_days: 7,
+        resource_registration_working_days: 10,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 7,
+        grant_term_days_max: 365,
+        utc_offset_minutes: 480,
+        holidays: vec![Date::from_ymd(2026, 10, 1).expect("a date")],
+        makeup_workdays: vec![],
+        legal_bases: vec![LegalBasis {
+            code: LegalBasisCode::from("police-law-6"),
+            title: "人民警察法第六条".into(),
+        }],
+        record_signed_reads: false,
+    }
+}
+
 /// The number of the certificate of the product of [`lifecycle_kinds`].
 pub const PRODUCT_CERTIFICATE: &str = "350200-2026-0000036";
 

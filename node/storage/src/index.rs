@@ -554,7 +554,12 @@ mod tests {
         }
         let hanging: Vec<_> =
             RecordKind::ALL.into_iter().filter(|k| k.under_kind().is_some()).collect();
-        assert_eq!(hanging.len(), 7);
+        assert_eq!(hanging.len(), 10);
+        for kind in RecordKind::ALL {
+            for parent in kind.under_kinds() {
+                assert!(RecordKind::ALL.contains(parent), "{kind:?}");
+            }
+        }
     }
 
     #[test]
