@@ -40,7 +40,7 @@ fn pass(ledger: &Ledger, change: GovernanceChange) -> Vec<onebook_cli::demo::Rec
 }
 
 /// Schedules versions 2 and 3 a few blocks ahead and waits until version 3 judges the blocks.
-fn upgrade_to_version_three(ledger: &Ledger) {
+pub(crate) fn upgrade_to_version_three(ledger: &Ledger) {
     let (tip, _) = ledger.client.tip().expect("tip");
     let (two, three) = (tip + 12, tip + 13);
     for (version, height) in [(2, two), (3, three)] {
@@ -58,7 +58,7 @@ fn upgrade_to_version_three(ledger: &Ledger) {
     }
 }
 
-fn today(ledger: &Ledger) -> Date {
+pub(crate) fn today(ledger: &Ledger) -> Date {
     Date::of_timestamp(Timestamp(ledger.now()), OFFSET_MINUTES)
 }
 
@@ -77,7 +77,7 @@ fn access(gateway: &str, grant: GrantId, resource: ResourceId, n: u64) -> Action
     }
 }
 
-fn onward(parent: GrantId, grantee: &str, items: &[&str], expires_at: u64) -> Action {
+pub(crate) fn onward(parent: GrantId, grantee: &str, items: &[&str], expires_at: u64) -> Action {
     Action::GrantOnward {
         parent,
         grantee: OrgId::from(grantee),
@@ -87,7 +87,7 @@ fn onward(parent: GrantId, grantee: &str, items: &[&str], expires_at: u64) -> Ac
     }
 }
 
-fn close_out(grant: GrantId, disposition: CloseOutDisposition) -> Action {
+pub(crate) fn close_out(grant: GrantId, disposition: CloseOutDisposition) -> Action {
     Action::CloseOutGrant {
         grant,
         disposition,
