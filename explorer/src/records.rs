@@ -10,8 +10,7 @@ use maud::{Markup, html};
 use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, Record, RecordView};
 use onebook_types::{
     action::PropertySubject, catalog_records::CatalogEntry, development_records::DevelopedProduct,
-    ids::OrgId, lifecycle_records::GrantLineage, property_records::Certificate,
-    record::RecordKey,
+    ids::OrgId, lifecycle_records::GrantLineage, property_records::Certificate, record::RecordKey,
 };
 use std::collections::BTreeMap;
 
@@ -260,7 +259,9 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 Record::Member(member) => {
                     format!("{} · {}", member.name, crate::names::org_text(member.org.as_str()))
                 }
-                Record::Product(product) => format!("{} · {}", kind_label(lang, kind), product.name),
+                Record::Product(product) => {
+                    format!("{} · {}", kind_label(lang, kind), product.name)
+                }
                 _ => format!("{} {id}", kind_label(lang, kind)),
             };
             let sections = kind_sections(&app, lang, &loaded).await;

@@ -242,10 +242,30 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
             Action::RegisterMember { key: key(label), name: name.to_owned(), roles: vec![role] };
         ledger.accept(admin, action, &["member.registered"]);
     };
-    register_member("fj-sjj/admin", "fj-sjj/lc-clerk", "省数据管理局 目录编制人员（回流）", Role::CatalogClerk);
-    register_member("fj-sjj/admin", "fj-sjj/lc-approver", "省数据管理局 共享审核人（回流）", Role::ShareApprover);
-    register_member("xm-dsj/admin", "xm-dsj/lc-user", "市大数据管理局 数据使用方（回流）", Role::DataUser);
-    register_member("xm-jypt/admin", "xm-jypt/lc-developer", "厦门数据交易平台 一级开发主体", Role::PrimaryDeveloper);
+    register_member(
+        "fj-sjj/admin",
+        "fj-sjj/lc-clerk",
+        "省数据管理局 目录编制人员（回流）",
+        Role::CatalogClerk,
+    );
+    register_member(
+        "fj-sjj/admin",
+        "fj-sjj/lc-approver",
+        "省数据管理局 共享审核人（回流）",
+        Role::ShareApprover,
+    );
+    register_member(
+        "xm-dsj/admin",
+        "xm-dsj/lc-user",
+        "市大数据管理局 数据使用方（回流）",
+        Role::DataUser,
+    );
+    register_member(
+        "xm-jypt/admin",
+        "xm-jypt/lc-developer",
+        "厦门数据交易平台 一级开发主体",
+        Role::PrimaryDeveloper,
+    );
 
     // The province's entry, granted to the city and passed on to its police bureau.
     let items = ["统一社会信用代码", "许可证编号"];
@@ -269,7 +289,8 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         items: items.iter().map(|item| (*item).to_owned()).collect(),
         authoritative: true,
     };
-    let registered = ledger.client.submit(clerk, Action::RegisterResource { entry: code.clone(), draft });
+    let registered =
+        ledger.client.submit(clerk, Action::RegisterResource { entry: code.clone(), draft });
     assert!(registered.unwrap().accepted());
     let day = today(ledger);
     let request = Action::RequestShare {
@@ -300,7 +321,8 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
             legal_basis: None,
         },
     };
-    let granted = ledger.accept("fj-sjj/lc-approver", answer, &["grant.issued", "obligation.opened"]);
+    let granted =
+        ledger.accept("fj-sjj/lc-approver", answer, &["grant.issued", "obligation.opened"]);
     let parent = GrantId(granted.number("grant.issued", "grant").unwrap());
     let passed_on = ledger.accept(
         "xm-dsj/share-approver",
@@ -308,7 +330,8 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         &["grant.issued_onward", "obligation.opened"],
     );
     let child = GrantId(passed_on.number("grant.issued_onward", "grant").unwrap());
-    let closed = ledger.client.submit("xm-gaj/gateway", close_out(child, CloseOutDisposition::Destroyed));
+    let closed =
+        ledger.client.submit("xm-gaj/gateway", close_out(child, CloseOutDisposition::Destroyed));
     assert!(closed.as_ref().unwrap().accepted(), "{closed:?}");
 
     // Open data and development.
@@ -335,7 +358,8 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         },
     };
     let developer = "xm-jypt/lc-developer";
-    let applied = ledger.accept(developer, scenario("普惠金融", "小微企业信用评估"), &["scenario.applied"]);
+    let applied =
+        ledger.accept(developer, scenario("普惠金融", "小微企业信用评估"), &["scenario.applied"]);
     let approved_scenario = applied.number("scenario.applied", "scenario").unwrap();
     ledger.accept(developer, scenario("营商环境", "企业迁移预警"), &["scenario.applied"]);
     let approve = Action::ReviewScenario {

@@ -462,7 +462,10 @@ async fn a_scenario_under_review_is_read_only_by_its_parties_and_auditors() {
     let (_, _, audited_list) = get(&app, "/v1/scenarios").await;
 
     assert_eq!(anonymous, StatusCode::UNAUTHORIZED, "an anonymous reader is asked to sign");
-    assert_eq!((audited, view["record"]["status"]["status"].as_str()), (StatusCode::OK, Some("under-review")));
+    assert_eq!(
+        (audited, view["record"]["status"]["status"].as_str()),
+        (StatusCode::OK, Some("under-review"))
+    );
     assert_eq!(keys(&listed), ["scenario:1"], "the list leaves the unapproved one out");
     assert_eq!(keys(&audited_list), ["scenario:1", "scenario:2"]);
 }

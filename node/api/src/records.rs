@@ -297,9 +297,7 @@ fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
         RecordKind::GrantCloseOut => RecordKey::GrantCloseOut(GrantId(number()?)),
         RecordKind::OpenDataPlan => RecordKey::OpenDataPlan(OpenDataPlanId(number()?)),
         RecordKind::Scenario => RecordKey::Scenario(ScenarioId(number()?)),
-        RecordKind::DevelopmentGrant => {
-            RecordKey::DevelopmentGrant(DevelopmentGrantId(number()?))
-        }
+        RecordKind::DevelopmentGrant => RecordKey::DevelopmentGrant(DevelopmentGrantId(number()?)),
         RecordKind::Product => RecordKey::Product(Hash32::from_hex(id).map_err(|_| {
             Problem::bad_request(format!("product digest {id:?} is not 64 hex characters"))
         })?),

@@ -545,20 +545,24 @@ pub const PRODUCT_CERTIFICATE: &str = "350200-2026-0000036";
 pub fn lifecycle_kinds() -> Vec<(RecordKey, Vec<u8>)> {
     use onebook_types::{
         action::{PropertySubject, RightKind},
-        property_records::{
-            ApplicationStatus, Certificate, CertificateStatus, PropertyApplication, subject_hash,
+        catalog_records::{
+            Obligation, ObligationKind, ObligationStatus, OpenObligation, OrgObligations,
         },
-        catalog_records::{Obligation, ObligationKind, ObligationStatus, OpenObligation, OrgObligations},
         development_records::{
-            DevelopedProduct, DevelopmentGrant, DevelopmentScenario, DeveloperLevel, OpenDataPlan,
+            DevelopedProduct, DeveloperLevel, DevelopmentGrant, DevelopmentScenario, OpenDataPlan,
             PlanRevision, PlannedOpening, ScenarioDraft, ScenarioStatus,
         },
+        ids::{ApplicationId, CertificateNumber},
         ids::{
             CatalogCode, DevelopmentGrantId, GrantId, ObligationId, OpenDataPlanId, ResourceId,
             ScenarioId,
         },
-        ids::{ApplicationId, CertificateNumber},
-        lifecycle_records::{CloseOutDisposition, GrantCloseOut, GrantEnd, GrantLineage, LifecyclePolicy},
+        lifecycle_records::{
+            CloseOutDisposition, GrantCloseOut, GrantEnd, GrantLineage, LifecyclePolicy,
+        },
+        property_records::{
+            ApplicationStatus, Certificate, CertificateStatus, PropertyApplication, subject_hash,
+        },
         time::Date,
     };
     let day = |m, d| Date::from_ymd(2026, m, d).expect("a date");

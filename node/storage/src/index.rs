@@ -59,9 +59,11 @@ use onebook_types::{
     catalog_records::{CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource},
     codec,
     consortium::{Member, MemberStatus, Org, OrgStatus},
-    development_records::{DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan, ScenarioStatus},
-    lifecycle_records::GrantCloseOut,
+    development_records::{
+        DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan, ScenarioStatus,
+    },
     ids::{Height, OrgId},
+    lifecycle_records::GrantCloseOut,
     limits::{ID_BYTES_MAX, RECORD_BYTES_MAX},
     property_records::{
         ApplicationStatus, Certificate, CertificateStatus, Objection, ObjectionStatus,
