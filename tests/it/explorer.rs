@@ -83,18 +83,17 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     let dir = tempfile::tempdir().unwrap();
     let artifacts = artifacts_dir(dir.path()).unwrap();
 
-    let (height, tx) = block_with_txs(&net);
-    let code = first(&net, "/v1/catalog/entries")["record"]["code"].as_str().unwrap().to_owned();
-    let certificate = first(&net, "/v1/property/certificates?status=active")["record"]["number"]
+    let (height, tx) = block_with_txs(net);
+    let code = first(net, "/v1/catalog/entries")["record"]["code"].as_str().unwrap().to_owned();
+    let certificate = first(net, "/v1/property/certificates?status=active")["record"]["number"]
         .as_str()
         .unwrap()
         .to_owned();
     let (_, org) = net.nodes[0].get("/v1/orgs/xm-gaj").unwrap();
     let org_id = org["record"]["id"].as_str().unwrap().to_owned();
     let org_name = org["record"]["name"].as_str().unwrap().to_owned();
-    let resource = first(&net, "/v1/resources")["record"]["id"].as_u64().unwrap();
-    let request =
-        first(&net, "/v1/share-requests?status=granted")["record"]["id"].as_u64().unwrap();
+    let resource = first(net, "/v1/resources")["record"]["id"].as_u64().unwrap();
+    let request = first(net, "/v1/share-requests?status=granted")["record"]["id"].as_u64().unwrap();
     let mut pages = vec![
         ("home", "/".to_owned()),
         ("blocks", "/blocks".to_owned()),
@@ -204,8 +203,8 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
 
     crawl(&explorer);
     phone_layouts(&chrome, &explorer, &pages);
-    let report = audit_report(&net, &chrome, &explorer, &node_url, &org_id);
-    screenshots(&chrome, &explorer, &artifacts, &net, &certificate, &report);
+    let report = audit_report(net, &chrome, &explorer, &node_url, &org_id);
+    screenshots(&chrome, &explorer, &artifacts, net, &certificate, &report);
     println!("screenshots in {}", artifacts.display());
 }
 

@@ -147,7 +147,6 @@ impl RecordKind {
             Self::CatalogEntry => {
                 &["draft", "submitted", "returned", "approved", "published", "deprecated"]
             }
-            Self::Resource => &[],
             Self::ShareRequest => &["under-review", "granted", "refused", "withdrawn"],
             Self::Certificate => &["active", "cancelled"],
             Self::AccessEvent => &["covered", "violation"],
@@ -169,7 +168,7 @@ impl RecordKind {
             Self::Obligation => &["open", "met"],
             Self::GrantCloseOut => &["on-time", "late"],
             Self::Scenario => &["under-review", "approved", "returned"],
-            Self::OpenDataPlan | Self::DevelopmentGrant | Self::Product => &[],
+            Self::Resource | Self::OpenDataPlan | Self::DevelopmentGrant | Self::Product => &[],
         }
     }
 
