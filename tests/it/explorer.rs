@@ -217,17 +217,16 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
 fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, String)> {
     use crate::lifecycles::{
         digest, entry_draft,
-        grant_lifecycle::{close_out, onward, today, upgrade_to_version_three},
+        grant_lifecycle::{close_out, grant_down, onward, today, upgrade_to_version_three},
         key, publish, register,
     };
     use onebook_types::{
         action::{
-            Action, OpenType, PropertyApplicationDraft, PropertySubject, RightKind, ShareAnswer,
-            ShareRequestDraft, ShareType,
+            Action, OpenType, PropertyApplicationDraft, PropertySubject, RightKind, ShareType,
         },
         consortium::Role,
         development_records::{PlannedOpening, ScenarioDraft},
-        ids::{GrantId, LegalBasisCode, ShareRequestId, Timestamp},
+        ids::GrantId,
         lifecycle_records::CloseOutDisposition,
         time::{DAY_MS, Date},
     };
@@ -291,37 +290,8 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
     let registered =
         ledger.client.submit(clerk, Action::RegisterResource { entry: code.clone(), draft });
     assert!(registered.unwrap().accepted());
-    let day = today(ledger);
-    let request = Action::RequestShare {
-        draft: ShareRequestDraft {
-            entry: code,
-            items: items.iter().map(|item| (*item).to_owned()).collect(),
-            purpose: "市级数据回流，支撑基层执法核查".to_owned(),
-            legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
-            starts: day,
-            ends: Date(day.0 + 29),
-            exception: false,
-        },
-    };
-    let requested = ledger.accept(
-        "xm-dsj/lc-user",
-        request,
-        &["share_request.submitted", "share_request.under_review"],
-    );
-    let request =
-        ShareRequestId(requested.number("share_request.submitted", "share_request").unwrap());
-    let expires_at = Date(day.0 + 30).start(480).0;
-    let answer = Action::AnswerShare {
-        request,
-        answer: ShareAnswer::Approve {
-            items: items.iter().map(|item| (*item).to_owned()).collect(),
-            expires_at: Timestamp(expires_at),
-            conditions: "仅用于依法履职".to_owned(),
-            legal_basis: None,
-        },
-    };
-    let granted =
-        ledger.accept("fj-sjj/lc-approver", answer, &["grant.issued", "obligation.opened"]);
+    let (_, granted, expires_at) =
+        grant_down(ledger, code, &items, "xm-dsj/lc-user", "fj-sjj/lc-approver");
     let parent = GrantId(granted.number("grant.issued", "grant").unwrap());
     let passed_on = ledger.accept(
         "xm-dsj/share-approver",
@@ -331,6 +301,7 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
     let child = GrantId(passed_on.number("grant.issued_onward", "grant").unwrap());
     let closed =
         ledger.client.submit("xm-gaj/gateway", close_out(child, CloseOutDisposition::Destroyed));
+    let day = today(ledger);
     assert!(closed.as_ref().unwrap().accepted(), "{closed:?}");
 
     // Open data and development.

@@ -544,25 +544,24 @@ pub const PRODUCT_CERTIFICATE: &str = "350200-2026-0000036";
 /// working days, and the overdue close-out obligation 2 of `xm-gaj` for grant 2.
 pub fn lifecycle_kinds() -> Vec<(RecordKey, Vec<u8>)> {
     use onebook_types::{
-        action::{PropertySubject, RightKind},
+        action::PropertySubject,
         catalog_records::{
             Obligation, ObligationKind, ObligationStatus, OpenObligation, OrgObligations,
         },
+        codec,
         development_records::{
             DevelopedProduct, DeveloperLevel, DevelopmentGrant, DevelopmentScenario, OpenDataPlan,
             PlanRevision, PlannedOpening, ScenarioDraft, ScenarioStatus,
         },
-        ids::{ApplicationId, CertificateNumber},
         ids::{
-            CatalogCode, DevelopmentGrantId, GrantId, ObligationId, OpenDataPlanId, ResourceId,
-            ScenarioId,
+            ApplicationId, CatalogCode, CertificateNumber, DevelopmentGrantId, GrantId,
+            ObligationId, OpenDataPlanId, ResourceId, ScenarioId,
         },
         lifecycle_records::{
             CloseOutDisposition, GrantCloseOut, GrantEnd, GrantLineage, LifecyclePolicy,
         },
-        property_records::{
-            ApplicationStatus, Certificate, CertificateStatus, PropertyApplication, subject_hash,
-        },
+        limits::RECORD_BYTES_MAX,
+        property_records::{ApplicationStatus, Certificate, PropertyApplication, subject_hash},
         time::Date,
     };
     let day = |m, d| Date::from_ymd(2026, m, d).expect("a date");
@@ -593,6 +592,30 @@ pub fn lifecycle_kinds() -> Vec<(RecordKey, Vec<u8>)> {
         inputs: vec![],
     };
     let number = CertificateNumber::from(PRODUCT_CERTIFICATE);
+    // Application 1 and certificate 1 of `every_kind`, of the product and its developer.
+    let of_every_kind = |key: RecordKey| {
+        let (_, value) = every_kind().into_iter().find(|(k, _)| *k == key).expect("in every_kind");
+        value
+    };
+    let mut application: PropertyApplication =
+        codec::decode(&of_every_kind(RecordKey::Application(ApplicationId(1))), RECORD_BYTES_MAX)
+            .expect("an application");
+    application.id = ApplicationId(2);
+    application.registrant = "xm-gaj".into();
+    application.subject_hash = subject_hash(&product);
+    application.subject = product.clone();
+    application.objections = vec![];
+    application.status = ApplicationStatus::Certified { certificate: number.clone() };
+    let mut certificate: Certificate = codec::decode(
+        &of_every_kind(RecordKey::Certificate(CertificateNumber::from("350200-2026-000001X"))),
+        RECORD_BYTES_MAX,
+    )
+    .expect("a certificate");
+    certificate.number = number;
+    certificate.application = Some(ApplicationId(2));
+    certificate.subject_hash = subject_hash(&product);
+    certificate.subject = product;
+    certificate.holder = "xm-gaj".into();
     let close_out_obligation = Obligation {
         id: ObligationId(2),
         org: "xm-gaj".into(),
@@ -692,41 +715,8 @@ pub fn lifecycle_kinds() -> Vec<(RecordKey, Vec<u8>)> {
                 recorded_at: Height(0),
             },
         ),
-        entry(
-            RecordKey::Application(ApplicationId(2)),
-            &PropertyApplication {
-                id: ApplicationId(2),
-                registrant: "xm-gaj".into(),
-                applicant: member_key,
-                right: RightKind::Holding,
-                subject_hash: subject_hash(&product),
-                subject: product.clone(),
-                evidence_digests: vec![Hash32([4; 32])],
-                valid_from: day(1, 1),
-                valid_until: day(12, 31),
-                applied_at: block_time(Height(0)),
-                objections: vec![],
-                status: ApplicationStatus::Certified { certificate: number.clone() },
-            },
-        ),
-        entry(
-            RecordKey::Certificate(number.clone()),
-            &Certificate {
-                number,
-                application: Some(ApplicationId(2)),
-                right: RightKind::Holding,
-                subject_hash: subject_hash(&product),
-                subject: product,
-                holder: "xm-gaj".into(),
-                parent: None,
-                issuer: "xm".into(),
-                valid_from: day(1, 1),
-                valid_until: day(12, 31),
-                issued_at: block_time(Height(0)),
-                transfers: vec![],
-                status: CertificateStatus::Active,
-            },
-        ),
+        entry(RecordKey::Application(ApplicationId(2)), &application),
+        entry(RecordKey::Certificate(certificate.number.clone()), &certificate),
         entry(RecordKey::Obligation(ObligationId(2)), &close_out_obligation),
         entry(
             RecordKey::OrgObligations("xm-gaj".into()),
