@@ -58,6 +58,8 @@ pub(crate) struct ListQuery {
     pub(crate) side: Option<String>,
     /// As of this height (the overdue dashboard's downloads are pinned to the height counted).
     pub(crate) height: Option<u64>,
+    /// Only open-data plans of this year.
+    pub(crate) year: Option<u16>,
 }
 
 impl ListQuery {
@@ -142,6 +144,7 @@ pub(crate) struct Filter {
     pub(crate) from: Option<onebook_types::ids::Timestamp>,
     pub(crate) to: Option<onebook_types::ids::Timestamp>,
     pub(crate) side: Option<Side>,
+    pub(crate) year: Option<u16>,
 }
 
 impl Filter {
@@ -153,6 +156,7 @@ impl Filter {
             from: crate::stats::parse_day(lang, query.from.as_deref(), false)?,
             to: crate::stats::parse_day(lang, query.to.as_deref(), true)?,
             side: Side::parse(query.side.as_deref())?,
+            year: query.year,
         })
     }
 
@@ -163,6 +167,7 @@ impl Filter {
             status: self.status.clone(),
             from: self.from,
             to: self.to,
+            year: self.year,
             page,
             ..ListParams::default()
         }

@@ -87,6 +87,7 @@ pub(crate) async fn list<Q: LedgerQuery>(
         let base = path.split('?').next().unwrap_or(&path).to_owned();
         let body = html! {
             @if let Some(org) = &query.org { p { (lang.t("org")) "：" (html::record_link(kinds::ORG, org)) } }
+            @if let Some(year) = query.year { p #year { (lang.t("year")) "：" (year) } }
             @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(lang, under)) } }
             @if under.is_none() {
                 (crate::stats::filter_form(lang, &base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))

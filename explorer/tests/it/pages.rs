@@ -465,6 +465,10 @@ async fn the_lifecycle_pages_link_both_ways() {
         ),
         ("/grant-close-outs?status=late".to_owned(), vec!["href=\"/grant-close-outs/1\""]),
         (
+            "/open-data-plans?year=2026".to_owned(),
+            vec!["id=\"year\"", "href=\"/open-data-plans/1\""],
+        ),
+        (
             "/orgs/xm-gaj".to_owned(),
             vec![
                 "id=\"scenarios\"",
@@ -532,6 +536,8 @@ async fn the_lifecycle_pages_link_both_ways() {
         let unlabelled = onebook_explorer::unlabelled(&page.body);
         assert!(unlabelled.is_empty(), "{uri} shows names without labels {unlabelled:?}");
     }
+    let other_year = get(&app, "/open-data-plans?year=2025", None).await;
+    assert!(!other_year.body.contains("href=\"/open-data-plans/1\""), "a plan of 2026 only");
     let english = get(&app, "/grant-close-outs/1?lang=en", None).await;
     assert!(english.body.contains("Destroyed") && english.body.contains("End of use"));
 }
