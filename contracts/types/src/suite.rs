@@ -121,6 +121,27 @@ impl Suite {
         }
     }
 
+    /// Checks that `key` is a key of this suite: an ed25519 point not of small order, or the
+    /// x-coordinate of an SM2 point.
+    pub fn check_key(self, key: &PublicKey) -> Result<(), SignatureError> {
+        match self {
+            Self::Ed25519Blake3 => key.to_verifying_key().map(|_| ()),
+            Self::Sm2Sm3 => sm2_verifying_key(key).map(|_| ()),
+        }
+    }
+
+    /// What [`Suite::check_key`] requires, as a sentence ending for error messages.
+    pub const fn key_rule(self) -> &'static str {
+        match self {
+            Self::Ed25519Blake3 => {
+                "is not a valid ed25519 public key (not a curve point, or of small order)"
+            }
+            Self::Sm2Sm3 => {
+                "is not a valid SM2 public key (not the x-coordinate of a point of the curve)"
+            }
+        }
+    }
+
     /// Verifies `signature` over `message` under `key`, read as a key of this suite.
     pub fn verify(
         self,
