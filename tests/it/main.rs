@@ -18,6 +18,7 @@ mod history_vectors;
 mod json_vectors;
 mod keys;
 mod lifecycles;
+mod national_vectors;
 mod network;
 mod proof_bundles;
 mod proofs_e2e;

@@ -32,11 +32,13 @@ mod node;
 mod proof;
 mod update;
 
-pub use check::{TreeStats, verify_tree};
+pub use check::{TreeStats, verify_tree, verify_tree_in};
 pub use error::{ProofError, TreeError};
-pub use node::{MemNodeStore, Node, NodeHashHasher, NodeStore, key_hash, value_hash};
+pub use node::{
+    MemNodeStore, Node, NodeHashHasher, NodeStore, key_hash, key_hash_in, value_hash, value_hash_in,
+};
 pub use proof::{StateProof, Terminal, get, prove};
-pub use update::{TreeUpdate, apply_updates};
+pub use update::{TreeUpdate, apply_updates, apply_updates_in};
 
 #[cfg(test)]
 mod format_example;

@@ -6,7 +6,7 @@
 //! rebuilt once per batch, however many of the batch's keys pass through it. Children are built
 //! before their parent, so each new node is hashed exactly once, from children already known.
 
-use onebook_types::hash::Hash32;
+use onebook_types::{hash::Hash32, suite::Suite};
 
 use crate::node::{KEY_BITS, Node, NodeMap, NodeStore, load};
 
@@ -33,14 +33,31 @@ pub struct TreeUpdate {
 /// # Panics
 ///
 /// If `store` lacks a node of the tree at `root` on the path of an updated key.
+///
+/// Nodes are hashed in the `ed25519-blake3` suite; see [`apply_updates_in`].
 pub fn apply_updates<S: NodeStore + ?Sized>(
+    store: &S,
+    root: Hash32,
+    updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
+) -> TreeUpdate {
+    apply_updates_in(Suite::Ed25519Blake3, store, root, updates)
+}
+
+/// [`apply_updates`] with every new node hashed in `suite`, the suite of the tree at `root`.
+///
+/// # Panics
+///
+/// If `store` lacks a node of the tree at `root` on the path of an updated key.
+pub fn apply_updates_in<S: NodeStore + ?Sized>(
+    suite: Suite,
     store: &S,
     root: Hash32,
     updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
 ) -> TreeUpdate {
     let updates = last_write_per_key(updates);
     let read = read_paths(store, root, &updates);
-    let mut builder = Builder { store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
+    let new_nodes = Vec::with_capacity(updates.len() * 12);
+    let mut builder = Builder { suite, store, read, new_nodes };
     let root = builder.update(root, 0, &updates).hash;
     TreeUpdate { root, new_nodes: builder.new_nodes }
 }
@@ -136,6 +153,7 @@ impl Subtree {
 /// The state of one [`apply_updates`] call. Its recursion follows key paths, so it is at most
 /// [`KEY_BITS`] levels deep.
 struct Builder<'a, S: ?Sized> {
+    suite: Suite,
     store: &'a S,
     /// The nodes on the written paths, read ahead by [`read_paths`].
     read: NodeMap,
@@ -202,7 +220,8 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
         match leaves {
             [] => Subtree::EMPTY,
             [(key_hash, value_hash)] if stored == Some((*key_hash, *value_hash)) => {
-                let hash = Node::Leaf { key_hash: *key_hash, value_hash: *value_hash }.hash();
+                let leaf = Node::Leaf { key_hash: *key_hash, value_hash: *value_hash };
+                let hash = leaf.hash_in(self.suite);
                 Subtree { hash, kind: Kind::Leaf }
             }
             [(key_hash, value_hash)] => self.leaf(*key_hash, *value_hash),
@@ -259,7 +278,7 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
 
     /// Notes `node` as new and returns it as a subtree.
     fn record(&mut self, node: Node, kind: Kind) -> Subtree {
-        let hash = node.hash();
+        let hash = node.hash_in(self.suite);
         self.new_nodes.push((hash, node));
         Subtree { hash, kind }
     }
