@@ -11,6 +11,7 @@ use std::{
 use eyre::{WrapErr, bail};
 use onebook_genesis::GenesisFile;
 use onebook_types::keys::SecretKey;
+use onebook_types::suite::Suite;
 use zeroize::Zeroizing;
 
 use crate::keyfile::{self, EncryptedKey, KdfParams, Passphrase};
@@ -70,6 +71,12 @@ impl Home {
     /// `keys/<name>.key`.
     pub fn key_path(&self, name: &str) -> PathBuf {
         self.root.join("keys").join(format!("{name}.key"))
+    }
+
+    /// The cryptographic suite key files are read in: the home genesis's, or the default suite
+    /// where the home has no readable genesis yet.
+    pub fn suite(&self) -> Suite {
+        self.genesis().map(|genesis| genesis.suite).unwrap_or_default()
     }
 
     /// Reads and validates the home's genesis file.
@@ -179,14 +186,20 @@ impl Home {
                 path.display()
             )
         })?;
-        Ok(StoredKey::Plain(SecretKey::from_seed(*seed)))
+        let suite = self.suite();
+        let key = SecretKey::from_seed_in(suite, *seed).map_err(|_| {
+            eyre::eyre!("key file {} holds no key of the {suite} suite", path.display())
+        })?;
+        Ok(StoredKey::Plain(key))
     }
 
     /// Opens a sealed key with the home's passphrase.
     pub fn open_key(&self, name: &str, sealed: &EncryptedKey) -> eyre::Result<SecretKey> {
         let path = self.key_path(name);
         let passphrase = self.passphrase.get(&format!("key {name}"))?;
-        sealed.open(passphrase.as_bytes()).wrap_err_with(|| format!("key file {}", path.display()))
+        sealed
+            .open_in(self.suite(), passphrase.as_bytes())
+            .wrap_err_with(|| format!("key file {}", path.display()))
     }
 
     fn key_bytes(

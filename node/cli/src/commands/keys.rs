@@ -2,15 +2,16 @@
 
 use clap::Subcommand;
 use eyre::bail;
-use onebook_genesis::dev_secret;
+use onebook_genesis::dev_secret_in;
 
 use crate::{Home, KeyProtection, StoredKey};
 
 /// Generate, show, encrypt or decrypt keys.
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
-    /// Generate a key and write it to keys/<name>.key (mode 0600); prints the public key. The
-    /// file is sealed under a passphrase unless the home's genesis is `dev_only`.
+    /// Generate a key of the home genesis's suite (`ed25519-blake3` or `sm2-sm3`) and write it
+    /// to keys/<name>.key (mode 0600); prints the public key. The file is sealed under a
+    /// passphrase unless the home's genesis is `dev_only`.
     Generate {
         /// The key file's name, e.g. `node` or `clerk`.
         #[arg(long, default_value = "member")]
@@ -49,15 +50,16 @@ impl KeysCommand {
     pub fn execute(self, home: &Home) -> eyre::Result<()> {
         match self {
             Self::Generate { name, dev_label, encrypt } => {
+                let suite = home.suite();
                 let key = match dev_label {
-                    Some(label) => dev_secret(&label),
-                    None => super::init::random_key()?,
+                    Some(label) => dev_secret_in(suite, &label),
+                    None => super::init::random_key(suite)?,
                 };
                 let protection =
                     if encrypt { KeyProtection::Encrypted } else { home.default_protection() };
                 let path = home.write_key(&name, &key, protection)?;
                 println!("{}", key.public_key());
-                eprintln!("wrote {} ({})", path.display(), describe(protection));
+                eprintln!("wrote {} ({}; {suite} key)", path.display(), describe(protection));
             }
             Self::Show { name } => {
                 let (public_key, protection) = match home.read_key_file(&name)? {

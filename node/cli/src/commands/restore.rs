@@ -29,7 +29,7 @@ impl RestoreCommand {
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
         let config = super::load_config(home, overrides)?;
         let genesis = home.genesis()?;
-        let trusted = super::verify_proof::trusted(&genesis);
+        let trusted = super::verify_proof::trusted(&genesis)?;
         let data = config.storage.data_path(home.root());
         let mut bars = Bars::default();
         let manifest = if self.check {

@@ -19,6 +19,8 @@ pub struct StartCommand {}
 impl StartCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
+        // Before the config, whose peers' transport keys are ed25519 whatever the suite.
+        super::require_runnable_suite(&home.genesis()?)?;
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
         let (store, genesis) = super::open_store(home, &config)?;

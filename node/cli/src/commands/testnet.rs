@@ -4,7 +4,8 @@ use std::{fs, path::PathBuf};
 
 use clap::Args;
 use eyre::{WrapErr, bail};
-use onebook_genesis::{GenesisFile, dev_secret};
+use onebook_genesis::{GenesisFile, dev_secret_in};
+use onebook_types::suite::Suite;
 
 use crate::{Config, Home, KeyProtection, home::read_genesis};
 
@@ -38,6 +39,10 @@ pub struct TestnetCommand {
     /// in minutes: 1440 makes a day a minute. 1, the default, is the wall clock.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::clock::CLOCK_RATE_MAX)))]
     clock_rate: u32,
+    /// The network's cryptographic suite: the genesis's own by default; `sm2-sm3` (or
+    /// `ed25519-blake3`) derives every dev key of the dev_only genesis again in that suite.
+    #[arg(long)]
+    suite: Option<Suite>,
 }
 
 impl TestnetCommand {
@@ -52,6 +57,14 @@ impl TestnetCommand {
                 "testnet derives the validators' node keys from public dev labels, so it needs a dev_only genesis"
             );
         }
+        let genesis = match self.suite {
+            Some(suite) if suite != genesis.suite => {
+                let genesis = genesis.with_dev_suite(suite)?;
+                genesis.validate()?;
+                genesis
+            }
+            _ => genesis,
+        };
         if self.nodes == 0 || self.nodes > genesis.validators.len() {
             bail!(
                 "--nodes must be between 1 and {} (the validators of the genesis)",
@@ -74,7 +87,7 @@ impl TestnetCommand {
         for index in 0..total {
             let key = match genesis.validators.get(index) {
                 Some(validator) if index < self.nodes => {
-                    let key = dev_secret(&format!("{}/node", validator.org));
+                    let key = dev_secret_in(genesis.suite, &format!("{}/node", validator.org));
                     if key.public_key() != validator.node_key {
                         bail!(
                             "validator {index} of the genesis ({}) does not use the dev key `{}/node`",
@@ -84,7 +97,7 @@ impl TestnetCommand {
                     }
                     key
                 }
-                _ => super::init::random_key()?,
+                _ => super::init::random_key(genesis.suite)?,
             };
             keys.push(key);
         }

@@ -82,7 +82,7 @@ impl WitnessCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home) -> eyre::Result<()> {
         let genesis_path = self.genesis.clone().unwrap_or_else(|| home.genesis_path());
-        let genesis = super::verify_proof::trusted(&read_genesis(&genesis_path)?);
+        let genesis = super::verify_proof::trusted(&read_genesis(&genesis_path)?)?;
         let key = home.read_key(&self.key)?;
         let state_path =
             self.state.clone().unwrap_or_else(|| home.root().join("witness-state.json"));
