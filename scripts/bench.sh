@@ -2,6 +2,8 @@
 # Benchmarks, in release mode, printing `name key=value` figures. Not part of CI: this machine is
 # shared and noisy, so figures are compared as ratios within one run, never asserted in tests.
 #
+#   suite_crypto     sign, verify and domain-tagged hash rates of each cryptographic suite
+#                    (ed25519-blake3, sm2-sm3), one thread, in the same run
 #   state_map        state-tree updates/s, proofs generated/s and verified/s at ONEBOOK_BENCH_KEYS
 #                    keys (default 1,000,000), in memory
 #   storage_commit   synced block commits into RocksDB: txs/s and block latency p50/p99
@@ -23,6 +25,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
+
+echo "== cryptographic suites (one thread)"
+cargo bench --locked -p onebook-types --bench suite 2>/dev/null | grep -E '^suite_crypto'
 
 echo "== state map (in memory)"
 cargo bench --locked -p onebook-state --bench state_map 2>/dev/null | grep -E '^state_map|keys='
