@@ -134,6 +134,7 @@ impl StartCommand {
             let chain_id = onebook_consensus::ChainIdentity {
                 chain_id: genesis.chain_id.clone(),
                 genesis_hash: genesis.hash(),
+                suite: genesis.suite,
             };
             let engine = if clock.is_wall() {
                 tokio::spawn(onebook_consensus::run_with_status(
