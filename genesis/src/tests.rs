@@ -142,7 +142,7 @@ fn the_national_genesis_hash_is_sm3_over_the_fields_then_the_suite_code() {
 
     assert_eq!(hash.0, Suite::Sm2Sm3.digest(&input));
     // The suite is part of the identity: the same fields under the default suite hash apart.
-    let same_fields = GenesisFile { suite: Suite::Ed25519Blake3, ..national.clone() };
+    let same_fields = GenesisFile { suite: Suite::Ed25519Blake3, ..national };
     assert_ne!(same_fields.hash(), hash);
     assert_eq!(dev().hash().to_hex(), DEV_HASH);
 }

@@ -109,15 +109,16 @@ impl PublicKey {
 /// A private signing key of one suite. Its `Debug` never shows the secret.
 pub struct SecretKey(SecretInner);
 
+// Both boxed: the variants differ in size, and a key is made once and moved around.
 enum SecretInner {
-    Ed25519(SigningKey),
+    Ed25519(Box<SigningKey>),
     Sm2(Box<Sm2Secret>),
 }
 
 impl SecretKey {
     /// The `ed25519-blake3` key whose 32-byte seed is `seed` (RFC 8032 private key).
     pub fn from_seed(seed: [u8; 32]) -> Self {
-        Self(SecretInner::Ed25519(SigningKey::from_bytes(&seed)))
+        Self(SecretInner::Ed25519(Box::new(SigningKey::from_bytes(&seed))))
     }
 
     /// The key of `suite` made from `seed`. Ed25519: the RFC 8032 private key. SM2: the seed

@@ -189,7 +189,7 @@ mod tests {
 
         assert_eq!(verified.hash(), tx.hash_in(Suite::Sm2Sm3));
         assert_ne!(verified.hash(), tx.hash_in(Suite::Ed25519Blake3));
-        assert!(tx.clone().verify_in(Suite::Ed25519Blake3).is_err());
+        assert!(tx.verify_in(Suite::Ed25519Blake3).is_err());
         // The same key bytes' ed25519 signature over the BLAKE3 digest is no SM2 signature.
         let ed = SecretKey::from_seed([3; 32]);
         assert!(body(&ed).sign(&ed).verify_in(Suite::Sm2Sm3).is_err());

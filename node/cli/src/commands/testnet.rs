@@ -40,7 +40,7 @@ pub struct TestnetCommand {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::clock::CLOCK_RATE_MAX)))]
     clock_rate: u32,
     /// The network's cryptographic suite: the genesis's own by default; `sm2-sm3` (or
-    /// `ed25519-blake3`) derives every dev key of the dev_only genesis again in that suite.
+    /// `ed25519-blake3`) derives every dev key of the `dev_only` genesis again in that suite.
     #[arg(long)]
     suite: Option<Suite>,
 }
