@@ -9,8 +9,10 @@
 #   storage_commit   synced block commits into RocksDB: txs/s and block latency p50/p99
 #   storage_proofs   state proofs/s read from RocksDB
 #   network_*        four validator processes on 127.0.0.1 under a signed-tx load: committed
-#                    tx/s at saturation, submit-to-commit p50/p99 at 200 tx/s, beside
-#                    baseline_commit (one in-process chain, no network) from the same run
+#                    tx/s at saturation (batch submits on kept-alive connections),
+#                    submit-to-commit p50/p99 at 200 and 2,000 tx/s, beside baseline_commit (one
+#                    in-process chain, no network) from the same run; then postgres_* (the
+#                    central-database peer, scripts/bench_postgres.sh) and one table of both
 #   api_*            the REST API over HTTP on 127.0.0.1 with 1,000,000 committed txs in the
 #                    store: a record by id, a record's timeline, an org's timeline page; p50/p99;
 #                    api_disk: bytes on disk per committed tx by column family after a full
@@ -21,7 +23,10 @@
 #                    memory, txs/s
 #   sync_*           a node started on an empty store syncs ONEBOOK_BENCH_BLOCKS blocks (default
 #                    10,000) of ONEBOOK_BENCH_TXS_PER_BLOCK txs (default 100) from four validator
-#                    processes started on copies of that history: blocks/s and txs/s of history
+#                    processes started on copies of that history: blocks/s and txs/s of history;
+#                    then another empty node joins from a snapshot of a running validator
+#                    (snapshot create + start --from-snapshot): its time beside the full sync's
+#                    (ONEBOOK_BENCH_JOIN=0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
@@ -47,9 +52,13 @@ echo "== explorer (page renders over a store of 1,000,000 txs)"
 cargo build --locked --release -p onebook-tests --bin onebook-bench-explorer
 "$CARGO_TARGET_DIR/release/onebook-bench-explorer"
 
-echo "== network (four validator processes on 127.0.0.1)"
+echo "== network (four validator processes on 127.0.0.1) and a central PostgreSQL peer"
 cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-network
-"$CARGO_TARGET_DIR/release/onebook-bench-network"
+network_out="$(mktemp)"
+"$CARGO_TARGET_DIR/release/onebook-bench-network" | tee "$network_out"
+bash scripts/bench_postgres.sh | tee -a "$network_out"
+bash scripts/bench_table.sh "$network_out"
+rm -f "$network_out"
 
 echo "== sync (an empty node catches up with four validators holding a long history)"
 cargo build --locked --release -p onebook-tests --bin onebook-node --bin onebook-bench-sync

@@ -54,4 +54,11 @@ pub trait Application: Send + 'static {
 
     /// A committed block with its certificate, to serve a peer that syncs.
     fn decided(&self, height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError>;
+
+    /// The lowest height whose block and certificate [`Application::decided`] serves: 1 for a
+    /// node that holds the chain from the genesis, the snapshot's height for one started from a
+    /// snapshot. Syncing peers ask other nodes for the blocks below it.
+    fn earliest_decided(&self) -> Result<Height, AppError> {
+        Ok(Height(1))
+    }
 }

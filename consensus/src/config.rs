@@ -75,7 +75,7 @@ impl Default for ConsensusConfig {
             timeout_prevote: Duration::from_secs(1),
             timeout_precommit: Duration::from_secs(1),
             timeout_delta: Duration::from_millis(500),
-            block_time_target: Duration::from_millis(500),
+            block_time_target: Duration::from_millis(100),
             idle_block_interval: Duration::from_secs(10),
             sync_status_interval: Duration::from_secs(2),
         }

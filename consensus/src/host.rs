@@ -200,7 +200,9 @@ impl<A: Application> Host<A> {
             AppMsg::RestreamProposal { height, round, valid_round, address, value_id } => {
                 self.restream(height, round, valid_round, address, value_id).await;
             }
-            AppMsg::GetHistoryMinHeight { reply } => send(reply, ConsensusHeight(Height(1))),
+            AppMsg::GetHistoryMinHeight { reply } => {
+                send(reply, ConsensusHeight(self.app.earliest_decided()?));
+            }
             AppMsg::ReceivedProposalPart { from, part, reply, .. } => {
                 let value = match part.content {
                     StreamContent::Data(part) => self.received_part(part)?,

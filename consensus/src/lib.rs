@@ -27,6 +27,8 @@ mod host;
 mod node;
 mod proposals;
 mod signing;
+#[cfg(feature = "sim")]
+pub mod sim;
 mod types;
 
 pub use app::{AppError, Application};

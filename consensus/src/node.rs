@@ -155,7 +155,7 @@ async fn serve<A: Application>(
             () = &mut shutdown => return Ok(()),
             _ = idle_poll.tick(), if host.is_deferred() => host.poll_deferred()?,
             msg = consensus.recv() => match msg {
-                Some(msg) => host.handle(msg).await?,
+                Some(msg) => off_runtime(host.handle(msg)).await?,
                 None => return Err(ConsensusError::EngineStopped),
             },
             event = events.recv(), if watching => match event {
@@ -167,7 +167,20 @@ async fn serve<A: Application>(
     }
 }
 
-fn timeouts(config: &ConsensusConfig) -> LinearTimeouts {
+/// Runs `work`, which executes and writes blocks (the application's calls, the proposal's fsync),
+/// with this worker thread handed over to it: the runtime moves its other tasks (the REST API,
+/// the engine's actors, gossip) to another worker meanwhile. On a single-threaded runtime
+/// (tests) it runs in place.
+async fn off_runtime<F: Future>(work: F) -> F::Output {
+    let runtime = tokio::runtime::Handle::current();
+    if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+        tokio::task::block_in_place(|| runtime.block_on(work))
+    } else {
+        work.await
+    }
+}
+
+pub(crate) fn timeouts(config: &ConsensusConfig) -> LinearTimeouts {
     LinearTimeouts {
         propose: config.timeout_propose,
         propose_delta: config.timeout_delta,

@@ -1,5 +1,5 @@
 //! What a page answers when it cannot show what was asked: a 404 page for a record the ledger
-//! does not hold, a 400 page for a malformed address, a 503 page when the node cannot be read.
+//! does not hold (or a height it has no block at yet, or a cursor naming no position), a 400 page for a malformed address, a 503 page when the node cannot be read.
 
 use axum::{
     http::StatusCode,
@@ -25,6 +25,9 @@ impl From<QueryError> for PageError {
     fn from(error: QueryError) -> Self {
         match error {
             QueryError::BadInput { .. } => Self::BadInput(error.to_string()),
+            QueryError::NoBlockYet { .. } | QueryError::CursorUnknown { .. } => {
+                Self::NotFound(error.to_string())
+            }
             other => {
                 tracing::warn!(error = %other, "ledger query failed");
                 Self::Unavailable

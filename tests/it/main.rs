@@ -4,6 +4,7 @@
 
 mod api_limits;
 mod backup;
+mod batch_load;
 mod catchup;
 mod checkpoints_e2e;
 mod cli;
@@ -11,18 +12,24 @@ mod codec_props;
 mod crash;
 mod damage;
 mod demo_seed;
+mod deploy;
 mod devnet;
 mod events;
 mod explorer;
+mod fuzz_corpus;
 mod history_vectors;
+mod join;
 mod json_vectors;
 mod keys;
 mod lifecycles;
 mod national_vectors;
 mod network;
+mod partition;
 mod proof_bundles;
 mod proofs_e2e;
 mod read_audit;
+mod sim;
+mod snapshot;
 mod store;
 mod vectors;
 

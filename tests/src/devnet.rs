@@ -4,7 +4,7 @@
 //! Every wait here is bounded: it polls until a deadline and then fails with what it saw.
 
 use std::{
-    net::TcpListener,
+    net::{IpAddr, Ipv4Addr, TcpListener},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -12,10 +12,10 @@ use std::{
 
 use eyre::{WrapErr, bail, eyre};
 use onebook_types::{
-    action::Action,
+    action::{Action, GovernanceChange},
     codec,
-    consortium::Role,
-    ids::{ChainId, Height, Nonce},
+    consortium::{OrgLevel, Role},
+    ids::{ChainId, Height, Nonce, OrgId, RegionCode},
     keys::SecretKey,
     tx::TxBody,
 };
@@ -52,7 +52,7 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
         chain_id: ChainId::from("onebook-dev-1"),
         signer: admin.public_key(),
         nonce: Nonce(nonce),
-        valid_until: Height(100_000),
+        valid_until: Height(1_000_000),
         action: Action::RegisterMember {
             key: onebook_genesis::dev_secret(&format!("member-{n}")).public_key(),
             name: "网关".into(),
@@ -60,6 +60,45 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
         },
     };
     codec::encode(&body.sign(admin))
+}
+
+/// The governance change admitting the district government of Huli (`xm-hlq`, under `xm-gov`)
+/// with the dev key `xm-hlq/admin` as its first org admin: the agency tests admit.
+pub fn admit_hlq() -> GovernanceChange {
+    GovernanceChange::AdmitOrg {
+        id: OrgId::from("xm-hlq"),
+        name: "厦门市湖里区人民政府".to_owned(),
+        level: OrgLevel::District,
+        parent: Some(OrgId::from("xm-gov")),
+        region: RegionCode::from("350206"),
+        data_authority: false,
+        admin: onebook_genesis::dev_secret("xm-hlq/admin").public_key(),
+    }
+}
+
+/// Writes, with the `onebook` command `binary`, the homes of `validators` validators and
+/// `observers` observers of the dev network into `out` (`out/node<i>`), node `i` on ports
+/// `base_port + 10 i` and the next two (`onebook testnet` with the extra `testnet_args`).
+pub fn write_testnet(
+    binary: &Path,
+    out: &Path,
+    validators: usize,
+    observers: usize,
+    base_port: u16,
+    testnet_args: &[&str],
+) -> eyre::Result<()> {
+    let status = Command::new(binary)
+        .args(["testnet", "--nodes", &validators.to_string()])
+        .args(["--observers", &observers.to_string(), "--base-port", &base_port.to_string()])
+        .args(testnet_args)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .status()?;
+    if !status.success() {
+        bail!("onebook testnet failed: {status}");
+    }
+    Ok(())
 }
 
 /// One node process.
@@ -71,6 +110,9 @@ pub struct Node {
     pub home: PathBuf,
     /// Its REST API port.
     pub api_port: u16,
+    /// The address its REST API listens on: 127.0.0.1 unless [`Node::with_api_ip`] says
+    /// otherwise.
+    pub api_ip: IpAddr,
     /// Where its stderr goes.
     pub log: PathBuf,
     child: Option<Child>,
@@ -79,7 +121,18 @@ pub struct Node {
 impl Node {
     /// A node of the `onebook` command `binary` with its home, API port and log, not started.
     pub fn new(binary: PathBuf, home: PathBuf, api_port: u16, log: PathBuf) -> Self {
-        Self { binary, home, api_port, log, child: None }
+        Self { binary, home, api_port, api_ip: Ipv4Addr::LOCALHOST.into(), log, child: None }
+    }
+
+    /// The node with its REST API at `ip` instead of 127.0.0.1.
+    pub fn with_api_ip(mut self, ip: IpAddr) -> Self {
+        self.api_ip = ip;
+        self
+    }
+
+    /// Its REST API address, `ip:port`.
+    pub fn api_addr(&self) -> String {
+        format!("{}:{}", self.api_ip, self.api_port)
     }
 
     /// Starts the node, its log appended to `log`.
@@ -90,14 +143,46 @@ impl Node {
     /// Starts the node with the environment variables `env` added, such as
     /// `("ONEBOOK__API__CONNECTIONS_MAX", "64")` to override its configuration.
     pub fn start_with_env(&mut self, env: &[(&str, &str)]) -> eyre::Result<()> {
+        self.spawn(&[], &[], env)
+    }
+
+    /// Starts the node with `args` after `start` (such as `--from-snapshot FILE`) and the
+    /// environment variables `env` added.
+    pub fn start_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> eyre::Result<()> {
+        self.spawn(&[], args, env)
+    }
+
+    /// As [`Node::start_with_env`], through the command `launcher` (such as
+    /// `["ip", "netns", "exec", "<name>"]`) followed by the node's own command line. The
+    /// launcher must exec the node in its own process, so that [`Node::kill`] kills the node.
+    pub fn start_via(&mut self, launcher: &[&str], env: &[(&str, &str)]) -> eyre::Result<()> {
+        self.spawn(launcher, &[], env)
+    }
+
+    /// Spawns `launcher` (if any), then `onebook --home HOME start` with `args` and `env` added.
+    fn spawn(
+        &mut self,
+        launcher: &[&str],
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> eyre::Result<()> {
         if self.child.is_some() {
             bail!("node {} is already running", self.home.display());
         }
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log)?;
-        let child = Command::new(&self.binary)
+        let mut command = match launcher.split_first() {
+            Some((program, args)) => {
+                let mut command = Command::new(program);
+                command.args(args).arg(&self.binary);
+                command
+            }
+            None => Command::new(&self.binary),
+        };
+        let child = command
             .arg("--home")
             .arg(&self.home)
             .arg("start")
+            .args(args)
             .env("RUST_LOG", "info")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -147,12 +232,12 @@ impl Node {
 
     /// `GET path` on the node's API: the status and the JSON body.
     pub fn get(&self, path: &str) -> eyre::Result<(u16, Value)> {
-        http(self.api_port, "GET", path, None)
+        http_at(&self.api_addr(), "GET", path, None)
     }
 
     /// `POST /v1/txs` with the borsh bytes of a signed tx.
     pub fn submit(&self, tx: &[u8]) -> eyre::Result<(u16, Value)> {
-        http(self.api_port, "POST", "/v1/txs", Some(("application/octet-stream", tx)))
+        http_at(&self.api_addr(), "POST", "/v1/txs", Some(("application/octet-stream", tx)))
     }
 
     /// The node's committed height, if its API answers.
@@ -315,24 +400,15 @@ impl Devnet {
         let dir = tempfile::tempdir()?;
         let base = free_base_port(validators + observers)?;
         let out = dir.path().join("net");
-        let status = Command::new(binary)
-            .args(["testnet", "--nodes", &validators.to_string()])
-            .args(["--observers", &observers.to_string(), "--base-port", &base.to_string()])
-            .args(testnet_args)
-            .arg("--out")
-            .arg(&out)
-            .stdout(Stdio::null())
-            .status()?;
-        if !status.success() {
-            bail!("onebook testnet failed: {status}");
-        }
+        write_testnet(binary, &out, validators, observers, base, testnet_args)?;
         let nodes = (0..validators + observers)
-            .map(|i| Node {
-                binary: binary.to_owned(),
-                home: out.join(format!("node{i}")),
-                api_port: base + 10 * i as u16,
-                log: out.join(format!("node{i}.log")),
-                child: None,
+            .map(|i| {
+                Node::new(
+                    binary.to_owned(),
+                    out.join(format!("node{i}")),
+                    base + 10 * i as u16,
+                    out.join(format!("node{i}.log")),
+                )
             })
             .collect();
         let genesis: Value =
@@ -507,7 +583,17 @@ pub fn http(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Value)> {
-    let (status, bytes) = http_raw(port, method, path, body)?;
+    http_at(&format!("127.0.0.1:{port}"), method, path, body)
+}
+
+/// As [`http`], to the API at `addr` (`ip:port`).
+pub fn http_at(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<(&str, &[u8])>,
+) -> eyre::Result<(u16, Value)> {
+    let (status, bytes) = onebook_cli::http::request(addr, method, path, body)?;
     Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
 }
 

@@ -24,8 +24,9 @@ use onebook_types::{
     tx::TxBody,
 };
 
-/// The orgs whose admins sign the history's txs, each in nonce order.
-const SIGNERS: [&str; 8] = [
+/// The orgs whose admins sign the history's txs, each in nonce order: every org admin of the
+/// dev network.
+pub const SIGNERS: [&str; 8] = [
     "fj-gov/admin",
     "fj-sjj/admin",
     "xm-gov/admin",
@@ -97,6 +98,8 @@ pub fn build(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<Histor
         chain.commit(block, certificate).map_err(|error| eyre!("block {height}: {error}"))?;
     }
     let tip = chain.store().tip()?;
+    // As a stopped node's store is copied: flushed, with no write-ahead log to replay on open.
+    chain.store().flush()?;
     Ok(History { tip, txs })
 }
 

@@ -171,11 +171,18 @@ pub fn build(store: &Store, genesis: &GenesisFile) -> eyre::Result<Tip> {
 
 /// As [`build`], with no cosignature at all: every bundle cut from it is unanchored.
 pub fn build_unwitnessed(store: &Store, genesis: &GenesisFile) -> eyre::Result<Tip> {
+    store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
+    extend(store, genesis, TIP_HEIGHT)
+}
+
+/// Commits the blocks of this chain above `store`'s tip up to `last`: the same blocks, with the
+/// same certificates, whatever store holds the blocks below (one started from a snapshot too).
+pub fn extend(store: &Store, genesis: &GenesisFile, last: Height) -> eyre::Result<Tip> {
     let genesis_hash = genesis.hash();
-    let mut tip = store.init_genesis_state(genesis_hash, genesis.initial_state())?;
+    let mut tip = store.tip()?;
     let old = genesis.validator_set();
     let new = next_set(genesis);
-    for height in 1..=TIP_HEIGHT.0 {
+    for height in tip.height.next().0..=last.0 {
         let height = Height(height);
         let (signing, next) = match height.cmp(&CHANGE_HEIGHT) {
             std::cmp::Ordering::Less => (&old, &old),

@@ -109,6 +109,34 @@ impl History {
         self.size
     }
 
+    /// The roots of its perfect subtrees, largest (leftmost) first.
+    pub fn peaks(&self) -> &[Hash32] {
+        &self.peaks
+    }
+
+    /// The frontier of `size` leaves from its peaks, largest first (as [`History::peaks`] gives
+    /// them); `None` unless there is exactly one peak per set bit of `size`.
+    pub fn from_peaks(size: u64, peaks: Vec<Hash32>) -> Option<Self> {
+        (peaks.len() == size.count_ones() as usize).then_some(Self { size, peaks })
+    }
+
+    /// Its peaks as the perfect subtrees they are, largest first: what a store that starts from
+    /// this frontier keeps, so that [`History::from_nodes`] reads it back and every proof about
+    /// a leaf at or after `size - 1` finds the subtrees it needs.
+    pub fn subtrees(&self) -> Vec<Subtree> {
+        let mut subtrees = Vec::with_capacity(self.peaks.len());
+        let mut peaks = self.peaks.iter();
+        let mut start = 0u64;
+        for level in (0..64u8).rev() {
+            if self.size >> level & 1 == 1 {
+                let hash = *peaks.next().expect("one peak per set bit of the size");
+                subtrees.push(Subtree { level, index: start >> level, hash });
+                start += 1 << level;
+            }
+        }
+        subtrees
+    }
+
     /// The root: the peaks folded from the right (`node(p0, node(p1, ... p_k))`), which is the
     /// RFC 6962 root of the same leaves. [`Hash32::ZERO`] for the empty tree, which no header
     /// carries (the genesis hash is always leaf 0). In the `ed25519-blake3` suite.
@@ -594,6 +622,23 @@ mod tests {
         assert_eq!(last, [(0, 7), (1, 3), (2, 1), (3, 0)]);
         for subtree in created.iter().flatten() {
             assert_eq!(Ok(subtree.hash), nodes.perfect(subtree.level, subtree.index));
+        }
+    }
+
+    #[test]
+    fn a_frontier_round_trips_through_its_peaks_and_names_its_stored_subtrees() {
+        let leaves: Vec<Hash32> = (0..40u8).map(|i| leaf(&Hash32([i; 32]))).collect();
+        for size in 0..=40u64 {
+            let nodes = LeavesInMemory(leaves[..size as usize].to_vec());
+            let history = History::from_nodes(size, &nodes).unwrap();
+            let again = History::from_peaks(size, history.peaks().to_vec());
+            assert_eq!(again.as_ref(), Some(&history), "size {size}");
+            for subtree in history.subtrees() {
+                assert_eq!(Ok(subtree.hash), nodes.perfect(subtree.level, subtree.index));
+            }
+            let mut one_more = history.peaks().to_vec();
+            one_more.push(Hash32::ZERO);
+            assert_eq!(History::from_peaks(size, one_more), None, "size {size}");
         }
     }
 

@@ -35,6 +35,7 @@ pub mod rejection;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod sharing_records;
+pub mod sigbatch;
 pub mod suite;
 pub mod time;
 pub mod tx;

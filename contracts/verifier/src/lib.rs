@@ -33,6 +33,7 @@ pub use verdict::{
 };
 pub use verify::{
     TrustedGenesis, VerifyOptions, decode, verify, verify_bundle, verify_bundle_with, verify_with,
+    witnesses_after,
 };
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use onebook_types::{
     block::Header,
-    checkpoint::{ChildChain, WitnessSet},
+    checkpoint::{Checkpoint, ChildChain, WitnessSet},
     codec,
     consortium::ValidatorSet,
     hash::Hash32,
@@ -197,20 +197,23 @@ fn check_chain_ids(bundle: &ProofBundle, genesis: &TrustedGenesis) -> Result<()>
     }
     check_chain(bundle.header.height, &bundle.header.chain_id, &genesis.chain_id)?;
     let Some(anchor) = &bundle.anchor else { return Ok(()) };
-    let checkpoints = anchor
+    let mut checkpoints = anchor
         .witness_changes
         .iter()
         .map(|change| &change.checkpoint)
         .chain(std::iter::once(&anchor.checkpoint));
-    for checkpoint in checkpoints {
-        check_chain(checkpoint.height, &checkpoint.chain_id, &genesis.chain_id)?;
-        if checkpoint.genesis_hash != genesis.genesis_hash {
-            return Err(VerifyError::CheckpointWrongGenesis {
-                height: checkpoint.height,
-                found: checkpoint.genesis_hash,
-                expected: genesis.genesis_hash,
-            });
-        }
+    checkpoints.try_for_each(|checkpoint| check_checkpoint_chain(checkpoint, genesis))
+}
+
+/// The checkpoint names the trusted chain and genesis.
+fn check_checkpoint_chain(checkpoint: &Checkpoint, genesis: &TrustedGenesis) -> Result<()> {
+    check_chain(checkpoint.height, &checkpoint.chain_id, &genesis.chain_id)?;
+    if checkpoint.genesis_hash != genesis.genesis_hash {
+        return Err(VerifyError::CheckpointWrongGenesis {
+            height: checkpoint.height,
+            found: checkpoint.genesis_hash,
+            expected: genesis.genesis_hash,
+        });
     }
     Ok(())
 }
@@ -393,6 +396,21 @@ fn check_anchor(
         parent_carried: anchor.parent.is_some(),
         parent,
     })
+}
+
+/// Checks `changes`, every witness-set change below `target`, as a bundle's anchoring is
+/// checked (each checkpoint of the trusted chain and genesis, in order, cosigned by the set in
+/// force before it, announcing the set it carries), and returns the set in force after the
+/// last: what a store started from a snapshot keeps instead of the policy history below it.
+pub fn witnesses_after(
+    changes: &[WitnessChange],
+    genesis: &TrustedGenesis,
+    target: Height,
+) -> Result<WitnessSet> {
+    for change in changes {
+        check_checkpoint_chain(&change.checkpoint, genesis)?;
+    }
+    witnesses_in_force(changes, &genesis.witnesses, target).cloned()
 }
 
 /// Walks the witness-set changes from the genesis set and returns the set in force for the

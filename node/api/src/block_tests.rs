@@ -92,25 +92,31 @@ async fn the_validator_set_is_served_and_bad_block_reads_are_problems() {
 
     let (status, set) = get(&app, "/v1/validators").await;
     let (_, at_genesis) = get(&app, "/v1/validators?height=0").await;
+    let (past_end_status, past_end) = get(&app, "/v1/blocks/1/txs?cursor=5").await;
     let cases = [
-        ("/v1/blocks/9/txs", StatusCode::NOT_FOUND),
-        ("/v1/blocks/0/txs", StatusCode::NOT_FOUND),
-        ("/v1/blocks/x/txs", StatusCode::BAD_REQUEST),
-        ("/v1/blocks/1/txs?cursor=5", StatusCode::BAD_REQUEST),
-        ("/v1/blocks?cursor=x", StatusCode::BAD_REQUEST),
-        ("/v1/blocks?limit=101", StatusCode::BAD_REQUEST),
-        ("/v1/blocks?other=1", StatusCode::BAD_REQUEST),
-        ("/v1/validators?height=9", StatusCode::BAD_REQUEST),
+        ("/v1/blocks/9/txs", StatusCode::NOT_FOUND, "/problems/no-block-yet"),
+        ("/v1/blocks/9", StatusCode::NOT_FOUND, "/problems/no-block-yet"),
+        ("/v1/blocks/0/txs", StatusCode::NOT_FOUND, "/problems/not-found"),
+        ("/v1/blocks/x/txs", StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        ("/v1/blocks/1/txs?cursor=5x", StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        ("/v1/blocks?cursor=x", StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        ("/v1/blocks?limit=101", StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        ("/v1/blocks?other=1", StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        ("/v1/validators?height=9", StatusCode::NOT_FOUND, "/problems/no-block-yet"),
     ];
 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(set["validators"].as_array().map(Vec::len), Some(2));
     assert_eq!((set["total_power"].as_u64(), set["quorum_power"].as_u64()), (Some(10), Some(7)));
     assert_eq!(at_genesis["height"], 0);
-    for (uri, expected) in cases {
+    assert_eq!(past_end_status, StatusCode::OK, "{past_end}");
+    assert_eq!(past_end["items"], serde_json::json!([]), "past the block's last tx: {past_end}");
+    assert_eq!(past_end.get("next"), None);
+    for (uri, expected, kind) in cases {
         let (status, problem) = get(&app, uri).await;
 
         assert_eq!(status, expected, "{uri}: {problem}");
+        assert_eq!(problem["type"], kind, "{uri}: {problem}");
         assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{uri}");
     }
 }

@@ -6,13 +6,17 @@
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
 //! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs decoded, with their codes and events, in block order (restricted content as `visibility.rs` says) |
 //! | `GET /v1/validators?height=` | the validator set in force: node keys, orgs, power, total and quorum |
+//!
+//! A height above the tip is a 404 `no-block-yet` (no block is there yet); the blocks' cursor is
+//! a height (the page starts there, or at the tip if it is above), and the txs' cursor a
+//! position in the block (the page starts there; at or past the block's end it is empty).
 
 use axum::{
     Extension, Json,
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use onebook_query::{
-    BlockSummaryView, BlockView, LedgerQuery, Page, StoreQuery, TxView, ValidatorsView,
+    BlockSummaryView, BlockView, LedgerQuery, Page, QueryError, StoreQuery, TxView, ValidatorsView,
 };
 use onebook_types::ids::Height;
 use serde::Deserialize;
@@ -30,7 +34,8 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ValidatorsQuery {
-    /// The set in force at this height; the tip by default.
+    /// The set in force at this height; the tip by default. Above the tip is a 404
+    /// `no-block-yet`: no block is there yet.
     height: Option<u64>,
 }
 
@@ -40,14 +45,25 @@ fn parse_height(text: &str) -> Result<Height, Problem> {
         .map_err(|_| Problem::bad_request(format!("height {text:?} is not a number")))
 }
 
+/// The 404 of a height the store has no block at: 0, the genesis, which has none, or a height
+/// above the tip (the store holds every block up to its tip), which has none yet.
+fn no_block(height: Height) -> Problem {
+    if height.0 == 0 {
+        Problem::not_found("block at height 0: the genesis has no block")
+    } else {
+        Problem::from(QueryError::NoBlockYet { height: height.0 })
+    }
+}
+
 /// A page of blocks, newest first: height, hash, time, tx count, proposer and signatures.
 #[utoipa::path(
     get,
     path = "/v1/blocks",
     tag = "chain",
     params(
-        ("cursor" = Option<String>, Query, description = "The `next` of the previous page: \
-            the height to start at.", pattern = "^[0-9]{1,19}$"),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page, or \
+            any height: the page starts there (at the tip if it is above).",
+            pattern = "^[0-9]{1,19}$"),
         Paging,
     ),
     responses(
@@ -83,8 +99,9 @@ pub(crate) async fn block(
     State(query): State<StoreQuery>,
     Path(height): Path<String>,
 ) -> Result<Json<BlockView>, Problem> {
-    let view = query.block(parse_height(&height)?).await?;
-    Ok(Json(view.ok_or_else(|| Problem::not_found("block at this height"))?))
+    let height = parse_height(&height)?;
+    let view = query.block(height).await?;
+    Ok(Json(view.ok_or_else(|| no_block(height))?))
 }
 
 /// A block's txs decoded, with their codes and events, in block order; restricted content is
@@ -95,8 +112,9 @@ pub(crate) async fn block(
     tag = "chain",
     params(
         ("height" = u64, Path, description = "The block's height, from 1."),
-        ("cursor" = Option<String>, Query, description = "The `next` of the previous page: the \
-            position in the block to start at.", pattern = "^[0-9]{1,9}$"),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page, or \
+            any position in the block: the page starts there, and is empty at or past the \
+            block's last tx.", pattern = "^[0-9]{1,9}$"),
         Paging,
     ),
     responses(
@@ -116,7 +134,7 @@ pub(crate) async fn block_txs(
     let paging = parsed(paging)?;
     let height = parse_height(&height)?;
     if query.block(height).await?.is_none() {
-        return Err(Problem::not_found("block at this height"));
+        return Err(no_block(height));
     }
     let mut page = query.block_txs(height, paging.into_params()).await?;
     for view in &mut page.items {
@@ -135,6 +153,7 @@ pub(crate) async fn block_txs(
         (status = 200, description = "The validator set.", body = ValidatorsView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
 )]

@@ -252,8 +252,10 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
     };
     let in_range = expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, ranged(1, 3))));
     assert!(!in_range.items.is_empty(), "grants created in blocks 1 and 2");
-    let empty = same!(fixture, |q| q.records(RecordKind::Grant, ranged(3, 3)));
-    assert!(empty.is_err(), "an empty range is refused the same way: {empty:?}");
+    for (from, to) in [(3, 3), (3, 1)] {
+        let empty = expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, ranged(from, to))));
+        assert!(empty.items.is_empty() && empty.next.is_none(), "an empty interval: {empty:?}");
+    }
 
     let under = |key: RecordKey| ListParams { under: Some(key), ..ListParams::default() };
     let entry = RecordKey::CatalogEntry(CatalogCode::from("350200-xm-scjg-0001"));
@@ -401,15 +403,23 @@ async fn blocks_their_txs_and_the_validator_set_read_the_same() {
     let bad_cursor = PageParams { cursor: Some("x".into()), limit: None };
     same!(fixture, |q| q.blocks(bad_cursor.clone())).expect_err("a cursor is a height");
     same!(fixture, |q| q.block_txs(Height(2), bad_cursor.clone())).expect_err("not a position");
+    let past_end = PageParams { cursor: Some("99".into()), limit: None };
+    let past_end = expect_ok(same!(fixture, |q| q.block_txs(Height(2), past_end.clone())));
+    let validators_above = fixture.remote.validators(Some(Height(9))).await;
     same!(fixture, |q| q.validators(Some(Height(9)))).expect_err("above the tip");
+    same!(fixture, |q| q.block_txs(Height(9), PageParams::default())).expect_err("above the tip");
     let above_tip = fixture.remote.block_txs(Height(9), PageParams::default()).await;
+    let block_above = expect_ok(same!(fixture, |q| q.block(Height(9))));
 
     assert_eq!(tx_hashes.len(), 5, "one tx at heights 1 and 3, two and one at heights 2 and 4");
     assert_eq!(txs, 5);
+    assert!(past_end.items.is_empty() && past_end.next.is_none(), "{past_end:?}");
+    assert!(matches!(above_tip, Err(QueryError::NoBlockYet { height: 9 })), "{above_tip:?}");
     assert!(
-        matches!(above_tip, Err(QueryError::BadInput { parameter: "height", .. })),
-        "{above_tip:?}"
+        matches!(validators_above, Err(QueryError::NoBlockYet { height: 9 })),
+        "{validators_above:?}"
     );
+    assert_eq!(block_above, None, "no block at a height above the tip");
 }
 
 #[tokio::test]
@@ -424,7 +434,6 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
     let lists = [
         (RecordKind::Grant, limit(0)),
         (RecordKind::Grant, limit(101)),
-        (RecordKind::Grant, ListParams { height: Some(Height(5)), ..ListParams::default() }),
         (RecordKind::Grant, ListParams { status: Some("granted".into()), ..ListParams::default() }),
         (RecordKind::Grant, ListParams { org: Some(OrgId::from("a b")), ..ListParams::default() }),
         (
@@ -435,27 +444,12 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
             },
         ),
         (
-            RecordKind::Grant,
-            ListParams {
-                page: PageParams { cursor: Some(org_cursor), limit: None },
-                ..ListParams::default()
-            },
-        ),
-        (
             RecordKind::Org,
             ListParams { under: Some(RecordKey::Grant(GrantId(1))), ..ListParams::default() },
         ),
         (
             RecordKind::Grant,
             ListParams { under: Some(RecordKey::Grant(GrantId(1))), ..ListParams::default() },
-        ),
-        (
-            RecordKind::Grant,
-            ListParams {
-                under: Some(RecordKey::ShareRequest(ShareRequestId(1))),
-                status: Some("active".into()),
-                ..ListParams::default()
-            },
         ),
         (
             RecordKind::Resource,
@@ -471,10 +465,8 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
         parameters
             .push(same!(fixture, |q| q.records(kind, params.clone())).expect_err("bad input"));
     }
-    let bad_page = PageParams { cursor: Some("00".into()), limit: None };
+    let bad_page = PageParams { cursor: Some("0x".into()), limit: None };
     parameters.extend([
-        same!(fixture, |q| q.record(RecordKey::Grant(GrantId(1)), Some(Height(5))))
-            .expect_err("bad"),
         same!(fixture, |q| q.record(RecordKey::Policy, None)).expect_err("bad"),
         same!(fixture, |q| q.record(RecordKey::Org(OrgId::from("a b")), None)).expect_err("bad"),
         same!(fixture, |q| q.timeline(RecordKey::Policy, PageParams::default())).expect_err("bad"),
@@ -483,8 +475,6 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
         same!(fixture, |q| q.search(String::new())).expect_err("bad"),
         same!(fixture, |q| q.search("x".repeat(201))).expect_err("bad"),
         same!(fixture, |q| q.overdue_obligations(OrgId::from("a b"), None, None)).expect_err("bad"),
-        same!(fixture, |q| q.overdue_obligations(OrgId::from("xm"), None, Some(Height(9))))
-            .expect_err("bad"),
         same!(fixture, |q| q
             .events(EventParams { kind: Some("Bad Kind".into()), ..EventParams::default() }))
         .expect_err("bad"),
@@ -500,11 +490,40 @@ async fn bad_input_is_the_same_error_naming_the_same_parameter() {
     assert_eq!(
         named,
         [
-            "limit", "limit", "height", "status", "org", "cursor", "cursor", "under", "under",
-            "under", "under", "height", "record", "id", "record", "cursor", "q", "q", "org",
-            "height", "kind", "org", "limit"
+            "limit", "limit", "status", "org", "cursor", "under", "under", "under", "record", "id",
+            "record", "cursor", "q", "q", "org", "kind", "org", "limit"
         ]
     );
+    // What is not there in terms of the query is the same typed not-found both ways.
+    let as_of = |height| ListParams { height: Some(Height(height)), ..ListParams::default() };
+    let grant_at_org = ListParams {
+        page: PageParams { cursor: Some(org_cursor.clone()), limit: None },
+        ..ListParams::default()
+    };
+    let short = PageParams { cursor: Some("00".into()), limit: None };
+    let not_there = [
+        same!(fixture, |q| q.records(RecordKind::Grant, as_of(5))).expect_err("above the tip"),
+        same!(fixture, |q| q.record(RecordKey::Grant(GrantId(1)), Some(Height(5))))
+            .expect_err("above the tip"),
+        same!(fixture, |q| q.overdue_obligations(OrgId::from("xm"), None, Some(Height(9))))
+            .expect_err("above the tip"),
+        same!(fixture, |q| q.records(RecordKind::Grant, grant_at_org.clone()))
+            .expect_err("another listing's cursor"),
+        same!(fixture, |q| q.timeline(RecordKey::Grant(GrantId(1)), short.clone()))
+            .expect_err("a short cursor"),
+    ];
+    let policy_above = same!(fixture, |q| q.policy(Some(Height(9)))).expect_err("above the tip");
+    let yet = |height: u64| format!("not bad input: no block at height {height} yet");
+    assert_eq!(not_there[..3], [yet(5), yet(5), yet(9)]);
+    assert_eq!(policy_above, yet(9));
+    assert!(not_there[3].starts_with(&format!("not bad input: cursor {org_cursor:?} names")));
+    assert!(not_there[4].starts_with("not bad input: cursor \"00\" names"), "{}", not_there[4]);
+    let under_and_status = ListParams {
+        under: Some(RecordKey::ShareRequest(ShareRequestId(1))),
+        status: Some("active".into()),
+        ..ListParams::default()
+    };
+    expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, under_and_status.clone())));
     let remote = fixture.remote.records(RecordKind::Grant, limit(0)).await;
     assert!(matches!(remote, Err(QueryError::BadInput { parameter: "limit", .. })), "{remote:?}");
 }
@@ -675,4 +694,21 @@ async fn a_tx_submitted_through_the_client_waits_in_the_pool_with_its_nonce_take
     assert_eq!(pending.expect("a status"), Some(TxStatusView::Pending));
     assert_eq!((nonces.committed, nonces.next), (0, 2));
     assert_eq!((status.height, status.pending_txs), (0, 1));
+}
+
+#[tokio::test]
+async fn a_batch_submitted_through_the_client_gets_one_result_per_tx() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = Served::start(crate::tests::app(&dir)).await;
+    let client = HttpQuery::new(&served.url()).expect("a base URL");
+    let txs = vec![crate::tests::tx(1), crate::tests::tx(2), crate::tests::tx(2), vec![1, 2, 3]];
+
+    let results = client.submit_batch(&txs).await.expect("answered");
+    let empty = client.submit_batch(&[]).await;
+
+    let statuses: Vec<u16> = results.iter().map(|result| result.status).collect();
+    assert_eq!(statuses, [202, 202, 409, 400]);
+    assert!(results[0].tx_hash.is_some() && results[2].tx_hash.is_none());
+    assert_eq!(results[2].kind.as_deref(), Some("/problems/tx-duplicate"));
+    assert!(matches!(empty, Err(QueryError::BadInput { parameter: "txs", .. })), "{empty:?}");
 }

@@ -62,7 +62,8 @@
 //!
 //! [`serve`] serves the API under the limits of [`ServeConfig`] (`server.rs`, ADR 0015):
 //! header-read and idle timeouts, a request timeout, caps on connections and event streams (503
-//! with `Retry-After` beyond them), [`REQUEST_BODY_BYTES_MAX`] on every route, and a shutdown
+//! with `Retry-After` beyond them), [`REQUEST_BODY_BYTES_MAX`] on every route but the batch
+//! submit ([`BATCH_BODY_BYTES_MAX`], at most [`TXS_BATCH_MAX`] txs), and a shutdown
 //! that ends the event streams so the node stops within [`SHUTDOWN_GRACE`].
 
 mod auth;
@@ -89,16 +90,20 @@ pub use checkpoints::{
 };
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use onebook_query::parse_record_key;
-pub use onebook_query::{BlockView, NoncesView, StatusView, Submitted, TxStatusView};
+pub use onebook_query::{
+    BatchResult, BlockView, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView,
+};
 pub use onebook_types::read_request::{read_request_digest, sign_read};
 pub use problem::{Problem, RETRY_AFTER_SECS};
 pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
-pub use routes::{ApiState, REQUEST_BODY_BYTES_MAX, router};
+pub use routes::{ApiState, BATCH_BODY_BYTES_MAX, REQUEST_BODY_BYTES_MAX, TXS_BATCH_MAX, router};
 pub use server::{BUSY_CONNECTIONS_MAX, SHUTDOWN_GRACE, ServeConfig, serve};
 
 #[cfg(test)]
 mod auth_tests;
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod block_tests;
 #[cfg(test)]

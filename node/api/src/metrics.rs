@@ -15,6 +15,15 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use onebook_storage::{StorageError, Store};
+use onebook_types::{
+    codec,
+    consortium::{Validator, ValidatorSet},
+    ids::Height,
+    limits::RECORD_BYTES_MAX,
+    record::RecordKey,
+};
+
 use crate::{problem::Problem, routes::ApiState};
 
 /// API responses counted by status class (1xx to 5xx).
@@ -42,7 +51,9 @@ pub(crate) async fn count(
 }
 
 /// The node's figures in the Prometheus text format: height, last block time, mempool size, the
-/// state-tree node cache, reads that found the store damaged, and API responses by status class.
+/// state-tree node cache, reads that found the store damaged, API responses by status class, the
+/// first height held, the store's size by column family and its file system's free space, and
+/// per validator the recent blocks whose certificate lacks its precommit.
 /// A damaged store still answers here, with the last block time at 0 if its header cannot be
 /// read.
 #[utoipa::path(
@@ -86,6 +97,24 @@ pub(crate) async fn metrics(
         "The most state-tree nodes the node cache holds.",
         cache.capacity,
     );
+    gauge(
+        "onebook_base_height",
+        "The first height this node holds: 0 from the genesis, a snapshot's height if it joined \
+         from one.",
+        state.store.base().0,
+    );
+    if let Ok(space) = state.store.disk_space() {
+        gauge(
+            "onebook_storage_disk_size_bytes",
+            "The size of the file system holding the store.",
+            space.size_bytes,
+        );
+        gauge(
+            "onebook_storage_disk_available_bytes",
+            "The bytes the node may still write on the file system holding the store.",
+            space.available_bytes,
+        );
+    }
     let mut counter = |name: &str, help: &str, value: u64| {
         let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
     };
@@ -104,6 +133,49 @@ pub(crate) async fn metrics(
         "Reads that found the store damaged since the node started.",
         state.store.damage().map_or(0, |damage| damage.reads),
     );
+    if let Ok(families) = state.store.family_bytes() {
+        labelled(
+            &mut text,
+            "onebook_storage_family_bytes",
+            "Bytes of each column family's table files and memtables.",
+            families.iter().map(|(family, bytes)| (format!("family=\"{family}\""), *bytes)),
+        );
+    }
+    if let Ok(memory) = state.store.memory() {
+        labelled(
+            &mut text,
+            "onebook_storage_memory_bytes",
+            "Memory the store holds: RocksDB's memtables (bounded by [storage] memtable_bytes), \
+             its block cache (bounded by block_cache_bytes) and its table readers' index and \
+             filter blocks.",
+            [
+                ("memtables", memory.memtables),
+                ("block_cache", memory.block_cache),
+                ("table_readers", memory.table_readers),
+            ]
+            .into_iter()
+            .map(|(part, bytes)| (format!("part=\"{part}\""), bytes)),
+        );
+    }
+    if let Ok(missed) = missed_votes(&state.store, tip.height) {
+        let _ = writeln!(
+            text,
+            "# HELP onebook_validator_window_blocks The last committed blocks the missed-vote \
+             counts cover (up to {MISSED_WINDOW}).\n# TYPE onebook_validator_window_blocks \
+             gauge\nonebook_validator_window_blocks {}",
+            missed.window
+        );
+        labelled(
+            &mut text,
+            "onebook_validator_missed_blocks",
+            "Of the last onebook_validator_window_blocks blocks, those whose commit certificate \
+             lacks the validator's precommit (a certificate holds the precommits that made the \
+             quorum, so a live validator is missing from some).",
+            missed.validators.iter().map(|(validator, count)| {
+                (format!("validator=\"{}\",org=\"{}\"", validator.node_key, validator.org), *count)
+            }),
+        );
+    }
     let name = "onebook_api_requests_total";
     let _ = writeln!(text, "# HELP {name} API responses by status class.\n# TYPE {name} counter");
     for (index, count) in counters.by_class.iter().enumerate() {
@@ -111,4 +183,51 @@ pub(crate) async fn metrics(
             writeln!(text, "{name}{{class=\"{}xx\"}} {}", index + 1, count.load(Ordering::Relaxed));
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
+}
+
+/// The blocks the missed-vote counts cover: the last 100 committed.
+const MISSED_WINDOW: u64 = 100;
+
+/// Per validator of the set in force at `tip`, how many of the last [`MISSED_WINDOW`] committed
+/// blocks (at or above the store's base) have a commit certificate without its signature.
+struct MissedVotes {
+    window: u64,
+    validators: Vec<(Validator, u64)>,
+}
+
+fn missed_votes(store: &Store, tip: Height) -> Result<MissedVotes, StorageError> {
+    let set: ValidatorSet = match store.record(&RecordKey::ValidatorSet, tip)? {
+        Some(bytes) => codec::decode(&bytes, RECORD_BYTES_MAX)
+            .map_err(|source| StorageError::Corrupt { what: "validator set", source })?,
+        None => ValidatorSet::default(),
+    };
+    let first = tip.0.saturating_sub(MISSED_WINDOW - 1).max(store.base().0).max(1);
+    let mut missed: Vec<(Validator, u64)> =
+        set.validators.into_iter().map(|validator| (validator, 0)).collect();
+    let mut window = 0;
+    for height in first..=tip.0 {
+        let Some(certificate) = store.certificate(Height(height))? else { continue };
+        window += 1;
+        for (validator, count) in &mut missed {
+            let signed = certificate
+                .signatures
+                .binary_search_by_key(&validator.node_key, |signature| signature.node_key)
+                .is_ok();
+            *count += u64::from(!signed);
+        }
+    }
+    Ok(MissedVotes { window, validators: missed })
+}
+
+/// Writes the gauge `name` with one sample per `(labels, value)`.
+fn labelled(
+    text: &mut String,
+    name: &str,
+    help: &str,
+    samples: impl Iterator<Item = (String, u64)>,
+) {
+    let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} gauge");
+    for (labels, value) in samples {
+        let _ = writeln!(text, "{name}{{{labels}}} {value}");
+    }
 }

@@ -60,8 +60,12 @@ const DOCUMENT_PATH: &str = "/openapi.json";
         description = "The REST API every Onebook node serves: submit signed txs, follow them to \
             their receipts, read blocks with their commit certificates and every record of the \
             domain as of any height, timelines, search, proof bundles and the event stream.\n\n\
-            Lists are paged by an opaque `cursor` (`next` in each page), at most 100 items a \
-            page. Restricted records (access events, violations, share requests by id, property \
+            Lists are paged by a `cursor` (`next` in each page), at most 100 items a page. A \
+            cursor is a keyset position in the list's order: the page starts after it, whether \
+            an item sits there or not, so any position the list's `cursor` pattern allows is \
+            good; hex that is no position of the list answers 404 `cursor-unknown`. A `height` \
+            above the tip answers 404 `no-block-yet`: no block is there yet. A `from` not \
+            before `to` is an empty interval, whose page is empty. Restricted records (access events, violations, share requests by id, property \
             applications before their notice, pending objections) are read by members only, \
             with a signed read (`Authorization: Onebook key=, time=, signature=`, \
             `docs/formats.md` section 18). Every error is an RFC 9457 \
@@ -159,7 +163,10 @@ problem_responses! {
     TxRefused => "The ledger's rules would refuse the tx (the signer or its roles): `code` is \
         the stable rejection code and `rejection` its name (`docs/rules.md`).";
     /// 404.
-    NotFound => "Nothing is found under this id (as of the height asked, if any).";
+    NotFound => "Nothing is found: nothing under this id (as of the height asked, if any; \
+        `not-found`), no block yet at the height asked, which is above the tip \
+        (`no-block-yet`), or no position of this listing under the cursor given, which is hex \
+        but of another listing or length (`cursor-unknown`).";
     /// 409.
     TxConflict => "The tx is already waiting, or its nonce is used or skips ahead \
         (`tx-duplicate`, `nonce-used`, `nonce-gap`); `detail` gives the expected nonce.";

@@ -11,40 +11,30 @@ use axum::{
 };
 use onebook_query::{LedgerQuery, PolicyView, StoreQuery};
 use onebook_types::ids::Height;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::{
-    openapi::{BadRequest, Unauthorized, Unavailable},
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
-    records::parsed,
+    records::{AsOf, parsed},
 };
-
-/// The query string of `GET /v1/policy`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PolicyQuery {
-    /// The policy in force as of this height; the tip by default. Above the tip is a 400.
-    height: Option<u64>,
-}
 
 /// The policy in force as of a height.
 #[utoipa::path(
     get,
     path = "/v1/policy",
     tag = "chain",
-    params(PolicyQuery),
+    params(AsOf),
     responses(
         (status = 200, description = "The policy in force.", body = PolicyView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
 )]
 pub(crate) async fn policy(
     State(query): State<StoreQuery>,
-    params: Result<Query<PolicyQuery>, QueryRejection>,
+    params: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Json<PolicyView>, Problem> {
     let params = parsed(params)?;
     Ok(Json(query.policy(params.height.map(Height)).await?))

@@ -51,7 +51,8 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProofQuery {
     /// Prove as of this height, from 1. By default: for records, the newest witnessed
-    /// checkpoint (the tip while none is witnessed); for an access, the tip.
+    /// checkpoint (the tip while none is witnessed); for an access, the tip. Above the tip is a
+    /// 404 `no-block-yet`: no block is there yet.
     #[param(minimum = 1)]
     height: Option<u64>,
     /// Prove that the record is absent (records only).
@@ -63,6 +64,9 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
     let bundle = bundle.map_err(|error| match error {
         StorageError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
+        }
+        below @ StorageError::BelowBase { .. } => {
+            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", below.to_string())
         }
         other => Problem::storage(&other),
     })?;
@@ -98,9 +102,7 @@ fn record_height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem
 fn checked_height(asked: u64, tip: Height) -> Result<Height, Problem> {
     match asked {
         0 => Err(Problem::bad_request("height 0 is genesis; proofs start at height 1")),
-        h if h > tip.0 => {
-            Err(Problem::bad_request(format!("height {h} is above the tip {}", tip.0)))
-        }
+        h if h > tip.0 => Err(onebook_query::QueryError::NoBlockYet { height: h }.into()),
         h => Ok(Height(h)),
     }
 }

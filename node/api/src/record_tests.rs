@@ -169,8 +169,9 @@ async fn a_record_read_at_an_earlier_height_has_its_value_of_then() {
     assert_eq!(then["height"], 0);
     assert_eq!(keys(&active_then), ["grant:1"]);
     assert!(keys(&active_now).is_empty());
-    assert_eq!(above, StatusCode::BAD_REQUEST);
-    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("`height`")), "{problem}");
+    assert_eq!(above, StatusCode::NOT_FOUND);
+    assert_eq!(problem["type"], "/problems/no-block-yet", "{problem}");
+    assert_eq!(problem["detail"], "no block at height 2 yet");
 }
 
 #[tokio::test]
@@ -184,18 +185,35 @@ async fn bad_paging_gets_a_problem_naming_the_parameter() {
         ("/v1/grants?limit=101", "limit"),
         ("/v1/grants?limit=ten", "limit"),
         ("/v1/grants?cursor=zz", "cursor"),
-        (&format!("/v1/grants?cursor={org_cursor}"), "cursor"),
         ("/v1/grants?status=granted", "status"),
         ("/v1/grants?height=-1", "height"),
         ("/v1/grants?org=a%20b", "org"),
+        ("/v1/grants?to=9223372036854775808", "to"),
+        ("/v1/grants?from=9223372036854775808", "from"),
         ("/v1/grants?page=2", "page"),
         ("/v1/timeline/grant:1?limit=0", "limit"),
-        ("/v1/timeline/grant:1?cursor=00", "cursor"),
+        ("/v1/timeline/grant:1?cursor=0x", "cursor"),
         ("/v1/search", "q"),
         ("/v1/obligations/overdue", "org"),
         ("/v1/obligations/overdue?org=xm&at=soon", "at"),
+        ("/v1/obligations/overdue?org=xm&at=9223372036854775808", "at"),
     ];
 
+    let no_position = [
+        format!("/v1/grants?cursor={org_cursor}"),
+        "/v1/grants?cursor=0700".to_owned(),
+        "/v1/timeline/grant:1?cursor=00".to_owned(),
+    ];
+
+    for uri in no_position {
+        let (status, kind, problem) = get(&app, &uri).await;
+
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {problem}");
+        assert_eq!(kind, "application/problem+json", "{uri}");
+        assert_eq!(problem["type"], "/problems/cursor-unknown", "{uri}: {problem}");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("names no position in this listing"), "{uri}: {detail}");
+    }
     for (uri, parameter) in cases {
         let (status, kind, problem) = get(&app, uri).await;
 

@@ -12,16 +12,26 @@
 //! `property/applications`, `property/objections`, `property/certificates`, `obligations`. A
 //! member's id is its key in hex, a catalog entry's its code, a certificate's its number, an
 //! org's its id; every other id is a number. `from` and `to` (Unix ms) keep the records created
-//! by a block of that time, `from` included and `to` not (a time-filtered page reads at most
-//! 1,000 records and may come back short, with the cursor to read on). `limit` is 1 to 100 (20
-//! by default); an unknown parameter, a garbled cursor or a height above the tip is a 400
-//! problem naming the parameter.
+//! by a block of that time, `from` included and `to` not; `from` not before `to` is an empty
+//! interval, whose page is empty. `under` keeps the records under one record, and with `org` or
+//! `status` those of them that also pass these. A page read record by record (a time range, or
+//! `under` with `org` or `status`) reads at most 1,000 records and may come back short, with the
+//! cursor to read on. `limit` is 1 to 100 (20 by default).
+//!
+//! A cursor is a keyset position: the hex of the kind's byte and a record's id (an 8-byte
+//! big-endian number, a 32-byte member key, or a text id and a zero byte), and a page starts
+//! after it, whether a record sits there or not; the `next` of a page is the position of its
+//! last item. An unknown parameter or a value that breaks its rule (a cursor that is not hex) is
+//! a 400 problem naming the parameter; a height above the tip is a 404 `no-block-yet` (no block
+//! there yet), and a cursor that is hex but no position of the listing (another listing's, or of
+//! the wrong length) a 404 `cursor-unknown`.
 
 use std::sync::Arc;
 
 use axum::{
     Extension, Json,
     extract::{FromRef, Path, Query, State, rejection::QueryRejection},
+    http::StatusCode,
 };
 use onebook_query::{
     LedgerQuery, ListParams, Page, PageParams, QueryError, Record, RecordKind, RecordView,
@@ -57,6 +67,18 @@ impl From<QueryError> for Problem {
     fn from(error: QueryError) -> Self {
         match &error {
             QueryError::BadInput { .. } => Self::bad_request(error.to_string()),
+            QueryError::NoBlockYet { .. } => Self::new(
+                StatusCode::NOT_FOUND,
+                "no-block-yet",
+                "no block at this height yet",
+                error.to_string(),
+            ),
+            QueryError::CursorUnknown { .. } => Self::new(
+                StatusCode::NOT_FOUND,
+                "cursor-unknown",
+                "the cursor names no position in this listing",
+                error.to_string(),
+            ),
             QueryError::Storage(cause) => Self::storage(cause),
             QueryError::Unavailable { .. } => Self::unavailable(&error),
         }
@@ -79,19 +101,24 @@ pub(crate) struct ListQuery {
     /// (`catalog_entry:<code>`), the grant of a share request (`share_request:<id>`), the
     /// accesses to a resource and its quality reports (`resource:<id>`), the violation of an
     /// access event (`access_event:<id>`), the objections to an application
-    /// (`application:<id>`), the licences under a certificate (`certificate:<number>`).
-    /// Combines with neither `org` nor `status`. Each list that has it documents its form.
+    /// (`application:<id>`), the licences under a certificate (`certificate:<number>`). With
+    /// `org` or `status`, those of them that also pass these. Each list that has it documents
+    /// its form.
     #[param(ignore)]
     under: Option<String>,
-    /// Read as of this height; the tip by default. Above the tip is a 400.
+    /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
+    /// block is there yet.
     height: Option<u64>,
-    /// Only records created by a block at or after this time, in Unix ms (a time-filtered page
-    /// reads at most 1,000 records and may come back short, with the cursor to read on).
+    /// Only records created by a block at or after this time, in Unix ms, an int64 (a page read
+    /// record by record, for a time range or for `under` with `org` or `status`, reads at most
+    /// 1,000 records and may come back short, with the cursor to read on).
     from: Option<u64>,
-    /// Only records created by a block before this time, in Unix ms.
+    /// Only records created by a block before this time, in Unix ms, an int64. Not after
+    /// `from`, the interval is empty and so is the page.
     to: Option<u64>,
-    /// The `next` of the previous page.
-    #[param(pattern = "^([0-9a-fA-F]{2})*$")]
+    /// The `next` of the previous page, or any position of the listing; each list documents
+    /// its form.
+    #[param(ignore)]
     cursor: Option<String>,
     /// Items in the page: 1 to 100, 20 by default.
     #[param(minimum = 1, maximum = 100)]
@@ -103,8 +130,9 @@ pub(crate) struct ListQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AsOf {
-    /// Read as of this height; the tip by default. Above the tip is a 400.
-    height: Option<u64>,
+    /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
+    /// block is there yet.
+    pub(crate) height: Option<u64>,
 }
 
 /// The query string of a paged read that is not as of a height (a timeline).
@@ -289,7 +317,8 @@ macro_rules! kind_handlers {
     ($(
         $list:ident, $one:ident => $kind:ident:
         $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal, $pattern:literal),
-        $what:literal $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?;
+        $what:literal, cursor $cursor:literal ($cursor_doc:literal)
+        $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?;
     )*) => {$(
         #[utoipa::path(
             get,
@@ -298,6 +327,11 @@ macro_rules! kind_handlers {
             tag = "records",
             params(
                 ListQuery,
+                ("cursor" = Option<String>, Query, description = concat!("The `next` of the \
+                    previous page, or any position of this listing: the page starts after it, \
+                    whether a record sits there or not. A position is ", $cursor_doc, ", in hex. \
+                    Hex that is no position of this listing answers 404 `cursor-unknown`."),
+                    pattern = $cursor),
                 $(("status" = Option<String>, Query, description = "Only records in this \
                     status.", pattern = $status),)?
                 $(("under" = Option<String>, Query, description = $under_doc, pattern = $under),)?
@@ -307,6 +341,7 @@ macro_rules! kind_handlers {
                     body = Page<RecordView>),
                 (status = 400, response = BadRequest),
                 (status = 401, response = Unauthorized),
+                (status = 404, response = NotFound),
                 (status = 503, response = Unavailable),
             )
         )]
@@ -346,57 +381,72 @@ macro_rules! kind_handlers {
 
 kind_handlers! {
     orgs, org => Org:
-        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id.", "^[A-Za-z0-9._-]{1,64}$"), "orgs", status "^(active|suspended)$";
+        "/v1/orgs", "/v1/orgs/{id}", "id" ("The org's id.", "^[A-Za-z0-9._-]{1,64}$"), "orgs",
+        cursor "^01(0[1-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]){1,64}00$" ("the byte 01, an org's id (1 to 64 bytes, none of them zero) and a zero byte"),
+        status "^(active|suspended)$";
     members, member => Member:
         "/v1/members", "/v1/members/{key}", "key" ("The member's public key, 64 hex digits.", "^[0-9a-fA-F]{64}$"),
-        "members", status "^(active|revoked)$";
+        "members", cursor "^02[0-9a-fA-F]{64}$" ("the byte 02 and a member's key (32 bytes)"),
+        status "^(active|revoked)$";
     proposals, proposal => Proposal:
         "/v1/proposals", "/v1/proposals/{id}", "id" ("The proposal's number.", "^[0-9]{1,19}$"),
-        "governance proposals", status "^(open|passed|rejected)$";
+        "governance proposals", cursor "^03[0-9a-fA-F]{16}$" ("the byte 03 and a proposal's number as 8 bytes, big-endian"),
+        status "^(open|passed|rejected)$";
     catalog_entries, catalog_entry => CatalogEntry:
         "/v1/catalog/entries", "/v1/catalog/entries/{code}", "code" ("The entry's catalog code.", "^[A-Za-z0-9._-]{1,64}$"),
-        "catalog entries",
+        "catalog entries", cursor "^04(0[1-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]){1,64}00$" ("the byte 04, an entry's catalog code (1 to 64 bytes, none of them zero) and a zero byte"),
         status "^(draft|submitted|returned|approved|published|deprecated)$";
     resources, resource => Resource:
         "/v1/resources", "/v1/resources/{id}", "id" ("The resource's number.", "^[0-9]{1,19}$"), "resources",
-        under "^catalog_entry:[A-Za-z0-9._-]{1,64}$" ("The resources of this catalog entry, `catalog_entry:<code>`; combines with neither `org` nor `status`.");
+        cursor "^05[0-9a-fA-F]{16}$" ("the byte 05 and a resource's number as 8 bytes, big-endian"),
+        under "^catalog_entry:[A-Za-z0-9._-]{1,64}$" ("The resources of this catalog entry, `catalog_entry:<code>`; with `org`, those that also pass it.");
     share_requests, share_request => ShareRequest:
         "/v1/share-requests", "/v1/share-requests/{id}", "id" ("The request's number.", "^[0-9]{1,19}$"),
         "share requests (by id restricted to auditors and the requester and provider orgs)",
+        cursor "^06[0-9a-fA-F]{16}$" ("the byte 06 and a share request's number as 8 bytes, big-endian"),
         status "^(under-review|granted|refused|withdrawn)$";
     grants, grant => Grant:
-        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number.", "^[0-9]{1,19}$"), "grants", status "^(active|revoked)$",
-        under "^share_request:[0-9]{1,19}$" ("The grant of this share request, `share_request:<id>`; combines with neither `org` nor `status`.");
+        "/v1/grants", "/v1/grants/{id}", "id" ("The grant's number.", "^[0-9]{1,19}$"), "grants",
+        cursor "^07[0-9a-fA-F]{16}$" ("the byte 07 and a grant's number as 8 bytes, big-endian"),
+        status "^(active|revoked)$",
+        under "^share_request:[0-9]{1,19}$" ("The grant of this share request, `share_request:<id>`; with `org` or `status`, if it also passes these.");
     access_events, access_event => AccessEvent:
         "/v1/access-events", "/v1/access-events/{id}", "id" ("The access event's number.", "^[0-9]{1,19}$"),
         "access events (restricted: a signed read by an auditor or a member of the orgs involved)",
+        cursor "^08[0-9a-fA-F]{16}$" ("the byte 08 and an access event's number as 8 bytes, big-endian"),
         status "^(covered|violation)$",
-        under "^resource:[0-9]{1,19}$" ("The accesses to this resource, `resource:<id>`; combines with neither `org` nor `status`.");
+        under "^resource:[0-9]{1,19}$" ("The accesses to this resource, `resource:<id>`; with `org` or `status`, those that also pass these.");
     violations, violation => Violation:
         "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number.", "^[0-9]{1,19}$"),
         "violations (restricted: a signed read by an auditor or a member of the orgs involved)",
+        cursor "^09[0-9a-fA-F]{16}$" ("the byte 09 and a violation's number as 8 bytes, big-endian"),
         status "^(no-grant|grant-unknown|grant-revoked|grant-expired|out-of-scope|wrong-grantee|not-yet-valid)$",
-        under "^access_event:[0-9]{1,19}$" ("The violation of this access event, `access_event:<id>`; combines with neither `org` nor `status`.");
+        under "^access_event:[0-9]{1,19}$" ("The violation of this access event, `access_event:<id>`; with `org` or `status`, if it also passes these.");
     quality_reports, quality_report => QualityReport:
         "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number.", "^[0-9]{1,19}$"),
-        "quality reports", status "^(reported|fixed|disputed|ruled)$",
-        under "^resource:[0-9]{1,19}$" ("The quality reports on this resource, `resource:<id>`; combines with neither `org` nor `status`.");
+        "quality reports", cursor "^0[aA][0-9a-fA-F]{16}$" ("the byte 0a and a quality report's number as 8 bytes, big-endian"),
+        status "^(reported|fixed|disputed|ruled)$",
+        under "^resource:[0-9]{1,19}$" ("The quality reports on this resource, `resource:<id>`; with `org` or `status`, those that also pass these.");
     applications, application => Application:
         "/v1/property/applications", "/v1/property/applications/{id}",
         "id" ("The application's number.", "^[0-9]{1,19}$"),
         "property applications (restricted before their public notice)",
+        cursor "^0[bB][0-9a-fA-F]{16}$" ("the byte 0b and an application's number as 8 bytes, big-endian"),
         status "^(applied|refused|in-notice|certified)$";
     objections, objection => Objection:
         "/v1/property/objections", "/v1/property/objections/{id}",
         "id" ("The objection's number.", "^[0-9]{1,19}$"), "objections (restricted while pending)",
+        cursor "^0[cC][0-9a-fA-F]{16}$" ("the byte 0c and an objection's number as 8 bytes, big-endian"),
         status "^(pending|upheld|dismissed)$",
-        under "^application:[0-9]{1,19}$" ("The objections to this application, `application:<id>`; combines with neither `org` nor `status`.");
+        under "^application:[0-9]{1,19}$" ("The objections to this application, `application:<id>`; with `org` or `status`, those that also pass these.");
     certificates, certificate => Certificate:
         "/v1/property/certificates", "/v1/property/certificates/{number}",
         "number" ("The certificate's number, such as `350200-2026-000001X`.", "^[A-Za-z0-9._-]{1,64}$"),
-        "property certificates", status "^(active|cancelled)$",
-        under "^certificate:[A-Za-z0-9._-]{1,64}$" ("The licences under this certificate, `certificate:<number>`; combines with neither `org` nor `status`.");
+        "property certificates", cursor "^0[dD](0[1-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]){1,64}00$" ("the byte 0d, a certificate's number (1 to 64 bytes, none of them zero) and a zero byte"),
+        status "^(active|cancelled)$",
+        under "^certificate:[A-Za-z0-9._-]{1,64}$" ("The licences under this certificate, `certificate:<number>`; with `org` or `status`, those that also pass these.");
     obligations, obligation => Obligation:
         "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number.", "^[0-9]{1,19}$"),
-        "obligations", status "^(open|met)$";
+        "obligations", cursor "^0[eE][0-9a-fA-F]{16}$" ("the byte 0e and an obligation's number as 8 bytes, big-endian"),
+        status "^(open|met)$";
 }

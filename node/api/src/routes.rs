@@ -13,7 +13,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use onebook_chain::TxGate;
-use onebook_query::{LedgerQuery, NoncesView, StatusView, Submitted, SyncView, TxStatusView};
+use onebook_query::{
+    BatchResult, LedgerQuery, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView,
+    TxStatusView,
+};
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
 use serde::Deserialize;
@@ -53,6 +56,13 @@ pub struct ApiState {
 /// The most bytes of a request body on any route: a tx in hex in JSON is twice its size, plus
 /// the envelope. A larger body is refused with 413 before any handler reads it.
 pub const REQUEST_BODY_BYTES_MAX: usize = 2 * TX_BYTES_MAX + 1024;
+
+/// The most txs in one `POST /v1/txs/batch`.
+pub const TXS_BATCH_MAX: usize = 1_000;
+
+/// The most bytes of a `POST /v1/txs/batch` body: 1,000 txs of about 300 bytes each fit many
+/// times over, in hex in JSON too; a larger body is refused with 413.
+pub const BATCH_BODY_BYTES_MAX: usize = 8 * 1024 * 1024;
 
 /// The API's routes over `state`, with the OpenAPI document at `/openapi.json` and Swagger UI
 /// at `/docs/`; at most [`EVENT_STREAMS_MAX`](crate::EVENT_STREAMS_MAX) event streams, which
@@ -140,11 +150,18 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         .routes(routes!(crate::openapi::docs_index))
         .routes(routes!(crate::openapi::docs_file))
         .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
+        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(submit_txs_batch))
+                .layer(DefaultBodyLimit::max(BATCH_BODY_BYTES_MAX))
+                .layer(RequestBodyLimitLayer::new(BATCH_BODY_BYTES_MAX)),
+        )
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .fallback(|| async { Problem::not_found("such route") })
         .with_state(state)
-        .merge(metrics)
-        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
+        .merge(metrics.layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX)))
+        .layer(RequestBodyLimitLayer::new(BATCH_BODY_BYTES_MAX))
         .layer(axum::middleware::from_fn_with_state(counters, crate::metrics::count))
         .layer(axum::middleware::map_response(crate::problem::problem_json))
 }
@@ -256,14 +273,9 @@ async fn submit_tx(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|rejection| {
-        Problem::new(
-            rejection.status(),
-            "body-unreadable",
-            "the request body could not be read",
-            format!(
-                "{}; a tx is at most {TX_BYTES_MAX} bytes (twice that as hex in JSON)",
-                rejection.body_text()
-            ),
+        unreadable(
+            &rejection,
+            &format!("a tx is at most {TX_BYTES_MAX} bytes (twice that as hex in JSON)"),
         )
     })?;
     let bytes = match body_media_type(&headers) {
@@ -296,6 +308,137 @@ async fn submit_tx(
     }
     tracing::debug!(%tx_hash, "admitted tx");
     Ok((StatusCode::ACCEPTED, Json(Submitted { tx_hash })).into_response())
+}
+
+/// `POST /v1/txs/batch` as `application/json`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SubmitBatchJson {
+    /// The borsh-encoded signed txs, each in hex.
+    txs: Vec<String>,
+}
+
+/// Submits up to 1,000 signed txs in one request. Each goes through the admission of
+/// `POST /v1/txs`, in order, with the signatures checked together; the answer holds one result
+/// per tx: 202 with its hash, or the status and problem type `POST /v1/txs` would have answered
+/// for it alone. The admitted ones are gossiped. A batch is not atomic: some txs may be
+/// admitted and others refused (a later tx of a signer whose earlier one was refused meets a
+/// nonce gap).
+#[utoipa::path(
+    post,
+    path = "/v1/txs/batch",
+    tag = "txs",
+    request_body(
+        description = "The borsh-encoded signed txs (`docs/formats.md`): as the body itself, \
+            the borsh encoding of the list of each tx's bytes (a `u32` count, then each tx as a \
+            `u32` length and its bytes), or each in hex in JSON.",
+        content(
+            ("application/octet-stream"),
+            (SubmitBatchJson = "application/json"),
+        )
+    ),
+    responses(
+        (status = 200, description = "One result per tx, in the order sent.", body = SubmittedBatch),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = TxTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = Unavailable),
+    )
+)]
+async fn submit_txs_batch(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|rejection| {
+        unreadable(&rejection, &format!("a batch is at most {BATCH_BODY_BYTES_MAX} bytes"))
+    })?;
+    let txs: Vec<Vec<u8>> = match body_media_type(&headers) {
+        Some(SubmitMedia::Json) => {
+            let parsed: Result<Json<SubmitBatchJson>, JsonRejection> = Json::from_bytes(&body);
+            let Json(submit) = parsed.map_err(|error| Problem::bad_request(error.body_text()))?;
+            if submit.txs.len() > TXS_BATCH_MAX {
+                return Err(batch_too_long(submit.txs.len()));
+            }
+            submit
+                .txs
+                .iter()
+                .enumerate()
+                .map(|(index, tx)| {
+                    hex::decode(tx.trim()).map_err(|error| {
+                        Problem::bad_request(format!("field `txs[{index}]` is not hex: {error}"))
+                    })
+                })
+                .collect::<Result<_, _>>()?
+        }
+        Some(SubmitMedia::Borsh) => onebook_types::codec::decode(&body, BATCH_BODY_BYTES_MAX)
+            .map_err(|error| {
+                Problem::bad_request(format!(
+                    "the body is not a borsh list of encoded txs (a u32 count, then each tx as \
+                     a u32 length and its bytes): {error}"
+                ))
+            })?,
+        None => {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "the body's media type is not accepted",
+                "send the borsh list of txs as application/octet-stream, or {\"txs\": \
+                 [\"<hex>\", ...]} as application/json",
+            ));
+        }
+    };
+    if txs.is_empty() {
+        return Err(Problem::bad_request("field `txs` is empty; send 1 to 1,000 txs"));
+    }
+    if txs.len() > TXS_BATCH_MAX {
+        return Err(batch_too_long(txs.len()));
+    }
+    let gate = state.gate.clone();
+    let (admitted, txs) = tokio::task::spawn_blocking(move || (gate.admit_many(&txs), txs))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?;
+    let mut results = Vec::with_capacity(admitted.len());
+    for (result, tx) in admitted.into_iter().zip(txs) {
+        results.push(match result {
+            Ok(tx_hash) => {
+                if let Some(gossip) = &state.gossip
+                    && !gossip.publish(tx)
+                {
+                    tracing::warn!(%tx_hash, "gossip queue full; the tx waits in this node's pool only");
+                }
+                BatchResult { status: 202, tx_hash: Some(tx_hash), kind: None, detail: None, code: None }
+            }
+            Err(error) => {
+                let problem = Problem::from(error);
+                BatchResult {
+                    status: problem.status,
+                    tx_hash: None,
+                    kind: Some(problem.kind),
+                    detail: Some(problem.detail),
+                    code: problem.code,
+                }
+            }
+        });
+    }
+    Ok((StatusCode::OK, Json(SubmittedBatch { results })).into_response())
+}
+
+/// The problem of a body that could not be read, with `limit` saying how large it may be.
+fn unreadable(rejection: &BytesRejection, limit: &str) -> Problem {
+    Problem::new(
+        rejection.status(),
+        "body-unreadable",
+        "the request body could not be read",
+        format!("{}; {limit}", rejection.body_text()),
+    )
+}
+
+fn batch_too_long(count: usize) -> Problem {
+    Problem::bad_request(format!(
+        "field `txs` holds {count} txs; a batch holds at most {TXS_BATCH_MAX}"
+    ))
 }
 
 /// The two bodies `POST /v1/txs` takes.

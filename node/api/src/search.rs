@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 
 use crate::{
     auth::Reader,
-    openapi::{BadRequest, Unauthorized, Unavailable},
+    openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
     records::parsed,
     visibility::may_see_hit,
@@ -71,9 +71,11 @@ pub(crate) struct OverdueQuery {
     /// The org whose obligations are read.
     #[param(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     org: String,
-    /// Judge them at this time, in Unix ms; by default the time of the block at `height`.
+    /// Judge them at this time, in Unix ms, an int64; by default the time of the block at
+    /// `height`.
     at: Option<u64>,
-    /// Read as of this height; the tip by default.
+    /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
+    /// block is there yet.
     height: Option<u64>,
 }
 
@@ -87,6 +89,7 @@ pub(crate) struct OverdueQuery {
         (status = 200, description = "The org's overdue obligations.", body = OverdueView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
 )]

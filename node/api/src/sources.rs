@@ -27,15 +27,20 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceQuery {
-    /// The data element (数据元), such as `DE-GA-0002`.
+    /// The data element (数据元), such as `DE-GA-0002`: 1 to 1,024 characters, not blank.
+    #[param(min_length = 1, max_length = 1024, pattern = "\\S")]
     data_element: Option<String>,
-    /// The name of an item that names no data element.
+    /// The name of an item that names no data element: 1 to 1,024 characters, not blank.
+    #[param(min_length = 1, max_length = 1024, pattern = "\\S")]
     item: Option<String>,
-    /// Read as of this height; the tip by default. Above the tip is a 400.
+    /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
+    /// block is there yet.
     height: Option<u64>,
 }
 
 /// Who is the one authoritative source (一数一源) of a data element, or of an item that names none.
+///
+/// Give exactly one of `data_element` and `item`: neither or both is a 400 naming the rule.
 #[utoipa::path(
     get,
     path = "/v1/catalog/sources",

@@ -223,7 +223,8 @@ async fn bad_input_gets_a_problem_naming_what_was_wrong() {
             StatusCode::NOT_FOUND,
             "/problems/not-found",
         ),
-        (get("/v1/blocks/1"), StatusCode::NOT_FOUND, "/problems/not-found"),
+        (get("/v1/blocks/0"), StatusCode::NOT_FOUND, "/problems/not-found"),
+        (get("/v1/blocks/1"), StatusCode::NOT_FOUND, "/problems/no-block-yet"),
         (get("/v1/blocks/-1"), StatusCode::BAD_REQUEST, "/problems/bad-request"),
         (get("/v1/nowhere"), StatusCode::NOT_FOUND, "/problems/not-found"),
     ];

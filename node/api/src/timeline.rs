@@ -20,7 +20,7 @@ use onebook_types::record::RecordKey;
 
 use crate::{
     auth::{self, Reader},
-    openapi::{BadRequest, ReadForbidden, Unauthorized, Unavailable},
+    openapi::{BadRequest, NotFound, ReadForbidden, Unauthorized, Unavailable},
     problem::Problem,
     records::{Paging, parsed},
     visibility::may_read_tx,
@@ -36,8 +36,10 @@ use crate::{
         ("key" = String, Path, description = "The record as `<kind>:<id>`, such as \
             `org:xm-gaj`, `grant:7` or `certificate:350200-2026-000001X`.",
             pattern = "^(org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
-        ("cursor" = Option<String>, Query, description = "The `next` of the previous page.",
-            pattern = "^[0-9a-fA-F]{24}$"),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page, or \
+            any position: a block height (8 bytes) and a tx index in it (4 bytes), big-endian, \
+            in hex. The page starts after it, whether a tx sits there or not; hex of another \
+            length answers 404 `cursor-unknown`.", pattern = "^[0-9a-fA-F]{24}$"),
         Paging,
     ),
     responses(
@@ -45,6 +47,7 @@ use crate::{
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = ReadForbidden),
+        (status = 404, response = NotFound),
         (status = 503, response = Unavailable),
     )
 )]

@@ -31,7 +31,7 @@ use onebook_types::{
     consortium::ValidatorSet,
     hash::Hash32,
     ids::{ChainId, Height, Timestamp},
-    keys::PublicKey,
+    keys::{PublicKey, SignatureError},
     limits::{BLOCK_BYTES_MAX, BLOCK_TXS_MAX},
     record::RecordKey,
     tx::{SignedTx, VerifiedTx},
@@ -91,6 +91,12 @@ impl Chain {
         config: ChainConfig,
         clock: fn() -> Timestamp,
     ) -> Self {
+        if let Ok(tip) = store.tip() {
+            let mut pool = lock(&mempool);
+            if pool.synced().is_none() {
+                pool.synced_to(tip.height);
+            }
+        }
         Self { store, mempool, chain_id, genesis_time, config, clock, prepared: BTreeMap::new() }
     }
 
@@ -304,20 +310,24 @@ impl Application for Chain {
             certificate: Some(certificate),
             touches: prepared.touches,
         };
-        // The pool stays locked from the write until it has dropped what the block settled, so
-        // no admission sees the new committed nonces beside the old waiting txs, or the reverse.
-        let mut pool = lock(&self.mempool);
+        // The pool is not locked during the synced write: admission reads the state at the
+        // height the pool was last synced to (`Mempool::synced`), not the store's tip, so it
+        // never sees the new committed nonces beside the old waiting txs. Once written, the
+        // block's txs leave the pool and the pool moves to the new tip under one lock.
         let tip = self.store.commit(commit, prepared.staged).map_err(storage)?;
         let state = StoreState::new(&self.store, tip.height);
         let next = self.context(tip.height.next(), (self.clock)());
-        pool.remove_committed(&tx_hashes, &state, &next);
-        drop(pool);
+        lock(&self.mempool).remove_committed(&tx_hashes, &state, &next);
         tracing::info!(height = height.0, txs = tx_hashes.len(), block = %hash, "committed block");
         Ok(())
     }
 
     fn has_waiting_txs(&self) -> bool {
         !self.pool().is_empty()
+    }
+
+    fn earliest_decided(&self) -> Result<Height, AppError> {
+        Ok(Height(self.store.base().0.max(1)))
     }
 
     fn decided(&self, height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
@@ -338,20 +348,90 @@ pub struct TxGate {
 
 impl TxGate {
     /// Admits the encoded tx `bytes`, checked as the next block would judge it.
-    ///
-    /// The pool is locked before the tip is read: a commit writes the store and drops the txs it
-    /// settled under the same lock, so the committed nonces and the waiting txs seen here always
-    /// belong to the same tip.
     pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
-        let mut pool = lock(&self.mempool);
-        let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
-        let state = StoreState::new(&self.store, tip.height);
-        let next = BlockContext {
-            chain_id: self.chain_id.clone(),
-            height: tip.height.next(),
-            time: (self.clock)(),
-        };
-        Ok(pool.admit(bytes, &state, &next)?)
+        let mut results = self.admit_many(&[bytes.to_vec()]);
+        results.pop().unwrap_or_else(|| Err(ChainAdmitError::Storage("no result".into())))
+    }
+
+    /// Admits the encoded txs `txs` in order, each checked as the next block would judge it;
+    /// one result per tx.
+    ///
+    /// The pool is locked only for the checks that read it: the checks that need neither pool
+    /// nor state run first, then room and duplicates under a short lock, then the signatures of
+    /// all the txs together ([`SignedTx::verify_many`]) with the pool unlocked, then the nonce,
+    /// signer and role checks and the insertion under one lock. Those read the state at the
+    /// height the pool was last synced to ([`Mempool::synced`]), so the committed nonces and
+    /// the waiting txs they see belong to the same tip even while a commit is being written.
+    pub fn admit_many(&self, txs: &[Vec<u8>]) -> Vec<Result<Hash32, ChainAdmitError>> {
+        let mut results: Vec<Option<Result<Hash32, ChainAdmitError>>> =
+            (0..txs.len()).map(|_| None).collect();
+        let mut decoded: Vec<(usize, usize, SignedTx)> = Vec::with_capacity(txs.len());
+        for (index, bytes) in txs.iter().enumerate() {
+            match onebook_mempool::decode(&self.chain_id, bytes) {
+                Ok(tx) => decoded.push((index, bytes.len(), tx)),
+                Err(error) => results[index] = Some(Err(error.into())),
+            }
+        }
+        {
+            let pool = lock(&self.mempool);
+            let mut room_bytes = 0usize;
+            let mut room_txs = 0usize;
+            decoded.retain(|(index, size, tx)| {
+                let check = pool
+                    .check_room(room_bytes.saturating_add(*size), room_txs + 1)
+                    .and_then(|()| pool.check_new(&tx.hash()));
+                match check {
+                    Ok(()) => {
+                        room_bytes = room_bytes.saturating_add(*size);
+                        room_txs += 1;
+                        true
+                    }
+                    Err(error) => {
+                        results[*index] = Some(Err(error.into()));
+                        false
+                    }
+                }
+            });
+        }
+        let (places, signed): (Vec<(usize, usize)>, Vec<SignedTx>) =
+            decoded.into_iter().map(|(index, size, tx)| ((index, size), tx)).unzip();
+        let verified = SignedTx::verify_many(signed);
+        {
+            let mut pool = lock(&self.mempool);
+            let height = match pool.synced() {
+                Some(height) => Ok(height),
+                None => self.store.tip().map(|tip| tip.height),
+            };
+            match height {
+                Ok(height) => {
+                    let state = StoreState::new(&self.store, height);
+                    let next = BlockContext {
+                        chain_id: self.chain_id.clone(),
+                        height: height.next(),
+                        time: (self.clock)(),
+                    };
+                    for ((index, size), tx) in places.into_iter().zip(verified) {
+                        results[index] = Some(match tx {
+                            Ok(tx) => pool
+                                .admit_verified(tx, size, &state, &next)
+                                .map_err(ChainAdmitError::from),
+                            Err(_) => Err(AdmitError::BadSignature.into()),
+                        });
+                    }
+                }
+                Err(error) => {
+                    for (index, _) in places {
+                        results[index] = Some(Err(ChainAdmitError::Storage(error.to_string())));
+                    }
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|result| {
+                result.unwrap_or_else(|| Err(ChainAdmitError::Storage("no result".into())))
+            })
+            .collect()
     }
 
     /// Whether the tx `hash` waits in the mempool.
@@ -368,8 +448,16 @@ impl TxGate {
     /// committed and waiting txs).
     pub fn nonces(&self, signer: &PublicKey) -> Result<(u64, u64), ChainAdmitError> {
         let pool = lock(&self.mempool);
-        let tip = self.store.tip().map_err(|error| ChainAdmitError::Storage(error.to_string()))?;
-        Ok(pool.nonces(&StoreState::new(&self.store, tip.height), signer))
+        let height = match pool.synced() {
+            Some(height) => height,
+            None => {
+                self.store
+                    .tip()
+                    .map_err(|error| ChainAdmitError::Storage(error.to_string()))?
+                    .height
+            }
+        };
+        Ok(pool.nonces(&StoreState::new(&self.store, height), signer))
     }
 
     /// Up to `max` waiting txs, encoded, in arrival order.
@@ -400,51 +488,55 @@ fn lock(mempool: &Mutex<Mempool>) -> MutexGuard<'_, Mempool> {
 const PARALLEL_VERIFY_TXS_MIN: usize = 64;
 
 /// `txs` with their signatures verified, in order: those `known` to the pool as they are, the
-/// others checked here, on every core for a large block (a node catching up verifies whole
-/// blocks it has never seen, which is where the time of sync goes after execution).
+/// others checked here together ([`SignedTx::verify_many`]), split over every core for a large
+/// block (a node catching up verifies whole blocks it has never seen, which is where the time of
+/// sync goes after execution).
 fn verify_signatures(
     txs: &[SignedTx],
     known: Vec<Option<VerifiedTx>>,
 ) -> Result<Vec<VerifiedTx>, AppError> {
-    let unknown = known.iter().filter(|known| known.is_none()).count();
+    let unknown: Vec<SignedTx> = txs
+        .iter()
+        .zip(&known)
+        .filter(|(_, known)| known.is_none())
+        .map(|(tx, _)| tx.clone())
+        .collect();
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let verify = |tx: &SignedTx, known: Option<VerifiedTx>| match known {
-        Some(verified) => Ok(verified),
-        None => tx
-            .clone()
-            .verify()
-            .map_err(|_| AppError::Invalid(format!("tx {} has a bad signature", tx.hash()))),
-    };
-    if unknown < PARALLEL_VERIFY_TXS_MIN || threads < 2 {
-        return txs.iter().zip(known).map(|(tx, known)| verify(tx, known)).collect();
-    }
-    let chunk = txs.len().div_ceil(threads);
-    let mut known = known;
-    let mut parts: Vec<Vec<Option<VerifiedTx>>> = Vec::with_capacity(threads);
-    while !known.is_empty() {
-        let rest = known.split_off(chunk.min(known.len()));
-        parts.push(std::mem::replace(&mut known, rest));
-    }
-    let results: Vec<Result<Vec<VerifiedTx>, AppError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = txs
-            .chunks(chunk)
-            .zip(parts)
-            .map(|(txs, known)| {
-                scope.spawn(move || {
-                    txs.iter().zip(known).map(|(tx, known)| verify(tx, known)).collect()
-                })
+    let checked: Vec<Result<VerifiedTx, SignatureError>> =
+        if unknown.len() < PARALLEL_VERIFY_TXS_MIN || threads < 2 {
+            SignedTx::verify_many(unknown)
+        } else {
+            let chunk = unknown.len().div_ceil(threads);
+            let mut parts: Vec<Vec<SignedTx>> = Vec::with_capacity(threads);
+            let mut rest = unknown;
+            while !rest.is_empty() {
+                let tail = rest.split_off(chunk.min(rest.len()));
+                parts.push(std::mem::replace(&mut rest, tail));
+            }
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| scope.spawn(move || SignedTx::verify_many(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|handle| {
+                        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    let mut verified = Vec::with_capacity(txs.len());
-    for part in results {
-        verified.extend(part?);
-    }
-    Ok(verified)
+        };
+    let mut checked = checked.into_iter();
+    txs.iter()
+        .zip(known)
+        .map(|(tx, known)| match known {
+            Some(verified) => Ok(verified),
+            None => checked
+                .next()
+                .and_then(Result::ok)
+                .ok_or_else(|| AppError::Invalid(format!("tx {} has a bad signature", tx.hash()))),
+        })
+        .collect()
 }
 
 fn validator_set_in(state: &StoreState<'_>) -> Result<ValidatorSet, AppError> {

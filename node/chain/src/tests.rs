@@ -161,3 +161,63 @@ fn an_empty_chain_of_blocks_keeps_the_genesis_validators_and_rising_times() {
     assert_eq!(a.validator_set(Height(4)).expect("read"), Some(genesis_set));
     assert_eq!(a.validator_set(Height(5)).expect("read"), None);
 }
+
+#[test]
+fn admission_while_a_block_is_written_reads_the_state_the_pool_was_synced_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut chain = node(&dir);
+    let admin = dev_secret("xm-dsj/admin");
+    let first = chain.admit(&register(&admin, 1, 1)).expect("admitted");
+    let block = chain.propose(Height(1), clock(), proposer()).expect("proposes");
+    let prepared = chain.prepared.remove(&block.header.hash()).expect("prepared");
+    // The block is written and the pool not yet told: the instant inside a commit between the
+    // synced write and the pool's update, which no longer holds the pool's lock.
+    let commit = BlockCommit {
+        block: prepared.block,
+        receipts: prepared.receipts,
+        certificate: Some(certificate(&block, 3)),
+        touches: prepared.touches,
+    };
+    chain.store.commit(commit, prepared.staged).expect("written");
+
+    let second = chain.admit(&register(&admin, 2, 2));
+    let third_too_early = chain.admit(&register(&admin, 4, 4));
+
+    assert!(second.is_ok(), "the next nonce is judged against the pool's own height: {second:?}");
+    assert!(matches!(
+        third_too_early,
+        Err(ChainAdmitError::Admit(AdmitError::NonceGap { nonce: 4, next: 3 }))
+    ));
+    let state = StoreState::new(&chain.store, Height(1));
+    let next = chain.context(Height(2), clock());
+    chain.pool().remove_committed(&[first], &state, &next);
+    let gate = chain.gate();
+    assert_eq!(gate.pending(), 1);
+    assert_eq!(gate.nonces(&admin.public_key()).expect("nonces"), (1, 3));
+}
+
+#[test]
+fn many_txs_admitted_together_get_the_verdicts_of_one_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chain = node(&dir);
+    let admin = dev_secret("xm-gaj/admin");
+    let mut forged = register(&admin, 3, 3);
+    let at = forged.len() - 10;
+    forged[at] ^= 0x40;
+    let txs = vec![
+        register(&admin, 1, 1),
+        register(&admin, 2, 2),
+        register(&admin, 2, 2),
+        forged,
+        register(&admin, 3, 3),
+        register(&admin, 5, 5),
+    ];
+
+    let results = chain.gate().admit_many(&txs);
+
+    assert_eq!(results.len(), txs.len());
+    assert!(results[0].is_ok() && results[1].is_ok() && results[4].is_ok(), "{results:?}");
+    assert!(matches!(results[2], Err(ChainAdmitError::Admit(AdmitError::Duplicate { .. }))));
+    assert!(matches!(results[3], Err(ChainAdmitError::Admit(AdmitError::BadSignature))));
+    assert!(matches!(results[5], Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. }))));
+}

@@ -165,6 +165,10 @@ impl<A: Application> Application for ClockedApp<A> {
     fn decided(&self, height: Height) -> Result<Option<(Block, CommitCertificate)>, AppError> {
         self.inner.decided(height)
     }
+
+    fn earliest_decided(&self) -> Result<Height, AppError> {
+        self.inner.earliest_decided()
+    }
 }
 
 #[cfg(test)]

@@ -166,6 +166,9 @@ pub struct StorageConfigSection {
     pub sync_writes: bool,
     /// RocksDB block cache size in bytes.
     pub block_cache_bytes: u64,
+    /// The most memory RocksDB's write buffers (memtables) take, all column families
+    /// together, in bytes: past it the largest is flushed to disk.
+    pub memtable_bytes: u64,
     /// `root` checks the tip's state root node on open; `full` rehashes the whole state tree.
     pub verify_on_open: String,
     /// The database directory, relative to the home (or absolute, as a packaged node's
@@ -178,6 +181,7 @@ impl Default for StorageConfigSection {
         Self {
             sync_writes: true,
             block_cache_bytes: 64 * 1024 * 1024,
+            memtable_bytes: onebook_storage::MEMTABLE_BYTES_DEFAULT as u64,
             verify_on_open: "root".into(),
             data_dir: "data".into(),
         }
@@ -189,6 +193,9 @@ impl StorageConfigSection {
     pub fn validate(&self) -> eyre::Result<()> {
         if self.block_cache_bytes < 1024 * 1024 {
             bail!("block_cache_bytes must be at least 1048576 (1 MiB)");
+        }
+        if self.memtable_bytes < 4 * 1024 * 1024 {
+            bail!("memtable_bytes must be at least 4194304 (4 MiB)");
         }
         if self.data_dir.trim().is_empty() {
             bail!("data_dir must name a directory");
@@ -218,6 +225,7 @@ impl StorageConfigSection {
             block_cache_bytes: usize::try_from(self.block_cache_bytes)?,
             verify_on_open: self.verify_mode()?,
             node_cache_nodes: onebook_storage::NODE_CACHE_NODES_DEFAULT,
+            memtable_bytes: usize::try_from(self.memtable_bytes)?,
         })
     }
 }
@@ -243,12 +251,28 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
         overrides: &[String],
     ) -> eyre::Result<Self> {
+        let text = if file.exists() {
+            Some(
+                std::fs::read_to_string(file)
+                    .wrap_err_with(|| format!("reading {}", file.display()))?,
+            )
+        } else {
+            None
+        };
+        Self::parse(text.as_deref(), env, overrides)
+            .wrap_err_with(|| format!("configuration from {}", file.display()))
+    }
+
+    /// Reads the layers from text: defaults, then the file's `text` if any, then `env`, then
+    /// `overrides`; checks every section.
+    pub fn parse(
+        text: Option<&str>,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: &[String],
+    ) -> eyre::Result<Self> {
         let mut table = Table::try_from(Self::default()).wrap_err("encoding defaults")?;
-        if file.exists() {
-            let text = std::fs::read_to_string(file)
-                .wrap_err_with(|| format!("reading {}", file.display()))?;
-            let from_file: Table =
-                text.parse().wrap_err_with(|| format!("parsing {}", file.display()))?;
+        if let Some(text) = text {
+            let from_file: Table = text.parse().wrap_err("parsing the file")?;
             merge(&mut table, from_file);
         }
         for (name, value) in env {

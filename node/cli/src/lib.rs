@@ -84,6 +84,9 @@ pub enum Command {
     Restore(commands::restore::RestoreCommand),
     /// Print a one-screen health summary of a running node.
     Status(commands::status::StatusCommand),
+    /// Write the state of one certified height into a file a new node starts from.
+    #[command(subcommand)]
+    Snapshot(commands::snapshot::SnapshotCommand),
     /// Follow a chain's checkpoints and cosign each one that checks out, as a witness.
     Witness(commands::witness::WitnessCommand),
     /// Record a child chain's witnessed checkpoints on its parent chain.
@@ -119,6 +122,7 @@ impl Cli {
             Command::Backup(command) => command.execute(&home, &self.overrides),
             Command::Restore(command) => command.execute(&home, &self.overrides),
             Command::Status(command) => command.execute(&home, &self.overrides),
+            Command::Snapshot(command) => command.execute(&home, &self.overrides),
             Command::Witness(command) => command.execute(&home),
             Command::Anchor(command) => command.execute(&home),
         }

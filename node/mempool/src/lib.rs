@@ -1,8 +1,11 @@
 //! Onebook's mempool: the txs a node has admitted and not yet seen committed.
 //!
 //! Admission runs in a fixed order, cheapest first, and stops at the first failure: size,
-//! decoding, chain id, duplicate, signature, nonce, then the signer and role pre-check against
-//! the committed state. A tx turned away here is not recorded anywhere; the caller gets an
+//! decoding, chain id, room in the pool, duplicate, signature, nonce, then the signer and role
+//! pre-check against the committed state. The checks before the signature need no state and the
+//! signature needs no pool ([`decode`], [`Mempool::check_room`], [`Mempool::check_new`]), so a
+//! caller can verify the signatures of many txs together, with the pool unlocked, and admit them
+//! with [`Mempool::admit_verified`]. A tx turned away here is not recorded anywhere; the caller gets an
 //! [`AdmitError`] saying which check failed. The pool is bounded in txs and in bytes and answers
 //! [`AdmitError::Full`] rather than grow.
 //!
@@ -24,7 +27,7 @@ use onebook_ledger::{BlockContext, StateRead, apply_block, check_signer, load};
 use onebook_types::{
     codec::{self, DecodeError},
     hash::Hash32,
-    ids::{ChainId, Nonce},
+    ids::{ChainId, Height, Nonce},
     keys::PublicKey,
     limits::{MEMPOOL_TXS_MAX, TX_BYTES_MAX},
     record::RecordKey,
@@ -121,6 +124,7 @@ pub struct Mempool {
     arrival: VecDeque<Hash32>,
     waiting: BTreeMap<PublicKey, u64>,
     bytes: usize,
+    synced: Option<Height>,
 }
 
 impl Mempool {
@@ -133,6 +137,7 @@ impl Mempool {
             arrival: VecDeque::new(),
             waiting: BTreeMap::new(),
             bytes: 0,
+            synced: None,
         }
     }
 
@@ -177,21 +182,43 @@ impl Mempool {
         state: &impl StateRead,
         next: &BlockContext,
     ) -> Result<Hash32, AdmitError> {
-        if bytes.len() > TX_BYTES_MAX {
-            return Err(AdmitError::TooLarge { size_bytes: bytes.len() });
-        }
-        let tx: SignedTx = codec::decode(bytes, TX_BYTES_MAX).map_err(AdmitError::Decode)?;
-        if tx.body.chain_id != self.chain_id {
-            return Err(AdmitError::WrongChain {
-                got: tx.body.chain_id,
-                expected: self.chain_id.clone(),
-            });
-        }
-        let tx_hash = tx.hash();
-        if self.txs.contains_key(&tx_hash) {
-            return Err(AdmitError::Duplicate { tx_hash });
-        }
+        let tx = decode(&self.chain_id, bytes)?;
+        self.check_room(bytes.len(), 1)?;
+        self.check_new(&tx.hash())?;
         let tx = tx.verify().map_err(|_| AdmitError::BadSignature)?;
+        self.admit_verified(tx, bytes.len(), state, next)
+    }
+
+    /// Refuses with [`AdmitError::Full`] unless `count` more txs of `bytes` bytes in all fit.
+    pub fn check_room(&self, bytes: usize, count: usize) -> Result<(), AdmitError> {
+        if self.txs.len().saturating_add(count) > self.config.txs_max
+            || self.bytes.saturating_add(bytes) > self.config.bytes_max
+        {
+            return Err(AdmitError::Full { txs: self.txs.len(), bytes: self.bytes });
+        }
+        Ok(())
+    }
+
+    /// Refuses with [`AdmitError::Duplicate`] if the tx `tx_hash` already waits.
+    pub fn check_new(&self, tx_hash: &Hash32) -> Result<(), AdmitError> {
+        if self.txs.contains_key(tx_hash) {
+            return Err(AdmitError::Duplicate { tx_hash: *tx_hash });
+        }
+        Ok(())
+    }
+
+    /// Admits `tx`, whose signature the caller verified and whose encoding is `size_bytes`
+    /// long, with the checks that follow the signature: duplicate, nonce, signer and role
+    /// against `state` as the block `next` would judge it, and room. Returns the tx hash.
+    pub fn admit_verified(
+        &mut self,
+        tx: VerifiedTx,
+        size_bytes: usize,
+        state: &impl StateRead,
+        next: &BlockContext,
+    ) -> Result<Hash32, AdmitError> {
+        let tx_hash = tx.hash();
+        self.check_new(&tx_hash)?;
         let signer = tx.body().signer;
         let (_, next_nonce) = self.nonces(state, &signer);
         let nonce = tx.body().nonce.0;
@@ -208,16 +235,25 @@ impl Mempool {
                 return Err(AdmitError::Refused(Rejection::RoleMissing));
             }
         }
-        if self.txs.len() >= self.config.txs_max
-            || self.bytes.saturating_add(bytes.len()) > self.config.bytes_max
-        {
-            return Err(AdmitError::Full { txs: self.txs.len(), bytes: self.bytes });
-        }
-        self.bytes += bytes.len();
+        self.check_room(size_bytes, 1)?;
+        self.bytes += size_bytes;
         *self.waiting.entry(signer).or_insert(0) += 1;
         self.arrival.push_back(tx_hash);
-        self.txs.insert(tx_hash, Entry { tx, size_bytes: bytes.len() });
+        self.txs.insert(tx_hash, Entry { tx, size_bytes });
         Ok(tx_hash)
+    }
+
+    /// The committed height the pool's txs were last checked against: the tip at the last
+    /// [`Mempool::remove_committed`] or [`Mempool::synced_to`]. Admission reads the state at
+    /// this height, so the committed nonces it reads and the txs waiting belong together even
+    /// while a newer block is being written.
+    pub fn synced(&self) -> Option<Height> {
+        self.synced
+    }
+
+    /// Records that the pool's txs are those left after the block at `height`.
+    pub fn synced_to(&mut self, height: Height) {
+        self.synced = Some(height);
     }
 
     /// Up to `txs_max` waiting txs totalling at most `bytes_max` encoded bytes, in arrival
@@ -272,6 +308,7 @@ impl Mempool {
             self.remove(hash);
         }
         self.arrival.retain(|hash| self.txs.contains_key(hash));
+        self.synced = Some(Height(next.height.0.saturating_sub(1)));
     }
 
     fn remove(&mut self, hash: &Hash32) {
@@ -285,6 +322,19 @@ impl Mempool {
             }
         }
     }
+}
+
+/// Decodes the encoded tx `bytes` for the chain `chain_id`: the checks of admission that need
+/// neither the pool nor the state (size, encoding, chain), so they run before the pool is locked.
+pub fn decode(chain_id: &ChainId, bytes: &[u8]) -> Result<SignedTx, AdmitError> {
+    if bytes.len() > TX_BYTES_MAX {
+        return Err(AdmitError::TooLarge { size_bytes: bytes.len() });
+    }
+    let tx: SignedTx = codec::decode(bytes, TX_BYTES_MAX).map_err(AdmitError::Decode)?;
+    if tx.body.chain_id != *chain_id {
+        return Err(AdmitError::WrongChain { got: tx.body.chain_id, expected: chain_id.clone() });
+    }
+    Ok(tx)
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ pub const PUBLISH_QUEUE_TXS: usize = 20_000;
 /// The most received batches waiting for admission.
 const ADMISSION_QUEUE_BATCHES: usize = 1_024;
 /// The most early txs held for a retry.
-const HELD_TXS_MAX: usize = 10_000;
+pub const HELD_TXS_MAX: usize = 10_000;
 /// How long an early tx is held.
 const HELD_FOR: Duration = Duration::from_secs(10);
 /// How often a node dials the configured peers it is not connected to.
@@ -136,6 +136,11 @@ pub enum Verdict {
 pub trait TxPool: Send + Sync + 'static {
     /// Admits one gossiped tx. Called for each tx of a batch, in order, off the network task.
     fn admit(&self, tx: &[u8]) -> Verdict;
+    /// Admits the txs of one gossiped batch, in order; one verdict per tx. A pool that can
+    /// check many signatures together overrides this; by default each tx is admitted alone.
+    fn admit_all(&self, txs: &[Vec<u8>]) -> Vec<Verdict> {
+        txs.iter().map(|tx| self.admit(tx)).collect()
+    }
     /// Up to `max` waiting txs, encoded, in arrival order: what a late peer is sent.
     fn waiting(&self, max: usize) -> Vec<Vec<u8>>;
 }
@@ -447,19 +452,47 @@ async fn admission(
     judged: mpsc::Sender<Judged>,
     pool: Arc<dyn TxPool>,
 ) {
-    let held = Arc::new(std::sync::Mutex::new(Held::default()));
+    let judge = Arc::new(std::sync::Mutex::new(BatchJudge::default()));
     while let Some((id, source, data)) = received.recv().await {
         let pool = Arc::clone(&pool);
-        let held = Arc::clone(&held);
+        let judge = Arc::clone(&judge);
         let acceptance = tokio::task::spawn_blocking(move || {
-            let mut held = held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            judge(&data, pool.as_ref(), &mut held, Instant::now())
+            let mut judge = judge.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            judge.judge(&data, pool.as_ref(), Instant::now())
         })
         .await
         .unwrap_or(gossipsub::MessageAcceptance::Ignore);
         if judged.send((id, source, acceptance)).await.is_err() {
             return;
         }
+    }
+}
+
+/// Judges received gossip messages one after another, as the node does: decodes each as a
+/// [`TxBatch`], admits its txs into the pool in order and holds those that came early. The
+/// network task runs one; it is public so that the decoding and admission of peers' bytes can be
+/// driven without a network (tests, fuzzing).
+#[derive(Debug, Default)]
+pub struct BatchJudge {
+    held: Held,
+}
+
+impl BatchJudge {
+    /// Judges the gossip message `data` at `now`: rejected if it is not a batch or holds a tx
+    /// no honest node would send, accepted (and forwarded) if a tx was admitted or held, ignored
+    /// otherwise.
+    pub fn judge(
+        &mut self,
+        data: &[u8],
+        pool: &dyn TxPool,
+        now: Instant,
+    ) -> gossipsub::MessageAcceptance {
+        judge(data, pool, &mut self.held, now)
+    }
+
+    /// How many early txs wait for the txs they follow.
+    pub fn held(&self) -> usize {
+        self.held.txs.len()
     }
 }
 
@@ -517,8 +550,8 @@ fn judge(
     let mut admitted = false;
     let mut forward = false;
     let mut invalid = false;
-    for tx in &batch.txs {
-        match pool.admit(tx) {
+    for (tx, verdict) in batch.txs.iter().zip(pool.admit_all(&batch.txs)) {
+        match verdict {
             Verdict::Admitted => admitted = true,
             Verdict::Early => {
                 held.hold(tx, now);

@@ -7,12 +7,13 @@
 //! under `/v1/proofs/...`. [`HttpQuery::with_reader`] signs every request with a member key
 //! (`docs/formats.md` §18), so restricted records read too.
 //!
-//! Answers map to [`QueryError`] by their RFC 9457 problem: a 4xx is
-//! [`QueryError::BadInput`] with the problem's detail as the rule and the parameter the detail
-//! names (`parameter `limit`: ...`; `authorization` for a 401 or 403, `tx` for a refused
-//! submission, `request` where the problem names none). A 404 of a single read is `Ok(None)`,
-//! and a 404 of the txs of a block is bad input `height` (genesis has no block but no txs
-//! either, so its page is empty).
+//! Answers map to [`QueryError`] by their RFC 9457 problem: a 404 `no-block-yet` (a height above
+//! the tip) is [`QueryError::NoBlockYet`] and a 404 `cursor-unknown` is
+//! [`QueryError::CursorUnknown`], whatever the call; any other 404 of a single read is
+//! `Ok(None)`. Any other 4xx is [`QueryError::BadInput`] with the problem's detail as the rule
+//! and the parameter the detail names (`parameter `limit`: ...`; `authorization` for a 401 or
+//! 403, `tx` for a refused submission, `request` where the problem names none). The txs of the
+//! block at height 0 are an empty page (genesis has no block but no txs either).
 //! A refused connection, a timeout, a 429, a 5xx and an answer that is not the expected JSON are
 //! [`QueryError::Unavailable`], whose reason says which request failed and why.
 //!
@@ -43,6 +44,7 @@ use hyper_util::{
 };
 use onebook_types::{
     catalog_records::SourceKey,
+    codec,
     hash::Hash32,
     ids::{AccessEventId, Height, OrgId, Timestamp},
     keys::{PublicKey, SecretKey},
@@ -55,7 +57,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
     ledger::{ListParams, PageParams, check_source_key, served_kind, timeline_kind},
-    node_views::{NoncesView, StatusView, Submitted, TxStatusView},
+    node_views::{BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView},
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
         SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
@@ -157,6 +159,19 @@ impl HttpQuery {
         Ok(submitted.tx_hash)
     }
 
+    /// `POST /v1/txs/batch`: submits up to `TXS_BATCH_MAX` (1,000) borsh-encoded signed txs in
+    /// one request; what admission made of each, in order. A refusal of the whole request (an
+    /// empty or oversized batch) is [`QueryError::BadInput`] of parameter `txs`.
+    pub async fn submit_batch(&self, txs: &[Vec<u8>]) -> Result<Vec<BatchResult>, QueryError> {
+        let body = Some(("application/octet-stream", Bytes::from(codec::encode(&txs.to_vec()))));
+        let answer = self.send(Method::POST, "/v1/txs/batch".to_owned(), body).await?;
+        if answer.status != StatusCode::OK {
+            return Err(answer.error("txs"));
+        }
+        let submitted: SubmittedBatch = answer.decode()?;
+        Ok(submitted.results)
+    }
+
     /// `GET /v1/txs/{hash}`: the tx's receipt once committed, `pending` while it waits in the
     /// node's mempool, `None` if the node knows no such tx.
     pub async fn tx_status(&self, hash: Hash32) -> Result<Option<TxStatusView>, QueryError> {
@@ -223,7 +238,8 @@ impl HttpQuery {
         answer.decode()
     }
 
-    /// `GET path_and_query` of a single read: `None` for a 404.
+    /// `GET path_and_query` of a single read: `None` for a 404 that is not one of
+    /// [`Answer::not_found`].
     async fn get_optional<T: DeserializeOwned>(
         &self,
         path_and_query: String,
@@ -231,17 +247,18 @@ impl HttpQuery {
         let answer = self.send(Method::GET, path_and_query, None).await?;
         match answer.status {
             StatusCode::OK => answer.decode().map(Some),
-            StatusCode::NOT_FOUND => Ok(None),
+            StatusCode::NOT_FOUND => answer.not_found().map_or(Ok(None), Err),
             _ => Err(answer.error("request")),
         }
     }
 
-    /// `GET path_and_query` of bytes: `None` for a 404.
+    /// `GET path_and_query` of bytes: `None` for a 404 that is not one of
+    /// [`Answer::not_found`].
     async fn get_bytes(&self, path_and_query: String) -> Result<Option<Vec<u8>>, QueryError> {
         let answer = self.send(Method::GET, path_and_query, None).await?;
         match answer.status {
             StatusCode::OK => Ok(Some(answer.body.to_vec())),
-            StatusCode::NOT_FOUND => Ok(None),
+            StatusCode::NOT_FOUND => answer.not_found().map_or(Ok(None), Err),
             _ => Err(answer.error("request")),
         }
     }
@@ -381,7 +398,14 @@ impl LedgerQuery for HttpQuery {
     }
 
     async fn block(&self, height: Height) -> Result<Option<BlockView>, QueryError> {
-        self.get_optional(format!("/v1/blocks/{}", height.0)).await
+        let answer = self.send(Method::GET, format!("/v1/blocks/{}", height.0), None).await?;
+        match answer.status {
+            StatusCode::OK => answer.decode().map(Some),
+            // No block at 0 (genesis) or yet (above the tip): `None` either way, as the trait
+            // says.
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(answer.error("request")),
+        }
     }
 
     async fn blocks(&self, page: PageParams) -> Result<Page<BlockSummaryView>, QueryError> {
@@ -406,11 +430,9 @@ impl LedgerQuery for HttpQuery {
             .await?;
         match answer.status {
             StatusCode::OK => answer.decode(),
-            // The route has no block to page through: genesis has no txs, and any other height
-            // without a block is above the tip.
+            // The route has no block to page through at 0: genesis has no txs.
             StatusCode::NOT_FOUND if height.0 == 0 => Ok(Page { items: vec![], next: None }),
-            StatusCode::NOT_FOUND => Err(answer.error("height")),
-            _ => Err(answer.error("request")),
+            _ => Err(answer.error("height")),
         }
     }
 
@@ -464,9 +486,37 @@ impl Answer {
         })
     }
 
+    /// The error of a 404 whose problem says what is not there in terms of the query: no block
+    /// at the height asked yet, or no position under the cursor given.
+    fn not_found(&self) -> Option<QueryError> {
+        if self.status != StatusCode::NOT_FOUND {
+            return None;
+        }
+        let problem: ProblemBody = serde_json::from_slice(&self.body).ok()?;
+        match problem.kind.as_str() {
+            // The detail is the query error's message, "no block at height <N> yet".
+            "/problems/no-block-yet" => {
+                let height = problem.detail.strip_prefix("no block at height ")?;
+                let height = height.strip_suffix(" yet")?.parse().ok()?;
+                Some(QueryError::NoBlockYet { height })
+            }
+            // The detail is "cursor \"<hex>\" names no position in this listing: <rule>"; a
+            // cursor that is hex needs no escape in quotes.
+            "/problems/cursor-unknown" => {
+                let rest = problem.detail.strip_prefix("cursor \"")?;
+                let (cursor, rule) = rest.split_once("\" names no position in this listing: ")?;
+                Some(QueryError::CursorUnknown { cursor: cursor.to_owned(), rule: rule.to_owned() })
+            }
+            _ => None,
+        }
+    }
+
     /// The error of an answer that is not a success, from its problem; `parameter` is the one
     /// a 4xx names when its detail names none.
     fn error(&self, parameter: &'static str) -> QueryError {
+        if let Some(error) = self.not_found() {
+            return error;
+        }
         let problem: ProblemBody = serde_json::from_slice(&self.body).unwrap_or_default();
         let detail = if problem.detail.is_empty() { quoted(&self.body) } else { problem.detail };
         let status = self.status;
@@ -494,6 +544,8 @@ impl Answer {
 /// The members of an RFC 9457 problem the client reads.
 #[derive(Debug, Default, Deserialize)]
 struct ProblemBody {
+    #[serde(default, rename = "type")]
+    kind: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -700,6 +752,31 @@ mod tests {
         assert!(matches!(full.error("tx"), QueryError::Unavailable { .. }));
         let QueryError::Unavailable { reason } = failed.error("request") else { panic!("5xx") };
         assert!(reason.contains("502") && reason.contains("bad gateway"), "{reason}");
+    }
+
+    #[test]
+    fn a_404_of_a_height_or_a_cursor_is_a_typed_not_found_and_any_other_is_not() {
+        let problem = |kind: &str, detail: &str| Answer {
+            what: "GET /v1/x".into(),
+            status: StatusCode::NOT_FOUND,
+            body: Bytes::from(
+                serde_json::json!({ "type": kind, "title": "t", "detail": detail }).to_string(),
+            ),
+        };
+
+        let yet = problem("/problems/no-block-yet", "no block at height 12 yet").not_found();
+        let cursor = problem(
+            "/problems/cursor-unknown",
+            "cursor \"07\" names no position in this listing: a cursor of this listing is ...",
+        )
+        .not_found();
+        let record = problem("/problems/not-found", "no grant \"9\"");
+
+        assert!(matches!(yet, Some(QueryError::NoBlockYet { height: 12 })), "{yet:?}");
+        let Some(QueryError::CursorUnknown { cursor, rule }) = cursor else { panic!("{cursor:?}") };
+        assert_eq!((cursor.as_str(), rule.as_str()), ("07", "a cursor of this listing is ..."));
+        assert!(record.not_found().is_none());
+        assert!(matches!(record.error("request"), QueryError::BadInput { .. }));
     }
 
     #[test]

@@ -13,6 +13,23 @@ pub enum QueryError {
         /// The rule it breaks, as a sentence.
         rule: String,
     },
+    /// The query is as of a height above the tip: that block does not exist yet. The REST API
+    /// answers 404 `no-block-yet`.
+    #[error("no block at height {height} yet")]
+    NoBlockYet {
+        /// The height asked.
+        height: u64,
+    },
+    /// The cursor is well-formed text but names no position in the listing it was given to (a
+    /// cursor of another listing, or of the wrong length). The REST API answers 404
+    /// `cursor-unknown`.
+    #[error("cursor {cursor:?} names no position in this listing: {rule}")]
+    CursorUnknown {
+        /// The cursor, as given.
+        cursor: String,
+        /// What a position of this listing is, as a sentence.
+        rule: String,
+    },
     /// The node's store could not be read.
     #[error("the store could not be read")]
     Storage(#[source] StorageError),
@@ -34,9 +51,11 @@ impl QueryError {
 impl From<StorageError> for QueryError {
     fn from(error: StorageError) -> Self {
         match error {
-            StorageError::InvalidCursor => {
-                Self::bad_input("cursor", "is not a cursor this listing gave")
-            }
+            // The query checks a cursor before the store reads it, so this is a defence only.
+            StorageError::InvalidCursor => Self::CursorUnknown {
+                cursor: String::new(),
+                rule: "it is not a cursor this listing gave".to_owned(),
+            },
             other => Self::Storage(other),
         }
     }

@@ -22,8 +22,9 @@ pub const LIMIT_DEFAULT: usize = 20;
 /// What the ledger answers, wherever it is: [`StoreQuery`](crate::StoreQuery) reads a node's
 /// own store, and `HttpQuery` (feature `client`) a remote node's REST API. Methods are async and
 /// their futures `Send`, so one generic handler or page serves either. `height` is always "as of
-/// the block at this height", the tip when `None`; a height above the tip is a
-/// [`QueryError::BadInput`].
+/// the block at this height", the tip when `None`; a height above the tip is
+/// [`QueryError::NoBlockYet`] (that block does not exist yet), for every method but
+/// [`block`](Self::block), which answers `None` there.
 pub trait LedgerQuery: Clone + Send + Sync + 'static {
     /// The last committed block.
     fn tip(&self) -> impl Future<Output = Result<TipView, QueryError>> + Send;
@@ -36,7 +37,9 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         height: Option<Height>,
     ) -> impl Future<Output = Result<Option<RecordView>, QueryError>> + Send;
 
-    /// The records of `kind` that pass the filters of `params`, in id order, one page.
+    /// The records of `kind` that pass the filters of `params`, in id order, one page. The
+    /// cursor is the position (the kind and a record's id) the page starts after; a `from` not
+    /// before `to` is an empty interval, whose page is empty.
     fn records(
         &self,
         kind: RecordKind,
@@ -52,7 +55,7 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Page<TimelineEntryView>, QueryError>> + Send;
 
     /// The open obligations of `org` as of `height` whose due time is before `at` (by default
-    /// the time of the block at `height`).
+    /// the time of the block at `height`; at most [`TIME_MAX`]).
     fn overdue_obligations(
         &self,
         org: OrgId,
@@ -93,7 +96,8 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
     fn tx(&self, hash: Hash32) -> impl Future<Output = Result<Option<TxView>, QueryError>> + Send;
 
     /// The txs of the block at `height`, decoded, in block order, one page; the cursor is the
-    /// position the page starts at. A height above the tip is a [`QueryError::BadInput`].
+    /// position the page starts at (at or past the block's last tx, the page is empty). A height
+    /// above the tip is [`QueryError::NoBlockYet`].
     fn block_txs(
         &self,
         height: Height,
@@ -145,14 +149,16 @@ pub struct ListParams {
     pub status: Option<String>,
     /// Only records under this record: the resources of a catalog entry, the accesses to a
     /// resource, the licences under a certificate (the kinds of [`RecordKind::under_kind`]).
-    /// Combines with neither `org` nor `status`.
+    /// With `org` or `status` too, the records under it that also pass those; they are then read
+    /// record by record, like a time range (see [`SCANNED_RECORDS_MAX`](crate::SCANNED_RECORDS_MAX)).
     pub under: Option<RecordKey>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
-    /// Only records created at or after this block time (ms). A record of the genesis has no
-    /// creating block and counts as created at time 0.
+    /// Only records created at or after this block time (ms), at most [`TIME_MAX`]. A record of
+    /// the genesis has no creating block and counts as created at time 0.
     pub from: Option<Timestamp>,
-    /// Only records created before this block time (ms).
+    /// Only records created before this block time (ms), at most [`TIME_MAX`]. Not after
+    /// `from`, the interval is empty and so is the page.
     pub to: Option<Timestamp>,
     /// Paging.
     pub page: PageParams,
@@ -161,7 +167,8 @@ pub struct ListParams {
 /// Where a page starts and how long it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageParams {
-    /// The `next` of the previous page; the first page when `None`.
+    /// The `next` of the previous page, or any position of the listing; the first page when
+    /// `None`.
     pub cursor: Option<String>,
     /// Items in the page: 1 to [`PAGE_ITEMS_MAX`], [`LIMIT_DEFAULT`] when `None`.
     pub limit: Option<u64>,
@@ -191,6 +198,21 @@ pub fn page_limit(limit: Option<u64>) -> Result<usize, QueryError> {
             .ok_or_else(|| {
                 QueryError::bad_input("limit", format!("{limit} is not from 1 to {PAGE_ITEMS_MAX}"))
             }),
+    }
+}
+
+/// The latest time a query takes, in Unix ms: the largest signed 64-bit integer, the `int64`
+/// the REST API documents its times as (most clients hold a time in one).
+pub const TIME_MAX: u64 = i64::MAX.unsigned_abs();
+
+/// The time `time` given as the parameter `parameter`, checked against [`TIME_MAX`].
+pub fn check_time(parameter: &'static str, time: Option<Timestamp>) -> Result<(), QueryError> {
+    match time {
+        Some(time) if time.0 > TIME_MAX => Err(QueryError::bad_input(
+            parameter,
+            format!("{} is after the latest time, {TIME_MAX} (int64)", time.0),
+        )),
+        _ => Ok(()),
     }
 }
 

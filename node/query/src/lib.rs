@@ -5,12 +5,16 @@
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
 //! certificate number, the committed events after a cursor for the event stream, and the
 //! blocks, their decoded txs and the validator set, the authoritative source of a data element
-//! (一数一源) and the policy in force. Every record read may be made as of a past height. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
+//! (一数一源) and the policy in force. Every record read may be made as of a past height; a height above the tip is
+//! [`QueryError::NoBlockYet`]. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
 //! (module `client`, feature `client`) answers from a remote node's REST API with the same
 //! views, and has the node's own calls too (status, submit, tx status, nonces, proof bundles,
 //! signed reads). Views are plain serde types whose JSON is what the REST API answers: hashes
-//! and keys in hex, numeric ids as numbers, text ids as strings. Lists are paged by an opaque
-//! cursor, at most [`PAGE_ITEMS_MAX`](onebook_types::limits::PAGE_ITEMS_MAX) items a page. See
+//! and keys in hex, numeric ids as numbers, text ids as strings. Lists are paged by a keyset
+//! cursor, at most [`PAGE_ITEMS_MAX`](onebook_types::limits::PAGE_ITEMS_MAX) items a page: a
+//! cursor is a position in the listing's order (the `next` of a page is the position of its last
+//! item), and any position continues after itself, whether a record sits there or not; text
+//! that is no position of the listing is [`QueryError::CursorUnknown`]. See
 //! `docs/adr/0009-ledger-query.md`.
 
 #[cfg(feature = "client")]
@@ -32,12 +36,14 @@ pub use events::{
     ORG_ATTRIBUTES,
 };
 pub use ledger::{
-    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, check_record_id, check_source_key,
-    page_limit,
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, TIME_MAX, check_record_id,
+    check_source_key, check_time, page_limit,
 };
-pub use node_views::{NoncesView, StatusView, Submitted, SyncView, TxStatusView};
+pub use node_views::{
+    BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
+};
 pub use onebook_storage::RecordKind;
-pub use store::{StoreQuery, TIME_SCANNED_RECORDS_MAX};
+pub use store::{SCANNED_RECORDS_MAX, StoreQuery};
 pub use views::{
     BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
     RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,

@@ -56,6 +56,36 @@ pub struct Submitted {
     pub tx_hash: Hash32,
 }
 
+/// `POST /v1/txs/batch` answer: one result per tx, in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmittedBatch {
+    /// What admission made of each tx.
+    pub results: Vec<BatchResult>,
+}
+
+/// What admission made of one tx of a batch: admitted (`status` 202, with its hash), or the
+/// problem `POST /v1/txs` would have answered for it alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchResult {
+    /// 202 when admitted; otherwise the status `POST /v1/txs` answers for this tx (400, 403,
+    /// 409, 413, 429 or 503).
+    pub status: u16,
+    /// The tx's hash, when admitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<Hash32>,
+    /// The problem type (`/problems/<slug>`), when refused.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Why it was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The ledger's rejection code, where a rule refused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u16>,
+}
+
 /// `GET /v1/nonces/{key}` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

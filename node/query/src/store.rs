@@ -18,7 +18,10 @@ use onebook_types::{
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError,
-    ledger::{ListParams, PageParams, check_source_key, page_limit, served_kind, timeline_kind},
+    ledger::{
+        ListParams, PageParams, check_source_key, check_time, page_limit, served_kind,
+        timeline_kind,
+    },
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
         RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
@@ -174,14 +177,22 @@ fn tip(store: &Store) -> Result<TipView, QueryError> {
     })
 }
 
-/// `asked`, checked against the tip; the tip when `None`.
+/// `asked`, checked against the tip; the tip when `None`. A height above the tip has no block
+/// yet: [`QueryError::NoBlockYet`].
 fn resolve_height(store: &Store, asked: Option<Height>) -> Result<Height, QueryError> {
     let tip = store.tip()?.height;
     match asked {
         None => Ok(tip),
-        Some(height) if height > tip => {
-            Err(QueryError::bad_input("height", format!("{} is above the tip {}", height.0, tip.0)))
-        }
+        Some(height) if height > tip => Err(QueryError::NoBlockYet { height: height.0 }),
+        Some(height) if height < store.base() => Err(QueryError::bad_input(
+            "height",
+            format!(
+                "{} is below {}, the first height this node holds (it started from a \
+                 snapshot); ask a node that holds the whole history",
+                height.0,
+                store.base().0
+            ),
+        )),
         Some(height) => Ok(height),
     }
 }
@@ -263,8 +274,8 @@ fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
 }
 
 /// Refuses an `under` filter that the list of `kind` does not have, or that names a record of
-/// another kind, or that comes with an `org` or `status` filter.
-fn check_under(kind: RecordKind, under: &RecordKey, params: &ListParams) -> Result<(), QueryError> {
+/// another kind.
+fn check_under(kind: RecordKind, under: &RecordKey) -> Result<(), QueryError> {
     let text = record_key_text(under);
     match kind.under_kind() {
         None => return Err(QueryError::bad_input("under", "this list has no under filter")),
@@ -284,9 +295,6 @@ fn check_under(kind: RecordKind, under: &RecordKey, params: &ListParams) -> Resu
         }
         Some(_) => {}
     }
-    if params.org.is_some() || params.status.is_some() {
-        return Err(QueryError::bad_input("under", "combines with neither org nor status"));
-    }
     crate::check_record_id(under).map_err(|error| match error {
         QueryError::BadInput { rule, .. } => QueryError::bad_input("under", rule),
         other => other,
@@ -299,6 +307,8 @@ fn records(
     params: ListParams,
 ) -> Result<Page<RecordView>, QueryError> {
     let limit = page_limit(params.page.limit)?;
+    check_time("from", params.from)?;
+    check_time("to", params.to)?;
     let height = resolve_height(store, params.height)?;
     if let Some(org) = &params.org {
         check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
@@ -313,12 +323,28 @@ fn records(
         return Err(QueryError::bad_input("status", rule));
     }
     if let Some(under) = &params.under {
-        check_under(kind, under, &params)?;
+        check_under(kind, under)?;
     }
-    let after = params.page.cursor.as_deref().map(decode_cursor).transpose()?;
-    let filter = ListFilter { org: params.org, status: params.status, under: params.under };
-    if params.from.is_none() && params.to.is_none() {
-        let page = store.list_records(kind, &filter, height, after.as_deref(), limit)?;
+    let after = params.page.cursor.as_deref().map(|text| list_cursor(kind, text)).transpose()?;
+    let range = TimeRange::new(params.from, params.to);
+    if range.is_empty() {
+        return Ok(Page { items: Vec::new(), next: None });
+    }
+    // The index holds a term per org, status and org with status, and one per record hung
+    // under; with `under`, the records under it are read and `org` and `status` kept by the
+    // same terms, record by record.
+    let (read, kept) = match params.under {
+        Some(under) => (
+            ListFilter { under: Some(under), ..ListFilter::default() },
+            ListFilter { org: params.org, status: params.status, under: None },
+        ),
+        None => (
+            ListFilter { org: params.org, status: params.status, under: None },
+            ListFilter::default(),
+        ),
+    };
+    if range.is_whole() && kept == ListFilter::default() {
+        let page = store.list_records(kind, &read, height, after.as_deref(), limit)?;
         let items = page
             .records
             .iter()
@@ -326,18 +352,17 @@ fn records(
             .collect::<Result<_, _>>()?;
         return Ok(Page { items, next: page.next.map(hex::encode) });
     }
-    let range = TimeRange::new(params.from, params.to)?;
     let mut items = Vec::with_capacity(limit);
     let mut cursor = after;
     let mut scanned = 0;
-    while scanned < TIME_SCANNED_RECORDS_MAX {
-        let page = store.list_records(kind, &filter, height, cursor.as_deref(), PAGE_ITEMS_MAX)?;
+    while scanned < SCANNED_RECORDS_MAX {
+        let page = store.list_records(kind, &read, height, cursor.as_deref(), PAGE_ITEMS_MAX)?;
         for (key, bytes) in &page.records {
             scanned += 1;
-            if range.holds(created_time(store, key)?) {
+            if kept.admits(kind, key, bytes) && range.holds(created_time(store, key)?) {
                 items.push(view(store, key, bytes, height)?);
             }
-            if items.len() == limit || scanned == TIME_SCANNED_RECORDS_MAX {
+            if items.len() == limit || scanned == SCANNED_RECORDS_MAX {
                 let last = page.records.last().map(|(last, _)| last);
                 let at_end = page.next.is_none() && last == Some(key);
                 let next = (!at_end).then(|| hex::encode(kind.cursor_after(key)));
@@ -352,24 +377,30 @@ fn records(
     Ok(Page { items, next: cursor.map(hex::encode) })
 }
 
-/// Most records a time-filtered list reads for one page: past it, the page is returned with
-/// fewer items and the cursor of where the reading stopped.
-pub const TIME_SCANNED_RECORDS_MAX: usize = 1_000;
+/// Most records a list read record by record (a time range, or `under` with `org` or
+/// `status`) reads for one page: past it, the page is returned with fewer items and the cursor
+/// of where the reading stopped.
+pub const SCANNED_RECORDS_MAX: usize = 1_000;
 
-/// The `from`..`to` of a list, checked.
+/// The `from`..`to` of a list: `from` included, `to` not. `from` not before `to` is the empty
+/// interval, which holds no record.
 struct TimeRange {
     from: u64,
     to: u64,
 }
 
 impl TimeRange {
-    fn new(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Self, QueryError> {
-        let (from, to) = (from.map_or(0, |t| t.0), to.map_or(u64::MAX, |t| t.0));
-        if from >= to {
-            let rule = format!("{to} is not after `from` ({from}): the range would be empty");
-            return Err(QueryError::bad_input("to", rule));
-        }
-        Ok(Self { from, to })
+    fn new(from: Option<Timestamp>, to: Option<Timestamp>) -> Self {
+        Self { from: from.map_or(0, |t| t.0), to: to.map_or(u64::MAX, |t| t.0) }
+    }
+
+    const fn is_empty(&self) -> bool {
+        self.from >= self.to
+    }
+
+    /// Whether the range holds every time a record can have.
+    const fn is_whole(&self) -> bool {
+        self.from == 0 && self.to == u64::MAX
     }
 
     const fn holds(&self, time: u64) -> bool {
@@ -385,9 +416,28 @@ fn created_time(store: &Store, key: &RecordKey) -> Result<u64, QueryError> {
     Ok(store.header(entry.location.height)?.map_or(0, |header| header.time.0))
 }
 
-fn decode_cursor(text: &str) -> Result<Vec<u8>, QueryError> {
-    hex::decode(text)
-        .map_err(|_| QueryError::bad_input("cursor", "is not a cursor this listing gave"))
+/// The cursor `text` of a listing of `kind`: not hex is bad input; hex that is not a position
+/// of the listing (a cursor of another listing, or of the wrong length) is
+/// [`QueryError::CursorUnknown`]. Any position of the listing is good, whether a record sits
+/// there or not: the page starts after it.
+fn list_cursor(kind: RecordKind, text: &str) -> Result<Vec<u8>, QueryError> {
+    let bytes = hex::decode(text)
+        .map_err(|_| QueryError::bad_input("cursor", format!("{text:?} is not hex")))?;
+    if !kind.cursor_is_well_formed(&bytes) {
+        let position = match kind {
+            RecordKind::Org | RecordKind::CatalogEntry | RecordKind::Certificate => {
+                "an id of 1 to 64 bytes none of which is zero, and a zero byte"
+            }
+            RecordKind::Member => "a 32-byte member key",
+            _ => "an 8-byte big-endian id",
+        };
+        let rule = format!(
+            "a cursor of this listing is the byte {:02x} and {position}, in hex",
+            kind as u8
+        );
+        return Err(QueryError::CursorUnknown { cursor: text.to_owned(), rule });
+    }
+    Ok(bytes)
 }
 
 fn timeline(
@@ -427,13 +477,28 @@ fn timeline(
     Ok(Page { items, next })
 }
 
+/// The cursor `text` of a timeline: a tx's position, its block's height (8 bytes) and its index
+/// in the block (4 bytes), big-endian, in hex. Not hex is bad input; hex of another length is
+/// [`QueryError::CursorUnknown`].
 fn timeline_cursor(text: &str) -> Result<TxLocation, QueryError> {
-    let bad = || QueryError::bad_input("cursor", "is not a cursor this timeline gave");
-    let bytes: [u8; 12] = hex::decode(text).ok().and_then(|b| b.try_into().ok()).ok_or_else(bad)?;
+    let bytes = hex::decode(text)
+        .map_err(|_| QueryError::bad_input("cursor", format!("{text:?} is not hex")))?;
+    let Ok::<[u8; 12], _>(bytes) = bytes.try_into() else {
+        return Err(QueryError::CursorUnknown {
+            cursor: text.to_owned(),
+            rule: "a cursor of a timeline is a block height (8 bytes) and a tx index (4 bytes), \
+                   big-endian, in hex"
+                .to_owned(),
+        });
+    };
     let (height, index) = bytes.split_at(8);
+    let mut height_bytes = [0; 8];
+    height_bytes.copy_from_slice(height);
+    let mut index_bytes = [0; 4];
+    index_bytes.copy_from_slice(index);
     Ok(TxLocation {
-        height: Height(u64::from_be_bytes(height.try_into().map_err(|_| bad())?)),
-        index: u32::from_be_bytes(index.try_into().map_err(|_| bad())?),
+        height: Height(u64::from_be_bytes(height_bytes)),
+        index: u32::from_be_bytes(index_bytes),
     })
 }
 
@@ -444,6 +509,7 @@ fn overdue(
     height: Option<Height>,
 ) -> Result<OverdueView, QueryError> {
     check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
+    check_time("at", at)?;
     let height = resolve_height(store, height)?;
     let at = match at {
         Some(at) => at,
@@ -606,24 +672,31 @@ fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<Tx
     let limit = page_limit(page.limit)?;
     let height = resolve_height(store, Some(height))?;
     let hashes = store.block_tx_hashes(height)?.unwrap_or_default();
+    // Any position is one: at or past the block's last tx, the page is empty.
     let start = match page.cursor.as_deref() {
         None => 0,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|start| *start < hashes.len())
-            .ok_or_else(|| QueryError::bad_input("cursor", "is not a position in this block"))?,
+        Some(text) => position(text).ok_or_else(|| {
+            QueryError::bad_input("cursor", format!("{text:?} is not a position in a block"))
+        })?,
     };
-    let mut items = Vec::with_capacity(limit.min(hashes.len()));
+    let mut items = Vec::with_capacity(limit.min(hashes.len().saturating_sub(start)));
     for hash in hashes.iter().skip(start).take(limit) {
         let (location, tx) = store.tx(hash)?.ok_or_else(|| {
             store.noted(onebook_storage::StorageError::Missing { what: "tx of a block" })
         })?;
         items.push(tx_view(store, location, tx)?);
     }
-    let end = start + items.len();
+    let end = start.saturating_add(items.len());
     let next = (end < hashes.len()).then(|| end.to_string());
     Ok(Page { items, next })
+}
+
+/// A decimal tx position, digits only (`parse` would take a leading `+`).
+fn position(text: &str) -> Option<usize> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 fn validators(store: &Store, height: Option<Height>) -> Result<ValidatorsView, QueryError> {

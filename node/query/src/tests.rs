@@ -15,6 +15,7 @@ use onebook_types::{
 
 use crate::{
     LedgerQuery, ListParams, PageParams, QueryError, Record, RecordKind, SearchHitView, StoreQuery,
+    TIME_MAX,
     test_utils::{self, TestTx, block_time, commit, entry, grant, init, obligation, org},
 };
 
@@ -83,14 +84,14 @@ async fn a_record_read_as_of_a_past_height_has_its_value_of_then() {
     let before = query.record(key.clone(), Some(Height(0))).await.expect("read");
     let then = query.record(key.clone(), Some(Height(1))).await.expect("read").expect("present");
     let now = query.record(key.clone(), None).await.expect("read").expect("present");
-    let above = query.record(key, Some(Height(3))).await.expect_err("above the tip");
+    let above = query.record(key, Some(Height(3))).await;
 
     assert_eq!(before, None);
     assert_eq!((then.height, grant_status(&then)), (1, &GrantStatus::Active));
     assert_eq!(now.height, 2);
     assert!(matches!(grant_status(&now), GrantStatus::Revoked { .. }));
     assert_eq!(now.key, "grant:1");
-    assert_eq!(parameter(above), "height");
+    assert!(matches!(above, Err(QueryError::NoBlockYet { height: 3 })), "{above:?}");
 }
 
 #[tokio::test]
@@ -151,6 +152,99 @@ async fn a_list_of_more_than_a_hundred_walks_page_by_page_with_no_gap_and_no_dup
 }
 
 #[tokio::test]
+async fn the_records_under_a_record_with_an_org_or_status_are_those_that_pass_both() {
+    let dir = tempfile::tempdir().expect("dir");
+    let query = small_chain(&dir);
+    let under = |org: Option<&str>, status: Option<&str>, height: Option<u64>| ListParams {
+        under: Some(RecordKey::ShareRequest(ShareRequestId(1))),
+        ..list(org, status, height)
+    };
+
+    let active_then = query.records(RecordKind::Grant, under(None, Some("active"), Some(1))).await;
+    let active_now = query.records(RecordKind::Grant, under(None, Some("active"), None)).await;
+    let revoked_now = query.records(RecordKind::Grant, under(None, Some("revoked"), None)).await;
+    let to_gaj = query.records(RecordKind::Grant, under(Some("xm-gaj"), None, None)).await;
+    let to_jyj = query.records(RecordKind::Grant, under(Some("xm-jyj"), None, None)).await;
+    let both = query.records(RecordKind::Grant, under(Some("xm-gaj"), Some("revoked"), None)).await;
+
+    assert_eq!(ids(&active_then.expect("a page")), ["grant:1"]);
+    assert!(active_now.expect("a page").items.is_empty(), "grant 1 is revoked at height 2");
+    assert_eq!(ids(&revoked_now.expect("a page")), ["grant:1"]);
+    assert_eq!(ids(&to_gaj.expect("a page")), ["grant:1"]);
+    assert!(to_jyj.expect("a page").items.is_empty(), "grant 2 is under share request 2");
+    assert_eq!(ids(&both.expect("a page")), ["grant:1"]);
+}
+
+#[tokio::test]
+async fn a_cursor_is_a_position_and_the_page_starts_after_it_whether_a_record_sits_there_or_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = open(&dir);
+    init(&store, vec![]);
+    let grants = [2, 4, 6].map(|id| entry(RecordKey::Grant(GrantId(id)), &grant(id, "xm-gaj")));
+    commit(&store, grants.to_vec(), vec![]);
+    let query = StoreQuery::new(store);
+    let after = |id: u64| {
+        let cursor = hex::encode(RecordKind::Grant.cursor_after(&RecordKey::Grant(GrantId(id))));
+        ListParams {
+            page: PageParams { cursor: Some(cursor), limit: None },
+            ..list(None, None, None)
+        }
+    };
+
+    let at_a_record = query.records(RecordKind::Grant, after(2)).await.expect("a page");
+    let between = query.records(RecordKind::Grant, after(3)).await.expect("a page");
+    let before_all = query.records(RecordKind::Grant, after(0)).await.expect("a page");
+    let past_all = query.records(RecordKind::Grant, after(u64::MAX)).await.expect("a page");
+    let upper_case = ListParams {
+        page: PageParams { cursor: Some("070000000000000003".to_uppercase()), limit: None },
+        ..list(None, None, None)
+    };
+    let upper_case = query.records(RecordKind::Grant, upper_case).await.expect("a page");
+
+    assert_eq!(ids(&at_a_record), ["grant:4", "grant:6"]);
+    assert_eq!(ids(&between), ["grant:4", "grant:6"]);
+    assert_eq!(ids(&before_all), ["grant:2", "grant:4", "grant:6"]);
+    assert!(past_all.items.is_empty() && past_all.next.is_none());
+    assert_eq!(ids(&upper_case), ["grant:4", "grant:6"]);
+}
+
+#[tokio::test]
+async fn a_cursor_that_is_hex_but_no_position_of_the_listing_names_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let query = small_chain(&dir);
+    let org_cursor = hex::encode(RecordKind::Org.cursor_after(&RecordKey::Org("xm".into())));
+    let cursors = [
+        (RecordKind::Grant, "0700".to_owned()),
+        (RecordKind::Grant, String::new()),
+        (RecordKind::Grant, org_cursor.clone()),
+        (RecordKind::Org, "01".to_owned()),
+        (RecordKind::Org, "01780078".to_owned()),
+        (RecordKind::Member, format!("02{}", "ab".repeat(31))),
+    ];
+
+    for (kind, cursor) in cursors {
+        let params = ListParams {
+            page: PageParams { cursor: Some(cursor.clone()), limit: None },
+            ..list(None, None, None)
+        };
+        let error = query.records(kind, params).await;
+
+        assert!(
+            matches!(&error, Err(QueryError::CursorUnknown { cursor: given, .. }) if *given == cursor),
+            "{kind:?} {cursor:?}: {error:?}"
+        );
+    }
+    let org_page = ListParams {
+        page: PageParams { cursor: Some(org_cursor), limit: None },
+        ..list(None, None, None)
+    };
+    assert_eq!(
+        ids(&query.records(RecordKind::Org, org_page).await.expect("a page")),
+        ["org:xm-gaj"]
+    );
+}
+
+#[tokio::test]
 async fn bad_paging_and_filters_are_refused_naming_the_parameter() {
     let dir = tempfile::tempdir().expect("dir");
     let query = small_chain(&dir);
@@ -166,12 +260,20 @@ async fn bad_paging_and_filters_are_refused_naming_the_parameter() {
         (RecordKind::Grant, with_page(None, Some(0)), "limit"),
         (RecordKind::Grant, with_page(None, Some(101)), "limit"),
         (RecordKind::Grant, with_page(Some("zz"), None), "cursor"),
-        (RecordKind::Grant, with_page(Some("0700"), None), "cursor"),
-        (RecordKind::Org, with_page(Some(&grant_cursor), None), "cursor"),
+        (RecordKind::Grant, with_page(Some(&format!("{grant_cursor}0")), None), "cursor"),
         (RecordKind::Grant, list(None, Some("granted"), None), "status"),
         (RecordKind::Resource, list(None, Some("active"), None), "status"),
         (RecordKind::Grant, list(Some("no such org"), None, None), "org"),
-        (RecordKind::Grant, list(None, None, Some(9)), "height"),
+        (
+            RecordKind::Grant,
+            ListParams { from: Some(Timestamp(TIME_MAX + 1)), ..list(None, None, None) },
+            "from",
+        ),
+        (
+            RecordKind::Grant,
+            ListParams { to: Some(Timestamp(TIME_MAX + 1)), ..list(None, None, None) },
+            "to",
+        ),
     ];
 
     for (kind, params, expected) in cases {
@@ -180,6 +282,8 @@ async fn bad_paging_and_filters_are_refused_naming_the_parameter() {
 
         assert_eq!(parameter(error), expected, "{shown}");
     }
+    let above = query.records(RecordKind::Grant, list(None, None, Some(9))).await;
+    assert!(matches!(above, Err(QueryError::NoBlockYet { height: 9 })), "{above:?}");
 }
 
 #[tokio::test]
@@ -193,8 +297,14 @@ async fn a_timeline_lists_every_tx_that_touched_the_record_and_an_org_its_txs() 
     let rest = PageParams { cursor: first.next.clone(), limit: Some(1) };
     let second = query.timeline(RecordKey::Grant(GrantId(1)), rest).await.expect("page");
     let org = query.timeline(RecordKey::Org("xm-gaj".into()), PageParams::default()).await;
-    let garbled = PageParams { cursor: Some("00".into()), limit: None };
+    let garbled = PageParams { cursor: Some("0x".into()), limit: None };
     let bad = query.timeline(RecordKey::Grant(GrantId(1)), garbled).await.expect_err("garbled");
+    let short = PageParams { cursor: Some("00".into()), limit: None };
+    let short = query.timeline(RecordKey::Grant(GrantId(1)), short).await;
+    let after_first =
+        PageParams { cursor: Some(format!("{:016x}{:08x}", 1, u32::MAX)), limit: None };
+    let after_first =
+        query.timeline(RecordKey::Grant(GrantId(1)), after_first).await.expect("page");
 
     let grant = grant.expect("timeline");
     assert_eq!(grant.items.iter().map(|entry| entry.height).collect::<Vec<_>>(), [1, 2]);
@@ -204,6 +314,8 @@ async fn a_timeline_lists_every_tx_that_touched_the_record_and_an_org_its_txs() 
     assert_eq!(second.next, None);
     assert_eq!(org.expect("timeline").items.len(), 1);
     assert_eq!(parameter(bad), "cursor");
+    assert!(matches!(short, Err(QueryError::CursorUnknown { .. })), "{short:?}");
+    assert_eq!(after_first.items.iter().map(|entry| entry.height).collect::<Vec<_>>(), [2]);
 }
 
 #[tokio::test]
@@ -237,12 +349,19 @@ async fn overdue_obligations_are_the_open_ones_due_before_the_time_asked() {
     let later = query.overdue_obligations("xm".into(), Some(Timestamp(late.0 + 1)), None).await;
     let other = query.overdue_obligations("xm-gaj".into(), Some(late), None).await.expect("read");
     let bad = query.overdue_obligations("x y".into(), None, None).await.expect_err("bad org");
+    let above = query.overdue_obligations("xm".into(), None, Some(Height(2))).await;
+    let latest = query.overdue_obligations("xm".into(), Some(Timestamp(TIME_MAX)), None).await;
+    let too_late = query.overdue_obligations("xm".into(), Some(Timestamp(TIME_MAX + 1)), None);
+    let too_late = too_late.await.expect_err("after the latest time");
 
     assert_eq!(at_block.obligations.len(), 0, "block 1 is before both due times");
     assert_eq!(at_block.at, block_time(Height(1)).0);
     assert_eq!(later.expect("read").obligations.len(), 2);
     assert!(other.obligations.is_empty());
     assert_eq!(parameter(bad), "org");
+    assert!(matches!(above, Err(QueryError::NoBlockYet { height: 2 })), "{above:?}");
+    assert_eq!(latest.expect("read").obligations.len(), 2);
+    assert_eq!(parameter(too_late), "at");
 }
 
 #[tokio::test]
@@ -331,6 +450,7 @@ async fn a_time_range_keeps_the_records_created_in_it_and_pages_on() {
     let open_ended = query.records(RecordKind::Grant, range(Some(5), None, None, None)).await;
     let genesis = query.records(RecordKind::Org, range(None, Some(1), None, None)).await;
     let empty = query.records(RecordKind::Grant, range(Some(3), Some(3), None, None)).await;
+    let reversed = query.records(RecordKind::Grant, range(Some(4), Some(2), None, None)).await;
 
     assert_eq!(ids(&whole.expect("a page")), ["grant:2", "grant:3"], "created at heights 2 and 3");
     assert_eq!(ids(&first), ["grant:2"]);
@@ -340,9 +460,9 @@ async fn a_time_range_keeps_the_records_created_in_it_and_pages_on() {
     assert_eq!(third.next, None);
     assert_eq!(ids(&open_ended.expect("a page")), ["grant:5"]);
     assert_eq!(ids(&genesis.expect("a page")), ["org:xm"], "genesis records count as time 0");
-    match empty {
-        Err(QueryError::BadInput { parameter, .. }) => assert_eq!(parameter, "to"),
-        other => panic!("an empty range is refused, got {other:?}"),
+    for page in [empty, reversed] {
+        let page = page.expect("an empty interval is an empty page");
+        assert!(page.items.is_empty() && page.next.is_none(), "{page:?}");
     }
 }
 
@@ -462,8 +582,12 @@ async fn a_blocks_txs_are_paged_in_block_order_with_their_events() {
     let second = query.block_txs(Height(3), rest).await.expect("page");
     let genesis = query.block_txs(Height(0), PageParams::default()).await.expect("page");
     let above = query.block_txs(Height(4), PageParams::default()).await;
-    let past_end = PageParams { cursor: Some("3".into()), limit: None };
-    let bad = query.block_txs(Height(3), past_end).await;
+    let at_end = PageParams { cursor: Some("3".into()), limit: None };
+    let at_end = query.block_txs(Height(3), at_end).await.expect("page");
+    let past_end = PageParams { cursor: Some("999999999".into()), limit: None };
+    let past_end = query.block_txs(Height(3), past_end).await.expect("page");
+    let bad = PageParams { cursor: Some("+1".into()), limit: None };
+    let bad = query.block_txs(Height(3), bad).await;
 
     let seen: Vec<_> = first.items.iter().chain(&second.items).map(|tx| tx.tx_hash).collect();
     assert_eq!(seen, hashes);
@@ -475,8 +599,11 @@ async fn a_blocks_txs_are_paged_in_block_order_with_their_events() {
     );
     assert_eq!(first.items[0].events[0].kind, "grant.issued");
     assert!(genesis.items.is_empty() && genesis.next.is_none());
-    assert_eq!(parameter(above.expect_err("above the tip")), "height");
-    assert_eq!(parameter(bad.expect_err("past the last tx")), "cursor");
+    assert!(matches!(above, Err(QueryError::NoBlockYet { height: 4 })), "{above:?}");
+    for page in [at_end, past_end] {
+        assert!(page.items.is_empty() && page.next.is_none(), "past the last tx: {page:?}");
+    }
+    assert_eq!(parameter(bad.expect_err("not digits")), "cursor");
 }
 
 #[tokio::test]
@@ -495,7 +622,7 @@ async fn the_validator_set_is_the_one_in_force_at_the_height() {
     assert!(now.validators.iter().any(|v| v.node_key == validators[0].public_key()));
     assert_eq!((now.total_power, now.quorum_power), (40, 27));
     assert_eq!(at_genesis.validators, now.validators);
-    assert_eq!(parameter(above.expect_err("above the tip")), "height");
+    assert!(matches!(above, Err(QueryError::NoBlockYet { height: 9 })), "{above:?}");
     assert!(none.validators.is_empty());
 }
 

@@ -39,7 +39,6 @@ use onebook_types::{
     block, codec,
     hash::Hash32,
     ids::{ChainId, Height},
-    limits::RECORD_BYTES_MAX,
     record::RecordKey,
 };
 use onebook_verifier::{ProofBundle, TrustedGenesis};
@@ -63,6 +62,9 @@ pub const CHUNK_BYTES: u64 = 256 * 1024 * 1024;
 pub enum ArchiveScope {
     /// Every column family of the store: a backup.
     Store,
+    /// The records of one height, its block and receipts, in one snapshot file
+    /// (`snapshot.rs`): what a joining node starts from.
+    State,
 }
 
 /// One table file of an archive.
@@ -150,13 +152,6 @@ impl ArchiveManifest {
             ));
         }
         codec::decode(body, MANIFEST_BYTES_MAX).map_err(|e| bad(format!("it does not decode: {e}")))
-    }
-
-    /// The decoded proof bundle.
-    pub fn anchor(&self) -> Result<ProofBundle, BackupError> {
-        onebook_verifier::decode(&self.anchor).map_err(|source| BackupError::Certificate {
-            detail: format!("the manifest's proof bundle does not decode: {source}"),
-        })
     }
 }
 
@@ -304,7 +299,12 @@ fn write_backup(
         }
     };
     fs::remove_dir_all(&scratch).map_err(io_at(&scratch))?;
-    write_synced(&partial.join(MANIFEST_FILE), &manifest.encode())?;
+    // The manifest appears whole or not at all: a backup killed while writing it leaves no
+    // manifest (not a complete backup), never a torn one.
+    let writing = partial.join(format!(".{MANIFEST_FILE}.partial"));
+    write_synced(&writing, &manifest.encode())?;
+    let path = partial.join(MANIFEST_FILE);
+    fs::rename(&writing, &path).map_err(io_at(&path))?;
     sync_dir(partial)?;
     Ok(manifest)
 }
@@ -326,12 +326,12 @@ pub fn check_manifest(archive: &Path, genesis: &TrustedGenesis) -> BackupResult<
         Err(source) => return Err(BackupError::Io { path, source }),
     };
     let manifest = ArchiveManifest::decode(&bytes)?;
-    let refuse = |detail: String| BackupError::Certificate { detail };
-    if manifest.genesis_hash != genesis.genesis_hash {
-        return Err(refuse(format!(
-            "the backup is of genesis {}, this home's genesis is {}",
-            manifest.genesis_hash, genesis.genesis_hash
-        )));
+    if manifest.scope != ArchiveScope::Store {
+        return Err(BackupError::Manifest {
+            detail: "it is a state snapshot, not a backup; start a node from it with \
+                     `onebook start --from-snapshot`"
+                .into(),
+        });
     }
     if manifest.schema_version != keys::SCHEMA_VERSION {
         return Err(BackupError::Manifest {
@@ -343,29 +343,46 @@ pub fn check_manifest(archive: &Path, genesis: &TrustedGenesis) -> BackupResult<
             ),
         });
     }
-    let anchor = manifest.anchor()?;
-    // The backed-up tip is usually above the newest witnessed checkpoint, so its bundle is
+    check_certified(&manifest, genesis).map_err(|detail| BackupError::Certificate { detail })?;
+    Ok(manifest)
+}
+
+/// Checks that `manifest`'s proof bundle certifies, from `genesis`, the block, state root and
+/// chain the manifest names; the decoded bundle, or why not.
+pub(crate) fn check_certified(
+    manifest: &ArchiveManifest,
+    genesis: &TrustedGenesis,
+) -> Result<ProofBundle, String> {
+    if manifest.genesis_hash != genesis.genesis_hash {
+        return Err(format!(
+            "it is of genesis {}, this home's genesis is {}",
+            manifest.genesis_hash, genesis.genesis_hash
+        ));
+    }
+    let anchor = onebook_verifier::decode(&manifest.anchor)
+        .map_err(|source| format!("the manifest's proof bundle does not decode: {source}"))?;
+    // The archived height is usually above the newest witnessed checkpoint, so its bundle is
     // unanchored: the block is certified by its validators' signatures, as a syncing node
     // trusts them, and the restored node is checked against its peers when it joins.
     let options = onebook_verifier::VerifyOptions { allow_unanchored: true, ..Default::default() };
     let verdict = onebook_verifier::verify_bundle_with(&anchor, genesis, &options)
-        .map_err(|e| refuse(format!("the proof bundle does not verify: {e}")))?;
+        .map_err(|e| format!("the proof bundle does not verify: {e}"))?;
     if verdict.height != manifest.height || verdict.block_hash != manifest.block_hash {
-        return Err(refuse(format!(
+        return Err(format!(
             "the certified block is {} at height {}, the manifest names {} at height {}",
             verdict.block_hash, verdict.height, manifest.block_hash, manifest.height
-        )));
+        ));
     }
     if anchor.header.state_root != manifest.state_root {
-        return Err(refuse(format!(
+        return Err(format!(
             "the certified state root is {}, the manifest names {}",
             anchor.header.state_root, manifest.state_root
-        )));
+        ));
     }
     if manifest.chain_id != genesis.chain_id {
-        return Err(refuse(format!("the manifest names chain {}", manifest.chain_id)));
+        return Err(format!("the manifest names chain {}", manifest.chain_id));
     }
-    Ok(manifest)
+    Ok(anchor)
 }
 
 /// Checks every file of `archive` against `manifest`: present, of its size and hash.
@@ -529,46 +546,20 @@ fn check_content(
 /// The state root of the latest version at or below `height` of every stored record, computed
 /// from the records alone in a fresh tree.
 pub fn recompute_state_root(store: &Store, height: Height) -> BackupResult<Hash32> {
-    let corrupt = |detail: String| BackupError::Content { detail };
     let mut leaves = Vec::new();
-    let mut current: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
-    let mut iter = store.db().raw_iterator_cf(store.cf(keys::RECORDS));
-    iter.seek_to_first();
-    let mut flush = |entry: Option<(Vec<u8>, Option<Vec<u8>>)>| {
-        if let Some((key, Some(value))) = entry {
-            leaves.push((onebook_state::key_hash(&key), Some(onebook_state::value_hash(&value))));
-        }
-    };
-    while let (Some(stored_key), Some(stored_value)) = (iter.key(), iter.value()) {
-        let split = stored_key
-            .len()
-            .checked_sub(8)
-            .ok_or_else(|| corrupt("a record key is shorter than its height".into()))?;
-        let (key, at) = stored_key.split_at(split);
-        let at = Height(u64::from_be_bytes(at.try_into().expect("8 bytes split off")));
-        if RecordKey::decode(key).is_err() {
-            return Err(corrupt("a stored record key does not decode".into()));
-        }
-        if current.as_ref().is_none_or(|(current_key, _)| current_key.as_slice() != key) {
-            flush(current.take());
-            current = Some((key.to_vec(), None));
-        }
-        if at <= height {
-            let value: Option<Vec<u8>> = codec::decode(stored_value, RECORD_BYTES_MAX + 8)
-                .map_err(|e| corrupt(format!("a stored record does not decode: {e}")))?;
-            if let Some((_, latest)) = current.as_mut() {
-                *latest = value;
-            }
-        }
-        iter.next();
-    }
-    iter.status()?;
-    flush(current.take());
+    crate::snapshot::for_each_record(store, height, &mut NoProgress, |key, value| {
+        leaves.push((onebook_state::key_hash(key), Some(onebook_state::value_hash(&value))));
+        Ok(())
+    })
+    .map_err(|error| match error {
+        crate::snapshot::SnapshotError::Storage(error) => BackupError::Storage(error),
+        other => BackupError::Content { detail: other.to_string() },
+    })?;
     Ok(onebook_state::apply_updates(&MemNodeStore::new(), Hash32::ZERO, leaves).root)
 }
 
 /// Opens the database at `primary` as a secondary instance whose own files go to `scratch`.
-fn open_secondary(primary: &Path, scratch: &Path) -> BackupResult<Store> {
+pub(crate) fn open_secondary(primary: &Path, scratch: &Path) -> BackupResult<Store> {
     if !primary.join("CURRENT").exists() {
         return Err(BackupError::Io {
             path: primary.to_owned(),
@@ -681,18 +672,18 @@ fn hash_file(path: &Path, progress: &mut dyn Progress) -> BackupResult<Hash32> {
     Ok(Hash32(*hasher.finalize().as_bytes()))
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> BackupResult<()> {
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> BackupResult<()> {
     let mut file = fs::File::create(path).map_err(io_at(path))?;
     file.write_all(bytes).map_err(io_at(path))?;
     file.sync_all().map_err(io_at(path))
 }
 
-fn sync_dir(path: &Path) -> BackupResult<()> {
+pub(crate) fn sync_dir(path: &Path) -> BackupResult<()> {
     fs::File::open(path).and_then(|dir| dir.sync_all()).map_err(io_at(path))
 }
 
 /// Removes what an interrupted `what` left at `path`, if anything.
-fn clear_leftover(path: &Path, what: &str) -> BackupResult<()> {
+pub(crate) fn clear_leftover(path: &Path, what: &str) -> BackupResult<()> {
     if path.exists() {
         tracing::warn!(path = %path.display(), "removing what an interrupted {what} left");
         fs::remove_dir_all(path).map_err(io_at(path))?;
@@ -701,19 +692,19 @@ fn clear_leftover(path: &Path, what: &str) -> BackupResult<()> {
 }
 
 /// `.<name>.<suffix>` beside `path`.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     parent(path).join(format!(".{name}.{suffix}"))
 }
 
-fn parent(path: &Path) -> &Path {
+pub(crate) fn parent(path: &Path) -> &Path {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     }
 }
 
-fn io_at(path: &Path) -> impl Fn(io::Error) -> BackupError + '_ {
+pub(crate) fn io_at(path: &Path) -> impl Fn(io::Error) -> BackupError + '_ {
     move |source| BackupError::Io { path: path.to_owned(), source }
 }
 

@@ -29,9 +29,10 @@ pub fn checkpoint_policy(store: &Store, height: Height) -> Result<CheckpointPoli
         .map_err(|source| StorageError::Corrupt { what: "checkpoint policy record", source })
 }
 
-/// Whether `height` (at most the tip) is a checkpoint.
+/// Whether `height` (at most the tip) is a checkpoint. A store started from a snapshot knows
+/// only the checkpoints above its base: the policy before its base is not held.
 pub fn is_checkpoint(store: &Store, height: Height) -> Result<bool> {
-    if height.0 == 0 || height > store.tip()?.height {
+    if height.0 == 0 || height <= store.base() || height > store.tip()?.height {
         return Ok(false);
     }
     let after = checkpoint_policy(store, height)?;
@@ -84,7 +85,7 @@ pub fn checkpoint_heights(store: &Store, after: Height, limit: usize) -> Result<
         if changed && *start > after {
             heights.insert(start.0);
         }
-        let low = (after.0 + 1).max(start.0).max(1);
+        let low = (after.0 + 1).max(start.0).max(store.base().0 + 1);
         let mut height = low.div_ceil(policy.interval) * policy.interval;
         while height <= end && heights.len() <= limit {
             heights.insert(height);
@@ -238,21 +239,7 @@ pub fn anchor(store: &Store, height: Height, at: Option<Height>) -> Result<Optio
         witnessed(store, checkpoint_height)?.ok_or_else(|| StorageError::NoProof {
             reason: format!("the checkpoint at {checkpoint_height} is not witnessed"),
         })?;
-    let mut witness_changes = Vec::new();
-    for at in store.record_write_heights(&RecordKey::CheckpointPolicy, checkpoint_height)? {
-        if at.0 == 0 || witnesses_of(store, at)? == checkpoint_policy(store, at)?.witnesses {
-            continue;
-        }
-        let (checkpoint, cosignatures) =
-            witnessed(store, at)?.ok_or_else(|| StorageError::NoProof {
-                reason: format!(
-                    "the checkpoint at {at}, which changed the witness set, is not witnessed by \
-                     the set before it, so no later checkpoint can be anchored from genesis"
-                ),
-            })?;
-        let next_set = checkpoint_policy(store, at)?.witnesses;
-        witness_changes.push(WitnessChange { checkpoint, cosignatures, next_set });
-    }
+    let witness_changes = witness_changes(store, checkpoint_height)?;
     let ancestry = if height < checkpoint_height {
         let proof =
             history::prove_ancestry(store, height.0, checkpoint_height.0).map_err(|error| {
@@ -268,4 +255,32 @@ pub fn anchor(store: &Store, height: Height, at: Option<Height>) -> Result<Optio
         None
     };
     Ok(Some(Anchor { witness_changes, checkpoint, cosignatures, ancestry, parent: None }))
+}
+
+/// Every witness-set change below `below`, oldest first, each with the cosignatures of the set
+/// before it: the ones below the store's base as the snapshot it started from carried them
+/// (`snapshot.rs`), then those of the checkpoint policy's versions above the base.
+pub(crate) fn witness_changes(store: &Store, below: Height) -> Result<Vec<WitnessChange>> {
+    let mut changes: Vec<WitnessChange> = crate::snapshot::base_witness_changes(store)?
+        .into_iter()
+        .filter(|change| change.checkpoint.height < below)
+        .collect();
+    let base = store.base();
+    for at in store.record_write_heights(&RecordKey::CheckpointPolicy, below)? {
+        // Height 0 is genesis; a snapshot's records are written at its base, whose changes it
+        // carried.
+        if at <= base || witnesses_of(store, at)? == checkpoint_policy(store, at)?.witnesses {
+            continue;
+        }
+        let (checkpoint, cosignatures) =
+            witnessed(store, at)?.ok_or_else(|| StorageError::NoProof {
+                reason: format!(
+                    "the checkpoint at {at}, which changed the witness set, is not witnessed by \
+                     the set before it, so no later checkpoint can be anchored from genesis"
+                ),
+            })?;
+        let next_set = checkpoint_policy(store, at)?.witnesses;
+        changes.push(WitnessChange { checkpoint, cosignatures, next_set });
+    }
+    Ok(changes)
 }

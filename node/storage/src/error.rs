@@ -82,6 +82,17 @@ pub enum StorageError {
         /// present where absence was asked, and so on.
         reason: String,
     },
+    /// The height is below the first one this store holds: it started from a snapshot.
+    #[error(
+        "height {height} is below {base}, the first height this node holds (it started from a \
+         snapshot); ask a node that holds the whole history"
+    )]
+    BelowBase {
+        /// The height asked.
+        height: Height,
+        /// The first height held.
+        base: Height,
+    },
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
     Empty,
@@ -144,6 +155,13 @@ pub enum StorageError {
         /// What is wrong with it.
         detail: String,
     },
+    /// The size of the store's file system could not be read.
+    #[error("cannot read the size of the store's file system: {source}")]
+    DiskSpace {
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The record of the last committed height could not be written.
     #[error("cannot write {}: {source}", mark.display())]
     MarkWrite {
@@ -176,6 +194,8 @@ impl StorageError {
             | Self::NoProof { .. }
             | Self::Empty
             | Self::AboveTip { .. }
+            | Self::BelowBase { .. }
+            | Self::DiskSpace { .. }
             | Self::MarkWrite { .. } => false,
         }
     }

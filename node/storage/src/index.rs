@@ -221,6 +221,16 @@ pub struct ListFilter {
     pub under: Option<RecordKey>,
 }
 
+impl ListFilter {
+    /// Whether the record of `key`, whose value is `value`, is in the listing of `kind` under
+    /// this filter, by the terms the index gives it. A listing reads the index; this keeps a
+    /// second filter over what a listing read (the records under one record that also name an
+    /// org).
+    pub fn admits(&self, kind: RecordKind, key: &RecordKey, value: &[u8]) -> bool {
+        terms(key, value).contains(&term(kind, self))
+    }
+}
+
 /// A page of records and the cursor for the next one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordPage {
@@ -622,6 +632,27 @@ mod tests {
         assert_eq!(under(&store, RecordKind::Resource, &second, 3), vec![two, three]);
         assert!(under(&store, RecordKind::Resource, &first, 1).is_empty(), "none before");
         assert!(under(&store, RecordKind::Grant, &first, 3).is_empty(), "another kind's list");
+    }
+
+    #[test]
+    fn a_filter_admits_the_records_its_listing_holds() {
+        let (key, value) = member(1, "a", MemberStatus::Active);
+        let filter = |org: Option<&str>, status: Option<&str>| ListFilter {
+            org: org.map(OrgId::from),
+            status: status.map(str::to_owned),
+            under: None,
+        };
+
+        let admitted =
+            [filter(None, None), filter(Some("a"), None), filter(Some("a"), Some("active"))]
+                .map(|filter| filter.admits(RecordKind::Member, &key, &value));
+        let refused = [filter(Some("b"), None), filter(None, Some("revoked"))]
+            .map(|filter| filter.admits(RecordKind::Member, &key, &value));
+        let other_kind = filter(None, None).admits(RecordKind::Grant, &key, &value);
+
+        assert_eq!(admitted, [true; 3]);
+        assert_eq!(refused, [false; 2]);
+        assert!(!other_kind, "a member is in no listing of grants");
     }
 
     #[test]

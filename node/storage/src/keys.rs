@@ -56,6 +56,14 @@ pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
 pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
+/// The height of the block a store joined from a snapshot started at (absent: 0, genesis).
+pub(crate) const META_BASE: &[u8] = b"base";
+/// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
+/// certificate, so that proof bundles cut here still walk from the genesis.
+pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
+/// `borsh(Vec<WitnessChange>)`: the witness-set changes at or below the base, from the
+/// snapshot, so that bundles anchored here still walk the witness sets from the genesis.
+pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// Bumped when a layout changes; a store of another version refuses to open. Version 4 headers
 /// carry the history root and certificates the genesis hash, so no store of an earlier version
 /// (whose blocks have neither) can be read or extended.

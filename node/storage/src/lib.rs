@@ -14,7 +14,8 @@
 //! newest checkpoint the chain's witnesses cosigned ([`anchor`]); the history tree's perfect
 //! subtrees (`history_tree`) and the witnesses' cosignatures (`cosignatures`) have column
 //! families of their own. [`backup`] copies a running node's store into a checked archive and
-//! restores one.
+//! restores one; [`snapshot`] writes the state of one certified height into a file and starts a
+//! new store from one ([`Store::base`]).
 
 pub mod backup;
 mod checkpoints;
@@ -24,6 +25,7 @@ mod error;
 mod index;
 mod keys;
 mod proofs;
+pub mod snapshot;
 mod store;
 mod verify;
 
@@ -40,8 +42,8 @@ pub use proofs::{
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
 };
 pub use store::{
-    BlockCommit, FamilySize, HistoryEntry, HistoryPage, NODE_CACHE_NODES_DEFAULT, NodeCacheStats,
-    RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig, TableFile, Tip, TxLocation,
-    TxTouch, VerifyOnOpen,
+    BlockCommit, DiskSpace, FamilySize, HistoryEntry, HistoryPage, MEMTABLE_BYTES_DEFAULT,
+    NODE_CACHE_NODES_DEFAULT, NodeCacheStats, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
+    StoreConfig, StoreMemory, TableFile, Tip, TxLocation, TxTouch, VerifyOnOpen,
 };
 pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

@@ -140,7 +140,12 @@ pub fn anchor_bundle(store: &Store, bundle: &mut ProofBundle, at: Option<Height>
 
 /// Every validator-set change announced by a header below `height`, oldest first.
 pub fn set_changes(store: &Store, height: Height) -> Result<Vec<SetChange>> {
-    let mut changes = Vec::new();
+    // A store started from a snapshot holds the changes below its base as the snapshot's
+    // certificate carried them; the record's versions give the rest.
+    let mut changes: Vec<SetChange> = crate::snapshot::base_set_changes(store)?
+        .into_iter()
+        .filter(|change| change.header.height < height)
+        .collect();
     // Height 0 is genesis, whose set no header announces.
     for at in store.record_write_heights(&RecordKey::ValidatorSet, height)? {
         if at.0 == 0 {

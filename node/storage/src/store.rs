@@ -69,6 +69,10 @@ pub struct StoreConfig {
     /// How many state-tree nodes the node cache holds (about 130 bytes each), so that staging a
     /// block reads the tree's upper levels from memory. 0 turns the cache off.
     pub node_cache_nodes: usize,
+    /// The most memory the write buffers (memtables) of all column families take together:
+    /// past it RocksDB flushes the largest to disk. Without it each family's buffers grow on
+    /// their own until the write-ahead log bound forces a flush, hundreds of MiB in all.
+    pub memtable_bytes: usize,
 }
 
 impl StoreConfig {
@@ -80,8 +84,26 @@ impl StoreConfig {
             block_cache_bytes: 64 * 1024 * 1024,
             verify_on_open: VerifyOnOpen::Root,
             node_cache_nodes: NODE_CACHE_NODES_DEFAULT,
+            memtable_bytes: MEMTABLE_BYTES_DEFAULT,
         }
     }
+}
+
+/// The default bound on the memory of the store's write buffers, all column families together.
+pub const MEMTABLE_BYTES_DEFAULT: usize = 64 * 1024 * 1024;
+
+/// What the store holds in memory, from RocksDB's own accounting and the node cache's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreMemory {
+    /// The write buffers (memtables) of every column family, those being flushed included:
+    /// bounded by [`StoreConfig::memtable_bytes`] (RocksDB may pass it briefly while a flush
+    /// runs).
+    pub memtables: u64,
+    /// The block cache's contents: bounded by [`StoreConfig::block_cache_bytes`].
+    pub block_cache: u64,
+    /// The open table files' readers outside the block cache (their index and filter blocks):
+    /// proportional to the data on disk.
+    pub table_readers: u64,
 }
 
 /// The default size of the node cache: 262,144 nodes, about 34 MiB, which holds the top 17
@@ -166,6 +188,15 @@ pub struct FamilySize {
     pub keys: u64,
 }
 
+/// The space of the file system holding a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiskSpace {
+    /// Its size.
+    pub size_bytes: u64,
+    /// What an unprivileged process may still write.
+    pub available_bytes: u64,
+}
+
 /// The last committed block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct Tip {
@@ -224,8 +255,8 @@ pub struct StagedState {
     pub base_root: Hash32,
     /// The new root, which the header must carry.
     pub root: Hash32,
-    update: TreeUpdate,
-    changes: Vec<RecordChange>,
+    pub(crate) update: TreeUpdate,
+    pub(crate) changes: Vec<RecordChange>,
 }
 
 /// One entry of a record's or an org's history.
@@ -265,7 +296,11 @@ pub struct Store {
     /// The history tree's frontier at the tip: leaves `0..=tip`, so its root is the next
     /// header's `history_root`. Changed under the tip's lock.
     history: Mutex<History>,
+    /// The first height whose block and state the store holds (0, or a snapshot's height).
+    base: AtomicU64,
     node_cache: NodeCache,
+    /// The block cache, for its memory figure; none on a secondary instance.
+    block_cache: Option<Cache>,
     /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
     /// secondary instance, which never commits.
     mark: Option<Mutex<MarkFile>>,
@@ -293,8 +328,10 @@ impl Store {
         options.create_missing_column_families(true);
         options.increase_parallelism(2);
         options.set_max_total_wal_size(WAL_BYTES_MAX);
+        options.set_db_write_buffer_size(config.memtable_bytes);
+        let block_cache = Cache::new_lru_cache(config.block_cache_bytes);
         let mut table = BlockBasedOptions::default();
-        table.set_block_cache(&Cache::new_lru_cache(config.block_cache_bytes));
+        table.set_block_cache(&block_cache);
         table.set_bloom_filter(10.0, false);
         let families = keys::COLUMN_FAMILIES.iter().map(|name| {
             let mut family = Options::default();
@@ -314,11 +351,14 @@ impl Store {
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
             history: Mutex::new(History::new()),
+            base: AtomicU64::new(0),
             node_cache: NodeCache::new(config.node_cache_nodes),
+            block_cache: Some(block_cache),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
         };
         store.check_schema()?;
+        store.load_base()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, config.verify_on_open)?;
@@ -365,10 +405,13 @@ impl Store {
             sync_writes: false,
             tip: Mutex::new(None),
             history: Mutex::new(History::new()),
+            base: AtomicU64::new(0),
             node_cache: NodeCache::new(0),
+            block_cache: None,
             mark: None,
             damage: DamageLog::default(),
         };
+        store.load_base()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, verify)?;
@@ -441,6 +484,41 @@ impl Store {
         Ok(self.history_slot().root())
     }
 
+    /// The first height whose block and state this store holds: 0 for a store that began at
+    /// the genesis, or the height of the snapshot it was started from (`snapshot.rs`). Blocks,
+    /// txs, record versions and history below it are not held, and reads below it are refused
+    /// with [`StorageError::BelowBase`].
+    pub fn base(&self) -> Height {
+        Height(self.base.load(Ordering::Relaxed))
+    }
+
+    /// Refuses a read of the state or blocks at `height` if the store does not hold them.
+    pub fn check_held(&self, height: Height) -> Result<()> {
+        let base = self.base();
+        if height < base {
+            return Err(StorageError::BelowBase { height, base });
+        }
+        Ok(())
+    }
+
+    fn load_base(&self) -> Result<()> {
+        let bytes = self.db.get_cf(self.cf(keys::META), keys::META_BASE)?;
+        let base = match bytes {
+            None => 0,
+            Some(bytes) => u64::from_be_bytes(
+                bytes.as_slice().try_into().map_err(|_| StorageError::Missing { what: "base" })?,
+            ),
+        };
+        self.base.store(base, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Marks the store as starting at `height` (written by a snapshot restore, in its batch).
+    pub(crate) fn put_base(&self, batch: &mut WriteBatch, height: Height) {
+        batch.put_cf(self.cf(keys::META), keys::META_BASE, keys::height(height));
+        self.base.store(height.0, Ordering::Relaxed);
+    }
+
     /// Flushes and fully compacts every column family, then gives each one's size on disk. For
     /// benchmarks and operators measuring what the store costs: a full compaction rewrites the
     /// whole database.
@@ -458,9 +536,54 @@ impl Store {
         Ok(sizes)
     }
 
+    /// Each column family's bytes on disk (its table files) and in memory (its memtables), from
+    /// RocksDB's properties: cheap, for the metrics (compare [`Store::compact_and_measure`]).
+    pub fn family_bytes(&self) -> Result<Vec<(&'static str, u64)>> {
+        let mut sizes = Vec::with_capacity(keys::COLUMN_FAMILIES.len());
+        for name in keys::COLUMN_FAMILIES {
+            let family = self.cf(name);
+            let property = |key: &str| self.db.property_int_value_cf(family, key);
+            let bytes = property("rocksdb.total-sst-files-size")?.unwrap_or(0)
+                + property("rocksdb.cur-size-all-mem-tables")?.unwrap_or(0);
+            sizes.push((name, bytes));
+        }
+        Ok(sizes)
+    }
+
+    /// The size and free space of the file system holding the store.
+    pub fn disk_space(&self) -> Result<DiskSpace> {
+        let stat = rustix::fs::statvfs(self.db.path())
+            .map_err(|errno| StorageError::DiskSpace { source: errno.into() })?;
+        Ok(DiskSpace {
+            size_bytes: stat.f_blocks.saturating_mul(stat.f_frsize),
+            available_bytes: stat.f_bavail.saturating_mul(stat.f_frsize),
+        })
+    }
+
     /// What the node cache has done since the store opened, for the metrics.
     pub fn node_cache_stats(&self) -> NodeCacheStats {
         self.node_cache.stats()
+    }
+
+    /// Writes every memtable to table files and syncs them, so that the write-ahead log holds
+    /// nothing left to replay: a copy of the directory then opens without replaying it.
+    pub fn flush(&self) -> Result<()> {
+        let families: Vec<_> = keys::COLUMN_FAMILIES.iter().map(|name| self.cf(name)).collect();
+        self.db
+            .flush_cfs_opt(&families, &rocksdb::FlushOptions::default())
+            .map_err(|e| self.rocks(e))
+    }
+
+    /// What the store holds in memory now: its memtables, block cache and table readers.
+    pub fn memory(&self) -> Result<StoreMemory> {
+        let caches: Vec<&Cache> = self.block_cache.iter().collect();
+        let stats = rocksdb::perf::get_memory_usage_stats(Some(&[&self.db]), Some(&caches))
+            .map_err(|e| self.rocks(e))?;
+        Ok(StoreMemory {
+            memtables: stats.mem_table_total,
+            block_cache: stats.cache_total,
+            table_readers: stats.mem_table_readers_total,
+        })
     }
 
     /// Computes the state after `changes` on top of the tip, without writing anything.
@@ -485,13 +608,43 @@ impl Store {
         let block_hash = header.hash();
         let mut batch = WriteBatch::default();
         self.put_history(&mut batch, frontier.push(&block_hash));
+        self.put_block(&mut batch, &commit, &encoded, &tx_hashes);
+        self.put_state(&mut batch, height, &staged);
+        self.put_index(&mut batch, height, &staged.changes)?;
+        let new_tip = Tip { height, block_hash, state_root: staged.root };
+        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
+        self.write(batch)?;
+        *tip_slot = Some(new_tip);
+        *self.history_slot() = frontier;
+        drop(tip_slot);
+        // The new nodes are the upper levels the next block's writes pass through.
+        for (hash, node) in &staged.update.new_nodes {
+            self.node_cache.insert(*hash, *node);
+        }
+        self.save_mark(&new_tip)?;
+        tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
+        Ok(new_tip)
+    }
+
+    /// Adds a block's header, tx list, txs, receipts, history entries and certificate to `batch`;
+    /// `encoded` and `tx_hashes` are its txs' bytes and hashes.
+    pub(crate) fn put_block(
+        &self,
+        batch: &mut WriteBatch,
+        commit: &BlockCommit,
+        encoded: &[Vec<u8>],
+        tx_hashes: &[Hash32],
+    ) {
+        let header = &commit.block.header;
+        let height = header.height;
+        let block_hash = header.hash();
         batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
-        batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(&tx_hashes));
+        batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(tx_hashes));
         batch.put_cf(self.cf(keys::BLOCKS), block_hash.as_bytes(), keys::height(height));
         let (txs, receipts) = (self.cf(keys::TXS), self.cf(keys::RECEIPTS));
         let (history, by_org) = (self.cf(keys::HISTORY), self.cf(keys::BY_ORG));
         for (index, ((tx, hash), receipt)) in
-            encoded.iter().zip(&tx_hashes).zip(&commit.receipts).enumerate()
+            encoded.iter().zip(tx_hashes).zip(&commit.receipts).enumerate()
         {
             let location = TxLocation { height, index: index_u32(index) };
             let mut value = Vec::with_capacity(12 + tx.len());
@@ -514,21 +667,6 @@ impl Store {
             let bytes = codec::encode(certificate);
             batch.put_cf(self.cf(keys::CERTIFICATES), keys::height(height), bytes);
         }
-        self.put_state(&mut batch, height, &staged);
-        self.put_index(&mut batch, height, &staged.changes)?;
-        let new_tip = Tip { height, block_hash, state_root: staged.root };
-        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
-        self.write(batch)?;
-        *tip_slot = Some(new_tip);
-        *self.history_slot() = frontier;
-        drop(tip_slot);
-        // The new nodes are the upper levels the next block's writes pass through.
-        for (hash, node) in &staged.update.new_nodes {
-            self.node_cache.insert(*hash, *node);
-        }
-        self.save_mark(&new_tip)?;
-        tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
-        Ok(new_tip)
     }
 
     /// The header at `height` (none at 0: genesis has no header).
@@ -623,6 +761,7 @@ impl Store {
 
     /// The state root after the block at `height` (0 = genesis).
     pub fn state_root(&self, height: Height) -> Result<Hash32> {
+        self.check_held(height)?;
         let tip = self.tip()?;
         if height == tip.height {
             return Ok(tip.state_root);
@@ -641,6 +780,7 @@ impl Store {
 
     /// A record's value bytes as of the block at `height`.
     pub fn record(&self, key: &RecordKey, height: Height) -> Result<Option<Vec<u8>>> {
+        self.check_held(height)?;
         let key_bytes = key.encode();
         let seek = keys::with_suffix(&key_bytes, &keys::height(height));
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
@@ -819,7 +959,7 @@ impl Store {
         Ok(HistoryPage { entries, next: None })
     }
 
-    fn stage_on(&self, base_root: Hash32, changes: Vec<RecordChange>) -> StagedState {
+    pub(crate) fn stage_on(&self, base_root: Hash32, changes: Vec<RecordChange>) -> StagedState {
         let mut latest = std::collections::BTreeMap::new();
         for change in changes {
             latest.insert(change.key, change.value);
@@ -834,7 +974,7 @@ impl Store {
         StagedState { base_root, root: update.root, update, changes }
     }
 
-    fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+    pub(crate) fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
         let nodes = self.cf(keys::STATE_NODES);
         for (hash, node) in &staged.update.new_nodes {
             batch.put_cf(nodes, hash.as_bytes(), codec::encode(node));
@@ -879,7 +1019,7 @@ impl Store {
         Ok(())
     }
 
-    fn put_index_change(
+    pub(crate) fn put_index_change(
         &self,
         batch: &mut WriteBatch,
         key: &RecordKey,
@@ -993,7 +1133,8 @@ impl Store {
         Ok(history)
     }
 
-    fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
+    /// Adds the perfect subtrees of the history tree `created` to `batch`.
+    pub(crate) fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
         for subtree in created {
             let key = keys::subtree(subtree.level, subtree.index);
             batch.put_cf(self.cf(keys::HISTORY_TREE), key, subtree.hash.as_bytes());
@@ -1034,7 +1175,7 @@ impl Store {
     }
 
     /// Records `tip` as the last committed block (`committed.rs`).
-    fn save_mark(&self, tip: &Tip) -> Result<()> {
+    pub(crate) fn save_mark(&self, tip: &Tip) -> Result<()> {
         let mark = Mark { height: tip.height, block_hash: tip.block_hash };
         match &self.mark {
             Some(file) => file.lock().unwrap_or_else(std::sync::PoisonError::into_inner).save(mark),
@@ -1049,7 +1190,7 @@ impl Store {
         self.write(batch)
     }
 
-    fn write(&self, batch: WriteBatch) -> Result<()> {
+    pub(crate) fn write(&self, batch: WriteBatch) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(self.sync_writes);
         self.db.write_opt(batch, &options)?;
@@ -1060,11 +1201,11 @@ impl Store {
         self.db.cf_handle(name).expect("every column family is created on open")
     }
 
-    fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
+    pub(crate) fn tip_slot(&self) -> MutexGuard<'_, Option<Tip>> {
         self.tip.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn history_slot(&self) -> MutexGuard<'_, History> {
+    pub(crate) fn history_slot(&self) -> MutexGuard<'_, History> {
         self.history.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
@@ -1075,10 +1216,16 @@ impl HistoryNodes for Store {
 
     fn perfect(&self, level: u8, index: u64) -> Result<Hash32> {
         let key = keys::subtree(level, index);
-        let bytes = self
-            .db
-            .get_pinned_cf(self.cf(keys::HISTORY_TREE), key)?
-            .ok_or(StorageError::Missing { what: "history subtree" })?;
+        let Some(bytes) = self.db.get_pinned_cf(self.cf(keys::HISTORY_TREE), key)? else {
+            // A store started from a snapshot holds only the subtrees a proof about a block at
+            // or above its base needs.
+            let first = index.checked_shl(u32::from(level)).unwrap_or(u64::MAX);
+            let base = self.base();
+            if first < base.0 {
+                return Err(StorageError::BelowBase { height: Height(first), base });
+            }
+            return Err(StorageError::Missing { what: "history subtree" });
+        };
         <[u8; 32]>::try_from(bytes.as_ref())
             .map(Hash32)
             .map_err(|_| StorageError::Missing { what: "history subtree of 32 bytes" })
@@ -1267,6 +1414,58 @@ mod tests {
         assert_eq!(after_second.misses, after_first.misses, "{after_second:?}");
         assert!(after_second.hits > after_first.hits, "{after_second:?}");
         assert_eq!(after_second.capacity, NODE_CACHE_NODES_DEFAULT as u64);
+    }
+
+    /// Writes `mib` MiB into the store in 64 KiB batches spread over five column families, as
+    /// blocks spread their writes.
+    fn write_mib(store: &Store, mib: u64) {
+        let families = [keys::TXS, keys::RECEIPTS, keys::STATE_NODES, keys::RECORDS, keys::HISTORY];
+        for n in 0..mib * 16 {
+            let mut batch = WriteBatch::default();
+            for i in 0..64u64 {
+                let family = families[usize::try_from(i).expect("small") % families.len()];
+                let key = [n.to_be_bytes(), i.to_be_bytes()].concat();
+                batch.put_cf(store.cf(family), key, [u8::try_from(n % 251).expect("small"); 1024]);
+            }
+            store.write(batch).expect("writes");
+        }
+    }
+
+    /// The store's memtables after RocksDB's flushes have settled (they run in the background).
+    fn settled_memtables(store: &Store) -> u64 {
+        store.db.wait_for_compact(&rocksdb::WaitForCompactOptions::default()).expect("settles");
+        store.memory().expect("memory").memtables
+    }
+
+    #[test]
+    fn memtables_stay_within_their_bound_and_grow_past_it_without_one() {
+        const MIB: usize = 1024 * 1024;
+        let (bounded_dir, unbounded_dir) =
+            (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+        let open = |dir: &tempfile::TempDir, memtable_bytes: usize| {
+            let mut config = StoreConfig::new(dir.path());
+            config.sync_writes = false;
+            config.memtable_bytes = memtable_bytes;
+            Store::open(&config).expect("opens")
+        };
+        // An empty store's memtables already take about 5 MiB (an arena per column family), so
+        // the bound is well above that.
+        let bounded = open(&bounded_dir, 16 * MIB);
+        let unbounded = open(&unbounded_dir, 1024 * MIB);
+
+        // 64 MiB written: four times the bound, and under each family's own 64 MiB buffer.
+        write_mib(&bounded, 64);
+        write_mib(&unbounded, 64);
+
+        let held = settled_memtables(&bounded);
+        assert!(held <= 16 * MIB as u64, "{held} bytes of memtables over a 16 MiB bound");
+        assert!(held > 0, "the memtables hold the writes since the last flush");
+        let without = settled_memtables(&unbounded);
+        assert!(without >= 64 * MIB as u64, "{without} bytes: the test writes too little");
+        // Every write is still there after the flushes.
+        let key = [5u64.to_be_bytes(), 2u64.to_be_bytes()].concat();
+        let value = bounded.db.get_cf(bounded.cf(keys::STATE_NODES), key).expect("reads");
+        assert_eq!(value, Some(vec![5u8; 1024]));
     }
 
     #[test]

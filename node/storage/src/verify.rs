@@ -96,7 +96,9 @@ impl Store {
     ///    list decodes and matches `tx_count` and `tx_root`; each tx is stored at its place,
     ///    decodes, hashes to its key and its signature verifies; each receipt decodes, names its
     ///    tx and the receipts match `receipts_root`; its commit certificate verifies against the
-    ///    validator set in the state below it, which the header names, for this store's genesis;
+    ///    validator set in the state below it, which the header names, for this store's genesis
+    ///    (for blocks from the base up, on a store started from a snapshot: the base block's was
+    ///    checked from the genesis when the snapshot was restored);
     ///    its state root node is
     ///    stored;
     /// 2. every state-tree node decodes and rehashes to its key;
@@ -108,14 +110,23 @@ impl Store {
         let tip = self.tip()?;
         let mut report = VerifyReport { tip: tip.height, ..VerifyReport::default() };
         let genesis = self.genesis_hash()?.ok_or(StorageError::Empty)?;
-        let mut below = genesis;
+        // A store started from a snapshot holds the blocks from its base: the block below the
+        // base is unknown (not checked), and the history frontier below it is the one the
+        // snapshot carried.
+        let base = self.base();
+        let mut below = if base.0 == 0 { genesis } else { Hash32::ZERO };
         // The history frontier over the blocks below `height`; lost (no longer checked) past a
         // block whose header is missing.
-        let mut history = Some(History::new());
-        if let Some(history) = &mut history {
+        let mut history = if base.0 == 0 {
+            let mut history = History::new();
             history.push(&genesis);
-        }
-        for height in 1..=tip.height.0 {
+            Some(history)
+        } else {
+            History::from_nodes(base.0, self)
+                .map_err(|error| report.problem(format!("the history below the base: {error}")))
+                .ok()
+        };
+        for height in base.0.max(1)..=tip.height.0 {
             if height.is_multiple_of(1_024) {
                 progress(VerifyProgress { phase: "blocks", done: height, total: tip.height.0 });
             }
@@ -263,6 +274,12 @@ impl Store {
             Ok(None) => return report.problem(at("no commit certificate".into())),
             Err(error) => return report.problem(at(format!("certificate: {error}"))),
         };
+        if height == self.base() {
+            // The validator set below a snapshot's base is not held here: the snapshot's
+            // certificate of its base block was checked from the genesis when the store was
+            // started from it.
+            return;
+        }
         match self.validator_set_below(height) {
             Ok(Some(validators)) => {
                 match CommitCertificate::verify(&certificate, header, &genesis, &validators) {

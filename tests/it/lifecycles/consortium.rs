@@ -110,15 +110,7 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
     );
 
     // An org admitted by the validator orgs' votes: open until more than two thirds approve.
-    let admit = GovernanceChange::AdmitOrg {
-        id: OrgId::from("xm-hlq"),
-        name: "厦门市湖里区人民政府".to_owned(),
-        level: OrgLevel::District,
-        parent: Some(OrgId::from("xm-gov")),
-        region: RegionCode::from("350206"),
-        data_authority: false,
-        admin: key("xm-hlq/admin"),
-    };
+    let admit = onebook_tests::devnet::admit_hlq();
     let submit = Action::SubmitProposal { change: admit, rationale: "湖里区接入".to_owned() };
     let receipt = ledger.accept(VOTERS[0], submit, &["proposal.submitted"]);
     let id = ProposalId(receipt.number("proposal.submitted", "proposal").unwrap());

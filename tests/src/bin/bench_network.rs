@@ -2,12 +2,13 @@
 //! beside a single-process apply-and-commit baseline measured in the same run. Prints
 //! `key=value` figures; the ratio matters more than the absolute on a shared two-core machine.
 //!
-//! - `network_saturation`: every tx of `ONEBOOK_BENCH_TXS` (default 12,000) submitted as fast as
-//!   eight client threads can, one signer each, to the four nodes; committed tx/s from the first
-//!   submission to the block holding the last tx.
-//! - `network_latency`: `ONEBOOK_BENCH_RATE` tx/s (default 200) for `ONEBOOK_BENCH_SECONDS`
-//!   (default 20); submit-to-commit latency p50/p99, a tx counted committed when node0 serves
-//!   the block holding it.
+//! - `network_saturation`: every tx of `ONEBOOK_BENCH_TXS` (default 40,000) submitted as fast as
+//!   eight client threads can, one signer each, to the four nodes, in `POST /v1/txs/batch`
+//!   requests of 500 on kept-alive connections; committed tx/s from the first submission to the
+//!   block holding the last tx.
+//! - `network_latency`: 200 tx/s, then 2,000 tx/s, each for `ONEBOOK_BENCH_SECONDS` (default
+//!   20), one tx per `POST /v1/txs` on each signer's kept-alive connection; submit-to-commit
+//!   latency p50/p99, a tx counted committed when node0 serves the block holding it.
 //! - `baseline_commit`: the same kind of txs through one in-process chain (mempool, ledger rules,
 //!   RocksDB commit with a certificate), no network.
 //! - `proof_bundles`: bundles of 2,000 of the members that chain registered, cut from its store
@@ -27,7 +28,7 @@ use onebook_consensus::Application;
 use onebook_genesis::{GenesisFile, dev_secret};
 use onebook_mempool::{Mempool, MempoolConfig};
 use onebook_storage::{Store, StoreConfig};
-use onebook_tests::devnet::Devnet;
+use onebook_tests::{devnet::Devnet, keepalive::KeepAlive};
 use onebook_types::{
     action::Action,
     block::{CommitCertificate, CommitSignature, CommitVote},
@@ -95,12 +96,12 @@ fn watch_commits(
     want: usize,
     deadline: Instant,
 ) -> eyre::Result<(BTreeMap<String, Instant>, u64)> {
+    let mut client = KeepAlive::new(net.nodes[0].api_addr());
     let mut seen = BTreeMap::new();
     let mut next = from;
     while seen.len() < want && Instant::now() < deadline {
-        let Some(tip) = net.nodes[0].height() else { continue };
-        while next <= tip {
-            let (status, block) = net.nodes[0].get(&format!("/v1/blocks/{next}"))?;
+        loop {
+            let (status, block) = client.request("GET", &format!("/v1/blocks/{next}"), None)?;
             if status != 200 {
                 break;
             }
@@ -112,9 +113,104 @@ fn watch_commits(
             }
             next += 1;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(5));
     }
     Ok((seen, next))
+}
+
+/// CPU time (user + system, in clock ticks of 10 ms) of the threads of process `pid`, summed by
+/// thread name: `tokio-runtime-w` (the API, consensus, execution, commits, gossip),
+/// `rocksdb:*` (flushes and compactions), and the rest.
+fn cpu_by_thread(pid: u32) -> BTreeMap<String, u64> {
+    let mut ticks = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return ticks };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let name = &stat[open + 1..close];
+        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+        // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the name.
+        let used: u64 =
+            fields.get(11..13).into_iter().flatten().filter_map(|f| f.parse::<u64>().ok()).sum();
+        let group = if name.starts_with("rocksdb") {
+            "rocksdb"
+        } else if name.starts_with("tokio-runtime") {
+            "tokio"
+        } else {
+            "other"
+        };
+        *ticks.entry(group.to_owned()).or_insert(0) += used;
+    }
+    ticks
+}
+
+/// The CPU time of the four node processes' threads, by group.
+fn nodes_cpu(net: &Devnet) -> BTreeMap<String, u64> {
+    let mut total = BTreeMap::new();
+    for node in &net.nodes {
+        for (group, ticks) in node.pid().map(cpu_by_thread).unwrap_or_default() {
+            *total.entry(group).or_insert(0) += ticks;
+        }
+    }
+    total
+}
+
+/// Txs per `POST /v1/txs/batch` of the saturation load.
+const SATURATION_BATCH_TXS: usize = 500;
+
+/// Submits `txs` (one signer's, in nonce order) through `POST /v1/txs/batch` on `client`, in
+/// batches: a full pool is waited out and the rest sent again; a nonce already used means an
+/// earlier attempt got in. The txs refused for any other reason.
+fn submit_all(client: &mut KeepAlive, txs: &[Vec<u8>]) -> usize {
+    let mut refused = 0usize;
+    let mut next = 0usize;
+    let mut attempts = 0usize;
+    while next < txs.len() && attempts < 10_000 {
+        attempts += 1;
+        let end = (next + SATURATION_BATCH_TXS).min(txs.len());
+        let body = codec::encode(&txs[next..end].to_vec());
+        let results = match client.request(
+            "POST",
+            "/v1/txs/batch",
+            Some(("application/octet-stream", &body)),
+        ) {
+            Ok((200, answer)) => answer["results"].as_array().cloned().unwrap_or_default(),
+            Ok(_) | Err(_) => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        let mut retry_from = None;
+        for (offset, result) in results.iter().enumerate() {
+            let kind = result["type"].as_str().unwrap_or("");
+            match result["status"].as_u64() {
+                Some(202) => {}
+                Some(409) if kind == "/problems/nonce-used" => {}
+                Some(429 | 503) => {
+                    retry_from = Some(next + offset);
+                    break;
+                }
+                Some(409) if kind == "/problems/nonce-gap" => {
+                    retry_from = Some(next + offset);
+                    break;
+                }
+                _ => {
+                    if refused == 0 {
+                        eprintln!("first refusal: {result}");
+                    }
+                    refused += 1;
+                }
+            }
+        }
+        match retry_from {
+            Some(from) => {
+                next = from;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            None => next = end,
+        }
+    }
+    refused + (txs.len() - next)
 }
 
 fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
@@ -126,45 +222,33 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
         .map(|(i, label)| (i % 4, txs(&dev_secret(label), "sat", first_nonce, per_signer)))
         .collect();
     let hashes: usize = batches.iter().map(|(_, txs)| txs.len()).sum();
-    let ports: Vec<u16> = net.nodes.iter().map(|node| node.api_port).collect();
+    let addrs: Vec<String> = net.nodes.iter().map(|node| node.api_addr()).collect();
     let started = Instant::now();
     let senders: Vec<_> = batches
         .into_iter()
         .map(|(node, txs)| {
-            let port = ports[node];
-            std::thread::spawn(move || {
-                let mut refused = 0usize;
-                for tx in txs {
-                    // A lost connection or a full pool is retried; a nonce already used means an
-                    // earlier attempt got in, and any other answer is a refusal.
-                    for _ in 0..1_000 {
-                        match onebook_tests::devnet::http(
-                            port,
-                            "POST",
-                            "/v1/txs",
-                            Some(("application/octet-stream", &tx)),
-                        ) {
-                            Ok((202, _)) => break,
-                            Ok((409, body)) if body["type"] == "/problems/nonce-used" => break,
-                            Ok((429, _)) | Err(_) => std::thread::sleep(Duration::from_millis(20)),
-                            Ok((status, body)) => {
-                                if refused == 0 {
-                                    eprintln!("first refusal: {status} {body}");
-                                }
-                                refused += 1;
-                                break;
-                            }
-                        }
-                    }
-                }
-                refused
-            })
+            let mut client = KeepAlive::new(addrs[node].clone());
+            std::thread::spawn(move || submit_all(&mut client, &txs))
         })
         .collect();
+    let cpu_before = nodes_cpu(net);
     let (seen, _) =
-        watch_commits(net, start_height + 1, hashes, Instant::now() + Duration::from_secs(180))?;
+        watch_commits(net, start_height + 1, hashes, Instant::now() + Duration::from_secs(300))?;
+    let cpu_after = nodes_cpu(net);
     let refused: usize =
         senders.into_iter().map(|sender| sender.join().unwrap_or(usize::MAX)).sum();
+    let committed = seen.len().max(1) as f64;
+    let mut line = String::from("network_cpu nodes=4");
+    let mut sum = 0.0;
+    for (group, after) in &cpu_after {
+        let used = after.saturating_sub(cpu_before.get(group).copied().unwrap_or(0));
+        // Clock ticks are 10 ms; the figure is core-microseconds per committed tx, all four
+        // nodes together.
+        let micros = used as f64 * 10_000.0 / committed;
+        sum += micros;
+        line.push_str(&format!(" {group}_us_per_tx={micros:.0}"));
+    }
+    println!("{line} total_us_per_tx={sum:.0}");
     let last = seen.values().max().copied().unwrap_or(started);
     let seconds = last.duration_since(started).as_secs_f64();
     println!(
@@ -175,53 +259,53 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
     Ok(first_nonce + per_signer)
 }
 
-fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Result<()> {
+/// A steady `rate` tx/s for `seconds`: each signer sends its share, one tx per request, on its
+/// own kept-alive connection to its node; submit-to-commit latency of every admitted tx.
+fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Result<u64> {
     let total = rate * seconds;
     let per_signer = total.div_ceil(SIGNERS.len() as u64);
-    let mut queues: Vec<(u16, std::vec::IntoIter<Vec<u8>>)> = SIGNERS
+    let start_height = net.nodes[0].height().ok_or_else(|| eyre!("node0 does not answer"))?;
+    let submitted: Arc<Mutex<BTreeMap<String, Instant>>> = Arc::default();
+    let interval = Duration::from_secs_f64(SIGNERS.len() as f64 / rate as f64);
+    let started = Instant::now();
+    let senders: Vec<_> = SIGNERS
         .iter()
         .enumerate()
         .map(|(i, label)| {
             let txs = txs(&dev_secret(label), "lat", first_nonce, per_signer);
-            (net.nodes[i % 4].api_port, txs.into_iter())
+            let mut client = KeepAlive::new(net.nodes[i % 4].api_addr());
+            let log = Arc::clone(&submitted);
+            // The signers start spread over one interval, so the load is even.
+            let offset = interval.mul_f64(i as f64 / SIGNERS.len() as f64);
+            std::thread::spawn(move || {
+                for (n, tx) in txs.iter().enumerate() {
+                    let due = started + offset + interval * u32::try_from(n).unwrap_or(u32::MAX);
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    let sent = Instant::now();
+                    let answer =
+                        client.request("POST", "/v1/txs", Some(("application/octet-stream", tx)));
+                    if let Ok((202, body)) = answer
+                        && let Some(hash) = body["tx_hash"].as_str()
+                    {
+                        log.lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .insert(hash.to_owned(), sent);
+                    }
+                }
+            })
         })
         .collect();
-    let start_height = net.nodes[0].height().ok_or_else(|| eyre!("node0 does not answer"))?;
-    let submitted: Arc<Mutex<BTreeMap<String, Instant>>> = Arc::default();
-    let interval = Duration::from_secs_f64(1.0 / rate as f64);
-    let log = Arc::clone(&submitted);
-    let sender = std::thread::spawn(move || {
-        let started = Instant::now();
-        for n in 0..total {
-            let due = started + interval * u32::try_from(n).unwrap_or(u32::MAX);
-            if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-            let (port, queue) = &mut queues[(n % SIGNERS.len() as u64) as usize];
-            let Some(tx) = queue.next() else { continue };
-            let sent = Instant::now();
-            let answer = onebook_tests::devnet::http(
-                *port,
-                "POST",
-                "/v1/txs",
-                Some(("application/octet-stream", &tx)),
-            );
-            if let Ok((202, body)) = answer
-                && let Some(hash) = body["tx_hash"].as_str()
-            {
-                log.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(hash.to_owned(), sent);
-            }
-        }
-    });
     let (seen, _) = watch_commits(
         net,
         start_height + 1,
-        total as usize,
+        (per_signer * SIGNERS.len() as u64) as usize,
         Instant::now() + Duration::from_secs(seconds + 120),
     )?;
-    sender.join().map_err(|_| eyre!("the load thread panicked"))?;
+    for sender in senders {
+        sender.join().map_err(|_| eyre!("a load thread panicked"))?;
+    }
     let submitted = submitted.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut latencies: Vec<f64> = submitted
         .iter()
@@ -237,7 +321,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99)
     );
-    Ok(())
+    Ok(first_nonce + per_signer)
 }
 
 fn baseline(total: u64) -> eyre::Result<()> {
@@ -353,8 +437,7 @@ fn proofs(store: &Store, genesis: &GenesisFile, batches: &[Vec<Vec<u8>>]) -> eyr
 }
 
 fn main() -> eyre::Result<()> {
-    let total = env_or("ONEBOOK_BENCH_TXS", 12_000);
-    let rate = env_or("ONEBOOK_BENCH_RATE", 200);
+    let total = env_or("ONEBOOK_BENCH_TXS", 40_000);
     let seconds = env_or("ONEBOOK_BENCH_SECONDS", 20);
     baseline(total)?;
     let binary: PathBuf = std::env::current_exe()?
@@ -363,7 +446,9 @@ fn main() -> eyre::Result<()> {
         .join("onebook-node");
     let mut net = Devnet::start(&binary, 4, 0).wrap_err("starting the devnet")?;
     net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(120))?;
-    let next_nonce = saturation(&net, total, 1)?;
-    latency(&net, rate, seconds, next_nonce)?;
+    let mut next_nonce = saturation(&net, total, 1)?;
+    for rate in [200, 2_000] {
+        next_nonce = latency(&net, rate, seconds, next_nonce)?;
+    }
     Ok(())
 }

@@ -5,13 +5,22 @@
 //! certified by the four dev validators' keys, so the syncing node checks every certificate,
 //! signature and root as it would on a live network.
 //!
-//! Prints `sync_history` (how long building the history took) and `sync_empty_node`: blocks and
-//! txs of history synced per second, from the observer's start to its holding the history's tip,
-//! with the `sync` object of its `GET /v1/status` sampled on the way.
+//! Then a second empty node joins the same validators from a verified state snapshot instead
+//! (`onebook snapshot create` on a running validator, then `onebook start --from-snapshot`,
+//! `docs/operate.md`), and the two ways in are compared.
+//!
+//! Prints `sync_history` (how long building the history took), `sync_validators_ready` (how
+//! long the validators took to answer `GET /v1/status` with the history's tip),
+//! `sync_empty_node`: blocks and txs of history synced per second, from the observer's start to
+//! its holding the history's tip, with the `sync` object of its `GET /v1/status` sampled on the
+//! way, and `sync_snapshot_join`: the time to create the snapshot and for the joining node to
+//! hold the tip from it, beside the full sync's time.
+//!
+//! `ONEBOOK_BENCH_JOIN=0` skips the snapshot join.
 #![allow(clippy::disallowed_methods, reason = "a benchmark measures wall-clock time")]
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
@@ -22,6 +31,12 @@ use onebook_tests::{
     history,
 };
 
+/// Validators, then the observer that syncs every block, then the one that joins from a
+/// snapshot.
+const VALIDATORS: usize = 4;
+const FULL_SYNC: usize = 4;
+const SNAPSHOT_JOIN: usize = 5;
+
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
 }
@@ -29,6 +44,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 fn main() -> eyre::Result<()> {
     let blocks = env_or("ONEBOOK_BENCH_BLOCKS", 10_000);
     let txs_per_block = env_or("ONEBOOK_BENCH_TXS_PER_BLOCK", 100);
+    let join = env_or("ONEBOOK_BENCH_JOIN", 1) != 0;
     let binary: PathBuf = std::env::current_exe()?
         .parent()
         .ok_or_else(|| eyre!("the benchmark has no folder"))?
@@ -43,10 +59,10 @@ fn main() -> eyre::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let base = free_base_port(5)?;
+    let base = free_base_port(SNAPSHOT_JOIN + 1)?;
     let out = dir.path().join("net");
     let status = Command::new(&binary)
-        .args(["testnet", "--nodes", "4", "--observers", "1", "--base-port", &base.to_string()])
+        .args(["testnet", "--nodes", "4", "--observers", "2", "--base-port", &base.to_string()])
         .args(["--idle-block-interval", "1h", "--out"])
         .arg(&out)
         .stdout(Stdio::null())
@@ -54,7 +70,7 @@ fn main() -> eyre::Result<()> {
     if !status.success() {
         bail!("onebook testnet failed: {status}");
     }
-    let mut nodes: Vec<Node> = (0..5)
+    let mut nodes: Vec<Node> = (0..=SNAPSHOT_JOIN)
         .map(|i| {
             Node::new(
                 binary.clone(),
@@ -64,50 +80,88 @@ fn main() -> eyre::Result<()> {
             )
         })
         .collect();
-    for node in &mut nodes[..4] {
+    let started = Instant::now();
+    for node in &mut nodes[..VALIDATORS] {
         history::copy_store(&dir.path().join("history"), &node.home.join("data"))?;
         node.start()?;
     }
-    wait(&nodes[0], blocks, Duration::from_secs(300)).wrap_err("the validators did not start")?;
+    for node in &nodes[..VALIDATORS] {
+        wait(node, blocks, Duration::from_secs(300)).wrap_err("the validators did not start")?;
+    }
+    println!(
+        "sync_validators_ready seconds={:.1} (copies of the history started and serving its tip)",
+        started.elapsed().as_secs_f64()
+    );
 
+    let full = sync_from_empty(&mut nodes[FULL_SYNC], blocks, &[])?;
+    println!(
+        "sync_empty_node blocks={blocks} txs={} seconds={full:.1} blocks_per_s={:.0} \
+         txs_per_s={:.0} (from process start to the history's tip; goal 50000 tx/s)",
+        built.txs,
+        blocks as f64 / full,
+        built.txs as f64 / full
+    );
+
+    if join {
+        let file = dir.path().join("state.snapshot");
+        let started = Instant::now();
+        let created = Command::new(&binary)
+            .arg("--home")
+            .arg(&nodes[0].home)
+            .args(["snapshot", "create", "--out"])
+            .arg(&file)
+            .stdin(Stdio::null())
+            .output()?;
+        if !created.status.success() {
+            bail!("snapshot create failed: {}", String::from_utf8_lossy(&created.stderr));
+        }
+        let create_s = started.elapsed().as_secs_f64();
+        let bytes = std::fs::metadata(&file)?.len();
+        let file = file.to_str().ok_or_else(|| eyre!("the snapshot's path is not UTF-8"))?;
+        let joined =
+            sync_from_empty(&mut nodes[SNAPSHOT_JOIN], blocks, &["--from-snapshot", file])?;
+        println!(
+            "sync_snapshot_join blocks={blocks} txs={} snapshot_bytes={bytes} create_s={create_s:.1} \
+             join_s={joined:.1} total_s={:.1} full_sync_s={full:.1} speedup={:.1}x (create on a \
+             running validator, then start --from-snapshot to the history's tip)",
+            built.txs,
+            create_s + joined,
+            full / (create_s + joined)
+        );
+    }
+    Ok(())
+}
+
+/// Starts `node` on its empty store with `args` and waits until it holds height `blocks`,
+/// printing its `sync` status every ten seconds; the seconds it took.
+fn sync_from_empty(node: &mut Node, blocks: u64, args: &[&str]) -> eyre::Result<f64> {
+    let name =
+        node.home.file_name().map(Path::new).unwrap_or(Path::new("node")).display().to_string();
     let started = Instant::now();
-    nodes[4].start()?;
-    let mut samples = Vec::new();
+    node.start_with(args, &[])?;
     let mut sampled = Instant::now();
     loop {
-        let (status, body) = nodes[4].get("/v1/status").unwrap_or_default();
+        let (status, body) = node.get("/v1/status").unwrap_or_default();
         let height = (status == 200).then(|| body["height"].as_u64()).flatten().unwrap_or(0);
         if height >= blocks {
-            break;
+            return Ok(started.elapsed().as_secs_f64());
         }
         if sampled.elapsed() >= Duration::from_secs(10) {
-            samples.push(format!(
-                "t={:.0}s height={height} sync={}",
+            println!(
+                "sync_progress node={name} t={:.0}s height={height} sync={}",
                 started.elapsed().as_secs_f64(),
                 body["sync"]
-            ));
+            );
             sampled = Instant::now();
         }
+        if !node.is_running() {
+            bail!("{name} stopped at {height} of {blocks}\n{}", node.log_tail(20));
+        }
         if started.elapsed() > Duration::from_secs(3_600) {
-            bail!(
-                "the observer is at {height} of {blocks} after an hour\n{}",
-                nodes[4].log_tail(20)
-            );
+            bail!("{name} is at {height} of {blocks} after an hour\n{}", node.log_tail(20));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let seconds = started.elapsed().as_secs_f64();
-    for sample in &samples {
-        println!("sync_progress {sample}");
-    }
-    println!(
-        "sync_empty_node blocks={blocks} txs={} seconds={seconds:.1} blocks_per_s={:.0} \
-         txs_per_s={:.0} (from process start to the history's tip; goal 50000 tx/s)",
-        built.txs,
-        blocks as f64 / seconds,
-        built.txs as f64 / seconds
-    );
-    Ok(())
 }
 
 /// Waits until `node` answers a height of at least `height`.

@@ -13,6 +13,7 @@ pub(crate) mod proof;
 pub(crate) mod read;
 pub(crate) mod remote;
 pub(crate) mod restore;
+pub(crate) mod snapshot;
 pub(crate) mod start;
 pub(crate) mod status;
 pub(crate) mod testnet;

@@ -14,7 +14,15 @@ use crate::{Home, clock::ClockedApp};
 /// Open the ledger (writing the genesis state on first start), check its state root, serve the
 /// REST API and run until Ctrl-C or SIGTERM.
 #[derive(Debug, Args)]
-pub struct StartCommand {}
+pub struct StartCommand {
+    /// Start an empty data directory from a state snapshot (a file from `onebook snapshot
+    /// create`, or an `http://` URL serving one) instead of the genesis: it is checked against
+    /// this home's genesis (the certificate of its block, from the validator-set changes since
+    /// genesis, and the state root rebuilt from its records) before anything is served, and
+    /// the node then syncs the blocks after it from its peers.
+    #[arg(long, value_name = "FILE-OR-URL")]
+    from_snapshot: Option<String>,
+}
 
 impl StartCommand {
     /// Runs the command.
@@ -23,6 +31,9 @@ impl StartCommand {
         super::require_runnable_suite(&home.genesis()?)?;
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
+        if let Some(source) = &self.from_snapshot {
+            super::snapshot::start_from(home, &config, source)?;
+        }
         let (store, genesis) = super::open_store(home, &config)?;
         let store = Arc::new(store);
         let tip = store.tip()?;
@@ -192,24 +203,37 @@ struct GossipPool(onebook_chain::TxGate);
 
 impl onebook_network::TxPool for GossipPool {
     fn admit(&self, tx: &[u8]) -> onebook_network::Verdict {
-        use onebook_chain::ChainAdmitError;
-        use onebook_mempool::AdmitError;
-        use onebook_network::Verdict;
-        match self.0.admit(tx) {
-            Ok(_) => Verdict::Admitted,
-            Err(ChainAdmitError::Admit(
-                AdmitError::TooLarge { .. }
-                | AdmitError::Decode(_)
-                | AdmitError::WrongChain { .. }
-                | AdmitError::BadSignature,
-            )) => Verdict::Invalid,
-            Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. })) => Verdict::Early,
-            Err(_) => Verdict::Ignored,
-        }
+        gossip_verdict(self.0.admit(tx))
+    }
+
+    /// The batch's signatures are checked together, once: a tx this node already holds is
+    /// turned away as a duplicate before its signature is looked at.
+    fn admit_all(&self, txs: &[Vec<u8>]) -> Vec<onebook_network::Verdict> {
+        self.0.admit_many(txs).into_iter().map(gossip_verdict).collect()
     }
 
     fn waiting(&self, max: usize) -> Vec<Vec<u8>> {
         self.0.waiting(max)
+    }
+}
+
+/// What gossip makes of the mempool's answer to a gossiped tx.
+fn gossip_verdict(
+    admitted: Result<onebook_types::hash::Hash32, onebook_chain::ChainAdmitError>,
+) -> onebook_network::Verdict {
+    use onebook_chain::ChainAdmitError;
+    use onebook_mempool::AdmitError;
+    use onebook_network::Verdict;
+    match admitted {
+        Ok(_) => Verdict::Admitted,
+        Err(ChainAdmitError::Admit(
+            AdmitError::TooLarge { .. }
+            | AdmitError::Decode(_)
+            | AdmitError::WrongChain { .. }
+            | AdmitError::BadSignature,
+        )) => Verdict::Invalid,
+        Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. })) => Verdict::Early,
+        Err(_) => Verdict::Ignored,
     }
 }
 
