@@ -173,6 +173,7 @@ impl<A: Application> Host<A> {
             }
             AppMsg::StartedRound { height, round, proposer, role, reply_value } => {
                 debug!(height = %height, round = %round, proposer = %proposer, ?role, "started round");
+                crate::metrics::round_started();
                 if height.0 != self.current {
                     self.enter_height(height.0)?;
                 }
@@ -536,6 +537,7 @@ impl<A: Application> Host<A> {
         let txs = value.block().txs.len();
         self.app.commit(value.into_block(), certificate)?;
         info!(height = %height, round, block_hash = %decided.value_id, signatures, "committed block");
+        crate::metrics::DECIDED_ROUND.observe(f64::from(round));
         self.proposals.prune(height)?;
         self.progress.committed(height, txs, Instant::now());
         Ok(())

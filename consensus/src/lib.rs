@@ -24,6 +24,7 @@ mod codec;
 mod config;
 mod error;
 mod host;
+pub mod metrics;
 mod node;
 mod proposals;
 mod signing;

@@ -57,14 +57,19 @@ pub async fn run<A: Application>(
     app: A,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ConsensusError> {
-    run_with_status(config, node_secret, chain, app, SyncStatus::new(), shutdown).await
+    let network_secret = SecretKey::from_seed(node_secret.seed());
+    run_with_status(config, node_secret, network_secret, chain, app, SyncStatus::new(), shutdown)
+        .await
 }
 
 /// As [`run`], keeping `sync` up to date with this node's height against its peers' and its
-/// commit rate, for the REST API's status.
+/// commit rate, for the REST API's status, and with `network_secret` as the node's network
+/// identity: the node key by default, or the key it had before governance rotated its
+/// consensus key, so that its peers, which name it by that key, still admit it.
 pub async fn run_with_status<A: Application>(
     config: ConsensusConfig,
     node_secret: SecretKey,
+    network_secret: SecretKey,
     chain: ChainIdentity,
     app: A,
     sync: SyncStatus,
@@ -74,8 +79,8 @@ pub async fn run_with_status<A: Application>(
     let secret = Arc::new(node_secret);
     let address = ValidatorAddress(secret.public_key());
     let ctx = OnebookContext::new(chain.clone());
-    let keypair =
-        Keypair::ed25519_from_bytes(secret.seed()).map_err(|_| ConsensusError::NetworkKey)?;
+    let keypair = Keypair::ed25519_from_bytes(network_secret.seed())
+        .map_err(|_| ConsensusError::NetworkKey)?;
     let signer = OnebookSigner::new(chain.clone(), secret.clone());
     let proposals = ProposalStore::open(&config.home_dir.join("proposals"))?;
     std::fs::create_dir_all(config.home_dir.join("wal"))?;

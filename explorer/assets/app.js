@@ -1,6 +1,12 @@
 // Live updates: the explorer's own /events relays the ledger's new blocks and events as
 // Server-Sent Events. Same origin only; nothing here talks to another host.
 "use strict";
+// A shortened hash copies its full text on click.
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+  if (!target || !navigator.clipboard) return;
+  navigator.clipboard.writeText(target.dataset.copy).catch(() => {});
+});
 (function () {
   const blocks = document.querySelector("#latest-blocks tbody");
   const feed = document.getElementById("live-events");
@@ -47,7 +53,7 @@
     link.textContent = `${event.height}-${event.tx_index}`;
     item.appendChild(link);
     item.appendChild(document.createTextNode(` ${event.label} `));
-    const details = event.attributes.map((pair) => `${pair[0]}=${pair[1]}`).join(" ");
+    const details = (event.details || []).map((pair) => `${pair[0]}：${pair[1]}`).join(" ");
     item.appendChild(document.createTextNode(details));
     const waiting = feed.querySelector(".waiting");
     if (waiting) waiting.remove();

@@ -6,9 +6,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+/// The stylesheet, also put inside the reports downloaded as one file.
+pub(crate) const STYLE: &str = include_str!("../assets/style.css");
+
 /// `(file, content type, bytes)`.
 const ASSETS: [(&str, &str, &str); 3] = [
-    ("style.css", "text/css; charset=utf-8", include_str!("../assets/style.css")),
+    ("style.css", "text/css; charset=utf-8", STYLE),
     ("app.js", "text/javascript; charset=utf-8", include_str!("../assets/app.js")),
     ("favicon.svg", "image/svg+xml", include_str!("../assets/favicon.svg")),
 ];

@@ -63,6 +63,8 @@ mod tests {
             columns: vec!["名称".into(), "说明".into()],
             rows: vec![vec![Cell::text("a,b"), Cell::text("say \"hi\"\nthen")]],
             next: None,
+            total: None,
+            csv: None,
         };
 
         let text = text(&table);

@@ -62,11 +62,37 @@ impl Lang {
         }
     }
 
-    /// The label of the enum value `value` of the field `field`.
+    /// The label of the enum value `value` of the field `field`; a value spelt as a Rust
+    /// variant (`GrantRevoked`) is looked up by its JSON spelling (`grant-revoked`) too.
     pub fn value(self, field: &str, value: &str) -> Cow<'static, str> {
-        match lookup(&format!("{field}={value}")).or_else(|| lookup(value)) {
+        let kebab = kebab_case(value);
+        match lookup(&format!("{field}={value}"))
+            .or_else(|| lookup(value))
+            .or_else(|| lookup(&format!("{field}={kebab}")))
+            .or_else(|| lookup(&kebab))
+        {
             Some((zh, en)) => Cow::Borrowed(if self == Self::Zh { zh } else { en }),
             None => Cow::Owned(value.to_owned()),
+        }
+    }
+
+    /// Whether the table has a label for the enum value `value` of `field`.
+    pub fn has_value(field: &str, value: &str) -> bool {
+        let kebab = kebab_case(value);
+        [format!("{field}={value}"), value.to_owned(), format!("{field}={kebab}"), kebab]
+            .iter()
+            .any(|key| lookup(key).is_some())
+    }
+
+    /// The rule a refused tx broke, as a sentence, with its code: `规则 209：只有……`.
+    pub fn rejection(self, code: u16) -> String {
+        match self {
+            Self::Zh => REJECTIONS_ZH
+                .iter()
+                .find(|(known, _)| *known == code)
+                .map_or_else(|| format!("未知规则（代码 {code}）"), |(_, text)| (*text).to_owned()),
+            Self::En => onebook_types::rejection::Rejection::from_code(code)
+                .map_or_else(|| format!("Unknown rule (code {code})."), |rule| rule.sentence()),
         }
     }
 
@@ -74,6 +100,22 @@ impl Lang {
     pub fn has(key: &str) -> bool {
         lookup(key).is_some()
     }
+}
+
+/// `GrantRevoked` as `grant-revoked`; a text with no capital stays as it is.
+fn kebab_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for (index, c) in text.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if index > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
@@ -541,6 +583,270 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("certificate.transferred", "证书已转让", "Certificate transferred"),
     ("certificate.licensed", "许可已登记", "Licence granted"),
     ("member.registered", "成员已登记", "Member registered"),
+    // The explorer's newer words.
+    ("ui.tz_note", "时间均为北京时间（UTC+8）", "Times are Beijing time (UTC+8)"),
+    ("ui.beijing_time", "北京时间", "Beijing time"),
+    ("ui.records_menu", "全部记录", "All records"),
+    ("ui.dashboard_menu", "监管看板", "Dashboards"),
+    ("ui.reports", "审计报告", "Audit reports"),
+    ("ui.total", "共", "Total"),
+    ("ui.items_unit", "条", "items"),
+    ("ui.count", "数量", "Count"),
+    ("ui.month", "月份", "Month"),
+    ("ui.by_org", "按机构统计", "By organisation"),
+    ("ui.by_reason", "按原因统计", "By reason"),
+    ("ui.by_month", "按月统计", "By month"),
+    ("ui.by_kind", "按类型统计", "By kind"),
+    ("ui.filter", "筛选", "Filter"),
+    ("ui.from", "起始日期", "From"),
+    ("ui.to", "截止日期", "To"),
+    ("ui.apply", "应用", "Apply"),
+    ("ui.clear", "清除", "Clear"),
+    ("ui.counted_of", "统计范围内记录", "Records counted"),
+    (
+        "ui.scan_capped",
+        "记录过多，仅统计了最新的部分",
+        "Too many records: only the newest were counted",
+    ),
+    ("ui.domain_summary", "数据治理概况", "Governance at a glance"),
+    ("ui.catalog_published", "已发布目录", "Catalog entries in force"),
+    ("ui.catalog_total", "目录总数", "Catalog entries"),
+    ("ui.catalog_completeness", "目录完整率", "Catalog completeness"),
+    ("ui.open_requests", "待答复共享申请", "Share requests awaiting an answer"),
+    ("ui.overdue_duties", "逾期法定义务", "Overdue obligations"),
+    ("ui.violations_month", "本月违规访问", "Violations this month"),
+    ("ui.certificates_active", "有效产权证书", "Certificates in force"),
+    ("ui.activity", "活动趋势", "Activity"),
+    ("ui.chart_txs_per_day", "每日交易数", "Txs per day"),
+    ("ui.chart_answers", "共享申请按期答复情况", "Share requests answered on time and late"),
+    ("ui.chart_violations_month", "每月违规访问数", "Violations per month"),
+    ("ui.on_time", "按期答复", "Answered on time"),
+    ("ui.late", "逾期答复", "Answered late"),
+    ("ui.unanswered", "尚未答复", "Not answered yet"),
+    ("ui.certificates_held", "持有的产权证书", "Certificates held"),
+    ("ui.accesses_made", "本机构的数据访问", "Accesses made"),
+    ("ui.accesses_received", "对本机构资源的访问", "Accesses to its resources"),
+    ("ui.counts", "数量统计", "Counts"),
+    ("ui.evidence", "证据与原始数据", "Evidence and raw data"),
+    ("ui.json_view", "JSON 视图", "JSON view"),
+    ("ui.api_url", "数据来源接口", "Read from the API"),
+    ("ui.download_tx_proof", "下载交易证明", "Download the tx proof"),
+    (
+        "ui.download_access_proof",
+        "下载授权覆盖此访问的证明",
+        "Download proof that the grant covered this access",
+    ),
+    ("ui.block_time", "区块时间", "Block time"),
+    ("ui.valid_until_height", "有效至高度", "Valid until height"),
+    ("ui.parent_certificate", "来源证书（许可所依据的证书）", "Parent certificate"),
+    ("ui.parent_org", "上级机构", "Body above"),
+    ("ui.audit_report", "审计报告", "Audit report"),
+    ("ui.report_for", "报告对象", "Subject"),
+    ("ui.report_range", "报告期间", "Period"),
+    ("ui.report_generated", "生成时间", "Generated"),
+    ("ui.report_tip", "依据区块高度", "As of height"),
+    ("ui.report_records", "期间内的记录", "Records in the period"),
+    ("ui.report_decisions", "期间内的办理与决定", "Decisions in the period"),
+    ("ui.report_accesses", "期间内的数据访问", "Accesses in the period"),
+    ("ui.report_print", "打印 / 另存为 PDF", "Print / save as PDF"),
+    ("ui.report_download", "下载 HTML 报告", "Download HTML report"),
+    ("ui.report_new", "生成审计报告", "Make an audit report"),
+    ("ui.report_kind", "对象类型", "Subject kind"),
+    ("ui.report_subject_id", "对象编号", "Subject id"),
+    ("ui.proof", "证明", "Proof"),
+    ("ui.no_proof", "无", "None"),
+    (
+        "ui.truncated",
+        "内容过多，已截断；请缩短报告期间",
+        "Too many to list: cut short; narrow the dates",
+    ),
+    ("ui.added", "新增", "Added"),
+    ("ui.removed", "删除", "Removed"),
+    ("ui.changed", "修改", "Changed"),
+    ("ui.changes", "变化", "Change"),
+    ("ui.new_version", "新版本", "new version"),
+    ("ui.item_changes", "数据项变化", "Changes in data items"),
+    ("ui.field_changes", "字段变化", "Changes in fields"),
+    ("ui.drafted_on", "起草于", "Drafted"),
+    ("ui.published_on", "发布于", "Published"),
+    ("ui.in_force_draft", "现行版本有效，新版本起草中", "In force; a new version is being drafted"),
+    ("ui.copy", "点击复制", "Click to copy"),
+    (
+        "ui.search_hint",
+        "至少 8 位的交易哈希前缀也可搜索",
+        "A tx-hash prefix of 8 or more hex digits works too",
+    ),
+    ("ui.hit_name", "名称", "Name"),
+    ("ui.hit_prefix", "编号前缀", "Id prefix"),
+    ("ui.rule", "规则", "Rule"),
+    ("ui.code", "代码", "Code"),
+    ("ui.bad_height", "区块高度必须是非负整数", "A block height is a whole number"),
+    ("ui.bad_hash", "交易哈希必须是 64 位十六进制数", "A tx hash is 64 hex digits"),
+    ("ui.bad_query", "查询参数有误", "The query string is malformed"),
+    ("ui.bad_date", "日期应写作 YYYY-MM-DD", "A date is written YYYY-MM-DD"),
+    ("ui.bad_record_id", "记录编号格式不正确", "The record id is malformed"),
+    ("ui.not_found_block", "没有这个高度的区块", "No block at this height"),
+    ("ui.not_found_tx", "没有这笔交易", "No such tx"),
+    ("ui.not_found_page", "没有这个页面", "No such page"),
+    ("ui.member_name", "成员", "Member"),
+    (
+        "ui.obligation_published",
+        "目录 {code} 第 {n} 版已发布，需挂接资源",
+        "Catalog entry {code} version {n} published: register its resources",
+    ),
+    ("ui.orgs_list", "机构", "Organisations"),
+    ("ui.org_obligations", "法定义务", "Obligations"),
+    // Event attributes and the ledger's words not listed above.
+    ("share_request", "共享申请", "Share request"),
+    ("quality_report", "质量反馈", "Quality report"),
+    ("count", "访问条数", "Accesses"),
+    ("violations", "违规条数", "Violations"),
+    ("late", "逾期", "Late"),
+    ("version", "版本", "Version"),
+    ("reader", "读取人", "Reader"),
+    ("path", "路径", "Path"),
+    ("method", "方法", "Method"),
+    ("node_org", "节点机构", "Node org"),
+    ("created_at", "创建时间", "Created"),
+    ("read", "读取", "Read"),
+    ("reads", "读取记录", "Reads"),
+    ("record_signed_reads", "记录签名读取", "Record signed reads"),
+    ("catalog.deprecated", "目录已废止", "Catalog entry deprecated"),
+    ("catalog.revised", "目录已修订", "Catalog entry revised"),
+    ("certificate.cancelled", "证书已注销", "Certificate cancelled"),
+    ("certificate.renewed", "证书已续展", "Certificate renewed"),
+    ("member.key_rotated", "成员密钥已轮换", "Member key rotated"),
+    ("member.revoked", "成员已撤销", "Member revoked"),
+    ("member.roles_set", "成员角色已调整", "Member roles set"),
+    ("org.admitted", "机构已接纳", "Org admitted"),
+    ("org.reinstated", "机构已恢复", "Org reinstated"),
+    ("org.suspended", "机构已暂停", "Org suspended"),
+    ("policy.set", "治理参数已调整", "Policy parameter set"),
+    ("proposal.passed", "提案已通过", "Proposal passed"),
+    ("proposal.rejected", "提案未通过", "Proposal rejected"),
+    ("proposal.submitted", "提案已提交", "Proposal submitted"),
+    ("proposal.voted", "提案已投票", "Proposal voted on"),
+    ("quality.disputed", "质量反馈有争议", "Quality report disputed"),
+    ("quality.fixed", "质量问题已修正", "Quality issue fixed"),
+    ("quality.reported", "质量问题已反馈", "Quality issue reported"),
+    ("quality.ruled", "质量问题已裁定", "Quality issue ruled"),
+    ("read.recorded", "读取已留痕", "Read recorded"),
+    ("resource.registered", "资源已挂接", "Resource registered"),
+    ("resource.updated", "资源已更新", "Resource updated"),
+    ("share_request.withdrawn", "共享申请已撤回", "Share request withdrawn"),
+    ("validator.set", "验证节点已调整", "Validator set"),
+    ("update_frequency=daily", "每日", "Daily"),
+    ("update_frequency=weekly", "每周", "Weekly"),
+    ("update_frequency=monthly", "每月", "Monthly"),
+    ("update_frequency=quarterly", "每季度", "Quarterly"),
+    ("update_frequency=yearly", "每年", "Yearly"),
+    ("update_frequency=real-time", "实时", "Real time"),
+];
+
+/// The rules a refused tx broke, as a Chinese sentence, by code (`Rejection::code`).
+pub(crate) const REJECTIONS_ZH: &[(u16, &str)] = &[
+    (1, "交易序号不是签名人的下一个序号。"),
+    (2, "签名人的角色无权执行此操作。"),
+    (3, "签名人不是已登记的成员。"),
+    (4, "签名人的密钥已被撤销。"),
+    (5, "签名人所在机构已被暂停。"),
+    (6, "交易在本区块高度前已过期。"),
+    (7, "文本字段超过长度上限。"),
+    (8, "列表条目数超过上限。"),
+    (9, "编号格式不正确。"),
+    (10, "交易属于另一条链。"),
+    (11, "本链尚未启用此操作。"),
+    (12, "公钥不是有效的 ed25519 公钥。"),
+    (13, "该密钥已属于某个成员。"),
+    (14, "成员至少应具有一个角色。"),
+    (15, "角色未按顺序排列或有重复。"),
+    (16, "必填文本字段为空。"),
+    (17, "没有成员使用此密钥。"),
+    (18, "该成员属于其他机构。"),
+    (19, "该成员已被撤销。"),
+    (20, "签名人所在机构未运行验证节点。"),
+    (21, "没有这项治理提案。"),
+    (22, "该提案不在表决期。"),
+    (23, "该机构已对此提案投票。"),
+    (24, "没有这个机构。"),
+    (25, "已存在同一编号的机构。"),
+    (26, "机构已处于该状态。"),
+    (27, "验证节点变更无法执行。"),
+    (28, "治理参数变更无效。"),
+    (29, "该行政区划已有数据主管部门。"),
+    (100, "没有这条目录。"),
+    (101, "目录不是草稿或退回修改状态。"),
+    (102, "目录未提交审核。"),
+    (103, "目录未通过审核。"),
+    (104, "目录未发布。"),
+    (105, "审核方不是该目录所在区划的数据主管部门。"),
+    (106, "目录数据项为空或名称重复。"),
+    (107, "安全级别不在 1 到 5 之间。"),
+    (108, "法律依据不在登记库中。"),
+    (109, "该数据元已有权威来源（一数一源）。"),
+    (110, "资源的数据项为空、重复或不属于已发布目录。"),
+    (111, "没有这个资源。"),
+    (112, "只有提供方机构可以办理此目录或资源。"),
+    (113, "目录版本数已达上限。"),
+    (114, "目录超过记录大小上限。"),
+    (140, "没有这项共享申请。"),
+    (141, "共享申请不在待答复状态。"),
+    (142, "拒绝共享必须援引登记库中的法律依据。"),
+    (143, "履职依据不在法律依据登记库中。"),
+    (144, "没有这个代码的目录。"),
+    (145, "目录未发布。"),
+    (146, "申请指定了数据项，但批准时未列出任何数据项。"),
+    (147, "申请的数据项不属于该目录。"),
+    (148, "共享期限为空或超过治理参数允许的最长期限。"),
+    (149, "授权到期早于起始。"),
+    (150, "签名人不是提供方机构的共享审核人。"),
+    (151, "授权的数据项未被申请。"),
+    (152, "签名人不是该申请的申请人。"),
+    (153, "没有这项授权。"),
+    (154, "授权不在有效状态。"),
+    (155, "访问记录批次为空。"),
+    (156, "访问人员不属于网关所在机构。"),
+    (157, "访问未列出数据项、重复列出或列出了资源不含的数据项。"),
+    (158, "对不予共享目录的例外授权必须援引法律依据。"),
+    (159, "例外授权只适用于不予共享的目录。"),
+    (180, "没有这份质量反馈。"),
+    (181, "提供方不能对自己的资源反馈质量问题。"),
+    (182, "质量反馈不在待答复状态。"),
+    (183, "修正必须给出与反馈时不同的快照。"),
+    (184, "质量反馈不在争议状态。"),
+    (185, "签名人所在机构不是提供方所在区划的数据主管部门。"),
+    (186, "被认定的责任方既不是提供方也不是反馈方。"),
+    (187, "该机构未履行的法定义务数已达上限。"),
+    (200, "没有这项产权登记申请。"),
+    (201, "登记申请不在待审查状态。"),
+    (202, "登记申请不在公示期。"),
+    (203, "登记申请未提供合法来源证明。"),
+    (204, "有效期起始不早于截止，或已经届满。"),
+    (205, "数据产品缺少摘要。"),
+    (206, "该客体已登记或已申请此项权利。"),
+    (207, "数据产品经营权必须登记在列明来源的数据产品上。"),
+    (208, "数据产品的某项来源不是登记申请人持有的有效权利。"),
+    (209, "只有资源的提供方可以申请其数据资源持有权。"),
+    (210, "数据加工使用权通过许可取得，不能申请登记。"),
+    (211, "登记人员所在机构不是登记机构。"),
+    (212, "公示期已结束。"),
+    (213, "没有这项异议。"),
+    (214, "该异议已经裁定。"),
+    (215, "公示期尚未结束。"),
+    (216, "该申请尚有未裁定的异议。"),
+    (217, "没有这张证书。"),
+    (218, "证书（或许可的上级证书）已注销或已过期。"),
+    (219, "只有持有人机构的管理员可以办理此证书。"),
+    (220, "所指机构已是该证书的持有人。"),
+    (221, "所指机构已被暂停。"),
+    (222, "许可期限为空、已过去、超出上级证书有效期或过长。"),
+    (223, "许可既不能转让，也不能再许可。"),
+    (224, "续展没有延长有效期。"),
+    (225, "无法分配证书编号。"),
+    (240, "读取记录批次应含 1 到 50 条。"),
+    (241, "读取记录的签名无法验证。"),
+    (242, "读取记录的读取人不是成员。"),
+    (243, "读取记录的方法或路径格式不正确。"),
 ];
 
 #[cfg(test)]

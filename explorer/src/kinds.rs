@@ -1,5 +1,7 @@
-//! The kinds of record the explorer has pages for: where each lives, what its key is called, and
-//! the columns of its list.
+//! The kinds of record the explorer has pages for: where each lives, what its key is called, the
+//! columns of its list, the order a clerk reads its fields in, and the node's API route it is
+//! read from. This table is the one place a kind's display is decided; the labels of the fields
+//! and values are in `i18n`.
 
 use onebook_query::RecordKind;
 
@@ -15,6 +17,14 @@ pub(crate) struct Kind {
     /// Its list's columns: a field name and its place in the record's JSON (`-1` is a list's
     /// last item), or, after `@`, in the view around the record (a certificate's standing).
     pub(crate) columns: &'static [(&'static str, &'static str)],
+    /// Its fields in the order a clerk reads them on its page; fields not listed follow in
+    /// [`FIELD_RANK`] order.
+    pub(crate) order: &'static [&'static str],
+    /// The node's REST route of its records; `{api}/{id}` reads one.
+    pub(crate) api: &'static str,
+    /// Labels of its fields that differ from the general ones (`parent` of a certificate is
+    /// the certificate it was licensed from, of an org the body above it).
+    pub(crate) labels: &'static [(&'static str, &'static str)],
 }
 
 pub(crate) const ORG: Kind = Kind {
@@ -28,6 +38,9 @@ pub(crate) const ORG: Kind = Kind {
         ("parent", "/parent"),
         ("status", "/status"),
     ],
+    order: &["name", "id", "level", "parent", "region", "data_authority", "status"],
+    api: "/v1/orgs",
+    labels: &[("parent", "ui.parent_org")],
 };
 pub(crate) const MEMBER: Kind = Kind {
     kind: RecordKind::Member,
@@ -40,6 +53,9 @@ pub(crate) const MEMBER: Kind = Kind {
         ("roles", "/roles"),
         ("status", "/status"),
     ],
+    order: &["name", "org", "roles", "status", "key"],
+    api: "/v1/members",
+    labels: &[],
 };
 pub(crate) const PROPOSAL: Kind = Kind {
     kind: RecordKind::Proposal,
@@ -51,6 +67,18 @@ pub(crate) const PROPOSAL: Kind = Kind {
         ("proposer", "/proposer"),
         ("status", "/status"),
     ],
+    order: &[
+        "id",
+        "change",
+        "rationale",
+        "proposer",
+        "submitted_at",
+        "status",
+        "votes",
+        "decided_at",
+    ],
+    api: "/v1/proposals",
+    labels: &[],
 };
 pub(crate) const CATALOG_ENTRY: Kind = Kind {
     kind: RecordKind::CatalogEntry,
@@ -63,6 +91,17 @@ pub(crate) const CATALOG_ENTRY: Kind = Kind {
         ("published", "/published"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "code",
+        "provider",
+        "region",
+        "status",
+        "published",
+        "authoritative_sources",
+        "versions",
+    ],
+    api: "/v1/catalog/entries",
+    labels: &[],
 };
 pub(crate) const RESOURCE: Kind = Kind {
     kind: RecordKind::Resource,
@@ -75,6 +114,21 @@ pub(crate) const RESOURCE: Kind = Kind {
         ("record_count", "/record_count"),
         ("authoritative", "/authoritative"),
     ],
+    order: &[
+        "id",
+        "entry",
+        "entry_version",
+        "provider",
+        "system",
+        "items",
+        "record_count",
+        "authoritative",
+        "snapshot_digest",
+        "registered_at",
+        "updated_at",
+    ],
+    api: "/v1/resources",
+    labels: &[],
 };
 pub(crate) const SHARE_REQUEST: Kind = Kind {
     kind: RecordKind::ShareRequest,
@@ -88,6 +142,23 @@ pub(crate) const SHARE_REQUEST: Kind = Kind {
         ("requested_at", "/requested_at"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "id",
+        "requester_org",
+        "requester",
+        "provider",
+        "entry",
+        "items",
+        "purpose",
+        "legal_duty",
+        "starts",
+        "ends",
+        "exception",
+        "requested_at",
+        "status",
+    ],
+    api: "/v1/share-requests",
+    labels: &[],
 };
 pub(crate) const GRANT: Kind = Kind {
     kind: RecordKind::Grant,
@@ -102,6 +173,22 @@ pub(crate) const GRANT: Kind = Kind {
         ("exception", "/exception"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "id",
+        "request",
+        "grantee",
+        "provider",
+        "entry",
+        "items",
+        "starts",
+        "expires_at",
+        "conditions",
+        "exception",
+        "legal_basis",
+        "status",
+    ],
+    api: "/v1/grants",
+    labels: &[],
 };
 pub(crate) const ACCESS_EVENT: Kind = Kind {
     kind: RecordKind::AccessEvent,
@@ -117,6 +204,9 @@ pub(crate) const ACCESS_EVENT: Kind = Kind {
         ("recorded_at", "/recorded_at"),
         ("violation", "/violation"),
     ],
+    order: &["id", "org", "gateway", "access", "recorded_at", "violation"],
+    api: "/v1/access-events",
+    labels: &[],
 };
 pub(crate) const VIOLATION: Kind = Kind {
     kind: RecordKind::Violation,
@@ -129,6 +219,9 @@ pub(crate) const VIOLATION: Kind = Kind {
         ("reason", "/reason"),
         ("recorded_at", "/recorded_at"),
     ],
+    order: &["id", "org", "reason", "access_event", "recorded_at"],
+    api: "/v1/violations",
+    labels: &[],
 };
 pub(crate) const QUALITY_REPORT: Kind = Kind {
     kind: RecordKind::QualityReport,
@@ -141,6 +234,22 @@ pub(crate) const QUALITY_REPORT: Kind = Kind {
         ("reporter_org", "/reporter_org"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "id",
+        "resource",
+        "entry",
+        "provider",
+        "reporter_org",
+        "reporter",
+        "description",
+        "reported_at",
+        "reported_snapshot",
+        "evidence_digest",
+        "obligation",
+        "status",
+    ],
+    api: "/v1/quality-reports",
+    labels: &[],
 };
 pub(crate) const APPLICATION: Kind = Kind {
     kind: RecordKind::Application,
@@ -153,6 +262,22 @@ pub(crate) const APPLICATION: Kind = Kind {
         ("applied_at", "/applied_at"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "id",
+        "registrant",
+        "applicant",
+        "right",
+        "subject",
+        "subject_hash",
+        "valid_from",
+        "valid_until",
+        "applied_at",
+        "notice_ends",
+        "objections",
+        "status",
+    ],
+    api: "/v1/property/applications",
+    labels: &[],
 };
 pub(crate) const OBJECTION: Kind = Kind {
     kind: RecordKind::Objection,
@@ -165,6 +290,18 @@ pub(crate) const OBJECTION: Kind = Kind {
         ("filed_at", "/filed_at"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "id",
+        "application",
+        "objector_org",
+        "objector",
+        "grounds",
+        "evidence_digests",
+        "filed_at",
+        "status",
+    ],
+    api: "/v1/property/objections",
+    labels: &[],
 };
 pub(crate) const CERTIFICATE: Kind = Kind {
     kind: RecordKind::Certificate,
@@ -179,6 +316,23 @@ pub(crate) const CERTIFICATE: Kind = Kind {
         ("status", "/status/status"),
         ("standing", "@/standing"),
     ],
+    order: &[
+        "number",
+        "right",
+        "holder",
+        "issuer",
+        "subject",
+        "subject_hash",
+        "parent",
+        "application",
+        "valid_from",
+        "valid_until",
+        "issued_at",
+        "status",
+        "transfers",
+    ],
+    api: "/v1/property/certificates",
+    labels: &[("parent", "ui.parent_certificate")],
 };
 pub(crate) const OBLIGATION: Kind = Kind {
     kind: RecordKind::Obligation,
@@ -191,6 +345,19 @@ pub(crate) const OBLIGATION: Kind = Kind {
         ("due", "/due"),
         ("status", "/status/status"),
     ],
+    order: &[
+        "id",
+        "org",
+        "kind",
+        "description",
+        "subject",
+        "opened_time",
+        "opened_at",
+        "due",
+        "status",
+    ],
+    api: "/v1/obligations",
+    labels: &[],
 };
 
 /// Every kind, in the order of [`RecordKind::ALL`].
@@ -210,6 +377,132 @@ pub(crate) const ALL: [Kind; 14] = [
     CERTIFICATE,
     OBLIGATION,
 ];
+
+/// The order fields of any object are read in when its kind gives none (an action, a nested
+/// part of a record): who and what first, then the substance, then times, then the outcome.
+/// A field not listed comes last, by name.
+pub(crate) const FIELD_RANK: &[&str] = &[
+    "id",
+    "number",
+    "code",
+    "name",
+    "title",
+    "key",
+    "org",
+    "requester_org",
+    "requester",
+    "grantee",
+    "provider",
+    "registrant",
+    "applicant",
+    "holder",
+    "issuer",
+    "objector_org",
+    "objector",
+    "reporter_org",
+    "reporter",
+    "from",
+    "to",
+    "licensee",
+    "gateway",
+    "member",
+    "request",
+    "grant",
+    "entry",
+    "resource",
+    "application",
+    "certificate",
+    "objection",
+    "report",
+    "proposal",
+    "obligation",
+    "violation",
+    "access_event",
+    "right",
+    "subject",
+    "kind",
+    "change",
+    "parameter",
+    "value",
+    "level",
+    "parent",
+    "region",
+    "roles",
+    "items",
+    "item",
+    "operation",
+    "record_count",
+    "purpose",
+    "legal_duty",
+    "legal_basis",
+    "scope",
+    "conditions",
+    "description",
+    "grounds",
+    "reason",
+    "reasons",
+    "rationale",
+    "decision",
+    "answer",
+    "ruling",
+    "responsible",
+    "approve",
+    "exception",
+    "starts",
+    "ends",
+    "valid_from",
+    "valid_until",
+    "expires_at",
+    "due",
+    "accessed_at",
+    "requested_at",
+    "applied_at",
+    "filed_at",
+    "reported_at",
+    "recorded_at",
+    "issued_at",
+    "opened_time",
+    "time",
+    "at",
+    "drafted_at",
+    "published_at",
+    "submitted_at",
+    "decided_at",
+    "registered_at",
+    "updated_at",
+    "opened_at",
+    "height",
+    "status",
+];
+
+/// `object`'s fields in `order`, then the others in [`FIELD_RANK`] order, then by name.
+pub(crate) fn ordered<'a>(
+    object: &'a serde_json::Map<String, serde_json::Value>,
+    order: &[&str],
+) -> Vec<(&'a String, &'a serde_json::Value)> {
+    let rank = |name: &str| {
+        order.iter().position(|known| *known == name).unwrap_or_else(|| {
+            order.len()
+                + FIELD_RANK.iter().position(|known| *known == name).unwrap_or(FIELD_RANK.len())
+        })
+    };
+    let mut fields: Vec<_> = object.iter().collect();
+    fields.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    fields
+}
+
+impl Kind {
+    /// Whether its ids are numbers (`grant:7`), not texts (`org:xm-gaj`).
+    pub(crate) fn numbered(self) -> bool {
+        !matches!(
+            self.kind,
+            RecordKind::Org
+                | RecordKind::Member
+                | RecordKind::CatalogEntry
+                | RecordKind::Certificate
+        )
+    }
+}
 
 /// The kind whose record keys say `key_kind`.
 pub(crate) fn by_key_kind(key_kind: &str) -> Option<Kind> {
@@ -253,6 +546,16 @@ mod tests {
         let kinds: Vec<RecordKind> = ALL.iter().map(|kind| kind.kind).collect();
 
         assert_eq!(kinds, RecordKind::ALL);
+    }
+
+    #[test]
+    fn fields_follow_the_kind_then_the_general_rank() {
+        let object = serde_json::json!({"status": 1, "zeta": 2, "id": 3, "org": 4});
+        let object = object.as_object().unwrap();
+
+        let names: Vec<&str> = ordered(object, &["org"]).iter().map(|(n, _)| n.as_str()).collect();
+
+        assert_eq!(names, ["org", "id", "status", "zeta"]);
     }
 
     #[test]

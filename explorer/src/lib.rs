@@ -10,21 +10,26 @@
 //!
 //! | page | what it shows |
 //! |---|---|
-//! | `/` | latest blocks, tx rate, validators and their recent signatures, chain health, live events |
+//! | `/` | the domain at a glance, latest blocks, tx rate, validators and their recent signatures, chain health, live events |
 //! | `/blocks`, `/blocks/{height}` | blocks newest first; one block's header, certificate and decoded txs |
 //! | `/txs/{hash}` | one tx: signer, the action field by field, its outcome and events |
 //! | `/validators` | the validator set and who signed the recent blocks |
-//! | `/search?q=` | what a tx hash, height, record id, catalog code, certificate number or org name names |
-//! | `/orgs/{id}` | an org's place in the hierarchy, members, catalog, sharing given and received, overdue duties, violations, history |
+//! | `/search?q=` | what a tx hash, height, record id, code, number or org id names; code and number prefixes; entry and org names (a single hit opens its page) |
+//! | `/orgs/{id}` | an org's place in the hierarchy, counts, members, catalog, sharing given and received, certificates held, accesses made and received, overdue duties, violations, history |
 //! | `/catalog/{code}` | a catalog entry, its versions and the differences between them |
 //! | `/share-requests/{id}` | a share request with its whole trail and its grant |
 //! | `/resources/{id}` | a resource with its access history |
 //! | `/certificates/{number}` | a certificate: rights, holder chain, public notice, objections, transfers, licences, a QR code, the proof download |
-//! | `/dashboards/violations`, `/dashboards/overdue` | violations by reason; overdue obligations of every org |
+//! | `/dashboards/violations`, `/dashboards/overdue` | violations and overdue obligations counted by org, reason and month, filtered by org and dates, with charts |
+//! | `/dashboards/activity` | txs per day, share requests answered on time and late, violations per month, as SVG |
+//! | `/report`, `/report/{org\|resource\|certificate}/{id}?from=&to=` | a printable audit report: every record, decision and access of the subject in a date range, each with its tx, height and proof link |
 //! | `/{kind}`, `/{kind}/{id}` | every other kind of record, listed and one by one, with its history |
 //!
 //! Labels are in Simplified Chinese; `?lang=en` (remembered in a cookie) switches to English.
-//! Every list is paged with the port's cursors and downloads as CSV with `?format=csv`. A record
+//! Orgs read as name and id and members as name and org (`names`); each kind's fields follow
+//! one display order (`kinds`). Every record and tx page ends with its JSON, the node's API
+//! address and its proof bundles. Every list is paged with the port's cursors, shows its total
+//! and downloads as CSV with `?format=csv`. Design: ADRs 0013 and 0025. A record
 //! that does not exist is a 404 page, a node that cannot be read a 503 page.
 
 mod assets;
@@ -33,9 +38,13 @@ mod error;
 mod html;
 mod i18n;
 mod kinds;
+mod lint;
 mod live;
+mod names;
 mod pages;
 mod records;
+mod report;
+mod stats;
 
 use std::sync::Arc;
 
@@ -50,6 +59,7 @@ use axum::{
 use onebook_query::LedgerQuery;
 
 pub use i18n::Lang;
+pub use lint::{ENUM_VALUES, raw_values, rejection_names, visible_text};
 
 /// How the explorer links outside itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,11 +78,17 @@ pub(crate) struct App<Q> {
     pub(crate) query: Q,
     pub(crate) config: Arc<ExplorerConfig>,
     pub(crate) streams: live::Streams,
+    pub(crate) names: names::NameCache,
 }
 
 /// Every page of the explorer over `query`.
 pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
-    let app = App { query, config: Arc::new(config), streams: live::Streams::default() };
+    let app = App {
+        query,
+        config: Arc::new(config),
+        streams: live::Streams::default(),
+        names: names::NameCache::default(),
+    };
     let mut router = Router::new()
         .route("/", get(pages::home::<Q>))
         .route("/blocks", get(pages::blocks::<Q>))
@@ -87,6 +103,9 @@ pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/certificates/{number}", get(records::certificate::<Q>))
         .route("/dashboards/violations", get(records::violations_dashboard::<Q>))
         .route("/dashboards/overdue", get(records::overdue_dashboard::<Q>))
+        .route("/dashboards/activity", get(pages::activity::<Q>))
+        .route("/report", get(report::form))
+        .route("/report/{kind}/{id}", get(report::report::<Q>))
         .route("/events", get(live::events::<Q>))
         .route("/assets/{file}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon));
@@ -98,6 +117,7 @@ pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
     }
     router
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), names::with_names::<Q>))
         .layer(axum::middleware::from_fn(remember_language))
         .with_state(app)
 }

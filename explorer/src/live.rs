@@ -132,6 +132,17 @@ async fn read_blocks<Q: LedgerQuery>(
     for view in events.items.into_iter().filter(|view| view.height <= tip) {
         let mut data = serde_json::to_value(&view).unwrap_or_default();
         data["label"] = relay.lang.t(&view.kind).into_owned().into();
+        // The attributes as the pages show them: labelled, times and enum values in words.
+        let lang = relay.lang;
+        let details: Vec<[String; 2]> = view
+            .attributes
+            .iter()
+            .map(|(name, value)| {
+                let value = serde_json::Value::String(value.clone());
+                [lang.t(name).into_owned(), html::scalar_text(lang, name, &value)]
+            })
+            .collect();
+        data["details"] = serde_json::to_value(details).unwrap_or_default();
         relay.after = view.cursor;
         relay.unsent.push_back(
             SseEvent::default().event("ledger").id(view.cursor.to_string()).data(data.to_string()),

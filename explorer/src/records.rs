@@ -9,9 +9,10 @@ use axum::{
 use maud::{Markup, html};
 use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, Record, RecordView};
 use onebook_types::{
-    catalog_records::CatalogEntry, ids::OrgId, limits::PAGE_ITEMS_MAX,
-    property_records::Certificate, record::RecordKey,
+    catalog_records::CatalogEntry, ids::OrgId, property_records::Certificate, record::RecordKey,
 };
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::{
@@ -20,7 +21,10 @@ use crate::{
     html::{self, Cell, Table, section},
     i18n::Lang,
     kinds::{self, Kind},
-    pages::{ListQuery, Listed, Listing, fetch, html_page, listed, parsed, path_of, record_key},
+    pages::{
+        Filter, ListQuery, Listed, Listing, Side, fetch, html_page, listed, parsed, path_of,
+        record_key,
+    },
 };
 
 /// Items a page's sections show before their "see all" link.
@@ -32,7 +36,7 @@ pub(crate) fn has_own_page(kind: Kind) -> bool {
         .contains(&kind)
 }
 
-fn kind_of_path(uri: &Uri) -> Kind {
+pub(crate) fn kind_of_path(uri: &Uri) -> Kind {
     let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or_default();
     kinds::ALL.into_iter().find(|kind| kind.path == first).unwrap_or(kinds::ORG)
 }
@@ -71,16 +75,21 @@ pub(crate) async fn list<Q: LedgerQuery>(
         let under = query.under.as_deref().map(onebook_query::parse_record_key).transpose().map_err(PageError::BadInput)?;
         let listing = match &under {
             Some(under) => Listing::Under { kind, under: under.clone() },
-            None => Listing::Records { kind, org: query.org.clone(), status: query.status.clone() },
+            None => Listing::Records { kind, filter: Filter::of(lang, &query)? },
         };
-        let table = match listed(&app, lang, &listing, &query, &path, kind.path).await? {
+        let mut table = match listed(&app, lang, &listing, &query, &path, kind.path).await? {
             Listed::Csv(response) => return Ok(response),
             Listed::Table(table) => table,
         };
+        table.total = crate::pages::count(&app, &listing).await?;
         let title = format!("{} · {}", kind_label(lang, kind), lang.t("ui.list_of"));
+        let base = path.split('?').next().unwrap_or(&path).to_owned();
         let body = html! {
             @if let Some(org) = &query.org { p { (lang.t("org")) "：" (html::record_link(kinds::ORG, org)) } }
-            @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(under)) } }
+            @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(lang, under)) } }
+            @if under.is_none() {
+                (crate::stats::filter_form(lang, &base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
+            }
             (status_chips(lang, kind, &path, query.status.as_deref()))
             (html::table(lang, &table, &path))
         };
@@ -100,14 +109,36 @@ async fn load<Q: LedgerQuery>(
     Ok((key, view))
 }
 
-/// A record's fields as its JSON names them, without `left_out`.
+/// A record's fields in its kind's display order, without `left_out`.
 fn record_fields(lang: Lang, view: &RecordView, left_out: &[&str]) -> Markup {
     let json = serde_json::to_value(&view.record).unwrap_or_default();
     let mut object = json["record"].as_object().cloned().unwrap_or_default();
     for name in left_out {
         object.remove(*name);
     }
-    html! { div.record data-key=(view.key) { (html::fields(lang, &object)) } }
+    let kind = kinds::of_key_text(&view.key).map(|(kind, _)| kind);
+    let (order, labels) = kind.map_or((&[][..], &[][..]), |kind| (kind.order, kind.labels));
+    html! { div.record data-key=(view.key) { (html::fields_in(lang, &object, order, labels)) } }
+}
+
+/// The evidence of a record: its JSON, the API address it is read from, its proof bundle (and,
+/// for an access, the proof that its grant covered it).
+fn record_evidence<Q>(app: &App<Q>, lang: Lang, view: &RecordView) -> Markup {
+    let Some((kind, id)) = kinds::of_key_text(&view.key) else { return html! {} };
+    let mut proofs = vec![(
+        lang.t("ui.download_proof").into_owned(),
+        format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(id)),
+    )];
+    if let Record::AccessEvent(event) = &view.record
+        && event.access.grant.is_some()
+    {
+        proofs.push((
+            lang.t("ui.download_access_proof").into_owned(),
+            format!("/v1/proofs/access-events/{id}"),
+        ));
+    }
+    let json = serde_json::to_value(view).unwrap_or_default();
+    crate::pages::evidence(app, lang, &format!("{}/{}", kind.api, html::encode(id)), &json, &proofs)
 }
 
 /// The record's history as the page's main list: a table, or the CSV download.
@@ -121,7 +152,11 @@ async fn history<Q: LedgerQuery>(
     let name = onebook_query::record_key_text(key).replace(':', "-");
     Ok(match listed(app, lang, &Listing::Timeline(key.clone()), query, path, &name).await? {
         Listed::Csv(response) => Err(response),
-        Listed::Table(table) => {
+        Listed::Table(mut table) => {
+            // A history that fits in its first page is counted; a longer one is paged.
+            if table.next.is_none() && query.cursor.is_none() {
+                table.total = Some((table.rows.len(), false));
+            }
             Ok(section(&lang.t("ui.timeline"), html::table(lang, &table, path)))
         }
     })
@@ -146,20 +181,34 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 Ok(history) => history,
                 Err(csv) => return Ok(csv),
             };
-            let body = html! { section { (record_fields(lang, &view, &[])) } (history) };
-            Ok(html_page(
-                lang,
-                &format!("{} {}", kind_label(lang, kind), html::short(&id)),
-                &path,
-                body,
-            ))
+            let mut view = view;
+            if let Record::AccessEvent(event) = &mut view.record
+                && let Some(grant) = event.access.grant
+                && !matches!(app.query.record(RecordKey::Grant(grant), None).await, Ok(Some(_)))
+            {
+                // A gateway claimed a grant the ledger does not hold: no link to a missing page.
+                event.access.grant = None;
+            }
+            let title = match &view.record {
+                Record::Member(member) => {
+                    format!("{} · {}", member.name, crate::names::org_text(member.org.as_str()))
+                }
+                _ => format!("{} {id}", kind_label(lang, kind)),
+            };
+            let body = html! {
+                section { (record_fields(lang, &view, &[])) }
+                (history)
+                (record_evidence(&app, lang, &view))
+            };
+            Ok(html_page(lang, &title, &path, body))
         }
         .await,
     )
 }
 
-/// A section listing the first items of `listing`, with a link to the whole list; a read that
-/// fails shows a note instead.
+/// A section listing the first items of `listing`, with its total and a link to the whole
+/// list (whose CSV download holds exactly the rows counted); a read that fails shows a note
+/// instead.
 async fn list_section<Q: LedgerQuery>(
     app: &App<Q>,
     lang: Lang,
@@ -168,7 +217,12 @@ async fn list_section<Q: LedgerQuery>(
     all: &str,
 ) -> Markup {
     let page = PageParams { cursor: None, limit: Some(SECTION_ITEMS) };
-    let body = match fetch(app, lang, &listing, page).await {
+    let read = async {
+        let mut table = fetch(app, lang, &listing, page).await?;
+        table.total = crate::pages::count(app, &listing).await?;
+        Ok::<_, QueryError>(table)
+    };
+    let body = match read.await {
         Ok(mut table) => {
             let more = table.next.take().is_some();
             html! {
@@ -235,83 +289,124 @@ pub(crate) async fn org<Q: LedgerQuery>(
             }
         }
         ancestors.reverse();
-        let by_org = |kind: Kind| Listing::Records { kind, org: Some(id.clone()), status: None };
-        let all = |kind: Kind| format!("/{}?org={}", kind.path, html::encode(&id));
-        let children = list_section(&app, lang, &lang.t("ui.children"), by_org(kinds::ORG), &all(kinds::ORG)).await;
-        let members = list_section(&app, lang, &lang.t("ui.members"), by_org(kinds::MEMBER), &all(kinds::MEMBER)).await;
-        let catalog = list_section(&app, lang, &lang.t("ui.org_catalog"), by_org(kinds::CATALOG_ENTRY), &all(kinds::CATALOG_ENTRY)).await;
-        let violations = list_section(&app, lang, &lang.t("ui.violations"), by_org(kinds::VIOLATION), &all(kinds::VIOLATION)).await;
-        let sharing = sharing_sections(&app, lang, &org.id).await;
+        let org_filter = |side: Option<Side>| Filter { org: Some(id.clone()), side, ..Filter::default() };
+        let by_org = |kind: Kind, side: Option<Side>| Listing::Records { kind, filter: org_filter(side) };
+        let all = |kind: Kind, side: Option<Side>| {
+            let base = format!("/{}?org={}", kind.path, html::encode(&id));
+            side.map_or_else(|| base.clone(), |side| format!("{base}&side={}", side.code()))
+        };
+        let mut sections = Vec::new();
+        let mut counts = Vec::new();
+        let parts: [(&str, &str, Kind, Option<Side>); 12] = [
+            ("children", "ui.children", kinds::ORG, None),
+            ("members", "ui.members", kinds::MEMBER, None),
+            ("catalog", "ui.org_catalog", kinds::CATALOG_ENTRY, None),
+            ("resources", "ui.resources", kinds::RESOURCE, None),
+            ("sharing-given", "ui.sharing_given", kinds::GRANT, Some(Side::Provider)),
+            ("sharing-received", "ui.sharing_received", kinds::GRANT, Some(Side::Party)),
+            ("requests-made", "ui.requests_made", kinds::SHARE_REQUEST, Some(Side::Party)),
+            ("requests-received", "ui.requests_received", kinds::SHARE_REQUEST, Some(Side::Provider)),
+            ("certificates-held", "ui.certificates_held", kinds::CERTIFICATE, Some(Side::Party)),
+            ("accesses-made", "ui.accesses_made", kinds::ACCESS_EVENT, None),
+            ("violations", "ui.violations", kinds::VIOLATION, None),
+            ("obligations", "ui.org_obligations", kinds::OBLIGATION, None),
+        ];
+        for (anchor, title, kind, side) in parts {
+            let listing = by_org(kind, side);
+            let link = all(kind, side);
+            counts.push((lang.t(title).into_owned(), crate::pages::count(&app, &listing).await.ok().flatten(), anchor.to_owned()));
+            let part = list_section(&app, lang, &lang.t(title), listing, &link).await;
+            sections.push(html! { div id=(anchor) { (part) } });
+        }
+        let received = accesses_received(&app, lang, &org.id).await;
+        counts.push((lang.t("ui.accesses_received").into_owned(), received.1, "accesses-received".to_owned()));
         let overdue = match app.query.overdue_obligations(org.id.clone(), None, None).await {
-            Ok(overdue) => html::table(lang, &overdue_table(lang, &[(org.clone(), overdue)], None), "/dashboards/overdue"),
+            Ok(overdue) => {
+                let height = overdue.height;
+                let mut table = overdue_table(lang, &[(org.clone(), overdue)], None);
+                table.total = Some((table.rows.len(), false));
+                table.csv = Some(format!("/dashboards/overdue?org={}&height={height}&format=csv", html::encode(&id)));
+                counts.push((lang.t("ui.overdue").into_owned(), table.total, "overdue".to_owned()));
+                html::table(lang, &table, &format!("/dashboards/overdue?org={}", html::encode(&id)))
+            }
             Err(_) => html::unavailable(lang),
         };
+        let report = format!("/report/org/{}", html::encode(&id));
         let body = html! {
-            section { (record_fields(lang, &view, &[])) }
+            section { (record_fields(lang, &view, &[])) p { a.report href=(report) { (lang.t("ui.report_new")) " →" } } }
             (section(&lang.t("ui.hierarchy"), html! {
                 p #hierarchy {
                     @for (up, name) in &ancestors { a href=(html::record_href(kinds::ORG, up)) { (name) } " › " }
                     strong { (org.name) }
                 }
             }))
-            (children) (members) (catalog) (sharing)
-            (section(&lang.t("ui.overdue"), overdue))
-            (violations)
+            (section(&lang.t("ui.counts"), html! {
+                div.grid.counts #org-counts {
+                    @for (label, count, anchor) in &counts {
+                        a.card.stat href={ "#" (anchor) } {
+                            div.label { (label) }
+                            div.figure { @match count { Some((n, capped)) => (crate::stats::count_text(*n, *capped)), None => "—" } }
+                        }
+                    }
+                }
+            }))
+            @for part in &sections { (part) }
+            div #accesses-received { (section(&lang.t("ui.accesses_received"), received.0)) }
+            div #overdue { (section(&lang.t("ui.overdue"), overdue)) }
             (history)
+            (record_evidence(&app, lang, &view))
         };
         Ok(html_page(lang, &format!("{} · {}", org.name, org.id.0), &path, body))
     }.await)
 }
 
-/// The grants the org gave and received, and the share requests it made and received: from the
-/// first page of each list that names the org.
-async fn sharing_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, org: &OrgId) -> Markup {
-    let params = ListParams {
-        org: Some(org.clone()),
-        page: PageParams { cursor: None, limit: Some(PAGE_ITEMS_MAX as u64) },
-        ..ListParams::default()
+/// The accesses to the org's resources (by any org), newest resources' first, with their count;
+/// each resource's own list holds all of its accesses.
+async fn accesses_received<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    org: &OrgId,
+) -> (Markup, Option<(usize, bool)>) {
+    let params = ListParams { org: Some(org.clone()), ..ListParams::default() };
+    let Ok(resources) =
+        crate::stats::collect(app, kinds::RESOURCE, params, crate::stats::COUNTED_MAX).await
+    else {
+        return (html::unavailable(lang), None);
     };
-    let grants = app.query.records(kinds::GRANT.kind, params.clone()).await;
-    let requests = app.query.records(kinds::SHARE_REQUEST.kind, params).await;
-    let all = |kind: Kind| format!("/{}?org={}", kind.path, html::encode(org.as_str()));
-    let split = |page: Result<onebook_query::Page<RecordView>, QueryError>,
-                 kind: Kind,
-                 given: fn(&Record, &OrgId) -> bool| match page {
-        Ok(page) => {
-            let (mine, theirs): (Vec<_>, Vec<_>) =
-                page.items.into_iter().partition(|view| given(&view.record, org));
-            Some((views_table(lang, kind, mine), views_table(lang, kind, theirs)))
+    let mut views = Vec::new();
+    let mut capped = resources.capped;
+    for view in resources
+        .views
+        .iter()
+        .filter(|view| matches!(&view.record, Record::Resource(r) if r.provider == *org))
+    {
+        let Some(key) = onebook_query::parse_record_key(&view.key).ok() else { continue };
+        let params = ListParams { under: Some(key), ..ListParams::default() };
+        match crate::stats::collect(app, kinds::ACCESS_EVENT, params, crate::stats::COUNTED_MAX)
+            .await
+        {
+            Ok(collected) => {
+                capped |= collected.capped;
+                views.extend(collected.views);
+            }
+            Err(_) => return (html::unavailable(lang), None),
         }
-        Err(_) => None,
-    };
-    let grants = split(
-        grants,
-        kinds::GRANT,
-        |record, org| matches!(record, Record::Grant(g) if g.provider == *org),
-    );
-    let requests = split(
-        requests,
-        kinds::SHARE_REQUEST,
-        |record, org| matches!(record, Record::ShareRequest(r) if r.requester_org == *org),
-    );
-    let part = |title: &str, table: Option<&Table>, kind: Kind| {
-        let link = all(kind);
-        section(
-            title,
-            match table {
-                Some(table) => {
-                    html! { (html::table(lang, table, &link)) p { a href=(link) { (lang.t("ui.more")) " →" } } }
-                }
-                None => html::unavailable(lang),
-            },
-        )
-    };
-    html! {
-        div #sharing-given { (part(&lang.t("ui.sharing_given"), grants.as_ref().map(|(given, _)| given), kinds::GRANT)) }
-        div #sharing-received { (part(&lang.t("ui.sharing_received"), grants.as_ref().map(|(_, received)| received), kinds::GRANT)) }
-        (part(&lang.t("ui.requests_made"), requests.as_ref().map(|(made, _)| made), kinds::SHARE_REQUEST))
-        (part(&lang.t("ui.requests_received"), requests.as_ref().map(|(_, received)| received), kinds::SHARE_REQUEST))
     }
+    let count = (views.len(), capped);
+    let mut table = views_table(lang, kinds::ACCESS_EVENT, views);
+    crate::pages::unlink_missing_grants(app, lang, &mut table).await;
+    table.total = Some(count);
+    // No single list holds these: the section shows them all, without a CSV of another list.
+    let markup = html! {
+        @if table.rows.is_empty() { p.none { (lang.t("ui.none")) } }
+        @else {
+            div.listing data-count=[(!capped).then_some(count.0)] {
+                p.total { (lang.t("ui.total")) " " strong { (crate::stats::count_text(count.0, capped)) } " " (lang.t("ui.items_unit")) }
+                (html::table_only(&table))
+            }
+        }
+    };
+    (markup, Some(count))
 }
 
 /// The fields of a catalog version's content as texts, by field name, for the diff.
@@ -350,12 +445,58 @@ pub(crate) fn diff(
         .collect()
 }
 
-fn versions(lang: Lang, entry: &CatalogEntry) -> Markup {
+/// A field that differs between two versions: its name, before, after.
+type FieldChange = (String, String, String);
+
+/// The changes between two versions' data items, matched by name: (item, change, details).
+pub(crate) fn item_changes(
+    lang: Lang,
+    before: &[onebook_types::action::DataItem],
+    after: &[onebook_types::action::DataItem],
+) -> Vec<(String, &'static str, Vec<FieldChange>)> {
+    let texts = |item: &onebook_types::action::DataItem| {
+        content_texts(lang, &serde_json::to_value(item).unwrap_or_default())
+    };
+    let mut changes = Vec::new();
+    for old in before {
+        match after.iter().find(|new| new.name == old.name) {
+            None => changes.push((old.name.clone(), "ui.removed", Vec::new())),
+            Some(new) => {
+                let fields = diff(&texts(old), &texts(new));
+                if !fields.is_empty() {
+                    changes.push((old.name.clone(), "ui.changed", fields));
+                }
+            }
+        }
+    }
+    for new in after {
+        if !before.iter().any(|old| old.name == new.name) {
+            changes.push((new.name.clone(), "ui.added", Vec::new()));
+        }
+    }
+    changes
+}
+
+/// The entry's versions, newest first, each with its dates and what changed from the one
+/// before: data items added, removed or changed (field by field), and the entry's other fields.
+fn versions(lang: Lang, entry: &CatalogEntry, times: &BTreeMap<u64, u64>) -> Markup {
     let contents: Vec<Value> = entry
         .versions
         .iter()
-        .map(|v| serde_json::to_value(&v.content).unwrap_or_default())
+        .map(|v| {
+            let mut content = serde_json::to_value(&v.content).unwrap_or_default();
+            if let Some(object) = content.as_object_mut() {
+                object.remove("items");
+            }
+            content
+        })
         .collect();
+    let when = |height: u64| match times.get(&height) {
+        Some(time) => {
+            html! { (html::time(*time)) " (" (lang.t("height")) " " (html::block_link(height)) ")" }
+        }
+        None => html::block_link(height),
+    };
     html! {
         @for (index, version) in entry.versions.iter().enumerate().rev() {
             div.card.version id={ "version-" (version.number) } {
@@ -363,18 +504,39 @@ fn versions(lang: Lang, entry: &CatalogEntry) -> Markup {
                     (lang.t("ui.version")) " " (version.number)
                     @if entry.published == Some(version.number) { " " span.tag { (lang.t("published")) } }
                 }
-                p {
-                    (lang.t("drafted_at")) " " (html::block_link(version.drafted_at.0))
-                    @if let Some(published) = version.published_at { " · " (lang.t("published_at")) " " (html::block_link(published.0)) }
+                p.dates {
+                    (lang.t("ui.drafted_on")) " " (when(version.drafted_at.0))
+                    @if let Some(published) = version.published_at { " · " (lang.t("ui.published_on")) " " (when(published.0)) }
                 }
                 h4 { (lang.t("ui.differences")) }
                 @if index == 0 {
                     p.none { (lang.t("ui.first_version")) }
                 } @else {
+                    @let items = item_changes(lang, &entry.versions[index - 1].content.items, &version.content.items);
                     @let changes = diff(&content_texts(lang, &contents[index - 1]), &content_texts(lang, &contents[index]));
-                    @if changes.is_empty() { p.none { (lang.t("ui.no_changes")) } }
-                    @else {
+                    @if changes.is_empty() && items.is_empty() { p.none { (lang.t("ui.no_changes")) } }
+                    @if !items.is_empty() {
+                        table.list.diff.items {
+                            caption { (lang.t("ui.item_changes")) }
+                            thead { tr { th { (lang.t("item")) } th { (lang.t("ui.changes")) } th { (lang.t("ui.fields")) } } }
+                            tbody {
+                                @for (item, change, fields) in &items {
+                                    tr data-item=(item) data-change=(change.trim_start_matches("ui.")) {
+                                        td { (item) }
+                                        td { @match *change { "ui.added" => ins { (lang.t(change)) }, "ui.removed" => del { (lang.t(change)) }, _ => span.tag { (lang.t(change)) } } }
+                                        td {
+                                            @for (name, old, new) in fields {
+                                                div { (lang.t(name)) "：" del { (old) } " → " ins { (new) } }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !changes.is_empty() {
                         table.list.diff {
+                            caption { (lang.t("ui.field_changes")) }
                             thead { tr { th { (lang.t("ui.fields")) } th { (lang.t("ui.before")) } th { (lang.t("ui.after")) } } }
                             tbody {
                                 @for (name, old, new) in &changes {
@@ -449,12 +611,26 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
             let resources =
                 under_section(&app, lang, &lang.t("ui.resources"), kinds::RESOURCE, &key).await;
             let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
+            let mut times = BTreeMap::new();
+            let mut heights = Vec::new();
+            for version in &entry.versions {
+                heights.push(version.drafted_at.0);
+                heights.extend(version.published_at.map(|height| height.0));
+            }
+            for height in heights {
+                if let std::collections::btree_map::Entry::Vacant(slot) = times.entry(height)
+                    && let Some(time) = crate::stats::block_time(&app, height).await?
+                {
+                    slot.insert(time);
+                }
+            }
             let body = html! {
                 section { (record_fields(lang, &view, &["versions"])) }
                 (section(&lang.t("ui.data_items"), data_items(lang, entry)))
-                (section(&lang.t("ui.versions"), versions(lang, entry)))
+                (section(&lang.t("ui.versions"), versions(lang, entry, &times)))
                 (resources)
                 (history)
+                (record_evidence(&app, lang, &view))
             };
             Ok(html_page(lang, &format!("{name} · {}", entry.code.0), &path, body))
         }
@@ -514,6 +690,7 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
                 section { (record_fields(lang, &view, &[])) }
                 (request_trail)
                 (grant)
+                (record_evidence(&app, lang, &view))
             };
             Ok(html_page(
                 lang,
@@ -550,7 +727,9 @@ async fn trail<Q: LedgerQuery>(
             onebook_query::record_key_text(key).split(':').next().unwrap_or_default()
         ))
     );
-    let table = Table {
+    let missing =
+        crate::pages::missing_grants(app, txs.iter().filter_map(|tx| tx.action.as_ref())).await;
+    let table = crate::names::with_missing(missing, || Table {
         columns: crate::pages::labels(
             lang,
             &["height", "time", "signer", "ui.decoded_action", "ui.outcome"],
@@ -558,25 +737,23 @@ async fn trail<Q: LedgerQuery>(
         rows: txs
             .iter()
             .map(|tx| {
-                let signer = names
-                    .get(&tx.signer)
-                    .map_or_else(|| tx.signer.to_hex(), |(name, org)| format!("{name} ({org})"));
                 vec![
                     Cell::link(tx.height.to_string(), format!("/txs/{}", tx.tx_hash.to_hex())),
                     Cell::text(String::new()),
-                    Cell::link(signer, html::record_href(kinds::MEMBER, &tx.signer.to_hex())),
-                    crate::pages::action_cell(lang, tx.action.as_ref()),
+                    crate::pages::signer_cell(&tx.signer, &names),
+                    crate::pages::action_cell(lang, tx.action.as_ref(), tx.code),
                     crate::pages::outcome_cell(lang, tx.code, tx.rejection.as_deref()),
                 ]
             })
             .collect(),
         next: timeline.next,
-    };
+        total: None,
+        csv: None,
+    });
     let mut table = table;
     for (row, tx) in table.rows.iter_mut().zip(&txs) {
-        if let Ok(Some(block)) = app.query.block(onebook_types::ids::Height(tx.height)).await {
-            row[1] =
-                Cell::rich(html::time_text(block.header.time.0), html::time(block.header.time.0));
+        if let Ok(Some(time)) = crate::stats::block_time(app, tx.height).await {
+            row[1] = Cell::rich(html::time_text(time), html::time(time));
         }
     }
     Ok(html! { div.trail { (section(&title, html::table(lang, &table, path))) } })
@@ -619,6 +796,7 @@ pub(crate) async fn resource<Q: LedgerQuery>(
                 div #access-history { (accesses) }
                 div #quality-reports { (reports) }
                 (history)
+                (record_evidence(&app, lang, &view))
             };
             Ok(html_page(
                 lang,
@@ -668,20 +846,27 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
         let notice = notice(&app, lang, certificate).await;
         let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, &key).await;
         let standing = serde_json::to_value(view.standing).unwrap_or_default();
+        let report = format!("/report/certificate/{}", html::encode(certificate.number.as_str()));
         let body = html! {
-            div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
-            @if view.standing.is_some() {
-                p #standing { (lang.t("standing")) "：" (html::value(lang, "standing", &standing)) }
+            div.cert-head {
+                div.cert-main {
+                    @if view.standing.is_some() {
+                        p #standing { (lang.t("standing")) "：" (html::value(lang, "standing", &standing)) }
+                    }
+                    @if let Some(proof) = &proof {
+                        p { a.proof #download-proof href=(proof) download { (lang.t("ui.download_proof")) } }
+                    }
+                    p { a.report href=(report) { (lang.t("ui.report_new")) " →" } }
+                    (section(&lang.t("ui.rights"), record_fields(lang, &view, &["transfers"])))
+                }
+                div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
             }
-            @if let Some(proof) = &proof {
-                p { a.proof #download-proof href=(proof) download { (lang.t("ui.download_proof")) } }
-            }
-            (section(&lang.t("ui.rights"), record_fields(lang, &view, &["transfers"])))
             (section(&lang.t("ui.holder_chain"), holder_chain(lang, certificate)))
             (notice)
             (section(&lang.t("ui.transfers"), transfers(lang, certificate)))
             div #licences { (licences) }
             (history)
+            (record_evidence(&app, lang, &view))
         };
         Ok(html_page(lang, &format!("{} {}", lang.t("kind.certificate"), certificate.number.0), &path, body))
     }.await)
@@ -726,7 +911,7 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
         return section(
             &lang.t("ui.public_notice"),
             html! {
-                p { (lang.t("parent")) "：" @if let Some(parent) = &certificate.parent { (html::record_link(kinds::CERTIFICATE, parent.as_str())) } }
+                p { (lang.t("ui.parent_certificate")) "：" @if let Some(parent) = &certificate.parent { (html::record_link(kinds::CERTIFICATE, parent.as_str())) } }
             },
         );
     };
@@ -736,7 +921,9 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
         Ok(None) => return html! {},
         Err(_) => return section(&lang.t("ui.public_notice"), html::unavailable(lang)),
     };
-    let Record::Application(found) = &record.record else { return html! {} };
+    if !matches!(record.record, Record::Application(_)) {
+        return html! {};
+    }
     let trail = trail(
         app,
         lang,
@@ -746,23 +933,18 @@ async fn notice<Q: LedgerQuery>(app: &App<Q>, lang: Lang, certificate: &Certific
     )
     .await
     .unwrap_or_else(|_| html::unavailable(lang));
-    let mut objections = Vec::new();
-    for id in &found.objections {
-        if let Ok(Some(view)) = app.query.record(RecordKey::Objection(*id), None).await {
-            objections.push(view);
-        }
-    }
     html! {
         (section(&lang.t("ui.public_notice"), html! {
             p { (lang.t("application")) "：" (html::record_link(kinds::APPLICATION, &application.0.to_string())) }
             (record_fields(lang, &record, &["objections"]))
         }))
         (trail)
-        div #objections { (section(&lang.t("ui.objections"), html::table(lang, &views_table(lang, kinds::OBJECTION, objections), "/objections"))) }
+        div #objections { (under_section(app, lang, &lang.t("ui.objections"), kinds::OBJECTION, &key).await) }
     }
 }
 
-/// `GET /dashboards/violations?status=&org=`: the violations, by reason and org.
+/// `GET /dashboards/violations?org=&from=&to=&status=`: the violations counted by org, reason
+/// and month, with a chart per month and the list itself (`status` is a reason).
 pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
     State(app): State<App<Q>>,
     lang: Lang,
@@ -774,18 +956,31 @@ pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
         lang,
         async {
             let query = parsed(query)?;
-            let listing = Listing::Records {
-                kind: kinds::VIOLATION,
-                org: query.org.clone(),
-                status: query.status.clone(),
-            };
-            let table = match listed(&app, lang, &listing, &query, &path, "violations").await? {
+            let filter = Filter::of(lang, &query)?;
+            let listing = Listing::Records { kind: kinds::VIOLATION, filter: filter.clone() };
+            let mut table = match listed(&app, lang, &listing, &query, &path, "violations").await? {
                 Listed::Csv(response) => return Ok(response),
                 Listed::Table(table) => table,
             };
+            let collected = crate::stats::collect(&app, kinds::VIOLATION, filter.params(PageParams::default()), crate::stats::COUNTED_MAX).await?;
+            table.total = Some((collected.views.len(), collected.capped));
+            let violations: Vec<&onebook_types::sharing_records::Violation> = collected.views.iter().filter_map(|view| match &view.record { Record::Violation(v) => Some(v), _ => None }).collect();
+            let by_org = crate::stats::count_by(&violations, |v| v.org.0.clone());
+            let by_reason = crate::stats::count_by(&violations, |v| v.reason.as_str().to_owned());
+            let by_month = crate::stats::count_by(&violations, |v| crate::stats::month(v.recorded_at.0));
+            let base = "/dashboards/violations";
             let body = html! {
+                (crate::stats::filter_form(lang, base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
                 (status_chips(lang, kinds::VIOLATION, &path, query.status.as_deref()))
-                (html::table(lang, &table, &path))
+                p.total #violations-total { (lang.t("ui.counted_of")) "：" strong { (crate::stats::count_text(violations.len(), collected.capped)) } }
+                @if collected.capped { p.warn { (lang.t("ui.scan_capped")) } }
+                div.grid.dashboard {
+                    (crate::stats::counts_table(lang, "by-org", &lang.t("ui.by_org"), &by_org, crate::names::org_text, |org| Some(html::with_param(&path, "org", org)), false))
+                    (crate::stats::counts_table(lang, "by-reason", &lang.t("ui.by_reason"), &by_reason, |reason| lang.value("reason", reason).into_owned(), |reason| Some(html::with_param(&path, "status", reason)), false))
+                    (crate::stats::counts_table(lang, "by-month", &lang.t("ui.by_month"), &by_month, str::to_owned, |_| None, true))
+                }
+                (crate::stats::bar_chart("chart-violations-month", &lang.t("ui.chart_violations_month"), &by_month.iter().map(|(m, n)| (m.clone(), *n)).collect::<Vec<_>>()))
+                (section(&lang.t("kind.violation"), html::table(lang, &table, &path)))
             };
             Ok(html_page(lang, &lang.t("ui.violations_dashboard"), &path, body))
         }
@@ -793,7 +988,8 @@ pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
     )
 }
 
-/// `GET /dashboards/overdue?cursor=`: the overdue obligations of a page of orgs.
+/// `GET /dashboards/overdue?org=&from=&to=`: every org's overdue obligations (or one org's),
+/// counted by org, kind and month due, with totals; `from` and `to` bound the due dates.
 pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
     State(app): State<App<Q>>,
     lang: Lang,
@@ -805,34 +1001,65 @@ pub(crate) async fn overdue_dashboard<Q: LedgerQuery>(
         lang,
         async {
             let query = parsed(query)?;
-            let limit = Some(query.limit.unwrap_or(PAGE_ITEMS_MAX as u64));
-            let params = ListParams {
-                page: PageParams { cursor: query.cursor.clone(), limit },
-                ..ListParams::default()
+            let filter = Filter::of(lang, &query)?;
+            let orgs: Vec<onebook_types::consortium::Org> = match &filter.org {
+                Some(id) => match app.query.record(RecordKey::Org(OrgId::from(id.as_str())), None).await? {
+                    Some(RecordView { record: Record::Org(org), .. }) => vec![org],
+                    _ => return Err(PageError::NotFound(format!("{}:{id}", kinds::ORG.key_kind))),
+                },
+                None => crate::stats::collect(&app, kinds::ORG, ListParams::default(), crate::stats::COUNTED_MAX)
+                    .await?
+                    .views
+                    .into_iter()
+                    .filter_map(|view| match view.record { Record::Org(org) => Some(org), _ => None })
+                    .collect(),
             };
-            let orgs = app.query.records(kinds::ORG.kind, params).await?;
+            // Obligations fall overdue as the chain runs: the page and its download are judged
+            // at one height.
+            let height = match query.height {
+                Some(height) => height,
+                None => app.query.tip().await?.height,
+            };
             let mut overdue = Vec::new();
-            for view in &orgs.items {
-                let Record::Org(org) = &view.record else { continue };
-                overdue.push((
-                    org.clone(),
-                    app.query.overdue_obligations(org.id.clone(), None, None).await?,
-                ));
+            for org in orgs {
+                let mut view = app
+                    .query
+                    .overdue_obligations(org.id.clone(), None, Some(onebook_types::ids::Height(height)))
+                    .await?;
+                view.obligations.retain(|o| filter.from.is_none_or(|from| o.due >= from) && filter.to.is_none_or(|to| o.due < to));
+                overdue.push((org, view));
             }
-            let table = overdue_table(lang, &overdue, orgs.next.clone());
+            let mut table = overdue_table(lang, &overdue, None);
+            table.total = Some((table.rows.len(), false));
+            let csv = html::with_param(&html::with_param(&path, "height", &height.to_string()), "format", "csv");
+            table.csv = Some(csv);
             if query.csv() {
-                let next =
-                    table.next.as_ref().map(|cursor| html::with_param(&path, "cursor", cursor));
-                return Ok(crate::csv::response("overdue", &table, next));
+                return Ok(crate::csv::response("overdue", &table, None));
             }
+            let all: Vec<(&str, &onebook_types::catalog_records::Obligation)> = overdue.iter().flat_map(|(org, view)| view.obligations.iter().map(move |o| (org.id.as_str(), o))).collect();
+            let by_org = crate::stats::count_by(&all, |(org, _)| (*org).to_owned());
+            let by_kind = crate::stats::count_by(&all, |(_, o)| kind_name(o.kind));
+            let by_month = crate::stats::count_by(&all, |(_, o)| crate::stats::month(o.due.0));
+            let base = "/dashboards/overdue";
             let body = html! {
-                p.none { (lang.t("ui.orgs_looked_through")) "：" (orgs.items.len()) }
-                (html::table(lang, &table, &path))
+                (crate::stats::filter_form(lang, base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
+                p.total #overdue-total { (lang.t("ui.counted_of")) "：" strong { (all.len()) } }
+                div.grid.dashboard {
+                    (crate::stats::counts_table(lang, "by-org", &lang.t("ui.by_org"), &by_org, crate::names::org_text, |org| Some(html::with_param(&path, "org", org)), false))
+                    (crate::stats::counts_table(lang, "by-kind", &lang.t("ui.by_kind"), &by_kind, |kind| lang.value("kind", kind).into_owned(), |_| None, false))
+                    (crate::stats::counts_table(lang, "by-month", &lang.t("ui.by_month"), &by_month, str::to_owned, |_| None, true))
+                }
+                (section(&lang.t("ui.overdue"), html::table(lang, &table, &path)))
             };
             Ok(html_page(lang, &lang.t("ui.overdue_dashboard"), &path, body))
         }
         .await,
     )
+}
+
+/// An obligation kind as JSON spells it.
+fn kind_name(kind: impl serde::Serialize) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// The overdue obligations of each org, one row each, with how many days each is overdue at
@@ -846,18 +1073,18 @@ fn overdue_table(
     for (org, view) in overdue {
         for obligation in &view.obligations {
             let days = view.at.saturating_sub(obligation.due.0) / 86_400_000;
-            let kind = serde_json::to_value(obligation.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let kind = kind_name(obligation.kind);
             rows.push(vec![
-                Cell::link(org.name.clone(), html::record_href(kinds::ORG, org.id.as_str())),
+                Cell::rich(
+                    crate::names::org_text(org.id.as_str()),
+                    html::record_link(kinds::ORG, org.id.as_str()),
+                ),
                 Cell::link(
                     obligation.id.0.to_string(),
                     html::record_href(kinds::OBLIGATION, &obligation.id.0.to_string()),
                 ),
                 Cell::text(lang.value("kind", &kind)),
-                Cell::text(obligation.description.clone()),
+                Cell::text(html::obligation_description(lang, &obligation.description)),
                 Cell::rich(html::time_text(obligation.due.0), html::time(obligation.due.0)),
                 Cell::text(days.to_string()),
             ]);
@@ -870,5 +1097,42 @@ fn overdue_table(
         ),
         rows,
         next,
+        total: None,
+        csv: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use onebook_types::action::{DataItem, Grade};
+
+    use super::*;
+
+    fn item(name: &str, sensitivity: Grade) -> DataItem {
+        DataItem {
+            name: name.into(),
+            data_element: "DE0001".into(),
+            personal_information: false,
+            sensitivity,
+        }
+    }
+
+    #[test]
+    fn a_version_diff_marks_each_item_added_removed_or_changed() {
+        let before = [item("企业名称", Grade::General), item("法定代表人", Grade::General)];
+        let after = [item("企业名称", Grade::Important), item("注册资本", Grade::General)];
+
+        let changes = item_changes(Lang::Zh, &before, &after);
+
+        let kinds: Vec<(&str, &str)> =
+            changes.iter().map(|(name, change, _)| (name.as_str(), *change)).collect();
+        assert_eq!(
+            kinds,
+            [("企业名称", "ui.changed"), ("法定代表人", "ui.removed"), ("注册资本", "ui.added")]
+        );
+        assert_eq!(
+            changes[0].2,
+            [("sensitivity".to_owned(), "一般数据".to_owned(), "重要数据".to_owned())]
+        );
     }
 }

@@ -118,7 +118,7 @@ fn the_samples_cover_every_action_variant_in_order() {
     for change in sample_governance_changes() {
         round_trips(&change);
     }
-    assert!(codec::decode::<GovernanceChange>(&[5], 16).is_err());
+    assert!(codec::decode::<GovernanceChange>(&[9], 16).is_err());
 }
 
 #[test]

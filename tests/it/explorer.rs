@@ -1,11 +1,22 @@
 //! The explorer in headless Chromium against a seeded devnet: four validator processes filled by
 //! `onebook demo seed`, read by the explorer over HTTP (`HttpQuery`). Every page type renders
 //! with no console error and no request to a host off the loopback; search finds each kind of
-//! identifier; a new block appears on the home page without a reload. A screenshot of each page
-//! type is written to the artifacts folder (`ONEBOOK_ARTIFACTS`, else
+//! identifier; a new block appears on the home page without a reload. Then the auditor's
+//! checks: every link three levels deep from the home page answers 200; no visible text of a
+//! Chinese page matches a raw value (`onebook_explorer::raw_values` lists the patterns: field
+//! names, event kinds, enum values, ms times, English rejection names); every CSV link marked
+//! with its section's count downloads that many rows; at 390 px nothing overlaps the
+//! certificate's holder and no record or tx page is wider than the screen; an org's audit
+//! report over a month lists every record of the org in the month that the API lists, and every
+//! proof link of the report verifies with `onebook verify-proof`. Screenshots of each page type,
+//! and of the home page, a certificate, a catalog diff, the violations dashboard and an audit
+//! report at 1440 px and 390 px, are written to the artifacts folder (`ONEBOOK_ARTIFACTS`, else
 //! `$CARGO_TARGET_DIR/explorer-artifacts`), printed at the end.
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    time::{Duration, Instant},
+};
 
 use onebook_cli::demo::{AUDITOR, seed};
 use onebook_explorer::ExplorerConfig;
@@ -102,6 +113,10 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
 
         println!("{name}: {path} in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
         assert!(!text.contains("未找到") && !text.contains("暂时无法"), "{path}: {text}");
+        if !path.contains("lang=en") {
+            let raw = onebook_explorer::raw_values(&text);
+            assert!(raw.is_empty(), "{path} shows raw values {raw:?}");
+        }
         assert!(errors.is_empty(), "{path}: console errors {errors:?}");
     }
     let requested = chrome.requested_urls().unwrap();
@@ -124,9 +139,23 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         let query: String = onebook_query::client::percent_encoded(text);
         chrome.goto(&format!("{explorer}/search?q={query}")).unwrap();
 
+        // A single hit opens its page at once; several are listed.
+        let here = chrome.execute("return location.pathname;", serde_json::json!([])).unwrap();
         let links = chrome.links("#hits a").unwrap();
+        let box_value = chrome
+            .execute(
+                "return document.querySelector('form.search input').value;",
+                serde_json::json!([]),
+            )
+            .unwrap();
 
-        assert!(links.contains(link), "search {text:?} found {links:?}, not {link}");
+        assert!(
+            here.as_str() == Some(link.as_str()) || links.contains(link),
+            "search {text:?} found {links:?} at {here}, not {link}"
+        );
+        if here.as_str() == Some("/search") {
+            assert_eq!(box_value.as_str(), Some(text.as_str()), "the query stays in the box");
+        }
     }
 
     chrome.goto(&format!("{explorer}/")).unwrap();
@@ -141,5 +170,340 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         std::thread::sleep(Duration::from_millis(250));
     }
     assert!(chrome.console_errors().unwrap().is_empty());
+
+    crawl(&explorer);
+    phone_layouts(&chrome, &explorer, &pages);
+    let report = audit_report(&net, &chrome, &explorer, &node_url, &org_id);
+    screenshots(&chrome, &explorer, &artifacts, &net, &certificate, &report);
     println!("screenshots in {}", artifacts.display());
+}
+
+/// `GET path` of the explorer (or of the node, given its address): status and body.
+fn http_get(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    onebook_cli::http::request(addr, "GET", path, None).unwrap()
+}
+
+/// The `href`s of the `<a>` elements of `html` that stay on the explorer, without fragments.
+fn page_links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for part in html.split("<a ").skip(1) {
+        let tag = &part[..part.find('>').unwrap_or(part.len())];
+        let Some(start) = tag.find("href=\"") else { continue };
+        let rest = &tag[start + 6..];
+        let href = rest[..rest.find('"').unwrap_or(rest.len())].replace("&amp;", "&");
+        let href = href.split('#').next().unwrap_or_default().to_owned();
+        if href.starts_with('/') && !href.starts_with("//") {
+            found.push(href);
+        }
+    }
+    found
+}
+
+/// The CSV links of `html` marked with their section's count.
+fn counted_csv(html: &str) -> Vec<(String, u64)> {
+    let mut found = Vec::new();
+    for part in html.split("<a class=\"csv\" ").skip(1) {
+        let tag = &part[..part.find('>').unwrap_or(part.len())];
+        let attribute = |name: &str| {
+            let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+            let end = tag[start..].find('"')?;
+            Some(tag[start..start + end].replace("&amp;", "&"))
+        };
+        if let (Some(href), Some(count)) = (attribute("href"), attribute("data-count")) {
+            found.push((href, count.parse().unwrap()));
+        }
+    }
+    found
+}
+
+/// One page of the crawl: its status, and its HTML if it is a page. A search's 303 to its
+/// single hit counts as 200: it opens a page of the explorer.
+fn fetch_page(addr: &str, path: &str) -> (u16, Option<String>) {
+    let (status, body) = http_get(addr, path);
+    match status {
+        303 if path.starts_with("/search") => (200, None),
+        200 => {
+            let text = String::from_utf8_lossy(&body).into_owned();
+            (200, text.contains("<html").then_some(text))
+        }
+        other => (other, None),
+    }
+}
+
+/// Every link three levels deep from the home page answers 200 (a search's redirect to its
+/// single hit counts as the page it opens); no Chinese page shows a raw value in its visible
+/// text; every CSV link marked with its section's count downloads that many rows. The pages
+/// of each level are read by four workers; the language switch's `lang=en` copies of the pages
+/// are left to the in-process crawl.
+fn crawl(explorer: &str) {
+    let addr = explorer.trim_start_matches("http://");
+    let mut seen = BTreeSet::from(["/".to_owned()]);
+    let mut level = vec!["/".to_owned()];
+    let mut failures = BTreeMap::new();
+    let mut raw = BTreeMap::new();
+    let mut csv = BTreeMap::new();
+    let mut came_from = BTreeMap::new();
+    let started = Instant::now();
+    for depth in 0..=3 {
+        let queue = std::sync::Mutex::new(level.clone());
+        let read = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    while let Some(path) = queue.lock().unwrap().pop() {
+                        let answer = fetch_page(addr, &path);
+                        read.lock().unwrap().push((path, answer));
+                    }
+                });
+            }
+        });
+        let mut next = Vec::new();
+        for (path, (status, html)) in read.into_inner().unwrap() {
+            if status != 200 {
+                let from = came_from.get(&path).cloned().unwrap_or_default();
+                failures.insert(path, (status, from));
+                continue;
+            }
+            let Some(html) = html else { continue };
+            if html.contains("lang=\"zh-CN\"") {
+                let words = onebook_explorer::raw_values(&onebook_explorer::visible_text(&html));
+                if !words.is_empty() {
+                    raw.insert(path.clone(), words);
+                }
+            }
+            for (link, count) in counted_csv(&html) {
+                csv.entry(link).or_insert((count, path.clone()));
+            }
+            if depth < 3 {
+                for link in page_links(&html) {
+                    let skipped =
+                        link.contains("format=") || link.contains("lang=") || link == "/events";
+                    if !skipped && seen.insert(link.clone()) {
+                        came_from.insert(link.clone(), path.clone());
+                        next.push(link);
+                    }
+                }
+            }
+        }
+        println!(
+            "crawl: level {depth}: {} pages, {:.0} s",
+            level.len(),
+            started.elapsed().as_secs_f64()
+        );
+        level = next;
+    }
+    println!("crawl: {} pages three levels deep, {} CSV links with counts", seen.len(), csv.len());
+    assert!(seen.len() > 100, "the crawl reached {} pages", seen.len());
+    assert!(failures.is_empty(), "non-200 answers: {failures:?}");
+    assert!(raw.is_empty(), "raw values on Chinese pages: {raw:#?}");
+    for (link, (count, page)) in &csv {
+        let (status, body) = http_get(addr, link);
+        assert_eq!(status, 200, "{link}");
+        let rows = csv_rows(&String::from_utf8_lossy(&body));
+        assert_eq!(rows, *count, "{link} on {page}: {rows} rows, the section says {count}");
+    }
+}
+
+/// The data rows of a CSV text (RFC 4180: a quoted field may hold a line break), its header
+/// not counted.
+fn csv_rows(text: &str) -> u64 {
+    let (mut rows, mut quoted, mut pending) = (0, false, false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' if !quoted => {
+                rows += 1;
+                pending = false;
+                continue;
+            }
+            _ => {}
+        }
+        pending = true;
+    }
+    (rows + u64::from(pending)).saturating_sub(1)
+}
+
+/// At 390 px: no element overlaps the certificate's holder or its issue time, and no record or
+/// tx page is wider than the screen.
+fn phone_layouts(chrome: &Chrome, explorer: &str, pages: &[(&str, String)]) {
+    chrome.set_window_size(390, 844).unwrap();
+    let width = "return [document.documentElement.scrollWidth, window.innerWidth];";
+    for (name, path) in pages {
+        chrome.goto(&format!("{explorer}{path}")).unwrap();
+        let sizes = chrome.execute(width, serde_json::json!([])).unwrap();
+        let (scroll, inner) = (sizes[0].as_u64().unwrap(), sizes[1].as_u64().unwrap());
+        assert!(inner <= 400, "the window is a phone's: {inner}");
+        assert!(scroll <= inner, "{name} ({path}) at 390 px is {scroll} px wide");
+        if *name == "certificate" {
+            let overlaps = chrome
+                .execute(
+                    "const hits = [];
+                     for (const field of ['holder', 'issued_at']) {
+                       const target = document.querySelector(`.record dd[data-field='${field}']`);
+                       if (!target) { hits.push(`no ${field}`); continue; }
+                       const r = target.getBoundingClientRect();
+                       for (const e of document.body.querySelectorAll('*')) {
+                         if (e === target || e.contains(target) || target.contains(e)) continue;
+                         const o = e.getBoundingClientRect();
+                         if (o.width === 0 || o.height === 0) continue;
+                         const x = Math.min(r.right, o.right) - Math.max(r.left, o.left);
+                         const y = Math.min(r.bottom, o.bottom) - Math.max(r.top, o.top);
+                         if (x > 1 && y > 1) hits.push(`${field} under ${e.tagName}.${e.className}#${e.id}`);
+                       }
+                     }
+                     return hits;",
+                    serde_json::json!([]),
+                )
+                .unwrap();
+            assert_eq!(overlaps, serde_json::json!([]), "at 390 px on {path}");
+        }
+    }
+    chrome.set_window_size(1440, 1000).unwrap();
+}
+
+/// The API paths of the kinds an org's report lists, beside the explorer's.
+const REPORTED: [(&str, &str); 13] = [
+    ("/v1/members", "/members"),
+    ("/v1/proposals", "/proposals"),
+    ("/v1/catalog/entries", "/catalog"),
+    ("/v1/resources", "/resources"),
+    ("/v1/share-requests", "/share-requests"),
+    ("/v1/grants", "/grants"),
+    ("/v1/violations", "/violations"),
+    ("/v1/quality-reports", "/quality-reports"),
+    ("/v1/property/applications", "/applications"),
+    ("/v1/property/objections", "/objections"),
+    ("/v1/property/certificates", "/certificates"),
+    ("/v1/obligations", "/obligations"),
+    ("/v1/access-events", "/access-events"),
+];
+
+/// The org's audit report over the month of the most records: it lists every record of the
+/// org that the API lists in that month, and each proof link verifies. Its path.
+fn audit_report(
+    net: &Devnet,
+    chrome: &Chrome,
+    explorer: &str,
+    node_url: &str,
+    org: &str,
+) -> String {
+    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let mut by_month: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let (_, tip) = net.nodes[0].get("/v1/status").unwrap();
+    let tip_time = tip["time"].as_u64().or_else(|| tip["tip"]["time"].as_u64()).unwrap_or(0);
+    // The months of block time the seed ran through, and each record of the org in each.
+    let month_start = |year: i32, month: u32| {
+        onebook_types::time::Date::from_ymd(year, month, 1).unwrap().start(480).0
+    };
+    let today = onebook_types::time::Date::of_timestamp(
+        onebook_types::ids::Timestamp(tip_time.max(1)),
+        480,
+    );
+    let (mut year, mut month, _) = today.ymd();
+    for _ in 0..3 {
+        let (next_year, next_month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        let (from, to) = (month_start(year, month), month_start(next_year, next_month));
+        let label = format!("{year:04}-{month:02}");
+        for (api, page) in REPORTED {
+            let path = format!("{api}?org={org}&from={from}&to={to}");
+            for item in client.list_all(&path, Some(AUDITOR), 100).unwrap() {
+                let key = item["key"].as_str().unwrap();
+                let id = key.split_once(':').unwrap().1;
+                by_month
+                    .entry(label.clone())
+                    .or_default()
+                    .insert(format!("{page}/{}", onebook_query::client::percent_encoded(id)));
+            }
+        }
+        (year, month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+    }
+    let (month, expected) =
+        by_month.iter().max_by_key(|(_, keys)| keys.len()).expect("records in some month");
+    assert!(expected.len() >= 5, "the org has records in {month}: {expected:?}");
+    let (year, number) = month.split_once('-').unwrap();
+    let (year, number): (i32, u32) = (year.parse().unwrap(), number.parse().unwrap());
+    let last = (28..=31)
+        .rev()
+        .find(|day| onebook_types::time::Date::from_ymd(year, number, *day).is_some())
+        .unwrap();
+    let path = format!("/report/org/{org}?from={month}-01&to={month}-{last:02}");
+    chrome.goto(&format!("{explorer}{path}")).unwrap();
+    let rows = chrome
+        .execute(
+            "return Array.from(document.querySelectorAll('#report-records tr[data-href], #report-accesses tr[data-href]')).map(tr => tr.dataset.href);",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    let listed: BTreeSet<String> =
+        rows.as_array().unwrap().iter().filter_map(|row| row.as_str().map(str::to_owned)).collect();
+    assert_eq!(&listed, expected, "the report of {org} over {month} against the API");
+    let proofs = chrome
+        .links("#report-records a.proof, #report-accesses a.proof, #report-decisions a.proof")
+        .unwrap();
+    assert!(proofs.len() >= expected.len(), "a proof link per record: {}", proofs.len());
+    let genesis = net.nodes[0].home.join("genesis.json");
+    let dir = tempfile::tempdir().unwrap();
+    let node = node_url.trim_start_matches("http://");
+    for (n, proof) in proofs.iter().enumerate() {
+        let proof_path = proof.strip_prefix(node_url).expect("a proof on the node");
+        let (status, bytes) = http_get(node, proof_path);
+        assert_eq!(status, 200, "{proof}");
+        let file = dir.path().join(format!("{n}.bundle"));
+        std::fs::write(&file, bytes).unwrap();
+        let mut args = vec!["onebook", "verify-proof", "--genesis", genesis.to_str().unwrap()];
+        if proof_path.starts_with("/v1/proofs/access-events/") {
+            args.push("--grant-at-access");
+        }
+        args.push(file.to_str().unwrap());
+        use clap::Parser;
+        onebook_cli::Cli::try_parse_from(args)
+            .unwrap()
+            .execute()
+            .unwrap_or_else(|error| panic!("{proof} does not verify: {error:#}"));
+    }
+    println!("audit report {path}: {} records, {} proofs verified", listed.len(), proofs.len());
+    path
+}
+
+/// Screenshots at 1440 px and 390 px of the home page, a certificate, a catalog entry's
+/// differences, the violations dashboard and an audit report; the home page at 1440 px also
+/// becomes the README's screenshot when `ONEBOOK_README_SCREENSHOT` names its file.
+fn screenshots(
+    chrome: &Chrome,
+    explorer: &str,
+    artifacts: &std::path::Path,
+    net: &Devnet,
+    certificate: &str,
+    report: &str,
+) {
+    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let revised = client
+        .list_all("/v1/catalog/entries", Some(AUDITOR), 100)
+        .unwrap()
+        .into_iter()
+        .find(|entry| entry["record"]["versions"].as_array().is_some_and(|v| v.len() > 1))
+        .expect("a revised entry");
+    let code = revised["record"]["code"].as_str().unwrap();
+    let shots = [
+        ("home", "/".to_owned()),
+        ("certificate", format!("/certificates/{certificate}")),
+        ("catalog-diff", format!("/catalog/{code}#version-2")),
+        ("violations-dashboard", "/dashboards/violations".to_owned()),
+        ("audit-report", report.to_owned()),
+    ];
+    for (width, height) in [(1440, 1000), (390, 844)] {
+        chrome.set_window_size(width, height).unwrap();
+        for (name, path) in &shots {
+            chrome.goto(&format!("{explorer}{path}")).unwrap();
+            let shot = artifacts.join(format!("{name}-{width}.png"));
+            chrome.screenshot(&shot).unwrap();
+            if *name == "home"
+                && width == 1440
+                && let Some(readme) = std::env::var_os("ONEBOOK_README_SCREENSHOT")
+            {
+                std::fs::copy(&shot, readme).unwrap();
+            }
+        }
+    }
+    chrome.set_window_size(1440, 1000).unwrap();
 }

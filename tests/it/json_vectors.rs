@@ -321,6 +321,7 @@ fn record_keys() -> Vec<RecordKey> {
         RecordKey::ElementSource(Hash32([5; 32])),
         RecordKey::CheckpointPolicy,
         RecordKey::ChildChain(ChainId::from("onebook-sm-1")),
+        RecordKey::Protocol,
     ]
 }
 

@@ -411,7 +411,7 @@ where
 fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
     use onebook_types::{
         catalog_records::{CatalogEntry, ElementSource, Obligation, OrgObligations, Resource},
-        consortium::{Member, Org, Policy},
+        consortium::{Member, Org, Policy, ProtocolSchedule},
         property_records::{Certificate, Objection, PropertyApplication, SubjectRights},
         quality_records::QualityReport,
         records::Proposal,
@@ -444,6 +444,7 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
             decoded::<onebook_types::checkpoint::CheckpointPolicy>(bytes)
         }
         RecordKey::ChildChain(_) => decoded::<onebook_types::checkpoint::ChildChain>(bytes),
+        RecordKey::Protocol => decoded::<ProtocolSchedule>(bytes),
     }
 }
 
@@ -452,7 +453,11 @@ fn record_value_vectors_match_and_decode() {
     use onebook_types::{
         action::{PropertySubject, RightKind},
         catalog_records::{ElementSource, SourceKey},
-        ids::{ApplicationId, CatalogCode, CertificateNumber, Height, RegionCode, ResourceId},
+        consortium::{ProtocolSchedule, ProtocolUpgrade},
+        ids::{
+            ApplicationId, CatalogCode, CertificateNumber, Height, ProtocolVersion, RegionCode,
+            ResourceId,
+        },
         property_records::{SubjectClaim, SubjectRight, SubjectRights, subject_hash},
     };
 
@@ -477,6 +482,9 @@ fn record_value_vectors_match_and_decode() {
         item: "公民身份号码".into(),
         registered_at: Height(12),
     };
+    let schedule = ProtocolSchedule {
+        upgrades: vec![ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1_000) }],
+    };
     let rights = SubjectRights {
         claims: vec![
             SubjectRight {
@@ -499,6 +507,7 @@ fn record_value_vectors_match_and_decode() {
         (RecordKey::PropertySubject(subject), codec::encode(&rights)),
         (RecordKey::ElementSource(source.key.hash()), codec::encode(&source)),
         (RecordKey::ChildChain("onebook-sm-1".into()), codec::encode(&sample_child_chain())),
+        (RecordKey::Protocol, codec::encode(&schedule)),
     ]);
     let cases: Vec<Value> = values
         .iter()
@@ -515,7 +524,7 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=23).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=24).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",

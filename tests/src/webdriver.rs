@@ -120,6 +120,13 @@ impl Chrome {
         Ok(())
     }
 
+    /// Sets the browser window to `width` x `height` CSS pixels (390 wide for a phone).
+    pub fn set_window_size(&self, width: u32, height: u32) -> eyre::Result<()> {
+        let rect = json!({ "width": width, "height": height });
+        self.call("POST", &self.session_path("/window/rect"), Some(rect))?;
+        Ok(())
+    }
+
     /// Runs `script` (a function body; `arguments` holds `args`) in the page; what it returns.
     pub fn execute(&self, script: &str, args: Value) -> eyre::Result<Value> {
         let body = json!({ "script": script, "args": args });

@@ -17,12 +17,21 @@
 //! The state tree keeps every version of the [`Policy`] record, so each height has one. A block
 //! is judged by the policy in the state before it ([`TxContext::policy`]): a policy change passed
 //! in a block governs the blocks after it.
+//!
+//! # Protocol versions
+//! Governance schedules each protocol version after the first at an activation height
+//! ([`RecordKey::Protocol`]); [`protocol_version`] gives the version that judges a height, and
+//! handlers read it as [`TxContext::protocol`]. A block below the activation height is judged by
+//! the old rules whichever release judges it, so every node replays history to the same state.
+//! Version 2 enables [`GovernanceChange::RotateValidatorKey`](onebook_types::action::GovernanceChange::RotateValidatorKey).
+//! This release implements the versions up to [`PROTOCOL_VERSION_MAX`]; the node refuses to
+//! judge a block of a later one.
 
 use onebook_types::{
     action::Action,
     block::{Event, Receipt},
-    consortium::{Member, MemberStatus, Org, OrgStatus, Policy},
-    ids::{ChainId, Height, Nonce, OrgId, Timestamp},
+    consortium::{Member, MemberStatus, Org, OrgStatus, Policy, ProtocolSchedule},
+    ids::{ChainId, Height, Nonce, OrgId, ProtocolVersion, Timestamp},
     record::RecordKey,
     rejection::Rejection,
     tx::{TxBody, VerifiedTx},
@@ -33,6 +42,19 @@ use crate::{
     overlay::Overlay,
     ports::{StateRead, StateWrite, load, store},
 };
+
+/// The last protocol version whose rules this release implements.
+pub const PROTOCOL_VERSION_MAX: ProtocolVersion = ProtocolVersion(2);
+
+/// The protocol schedule in `state`: empty until governance schedules an upgrade.
+pub fn protocol_schedule(state: &(impl StateRead + ?Sized)) -> ProtocolSchedule {
+    load(state, &RecordKey::Protocol).unwrap_or_default()
+}
+
+/// The protocol version that judges the block at `height`, given `state`, the state before it.
+pub fn protocol_version(state: &(impl StateRead + ?Sized), height: Height) -> ProtocolVersion {
+    protocol_schedule(state).version_at(height)
+}
 
 /// What the rules know about the block being executed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +95,8 @@ pub struct TxContext<'c> {
     pub block: &'c BlockContext,
     /// The policy in force for this block: the one in the state before it.
     pub policy: &'c Policy,
+    /// The protocol version that judges this block.
+    pub protocol: ProtocolVersion,
     /// The signer, checked active and of an active org.
     pub signer: Member,
 }
@@ -130,15 +154,20 @@ impl Effects {
 /// Executes `txs` in order over `state` (the state after the previous block) and returns the
 /// receipts and the changes; `state` itself is not modified.
 ///
+/// The block is judged by the rules of [`protocol_version`] at its height. A node checks that
+/// this is at most [`PROTOCOL_VERSION_MAX`] before it builds, verifies or commits a block, and
+/// refuses the block otherwise: these rules would judge a later version's block wrongly.
+///
 /// # Panics
 /// If `state` holds no policy: genesis stores one and nothing deletes it.
 pub fn apply_block(state: &impl StateRead, ctx: &BlockContext, txs: &[VerifiedTx]) -> BlockOutcome {
     let policy: Policy = load(state, &RecordKey::Policy).expect("genesis stores the policy");
+    let protocol = protocol_version(state, ctx.height);
     let mut overlay = Overlay::new(state);
     let mut receipts = Vec::with_capacity(txs.len());
     let mut touched = Vec::with_capacity(txs.len());
     for tx in txs {
-        let (receipt, tx_touched) = apply_tx(&mut overlay, ctx, &policy, tx);
+        let (receipt, tx_touched) = apply_tx(&mut overlay, ctx, &policy, protocol, tx);
         receipts.push(receipt);
         touched.push(tx_touched);
     }
@@ -149,6 +178,7 @@ fn apply_tx<S: StateRead>(
     overlay: &mut Overlay<'_, S>,
     block: &BlockContext,
     policy: &Policy,
+    protocol: ProtocolVersion,
     tx: &VerifiedTx,
 ) -> (Receipt, TxTouched) {
     let signer = match admit(overlay, block, tx.body()) {
@@ -160,7 +190,7 @@ fn apply_tx<S: StateRead>(
     };
     let mut records = overlay.commit_tx();
     let mut orgs = vec![signer.org.clone()];
-    let ctx = TxContext { block, policy, signer };
+    let ctx = TxContext { block, policy, protocol, signer };
     let receipt = match dispatch(overlay, &ctx, &tx.body().action) {
         Ok(effects) => {
             records.extend(overlay.commit_tx());

@@ -13,9 +13,10 @@
 //! [`property`] (data-property applications, public notices, objections, certificates and
 //! licences), and [`anchoring`] (the checkpoint policy, child chains and their anchored
 //! checkpoints). [`obligations`] keeps each org's deadline-bound duties and answers which are
-//! overdue; [`calendar`] counts working days. Every action of this chain version has its rules;
-//! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled)
-//! stays reserved for actions appended in later versions.
+//! overdue; [`calendar`] counts working days. A block is judged by the rules of the protocol
+//! version governance scheduled for its height ([`protocol_version`]); an action that a later
+//! version enables is refused before its activation with
+//! [`Rejection::ActionNotYetEnabled`](onebook_types::rejection::Rejection::ActionNotYetEnabled).
 
 pub mod anchoring;
 pub mod calendar;
@@ -33,7 +34,8 @@ pub mod reads;
 pub mod sharing;
 
 pub use executor::{
-    BlockContext, BlockOutcome, Effects, Refusal, TxContext, TxTouched, apply_block, check_signer,
+    BlockContext, BlockOutcome, Effects, PROTOCOL_VERSION_MAX, Refusal, TxContext, TxTouched,
+    apply_block, check_signer, protocol_schedule, protocol_version,
 };
 pub use overlay::Overlay;
 pub use ports::{MemState, StateRead, StateWrite, load, store};

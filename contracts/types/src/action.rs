@@ -12,9 +12,9 @@ use crate::{
     consortium::{LegalBasis, OrgLevel, Role, Validator},
     hash::Hash32,
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, LegalBasisCode,
-        ObjectionId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
-        SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, LegalBasisCode,
+        ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId, RegionCode, ResourceId,
+        ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
     reads::SignedRead,
@@ -340,6 +340,23 @@ pub enum GovernanceChange {
         genesis_hash: Hash32,
         /// Its witness set as its genesis (or its latest checkpoint) names it.
         witnesses: WitnessSet,
+    },
+    /// Schedule the next protocol version: blocks from `height` on are judged by its rules.
+    /// Every node must run a release that knows `version` before `height`.
+    ScheduleUpgrade {
+        /// The next version: one more than the last scheduled.
+        version: ProtocolVersion,
+        /// Its activation height, above the height of the block that passes the proposal.
+        height: Height,
+    },
+    /// Replace a validator's node key, keeping its org and power: blocks after the one that
+    /// passes it are signed with `new_key`, and votes under `old_key` no longer count. From
+    /// protocol version 2.
+    RotateValidatorKey {
+        /// The validator's node key now.
+        old_key: PublicKey,
+        /// Its new node key, in no validator's or member's use.
+        new_key: PublicKey,
     },
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     hash::{Hash32, Tag},
-    ids::{LegalBasisCode, OrgId, RegionCode},
+    ids::{Height, LegalBasisCode, OrgId, ProtocolVersion, RegionCode},
     keys::PublicKey,
     time::Date,
 };
@@ -260,6 +260,55 @@ impl Policy {
     }
 }
 
+/// When each protocol version after the genesis one takes effect, as governance scheduled it.
+/// Stored under [`RecordKey::Protocol`](crate::record::RecordKey::Protocol); absent until the
+/// first upgrade is scheduled, which means [`ProtocolVersion::GENESIS`] at every height.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolSchedule {
+    /// The scheduled upgrades: versions 2, 3, ... in order, each once, at strictly increasing
+    /// heights.
+    pub upgrades: Vec<ProtocolUpgrade>,
+}
+
+/// One scheduled upgrade: from `height` on, blocks are judged by `version`'s rules.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolUpgrade {
+    /// The version that takes effect.
+    pub version: ProtocolVersion,
+    /// The first block judged by it.
+    pub height: Height,
+}
+
+impl ProtocolSchedule {
+    /// The version that judges the block at `height`: the last upgrade activated at or below
+    /// it, or the genesis version.
+    pub fn version_at(&self, height: Height) -> ProtocolVersion {
+        self.upgrades
+            .iter()
+            .rev()
+            .find(|upgrade| upgrade.height <= height)
+            .map_or(ProtocolVersion::GENESIS, |upgrade| upgrade.version)
+    }
+
+    /// The last version scheduled, active or not: the genesis version if none is.
+    pub fn latest(&self) -> ProtocolVersion {
+        self.upgrades.last().map_or(ProtocolVersion::GENESIS, |upgrade| upgrade.version)
+    }
+
+    /// The upgrade that activates `version`, if one is scheduled.
+    pub fn activation(&self, version: ProtocolVersion) -> Option<Height> {
+        self.upgrades.iter().find(|upgrade| upgrade.version == version).map(|u| u.height)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +324,44 @@ mod tests {
 
         assert_eq!(four.quorum_power(), 27);
         assert_eq!(three.quorum_power(), 3);
+    }
+
+    #[test]
+    fn the_version_at_a_height_is_the_last_one_activated_at_or_below_it() {
+        let schedule = ProtocolSchedule {
+            upgrades: vec![
+                ProtocolUpgrade { version: ProtocolVersion(2), height: Height(10) },
+                ProtocolUpgrade { version: ProtocolVersion(3), height: Height(20) },
+            ],
+        };
+
+        assert_eq!(ProtocolSchedule::default().version_at(Height(1_000)), ProtocolVersion(1));
+        assert_eq!(schedule.version_at(Height(9)), ProtocolVersion(1));
+        assert_eq!(schedule.version_at(Height(10)), ProtocolVersion(2));
+        assert_eq!(schedule.version_at(Height(19)), ProtocolVersion(2));
+        assert_eq!(schedule.version_at(Height(20)), ProtocolVersion(3));
+        assert_eq!(schedule.latest(), ProtocolVersion(3));
+        assert_eq!(schedule.activation(ProtocolVersion(2)), Some(Height(10)));
+    }
+
+    #[test]
+    fn a_schedule_and_the_change_that_makes_it_have_the_bytes_of_the_formats_example() {
+        let schedule = ProtocolSchedule {
+            upgrades: vec![ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1_000) }],
+        };
+        let change = crate::action::GovernanceChange::ScheduleUpgrade {
+            version: ProtocolVersion(2),
+            height: Height(1_000),
+        };
+
+        assert_eq!(
+            hex::encode(crate::codec::encode(&schedule)),
+            "010000000200000000000000e803000000000000"
+        );
+        assert_eq!(
+            hex::encode(crate::codec::encode(&change)),
+            "070200000000000000e803000000000000"
+        );
     }
 
     #[test]

@@ -79,6 +79,11 @@ number_id!(
     Nonce
 );
 number_id!(
+    /// A version of the protocol: the ledger rules a block is judged by. A chain starts at
+    /// version 1; governance schedules each later one at an activation height.
+    ProtocolVersion
+);
+number_id!(
     /// A governance proposal.
     ProposalId
 );
@@ -150,6 +155,16 @@ text_id!(
 
 impl Height {
     /// The height after this one.
+    pub const fn next(self) -> Self {
+        Self(self.0 + 1)
+    }
+}
+
+impl ProtocolVersion {
+    /// The version every chain starts at.
+    pub const GENESIS: Self = Self(1);
+
+    /// The version after this one.
     pub const fn next(self) -> Self {
         Self(self.0 + 1)
     }

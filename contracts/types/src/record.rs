@@ -84,6 +84,8 @@ pub enum RecordKey {
     CheckpointPolicy,
     /// A child chain this chain anchors, by its chain id.
     ChildChain(ChainId),
+    /// The protocol versions governance scheduled and their activation heights.
+    Protocol,
 }
 
 impl RecordKey {

@@ -13,8 +13,8 @@ use crate::{
     hash::{Hash32, Tag, hash_tagged},
     ids::{
         ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, LegalBasisCode,
-        ObjectionId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId,
-        SystemId, Timestamp,
+        ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId, RegionCode, ResourceId,
+        ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
     time::Date,
@@ -297,6 +297,11 @@ pub fn sample_governance_changes() -> Vec<GovernanceChange> {
             chain_id: ChainId::from("onebook-sm-1"),
             genesis_hash: digest("child genesis"),
             witnesses: sample_witness_set(),
+        },
+        GovernanceChange::ScheduleUpgrade { version: ProtocolVersion(2), height: Height(1_000) },
+        GovernanceChange::RotateValidatorKey {
+            old_key: PublicKey([4; 32]),
+            new_key: PublicKey([5; 32]),
         },
     ]
 }

@@ -341,6 +341,7 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::ElementSource(_) => "element_source",
         RecordKey::CheckpointPolicy => "checkpoint_policy",
         RecordKey::ChildChain(_) => "child_chain",
+        RecordKey::Protocol => "protocol",
     }
 }
 
@@ -593,7 +594,10 @@ impl Verdict {
 
 fn key_id(key: &RecordKey) -> String {
     match key {
-        RecordKey::Policy | RecordKey::ValidatorSet | RecordKey::CheckpointPolicy => String::new(),
+        RecordKey::Policy
+        | RecordKey::ValidatorSet
+        | RecordKey::CheckpointPolicy
+        | RecordKey::Protocol => String::new(),
         RecordKey::Org(id) | RecordKey::OrgObligations(id) => id.to_string(),
         RecordKey::Member(key) | RecordKey::Nonce(key) => key.to_hex(),
         RecordKey::Proposal(id) => id.to_string(),

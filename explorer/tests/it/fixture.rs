@@ -55,7 +55,7 @@ fn touching(action: Action, keys: &[RecordKey], orgs: &[&str]) -> TestTx {
 /// The store: genesis, then five blocks. Block 1 holds a share request, its answer and a
 /// refused revocation; block 2 an access batch raising a violation, the certificate's issue and
 /// a licence under it; block 3 the certificate's transfer; block 4 a revision of the catalog
-/// entry and 24 grants; block 5 no tx (past the obligation's due time).
+/// entry and the revocations of 24 grants; block 5 no tx (past the obligation's due time).
 pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let set = ValidatorSet {
@@ -151,10 +151,15 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     );
     let mut txs = vec![touching(revise, &[entry_key], &["xm-scjg"])];
     for id in 2..=GRANTS as u64 {
-        let withdraw = action(serde_json::json!({"type": "withdraw_share_request", "request": id}));
+        let revoke =
+            action(serde_json::json!({"type": "revoke_grant", "grant": id, "reason": "到期收回"}));
         txs.push(TestTx::new(
-            withdraw,
-            vec![entry(RecordKey::Grant(GrantId(id)), &test_utils::grant(id, "xm-gaj"))],
+            revoke,
+            vec![entry(RecordKey::Grant(GrantId(id)), &{
+                let mut grant = test_utils::grant(id, "xm-gaj");
+                grant.request = onebook_types::ids::ShareRequestId(1);
+                grant
+            })],
         ));
     }
     commit_txs(&store, txs, &validators());

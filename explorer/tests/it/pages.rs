@@ -17,7 +17,14 @@ fn pages(request_tx: &str, refused_tx: &str) -> Vec<(String, Vec<&'static str>)>
         ("/blocks".to_owned(), vec!["href=\"/blocks/5\"", "href=\"/blocks/1\""]),
         (
             "/blocks/1".to_owned(),
-            vec!["申请共享", "答复共享申请", "被拒绝", "RoleMissing", "案件核查", "提交证明"],
+            vec![
+                "申请共享",
+                "答复共享申请",
+                "被拒绝",
+                "签名人的角色无权执行此操作",
+                "案件核查",
+                "提交证明",
+            ],
         ),
         (
             format!("/txs/{request_tx}"),
@@ -29,7 +36,10 @@ fn pages(request_tx: &str, refused_tx: &str) -> Vec<(String, Vec<&'static str>)>
                 "href=\"/catalog/350200-xm-scjg-0001\"",
             ],
         ),
-        (format!("/txs/{refused_tx}"), vec!["撤销授权", "RoleMissing", "被拒绝"]),
+        (
+            format!("/txs/{refused_tx}"),
+            vec!["撤销授权", "签名人的角色无权执行此操作", "代码 2", "被拒绝", "id=\"block-time\""],
+        ),
         ("/validators".to_owned(), vec!["id=\"validators\"", "xm-scjg", "✓"]),
         (
             "/orgs/xm-gaj".to_owned(),
@@ -273,8 +283,17 @@ async fn search_finds_each_kind_of_identifier() {
         )
         .await;
 
-        assert_eq!(answer.status, StatusCode::OK, "{text}");
-        assert!(answer.body.contains(&link), "search {text:?} lacks {link}");
+        // A single hit opens its page; several are listed with the query kept in the box.
+        match answer.status {
+            StatusCode::SEE_OTHER => {
+                let location = answer.headers[header::LOCATION].to_str().expect("location");
+                assert_eq!(format!("href=\"{location}\""), link, "search {text:?}");
+            }
+            status => {
+                assert_eq!(status, StatusCode::OK, "{text}");
+                assert!(answer.body.contains(&link), "search {text:?} lacks {link}");
+            }
+        }
     }
     let nothing = get(&app, "/search?q=nowhere", None).await;
     assert!(nothing.body.contains("没有找到"));

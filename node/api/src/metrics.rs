@@ -1,20 +1,23 @@
 //! `GET /metrics`: the node's figures in the Prometheus text format (version 0.0.4).
 
 use std::{
+    collections::BTreeMap,
     fmt::Write as _,
     sync::{
-        Arc,
+        Arc, Mutex, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
+    time::Instant,
 };
 
 use axum::{
-    extract::{Request, State},
+    extract::{MatchedPath, Request, State},
     http::header,
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
+use onebook_consensus::metrics::{self, Histogram, HistogramSnapshot};
 use onebook_storage::{StorageError, Store};
 use onebook_types::{
     codec,
@@ -26,10 +29,16 @@ use onebook_types::{
 
 use crate::{problem::Problem, routes::ApiState};
 
-/// API responses counted by status class (1xx to 5xx).
+/// The route label of a request that matched no route.
+const UNMATCHED_ROUTE: &str = "unmatched";
+
+/// API responses counted by status class (1xx to 5xx), and their latency by route template.
 #[derive(Debug, Default)]
 pub(crate) struct RequestCounters {
     by_class: [AtomicU64; 5],
+    /// By route template (`/v1/orgs/{id}`, never the raw path), so the label set is the
+    /// router's routes plus [`UNMATCHED_ROUTE`].
+    latency_by_route: Mutex<BTreeMap<String, Arc<Histogram>>>,
 }
 
 impl RequestCounters {
@@ -37,15 +46,36 @@ impl RequestCounters {
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         self.by_class[class].fetch_add(1, Ordering::Relaxed);
     }
+
+    fn latency(&self, route: &str) -> Arc<Histogram> {
+        let mut routes = self.latency_by_route.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(
+            routes
+                .entry(route.to_owned())
+                .or_insert_with(|| Arc::new(Histogram::new(metrics::DURATION_BUCKETS_SECONDS))),
+        )
+    }
+
+    fn latencies(&self) -> Vec<(String, HistogramSnapshot)> {
+        let routes = self.latency_by_route.lock().unwrap_or_else(PoisonError::into_inner);
+        routes.iter().map(|(route, histogram)| (route.clone(), histogram.snapshot())).collect()
+    }
 }
 
-/// Counts every response by its status class.
+/// Counts every response by its status class, and its time to the response head by route.
 pub(crate) async fn count(
     State(counters): State<Arc<RequestCounters>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED_ROUTE, MatchedPath::as_str)
+        .to_owned();
+    let started = Instant::now();
     let response = next.run(request).await;
+    counters.latency(&route).observe_since(started);
     counters.record(response.status().as_u16());
     response
 }
@@ -182,6 +212,16 @@ pub(crate) async fn metrics(
         let _ =
             writeln!(text, "{name}{{class=\"{}xx\"}} {}", index + 1, count.load(Ordering::Relaxed));
     }
+    write_histograms(
+        &mut text,
+        "onebook_api_request_duration_seconds",
+        "Time from a request to its response head, by route template.",
+        counters
+            .latencies()
+            .iter()
+            .map(|(route, snapshot)| (format!("route=\"{route}\""), snapshot)),
+    );
+    engine_and_chain(&mut text, &state.store);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
 }
 
@@ -217,6 +257,99 @@ fn missed_votes(store: &Store, tip: Height) -> Result<MissedVotes, StorageError>
         }
     }
     Ok(MissedVotes { window, validators: missed })
+}
+
+/// The figures of RocksDB, consensus and the chain.
+fn engine_and_chain(text: &mut String, store: &Store) {
+    if let Ok(engine) = store.engine_stats() {
+        let gauges = [
+            (
+                "onebook_storage_write_stopped",
+                "1 while RocksDB stops writes until compaction or flushing catches up.",
+                u64::from(engine.write_stopped),
+            ),
+            (
+                "onebook_storage_delayed_write_rate_bytes",
+                "The rate RocksDB slows writes to, in bytes per second; 0 when it does not.",
+                engine.delayed_write_rate_bytes,
+            ),
+            (
+                "onebook_storage_running_compactions",
+                "RocksDB compactions running now.",
+                engine.running_compactions,
+            ),
+            (
+                "onebook_storage_pending_compaction_bytes",
+                "Bytes RocksDB compaction must rewrite to bring every level under its target.",
+                engine.pending_compaction_bytes,
+            ),
+            (
+                "onebook_storage_live_data_bytes",
+                "RocksDB's estimate of the live data, without obsolete versions.",
+                engine.live_data_bytes,
+            ),
+        ];
+        for (name, help, value) in gauges {
+            let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+        }
+    }
+    let name = "onebook_consensus_rounds_started_total";
+    let _ = writeln!(
+        text,
+        "# HELP {name} Consensus rounds this node started, at every height.\n# TYPE {name} \
+         counter\n{name} {}",
+        metrics::ROUNDS_STARTED.load(Ordering::Relaxed)
+    );
+    let name = "onebook_admission_refusals_total";
+    let _ = writeln!(
+        text,
+        "# HELP {name} Txs turned away at admission (API and gossip), by reason.\n# TYPE {name} \
+         counter"
+    );
+    for (reason, count) in metrics::ADMISSION_REFUSALS.snapshot() {
+        let _ = writeln!(text, "{name}{{reason=\"{reason}\"}} {count}");
+    }
+    let histograms = [
+        (
+            "onebook_consensus_decided_round",
+            "The round at which each height this node committed was decided (0: the first).",
+            &metrics::DECIDED_ROUND,
+        ),
+        (
+            "onebook_block_execution_seconds",
+            "Time to execute a block on the committed state, building one or checking another's.",
+            &metrics::BLOCK_EXECUTION_SECONDS,
+        ),
+        (
+            "onebook_block_commit_seconds",
+            "Time to write a decided block to the store.",
+            &metrics::BLOCK_COMMIT_SECONDS,
+        ),
+    ];
+    for (name, help, histogram) in histograms {
+        let snapshot = histogram.snapshot();
+        write_histograms(text, name, help, std::iter::once((String::new(), &snapshot)));
+    }
+}
+
+/// Writes the histogram `name`, one series per `(labels, snapshot)`.
+fn write_histograms<'s>(
+    text: &mut String,
+    name: &str,
+    help: &str,
+    series: impl Iterator<Item = (String, &'s HistogramSnapshot)>,
+) {
+    let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} histogram");
+    for (labels, snapshot) in series {
+        let sep = if labels.is_empty() { "" } else { "," };
+        for (bound, count) in &snapshot.buckets {
+            let _ = writeln!(text, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {count}");
+        }
+        let _ = writeln!(text, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}", snapshot.count);
+        let braces = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
+        let _ = writeln!(text, "{name}_sum{braces} {}", snapshot.sum);
+        let _ = writeln!(text, "{name}_count{braces} {}", snapshot.count);
+    }
 }
 
 /// Writes the gauge `name` with one sample per `(labels, value)`.

@@ -149,9 +149,50 @@ async fn metrics_show_the_height_the_pool_and_responses_by_class() {
         "# TYPE onebook_api_requests_total counter",
         "onebook_state_node_cache_capacity_nodes 262144",
         "# TYPE onebook_state_node_cache_misses_total counter",
+        // Latency by route template, not by raw path; a path no route matches is `unmatched`.
+        "# TYPE onebook_api_request_duration_seconds histogram",
+        "onebook_api_request_duration_seconds_count{route=\"/v1/blocks/{height}\"} 1",
+        "onebook_api_request_duration_seconds_count{route=\"/v1/txs\"} 1",
+        "onebook_api_request_duration_seconds_count{route=\"unmatched\"} 1",
+        "onebook_api_request_duration_seconds_bucket{route=\"unmatched\",le=\"+Inf\"} 1",
+        "onebook_storage_write_stopped 0",
+        "onebook_storage_delayed_write_rate_bytes 0",
+        "# TYPE onebook_admission_refusals_total counter",
+        "onebook_admission_refusals_total{reason=\"nonce_gap\"} 0",
+        "# TYPE onebook_block_execution_seconds histogram",
+        "# TYPE onebook_block_commit_seconds histogram",
+        "# TYPE onebook_consensus_decided_round histogram",
+        "# TYPE onebook_consensus_rounds_started_total counter",
     ] {
         assert!(text.lines().any(|l| l == line), "{line:?} missing from\n{text}");
     }
+    assert!(!text.contains("route=\"/v1/blocks/x\""), "a raw path is never a label:\n{text}");
+}
+
+#[tokio::test]
+async fn a_refused_admission_is_counted_under_its_reason() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir);
+    call(&app, post("application/octet-stream", tx(1))).await;
+    call(&app, post("application/octet-stream", tx(1))).await;
+    call(&app, post("application/octet-stream", tx(3))).await;
+
+    let (_, text) = metrics_text(&app).await;
+
+    for line in [
+        "onebook_admission_refusals_total{reason=\"duplicate\"} 1",
+        "onebook_admission_refusals_total{reason=\"nonce_gap\"} 1",
+        "onebook_admission_refusals_total{reason=\"bad_signature\"} 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} missing from\n{text}");
+    }
+}
+
+async fn metrics_text(app: &axum::Router) -> (StatusCode, String) {
+    let response = app.clone().oneshot(get("/metrics")).await.expect("answers");
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+    (status, String::from_utf8(body.to_vec()).expect("utf-8"))
 }
 
 #[tokio::test]

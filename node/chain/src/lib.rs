@@ -9,6 +9,13 @@
 //! (`next_validator_set_hash`). So a governance change of the set passed in block `h` takes
 //! effect from block `h + 1`, and a light client follows set changes from header to header.
 //!
+//! # Protocol versions
+//! Each block is judged by the rules of the protocol version governance scheduled for its
+//! height ([`onebook_ledger::protocol_version`]). This release implements the versions up to
+//! [`PROTOCOL_VERSION_MAX`]: it refuses to build, verify or commit a block of a later one, and
+//! [`Chain::check_protocol`] refuses a store whose next block is of one, each with an
+//! [`UnsupportedProtocol`] that tells the operator which release to install.
+//!
 //! # Time
 //! A block's time is later than its parent's (genesis time for the first block). A validator
 //! votes against a block whose time is more than [`ChainConfig::future_time_max_ms`] ahead of its
@@ -21,8 +28,8 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
-use onebook_consensus::{AppError, Application};
-use onebook_ledger::{BlockContext, apply_block, load};
+use onebook_consensus::{AppError, Application, metrics};
+use onebook_ledger::{BlockContext, PROTOCOL_VERSION_MAX, apply_block, load, protocol_version};
 use onebook_mempool::{AdmitError, Mempool};
 use onebook_storage::{BlockCommit, RecordChange, StagedState, Store, TxTouch};
 use onebook_types::{
@@ -30,10 +37,11 @@ use onebook_types::{
     codec,
     consortium::ValidatorSet,
     hash::Hash32,
-    ids::{ChainId, Height, Timestamp},
+    ids::{ChainId, Height, ProtocolVersion, Timestamp},
     keys::{PublicKey, SignatureError},
     limits::{BLOCK_BYTES_MAX, BLOCK_TXS_MAX},
     record::RecordKey,
+    rejection::Rejection,
     tx::{SignedTx, VerifiedTx},
 };
 pub use state::StoreState;
@@ -57,6 +65,35 @@ impl Default for ChainConfig {
             future_time_max_ms: 30_000,
         }
     }
+}
+
+/// A block of a protocol version this release does not implement.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the block at height {height} is of protocol version {version}, which governance scheduled; \
+     this release of onebook implements protocol versions up to {supported}: install a release \
+     that implements version {version} (docs/operate.md, rolling upgrade)"
+)]
+pub struct UnsupportedProtocol {
+    /// The block's height.
+    pub height: Height,
+    /// Its protocol version.
+    pub version: ProtocolVersion,
+    /// The last version this release implements.
+    pub supported: ProtocolVersion,
+}
+
+/// The protocol version of the block at `height` over `state`, the state after `height - 1`,
+/// if this release implements it.
+fn supported_protocol(
+    state: &StoreState<'_>,
+    height: Height,
+) -> Result<ProtocolVersion, UnsupportedProtocol> {
+    let version = protocol_version(state, height);
+    if version > PROTOCOL_VERSION_MAX {
+        return Err(UnsupportedProtocol { height, version, supported: PROTOCOL_VERSION_MAX });
+    }
+    Ok(version)
 }
 
 /// A block executed on the committed state, ready to be written if it is decided.
@@ -105,6 +142,15 @@ impl Chain {
         &self.store
     }
 
+    /// The protocol version of the next block, refused if this release does not implement it:
+    /// the store was written by a later release, or the chain has passed an upgrade this
+    /// release predates. A node checks this before it starts.
+    pub fn check_protocol(&self) -> Result<ProtocolVersion, ChainStartError> {
+        let tip = self.store.tip().map_err(|error| ChainStartError::Storage(error.to_string()))?;
+        let state = StoreState::new(&self.store, tip.height);
+        Ok(supported_protocol(&state, tip.height.next())?)
+    }
+
     /// Admits the encoded tx `bytes` to the mempool, checked against the committed state.
     pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
         self.gate().admit(bytes)
@@ -146,7 +192,9 @@ impl Chain {
         let tip = self.store.tip().map_err(storage)?;
         let height = tip.height.next();
         let state = StoreState::new(&self.store, tip.height);
+        supported_protocol(&state, height).map_err(|error| AppError::Invalid(error.to_string()))?;
         let validators = validator_set_in(&state)?;
+        let started = std::time::Instant::now();
         let outcome = apply_block(&state, &self.context(height, time), &txs);
         let next_validators =
             match outcome.changes.iter().find(|(key, _)| *key == RecordKey::ValidatorSet) {
@@ -160,6 +208,7 @@ impl Chain {
         let changes =
             outcome.changes.into_iter().map(|(key, value)| RecordChange { key, value }).collect();
         let staged = self.store.stage(changes).map_err(storage)?;
+        metrics::BLOCK_EXECUTION_SECONDS.observe_since(started);
         let hashes: Vec<Hash32> = txs.iter().map(VerifiedTx::hash).collect();
         let header = Header {
             chain_id: self.chain_id.clone(),
@@ -314,7 +363,9 @@ impl Application for Chain {
         // height the pool was last synced to (`Mempool::synced`), not the store's tip, so it
         // never sees the new committed nonces beside the old waiting txs. Once written, the
         // block's txs leave the pool and the pool moves to the new tip under one lock.
+        let started = std::time::Instant::now();
         let tip = self.store.commit(commit, prepared.staged).map_err(storage)?;
+        metrics::BLOCK_COMMIT_SECONDS.observe_since(started);
         let state = StoreState::new(&self.store, tip.height);
         let next = self.context(tip.height.next(), (self.clock)());
         lock(&self.mempool).remove_committed(&tx_hashes, &state, &next);
@@ -335,6 +386,17 @@ impl Application for Chain {
         let certificate = self.store.certificate(height).map_err(storage)?;
         Ok(block.zip(certificate))
     }
+}
+
+/// Why a node cannot start on its store.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainStartError {
+    /// The next block is of a protocol version this release does not implement.
+    #[error(transparent)]
+    UnsupportedProtocol(#[from] UnsupportedProtocol),
+    /// The store could not be read.
+    #[error("storage failed: {0}")]
+    Storage(String),
 }
 
 /// Admits txs into a chain's mempool, checked against its committed state. Cheap to clone.
@@ -429,7 +491,16 @@ impl TxGate {
         results
             .into_iter()
             .map(|result| {
-                result.unwrap_or_else(|| Err(ChainAdmitError::Storage("no result".into())))
+                let result =
+                    result.unwrap_or_else(|| Err(ChainAdmitError::Storage("no result".into())));
+                match &result {
+                    Err(ChainAdmitError::Admit(error)) => count_refusal(error),
+                    Err(ChainAdmitError::Storage(_)) => {
+                        metrics::ADMISSION_REFUSALS.count("storage")
+                    }
+                    _ => {}
+                }
+                result
             })
             .collect()
     }
@@ -476,6 +547,27 @@ pub enum ChainAdmitError {
     /// The store could not be read.
     #[error("storage failed: {0}")]
     Storage(String),
+}
+
+/// Counts an admission refusal under its reason in [`metrics::ADMISSION_REFUSALS`].
+fn count_refusal(error: &AdmitError) {
+    let reason = match error {
+        AdmitError::TooLarge { .. } => "too_large",
+        AdmitError::Decode(_) => "decode",
+        AdmitError::WrongChain { .. } | AdmitError::Refused(Rejection::WrongChain) => "wrong_chain",
+        AdmitError::Duplicate { .. } => "duplicate",
+        AdmitError::BadSignature => "bad_signature",
+        AdmitError::NonceUsed { .. } => "nonce_used",
+        AdmitError::NonceGap { .. } => "nonce_gap",
+        AdmitError::Refused(Rejection::TxExpired) => "tx_expired",
+        AdmitError::Refused(Rejection::SignerUnknown) => "signer_unknown",
+        AdmitError::Refused(Rejection::SignerRevoked) => "signer_revoked",
+        AdmitError::Refused(Rejection::OrgSuspended) => "org_suspended",
+        AdmitError::Refused(Rejection::RoleMissing) => "role_missing",
+        AdmitError::Refused(_) => "refused_other",
+        AdmitError::Full { .. } => "full",
+    };
+    metrics::ADMISSION_REFUSALS.count(reason);
 }
 
 /// Locks the pool. A panic while it was held leaves the pool as consistent as its last update.

@@ -28,9 +28,14 @@ fn clock() -> Timestamp {
 
 /// A chain on a fresh store in `dir`, holding the dev genesis.
 fn node(dir: &tempfile::TempDir) -> Chain {
+    node_with_state(dir, genesis().initial_state())
+}
+
+/// A chain on a fresh store in `dir`, holding the dev genesis with the records `state`.
+fn node_with_state(dir: &tempfile::TempDir, state: Vec<(RecordKey, Vec<u8>)>) -> Chain {
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
-    store.init_genesis_state(genesis.hash(), genesis.initial_state()).expect("genesis");
+    store.init_genesis_state(genesis.hash(), state).expect("genesis");
     let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
     Chain::new(
         Arc::new(store),
@@ -220,4 +225,54 @@ fn many_txs_admitted_together_get_the_verdicts_of_one_at_a_time() {
     assert!(matches!(results[2], Err(ChainAdmitError::Admit(AdmitError::Duplicate { .. }))));
     assert!(matches!(results[3], Err(ChainAdmitError::Admit(AdmitError::BadSignature))));
     assert!(matches!(results[5], Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. }))));
+}
+
+/// A chain whose genesis state already holds a protocol schedule: version 2 from height 1 and
+/// version 3 (later than this release implements) from height 2, as a store written by a later
+/// release after the consortium passed both upgrades.
+fn node_with_schedule(dir: &tempfile::TempDir) -> Chain {
+    use onebook_types::consortium::{ProtocolSchedule, ProtocolUpgrade};
+    let schedule = ProtocolSchedule {
+        upgrades: vec![
+            ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1) },
+            ProtocolUpgrade { version: ProtocolVersion(3), height: Height(2) },
+        ],
+    };
+    let mut state = genesis().initial_state();
+    state.push((RecordKey::Protocol, codec::encode(&schedule)));
+    node_with_state(dir, state)
+}
+
+#[test]
+fn a_block_of_a_later_protocol_version_is_refused_and_so_is_a_store_about_to_make_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut chain = node_with_schedule(&dir);
+    assert_eq!(chain.check_protocol().expect("version 2 is implemented"), ProtocolVersion(2));
+    let first = chain.propose(Height(1), clock(), proposer()).expect("a version 2 block");
+    chain.commit(first.clone(), certificate(&first, 3)).expect("commits");
+
+    let refused_start = chain.check_protocol().expect_err("height 2 is of version 3");
+    let refused_proposal = chain.propose(Height(2), clock(), proposer()).expect_err("version 3");
+    // A block a later release built on this chain: it follows the tip, so only its version is
+    // in question.
+    let mut second = first.clone();
+    second.header.height = Height(2);
+    second.header.previous_hash = first.header.hash();
+    second.header.time = Timestamp(first.header.time.0 + 1);
+    let refused_block = chain.verify(&second).expect_err("version 3");
+
+    let expected = UnsupportedProtocol {
+        height: Height(2),
+        version: ProtocolVersion(3),
+        supported: PROTOCOL_VERSION_MAX,
+    };
+    assert!(matches!(&refused_start, ChainStartError::UnsupportedProtocol(e) if *e == expected));
+    let message = refused_start.to_string();
+    assert!(message.contains("protocol version 3"), "{message}");
+    assert!(message.contains("up to 2"), "{message}");
+    assert!(message.contains("install a release"), "{message}");
+    for refused in [refused_proposal, refused_block] {
+        assert!(matches!(&refused, AppError::Invalid(reason) if *reason == expected.to_string()));
+    }
+    assert_eq!(chain.committed_height().expect("height"), Height(1));
 }

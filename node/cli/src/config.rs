@@ -150,11 +150,16 @@ pub struct NodeConfig {
     pub moniker: String,
     /// The name of the node key file under `keys/`.
     pub node_key: String,
+    /// The name of the key file whose key identifies the node to its peers, when it is not the
+    /// node key: after governance rotated the node key, the old one, by which the peers'
+    /// `peers` lists still name this node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_key: Option<String>,
 }
 
 impl Default for NodeConfig {
     fn default() -> Self {
-        Self { moniker: "onebook-node".into(), node_key: "node".into() }
+        Self { moniker: "onebook-node".into(), node_key: "node".into(), network_key: None }
     }
 }
 

@@ -142,7 +142,8 @@ impl RecordKind {
             | RecordKey::PropertySubject(_)
             | RecordKey::ElementSource(_)
             | RecordKey::CheckpointPolicy
-            | RecordKey::ChildChain(_) => return None,
+            | RecordKey::ChildChain(_)
+            | RecordKey::Protocol => return None,
         })
     }
 

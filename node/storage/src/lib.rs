@@ -21,6 +21,7 @@ pub mod backup;
 mod checkpoints;
 mod committed;
 mod damage;
+mod engine;
 mod error;
 mod index;
 mod keys;
@@ -35,6 +36,7 @@ pub use checkpoints::{
     witnesses_of,
 };
 pub use damage::StoreDamage;
+pub use engine::EngineStats;
 pub use error::{Result, StorageError};
 pub use index::{ListFilter, RecordKind, RecordPage};
 pub use proofs::{

@@ -3,20 +3,24 @@
 use onebook_types::{
     action::{GovernanceChange, PolicyParameter},
     consortium::{Member, MemberStatus, Org, OrgStatus, Policy, Role, ValidatorSet},
-    ids::{OrgId, ProposalId},
+    ids::{OrgId, ProposalId, ProtocolVersion},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
     rejection::Rejection,
 };
 
 use super::transitions::{
-    org_status_after, policy_after, status_after_tally, tally, validator_set_after,
+    org_status_after, policy_after, schedule_after, status_after_tally, tally, validator_set_after,
+    validator_set_rotated,
 };
 use crate::{
     checks,
-    executor::{Effects, TxContext},
+    executor::{Effects, TxContext, protocol_schedule},
     ports::{StateRead, StateWrite, load, store},
 };
+
+/// The protocol version that enables [`GovernanceChange::RotateValidatorKey`].
+const ROTATE_VALIDATOR_KEY_SINCE: ProtocolVersion = ProtocolVersion(2);
 
 /// The name suffix of the first admin member of an admitted org, as in genesis files.
 const ADMIN_NAME_SUFFIX: &str = " 管理员";
@@ -111,7 +115,7 @@ fn require_validator_admin(
     Ok(validators)
 }
 
-/// Checks that `change` can apply to the state as it stands.
+/// Checks that `change` can apply to the state as it stands, in the block `ctx` judges.
 fn check_change(
     state: &impl StateRead,
     ctx: &TxContext<'_>,
@@ -153,6 +157,17 @@ fn check_change(
         GovernanceChange::SetCheckpointPolicy { policy } => crate::anchoring::check_policy(policy),
         GovernanceChange::AdmitChildChain { chain_id, witnesses, .. } => {
             crate::anchoring::check_admit_child(state, &ctx.block.chain_id, chain_id, witnesses)
+        }
+        GovernanceChange::ScheduleUpgrade { version, height } => {
+            schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
+                .map(|_| ())
+        }
+        GovernanceChange::RotateValidatorKey { old_key, new_key } => {
+            if ctx.protocol < ROTATE_VALIDATOR_KEY_SINCE {
+                return Err(Rejection::ActionNotYetEnabled);
+            }
+            checks::key(new_key)?;
+            validator_set_rotated(&validator_set(state), old_key, new_key).map(|_| ())
         }
     }
 }
@@ -235,6 +250,31 @@ fn apply_change(
         GovernanceChange::SetCheckpointPolicy { .. } | GovernanceChange::AdmitChildChain { .. } => {
             unreachable!("applied by the anchoring module")
         }
+        GovernanceChange::ScheduleUpgrade { version, height } => {
+            let schedule =
+                schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
+                    .expect(checked);
+            store(state, RecordKey::Protocol, &schedule);
+            effects.event(
+                "protocol.scheduled",
+                &[("version", version.to_string()), ("height", height.to_string())],
+            );
+        }
+        GovernanceChange::RotateValidatorKey { old_key, new_key } => {
+            let set = validator_set(state);
+            let org = set.get(old_key).expect(checked).org.clone();
+            let rotated = validator_set_rotated(&set, old_key, new_key).expect(checked);
+            store(state, RecordKey::ValidatorSet, &rotated);
+            effects.orgs.push(org.clone());
+            effects.event(
+                "validator.key_rotated",
+                &[
+                    ("old_key", old_key.to_string()),
+                    ("new_key", new_key.to_string()),
+                    ("org", org.to_string()),
+                ],
+            );
+        }
     }
 }
 
@@ -263,7 +303,9 @@ fn orgs_named(change: &GovernanceChange) -> Vec<OrgId> {
         GovernanceChange::SetValidator { validator } => vec![validator.org.clone()],
         GovernanceChange::SetPolicy { .. }
         | GovernanceChange::SetCheckpointPolicy { .. }
-        | GovernanceChange::AdmitChildChain { .. } => Vec::new(),
+        | GovernanceChange::AdmitChildChain { .. }
+        | GovernanceChange::ScheduleUpgrade { .. }
+        | GovernanceChange::RotateValidatorKey { .. } => Vec::new(),
     }
 }
 
@@ -276,6 +318,8 @@ fn change_kind(change: &GovernanceChange) -> &'static str {
         GovernanceChange::SetPolicy { .. } => "set_policy",
         GovernanceChange::SetCheckpointPolicy { .. } => "set_checkpoint_policy",
         GovernanceChange::AdmitChildChain { .. } => "admit_child_chain",
+        GovernanceChange::ScheduleUpgrade { .. } => "schedule_upgrade",
+        GovernanceChange::RotateValidatorKey { .. } => "rotate_validator_key",
     }
 }
 

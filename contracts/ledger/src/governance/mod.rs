@@ -20,14 +20,20 @@
 //! which consensus starts using it is for the node and consensus to decide (the network issue),
 //! not for these rules. A passed `SetPolicy` writes the [`Policy`](onebook_types::consortium::Policy)
 //! record; blocks after it are judged by the new version.
+//!
+//! A passed `ScheduleUpgrade` adds the next protocol version and its activation height to the
+//! [`ProtocolSchedule`](onebook_types::consortium::ProtocolSchedule) record; blocks from that
+//! height on are judged by the new version's rules, those below it by the old ones. A passed
+//! `RotateValidatorKey` (protocol version 2 on) gives a validator a new node key in the set: the
+//! next block is signed under the new key, and a vote under the old one no longer counts.
 
 mod apply;
 mod transitions;
 
 pub use apply::{submit_proposal, vote_proposal};
 pub use transitions::{
-    Tally, org_power, org_status_after, policy_after, status_after_tally, tally,
-    validator_set_after,
+    Tally, org_power, org_status_after, policy_after, schedule_after, status_after_tally, tally,
+    validator_set_after, validator_set_rotated,
 };
 
 #[cfg(test)]

@@ -5,14 +5,18 @@ use onebook_genesis::dev_secret;
 use onebook_types::{
     action::{Action, GovernanceChange, PolicyParameter},
     block::Receipt,
-    consortium::{LegalBasis, Member, Org, OrgLevel, OrgStatus, Policy, Validator, ValidatorSet},
-    ids::{LegalBasisCode, OrgId, ProposalId, RegionCode},
+    consortium::{
+        LegalBasis, Member, Org, OrgLevel, OrgStatus, Policy, ProtocolUpgrade, Validator,
+        ValidatorSet,
+    },
+    ids::{Height, LegalBasisCode, OrgId, ProposalId, ProtocolVersion, RegionCode},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
     rejection::Rejection,
 };
 
 use crate::{
+    executor::{protocol_schedule, protocol_version},
     ports::{StateRead, load},
     testkit::{Chain, public, refusal},
 };
@@ -284,4 +288,119 @@ fn a_change_that_no_longer_applies_refuses_the_deciding_vote() {
     assert_eq!(refusal(&deciding), Some(Rejection::OrgAlreadyExists));
     let open: Proposal = load(&chain.state, &RecordKey::Proposal(ProposalId(2))).expect("kept");
     assert_eq!(open.status, ProposalStatus::Open);
+}
+
+fn schedule(version: u64, height: u64) -> GovernanceChange {
+    GovernanceChange::ScheduleUpgrade { version: ProtocolVersion(version), height: Height(height) }
+}
+
+fn rotate(org: &str, new_label: &str) -> GovernanceChange {
+    GovernanceChange::RotateValidatorKey {
+        old_key: public(&format!("{org}/node")),
+        new_key: public(new_label),
+    }
+}
+
+/// Passes `change` as the next proposal: xm-dsj submits it, three validator orgs approve it.
+fn pass_next(chain: &mut Chain, change: GovernanceChange) -> Receipt {
+    assert_eq!(refusal(&submit(chain, "xm-dsj/admin", change)), None);
+    let id: u64 = load(&chain.state, &RecordKey::Sequence("proposal".into())).expect("a proposal");
+    let mut last = None;
+    for label in &VALIDATOR_ADMINS[..3] {
+        last = Some(
+            chain.run(label, Action::VoteProposal { proposal: ProposalId(id), approve: true }),
+        );
+    }
+    last.expect("three votes")
+}
+
+#[test]
+fn an_upgrade_is_scheduled_as_the_next_version_at_a_later_height() {
+    let mut chain = Chain::dev();
+
+    let skipping = submit(&mut chain, "xm-dsj/admin", schedule(3, 100));
+    let same = submit(&mut chain, "xm-dsj/admin", schedule(1, 100));
+    let past = submit(&mut chain, "xm-dsj/admin", schedule(2, 2));
+    let passed = pass_next(&mut chain, schedule(2, 100));
+    let earlier_than_the_last = submit(&mut chain, "xm-dsj/admin", schedule(3, 50));
+
+    assert_eq!(refusal(&skipping), Some(Rejection::PolicyChangeInvalid));
+    assert_eq!(refusal(&same), Some(Rejection::PolicyChangeInvalid));
+    assert_eq!(refusal(&past), Some(Rejection::PolicyChangeInvalid));
+    assert_eq!(refusal(&passed), None);
+    let scheduled = passed.events.iter().find(|e| e.kind == "protocol.scheduled").expect("event");
+    assert_eq!(
+        scheduled.attributes,
+        [("version".into(), "2".into()), ("height".into(), "100".into())]
+    );
+    assert_eq!(refusal(&earlier_than_the_last), Some(Rejection::PolicyChangeInvalid));
+    let schedule = protocol_schedule(&chain.state);
+    assert_eq!(
+        schedule.upgrades,
+        [ProtocolUpgrade { version: ProtocolVersion(2), height: Height(100) }]
+    );
+    assert_eq!(protocol_version(&chain.state, Height(99)), ProtocolVersion(1));
+    assert_eq!(protocol_version(&chain.state, Height(100)), ProtocolVersion(2));
+}
+
+#[test]
+fn an_upgrade_whose_height_passed_while_it_was_voted_on_is_not_applied() {
+    let mut chain = Chain::dev();
+    // Submitted in block 1 for height 3; the deciding vote comes in block 4.
+    assert_eq!(refusal(&submit(&mut chain, "xm-dsj/admin", schedule(2, 3))), None);
+    vote(&mut chain, "fj-sjj/admin", true);
+    vote(&mut chain, "xm-dsj/admin", true);
+
+    let deciding = vote(&mut chain, "xm-gaj/admin", true);
+
+    assert_eq!(refusal(&deciding), Some(Rejection::PolicyChangeInvalid));
+    assert_eq!(proposal(&chain).status, ProposalStatus::Open);
+    assert_eq!(protocol_schedule(&chain.state).latest(), ProtocolVersion(1));
+}
+
+#[test]
+fn blocks_below_the_activation_height_are_judged_by_the_old_rules_and_above_by_the_new() {
+    // Version 2 enables validator-key rotation. Scheduled for height 10: a rotation submitted
+    // in a block below 10 is refused as not yet enabled, the same one at 10 is accepted.
+    let mut chain = Chain::dev();
+    pass_next(&mut chain, schedule(2, 10));
+    let before_height = chain.context().height;
+    let before = submit(&mut chain, "xm-dsj/admin", rotate("xm-dsj", "xm-dsj/node-2"));
+    while chain.context().height < Height(10) {
+        chain.block(&[]);
+    }
+    let at_height = chain.context().height;
+    let after = submit(&mut chain, "xm-dsj/admin", rotate("xm-dsj", "xm-dsj/node-2"));
+
+    assert!(before_height < Height(10));
+    assert_eq!(refusal(&before), Some(Rejection::ActionNotYetEnabled));
+    assert_eq!(at_height, Height(10));
+    assert_eq!(refusal(&after), None);
+}
+
+#[test]
+fn a_rotated_validator_keeps_its_org_and_power_under_its_new_key() {
+    let mut chain = Chain::dev();
+    pass_next(&mut chain, schedule(2, 6));
+    while chain.context().height < Height(6) {
+        chain.block(&[]);
+    }
+    let before: ValidatorSet = load(&chain.state, &RecordKey::ValidatorSet).expect("set");
+    let taken = submit(&mut chain, "xm-dsj/admin", rotate("xm-dsj", "xm-gaj/node"));
+    let unknown = submit(&mut chain, "xm-dsj/admin", rotate("xm-sm", "xm-dsj/node-2"));
+
+    let passed = pass_next(&mut chain, rotate("xm-dsj", "xm-dsj/node-2"));
+
+    assert_eq!(refusal(&taken), Some(Rejection::ValidatorChangeInvalid));
+    assert_eq!(refusal(&unknown), Some(Rejection::ValidatorChangeInvalid));
+    assert_eq!(refusal(&passed), None);
+    assert!(passed.events.iter().any(|e| e.kind == "validator.key_rotated"));
+    let after: ValidatorSet = load(&chain.state, &RecordKey::ValidatorSet).expect("set");
+    assert_eq!(after.validators.len(), before.validators.len());
+    assert_eq!(after.get(&public("xm-dsj/node")), None);
+    let rotated = after.get(&public("xm-dsj/node-2")).expect("the new key");
+    let old = before.get(&public("xm-dsj/node")).expect("the old key");
+    assert_eq!((&rotated.org, rotated.power), (&old.org, old.power));
+    assert!(after.validators.windows(2).all(|pair| pair[0].node_key < pair[1].node_key));
+    assert_eq!(after.total_power(), before.total_power());
 }

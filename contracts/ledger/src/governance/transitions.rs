@@ -2,8 +2,9 @@
 
 use onebook_types::{
     action::{GovernanceChange, PolicyParameter},
-    consortium::{OrgStatus, Policy, Validator, ValidatorSet},
-    ids::OrgId,
+    consortium::{OrgStatus, Policy, ProtocolSchedule, ProtocolUpgrade, Validator, ValidatorSet},
+    ids::{Height, OrgId, ProtocolVersion},
+    keys::PublicKey,
     limits::VALIDATORS_MAX,
     records::ProposalStatus,
     rejection::Rejection,
@@ -74,7 +75,9 @@ pub fn org_status_after(
             | GovernanceChange::SetValidator { .. }
             | GovernanceChange::SetPolicy { .. }
             | GovernanceChange::SetCheckpointPolicy { .. }
-            | GovernanceChange::AdmitChildChain { .. },
+            | GovernanceChange::AdmitChildChain { .. }
+            | GovernanceChange::ScheduleUpgrade { .. }
+            | GovernanceChange::RotateValidatorKey { .. },
             _,
         ) => None,
     }
@@ -105,6 +108,45 @@ pub fn validator_set_after(
         return Err(Rejection::ValidatorChangeInvalid);
     }
     Ok(ValidatorSet { validators })
+}
+
+/// The validator set after `old_key`'s validator takes `new_key`, keeping its org and power.
+/// Refused with [`Rejection::ValidatorChangeInvalid`] unless `old_key` is in the set and
+/// `new_key` is not.
+pub fn validator_set_rotated(
+    set: &ValidatorSet,
+    old_key: &PublicKey,
+    new_key: &PublicKey,
+) -> Result<ValidatorSet, Rejection> {
+    if set.get(new_key).is_some() {
+        return Err(Rejection::ValidatorChangeInvalid);
+    }
+    let mut validators = set.validators.clone();
+    let validator = validators
+        .iter_mut()
+        .find(|v| v.node_key == *old_key)
+        .ok_or(Rejection::ValidatorChangeInvalid)?;
+    validator.node_key = *new_key;
+    validators.sort_by_key(|v| v.node_key);
+    Ok(ValidatorSet { validators })
+}
+
+/// The schedule after adding `version` at `height`, judged in the block at `now`. Refused with
+/// [`Rejection::PolicyChangeInvalid`] unless `version` is the next after the last scheduled and
+/// `height` is above both `now` and the last scheduled activation.
+pub fn schedule_after(
+    schedule: &ProtocolSchedule,
+    version: ProtocolVersion,
+    height: Height,
+    now: Height,
+) -> Result<ProtocolSchedule, Rejection> {
+    let last_height = schedule.upgrades.last().map_or(Height(0), |upgrade| upgrade.height);
+    if version != schedule.latest().next() || height <= now || height <= last_height {
+        return Err(Rejection::PolicyChangeInvalid);
+    }
+    let mut next = schedule.clone();
+    next.upgrades.push(ProtocolUpgrade { version, height });
+    Ok(next)
 }
 
 /// The policy after setting `parameter`. Periods must be positive; make-up days must be

@@ -7,7 +7,7 @@ use eyre::{WrapErr, bail};
 use onebook_api::ApiState;
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::Mempool;
-use onebook_types::ids::Timestamp;
+use onebook_types::{ids::Timestamp, keys::SecretKey};
 
 use crate::{Home, clock::ClockedApp};
 
@@ -31,6 +31,10 @@ impl StartCommand {
         super::require_runnable_suite(&home.genesis()?)?;
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
+        let network_key = match &config.node.network_key {
+            Some(name) => home.read_key(name).wrap_err("reading `[node] network_key`")?,
+            None => SecretKey::from_seed(node_key.seed()),
+        };
         if let Some(source) = &self.from_snapshot {
             super::snapshot::start_from(home, &config, source)?;
         }
@@ -69,6 +73,7 @@ impl StartCommand {
             chain_config,
             wall_clock,
         );
+        let protocol = chain.check_protocol().wrap_err("this release cannot run the chain")?;
         tracing::info!(
             moniker = %config.node.moniker,
             chain_id = %genesis.chain_id,
@@ -78,6 +83,7 @@ impl StartCommand {
             node_key = %node_key.public_key(),
             role,
             clock_rate = config.clock.rate,
+            protocol = protocol.0,
             "node started"
         );
         let gate = chain.gate();
@@ -99,7 +105,7 @@ impl StartCommand {
                 let mut gossip_stopped = stop.subscribe();
                 let (gossip, _task) = onebook_network::spawn(
                     &config.network,
-                    &node_key,
+                    &network_key,
                     &genesis.chain_id,
                     Arc::new(GossipPool(gate.clone())),
                     async move {
@@ -151,6 +157,7 @@ impl StartCommand {
                 tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
+                    network_key,
                     chain_id.clone(),
                     chain,
                     sync,
@@ -160,6 +167,7 @@ impl StartCommand {
                 tokio::spawn(onebook_consensus::run_with_status(
                     consensus,
                     node_key,
+                    network_key,
                     chain_id,
                     ClockedApp::new(chain, clock),
                     sync,
