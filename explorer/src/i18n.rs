@@ -411,6 +411,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("type", "操作", "Action"),
     ("chain_id", "链标识", "Chain id"),
     ("previous_hash", "上一区块哈希", "Previous hash"),
+    ("history_root", "历史根", "History root"),
     ("tx_root", "交易根", "Tx root"),
     ("tx_count", "交易数", "Txs"),
     ("receipts_root", "回执根", "Receipts root"),

@@ -223,11 +223,9 @@ async fn record_row<Q: LedgerQuery>(
         Some((_, height)) => crate::stats::block_time(app, *height).await?,
         None => None,
     };
-    let proof = if kind == kinds::ACCESS_EVENT {
-        format!("/v1/proofs/access-events/{id}")
-    } else {
-        format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(&id))
-    };
+    // The record's own proof: an access whose grant the ledger lacks has no access-with-grant
+    // bundle, and the record page offers that one where it exists.
+    let proof = format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(&id));
     Ok(Row {
         what: lang.t(&format!("kind.{}", kind.key_kind)).into_owned(),
         link: (html::record_href(kind, &id), html::record_text(kind, &id)),

@@ -71,7 +71,7 @@ fn a_store_whose_wal_was_truncated_refuses_to_open_naming_the_heights() {
 fn onebook_start_refuses_a_store_whose_wal_was_truncated() {
     let dir = tempfile::tempdir().unwrap();
     let home = testnet_home(dir.path());
-    history::build(&home.join("data"), 30, 4).unwrap();
+    history::build_in_wal(&home.join("data"), 30, 4).unwrap();
     truncate_half(&newest_wal(&home.join("data")));
 
     let mut child = Command::new(crate::node_binary())

@@ -57,7 +57,18 @@ pub struct History {
 /// Writes the genesis and `blocks` blocks of `txs_per_block` `RegisterMember` txs each into a new
 /// store at `dir`, block `h` timed one second after block `h - 1`, from the genesis time on.
 /// Each tx registers a fresh key as a data user of its signer's org, so every tx is accepted.
+/// The store is flushed, as a stopped node's store is copied: no write-ahead log to replay on open.
 pub fn build(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<History> {
+    write(dir, blocks, txs_per_block, true)
+}
+
+/// As [`build`], but the store is left as a node killed right after its last commit leaves it:
+/// the latest writes only in the write-ahead log, not yet flushed into table files.
+pub fn build_in_wal(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<History> {
+    write(dir, blocks, txs_per_block, false)
+}
+
+fn write(dir: &Path, blocks: u64, txs_per_block: u64, flush: bool) -> eyre::Result<History> {
     let genesis = dev_genesis()?;
     let store = Store::open(&StoreConfig::new(dir))?;
     store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
@@ -98,8 +109,9 @@ pub fn build(dir: &Path, blocks: u64, txs_per_block: u64) -> eyre::Result<Histor
         chain.commit(block, certificate).map_err(|error| eyre!("block {height}: {error}"))?;
     }
     let tip = chain.store().tip()?;
-    // As a stopped node's store is copied: flushed, with no write-ahead log to replay on open.
-    chain.store().flush()?;
+    if flush {
+        chain.store().flush()?;
+    }
     Ok(History { tip, txs })
 }
 

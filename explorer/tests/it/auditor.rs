@@ -96,7 +96,7 @@ async fn an_audit_report_lists_records_decisions_and_accesses_with_proofs_and_do
     }
     assert!(org.body.contains("data-href=\"/grants/1\""), "the org's grant");
     assert!(org.body.contains("data-href=\"/access-events/1\""), "its access");
-    assert!(org.body.contains("/v1/proofs/access-events/1"), "the access's coverage proof");
+    assert!(org.body.contains("/v1/proofs/records/access_event:1"), "the access's proof");
     assert!(org.body.contains("/v1/proofs/records/grant:1"));
     assert!(org.body.contains("/v1/proofs/txs/"), "each decision's tx proof");
     assert!(certificate.body.contains("转让证书"), "the certificate's transfer");

@@ -96,8 +96,9 @@ pub const MEMTABLE_BYTES_DEFAULT: usize = 64 * 1024 * 1024;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreMemory {
     /// The write buffers (memtables) of every column family, those being flushed included:
-    /// bounded by [`StoreConfig::memtable_bytes`] (RocksDB may pass it briefly while a flush
-    /// runs).
+    /// bounded by [`StoreConfig::memtable_bytes`]. RocksDB checks the bound as each write
+    /// starts and then flushes one family at a time, so between writes the total may stand a few
+    /// MiB above it (each family's arena blocks count too).
     pub memtables: u64,
     /// The block cache's contents: bounded by [`StoreConfig::block_cache_bytes`].
     pub block_cache: u64,
@@ -1458,7 +1459,13 @@ mod tests {
         write_mib(&unbounded, 64);
 
         let held = settled_memtables(&bounded);
-        assert!(held <= 16 * MIB as u64, "{held} bytes of memtables over a 16 MiB bound");
+        // RocksDB checks the bound as a write starts and flushes one family per check, so after
+        // the last write the total may stand a few MiB above it: 21 MB has been seen on a loaded
+        // machine. Half the bound again is the slack allowed; without a bound it is 64 MiB.
+        assert!(
+            held <= 24 * MIB as u64,
+            "{held} bytes of memtables over a 16 MiB bound and its slack"
+        );
         assert!(held > 0, "the memtables hold the writes since the last flush");
         let without = settled_memtables(&unbounded);
         assert!(without >= 64 * MIB as u64, "{without} bytes: the test writes too little");
