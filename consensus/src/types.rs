@@ -127,9 +127,9 @@ pub(crate) struct BlockValue {
 }
 
 impl BlockValue {
-    /// Wraps `block`, hashing its header.
-    pub(crate) fn new(block: Block) -> Self {
-        let id = block.header.hash();
+    /// Wraps `block`, hashing its header in the chain's `suite`.
+    pub(crate) fn new(suite: onebook_types::suite::Suite, block: Block) -> Self {
+        let id = block.header.hash_in(suite);
         Self { block: Arc::new(block), id }
     }
 

@@ -86,6 +86,7 @@ pub fn trusted(genesis: &GenesisFile) -> TrustedGenesis {
         genesis_hash: genesis.hash(),
         validators: genesis.validator_set(),
         witnesses: genesis.checkpoint_policy().witnesses,
+        suite: genesis.suite,
     }
 }
 

@@ -112,6 +112,16 @@ impl SignedTx {
     /// Checks the signatures of `txs` together ([`crate::sigbatch`]): each tx is accepted or
     /// refused exactly as [`SignedTx::verify`] would, and many cost less than one at a time.
     pub fn verify_many(txs: Vec<Self>) -> Vec<Result<VerifiedTx, SignatureError>> {
+        Self::verify_many_in(Suite::Ed25519Blake3, txs)
+    }
+
+    /// Checks the signatures of `txs` in `suite`, each accepted or refused exactly as
+    /// [`SignedTx::verify_in`] would. Ed25519 signatures are checked together
+    /// ([`crate::sigbatch`]); SM2 has no batch equation, so each is checked alone.
+    pub fn verify_many_in(suite: Suite, txs: Vec<Self>) -> Vec<Result<VerifiedTx, SignatureError>> {
+        if suite != Suite::Ed25519Blake3 {
+            return txs.into_iter().map(|tx| tx.verify_in(suite)).collect();
+        }
         let digests: Vec<_> = txs.iter().map(|tx| tx.body.signing_digest()).collect();
         let checks: Vec<crate::sigbatch::SignatureCheck<'_>> = txs
             .iter()
@@ -139,7 +149,12 @@ impl SignedTx {
 
     /// Decodes and verifies in one step.
     pub fn decode_verified(bytes: &[u8]) -> Result<VerifiedTx, TxError> {
-        Ok(Self::decode(bytes)?.verify()?)
+        Self::decode_verified_in(Suite::Ed25519Blake3, bytes)
+    }
+
+    /// Decodes and verifies in one step, in `suite`.
+    pub fn decode_verified_in(suite: Suite, bytes: &[u8]) -> Result<VerifiedTx, TxError> {
+        Ok(Self::decode(bytes)?.verify_in(suite)?)
     }
 }
 

@@ -137,8 +137,14 @@ impl Home {
     /// encrypted file is opened with the home's passphrase; a plain one loads only when the
     /// home's genesis is `dev_only`, with a warning.
     pub fn read_key(&self, name: &str) -> eyre::Result<SecretKey> {
-        match self.read_key_file(name)? {
-            StoredKey::Encrypted(sealed) => self.open_key(name, &sealed),
+        self.read_key_in(name, self.suite())
+    }
+
+    /// [`Home::read_key`] for a key of `suite` rather than the genesis suite: a node's libp2p
+    /// transport key, which is ed25519 in every suite (ADR 0026).
+    pub fn read_key_in(&self, name: &str, suite: Suite) -> eyre::Result<SecretKey> {
+        match self.read_key_file_in(name, suite)? {
+            StoredKey::Encrypted(sealed) => self.open_key_in(name, &sealed, suite),
             StoredKey::Plain(key) => {
                 let path = self.key_path(name);
                 match self.genesis() {
@@ -162,6 +168,11 @@ impl Home {
 
     /// The key file as stored: plain, or still sealed.
     pub fn read_key_file(&self, name: &str) -> eyre::Result<StoredKey> {
+        self.read_key_file_in(name, self.suite())
+    }
+
+    /// [`Home::read_key_file`] for a key of `suite`.
+    pub fn read_key_file_in(&self, name: &str, suite: Suite) -> eyre::Result<StoredKey> {
         let path = self.key_path(name);
         let mode = fs::metadata(&path)
             .wrap_err_with(|| format!("reading key file {}", path.display()))?
@@ -186,7 +197,6 @@ impl Home {
                 path.display()
             )
         })?;
-        let suite = self.suite();
         let key = SecretKey::from_seed_in(suite, *seed).map_err(|_| {
             eyre::eyre!("key file {} holds no key of the {suite} suite", path.display())
         })?;
@@ -195,10 +205,20 @@ impl Home {
 
     /// Opens a sealed key with the home's passphrase.
     pub fn open_key(&self, name: &str, sealed: &EncryptedKey) -> eyre::Result<SecretKey> {
+        self.open_key_in(name, sealed, self.suite())
+    }
+
+    /// [`Home::open_key`] for a key of `suite`.
+    pub fn open_key_in(
+        &self,
+        name: &str,
+        sealed: &EncryptedKey,
+        suite: Suite,
+    ) -> eyre::Result<SecretKey> {
         let path = self.key_path(name);
         let passphrase = self.passphrase.get(&format!("key {name}"))?;
         sealed
-            .open_in(self.suite(), passphrase.as_bytes())
+            .open_in(suite, passphrase.as_bytes())
             .wrap_err_with(|| format!("key file {}", path.display()))
     }
 

@@ -57,12 +57,26 @@ impl InitCommand {
         // The key first: if its passphrase cannot be had, no config or genesis is left behind
         // and init can simply run again.
         let key_path = home.write_key(&config.node.node_key, &node_key, protection)?;
+        // A national chain's node key cannot identify it to libp2p: it gets an ed25519
+        // transport key of its own (ADR 0026), which its peers name it by.
+        let transport = if genesis.suite == Suite::Ed25519Blake3 {
+            None
+        } else {
+            let key = random_key(Suite::Ed25519Blake3)?;
+            let name = super::testnet::TRANSPORT_KEY;
+            let path = home.write_key(name, &key, protection)?;
+            config.node.network_key = Some(name.into());
+            Some((key.public_key(), path))
+        };
         fs::write(home.genesis_path(), genesis.to_json_pretty())?;
         fs::write(home.config_path(), config.to_toml())?;
         println!("home        {}", home.root().display());
         println!("chain id    {}", genesis.chain_id);
         println!("genesis     {}", genesis.hash());
         println!("node key    {} ({})", node_key.public_key(), key_path.display());
+        if let Some((public_key, path)) = transport {
+            println!("transport   {public_key} ({}; peers name this node by it)", path.display());
+        }
         Ok(())
     }
 }

@@ -34,29 +34,11 @@ pub(crate) fn load_config(home: &Home, overrides: &[String]) -> eyre::Result<Con
     Config::load(&home.config_path(), std::env::vars(), overrides)
 }
 
-/// Refuses a genesis whose suite this build cannot yet run end to end. The `sm2-sm3` suite's
-/// hashes, keys and signatures exist (`onebook_types::suite`), but the node's consensus,
-/// store, API and the proof verifier still hash and sign in `ed25519-blake3` only; running such
-/// a chain would silently fall back, so it is refused instead. TODO(#22): thread the suite
-/// through the node and the verifier, then drop this check.
-pub(crate) fn require_runnable_suite(genesis: &GenesisFile) -> eyre::Result<()> {
-    if !genesis.suite.is_default() {
-        eyre::bail!(
-            "genesis {} uses the {} suite; this build can make its keys, genesis and golden \
-             vectors, but its node and proof verifier run ed25519-blake3 only, so it refuses \
-             rather than fall back",
-            genesis.chain_id,
-            genesis.suite
-        );
-    }
-    Ok(())
-}
-
 /// Opens the home's store, writing the genesis state first if the store is new.
 pub(crate) fn open_store(home: &Home, config: &Config) -> eyre::Result<(Store, GenesisFile)> {
     let genesis = home.genesis()?;
-    require_runnable_suite(&genesis)?;
-    let store = Store::open(&config.storage.store_config(&config.storage.data_path(home.root()))?)?;
+    let data = config.storage.data_path(home.root());
+    let store = Store::open(&config.storage.store_config(&data, genesis.suite)?)?;
     store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
     Ok((store, genesis))
 }

@@ -37,7 +37,8 @@ impl RestoreCommand {
             backup::check_files(&self.dir, &manifest, &mut bars)?;
             manifest
         } else {
-            backup::restore(&self.dir, &config.storage.store_config(&data)?, &trusted, &mut bars)?
+            let store_config = config.storage.store_config(&data, genesis.suite)?;
+            backup::restore(&self.dir, &store_config, &trusted, &mut bars)?
         };
         bars.finish();
         super::backup::print_manifest("backup", &self.dir, &manifest);

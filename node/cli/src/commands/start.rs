@@ -7,7 +7,7 @@ use eyre::{WrapErr, bail};
 use onebook_api::ApiState;
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::Mempool;
-use onebook_types::{ids::Timestamp, keys::SecretKey};
+use onebook_types::{ids::Timestamp, keys::SecretKey, suite::Suite};
 
 use crate::{Home, clock::ClockedApp};
 
@@ -27,14 +27,9 @@ pub struct StartCommand {
 impl StartCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
-        // Before the config, whose peers' transport keys are ed25519 whatever the suite.
-        super::require_runnable_suite(&home.genesis()?)?;
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
-        let network_key = match &config.node.network_key {
-            Some(name) => home.read_key(name).wrap_err("reading `[node] network_key`")?,
-            None => SecretKey::from_seed(node_key.seed()),
-        };
+        let network_key = network_key(home, &config, &node_key)?;
         if let Some(source) = &self.from_snapshot {
             super::snapshot::start_from(home, &config, source)?;
         }
@@ -261,4 +256,25 @@ async fn shutdown_signal() -> eyre::Result<()> {
         _ = terminate.recv() => {}
     }
     Ok(())
+}
+
+/// The node's libp2p transport key, ed25519 in every suite (ADR 0026): `[node] network_key`,
+/// or in the default suite the node key itself. A national chain's node needs its own
+/// transport key, since its SM2 node key cannot be a libp2p identity.
+fn network_key(
+    home: &Home,
+    config: &crate::Config,
+    node_key: &SecretKey,
+) -> eyre::Result<SecretKey> {
+    let suite = home.genesis()?.suite;
+    match &config.node.network_key {
+        Some(name) => home
+            .read_key_in(name, Suite::Ed25519Blake3)
+            .wrap_err("reading `[node] network_key`, the node's ed25519 transport key"),
+        None if suite == Suite::Ed25519Blake3 => Ok(SecretKey::from_seed(node_key.seed())),
+        None => bail!(
+            "the chain's suite is {suite}, whose node keys cannot identify a node to libp2p: give              the node an ed25519 transport key (`onebook keys generate --name transport \
+             --suite ed25519-blake3`) and name it in `[node] network_key`; its peers name it by              that key"
+        ),
+    }
 }
