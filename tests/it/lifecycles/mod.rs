@@ -47,6 +47,11 @@ impl Ledger {
         Self::ready(Devnet::start(crate::node_binary(), 4, 0).expect("devnet starts"))
     }
 
+    /// Four validators of a chain of `suite`, on the wall clock.
+    pub(crate) fn start_in(suite: onebook_types::suite::Suite) -> Self {
+        Self::ready(Devnet::start_in(crate::node_binary(), suite, 4, 0).expect("devnet starts"))
+    }
+
     /// Four validators whose clock runs `rate` times faster than the wall clock.
     pub(crate) fn start_clocked(rate: u32) -> Self {
         Self::ready(Devnet::start_clocked(crate::node_binary(), 4, rate).expect("devnet starts"))
@@ -54,7 +59,8 @@ impl Ledger {
 
     fn ready(mut net: Devnet) -> Self {
         net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).expect("blocks commit");
-        let client = Client::connect(&net.api_addr(0)).expect("node 0 answers");
+        let client =
+            Client::connect(&net.api_addr(0)).expect("node 0 answers").with_suite(net.suite);
         Self { net, client }
     }
 

@@ -11,6 +11,7 @@ use std::{
 };
 
 use eyre::{WrapErr, bail, eyre};
+use onebook_types::suite::Suite;
 use onebook_types::{
     action::Action,
     block::Event,
@@ -113,6 +114,7 @@ pub struct Turned {
 pub struct Client {
     addr: String,
     chain_id: ChainId,
+    suite: Suite,
     last_read_ms: std::cell::Cell<u64>,
 }
 
@@ -134,8 +136,20 @@ impl Client {
         Ok(Self {
             addr: addr.to_owned(),
             chain_id: ChainId::from(chain_id),
+            suite: Suite::default(),
             last_read_ms: std::cell::Cell::new(0),
         })
+    }
+
+    /// This client for a chain of `suite` (the default suite's otherwise): the dev keys it
+    /// signs with are derived in it.
+    pub fn with_suite(self, suite: Suite) -> Self {
+        Self { suite, ..self }
+    }
+
+    /// The dev key `label` in the chain's suite.
+    pub fn dev_secret(&self, label: &str) -> SecretKey {
+        onebook_genesis::dev_secret_in(self.suite, label)
     }
 
     /// The node's address.
@@ -166,7 +180,7 @@ impl Client {
     /// `GET path` signed by the dev key `label` (a signed read, `docs/formats.md` §18): the
     /// status and the JSON body.
     pub fn get_as_status(&self, label: &str, path: &str) -> eyre::Result<(u16, Value)> {
-        let secret = onebook_genesis::dev_secret(label);
+        let secret = self.dev_secret(label);
         // The node refuses a signature it saw within the window, so no two reads share a time.
         let time_ms = crate::clock::wall_ms().max(self.last_read_ms.get() + 1);
         self.last_read_ms.set(time_ms);
@@ -285,7 +299,7 @@ impl Client {
     /// Signs `action` with the dev key `label` and submits it, expecting the node to turn it
     /// away before any block: the status and problem it answered. An admitted tx is an error.
     pub fn submit_turned_away(&self, label: &str, action: Action) -> eyre::Result<Turned> {
-        let secret = onebook_genesis::dev_secret(label);
+        let secret = self.dev_secret(label);
         let nonce = self.next_nonce(&secret.public_key())?;
         let tx = self.sign(&secret, nonce, self.tip()?.0, action);
         let (status, body) =
@@ -317,7 +331,7 @@ impl Client {
         let mut hashes = Vec::with_capacity(txs.len());
         for Signed { label, action } in txs {
             if !nonces.contains_key(&label) {
-                let secret = onebook_genesis::dev_secret(&label);
+                let secret = self.dev_secret(&label);
                 let next = self.next_nonce(&secret.public_key())?;
                 nonces.insert(label.clone(), (secret, next));
             }
