@@ -12,7 +12,9 @@
 #                    tx/s at saturation (batch submits on kept-alive connections),
 #                    submit-to-commit p50/p99 at 200 and 2,000 tx/s, beside baseline_commit (one
 #                    in-process chain, no network) from the same run; then postgres_* (the
-#                    central-database peer, scripts/bench_postgres.sh) and one table of both
+#                    central-database peer, scripts/bench_postgres.sh) and one table of both;
+#                    network_saturation runs again on an sm2-sm3 devnet (suite=sm2-sm3), so
+#                    both suites' committed tx/s come from the same run
 #   api_*            the REST API over HTTP on 127.0.0.1 with 1,000,000 committed txs in the
 #                    store: a record by id, a record's timeline, an org's timeline page; p50/p99;
 #                    api_disk: bytes on disk per committed tx by column family after a full

@@ -38,6 +38,7 @@ use onebook_types::{
     keys::SecretKey,
     limits::TX_BYTES_MAX,
     record::RecordKey,
+    suite::Suite,
     tx::{SignedTx, TxBody},
 };
 
@@ -67,10 +68,8 @@ fn txs(signer: &SecretKey, tag: &str, first: u64, count: u64) -> Vec<Vec<u8>> {
                 nonce: Nonce(nonce),
                 valid_until: Height(u64::MAX),
                 action: Action::RegisterMember {
-                    key: SecretKey::from_seed(
-                        *blake3::hash(format!("{tag}-{nonce}").as_bytes()).as_bytes(),
-                    )
-                    .public_key(),
+                    key: onebook_genesis::dev_secret_in(signer.suite(), &format!("{tag}-{nonce}"))
+                        .public_key(),
                     name: "网关".into(),
                     roles: vec![Role::DataUser],
                 },
@@ -219,7 +218,7 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
     let batches: Vec<(usize, Vec<Vec<u8>>)> = SIGNERS
         .iter()
         .enumerate()
-        .map(|(i, label)| (i % 4, txs(&dev_secret(label), "sat", first_nonce, per_signer)))
+        .map(|(i, label)| (i % 4, txs(&net.dev_secret(label), "sat", first_nonce, per_signer)))
         .collect();
     let hashes: usize = batches.iter().map(|(_, txs)| txs.len()).sum();
     let addrs: Vec<String> = net.nodes.iter().map(|node| node.api_addr()).collect();
@@ -252,7 +251,8 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
     let last = seen.values().max().copied().unwrap_or(started);
     let seconds = last.duration_since(started).as_secs_f64();
     println!(
-        "network_saturation nodes=4 txs={hashes} committed={} refused_at_submit={refused} seconds={seconds:.2} committed_txs_per_s={:.0}",
+        "network_saturation suite={} nodes=4 txs={hashes} committed={} refused_at_submit={refused} seconds={seconds:.2} committed_txs_per_s={:.0}",
+        net.suite,
         seen.len(),
         seen.len() as f64 / seconds
     );
@@ -450,5 +450,10 @@ fn main() -> eyre::Result<()> {
     for rate in [200, 2_000] {
         next_nonce = latency(&net, rate, seconds, next_nonce)?;
     }
+    drop(net);
+    // The same saturation on a chain of the national suite, for the ratio between the suites.
+    let net = Devnet::start_in(&binary, Suite::Sm2Sm3, 4, 0).wrap_err("starting the devnet")?;
+    net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(120))?;
+    saturation(&net, total, 1)?;
     Ok(())
 }
