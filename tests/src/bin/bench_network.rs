@@ -452,7 +452,7 @@ fn main() -> eyre::Result<()> {
     }
     drop(net);
     // The same saturation on a chain of the national suite, for the ratio between the suites.
-    let net = Devnet::start_in(&binary, Suite::Sm2Sm3, 4, 0).wrap_err("starting the devnet")?;
+    let mut net = Devnet::start_in(&binary, Suite::Sm2Sm3, 4, 0).wrap_err("starting the devnet")?;
     net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(120))?;
     saturation(&net, total, 1)?;
     Ok(())
