@@ -176,7 +176,8 @@ pub fn witnessed(store: &Store, height: Height) -> Result<Option<(Checkpoint, Ve
     let Some(checkpoint) = checkpoint(store, height)? else { return Ok(None) };
     let cosignatures = cosignatures(store, height)?;
     let set = witnesses_of(store, height)?;
-    Ok(set.check(&checkpoint, &cosignatures).is_ok().then_some((checkpoint, cosignatures)))
+    let witnessed = set.check_in(store.suite(), &checkpoint, &cosignatures).is_ok();
+    Ok(witnessed.then_some((checkpoint, cosignatures)))
 }
 
 /// The highest witnessed checkpoint at or above `height`.

@@ -24,6 +24,9 @@ pub struct ExplorerCommand {
     /// only: the key is derived from the public label.
     #[arg(long, value_name = "LABEL")]
     dev_reader: Option<String>,
+    /// The chain's cryptographic suite, in which the `--dev-reader` key is derived.
+    #[arg(long, default_value = "ed25519-blake3")]
+    suite: onebook_types::suite::Suite,
 }
 
 impl ExplorerCommand {
@@ -32,7 +35,7 @@ impl ExplorerCommand {
         let mut query =
             HttpQuery::new(&self.node).map_err(|e| eyre!("--node {}: {e}", self.node))?;
         if let Some(label) = &self.dev_reader {
-            query = query.with_reader(onebook_genesis::dev_secret(label));
+            query = query.with_reader(onebook_genesis::dev_secret_in(self.suite, label));
         }
         let config =
             ExplorerConfig { node_url: Some(self.node.clone()), public_url: self.public_url };
