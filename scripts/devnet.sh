@@ -62,8 +62,10 @@ for ((i = 0; i < nodes; i++)); do
   done
   echo "node$i  api $api  log $dir/node$i.log"
 done
+# The homes' own suite (they may predate ONEBOOK_DEVNET_SUITE), for the explorer's dev reader key.
+home_suite="$(grep -oP '"suite":\s*"\K[^"]+' "$dir/node0/genesis.json" || echo ed25519-blake3)"
 setsid "$onebook" explorer --node "http://127.0.0.1:$port" --listen "127.0.0.1:$explorer_port" \
-  --dev-reader xm-dsj/auditor >>"$dir/explorer.log" 2>&1 &
+  --dev-reader xm-dsj/auditor --suite "$home_suite" >>"$dir/explorer.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$explorer_port/assets/style.css" >/dev/null 2>&1; then break; fi

@@ -203,6 +203,31 @@ mod tests {
     }
 
     #[test]
+    fn verify_many_in_the_national_suite_checks_sm2_over_sm3_and_keeps_the_sm3_hash() {
+        let keys: Vec<SecretKey> = (1..=6u8)
+            .map(|seed| SecretKey::from_seed_in(Suite::Sm2Sm3, [seed; 32]).expect("an SM2 key"))
+            .collect();
+        let mut txs: Vec<SignedTx> = keys.iter().map(|key| body(key).sign(key)).collect();
+        txs[2].signature.0[40] ^= 1;
+        let hashes: Vec<Hash32> = txs.iter().map(|tx| tx.hash_in(Suite::Sm2Sm3)).collect();
+
+        let verdicts = SignedTx::verify_many_in(Suite::Sm2Sm3, txs.clone());
+
+        for (index, verdict) in verdicts.iter().enumerate() {
+            match verdict {
+                Ok(verified) => {
+                    assert_ne!(index, 2, "the tampered signature was accepted");
+                    assert_eq!(verified.hash(), hashes[index]);
+                    assert_ne!(verified.hash(), txs[index].hash());
+                }
+                Err(_) => assert_eq!(index, 2, "tx {index} was refused"),
+            }
+        }
+        // Nothing falls back: the default suite refuses every one of them.
+        assert!(SignedTx::verify_many(txs).iter().all(Result::is_err));
+    }
+
+    #[test]
     fn a_signed_tx_verifies_and_keeps_its_hash() {
         let key = SecretKey::from_seed([3; 32]);
         let tx = body(&key).sign(&key);
