@@ -28,6 +28,26 @@ for crate in "${pure_crates[@]}"; do
   echo "ok: $crate"
 done
 
+step "the read port depends on no database or runtime"
+# Without features, onebook-query is the LedgerQuery port alone: its store and HTTP adapters sit
+# behind the `store` and `client` features (see docs/adr/0028).
+if cargo tree -p onebook-query -e normal --prefix none --locked | grep -E '^(tokio|rocksdb|librocksdb-sys|onebook-storage) ' ; then
+  echo "check: onebook-query without features depends on a database or runtime (see docs/adr/0028)" >&2
+  exit 1
+fi
+echo "ok: onebook-query"
+
+step "every invariant's owner exists"
+# The invariants table of docs/ARCHITECTURE.md names, for each invariant, the files that own it.
+missing=0
+while read -r path; do
+  [ -e "$path" ] || { echo "check: docs/ARCHITECTURE.md names $path as an owner; it does not exist" >&2; missing=1; }
+done < <(awk '/^## Invariants and the files that own them/{f=1;next} /^## /{f=0} f' docs/ARCHITECTURE.md \
+  | grep '^|' | awk -F'|' '{print $3}' | grep -o '`[^`]*`' | tr -d '`' | grep '/' | grep -v '[{*]' \
+  | sed 's/ .*//' | sort -u)
+[ "$missing" = 0 ] || exit 1
+echo "ok: every owner path exists"
+
 step "tests"
 profile=default
 [ "${ONEBOOK_SLOW:-0}" = "1" ] && profile=slow

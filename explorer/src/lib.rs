@@ -56,7 +56,7 @@ use axum::{
     response::Response,
     routing::get,
 };
-use onebook_query::LedgerQuery;
+use onebook_query::{LedgerQuery, ReaderQuery, read_rules::Reader};
 
 pub use i18n::Lang;
 pub use lint::{ENUM_VALUES, raw_values, rejection_names, visible_text};
@@ -70,6 +70,11 @@ pub struct ExplorerConfig {
     /// The explorer's own address as its readers reach it (`https://explorer.example`), for the
     /// QR codes; when `None`, `http://` and the request's `Host` header.
     pub public_url: Option<String>,
+    /// Who the explorer reads as: it applies the port's read rules for this reader
+    /// ([`ReaderQuery`]) to whatever query it is given, so a restricted record's details show
+    /// only to a reader who may read them, over a store read in process too. Anonymous by
+    /// default; over a node's REST API the node applies the same rules to the reads it signs.
+    pub reader: Reader,
 }
 
 /// What every page reads through.
@@ -81,8 +86,16 @@ pub(crate) struct App<Q> {
     pub(crate) names: names::NameCache,
 }
 
-/// Every page of the explorer over `query`.
+/// Every page of the explorer over `query`, read as `config.reader`: the explorer applies the
+/// read rules of the port ([`ReaderQuery`]) whatever `query` is, so a restricted record's
+/// details stay hidden from a reader who may not read them, over a store read in process too.
 pub fn router<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
+    let query = ReaderQuery::new(query, config.reader.clone());
+    pages(query, config)
+}
+
+/// Every page of the explorer over `query`, as it answers.
+fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
     let app = App {
         query,
         config: Arc::new(config),

@@ -97,16 +97,70 @@ pub(crate) async fn list<Q: LedgerQuery>(
     }.await)
 }
 
-/// The record of `kind` with id `id`, or a 404.
-async fn load<Q: LedgerQuery>(
+/// What every record page starts from: its list query, the record and its history.
+struct Loaded {
+    /// The list query of the page (its history's paging, or a CSV download).
+    query: ListQuery,
+    /// The record's key.
+    key: RecordKey,
+    /// The record as read.
+    view: RecordView,
+    /// The record's history as the page's main list (empty when the page shows its own).
+    history: Markup,
+}
+
+/// How a record page shows the record's history.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HistoryAs {
+    /// As the page's main list, a table (or its CSV download).
+    Table,
+    /// Only as the CSV download: the page shows its own trail.
+    CsvOnly,
+}
+
+/// The shared path of every record page: the list query parsed, the record of `kind` with id
+/// `id` loaded (a 404 if there is none), and its history rendered; a request for the history's
+/// CSV is answered with the download at once (`Ok(Err(response))`). Each page adds what its
+/// kind shows.
+async fn load_page<Q: LedgerQuery>(
     app: &App<Q>,
+    lang: Lang,
     kind: Kind,
     id: &str,
-) -> Result<(RecordKey, RecordView), PageError> {
+    query: Result<Query<ListQuery>, QueryRejection>,
+    path: &str,
+    history_as: HistoryAs,
+) -> Result<Result<Loaded, Response>, PageError> {
+    let query = parsed(query)?;
     let key = record_key(kind, id)?;
     let view = app.query.record(key.clone(), None).await?;
     let view = view.ok_or_else(|| PageError::NotFound(format!("{}:{id}", kind.key_kind)))?;
-    Ok((key, view))
+    let history = if history_as == HistoryAs::Table || query.csv() {
+        match history(app, lang, &key, &query, path).await? {
+            Ok(history) => history,
+            Err(csv) => return Ok(Err(csv)),
+        }
+    } else {
+        html! {}
+    };
+    Ok(Ok(Loaded { query, key, view, history }))
+}
+
+/// The body of a record page: the record's fields (without `left_out`), the kind's own
+/// sections, the history and the evidence.
+fn record_body<Q>(
+    app: &App<Q>,
+    lang: Lang,
+    loaded: &Loaded,
+    left_out: &[&str],
+    sections: Markup,
+) -> Markup {
+    html! {
+        section { (record_fields(lang, &loaded.view, left_out)) }
+        (sections)
+        (loaded.history)
+        (record_evidence(app, lang, &loaded.view))
+    }
 }
 
 /// A record's fields in its kind's display order, without `left_out`.
@@ -175,31 +229,25 @@ pub(crate) async fn generic<Q: LedgerQuery>(
     respond(
         lang,
         async {
-            let query = parsed(query)?;
-            let (key, view) = load(&app, kind, &id).await?;
-            let history = match history(&app, lang, &key, &query, &path).await? {
-                Ok(history) => history,
-                Err(csv) => return Ok(csv),
-            };
-            let mut view = view;
-            if let Record::AccessEvent(event) = &mut view.record
+            let mut loaded =
+                match load_page(&app, lang, kind, &id, query, &path, HistoryAs::Table).await? {
+                    Ok(loaded) => loaded,
+                    Err(csv) => return Ok(csv),
+                };
+            if let Record::AccessEvent(event) = &mut loaded.view.record
                 && let Some(grant) = event.access.grant
                 && !matches!(app.query.record(RecordKey::Grant(grant), None).await, Ok(Some(_)))
             {
                 // A gateway claimed a grant the ledger does not hold: no link to a missing page.
                 event.access.grant = None;
             }
-            let title = match &view.record {
+            let title = match &loaded.view.record {
                 Record::Member(member) => {
                     format!("{} · {}", member.name, crate::names::org_text(member.org.as_str()))
                 }
                 _ => format!("{} {id}", kind_label(lang, kind)),
             };
-            let body = html! {
-                section { (record_fields(lang, &view, &[])) }
-                (history)
-                (record_evidence(&app, lang, &view))
-            };
+            let body = record_body(&app, lang, &loaded, &[], html! {});
             Ok(html_page(lang, &title, &path, body))
         }
         .await,
@@ -266,13 +314,12 @@ pub(crate) async fn org<Q: LedgerQuery>(
 ) -> Response {
     let path = path_of(&uri);
     respond(lang, async {
-        let query = parsed(query)?;
-        let (key, view) = load(&app, kinds::ORG, &id).await?;
-        let Record::Org(org) = &view.record else { return Err(PageError::NotFound(id.clone())) };
-        let history = match history(&app, lang, &key, &query, &path).await? {
-            Ok(history) => history,
+        let loaded = match load_page(&app, lang, kinds::ORG, &id, query, &path, HistoryAs::Table).await? {
+            Ok(loaded) => loaded,
             Err(csv) => return Ok(csv),
         };
+        let Loaded { view, history, .. } = &loaded;
+        let Record::Org(org) = &view.record else { return Err(PageError::NotFound(id.clone())) };
         // The chain of bodies above it, top first; bounded, as a broken chain could loop.
         let mut ancestors = Vec::new();
         let mut parent = org.parent.clone();
@@ -333,7 +380,7 @@ pub(crate) async fn org<Q: LedgerQuery>(
         };
         let report = format!("/report/org/{}", html::encode(&id));
         let body = html! {
-            section { (record_fields(lang, &view, &[])) p { a.report href=(report) { (lang.t("ui.report_new")) " →" } } }
+            section { (record_fields(lang, view, &[])) p { a.report href=(report) { (lang.t("ui.report_new")) " →" } } }
             (section(&lang.t("ui.hierarchy"), html! {
                 p #hierarchy {
                     @for (up, name) in &ancestors { a href=(html::record_href(kinds::ORG, up)) { (name) } " › " }
@@ -354,7 +401,7 @@ pub(crate) async fn org<Q: LedgerQuery>(
             div #accesses-received { (section(&lang.t("ui.accesses_received"), received.0)) }
             div #overdue { (section(&lang.t("ui.overdue"), overdue)) }
             (history)
-            (record_evidence(&app, lang, &view))
+            (record_evidence(&app, lang, view))
         };
         Ok(html_page(lang, &format!("{} · {}", org.name, org.id.0), &path, body))
     }.await)
@@ -599,17 +646,18 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
     respond(
         lang,
         async {
-            let query = parsed(query)?;
-            let (key, view) = load(&app, kinds::CATALOG_ENTRY, &code).await?;
-            let Record::CatalogEntry(entry) = &view.record else {
+            let kind = kinds::CATALOG_ENTRY;
+            let loaded =
+                match load_page(&app, lang, kind, &code, query, &path, HistoryAs::Table).await? {
+                    Ok(loaded) => loaded,
+                    Err(csv) => return Ok(csv),
+                };
+            let Record::CatalogEntry(entry) = &loaded.view.record else {
                 return Err(PageError::NotFound(code.clone()));
             };
-            let history = match history(&app, lang, &key, &query, &path).await? {
-                Ok(history) => history,
-                Err(csv) => return Ok(csv),
-            };
             let resources =
-                under_section(&app, lang, &lang.t("ui.resources"), kinds::RESOURCE, &key).await;
+                under_section(&app, lang, &lang.t("ui.resources"), kinds::RESOURCE, &loaded.key)
+                    .await;
             let name = entry.versions.last().map(|v| v.content.name.clone()).unwrap_or_default();
             let mut times = BTreeMap::new();
             let mut heights = Vec::new();
@@ -624,14 +672,12 @@ pub(crate) async fn catalog_entry<Q: LedgerQuery>(
                     slot.insert(time);
                 }
             }
-            let body = html! {
-                section { (record_fields(lang, &view, &["versions"])) }
+            let sections = html! {
                 (section(&lang.t("ui.data_items"), data_items(lang, entry)))
                 (section(&lang.t("ui.versions"), versions(lang, entry, &times)))
                 (resources)
-                (history)
-                (record_evidence(&app, lang, &view))
             };
+            let body = record_body(&app, lang, &loaded, &["versions"], sections);
             Ok(html_page(lang, &format!("{name} · {}", entry.code.0), &path, body))
         }
         .await,
@@ -650,17 +696,17 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
     respond(
         lang,
         async {
-            let query = parsed(query)?;
-            let (key, view) = load(&app, kinds::SHARE_REQUEST, &id).await?;
+            let kind = kinds::SHARE_REQUEST;
+            let loaded =
+                match load_page(&app, lang, kind, &id, query, &path, HistoryAs::CsvOnly).await? {
+                    Ok(loaded) => loaded,
+                    Err(csv) => return Ok(csv),
+                };
+            let Loaded { query, key, view, .. } = &loaded;
             let Record::ShareRequest(request) = &view.record else {
                 return Err(PageError::NotFound(id.clone()));
             };
-            if query.csv()
-                && let Err(csv) = history(&app, lang, &key, &query, &path).await?
-            {
-                return Ok(csv);
-            }
-            let request_trail = trail(&app, lang, &key, &query, &path).await?;
+            let request_trail = trail(&app, lang, key, query, &path).await?;
             let grant = match &request.status {
                 onebook_types::sharing_records::ShareStatus::Granted { grant } => {
                     let grant_key = RecordKey::Grant(*grant);
@@ -686,12 +732,7 @@ pub(crate) async fn share_request<Q: LedgerQuery>(
                 }
                 _ => html! {},
             };
-            let body = html! {
-                section { (record_fields(lang, &view, &[])) }
-                (request_trail)
-                (grant)
-                (record_evidence(&app, lang, &view))
-            };
+            let body = record_body(&app, lang, &loaded, &[], html! { (request_trail) (grant) });
             Ok(html_page(
                 lang,
                 &format!("{} {}", lang.t("kind.share_request"), request.id.0),
@@ -771,33 +812,32 @@ pub(crate) async fn resource<Q: LedgerQuery>(
     respond(
         lang,
         async {
-            let query = parsed(query)?;
-            let (key, view) = load(&app, kinds::RESOURCE, &id).await?;
+            let kind = kinds::RESOURCE;
+            let loaded =
+                match load_page(&app, lang, kind, &id, query, &path, HistoryAs::Table).await? {
+                    Ok(loaded) => loaded,
+                    Err(csv) => return Ok(csv),
+                };
+            let (key, view) = (&loaded.key, &loaded.view);
             let Record::Resource(resource) = &view.record else {
                 return Err(PageError::NotFound(id.clone()));
             };
-            let history = match history(&app, lang, &key, &query, &path).await? {
-                Ok(history) => history,
-                Err(csv) => return Ok(csv),
-            };
             let accesses =
-                under_section(&app, lang, &lang.t("ui.access_history"), kinds::ACCESS_EVENT, &key)
+                under_section(&app, lang, &lang.t("ui.access_history"), kinds::ACCESS_EVENT, key)
                     .await;
             let reports = under_section(
                 &app,
                 lang,
                 &lang.t("kind.quality_report"),
                 kinds::QUALITY_REPORT,
-                &key,
+                key,
             )
             .await;
-            let body = html! {
-                section { (record_fields(lang, &view, &[])) }
+            let sections = html! {
                 div #access-history { (accesses) }
                 div #quality-reports { (reports) }
-                (history)
-                (record_evidence(&app, lang, &view))
             };
+            let body = record_body(&app, lang, &loaded, &[], sections);
             Ok(html_page(
                 lang,
                 &format!("{} {}", lang.t("kind.resource"), resource.id.0),
@@ -832,19 +872,18 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
 ) -> Response {
     let path = path_of(&uri);
     respond(lang, async {
-        let query = parsed(query)?;
-        let (key, view) = load(&app, kinds::CERTIFICATE, &number).await?;
-        let Record::Certificate(certificate) = &view.record else { return Err(PageError::NotFound(number.clone())) };
-        let history = match history(&app, lang, &key, &query, &path).await? {
-            Ok(history) => history,
+        let loaded = match load_page(&app, lang, kinds::CERTIFICATE, &number, query, &path, HistoryAs::Table).await? {
+            Ok(loaded) => loaded,
             Err(csv) => return Ok(csv),
         };
+        let Loaded { key, view, history, .. } = &loaded;
+        let Record::Certificate(certificate) = &view.record else { return Err(PageError::NotFound(number.clone())) };
         let page_url = format!("{}{}", public_base(&app, &headers), html::record_href(kinds::CERTIFICATE, certificate.number.as_str()));
         let proof = app.config.node_url.as_ref().map(|node| {
             format!("{}/v1/proofs/records/certificate:{}", node.trim_end_matches('/'), html::encode(certificate.number.as_str()))
         });
         let notice = notice(&app, lang, certificate).await;
-        let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, &key).await;
+        let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, key).await;
         let standing = serde_json::to_value(view.standing).unwrap_or_default();
         let report = format!("/report/certificate/{}", html::encode(certificate.number.as_str()));
         let body = html! {
@@ -857,7 +896,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
                         p { a.proof #download-proof href=(proof) download { (lang.t("ui.download_proof")) } }
                     }
                     p { a.report href=(report) { (lang.t("ui.report_new")) " →" } }
-                    (section(&lang.t("ui.rights"), record_fields(lang, &view, &["transfers"])))
+                    (section(&lang.t("ui.rights"), record_fields(lang, view, &["transfers"])))
                 }
                 div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
             }
@@ -866,7 +905,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
             (section(&lang.t("ui.transfers"), transfers(lang, certificate)))
             div #licences { (licences) }
             (history)
-            (record_evidence(&app, lang, &view))
+            (record_evidence(&app, lang, view))
         };
         Ok(html_page(lang, &format!("{} {}", lang.t("kind.certificate"), certificate.number.0), &path, body))
     }.await)

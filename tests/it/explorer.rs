@@ -20,7 +20,7 @@ use std::{
 
 use onebook_cli::demo::{AUDITOR, seed};
 use onebook_explorer::ExplorerConfig;
-use onebook_query::client::HttpQuery;
+use onebook_query::{client::HttpQuery, read_rules};
 use onebook_tests::{
     devnet::Devnet,
     webdriver::{CHROMEDRIVER, Chrome, artifacts_dir, is_loopback},
@@ -66,7 +66,10 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     let explorer = format!("http://{}", listener.local_addr().unwrap());
     let query =
         HttpQuery::new(&node_url).unwrap().with_reader(onebook_genesis::dev_secret(AUDITOR));
-    let config = ExplorerConfig { node_url: Some(node_url.clone()), public_url: None };
+    let key = onebook_genesis::dev_secret(AUDITOR).public_key();
+    let reader = runtime.block_on(read_rules::reader_of(&query, key)).unwrap();
+    assert!(reader != read_rules::Reader::Anonymous, "{AUDITOR} is an active member");
+    let config = ExplorerConfig { node_url: Some(node_url.clone()), public_url: None, reader };
     runtime.spawn(onebook_explorer::serve(listener, query, config, std::future::pending()));
     let chrome = Chrome::start().unwrap().expect("chromedriver is installed");
     let dir = tempfile::tempdir().unwrap();

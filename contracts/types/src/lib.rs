@@ -30,6 +30,7 @@ pub mod quality_records;
 pub mod read_request;
 pub mod reads;
 pub mod record;
+pub mod record_kind;
 pub mod records;
 pub mod rejection;
 #[cfg(feature = "samples")]

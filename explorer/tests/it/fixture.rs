@@ -10,6 +10,7 @@ use axum::{
 use onebook_explorer::{ExplorerConfig, router};
 use onebook_query::{
     StoreQuery,
+    read_rules::Reader,
     test_utils::{self, TestTx, commit_txs, entry, event, every_kind, init},
 };
 use onebook_storage::{Store, StoreConfig};
@@ -167,9 +168,14 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     Arc::new(store)
 }
 
-/// The explorer over `store`.
+/// The explorer over `store`, read as an auditor (who may read every restricted record).
 pub(crate) fn app(store: Arc<Store>) -> axum::Router {
-    let config = ExplorerConfig { node_url: Some(NODE_URL.into()), public_url: None };
+    app_as(store, test_utils::auditor_reader())
+}
+
+/// The explorer over `store`, read as `reader`.
+pub(crate) fn app_as(store: Arc<Store>, reader: Reader) -> axum::Router {
+    let config = ExplorerConfig { node_url: Some(NODE_URL.into()), public_url: None, reader };
     router(StoreQuery::new(store), config)
 }
 

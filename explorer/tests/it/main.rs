@@ -4,3 +4,4 @@ mod auditor;
 mod crawl;
 mod fixture;
 mod pages;
+mod readers;

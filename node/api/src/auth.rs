@@ -9,13 +9,8 @@
 //! seen within the window, and the key is an active member of an active org at the tip. A request
 //! without the header reads as [`Reader::Anonymous`].
 //!
-//! | record | who may read it |
-//! |---|---|
-//! | access event, violation | auditors; members of the accessing org, and of the provider and grantee of the grant used |
-//! | share request (by id; the list is public) | auditors; members of the requester or provider org |
-//! | property application not yet published (`applied`, or refused before its notice) | auditors, registrars; members of the registrant org |
-//! | objection still `pending` | auditors, registrars; members of the objector and registrant orgs |
-//! | everything else | anyone |
+//! Who may read which record is the read port's rule (`onebook_query::read_rules`); this
+//! module only finds the reader and turns a refusal into its 401 or 403 problem.
 
 use std::{
     collections::BTreeSet,
@@ -29,13 +24,13 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use onebook_query::{LedgerQuery, Record, RecordKind, RecordView, StoreQuery};
+pub(crate) use onebook_query::read_rules::{self, Reader, always_restricted, restricted_by_id};
+use onebook_query::{LedgerQuery, Record, RecordKind, StoreQuery};
 use onebook_storage::Store;
 use onebook_types::{
-    consortium::{Member, MemberStatus, OrgStatus, Role},
-    ids::{Height, OrgId},
+    consortium::{Member, MemberStatus, OrgStatus},
+    ids::Height,
     keys::{PublicKey, Signature},
-    property_records::{ApplicationStatus, ObjectionStatus},
     read_request::{AUTHORIZATION_SCHEME as SCHEME, read_request_digest_in},
     reads::SignedRead as SignedReadRecord,
     record::RecordKey,
@@ -48,15 +43,6 @@ pub const READ_WINDOW_MS: u64 = 30_000;
 /// The most signatures the node remembers within the window; beyond it, signed reads get a 503
 /// until older ones leave the window.
 pub const READ_SIGNATURES_MAX: usize = 100_000;
-
-/// Who is reading.
-#[derive(Clone, Debug)]
-pub(crate) enum Reader {
-    /// No `Authorization` header.
-    Anonymous,
-    /// An active member of an active org, by a valid signed read.
-    Member(Member),
-}
 
 /// What the authentication layer needs: the ledger, to find the member, and the signatures
 /// seen within the window.
@@ -185,7 +171,7 @@ pub(crate) async fn authenticate(
 /// whose role and org do not allow it.
 fn refusal(reader: &Reader, record: &Record) -> Problem {
     match reader {
-        Reader::Anonymous => anonymous(kind_of(record)),
+        Reader::Anonymous => anonymous(read_rules::restricted_kind(record)),
         Reader::Member(member) => Problem::new(
             StatusCode::FORBIDDEN,
             "read-forbidden",
@@ -194,133 +180,37 @@ fn refusal(reader: &Reader, record: &Record) -> Problem {
                 "member {} of org {} may not read this {}: {}",
                 member.key,
                 member.org,
-                kind_of(record),
-                audience_rule(record)
+                read_rules::restricted_kind(record),
+                read_rules::audience_rule(record)
             ),
         ),
     }
 }
 
-/// Whether `reader` may read `record`, whose [`related_orgs`] are `related` (none in a list).
-pub(crate) fn may_read(reader: &Reader, record: &Record, related: &[OrgId]) -> bool {
-    let Some((orgs, roles)) = audience(record) else { return true };
-    let Reader::Member(member) = reader else { return false };
-    orgs.contains(&member.org)
-        || related.contains(&member.org)
-        || member.roles.iter().any(|role| roles.contains(role))
-}
-
-/// Whether `reader` may read `record`, as of `height`, by its rule, looking up the
-/// [`related_orgs`] only when the record alone does not allow it.
-pub(crate) async fn may_read_fully(
-    query: &StoreQuery,
-    reader: &Reader,
-    record: &Record,
-    height: Option<Height>,
-) -> Result<bool, Problem> {
-    if may_read(reader, record, &[]) {
-        return Ok(true);
-    }
-    if matches!(reader, Reader::Anonymous) {
-        return Ok(false);
-    }
-    Ok(may_read(reader, record, &related_orgs(query, record, height).await?))
-}
-
 /// Refuses the read of `record`, as of `height`, by `reader` unless its rule allows it (see
-/// [`may_read_fully`]).
+/// [`read_rules::may_read_fully`]).
 pub(crate) async fn authorize(
     query: &StoreQuery,
     reader: &Reader,
     record: &Record,
     height: Option<Height>,
 ) -> Result<(), Problem> {
-    if may_read_fully(query, reader, record, height).await? {
+    if read_rules::may_read_fully(query, reader, record, height).await? {
         Ok(())
     } else {
         Err(refusal(reader, record))
     }
 }
 
-/// The orgs a restricted record concerns through the records it points to, as of `height`: an
-/// access event's grant's provider and grantee, the same for a violation's access event, and an
-/// objection's application's registrant. Single reads and timelines look them up; lists do not.
-async fn related_orgs(
-    query: &StoreQuery,
-    record: &Record,
-    height: Option<Height>,
-) -> Result<Vec<OrgId>, Problem> {
-    let read = |key| async move { Ok::<_, Problem>(query.record(key, height).await?) };
-    let event = match record {
-        Record::AccessEvent(event) => Some(event.clone()),
-        Record::Violation(violation) => {
-            match read(RecordKey::AccessEvent(violation.access_event)).await? {
-                Some(RecordView { record: Record::AccessEvent(event), .. }) => Some(event),
-                _ => None,
-            }
-        }
-        Record::Objection(objection) => {
-            return Ok(match read(RecordKey::Application(objection.application)).await? {
-                Some(RecordView { record: Record::Application(application), .. }) => {
-                    vec![application.registrant]
-                }
-                _ => vec![],
-            });
-        }
-        _ => None,
-    };
-    let Some(event) = event else { return Ok(vec![]) };
-    let mut orgs = vec![event.org];
-    if let Some(grant) = event.access.grant
-        && let Some(RecordView { record: Record::Grant(grant), .. }) =
-            read(RecordKey::Grant(grant)).await?
-    {
-        orgs.extend([grant.provider, grant.grantee]);
-    }
-    Ok(orgs)
-}
-
-/// Whether every record of `kind` is restricted, so that an anonymous reader cannot even list
-/// them.
-pub(crate) const fn always_restricted(kind: RecordKind) -> bool {
-    matches!(kind, RecordKind::AccessEvent | RecordKind::Violation)
-}
-
-/// Whether a record of `kind` read by id may be restricted. An anonymous read of such a record
-/// that does not exist (at the height asked) gets the same 401 as one that is restricted, so the
-/// answer does not tell an anonymous reader whether it exists.
-pub(crate) const fn restricted_by_id(kind: RecordKind) -> bool {
-    matches!(
-        kind,
-        RecordKind::AccessEvent
-            | RecordKind::Violation
-            | RecordKind::ShareRequest
-            | RecordKind::Application
-            | RecordKind::Objection
-    )
-}
-
 /// The answer to `reader` for a record of `kind` that does not exist: the 401 of a restricted
 /// record to an anonymous reader of a kind that may be restricted ([`restricted_by_id`]), so
 /// that absent and restricted look alike; else `not_found`.
 pub(crate) fn absent(reader: &Reader, kind: RecordKind, not_found: Problem) -> Problem {
-    if matches!(reader, Reader::Anonymous) && restricted_by_id(kind) {
+    if matches!(reader, Reader::Anonymous) && read_rules::restricted_by_id(kind) {
         anonymous(crate::records::kind_name(kind))
     } else {
         not_found
     }
-}
-
-/// Whether a list of `kind` leaves out the items its reader may not read. The share-request list
-/// is public (only a request's detail by id is restricted).
-pub(crate) const fn list_is_filtered(kind: RecordKind) -> bool {
-    matches!(
-        kind,
-        RecordKind::AccessEvent
-            | RecordKind::Violation
-            | RecordKind::Application
-            | RecordKind::Objection
-    )
 }
 
 /// The 401 problem of an anonymous read of a restricted `kind`.
@@ -333,62 +223,6 @@ pub(crate) fn anonymous(kind: &str) -> Problem {
              time=<unix ms>, signature=<128 hex>` signed by a member key (docs/formats.md §18)"
         ),
     )
-}
-
-/// The orgs whose members, and the roles whose holders, may read `record`; `None` if anyone may.
-fn audience(record: &Record) -> Option<(Vec<OrgId>, &'static [Role])> {
-    const AUDITORS: &[Role] = &[Role::Auditor];
-    const REGISTRARS: &[Role] = &[Role::Auditor, Role::Registrar];
-    match record {
-        Record::AccessEvent(event) => Some((vec![event.org.clone()], AUDITORS)),
-        Record::Violation(violation) => Some((vec![violation.org.clone()], AUDITORS)),
-        Record::ShareRequest(request) => {
-            Some((vec![request.requester_org.clone(), request.provider.clone()], AUDITORS))
-        }
-        Record::Application(application) if unpublished(&application.status) => {
-            Some((vec![application.registrant.clone()], REGISTRARS))
-        }
-        Record::Objection(objection) if objection.status == ObjectionStatus::Pending => {
-            Some((vec![objection.objector_org.clone()], REGISTRARS))
-        }
-        _ => None,
-    }
-}
-
-/// Whether an application never went into its public notice: still waiting for review, or
-/// refused by the registrar before any notice (no upheld objection).
-const fn unpublished(status: &ApplicationStatus) -> bool {
-    matches!(
-        status,
-        ApplicationStatus::Applied | ApplicationStatus::Refused { objection: None, .. }
-    )
-}
-
-fn audience_rule(record: &Record) -> &'static str {
-    match record {
-        Record::AccessEvent(_) | Record::Violation(_) => {
-            "auditors and members of the accessing org or of the grant's provider or grantee may"
-        }
-        Record::ShareRequest(_) => "auditors and members of the requester or provider org may",
-        Record::Application(_) => {
-            "auditors, registrars and members of the registrant org may, until its public notice"
-        }
-        Record::Objection(_) => {
-            "auditors, registrars and members of the objector or registrant org may, until it is ruled on"
-        }
-        _ => "anyone may",
-    }
-}
-
-fn kind_of(record: &Record) -> &'static str {
-    match record {
-        Record::AccessEvent(_) => "access event",
-        Record::Violation(_) => "violation",
-        Record::ShareRequest(_) => "share request",
-        Record::Application(_) => "property application",
-        Record::Objection(_) => "objection",
-        _ => "record",
-    }
 }
 
 /// A 401 problem: the answer carries `WWW-Authenticate: Onebook` (see `problem.rs`).

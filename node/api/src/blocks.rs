@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `GET /v1/blocks?cursor=&limit=` | `{"items": [summary, ..], "next": "<height>"}`, newest first: height, hash, time, tx count, proposer, signatures |
 //! | `GET /v1/blocks/{height}` | the header, the tx hashes and the commit certificate |
-//! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs decoded, with their codes and events, in block order (restricted content as `visibility.rs` says) |
+//! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs decoded, with their codes and events, in block order (restricted content as `onebook_query::read_rules` says) |
 //! | `GET /v1/validators?height=` | the validator set in force: node keys, orgs, power, total and quorum |
 //!
 //! A height above the tip is a 404 `no-block-yet` (no block is there yet); the blocks' cursor is

@@ -8,7 +8,7 @@
 //! the last event it received therefore misses none and receives none twice. `org` keeps the
 //! events one of whose attributes `org`, `provider` or `grantee` names the org
 //! ([`onebook_query::ORG_ATTRIBUTES`]). Events of restricted records reach only the readers who
-//! may read them (`visibility.rs`): a member signs the stream's request (`auth.rs`) to receive
+//! may read them (`onebook_query::read_rules`): a member signs the stream's request (`auth.rs`) to receive
 //! its own; anonymous streams get the public events. A resumed stream is exact over what its
 //! reader may see.
 //!
@@ -108,7 +108,7 @@ struct Follower {
     query: StoreQuery,
     params: EventParams,
     /// Who reads: events of restricted records it may not read are not sent
-    /// (`visibility.rs`).
+    /// (`onebook_query::read_rules`).
     reader: Reader,
     unsent: VecDeque<EventView>,
     /// Held while the stream lives, so it counts against the most streams open.
@@ -255,7 +255,8 @@ async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallib
             match visible.await {
                 Ok(true) => return Some((Ok(sse_event(&view)?), follower)),
                 Ok(false) => continue,
-                Err(problem) => {
+                Err(error) => {
+                    let problem = Problem::from(error);
                     tracing::warn!(detail = %problem.detail, "event stream ended: a rule could not be read");
                     return None;
                 }

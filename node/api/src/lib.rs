@@ -52,7 +52,7 @@
 //! not those behind its grant or application); the timeline of a restricted record
 //! follows the record's rule. Elsewhere (search hits, the event stream, receipts, timelines,
 //! proof bundles, the share-request list) restricted records are shown by the same rules
-//! (`visibility.rs`). When the policy's `record_signed_reads` is on, every signed read served is
+//! (`onebook_query::read_rules`). When the policy's `record_signed_reads` is on, every signed read served is
 //! recorded on the ledger in a `RecordReads` tx signed with the operator key (`reads.rs`).
 //!
 //! Every error (every 4xx and 5xx, 405 included) is an RFC 9457 `application/problem+json` body

@@ -14,7 +14,7 @@
 //! height, and is cut unanchored (which `onebook verify-proof` refuses by default) when there is
 //! none yet. A bundle
 //! shows what its record or tx shows, so it is served by the same rules (`auth.rs`,
-//! `visibility.rs`): a restricted record's bundle to its audience, a tx carrying restricted
+//! `onebook_query::read_rules`): a restricted record's bundle to its audience, a tx carrying restricted
 //! content to auditors, the signer's org and the readers of what it recorded.
 
 use std::sync::Arc;

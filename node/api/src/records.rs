@@ -79,7 +79,8 @@ impl From<QueryError> for Problem {
                 "the cursor names no position in this listing",
                 error.to_string(),
             ),
-            QueryError::Storage(cause) => Self::storage(cause),
+            QueryError::Storage { damaged: true, source } => Self::store_damaged(source),
+            QueryError::Storage { damaged: false, source } => Self::unavailable(source),
             QueryError::Unavailable { .. } => Self::unavailable(&error),
         }
     }
@@ -235,12 +236,7 @@ async fn list(
         page: PageParams { cursor: params.cursor, limit: params.limit },
     };
     let mut page = query.records(kind, list).await?;
-    if auth::list_is_filtered(kind) {
-        page.items.retain(|item| auth::may_read(reader, &item.record, &[]));
-    }
-    if kind == RecordKind::ShareRequest {
-        page.items.iter_mut().for_each(|item| crate::visibility::redact(reader, item));
-    }
+    crate::visibility::visible_items(reader, kind, &mut page.items);
     Ok(Json(page))
 }
 
@@ -292,23 +288,8 @@ fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
     })
 }
 
-pub(crate) fn kind_name(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Org => "org",
-        RecordKind::Member => "member",
-        RecordKind::Proposal => "proposal",
-        RecordKind::CatalogEntry => "catalog entry",
-        RecordKind::Resource => "resource",
-        RecordKind::ShareRequest => "share request",
-        RecordKind::Grant => "grant",
-        RecordKind::AccessEvent => "access event",
-        RecordKind::Violation => "violation",
-        RecordKind::QualityReport => "quality report",
-        RecordKind::Application => "property application",
-        RecordKind::Objection => "objection",
-        RecordKind::Certificate => "certificate",
-        RecordKind::Obligation => "obligation",
-    }
+pub(crate) const fn kind_name(kind: RecordKind) -> &'static str {
+    kind.name()
 }
 
 /// Declares the list and single-read handlers of one kind, with their OpenAPI operations: the

@@ -6,7 +6,7 @@
 //! concerning it. The timeline of a restricted record follows the record's own rule (`auth.rs`):
 //! it is read at the tip and checked before its txs are listed. In any other timeline, the txs
 //! that carry restricted content (share requests, access batches, property applications,
-//! objections: `visibility.rs`) are listed only to auditors and members of the signer's org; the
+//! objections: `onebook_query::read_rules`) are listed only to auditors and members of the signer's org; the
 //! page's cursor still moves past the others.
 
 use axum::{

@@ -1,7 +1,5 @@
 //! Query errors.
 
-use onebook_storage::StorageError;
-
 /// Why a query was not answered.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
@@ -32,7 +30,15 @@ pub enum QueryError {
     },
     /// The node's store could not be read.
     #[error("the store could not be read")]
-    Storage(#[source] StorageError),
+    Storage {
+        /// Whether the store found itself damaged (a checksum refused, a value that does not
+        /// decode or is missing): retrying this node cannot help. Otherwise the read may succeed
+        /// later.
+        damaged: bool,
+        /// The store's own error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The query could not run to its end (its task was cancelled or panicked).
     #[error("the query did not complete: {reason}")]
     Unavailable {
@@ -45,18 +51,5 @@ impl QueryError {
     /// A [`QueryError::BadInput`].
     pub fn bad_input(parameter: &'static str, rule: impl Into<String>) -> Self {
         Self::BadInput { parameter, rule: rule.into() }
-    }
-}
-
-impl From<StorageError> for QueryError {
-    fn from(error: StorageError) -> Self {
-        match error {
-            // The query checks a cursor before the store reads it, so this is a defence only.
-            StorageError::InvalidCursor => Self::CursorUnknown {
-                cursor: String::new(),
-                rule: "it is not a cursor this listing gave".to_owned(),
-            },
-            other => Self::Storage(other),
-        }
     }
 }

@@ -16,10 +16,15 @@ use crate::{
     },
 };
 
+/// Most records a list read record by record (a time range, or `under` with `org` or
+/// `status`) reads for one page: past it, the page is returned with fewer items and the cursor
+/// of where the reading stopped.
+pub const SCANNED_RECORDS_MAX: usize = 1_000;
+
 /// Items in a page when the caller names no limit.
 pub const LIMIT_DEFAULT: usize = 20;
 
-/// What the ledger answers, wherever it is: [`StoreQuery`](crate::StoreQuery) reads a node's
+/// What the ledger answers, wherever it is: `StoreQuery` (feature `store`) reads a node's
 /// own store, and `HttpQuery` (feature `client`) a remote node's REST API. Methods are async and
 /// their futures `Send`, so one generic handler or page serves either. `height` is always "as of
 /// the block at this height", the tip when `None`; a height above the tip is
@@ -217,7 +222,7 @@ pub fn check_time(parameter: &'static str, time: Option<Timestamp>) -> Result<()
 }
 
 /// The kind of `key` for [`LedgerQuery::record`]: a key of no [`RecordKind`] is bad input.
-pub(crate) fn served_kind(key: &RecordKey) -> Result<RecordKind, QueryError> {
+pub fn served_kind(key: &RecordKey) -> Result<RecordKind, QueryError> {
     RecordKind::of(key).ok_or_else(|| {
         let rule = format!("{} is not a kind of record served here", record_key_text(key));
         QueryError::bad_input("record", rule)
@@ -225,7 +230,7 @@ pub(crate) fn served_kind(key: &RecordKey) -> Result<RecordKind, QueryError> {
 }
 
 /// The kind of `subject` for [`LedgerQuery::timeline`]: a key of no [`RecordKind`] is bad input.
-pub(crate) fn timeline_kind(subject: &RecordKey) -> Result<RecordKind, QueryError> {
+pub fn timeline_kind(subject: &RecordKey) -> Result<RecordKind, QueryError> {
     RecordKind::of(subject).ok_or_else(|| {
         QueryError::bad_input("record", format!("{} has no timeline", record_key_text(subject)))
     })

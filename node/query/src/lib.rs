@@ -6,9 +6,12 @@
 //! certificate number, the committed events after a cursor for the event stream, and the
 //! blocks, their decoded txs and the validator set, the authoritative source of a data element
 //! (一数一源) and the policy in force. Every record read may be made as of a past height; a height above the tip is
-//! [`QueryError::NoBlockYet`]. [`StoreQuery`] answers from a node's own [`onebook_storage::Store`]; `HttpQuery`
-//! (module `client`, feature `client`) answers from a remote node's REST API with the same
-//! views, and has the node's own calls too (status, submit, tx status, nonces, proof bundles,
+//! [`QueryError::NoBlockYet`].
+//!
+//! This crate is the port: the trait, its view types and the rules every reader applies, with
+//! no database and no runtime by default. Its adapters sit behind features: `StoreQuery`
+//! (feature `store`) answers from a node's own RocksDB store, and `HttpQuery` (module `client`,
+//! feature `client`) answers from a remote node's REST API with the same views, and has the node's own calls too (status, submit, tx status, nonces, proof bundles,
 //! signed reads). Views are plain serde types whose JSON is what the REST API answers: hashes
 //! and keys in hex, numeric ids as numbers, text ids as strings. Lists are paged by a keyset
 //! cursor, at most [`PAGE_ITEMS_MAX`](onebook_types::limits::PAGE_ITEMS_MAX) items a page: a
@@ -23,8 +26,11 @@ mod error;
 mod events;
 mod ledger;
 mod node_views;
+pub mod read_rules;
+mod reader_query;
+#[cfg(feature = "store")]
 mod store;
-#[cfg(any(test, feature = "test-utils"))]
+#[cfg(all(feature = "store", any(test, feature = "test-utils")))]
 pub mod test_utils;
 mod views;
 
@@ -32,23 +38,25 @@ mod views;
 pub use client::HttpQuery;
 pub use error::QueryError;
 pub use events::{
-    EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventPage, EventParams, EventView,
-    ORG_ATTRIBUTES,
+    EVENT_KIND_BYTES_MAX, EVENTS_SCANNED_TXS_MAX, EventCursor, EventFilter, EventPage, EventParams,
+    EventView, ORG_ATTRIBUTES,
 };
 pub use ledger::{
-    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, TIME_MAX, check_record_id,
-    check_source_key, check_time, page_limit,
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, SCANNED_RECORDS_MAX, TIME_MAX,
+    check_record_id, check_source_key, check_time, page_limit, served_kind, timeline_kind,
 };
 pub use node_views::{
     BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
 };
-pub use onebook_storage::RecordKind;
-pub use store::{SCANNED_RECORDS_MAX, StoreQuery};
+pub use onebook_types::record_kind::RecordKind;
+pub use reader_query::ReaderQuery;
+#[cfg(feature = "store")]
+pub use store::StoreQuery;
 pub use views::{
     BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
     RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
     parse_record_key, record_key_text,
 };
 
-#[cfg(test)]
+#[cfg(all(test, feature = "store"))]
 mod tests;

@@ -509,3 +509,14 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
         ),
     ]
 }
+
+/// An auditor of org `xm-dsj`, as a reader: reads every restricted record.
+pub fn auditor_reader() -> crate::read_rules::Reader {
+    crate::read_rules::Reader::Member(onebook_types::consortium::Member {
+        key: onebook_types::keys::SecretKey::from_seed([0xad; 32]).public_key(),
+        org: "xm-dsj".into(),
+        name: "审计员".to_owned(),
+        roles: vec![onebook_types::consortium::Role::Auditor],
+        status: onebook_types::consortium::MemberStatus::Active,
+    })
+}

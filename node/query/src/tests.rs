@@ -184,7 +184,10 @@ async fn a_cursor_is_a_position_and_the_page_starts_after_it_whether_a_record_si
     commit(&store, grants.to_vec(), vec![]);
     let query = StoreQuery::new(store);
     let after = |id: u64| {
-        let cursor = hex::encode(RecordKind::Grant.cursor_after(&RecordKey::Grant(GrantId(id))));
+        let cursor = hex::encode(onebook_storage::cursor_after(
+            RecordKind::Grant,
+            &RecordKey::Grant(GrantId(id)),
+        ));
         ListParams {
             page: PageParams { cursor: Some(cursor), limit: None },
             ..list(None, None, None)
@@ -212,7 +215,8 @@ async fn a_cursor_is_a_position_and_the_page_starts_after_it_whether_a_record_si
 async fn a_cursor_that_is_hex_but_no_position_of_the_listing_names_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let query = small_chain(&dir);
-    let org_cursor = hex::encode(RecordKind::Org.cursor_after(&RecordKey::Org("xm".into())));
+    let org_cursor =
+        hex::encode(onebook_storage::cursor_after(RecordKind::Org, &RecordKey::Org("xm".into())));
     let cursors = [
         (RecordKind::Grant, "0700".to_owned()),
         (RecordKind::Grant, String::new()),

@@ -46,6 +46,7 @@
 //! | certificate | for a licence, the certificate it was granted under |
 
 use borsh::BorshDeserialize;
+pub use onebook_types::record_kind::RecordKind;
 use onebook_types::{
     catalog_records::{CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource},
     codec,
@@ -62,152 +63,16 @@ use onebook_types::{
     sharing_records::{AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation},
 };
 
-/// A kind of record the store lists. The discriminant is the first byte of every index key of
-/// the kind: append kinds, never renumber.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum RecordKind {
-    /// Organisations.
-    Org = 1,
-    /// Members, by key.
-    Member = 2,
-    /// Governance proposals.
-    Proposal = 3,
-    /// Catalog entries.
-    CatalogEntry = 4,
-    /// Resources.
-    Resource = 5,
-    /// Share requests.
-    ShareRequest = 6,
-    /// Grants.
-    Grant = 7,
-    /// Access events.
-    AccessEvent = 8,
-    /// Violations.
-    Violation = 9,
-    /// Quality reports.
-    QualityReport = 10,
-    /// Property applications.
-    Application = 11,
-    /// Objections.
-    Objection = 12,
-    /// Certificates.
-    Certificate = 13,
-    /// Obligations.
-    Obligation = 14,
+/// The cursor of a listing of `kind` that starts after `key`, as [`RecordPage::next`] gives it
+/// after a page ending at `key`.
+pub fn cursor_after(kind: RecordKind, key: &RecordKey) -> Vec<u8> {
+    cursor(kind, key)
 }
 
-impl RecordKind {
-    /// Every kind, in discriminant order.
-    pub const ALL: [Self; 14] = [
-        Self::Org,
-        Self::Member,
-        Self::Proposal,
-        Self::CatalogEntry,
-        Self::Resource,
-        Self::ShareRequest,
-        Self::Grant,
-        Self::AccessEvent,
-        Self::Violation,
-        Self::QualityReport,
-        Self::Application,
-        Self::Objection,
-        Self::Certificate,
-        Self::Obligation,
-    ];
-
-    /// The kind of `key`, if records of its kind are listed.
-    pub fn of(key: &RecordKey) -> Option<Self> {
-        Some(match key {
-            RecordKey::Org(_) => Self::Org,
-            RecordKey::Member(_) => Self::Member,
-            RecordKey::Proposal(_) => Self::Proposal,
-            RecordKey::CatalogEntry(_) => Self::CatalogEntry,
-            RecordKey::Resource(_) => Self::Resource,
-            RecordKey::ShareRequest(_) => Self::ShareRequest,
-            RecordKey::Grant(_) => Self::Grant,
-            RecordKey::AccessEvent(_) => Self::AccessEvent,
-            RecordKey::Violation(_) => Self::Violation,
-            RecordKey::QualityReport(_) => Self::QualityReport,
-            RecordKey::Application(_) => Self::Application,
-            RecordKey::Objection(_) => Self::Objection,
-            RecordKey::Certificate(_) => Self::Certificate,
-            RecordKey::Obligation(_) => Self::Obligation,
-            RecordKey::Policy
-            | RecordKey::ValidatorSet
-            | RecordKey::Nonce(_)
-            | RecordKey::Sequence(_)
-            | RecordKey::OrgObligations(_)
-            | RecordKey::RegionAuthority(_)
-            | RecordKey::PropertySubject(_)
-            | RecordKey::ElementSource(_)
-            | RecordKey::CheckpointPolicy
-            | RecordKey::ChildChain(_)
-            | RecordKey::Protocol => return None,
-        })
-    }
-
-    /// The status names the kind is indexed by (empty if it has none).
-    pub fn statuses(self) -> &'static [&'static str] {
-        match self {
-            Self::Org => &["active", "suspended"],
-            Self::Member | Self::Grant => &["active", "revoked"],
-            Self::Proposal => &["open", "passed", "rejected"],
-            Self::CatalogEntry => {
-                &["draft", "submitted", "returned", "approved", "published", "deprecated"]
-            }
-            Self::Resource => &[],
-            Self::ShareRequest => &["under-review", "granted", "refused", "withdrawn"],
-            Self::Certificate => &["active", "cancelled"],
-            Self::AccessEvent => &["covered", "violation"],
-            Self::Violation => &[
-                "no-grant",
-                "grant-unknown",
-                "grant-revoked",
-                "grant-expired",
-                "out-of-scope",
-                "wrong-grantee",
-                "not-yet-valid",
-                "item-out-of-scope",
-            ],
-            Self::QualityReport => &["reported", "fixed", "disputed", "ruled"],
-            Self::Application => &["applied", "refused", "in-notice", "certified"],
-            Self::Objection => &["pending", "upheld", "dismissed"],
-            Self::Obligation => &["open", "met"],
-        }
-    }
-
-    /// The kind of record a record of this kind hangs under, if it hangs under one (see the
-    /// module doc).
-    pub fn under_kind(self) -> Option<Self> {
-        match self {
-            Self::Resource => Some(Self::CatalogEntry),
-            Self::Grant => Some(Self::ShareRequest),
-            Self::AccessEvent | Self::QualityReport => Some(Self::Resource),
-            Self::Violation => Some(Self::AccessEvent),
-            Self::Objection => Some(Self::Application),
-            Self::Certificate => Some(Self::Certificate),
-            Self::Org
-            | Self::Member
-            | Self::Proposal
-            | Self::CatalogEntry
-            | Self::ShareRequest
-            | Self::Application
-            | Self::Obligation => None,
-        }
-    }
-
-    /// The cursor of a listing of this kind that starts after `key`, as [`RecordPage::next`]
-    /// gives it after a page ending at `key`.
-    pub fn cursor_after(self, key: &RecordKey) -> Vec<u8> {
-        cursor(self, key)
-    }
-
-    /// Whether `cursor` (as [`RecordPage::next`] gives it) belongs to a list of this kind.
-    pub fn cursor_is_well_formed(self, cursor: &[u8]) -> bool {
-        let Some((&kind, sort_id)) = cursor.split_first() else { return false };
-        kind == self as u8 && sort_id_is_well_formed(self, sort_id)
-    }
+/// Whether `cursor` (as [`RecordPage::next`] gives it) belongs to a list of `kind`.
+pub fn cursor_is_well_formed(kind: RecordKind, cursor: &[u8]) -> bool {
+    let Some((&byte, sort_id)) = cursor.split_first() else { return false };
+    byte == kind as u8 && sort_id_is_well_formed(kind, sort_id)
 }
 
 /// What a listing keeps of a kind's records. `org` and `status` may both be set; `under` is a

@@ -38,7 +38,7 @@ pub use checkpoints::{
 pub use damage::StoreDamage;
 pub use engine::EngineStats;
 pub use error::{Result, StorageError};
-pub use index::{ListFilter, RecordKind, RecordPage};
+pub use index::{ListFilter, RecordKind, RecordPage, cursor_after, cursor_is_well_formed};
 pub use proofs::{
     RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,

@@ -894,7 +894,7 @@ impl Store {
         let limit = limit.clamp(1, PAGE_ITEMS_MAX);
         let prefix = index::term(kind, filter);
         let start = match after {
-            Some(cursor) if kind.cursor_is_well_formed(cursor) => {
+            Some(cursor) if crate::cursor_is_well_formed(kind, cursor) => {
                 // Past every version of the cursor's record.
                 keys::with_suffix(&keys::with_suffix(&prefix, &cursor[1..]), &[0xff; 8])
             }

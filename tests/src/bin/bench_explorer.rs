@@ -80,7 +80,12 @@ fn main() -> eyre::Result<()> {
     let tx_hash = tx_hash.first().map(|hash| hash.to_hex()).unwrap_or_default();
     let app = router(
         StoreQuery::new(Arc::clone(&store)),
-        ExplorerConfig { node_url: Some("http://127.0.0.1:26600".into()), public_url: None },
+        ExplorerConfig {
+            node_url: Some("http://127.0.0.1:26600".into()),
+            public_url: None,
+            // Every page as an auditor renders it: restricted records included.
+            reader: onebook_query::test_utils::auditor_reader(),
+        },
     );
     let pages = [
         ("home", "/".to_owned()),

@@ -3,7 +3,10 @@
 use clap::Args;
 use eyre::{WrapErr, eyre};
 use onebook_explorer::ExplorerConfig;
-use onebook_query::client::HttpQuery;
+use onebook_query::{
+    client::HttpQuery,
+    read_rules::{self, Reader},
+};
 
 /// Serve the explorer: auditor-first web pages over a node's REST API, with every asset in the
 /// binary. Labels are in Chinese; `?lang=en` switches to English. Stops on Ctrl-C.
@@ -37,10 +40,29 @@ impl ExplorerCommand {
         if let Some(label) = &self.dev_reader {
             query = query.with_reader(onebook_genesis::dev_secret_in(self.suite, label));
         }
-        let config =
-            ExplorerConfig { node_url: Some(self.node.clone()), public_url: self.public_url };
         let runtime = tokio::runtime::Runtime::new()?;
         runtime.block_on(async {
+            // The explorer applies the read rules for the member it signs as, so it must know it.
+            let reader = match &self.dev_reader {
+                None => Reader::Anonymous,
+                Some(label) => {
+                    let key = onebook_genesis::dev_secret_in(self.suite, label).public_key();
+                    match read_rules::reader_of(&query, key).await {
+                        Ok(Reader::Anonymous) => {
+                            return Err(eyre!("--dev-reader {label}: not an active member at the node's tip"));
+                        }
+                        Ok(reader) => reader,
+                        Err(error) => {
+                            return Err(eyre!("--dev-reader {label}: the node must answer to name the reader: {error}"));
+                        }
+                    }
+                }
+            };
+            let config = ExplorerConfig {
+                node_url: Some(self.node.clone()),
+                public_url: self.public_url,
+                reader,
+            };
             let listener = tokio::net::TcpListener::bind(&self.listen)
                 .await
                 .wrap_err_with(|| format!("listening on {}", self.listen))?;

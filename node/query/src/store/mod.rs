@@ -1,8 +1,12 @@
 //! [`StoreQuery`]: the ledger as a node's own store holds it.
 
+mod events;
+
 use std::sync::Arc;
 
-use onebook_storage::{ListFilter, RecordKind, Store, TxLocation};
+use onebook_storage::{
+    ListFilter, RecordKind, StorageError, Store, TxLocation, cursor_after, cursor_is_well_formed,
+};
 use onebook_types::{
     catalog_records::{ElementSource, Obligation, OrgObligations, SourceKey},
     codec::{self, DecodeError},
@@ -17,7 +21,7 @@ use onebook_types::{
 };
 
 use crate::{
-    EventPage, EventParams, LedgerQuery, QueryError,
+    EventPage, EventParams, LedgerQuery, QueryError, SCANNED_RECORDS_MAX,
     ledger::{
         ListParams, PageParams, check_source_key, check_time, page_limit, served_kind,
         timeline_kind,
@@ -101,7 +105,7 @@ impl LedgerQuery for StoreQuery {
     }
 
     async fn events(&self, params: EventParams) -> Result<EventPage, QueryError> {
-        self.blocking(move |store| crate::events::events(store, &params)).await
+        self.blocking(move |store| events::events(store, &params)).await
     }
 
     async fn block(&self, height: Height) -> Result<Option<BlockView>, QueryError> {
@@ -153,9 +157,8 @@ impl LedgerQuery for StoreQuery {
     async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
         self.blocking(move |store| {
             let height = resolve_height(store, height)?;
-            let policy = policy_at(store, height)?.ok_or_else(|| {
-                store.noted(onebook_storage::StorageError::Missing { what: "policy record" })
-            })?;
+            let policy = policy_at(store, height)?
+                .ok_or_else(|| store.noted(StorageError::Missing { what: "policy record" }))?;
             Ok(PolicyView { height: height.0, policy })
         })
         .await
@@ -216,9 +219,7 @@ fn view(
     height: Height,
 ) -> Result<RecordView, QueryError> {
     let record = decode_record(key, bytes).map_err(|source| {
-        QueryError::Storage(
-            store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
-        )
+        QueryError::from(store.noted(StorageError::Corrupt { what: "record", source }))
     })?;
     let standing = match &record {
         Record::Certificate(certificate) => Some(standing(store, certificate, height)?),
@@ -366,7 +367,7 @@ fn records(
             if items.len() == limit || scanned == SCANNED_RECORDS_MAX {
                 let last = page.records.last().map(|(last, _)| last);
                 let at_end = page.next.is_none() && last == Some(key);
-                let next = (!at_end).then(|| hex::encode(kind.cursor_after(key)));
+                let next = (!at_end).then(|| hex::encode(cursor_after(kind, key)));
                 return Ok(Page { items, next });
             }
         }
@@ -377,11 +378,6 @@ fn records(
     }
     Ok(Page { items, next: cursor.map(hex::encode) })
 }
-
-/// Most records a list read record by record (a time range, or `under` with `org` or
-/// `status`) reads for one page: past it, the page is returned with fewer items and the cursor
-/// of where the reading stopped.
-pub const SCANNED_RECORDS_MAX: usize = 1_000;
 
 /// The `from`..`to` of a list: `from` included, `to` not. `from` not before `to` is the empty
 /// interval, which holds no record.
@@ -424,7 +420,7 @@ fn created_time(store: &Store, key: &RecordKey) -> Result<u64, QueryError> {
 fn list_cursor(kind: RecordKind, text: &str) -> Result<Vec<u8>, QueryError> {
     let bytes = hex::decode(text)
         .map_err(|_| QueryError::bad_input("cursor", format!("{text:?} is not hex")))?;
-    if !kind.cursor_is_well_formed(&bytes) {
+    if !cursor_is_well_formed(kind, &bytes) {
         let position = match kind {
             RecordKind::Org | RecordKind::CatalogEntry | RecordKind::Certificate => {
                 "an id of 1 to 64 bytes none of which is zero, and a zero byte"
@@ -455,9 +451,9 @@ fn timeline(
     };
     let mut items = Vec::with_capacity(history.entries.len());
     for entry in &history.entries {
-        let (_, tx) = store.tx(&entry.tx_hash)?.ok_or_else(|| {
-            store.noted(onebook_storage::StorageError::Missing { what: "tx of a history entry" })
-        })?;
+        let (_, tx) = store
+            .tx(&entry.tx_hash)?
+            .ok_or_else(|| store.noted(StorageError::Missing { what: "tx of a history entry" }))?;
         let receipt = store.receipt(entry.location)?;
         let action = action_name(&tx.body.action);
         items.push(TimelineEntryView {
@@ -523,9 +519,9 @@ fn overdue(
         };
     let mut obligations = Vec::new();
     for open in index.open.iter().filter(|open| open.due < at) {
-        let bytes = store.record(&RecordKey::Obligation(open.id), height)?.ok_or_else(|| {
-            store.noted(onebook_storage::StorageError::Missing { what: "indexed obligation" })
-        })?;
+        let bytes = store
+            .record(&RecordKey::Obligation(open.id), height)?
+            .ok_or_else(|| store.noted(StorageError::Missing { what: "indexed obligation" }))?;
         obligations.push(decode_stored::<Obligation>(store, &bytes)?);
     }
     Ok(OverdueView { org, height: height.0, at: at.0, obligations })
@@ -533,9 +529,7 @@ fn overdue(
 
 fn decode_stored<T: borsh::BorshDeserialize>(store: &Store, bytes: &[u8]) -> Result<T, QueryError> {
     codec::decode(bytes, RECORD_BYTES_MAX).map_err(|source| {
-        QueryError::Storage(
-            store.noted(onebook_storage::StorageError::Corrupt { what: "record", source }),
-        )
+        QueryError::from(store.noted(StorageError::Corrupt { what: "record", source }))
     })
 }
 
@@ -629,9 +623,9 @@ fn blocks(store: &Store, page: &PageParams) -> Result<Page<BlockSummaryView>, Qu
     let mut items = Vec::with_capacity(limit);
     let mut height = start;
     while height >= 1 && items.len() < limit {
-        let header = store.header(Height(height))?.ok_or_else(|| {
-            store.noted(onebook_storage::StorageError::Missing { what: "header below the tip" })
-        })?;
+        let header = store
+            .header(Height(height))?
+            .ok_or_else(|| store.noted(StorageError::Missing { what: "header below the tip" }))?;
         let signatures = store.certificate(Height(height))?.map_or(0, |c| c.signatures.len());
         items.push(BlockSummaryView {
             height,
@@ -653,9 +647,9 @@ fn tx_view(
     location: TxLocation,
     tx: onebook_types::tx::SignedTx,
 ) -> Result<TxView, QueryError> {
-    let receipt = store.receipt(location)?.ok_or_else(|| {
-        store.noted(onebook_storage::StorageError::Missing { what: "receipt of a committed tx" })
-    })?;
+    let receipt = store
+        .receipt(location)?
+        .ok_or_else(|| store.noted(StorageError::Missing { what: "receipt of a committed tx" }))?;
     Ok(TxView {
         tx_hash: tx.hash_in(store.suite()),
         height: location.height.0,
@@ -683,9 +677,9 @@ fn block_txs(store: &Store, height: Height, page: &PageParams) -> Result<Page<Tx
     };
     let mut items = Vec::with_capacity(limit.min(hashes.len().saturating_sub(start)));
     for hash in hashes.iter().skip(start).take(limit) {
-        let (location, tx) = store.tx(hash)?.ok_or_else(|| {
-            store.noted(onebook_storage::StorageError::Missing { what: "tx of a block" })
-        })?;
+        let (location, tx) = store
+            .tx(hash)?
+            .ok_or_else(|| store.noted(StorageError::Missing { what: "tx of a block" }))?;
         items.push(tx_view(store, location, tx)?);
     }
     let end = start.saturating_add(items.len());
@@ -713,4 +707,17 @@ fn validators(store: &Store, height: Option<Height>) -> Result<ValidatorsView, Q
         quorum_power: set.quorum_power(),
         validators: set.validators,
     })
+}
+
+impl From<StorageError> for QueryError {
+    fn from(error: StorageError) -> Self {
+        match error {
+            // The query checks a cursor before the store reads it, so this is a defence only.
+            StorageError::InvalidCursor => Self::CursorUnknown {
+                cursor: String::new(),
+                rule: "it is not a cursor this listing gave".to_owned(),
+            },
+            other => Self::Storage { damaged: other.is_damage(), source: Box::new(other) },
+        }
+    }
 }
