@@ -32,7 +32,7 @@ mod signing;
 pub mod sim;
 mod types;
 
-pub use app::{AppError, Application};
+pub use app::{AppError, Application, HeaderField, InvalidBlock};
 pub use catchup::{SyncSnapshot, SyncStatus};
 pub use config::{ConfigError, ConsensusConfig, PeerConfig};
 pub use error::ConsensusError;

@@ -57,6 +57,7 @@ pub(crate) fn page(lang: Lang, title: &str, path: &str, body: Markup) -> Markup 
                                 a href="/report" { (lang.t("ui.reports")) }
                             }
                         }
+                        a.workbench href="/workbench/" { (lang.t("ui.workbench")) }
                     }
                     form.search action="/search" method="get" role="search" {
                         input type="search" name="q" placeholder=(lang.t("ui.search_placeholder"))
@@ -505,7 +506,7 @@ pub(crate) fn event(lang: Lang, kind: &str, attributes: &[(String, String)]) -> 
             @for (name, text) in attributes {
                 " "
                 span.attr {
-                    span.name { (lang.t(name)) "：" }
+                    span.name title=(name) { (lang.t(name)) } "："
                     (value(lang, name, &Value::String(text.clone())))
                 }
             }

@@ -14,7 +14,7 @@
 //! | `/blocks`, `/blocks/{height}` | blocks newest first; one block's header, certificate and decoded txs |
 //! | `/txs/{hash}` | one tx: signer, the action field by field, its outcome and events |
 //! | `/validators` | the validator set and who signed the recent blocks |
-//! | `/search?q=` | what a tx hash, height, record id, code, number or org id names; code and number prefixes; entry and org names (a single hit opens its page) |
+//! | `/search?q=` | what a tx hash, height, record id, code, number or org id names; code and number prefixes, tx-hash prefixes of 8+ hex digits; entry and org names (a single hit opens its page) |
 //! | `/orgs/{id}` | an org's place in the hierarchy, counts, members, catalog, sharing given and received, certificates held, accesses made and received, overdue duties, violations, history |
 //! | `/catalog/{code}` | a catalog entry, its versions and the differences between them |
 //! | `/share-requests/{id}` | a share request with its whole trail and its grant |
@@ -24,12 +24,13 @@
 //! | `/dashboards/activity` | txs per day, share requests answered on time and late, violations per month, as SVG |
 //! | `/report`, `/report/{org\|resource\|certificate}/{id}?from=&to=` | a printable audit report: every record, decision and access of the subject in a date range, each with its tx, height and proof link |
 //! | `/{kind}`, `/{kind}/{id}` | every other kind of record, listed and one by one, with its history |
+//! | `/workbench/` | the clerks' workbench: every action as a form, signed in the browser (`workbench`) |
 //!
 //! Labels are in Simplified Chinese; `?lang=en` (remembered in a cookie) switches to English.
 //! Orgs read as name and id and members as name and org (`names`); each kind's fields follow
 //! one display order (`kinds`). Every record and tx page ends with its JSON, the node's API
 //! address and its proof bundles. Every list is paged with the port's cursors, shows its total
-//! and downloads as CSV with `?format=csv`. Design: ADRs 0013 and 0025. A record
+//! and downloads as CSV with `?format=csv`. Design: ADRs 0013, 0025 and 0031. A record
 //! that does not exist is a 404 page, a node that cannot be read a 503 page.
 
 mod assets;
@@ -45,6 +46,7 @@ mod pages;
 mod records;
 mod report;
 mod stats;
+pub mod workbench;
 
 use std::sync::Arc;
 
@@ -59,7 +61,7 @@ use axum::{
 use onebook_query::{LedgerQuery, ReaderQuery, read_rules::Reader};
 
 pub use i18n::Lang;
-pub use lint::{ENUM_VALUES, raw_values, rejection_names, visible_text};
+pub use lint::{ENUM_VALUES, raw_values, rejection_names, unlabelled, visible_text};
 
 /// How the explorer links outside itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -129,6 +131,7 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         }
     }
     router
+        .merge(workbench::router(app.config.node_url.clone()))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), names::with_names::<Q>))
         .layer(axum::middleware::from_fn(remember_language))

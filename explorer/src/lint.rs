@@ -135,6 +135,28 @@ pub fn raw_values(text: &str) -> Vec<String> {
     found
 }
 
+/// The names the page shows without a label: each field (`<dt title="name">`), event kind or
+/// action type (`<span class="tag" title="kind">`) and event attribute
+/// (`<span class="name" title="name">`) whose shown text is its raw name, each once, in order.
+/// A name the label table lacks is shown as it is, so this lists the labels a page is missing
+/// in either language.
+pub fn unlabelled(html: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for opening in ["<dt title=\"", "<span class=\"tag\" title=\"", "<span class=\"name\" title=\""]
+    {
+        for part in html.split(opening).skip(1) {
+            let Some((name, rest)) = part.split_once('"') else { continue };
+            let Some(shown) = rest.split_once('>').map(|(_, after)| after) else { continue };
+            let shown = shown.split('<').next().unwrap_or_default().trim();
+            let name = name.replace("&amp;", "&");
+            if shown == name && !found.contains(&name) {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
 /// The text a reader sees: no tags, scripts, styles, attribute values or collapsed JSON views.
 pub fn visible_text(html: &str) -> String {
     let mut html = html.to_owned();
@@ -168,6 +190,15 @@ pub fn visible_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_shown_as_itself_is_unlabelled() {
+        let html = r#"<dt title="expires_at">授权到期</dt><dt title="interval">interval</dt>
+            <span class="tag" title="checkpoint.anchored">checkpoint.anchored</span>
+            <span class="name" title="chain">链</span><span class="name" title="genesis">genesis</span>"#;
+
+        assert_eq!(unlabelled(html), ["interval", "checkpoint.anchored", "genesis"]);
+    }
 
     #[test]
     fn raw_words_are_found_and_chinese_ids_and_codes_pass() {

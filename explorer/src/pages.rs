@@ -1052,7 +1052,9 @@ pub(crate) async fn search<Q: LedgerQuery>(
             if let [(_, href, _)] = links.as_slice() {
                 return Ok(axum::response::Redirect::to(href).into_response());
             }
+            let note = prefix_note(lang, &text, &hits, links.is_empty());
             let body = html! {
+                @if let Some(note) = &note { p.warn #search-note { (note) } }
                 @if links.is_empty() { p.none { (lang.t("ui.no_results")) } }
                 ul #hits {
                     @for (tag, href, label) in &links {
@@ -1064,6 +1066,34 @@ pub(crate) async fn search<Q: LedgerQuery>(
         }
         .await,
     )
+}
+
+/// What a search for hex digits should say about them as a tx-hash prefix: too short to be
+/// looked up (fewer than [`onebook_query::TX_HASH_PREFIX_DIGITS_MIN`] digits), or shared by
+/// several txs (type more digits); `None` when there is nothing to say. A short text that found
+/// something else (a height) is no prefix to complain about.
+fn prefix_note(lang: Lang, text: &str, hits: &[SearchHitView], found_none: bool) -> Option<String> {
+    let hex = !text.is_empty() && text.bytes().all(|b| b.is_ascii_hexdigit());
+    if !hex || text.len() >= 64 {
+        return None;
+    }
+    let txs = hits.iter().filter(|hit| matches!(hit, SearchHitView::Tx { .. })).count();
+    if text.len() < onebook_query::TX_HASH_PREFIX_DIGITS_MIN {
+        if !found_none {
+            return None;
+        }
+        let digits = onebook_query::TX_HASH_PREFIX_DIGITS_MIN.to_string();
+        return Some(lang.t("ui.prefix_too_short").replace("{n}", &digits));
+    }
+    if txs < 2 {
+        return None;
+    }
+    let count = if txs >= onebook_query::SEARCH_TX_PREFIX_HITS_MAX {
+        format!("{txs}+")
+    } else {
+        txs.to_string()
+    };
+    Some(lang.t("ui.prefix_ambiguous").replace("{n}", &count))
 }
 
 /// A ledger search hit as (tag, address, label).

@@ -107,6 +107,8 @@ struct Loaded {
     view: RecordView,
     /// The record's history as the page's main list (empty when the page shows its own).
     history: Markup,
+    /// Proofs its evidence offers beside the record's own (label, node path).
+    proofs: Vec<(String, String)>,
 }
 
 /// How a record page shows the record's history.
@@ -143,7 +145,7 @@ async fn load_page<Q: LedgerQuery>(
     } else {
         html! {}
     };
-    Ok(Ok(Loaded { query, key, view, history }))
+    Ok(Ok(Loaded { query, key, view, history, proofs: Vec::new() }))
 }
 
 /// The body of a record page: the record's fields (without `left_out`), the kind's own
@@ -159,7 +161,7 @@ fn record_body<Q>(
         section { (record_fields(lang, &loaded.view, left_out)) }
         (sections)
         (loaded.history)
-        (record_evidence(app, lang, &loaded.view))
+        (record_evidence_with(app, lang, &loaded.view, loaded.proofs.clone()))
     }
 }
 
@@ -175,22 +177,24 @@ fn record_fields(lang: Lang, view: &RecordView, left_out: &[&str]) -> Markup {
     html! { div.record data-key=(view.key) { (html::fields_in(lang, &object, order, labels)) } }
 }
 
-/// The evidence of a record: its JSON, the API address it is read from, its proof bundle (and,
-/// for an access, the proof that its grant covered it).
+/// The evidence of a record: its JSON, the API address it is read from, its proof bundle.
 fn record_evidence<Q>(app: &App<Q>, lang: Lang, view: &RecordView) -> Markup {
+    record_evidence_with(app, lang, view, Vec::new())
+}
+
+/// [`record_evidence`] with more proofs to offer (label, node path).
+fn record_evidence_with<Q>(
+    app: &App<Q>,
+    lang: Lang,
+    view: &RecordView,
+    more: Vec<(String, String)>,
+) -> Markup {
     let Some((kind, id)) = kinds::of_key_text(&view.key) else { return html! {} };
     let mut proofs = vec![(
         lang.t("ui.download_proof").into_owned(),
         format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(id)),
     )];
-    if let Record::AccessEvent(event) = &view.record
-        && event.access.grant.is_some()
-    {
-        proofs.push((
-            lang.t("ui.download_access_proof").into_owned(),
-            format!("/v1/proofs/access-events/{id}"),
-        ));
-    }
+    proofs.extend(more);
     let json = serde_json::to_value(view).unwrap_or_default();
     crate::pages::evidence(app, lang, &format!("{}/{}", kind.api, html::encode(id)), &json, &proofs)
 }
@@ -241,6 +245,11 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 // A gateway claimed a grant the ledger does not hold: no link to a missing page.
                 event.access.grant = None;
             }
+            if let Record::AccessEvent(event) = &loaded.view.record
+                && let Some(proof) = access_proof(&app, event, None).await?
+            {
+                loaded.proofs.push((lang.t("ui.download_access_proof").into_owned(), proof));
+            }
             let title = match &loaded.view.record {
                 Record::Member(member) => {
                     format!("{} · {}", member.name, crate::names::org_text(member.org.as_str()))
@@ -252,6 +261,31 @@ pub(crate) async fn generic<Q: LedgerQuery>(
         }
         .await,
     )
+}
+
+/// The node path of the proof that `event`'s grant covered it, proved at the block that
+/// recorded the access (`onebook verify-proof --grant-at-access` judges the cover there), if
+/// the ledger holds the grant and found the access covered; a violation has only its record's
+/// proof. `recorded_at` is that block's height when the caller knows it.
+pub(crate) async fn access_proof<Q: LedgerQuery>(
+    app: &App<Q>,
+    event: &onebook_types::sharing_records::AccessEvent,
+    recorded_at: Option<u64>,
+) -> Result<Option<String>, QueryError> {
+    let Some(grant) = event.access.grant else { return Ok(None) };
+    if event.violation.is_some() || app.query.record(RecordKey::Grant(grant), None).await?.is_none()
+    {
+        return Ok(None);
+    }
+    let height = match recorded_at {
+        Some(height) => Some(height),
+        None => {
+            let key = RecordKey::AccessEvent(event.id);
+            let page = PageParams { cursor: None, limit: Some(1) };
+            app.query.timeline(key, page).await?.items.first().map(|entry| entry.height)
+        }
+    };
+    Ok(height.map(|height| format!("/v1/proofs/access-events/{}?height={height}", event.id.0)))
 }
 
 /// A section listing the first items of `listing`, with its total and a link to the whole

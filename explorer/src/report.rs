@@ -61,6 +61,9 @@ struct Row {
     outcome: Option<html::Cell>,
     /// Its proof bundle's path on the node.
     proof: Option<String>,
+    /// What its proof claims beyond the records it holds: `grant-at-access` for an access
+    /// proved with its grant at its own block (`onebook verify-proof --grant-at-access`).
+    claim: Option<&'static str>,
 }
 
 /// `GET /report`: the form that opens a report, or, given `kind` and `id`, the report itself.
@@ -223,9 +226,17 @@ async fn record_row<Q: LedgerQuery>(
         Some((_, height)) => crate::stats::block_time(app, *height).await?,
         None => None,
     };
-    // The record's own proof: an access whose grant the ledger lacks has no access-with-grant
-    // bundle, and the record page offers that one where it exists.
-    let proof = format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(&id));
+    // An access the ledger found covered links the proof that its grant covered it, at the
+    // block that recorded it; any other record (a violation among accesses too) its own proof.
+    let covered = match &view.record {
+        onebook_query::Record::AccessEvent(event) => {
+            crate::records::access_proof(app, event, tx.as_ref().map(|(_, height)| *height)).await?
+        }
+        _ => None,
+    };
+    let claim = covered.is_some().then_some("grant-at-access");
+    let proof = covered
+        .unwrap_or_else(|| format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(&id)));
     Ok(Row {
         what: lang.t(&format!("kind.{}", kind.key_kind)).into_owned(),
         link: (html::record_href(kind, &id), html::record_text(kind, &id)),
@@ -233,6 +244,7 @@ async fn record_row<Q: LedgerQuery>(
         tx,
         outcome: None,
         proof: Some(proof),
+        claim,
     })
 }
 
@@ -307,6 +319,7 @@ pub(crate) async fn report<Q: LedgerQuery>(
                     tx: Some((hex.clone(), entry.height)),
                     outcome: Some(crate::pages::outcome_cell(lang, entry.code, entry.rejection.as_deref())),
                     proof: Some(format!("/v1/proofs/txs/{hex}")),
+                    claim: None,
                 }
             })
             .collect();
@@ -363,7 +376,7 @@ fn rows_table(lang: Lang, node: Option<&str>, rows: &[Row]) -> Markup {
                                 td { @if let Some(outcome) = &row.outcome { (outcome.rich.clone().unwrap_or_else(|| html! { (outcome.text) })) } }
                                 td {
                                     @match (node, &row.proof) {
-                                        (Some(node), Some(proof)) => a.proof href={ (node) (proof) } download { (lang.t("ui.proof")) },
+                                        (Some(node), Some(proof)) => a.proof href={ (node) (proof) } data-claim=[row.claim] download { (lang.t("ui.proof")) },
                                         _ => span.none { (lang.t("ui.no_proof")) },
                                     }
                                 }

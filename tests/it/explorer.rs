@@ -60,6 +60,7 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let summary = seed(&net.api_addr(0)).unwrap();
     println!("{summary}");
+    let proposals = seed_governance(&net);
     let node_url = format!("http://{}", net.api_addr(0));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
@@ -87,7 +88,7 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     let resource = first(&net, "/v1/resources")["record"]["id"].as_u64().unwrap();
     let request =
         first(&net, "/v1/share-requests?status=granted")["record"]["id"].as_u64().unwrap();
-    let pages = [
+    let mut pages = vec![
         ("home", "/".to_owned()),
         ("blocks", "/blocks".to_owned()),
         ("block", format!("/blocks/{height}")),
@@ -105,6 +106,10 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         ("record", "/grants/1".to_owned()),
         ("english", format!("/orgs/{org_id}?lang=en")),
     ];
+    // Before the English page, whose cookie keeps the browser in English.
+    for (name, id) in &proposals {
+        pages.insert(pages.len() - 1, (*name, format!("/proposals/{id}")));
+    }
 
     for (name, path) in &pages {
         let started = Instant::now();
@@ -122,6 +127,8 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         }
         assert!(errors.is_empty(), "{path}: console errors {errors:?}");
     }
+    // Back to Chinese: the English page's cookie would keep every later page in English.
+    chrome.goto(&format!("{explorer}/?lang=zh")).unwrap();
     let requested = chrome.requested_urls().unwrap();
     let off_loopback: Vec<&String> = requested.iter().filter(|url| !is_loopback(url)).collect();
     assert!(requested.len() >= pages.len(), "the network log saw the pages: {requested:?}");
@@ -137,6 +144,7 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         (code.clone(), format!("/catalog/{code}")),
         (certificate.clone(), format!("/certificates/{certificate}")),
         (org_name, format!("/orgs/{org_id}")),
+        (tx[..10].to_owned(), format!("/txs/{tx}")),
     ];
     for (text, link) in &searches {
         let query: String = onebook_query::client::percent_encoded(text);
@@ -161,6 +169,16 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
         }
     }
 
+    // Too few hex digits to look up a tx by: the page says how many it takes.
+    chrome.goto(&format!("{explorer}/search?q={}", &tx[..5])).unwrap();
+    let note = chrome
+        .execute(
+            "const n = document.querySelector('#search-note'); return n ? n.textContent : '';",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    assert!(note.as_str().is_some_and(|note| note.contains('8')), "{note}");
+
     chrome.goto(&format!("{explorer}/")).unwrap();
     let newest = |chrome: &Chrome| {
         let script = "const row = document.querySelector('#latest-blocks tbody tr'); return row ? Number(row.dataset.height) : 0;";
@@ -179,6 +197,83 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     let report = audit_report(&net, &chrome, &explorer, &node_url, &org_id);
     screenshots(&chrome, &explorer, &artifacts, &net, &certificate, &report);
     println!("screenshots in {}", artifacts.display());
+}
+
+/// Proposals of the governance changes the demo seed leaves out, so the explorer's pages show
+/// them: a child chain admitted and a protocol upgrade scheduled far past the test's blocks
+/// (passed, raising their events), and a checkpoint policy and a validator key rotation voted
+/// down (the devnet keeps its witnesses and node keys). A change the ledger refuses to propose
+/// (a key rotation before protocol version 2) is a refused tx, shown as such. The proposals
+/// submitted, by page name and id.
+fn seed_governance(net: &Devnet) -> Vec<(&'static str, u64)> {
+    use onebook_types::{
+        action::{Action, GovernanceChange},
+        checkpoint::CheckpointPolicy,
+        ids::{ChainId, Height, ProposalId, ProtocolVersion},
+        keys::PublicKey,
+        samples::sample_witness_set,
+    };
+    const VOTERS: [&str; 3] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"];
+    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let (tip, _) = client.tip().unwrap();
+    let validators = client.get("/v1/validators").unwrap();
+    let old_key: PublicKey =
+        serde_json::from_value(validators["validators"][3]["node_key"].clone()).unwrap();
+    let changes = [
+        (
+            "proposal-child-chain",
+            GovernanceChange::AdmitChildChain {
+                chain_id: ChainId::from("onebook-sm-1"),
+                genesis_hash: onebook_types::hash::Hash32([0x5a; 32]),
+                witnesses: sample_witness_set(),
+            },
+            true,
+        ),
+        (
+            "proposal-upgrade",
+            GovernanceChange::ScheduleUpgrade {
+                version: ProtocolVersion(2),
+                height: Height(tip + 1_000_000),
+            },
+            true,
+        ),
+        (
+            "proposal-checkpoint-policy",
+            GovernanceChange::SetCheckpointPolicy {
+                policy: CheckpointPolicy { interval: 50, witnesses: sample_witness_set() },
+            },
+            false,
+        ),
+        (
+            "proposal-key-rotation",
+            GovernanceChange::RotateValidatorKey { old_key, new_key: PublicKey([0x5b; 32]) },
+            false,
+        ),
+    ];
+    let mut proposals = Vec::new();
+    for (name, change, approve) in changes {
+        let rationale = "演练：浏览器展示全部治理事项".to_owned();
+        let submit = Action::SubmitProposal { change, rationale };
+        let receipt = client.submit(VOTERS[0], submit).unwrap();
+        let Ok(id) = receipt.number("proposal.submitted", "proposal") else {
+            println!("{name}: refused ({:?})", receipt.rejection);
+            continue;
+        };
+        for voter in VOTERS {
+            let vote = Action::VoteProposal { proposal: ProposalId(id), approve };
+            let receipt = client.submit(voter, vote).unwrap();
+            let decided = ["proposal.passed", "proposal.rejected"]
+                .iter()
+                .any(|kind| receipt.event(kind).is_some());
+            if decided {
+                break;
+            }
+        }
+        proposals.push((name, id));
+    }
+    println!("governance proposals: {proposals:?}");
+    assert!(proposals.len() >= 3, "the child chain, upgrade and policy proposals");
+    proposals
 }
 
 /// `GET path` of the explorer (or of the node, given its address): status and body.
@@ -269,7 +364,9 @@ fn crawl(explorer: &str) {
             }
             let Some(html) = html else { continue };
             if html.contains("lang=\"zh-CN\"") {
-                let words = onebook_explorer::raw_values(&onebook_explorer::visible_text(&html));
+                let mut words =
+                    onebook_explorer::raw_values(&onebook_explorer::visible_text(&html));
+                words.extend(onebook_explorer::unlabelled(&html));
                 if !words.is_empty() {
                     raw.insert(path.clone(), words);
                 }
@@ -330,6 +427,7 @@ fn csv_rows(text: &str) -> u64 {
 /// tx page is wider than the screen.
 fn phone_layouts(chrome: &Chrome, explorer: &str, pages: &[(&str, String)]) {
     chrome.set_window_size(390, 844).unwrap();
+    chrome.goto(&format!("{explorer}/?lang=zh")).unwrap();
     let width = "return [document.documentElement.scrollWidth, window.innerWidth];";
     for (name, path) in pages {
         chrome.goto(&format!("{explorer}{path}")).unwrap();
@@ -446,14 +544,27 @@ fn audit_report(
     assert_eq!(&listed, expected, "the report of {org} over {month} against the API");
     let tip_height = tip["height"].as_u64().or_else(|| tip["tip"]["height"].as_u64()).unwrap();
     net.wait_witnessed(0, tip_height, Duration::from_secs(120)).unwrap();
+    // Each proof link and what it claims beyond its records: `grant-at-access` for an access
+    // proved with its grant at the block that recorded it.
     let proofs = chrome
-        .links("#report-records a.proof, #report-accesses a.proof, #report-decisions a.proof")
+        .execute(
+            "return Array.from(document.querySelectorAll('#report-records a.proof, #report-accesses a.proof, #report-decisions a.proof')).map(a => [a.href, a.dataset.claim || '']);",
+            serde_json::json!([]),
+        )
         .unwrap();
+    let proofs: Vec<(String, String)> = proofs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .collect();
+    let covered = proofs.iter().filter(|(_, claim)| claim == "grant-at-access").count();
+    assert!(covered > 0, "an access the ledger found covered links its grant-at-access proof");
     assert!(proofs.len() >= expected.len(), "a proof link per record: {}", proofs.len());
     let genesis = net.nodes[0].home.join("genesis.json");
     let dir = tempfile::tempdir().unwrap();
     let node = node_url.trim_start_matches("http://");
-    for (n, proof) in proofs.iter().enumerate() {
+    for (n, (proof, claim)) in proofs.iter().enumerate() {
         let proof_path = proof.strip_prefix(node_url).expect("a proof on the node");
         // Restricted records' proofs are read as the auditor reads them: signed (formats §18).
         let time_ms =
@@ -473,9 +584,12 @@ fn audit_report(
         let file = dir.path().join(format!("{n}.bundle"));
         std::fs::write(&file, bytes).unwrap();
         let mut args = vec!["onebook", "verify-proof", "--genesis", genesis.to_str().unwrap()];
-        // TODO(#20): the report's access links prove the access at the tip, where the grant that
-        // covered it may have ended; a link at the access's own block would let `--grant-at-access`
-        // judge the cover too.
+        // An access's proof is at the block that recorded it: the verifier judges that its
+        // grant covered it there.
+        if claim == "grant-at-access" {
+            assert!(proof_path.starts_with("/v1/proofs/access-events/"), "{proof}");
+            args.push("--grant-at-access");
+        }
         // A decision the ledger refused is listed too: its bundle proves the tx and its refusal.
         if proof_path.starts_with("/v1/proofs/txs/") {
             args.push("--allow-refused-tx");
@@ -487,7 +601,11 @@ fn audit_report(
             .execute()
             .unwrap_or_else(|error| panic!("{proof} does not verify: {error:#}"));
     }
-    println!("audit report {path}: {} records, {} proofs verified", listed.len(), proofs.len());
+    println!(
+        "audit report {path}: {} records, {} proofs verified ({covered} accesses with their grant)",
+        listed.len(),
+        proofs.len()
+    );
     path
 }
 
@@ -517,6 +635,9 @@ fn screenshots(
         ("violations-dashboard", "/dashboards/violations".to_owned()),
         ("audit-report", report.to_owned()),
     ];
+    // The pages in Chinese, as a reader first meets them (an English page before set the
+    // cookie).
+    chrome.goto(&format!("{explorer}/?lang=zh")).unwrap();
     for (width, height) in [(1440, 1000), (390, 844)] {
         chrome.set_window_size(width, height).unwrap();
         for (name, path) in &shots {

@@ -178,6 +178,8 @@ fn enums() -> Vec<Value> {
                 Role::DataUser,
                 Role::Registrar,
                 Role::Auditor,
+                Role::PrimaryDeveloper,
+                Role::SecondaryDeveloper,
             ],
         ),
         spell("MemberStatus", None, &[MemberStatus::Active, MemberStatus::Revoked]),
@@ -227,6 +229,9 @@ fn enums() -> Vec<Value> {
                 ViolationReason::OutOfScope,
                 ViolationReason::WrongGrantee,
                 ViolationReason::NotYetValid,
+                ViolationReason::ItemOutOfScope,
+                ViolationReason::GrantClosed,
+                ViolationReason::ParentGrantEnded,
             ],
         ),
         spell(
@@ -280,6 +285,7 @@ fn enums() -> Vec<Value> {
                 ObligationKind::CatalogUpdate,
                 ObligationKind::ResourceRegistration,
                 ObligationKind::Correction,
+                ObligationKind::GrantCloseOut,
             ],
         ),
         spell(
@@ -291,6 +297,32 @@ fn enums() -> Vec<Value> {
             ],
         ),
         spell("RecordKey", Some("kind"), &record_keys()),
+        spell(
+            "CloseOutDisposition",
+            Some("disposition"),
+            &[
+                onebook_types::lifecycle_records::CloseOutDisposition::Destroyed,
+                onebook_types::lifecycle_records::CloseOutDisposition::Retained {
+                    legal_basis: onebook_types::ids::LegalBasisCode::from("gov-info-14"),
+                },
+            ],
+        ),
+        spell("GrantEnd", None, &{
+            use onebook_types::lifecycle_records::GrantEnd;
+            [GrantEnd::Expired, GrantEnd::Revoked, GrantEnd::ParentEnded, GrantEnd::EndOfUse]
+        }),
+        spell("DeveloperLevel", None, &{
+            use onebook_types::development_records::DeveloperLevel;
+            [DeveloperLevel::Primary, DeveloperLevel::Secondary]
+        }),
+        spell("ScenarioStatus", Some("status"), &{
+            use onebook_types::{development_records::ScenarioStatus, ids::DevelopmentGrantId};
+            [
+                ScenarioStatus::UnderReview,
+                ScenarioStatus::Approved { grant: DevelopmentGrantId(1) },
+                ScenarioStatus::Returned { reasons: text() },
+            ]
+        }),
     ]
 }
 
@@ -322,6 +354,16 @@ fn record_keys() -> Vec<RecordKey> {
         RecordKey::CheckpointPolicy,
         RecordKey::ChildChain(ChainId::from("onebook-sm-1")),
         RecordKey::Protocol,
+        RecordKey::GrantCloseOut(GrantId(1)),
+        RecordKey::GrantLineage(GrantId(2)),
+        RecordKey::LifecyclePolicy,
+        RecordKey::OpenDataPlan(OpenDataPlanId(1)),
+        RecordKey::OrgPlans(OrgId::from("xm-scjg")),
+        RecordKey::Scenario(ScenarioId(1)),
+        RecordKey::OrgScenarioTypes(OrgId::from("xm-jypt")),
+        RecordKey::DevelopmentGrant(DevelopmentGrantId(1)),
+        RecordKey::Product(Hash32([0x0c; 32])),
+        RecordKey::ResourceProducts(ResourceId(1)),
     ]
 }
 

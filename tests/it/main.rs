@@ -33,6 +33,7 @@ mod sim;
 mod snapshot;
 mod store;
 mod vectors;
+mod workbench;
 
 /// The `onebook` command end-to-end tests start: the test package's own build, or the one
 /// `ONEBOOK_NODE_BINARY` names (to run the tests against another build, such as a release one).

@@ -397,6 +397,119 @@ fn sample_child_chain() -> onebook_types::checkpoint::ChildChain {
     }
 }
 
+/// One stored value of each open-data and development record kind: xm-scjg's 2026 plan, the
+/// platform's approved 普惠金融 scenario, its development grant and one product built under it.
+fn development_values() -> Vec<(RecordKey, Vec<u8>)> {
+    use onebook_types::development_records::*;
+    use onebook_types::{
+        hash::Hash32,
+        ids::{CatalogCode, DevelopmentGrantId, OpenDataPlanId, ResourceId, ScenarioId},
+        time::Date,
+    };
+    let day = |text: &str| text.parse::<Date>().unwrap();
+    let scm = OrgId::from("xm-scjg");
+    let jypt = OrgId::from("xm-jypt");
+    let plan = OpenDataPlan {
+        id: OpenDataPlanId(1),
+        org: scm.clone(),
+        year: 2026,
+        revisions: vec![PlanRevision {
+            openings: vec![PlannedOpening {
+                entry: CatalogCode::from("350200-xm-scjg-0001"),
+                quarter: 2,
+            }],
+            signer: key(2).public_key(),
+            recorded_at: Height(20),
+            recorded_time: Timestamp(1_772_416_800_000),
+        }],
+    };
+    let draft = ScenarioDraft {
+        scenario_type: "普惠金融".into(),
+        name: "小微企业信用评估".into(),
+        description: "基于企业登记信息的授信模型".into(),
+        resources: vec![ResourceId(1)],
+        starts: day("2026-03-03"),
+        ends: day("2026-12-31"),
+    };
+    let scenario = DevelopmentScenario {
+        id: ScenarioId(1),
+        developer: jypt.clone(),
+        applicant: key(3).public_key(),
+        level: DeveloperLevel::Primary,
+        draft: draft.clone(),
+        authority: OrgId::from("xm-dsj"),
+        applied_at: Timestamp(1_772_503_200_000),
+        status: ScenarioStatus::Approved { grant: DevelopmentGrantId(1) },
+    };
+    let grant = DevelopmentGrant {
+        id: DevelopmentGrantId(1),
+        scenario: ScenarioId(1),
+        scenario_type: draft.scenario_type.clone(),
+        developer: jypt.clone(),
+        level: DeveloperLevel::Primary,
+        resources: draft.resources.clone(),
+        starts: draft.starts,
+        ends: draft.ends,
+        approved_by: OrgId::from("xm-dsj"),
+        approved_at: Timestamp(1_772_503_260_000),
+    };
+    let digest = Hash32([0x0c; 32]);
+    let product = DevelopedProduct {
+        digest,
+        name: "小微企业信用分".into(),
+        description: "按月更新的企业信用评分".into(),
+        grant: DevelopmentGrantId(1),
+        developer: jypt.clone(),
+        resources: vec![ResourceId(1)],
+        signer: key(3).public_key(),
+        recorded_at: Height(40),
+    };
+    vec![
+        (RecordKey::OpenDataPlan(OpenDataPlanId(1)), codec::encode(&plan)),
+        (
+            RecordKey::OrgPlans(scm),
+            codec::encode(&OrgPlans { plans: vec![(2026, OpenDataPlanId(1))] }),
+        ),
+        (RecordKey::Scenario(ScenarioId(1)), codec::encode(&scenario)),
+        (
+            RecordKey::OrgScenarioTypes(jypt),
+            codec::encode(&OrgScenarioTypes {
+                types: vec![("普惠金融".into(), ScenarioId(1))]
+            }),
+        ),
+        (RecordKey::DevelopmentGrant(DevelopmentGrantId(1)), codec::encode(&grant)),
+        (RecordKey::Product(digest), codec::encode(&product)),
+        (
+            RecordKey::ResourceProducts(ResourceId(1)),
+            codec::encode(&ResourceProducts { products: vec![digest] }),
+        ),
+    ]
+}
+
+/// The close-out of grant 1, retained on a legal basis and recorded late.
+fn sample_close_out() -> onebook_types::lifecycle_records::GrantCloseOut {
+    use onebook_types::{
+        hash::Hash32,
+        ids::{GrantId, LegalBasisCode},
+        lifecycle_records::{CloseOutDisposition, GrantCloseOut, GrantEnd},
+    };
+    GrantCloseOut {
+        grant: GrantId(1),
+        grantee: OrgId::from("xm-dsj"),
+        signer: key(1).public_key(),
+        disposition: CloseOutDisposition::Retained {
+            legal_basis: LegalBasisCode::from("gov-info-14"),
+        },
+        attestation_digest: Hash32([0x0b; 32]),
+        ended: GrantEnd::Revoked,
+        ended_at: Timestamp(1_790_238_000_000),
+        due: Timestamp(1_791_647_999_999),
+        recorded_at: Height(61),
+        recorded_time: Timestamp(1_791_768_600_000),
+        late: true,
+    }
+}
+
 /// `bytes` decoded as `T`, as JSON, after checking that `T` encodes back to the same bytes.
 fn decoded<T>(bytes: &[u8]) -> Value
 where
@@ -409,6 +522,7 @@ where
 
 /// A stored value as JSON, decoded as the type its key stores.
 fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
+    use onebook_types::development_records as development;
     use onebook_types::{
         catalog_records::{CatalogEntry, ElementSource, Obligation, OrgObligations, Resource},
         consortium::{Member, Org, Policy, ProtocolSchedule},
@@ -445,6 +559,22 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
         }
         RecordKey::ChildChain(_) => decoded::<onebook_types::checkpoint::ChildChain>(bytes),
         RecordKey::Protocol => decoded::<ProtocolSchedule>(bytes),
+        RecordKey::GrantCloseOut(_) => {
+            decoded::<onebook_types::lifecycle_records::GrantCloseOut>(bytes)
+        }
+        RecordKey::GrantLineage(_) => {
+            decoded::<onebook_types::lifecycle_records::GrantLineage>(bytes)
+        }
+        RecordKey::LifecyclePolicy => {
+            decoded::<onebook_types::lifecycle_records::LifecyclePolicy>(bytes)
+        }
+        RecordKey::OpenDataPlan(_) => decoded::<development::OpenDataPlan>(bytes),
+        RecordKey::OrgPlans(_) => decoded::<development::OrgPlans>(bytes),
+        RecordKey::Scenario(_) => decoded::<development::DevelopmentScenario>(bytes),
+        RecordKey::OrgScenarioTypes(_) => decoded::<development::OrgScenarioTypes>(bytes),
+        RecordKey::DevelopmentGrant(_) => decoded::<development::DevelopmentGrant>(bytes),
+        RecordKey::Product(_) => decoded::<development::DevelopedProduct>(bytes),
+        RecordKey::ResourceProducts(_) => decoded::<development::ResourceProducts>(bytes),
     }
 }
 
@@ -454,10 +584,12 @@ fn record_value_vectors_match_and_decode() {
         action::{PropertySubject, RightKind},
         catalog_records::{ElementSource, SourceKey},
         consortium::{ProtocolSchedule, ProtocolUpgrade},
+        ids::GrantId,
         ids::{
             ApplicationId, CatalogCode, CertificateNumber, Height, ProtocolVersion, RegionCode,
             ResourceId,
         },
+        lifecycle_records::{GrantLineage, LifecyclePolicy},
         property_records::{SubjectClaim, SubjectRight, SubjectRights, subject_hash},
     };
 
@@ -508,7 +640,19 @@ fn record_value_vectors_match_and_decode() {
         (RecordKey::ElementSource(source.key.hash()), codec::encode(&source)),
         (RecordKey::ChildChain("onebook-sm-1".into()), codec::encode(&sample_child_chain())),
         (RecordKey::Protocol, codec::encode(&schedule)),
+        (RecordKey::GrantCloseOut(GrantId(1)), codec::encode(&sample_close_out())),
+        (
+            RecordKey::GrantLineage(GrantId(2)),
+            codec::encode(&GrantLineage {
+                parent: Some(GrantId(1)),
+                granted_by: Some(OrgId::from("xm-dsj")),
+                depth: 1,
+                children: vec![GrantId(3)],
+            }),
+        ),
+        (RecordKey::LifecyclePolicy, codec::encode(&LifecyclePolicy { close_out_working_days: 6 })),
     ]);
+    values.extend(development_values());
     let cases: Vec<Value> = values
         .iter()
         .map(|(key, bytes)| {
@@ -524,7 +668,7 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=24).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=34).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",

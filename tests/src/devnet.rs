@@ -638,7 +638,8 @@ pub fn http_at(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Value)> {
-    let (status, bytes) = onebook_cli::http::request(addr, method, path, body)?;
+    let body = body.map(|(media_type, bytes)| (media_type, bytes.to_vec()));
+    let (status, bytes) = onebook_query::blocking::request(addr, method, path, &[], body)?;
     Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
 }
 
@@ -649,5 +650,6 @@ pub fn http_raw(
     path: &str,
     body: Option<(&str, &[u8])>,
 ) -> eyre::Result<(u16, Vec<u8>)> {
-    onebook_cli::http::request(&format!("127.0.0.1:{port}"), method, path, body)
+    let body = body.map(|(media_type, bytes)| (media_type, bytes.to_vec()));
+    Ok(onebook_query::blocking::request(&format!("127.0.0.1:{port}"), method, path, &[], body)?)
 }

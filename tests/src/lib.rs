@@ -7,10 +7,12 @@
 //! store, for nodes to start on or sync. [`netns`] and [`partition`] run validators in network
 //! namespaces and cut and heal their links; [`chain_watch`] checks that no two nodes ever commit
 //! different blocks at one height. [`fuzz`] holds the fuzz targets, which the fuzzer
-//! (`tests/fuzz/`, `scripts/fuzz.sh`) and the corpus replay of the default suite both call. One
-//! sample of every action lives in `onebook_types::samples` (feature `samples`).
+//! (`tests/fuzz/`, `scripts/fuzz.sh`) and the corpus replay of the default suite both call.
+//! [`cpu`] reads a thread's CPU time for the benchmarks. One sample of every action lives in
+//! `onebook_types::samples` (feature `samples`).
 
 pub mod chain_watch;
+pub mod cpu;
 pub mod devnet;
 pub mod fuzz;
 pub mod history;

@@ -95,9 +95,9 @@ impl Chrome {
     }
 
     fn raw(&self, method: &str, path: &str, body: Option<&Value>) -> eyre::Result<(u16, Value)> {
-        let bytes = body.map(Value::to_string);
-        let body = bytes.as_deref().map(|text| ("application/json", text.as_bytes()));
-        let (status, bytes) = onebook_cli::http::request(&self.addr, method, path, body)?;
+        let body = body.map(|body| ("application/json", body.to_string().into_bytes()));
+        let (status, bytes) =
+            onebook_query::blocking::request(&self.addr, method, path, &[], body)?;
         Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
     }
 
@@ -187,6 +187,55 @@ impl Chrome {
             }
         }
         Ok(urls)
+    }
+}
+
+/// One request the browser sent, as its network log saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL.
+    pub url: String,
+    /// Whether the request had a body.
+    pub has_body: bool,
+    /// The body's bytes, where the log holds them (`postDataEntries`, else `postData`).
+    pub body: Option<Vec<u8>>,
+}
+
+impl Chrome {
+    /// Every request the browser sent since the last read of the network log, with its body.
+    pub fn sent_requests(&self) -> eyre::Result<Vec<SentRequest>> {
+        let mut sent = Vec::new();
+        for entry in self.log("performance")? {
+            let Some(message) = entry["message"].as_str() else { continue };
+            let Ok(message) = serde_json::from_str::<Value>(message) else { continue };
+            let message = &message["message"];
+            if message["method"] != "Network.requestWillBeSent" {
+                continue;
+            }
+            let request = &message["params"]["request"];
+            let entries = request["postDataEntries"].as_array();
+            let body = match (entries, request["postData"].as_str()) {
+                (Some(entries), _) => {
+                    let mut bytes = Vec::new();
+                    for part in entries {
+                        let encoded = part["bytes"].as_str().unwrap_or_default();
+                        bytes.extend(base64::engine::general_purpose::STANDARD.decode(encoded)?);
+                    }
+                    Some(bytes)
+                }
+                (None, Some(text)) => Some(text.as_bytes().to_vec()),
+                (None, None) => None,
+            };
+            sent.push(SentRequest {
+                method: request["method"].as_str().unwrap_or_default().to_owned(),
+                url: request["url"].as_str().unwrap_or_default().to_owned(),
+                has_body: request["hasPostData"].as_bool().unwrap_or(false) || body.is_some(),
+                body,
+            });
+        }
+        Ok(sent)
     }
 }
 

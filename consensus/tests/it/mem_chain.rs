@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use onebook_consensus::{AppError, Application};
+use onebook_consensus::{AppError, Application, HeaderField, InvalidBlock};
 use onebook_types::{
     block::{Block, CommitCertificate, Header, receipts_root, tx_root},
     consortium::ValidatorSet,
@@ -89,30 +89,39 @@ impl Application for MemChain {
     fn verify(&mut self, block: &Block) -> Result<(), AppError> {
         let (tip, parent_hash, parent_time, parent_state_root) = self.tip();
         let header = &block.header;
-        let invalid = |rule: &str| Err(AppError::Invalid(rule.to_owned()));
-        if header.height != tip.next() {
-            return invalid("height is not the tip's plus one");
-        }
-        if header.previous_hash != parent_hash {
-            return invalid("parent hash differs");
+        let mismatch =
+            |field| Err(AppError::Invalid(InvalidBlock::Mismatch { block: header.hash(), field }));
+        if header.height != tip.next() || header.previous_hash != parent_hash {
+            return Err(AppError::Invalid(InvalidBlock::NotOnTip {
+                block: header.hash(),
+                height: header.height,
+                tip,
+            }));
         }
         if header.chain_id != self.chain_id {
-            return invalid("chain id differs");
+            return Err(InvalidBlock::WrongChain { chain_id: header.chain_id.clone() }.into());
         }
         if header.time < parent_time {
-            return invalid("time goes backwards");
+            return Err(InvalidBlock::TimeNotAfterParent {
+                time: header.time,
+                parent: parent_time,
+            }
+            .into());
         }
-        if header.tx_root != block.compute_tx_root() || header.tx_count as usize != block.txs.len()
-        {
-            return invalid("tx root or count differs");
+        if header.tx_root != block.compute_tx_root() {
+            return mismatch(HeaderField::TxRoot);
+        }
+        if header.tx_count as usize != block.txs.len() {
+            return mismatch(HeaderField::TxCount);
         }
         if header.state_root != Self::state_root_after(parent_state_root, header.height) {
-            return invalid("state root differs");
+            return mismatch(HeaderField::StateRoot);
         }
-        if header.validator_set_hash != self.validators.hash()
-            || self.validators.get(&header.proposer).is_none()
-        {
-            return invalid("validator set or proposer differs");
+        if header.validator_set_hash != self.validators.hash() {
+            return mismatch(HeaderField::ValidatorSetHash);
+        }
+        if self.validators.get(&header.proposer).is_none() {
+            return mismatch(HeaderField::Proposer);
         }
         Ok(())
     }
@@ -120,10 +129,10 @@ impl Application for MemChain {
     fn commit(&mut self, block: Block, certificate: CommitCertificate) -> Result<(), AppError> {
         let (tip, ..) = self.tip();
         if block.header.height != tip.next() {
-            return Err(AppError::Storage(format!(
+            return Err(AppError::storage(std::io::Error::other(format!(
                 "commit of height {} above tip {tip}",
                 block.header.height
-            )));
+            ))));
         }
         self.committed.lock().expect("lock").push((block, certificate));
         Ok(())

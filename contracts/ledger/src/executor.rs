@@ -23,7 +23,9 @@
 //! ([`RecordKey::Protocol`]); [`protocol_version`] gives the version that judges a height, and
 //! handlers read it as [`TxContext::protocol`]. A block below the activation height is judged by
 //! the old rules whichever release judges it, so every node replays history to the same state.
-//! Version 2 enables [`GovernanceChange::RotateValidatorKey`](onebook_types::action::GovernanceChange::RotateValidatorKey).
+//! Version 2 enables [`GovernanceChange::RotateValidatorKey`](onebook_types::action::GovernanceChange::RotateValidatorKey);
+//! version 3 the grant lifecycle of [`crate::lifecycle`] (close-out obligations on every grant
+//! issued, `CloseOutGrant`, `GrantOnward`, `SetLifecyclePolicy`).
 //! This release implements the versions up to [`PROTOCOL_VERSION_MAX`]; the node refuses to
 //! judge a block of a later one.
 
@@ -45,7 +47,7 @@ use crate::{
 };
 
 /// The last protocol version whose rules this release implements.
-pub const PROTOCOL_VERSION_MAX: ProtocolVersion = ProtocolVersion(2);
+pub const PROTOCOL_VERSION_MAX: ProtocolVersion = ProtocolVersion(3);
 
 /// The protocol schedule in `state`: empty until governance schedules an upgrade.
 pub fn protocol_schedule(state: &(impl StateRead + ?Sized)) -> ProtocolSchedule {
@@ -378,6 +380,34 @@ fn dispatch(
                 extension.as_ref(),
                 next_witnesses.as_ref(),
             )
+        }
+        // Grant lifecycle:
+        Action::CloseOutGrant { grant, disposition, attestation_digest } => {
+            crate::lifecycle::close_out_grant(state, ctx, *grant, disposition, attestation_digest)
+        }
+        Action::GrantOnward { parent, grantee, items, expires_at, conditions } => {
+            crate::lifecycle::grant_onward(
+                state,
+                ctx,
+                *parent,
+                grantee,
+                items,
+                *expires_at,
+                conditions,
+            )
+        }
+        // Open data and development:
+        Action::RecordOpenDataPlan { year, openings } => {
+            crate::development::record_open_data_plan(state, ctx, *year, openings)
+        }
+        Action::ApplyForScenario { draft } => {
+            crate::development::apply_for_scenario(state, ctx, draft)
+        }
+        Action::ReviewScenario { scenario, decision } => {
+            crate::development::review_scenario(state, ctx, *scenario, decision)
+        }
+        Action::RecordProduct { grant, name, description, digest } => {
+            crate::development::record_product(state, ctx, *grant, name, description, digest)
         }
     };
     result.map_err(Refusal::from)

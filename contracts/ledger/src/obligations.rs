@@ -3,7 +3,8 @@
 //! ```text
 //!   RecordDutyChange ─────────▶ CatalogUpdate ─────── the org's next SubmitCatalogEntry ──┐
 //!   PublishCatalogEntry ──────▶ ResourceRegistration ─ its next RegisterResource there ──┼─▶ Met
-//!   ReportQualityIssue ───────▶ Correction ─────────── the provider's AnswerQualityIssue ─┘
+//!   ReportQualityIssue ───────▶ Correction ─────────── the provider's AnswerQualityIssue ─┤
+//!   a grant issued (v3 on) ───▶ GrantCloseOut ──────── the grantee's CloseOutGrant ───────┘
 //!        (Open; overdue once block time passes `due`, and still Open)
 //! ```
 //!
@@ -73,12 +74,24 @@ pub(crate) fn open(
     duty: Duty<'_>,
     effects: &mut Effects,
 ) -> Result<Obligation, Rejection> {
+    let due = calendar::deadline(ctx.block.time, duty.working_days, ctx.policy);
+    open_until(state, ctx, duty, due, effects)
+}
+
+/// Opens `duty` due at `due` (its `working_days` already counted by the caller from the event
+/// that starts them, such as a grant's end), as [`open`] does.
+pub(crate) fn open_until(
+    state: &mut impl StateWrite,
+    ctx: &TxContext<'_>,
+    duty: Duty<'_>,
+    due: Timestamp,
+    effects: &mut Effects,
+) -> Result<Obligation, Rejection> {
     let mut listed = index(state, duty.org);
     if listed.open.len() >= ORG_OPEN_OBLIGATIONS_MAX {
         return Err(Rejection::OpenObligationsFull);
     }
     let id = ObligationId(checks::next_id(state, OBLIGATION_SEQUENCE));
-    let due = calendar::deadline(ctx.block.time, duty.working_days, ctx.policy);
     let obligation = Obligation {
         id,
         org: duty.org.clone(),
@@ -149,12 +162,57 @@ pub(crate) fn meet(
     save_index(state, org, &listed);
 }
 
+/// Brings the due time of the open obligation of `org` of `kind` on `subject` forward to `due`
+/// (never later), in the obligation and in the org's index, raising `obligation.due_changed`.
+/// The due time of the open one, if any.
+pub(crate) fn bring_forward(
+    state: &mut impl StateWrite,
+    org: &OrgId,
+    kind: ObligationKind,
+    subject: &RecordKey,
+    due: Timestamp,
+    effects: &mut Effects,
+) -> Option<Timestamp> {
+    let mut listed = index(state, org);
+    let mut found = None;
+    for open in &mut listed.open {
+        if open.kind != kind {
+            continue;
+        }
+        let mut obligation = obligation(state, open.id);
+        if obligation.subject.as_ref() != Some(subject) {
+            continue;
+        }
+        if due < obligation.due {
+            obligation.due = due;
+            open.due = due;
+            store(state, RecordKey::Obligation(open.id), &obligation);
+            effects.event(
+                "obligation.due_changed",
+                &[
+                    ("obligation", open.id.to_string()),
+                    ("org", org.to_string()),
+                    ("kind", kind_name(kind).into()),
+                    ("due", due.to_string()),
+                ],
+            );
+        }
+        found = Some(open.due);
+        break;
+    }
+    if found.is_some() {
+        save_index(state, org, &listed);
+    }
+    found
+}
+
 /// The event name of `kind`.
 pub(crate) fn kind_name(kind: ObligationKind) -> &'static str {
     match kind {
         ObligationKind::CatalogUpdate => "catalog-update",
         ObligationKind::ResourceRegistration => "resource-registration",
         ObligationKind::Correction => "correction",
+        ObligationKind::GrantCloseOut => "grant-close-out",
     }
 }
 
@@ -164,6 +222,7 @@ fn record_attribute(record: &RecordKey) -> (&'static str, String) {
         RecordKey::CatalogEntry(code) => ("entry", code.to_string()),
         RecordKey::Resource(id) => ("resource", id.to_string()),
         RecordKey::QualityReport(id) => ("quality_report", id.to_string()),
+        RecordKey::GrantCloseOut(id) => ("grant", id.to_string()),
         other => ("record", format!("{other:?}")),
     }
 }

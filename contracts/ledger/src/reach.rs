@@ -22,7 +22,7 @@ pub(crate) const UNREACHABLE: &[(Rejection, &str)] = &[];
 
 /// The reach of `rejection`, asking each module in turn.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
-    let modules: [fn(Rejection) -> Option<Reach>; 8] = [
+    let modules: [fn(Rejection) -> Option<Reach>; 10] = [
         admission_and_consortium,
         governance,
         crate::catalog::reach,
@@ -31,6 +31,8 @@ pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
         crate::property::reach::reach,
         crate::reads::reach,
         crate::anchoring::reach,
+        crate::lifecycle::reach,
+        crate::development::reach,
     ];
     modules.iter().find_map(|module| module(rejection))
 }

@@ -17,7 +17,9 @@
 //!
 //! Record kinds: `org`, `member` (by dev label), `proposal`, `catalog_entry`, `resource`,
 //! `obligation`, `share_request`, `grant`, `access_event`, `violation`, `quality_report`,
-//! `application`, `objection`, `certificate`.
+//! `application`, `objection`, `certificate`, `close_out` and `grant_lineage` (by grant id),
+//! `open_data_plan`, `scenario`, `development_grant`, `product` (by digest, hex) and
+//! `resource_products`.
 //!
 //! In an action's JSON, a string `"@label"` stands for the public key of the dev key `label`,
 //! and `"time:2026-10-31 23:59"` for that local time as a block timestamp (milliseconds).
@@ -28,11 +30,16 @@ use onebook_types::{
     action::Action,
     catalog_records::{CatalogEntry, Obligation, Resource},
     consortium::{Member, Org},
-    ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, ObjectionId,
-        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, Timestamp,
-        ViolationId,
+    development_records::{
+        DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan, ResourceProducts,
     },
+    hash::Hash32,
+    ids::{
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, DevelopmentGrantId, GrantId,
+        ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, QualityReportId, ResourceId,
+        ScenarioId, ShareRequestId, Timestamp, ViolationId,
+    },
+    lifecycle_records::{GrantCloseOut, GrantLineage},
     property_records::{Certificate, Objection, PropertyApplication},
     quality_records::QualityReport,
     record::RecordKey,
@@ -125,6 +132,30 @@ fn record(state: &MemState, kind: &str, id: &str) -> Result<Value, String> {
         }
         "certificate" => {
             json(load::<Certificate>(state, &RecordKey::Certificate(CertificateNumber::from(id))))
+        }
+        "close_out" => {
+            json(load::<GrantCloseOut>(state, &RecordKey::GrantCloseOut(GrantId(number()?))))
+        }
+        "open_data_plan" => {
+            json(load::<OpenDataPlan>(state, &RecordKey::OpenDataPlan(OpenDataPlanId(number()?))))
+        }
+        "scenario" => {
+            json(load::<DevelopmentScenario>(state, &RecordKey::Scenario(ScenarioId(number()?))))
+        }
+        "development_grant" => json(load::<DevelopmentGrant>(
+            state,
+            &RecordKey::DevelopmentGrant(DevelopmentGrantId(number()?)),
+        )),
+        "product" => {
+            let digest = Hash32::from_hex(id).map_err(|_| format!("bad digest {id:?}"))?;
+            json(load::<DevelopedProduct>(state, &RecordKey::Product(digest)))
+        }
+        "resource_products" => json(load::<ResourceProducts>(
+            state,
+            &RecordKey::ResourceProducts(ResourceId(number()?)),
+        )),
+        "grant_lineage" => {
+            json(load::<GrantLineage>(state, &RecordKey::GrantLineage(GrantId(number()?))))
         }
         _ => Err(format!("unknown record kind {kind:?}")),
     }

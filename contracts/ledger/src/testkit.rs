@@ -60,6 +60,21 @@ impl Chain {
         Self { state: genesis_state(), height: Height(0), skipped_ms: 0 }
     }
 
+    /// The dev chain with protocol versions 2 and 3 in force from its first block, as if
+    /// governance had scheduled them before it.
+    pub(crate) fn at_version_three() -> Self {
+        use onebook_types::{
+            consortium::{ProtocolSchedule, ProtocolUpgrade},
+            ids::ProtocolVersion,
+        };
+        let mut chain = Self::dev();
+        let upgrade =
+            |version| ProtocolUpgrade { version: ProtocolVersion(version), height: Height(1) };
+        let schedule = ProtocolSchedule { upgrades: vec![upgrade(2), upgrade(3)] };
+        crate::ports::store(&mut chain.state, RecordKey::Protocol, &schedule);
+        chain
+    }
+
     pub(crate) fn context(&self) -> BlockContext {
         BlockContext {
             chain_id: ChainId::from("onebook-dev-1"),

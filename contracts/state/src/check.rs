@@ -3,7 +3,7 @@
 use onebook_types::{hash::Hash32, suite::Suite};
 
 use crate::TreeError;
-use crate::node::{KEY_BITS, Node, NodeStore, shares_prefix};
+use crate::node::{KEY_BITS, NodeAt, NodeStore, StoredNode, shares_prefix};
 
 /// What [`verify_tree`] counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,9 +16,10 @@ pub struct TreeStats {
     pub depth_max: usize,
 }
 
-/// Checks every node reachable from `root`: that it is stored under its own hash, that the tree
-/// has the canonical shape, and that every leaf lies on its key's path. Reads each node once.
-/// Nodes are hashed in the `ed25519-blake3` suite; see [`verify_tree_in`].
+/// Checks every node reachable from `root`: that it is stored where its parent says, that it
+/// hashes to what its parent commits to, that the tree has the canonical shape, and that every
+/// leaf lies on its key's path. Reads each node once. Nodes are hashed in the `ed25519-blake3`
+/// suite; see [`verify_tree_in`].
 pub fn verify_tree<S: NodeStore + ?Sized>(store: &S, root: Hash32) -> Result<TreeStats, TreeError> {
     verify_tree_in(Suite::Ed25519Blake3, store, root)
 }
@@ -33,17 +34,19 @@ pub fn verify_tree_in<S: NodeStore + ?Sized>(
     if root == Hash32::ZERO {
         return Ok(stats);
     }
+    let at = store.root(&root).ok_or(TreeError::MissingNode { hash: root, depth: 0 })?;
     // Depth-first with an explicit stack, which holds at most two entries per level.
-    let mut stack = vec![Visit { hash: root, depth: 0, path: Hash32::ZERO, sibling_empty: false }];
+    let mut stack =
+        vec![Visit { hash: root, at, depth: 0, path: Hash32::ZERO, sibling_empty: false }];
     while let Some(visit) = stack.pop() {
-        let Visit { hash, depth, path, sibling_empty } = visit;
-        let node = store.node(&hash).ok_or(TreeError::MissingNode { hash, depth })?;
+        let Visit { hash, at, depth, path, sibling_empty } = visit;
+        let node = store.node(at, &hash).ok_or(TreeError::MissingNode { hash, depth })?;
         let computed = node.hash_in(suite);
         if computed != hash {
-            return Err(TreeError::HashMismatch { stored_under: hash, computed });
+            return Err(TreeError::HashMismatch { expected: hash, computed, at });
         }
         match node {
-            Node::Leaf { key_hash, .. } => {
+            StoredNode::Leaf { key_hash, .. } => {
                 if sibling_empty {
                     return Err(TreeError::NotCanonical { hash, depth });
                 }
@@ -53,20 +56,32 @@ pub fn verify_tree_in<S: NodeStore + ?Sized>(
                 stats.leaves += 1;
                 stats.depth_max = stats.depth_max.max(depth);
             }
-            Node::Internal { left, right } => {
+            StoredNode::Internal { left, right } => {
                 if depth >= KEY_BITS {
                     return Err(TreeError::TooDeep { hash });
                 }
-                if left == Hash32::ZERO && right == Hash32::ZERO {
+                if left.hash() == Hash32::ZERO && right.hash() == Hash32::ZERO {
                     return Err(TreeError::NotCanonical { hash, depth });
                 }
                 stats.internal_nodes += 1;
                 for (child, bit, sibling) in [(right, true, left), (left, false, right)] {
-                    if child != Hash32::ZERO {
-                        let path = with_bit(path, depth, bit);
-                        let sibling_empty = sibling == Hash32::ZERO;
-                        stack.push(Visit { hash: child, depth: depth + 1, path, sibling_empty });
-                    }
+                    let child_at = match child.resolve(at.version) {
+                        None => continue,
+                        Some(_) if child.hash() == Hash32::ZERO => {
+                            return Err(TreeError::EmptyChildStored { hash, depth });
+                        }
+                        Some(child_at) => child_at,
+                    };
+                    let path = with_bit(path, depth, bit);
+                    let sibling_empty = sibling.hash() == Hash32::ZERO;
+                    let depth = depth + 1;
+                    stack.push(Visit {
+                        hash: child.hash(),
+                        at: child_at,
+                        depth,
+                        path,
+                        sibling_empty,
+                    });
                 }
             }
         }
@@ -77,6 +92,7 @@ pub fn verify_tree_in<S: NodeStore + ?Sized>(
 /// A node still to check, with where it sits.
 struct Visit {
     hash: Hash32,
+    at: NodeAt,
     depth: usize,
     /// The bits taken from the root to this node, in the first `depth` bits; the rest are 0.
     path: Hash32,
@@ -97,7 +113,7 @@ fn with_bit(mut hash: Hash32, index: usize, bit: bool) -> Hash32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MemNodeStore, apply_updates, value_hash};
+    use crate::{Child, MemNodeStore, Node, apply_updates, value_hash};
 
     fn key(first_byte: u8) -> Hash32 {
         let mut bytes = [0; 32];
@@ -109,12 +125,32 @@ mod tests {
         Node::Leaf { key_hash: key(first_byte), value_hash: value_hash(&[first_byte]) }
     }
 
-    /// Stores `nodes` under their own hashes and returns the hash of the last one.
+    /// Stores `nodes` as one version, each internal node's children referring to the earlier
+    /// nodes of that version with their hashes (or to an address that holds nothing), and
+    /// returns the hash of the last one, recorded as a root.
     fn store_nodes(store: &mut MemNodeStore, nodes: &[Node]) -> Hash32 {
-        for node in nodes {
-            store.insert_raw(node.hash(), *node);
-        }
-        nodes.last().map_or(Hash32::ZERO, Node::hash)
+        let child = |hash: Hash32, before: &[Node]| match hash {
+            Hash32::ZERO => Child::Empty,
+            _ => match before.iter().position(|node| node.hash() == hash) {
+                Some(index) => Child::Here { hash, index: u32::try_from(index).expect("small") },
+                None => Child::At { hash, at: NodeAt { version: 99, index: 0 } },
+            },
+        };
+        let stored: Vec<StoredNode> = nodes
+            .iter()
+            .enumerate()
+            .map(|(position, node)| match *node {
+                Node::Leaf { key_hash, value_hash } => StoredNode::Leaf { key_hash, value_hash },
+                Node::Internal { left, right } => StoredNode::Internal {
+                    left: child(left, &nodes[..position]),
+                    right: child(right, &nodes[..position]),
+                },
+            })
+            .collect();
+        let root = nodes.last().map_or(Hash32::ZERO, Node::hash);
+        let last = u32::try_from(nodes.len().saturating_sub(1)).expect("small");
+        store.insert_raw(stored, root, last);
+        root
     }
 
     #[test]
@@ -138,13 +174,24 @@ mod tests {
     }
 
     #[test]
-    fn a_node_stored_under_another_hash_is_reported() {
-        let mut store = MemNodeStore::new();
-        store.insert_raw(key(1), leaf(1));
+    fn a_root_the_store_does_not_hold_is_a_missing_node() {
+        let store = MemNodeStore::new();
 
         let result = verify_tree(&store, key(1));
 
-        let expected = TreeError::HashMismatch { stored_under: key(1), computed: leaf(1).hash() };
+        assert_eq!(result, Err(TreeError::MissingNode { hash: key(1), depth: 0 }));
+    }
+
+    #[test]
+    fn a_node_that_hashes_to_another_hash_than_its_parent_names_is_reported() {
+        let mut store = MemNodeStore::new();
+        let stored = StoredNode::Leaf { key_hash: key(1), value_hash: value_hash(&[1]) };
+        store.insert_raw(vec![stored], key(1), 0);
+
+        let result = verify_tree(&store, key(1));
+
+        let at = NodeAt { version: 0, index: 0 };
+        let expected = TreeError::HashMismatch { expected: key(1), computed: leaf(1).hash(), at };
         assert_eq!(result, Err(expected));
     }
 
@@ -156,6 +203,20 @@ mod tests {
         let result = verify_tree(&store, root);
 
         assert_eq!(result, Err(TreeError::MissingNode { hash: key(1), depth: 1 }));
+    }
+
+    #[test]
+    fn a_stored_child_that_hashes_to_zero_is_reported() {
+        let mut store = MemNodeStore::new();
+        let lone = StoredNode::Leaf { key_hash: key(0x80), value_hash: value_hash(&[1]) };
+        let zero = Child::Here { hash: Hash32::ZERO, index: 0 };
+        let root =
+            StoredNode::Internal { left: zero, right: Child::Here { hash: lone.hash(), index: 0 } };
+        store.insert_raw(vec![lone, root], root.hash(), 1);
+
+        let result = verify_tree(&store, root.hash());
+
+        assert_eq!(result, Err(TreeError::EmptyChildStored { hash: root.hash(), depth: 0 }));
     }
 
     #[test]

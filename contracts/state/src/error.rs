@@ -2,6 +2,8 @@
 
 use onebook_types::hash::Hash32;
 
+use crate::NodeAt;
+
 /// Why a [`StateProof`](crate::StateProof) does not establish the claimed value or absence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProofError {
@@ -66,13 +68,23 @@ pub enum TreeError {
         /// Its depth in the tree.
         depth: usize,
     },
-    /// A node does not hash to the key it is stored under.
-    #[error("state node stored under {stored_under} hashes to {computed}")]
+    /// A node does not hash to what its parent (or, for the root, the root hash) commits to.
+    #[error("state node at {at:?} hashes to {computed}, not {expected}")]
     HashMismatch {
-        /// The key the node was found under.
-        stored_under: Hash32,
+        /// The hash its parent commits to.
+        expected: Hash32,
         /// The node's own hash.
         computed: Hash32,
+        /// Where it is stored.
+        at: NodeAt,
+    },
+    /// An internal node names a stored child whose hash is ZERO, the empty subtree's.
+    #[error("state node {hash} at depth {depth} has a stored child that hashes to ZERO")]
+    EmptyChildStored {
+        /// The internal node's hash.
+        hash: Hash32,
+        /// Its depth in the tree.
+        depth: usize,
     },
     /// An internal node with two empty children, or a leaf beside an empty sibling.
     #[error("state node {hash} at depth {depth} should have been collapsed into its parent")]

@@ -1,4 +1,5 @@
-//! Onebook's authenticated, versioned state map: a binary sparse Merkle tree of content-addressed nodes.
+//! Onebook's authenticated, versioned state map: a binary sparse Merkle tree whose nodes are
+//! stored in versions, one list of new nodes per batch of writes.
 //!
 //! A record with key `k` and value `v` lives at the 256-bit path [`key_hash`]`(k)`, read most
 //! significant bit first (bit 0 = left), in a leaf that commits to [`value_hash`]`(v)`. The tree
@@ -13,10 +14,15 @@
 //!   lone leaf beside an empty sibling; keys sharing a prefix sit below a chain of internal nodes
 //!   with empty siblings.
 //!
-//! Nodes are stored by their hash ([`NodeStore`]) and never overwritten or deleted:
-//! [`apply_updates`] returns only the new nodes, so every past root stays readable and
-//! provable, and the caller records which root belongs to which height. Pruning old versions is
-//! a later option; it would need reference counts or a mark-and-sweep from the kept roots.
+//! Hashes commit to [`Node`]s; stores keep [`StoredNode`]s, which add to each child the address
+//! where it is stored ([`Child`], [`NodeAt`]). [`apply_updates`] returns only the new nodes of a
+//! batch, children first, each new node referring to its new children by their index in that
+//! list; a store keeps the list as one version and never overwrites or deletes a node, so every
+//! past root stays readable and provable. A [`NodeStore`] also records where each root is.
+//! Readers walk down from a root by address: nothing is looked up by hash, so a store can keep a
+//! version's nodes together (`node/storage` writes them in a few large values per block).
+//! Pruning old versions is a later option: a version's nodes become garbage once no kept root
+//! reaches them.
 //!
 //! [`prove`] gives a [`StateProof`] of membership or absence that [`StateProof::verify`] checks
 //! against a root with no store. [`verify_tree`] checks a whole stored tree. The byte-exact
@@ -35,7 +41,8 @@ mod update;
 pub use check::{TreeStats, verify_tree, verify_tree_in};
 pub use error::{ProofError, TreeError};
 pub use node::{
-    MemNodeStore, Node, NodeHashHasher, NodeStore, key_hash, key_hash_in, value_hash, value_hash_in,
+    Child, MemNodeStore, Node, NodeAt, NodeHashHasher, NodeStore, StoredNode, key_hash, key_hash_in,
+    value_hash, value_hash_in,
 };
 pub use proof::{StateProof, Terminal, get, prove};
 pub use update::{TreeUpdate, apply_updates, apply_updates_in};

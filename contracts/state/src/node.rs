@@ -1,4 +1,13 @@
-//! Tree nodes, the hashes that address them, and the store that holds them.
+//! Tree nodes, the hashes that commit to them, where they are stored, and the stores that hold
+//! them.
+//!
+//! A node has two forms. [`Node`] is what its hash commits to: a leaf's key and value hashes, or
+//! an internal node's two child hashes. [`StoredNode`] is what a store keeps: the same, plus, for
+//! each child of an internal node, where that child is stored ([`Child`]). Nodes are stored in
+//! versions: each batch of writes ([`apply_updates`](crate::apply_updates)) creates one list of
+//! new nodes, children before parents, and a store keeps that list as the next version, so a
+//! node's address is its version and its index in the list ([`NodeAt`]). A reader walks from a
+//! root down through these addresses; no node is looked up by its hash.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -36,10 +45,11 @@ pub fn value_hash_in(suite: Suite, value: &[u8]) -> Hash32 {
     suite.hash_tagged(Tag::StateValue, &[value])
 }
 
-/// A stored node of the state tree. The empty subtree is [`Hash32::ZERO`] and has no node.
+/// A node of the state tree as its hash commits to it. The empty subtree is [`Hash32::ZERO`] and
+/// has no node.
 ///
-/// The borsh encoding is part of the format: `0x00 || key_hash || value_hash` for a leaf and
-/// `0x01 || left || right` for an internal node.
+/// The borsh encoding is `0x00 || key_hash || value_hash` for a leaf and `0x01 || left || right`
+/// for an internal node (the state tree section of `docs/formats.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub enum Node {
     /// A subtree holding exactly one record.
@@ -59,7 +69,7 @@ pub enum Node {
 }
 
 impl Node {
-    /// The node's hash, which is also the key it is stored under (`ed25519-blake3`).
+    /// The node's hash in `ed25519-blake3`: what its parent, or a header's state root, commits to.
     pub fn hash(&self) -> Hash32 {
         self.hash_in(Suite::Ed25519Blake3)
     }
@@ -92,34 +102,150 @@ fn hash_pair(suite: Suite, tag: Tag, a: &Hash32, b: &Hash32) -> Hash32 {
     Hash32(suite.digest(&input[..length]))
 }
 
-/// Read access to state nodes by hash.
+/// Where a node is stored: the version that created it and its index in that version's list of
+/// new nodes. A store numbers its versions; the ledger's store uses the block height.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize,
+)]
+pub struct NodeAt {
+    /// The version (batch of writes) that created the node.
+    pub version: u64,
+    /// Its position in that version's list of new nodes.
+    pub index: u32,
+}
+
+/// A child of a stored internal node: the hash the parent commits to, and where the child is
+/// stored. Not hashed: only the child's hash enters the parent's hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub enum Child {
+    /// The empty subtree (ZERO).
+    Empty,
+    /// A node created in the same version as the node that holds this child, at `index` in that
+    /// version's list. New nodes refer to each other this way, so a batch's nodes do not depend on
+    /// the number the store gives its version.
+    Here {
+        /// The child's hash.
+        hash: Hash32,
+        /// Its index in the version of the node holding it.
+        index: u32,
+    },
+    /// A node of another version.
+    At {
+        /// The child's hash.
+        hash: Hash32,
+        /// Where it is stored.
+        at: NodeAt,
+    },
+}
+
+impl Child {
+    /// The hash the parent commits to: ZERO for the empty subtree.
+    pub fn hash(&self) -> Hash32 {
+        match self {
+            Self::Empty => Hash32::ZERO,
+            Self::Here { hash, .. } | Self::At { hash, .. } => *hash,
+        }
+    }
+
+    /// Where the child is stored, for a parent stored in `version`; `None` for the empty subtree.
+    pub fn resolve(&self, version: u64) -> Option<NodeAt> {
+        match self {
+            Self::Empty => None,
+            Self::Here { index, .. } => Some(NodeAt { version, index: *index }),
+            Self::At { at, .. } => Some(*at),
+        }
+    }
+}
+
+/// A node as a store keeps it: a leaf, or an internal node with the address of each child.
+///
+/// Its borsh encoding is the stored format of the state tree (`docs/formats.md`, the stored
+/// layout of the state tree): `0x00 || key_hash || value_hash` for a leaf (65 bytes), and
+/// `0x01 || left || right` for an internal node, each child `0x00` (empty, 1 byte),
+/// `0x01 || hash || index (u32 LE)` (37 bytes) or `0x02 || hash || version (u64 LE) || index (u32
+/// LE)` (45 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub enum StoredNode {
+    /// A subtree holding exactly one record.
+    Leaf {
+        /// The record's path, [`key_hash`] of its key.
+        key_hash: Hash32,
+        /// [`value_hash`] of the record's value.
+        value_hash: Hash32,
+    },
+    /// A subtree holding two or more records.
+    Internal {
+        /// The subtree whose keys have bit `depth` equal to 0.
+        left: Child,
+        /// The subtree whose keys have bit `depth` equal to 1.
+        right: Child,
+    },
+}
+
+impl StoredNode {
+    /// The node its hash commits to, without the children's addresses.
+    pub fn node(&self) -> Node {
+        match *self {
+            Self::Leaf { key_hash, value_hash } => Node::Leaf { key_hash, value_hash },
+            Self::Internal { left, right } => {
+                Node::Internal { left: left.hash(), right: right.hash() }
+            }
+        }
+    }
+
+    /// The node's hash (`ed25519-blake3`).
+    pub fn hash(&self) -> Hash32 {
+        self.node().hash()
+    }
+
+    /// The node's hash in `suite`.
+    pub fn hash_in(&self, suite: Suite) -> Hash32 {
+        self.node().hash_in(suite)
+    }
+}
+
+/// Read access to stored state nodes.
 ///
 /// There is no `Result`: a node that cannot read its own state must stop, so an implementation
 /// panics on I/O failure, and callers treat a missing node as a broken invariant.
 pub trait NodeStore {
-    /// The node stored under `hash`, if any.
-    fn node(&self, hash: &Hash32) -> Option<Node>;
+    /// Where the root node of the tree with root hash `root` is stored, if the store holds that
+    /// tree. Never asked for ZERO, the empty tree, which has no node.
+    fn root(&self, root: &Hash32) -> Option<NodeAt>;
 
-    /// Appends to `nodes` the node stored under each of `hashes`, in order. The reads are
-    /// independent of each other, so a store may overlap them; the default reads one by one.
-    fn nodes(&self, hashes: &[Hash32], nodes: &mut Vec<Option<Node>>) {
-        nodes.extend(hashes.iter().map(|hash| self.node(hash)));
+    /// The node stored at `at`, whose parent commits to it with `hash`. A store that reads from
+    /// a disk checks the hash there; `None` if nothing is stored at `at`.
+    fn node(&self, at: NodeAt, hash: &Hash32) -> Option<StoredNode>;
+
+    /// Appends to `nodes` the node stored at each of `refs`, in order. The reads are independent
+    /// of each other, so a store may overlap them; the default reads one by one.
+    fn nodes(&self, refs: &[(NodeAt, Hash32)], nodes: &mut Vec<Option<StoredNode>>) {
+        nodes.extend(refs.iter().map(|(at, hash)| self.node(*at, hash)));
+    }
+
+    /// Whether [`apply_updates`](crate::apply_updates) should first read the nodes on a batch's
+    /// paths level by level through [`NodeStore::nodes`], so the store can overlap the reads of a
+    /// level (a disk store), rather than read each node as the rebuild reaches it (a memory store,
+    /// whose reads cost less than keeping the nodes read aside).
+    fn reads_ahead(&self) -> bool {
+        false
     }
 }
 
-/// An in-memory [`NodeStore`], for tests, benchmarks and computing the genesis state root.
+/// An in-memory [`NodeStore`], for tests, benchmarks and computing the genesis state root: each
+/// [`TreeUpdate`] stored is the next version, kept as the list the update made.
 #[derive(Clone, Debug, Default)]
 pub struct MemNodeStore {
-    // Looked up by hash only and never iterated, so its order cannot reach any result; a hash
-    // map keeps a lookup at one memory access however many versions the store holds.
-    nodes: NodeMap,
+    versions: Vec<Vec<StoredNode>>,
+    // Looked up by hash only and never iterated, so its order cannot reach any result.
+    roots: RootMap,
+    nodes: usize,
 }
 
-/// A map of nodes by hash, behind [`MemNodeStore`] and the nodes an update reads ahead. Only
-/// `get`, `insert`, `extend` and `len` are used on it.
+/// The address of each root by its hash, behind [`MemNodeStore`]. Only `get` and `insert` are
+/// used on it.
 #[allow(clippy::disallowed_types, reason = "never iterated: lookups and inserts only")]
-pub(crate) type NodeMap =
-    std::collections::HashMap<Hash32, Node, BuildHasherDefault<NodeHashHasher>>;
+type RootMap = std::collections::HashMap<Hash32, NodeAt, BuildHasherDefault<NodeHashHasher>>;
 
 /// A [`Hasher`] for maps keyed by node hashes. Those are BLAKE3 outputs, already uniform, so
 /// their first eight bytes serve as the map's hash with no further mixing.
@@ -146,39 +272,72 @@ impl MemNodeStore {
         Self::default()
     }
 
-    /// Stores the nodes of `update`. Old nodes stay, so every earlier root stays readable.
+    /// Stores the nodes of `update` as the next version and records where its root is. Old
+    /// versions stay, so every earlier root stays readable.
     pub fn insert_all(&mut self, update: &TreeUpdate) {
-        self.nodes.reserve(update.new_nodes.len());
-        self.nodes.extend(update.new_nodes.iter().copied());
+        self.insert(update.clone());
+    }
+
+    /// [`MemNodeStore::insert_all`], keeping the update's list of nodes rather than a copy.
+    pub fn insert(&mut self, update: TreeUpdate) {
+        let version = self.versions.len() as u64;
+        if let Some(at) = update.root_ref.resolve(version) {
+            self.roots.insert(update.root, at);
+        }
+        self.nodes += update.new_nodes.len();
+        self.versions.push(update.new_nodes);
     }
 
     /// The number of nodes stored.
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.nodes
     }
 
     /// Whether no node is stored.
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.nodes == 0
     }
 
-    /// Stores `node` under any hash, to build broken trees in tests.
+    /// Stores `nodes` as the next version and `root` as a root at `index` in it, whatever they
+    /// hash to, to build broken trees in tests. Returns the version.
     #[cfg(test)]
-    pub(crate) fn insert_raw(&mut self, hash: Hash32, node: Node) {
-        self.nodes.insert(hash, node);
+    pub(crate) fn insert_raw(&mut self, nodes: Vec<StoredNode>, root: Hash32, index: u32) -> u64 {
+        let version = self.versions.len() as u64;
+        self.roots.insert(root, NodeAt { version, index });
+        self.nodes += nodes.len();
+        self.versions.push(nodes);
+        version
     }
 }
 
 impl NodeStore for MemNodeStore {
-    fn node(&self, hash: &Hash32) -> Option<Node> {
-        self.nodes.get(hash).copied()
+    fn root(&self, root: &Hash32) -> Option<NodeAt> {
+        self.roots.get(root).copied()
+    }
+
+    fn node(&self, at: NodeAt, _hash: &Hash32) -> Option<StoredNode> {
+        let version = self.versions.get(usize::try_from(at.version).ok()?)?;
+        version.get(usize::try_from(at.index).ok()?).copied()
     }
 }
 
+/// The location of the root of the tree `root`, which the walk starting there needs.
+pub(crate) fn root_at<S: NodeStore + ?Sized>(store: &S, root: Hash32) -> NodeAt {
+    let Some(at) = store.root(&root) else {
+        panic!("state root {root} is missing from the store");
+    };
+    at
+}
+
 /// Loads a node that the tree rooted where the walk started must contain.
-pub(crate) fn load<S: NodeStore + ?Sized>(store: &S, hash: Hash32, depth: usize) -> Node {
-    let Some(node) = store.node(&hash) else {
-        panic!("state node {hash} at depth {depth} is missing from the store");
+pub(crate) fn load<S: NodeStore + ?Sized>(
+    store: &S,
+    at: NodeAt,
+    hash: Hash32,
+    depth: usize,
+) -> StoredNode {
+    let Some(node) = store.node(at, &hash) else {
+        panic!("state node {hash} at depth {depth} is missing from the store (at {at:?})");
     };
     node
 }
@@ -213,5 +372,39 @@ mod tests {
 
         assert_eq!(leaf, [&[0u8][..], &a.0, &b.0].concat());
         assert_eq!(internal, [&[1u8][..], &a.0, &b.0].concat());
+    }
+
+    #[test]
+    fn a_stored_internal_node_hashes_its_children_hashes_only() {
+        let (a, b) = (Hash32([1; 32]), Hash32([2; 32]));
+        let here = Child::Here { hash: a, index: 7 };
+        let there = Child::At { hash: b, at: NodeAt { version: 3, index: 9 } };
+
+        let stored = StoredNode::Internal { left: here, right: there };
+
+        assert_eq!(stored.hash(), Node::Internal { left: a, right: b }.hash());
+        assert_eq!(here.resolve(5), Some(NodeAt { version: 5, index: 7 }));
+        assert_eq!(there.resolve(5), Some(NodeAt { version: 3, index: 9 }));
+        assert_eq!(Child::Empty.resolve(5), None);
+    }
+
+    #[test]
+    fn stored_nodes_encode_children_with_their_addresses() {
+        let (a, b) = (Hash32([1; 32]), Hash32([2; 32]));
+        let node = StoredNode::Internal {
+            left: Child::Here { hash: a, index: 0x0102_0304 },
+            right: Child::At { hash: b, at: NodeAt { version: 5, index: 6 } },
+        };
+
+        let bytes = borsh::to_vec(&node).expect("encodes");
+        let empty =
+            borsh::to_vec(&StoredNode::Internal { left: Child::Empty, right: Child::Empty })
+                .expect("encodes");
+
+        let here = [&[1u8][..], &a.0, &[4, 3, 2, 1]].concat();
+        let there = [&[2u8][..], &b.0, &5u64.to_le_bytes(), &6u32.to_le_bytes()].concat();
+        assert_eq!(bytes, [&[1u8][..], &here, &there].concat());
+        assert_eq!(bytes.len(), 1 + 37 + 45);
+        assert_eq!(empty, [1, 0, 0]);
     }
 }

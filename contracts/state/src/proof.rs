@@ -5,7 +5,7 @@ use onebook_types::{hash::Hash32, suite::Suite};
 use serde::{Deserialize, Serialize};
 
 use crate::ProofError;
-use crate::node::{KEY_BITS, Node, NodeStore, load, shares_prefix};
+use crate::node::{KEY_BITS, Node, NodeStore, StoredNode, load, root_at, shares_prefix};
 
 /// A proof that a key holds a value, or holds none, in the tree with a given root.
 ///
@@ -152,22 +152,29 @@ fn walk<S: NodeStore + ?Sized>(
     key_hash: Hash32,
     mut on_sibling: impl FnMut(Hash32),
 ) -> Terminal {
-    let mut hash = root;
-    let mut depth = 0;
-    while hash != Hash32::ZERO {
-        match load(store, hash, depth) {
-            Node::Leaf { key_hash, value_hash } => return Terminal::Leaf { key_hash, value_hash },
-            Node::Internal { left, right } => {
+    if root == Hash32::ZERO {
+        return Terminal::Empty;
+    }
+    let (mut hash, mut at, mut depth) = (root, root_at(store, root), 0);
+    loop {
+        match load(store, at, hash, depth) {
+            StoredNode::Leaf { key_hash, value_hash } => {
+                return Terminal::Leaf { key_hash, value_hash };
+            }
+            StoredNode::Internal { left, right } => {
                 assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
                 let (next, sibling) =
                     if key_hash.bit(depth) { (right, left) } else { (left, right) };
-                on_sibling(sibling);
-                hash = next;
-                depth += 1;
+                on_sibling(sibling.hash());
+                match next.resolve(at.version) {
+                    Some(next_at) if next.hash() != Hash32::ZERO => {
+                        (hash, at, depth) = (next.hash(), next_at, depth + 1);
+                    }
+                    _ => return Terminal::Empty,
+                }
             }
         }
     }
-    Terminal::Empty
 }
 
 #[cfg(test)]

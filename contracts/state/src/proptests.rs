@@ -1,7 +1,7 @@
 //! Property tests of the whole map: canonical roots, versioning, proofs and their tamper
 //! resistance, each against a `BTreeMap` model.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use onebook_types::hash::Hash32;
 use proptest::collection::{btree_map, vec};
@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use crate::{
-    MemNodeStore, Node, NodeStore, StateProof, TreeStats, apply_updates, get, prove, verify_tree,
+    MemNodeStore, Node, NodeAt, NodeStore, StateProof, StoredNode, TreeStats, TreeUpdate,
+    apply_updates, get, prove, verify_tree,
 };
 
 type Records = BTreeMap<Hash32, Hash32>;
@@ -67,19 +68,53 @@ fn commit_batches<'a>(
     root
 }
 
-/// Every node hash reachable from `root`.
-fn reachable(store: &MemNodeStore, root: Hash32) -> BTreeSet<Hash32> {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![root];
-    while let Some(hash) = stack.pop() {
-        if hash == Hash32::ZERO || !seen.insert(hash) {
+/// Every node reachable from `root`, by hash, found by walking the stored addresses down from
+/// the root.
+fn reachable(store: &MemNodeStore, root: Hash32) -> BTreeMap<Hash32, Node> {
+    let mut seen = BTreeMap::new();
+    if root == Hash32::ZERO {
+        return seen;
+    }
+    let at = store.root(&root).expect("the root is stored");
+    let mut stack = vec![(root, at)];
+    while let Some((hash, at)) = stack.pop() {
+        let node = store.node(at, &hash).expect("every reachable node is stored");
+        assert_eq!(node.hash(), hash, "the node at {at:?} is the one its parent names");
+        if seen.insert(hash, node.node()).is_some() {
             continue;
         }
-        if let Some(Node::Internal { left, right }) = store.node(&hash) {
-            stack.extend([left, right]);
+        if let StoredNode::Internal { left, right } = node {
+            for child in [left, right] {
+                if let Some(child_at) = child.resolve(at.version) {
+                    stack.push((child.hash(), child_at));
+                }
+            }
         }
     }
     seen
+}
+
+/// A store that asks [`apply_updates`] to read a batch's paths ahead, level by level, as the
+/// database's store does, over the nodes of a [`MemNodeStore`].
+struct ReadingAhead<'a>(&'a MemNodeStore);
+
+impl NodeStore for ReadingAhead<'_> {
+    fn root(&self, root: &Hash32) -> Option<NodeAt> {
+        self.0.root(root)
+    }
+
+    fn node(&self, at: NodeAt, hash: &Hash32) -> Option<StoredNode> {
+        self.0.node(at, hash)
+    }
+
+    fn reads_ahead(&self) -> bool {
+        true
+    }
+}
+
+/// The new nodes of `update`, by hash, as their hashes commit to them.
+fn created(update: &TreeUpdate) -> BTreeMap<Hash32, Node> {
+    update.new_nodes.iter().map(|node| (node.hash(), node.node())).collect()
 }
 
 /// A store and root holding `records`.
@@ -172,12 +207,14 @@ proptest! {
             let update = apply_updates(&store, root, writes);
             store.insert_all(&update);
 
-            let hashes: BTreeSet<_> = update.new_nodes.iter().map(|(hash, _)| *hash).collect();
-            prop_assert_eq!(hashes.len(), update.new_nodes.len(), "each new node once");
+            let new = created(&update);
+            prop_assert_eq!(new.len(), update.new_nodes.len(), "each new node once");
             let old = reachable(&store, root);
-            let live = reachable(&store, update.root);
-            let added: BTreeSet<_> = live.difference(&old).copied().collect();
-            prop_assert_eq!(hashes, added, "new nodes are those the new root adds");
+            let added: BTreeMap<_, _> = reachable(&store, update.root)
+                .into_iter()
+                .filter(|(hash, _)| !old.contains_key(hash))
+                .collect();
+            prop_assert_eq!(new, added, "new nodes are those the new root adds");
             prop_assert_eq!(update.root, scratch_root(&model));
             let stats = verify_tree(&store, update.root).expect("the tree is canonical");
             prop_assert_eq!(stats.leaves, model.len() as u64);
@@ -237,12 +274,15 @@ proptest! {
         let batched_store = one_by_one.clone();
 
         let batch = apply_updates(&batched_store, base_root, writes.iter().copied());
+        let read_ahead =
+            apply_updates(&ReadingAhead(&batched_store), base_root, writes.iter().copied());
+        prop_assert_eq!(&read_ahead, &batch, "reading ahead changes nothing");
         let mut root = base_root;
         let mut single_nodes = BTreeMap::new();
         for write in &writes {
             let update = apply_updates(&one_by_one, root, [*write]);
             one_by_one.insert_all(&update);
-            single_nodes.extend(update.new_nodes.iter().copied());
+            single_nodes.extend(created(&update));
             root = update.root;
         }
 
@@ -252,13 +292,16 @@ proptest! {
         // The one-by-one nodes that the final root still reaches, and no other, are the batch's.
         let kept: BTreeMap<Hash32, Node> = single_nodes
             .into_iter()
-            .filter(|(hash, _)| live.contains(hash) && !old.contains(hash))
+            .filter(|(hash, _)| live.contains_key(hash) && !old.contains_key(hash))
             .collect();
-        let batched: BTreeMap<Hash32, Node> = batch.new_nodes.iter().copied().collect();
+        let batched = created(&batch);
         prop_assert_eq!(batched.len(), batch.new_nodes.len(), "each new node once");
-        prop_assert_eq!(batched, kept);
+        prop_assert_eq!(&batched, &kept);
+        // Stored as a version, the batch's addresses lead to exactly its nodes and the old ones.
         let mut batched_store = batched_store;
         batched_store.insert_all(&batch);
+        let reached = reachable(&batched_store, batch.root);
+        prop_assert_eq!(reached, live);
         let stats = verify_tree(&batched_store, batch.root).expect("the tree is canonical");
         prop_assert_eq!(stats, verify_tree(&one_by_one, root).expect("the tree is canonical"));
     }

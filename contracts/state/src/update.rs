@@ -4,23 +4,29 @@
 //! The writes are sorted by key hash once; then one walk from the root splits them by key bit at
 //! each level, so every internal node on the path of one or more written keys is read once and
 //! rebuilt once per batch, however many of the batch's keys pass through it. Children are built
-//! before their parent, so each new node is hashed exactly once, from children already known.
+//! before their parent, so each new node is hashed exactly once, from children already known, and
+//! refers to its new children by their index in the batch's list. Untouched subtrees, and leaves
+//! that only move up or down, stay where they are stored and are referred to there.
 
 use onebook_types::{hash::Hash32, suite::Suite};
 
-use crate::node::{KEY_BITS, Node, NodeMap, NodeStore, load};
+use crate::node::{Child, KEY_BITS, NodeAt, NodeStore, StoredNode, load, root_at};
 
 /// The outcome of [`apply_updates`]: the new root and the nodes to store so it can be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeUpdate {
     /// The root after the batch; ZERO if the tree is now empty.
     pub root: Hash32,
-    /// The nodes the batch created, as `(hash, node)`, children before their parents (the new
-    /// root, if it is new, comes last), each once. They are exactly the nodes reachable from
-    /// `root` that are not reachable from the root the batch was applied to. A batch that
-    /// recreates an earlier shape (a delete undoing an insert) may so list nodes the store
-    /// already holds from an older version; storing them again is harmless.
-    pub new_nodes: Vec<(Hash32, Node)>,
+    /// Where the root node is: [`Child::Here`] (an index in `new_nodes`) if the batch created
+    /// it, [`Child::At`] if it was already stored, [`Child::Empty`] for the empty tree.
+    pub root_ref: Child,
+    /// The nodes the batch created, children before their parents (the new root, if it is new,
+    /// comes last). A store keeps them, in this order, as the batch's version: a new node refers
+    /// to a new child by its index here ([`Child::Here`]). They are exactly the nodes reachable
+    /// from `root` that are not reachable from the root the batch was applied to, each once. A
+    /// batch that recreates an earlier shape (a delete undoing an insert) creates its nodes
+    /// again rather than finding the old copies.
+    pub new_nodes: Vec<StoredNode>,
 }
 
 /// Applies a batch of writes to the tree at `root` and returns the new root and new nodes.
@@ -32,7 +38,7 @@ pub struct TreeUpdate {
 ///
 /// # Panics
 ///
-/// If `store` lacks a node of the tree at `root` on the path of an updated key.
+/// If `store` lacks `root` (other than ZERO) or a node of its tree on the path of an updated key.
 ///
 /// Nodes are hashed in the `ed25519-blake3` suite; see [`apply_updates_in`].
 pub fn apply_updates<S: NodeStore + ?Sized>(
@@ -47,7 +53,7 @@ pub fn apply_updates<S: NodeStore + ?Sized>(
 ///
 /// # Panics
 ///
-/// If `store` lacks a node of the tree at `root` on the path of an updated key.
+/// If `store` lacks `root` (other than ZERO) or a node of its tree on the path of an updated key.
 pub fn apply_updates_in<S: NodeStore + ?Sized>(
     suite: Suite,
     store: &S,
@@ -55,11 +61,28 @@ pub fn apply_updates_in<S: NodeStore + ?Sized>(
     updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
 ) -> TreeUpdate {
     let updates = last_write_per_key(updates);
-    let read = read_paths(store, root, &updates);
-    let new_nodes = Vec::with_capacity(updates.len() * 12);
-    let mut builder = Builder { suite, store, read, new_nodes };
-    let root = builder.update(root, 0, &updates).hash;
-    TreeUpdate { root, new_nodes: builder.new_nodes }
+    let old = match root {
+        Hash32::ZERO => Subtree::EMPTY,
+        _ => Subtree { hash: root, kind: Kind::Kept, place: Place::Stored(root_at(store, root)) },
+    };
+    let read = match old.place {
+        Place::Stored(at) if store.reads_ahead() && !updates.is_empty() => {
+            read_paths(store, root, at, &updates)
+        }
+        _ => ReadAhead::default(),
+    };
+    let mut builder = Builder { suite, store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
+    let new = builder.update(old, 0, &updates);
+    debug_assert!(
+        builder
+            .read
+            .levels
+            .iter()
+            .zip(&builder.read.next)
+            .all(|(level, next)| level.len() == *next),
+        "the rebuild asks for every node read ahead, in the order read"
+    );
+    TreeUpdate { root: new.hash, root_ref: new.child(), new_nodes: builder.new_nodes }
 }
 
 /// The writes sorted by key hash, keeping the last write of each key. Sorting makes each
@@ -80,50 +103,77 @@ fn last_write_per_key(
     last
 }
 
-/// Reads every node of the tree at `root` on the paths of `updates`, one level at a time.
+/// The nodes read ahead on a batch's written paths: for each depth, the nodes of that depth in
+/// key order, which is the order in which the rebuild, depth first and left to right, asks for
+/// them. So each is found by a cursor per depth, without a map.
+#[derive(Debug, Default)]
+struct ReadAhead {
+    levels: Vec<Vec<(NodeAt, StoredNode)>>,
+    /// For each depth, the next node the rebuild will ask for.
+    next: Vec<usize>,
+}
+
+impl ReadAhead {
+    /// The node at `at` and `depth` if it is the next one read ahead there.
+    fn take(&mut self, at: NodeAt, depth: usize) -> Option<StoredNode> {
+        let (level, next) = (self.levels.get(depth)?, self.next.get_mut(depth)?);
+        let (found, node) = level.get(*next)?;
+        if *found != at {
+            return None;
+        }
+        *next += 1;
+        Some(*node)
+    }
+}
+
+/// Reads every node of the tree at `root` (stored at `at`) on the paths of `updates`, one level
+/// at a time.
 ///
 /// The walk that rebuilds the tree goes depth first, so each of its reads waits for the one
 /// above it. Here the reads of one level are independent of each other and go to the store
-/// together ([`NodeStore::nodes`]), which lets a memory or disk store overlap them. At most
-/// [`KEY_BITS`] levels.
+/// together ([`NodeStore::nodes`]), which lets a disk store overlap them. At most [`KEY_BITS`]
+/// levels.
 fn read_paths<S: NodeStore + ?Sized>(
     store: &S,
     root: Hash32,
+    at: NodeAt,
     updates: &[(Hash32, Option<Hash32>)],
-) -> NodeMap {
-    let mut read = NodeMap::default();
-    // The subtrees to read at this level: (hash, the range of `updates` below it).
-    let mut level: Vec<(Hash32, usize, usize)> = Vec::new();
-    if root != Hash32::ZERO && !updates.is_empty() {
-        level.push((root, 0, updates.len()));
-    }
-    let mut hashes = Vec::new();
+) -> ReadAhead {
+    let mut read = ReadAhead::default();
+    // The nodes to read at this level: (address, hash, the range of `updates` below it).
+    let mut level: Vec<(NodeAt, Hash32, usize, usize)> = vec![(at, root, 0, updates.len())];
+    let mut refs = Vec::new();
     let mut nodes = Vec::new();
     for depth in 0..=KEY_BITS {
         if level.is_empty() {
             break;
         }
-        hashes.clear();
-        hashes.extend(level.iter().map(|(hash, ..)| *hash));
+        refs.clear();
+        refs.extend(level.iter().map(|(at, hash, ..)| (*at, *hash)));
         nodes.clear();
-        store.nodes(&hashes, &mut nodes);
-        assert_eq!(nodes.len(), hashes.len(), "one answer per hash asked");
+        store.nodes(&refs, &mut nodes);
+        assert_eq!(nodes.len(), refs.len(), "one answer per node asked");
         let mut next = Vec::with_capacity(level.len() * 2);
-        for ((hash, start, end), node) in level.iter().copied().zip(nodes.iter().copied()) {
+        let mut kept = Vec::with_capacity(level.len());
+        for ((at, hash, start, end), node) in level.iter().copied().zip(nodes.iter().copied()) {
             let Some(node) = node else {
-                panic!("state node {hash} at depth {depth} is missing from the store");
+                panic!("state node {hash} at depth {depth} is missing from the store (at {at:?})");
             };
-            read.insert(hash, node);
-            if let Node::Internal { left, right } = node {
+            kept.push((at, node));
+            if let StoredNode::Internal { left, right } = node {
                 assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
                 let split = start + split_point(&updates[start..end], depth);
                 for (child, from, to) in [(left, start, split), (right, split, end)] {
-                    if child != Hash32::ZERO && from < to {
-                        next.push((child, from, to));
+                    if let Place::Stored(child_at) = Subtree::kept(child, at.version).place
+                        && from < to
+                    {
+                        next.push((child_at, child.hash(), from, to));
                     }
                 }
             }
         }
+        read.levels.push(kept);
+        read.next.push(0);
         level = next;
     }
     read
@@ -139,15 +189,55 @@ enum Kind {
     Kept,
 }
 
-/// A subtree's hash and kind.
+/// Where a subtree's top node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// The empty subtree has no node.
+    Nowhere,
+    /// A node of this batch, at this index of its new nodes.
+    New(u32),
+    /// A node already stored.
+    Stored(NodeAt),
+}
+
+/// A subtree's hash, kind and place.
 #[derive(Clone, Copy, Debug)]
 struct Subtree {
     hash: Hash32,
     kind: Kind,
+    place: Place,
 }
 
 impl Subtree {
-    const EMPTY: Self = Self { hash: Hash32::ZERO, kind: Kind::Empty };
+    const EMPTY: Self = Self { hash: Hash32::ZERO, kind: Kind::Empty, place: Place::Nowhere };
+
+    /// The subtree a stored node of `version` names as its child.
+    fn kept(child: Child, version: u64) -> Self {
+        match child.resolve(version) {
+            Some(at) if child.hash() != Hash32::ZERO => {
+                Self { hash: child.hash(), kind: Kind::Kept, place: Place::Stored(at) }
+            }
+            _ => Self::EMPTY,
+        }
+    }
+
+    /// How a new parent refers to this subtree.
+    fn child(&self) -> Child {
+        match self.place {
+            Place::Nowhere => Child::Empty,
+            Place::New(index) => Child::Here { hash: self.hash, index },
+            Place::Stored(at) => Child::At { hash: self.hash, at },
+        }
+    }
+}
+
+/// A leaf of the old tree that a batch may push down below new neighbours, unchanged: the new
+/// tree refers to it where it is stored.
+#[derive(Clone, Copy, Debug)]
+struct StoredLeaf {
+    key_hash: Hash32,
+    value_hash: Hash32,
+    subtree: Subtree,
 }
 
 /// The state of one [`apply_updates`] call. Its recursion follows key paths, so it is at most
@@ -155,36 +245,36 @@ impl Subtree {
 struct Builder<'a, S: ?Sized> {
     suite: Suite,
     store: &'a S,
-    /// The nodes on the written paths, read ahead by [`read_paths`].
-    read: NodeMap,
-    new_nodes: Vec<(Hash32, Node)>,
+    /// The nodes on the written paths, read ahead by [`read_paths`] if the store asks for it.
+    read: ReadAhead,
+    new_nodes: Vec<StoredNode>,
 }
 
 impl<S: NodeStore + ?Sized> Builder<'_, S> {
-    /// Applies `updates`, whose keys all lie below the subtree `hash` at `depth`, and returns the
+    /// Applies `updates`, whose keys all lie below the subtree `old` at `depth`, and returns the
     /// new subtree.
     fn update(
         &mut self,
-        hash: Hash32,
+        old: Subtree,
         depth: usize,
         updates: &[(Hash32, Option<Hash32>)],
     ) -> Subtree {
         if updates.is_empty() {
-            let kind = if hash == Hash32::ZERO { Kind::Empty } else { Kind::Kept };
-            return Subtree { hash, kind };
+            return old;
         }
-        if hash == Hash32::ZERO {
+        let Place::Stored(at) = old.place else {
             return self.build(depth, &written(updates), None);
-        }
-        match self.load(hash, depth) {
-            Node::Leaf { key_hash, value_hash } => {
+        };
+        match self.load(at, old.hash, depth) {
+            StoredNode::Leaf { key_hash, value_hash } => {
+                let stored = Subtree { kind: Kind::Leaf, ..old };
                 if let [(key, value)] = updates
                     && *key == key_hash
                 {
                     // The common case of a replaced or deleted record: no other key below.
                     return match value {
                         None => Subtree::EMPTY,
-                        Some(value) if *value == value_hash => Subtree { hash, kind: Kind::Leaf },
+                        Some(value) if *value == value_hash => stored,
                         Some(value) => self.leaf(key_hash, *value),
                     };
                 }
@@ -193,16 +283,26 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
                     let at = leaves.partition_point(|(key, _)| *key < key_hash);
                     leaves.insert(at, (key_hash, value_hash));
                 }
-                // The old leaf may come back unchanged, lower down; the store already holds it.
-                self.build(depth, &leaves, Some((key_hash, value_hash)))
+                // The old leaf may come back unchanged, lower down, where it is stored.
+                self.build(
+                    depth,
+                    &leaves,
+                    Some(StoredLeaf { key_hash, value_hash, subtree: stored }),
+                )
             }
-            Node::Internal { left, right } => {
-                assert!(depth < KEY_BITS, "internal state node {hash} below the deepest level");
+            StoredNode::Internal { left, right } => {
+                assert!(
+                    depth < KEY_BITS,
+                    "internal state node {} below the deepest level",
+                    old.hash
+                );
                 let (low, high) = updates.split_at(split_point(updates, depth));
-                let new_left = self.update(left, depth + 1, low);
-                let new_right = self.update(right, depth + 1, high);
-                if (new_left.hash, new_right.hash) == (left, right) {
-                    return Subtree { hash, kind: Kind::Internal };
+                let (old_left, old_right) =
+                    (Subtree::kept(left, at.version), Subtree::kept(right, at.version));
+                let new_left = self.update(old_left, depth + 1, low);
+                let new_right = self.update(old_right, depth + 1, high);
+                if (new_left.hash, new_right.hash) == (old_left.hash, old_right.hash) {
+                    return Subtree { kind: Kind::Internal, ..old };
                 }
                 self.make_internal(depth + 1, new_left, new_right)
             }
@@ -210,28 +310,29 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
     }
 
     /// Builds the canonical subtree at `depth` for `leaves`: sorted, distinct keys that share
-    /// their first `depth` bits. `stored` is a leaf the store already holds, not to list as new.
+    /// their first `depth` bits. `stored` is a leaf the store already holds, not to create again.
     fn build(
         &mut self,
         depth: usize,
         leaves: &[(Hash32, Hash32)],
-        stored: Option<(Hash32, Hash32)>,
+        stored: Option<StoredLeaf>,
     ) -> Subtree {
         match leaves {
             [] => Subtree::EMPTY,
-            [(key_hash, value_hash)] if stored == Some((*key_hash, *value_hash)) => {
-                let leaf = Node::Leaf { key_hash: *key_hash, value_hash: *value_hash };
-                let hash = leaf.hash_in(self.suite);
-                Subtree { hash, kind: Kind::Leaf }
-            }
-            [(key_hash, value_hash)] => self.leaf(*key_hash, *value_hash),
+            [(key_hash, value_hash)] => match stored {
+                Some(leaf) if (leaf.key_hash, leaf.value_hash) == (*key_hash, *value_hash) => {
+                    leaf.subtree
+                }
+                _ => self.leaf(*key_hash, *value_hash),
+            },
             _ => {
                 assert!(depth < KEY_BITS, "two distinct key hashes differ at some bit");
                 let (low, high) = leaves.split_at(split_point(leaves, depth));
-                let left = self.build(depth + 1, low, stored).hash;
-                let right = self.build(depth + 1, high, stored).hash;
+                let left = self.build(depth + 1, low, stored);
+                let right = self.build(depth + 1, high, stored);
                 // Two or more leaves never collapse, even if they all fall on one side.
-                self.record(Node::Internal { left, right }, Kind::Internal)
+                let node = StoredNode::Internal { left: left.child(), right: right.child() };
+                self.record(node, Kind::Internal)
             }
         }
     }
@@ -248,39 +349,46 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
         if let Some(child) = lone
             && self.is_leaf(child, child_depth)
         {
-            return Subtree { hash: child.hash, kind: Kind::Leaf };
+            return Subtree { kind: Kind::Leaf, ..child };
         }
-        self.record(Node::Internal { left: left.hash, right: right.hash }, Kind::Internal)
+        let node = StoredNode::Internal { left: left.child(), right: right.child() };
+        self.record(node, Kind::Internal)
     }
 
     /// Whether `subtree`, just built or kept from the old tree, is a leaf. Only a kept subtree
-    /// is read from the store, and only when a delete leaves it alone beside an empty sibling.
+    /// is read from the store, and only when a delete leaves it alone beside an empty sibling; a
+    /// kept subtree has no write below it, so it was not read ahead.
     fn is_leaf(&self, subtree: Subtree, depth: usize) -> bool {
-        match subtree.kind {
-            Kind::Leaf => true,
-            Kind::Empty | Kind::Internal => false,
-            Kind::Kept => matches!(self.load(subtree.hash, depth), Node::Leaf { .. }),
+        match (subtree.kind, subtree.place) {
+            (Kind::Leaf, _) => true,
+            (Kind::Kept, Place::Stored(at)) => {
+                matches!(load(self.store, at, subtree.hash, depth), StoredNode::Leaf { .. })
+            }
+            _ => false,
         }
     }
 
-    /// A node of the old tree: read ahead if it is on a written path, else from the store.
-    fn load(&self, hash: Hash32, depth: usize) -> Node {
-        match self.read.get(&hash) {
-            Some(node) => *node,
-            None => load(self.store, hash, depth),
+    /// A node of the old tree on a written path: read ahead if the store reads ahead, else
+    /// from the store.
+    fn load(&mut self, at: NodeAt, hash: Hash32, depth: usize) -> StoredNode {
+        match self.read.take(at, depth) {
+            Some(node) => node,
+            None => load(self.store, at, hash, depth),
         }
     }
 
     /// A new leaf.
     fn leaf(&mut self, key_hash: Hash32, value_hash: Hash32) -> Subtree {
-        self.record(Node::Leaf { key_hash, value_hash }, Kind::Leaf)
+        self.record(StoredNode::Leaf { key_hash, value_hash }, Kind::Leaf)
     }
 
     /// Notes `node` as new and returns it as a subtree.
-    fn record(&mut self, node: Node, kind: Kind) -> Subtree {
+    fn record(&mut self, node: StoredNode, kind: Kind) -> Subtree {
         let hash = node.hash_in(self.suite);
-        self.new_nodes.push((hash, node));
-        Subtree { hash, kind }
+        let index =
+            u32::try_from(self.new_nodes.len()).expect("a batch creates fewer than 2^32 nodes");
+        self.new_nodes.push(node);
+        Subtree { hash, kind, place: Place::New(index) }
     }
 }
 
@@ -298,7 +406,7 @@ fn split_point<T>(items: &[(Hash32, T)], depth: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MemNodeStore, get, key_hash, value_hash};
+    use crate::{MemNodeStore, Node, get, key_hash, value_hash};
 
     fn hash_with_first_byte(byte: u8) -> Hash32 {
         let mut bytes = [0x55; 32];
@@ -316,24 +424,30 @@ mod tests {
         update.root
     }
 
+    fn leaf(key_hash: Hash32, value_hash: Hash32) -> StoredNode {
+        StoredNode::Leaf { key_hash, value_hash }
+    }
+
     #[test]
     fn an_empty_batch_on_the_empty_tree_gives_the_zero_root() {
         let store = MemNodeStore::new();
 
         let update = apply_updates(&store, Hash32::ZERO, []);
 
-        assert_eq!(update, TreeUpdate { root: Hash32::ZERO, new_nodes: vec![] });
+        let expected = TreeUpdate { root: Hash32::ZERO, root_ref: Child::Empty, new_nodes: vec![] };
+        assert_eq!(update, expected);
     }
 
     #[test]
     fn one_key_gives_a_leaf_root() {
         let store = MemNodeStore::new();
-        let leaf = Node::Leaf { key_hash: key_hash(b"k"), value_hash: value_hash(b"v") };
+        let leaf = leaf(key_hash(b"k"), value_hash(b"v"));
 
         let update =
             apply_updates(&store, Hash32::ZERO, [(key_hash(b"k"), Some(value_hash(b"v")))]);
 
-        assert_eq!(update, TreeUpdate { root: leaf.hash(), new_nodes: vec![(leaf.hash(), leaf)] });
+        let root_ref = Child::Here { hash: leaf.hash(), index: 0 };
+        assert_eq!(update, TreeUpdate { root: leaf.hash(), root_ref, new_nodes: vec![leaf] });
     }
 
     #[test]
@@ -355,7 +469,8 @@ mod tests {
 
         let update = apply_updates(&store, root, [(key_hash(b"a"), None)]);
 
-        assert_eq!(update, TreeUpdate { root: Hash32::ZERO, new_nodes: vec![] });
+        let expected = TreeUpdate { root: Hash32::ZERO, root_ref: Child::Empty, new_nodes: vec![] };
+        assert_eq!(update, expected);
     }
 
     #[test]
@@ -376,13 +491,20 @@ mod tests {
         let store = MemNodeStore::new();
         let (a, b) = (hash_with_first_byte(0x7f), hash_with_first_byte(0x80));
         let (va, vb) = (value_hash(b"a"), value_hash(b"b"));
-        let leaf_a = Node::Leaf { key_hash: a, value_hash: va }.hash();
-        let leaf_b = Node::Leaf { key_hash: b, value_hash: vb }.hash();
+        let (leaf_a, leaf_b) = (leaf(a, va), leaf(b, vb));
 
         let update = apply_updates(&store, Hash32::ZERO, [(b, Some(vb)), (a, Some(va))]);
 
-        assert_eq!(update.root, Node::Internal { left: leaf_a, right: leaf_b }.hash());
-        assert_eq!(update.new_nodes.len(), 3);
+        let root = StoredNode::Internal {
+            left: Child::Here { hash: leaf_a.hash(), index: 0 },
+            right: Child::Here { hash: leaf_b.hash(), index: 1 },
+        };
+        assert_eq!(
+            update.root,
+            Node::Internal { left: leaf_a.hash(), right: leaf_b.hash() }.hash()
+        );
+        assert_eq!(update.new_nodes, vec![leaf_a, leaf_b, root]);
+        assert_eq!(update.root_ref, Child::Here { hash: update.root, index: 2 });
     }
 
     #[test]
@@ -391,8 +513,8 @@ mod tests {
         // 0b0010_0000 and 0b0000_0000 share bits 0 and 1 and first differ at bit 2.
         let (a, b) = (hash_with_first_byte(0x00), hash_with_first_byte(0x20));
         let value = value_hash(b"v");
-        let leaf_a = Node::Leaf { key_hash: a, value_hash: value }.hash();
-        let leaf_b = Node::Leaf { key_hash: b, value_hash: value }.hash();
+        let leaf_a = leaf(a, value).hash();
+        let leaf_b = leaf(b, value).hash();
         let split = Node::Internal { left: leaf_a, right: leaf_b }.hash();
         let level_1 = Node::Internal { left: split, right: Hash32::ZERO }.hash();
 
@@ -402,7 +524,7 @@ mod tests {
     }
 
     #[test]
-    fn deleting_down_to_one_key_lifts_its_leaf_to_the_root() {
+    fn deleting_down_to_one_key_lifts_its_stored_leaf_to_the_root() {
         let mut store = MemNodeStore::new();
         let (a, b) = (hash_with_first_byte(0x00), hash_with_first_byte(0x01));
         let value = value_hash(b"v");
@@ -410,8 +532,37 @@ mod tests {
 
         let update = apply_updates(&store, root, [(b, None)]);
 
-        assert_eq!(update.root, Node::Leaf { key_hash: a, value_hash: value }.hash());
-        assert_eq!(update.new_nodes, vec![]);
+        // The leaf of `a` was created first in version 0 and is referred to there.
+        let hash = leaf(a, value).hash();
+        let root_ref = Child::At { hash, at: NodeAt { version: 0, index: 0 } };
+        assert_eq!(update, TreeUpdate { root: hash, root_ref, new_nodes: vec![] });
+    }
+
+    #[test]
+    fn a_leaf_pushed_down_by_a_new_neighbour_is_referred_to_where_it_is_stored() {
+        let mut store = MemNodeStore::new();
+        // 0x00 and 0x01 share their first seven bits; 0x80 keeps `a` alone on the left first.
+        let (a, b, c) =
+            (hash_with_first_byte(0x00), hash_with_first_byte(0x80), hash_with_first_byte(0x01));
+        let value = value_hash(b"v");
+        let root = commit(&mut store, Hash32::ZERO, &[(a, Some(value)), (b, Some(value))]);
+
+        let update = apply_updates(&store, root, [(c, Some(value))]);
+
+        // New: the leaf of `c`, the node where `a` and `c` split, six chain nodes, the root.
+        assert_eq!(update.new_nodes.len(), 1 + 1 + 6 + 1);
+        assert_eq!(update.new_nodes[0], leaf(c, value));
+        let StoredNode::Internal { left, right } = update.new_nodes[1] else {
+            panic!("the split node is internal");
+        };
+        assert_eq!(
+            left,
+            Child::At { hash: leaf(a, value).hash(), at: NodeAt { version: 0, index: 0 } }
+        );
+        assert_eq!(right, Child::Here { hash: leaf(c, value).hash(), index: 0 });
+        store.insert_all(&update);
+        assert_eq!(get(&store, update.root, a), Some(value));
+        assert_eq!(get(&store, update.root, c), Some(value));
     }
 
     #[test]
@@ -425,27 +576,41 @@ mod tests {
             [(key, Some(value_hash(b"1"))), (key, None), (key, Some(value_hash(b"3")))],
         );
 
-        let expected = Node::Leaf { key_hash: key, value_hash: value_hash(b"3") };
-        assert_eq!(update.root, expected.hash());
+        assert_eq!(update.root, leaf(key, value_hash(b"3")).hash());
     }
 
     #[test]
     fn rewriting_present_values_and_deleting_absent_keys_adds_no_nodes() {
         let mut store = MemNodeStore::new();
         let writes: Vec<_> = (0u8..20).map(|i| (key_hash(&[i]), Some(value_hash(&[i])))).collect();
-        let root = commit(&mut store, Hash32::ZERO, &writes);
+        let first = apply_updates(&store, Hash32::ZERO, writes.iter().copied());
+        store.insert_all(&first);
 
         let update =
-            apply_updates(&store, root, writes.into_iter().chain([(key_hash(b"x"), None)]));
+            apply_updates(&store, first.root, writes.into_iter().chain([(key_hash(b"x"), None)]));
 
-        assert_eq!(update, TreeUpdate { root, new_nodes: vec![] });
+        let last = u32::try_from(first.new_nodes.len() - 1).expect("small");
+        let root_ref = Child::At { hash: first.root, at: NodeAt { version: 0, index: last } };
+        assert_eq!(update, TreeUpdate { root: first.root, root_ref, new_nodes: vec![] });
+    }
+
+    #[test]
+    #[should_panic(expected = "missing from the store")]
+    fn updating_a_tree_whose_root_is_missing_panics() {
+        let store = MemNodeStore::new();
+
+        apply_updates(&store, key_hash(b"not a stored root"), [(key_hash(b"k"), None)]);
     }
 
     #[test]
     #[should_panic(expected = "missing from the store")]
     fn updating_a_tree_whose_nodes_are_missing_panics() {
-        let store = MemNodeStore::new();
+        let mut store = MemNodeStore::new();
+        let absent = Child::At { hash: key_hash(b"absent"), at: NodeAt { version: 9, index: 0 } };
+        let present = Child::Here { hash: key_hash(b"present"), index: 0 };
+        let root = StoredNode::Internal { left: absent, right: present };
+        store.insert_raw(vec![leaf(key_hash(b"x"), Hash32::ZERO), root], root.hash(), 1);
 
-        apply_updates(&store, key_hash(b"not a stored node"), [(key_hash(b"k"), None)]);
+        apply_updates(&store, root.hash(), [(Hash32::ZERO, None)]);
     }
 }

@@ -10,13 +10,15 @@ use serde::{Deserialize, Serialize};
 use crate::{
     checkpoint::{Checkpoint, CheckpointExtension, CheckpointPolicy, Cosignature, WitnessSet},
     consortium::{LegalBasis, OrgLevel, Role, Validator},
+    development_records::{PlannedOpening, ScenarioDraft},
     hash::Hash32,
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, LegalBasisCode,
-        ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId, RegionCode, ResourceId,
-        ShareRequestId, SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId, GrantId,
+        Height, LegalBasisCode, ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId,
+        RegionCode, ResourceId, ScenarioId, ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
+    lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
     reads::SignedRead,
     time::Date,
 };
@@ -283,6 +285,71 @@ pub enum Action {
         /// (`next_witness_set_hash` differs from `witness_set_hash`); none otherwise.
         next_witnesses: Option<WitnessSet>,
     },
+
+    // Grant lifecycle (from protocol version 3).
+    /// The grantee records what became of the data received under a grant (数据安全销毁):
+    /// destroyed, or lawfully retained on a legal basis, with the digest of its attestation.
+    /// Due within the governed working days after the grant ends; recorded before it ends, it
+    /// ends the grant's use at once.
+    CloseOutGrant {
+        /// The grant.
+        grant: GrantId,
+        /// Destroyed or retained.
+        disposition: CloseOutDisposition,
+        /// Digest (BLAKE3) of the signed attestation document, kept off the ledger.
+        attestation_digest: Hash32,
+    },
+    /// The grantee's share approver passes data it holds under a grant on to an org below it
+    /// in the hierarchy (数据回流/属地返还: a provincial grant to a city, onward to its
+    /// districts), never wider in items nor longer in term than the grant it derives from.
+    GrantOnward {
+        /// The grant it derives from.
+        parent: GrantId,
+        /// The org receiving it.
+        grantee: OrgId,
+        /// Names of the items passed on: a subset of the parent's (of the entry's, for an
+        /// entry-scoped parent); none passes on the whole entry, which only an entry-scoped
+        /// parent allows.
+        items: Vec<String>,
+        /// Block time at which it expires: no later than the parent's expiry.
+        expires_at: Timestamp,
+        /// Conditions of use.
+        conditions: String,
+    },
+
+    // Open data and development (from protocol version 3).
+    /// A catalog clerk records (or revises) the org's open-data plan for a year: which of its
+    /// open or conditionally open entries it opens, by quarter.
+    RecordOpenDataPlan {
+        /// The plan's year: this year or the next.
+        year: u16,
+        /// The entries to open, each once.
+        openings: Vec<PlannedOpening>,
+    },
+    /// A development entity (一级/二级开发主体) applies for a development scenario of one type.
+    ApplyForScenario {
+        /// The scenario.
+        draft: ScenarioDraft,
+    },
+    /// A share approver of the region's data authority approves a scenario (issuing a
+    /// development grant) or returns it with reasons.
+    ReviewScenario {
+        /// The scenario.
+        scenario: ScenarioId,
+        /// The decision.
+        decision: ReviewDecision,
+    },
+    /// A development entity records a product it built under its development grant.
+    RecordProduct {
+        /// The grant.
+        grant: DevelopmentGrantId,
+        /// The product's name.
+        name: String,
+        /// What it is.
+        description: String,
+        /// Digest (BLAKE3) of the product.
+        digest: Hash32,
+    },
 }
 
 /// What a governance proposal would change.
@@ -357,6 +424,12 @@ pub enum GovernanceChange {
         old_key: PublicKey,
         /// Its new node key, in no validator's or member's use.
         new_key: PublicKey,
+    },
+    /// Replace the grant-lifecycle parameters (close-out working days). From protocol
+    /// version 3.
+    SetLifecyclePolicy {
+        /// The new parameters.
+        policy: LifecyclePolicy,
     },
 }
 

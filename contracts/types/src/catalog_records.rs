@@ -236,6 +236,9 @@ pub enum ObligationKind {
     ResourceRegistration,
     /// Answer a quality report on one of the org's resources (fixed or disputed).
     Correction,
+    /// Close out a grant the org received, within the governed working days after it ends;
+    /// met by the grantee's `CloseOutGrant`.
+    GrantCloseOut,
 }
 
 /// Whether an obligation was met.

@@ -107,6 +107,12 @@ pub enum Role {
     Registrar,
     /// Reads restricted records for audit (审计).
     Auditor,
+    /// Applies for development scenarios and records products as a primary development entity
+    /// (一级开发主体).
+    PrimaryDeveloper,
+    /// Applies for development scenarios and records products as a secondary development
+    /// entity (二级开发主体).
+    SecondaryDeveloper,
 }
 
 /// Whether a member key may still sign.

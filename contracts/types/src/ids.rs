@@ -123,6 +123,18 @@ number_id!(
     /// A deadline-bound duty (catalog update, resource registration, correction, answer).
     ObligationId
 );
+number_id!(
+    /// An org's open-data plan for one year (开放计划).
+    OpenDataPlanId
+);
+number_id!(
+    /// A development scenario (应用场景) applied for by a development entity.
+    ScenarioId
+);
+number_id!(
+    /// A development grant: an approved scenario's permission to develop named resources.
+    DevelopmentGrantId
+);
 
 text_id!(
     /// The chain's name, inside every signed body so a signature is valid on one chain only.

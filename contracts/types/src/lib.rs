@@ -17,10 +17,12 @@ pub mod catalog_records;
 pub mod checkpoint;
 pub mod codec;
 pub mod consortium;
+pub mod development_records;
 pub mod hash;
 pub mod history;
 pub mod ids;
 pub mod keys;
+pub mod lifecycle_records;
 pub mod limits;
 pub mod merkle;
 #[cfg(feature = "openapi")]

@@ -23,6 +23,16 @@ pub const ID_BYTES_MAX: usize = 64;
 pub const LIST_ITEMS_MAX: usize = 256;
 /// Most events one receipt may carry.
 pub const RECEIPT_EVENTS_MAX: usize = 512;
+/// Onward grants one grant may have, so ending a grant reaches all its descendants in one tx.
+pub const ONWARD_GRANTS_PER_GRANT_MAX: usize = 16;
+/// Levels of onward grants below a grant issued on a share request (province to city to
+/// district is two).
+pub const ONWARD_DEPTH_MAX: u8 = 2;
+const _: () = assert!(
+    1 + ONWARD_GRANTS_PER_GRANT_MAX * (1 + ONWARD_GRANTS_PER_GRANT_MAX) < RECEIPT_EVENTS_MAX,
+    "ending a grant raises one event per descendant within a receipt",
+);
+const _: () = assert!(ONWARD_DEPTH_MAX == 2, "the descendant walk covers two levels");
 /// Largest encoded state record.
 pub const RECORD_BYTES_MAX: usize = 256 * 1024;
 /// Most siblings in a state proof: one per bit of a key hash.

@@ -11,9 +11,9 @@ use crate::{
     codec,
     hash::Hash32,
     ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId,
-        ObjectionId, ObligationId, OrgId, ProposalId, QualityReportId, RegionCode, ResourceId,
-        ShareRequestId, ViolationId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId,
+        GrantId, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, QualityReportId,
+        RegionCode, ResourceId, ScenarioId, ShareRequestId, ViolationId,
     },
     keys::PublicKey,
 };
@@ -86,6 +86,26 @@ pub enum RecordKey {
     ChildChain(ChainId),
     /// The protocol versions governance scheduled and their activation heights.
     Protocol,
+    /// The close-out the grantee recorded for a grant.
+    GrantCloseOut(GrantId),
+    /// Where a grant sits in a chain of onward grants.
+    GrantLineage(GrantId),
+    /// The governed parameters of the grant lifecycle.
+    LifecyclePolicy,
+    /// An org's open-data plan for one year.
+    OpenDataPlan(OpenDataPlanId),
+    /// The open-data plans of an org, by year.
+    OrgPlans(OrgId),
+    /// A development scenario.
+    Scenario(ScenarioId),
+    /// The scenarios of an org under review or approved, by type.
+    OrgScenarioTypes(OrgId),
+    /// A development grant.
+    DevelopmentGrant(DevelopmentGrantId),
+    /// A product built under a development grant, by its digest.
+    Product(Hash32),
+    /// The products built from a resource.
+    ResourceProducts(ResourceId),
 }
 
 impl RecordKey {

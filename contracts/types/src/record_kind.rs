@@ -83,7 +83,17 @@ impl RecordKind {
             | RecordKey::ElementSource(_)
             | RecordKey::CheckpointPolicy
             | RecordKey::ChildChain(_)
-            | RecordKey::Protocol => return None,
+            | RecordKey::Protocol
+            | RecordKey::GrantCloseOut(_)
+            | RecordKey::GrantLineage(_)
+            | RecordKey::LifecyclePolicy
+            | RecordKey::OpenDataPlan(_)
+            | RecordKey::OrgPlans(_)
+            | RecordKey::Scenario(_)
+            | RecordKey::OrgScenarioTypes(_)
+            | RecordKey::DevelopmentGrant(_)
+            | RecordKey::Product(_)
+            | RecordKey::ResourceProducts(_) => return None,
         })
     }
 
@@ -130,6 +140,8 @@ impl RecordKind {
                 "wrong-grantee",
                 "not-yet-valid",
                 "item-out-of-scope",
+                "grant-closed",
+                "parent-grant-ended",
             ],
             Self::QualityReport => &["reported", "fixed", "disputed", "ruled"],
             Self::Application => &["applied", "refused", "in-notice", "certified"],
@@ -156,5 +168,18 @@ impl RecordKind {
             | Self::Application
             | Self::Obligation => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordKind;
+    use crate::sharing_records::ViolationReason;
+
+    #[test]
+    fn a_violation_is_filtered_by_every_reason_the_ledger_records() {
+        let reasons: Vec<&str> =
+            ViolationReason::ALL.iter().map(|reason| reason.as_str()).collect();
+        assert_eq!(RecordKind::Violation.statuses(), reasons.as_slice());
     }
 }

@@ -366,6 +366,93 @@ pub enum Rejection {
     /// not, not the one announced, or invalid.
     #[error("the new witness set is not the one the checkpoint announces")]
     NextWitnessesMismatch = 267,
+    // Grant close-out (300-309).
+    /// Only a member of the grant's grantee org may close it out.
+    #[error("only the grantee may close out a grant")]
+    CloseOutNotGrantee = 300,
+    /// A grant is closed out once.
+    #[error("the grant is already closed out")]
+    GrantAlreadyClosedOut = 301,
+    /// A retention must cite a legal basis of the registry.
+    #[error("a retention must cite a legal basis of the registry")]
+    RetentionLegalBasisUnknown = 302,
+    /// A close-out must carry the digest of its attestation document.
+    #[error("a close-out must carry the digest of its attestation")]
+    AttestationDigestMissing = 303,
+    // Onward grants (data return, 310-319).
+    /// Only a share approver of the parent grant's grantee may grant onward.
+    #[error("only the parent grant's grantee may grant it onward")]
+    OnwardGranterNotGrantee = 310,
+    /// The parent grant must cover use now: active, started, unexpired, not closed out, and so
+    /// every grant it derives from.
+    #[error("the parent grant does not cover use now")]
+    ParentGrantNotInForce = 311,
+    /// An onward grant's items must be among the parent's (the whole entry only under an
+    /// entry-scoped parent).
+    #[error("an onward grant is wider than its parent's scope")]
+    OnwardScopeExceedsParent = 312,
+    /// An onward grant must expire no later than its parent.
+    #[error("an onward grant outlasts its parent's term")]
+    OnwardTermExceedsParent = 313,
+    /// An onward grant goes to another org under the granter's government, never up the
+    /// hierarchy nor to the granter itself.
+    #[error("the onward grantee is not below the granter in the hierarchy")]
+    OnwardGranteeNotBelow = 314,
+    /// A grant has at most 16 onward grants, and onward grants go at most two levels down.
+    #[error("the parent grant can take no more onward grants")]
+    OnwardGrantsFull = 315,
+    // Open data and development (320-349).
+    /// An open-data plan is for this year or the next.
+    #[error("an open-data plan is for this year or the next")]
+    OpenDataPlanYearInvalid = 320,
+    /// A plan opens at least one entry, each once, each in a quarter 1 to 4.
+    #[error("a plan opens at least one entry, each once, in a quarter 1 to 4")]
+    OpenDataPlanInvalid = 321,
+    /// A plan opens only the org's own entries.
+    #[error("a plan opens only its org's own entries")]
+    OpenDataEntryNotOwn = 322,
+    /// A plan opens only entries whose open type is open or conditionally open.
+    #[error("a plan opens only open or conditionally open entries")]
+    OpenDataEntryNotOpen = 323,
+    /// A scenario names at least one registered resource, each once.
+    #[error("a scenario names at least one registered resource, each once")]
+    ScenarioResourcesInvalid = 330,
+    /// One scenario type is applied for and approved once (一类场景一审定): the org has a scenario
+    /// of this type under review or approved.
+    #[error("the org already has a scenario of this type under review or approved")]
+    ScenarioTypeTaken = 331,
+    /// No development scenario has this id.
+    #[error("no such development scenario")]
+    ScenarioUnknown = 332,
+    /// The scenario is not under review.
+    #[error("the scenario is not under review")]
+    ScenarioNotUnderReview = 333,
+    /// Only the data authority of the developer's region reviews its scenarios.
+    #[error("only the data authority of the developer's region reviews its scenarios")]
+    ReviewerNotScenarioAuthority = 334,
+    /// A scenario's term starts no later than it ends, lasts at most the longest grant term,
+    /// and has not ended.
+    #[error("the scenario's term is invalid")]
+    ScenarioTermInvalid = 335,
+    /// No development grant has this id.
+    #[error("no such development grant")]
+    DevelopmentGrantUnknown = 336,
+    /// The development grant does not cover today.
+    #[error("the development grant is not in force today")]
+    DevelopmentGrantNotInForce = 337,
+    /// Only the development grant's developer records products under it.
+    #[error("only the grant's developer records products under it")]
+    DeveloperNotGrantee = 338,
+    /// A product digest is recorded once.
+    #[error("a product with this digest is already recorded")]
+    ProductAlreadyRecorded = 339,
+    /// A data product is registered only as a product its registrant recorded under a
+    /// development grant.
+    #[error("the product was not recorded under a development grant of the registrant")]
+    ProductWithoutDevelopmentGrant = 340,
+    /// The development roles are a rule of a later protocol version.
+    #[error("a developer role is not yet enabled on this chain")]
+    DeveloperRoleNotYetEnabled = 341,
 }
 
 impl Rejection {
@@ -490,6 +577,32 @@ impl Rejection {
         Self::CheckpointNotNewer,
         Self::CheckpointNotExtending,
         Self::NextWitnessesMismatch,
+        Self::CloseOutNotGrantee,
+        Self::GrantAlreadyClosedOut,
+        Self::RetentionLegalBasisUnknown,
+        Self::AttestationDigestMissing,
+        Self::OnwardGranterNotGrantee,
+        Self::ParentGrantNotInForce,
+        Self::OnwardScopeExceedsParent,
+        Self::OnwardTermExceedsParent,
+        Self::OnwardGranteeNotBelow,
+        Self::OnwardGrantsFull,
+        Self::OpenDataPlanYearInvalid,
+        Self::OpenDataPlanInvalid,
+        Self::OpenDataEntryNotOwn,
+        Self::OpenDataEntryNotOpen,
+        Self::ScenarioResourcesInvalid,
+        Self::ScenarioTypeTaken,
+        Self::ScenarioUnknown,
+        Self::ScenarioNotUnderReview,
+        Self::ReviewerNotScenarioAuthority,
+        Self::ScenarioTermInvalid,
+        Self::DevelopmentGrantUnknown,
+        Self::DevelopmentGrantNotInForce,
+        Self::DeveloperNotGrantee,
+        Self::ProductAlreadyRecorded,
+        Self::ProductWithoutDevelopmentGrant,
+        Self::DeveloperRoleNotYetEnabled,
     ];
 
     /// The rejection with `code`, if any.

@@ -10,13 +10,15 @@ use crate::{
     },
     checkpoint::{Checkpoint, CheckpointPolicy, Cosignature, Witness, WitnessSet},
     consortium::{LegalBasis, OrgLevel, Role, Validator},
+    development_records::{PlannedOpening, ScenarioDraft},
     hash::{Hash32, Tag, hash_tagged},
     ids::{
-        ApplicationId, CatalogCode, CertificateNumber, ChainId, GrantId, Height, LegalBasisCode,
-        ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId, RegionCode, ResourceId,
-        ShareRequestId, SystemId, Timestamp,
+        ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId, GrantId,
+        Height, LegalBasisCode, ObjectionId, OrgId, ProposalId, ProtocolVersion, QualityReportId,
+        RegionCode, ResourceId, ScenarioId, ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
+    lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
     time::Date,
 };
 
@@ -200,6 +202,44 @@ pub fn sample_actions() -> Vec<Action> {
         Action::CancelCertificate { certificate: cert, reason: "权利人申请注销".into() },
         Action::RecordReads { reads: vec![sample_read()] },
         sample_anchor(),
+        Action::CloseOutGrant {
+            grant: GrantId(1),
+            disposition: CloseOutDisposition::Retained {
+                legal_basis: LegalBasisCode::from("archives-law-14"),
+            },
+            attestation_digest: digest("销毁或留存证明"),
+        },
+        Action::GrantOnward {
+            parent: GrantId(1),
+            grantee: OrgId::from("xm-sm"),
+            items: vec!["企业名称".into()],
+            expires_at: Timestamp(1_798_732_800_000),
+            conditions: "仅限辖区基层治理".into(),
+        },
+        Action::RecordOpenDataPlan {
+            year: 2026,
+            openings: vec![PlannedOpening {
+                entry: CatalogCode::from("350200-xm-scjg-0001"),
+                quarter: 2,
+            }],
+        },
+        Action::ApplyForScenario {
+            draft: ScenarioDraft {
+                scenario_type: "普惠金融".into(),
+                name: "小微企业信用评估".into(),
+                description: "基于企业登记信息的授信模型".into(),
+                resources: vec![ResourceId(1)],
+                starts: date("2026-04-01"),
+                ends: date("2026-12-31"),
+            },
+        },
+        Action::ReviewScenario { scenario: ScenarioId(1), decision: ReviewDecision::Approve },
+        Action::RecordProduct {
+            grant: DevelopmentGrantId(1),
+            name: "小微企业信用分".into(),
+            description: "按月更新的企业信用评分".into(),
+            digest: digest("信用分产品"),
+        },
     ]
 }
 
@@ -302,6 +342,9 @@ pub fn sample_governance_changes() -> Vec<GovernanceChange> {
         GovernanceChange::RotateValidatorKey {
             old_key: PublicKey([4; 32]),
             new_key: PublicKey([5; 32]),
+        },
+        GovernanceChange::SetLifecyclePolicy {
+            policy: LifecyclePolicy { close_out_working_days: 10 },
         },
     ]
 }

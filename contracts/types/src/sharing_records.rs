@@ -152,6 +152,10 @@ pub enum ViolationReason {
     NotYetValid,
     /// The access returned an item the grant does not name (an item-scoped grant).
     ItemOutOfScope,
+    /// The grantee had closed the grant out (ended its use) before the access.
+    GrantClosed,
+    /// A grant the onward grant derives from had been revoked or closed out.
+    ParentGrantEnded,
 }
 
 impl ViolationReason {
@@ -166,11 +170,13 @@ impl ViolationReason {
             Self::WrongGrantee => "wrong-grantee",
             Self::NotYetValid => "not-yet-valid",
             Self::ItemOutOfScope => "item-out-of-scope",
+            Self::GrantClosed => "grant-closed",
+            Self::ParentGrantEnded => "parent-grant-ended",
         }
     }
 
     /// Every reason, in variant order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::NoGrant,
         Self::GrantUnknown,
         Self::GrantRevoked,
@@ -179,6 +185,8 @@ impl ViolationReason {
         Self::WrongGrantee,
         Self::NotYetValid,
         Self::ItemOutOfScope,
+        Self::GrantClosed,
+        Self::ParentGrantEnded,
     ];
 }
 

@@ -342,6 +342,16 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::CheckpointPolicy => "checkpoint_policy",
         RecordKey::ChildChain(_) => "child_chain",
         RecordKey::Protocol => "protocol",
+        RecordKey::GrantCloseOut(_) => "grant_close_out",
+        RecordKey::GrantLineage(_) => "grant_lineage",
+        RecordKey::LifecyclePolicy => "lifecycle_policy",
+        RecordKey::OpenDataPlan(_) => "open_data_plan",
+        RecordKey::OrgPlans(_) => "org_plans",
+        RecordKey::Scenario(_) => "scenario",
+        RecordKey::OrgScenarioTypes(_) => "org_scenario_types",
+        RecordKey::DevelopmentGrant(_) => "development_grant",
+        RecordKey::Product(_) => "product",
+        RecordKey::ResourceProducts(_) => "resource_products",
     }
 }
 
@@ -597,14 +607,24 @@ fn key_id(key: &RecordKey) -> String {
         RecordKey::Policy
         | RecordKey::ValidatorSet
         | RecordKey::CheckpointPolicy
-        | RecordKey::Protocol => String::new(),
-        RecordKey::Org(id) | RecordKey::OrgObligations(id) => id.to_string(),
+        | RecordKey::Protocol
+        | RecordKey::LifecyclePolicy => String::new(),
+        RecordKey::Org(id)
+        | RecordKey::OrgObligations(id)
+        | RecordKey::OrgPlans(id)
+        | RecordKey::OrgScenarioTypes(id) => id.to_string(),
+        RecordKey::OpenDataPlan(id) => id.to_string(),
+        RecordKey::Scenario(id) => id.to_string(),
+        RecordKey::DevelopmentGrant(id) => id.to_string(),
+        RecordKey::Product(digest) => digest.to_hex(),
         RecordKey::Member(key) | RecordKey::Nonce(key) => key.to_hex(),
         RecordKey::Proposal(id) => id.to_string(),
         RecordKey::CatalogEntry(code) => code.to_string(),
-        RecordKey::Resource(id) => id.to_string(),
+        RecordKey::Resource(id) | RecordKey::ResourceProducts(id) => id.to_string(),
         RecordKey::ShareRequest(id) => id.to_string(),
-        RecordKey::Grant(id) => id.to_string(),
+        RecordKey::Grant(id) | RecordKey::GrantCloseOut(id) | RecordKey::GrantLineage(id) => {
+            id.to_string()
+        }
         RecordKey::AccessEvent(id) => id.to_string(),
         RecordKey::Violation(id) => id.to_string(),
         RecordKey::QualityReport(id) => id.to_string(),

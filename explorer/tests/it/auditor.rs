@@ -111,7 +111,8 @@ async fn an_audit_report_lists_records_decisions_and_accesses_with_proofs_and_do
 #[tokio::test]
 async fn search_finds_prefixes_and_names_and_opens_a_single_hit() {
     let dir = tempfile::tempdir().expect("dir");
-    let app = app(store(&dir));
+    let store = store(&dir);
+    let app = app(store.clone());
 
     let prefix = get(&app, "/search?q=350200-xm-scjg", None).await;
     let name = get(
@@ -121,6 +122,9 @@ async fn search_finds_prefixes_and_names_and_opens_a_single_hit() {
     )
     .await;
     let certificate = get(&app, "/search?q=350200-2026-0000", None).await;
+    let hash = crate::fixture::tx_hash(&store, 2, 0);
+    let tx_prefix = get(&app, &format!("/search?q={}", &hash[..10]), None).await;
+    let too_short = get(&app, "/search?q=abcde", None).await;
 
     for answer in [&prefix, &name] {
         let target = match answer.status {
@@ -134,4 +138,8 @@ async fn search_finds_prefixes_and_names_and_opens_a_single_hit() {
     assert!(certificate.body.contains(&format!("/certificates/{CERTIFICATE}")));
     assert!(certificate.body.contains(&format!("/certificates/{LICENCE}")));
     assert!(certificate.body.contains("value=\"350200-2026-0000\""), "the query stays in the box");
+    assert_eq!(tx_prefix.status, StatusCode::SEE_OTHER, "one tx starts so");
+    assert_eq!(tx_prefix.headers[header::LOCATION], format!("/txs/{hash}").as_str());
+    assert!(too_short.body.contains("id=\"search-note\""), "{}", too_short.body);
+    assert!(too_short.body.contains("至少需要 8 位"), "the page says how many digits it takes");
 }

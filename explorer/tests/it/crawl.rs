@@ -1,6 +1,7 @@
 //! Every link reachable three levels deep from the home page answers 200; no Chinese page shows
 //! a raw field name, event kind, enum value, millisecond time or English rejection name
-//! (`onebook_explorer::raw_values` lists the patterns); every CSV link marked with its list's
+//! (`onebook_explorer::raw_values` lists the patterns), and no page in either language a name
+//! without its label (`onebook_explorer::unlabelled`); every CSV link marked with its list's
 //! count downloads exactly that many rows.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -72,8 +73,15 @@ async fn every_link_three_levels_deep_answers_and_chinese_pages_show_no_raw_valu
         if !answer.content_type().starts_with("text/html") {
             continue;
         }
-        if !path.contains("lang=en") {
-            let words = onebook_explorer::raw_values(&onebook_explorer::visible_text(&answer.body));
+        {
+            // A missing label shows the raw name in either language; raw values count on
+            // Chinese pages.
+            let mut words = onebook_explorer::unlabelled(&answer.body);
+            if !path.contains("lang=en") {
+                words.extend(onebook_explorer::raw_values(&onebook_explorer::visible_text(
+                    &answer.body,
+                )));
+            }
             if !words.is_empty() {
                 raw.insert(path.clone(), words);
             }

@@ -3,5 +3,6 @@
 mod auditor;
 mod crawl;
 mod fixture;
+mod kinds;
 mod pages;
 mod readers;

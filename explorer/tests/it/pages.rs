@@ -229,6 +229,24 @@ async fn the_english_switch_sets_a_cookie_that_later_pages_keep() {
 }
 
 #[tokio::test]
+async fn every_page_links_the_workbench_in_its_language() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(store(&dir));
+
+    for (path, label) in
+        [("/", "业务工作台"), ("/orgs/xm-gaj", "业务工作台"), ("/blocks?lang=en", "Workbench")]
+    {
+        let page = get(&app, path, None).await;
+        let link = format!("<a class=\"workbench\" href=\"/workbench/\">{label}</a>");
+        assert!(page.body.contains(&link), "{path} lacks {link}");
+    }
+    // The cookie of the English switch carries over to the workbench itself.
+    let workbench = get(&app, "/workbench/", Some("lang=en")).await;
+    assert_eq!(workbench.status, StatusCode::OK);
+    assert!(workbench.body.contains("Onebook Workbench"), "{}", workbench.body);
+}
+
+#[tokio::test]
 async fn a_missing_record_block_or_tx_is_a_404_page_and_a_malformed_address_a_400() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(store(&dir));

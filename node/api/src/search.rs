@@ -2,7 +2,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /v1/search?q=` | every tx, block or record the text names: a tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or a certificate number; no hit of a restricted record its reader may not read |
+//! | `GET /v1/search?q=` | every tx, block or record the text names: a tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or a certificate number, or the txs whose hash starts with 8 to 63 hex digits; no hit of a restricted record its reader may not read |
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | the org's open obligations due before `at` (ms; by default the time of the block at `height`) |
 
 use axum::{
@@ -26,8 +26,9 @@ use crate::{
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchQuery {
-    /// A tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code or
-    /// a certificate number: 1 to 200 characters.
+    /// A tx or block hash, a height, a member key, `<kind>:<id>`, an org id, a catalog code, a
+    /// certificate number, or the first 8 to 63 hex digits of tx hashes (at most 10 txs are
+    /// listed): 1 to 200 characters.
     #[param(min_length = 1, max_length = 200)]
     q: String,
 }

@@ -28,7 +28,7 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
-use onebook_consensus::{AppError, Application, metrics};
+use onebook_consensus::{AppError, Application, HeaderField, InvalidBlock, metrics};
 use onebook_ledger::{BlockContext, PROTOCOL_VERSION_MAX, apply_block, load, protocol_version};
 use onebook_mempool::{AdmitError, Mempool};
 use onebook_storage::{BlockCommit, RecordChange, StagedState, Store, TxTouch};
@@ -147,7 +147,7 @@ impl Chain {
     /// the store was written by a later release, or the chain has passed an upgrade this
     /// release predates. A node checks this before it starts.
     pub fn check_protocol(&self) -> Result<ProtocolVersion, ChainStartError> {
-        let tip = self.store.tip().map_err(|error| ChainStartError::Storage(error.to_string()))?;
+        let tip = self.store.tip()?;
         let state = StoreState::new(&self.store, tip.height);
         Ok(supported_protocol(&state, tip.height.next())?)
     }
@@ -180,7 +180,10 @@ impl Chain {
             return Ok(self.genesis_time);
         }
         let header = self.store.header(parent).map_err(storage)?;
-        Ok(header.ok_or_else(|| AppError::Storage(format!("header {} is missing", parent.0)))?.time)
+        Ok(header
+            .ok_or(ChainStorageError::MissingHeader { height: parent })
+            .map_err(AppError::storage)?
+            .time)
     }
 
     /// Executes `txs` as the block at the height above the tip and seals its header.
@@ -194,16 +197,17 @@ impl Chain {
         let tip = self.store.tip().map_err(storage)?;
         let height = tip.height.next();
         let state = StoreState::new(&self.store, tip.height);
-        supported_protocol(&state, height).map_err(|error| AppError::Invalid(error.to_string()))?;
+        supported_protocol(&state, height)
+            .map_err(|error| AppError::Invalid(InvalidBlock::Rule(Box::new(error))))?;
         let validators = validator_set_in(&state)?;
         let started = std::time::Instant::now();
         let outcome = apply_block(&state, &self.context(height, time), &txs);
         let next_validators =
             match outcome.changes.iter().find(|(key, _)| *key == RecordKey::ValidatorSet) {
                 Some((_, Some(bytes))) => codec::decode::<ValidatorSet>(bytes, BLOCK_BYTES_MAX)
-                    .map_err(|error| AppError::Storage(format!("validator set: {error}")))?,
+                    .map_err(|error| AppError::storage(ChainStorageError::ValidatorSet(error)))?,
                 Some((_, None)) => {
-                    return Err(AppError::Invalid("the block deletes the validator set".into()));
+                    return Err(InvalidBlock::DeletesValidatorSet.into());
                 }
                 None => validators.clone(),
             };
@@ -220,7 +224,7 @@ impl Chain {
             history_root: self.store.next_history_root().map_err(storage)?,
             tx_root: block::tx_root_in(suite, &hashes),
             tx_count: u32::try_from(hashes.len())
-                .map_err(|_| AppError::Invalid("too many txs".into()))?,
+                .map_err(|_| InvalidBlock::TooManyTxs { count: hashes.len() })?,
             receipts_root: block::receipts_root_in(suite, &outcome.receipts),
             state_root: staged.root,
             validator_set_hash: validators.hash_in(suite),
@@ -241,25 +245,26 @@ impl Chain {
         let tip = self.store.tip().map_err(storage)?;
         let header = &block.header;
         if header.chain_id != self.chain_id {
-            return Err(AppError::Invalid(format!("block is for chain {}", header.chain_id)));
+            return Err(InvalidBlock::WrongChain { chain_id: header.chain_id.clone() }.into());
         }
         if header.height != tip.height.next() || header.previous_hash != tip.block_hash {
-            return Err(AppError::Invalid(format!(
-                "block {} at height {} does not follow the tip at height {}",
-                header.hash_in(self.store.suite()),
-                header.height.0,
-                tip.height.0
-            )));
+            return Err(InvalidBlock::NotOnTip {
+                block: header.hash_in(self.store.suite()),
+                height: header.height,
+                tip: tip.height,
+            }
+            .into());
         }
         let parent_time = self.parent_time(tip.height)?;
         if header.time <= parent_time {
-            return Err(AppError::Invalid(format!(
-                "block time {} is not after its parent's {}",
-                header.time.0, parent_time.0
-            )));
+            return Err(InvalidBlock::TimeNotAfterParent {
+                time: header.time,
+                parent: parent_time,
+            }
+            .into());
         }
         if block.txs.len() > BLOCK_TXS_MAX as usize {
-            return Err(AppError::Invalid(format!("block holds {} txs", block.txs.len())));
+            return Err(InvalidBlock::TooManyTxs { count: block.txs.len() }.into());
         }
         // A tx waiting in this node's pool had its signature verified at admission; only the
         // others are verified here.
@@ -269,13 +274,8 @@ impl Chain {
         };
         let txs = verify_signatures(self.store.suite(), &block.txs, known)?;
         let prepared = self.execute(header.time, header.proposer, txs)?;
-        if prepared.block.header != *header {
-            return Err(AppError::Invalid(format!(
-                "block {} does not match its execution (state root {} computed, {} claimed)",
-                header.hash_in(self.store.suite()),
-                prepared.block.header.state_root,
-                header.state_root
-            )));
+        if let Some(field) = HeaderField::first_difference(header, &prepared.block.header) {
+            return Err(InvalidBlock::Mismatch { block: header.hash_in(self.store.suite()), field }.into());
         }
         Ok(prepared)
     }
@@ -303,10 +303,9 @@ impl Application for Chain {
     ) -> Result<Block, AppError> {
         let tip = self.store.tip().map_err(storage)?;
         if height != tip.height.next() {
-            return Err(AppError::Invalid(format!(
-                "asked to propose height {} above the tip {}",
-                height.0, tip.height.0
-            )));
+            return Err(
+                InvalidBlock::NotOnTip { block: Hash32::ZERO, height, tip: tip.height }.into()
+            );
         }
         let parent_time = self.parent_time(tip.height)?;
         let time = Timestamp(time.0.max(parent_time.0 + 1));
@@ -325,10 +324,7 @@ impl Application for Chain {
         }
         let now = (self.clock)();
         if block.header.time.0 > now.0.saturating_add(self.config.future_time_max_ms) {
-            return Err(AppError::Invalid(format!(
-                "block time {} is ahead of this node's clock {}",
-                block.header.time.0, now.0
-            )));
+            return Err(InvalidBlock::AheadOfClock { time: block.header.time, now }.into());
         }
         let prepared = self.check(block)?;
         self.prepared.insert(hash, prepared);
@@ -339,17 +335,17 @@ impl Application for Chain {
         let suite = self.store.suite();
         let hash = block.header.hash_in(suite);
         let height = block.header.height;
-        let validators = self.validator_set(height)?.ok_or_else(|| {
-            AppError::Invalid(format!("no validator set for height {}", height.0))
-        })?;
+        let validators =
+            self.validator_set(height)?.ok_or(InvalidBlock::NoValidatorSet { height })?;
         let genesis_hash = self
             .store
             .genesis_hash()
             .map_err(storage)?
-            .ok_or_else(|| AppError::Storage("the store holds no genesis".into()))?;
+            .ok_or(ChainStorageError::NoGenesis)
+            .map_err(AppError::storage)?;
         certificate
             .verify_in(suite, &block.header, &genesis_hash, &validators)
-            .map_err(|error| AppError::Invalid(format!("commit certificate: {error}")))?;
+            .map_err(InvalidBlock::Certificate)?;
         let prepared = match self.prepared.remove(&hash) {
             Some(prepared) => prepared,
             None => self.check(&block)?,
@@ -400,7 +396,7 @@ pub enum ChainStartError {
     UnsupportedProtocol(#[from] UnsupportedProtocol),
     /// The store could not be read.
     #[error("storage failed: {0}")]
-    Storage(String),
+    Storage(#[from] onebook_storage::StorageError),
 }
 
 /// Admits txs into a chain's mempool, checked against its committed state. Cheap to clone.
@@ -629,20 +625,46 @@ fn verify_signatures(
         .zip(known)
         .map(|(tx, known)| match known {
             Some(verified) => Ok(verified),
-            None => checked.next().and_then(Result::ok).ok_or_else(|| {
-                AppError::Invalid(format!("tx {} has a bad signature", tx.hash_in(suite)))
-            }),
+            None => checked
+                .next()
+                .and_then(Result::ok)
+                .ok_or_else(|| InvalidBlock::BadSignature { tx: tx.hash_in(suite) }.into()),
         })
         .collect()
 }
 
 fn validator_set_in(state: &StoreState<'_>) -> Result<ValidatorSet, AppError> {
     load(state, &RecordKey::ValidatorSet)
-        .ok_or_else(|| AppError::Storage("the state holds no validator set".into()))
+        .ok_or(ChainStorageError::NoValidatorSet)
+        .map_err(AppError::storage)
 }
 
 fn storage(error: onebook_storage::StorageError) -> AppError {
-    AppError::Storage(error.to_string())
+    AppError::storage(ChainStorageError::Store(error))
+}
+
+/// Why the chain could not read what it builds on from its own store: [`AppError::Storage`]'s
+/// source.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainStorageError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] onebook_storage::StorageError),
+    /// A committed block's header is missing.
+    #[error("header {} is missing", height.0)]
+    MissingHeader {
+        /// Its height.
+        height: Height,
+    },
+    /// The store holds no genesis.
+    #[error("the store holds no genesis")]
+    NoGenesis,
+    /// The committed state holds no validator set.
+    #[error("the state holds no validator set")]
+    NoValidatorSet,
+    /// The validator set a block writes does not decode.
+    #[error("validator set: {0}")]
+    ValidatorSet(#[source] codec::DecodeError),
 }
 
 #[cfg(test)]

@@ -129,12 +129,32 @@ fn a_block_whose_roots_do_not_match_its_execution_is_voted_against() {
     let mut far_future = block;
     far_future.header.time = Timestamp(clock().0 + 60_000);
 
-    for (name, block) in
-        [("root", wrong_root), ("txs", dropped_tx), ("time", not_later), ("future", far_future)]
-    {
-        let result = b.verify(&block);
-        assert!(matches!(result, Err(AppError::Invalid(_))), "{name}: {result:?}");
-    }
+    let result = b.verify(&wrong_root);
+    assert!(
+        matches!(
+            result,
+            Err(AppError::Invalid(InvalidBlock::Mismatch { field: HeaderField::StateRoot, .. }))
+        ),
+        "root: {result:?}"
+    );
+    let result = b.verify(&dropped_tx);
+    assert!(
+        matches!(
+            result,
+            Err(AppError::Invalid(InvalidBlock::Mismatch { field: HeaderField::TxRoot, .. }))
+        ),
+        "txs: {result:?}"
+    );
+    let result = b.verify(&not_later);
+    assert!(
+        matches!(result, Err(AppError::Invalid(InvalidBlock::TimeNotAfterParent { .. }))),
+        "time: {result:?}"
+    );
+    let result = b.verify(&far_future);
+    assert!(
+        matches!(result, Err(AppError::Invalid(InvalidBlock::AheadOfClock { .. }))),
+        "future: {result:?}"
+    );
 }
 
 #[test]
@@ -145,7 +165,7 @@ fn a_certificate_without_a_quorum_is_not_committed() {
 
     let result = a.commit(block.clone(), certificate(&block, 2));
 
-    assert!(matches!(result, Err(AppError::Invalid(_))), "{result:?}");
+    assert!(matches!(result, Err(AppError::Invalid(InvalidBlock::Certificate(_)))), "{result:?}");
     assert_eq!(a.store().tip().expect("tip").height, Height(0));
 }
 
@@ -227,15 +247,16 @@ fn many_txs_admitted_together_get_the_verdicts_of_one_at_a_time() {
     assert!(matches!(results[5], Err(ChainAdmitError::Admit(AdmitError::NonceGap { .. }))));
 }
 
-/// A chain whose genesis state already holds a protocol schedule: version 2 from height 1 and
-/// version 3 (later than this release implements) from height 2, as a store written by a later
-/// release after the consortium passed both upgrades.
+/// A chain whose genesis state already holds a protocol schedule: versions 2 and 3 from heights
+/// 1 and 2, and version 4 (later than this release implements) from height 3, as a store
+/// written by a later release after the consortium passed the three upgrades.
 fn node_with_schedule(dir: &tempfile::TempDir) -> Chain {
     use onebook_types::consortium::{ProtocolSchedule, ProtocolUpgrade};
     let schedule = ProtocolSchedule {
         upgrades: vec![
             ProtocolUpgrade { version: ProtocolVersion(2), height: Height(1) },
             ProtocolUpgrade { version: ProtocolVersion(3), height: Height(2) },
+            ProtocolUpgrade { version: ProtocolVersion(4), height: Height(3) },
         ],
     };
     let mut state = genesis().initial_state();
@@ -250,29 +271,37 @@ fn a_block_of_a_later_protocol_version_is_refused_and_so_is_a_store_about_to_mak
     assert_eq!(chain.check_protocol().expect("version 2 is implemented"), ProtocolVersion(2));
     let first = chain.propose(Height(1), clock(), proposer()).expect("a version 2 block");
     chain.commit(first.clone(), certificate(&first, 3)).expect("commits");
+    assert_eq!(chain.check_protocol().expect("version 3 is implemented"), ProtocolVersion(3));
+    let time = Timestamp(first.header.time.0 + 1_000);
+    let second = chain.propose(Height(2), time, proposer()).expect("a version 3 block");
+    chain.commit(second.clone(), certificate(&second, 3)).expect("commits");
 
-    let refused_start = chain.check_protocol().expect_err("height 2 is of version 3");
-    let refused_proposal = chain.propose(Height(2), clock(), proposer()).expect_err("version 3");
+    let refused_start = chain.check_protocol().expect_err("height 3 is of version 4");
+    let later = Timestamp(second.header.time.0 + 1_000);
+    let refused_proposal = chain.propose(Height(3), later, proposer()).expect_err("version 4");
     // A block a later release built on this chain: it follows the tip, so only its version is
     // in question.
-    let mut second = first.clone();
-    second.header.height = Height(2);
-    second.header.previous_hash = first.header.hash();
-    second.header.time = Timestamp(first.header.time.0 + 1);
-    let refused_block = chain.verify(&second).expect_err("version 3");
+    let mut third = second.clone();
+    third.header.height = Height(3);
+    third.header.previous_hash = second.header.hash();
+    third.header.time = Timestamp(second.header.time.0 + 1);
+    let refused_block = chain.verify(&third).expect_err("version 4");
 
     let expected = UnsupportedProtocol {
-        height: Height(2),
-        version: ProtocolVersion(3),
+        height: Height(3),
+        version: ProtocolVersion(4),
         supported: PROTOCOL_VERSION_MAX,
     };
     assert!(matches!(&refused_start, ChainStartError::UnsupportedProtocol(e) if *e == expected));
     let message = refused_start.to_string();
-    assert!(message.contains("protocol version 3"), "{message}");
-    assert!(message.contains("up to 2"), "{message}");
+    assert!(message.contains("protocol version 4"), "{message}");
+    assert!(message.contains("up to 3"), "{message}");
     assert!(message.contains("install a release"), "{message}");
     for refused in [refused_proposal, refused_block] {
-        assert!(matches!(&refused, AppError::Invalid(reason) if *reason == expected.to_string()));
+        let AppError::Invalid(InvalidBlock::Rule(rule)) = &refused else {
+            panic!("refused as {refused:?}, not by the protocol rule");
+        };
+        assert_eq!(rule.downcast_ref::<UnsupportedProtocol>(), Some(&expected));
     }
-    assert_eq!(chain.committed_height().expect("height"), Height(1));
+    assert_eq!(chain.committed_height().expect("height"), Height(2));
 }

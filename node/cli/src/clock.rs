@@ -12,7 +12,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use eyre::bail;
-use onebook_consensus::{AppError, Application};
+use onebook_consensus::{AppError, Application, InvalidBlock};
 use onebook_types::{
     block::{Block, CommitCertificate},
     consortium::ValidatorSet,
@@ -146,10 +146,7 @@ impl<A: Application> Application for ClockedApp<A> {
     fn verify(&mut self, block: &Block) -> Result<(), AppError> {
         let now = self.clock.now();
         if block.header.time.0 > now.0.saturating_add(self.clock.future_max_ms()) {
-            return Err(AppError::Invalid(format!(
-                "block time {} is ahead of this node's clock {}",
-                block.header.time.0, now.0
-            )));
+            return Err(InvalidBlock::AheadOfClock { time: block.header.time, now }.into());
         }
         self.inner.verify(block)
     }

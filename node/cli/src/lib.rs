@@ -8,8 +8,9 @@
 pub mod clock;
 mod commands;
 mod config;
-pub mod demo;
 mod home;
+/// Demo data for a development network (`onebook demo seed`), through the typed client only.
+pub use onebook_demo as demo;
 pub mod http;
 pub mod keyfile;
 mod progress;

@@ -154,8 +154,11 @@ impl HttpQuery {
     /// whose rule is the problem's title and detail (with the rejection, where a ledger rule
     /// refused it); a full mempool (429) is [`QueryError::Unavailable`].
     pub async fn submit(&self, tx: &[u8]) -> Result<Hash32, QueryError> {
-        let body = Some(("application/octet-stream", Bytes::copy_from_slice(tx)));
-        let answer = self.send(Method::POST, "/v1/txs".to_owned(), body).await?;
+        let body = Some((
+            HeaderValue::from_static("application/octet-stream"),
+            Bytes::copy_from_slice(tx),
+        ));
+        let answer = self.send(Method::POST, "/v1/txs".to_owned(), &[], body).await?;
         if answer.status != StatusCode::ACCEPTED {
             return Err(answer.error("tx"));
         }
@@ -167,8 +170,11 @@ impl HttpQuery {
     /// one request; what admission made of each, in order. A refusal of the whole request (an
     /// empty or oversized batch) is [`QueryError::BadInput`] of parameter `txs`.
     pub async fn submit_batch(&self, txs: &[Vec<u8>]) -> Result<Vec<BatchResult>, QueryError> {
-        let body = Some(("application/octet-stream", Bytes::from(codec::encode(&txs.to_vec()))));
-        let answer = self.send(Method::POST, "/v1/txs/batch".to_owned(), body).await?;
+        let body = Some((
+            HeaderValue::from_static("application/octet-stream"),
+            Bytes::from(codec::encode(&txs.to_vec())),
+        ));
+        let answer = self.send(Method::POST, "/v1/txs/batch".to_owned(), &[], body).await?;
         if answer.status != StatusCode::OK {
             return Err(answer.error("txs"));
         }
@@ -221,6 +227,61 @@ impl HttpQuery {
         self.get_bytes(format!("/v1/proofs/access-events/{}{query}", id.0)).await
     }
 
+    /// One request to a route the typed calls above do not cover (a witness's cosignature, a
+    /// checkpoint, a parent chain's anchor): `method path_and_query` with `body` as (media type,
+    /// bytes) if any, signed when this client has a reader. The status and the body as the node
+    /// answered them, whatever the status; only a request that gets no answer (refused, timed
+    /// out, too large) is [`QueryError::Unavailable`], and a method that is not one is
+    /// [`QueryError::BadInput`] of parameter `method`.
+    pub async fn exchange(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<(u16, Vec<u8>), QueryError> {
+        self.exchange_with(method, path_and_query, &[], body).await
+    }
+
+    /// As [`HttpQuery::exchange`], with extra header lines `(name, value)` (an `Authorization`
+    /// signed at a chosen time, for one); a name or value HTTP does not allow is
+    /// [`QueryError::BadInput`] of parameter `header`.
+    pub async fn exchange_with(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &[(String, String)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<(u16, Vec<u8>), QueryError> {
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| QueryError::BadInput {
+            parameter: "method",
+            rule: format!("{method:?} is not an HTTP method"),
+        })?;
+        let bad_header = |name: &str| QueryError::BadInput {
+            parameter: "header",
+            rule: format!("header {name:?}: not a valid HTTP header name and value"),
+        };
+        let headers = headers
+            .iter()
+            .map(|(name, value)| {
+                let parsed_name = header::HeaderName::from_bytes(name.as_bytes());
+                let parsed_value = HeaderValue::from_str(value);
+                match (parsed_name, parsed_value) {
+                    (Ok(name), Ok(value)) => Ok((name, value)),
+                    _ => Err(bad_header(name)),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let body = match body {
+            Some((media_type, bytes)) => Some((
+                HeaderValue::from_str(media_type).map_err(|_| bad_header("content-type"))?,
+                Bytes::from(bytes),
+            )),
+            None => None,
+        };
+        let answer = self.send(method, path_and_query.to_owned(), &headers, body).await?;
+        Ok((answer.status.as_u16(), answer.body.to_vec()))
+    }
+
     fn rebuilt(&self, reader: Option<SecretKey>, timeout: Duration) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -235,7 +296,7 @@ impl HttpQuery {
 
     /// `GET path_and_query`, decoded from the JSON of a 200.
     async fn get_json<T: DeserializeOwned>(&self, path_and_query: String) -> Result<T, QueryError> {
-        let answer = self.send(Method::GET, path_and_query, None).await?;
+        let answer = self.send(Method::GET, path_and_query, &[], None).await?;
         if answer.status != StatusCode::OK {
             return Err(answer.error("request"));
         }
@@ -248,7 +309,7 @@ impl HttpQuery {
         &self,
         path_and_query: String,
     ) -> Result<Option<T>, QueryError> {
-        let answer = self.send(Method::GET, path_and_query, None).await?;
+        let answer = self.send(Method::GET, path_and_query, &[], None).await?;
         match answer.status {
             StatusCode::OK => answer.decode().map(Some),
             StatusCode::NOT_FOUND => answer.not_found().map_or(Ok(None), Err),
@@ -259,7 +320,7 @@ impl HttpQuery {
     /// `GET path_and_query` of bytes: `None` for a 404 that is not one of
     /// [`Answer::not_found`].
     async fn get_bytes(&self, path_and_query: String) -> Result<Option<Vec<u8>>, QueryError> {
-        let answer = self.send(Method::GET, path_and_query, None).await?;
+        let answer = self.send(Method::GET, path_and_query, &[], None).await?;
         match answer.status {
             StatusCode::OK => Ok(Some(answer.body.to_vec())),
             StatusCode::NOT_FOUND => answer.not_found().map_or(Ok(None), Err),
@@ -267,12 +328,14 @@ impl HttpQuery {
         }
     }
 
-    /// Sends one request and reads its whole answer, within the timeout and the size bound.
+    /// Sends one request, with `headers` besides its own, and reads its whole answer, within the
+    /// timeout and the size bound.
     async fn send(
         &self,
         method: Method,
         path_and_query: String,
-        body: Option<(&'static str, Bytes)>,
+        headers: &[(header::HeaderName, HeaderValue)],
+        body: Option<(HeaderValue, Bytes)>,
     ) -> Result<Answer, QueryError> {
         let what = format!("{method} {path_and_query}");
         let unavailable =
@@ -284,9 +347,13 @@ impl HttpQuery {
                 sign_read(reader, method.as_str(), &path_and_query, self.signing_time_ms());
             request = request.header(header::AUTHORIZATION, authorization);
         }
-        let (content_type, bytes) = body.unwrap_or(("application/json", Bytes::new()));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let (content_type, bytes) =
+            body.unwrap_or((HeaderValue::from_static("application/json"), Bytes::new()));
         let request = request
-            .header(header::CONTENT_TYPE, HeaderValue::from_static(content_type))
+            .header(header::CONTENT_TYPE, content_type)
             .body(Full::new(bytes))
             .map_err(|error| unavailable(format!("the request cannot be built: {error}")))?;
         let exchange = async {
@@ -402,7 +469,7 @@ impl LedgerQuery for HttpQuery {
     }
 
     async fn block(&self, height: Height) -> Result<Option<BlockView>, QueryError> {
-        let answer = self.send(Method::GET, format!("/v1/blocks/{}", height.0), None).await?;
+        let answer = self.send(Method::GET, format!("/v1/blocks/{}", height.0), &[], None).await?;
         match answer.status {
             StatusCode::OK => answer.decode().map(Some),
             // No block at 0 (genesis) or yet (above the tip): `None` either way, as the trait
@@ -430,7 +497,7 @@ impl LedgerQuery for HttpQuery {
         page: PageParams,
     ) -> Result<Page<TxView>, QueryError> {
         let answer = self
-            .send(Method::GET, format!("/v1/blocks/{}/txs{}", height.0, paging(page)), None)
+            .send(Method::GET, format!("/v1/blocks/{}/txs{}", height.0, paging(page)), &[], None)
             .await?;
         match answer.status {
             StatusCode::OK => answer.decode(),

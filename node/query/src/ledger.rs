@@ -21,6 +21,13 @@ use crate::{
 /// of where the reading stopped.
 pub const SCANNED_RECORDS_MAX: usize = 1_000;
 
+/// The fewest hex digits [`LedgerQuery::search`] reads as a tx-hash prefix: 8 digits (32 bits)
+/// name one tx among millions, fewer would list a crowd.
+pub const TX_HASH_PREFIX_DIGITS_MIN: usize = 8;
+
+/// Most txs a search by a tx-hash prefix lists.
+pub const SEARCH_TX_PREFIX_HITS_MAX: usize = 10;
+
 /// Items in a page when the caller names no limit.
 pub const LIMIT_DEFAULT: usize = 20;
 
@@ -70,7 +77,9 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
 
     /// What `text` names at the tip: a tx or block hash, a height, a member key, a record as
     /// `<kind>:<id>`, a number as the id of any numbered kind, an org id, a catalog code or a
-    /// certificate number. Every match is given.
+    /// certificate number; and the txs whose hash starts with `text` when it is 8 to 63 hex
+    /// digits (at most [`crate::SEARCH_TX_PREFIX_HITS_MAX`], in hash order). Every match is
+    /// given.
     fn search(
         &self,
         text: String,

@@ -21,6 +21,8 @@
 //! `docs/adr/0009-ledger-query.md`.
 
 #[cfg(feature = "client")]
+pub mod blocking;
+#[cfg(feature = "client")]
 pub mod client;
 mod error;
 mod events;
@@ -35,6 +37,8 @@ pub mod test_utils;
 mod views;
 
 #[cfg(feature = "client")]
+pub use blocking::BlockingHttp;
+#[cfg(feature = "client")]
 pub use client::HttpQuery;
 pub use error::QueryError;
 pub use events::{
@@ -42,8 +46,9 @@ pub use events::{
     EventView, ORG_ATTRIBUTES,
 };
 pub use ledger::{
-    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, SCANNED_RECORDS_MAX, TIME_MAX,
-    check_record_id, check_source_key, check_time, page_limit, served_kind, timeline_kind,
+    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, SCANNED_RECORDS_MAX,
+    SEARCH_TX_PREFIX_HITS_MAX, TIME_MAX, TX_HASH_PREFIX_DIGITS_MIN, check_record_id,
+    check_source_key, check_time, page_limit, served_kind, timeline_kind,
 };
 pub use node_views::{
     BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,

@@ -368,16 +368,17 @@ async fn overdue_obligations_are_the_open_ones_due_before_the_time_asked() {
     assert_eq!(parameter(too_late), "at");
 }
 
+/// The hash of the tx that wrote grant 2 in [`small_chain`].
+async fn tx_of_grant_2(query: &StoreQuery) -> onebook_types::hash::Hash32 {
+    let timeline = query.timeline(RecordKey::Grant(GrantId(2)), PageParams::default()).await;
+    timeline.expect("timeline").items[0].tx_hash
+}
+
 #[tokio::test]
 async fn search_finds_txs_blocks_and_records_by_what_names_them() {
     let dir = tempfile::tempdir().expect("dir");
     let query = small_chain(&dir);
-    let tx_hash = query
-        .timeline(RecordKey::Grant(GrantId(2)), PageParams::default())
-        .await
-        .expect("timeline")
-        .items[0]
-        .tx_hash;
+    let tx_hash = tx_of_grant_2(&query).await;
 
     let by_hash = query.search(tx_hash.to_hex()).await.expect("search");
     let by_height = query.search("2".into()).await.expect("search");
@@ -393,6 +394,32 @@ async fn search_finds_txs_blocks_and_records_by_what_names_them() {
     assert_eq!(by_org, [SearchHitView::Record { key: "org:xm-gaj".into() }]);
     assert!(nothing.is_empty());
     assert_eq!(parameter(empty), "q");
+}
+
+#[tokio::test]
+async fn search_finds_txs_by_the_first_hex_digits_of_their_hash() {
+    let dir = tempfile::tempdir().expect("dir");
+    let query = small_chain(&dir);
+    let hash = tx_of_grant_2(&query).await.to_hex();
+
+    let eight = query.search(hash[..8].to_uppercase()).await.expect("search");
+    let odd = query.search(hash[..9].to_owned()).await.expect("search");
+    let seven = query.search(hash[..7].to_owned()).await.expect("search");
+    let other = format!("{}{}", &hash[..8], if &hash[8..9] == "0" { "1" } else { "0" });
+    let other = query.search(other).await.expect("search");
+
+    for hits in [&eight, &odd] {
+        let txs: Vec<String> = hits
+            .iter()
+            .filter_map(|hit| match hit {
+                SearchHitView::Tx { tx_hash, .. } => Some(tx_hash.to_hex()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(txs, std::slice::from_ref(&hash), "{hits:?}");
+    }
+    assert!(!seven.iter().any(|hit| matches!(hit, SearchHitView::Tx { .. })), "too short");
+    assert!(!other.iter().any(|hit| matches!(hit, SearchHitView::Tx { .. })), "{other:?}");
 }
 
 #[tokio::test]

@@ -386,12 +386,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
 
 #[cfg(test)]
 mod tests {
-    use onebook_types::{
-        block::{self, Header},
-        hash::Hash32,
-        ids::{ChainId, Timestamp},
-        keys::PublicKey,
-    };
+    use onebook_types::{hash::Hash32, keys::PublicKey};
 
     use super::*;
     use crate::{RecordChange, StorageError, Store, StoreConfig, Tip};
@@ -403,28 +398,9 @@ mod tests {
     }
 
     fn commit(store: &Store, records: Vec<(RecordKey, Vec<u8>)>) -> Tip {
-        let tip = store.tip().expect("tip");
         let changes =
             records.into_iter().map(|(key, value)| RecordChange { key, value: Some(value) });
-        let staged = store.stage(changes.collect()).expect("staged");
-        let header = Header {
-            chain_id: ChainId::from("index-test"),
-            height: tip.height.next(),
-            time: Timestamp(tip.height.next().0 * 1_000),
-            previous_hash: tip.block_hash,
-            history_root: store.next_history_root().expect("history"),
-            tx_root: block::tx_root(&[]),
-            tx_count: 0,
-            receipts_root: block::receipts_root(&[]),
-            state_root: staged.root,
-            validator_set_hash: Hash32::ZERO,
-            next_validator_set_hash: Hash32::ZERO,
-            proposer: PublicKey([0; 32]),
-        };
-        let block = onebook_types::block::Block { header, txs: vec![] };
-        let commit =
-            crate::BlockCommit { block, receipts: vec![], certificate: None, touches: vec![] };
-        store.commit(commit, staged).expect("committed")
+        crate::testing::commit_changes(store, changes.collect())
     }
 
     fn keys(page: &RecordPage) -> Vec<RecordKey> {
@@ -573,23 +549,32 @@ mod tests {
     }
 
     #[test]
-    fn a_store_of_an_earlier_schema_is_refused_with_both_versions() {
-        let dir = tempfile::tempdir().expect("dir");
-        drop(store(&dir));
-        {
-            let db = rocksdb::DB::open_cf(
-                &rocksdb::Options::default(),
-                dir.path(),
-                crate::keys::COLUMN_FAMILIES,
-            )
-            .expect("raw open");
-            let meta = db.cf_handle(crate::keys::META).expect("meta");
-            db.put_cf(meta, crate::keys::META_SCHEMA, 3u32.to_be_bytes()).expect("mark");
+    fn a_store_of_an_earlier_or_unknown_schema_is_refused_with_both_versions() {
+        // 3: before history roots, which this release cannot read; 6: a later release's.
+        for found in [3u32, 6] {
+            let dir = tempfile::tempdir().expect("dir");
+            drop(store(&dir));
+            {
+                let db = rocksdb::DB::open_cf(
+                    &rocksdb::Options::default(),
+                    dir.path(),
+                    crate::keys::COLUMN_FAMILIES,
+                )
+                .expect("raw open");
+                let meta = db.cf_handle(crate::keys::META).expect("meta");
+                db.put_cf(meta, crate::keys::META_SCHEMA, found.to_be_bytes()).expect("mark");
+            }
+
+            let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
+
+            let supported = crate::keys::SCHEMA_VERSION;
+            assert_eq!(supported, 5);
+            assert!(
+                matches!(&error, StorageError::UnsupportedSchema { supported: s, found: f }
+                    if *s == supported && *f == found.to_be_bytes()),
+                "{error}"
+            );
+            assert!(error.to_string().contains(&format!("not version {supported}")), "{error}");
         }
-
-        let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
-
-        assert!(matches!(error, StorageError::UnsupportedSchema { supported: 4, .. }), "{error}");
-        assert!(error.to_string().contains("not version 4"), "{error}");
     }
 }

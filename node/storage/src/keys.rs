@@ -4,14 +4,15 @@
 use onebook_types::ids::Height;
 
 /// Column family names, in the order they are created.
-pub(crate) const COLUMN_FAMILIES: [&str; 13] = [
+pub(crate) const COLUMN_FAMILIES: [&str; 14] = [
     META,
     HEADERS,
     BLOCKS,
     TXS,
     RECEIPTS,
     CERTIFICATES,
-    STATE_NODES,
+    STATE_CHUNKS,
+    STATE_ROOTS,
     RECORDS,
     HISTORY,
     BY_ORG,
@@ -31,8 +32,14 @@ pub(crate) const TXS: &str = "txs";
 pub(crate) const RECEIPTS: &str = "receipts";
 /// `height` -> `borsh(CommitCertificate)`.
 pub(crate) const CERTIFICATES: &str = "certificates";
-/// `node_hash` -> `borsh(Node)`.
-pub(crate) const STATE_NODES: &str = "state_nodes";
+/// `height || chunk` -> `borsh(Vec<StoredNode>)`: the state-tree nodes a block created, in
+/// chunks of 64 (`state.rs`).
+pub(crate) const STATE_CHUNKS: &str = "state_chunks";
+/// `root_hash` -> `borsh(NodeAt)`: where the root node of each state root is.
+pub(crate) const STATE_ROOTS: &str = "state_roots";
+/// Schema 4 (and earlier ones): `node_hash` -> `borsh(Node)`. Read once, to move a store to
+/// [`STATE_CHUNKS`], then dropped (`migrate.rs`).
+pub(crate) const STATE_NODES_BY_HASH: &str = "state_nodes";
 /// `borsh(RecordKey) || height` -> `borsh(Option<Vec<u8>>)`: every version of every record
 /// (`None` marks a deletion).
 pub(crate) const RECORDS: &str = "records";
@@ -56,6 +63,9 @@ pub(crate) const META_TIP: &[u8] = b"tip";
 pub(crate) const META_GENESIS: &[u8] = b"genesis";
 pub(crate) const META_SCHEMA: &[u8] = b"schema";
 pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
+/// While a store of schema 4 is upgraded: the last height whose state tree has been
+/// moved to [`STATE_CHUNKS`], `borsh(u64)` (`migrate.rs`).
+pub(crate) const META_STATE_MOVED: &[u8] = b"state_moved";
 /// The height of the block a store joined from a snapshot started at (absent: 0, genesis).
 pub(crate) const META_BASE: &[u8] = b"base";
 /// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
@@ -64,10 +74,14 @@ pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
 /// `borsh(Vec<WitnessChange>)`: the witness-set changes at or below the base, from the
 /// snapshot, so that bundles anchored here still walk the witness sets from the genesis.
 pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
-/// Bumped when a layout changes; a store of another version refuses to open. Version 4 headers
-/// carry the history root and certificates the genesis hash, so no store of an earlier version
-/// (whose blocks have neither) can be read or extended.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+/// Bumped when a layout changes; a store of another version refuses to open, except a store of
+/// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open.
+/// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
+/// earlier version (whose blocks have neither) can be read or extended.
+pub(crate) const SCHEMA_VERSION: u32 = 5;
+/// The last version that stored state nodes by hash, in [`STATE_NODES_BY_HASH`]: the first with
+/// history roots, whose store this release still opens.
+pub(crate) const SCHEMA_VERSION_NODES_BY_HASH: u32 = 4;
 
 pub(crate) fn height(height: Height) -> [u8; 8] {
     height.0.to_be_bytes()

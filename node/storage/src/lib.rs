@@ -25,9 +25,14 @@ mod engine;
 mod error;
 mod index;
 mod keys;
+mod migrate;
 mod proofs;
 pub mod snapshot;
+mod state;
 mod store;
+#[cfg(test)]
+mod testing;
+mod tx_prefix;
 mod verify;
 
 pub use checkpoints::{
@@ -43,9 +48,10 @@ pub use proofs::{
     RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
 };
+pub use state::NodeCacheStats;
 pub use store::{
     BlockCommit, DiskSpace, FamilySize, HistoryEntry, HistoryPage, MEMTABLE_BYTES_DEFAULT,
-    NODE_CACHE_NODES_DEFAULT, NodeCacheStats, RECEIPTS_READ_MAX, RecordChange, StagedState, Store,
-    StoreConfig, StoreMemory, TableFile, Tip, TxLocation, TxTouch, VerifyOnOpen,
+    NODE_CACHE_NODES_DEFAULT, RECEIPTS_READ_MAX, RecordChange, StagedState, Store, StoreConfig,
+    StoreMemory, TableFile, Tip, TxLocation, TxTouch, VerifyOnOpen,
 };
 pub use verify::{PROBLEMS_LISTED_MAX, VerifyProgress, VerifyReport};

@@ -673,6 +673,7 @@ fn init_from_snapshot(
     }
     let encoded: Vec<Vec<u8>> = body.block.txs.iter().map(SignedTx::encode).collect();
     let hashes: Vec<Hash32> = body.block.txs.iter().map(|tx| tx.hash_in(store.suite())).collect();
+    let receipt_bytes: Vec<Vec<u8>> = body.receipts.iter().map(codec::encode).collect();
     let touches = vec![TxTouch::default(); hashes.len()];
     let commit = BlockCommit {
         block: body.block,
@@ -680,7 +681,7 @@ fn init_from_snapshot(
         certificate: Some(anchor.certificate),
         touches,
     };
-    store.put_block(&mut batch, &commit, &encoded, &hashes);
+    store.put_block(&mut batch, &commit, &encoded, &hashes, &receipt_bytes);
     let mut history = body.history;
     store.put_history(&mut batch, history.subtrees());
     store.put_history(&mut batch, history.push_in(store.suite(), &manifest.block_hash));
@@ -694,6 +695,7 @@ fn init_from_snapshot(
     store.write(batch)?;
     *store.tip_slot() = Some(tip);
     *store.history_slot() = history;
+    store.cache_tree(height, staged);
     store.save_mark(&tip)?;
     tracing::info!(height = height.0, state_root = %tip.state_root, "started from a snapshot");
     Ok(())

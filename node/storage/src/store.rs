@@ -1,16 +1,15 @@
 //! The RocksDB store.
 
 use std::{
-    hash::BuildHasherDefault,
     path::PathBuf,
     sync::{
-        Mutex, MutexGuard,
+        Arc, Mutex, MutexGuard,
         atomic::{AtomicU64, Ordering},
     },
 };
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use onebook_state::{Node, NodeHashHasher, NodeStore, StateProof, TreeStats, TreeUpdate};
+use onebook_state::{Child, StateProof, StoredNode, TreeStats};
 use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
@@ -18,6 +17,7 @@ use onebook_types::{
     history::{History, HistoryNodes, Subtree},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
+    merkle,
     record::RecordKey,
     suite::Suite,
     tx::SignedTx,
@@ -33,6 +33,7 @@ use crate::{
     error::{Result, StorageError},
     index::{self, ListFilter, RecordKind, RecordPage},
     keys,
+    state::{self, NodeCache, NodeCacheStats},
 };
 
 /// Most receipts one [`Store::receipts_from`] reads: with
@@ -67,8 +68,8 @@ pub struct StoreConfig {
     pub block_cache_bytes: usize,
     /// What to check on open.
     pub verify_on_open: VerifyOnOpen,
-    /// How many state-tree nodes the node cache holds (about 130 bytes each), so that staging a
-    /// block reads the tree's upper levels from memory. 0 turns the cache off.
+    /// How many state-tree nodes the node cache holds (about 130 bytes each, in chunks of 64),
+    /// so that staging a block reads the tree's upper levels from memory. 0 turns the cache off.
     pub node_cache_nodes: usize,
     /// The most memory the write buffers (memtables) of all column families take together:
     /// past it RocksDB flushes the largest to disk. Without it each family's buffers grow on
@@ -118,75 +119,10 @@ pub struct StoreMemory {
     pub table_readers: u64,
 }
 
-/// The default size of the node cache: 262,144 nodes, about 34 MiB, which holds the top 17
-/// levels of a tree of any size (the levels every block's writes pass through).
+/// The default size of the node cache: 262,144 nodes, about 34 MiB: the chunks of the last dozen
+/// blocks of 1,000 txs, which hold the upper levels of the tree that every block's writes pass
+/// through.
 pub const NODE_CACHE_NODES_DEFAULT: usize = 1 << 18;
-
-/// What the node cache has done since the store opened.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NodeCacheStats {
-    /// Node reads answered from memory.
-    pub hits: u64,
-    /// Node reads that went to RocksDB.
-    pub misses: u64,
-    /// Nodes held now.
-    pub nodes: u64,
-    /// The most nodes it holds.
-    pub capacity: u64,
-}
-
-/// A bounded cache of state-tree nodes by hash, in front of the `state_nodes` family. Nodes are
-/// content-addressed and never change, so a cached node is never stale; a node enters the cache
-/// when it is read from RocksDB or when the block that created it is committed.
-struct NodeCache {
-    nodes: Option<
-        quick_cache::sync::Cache<
-            Hash32,
-            Node,
-            quick_cache::UnitWeighter,
-            BuildHasherDefault<NodeHashHasher>,
-        >,
-    >,
-    hits: AtomicU64,
-    misses: AtomicU64,
-}
-
-impl NodeCache {
-    fn new(capacity: usize) -> Self {
-        let nodes = (capacity > 0).then(|| {
-            quick_cache::sync::Cache::with(
-                capacity,
-                capacity as u64,
-                quick_cache::UnitWeighter,
-                BuildHasherDefault::default(),
-                quick_cache::sync::DefaultLifecycle::default(),
-            )
-        });
-        Self { nodes, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
-    }
-
-    fn get(&self, hash: &Hash32) -> Option<Node> {
-        let node = self.nodes.as_ref().and_then(|nodes| nodes.get(hash));
-        let counter = if node.is_some() { &self.hits } else { &self.misses };
-        counter.fetch_add(1, Ordering::Relaxed);
-        node
-    }
-
-    fn insert(&self, hash: Hash32, node: Node) {
-        if let Some(nodes) = &self.nodes {
-            nodes.insert(hash, node);
-        }
-    }
-
-    fn stats(&self) -> NodeCacheStats {
-        NodeCacheStats {
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-            nodes: self.nodes.as_ref().map_or(0, |nodes| nodes.len() as u64),
-            capacity: self.nodes.as_ref().map_or(0, quick_cache::sync::Cache::capacity),
-        }
-    }
-}
 
 /// What one column family holds on disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,8 +203,18 @@ pub struct StagedState {
     pub base_root: Hash32,
     /// The new root, which the header must carry.
     pub root: Hash32,
-    pub(crate) update: TreeUpdate,
+    /// Where the root node is (`TreeUpdate::root_ref`).
+    pub(crate) root_ref: Child,
+    /// The tree nodes the block creates, in the chunks they are stored as (`state.rs`).
+    pub(crate) chunks: Vec<Arc<[StoredNode]>>,
     pub(crate) changes: Vec<RecordChange>,
+}
+
+impl StagedState {
+    /// The number of state-tree nodes the block creates.
+    pub fn new_nodes(&self) -> usize {
+        self.chunks.iter().map(|chunk| chunk.len()).sum()
+    }
 }
 
 /// One entry of a record's or an org's history.
@@ -310,7 +256,7 @@ pub struct Store {
     history: Mutex<History>,
     /// The first height whose block and state the store holds (0, or a snapshot's height).
     base: AtomicU64,
-    node_cache: NodeCache,
+    pub(crate) node_cache: NodeCache,
     /// The block cache, for its memory figure; none on a secondary instance.
     block_cache: Option<Cache>,
     /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
@@ -327,7 +273,8 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store and checks its tip as `config.verify_on_open` asks.
+    /// Opens (creating if needed) the store, brings a store of an earlier schema up to this one,
+    /// and checks its tip as `config.verify_on_open` asks.
     ///
     /// A store whose tip is below the block this node last committed (`committed.rs`) is
     /// refused with [`StorageError::BehindCommitted`] before anything is written to it, so a
@@ -336,6 +283,26 @@ impl Store {
         if let Some(mark) = committed::read(&config.path)? {
             check_against_mark(&config.path, config.suite, mark)?;
         }
+        let mut store = Self::open_database(config)?;
+        let upgrade = store.check_schema()?;
+        // The base before the upgrade: moving the state tree of an earlier schema starts there.
+        store.load_base()?;
+        if let Some(old) = upgrade {
+            store.upgrade(old)?;
+        }
+        store.drop_nodes_by_hash()?;
+        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
+        if let Some(tip) = tip {
+            store.check_tip(&tip, config.verify_on_open)?;
+            *store.history_slot() = store.check_history(&tip)?;
+            store.save_mark(&tip)?;
+        }
+        *store.tip_slot() = tip;
+        Ok(store)
+    }
+
+    /// Opens the database with every column family, checking nothing.
+    pub(crate) fn open_database(config: &StoreConfig) -> Result<Self> {
         let mut options = Options::default();
         options.create_if_missing(true);
         options.create_missing_column_families(true);
@@ -346,20 +313,25 @@ impl Store {
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&block_cache);
         table.set_bloom_filter(10.0, false);
-        let families = keys::COLUMN_FAMILIES.iter().map(|name| {
+        // A store of an earlier schema may hold families this one no longer writes; RocksDB opens
+        // a database only with all of its families.
+        let existing = DB::list_cf(&options, &config.path).unwrap_or_default();
+        let legacy = existing.iter().any(|name| name == keys::STATE_NODES_BY_HASH);
+        let names = keys::COLUMN_FAMILIES.iter().copied();
+        let families = names.chain(legacy.then_some(keys::STATE_NODES_BY_HASH)).map(|name| {
             let mut family = Options::default();
             family.set_block_based_table_factory(&table);
-            // State nodes are BLAKE3 hashes, which do not compress: LZ4 would only cost time.
-            let compression = if *name == keys::STATE_NODES {
+            // State nodes are mostly BLAKE3 hashes, which do not compress: LZ4 would cost time.
+            let compression = if name == keys::STATE_CHUNKS {
                 rocksdb::DBCompressionType::None
             } else {
                 rocksdb::DBCompressionType::Lz4
             };
             family.set_compression_type(compression);
-            ColumnFamilyDescriptor::new(*name, family)
+            ColumnFamilyDescriptor::new(name, family)
         });
         let db = DB::open_cf_descriptors(&options, &config.path, families)?;
-        let store = Self {
+        Ok(Self {
             db,
             sync_writes: config.sync_writes,
             tip: Mutex::new(None),
@@ -370,17 +342,7 @@ impl Store {
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
             suite: config.suite,
-        };
-        store.check_schema()?;
-        store.load_base()?;
-        let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
-        if let Some(tip) = tip {
-            store.check_tip(&tip, config.verify_on_open)?;
-            *store.history_slot() = store.check_history(&tip)?;
-            store.save_mark(&tip)?;
-        }
-        *store.tip_slot() = tip;
-        Ok(store)
+        })
     }
 
     /// The chain's cryptographic suite, which every hash of the store is computed in.
@@ -468,6 +430,7 @@ impl Store {
         self.write(batch)?;
         *self.tip_slot() = Some(tip);
         *self.history_slot() = history;
+        self.cache_tree(Height(0), staged);
         self.save_mark(&tip)?;
         tracing::info!(%genesis_hash, state_root = %tip.state_root, "initialised genesis");
         Ok(tip)
@@ -622,13 +585,15 @@ impl Store {
         // `SignedTx::hash_in` over the bytes already encoded.
         let tx_hashes: Vec<Hash32> =
             encoded.iter().map(|bytes| self.suite.hash_tagged(Tag::Tx, &[bytes])).collect();
+        // Each receipt too: its leaf for the receipts root, its bytes for the value.
+        let receipt_bytes: Vec<Vec<u8>> = commit.receipts.iter().map(codec::encode).collect();
         let mut frontier = self.history_slot().clone();
-        check_block(self.suite, &tip, &frontier, &commit, &tx_hashes, &staged)?;
+        check_block(self.suite, &tip, &frontier, &commit, &tx_hashes, &receipt_bytes, &staged)?;
         let height = header.height;
         let block_hash = header.hash_in(self.suite);
         let mut batch = WriteBatch::default();
         self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
-        self.put_block(&mut batch, &commit, &encoded, &tx_hashes);
+        self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
         self.put_state(&mut batch, height, &staged);
         self.put_index(&mut batch, height, &staged.changes)?;
         let new_tip = Tip { height, block_hash, state_root: staged.root };
@@ -638,22 +603,22 @@ impl Store {
         *self.history_slot() = frontier;
         drop(tip_slot);
         // The new nodes are the upper levels the next block's writes pass through.
-        for (hash, node) in &staged.update.new_nodes {
-            self.node_cache.insert(*hash, *node);
-        }
+        self.cache_tree(height, staged);
         self.save_mark(&new_tip)?;
         tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
         Ok(new_tip)
     }
 
     /// Adds a block's header, tx list, txs, receipts, history entries and certificate to `batch`;
-    /// `encoded` and `tx_hashes` are its txs' bytes and hashes.
+    /// `encoded`, `tx_hashes` and `receipt_bytes` are its txs' bytes and hashes and its receipts'
+    /// bytes.
     pub(crate) fn put_block(
         &self,
         batch: &mut WriteBatch,
         commit: &BlockCommit,
         encoded: &[Vec<u8>],
         tx_hashes: &[Hash32],
+        receipt_bytes: &[Vec<u8>],
     ) {
         let header = &commit.block.header;
         let height = header.height;
@@ -664,7 +629,7 @@ impl Store {
         let (txs, receipts) = (self.cf(keys::TXS), self.cf(keys::RECEIPTS));
         let (history, by_org) = (self.cf(keys::HISTORY), self.cf(keys::BY_ORG));
         for (index, ((tx, hash), receipt)) in
-            encoded.iter().zip(tx_hashes).zip(&commit.receipts).enumerate()
+            encoded.iter().zip(tx_hashes).zip(receipt_bytes).enumerate()
         {
             let location = TxLocation { height, index: index_u32(index) };
             let mut value = Vec::with_capacity(12 + tx.len());
@@ -672,7 +637,7 @@ impl Store {
             value.extend_from_slice(tx);
             batch.put_cf(txs, hash.as_bytes(), value);
             let position = keys::position(height, location.index);
-            batch.put_cf(receipts, position, codec::encode(receipt));
+            batch.put_cf(receipts, position, receipt);
             let touch = &commit.touches[index];
             for record in &touch.records {
                 let key = keys::with_suffix(&record.encode(), &position);
@@ -801,9 +766,20 @@ impl Store {
     /// A record's value bytes as of the block at `height`.
     pub fn record(&self, key: &RecordKey, height: Height) -> Result<Option<Vec<u8>>> {
         self.check_held(height)?;
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        self.record_in(&mut iter, key, height)
+    }
+
+    /// [`Store::record`] through `iter`, an iterator over `records` that a caller reading many
+    /// records reuses: creating one costs more than a seek.
+    fn record_in(
+        &self,
+        iter: &mut rocksdb::DBRawIterator<'_>,
+        key: &RecordKey,
+        height: Height,
+    ) -> Result<Option<Vec<u8>>> {
         let key_bytes = key.encode();
         let seek = keys::with_suffix(&key_bytes, &keys::height(height));
-        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         iter.seek_for_prev(&seek);
         if let (Some(found), Some(value)) = (iter.key(), iter.value())
             && found.len() == key_bytes.len() + 8
@@ -993,14 +969,12 @@ impl Store {
             (key_hash, change.value.as_deref().map(value_hash))
         });
         let update = onebook_state::apply_updates_in(self.suite, self, base_root, updates);
-        StagedState { base_root, root: update.root, update, changes }
+        let chunks = state::chunks(&update.new_nodes);
+        StagedState { base_root, root: update.root, root_ref: update.root_ref, chunks, changes }
     }
 
     pub(crate) fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
-        let nodes = self.cf(keys::STATE_NODES);
-        for (hash, node) in &staged.update.new_nodes {
-            batch.put_cf(nodes, hash.as_bytes(), codec::encode(node));
-        }
+        self.put_tree(batch, height, staged);
         let records = self.cf(keys::RECORDS);
         for change in &staged.changes {
             let key = keys::with_suffix(&change.key.encode(), &keys::height(height));
@@ -1022,12 +996,13 @@ impl Store {
         height: Height,
         changes: &[RecordChange],
     ) -> Result<()> {
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         for change in changes {
             if RecordKind::of(&change.key).is_none() {
                 continue;
             }
             let old = match height.0.checked_sub(1) {
-                Some(previous) => self.record(&change.key, Height(previous))?,
+                Some(previous) => self.record_in(&mut iter, &change.key, Height(previous))?,
                 None => None,
             };
             self.put_index_change(
@@ -1083,20 +1058,45 @@ impl Store {
             .ok_or_else(|| self.noted(StorageError::Missing { what: "genesis state root" }))
     }
 
-    fn check_schema(&self) -> Result<()> {
+    /// Marks a new store with the current schema and refuses a store of a schema this release
+    /// cannot read; gives the version of a store of an earlier schema it brings up to this one
+    /// ([`Self::upgrade`]).
+    fn check_schema(&self) -> Result<Option<u32>> {
         let family = self.cf(keys::META);
-        match self.db.get_cf(family, keys::META_SCHEMA)? {
-            None => {
-                let version = keys::SCHEMA_VERSION.to_be_bytes();
-                self.db.put_cf(family, keys::META_SCHEMA, version)?;
-                Ok(())
-            }
-            Some(bytes) if bytes == keys::SCHEMA_VERSION.to_be_bytes() => Ok(()),
-            Some(found) => Err(StorageError::UnsupportedSchema {
-                found: found.to_vec(),
-                supported: keys::SCHEMA_VERSION,
-            }),
+        let Some(found) = self.db.get_cf(family, keys::META_SCHEMA)? else {
+            self.db.put_cf(family, keys::META_SCHEMA, keys::SCHEMA_VERSION.to_be_bytes())?;
+            return Ok(None);
+        };
+        match <[u8; 4]>::try_from(found.as_slice()).map(u32::from_be_bytes) {
+            Ok(keys::SCHEMA_VERSION) => Ok(None),
+            Ok(old @ keys::SCHEMA_VERSION_NODES_BY_HASH) => Ok(Some(old)),
+            _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
+    }
+
+    /// Brings a store of schema `old` up to the current one: its state tree is moved from nodes
+    /// by hash to nodes by block (`migrate.rs`). The move can be redone after a crash; the mark
+    /// of the current schema is written last, and only then is the family of nodes by hash
+    /// dropped ([`Self::drop_nodes_by_hash`]).
+    fn upgrade(&mut self, old: u32) -> Result<()> {
+        self.move_state_tree(None)?;
+        let mut batch = WriteBatch::default();
+        let version = keys::SCHEMA_VERSION.to_be_bytes();
+        batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
+        self.write_synced(batch)?;
+        tracing::info!(from = old, to = keys::SCHEMA_VERSION, "upgraded the store");
+        Ok(())
+    }
+
+    /// Drops the family of state nodes by hash a store of an earlier schema held, once its tree
+    /// has been moved and the current schema marked (a crash before the drop leaves it for the
+    /// next open).
+    fn drop_nodes_by_hash(&mut self) -> Result<()> {
+        if self.db.cf_handle(keys::STATE_NODES_BY_HASH).is_some() {
+            self.db.drop_cf(keys::STATE_NODES_BY_HASH)?;
+            tracing::info!("dropped the state nodes stored by hash");
+        }
+        Ok(())
     }
 
     fn check_tip(&self, tip: &Tip, verify: VerifyOnOpen) -> Result<()> {
@@ -1113,14 +1113,20 @@ impl Store {
         }
         match verify {
             VerifyOnOpen::Root if tip.state_root != Hash32::ZERO => {
-                let node = self
-                    .load_node(&tip.state_root)
+                let at = self
+                    .root_node_at(&tip.state_root)
                     .map_err(|e| mismatch(e.to_string()))?
-                    .ok_or_else(|| mismatch("the root node is missing".into()))?;
-                let rehashed = node.hash_in(self.suite);
-                if rehashed != tip.state_root {
-                    return Err(mismatch(format!("the root node rehashes to {rehashed}")));
-                }
+                    .ok_or_else(|| {
+                    mismatch("the root is not in the state_roots family".into())
+                })?;
+                // A node that does not rehash to the root is reported as absent (`state.rs`).
+                self.stored_node(at, &tip.state_root)
+                    .map_err(|e| mismatch(e.to_string()))?
+                    .ok_or_else(|| {
+                        mismatch(format!(
+                            "the root node at {at:?} is missing or rehashes to another hash"
+                        ))
+                    })?;
             }
             VerifyOnOpen::Root => {}
             VerifyOnOpen::Full => {
@@ -1164,11 +1170,7 @@ impl Store {
         }
     }
 
-    pub(crate) fn load_node(&self, hash: &Hash32) -> Result<Option<Node>> {
-        self.load(keys::STATE_NODES, hash.as_bytes(), "state node")
-    }
-
-    fn load<T: BorshDeserialize>(
+    pub(crate) fn load<T: BorshDeserialize>(
         &self,
         family: &str,
         key: &[u8],
@@ -1220,6 +1222,24 @@ impl Store {
         Ok(())
     }
 
+    /// Writes `batch` without waiting for the WAL to reach the disk, whatever
+    /// [`StoreConfig::sync_writes`] says: for work that is redone after a crash.
+    pub(crate) fn write_unsynced(&self, batch: WriteBatch) -> Result<()> {
+        let mut options = WriteOptions::default();
+        options.set_sync(false);
+        self.db.write_opt(batch, &options)?;
+        Ok(())
+    }
+
+    /// Writes `batch` with a synced WAL, whatever [`StoreConfig::sync_writes`] says: for marks
+    /// that must not be lost once later work relies on them.
+    pub(crate) fn write_synced(&self, batch: WriteBatch) -> Result<()> {
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        self.db.write_opt(batch, &options)?;
+        Ok(())
+    }
+
     pub(crate) fn cf(&self, name: &str) -> &rocksdb::ColumnFamily {
         self.db.cf_handle(name).expect("every column family is created on open")
     }
@@ -1252,50 +1272,6 @@ impl HistoryNodes for Store {
         <[u8; 32]>::try_from(bytes.as_ref())
             .map(Hash32)
             .map_err(|_| StorageError::Missing { what: "history subtree of 32 bytes" })
-    }
-}
-
-/// A storage failure while reading the state tree is fatal: a node that cannot read its own
-/// state must stop rather than answer differently from its peers.
-impl NodeStore for Store {
-    fn node(&self, hash: &Hash32) -> Option<Node> {
-        if let Some(node) = self.node_cache.get(hash) {
-            return Some(node);
-        }
-        let node = self.load_node(hash).expect("reading a state node failed; the node must stop");
-        if let Some(node) = node {
-            self.node_cache.insert(*hash, node);
-        }
-        node
-    }
-
-    /// The cached nodes from memory, the others in one RocksDB multi-get.
-    fn nodes(&self, hashes: &[Hash32], nodes: &mut Vec<Option<Node>>) {
-        let start = nodes.len();
-        let mut missing = Vec::new();
-        for (index, hash) in hashes.iter().enumerate() {
-            let node = self.node_cache.get(hash);
-            if node.is_none() {
-                missing.push(index);
-            }
-            nodes.push(node);
-        }
-        if missing.is_empty() {
-            return;
-        }
-        let keys: Vec<&[u8]> = missing.iter().map(|index| &hashes[*index].0[..]).collect();
-        let found = self.db.batched_multi_get_cf(self.cf(keys::STATE_NODES), keys, false);
-        for (index, bytes) in missing.into_iter().zip(found) {
-            let bytes = bytes.expect("reading a state node failed; the node must stop");
-            let node = bytes.map(|bytes| {
-                codec::decode::<Node>(&bytes, BLOCK_BYTES_MAX)
-                    .expect("a stored state node decodes; the node must stop")
-            });
-            if let Some(node) = node {
-                self.node_cache.insert(hashes[index], node);
-            }
-            nodes[start + index] = node;
-        }
     }
 }
 
@@ -1351,13 +1327,15 @@ fn check_against_mark(path: &std::path::Path, suite: Suite, mark: Mark) -> Resul
     Ok(())
 }
 
-/// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs.
+/// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs and
+/// `receipt_bytes` the encodings of its receipts.
 fn check_block(
     suite: Suite,
     tip: &Tip,
     history: &History,
     commit: &BlockCommit,
     tx_hashes: &[Hash32],
+    receipt_bytes: &[Vec<u8>],
     staged: &StagedState,
 ) -> Result<()> {
     let header = &commit.block.header;
@@ -1384,7 +1362,10 @@ fn check_block(
     if block::tx_root_in(suite, tx_hashes) != header.tx_root {
         return Err(invalid("tx_root does not match the txs"));
     }
-    if block::receipts_root_in(suite, &commit.receipts) != header.receipts_root {
+    // `block::receipts_root_in` over the bytes already encoded.
+    let receipt_leaves: Vec<Hash32> =
+        receipt_bytes.iter().map(|bytes| merkle::receipt_leaf_in(suite, bytes)).collect();
+    if merkle::root_in(suite, &receipt_leaves) != header.receipts_root {
         return Err(invalid("receipts_root does not match the receipts"));
     }
     if staged.base_root != tip.state_root {
@@ -1424,8 +1405,9 @@ mod tests {
     #[test]
     fn staging_twice_reads_the_tree_from_the_node_cache_the_second_time() {
         let dir = tempfile::tempdir().expect("dir");
+        drop(open(&dir, NODE_CACHE_NODES_DEFAULT).init_genesis(Hash32([1; 32]), records(50)));
+        // Reopened, with the genesis tree on disk only.
         let store = open(&dir, NODE_CACHE_NODES_DEFAULT);
-        store.init_genesis(Hash32([1; 32]), records(50)).expect("genesis");
         let changes = records(60).split_off(40);
 
         let first = store.stage(changes.clone()).expect("staged");
@@ -1443,7 +1425,8 @@ mod tests {
     /// Writes `mib` MiB into the store in 64 KiB batches spread over five column families, as
     /// blocks spread their writes.
     fn write_mib(store: &Store, mib: u64) {
-        let families = [keys::TXS, keys::RECEIPTS, keys::STATE_NODES, keys::RECORDS, keys::HISTORY];
+        let families =
+            [keys::TXS, keys::RECEIPTS, keys::STATE_CHUNKS, keys::RECORDS, keys::HISTORY];
         for n in 0..mib * 16 {
             let mut batch = WriteBatch::default();
             for i in 0..64u64 {
@@ -1494,7 +1477,7 @@ mod tests {
         assert!(without >= 64 * MIB as u64, "{without} bytes: the test writes too little");
         // Every write is still there after the flushes.
         let key = [5u64.to_be_bytes(), 2u64.to_be_bytes()].concat();
-        let value = bounded.db.get_cf(bounded.cf(keys::STATE_NODES), key).expect("reads");
+        let value = bounded.db.get_cf(bounded.cf(keys::STATE_CHUNKS), key).expect("reads");
         assert_eq!(value, Some(vec![5u8; 1024]));
     }
 
@@ -1513,7 +1496,8 @@ mod tests {
         let without = bare.stage(changes).expect("staged");
 
         assert_eq!(with_cache.root, without.root);
-        assert_eq!(with_cache.update, without.update);
+        assert_eq!(with_cache.root_ref, without.root_ref);
+        assert_eq!(with_cache.chunks, without.chunks);
         assert_eq!(bare.node_cache_stats().nodes, 0);
         assert_eq!(bare.node_cache_stats().hits, 0);
     }

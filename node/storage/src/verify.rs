@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 
-use onebook_state::{Node, NodeStore};
+use onebook_state::{NodeAt, NodeStore, StoredNode};
 use onebook_types::{
     block::{self, CommitCertificate, Header, Receipt},
     codec,
@@ -19,7 +19,7 @@ use onebook_types::{
 };
 use rocksdb::IteratorMode;
 
-use crate::{StorageError, Store, TxLocation, error::Result, keys};
+use crate::{StorageError, Store, TxLocation, error::Result, keys, state};
 
 /// Most problems a report lists; the rest are counted.
 pub const PROBLEMS_LISTED_MAX: usize = 1_000;
@@ -37,7 +37,8 @@ pub struct VerifyReport {
     pub receipts: u64,
     /// Commit certificates checked against the validator set of their height.
     pub certificates: u64,
-    /// State-tree nodes that decode and rehash to the key they are stored under.
+    /// State-tree nodes stored, in chunks that decode and whose children lie below them (a
+    /// node's hash is checked where its parent or the root record names it).
     pub state_nodes: u64,
     /// Records in the tip's state tree, walked from its root.
     pub tip_records: u64,
@@ -97,10 +98,10 @@ impl Store {
     ///    tx and the receipts match `receipts_root`; its commit certificate verifies against the
     ///    validator set in the state below it, which the header names, for this store's genesis
     ///    (for blocks from the base up, on a store started from a snapshot: the base block's was
-    ///    checked from the genesis when the snapshot was restored);
-    ///    its state root node is
-    ///    stored;
-    /// 2. every state-tree node decodes and rehashes to its key;
+    ///    checked from the genesis when the snapshot was restored); its state root node is
+    ///    recorded and its node hashes to it;
+    /// 2. every chunk of state-tree nodes decodes and each child it names is stored before its
+    ///    parent, and every recorded state root's node hashes to the root;
     /// 3. the tip's state tree is complete and canonical from its root;
     /// 4. every other entry is read, so RocksDB checks its checksum, and record versions decode.
     ///
@@ -233,14 +234,17 @@ impl Store {
             report.problem(at("the receipts do not match receipts_root".into()));
         }
         self.verify_certificate(&header, genesis, report);
-        match self.load_node(&header.state_root) {
-            Ok(Some(node)) if node.hash_in(suite) == header.state_root => {}
-            Ok(Some(_)) => {
-                report.problem(at("its state root node rehashes to another hash".into()))
-            }
-            Ok(None) if header.state_root == Hash32::ZERO => {}
-            Ok(None) => report.problem(at("its state root node is missing".into())),
-            Err(error) => report.problem(at(format!("its state root node: {error}"))),
+        match self.root_node_at(&header.state_root) {
+            _ if header.state_root == Hash32::ZERO => {}
+            Ok(Some(node_at)) => match self.stored_node(node_at, &header.state_root) {
+                Ok(Some(_)) => {}
+                Ok(None) => report.problem(at(
+                    "its state root node is missing or rehashes to another hash".into(),
+                )),
+                Err(error) => report.problem(at(format!("its state root node: {error}"))),
+            },
+            Ok(None) => report.problem(at("its state root is not recorded".into())),
+            Err(error) => report.problem(at(format!("its state root: {error}"))),
         }
         Ok(Some(hash))
     }
@@ -307,31 +311,47 @@ impl Store {
         report: &mut VerifyReport,
         progress: &mut dyn FnMut(VerifyProgress),
     ) {
-        let family = self.cf(keys::STATE_NODES);
-        let total = self.estimated_keys(family);
+        let family = self.cf(keys::STATE_CHUNKS);
+        let total = self.estimated_keys(family).saturating_mul(state::CHUNK_NODES as u64);
         for item in self.db.iterator_cf(family, IteratorMode::Start) {
             let (key, value) = match item {
                 Ok(entry) => entry,
                 Err(error) => {
-                    report.problem(format!("state nodes: {}", self.rocks(error)));
+                    report.problem(format!("state chunks: {}", self.rocks(error)));
                     return;
                 }
             };
-            report.state_nodes += 1;
-            if report.state_nodes.is_multiple_of(1_024) {
+            let before = report.state_nodes;
+            match state::check_chunk(&key, &value) {
+                Ok(nodes) => report.state_nodes += nodes as u64,
+                Err(problem) => report.problem(format!("state chunk {}: {problem}", hex(&key))),
+            }
+            if report.state_nodes / 1_024 != before / 1_024 {
                 let done = report.state_nodes;
                 progress(VerifyProgress { phase: "state nodes", done, total: total.max(done) });
             }
-            let node = codec::decode::<Node>(&value, BLOCK_BYTES_MAX);
-            match (<[u8; 32]>::try_from(key.as_ref()), node) {
-                (Ok(hash), Ok(node)) if node.hash_in(self.suite()).0 == hash => {}
-                (Ok(hash), Ok(_)) => {
-                    report.problem(format!("state node {} rehashes to another hash", Hash32(hash)));
+        }
+        for item in self.db.iterator_cf(self.cf(keys::STATE_ROOTS), IteratorMode::Start) {
+            let (key, value) = match item {
+                Ok(entry) => entry,
+                Err(error) => {
+                    report.problem(format!("state roots: {}", self.rocks(error)));
+                    return;
                 }
-                (Ok(hash), Err(error)) => {
-                    report.problem(format!("state node {} does not decode: {error}", Hash32(hash)));
-                }
-                (Err(_), _) => report.problem("a state node key is not 32 bytes".to_owned()),
+            };
+            let Ok(root) = <[u8; 32]>::try_from(key.as_ref()).map(Hash32) else {
+                report.problem("a state root key is not 32 bytes".to_owned());
+                continue;
+            };
+            let node = codec::decode::<NodeAt>(&value, BLOCK_BYTES_MAX)
+                .map_err(|error| error.to_string())
+                .and_then(|at| self.stored_node(at, &root).map_err(|error| error.to_string()));
+            match node {
+                Ok(Some(_)) => {}
+                Ok(None) => report.problem(format!(
+                    "state root {root}: its node is missing or rehashes to another hash"
+                )),
+                Err(error) => report.problem(format!("state root {root}: {error}")),
             }
         }
         let done = report.state_nodes;
@@ -415,15 +435,22 @@ struct Reading<'s> {
     error: RefCell<Option<StorageError>>,
 }
 
+impl Reading<'_> {
+    fn keep<T: Default>(&self, read: Result<T>) -> T {
+        read.unwrap_or_else(|error| {
+            self.error.borrow_mut().get_or_insert(error);
+            T::default()
+        })
+    }
+}
+
 impl NodeStore for Reading<'_> {
-    fn node(&self, hash: &Hash32) -> Option<Node> {
-        match self.store.load_node(hash) {
-            Ok(node) => node,
-            Err(error) => {
-                self.error.borrow_mut().get_or_insert(error);
-                None
-            }
-        }
+    fn root(&self, root: &Hash32) -> Option<NodeAt> {
+        self.keep(self.store.root_node_at(root))
+    }
+
+    fn node(&self, at: NodeAt, hash: &Hash32) -> Option<StoredNode> {
+        self.keep(self.store.stored_node(at, hash))
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod catalog;
 mod consortium;
+mod grant_lifecycle;
 mod property;
 mod quality;
 mod rules;

@@ -158,7 +158,7 @@ fn commit_grant_block(store: &Store, height: Height) -> eyre::Result<()> {
 
 /// Compacts the store and prints its bytes on disk per committed tx, by column family, then
 /// what a node keeping only the tip's state tree would hold: the tip's tree nodes, at the bytes
-/// per node the archive's `state_nodes` family measures.
+/// per node the archive's `state_chunks` family measures.
 fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
     let sizes = store.compact_and_measure()?;
     let total: u64 = sizes.iter().map(|size| size.sst_bytes).sum();
@@ -171,10 +171,9 @@ fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
         total as f64 / (1024.0 * 1024.0),
         families.join(" ")
     );
-    let nodes = sizes
-        .iter()
-        .find(|size| size.name == "state_nodes")
-        .map_or((0, 0), |size| (size.sst_bytes, size.keys));
+    let chunk_bytes =
+        sizes.iter().find(|size| size.name == "state_chunks").map_or(0, |size| size.sst_bytes);
+    let nodes = (chunk_bytes, store.state_nodes_stored()?);
     let tip = store.tip()?;
     let live = store.verify_state(tip.height)?;
     let live_nodes = live.leaves + live.internal_nodes;
@@ -192,7 +191,7 @@ fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
 
 /// `GET path` on `addr`; the body's length, or an error if the answer is not 200.
 fn get(addr: &str, path: &str) -> eyre::Result<usize> {
-    let (status, body) = onebook_cli::http::request(addr, "GET", path, None)?;
+    let (status, body) = onebook_query::blocking::request(addr, "GET", path, &[], None)?;
     if status != 200 {
         eyre::bail!("GET {path}: {status} {}", String::from_utf8_lossy(&body));
     }

@@ -1,6 +1,9 @@
 //! Explorer benchmark: a RocksDB store of one record of every kind and `ONEBOOK_BENCH_TXS`
 //! committed txs (default 1,000,000, in blocks of 1,000, every one touching org `xm-gaj` and
-//! grant 1, so their timelines are that long), then every page type rendered in process over
+//! grant 1, so their timelines are that long; every `ONEBOOK_BENCH_RECORDS_EVERY`th (default
+//! 50) also writes a share request, its grant and an access under it, every other one an access
+//! without a grant and its violation: 20,000 requests, grants and accesses and 10,000
+//! violations, past the explorer's counting caps), then every page type rendered in process over
 //! `StoreQuery`, `ONEBOOK_BENCH_RENDERS` times each: the chain's pages, the record pages, the
 //! dashboards, the activity charts, the audit reports (an org's report over all time reads its
 //! timeline of a million txs up to the report's row cap) and search. Prints `key=value`
@@ -12,20 +15,24 @@ use axum::{body::Body, http::Request};
 use onebook_explorer::{ExplorerConfig, router};
 use onebook_query::{
     StoreQuery,
-    test_utils::{TestTx, commit_txs, entry, every_kind, init},
+    test_utils::{self, TestTx, commit_txs, entry, every_kind, init},
 };
 use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
     action::Action,
+    codec,
     consortium::{Validator, ValidatorSet},
-    ids::{GrantId, OrgId, ShareRequestId},
+    ids::{AccessEventId, GrantId, Height, OrgId, ShareRequestId, ViolationId},
     keys::SecretKey,
+    limits::RECORD_BYTES_MAX,
     record::RecordKey,
+    sharing_records::{AccessEvent, ShareRequest, ShareStatus, Violation},
 };
 use tower::ServiceExt;
 
 fn main() -> eyre::Result<()> {
     let txs: u64 = env_or("ONEBOOK_BENCH_TXS", 1_000_000);
+    let records_every: u64 = env_or("ONEBOOK_BENCH_RECORDS_EVERY", 50);
     let per_block: u64 = env_or("ONEBOOK_BENCH_TXS_PER_BLOCK", 1_000).max(1);
     let renders: usize = usize::try_from(env_or("ONEBOOK_BENCH_RENDERS", 200))?;
     // `ONEBOOK_BENCH_DIR` keeps the store there (built once, reused by the next run).
@@ -53,16 +60,22 @@ fn main() -> eyre::Result<()> {
     let grant_bytes = every_kind().into_iter().find(|(key, _)| *key == grant).map(|(_, v)| v);
     let started = Instant::now();
     let mut committed = if reuse { store.tip()?.height.0 * per_block } else { 0 };
+    let mut numbered = 0;
     while committed < txs {
         let count = per_block.min(txs - committed);
+        let height = store.tip()?.height.next();
         let block: Vec<TestTx> = (0..count)
             .map(|i| {
                 let action =
                     Action::WithdrawShareRequest { request: ShareRequestId(committed + i) };
-                let records = match (&grant_bytes, i) {
+                let mut records = match (&grant_bytes, i) {
                     (Some(bytes), 0) => vec![(grant.clone(), bytes.clone())],
                     _ => vec![],
                 };
+                if records_every > 0 && (committed + i) % records_every == 0 {
+                    numbered += 1;
+                    records.extend(numbered_records(numbered + 1, height));
+                }
                 let mut tx = TestTx::new(action, records);
                 tx.orgs = vec![OrgId::from("xm-gaj")];
                 tx
@@ -72,8 +85,9 @@ fn main() -> eyre::Result<()> {
         committed += count;
     }
     let tip = store.tip()?.height.0;
+    let record_sets = if reuse { "reused".to_owned() } else { numbered.to_string() };
     println!(
-        "explorer_store txs={committed} blocks={tip} build_s={:.1} (RocksDB, every tx touching org xm-gaj)",
+        "explorer_store txs={committed} blocks={tip} record_sets={record_sets} build_s={:.1} (RocksDB, every tx touching org xm-gaj)",
         started.elapsed().as_secs_f64()
     );
     let tx_hash = store.block_tx_hashes(onebook_types::ids::Height(tip))?.unwrap_or_default();
@@ -95,6 +109,7 @@ fn main() -> eyre::Result<()> {
         ("tx", format!("/txs/{tx_hash}")),
         ("validators", "/validators".to_owned()),
         ("search_tx", format!("/search?q={tx_hash}")),
+        ("search_tx_prefix", format!("/search?q={}", &tx_hash[..10.min(tx_hash.len())])),
         ("search_org_name", "/search?q=xm-gaj".to_owned()),
         ("org", "/orgs/xm-gaj".to_owned()),
         ("catalog_entry", "/catalog/350200-xm-scjg-0001".to_owned()),
@@ -102,6 +117,8 @@ fn main() -> eyre::Result<()> {
         ("resource", "/resources/1".to_owned()),
         ("certificate", "/certificates/350200-2026-000001X".to_owned()),
         ("grant", "/grants/1".to_owned()),
+        ("access_event", "/access-events/2".to_owned()),
+        ("list_violations", "/violations".to_owned()),
         ("violations", "/dashboards/violations".to_owned()),
         (
             "violations_filtered",
@@ -121,7 +138,7 @@ fn main() -> eyre::Result<()> {
     ];
     // A search page must link its hit, or it would be timed on an empty answer.
     let hit_of = |name: &str| match name {
-        "search_tx" => Some(format!("/txs/{tx_hash}")),
+        "search_tx" | "search_tx_prefix" => Some(format!("/txs/{tx_hash}")),
         "search_org_name" => Some("/orgs/xm-gaj".to_owned()),
         _ => None,
     };
@@ -174,6 +191,50 @@ fn main() -> eyre::Result<()> {
         std::fs::remove_dir_all(&dir)?;
     }
     Ok(())
+}
+
+/// Share request `n`, granted by grant `n` to `xm-gaj`, and an access by `xm-gaj` at `height`:
+/// under grant `n` for an even `n`, else with no grant and violation `n`.
+fn numbered_records(n: u64, height: Height) -> Vec<(RecordKey, Vec<u8>)> {
+    let genesis = every_kind();
+    let read = |key: RecordKey| {
+        genesis.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).expect("in every_kind")
+    };
+    let time = test_utils::block_time(height);
+    let mut request: ShareRequest =
+        codec::decode(&read(RecordKey::ShareRequest(ShareRequestId(1))), RECORD_BYTES_MAX)
+            .expect("a share request");
+    request.id = ShareRequestId(n);
+    request.requested_at = time;
+    request.status = ShareStatus::Granted { grant: GrantId(n) };
+    let mut grant = test_utils::grant(n, "xm-gaj");
+    grant.request = ShareRequestId(n);
+    let mut access: AccessEvent =
+        codec::decode(&read(RecordKey::AccessEvent(AccessEventId(1))), RECORD_BYTES_MAX)
+            .expect("an access event");
+    access.id = AccessEventId(n);
+    access.recorded_at = time;
+    access.access.accessed_at = time;
+    let mut records = vec![
+        entry(RecordKey::ShareRequest(ShareRequestId(n)), &request),
+        entry(RecordKey::Grant(GrantId(n)), &grant),
+    ];
+    if n.is_multiple_of(2) {
+        access.access.grant = Some(GrantId(n));
+        access.violation = None;
+    } else {
+        access.access.grant = None;
+        access.violation = Some(ViolationId(n));
+        let mut violation: Violation =
+            codec::decode(&read(RecordKey::Violation(ViolationId(1))), RECORD_BYTES_MAX)
+                .expect("a violation");
+        violation.id = ViolationId(n);
+        violation.access_event = AccessEventId(n);
+        violation.recorded_at = time;
+        records.push(entry(RecordKey::Violation(ViolationId(n)), &violation));
+    }
+    records.push(entry(RecordKey::AccessEvent(AccessEventId(n)), &access));
+    records
 }
 
 fn env_or(name: &str, default: u64) -> u64 {

@@ -26,6 +26,7 @@ pub fn register_member(
     checks::key(ctx.block.suite, &key)?;
     checks::text(name, true)?;
     checks::roles(roles)?;
+    crate::development::check_roles_enabled(ctx, roles)?;
     if state.get(&RecordKey::Member(key)).is_some() {
         return Err(Rejection::MemberKeyInUse);
     }
@@ -59,6 +60,7 @@ pub fn set_member_roles(
 ) -> Result<Effects, Rejection> {
     ctx.require_role(Role::OrgAdmin)?;
     checks::roles(roles)?;
+    crate::development::check_roles_enabled(ctx, roles)?;
     let mut member = load_own_member(state, ctx, key)?;
     if member.status != MemberStatus::Active {
         return Err(Rejection::MemberAlreadyRevoked);

@@ -24,6 +24,8 @@ pub fn role_names(roles: &[Role]) -> String {
             Role::DataUser => "data-user",
             Role::Registrar => "registrar",
             Role::Auditor => "auditor",
+            Role::PrimaryDeveloper => "primary-developer",
+            Role::SecondaryDeveloper => "secondary-developer",
         })
         .collect();
     names.join(",")

@@ -171,6 +171,9 @@ fn check_change(
             checks::key(ctx.block.suite, new_key)?;
             validator_set_rotated(&validator_set(state), old_key, new_key).map(|_| ())
         }
+        GovernanceChange::SetLifecyclePolicy { policy } => {
+            crate::lifecycle::check_lifecycle_policy(ctx, policy)
+        }
     }
 }
 
@@ -277,6 +280,13 @@ fn apply_change(
                 ],
             );
         }
+        GovernanceChange::SetLifecyclePolicy { policy } => {
+            store(state, RecordKey::LifecyclePolicy, policy);
+            effects.event(
+                "lifecycle_policy.set",
+                &[("close_out_working_days", policy.close_out_working_days.to_string())],
+            );
+        }
     }
 }
 
@@ -307,7 +317,8 @@ fn orgs_named(change: &GovernanceChange) -> Vec<OrgId> {
         | GovernanceChange::SetCheckpointPolicy { .. }
         | GovernanceChange::AdmitChildChain { .. }
         | GovernanceChange::ScheduleUpgrade { .. }
-        | GovernanceChange::RotateValidatorKey { .. } => Vec::new(),
+        | GovernanceChange::RotateValidatorKey { .. }
+        | GovernanceChange::SetLifecyclePolicy { .. } => Vec::new(),
     }
 }
 
@@ -322,6 +333,7 @@ fn change_kind(change: &GovernanceChange) -> &'static str {
         GovernanceChange::AdmitChildChain { .. } => "admit_child_chain",
         GovernanceChange::ScheduleUpgrade { .. } => "schedule_upgrade",
         GovernanceChange::RotateValidatorKey { .. } => "rotate_validator_key",
+        GovernanceChange::SetLifecyclePolicy { .. } => "set_lifecycle_policy",
     }
 }
 

@@ -77,7 +77,8 @@ pub fn org_status_after(
             | GovernanceChange::SetCheckpointPolicy { .. }
             | GovernanceChange::AdmitChildChain { .. }
             | GovernanceChange::ScheduleUpgrade { .. }
-            | GovernanceChange::RotateValidatorKey { .. },
+            | GovernanceChange::RotateValidatorKey { .. }
+            | GovernanceChange::SetLifecyclePolicy { .. },
             _,
         ) => None,
     }

@@ -48,6 +48,7 @@ pub fn apply_for_property(
     let today = today(ctx);
     check_validity(draft.valid_from, draft.valid_until, today)?;
     check_subject(state, &ctx.signer.org, draft.right, &draft.subject, today)?;
+    crate::development::check_product_subject(state, ctx, &draft.subject)?;
     let subject_hash = subject_hash_in(ctx.block.suite, &draft.subject);
     let mut index = subject_rights(state, subject_hash);
     prune(state, &mut index, today);

@@ -112,7 +112,11 @@ fn record_one(
         &draft.items,
         ctx.block.time,
         offset,
-    );
+    )
+    .or_else(|| {
+        let grant = grant.as_ref()?;
+        crate::lifecycle::lifecycle_violation(state, grant, ctx.block.time)
+    });
     let violation = reason.map(|reason| Violation {
         id: ViolationId(checks::next_id(state, "violation")),
         access_event: id,

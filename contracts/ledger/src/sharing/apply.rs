@@ -77,6 +77,7 @@ pub fn request_share(
             let grant = issue_grant(state, &request, &request.items, expires_at, "", None);
             request.status = ShareStatus::Granted { grant: grant.id };
             grant_event(&mut effects, &grant);
+            crate::lifecycle::on_grant_issued(state, ctx, &grant, &mut effects)?;
         }
         // 不予共享: refused at once on the entry's own basis, unless an exception is asked for,
         // which only an approver's decision citing a legal basis grants.
@@ -133,6 +134,7 @@ pub fn answer_share(
                 issue_grant(state, &request, items, *expires_at, conditions, legal_basis.clone());
             assert_eq!(grant.id, next_grant, "the grant takes the id the status names");
             grant_event(&mut effects, &grant);
+            crate::lifecycle::on_grant_issued(state, ctx, &grant, &mut effects)?;
         }
         ShareAnswer::Refuse { legal_basis, .. } => {
             refused_event(&mut effects, id, legal_basis, ctx.signer.org.as_str());
@@ -162,8 +164,9 @@ pub fn withdraw_share_request(
     Ok(effects)
 }
 
-/// `RevokeGrant`: a share approver of the provider org revokes an active grant; from this block
-/// on it covers no access.
+/// `RevokeGrant`: a share approver of the provider org (or, for an onward grant, of the org that
+/// granted it onward) revokes an active grant; from this block on it covers no access, nor do
+/// the onward grants derived from it, and their close-outs fall due.
 pub fn revoke_grant(
     state: &mut impl StateWrite,
     ctx: &TxContext<'_>,
@@ -173,7 +176,7 @@ pub fn revoke_grant(
     ctx.require_role(Role::ShareApprover)?;
     checks::text(reason, true)?;
     let mut grant: Grant = load(state, &RecordKey::Grant(id)).ok_or(Rejection::GrantUnknown)?;
-    if grant.provider != ctx.signer.org {
+    if !crate::lifecycle::may_revoke(state, &grant, &ctx.signer.org) {
         return Err(Rejection::ApproverNotProvider);
     }
     grant.status = grant_status_after_revoke(&grant.status, ctx.block.time, reason)?;
@@ -183,6 +186,7 @@ pub fn revoke_grant(
         "grant.revoked",
         &[("grant", id.to_string()), ("grantee", grant.grantee.to_string())],
     );
+    crate::lifecycle::on_grant_ended(state, ctx, id, true, &mut effects);
     Ok(effects)
 }
 

@@ -2,13 +2,9 @@
 //! names another), reads signed with a member key of the home, and the one sentence a clerk
 //! reads when the node or the ledger's rules refuse a tx.
 
-use std::{
-    net::{IpAddr, Ipv4Addr, SocketAddr},
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use eyre::eyre;
-use onebook_types::{keys::SecretKey, read_request::sign_read, rejection::Rejection};
+use onebook_types::{keys::SecretKey, rejection::Rejection};
 use serde_json::Value;
 
 use crate::{Home, http};
@@ -53,14 +49,10 @@ pub(crate) fn get(
     path: &str,
     reader: Option<&SecretKey>,
 ) -> eyre::Result<(u16, Vec<u8>)> {
-    let Some(reader) = reader else { return http::request(node, "GET", path, None) };
-    let time_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|error| eyre!("the clock is before 1970: {error}"))?
-        .as_millis();
-    let time_ms = u64::try_from(time_ms).map_err(|_| eyre!("the clock is past the year 500M"))?;
-    let authorization = sign_read(reader, "GET", path, time_ms);
-    http::request_with_headers(node, "GET", path, &[("Authorization", &authorization)], None)
+    match reader {
+        Some(reader) => http::request_as(node, reader, "GET", path),
+        None => http::request(node, "GET", path, None),
+    }
 }
 
 /// A tx refused by the rules or turned away by the node: an expected outcome, printed as its

@@ -547,6 +547,12 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
             hits.push(SearchHitView::Block { height: height.0, block_hash: hash });
         }
         push_present(store, &mut hits, RecordKey::Member(PublicKey(hash.0)))?;
+    } else if (crate::TX_HASH_PREFIX_DIGITS_MIN..64).contains(&text.len()) {
+        let (txs, _) = store.txs_with_hash_prefix(text, crate::SEARCH_TX_PREFIX_HITS_MAX)?;
+        for (tx_hash, location) in txs {
+            let (height, index) = (location.height.0, location.index);
+            hits.push(SearchHitView::Tx { tx_hash, height, index });
+        }
     }
     if let Ok(number) = text.parse::<u64>() {
         if let Some(header) = store.header(Height(number))? {

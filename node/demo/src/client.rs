@@ -22,7 +22,10 @@ use onebook_types::{
 };
 use serde_json::Value;
 
-use crate::http::{self, problem_text};
+use onebook_query::{
+    BlockingHttp,
+    blocking::{TxPoll, problem_text},
+};
 
 /// How many heights above the tip a submitted tx stays valid.
 const VALID_FOR_HEIGHTS: u64 = 1_000;
@@ -115,17 +118,21 @@ pub struct Client {
     addr: String,
     chain_id: ChainId,
     suite: Suite,
-    last_read_ms: std::cell::Cell<u64>,
+    /// Anonymous requests.
+    http: BlockingHttp,
+    /// Requests signed by each dev key label that read so far: one client per key, whose
+    /// signing times never repeat (the node refuses a signature it saw).
+    readers: std::cell::RefCell<BTreeMap<String, BlockingHttp>>,
 }
 
 impl Client {
     /// Connects to the node at `addr` (`host:port`): reads its status, so an unreachable node is
     /// an error here and not in the middle of a run.
     pub fn connect(addr: &str) -> eyre::Result<Self> {
-        let (status, body) =
-            http::request(addr, "GET", "/v1/status", None).wrap_err_with(|| {
-                format!("the node at {addr} is not reachable: is a devnet running there?")
-            })?;
+        let http = BlockingHttp::new(addr)?;
+        let (status, body) = http.exchange("GET", "/v1/status", None).wrap_err_with(|| {
+            format!("the node at {addr} is not reachable: is a devnet running there?")
+        })?;
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         if status != 200 {
             bail!("the node at {addr} answered GET /v1/status with {status}: {body}");
@@ -137,7 +144,8 @@ impl Client {
             addr: addr.to_owned(),
             chain_id: ChainId::from(chain_id),
             suite: Suite::default(),
-            last_read_ms: std::cell::Cell::new(0),
+            http,
+            readers: std::cell::RefCell::default(),
         })
     }
 
@@ -164,7 +172,7 @@ impl Client {
 
     /// `GET path`: the status and the JSON body (`Null` if it is not JSON).
     pub fn get_status(&self, path: &str) -> eyre::Result<(u16, Value)> {
-        let (status, body) = http::request(&self.addr, "GET", path, None)?;
+        let (status, body) = self.http.exchange("GET", path, None)?;
         Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
     }
 
@@ -180,18 +188,14 @@ impl Client {
     /// `GET path` signed by the dev key `label` (a signed read, `docs/formats.md` §18): the
     /// status and the JSON body.
     pub fn get_as_status(&self, label: &str, path: &str) -> eyre::Result<(u16, Value)> {
-        let secret = self.dev_secret(label);
-        // The node refuses a signature it saw within the window, so no two reads share a time.
-        let time_ms = crate::clock::wall_ms().max(self.last_read_ms.get() + 1);
-        self.last_read_ms.set(time_ms);
-        let authorization = onebook_api::sign_read(&secret, "GET", path, time_ms);
-        let (status, body) = http::request_with_headers(
-            &self.addr,
-            "GET",
-            path,
-            &[("Authorization", &authorization)],
-            None,
-        )?;
+        let mut readers = self.readers.borrow_mut();
+        let reader = match readers.entry(label.to_owned()) {
+            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(self.http.with_reader(self.dev_secret(label))?)
+            }
+        };
+        let (status, body) = reader.exchange("GET", path, None)?;
         Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
     }
 
@@ -303,7 +307,7 @@ impl Client {
         let nonce = self.next_nonce(&secret.public_key())?;
         let tx = self.sign(&secret, nonce, self.tip()?.0, action);
         let (status, body) =
-            http::request(&self.addr, "POST", "/v1/txs", Some(("application/octet-stream", &tx)))?;
+            self.http.exchange("POST", "/v1/txs", Some(("application/octet-stream", tx)))?;
         let problem: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         if status == 202 {
             bail!("{label}: the node admitted a tx it was expected to turn away: {problem}");
@@ -347,11 +351,10 @@ impl Client {
     fn post_tx(&self, label: &str, tx: &[u8]) -> eyre::Result<String> {
         let deadline = Instant::now() + FULL_RETRY;
         loop {
-            let (status, body) = http::request(
-                &self.addr,
+            let (status, body) = self.http.exchange(
                 "POST",
                 "/v1/txs",
-                Some(("application/octet-stream", tx)),
+                Some(("application/octet-stream", tx.to_vec())),
             )?;
             let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             match status {
@@ -371,7 +374,7 @@ impl Client {
 
     /// Polls `GET /v1/txs/{hash}` until it is committed or `deadline` passes.
     fn wait_committed(&self, hash: &str, deadline: Instant) -> eyre::Result<Receipt> {
-        let mut poll = http::TxPoll::default();
+        let mut poll = TxPoll::default();
         loop {
             let (status, body) = self.get_as_status(super::AUDITOR, &format!("/v1/txs/{hash}"))?;
             if status == 200 && body["status"] == "committed" {
