@@ -71,7 +71,8 @@ pub fn apply_updates_in<S: NodeStore + ?Sized>(
         }
         _ => ReadAhead::default(),
     };
-    let mut builder = Builder { suite, store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
+    let mut builder =
+        Builder { suite, store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
     let new = builder.update(old, 0, &updates);
     debug_assert!(
         builder

@@ -275,7 +275,11 @@ impl Chain {
         let txs = verify_signatures(self.store.suite(), &block.txs, known)?;
         let prepared = self.execute(header.time, header.proposer, txs)?;
         if let Some(field) = HeaderField::first_difference(header, &prepared.block.header) {
-            return Err(InvalidBlock::Mismatch { block: header.hash_in(self.store.suite()), field }.into());
+            return Err(InvalidBlock::Mismatch {
+                block: header.hash_in(self.store.suite()),
+                field,
+            }
+            .into());
         }
         Ok(prepared)
     }

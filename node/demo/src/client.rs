@@ -155,6 +155,11 @@ impl Client {
         Self { suite, ..self }
     }
 
+    /// The chain's suite, which the dev keys are derived in.
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+
     /// The dev key `label` in the chain's suite.
     pub fn dev_secret(&self, label: &str) -> SecretKey {
         onebook_genesis::dev_secret_in(self.suite, label)

@@ -284,7 +284,8 @@ impl Store {
                 .binary_search_by_key(&(id.version, id.chunk), |(id, _)| (id.version, id.chunk));
             let chunk = position.ok().and_then(|position| read[position].1.as_ref());
             let (at, hash) = &refs[index];
-            nodes[start + index] = chunk.and_then(|chunk| chunk.node(self.suite(), slot, hash, *at));
+            nodes[start + index] =
+                chunk.and_then(|chunk| chunk.node(self.suite(), slot, hash, *at));
         }
         Ok(())
     }
