@@ -27,7 +27,8 @@ pub struct ExplorerCommand {
     /// only: the key is derived from the public label.
     #[arg(long, value_name = "LABEL")]
     dev_reader: Option<String>,
-    /// The chain's cryptographic suite, in which the `--dev-reader` key is derived.
+    /// The chain's cryptographic suite, in which the `--dev-reader` key is derived. On an
+    /// `sm2-sm3` chain the workbench says that browser signing is Ed25519 only.
     #[arg(long, default_value = "ed25519-blake3")]
     suite: onebook_types::suite::Suite,
 }
@@ -62,6 +63,7 @@ impl ExplorerCommand {
                 node_url: Some(self.node.clone()),
                 public_url: self.public_url,
                 reader,
+                suite: self.suite,
             };
             let listener = tokio::net::TcpListener::bind(&self.listen)
                 .await
