@@ -5,6 +5,7 @@
 use onebook_types::{
     action::{Action, ResourceDraft, ReviewDecision, ShareType},
     ids::{CatalogCode, ObligationId, ResourceId, SystemId},
+    suite::Suite,
 };
 
 use super::{Ledger, digest, entry_draft, in_order};
@@ -36,8 +37,8 @@ fn a_catalog_entry_its_resources_and_its_obligations_go_through_their_lifecycles
 /// tx, signed read, receipt and record of it is read and checked in `sm2-sm3`.
 #[test]
 fn the_catalog_lifecycle_runs_over_http_on_an_sm2_sm3_devnet() {
-    let ledger = Ledger::start_in(onebook_types::suite::Suite::Sm2Sm3);
-    assert_eq!(ledger.net.suite, onebook_types::suite::Suite::Sm2Sm3);
+    let ledger = Ledger::start_in(Suite::Sm2Sm3);
+    assert_eq!(ledger.net.suite, Suite::Sm2Sm3);
     catalog_lifecycle(&ledger);
 }
 
