@@ -73,7 +73,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(
     let relay = relay::Relay::new(node_url.as_deref());
     Router::new()
         .route("/workbench", get(|| async { Redirect::permanent("/workbench/") }))
-        .route("/workbench/", get(move |lang: Lang| page(lang, suite)))
+        .route("/workbench/", get(move |lang: Lang| async move { page(lang, suite) }))
         .route("/workbench/actions.json", get(actions))
         .route("/workbench/assets/{*file}", get(asset))
         .route("/workbench/node/{*path}", get(relay::get).post(relay::post).with_state(relay))
@@ -82,7 +82,7 @@ pub(crate) fn router<S: Clone + Send + Sync + 'static>(
 /// `GET /workbench/`: the page; the script builds the rest from `actions.json`. On a chain whose
 /// suite is not `ed25519-blake3` the page says that browser signing is Ed25519 only and loads no
 /// script: it cannot sign a tx that chain would accept (ADR 0026).
-async fn page(lang: Lang, suite: Suite) -> Response {
+fn page(lang: Lang, suite: Suite) -> Response {
     let signs = suite == Suite::Ed25519Blake3;
     let markup = html! {
         (DOCTYPE)
