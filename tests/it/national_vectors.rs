@@ -322,3 +322,46 @@ fn national_state_vectors_match_and_verify_in_their_suite_only() {
         assert!(proof.verify(root, key, value).is_err(), "no fallback to BLAKE3");
     }
 }
+
+/// The proof chain of the default suite's bundles (`tests/src/proof_chain.rs`) on the dev
+/// genesis rekeyed in `sm2-sm3`: certificate 350200-2026-000001X at the witnessed checkpoint,
+/// across the validator-set change and after the transfer, as `bundles/membership.json` is in
+/// the default suite. Verified in its suite, with its verdict pinned; refused by a verifier that
+/// trusts the same genesis in the default suite.
+#[test]
+fn national_bundle_vector_matches_and_verifies_in_its_suite_only() {
+    use onebook_tests::proof_chain::{self, CERTIFICATE, CHECKPOINT_HEIGHT};
+    use onebook_types::{ids::CertificateNumber, record::RecordKey};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = onebook_storage::StoreConfig::new(dir.path().join("db"));
+    config.sync_writes = false;
+    config.suite = SUITE;
+    let store = onebook_storage::Store::open(&config).unwrap();
+    let genesis = proof_chain::dev_genesis().unwrap().with_dev_suite(SUITE).unwrap();
+    proof_chain::build(&store, &genesis).unwrap();
+    let trusted = proof_chain::trusted(&genesis);
+    let key = RecordKey::Certificate(CertificateNumber::from(CERTIFICATE));
+
+    let bundle =
+        onebook_storage::bundle_for_claims(&store, &[key], false, CHECKPOINT_HEIGHT).unwrap();
+    let bytes = bundle.encode();
+    let verdict = onebook_verifier::verify(&bytes, &trusted).unwrap();
+    let in_default = onebook_verifier::TrustedGenesis { suite: Suite::Ed25519Blake3, ..trusted };
+
+    assert_eq!(verdict.height, CHECKPOINT_HEIGHT);
+    assert_eq!(verdict.set_changes, 1);
+    let anchor = verdict.anchor.as_ref().expect("anchored at the checkpoint");
+    assert_eq!((anchor.height, anchor.cosigned, anchor.threshold), (CHECKPOINT_HEIGHT, 2, 2));
+    assert!(onebook_verifier::verify(&bytes, &in_default).is_err(), "no fallback to ed25519");
+    check_file(
+        "sm2-sm3/bundle.json",
+        &json!({
+            "description": "bundles/membership.json in the sm2-sm3 suite: certificate 350200-2026-000001X with the policy at height 10 of the proof chain (tests/src/proof_chain.rs) on sm2-sm3/genesis.json, a checkpoint cosigned by both dev witnesses in SM2: across one validator-set change at height 3, after its transfer at height 6",
+            "genesis": "sm2-sm3/genesis.json",
+            "genesis_hash": in_default.genesis_hash,
+            "bundle_bytes": bytes.len(),
+            "bundle_hex": hex::encode(&bytes),
+            "verdict": verdict.to_string(),
+        }),
+    );
+}
