@@ -65,8 +65,8 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
 }
 
 /// The governance change admitting the district government of Huli (`xm-hlq`, under `xm-gov`)
-/// with the dev key `xm-hlq/admin` as its first org admin: the agency tests admit.
-pub fn admit_hlq() -> GovernanceChange {
+/// with the dev key `xm-hlq/admin` of `suite` as its first org admin: the agency tests admit.
+pub fn admit_hlq(suite: Suite) -> GovernanceChange {
     GovernanceChange::AdmitOrg {
         id: OrgId::from("xm-hlq"),
         name: "厦门市湖里区人民政府".to_owned(),
@@ -74,7 +74,7 @@ pub fn admit_hlq() -> GovernanceChange {
         parent: Some(OrgId::from("xm-gov")),
         region: RegionCode::from("350206"),
         data_authority: false,
-        admin: onebook_genesis::dev_secret("xm-hlq/admin").public_key(),
+        admin: onebook_genesis::dev_secret_in(suite, "xm-hlq/admin").public_key(),
     }
 }
 

@@ -126,7 +126,7 @@ pub(super) fn members_and_orgs_go_through_their_lifecycles_over_http_in(suite: S
     );
 
     // An org admitted by the validator orgs' votes: open until more than two thirds approve.
-    let admit = onebook_tests::devnet::admit_hlq();
+    let admit = onebook_tests::devnet::admit_hlq(suite);
     let submit = Action::SubmitProposal { change: admit, rationale: "湖里区接入".to_owned() };
     let receipt = ledger.accept(VOTERS[0], submit, &["proposal.submitted"]);
     let id = ProposalId(receipt.number("proposal.submitted", "proposal").unwrap());
