@@ -28,7 +28,7 @@ fn init_writes_a_home_that_opens_on_the_dev_genesis() {
 }
 
 #[test]
-fn a_national_testnet_gets_sm2_keys_and_refuses_to_start_rather_than_fall_back() {
+fn a_national_testnet_gets_sm2_keys_and_an_ed25519_transport_key() {
     use onebook_types::suite::Suite;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("net");
@@ -49,11 +49,8 @@ fn a_national_testnet_gets_sm2_keys_and_refuses_to_start_rather_than_fall_back()
     run(&["--home", home, "keys", "generate", "--name", "clerk"]).unwrap();
     let clerk = onebook_cli::Home::new(Some(home.into())).unwrap().read_key("clerk").unwrap();
     assert_eq!(clerk.suite(), Suite::Sm2Sm3);
-    let refused = run(&["--home", home, "start"]).unwrap_err();
-    assert!(format!("{refused:#}").contains("sm2-sm3"), "{refused:#}");
-    let refused =
-        run(&["verify-proof", "--genesis", genesis_path.to_str().unwrap(), "x.bin"]).unwrap_err();
-    assert!(format!("{refused:#}").contains("sm2-sm3"), "{refused:#}");
+    // The transport key stays Ed25519 (ADR 0026): made by testnet, never the node key.
+    assert!(out.join("node0/keys/transport.key").exists(), "testnet makes a transport key");
 }
 
 #[test]
