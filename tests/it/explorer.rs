@@ -77,7 +77,8 @@ fn every_page_type_renders_in(suite: Suite) {
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let summary = seed(&net.api_addr(0)).unwrap();
     println!("{summary}");
-    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let client =
+        onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap().with_suite(net.suite);
     let ledger = crate::lifecycles::Ledger { net, client };
     let lifecycle_pages = seed_lifecycles(&ledger);
     let net = &ledger.net;
@@ -259,12 +260,15 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
     };
     upgrade_to_version_three(ledger);
     let register_member = |admin: &str, label: &str, name: &str, role: Role| {
-        let path = format!("/v1/members/{}", key(label).to_hex());
+        let path = format!("/v1/members/{}", key(ledger.net.suite, label).to_hex());
         if ledger.client.get_as_status(AUDITOR, &path).is_ok_and(|(status, _)| status == 200) {
             return;
         }
-        let action =
-            Action::RegisterMember { key: key(label), name: name.to_owned(), roles: vec![role] };
+        let action = Action::RegisterMember {
+            key: key(ledger.net.suite, label),
+            name: name.to_owned(),
+            roles: vec![role],
+        };
         ledger.accept(admin, action, &["member.registered"]);
     };
     register_member(
