@@ -406,6 +406,20 @@ fn coerce(raw: &str, sample: Option<&Value>, field: &str) -> Value {
             let words = raw.split(',').map(str::trim).filter(|word| !word.is_empty());
             Value::Array(words.map(|word| Value::String(word.to_owned())).collect())
         }
+        // A list of ids (a scenario's resources): numbers split at commas too.
+        Some(Value::Array(items))
+            if items.first().is_some_and(Value::is_u64) && !raw.trim_start().starts_with('[') =>
+        {
+            let words = raw.split(',').map(str::trim).filter(|word| !word.is_empty());
+            Value::Array(
+                words
+                    .map(|word| {
+                        word.parse::<u64>()
+                            .map_or_else(|_| Value::String(word.to_owned()), Value::from)
+                    })
+                    .collect(),
+            )
+        }
         Some(Value::Object(tagged))
             if tagged.get(field).is_some_and(Value::is_string) && is_word(raw) =>
         {
