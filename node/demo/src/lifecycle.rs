@@ -47,6 +47,9 @@ pub(crate) struct Lifecycle {
     pub(crate) development_grant: Option<DevelopmentGrantId>,
     /// The property application of a product built under it.
     pub(crate) product_application: Option<ApplicationId>,
+    /// Whether an earlier run already upgraded the ledger: this run's scenario types then carry
+    /// its tag, since an org applies for a scenario type once (一类场景一审定).
+    pub(crate) again: bool,
 }
 
 impl Run<'_> {
@@ -62,6 +65,7 @@ impl Run<'_> {
             .filter_map(|view| view["record"]["change"]["version"].as_u64())
             .collect();
         if scheduled.contains(&LIFECYCLE_VERSION) {
+            self.lifecycle.again = true;
             return Ok(());
         }
         let next = scheduled.iter().max().map_or(2, |last| last + 1);
@@ -240,16 +244,18 @@ impl Run<'_> {
         };
         let first = self.client.commit("xm-scjg/catalog-clerk", plan(0)?, "recording a plan")?;
         let id = first.number("open_data_plan.recorded", "open_data_plan")?;
+        let revision = first.number("open_data_plan.recorded", "revision")?;
         let revised = self.client.commit("xm-scjg/catalog-clerk", plan(1)?, "revising a plan")?;
-        if revised.attribute("open_data_plan.recorded", "revision") != Some("2") {
-            bail!("the plan's revision was not its second: {revised:?}");
+        if revised.number("open_data_plan.recorded", "revision")? != revision + 1 {
+            bail!("the plan's revision did not follow revision {revision}: {revised:?}");
         }
         self.record("an open-data plan with a revision", format!("open_data_plan:{id}"));
 
         let resources = vec![self.resource("企业登记信息")?, self.resource("经营异常名录信息")?];
+        let round = if self.lifecycle.again { format!("（{}）", self.tag) } else { String::new() };
         let scenario = |kind: &str, name: &str, description: &str| Action::ApplyForScenario {
             draft: ScenarioDraft {
-                scenario_type: kind.to_owned(),
+                scenario_type: format!("{kind}{round}"),
                 name: name.to_owned(),
                 description: description.to_owned(),
                 resources: resources.clone(),
