@@ -145,6 +145,23 @@ fn the_demo_seed_fills_a_devnet_with_every_kind_of_record_in_every_state() {
     assert_lifecycle_records(&net, &client, &summary);
 }
 
+#[test]
+fn the_demo_seed_runs_again_on_the_same_devnet_and_adds_a_second_round_slow() {
+    let mut net = Devnet::start_clocked(crate::node_binary(), 4, CLOCK_RATE).unwrap();
+    net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
+    let addr = net.api_addr(0);
+    let first = seed(&addr).unwrap();
+
+    let second = seed(&addr).unwrap();
+
+    assert_eq!(second.created["orgs"], 0, "the orgs are admitted once");
+    assert_eq!(second.created["catalog_entries"], 50, "fresh codes");
+    assert_eq!(second.total("catalog_entries"), 100);
+    assert_eq!(second.total("certificates"), 2 * first.total("certificates"));
+    assert_eq!(second.total("violations"), 2 * first.total("violations"));
+    assert!(second.skipped.is_empty(), "{:?}", second.skipped);
+}
+
 /// A verified proof bundle of the record `key` (`<kind>:<id>`), read anonymously from node 0.
 fn proved(net: &Devnet, key: &str) -> Verdict {
     let genesis = std::fs::read(net.nodes[0].home.join("genesis.json")).unwrap();

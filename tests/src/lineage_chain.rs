@@ -14,7 +14,7 @@
 use onebook_genesis::{GenesisFile, dev_secret};
 use onebook_storage::{RecordChange, Store, Tip};
 use onebook_types::{
-    action::{AccessDraft, AccessOperation, PropertySubject, RightKind},
+    action::{PropertySubject, RightKind},
     codec,
     development_records::{
         DevelopedProduct, DeveloperLevel, DevelopmentGrant, DevelopmentScenario, ScenarioDraft,
@@ -32,7 +32,7 @@ use onebook_types::{
 };
 
 pub use crate::proof_chain::{ACCESS_HEIGHT, CHECKPOINT_HEIGHT};
-use crate::proof_chain::{WITNESSES, block_time, cosign, date, extend_with, grant};
+use crate::proof_chain::{WITNESSES, access_event, block_time, cosign, date, extend_with, grant};
 
 /// The certificate of a developed product, held by its developer `xm-jypt`.
 pub const PRODUCT_CERTIFICATE: &str = "350200-2026-0000052";
@@ -154,26 +154,20 @@ pub fn lineage(id: u64) -> GrantLineage {
     }
 }
 
-/// Access event `id` under grant 3, recorded at `height`.
+/// Access event `id` under grant 3 by `xm-smq-sjj`, recorded at `height`: the proof chain's
+/// access event, moved.
 pub fn onward_access(id: u64, height: Height) -> AccessEvent {
     let gateway = dev_secret("xm-smq-sjj/gateway").public_key();
-    AccessEvent {
-        id: AccessEventId(id),
-        org: OrgId::from("xm-smq-sjj"),
-        gateway,
-        access: AccessDraft {
-            grant: Some(GrantId(3)),
-            member: gateway,
-            resource: ResourceId(1),
-            items: vec!["name".into()],
-            operation: AccessOperation::Query,
-            record_count: 5,
-            request_digest: Hash32([0x33; 32]),
-            accessed_at: Timestamp(block_time(height).0 - 500),
-        },
-        recorded_at: block_time(height),
-        violation: (height == CUT_OFF_HEIGHT).then_some(ViolationId(1)),
-    }
+    let mut event = access_event();
+    event.id = AccessEventId(id);
+    event.org = OrgId::from("xm-smq-sjj");
+    event.gateway = gateway;
+    event.access.grant = Some(GrantId(3));
+    event.access.member = gateway;
+    event.access.accessed_at = Timestamp(block_time(height).0 - 500);
+    event.recorded_at = block_time(height);
+    event.violation = (height == CUT_OFF_HEIGHT).then_some(ViolationId(1));
+    event
 }
 
 fn lineage_changes(height: Height) -> Vec<RecordChange> {

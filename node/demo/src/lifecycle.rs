@@ -252,7 +252,8 @@ impl Run<'_> {
         self.record("an open-data plan with a revision", format!("open_data_plan:{id}"));
 
         let resources = vec![self.resource("企业登记信息")?, self.resource("经营异常名录信息")?];
-        let round = if self.lifecycle.again { format!("（{}）", self.tag) } else { String::new() };
+        let round =
+            if self.lifecycle.again { format!("（{}）", self.tag) } else { String::new() };
         let scenario = |kind: &str, name: &str, description: &str| Action::ApplyForScenario {
             draft: ScenarioDraft {
                 scenario_type: format!("{kind}{round}"),
