@@ -11,7 +11,8 @@
 //! Every bundle is anchored at the newest witnessed checkpoint at or above its height (or at one
 //! asked for, [`anchor_bundle`]); with none, it is cut unanchored and says so, and a verifier
 //! refuses it by default. A transaction's bundle carries its receipt, and a certificate's or a
-//! grant's the records its standing depends on (the policy, a licence's parent).
+//! grant's the records its standing depends on (the policy, a licence's parent), and the
+//! lineage of a developed product or an onward grant (`docs/formats.md` section 29).
 
 use onebook_types::{
     action::PropertySubject,
@@ -211,10 +212,9 @@ fn bundle(
 /// what a verifier requires to judge them: the parent certificate of each licence (a licence
 /// stands only while its parent does); for certificates and grants, the policy (its UTC
 /// offset fixes the local dates their terms are judged in); for a certificate, application or
-/// product of a developed product, the development lineage ([`development_lineage`]); for an
+/// product of a developed product, the product, its development grant and scenario; for an
 /// onward grant or its lineage, the grant and the chain of grants it derives from
-/// ([`onward_lineage`]). Refused when they do
-/// not fit.
+/// (`docs/formats.md` section 29). Refused when they do not fit.
 pub fn bundle_for_claims(
     store: &Store,
     keys: &[RecordKey],
@@ -271,7 +271,7 @@ pub fn bundle_for_claims(
 
 /// The bundle "this grant covered that access": access event `id` as of `height` (the block
 /// that recorded it), the grant it names, its resource and the policy, under one header; for
-/// an onward grant, the chain of grants it derives from too ([`onward_lineage`]).
+/// an onward grant, the chain of grants it derives from too (`docs/formats.md` section 29).
 pub fn bundle_for_access(store: &Store, id: AccessEventId, height: Height) -> Result<ProofBundle> {
     let event_key = RecordKey::AccessEvent(id);
     let event: AccessEvent = decoded(store, &event_key, height, "access event")?
