@@ -23,6 +23,7 @@ mod json_vectors;
 mod keys;
 mod lifecycles;
 mod lineage_bundles;
+mod national_vectors;
 mod network;
 mod partition;
 mod proof_bundles;

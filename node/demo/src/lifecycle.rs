@@ -168,7 +168,7 @@ impl Run<'_> {
         let access = |n: u64, now: u64| {
             let events = vec![AccessDraft {
                 grant: Some(bureau),
-                member: key_of("xm-smq-sjj/gateway"),
+                member: key_of(self.client.suite(), "xm-smq-sjj/gateway"),
                 resource,
                 items: items[1..].to_vec(),
                 operation: AccessOperation::Query,
