@@ -253,6 +253,15 @@ fn assert_lifecycle_records(net: &Devnet, client: &Client, summary: &SeedSummary
     assert_eq!(overdue["record"]["status"]["status"], "open", "{overdue}");
     let certificate = api("a certificate of a developed product");
     assert_eq!(certificate["record"]["subject"]["subject"], "product", "{certificate}");
+    // Its proof bundle, cut by a real node, names the development grant it came from.
+    let verdict = proved(net, &records["a certificate of a developed product"]);
+    let named = format!("developed under development grant {}", grant["id"]);
+    assert!(verdict.to_string().lines().next().unwrap().contains(&named), "{verdict}");
+    // And an onward grant's bundle carries the grants above it, each checked within its parent.
+    let (_, bureau_id) = records["an onward grant to the district bureau"].split_once(':').unwrap();
+    let verdict = proved(net, &format!("grant:{bureau_id}"));
+    let chain = verdict.onward_chain(onebook_types::ids::GrantId(bureau_id.parse().unwrap()));
+    assert_eq!(chain.map(|chain| chain.len()), Some(3), "{verdict}");
     let application = api("a product's property application");
     assert_eq!(application["record"]["status"]["status"], "certified", "{application}");
 }
