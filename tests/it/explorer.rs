@@ -258,7 +258,15 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         lifecycle_records::CloseOutDisposition,
         time::{DAY_MS, Date},
     };
-    upgrade_to_version_three(ledger);
+    // The demo seed upgrades the ledger to version 3 itself; an older seed leaves it to this one.
+    let passed = ledger.client.list_all("/v1/proposals?status=passed", None, 100).unwrap();
+    let upgraded = passed.iter().any(|view| {
+        view["record"]["change"]["kind"] == "schedule_upgrade"
+            && view["record"]["change"]["version"] == 3
+    });
+    if !upgraded {
+        upgrade_to_version_three(ledger);
+    }
     let register_member = |admin: &str, label: &str, name: &str, role: Role| {
         let path = format!("/v1/members/{}", key(ledger.net.suite, label).to_hex());
         if ledger.client.get_as_status(AUDITOR, &path).is_ok_and(|(status, _)| status == 200) {
@@ -359,10 +367,17 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         },
     };
     let developer = "xm-jypt/lc-developer";
-    let applied =
-        ledger.accept(developer, scenario("普惠金融", "小微企业信用评估"), &["scenario.applied"]);
+    let applied = ledger.accept(
+        developer,
+        scenario("浏览器核验·普惠金融", "小微企业信用评估"),
+        &["scenario.applied"],
+    );
     let approved_scenario = applied.number("scenario.applied", "scenario").unwrap();
-    ledger.accept(developer, scenario("营商环境", "企业迁移预警"), &["scenario.applied"]);
+    ledger.accept(
+        developer,
+        scenario("浏览器核验·营商环境", "企业迁移预警"),
+        &["scenario.applied"],
+    );
     let approve = Action::ReviewScenario {
         scenario: onebook_types::ids::ScenarioId(approved_scenario),
         decision: onebook_types::action::ReviewDecision::Approve,
