@@ -649,6 +649,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("grant.cover_ended", "转授权覆盖已终止", "Onward cover ended"),
     ("grant.issued_onward", "转授权已发放", "Onward grant issued"),
     ("obligation.due_changed", "义务期限已调整", "Obligation due time changed"),
+    ("lifecycle_policy.set", "授权终止处置时限已调整", "Close-out policy set"),
     ("open_data_plan.recorded", "开放计划已登记", "Open-data plan recorded"),
     ("product.recorded", "开发产品已登记", "Product recorded"),
     ("scenario.applied", "开发场景已申请", "Scenario applied for"),
