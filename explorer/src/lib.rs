@@ -113,6 +113,7 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/blocks/{height}", get(pages::block::<Q>))
         .route("/txs/{hash}", get(pages::tx::<Q>))
         .route("/validators", get(pages::validators::<Q>))
+        .route("/policy", get(pages::policy::<Q>))
         .route("/search", get(pages::search::<Q>))
         .route("/orgs/{id}", get(records::org::<Q>))
         .route("/catalog/{code}", get(records::catalog_entry::<Q>))

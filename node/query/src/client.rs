@@ -422,6 +422,7 @@ impl LedgerQuery for HttpQuery {
             ("org", params.org.map(|org| org.0)),
             ("status", params.status),
             ("under", params.under.as_ref().map(crate::record_key_text)),
+            ("year", params.year.map(|year| year.to_string())),
             ("height", params.height.map(|h| h.0.to_string())),
             ("from", params.from.map(|t| t.0.to_string())),
             ("to", params.to.map(|t| t.0.to_string())),
@@ -625,9 +626,9 @@ struct ProblemBody {
 
 /// The parameters a problem's detail may name as ``parameter `name`: rule`` (the form of
 /// [`QueryError::BadInput`]'s message).
-const PARAMETERS: [&str; 17] = [
+const PARAMETERS: [&str; 18] = [
     "after", "at", "code", "cursor", "from", "height", "id", "kind", "limit", "number", "org", "q",
-    "record", "status", "to", "under", "url",
+    "record", "status", "to", "under", "url", "year",
 ];
 
 /// The parameter and rule of a detail ``parameter `name`: rule``, for a known name.
@@ -704,6 +705,11 @@ const fn records_path(kind: RecordKind) -> &'static str {
         RecordKind::Objection => "/v1/property/objections",
         RecordKind::Certificate => "/v1/property/certificates",
         RecordKind::Obligation => "/v1/obligations",
+        RecordKind::GrantCloseOut => "/v1/grant-close-outs",
+        RecordKind::OpenDataPlan => "/v1/open-data-plans",
+        RecordKind::Scenario => "/v1/scenarios",
+        RecordKind::DevelopmentGrant => "/v1/development-grants",
+        RecordKind::Product => "/v1/products",
     }
 }
 

@@ -166,6 +166,9 @@ pub struct ListParams {
     /// With `org` or `status` too, the records under it that also pass those; they are then read
     /// record by record, like a time range (see [`SCANNED_RECORDS_MAX`](crate::SCANNED_RECORDS_MAX)).
     pub under: Option<RecordKey>,
+    /// Only open-data plans of this year (the open-data plan list only). Plans are read
+    /// record by record, like a time range (see [`SCANNED_RECORDS_MAX`](crate::SCANNED_RECORDS_MAX)).
+    pub year: Option<u16>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
     /// Only records created at or after this block time (ms), at most [`TIME_MAX`]. A record of

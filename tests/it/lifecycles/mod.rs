@@ -10,7 +10,7 @@
 
 mod catalog;
 mod consortium;
-mod grant_lifecycle;
+pub(crate) mod grant_lifecycle;
 mod property;
 mod quality;
 mod rules;
