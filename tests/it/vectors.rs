@@ -575,6 +575,9 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
         RecordKey::DevelopmentGrant(_) => decoded::<development::DevelopmentGrant>(bytes),
         RecordKey::Product(_) => decoded::<development::DevelopedProduct>(bytes),
         RecordKey::ResourceProducts(_) => decoded::<development::ResourceProducts>(bytes),
+        RecordKey::PublishedReport(_) => {
+            decoded::<onebook_types::report_records::PublishedReport>(bytes)
+        }
     }
 }
 
@@ -668,7 +671,7 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=34).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=35).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",

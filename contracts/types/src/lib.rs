@@ -32,6 +32,7 @@ pub mod reads;
 pub mod record;
 pub mod record_kind;
 pub mod records;
+pub mod report_records;
 pub mod rejection;
 #[cfg(feature = "samples")]
 pub mod samples;

@@ -35,11 +35,13 @@ pub enum RecordKind {
     Certificate = 13,
     /// Obligations.
     Obligation = 14,
+    /// Published periodic reports (通报).
+    PublishedReport = 15,
 }
 
 impl RecordKind {
     /// Every kind, in discriminant order.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Org,
         Self::Member,
         Self::Proposal,
@@ -54,6 +56,7 @@ impl RecordKind {
         Self::Objection,
         Self::Certificate,
         Self::Obligation,
+        Self::PublishedReport,
     ];
 
     /// The kind of `key`, if records of its kind are listed.
@@ -73,6 +76,7 @@ impl RecordKind {
             RecordKey::Objection(_) => Self::Objection,
             RecordKey::Certificate(_) => Self::Certificate,
             RecordKey::Obligation(_) => Self::Obligation,
+            RecordKey::PublishedReport(_) => Self::PublishedReport,
             RecordKey::Policy
             | RecordKey::ValidatorSet
             | RecordKey::Nonce(_)
@@ -115,6 +119,7 @@ impl RecordKind {
             Self::Objection => "objection",
             Self::Certificate => "certificate",
             Self::Obligation => "obligation",
+            Self::PublishedReport => "published report",
         }
     }
 
@@ -127,7 +132,7 @@ impl RecordKind {
             Self::CatalogEntry => {
                 &["draft", "submitted", "returned", "approved", "published", "deprecated"]
             }
-            Self::Resource => &[],
+            Self::Resource | Self::PublishedReport => &[],
             Self::ShareRequest => &["under-review", "granted", "refused", "withdrawn"],
             Self::Certificate => &["active", "cancelled"],
             Self::AccessEvent => &["covered", "violation"],
@@ -166,7 +171,8 @@ impl RecordKind {
             | Self::CatalogEntry
             | Self::ShareRequest
             | Self::Application
-            | Self::Obligation => None,
+            | Self::Obligation
+            | Self::PublishedReport => None,
         }
     }
 }

@@ -285,6 +285,9 @@ fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
         RecordKind::Application => RecordKey::Application(ApplicationId(number()?)),
         RecordKind::Objection => RecordKey::Objection(ObjectionId(number()?)),
         RecordKind::Obligation => RecordKey::Obligation(ObligationId(number()?)),
+        RecordKind::PublishedReport => {
+            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(number()?))
+        }
     })
 }
 
@@ -430,4 +433,7 @@ kind_handlers! {
         "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number.", "^[0-9]{1,19}$"),
         "obligations", cursor "^0[eE][0-9a-fA-F]{16}$" ("the byte 0e and an obligation's number as 8 bytes, big-endian"),
         status "^(open|met)$";
+    published_reports, published_report => PublishedReport:
+        "/v1/published-reports", "/v1/published-reports/{id}", "id" ("The published report's number.", "^[0-9]{1,19}$"),
+        "published periodic reports (通报)", cursor "^0[fF][0-9a-fA-F]{16}$" ("the byte 0f and a published report's number as 8 bytes, big-endian");
 }

@@ -141,6 +141,8 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         .routes(routes!(crate::records::obligations))
         .routes(routes!(crate::search::overdue))
         .routes(routes!(crate::records::obligation))
+        .routes(routes!(crate::records::published_reports))
+        .routes(routes!(crate::records::published_report))
         .routes(routes!(crate::timeline::timeline))
         .routes(routes!(crate::search::search))
         .routes(routes!(crate::events::event_page))

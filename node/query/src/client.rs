@@ -700,6 +700,7 @@ const fn records_path(kind: RecordKind) -> &'static str {
         RecordKind::Objection => "/v1/property/objections",
         RecordKind::Certificate => "/v1/property/certificates",
         RecordKind::Obligation => "/v1/obligations",
+        RecordKind::PublishedReport => "/v1/published-reports",
     }
 }
 

@@ -30,6 +30,7 @@ mod ledger;
 mod node_views;
 pub mod read_rules;
 mod reader_query;
+pub mod reports;
 #[cfg(feature = "store")]
 mod store;
 #[cfg(all(feature = "store", any(test, feature = "test-utils")))]

@@ -507,6 +507,19 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                 }],
             },
         ),
+        entry(
+            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(1)),
+            &onebook_types::report_records::PublishedReport {
+                id: onebook_types::ids::PublishedReportId(1),
+                scope: onebook_types::report_records::ReportScope::Org("xm-scjg".into()),
+                period: onebook_types::report_records::ReportPeriod::Month { year: 2025, month: 12 },
+                height: Height(0),
+                digest: Hash32([0x3c; 32]),
+                publisher_org: "xm-dsj".into(),
+                publisher: member_key,
+                published_at: block_time(Height(0)),
+            },
+        ),
     ]
 }
 

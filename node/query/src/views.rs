@@ -12,6 +12,7 @@ use onebook_types::{
     quality_records::QualityReport,
     record::RecordKey,
     records::Proposal,
+    report_records::PublishedReport,
     sharing_records::{AccessEvent, Grant, ShareRequest, Violation},
 };
 use serde::{Deserialize, Serialize};
@@ -138,6 +139,8 @@ pub enum Record {
     Certificate(Certificate),
     /// An obligation.
     Obligation(Obligation),
+    /// A published periodic report (通报).
+    PublishedReport(PublishedReport),
 }
 
 /// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.

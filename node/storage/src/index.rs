@@ -30,6 +30,7 @@
 //! | objection | objector org | `pending`, `upheld`, `dismissed` |
 //! | certificate | holder, issuer | `active`, `cancelled` |
 //! | obligation | org | `open`, `met` |
+//! | published report | publisher org, the org reported on | (none) |
 //!
 //! A record of some kinds also hangs *under* another record, and holds the term of that record's
 //! key, so the records under one record are a listing of their own, however many records of the
@@ -60,6 +61,7 @@ use onebook_types::{
     quality_records::{QualityReport, QualityStatus},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
+    report_records::{PublishedReport, ReportScope},
     sharing_records::{AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation},
 };
 
@@ -176,6 +178,7 @@ pub(crate) fn sort_id(key: &RecordKey) -> Vec<u8> {
         RecordKey::Application(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Objection(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Obligation(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::PublishedReport(id) => id.0.to_be_bytes().to_vec(),
         // Not listed; `terms` gives them no entry, so this is never stored.
         other => other.encode(),
     }
@@ -243,7 +246,8 @@ fn sort_id_is_well_formed(kind: RecordKind, sort_id: &[u8]) -> bool {
         | RecordKind::QualityReport
         | RecordKind::Application
         | RecordKind::Objection
-        | RecordKind::Obligation => sort_id.len() == 8,
+        | RecordKind::Obligation
+        | RecordKind::PublishedReport => sort_id.len() == 8,
     }
 }
 
@@ -371,6 +375,14 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
             };
             let under = certificate.parent.map(RecordKey::Certificate);
             (vec![certificate.holder, certificate.issuer], Some(status), under)
+        }
+        RecordKey::PublishedReport(_) => {
+            let report: PublishedReport = decode(value)?;
+            let mut orgs = vec![report.publisher_org];
+            if let ReportScope::Org(org) = report.scope {
+                orgs.push(org);
+            }
+            (orgs, None, None)
         }
         RecordKey::Obligation(_) => {
             let obligation: Obligation = decode(value)?;

@@ -269,6 +269,7 @@ fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
         RecordKey::Objection(_) => Record::Objection(codec::decode(bytes, limit)?),
         RecordKey::Certificate(_) => Record::Certificate(codec::decode(bytes, limit)?),
         RecordKey::Obligation(_) => Record::Obligation(codec::decode(bytes, limit)?),
+        RecordKey::PublishedReport(_) => Record::PublishedReport(codec::decode(bytes, limit)?),
         // `record` serves only listed kinds, and listings hold only those.
         _ => return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind"))),
     })
