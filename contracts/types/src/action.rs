@@ -19,8 +19,8 @@ use crate::{
     },
     keys::PublicKey,
     lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
-    report_records::{ReportPeriod, ReportScope},
     reads::SignedRead,
+    report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
 

@@ -32,8 +32,8 @@ pub mod reads;
 pub mod record;
 pub mod record_kind;
 pub mod records;
-pub mod report_records;
 pub mod rejection;
+pub mod report_records;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod sharing_records;

@@ -12,8 +12,8 @@ use crate::{
     hash::Hash32,
     ids::{
         AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId,
-        GrantId, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, PublishedReportId, QualityReportId,
-        RegionCode, ResourceId, ScenarioId, ShareRequestId, ViolationId,
+        GrantId, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, PublishedReportId,
+        QualityReportId, RegionCode, ResourceId, ScenarioId, ShareRequestId, ViolationId,
     },
     keys::PublicKey,
 };

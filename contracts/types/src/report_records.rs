@@ -25,7 +25,16 @@ pub const PERIOD_YEAR_MAX: u16 = 9999;
 
 /// Whose figures a report gives: one org's, or those of every org of a region.
 #[derive(
-    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize, Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
     Deserialize,
 )]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -84,7 +93,9 @@ pub enum ReportPeriod {
 
 /// Why text or a decoded value is not a period.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?} is not a period: write a month 2026-12, a quarter 2026-Q4 or a year 2026, from {PERIOD_YEAR_MIN} to {PERIOD_YEAR_MAX}")]
+#[error(
+    "{text:?} is not a period: write a month 2026-12, a quarter 2026-Q4 or a year 2026, from {PERIOD_YEAR_MIN} to {PERIOD_YEAR_MAX}"
+)]
 pub struct PeriodError {
     /// The text given (or the value, written out).
     pub text: String,

@@ -65,4 +65,6 @@ pub use views::{
 };
 
 #[cfg(all(test, feature = "store"))]
+mod reports_tests;
+#[cfg(all(test, feature = "store"))]
 mod tests;

@@ -52,9 +52,7 @@ use onebook_types::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    LedgerQuery, ListParams, PageParams, QueryError, Record, RecordKind, RecordView,
-};
+use crate::{LedgerQuery, ListParams, PageParams, QueryError, Record, RecordKind, RecordView};
 
 /// Most records of one kind a report reads for one org.
 pub const REPORT_RECORDS_MAX: usize = 20_000;
@@ -228,7 +226,8 @@ pub async fn report<Q: LedgerQuery>(
     period: ReportPeriod,
     height: Option<Height>,
 ) -> Result<ReportView, QueryError> {
-    let period = period.check().map_err(|error| QueryError::bad_input("period", error.to_string()))?;
+    let period =
+        period.check().map_err(|error| QueryError::bad_input("period", error.to_string()))?;
     // A height above the tip is no block yet, as every read answers.
     let asked = match height {
         Some(height) => query.policy(Some(height)).await?.height,
@@ -390,7 +389,8 @@ impl Builder {
         org: &OrgId,
         height: Height,
     ) -> Result<(), QueryError> {
-        let all = ListParams { org: Some(org.clone()), height: Some(height), ..ListParams::default() };
+        let all =
+            ListParams { org: Some(org.clone()), height: Some(height), ..ListParams::default() };
         let in_period = ListParams { from: Some(self.from), to: Some(self.to), ..all.clone() };
         let entries = read_all(query, RecordKind::CatalogEntry, all.clone(), REPORT_RECORDS_MAX);
         let resources = read_all(query, RecordKind::Resource, all.clone(), REPORT_RECORDS_MAX);
@@ -531,8 +531,11 @@ impl Builder {
             &self.policy,
         );
         self.working_days.push(days);
-        let figure =
-            if in_time { &mut self.sharing.answered_in_time } else { &mut self.sharing.answered_late };
+        let figure = if in_time {
+            &mut self.sharing.answered_in_time
+        } else {
+            &mut self.sharing.answered_late
+        };
         figure.push(key.to_owned());
         Ok(())
     }
@@ -567,11 +570,8 @@ impl Builder {
         self.working_days.sort_unstable();
         self.sharing.working_days_median = nearest_rank(&self.working_days, 50);
         self.sharing.working_days_p90 = nearest_rank(&self.working_days, 90);
-        self.sharing.refusals = self
-            .refusals
-            .into_iter()
-            .map(|(name, figure)| Tally { name, figure })
-            .collect();
+        self.sharing.refusals =
+            self.refusals.into_iter().map(|(name, figure)| Tally { name, figure }).collect();
         Report {
             scope,
             period,

@@ -99,6 +99,16 @@ impl TestTx {
 /// Commits the next block holding `txs`, with a commit certificate signed by each of
 /// `validators` (none: no certificate is stored).
 pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> Tip {
+    commit_txs_at(store, txs, validators, None)
+}
+
+/// As [`commit_txs`], at block time `time` (by default [`block_time`] of its height).
+pub fn commit_txs_at(
+    store: &Store,
+    txs: Vec<TestTx>,
+    validators: &[SecretKey],
+    time: Option<Timestamp>,
+) -> Tip {
     let tip = store.tip().expect("the store has a genesis");
     let height = tip.height.next();
     let key = signer();
@@ -126,7 +136,7 @@ pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> 
     let header = Header {
         chain_id: ChainId::from(CHAIN_ID),
         height,
-        time: block_time(height),
+        time: time.unwrap_or_else(|| block_time(height)),
         previous_hash: tip.block_hash,
         history_root: store.next_history_root().expect("history"),
         tx_root: block::tx_root(&hashes),
@@ -512,7 +522,10 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
             &onebook_types::report_records::PublishedReport {
                 id: onebook_types::ids::PublishedReportId(1),
                 scope: onebook_types::report_records::ReportScope::Org("xm-scjg".into()),
-                period: onebook_types::report_records::ReportPeriod::Month { year: 2025, month: 12 },
+                period: onebook_types::report_records::ReportPeriod::Month {
+                    year: 2025,
+                    month: 12,
+                },
                 height: Height(0),
                 digest: Hash32([0x3c; 32]),
                 publisher_org: "xm-dsj".into(),

@@ -43,15 +43,19 @@ fn an_auditor_of_the_region_authority_publishes_a_report_of_an_ended_month() {
     let receipt = chain.run(AUDITOR, publish(org("xm-gaj"), period("2025-12"), 0));
 
     assert_eq!(refusal(&receipt), None);
-    let report: PublishedReport = load(&chain.state, &RecordKey::PublishedReport(PublishedReportId(1)))
-        .expect("the report is recorded");
+    let report: PublishedReport =
+        load(&chain.state, &RecordKey::PublishedReport(PublishedReportId(1)))
+            .expect("the report is recorded");
     assert_eq!(report.scope, org("xm-gaj"));
     assert_eq!(report.period, period("2025-12"));
     assert_eq!(report.height, Height(0));
     assert_eq!(report.digest, Hash32([7; 32]));
     assert_eq!(report.publisher_org, OrgId::from("xm-dsj"));
     assert_eq!(report.publisher, public(AUDITOR));
-    assert_eq!(report.published_at, chain.context().time.0.checked_sub(1_000).map(Timestamp).expect("a time"));
+    assert_eq!(
+        report.published_at,
+        chain.context().time.0.checked_sub(1_000).map(Timestamp).expect("a time")
+    );
     assert_eq!(receipt.events[0].kind, "report.published");
 }
 
@@ -102,9 +106,11 @@ fn before_version_three_a_report_is_not_yet_enabled() {
 /// The reach of each report rejection code.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
     let reach = match rejection {
-        Rejection::ReportScopeUnknown => {
-            Reach::by(Chain::at_version_three(), AUDITOR, publish(org("xm-none"), period("2025-12"), 0))
-        }
+        Rejection::ReportScopeUnknown => Reach::by(
+            Chain::at_version_three(),
+            AUDITOR,
+            publish(org("xm-none"), period("2025-12"), 0),
+        ),
         Rejection::ReporterNotRegionAuthority => Reach::by(
             Chain::at_version_three(),
             AUDITOR,
@@ -115,11 +121,9 @@ pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
             AUDITOR,
             publish(org("xm-gaj"), ReportPeriod::Month { year: 2025, month: 13 }, 0),
         ),
-        Rejection::ReportPeriodNotEnded => Reach::by(
-            Chain::at_version_three(),
-            AUDITOR,
-            publish(org("xm-gaj"), period("2026"), 0),
-        ),
+        Rejection::ReportPeriodNotEnded => {
+            Reach::by(Chain::at_version_three(), AUDITOR, publish(org("xm-gaj"), period("2026"), 0))
+        }
         Rejection::ReportHeightNotCommitted => Reach::by(
             Chain::at_version_three(),
             AUDITOR,
