@@ -221,6 +221,7 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
         (RecordKind::Objection, Some("xm-gaj"), Some("dismissed")),
         (RecordKind::Certificate, Some("xm"), Some("active")),
         (RecordKind::Obligation, Some("xm-scjg"), Some("open")),
+        (RecordKind::PublishedReport, Some("xm-dsj"), None),
     ];
     assert_eq!(filters.len(), RecordKind::ALL.len(), "every kind is listed");
 

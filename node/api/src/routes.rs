@@ -143,6 +143,8 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         .routes(routes!(crate::records::obligation))
         .routes(routes!(crate::records::published_reports))
         .routes(routes!(crate::records::published_report))
+        .routes(routes!(crate::reports::published))
+        .routes(routes!(crate::reports::scoped))
         .routes(routes!(crate::timeline::timeline))
         .routes(routes!(crate::search::search))
         .routes(routes!(crate::events::event_page))
