@@ -68,6 +68,7 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     };
     let mut records = every_kind();
     records.push(entry(RecordKey::ValidatorSet, &set));
+    records.push(entry(RecordKey::Policy, &onebook_query::test_utils::policy()));
     init(&store, records);
     let share = RecordKey::ShareRequest(onebook_types::ids::ShareRequestId(1));
     let grant = RecordKey::Grant(GrantId(1));

@@ -10,7 +10,6 @@ use axum::{
 use onebook_query::test_utils::{self, commit, entry, every_kind};
 use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
-    consortium::Policy,
     hash::Hash32,
     ids::{Height, PublishedReportId},
     record::RecordKey,
@@ -20,26 +19,10 @@ use tower::ServiceExt as _;
 
 use crate::record_tests::app_over;
 
-fn policy() -> Policy {
-    Policy {
-        catalog_update_working_days: 7,
-        resource_registration_working_days: 20,
-        share_answer_working_days: 5,
-        correction_working_days: 5,
-        public_notice_days: 10,
-        grant_term_days_max: 366,
-        utc_offset_minutes: 480,
-        holidays: vec![],
-        makeup_workdays: vec![],
-        legal_bases: vec![],
-        record_signed_reads: false,
-    }
-}
-
 fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let mut records = every_kind();
-    records.push(entry(RecordKey::Policy, &policy()));
+    records.push(entry(RecordKey::Policy, &test_utils::policy()));
     test_utils::init(&store, records);
     Arc::new(store)
 }

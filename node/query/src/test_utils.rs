@@ -218,6 +218,23 @@ pub fn reader(
     (secret, entry(RecordKey::Member(key), &member))
 }
 
+/// A policy in China Standard Time with no holidays, 5 working days to answer a share request.
+pub fn policy() -> onebook_types::consortium::Policy {
+    onebook_types::consortium::Policy {
+        catalog_update_working_days: 7,
+        resource_registration_working_days: 20,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 10,
+        grant_term_days_max: 366,
+        utc_offset_minutes: 480,
+        holidays: vec![],
+        makeup_workdays: vec![],
+        legal_bases: vec![],
+        record_signed_reads: false,
+    }
+}
+
 /// An active org `id` under `parent` in region `350200`.
 pub fn org(id: &str, parent: Option<&str>) -> onebook_types::consortium::Org {
     use onebook_types::{
