@@ -333,5 +333,9 @@ fn named_row(lang: Lang, name: &str, figure: &Figure) -> Markup {
 
 /// A link to the block at `height`; the genesis (0) has no block page.
 fn height_link(height: u64) -> Markup {
-    if height == 0 { html! { "0" } } else { html::block_link(height) }
+    if height == 0 {
+        html! { "0" }
+    } else {
+        html::block_link(height)
+    }
 }
