@@ -9,7 +9,8 @@
 //!
 //! `<records>` is one of `orgs` (by parent org), `members`, `proposals`, `catalog/entries`,
 //! `resources`, `share-requests`, `grants`, `access-events`, `violations`, `quality-reports`,
-//! `property/applications`, `property/objections`, `property/certificates`, `obligations`. A
+//! `property/applications`, `property/objections`, `property/certificates`, `obligations`,
+//! `published-reports` (periodic reports published; their figures are under `/v1/reports`). A
 //! member's id is its key in hex, a catalog entry's its code, a certificate's its number, an
 //! org's its id; every other id is a number. `from` and `to` (Unix ms) keep the records created
 //! by a block of that time, `from` included and `to` not; `from` not before `to` is an empty

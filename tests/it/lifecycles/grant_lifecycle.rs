@@ -40,7 +40,7 @@ fn pass(ledger: &Ledger, change: GovernanceChange) -> Vec<onebook_cli::demo::Rec
 }
 
 /// Schedules versions 2 and 3 a few blocks ahead and waits until version 3 judges the blocks.
-fn upgrade_to_version_three(ledger: &Ledger) {
+pub(super) fn upgrade_to_version_three(ledger: &Ledger) {
     let (tip, _) = ledger.client.tip().expect("tip");
     let (two, three) = (tip + 12, tip + 13);
     for (version, height) in [(2, two), (3, three)] {
