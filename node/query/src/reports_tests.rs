@@ -41,6 +41,9 @@ use crate::{
 
 const CST: i16 = 480;
 
+/// A record and its encoded value, as a block writes it.
+type Written = (RecordKey, Vec<u8>);
+
 fn day(month: u32, day: u32) -> Date {
     Date::from_ymd(2026, month, day).expect("a date")
 }
@@ -210,7 +213,7 @@ fn chain(dir: &tempfile::TempDir, last: u64) -> StoreQuery {
         registered_at: Height(1),
         updated_at: Height(1),
     };
-    let blocks: Vec<(Timestamp, Vec<(RecordKey, Vec<u8>)>)> = vec![
+    let blocks: Vec<(Timestamp, Vec<Written>)> = vec![
         (
             at(3, 2, 9),
             vec![
