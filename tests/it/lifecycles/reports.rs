@@ -364,6 +364,21 @@ fn a_months_report_equals_the_raw_lists_and_a_published_report_recomputes_over_h
     assert_eq!(tallies[0]["name"], "no-grant");
     assert_eq!(records(&tallies[0]), keys(&violations, |r| found(r) && r["reason"] == "no-grant"));
 
+    println!(
+        "report of {ORG} for {period} as of block {last}: requested {}, answered in time {}, late {}, \
+         pending {}, working days median {} p90 {}, overdue {}, violations {}, digest {}",
+        sharing["requested"]["count"],
+        sharing["answered_in_time"]["count"],
+        sharing["answered_late"]["count"],
+        sharing["pending"]["count"].as_u64().unwrap_or(0)
+            + sharing["pending_overdue"]["count"].as_u64().unwrap_or(0),
+        sharing["working_days_median"],
+        sharing["working_days_p90"],
+        report["overdue"]["count"],
+        tallies[0]["count"],
+        view["digest"],
+    );
+
     // The data bureau publishes it; more txs land for the org, after the month.
     let digest_text = view["digest"].as_str().expect("a digest").to_owned();
     let publish_report = Action::PublishReport {
