@@ -142,17 +142,15 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<PolicyView, QueryError>> + Send;
 
     /// The periodic report (通报) of `scope` over `period` computed as of `height` (the tip when
-    /// `None`): by default [`reports::report`](crate::reports::report) over this query's own
-    /// reads. Its figures are the ledger's, the same for every reader, so a reader's wrapper
-    /// asks the ledger it wraps, and a remote node is asked for its answer.
+    /// `None`) by [`reports::report`](crate::reports::report), its digest in the chain's suite.
+    /// Its figures are the ledger's, the same for every reader, so a reader's wrapper asks the
+    /// ledger it wraps, and a remote node is asked for its answer.
     fn report(
         &self,
         scope: ReportScope,
         period: ReportPeriod,
         height: Option<Height>,
-    ) -> impl Future<Output = Result<ReportView, QueryError>> + Send {
-        async move { crate::reports::report(self, &scope, period, height).await }
-    }
+    ) -> impl Future<Output = Result<ReportView, QueryError>> + Send;
 }
 
 /// Refuses a source key whose name is blank or longer than a text field may be, naming the REST

@@ -41,13 +41,14 @@ use onebook_types::{
     catalog_records::{CatalogEntry, CatalogStatus, Obligation, ObligationKind, ObligationStatus},
     codec,
     consortium::Policy,
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     ids::{Height, OrgId, Timestamp},
     limits::PAGE_ITEMS_MAX,
     quality_records::QualityStatus,
     record::RecordKey,
     report_records::{ReportPeriod, ReportScope},
     sharing_records::{ShareRequest, ShareStatus},
+    suite::Suite,
     time::Date,
 };
 use serde::{Deserialize, Serialize};
@@ -200,9 +201,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// The digest a published report records: `H("onebook/report/v1", borsh(self))`.
+    /// The digest a published report records on a chain of the default suite (BLAKE3):
+    /// `H("onebook/report/v1", borsh(self))`.
     pub fn digest(&self) -> Hash32 {
-        hash_tagged(Tag::Report, &[&codec::encode(self)])
+        self.digest_in(Suite::default())
+    }
+
+    /// The digest a published report records on a chain of `suite` (SM3 on a national chain).
+    pub fn digest_in(&self, suite: Suite) -> Hash32 {
+        suite.hash_tagged(Tag::Report, &[&codec::encode(self)])
     }
 }
 
@@ -212,16 +219,19 @@ impl Report {
 pub struct ReportView {
     /// The height the report was asked at (the tip when none was named).
     pub height: u64,
-    /// `H("onebook/report/v1", borsh(report))`, what `publish_report` records.
+    /// `H("onebook/report/v1", borsh(report))` in the chain's suite, what `publish_report`
+    /// records.
     pub digest: Hash32,
     /// The figures.
     pub report: Report,
 }
 
-/// Computes the report of `scope` over `period` as of `height` (the tip when `None`). An org
-/// or region with no record at that height is a [`QueryError::BadInput`] naming `id`.
+/// Computes the report of `scope` over `period` as of `height` (the tip when `None`), its
+/// digest in the chain's `suite`. An org or region with no record at that height is a
+/// [`QueryError::BadInput`] naming `id`.
 pub async fn report<Q: LedgerQuery>(
     query: &Q,
+    suite: Suite,
     scope: &ReportScope,
     period: ReportPeriod,
     height: Option<Height>,
@@ -244,7 +254,7 @@ pub async fn report<Q: LedgerQuery>(
         builder.org(query, org, as_of).await?;
     }
     let report = builder.finish(scope.clone(), period, as_of, closed, orgs);
-    Ok(ReportView { height: asked, digest: report.digest(), report })
+    Ok(ReportView { height: asked, digest: report.digest_in(suite), report })
 }
 
 /// The last height at or below `tip` whose block time is before `to`, and that time (0 and the

@@ -34,8 +34,8 @@ use onebook_types::{
 };
 
 use crate::{
-    QueryError, StoreQuery,
-    reports::{Report, ReportView, nearest_rank, report, report_csv, working_days_between},
+    LedgerQuery as _, QueryError, StoreQuery,
+    reports::{Report, ReportView, nearest_rank, report_csv, working_days_between},
     test_utils::{TestTx, catalog_entry, commit_txs_at, entry, init, obligation},
 };
 
@@ -334,7 +334,7 @@ fn scjg() -> ReportScope {
 }
 
 async fn march_of(query: &StoreQuery, scope: ReportScope, height: Option<u64>) -> ReportView {
-    report(query, &scope, march(), height.map(Height)).await.expect("a report")
+    query.report(scope, march(), height.map(Height)).await.expect("a report")
 }
 
 fn keys(figure: &crate::reports::Figure) -> Vec<&str> {
@@ -483,13 +483,13 @@ async fn a_region_sums_its_orgs_and_refuses_an_unknown_scope() {
         ReportScope::Org(OrgId::from("xm-none")),
         ReportScope::Org(OrgId::from("bad id")),
     ] {
-        let refused = report(&query, &scope, march(), None).await;
+        let refused = query.report(scope.clone(), march(), None).await;
         assert!(
             matches!(refused, Err(QueryError::BadInput { parameter: "id", .. })),
             "{scope:?}: {refused:?}"
         );
     }
-    let above = report(&query, &scjg(), march(), Some(Height(99))).await;
+    let above = query.report(scjg(), march(), Some(Height(99))).await;
     assert!(matches!(above, Err(QueryError::NoBlockYet { height: 99 })), "{above:?}");
 }
 

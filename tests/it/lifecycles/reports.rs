@@ -15,6 +15,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{CatalogCode, LegalBasisCode, OrgId, ShareRequestId, Timestamp},
     report_records::{ReportPeriod, ReportScope},
+    suite::Suite,
     time::Date,
 };
 use serde_json::Value;
@@ -121,7 +122,7 @@ fn nearest_rank(sorted: &[u32], percent: usize) -> Option<u32> {
 
 #[test]
 fn a_months_report_equals_the_raw_lists_and_a_published_report_recomputes_over_http() {
-    let ledger = Ledger::start_clocked(CLOCK_RATE);
+    let ledger = Ledger::start_clocked_in(Suite::Ed25519Blake3, CLOCK_RATE);
     super::grant_lifecycle::upgrade_to_version_three(&ledger);
     let offset = 480;
     let today = Date::of_timestamp(Timestamp(ledger.now()), offset);
@@ -177,7 +178,7 @@ fn a_months_report_equals_the_raw_lists_and_a_published_report_recomputes_over_h
     let uncovered = Action::RecordAccesses {
         events: vec![AccessDraft {
             grant: None,
-            member: key(&gateway),
+            member: key(ledger.net.suite, &gateway),
             resource,
             items: vec!["许可证编号".to_owned()],
             operation: AccessOperation::Query,

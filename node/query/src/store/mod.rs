@@ -17,6 +17,7 @@ use onebook_types::{
     limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     property_records::{Certificate, CertificateStanding},
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
 
@@ -26,6 +27,7 @@ use crate::{
         ListParams, PageParams, check_source_key, check_time, page_limit, served_kind,
         timeline_kind,
     },
+    reports::ReportView,
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
         RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
@@ -59,6 +61,15 @@ impl StoreQuery {
 }
 
 impl LedgerQuery for StoreQuery {
+    async fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> Result<ReportView, QueryError> {
+        crate::reports::report(self, self.store.suite(), &scope, period, height).await
+    }
+
     async fn tip(&self) -> Result<TipView, QueryError> {
         self.blocking(tip).await
     }
