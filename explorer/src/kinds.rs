@@ -494,8 +494,34 @@ pub(crate) const PRODUCT: Kind = Kind {
     renames: &[("grant", "development_grant")],
 };
 
+pub(crate) const PUBLISHED_REPORT: Kind = Kind {
+    kind: RecordKind::PublishedReport,
+    path: "published-reports",
+    key_kind: "published_report",
+    columns: &[
+        ("id", "/id"),
+        ("scope", "/scope/id"),
+        ("period", "/period"),
+        ("publisher_org", "/publisher_org"),
+        ("published_at", "/published_at"),
+    ],
+    order: &[
+        "id",
+        "scope",
+        "period",
+        "height",
+        "digest",
+        "publisher_org",
+        "publisher",
+        "published_at",
+    ],
+    api: "/v1/published-reports",
+    labels: &[("scope", "ui.report_scope"), ("published_at", "ui.report_published_time")],
+    renames: &[],
+};
+
 /// Every kind, in the order of [`RecordKind::ALL`].
-pub(crate) const ALL: [Kind; 19] = [
+pub(crate) const ALL: [Kind; 20] = [
     ORG,
     MEMBER,
     PROPOSAL,
@@ -515,6 +541,7 @@ pub(crate) const ALL: [Kind; 19] = [
     SCENARIO,
     DEVELOPMENT_GRANT,
     PRODUCT,
+    PUBLISHED_REPORT,
 ];
 
 /// The order fields of any object are read in when its kind gives none (an action, a nested

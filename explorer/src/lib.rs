@@ -43,6 +43,7 @@ mod lint;
 mod live;
 mod names;
 mod pages;
+mod periodic;
 mod records;
 mod report;
 mod stats;
@@ -125,6 +126,8 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/dashboards/activity", get(pages::activity::<Q>))
         .route("/report", get(report::form))
         .route("/report/{kind}/{id}", get(report::report::<Q>))
+        .route("/periodic-reports/published/{id}", get(periodic::published::<Q>))
+        .route("/periodic-reports/{scope}/{id}", get(periodic::page::<Q>))
         .route("/events", get(live::events::<Q>))
         .route("/assets/{file}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon));

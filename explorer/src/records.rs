@@ -265,7 +265,12 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 }
                 _ => format!("{} {id}", kind_label(lang, kind)),
             };
-            let sections = kind_sections(&app, lang, &loaded).await;
+            let sections = match &loaded.view.record {
+                Record::PublishedReport(report) => {
+                    crate::periodic::published_section(&app, lang, report).await?
+                }
+                _ => kind_sections(&app, lang, &loaded).await,
+            };
             let body = record_body(&app, lang, &loaded, &[], sections);
             Ok(html_page(lang, &title, &path, body))
         }
@@ -563,8 +568,19 @@ pub(crate) async fn org<Q: LedgerQuery>(
             Err(_) => html::unavailable(lang),
         };
         let report = format!("/report/org/{}", html::encode(&id));
+        let tip_time = app.query.tip().await?.time;
+        let periodic = crate::periodic::href(
+            &onebook_types::report_records::ReportScope::Org(OrgId(id.clone())),
+            crate::periodic::last_month(tip_time),
+        );
         let body = html! {
-            section { (record_fields(lang, view, &[])) p { a.report href=(report) { (lang.t("ui.report_new")) " →" } } }
+            section {
+                (record_fields(lang, view, &[]))
+                p {
+                    a.report href=(report) { (lang.t("ui.report_new")) " →" } " "
+                    a.periodic href=(periodic) { (lang.t("ui.periodic_report")) " →" }
+                }
+            }
             (section(&lang.t("ui.hierarchy"), html! {
                 p #hierarchy {
                     @for (up, name) in &ancestors { a href=(html::record_href(kinds::ORG, up)) { (name) } " › " }

@@ -362,6 +362,8 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                 | RecordKey::Certificate(_)
                 | RecordKey::Org(_)
                 | RecordKey::Member(_)
+                // Kept out so that the golden bundles pinned before it keep their bytes.
+                | RecordKey::PublishedReport(_)
         )
     };
     let mut records: Vec<(RecordKey, Vec<u8>)> = onebook_query::test_utils::every_kind()

@@ -45,11 +45,13 @@ pub enum RecordKind {
     DevelopmentGrant = 18,
     /// Products built under a development grant, by digest.
     Product = 19,
+    /// Published periodic reports (通报).
+    PublishedReport = 20,
 }
 
 impl RecordKind {
     /// Every kind, in discriminant order.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::Org,
         Self::Member,
         Self::Proposal,
@@ -69,6 +71,7 @@ impl RecordKind {
         Self::Scenario,
         Self::DevelopmentGrant,
         Self::Product,
+        Self::PublishedReport,
     ];
 
     /// The kind of `key`, if records of its kind are listed.
@@ -93,6 +96,7 @@ impl RecordKind {
             RecordKey::Scenario(_) => Self::Scenario,
             RecordKey::DevelopmentGrant(_) => Self::DevelopmentGrant,
             RecordKey::Product(_) => Self::Product,
+            RecordKey::PublishedReport(_) => Self::PublishedReport,
             RecordKey::Policy
             | RecordKey::ValidatorSet
             | RecordKey::Nonce(_)
@@ -135,6 +139,7 @@ impl RecordKind {
             Self::Scenario => "development scenario",
             Self::DevelopmentGrant => "development grant",
             Self::Product => "product",
+            Self::PublishedReport => "published report",
         }
     }
 
@@ -168,7 +173,11 @@ impl RecordKind {
             Self::Obligation => &["open", "met"],
             Self::GrantCloseOut => &["on-time", "late"],
             Self::Scenario => &["under-review", "approved", "returned"],
-            Self::Resource | Self::OpenDataPlan | Self::DevelopmentGrant | Self::Product => &[],
+            Self::Resource
+            | Self::OpenDataPlan
+            | Self::DevelopmentGrant
+            | Self::Product
+            | Self::PublishedReport => &[],
         }
     }
 
@@ -194,7 +203,8 @@ impl RecordKind {
             | Self::Application
             | Self::Obligation
             | Self::OpenDataPlan
-            | Self::Scenario => &[],
+            | Self::Scenario
+            | Self::PublishedReport => &[],
         }
     }
 

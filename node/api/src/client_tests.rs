@@ -228,6 +228,7 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
         (RecordKind::Scenario, Some("xm-gaj"), Some("approved")),
         (RecordKind::DevelopmentGrant, Some("xm"), None),
         (RecordKind::Product, Some("xm-gaj"), None),
+        (RecordKind::PublishedReport, Some("xm-dsj"), None),
     ];
     assert_eq!(filters.len(), RecordKind::ALL.len(), "every kind is listed");
 

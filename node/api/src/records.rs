@@ -11,8 +11,9 @@
 //! `resources`, `share-requests`, `grants`, `access-events`, `violations`, `quality-reports`,
 //! `property/applications`, `property/objections`, `property/certificates`, `obligations`,
 //! `grant-close-outs`, `open-data-plans` (also by `year`), `scenarios`, `development-grants`,
-//! `products`. A member's id is its key in hex, a catalog entry's its code, a certificate's its
-//! number, an org's its id, a product's its digest in hex, a grant close-out's the grant's
+//! `products`, `published-reports` (periodic reports published; their figures are under
+//! `/v1/reports`). A member's id is its key in hex, a catalog entry's its code, a certificate's
+//! its number, an org's its id, a product's its digest in hex, a grant close-out's the grant's
 //! number; every other id is a number. `GET /v1/resources/{id}/products` lists the products
 //! built from a resource, each naming its developer and the development grant it was built
 //! under. `from` and `to` (Unix ms) keep the records created
@@ -301,6 +302,9 @@ fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
         RecordKind::Product => RecordKey::Product(Hash32::from_hex(id).map_err(|_| {
             Problem::bad_request(format!("product digest {id:?} is not 64 hex characters"))
         })?),
+        RecordKind::PublishedReport => {
+            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(number()?))
+        }
     })
 }
 
@@ -472,6 +476,9 @@ kind_handlers! {
         "/v1/products", "/v1/products/{digest}", "digest" ("The product's digest, 64 hex digits.", "^[0-9a-fA-F]{64}$"),
         "products built under development grants", cursor "^13[0-9a-fA-F]{64}$" ("the byte 13 and a product's digest (32 bytes)"),
         under "^(development_grant:[0-9]{1,19}|resource:[0-9]{1,19})$" ("The products built under this development grant, `development_grant:<id>`, or from this resource, `resource:<id>`; with `org`, those that also pass it.");
+    published_reports, published_report => PublishedReport:
+        "/v1/published-reports", "/v1/published-reports/{id}", "id" ("The published report's number.", "^[0-9]{1,19}$"),
+        "published periodic reports (通报)", cursor "^14[0-9a-fA-F]{16}$" ("the byte 14 and a published report's number as 8 bytes, big-endian");
 }
 
 /// The products built from one resource, each with its developer and the development grant it

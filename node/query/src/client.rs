@@ -51,6 +51,7 @@ use onebook_types::{
     limits::PROOF_BUNDLE_BYTES_MAX,
     read_request::sign_read,
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
 };
 use serde::{Deserialize, de::DeserializeOwned};
 
@@ -58,6 +59,7 @@ use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
     ledger::{ListParams, PageParams, check_source_key, served_kind, timeline_kind},
     node_views::{BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView},
+    reports::ReportView,
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
         SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
@@ -531,6 +533,21 @@ impl LedgerQuery for HttpQuery {
         let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
         self.get_json(format!("/v1/policy{query}")).await
     }
+
+    /// The node's own report: `GET /v1/reports/{scope}/{id}`.
+    async fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> Result<ReportView, QueryError> {
+        let query = query_string(&[
+            ("period", Some(period.to_string())),
+            ("height", height.map(|h| h.0.to_string())),
+        ]);
+        let id = percent_encoded(scope.id());
+        self.get_json(format!("/v1/reports/{}/{id}{query}", scope.name())).await
+    }
 }
 
 /// The query string of `page`.
@@ -710,6 +727,7 @@ const fn records_path(kind: RecordKind) -> &'static str {
         RecordKind::Scenario => "/v1/scenarios",
         RecordKind::DevelopmentGrant => "/v1/development-grants",
         RecordKind::Product => "/v1/products",
+        RecordKind::PublishedReport => "/v1/published-reports",
     }
 }
 

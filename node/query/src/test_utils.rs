@@ -99,6 +99,16 @@ impl TestTx {
 /// Commits the next block holding `txs`, with a commit certificate signed by each of
 /// `validators` (none: no certificate is stored).
 pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> Tip {
+    commit_txs_at(store, txs, validators, None)
+}
+
+/// As [`commit_txs`], at block time `time` (by default [`block_time`] of its height).
+pub fn commit_txs_at(
+    store: &Store,
+    txs: Vec<TestTx>,
+    validators: &[SecretKey],
+    time: Option<Timestamp>,
+) -> Tip {
     let tip = store.tip().expect("the store has a genesis");
     let height = tip.height.next();
     let key = signer();
@@ -126,7 +136,7 @@ pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> 
     let header = Header {
         chain_id: ChainId::from(CHAIN_ID),
         height,
-        time: block_time(height),
+        time: time.unwrap_or_else(|| block_time(height)),
         previous_hash: tip.block_hash,
         history_root: store.next_history_root().expect("history"),
         tx_root: block::tx_root(&hashes),
@@ -206,6 +216,23 @@ pub fn reader(
         status: MemberStatus::Active,
     };
     (secret, entry(RecordKey::Member(key), &member))
+}
+
+/// A policy in China Standard Time with no holidays, 5 working days to answer a share request.
+pub fn plain_policy() -> onebook_types::consortium::Policy {
+    onebook_types::consortium::Policy {
+        catalog_update_working_days: 7,
+        resource_registration_working_days: 20,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 10,
+        grant_term_days_max: 366,
+        utc_offset_minutes: 480,
+        holidays: vec![],
+        makeup_workdays: vec![],
+        legal_bases: vec![],
+        record_signed_reads: false,
+    }
 }
 
 /// An active org `id` under `parent` in region `350200`.
@@ -505,6 +532,22 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                     kind: obligation(1, "xm-scjg", due).kind,
                     due,
                 }],
+            },
+        ),
+        entry(
+            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(1)),
+            &onebook_types::report_records::PublishedReport {
+                id: onebook_types::ids::PublishedReportId(1),
+                scope: onebook_types::report_records::ReportScope::Org("xm-scjg".into()),
+                period: onebook_types::report_records::ReportPeriod::Month {
+                    year: 2025,
+                    month: 12,
+                },
+                height: Height(0),
+                digest: Hash32([0x3c; 32]),
+                publisher_org: "xm-dsj".into(),
+                publisher: member_key,
+                published_at: block_time(Height(0)),
             },
         ),
     ]

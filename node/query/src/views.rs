@@ -14,6 +14,7 @@ use onebook_types::{
     quality_records::QualityReport,
     record::RecordKey,
     records::Proposal,
+    report_records::PublishedReport,
     sharing_records::{AccessEvent, Grant, ShareRequest, Violation},
 };
 use serde::{Deserialize, Serialize};
@@ -150,6 +151,8 @@ pub enum Record {
     DevelopmentGrant(DevelopmentGrant),
     /// A product built under a development grant.
     Product(DevelopedProduct),
+    /// A published periodic report (通报).
+    PublishedReport(PublishedReport),
 }
 
 /// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.

@@ -35,6 +35,7 @@
 //! | development scenario | developer, authority | `under-review`, `approved`, `returned` |
 //! | development grant | developer, approving authority | (none) |
 //! | product | developer | (none) |
+//! | published report | publisher org, the org reported on | (none) |
 //!
 //! A record of some kinds also hangs *under* another record, and holds the term of that record's
 //! key, so the records under one record are a listing of their own, however many records of the
@@ -72,6 +73,7 @@ use onebook_types::{
     quality_records::{QualityReport, QualityStatus},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
+    report_records::{PublishedReport, ReportScope},
     sharing_records::{AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation},
 };
 
@@ -192,6 +194,7 @@ pub(crate) fn sort_id(key: &RecordKey) -> Vec<u8> {
         RecordKey::Scenario(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::DevelopmentGrant(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Product(digest) => digest.0.to_vec(),
+        RecordKey::PublishedReport(id) => id.0.to_be_bytes().to_vec(),
         // Not listed; `terms` gives them no entry, so this is never stored.
         other => other.encode(),
     }
@@ -263,7 +266,8 @@ fn sort_id_is_well_formed(kind: RecordKind, sort_id: &[u8]) -> bool {
         | RecordKind::GrantCloseOut
         | RecordKind::OpenDataPlan
         | RecordKind::Scenario
-        | RecordKind::DevelopmentGrant => sort_id.len() == 8,
+        | RecordKind::DevelopmentGrant
+        | RecordKind::PublishedReport => sort_id.len() == 8,
     }
 }
 
@@ -391,6 +395,14 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
             };
             let under = certificate.parent.map(RecordKey::Certificate).into_iter().collect();
             (vec![certificate.holder, certificate.issuer], Some(status), under)
+        }
+        RecordKey::PublishedReport(_) => {
+            let report: PublishedReport = decode(value)?;
+            let mut orgs = vec![report.publisher_org];
+            if let ReportScope::Org(org) = report.scope {
+                orgs.push(org);
+            }
+            (orgs, None, vec![])
         }
         RecordKey::Obligation(_) => {
             let obligation: Obligation = decode(value)?;

@@ -13,6 +13,7 @@ mod consortium;
 pub(crate) mod grant_lifecycle;
 mod property;
 mod quality;
+mod reports;
 mod rules;
 mod sharing;
 

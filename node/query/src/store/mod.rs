@@ -18,6 +18,7 @@ use onebook_types::{
     limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     property_records::{Certificate, CertificateStanding},
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
 
@@ -27,6 +28,7 @@ use crate::{
         ListParams, PageParams, check_source_key, check_time, page_limit, served_kind,
         timeline_kind,
     },
+    reports::ReportView,
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
         RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
@@ -60,6 +62,15 @@ impl StoreQuery {
 }
 
 impl LedgerQuery for StoreQuery {
+    async fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> Result<ReportView, QueryError> {
+        crate::reports::report(self, self.store.suite(), &scope, period, height).await
+    }
+
     async fn tip(&self) -> Result<TipView, QueryError> {
         self.blocking(tip).await
     }
@@ -289,6 +300,7 @@ fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
         RecordKey::Scenario(_) => Record::Scenario(codec::decode(bytes, limit)?),
         RecordKey::DevelopmentGrant(_) => Record::DevelopmentGrant(codec::decode(bytes, limit)?),
         RecordKey::Product(_) => Record::Product(codec::decode(bytes, limit)?),
+        RecordKey::PublishedReport(_) => Record::PublishedReport(codec::decode(bytes, limit)?),
         // `record` serves only listed kinds, and listings hold only those.
         _ => return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind"))),
     })
