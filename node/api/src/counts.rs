@@ -4,7 +4,8 @@
 //! |---|---|
 //! | `GET /v1/counts/{kind}?org=&status=&under=&side=&height=&bounds=` | `{"height", "counts": [n, ..]}`: how many records of the kind pass the filters; with `bounds` (ascending Unix ms, comma-separated), one count per interval of creation time |
 //!
-//! `{kind}` is a record kind's name (`share_request`, `violation`, ...). `status` is one of the
+//! `{kind}` is a record kind as a record key names it (`share_request`, `access_event`,
+//! `catalog_entry`, ...). `status` is one of the
 //! kind's statuses, or for share requests `answered-on-time` or `answered-late`; `under` (a
 //! `<kind>:<id>`) takes no `org` or `status`. A count of access events or violations (and of
 //! applications and objections, whose lists are filtered too) is refused to an anonymous reader
@@ -17,7 +18,8 @@ use axum::{
     http::StatusCode,
 };
 use onebook_query::{
-    CountParams, CountView, LedgerQuery, QueryError, RecordKind, Side, StoreQuery, read_rules,
+    CountParams, CountView, LedgerQuery, QueryError, RecordKind, Side, StoreQuery, kind_key_name,
+    read_rules,
 };
 use onebook_types::ids::{Height, OrgId, Timestamp};
 use serde::Deserialize;
@@ -59,7 +61,7 @@ pub(crate) struct CountQuery {
     path = "/v1/counts/{kind}",
     tag = "search",
     params(
-        ("kind" = String, Path, description = "A record kind's name: `org`, `share_request`, `violation`, ..."),
+        ("kind" = String, Path, description = "A record kind as a record key names it: `org`, `share_request`, `access_event`, ..."),
         CountQuery,
     ),
     responses(
@@ -78,13 +80,14 @@ pub(crate) async fn counts(
     params: Result<Query<CountQuery>, QueryRejection>,
 ) -> Result<Json<CountView>, Problem> {
     let params = parsed(params)?;
-    let kind = RecordKind::ALL.into_iter().find(|k| k.name() == kind).ok_or_else(|| {
-        let names: Vec<&str> = RecordKind::ALL.iter().map(|k| k.name()).collect();
-        Problem::from(QueryError::bad_input(
-            "kind",
-            format!("{kind:?} is not one of {}", names.join(", ")),
-        ))
-    })?;
+    let kind =
+        RecordKind::ALL.into_iter().find(|k| kind_key_name(*k) == kind).ok_or_else(|| {
+            let names: Vec<&str> = RecordKind::ALL.into_iter().map(kind_key_name).collect();
+            Problem::from(QueryError::bad_input(
+                "kind",
+                format!("{kind:?} is not one of {}", names.join(", ")),
+            ))
+        })?;
     let under = params
         .under
         .map(|text| onebook_query::parse_record_key(&text))

@@ -442,7 +442,7 @@ impl LedgerQuery for HttpQuery {
             ("height", params.height.map(|h| h.0.to_string())),
             ("bounds", (!bounds.is_empty()).then(|| bounds.join(","))),
         ]);
-        self.get_json(format!("/v1/counts/{}{query}", kind.name())).await
+        self.get_json(format!("/v1/counts/{}{query}", crate::kind_key_name(kind))).await
     }
 
     async fn timeline(

@@ -221,6 +221,27 @@ pub struct CountParams {
     pub bounds: Vec<Timestamp>,
 }
 
+/// The name of `kind` in a record key's text (`share_request` in `share_request:7`), as the
+/// REST API names the kind in `GET /v1/counts/{kind}`.
+pub const fn kind_key_name(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Org => "org",
+        RecordKind::Member => "member",
+        RecordKind::Proposal => "proposal",
+        RecordKind::CatalogEntry => "catalog_entry",
+        RecordKind::Resource => "resource",
+        RecordKind::ShareRequest => "share_request",
+        RecordKind::Grant => "grant",
+        RecordKind::AccessEvent => "access_event",
+        RecordKind::Violation => "violation",
+        RecordKind::QualityReport => "quality_report",
+        RecordKind::Application => "application",
+        RecordKind::Objection => "objection",
+        RecordKind::Certificate => "certificate",
+        RecordKind::Obligation => "obligation",
+    }
+}
+
 /// Which of the two orgs of a record between two orgs a count keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {

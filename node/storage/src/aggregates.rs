@@ -12,11 +12,17 @@
 //!                                                wrote the record (0 || 0 at the genesis)
 //! 0xFD || term || time || sort_id || height  ->  0x01 (holds the term from this height on)
 //!                                                0x00 (no longer holds it)
+//! 0xFC || 'h' || term || hour || height      ->  count (u64): the records holding the term
+//! 0xFC || 'd' || term || day || height       ->  created in that UTC hour or day (time / 3.6e6,
+//!                                                time / 8.64e7, u64), from this height on
 //! ```
 //!
 //! `time` in a `0xFD` key is the record's creation time from its `0xFE` entry, so the records
 //! holding a term that were created in `[from, to)` are one range of keys; each record's last
-//! entry at or below a height says whether it held the term then, as in the listing.
+//! entry at or below a height says whether it held the term then, as in the listing. A count
+//! over a span of time reads the hour and day counters for the whole hours and days in it and
+//! the `0xFD` keys only for the parts of an hour at its ends (none for spans that start and end
+//! on a whole hour, as a day or month in any whole-hour time zone does).
 //!
 //! A share request, once answered, also holds a term of how it was answered, written by the
 //! block that answered it and never removed: [`ANSWERED_ON_TIME`] (granted or refused at or before
@@ -52,6 +58,14 @@ const COUNTS: u8 = 0xFF;
 const CREATED: u8 = 0xFE;
 /// The first byte of an entry of the index by creation time.
 const TIMED: u8 = 0xFD;
+/// The first byte of a count by hour or day of creation.
+const BUCKETS: u8 = 0xFC;
+/// The width byte of a count by hour of creation.
+const HOURLY: u8 = b'h';
+/// The width byte of a count by day (UTC) of creation.
+const DAILY: u8 = b'd';
+const HOUR_MS: u64 = 3_600_000;
+const DAY_MS: u64 = 86_400_000;
 
 /// The status term of a share request answered by its `answer_due` (or at once by the ledger).
 pub const ANSWERED_ON_TIME: &str = "answered-on-time";
@@ -64,15 +78,38 @@ pub const TIME_INTERVALS_MAX: usize = 400;
 /// Entries a rebuild writes per batch.
 const REBUILD_BATCH_ENTRIES: usize = 50_000;
 
-/// The changes of one block's counts, by term.
+/// The changes of one block's counts, by counter (the key of a count without its height).
 pub(crate) type CountDeltas = BTreeMap<Vec<u8>, i64>;
 
-fn count_key(term: &[u8], height: Height) -> Vec<u8> {
+/// The counter of `term`: `0xFF || term`.
+fn counter(term: &[u8]) -> Vec<u8> {
     let mut key = Vec::with_capacity(1 + term.len() + 8);
     key.push(COUNTS);
     key.extend_from_slice(term);
+    key
+}
+
+/// The counter of the records holding `term` created in hour or day `bucket` (`width` says
+/// which): `0xFC || width || term || bucket`.
+fn bucket_counter(width: u8, term: &[u8], bucket: u64) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + term.len() + 16);
+    key.extend_from_slice(&[BUCKETS, width]);
+    key.extend_from_slice(term);
+    key.extend_from_slice(&bucket.to_be_bytes());
+    key
+}
+
+/// A counter's entry at `height`.
+fn at(counter: &[u8], height: Height) -> Vec<u8> {
+    let mut key = Vec::with_capacity(counter.len() + 8);
+    key.extend_from_slice(counter);
     key.extend_from_slice(&height.0.to_be_bytes());
     key
+}
+
+#[cfg(test)]
+fn count_key(term: &[u8], height: Height) -> Vec<u8> {
+    at(&counter(term), height)
 }
 
 fn created_key(key: &RecordKey) -> Vec<u8> {
@@ -136,12 +173,23 @@ impl Store {
     ) -> Result<u64> {
         self.check_held(height)?;
         let term = index::term(kind, filter);
-        let seek = count_key(&term, height);
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORD_INDEX));
+        self.read_counter(&mut iter, &counter(&term), height)
+    }
+
+    /// The count of `counter` as of `height` (0 if it never counted anything), through `iter`
+    /// over `record_index`.
+    fn read_counter(
+        &self,
+        iter: &mut rocksdb::DBRawIterator<'_>,
+        counter: &[u8],
+        height: Height,
+    ) -> Result<u64> {
+        let seek = at(counter, height);
         iter.seek_for_prev(&seek);
         if let (Some(found), Some(value)) = (iter.key(), iter.value())
             && found.len() == seek.len()
-            && found.starts_with(&seek[..seek.len() - 8])
+            && found.starts_with(counter)
         {
             return read_u64(value)
                 .filter(|_| value.len() == 8)
@@ -151,9 +199,89 @@ impl Store {
         Ok(0)
     }
 
+    /// How many records holding `term` as of `height` were created in `[from, to)`: whole UTC
+    /// days and hours from their counters, the parts of an hour at either end from the index by
+    /// creation time. `first` is the earliest time a record created by a block can have (the
+    /// time of the store's first block); `last` the latest (the time of the block at `height`).
+    #[allow(clippy::too_many_arguments)]
+    fn count_span(
+        &self,
+        iter: &mut rocksdb::DBRawIterator<'_>,
+        term: &[u8],
+        height: Height,
+        (from, to): (u64, u64),
+        (first, last): (u64, u64),
+    ) -> Result<u64> {
+        let mut count = 0;
+        // Records of the genesis, or brought in by a snapshot, are at time 0.
+        if from == 0 && to > 0 {
+            count += self.scan_span(iter, term, height, (0, 1))?;
+        }
+        // No record a block created lies outside `[first, last]`: the span is cut to it.
+        let (mut time, to) =
+            (from.max(first - first % DAY_MS).max(1), to.min(last.saturating_add(1)));
+        while time < to {
+            let next = if time % DAY_MS == 0 && time + DAY_MS <= to {
+                count +=
+                    self.read_counter(iter, &bucket_counter(DAILY, term, time / DAY_MS), height)?;
+                time + DAY_MS
+            } else if time % HOUR_MS == 0 && time + HOUR_MS <= to {
+                count +=
+                    self.read_counter(iter, &bucket_counter(HOURLY, term, time / HOUR_MS), height)?;
+                time + HOUR_MS
+            } else {
+                let next = (time - time % HOUR_MS + HOUR_MS).min(to);
+                count += self.scan_span(iter, term, height, (time, next))?;
+                next
+            };
+            time = next;
+        }
+        Ok(count)
+    }
+
+    /// How many records holding `term` as of `height` were created in `[from, to)`, read from
+    /// the index by creation time: one key per record and change in the span.
+    fn scan_span(
+        &self,
+        iter: &mut rocksdb::DBRawIterator<'_>,
+        term: &[u8],
+        height: Height,
+        (from, to): (u64, u64),
+    ) -> Result<u64> {
+        let prefix = timed_prefix(term, None);
+        iter.seek(timed_prefix(term, Some(from)));
+        let mut count = 0;
+        // The record being read (its time and sort id) and whether it held the term.
+        let mut group: Vec<u8> = Vec::new();
+        let mut present = false;
+        while let (Some(key), Some(value)) = (iter.key(), iter.value()) {
+            if !key.starts_with(&prefix) || key.len() <= prefix.len() + 16 {
+                break;
+            }
+            let rest = &key[prefix.len()..];
+            if read_u64(rest).is_none_or(|time| time >= to) {
+                break;
+            }
+            let (id, at) = rest.split_at(rest.len() - 8);
+            if id != group.as_slice() {
+                count += u64::from(present);
+                group.clear();
+                group.extend_from_slice(id);
+                present = false;
+            }
+            if read_u64(at).is_some_and(|at| at <= height.0) {
+                present = value.first() == Some(&1);
+            }
+            iter.next();
+        }
+        iter.status().map_err(|e| self.rocks(e))?;
+        Ok(count + u64::from(present))
+    }
+
     /// For each interval `[bounds[i], bounds[i + 1])` of block times (ms, ascending), how many
-    /// records of `kind` holding the term of `filter` as of `height` were created in it. It
-    /// reads one index key per record created in `[bounds[0], bounds[last])`, no record value.
+    /// records of `kind` holding the term of `filter` as of `height` were created in it. Whole
+    /// UTC days and hours are one read each (their counters); the parts of an hour at an
+    /// interval's ends read one index key per record created there. No record value is read.
     pub fn count_records_by_time(
         &self,
         kind: RecordKind,
@@ -162,52 +290,24 @@ impl Store {
         bounds: &[Timestamp],
     ) -> Result<Vec<u64>> {
         self.check_held(height)?;
-        let mut counts = vec![0u64; bounds.len().saturating_sub(1)];
-        let (Some(first), Some(last)) = (bounds.first(), bounds.last()) else {
-            return Ok(counts);
-        };
         let term = index::term(kind, filter);
-        let prefix = timed_prefix(&term, None);
-        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORD_INDEX));
-        iter.seek(timed_prefix(&term, Some(first.0)));
-        // The record being read: its time and sort id, and whether its latest entry at or below
-        // `height` marks presence.
-        let mut group: Option<(Vec<u8>, u64, bool)> = None;
-        let mut tally = |group: Option<(Vec<u8>, u64, bool)>| {
-            if let Some((_, time, true)) = group {
-                let interval = bounds.partition_point(|bound| bound.0 <= time);
-                if let Some(count) = interval.checked_sub(1).and_then(|i| counts.get_mut(i)) {
-                    *count += 1;
-                }
-            }
+        let first_block = Height(self.base().0.max(1));
+        let time_of = |height: Height| -> Result<u64> {
+            Ok(self.header(height)?.map_or(0, |header| header.time.0))
         };
-        loop {
-            let entry = match (iter.key(), iter.value()) {
-                (Some(key), Some(value))
-                    if key.starts_with(&prefix) && key.len() > prefix.len() + 16 =>
-                {
-                    let rest = &key[prefix.len()..];
-                    let time = read_u64(rest).unwrap_or(u64::MAX);
-                    let at = read_u64(&rest[rest.len() - 8..]).unwrap_or(u64::MAX);
-                    (time < last.0).then(|| (rest[..rest.len() - 8].to_vec(), time, at, value))
-                }
-                _ => None,
-            };
-            let Some((id, time, at, value)) = entry else { break };
-            if group.as_ref().is_none_or(|(current, _, _)| *current != id) {
-                tally(group.take());
-                group = Some((id, time, false));
-            }
-            if at <= height.0
-                && let Some((_, _, present)) = &mut group
-            {
-                *present = value.first() == Some(&1);
-            }
-            iter.next();
-        }
-        tally(group);
-        iter.status().map_err(|e| self.rocks(e))?;
-        Ok(counts)
+        let (first, last) = if height < first_block {
+            (1, 0)
+        } else {
+            (time_of(first_block)?.max(1), time_of(height)?)
+        };
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORD_INDEX));
+        bounds
+            .windows(2)
+            .map(|pair| {
+                let span = (pair[0].0, pair[1].0);
+                self.count_span(&mut iter, &term, height, span, (first, last))
+            })
+            .collect()
     }
 
     /// The block time and height of the block that first wrote the record of `key` (time 0 at
@@ -260,13 +360,19 @@ impl Store {
             entry.extend_from_slice(&height.0.to_be_bytes());
             entry
         };
+        let mut count = |term: &[u8], delta: i64| {
+            *deltas.entry(counter(term)).or_insert(0) += delta;
+            let hour = bucket_counter(HOURLY, term, created / HOUR_MS);
+            *deltas.entry(hour).or_insert(0) += delta;
+            *deltas.entry(bucket_counter(DAILY, term, created / DAY_MS)).or_insert(0) += delta;
+        };
         for term in added.iter().chain(&answer) {
             batch.put_cf(family, timed(term), [1]);
-            *deltas.entry(term.clone()).or_insert(0) += 1;
+            count(term, 1);
         }
         for term in removed {
             batch.put_cf(family, timed(term), [0]);
-            *deltas.entry(term.clone()).or_insert(0) -= 1;
+            count(term, -1);
         }
     }
 
@@ -285,23 +391,12 @@ impl Store {
     ) -> Result<()> {
         let family = self.cf(keys::RECORD_INDEX);
         let mut iter = self.db.raw_iterator_cf(family);
-        for (term, delta) in deltas.iter().filter(|(_, delta)| **delta != 0) {
-            let seek = count_key(term, Height(u64::MAX));
-            iter.seek_for_prev(&seek);
-            let before = match (iter.key(), iter.value()) {
-                (Some(found), Some(value))
-                    if found.len() == seek.len() && found.starts_with(&seek[..seek.len() - 8]) =>
-                {
-                    read_u64(value)
-                        .ok_or_else(|| self.noted(StorageError::Missing { what: "record count" }))?
-                }
-                _ => 0,
-            };
-            iter.status().map_err(|e| self.rocks(e))?;
+        for (counter, delta) in deltas.iter().filter(|(_, delta)| **delta != 0) {
+            let before = self.read_counter(&mut iter, counter, Height(u64::MAX))?;
             let after = before
                 .checked_add_signed(*delta)
                 .ok_or_else(|| self.noted(StorageError::Missing { what: "record count" }))?;
-            batch.put_cf(family, count_key(term, height), after.to_be_bytes());
+            batch.put_cf(family, at(counter, height), after.to_be_bytes());
         }
         Ok(())
     }
@@ -457,7 +552,7 @@ impl Store {
                 .checked_add_signed(delta)
                 .ok_or_else(|| self.noted(StorageError::Missing { what: "record count" }))?;
             if delta != 0 {
-                batch.put_cf(family, count_key(&term, Height(height)), after.to_be_bytes());
+                batch.put_cf(family, at(&term, Height(height)), after.to_be_bytes());
             }
             running = Some((term, after));
             if batch.len() >= REBUILD_BATCH_ENTRIES {
@@ -608,6 +703,55 @@ mod tests {
         assert!(by_time(3, &bounds[..1]).is_empty());
         let created = store.record_created(&RecordKey::ShareRequest(ShareRequestId(4)));
         assert_eq!(created.expect("read"), Some((Timestamp(T0 + 2_000), Height(3))));
+    }
+
+    #[test]
+    fn hour_and_day_counters_agree_with_the_index_by_time() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = chain(&dir);
+        let (hour, day) = (HOUR_MS, DAY_MS);
+        // T0 is 16:00 UTC: its UTC day starts 16 hours before.
+        let day_start = T0 - T0 % day;
+        let spans = [
+            (day_start, day_start + day),
+            (day_start - day, day_start + 2 * day),
+            (T0, T0 + hour),
+            (T0 - hour, T0 + 2 * hour),
+            (T0 + 500, T0 + hour),
+            (T0 + 1_000, T0 + 1_001),
+            (0, T0 + 1_500),
+            (1, u64::MAX),
+            (0, u64::MAX),
+        ];
+        let mut iter = store.db.raw_iterator_cf(store.cf(keys::RECORD_INDEX));
+
+        for term in [
+            index::term(RecordKind::ShareRequest, &ListFilter::default()),
+            index::term(RecordKind::ShareRequest, &filter(Some("b"), Some("granted"))),
+            index::term(RecordKind::ShareRequest, &filter(None, Some(ANSWERED_ON_TIME))),
+        ] {
+            for height in 0..=3 {
+                for (from, to) in spans {
+                    let bounds = [Timestamp(from), Timestamp(to)];
+                    let counted = store
+                        .count_span(&mut iter, &term, Height(height), (from, to), (T0, T0 + 2_000))
+                        .expect("count");
+                    let scanned = store
+                        .scan_span(&mut iter, &term, Height(height), (from, to))
+                        .expect("scan");
+                    assert_eq!(counted, scanned, "{bounds:?} at {height}");
+                }
+            }
+        }
+        let all = store
+            .count_records_by_time(
+                RecordKind::ShareRequest,
+                &ListFilter::default(),
+                Height(3),
+                &[Timestamp(0), Timestamp(day_start), Timestamp(day_start + day)],
+            )
+            .expect("count");
+        assert_eq!(all, vec![1, 2], "the genesis's request, then 2 and 4 (3 was deleted)");
     }
 
     #[test]
