@@ -156,6 +156,10 @@ pub(crate) fn answer_term(
     Some(index::term(RecordKind::ShareRequest, &filter))
 }
 
+/// A record a rebuild is reading: its key's bytes, its key, its value before the version read
+/// and its creation time, once known.
+type Reading = (Vec<u8>, RecordKey, Option<Vec<u8>>, Option<u64>);
+
 /// Reads a big-endian u64 from the first 8 bytes of `bytes`.
 fn read_u64(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?))
@@ -491,7 +495,7 @@ impl Store {
         let mut deltas: BTreeMap<(Vec<u8>, u64), i64> = BTreeMap::new();
         let mut batch = WriteBatch::default();
         // The record being read: its key and its value before the version read.
-        let mut current: Option<(Vec<u8>, RecordKey, Option<Vec<u8>>, Option<u64>)> = None;
+        let mut current: Option<Reading> = None;
         let records = self.db.iterator_cf(self.cf(keys::RECORDS), IteratorMode::Start);
         for item in records {
             let (stored, value) = item.map_err(|e| self.rocks(e))?;
@@ -758,7 +762,8 @@ mod tests {
     fn a_rebuild_writes_the_index_each_block_wrote() {
         let dir = tempfile::tempdir().expect("dir");
         let store = chain(&dir);
-        let index = |store: &Store| -> Vec<(Box<[u8]>, Box<[u8]>)> {
+        type Entries = Vec<(Box<[u8]>, Box<[u8]>)>;
+        let index = |store: &Store| -> Entries {
             let family = store.cf(keys::RECORD_INDEX);
             store.db.iterator_cf(family, IteratorMode::Start).map(|i| i.expect("read")).collect()
         };
