@@ -13,6 +13,8 @@
 #   ONEBOOK_DEVNET_CLOCK_RATE  how many times faster than the wall clock block time runs (default
 #                        1; 1440 makes a day a minute, so notices and deadlines pass in a demo);
 #                        read when the homes are written, so delete the directory to change it
+#   ONEBOOK_DEVNET_SUITE the cryptographic suite: ed25519-blake3 (default) or sm2-sm3 (every dev
+#                        key derived again in SM2, SM3 digests); read when the homes are written
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/onebook-target}"
@@ -20,13 +22,15 @@ dir="${ONEBOOK_DEVNET_DIR:-.onebook-devnet}"
 port="${ONEBOOK_DEVNET_PORT:-26600}"
 clock_rate="${ONEBOOK_DEVNET_CLOCK_RATE:-1}"
 explorer_port="${ONEBOOK_EXPLORER_PORT:-26680}"
+suite="${ONEBOOK_DEVNET_SUITE:-ed25519-blake3}"
 nodes=4
 
 bash scripts/setup.sh
 cargo build --locked -p onebook-cli --bin onebook
 onebook="$CARGO_TARGET_DIR/debug/onebook"
 if [ ! -d "$dir/node0" ]; then
-  "$onebook" testnet --nodes "$nodes" --out "$dir" --base-port "$port" --clock-rate "$clock_rate"
+  "$onebook" testnet --nodes "$nodes" --out "$dir" --base-port "$port" --clock-rate "$clock_rate" \
+    --suite "$suite"
 fi
 
 # Each process runs in a session of its own (setsid), so the terminal's Ctrl-C reaches this
@@ -58,8 +62,10 @@ for ((i = 0; i < nodes; i++)); do
   done
   echo "node$i  api $api  log $dir/node$i.log"
 done
+# The homes' own suite (they may predate ONEBOOK_DEVNET_SUITE), for the explorer's dev reader key.
+home_suite="$(grep -oP '"suite":\s*"\K[^"]+' "$dir/node0/genesis.json" || echo ed25519-blake3)"
 setsid "$onebook" explorer --node "http://127.0.0.1:$port" --listen "127.0.0.1:$explorer_port" \
-  --dev-reader xm-dsj/auditor >>"$dir/explorer.log" 2>&1 &
+  --dev-reader xm-dsj/auditor --suite "$home_suite" >>"$dir/explorer.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$explorer_port/assets/style.css" >/dev/null 2>&1; then break; fi

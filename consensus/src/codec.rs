@@ -33,6 +33,7 @@ use onebook_types::{
     ids::Height,
     keys::{PublicKey, Signature},
     limits::BLOCK_BYTES_MAX,
+    suite::Suite,
 };
 
 use crate::catchup::PeerTips;
@@ -91,12 +92,20 @@ pub(crate) enum CodecError {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OnebookCodec {
     tips: Option<PeerTips>,
+    /// The chain's suite, in which a decoded block's header is hashed into its value id.
+    suite: Suite,
 }
 
 impl OnebookCodec {
-    /// A codec that records the tips of the statuses it decodes in `tips`.
-    pub(crate) fn recording(tips: PeerTips) -> Self {
-        Self { tips: Some(tips) }
+    /// A codec for a chain of `suite`.
+    pub(crate) fn new(suite: Suite) -> Self {
+        Self { tips: None, suite }
+    }
+
+    /// A codec for a chain of `suite` that records the tips of the statuses it decodes in
+    /// `tips`.
+    pub(crate) fn recording(suite: Suite, tips: PeerTips) -> Self {
+        Self { tips: Some(tips), suite }
     }
 }
 
@@ -235,13 +244,13 @@ impl WireProposalPart {
         }
     }
 
-    fn into_part(self) -> BlockProposalPart {
+    fn into_part(self, suite: Suite) -> BlockProposalPart {
         BlockProposalPart {
             height: height(self.height),
             round: round_from_wire(self.round),
             pol_round: round_from_wire(self.pol_round),
             proposer: ValidatorAddress(self.proposer),
-            value: BlockValue::new(self.block),
+            value: BlockValue::new(suite, self.block),
             signature: self.signature,
         }
     }
@@ -485,7 +494,7 @@ impl Codec<BlockProposalPart> for OnebookCodec {
 
     fn decode(&self, bytes: Bytes) -> Result<BlockProposalPart, CodecError> {
         let wire: WireProposalPart = decode_versioned(&bytes, MESSAGE_BYTES_MAX)?;
-        Ok(wire.into_part())
+        Ok(wire.into_part(self.suite))
     }
 
     fn encode(&self, part: &BlockProposalPart) -> Result<Bytes, CodecError> {
@@ -503,7 +512,7 @@ impl Codec<SignedConsensusMsg<OnebookContext>> for OnebookCodec {
                 let proposal = BlockProposal {
                     height: height(p.height),
                     round: round_from_wire(p.round),
-                    value: BlockValue::new(*p.block),
+                    value: BlockValue::new(self.suite, *p.block),
                     pol_round: round_from_wire(p.pol_round),
                     proposer: ValidatorAddress(p.proposer),
                 };
@@ -565,7 +574,7 @@ impl Codec<StreamMessage<BlockProposalPart>> for OnebookCodec {
     fn decode(&self, bytes: Bytes) -> Result<StreamMessage<BlockProposalPart>, CodecError> {
         let wire: WireStreamMessage = decode_versioned(&bytes, MESSAGE_BYTES_MAX)?;
         let content = match wire.part {
-            Some(part) => StreamContent::Data(part.into_part()),
+            Some(part) => StreamContent::Data(part.into_part(self.suite)),
             None => StreamContent::Fin,
         };
         Ok(StreamMessage::new(StreamId::new(Bytes::from(wire.stream_id)), wire.sequence, content))
@@ -686,7 +695,7 @@ impl Codec<ProposedValue<OnebookContext>> for OnebookCodec {
             round: round_from_wire(wire.round),
             valid_round: round_from_wire(wire.valid_round),
             proposer: ValidatorAddress(wire.proposer),
-            value: BlockValue::new(wire.block),
+            value: BlockValue::new(self.suite, wire.block),
             validity: Validity::from_bool(wire.valid),
         })
     }
@@ -774,7 +783,7 @@ mod tests {
             round: Round::new(0),
             valid_round: Round::Nil,
             proposer: ValidatorAddress(PublicKey([2; 32])),
-            value: BlockValue::new(block(7)),
+            value: BlockValue::new(Suite::Ed25519Blake3, block(7)),
             validity: Validity::Valid,
         };
 

@@ -331,7 +331,7 @@ impl<A: Application> Host<A> {
                 block
             }
         };
-        let value = BlockValue::new(block);
+        let value = BlockValue::new(self.ctx.chain().suite, block);
         info!(height = %height, round = %round, block_hash = %value.hash(), tx_count = value.block().txs.len(), "proposing block");
         self.remember(ProposedValue {
             height: ConsensusHeight(height),
@@ -448,7 +448,9 @@ impl<A: Application> Host<A> {
             part.value.hash(),
             &part.proposer.0,
         )
-        .is_some_and(|digest| part.proposer.0.verify(&digest, &part.signature).is_ok());
+        .is_some_and(|digest| {
+            self.ctx.chain().suite.verify(&part.proposer.0, &digest, &part.signature).is_ok()
+        });
         if *expected.address() != part.proposer || !signed {
             warn!(height = %part.height, round = %part.round, proposer = %part.proposer, "proposal part not signed by the round's proposer");
             return Ok(None);
@@ -492,7 +494,7 @@ impl<A: Application> Host<A> {
         match self.app.verify(block) {
             Ok(()) => Ok(Validity::Valid),
             Err(AppError::Invalid(reason)) => {
-                warn!(height = %block.header.height, block_hash = %block.header.hash(), %reason, "invalid block");
+                warn!(height = %block.header.height, block_hash = %block.header.hash_in(self.ctx.chain().suite), %reason, "invalid block");
                 Ok(Validity::Invalid)
             }
             Err(error) => Err(error.into()),
@@ -529,7 +531,12 @@ impl<A: Application> Host<A> {
         };
         if let Some(sets) = self.sets.as_ref().filter(|s| s.height == height) {
             certificate
-                .verify(&value.block().header, &self.ctx.chain().genesis_hash, &sets.onebook)
+                .verify_in(
+                    self.ctx.chain().suite,
+                    &value.block().header,
+                    &self.ctx.chain().genesis_hash,
+                    &sets.onebook,
+                )
                 .map_err(|source| ConsensusError::Certificate { height, source })?;
         }
         let round = certificate.vote.round;
@@ -613,7 +620,7 @@ impl<A: Application> Host<A> {
             round,
             valid_round: Round::Nil,
             proposer,
-            value: BlockValue::new(block),
+            value: BlockValue::new(self.ctx.chain().suite, block),
             validity,
         };
         debug!(height = %height, round = %round, "synced block checked");

@@ -92,7 +92,7 @@ pub async fn run_with_status<A: Application>(
         )
         .await
         .map_err(|e| ConsensusError::EngineStart { reason: e.to_string() })?;
-    let proof_bytes = OnebookCodec::default()
+    let proof_bytes = OnebookCodec::new(chain.suite)
         .encode(&proof)
         .map_err(|e| ConsensusError::EngineStart { reason: e.to_string() })?;
     let identity = NetworkIdentity::new_validator(
@@ -105,14 +105,17 @@ pub async fn run_with_status<A: Application>(
     let (mut channels, engine) = start_engine(
         ctx.clone(),
         malachite_node_config(&config)?,
-        WalContext::new(config.home_dir.join("wal").join("consensus.wal"), OnebookCodec::default()),
-        NetworkContext::new(identity, OnebookCodec::recording(sync.tips().clone())),
+        WalContext::new(
+            config.home_dir.join("wal").join("consensus.wal"),
+            OnebookCodec::new(chain.suite),
+        ),
+        NetworkContext::new(identity, OnebookCodec::recording(chain.suite, sync.tips().clone())),
         ConsensusContext::new_validator(
             address,
-            Box::new(OnebookVerifier::new(chain)),
+            Box::new(OnebookVerifier::new(chain.clone())),
             Box::new(signer),
         ),
-        SyncContext::new(OnebookCodec::default()),
+        SyncContext::new(OnebookCodec::new(chain.suite)),
         RequestContext::new(REQUEST_CHANNEL_CAPACITY),
     )
     .await

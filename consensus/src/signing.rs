@@ -108,7 +108,7 @@ impl fmt::Debug for OnebookSigner {
     }
 }
 
-/// Checks signatures for one chain with Onebook's strict ed25519 rule.
+/// Checks signatures for one chain in its suite (strict ed25519, or SM2).
 #[derive(Clone, Debug)]
 pub(crate) struct OnebookVerifier {
     chain: ChainIdentity,
@@ -134,7 +134,7 @@ pub(crate) fn vote_digest(chain: &ChainIdentity, vote: &ConsensusVote) -> Option
                 round,
                 block_hash: *block_hash,
             }
-            .signing_digest()
+            .signing_digest_in(chain.suite)
             .0
         }
         (vote_type, value) => {
@@ -146,7 +146,7 @@ pub(crate) fn vote_digest(chain: &ChainIdentity, vote: &ConsensusVote) -> Option
                 NilOrVal::Nil => None,
                 NilOrVal::Val(hash) => Some(*hash),
             };
-            tagged_digest(TAG_VOTE, &(chain, kind, vote.height.0, round, value))
+            tagged_digest(chain, TAG_VOTE, &(chain, kind, vote.height.0, round, value))
         }
     };
     Some(digest)
@@ -156,6 +156,7 @@ pub(crate) fn vote_digest(chain: &ChainIdentity, vote: &ConsensusVote) -> Option
 pub(crate) fn proposal_digest(chain: &ChainIdentity, proposal: &BlockProposal) -> Option<[u8; 32]> {
     let round = proposal.round.as_u32()?;
     Some(tagged_digest(
+        chain,
         TAG_PROPOSAL,
         &(
             chain,
@@ -179,6 +180,7 @@ pub(crate) fn proposal_part_digest(
 ) -> Option<[u8; 32]> {
     let round = round.as_u32()?;
     Some(tagged_digest(
+        chain,
         TAG_PROPOSAL_PART,
         &(chain, height.0, round, pol_round.as_u32(), block_hash, proposer),
     ))
@@ -191,22 +193,28 @@ fn extension_digest(
     let round = scope.round.as_u32()?;
     let height: Height = scope.height.0;
     Some(tagged_digest(
+        chain,
         TAG_VOTE_EXTENSION,
         &(chain, height, round, scope.value_id, scope.validator_address.0),
     ))
 }
 
-/// `BLAKE3(tag || 0x00 || borsh(body))`.
-fn tagged_digest<T: BorshSerialize>(tag: &str, body: &T) -> [u8; 32] {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(tag.as_bytes());
-    hasher.update(&[0]);
-    hasher.update(&codec::encode(body));
-    *hasher.finalize().as_bytes()
+/// `H(tag || 0x00 || borsh(body))` with the chain's suite's hash (BLAKE3 or SM3).
+fn tagged_digest<T: BorshSerialize>(chain: &ChainIdentity, tag: &str, body: &T) -> [u8; 32] {
+    let mut input = Vec::with_capacity(tag.len() + 1 + 128);
+    input.extend_from_slice(tag.as_bytes());
+    input.push(0);
+    input.extend_from_slice(&codec::encode(body));
+    chain.suite.digest(&input)
 }
 
-fn check(public_key: &PublicKey, digest: Option<[u8; 32]>, signature: &Signature) -> bool {
-    digest.is_some_and(|digest| public_key.verify(&digest, signature).is_ok())
+fn check(
+    chain: &ChainIdentity,
+    public_key: &PublicKey,
+    digest: Option<[u8; 32]>,
+    signature: &Signature,
+) -> bool {
+    digest.is_some_and(|digest| chain.suite.verify(public_key, &digest, signature).is_ok())
 }
 
 #[async_trait]
@@ -258,7 +266,7 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         signature: &Signature,
         public_key: &PublicKey,
     ) -> Result<VerificationResult, SigningError> {
-        let valid = check(public_key, vote_digest(&self.chain, vote), signature);
+        let valid = check(&self.chain, public_key, vote_digest(&self.chain, vote), signature);
         Ok(VerificationResult::from_bool(valid))
     }
 
@@ -268,7 +276,8 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         signature: &Signature,
         public_key: &PublicKey,
     ) -> Result<VerificationResult, SigningError> {
-        let valid = check(public_key, proposal_digest(&self.chain, proposal), signature);
+        let valid =
+            check(&self.chain, public_key, proposal_digest(&self.chain, proposal), signature);
         Ok(VerificationResult::from_bool(valid))
     }
 
@@ -279,7 +288,7 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         signature: &Signature,
         public_key: &PublicKey,
     ) -> Result<VerificationResult, SigningError> {
-        let valid = check(public_key, extension_digest(&self.chain, scope), signature);
+        let valid = check(&self.chain, public_key, extension_digest(&self.chain, scope), signature);
         Ok(VerificationResult::from_bool(valid))
     }
 
@@ -288,7 +297,9 @@ impl Verifier<OnebookContext> for OnebookVerifier {
         proof: &ValidatorProof<OnebookContext>,
     ) -> Result<VerificationResult, SigningError> {
         let valid = match proof.decoded_public_key() {
-            Ok(public_key) => public_key.verify(&proof.preimage(), &proof.signature).is_ok(),
+            Ok(public_key) => {
+                self.chain.suite.verify(&public_key, &proof.preimage(), &proof.signature).is_ok()
+            }
             Err(_) => false,
         };
         Ok(VerificationResult::from_bool(valid))
@@ -298,13 +309,59 @@ impl Verifier<OnebookContext> for OnebookVerifier {
 #[cfg(test)]
 mod tests {
     use malachitebft_core_types::Context as _;
-    use onebook_types::ids::ChainId;
+    use onebook_types::{ids::ChainId, suite::Suite};
 
     use super::*;
     use crate::types::ValidatorAddress;
 
     fn chain() -> ChainIdentity {
-        ChainIdentity { chain_id: ChainId::from("test-chain"), genesis_hash: Hash32([0x6e; 32]) }
+        ChainIdentity {
+            chain_id: ChainId::from("test-chain"),
+            genesis_hash: Hash32([0x6e; 32]),
+            suite: Suite::Ed25519Blake3,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_national_chain_signs_and_checks_every_message_in_sm2_and_sm3_only() {
+        let national = ChainIdentity { suite: Suite::Sm2Sm3, ..chain() };
+        let secret = Arc::new(SecretKey::from_seed_in(Suite::Sm2Sm3, [7; 32]).unwrap());
+        let signer = OnebookSigner::new(national.clone(), secret.clone());
+        let ctx = OnebookContext::new(national.clone());
+        let block_hash = Hash32([9; 32]);
+        let address = ValidatorAddress(secret.public_key());
+        let precommit = ctx.new_precommit(
+            ConsensusHeight(Height(5)),
+            Round::new(2),
+            NilOrVal::Val(block_hash),
+            address,
+        );
+        let prevote =
+            ctx.new_prevote(ConsensusHeight(Height(5)), Round::new(2), NilOrVal::Nil, address);
+
+        let signed_precommit = signer.sign_vote(precommit.clone()).await.expect("signs");
+        let signed_prevote = signer.sign_vote(prevote.clone()).await.expect("signs");
+
+        let digest = CommitVote {
+            chain_id: national.chain_id.clone(),
+            genesis_hash: national.genesis_hash,
+            height: Height(5),
+            round: 2,
+            block_hash,
+        }
+        .signing_digest_in(Suite::Sm2Sm3);
+        let key = secret.public_key();
+        assert!(Suite::Sm2Sm3.verify(&key, digest.as_bytes(), &signed_precommit.signature).is_ok());
+        let verifier = OnebookVerifier::new(national);
+        let default = OnebookVerifier::new(chain());
+        for (vote, signature) in
+            [(&precommit, &signed_precommit.signature), (&prevote, &signed_prevote.signature)]
+        {
+            let own = verifier.verify_signed_vote(vote, signature, &key).await.unwrap();
+            let fallback = default.verify_signed_vote(vote, signature, &key).await.unwrap();
+            assert!(own.is_valid());
+            assert!(!fallback.is_valid(), "no fallback to BLAKE3 and ed25519");
+        }
     }
 
     #[tokio::test]

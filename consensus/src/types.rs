@@ -39,6 +39,10 @@ pub struct ChainIdentity {
     pub chain_id: ChainId,
     /// The genesis hash.
     pub genesis_hash: Hash32,
+    /// The chain's cryptographic suite, which every consensus digest is hashed and every vote
+    /// and proposal signed in. Not part of the signed bytes: the genesis hash commits to it.
+    #[borsh(skip)]
+    pub suite: onebook_types::suite::Suite,
 }
 
 /// Malachite's [`Context`](malachite::Context) for Onebook: the chain every signature is bound
@@ -68,7 +72,11 @@ impl OnebookContext {
 /// The chain of the unit tests.
 #[cfg(test)]
 pub(crate) fn test_chain() -> ChainIdentity {
-    ChainIdentity { chain_id: ChainId::from("test"), genesis_hash: Hash32([0x6e; 32]) }
+    ChainIdentity {
+        chain_id: ChainId::from("test"),
+        genesis_hash: Hash32([0x6e; 32]),
+        suite: onebook_types::suite::Suite::Ed25519Blake3,
+    }
 }
 
 /// A block height as Malachite sees it; genesis is 0 and the first block is 1.
@@ -119,9 +127,9 @@ pub(crate) struct BlockValue {
 }
 
 impl BlockValue {
-    /// Wraps `block`, hashing its header.
-    pub(crate) fn new(block: Block) -> Self {
-        let id = block.header.hash();
+    /// Wraps `block`, hashing its header in the chain's `suite`.
+    pub(crate) fn new(suite: onebook_types::suite::Suite, block: Block) -> Self {
+        let id = block.header.hash_in(suite);
         Self { block: Arc::new(block), id }
     }
 

@@ -77,6 +77,9 @@ pub struct ExplorerConfig {
     /// only to a reader who may read them, over a store read in process too. Anonymous by
     /// default; over a node's REST API the node applies the same rules to the reads it signs.
     pub reader: Reader,
+    /// The chain's cryptographic suite (genesis). The workbench signs in the browser with
+    /// Ed25519 only, so on a chain of another suite it says so and offers no signing.
+    pub suite: onebook_types::suite::Suite,
 }
 
 /// What every page reads through.
@@ -131,7 +134,7 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         }
     }
     router
-        .merge(workbench::router(app.config.node_url.clone()))
+        .merge(workbench::router(app.config.node_url.clone(), app.config.suite))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), names::with_names::<Q>))
         .layer(axum::middleware::from_fn(remember_language))

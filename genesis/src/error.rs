@@ -16,6 +16,9 @@ pub enum GenesisError {
     /// The input is not a genesis file in JSON (syntax, a missing or unknown field, a bad value).
     #[error("genesis file is not valid JSON for its format")]
     Json(#[from] serde_json::Error),
+    /// Dev keys were asked of a file that is not `dev_only`.
+    #[error("genesis file is not dev_only; only a dev network's keys can be derived again")]
+    NotDevOnly,
     /// The file parsed but breaks validation rules.
     #[error(transparent)]
     Invalid(#[from] GenesisErrors),

@@ -7,11 +7,12 @@ use onebook_types::{
     consortium::{
         Member, MemberStatus, Org, OrgLevel, OrgStatus, Policy, Role, Validator, ValidatorSet,
     },
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     ids::{ChainId, OrgId, RegionCode, Timestamp},
     keys::PublicKey,
     limits::GENESIS_BYTES_MAX,
     record::RecordKey,
+    suite::Suite,
 };
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,13 @@ use crate::{GenesisError, GenesisErrors, validate};
 pub struct GenesisFile {
     /// The chain's name; every signed body carries it.
     pub chain_id: ChainId,
+    /// The cryptographic suite every key, signature and digest of the chain is read in, fixed
+    /// for the chain's life. Optional in JSON, where it is written only when it is not the
+    /// default `ed25519-blake3`; outside the borsh fields, and hashed after them only when not
+    /// the default (see [`GenesisFile::hash`]), so default genesis hashes are unchanged.
+    #[serde(default, skip_serializing_if = "Suite::is_default")]
+    #[borsh(skip)]
+    pub suite: Suite,
     /// The chain's start: milliseconds since 1970-01-01T00:00:00Z. The first block's time must
     /// come after it.
     pub genesis_time: Timestamp,
@@ -137,11 +145,43 @@ impl GenesisFile {
         validate::validate(self)
     }
 
-    /// `H("onebook/genesis/v1", borsh(self))`: the chain's identity. It is taken over the
-    /// canonical encoding of the parsed file, so whitespace, JSON field order and escaping do not
-    /// change it; the order of the lists does.
+    /// `H("onebook/genesis/v1", borsh(self))` in the file's suite, followed in the input, for
+    /// any suite but the default, by the suite's one-byte code (`0x01` for `sm2-sm3`): the
+    /// chain's identity. It is taken over the canonical encoding of the parsed file, so
+    /// whitespace, JSON field order and escaping do not change it; the order of the lists does.
     pub fn hash(&self) -> Hash32 {
-        hash_tagged(Tag::Genesis, &[&codec::encode(self)])
+        let suite_code: &[u8] = if self.suite.is_default() { &[] } else { &[self.suite.code()] };
+        self.suite.hash_tagged(Tag::Genesis, &[&codec::encode(self), suite_code])
+    }
+
+    /// This dev network in `suite`: the same file with every dev key derived again in the suite
+    /// ([`dev_secret_in`](crate::dev_secret_in)): members and witnesses by their `dev_label`,
+    /// validators by the label `<org>/node` when their node key is that dev key. Keys that are
+    /// not dev keys are left as they are, so validation reports them if they are not keys of
+    /// `suite`. Refused unless the file is `dev_only`.
+    pub fn with_dev_suite(mut self, suite: Suite) -> Result<Self, GenesisError> {
+        if !self.dev_only {
+            return Err(GenesisError::NotDevOnly);
+        }
+        let previous = self.suite;
+        self.suite = suite;
+        for member in &mut self.members {
+            if let Some(label) = &member.dev_label {
+                member.key = crate::dev_secret_in(suite, label).public_key();
+            }
+        }
+        for witness in &mut self.checkpoints.witnesses {
+            if let Some(label) = &witness.dev_label {
+                witness.key = crate::dev_secret_in(suite, label).public_key();
+            }
+        }
+        for validator in &mut self.validators {
+            let label = format!("{}/node", validator.org);
+            if crate::dev_secret_in(previous, &label).public_key() == validator.node_key {
+                validator.node_key = crate::dev_secret_in(suite, &label).public_key();
+            }
+        }
+        Ok(self)
     }
 
     /// The validator set at height 0: the file's validators sorted by node key.

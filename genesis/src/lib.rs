@@ -28,7 +28,7 @@ mod error;
 mod file;
 mod validate;
 
-pub use dev::{DEV_KEY_PREFIX, dev_secret};
+pub use dev::{DEV_KEY_PREFIX, dev_secret, dev_secret_in};
 pub use error::{GenesisError, GenesisErrors, Problem};
 pub use file::{GenesisCheckpoints, GenesisFile, GenesisMember, GenesisOrg, GenesisWitness};
 

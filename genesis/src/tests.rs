@@ -10,7 +10,9 @@ use onebook_types::{
     time::Date,
 };
 
-use crate::{GenesisError, GenesisErrors, GenesisFile, dev_secret};
+use onebook_types::suite::Suite;
+
+use crate::{GenesisError, GenesisErrors, GenesisFile, dev_secret, dev_secret_in};
 
 const DEV_JSON: &[u8] = include_bytes!("../networks/dev.json");
 
@@ -112,6 +114,84 @@ fn dev_secret_hashes_the_published_prefix_then_the_label() {
     let secret = dev_secret("xm-dsj/admin");
 
     assert_eq!(secret.seed(), seed);
+}
+
+#[test]
+fn the_default_suite_is_not_written_and_the_national_suite_is() {
+    let national = dev().with_dev_suite(Suite::Sm2Sm3).expect("a dev network");
+
+    let default_json: serde_json::Value = serde_json::from_str(&dev().to_json_pretty()).unwrap();
+    let national_json: serde_json::Value =
+        serde_json::from_str(&national.to_json_pretty()).unwrap();
+
+    assert!(default_json.get("suite").is_none());
+    assert_eq!(national_json["suite"], "sm2-sm3");
+    let parsed = GenesisFile::from_json_validated(national.to_json_pretty().as_bytes()).unwrap();
+    assert_eq!(parsed, national);
+    assert_eq!(parsed.hash(), national.hash());
+}
+
+#[test]
+fn the_national_genesis_hash_is_sm3_over_the_fields_then_the_suite_code() {
+    let national = dev().with_dev_suite(Suite::Sm2Sm3).expect("a dev network");
+    let mut input = b"onebook/genesis/v1\0".to_vec();
+    input.extend_from_slice(&codec::encode(&national));
+    input.push(0x01);
+
+    let hash = national.hash();
+
+    assert_eq!(hash.0, Suite::Sm2Sm3.digest(&input));
+    // The suite is part of the identity: the same fields under the default suite hash apart.
+    let same_fields = GenesisFile { suite: Suite::Ed25519Blake3, ..national };
+    assert_ne!(same_fields.hash(), hash);
+    assert_eq!(dev().hash().to_hex(), DEV_HASH);
+}
+
+#[test]
+fn the_national_dev_network_is_valid_and_its_labels_derive_sm2_keys() {
+    let national = dev().with_dev_suite(Suite::Sm2Sm3).expect("a dev network");
+
+    assert_eq!(national.validate(), Ok(()));
+    for member in &national.members {
+        let label = member.dev_label.as_deref().expect("every dev member has a label");
+        let key = dev_secret_in(Suite::Sm2Sm3, label);
+        assert_eq!(key.suite(), Suite::Sm2Sm3);
+        assert_eq!(key.public_key(), member.key, "{label}");
+    }
+    for validator in &national.validators {
+        let label = format!("{}/node", validator.org);
+        assert_eq!(dev_secret_in(Suite::Sm2Sm3, &label).public_key(), validator.node_key);
+    }
+}
+
+#[test]
+fn ed25519_keys_in_a_national_genesis_are_refused_by_field() {
+    let mut mixed = dev();
+    mixed.suite = Suite::Sm2Sm3;
+
+    let errors = mixed.validate().expect_err("ed25519 dev keys are no SM2 dev keys");
+
+    // Every dev label now names another key; keys that happen not to be SM2 points say so.
+    assert!(errors.mentions("members[0].key"), "{errors}");
+    assert!(errors.problems.iter().all(|p| !p.sentence.contains("ed25519")), "{errors}");
+}
+
+#[test]
+fn a_production_genesis_cannot_be_rekeyed_as_a_dev_network() {
+    let mut file = dev();
+    file.dev_only = false;
+
+    assert!(matches!(file.with_dev_suite(Suite::Sm2Sm3), Err(GenesisError::NotDevOnly)));
+}
+
+#[test]
+fn an_unknown_suite_is_refused() {
+    let mut value: serde_json::Value = serde_json::from_slice(DEV_JSON).expect("json");
+    value["suite"] = "rsa-md5".into();
+
+    let result = GenesisFile::from_json(&serde_json::to_vec(&value).unwrap());
+
+    assert!(matches!(result, Err(GenesisError::Json(_))));
 }
 
 #[test]

@@ -8,10 +8,11 @@ use onebook_types::{
     ids::{OrgId, check_id},
     keys::PublicKey,
     limits::{TEXT_BYTES_MAX, VALIDATORS_MAX, WITNESSES_MAX},
+    suite::Suite,
     time::Date,
 };
 
-use crate::{GenesisErrors, GenesisFile, GenesisMember, GenesisOrg, Problem, dev_secret};
+use crate::{GenesisErrors, GenesisFile, GenesisMember, GenesisOrg, Problem, dev_secret_in};
 
 /// Largest total voting power: `ValidatorSet::quorum_power` doubles the total, which must fit
 /// in a `u64`.
@@ -168,12 +169,8 @@ fn check_members(problems: &mut Problems, file: &GenesisFile, orgs: &BTreeMap<Or
     let mut index_of: BTreeMap<PublicKey, usize> = BTreeMap::new();
     let mut orgs_with_admin = BTreeSet::new();
     for (i, member) in file.members.iter().enumerate() {
-        if member.key.to_verifying_key().is_err() {
-            problems.push(
-                format!("members[{i}].key"),
-                "is not a valid ed25519 public key (not a curve point, or of small order)"
-                    .to_owned(),
-            );
+        if file.suite.check_key(&member.key).is_err() {
+            problems.push(format!("members[{i}].key"), file.suite.key_rule().to_owned());
         }
         if let Some(&first) = index_of.get(&member.key) {
             problems.push(
@@ -197,7 +194,7 @@ fn check_members(problems: &mut Problems, file: &GenesisFile, orgs: &BTreeMap<Or
         if member.roles.contains(&Role::OrgAdmin) {
             orgs_with_admin.insert(&member.org);
         }
-        check_dev_label(problems, file.dev_only, i, member);
+        check_dev_label(problems, (file.dev_only, file.suite), i, member);
     }
     for (i, org) in file.orgs.iter().enumerate() {
         if !orgs_with_admin.contains(&org.id) {
@@ -228,13 +225,25 @@ fn check_roles(problems: &mut Problems, i: usize, roles: &[Role]) {
 }
 
 /// Checks a member's dev label: allowed on dev networks only, and it must derive the key.
-fn check_dev_label(problems: &mut Problems, dev_only: bool, i: usize, member: &GenesisMember) {
+fn check_dev_label(
+    problems: &mut Problems,
+    (dev_only, suite): (bool, Suite),
+    i: usize,
+    member: &GenesisMember,
+) {
     let Some(label) = &member.dev_label else { return };
-    check_label(problems, dev_only, &format!("members[{i}].dev_label"), label, member.key);
+    let field = format!("members[{i}].dev_label");
+    check_label(problems, (dev_only, suite), &field, label, member.key);
 }
 
 /// Checks the dev label `label` at `field` of a key: only on dev networks, and naming `key`.
-fn check_label(problems: &mut Problems, dev_only: bool, field: &str, label: &str, key: PublicKey) {
+fn check_label(
+    problems: &mut Problems,
+    (dev_only, suite): (bool, Suite),
+    field: &str,
+    label: &str,
+    key: PublicKey,
+) {
     if !dev_only {
         problems.push(
             field,
@@ -244,7 +253,7 @@ fn check_label(problems: &mut Problems, dev_only: bool, field: &str, label: &str
         return;
     }
     problems.text(field.to_owned(), label);
-    let expected = dev_secret(label).public_key();
+    let expected = dev_secret_in(suite, label).public_key();
     if key != expected {
         let key_field =
             field.strip_suffix("dev_label").map_or(field.to_owned(), |f| f.to_owned() + "key");
@@ -266,12 +275,8 @@ fn check_validators(problems: &mut Problems, file: &GenesisFile, orgs: &BTreeMap
     let mut index_of: BTreeMap<PublicKey, usize> = BTreeMap::new();
     let mut total_power: Option<u64> = Some(0);
     for (i, validator) in file.validators.iter().enumerate() {
-        if validator.node_key.to_verifying_key().is_err() {
-            problems.push(
-                format!("validators[{i}].node_key"),
-                "is not a valid ed25519 public key (not a curve point, or of small order)"
-                    .to_owned(),
-            );
+        if file.suite.check_key(&validator.node_key).is_err() {
+            problems.push(format!("validators[{i}].node_key"), file.suite.key_rule().to_owned());
         }
         if let Some(&first) = index_of.get(&validator.node_key) {
             problems.push(
@@ -380,12 +385,9 @@ fn check_checkpoints(problems: &mut Problems, file: &GenesisFile) {
     }
     let mut index_of: BTreeMap<PublicKey, usize> = BTreeMap::new();
     for (i, witness) in checkpoints.witnesses.iter().enumerate() {
-        if witness.key.to_verifying_key().is_err() {
-            problems.push(
-                format!("checkpoints.witnesses[{i}].key"),
-                "is not a valid ed25519 public key (not a curve point, or of small order)"
-                    .to_owned(),
-            );
+        if file.suite.check_key(&witness.key).is_err() {
+            problems
+                .push(format!("checkpoints.witnesses[{i}].key"), file.suite.key_rule().to_owned());
         }
         if let Some(&first) = index_of.get(&witness.key) {
             problems.push(
@@ -401,7 +403,7 @@ fn check_checkpoints(problems: &mut Problems, file: &GenesisFile) {
         problems.text(format!("checkpoints.witnesses[{i}].name"), &witness.name);
         if let Some(label) = &witness.dev_label {
             let field = format!("checkpoints.witnesses[{i}].dev_label");
-            check_label(problems, file.dev_only, &field, label, witness.key);
+            check_label(problems, (file.dev_only, file.suite), &field, label, witness.key);
         }
     }
     let threshold = usize::from(checkpoints.threshold);

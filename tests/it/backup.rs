@@ -4,6 +4,7 @@
 //! to end, a backup taken from a validator of a loaded devnet restores into an empty home whose
 //! node catches up.
 
+use onebook_types::suite::Suite;
 use std::{
     path::{Path, PathBuf},
     process::{Command, Stdio},
@@ -37,7 +38,14 @@ fn a_backup_of_an_open_store_restores_to_the_same_blocks_and_state() {
     let live = certified_store(&dir.path().join("live"));
     let archive = dir.path().join("backup");
 
-    let manifest = backup::backup(&dir.path().join("live"), &archive, 1, &mut NoProgress).unwrap();
+    let manifest = backup::backup(
+        &dir.path().join("live"),
+        Suite::Ed25519Blake3,
+        &archive,
+        1,
+        &mut NoProgress,
+    )
+    .unwrap();
     restore_into(&archive, &dir.path().join("restored")).unwrap();
     let restored = Store::open(&StoreConfig {
         verify_on_open: VerifyOnOpen::Full,
@@ -60,7 +68,13 @@ fn a_backup_of_an_open_store_restores_to_the_same_blocks_and_state() {
         live.state_root(Height(2)).unwrap(),
         "earlier heights recompute too"
     );
-    let again = backup::backup(&dir.path().join("live"), &archive, 2, &mut NoProgress);
+    let again = backup::backup(
+        &dir.path().join("live"),
+        Suite::Ed25519Blake3,
+        &archive,
+        2,
+        &mut NoProgress,
+    );
     assert!(matches!(again, Err(BackupError::Exists { .. })), "a backup never overwrites");
     let into_full = restore_into(&archive, &dir.path().join("restored"));
     assert!(matches!(into_full, Err(BackupError::Exists { .. })), "restore needs an empty dir");
@@ -74,7 +88,8 @@ fn a_backup_with_one_flipped_byte_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let _live = certified_store(&dir.path().join("live"));
     let archive = dir.path().join("backup");
-    backup::backup(&dir.path().join("live"), &archive, 1, &mut NoProgress).unwrap();
+    backup::backup(&dir.path().join("live"), Suite::Ed25519Blake3, &archive, 1, &mut NoProgress)
+        .unwrap();
     let copy = dir.path().join("copy");
     copy_dir(&archive, &copy);
     let target = dir.path().join("target");

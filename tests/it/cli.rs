@@ -28,6 +28,32 @@ fn init_writes_a_home_that_opens_on_the_dev_genesis() {
 }
 
 #[test]
+fn a_national_testnet_gets_sm2_keys_and_an_ed25519_transport_key() {
+    use onebook_types::suite::Suite;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("net");
+
+    run(&["testnet", "--nodes", "4", "--out", out.to_str().unwrap(), "--suite", "sm2-sm3"])
+        .unwrap();
+
+    let home = out.join("node0");
+    let genesis_path = home.join("genesis.json");
+    let genesis =
+        onebook_genesis::GenesisFile::from_json_validated(&std::fs::read(&genesis_path).unwrap())
+            .unwrap();
+    assert_eq!(genesis.suite, Suite::Sm2Sm3);
+    let node_key = onebook_cli::Home::new(Some(home.clone())).unwrap().read_key("node").unwrap();
+    assert_eq!(node_key.suite(), Suite::Sm2Sm3);
+    assert!(genesis.validators.iter().any(|v| v.node_key == node_key.public_key()));
+    let home = home.to_str().unwrap();
+    run(&["--home", home, "keys", "generate", "--name", "clerk"]).unwrap();
+    let clerk = onebook_cli::Home::new(Some(home.into())).unwrap().read_key("clerk").unwrap();
+    assert_eq!(clerk.suite(), Suite::Sm2Sm3);
+    // The transport key stays Ed25519 (ADR 0026): made by testnet, never the node key.
+    assert!(out.join("node0/keys/transport.key").exists(), "testnet makes a transport key");
+}
+
+#[test]
 fn genesis_commands_validate_hash_and_create_files() {
     let dir = tempfile::tempdir().unwrap();
     let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/../genesis/networks/dev.json");

@@ -25,6 +25,7 @@ use onebook_tests::{
     devnet::Devnet,
     webdriver::{CHROMEDRIVER, Chrome, artifacts_dir, is_loopback},
 };
+use onebook_types::suite::Suite;
 use serde_json::Value;
 
 /// A day of block time every ten seconds, so the seed's public notices end within the test.
@@ -32,7 +33,8 @@ const CLOCK_RATE: u32 = 8_640;
 
 /// The first item of the list at `path` on node 0, read as the auditor.
 fn first(net: &Devnet, path: &str) -> Value {
-    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let client =
+        onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap().with_suite(net.suite);
     let items = client.list_all(path, Some(AUDITOR), 1).unwrap();
     items.into_iter().next().unwrap_or_else(|| panic!("{path} is empty"))
 }
@@ -52,11 +54,23 @@ fn block_with_txs(net: &Devnet) -> (u64, String) {
 
 #[test]
 fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the_loopback() {
+    every_page_type_renders_in(Suite::Ed25519Blake3);
+}
+
+/// The same on a devnet of the national suite: the demo seed signs with SM2 keys, the explorer
+/// reads as an SM2 auditor, the proofs verify in SM3, and the workbench says that browser signing
+/// is Ed25519 only.
+#[test]
+fn every_page_type_renders_in_chromium_on_an_sm2_sm3_devnet_slow() {
+    every_page_type_renders_in(Suite::Sm2Sm3);
+}
+
+fn every_page_type_renders_in(suite: Suite) {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         println!("SKIPPED: {CHROMEDRIVER} is missing; scripts/setup.sh installs chromium-driver");
         return;
     }
-    let mut net = Devnet::start_clocked(crate::node_binary(), 4, CLOCK_RATE).unwrap();
+    let mut net = Devnet::start_clocked_in(crate::node_binary(), suite, 4, CLOCK_RATE).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let summary = seed(&net.api_addr(0)).unwrap();
     println!("{summary}");
@@ -65,12 +79,16 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let explorer = format!("http://{}", listener.local_addr().unwrap());
-    let query =
-        HttpQuery::new(&node_url).unwrap().with_reader(onebook_genesis::dev_secret(AUDITOR));
-    let key = onebook_genesis::dev_secret(AUDITOR).public_key();
+    let query = HttpQuery::new(&node_url).unwrap().with_reader(net.dev_secret(AUDITOR));
+    let key = net.dev_secret(AUDITOR).public_key();
     let reader = runtime.block_on(read_rules::reader_of(&query, key)).unwrap();
     assert!(reader != read_rules::Reader::Anonymous, "{AUDITOR} is an active member");
-    let config = ExplorerConfig { node_url: Some(node_url.clone()), public_url: None, reader };
+    let config = ExplorerConfig {
+        node_url: Some(node_url.clone()),
+        reader,
+        suite: net.suite,
+        ..ExplorerConfig::default()
+    };
     runtime.spawn(onebook_explorer::serve(listener, query, config, std::future::pending()));
     let chrome = Chrome::start().unwrap().expect("chromedriver is installed");
     let dir = tempfile::tempdir().unwrap();
@@ -192,6 +210,15 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
     }
     assert!(chrome.console_errors().unwrap().is_empty());
 
+    // The workbench signs in the browser with Ed25519: on a chain of another suite it says so
+    // and loads no signing script.
+    let (status, body) = http_get(explorer.trim_start_matches("http://"), "/workbench/");
+    let workbench = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200);
+    let signs = workbench.contains("/workbench/assets/workbench.js");
+    let says_not = workbench.contains("id=\"no-browser-signing\"");
+    assert_eq!((signs, says_not), (suite == Suite::Ed25519Blake3, suite != Suite::Ed25519Blake3));
+
     crawl(&explorer);
     phone_layouts(&chrome, &explorer, &pages);
     let report = audit_report(&net, &chrome, &explorer, &node_url, &org_id);
@@ -208,13 +235,25 @@ fn every_page_type_renders_in_chromium_with_no_console_error_and_nothing_off_the
 fn seed_governance(net: &Devnet) -> Vec<(&'static str, u64)> {
     use onebook_types::{
         action::{Action, GovernanceChange},
-        checkpoint::CheckpointPolicy,
+        checkpoint::{CheckpointPolicy, Witness, WitnessSet},
         ids::{ChainId, Height, ProposalId, ProtocolVersion},
-        keys::PublicKey,
-        samples::sample_witness_set,
+        keys::{PublicKey, SecretKey},
+    };
+    // The sample child chain's witnesses (seeds 0x71 and 0x72), in the chain's suite.
+    let witnesses = || {
+        let mut witnesses: Vec<Witness> = [(0x71, "思明区见证节点"), (0x72, "市审计局见证节点")]
+            .into_iter()
+            .map(|(seed, name)| Witness {
+                key: SecretKey::from_seed_in(net.suite, [seed; 32]).unwrap().public_key(),
+                name: name.into(),
+            })
+            .collect();
+        witnesses.sort_by_key(|witness| witness.key);
+        WitnessSet { threshold: 2, witnesses }
     };
     const VOTERS: [&str; 3] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"];
-    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let client =
+        onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap().with_suite(net.suite);
     let (tip, _) = client.tip().unwrap();
     let validators = client.get("/v1/validators").unwrap();
     let old_key: PublicKey =
@@ -225,7 +264,7 @@ fn seed_governance(net: &Devnet) -> Vec<(&'static str, u64)> {
             GovernanceChange::AdmitChildChain {
                 chain_id: ChainId::from("onebook-sm-1"),
                 genesis_hash: onebook_types::hash::Hash32([0x5a; 32]),
-                witnesses: sample_witness_set(),
+                witnesses: witnesses(),
             },
             true,
         ),
@@ -240,7 +279,7 @@ fn seed_governance(net: &Devnet) -> Vec<(&'static str, u64)> {
         (
             "proposal-checkpoint-policy",
             GovernanceChange::SetCheckpointPolicy {
-                policy: CheckpointPolicy { interval: 50, witnesses: sample_witness_set() },
+                policy: CheckpointPolicy { interval: 50, witnesses: witnesses() },
             },
             false,
         ),
@@ -492,7 +531,8 @@ fn audit_report(
     // the two dev witnesses follow the devnet while the report's proofs are fetched.
     let _witnesses = ["fj-sjj/witness", "xm-sjj/witness"]
         .map(|label| net.start_witness(label, &[0, 1, 2, 3]).unwrap());
-    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let client =
+        onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap().with_suite(net.suite);
     let mut by_month: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let (_, tip) = net.nodes[0].get("/v1/status").unwrap();
     let tip_time = tip["time"].as_u64().or_else(|| tip["tip"]["time"].as_u64()).unwrap_or(0);
@@ -570,7 +610,7 @@ fn audit_report(
         let time_ms =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
         let time_ms = u64::try_from(time_ms).unwrap() + n as u64;
-        let auditor = onebook_genesis::dev_secret(AUDITOR);
+        let auditor = net.dev_secret(AUDITOR);
         let authorization = onebook_api::sign_read(&auditor, "GET", proof_path, time_ms);
         let (status, bytes) = onebook_cli::http::request_with_headers(
             node,
@@ -620,7 +660,8 @@ fn screenshots(
     certificate: &str,
     report: &str,
 ) {
-    let client = onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap();
+    let client =
+        onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap().with_suite(net.suite);
     let revised = client
         .list_all("/v1/catalog/entries", Some(AUDITOR), 100)
         .unwrap()

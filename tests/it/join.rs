@@ -30,7 +30,7 @@ fn a_fifth_agency_joins_from_a_verified_snapshot_and_holds_the_validators_roots(
     net.wait_for_height(&[0, 1, 2, 3], 2, WAIT).unwrap();
 
     // The consortium admits the new agency by governance.
-    let admit = admit_hlq();
+    let admit = admit_hlq(onebook_types::suite::Suite::Ed25519Blake3);
     let submit = Action::SubmitProposal { change: admit, rationale: "湖里区接入".to_owned() };
     net.commit(0, VOTERS[0], 1, submit, WAIT).unwrap();
     let (_, proposals) = net.nodes[0].get("/v1/proposals").unwrap();

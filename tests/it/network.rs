@@ -10,6 +10,7 @@ use onebook_types::{
     consortium::Validator,
     ids::{OrgId, ProposalId},
     keys::{PublicKey, SecretKey},
+    suite::Suite,
 };
 
 /// The validator orgs' admins, one per node, so each node gets its own signer's txs.
@@ -37,12 +38,18 @@ fn committed_code(net: &Devnet, node: usize, hash: &str, timeout: Duration) -> u
 
 #[test]
 fn four_validators_commit_fifty_heights_with_identical_roots_while_txs_go_to_every_node() {
-    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
+    fifty_heights(Suite::Ed25519Blake3);
+}
+
+/// Four validators of a chain of `suite` commit fifty heights with identical roots while txs
+/// go to every node; a committed tx is never taken again.
+pub(crate) fn fifty_heights(suite: Suite) {
+    let mut net = Devnet::start_in(crate::node_binary(), suite, 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     // Signers no other devnet test uses, so each nonce sequence is this test's alone.
     let admins: Vec<SecretKey> = ["fj-gov/admin", "xm-gov/admin", "xm-djzx/admin", "xm-jypt/admin"]
         .iter()
-        .map(|label| dev_secret(label))
+        .map(|label| net.dev_secret(label))
         .collect();
     let mut submitted = Vec::new();
 
@@ -72,23 +79,36 @@ fn four_validators_commit_fifty_heights_with_identical_roots_while_txs_go_to_eve
     }
 }
 
+/// The same fifty heights on a chain of the national suite (SM2 votes and tx signatures, SM3
+/// block, tx, state and history hashes).
+#[test]
+fn four_validators_commit_fifty_heights_on_an_sm2_sm3_devnet_slow() {
+    fifty_heights(Suite::Sm2Sm3);
+}
+
+/// The kill -9 cycles on a chain of the national suite.
+#[test]
+fn a_killed_validator_of_an_sm2_sm3_devnet_rejoins_twenty_times_slow() {
+    n4f1_kill_cycles(Suite::Sm2Sm3, 20);
+}
+
 #[test]
 fn a_killed_validator_rejoins_twenty_times_and_no_committed_tx_is_lost() {
-    n4f1_kill_cycles(20);
+    n4f1_kill_cycles(Suite::Ed25519Blake3, 20);
 }
 
 #[test]
 fn a_killed_validator_rejoins_a_hundred_times_slow() {
-    n4f1_kill_cycles(100);
+    n4f1_kill_cycles(Suite::Ed25519Blake3, 100);
 }
 
 /// Kills one validator with SIGKILL per cycle (each in turn) while txs go to the live ones;
 /// the other three keep committing, the killed one restarts from its store and WAL and catches
 /// up. At the end every tx is committed on every node and all four hold one chain.
-fn n4f1_kill_cycles(cycles: usize) {
-    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
+pub(crate) fn n4f1_kill_cycles(suite: Suite, cycles: usize) {
+    let mut net = Devnet::start_in(crate::node_binary(), suite, 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(60)).unwrap();
-    let admins: Vec<SecretKey> = ADMINS.iter().map(|label| dev_secret(label)).collect();
+    let admins: Vec<SecretKey> = ADMINS.iter().map(|label| net.dev_secret(label)).collect();
     let mut nonces = [0u64; 4];
     let mut hashes = Vec::new();
 

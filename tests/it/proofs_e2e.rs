@@ -4,7 +4,6 @@
 
 use std::{process::Command, time::Duration};
 
-use onebook_genesis::dev_secret;
 use onebook_tests::devnet::Devnet;
 use onebook_types::{
     action::{
@@ -13,6 +12,7 @@ use onebook_types::{
     },
     hash::Hash32,
     ids::{CatalogCode, GrantId, LegalBasisCode, ResourceId, SystemId, Timestamp},
+    suite::Suite,
     time::Date,
 };
 
@@ -23,7 +23,21 @@ fn run(net: &Devnet, label: &str, nonce: u64, action: Action) -> u64 {
 
 #[test]
 fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline() {
-    let mut net = Devnet::start(crate::node_binary(), 4, 0).unwrap();
+    grant_proved_and_verified_offline(Suite::Ed25519Blake3);
+}
+
+/// The same proof on a chain of the national suite: the bundle's certificate, state proof,
+/// anchoring and cosignatures are all SM2/SM3, and `onebook verify-proof` reads the suite from
+/// the genesis file.
+#[test]
+fn a_grant_is_proved_and_verified_offline_on_an_sm2_sm3_devnet_slow() {
+    grant_proved_and_verified_offline(Suite::Sm2Sm3);
+}
+
+/// A grant valid at an access, proved from a devnet node of a chain of `suite`, anchored at a
+/// witnessed checkpoint and verified offline with the genesis file alone.
+pub(crate) fn grant_proved_and_verified_offline(suite: Suite) {
+    let mut net = Devnet::start_in(crate::node_binary(), suite, 4, 0).unwrap();
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let _witnesses = ["fj-sjj/witness", "xm-sjj/witness"]
         .map(|label| net.start_witness(label, &[0, 1, 2, 3]).unwrap());
@@ -80,7 +94,7 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     run(&net, "xm-gaj/gateway", 1, Action::RequestShare { draft: request });
     let access = AccessDraft {
         grant: Some(GrantId(1)),
-        member: dev_secret("xm-gaj/gateway").public_key(),
+        member: net.dev_secret("xm-gaj/gateway").public_key(),
         resource: ResourceId(1),
         items: vec!["企业名称".into()],
         operation: AccessOperation::Query,
@@ -103,7 +117,7 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis(),
     )
     .unwrap();
-    let signed = onebook_api::sign_read(&dev_secret("xm-gaj/gateway"), "GET", &path, now_ms);
+    let signed = onebook_api::sign_read(&net.dev_secret("xm-gaj/gateway"), "GET", &path, now_ms);
     let (status, served_bundle) = onebook_cli::http::request_with_headers(
         &format!("127.0.0.1:{served}"),
         "GET",
@@ -120,7 +134,7 @@ fn a_grant_valid_at_an_access_is_proved_from_a_devnet_node_and_verified_offline(
     assert_eq!((anonymous_known, anonymous_unknown), (401, 401));
     let unknown_path = "/v1/proofs/access-events/9";
     let signed_unknown =
-        onebook_api::sign_read(&dev_secret("xm-gaj/gateway"), "GET", unknown_path, now_ms);
+        onebook_api::sign_read(&net.dev_secret("xm-gaj/gateway"), "GET", unknown_path, now_ms);
     let (unknown, body) = onebook_cli::http::request_with_headers(
         &format!("127.0.0.1:{served}"),
         "GET",

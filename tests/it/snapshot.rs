@@ -3,6 +3,7 @@
 //! commits the same next blocks; a damaged, rewritten, truncated or foreign snapshot is refused
 //! before anything is written.
 
+use onebook_types::suite::Suite;
 use std::path::Path;
 
 use onebook_storage::{
@@ -45,6 +46,7 @@ fn a_store_started_from_a_snapshot_holds_the_same_state_and_commits_the_same_blo
 
     let manifest = snapshot::write_snapshot_file(
         &dir.path().join("live"),
+        Suite::Ed25519Blake3,
         Some(SNAPSHOT_HEIGHT),
         &file,
         1,
@@ -216,8 +218,14 @@ fn a_backup_is_not_a_snapshot_and_a_snapshot_is_not_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let live = certified_store(&dir.path().join("live"));
     let archive = dir.path().join("backup");
-    onebook_storage::backup::backup(&dir.path().join("live"), &archive, 1, &mut NoProgress)
-        .unwrap();
+    onebook_storage::backup::backup(
+        &dir.path().join("live"),
+        Suite::Ed25519Blake3,
+        &archive,
+        1,
+        &mut NoProgress,
+    )
+    .unwrap();
     let manifest = std::fs::read(archive.join("manifest")).unwrap();
     let mut as_snapshot = (manifest.len() as u32).to_le_bytes().to_vec();
     as_snapshot.extend_from_slice(&manifest);

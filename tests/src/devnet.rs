@@ -11,6 +11,7 @@ use std::{
 };
 
 use eyre::{WrapErr, bail, eyre};
+use onebook_types::suite::Suite;
 use onebook_types::{
     action::{Action, GovernanceChange},
     codec,
@@ -46,7 +47,8 @@ pub fn free_base_port(count: usize) -> eyre::Result<u16> {
 }
 
 /// A signed `RegisterMember` tx of `admin` on the dev network at `nonce`, registering the dev
-/// key `member-<n>` as a data user: a cheap tx the ledger accepts once per `n`.
+/// key `member-<n>` (of `admin`'s suite) as a data user: a cheap tx the ledger accepts once per
+/// `n`.
 pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
     let body = TxBody {
         chain_id: ChainId::from("onebook-dev-1"),
@@ -54,7 +56,7 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
         nonce: Nonce(nonce),
         valid_until: Height(1_000_000),
         action: Action::RegisterMember {
-            key: onebook_genesis::dev_secret(&format!("member-{n}")).public_key(),
+            key: onebook_genesis::dev_secret_in(admin.suite(), &format!("member-{n}")).public_key(),
             name: "网关".into(),
             roles: vec![Role::DataUser],
         },
@@ -63,8 +65,8 @@ pub fn register_member(admin: &SecretKey, nonce: u64, n: u64) -> Vec<u8> {
 }
 
 /// The governance change admitting the district government of Huli (`xm-hlq`, under `xm-gov`)
-/// with the dev key `xm-hlq/admin` as its first org admin: the agency tests admit.
-pub fn admit_hlq() -> GovernanceChange {
+/// with the dev key `xm-hlq/admin` of `suite` as its first org admin: the agency tests admit.
+pub fn admit_hlq(suite: Suite) -> GovernanceChange {
     GovernanceChange::AdmitOrg {
         id: OrgId::from("xm-hlq"),
         name: "厦门市湖里区人民政府".to_owned(),
@@ -72,7 +74,7 @@ pub fn admit_hlq() -> GovernanceChange {
         parent: Some(OrgId::from("xm-gov")),
         region: RegionCode::from("350206"),
         data_authority: false,
-        admin: onebook_genesis::dev_secret("xm-hlq/admin").public_key(),
+        admin: onebook_genesis::dev_secret_in(suite, "xm-hlq/admin").public_key(),
     }
 }
 
@@ -335,6 +337,8 @@ pub struct Devnet {
     pub nodes: Vec<Node>,
     /// The chain's id, from its genesis.
     pub chain_id: ChainId,
+    /// The chain's cryptographic suite, from its genesis.
+    pub suite: Suite,
     dir: tempfile::TempDir,
 }
 
@@ -346,6 +350,43 @@ impl Devnet {
     /// The chain makes a block at least every second, idle or not; see [`Devnet::start_idle`].
     pub fn start(binary: &Path, validators: usize, observers: usize) -> eyre::Result<Self> {
         Self::start_idle(binary, validators, observers, "1s")
+    }
+
+    /// As [`Devnet::start`], on the dev network rekeyed in `suite` (`onebook testnet
+    /// --suite`): every test that runs on one suite runs on the other through this.
+    pub fn start_in(
+        binary: &Path,
+        suite: Suite,
+        validators: usize,
+        observers: usize,
+    ) -> eyre::Result<Self> {
+        Self::start_with(
+            binary,
+            validators,
+            observers,
+            &["--idle-block-interval", "1s", "--suite", suite.name()],
+        )
+    }
+
+    /// As [`Devnet::start_clocked`], in `suite`.
+    pub fn start_clocked_in(
+        binary: &Path,
+        suite: Suite,
+        validators: usize,
+        clock_rate: u32,
+    ) -> eyre::Result<Self> {
+        let rate = clock_rate.to_string();
+        Self::start_with(
+            binary,
+            validators,
+            0,
+            &["--idle-block-interval", "1s", "--clock-rate", &rate, "--suite", suite.name()],
+        )
+    }
+
+    /// The dev key `label` in the chain's suite.
+    pub fn dev_secret(&self, label: &str) -> SecretKey {
+        onebook_genesis::dev_secret_in(self.suite, label)
     }
 
     /// As [`Devnet::start`], with `idle_block_interval` (a duration like `10s`) between empty
@@ -417,7 +458,11 @@ impl Devnet {
             .as_str()
             .map(ChainId::from)
             .ok_or_else(|| eyre!("the genesis names no chain"))?;
-        let mut net = Self { nodes, chain_id, dir };
+        let suite = match genesis.get("suite") {
+            Some(suite) => serde_json::from_value(suite.clone())?,
+            None => Suite::default(),
+        };
+        let mut net = Self { nodes, chain_id, suite, dir };
         for node in &mut net.nodes[..validators] {
             node.start()?;
         }
@@ -521,7 +566,7 @@ impl Devnet {
         action: Action,
         timeout: Duration,
     ) -> eyre::Result<u64> {
-        let secret = onebook_genesis::dev_secret(label);
+        let secret = self.dev_secret(label);
         let body = TxBody {
             chain_id: self.chain_id.clone(),
             signer: secret.public_key(),

@@ -158,6 +158,7 @@ fn next_block(genesis: &GenesisFile) -> BlockContext {
         chain_id: genesis.chain_id.clone(),
         height: Height(1),
         time: Timestamp(genesis.genesis_time.0 + 60_000),
+        suite: genesis.suite,
     }
 }
 
@@ -332,7 +333,9 @@ pub fn config(data: &[u8]) {
     let _ = config.mempool.mempool_config();
     let _ = config.api.listen_addr();
     let _ = config.api.serve_config();
-    let _ = config.storage.store_config(std::path::Path::new("data"));
+    let _ = config
+        .storage
+        .store_config(std::path::Path::new("data"), onebook_types::suite::Suite::Ed25519Blake3);
     let shown = config.to_toml();
     let again = Config::parse(Some(&shown), [], &[]).expect("a shown configuration reads back");
     assert_eq!(again, config, "a configuration survives `onebook config show`");
@@ -350,6 +353,7 @@ pub fn proof_bundle(data: &[u8]) {
         genesis_hash: genesis.hash(),
         validators: genesis.validator_set(),
         witnesses: genesis.checkpoint_policy().witnesses,
+        suite: genesis.suite,
     };
     if let Ok(verdict) = onebook_verifier::verify(data, &trusted) {
         let _ = onebook_verifier::judge(&verdict);

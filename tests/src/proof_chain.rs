@@ -38,6 +38,7 @@ use onebook_types::{
     record::RecordKey,
     rejection::Rejection,
     sharing_records::{AccessEvent, Grant, GrantStatus},
+    suite::Suite,
     time::Date,
     tx::SignedTx,
 };
@@ -86,21 +87,22 @@ pub fn trusted(genesis: &GenesisFile) -> TrustedGenesis {
         genesis_hash: genesis.hash(),
         validators: genesis.validator_set(),
         witnesses: genesis.checkpoint_policy().witnesses,
+        suite: genesis.suite,
     }
 }
 
-/// The secret key of each validator of `set`, derived from the dev label `<org>/node`.
+/// The secret key of each validator of `set`, derived from the dev label `<org>/node` in the
+/// suite whose dev key it is.
 pub fn validator_keys(set: &ValidatorSet) -> eyre::Result<Vec<SecretKey>> {
     set.validators
         .iter()
         .map(|validator| {
-            let key = dev_secret(&format!("{}/node", validator.org));
-            eyre::ensure!(
-                key.public_key() == validator.node_key,
-                "{} is no dev key",
-                validator.org
-            );
-            Ok(key)
+            let label = format!("{}/node", validator.org);
+            Suite::ALL
+                .into_iter()
+                .map(|suite| onebook_genesis::dev_secret_in(suite, &label))
+                .find(|key| key.public_key() == validator.node_key)
+                .ok_or_else(|| eyre::eyre!("{} is no dev key", validator.org))
         })
         .collect()
 }
@@ -115,23 +117,24 @@ pub fn next_set(genesis: &GenesisFile) -> ValidatorSet {
         .filter(|validator| validator.org.as_str() != "xm-scjg")
         .collect();
     let org = OrgId::from("xm-djzx");
-    let node_key = dev_secret("xm-djzx/node").public_key();
+    let node_key = onebook_genesis::dev_secret_in(genesis.suite, "xm-djzx/node").public_key();
     validators.push(Validator { node_key, org, power: 10 });
     validators.sort_by_key(|validator| validator.node_key);
     ValidatorSet { validators }
 }
 
 /// A commit certificate of `header` of the chain of `genesis_hash`, signed by `signers` (sorted
-/// by node key here).
+/// by node key here), hashed in the signers' suite.
 pub fn certify(header: &Header, genesis_hash: Hash32, signers: &[SecretKey]) -> CommitCertificate {
+    let suite = signers.first().map_or(Suite::Ed25519Blake3, SecretKey::suite);
     let vote = CommitVote {
         chain_id: header.chain_id.clone(),
         genesis_hash,
         height: header.height,
         round: 0,
-        block_hash: header.hash(),
+        block_hash: header.hash_in(suite),
     };
-    let digest = vote.signing_digest();
+    let digest = vote.signing_digest_in(suite);
     let mut signatures: Vec<CommitSignature> = signers
         .iter()
         .map(|key| CommitSignature {
@@ -150,9 +153,9 @@ pub fn cosign(store: &Store, height: Height, labels: &[&str]) -> eyre::Result<Ve
         .ok_or_else(|| eyre::eyre!("no checkpoint at {height}"))?;
     let mut cosignatures = Vec::new();
     for label in labels {
-        let key = dev_secret(label);
+        let key = onebook_genesis::dev_secret_in(store.suite(), label);
         let time = Timestamp(checkpoint.time.0 + 5_000);
-        let digest = checkpoint.cosigning_digest(time);
+        let digest = checkpoint.cosigning_digest_in(store.suite(), time);
         let cosignature =
             Cosignature { witness: key.public_key(), time, signature: key.sign(digest.as_bytes()) };
         onebook_storage::record_cosignature(store, height, &cosignature)?;
@@ -191,7 +194,7 @@ pub fn extend(store: &Store, genesis: &GenesisFile, last: Height) -> eyre::Resul
         };
         let mut body = crate::synthetic::body(height, 2, 3);
         if height == REFUSED_HEIGHT {
-            let refused = body.txs[1].hash();
+            let refused = body.txs[1].hash_in(store.suite());
             body.receipts[1] = Receipt::rejected(refused, Rejection::RoleMissing);
             let written = RecordKey::ShareRequest(ShareRequestId((height.0 - 1) * 2 + 1));
             body.changes.retain(|change| change.key != written);
@@ -200,7 +203,8 @@ pub fn extend(store: &Store, genesis: &GenesisFile, last: Height) -> eyre::Resul
         body.changes.extend(domain_changes(height, &new));
         let staged = store.stage(body.changes.clone())?;
         let history_root = store.next_history_root()?;
-        let sealed = Sealed { state_root: staged.root, history_root, signing, next };
+        let sealed =
+            Sealed { suite: store.suite(), state_root: staged.root, history_root, signing, next };
         let block = seal(&genesis.chain_id, &tip, &body.txs, &body.receipts, &sealed);
         let certificate = certify(&block.header, genesis_hash, &validator_keys(signing)?);
         let commit = BlockCommit {
@@ -421,6 +425,7 @@ fn domain_changes(height: Height, next: &ValidatorSet) -> Vec<RecordChange> {
 
 /// The roots and sets a header is sealed with.
 struct Sealed<'a> {
+    suite: Suite,
     state_root: Hash32,
     history_root: Hash32,
     signing: &'a ValidatorSet,
@@ -435,19 +440,20 @@ fn seal(
     sealed: &Sealed<'_>,
 ) -> Block {
     let height = tip.height.next();
-    let hashes: Vec<Hash32> = txs.iter().map(SignedTx::hash).collect();
+    let suite = sealed.suite;
+    let hashes: Vec<Hash32> = txs.iter().map(|tx| tx.hash_in(suite)).collect();
     let header = Header {
         chain_id: chain_id.clone(),
         height,
         time: block_time(height),
         previous_hash: tip.block_hash,
         history_root: sealed.history_root,
-        tx_root: block::tx_root(&hashes),
+        tx_root: block::tx_root_in(suite, &hashes),
         tx_count: u32::try_from(hashes.len()).expect("a proof-chain block is small"),
-        receipts_root: block::receipts_root(receipts),
+        receipts_root: block::receipts_root_in(suite, receipts),
         state_root: sealed.state_root,
-        validator_set_hash: sealed.signing.hash(),
-        next_validator_set_hash: sealed.next.hash(),
+        validator_set_hash: sealed.signing.hash_in(suite),
+        next_validator_set_hash: sealed.next.hash_in(suite),
         proposer: sealed.signing.validators[0].node_key,
     };
     Block { header, txs: txs.to_vec() }
@@ -485,7 +491,13 @@ pub fn build_parent(
         }
         let staged = store.stage(body.changes.clone())?;
         let history_root = store.next_history_root()?;
-        let sealed = Sealed { state_root: staged.root, history_root, signing: &set, next: &set };
+        let sealed = Sealed {
+            suite: store.suite(),
+            state_root: staged.root,
+            history_root,
+            signing: &set,
+            next: &set,
+        };
         let block = seal(&parent.chain_id, &tip, &body.txs, &body.receipts, &sealed);
         let certificate = certify(&block.header, genesis_hash, &validator_keys(&set)?);
         let commit = BlockCommit {

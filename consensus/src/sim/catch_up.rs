@@ -16,7 +16,7 @@ use malachitebft_app_channel::app::{
     config::ValueSyncConfig,
     types::{codec::Codec, core::ValueResponse, sync::Response},
 };
-use onebook_types::keys::PublicKey;
+use onebook_types::{keys::PublicKey, suite::Suite};
 
 use super::peer_id;
 use crate::{
@@ -143,20 +143,26 @@ impl CatchUp {
 
     /// A peer answered request `id` with committed blocks: each is kept until consensus
     /// reaches its height. True if it answered the request in flight, which is then done.
-    pub(super) fn response(&mut self, from: &PublicKey, id: u64, bytes: &[u8]) -> bool {
+    pub(super) fn response(
+        &mut self,
+        suite: Suite,
+        from: &PublicKey,
+        id: u64,
+        bytes: &[u8],
+    ) -> bool {
         let answered = self.pending.as_ref().is_some_and(|p| p.id == id && p.peer == *from);
         if answered {
             self.pending = None;
         }
-        self.keep_values(from, bytes);
+        self.keep_values(suite, from, bytes);
         answered
     }
 
-    fn keep_values(&mut self, from: &PublicKey, bytes: &[u8]) {
+    fn keep_values(&mut self, suite: Suite, from: &PublicKey, bytes: &[u8]) {
         let Some(peer) = peer_id(from) else { return };
         let Ok(Response::ValueResponse(response)) =
             <OnebookCodec as Codec<Response<OnebookContext>>>::decode(
-                &OnebookCodec::default(),
+                &OnebookCodec::new(suite),
                 Bytes::copy_from_slice(bytes),
             )
         else {

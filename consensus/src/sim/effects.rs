@@ -22,7 +22,7 @@ use malachitebft_app_channel::{
     },
 };
 use malachitebft_signing::{Signer as _, Verifier as _, VerifierExt as _};
-use onebook_types::keys::PublicKey;
+use onebook_types::{keys::PublicKey, suite::Suite};
 
 use super::{Deferred, NodeIo, ready, wire::Wire};
 use crate::{
@@ -34,9 +34,9 @@ use crate::{
 type Ctx = OnebookContext;
 
 /// A vote or proposal from a peer, as the core's input.
-pub(super) fn consensus_input(bytes: &[u8]) -> Option<Input<Ctx>> {
+pub(super) fn consensus_input(suite: Suite, bytes: &[u8]) -> Option<Input<Ctx>> {
     let message: SignedConsensusMsg<Ctx> =
-        OnebookCodec::default().decode(Bytes::copy_from_slice(bytes)).ok()?;
+        OnebookCodec::new(suite).decode(Bytes::copy_from_slice(bytes)).ok()?;
     Some(match message {
         SignedConsensusMsg::Vote(vote) => Input::Vote(vote),
         SignedConsensusMsg::Proposal(proposal) => Input::Proposal(proposal),
@@ -44,9 +44,9 @@ pub(super) fn consensus_input(bytes: &[u8]) -> Option<Input<Ctx>> {
 }
 
 /// A rebroadcast vote or a certificate from a peer, as the core's input.
-pub(super) fn liveness_input(bytes: &[u8]) -> Option<Input<Ctx>> {
+pub(super) fn liveness_input(suite: Suite, bytes: &[u8]) -> Option<Input<Ctx>> {
     let message: LivenessMsg<Ctx> =
-        OnebookCodec::default().decode(Bytes::copy_from_slice(bytes)).ok()?;
+        OnebookCodec::new(suite).decode(Bytes::copy_from_slice(bytes)).ok()?;
     Some(match message {
         LivenessMsg::Vote(vote) => Input::Vote(vote),
         LivenessMsg::PolkaCertificate(certificate) => Input::PolkaCertificate(certificate),
@@ -301,7 +301,7 @@ impl<A: Application> NodeIo<A> {
         bytes: &[u8],
     ) -> Option<ProposedValue<Ctx>> {
         let part: StreamMessage<BlockProposalPart> =
-            OnebookCodec::default().decode(Bytes::copy_from_slice(bytes)).ok()?;
+            OnebookCodec::new(self.ctx.chain().suite).decode(Bytes::copy_from_slice(bytes)).ok()?;
         if matches!(part.content, StreamContent::Fin) {
             return None;
         }

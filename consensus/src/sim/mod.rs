@@ -263,12 +263,12 @@ impl<A: Application> SimValidator<A> {
         let Some(wire) = message.decode() else { return };
         match wire {
             Wire::Consensus(bytes) => {
-                if let Some(input) = effects::consensus_input(&bytes) {
+                if let Some(input) = effects::consensus_input(self.node.ctx.chain().suite, &bytes) {
                     self.process(input);
                 }
             }
             Wire::Liveness(bytes) => {
-                if let Some(input) = effects::liveness_input(&bytes) {
+                if let Some(input) = effects::liveness_input(self.node.ctx.chain().suite, &bytes) {
                     self.process(input);
                 }
             }
@@ -286,7 +286,8 @@ impl<A: Application> SimValidator<A> {
             }
             Wire::SyncRequest { id, first, last } => self.node.serve_blocks(from, id, first, last),
             Wire::SyncResponse { id, response } => {
-                let answered = self.node.catch_up.response(from, id, &response);
+                let suite = self.node.ctx.chain().suite;
+                let answered = self.node.catch_up.response(suite, from, id, &response);
                 self.feed_synced();
                 if answered {
                     self.request_blocks();
@@ -410,7 +411,8 @@ impl<A: Application> SimValidator<A> {
     fn replay(&mut self, entries: Vec<Vec<u8>>) {
         let mut inputs = Vec::with_capacity(entries.len());
         for bytes in &entries {
-            match decode_entry(&OnebookCodec::default(), std::io::Cursor::new(bytes)) {
+            let codec = OnebookCodec::new(self.node.ctx.chain().suite);
+            match decode_entry(&codec, std::io::Cursor::new(bytes)) {
                 Ok(input) => inputs.push(input),
                 Err(error) => {
                     self.node.fail(format!("corrupted WAL entry: {error}"));

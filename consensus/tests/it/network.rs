@@ -90,7 +90,11 @@ impl TestNet {
         let task = tokio::spawn(Box::pin(run(
             node.config.clone(),
             SecretKey::from_seed(node.seed),
-            ChainIdentity { chain_id: self.chain_id.clone(), genesis_hash: Hash32([0xAA; 32]) },
+            ChainIdentity {
+                chain_id: self.chain_id.clone(),
+                genesis_hash: Hash32([0xAA; 32]),
+                suite: Default::default(),
+            },
             app,
             async move {
                 let _ = stopped.await;
@@ -265,7 +269,11 @@ async fn n2_a_peer_with_another_key_at_a_listed_address_is_not_let_in() {
         let task = tokio::spawn(Box::pin(run(
             config,
             SecretKey::from_seed(seeds[i]),
-            ChainIdentity { chain_id: chain_id.clone(), genesis_hash: Hash32([0xAA; 32]) },
+            ChainIdentity {
+                chain_id: chain_id.clone(),
+                genesis_hash: Hash32([0xAA; 32]),
+                suite: Default::default(),
+            },
             app,
             async move {
                 let _ = stopped.await;

@@ -240,6 +240,7 @@ fn context(height: u64) -> BlockContext {
         chain_id: ChainId::from("onebook-dev-1"),
         height: Height(height),
         time: Timestamp(START_MS + height * 1_000),
+        suite: onebook_types::suite::Suite::Ed25519Blake3,
     }
 }
 

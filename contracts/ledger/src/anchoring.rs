@@ -23,18 +23,20 @@ use onebook_types::{
     limits::WITNESSES_MAX,
     record::RecordKey,
     rejection::Rejection,
+    suite::Suite,
 };
 
 use crate::{
     checks,
-    executor::{Effects, TxContext},
+    executor::{BlockContext, Effects, TxContext},
     ports::{StateRead, StateWrite, load, store},
 };
 
-/// Checks a witness set as the ledger holds it: its rules, and every key a valid ed25519 key.
-fn check_witnesses(witnesses: &WitnessSet) -> Result<(), Rejection> {
+/// Checks a witness set as the ledger holds it: its rules, and every key a valid key of the
+/// chain's suite.
+fn check_witnesses(suite: Suite, witnesses: &WitnessSet) -> Result<(), Rejection> {
     for witness in &witnesses.witnesses {
-        checks::key(&witness.key)?;
+        checks::key(suite, &witness.key)?;
     }
     match witnesses.problem() {
         Some(_) => Err(Rejection::CheckpointPolicyInvalid),
@@ -43,8 +45,8 @@ fn check_witnesses(witnesses: &WitnessSet) -> Result<(), Rejection> {
 }
 
 /// Checks `SetCheckpointPolicy`.
-pub(crate) fn check_policy(policy: &CheckpointPolicy) -> Result<(), Rejection> {
-    check_witnesses(&policy.witnesses)?;
+pub(crate) fn check_policy(suite: Suite, policy: &CheckpointPolicy) -> Result<(), Rejection> {
+    check_witnesses(suite, &policy.witnesses)?;
     match policy.problem() {
         Some(_) => Err(Rejection::CheckpointPolicyInvalid),
         None => Ok(()),
@@ -54,13 +56,14 @@ pub(crate) fn check_policy(policy: &CheckpointPolicy) -> Result<(), Rejection> {
 /// Checks `AdmitChildChain` against the state and the chain it would be admitted on.
 pub(crate) fn check_admit_child(
     state: &impl StateRead,
-    this_chain: &ChainId,
+    block: &BlockContext,
     chain_id: &ChainId,
     witnesses: &WitnessSet,
 ) -> Result<(), Rejection> {
     checks::id(chain_id.as_str())?;
-    check_witnesses(witnesses)?;
-    if chain_id == this_chain || state.get(&RecordKey::ChildChain(chain_id.clone())).is_some() {
+    check_witnesses(block.suite, witnesses)?;
+    if *chain_id == block.chain_id || state.get(&RecordKey::ChildChain(chain_id.clone())).is_some()
+    {
         return Err(Rejection::ChildChainExists);
     }
     Ok(())
@@ -123,22 +126,24 @@ pub fn anchor_checkpoint(
     }
     child
         .witnesses
-        .check(checkpoint, cosignatures)
+        .check_in(ctx.block.suite, checkpoint, cosignatures)
         .map_err(|_| Rejection::CheckpointNotWitnessed)?;
     match (&child.latest, extension) {
         (Some(latest), _) if checkpoint.height <= latest.checkpoint.height => {
             return Err(Rejection::CheckpointNotNewer);
         }
         (Some(latest), Some(extension)) => checkpoint
-            .verify_extends(&latest.checkpoint, extension)
+            .verify_extends_in(ctx.block.suite, &latest.checkpoint, extension)
             .map_err(|_| Rejection::CheckpointNotExtending)?,
         (None, None) => {}
         (Some(_), None) | (None, Some(_)) => return Err(Rejection::CheckpointNotExtending),
     }
     let announces = checkpoint.next_witness_set_hash != checkpoint.witness_set_hash;
     match next_witnesses {
-        Some(next) if announces && next.hash() == checkpoint.next_witness_set_hash => {
-            check_witnesses(next).map_err(|_| Rejection::NextWitnessesMismatch)?;
+        Some(next)
+            if announces && next.hash_in(ctx.block.suite) == checkpoint.next_witness_set_hash =>
+        {
+            check_witnesses(ctx.block.suite, next).map_err(|_| Rejection::NextWitnessesMismatch)?;
             child.witnesses = next.clone();
         }
         None if !announces => {}
@@ -163,9 +168,13 @@ pub fn anchor_checkpoint(
 }
 
 /// The hash a child's witness set must have: what an admitted child's checkpoints name.
-pub fn child_witness_set_hash(state: &impl StateRead, chain_id: &ChainId) -> Option<Hash32> {
+pub fn child_witness_set_hash(
+    state: &impl StateRead,
+    suite: Suite,
+    chain_id: &ChainId,
+) -> Option<Hash32> {
     load::<ChildChain>(state, &RecordKey::ChildChain(chain_id.clone()))
-        .map(|child| child.witnesses.hash())
+        .map(|child| child.witnesses.hash_in(suite))
 }
 
 /// One way through the executor to each anchoring code: the chain just before, and the tx it

@@ -7,6 +7,7 @@ use onebook_types::{
     limits::{LIST_ITEMS_MAX, TEXT_BYTES_MAX},
     record::RecordKey,
     rejection::Rejection,
+    suite::Suite,
 };
 
 use crate::ports::{StateRead, StateWrite, load, store};
@@ -42,9 +43,9 @@ pub(crate) fn all_distinct(names: &[&str]) -> bool {
     sorted.windows(2).all(|pair| pair[0] != pair[1])
 }
 
-/// A valid, strong ed25519 public key.
-pub(crate) fn key(key: &PublicKey) -> Result<(), Rejection> {
-    key.to_verifying_key().map(|_| ()).map_err(|_| Rejection::KeyInvalid)
+/// A valid public key of the chain's suite (for `ed25519-blake3`, a strong ed25519 key).
+pub(crate) fn key(suite: Suite, key: &PublicKey) -> Result<(), Rejection> {
+    suite.check_key(key).map_err(|_| Rejection::KeyInvalid)
 }
 
 /// A role list a member may hold: not too long, not empty, sorted without duplicates.

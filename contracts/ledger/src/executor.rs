@@ -36,6 +36,7 @@ use onebook_types::{
     ids::{ChainId, Height, Nonce, OrgId, ProtocolVersion, Timestamp},
     record::RecordKey,
     rejection::Rejection,
+    suite::Suite,
     tx::{TxBody, VerifiedTx},
 };
 
@@ -67,6 +68,9 @@ pub struct BlockContext {
     pub height: Height,
     /// The block's time, the only clock the rules see.
     pub time: Timestamp,
+    /// The chain's cryptographic suite, fixed in its genesis: every key the rules check and
+    /// every record key they hash is read in it.
+    pub suite: Suite,
 }
 
 /// What executing a block produced.

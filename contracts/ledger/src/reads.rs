@@ -34,7 +34,7 @@ pub fn record_reads(
         if read.method != "GET" || !path_ok {
             return Err(Rejection::ReadMalformed);
         }
-        read.verify().map_err(|_| Rejection::ReadSignatureInvalid)?;
+        read.verify_in(ctx.block.suite).map_err(|_| Rejection::ReadSignatureInvalid)?;
         let reader: Member =
             load(state, &RecordKey::Member(read.reader)).ok_or(Rejection::ReaderUnknown)?;
         effects.event(

@@ -80,6 +80,7 @@ impl Chain {
             chain_id: ChainId::from("onebook-dev-1"),
             height: self.height.next(),
             time: Timestamp(1_767_196_800_000 + (self.height.0 + 1) * 1_000 + self.skipped_ms),
+            suite: onebook_types::suite::Suite::Ed25519Blake3,
         }
     }
 

@@ -1,6 +1,6 @@
 //! A full check of a stored tree, run when a node opens its database and by crash tests.
 
-use onebook_types::hash::Hash32;
+use onebook_types::{hash::Hash32, suite::Suite};
 
 use crate::TreeError;
 use crate::node::{KEY_BITS, NodeAt, NodeStore, StoredNode, shares_prefix};
@@ -18,8 +18,18 @@ pub struct TreeStats {
 
 /// Checks every node reachable from `root`: that it is stored where its parent says, that it
 /// hashes to what its parent commits to, that the tree has the canonical shape, and that every
-/// leaf lies on its key's path. Reads each node once.
+/// leaf lies on its key's path. Reads each node once. Nodes are hashed in the `ed25519-blake3`
+/// suite; see [`verify_tree_in`].
 pub fn verify_tree<S: NodeStore + ?Sized>(store: &S, root: Hash32) -> Result<TreeStats, TreeError> {
+    verify_tree_in(Suite::Ed25519Blake3, store, root)
+}
+
+/// [`verify_tree`] with nodes hashed in `suite`.
+pub fn verify_tree_in<S: NodeStore + ?Sized>(
+    suite: Suite,
+    store: &S,
+    root: Hash32,
+) -> Result<TreeStats, TreeError> {
     let mut stats = TreeStats::default();
     if root == Hash32::ZERO {
         return Ok(stats);
@@ -31,7 +41,7 @@ pub fn verify_tree<S: NodeStore + ?Sized>(store: &S, root: Hash32) -> Result<Tre
     while let Some(visit) = stack.pop() {
         let Visit { hash, at, depth, path, sibling_empty } = visit;
         let node = store.node(at, &hash).ok_or(TreeError::MissingNode { hash, depth })?;
-        let computed = node.hash();
+        let computed = node.hash_in(suite);
         if computed != hash {
             return Err(TreeError::HashMismatch { expected: hash, computed, at });
         }

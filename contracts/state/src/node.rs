@@ -12,7 +12,10 @@
 use std::hash::{BuildHasherDefault, Hasher};
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use onebook_types::hash::{Hash32, Tag, hash_tagged};
+use onebook_types::{
+    hash::{Hash32, Tag, hash_tagged},
+    suite::Suite,
+};
 
 use crate::TreeUpdate;
 
@@ -21,13 +24,25 @@ use crate::TreeUpdate;
 pub(crate) const KEY_BITS: usize = 256;
 
 /// The path of a record in the state tree: `hash_tagged(StateKey, key)`.
+/// In the `ed25519-blake3` suite; see [`key_hash_in`].
 pub fn key_hash(key: &[u8]) -> Hash32 {
     hash_tagged(Tag::StateKey, &[key])
 }
 
+/// [`key_hash`] in `suite`.
+pub fn key_hash_in(suite: Suite, key: &[u8]) -> Hash32 {
+    suite.hash_tagged(Tag::StateKey, &[key])
+}
+
 /// The digest of a record's value that its leaf commits to: `hash_tagged(StateValue, value)`.
+/// In the `ed25519-blake3` suite; see [`value_hash_in`].
 pub fn value_hash(value: &[u8]) -> Hash32 {
     hash_tagged(Tag::StateValue, &[value])
+}
+
+/// [`value_hash`] in `suite`.
+pub fn value_hash_in(suite: Suite, value: &[u8]) -> Hash32 {
+    suite.hash_tagged(Tag::StateValue, &[value])
 }
 
 /// A node of the state tree as its hash commits to it. The empty subtree is [`Hash32::ZERO`] and
@@ -54,11 +69,18 @@ pub enum Node {
 }
 
 impl Node {
-    /// The node's hash: what its parent, or a header's state root, commits to.
+    /// The node's hash in `ed25519-blake3`: what its parent, or a header's state root, commits to.
     pub fn hash(&self) -> Hash32 {
+        self.hash_in(Suite::Ed25519Blake3)
+    }
+
+    /// The node's hash in `suite`.
+    pub fn hash_in(&self, suite: Suite) -> Hash32 {
         match self {
-            Self::Leaf { key_hash, value_hash } => hash_pair(Tag::StateLeaf, key_hash, value_hash),
-            Self::Internal { left, right } => hash_pair(Tag::StateNode, left, right),
+            Self::Leaf { key_hash, value_hash } => {
+                hash_pair(suite, Tag::StateLeaf, key_hash, value_hash)
+            }
+            Self::Internal { left, right } => hash_pair(suite, Tag::StateNode, left, right),
         }
     }
 }
@@ -68,7 +90,7 @@ const STATE_TAG_BYTES: usize = 21;
 
 /// `hash_tagged(tag, &[a, b])` for a state tag, hashed in one call over a buffer on the stack
 /// rather than through an incremental hasher: the tree hashes millions of these 86-byte inputs.
-fn hash_pair(tag: Tag, a: &Hash32, b: &Hash32) -> Hash32 {
+fn hash_pair(suite: Suite, tag: Tag, a: &Hash32, b: &Hash32) -> Hash32 {
     let tag = tag.as_str().as_bytes();
     assert!(tag.len() <= STATE_TAG_BYTES, "state tags fit the buffer");
     let mut input = [0u8; STATE_TAG_BYTES + 1 + 64];
@@ -77,7 +99,7 @@ fn hash_pair(tag: Tag, a: &Hash32, b: &Hash32) -> Hash32 {
     // input[tag.len()] stays 0: the separator after the tag.
     input[tag.len() + 1..tag.len() + 33].copy_from_slice(a.as_bytes());
     input[tag.len() + 33..length].copy_from_slice(b.as_bytes());
-    Hash32(*blake3::hash(&input[..length]).as_bytes())
+    Hash32(suite.digest(&input[..length]))
 }
 
 /// Where a node is stored: the version that created it and its index in that version's list of
@@ -171,9 +193,14 @@ impl StoredNode {
         }
     }
 
-    /// The node's hash.
+    /// The node's hash (`ed25519-blake3`).
     pub fn hash(&self) -> Hash32 {
         self.node().hash()
+    }
+
+    /// The node's hash in `suite`.
+    pub fn hash_in(&self, suite: Suite) -> Hash32 {
+        self.node().hash_in(suite)
     }
 }
 

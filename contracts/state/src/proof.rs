@@ -1,7 +1,7 @@
 //! Reading a key, proving its value or absence, and checking such a proof against a root.
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use onebook_types::hash::Hash32;
+use onebook_types::{hash::Hash32, suite::Suite};
 use serde::{Deserialize, Serialize};
 
 use crate::ProofError;
@@ -61,9 +61,21 @@ pub fn prove<S: NodeStore + ?Sized>(store: &S, root: Hash32, key_hash: Hash32) -
 
 impl StateProof {
     /// Checks that in the tree with `root`, `key_hash` holds `value_hash` (`Some`) or is absent
-    /// (`None`). Needs no store: this is what a light client or an auditor runs.
+    /// (`None`). Needs no store: this is what a light client or an auditor runs. Nodes are
+    /// hashed in the `ed25519-blake3` suite; see [`StateProof::verify_in`].
     pub fn verify(
         &self,
+        root: Hash32,
+        key_hash: Hash32,
+        value_hash: Option<Hash32>,
+    ) -> Result<(), ProofError> {
+        self.verify_in(Suite::Ed25519Blake3, root, key_hash, value_hash)
+    }
+
+    /// [`StateProof::verify`] with nodes hashed in `suite`.
+    pub fn verify_in(
+        &self,
+        suite: Suite,
         root: Hash32,
         key_hash: Hash32,
         value_hash: Option<Hash32>,
@@ -78,7 +90,7 @@ impl StateProof {
         if self.siblings.last() == Some(&Hash32::ZERO) {
             return Err(ProofError::NotCanonical { depth });
         }
-        let computed = self.computed_root(key_hash);
+        let computed = self.computed_root(suite, key_hash);
         if computed != root {
             return Err(ProofError::RootMismatch { computed, expected: root });
         }
@@ -113,10 +125,12 @@ impl StateProof {
     }
 
     /// The root implied by hashing the terminal up `key_hash`'s path with the siblings.
-    fn computed_root(&self, key_hash: Hash32) -> Hash32 {
+    fn computed_root(&self, suite: Suite, key_hash: Hash32) -> Hash32 {
         let mut hash = match self.terminal {
             Terminal::Empty => Hash32::ZERO,
-            Terminal::Leaf { key_hash, value_hash } => Node::Leaf { key_hash, value_hash }.hash(),
+            Terminal::Leaf { key_hash, value_hash } => {
+                Node::Leaf { key_hash, value_hash }.hash_in(suite)
+            }
         };
         for (depth, sibling) in self.siblings.iter().copied().enumerate().rev() {
             let node = if key_hash.bit(depth) {
@@ -124,7 +138,7 @@ impl StateProof {
             } else {
                 Node::Internal { left: hash, right: sibling }
             };
-            hash = node.hash();
+            hash = node.hash_in(suite);
         }
         hash
     }
@@ -242,9 +256,13 @@ mod tests {
         let leaf_proof = StateProof { siblings: vec![Hash32::ZERO], terminal: leaf };
         let empty_proof = StateProof { siblings: vec![Hash32::ZERO], terminal: Terminal::Empty };
 
-        let leaf_result =
-            leaf_proof.verify(leaf_proof.computed_root(key), key, Some(value_hash(b"v")));
-        let empty_result = empty_proof.verify(empty_proof.computed_root(key), key, None);
+        let leaf_result = leaf_proof.verify(
+            leaf_proof.computed_root(Suite::Ed25519Blake3, key),
+            key,
+            Some(value_hash(b"v")),
+        );
+        let empty_result =
+            empty_proof.verify(empty_proof.computed_root(Suite::Ed25519Blake3, key), key, None);
 
         assert_eq!(leaf_result, Err(ProofError::NotCanonical { depth: 1 }));
         assert_eq!(empty_result, Err(ProofError::NotCanonical { depth: 1 }));
@@ -256,7 +274,7 @@ mod tests {
         let off_path = Terminal::Leaf { key_hash: Hash32([0xff; 32]), value_hash: Hash32::ZERO };
         let proof = StateProof { siblings: vec![key_hash(b"sibling")], terminal: off_path };
 
-        let result = proof.verify(proof.computed_root(key), key, None);
+        let result = proof.verify(proof.computed_root(Suite::Ed25519Blake3, key), key, None);
 
         assert_eq!(result, Err(ProofError::LeafNotOnPath { depth: 1 }));
     }
@@ -268,6 +286,28 @@ mod tests {
         let result = proof.verify(Hash32::ZERO, Hash32::ZERO, None);
 
         assert_eq!(result, Err(ProofError::TooDeep { len: 257 }));
+    }
+
+    #[test]
+    fn a_national_tree_proves_and_checks_in_its_suite_only() {
+        let suite = Suite::Sm2Sm3;
+        let mut store = MemNodeStore::new();
+        let writes = ["a", "b", "c", "d"].map(|k| {
+            (crate::key_hash_in(suite, k.as_bytes()), Some(crate::value_hash_in(suite, b"v")))
+        });
+        let update = crate::apply_updates_in(suite, &store, Hash32::ZERO, writes);
+        store.insert_all(&update);
+        let key = crate::key_hash_in(suite, b"c");
+        let value = crate::value_hash_in(suite, b"v");
+
+        let proof = prove(&store, update.root, key);
+
+        assert_eq!(proof.verify_in(suite, update.root, key, Some(value)), Ok(()));
+        assert!(proof.verify(update.root, key, Some(value)).is_err(), "no fallback to BLAKE3");
+        assert!(crate::verify_tree_in(suite, &store, update.root).is_ok());
+        assert!(crate::verify_tree(&store, update.root).is_err());
+        let default = crate::apply_updates(&MemNodeStore::new(), Hash32::ZERO, writes);
+        assert_ne!(default.root, update.root);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! refers to its new children by their index in the batch's list. Untouched subtrees, and leaves
 //! that only move up or down, stay where they are stored and are referred to there.
 
-use onebook_types::hash::Hash32;
+use onebook_types::{hash::Hash32, suite::Suite};
 
 use crate::node::{Child, KEY_BITS, NodeAt, NodeStore, StoredNode, load, root_at};
 
@@ -39,7 +39,23 @@ pub struct TreeUpdate {
 /// # Panics
 ///
 /// If `store` lacks `root` (other than ZERO) or a node of its tree on the path of an updated key.
+///
+/// Nodes are hashed in the `ed25519-blake3` suite; see [`apply_updates_in`].
 pub fn apply_updates<S: NodeStore + ?Sized>(
+    store: &S,
+    root: Hash32,
+    updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
+) -> TreeUpdate {
+    apply_updates_in(Suite::Ed25519Blake3, store, root, updates)
+}
+
+/// [`apply_updates`] with every new node hashed in `suite`, the suite of the tree at `root`.
+///
+/// # Panics
+///
+/// If `store` lacks `root` (other than ZERO) or a node of its tree on the path of an updated key.
+pub fn apply_updates_in<S: NodeStore + ?Sized>(
+    suite: Suite,
     store: &S,
     root: Hash32,
     updates: impl IntoIterator<Item = (Hash32, Option<Hash32>)>,
@@ -55,7 +71,8 @@ pub fn apply_updates<S: NodeStore + ?Sized>(
         }
         _ => ReadAhead::default(),
     };
-    let mut builder = Builder { store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
+    let mut builder =
+        Builder { suite, store, read, new_nodes: Vec::with_capacity(updates.len() * 12) };
     let new = builder.update(old, 0, &updates);
     debug_assert!(
         builder
@@ -227,6 +244,7 @@ struct StoredLeaf {
 /// The state of one [`apply_updates`] call. Its recursion follows key paths, so it is at most
 /// [`KEY_BITS`] levels deep.
 struct Builder<'a, S: ?Sized> {
+    suite: Suite,
     store: &'a S,
     /// The nodes on the written paths, read ahead by [`read_paths`] if the store asks for it.
     read: ReadAhead,
@@ -367,7 +385,7 @@ impl<S: NodeStore + ?Sized> Builder<'_, S> {
 
     /// Notes `node` as new and returns it as a subtree.
     fn record(&mut self, node: StoredNode, kind: Kind) -> Subtree {
-        let hash = node.hash();
+        let hash = node.hash_in(self.suite);
         let index =
             u32::try_from(self.new_nodes.len()).expect("a batch creates fewer than 2^32 nodes");
         self.new_nodes.push(node);

@@ -13,12 +13,13 @@ use serde::{Deserialize, Serialize};
 use crate::{
     codec::{self, DecodeError},
     consortium::ValidatorSet,
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     ids::{ChainId, Height, Timestamp},
     keys::{PublicKey, Signature},
     limits::{BLOCK_BYTES_MAX, HEADER_BYTES_MAX, RECEIPT_BYTES_MAX},
     merkle,
     rejection::Rejection,
+    suite::Suite,
     tx::SignedTx,
 };
 
@@ -55,9 +56,14 @@ pub struct Header {
 }
 
 impl Header {
-    /// The block's identity.
+    /// The block's identity (`ed25519-blake3`).
     pub fn hash(&self) -> Hash32 {
-        hash_tagged(Tag::Header, &[&codec::encode(self)])
+        self.hash_in(Suite::Ed25519Blake3)
+    }
+
+    /// The block's identity in `suite`.
+    pub fn hash_in(&self, suite: Suite) -> Hash32 {
+        suite.hash_tagged(Tag::Header, &[&codec::encode(self)])
     }
 
     /// Decodes a header, refusing more than [`HEADER_BYTES_MAX`] bytes.
@@ -82,22 +88,41 @@ impl Block {
         codec::decode(bytes, BLOCK_BYTES_MAX)
     }
 
-    /// The Merkle root over the block's transactions.
+    /// The Merkle root over the block's transactions (`ed25519-blake3`).
     pub fn compute_tx_root(&self) -> Hash32 {
-        tx_root(&self.txs.iter().map(SignedTx::hash).collect::<Vec<_>>())
+        self.compute_tx_root_in(Suite::Ed25519Blake3)
+    }
+
+    /// The Merkle root over the block's transactions, in `suite`.
+    pub fn compute_tx_root_in(&self, suite: Suite) -> Hash32 {
+        tx_root_in(suite, &self.txs.iter().map(|tx| tx.hash_in(suite)).collect::<Vec<_>>())
     }
 }
 
-/// The tx root over tx hashes in block order.
+/// The tx root over tx hashes in block order (`ed25519-blake3`).
 pub fn tx_root(tx_hashes: &[Hash32]) -> Hash32 {
-    merkle::root(&tx_hashes.iter().map(merkle::tx_leaf).collect::<Vec<_>>())
+    tx_root_in(Suite::Ed25519Blake3, tx_hashes)
 }
 
-/// The receipts root over receipts in block order.
+/// The tx root over tx hashes in block order, in `suite`.
+pub fn tx_root_in(suite: Suite, tx_hashes: &[Hash32]) -> Hash32 {
+    let leaves: Vec<Hash32> =
+        tx_hashes.iter().map(|hash| merkle::tx_leaf_in(suite, hash)).collect();
+    merkle::root_in(suite, &leaves)
+}
+
+/// The receipts root over receipts in block order (`ed25519-blake3`).
 pub fn receipts_root(receipts: &[Receipt]) -> Hash32 {
-    merkle::root(
-        &receipts.iter().map(|r| merkle::receipt_leaf(&codec::encode(r))).collect::<Vec<_>>(),
-    )
+    receipts_root_in(Suite::Ed25519Blake3, receipts)
+}
+
+/// The receipts root over receipts in block order, in `suite`.
+pub fn receipts_root_in(suite: Suite, receipts: &[Receipt]) -> Hash32 {
+    let leaves: Vec<Hash32> = receipts
+        .iter()
+        .map(|receipt| merkle::receipt_leaf_in(suite, &codec::encode(receipt)))
+        .collect();
+    merkle::root_in(suite, &leaves)
 }
 
 /// A named fact a transaction produced, for indexes and the event stream.
@@ -178,9 +203,14 @@ pub struct CommitVote {
 }
 
 impl CommitVote {
-    /// The digest validators sign.
+    /// The digest validators sign (`ed25519-blake3`).
     pub fn signing_digest(&self) -> Hash32 {
-        hash_tagged(Tag::CommitVote, &[&codec::encode(self)])
+        self.signing_digest_in(Suite::Ed25519Blake3)
+    }
+
+    /// The digest validators sign, in `suite`.
+    pub fn signing_digest_in(&self, suite: Suite) -> Hash32 {
+        suite.hash_tagged(Tag::CommitVote, &[&codec::encode(self)])
     }
 }
 
@@ -253,9 +283,21 @@ pub enum CertificateError {
 
 impl CommitCertificate {
     /// Checks that the certificate commits `header` of the chain started from `genesis_hash`
-    /// under `validators` (the set named by `header.validator_set_hash`).
+    /// under `validators` (the set named by `header.validator_set_hash`), in the
+    /// `ed25519-blake3` suite; see [`CommitCertificate::verify_in`].
     pub fn verify(
         &self,
+        header: &Header,
+        genesis_hash: &Hash32,
+        validators: &ValidatorSet,
+    ) -> Result<(), CertificateError> {
+        self.verify_in(Suite::Ed25519Blake3, header, genesis_hash, validators)
+    }
+
+    /// [`CommitCertificate::verify`] with every hash and signature read in `suite`.
+    pub fn verify_in(
+        &self,
+        suite: Suite,
         header: &Header,
         genesis_hash: &Hash32,
         validators: &ValidatorSet,
@@ -266,14 +308,14 @@ impl CommitCertificate {
                 expected: *genesis_hash,
             });
         }
-        let expected = header.hash();
+        let expected = header.hash_in(suite);
         if self.vote.block_hash != expected
             || self.vote.height != header.height
             || self.vote.chain_id != header.chain_id
         {
             return Err(CertificateError::WrongBlock { got: self.vote.block_hash, expected });
         }
-        let set_hash = validators.hash();
+        let set_hash = validators.hash_in(suite);
         if set_hash != header.validator_set_hash {
             return Err(CertificateError::WrongValidatorSet {
                 got: set_hash,
@@ -283,15 +325,14 @@ impl CommitCertificate {
         if !self.signatures.windows(2).all(|pair| pair[0].node_key < pair[1].node_key) {
             return Err(CertificateError::NotSorted);
         }
-        let digest = self.vote.signing_digest();
+        let digest = self.vote.signing_digest_in(suite);
         let mut signed = 0u64;
         for entry in &self.signatures {
             let validator = validators
                 .get(&entry.node_key)
                 .ok_or(CertificateError::UnknownSigner(entry.node_key))?;
-            entry
-                .node_key
-                .verify(digest.as_bytes(), &entry.signature)
+            suite
+                .verify(&entry.node_key, digest.as_bytes(), &entry.signature)
                 .map_err(|_| CertificateError::BadSignature(entry.node_key))?;
             signed = signed.saturating_add(validator.power);
         }

@@ -106,8 +106,14 @@ impl SourceKey {
     }
 
     /// The id of its [`ElementSource`] record: `H("onebook/element-source/v1", borsh(self))`.
+    /// (`ed25519-blake3`)
     pub fn hash(&self) -> Hash32 {
         hash_tagged(Tag::ElementSource, &[&codec::encode(self)])
+    }
+
+    /// The id of its [`ElementSource`] record in `suite`.
+    pub fn hash_in(&self, suite: crate::suite::Suite) -> Hash32 {
+        suite.hash_tagged(Tag::ElementSource, &[&codec::encode(self)])
     }
 }
 

@@ -20,11 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     codec,
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     history::{self, ConsistencyError, ConsistencyProof},
     ids::{ChainId, Height, Timestamp},
     keys::{PublicKey, Signature},
     merkle::{InclusionError, InclusionProof},
+    suite::Suite,
 };
 
 /// One witness: a key held by a party outside the validators (a provincial node, an audit
@@ -52,9 +53,14 @@ pub struct WitnessSet {
 }
 
 impl WitnessSet {
-    /// `H("onebook/witness-set/v1", borsh(self))`.
+    /// `H("onebook/witness-set/v1", borsh(self))` (`ed25519-blake3`).
     pub fn hash(&self) -> Hash32 {
-        hash_tagged(Tag::WitnessSet, &[&codec::encode(self)])
+        self.hash_in(Suite::Ed25519Blake3)
+    }
+
+    /// The set's hash in `suite`.
+    pub fn hash_in(&self, suite: Suite) -> Hash32 {
+        suite.hash_tagged(Tag::WitnessSet, &[&codec::encode(self)])
     }
 
     /// The witness with `key`.
@@ -94,13 +100,24 @@ impl WitnessSet {
     /// Checks that `cosignatures` witness `checkpoint` under this set: the checkpoint names this
     /// set, the cosignatures are sorted by key without repeats, each is by a witness of the set
     /// and verifies, and there are at least `threshold` of them (and at least one). Returns their
-    /// number.
+    /// number. In the `ed25519-blake3` suite; see [`WitnessSet::check_in`].
     pub fn check(
         &self,
         checkpoint: &Checkpoint,
         cosignatures: &[Cosignature],
     ) -> Result<usize, CosignatureError> {
-        let hash = self.hash();
+        self.check_in(Suite::Ed25519Blake3, checkpoint, cosignatures)
+    }
+
+    /// [`WitnessSet::check`] with hashes and signatures read in `suite`, the checkpointed
+    /// chain's.
+    pub fn check_in(
+        &self,
+        suite: Suite,
+        checkpoint: &Checkpoint,
+        cosignatures: &[Cosignature],
+    ) -> Result<usize, CosignatureError> {
+        let hash = self.hash_in(suite);
         if checkpoint.witness_set_hash != hash {
             return Err(CosignatureError::WrongWitnessSet {
                 named: checkpoint.witness_set_hash,
@@ -117,7 +134,7 @@ impl WitnessSet {
             if self.get(&cosignature.witness).is_none() {
                 return Err(CosignatureError::UnknownWitness(cosignature.witness));
             }
-            cosignature.verify(checkpoint)?;
+            cosignature.verify_in(suite, checkpoint)?;
         }
         if cosignatures.len() < usize::from(self.threshold) {
             return Err(CosignatureError::BelowThreshold {
@@ -177,16 +194,31 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    /// The digest a witness signs at `time` (its clock, Unix ms).
+    /// The digest a witness signs at `time` (its clock, Unix ms), in `ed25519-blake3`.
     pub fn cosigning_digest(&self, time: Timestamp) -> Hash32 {
-        hash_tagged(Tag::Cosignature, &[&codec::encode(self), &time.0.to_le_bytes()])
+        self.cosigning_digest_in(Suite::Ed25519Blake3, time)
+    }
+
+    /// The digest a witness signs at `time`, in `suite`.
+    pub fn cosigning_digest_in(&self, suite: Suite, time: Timestamp) -> Hash32 {
+        suite.hash_tagged(Tag::Cosignature, &[&codec::encode(self), &time.0.to_le_bytes()])
     }
 
     /// Checks that this checkpoint extends `older`: the history tree `older` names is a prefix of
     /// this one's, and `older`'s block is leaf `older.height` of this one's tree. Both must be
-    /// of the same chain, and this one higher.
+    /// of the same chain, and this one higher. In the `ed25519-blake3` suite.
     pub fn verify_extends(
         &self,
+        older: &Self,
+        proof: &CheckpointExtension,
+    ) -> Result<(), ExtensionError> {
+        self.verify_extends_in(Suite::Ed25519Blake3, older, proof)
+    }
+
+    /// [`Checkpoint::verify_extends`] with the history trees hashed in `suite`.
+    pub fn verify_extends_in(
+        &self,
+        suite: Suite,
         older: &Self,
         proof: &CheckpointExtension,
     ) -> Result<(), ExtensionError> {
@@ -198,7 +230,13 @@ impl Checkpoint {
         }
         proof
             .consistency
-            .verify(older.height.0, &older.history_root, self.height.0, &self.history_root)
+            .verify_in(
+                suite,
+                older.height.0,
+                &older.history_root,
+                self.height.0,
+                &self.history_root,
+            )
             .map_err(ExtensionError::Consistency)?;
         if proof.ancestry.index != older.height.0 {
             return Err(ExtensionError::WrongLeaf {
@@ -206,7 +244,8 @@ impl Checkpoint {
                 height: older.height,
             });
         }
-        history::verify_ancestry(
+        history::verify_ancestry_in(
+            suite,
             &proof.ancestry,
             &older.block_hash,
             &self.history_root,
@@ -272,11 +311,16 @@ pub struct Cosignature {
 }
 
 impl Cosignature {
-    /// Checks the signature (strict ed25519, as every Onebook signature).
+    /// Checks the signature (strict ed25519, as every signature of the default suite).
     pub fn verify(&self, checkpoint: &Checkpoint) -> Result<(), CosignatureError> {
-        let digest = checkpoint.cosigning_digest(self.time);
-        self.witness
-            .verify(digest.as_bytes(), &self.signature)
+        self.verify_in(Suite::Ed25519Blake3, checkpoint)
+    }
+
+    /// Checks the signature over the cosigning digest, both in `suite`.
+    pub fn verify_in(&self, suite: Suite, checkpoint: &Checkpoint) -> Result<(), CosignatureError> {
+        let digest = checkpoint.cosigning_digest_in(suite, self.time);
+        suite
+            .verify(&self.witness, digest.as_bytes(), &self.signature)
             .map_err(|_| CosignatureError::BadSignature(self.witness))
     }
 }
@@ -347,6 +391,33 @@ pub struct AnchoredCheckpoint {
 mod tests {
     use super::*;
     use crate::{history::History, keys::SecretKey};
+
+    #[test]
+    fn national_cosignatures_witness_in_their_suite_only() {
+        let suite = Suite::Sm2Sm3;
+        let mut keys: Vec<SecretKey> =
+            (1..=2u8).map(|i| SecretKey::from_seed_in(suite, [i; 32]).unwrap()).collect();
+        keys.sort_by_key(SecretKey::public_key);
+        let witnesses = set(&keys, 2);
+        let mut history = History::new();
+        history.push_in(suite, &Hash32([1; 32]));
+        let mut checkpoint = checkpoint_at(1, &history, Hash32([2; 32]), &witnesses);
+        checkpoint.history_root = history.root_in(suite);
+        checkpoint.witness_set_hash = witnesses.hash_in(suite);
+        checkpoint.next_witness_set_hash = witnesses.hash_in(suite);
+        let time = Timestamp(1_772_409_660_000);
+        let cosignatures: Vec<Cosignature> = keys
+            .iter()
+            .map(|key| Cosignature {
+                witness: key.public_key(),
+                time,
+                signature: key.sign(checkpoint.cosigning_digest_in(suite, time).as_bytes()),
+            })
+            .collect();
+
+        assert_eq!(witnesses.check_in(suite, &checkpoint, &cosignatures), Ok(2));
+        assert!(witnesses.check(&checkpoint, &cosignatures).is_err(), "no fallback");
+    }
 
     fn witness_keys(n: u8) -> Vec<SecretKey> {
         let mut keys: Vec<SecretKey> = (1..=n).map(|i| SecretKey::from_seed([i; 32])).collect();

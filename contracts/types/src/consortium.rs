@@ -4,7 +4,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     ids::{Height, LegalBasisCode, OrgId, ProtocolVersion, RegionCode},
     keys::PublicKey,
     time::Date,
@@ -185,9 +185,15 @@ pub struct ValidatorSet {
 }
 
 impl ValidatorSet {
-    /// `H("onebook/validator-set/v1", borsh(self))`, committed in every header.
+    /// `H("onebook/validator-set/v1", borsh(self))`, committed in every header
+    /// (`ed25519-blake3`).
     pub fn hash(&self) -> Hash32 {
-        hash_tagged(Tag::ValidatorSet, &[&crate::codec::encode(self)])
+        self.hash_in(crate::suite::Suite::Ed25519Blake3)
+    }
+
+    /// The set's hash in `suite`.
+    pub fn hash_in(&self, suite: crate::suite::Suite) -> Hash32 {
+        suite.hash_tagged(Tag::ValidatorSet, &[&crate::codec::encode(self)])
     }
 
     /// The sum of all voting power (saturating; genesis and governance bound it far lower).

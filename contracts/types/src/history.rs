@@ -22,29 +22,46 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     merkle::{InclusionError, InclusionProof},
+    suite::Suite,
 };
 
-/// The leaf of a block hash.
+/// The leaf of a block hash (`ed25519-blake3`).
 pub fn leaf(block_hash: &Hash32) -> Hash32 {
-    hash_tagged(Tag::HistoryLeaf, &[block_hash.as_bytes()])
+    leaf_in(Suite::Ed25519Blake3, block_hash)
 }
 
-/// An inner node.
+/// The leaf of a block hash, in `suite`.
+pub fn leaf_in(suite: Suite, block_hash: &Hash32) -> Hash32 {
+    suite.hash_tagged(Tag::HistoryLeaf, &[block_hash.as_bytes()])
+}
+
+/// An inner node (`ed25519-blake3`).
 pub fn node(left: &Hash32, right: &Hash32) -> Hash32 {
-    hash_tagged(Tag::HistoryNode, &[left.as_bytes(), right.as_bytes()])
+    node_in(Suite::Ed25519Blake3, left, right)
+}
+
+/// An inner node, in `suite`.
+pub fn node_in(suite: Suite, left: &Hash32, right: &Hash32) -> Hash32 {
+    suite.hash_tagged(Tag::HistoryNode, &[left.as_bytes(), right.as_bytes()])
 }
 
 /// The root of a tree over already-hashed leaves (at least one), computed directly: the
-/// reference the stored form is checked against.
+/// reference the stored form is checked against (`ed25519-blake3`).
 pub fn root_of_leaves(leaves: &[Hash32]) -> Hash32 {
+    root_of_leaves_in(Suite::Ed25519Blake3, leaves)
+}
+
+/// [`root_of_leaves`] in `suite`.
+pub fn root_of_leaves_in(suite: Suite, leaves: &[Hash32]) -> Hash32 {
     match leaves.len() {
         0 => Hash32::ZERO,
         1 => leaves[0],
         n => {
             let k = crate::merkle::split_point(n);
-            node(&root_of_leaves(&leaves[..k]), &root_of_leaves(&leaves[k..]))
+            let left = root_of_leaves_in(suite, &leaves[..k]);
+            node_in(suite, &left, &root_of_leaves_in(suite, &leaves[k..]))
         }
     }
 }
@@ -122,23 +139,34 @@ impl History {
 
     /// The root: the peaks folded from the right (`node(p0, node(p1, ... p_k))`), which is the
     /// RFC 6962 root of the same leaves. [`Hash32::ZERO`] for the empty tree, which no header
-    /// carries (the genesis hash is always leaf 0).
+    /// carries (the genesis hash is always leaf 0). In the `ed25519-blake3` suite.
     pub fn root(&self) -> Hash32 {
+        self.root_in(Suite::Ed25519Blake3)
+    }
+
+    /// [`History::root`] in `suite`, which must be the suite the tree was pushed in.
+    pub fn root_in(&self, suite: Suite) -> Hash32 {
         let mut peaks = self.peaks.iter().rev();
         let Some(last) = peaks.next() else { return Hash32::ZERO };
-        peaks.fold(*last, |right, left| node(left, &right))
+        peaks.fold(*last, |right, left| node_in(suite, left, &right))
     }
 
     /// Appends the hash of the next block and returns the perfect subtrees it completes, lowest
-    /// first (the leaf itself, then one per level it closes): what a node stores.
+    /// first (the leaf itself, then one per level it closes): what a node stores. In the
+    /// `ed25519-blake3` suite.
     pub fn push(&mut self, block_hash: &Hash32) -> Vec<Subtree> {
+        self.push_in(Suite::Ed25519Blake3, block_hash)
+    }
+
+    /// [`History::push`] in `suite`.
+    pub fn push_in(&mut self, suite: Suite, block_hash: &Hash32) -> Vec<Subtree> {
         let index = self.size;
-        let mut hash = leaf(block_hash);
+        let mut hash = leaf_in(suite, block_hash);
         let mut created = vec![Subtree { level: 0, index, hash }];
         let mut level = 0u8;
         while index >> level & 1 == 1 {
             let left = self.peaks.pop().expect("a set bit of the size has a peak");
-            hash = node(&left, &hash);
+            hash = node_in(suite, &left, &hash);
             level += 1;
             created.push(Subtree { level, index: index >> level, hash });
         }
@@ -204,14 +232,20 @@ pub enum ProveError<E> {
 
 /// The root of the leaves `start..end` of a tree, an RFC 6962 subtree: `start` is a multiple of
 /// the largest power of two not above `end - start`, as every subtree the proofs name is.
-fn subtree_root<N: HistoryNodes>(nodes: &N, start: u64, end: u64) -> Result<Hash32, N::Error> {
+fn subtree_root<N: HistoryNodes>(
+    suite: Suite,
+    nodes: &N,
+    start: u64,
+    end: u64,
+) -> Result<Hash32, N::Error> {
     let width = end - start;
     if width.is_power_of_two() {
         let level = u8::try_from(width.trailing_zeros()).expect("under 64");
         return nodes.perfect(level, start >> level);
     }
     let k = largest_power_of_two_below(width);
-    Ok(node(&subtree_root(nodes, start, start + k)?, &subtree_root(nodes, start + k, end)?))
+    let left = subtree_root(suite, nodes, start, start + k)?;
+    Ok(node_in(suite, &left, &subtree_root(suite, nodes, start + k, end)?))
 }
 
 /// The largest power of two strictly smaller than `n` (`n >= 2`).
@@ -220,16 +254,36 @@ fn largest_power_of_two_below(n: u64) -> u64 {
     1 << (63 - (n - 1).leading_zeros())
 }
 
-/// The root of the first `size` leaves (at least one).
+/// The root of the first `size` leaves (at least one), in the `ed25519-blake3` suite.
 pub fn root<N: HistoryNodes>(nodes: &N, size: u64) -> Result<Hash32, ProveError<N::Error>> {
+    root_in(Suite::Ed25519Blake3, nodes, size)
+}
+
+/// [`root`] in `suite`.
+pub fn root_in<N: HistoryNodes>(
+    suite: Suite,
+    nodes: &N,
+    size: u64,
+) -> Result<Hash32, ProveError<N::Error>> {
     if size == 0 {
         return Err(ProveError::Range(HistoryRangeError::Sizes { first: 0, second: 0 }));
     }
-    subtree_root(nodes, 0, size).map_err(ProveError::Nodes)
+    subtree_root(suite, nodes, 0, size).map_err(ProveError::Nodes)
 }
 
 /// The ancestry proof of leaf `index` in the tree of `size` leaves: its RFC 9162 audit path.
+/// In the `ed25519-blake3` suite.
 pub fn prove_ancestry<N: HistoryNodes>(
+    nodes: &N,
+    index: u64,
+    size: u64,
+) -> Result<InclusionProof, ProveError<N::Error>> {
+    prove_ancestry_in(Suite::Ed25519Blake3, nodes, index, size)
+}
+
+/// [`prove_ancestry`] in `suite`.
+pub fn prove_ancestry_in<N: HistoryNodes>(
+    suite: Suite,
     nodes: &N,
     index: u64,
     size: u64,
@@ -238,12 +292,13 @@ pub fn prove_ancestry<N: HistoryNodes>(
         return Err(ProveError::Range(HistoryRangeError::Outside { index, size }));
     }
     let mut path = Vec::new();
-    audit_path(nodes, index, 0, size, &mut path).map_err(ProveError::Nodes)?;
+    audit_path(suite, nodes, index, 0, size, &mut path).map_err(ProveError::Nodes)?;
     Ok(InclusionProof { index, size, path })
 }
 
 /// RFC 9162 §2.1.3.1 `PATH(m, D[start..end])`, with `m` the leaf's absolute index.
 fn audit_path<N: HistoryNodes>(
+    suite: Suite,
     nodes: &N,
     m: u64,
     start: u64,
@@ -255,11 +310,11 @@ fn audit_path<N: HistoryNodes>(
     }
     let k = largest_power_of_two_below(end - start);
     if m < start + k {
-        audit_path(nodes, m, start, start + k, path)?;
-        path.push(subtree_root(nodes, start + k, end)?);
+        audit_path(suite, nodes, m, start, start + k, path)?;
+        path.push(subtree_root(suite, nodes, start + k, end)?);
     } else {
-        audit_path(nodes, m, start + k, end, path)?;
-        path.push(subtree_root(nodes, start, start + k)?);
+        audit_path(suite, nodes, m, start + k, end, path)?;
+        path.push(subtree_root(suite, nodes, start, start + k)?);
     }
     Ok(())
 }
@@ -273,7 +328,19 @@ pub fn verify_ancestry(
     root: &Hash32,
     size: u64,
 ) -> Result<(), InclusionError> {
-    proof.verify_with(&leaf(block_hash), root, size, node)
+    verify_ancestry_in(Suite::Ed25519Blake3, proof, block_hash, root, size)
+}
+
+/// [`verify_ancestry`] in `suite`.
+pub fn verify_ancestry_in(
+    suite: Suite,
+    proof: &InclusionProof,
+    block_hash: &Hash32,
+    root: &Hash32,
+    size: u64,
+) -> Result<(), InclusionError> {
+    let leaf = leaf_in(suite, block_hash);
+    proof.verify_with(&leaf, root, size, |left, right| node_in(suite, left, right))
 }
 
 /// A proof that the history tree of `first` leaves is a prefix of the tree of `second` leaves:
@@ -322,7 +389,18 @@ pub enum ConsistencyError {
 
 /// The consistency proof from the tree of `first` leaves to the tree of `second`
 /// (`1 <= first <= second`; empty when they are equal).
+/// In the `ed25519-blake3` suite.
 pub fn prove_consistency<N: HistoryNodes>(
+    nodes: &N,
+    first: u64,
+    second: u64,
+) -> Result<ConsistencyProof, ProveError<N::Error>> {
+    prove_consistency_in(Suite::Ed25519Blake3, nodes, first, second)
+}
+
+/// [`prove_consistency`] in `suite`.
+pub fn prove_consistency_in<N: HistoryNodes>(
+    suite: Suite,
     nodes: &N,
     first: u64,
     second: u64,
@@ -332,13 +410,14 @@ pub fn prove_consistency<N: HistoryNodes>(
     }
     let mut path = Vec::new();
     if first < second {
-        subproof(nodes, first, 0, second, true, &mut path).map_err(ProveError::Nodes)?;
+        subproof(suite, nodes, first, 0, second, true, &mut path).map_err(ProveError::Nodes)?;
     }
     Ok(ConsistencyProof { first, second, path })
 }
 
 /// RFC 9162 §2.1.4.1 `SUBPROOF(m, D[start..end], b)`.
 fn subproof<N: HistoryNodes>(
+    suite: Suite,
     nodes: &N,
     m: u64,
     start: u64,
@@ -349,17 +428,17 @@ fn subproof<N: HistoryNodes>(
     let n = end - start;
     if m == n {
         if !complete {
-            path.push(subtree_root(nodes, start, end)?);
+            path.push(subtree_root(suite, nodes, start, end)?);
         }
         return Ok(());
     }
     let k = largest_power_of_two_below(n);
     if m <= k {
-        subproof(nodes, m, start, start + k, complete, path)?;
-        path.push(subtree_root(nodes, start + k, end)?);
+        subproof(suite, nodes, m, start, start + k, complete, path)?;
+        path.push(subtree_root(suite, nodes, start + k, end)?);
     } else {
-        subproof(nodes, m - k, start + k, end, false, path)?;
-        path.push(subtree_root(nodes, start, start + k)?);
+        subproof(suite, nodes, m - k, start + k, end, false, path)?;
+        path.push(subtree_root(suite, nodes, start, start + k)?);
     }
     Ok(())
 }
@@ -367,7 +446,7 @@ fn subproof<N: HistoryNodes>(
 impl ConsistencyProof {
     /// Checks that the tree of `first` leaves with root `first_root` is a prefix of the tree of
     /// `second` leaves with root `second_root`: RFC 9162 §2.1.4.2, and for equal sizes an empty
-    /// path and equal roots.
+    /// path and equal roots. In the `ed25519-blake3` suite.
     pub fn verify(
         &self,
         first: u64,
@@ -375,6 +454,19 @@ impl ConsistencyProof {
         second: u64,
         second_root: &Hash32,
     ) -> Result<(), ConsistencyError> {
+        self.verify_in(Suite::Ed25519Blake3, first, first_root, second, second_root)
+    }
+
+    /// [`ConsistencyProof::verify`] in `suite`.
+    pub fn verify_in(
+        &self,
+        suite: Suite,
+        first: u64,
+        first_root: &Hash32,
+        second: u64,
+        second_root: &Hash32,
+    ) -> Result<(), ConsistencyError> {
+        let node = |left: &Hash32, right: &Hash32| node_in(suite, left, right);
         if self.first != first || self.second != second {
             return Err(ConsistencyError::SizeMismatch {
                 proof_first: self.first,
@@ -438,6 +530,7 @@ impl ConsistencyProof {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::hash_tagged;
 
     fn blocks(n: usize) -> Vec<Hash32> {
         (0..n).map(|i| hash_tagged(Tag::Header, &[&(i as u64).to_le_bytes()])).collect()
@@ -474,6 +567,46 @@ mod tests {
             assert_eq!(unwrap(root(&nodes, n as u64 + 1)), history.root());
             assert_eq!(History::from_nodes(n as u64 + 1, &nodes), Ok(history.clone()));
         }
+    }
+
+    /// Every leaf in memory, with subtrees hashed in the `sm2-sm3` suite.
+    struct NationalLeaves(Vec<Hash32>);
+
+    impl HistoryNodes for NationalLeaves {
+        type Error = std::convert::Infallible;
+
+        fn perfect(&self, level: u8, index: u64) -> Result<Hash32, Self::Error> {
+            let width = 1usize << level;
+            let start = usize::try_from(index).expect("in memory") * width;
+            Ok(root_of_leaves_in(Suite::Sm2Sm3, &self.0[start..start + width]))
+        }
+    }
+
+    #[test]
+    fn a_national_history_proves_ancestry_and_consistency_in_its_suite_only() {
+        let suite = Suite::Sm2Sm3;
+        let leaves = blocks(11);
+        let mut history = History::new();
+        for block in &leaves {
+            history.push_in(suite, block);
+        }
+        let nodes = NationalLeaves(leaves.iter().map(|block| leaf_in(suite, block)).collect());
+        let root = history.root_in(suite);
+
+        let ancestry = unwrap(prove_ancestry_in(suite, &nodes, 6, 11));
+        let consistency = unwrap(prove_consistency_in(suite, &nodes, 5, 11));
+        let mut older = History::new();
+        for block in &leaves[..5] {
+            older.push_in(suite, block);
+        }
+
+        assert_eq!(root, root_of_leaves_in(suite, &nodes.0));
+        assert_eq!(unwrap(root_in(suite, &nodes, 11)), root);
+        assert_ne!(root, history.root());
+        assert_eq!(verify_ancestry_in(suite, &ancestry, &leaves[6], &root, 11), Ok(()));
+        assert!(verify_ancestry(&ancestry, &leaves[6], &root, 11).is_err());
+        assert_eq!(consistency.verify_in(suite, 5, &older.root_in(suite), 11, &root), Ok(()));
+        assert!(consistency.verify(5, &older.root_in(suite), 11, &root).is_err());
     }
 
     #[test]

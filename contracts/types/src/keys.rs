@@ -1,8 +1,10 @@
-//! Ed25519 public keys and signatures as plain bytes, with strict verification.
+//! Public keys and signatures as plain bytes, and private keys of either suite.
 //!
-//! Keys and signatures travel as raw bytes (32 and 64) so the wire format names no library.
-//! Verification uses `verify_strict`, which refuses small-order keys and non-canonical
-//! signatures, so every node reaches the same verdict on every signature.
+//! Keys and signatures travel as raw bytes (32 and 64) so the wire format names no library; the
+//! chain's [`Suite`] says how they are read. In the `ed25519-blake3` suite, verification uses
+//! `verify_strict`, which refuses small-order keys and non-canonical signatures, so every node
+//! reaches the same verdict on every signature. The `sm2-sm3` suite is described in
+//! [`crate::suite`].
 
 use std::fmt;
 
@@ -10,11 +12,14 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+use crate::suite::{Sm2Secret, Suite};
+
 /// Why a signature did not verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
-    /// The 32 bytes are not a valid ed25519 point, or the key has small order.
-    #[error("public key is not a valid ed25519 key")]
+    /// The 32 bytes are not a key of the suite: not a valid ed25519 point or a small-order one;
+    /// not the x-coordinate of an SM2 point; or, for a private key, a seed out of range.
+    #[error("public key is not a valid key of the chain's suite")]
     BadKey,
     /// The signature does not verify under the key.
     #[error("signature does not verify")]
@@ -70,12 +75,14 @@ macro_rules! hex_bytes {
 }
 
 hex_bytes!(
-    /// An ed25519 public key: a member's, or a validator's node key.
+    /// A public key of the chain's suite: a member's, or a validator's node key. Ed25519: the
+    /// RFC 8032 encoding; SM2: the big-endian x-coordinate of the even-y point.
     PublicKey,
     32
 );
 hex_bytes!(
-    /// An ed25519 signature.
+    /// A signature of the chain's suite. Ed25519: `R || S` (RFC 8032); SM2: `r || s`, each
+    /// 32 bytes big-endian.
     Signature,
     64
 );
@@ -90,7 +97,8 @@ impl PublicKey {
         Ok(key)
     }
 
-    /// Verifies `signature` over `message` with strict ed25519 rules.
+    /// Verifies `signature` over `message` with strict ed25519 rules: the `ed25519-blake3`
+    /// suite's verification. A chain's code calls [`Suite::verify`].
     pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), SignatureError> {
         let key = self.to_verifying_key()?;
         let signature = ed25519_dalek::Signature::from_bytes(&signature.0);
@@ -98,34 +106,67 @@ impl PublicKey {
     }
 }
 
-/// A private signing key. Its `Debug` never shows the secret.
-pub struct SecretKey(SigningKey);
+/// A private signing key of one suite. Its `Debug` never shows the secret.
+pub struct SecretKey(SecretInner);
+
+// Both boxed: the variants differ in size, and a key is made once and moved around.
+enum SecretInner {
+    Ed25519(Box<SigningKey>),
+    Sm2(Box<Sm2Secret>),
+}
 
 impl SecretKey {
-    /// The key whose 32-byte seed is `seed` (RFC 8032 private key).
+    /// The `ed25519-blake3` key whose 32-byte seed is `seed` (RFC 8032 private key).
     pub fn from_seed(seed: [u8; 32]) -> Self {
-        Self(SigningKey::from_bytes(&seed))
+        Self(SecretInner::Ed25519(Box::new(SigningKey::from_bytes(&seed))))
+    }
+
+    /// The key of `suite` made from `seed`. Ed25519: the RFC 8032 private key. SM2: the seed
+    /// read as a big-endian integer `d` in `[1, n − 2]`, negated where `d·G` has odd y;
+    /// [`SignatureError::BadKey`] outside that range (a chance of about 2⁻³² for a random seed).
+    pub fn from_seed_in(suite: Suite, seed: [u8; 32]) -> Result<Self, SignatureError> {
+        match suite {
+            Suite::Ed25519Blake3 => Ok(Self::from_seed(seed)),
+            Suite::Sm2Sm3 => Ok(Self(SecretInner::Sm2(Box::new(Sm2Secret::from_seed(seed)?)))),
+        }
+    }
+
+    /// The suite the key belongs to.
+    pub const fn suite(&self) -> Suite {
+        match self.0 {
+            SecretInner::Ed25519(_) => Suite::Ed25519Blake3,
+            SecretInner::Sm2(_) => Suite::Sm2Sm3,
+        }
     }
 
     /// The 32-byte seed, for writing to a key file.
     pub fn seed(&self) -> [u8; 32] {
-        self.0.to_bytes()
+        match &self.0 {
+            SecretInner::Ed25519(key) => key.to_bytes(),
+            SecretInner::Sm2(key) => key.seed(),
+        }
     }
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key().to_bytes())
+        match &self.0 {
+            SecretInner::Ed25519(key) => PublicKey(key.verifying_key().to_bytes()),
+            SecretInner::Sm2(key) => key.public_key(),
+        }
     }
 
-    /// Signs `message`.
+    /// Signs `message` with the key's suite (SM2 with the default user id, deterministic `k`).
     pub fn sign(&self, message: &[u8]) -> Signature {
-        Signature(self.0.sign(message).to_bytes())
+        match &self.0 {
+            SecretInner::Ed25519(key) => Signature(key.sign(message).to_bytes()),
+            SecretInner::Sm2(key) => key.sign(message),
+        }
     }
 }
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretKey({})", self.public_key())
+        write!(f, "SecretKey({}, {})", self.suite(), self.public_key())
     }
 }
 
@@ -226,7 +267,9 @@ mod tests {
     fn debug_output_hides_the_secret() {
         let secret = SecretKey::from_seed([9; 32]);
 
-        let shown = format!("{secret:?}");
+        let national = SecretKey::from_seed_in(Suite::Sm2Sm3, [9; 32]).unwrap();
+
+        let shown = format!("{secret:?} {national:?}");
 
         assert!(!shown.contains(&hex::encode([9u8; 32])));
     }

@@ -5,7 +5,9 @@
 //! [`action::Action`]; only [`tx::SignedTx::verify`] turns it into the [`tx::VerifiedTx`] the
 //! ledger rules accept. A [`block::Header`] commits to transactions and receipts through
 //! [`merkle`] roots, to the state through the state tree root, and to every earlier block
-//! through the [`history`] root; [`checkpoint`] holds what independent witnesses cosign.
+//! through the [`history`] root; [`checkpoint`] holds what independent witnesses cosign. A
+//! chain's [`suite::Suite`], fixed in genesis, says which signature scheme and hash function
+//! read every key, signature and digest (`docs/adr/0026-cryptographic-suite.md`).
 //! `docs/formats.md` describes every byte; `tests/vectors/` pins them. See
 //! `docs/adr/0002-canonical-encoding-borsh.md`.
 
@@ -37,5 +39,6 @@ pub mod rejection;
 pub mod samples;
 pub mod sharing_records;
 pub mod sigbatch;
+pub mod suite;
 pub mod time;
 pub mod tx;

@@ -9,20 +9,33 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use serde::{Deserialize, Serialize};
 
-use crate::hash::{Hash32, Tag, hash_tagged};
+use crate::{
+    hash::{Hash32, Tag},
+    suite::Suite,
+};
 
-/// The leaf for a transaction: over its 32-byte tx hash.
+/// The leaf for a transaction: over its 32-byte tx hash (`ed25519-blake3`).
 pub fn tx_leaf(tx_hash: &Hash32) -> Hash32 {
-    hash_tagged(Tag::TxLeaf, &[tx_hash.as_bytes()])
+    tx_leaf_in(Suite::Ed25519Blake3, tx_hash)
 }
 
-/// The leaf for a receipt: over `borsh(Receipt)`.
+/// The leaf for a transaction in `suite`.
+pub fn tx_leaf_in(suite: Suite, tx_hash: &Hash32) -> Hash32 {
+    suite.hash_tagged(Tag::TxLeaf, &[tx_hash.as_bytes()])
+}
+
+/// The leaf for a receipt: over `borsh(Receipt)` (`ed25519-blake3`).
 pub fn receipt_leaf(receipt_bytes: &[u8]) -> Hash32 {
-    hash_tagged(Tag::ReceiptLeaf, &[receipt_bytes])
+    receipt_leaf_in(Suite::Ed25519Blake3, receipt_bytes)
 }
 
-fn node(left: &Hash32, right: &Hash32) -> Hash32 {
-    hash_tagged(Tag::MerkleNode, &[left.as_bytes(), right.as_bytes()])
+/// The leaf for a receipt in `suite`.
+pub fn receipt_leaf_in(suite: Suite, receipt_bytes: &[u8]) -> Hash32 {
+    suite.hash_tagged(Tag::ReceiptLeaf, &[receipt_bytes])
+}
+
+fn node(suite: Suite, left: &Hash32, right: &Hash32) -> Hash32 {
+    suite.hash_tagged(Tag::MerkleNode, &[left.as_bytes(), right.as_bytes()])
 }
 
 /// The largest power of two strictly smaller than `n` (`n >= 2`).
@@ -35,14 +48,19 @@ pub(crate) fn split_point(n: usize) -> usize {
     k
 }
 
-/// The root over already-hashed leaves.
+/// The root over already-hashed leaves (`ed25519-blake3`).
 pub fn root(leaves: &[Hash32]) -> Hash32 {
+    root_in(Suite::Ed25519Blake3, leaves)
+}
+
+/// The root over already-hashed leaves, in `suite`.
+pub fn root_in(suite: Suite, leaves: &[Hash32]) -> Hash32 {
     match leaves.len() {
-        0 => hash_tagged(Tag::MerkleEmpty, &[]),
+        0 => suite.hash_tagged(Tag::MerkleEmpty, &[]),
         1 => leaves[0],
         n => {
             let k = split_point(n);
-            node(&root(&leaves[..k]), &root(&leaves[k..]))
+            node(suite, &root_in(suite, &leaves[..k]), &root_in(suite, &leaves[k..]))
         }
     }
 }
@@ -96,25 +114,30 @@ pub enum InclusionError {
     },
 }
 
-/// The audit path for `leaves[index]`.
+/// The audit path for `leaves[index]` (`ed25519-blake3`).
 pub fn prove(leaves: &[Hash32], index: usize) -> InclusionProof {
+    prove_in(Suite::Ed25519Blake3, leaves, index)
+}
+
+/// The audit path for `leaves[index]`, in `suite`.
+pub fn prove_in(suite: Suite, leaves: &[Hash32], index: usize) -> InclusionProof {
     assert!(index < leaves.len(), "a proof is for a leaf of the tree");
     let mut path = Vec::new();
-    audit_path(leaves, index, &mut path);
+    audit_path(suite, leaves, index, &mut path);
     InclusionProof { index: index as u64, size: leaves.len() as u64, path }
 }
 
-fn audit_path(leaves: &[Hash32], index: usize, path: &mut Vec<Hash32>) {
+fn audit_path(suite: Suite, leaves: &[Hash32], index: usize, path: &mut Vec<Hash32>) {
     if leaves.len() <= 1 {
         return;
     }
     let k = split_point(leaves.len());
     if index < k {
-        audit_path(&leaves[..k], index, path);
-        path.push(root(&leaves[k..]));
+        audit_path(suite, &leaves[..k], index, path);
+        path.push(root_in(suite, &leaves[k..]));
     } else {
-        audit_path(&leaves[k..], index - k, path);
-        path.push(root(&leaves[..k]));
+        audit_path(suite, &leaves[k..], index - k, path);
+        path.push(root_in(suite, &leaves[..k]));
     }
 }
 
@@ -122,8 +145,21 @@ impl InclusionProof {
     /// Checks that `leaf` is at `self.index` in the tree with root `root` and `size` leaves, the
     /// size the header commits to (`Header::tx_count`); the proof's own `size` must equal it
     /// (RFC 9162 §2.1.3.2, where the size likewise comes from the signed tree head).
+    ///
+    /// Inner nodes are hashed in the `ed25519-blake3` suite; see [`InclusionProof::verify_in`].
     pub fn verify(&self, leaf: &Hash32, root: &Hash32, size: u64) -> Result<(), InclusionError> {
-        self.verify_with(leaf, root, size, node)
+        self.verify_in(Suite::Ed25519Blake3, leaf, root, size)
+    }
+
+    /// [`InclusionProof::verify`] with inner nodes hashed in `suite`.
+    pub fn verify_in(
+        &self,
+        suite: Suite,
+        leaf: &Hash32,
+        root: &Hash32,
+        size: u64,
+    ) -> Result<(), InclusionError> {
+        self.verify_with(leaf, root, size, |left, right| node(suite, left, right))
     }
 
     /// [`InclusionProof::verify`] for a tree whose inner nodes are `node(left, right)`: the same
@@ -133,7 +169,7 @@ impl InclusionProof {
         leaf: &Hash32,
         root: &Hash32,
         size: u64,
-        node: fn(&Hash32, &Hash32) -> Hash32,
+        node: impl Fn(&Hash32, &Hash32) -> Hash32,
     ) -> Result<(), InclusionError> {
         if self.size != size {
             return Err(InclusionError::SizeMismatch { proof: self.size, committed: size });
@@ -173,6 +209,7 @@ impl InclusionProof {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::hash_tagged;
 
     fn leaves(n: usize) -> Vec<Hash32> {
         (0..n).map(|i| tx_leaf(&hash_tagged(Tag::Tx, &[&(i as u64).to_le_bytes()]))).collect()
@@ -221,7 +258,20 @@ mod tests {
     fn three_leaves_split_two_and_one() {
         let l = leaves(3);
 
-        assert_eq!(root(&l), node(&node(&l[0], &l[1]), &l[2]));
+        let d = Suite::Ed25519Blake3;
+        assert_eq!(root(&l), node(d, &node(d, &l[0], &l[1]), &l[2]));
+    }
+
+    #[test]
+    fn a_national_tree_proves_in_its_suite_only() {
+        let national: Vec<Hash32> =
+            leaves(7).iter().map(|leaf| tx_leaf_in(Suite::Sm2Sm3, leaf)).collect();
+        let national_root = root_in(Suite::Sm2Sm3, &national);
+        let proof = prove_in(Suite::Sm2Sm3, &national, 5);
+
+        assert_eq!(proof.verify_in(Suite::Sm2Sm3, &national[5], &national_root, 7), Ok(()));
+        assert!(proof.verify(&national[5], &national_root, 7).is_err());
+        assert_ne!(root_in(Suite::Sm2Sm3, &[]), root(&[]));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     action::{PropertySubject, RightKind},
     codec,
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     ids::{ApplicationId, CertificateNumber, Height, ObjectionId, OrgId, ResourceId, Timestamp},
     keys::PublicKey,
     time::Date,
@@ -335,12 +335,18 @@ enum SubjectIdentity {
 
 /// The key of a subject's [`SubjectRights`] index: `H(Tag::PropertySubject, borsh(identity))`,
 /// where the identity is the resource id or the product digest.
+/// (`ed25519-blake3`)
 pub fn subject_hash(subject: &PropertySubject) -> Hash32 {
+    subject_hash_in(crate::suite::Suite::Ed25519Blake3, subject)
+}
+
+/// [`subject_hash`] in `suite`.
+pub fn subject_hash_in(suite: crate::suite::Suite, subject: &PropertySubject) -> Hash32 {
     let identity = match subject {
         PropertySubject::Resource { resource } => SubjectIdentity::Resource(*resource),
         PropertySubject::Product { digest, .. } => SubjectIdentity::Product(*digest),
     };
-    hash_tagged(Tag::PropertySubject, &[&codec::encode(&identity)])
+    suite.hash_tagged(Tag::PropertySubject, &[&codec::encode(&identity)])
 }
 
 /// The ISO 7064 MOD 11-2 check character of `digits` (`0`-`9` or `X`), or `None` if `digits` is

@@ -7,8 +7,9 @@
 
 use crate::{
     codec,
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     keys::SecretKey,
+    suite::Suite,
 };
 
 /// The scheme of the `Authorization` header of a signed read.
@@ -16,16 +17,28 @@ pub const AUTHORIZATION_SCHEME: &str = "Onebook";
 
 /// The digest a member signs to make a read: `D("onebook/read-request/v1",
 /// borsh((method, path_and_query, time_ms)))`.
+/// In the `ed25519-blake3` suite; see [`read_request_digest_in`].
 pub fn read_request_digest(method: &str, path_and_query: &str, time_ms: u64) -> Hash32 {
+    read_request_digest_in(Suite::Ed25519Blake3, method, path_and_query, time_ms)
+}
+
+/// [`read_request_digest`] in `suite`.
+pub fn read_request_digest_in(
+    suite: Suite,
+    method: &str,
+    path_and_query: &str,
+    time_ms: u64,
+) -> Hash32 {
     let request = (method.to_owned(), path_and_query.to_owned(), time_ms);
-    hash_tagged(Tag::ReadRequest, &[&codec::encode(&request)])
+    suite.hash_tagged(Tag::ReadRequest, &[&codec::encode(&request)])
 }
 
 /// The `Authorization` header value that signs a read of `path_and_query` (the path and, if any,
 /// `?` and the query exactly as sent) with `method` at `time_ms` (Unix ms):
 /// `Onebook key=<64 hex>, time=<unix ms>, signature=<128 hex>`.
 pub fn sign_read(secret: &SecretKey, method: &str, path_and_query: &str, time_ms: u64) -> String {
-    let signature = secret.sign(read_request_digest(method, path_and_query, time_ms).as_bytes());
+    let digest = read_request_digest_in(secret.suite(), method, path_and_query, time_ms);
+    let signature = secret.sign(digest.as_bytes());
     format!(
         "{AUTHORIZATION_SCHEME} key={}, time={time_ms}, signature={signature}",
         secret.public_key()

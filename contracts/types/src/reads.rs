@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     keys::{PublicKey, Signature, SignatureError},
-    read_request::read_request_digest,
+    read_request::read_request_digest_in,
 };
 
 /// One read a node served to a member, as the member signed it.
@@ -29,8 +29,14 @@ pub struct SignedRead {
 
 impl SignedRead {
     /// Checks the reader's signature.
+    /// (`ed25519-blake3`)
     pub fn verify(&self) -> Result<(), SignatureError> {
-        let digest = read_request_digest(&self.method, &self.path, self.time_ms);
-        self.reader.verify(digest.as_bytes(), &self.signature)
+        self.verify_in(crate::suite::Suite::Ed25519Blake3)
+    }
+
+    /// Checks the reader's signature in `suite`.
+    pub fn verify_in(&self, suite: crate::suite::Suite) -> Result<(), SignatureError> {
+        let digest = read_request_digest_in(suite, &self.method, &self.path, self.time_ms);
+        suite.verify(&self.reader, digest.as_bytes(), &self.signature)
     }
 }

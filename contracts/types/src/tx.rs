@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::{
     action::Action,
     codec::{self, DecodeError},
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     ids::{ChainId, Height, Nonce},
     keys::{PublicKey, SecretKey, Signature, SignatureError},
     limits::TX_BYTES_MAX,
+    suite::Suite,
 };
 
 /// What the signer asks the ledger to do, plus the guards against replay.
@@ -34,15 +35,20 @@ pub struct TxBody {
 }
 
 impl TxBody {
-    /// The 32-byte digest the signer signs.
+    /// The 32-byte digest the signer signs, in the `ed25519-blake3` suite.
     pub fn signing_digest(&self) -> Hash32 {
-        hash_tagged(Tag::TxSign, &[&codec::encode(self)])
+        self.signing_digest_in(Suite::Ed25519Blake3)
     }
 
-    /// Signs the body with `key`, which must be the body's signer.
+    /// The 32-byte digest the signer signs, in `suite`.
+    pub fn signing_digest_in(&self, suite: Suite) -> Hash32 {
+        suite.hash_tagged(Tag::TxSign, &[&codec::encode(self)])
+    }
+
+    /// Signs the body with `key`, which must be the body's signer, in the key's suite.
     pub fn sign(self, key: &SecretKey) -> SignedTx {
         assert_eq!(key.public_key(), self.signer, "a body is signed by its own signer");
-        let signature = key.sign(self.signing_digest().as_bytes());
+        let signature = key.sign(self.signing_digest_in(key.suite()).as_bytes());
         SignedTx { body: self, signature }
     }
 }
@@ -79,22 +85,43 @@ impl SignedTx {
         codec::encode(self)
     }
 
-    /// The tx's identity.
+    /// The tx's identity in the `ed25519-blake3` suite.
     pub fn hash(&self) -> Hash32 {
-        hash_tagged(Tag::Tx, &[&self.encode()])
+        self.hash_in(Suite::Ed25519Blake3)
     }
 
-    /// Checks the signature only; the business rules run later, in the ledger.
+    /// The tx's identity in `suite`.
+    pub fn hash_in(&self, suite: Suite) -> Hash32 {
+        suite.hash_tagged(Tag::Tx, &[&self.encode()])
+    }
+
+    /// Checks the signature only, in the `ed25519-blake3` suite; the business rules run later,
+    /// in the ledger.
     pub fn verify(self) -> Result<VerifiedTx, SignatureError> {
-        let digest = self.body.signing_digest();
-        self.body.signer.verify(digest.as_bytes(), &self.signature)?;
-        let hash = self.hash();
+        self.verify_in(Suite::Ed25519Blake3)
+    }
+
+    /// Checks the signature only, reading the key, signature and digests in `suite`.
+    pub fn verify_in(self, suite: Suite) -> Result<VerifiedTx, SignatureError> {
+        let digest = self.body.signing_digest_in(suite);
+        suite.verify(&self.body.signer, digest.as_bytes(), &self.signature)?;
+        let hash = self.hash_in(suite);
         Ok(VerifiedTx { tx: self, hash })
     }
 
     /// Checks the signatures of `txs` together ([`crate::sigbatch`]): each tx is accepted or
     /// refused exactly as [`SignedTx::verify`] would, and many cost less than one at a time.
     pub fn verify_many(txs: Vec<Self>) -> Vec<Result<VerifiedTx, SignatureError>> {
+        Self::verify_many_in(Suite::Ed25519Blake3, txs)
+    }
+
+    /// Checks the signatures of `txs` in `suite`, each accepted or refused exactly as
+    /// [`SignedTx::verify_in`] would. Ed25519 signatures are checked together
+    /// ([`crate::sigbatch`]); SM2 has no batch equation, so each is checked alone.
+    pub fn verify_many_in(suite: Suite, txs: Vec<Self>) -> Vec<Result<VerifiedTx, SignatureError>> {
+        if suite != Suite::Ed25519Blake3 {
+            return txs.into_iter().map(|tx| tx.verify_in(suite)).collect();
+        }
         let digests: Vec<_> = txs.iter().map(|tx| tx.body.signing_digest()).collect();
         let checks: Vec<crate::sigbatch::SignatureCheck<'_>> = txs
             .iter()
@@ -122,7 +149,12 @@ impl SignedTx {
 
     /// Decodes and verifies in one step.
     pub fn decode_verified(bytes: &[u8]) -> Result<VerifiedTx, TxError> {
-        Ok(Self::decode(bytes)?.verify()?)
+        Self::decode_verified_in(Suite::Ed25519Blake3, bytes)
+    }
+
+    /// Decodes and verifies in one step, in `suite`.
+    pub fn decode_verified_in(suite: Suite, bytes: &[u8]) -> Result<VerifiedTx, TxError> {
+        Ok(Self::decode(bytes)?.verify_in(suite)?)
     }
 }
 
@@ -171,6 +203,31 @@ mod tests {
     }
 
     #[test]
+    fn verify_many_in_the_national_suite_checks_sm2_over_sm3_and_keeps_the_sm3_hash() {
+        let keys: Vec<SecretKey> = (1..=6u8)
+            .map(|seed| SecretKey::from_seed_in(Suite::Sm2Sm3, [seed; 32]).expect("an SM2 key"))
+            .collect();
+        let mut txs: Vec<SignedTx> = keys.iter().map(|key| body(key).sign(key)).collect();
+        txs[2].signature.0[40] ^= 1;
+        let hashes: Vec<Hash32> = txs.iter().map(|tx| tx.hash_in(Suite::Sm2Sm3)).collect();
+
+        let verdicts = SignedTx::verify_many_in(Suite::Sm2Sm3, txs.clone());
+
+        for (index, verdict) in verdicts.iter().enumerate() {
+            match verdict {
+                Ok(verified) => {
+                    assert_ne!(index, 2, "the tampered signature was accepted");
+                    assert_eq!(verified.hash(), hashes[index]);
+                    assert_ne!(verified.hash(), txs[index].hash());
+                }
+                Err(_) => assert_eq!(index, 2, "tx {index} was refused"),
+            }
+        }
+        // Nothing falls back: the default suite refuses every one of them.
+        assert!(SignedTx::verify_many(txs).iter().all(Result::is_err));
+    }
+
+    #[test]
     fn a_signed_tx_verifies_and_keeps_its_hash() {
         let key = SecretKey::from_seed([3; 32]);
         let tx = body(&key).sign(&key);
@@ -189,6 +246,21 @@ mod tests {
         tx.body.chain_id = ChainId::from("onebook-other");
 
         assert_eq!(tx.verify().map(|_| ()), Err(SignatureError::BadSignature));
+    }
+
+    #[test]
+    fn a_national_tx_verifies_in_its_suite_only() {
+        let key = SecretKey::from_seed_in(Suite::Sm2Sm3, [3; 32]).unwrap();
+        let tx = body(&key).sign(&key);
+
+        let verified = tx.clone().verify_in(Suite::Sm2Sm3).expect("valid signature");
+
+        assert_eq!(verified.hash(), tx.hash_in(Suite::Sm2Sm3));
+        assert_ne!(verified.hash(), tx.hash_in(Suite::Ed25519Blake3));
+        assert!(tx.verify_in(Suite::Ed25519Blake3).is_err());
+        // The same key bytes' ed25519 signature over the BLAKE3 digest is no SM2 signature.
+        let ed = SecretKey::from_seed([3; 32]);
+        assert!(body(&ed).sign(&ed).verify_in(Suite::Sm2Sm3).is_err());
     }
 
     #[test]

@@ -51,6 +51,7 @@ fn genesis() -> TrustedGenesis {
         genesis_hash: Hash32([0x6e; 32]),
         validators: set_of(&keys()),
         witnesses: witness_set(&witness_keys(), 2),
+        suite: onebook_types::suite::Suite::Ed25519Blake3,
     }
 }
 

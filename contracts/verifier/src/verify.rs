@@ -18,6 +18,7 @@ use onebook_types::{
     merkle::{self, InclusionError},
     record::RecordKey,
     rejection::Rejection,
+    suite::Suite,
 };
 
 use crate::{
@@ -39,6 +40,9 @@ pub struct TrustedGenesis {
     pub validators: ValidatorSet,
     /// The witness set at height 0, which cosigns every checkpoint until a change.
     pub witnesses: WitnessSet,
+    /// The chain's cryptographic suite (`GenesisFile::suite`): every hash and signature of its
+    /// bundles is read in it.
+    pub suite: Suite,
 }
 
 /// What the verifier asks of a bundle beyond its proofs.
@@ -117,7 +121,9 @@ pub fn verify_bundle_with(
         });
     }
     check_chain_ids(bundle, genesis)?;
+    let suite = genesis.suite;
     let validators = set_in_force(
+        suite,
         &bundle.set_changes,
         &genesis.genesis_hash,
         &genesis.validators,
@@ -125,16 +131,16 @@ pub fn verify_bundle_with(
     )?;
     bundle
         .certificate
-        .verify(&bundle.header, &genesis.genesis_hash, validators)
+        .verify_in(suite, &bundle.header, &genesis.genesis_hash, validators)
         .map_err(|source| VerifyError::Certificate { height: bundle.header.height, source })?;
     let proved = match &bundle.claim {
-        Claim::Records(claims) => Proved::Records(check_records(&bundle.header, claims)?),
+        Claim::Records(claims) => Proved::Records(check_records(suite, &bundle.header, claims)?),
         Claim::Tx { tx, proof, receipt, receipt_proof } => {
-            let tx_hash = tx.hash();
+            let tx_hash = tx.hash_in(suite);
             let header = &bundle.header;
             let size = u64::from(header.tx_count);
             proof
-                .verify(&merkle::tx_leaf(&tx_hash), &header.tx_root, size)
+                .verify_in(suite, &merkle::tx_leaf_in(suite, &tx_hash), &header.tx_root, size)
                 .map_err(|source| VerifyError::TxInclusion { tx_hash, source })?;
             if receipt.tx_hash != tx_hash {
                 return Err(VerifyError::ReceiptOtherTx { tx_hash, receipt_tx: receipt.tx_hash });
@@ -146,9 +152,9 @@ pub fn verify_bundle_with(
                 };
                 return Err(VerifyError::ReceiptInclusion { tx_hash, source });
             }
-            let leaf = merkle::receipt_leaf(&codec::encode(receipt));
+            let leaf = merkle::receipt_leaf_in(suite, &codec::encode(receipt));
             receipt_proof
-                .verify(&leaf, &header.receipts_root, size)
+                .verify_in(suite, &leaf, &header.receipts_root, size)
                 .map_err(|source| VerifyError::ReceiptInclusion { tx_hash, source })?;
             if receipt.code != 0 && !options.allow_refused_tx {
                 return Err(VerifyError::TxRefused {
@@ -174,7 +180,7 @@ pub fn verify_bundle_with(
     }
     let verdict = Verdict {
         height: bundle.header.height,
-        block_hash: bundle.header.hash(),
+        block_hash: bundle.header.hash_in(suite),
         block_time: bundle.header.time,
         validator_set_hash: bundle.header.validator_set_hash,
         set_changes: bundle.set_changes.len(),
@@ -225,6 +231,7 @@ fn check_checkpoint_chain(checkpoint: &Checkpoint, genesis: &TrustedGenesis) -> 
 /// a set other than the one in force. An omitted change leaves the wrong set in force, so the
 /// next certificate check fails on `WrongValidatorSet`.
 fn set_in_force<'a>(
+    suite: Suite,
     changes: &'a [SetChange],
     genesis_hash: &Hash32,
     genesis: &'a ValidatorSet,
@@ -243,14 +250,14 @@ fn set_in_force<'a>(
         }
         change
             .certificate
-            .verify(&change.header, genesis_hash, current)
+            .verify_in(suite, &change.header, genesis_hash, current)
             .map_err(|source| VerifyError::SetChangeCertificate { index, height, source })?;
-        let given = change.next_set.hash();
+        let given = change.next_set.hash_in(suite);
         let announced = change.header.next_validator_set_hash;
         if given != announced {
             return Err(VerifyError::SetChangeMismatch { index, height, announced, given });
         }
-        if given == current.hash() {
+        if given == current.hash_in(suite) {
             return Err(VerifyError::NotASetChange { index, height });
         }
         current = &change.next_set;
@@ -259,7 +266,11 @@ fn set_in_force<'a>(
     Ok(current)
 }
 
-fn check_records(header: &Header, claims: &[RecordClaim]) -> Result<Vec<ProvenRecord>> {
+fn check_records(
+    suite: Suite,
+    header: &Header,
+    claims: &[RecordClaim],
+) -> Result<Vec<ProvenRecord>> {
     let mut proven: Vec<ProvenRecord> = Vec::with_capacity(claims.len());
     for (index, claim) in claims.iter().enumerate() {
         if proven.iter().any(|earlier| earlier.key == claim.key) {
@@ -274,11 +285,12 @@ fn check_records(header: &Header, claims: &[RecordClaim]) -> Result<Vec<ProvenRe
                 limit_bytes: RECORD_BYTES_MAX,
             });
         }
-        let key_hash = onebook_state::key_hash(&claim.key.encode());
-        let value_hash = claim.value.as_deref().map(onebook_state::value_hash);
+        let key_hash = onebook_state::key_hash_in(suite, &claim.key.encode());
+        let value_hash =
+            claim.value.as_deref().map(|value| onebook_state::value_hash_in(suite, value));
         claim
             .proof
-            .verify(header.state_root, key_hash, value_hash)
+            .verify_in(suite, header.state_root, key_hash, value_hash)
             .map_err(|source| VerifyError::StateProof { index, source })?;
         let value = match &claim.value {
             None => RecordValue::Absent,
@@ -336,11 +348,13 @@ fn check_anchor(
     options: &VerifyOptions,
 ) -> Result<AnchorSummary> {
     let checkpoint = &anchor.checkpoint;
+    let suite = genesis.suite;
     let witnesses =
-        witnesses_in_force(&anchor.witness_changes, &genesis.witnesses, checkpoint.height)?;
-    let cosigned = witnesses.check(checkpoint, &anchor.cosignatures).map_err(|source| {
-        VerifyError::CheckpointCosignatures { height: checkpoint.height, source }
-    })?;
+        witnesses_in_force(suite, &anchor.witness_changes, &genesis.witnesses, checkpoint.height)?;
+    let cosigned =
+        witnesses.check_in(suite, checkpoint, &anchor.cosignatures).map_err(|source| {
+            VerifyError::CheckpointCosignatures { height: checkpoint.height, source }
+        })?;
     let height = header.height;
     match height.cmp(&checkpoint.height) {
         std::cmp::Ordering::Greater => {
@@ -350,7 +364,7 @@ fn check_anchor(
             });
         }
         std::cmp::Ordering::Equal => {
-            if anchor.ancestry.is_some() || checkpoint.block_hash != header.hash() {
+            if anchor.ancestry.is_some() || checkpoint.block_hash != header.hash_in(suite) {
                 return Err(VerifyError::AnchorBlockMismatch { height });
             }
         }
@@ -369,9 +383,10 @@ fn check_anchor(
                 let source = InclusionError::IndexOutOfRange { index: proof.index, size: height.0 };
                 return Err(ancestry_error(source));
             }
-            history::verify_ancestry(
+            history::verify_ancestry_in(
+                suite,
                 proof,
-                &header.hash(),
+                &header.hash_in(suite),
                 &checkpoint.history_root,
                 checkpoint.height.0,
             )
@@ -410,12 +425,13 @@ pub fn witnesses_after(
     for change in changes {
         check_checkpoint_chain(&change.checkpoint, genesis)?;
     }
-    witnesses_in_force(changes, &genesis.witnesses, target).cloned()
+    witnesses_in_force(genesis.suite, changes, &genesis.witnesses, target).cloned()
 }
 
 /// Walks the witness-set changes from the genesis set and returns the set in force for the
 /// checkpoint at `target`.
 fn witnesses_in_force<'a>(
+    suite: Suite,
     changes: &'a [WitnessChange],
     genesis: &'a WitnessSet,
     target: Height,
@@ -436,14 +452,14 @@ fn witnesses_in_force<'a>(
             return Err(VerifyError::WitnessSetInvalid { index, reason });
         }
         current
-            .check(&change.checkpoint, &change.cosignatures)
+            .check_in(suite, &change.checkpoint, &change.cosignatures)
             .map_err(|source| VerifyError::WitnessChangeCosignatures { index, height, source })?;
-        let given = change.next_set.hash();
+        let given = change.next_set.hash_in(suite);
         let announced = change.checkpoint.next_witness_set_hash;
         if given != announced {
             return Err(VerifyError::WitnessChangeMismatch { index, height, announced, given });
         }
-        if given == current.hash() {
+        if given == current.hash_in(suite) {
             return Err(VerifyError::NotAWitnessChange { index, height });
         }
         current = &change.next_set;

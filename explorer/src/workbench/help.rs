@@ -233,6 +233,16 @@ const HELP: &[(&str, &str)] = &[
 const UI: &[(&str, &str, &str)] = &[
     ("title", "一本账 · 业务工作台", "Onebook Workbench"),
     ("loading", "正在载入……", "Loading…"),
+    (
+        "suite.unsupported",
+        "本链使用国密算法（SM2 签名、SM3 杂凑）。工作台在浏览器中只能用 Ed25519 签名，因此不能为本链签署交易",
+        "This chain uses the national cryptography suite (SM2 signatures, SM3 digests). The workbench signs in the browser with Ed25519 only, so it cannot sign transactions for this chain",
+    ),
+    (
+        "suite.instead",
+        "请用 onebook keys generate 生成的 SM2 密钥，以 onebook tx 命令签署并提交交易；浏览器查询页面照常可用。",
+        "Sign and submit transactions with the onebook tx command and an SM2 key made by onebook keys generate; the explorer's pages work as usual.",
+    ),
     ("keys", "我的密钥", "My keys"),
     ("signing_as", "当前签名身份：", "Signing as:"),
     ("switch_key", "切换密钥", "Switch key"),

@@ -23,6 +23,8 @@ use axum::{
 use maud::{DOCTYPE, html};
 use serde_json::{Map, Value, json};
 
+use onebook_types::suite::Suite;
+
 use crate::i18n::Lang;
 
 /// The workbench's own files, compiled into the binary: `(file, content type, bytes)`. The
@@ -62,19 +64,26 @@ const ASSETS: [(&str, &str, &str); 16] = [
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
-/// The workbench's routes; `node_url` is the node's REST API the relay forwards to.
-pub(crate) fn router<S: Clone + Send + Sync + 'static>(node_url: Option<String>) -> Router<S> {
+/// The workbench's routes; `node_url` is the node's REST API the relay forwards to, `suite` the
+/// chain's cryptographic suite.
+pub(crate) fn router<S: Clone + Send + Sync + 'static>(
+    node_url: Option<String>,
+    suite: Suite,
+) -> Router<S> {
     let relay = relay::Relay::new(node_url.as_deref());
     Router::new()
         .route("/workbench", get(|| async { Redirect::permanent("/workbench/") }))
-        .route("/workbench/", get(page))
+        .route("/workbench/", get(move |lang: Lang| async move { page(lang, suite) }))
         .route("/workbench/actions.json", get(actions))
         .route("/workbench/assets/{*file}", get(asset))
         .route("/workbench/node/{*path}", get(relay::get).post(relay::post).with_state(relay))
 }
 
-/// `GET /workbench/`: the page; the script builds the rest from `actions.json`.
-async fn page(lang: Lang) -> Response {
+/// `GET /workbench/`: the page; the script builds the rest from `actions.json`. On a chain whose
+/// suite is not `ed25519-blake3` the page says that browser signing is Ed25519 only and loads no
+/// script: it cannot sign a tx that chain would accept (ADR 0026).
+fn page(lang: Lang, suite: Suite) -> Response {
+    let signs = suite == Suite::Ed25519Blake3;
     let markup = html! {
         (DOCTYPE)
         html lang=(lang.html()) {
@@ -85,7 +94,9 @@ async fn page(lang: Lang) -> Response {
                 link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
                 link rel="stylesheet" href="/assets/style.css";
                 link rel="stylesheet" href="/workbench/assets/workbench.css";
-                script type="module" src="/workbench/assets/workbench.js" {}
+                @if signs {
+                    script type="module" src="/workbench/assets/workbench.js" {}
+                }
             }
             body data-lang=(lang.code()) {
                 header.top {
@@ -96,7 +107,14 @@ async fn page(lang: Lang) -> Response {
                     }
                 }
                 main id="workbench" {
-                    p id="loading" { (help::ui(lang, "loading")) }
+                    @if signs {
+                        p id="loading" { (help::ui(lang, "loading")) }
+                    } @else {
+                        p id="no-browser-signing" {
+                            (help::ui(lang, "suite.unsupported")) " (" code { (suite.name()) } ")"
+                        }
+                        p { (help::ui(lang, "suite.instead")) }
+                    }
                 }
             }
         }

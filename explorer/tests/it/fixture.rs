@@ -184,7 +184,8 @@ pub(crate) fn app(store: Arc<Store>) -> axum::Router {
 
 /// The explorer over `store`, read as `reader`.
 pub(crate) fn app_as(store: Arc<Store>, reader: Reader) -> axum::Router {
-    let config = ExplorerConfig { node_url: Some(NODE_URL.into()), public_url: None, reader };
+    let config =
+        ExplorerConfig { node_url: Some(NODE_URL.into()), reader, ..ExplorerConfig::default() };
     router(StoreQuery::new(store), config)
 }
 

@@ -247,6 +247,37 @@ async fn every_page_links_the_workbench_in_its_language() {
 }
 
 #[tokio::test]
+async fn the_workbench_of_an_sm2_sm3_chain_says_browser_signing_is_ed25519_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = onebook_explorer::ExplorerConfig {
+        suite: onebook_types::suite::Suite::Sm2Sm3,
+        ..onebook_explorer::ExplorerConfig::default()
+    };
+    let store = store(&dir);
+    let national = onebook_explorer::router(
+        onebook_query::StoreQuery::new(std::sync::Arc::clone(&store)),
+        config,
+    );
+
+    let zh = get(&national, "/workbench/", None).await;
+    let en = get(&national, "/workbench/?lang=en", None).await;
+
+    for page in [&zh, &en] {
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("id=\"no-browser-signing\""), "{}", page.body);
+        assert!(page.body.contains("<code>sm2-sm3</code>"), "{}", page.body);
+        assert!(!page.body.contains("workbench.js"), "no signing script: {}", page.body);
+    }
+    assert!(zh.body.contains("只能用 Ed25519 签名"), "{}", zh.body);
+    let raw = onebook_explorer::raw_values(&onebook_explorer::visible_text(&zh.body));
+    assert!(raw.is_empty(), "the Chinese page shows raw values {raw:?}");
+    assert!(en.body.contains("signs in the browser with Ed25519 only"), "{}", en.body);
+    // A chain of the default suite gets the signing page.
+    let default = get(&app(store), "/workbench/", None).await;
+    assert!(default.body.contains("/workbench/assets/workbench.js"), "{}", default.body);
+}
+
+#[tokio::test]
 async fn a_missing_record_block_or_tx_is_a_404_page_and_a_malformed_address_a_400() {
     let dir = tempfile::tempdir().expect("dir");
     let app = app(store(&dir));

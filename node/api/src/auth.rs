@@ -2,7 +2,7 @@
 //! `docs/formats.md` §18).
 //!
 //! A reader signs `D("onebook/read-request/v1", borsh((method, path_and_query, time_ms)))`
-//! ([`read_request_digest`], defined in `onebook-types` for the node and its clients alike) with
+//! ([`read_request_digest_in`](onebook_types::read_request::read_request_digest_in), defined in `onebook-types` for the node and its clients alike) with
 //! its member key and sends `Authorization: Onebook key=<64 hex>, time=<unix ms>,
 //! signature=<128 hex>`. The node accepts the header when the time is within
 //! [`READ_WINDOW_MS`] of its own clock, the signature verifies strictly, the signature was not
@@ -31,7 +31,7 @@ use onebook_types::{
     consortium::{Member, MemberStatus, OrgStatus},
     ids::Height,
     keys::{PublicKey, Signature},
-    read_request::{AUTHORIZATION_SCHEME as SCHEME, read_request_digest},
+    read_request::{AUTHORIZATION_SCHEME as SCHEME, read_request_digest_in},
     reads::SignedRead as SignedReadRecord,
     record::RecordKey,
 };
@@ -80,8 +80,9 @@ impl Auth {
                 ),
             ));
         }
-        let digest = read_request_digest(method, path_and_query, signed.time_ms);
-        signed.key.verify(digest.as_bytes(), &signed.signature).map_err(|error| {
+        let suite = self.store.suite();
+        let digest = read_request_digest_in(suite, method, path_and_query, signed.time_ms);
+        suite.verify(&signed.key, digest.as_bytes(), &signed.signature).map_err(|error| {
             refused(
                 "read-bad-signature",
                 "the signed read's signature does not verify",

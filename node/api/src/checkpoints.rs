@@ -165,7 +165,7 @@ pub(crate) async fn list(
                 .ok_or(StorageError::Missing { what: "checkpoint" })?;
             let set = onebook_storage::witnesses_of(&store, height)?;
             let cosignatures = onebook_storage::cosignatures(&store, height)?;
-            let witnessed = set.check(&checkpoint, &cosignatures).is_ok();
+            let witnessed = set.check_in(store.suite(), &checkpoint, &cosignatures).is_ok();
             checkpoints.push(CheckpointSummary {
                 checkpoint,
                 cosigned: cosignatures.len(),
@@ -207,7 +207,7 @@ pub(crate) async fn one(
         let witnesses = onebook_storage::witnesses_of(&store, height)?;
         let next_witnesses = onebook_storage::checkpoint_policy(&store, height)?.witnesses;
         let cosignatures = onebook_storage::cosignatures(&store, height)?;
-        let witnessed = witnesses.check(&checkpoint, &cosignatures).is_ok();
+        let witnessed = witnesses.check_in(store.suite(), &checkpoint, &cosignatures).is_ok();
         Ok(Some(CheckpointView { checkpoint, witnesses, next_witnesses, cosignatures, witnessed }))
     })
     .await?;

@@ -42,6 +42,7 @@ use onebook_types::{
     limits::{BLOCK_BYTES_MAX, BLOCK_TXS_MAX},
     record::RecordKey,
     rejection::Rejection,
+    suite::Suite,
     tx::{SignedTx, VerifiedTx},
 };
 pub use state::StoreState;
@@ -171,7 +172,7 @@ impl Chain {
     }
 
     fn context(&self, height: Height, time: Timestamp) -> BlockContext {
-        BlockContext { chain_id: self.chain_id.clone(), height, time }
+        BlockContext { chain_id: self.chain_id.clone(), height, time, suite: self.store.suite() }
     }
 
     fn parent_time(&self, parent: Height) -> Result<Timestamp, AppError> {
@@ -192,6 +193,7 @@ impl Chain {
         proposer: PublicKey,
         txs: Vec<VerifiedTx>,
     ) -> Result<Prepared, AppError> {
+        let suite = self.store.suite();
         let tip = self.store.tip().map_err(storage)?;
         let height = tip.height.next();
         let state = StoreState::new(&self.store, tip.height);
@@ -220,13 +222,13 @@ impl Chain {
             time,
             previous_hash: tip.block_hash,
             history_root: self.store.next_history_root().map_err(storage)?,
-            tx_root: block::tx_root(&hashes),
+            tx_root: block::tx_root_in(suite, &hashes),
             tx_count: u32::try_from(hashes.len())
                 .map_err(|_| InvalidBlock::TooManyTxs { count: hashes.len() })?,
-            receipts_root: block::receipts_root(&outcome.receipts),
+            receipts_root: block::receipts_root_in(suite, &outcome.receipts),
             state_root: staged.root,
-            validator_set_hash: validators.hash(),
-            next_validator_set_hash: next_validators.hash(),
+            validator_set_hash: validators.hash_in(suite),
+            next_validator_set_hash: next_validators.hash_in(suite),
             proposer,
         };
         let touches = outcome
@@ -247,7 +249,7 @@ impl Chain {
         }
         if header.height != tip.height.next() || header.previous_hash != tip.block_hash {
             return Err(InvalidBlock::NotOnTip {
-                block: header.hash(),
+                block: header.hash_in(self.store.suite()),
                 height: header.height,
                 tip: tip.height,
             }
@@ -268,12 +270,16 @@ impl Chain {
         // others are verified here.
         let known: Vec<Option<VerifiedTx>> = {
             let pool = self.pool();
-            block.txs.iter().map(|tx| pool.verified(&tx.hash())).collect()
+            block.txs.iter().map(|tx| pool.verified(&tx.hash_in(self.store.suite()))).collect()
         };
-        let txs = verify_signatures(&block.txs, known)?;
+        let txs = verify_signatures(self.store.suite(), &block.txs, known)?;
         let prepared = self.execute(header.time, header.proposer, txs)?;
         if let Some(field) = HeaderField::first_difference(header, &prepared.block.header) {
-            return Err(InvalidBlock::Mismatch { block: header.hash(), field }.into());
+            return Err(InvalidBlock::Mismatch {
+                block: header.hash_in(self.store.suite()),
+                field,
+            }
+            .into());
         }
         Ok(prepared)
     }
@@ -311,12 +317,12 @@ impl Application for Chain {
         let prepared = self.execute(time, proposer, txs)?;
         let block = prepared.block.clone();
         tracing::debug!(height = height.0, txs = block.txs.len(), "proposed block");
-        self.prepared.insert(block.header.hash(), prepared);
+        self.prepared.insert(block.header.hash_in(self.store.suite()), prepared);
         Ok(block)
     }
 
     fn verify(&mut self, block: &Block) -> Result<(), AppError> {
-        let hash = block.header.hash();
+        let hash = block.header.hash_in(self.store.suite());
         if self.prepared.contains_key(&hash) {
             return Ok(());
         }
@@ -330,7 +336,8 @@ impl Application for Chain {
     }
 
     fn commit(&mut self, block: Block, certificate: CommitCertificate) -> Result<(), AppError> {
-        let hash = block.header.hash();
+        let suite = self.store.suite();
+        let hash = block.header.hash_in(suite);
         let height = block.header.height;
         let validators =
             self.validator_set(height)?.ok_or(InvalidBlock::NoValidatorSet { height })?;
@@ -341,14 +348,15 @@ impl Application for Chain {
             .ok_or(ChainStorageError::NoGenesis)
             .map_err(AppError::storage)?;
         certificate
-            .verify(&block.header, &genesis_hash, &validators)
+            .verify_in(suite, &block.header, &genesis_hash, &validators)
             .map_err(InvalidBlock::Certificate)?;
         let prepared = match self.prepared.remove(&hash) {
             Some(prepared) => prepared,
             None => self.check(&block)?,
         };
         self.prepared.clear();
-        let tx_hashes: Vec<Hash32> = prepared.block.txs.iter().map(SignedTx::hash).collect();
+        let tx_hashes: Vec<Hash32> =
+            prepared.block.txs.iter().map(|tx| tx.hash_in(suite)).collect();
         let commit = BlockCommit {
             block: prepared.block,
             receipts: prepared.receipts,
@@ -437,7 +445,7 @@ impl TxGate {
             decoded.retain(|(index, size, tx)| {
                 let check = pool
                     .check_room(room_bytes.saturating_add(*size), room_txs + 1)
-                    .and_then(|()| pool.check_new(&tx.hash()));
+                    .and_then(|()| pool.check_new(&tx.hash_in(self.store.suite())));
                 match check {
                     Ok(()) => {
                         room_bytes = room_bytes.saturating_add(*size);
@@ -453,7 +461,7 @@ impl TxGate {
         }
         let (places, signed): (Vec<(usize, usize)>, Vec<SignedTx>) =
             decoded.into_iter().map(|(index, size, tx)| ((index, size), tx)).unzip();
-        let verified = SignedTx::verify_many(signed);
+        let verified = SignedTx::verify_many_in(self.store.suite(), signed);
         {
             let mut pool = lock(&self.mempool);
             let height = match pool.synced() {
@@ -467,6 +475,7 @@ impl TxGate {
                         chain_id: self.chain_id.clone(),
                         height: height.next(),
                         time: (self.clock)(),
+                        suite: self.store.suite(),
                     };
                     for ((index, size), tx) in places.into_iter().zip(verified) {
                         results[index] = Some(match tx {
@@ -580,6 +589,7 @@ const PARALLEL_VERIFY_TXS_MIN: usize = 64;
 /// block (a node catching up verifies whole blocks it has never seen, which is where the time of
 /// sync goes after execution).
 fn verify_signatures(
+    suite: Suite,
     txs: &[SignedTx],
     known: Vec<Option<VerifiedTx>>,
 ) -> Result<Vec<VerifiedTx>, AppError> {
@@ -592,7 +602,7 @@ fn verify_signatures(
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let checked: Vec<Result<VerifiedTx, SignatureError>> =
         if unknown.len() < PARALLEL_VERIFY_TXS_MIN || threads < 2 {
-            SignedTx::verify_many(unknown)
+            SignedTx::verify_many_in(suite, unknown)
         } else {
             let chunk = unknown.len().div_ceil(threads);
             let mut parts: Vec<Vec<SignedTx>> = Vec::with_capacity(threads);
@@ -604,7 +614,7 @@ fn verify_signatures(
             std::thread::scope(|scope| {
                 let handles: Vec<_> = parts
                     .into_iter()
-                    .map(|part| scope.spawn(move || SignedTx::verify_many(part)))
+                    .map(|part| scope.spawn(move || SignedTx::verify_many_in(suite, part)))
                     .collect();
                 handles
                     .into_iter()
@@ -622,7 +632,7 @@ fn verify_signatures(
             None => checked
                 .next()
                 .and_then(Result::ok)
-                .ok_or_else(|| InvalidBlock::BadSignature { tx: tx.hash() }.into()),
+                .ok_or_else(|| InvalidBlock::BadSignature { tx: tx.hash_in(suite) }.into()),
         })
         .collect()
 }

@@ -7,6 +7,7 @@ use std::{path::Path, time::Duration};
 
 use eyre::{WrapErr, bail, eyre};
 use onebook_storage::{StoreConfig, VerifyOnOpen};
+use onebook_types::suite::Suite;
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
@@ -222,8 +223,8 @@ impl StorageConfigSection {
         home.join(&self.data_dir)
     }
 
-    /// The store configuration for a database at `path`.
-    pub fn store_config(&self, path: &Path) -> eyre::Result<StoreConfig> {
+    /// The store configuration for a database at `path` of a chain of `suite`.
+    pub fn store_config(&self, path: &Path, suite: Suite) -> eyre::Result<StoreConfig> {
         Ok(StoreConfig {
             path: path.to_owned(),
             sync_writes: self.sync_writes,
@@ -231,6 +232,7 @@ impl StorageConfigSection {
             verify_on_open: self.verify_mode()?,
             node_cache_nodes: onebook_storage::NODE_CACHE_NODES_DEFAULT,
             memtable_bytes: usize::try_from(self.memtable_bytes)?,
+            suite,
         })
     }
 }

@@ -11,6 +11,7 @@ use std::{
 use eyre::{WrapErr, bail};
 use onebook_genesis::GenesisFile;
 use onebook_types::keys::SecretKey;
+use onebook_types::suite::Suite;
 use zeroize::Zeroizing;
 
 use crate::keyfile::{self, EncryptedKey, KdfParams, Passphrase};
@@ -72,6 +73,12 @@ impl Home {
         self.root.join("keys").join(format!("{name}.key"))
     }
 
+    /// The cryptographic suite key files are read in: the home genesis's, or the default suite
+    /// where the home has no readable genesis yet.
+    pub fn suite(&self) -> Suite {
+        self.genesis().map(|genesis| genesis.suite).unwrap_or_default()
+    }
+
     /// Reads and validates the home's genesis file.
     pub fn genesis(&self) -> eyre::Result<GenesisFile> {
         read_genesis(&self.genesis_path())
@@ -130,8 +137,14 @@ impl Home {
     /// encrypted file is opened with the home's passphrase; a plain one loads only when the
     /// home's genesis is `dev_only`, with a warning.
     pub fn read_key(&self, name: &str) -> eyre::Result<SecretKey> {
-        match self.read_key_file(name)? {
-            StoredKey::Encrypted(sealed) => self.open_key(name, &sealed),
+        self.read_key_in(name, self.suite())
+    }
+
+    /// [`Home::read_key`] for a key of `suite` rather than the genesis suite: a node's libp2p
+    /// transport key, which is ed25519 in every suite (ADR 0026).
+    pub fn read_key_in(&self, name: &str, suite: Suite) -> eyre::Result<SecretKey> {
+        match self.read_key_file_in(name, suite)? {
+            StoredKey::Encrypted(sealed) => self.open_key_in(name, &sealed, suite),
             StoredKey::Plain(key) => {
                 let path = self.key_path(name);
                 match self.genesis() {
@@ -155,6 +168,11 @@ impl Home {
 
     /// The key file as stored: plain, or still sealed.
     pub fn read_key_file(&self, name: &str) -> eyre::Result<StoredKey> {
+        self.read_key_file_in(name, self.suite())
+    }
+
+    /// [`Home::read_key_file`] for a key of `suite`.
+    pub fn read_key_file_in(&self, name: &str, suite: Suite) -> eyre::Result<StoredKey> {
         let path = self.key_path(name);
         let mode = fs::metadata(&path)
             .wrap_err_with(|| format!("reading key file {}", path.display()))?
@@ -179,14 +197,29 @@ impl Home {
                 path.display()
             )
         })?;
-        Ok(StoredKey::Plain(SecretKey::from_seed(*seed)))
+        let key = SecretKey::from_seed_in(suite, *seed).map_err(|_| {
+            eyre::eyre!("key file {} holds no key of the {suite} suite", path.display())
+        })?;
+        Ok(StoredKey::Plain(key))
     }
 
     /// Opens a sealed key with the home's passphrase.
     pub fn open_key(&self, name: &str, sealed: &EncryptedKey) -> eyre::Result<SecretKey> {
+        self.open_key_in(name, sealed, self.suite())
+    }
+
+    /// [`Home::open_key`] for a key of `suite`.
+    pub fn open_key_in(
+        &self,
+        name: &str,
+        sealed: &EncryptedKey,
+        suite: Suite,
+    ) -> eyre::Result<SecretKey> {
         let path = self.key_path(name);
         let passphrase = self.passphrase.get(&format!("key {name}"))?;
-        sealed.open(passphrase.as_bytes()).wrap_err_with(|| format!("key file {}", path.display()))
+        sealed
+            .open_in(suite, passphrase.as_bytes())
+            .wrap_err_with(|| format!("key file {}", path.display()))
     }
 
     fn key_bytes(

@@ -36,6 +36,8 @@ pub fn request_as(
     method: &str,
     path: &str,
 ) -> eyre::Result<(u16, Vec<u8>)> {
-    let client = BlockingHttp::new(addr)?.with_reader(SecretKey::from_seed(reader.seed()))?;
+    // The same key, in its own suite: an SM2 reader signs its reads in SM2.
+    let reader = SecretKey::from_seed_in(reader.suite(), reader.seed())?;
+    let client = BlockingHttp::new(addr)?.with_reader(reader)?;
     Ok(client.exchange(method, path, None)?)
 }

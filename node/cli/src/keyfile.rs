@@ -24,7 +24,10 @@ use chacha20poly1305::{
     aead::{Aead, Payload},
 };
 use eyre::{bail, eyre};
-use onebook_types::keys::{PublicKey, SecretKey};
+use onebook_types::{
+    keys::{PublicKey, SecretKey},
+    suite::Suite,
+};
 use zeroize::Zeroizing;
 
 /// The four bytes an encrypted key file starts with: ASCII `OBKE` ("Onebook key, encrypted").
@@ -135,8 +138,15 @@ impl EncryptedKey {
         Ok(sealed)
     }
 
-    /// Opens the file with `passphrase`; a wrong passphrase or a changed byte fails.
+    /// Opens the file with `passphrase` as an `ed25519-blake3` key; a wrong passphrase or a
+    /// changed byte fails.
     pub fn open(&self, passphrase: &[u8]) -> eyre::Result<SecretKey> {
+        self.open_in(Suite::Ed25519Blake3, passphrase)
+    }
+
+    /// Opens the file with `passphrase` as a key of `suite`: the sealed seed must give, in that
+    /// suite, the public key stored in the clear, so a key of another suite is refused.
+    pub fn open_in(&self, suite: Suite, passphrase: &[u8]) -> eyre::Result<SecretKey> {
         let cipher = self.cipher(passphrase)?;
         let aad = self.associated_data();
         let payload = Payload { msg: self.ciphertext.as_slice(), aad: &aad };
@@ -146,9 +156,13 @@ impl EncryptedKey {
             })?);
         let mut seed = Zeroizing::new([0u8; 32]);
         seed.copy_from_slice(&plain);
-        let key = SecretKey::from_seed(*seed);
+        let key = SecretKey::from_seed_in(suite, *seed)
+            .map_err(|_| eyre!("the sealed secret is not a key of the {suite} suite"))?;
         if key.public_key().0 != self.public_key {
-            bail!("the key file's public key does not match its sealed secret");
+            bail!(
+                "the key file's public key does not match its sealed secret in the {suite} suite \
+                 (a key of another suite, or a changed file)"
+            );
         }
         Ok(key)
     }

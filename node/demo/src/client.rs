@@ -11,6 +11,7 @@ use std::{
 };
 
 use eyre::{WrapErr, bail, eyre};
+use onebook_types::suite::Suite;
 use onebook_types::{
     action::Action,
     block::Event,
@@ -116,6 +117,7 @@ pub struct Turned {
 pub struct Client {
     addr: String,
     chain_id: ChainId,
+    suite: Suite,
     /// Anonymous requests.
     http: BlockingHttp,
     /// Requests signed by each dev key label that read so far: one client per key, whose
@@ -141,9 +143,26 @@ impl Client {
         Ok(Self {
             addr: addr.to_owned(),
             chain_id: ChainId::from(chain_id),
+            suite: Suite::default(),
             http,
             readers: std::cell::RefCell::default(),
         })
+    }
+
+    /// This client for a chain of `suite` (the default suite's otherwise): the dev keys it
+    /// signs with are derived in it.
+    pub fn with_suite(self, suite: Suite) -> Self {
+        Self { suite, ..self }
+    }
+
+    /// The chain's suite, which the dev keys are derived in.
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+
+    /// The dev key `label` in the chain's suite.
+    pub fn dev_secret(&self, label: &str) -> SecretKey {
+        onebook_genesis::dev_secret_in(self.suite, label)
     }
 
     /// The node's address.
@@ -178,7 +197,7 @@ impl Client {
         let reader = match readers.entry(label.to_owned()) {
             std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::btree_map::Entry::Vacant(entry) => {
-                entry.insert(self.http.with_reader(onebook_genesis::dev_secret(label))?)
+                entry.insert(self.http.with_reader(self.dev_secret(label))?)
             }
         };
         let (status, body) = reader.exchange("GET", path, None)?;
@@ -289,7 +308,7 @@ impl Client {
     /// Signs `action` with the dev key `label` and submits it, expecting the node to turn it
     /// away before any block: the status and problem it answered. An admitted tx is an error.
     pub fn submit_turned_away(&self, label: &str, action: Action) -> eyre::Result<Turned> {
-        let secret = onebook_genesis::dev_secret(label);
+        let secret = self.dev_secret(label);
         let nonce = self.next_nonce(&secret.public_key())?;
         let tx = self.sign(&secret, nonce, self.tip()?.0, action);
         let (status, body) =
@@ -321,7 +340,7 @@ impl Client {
         let mut hashes = Vec::with_capacity(txs.len());
         for Signed { label, action } in txs {
             if !nonces.contains_key(&label) {
-                let secret = onebook_genesis::dev_secret(&label);
+                let secret = self.dev_secret(&label);
                 let next = self.next_nonce(&secret.public_key())?;
                 nonces.insert(label.clone(), (secret, next));
             }

@@ -56,6 +56,7 @@ use onebook_types::{
         ProposalId, QualityReportId, RegionCode, ResourceId, ShareRequestId, SystemId, Timestamp,
     },
     keys::PublicKey,
+    suite::Suite,
     time::Date,
 };
 
@@ -155,13 +156,23 @@ pub fn seed(node_addr: &str) -> eyre::Result<SeedSummary> {
 /// Fills the devnet whose node listens at `node_addr` with demo data.
 pub fn seed_with(node_addr: &str, options: &SeedOptions) -> eyre::Result<SeedSummary> {
     let client = Client::connect(node_addr)?;
-    let admin = onebook_genesis::dev_secret("xm-dsj/admin").public_key();
-    if !client.exists(&format!("/v1/members/{admin}"))? {
+    // The dev keys are derived in the chain's suite: the suite whose xm-dsj/admin is a member.
+    let mut suite = None;
+    for candidate in Suite::ALL {
+        let admin = onebook_genesis::dev_secret_in(candidate, "xm-dsj/admin").public_key();
+        if client.exists(&format!("/v1/members/{admin}"))? {
+            suite = Some(candidate);
+            break;
+        }
+    }
+    let Some(suite) = suite else {
         bail!(
             "the node at {node_addr} does not serve the development network \
-             (genesis/networks/dev.json): its members do not include the dev key xm-dsj/admin"
+             (genesis/networks/dev.json): its members do not include the dev key xm-dsj/admin \
+             of either suite"
         );
-    }
+    };
+    let client = client.with_suite(suite);
     let mut run = Run::start(&client, options)?;
     run.governance()?;
     run.members()?;
@@ -316,6 +327,7 @@ impl<'a> Run<'a> {
         if !self.client.exists("/v1/orgs/xm-smq")? {
             first.push((
                 admit(
+                    self.client.suite(),
                     "xm-smq",
                     "厦门市思明区人民政府",
                     OrgLevel::District,
@@ -329,6 +341,7 @@ impl<'a> Run<'a> {
         if !self.client.exists("/v1/orgs/xm-dsjgs")? {
             first.push((
                 admit(
+                    self.client.suite(),
                     "xm-dsjgs",
                     "厦门市大数据有限公司",
                     OrgLevel::Enterprise,
@@ -356,6 +369,7 @@ impl<'a> Run<'a> {
         // The district data bureau sits under the district government, which must exist first.
         if !self.client.exists("/v1/orgs/xm-smq-sjj")? {
             let change = admit(
+                self.client.suite(),
                 "xm-smq-sjj",
                 "厦门市思明区数据管理局",
                 OrgLevel::Bureau,
@@ -395,7 +409,7 @@ impl<'a> Run<'a> {
         let mut txs = Vec::new();
         for &(org, role_label, title, role) in NEEDED {
             let label = format!("{org}/{role_label}");
-            let key = onebook_genesis::dev_secret(&label).public_key();
+            let key = self.client.dev_secret(&label).public_key();
             if self.client.exists(&format!("/v1/members/{key}"))? {
                 continue;
             }
@@ -407,7 +421,7 @@ impl<'a> Run<'a> {
 
         let clerk = format!("xm-scjg/clerk-{}", self.tag);
         let rotated = format!("{clerk}-rotated");
-        let key = key_of(&clerk);
+        let key = key_of(self.client.suite(), &clerk);
         let register = Action::RegisterMember {
             key,
             name: "厦门市市场监督管理局 目录编制人员（临时）".to_owned(),
@@ -416,14 +430,17 @@ impl<'a> Run<'a> {
         self.client.commit("xm-scjg/admin", register, "registering a clerk")?;
         let roles = Action::SetMemberRoles { key, roles: vec![Role::CatalogClerk, Role::DataUser] };
         self.client.commit("xm-scjg/admin", roles, "granting the clerk a role")?;
-        let rotate = Action::RotateMemberKey { new_key: key_of(&rotated) };
+        let rotate = Action::RotateMemberKey { new_key: key_of(self.client.suite(), &rotated) };
         self.client.commit(&clerk, rotate, "rotating the clerk's key")?;
         let revoke = Action::RevokeMember {
-            key: key_of(&rotated),
+            key: key_of(self.client.suite(), &rotated),
             reason: "人员调岗，收回目录编制权限".to_owned(),
         };
         self.client.commit("xm-scjg/admin", revoke, "revoking the clerk")?;
-        self.sample("a revoked member", format!("/v1/members/{}", key_of(&rotated)));
+        self.sample(
+            "a revoked member",
+            format!("/v1/members/{}", key_of(self.client.suite(), &rotated)),
+        );
         Ok(())
     }
 
@@ -795,7 +812,7 @@ impl<'a> Run<'a> {
             let (name, _) = ENTRIES[Self::index(entry)?].items[item];
             batches.entry(gateway).or_default().push(AccessDraft {
                 grant,
-                member: key_of(gateway),
+                member: key_of(self.client.suite(), gateway),
                 resource: self.resource(entry)?,
                 items: vec![name.to_owned()],
                 operation: match n % 3 {
@@ -1492,8 +1509,9 @@ const REQUESTS: &[RequestSpec] = &[
     },
 ];
 
-/// A proposal change admitting org `id` with its dev admin key `<id>/admin`.
+/// A proposal change admitting org `id` with its dev admin key `<id>/admin` in `suite`.
 fn admit(
+    suite: Suite,
     id: &str,
     name: &str,
     level: OrgLevel,
@@ -1508,13 +1526,13 @@ fn admit(
         parent: Some(OrgId::from(parent)),
         region: RegionCode::from(region),
         data_authority,
-        admin: key_of(&format!("{id}/admin")),
+        admin: key_of(suite, &format!("{id}/admin")),
     }
 }
 
-/// The public key of the dev label `label`.
-fn key_of(label: &str) -> PublicKey {
-    onebook_genesis::dev_secret(label).public_key()
+/// The public key of the dev label `label` in `suite`.
+fn key_of(suite: Suite, label: &str) -> PublicKey {
+    onebook_genesis::dev_secret_in(suite, label).public_key()
 }
 
 /// The dev label of `org`'s catalog clerk.

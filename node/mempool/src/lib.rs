@@ -184,8 +184,8 @@ impl Mempool {
     ) -> Result<Hash32, AdmitError> {
         let tx = decode(&self.chain_id, bytes)?;
         self.check_room(bytes.len(), 1)?;
-        self.check_new(&tx.hash())?;
-        let tx = tx.verify().map_err(|_| AdmitError::BadSignature)?;
+        self.check_new(&tx.hash_in(next.suite))?;
+        let tx = tx.verify_in(next.suite).map_err(|_| AdmitError::BadSignature)?;
         self.admit_verified(tx, bytes.len(), state, next)
     }
 

@@ -29,6 +29,7 @@ fn next_block(height: u64) -> BlockContext {
         chain_id: ChainId::from(CHAIN),
         height: Height(height),
         time: Timestamp(1_767_196_800_000 + height * 1_000),
+        suite: onebook_types::suite::Suite::Ed25519Blake3,
     }
 }
 

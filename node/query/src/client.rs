@@ -131,7 +131,11 @@ impl HttpQuery {
 
     /// The same client with requests bounded by `timeout` instead of [`REQUEST_TIMEOUT`].
     pub fn with_timeout(&self, timeout: Duration) -> Self {
-        let reader = self.inner.reader.as_ref().map(|key| SecretKey::from_seed(key.seed()));
+        let reader = self
+            .inner
+            .reader
+            .as_ref()
+            .and_then(|key| SecretKey::from_seed_in(key.suite(), key.seed()).ok());
         self.rebuilt(reader, timeout)
     }
 

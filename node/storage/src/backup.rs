@@ -35,6 +35,7 @@ use std::{
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use onebook_state::MemNodeStore;
+use onebook_types::suite::Suite;
 use onebook_types::{
     block, codec,
     hash::Hash32,
@@ -238,6 +239,7 @@ impl Progress for NoProgress {
 /// directory `out`, and returns its manifest. `created_ms` is recorded as the time taken.
 pub fn backup(
     primary: &Path,
+    suite: Suite,
     out: &Path,
     created_ms: u64,
     progress: &mut dyn Progress,
@@ -248,7 +250,7 @@ pub fn backup(
     let partial = sibling(out, "partial");
     clear_leftover(&partial, "backup")?;
     fs::create_dir_all(&partial).map_err(io_at(&partial))?;
-    let manifest = match write_backup(primary, &partial, created_ms, progress) {
+    let manifest = match write_backup(primary, suite, &partial, created_ms, progress) {
         Ok(manifest) => manifest,
         Err(error) => {
             let _ = fs::remove_dir_all(&partial);
@@ -263,19 +265,20 @@ pub fn backup(
 /// Writes the files and then the manifest of a backup of `primary` into `partial`, synced.
 fn write_backup(
     primary: &Path,
+    suite: Suite,
     partial: &Path,
     created_ms: u64,
     progress: &mut dyn Progress,
 ) -> BackupResult<ArchiveManifest> {
     let scratch = partial.join(".secondary");
     let manifest = {
-        let store = open_secondary(primary, &scratch)?;
+        let store = open_secondary(primary, &scratch, suite)?;
         let tip = store.tip()?;
         if tip.height.0 == 0 {
             return Err(BackupError::NothingCommitted);
         }
         let anchor = proofs::bundle_for_record(&store, &RecordKey::ValidatorSet, tip.height)?;
-        if anchor.header.hash() != tip.block_hash {
+        if anchor.header.hash_in(suite) != tip.block_hash {
             return Err(BackupError::Content {
                 detail: "the tip's header does not hash to the tip's block hash".into(),
             });
@@ -437,7 +440,8 @@ pub fn restore(
     check_files(archive, &manifest, progress)?;
     let building = sibling(target, "restoring");
     clear_leftover(&building, "restore")?;
-    let building_config = StoreConfig { path: building.clone(), ..config.clone() };
+    let building_config =
+        StoreConfig { path: building.clone(), suite: genesis.suite, ..config.clone() };
     if let Err(error) = build_restored(archive, &building_config, &manifest, progress) {
         let _ = fs::remove_dir_all(&building);
         return Err(error);
@@ -514,12 +518,13 @@ fn check_content(
         let hashes = store
             .block_tx_hashes(height)?
             .ok_or_else(|| refuse(format!("the tx list of block {height} is missing")))?;
-        if block::tx_root(&hashes) != header.tx_root {
+        if block::tx_root_in(store.suite(), &hashes) != header.tx_root {
             return Err(refuse(format!("the txs of block {height} do not hash to its tx root")));
         }
         for hash in &hashes {
             match store.tx(hash)? {
-                Some((location, tx)) if location.height == height && tx.hash() == *hash => {}
+                Some((location, tx))
+                    if location.height == height && tx.hash_in(store.suite()) == *hash => {}
                 _ => {
                     return Err(refuse(format!(
                         "tx {hash} of block {height} is missing or damaged"
@@ -527,7 +532,7 @@ fn check_content(
                 }
             }
         }
-        previous = header.hash();
+        previous = header.hash_in(store.suite());
         progress.advance(1);
     }
     if previous != manifest.block_hash {
@@ -548,18 +553,21 @@ fn check_content(
 pub fn recompute_state_root(store: &Store, height: Height) -> BackupResult<Hash32> {
     let mut leaves = Vec::new();
     crate::snapshot::for_each_record(store, height, &mut NoProgress, |key, value| {
-        leaves.push((onebook_state::key_hash(key), Some(onebook_state::value_hash(&value))));
+        let suite = store.suite();
+        let value_hash = onebook_state::value_hash_in(suite, &value);
+        leaves.push((onebook_state::key_hash_in(suite, key), Some(value_hash)));
         Ok(())
     })
     .map_err(|error| match error {
         crate::snapshot::SnapshotError::Storage(error) => BackupError::Storage(error),
         other => BackupError::Content { detail: other.to_string() },
     })?;
-    Ok(onebook_state::apply_updates(&MemNodeStore::new(), Hash32::ZERO, leaves).root)
+    Ok(onebook_state::apply_updates_in(store.suite(), &MemNodeStore::new(), Hash32::ZERO, leaves)
+        .root)
 }
 
 /// Opens the database at `primary` as a secondary instance whose own files go to `scratch`.
-pub(crate) fn open_secondary(primary: &Path, scratch: &Path) -> BackupResult<Store> {
+pub(crate) fn open_secondary(primary: &Path, scratch: &Path, suite: Suite) -> BackupResult<Store> {
     if !primary.join("CURRENT").exists() {
         return Err(BackupError::Io {
             path: primary.to_owned(),
@@ -581,7 +589,7 @@ pub(crate) fn open_secondary(primary: &Path, scratch: &Path) -> BackupResult<Sto
             supported: keys::SCHEMA_VERSION,
         }));
     }
-    Ok(Store::from_db(db, VerifyOnOpen::Root)?)
+    Ok(Store::from_db(db, VerifyOnOpen::Root, suite)?)
 }
 
 /// Copies every column family of `store` into table files in `dir`.

@@ -57,11 +57,11 @@ pub fn checkpoint(store: &Store, height: Height) -> Result<Option<Checkpoint>> {
         genesis_hash,
         height,
         time: header.time,
-        block_hash: header.hash(),
+        block_hash: header.hash_in(store.suite()),
         history_root: header.history_root,
         validator_set_hash: header.validator_set_hash,
-        witness_set_hash: before.hash(),
-        next_witness_set_hash: after.hash(),
+        witness_set_hash: before.hash_in(store.suite()),
+        next_witness_set_hash: after.hash_in(store.suite()),
     }))
 }
 
@@ -157,7 +157,9 @@ pub fn record_cosignature(
     if set.get(&cosignature.witness).is_none() {
         return Err(CosignRefusal::NotAWitness(cosignature.witness));
     }
-    cosignature.verify(&checkpoint).map_err(|_| CosignRefusal::BadSignature(height))?;
+    cosignature
+        .verify_in(store.suite(), &checkpoint)
+        .map_err(|_| CosignRefusal::BadSignature(height))?;
     let key = keys::with_suffix(&keys::height(height), &cosignature.witness.0);
     let family = store.cf(keys::COSIGNATURES);
     if store.db().get_pinned_cf(family, &key).map_err(StorageError::from)?.is_some() {
@@ -174,7 +176,8 @@ pub fn witnessed(store: &Store, height: Height) -> Result<Option<(Checkpoint, Ve
     let Some(checkpoint) = checkpoint(store, height)? else { return Ok(None) };
     let cosignatures = cosignatures(store, height)?;
     let set = witnesses_of(store, height)?;
-    Ok(set.check(&checkpoint, &cosignatures).is_ok().then_some((checkpoint, cosignatures)))
+    let witnessed = set.check_in(store.suite(), &checkpoint, &cosignatures).is_ok();
+    Ok(witnessed.then_some((checkpoint, cosignatures)))
 }
 
 /// The highest witnessed checkpoint at or above `height`.
@@ -207,11 +210,14 @@ pub fn newest_witnessed(store: &Store, height: Height) -> Result<Option<Height>>
 pub fn extension(store: &Store, from: Height, to: Height) -> Result<CheckpointExtension> {
     let range = |what: String| StorageError::NoProof { reason: what };
     let consistency =
-        history::prove_consistency(store, from.0, to.0).map_err(|error| match error {
-            history::ProveError::Nodes(error) => error,
-            history::ProveError::Range(error) => range(error.to_string()),
+        history::prove_consistency_in(store.suite(), store, from.0, to.0).map_err(|error| {
+            match error {
+                history::ProveError::Nodes(error) => error,
+                history::ProveError::Range(error) => range(error.to_string()),
+            }
         })?;
-    let ancestry = history::prove_ancestry(store, from.0, to.0).map_err(|error| match error {
+    let ancestry = history::prove_ancestry_in(store.suite(), store, from.0, to.0);
+    let ancestry = ancestry.map_err(|error| match error {
         history::ProveError::Nodes(error) => error,
         history::ProveError::Range(error) => range(error.to_string()),
     })?;
@@ -241,13 +247,11 @@ pub fn anchor(store: &Store, height: Height, at: Option<Height>) -> Result<Optio
         })?;
     let witness_changes = witness_changes(store, checkpoint_height)?;
     let ancestry = if height < checkpoint_height {
-        let proof =
-            history::prove_ancestry(store, height.0, checkpoint_height.0).map_err(|error| {
-                match error {
-                    history::ProveError::Nodes(error) => error,
-                    history::ProveError::Range(error) => {
-                        StorageError::NoProof { reason: error.to_string() }
-                    }
+        let proof = history::prove_ancestry_in(store.suite(), store, height.0, checkpoint_height.0)
+            .map_err(|error| match error {
+                history::ProveError::Nodes(error) => error,
+                history::ProveError::Range(error) => {
+                    StorageError::NoProof { reason: error.to_string() }
                 }
             })?;
         Some(proof)

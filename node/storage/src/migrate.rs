@@ -103,7 +103,7 @@ impl Store {
     ) -> Result<TreeUpdate> {
         let mut writes = Vec::new();
         self.difference(previous, root, &mut writes)?;
-        let update = onebook_state::apply_updates(self, previous, writes);
+        let update = onebook_state::apply_updates_in(self.suite(), self, previous, writes);
         if update.root != root {
             return Err(StorageError::StateRootMismatch {
                 height,
@@ -179,7 +179,7 @@ impl Store {
             .ok_or(StorageError::Missing { what: "state node of a schema 4 store" })?;
         let node: Node = codec::decode(&bytes, BLOCK_BYTES_MAX)
             .map_err(|source| StorageError::Corrupt { what: "state node", source })?;
-        if node.hash() != hash {
+        if node.hash_in(self.suite()) != hash {
             return Err(StorageError::Missing { what: "state node that rehashes to its key" });
         }
         Ok(Some(node))

@@ -95,12 +95,13 @@ pub fn bundle_for_tx(store: &Store, tx_hash: &Hash32) -> Result<ProofBundle> {
     let hashes = store
         .block_tx_hashes(location.height)?
         .ok_or_else(|| store.noted(StorageError::Missing { what: "block tx list" }))?;
-    let leaves: Vec<Hash32> = hashes.iter().map(merkle::tx_leaf).collect();
+    let suite = store.suite();
+    let leaves: Vec<Hash32> = hashes.iter().map(|hash| merkle::tx_leaf_in(suite, hash)).collect();
     let index = usize::try_from(location.index).unwrap_or(usize::MAX);
     if index >= leaves.len() {
         return Err(store.noted(StorageError::Missing { what: "tx in its block's tx list" }));
     }
-    let proof = merkle::prove(&leaves, index);
+    let proof = merkle::prove_in(suite, &leaves, index);
     let mut receipt_leaves = Vec::with_capacity(hashes.len());
     let mut receipt = None;
     for position in 0..hashes.len() {
@@ -109,13 +110,13 @@ pub fn bundle_for_tx(store: &Store, tx_hash: &Hash32) -> Result<ProofBundle> {
             index: u32::try_from(position).unwrap_or(u32::MAX),
         };
         let stored = store.receipt(at)?.ok_or(StorageError::Missing { what: "receipt" })?;
-        receipt_leaves.push(merkle::receipt_leaf(&codec::encode(&stored)));
+        receipt_leaves.push(merkle::receipt_leaf_in(suite, &codec::encode(&stored)));
         if position == index {
             receipt = Some(stored);
         }
     }
     let receipt = receipt.ok_or(StorageError::Missing { what: "receipt of the tx" })?;
-    let receipt_proof = merkle::prove(&receipt_leaves, index);
+    let receipt_proof = merkle::prove_in(suite, &receipt_leaves, index);
     let (header, certificate) = committed(store, location.height)?;
     let claim = Claim::Tx { tx: Box::new(tx), proof, receipt, receipt_proof };
     bundle(store, header, certificate, claim)
@@ -166,7 +167,7 @@ pub fn set_changes(store: &Store, height: Height) -> Result<Vec<SetChange>> {
         let next_set: ValidatorSet = codec::decode(&bytes, RECORD_BYTES_MAX).map_err(|source| {
             store.noted(StorageError::Corrupt { what: "validator set record", source })
         })?;
-        if next_set.hash() != header.next_validator_set_hash {
+        if next_set.hash_in(store.suite()) != header.next_validator_set_hash {
             return Err(no_proof(format!(
                 "the validator set record at {at} is not the set its header announces"
             )));

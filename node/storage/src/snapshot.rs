@@ -41,6 +41,7 @@ use std::{
 };
 
 use borsh::{BorshDeserialize, BorshSerialize};
+use onebook_types::suite::Suite;
 use onebook_types::{
     block::{self, Block, Receipt},
     checkpoint::CheckpointPolicy,
@@ -202,7 +203,7 @@ pub fn write_snapshot(
         chain_id: anchor.header.chain_id.clone(),
         genesis_hash: store.genesis_hash()?.ok_or(StorageError::Missing { what: "genesis" })?,
         height,
-        block_hash: anchor.header.hash(),
+        block_hash: anchor.header.hash_in(store.suite()),
         state_root: anchor.header.state_root,
         created_ms,
         anchor: anchor.encode(),
@@ -249,10 +250,11 @@ pub fn write_snapshot(
 }
 
 /// Writes a snapshot of the database at `data` (whose node may be running: it is read as a
-/// secondary instance, as a backup is) into the new file `out`, through a hidden file beside it
+/// secondary instance, as a backup is) of a chain of `suite` into the new file `out`, through a hidden file beside it
 /// that is renamed into place only when complete.
 pub fn write_snapshot_file(
     data: &Path,
+    suite: Suite,
     height: Option<Height>,
     out: &Path,
     created_ms: u64,
@@ -267,7 +269,7 @@ pub fn write_snapshot_file(
     let scratch = backup::sibling(out, "secondary");
     backup::clear_leftover(&scratch, "snapshot")?;
     let written = (|| {
-        let store = backup::open_secondary(data, &scratch)?;
+        let store = backup::open_secondary(data, &scratch, suite)?;
         let file = fs::File::create(&partial).map_err(backup::io_at(&partial))?;
         let mut writer = io::BufWriter::with_capacity(1024 * 1024, file);
         let manifest = write_snapshot(&store, height, &mut writer, created_ms, progress)?;
@@ -310,10 +312,11 @@ pub fn restore_snapshot(
     let mut input = HashingReader { inner: input, hasher: blake3::Hasher::new(), bytes: 0 };
     let (manifest, anchor) = read_manifest(&mut input, genesis)?;
     progress.stage("reading snapshot", size_bytes);
-    let read = read_body(&mut input, &manifest, progress)?;
+    let read = read_body(&mut input, &manifest, genesis.suite, progress)?;
     let building = backup::sibling(target, "restoring");
     backup::clear_leftover(&building, "snapshot restore")?;
-    let building_config = StoreConfig { path: building.clone(), ..config.clone() };
+    let building_config =
+        StoreConfig { path: building.clone(), suite: genesis.suite, ..config.clone() };
     let built = (|| {
         progress.stage("rebuilding the state tree", 0);
         let store = Store::open(&building_config)?;
@@ -463,6 +466,7 @@ fn read_manifest(
 fn read_body(
     input: &mut HashingReader<'_>,
     manifest: &ArchiveManifest,
+    suite: Suite,
     progress: &mut dyn Progress,
 ) -> SnapshotResult<SnapshotBody> {
     let content = |detail: String| SnapshotError::Content { detail };
@@ -479,7 +483,7 @@ fn read_body(
             .map_err(|e| malformed(format!("a frame does not decode: {e}")))?;
         match (frame, &block) {
             (SnapshotFrame::Block(found), None) => {
-                check_block(&found, manifest)?;
+                check_block(suite, &found, manifest)?;
                 block = Some(*found);
             }
             (SnapshotFrame::History(found_history), Some(_)) if history.is_none() => {
@@ -521,10 +525,10 @@ fn read_body(
             manifest.height.0.count_ones()
         ))
     })?;
-    if frontier.root() != block.header.history_root {
+    if frontier.root_in(suite) != block.header.history_root {
         return Err(content(format!(
             "its history peaks fold to {}, the certified header carries history root {}",
-            frontier.root(),
+            frontier.root_in(suite),
             block.header.history_root
         )));
     }
@@ -535,7 +539,7 @@ fn read_body(
             block.txs.len()
         )));
     }
-    if block::receipts_root(&receipts) != block.header.receipts_root {
+    if block::receipts_root_in(suite, &receipts) != block.header.receipts_root {
         return Err(content("the receipts do not hash to the certified receipts root".into()));
     }
     let mut count = [0u8; 8];
@@ -590,18 +594,18 @@ fn check_witnesses(
 }
 
 /// Checks the snapshot's block against the certified header.
-fn check_block(block: &Block, manifest: &ArchiveManifest) -> SnapshotResult<()> {
+fn check_block(suite: Suite, block: &Block, manifest: &ArchiveManifest) -> SnapshotResult<()> {
     let content = |detail: String| SnapshotError::Content { detail };
-    if block.header.hash() != manifest.block_hash {
+    let hash = block.header.hash_in(suite);
+    if hash != manifest.block_hash {
         return Err(content(format!(
-            "its block hashes to {}, the certified block is {}",
-            block.header.hash(),
+            "its block hashes to {hash}, the certified block is {}",
             manifest.block_hash
         )));
     }
-    let hashes: Vec<Hash32> = block.txs.iter().map(SignedTx::hash).collect();
+    let hashes: Vec<Hash32> = block.txs.iter().map(|tx| tx.hash_in(suite)).collect();
     if usize::try_from(block.header.tx_count).ok() != Some(hashes.len())
-        || block::tx_root(&hashes) != block.header.tx_root
+        || block::tx_root_in(suite, &hashes) != block.header.tx_root
     {
         return Err(content("the block's txs do not hash to the certified tx root".into()));
     }
@@ -664,7 +668,7 @@ fn init_from_snapshot(
     // The new store is empty: every record is new at the base, its creation time unknown.
     store.put_index(&mut batch, height, None, &staged.changes)?;
     let encoded: Vec<Vec<u8>> = body.block.txs.iter().map(SignedTx::encode).collect();
-    let hashes: Vec<Hash32> = body.block.txs.iter().map(SignedTx::hash).collect();
+    let hashes: Vec<Hash32> = body.block.txs.iter().map(|tx| tx.hash_in(store.suite())).collect();
     let receipt_bytes: Vec<Vec<u8>> = body.receipts.iter().map(codec::encode).collect();
     let touches = vec![TxTouch::default(); hashes.len()];
     let commit = BlockCommit {
@@ -676,7 +680,7 @@ fn init_from_snapshot(
     store.put_block(&mut batch, &commit, &encoded, &hashes, &receipt_bytes);
     let mut history = body.history;
     store.put_history(&mut batch, history.subtrees());
-    store.put_history(&mut batch, history.push(&manifest.block_hash));
+    store.put_history(&mut batch, history.push_in(store.suite(), &manifest.block_hash));
     let meta = store.cf(keys::META);
     batch.put_cf(meta, keys::META_GENESIS, manifest.genesis_hash.as_bytes());
     batch.put_cf(meta, keys::META_BASE_SET_CHANGES, codec::encode(&anchor.set_changes));

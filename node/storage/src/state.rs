@@ -15,7 +15,7 @@ use std::sync::{
 };
 
 use onebook_state::{NodeAt, NodeStore, StoredNode};
-use onebook_types::{codec, hash::Hash32, ids::Height};
+use onebook_types::{codec, hash::Hash32, ids::Height, suite::Suite};
 use rocksdb::WriteBatch;
 
 use crate::{
@@ -86,13 +86,13 @@ impl CachedChunk {
         Self { nodes, checked: AtomicU64::new(0) }
     }
 
-    /// Node `slot`, if it is there and hashes to `hash`. A node that does not is logged and
-    /// treated as absent, so readers report it as a missing node.
-    fn node(&self, slot: usize, hash: &Hash32, at: NodeAt) -> Option<StoredNode> {
+    /// Node `slot`, if it is there and hashes to `hash` in `suite`. A node that does not is
+    /// logged and treated as absent, so readers report it as a missing node.
+    fn node(&self, suite: Suite, slot: usize, hash: &Hash32, at: NodeAt) -> Option<StoredNode> {
         let node = *self.nodes.get(slot)?;
         let bit = 1u64 << slot;
         if self.checked.load(Ordering::Relaxed) & bit == 0 {
-            let computed = node.hash();
+            let computed = node.hash_in(suite);
             if computed != *hash {
                 tracing::error!(?at, %computed, expected = %hash, "a stored state node does not hash to what its parent names");
                 return None;
@@ -222,11 +222,11 @@ impl Store {
         let (id, slot) = chunk_of(at);
         if let Some(chunk) = self.node_cache.get(id) {
             self.node_cache.count(1, 0);
-            return Ok(chunk.node(slot, hash, at));
+            return Ok(chunk.node(self.suite(), slot, hash, at));
         }
         self.node_cache.count(0, 1);
         let Some(chunk) = self.read_chunk(id)? else { return Ok(None) };
-        Ok(chunk.node(slot, hash, at))
+        Ok(chunk.node(self.suite(), slot, hash, at))
     }
 
     /// Reads a chunk from RocksDB and caches it.
@@ -258,7 +258,7 @@ impl Store {
         for (index, (at, hash)) in refs.iter().enumerate() {
             let (id, slot) = chunk_of(*at);
             match self.node_cache.get(id) {
-                Some(chunk) => nodes.push(chunk.node(slot, hash, *at)),
+                Some(chunk) => nodes.push(chunk.node(self.suite(), slot, hash, *at)),
                 None => {
                     wanted.push((index, id, slot));
                     nodes.push(None);
@@ -284,7 +284,8 @@ impl Store {
                 .binary_search_by_key(&(id.version, id.chunk), |(id, _)| (id.version, id.chunk));
             let chunk = position.ok().and_then(|position| read[position].1.as_ref());
             let (at, hash) = &refs[index];
-            nodes[start + index] = chunk.and_then(|chunk| chunk.node(slot, hash, *at));
+            nodes[start + index] =
+                chunk.and_then(|chunk| chunk.node(self.suite(), slot, hash, *at));
         }
         Ok(())
     }

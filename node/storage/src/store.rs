@@ -13,12 +13,13 @@ use onebook_state::{Child, StateProof, StoredNode, TreeStats};
 use onebook_types::{
     block::{self, Block, CommitCertificate, Header, Receipt},
     codec,
-    hash::{Hash32, Tag, hash_tagged},
+    hash::{Hash32, Tag},
     history::{History, HistoryNodes, Subtree},
     ids::{Height, OrgId},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     merkle,
     record::RecordKey,
+    suite::Suite,
     tx::SignedTx,
 };
 use rocksdb::{
@@ -74,10 +75,19 @@ pub struct StoreConfig {
     /// past it RocksDB flushes the largest to disk. Without it each family's buffers grow on
     /// their own until the write-ahead log bound forces a flush, hundreds of MiB in all.
     pub memtable_bytes: usize,
+    /// The chain's cryptographic suite (its genesis file's): every hash the store computes or
+    /// checks (tx and block hashes, roots, the history and state trees) is the suite's.
+    pub suite: Suite,
 }
 
 impl StoreConfig {
-    /// Defaults for a database at `path`: synced, 64 MiB cache, root check on open.
+    /// This configuration for a chain of `suite`.
+    pub fn in_suite(self, suite: Suite) -> Self {
+        Self { suite, ..self }
+    }
+
+    /// Defaults for a database at `path`: synced, 64 MiB cache, root check on open, the
+    /// default suite (see [`StoreConfig::in_suite`]).
     pub fn new(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
@@ -86,6 +96,7 @@ impl StoreConfig {
             verify_on_open: VerifyOnOpen::Root,
             node_cache_nodes: NODE_CACHE_NODES_DEFAULT,
             memtable_bytes: MEMTABLE_BYTES_DEFAULT,
+            suite: Suite::Ed25519Blake3,
         }
     }
 }
@@ -252,6 +263,7 @@ pub struct Store {
     /// secondary instance, which never commits.
     mark: Option<Mutex<MarkFile>>,
     damage: DamageLog,
+    suite: Suite,
 }
 
 impl std::fmt::Debug for Store {
@@ -269,7 +281,7 @@ impl Store {
     /// damaged write-ahead log is reported, never silently served as a shorter chain.
     pub fn open(config: &StoreConfig) -> Result<Self> {
         if let Some(mark) = committed::read(&config.path)? {
-            check_against_mark(&config.path, mark)?;
+            check_against_mark(&config.path, config.suite, mark)?;
         }
         let mut store = Self::open_database(config)?;
         let upgrade = store.check_schema()?;
@@ -329,7 +341,13 @@ impl Store {
             block_cache: Some(block_cache),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
+            suite: config.suite,
         })
+    }
+
+    /// The chain's cryptographic suite, which every hash of the store is computed in.
+    pub fn suite(&self) -> Suite {
+        self.suite
     }
 
     /// What reads have found damaged since the store was opened; `None` while every read was
@@ -362,7 +380,7 @@ impl Store {
 
     /// A store over an already open database (a secondary instance, `backup.rs`), its tip read
     /// and checked as `verify` asks. Writes through it fail.
-    pub(crate) fn from_db(db: DB, verify: VerifyOnOpen) -> Result<Self> {
+    pub(crate) fn from_db(db: DB, verify: VerifyOnOpen, suite: Suite) -> Result<Self> {
         let store = Self {
             db,
             sync_writes: false,
@@ -373,6 +391,7 @@ impl Store {
             block_cache: None,
             mark: None,
             damage: DamageLog::default(),
+            suite,
         };
         store.load_base()?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
@@ -403,7 +422,7 @@ impl Store {
         let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
         let mut batch = WriteBatch::default();
         let mut history = History::new();
-        self.put_history(&mut batch, history.push(&genesis_hash));
+        self.put_history(&mut batch, history.push_in(self.suite, &genesis_hash));
         self.put_state(&mut batch, Height(0), &staged);
         self.put_index(&mut batch, Height(0), Some(0), &staged.changes)?;
         batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
@@ -445,7 +464,7 @@ impl Store {
     /// over the genesis hash and every block hash up to the tip.
     pub fn next_history_root(&self) -> Result<Hash32> {
         self.tip()?;
-        Ok(self.history_slot().root())
+        Ok(self.history_slot().root_in(self.suite))
     }
 
     /// The first height whose block and state this store holds: 0 for a store that began at
@@ -563,17 +582,17 @@ impl Store {
         let header = &commit.block.header;
         // Each tx is encoded once: its hash for the checks and the keys, its bytes for the value.
         let encoded: Vec<Vec<u8>> = commit.block.txs.iter().map(SignedTx::encode).collect();
-        // `SignedTx::hash` over the bytes already encoded.
+        // `SignedTx::hash_in` over the bytes already encoded.
         let tx_hashes: Vec<Hash32> =
-            encoded.iter().map(|bytes| hash_tagged(Tag::Tx, &[bytes])).collect();
+            encoded.iter().map(|bytes| self.suite.hash_tagged(Tag::Tx, &[bytes])).collect();
         // Each receipt too: its leaf for the receipts root, its bytes for the value.
         let receipt_bytes: Vec<Vec<u8>> = commit.receipts.iter().map(codec::encode).collect();
         let mut frontier = self.history_slot().clone();
-        check_block(&tip, &frontier, &commit, &tx_hashes, &receipt_bytes, &staged)?;
+        check_block(self.suite, &tip, &frontier, &commit, &tx_hashes, &receipt_bytes, &staged)?;
         let height = header.height;
-        let block_hash = header.hash();
+        let block_hash = header.hash_in(self.suite);
         let mut batch = WriteBatch::default();
-        self.put_history(&mut batch, frontier.push(&block_hash));
+        self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
         self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
         self.put_state(&mut batch, height, &staged);
         self.put_index(&mut batch, height, Some(header.time.0), &staged.changes)?;
@@ -603,7 +622,7 @@ impl Store {
     ) {
         let header = &commit.block.header;
         let height = header.height;
-        let block_hash = header.hash();
+        let block_hash = header.hash_in(self.suite);
         batch.put_cf(self.cf(keys::HEADERS), keys::height(height), codec::encode(header));
         batch.put_cf(self.cf(keys::BLOCKS), keys::height(height), codec::encode(tx_hashes));
         batch.put_cf(self.cf(keys::BLOCKS), block_hash.as_bytes(), keys::height(height));
@@ -804,14 +823,15 @@ impl Store {
         height: Height,
     ) -> Result<(Hash32, Option<Vec<u8>>, StateProof)> {
         let root = self.state_root(height)?;
-        let proof = onebook_state::prove(self, root, onebook_state::key_hash(&key.encode()));
+        let proof =
+            onebook_state::prove(self, root, onebook_state::key_hash_in(self.suite, &key.encode()));
         Ok((root, self.record(key, height)?, proof))
     }
 
     /// Rehashes every node of the state tree at `height`.
     pub fn verify_state(&self, height: Height) -> Result<TreeStats> {
         let root = self.state_root(height)?;
-        onebook_state::verify_tree(self, root).map_err(|e| {
+        onebook_state::verify_tree_in(self.suite, self, root).map_err(|e| {
             self.noted(StorageError::StateRootMismatch { height, detail: e.to_string() })
         })
     }
@@ -944,10 +964,11 @@ impl Store {
         let changes: Vec<RecordChange> =
             latest.into_iter().map(|(key, value)| RecordChange { key, value }).collect();
         let updates = changes.iter().map(|change| {
-            let key_hash = onebook_state::key_hash(&change.key.encode());
-            (key_hash, change.value.as_deref().map(onebook_state::value_hash))
+            let key_hash = onebook_state::key_hash_in(self.suite, &change.key.encode());
+            let value_hash = |value| onebook_state::value_hash_in(self.suite, value);
+            (key_hash, change.value.as_deref().map(value_hash))
         });
-        let update = onebook_state::apply_updates(self, base_root, updates);
+        let update = onebook_state::apply_updates_in(self.suite, self, base_root, updates);
         let chunks = state::chunks(&update.new_nodes);
         StagedState { base_root, root: update.root, root_ref: update.root_ref, chunks, changes }
     }
@@ -1108,7 +1129,7 @@ impl Store {
         if tip.height.0 > 0 {
             let header =
                 self.header(tip.height)?.ok_or(StorageError::Missing { what: "tip header" })?;
-            if header.hash() != tip.block_hash || header.state_root != tip.state_root {
+            if header.hash_in(self.suite) != tip.block_hash || header.state_root != tip.state_root {
                 return Err(mismatch("the tip record disagrees with the tip header".into()));
             }
         } else if self.genesis_state_root()? != tip.state_root {
@@ -1133,7 +1154,7 @@ impl Store {
             }
             VerifyOnOpen::Root => {}
             VerifyOnOpen::Full => {
-                onebook_state::verify_tree(self, tip.state_root)
+                onebook_state::verify_tree_in(self.suite, self, tip.state_root)
                     .map_err(|e| mismatch(e.to_string()))?;
             }
         }
@@ -1148,17 +1169,17 @@ impl Store {
         if tip.height.0 > 0 {
             let header =
                 self.header(tip.height)?.ok_or(StorageError::Missing { what: "tip header" })?;
-            if header.history_root != below.root() {
+            if header.history_root != below.root_in(self.suite) {
                 return Err(mismatch(format!(
                     "the stored history tree's root {} is not the tip header's {}",
-                    below.root(),
+                    below.root_in(self.suite),
                     header.history_root
                 )));
             }
         }
         let history = History::from_nodes(tip.height.0 + 1, self)?;
         let mut rebuilt = below;
-        rebuilt.push(&tip.block_hash);
+        rebuilt.push_in(self.suite, &tip.block_hash);
         if rebuilt != history {
             return Err(mismatch("the stored history tree does not end in the tip's hash".into()));
         }
@@ -1281,7 +1302,7 @@ impl HistoryNodes for Store {
 /// Refuses a store at `path` that holds less than the block `mark` records, or another block at
 /// its height. The store is opened read-only for this, so a damaged write-ahead log is left as
 /// it was found, for the operator to examine.
-fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
+fn check_against_mark(path: &std::path::Path, suite: Suite, mark: Mark) -> Result<()> {
     let mark_path = path.join(committed::MARK_FILE);
     let behind = |store: Option<Height>| StorageError::BehindCommitted {
         store,
@@ -1317,7 +1338,7 @@ fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
             header.ok_or(StorageError::Missing { what: "header of the last committed block" })?;
         Header::decode(&header)
             .map_err(|source| StorageError::Corrupt { what: "header", source })?
-            .hash()
+            .hash_in(suite)
     };
     if stored != mark.block_hash {
         return Err(StorageError::OtherThanCommitted {
@@ -1333,6 +1354,7 @@ fn check_against_mark(path: &std::path::Path, mark: Mark) -> Result<()> {
 /// Checks `commit` against the tip and `staged`; `tx_hashes` are the hashes of its txs and
 /// `receipt_bytes` the encodings of its receipts.
 fn check_block(
+    suite: Suite,
     tip: &Tip,
     history: &History,
     commit: &BlockCommit,
@@ -1349,7 +1371,7 @@ fn check_block(
     if header.previous_hash != tip.block_hash {
         return Err(invalid("previous_hash is not the tip's hash"));
     }
-    if header.history_root != history.root() {
+    if header.history_root != history.root_in(suite) {
         return Err(invalid("history_root is not the root of the blocks before it"));
     }
     if commit.receipts.len() != commit.block.txs.len() {
@@ -1361,13 +1383,13 @@ fn check_block(
     if usize::try_from(header.tx_count).ok() != Some(commit.block.txs.len()) {
         return Err(invalid("tx_count does not match the txs"));
     }
-    if block::tx_root(tx_hashes) != header.tx_root {
+    if block::tx_root_in(suite, tx_hashes) != header.tx_root {
         return Err(invalid("tx_root does not match the txs"));
     }
-    // `block::receipts_root` over the bytes already encoded.
+    // `block::receipts_root_in` over the bytes already encoded.
     let receipt_leaves: Vec<Hash32> =
-        receipt_bytes.iter().map(|bytes| merkle::receipt_leaf(bytes)).collect();
-    if merkle::root(&receipt_leaves) != header.receipts_root {
+        receipt_bytes.iter().map(|bytes| merkle::receipt_leaf_in(suite, bytes)).collect();
+    if merkle::root_in(suite, &receipt_leaves) != header.receipts_root {
         return Err(invalid("receipts_root does not match the receipts"));
     }
     if staged.base_root != tip.state_root {

@@ -16,7 +16,6 @@ use onebook_types::{
     ids::Height,
     limits::{BLOCK_BYTES_MAX, RECORD_BYTES_MAX},
     record::RecordKey,
-    tx::SignedTx,
 };
 use rocksdb::IteratorMode;
 
@@ -123,7 +122,7 @@ impl Store {
         // block whose header is missing.
         let mut history = if base.0 == 0 {
             let mut history = History::new();
-            history.push(&genesis);
+            history.push_in(self.suite(), &genesis);
             Some(history)
         } else {
             History::from_nodes(base.0, self)
@@ -139,7 +138,7 @@ impl Store {
                 Ok(Some(hash)) => {
                     below = hash;
                     if let Some(history) = &mut history {
-                        history.push(&hash);
+                        history.push_in(self.suite(), &hash);
                     }
                 }
                 Ok(None) => {
@@ -180,7 +179,8 @@ impl Store {
             report.problem(at("no header".into()));
             return Ok(None);
         };
-        let hash = header.hash();
+        let suite = self.suite();
+        let hash = header.hash_in(suite);
         if header.height != height {
             report.problem(at(format!("the header names height {}", header.height.0)));
         }
@@ -191,12 +191,12 @@ impl Store {
             )));
         }
         if let Some(history) = history
-            && header.history_root != history.root()
+            && header.history_root != history.root_in(suite)
         {
             report.problem(at(format!(
                 "history_root {} is not the root {} of the blocks below",
                 header.history_root,
-                history.root()
+                history.root_in(suite)
             )));
         }
         if self.block_height(&hash)? != Some(height) {
@@ -213,7 +213,7 @@ impl Store {
                 header.tx_count
             )));
         }
-        if block::tx_root(&hashes) != header.tx_root {
+        if block::tx_root_in(suite, &hashes) != header.tx_root {
             report.problem(at("the tx list does not match tx_root".into()));
         }
         let mut receipts = Vec::with_capacity(hashes.len());
@@ -232,7 +232,8 @@ impl Store {
                 Err(error) => report.problem(at(format!("receipt at {index}: {error}"))),
             }
         }
-        if receipts.len() == hashes.len() && block::receipts_root(&receipts) != header.receipts_root
+        if receipts.len() == hashes.len()
+            && block::receipts_root_in(suite, &receipts) != header.receipts_root
         {
             report.problem(at("the receipts do not match receipts_root".into()));
         }
@@ -262,9 +263,10 @@ impl Store {
                         stored.height.0, stored.index
                     ));
                 }
-                if tx.hash() != *tx_hash {
-                    report.problem(format!("{at}: its bytes hash to {}", tx.hash()));
-                } else if SignedTx::verify(tx).is_err() {
+                let rehashed = tx.hash_in(self.suite());
+                if rehashed != *tx_hash {
+                    report.problem(format!("{at}: its bytes hash to {rehashed}"));
+                } else if tx.verify_in(self.suite()).is_err() {
                     report.problem(format!("{at}: its signature does not verify"));
                 }
                 report.txs += 1;
@@ -290,7 +292,7 @@ impl Store {
         }
         match self.validator_set_below(height) {
             Ok(Some(validators)) => {
-                match CommitCertificate::verify(&certificate, header, &genesis, &validators) {
+                match certificate.verify_in(self.suite(), header, &genesis, &validators) {
                     Ok(()) => report.certificates += 1,
                     Err(error) => report.problem(at(format!("commit certificate: {error}"))),
                 }
@@ -368,7 +370,7 @@ impl Store {
     ) {
         progress(VerifyProgress { phase: "tip state", done: 0, total: 1 });
         let reader = Reading { store: self, error: RefCell::new(None) };
-        match onebook_state::verify_tree(&reader, root) {
+        match onebook_state::verify_tree_in(self.suite(), &reader, root) {
             Ok(stats) => report.tip_records = stats.leaves,
             Err(error) => match reader.error.into_inner() {
                 Some(read) => report.problem(format!("the tip's state tree: {read}")),

@@ -5,6 +5,7 @@
 use onebook_types::{
     action::{Action, ResourceDraft, ReviewDecision, ShareType},
     ids::{CatalogCode, ObligationId, ResourceId, SystemId},
+    suite::Suite,
 };
 
 use super::{Ledger, digest, entry_draft, in_order};
@@ -29,8 +30,19 @@ fn resource_draft(items: &[&str], authoritative: bool, what: &str) -> ResourceDr
 
 #[test]
 fn a_catalog_entry_its_resources_and_its_obligations_go_through_their_lifecycles_over_http() {
-    let ledger = Ledger::start();
+    catalog_lifecycle(&Ledger::start());
+}
 
+/// The same lifecycle on a chain of the national suite (SM2 signatures, SM3 digests): every
+/// tx, signed read, receipt and record of it is read and checked in `sm2-sm3`.
+#[test]
+fn the_catalog_lifecycle_runs_over_http_on_an_sm2_sm3_devnet() {
+    let ledger = Ledger::start_in(Suite::Sm2Sm3);
+    assert_eq!(ledger.net.suite, Suite::Sm2Sm3);
+    catalog_lifecycle(&ledger);
+}
+
+fn catalog_lifecycle(ledger: &Ledger) {
     // A duty change (三定) opens a catalog update, due in working days.
     let duty =
         Action::RecordDutyChange { description: "新增知识产权质押登记职责".to_owned() };

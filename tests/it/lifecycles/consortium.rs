@@ -7,13 +7,15 @@ use onebook_types::{
     ids::{OrgId, ProposalId, RegionCode},
 };
 
+use onebook_types::suite::Suite;
+
 use super::{Ledger, in_order, key};
 
 /// The admins of three of the four validator orgs: enough to pass a proposal.
 const VOTERS: [&str; 3] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"];
 
-fn register(label: &str, name: &str, roles: Vec<Role>) -> Action {
-    Action::RegisterMember { key: key(label), name: name.to_owned(), roles }
+fn register(suite: Suite, label: &str, name: &str, roles: Vec<Role>) -> Action {
+    Action::RegisterMember { key: key(suite, label), name: name.to_owned(), roles }
 }
 
 fn vote(proposal: ProposalId, approve: bool) -> Action {
@@ -39,16 +41,21 @@ fn pass(ledger: &Ledger, change: GovernanceChange, rationale: &str) -> (Vec<Stri
 
 #[test]
 fn members_and_orgs_go_through_their_lifecycles_over_http() {
-    let ledger = Ledger::start();
+    members_and_orgs_go_through_their_lifecycles_over_http_in(Suite::Ed25519Blake3);
+}
+
+/// As [`members_and_orgs_go_through_their_lifecycles_over_http`], on a chain of `suite`.
+pub(super) fn members_and_orgs_go_through_their_lifecycles_over_http_in(suite: Suite) {
+    let ledger = Ledger::start_in(suite);
     let admin = "xm-jypt/admin";
     let analyst = "xm-jypt/analyst";
     let rotated = "xm-jypt/analyst-rotated";
-    let member = |label: &str| format!("/v1/members/{}", key(label));
+    let member = |label: &str| format!("/v1/members/{}", key(suite, label));
 
     // Registered by its org's admin, with a role.
     let receipt = ledger.accept(
         admin,
-        register(analyst, "厦门数据交易平台 数据分析员", vec![Role::DataUser]),
+        register(suite, analyst, "厦门数据交易平台 数据分析员", vec![Role::DataUser]),
         &["member.registered"],
     );
     assert_eq!(receipt.attribute("member.registered", "org"), Some("xm-jypt"));
@@ -59,22 +66,31 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
     );
     assert_eq!(record["roles"], serde_json::json!(["data-user"]));
     // A key is bound once; only an admin registers; roles are sorted.
-    ledger.refuse(admin, register(analyst, "重复", vec![Role::DataUser]), "MemberKeyInUse", 13);
+    ledger.refuse(
+        admin,
+        register(suite, analyst, "重复", vec![Role::DataUser]),
+        "MemberKeyInUse",
+        13,
+    );
     ledger.turned_away(
         "xm-jypt/data-user",
-        register("xm-jypt/other", "未授权", vec![Role::DataUser]),
+        register(suite, "xm-jypt/other", "未授权", vec![Role::DataUser]),
         "RoleMissing",
         2,
     );
-    let unsorted =
-        Action::SetMemberRoles { key: key(analyst), roles: vec![Role::Auditor, Role::DataUser] };
+    let unsorted = Action::SetMemberRoles {
+        key: key(suite, analyst),
+        roles: vec![Role::Auditor, Role::DataUser],
+    };
     ledger.refuse(admin, unsorted, "RolesNotSorted", 15);
-    let foreign = Action::SetMemberRoles { key: key(analyst), roles: vec![Role::DataUser] };
+    let foreign = Action::SetMemberRoles { key: key(suite, analyst), roles: vec![Role::DataUser] };
     ledger.refuse("xm-scjg/admin", foreign, "MemberOfAnotherOrg", 18);
 
     // Roles replaced.
-    let roles =
-        Action::SetMemberRoles { key: key(analyst), roles: vec![Role::DataUser, Role::Auditor] };
+    let roles = Action::SetMemberRoles {
+        key: key(suite, analyst),
+        roles: vec![Role::DataUser, Role::Auditor],
+    };
     ledger.accept(admin, roles, &["member.roles_set"]);
     assert_eq!(
         ledger.record(&member(analyst))["roles"],
@@ -84,7 +100,7 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
     // Rotated: the old key is revoked, the new one carries the member on.
     ledger.accept(
         analyst,
-        Action::RotateMemberKey { new_key: key(rotated) },
+        Action::RotateMemberKey { new_key: key(suite, rotated) },
         &["member.key_rotated"],
     );
     assert_eq!(ledger.record(&member(analyst))["status"], "revoked");
@@ -94,23 +110,23 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
         (Some("active"), Some("xm-jypt"))
     );
     assert_eq!(record["roles"], serde_json::json!(["data-user", "auditor"]));
-    let stale = Action::RotateMemberKey { new_key: key("xm-jypt/never") };
+    let stale = Action::RotateMemberKey { new_key: key(suite, "xm-jypt/never") };
     ledger.turned_away(analyst, stale, "SignerRevoked", 4);
 
     // Revoked by its admin, once.
     let revoke =
-        |reason: &str| Action::RevokeMember { key: key(rotated), reason: reason.to_owned() };
+        |reason: &str| Action::RevokeMember { key: key(suite, rotated), reason: reason.to_owned() };
     ledger.accept(admin, revoke("岗位调整"), &["member.revoked"]);
     assert_eq!(ledger.record(&member(rotated))["status"], "revoked");
     ledger.refuse(admin, revoke("再次撤销"), "MemberAlreadyRevoked", 19);
-    let timeline = ledger.timeline(&format!("member:{}", key(analyst)));
+    let timeline = ledger.timeline(&format!("member:{}", key(suite, analyst)));
     assert!(
         in_order(&timeline, &["register_member", "set_member_roles", "rotate_member_key"]),
         "{timeline:?}"
     );
 
     // An org admitted by the validator orgs' votes: open until more than two thirds approve.
-    let admit = onebook_tests::devnet::admit_hlq();
+    let admit = onebook_tests::devnet::admit_hlq(suite);
     let submit = Action::SubmitProposal { change: admit, rationale: "湖里区接入".to_owned() };
     let receipt = ledger.accept(VOTERS[0], submit, &["proposal.submitted"]);
     let id = ProposalId(receipt.number("proposal.submitted", "proposal").unwrap());
@@ -135,7 +151,7 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
     ledger.refuse("xm-scjg/admin", vote(id, true), "ProposalNotOpen", 22);
     ledger.accept(
         "xm-hlq/admin",
-        register("xm-hlq/catalog-clerk", "湖里区 目录编制人员", vec![Role::CatalogClerk]),
+        register(suite, "xm-hlq/catalog-clerk", "湖里区 目录编制人员", vec![Role::CatalogClerk]),
         &["member.registered"],
     );
 
@@ -147,7 +163,7 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
         parent: Some(OrgId::from("xm-gov")),
         region: RegionCode::from("350200"),
         data_authority: true,
-        admin: key("xm-sjzx/admin"),
+        admin: key(suite, "xm-sjzx/admin"),
     };
     let zero =
         GovernanceChange::SetPolicy { parameter: PolicyParameter::ShareAnswerWorkingDays(0) };
@@ -162,7 +178,8 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
         pass(&ledger, GovernanceChange::SuspendOrg { org: OrgId::from("xm-hlq") }, "暂停接入");
     assert!(events.contains(&"org.suspended".to_owned()), "{events:?}");
     assert_eq!(ledger.record("/v1/orgs/xm-hlq")["status"], "suspended");
-    let blocked = register("xm-hlq/share-approver", "湖里区 共享审核人", vec![Role::ShareApprover]);
+    let blocked =
+        register(suite, "xm-hlq/share-approver", "湖里区 共享审核人", vec![Role::ShareApprover]);
     ledger.turned_away("xm-hlq/admin", blocked.clone(), "OrgSuspended", 5);
     let (events, _) =
         pass(&ledger, GovernanceChange::ReinstateOrg { org: OrgId::from("xm-hlq") }, "恢复接入");
@@ -189,7 +206,7 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
     // block that passes a change names the new set as its next set; the chain goes on.
     let validator = |power| GovernanceChange::SetValidator {
         validator: onebook_types::consortium::Validator {
-            node_key: key("xm-djzx/node"),
+            node_key: key(suite, "xm-djzx/node"),
             org: OrgId::from("xm-djzx"),
             power,
         },
@@ -210,7 +227,7 @@ fn members_and_orgs_go_through_their_lifecycles_over_http() {
     assert_eq!(header(removed_at), (next, genesis_set), "and the removal names it again");
     ledger.accept(
         "xm-hlq/admin",
-        register("xm-hlq/gateway", "湖里区 网关", vec![Role::DataUser]),
+        register(suite, "xm-hlq/gateway", "湖里区 网关", vec![Role::DataUser]),
         &["member.registered"],
     );
 

@@ -23,6 +23,8 @@ use onebook_types::{
     time::{DAY_MS, Date},
 };
 
+use onebook_types::suite::Suite;
+
 use super::{Ledger, digest, entry_draft, key, publish, register};
 
 /// The admins of three of the four validator orgs: enough to pass a proposal.
@@ -62,11 +64,11 @@ fn today(ledger: &Ledger) -> Date {
     Date::of_timestamp(Timestamp(ledger.now()), OFFSET_MINUTES)
 }
 
-fn access(gateway: &str, grant: GrantId, resource: ResourceId, n: u64) -> Action {
+fn access(suite: Suite, gateway: &str, grant: GrantId, resource: ResourceId, n: u64) -> Action {
     Action::RecordAccesses {
         events: vec![AccessDraft {
             grant: Some(grant),
-            member: key(gateway),
+            member: key(suite, gateway),
             resource,
             items: vec!["许可证编号".to_owned()],
             operation: AccessOperation::Query,
@@ -108,13 +110,22 @@ fn overdue(ledger: &Ledger, org: &str, at: u64) -> Vec<u64> {
 
 #[test]
 fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
-    let ledger = Ledger::start();
+    a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http_in(
+        Suite::Ed25519Blake3,
+    );
+}
+
+/// As [`a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http`], on a chain of `suite`.
+pub(super) fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http_in(
+    suite: Suite,
+) {
+    let ledger = Ledger::start_in(suite);
     upgrade_to_version_three(&ledger);
     ledger.accept_all(vec![
         (
             "fj-sjj/admin",
             Action::RegisterMember {
-                key: key("fj-sjj/catalog-clerk"),
+                key: key(suite, "fj-sjj/catalog-clerk"),
                 name: "省数据管理局 目录编制人员".to_owned(),
                 roles: vec![Role::CatalogClerk],
             },
@@ -122,7 +133,7 @@ fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
         (
             "xm-dsj/admin",
             Action::RegisterMember {
-                key: key("xm-dsj/data-user"),
+                key: key(suite, "xm-dsj/data-user"),
                 name: "市大数据管理局 数据使用方".to_owned(),
                 roles: vec![Role::DataUser],
             },
@@ -131,7 +142,7 @@ fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
     ledger.accept(
         "fj-sjj/admin",
         Action::RegisterMember {
-            key: key("fj-sjj/share-approver"),
+            key: key(suite, "fj-sjj/share-approver"),
             name: "省数据管理局 共享审核人".to_owned(),
             roles: vec![Role::ShareApprover],
         },
@@ -229,7 +240,7 @@ fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
     assert_eq!(record["request"], request_id.0, "{record}");
     let covered = ledger.accept(
         "xm-gaj/gateway",
-        access("xm-gaj/gateway", child, resource, 1),
+        access(suite, "xm-gaj/gateway", child, resource, 1),
         &["access.recorded"],
     );
     assert_eq!(covered.attribute("access.recorded", "violations"), Some("0"));
@@ -242,7 +253,7 @@ fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
     assert_eq!(revoked.attribute("grant.cover_ended", "grant"), Some(child.to_string().as_str()));
     let after = ledger.accept(
         "xm-gaj/gateway",
-        access("xm-gaj/gateway", child, resource, 2),
+        access(suite, "xm-gaj/gateway", child, resource, 2),
         &["access.recorded", "violation.recorded"],
     );
     let violation = after.number("violation.recorded", "violation").unwrap();
@@ -301,10 +312,15 @@ fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http() {
 
 #[test]
 fn open_data_and_development_go_through_their_lifecycle_over_http() {
-    let ledger = Ledger::start();
+    open_data_and_development_go_through_their_lifecycle_over_http_in(Suite::Ed25519Blake3);
+}
+
+/// As [`open_data_and_development_go_through_their_lifecycle_over_http`], on a chain of `suite`.
+pub(super) fn open_data_and_development_go_through_their_lifecycle_over_http_in(suite: Suite) {
+    let ledger = Ledger::start_in(suite);
     upgrade_to_version_three(&ledger);
     let developer = Action::RegisterMember {
-        key: key("xm-jypt/developer"),
+        key: key(suite, "xm-jypt/developer"),
         name: "厦门数据交易平台 一级开发主体".to_owned(),
         roles: vec![Role::PrimaryDeveloper],
     };

@@ -28,6 +28,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{CatalogCode, ResourceId, SystemId},
     keys::PublicKey,
+    suite::Suite,
 };
 use serde_json::Value;
 
@@ -48,14 +49,22 @@ impl Ledger {
         Self::ready(Devnet::start(crate::node_binary(), 4, 0).expect("devnet starts"))
     }
 
-    /// Four validators whose clock runs `rate` times faster than the wall clock.
-    pub(crate) fn start_clocked(rate: u32) -> Self {
-        Self::ready(Devnet::start_clocked(crate::node_binary(), 4, rate).expect("devnet starts"))
+    /// Four validators of a chain of `suite`, on the wall clock.
+    pub(crate) fn start_in(suite: Suite) -> Self {
+        Self::ready(Devnet::start_in(crate::node_binary(), suite, 4, 0).expect("devnet starts"))
+    }
+
+    /// Four validators of a chain of `suite` whose clock runs `rate` times faster than the wall
+    /// clock.
+    pub(crate) fn start_clocked_in(suite: Suite, rate: u32) -> Self {
+        let net = Devnet::start_clocked_in(crate::node_binary(), suite, 4, rate);
+        Self::ready(net.expect("devnet starts"))
     }
 
     fn ready(mut net: Devnet) -> Self {
         net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).expect("blocks commit");
-        let client = Client::connect(&net.api_addr(0)).expect("node 0 answers");
+        let client =
+            Client::connect(&net.api_addr(0)).expect("node 0 answers").with_suite(net.suite);
         Self { net, client }
     }
 
@@ -162,9 +171,9 @@ pub(crate) fn in_order(actual: &[String], expected: &[&str]) -> bool {
     expected.iter().all(|want| rest.any(|got| got == want))
 }
 
-/// The public key of the dev label `label`.
-pub(crate) fn key(label: &str) -> PublicKey {
-    onebook_genesis::dev_secret(label).public_key()
+/// The public key of the dev label `label` in `suite`.
+pub(crate) fn key(suite: Suite, label: &str) -> PublicKey {
+    onebook_genesis::dev_secret_in(suite, label).public_key()
 }
 
 /// A digest standing for data kept off the ledger.
@@ -243,4 +252,21 @@ pub(crate) fn register(
     let receipt = ledger.client.submit(&format!("{org}/catalog-clerk"), action).expect("committed");
     assert!(receipt.accepted(), "{receipt:?}");
     ResourceId(receipt.number("resource.registered", "resource").expect("an id"))
+}
+
+/// Every lifecycle above on a chain of the national suite (SM2 signatures, SM3 digests), each on
+/// a devnet of its own: every tx, signed read, receipt and record of it is read and checked in
+/// `sm2-sm3`. The catalog lifecycle runs on one in the default suite too.
+#[test]
+fn every_lifecycle_runs_over_http_on_an_sm2_sm3_devnet_slow() {
+    let suite = Suite::Sm2Sm3;
+    consortium::members_and_orgs_go_through_their_lifecycles_over_http_in(suite);
+    grant_lifecycle::a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_over_http_in(
+        suite,
+    );
+    grant_lifecycle::open_data_and_development_go_through_their_lifecycle_over_http_in(suite);
+    property::property_applications_objections_and_certificates_go_through_their_lifecycles_over_http_in(suite);
+    quality::quality_reports_are_fixed_disputed_and_ruled_on_over_http_in(suite);
+    rules::rules_hold_across_the_consortium_over_http_and_the_command_line_in(suite);
+    sharing::share_requests_grants_and_accesses_go_through_their_lifecycles_over_http_in(suite);
 }

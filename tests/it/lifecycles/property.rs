@@ -19,6 +19,8 @@ use onebook_types::{
     time::{DAY_MS, Date},
 };
 
+use onebook_types::suite::Suite;
+
 use super::{Ledger, digest, entry_draft, in_order, publish, register};
 
 /// A day of block time every ten seconds: fifteen days are 150 s, one day is 10 s.
@@ -84,7 +86,16 @@ fn well_formed(number: &str) -> bool {
 
 #[test]
 fn property_applications_objections_and_certificates_go_through_their_lifecycles_over_http() {
-    let ledger = Ledger::start_clocked(CLOCK_RATE);
+    property_applications_objections_and_certificates_go_through_their_lifecycles_over_http_in(
+        Suite::Ed25519Blake3,
+    );
+}
+
+/// As [`property_applications_objections_and_certificates_go_through_their_lifecycles_over_http`], on a chain of `suite`.
+pub(super) fn property_applications_objections_and_certificates_go_through_their_lifecycles_over_http_in(
+    suite: Suite,
+) {
+    let ledger = Ledger::start_clocked_in(suite, CLOCK_RATE);
     let items = ["统一社会信用代码", "企业名称"];
     let first_entry =
         publish(&ledger, "xm-scjg", entry_draft("企业登记信息", &items, ShareType::Unconditional));

@@ -7,6 +7,8 @@ use onebook_types::{
     ids::{OrgId, QualityReportId, ResourceId},
 };
 
+use onebook_types::suite::Suite;
+
 use super::{Ledger, digest, entry_draft, in_order, key, publish, register};
 
 const PROVIDER_CLERK: &str = "xm-scjg/catalog-clerk";
@@ -39,13 +41,18 @@ fn reported(ledger: &Ledger, label: &str, action: Action) -> (QualityReportId, S
 
 #[test]
 fn quality_reports_are_fixed_disputed_and_ruled_on_over_http() {
-    let ledger = Ledger::start();
+    quality_reports_are_fixed_disputed_and_ruled_on_over_http_in(Suite::Ed25519Blake3);
+}
+
+/// As [`quality_reports_are_fixed_disputed_and_ruled_on_over_http`], on a chain of `suite`.
+pub(super) fn quality_reports_are_fixed_disputed_and_ruled_on_over_http_in(suite: Suite) {
+    let ledger = Ledger::start_in(suite);
     let items = ["统一社会信用代码", "企业名称"];
     let code =
         publish(&ledger, "xm-scjg", entry_draft("企业登记信息", &items, ShareType::Unconditional));
     let resource = register(&ledger, "xm-scjg", &code, &items);
     let gateway = Action::RegisterMember {
-        key: key("xm-scjg/gateway"),
+        key: key(suite, "xm-scjg/gateway"),
         name: "市场监管局 网关".to_owned(),
         roles: vec![Role::DataUser],
     };

@@ -26,6 +26,8 @@ use onebook_types::{
 };
 use serde_json::Value;
 
+use onebook_types::suite::Suite;
+
 use super::{Ledger, digest, key, publish};
 
 /// A day of block time every ten seconds, so a one-day public notice ends within seconds.
@@ -87,10 +89,10 @@ fn request(entry: &CatalogCode, items: &[&str], today: Date) -> Action {
     }
 }
 
-fn access(grant: GrantId, resource: ResourceId, item: &str, n: u64) -> AccessDraft {
+fn access(suite: Suite, grant: GrantId, resource: ResourceId, item: &str, n: u64) -> AccessDraft {
     AccessDraft {
         grant: Some(grant),
-        member: key(PLATFORM),
+        member: key(suite, PLATFORM),
         resource,
         items: vec![item.to_owned()],
         operation: AccessOperation::Query,
@@ -166,7 +168,12 @@ fn attribute<'a>(receipt: &'a Value, kind: &str, name: &str) -> Option<&'a str> 
 
 #[test]
 fn rules_hold_across_the_consortium_over_http_and_the_command_line() {
-    let ledger = Ledger::start_clocked(CLOCK_RATE);
+    rules_hold_across_the_consortium_over_http_and_the_command_line_in(Suite::Ed25519Blake3);
+}
+
+/// As [`rules_hold_across_the_consortium_over_http_and_the_command_line`], on a chain of `suite`.
+pub(super) fn rules_hold_across_the_consortium_over_http_and_the_command_line_in(suite: Suite) {
+    let ledger = Ledger::start_clocked_in(suite, CLOCK_RATE);
     let node = &ledger.net.nodes[0];
     let home = node.home.to_str().unwrap().to_owned();
     for label in [PLATFORM, "xm-gaj/share-approver", "xm-scjg/catalog-clerk"] {
@@ -261,7 +268,10 @@ fn rules_hold_across_the_consortium_over_http_and_the_command_line() {
     let granted = ledger.accept("xm-gaj/share-approver", approve, &["grant.issued"]);
     let grant = GrantId(granted.number("grant.issued", "grant").unwrap());
     let batch = Action::RecordAccesses {
-        events: vec![access(grant, names, "姓名", 1), access(grant, ids, "公民身份号码", 2)],
+        events: vec![
+            access(suite, grant, names, "姓名", 1),
+            access(suite, grant, ids, "公民身份号码", 2),
+        ],
     };
     let batch = serde_json::to_string(&batch).unwrap();
     let printed = succeed(&home, &["tx", "--key", PLATFORM, "--action", &batch, "--wait", "60"]);

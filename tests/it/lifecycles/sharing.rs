@@ -11,6 +11,8 @@ use onebook_types::{
 };
 use serde_json::Value;
 
+use onebook_types::suite::Suite;
+
 use super::{Ledger, digest, entry_draft, in_order, key, publish, register};
 
 const APPROVER: &str = "xm-gaj/share-approver";
@@ -62,6 +64,7 @@ fn refuse_with(request: ShareRequestId, basis: &str) -> Action {
 
 /// The `n`-th access by `gateway` under `grant`, to `resource`, returning `item`.
 fn access(
+    suite: Suite,
     gateway: &str,
     grant: Option<GrantId>,
     resource: ResourceId,
@@ -70,7 +73,7 @@ fn access(
 ) -> AccessDraft {
     AccessDraft {
         grant,
-        member: key(gateway),
+        member: key(suite, gateway),
         resource,
         items: vec![item.to_owned()],
         operation: AccessOperation::Query,
@@ -88,7 +91,7 @@ fn grant_of(receipt: &onebook_cli::demo::Receipt) -> GrantId {
     GrantId(receipt.number("grant.issued", "grant").unwrap())
 }
 
-fn setup(ledger: &Ledger) -> Fixture {
+fn setup(suite: Suite, ledger: &Ledger) -> Fixture {
     let companies = ["统一社会信用代码", "企业名称"];
     let unconditional = publish(
         ledger,
@@ -110,7 +113,7 @@ fn setup(ledger: &Ledger) -> Fixture {
         entry_draft("出入境证件签发信息", &["证件号码", "签发日期"], not_shared),
     );
     let gateway = Action::RegisterMember {
-        key: key("xm-dsj/gateway"),
+        key: key(suite, "xm-dsj/gateway"),
         name: "大数据局 网关".to_owned(),
         roles: vec![Role::DataUser],
     };
@@ -136,8 +139,17 @@ fn read_request(ledger: &Ledger, id: ShareRequestId, requester: &str) -> Value {
 
 #[test]
 fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
-    let ledger = Ledger::start();
-    let fixture = setup(&ledger);
+    share_requests_grants_and_accesses_go_through_their_lifecycles_over_http_in(
+        Suite::Ed25519Blake3,
+    );
+}
+
+/// As [`share_requests_grants_and_accesses_go_through_their_lifecycles_over_http`], on a chain of `suite`.
+pub(super) fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http_in(
+    suite: Suite,
+) {
+    let ledger = Ledger::start_in(suite);
+    let fixture = setup(suite, &ledger);
     let expires_at = Date(fixture.today.0 + 150).start(480);
 
     // Unconditional: the ledger grants it at once.
@@ -290,17 +302,17 @@ fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
     // Accesses: covered by a valid grant in scope, or recorded as violations.
     let gateway = "xm-jypt/data-user";
     let batch = vec![
-        access(gateway, Some(people_grant), fixture.people, "姓名", 1),
-        access(gateway, Some(people_grant), fixture.vehicles, "号牌号码", 2),
-        access(gateway, Some(companies_grant), fixture.companies, "企业名称", 3),
-        access(gateway, None, fixture.companies, "企业名称", 4),
+        access(suite, gateway, Some(people_grant), fixture.people, "姓名", 1),
+        access(suite, gateway, Some(people_grant), fixture.vehicles, "号牌号码", 2),
+        access(suite, gateway, Some(companies_grant), fixture.companies, "企业名称", 3),
+        access(suite, gateway, None, fixture.companies, "企业名称", 4),
     ];
     ledger.refuse_all(vec![
         (gateway, Action::RecordAccesses { events: vec![] }, "AccessBatchEmpty", 155),
         (
             gateway,
             Action::RecordAccesses {
-                events: vec![access("xm-gaj/gateway", None, fixture.people, "姓名", 9)],
+                events: vec![access(suite, "xm-gaj/gateway", None, fixture.people, "姓名", 9)],
             },
             "AccessMemberNotInOrg",
             156,
@@ -350,13 +362,19 @@ fn share_requests_grants_and_accesses_go_through_their_lifecycles_over_http() {
     let receipt = ledger.accept(
         gateway,
         Action::RecordAccesses {
-            events: vec![access(gateway, Some(people_grant), fixture.people, "姓名", 5)],
+            events: vec![access(suite, gateway, Some(people_grant), fixture.people, "姓名", 5)],
         },
         &["access.recorded", "violation.recorded"],
     );
     assert_eq!(receipt.attribute("violation.recorded", "reason"), Some("grant-revoked"));
-    let covered =
-        vec![access("xm-gaj/gateway", Some(companies_grant), fixture.companies, "企业名称", 6)];
+    let covered = vec![access(
+        suite,
+        "xm-gaj/gateway",
+        Some(companies_grant),
+        fixture.companies,
+        "企业名称",
+        6,
+    )];
     ledger.accept(
         "xm-gaj/gateway",
         Action::RecordAccesses { events: covered },

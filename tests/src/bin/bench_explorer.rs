@@ -96,9 +96,9 @@ fn main() -> eyre::Result<()> {
         StoreQuery::new(Arc::clone(&store)),
         ExplorerConfig {
             node_url: Some("http://127.0.0.1:26600".into()),
-            public_url: None,
             // Every page as an auditor renders it: restricted records included.
             reader: onebook_query::test_utils::auditor_reader(),
+            ..ExplorerConfig::default()
         },
     );
     let pages = [

@@ -13,6 +13,10 @@
 //!   RocksDB commit with a certificate), no network.
 //! - `proof_bundles`: bundles of 2,000 of the members that chain registered, cut from its store
 //!   (generated/s) and checked offline against the genesis (verified/s).
+//!
+//! `--suite <name>` runs the devnet in that cryptographic suite (`ed25519-blake3` by default,
+//! or `sm2-sm3`); every network line names its suite. The baseline and the proof bundles run on
+//! the dev network's genesis file, in the default suite, so only without `--suite sm2-sm3`.
 #![allow(clippy::disallowed_methods, reason = "a benchmark measures wall-clock time")]
 
 use std::{
@@ -38,6 +42,7 @@ use onebook_types::{
     keys::SecretKey,
     limits::TX_BYTES_MAX,
     record::RecordKey,
+    suite::Suite,
     tx::{SignedTx, TxBody},
 };
 
@@ -67,10 +72,8 @@ fn txs(signer: &SecretKey, tag: &str, first: u64, count: u64) -> Vec<Vec<u8>> {
                 nonce: Nonce(nonce),
                 valid_until: Height(u64::MAX),
                 action: Action::RegisterMember {
-                    key: SecretKey::from_seed(
-                        *blake3::hash(format!("{tag}-{nonce}").as_bytes()).as_bytes(),
-                    )
-                    .public_key(),
+                    key: onebook_genesis::dev_secret_in(signer.suite(), &format!("{tag}-{nonce}"))
+                        .public_key(),
                     name: "网关".into(),
                     roles: vec![Role::DataUser],
                 },
@@ -219,7 +222,7 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
     let batches: Vec<(usize, Vec<Vec<u8>>)> = SIGNERS
         .iter()
         .enumerate()
-        .map(|(i, label)| (i % 4, txs(&dev_secret(label), "sat", first_nonce, per_signer)))
+        .map(|(i, label)| (i % 4, txs(&net.dev_secret(label), "sat", first_nonce, per_signer)))
         .collect();
     let hashes: usize = batches.iter().map(|(_, txs)| txs.len()).sum();
     let addrs: Vec<String> = net.nodes.iter().map(|node| node.api_addr()).collect();
@@ -252,7 +255,8 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
     let last = seen.values().max().copied().unwrap_or(started);
     let seconds = last.duration_since(started).as_secs_f64();
     println!(
-        "network_saturation nodes=4 txs={hashes} committed={} refused_at_submit={refused} seconds={seconds:.2} committed_txs_per_s={:.0}",
+        "network_saturation suite={} nodes=4 txs={hashes} committed={} refused_at_submit={refused} seconds={seconds:.2} committed_txs_per_s={:.0}",
+        net.suite,
         seen.len(),
         seen.len() as f64 / seconds
     );
@@ -272,7 +276,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
         .iter()
         .enumerate()
         .map(|(i, label)| {
-            let txs = txs(&dev_secret(label), "lat", first_nonce, per_signer);
+            let txs = txs(&net.dev_secret(label), "lat", first_nonce, per_signer);
             let mut client = KeepAlive::new(net.nodes[i % 4].api_addr());
             let log = Arc::clone(&submitted);
             // The signers start spread over one interval, so the load is even.
@@ -315,7 +319,8 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
         .collect();
     latencies.sort_by(f64::total_cmp);
     println!(
-        "network_latency nodes=4 rate_txs_per_s={rate} submitted={} committed={} p50_ms={:.0} p99_ms={:.0}",
+        "network_latency suite={} nodes=4 rate_txs_per_s={rate} submitted={} committed={} p50_ms={:.0} p99_ms={:.0}",
+        net.suite,
         submitted.len(),
         latencies.len(),
         percentile(&latencies, 0.50),
@@ -436,15 +441,38 @@ fn proofs(store: &Store, genesis: &GenesisFile, batches: &[Vec<Vec<u8>>]) -> eyr
     Ok(())
 }
 
+/// The suite named by `--suite <name>` (`ed25519-blake3` when absent).
+fn suite_argument() -> eyre::Result<Suite> {
+    let mut args = std::env::args().skip(1);
+    let mut suite = Suite::default();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--suite" => {
+                let name = args.next().ok_or_else(|| eyre!("--suite needs a suite name"))?;
+                suite = name.parse().map_err(|error| eyre!("--suite {name}: {error}"))?;
+            }
+            other => {
+                return Err(eyre!("unknown argument {other:?}; usage: [--suite <suite name>]"));
+            }
+        }
+    }
+    Ok(suite)
+}
+
 fn main() -> eyre::Result<()> {
+    let suite = suite_argument()?;
     let total = env_or("ONEBOOK_BENCH_TXS", 40_000);
     let seconds = env_or("ONEBOOK_BENCH_SECONDS", 20);
-    baseline(total)?;
+    // The in-process baseline runs on the dev network's genesis file, which is in the default
+    // suite; the devnet runs in the suite asked for.
+    if suite == Suite::default() {
+        baseline(total)?;
+    }
     let binary: PathBuf = std::env::current_exe()?
         .parent()
         .ok_or_else(|| eyre!("the benchmark has no folder"))?
         .join("onebook-node");
-    let mut net = Devnet::start(&binary, 4, 0).wrap_err("starting the devnet")?;
+    let mut net = Devnet::start_in(&binary, suite, 4, 0).wrap_err("starting the devnet")?;
     net.wait_for_height(&[0, 1, 2, 3], 2, Duration::from_secs(120))?;
     let mut next_nonce = saturation(&net, total, 1)?;
     for rate in [200, 2_000] {

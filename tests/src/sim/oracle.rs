@@ -14,14 +14,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use onebook_ledger::{BlockContext, MemState, apply_block};
-use onebook_state::{MemNodeStore, apply_updates, key_hash, value_hash};
+use onebook_state::{MemNodeStore, apply_updates_in, key_hash_in, value_hash_in};
 use onebook_types::{
     block::{self, Block, CommitCertificate, Header},
     consortium::ValidatorSet,
     hash::Hash32,
     history::History,
     ids::{ChainId, Height},
-    tx::{SignedTx, VerifiedTx},
+    suite::Suite,
+    tx::VerifiedTx,
 };
 
 /// One broken property, as the run found it.
@@ -145,6 +146,7 @@ impl std::fmt::Display for Violation {
 #[derive(Debug)]
 pub(crate) struct Oracle {
     chain_id: ChainId,
+    suite: Suite,
     genesis_hash: Hash32,
     validators: ValidatorSet,
     /// Canonical headers by height (index 0 is height 1), with the node that committed first.
@@ -166,6 +168,7 @@ pub(crate) struct Oracle {
 impl Oracle {
     pub(crate) fn new(
         chain_id: ChainId,
+        suite: Suite,
         genesis_hash: Hash32,
         validators: ValidatorSet,
         genesis_records: Vec<(onebook_types::record::RecordKey, Vec<u8>)>,
@@ -173,15 +176,18 @@ impl Oracle {
         let nodes = MemNodeStore::new();
         let updates: Vec<(Hash32, Option<Hash32>)> = genesis_records
             .iter()
-            .map(|(key, value)| (key_hash(&key.encode()), Some(value_hash(value))))
+            .map(|(key, value)| {
+                (key_hash_in(suite, &key.encode()), Some(value_hash_in(suite, value)))
+            })
             .collect();
-        let update = apply_updates(&nodes, Hash32::ZERO, updates);
+        let update = apply_updates_in(suite, &nodes, Hash32::ZERO, updates);
         let mut nodes = nodes;
         nodes.insert_all(&update);
         let mut history = History::new();
-        history.push(&genesis_hash);
+        history.push_in(suite, &genesis_hash);
         Self {
             chain_id,
+            suite,
             genesis_hash,
             validators,
             canonical: Vec::new(),
@@ -236,14 +242,14 @@ impl Oracle {
         state_root: Hash32,
     ) {
         let height = block.header.height.0;
-        let hash = block.header.hash();
+        let hash = block.header.hash_in(self.suite);
         match self.canonical.get(height as usize - 1) {
             Some((header, first_node)) => {
-                if header.hash() != hash {
+                if header.hash_in(self.suite) != hash {
                     self.violations.push(Violation::Agreement {
                         height,
                         first_node: *first_node,
-                        first: header.hash(),
+                        first: header.hash_in(self.suite),
                         node,
                         other: hash,
                     });
@@ -255,7 +261,7 @@ impl Oracle {
                 if let Err(reason) = self.check_new(block, certificate, state_root) {
                     self.invalid(node, height, reason);
                 }
-                self.history.push(&block.header.hash());
+                self.history.push_in(self.suite, &hash);
                 self.canonical.push((block.header.clone(), node));
             }
             None => {
@@ -304,24 +310,27 @@ impl Oracle {
     ) -> Result<(), String> {
         let header = &block.header;
         let height = header.height.0;
-        let parent = self.canonical.last().map_or(self.genesis_hash, |(h, _)| h.hash());
+        let parent =
+            self.canonical.last().map_or(self.genesis_hash, |(h, _)| h.hash_in(self.suite));
         if header.previous_hash != parent {
             return Err(format!("it follows {}, not {parent}", header.previous_hash));
         }
         if header.chain_id != self.chain_id {
             return Err(format!("it is for chain {}", header.chain_id));
         }
-        if header.validator_set_hash != self.validators.hash() {
+        if header.validator_set_hash != self.validators.hash_in(self.suite) {
             return Err("it names another validator set".into());
         }
-        if header.history_root != self.history.root() {
+        if header.history_root != self.history.root_in(self.suite) {
             return Err("its history root is not the tree of the blocks before it".into());
         }
         certificate
-            .verify(header, &self.genesis_hash, &self.validators)
+            .verify_in(self.suite, header, &self.genesis_hash, &self.validators)
             .map_err(|error| format!("its certificate does not verify: {error}"))?;
-        let hashes: Vec<Hash32> = block.txs.iter().map(SignedTx::hash).collect();
-        if header.tx_root != block::tx_root(&hashes) || header.tx_count as usize != hashes.len() {
+        let hashes: Vec<Hash32> = block.txs.iter().map(|tx| tx.hash_in(self.suite)).collect();
+        if header.tx_root != block::tx_root_in(self.suite, &hashes)
+            || header.tx_count as usize != hashes.len()
+        {
             return Err("its tx root or count does not match its txs".into());
         }
         let mut verified = Vec::with_capacity(block.txs.len());
@@ -329,8 +338,11 @@ impl Oracle {
             if !self.submitted.contains(hash) {
                 return Err(format!("it holds tx {hash}, which no client signed"));
             }
-            verified
-                .push(tx.clone().verify().map_err(|_| format!("tx {hash} has a bad signature"))?);
+            verified.push(
+                tx.clone()
+                    .verify_in(self.suite)
+                    .map_err(|_| format!("tx {hash} has a bad signature"))?,
+            );
             if let Some(first_height) = self.committed.insert(*hash, height) {
                 self.violations.push(Violation::DuplicateTx { tx: *hash, first_height, height });
             }
@@ -348,17 +360,21 @@ impl Oracle {
             chain_id: self.chain_id.clone(),
             height: Height(header.height.0),
             time: header.time,
+            suite: self.suite,
         };
         let outcome = apply_block(&self.state, &context, txs);
-        if block::receipts_root(&outcome.receipts) != header.receipts_root {
+        if block::receipts_root_in(self.suite, &outcome.receipts) != header.receipts_root {
             return Err("its receipts root does not match an independent execution".into());
         }
         let updates: Vec<(Hash32, Option<Hash32>)> = outcome
             .changes
             .iter()
-            .map(|(key, value)| (key_hash(&key.encode()), value.as_deref().map(value_hash)))
+            .map(|(key, value)| {
+                let value_hash = |value| value_hash_in(self.suite, value);
+                (key_hash_in(self.suite, &key.encode()), value.as_deref().map(value_hash))
+            })
             .collect();
-        let update = apply_updates(&self.nodes, self.state_root, updates);
+        let update = apply_updates_in(self.suite, &self.nodes, self.state_root, updates);
         self.nodes.insert_all(&update);
         self.state_root = update.root;
         self.state.apply_changes(&outcome.changes);

@@ -189,13 +189,14 @@ impl World {
         let clients = ORGS[..options.clients.min(ORGS.len())]
             .iter()
             .map(|org| Client {
-                secret: dev_secret(&format!("{org}/admin")),
+                secret: onebook_genesis::dev_secret_in(genesis.suite, &format!("{org}/admin")),
                 nonce: 1,
                 outstanding: None,
             })
             .collect();
         let oracle = Oracle::new(
             genesis.chain_id.clone(),
+            genesis.suite,
             genesis.hash(),
             genesis.validator_set(),
             genesis.initial_state(),
@@ -471,7 +472,7 @@ impl World {
                 return;
             };
             self.trace.update(&[8, node as u8]);
-            self.trace.update(block.header.hash().as_bytes());
+            self.trace.update(block.header.hash_in(self.genesis.suite).as_bytes());
             // A twin is Byzantine: what it commits is not held to the checks.
             if !self.is_twin(node) {
                 self.oracle.commit(node, &block, &certificate, state_root);
@@ -544,7 +545,11 @@ impl World {
         );
         let gate = chain.gate();
         let config = SimConfig {
-            chain: ChainIdentity { chain_id, genesis_hash: self.genesis.hash() },
+            chain: ChainIdentity {
+                chain_id,
+                genesis_hash: self.genesis.hash(),
+                suite: self.genesis.suite,
+            },
             consensus: ConsensusConfig {
                 moniker: format!("node-{node}"),
                 home_dir: home.join("consensus"),
@@ -622,7 +627,11 @@ impl World {
             },
         }
         .sign(secret);
-        Outstanding { hash: tx.hash(), bytes: codec::encode(&tx), last_submit_ms: 0 }
+        Outstanding {
+            hash: tx.hash_in(self.genesis.suite),
+            bytes: codec::encode(&tx),
+            last_submit_ms: 0,
+        }
     }
 
     /// Submits the client's outstanding tx to a running validator; on acknowledgement the
@@ -702,7 +711,7 @@ fn open_store(home: &std::path::Path, genesis: &GenesisFile) -> onebook_storage:
         block_cache_bytes: STORE_BLOCK_CACHE_BYTES,
         node_cache_nodes: STORE_NODE_CACHE_NODES,
         memtable_bytes: STORE_MEMTABLE_BYTES,
-        ..StoreConfig::new(home.join("store"))
+        ..StoreConfig::new(home.join("store")).in_suite(genesis.suite)
     };
     let store = Store::open(&config)?;
     store.init_genesis_state(genesis.hash(), genesis.initial_state())?;

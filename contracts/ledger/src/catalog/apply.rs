@@ -13,6 +13,7 @@ use onebook_types::{
     limits::RECORD_BYTES_MAX,
     record::RecordKey,
     rejection::Rejection,
+    suite::Suite,
 };
 
 use super::transitions::{
@@ -205,7 +206,7 @@ pub fn deprecate_catalog_entry(
     let mut entry = provider_entry(state, ctx, code)?;
     entry.status = status_after_deprecate(&entry.status, reason)?;
     save_entry(state, &entry)?;
-    let released = release_sources(state, &entry);
+    let released = release_sources(state, ctx.block.suite, &entry);
     let mut effects = Effects::default();
     let extra = [("reason", reason.to_owned()), ("sources_released", released.to_string())];
     entry_event(&mut effects, "catalog.deprecated", &entry, &extra);
@@ -214,7 +215,7 @@ pub fn deprecate_catalog_entry(
 
 /// Frees the data elements a deprecated `entry`'s resources are the authoritative source of, so
 /// an entry in force may claim them; the entry's own record keeps its list. How many were freed.
-fn release_sources(state: &mut impl StateWrite, entry: &CatalogEntry) -> usize {
+fn release_sources(state: &mut impl StateWrite, suite: Suite, entry: &CatalogEntry) -> usize {
     let mut released = 0;
     for source in &entry.authoritative_sources {
         let resource: Resource = load(state, &RecordKey::Resource(source.resource))
@@ -227,7 +228,7 @@ fn release_sources(state: &mut impl StateWrite, entry: &CatalogEntry) -> usize {
         let Some(item) = version.content.items.iter().find(|item| item.name == source.item) else {
             continue;
         };
-        let key = RecordKey::ElementSource(SourceKey::of(item).hash());
+        let key = RecordKey::ElementSource(SourceKey::of(item).hash_in(suite));
         let held: Option<ElementSource> = load(state, &key);
         if held.is_some_and(|held| held.resource == source.resource) {
             state.delete(key);
@@ -338,7 +339,7 @@ fn claim_sources(
             .find(|item| item.name == *name)
             .expect("checked: every name is an item of the published version");
         let key = SourceKey::of(item);
-        let record_key = RecordKey::ElementSource(key.hash());
+        let record_key = RecordKey::ElementSource(key.hash_in(ctx.block.suite));
         match load::<ElementSource>(state, &record_key) {
             Some(held) if held.resource == id => {}
             Some(held) => {

@@ -23,7 +23,7 @@ pub fn register_member(
     roles: &[Role],
 ) -> Result<Effects, Rejection> {
     ctx.require_role(Role::OrgAdmin)?;
-    checks::key(&key)?;
+    checks::key(ctx.block.suite, &key)?;
     checks::text(name, true)?;
     checks::roles(roles)?;
     crate::development::check_roles_enabled(ctx, roles)?;
@@ -88,7 +88,7 @@ pub fn rotate_member_key(
     ctx: &TxContext<'_>,
     new_key: PublicKey,
 ) -> Result<Effects, Rejection> {
-    checks::key(&new_key)?;
+    checks::key(ctx.block.suite, &new_key)?;
     if state.get(&RecordKey::Member(new_key)).is_some() {
         return Err(Rejection::MemberKeyInUse);
     }

@@ -127,7 +127,7 @@ fn check_change(
             checks::text(name, true)?;
             checks::text(&admin_name(name), true)?;
             checks::id(region.as_str())?;
-            checks::key(admin)?;
+            checks::key(ctx.block.suite, admin)?;
             if let Some(parent) = parent {
                 org(state, parent)?;
             }
@@ -147,16 +147,18 @@ fn check_change(
             org_status_after(status, change).expect("a status change").map(|_| ())
         }
         GovernanceChange::SetValidator { validator } => {
-            checks::key(&validator.node_key)?;
+            checks::key(ctx.block.suite, &validator.node_key)?;
             org(state, &validator.org)?;
             validator_set_after(&validator_set(state), validator).map(|_| ())
         }
         GovernanceChange::SetPolicy { parameter } => {
             policy_after(&policy(state), parameter).map(|_| ())
         }
-        GovernanceChange::SetCheckpointPolicy { policy } => crate::anchoring::check_policy(policy),
+        GovernanceChange::SetCheckpointPolicy { policy } => {
+            crate::anchoring::check_policy(ctx.block.suite, policy)
+        }
         GovernanceChange::AdmitChildChain { chain_id, witnesses, .. } => {
-            crate::anchoring::check_admit_child(state, &ctx.block.chain_id, chain_id, witnesses)
+            crate::anchoring::check_admit_child(state, ctx.block, chain_id, witnesses)
         }
         GovernanceChange::ScheduleUpgrade { version, height } => {
             schedule_after(&protocol_schedule(state), *version, *height, ctx.block.height)
@@ -166,7 +168,7 @@ fn check_change(
             if ctx.protocol < ROTATE_VALIDATOR_KEY_SINCE {
                 return Err(Rejection::ActionNotYetEnabled);
             }
-            checks::key(new_key)?;
+            checks::key(ctx.block.suite, new_key)?;
             validator_set_rotated(&validator_set(state), old_key, new_key).map(|_| ())
         }
         GovernanceChange::SetLifecyclePolicy { policy } => {

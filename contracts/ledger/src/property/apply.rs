@@ -10,7 +10,7 @@ use onebook_types::{
     property_records::{
         ApplicationStatus, Certificate, CertificateStatus, HolderChange, Objection,
         ObjectionStatus, PropertyApplication, SubjectClaim, SubjectRight, SubjectRights,
-        certificate_number, subject_hash,
+        certificate_number, subject_hash_in,
     },
     record::RecordKey,
     rejection::Rejection,
@@ -49,7 +49,7 @@ pub fn apply_for_property(
     check_validity(draft.valid_from, draft.valid_until, today)?;
     check_subject(state, &ctx.signer.org, draft.right, &draft.subject, today)?;
     crate::development::check_product_subject(state, ctx, &draft.subject)?;
-    let subject_hash = subject_hash(&draft.subject);
+    let subject_hash = subject_hash_in(ctx.block.suite, &draft.subject);
     let mut index = subject_rights(state, subject_hash);
     prune(state, &mut index, today);
     if index.claims.iter().any(|claim| claim.right == draft.right) {

@@ -27,7 +27,8 @@ impl BackupCommand {
         let data = config.storage.data_path(home.root());
         let started = Instant::now();
         let mut bars = Bars::default();
-        let manifest = backup::backup(&data, &self.out, crate::clock::wall_ms(), &mut bars)?;
+        let suite = home.genesis()?.suite;
+        let manifest = backup::backup(&data, suite, &self.out, crate::clock::wall_ms(), &mut bars)?;
         bars.finish();
         print_manifest("backup", &self.out, &manifest);
         println!("took        {:.1?}", started.elapsed());

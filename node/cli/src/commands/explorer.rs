@@ -27,6 +27,10 @@ pub struct ExplorerCommand {
     /// only: the key is derived from the public label.
     #[arg(long, value_name = "LABEL")]
     dev_reader: Option<String>,
+    /// The chain's cryptographic suite, in which the `--dev-reader` key is derived. On an
+    /// `sm2-sm3` chain the workbench says that browser signing is Ed25519 only.
+    #[arg(long, default_value = "ed25519-blake3")]
+    suite: onebook_types::suite::Suite,
 }
 
 impl ExplorerCommand {
@@ -35,7 +39,7 @@ impl ExplorerCommand {
         let mut query =
             HttpQuery::new(&self.node).map_err(|e| eyre!("--node {}: {e}", self.node))?;
         if let Some(label) = &self.dev_reader {
-            query = query.with_reader(onebook_genesis::dev_secret(label));
+            query = query.with_reader(onebook_genesis::dev_secret_in(self.suite, label));
         }
         let runtime = tokio::runtime::Runtime::new()?;
         runtime.block_on(async {
@@ -43,7 +47,7 @@ impl ExplorerCommand {
             let reader = match &self.dev_reader {
                 None => Reader::Anonymous,
                 Some(label) => {
-                    let key = onebook_genesis::dev_secret(label).public_key();
+                    let key = onebook_genesis::dev_secret_in(self.suite, label).public_key();
                     match read_rules::reader_of(&query, key).await {
                         Ok(Reader::Anonymous) => {
                             return Err(eyre!("--dev-reader {label}: not an active member at the node's tip"));
@@ -59,6 +63,7 @@ impl ExplorerCommand {
                 node_url: Some(self.node.clone()),
                 public_url: self.public_url,
                 reader,
+                suite: self.suite,
             };
             let listener = tokio::net::TcpListener::bind(&self.listen)
                 .await

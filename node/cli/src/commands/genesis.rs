@@ -9,6 +9,7 @@ use onebook_types::{
     consortium::{OrgLevel, Role, Validator},
     ids::{ChainId, OrgId, RegionCode, Timestamp},
     keys::PublicKey,
+    suite::Suite,
 };
 
 use crate::home::read_genesis;
@@ -51,6 +52,10 @@ pub enum GenesisCommand {
         /// Every this many heights is a checkpoint.
         #[arg(long, default_value_t = 100)]
         checkpoint_interval: u64,
+        /// The chain's cryptographic suite, fixed for its life: `ed25519-blake3` or `sm2-sm3`
+        /// (SM2 signatures and SM3 digests). Every key given must be a key of this suite.
+        #[arg(long, default_value_t = Suite::Ed25519Blake3)]
+        suite: Suite,
         /// Where to write the file.
         #[arg(long)]
         out: PathBuf,
@@ -103,6 +108,7 @@ impl GenesisCommand {
                 witness_keys,
                 witness_threshold,
                 checkpoint_interval,
+                suite,
                 out,
             } => {
                 if out.exists() {
@@ -112,6 +118,7 @@ impl GenesisCommand {
                 let org = OrgId(org_id);
                 let genesis = GenesisFile {
                     chain_id: ChainId(chain_id),
+                    suite,
                     genesis_time: Timestamp(genesis_time_ms),
                     dev_only: false,
                     orgs: vec![GenesisOrg {

@@ -4,8 +4,8 @@ use std::fs;
 
 use clap::Args;
 use eyre::{WrapErr, bail};
-use onebook_genesis::{GenesisFile, dev_secret};
-use onebook_types::keys::SecretKey;
+use onebook_genesis::{GenesisFile, dev_secret_in};
+use onebook_types::{keys::SecretKey, suite::Suite};
 
 use crate::{Config, Home, KeyProtection, home::read_genesis};
 
@@ -43,9 +43,9 @@ impl InitCommand {
             config.node.moniker = moniker;
         }
         let node_key = match &self.dev_key {
-            Some(label) if genesis.dev_only => dev_secret(label),
+            Some(label) if genesis.dev_only => dev_secret_in(genesis.suite, label),
             Some(_) => bail!("--dev-key is only allowed with a dev_only genesis"),
-            None => random_key()?,
+            None => random_key(genesis.suite)?,
         };
         let protection = if self.encrypt || !genesis.dev_only {
             KeyProtection::Encrypted
@@ -57,19 +57,38 @@ impl InitCommand {
         // The key first: if its passphrase cannot be had, no config or genesis is left behind
         // and init can simply run again.
         let key_path = home.write_key(&config.node.node_key, &node_key, protection)?;
+        // A national chain's node key cannot identify it to libp2p: it gets an ed25519
+        // transport key of its own (ADR 0026), which its peers name it by.
+        let transport = if genesis.suite == Suite::Ed25519Blake3 {
+            None
+        } else {
+            let key = random_key(Suite::Ed25519Blake3)?;
+            let name = super::testnet::TRANSPORT_KEY;
+            let path = home.write_key(name, &key, protection)?;
+            config.node.network_key = Some(name.into());
+            Some((key.public_key(), path))
+        };
         fs::write(home.genesis_path(), genesis.to_json_pretty())?;
         fs::write(home.config_path(), config.to_toml())?;
         println!("home        {}", home.root().display());
         println!("chain id    {}", genesis.chain_id);
         println!("genesis     {}", genesis.hash());
         println!("node key    {} ({})", node_key.public_key(), key_path.display());
+        if let Some((public_key, path)) = transport {
+            println!("transport   {public_key} ({}; peers name this node by it)", path.display());
+        }
         Ok(())
     }
 }
 
-/// A fresh key from the operating system's random source.
-pub(crate) fn random_key() -> eyre::Result<SecretKey> {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| eyre::eyre!("no randomness available: {e}"))?;
-    Ok(SecretKey::from_seed(seed))
+/// A fresh key of `suite` from the operating system's random source. An SM2 seed out of range
+/// (a chance of about 2⁻³²) is drawn again.
+pub(crate) fn random_key(suite: Suite) -> eyre::Result<SecretKey> {
+    loop {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| eyre::eyre!("no randomness available: {e}"))?;
+        if let Ok(key) = SecretKey::from_seed_in(suite, seed) {
+            return Ok(key);
+        }
+    }
 }

@@ -63,7 +63,7 @@ impl InspectCommand {
                     receipts.push(store.receipt(location)?);
                 }
                 json!({
-                    "hash": block.header.hash(),
+                    "hash": block.header.hash_in(store.suite()),
                     "header": block.header,
                     "txs": block.txs,
                     "receipts": receipts,
@@ -103,7 +103,8 @@ impl InspectCommand {
 
 /// `inspect verify`: opens the store as it is (writing no genesis) and checks all of it.
 fn verify(home: &Home, config: &crate::Config) -> eyre::Result<()> {
-    let store_config = config.storage.store_config(&config.storage.data_path(home.root()))?;
+    let store_config =
+        config.storage.store_config(&config.storage.data_path(home.root()), home.suite())?;
     let store = onebook_storage::Store::open(&store_config)
         .map_err(|error| eyre!("the store cannot be opened: {error}"))?;
     let started = Instant::now();

@@ -37,7 +37,8 @@ pub(crate) fn load_config(home: &Home, overrides: &[String]) -> eyre::Result<Con
 /// Opens the home's store, writing the genesis state first if the store is new.
 pub(crate) fn open_store(home: &Home, config: &Config) -> eyre::Result<(Store, GenesisFile)> {
     let genesis = home.genesis()?;
-    let store = Store::open(&config.storage.store_config(&config.storage.data_path(home.root()))?)?;
+    let data = config.storage.data_path(home.root());
+    let store = Store::open(&config.storage.store_config(&data, genesis.suite)?)?;
     store.init_genesis_state(genesis.hash(), genesis.initial_state())?;
     Ok((store, genesis))
 }

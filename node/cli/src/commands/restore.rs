@@ -29,7 +29,7 @@ impl RestoreCommand {
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
         let config = super::load_config(home, overrides)?;
         let genesis = home.genesis()?;
-        let trusted = super::verify_proof::trusted(&genesis);
+        let trusted = super::verify_proof::trusted(&genesis)?;
         let data = config.storage.data_path(home.root());
         let mut bars = Bars::default();
         let manifest = if self.check {
@@ -37,7 +37,8 @@ impl RestoreCommand {
             backup::check_files(&self.dir, &manifest, &mut bars)?;
             manifest
         } else {
-            backup::restore(&self.dir, &config.storage.store_config(&data)?, &trusted, &mut bars)?
+            let store_config = config.storage.store_config(&data, genesis.suite)?;
+            backup::restore(&self.dir, &store_config, &trusted, &mut bars)?
         };
         bars.finish();
         super::backup::print_manifest("backup", &self.dir, &manifest);

@@ -54,6 +54,7 @@ impl SnapshotCommand {
                 let mut bars = Bars::default();
                 let manifest = snapshot::write_snapshot_file(
                     &data,
+                    home.genesis()?.suite,
                     args.height.map(Height),
                     &args.out,
                     crate::clock::wall_ms(),
@@ -88,9 +89,9 @@ pub(crate) fn print_snapshot(what: &str, source: &str, manifest: &ArchiveManifes
 /// `http://` URL, after checking it against the home's genesis.
 pub(crate) fn start_from(home: &Home, config: &crate::Config, source: &str) -> eyre::Result<()> {
     let genesis = home.genesis()?;
-    let trusted = super::verify_proof::trusted(&genesis);
+    let trusted = super::verify_proof::trusted(&genesis)?;
     let data = config.storage.data_path(home.root());
-    let store_config = config.storage.store_config(&data)?;
+    let store_config = config.storage.store_config(&data, genesis.suite)?;
     let started = Instant::now();
     let mut bars = Bars::default();
     let manifest = if source.starts_with("http://") {

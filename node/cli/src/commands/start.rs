@@ -7,7 +7,7 @@ use eyre::{WrapErr, bail};
 use onebook_api::ApiState;
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::Mempool;
-use onebook_types::{ids::Timestamp, keys::SecretKey};
+use onebook_types::{ids::Timestamp, keys::SecretKey, suite::Suite};
 
 use crate::{Home, clock::ClockedApp};
 
@@ -29,10 +29,7 @@ impl StartCommand {
     pub fn execute(self, home: &Home, overrides: &[String]) -> eyre::Result<()> {
         let config = super::load_config(home, overrides)?;
         let node_key = home.read_key(&config.node.node_key)?;
-        let network_key = match &config.node.network_key {
-            Some(name) => home.read_key(name).wrap_err("reading `[node] network_key`")?,
-            None => SecretKey::from_seed(node_key.seed()),
-        };
+        let network_key = network_key(home, &config, &node_key)?;
         if let Some(source) = &self.from_snapshot {
             super::snapshot::start_from(home, &config, source)?;
         }
@@ -149,6 +146,7 @@ impl StartCommand {
             let chain_id = onebook_consensus::ChainIdentity {
                 chain_id: genesis.chain_id.clone(),
                 genesis_hash: genesis.hash(),
+                suite: genesis.suite,
             };
             let engine = if clock.is_wall() {
                 tokio::spawn(onebook_consensus::run_with_status(
@@ -258,4 +256,25 @@ async fn shutdown_signal() -> eyre::Result<()> {
         _ = terminate.recv() => {}
     }
     Ok(())
+}
+
+/// The node's libp2p transport key, ed25519 in every suite (ADR 0026): `[node] network_key`,
+/// or in the default suite the node key itself. A national chain's node needs its own
+/// transport key, since its SM2 node key cannot be a libp2p identity.
+fn network_key(
+    home: &Home,
+    config: &crate::Config,
+    node_key: &SecretKey,
+) -> eyre::Result<SecretKey> {
+    let suite = home.genesis()?.suite;
+    match &config.node.network_key {
+        Some(name) => home
+            .read_key_in(name, Suite::Ed25519Blake3)
+            .wrap_err("reading `[node] network_key`, the node's ed25519 transport key"),
+        None if suite == Suite::Ed25519Blake3 => Ok(SecretKey::from_seed(node_key.seed())),
+        None => bail!(
+            "the chain's suite is {suite}, whose node keys cannot identify a node to libp2p: give              the node an ed25519 transport key (`onebook keys generate --name transport \
+             --suite ed25519-blake3`) and name it in `[node] network_key`; its peers name it by              that key"
+        ),
+    }
 }

@@ -4,9 +4,13 @@ use std::{fs, path::PathBuf};
 
 use clap::Args;
 use eyre::{WrapErr, bail};
-use onebook_genesis::{GenesisFile, dev_secret};
+use onebook_genesis::{GenesisFile, dev_secret_in};
+use onebook_types::{keys::SecretKey, suite::Suite};
 
 use crate::{Config, Home, KeyProtection, home::read_genesis};
+
+/// The name of a national chain's node's transport key file (`[node] network_key`).
+pub(crate) const TRANSPORT_KEY: &str = "transport";
 
 /// Write the homes of a local network on 127.0.0.1: one validator per validator of the genesis
 /// (the embedded development network by default, whose node keys are public dev keys), plus
@@ -38,6 +42,10 @@ pub struct TestnetCommand {
     /// in minutes: 1440 makes a day a minute. 1, the default, is the wall clock.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::clock::CLOCK_RATE_MAX)))]
     clock_rate: u32,
+    /// The network's cryptographic suite: the genesis's own by default; `sm2-sm3` (or
+    /// `ed25519-blake3`) derives every dev key of the `dev_only` genesis again in that suite.
+    #[arg(long)]
+    suite: Option<Suite>,
 }
 
 impl TestnetCommand {
@@ -52,6 +60,14 @@ impl TestnetCommand {
                 "testnet derives the validators' node keys from public dev labels, so it needs a dev_only genesis"
             );
         }
+        let genesis = match self.suite {
+            Some(suite) if suite != genesis.suite => {
+                let genesis = genesis.with_dev_suite(suite)?;
+                genesis.validate()?;
+                genesis
+            }
+            _ => genesis,
+        };
         if self.nodes == 0 || self.nodes > genesis.validators.len() {
             bail!(
                 "--nodes must be between 1 and {} (the validators of the genesis)",
@@ -74,7 +90,7 @@ impl TestnetCommand {
         for index in 0..total {
             let key = match genesis.validators.get(index) {
                 Some(validator) if index < self.nodes => {
-                    let key = dev_secret(&format!("{}/node", validator.org));
+                    let key = dev_secret_in(genesis.suite, &format!("{}/node", validator.org));
                     if key.public_key() != validator.node_key {
                         bail!(
                             "validator {index} of the genesis ({}) does not use the dev key `{}/node`",
@@ -84,10 +100,30 @@ impl TestnetCommand {
                     }
                     key
                 }
-                _ => super::init::random_key()?,
+                _ => super::init::random_key(genesis.suite)?,
             };
             keys.push(key);
         }
+        // The libp2p transport keys, which peers name each other by: ed25519 in every suite.
+        // In the default suite the node key doubles as the transport key; a national chain's
+        // node has a separate ed25519 transport key (ADR 0026).
+        let transport: Vec<Option<SecretKey>> = if genesis.suite == Suite::Ed25519Blake3 {
+            (0..total).map(|_| None).collect()
+        } else {
+            (0..total)
+                .map(|index| match genesis.validators.get(index) {
+                    Some(validator) if index < self.nodes => Ok(Some(dev_secret_in(
+                        Suite::Ed25519Blake3,
+                        &format!("{}/transport", validator.org),
+                    ))),
+                    _ => super::init::random_key(Suite::Ed25519Blake3).map(Some),
+                })
+                .collect::<eyre::Result<_>>()?
+        };
+        let peer_key = |index: usize| match &transport[index] {
+            Some(key) => key.public_key(),
+            None => keys[index].public_key(),
+        };
         for (index, key) in keys.iter().enumerate() {
             let home = Home::new(Some(self.out.join(format!("node{index}"))))?;
             fs::create_dir_all(home.root().join("data"))
@@ -107,7 +143,7 @@ impl TestnetCommand {
                 .map(|other| -> eyre::Result<onebook_consensus::PeerConfig> {
                     Ok(onebook_consensus::PeerConfig {
                         addr: format!("127.0.0.1:{}", self.port(other) + 1).parse()?,
-                        node_key: keys[other].public_key(),
+                        node_key: peer_key(other),
                     })
                 })
                 .collect::<eyre::Result<_>>()?;
@@ -117,13 +153,19 @@ impl TestnetCommand {
                 .map(|other| -> eyre::Result<onebook_network::NetworkPeer> {
                     Ok(onebook_network::NetworkPeer {
                         addr: format!("127.0.0.1:{}", self.port(other) + 2).parse()?,
-                        node_key: keys[other].public_key(),
+                        node_key: peer_key(other),
                     })
                 })
                 .collect::<eyre::Result<_>>()?;
+            if transport[index].is_some() {
+                config.node.network_key = Some(TRANSPORT_KEY.into());
+            }
             fs::write(home.config_path(), config.to_toml())?;
             // A dev_only network (checked above): plain key files load there.
             home.write_key(&config.node.node_key, key, KeyProtection::Plain)?;
+            if let Some(transport) = &transport[index] {
+                home.write_key(TRANSPORT_KEY, transport, KeyProtection::Plain)?;
+            }
             let role = if index < self.nodes { "validator" } else { "observer" };
             println!(
                 "node{index}  {role:9}  api http://{}  home {}",

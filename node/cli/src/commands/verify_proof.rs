@@ -107,9 +107,9 @@ impl VerifyProofCommand {
     }
 
     fn read_inputs(&self) -> eyre::Result<(TrustedGenesis, VerifyOptions, Vec<u8>)> {
-        let genesis = trusted(&read_genesis(&self.genesis)?);
+        let genesis = trusted(&read_genesis(&self.genesis)?)?;
         let parent = match &self.parent_genesis {
-            Some(path) => Some(trusted(&read_genesis(path)?)),
+            Some(path) => Some(trusted(&read_genesis(path)?)?),
             None => None,
         };
         let not_before = self.not_before()?;
@@ -154,14 +154,15 @@ impl VerifyProofCommand {
     }
 }
 
-/// What a verifier trusts of a genesis file.
-pub(crate) fn trusted(file: &GenesisFile) -> TrustedGenesis {
-    TrustedGenesis {
+/// What a verifier trusts of a genesis file: its chain, hash, sets and suite.
+pub(crate) fn trusted(file: &GenesisFile) -> eyre::Result<TrustedGenesis> {
+    Ok(TrustedGenesis {
         chain_id: file.chain_id.clone(),
         genesis_hash: file.hash(),
         validators: file.validator_set(),
         witnesses: file.checkpoint_policy().witnesses,
-    }
+        suite: file.suite,
+    })
 }
 
 /// Parses `--at`: RFC 3339, or Unix milliseconds.

@@ -82,8 +82,8 @@ impl WitnessCommand {
     /// Runs the command.
     pub fn execute(self, home: &Home) -> eyre::Result<()> {
         let genesis_path = self.genesis.clone().unwrap_or_else(|| home.genesis_path());
-        let genesis = super::verify_proof::trusted(&read_genesis(&genesis_path)?);
-        let key = home.read_key(&self.key)?;
+        let genesis = super::verify_proof::trusted(&read_genesis(&genesis_path)?)?;
+        let key = home.read_key_in(&self.key, genesis.suite)?;
         let state_path =
             self.state.clone().unwrap_or_else(|| home.root().join("witness-state.json"));
         let mut state = load_state(&state_path, &genesis)?;
@@ -128,7 +128,7 @@ impl WitnessCommand {
             let next = check(self, genesis, state, &checkpoint)?;
             let cosignature = if state.witnesses.get(&key.public_key()).is_some() {
                 let time = now();
-                let digest = checkpoint.cosigning_digest(time);
+                let digest = checkpoint.cosigning_digest_in(genesis.suite, time);
                 Some(Cosignature {
                     witness: key.public_key(),
                     time,
@@ -228,8 +228,8 @@ fn check(
         block_hash: verdict.block_hash,
         history_root: header.history_root,
         validator_set_hash: header.validator_set_hash,
-        witness_set_hash: state.witnesses.hash(),
-        next_witness_set_hash: policy.witnesses.hash(),
+        witness_set_hash: state.witnesses.hash_in(genesis.suite),
+        next_witness_set_hash: policy.witnesses.hash_in(genesis.suite),
     };
     if verdict.height != height || expected != *checkpoint {
         bail!(
@@ -241,7 +241,7 @@ fn check(
         let extension = evidence.extension.ok_or_else(|| {
             eyre!("checkpoint {height}: the node gave no proof it extends {}", last.height)
         })?;
-        checkpoint.verify_extends(last, &extension).map_err(|error| {
+        checkpoint.verify_extends_in(genesis.suite, last, &extension).map_err(|error| {
             eyre!(
                 "checkpoint {height} does not extend the checkpoint {} this witness cosigned: \
                  {error}; a fork or a rewritten history, refusing to cosign",

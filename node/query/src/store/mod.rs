@@ -152,7 +152,8 @@ impl LedgerQuery for StoreQuery {
         check_source_key(&key)?;
         self.blocking(move |store| {
             let height = resolve_height(store, height)?;
-            let Some(bytes) = store.record(&RecordKey::ElementSource(key.hash()), height)? else {
+            let record = RecordKey::ElementSource(key.hash_in(store.suite()));
+            let Some(bytes) = store.record(&record, height)? else {
                 return Ok(None);
             };
             let source: ElementSource = decode_stored(store, &bytes)?;
@@ -591,7 +592,8 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
     }
     if let Ok(number) = text.parse::<u64>() {
         if let Some(header) = store.header(Height(number))? {
-            hits.push(SearchHitView::Block { height: number, block_hash: header.hash() });
+            let block_hash = header.hash_in(store.suite());
+            hits.push(SearchHitView::Block { height: number, block_hash });
         }
         for key in numbered_keys(number) {
             push_present(store, &mut hits, key)?;
@@ -647,7 +649,7 @@ fn block(store: &Store, height: Height) -> Result<Option<BlockView>, QueryError>
     let Some(header) = store.header(height)? else { return Ok(None) };
     let tx_hashes = store.block_tx_hashes(height)?.unwrap_or_default();
     let certificate = store.certificate(height)?;
-    Ok(Some(BlockView { hash: header.hash(), header, tx_hashes, certificate }))
+    Ok(Some(BlockView { hash: header.hash_in(store.suite()), header, tx_hashes, certificate }))
 }
 
 fn blocks(store: &Store, page: &PageParams) -> Result<Page<BlockSummaryView>, QueryError> {
@@ -669,7 +671,7 @@ fn blocks(store: &Store, page: &PageParams) -> Result<Page<BlockSummaryView>, Qu
         let signatures = store.certificate(Height(height))?.map_or(0, |c| c.signatures.len());
         items.push(BlockSummaryView {
             height,
-            hash: header.hash(),
+            hash: header.hash_in(store.suite()),
             time: header.time.0,
             tx_count: header.tx_count,
             proposer: header.proposer,
@@ -691,7 +693,7 @@ fn tx_view(
         .receipt(location)?
         .ok_or_else(|| store.noted(StorageError::Missing { what: "receipt of a committed tx" }))?;
     Ok(TxView {
-        tx_hash: tx.hash(),
+        tx_hash: tx.hash_in(store.suite()),
         height: location.height.0,
         index: location.index,
         signer: tx.body.signer,
