@@ -221,9 +221,10 @@ impl Store {
         if from == 0 && to > 0 {
             count += self.scan_span(iter, term, height, (0, 1))?;
         }
-        // No record a block created lies outside `[first, last]`: the span is cut to it.
-        let (mut time, to) =
-            (from.max(first - first % DAY_MS).max(1), to.min(last.saturating_add(1)));
+        // No record a block created lies outside `[first, last]`: the span is cut to the whole
+        // days and hours around it, so that it stays on counters where it was on whole hours.
+        let past_last = last.saturating_add(HOUR_MS - last % HOUR_MS);
+        let (mut time, to) = (from.max(first - first % DAY_MS).max(1), to.min(past_last));
         while time < to {
             let next = if time % DAY_MS == 0 && time + DAY_MS <= to {
                 count +=
