@@ -211,7 +211,7 @@ pub struct CountParams {
     /// Only records under this record (not with `org` or `status`).
     pub under: Option<RecordKey>,
     /// With `org` (and not `status`): only records naming it on this side, for the kinds
-    /// between two orgs ([`Side::kinds`]).
+    /// between two orgs ([`Side::KINDS`]).
     pub side: Option<Side>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
