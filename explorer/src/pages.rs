@@ -245,12 +245,29 @@ pub(crate) async fn fetch<Q: LedgerQuery>(
     }
 }
 
-/// How many records `listing` holds, read to [`crate::stats::COUNTED_MAX`] (the flag says
-/// the count was cut there); `None` for listings that are not of records.
+/// How many records `listing` holds, from the port's count (the store's index). Where the port
+/// cannot count it (a side with a status or a date range) or refuses its reader the count, the
+/// records are read to [`crate::stats::COUNTED_MAX`] (the flag says the count was cut there);
+/// `None` for listings that are not of records.
 pub(crate) async fn count<Q: LedgerQuery>(
     app: &App<Q>,
     listing: &Listing,
 ) -> Result<Option<(usize, bool)>, QueryError> {
+    if let Some((kind, params)) = count_params(listing) {
+        let bounds = params.bounds.clone();
+        let counted = if bounds.is_empty() {
+            crate::stats::count(app, kind, params).await
+        } else {
+            crate::stats::counts_by_time(app, kind, params, bounds)
+                .await
+                .map(|counts| counts.iter().sum())
+        };
+        match counted {
+            Ok(count) => return Ok(Some((usize::try_from(count).unwrap_or(usize::MAX), false))),
+            Err(error) if crate::stats::count_refused(&error) => {}
+            Err(error) => return Err(error),
+        }
+    }
     let (kind, params, filter) = match listing {
         Listing::Records { kind, filter } => {
             (*kind, filter.params(PageParams::default()), Some(filter))
@@ -265,6 +282,50 @@ pub(crate) async fn count<Q: LedgerQuery>(
         collected.views.retain(|view| filter.keeps(view));
     }
     Ok(Some((collected.views.len(), collected.capped)))
+}
+
+/// The port's count of `listing`, when the port can count it: its org, status and date range,
+/// or its side of an org without a status or range, or the records under one record.
+fn count_params(listing: &Listing) -> Option<(Kind, onebook_query::CountParams)> {
+    use onebook_query::CountParams;
+    match listing {
+        Listing::Records { kind, filter } => {
+            let side = match (filter.side, &filter.org) {
+                (Some(_), None) | (None, _) => None,
+                (Some(Side::Provider), Some(_)) => Some(onebook_query::Side::Provider),
+                (Some(Side::Party), Some(_)) => Some(onebook_query::Side::Party),
+            };
+            let ranged = filter.from.is_some() || filter.to.is_some();
+            let sided = side.is_some() && onebook_query::Side::KINDS.contains(&kind.kind);
+            if sided && (ranged || filter.status.is_some()) {
+                return None;
+            }
+            let bounds = if ranged {
+                let from = filter.from.unwrap_or(onebook_types::ids::Timestamp(0));
+                let to =
+                    filter.to.unwrap_or(onebook_types::ids::Timestamp(onebook_query::TIME_MAX));
+                if from >= to {
+                    // An empty range: its listing reads nothing, so it counts at once.
+                    return None;
+                }
+                vec![from, to]
+            } else {
+                Vec::new()
+            };
+            let params = CountParams {
+                org: filter.org.as_deref().map(onebook_types::ids::OrgId::from),
+                status: filter.status.clone(),
+                side: side.filter(|_| sided),
+                bounds,
+                ..CountParams::default()
+            };
+            Some((*kind, params))
+        }
+        Listing::Under { kind, under } => {
+            Some((*kind, CountParams { under: Some(under.clone()), ..CountParams::default() }))
+        }
+        _ => None,
+    }
 }
 
 /// The grants that the access batches among `actions` claim and the ledger does not hold, as
@@ -800,17 +861,7 @@ pub(crate) async fn activity<Q: LedgerQuery>(
         async {
             let days = crate::stats::txs_per_day(&app).await?;
             let answers = crate::stats::answers_per_month(&app).await?;
-            let violations = crate::stats::collect(
-                &app,
-                kinds::VIOLATION,
-                ListParams::default(),
-                crate::stats::COUNTED_MAX,
-            )
-            .await?;
-            let by_month = crate::stats::count_by(&violations.views, |view| match &view.record {
-                Record::Violation(violation) => crate::stats::month(violation.recorded_at.0),
-                _ => String::new(),
-            });
+            let by_month = crate::stats::violations_per_month(&app).await?;
             let body = html! {
                 (crate::stats::bar_chart("chart-txs-per-day", &lang.t("ui.chart_txs_per_day"), &days))
                 (crate::stats::stacked_chart("chart-answers", &lang.t("ui.chart_answers"), (&lang.t("ui.on_time"), &lang.t("ui.late")), &answers))

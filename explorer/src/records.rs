@@ -607,7 +607,7 @@ pub(crate) async fn org<Q: LedgerQuery>(
     }.await)
 }
 
-/// The accesses to the org's resources (by any org), newest resources' first, with their count;
+/// The first accesses to the org's resources (by any org), with how many there are in all;
 /// each resource's own list holds all of its accesses.
 async fn accesses_received<Q: LedgerQuery>(
     app: &App<Q>,
@@ -620,26 +620,28 @@ async fn accesses_received<Q: LedgerQuery>(
     else {
         return (html::unavailable(lang), None);
     };
-    let mut views = Vec::new();
-    let mut capped = resources.capped;
-    for view in resources
+    let keys: Vec<RecordKey> = resources
         .views
         .iter()
         .filter(|view| matches!(&view.record, Record::Resource(r) if r.provider == *org))
-    {
-        let Some(key) = onebook_query::parse_record_key(&view.key).ok() else { continue };
-        let params = ListParams { under: Some(key), ..ListParams::default() };
-        match crate::stats::collect(app, kinds::ACCESS_EVENT, params, crate::stats::COUNTED_MAX)
-            .await
-        {
-            Ok(collected) => {
-                capped |= collected.capped;
-                views.extend(collected.views);
+        .filter_map(|view| onebook_query::parse_record_key(&view.key).ok())
+        .collect();
+    let (views, count) = match accesses_counted(app, &keys).await {
+        Ok(counted) => counted,
+        // A reader who may not count every access: those it may read, one by one.
+        Err(error) if crate::stats::count_refused(&error) => {
+            match accesses_read(app, &keys).await {
+                Ok((views, capped)) => {
+                    let count = (views.len(), capped || resources.capped);
+                    (views, count)
+                }
+                Err(_) => return (html::unavailable(lang), None),
             }
-            Err(_) => return (html::unavailable(lang), None),
         }
-    }
-    let count = (views.len(), capped);
+        Err(_) => return (html::unavailable(lang), None),
+    };
+    let capped = count.1 || resources.capped;
+    let count = (count.0, capped);
     let mut table = views_table(lang, kinds::ACCESS_EVENT, views);
     crate::pages::unlink_missing_grants(app, lang, &mut table).await;
     table.total = Some(count);
@@ -654,6 +656,47 @@ async fn accesses_received<Q: LedgerQuery>(
         }
     };
     (markup, Some(count))
+}
+
+/// The first [`SECTION_ITEMS`] accesses to the resources of `keys` and how many there are in
+/// all, counted by the port from the store's index.
+async fn accesses_counted<Q: LedgerQuery>(
+    app: &App<Q>,
+    keys: &[RecordKey],
+) -> Result<(Vec<RecordView>, (usize, bool)), QueryError> {
+    let mut views = Vec::new();
+    let mut total = 0u64;
+    for key in keys {
+        let under = onebook_query::CountParams { under: Some(key.clone()), ..Default::default() };
+        let count = crate::stats::count(app, kinds::ACCESS_EVENT, under).await?;
+        total += count;
+        let left = usize::try_from(SECTION_ITEMS).unwrap_or(usize::MAX).saturating_sub(views.len());
+        if count > 0 && left > 0 {
+            let page = PageParams { cursor: None, limit: Some(left as u64) };
+            let params = ListParams { under: Some(key.clone()), page, ..ListParams::default() };
+            views.extend(app.query.records(kinds::ACCESS_EVENT.kind, params).await?.items);
+        }
+    }
+    Ok((views, (usize::try_from(total).unwrap_or(usize::MAX), false)))
+}
+
+/// Every access to the resources of `keys` the reader may read, read record by record up to
+/// [`crate::stats::COUNTED_MAX`] a resource; the flag says some were left unread.
+async fn accesses_read<Q: LedgerQuery>(
+    app: &App<Q>,
+    keys: &[RecordKey],
+) -> Result<(Vec<RecordView>, bool), QueryError> {
+    let mut views = Vec::new();
+    let mut capped = false;
+    for key in keys {
+        let params = ListParams { under: Some(key.clone()), ..ListParams::default() };
+        let collected =
+            crate::stats::collect(app, kinds::ACCESS_EVENT, params, crate::stats::COUNTED_MAX)
+                .await?;
+        capped |= collected.capped;
+        views.extend(collected.views);
+    }
+    Ok((views, capped))
 }
 
 /// The fields of a catalog version's content as texts, by field name, for the diff.
@@ -1206,18 +1249,29 @@ pub(crate) async fn violations_dashboard<Q: LedgerQuery>(
                 Listed::Csv(response) => return Ok(response),
                 Listed::Table(table) => table,
             };
-            let collected = crate::stats::collect(&app, kinds::VIOLATION, filter.params(PageParams::default()), crate::stats::COUNTED_MAX).await?;
-            table.total = Some((collected.views.len(), collected.capped));
-            let violations: Vec<&onebook_types::sharing_records::Violation> = collected.views.iter().filter_map(|view| match &view.record { Record::Violation(v) => Some(v), _ => None }).collect();
-            let by_org = crate::stats::count_by(&violations, |v| v.org.0.clone());
-            let by_reason = crate::stats::count_by(&violations, |v| v.reason.as_str().to_owned());
-            let by_month = crate::stats::count_by(&violations, |v| crate::stats::month(v.recorded_at.0));
+            let (by_org, by_reason, by_month, total, capped) = match crate::stats::breakdown(&app, kinds::VIOLATION, (filter.org.as_deref(), filter.status.as_deref()), (filter.from, filter.to)).await {
+                Ok(counted) => (counted.by_org, counted.by_status, counted.by_month, usize::try_from(counted.total).unwrap_or(usize::MAX), false),
+                // A reader who may not count every violation: those it may read, one by one.
+                Err(error) if crate::stats::count_refused(&error) => {
+                    let collected = crate::stats::collect(&app, kinds::VIOLATION, filter.params(PageParams::default()), crate::stats::COUNTED_MAX).await?;
+                    let violations: Vec<&onebook_types::sharing_records::Violation> = collected.views.iter().filter_map(|view| match &view.record { Record::Violation(v) => Some(v), _ => None }).collect();
+                    (
+                        crate::stats::count_by(&violations, |v| v.org.0.clone()),
+                        crate::stats::count_by(&violations, |v| v.reason.as_str().to_owned()),
+                        crate::stats::count_by(&violations, |v| crate::stats::month(v.recorded_at.0)),
+                        violations.len(),
+                        collected.capped,
+                    )
+                }
+                Err(error) => return Err(error.into()),
+            };
+            table.total = Some((total, capped));
             let base = "/dashboards/violations";
             let body = html! {
                 (crate::stats::filter_form(lang, base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
                 (status_chips(lang, kinds::VIOLATION, &path, query.status.as_deref()))
-                p.total #violations-total { (lang.t("ui.counted_of")) "：" strong { (crate::stats::count_text(violations.len(), collected.capped)) } }
-                @if collected.capped { p.warn { (lang.t("ui.scan_capped")) } }
+                p.total #violations-total { (lang.t("ui.counted_of")) "：" strong { (crate::stats::count_text(total, capped)) } }
+                @if capped { p.warn { (lang.t("ui.scan_capped")) } }
                 div.grid.dashboard {
                     (crate::stats::counts_table(lang, "by-org", &lang.t("ui.by_org"), &by_org, crate::names::org_text, |org| Some(html::with_param(&path, "org", org)), false))
                     (crate::stats::counts_table(lang, "by-reason", &lang.t("ui.by_reason"), &by_reason, |reason| lang.value("reason", reason).into_owned(), |reason| Some(html::with_param(&path, "status", reason)), false))

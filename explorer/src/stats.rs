@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use maud::{Markup, html};
-use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, RecordView};
+use onebook_query::{
+    ANSWERED_LATE, ANSWERED_ON_TIME, CountParams, LedgerQuery, ListParams, PageParams, QueryError,
+    RecordView,
+};
 use onebook_types::{ids::Timestamp, limits::PAGE_ITEMS_MAX, time::Date};
 
 use crate::{
@@ -55,6 +58,81 @@ pub(crate) async fn collect<Q: LedgerQuery>(
     }
     collected.views.truncate(max);
     Ok(collected)
+}
+
+/// How many records of `kind` pass `params` (one count; its `bounds` left empty), from the
+/// port's count, which the store answers from its index alone.
+pub(crate) async fn count<Q: LedgerQuery>(
+    app: &App<Q>,
+    kind: Kind,
+    params: CountParams,
+) -> Result<u64, QueryError> {
+    let params = CountParams { bounds: Vec::new(), ..params };
+    let view = app.query.count_records(kind.kind, params).await?;
+    Ok(view.counts.first().copied().unwrap_or(0))
+}
+
+/// How many records of `kind` that pass `params` were created in each interval between the
+/// `bounds` (ms, ascending); empty with fewer than two bounds.
+pub(crate) async fn counts_by_time<Q: LedgerQuery>(
+    app: &App<Q>,
+    kind: Kind,
+    params: CountParams,
+    bounds: Vec<Timestamp>,
+) -> Result<Vec<u64>, QueryError> {
+    if bounds.len() < 2 {
+        return Ok(Vec::new());
+    }
+    Ok(app.query.count_records(kind.kind, CountParams { bounds, ..params }).await?.counts)
+}
+
+/// Whether `error` is the port refusing its reader a count (of records it may not read every
+/// one of): the caller then counts what the reader may read, record by record.
+pub(crate) fn count_refused(error: &QueryError) -> bool {
+    matches!(error, QueryError::BadInput { parameter: "authorization", .. })
+}
+
+/// Most months a chart by month or a count by month spans: ten years, the newest.
+pub(crate) const MONTHS_MAX: usize = 120;
+
+/// The months (Beijing time) from the one holding `from` to the one holding `to`, both
+/// included, at most the newest [`MONTHS_MAX`]: each month's label (`2026-03`) and the bounds
+/// of all of them (the first ms of each, then of the month after the last).
+pub(crate) fn months(from: u64, to: u64) -> (Vec<String>, Vec<Timestamp>) {
+    let first_of = |time: u64| {
+        let (year, month, _) = Date::of_timestamp(Timestamp(time), UTC_OFFSET_MINUTES).ymd();
+        (year, month)
+    };
+    let next =
+        |(year, month): (i32, u32)| if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let start = |(year, month): (i32, u32)| {
+        Date::from_ymd(year, month, 1).map_or(Timestamp(0), |day| day.start(UTC_OFFSET_MINUTES))
+    };
+    let (first, last) = (first_of(from), first_of(to.max(from)));
+    let mut all = vec![first];
+    while all.last().is_some_and(|month| *month < last) {
+        let following = next(*all.last().unwrap_or(&last));
+        all.push(following);
+    }
+    let newest = &all[all.len().saturating_sub(MONTHS_MAX)..];
+    let labels = newest.iter().map(|(year, month)| format!("{year:04}-{month:02}")).collect();
+    let mut bounds: Vec<Timestamp> = newest.iter().map(|month| start(*month)).collect();
+    bounds.push(start(next(*newest.last().unwrap_or(&last))));
+    (labels, bounds)
+}
+
+/// The months from the chain's first block to the tip's (at most [`MONTHS_MAX`]), as
+/// [`months`] gives them; none before the first block. Records of the genesis carry no time
+/// and fall in none.
+pub(crate) async fn chain_months<Q: LedgerQuery>(
+    app: &App<Q>,
+) -> Result<(Vec<String>, Vec<Timestamp>), QueryError> {
+    let tip = app.query.tip().await?;
+    if tip.height == 0 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let first = block_time(app, 1).await?.unwrap_or(tip.time);
+    Ok(months(first, tip.time))
 }
 
 /// A `YYYY-MM-DD` date of a filter as the first ms of that day in Beijing time; `end` gives
@@ -273,17 +351,28 @@ pub(crate) async fn domain_summary<Q: LedgerQuery>(
         .filter(|view| matches!(&view.record, Record::CatalogEntry(entry) if entry.published.is_some() && !matches!(entry.status, onebook_types::catalog_records::CatalogStatus::Deprecated { .. })))
         .count();
     let status =
-        |status: &str| ListParams { status: Some(status.to_owned()), ..ListParams::default() };
-    let open =
-        collect(app, crate::kinds::SHARE_REQUEST, status("under-review"), COUNTED_MAX).await?;
-    let active = collect(app, crate::kinds::CERTIFICATE, status("active"), COUNTED_MAX).await?;
+        |status: &str| CountParams { status: Some(status.to_owned()), ..CountParams::default() };
+    let open = count(app, crate::kinds::SHARE_REQUEST, status("under-review")).await?;
+    let active = count(app, crate::kinds::CERTIFICATE, status("active")).await?;
     let month_start = {
         let today = Date::of_timestamp(Timestamp(now_ms), UTC_OFFSET_MINUTES);
         let (year, month, _) = today.ymd();
         Date::from_ymd(year, month, 1).map_or(Timestamp(0), |first| first.start(UTC_OFFSET_MINUTES))
     };
-    let this_month = ListParams { from: Some(month_start), ..ListParams::default() };
-    let violations = collect(app, crate::kinds::VIOLATION, this_month, COUNTED_MAX).await?;
+    let this_month = vec![month_start, Timestamp(onebook_query::TIME_MAX)];
+    let violations = match counts_by_time(
+        app,
+        crate::kinds::VIOLATION,
+        CountParams::default(),
+        this_month,
+    )
+    .await
+    {
+        Ok(counts) => counts.first().copied().map(|count| count.to_string()),
+        // A reader who may not count every violation sees no figure, not a partial one.
+        Err(error) if count_refused(&error) => None,
+        Err(error) => return Err(error),
+    };
     let orgs = collect(app, crate::kinds::ORG, ListParams::default(), COUNTED_MAX).await?;
     let mut overdue = 0;
     for view in &orgs.views {
@@ -308,20 +397,20 @@ pub(crate) async fn domain_summary<Q: LedgerQuery>(
         ),
         (
             "ui.open_requests",
-            count_text(open.views.len(), open.capped),
+            open.to_string(),
             String::new(),
             "/share-requests?status=under-review".to_owned(),
         ),
         ("ui.overdue_duties", overdue.to_string(), String::new(), "/dashboards/overdue".to_owned()),
         (
             "ui.violations_month",
-            count_text(violations.views.len(), violations.capped),
+            violations.unwrap_or_else(|| "—".to_owned()),
             month_text.clone(),
             format!("/dashboards/violations?from={month_text}-01"),
         ),
         (
             "ui.certificates_active",
-            count_text(active.views.len(), active.capped),
+            active.to_string(),
             String::new(),
             "/certificates?status=active".to_owned(),
         ),
@@ -363,57 +452,138 @@ pub(crate) async fn txs_per_day<Q: LedgerQuery>(
 }
 
 /// Share requests by the month they were made: answered on time, answered late (after the
-/// `answer_due` their submission announced), per month. Requests not answered yet are left out.
+/// `answer_due` their review announced), per month, from the chain's first month to the tip's.
+/// Requests not answered yet are left out; one the ledger granted or refused at once was
+/// answered on time.
 pub(crate) async fn answers_per_month<Q: LedgerQuery>(
     app: &App<Q>,
 ) -> Result<Vec<(String, u64, u64)>, QueryError> {
-    use onebook_query::Record;
-    use onebook_types::sharing_records::ShareStatus;
-    let requests =
-        collect(app, crate::kinds::SHARE_REQUEST, ListParams::default(), COUNTED_MAX).await?;
-    let mut months: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for view in &requests.views {
-        let Record::ShareRequest(request) = &view.record else { continue };
-        if matches!(request.status, ShareStatus::UnderReview { .. } | ShareStatus::Withdrawn) {
-            continue;
-        }
-        let key = onebook_types::record::RecordKey::ShareRequest(request.id);
-        let timeline = app
-            .query
-            .timeline(key, PageParams { cursor: None, limit: Some(PAGE_ITEMS_MAX as u64) })
-            .await?;
-        let mut due = None;
-        let mut answered = None;
-        for entry in &timeline.items {
-            if entry.code != 0 {
-                continue;
-            }
-            if entry.action == "request_share" && due.is_none() {
-                let Some(tx) = app.query.tx(entry.tx_hash).await? else { continue };
-                due = tx
-                    .events
-                    .iter()
-                    .flat_map(|event| &event.attributes)
-                    .find(|(name, _)| name == "answer_due")
-                    .and_then(|(_, value)| value.parse::<u64>().ok());
-            }
-            if entry.action == "answer_share" && answered.is_none() {
-                answered = app
-                    .query
-                    .block(onebook_types::ids::Height(entry.height))
-                    .await?
-                    .map(|block| block.header.time.0);
-            }
-        }
-        // An unconditional share is granted at once by the ledger: on time.
-        let late = match (due, answered) {
-            (Some(due), Some(answered)) => answered > due,
-            _ => false,
-        };
-        let counts = months.entry(month(request.requested_at.0)).or_insert((0, 0));
-        if late { counts.1 += 1 } else { counts.0 += 1 }
+    let (labels, bounds) = chain_months(app).await?;
+    let answered =
+        |status: &str| CountParams { status: Some(status.to_owned()), ..CountParams::default() };
+    let kind = crate::kinds::SHARE_REQUEST;
+    let on_time = counts_by_time(app, kind, answered(ANSWERED_ON_TIME), bounds.clone()).await?;
+    let late = counts_by_time(app, kind, answered(ANSWERED_LATE), bounds).await?;
+    Ok(labels
+        .into_iter()
+        .zip(on_time.into_iter().zip(late))
+        .map(|(month, (on_time, late))| (month, on_time, late))
+        .skip_while(|(_, on_time, late)| on_time + late == 0)
+        .collect())
+}
+
+/// Records of one kind counted by org, by status and by month, with their total.
+#[derive(Debug, Default)]
+pub(crate) struct Breakdown {
+    /// How many in all.
+    pub(crate) total: u64,
+    /// By org (those with none left out).
+    pub(crate) by_org: BTreeMap<String, u64>,
+    /// By status (for violations, by reason; those with none left out).
+    pub(crate) by_status: BTreeMap<String, u64>,
+    /// By month of creation, Beijing time (months with none left out).
+    pub(crate) by_month: BTreeMap<String, u64>,
+}
+
+/// The records of `kind` naming `org` in `status` (each if given), created in `[from, to)`
+/// (each if given), counted in all, by org (the orgs the explorer knows), by status and by month
+/// from the port's counts: the store answers each from its index, never reading a record.
+pub(crate) async fn breakdown<Q: LedgerQuery>(
+    app: &App<Q>,
+    kind: Kind,
+    (org, status): (Option<&str>, Option<&str>),
+    (from, to): (Option<Timestamp>, Option<Timestamp>),
+) -> Result<Breakdown, QueryError> {
+    let params = |org: Option<&str>, status: Option<&str>| CountParams {
+        org: org.map(onebook_types::ids::OrgId::from),
+        status: status.map(str::to_owned),
+        ..CountParams::default()
+    };
+    let (start, end) =
+        (from.unwrap_or(Timestamp(0)), to.unwrap_or(Timestamp(onebook_query::TIME_MAX)));
+    if start >= end {
+        return Ok(Breakdown::default());
     }
-    Ok(months.into_iter().map(|(month, (on_time, late))| (month, on_time, late)).collect())
+    let ranged = from.is_some() || to.is_some();
+    let counted = |org: Option<&str>, status: Option<&str>| {
+        let params = params(org, status);
+        async move {
+            if ranged {
+                Ok(counts_by_time(app, kind, params, vec![start, end]).await?.iter().sum())
+            } else {
+                count(app, kind, params).await
+            }
+        }
+    };
+    let mut breakdown = Breakdown { total: counted(org, status).await?, ..Breakdown::default() };
+    let orgs: Vec<String> = match org {
+        Some(org) => vec![org.to_owned()],
+        None => all_orgs_known(),
+    };
+    for each in orgs {
+        let count = counted(Some(&each), status).await?;
+        if count > 0 {
+            breakdown.by_org.insert(each, count);
+        }
+    }
+    let statuses: Vec<&str> = match status {
+        Some(status) => vec![status],
+        None => kind.kind.statuses().to_vec(),
+    };
+    for each in statuses {
+        let count = counted(org, Some(each)).await?;
+        if count > 0 {
+            breakdown.by_status.insert(each.to_owned(), count);
+        }
+    }
+    let tip = app.query.tip().await?;
+    let first = match from {
+        Some(from) => from.0,
+        None => block_time(app, 1).await?.unwrap_or(tip.time),
+    };
+    let last = to.map_or(tip.time, |to| to.0.saturating_sub(1).min(tip.time.max(first)));
+    let (labels, mut bounds) = months(first, last);
+    // The first and last months are cut to the range asked.
+    if let Some(first) = bounds.first_mut() {
+        *first = (*first).max(start);
+    }
+    if let Some(last) = bounds.last_mut() {
+        *last = (*last).min(end);
+    }
+    if bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Ok(breakdown);
+    }
+    let by_month = counts_by_time(app, kind, params(org, status), bounds).await?;
+    breakdown.by_month = labels.into_iter().zip(by_month).filter(|(_, count)| *count > 0).collect();
+    Ok(breakdown)
+}
+
+/// Every org id the explorer knows in this request.
+fn all_orgs_known() -> Vec<String> {
+    crate::names::all_orgs().into_iter().map(|(id, _)| id).collect()
+}
+
+/// Violations by the month they were recorded, from the chain's first month to the tip's
+/// (leading empty months left out). A reader who may not count every violation gets those it
+/// may read, read record by record up to [`COUNTED_MAX`].
+pub(crate) async fn violations_per_month<Q: LedgerQuery>(
+    app: &App<Q>,
+) -> Result<BTreeMap<String, u64>, QueryError> {
+    let (labels, bounds) = chain_months(app).await?;
+    let kind = crate::kinds::VIOLATION;
+    match counts_by_time(app, kind, CountParams::default(), bounds).await {
+        Ok(counts) => {
+            Ok(labels.into_iter().zip(counts).skip_while(|(_, count)| *count == 0).collect())
+        }
+        Err(error) if count_refused(&error) => {
+            let violations = collect(app, kind, ListParams::default(), COUNTED_MAX).await?;
+            Ok(count_by(&violations.views, |view| match &view.record {
+                onebook_query::Record::Violation(violation) => month(violation.recorded_at.0),
+                _ => String::new(),
+            }))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 #[cfg(test)]
@@ -430,6 +600,21 @@ mod tests {
         assert_eq!(to.0 - from.0, 86_400_000);
         assert!(parse_day(Lang::Zh, Some("2026-13-01"), false).is_err());
         assert_eq!(parse_day(Lang::Zh, Some(""), false).unwrap(), None);
+    }
+
+    #[test]
+    fn months_run_from_the_first_to_the_last_with_the_bound_after() {
+        // 2025-12-31 20:00 UTC is 2026-01-01 04:00 in Beijing.
+        let (labels, bounds) = months(1_767_211_200_000, 1_772_323_200_000);
+
+        assert_eq!(labels, ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!(bounds.len(), 4);
+        assert_eq!(bounds[0].0, 1_767_225_600_000 - 8 * 3_600_000);
+        assert_eq!(month(bounds[3].0), "2026-04");
+        assert_eq!(month(bounds[3].0 - 1), "2026-03");
+        let (many, _) = months(0, 1_772_323_200_000);
+        assert_eq!(many.len(), MONTHS_MAX);
+        assert_eq!(many.last().map(String::as_str), Some("2026-03"));
     }
 
     #[test]

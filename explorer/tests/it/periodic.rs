@@ -37,7 +37,12 @@ async fn the_csv_of_a_report_downloads_its_figures() {
 
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with("section,name,count,records\n"), "{}", csv.body);
-    assert!(csv.body.contains("obligations,overdue_now,1,obligation:1"), "{}", csv.body);
+    // The fixture's catalog-update duty and its grant's close-out duty are both overdue.
+    assert!(
+        csv.body.contains("obligations,overdue_now,2,obligation:2 obligation:1"),
+        "{}",
+        csv.body
+    );
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@
 use std::{fmt::Debug, net::SocketAddr, sync::Arc, time::Duration};
 
 use onebook_query::{
-    EventParams, HttpQuery, LedgerQuery, ListParams, PageParams, QueryError, RecordKind,
-    StoreQuery, TxStatusView,
+    CountParams, EventParams, HttpQuery, LedgerQuery, ListParams, PageParams, QueryError,
+    RecordKind, Side, StoreQuery, TxStatusView,
     test_utils::{self, block_time, commit, commit_events, entry, event, every_kind},
 };
 use onebook_storage::{Store, StoreConfig};
@@ -258,8 +258,11 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
         to: Some(block_time(Height(to))),
         ..ListParams::default()
     };
-    let in_range = expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, ranged(1, 3))));
-    assert!(!in_range.items.is_empty(), "grants created in blocks 1 and 2");
+    let in_range = expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, ranged(3, 4))));
+    assert_eq!(in_range.items.len(), 5, "grants 2 to 6, created in block 3");
+    // Grant 1 is of the genesis (time 0), though block 1 was the first tx to touch it.
+    let touched = expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, ranged(1, 3))));
+    assert!(touched.items.is_empty(), "{touched:?}");
     for (from, to) in [(3, 3), (3, 1)] {
         let empty = expect_ok(same!(fixture, |q| q.records(RecordKind::Grant, ranged(from, to))));
         assert!(empty.items.is_empty() && empty.next.is_none(), "an empty interval: {empty:?}");
@@ -719,4 +722,101 @@ async fn a_batch_submitted_through_the_client_gets_one_result_per_tx() {
     assert!(results[0].tx_hash.is_some() && results[2].tx_hash.is_none());
     assert_eq!(results[2].kind.as_deref(), Some("/problems/tx-duplicate"));
     assert!(matches!(empty, Err(QueryError::BadInput { parameter: "txs", .. })), "{empty:?}");
+}
+
+/// Every record of `kind` that `params` lists, read page by page.
+async fn listed_count(query: &StoreQuery, kind: RecordKind, params: ListParams) -> u64 {
+    let mut count = 0;
+    let mut cursor = None;
+    loop {
+        let page = PageParams { cursor, limit: Some(100) };
+        let listed =
+            query.records(kind, ListParams { page, ..params.clone() }).await.expect("list");
+        count += listed.items.len() as u64;
+        cursor = listed.next;
+        if cursor.is_none() {
+            return count;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_read_the_same_over_http_and_equal_their_listings() {
+    let fixture = fixture().await;
+    let org = |id: &str| Some(OrgId::from(id));
+    let cases = [
+        (RecordKind::Grant, CountParams::default()),
+        (RecordKind::Grant, CountParams { org: org("xm-gaj"), ..CountParams::default() }),
+        (
+            RecordKind::Grant,
+            CountParams { status: Some("revoked".into()), ..CountParams::default() },
+        ),
+        (
+            RecordKind::Grant,
+            CountParams {
+                org: org("xm-gaj"),
+                status: Some("active".into()),
+                ..CountParams::default()
+            },
+        ),
+        (RecordKind::Org, CountParams { org: org("xm"), ..CountParams::default() }),
+        (RecordKind::AccessEvent, CountParams::default()),
+        (RecordKind::Violation, CountParams { org: org("xm-gaj"), ..CountParams::default() }),
+    ];
+
+    for (kind, params) in cases {
+        let counted = expect_ok(same!(fixture, |q| q.count_records(kind, params.clone())));
+        let list = ListParams {
+            org: params.org.clone(),
+            status: params.status.clone(),
+            ..ListParams::default()
+        };
+        let listed = listed_count(&fixture.local, kind, list).await;
+        assert_eq!(counted.counts, vec![listed], "{kind:?} {params:?}");
+        assert_eq!(counted.height, 4);
+    }
+    // Grants 2 to 6 were written by block 3: one interval holds them, the others none.
+    let bounds = [0, block_time(Height(3)).0, block_time(Height(3)).0 + 1, onebook_query::TIME_MAX];
+    let by_time = CountParams { bounds: bounds.map(Timestamp).to_vec(), ..CountParams::default() };
+    let counted =
+        expect_ok(same!(fixture, |q| q.count_records(RecordKind::Grant, by_time.clone())));
+    assert_eq!(counted.counts, vec![1, 5, 0], "grant 1 at the genesis, 2 to 6 at height 3");
+    let provider =
+        CountParams { org: org("xm-scjg"), side: Some(Side::Provider), ..CountParams::default() };
+    let given = expect_ok(same!(fixture, |q| q.count_records(RecordKind::Grant, provider.clone())));
+    let received = CountParams { side: Some(Side::Party), ..provider };
+    let taken = expect_ok(same!(fixture, |q| q.count_records(RecordKind::Grant, received.clone())));
+    assert_eq!((given.counts[0], taken.counts[0]), (6, 0), "xm-scjg provides every grant");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_count_that_breaks_a_rule_or_is_not_the_readers_is_refused() {
+    let fixture = fixture().await;
+    let gaj = fixture.anonymous.with_reader(gaj_user().0);
+    let own = CountParams { org: Some(OrgId::from("xm-gaj")), ..CountParams::default() };
+    let bad = [
+        CountParams { status: Some("lost".into()), ..CountParams::default() },
+        CountParams { bounds: vec![Timestamp(5), Timestamp(5)], ..CountParams::default() },
+        CountParams { side: Some(Side::Party), ..CountParams::default() },
+        CountParams {
+            under: Some(RecordKey::ShareRequest(ShareRequestId(1))),
+            org: Some(OrgId::from("xm-gaj")),
+            ..CountParams::default()
+        },
+    ];
+
+    for params in bad {
+        let refusal = same!(fixture, |q| q.count_records(RecordKind::Grant, params.clone()));
+        assert!(refusal.is_err(), "{params:?}");
+    }
+    let anonymous = fixture.anonymous.count_records(RecordKind::Violation, own.clone()).await;
+    let other_org = CountParams { org: Some(OrgId::from("xm-scjg")), ..CountParams::default() };
+    let foreign = gaj.count_records(RecordKind::AccessEvent, other_org).await;
+    let all = gaj.count_records(RecordKind::AccessEvent, CountParams::default()).await;
+    let mine = gaj.count_records(RecordKind::AccessEvent, own).await.expect("its own org's");
+    let public = fixture.anonymous.count_records(RecordKind::Grant, CountParams::default()).await;
+
+    assert!(refused(&anonymous) && refused(&foreign) && refused(&all));
+    assert_eq!(mine.counts, vec![1], "access event 1 is xm-gaj's");
+    assert_eq!(public.expect("grants are public").counts, vec![6]);
 }

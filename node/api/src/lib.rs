@@ -19,6 +19,7 @@
 //! | `GET /v1/{records}/{id}?height=` | one record as of a height; `/v1/catalog/entries/{code}/versions` its versions |
 //! | `GET /v1/timeline/{kind:id}?cursor=&limit=` | every tx that touched the record (an org: every tx concerning it) |
 //! | `GET /v1/obligations/overdue?org=&at=&height=` | an org's open obligations past due |
+//! | `GET /v1/counts/{kind}?org=&status=&under=&height=&bounds=` | how many records of a kind pass the filters, from the index alone; per interval of creation time with `bounds` (see `counts.rs`) |
 //! | `GET /v1/search?q=` | the txs, blocks and records a hash, height, id, code or number names |
 //! | `GET /v1/events?kind=&org=&after=` | committed events as Server-Sent Events (`id:` the cursor `<height>-<tx index>-<event index>`, `event:` the kind, `data:` the view), resumed after `Last-Event-ID`, else `after`, else from the tip (see `events.rs`) |
 //! | `GET /v1/event-pages?after=&kind=&org=&limit=` | the same events as one JSON page `{"items": [view, ..], "next": "<cursor>"}`, from the first block when `after` is absent |
@@ -69,6 +70,7 @@
 mod auth;
 mod blocks;
 mod checkpoints;
+mod counts;
 mod events;
 mod metrics;
 mod openapi;

@@ -110,6 +110,7 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         .routes(routes!(crate::checkpoints::one))
         .routes(routes!(crate::checkpoints::evidence))
         .routes(routes!(crate::checkpoints::cosign))
+        .routes(routes!(crate::counts::counts))
         .routes(routes!(crate::records::orgs))
         .routes(routes!(crate::records::org))
         .routes(routes!(crate::records::members))

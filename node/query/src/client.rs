@@ -57,12 +57,12 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
-    ledger::{ListParams, PageParams, check_source_key, served_kind, timeline_kind},
+    ledger::{CountParams, ListParams, PageParams, check_source_key, served_kind, timeline_kind},
     node_views::{BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView},
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
-        SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
+        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
     },
 };
 
@@ -432,6 +432,24 @@ impl LedgerQuery for HttpQuery {
             ("limit", params.page.limit.map(|limit| limit.to_string())),
         ]);
         self.get_json(format!("{}{query}", records_path(kind))).await
+    }
+
+    async fn count_records(
+        &self,
+        kind: RecordKind,
+        params: CountParams,
+    ) -> Result<CountView, QueryError> {
+        crate::check_count(kind, &params)?;
+        let bounds: Vec<String> = params.bounds.iter().map(|time| time.0.to_string()).collect();
+        let query = query_string(&[
+            ("org", params.org.map(|org| org.0)),
+            ("status", params.status),
+            ("under", params.under.as_ref().map(crate::record_key_text)),
+            ("side", params.side.map(|side| side.name().to_owned())),
+            ("height", params.height.map(|h| h.0.to_string())),
+            ("bounds", (!bounds.is_empty()).then(|| bounds.join(","))),
+        ]);
+        self.get_json(format!("/v1/counts/{}{query}", crate::kind_key_name(kind))).await
     }
 
     async fn timeline(

@@ -13,8 +13,9 @@ use crate::{
     EventPage, EventParams, QueryError, RecordKind,
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
-        SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
+        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
+        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+        record_key_text,
     },
 };
 
@@ -59,6 +60,16 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         kind: RecordKind,
         params: ListParams,
     ) -> impl Future<Output = Result<Page<RecordView>, QueryError>> + Send;
+
+    /// How many records of `kind` pass the filters of `params` as of its height: one count of
+    /// them all, or with `bounds`, one count per interval of creation time. The store answers
+    /// from its index alone, never reading a record, so a count costs the same for ten records
+    /// as for a million (a count by time reads one index key per record created in the span).
+    fn count_records(
+        &self,
+        kind: RecordKind,
+        params: CountParams,
+    ) -> impl Future<Output = Result<CountView, QueryError>> + Send;
 
     /// Every committed tx that touched `subject`, oldest first, one page. For an org, every tx
     /// signed for it or concerning it.
@@ -192,6 +203,153 @@ pub struct ListParams {
     pub to: Option<Timestamp>,
     /// Paging.
     pub page: PageParams,
+}
+
+/// The status of a share request answered by the `answer_due` of its review, or at once by
+/// the ledger: a status only a count takes ([`CountParams::status`]).
+pub const ANSWERED_ON_TIME: &str = "answered-on-time";
+
+/// The status of a share request answered after the `answer_due` of its review: a status only
+/// a count takes ([`CountParams::status`]).
+pub const ANSWERED_LATE: &str = "answered-late";
+
+/// Most intervals of creation time one count takes ([`CountParams::bounds`]).
+pub const COUNT_INTERVALS_MAX: usize = 400;
+
+/// What a count counts ([`LedgerQuery::count_records`]): a listing's filters, without paging.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CountParams {
+    /// Only records naming this org.
+    pub org: Option<OrgId>,
+    /// Only records in this status: one of [`RecordKind::statuses`], or for share requests
+    /// [`ANSWERED_ON_TIME`] or [`ANSWERED_LATE`] (answered once, never taken back).
+    pub status: Option<String>,
+    /// Only records under this record (not with `org` or `status`).
+    pub under: Option<RecordKey>,
+    /// With `org` (and not `status`): only records naming it on this side, for the kinds
+    /// between two orgs ([`Side::KINDS`]).
+    pub side: Option<Side>,
+    /// As of this height; the tip when `None`.
+    pub height: Option<Height>,
+    /// Block times in ms, ascending, at most [`TIME_MAX`]: with `n + 1` bounds, `n` counts, of
+    /// the records created in `[bounds[i], bounds[i + 1])` (a record of the genesis, or brought
+    /// in by a snapshot, counts as created at time 0). Empty: one count of every record.
+    pub bounds: Vec<Timestamp>,
+}
+
+/// The name of `kind` in a record key's text (`share_request` in `share_request:7`), as the
+/// REST API names the kind in `GET /v1/counts/{kind}`.
+pub const fn kind_key_name(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Org => "org",
+        RecordKind::Member => "member",
+        RecordKind::Proposal => "proposal",
+        RecordKind::CatalogEntry => "catalog_entry",
+        RecordKind::Resource => "resource",
+        RecordKind::ShareRequest => "share_request",
+        RecordKind::Grant => "grant",
+        RecordKind::AccessEvent => "access_event",
+        RecordKind::Violation => "violation",
+        RecordKind::QualityReport => "quality_report",
+        RecordKind::Application => "application",
+        RecordKind::Objection => "objection",
+        RecordKind::Certificate => "certificate",
+        RecordKind::Obligation => "obligation",
+        RecordKind::GrantCloseOut => "grant_close_out",
+        RecordKind::OpenDataPlan => "open_data_plan",
+        RecordKind::Scenario => "scenario",
+        RecordKind::DevelopmentGrant => "development_grant",
+        RecordKind::Product => "product",
+        RecordKind::PublishedReport => "published_report",
+    }
+}
+
+/// Which of the two orgs of a record between two orgs a count keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The provider (of a share request, grant or quality report), or a certificate's issuer.
+    Provider,
+    /// The other party: the requester, grantee or reporter, or a certificate's holder.
+    Party,
+}
+
+impl Side {
+    /// The kinds between two orgs, whose records have a side per org.
+    pub const KINDS: [RecordKind; 4] = [
+        RecordKind::ShareRequest,
+        RecordKind::Grant,
+        RecordKind::QualityReport,
+        RecordKind::Certificate,
+    ];
+
+    /// The side's name in the REST API: `provider` or `party`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Provider => "provider",
+            Self::Party => "party",
+        }
+    }
+
+    /// The side named `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Provider, Self::Party].into_iter().find(|side| side.name() == name)
+    }
+}
+
+/// Refuses a count whose filters break their rules: a status that is not one of the kind's
+/// (or an answer status of share requests), `under` with `org` or `status`, or bounds that are
+/// not ascending, past [`TIME_MAX`], or more than [`COUNT_INTERVALS_MAX`] intervals. The kind
+/// and record of `under` are checked by the store like a listing's.
+pub fn check_count(kind: RecordKind, params: &CountParams) -> Result<(), QueryError> {
+    if let Some(status) = &params.status {
+        let answers = [ANSWERED_ON_TIME, ANSWERED_LATE];
+        let answer = kind == RecordKind::ShareRequest && answers.contains(&status.as_str());
+        if !answer && !kind.statuses().contains(&status.as_str()) {
+            let mut names = kind.statuses().to_vec();
+            if kind == RecordKind::ShareRequest {
+                names.extend(answers);
+            }
+            let rule = match names.as_slice() {
+                [] => "this kind has no status filter".to_owned(),
+                names => format!("{status:?} is not one of {}", names.join(", ")),
+            };
+            return Err(QueryError::bad_input("status", rule));
+        }
+    }
+    if params.under.is_some() && (params.org.is_some() || params.status.is_some()) {
+        let rule = "a count under a record takes no org or status";
+        return Err(QueryError::bad_input("under", rule));
+    }
+    if let Some(side) = params.side {
+        let rule = if !Side::KINDS.contains(&kind) {
+            Some("this kind is not between two orgs".to_owned())
+        } else if params.org.is_none() || params.status.is_some() {
+            Some(format!("side={} takes an org and no status", side.name()))
+        } else {
+            None
+        };
+        if let Some(rule) = rule {
+            return Err(QueryError::bad_input("side", rule));
+        }
+    }
+    if params.bounds.len() > COUNT_INTERVALS_MAX + 1 {
+        let rule =
+            format!("at most {} times ({COUNT_INTERVALS_MAX} intervals)", COUNT_INTERVALS_MAX + 1);
+        return Err(QueryError::bad_input("bounds", rule));
+    }
+    if params.bounds.len() == 1 {
+        return Err(QueryError::bad_input("bounds", "none, or at least two times"));
+    }
+    for pair in params.bounds.windows(2) {
+        if pair[0] >= pair[1] {
+            let rule = format!("ascending: {} is not before {}", pair[0].0, pair[1].0);
+            return Err(QueryError::bad_input("bounds", rule));
+        }
+    }
+    if let Some(last) = params.bounds.last() {
+        check_time("bounds", Some(*last))?;
+    }
+    Ok(())
 }
 
 /// Where a page starts and how long it is.

@@ -1,7 +1,7 @@
 //! The `LedgerQuery` read trait, its view types, and its implementation over the store.
 //!
 //! [`LedgerQuery`] is everything the REST API and the explorer may ask of the ledger: one record
-//! by key, the records of a kind filtered by org and status, an entity's timeline of txs, an
+//! by key, the records of a kind filtered by org and status and their counts, an entity's timeline of txs, an
 //! org's overdue obligations, and a search by tx hash, height, record id, catalog code or
 //! certificate number, the committed events after a cursor for the event stream, and the
 //! blocks, their decoded txs and the validator set, the authoritative source of a data element
@@ -47,9 +47,10 @@ pub use events::{
     EventView, ORG_ATTRIBUTES,
 };
 pub use ledger::{
-    LIMIT_DEFAULT, LedgerQuery, ListParams, PageParams, SCANNED_RECORDS_MAX,
-    SEARCH_TX_PREFIX_HITS_MAX, TIME_MAX, TX_HASH_PREFIX_DIGITS_MIN, check_record_id,
-    check_source_key, check_time, page_limit, served_kind, timeline_kind,
+    ANSWERED_LATE, ANSWERED_ON_TIME, COUNT_INTERVALS_MAX, CountParams, LIMIT_DEFAULT, LedgerQuery,
+    ListParams, PageParams, SCANNED_RECORDS_MAX, SEARCH_TX_PREFIX_HITS_MAX, Side, TIME_MAX,
+    TX_HASH_PREFIX_DIGITS_MIN, check_count, check_record_id, check_source_key, check_time,
+    kind_key_name, page_limit, served_kind, timeline_kind,
 };
 pub use node_views::{
     BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
@@ -59,9 +60,9 @@ pub use reader_query::ReaderQuery;
 #[cfg(feature = "store")]
 pub use store::StoreQuery;
 pub use views::{
-    BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
-    RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
-    parse_record_key, record_key_text,
+    BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
+    Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+    action_name, parse_record_key, record_key_text,
 };
 
 #[cfg(all(test, feature = "store"))]

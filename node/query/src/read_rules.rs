@@ -245,6 +245,22 @@ pub const fn restricted_by_id(kind: RecordKind) -> bool {
     )
 }
 
+/// Whether `reader` may count the records of `kind` naming `org` (any org when `None`): a
+/// count tells nothing of records whose list is public, and of a filtered list's records
+/// ([`list_is_filtered`]) it may count only what it may read every one of: an auditor (or a
+/// registrar, for applications and objections) all of them, a member those naming its own org.
+pub fn may_count(reader: &Reader, kind: RecordKind, org: Option<&OrgId>) -> bool {
+    if !list_is_filtered(kind) {
+        return true;
+    }
+    let Reader::Member(member) = reader else { return false };
+    let roles: &[Role] = match kind {
+        RecordKind::Application | RecordKind::Objection => &[Role::Auditor, Role::Registrar],
+        _ => &[Role::Auditor],
+    };
+    member.roles.iter().any(|role| roles.contains(role)) || org == Some(&member.org)
+}
+
 /// Whether a list of `kind` leaves out the items its reader may not read. The share-request list
 /// is public (only a request's detail by id is restricted).
 pub const fn list_is_filtered(kind: RecordKind) -> bool {

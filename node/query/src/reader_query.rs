@@ -9,9 +9,9 @@ use onebook_types::{
 };
 
 use crate::{
-    BlockSummaryView, BlockView, ElementSourceView, EventPage, EventParams, LedgerQuery,
-    ListParams, OverdueView, Page, PageParams, PolicyView, QueryError, Record, RecordKind,
-    RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+    BlockSummaryView, BlockView, CountParams, CountView, ElementSourceView, EventPage, EventParams,
+    LedgerQuery, ListParams, OverdueView, Page, PageParams, PolicyView, QueryError, Record,
+    RecordKind, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
     read_rules::{self, Reader},
     reports::ReportView,
 };
@@ -115,6 +115,19 @@ impl<Q: LedgerQuery> LedgerQuery for ReaderQuery<Q> {
         let mut page = self.inner.records(kind, params).await?;
         read_rules::visible_items(&self.reader, kind, &mut page.items);
         Ok(page)
+    }
+
+    async fn count_records(
+        &self,
+        kind: RecordKind,
+        params: CountParams,
+    ) -> Result<CountView, QueryError> {
+        if !read_rules::may_count(&self.reader, kind, params.org.as_ref()) {
+            return Err(
+                self.refused(kind.name(), "auditors may count them, members their own org's")
+            );
+        }
+        self.inner.count_records(kind, params).await
     }
 
     async fn timeline(

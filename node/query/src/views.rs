@@ -33,6 +33,17 @@ pub struct TipView {
     pub time: u64,
 }
 
+/// Counts of records: `GET /v1/counts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountView {
+    /// The height counted at.
+    pub height: u64,
+    /// One count of every record that passes the filters, or one per interval of creation
+    /// time the bounds asked for, in their order.
+    pub counts: Vec<u64>,
+}
+
 /// One committed block: `GET /v1/blocks/{height}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -37,6 +37,11 @@
 //! | product | developer | (none) |
 //! | published report | publisher org, the org reported on | (none) |
 //!
+//! A record between two orgs (a share request, grant, quality report or certificate) also holds
+//! a *side* term per org: `kind || 'v' || org` for its provider (a certificate's issuer) and
+//! `kind || 'y' || org` for the other party (requester, grantee, reporter, holder), so that "the
+//! grants an org gave" and "the grants it received" are listings (and counts) of their own.
+//!
 //! A record of some kinds also hangs *under* another record, and holds the term of that record's
 //! key, so the records under one record are a listing of their own, however many records of the
 //! kind there are:
@@ -90,7 +95,8 @@ pub fn cursor_is_well_formed(kind: RecordKind, cursor: &[u8]) -> bool {
 }
 
 /// What a listing keeps of a kind's records. `org` and `status` may both be set; `under` is a
-/// listing of its own, and when it is set the other two are not looked at.
+/// listing of its own, and when it is set the other two are not looked at; so is `side` with
+/// `org`, when `status` is not looked at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListFilter {
     /// Only records naming this org (see the module doc for which fields count).
@@ -99,6 +105,19 @@ pub struct ListFilter {
     pub status: Option<String>,
     /// Only records under this record (see the module doc; [`RecordKind::under_kind`]).
     pub under: Option<RecordKey>,
+    /// With `org`: only records naming it on this side (see [`Side`]).
+    pub side: Option<Side>,
+}
+
+/// Which of the two orgs of a record between two orgs: the provider (of a share request, grant
+/// or quality report; a certificate's issuer) or the other party (the requester, grantee,
+/// reporter; a certificate's holder).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The provider, or a certificate's issuer.
+    Provider,
+    /// The requester, grantee or reporter, or a certificate's holder.
+    Party,
 }
 
 impl ListFilter {
@@ -127,12 +146,29 @@ pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
         term.extend_from_slice(&under.encode());
         return term;
     }
+    match (&filter.org, &filter.side) {
+        (Some(org), Some(Side::Provider)) => return tagged(kind, b'v', &[org.as_str()]),
+        (Some(org), Some(Side::Party)) => return tagged(kind, b'y', &[org.as_str()]),
+        _ => {}
+    }
     match (&filter.org, &filter.status) {
         (None, None) => vec![kind as u8, b'k'],
         (Some(org), None) => tagged(kind, b'o', &[org.as_str()]),
         (None, Some(status)) => tagged(kind, b's', &[status]),
         (Some(org), Some(status)) => tagged(kind, b'b', &[org.as_str(), status]),
     }
+}
+
+/// Whether the records of `kind` are between two orgs, a provider and another party, and so
+/// hold a [`Side`] term per org: share requests, grants, quality reports and certificates.
+pub const fn has_sides(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::ShareRequest
+            | RecordKind::Grant
+            | RecordKind::QualityReport
+            | RecordKind::Certificate
+    )
 }
 
 /// The terms a record of `key` with `value` holds; none for kinds that are not listed. A value
@@ -145,6 +181,14 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
         tracing::debug!(?key, "record value does not decode; listed by kind only");
         return terms;
     };
+    // The kinds between two orgs name the other party first and the provider second.
+    if let (true, [party, provider]) = (has_sides(kind), orgs.as_slice()) {
+        for (side, org) in [(Side::Party, party), (Side::Provider, provider)] {
+            let filter =
+                ListFilter { org: Some(org.clone()), side: Some(side), ..ListFilter::default() };
+            terms.push(term(kind, &filter));
+        }
+    }
     for org in &orgs {
         let filter = ListFilter { org: Some(org.clone()), ..ListFilter::default() };
         terms.push(term(kind, &filter));
@@ -153,8 +197,11 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
         let filter = ListFilter { status: Some(status.to_owned()), ..ListFilter::default() };
         terms.push(term(kind, &filter));
         for org in orgs {
-            let filter =
-                ListFilter { org: Some(org), status: Some(status.to_owned()), under: None };
+            let filter = ListFilter {
+                org: Some(org),
+                status: Some(status.to_owned()),
+                ..ListFilter::default()
+            };
             terms.push(term(kind, &filter));
         }
     }
@@ -472,7 +519,7 @@ mod tests {
         let filter = ListFilter {
             org: org.map(OrgId::from),
             status: status.map(str::to_owned),
-            under: None,
+            ..ListFilter::default()
         };
         keys(
             &store
@@ -543,7 +590,7 @@ mod tests {
         let filter = |org: Option<&str>, status: Option<&str>| ListFilter {
             org: org.map(OrgId::from),
             status: status.map(str::to_owned),
-            under: None,
+            ..ListFilter::default()
         };
 
         let admitted =
@@ -616,8 +663,8 @@ mod tests {
 
     #[test]
     fn a_store_of_an_earlier_or_unknown_schema_is_refused_with_both_versions() {
-        // 3: before history roots, which this release cannot read; 6: a later release's.
-        for found in [3u32, 6] {
+        // 3: before history roots, which this release cannot read; 7: a later release's.
+        for found in [3u32, 7] {
             let dir = tempfile::tempdir().expect("dir");
             drop(store(&dir));
             {
@@ -634,7 +681,7 @@ mod tests {
             let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
             let supported = crate::keys::SCHEMA_VERSION;
-            assert_eq!(supported, 5);
+            assert_eq!(supported, 6);
             assert!(
                 matches!(&error, StorageError::UnsupportedSchema { supported: s, found: f }
                     if *s == supported && *f == found.to_be_bytes()),

@@ -75,10 +75,14 @@ pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
 /// snapshot, so that bundles anchored here still walk the witness sets from the genesis.
 pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
-/// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open.
+/// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open, and
+/// one of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open.
 /// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
-/// earlier version (whose blocks have neither) can be read or extended.
-pub(crate) const SCHEMA_VERSION: u32 = 5;
+/// earlier version (whose blocks have neither) can be read or extended. Version 6 adds the index
+/// aggregates (counts, creation times, the index by creation time: `aggregates.rs`).
+pub(crate) const SCHEMA_VERSION: u32 = 6;
+/// The last version without the index aggregates of `aggregates.rs`.
+pub(crate) const SCHEMA_VERSION_NO_AGGREGATES: u32 = 5;
 /// The last version that stored state nodes by hash, in [`STATE_NODES_BY_HASH`]: the first with
 /// history roots, whose store this release still opens.
 pub(crate) const SCHEMA_VERSION_NODES_BY_HASH: u32 = 4;

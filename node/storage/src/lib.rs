@@ -17,6 +17,7 @@
 //! restores one; [`snapshot`] writes the state of one certified height into a file and starts a
 //! new store from one ([`Store::base`]).
 
+mod aggregates;
 pub mod backup;
 mod checkpoints;
 mod committed;
@@ -35,6 +36,7 @@ mod testing;
 mod tx_prefix;
 mod verify;
 
+pub use aggregates::{ANSWERED_LATE, ANSWERED_ON_TIME, TIME_INTERVALS_MAX};
 pub use checkpoints::{
     CosignOutcome, CosignRefusal, anchor, checkpoint, checkpoint_heights, checkpoint_policy,
     cosignatures, extension, is_checkpoint, newest_witnessed, record_cosignature, witnessed,
@@ -43,7 +45,9 @@ pub use checkpoints::{
 pub use damage::StoreDamage;
 pub use engine::EngineStats;
 pub use error::{Result, StorageError};
-pub use index::{ListFilter, RecordKind, RecordPage, cursor_after, cursor_is_well_formed};
+pub use index::{
+    ListFilter, RecordKind, RecordPage, Side, cursor_after, cursor_is_well_formed, has_sides,
+};
 pub use proofs::{
     RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,

@@ -64,7 +64,6 @@ use crate::{
     },
     checkpoints,
     error::StorageError,
-    index::RecordKind,
     keys, proofs,
 };
 
@@ -666,11 +665,8 @@ fn init_from_snapshot(
     check_witnesses(&body.witness_changes, policy.as_deref(), genesis, height)?;
     let mut batch = WriteBatch::default();
     store.put_state(&mut batch, height, &staged);
-    for change in &staged.changes {
-        if RecordKind::of(&change.key).is_some() {
-            store.put_index_change(&mut batch, &change.key, None, change.value.as_deref(), height);
-        }
-    }
+    // The new store is empty: every record is new at the base, its creation time unknown.
+    store.put_index(&mut batch, height, None, &staged.changes)?;
     let encoded: Vec<Vec<u8>> = body.block.txs.iter().map(SignedTx::encode).collect();
     let hashes: Vec<Hash32> = body.block.txs.iter().map(|tx| tx.hash_in(store.suite())).collect();
     let receipt_bytes: Vec<Vec<u8>> = body.receipts.iter().map(codec::encode).collect();

@@ -424,7 +424,7 @@ impl Store {
         let mut history = History::new();
         self.put_history(&mut batch, history.push_in(self.suite, &genesis_hash));
         self.put_state(&mut batch, Height(0), &staged);
-        self.put_index(&mut batch, Height(0), &staged.changes)?;
+        self.put_index(&mut batch, Height(0), Some(0), &staged.changes)?;
         batch.put_cf(self.cf(keys::META), keys::META_GENESIS, genesis_hash.as_bytes());
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&tip));
         self.write(batch)?;
@@ -595,7 +595,7 @@ impl Store {
         self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
         self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
         self.put_state(&mut batch, height, &staged);
-        self.put_index(&mut batch, height, &staged.changes)?;
+        self.put_index(&mut batch, height, Some(header.time.0), &staged.changes)?;
         let new_tip = Tip { height, block_hash, state_root: staged.root };
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
@@ -989,14 +989,18 @@ impl Store {
         }
     }
 
-    /// Adds the index entries of a block's record changes, against each record's value before it.
-    fn put_index(
+    /// Adds the index entries of a block's record changes, against each record's value before
+    /// it, and their aggregates (`aggregates.rs`): `time` is the block's time, `None` for the
+    /// records a snapshot brings in (their creation time and answers are unknown).
+    pub(crate) fn put_index(
         &self,
         batch: &mut WriteBatch,
         height: Height,
+        time: Option<u64>,
         changes: &[RecordChange],
     ) -> Result<()> {
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        let mut deltas = crate::aggregates::CountDeltas::new();
         for change in changes {
             if RecordKind::of(&change.key).is_none() {
                 continue;
@@ -1005,17 +1009,24 @@ impl Store {
                 Some(previous) => self.record_in(&mut iter, &change.key, Height(previous))?,
                 None => None,
             };
-            self.put_index_change(
+            let (key, new) = (&change.key, change.value.as_deref());
+            let (added, removed) = self.put_index_change(batch, key, old.as_deref(), new, height);
+            let created = self.created_time(key)?;
+            self.put_aggregates(
                 batch,
-                &change.key,
-                old.as_deref(),
-                change.value.as_deref(),
-                height,
+                &mut deltas,
+                key,
+                (old.as_deref(), new),
+                (&added, &removed),
+                (height, time),
+                created,
             );
         }
-        Ok(())
+        self.put_counts(batch, height, &deltas)
     }
 
+    /// Adds the listing entries of the record of `key` going from `old` to `new` at `height`;
+    /// gives the terms it entered and those it left.
     pub(crate) fn put_index_change(
         &self,
         batch: &mut WriteBatch,
@@ -1023,17 +1034,22 @@ impl Store {
         old: Option<&[u8]>,
         new: Option<&[u8]>,
         height: Height,
-    ) {
+    ) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
         let old_terms = old.map(|value| index::terms(key, value)).unwrap_or_default();
         let new_terms = new.map(|value| index::terms(key, value)).unwrap_or_default();
         let sort_id = index::sort_id(key);
         let family = self.cf(keys::RECORD_INDEX);
-        for term in new_terms.iter().filter(|term| !old_terms.contains(term)) {
+        let added: Vec<Vec<u8>> =
+            new_terms.iter().filter(|term| !old_terms.contains(term)).cloned().collect();
+        let removed: Vec<Vec<u8>> =
+            old_terms.into_iter().filter(|term| !new_terms.contains(term)).collect();
+        for term in &added {
             batch.put_cf(family, index::entry_key(term, &sort_id, height), index::present(key));
         }
-        for term in old_terms.iter().filter(|term| !new_terms.contains(term)) {
+        for term in &removed {
             batch.put_cf(family, index::entry_key(term, &sort_id, height), index::ABSENT);
         }
+        (added, removed)
     }
 
     /// The record an index value names and its value at `height`; `None` for an absence marker.
@@ -1069,17 +1085,25 @@ impl Store {
         };
         match <[u8; 4]>::try_from(found.as_slice()).map(u32::from_be_bytes) {
             Ok(keys::SCHEMA_VERSION) => Ok(None),
-            Ok(old @ keys::SCHEMA_VERSION_NODES_BY_HASH) => Ok(Some(old)),
+            Ok(old @ (keys::SCHEMA_VERSION_NODES_BY_HASH | keys::SCHEMA_VERSION_NO_AGGREGATES)) => {
+                Ok(Some(old))
+            }
             _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
     }
 
-    /// Brings a store of schema `old` up to the current one: its state tree is moved from nodes
-    /// by hash to nodes by block (`migrate.rs`). The move can be redone after a crash; the mark
+    /// Brings a store of schema `old` up to the current one: a store of schema 4 has its state
+    /// tree moved from nodes by hash to nodes by block (`migrate.rs`), and every store of an
+    /// earlier schema has its index rewritten with its aggregates and side terms
+    /// (`aggregates.rs`). Both can be redone after
+    /// a crash; the mark
     /// of the current schema is written last, and only then is the family of nodes by hash
     /// dropped ([`Self::drop_nodes_by_hash`]).
     fn upgrade(&mut self, old: u32) -> Result<()> {
-        self.move_state_tree(None)?;
+        if old == keys::SCHEMA_VERSION_NODES_BY_HASH {
+            self.move_state_tree(None)?;
+        }
+        self.rebuild_index()?;
         let mut batch = WriteBatch::default();
         let version = keys::SCHEMA_VERSION.to_be_bytes();
         batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);

@@ -56,7 +56,7 @@ impl VerifyReport {
         self.problems_total == 0
     }
 
-    fn problem(&mut self, text: String) {
+    pub(crate) fn problem(&mut self, text: String) {
         self.problems_total += 1;
         if self.problems.len() < PROBLEMS_LISTED_MAX {
             self.problems.push(text);
@@ -68,7 +68,7 @@ impl VerifyReport {
 /// phases that scan a column family).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VerifyProgress {
-    /// `blocks`, `state nodes`, `tip state` or `entries`.
+    /// `blocks`, `state nodes`, `tip state`, `entries` or `counts`.
     pub phase: &'static str,
     /// Items done.
     pub done: u64,
@@ -103,7 +103,10 @@ impl Store {
     /// 2. every chunk of state-tree nodes decodes and each child it names is stored before its
     ///    parent, and every recorded state root's node hashes to the root;
     /// 3. the tip's state tree is complete and canonical from its root;
-    /// 4. every other entry is read, so RocksDB checks its checksum, and record versions decode.
+    /// 4. every other entry is read, so RocksDB checks its checksum, and record versions decode;
+    /// 5. each listing term's count at the tip equals the number of records at the tip that hold
+    ///    the term (`aggregates.rs`; the answer terms of share requests, which the records alone
+    ///    do not give, are not checked).
     ///
     /// Only a failure to read at all is an error; every problem found goes in the report.
     pub fn verify_all(&self, progress: &mut dyn FnMut(VerifyProgress)) -> Result<VerifyReport> {
@@ -159,6 +162,7 @@ impl Store {
         self.verify_state_nodes(&mut report, progress);
         self.verify_tip_state(tip.state_root, &mut report, progress);
         self.verify_entries(&mut report, progress);
+        self.verify_counts(&mut report, progress);
         Ok(report)
     }
 

@@ -25,14 +25,14 @@ use onebook_types::{
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, SCANNED_RECORDS_MAX,
     ledger::{
-        ListParams, PageParams, check_source_key, check_time, page_limit, served_kind,
-        timeline_kind,
+        CountParams, ListParams, PageParams, check_count, check_source_key, check_time, page_limit,
+        served_kind, timeline_kind,
     },
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
-        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
-        parse_record_key, record_key_text,
+        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
+        Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+        action_name, parse_record_key, record_key_text,
     },
 };
 
@@ -93,6 +93,14 @@ impl LedgerQuery for StoreQuery {
         params: ListParams,
     ) -> Result<Page<RecordView>, QueryError> {
         self.blocking(move |store| records(store, kind, params)).await
+    }
+
+    async fn count_records(
+        &self,
+        kind: RecordKind,
+        params: CountParams,
+    ) -> Result<CountView, QueryError> {
+        self.blocking(move |store| count_records(store, kind, &params)).await
     }
 
     async fn timeline(
@@ -384,10 +392,10 @@ fn records(
     let (read, kept) = match params.under {
         Some(under) => (
             ListFilter { under: Some(under), ..ListFilter::default() },
-            ListFilter { org: params.org, status: params.status, under: None },
+            ListFilter { org: params.org, status: params.status, ..ListFilter::default() },
         ),
         None => (
-            ListFilter { org: params.org, status: params.status, under: None },
+            ListFilter { org: params.org, status: params.status, ..ListFilter::default() },
             ListFilter::default(),
         ),
     };
@@ -434,6 +442,36 @@ fn of_year(year: Option<u16>, bytes: &[u8]) -> bool {
     codec::decode::<OpenDataPlan>(bytes, RECORD_BYTES_MAX).is_ok_and(|plan| plan.year == year)
 }
 
+fn count_records(
+    store: &Store,
+    kind: RecordKind,
+    params: &CountParams,
+) -> Result<CountView, QueryError> {
+    check_count(kind, params)?;
+    let height = resolve_height(store, params.height)?;
+    if let Some(org) = &params.org {
+        check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
+    }
+    if let Some(under) = &params.under {
+        check_under(kind, under)?;
+    }
+    let filter = ListFilter {
+        org: params.org.clone(),
+        status: params.status.clone(),
+        under: params.under.clone(),
+        side: params.side.map(|side| match side {
+            crate::Side::Provider => onebook_storage::Side::Provider,
+            crate::Side::Party => onebook_storage::Side::Party,
+        }),
+    };
+    let counts = if params.bounds.is_empty() {
+        vec![store.count_records(kind, &filter, height)?]
+    } else {
+        store.count_records_by_time(kind, &filter, height, &params.bounds)?
+    };
+    Ok(CountView { height: height.0, counts })
+}
+
 /// The `from`..`to` of a list: `from` included, `to` not. `from` not before `to` is the empty
 /// interval, which holds no record.
 struct TimeRange {
@@ -460,12 +498,10 @@ impl TimeRange {
     }
 }
 
-/// The block time of the tx that created `key` (its first history entry); 0 for a record of the
-/// genesis, which no tx created.
+/// The time of the block that first wrote `key`, from the index (one read); 0 for a record of
+/// the genesis, which no tx created, or one a snapshot brought in.
 fn created_time(store: &Store, key: &RecordKey) -> Result<u64, QueryError> {
-    let first = store.record_history(key, None, 1)?;
-    let Some(entry) = first.entries.first() else { return Ok(0) };
-    Ok(store.header(entry.location.height)?.map_or(0, |header| header.time.0))
+    Ok(store.record_created(key)?.map_or(0, |(time, _)| time.0))
 }
 
 /// The cursor `text` of a listing of `kind`: not hex is bad input; hex that is not a position
