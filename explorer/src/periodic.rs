@@ -54,6 +54,23 @@ pub(crate) fn last_month(time: u64) -> ReportPeriod {
     ReportPeriod::Month { year, month: u8::try_from(month).unwrap_or(1) }
 }
 
+/// The month the org page links the report of: the last ended month if the org was on the ledger
+/// at its end, else the month now running (an org admitted since has no report before it).
+pub(crate) async fn org_month<Q: LedgerQuery>(
+    query: &Q,
+    org: &OrgId,
+    tip_time: u64,
+) -> Result<ReportPeriod, QueryError> {
+    let last = last_month(tip_time);
+    let height = onebook_query::reports::period_height(query, last).await?;
+    if query.record(RecordKey::Org(org.clone()), Some(height)).await?.is_some() {
+        return Ok(last);
+    }
+    let (year, month, _) = Date::of_timestamp(Timestamp(tip_time), UTC_OFFSET_MINUTES).ymd();
+    let year = u16::try_from(year.clamp(2000, 9999)).unwrap_or(2000);
+    Ok(ReportPeriod::Month { year, month: u8::try_from(month).unwrap_or(1) })
+}
+
 /// `GET /periodic-reports/{scope}/{id}?period=&height=&format=csv`.
 pub(crate) async fn page<Q: LedgerQuery>(
     State(app): State<App<Q>>,

@@ -569,9 +569,11 @@ pub(crate) async fn org<Q: LedgerQuery>(
         };
         let report = format!("/report/org/{}", html::encode(&id));
         let tip_time = app.query.tip().await?.time;
+        let org_id = OrgId(id.clone());
+        let month = crate::periodic::org_month(&app.query, &org_id, tip_time).await?;
         let periodic = crate::periodic::href(
-            &onebook_types::report_records::ReportScope::Org(OrgId(id.clone())),
-            crate::periodic::last_month(tip_time),
+            &onebook_types::report_records::ReportScope::Org(org_id),
+            month,
         );
         let body = html! {
             section {

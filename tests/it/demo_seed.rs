@@ -6,10 +6,7 @@ use std::time::{Duration, Instant};
 
 use onebook_cli::demo::{AUDITOR, Client, SeedSummary, seed};
 use onebook_genesis::GenesisFile;
-use onebook_tests::{
-    devnet::{Devnet, http_raw},
-    proof_chain::trusted,
-};
+use onebook_tests::{devnet::Devnet, proof_chain::trusted};
 use onebook_types::{codec, development_records::OpenDataPlan};
 use onebook_verifier::{RecordValue, Verdict, VerifyOptions, verify_with};
 
@@ -162,12 +159,17 @@ fn the_demo_seed_runs_again_on_the_same_devnet_and_adds_a_second_round_slow() {
     assert!(second.skipped.is_empty(), "{:?}", second.skipped);
 }
 
-/// A verified proof bundle of the record `key` (`<kind>:<id>`), read anonymously from node 0.
+/// A verified proof bundle of the record `key` (`<kind>:<id>`), read from node 0 by the auditor
+/// (a scenario not approved is restricted, and so is its bundle).
 fn proved(net: &Devnet, key: &str) -> Verdict {
     let genesis = std::fs::read(net.nodes[0].home.join("genesis.json")).unwrap();
     let genesis = GenesisFile::from_json_validated(&genesis).unwrap();
     let path = format!("/v1/proofs/records/{key}");
-    let (status, bundle) = http_raw(net.nodes[0].api_port, "GET", &path, None).unwrap();
+    let node = format!("127.0.0.1:{}", net.nodes[0].api_port);
+    let auditor = onebook_query::blocking::BlockingHttp::new(&node)
+        .and_then(|http| http.with_reader(onebook_genesis::dev_secret(AUDITOR)))
+        .unwrap();
+    let (status, bundle) = auditor.exchange("GET", &path, None).unwrap();
     assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&bundle));
     // A devnet without witnesses cuts its bundles unanchored.
     let options = VerifyOptions { allow_unanchored: true, ..VerifyOptions::default() };
@@ -195,6 +197,7 @@ fn assert_lifecycle_records(net: &Devnet, client: &Client, summary: &SeedSummary
         "a close-out: retained",
         "a late close-out",
         "an overdue close-out obligation",
+        "a published periodic report",
     ];
     for what in expected {
         assert!(records.contains_key(what), "the demo made no {what}: {records:?}");
@@ -251,6 +254,13 @@ fn assert_lifecycle_records(net: &Devnet, client: &Client, summary: &SeedSummary
     let overdue = api("an overdue close-out obligation");
     assert_eq!(overdue["record"]["kind"], "grant-close-out", "{overdue}");
     assert_eq!(overdue["record"]["status"]["status"], "open", "{overdue}");
+    // The published 通报 of the region's last ended month recomputes, at its height, to the
+    // digest its auditor published.
+    let (_, published) = records["a published periodic report"].split_once(':').unwrap();
+    let check = client.get(&format!("/v1/reports/published/{published}")).unwrap();
+    assert_eq!(check["equal"], true, "{check}");
+    assert_eq!(check["published"]["record"]["scope"]["id"], "350200", "{check}");
+    assert_eq!(check["recomputed"]["digest"], check["published"]["record"]["digest"], "{check}");
     let certificate = api("a certificate of a developed product");
     assert_eq!(certificate["record"]["subject"]["subject"], "product", "{certificate}");
     // Its proof bundle, cut by a real node, names the development grant it came from.

@@ -43,6 +43,21 @@ export function bytesToHex(bytes) {
 }
 
 /// "YYYY-MM-DD" as days since 1970-01-01, or null.
+/// A report period's borsh parts from `2026-11`, `2026-Q4` or `2026`: the variant (0 month,
+/// 1 quarter, 2 year), the year, and the month or quarter (`null` for a year); `null` if it is none.
+export function periodParts(text) {
+  const match = /^(\d{4})(?:-(\d{2})|-Q([1-4]))?$/.exec(text ?? "");
+  if (!match) return null;
+  const year = Number(match[1]);
+  if (year < 2000) return null;
+  if (match[2] !== undefined) {
+    const month = Number(match[2]);
+    return month >= 1 && month <= 12 ? [0, year, month] : null;
+  }
+  if (match[3] !== undefined) return [1, year, Number(match[3])];
+  return [2, year, null];
+}
+
 export function dateDays(text) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? "");
   if (!match) return null;
@@ -88,6 +103,15 @@ export function write(w, layout, value, path, schema) {
       const days = dateDays(value);
       if (days === null) throw new FieldError(path, "not_a_date");
       w.uint(BigInt.asUintN(32, BigInt(days)), 4);
+      return;
+    }
+    case "period": {
+      const parts = periodParts(value);
+      if (parts === null) throw new FieldError(path, "not_a_period");
+      const [variant, year, part] = parts;
+      w.bytes(Uint8Array.of(variant));
+      w.uint(year, 2);
+      if (part !== null) w.uint(part, 1);
       return;
     }
     case "vec":

@@ -2,7 +2,7 @@
 // one form per action built from /workbench/actions.json, a decoded preview, the signature in
 // the page, the receipt, and the clerk's to-do list. Nothing here sends a private key anywhere:
 // the only bodies sent are signed txs (POST /v1/txs through the relay).
-import { encodeTxBody, signingDigest, txHash, readDigest, bytesToHex, hexToBytes, FieldError, dateDays } from "./borsh.js";
+import { encodeTxBody, signingDigest, txHash, readDigest, bytesToHex, hexToBytes, FieldError, dateDays, periodParts } from "./borsh.js";
 
 const NODE = "/workbench/node";
 const VALID_FOR = 1000;
@@ -242,6 +242,14 @@ function control(layout, name, path, help) {
       return { node: input, get: () => {
         if (dateDays(input.value) === null) throw new FieldError(path, input.value === "" ? "empty" : "not_a_date");
         return input.value;
+      } };
+    }
+    case "period": {
+      const input = el("input", { type: "text", name: path, "data-field": path, placeholder: "2026-11" });
+      return { node: input, get: () => {
+        const text = input.value.trim();
+        if (periodParts(text) === null) throw new FieldError(path, text === "" ? "empty" : "not_a_period");
+        return text;
       } };
     }
     case "choice": {

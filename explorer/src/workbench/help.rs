@@ -333,6 +333,11 @@ const UI: &[(&str, &str, &str)] = &[
     ("rule_not_hex32", "须为 64 位十六进制", "must be 64 hex characters"),
     ("rule_not_hex64", "须为 128 位十六进制", "must be 128 hex characters"),
     ("rule_not_a_date", "须为有效日期", "must be a valid date"),
+    (
+        "rule_not_a_period",
+        "须为月份 2026-11、季度 2026-Q4 或年份 2026",
+        "must be a month 2026-11, a quarter 2026-Q4 or a year 2026",
+    ),
     ("rule_not_a_choice", "须选择一项", "must be chosen"),
     ("rule_not_a_list", "须为列表", "must be a list"),
     ("rule_not_text", "须为文本", "must be text"),

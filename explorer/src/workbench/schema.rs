@@ -169,6 +169,7 @@ fn layout(
             "Hash32" | "PublicKey" => json!({"kind": "bytes", "len": 32}),
             "Signature" => json!({"kind": "bytes", "len": 64}),
             "Date" => json!({"kind": "date"}),
+            "ReportPeriod" => json!({"kind": "period"}),
             _ => layout(components, target, sample, inner)?,
         };
         if let Some(object) = layout.as_object_mut() {

@@ -202,6 +202,7 @@ pub fn seed_with(node_addr: &str, options: &SeedOptions) -> eyre::Result<SeedSum
     run.development()?;
     run.property()?;
     run.late_close_out()?;
+    run.published_report()?;
     run.closing()?;
     run.summary()
 }

@@ -14,9 +14,10 @@ use onebook_types::{
     hash::Hash32,
     ids::{
         ApplicationId, DevelopmentGrantId, GrantId, Height, LegalBasisCode, OrgId, ProtocolVersion,
-        ScenarioId, ShareRequestId, Timestamp,
+        RegionCode, ScenarioId, ShareRequestId, Timestamp,
     },
     lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
+    report_records::{ReportPeriod, ReportScope},
     time::{DAY_MS, Date},
 };
 
@@ -34,6 +35,9 @@ const PLANNED: [(&str, u8); 3] =
     [("企业登记信息", 1), ("食品经营许可信息", 2), ("经营异常名录信息", 3)];
 /// The legal basis a retaining grantee cites, from the dev genesis registry.
 const RETENTION_BASIS: &str = "gov-info-14";
+/// The region whose periodic report the demo publishes: Xiamen's, whose data authority is
+/// `xm-dsj`.
+const REPORT_REGION: &str = "350200";
 
 /// What the lifecycle steps created, for the later steps and the summary.
 #[derive(Clone, Debug, Default)]
@@ -391,6 +395,41 @@ impl Run<'_> {
             bail!("the city's close-out after its due time was not late: {receipt:?}");
         }
         self.record("a late close-out", format!("grant_close_out:{province}"));
+        Ok(())
+    }
+
+    /// The data bureau's auditor publishes the region's periodic report (通报) of the last month
+    /// that ended before the tip, as the node computes it at the tip, then checks that the node
+    /// recomputes the published digest at the published height.
+    pub(crate) fn published_report(&mut self) -> eyre::Result<()> {
+        let (height, time) = self.client.tip()?;
+        let (year, month, _) = Date::of_timestamp(Timestamp(time), UTC_OFFSET_MINUTES).ymd();
+        let (year, month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+        let period = ReportPeriod::Month {
+            year: u16::try_from(year).map_err(|_| eyre!("year {year} out of range"))?,
+            month: u8::try_from(month).map_err(|_| eyre!("month {month} out of range"))?,
+        };
+        let path = format!("/v1/reports/region/{REPORT_REGION}?period={period}&height={height}");
+        let (status, view) = self.client.get_status(&path)?;
+        if status != 200 {
+            bail!("the node computes no report for {path}: {status} {view}");
+        }
+        let digest = view["digest"].as_str().ok_or_else(|| eyre!("no digest: {view}"))?;
+        let digest = Hash32::from_hex(digest).map_err(|_| eyre!("bad digest: {view}"))?;
+        let action = Action::PublishReport {
+            scope: ReportScope::Region(RegionCode::from(REPORT_REGION)),
+            period,
+            height: Height(height),
+            digest,
+        };
+        let receipt =
+            self.client.commit(crate::AUDITOR, action, "publishing the periodic report")?;
+        let published = receipt.number("report.published", "published_report")?;
+        let check = self.client.get(&format!("/v1/reports/published/{published}"))?;
+        if check["equal"] != true {
+            bail!("the published report {published} does not recompute to its digest: {check}");
+        }
+        self.record("a published periodic report", format!("published_report:{published}"));
         Ok(())
     }
 

@@ -257,6 +257,18 @@ pub async fn report<Q: LedgerQuery>(
     Ok(ReportView { height: asked, digest: report.digest_in(suite), report })
 }
 
+/// The height the report of `period` asked at the tip is read at: the period's last block once
+/// it has ended, the tip while it runs (about 20 header reads).
+pub async fn period_height<Q: LedgerQuery>(
+    query: &Q,
+    period: ReportPeriod,
+) -> Result<Height, QueryError> {
+    let tip = query.tip().await?.height;
+    let policy = query.policy(Some(Height(tip))).await?.policy;
+    let (_, to) = period.bounds(policy.utc_offset_minutes);
+    Ok(last_block_before(query, Height(tip), to).await?.0)
+}
+
 /// The last height at or below `tip` whose block time is before `to`, and that time (0 and the
 /// genesis when no block is).
 async fn last_block_before<Q: LedgerQuery>(
