@@ -46,6 +46,7 @@ pub(crate) fn page(lang: Lang, title: &str, path: &str, body: Markup) -> Markup 
                                     a href={ "/" (kind.path) } { (lang.t(&format!("kind.{}", kind.key_kind))) }
                                 }
                                 a href="/validators" { (lang.t("ui.validators")) }
+                                a href="/policy" { (lang.t("ui.policy")) }
                             }
                         }
                         details.menu {
@@ -260,18 +261,25 @@ pub(crate) fn block_link(height: u64) -> Markup {
 /// (an org's parent is an org, a licence's a certificate).
 fn link_kind(field: &str, value: &str) -> Option<Kind> {
     use crate::kinds::{
-        ACCESS_EVENT, APPLICATION, CATALOG_ENTRY, CERTIFICATE, GRANT, MEMBER, OBJECTION,
-        OBLIGATION, ORG, PROPOSAL, QUALITY_REPORT, RESOURCE, SHARE_REQUEST, VIOLATION,
+        ACCESS_EVENT, APPLICATION, CATALOG_ENTRY, CERTIFICATE, DEVELOPMENT_GRANT, GRANT,
+        GRANT_CLOSE_OUT, MEMBER, OBJECTION, OBLIGATION, OPEN_DATA_PLAN, ORG, PRODUCT, PROPOSAL,
+        QUALITY_REPORT, RESOURCE, SCENARIO, SHARE_REQUEST, VIOLATION,
     };
     Some(match field {
         "parent" if certificate_number_is_well_formed(value) => CERTIFICATE,
         "org" | "provider" | "grantee" | "requester_org" | "reporter_org" | "objector_org"
         | "registrant" | "holder" | "issuer" | "licensee" | "to" | "from" | "responsible"
-        | "proposer" | "parent" | "holder_org" | "node_org" => ORG,
+        | "proposer" | "parent" | "holder_org" | "node_org" | "developer" | "authority"
+        | "approved_by" | "granted_by" => ORG,
         "entry" | "code" | "holder_entry" if looks_like_catalog_code(value) => CATALOG_ENTRY,
-        "resource" | "holder_resource" => RESOURCE,
+        "resource" | "holder_resource" | "resources" => RESOURCE,
+        "grant_close_out" => GRANT_CLOSE_OUT,
+        "open_data_plan" => OPEN_DATA_PLAN,
+        "scenario" => SCENARIO,
+        "development_grant" => DEVELOPMENT_GRANT,
+        "product" if value.len() == 64 => PRODUCT,
         "request" | "share_request" => SHARE_REQUEST,
-        "grant" => GRANT,
+        "grant" | "parent_grant" | "onward_grants" => GRANT,
         "report" | "quality_report" => QUALITY_REPORT,
         "application" => APPLICATION,
         "objection" | "objections" => OBJECTION,
@@ -291,7 +299,7 @@ fn link_kind(field: &str, value: &str) -> Option<Kind> {
 }
 
 /// The fields whose value is the tag of an enum, to be shown by its label.
-const TAG_FIELDS: [&str; 24] = [
+const TAG_FIELDS: [&str; 26] = [
     "change",
     "update_frequency",
     "late",
@@ -316,6 +324,8 @@ const TAG_FIELDS: [&str; 24] = [
     "reason",
     "roles",
     "parameter",
+    "disposition",
+    "ended",
 ];
 
 /// Whether `field` holds an enum tag whose value has a label.

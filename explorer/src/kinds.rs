@@ -25,6 +25,9 @@ pub(crate) struct Kind {
     /// Labels of its fields that differ from the general ones (`parent` of a certificate is
     /// the certificate it was licensed from, of an org the body above it).
     pub(crate) labels: &'static [(&'static str, &'static str)],
+    /// Fields of its records, at any depth, read under another name, so that they link to the
+    /// right kind and carry the right label: a product's `grant` is a development grant.
+    pub(crate) renames: &'static [(&'static str, &'static str)],
 }
 
 pub(crate) const ORG: Kind = Kind {
@@ -41,6 +44,7 @@ pub(crate) const ORG: Kind = Kind {
     order: &["name", "id", "level", "parent", "region", "data_authority", "status"],
     api: "/v1/orgs",
     labels: &[("parent", "ui.parent_org")],
+    renames: &[],
 };
 pub(crate) const MEMBER: Kind = Kind {
     kind: RecordKind::Member,
@@ -56,6 +60,7 @@ pub(crate) const MEMBER: Kind = Kind {
     order: &["name", "org", "roles", "status", "key"],
     api: "/v1/members",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const PROPOSAL: Kind = Kind {
     kind: RecordKind::Proposal,
@@ -79,6 +84,7 @@ pub(crate) const PROPOSAL: Kind = Kind {
     ],
     api: "/v1/proposals",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const CATALOG_ENTRY: Kind = Kind {
     kind: RecordKind::CatalogEntry,
@@ -102,6 +108,7 @@ pub(crate) const CATALOG_ENTRY: Kind = Kind {
     ],
     api: "/v1/catalog/entries",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const RESOURCE: Kind = Kind {
     kind: RecordKind::Resource,
@@ -129,6 +136,7 @@ pub(crate) const RESOURCE: Kind = Kind {
     ],
     api: "/v1/resources",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const SHARE_REQUEST: Kind = Kind {
     kind: RecordKind::ShareRequest,
@@ -159,6 +167,7 @@ pub(crate) const SHARE_REQUEST: Kind = Kind {
     ],
     api: "/v1/share-requests",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const GRANT: Kind = Kind {
     kind: RecordKind::Grant,
@@ -189,6 +198,7 @@ pub(crate) const GRANT: Kind = Kind {
     ],
     api: "/v1/grants",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const ACCESS_EVENT: Kind = Kind {
     kind: RecordKind::AccessEvent,
@@ -207,6 +217,7 @@ pub(crate) const ACCESS_EVENT: Kind = Kind {
     order: &["id", "org", "gateway", "access", "recorded_at", "violation"],
     api: "/v1/access-events",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const VIOLATION: Kind = Kind {
     kind: RecordKind::Violation,
@@ -222,6 +233,7 @@ pub(crate) const VIOLATION: Kind = Kind {
     order: &["id", "org", "reason", "access_event", "recorded_at"],
     api: "/v1/violations",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const QUALITY_REPORT: Kind = Kind {
     kind: RecordKind::QualityReport,
@@ -250,6 +262,7 @@ pub(crate) const QUALITY_REPORT: Kind = Kind {
     ],
     api: "/v1/quality-reports",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const APPLICATION: Kind = Kind {
     kind: RecordKind::Application,
@@ -278,6 +291,7 @@ pub(crate) const APPLICATION: Kind = Kind {
     ],
     api: "/v1/property/applications",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const OBJECTION: Kind = Kind {
     kind: RecordKind::Objection,
@@ -302,6 +316,7 @@ pub(crate) const OBJECTION: Kind = Kind {
     ],
     api: "/v1/property/objections",
     labels: &[],
+    renames: &[],
 };
 pub(crate) const CERTIFICATE: Kind = Kind {
     kind: RecordKind::Certificate,
@@ -333,6 +348,7 @@ pub(crate) const CERTIFICATE: Kind = Kind {
     ],
     api: "/v1/property/certificates",
     labels: &[("parent", "ui.parent_certificate")],
+    renames: &[],
 };
 pub(crate) const OBLIGATION: Kind = Kind {
     kind: RecordKind::Obligation,
@@ -358,10 +374,154 @@ pub(crate) const OBLIGATION: Kind = Kind {
     ],
     api: "/v1/obligations",
     labels: &[],
+    renames: &[],
+};
+pub(crate) const GRANT_CLOSE_OUT: Kind = Kind {
+    kind: RecordKind::GrantCloseOut,
+    path: "grant-close-outs",
+    key_kind: "grant_close_out",
+    columns: &[
+        ("grant", "/grant"),
+        ("grantee", "/grantee"),
+        ("disposition", "/disposition/disposition"),
+        ("ended", "/ended"),
+        ("due", "/due"),
+        ("recorded_time", "/recorded_time"),
+        ("late", "/late"),
+    ],
+    order: &[
+        "grant",
+        "grantee",
+        "signer",
+        "disposition",
+        "attestation_digest",
+        "ended",
+        "ended_at",
+        "due",
+        "recorded_time",
+        "recorded_at",
+        "late",
+    ],
+    api: "/v1/grant-close-outs",
+    labels: &[],
+    renames: &[],
+};
+pub(crate) const OPEN_DATA_PLAN: Kind = Kind {
+    kind: RecordKind::OpenDataPlan,
+    path: "open-data-plans",
+    key_kind: "open_data_plan",
+    columns: &[
+        ("id", "/id"),
+        ("org", "/org"),
+        ("year", "/year"),
+        ("openings", "/revisions/-1/openings"),
+        ("recorded_time", "/revisions/-1/recorded_time"),
+    ],
+    order: &["id", "org", "year", "revisions"],
+    api: "/v1/open-data-plans",
+    labels: &[],
+    renames: &[],
+};
+pub(crate) const SCENARIO: Kind = Kind {
+    kind: RecordKind::Scenario,
+    path: "scenarios",
+    key_kind: "scenario",
+    columns: &[
+        ("id", "/id"),
+        ("name", "/draft/name"),
+        ("scenario_type", "/draft/scenario_type"),
+        ("developer", "/developer"),
+        ("authority", "/authority"),
+        ("applied_at", "/applied_at"),
+        ("status", "/status/status"),
+    ],
+    order: &["id", "developer", "applicant", "level", "draft", "authority", "applied_at", "status"],
+    api: "/v1/scenarios",
+    labels: &[],
+    renames: &[("grant", "development_grant")],
+};
+pub(crate) const DEVELOPMENT_GRANT: Kind = Kind {
+    kind: RecordKind::DevelopmentGrant,
+    path: "development-grants",
+    key_kind: "development_grant",
+    columns: &[
+        ("id", "/id"),
+        ("scenario", "/scenario"),
+        ("scenario_type", "/scenario_type"),
+        ("developer", "/developer"),
+        ("approved_by", "/approved_by"),
+        ("ends", "/ends"),
+    ],
+    order: &[
+        "id",
+        "scenario",
+        "scenario_type",
+        "developer",
+        "level",
+        "resources",
+        "starts",
+        "ends",
+        "approved_by",
+        "approved_at",
+    ],
+    api: "/v1/development-grants",
+    labels: &[],
+    renames: &[],
+};
+pub(crate) const PRODUCT: Kind = Kind {
+    kind: RecordKind::Product,
+    path: "products",
+    key_kind: "product",
+    columns: &[
+        ("product", "/digest"),
+        ("name", "/name"),
+        ("developer", "/developer"),
+        ("development_grant", "/grant"),
+        ("resources", "/resources"),
+    ],
+    order: &[
+        "name",
+        "digest",
+        "description",
+        "development_grant",
+        "developer",
+        "resources",
+        "signer",
+        "recorded_at",
+    ],
+    api: "/v1/products",
+    labels: &[],
+    renames: &[("grant", "development_grant")],
+};
+
+pub(crate) const PUBLISHED_REPORT: Kind = Kind {
+    kind: RecordKind::PublishedReport,
+    path: "published-reports",
+    key_kind: "published_report",
+    columns: &[
+        ("id", "/id"),
+        ("scope", "/scope/id"),
+        ("period", "/period"),
+        ("publisher_org", "/publisher_org"),
+        ("published_at", "/published_at"),
+    ],
+    order: &[
+        "id",
+        "scope",
+        "period",
+        "height",
+        "digest",
+        "publisher_org",
+        "publisher",
+        "published_at",
+    ],
+    api: "/v1/published-reports",
+    labels: &[("scope", "ui.report_scope"), ("published_at", "ui.report_published_time")],
+    renames: &[],
 };
 
 /// Every kind, in the order of [`RecordKind::ALL`].
-pub(crate) const ALL: [Kind; 14] = [
+pub(crate) const ALL: [Kind; 20] = [
     ORG,
     MEMBER,
     PROPOSAL,
@@ -376,6 +536,12 @@ pub(crate) const ALL: [Kind; 14] = [
     OBJECTION,
     CERTIFICATE,
     OBLIGATION,
+    GRANT_CLOSE_OUT,
+    OPEN_DATA_PLAN,
+    SCENARIO,
+    DEVELOPMENT_GRANT,
+    PRODUCT,
+    PUBLISHED_REPORT,
 ];
 
 /// The order fields of any object are read in when its kind gives none (an action, a nested
@@ -500,7 +666,42 @@ impl Kind {
                 | RecordKind::Member
                 | RecordKind::CatalogEntry
                 | RecordKind::Certificate
+                | RecordKind::Product
         )
+    }
+
+    /// `value` with the fields of [`Kind::renames`] renamed, at any depth.
+    pub(crate) fn renamed(self, value: serde_json::Value) -> serde_json::Value {
+        if self.renames.is_empty() {
+            return value;
+        }
+        rename_fields(value, self.renames)
+    }
+}
+
+/// `value` with every field named as the first of a pair of `renames` named as its second, at
+/// any depth.
+pub(crate) fn rename_fields(
+    value: serde_json::Value,
+    renames: &[(&str, &str)],
+) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(object) => serde_json::Value::Object(
+            object
+                .into_iter()
+                .map(|(name, item)| {
+                    let name = renames
+                        .iter()
+                        .find(|(from, _)| *from == name)
+                        .map_or(name, |(_, to)| (*to).to_owned());
+                    (name, rename_fields(item, renames))
+                })
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => serde_json::Value::Array(
+            items.into_iter().map(|item| rename_fields(item, renames)).collect(),
+        ),
+        other => other,
     }
 }
 

@@ -43,6 +43,7 @@ mod lint;
 mod live;
 mod names;
 mod pages;
+mod periodic;
 mod records;
 mod report;
 mod stats;
@@ -113,6 +114,7 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/blocks/{height}", get(pages::block::<Q>))
         .route("/txs/{hash}", get(pages::tx::<Q>))
         .route("/validators", get(pages::validators::<Q>))
+        .route("/policy", get(pages::policy::<Q>))
         .route("/search", get(pages::search::<Q>))
         .route("/orgs/{id}", get(records::org::<Q>))
         .route("/catalog/{code}", get(records::catalog_entry::<Q>))
@@ -124,6 +126,8 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/dashboards/activity", get(pages::activity::<Q>))
         .route("/report", get(report::form))
         .route("/report/{kind}/{id}", get(report::report::<Q>))
+        .route("/periodic-reports/published/{id}", get(periodic::published::<Q>))
+        .route("/periodic-reports/{scope}/{id}", get(periodic::page::<Q>))
         .route("/events", get(live::events::<Q>))
         .route("/assets/{file}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon));

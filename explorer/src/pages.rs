@@ -58,6 +58,8 @@ pub(crate) struct ListQuery {
     pub(crate) side: Option<String>,
     /// As of this height (the overdue dashboard's downloads are pinned to the height counted).
     pub(crate) height: Option<u64>,
+    /// Only open-data plans of this year.
+    pub(crate) year: Option<u16>,
 }
 
 impl ListQuery {
@@ -142,6 +144,7 @@ pub(crate) struct Filter {
     pub(crate) from: Option<onebook_types::ids::Timestamp>,
     pub(crate) to: Option<onebook_types::ids::Timestamp>,
     pub(crate) side: Option<Side>,
+    pub(crate) year: Option<u16>,
 }
 
 impl Filter {
@@ -153,6 +156,7 @@ impl Filter {
             from: crate::stats::parse_day(lang, query.from.as_deref(), false)?,
             to: crate::stats::parse_day(lang, query.to.as_deref(), true)?,
             side: Side::parse(query.side.as_deref())?,
+            year: query.year,
         })
     }
 
@@ -163,6 +167,7 @@ impl Filter {
             status: self.status.clone(),
             from: self.from,
             to: self.to,
+            year: self.year,
             page,
             ..ListParams::default()
         }
@@ -1002,6 +1007,34 @@ pub(crate) fn evidence<Q>(
             }
         }
     }
+}
+
+/// `GET /policy`: the policy in force (deadlines, calendar, legal-basis registry, the
+/// protocol version) and the governed parameters of the grant lifecycle (the working days a
+/// grantee has to close out an ended grant).
+pub(crate) async fn policy<Q: LedgerQuery>(
+    State(app): State<App<Q>>,
+    lang: Lang,
+    uri: Uri,
+) -> Response {
+    let path = path_of(&uri);
+    respond(
+        lang,
+        async {
+            let view = app.query.policy(None).await?;
+            let json = serde_json::to_value(&view).unwrap_or_default();
+            let object = |name: &str| json[name].as_object().cloned().unwrap_or_default();
+            let body = html! {
+                div #policy { (html::section(&lang.t("ui.policy"), html::fields(lang, &object("policy")))) }
+                div #lifecycle-policy {
+                    (html::section(&lang.t("ui.lifecycle_policy"), html::fields(lang, &object("lifecycle"))))
+                }
+                (evidence(&app, lang, &format!("/v1/policy?height={}", view.height), &json, &[]))
+            };
+            Ok(html_page(lang, &lang.t("ui.policy"), &path, body))
+        }
+        .await,
+    )
 }
 
 /// `GET /validators`.

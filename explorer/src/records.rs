@@ -9,7 +9,8 @@ use axum::{
 use maud::{Markup, html};
 use onebook_query::{LedgerQuery, ListParams, PageParams, QueryError, Record, RecordView};
 use onebook_types::{
-    catalog_records::CatalogEntry, ids::OrgId, property_records::Certificate, record::RecordKey,
+    action::PropertySubject, catalog_records::CatalogEntry, development_records::DevelopedProduct,
+    ids::OrgId, lifecycle_records::GrantLineage, property_records::Certificate, record::RecordKey,
 };
 use std::collections::BTreeMap;
 
@@ -86,6 +87,7 @@ pub(crate) async fn list<Q: LedgerQuery>(
         let base = path.split('?').next().unwrap_or(&path).to_owned();
         let body = html! {
             @if let Some(org) = &query.org { p { (lang.t("org")) "：" (html::record_link(kinds::ORG, org)) } }
+            @if let Some(year) = query.year { p #year { (lang.t("year")) "：" (year) } }
             @if let Some(under) = &under { p #under { (lang.t("ui.under")) "：" (html::key_link(lang, under)) } }
             @if under.is_none() {
                 (crate::stats::filter_form(lang, &base, query.org.as_deref(), query.from.as_deref(), query.to.as_deref(), true))
@@ -168,11 +170,15 @@ fn record_body<Q>(
 /// A record's fields in its kind's display order, without `left_out`.
 fn record_fields(lang: Lang, view: &RecordView, left_out: &[&str]) -> Markup {
     let json = serde_json::to_value(&view.record).unwrap_or_default();
-    let mut object = json["record"].as_object().cloned().unwrap_or_default();
+    let kind = kinds::of_key_text(&view.key).map(|(kind, _)| kind);
+    let record = match kind {
+        Some(kind) => kind.renamed(json["record"].clone()),
+        None => json["record"].clone(),
+    };
+    let mut object = record.as_object().cloned().unwrap_or_default();
     for name in left_out {
         object.remove(*name);
     }
-    let kind = kinds::of_key_text(&view.key).map(|(kind, _)| kind);
     let (order, labels) = kind.map_or((&[][..], &[][..]), |kind| (kind.order, kind.labels));
     html! { div.record data-key=(view.key) { (html::fields_in(lang, &object, order, labels)) } }
 }
@@ -254,13 +260,157 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 Record::Member(member) => {
                     format!("{} · {}", member.name, crate::names::org_text(member.org.as_str()))
                 }
+                Record::Product(product) => {
+                    format!("{} · {}", kind_label(lang, kind), product.name)
+                }
                 _ => format!("{} {id}", kind_label(lang, kind)),
             };
-            let body = record_body(&app, lang, &loaded, &[], html! {});
+            let sections = match &loaded.view.record {
+                Record::PublishedReport(report) => {
+                    crate::periodic::published_section(&app, lang, report).await?
+                }
+                _ => kind_sections(&app, lang, &loaded).await,
+            };
+            let body = record_body(&app, lang, &loaded, &[], sections);
             Ok(html_page(lang, &title, &path, body))
         }
         .await,
     )
+}
+
+/// What the page of a kind without a page of its own shows beside the record: a grant's place
+/// in a chain of onward grants (数据回流) and its close-out, a scenario's development grant, a
+/// development grant's products, a product's property applications.
+async fn kind_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, loaded: &Loaded) -> Markup {
+    let key = &loaded.key;
+    match &loaded.view.record {
+        Record::Grant(_) => {
+            let close_out =
+                under_section(app, lang, &lang.t("ui.close_out"), kinds::GRANT_CLOSE_OUT, key)
+                    .await;
+            html! {
+                @if let Some(lineage) = &loaded.view.lineage { div #lineage { (lineage_section(lang, lineage)) } }
+                div #close-out { (close_out) }
+            }
+        }
+        Record::Scenario(_) => {
+            let grants = under_section(
+                app,
+                lang,
+                &lang.t("kind.development_grant"),
+                kinds::DEVELOPMENT_GRANT,
+                key,
+            )
+            .await;
+            html! { div #development-grants { (grants) } }
+        }
+        Record::DevelopmentGrant(_) => {
+            let products =
+                under_section(app, lang, &lang.t("ui.products"), kinds::PRODUCT, key).await;
+            html! { div #products { (products) } }
+        }
+        Record::Product(product) => {
+            html! { div #product-applications { (product_applications(app, lang, product).await) } }
+        }
+        _ => html! {},
+    }
+}
+
+/// A grant's place in a chain of onward grants: the grant it derives from, the org that
+/// granted it onward, its depth, and its onward grants.
+fn lineage_section(lang: Lang, lineage: &GrantLineage) -> Markup {
+    let json = serde_json::json!({
+        "parent_grant": lineage.parent.map(|grant| grant.0),
+        "granted_by": lineage.granted_by.as_ref().map(|org| org.0.clone()),
+        "depth": lineage.depth,
+        "onward_grants": lineage.children.iter().map(|grant| grant.0).collect::<Vec<_>>(),
+    });
+    let object = json.as_object().cloned().unwrap_or_default();
+    let order = ["parent_grant", "granted_by", "depth", "onward_grants"];
+    section(&lang.t("ui.lineage"), html::fields_in(lang, &object, &order, &[]))
+}
+
+/// The property applications of a product, each standing for its registration (an application
+/// certified links to its certificate): those of the developer, the only org that may register
+/// it, whose subject is the product.
+async fn product_applications<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    product: &DevelopedProduct,
+) -> Markup {
+    let title = lang.t("ui.product_applications");
+    let params = ListParams { org: Some(product.developer.clone()), ..ListParams::default() };
+    let Ok(collected) =
+        crate::stats::collect(app, kinds::APPLICATION, params, crate::stats::COUNTED_MAX).await
+    else {
+        return section(&title, html::unavailable(lang));
+    };
+    let views: Vec<RecordView> = collected
+        .views
+        .into_iter()
+        .filter(|view| {
+            matches!(&view.record, Record::Application(application)
+                if matches!(&application.subject, PropertySubject::Product { digest, .. }
+                    if *digest == product.digest))
+        })
+        .collect();
+    let table = views_table(lang, kinds::APPLICATION, views);
+    section(
+        &title,
+        html! {
+            @if table.rows.is_empty() { p.none { (lang.t("ui.none")) } }
+            @else { (html::table_only(&table)) }
+        },
+    )
+}
+
+/// Where a certificate of a data product came from: the application, the product, the
+/// development grant it was built under and the scenario the grant approved (certificate ->
+/// application -> product -> development grant -> scenario); nothing for other subjects.
+async fn development_lineage<Q: LedgerQuery>(
+    app: &App<Q>,
+    lang: Lang,
+    certificate: &Certificate,
+) -> Markup {
+    let PropertySubject::Product { digest, .. } = &certificate.subject else { return html! {} };
+    let read = async {
+        let product = match app.query.record(RecordKey::Product(*digest), None).await? {
+            Some(RecordView { record: Record::Product(product), .. }) => Some(product),
+            _ => None,
+        };
+        let grant = match &product {
+            Some(product) => {
+                match app.query.record(RecordKey::DevelopmentGrant(product.grant), None).await? {
+                    Some(RecordView { record: Record::DevelopmentGrant(grant), .. }) => Some(grant),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        Ok::<_, QueryError>((product, grant))
+    };
+    let body = match read.await {
+        Ok((product, grant)) => html! {
+            ol.lineage #development-lineage {
+                @if let Some(application) = certificate.application {
+                    li { (lang.t("kind.application")) " " (html::record_link(kinds::APPLICATION, &application.0.to_string())) }
+                }
+                @match &product {
+                    Some(product) => li { (lang.t("kind.product")) " " a href=(html::record_href(kinds::PRODUCT, &product.digest.to_hex())) { (product.name) } },
+                    None => li { (lang.t("kind.product")) " " span.none { (lang.t("ui.none")) } },
+                }
+                @if let Some(grant) = &grant {
+                    li { (lang.t("kind.development_grant")) " " (html::record_link(kinds::DEVELOPMENT_GRANT, &grant.id.0.to_string())) "（" (grant.scenario_type) "）" }
+                    li { (lang.t("kind.scenario")) " " (html::record_link(kinds::SCENARIO, &grant.scenario.0.to_string())) }
+                }
+            }
+        },
+        Err(error) => {
+            tracing::debug!(%error, "a certificate's development lineage could not be read");
+            html::unavailable(lang)
+        }
+    };
+    html! { div #development { (section(&lang.t("ui.development_lineage"), body)) } }
 }
 
 /// The node path of the proof that `event`'s grant covered it, proved at the block that
@@ -378,7 +528,7 @@ pub(crate) async fn org<Q: LedgerQuery>(
         };
         let mut sections = Vec::new();
         let mut counts = Vec::new();
-        let parts: [(&str, &str, Kind, Option<Side>); 12] = [
+        let parts: [(&str, &str, Kind, Option<Side>); 17] = [
             ("children", "ui.children", kinds::ORG, None),
             ("members", "ui.members", kinds::MEMBER, None),
             ("catalog", "ui.org_catalog", kinds::CATALOG_ENTRY, None),
@@ -391,6 +541,11 @@ pub(crate) async fn org<Q: LedgerQuery>(
             ("accesses-made", "ui.accesses_made", kinds::ACCESS_EVENT, None),
             ("violations", "ui.violations", kinds::VIOLATION, None),
             ("obligations", "ui.org_obligations", kinds::OBLIGATION, None),
+            ("close-outs", "ui.org_close_outs", kinds::GRANT_CLOSE_OUT, None),
+            ("open-data-plans", "ui.org_plans", kinds::OPEN_DATA_PLAN, None),
+            ("scenarios", "ui.org_scenarios", kinds::SCENARIO, None),
+            ("development-grants", "ui.org_development_grants", kinds::DEVELOPMENT_GRANT, None),
+            ("products", "ui.org_products", kinds::PRODUCT, None),
         ];
         for (anchor, title, kind, side) in parts {
             let listing = by_org(kind, side);
@@ -413,8 +568,19 @@ pub(crate) async fn org<Q: LedgerQuery>(
             Err(_) => html::unavailable(lang),
         };
         let report = format!("/report/org/{}", html::encode(&id));
+        let tip_time = app.query.tip().await?.time;
+        let periodic = crate::periodic::href(
+            &onebook_types::report_records::ReportScope::Org(OrgId(id.clone())),
+            crate::periodic::last_month(tip_time),
+        );
         let body = html! {
-            section { (record_fields(lang, view, &[])) p { a.report href=(report) { (lang.t("ui.report_new")) " →" } } }
+            section {
+                (record_fields(lang, view, &[]))
+                p {
+                    a.report href=(report) { (lang.t("ui.report_new")) " →" } " "
+                    a.periodic href=(periodic) { (lang.t("ui.periodic_report")) " →" }
+                }
+            }
             (section(&lang.t("ui.hierarchy"), html! {
                 p #hierarchy {
                     @for (up, name) in &ancestors { a href=(html::record_href(kinds::ORG, up)) { (name) } " › " }
@@ -867,9 +1033,12 @@ pub(crate) async fn resource<Q: LedgerQuery>(
                 key,
             )
             .await;
+            let products =
+                under_section(&app, lang, &lang.t("ui.products"), kinds::PRODUCT, key).await;
             let sections = html! {
                 div #access-history { (accesses) }
                 div #quality-reports { (reports) }
+                div #products { (products) }
             };
             let body = record_body(&app, lang, &loaded, &[], sections);
             Ok(html_page(
@@ -918,6 +1087,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
         });
         let notice = notice(&app, lang, certificate).await;
         let licences = under_section(&app, lang, &lang.t("ui.licences"), kinds::CERTIFICATE, key).await;
+        let development = development_lineage(&app, lang, certificate).await;
         let standing = serde_json::to_value(view.standing).unwrap_or_default();
         let report = format!("/report/certificate/{}", html::encode(certificate.number.as_str()));
         let body = html! {
@@ -935,6 +1105,7 @@ pub(crate) async fn certificate<Q: LedgerQuery>(
                 div.qr #qr data-url=(page_url) { (html::qr(&page_url)) (lang.t("ui.qr")) }
             }
             (section(&lang.t("ui.holder_chain"), holder_chain(lang, certificate)))
+            (development)
             (notice)
             (section(&lang.t("ui.transfers"), transfers(lang, certificate)))
             div #licences { (licences) }

@@ -1,5 +1,8 @@
 //! The explorer in headless Chromium against a seeded devnet: four validator processes filled by
-//! `onebook demo seed`, read by the explorer over HTTP (`HttpQuery`). Every page type renders
+//! `onebook demo seed`, then protocol version 3 and one record of each kind of the grant
+//! lifecycle and open-data development (an onward grant and its close-out, an open-data plan,
+//! scenarios, a development grant, a product and its property application), read by the
+//! explorer over HTTP (`HttpQuery`). Every page type renders
 //! with no console error and no request to a host off the loopback; search finds each kind of
 //! identifier; a new block appears on the home page without a reload. Then the auditor's
 //! checks: every link three levels deep from the home page answers 200; no visible text of a
@@ -74,7 +77,12 @@ fn every_page_type_renders_in(suite: Suite) {
     net.wait_for_height(&[0, 1, 2, 3], 1, Duration::from_secs(60)).unwrap();
     let summary = seed(&net.api_addr(0)).unwrap();
     println!("{summary}");
-    let proposals = seed_governance(&net);
+    let client =
+        onebook_cli::demo::Client::connect(&net.api_addr(0)).unwrap().with_suite(net.suite);
+    let ledger = crate::lifecycles::Ledger { net, client };
+    let lifecycle_pages = seed_lifecycles(&ledger);
+    let net = &ledger.net;
+    let proposals = seed_governance(net);
     let node_url = format!("http://{}", net.api_addr(0));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
@@ -94,18 +102,17 @@ fn every_page_type_renders_in(suite: Suite) {
     let dir = tempfile::tempdir().unwrap();
     let artifacts = artifacts_dir(dir.path()).unwrap();
 
-    let (height, tx) = block_with_txs(&net);
-    let code = first(&net, "/v1/catalog/entries")["record"]["code"].as_str().unwrap().to_owned();
-    let certificate = first(&net, "/v1/property/certificates?status=active")["record"]["number"]
+    let (height, tx) = block_with_txs(net);
+    let code = first(net, "/v1/catalog/entries")["record"]["code"].as_str().unwrap().to_owned();
+    let certificate = first(net, "/v1/property/certificates?status=active")["record"]["number"]
         .as_str()
         .unwrap()
         .to_owned();
     let (_, org) = net.nodes[0].get("/v1/orgs/xm-gaj").unwrap();
     let org_id = org["record"]["id"].as_str().unwrap().to_owned();
     let org_name = org["record"]["name"].as_str().unwrap().to_owned();
-    let resource = first(&net, "/v1/resources")["record"]["id"].as_u64().unwrap();
-    let request =
-        first(&net, "/v1/share-requests?status=granted")["record"]["id"].as_u64().unwrap();
+    let resource = first(net, "/v1/resources")["record"]["id"].as_u64().unwrap();
+    let request = first(net, "/v1/share-requests?status=granted")["record"]["id"].as_u64().unwrap();
     let mut pages = vec![
         ("home", "/".to_owned()),
         ("blocks", "/blocks".to_owned()),
@@ -127,6 +134,9 @@ fn every_page_type_renders_in(suite: Suite) {
     // Before the English page, whose cookie keeps the browser in English.
     for (name, id) in &proposals {
         pages.insert(pages.len() - 1, (*name, format!("/proposals/{id}")));
+    }
+    for (name, path) in &lifecycle_pages {
+        pages.insert(pages.len() - 1, (*name, path.clone()));
     }
 
     for (name, path) in &pages {
@@ -221,9 +231,197 @@ fn every_page_type_renders_in(suite: Suite) {
 
     crawl(&explorer);
     phone_layouts(&chrome, &explorer, &pages);
-    let report = audit_report(&net, &chrome, &explorer, &node_url, &org_id);
-    screenshots(&chrome, &explorer, &artifacts, &net, &certificate, &report);
+    let report = audit_report(net, &chrome, &explorer, &node_url, &org_id);
+    screenshots(&chrome, &explorer, &artifacts, net, &certificate, &report);
     println!("screenshots in {}", artifacts.display());
+}
+
+/// One record of each kind of the grant lifecycle and open-data development, which the demo seed
+/// does not make: protocol version 3 scheduled by governance, then a provincial grant to the
+/// city's data authority passed on to its police bureau (数据回流) and closed out by the bureau at
+/// the end of its use, an open-data plan, a development scenario approved with its development
+/// grant, a second scenario left under review, a product built under the grant and the
+/// product's property application. The record pages to visit, by page name and path.
+fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, String)> {
+    use crate::lifecycles::{
+        digest, entry_draft,
+        grant_lifecycle::{close_out, grant_down, onward, today, upgrade_to_version_three},
+        key, publish, register,
+    };
+    use onebook_types::{
+        action::{
+            Action, OpenType, PropertyApplicationDraft, PropertySubject, RightKind, ShareType,
+        },
+        consortium::Role,
+        development_records::{PlannedOpening, ScenarioDraft},
+        ids::GrantId,
+        lifecycle_records::CloseOutDisposition,
+        time::{DAY_MS, Date},
+    };
+    // The demo seed upgrades the ledger to version 3 itself; an older seed leaves it to this one.
+    let passed = ledger.client.list_all("/v1/proposals?status=passed", None, 100).unwrap();
+    let upgraded = passed.iter().any(|view| {
+        view["record"]["change"]["kind"] == "schedule_upgrade"
+            && view["record"]["change"]["version"] == 3
+    });
+    if !upgraded {
+        upgrade_to_version_three(ledger);
+    }
+    let register_member = |admin: &str, label: &str, name: &str, role: Role| {
+        let path = format!("/v1/members/{}", key(ledger.net.suite, label).to_hex());
+        if ledger.client.get_as_status(AUDITOR, &path).is_ok_and(|(status, _)| status == 200) {
+            return;
+        }
+        let action = Action::RegisterMember {
+            key: key(ledger.net.suite, label),
+            name: name.to_owned(),
+            roles: vec![role],
+        };
+        ledger.accept(admin, action, &["member.registered"]);
+    };
+    register_member(
+        "fj-sjj/admin",
+        "fj-sjj/lc-clerk",
+        "省数据管理局 目录编制人员（回流）",
+        Role::CatalogClerk,
+    );
+    register_member(
+        "fj-sjj/admin",
+        "fj-sjj/lc-approver",
+        "省数据管理局 共享审核人（回流）",
+        Role::ShareApprover,
+    );
+    register_member(
+        "xm-dsj/admin",
+        "xm-dsj/lc-user",
+        "市大数据管理局 数据使用方（回流）",
+        Role::DataUser,
+    );
+    register_member(
+        "xm-jypt/admin",
+        "xm-jypt/lc-developer",
+        "厦门数据交易平台 一级开发主体",
+        Role::PrimaryDeveloper,
+    );
+
+    // The province's entry, granted to the city and passed on to its police bureau.
+    let items = ["统一社会信用代码", "许可证编号"];
+    let condition = ShareType::Conditional { conditions: "仅用于依法履职".to_owned() };
+    let clerk = "fj-sjj/lc-clerk";
+    let draft = entry_draft("全省企业经营许可信息（回流）", &items, condition);
+    let drafted = ledger.accept(clerk, Action::DraftCatalogEntry { draft }, &["catalog.drafted"]);
+    let code = onebook_types::ids::CatalogCode(drafted.id("catalog.drafted", "entry").unwrap());
+    ledger.accept(clerk, Action::SubmitCatalogEntry { code: code.clone() }, &["catalog.submitted"]);
+    let review = Action::ReviewCatalogEntry {
+        code: code.clone(),
+        decision: onebook_types::action::ReviewDecision::Approve,
+    };
+    ledger.accept(clerk, review, &["catalog.approved"]);
+    let published = ledger.client.submit(clerk, Action::PublishCatalogEntry { code: code.clone() });
+    assert!(published.unwrap().accepted());
+    let draft = onebook_types::action::ResourceDraft {
+        system: onebook_types::ids::SystemId::from("lifecycle-system"),
+        snapshot_digest: digest("回流/snapshot"),
+        record_count: 1_000,
+        items: items.iter().map(|item| (*item).to_owned()).collect(),
+        authoritative: true,
+    };
+    let registered =
+        ledger.client.submit(clerk, Action::RegisterResource { entry: code.clone(), draft });
+    assert!(registered.unwrap().accepted());
+    let (_, granted, expires_at) =
+        grant_down(ledger, code, &items, "xm-dsj/lc-user", "fj-sjj/lc-approver");
+    let parent = GrantId(granted.number("grant.issued", "grant").unwrap());
+    let passed_on = ledger.accept(
+        "xm-dsj/share-approver",
+        onward(parent, "xm-gaj", &["许可证编号"], expires_at - DAY_MS),
+        &["grant.issued_onward", "obligation.opened"],
+    );
+    let child = GrantId(passed_on.number("grant.issued_onward", "grant").unwrap());
+    let closed =
+        ledger.client.submit("xm-gaj/gateway", close_out(child, CloseOutDisposition::Destroyed));
+    let day = today(ledger);
+    assert!(closed.as_ref().unwrap().accepted(), "{closed:?}");
+
+    // Open data and development.
+    let items = ["统一社会信用代码", "企业名称"];
+    let mut draft = entry_draft("企业登记基本信息（开放）", &items, ShareType::Unconditional);
+    draft.open_type = OpenType::Open;
+    let open_code = publish(ledger, "xm-scjg", draft);
+    let resource = register(ledger, "xm-scjg", &open_code, &items);
+    let (year, _, _) = day.ymd();
+    let plan = Action::RecordOpenDataPlan {
+        year: u16::try_from(year).unwrap(),
+        openings: vec![PlannedOpening { entry: open_code, quarter: 3 }],
+    };
+    let planned = ledger.accept("xm-scjg/catalog-clerk", plan, &["open_data_plan.recorded"]);
+    let plan = planned.number("open_data_plan.recorded", "open_data_plan").unwrap();
+    let scenario = |scenario_type: &str, name: &str| Action::ApplyForScenario {
+        draft: ScenarioDraft {
+            scenario_type: scenario_type.to_owned(),
+            name: name.to_owned(),
+            description: "基于企业登记信息的授信模型".to_owned(),
+            resources: vec![resource],
+            starts: day,
+            ends: Date(day.0 + 180),
+        },
+    };
+    let developer = "xm-jypt/lc-developer";
+    let applied = ledger.accept(
+        developer,
+        scenario("浏览器核验·普惠金融", "小微企业信用评估"),
+        &["scenario.applied"],
+    );
+    let approved_scenario = applied.number("scenario.applied", "scenario").unwrap();
+    ledger.accept(
+        developer,
+        scenario("浏览器核验·营商环境", "企业迁移预警"),
+        &["scenario.applied"],
+    );
+    let approve = Action::ReviewScenario {
+        scenario: onebook_types::ids::ScenarioId(approved_scenario),
+        decision: onebook_types::action::ReviewDecision::Approve,
+    };
+    let approved = ledger.accept("xm-dsj/share-approver", approve, &["development_grant.issued"]);
+    let grant = approved.number("development_grant.issued", "development_grant").unwrap();
+    let product_digest = digest("小微企业信用分 v1（浏览器）");
+    let product = Action::RecordProduct {
+        grant: onebook_types::ids::DevelopmentGrantId(grant),
+        name: "小微企业信用分".to_owned(),
+        description: "按月更新的企业信用评分".to_owned(),
+        digest: product_digest,
+    };
+    ledger.accept(developer, product, &["product.recorded"]);
+    let apply = Action::ApplyForProperty {
+        draft: PropertyApplicationDraft {
+            right: RightKind::Holding,
+            subject: PropertySubject::Product {
+                name: "小微企业信用分".to_owned(),
+                description: "数据产品".to_owned(),
+                digest: product_digest,
+                inputs: vec![],
+            },
+            evidence_digests: vec![digest("合法来源证明（浏览器）")],
+            valid_from: day,
+            valid_until: Date(day.0 + 365),
+        },
+    };
+    let applied = ledger.client.submit("xm-jypt/admin", apply).unwrap();
+    assert!(applied.accepted(), "{applied:?}");
+    vec![
+        ("onward-grant", format!("/grants/{}", child.0)),
+        ("parent-grant", format!("/grants/{}", parent.0)),
+        ("close-out", format!("/grant-close-outs/{}", child.0)),
+        ("close-outs", "/grant-close-outs".to_owned()),
+        ("open-data-plan", format!("/open-data-plans/{plan}")),
+        ("scenario", format!("/scenarios/{approved_scenario}")),
+        ("scenarios", "/scenarios".to_owned()),
+        ("development-grant", format!("/development-grants/{grant}")),
+        ("product", format!("/products/{}", product_digest.to_hex())),
+        ("products", "/products".to_owned()),
+        ("developer-org", "/orgs/xm-jypt".to_owned()),
+        ("policy", "/policy".to_owned()),
+    ]
 }
 
 /// Proposals of the governance changes the demo seed leaves out, so the explorer's pages show
@@ -271,7 +469,7 @@ fn seed_governance(net: &Devnet) -> Vec<(&'static str, u64)> {
         (
             "proposal-upgrade",
             GovernanceChange::ScheduleUpgrade {
-                version: ProtocolVersion(2),
+                version: ProtocolVersion(4),
                 height: Height(tip + 1_000_000),
             },
             true,

@@ -364,6 +364,7 @@ fn record_keys() -> Vec<RecordKey> {
         RecordKey::DevelopmentGrant(DevelopmentGrantId(1)),
         RecordKey::Product(Hash32([0x0c; 32])),
         RecordKey::ResourceProducts(ResourceId(1)),
+        RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(1)),
     ]
 }
 

@@ -22,6 +22,7 @@ mod join;
 mod json_vectors;
 mod keys;
 mod lifecycles;
+mod lineage_bundles;
 mod national_vectors;
 mod network;
 mod partition;

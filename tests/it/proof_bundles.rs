@@ -808,7 +808,7 @@ fn check_golden(name: &str, value: &serde_json::Value) {
 }
 
 /// Checks a golden bundle: verified with `options`, its verdict is pinned with its bytes.
-fn check_bundle(
+pub(crate) fn check_bundle(
     name: &str,
     description: &str,
     bundle: &ProofBundle,

@@ -575,6 +575,9 @@ fn value_json(key: &RecordKey, bytes: &[u8]) -> Value {
         RecordKey::DevelopmentGrant(_) => decoded::<development::DevelopmentGrant>(bytes),
         RecordKey::Product(_) => decoded::<development::DevelopedProduct>(bytes),
         RecordKey::ResourceProducts(_) => decoded::<development::ResourceProducts>(bytes),
+        RecordKey::PublishedReport(_) => {
+            decoded::<onebook_types::report_records::PublishedReport>(bytes)
+        }
     }
 }
 
@@ -668,10 +671,60 @@ fn record_value_vectors_match_and_decode() {
     let mut variants: Vec<u8> = values.iter().map(|(key, _)| key.encode()[0]).collect();
     variants.sort_unstable();
     variants.dedup();
-    assert_eq!(variants, (0..=34).collect::<Vec<u8>>(), "one value of every record kind");
+    assert_eq!(variants, (0..=35).collect::<Vec<u8>>(), "one value of every record kind");
 
     check_file(
         "record_values.json",
         &json!({ "description": "one stored value of every record kind (docs/formats.md section 10.1): the key, the value as the REST API's JSON names its fields, its borsh bytes, and its state-tree value hash H(\"onebook/state-value/v1\", bytes)", "cases": cases }),
     );
+}
+
+#[test]
+fn report_digest_vector_matches() {
+    use onebook_query::reports::{Figure, Report, SharingFigures, Tally};
+    use onebook_types::report_records::{ReportPeriod, ReportScope};
+    let figure = |keys: &[&str]| Figure {
+        count: keys.len() as u64,
+        records: keys.iter().map(|key| (*key).to_owned()).collect(),
+    };
+    let report = Report {
+        scope: ReportScope::Org(OrgId::from("xm-gaj")),
+        period: ReportPeriod::Month { year: 2026, month: 12 },
+        from: 1_796_054_400_000,
+        to: 1_798_732_800_000,
+        as_of_height: 120,
+        as_of_time: 1_798_732_799_000,
+        closed: true,
+        orgs: vec![OrgId::from("xm-gaj")],
+        catalog: onebook_query::reports::CatalogFigures {
+            entries: figure(&["catalog_entry:350200-xm-gaj-0001"]),
+            published: figure(&["catalog_entry:350200-xm-gaj-0001"]),
+            with_resources: figure(&["catalog_entry:350200-xm-gaj-0001"]),
+            completeness_per_mille: Some(1000),
+        },
+        obligations: vec![],
+        overdue: figure(&[]),
+        sharing: SharingFigures {
+            requested: figure(&["share_request:1", "share_request:2"]),
+            answered_in_time: figure(&["share_request:1"]),
+            answered_late: figure(&["share_request:2"]),
+            working_days_median: Some(2),
+            working_days_p90: Some(7),
+            refusals: vec![Tally { name: "pipl-34".into(), figure: figure(&["share_request:2"]) }],
+            ..SharingFigures::default()
+        },
+        quality: onebook_query::reports::QualityFigures::default(),
+        violations: vec![Tally { name: "no-grant".into(), figure: figure(&["violation:1"]) }],
+    };
+    let bytes = codec::encode(&report);
+
+    check_file(
+        "reports.json",
+        &json!({ "description": "a periodic report's figures (docs/formats.md section 28): as the REST API's JSON names them, their borsh bytes, and the digest publish_report records, H(\"onebook/report/v1\", bytes)", "cases": [{
+            "report": serde_json::to_value(&report).unwrap(),
+            "report_borsh": hex::encode(&bytes),
+            "digest": report.digest(),
+        }] }),
+    );
+    assert_eq!(report.digest(), onebook_types::hash::hash_tagged(Tag::Report, &[&bytes]));
 }

@@ -17,6 +17,7 @@ pub mod devnet;
 pub mod fuzz;
 pub mod history;
 pub mod keepalive;
+pub mod lineage_chain;
 pub mod netns;
 pub mod partition;
 pub mod proof_chain;

@@ -409,6 +409,10 @@ fn dispatch(
         Action::RecordProduct { grant, name, description, digest } => {
             crate::development::record_product(state, ctx, *grant, name, description, digest)
         }
+        // Periodic reports:
+        Action::PublishReport { scope, period, height, digest } => {
+            crate::reports::publish_report(state, ctx, scope, *period, *height, digest)
+        }
     };
     result.map_err(Refusal::from)
 }

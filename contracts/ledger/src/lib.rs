@@ -33,6 +33,7 @@ mod ports;
 pub mod property;
 pub mod quality;
 pub mod reads;
+pub mod reports;
 pub mod sharing;
 
 pub use executor::{

@@ -22,7 +22,7 @@ pub(crate) const UNREACHABLE: &[(Rejection, &str)] = &[];
 
 /// The reach of `rejection`, asking each module in turn.
 pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
-    let modules: [fn(Rejection) -> Option<Reach>; 10] = [
+    let modules: [fn(Rejection) -> Option<Reach>; 11] = [
         admission_and_consortium,
         governance,
         crate::catalog::reach,
@@ -33,6 +33,7 @@ pub(crate) fn reach(rejection: Rejection) -> Option<Reach> {
         crate::anchoring::reach,
         crate::lifecycle::reach,
         crate::development::reach,
+        crate::reports::reach,
     ];
     modules.iter().find_map(|module| module(rejection))
 }

@@ -18,8 +18,8 @@
 //! Record kinds: `org`, `member` (by dev label), `proposal`, `catalog_entry`, `resource`,
 //! `obligation`, `share_request`, `grant`, `access_event`, `violation`, `quality_report`,
 //! `application`, `objection`, `certificate`, `close_out` and `grant_lineage` (by grant id),
-//! `open_data_plan`, `scenario`, `development_grant`, `product` (by digest, hex) and
-//! `resource_products`.
+//! `open_data_plan`, `scenario`, `development_grant`, `product` (by digest, hex),
+//! `resource_products` and `published_report`.
 //!
 //! In an action's JSON, a string `"@label"` stands for the public key of the dev key `label`,
 //! and `"time:2026-10-31 23:59"` for that local time as a block timestamp (milliseconds).
@@ -157,6 +157,10 @@ fn record(state: &MemState, kind: &str, id: &str) -> Result<Value, String> {
         "grant_lineage" => {
             json(load::<GrantLineage>(state, &RecordKey::GrantLineage(GrantId(number()?))))
         }
+        "published_report" => json(load::<onebook_types::report_records::PublishedReport>(
+            state,
+            &RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(number()?)),
+        )),
         _ => Err(format!("unknown record kind {kind:?}")),
     }
 }

@@ -20,6 +20,7 @@ use crate::{
     keys::PublicKey,
     lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
     reads::SignedRead,
+    report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
 
@@ -348,6 +349,18 @@ pub enum Action {
         /// What it is.
         description: String,
         /// Digest (BLAKE3) of the product.
+        digest: Hash32,
+    },
+    /// A member of a region's data authority publishes a periodic report (通报) on an org of its
+    /// region or on the whole region: the figures computed at `height`, bound by their digest.
+    PublishReport {
+        /// Whose figures.
+        scope: ReportScope,
+        /// Which period; it must have ended before the block that records the report.
+        period: ReportPeriod,
+        /// The height the figures were computed at, below the block that records the report.
+        height: Height,
+        /// `H("onebook/report/v1", borsh(figures))`.
         digest: Hash32,
     },
 }

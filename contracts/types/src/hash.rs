@@ -120,6 +120,8 @@ pub enum Tag {
     /// The digest a witness signs to cosign a checkpoint: over
     /// `borsh(Checkpoint) || time (u64 LE)`.
     Cosignature,
+    /// The figures of a periodic report (通报): over `borsh(Report)` (`onebook_query::reports`).
+    Report,
 }
 
 impl Tag {
@@ -147,11 +149,12 @@ impl Tag {
             Self::HistoryNode => "onebook/history-node/v1",
             Self::WitnessSet => "onebook/witness-set/v1",
             Self::Cosignature => "onebook/cosignature/v1",
+            Self::Report => "onebook/report/v1",
         }
     }
 
     /// Every tag, for tests and documentation.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::TxSign,
         Self::Tx,
         Self::Header,
@@ -173,6 +176,7 @@ impl Tag {
         Self::HistoryNode,
         Self::WitnessSet,
         Self::Cosignature,
+        Self::Report,
     ];
 }
 

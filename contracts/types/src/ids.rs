@@ -135,6 +135,10 @@ number_id!(
     /// A development grant: an approved scenario's permission to develop named resources.
     DevelopmentGrantId
 );
+number_id!(
+    /// A published periodic report (通报) recorded on the ledger.
+    PublishedReportId
+);
 
 text_id!(
     /// The chain's name, inside every signed body so a signature is valid on one chain only.

@@ -35,6 +35,7 @@ pub mod record;
 pub mod record_kind;
 pub mod records;
 pub mod rejection;
+pub mod report_records;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod sharing_records;

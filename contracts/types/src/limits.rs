@@ -55,8 +55,9 @@ pub const PAGE_ITEMS_MAX: usize = 100;
 pub const PROOF_BUNDLE_BYTES_MAX: usize = 4 * 1024 * 1024;
 /// Most validator-set changes one proof bundle may carry from genesis to its height.
 pub const PROOF_BUNDLE_SET_CHANGES_MAX: usize = 64;
-/// Most record claims one proof bundle may carry under its header.
-pub const PROOF_BUNDLE_CLAIMS_MAX: usize = 8;
+/// Most record claims one proof bundle may carry under its header: an access under an onward
+/// grant two levels down, with the lineage and close-outs of the grants above it, makes 12.
+pub const PROOF_BUNDLE_CLAIMS_MAX: usize = 12;
 /// Most witness-set changes one proof bundle may carry from genesis to its checkpoint.
 pub const PROOF_BUNDLE_WITNESS_CHANGES_MAX: usize = 64;
 /// Most witnesses in a witness set.

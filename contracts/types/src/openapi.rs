@@ -14,6 +14,7 @@ use utoipa::{
 use crate::{
     hash::Hash32,
     keys::{PublicKey, Signature},
+    report_records::ReportPeriod,
     time::Date,
 };
 
@@ -63,3 +64,15 @@ impl PartialSchema for Date {
 }
 
 impl ToSchema for Date {}
+
+impl PartialSchema for ReportPeriod {
+    fn schema() -> RefOr<Schema> {
+        text_schema(
+            "A report's period in local time: a month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`.",
+            r"^[0-9]{4}(-[0-9]{2}|-Q[1-4])?$",
+            "2026-12",
+        )
+    }
+}
+
+impl ToSchema for ReportPeriod {}

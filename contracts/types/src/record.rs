@@ -12,8 +12,8 @@ use crate::{
     hash::Hash32,
     ids::{
         AccessEventId, ApplicationId, CatalogCode, CertificateNumber, ChainId, DevelopmentGrantId,
-        GrantId, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, QualityReportId,
-        RegionCode, ResourceId, ScenarioId, ShareRequestId, ViolationId,
+        GrantId, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, PublishedReportId,
+        QualityReportId, RegionCode, ResourceId, ScenarioId, ShareRequestId, ViolationId,
     },
     keys::PublicKey,
 };
@@ -106,6 +106,8 @@ pub enum RecordKey {
     Product(Hash32),
     /// The products built from a resource.
     ResourceProducts(ResourceId),
+    /// A published periodic report (通报).
+    PublishedReport(PublishedReportId),
 }
 
 impl RecordKey {

@@ -35,11 +35,23 @@ pub enum RecordKind {
     Certificate = 13,
     /// Obligations.
     Obligation = 14,
+    /// Grant close-outs, by the grant's id.
+    GrantCloseOut = 15,
+    /// Open-data plans.
+    OpenDataPlan = 16,
+    /// Development scenarios.
+    Scenario = 17,
+    /// Development grants.
+    DevelopmentGrant = 18,
+    /// Products built under a development grant, by digest.
+    Product = 19,
+    /// Published periodic reports (通报).
+    PublishedReport = 20,
 }
 
 impl RecordKind {
     /// Every kind, in discriminant order.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 20] = [
         Self::Org,
         Self::Member,
         Self::Proposal,
@@ -54,6 +66,12 @@ impl RecordKind {
         Self::Objection,
         Self::Certificate,
         Self::Obligation,
+        Self::GrantCloseOut,
+        Self::OpenDataPlan,
+        Self::Scenario,
+        Self::DevelopmentGrant,
+        Self::Product,
+        Self::PublishedReport,
     ];
 
     /// The kind of `key`, if records of its kind are listed.
@@ -73,6 +91,12 @@ impl RecordKind {
             RecordKey::Objection(_) => Self::Objection,
             RecordKey::Certificate(_) => Self::Certificate,
             RecordKey::Obligation(_) => Self::Obligation,
+            RecordKey::GrantCloseOut(_) => Self::GrantCloseOut,
+            RecordKey::OpenDataPlan(_) => Self::OpenDataPlan,
+            RecordKey::Scenario(_) => Self::Scenario,
+            RecordKey::DevelopmentGrant(_) => Self::DevelopmentGrant,
+            RecordKey::Product(_) => Self::Product,
+            RecordKey::PublishedReport(_) => Self::PublishedReport,
             RecordKey::Policy
             | RecordKey::ValidatorSet
             | RecordKey::Nonce(_)
@@ -84,15 +108,10 @@ impl RecordKind {
             | RecordKey::CheckpointPolicy
             | RecordKey::ChildChain(_)
             | RecordKey::Protocol
-            | RecordKey::GrantCloseOut(_)
             | RecordKey::GrantLineage(_)
             | RecordKey::LifecyclePolicy
-            | RecordKey::OpenDataPlan(_)
             | RecordKey::OrgPlans(_)
-            | RecordKey::Scenario(_)
             | RecordKey::OrgScenarioTypes(_)
-            | RecordKey::DevelopmentGrant(_)
-            | RecordKey::Product(_)
             | RecordKey::ResourceProducts(_) => return None,
         })
     }
@@ -115,6 +134,12 @@ impl RecordKind {
             Self::Objection => "objection",
             Self::Certificate => "certificate",
             Self::Obligation => "obligation",
+            Self::GrantCloseOut => "grant close-out",
+            Self::OpenDataPlan => "open-data plan",
+            Self::Scenario => "development scenario",
+            Self::DevelopmentGrant => "development grant",
+            Self::Product => "product",
+            Self::PublishedReport => "published report",
         }
     }
 
@@ -127,7 +152,6 @@ impl RecordKind {
             Self::CatalogEntry => {
                 &["draft", "submitted", "returned", "approved", "published", "deprecated"]
             }
-            Self::Resource => &[],
             Self::ShareRequest => &["under-review", "granted", "refused", "withdrawn"],
             Self::Certificate => &["active", "cancelled"],
             Self::AccessEvent => &["covered", "violation"],
@@ -147,26 +171,49 @@ impl RecordKind {
             Self::Application => &["applied", "refused", "in-notice", "certified"],
             Self::Objection => &["pending", "upheld", "dismissed"],
             Self::Obligation => &["open", "met"],
+            Self::GrantCloseOut => &["on-time", "late"],
+            Self::Scenario => &["under-review", "approved", "returned"],
+            Self::Resource
+            | Self::OpenDataPlan
+            | Self::DevelopmentGrant
+            | Self::Product
+            | Self::PublishedReport => &[],
         }
     }
 
-    /// The kind of record a record of this kind hangs under, if it hangs under one: the
-    /// records under one record are a listing of their own.
-    pub fn under_kind(self) -> Option<Self> {
+    /// The kinds of record a record of this kind hangs under, if it hangs under any: the
+    /// records under one record are a listing of their own. A product hangs under its
+    /// development grant and under each resource it was built from.
+    pub const fn under_kinds(self) -> &'static [Self] {
         match self {
-            Self::Resource => Some(Self::CatalogEntry),
-            Self::Grant => Some(Self::ShareRequest),
-            Self::AccessEvent | Self::QualityReport => Some(Self::Resource),
-            Self::Violation => Some(Self::AccessEvent),
-            Self::Objection => Some(Self::Application),
-            Self::Certificate => Some(Self::Certificate),
+            Self::Resource => &[Self::CatalogEntry],
+            Self::Grant => &[Self::ShareRequest],
+            Self::AccessEvent | Self::QualityReport => &[Self::Resource],
+            Self::Violation => &[Self::AccessEvent],
+            Self::Objection => &[Self::Application],
+            Self::Certificate => &[Self::Certificate],
+            Self::GrantCloseOut => &[Self::Grant],
+            Self::DevelopmentGrant => &[Self::Scenario],
+            Self::Product => &[Self::DevelopmentGrant, Self::Resource],
             Self::Org
             | Self::Member
             | Self::Proposal
             | Self::CatalogEntry
             | Self::ShareRequest
             | Self::Application
-            | Self::Obligation => None,
+            | Self::Obligation
+            | Self::OpenDataPlan
+            | Self::Scenario
+            | Self::PublishedReport => &[],
+        }
+    }
+
+    /// The first kind of record a record of this kind hangs under, if it hangs under one (see
+    /// [`under_kinds`](Self::under_kinds)).
+    pub const fn under_kind(self) -> Option<Self> {
+        match self.under_kinds() {
+            [first, ..] => Some(*first),
+            [] => None,
         }
     }
 }

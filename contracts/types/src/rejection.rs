@@ -453,6 +453,22 @@ pub enum Rejection {
     /// The development roles are a rule of a later protocol version.
     #[error("a developer role is not yet enabled on this chain")]
     DeveloperRoleNotYetEnabled = 341,
+    // Periodic reports (350-359).
+    /// A report names an org, or a region, the ledger does not know.
+    #[error("no such org or region to report on")]
+    ReportScopeUnknown = 350,
+    /// Only the data authority of the region the report covers publishes it.
+    #[error("the signer's org is not the data authority of the region reported on")]
+    ReporterNotRegionAuthority = 351,
+    /// A period is a month 1-12, a quarter 1-4 or a year, from 2000 to 9999.
+    #[error("the report's period is not a valid month, quarter or year")]
+    ReportPeriodInvalid = 352,
+    /// A report is published only for a period that ended before the block recording it.
+    #[error("the report's period has not ended")]
+    ReportPeriodNotEnded = 353,
+    /// The figures are computed at a height already committed: below the recording block's.
+    #[error("the report's height is not below the block recording it")]
+    ReportHeightNotCommitted = 354,
 }
 
 impl Rejection {
@@ -603,6 +619,11 @@ impl Rejection {
         Self::ProductAlreadyRecorded,
         Self::ProductWithoutDevelopmentGrant,
         Self::DeveloperRoleNotYetEnabled,
+        Self::ReportScopeUnknown,
+        Self::ReporterNotRegionAuthority,
+        Self::ReportPeriodInvalid,
+        Self::ReportPeriodNotEnded,
+        Self::ReportHeightNotCommitted,
     ];
 
     /// The rejection with `code`, if any.

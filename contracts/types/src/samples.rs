@@ -19,6 +19,7 @@ use crate::{
     },
     keys::PublicKey,
     lifecycle_records::{CloseOutDisposition, LifecyclePolicy},
+    report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
 
@@ -239,6 +240,12 @@ pub fn sample_actions() -> Vec<Action> {
             name: "小微企业信用分".into(),
             description: "按月更新的企业信用评分".into(),
             digest: digest("信用分产品"),
+        },
+        Action::PublishReport {
+            scope: ReportScope::Org(OrgId::from("xm-gaj")),
+            period: ReportPeriod::Month { year: 2026, month: 12 },
+            height: Height(120),
+            digest: digest("2026年12月通报"),
         },
     ]
 }

@@ -12,6 +12,7 @@
 
 use onebook_types::{
     ids::{AccessEventId, GrantId, OrgId, Timestamp},
+    record::RecordKey,
     sharing_records::{AccessEvent, Grant, GrantStatus, ViolationReason},
 };
 
@@ -35,7 +36,8 @@ pub struct GrantCoverage {
 }
 
 /// Verifies `bundle_bytes` (anchoring required) and checks that the access event it proves was
-/// covered by the grant it proves, at the block that recorded the access.
+/// covered by the grant it proves, at the block that recorded the access: for an onward grant,
+/// that no grant above it had been revoked or closed out by then (`docs/formats.md` §29).
 pub fn verify_grant_at_access(
     bundle_bytes: &[u8],
     genesis: &TrustedGenesis,
@@ -84,6 +86,9 @@ pub fn judge(verdict: &Verdict) -> Result<GrantCoverage, CoverageError> {
     if let Some(reason) = violation(event, grant, &resource.entry, offset) {
         return Err(CoverageError::NotCovered { reason });
     }
+    if let Some(reason) = lifecycle_violation(verdict, grant, event.recorded_at)? {
+        return Err(CoverageError::NotCovered { reason });
+    }
     if event.violation.is_some() {
         return Err(CoverageError::LedgerFoundViolation);
     }
@@ -125,6 +130,39 @@ fn violation(
         return Some(ViolationReason::ItemOutOfScope);
     }
     None
+}
+
+/// The rules of protocol version 3 for a grant the sharing rules found covering: a grant
+/// closed out by then covers nothing, nor does an onward grant once a grant above it was
+/// revoked or closed out. An onward grant (its lineage proved with a parent) needs its own
+/// close-out or its absence and every grant above it proved; a grant proved without a lineage
+/// is judged as issued on its share request.
+fn lifecycle_violation(
+    verdict: &Verdict,
+    grant: &Grant,
+    now: Timestamp,
+) -> Result<Option<ViolationReason>, CoverageError> {
+    let Some(chain) = verdict.onward_chain(grant.id) else {
+        return Err(CoverageError::MissingRecord { what: "grant" });
+    };
+    let onward = chain.first().is_some_and(|level| level.lineage.parent.is_some());
+    if !onward {
+        return Ok(None);
+    }
+    let depth = chain.first().map_or(0, |level| usize::from(level.lineage.depth));
+    if chain.len() != depth + 1 {
+        return Err(CoverageError::MissingRecord { what: "a grant the onward grant derives from" });
+    }
+    if verdict.value(&RecordKey::GrantCloseOut(grant.id)).is_none() {
+        return Err(CoverageError::MissingRecord { what: "the onward grant's close-out" });
+    }
+    if chain[0].close_out.as_ref().is_some_and(|record| record.ended_at <= now) {
+        return Ok(Some(ViolationReason::GrantClosed));
+    }
+    if crate::ended_above(&chain).is_some_and(|at| at <= now) {
+        return Ok(Some(ViolationReason::ParentGrantEnded));
+    }
+    Ok(None)
 }
 
 fn find<'a, T: 'a>(

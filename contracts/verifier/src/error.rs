@@ -239,6 +239,15 @@ pub enum VerifyError {
         /// The parent certificate.
         parent: CertificateNumber,
     },
+    /// A lineage record does not fit the records it links, or is proved without them
+    /// (`docs/formats.md` §29).
+    #[error("record claim {index}: {detail}")]
+    Lineage {
+        /// Position of the claim.
+        index: usize,
+        /// What does not fit.
+        detail: String,
+    },
     /// A checkpoint in the bundle names another genesis.
     #[error("checkpoint at height {height} is of genesis {found}, not {expected}")]
     CheckpointWrongGenesis {
@@ -430,6 +439,7 @@ impl VerifyError {
             Self::TxRefused { .. } => "tx-refused",
             Self::StandingPolicyMissing { .. } => "standing-policy-missing",
             Self::LicenceParentMissing { .. } => "standing-parent-missing",
+            Self::Lineage { .. } => "lineage",
             Self::CheckpointWrongGenesis { .. } => "checkpoint-wrong-genesis",
             Self::Unanchored { .. } => "unanchored",
             Self::WitnessChangeOutOfOrder { .. } => "witness-change-out-of-order",
@@ -497,6 +507,7 @@ impl VerifyError {
         "tx-refused",
         "standing-policy-missing",
         "standing-parent-missing",
+        "lineage",
         "unanchored",
         "witness-change-out-of-order",
         "witness-set-invalid",

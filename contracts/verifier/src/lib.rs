@@ -12,13 +12,15 @@
 //! [`VerifyError`] naming the check that failed; [`verify_with`] takes [`VerifyOptions`]
 //! (unanchored bundles, refused txs, freshness, a trusted parent chain).
 //! [`verify_grant_at_access`] judges, from one bundle, that a grant covered an access when it
-//! happened. The crate is pure: no I/O, clock or randomness, and no input panics it. Bytes:
+//! happened, up the chain of grants an onward grant derives from; [`Verdict::development`]
+//! names the development grant a product certificate's product was built under. The crate is pure: no I/O, clock or randomness, and no input panics it. Bytes:
 //! `docs/formats.md` (Proof bundles); reasons: `docs/adr/0008-proof-bundles.md` and
 //! `docs/adr/0017-witnessed-checkpoints.md`.
 
 mod bundle;
 mod coverage;
 mod error;
+mod lineage;
 mod verdict;
 mod verify;
 
@@ -27,6 +29,7 @@ pub use bundle::{
 };
 pub use coverage::{GrantCoverage, judge, verify_grant_at_access, verify_grant_at_access_with};
 pub use error::{CoverageError, Result, VerifyError};
+pub use lineage::{ChainLevel, Development, ended_above};
 pub use verdict::{
     AnchorSummary, CertificateSummary, ParentSummary, Proved, ProvenRecord, RecordValue, Standing,
     Verdict, kind_name, summarize, utc,

@@ -12,8 +12,12 @@ use onebook_types::{
     checkpoint::{CheckpointPolicy, ChildChain},
     codec::{self, DecodeError},
     consortium::{Policy, ValidatorSet},
+    development_records::{
+        DevelopedProduct, DeveloperLevel, DevelopmentGrant, DevelopmentScenario, ScenarioStatus,
+    },
     hash::Hash32,
     ids::{CertificateNumber, ChainId, Height, OrgId, Timestamp},
+    lifecycle_records::{CloseOutDisposition, GrantCloseOut, GrantLineage},
     limits::RECORD_BYTES_MAX,
     property_records::{Certificate, CertificateStanding, CertificateStatus},
     record::RecordKey,
@@ -132,6 +136,16 @@ pub enum RecordValue {
     CheckpointPolicy(Box<CheckpointPolicy>),
     /// A child chain this chain anchors, with its latest anchored checkpoint.
     ChildChain(Box<ChildChain>),
+    /// A grant's close-out.
+    GrantCloseOut(Box<GrantCloseOut>),
+    /// Where a grant sits among onward grants.
+    GrantLineage(Box<GrantLineage>),
+    /// A development scenario.
+    Scenario(Box<DevelopmentScenario>),
+    /// A development grant.
+    DevelopmentGrant(Box<DevelopmentGrant>),
+    /// A product developed under a development grant.
+    Product(Box<DevelopedProduct>),
     /// Another kind, proved but not decoded: its value bytes.
     Opaque(Vec<u8>),
 }
@@ -210,6 +224,17 @@ impl RecordValue {
                 Self::CheckpointPolicy(Box::new(codec::decode(bytes, limit)?))
             }
             RecordKey::ChildChain(_) => Self::ChildChain(Box::new(codec::decode(bytes, limit)?)),
+            RecordKey::GrantCloseOut(_) => {
+                Self::GrantCloseOut(Box::new(codec::decode(bytes, limit)?))
+            }
+            RecordKey::GrantLineage(_) => {
+                Self::GrantLineage(Box::new(codec::decode(bytes, limit)?))
+            }
+            RecordKey::Scenario(_) => Self::Scenario(Box::new(codec::decode(bytes, limit)?)),
+            RecordKey::DevelopmentGrant(_) => {
+                Self::DevelopmentGrant(Box::new(codec::decode(bytes, limit)?))
+            }
+            RecordKey::Product(_) => Self::Product(Box::new(codec::decode(bytes, limit)?)),
             _ => Self::Opaque(bytes.to_vec()),
         })
     }
@@ -343,6 +368,7 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::ChildChain(_) => "child_chain",
         RecordKey::Protocol => "protocol",
         RecordKey::GrantCloseOut(_) => "grant_close_out",
+        RecordKey::PublishedReport(_) => "published_report",
         RecordKey::GrantLineage(_) => "grant_lineage",
         RecordKey::LifecyclePolicy => "lifecycle_policy",
         RecordKey::OpenDataPlan(_) => "open_data_plan",
@@ -352,6 +378,13 @@ pub fn kind_name(key: &RecordKey) -> &'static str {
         RecordKey::DevelopmentGrant(_) => "development_grant",
         RecordKey::Product(_) => "product",
         RecordKey::ResourceProducts(_) => "resource_products",
+    }
+}
+
+fn level_name(level: DeveloperLevel) -> &'static str {
+    match level {
+        DeveloperLevel::Primary => "primary developer",
+        DeveloperLevel::Secondary => "secondary developer",
     }
 }
 
@@ -498,7 +531,19 @@ impl Verdict {
         match &record.value {
             RecordValue::Absent => write!(f, "{label} absent at height {height}"),
             RecordValue::Certificate(certificate) => {
-                self.summary(certificate).fmt_at(f, Some(height))
+                self.summary(certificate).fmt_at(f, Some(height))?;
+                match self.development_of(&certificate.subject) {
+                    Some(crate::Development::Granted { grant, scenario, .. }) => write!(
+                        f,
+                        ", developed under development grant {} (scenario {} of type {:?}, \
+                         approved by {})",
+                        grant.id, scenario.id, grant.scenario_type, grant.approved_by
+                    ),
+                    Some(crate::Development::NotRecorded { .. }) => {
+                        write!(f, ", a product recorded under no development grant")
+                    }
+                    None => Ok(()),
+                }
             }
             RecordValue::Grant(grant) => {
                 let status = match &grant.status {
@@ -518,8 +563,96 @@ impl Verdict {
                     grant.entry,
                     grant.starts,
                     utc(grant.expires_at)
+                )?;
+                match self.value(&RecordKey::GrantLineage(grant.id)) {
+                    Some(RecordValue::GrantLineage(lineage)) => {
+                        match (&lineage.parent, &lineage.granted_by) {
+                            (Some(parent), Some(by)) => {
+                                write!(f, ", onward from grant {parent} (granted on by {by})")
+                            }
+                            _ => Ok(()),
+                        }
+                    }
+                    _ => Ok(()),
+                }
+            }
+            RecordValue::GrantCloseOut(record) => {
+                write!(f, "grant_close_out {} at height {height}: ", record.grant)?;
+                match &record.disposition {
+                    CloseOutDisposition::Destroyed => write!(f, "destroyed")?,
+                    CloseOutDisposition::Retained { legal_basis } => {
+                        write!(f, "retained on legal basis {legal_basis}")?;
+                    }
+                }
+                write!(
+                    f,
+                    " by {}, the grant ended ({}) at {}, recorded at {}, {}",
+                    record.grantee,
+                    record.ended.as_str(),
+                    utc(record.ended_at),
+                    utc(record.recorded_time),
+                    if record.late { "late" } else { "on time" }
                 )
             }
+            RecordValue::GrantLineage(lineage) => {
+                write!(f, "{label} at height {height}: ")?;
+                match (&lineage.parent, &lineage.granted_by) {
+                    (Some(parent), Some(by)) => write!(
+                        f,
+                        "onward from grant {parent}, granted on by {by}, depth {}",
+                        lineage.depth
+                    )?,
+                    _ => write!(f, "issued on its share request")?,
+                }
+                let children: Vec<String> =
+                    lineage.children.iter().map(ToString::to_string).collect();
+                match children.is_empty() {
+                    true => write!(f, ", no onward grants"),
+                    false => write!(f, ", onward grants {}", children.join(", ")),
+                }
+            }
+            RecordValue::Scenario(scenario) => {
+                write!(
+                    f,
+                    "scenario {} at height {height}: {:?} of type {:?} by {} ({}), ",
+                    scenario.id,
+                    scenario.draft.name,
+                    scenario.draft.scenario_type,
+                    scenario.developer,
+                    level_name(scenario.level)
+                )?;
+                match &scenario.status {
+                    ScenarioStatus::UnderReview => {
+                        write!(f, "under review by {}", scenario.authority)
+                    }
+                    ScenarioStatus::Approved { grant } => {
+                        write!(f, "approved by {} as development grant {grant}", scenario.authority)
+                    }
+                    ScenarioStatus::Returned { .. } => {
+                        write!(f, "returned by {}", scenario.authority)
+                    }
+                }
+            }
+            RecordValue::DevelopmentGrant(grant) => write!(
+                f,
+                "development_grant {} at height {height}: to {} ({}) for scenario {} of type {:?}, \
+                 approved by {} at {}, {}..{}",
+                grant.id,
+                grant.developer,
+                level_name(grant.level),
+                grant.scenario,
+                grant.scenario_type,
+                grant.approved_by,
+                utc(grant.approved_at),
+                grant.starts,
+                grant.ends
+            ),
+            RecordValue::Product(product) => write!(
+                f,
+                "product {} at height {height}: {:?} by {} under development grant {}, recorded at \
+                 height {}",
+                product.digest, product.name, product.developer, product.grant, product.recorded_at
+            ),
             RecordValue::AccessEvent(event) => {
                 write!(
                     f,
@@ -616,6 +749,7 @@ fn key_id(key: &RecordKey) -> String {
         RecordKey::OpenDataPlan(id) => id.to_string(),
         RecordKey::Scenario(id) => id.to_string(),
         RecordKey::DevelopmentGrant(id) => id.to_string(),
+        RecordKey::PublishedReport(id) => id.to_string(),
         RecordKey::Product(digest) => digest.to_hex(),
         RecordKey::Member(key) | RecordKey::Nonce(key) => key.to_hex(),
         RecordKey::Proposal(id) => id.to_string(),

@@ -169,6 +169,7 @@ pub fn verify_bundle_with(
     };
     if let Proved::Records(records) = &proved {
         check_standing(records)?;
+        crate::lineage::check(records)?;
     }
     let anchor = match &bundle.anchor {
         Some(anchor) => Some(check_anchor(&bundle.header, anchor, genesis, options)?),

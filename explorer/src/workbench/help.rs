@@ -9,6 +9,8 @@ use crate::i18n::Lang;
 /// `(name, 中文, English)`: labels the explorer does not have.
 const LABELS: &[(&str, &str, &str)] = &[
     ("record_reads", "登记签名读取", "Record signed reads"),
+    ("publish_report", "发布定期通报", "Publish a periodic report"),
+    ("period", "通报期间", "Period"),
     ("anchor_checkpoint", "锚定子链检查点", "Anchor a child chain's checkpoint"),
     ("ancestry", "祖先证明", "Ancestry proof"),
     ("checkpoint", "检查点", "Checkpoint"),
@@ -65,6 +67,12 @@ const HELP: &[(&str, &str)] = &[
         "所在地区数据主管部门的共享审核人审定开发场景：通过即发放开发授权，或退回并写明理由。",
     ),
     ("record_product", "开发主体在其开发授权下登记所开发的数据产品，附产品文件的摘要。"),
+    (
+        "publish_report",
+        "本地区数据主管部门的审计员发布一个机构或本地区某一期间的定期通报：先在通报页面或 GET /v1/reports 按期间计算通报，再填写计算所依据的区块高度和数据摘要。",
+    ),
+    ("scope", "通报范围：一个机构（机构编号），或一个地区（行政区划代码，含该地区全部机构）。"),
+    ("period", "通报期间：月份 2026-12、季度 2026-Q4 或年度 2026（北京时间），须已结束。"),
     ("disposition", "处置方式：已安全销毁，或依法留存（须选法律依据）。"),
     ("attestation_digest", "处置证明文件的 BLAKE3 摘要（64 位十六进制），文件本身不上链。"),
     ("grantee", "接受授权的机构编号，可从列表中选取。"),
@@ -136,7 +144,7 @@ const HELP: &[(&str, &str)] = &[
     ("data_element", "该字段遵循的数据元编码；没有可留空。"),
     ("decision", "审核结论：通过或退回。"),
     ("description", "说明文字，不能为空。"),
-    ("digest", "数据产品内容的摘要（64 位十六进制）。"),
+    ("digest", "摘要（64 位十六进制）：数据产品内容的摘要，或定期通报数据的摘要。"),
     ("draft", "目录、资源、申请等的内容。"),
     ("ends", "期限的最后一天。"),
     ("entry", "所依据的目录编码，可从列表中选取。"),
@@ -423,6 +431,7 @@ pub(crate) const ROLES_OF_ACTIONS: &[(&str, &str)] = &[
     ("review_scenario", "data-authority"),
     ("apply_for_scenario", "member"),
     ("record_product", "member"),
+    ("publish_report", "data-authority"),
 ];
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {

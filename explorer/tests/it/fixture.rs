@@ -67,7 +67,9 @@ pub(crate) fn store(dir: &tempfile::TempDir) -> Arc<Store> {
             .collect(),
     };
     let mut records = every_kind();
+    records.extend(test_utils::lifecycle_kinds());
     records.push(entry(RecordKey::ValidatorSet, &set));
+    records.push(entry(RecordKey::Policy, &test_utils::policy()));
     init(&store, records);
     let share = RecordKey::ShareRequest(onebook_types::ids::ShareRequestId(1));
     let grant = RecordKey::Grant(GrantId(1));

@@ -5,4 +5,5 @@ mod crawl;
 mod fixture;
 mod kinds;
 mod pages;
+mod periodic;
 mod readers;

@@ -464,3 +464,111 @@ async fn a_licence_under_a_cancelled_parent_reads_parent_cancelled() {
     assert!(english.body.contains("Parent cancelled"));
     assert!(listed.body.contains("上级证书已注销"), "the list shows the licence's standing");
 }
+
+/// The pages of the grant lifecycle and open-data development, and the links between them each
+/// must hold: grant <-> close-out, parent grant <-> onward grant, org -> plans, scenarios,
+/// development grants, products and its overdue close-out, resource -> products, development
+/// grant -> products -> property application -> certificate -> development grant -> scenario,
+/// and the lifecycle policy on the policy page.
+#[tokio::test]
+async fn the_lifecycle_pages_link_both_ways() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(store(&dir));
+    let product = "0d".repeat(32);
+    let certificate = onebook_query::test_utils::PRODUCT_CERTIFICATE;
+    let product_link = format!("href=\"/products/{product}\"");
+    let certificate_link = format!("href=\"/certificates/{certificate}\"");
+    let pages: Vec<(String, Vec<&str>)> = vec![
+        (
+            "/grants/1".to_owned(),
+            vec![
+                "id=\"lineage\"",
+                "href=\"/grants/2\"",
+                "id=\"close-out\"",
+                "href=\"/grant-close-outs/1\"",
+                "转授权链",
+            ],
+        ),
+        ("/grants/2".to_owned(), vec!["id=\"lineage\"", "上级授权", "href=\"/grants/1\""]),
+        (
+            "/grant-close-outs/1".to_owned(),
+            vec!["href=\"/grants/1\"", "已安全销毁", "使用结束", "机构 xm-gaj"],
+        ),
+        ("/grant-close-outs?status=late".to_owned(), vec!["href=\"/grant-close-outs/1\""]),
+        (
+            "/open-data-plans?year=2026".to_owned(),
+            vec!["id=\"year\"", "href=\"/open-data-plans/1\""],
+        ),
+        (
+            "/orgs/xm-gaj".to_owned(),
+            vec![
+                "id=\"scenarios\"",
+                "href=\"/scenarios/1\"",
+                "href=\"/development-grants/1\"",
+                &product_link,
+                "href=\"/grant-close-outs/1\"",
+                "href=\"/obligations/2\"",
+                "授权终止处置",
+            ],
+        ),
+        ("/orgs/xm-scjg".to_owned(), vec!["id=\"open-data-plans\"", "href=\"/open-data-plans/1\""]),
+        (
+            "/open-data-plans/1".to_owned(),
+            vec!["href=\"/catalog/350200-xm-scjg-0001\"", "季度", "2026"],
+        ),
+        ("/resources/1".to_owned(), vec!["id=\"products\"", &product_link]),
+        (
+            "/scenarios/1".to_owned(),
+            vec![
+                "小微企业信用评估",
+                "普惠金融",
+                "href=\"/development-grants/1\"",
+                "一级开发主体",
+                "已通过",
+            ],
+        ),
+        (
+            "/development-grants/1".to_owned(),
+            vec!["href=\"/scenarios/1\"", "href=\"/resources/1\"", &product_link],
+        ),
+        (
+            format!("/products/{product}"),
+            vec![
+                "小微企业信用分",
+                "href=\"/development-grants/1\"",
+                "href=\"/resources/1\"",
+                "href=\"/applications/2\"",
+            ],
+        ),
+        (
+            format!("/certificates/{certificate}"),
+            vec![
+                "id=\"development-lineage\"",
+                "href=\"/applications/2\"",
+                &product_link,
+                "href=\"/development-grants/1\"",
+                "href=\"/scenarios/1\"",
+            ],
+        ),
+        ("/applications/2".to_owned(), vec![&certificate_link]),
+        (
+            "/policy".to_owned(),
+            vec!["授权生命周期参数", "授权终止处置时限（工作日）", "人民警察法第六条"],
+        ),
+    ];
+    for (uri, texts) in pages {
+        let page = get(&app, &uri, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.body);
+        for text in texts {
+            assert!(page.body.contains(text), "{uri} lacks {text:?}");
+        }
+        let raw = onebook_explorer::raw_values(&onebook_explorer::visible_text(&page.body));
+        assert!(raw.is_empty(), "{uri} shows raw values {raw:?}");
+        let unlabelled = onebook_explorer::unlabelled(&page.body);
+        assert!(unlabelled.is_empty(), "{uri} shows names without labels {unlabelled:?}");
+    }
+    let other_year = get(&app, "/open-data-plans?year=2025", None).await;
+    assert!(!other_year.body.contains("href=\"/open-data-plans/1\""), "a plan of 2026 only");
+    let english = get(&app, "/grant-close-outs/1?lang=en", None).await;
+    assert!(english.body.contains("Destroyed") && english.body.contains("End of use"));
+}

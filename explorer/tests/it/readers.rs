@@ -16,6 +16,8 @@ fn restricted_pages(access_tx: &str) -> Vec<(String, &'static str)> {
         ("/share-requests/1".to_owned(), "案件核查"),
         (format!("/txs/{access_tx}"), "09090909"),
         ("/dashboards/violations".to_owned(), "href=\"/violations/1\""),
+        ("/scenarios/2".to_owned(), "企业迁移预警"),
+        ("/scenarios".to_owned(), "企业迁移预警"),
     ]
 }
 

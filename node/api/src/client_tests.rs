@@ -46,6 +46,7 @@ fn outsider() -> (SecretKey, (RecordKey, Vec<u8>)) {
 fn store(dir: &tempfile::TempDir) -> Arc<Store> {
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     let mut records = every_kind();
+    records.extend(test_utils::lifecycle_kinds());
     records.push(entry(RecordKey::Org("xm-sjj".into()), &test_utils::org("xm-sjj", None)));
     for org in ["xm-a", "xm-b", "xm-c", "xm-d", "xm-e"] {
         records.push(entry(RecordKey::Org(org.into()), &test_utils::org(org, Some("xm"))));
@@ -165,6 +166,7 @@ macro_rules! same {
 fn listed_keys() -> Vec<RecordKey> {
     let mut keys: Vec<RecordKey> = every_kind()
         .into_iter()
+        .chain(test_utils::lifecycle_kinds())
         .map(|(key, _)| key)
         .filter(|key| RecordKind::of(key).is_some())
         .collect();
@@ -221,6 +223,12 @@ async fn every_list_reads_the_same_page_by_page_with_filters_and_as_of_a_height(
         (RecordKind::Objection, Some("xm-gaj"), Some("dismissed")),
         (RecordKind::Certificate, Some("xm"), Some("active")),
         (RecordKind::Obligation, Some("xm-scjg"), Some("open")),
+        (RecordKind::GrantCloseOut, Some("xm-gaj"), Some("late")),
+        (RecordKind::OpenDataPlan, Some("xm-scjg"), None),
+        (RecordKind::Scenario, Some("xm-gaj"), Some("approved")),
+        (RecordKind::DevelopmentGrant, Some("xm"), None),
+        (RecordKind::Product, Some("xm-gaj"), None),
+        (RecordKind::PublishedReport, Some("xm-dsj"), None),
     ];
     assert_eq!(filters.len(), RecordKind::ALL.len(), "every kind is listed");
 

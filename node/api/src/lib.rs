@@ -77,6 +77,7 @@ mod problem;
 mod proofs;
 mod reads;
 mod records;
+mod reports;
 mod routes;
 mod search;
 mod server;
@@ -97,6 +98,7 @@ pub use onebook_types::read_request::{read_request_digest, sign_read};
 pub use problem::{Problem, RETRY_AFTER_SECS};
 pub use reads::{BATCH_WAIT, READ_QUEUE_MAX, ReadRecorder};
 pub use records::CatalogVersionsView;
+pub use reports::PublishedReportCheck;
 pub use routes::{ApiState, BATCH_BODY_BYTES_MAX, REQUEST_BODY_BYTES_MAX, TXS_BATCH_MAX, router};
 pub use server::{BUSY_CONNECTIONS_MAX, SHUTDOWN_GRACE, ServeConfig, serve};
 
@@ -118,6 +120,8 @@ mod openapi_tests;
 mod reads_tests;
 #[cfg(test)]
 mod record_tests;
+#[cfg(test)]
+mod reports_tests;
 #[cfg(test)]
 mod server_tests;
 #[cfg(test)]

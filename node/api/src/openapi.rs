@@ -99,6 +99,8 @@ const DOCUMENT_PATH: &str = "/openapi.json";
             paged lists, as of any height."),
         (name = "timelines", description = "Every tx that touched a record."),
         (name = "search", description = "Search, and overdue obligations."),
+        (name = "reports", description = "Periodic reports (通报) of an org or a region, computed \
+            from the ledger, and the published ones recomputed at their height."),
         (name = "proofs", description = "Proof bundles for `onebook verify-proof` \
             (`docs/formats.md` section 15)."),
         (name = "checkpoints", description = "Checkpoints, the evidence witnesses check, and \

@@ -4,9 +4,9 @@
 //!
 //! | route | bundle |
 //! |---|---|
-//! | `GET /v1/proofs/records/{kind:id}?height=H&absent=true` | a record (with a licence's parent and, for certificates and grants, the policy), or its absence |
+//! | `GET /v1/proofs/records/{kind:id}?height=H&absent=true` | a record (with a licence's parent, for certificates and grants the policy, and the lineage of `docs/formats.md` section 29), or its absence |
 //! | `GET /v1/proofs/txs/{hash}` | a committed tx's inclusion in its block |
-//! | `GET /v1/proofs/access-events/{id}?height=H` | an access with the grant it used, its resource and the policy |
+//! | `GET /v1/proofs/access-events/{id}?height=H` | an access with the grant it used (and, for an onward grant, the grants above it), its resource and the policy |
 //!
 //! `height` defaults to the newest witnessed checkpoint for records (so the bundle says who holds
 //! what as of that checkpoint), to the tip for an access (which should be given: the block that

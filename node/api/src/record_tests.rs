@@ -377,3 +377,111 @@ async fn a_member_registered_by_a_committed_block_is_listed_under_its_org_from_t
     assert_eq!(timeline["items"][0]["action"], "register_member", "{timeline}");
     assert_eq!(timeline["items"][0]["code"], 0);
 }
+
+/// [`app`]'s store with the records of the grant lifecycle and open-data development too.
+fn lifecycle_app(dir: &tempfile::TempDir) -> axum::Router {
+    let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
+    let mut records = every_kind();
+    records.extend(test_utils::lifecycle_kinds());
+    records.push(entry(RecordKey::Policy, &test_utils::policy()));
+    records.push(entry(RecordKey::Org("xm-sjj".into()), &test_utils::org("xm-sjj", None)));
+    records.push(auditor().1);
+    test_utils::init(&store, records);
+    app_over(Arc::new(store))
+}
+
+#[tokio::test]
+async fn the_lifecycle_records_are_listed_filtered_and_read_by_id_as_of_a_height() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = lifecycle_app(&dir);
+    let product = "0d".repeat(32);
+    let product_key = format!("product:{product}");
+    let lists = [
+        ("/v1/grant-close-outs?org=xm-gaj&status=late", "grant_close_out:1"),
+        ("/v1/grant-close-outs?under=grant:1", "grant_close_out:1"),
+        ("/v1/open-data-plans?org=xm-scjg", "open_data_plan:1"),
+        ("/v1/open-data-plans?year=2026", "open_data_plan:1"),
+        ("/v1/scenarios?org=xm&status=approved", "scenario:1"),
+        ("/v1/development-grants?org=xm-gaj", "development_grant:1"),
+        ("/v1/development-grants?under=scenario:1", "development_grant:1"),
+        ("/v1/products?org=xm-gaj", &product_key),
+        ("/v1/products?under=development_grant:1", &product_key),
+        ("/v1/products?under=resource:1", &product_key),
+        ("/v1/resources/1/products", &product_key),
+    ];
+    for (uri, key) in lists {
+        let (status, _, page) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {page}");
+        assert_eq!(keys(&page), [key], "{uri}");
+    }
+    let empty = [
+        "/v1/grant-close-outs?status=on-time",
+        "/v1/open-data-plans?year=2025",
+        "/v1/products?under=resource:2",
+        "/v1/scenarios?status=returned",
+    ];
+    for uri in empty {
+        let (status, _, page) = get(&app, uri).await;
+        assert_eq!((status, keys(&page).len()), (StatusCode::OK, 0), "{uri}: {page}");
+    }
+    let ones = [
+        ("/v1/grant-close-outs/1?height=0", "grant_close_out"),
+        ("/v1/open-data-plans/1", "open_data_plan"),
+        ("/v1/scenarios/1", "scenario"),
+        ("/v1/development-grants/1?height=0", "development_grant"),
+        (&format!("/v1/products/{product}") as &str, "product"),
+    ];
+    for (uri, kind) in ones {
+        let (status, _, view) = get_anonymous(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {view}");
+        assert_eq!(view["kind"], kind, "{uri}");
+    }
+
+    // Which products were built from this resource, by whom, under which approval: one call.
+    let (_, _, built) = get_anonymous(&app, "/v1/resources/1/products").await;
+    let item = &built["items"][0]["record"];
+    assert_eq!((item["developer"].as_str(), item["grant"].as_u64()), (Some("xm-gaj"), Some(1)));
+    let (status, _, _) = get_anonymous(&app, "/v1/resources/99/products").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A grant shows its place in the chain of onward grants; the policy its lifecycle.
+    let (_, _, grant) = get_anonymous(&app, "/v1/grants/1").await;
+    assert_eq!(grant["lineage"]["children"], serde_json::json!([2]), "{grant}");
+    let (_, _, policy) = get_anonymous(&app, "/v1/policy").await;
+    assert_eq!(policy["lifecycle"]["close_out_working_days"], 5, "{policy}");
+}
+
+#[tokio::test]
+async fn a_scenario_under_review_is_read_only_by_its_parties_and_auditors() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = lifecycle_app(&dir);
+
+    let (anonymous, _, _) = get_anonymous(&app, "/v1/scenarios/2").await;
+    let (audited, _, view) = get(&app, "/v1/scenarios/2").await;
+    let (_, _, listed) = get_anonymous(&app, "/v1/scenarios").await;
+    let (_, _, audited_list) = get(&app, "/v1/scenarios").await;
+
+    assert_eq!(anonymous, StatusCode::UNAUTHORIZED, "an anonymous reader is asked to sign");
+    assert_eq!(
+        (audited, view["record"]["status"]["status"].as_str()),
+        (StatusCode::OK, Some("under-review"))
+    );
+    assert_eq!(keys(&listed), ["scenario:1"], "the list leaves the unapproved one out");
+    assert_eq!(keys(&audited_list), ["scenario:1", "scenario:2"]);
+}
+
+#[tokio::test]
+async fn a_year_or_an_under_filter_a_list_does_not_have_is_bad_input() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = lifecycle_app(&dir);
+
+    for uri in [
+        "/v1/grants?year=2026",
+        "/v1/products?under=grant:1",
+        "/v1/products/zz",
+        "/v1/open-data-plans?year=x",
+    ] {
+        let (status, _, problem) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {problem}");
+    }
+}

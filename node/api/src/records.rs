@@ -9,9 +9,14 @@
 //!
 //! `<records>` is one of `orgs` (by parent org), `members`, `proposals`, `catalog/entries`,
 //! `resources`, `share-requests`, `grants`, `access-events`, `violations`, `quality-reports`,
-//! `property/applications`, `property/objections`, `property/certificates`, `obligations`. A
-//! member's id is its key in hex, a catalog entry's its code, a certificate's its number, an
-//! org's its id; every other id is a number. `from` and `to` (Unix ms) keep the records created
+//! `property/applications`, `property/objections`, `property/certificates`, `obligations`,
+//! `grant-close-outs`, `open-data-plans` (also by `year`), `scenarios`, `development-grants`,
+//! `products`, `published-reports` (periodic reports published; their figures are under
+//! `/v1/reports`). A member's id is its key in hex, a catalog entry's its code, a certificate's
+//! its number, an org's its id, a product's its digest in hex, a grant close-out's the grant's
+//! number; every other id is a number. `GET /v1/resources/{id}/products` lists the products
+//! built from a resource, each naming its developer and the development grant it was built
+//! under. `from` and `to` (Unix ms) keep the records created
 //! by a block of that time, `from` included and `to` not; `from` not before `to` is an empty
 //! interval, whose page is empty. `under` keeps the records under one record, and with `org` or
 //! `status` those of them that also pass these. A page read record by record (a time range, or
@@ -39,10 +44,11 @@ use onebook_query::{
 };
 use onebook_types::{
     catalog_records::CatalogVersion,
+    hash::Hash32,
     ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, GrantId, Height, ObjectionId,
-        ObligationId, OrgId, ProposalId, QualityReportId, ResourceId, ShareRequestId, Timestamp,
-        ViolationId,
+        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, DevelopmentGrantId, GrantId,
+        Height, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, QualityReportId,
+        ResourceId, ScenarioId, ShareRequestId, Timestamp, ViolationId,
     },
     keys::PublicKey,
     record::RecordKey,
@@ -107,6 +113,9 @@ pub(crate) struct ListQuery {
     /// its form.
     #[param(ignore)]
     under: Option<String>,
+    /// Only open-data plans of this year; the list of open-data plans documents it.
+    #[param(ignore)]
+    year: Option<u16>,
     /// Read as of this height; the tip by default. Above the tip is a 404 `no-block-yet`: no
     /// block is there yet.
     height: Option<u64>,
@@ -230,6 +239,7 @@ async fn list(
         org: params.org.map(OrgId),
         status: params.status,
         under,
+        year: params.year,
         height: params.height.map(Height),
         from: params.from.map(Timestamp),
         to: params.to.map(Timestamp),
@@ -285,6 +295,16 @@ fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
         RecordKind::Application => RecordKey::Application(ApplicationId(number()?)),
         RecordKind::Objection => RecordKey::Objection(ObjectionId(number()?)),
         RecordKind::Obligation => RecordKey::Obligation(ObligationId(number()?)),
+        RecordKind::GrantCloseOut => RecordKey::GrantCloseOut(GrantId(number()?)),
+        RecordKind::OpenDataPlan => RecordKey::OpenDataPlan(OpenDataPlanId(number()?)),
+        RecordKind::Scenario => RecordKey::Scenario(ScenarioId(number()?)),
+        RecordKind::DevelopmentGrant => RecordKey::DevelopmentGrant(DevelopmentGrantId(number()?)),
+        RecordKind::Product => RecordKey::Product(Hash32::from_hex(id).map_err(|_| {
+            Problem::bad_request(format!("product digest {id:?} is not 64 hex characters"))
+        })?),
+        RecordKind::PublishedReport => {
+            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(number()?))
+        }
     })
 }
 
@@ -299,7 +319,8 @@ macro_rules! kind_handlers {
         $list:ident, $one:ident => $kind:ident:
         $list_path:literal, $one_path:literal, $id:literal ($id_doc:literal, $pattern:literal),
         $what:literal, cursor $cursor:literal ($cursor_doc:literal)
-        $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?;
+        $(, status $status:literal)? $(, under $under:literal ($under_doc:literal))?
+        $(, year $year_doc:literal)?;
     )*) => {$(
         #[utoipa::path(
             get,
@@ -316,6 +337,7 @@ macro_rules! kind_handlers {
                 $(("status" = Option<String>, Query, description = "Only records in this \
                     status.", pattern = $status),)?
                 $(("under" = Option<String>, Query, description = $under_doc, pattern = $under),)?
+                $(("year" = Option<u16>, Query, description = $year_doc, minimum = 0, maximum = 65535),)?
             ),
             responses(
                 (status = 200, description = concat!("A page of ", $what, "."),
@@ -430,4 +452,82 @@ kind_handlers! {
         "/v1/obligations", "/v1/obligations/{id}", "id" ("The obligation's number.", "^[0-9]{1,19}$"),
         "obligations", cursor "^0[eE][0-9a-fA-F]{16}$" ("the byte 0e and an obligation's number as 8 bytes, big-endian"),
         status "^(open|met)$";
+    grant_close_outs, grant_close_out => GrantCloseOut:
+        "/v1/grant-close-outs", "/v1/grant-close-outs/{id}", "id" ("The number of the grant closed out.", "^[0-9]{1,19}$"),
+        "grant close-outs (数据安全销毁: destruction or lawful retention when a grant ends)",
+        cursor "^0[fF][0-9a-fA-F]{16}$" ("the byte 0f and a grant's number as 8 bytes, big-endian"),
+        status "^(on-time|late)$",
+        under "^grant:[0-9]{1,19}$" ("The close-out of this grant, `grant:<id>`; with `org` or `status`, if it also passes these.");
+    open_data_plans, open_data_plan => OpenDataPlan:
+        "/v1/open-data-plans", "/v1/open-data-plans/{id}", "id" ("The plan's number.", "^[0-9]{1,19}$"),
+        "open-data plans (年度公共数据开放计划; `year` keeps one year's)",
+        cursor "^10[0-9a-fA-F]{16}$" ("the byte 10 and a plan's number as 8 bytes, big-endian"),
+        year "Only the plans of this year (read record by record, like a time range: a page reads at most 1,000 plans and may come back short, with the cursor to read on).";
+    scenarios, scenario => Scenario:
+        "/v1/scenarios", "/v1/scenarios/{id}", "id" ("The scenario's number.", "^[0-9]{1,19}$"),
+        "development scenarios (restricted until approved: a signed read by an auditor or a member of the developer or the reviewing authority)",
+        cursor "^11[0-9a-fA-F]{16}$" ("the byte 11 and a scenario's number as 8 bytes, big-endian"),
+        status "^(under-review|approved|returned)$";
+    development_grants, development_grant => DevelopmentGrant:
+        "/v1/development-grants", "/v1/development-grants/{id}", "id" ("The development grant's number.", "^[0-9]{1,19}$"),
+        "development grants", cursor "^12[0-9a-fA-F]{16}$" ("the byte 12 and a development grant's number as 8 bytes, big-endian"),
+        under "^scenario:[0-9]{1,19}$" ("The development grant of this scenario, `scenario:<id>`; with `org`, if it also passes it.");
+    products, product => Product:
+        "/v1/products", "/v1/products/{digest}", "digest" ("The product's digest, 64 hex digits.", "^[0-9a-fA-F]{64}$"),
+        "products built under development grants", cursor "^13[0-9a-fA-F]{64}$" ("the byte 13 and a product's digest (32 bytes)"),
+        under "^(development_grant:[0-9]{1,19}|resource:[0-9]{1,19})$" ("The products built under this development grant, `development_grant:<id>`, or from this resource, `resource:<id>`; with `org`, those that also pass it.");
+    published_reports, published_report => PublishedReport:
+        "/v1/published-reports", "/v1/published-reports/{id}", "id" ("The published report's number.", "^[0-9]{1,19}$"),
+        "published periodic reports (通报)", cursor "^14[0-9a-fA-F]{16}$" ("the byte 14 and a published report's number as 8 bytes, big-endian");
+}
+
+/// The products built from one resource, each with its developer and the development grant it
+/// was built under: the same list as `GET /v1/products?under=resource:{id}`.
+#[utoipa::path(
+    get,
+    path = "/v1/resources/{id}/products",
+    summary = "The products built from a resource, by whom, under which development grant.",
+    tag = "records",
+    params(
+        ("id" = String, Path, description = "The resource's number.", pattern = "^[0-9]{1,19}$"),
+        ("cursor" = Option<String>, Query, description = "The `next` of the previous page, or             any position of this listing: the byte 13 and a product's digest (32 bytes), in hex.",
+            pattern = "^13[0-9a-fA-F]{64}$"),
+        Paging,
+        AsOf,
+    ),
+    responses(
+        (status = 200, description = "A page of the products, in digest order.", body = Page<RecordView>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub(crate) async fn resource_products(
+    State(query): State<StoreQuery>,
+    Path(id): Path<String>,
+    params: Result<Query<ProductsQuery>, QueryRejection>,
+) -> Result<Json<Page<RecordView>>, Problem> {
+    let params = parsed(params)?;
+    let resource = record_key(RecordKind::Resource, &id)?;
+    let height = params.height.map(Height);
+    if query.record(resource.clone(), height).await?.is_none() {
+        return Err(Problem::not_found(&format!("resource {id:?}")));
+    }
+    let list = ListParams {
+        under: Some(resource),
+        height,
+        page: PageParams { cursor: params.cursor, limit: params.limit },
+        ..ListParams::default()
+    };
+    Ok(Json(query.records(RecordKind::Product, list).await?))
+}
+
+/// The query string of `GET /v1/resources/{id}/products`: paging and a height.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProductsQuery {
+    height: Option<u64>,
+    cursor: Option<String>,
+    limit: Option<u64>,
 }

@@ -8,7 +8,12 @@
 //! resources, share requests in every state with their grants, batches of accesses including
 //! uncovered ones that become violations, quality reports with their answers and rulings, and
 //! data-property applications through public notice, objections, certificates, a transfer, a
-//! licence, a renewal and a cancellation. It signs each action with the dev key of the member a
+//! licence, a renewal and a cancellation. Governance then schedules protocol version 3, and the
+//! seed records what it enables (`lifecycle.rs`): an open-data plan and its revision, development
+//! scenarios approved, returned and pending, products under the development grant and a
+//! product's certificate citing it, a provincial grant passed on to the city and the district and
+//! revoked (ending the onward cover, so an access becomes a violation), and close-outs destroyed,
+//! retained on a legal basis, late, and one left overdue. It signs each action with the dev key of the member a
 //! clerk would use, submits it with `POST /v1/txs` and waits for its receipt; it reads ids back
 //! from the receipts' events and checks every outcome.
 //!
@@ -34,6 +39,7 @@
 
 mod client;
 mod data;
+mod lifecycle;
 
 use std::{
     collections::BTreeMap,
@@ -108,6 +114,9 @@ pub struct SeedSummary {
     pub samples: Vec<(String, String)>,
     /// What this run left out, and why.
     pub skipped: Vec<String>,
+    /// Records of protocol version 3 this run made, each named by what it shows, as
+    /// `<kind>:<id>` (the form `GET /v1/proofs/records/{key}` takes).
+    pub records: BTreeMap<String, String>,
 }
 
 impl SeedSummary {
@@ -139,6 +148,12 @@ impl fmt::Display for SeedSummary {
         writeln!(f, "\nto open:")?;
         for (what, path) in &self.samples {
             writeln!(f, "  {what:32} http://{}{path}", self.node)?;
+        }
+        if !self.records.is_empty() {
+            writeln!(f, "\nrecords of protocol version 3 (GET /v1/proofs/records/<key>):")?;
+        }
+        for (what, key) in &self.records {
+            writeln!(f, "  {what:40} {key}")?;
         }
         for line in &self.skipped {
             writeln!(f, "\nskipped: {line}")?;
@@ -175,14 +190,18 @@ pub fn seed_with(node_addr: &str, options: &SeedOptions) -> eyre::Result<SeedSum
     let client = client.with_suite(suite);
     let mut run = Run::start(&client, options)?;
     run.governance()?;
+    run.upgrade()?;
     run.members()?;
     run.catalog()?;
     run.resources()?;
     run.revisions()?;
     run.sharing()?;
+    run.data_return()?;
     run.accesses()?;
     run.quality()?;
+    run.development()?;
     run.property()?;
+    run.late_close_out()?;
     run.closing()?;
     run.summary()
 }
@@ -205,6 +224,8 @@ struct Run<'a> {
     grants: BTreeMap<&'static str, GrantId>,
     /// Records per kind before the run.
     before: BTreeMap<String, usize>,
+    /// What the steps of protocol version 3 made.
+    lifecycle: lifecycle::Lifecycle,
     summary: SeedSummary,
 }
 
@@ -223,6 +244,7 @@ impl<'a> Run<'a> {
             resources: BTreeMap::new(),
             grants: BTreeMap::new(),
             before,
+            lifecycle: lifecycle::Lifecycle::default(),
             summary: SeedSummary { node: client.addr().to_owned(), ..SeedSummary::default() },
         })
     }
@@ -405,6 +427,8 @@ impl<'a> Run<'a> {
             ("xm-dsj", "gateway", "共享网关", Role::DataUser),
             ("xm-scjg", "gateway", "共享网关", Role::DataUser),
             ("xm-dsjgs", "data-user", "数据使用方", Role::DataUser),
+            ("xm-jypt", "developer", "一级开发主体", Role::PrimaryDeveloper),
+            ("xm-dsjgs", "developer", "二级开发主体", Role::SecondaryDeveloper),
         ];
         let mut txs = Vec::new();
         for &(org, role_label, title, role) in NEEDED {
@@ -1037,7 +1061,13 @@ impl<'a> Run<'a> {
         self.sample("a pending objection", format!("/v1/property/objections/{}", objection_ids[2]));
 
         self.set_notice_days(1, "开发网演示：公示期临时缩短为1天，以便办结登记证书")?;
-        let reviews = (0..3).map(|i| review(ids[i], ReviewDecision::Approve)).collect();
+        let mut reviews: Vec<Signed> =
+            (0..3).map(|i| review(ids[i], ReviewDecision::Approve)).collect();
+        reviews.extend(
+            self.lifecycle
+                .product_application
+                .map(|application| review(application, ReviewDecision::Approve)),
+        );
         let receipts = self.client.commit_all(reviews, "accepting an application")?;
         // A certificate waits for the end of the notice.
         self.refuse(vec![(
@@ -1065,15 +1095,24 @@ impl<'a> Run<'a> {
     /// Waits until block time passes `notice_ends`, unless this devnet's clock cannot get there
     /// within the wait; whether it did.
     fn wait_for_notice(&mut self, notice_ends: u64) -> eyre::Result<bool> {
+        self.wait_until(
+            notice_ends.saturating_add(1),
+            "the certificates, their transfer, licence, renewal and cancellation",
+        )
+    }
+
+    /// Waits until block time reaches `time`, unless this devnet's clock cannot get there within
+    /// [`SeedOptions::notice_wait`]; whether it did. When not, `what` is left out and the
+    /// summary's `skipped` lines say why.
+    fn wait_until(&mut self, time: u64, what: &str) -> eyre::Result<bool> {
         let (_, now) = self.client.tip()?;
         let elapsed_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let rate = (now.saturating_sub(self.start_time)) / elapsed_ms.max(1);
-        let needed_ms = notice_ends.saturating_sub(now);
+        let needed_ms = time.saturating_sub(now);
         let wait_ms = u64::try_from(self.options.notice_wait.as_millis()).unwrap_or(u64::MAX);
         if rate.saturating_mul(wait_ms) < needed_ms {
             self.summary.skipped.push(format!(
-                "the certificates, their transfer, licence, renewal and cancellation: the one-day \
-                 public notice ends at block time {notice_ends}, {} min of block time away, and \
+                "{what}: they wait for block time {time}, {} min of block time away, and \
                  this devnet's clock runs at about {}x the wall clock; start the devnet with \
                  `onebook testnet --clock-rate 1440` (ONEBOOK_DEVNET_CLOCK_RATE=1440 \
                  scripts/devnet.sh) to see them",
@@ -1082,12 +1121,11 @@ impl<'a> Run<'a> {
             ));
             return Ok(false);
         }
-        match self.client.wait_for_time(notice_ends.saturating_add(1), self.options.notice_wait)? {
+        match self.client.wait_for_time(time, self.options.notice_wait)? {
             Some(_) => Ok(true),
             None => {
                 self.summary.skipped.push(format!(
-                    "the certificates: block time did not pass the notice's end \
-                     ({notice_ends}) within {:?}",
+                    "{what}: block time did not reach {time} within {:?}",
                     self.options.notice_wait
                 ));
                 Ok(false)
@@ -1098,12 +1136,24 @@ impl<'a> Run<'a> {
     /// Issues the certificates of applications 0 to 2 of `ids`, licenses, transfers, renews
     /// and cancels them, and applies for a product right on the licence; that application.
     fn certificates(&mut self, ids: &[ApplicationId]) -> eyre::Result<ApplicationId> {
-        let issues = (0..3)
-            .map(|i| {
-                signed("xm-djzx/registrar-1", Action::IssueCertificate { application: ids[i] })
-            })
-            .collect();
-        let receipts = self.client.commit_all(issues, "issuing a certificate")?;
+        let issue = |application: ApplicationId| {
+            signed("xm-djzx/registrar-1", Action::IssueCertificate { application })
+        };
+        let developed = self.lifecycle.product_application;
+        let issues = ids[..3].iter().copied().chain(developed).map(issue).collect();
+        let mut receipts = self.client.commit_all(issues, "issuing a certificate")?;
+        if developed.is_some() {
+            let receipt = receipts.pop().ok_or_else(|| eyre!("no receipts"))?;
+            let number = receipt.id("certificate.issued", "certificate")?;
+            self.summary.records.insert(
+                "a certificate of a developed product".to_owned(),
+                format!("certificate:{number}"),
+            );
+            self.sample(
+                "a developed product's certificate",
+                format!("/v1/property/certificates/{number}"),
+            );
+        }
         let numbers: Vec<CertificateNumber> = receipts
             .iter()
             .map(|receipt| Ok(CertificateNumber(receipt.id("certificate.issued", "certificate")?)))

@@ -51,6 +51,7 @@ use onebook_types::{
     limits::PROOF_BUNDLE_BYTES_MAX,
     read_request::sign_read,
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
 };
 use serde::{Deserialize, de::DeserializeOwned};
 
@@ -58,6 +59,7 @@ use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
     ledger::{ListParams, PageParams, check_source_key, served_kind, timeline_kind},
     node_views::{BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView},
+    reports::ReportView,
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
         SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
@@ -422,6 +424,7 @@ impl LedgerQuery for HttpQuery {
             ("org", params.org.map(|org| org.0)),
             ("status", params.status),
             ("under", params.under.as_ref().map(crate::record_key_text)),
+            ("year", params.year.map(|year| year.to_string())),
             ("height", params.height.map(|h| h.0.to_string())),
             ("from", params.from.map(|t| t.0.to_string())),
             ("to", params.to.map(|t| t.0.to_string())),
@@ -530,6 +533,21 @@ impl LedgerQuery for HttpQuery {
         let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
         self.get_json(format!("/v1/policy{query}")).await
     }
+
+    /// The node's own report: `GET /v1/reports/{scope}/{id}`.
+    async fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> Result<ReportView, QueryError> {
+        let query = query_string(&[
+            ("period", Some(period.to_string())),
+            ("height", height.map(|h| h.0.to_string())),
+        ]);
+        let id = percent_encoded(scope.id());
+        self.get_json(format!("/v1/reports/{}/{id}{query}", scope.name())).await
+    }
 }
 
 /// The query string of `page`.
@@ -625,9 +643,9 @@ struct ProblemBody {
 
 /// The parameters a problem's detail may name as ``parameter `name`: rule`` (the form of
 /// [`QueryError::BadInput`]'s message).
-const PARAMETERS: [&str; 17] = [
+const PARAMETERS: [&str; 18] = [
     "after", "at", "code", "cursor", "from", "height", "id", "kind", "limit", "number", "org", "q",
-    "record", "status", "to", "under", "url",
+    "record", "status", "to", "under", "url", "year",
 ];
 
 /// The parameter and rule of a detail ``parameter `name`: rule``, for a known name.
@@ -704,6 +722,12 @@ const fn records_path(kind: RecordKind) -> &'static str {
         RecordKind::Objection => "/v1/property/objections",
         RecordKind::Certificate => "/v1/property/certificates",
         RecordKind::Obligation => "/v1/obligations",
+        RecordKind::GrantCloseOut => "/v1/grant-close-outs",
+        RecordKind::OpenDataPlan => "/v1/open-data-plans",
+        RecordKind::Scenario => "/v1/scenarios",
+        RecordKind::DevelopmentGrant => "/v1/development-grants",
+        RecordKind::Product => "/v1/products",
+        RecordKind::PublishedReport => "/v1/published-reports",
     }
 }
 

@@ -6,10 +6,12 @@ use onebook_types::{
     ids::{Height, OrgId, Timestamp},
     limits::{PAGE_ITEMS_MAX, TEXT_BYTES_MAX},
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
 };
 
 use crate::{
     EventPage, EventParams, QueryError, RecordKind,
+    reports::ReportView,
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, RecordView,
         SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
@@ -138,6 +140,17 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         &self,
         height: Option<Height>,
     ) -> impl Future<Output = Result<PolicyView, QueryError>> + Send;
+
+    /// The periodic report (通报) of `scope` over `period` computed as of `height` (the tip when
+    /// `None`) by [`reports::report`](crate::reports::report), its digest in the chain's suite.
+    /// Its figures are the ledger's, the same for every reader, so a reader's wrapper asks the
+    /// ledger it wraps, and a remote node is asked for its answer.
+    fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<ReportView, QueryError>> + Send;
 }
 
 /// Refuses a source key whose name is blank or longer than a text field may be, naming the REST
@@ -166,6 +179,9 @@ pub struct ListParams {
     /// With `org` or `status` too, the records under it that also pass those; they are then read
     /// record by record, like a time range (see [`SCANNED_RECORDS_MAX`](crate::SCANNED_RECORDS_MAX)).
     pub under: Option<RecordKey>,
+    /// Only open-data plans of this year (the open-data plan list only). Plans are read
+    /// record by record, like a time range (see [`SCANNED_RECORDS_MAX`](crate::SCANNED_RECORDS_MAX)).
+    pub year: Option<u16>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
     /// Only records created at or after this block time (ms), at most [`TIME_MAX`]. A record of

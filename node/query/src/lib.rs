@@ -30,6 +30,7 @@ mod ledger;
 mod node_views;
 pub mod read_rules;
 mod reader_query;
+pub mod reports;
 #[cfg(feature = "store")]
 mod store;
 #[cfg(all(feature = "store", any(test, feature = "test-utils")))]
@@ -63,5 +64,7 @@ pub use views::{
     parse_record_key, record_key_text,
 };
 
+#[cfg(all(test, feature = "store"))]
+mod reports_tests;
 #[cfg(all(test, feature = "store"))]
 mod tests;

@@ -12,6 +12,7 @@
 //! | share request (by id; the list is public) | auditors; members of the requester or provider org |
 //! | property application not yet published (`applied`, or refused before its notice) | auditors, registrars; members of the registrant org |
 //! | objection still `pending` | auditors, registrars; members of the objector and registrant orgs |
+//! | development scenario not approved (`under-review`, `returned`) | auditors; members of the developer org and of the reviewing data authority |
 //! | everything else | anyone |
 //!
 //! Beyond reading a record by id:
@@ -19,7 +20,8 @@
 //! | where | what a reader outside a record's audience gets |
 //! |---|---|
 //! | the share-request list | the request without its items and purpose, marked `"redacted": true` |
-//! | search | no hit for an access event, violation, unpublished application or pending objection |
+//! | the lists of access events, violations, applications, objections, scenarios | no item the reader may not read |
+//! | search | no hit for an access event, violation, unpublished application, pending objection or unapproved scenario |
 //! | the event stream, a tx's receipt | no event of such a record; `access.*` and `read.*` events only to auditors and the org named |
 //! | a timeline | no entry of a tx carrying restricted content (below), unless the reader is an auditor or of the signer's org, or the timeline's record is restricted and the reader may read it |
 //! | a decoded tx (a tx by hash, a block's txs) | the action of a tx carrying restricted content only as the tx rule says, and the events as above |
@@ -27,13 +29,14 @@
 //!
 //! A tx carries restricted content when its action is one of [`RESTRICTED_ACTIONS`]: a share
 //! request's details, a batch of accesses, a property application before its notice, an
-//! objection, a batch of recorded reads. Auditors and members of the signer's org may read such
+//! objection, a batch of recorded reads, a development scenario applied for. Auditors and members of the signer's org may read such
 //! a tx, and so may a reader who may read every restricted record its receipt names.
 
 use onebook_types::{
     block::Event,
     consortium::{Member, MemberStatus, OrgStatus, Role},
-    ids::{ApplicationId, Height, ObjectionId, OrgId, ViolationId},
+    development_records::ScenarioStatus,
+    ids::{ApplicationId, Height, ObjectionId, OrgId, ScenarioId, ViolationId},
     keys::PublicKey,
     property_records::{ApplicationStatus, ObjectionStatus},
     record::RecordKey,
@@ -80,8 +83,14 @@ pub async fn reader_of<Q: LedgerQuery>(query: &Q, key: PublicKey) -> Result<Read
 }
 
 /// The actions whose txs carry restricted content, by their JSON `type`.
-pub const RESTRICTED_ACTIONS: &[&str] =
-    &["request_share", "record_accesses", "apply_for_property", "file_objection", "record_reads"];
+pub const RESTRICTED_ACTIONS: &[&str] = &[
+    "request_share",
+    "record_accesses",
+    "apply_for_property",
+    "file_objection",
+    "record_reads",
+    "apply_for_scenario",
+];
 
 /// The orgs whose members, and the roles whose holders, may read `record`; `None` if anyone may.
 fn audience(record: &Record) -> Option<(Vec<OrgId>, &'static [Role])> {
@@ -98,6 +107,11 @@ fn audience(record: &Record) -> Option<(Vec<OrgId>, &'static [Role])> {
         }
         Record::Objection(objection) if objection.status == ObjectionStatus::Pending => {
             Some((vec![objection.objector_org.clone()], REGISTRARS))
+        }
+        Record::Scenario(scenario)
+            if !matches!(scenario.status, ScenarioStatus::Approved { .. }) =>
+        {
+            Some((vec![scenario.developer.clone(), scenario.authority.clone()], AUDITORS))
         }
         _ => None,
     }
@@ -125,6 +139,9 @@ pub fn audience_rule(record: &Record) -> &'static str {
         Record::Objection(_) => {
             "auditors, registrars and members of the objector or registrant org may, until it is ruled on"
         }
+        Record::Scenario(_) => {
+            "auditors and members of the developer org or of the reviewing data authority may, until it is approved"
+        }
         _ => "anyone may",
     }
 }
@@ -137,6 +154,7 @@ pub fn restricted_kind(record: &Record) -> &'static str {
         Record::ShareRequest(_) => "share request",
         Record::Application(_) => "property application",
         Record::Objection(_) => "objection",
+        Record::Scenario(_) => "development scenario",
         _ => "record",
     }
 }
@@ -223,6 +241,7 @@ pub const fn restricted_by_id(kind: RecordKind) -> bool {
             | RecordKind::ShareRequest
             | RecordKind::Application
             | RecordKind::Objection
+            | RecordKind::Scenario
     )
 }
 
@@ -235,6 +254,7 @@ pub const fn list_is_filtered(kind: RecordKind) -> bool {
             | RecordKind::Violation
             | RecordKind::Application
             | RecordKind::Objection
+            | RecordKind::Scenario
     )
 }
 
@@ -292,6 +312,7 @@ fn subject(kind: &str, attributes: &[(String, String)]) -> Subject {
         "violation" => number("violation").map(|id| RecordKey::Violation(ViolationId(id))),
         "property" => number("application").map(|id| RecordKey::Application(ApplicationId(id))),
         "objection" => number("objection").map(|id| RecordKey::Objection(ObjectionId(id))),
+        "scenario" => number("scenario").map(|id| RecordKey::Scenario(ScenarioId(id))),
         _ => return Subject::Public,
     };
     key.map_or(Subject::AuditorsOnly, Subject::Record)
@@ -440,6 +461,11 @@ mod tests {
             subject_of("read.recorded", &[("reader", "ab"), ("org", "xm-dsj")]),
             Subject::OrgActivity(OrgId::from("xm-dsj"))
         );
+        assert_eq!(
+            subject_of("scenario.applied", &[("scenario", "6"), ("authority", "xm-dsj")]),
+            Subject::Record(RecordKey::Scenario(ScenarioId(6)))
+        );
+        assert_eq!(subject_of("development_grant.issued", &[("scenario", "6")]), Subject::Public);
         assert_eq!(subject_of("violation.recorded", &[("org", "x")]), Subject::AuditorsOnly);
     }
 }

@@ -5,6 +5,7 @@ use onebook_types::{
     hash::Hash32,
     ids::{Height, OrgId, Timestamp},
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
 };
 
 use crate::{
@@ -12,6 +13,7 @@ use crate::{
     ListParams, OverdueView, Page, PageParams, PolicyView, QueryError, Record, RecordKind,
     RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
     read_rules::{self, Reader},
+    reports::ReportView,
 };
 
 /// A [`LedgerQuery`] that answers as `reader` may see the ledger, by the rules of
@@ -72,6 +74,17 @@ impl<Q: LedgerQuery> ReaderQuery<Q> {
 impl<Q: LedgerQuery> LedgerQuery for ReaderQuery<Q> {
     async fn tip(&self) -> Result<TipView, QueryError> {
         self.inner.tip().await
+    }
+
+    /// The ledger's figures, the same for every reader: each names the keys of the records it
+    /// counts, and a restricted record behind a key is read under the rules of [`Self::record`].
+    async fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> Result<ReportView, QueryError> {
+        self.inner.report(scope, period, height).await
     }
 
     async fn record(

@@ -99,6 +99,16 @@ impl TestTx {
 /// Commits the next block holding `txs`, with a commit certificate signed by each of
 /// `validators` (none: no certificate is stored).
 pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> Tip {
+    commit_txs_at(store, txs, validators, None)
+}
+
+/// As [`commit_txs`], at block time `time` (by default [`block_time`] of its height).
+pub fn commit_txs_at(
+    store: &Store,
+    txs: Vec<TestTx>,
+    validators: &[SecretKey],
+    time: Option<Timestamp>,
+) -> Tip {
     let tip = store.tip().expect("the store has a genesis");
     let height = tip.height.next();
     let key = signer();
@@ -126,7 +136,7 @@ pub fn commit_txs(store: &Store, txs: Vec<TestTx>, validators: &[SecretKey]) -> 
     let header = Header {
         chain_id: ChainId::from(CHAIN_ID),
         height,
-        time: block_time(height),
+        time: time.unwrap_or_else(|| block_time(height)),
         previous_hash: tip.block_hash,
         history_root: store.next_history_root().expect("history"),
         tx_root: block::tx_root(&hashes),
@@ -206,6 +216,23 @@ pub fn reader(
         status: MemberStatus::Active,
     };
     (secret, entry(RecordKey::Member(key), &member))
+}
+
+/// A policy in China Standard Time with no holidays, 5 working days to answer a share request.
+pub fn plain_policy() -> onebook_types::consortium::Policy {
+    onebook_types::consortium::Policy {
+        catalog_update_working_days: 7,
+        resource_registration_working_days: 20,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 10,
+        grant_term_days_max: 366,
+        utc_offset_minutes: 480,
+        holidays: vec![],
+        makeup_workdays: vec![],
+        legal_bases: vec![],
+        record_signed_reads: false,
+    }
 }
 
 /// An active org `id` under `parent` in region `350200`.
@@ -503,6 +530,243 @@ pub fn every_kind() -> Vec<(RecordKey, Vec<u8>)> {
                 open: vec![OpenObligation {
                     id: ObligationId(1),
                     kind: obligation(1, "xm-scjg", due).kind,
+                    due,
+                }],
+            },
+        ),
+        entry(
+            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(1)),
+            &onebook_types::report_records::PublishedReport {
+                id: onebook_types::ids::PublishedReportId(1),
+                scope: onebook_types::report_records::ReportScope::Org("xm-scjg".into()),
+                period: onebook_types::report_records::ReportPeriod::Month {
+                    year: 2025,
+                    month: 12,
+                },
+                height: Height(0),
+                digest: Hash32([0x3c; 32]),
+                publisher_org: "xm-dsj".into(),
+                publisher: member_key,
+                published_at: block_time(Height(0)),
+            },
+        ),
+    ]
+}
+
+/// A policy of Xiamen's deadlines with one legal basis and one holiday.
+pub fn policy() -> onebook_types::consortium::Policy {
+    use onebook_types::{consortium::LegalBasis, ids::LegalBasisCode, time::Date};
+    onebook_types::consortium::Policy {
+        catalog_update_working_days: 7,
+        resource_registration_working_days: 10,
+        share_answer_working_days: 5,
+        correction_working_days: 5,
+        public_notice_days: 7,
+        grant_term_days_max: 365,
+        utc_offset_minutes: 480,
+        holidays: vec![Date::from_ymd(2026, 10, 1).expect("a date")],
+        makeup_workdays: vec![],
+        legal_bases: vec![LegalBasis {
+            code: LegalBasisCode::from("police-law-6"),
+            title: "人民警察法第六条".into(),
+        }],
+        record_signed_reads: false,
+    }
+}
+
+/// The number of the certificate of the product of [`lifecycle_kinds`].
+pub const PRODUCT_CERTIFICATE: &str = "350200-2026-0000036";
+
+/// One record of each kind of the grant lifecycle and open-data development (protocol
+/// version 3), beside [`every_kind`] (whose records pin golden vectors, so these are apart):
+/// the close-out of grant 1 by `xm-gaj` (late), grant 1's onward grant 2 (its lineage and its
+/// parent's), open-data plan 1 of `xm-scjg` for 2026, scenario 1 of developer `xm-gaj`
+/// approved by `xm` with development grant 1, scenario 2 still under review, the product
+/// `[0x0d; 32]` built from resource 1 under development grant 1, its property application 2
+/// and the certificate [`PRODUCT_CERTIFICATE`] it was certified with, a lifecycle policy of 5
+/// working days, and the overdue close-out obligation 2 of `xm-gaj` for grant 2.
+pub fn lifecycle_kinds() -> Vec<(RecordKey, Vec<u8>)> {
+    use onebook_types::{
+        action::PropertySubject,
+        catalog_records::{
+            Obligation, ObligationKind, ObligationStatus, OpenObligation, OrgObligations,
+        },
+        codec,
+        development_records::{
+            DevelopedProduct, DeveloperLevel, DevelopmentGrant, DevelopmentScenario, OpenDataPlan,
+            PlanRevision, PlannedOpening, ScenarioDraft, ScenarioStatus,
+        },
+        ids::{
+            ApplicationId, CatalogCode, CertificateNumber, DevelopmentGrantId, GrantId,
+            ObligationId, OpenDataPlanId, ResourceId, ScenarioId,
+        },
+        lifecycle_records::{
+            CloseOutDisposition, GrantCloseOut, GrantEnd, GrantLineage, LifecyclePolicy,
+        },
+        limits::RECORD_BYTES_MAX,
+        property_records::{ApplicationStatus, Certificate, PropertyApplication, subject_hash},
+        time::Date,
+    };
+    let day = |m, d| Date::from_ymd(2026, m, d).expect("a date");
+    let member_key = PublicKey([3; 32]);
+    let due = block_time(Height(3));
+    let draft = |name: &str, scenario_type: &str| ScenarioDraft {
+        scenario_type: scenario_type.into(),
+        name: name.into(),
+        description: "基于企业登记信息的授信模型".into(),
+        resources: vec![ResourceId(1)],
+        starts: day(1, 1),
+        ends: day(12, 31),
+    };
+    let scenario = |id: u64, status: ScenarioStatus, draft: ScenarioDraft| DevelopmentScenario {
+        id: ScenarioId(id),
+        developer: "xm-gaj".into(),
+        applicant: member_key,
+        level: DeveloperLevel::Primary,
+        draft,
+        authority: "xm".into(),
+        applied_at: block_time(Height(0)),
+        status,
+    };
+    let product = PropertySubject::Product {
+        name: "小微企业信用分".into(),
+        description: "数据产品".into(),
+        digest: Hash32([0x0d; 32]),
+        inputs: vec![],
+    };
+    let number = CertificateNumber::from(PRODUCT_CERTIFICATE);
+    // Application 1 and certificate 1 of `every_kind`, of the product and its developer.
+    let of_every_kind = |key: RecordKey| {
+        let (_, value) = every_kind().into_iter().find(|(k, _)| *k == key).expect("in every_kind");
+        value
+    };
+    let mut application: PropertyApplication =
+        codec::decode(&of_every_kind(RecordKey::Application(ApplicationId(1))), RECORD_BYTES_MAX)
+            .expect("an application");
+    application.id = ApplicationId(2);
+    application.registrant = "xm-gaj".into();
+    application.subject_hash = subject_hash(&product);
+    application.subject = product.clone();
+    application.objections = vec![];
+    application.status = ApplicationStatus::Certified { certificate: number.clone() };
+    let mut certificate: Certificate = codec::decode(
+        &of_every_kind(RecordKey::Certificate(CertificateNumber::from("350200-2026-000001X"))),
+        RECORD_BYTES_MAX,
+    )
+    .expect("a certificate");
+    certificate.number = number;
+    certificate.application = Some(ApplicationId(2));
+    certificate.subject_hash = subject_hash(&product);
+    certificate.subject = product;
+    certificate.holder = "xm-gaj".into();
+    let close_out_obligation = Obligation {
+        id: ObligationId(2),
+        org: "xm-gaj".into(),
+        kind: ObligationKind::GrantCloseOut,
+        description: "授权 2 终止处置".into(),
+        opened_at: Height(1),
+        opened_time: block_time(Height(1)),
+        due,
+        status: ObligationStatus::Open,
+        subject: Some(RecordKey::Grant(GrantId(2))),
+    };
+    vec![
+        entry(
+            RecordKey::GrantCloseOut(GrantId(1)),
+            &GrantCloseOut {
+                grant: GrantId(1),
+                grantee: "xm-gaj".into(),
+                signer: member_key,
+                disposition: CloseOutDisposition::Destroyed,
+                attestation_digest: Hash32([0x0c; 32]),
+                ended: GrantEnd::EndOfUse,
+                ended_at: block_time(Height(0)),
+                due,
+                recorded_at: Height(0),
+                recorded_time: block_time(Height(0)),
+                late: true,
+            },
+        ),
+        entry(
+            RecordKey::GrantLineage(GrantId(1)),
+            &GrantLineage { parent: None, granted_by: None, depth: 0, children: vec![GrantId(2)] },
+        ),
+        entry(
+            RecordKey::GrantLineage(GrantId(2)),
+            &GrantLineage {
+                parent: Some(GrantId(1)),
+                granted_by: Some("xm-gaj".into()),
+                depth: 1,
+                children: vec![],
+            },
+        ),
+        entry(RecordKey::LifecyclePolicy, &LifecyclePolicy { close_out_working_days: 5 }),
+        entry(
+            RecordKey::OpenDataPlan(OpenDataPlanId(1)),
+            &OpenDataPlan {
+                id: OpenDataPlanId(1),
+                org: "xm-scjg".into(),
+                year: 2026,
+                revisions: vec![PlanRevision {
+                    openings: vec![PlannedOpening {
+                        entry: CatalogCode::from("350200-xm-scjg-0001"),
+                        quarter: 2,
+                    }],
+                    signer: member_key,
+                    recorded_at: Height(0),
+                    recorded_time: block_time(Height(0)),
+                }],
+            },
+        ),
+        entry(
+            RecordKey::Scenario(ScenarioId(1)),
+            &scenario(
+                1,
+                ScenarioStatus::Approved { grant: DevelopmentGrantId(1) },
+                draft("小微企业信用评估", "普惠金融"),
+            ),
+        ),
+        entry(
+            RecordKey::Scenario(ScenarioId(2)),
+            &scenario(2, ScenarioStatus::UnderReview, draft("企业迁移预警", "营商环境")),
+        ),
+        entry(
+            RecordKey::DevelopmentGrant(DevelopmentGrantId(1)),
+            &DevelopmentGrant {
+                id: DevelopmentGrantId(1),
+                scenario: ScenarioId(1),
+                scenario_type: "普惠金融".into(),
+                developer: "xm-gaj".into(),
+                level: DeveloperLevel::Primary,
+                resources: vec![ResourceId(1)],
+                starts: day(1, 1),
+                ends: day(12, 31),
+                approved_by: "xm".into(),
+                approved_at: block_time(Height(0)),
+            },
+        ),
+        entry(
+            RecordKey::Product(Hash32([0x0d; 32])),
+            &DevelopedProduct {
+                digest: Hash32([0x0d; 32]),
+                name: "小微企业信用分".into(),
+                description: "按月更新的企业信用评分".into(),
+                grant: DevelopmentGrantId(1),
+                developer: "xm-gaj".into(),
+                resources: vec![ResourceId(1)],
+                signer: member_key,
+                recorded_at: Height(0),
+            },
+        ),
+        entry(RecordKey::Application(ApplicationId(2)), &application),
+        entry(RecordKey::Certificate(certificate.number.clone()), &certificate),
+        entry(RecordKey::Obligation(ObligationId(2)), &close_out_obligation),
+        entry(
+            RecordKey::OrgObligations("xm-gaj".into()),
+            &OrgObligations {
+                open: vec![OpenObligation {
+                    id: ObligationId(2),
+                    kind: ObligationKind::GrantCloseOut,
                     due,
                 }],
             },

@@ -5,13 +5,16 @@ use onebook_types::{
     block::{CommitCertificate, Event, Header},
     catalog_records::{CatalogEntry, ElementSource, Obligation, Resource},
     consortium::{Member, Org, Policy, Validator},
+    development_records::{DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan},
     hash::Hash32,
     ids::OrgId,
     keys::PublicKey,
+    lifecycle_records::{GrantCloseOut, GrantLineage, LifecyclePolicy},
     property_records::{Certificate, CertificateStanding, Objection, PropertyApplication},
     quality_records::QualityReport,
     record::RecordKey,
     records::Proposal,
+    report_records::PublishedReport,
     sharing_records::{AccessEvent, Grant, ShareRequest, Violation},
 };
 use serde::{Deserialize, Serialize};
@@ -138,6 +141,18 @@ pub enum Record {
     Certificate(Certificate),
     /// An obligation.
     Obligation(Obligation),
+    /// A grant's close-out.
+    GrantCloseOut(GrantCloseOut),
+    /// An org's open-data plan for one year.
+    OpenDataPlan(OpenDataPlan),
+    /// A development scenario.
+    Scenario(DevelopmentScenario),
+    /// A development grant.
+    DevelopmentGrant(DevelopmentGrant),
+    /// A product built under a development grant.
+    Product(DevelopedProduct),
+    /// A published periodic report (通报).
+    PublishedReport(PublishedReport),
 }
 
 /// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.
@@ -158,6 +173,12 @@ pub struct RecordView {
     /// kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standing: Option<CertificateStanding>,
+    /// For a grant passed on down the hierarchy (数据回流) or that has onward grants, where it
+    /// sits in the chain at this height: the grant it derives from, the org that granted it
+    /// onward, its depth below the grant issued on a share request, and its onward grants.
+    /// Absent for other grants and other kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage: Option<GrantLineage>,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
@@ -182,6 +203,9 @@ pub struct PolicyView {
     pub height: u64,
     /// The policy.
     pub policy: Policy,
+    /// The governed parameters of the grant lifecycle in force (the defaults when governance set
+    /// none).
+    pub lifecycle: LifecyclePolicy,
 }
 
 /// One page of a list and the cursor of the next.

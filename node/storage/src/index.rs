@@ -30,6 +30,12 @@
 //! | objection | objector org | `pending`, `upheld`, `dismissed` |
 //! | certificate | holder, issuer | `active`, `cancelled` |
 //! | obligation | org | `open`, `met` |
+//! | grant close-out | grantee | `on-time`, `late` |
+//! | open-data plan | org | (none) |
+//! | development scenario | developer, authority | `under-review`, `approved`, `returned` |
+//! | development grant | developer, approving authority | (none) |
+//! | product | developer | (none) |
+//! | published report | publisher org, the org reported on | (none) |
 //!
 //! A record of some kinds also hangs *under* another record, and holds the term of that record's
 //! key, so the records under one record are a listing of their own, however many records of the
@@ -44,6 +50,9 @@
 //! | quality report | the resource reported |
 //! | objection | the application objected to |
 //! | certificate | for a licence, the certificate it was granted under |
+//! | grant close-out | the grant it closes out |
+//! | development grant | the scenario it approves |
+//! | product | the development grant it was built under, and each resource it was built from |
 
 use borsh::BorshDeserialize;
 pub use onebook_types::record_kind::RecordKind;
@@ -51,7 +60,11 @@ use onebook_types::{
     catalog_records::{CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource},
     codec,
     consortium::{Member, MemberStatus, Org, OrgStatus},
+    development_records::{
+        DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan, ScenarioStatus,
+    },
     ids::{Height, OrgId},
+    lifecycle_records::GrantCloseOut,
     limits::{ID_BYTES_MAX, RECORD_BYTES_MAX},
     property_records::{
         ApplicationStatus, Certificate, CertificateStatus, Objection, ObjectionStatus,
@@ -60,6 +73,7 @@ use onebook_types::{
     quality_records::{QualityReport, QualityStatus},
     record::RecordKey,
     records::{Proposal, ProposalStatus},
+    report_records::{PublishedReport, ReportScope},
     sharing_records::{AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation},
 };
 
@@ -144,7 +158,7 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
             terms.push(term(kind, &filter));
         }
     }
-    if let Some(under) = under {
+    for under in under {
         terms.push(term(kind, &ListFilter { under: Some(under), ..ListFilter::default() }));
     }
     terms.sort();
@@ -169,13 +183,18 @@ pub(crate) fn sort_id(key: &RecordKey) -> Vec<u8> {
         RecordKey::Proposal(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Resource(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::ShareRequest(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Grant(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Grant(id) | RecordKey::GrantCloseOut(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::AccessEvent(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Violation(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::QualityReport(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Application(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Objection(id) => id.0.to_be_bytes().to_vec(),
         RecordKey::Obligation(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::OpenDataPlan(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Scenario(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::DevelopmentGrant(id) => id.0.to_be_bytes().to_vec(),
+        RecordKey::Product(digest) => digest.0.to_vec(),
+        RecordKey::PublishedReport(id) => id.0.to_be_bytes().to_vec(),
         // Not listed; `terms` gives them no entry, so this is never stored.
         other => other.encode(),
     }
@@ -233,7 +252,7 @@ fn sort_id_is_well_formed(kind: RecordKind, sort_id: &[u8]) -> bool {
             matches!(sort_id.split_last(), Some((0, text))
                 if !text.is_empty() && text.len() <= ID_BYTES_MAX && !text.contains(&0))
         }
-        RecordKind::Member => sort_id.len() == 32,
+        RecordKind::Member | RecordKind::Product => sort_id.len() == 32,
         RecordKind::Proposal
         | RecordKind::Resource
         | RecordKind::ShareRequest
@@ -243,7 +262,12 @@ fn sort_id_is_well_formed(kind: RecordKind, sort_id: &[u8]) -> bool {
         | RecordKind::QualityReport
         | RecordKind::Application
         | RecordKind::Objection
-        | RecordKind::Obligation => sort_id.len() == 8,
+        | RecordKind::Obligation
+        | RecordKind::GrantCloseOut
+        | RecordKind::OpenDataPlan
+        | RecordKind::Scenario
+        | RecordKind::DevelopmentGrant
+        | RecordKind::PublishedReport => sort_id.len() == 8,
     }
 }
 
@@ -251,9 +275,9 @@ fn decode<T: BorshDeserialize>(value: &[u8]) -> Option<T> {
     codec::decode(value, RECORD_BYTES_MAX).ok()
 }
 
-/// The orgs a record names, its status name and the record it hangs under, by the tables of the
-/// module doc.
-type Attributes = (Vec<OrgId>, Option<&'static str>, Option<RecordKey>);
+/// The orgs a record names, its status name and the records it hangs under, by the tables of
+/// the module doc.
+type Attributes = (Vec<OrgId>, Option<&'static str>, Vec<RecordKey>);
 
 /// The [`Attributes`] of the record of `key` with `value`; `None` for kinds that are not listed
 /// and values that do not decode.
@@ -265,7 +289,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 OrgStatus::Active => "active",
                 OrgStatus::Suspended => "suspended",
             };
-            (org.parent.into_iter().collect(), Some(status), None)
+            (org.parent.into_iter().collect(), Some(status), vec![])
         }
         RecordKey::Member(_) => {
             let member: Member = decode(value)?;
@@ -273,7 +297,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 MemberStatus::Active => "active",
                 MemberStatus::Revoked => "revoked",
             };
-            (vec![member.org], Some(status), None)
+            (vec![member.org], Some(status), vec![])
         }
         RecordKey::Proposal(_) => {
             let proposal: Proposal = decode(value)?;
@@ -282,7 +306,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 ProposalStatus::Passed => "passed",
                 ProposalStatus::Rejected => "rejected",
             };
-            (vec![proposal.proposer], Some(status), None)
+            (vec![proposal.proposer], Some(status), vec![])
         }
         RecordKey::CatalogEntry(_) => {
             let entry: CatalogEntry = decode(value)?;
@@ -294,11 +318,11 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 CatalogStatus::Published => "published",
                 CatalogStatus::Deprecated { .. } => "deprecated",
             };
-            (vec![entry.provider], Some(status), None)
+            (vec![entry.provider], Some(status), vec![])
         }
         RecordKey::Resource(_) => {
             let resource: Resource = decode(value)?;
-            (vec![resource.provider], None, Some(RecordKey::CatalogEntry(resource.entry)))
+            (vec![resource.provider], None, vec![RecordKey::CatalogEntry(resource.entry)])
         }
         RecordKey::ShareRequest(_) => {
             let request: ShareRequest = decode(value)?;
@@ -308,7 +332,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 ShareStatus::Refused { .. } => "refused",
                 ShareStatus::Withdrawn => "withdrawn",
             };
-            (vec![request.requester_org, request.provider], Some(status), None)
+            (vec![request.requester_org, request.provider], Some(status), vec![])
         }
         RecordKey::Grant(_) => {
             let grant: Grant = decode(value)?;
@@ -319,17 +343,17 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
             (
                 vec![grant.grantee, grant.provider],
                 Some(status),
-                Some(RecordKey::ShareRequest(grant.request)),
+                vec![RecordKey::ShareRequest(grant.request)],
             )
         }
         RecordKey::AccessEvent(_) => {
             let event: AccessEvent = decode(value)?;
             let status = if event.violation.is_some() { "violation" } else { "covered" };
-            (vec![event.org], Some(status), Some(RecordKey::Resource(event.access.resource)))
+            (vec![event.org], Some(status), vec![RecordKey::Resource(event.access.resource)])
         }
         RecordKey::Violation(_) => {
             let violation: Violation = decode(value)?;
-            let under = Some(RecordKey::AccessEvent(violation.access_event));
+            let under = vec![RecordKey::AccessEvent(violation.access_event)];
             (vec![violation.org], Some(violation.reason.as_str()), under)
         }
         RecordKey::QualityReport(_) => {
@@ -340,7 +364,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 QualityStatus::Disputed { .. } => "disputed",
                 QualityStatus::Ruled { .. } => "ruled",
             };
-            let under = Some(RecordKey::Resource(report.resource));
+            let under = vec![RecordKey::Resource(report.resource)];
             (vec![report.reporter_org, report.provider], Some(status), under)
         }
         RecordKey::Application(_) => {
@@ -351,7 +375,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 ApplicationStatus::InNotice { .. } => "in-notice",
                 ApplicationStatus::Certified { .. } => "certified",
             };
-            (vec![application.registrant], Some(status), None)
+            (vec![application.registrant], Some(status), vec![])
         }
         RecordKey::Objection(_) => {
             let objection: Objection = decode(value)?;
@@ -360,7 +384,7 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 ObjectionStatus::Upheld { .. } => "upheld",
                 ObjectionStatus::Dismissed { .. } => "dismissed",
             };
-            let under = Some(RecordKey::Application(objection.application));
+            let under = vec![RecordKey::Application(objection.application)];
             (vec![objection.objector_org], Some(status), under)
         }
         RecordKey::Certificate(_) => {
@@ -369,8 +393,16 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 CertificateStatus::Active => "active",
                 CertificateStatus::Cancelled { .. } => "cancelled",
             };
-            let under = certificate.parent.map(RecordKey::Certificate);
+            let under = certificate.parent.map(RecordKey::Certificate).into_iter().collect();
             (vec![certificate.holder, certificate.issuer], Some(status), under)
+        }
+        RecordKey::PublishedReport(_) => {
+            let report: PublishedReport = decode(value)?;
+            let mut orgs = vec![report.publisher_org];
+            if let ReportScope::Org(org) = report.scope {
+                orgs.push(org);
+            }
+            (orgs, None, vec![])
         }
         RecordKey::Obligation(_) => {
             let obligation: Obligation = decode(value)?;
@@ -378,7 +410,36 @@ fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
                 ObligationStatus::Open => "open",
                 ObligationStatus::Met { .. } => "met",
             };
-            (vec![obligation.org], Some(status), None)
+            (vec![obligation.org], Some(status), vec![])
+        }
+        RecordKey::GrantCloseOut(grant) => {
+            let close_out: GrantCloseOut = decode(value)?;
+            let status = if close_out.late { "late" } else { "on-time" };
+            (vec![close_out.grantee], Some(status), vec![RecordKey::Grant(*grant)])
+        }
+        RecordKey::OpenDataPlan(_) => {
+            let plan: OpenDataPlan = decode(value)?;
+            (vec![plan.org], None, vec![])
+        }
+        RecordKey::Scenario(_) => {
+            let scenario: DevelopmentScenario = decode(value)?;
+            let status = match scenario.status {
+                ScenarioStatus::UnderReview => "under-review",
+                ScenarioStatus::Approved { .. } => "approved",
+                ScenarioStatus::Returned { .. } => "returned",
+            };
+            (vec![scenario.developer, scenario.authority], Some(status), vec![])
+        }
+        RecordKey::DevelopmentGrant(_) => {
+            let grant: DevelopmentGrant = decode(value)?;
+            let under = vec![RecordKey::Scenario(grant.scenario)];
+            (vec![grant.developer, grant.approved_by], None, under)
+        }
+        RecordKey::Product(_) => {
+            let product: DevelopedProduct = decode(value)?;
+            let mut under = vec![RecordKey::DevelopmentGrant(product.grant)];
+            under.extend(product.resources.iter().copied().map(RecordKey::Resource));
+            (vec![product.developer], None, under)
         }
         _ => return None,
     })
@@ -506,7 +567,12 @@ mod tests {
         }
         let hanging: Vec<_> =
             RecordKind::ALL.into_iter().filter(|k| k.under_kind().is_some()).collect();
-        assert_eq!(hanging.len(), 7);
+        assert_eq!(hanging.len(), 10);
+        for kind in RecordKind::ALL {
+            for parent in kind.under_kinds() {
+                assert!(RecordKind::ALL.contains(parent), "{kind:?}");
+            }
+        }
     }
 
     #[test]

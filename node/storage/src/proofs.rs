@@ -11,17 +11,21 @@
 //! Every bundle is anchored at the newest witnessed checkpoint at or above its height (or at one
 //! asked for, [`anchor_bundle`]); with none, it is cut unanchored and says so, and a verifier
 //! refuses it by default. A transaction's bundle carries its receipt, and a certificate's or a
-//! grant's the records its standing depends on (the policy, a licence's parent).
+//! grant's the records its standing depends on (the policy, a licence's parent), and the
+//! lineage of a developed product or an onward grant (`docs/formats.md` section 29).
 
 use onebook_types::{
+    action::PropertySubject,
     block::{CommitCertificate, Header},
     codec,
     consortium::ValidatorSet,
+    development_records::{DevelopedProduct, DevelopmentGrant},
     hash::Hash32,
-    ids::{AccessEventId, Height},
-    limits::{PROOF_BUNDLE_CLAIMS_MAX, RECORD_BYTES_MAX},
+    ids::{AccessEventId, GrantId, Height},
+    lifecycle_records::GrantLineage,
+    limits::{ONWARD_DEPTH_MAX, PROOF_BUNDLE_CLAIMS_MAX, RECORD_BYTES_MAX},
     merkle,
-    property_records::Certificate,
+    property_records::{Certificate, PropertyApplication},
     record::RecordKey,
     sharing_records::AccessEvent,
 };
@@ -207,8 +211,11 @@ fn bundle(
 
 /// A bundle of the records `keys` at `height`, all present or (with `absent`) all absent, plus
 /// what a verifier requires to judge them: the parent certificate of each licence (a licence
-/// stands only while its parent does) and, for certificates and grants, the policy (its UTC
-/// offset fixes the local dates their terms are judged in). Refused when they do not fit.
+/// stands only while its parent does); for certificates and grants, the policy (its UTC
+/// offset fixes the local dates their terms are judged in); for a certificate, application or
+/// product of a developed product, the product, its development grant and scenario; for an
+/// onward grant or its lineage, the grant and the chain of grants it derives from
+/// (`docs/formats.md` section 29). Refused when they do not fit.
 pub fn bundle_for_claims(
     store: &Store,
     keys: &[RecordKey],
@@ -223,28 +230,39 @@ pub fn bundle_for_claims(
             if !matches!(key, RecordKey::Certificate(_)) {
                 continue;
             }
-            let Some(bytes) = store.record(key, height)? else { continue };
-            let certificate: Certificate =
-                codec::decode(&bytes, RECORD_BYTES_MAX).map_err(|source| {
-                    store.noted(StorageError::Corrupt { what: "certificate", source })
-                })?;
+            let Some(certificate) = decoded::<Certificate>(store, key, height, "certificate")?
+            else {
+                continue;
+            };
             if let Some(parent) = certificate.parent {
-                let parent = RecordKey::Certificate(parent);
-                if !claims.iter().any(|(k, _)| *k == parent) {
-                    claims.push((parent, RecordClaimKind::Present));
+                push(&mut claims, RecordKey::Certificate(parent), RecordClaimKind::Present);
+            }
+        }
+        let wants_policy = keys.iter().any(|key| {
+            matches!(
+                key,
+                RecordKey::Certificate(_) | RecordKey::Grant(_) | RecordKey::GrantLineage(_)
+            )
+        });
+        if wants_policy {
+            push(&mut claims, RecordKey::Policy, RecordClaimKind::Present);
+        }
+        for key in keys {
+            for (extra, kind) in development_lineage(store, key, height)? {
+                push(&mut claims, extra, kind);
+            }
+            if let RecordKey::Grant(grant) | RecordKey::GrantLineage(grant) = key {
+                // A lineage is judged with its grant.
+                push(&mut claims, RecordKey::Grant(*grant), RecordClaimKind::Present);
+                for (extra, kind) in onward_lineage(store, *grant, height)? {
+                    push(&mut claims, extra, kind);
                 }
             }
         }
-        let wants_policy =
-            keys.iter().any(|key| matches!(key, RecordKey::Certificate(_) | RecordKey::Grant(_)));
-        let has_policy = claims.iter().any(|(key, _)| *key == RecordKey::Policy);
-        if wants_policy && !has_policy {
-            claims.push((RecordKey::Policy, RecordClaimKind::Present));
-        }
         if claims.len() > PROOF_BUNDLE_CLAIMS_MAX {
             return Err(no_proof(format!(
-                "with the policy and the licences' parents their standing needs, these records \
-                 make {} claims; a bundle holds {PROOF_BUNDLE_CLAIMS_MAX}",
+                "with the policy, the licences' parents and the lineages their standing needs, \
+                 these records make {} claims; a bundle holds {PROOF_BUNDLE_CLAIMS_MAX}",
                 claims.len()
             )));
         }
@@ -253,24 +271,129 @@ pub fn bundle_for_claims(
 }
 
 /// The bundle "this grant covered that access": access event `id` as of `height` (the block
-/// that recorded it), the grant it names, its resource and the policy, under one header.
+/// that recorded it), the grant it names, its resource and the policy, under one header; for
+/// an onward grant, the chain of grants it derives from too (`docs/formats.md` section 29).
 pub fn bundle_for_access(store: &Store, id: AccessEventId, height: Height) -> Result<ProofBundle> {
     let event_key = RecordKey::AccessEvent(id);
-    let bytes = store
-        .record(&event_key, height)?
+    let event: AccessEvent = decoded(store, &event_key, height, "access event")?
         .ok_or_else(|| no_proof(format!("no access event {id} at height {}", height.0)))?;
-    let event: AccessEvent = codec::decode(&bytes, RECORD_BYTES_MAX)
-        .map_err(|source| store.noted(StorageError::Corrupt { what: "access event", source }))?;
     let grant =
         event.access.grant.ok_or_else(|| no_proof(format!("access event {id} names no grant")))?;
-    let keys = [
+    let mut keys: Vec<(RecordKey, RecordClaimKind)> = [
         event_key,
         RecordKey::Grant(grant),
         RecordKey::Resource(event.access.resource),
         RecordKey::Policy,
     ]
-    .map(|key| (key, RecordClaimKind::AsStored));
+    .map(|key| (key, RecordClaimKind::AsStored))
+    .into();
+    for (extra, kind) in onward_lineage(store, grant, height)? {
+        push(&mut keys, extra, kind);
+    }
     bundle_for_records(store, &keys, height)
+}
+
+/// What proves where a developed product came from, for `key` as of `height`: for a
+/// certificate or application whose subject is a product, the product under its digest (or its
+/// absence: a product registered before development grants, or never recorded); for a product
+/// (or a certificate's product), its development grant; for a development grant, the scenario
+/// that yielded it. Nothing for other records.
+fn development_lineage(
+    store: &Store,
+    key: &RecordKey,
+    height: Height,
+) -> Result<Vec<(RecordKey, RecordClaimKind)>> {
+    let mut claims = Vec::new();
+    let digest = match key {
+        RecordKey::Certificate(_) => decoded::<Certificate>(store, key, height, "certificate")?
+            .and_then(|certificate| product_digest(&certificate.subject)),
+        RecordKey::Application(_) => {
+            decoded::<PropertyApplication>(store, key, height, "application")?
+                .and_then(|application| product_digest(&application.subject))
+        }
+        RecordKey::Product(digest) => Some(*digest),
+        _ => None,
+    };
+    let mut grant = match key {
+        RecordKey::DevelopmentGrant(id) => Some(*id),
+        _ => None,
+    };
+    if let Some(digest) = digest {
+        let product_key = RecordKey::Product(digest);
+        if *key != product_key {
+            claims.push((product_key.clone(), RecordClaimKind::AsStored));
+        }
+        grant = decoded::<DevelopedProduct>(store, &product_key, height, "product")?
+            .map(|product| product.grant);
+    }
+    if let Some(id) = grant {
+        let grant_key = RecordKey::DevelopmentGrant(id);
+        if *key != grant_key {
+            claims.push((grant_key.clone(), RecordClaimKind::Present));
+        }
+        let grant: DevelopmentGrant = decoded(store, &grant_key, height, "development grant")?
+            .ok_or_else(|| no_proof(format!("development grant {id} is absent at {height}")))?;
+        claims.push((RecordKey::Scenario(grant.scenario), RecordClaimKind::Present));
+    }
+    Ok(claims)
+}
+
+/// What proves an onward grant's standing under the grants it derives from, as of `height`:
+/// nothing for a grant issued on a share request; for an onward grant, its lineage and its
+/// close-out (or the absence of one), then for each grant above it, up to the grant issued on
+/// the share request, the grant, its lineage and its close-out (or the absence of one).
+fn onward_lineage(
+    store: &Store,
+    grant: GrantId,
+    height: Height,
+) -> Result<Vec<(RecordKey, RecordClaimKind)>> {
+    let mut claims = Vec::new();
+    let key = RecordKey::GrantLineage(grant);
+    let Some(mut lineage) = decoded::<GrantLineage>(store, &key, height, "grant lineage")? else {
+        return Ok(claims);
+    };
+    if lineage.parent.is_none() {
+        return Ok(claims);
+    }
+    claims.push((key, RecordClaimKind::Present));
+    claims.push((RecordKey::GrantCloseOut(grant), RecordClaimKind::AsStored));
+    for _ in 0..ONWARD_DEPTH_MAX {
+        let Some(parent) = lineage.parent else { break };
+        let key = RecordKey::GrantLineage(parent);
+        claims.push((RecordKey::Grant(parent), RecordClaimKind::Present));
+        claims.push((key.clone(), RecordClaimKind::Present));
+        claims.push((RecordKey::GrantCloseOut(parent), RecordClaimKind::AsStored));
+        lineage = decoded(store, &key, height, "grant lineage")?
+            .ok_or_else(|| no_proof(format!("grant {parent} has onward grants but no lineage")))?;
+    }
+    Ok(claims)
+}
+
+fn product_digest(subject: &PropertySubject) -> Option<Hash32> {
+    match subject {
+        PropertySubject::Product { digest, .. } => Some(*digest),
+        PropertySubject::Resource { .. } => None,
+    }
+}
+
+/// The record `key` at `height`, decoded as `T`; damage if it does not decode.
+fn decoded<T: borsh::BorshDeserialize>(
+    store: &Store,
+    key: &RecordKey,
+    height: Height,
+    what: &'static str,
+) -> Result<Option<T>> {
+    let Some(bytes) = store.record(key, height)? else { return Ok(None) };
+    codec::decode(&bytes, RECORD_BYTES_MAX)
+        .map(Some)
+        .map_err(|source| store.noted(StorageError::Corrupt { what, source }))
+}
+
+/// Adds the claim `key` unless the list holds it already.
+fn push(claims: &mut Vec<(RecordKey, RecordClaimKind)>, key: RecordKey, kind: RecordClaimKind) {
+    if !claims.iter().any(|(claimed, _)| *claimed == key) {
+        claims.push((key, kind));
+    }
 }
 
 fn no_proof(reason: String) -> StorageError {

@@ -42,7 +42,7 @@ fn pass(ledger: &Ledger, change: GovernanceChange) -> Vec<onebook_cli::demo::Rec
 }
 
 /// Schedules versions 2 and 3 a few blocks ahead and waits until version 3 judges the blocks.
-fn upgrade_to_version_three(ledger: &Ledger) {
+pub(crate) fn upgrade_to_version_three(ledger: &Ledger) {
     let (tip, _) = ledger.client.tip().expect("tip");
     let (two, three) = (tip + 12, tip + 13);
     for (version, height) in [(2, two), (3, three)] {
@@ -60,7 +60,52 @@ fn upgrade_to_version_three(ledger: &Ledger) {
     }
 }
 
-fn today(ledger: &Ledger) -> Date {
+/// `requester` (of the city's data authority) asks for `items` of the entry `code` for 30 days
+/// from today, to pass the data back down (数据回流), and `approver` grants them: the request,
+/// the grant's receipt (`grant.issued`, then the close-out duty's `obligation.opened`) and the
+/// grant's expiry in ms.
+pub(crate) fn grant_down(
+    ledger: &Ledger,
+    code: onebook_types::ids::CatalogCode,
+    items: &[&str],
+    requester: &str,
+    approver: &str,
+) -> (ShareRequestId, onebook_cli::demo::Receipt, u64) {
+    let day = today(ledger);
+    let items: Vec<String> = items.iter().map(|item| (*item).to_owned()).collect();
+    let request = Action::RequestShare {
+        draft: ShareRequestDraft {
+            entry: code,
+            items: items.clone(),
+            purpose: "市级数据回流，支撑基层执法核查".to_owned(),
+            legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
+            starts: day,
+            ends: Date(day.0 + 29),
+            exception: false,
+        },
+    };
+    let requested = ledger.accept(
+        requester,
+        request,
+        &["share_request.submitted", "share_request.under_review"],
+    );
+    let request =
+        ShareRequestId(requested.number("share_request.submitted", "share_request").unwrap());
+    let expires_at = Date(day.0 + 30).start(OFFSET_MINUTES).0;
+    let answer = Action::AnswerShare {
+        request,
+        answer: ShareAnswer::Approve {
+            items,
+            expires_at: Timestamp(expires_at),
+            conditions: "仅用于依法履职".to_owned(),
+            legal_basis: None,
+        },
+    };
+    let granted = ledger.accept(approver, answer, &["grant.issued", "obligation.opened"]);
+    (request, granted, expires_at)
+}
+
+pub(crate) fn today(ledger: &Ledger) -> Date {
     Date::of_timestamp(Timestamp(ledger.now()), OFFSET_MINUTES)
 }
 
@@ -79,7 +124,7 @@ fn access(suite: Suite, gateway: &str, grant: GrantId, resource: ResourceId, n: 
     }
 }
 
-fn onward(parent: GrantId, grantee: &str, items: &[&str], expires_at: u64) -> Action {
+pub(crate) fn onward(parent: GrantId, grantee: &str, items: &[&str], expires_at: u64) -> Action {
     Action::GrantOnward {
         parent,
         grantee: OrgId::from(grantee),
@@ -89,7 +134,7 @@ fn onward(parent: GrantId, grantee: &str, items: &[&str], expires_at: u64) -> Ac
     }
 }
 
-fn close_out(grant: GrantId, disposition: CloseOutDisposition) -> Action {
+pub(crate) fn close_out(grant: GrantId, disposition: CloseOutDisposition) -> Action {
     Action::CloseOutGrant {
         grant,
         disposition,
@@ -166,37 +211,9 @@ pub(super) fn a_grant_passed_on_down_the_hierarchy_is_revoked_and_closed_out_ove
 
     // The city asks for two items; the province grants them for 30 days, which opens the city's
     // close-out obligation.
-    let day = today(&ledger);
-    let request = Action::RequestShare {
-        draft: ShareRequestDraft {
-            entry: code,
-            items: vec!["统一社会信用代码".to_owned(), "许可证编号".to_owned()],
-            purpose: "市级数据回流，支撑基层执法核查".to_owned(),
-            legal_duty: LegalBasisCode::from("gzsj-2022-sh"),
-            starts: day,
-            ends: Date(day.0 + 29),
-            exception: false,
-        },
-    };
-    let requested = ledger.accept(
-        "xm-dsj/data-user",
-        request,
-        &["share_request.submitted", "share_request.under_review"],
-    );
-    let request_id =
-        ShareRequestId(requested.number("share_request.submitted", "share_request").unwrap());
-    let expires_at = Date(day.0 + 30).start(OFFSET_MINUTES).0;
-    let answer = Action::AnswerShare {
-        request: request_id,
-        answer: ShareAnswer::Approve {
-            items: vec!["统一社会信用代码".to_owned(), "许可证编号".to_owned()],
-            expires_at: Timestamp(expires_at),
-            conditions: "仅用于依法履职".to_owned(),
-            legal_basis: None,
-        },
-    };
-    let granted =
-        ledger.accept("fj-sjj/share-approver", answer, &["grant.issued", "obligation.opened"]);
+    let items = ["统一社会信用代码", "许可证编号"];
+    let (request_id, granted, expires_at) =
+        grant_down(&ledger, code, &items, "xm-dsj/data-user", "fj-sjj/share-approver");
     let parent = GrantId(granted.number("grant.issued", "grant").unwrap());
     let city_duty = granted.number("obligation.opened", "obligation").unwrap();
     let duty = ledger.record(&format!("/v1/obligations/{city_duty}"));

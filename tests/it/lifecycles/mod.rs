@@ -10,9 +10,10 @@
 
 mod catalog;
 mod consortium;
-mod grant_lifecycle;
+pub(crate) mod grant_lifecycle;
 mod property;
 mod quality;
+mod reports;
 mod rules;
 mod sharing;
 

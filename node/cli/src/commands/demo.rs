@@ -14,11 +14,15 @@ pub enum DemoCommand {
     /// data company), fifty catalog entries in every stage (some with a second version),
     /// resources, share requests in every state with their grants, accesses including uncovered
     /// ones (violations), quality reports with answers and rulings, and data-property
-    /// applications through public notice, objections, certificates, a transfer and a licence.
-    /// Each action is signed with the public dev key of the member a clerk would use.
+    /// applications through public notice, objections, certificates, a transfer and a licence;
+    /// then, after governance upgrades the protocol to version 3, an open-data plan, development
+    /// scenarios, a development grant with products and a product's certificate, a grant passed
+    /// on from the province to the city and the district and revoked, and close-outs on time,
+    /// late and overdue. Each action is signed with the public dev key of the member a clerk would use.
     ///
     /// Certificates need the public notice to end: the seed shortens it to one day by
-    /// governance, waits for block time to pass it (at most --notice-wait), and restores it.
+    /// governance, waits for block time to pass it (at most --notice-wait), and restores it; the
+    /// late close-out likewise waits for its one working day to pass.
     /// A day passes in minutes only on a devnet whose clock runs faster than the wall clock
     /// (`onebook testnet --clock-rate 1440`, or `ONEBOOK_DEVNET_CLOCK_RATE=1440
     /// scripts/devnet.sh`); on a wall-clock devnet the certificates are skipped, and the summary

@@ -29,9 +29,11 @@ use crate::Home;
 #[derive(Debug, Args)]
 pub struct ProofCommand {
     /// A record as `<kind>:<id>`, e.g. `certificate:350200-2026-000001X`, `grant:1`, `policy`;
-    /// may be repeated (at most 8 records, with what their standing needs). Certificates and
-    /// grants bring the policy along (dates are judged in the chain's local time), and a licence
-    /// brings its parent certificate: a verifier refuses them otherwise.
+    /// may be repeated (at most 12 records, with what their standing needs). Certificates and
+    /// grants bring the policy along (dates are judged in the chain's local time), a licence
+    /// brings its parent certificate, a product's certificate its product, development grant and
+    /// scenario, and an onward grant the grants above it (`docs/formats.md` section 29): a
+    /// verifier refuses them otherwise.
     #[arg(long, value_name = "KIND:ID")]
     record: Vec<String>,
     /// Require every `--record` to be absent (a proof that nothing is recorded under it).

@@ -11,12 +11,14 @@ use onebook_types::{
     catalog_records::{ElementSource, Obligation, OrgObligations, SourceKey},
     codec::{self, DecodeError},
     consortium::{Policy, ValidatorSet},
+    development_records::OpenDataPlan,
     hash::Hash32,
     ids::{CatalogCode, CertificateNumber, Height, OrgId, Timestamp, check_id},
     keys::PublicKey,
     limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     property_records::{Certificate, CertificateStanding},
     record::RecordKey,
+    report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
 
@@ -26,6 +28,7 @@ use crate::{
         ListParams, PageParams, check_source_key, check_time, page_limit, served_kind,
         timeline_kind,
     },
+    reports::ReportView,
     views::{
         BlockSummaryView, BlockView, ElementSourceView, OverdueView, Page, PolicyView, Record,
         RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
@@ -59,6 +62,15 @@ impl StoreQuery {
 }
 
 impl LedgerQuery for StoreQuery {
+    async fn report(
+        &self,
+        scope: ReportScope,
+        period: ReportPeriod,
+        height: Option<Height>,
+    ) -> Result<ReportView, QueryError> {
+        crate::reports::report(self, self.store.suite(), &scope, period, height).await
+    }
+
     async fn tip(&self) -> Result<TipView, QueryError> {
         self.blocking(tip).await
     }
@@ -159,7 +171,12 @@ impl LedgerQuery for StoreQuery {
             let height = resolve_height(store, height)?;
             let policy = policy_at(store, height)?
                 .ok_or_else(|| store.noted(StorageError::Missing { what: "policy record" }))?;
-            Ok(PolicyView { height: height.0, policy })
+            let lifecycle = store
+                .record(&RecordKey::LifecyclePolicy, height)?
+                .map(|bytes| decode_stored(store, &bytes))
+                .transpose()?
+                .unwrap_or_default();
+            Ok(PolicyView { height: height.0, policy, lifecycle })
         })
         .await
     }
@@ -225,11 +242,19 @@ fn view(
         Record::Certificate(certificate) => Some(standing(store, certificate, height)?),
         _ => None,
     };
+    let lineage = match &record {
+        Record::Grant(grant) => store
+            .record(&RecordKey::GrantLineage(grant.id), height)?
+            .map(|bytes| decode_stored(store, &bytes))
+            .transpose()?,
+        _ => None,
+    };
     Ok(RecordView {
         key: record_key_text(key),
         height: height.0,
         redacted: false,
         standing,
+        lineage,
         record,
     })
 }
@@ -270,6 +295,12 @@ fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
         RecordKey::Objection(_) => Record::Objection(codec::decode(bytes, limit)?),
         RecordKey::Certificate(_) => Record::Certificate(codec::decode(bytes, limit)?),
         RecordKey::Obligation(_) => Record::Obligation(codec::decode(bytes, limit)?),
+        RecordKey::GrantCloseOut(_) => Record::GrantCloseOut(codec::decode(bytes, limit)?),
+        RecordKey::OpenDataPlan(_) => Record::OpenDataPlan(codec::decode(bytes, limit)?),
+        RecordKey::Scenario(_) => Record::Scenario(codec::decode(bytes, limit)?),
+        RecordKey::DevelopmentGrant(_) => Record::DevelopmentGrant(codec::decode(bytes, limit)?),
+        RecordKey::Product(_) => Record::Product(codec::decode(bytes, limit)?),
+        RecordKey::PublishedReport(_) => Record::PublishedReport(codec::decode(bytes, limit)?),
         // `record` serves only listed kinds, and listings hold only those.
         _ => return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind"))),
     })
@@ -279,28 +310,39 @@ fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
 /// another kind.
 fn check_under(kind: RecordKind, under: &RecordKey) -> Result<(), QueryError> {
     let text = record_key_text(under);
-    match kind.under_kind() {
-        None => return Err(QueryError::bad_input("under", "this list has no under filter")),
-        Some(expected) if RecordKind::of(under) != Some(expected) => {
-            let example = match expected {
-                RecordKind::CatalogEntry => "catalog_entry:350200-xm-scjg-0001",
-                RecordKind::ShareRequest => "share_request:1",
-                RecordKind::Resource => "resource:1",
-                RecordKind::AccessEvent => "access_event:1",
-                RecordKind::Application => "application:1",
-                _ => "certificate:350200-2026-000001X",
-            };
-            return Err(QueryError::bad_input(
-                "under",
-                format!("records of this list hang under keys such as {example}, not {text}"),
-            ));
-        }
-        Some(_) => {}
+    let expected = kind.under_kinds();
+    if expected.is_empty() {
+        return Err(QueryError::bad_input("under", "this list has no under filter"));
+    }
+    if !RecordKind::of(under).is_some_and(|of| expected.contains(&of)) {
+        let examples: Vec<&str> = expected.iter().map(|kind| under_example(*kind)).collect();
+        return Err(QueryError::bad_input(
+            "under",
+            format!(
+                "records of this list hang under keys such as {}, not {text}",
+                examples.join(" or ")
+            ),
+        ));
     }
     crate::check_record_id(under).map_err(|error| match error {
         QueryError::BadInput { rule, .. } => QueryError::bad_input("under", rule),
         other => other,
     })
+}
+
+/// A key of `kind` as an example of an `under` filter.
+const fn under_example(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::CatalogEntry => "catalog_entry:350200-xm-scjg-0001",
+        RecordKind::ShareRequest => "share_request:1",
+        RecordKind::Resource => "resource:1",
+        RecordKind::AccessEvent => "access_event:1",
+        RecordKind::Application => "application:1",
+        RecordKind::Grant => "grant:1",
+        RecordKind::Scenario => "scenario:1",
+        RecordKind::DevelopmentGrant => "development_grant:1",
+        _ => "certificate:350200-2026-000001X",
+    }
 }
 
 fn records(
@@ -327,6 +369,10 @@ fn records(
     if let Some(under) = &params.under {
         check_under(kind, under)?;
     }
+    if params.year.is_some() && kind != RecordKind::OpenDataPlan {
+        return Err(QueryError::bad_input("year", "only the list of open-data plans has a year"));
+    }
+    let year = params.year;
     let after = params.page.cursor.as_deref().map(|text| list_cursor(kind, text)).transpose()?;
     let range = TimeRange::new(params.from, params.to);
     if range.is_empty() {
@@ -345,7 +391,7 @@ fn records(
             ListFilter::default(),
         ),
     };
-    if range.is_whole() && kept == ListFilter::default() {
+    if range.is_whole() && kept == ListFilter::default() && year.is_none() {
         let page = store.list_records(kind, &read, height, after.as_deref(), limit)?;
         let items = page
             .records
@@ -361,7 +407,10 @@ fn records(
         let page = store.list_records(kind, &read, height, cursor.as_deref(), PAGE_ITEMS_MAX)?;
         for (key, bytes) in &page.records {
             scanned += 1;
-            if kept.admits(kind, key, bytes) && range.holds(created_time(store, key)?) {
+            if kept.admits(kind, key, bytes)
+                && of_year(year, bytes)
+                && range.holds(created_time(store, key)?)
+            {
                 items.push(view(store, key, bytes, height)?);
             }
             if items.len() == limit || scanned == SCANNED_RECORDS_MAX {
@@ -377,6 +426,12 @@ fn records(
         }
     }
     Ok(Page { items, next: cursor.map(hex::encode) })
+}
+
+/// Whether the open-data plan of `bytes` is of `year` (any record, when `year` is `None`).
+fn of_year(year: Option<u16>, bytes: &[u8]) -> bool {
+    let Some(year) = year else { return true };
+    codec::decode::<OpenDataPlan>(bytes, RECORD_BYTES_MAX).is_ok_and(|plan| plan.year == year)
 }
 
 /// The `from`..`to` of a list: `from` included, `to` not. `from` not before `to` is the empty
@@ -426,6 +481,7 @@ fn list_cursor(kind: RecordKind, text: &str) -> Result<Vec<u8>, QueryError> {
                 "an id of 1 to 64 bytes none of which is zero, and a zero byte"
             }
             RecordKind::Member => "a 32-byte member key",
+            RecordKind::Product => "a 32-byte product digest",
             _ => "an 8-byte big-endian id",
         };
         let rule = format!(
@@ -547,6 +603,7 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
             hits.push(SearchHitView::Block { height: height.0, block_hash: hash });
         }
         push_present(store, &mut hits, RecordKey::Member(PublicKey(hash.0)))?;
+        push_present(store, &mut hits, RecordKey::Product(hash))?;
     } else if (crate::TX_HASH_PREFIX_DIGITS_MIN..64).contains(&text.len()) {
         let (txs, _) = store.txs_with_hash_prefix(text, crate::SEARCH_TX_PREFIX_HITS_MAX)?;
         for (tx_hash, location) in txs {
@@ -575,10 +632,11 @@ fn search(store: &Store, text: &str) -> Result<Vec<SearchHitView>, QueryError> {
 }
 
 /// The key of every numbered kind of record with id `number`.
-fn numbered_keys(number: u64) -> [RecordKey; 10] {
+fn numbered_keys(number: u64) -> [RecordKey; 14] {
     use onebook_types::ids::{
-        AccessEventId, ApplicationId, GrantId, ObjectionId, ObligationId, ProposalId,
-        QualityReportId, ResourceId, ShareRequestId, ViolationId,
+        AccessEventId, ApplicationId, DevelopmentGrantId, GrantId, ObjectionId, ObligationId,
+        OpenDataPlanId, ProposalId, QualityReportId, ResourceId, ScenarioId, ShareRequestId,
+        ViolationId,
     };
     [
         RecordKey::Proposal(ProposalId(number)),
@@ -591,6 +649,10 @@ fn numbered_keys(number: u64) -> [RecordKey; 10] {
         RecordKey::Application(ApplicationId(number)),
         RecordKey::Objection(ObjectionId(number)),
         RecordKey::Obligation(ObligationId(number)),
+        RecordKey::GrantCloseOut(GrantId(number)),
+        RecordKey::OpenDataPlan(OpenDataPlanId(number)),
+        RecordKey::Scenario(ScenarioId(number)),
+        RecordKey::DevelopmentGrant(DevelopmentGrantId(number)),
     ]
 }
 

@@ -406,6 +406,20 @@ fn coerce(raw: &str, sample: Option<&Value>, field: &str) -> Value {
             let words = raw.split(',').map(str::trim).filter(|word| !word.is_empty());
             Value::Array(words.map(|word| Value::String(word.to_owned())).collect())
         }
+        // A list of ids (a scenario's resources): numbers split at commas too.
+        Some(Value::Array(items))
+            if items.first().is_some_and(Value::is_u64) && !raw.trim_start().starts_with('[') =>
+        {
+            let words = raw.split(',').map(str::trim).filter(|word| !word.is_empty());
+            Value::Array(
+                words
+                    .map(|word| {
+                        word.parse::<u64>()
+                            .map_or_else(|_| Value::String(word.to_owned()), Value::from)
+                    })
+                    .collect(),
+            )
+        }
         Some(Value::Object(tagged))
             if tagged.get(field).is_some_and(Value::is_string) && is_word(raw) =>
         {
@@ -606,6 +620,124 @@ mod tests {
         assert_eq!(name, "2026");
         assert_eq!(roles.len(), 2);
         assert_eq!(options, [("key", "xm-dsj/admin".to_owned()), ("wait", "30".to_owned())]);
+    }
+
+    #[test]
+    fn every_lifecycle_action_is_typed_as_flags_the_way_a_clerk_would() {
+        use onebook_types::{
+            action::GovernanceChange,
+            development_records::PlannedOpening,
+            ids::{DevelopmentGrantId, GrantId, ScenarioId},
+            lifecycle_records::CloseOutDisposition,
+        };
+        let digest = "ab".repeat(32);
+        let dir = tempfile::tempdir().expect("dir");
+        let plan = dir.path().join("openings.json");
+        let openings = r#"[{"entry": "350200-xm-scjg-0001", "quarter": 2}]"#;
+        std::fs::write(&plan, openings).expect("written");
+        let plan = plan.to_str().expect("utf-8");
+
+        let closed = action(&[
+            "close-out-grant",
+            "--grant",
+            "3",
+            "--disposition",
+            "retained",
+            "--disposition.legal-basis",
+            "gov-info-14",
+            "--attestation-digest",
+            &digest,
+        ]);
+        let onward = action(&[
+            "grant-onward",
+            "--parent",
+            "3",
+            "--grantee",
+            "xm-smq",
+            "--items",
+            "姓名, 户籍地址",
+            "--expires-at",
+            "1800000000000",
+            "--conditions",
+            "仅限辖区使用",
+        ]);
+        let planned = action(&["record-open-data-plan", "--year", "2027", "--openings-file", plan]);
+        let applied = action(&[
+            "apply-for-scenario",
+            "--draft.scenario-type",
+            "普惠金融",
+            "--draft.name",
+            "小微企业信用评估",
+            "--draft.description",
+            "授信模型",
+            "--draft.resources",
+            "4, 5",
+            "--draft.starts",
+            "2026-12-07",
+            "--draft.ends",
+            "2027-12-06",
+        ]);
+        let reviewed = action(&[
+            "review-scenario",
+            "--scenario",
+            "1",
+            "--decision",
+            "return",
+            "--decision.reasons",
+            "数据超出范围",
+        ]);
+        let product = action(&[
+            "record-product",
+            "--grant",
+            "1",
+            "--name",
+            "小微企业信用分",
+            "--description",
+            "按月更新",
+            "--digest",
+            &digest,
+        ]);
+        let policy = action(&[
+            "submit-proposal",
+            "--change.kind",
+            "set_lifecycle_policy",
+            "--change.policy.close-out-working-days",
+            "5",
+            "--rationale",
+            "缩短销毁登记期限",
+        ]);
+
+        let Action::CloseOutGrant { grant, disposition, .. } = closed else { panic!("{closed:?}") };
+        assert_eq!(grant, GrantId(3));
+        let CloseOutDisposition::Retained { legal_basis } = disposition else {
+            panic!("{disposition:?}")
+        };
+        assert_eq!(legal_basis.as_str(), "gov-info-14");
+        let Action::GrantOnward { parent, items, expires_at, .. } = onward else {
+            panic!("{onward:?}")
+        };
+        assert_eq!((parent, items.len(), expires_at.0), (GrantId(3), 2, 1_800_000_000_000));
+        let Action::RecordOpenDataPlan { year, openings } = planned else { panic!("{planned:?}") };
+        assert_eq!(year, 2027);
+        assert_eq!(
+            openings,
+            [PlannedOpening { entry: CatalogCode::from("350200-xm-scjg-0001"), quarter: 2 }]
+        );
+        let Action::ApplyForScenario { draft } = applied else { panic!("{applied:?}") };
+        assert_eq!((draft.scenario_type.as_str(), draft.resources.len()), ("普惠金融", 2));
+        assert_eq!(draft.starts.to_string(), "2026-12-07");
+        let Action::ReviewScenario { scenario, decision } = reviewed else {
+            panic!("{reviewed:?}")
+        };
+        assert_eq!(scenario, ScenarioId(1));
+        assert_eq!(decision, ReviewDecision::Return { reasons: "数据超出范围".to_owned() });
+        let Action::RecordProduct { grant, digest: recorded, .. } = product else {
+            panic!("{product:?}")
+        };
+        assert_eq!((grant, recorded.to_hex()), (DevelopmentGrantId(1), digest));
+        let Action::SubmitProposal { change, .. } = policy else { panic!("{policy:?}") };
+        let GovernanceChange::SetLifecyclePolicy { policy } = change else { panic!("{change:?}") };
+        assert_eq!(policy.close_out_working_days, 5);
     }
 
     #[test]
