@@ -49,8 +49,14 @@ fn a_national_testnet_gets_sm2_keys_and_an_ed25519_transport_key() {
     run(&["--home", home, "keys", "generate", "--name", "clerk"]).unwrap();
     let clerk = onebook_cli::Home::new(Some(home.into())).unwrap().read_key("clerk").unwrap();
     assert_eq!(clerk.suite(), Suite::Sm2Sm3);
-    // The transport key stays Ed25519 (ADR 0026): made by testnet, never the node key.
-    assert!(out.join("node0/keys/transport.key").exists(), "testnet makes a transport key");
+    // The transport key stays Ed25519 (ADR 0026): made by testnet, named in the config, never
+    // the node key.
+    let node0 = onebook_cli::Home::new(Some(out.join("node0"))).unwrap();
+    let transport = node0.read_key_in("transport", Suite::Ed25519Blake3).unwrap();
+    assert_eq!(transport.suite(), Suite::Ed25519Blake3);
+    assert_ne!(transport.public_key(), node_key.public_key());
+    let config = std::fs::read_to_string(out.join("node0/config.toml")).unwrap();
+    assert!(config.contains("network_key = \"transport\""), "{config}");
 }
 
 #[test]

@@ -515,7 +515,8 @@ fn seed_governance(net: &Devnet) -> Vec<(&'static str, u64)> {
 
 /// `GET path` of the explorer (or of the node, given its address): status and body.
 fn http_get(addr: &str, path: &str) -> (u16, Vec<u8>) {
-    onebook_cli::http::request(addr, "GET", path, None).unwrap()
+    onebook_cli::http::request(addr, "GET", path, None)
+        .unwrap_or_else(|error| panic!("GET {path}: {error:#}"))
 }
 
 /// The `href`s of the `<a>` elements of `html` that stay on the explorer, without fragments.
@@ -586,14 +587,18 @@ fn crawl(explorer: &str) {
             for _ in 0..4 {
                 scope.spawn(|| {
                     while let Some(path) = queue.lock().unwrap().pop() {
+                        let asked = Instant::now();
                         let answer = fetch_page(addr, &path);
-                        read.lock().unwrap().push((path, answer));
+                        read.lock().unwrap().push((path, answer, asked.elapsed()));
                     }
                 });
             }
         });
         let mut next = Vec::new();
-        for (path, (status, html)) in read.into_inner().unwrap() {
+        let read = read.into_inner().unwrap();
+        let slowest = read.iter().max_by_key(|(_, _, took)| *took);
+        let slowest = slowest.map(|(path, _, took)| format!("{path} in {} ms", took.as_millis()));
+        for (path, (status, html), _) in read {
             if status != 200 {
                 let from = came_from.get(&path).cloned().unwrap_or_default();
                 failures.insert(path, (status, from));
@@ -623,9 +628,10 @@ fn crawl(explorer: &str) {
             }
         }
         println!(
-            "crawl: level {depth}: {} pages, {:.0} s",
+            "crawl: level {depth}: {} pages, {:.0} s, the slowest {}",
             level.len(),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            slowest.unwrap_or_default()
         );
         level = next;
     }

@@ -400,10 +400,15 @@ fn baseline(total: u64) -> eyre::Result<()> {
     Ok(())
 }
 
-/// Proof bundles of registered members at the tip of the baseline chain: generated from the
-/// store, then verified offline from the genesis.
+/// Proof bundles of registered members at the last checkpoint of the baseline chain, which both
+/// dev witnesses cosign (a bundle must be anchored): generated from the store, then verified
+/// offline from the genesis.
 fn proofs(store: &Store, genesis: &GenesisFile, batches: &[Vec<Vec<u8>>]) -> eyre::Result<()> {
     let tip = store.tip()?.height;
+    let interval = genesis.checkpoint_policy().interval.max(1);
+    let tip = Height(tip.0 - tip.0 % interval);
+    onebook_tests::proof_chain::cosign(store, tip, &onebook_tests::proof_chain::WITNESSES)
+        .wrap_err("cosigning the last checkpoint of the baseline chain")?;
     let keys: Vec<RecordKey> = batches
         .iter()
         .flatten()
