@@ -421,6 +421,10 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         ("products", "/products".to_owned()),
         ("developer-org", "/orgs/xm-jypt".to_owned()),
         ("policy", "/policy".to_owned()),
+        // The demo seed publishes the region's 通报 of the last ended month: report 1.
+        ("periodic-report", "/periodic-reports/region/350200".to_owned()),
+        ("published-reports", "/published-reports".to_owned()),
+        ("published-report", "/published-reports/1".to_owned()),
     ]
 }
 
