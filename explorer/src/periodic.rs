@@ -20,7 +20,6 @@ use onebook_types::{
     ids::{Height, OrgId, PublishedReportId, RegionCode, Timestamp},
     record::RecordKey,
     report_records::{PublishedReport, ReportPeriod, ReportScope},
-    time::Date,
 };
 use serde::Deserialize;
 
@@ -47,11 +46,8 @@ pub(crate) fn href(scope: &ReportScope, period: ReportPeriod) -> String {
 }
 
 /// The month before the one of `time`, in local time: the last month a report can be closed on.
-pub(crate) fn last_month(time: u64) -> ReportPeriod {
-    let (year, month, _) = Date::of_timestamp(Timestamp(time), UTC_OFFSET_MINUTES).ymd();
-    let (year, month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
-    let year = u16::try_from(year.clamp(2000, 9999)).unwrap_or(2000);
-    ReportPeriod::Month { year, month: u8::try_from(month).unwrap_or(1) }
+fn last_month(time: u64) -> ReportPeriod {
+    ReportPeriod::month_before(Timestamp(time), UTC_OFFSET_MINUTES)
 }
 
 /// The month the org page links the report of: the last ended month if the org was on the ledger
@@ -66,9 +62,7 @@ pub(crate) async fn org_month<Q: LedgerQuery>(
     if query.record(RecordKey::Org(org.clone()), Some(height)).await?.is_some() {
         return Ok(last);
     }
-    let (year, month, _) = Date::of_timestamp(Timestamp(tip_time), UTC_OFFSET_MINUTES).ymd();
-    let year = u16::try_from(year.clamp(2000, 9999)).unwrap_or(2000);
-    Ok(ReportPeriod::Month { year, month: u8::try_from(month).unwrap_or(1) })
+    Ok(ReportPeriod::month_of(Timestamp(tip_time), UTC_OFFSET_MINUTES))
 }
 
 /// `GET /periodic-reports/{scope}/{id}?period=&height=&format=csv`.

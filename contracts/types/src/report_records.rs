@@ -116,6 +116,28 @@ impl ReportPeriod {
         }
     }
 
+    /// The month `time` falls in, in local time (`utc_offset_minutes` east of UTC).
+    pub fn month_of(time: Timestamp, utc_offset_minutes: i16) -> Self {
+        let (year, month, _) = Date::of_timestamp(time, utc_offset_minutes).ymd();
+        Self::month(year, month)
+    }
+
+    /// The month before the one `time` falls in, in local time: the last month whose report
+    /// can be closed at `time`.
+    pub fn month_before(time: Timestamp, utc_offset_minutes: i16) -> Self {
+        let (year, month, _) = Date::of_timestamp(time, utc_offset_minutes).ymd();
+        if month == 1 { Self::month(year - 1, 12) } else { Self::month(year, month - 1) }
+    }
+
+    /// The month `month` of `year`, the year held to the periods' range.
+    fn month(year: i32, month: u32) -> Self {
+        let year = year.clamp(i32::from(PERIOD_YEAR_MIN), i32::from(PERIOD_YEAR_MAX));
+        Self::Month {
+            year: u16::try_from(year).unwrap_or(PERIOD_YEAR_MIN),
+            month: u8::try_from(month).unwrap_or(1),
+        }
+    }
+
     /// The first day of the period and the first day after it.
     pub fn days(self) -> (Date, Date) {
         let (year, first_month, months) = match self {
@@ -222,6 +244,18 @@ pub struct PublishedReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_month_of_a_time_and_the_month_before_are_read_in_local_time() {
+        // 2026-11-30 16:30 UTC is 2026-12-01 00:30 in China Standard Time.
+        let time =
+            Date::from_ymd(2026, 11, 30).expect("a date").start(0).0 + 16 * 3_600_000 + 1_800_000;
+        assert_eq!(ReportPeriod::month_of(Timestamp(time), 480).to_string(), "2026-12");
+        assert_eq!(ReportPeriod::month_of(Timestamp(time), 0).to_string(), "2026-11");
+        assert_eq!(ReportPeriod::month_before(Timestamp(time), 480).to_string(), "2026-11");
+        let january = Date::from_ymd(2027, 1, 15).expect("a date").start(480);
+        assert_eq!(ReportPeriod::month_before(january, 480).to_string(), "2026-12");
+    }
 
     #[test]
     fn a_period_is_read_as_it_is_written() {

@@ -403,12 +403,7 @@ impl Run<'_> {
     /// recomputes the published digest at the published height.
     pub(crate) fn published_report(&mut self) -> eyre::Result<()> {
         let (height, time) = self.client.tip()?;
-        let (year, month, _) = Date::of_timestamp(Timestamp(time), UTC_OFFSET_MINUTES).ymd();
-        let (year, month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
-        let period = ReportPeriod::Month {
-            year: u16::try_from(year).map_err(|_| eyre!("year {year} out of range"))?,
-            month: u8::try_from(month).map_err(|_| eyre!("month {month} out of range"))?,
-        };
+        let period = ReportPeriod::month_before(Timestamp(time), UTC_OFFSET_MINUTES);
         let path = format!("/v1/reports/region/{REPORT_REGION}?period={period}&height={height}");
         let (status, view) = self.client.get_status(&path)?;
         if status != 200 {
