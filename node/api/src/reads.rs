@@ -136,26 +136,28 @@ impl Writer {
     /// another tx of the operator), then gives up with an error in the log.
     async fn submit(&self, batch: Vec<SignedRead>) {
         let count = batch.len();
-        let mut last_error = String::new();
+        let mut last_error = None;
         for _ in 0..SUBMIT_TRIES {
             match self.admit(batch.clone()).await {
                 Ok(()) => return,
-                Err(error) => last_error = error,
+                Err(error) => last_error = Some(error),
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        tracing::error!(count, error = %last_error, "signed reads could not be recorded");
+        if let Some(error) = last_error {
+            tracing::error!(count, %error, "signed reads could not be recorded");
+        }
     }
 
-    async fn admit(&self, reads: Vec<SignedRead>) -> Result<(), String> {
+    async fn admit(&self, reads: Vec<SignedRead>) -> Result<(), RecordError> {
         let gate = self.gate.clone();
         let store = Arc::clone(&self.store);
         let operator = Arc::clone(&self.operator);
         let chain_id = self.chain_id.clone();
         let admitted = tokio::task::spawn_blocking(move || {
             let signer = operator.public_key();
-            let (_, next) = gate.nonces(&signer).map_err(|error| error.to_string())?;
-            let tip = store.tip().map_err(|error| error.to_string())?.height;
+            let (_, next) = gate.nonces(&signer)?;
+            let tip = store.tip()?.height;
             let body = TxBody {
                 chain_id,
                 signer,
@@ -164,10 +166,9 @@ impl Writer {
                 action: Action::RecordReads { reads },
             };
             let bytes = codec::encode(&body.sign(&operator));
-            gate.admit(&bytes).map(|hash| (hash, bytes)).map_err(|error| error.to_string())
+            Ok::<_, RecordError>((gate.admit(&bytes)?, bytes))
         })
-        .await
-        .map_err(|error| error.to_string())??;
+        .await??;
         let (hash, bytes) = admitted;
         if let Some(gossip) = &self.gossip
             && !gossip.publish(bytes)
@@ -177,4 +178,18 @@ impl Writer {
         tracing::debug!(%hash, "signed reads submitted for recording");
         Ok(())
     }
+}
+
+/// Why a batch of reads was not admitted this time.
+#[derive(Debug, thiserror::Error)]
+enum RecordError {
+    /// The chain refused the tx, or could not read its store to judge it.
+    #[error(transparent)]
+    Admit(#[from] onebook_chain::ChainAdmitError),
+    /// The store's tip could not be read.
+    #[error("storage failed: {0}")]
+    Storage(#[from] onebook_storage::StorageError),
+    /// The blocking task that builds the tx did not finish.
+    #[error("the admission task stopped: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
 }
