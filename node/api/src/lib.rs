@@ -119,6 +119,8 @@ mod hygiene_tests;
 #[cfg(test)]
 mod openapi_tests;
 #[cfg(test)]
+mod port_tests;
+#[cfg(test)]
 mod reads_tests;
 #[cfg(test)]
 mod record_tests;

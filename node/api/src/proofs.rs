@@ -17,8 +17,6 @@
 //! `onebook_query::read_rules`): a restricted record's bundle to its audience, a tx carrying restricted
 //! content to auditors, the signer's org and the readers of what it recorded.
 
-use std::sync::Arc;
-
 use axum::{
     Extension,
     extract::{Path, Query, State, rejection::QueryRejection},
@@ -35,7 +33,7 @@ use onebook_verifier::ProofBundle;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use onebook_query::{LedgerQuery, RecordKind, StoreQuery, action_name, parse_record_key};
+use onebook_query::{LedgerQuery, RecordKind, action_name, parse_record_key};
 
 use crate::{
     ApiState,
@@ -82,7 +80,7 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
 }
 
 fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
+    let tip = state.node.tip_height().map_err(|error| Problem::unavailable(&error))?;
     match asked {
         None => Ok(tip),
         Some(h) => checked_height(h, tip),
@@ -91,7 +89,7 @@ fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
 
 /// The height asked, or the newest witnessed checkpoint (the tip when none is witnessed yet).
 fn record_height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
+    let tip = state.node.tip_height().map_err(|error| Problem::unavailable(&error))?;
     match asked {
         None => onebook_storage::default_proof_height(&state.store)
             .map_err(|error| Problem::unavailable(&error)),
@@ -114,12 +112,12 @@ async fn authorize_record(
     key: RecordKey,
     at: Height,
 ) -> Result<(), Problem> {
-    let query = StoreQuery::new(Arc::clone(&state.store));
+    let query = &state.query;
     let Some(kind) = RecordKind::of(&key) else {
         return Ok(());
     };
     match query.record(key, Some(at)).await? {
-        Some(view) => auth::authorize(&query, reader, &view.record, Some(at)).await,
+        Some(view) => auth::authorize(query, reader, &view.record, Some(at)).await,
         // Neither a bundle nor its absence is shown to an anonymous reader of a record that could
         // be restricted, so the answer does not tell whether it exists.
         None if auth::restricted_by_id(kind) && matches!(reader, Reader::Anonymous) => {
@@ -196,10 +194,10 @@ pub(crate) async fn tx(
     let unavailable = |error: StorageError| Problem::unavailable(&error);
     if let Some((location, tx)) = state.store.tx(&hash).map_err(unavailable)? {
         let events = state.store.receipt(location).map_err(unavailable)?.map(|r| r.events);
-        let query = StoreQuery::new(Arc::clone(&state.store));
+        let query = &state.query;
         let action = action_name(&tx.body.action);
         let events = events.unwrap_or_default();
-        if !may_read_tx(&query, &reader, &action, tx.body.signer, &events).await? {
+        if !may_read_tx(query, &reader, &action, tx.body.signer, &events).await? {
             return Err(match reader {
                 Reader::Anonymous => auth::anonymous("tx carrying restricted content"),
                 Reader::Member(member) => Problem::new(

@@ -13,16 +13,15 @@ use std::{sync::Arc, time::Duration};
 
 use axum::http::StatusCode;
 use onebook_chain::TxGate;
+use onebook_query::NodeRead;
 use onebook_storage::Store;
 use onebook_types::{
     action::Action,
     codec,
-    consortium::Policy,
     ids::{ChainId, Height, Nonce},
     keys::SecretKey,
-    limits::{READ_PATH_BYTES_MAX, READS_PER_TX_MAX, RECORD_BYTES_MAX},
+    limits::{READ_PATH_BYTES_MAX, READS_PER_TX_MAX},
     reads::SignedRead,
-    record::RecordKey,
     tx::TxBody,
 };
 use tokio::sync::mpsc;
@@ -62,18 +61,14 @@ impl ReadRecorder {
     }
 }
 
-/// Whether the policy at the tip of `store` has signed reads recorded; then a place in the
+/// Whether the policy at the tip of `node` has signed reads recorded; then a place in the
 /// queue for the read of `path`, or the problem that refuses the read.
 pub(crate) fn reserve(
-    store: &Store,
+    node: &dyn NodeRead,
     recorder: Option<&ReadRecorder>,
     path: &str,
 ) -> Result<Option<Reserved>, Problem> {
-    let tip = store.tip().map_err(|error| Problem::unavailable(&error))?;
-    let policy =
-        store.record(&RecordKey::Policy, tip.height).map_err(|e| Problem::unavailable(&e))?;
-    let policy: Option<Policy> =
-        policy.and_then(|bytes| codec::decode(&bytes, RECORD_BYTES_MAX).ok());
+    let policy = node.policy_at_tip().map_err(|error| Problem::unavailable(&error))?;
     if !policy.is_some_and(|policy| policy.record_signed_reads) {
         return Ok(None);
     }

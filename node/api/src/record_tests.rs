@@ -345,14 +345,7 @@ pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, Pub
         .collect();
     signatures.sort_by_key(|signature| signature.node_key);
     chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
-    let state = ApiState {
-        store,
-        gate: chain.gate(),
-        chain_id: genesis.chain_id,
-        gossip: None,
-        reads: None,
-        sync: None,
-    };
+    let state = ApiState::new(store, chain.gate(), genesis.chain_id);
     (state, new_member)
 }
 

@@ -129,12 +129,10 @@ impl StartCommand {
             });
             let sync = onebook_consensus::SyncStatus::new();
             let api = ApiState {
-                store: Arc::clone(&store),
-                gate,
-                chain_id: genesis.chain_id.clone(),
                 gossip,
                 reads,
                 sync: Some(sync.clone()),
+                ..ApiState::new(Arc::clone(&store), gate, genesis.chain_id.clone())
             };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)
