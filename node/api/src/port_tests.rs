@@ -10,21 +10,25 @@ use axum::{
 };
 use onebook_genesis::GenesisFile;
 use onebook_query::{
+    Bundle, CheckpointEvidence, CheckpointPage, CheckpointView, CosignError, CosignReceipt,
     CountParams, CountView, ElementSourceView, EventPage, EventParams, LedgerQuery, ListParams,
-    NodeRead, OverdueView, Page, PageParams, PolicyView, QueryError, Record, RecordKind,
-    RecordView, SearchHitView, SharedQuery, TimelineEntryView, TipView, TxView, ValidatorsView,
-    record_key_text, reports::ReportView,
+    NodeFigures, NodeRead, OverdueView, Page, PageParams, PolicyView, ProofError, QueryError,
+    Record, RecordKind, RecordView, SearchHitView, SharedQuery, TimelineEntryView, TipView, TxView,
+    ValidatorsView, record_key_text, reports::ReportView,
 };
 use onebook_types::{
+    block::Event,
     catalog_records::SourceKey,
+    checkpoint::Cosignature,
     codec,
     consortium::{Org, Policy},
     hash::Hash32,
-    ids::{Height, OrgId, Timestamp},
+    ids::{AccessEventId, Height, OrgId, Timestamp},
     limits::RECORD_BYTES_MAX,
     record::RecordKey,
     report_records::{ReportPeriod, ReportScope},
     suite::Suite,
+    tx::SignedTx,
 };
 use tower::ServiceExt;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -187,6 +191,49 @@ impl NodeRead for MemNode {
     fn policy_at_tip(&self) -> Result<Option<Policy>, QueryError> {
         Ok(Some(self.policy.clone()))
     }
+    fn figures(&self) -> Result<NodeFigures, QueryError> {
+        Ok(NodeFigures { height: Height(TIP), ..NodeFigures::default() })
+    }
+    fn default_proof_height(&self) -> Result<Height, QueryError> {
+        Ok(Height(TIP))
+    }
+    fn record_bundle(
+        &self,
+        _key: RecordKey,
+        _absent: bool,
+        _at: Height,
+    ) -> Result<Bundle, ProofError> {
+        Err(ProofError::NoProof { reason: "the in-memory node holds no bundles".into() })
+    }
+    fn tx_bundle(&self, _hash: Hash32) -> Result<Bundle, ProofError> {
+        Err(ProofError::NoProof { reason: "the in-memory node holds no bundles".into() })
+    }
+    fn access_bundle(&self, _id: AccessEventId, _at: Height) -> Result<Bundle, ProofError> {
+        Err(ProofError::NoProof { reason: "the in-memory node holds no bundles".into() })
+    }
+    fn committed_tx(&self, _hash: Hash32) -> Result<Option<(SignedTx, Vec<Event>)>, QueryError> {
+        Ok(None)
+    }
+    fn checkpoints(&self, _after: Height, _limit: usize) -> Result<CheckpointPage, ProofError> {
+        Ok(CheckpointPage { checkpoints: Vec::new(), newest_witnessed: None })
+    }
+    fn checkpoint(&self, _height: Height) -> Result<Option<CheckpointView>, ProofError> {
+        Ok(None)
+    }
+    fn checkpoint_evidence(
+        &self,
+        _height: Height,
+        _from: Option<Height>,
+    ) -> Result<Option<CheckpointEvidence>, ProofError> {
+        Ok(None)
+    }
+    fn cosign(
+        &self,
+        _height: Height,
+        _cosignature: &Cosignature,
+    ) -> Result<(bool, CosignReceipt), CosignError> {
+        Err(CosignError::NoCheckpoint)
+    }
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
@@ -220,16 +267,37 @@ async fn the_record_routes_serve_any_ledger_query_without_a_store() {
     assert_eq!(listed, ledger.orgs.len(), "{list}");
 }
 
-#[test]
-fn the_read_audit_follows_the_policy_the_node_reads() {
-    let policy = genesis()
+#[tokio::test]
+async fn the_checkpoint_routes_serve_any_node_without_a_store() {
+    let node: std::sync::Arc<dyn NodeRead> = std::sync::Arc::new(MemNode { policy: dev_policy() });
+    let (router, _) = OpenApiRouter::new()
+        .routes(routes!(crate::checkpoints::list))
+        .routes(routes!(crate::checkpoints::one))
+        .with_state(node)
+        .split_for_parts();
+
+    let (list_status, list) = get(&router, "/v1/checkpoints").await;
+    let (one_status, _) = get(&router, "/v1/checkpoints/3").await;
+
+    assert_eq!(list_status, StatusCode::OK, "{list}");
+    assert_eq!(list["checkpoints"], serde_json::json!([]), "{list}");
+    assert_eq!(one_status, StatusCode::NOT_FOUND);
+}
+
+fn dev_policy() -> Policy {
+    genesis()
         .initial_state()
         .into_iter()
         .find_map(|(key, bytes)| match key {
             RecordKey::Policy => codec::decode::<Policy>(&bytes, RECORD_BYTES_MAX).ok(),
             _ => None,
         })
-        .expect("the dev genesis holds a policy");
+        .expect("the dev genesis holds a policy")
+}
+
+#[test]
+fn the_read_audit_follows_the_policy_the_node_reads() {
+    let policy = dev_policy();
     let audited = MemNode { policy: Policy { record_signed_reads: true, ..policy.clone() } };
     let unaudited = MemNode { policy: Policy { record_signed_reads: false, ..policy } };
 

@@ -35,18 +35,16 @@ use crate::{
     problem::Problem,
 };
 
-/// What the handlers read and write through. Ledger reads go through the read port
-/// (`query`, any [`LedgerQuery`]) and what else the API reads of its node through `node`
-/// ([`NodeRead`]); proof bundles, checkpoints and the store's metrics still read `store`.
+/// What the handlers read and write through: every read goes through the read port, the
+/// ledger's records through `query` (any [`LedgerQuery`]) and what else the API reads of its
+/// node (tip, health, figures, proof bundles, checkpoints) through `node` ([`NodeRead`]); only
+/// admission (`gate`) reaches the node's chain itself.
 #[derive(Clone, Debug)]
 pub struct ApiState {
     /// The ledger, through the read port: the node's own store in a node (`StoreQuery`).
     pub query: SharedQuery,
-    /// What the API reads of its node beside the ledger: the tip, health, suite and policy.
+    /// What the API reads of its node beside the ledger's records.
     pub node: Arc<dyn NodeRead>,
-    /// The node's store, for proof bundles, checkpoints and metrics.
-    // TODO(#17): read proofs, checkpoints and metrics through `NodeRead` too.
-    pub store: Arc<Store>,
     /// The node's mempool, behind its admission checks.
     pub gate: TxGate,
     /// The chain this node serves.
@@ -66,14 +64,19 @@ impl ApiState {
     pub fn new(store: Arc<Store>, gate: TxGate, chain_id: ChainId) -> Self {
         Self {
             query: SharedQuery::new(onebook_query::StoreQuery::new(Arc::clone(&store))),
-            node: Arc::clone(&store) as Arc<dyn NodeRead>,
-            store,
+            node: store,
             gate,
             chain_id,
             gossip: None,
             reads: None,
             sync: None,
         }
+    }
+}
+
+impl axum::extract::FromRef<ApiState> for Arc<dyn NodeRead> {
+    fn from_ref(state: &ApiState) -> Self {
+        Arc::clone(&state.node)
     }
 }
 

@@ -54,9 +54,13 @@ pub use ledger::{
     TX_HASH_PREFIX_DIGITS_MIN, check_count, check_record_id, check_source_key, check_time,
     kind_key_name, page_limit, served_kind, timeline_kind,
 };
-pub use node::NodeRead;
+pub use node::{
+    Bundle, CosignError, EngineFigures, MISSED_WINDOW, MissedVotes, NodeFigures, NodeRead,
+    ProofError,
+};
 pub use node_views::{
-    BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
+    BatchResult, CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView,
+    CosignReceipt, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
 };
 pub use onebook_types::record_kind::RecordKind;
 pub use reader_query::ReaderQuery;

@@ -1,6 +1,7 @@
 //! [`StoreQuery`]: the ledger as a node's own store holds it.
 
 mod events;
+mod node;
 
 use std::sync::Arc;
 
@@ -823,25 +824,5 @@ impl From<StorageError> for QueryError {
             },
             other => Self::Storage { damaged: other.is_damage(), source: Box::new(other) },
         }
-    }
-}
-
-impl crate::NodeRead for Store {
-    fn tip_height(&self) -> Result<Height, QueryError> {
-        Ok(self.tip()?.height)
-    }
-
-    fn damaged_reads(&self) -> Option<u64> {
-        self.damage().map(|damage| damage.reads)
-    }
-
-    fn suite(&self) -> onebook_types::suite::Suite {
-        Store::suite(self)
-    }
-
-    fn policy_at_tip(&self) -> Result<Option<Policy>, QueryError> {
-        let tip = self.tip()?;
-        let policy = self.record(&RecordKey::Policy, tip.height)?;
-        Ok(policy.and_then(|bytes| codec::decode(&bytes, RECORD_BYTES_MAX).ok()))
     }
 }
