@@ -1,5 +1,5 @@
 //! Record views: every record of the domain by id and as filtered, paged lists, as of any
-//! height, read through [`LedgerQuery`] (here the node's own store, [`SharedQuery`]).
+//! height, read through [`LedgerQuery`] (the API's [`SharedQuery`]: in a node, its own store).
 //!
 //! | route | answer |
 //! |---|---|
