@@ -14,7 +14,6 @@ use std::{sync::Arc, time::Duration};
 use axum::http::StatusCode;
 use onebook_chain::TxGate;
 use onebook_query::NodeRead;
-use onebook_storage::Store;
 use onebook_types::{
     action::Action,
     codec,
@@ -46,16 +45,17 @@ pub(crate) type Reserved = mpsc::OwnedPermit<SignedRead>;
 
 impl ReadRecorder {
     /// Starts the task that writes the queued reads out, signing with `operator` (a member key
-    /// of an active org) and admitting through `gate`; `gossip` spreads each batch.
+    /// of an active org) and admitting through `gate` (each tx valid for 100 blocks above the
+    /// tip of `node`); `gossip` spreads each batch.
     pub fn spawn(
         operator: SecretKey,
         gate: TxGate,
-        store: Arc<Store>,
+        node: Arc<dyn NodeRead>,
         chain_id: ChainId,
         gossip: Option<onebook_network::TxGossip>,
     ) -> Self {
         let (queue, reads) = mpsc::channel(READ_QUEUE_MAX);
-        let writer = Writer { operator: Arc::new(operator), gate, store, chain_id, gossip };
+        let writer = Writer { operator: Arc::new(operator), gate, node, chain_id, gossip };
         tokio::spawn(writer.run(reads));
         Self { queue }
     }
@@ -107,7 +107,7 @@ pub(crate) fn reserve(
 struct Writer {
     operator: Arc<SecretKey>,
     gate: TxGate,
-    store: Arc<Store>,
+    node: Arc<dyn NodeRead>,
     chain_id: ChainId,
     gossip: Option<onebook_network::TxGossip>,
 }
@@ -146,13 +146,13 @@ impl Writer {
 
     async fn admit(&self, reads: Vec<SignedRead>) -> Result<(), RecordError> {
         let gate = self.gate.clone();
-        let store = Arc::clone(&self.store);
+        let node = Arc::clone(&self.node);
         let operator = Arc::clone(&self.operator);
         let chain_id = self.chain_id.clone();
         let admitted = tokio::task::spawn_blocking(move || {
             let signer = operator.public_key();
             let (_, next) = gate.nonces(&signer)?;
-            let tip = store.tip()?.height;
+            let tip = node.tip_height()?;
             let body = TxBody {
                 chain_id,
                 signer,
@@ -183,7 +183,7 @@ enum RecordError {
     Admit(#[from] onebook_chain::ChainAdmitError),
     /// The store's tip could not be read.
     #[error("storage failed: {0}")]
-    Storage(#[from] onebook_storage::StorageError),
+    Storage(#[from] onebook_query::QueryError),
     /// The blocking task that builds the tx did not finish.
     #[error("the admission task stopped: {0}")]
     Stopped(#[from] tokio::task::JoinError),

@@ -122,7 +122,7 @@ impl StartCommand {
                 onebook_api::ReadRecorder::spawn(
                     operator,
                     gate.clone(),
-                    Arc::clone(&store),
+                    store.clone(),
                     genesis.chain_id.clone(),
                     gossip.clone(),
                 )
