@@ -55,10 +55,14 @@ impl StartCommand {
         }
         // A faster clock checks block times itself (`ClockedApp`); the chain's own check would
         // hold them to the wall clock.
+        let chain_config = ChainConfig {
+            build_budget: config.consensus.timeout_propose / 4,
+            ..ChainConfig::default()
+        };
         let chain_config = if clock.is_wall() {
-            ChainConfig::default()
+            chain_config
         } else {
-            ChainConfig { future_time_max_ms: u64::MAX, ..ChainConfig::default() }
+            ChainConfig { future_time_max_ms: u64::MAX, ..chain_config }
         };
         let chain = Chain::new(
             Arc::clone(&store),
