@@ -94,6 +94,29 @@ pub enum StorageError {
         /// The first height held.
         base: Height,
     },
+    /// The state tree at the height has been pruned: this node keeps the state of a window of
+    /// recent blocks only (`[storage] state_history`).
+    #[error(
+        "the state at height {height} is no longer held: this node prunes its state history and \
+         keeps the state from height {oldest} on; ask an archive node for older heights"
+    )]
+    StatePruned {
+        /// The height asked.
+        height: Height,
+        /// The oldest height whose state the node holds.
+        oldest: Height,
+    },
+    /// A store that has pruned its state history was opened as an archive.
+    #[error(
+        "this store has pruned its state history and holds the state from height {oldest} on, \
+         so it cannot serve as an archive node, which keeps every version; keep `[storage] \
+         state_history` a window of blocks, or restore an archive node's backup, or sync an \
+         empty data directory from the genesis"
+    )]
+    PrunedStoreAsArchive {
+        /// The oldest height whose state the store holds.
+        oldest: Height,
+    },
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
     Empty,
@@ -196,6 +219,8 @@ impl StorageError {
             | Self::Empty
             | Self::AboveTip { .. }
             | Self::BelowBase { .. }
+            | Self::StatePruned { .. }
+            | Self::PrunedStoreAsArchive { .. }
             | Self::DiskSpace { .. }
             | Self::MarkWrite { .. } => false,
         }
