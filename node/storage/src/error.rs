@@ -63,7 +63,7 @@ pub enum StorageError {
     /// The database was written by a version of Onebook with another layout.
     #[error(
         "database schema version {found:?} (big-endian bytes) is not version {supported} or \
-         version 4, whose state tree this release moves on open; open it with the Onebook release \
+         version 4, 5 or 6, which this release upgrades on open; open it with the Onebook release \
          that wrote it, or sync this node into an empty data directory (version 4 changed the \
          header and certificate formats, so older chains cannot continue)"
     )]

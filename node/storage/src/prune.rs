@@ -541,6 +541,29 @@ mod tests {
     }
 
     #[test]
+    fn a_store_of_schema_6_opens_as_schema_8_unchanged_and_can_then_prune() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = testing::chain(dir.path(), 5);
+        let before = proofs_at(&store, 5);
+        let family = store.cf(keys::META);
+        let six = keys::SCHEMA_VERSION_UNPRUNED.to_be_bytes();
+        store.db.put_cf(family, keys::META_SCHEMA, six).expect("marks");
+        drop(store);
+
+        let store = open(dir.path(), window(2));
+
+        let schema = store.db.get_cf(store.cf(keys::META), keys::META_SCHEMA).expect("reads");
+        assert_eq!(schema.as_deref(), Some(keys::SCHEMA_VERSION.to_be_bytes().as_slice()));
+        assert_eq!(keys::SCHEMA_VERSION, 8);
+        assert_eq!(proofs_at(&store, 5), before);
+        assert_eq!(
+            store.prune_state().expect("prunes").map(|report| report.oldest),
+            Some(Height(4))
+        );
+        assert_eq!(proofs_at(&store, 5), before);
+    }
+
+    #[test]
     fn a_prune_waits_for_the_reads_of_the_trees_it_removes() {
         let dir = tempfile::tempdir().expect("dir");
         drop(testing::chain(dir.path(), 6));
