@@ -14,7 +14,7 @@ use onebook_api::{ApiState, router};
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::{Mempool, MempoolConfig};
 use onebook_query::test_utils::grant;
-use onebook_storage::{BlockCommit, RecordChange, Store, StoreConfig, TxTouch};
+use onebook_storage::{BlockCommit, RecordChange, StateHistory, Store, StoreConfig, TxTouch};
 use onebook_tests::{rng::Rng, synthetic};
 use onebook_types::{
     action::Action,
@@ -51,6 +51,14 @@ fn main() -> eyre::Result<()> {
     );
 
     print_disk_usage(&store, blocks * TXS_PER_BLOCK)?;
+    // The same store, switched to keep the state of a window of blocks: its first prune removes
+    // what a node pruning from the start would have removed by now.
+    let window: u64 = env_or("ONEBOOK_BENCH_API_WINDOW", 100);
+    drop(store);
+    let mut config = StoreConfig::new(dir.path());
+    config.state_history = StateHistory::Window { blocks: window };
+    let store = Store::open(&config)?;
+    print_pruned_disk_usage(&store, blocks * TXS_PER_BLOCK, window)?;
 
     let store = Arc::new(store);
     let runtime =
@@ -185,6 +193,29 @@ fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
         pruned_total / txs as f64,
         nodes.1,
         pruned_tree / txs as f64,
+    );
+    Ok(())
+}
+
+/// Prunes `store` to its window of `window` blocks, compacts it, and prints its bytes on disk per
+/// committed tx, by column family, and what the prune took.
+fn print_pruned_disk_usage(store: &Store, txs: u64, window: u64) -> eyre::Result<()> {
+    let clock = Instant::now();
+    let report = store.prune_state()?.ok_or_else(|| eyre::eyre!("no prune was due"))?;
+    let prune_s = clock.elapsed().as_secs_f64();
+    let sizes = store.compact_and_measure()?;
+    let total: u64 = sizes.iter().map(|size| size.sst_bytes).sum();
+    let per_tx = |bytes: u64| bytes as f64 / txs as f64;
+    let families: Vec<String> =
+        sizes.iter().map(|size| format!("{}={:.1}", size.name, per_tx(size.sst_bytes))).collect();
+    println!(
+        "api_disk_window blocks={window} bytes_per_tx={:.1} total_mib={:.1} {} oldest={} nodes_removed={} tree_nodes_kept={} prune_s={prune_s:.1} (the same store pruned to the state of the last {window} blocks, every record version kept, after a full compaction)",
+        per_tx(total),
+        total as f64 / (1024.0 * 1024.0),
+        families.join(" "),
+        report.oldest.0,
+        report.nodes_removed,
+        store.state_nodes_stored()?,
     );
     Ok(())
 }
