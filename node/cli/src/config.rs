@@ -460,6 +460,29 @@ mod tests {
     }
 
     #[test]
+    fn state_history_is_archive_or_a_window_of_at_least_one_block() {
+        let none = std::path::PathBuf::from("/nonexistent/config.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "[storage]\nstate_history = 1000\n").unwrap();
+        let history = |config: &Config| config.storage.state_history.state_history().unwrap();
+
+        let default = Config::load(&none, [], &[]).unwrap();
+        let from_file = Config::load(&file, [], &[]).unwrap();
+        let env = [("ONEBOOK__STORAGE__STATE_HISTORY".to_owned(), "5".to_owned())];
+        let from_env = Config::load(&none, env, &[]).unwrap();
+        let zero = Config::load(&none, [], &["storage.state_history=0".into()]).unwrap_err();
+        let word = Config::load(&none, [], &["storage.state_history=\"recent\"".into()]);
+
+        assert_eq!(history(&default), StateHistory::Archive);
+        assert_eq!(history(&from_file), StateHistory::Window { blocks: 1000 });
+        assert_eq!(history(&from_env), StateHistory::Window { blocks: 5 });
+        assert!(format!("{zero:#}").contains("state_history"), "{zero:#}");
+        let word = format!("{:#}", word.unwrap_err());
+        assert!(word.contains("[storage]") && word.contains("\"recent\""), "{word}");
+    }
+
+    #[test]
     fn the_committed_example_config_parses() {
         let example = include_str!("../config.example.toml");
         let dir = tempfile::tempdir().unwrap();
