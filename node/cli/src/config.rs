@@ -472,7 +472,7 @@ mod tests {
         let env = [("ONEBOOK__STORAGE__STATE_HISTORY".to_owned(), "5".to_owned())];
         let from_env = Config::load(&none, env, &[]).unwrap();
         let zero = Config::load(&none, [], &["storage.state_history=0".into()]).unwrap_err();
-        let word = Config::load(&none, [], &["storage.state_history=\"recent\"".into()]);
+        let word = Config::load(&none, [], &["storage.state_history=recent".into()]);
 
         assert_eq!(history(&default), StateHistory::Archive);
         assert_eq!(history(&from_file), StateHistory::Window { blocks: 1000 });
