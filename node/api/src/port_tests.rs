@@ -191,6 +191,9 @@ impl NodeRead for MemNode {
     fn policy_at_tip(&self) -> Result<Option<Policy>, QueryError> {
         Ok(Some(self.policy.clone()))
     }
+    fn state_history(&self) -> onebook_query::StateHistoryView {
+        onebook_query::StateHistoryView::default()
+    }
     fn figures(&self) -> Result<NodeFigures, QueryError> {
         Ok(NodeFigures { height: Height(TIP), ..NodeFigures::default() })
     }

@@ -273,6 +273,7 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
                 eta_s: sync.eta_s,
             }
         }),
+        state_history: state.node.state_history(),
     }))
 }
 

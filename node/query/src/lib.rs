@@ -60,7 +60,8 @@ pub use node::{
 };
 pub use node_views::{
     BatchResult, CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView,
-    CosignReceipt, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
+    CosignReceipt, NoncesView, StateHistoryMode, StateHistoryView, StatusView, Submitted,
+    SubmittedBatch, SyncView, TxStatusView,
 };
 pub use onebook_types::record_kind::RecordKind;
 pub use reader_query::ReaderQuery;

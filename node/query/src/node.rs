@@ -1,6 +1,6 @@
 //! [`NodeRead`]: what a node's REST API reads of its own node beside the ledger's records, which
 //! [`LedgerQuery`](crate::LedgerQuery) answers: the tip's height as the event stream watches it,
-//! the store's health and figures, the chain's signature suite, the policy the read audit
+//! the store's health, figures and state history, the chain's signature suite, the policy the read audit
 //! follows, proof bundles and witnessed checkpoints (with the one write a witness makes, its
 //! cosignature). The node's store implements it (feature `store`); a test implements it in
 //! memory.
@@ -23,7 +23,9 @@ use onebook_types::{
 
 use crate::{
     QueryError,
-    node_views::{CheckpointEvidence, CheckpointPage, CheckpointView, CosignReceipt},
+    node_views::{
+        CheckpointEvidence, CheckpointPage, CheckpointView, CosignReceipt, StateHistoryView,
+    },
 };
 
 /// What the REST API reads of its node beside the ledger's records. Object-safe: the API holds
@@ -42,6 +44,9 @@ pub trait NodeRead: Debug + Send + Sync + 'static {
     /// The policy in force at the tip, `None` if the state holds none or it does not decode
     /// (then no read is recorded).
     fn policy_at_tip(&self) -> Result<Option<Policy>, QueryError>;
+
+    /// Which heights' state the node holds (`[storage] state_history`).
+    fn state_history(&self) -> StateHistoryView;
 
     /// The node's figures for its metrics; an error only if the tip cannot be read.
     fn figures(&self) -> Result<NodeFigures, QueryError>;

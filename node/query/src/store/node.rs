@@ -1,6 +1,8 @@
 //! [`NodeRead`] over the node's own store.
 
-use onebook_storage::{CosignOutcome, CosignRefusal, RecordClaimKind, StorageError, Store};
+use onebook_storage::{
+    CosignOutcome, CosignRefusal, RecordClaimKind, StateHistory, StorageError, Store,
+};
 use onebook_types::{
     block::Event,
     checkpoint::Cosignature,
@@ -22,6 +24,7 @@ use crate::{
     },
     node_views::{
         CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView, CosignReceipt,
+        StateHistoryMode, StateHistoryView,
     },
 };
 
@@ -60,6 +63,22 @@ impl NodeRead for Store {
         let tip = self.tip()?;
         let policy = self.record(&RecordKey::Policy, tip.height)?;
         Ok(policy.and_then(|bytes| codec::decode(&bytes, RECORD_BYTES_MAX).ok()))
+    }
+
+    fn state_history(&self) -> StateHistoryView {
+        let oldest_state_height = self.oldest_state_height().0;
+        match Self::state_history(self) {
+            StateHistory::Archive => StateHistoryView {
+                mode: StateHistoryMode::Archive,
+                window_blocks: None,
+                oldest_state_height,
+            },
+            StateHistory::Window { blocks } => StateHistoryView {
+                mode: StateHistoryMode::Pruned,
+                window_blocks: Some(blocks),
+                oldest_state_height,
+            },
+        }
     }
 
     fn figures(&self) -> Result<NodeFigures, QueryError> {
