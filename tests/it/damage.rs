@@ -210,14 +210,7 @@ fn api_state(store: &Arc<Store>) -> ApiState {
         ChainConfig::default(),
         clock,
     );
-    ApiState {
-        store: Arc::clone(store),
-        gate: chain.gate(),
-        chain_id: genesis.chain_id,
-        gossip: None,
-        reads: None,
-        sync: None,
-    }
+    ApiState::new(Arc::clone(store), chain.gate(), genesis.chain_id)
 }
 
 async fn get_text(app: &axum::Router, uri: &str) -> (u16, String) {

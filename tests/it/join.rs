@@ -6,15 +6,13 @@
 //! and holds the same block hash and state root as the validators at every later height.
 
 use std::{
-    io::{Read, Write},
-    net::TcpListener,
     path::Path,
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
 use onebook_genesis::dev_secret;
-use onebook_tests::devnet::{Devnet, admit_hlq, register_member};
+use onebook_tests::devnet::{Devnet, admit_hlq, register_member, serve_once};
 use onebook_types::{action::Action, ids::ProposalId};
 
 /// The admins of three of the four validator orgs: enough to pass a proposal.
@@ -79,7 +77,7 @@ fn a_fifth_agency_joins_from_a_verified_snapshot_and_holds_the_validators_roots(
     assert!(std::fs::read_dir(&data).unwrap().next().is_none(), "a refused snapshot left data");
 
     // The sound one, served over plain HTTP as any file server would.
-    let url = serve_once(std::fs::read(&file).unwrap());
+    let url = serve_once(std::fs::read(&file).unwrap()).unwrap();
     let started = Instant::now();
     net.nodes[JOINER].start_with(&["--from-snapshot", &url], &[]).unwrap();
     let serving = loop {
@@ -139,23 +137,4 @@ fn field<'a>(output: &'a str, name: &str) -> &'a str {
         .find_map(|line| line.strip_prefix(name).filter(|rest| rest.starts_with(' ')))
         .map(str::trim)
         .unwrap_or_else(|| panic!("no {name} line in {output}"))
-}
-
-/// Serves `body` to one HTTP GET on a fresh local port; its URL.
-fn serve_once(body: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/state.snapshot", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut request = [0u8; 4096];
-        let _ = stream.read(&mut request).unwrap();
-        let head = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\
-             connection: close\r\n\r\n",
-            body.len()
-        );
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(&body).unwrap();
-    });
-    url
 }

@@ -320,3 +320,37 @@ fn rewrite_frame(
     forged.extend_from_slice(checksum.as_bytes());
     forged
 }
+
+#[test]
+fn a_snapshot_over_http_is_restored_within_its_limit_and_refused_past_it() {
+    use clap::Parser;
+    let run = |args: &[&str]| {
+        let mut argv = vec!["onebook"];
+        argv.extend_from_slice(args);
+        onebook_cli::Cli::try_parse_from(argv)?.execute()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = snapshot_bytes(&certified_store(&dir.path().join("live")), SNAPSHOT_HEIGHT);
+    let genesis = concat!(env!("CARGO_MANIFEST_DIR"), "/../genesis/networks/dev.json");
+    let home = dir.path().join("joiner");
+    let home = home.to_str().unwrap();
+    run(&["--home", home, "init", "--genesis", genesis, "--dev-key", "xm-hlq/node"]).unwrap();
+    let too_small = (bytes.len() - 1).to_string();
+
+    let url = onebook_tests::devnet::serve_once(bytes.clone()).unwrap();
+    let refused =
+        run(&["--home", home, "snapshot", "restore", "--snapshot-bytes-max", &too_small, &url])
+            .unwrap_err();
+    let data = Path::new(home).join("data");
+    let left = std::fs::read_dir(&data).map_or(0, |entries| entries.count());
+    let url = onebook_tests::devnet::serve_once(bytes.clone()).unwrap();
+    let size = bytes.len().to_string();
+    run(&["--home", home, "snapshot", "restore", "--snapshot-bytes-max", &size, &url]).unwrap();
+
+    let refused = format!("{refused:#}");
+    assert!(refused.contains(&format!("limit of {too_small} bytes")), "{refused}");
+    assert!(refused.contains("--snapshot-bytes-max"), "{refused}");
+    assert_eq!(left, 0, "a refused download left data");
+    let joined = Store::open(&StoreConfig::new(data)).unwrap();
+    assert_eq!(joined.base(), SNAPSHOT_HEIGHT);
+}

@@ -22,6 +22,26 @@ use onebook_types::{
 };
 use serde_json::Value;
 
+/// Serves `body` to one HTTP GET on a fresh local port, as any file server would; its URL.
+pub fn serve_once(body: Vec<u8>) -> eyre::Result<String> {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}/state.snapshot", listener.local_addr()?);
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else { return };
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request);
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\n\
+             connection: close\r\n\r\n",
+            body.len()
+        );
+        // A client that refuses the body part way closes the connection; that is no failure.
+        let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+    });
+    Ok(url)
+}
+
 /// A first port from which node `i` of `count` may use `base + 10 i` and the next two, all free on
 /// 127.0.0.1 now. The base is drawn from a port the operating system picks at random, so test
 /// processes running side by side get ranges far apart.

@@ -390,14 +390,7 @@ impl Api {
             onebook_chain::ChainConfig::default(),
             || Timestamp(dev_genesis().genesis_time.0 + 60_000),
         );
-        let state = onebook_api::ApiState {
-            store,
-            gate: chain.gate(),
-            chain_id: genesis.chain_id.clone(),
-            gossip: None,
-            reads: None,
-            sync: None,
-        };
+        let state = onebook_api::ApiState::new(store, chain.gate(), genesis.chain_id.clone());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         Ok(Self { _dir: dir, runtime, router: onebook_api::router(state) })
     }

@@ -25,8 +25,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 pub(crate) use onebook_query::read_rules::{self, Reader, always_restricted, restricted_by_id};
-use onebook_query::{LedgerQuery, Record, RecordKind, StoreQuery};
-use onebook_storage::Store;
+use onebook_query::{LedgerQuery, NodeRead, Record, RecordKind, SharedQuery};
 use onebook_types::{
     consortium::{Member, MemberStatus, OrgStatus},
     ids::Height,
@@ -48,16 +47,19 @@ pub const READ_SIGNATURES_MAX: usize = 100_000;
 /// seen within the window.
 #[derive(Clone, Debug)]
 pub(crate) struct Auth {
-    query: StoreQuery,
-    store: Arc<Store>,
+    query: SharedQuery,
+    node: Arc<dyn NodeRead>,
     seen: Arc<Mutex<ReplayCache>>,
     recorder: Option<ReadRecorder>,
 }
 
 impl Auth {
-    pub(crate) fn new(store: Arc<Store>, recorder: Option<ReadRecorder>) -> Self {
-        let query = StoreQuery::new(Arc::clone(&store));
-        Self { query, store, seen: Arc::new(Mutex::new(ReplayCache::default())), recorder }
+    pub(crate) fn new(
+        query: SharedQuery,
+        node: Arc<dyn NodeRead>,
+        recorder: Option<ReadRecorder>,
+    ) -> Self {
+        Self { query, node, seen: Arc::new(Mutex::new(ReplayCache::default())), recorder }
     }
 
     /// The member a signed read comes from, and the read as signed.
@@ -80,7 +82,7 @@ impl Auth {
                 ),
             ));
         }
-        let suite = self.store.suite();
+        let suite = self.node.suite();
         let digest = read_request_digest_in(suite, method, path_and_query, signed.time_ms);
         suite.verify(&signed.key, digest.as_bytes(), &signed.signature).map_err(|error| {
             refused(
@@ -153,7 +155,7 @@ pub(crate) async fn authenticate(
         Err(problem) => return problem.into_response(),
     };
     // With the policy's read audit on, the read is served only if it can be recorded.
-    let reserved = match crate::reads::reserve(&auth.store, auth.recorder.as_ref(), &read.path) {
+    let reserved = match crate::reads::reserve(&*auth.node, auth.recorder.as_ref(), &read.path) {
         Ok(reserved) => reserved,
         Err(problem) => return problem.into_response(),
     };
@@ -190,7 +192,7 @@ fn refusal(reader: &Reader, record: &Record) -> Problem {
 /// Refuses the read of `record`, as of `height`, by `reader` unless its rule allows it (see
 /// [`read_rules::may_read_fully`]).
 pub(crate) async fn authorize(
-    query: &StoreQuery,
+    query: &SharedQuery,
     reader: &Reader,
     record: &Record,
     height: Option<Height>,

@@ -16,7 +16,7 @@ use axum::{
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use onebook_query::{
-    BlockSummaryView, BlockView, LedgerQuery, Page, QueryError, StoreQuery, TxView, ValidatorsView,
+    BlockSummaryView, BlockView, LedgerQuery, Page, QueryError, SharedQuery, TxView, ValidatorsView,
 };
 use onebook_types::ids::Height;
 use serde::Deserialize;
@@ -74,7 +74,7 @@ fn no_block(height: Height) -> Problem {
     )
 )]
 pub(crate) async fn blocks(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     paging: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<Page<BlockSummaryView>>, Problem> {
     let paging = parsed(paging)?;
@@ -96,7 +96,7 @@ pub(crate) async fn blocks(
     )
 )]
 pub(crate) async fn block(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Path(height): Path<String>,
 ) -> Result<Json<BlockView>, Problem> {
     let height = parse_height(&height)?;
@@ -126,7 +126,7 @@ pub(crate) async fn block(
     )
 )]
 pub(crate) async fn block_txs(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Extension(reader): Extension<Reader>,
     Path(height): Path<String>,
     paging: Result<Query<Paging>, QueryRejection>,
@@ -158,7 +158,7 @@ pub(crate) async fn block_txs(
     )
 )]
 pub(crate) async fn validators(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     params: Result<Query<ValidatorsQuery>, QueryRejection>,
 ) -> Result<Json<ValidatorsView>, Problem> {
     let params = parsed(params)?;

@@ -11,6 +11,8 @@
 //! Cosignatures are not part of any block: each node keeps those sent to it, so a witness sends
 //! its cosignature to every node it knows.
 
+use std::sync::Arc;
+
 use axum::{
     Json,
     body::Bytes,
@@ -18,85 +20,18 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use onebook_storage::{CosignOutcome, CosignRefusal, RecordClaimKind, StorageError};
-use onebook_types::{
-    checkpoint::{Checkpoint, CheckpointExtension, Cosignature, WitnessSet},
-    ids::Height,
-    limits::PAGE_ITEMS_MAX,
-    record::RecordKey,
+use onebook_query::{
+    CheckpointEvidence, CheckpointPage, CheckpointView, CosignError, CosignReceipt, NodeRead,
+    ProofError,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use onebook_types::{checkpoint::Cosignature, ids::Height, limits::PAGE_ITEMS_MAX};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::{
-    ApiState,
     openapi::{BadRequest, NotFound, Unauthorized, Unavailable},
     problem::Problem,
 };
-
-/// One checkpoint in a listing.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct CheckpointSummary {
-    /// The checkpoint.
-    pub checkpoint: Checkpoint,
-    /// Valid cosignatures this node holds.
-    pub cosigned: usize,
-    /// How many its witness set needs.
-    pub threshold: u16,
-    /// Whether `cosigned` reaches `threshold`: bundles can be anchored at it.
-    pub witnessed: bool,
-}
-
-/// A page of checkpoints.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct CheckpointPage {
-    /// The checkpoints, lowest first.
-    pub checkpoints: Vec<CheckpointSummary>,
-    /// The newest witnessed checkpoint this node holds, if any.
-    pub newest_witnessed: Option<Height>,
-}
-
-/// One checkpoint with everything held about it.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct CheckpointView {
-    /// The checkpoint.
-    pub checkpoint: Checkpoint,
-    /// The witness set that cosigns it.
-    pub witnesses: WitnessSet,
-    /// The witness set after its block, which cosigns the next checkpoint (the same set unless
-    /// this checkpoint hands over to a new one).
-    pub next_witnesses: WitnessSet,
-    /// The cosignatures held, sorted by witness key.
-    pub cosignatures: Vec<Cosignature>,
-    /// Whether they reach the threshold.
-    pub witnessed: bool,
-}
-
-/// What a witness checks before it cosigns.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct CheckpointEvidence {
-    /// The checkpoint.
-    pub checkpoint: Checkpoint,
-    /// A proof bundle (hex, `docs/formats.md` §15) of the checkpoint policy record at the
-    /// checkpoint's height: it carries the header and its commit certificate with the
-    /// validator-set changes from genesis, and proves the witness set after the block.
-    pub bundle: String,
-    /// The proof that the checkpoint extends the one at `from`; none without `from`.
-    pub extension: Option<CheckpointExtension>,
-}
-
-/// The answer to a cosignature.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct CosignReceipt {
-    /// The checkpoint's height.
-    pub height: Height,
-    /// Valid cosignatures held now.
-    pub cosigned: usize,
-    /// How many are needed.
-    pub threshold: u16,
-    /// Whether the checkpoint is witnessed now.
-    pub witnessed: bool,
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -117,22 +52,24 @@ pub(crate) struct EvidenceQuery {
     from: Option<u64>,
 }
 
-fn storage(error: &StorageError) -> Problem {
+/// The problem of a checkpoint read that failed: 404 if there was nothing to prove, else 503.
+fn refused(error: ProofError) -> Problem {
     match error {
-        StorageError::NoProof { reason } => {
-            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason.clone())
+        ProofError::NoProof { reason } => {
+            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
         }
-        other => Problem::unavailable(other),
+        other => Problem::unavailable(&other),
     }
 }
 
+/// Runs `work` on the blocking pool.
 async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+    work: impl FnOnce() -> Result<T, ProofError> + Send + 'static,
 ) -> Result<T, Problem> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|error| Problem::unavailable(&error))?
-        .map_err(|error| storage(&error))
+        .map_err(refused)
 }
 
 /// The checkpoints above a height, with how far each is witnessed.
@@ -149,7 +86,7 @@ async fn blocking<T: Send + 'static>(
     )
 )]
 pub(crate) async fn list(
-    State(state): State<ApiState>,
+    State(node): State<Arc<dyn NodeRead>>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<CheckpointPage>, Problem> {
     let limit = query.limit.unwrap_or(PAGE_ITEMS_MAX);
@@ -157,26 +94,7 @@ pub(crate) async fn list(
         return Err(Problem::bad_request(format!("limit {limit} is not 1 to {PAGE_ITEMS_MAX}")));
     }
     let after = Height(query.after.unwrap_or(0));
-    let store = state.store.clone();
-    let page = blocking(move || {
-        let mut checkpoints = Vec::new();
-        for height in onebook_storage::checkpoint_heights(&store, after, limit)? {
-            let checkpoint = onebook_storage::checkpoint(&store, height)?
-                .ok_or(StorageError::Missing { what: "checkpoint" })?;
-            let set = onebook_storage::witnesses_of(&store, height)?;
-            let cosignatures = onebook_storage::cosignatures(&store, height)?;
-            let witnessed = set.check_in(store.suite(), &checkpoint, &cosignatures).is_ok();
-            checkpoints.push(CheckpointSummary {
-                checkpoint,
-                cosigned: cosignatures.len(),
-                threshold: set.threshold,
-                witnessed,
-            });
-        }
-        let newest_witnessed = onebook_storage::newest_witnessed(&store, Height(1))?;
-        Ok(CheckpointPage { checkpoints, newest_witnessed })
-    })
-    .await?;
+    let page = blocking(move || node.checkpoints(after, limit)).await?;
     Ok(Json(page))
 }
 
@@ -195,22 +113,11 @@ pub(crate) async fn list(
     )
 )]
 pub(crate) async fn one(
-    State(state): State<ApiState>,
+    State(node): State<Arc<dyn NodeRead>>,
     Path(height): Path<String>,
 ) -> Result<Json<CheckpointView>, Problem> {
     let height = parse_height(&height)?;
-    let store = state.store.clone();
-    let view = blocking(move || {
-        let Some(checkpoint) = onebook_storage::checkpoint(&store, height)? else {
-            return Ok(None);
-        };
-        let witnesses = onebook_storage::witnesses_of(&store, height)?;
-        let next_witnesses = onebook_storage::checkpoint_policy(&store, height)?.witnesses;
-        let cosignatures = onebook_storage::cosignatures(&store, height)?;
-        let witnessed = witnesses.check_in(store.suite(), &checkpoint, &cosignatures).is_ok();
-        Ok(Some(CheckpointView { checkpoint, witnesses, next_witnesses, cosignatures, witnessed }))
-    })
-    .await?;
+    let view = blocking(move || node.checkpoint(height)).await?;
     view.map(Json).ok_or_else(|| Problem::not_found("checkpoint at this height"))
 }
 
@@ -233,7 +140,7 @@ pub(crate) async fn one(
     )
 )]
 pub(crate) async fn evidence(
-    State(state): State<ApiState>,
+    State(node): State<Arc<dyn NodeRead>>,
     Path(height): Path<String>,
     Query(query): Query<EvidenceQuery>,
 ) -> Result<Json<CheckpointEvidence>, Problem> {
@@ -244,19 +151,7 @@ pub(crate) async fn evidence(
             "from must be a checkpoint height from 1 below {height}"
         )));
     }
-    let store = state.store.clone();
-    let evidence = blocking(move || {
-        let Some(checkpoint) = onebook_storage::checkpoint(&store, height)? else {
-            return Ok(None);
-        };
-        let keys = [(RecordKey::CheckpointPolicy, RecordClaimKind::Present)];
-        let mut bundle = onebook_storage::bundle_for_records(&store, &keys, height)?;
-        bundle.anchor = None;
-        let extension =
-            from.map(|from| onebook_storage::extension(&store, from, height)).transpose()?;
-        Ok(Some(CheckpointEvidence { checkpoint, bundle: hex::encode(bundle.encode()), extension }))
-    })
-    .await?;
+    let evidence = blocking(move || node.checkpoint_evidence(height, from)).await?;
     evidence.map(Json).ok_or_else(|| Problem::not_found("checkpoint at this height"))
 }
 
@@ -281,7 +176,7 @@ pub(crate) async fn evidence(
     )
 )]
 pub(crate) async fn cosign(
-    State(state): State<ApiState>,
+    State(node): State<Arc<dyn NodeRead>>,
     Path(height): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
@@ -289,43 +184,27 @@ pub(crate) async fn cosign(
     let body = body.map_err(|rejection| Problem::bad_request(rejection.body_text()))?;
     let cosignature: Cosignature = serde_json::from_slice(&body)
         .map_err(|error| Problem::bad_request(format!("the body is not a cosignature: {error}")))?;
-    let store = state.store.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let outcome = onebook_storage::record_cosignature(&store, height, &cosignature)?;
-        let witnessed = onebook_storage::witnessed(&store, height)?.is_some();
-        Ok::<_, CosignRefusal>((outcome, witnessed))
-    })
-    .await
-    .map_err(|error| Problem::unavailable(&error))?;
-    let refused = |slug: &str, title: &str, detail: String| {
+    let outcome = tokio::task::spawn_blocking(move || node.cosign(height, &cosignature))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?;
+    let forbidden = |slug: &str, title: &str, detail: String| {
         Problem::new(StatusCode::FORBIDDEN, slug, title, detail)
     };
-    let (outcome, witnessed) = outcome.map_err(|refusal| match refusal {
-        CosignRefusal::NoCheckpoint(_) => Problem::not_found("committed checkpoint at this height"),
-        CosignRefusal::NotAWitness(_) => {
-            refused("cosigner-not-a-witness", "the signer is not a witness", refusal.to_string())
+    let (stored, receipt) = outcome.map_err(|refusal| match refusal {
+        CosignError::NoCheckpoint => Problem::not_found("committed checkpoint at this height"),
+        CosignError::NotAWitness(detail) => {
+            forbidden("cosigner-not-a-witness", "the signer is not a witness", detail)
         }
-        CosignRefusal::BadSignature(_) => {
-            refused("cosignature-invalid", "the cosignature does not verify", refusal.to_string())
+        CosignError::BadSignature(detail) => {
+            forbidden("cosignature-invalid", "the cosignature does not verify", detail)
         }
-        CosignRefusal::Storage(error) => storage(&error),
+        CosignError::Read(error) => refused(error),
     })?;
-    let (status, cosigned, threshold) = match outcome {
-        CosignOutcome::Stored { cosigned, threshold } => (StatusCode::CREATED, cosigned, threshold),
-        CosignOutcome::AlreadyHeld => {
-            let store = state.store.clone();
-            let (cosigned, threshold) = blocking(move || {
-                let held = onebook_storage::cosignatures(&store, height)?.len();
-                Ok((held, onebook_storage::witnesses_of(&store, height)?.threshold))
-            })
-            .await?;
-            (StatusCode::OK, cosigned, threshold)
-        }
-    };
+    let status = if stored { StatusCode::CREATED } else { StatusCode::OK };
+    let CosignReceipt { cosigned, witnessed, .. } = receipt;
     if witnessed {
         tracing::info!(height = height.0, cosigned, "checkpoint witnessed");
     }
-    let receipt = CosignReceipt { height, cosigned, threshold, witnessed };
     Ok((status, Json(receipt)).into_response())
 }
 

@@ -599,8 +599,7 @@ async fn committed_txs_their_proofs_and_the_status_read_over_http() {
 #[tokio::test]
 async fn proof_bundles_nonces_and_receipts_of_a_certified_chain_read_over_http() {
     let dir = tempfile::tempdir().expect("dir");
-    let (state, member) = crate::record_tests::dev_chain_of_one_member(&dir);
-    let store = Arc::clone(&state.store);
+    let (state, member, store) = crate::record_tests::dev_chain_of_one_member_in_store(&dir);
     let served = Served::start(crate::router(state)).await;
     let client = HttpQuery::new(&served.url()).expect("a base URL");
     let admin = onebook_genesis::dev_secret("xm-dsj/admin").public_key();

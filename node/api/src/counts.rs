@@ -18,7 +18,7 @@ use axum::{
     http::StatusCode,
 };
 use onebook_query::{
-    CountParams, CountView, LedgerQuery, QueryError, RecordKind, Side, StoreQuery, kind_key_name,
+    CountParams, CountView, LedgerQuery, QueryError, RecordKind, SharedQuery, Side, kind_key_name,
     read_rules,
 };
 use onebook_types::ids::{Height, OrgId, Timestamp};
@@ -74,7 +74,7 @@ pub(crate) struct CountQuery {
     )
 )]
 pub(crate) async fn counts(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Extension(reader): Extension<Reader>,
     Path(kind): Path<String>,
     params: Result<Query<CountQuery>, QueryRejection>,

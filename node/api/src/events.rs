@@ -32,8 +32,9 @@ use axum::{
     response::sse::{Event as SseEvent, KeepAlive, Sse},
 };
 use futures_util::{Stream, StreamExt as _};
-use onebook_query::{EventCursor, EventPage, EventParams, EventView, LedgerQuery, StoreQuery};
-use onebook_storage::Store;
+use onebook_query::{
+    EventCursor, EventPage, EventParams, EventView, LedgerQuery, NodeRead, SharedQuery,
+};
 use onebook_types::{ids::OrgId, limits::PAGE_ITEMS_MAX};
 use serde::Deserialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
@@ -104,8 +105,8 @@ pub(crate) struct EventsQuery {
 
 /// One open stream: where it is and the events read but not yet sent.
 struct Follower {
-    store: Arc<Store>,
-    query: StoreQuery,
+    node: Arc<dyn NodeRead>,
+    query: SharedQuery,
     params: EventParams,
     /// Who reads: events of restricted records it may not read are not sent
     /// (`onebook_query::read_rules`).
@@ -155,8 +156,8 @@ pub(crate) async fn events(
         None => match &params.after {
             Some(text) => parse_after(text)?,
             None => {
-                let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
-                EventCursor::end_of_block(tip.height.0)
+                let tip = state.node.tip_height().map_err(|error| Problem::unavailable(&error))?;
+                EventCursor::end_of_block(tip.0)
             }
         },
     };
@@ -167,7 +168,7 @@ pub(crate) async fn events(
             format!("this node serves at most {} event streams; retry later", streams.max),
         )
     })?;
-    let query = StoreQuery::new(Arc::clone(&state.store));
+    let query = state.query.clone();
     let params = EventParams {
         after: Some(after),
         kind: params.kind,
@@ -179,7 +180,7 @@ pub(crate) async fn events(
     let mut params = params;
     params.after = Some(first.next);
     let follower = Follower {
-        store: Arc::clone(&state.store),
+        node: Arc::clone(&state.node),
         query,
         params,
         reader,
@@ -230,7 +231,7 @@ pub(crate) struct EventPageQuery {
     )
 )]
 pub(crate) async fn event_page(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     params: Result<Query<EventPageQuery>, QueryRejection>,
 ) -> Result<Json<EventPage>, Problem> {
     let params = parsed(params)?;
@@ -262,7 +263,7 @@ async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallib
                 }
             }
         }
-        let tip_before = follower.store.tip().ok()?.height;
+        let tip_before = follower.node.tip_height().ok()?;
         let page = match follower.query.events(follower.params.clone()).await {
             Ok(page) => page,
             Err(error) => {
@@ -275,7 +276,7 @@ async fn next_event(mut follower: Follower) -> Option<(Result<SseEvent, Infallib
         if caught_up {
             // Every event up to `tip_before` is sent; later ones come with a later block. A page
             // that is empty only because its read was bounded moved `next` on, and reads on now.
-            while follower.store.tip().ok()?.height <= tip_before {
+            while follower.node.tip_height().ok()? <= tip_before {
                 tokio::time::sleep(TIP_POLL_INTERVAL).await;
             }
         }

@@ -88,13 +88,13 @@ mod timeline;
 mod visibility;
 
 pub use auth::{READ_SIGNATURES_MAX, READ_WINDOW_MS};
-pub use checkpoints::{
-    CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView, CosignReceipt,
-};
 pub use events::{EVENT_STREAMS_MAX, KEEP_ALIVE_INTERVAL, TIP_POLL_INTERVAL};
 pub use onebook_query::parse_record_key;
 pub use onebook_query::{
     BatchResult, BlockView, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView,
+};
+pub use onebook_query::{
+    CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView, CosignReceipt,
 };
 pub use onebook_types::read_request::{read_request_digest, sign_read};
 pub use problem::{Problem, RETRY_AFTER_SECS};
@@ -118,6 +118,8 @@ mod event_tests;
 mod hygiene_tests;
 #[cfg(test)]
 mod openapi_tests;
+#[cfg(test)]
+mod port_tests;
 #[cfg(test)]
 mod reads_tests;
 #[cfg(test)]

@@ -18,14 +18,7 @@ use axum::{
 };
 
 use onebook_consensus::metrics::{self, Histogram, HistogramSnapshot};
-use onebook_storage::{StorageError, Store};
-use onebook_types::{
-    codec,
-    consortium::{Validator, ValidatorSet},
-    ids::Height,
-    limits::RECORD_BYTES_MAX,
-    record::RecordKey,
-};
+use onebook_query::{EngineFigures, MISSED_WINDOW};
 
 use crate::{problem::Problem, routes::ApiState};
 
@@ -99,50 +92,52 @@ pub(crate) async fn count(
 pub(crate) async fn metrics(
     State((state, counters)): State<(ApiState, Arc<RequestCounters>)>,
 ) -> Result<Response, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?;
-    let header = state.store.header(tip.height).ok().flatten();
+    let node = Arc::clone(&state.node);
+    let figures = tokio::task::spawn_blocking(move || node.figures())
+        .await
+        .map_err(|error| Problem::unavailable(&error))?
+        .map_err(|error| Problem::unavailable(&error))?;
     let mut text = String::new();
     let mut gauge = |name: &str, help: &str, value: u64| {
         let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
     };
-    gauge("onebook_height", "The height of the last committed block.", tip.height.0);
+    gauge("onebook_height", "The height of the last committed block.", figures.height.0);
     gauge(
         "onebook_last_block_time_seconds",
         "The time of the last committed block, in seconds since the Unix epoch (0 at genesis).",
-        header.map_or(0, |header| header.time.0 / 1_000),
+        figures.last_block_time_ms.map_or(0, |time_ms| time_ms / 1_000),
     );
     gauge(
         "onebook_mempool_txs",
         "Txs waiting in this node's mempool.",
         state.gate.pending() as u64,
     );
-    let cache = state.store.node_cache_stats();
     gauge(
         "onebook_state_node_cache_nodes",
         "State-tree nodes held in the node cache.",
-        cache.nodes,
+        figures.cache_nodes,
     );
     gauge(
         "onebook_state_node_cache_capacity_nodes",
         "The most state-tree nodes the node cache holds.",
-        cache.capacity,
+        figures.cache_capacity_nodes,
     );
     gauge(
         "onebook_base_height",
         "The first height this node holds: 0 from the genesis, a snapshot's height if it joined \
          from one.",
-        state.store.base().0,
+        figures.base_height.0,
     );
-    if let Ok(space) = state.store.disk_space() {
+    if let Some((size_bytes, available_bytes)) = figures.disk_bytes {
         gauge(
             "onebook_storage_disk_size_bytes",
             "The size of the file system holding the store.",
-            space.size_bytes,
+            size_bytes,
         );
         gauge(
             "onebook_storage_disk_available_bytes",
             "The bytes the node may still write on the file system holding the store.",
-            space.available_bytes,
+            available_bytes,
         );
     }
     let mut counter = |name: &str, help: &str, value: u64| {
@@ -151,19 +146,19 @@ pub(crate) async fn metrics(
     counter(
         "onebook_state_node_cache_hits_total",
         "State-tree node reads answered from the node cache.",
-        cache.hits,
+        figures.cache_hits,
     );
     counter(
         "onebook_state_node_cache_misses_total",
         "State-tree node reads that went to RocksDB.",
-        cache.misses,
+        figures.cache_misses,
     );
     counter(
         "onebook_storage_damaged_reads_total",
         "Reads that found the store damaged since the node started.",
-        state.store.damage().map_or(0, |damage| damage.reads),
+        figures.damaged_reads,
     );
-    if let Ok(families) = state.store.family_bytes() {
+    if let Some(families) = &figures.family_bytes {
         labelled(
             &mut text,
             "onebook_storage_family_bytes",
@@ -171,7 +166,7 @@ pub(crate) async fn metrics(
             families.iter().map(|(family, bytes)| (format!("family=\"{family}\""), *bytes)),
         );
     }
-    if let Ok(memory) = state.store.memory() {
+    if let Some((memtables, block_cache, table_readers)) = figures.memory_bytes {
         labelled(
             &mut text,
             "onebook_storage_memory_bytes",
@@ -179,15 +174,15 @@ pub(crate) async fn metrics(
              its block cache (bounded by block_cache_bytes) and its table readers' index and \
              filter blocks.",
             [
-                ("memtables", memory.memtables),
-                ("block_cache", memory.block_cache),
-                ("table_readers", memory.table_readers),
+                ("memtables", memtables),
+                ("block_cache", block_cache),
+                ("table_readers", table_readers),
             ]
             .into_iter()
             .map(|(part, bytes)| (format!("part=\"{part}\""), bytes)),
         );
     }
-    if let Ok(missed) = missed_votes(&state.store, tip.height) {
+    if let Some(missed) = &figures.missed_votes {
         let _ = writeln!(
             text,
             "# HELP onebook_validator_window_blocks The last committed blocks the missed-vote \
@@ -221,47 +216,13 @@ pub(crate) async fn metrics(
             .iter()
             .map(|(route, snapshot)| (format!("route=\"{route}\""), snapshot)),
     );
-    engine_and_chain(&mut text, &state.store);
+    engine_and_chain(&mut text, figures.engine);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
 }
 
-/// The blocks the missed-vote counts cover: the last 100 committed.
-const MISSED_WINDOW: u64 = 100;
-
-/// Per validator of the set in force at `tip`, how many of the last [`MISSED_WINDOW`] committed
-/// blocks (at or above the store's base) have a commit certificate without its signature.
-struct MissedVotes {
-    window: u64,
-    validators: Vec<(Validator, u64)>,
-}
-
-fn missed_votes(store: &Store, tip: Height) -> Result<MissedVotes, StorageError> {
-    let set: ValidatorSet = match store.record(&RecordKey::ValidatorSet, tip)? {
-        Some(bytes) => codec::decode(&bytes, RECORD_BYTES_MAX)
-            .map_err(|source| StorageError::Corrupt { what: "validator set", source })?,
-        None => ValidatorSet::default(),
-    };
-    let first = tip.0.saturating_sub(MISSED_WINDOW - 1).max(store.base().0).max(1);
-    let mut missed: Vec<(Validator, u64)> =
-        set.validators.into_iter().map(|validator| (validator, 0)).collect();
-    let mut window = 0;
-    for height in first..=tip.0 {
-        let Some(certificate) = store.certificate(Height(height))? else { continue };
-        window += 1;
-        for (validator, count) in &mut missed {
-            let signed = certificate
-                .signatures
-                .binary_search_by_key(&validator.node_key, |signature| signature.node_key)
-                .is_ok();
-            *count += u64::from(!signed);
-        }
-    }
-    Ok(MissedVotes { window, validators: missed })
-}
-
 /// The figures of RocksDB, consensus and the chain.
-fn engine_and_chain(text: &mut String, store: &Store) {
-    if let Ok(engine) = store.engine_stats() {
+fn engine_and_chain(text: &mut String, engine: Option<EngineFigures>) {
+    if let Some(engine) = engine {
         let gauges = [
             (
                 "onebook_storage_write_stopped",

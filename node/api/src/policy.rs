@@ -9,7 +9,7 @@ use axum::{
     Json,
     extract::{Query, State, rejection::QueryRejection},
 };
-use onebook_query::{LedgerQuery, PolicyView, StoreQuery};
+use onebook_query::{LedgerQuery, PolicyView, SharedQuery};
 use onebook_types::ids::Height;
 
 use crate::{
@@ -33,7 +33,7 @@ use crate::{
     )
 )]
 pub(crate) async fn policy(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     params: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Json<PolicyView>, Problem> {
     let params = parsed(params)?;

@@ -5,7 +5,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use onebook_chain::ChainAdmitError;
+use onebook_chain::{ChainAdmitError, ChainStorageError};
 use onebook_mempool::AdmitError;
 use onebook_storage::StorageError;
 use serde::Serialize;
@@ -137,7 +137,12 @@ impl From<ChainAdmitError> for Problem {
         let detail = error.to_string();
         let admit = match error {
             ChainAdmitError::Admit(admit) => admit,
-            ChainAdmitError::Storage(cause) => return Self::unavailable(&cause),
+            ChainAdmitError::Storage(cause) => {
+                return match &*cause {
+                    ChainStorageError::Store(error) => Self::storage(error),
+                    _ => Self::unavailable(&cause),
+                };
+            }
         };
         let (status, slug, title) = match &admit {
             AdmitError::TooLarge { .. } => {
@@ -241,4 +246,24 @@ pub(crate) async fn problem_json(response: Response) -> Response {
         }
     }
     answer
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn a_refused_admission_answers_by_what_the_store_found() {
+        let storage = |error: StorageError| {
+            ChainAdmitError::Storage(Arc::new(ChainStorageError::Store(error)))
+        };
+
+        let damaged = Problem::from(storage(StorageError::Missing { what: "tip" }));
+        let unreadable = Problem::from(storage(StorageError::Empty));
+
+        assert_eq!((damaged.status, damaged.kind.as_str()), (500, "/problems/store-damaged"));
+        assert_eq!((unreadable.status, unreadable.kind.as_str()), (503, "/problems/unavailable"));
+    }
 }

@@ -25,19 +25,15 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use onebook_storage::StorageError;
 use onebook_types::{
     hash::Hash32,
     ids::{AccessEventId, Height},
     record::RecordKey,
 };
-use onebook_verifier::ProofBundle;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use onebook_query::{
-    LedgerQuery, QueryError, RecordKind, StoreQuery, action_name, parse_record_key,
-};
+use onebook_query::{Bundle, LedgerQuery, ProofError, RecordKind, action_name, parse_record_key};
 
 use crate::{
     ApiState,
@@ -62,19 +58,18 @@ pub(crate) struct ProofQuery {
     absent: bool,
 }
 
-fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem> {
+fn answer(bundle: Result<Bundle, ProofError>) -> Result<Response, Problem> {
     let bundle = bundle.map_err(|error| match error {
-        StorageError::NoProof { reason } => {
+        ProofError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
         }
-        pruned @ StorageError::StatePruned { .. } => Problem::from(QueryError::from(pruned)),
-        below @ StorageError::BelowBase { .. } => {
-            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", below.to_string())
+        ProofError::BelowBase { detail } => {
+            Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", detail)
         }
-        other => Problem::storage(&other),
+        ProofError::Read(error) => error.into(),
     })?;
-    let height = bundle.header.height.0.to_string();
-    let mut response = (StatusCode::OK, bundle.encode()).into_response();
+    let height = bundle.height.0.to_string();
+    let mut response = (StatusCode::OK, bundle.bytes).into_response();
     let headers = response.headers_mut();
     headers
         .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/octet-stream"));
@@ -85,7 +80,7 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
 }
 
 fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
+    let tip = state.node.tip_height().map_err(|error| Problem::unavailable(&error))?;
     match asked {
         None => Ok(tip),
         Some(h) => checked_height(h, tip),
@@ -94,10 +89,9 @@ fn height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
 
 /// The height asked, or the newest witnessed checkpoint (the tip when none is witnessed yet).
 fn record_height(state: &ApiState, asked: Option<u64>) -> Result<Height, Problem> {
-    let tip = state.store.tip().map_err(|error| Problem::unavailable(&error))?.height;
+    let tip = state.node.tip_height().map_err(|error| Problem::unavailable(&error))?;
     match asked {
-        None => onebook_storage::default_proof_height(&state.store)
-            .map_err(|error| Problem::unavailable(&error)),
+        None => state.node.default_proof_height().map_err(|error| Problem::unavailable(&error)),
         Some(h) => checked_height(h, tip),
     }
 }
@@ -117,12 +111,12 @@ async fn authorize_record(
     key: RecordKey,
     at: Height,
 ) -> Result<(), Problem> {
-    let query = StoreQuery::new(Arc::clone(&state.store));
+    let query = &state.query;
     let Some(kind) = RecordKind::of(&key) else {
         return Ok(());
     };
     match query.record(key, Some(at)).await? {
-        Some(view) => auth::authorize(&query, reader, &view.record, Some(at)).await,
+        Some(view) => auth::authorize(query, reader, &view.record, Some(at)).await,
         // Neither a bundle nor its absence is shown to an anonymous reader of a record that could
         // be restricted, so the answer does not tell whether it exists.
         None if auth::restricted_by_id(kind) && matches!(reader, Reader::Anonymous) => {
@@ -163,12 +157,10 @@ pub(crate) async fn record(
     let key = parse_record_key(&key).map_err(Problem::bad_request)?;
     let at = record_height(&state, query.height)?;
     authorize_record(&state, &reader, key.clone(), at).await?;
-    let store = state.store.clone();
-    let bundle = tokio::task::spawn_blocking(move || {
-        onebook_storage::bundle_for_claims(&store, &[key], query.absent, at)
-    })
-    .await
-    .map_err(|error| Problem::unavailable(&error))?;
+    let node = Arc::clone(&state.node);
+    let bundle = tokio::task::spawn_blocking(move || node.record_bundle(key, query.absent, at))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?;
     answer(bundle)
 }
 
@@ -196,13 +188,11 @@ pub(crate) async fn tx(
 ) -> Result<Response, Problem> {
     let hash = Hash32::from_hex(&hash)
         .map_err(|_| Problem::bad_request(format!("{hash:?} is not a 32-byte hex hash")))?;
-    let unavailable = |error: StorageError| Problem::unavailable(&error);
-    if let Some((location, tx)) = state.store.tx(&hash).map_err(unavailable)? {
-        let events = state.store.receipt(location).map_err(unavailable)?.map(|r| r.events);
-        let query = StoreQuery::new(Arc::clone(&state.store));
+    let committed = state.node.committed_tx(hash).map_err(|error| Problem::unavailable(&error))?;
+    if let Some((tx, events)) = committed {
+        let query = &state.query;
         let action = action_name(&tx.body.action);
-        let events = events.unwrap_or_default();
-        if !may_read_tx(&query, &reader, &action, tx.body.signer, &events).await? {
+        if !may_read_tx(query, &reader, &action, tx.body.signer, &events).await? {
             return Err(match reader {
                 Reader::Anonymous => auth::anonymous("tx carrying restricted content"),
                 Reader::Member(member) => Problem::new(
@@ -218,8 +208,8 @@ pub(crate) async fn tx(
             });
         }
     }
-    let store = state.store.clone();
-    let bundle = tokio::task::spawn_blocking(move || onebook_storage::bundle_for_tx(&store, &hash))
+    let node = Arc::clone(&state.node);
+    let bundle = tokio::task::spawn_blocking(move || node.tx_bundle(hash))
         .await
         .map_err(|error| Problem::unavailable(&error))?;
     answer(bundle)
@@ -255,11 +245,9 @@ pub(crate) async fn access_event(
         id.parse().map_err(|_| Problem::bad_request(format!("{id:?} is not a number")))?;
     let at = height(&state, query.height)?;
     authorize_record(&state, &reader, RecordKey::AccessEvent(AccessEventId(id)), at).await?;
-    let store = state.store.clone();
-    let bundle = tokio::task::spawn_blocking(move || {
-        onebook_storage::bundle_for_access(&store, AccessEventId(id), at)
-    })
-    .await
-    .map_err(|error| Problem::unavailable(&error))?;
+    let node = Arc::clone(&state.node);
+    let bundle = tokio::task::spawn_blocking(move || node.access_bundle(AccessEventId(id), at))
+        .await
+        .map_err(|error| Problem::unavailable(&error))?;
     answer(bundle)
 }

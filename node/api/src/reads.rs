@@ -13,16 +13,14 @@ use std::{sync::Arc, time::Duration};
 
 use axum::http::StatusCode;
 use onebook_chain::TxGate;
-use onebook_storage::Store;
+use onebook_query::NodeRead;
 use onebook_types::{
     action::Action,
     codec,
-    consortium::Policy,
     ids::{ChainId, Height, Nonce},
     keys::SecretKey,
-    limits::{READ_PATH_BYTES_MAX, READS_PER_TX_MAX, RECORD_BYTES_MAX},
+    limits::{READ_PATH_BYTES_MAX, READS_PER_TX_MAX},
     reads::SignedRead,
-    record::RecordKey,
     tx::TxBody,
 };
 use tokio::sync::mpsc;
@@ -47,33 +45,30 @@ pub(crate) type Reserved = mpsc::OwnedPermit<SignedRead>;
 
 impl ReadRecorder {
     /// Starts the task that writes the queued reads out, signing with `operator` (a member key
-    /// of an active org) and admitting through `gate`; `gossip` spreads each batch.
+    /// of an active org) and admitting through `gate` (each tx valid for 100 blocks above the
+    /// tip of `node`); `gossip` spreads each batch.
     pub fn spawn(
         operator: SecretKey,
         gate: TxGate,
-        store: Arc<Store>,
+        node: Arc<dyn NodeRead>,
         chain_id: ChainId,
         gossip: Option<onebook_network::TxGossip>,
     ) -> Self {
         let (queue, reads) = mpsc::channel(READ_QUEUE_MAX);
-        let writer = Writer { operator: Arc::new(operator), gate, store, chain_id, gossip };
+        let writer = Writer { operator: Arc::new(operator), gate, node, chain_id, gossip };
         tokio::spawn(writer.run(reads));
         Self { queue }
     }
 }
 
-/// Whether the policy at the tip of `store` has signed reads recorded; then a place in the
+/// Whether the policy at the tip of `node` has signed reads recorded; then a place in the
 /// queue for the read of `path`, or the problem that refuses the read.
 pub(crate) fn reserve(
-    store: &Store,
+    node: &dyn NodeRead,
     recorder: Option<&ReadRecorder>,
     path: &str,
 ) -> Result<Option<Reserved>, Problem> {
-    let tip = store.tip().map_err(|error| Problem::unavailable(&error))?;
-    let policy =
-        store.record(&RecordKey::Policy, tip.height).map_err(|e| Problem::unavailable(&e))?;
-    let policy: Option<Policy> =
-        policy.and_then(|bytes| codec::decode(&bytes, RECORD_BYTES_MAX).ok());
+    let policy = node.policy_at_tip().map_err(|error| Problem::unavailable(&error))?;
     if !policy.is_some_and(|policy| policy.record_signed_reads) {
         return Ok(None);
     }
@@ -112,7 +107,7 @@ pub(crate) fn reserve(
 struct Writer {
     operator: Arc<SecretKey>,
     gate: TxGate,
-    store: Arc<Store>,
+    node: Arc<dyn NodeRead>,
     chain_id: ChainId,
     gossip: Option<onebook_network::TxGossip>,
 }
@@ -136,26 +131,28 @@ impl Writer {
     /// another tx of the operator), then gives up with an error in the log.
     async fn submit(&self, batch: Vec<SignedRead>) {
         let count = batch.len();
-        let mut last_error = String::new();
+        let mut last_error = None;
         for _ in 0..SUBMIT_TRIES {
             match self.admit(batch.clone()).await {
                 Ok(()) => return,
-                Err(error) => last_error = error,
+                Err(error) => last_error = Some(error),
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        tracing::error!(count, error = %last_error, "signed reads could not be recorded");
+        if let Some(error) = last_error {
+            tracing::error!(count, %error, "signed reads could not be recorded");
+        }
     }
 
-    async fn admit(&self, reads: Vec<SignedRead>) -> Result<(), String> {
+    async fn admit(&self, reads: Vec<SignedRead>) -> Result<(), RecordError> {
         let gate = self.gate.clone();
-        let store = Arc::clone(&self.store);
+        let node = Arc::clone(&self.node);
         let operator = Arc::clone(&self.operator);
         let chain_id = self.chain_id.clone();
         let admitted = tokio::task::spawn_blocking(move || {
             let signer = operator.public_key();
-            let (_, next) = gate.nonces(&signer).map_err(|error| error.to_string())?;
-            let tip = store.tip().map_err(|error| error.to_string())?.height;
+            let (_, next) = gate.nonces(&signer)?;
+            let tip = node.tip_height()?;
             let body = TxBody {
                 chain_id,
                 signer,
@@ -164,10 +161,9 @@ impl Writer {
                 action: Action::RecordReads { reads },
             };
             let bytes = codec::encode(&body.sign(&operator));
-            gate.admit(&bytes).map(|hash| (hash, bytes)).map_err(|error| error.to_string())
+            Ok::<_, RecordError>((gate.admit(&bytes)?, bytes))
         })
-        .await
-        .map_err(|error| error.to_string())??;
+        .await??;
         let (hash, bytes) = admitted;
         if let Some(gossip) = &self.gossip
             && !gossip.publish(bytes)
@@ -177,4 +173,18 @@ impl Writer {
         tracing::debug!(%hash, "signed reads submitted for recording");
         Ok(())
     }
+}
+
+/// Why a batch of reads was not admitted this time.
+#[derive(Debug, thiserror::Error)]
+enum RecordError {
+    /// The chain refused the tx, or could not read its store to judge it.
+    #[error(transparent)]
+    Admit(#[from] onebook_chain::ChainAdmitError),
+    /// The store's tip could not be read.
+    #[error("storage failed: {0}")]
+    Storage(#[from] onebook_query::QueryError),
+    /// The blocking task that builds the tx did not finish.
+    #[error("the admission task stopped: {0}")]
+    Stopped(#[from] tokio::task::JoinError),
 }

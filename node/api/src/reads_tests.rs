@@ -51,9 +51,9 @@ fn app(dir: &tempfile::TempDir, recording: bool) -> (axum::Router, TxGate) {
     let gate = chain.gate();
     let reads = recording.then(|| {
         let operator = dev_secret("xm-dsj/admin");
-        ReadRecorder::spawn(operator, gate.clone(), Arc::clone(&store), chain_id.clone(), None)
+        ReadRecorder::spawn(operator, gate.clone(), store.clone(), chain_id.clone(), None)
     });
-    let state = ApiState { store, gate: gate.clone(), chain_id, gossip: None, reads, sync: None };
+    let state = ApiState { reads, ..ApiState::new(store, gate.clone(), chain_id) };
     (router(state), gate)
 }
 

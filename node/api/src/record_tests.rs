@@ -281,6 +281,14 @@ async fn catalog_versions_timelines_search_and_overdue_duties_answer() {
 /// validator with its certificate, whose one tx (nonce 1 of `xm-dsj/admin`) registers the member
 /// it gives, a data user of `xm-dsj`.
 pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, PublicKey) {
+    let (state, new_member, _) = dev_chain_of_one_member_in_store(dir);
+    (state, new_member)
+}
+
+/// As [`dev_chain_of_one_member`], with the store the state reads.
+pub(crate) fn dev_chain_of_one_member_in_store(
+    dir: &tempfile::TempDir,
+) -> (ApiState, PublicKey, Arc<Store>) {
     use onebook_consensus::Application as _;
     use onebook_genesis::{GenesisFile, dev_secret};
     use onebook_types::{
@@ -345,15 +353,8 @@ pub(crate) fn dev_chain_of_one_member(dir: &tempfile::TempDir) -> (ApiState, Pub
         .collect();
     signatures.sort_by_key(|signature| signature.node_key);
     chain.commit(block, CommitCertificate { vote, signatures }).expect("commits");
-    let state = ApiState {
-        store,
-        gate: chain.gate(),
-        chain_id: genesis.chain_id,
-        gossip: None,
-        reads: None,
-        sync: None,
-    };
-    (state, new_member)
+    let state = ApiState::new(Arc::clone(&store), chain.gate(), genesis.chain_id);
+    (state, new_member, store)
 }
 
 #[tokio::test]

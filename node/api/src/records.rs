@@ -1,5 +1,5 @@
 //! Record views: every record of the domain by id and as filtered, paged lists, as of any
-//! height, read through [`LedgerQuery`] (here the node's own store, [`StoreQuery`]).
+//! height, read through [`LedgerQuery`] (the API's [`SharedQuery`]: in a node, its own store).
 //!
 //! | route | answer |
 //! |---|---|
@@ -31,8 +31,6 @@
 //! there yet), and a cursor that is hex but no position of the listing (another listing's, or of
 //! the wrong length) a 404 `cursor-unknown`.
 
-use std::sync::Arc;
-
 use axum::{
     Extension, Json,
     extract::{FromRef, Path, Query, State, rejection::QueryRejection},
@@ -40,7 +38,7 @@ use axum::{
 };
 use onebook_query::{
     LedgerQuery, ListParams, Page, PageParams, QueryError, Record, RecordKind, RecordView,
-    StoreQuery,
+    SharedQuery,
 };
 use onebook_types::{
     catalog_records::CatalogVersion,
@@ -63,9 +61,9 @@ use crate::{
     problem::Problem,
 };
 
-impl FromRef<ApiState> for StoreQuery {
+impl FromRef<ApiState> for SharedQuery {
     fn from_ref(state: &ApiState) -> Self {
-        Self::new(Arc::clone(&state.store))
+        state.query.clone()
     }
 }
 
@@ -201,7 +199,7 @@ pub struct CatalogVersionsView {
     )
 )]
 pub(crate) async fn catalog_entry_versions(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Path(code): Path<String>,
     as_of: Result<Query<AsOf>, QueryRejection>,
 ) -> Result<Json<CatalogVersionsView>, Problem> {
@@ -221,7 +219,7 @@ pub(crate) async fn catalog_entry_versions(
 /// to an anonymous reader, and items the reader may not read are left out of the page (its
 /// cursor still moves past them).
 async fn list(
-    query: StoreQuery,
+    query: SharedQuery,
     reader: &Reader,
     kind: RecordKind,
     params: Result<Query<ListQuery>, QueryRejection>,
@@ -252,7 +250,7 @@ async fn list(
 
 /// One record, if `reader` may read it.
 pub(crate) async fn one(
-    query: StoreQuery,
+    query: SharedQuery,
     reader: &Reader,
     kind: RecordKind,
     id: &str,
@@ -349,7 +347,7 @@ macro_rules! kind_handlers {
             )
         )]
         pub(crate) async fn $list(
-            State(query): State<StoreQuery>,
+            State(query): State<SharedQuery>,
             Extension(reader): Extension<Reader>,
             params: Result<Query<ListQuery>, QueryRejection>,
         ) -> Result<Json<Page<RecordView>>, Problem> {
@@ -372,7 +370,7 @@ macro_rules! kind_handlers {
             )
         )]
         pub(crate) async fn $one(
-            State(query): State<StoreQuery>,
+            State(query): State<SharedQuery>,
             Extension(reader): Extension<Reader>,
             Path(id): Path<String>,
             as_of: Result<Query<AsOf>, QueryRejection>,
@@ -504,7 +502,7 @@ kind_handlers! {
     )
 )]
 pub(crate) async fn resource_products(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Path(id): Path<String>,
     params: Result<Query<ProductsQuery>, QueryRejection>,
 ) -> Result<Json<Page<RecordView>>, Problem> {

@@ -18,7 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use onebook_query::{
-    LedgerQuery, QueryError, Record, RecordView, StoreQuery,
+    LedgerQuery, QueryError, Record, RecordView, SharedQuery,
     reports::{ReportView, report_csv},
 };
 use onebook_types::{
@@ -78,7 +78,7 @@ pub(crate) struct ReportQuery {
     )
 )]
 pub(crate) async fn scoped(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Path((scope, id)): Path<(String, String)>,
     params: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
@@ -156,7 +156,7 @@ pub struct PublishedReportCheck {
     )
 )]
 pub(crate) async fn published(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Path(id): Path<String>,
 ) -> Result<Json<PublishedReportCheck>, Problem> {
     let number = id.parse::<u64>().map_err(|_| {
@@ -179,7 +179,7 @@ pub(crate) async fn published(
 
 /// The figures of a published report recomputed at `height`, or why they cannot be.
 async fn check(
-    query: &StoreQuery,
+    query: &SharedQuery,
     scope: &ReportScope,
     period: ReportPeriod,
     height: Height,

@@ -14,8 +14,8 @@ use axum::{
 };
 use onebook_chain::TxGate;
 use onebook_query::{
-    BatchResult, LedgerQuery, NoncesView, StateHistoryMode, StateHistoryView, StatusView,
-    Submitted, SubmittedBatch, SyncView, TxStatusView,
+    BatchResult, LedgerQuery, NodeRead, NoncesView, SharedQuery, StatusView, Submitted,
+    SubmittedBatch, SyncView, TxStatusView,
 };
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
@@ -35,11 +35,16 @@ use crate::{
     problem::Problem,
 };
 
-/// What the handlers read and write through.
+/// What the handlers read and write through: every read goes through the read port, the
+/// ledger's records through `query` (any [`LedgerQuery`]) and what else the API reads of its
+/// node (tip, health, figures, proof bundles, checkpoints) through `node` ([`NodeRead`]); only
+/// admission (`gate`) reaches the node's chain itself.
 #[derive(Clone, Debug)]
 pub struct ApiState {
-    /// The node's store.
-    pub store: Arc<Store>,
+    /// The ledger, through the read port: the node's own store in a node (`StoreQuery`).
+    pub query: SharedQuery,
+    /// What the API reads of its node beside the ledger's records.
+    pub node: Arc<dyn NodeRead>,
     /// The node's mempool, behind its admission checks.
     pub gate: TxGate,
     /// The chain this node serves.
@@ -51,6 +56,28 @@ pub struct ApiState {
     pub reads: Option<crate::ReadRecorder>,
     /// Where the node stands against its peers, on a node that runs consensus.
     pub sync: Option<onebook_consensus::SyncStatus>,
+}
+
+impl ApiState {
+    /// The state of a node serving `store`, admitting txs through `gate` on `chain_id`, without
+    /// gossip, read audit or sync status (set those fields after).
+    pub fn new(store: Arc<Store>, gate: TxGate, chain_id: ChainId) -> Self {
+        Self {
+            query: SharedQuery::new(onebook_query::StoreQuery::new(Arc::clone(&store))),
+            node: store,
+            gate,
+            chain_id,
+            gossip: None,
+            reads: None,
+            sync: None,
+        }
+    }
+}
+
+impl axum::extract::FromRef<ApiState> for Arc<dyn NodeRead> {
+    fn from_ref(state: &ApiState) -> Self {
+        Arc::clone(&state.node)
+    }
 }
 
 /// The most bytes of a request body on any route: a tx in hex in JSON is twice its size, plus
@@ -91,7 +118,8 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
         .routes(routes!(crate::metrics::metrics))
         .with_state((state.clone(), Arc::clone(&counters)));
     // The signatures of signed reads seen within the window live here, one set per router.
-    let auth = crate::auth::Auth::new(Arc::clone(&state.store), state.reads.clone());
+    let auth =
+        crate::auth::Auth::new(state.query.clone(), Arc::clone(&state.node), state.reads.clone());
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(status))
@@ -196,9 +224,9 @@ pub(crate) fn documented(state: ApiState, event_streams: EventStreams) -> OpenAp
     )
 )]
 async fn health(State(state): State<ApiState>) -> Result<&'static str, Problem> {
-    match state.store.damage() {
+    match state.node.damaged_reads() {
         None => Ok("ok"),
-        Some(damage) => Err(Problem::new(
+        Some(reads) => Err(Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "store-damaged",
             "the node's store is damaged",
@@ -206,7 +234,7 @@ async fn health(State(state): State<ApiState>) -> Result<&'static str, Problem> 
                 "{} read(s) found damaged data since the node started (its log names them); \
                  restore the data directory from a backup or resync the node (`onebook inspect \
                  verify` lists the damage)",
-                damage.reads
+                reads
             ),
         )),
     }
@@ -225,7 +253,7 @@ async fn health(State(state): State<ApiState>) -> Result<&'static str, Problem> 
     )
 )]
 async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Problem> {
-    let tip = onebook_query::StoreQuery::new(Arc::clone(&state.store)).tip().await?;
+    let tip = state.query.tip().await?;
     Ok(Json(StatusView {
         chain_id: state.chain_id.clone(),
         height: tip.height,
@@ -245,25 +273,8 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
                 eta_s: sync.eta_s,
             }
         }),
-        state_history: state_history(&state.store),
+        state_history: state.node.state_history(),
     }))
-}
-
-/// Which heights' state the node holds.
-fn state_history(store: &onebook_storage::Store) -> StateHistoryView {
-    let oldest_state_height = store.oldest_state_height().0;
-    match store.state_history() {
-        onebook_storage::StateHistory::Archive => StateHistoryView {
-            mode: StateHistoryMode::Archive,
-            window_blocks: None,
-            oldest_state_height,
-        },
-        onebook_storage::StateHistory::Window { blocks } => StateHistoryView {
-            mode: StateHistoryMode::Pruned,
-            window_blocks: Some(blocks),
-            oldest_state_height,
-        },
-    }
 }
 
 /// `POST /v1/txs` as `application/json`.
@@ -559,13 +570,13 @@ async fn tx_status(
     Path(hash): Path<String>,
 ) -> Result<Json<TxStatusView>, Problem> {
     let hash = parse_hash(&hash)?;
-    let query = onebook_query::StoreQuery::new(Arc::clone(&state.store));
+    let query = &state.query;
     // A commit writes the store before it drops the tx from the pool, so a tx that left the
     // pool between the first look at the store and the look at the pool is in the store at the
     // second look: a waiting or committed tx is never answered 404.
     for look in 0..2 {
         if let Some(mut view) = query.tx(hash).await? {
-            crate::visibility::redact_tx(&query, &reader, &mut view).await?;
+            crate::visibility::redact_tx(query, &reader, &mut view).await?;
             return Ok(Json(TxStatusView::Committed(Box::new(view))));
         }
         if look == 0 && state.gate.is_pending(&hash) {

@@ -9,7 +9,7 @@ use axum::{
     Extension, Json,
     extract::{Query, State, rejection::QueryRejection},
 };
-use onebook_query::{LedgerQuery, OverdueView, SearchHitView, StoreQuery};
+use onebook_query::{LedgerQuery, OverdueView, SearchHitView, SharedQuery};
 use onebook_types::ids::{Height, OrgId, Timestamp};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -47,7 +47,7 @@ pub(crate) struct SearchQuery {
     )
 )]
 pub(crate) async fn search(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Extension(reader): Extension<Reader>,
     params: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Json<Vec<SearchHitView>>, Problem> {
@@ -95,7 +95,7 @@ pub(crate) struct OverdueQuery {
     )
 )]
 pub(crate) async fn overdue(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     params: Result<Query<OverdueQuery>, QueryRejection>,
 ) -> Result<Json<OverdueView>, Problem> {
     let params = parsed(params)?;

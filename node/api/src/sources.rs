@@ -11,7 +11,7 @@ use axum::{
     Json,
     extract::{Query, State, rejection::QueryRejection},
 };
-use onebook_query::{ElementSourceView, LedgerQuery, StoreQuery};
+use onebook_query::{ElementSourceView, LedgerQuery, SharedQuery};
 use onebook_types::{catalog_records::SourceKey, ids::Height};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -56,7 +56,7 @@ pub(crate) struct SourceQuery {
     )
 )]
 pub(crate) async fn source(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     params: Result<Query<SourceQuery>, QueryRejection>,
 ) -> Result<Json<ElementSourceView>, Problem> {
     let params = parsed(params)?;

@@ -69,7 +69,7 @@ fn state_over(
         ChainConfig::default(),
         clock,
     );
-    ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None, sync: None }
+    ApiState::new(store, chain.gate(), chain_id)
 }
 
 pub(crate) fn tx(nonce: u64) -> Vec<u8> {

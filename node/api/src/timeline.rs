@@ -14,7 +14,7 @@ use axum::{
     extract::{Path, Query, State, rejection::QueryRejection},
 };
 use onebook_query::{
-    LedgerQuery, Page, RecordKind, StoreQuery, TimelineEntryView, parse_record_key,
+    LedgerQuery, Page, RecordKind, SharedQuery, TimelineEntryView, parse_record_key,
 };
 use onebook_types::record::RecordKey;
 
@@ -52,7 +52,7 @@ use crate::{
     )
 )]
 pub(crate) async fn timeline(
-    State(query): State<StoreQuery>,
+    State(query): State<SharedQuery>,
     Extension(reader): Extension<Reader>,
     Path(key): Path<String>,
     paging: Result<Query<Paging>, QueryRejection>,

@@ -439,7 +439,8 @@ impl TxGate {
     /// Admits the encoded tx `bytes`, checked as the next block would judge it.
     pub fn admit(&self, bytes: &[u8]) -> Result<Hash32, ChainAdmitError> {
         let mut results = self.admit_many(&[bytes.to_vec()]);
-        results.pop().unwrap_or_else(|| Err(ChainAdmitError::Storage("no result".into())))
+        assert_eq!(results.len(), 1, "admit_many answers once per tx");
+        results.pop().expect("one result, checked above")
     }
 
     /// Admits the encoded txs `txs` in order, each checked as the next block would judge it;
@@ -485,6 +486,7 @@ impl TxGate {
         let (places, signed): (Vec<(usize, usize)>, Vec<SignedTx>) =
             decoded.into_iter().map(|(index, size, tx)| ((index, size), tx)).unzip();
         let verified = SignedTx::verify_many_in(self.store.suite(), signed);
+        assert_eq!(verified.len(), places.len(), "one signature verdict per tx");
         {
             let mut pool = lock(&self.mempool);
             let height = match pool.synced() {
@@ -510,8 +512,10 @@ impl TxGate {
                     }
                 }
                 Err(error) => {
+                    // One failed read refuses every tx of the batch: they share its cause.
+                    let cause = Arc::new(ChainStorageError::Store(error));
                     for (index, _) in places {
-                        results[index] = Some(Err(ChainAdmitError::Storage(error.to_string())));
+                        results[index] = Some(Err(ChainAdmitError::Storage(Arc::clone(&cause))));
                     }
                 }
             }
@@ -519,8 +523,8 @@ impl TxGate {
         results
             .into_iter()
             .map(|result| {
-                let result =
-                    result.unwrap_or_else(|| Err(ChainAdmitError::Storage("no result".into())));
+                // Every tx was refused by a check above or judged in the last loop.
+                let result = result.expect("each tx gets a verdict");
                 match &result {
                     Err(ChainAdmitError::Admit(error)) => count_refusal(error),
                     Err(ChainAdmitError::Storage(_)) => {
@@ -552,7 +556,7 @@ impl TxGate {
             None => {
                 self.store
                     .tip()
-                    .map_err(|error| ChainAdmitError::Storage(error.to_string()))?
+                    .map_err(|error| ChainAdmitError::Storage(Arc::new(error.into())))?
                     .height
             }
         };
@@ -572,9 +576,10 @@ pub enum ChainAdmitError {
     /// The mempool turned it away.
     #[error(transparent)]
     Admit(#[from] AdmitError),
-    /// The store could not be read.
+    /// The store could not be read; nothing was admitted. The cause is shared by every tx of a
+    /// batch that one failed read refused.
     #[error("storage failed: {0}")]
-    Storage(String),
+    Storage(#[source] Arc<ChainStorageError>),
 }
 
 /// Counts an admission refusal under its reason in [`metrics::ADMISSION_REFUSALS`].

@@ -36,6 +36,12 @@ fn node_with_state(dir: &tempfile::TempDir, state: Vec<(RecordKey, Vec<u8>)>) ->
     let genesis = genesis();
     let store = Store::open(&StoreConfig::new(dir.path())).expect("store opens");
     store.init_genesis_state(genesis.hash(), state).expect("genesis");
+    chain_over(store)
+}
+
+/// A chain of the dev network over `store`, with an empty mempool.
+fn chain_over(store: Store) -> Chain {
+    let genesis = genesis();
     let mempool = Mempool::new(MempoolConfig::default(), genesis.chain_id.clone());
     Chain::new(
         Arc::new(store),
@@ -304,4 +310,32 @@ fn a_block_of_a_later_protocol_version_is_refused_and_so_is_a_store_about_to_mak
         assert_eq!(rule.downcast_ref::<UnsupportedProtocol>(), Some(&expected));
     }
     assert_eq!(chain.committed_height().expect("height"), Height(2));
+}
+
+#[test]
+fn a_store_that_cannot_be_read_refuses_admission_with_its_typed_cause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A store without a genesis has no tip: the one read admission needs fails.
+    let chain = chain_over(Store::open(&StoreConfig::new(dir.path())).expect("store opens"));
+    let admin = dev_secret("xm-dsj/admin");
+
+    let results = chain.gate().admit_many(&[register(&admin, 1, 1), register(&admin, 2, 2)]);
+    let nonces = chain.gate().nonces(&admin.public_key());
+
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        assert_refused_for_an_empty_store(result);
+    }
+    assert_refused_for_an_empty_store(&nonces);
+    assert_eq!(chain.gate().pending(), 0, "nothing was admitted");
+}
+
+fn assert_refused_for_an_empty_store<T: std::fmt::Debug>(result: &Result<T, ChainAdmitError>) {
+    let Err(ChainAdmitError::Storage(cause)) = result else {
+        panic!("refused as {result:?}, not as a storage failure");
+    };
+    assert!(
+        matches!(**cause, ChainStorageError::Store(onebook_storage::StorageError::Empty)),
+        "{cause:?}"
+    );
 }

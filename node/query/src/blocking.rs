@@ -4,11 +4,12 @@
 //! Each client runs its requests on a small runtime of its own and waits for them on the
 //! calling thread, so it may be called from any thread, inside another tokio runtime or not.
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, io, time::Duration};
 
+use hyper::body::Bytes;
 use onebook_types::keys::SecretKey;
 
-use crate::{HttpQuery, QueryError};
+use crate::{HttpQuery, QueryError, client::Streamed};
 
 /// A blocking face of [`HttpQuery`]: the same requests, answered on the calling thread.
 #[derive(Debug)]
@@ -121,6 +122,61 @@ pub fn request(
     BlockingHttp::new(addr)?.exchange_with(method, path_and_query, headers, body)
 }
 
+/// Opens the download of `url` (`http://host:port/path`, any server, not only a node's API), at
+/// most `limit_bytes` long: the answer's body, read as it arrives by [`Download`]'s [`io::Read`],
+/// so a file larger than memory (a state snapshot) is checked while it downloads. A `url` that is
+/// not `http://` is [`QueryError::BadInput`] of parameter `url`; see
+/// [`HttpQuery::get_streamed`] for the answers refused.
+pub fn download(url: &str, limit_bytes: u64) -> Result<Download, QueryError> {
+    let (base_url, path_and_query) = crate::client::split_url(url)?;
+    let client = BlockingHttp::new(&base_url)?;
+    let stream = client
+        .run(move |query| async move { query.get_streamed(&path_and_query, limit_bytes).await })?;
+    Ok(Download { client, stream: Some(stream), chunk: Bytes::new() })
+}
+
+/// A download opened by [`download`]: its body as an [`io::Read`], on the client's own runtime.
+/// A read that fails ([`Streamed::next_chunk`]: past the limit, too slow, broken off) is an
+/// [`io::Error`] whose source is the [`QueryError`], and ends the download.
+#[derive(Debug)]
+pub struct Download {
+    client: BlockingHttp,
+    /// `None` once the body ended or failed.
+    stream: Option<Streamed>,
+    /// What is left of the last chunk.
+    chunk: Bytes,
+}
+
+impl Download {
+    /// The size the server announced (`Content-Length`), if it did.
+    pub fn size_bytes(&self) -> Option<u64> {
+        self.stream.as_ref().and_then(Streamed::size_bytes)
+    }
+}
+
+impl io::Read for Download {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        while self.chunk.is_empty() {
+            let Some(mut stream) = self.stream.take() else { return Ok(0) };
+            let next = self.client.run(move |_| async move {
+                let chunk = stream.next_chunk().await;
+                Ok((stream, chunk))
+            });
+            match next {
+                Ok((stream, Ok(Some(chunk)))) => {
+                    self.stream = Some(stream);
+                    self.chunk = chunk;
+                }
+                Ok((_, Ok(None))) => return Ok(0),
+                Ok((_, Err(error))) | Err(error) => return Err(io::Error::other(error)),
+            }
+        }
+        let length = buffer.len().min(self.chunk.len());
+        buffer[..length].copy_from_slice(&self.chunk.split_to(length));
+        Ok(length)
+    }
+}
+
 /// How long an admitted tx may be found neither pending nor committed before it counts as lost.
 const TX_UNKNOWN_WAIT: Duration = Duration::from_secs(5);
 
@@ -216,6 +272,86 @@ mod tests {
         let answer = super::request(&addr, "GET", "/", &[], None).expect("an answer");
 
         assert_eq!(answer, (200, b"ok".to_vec()));
+        drop(done);
+    }
+
+    /// The answer head and body of a download of `body` bytes, announced or chunked.
+    fn download_answer(body: &[u8], announced: bool) -> &'static [u8] {
+        let mut answer = Vec::new();
+        if announced {
+            answer.extend(
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).bytes(),
+            );
+            answer.extend(body);
+        } else {
+            answer.extend(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for chunk in body.chunks(1_000) {
+                answer.extend(format!("{:x}\r\n", chunk.len()).bytes());
+                answer.extend(chunk);
+                answer.extend(b"\r\n");
+            }
+            answer.extend(b"0\r\n\r\n");
+        }
+        answer.leak()
+    }
+
+    fn snapshot_like(length: usize) -> Vec<u8> {
+        (0..length).map(|index| (index % 251) as u8).collect()
+    }
+
+    #[test]
+    fn a_download_within_its_limit_streams_every_byte_announced_or_chunked() {
+        let body = snapshot_like(100_000);
+        for announced in [true, false] {
+            let (addr, done) = server_that_keeps_the_connection(download_answer(&body, announced));
+
+            let mut download = super::download(&format!("http://{addr}/state.snapshot"), 100_000)
+                .expect("the download opens");
+            let size = download.size_bytes();
+            let mut read = Vec::new();
+            download.read_to_end(&mut read).expect("the whole body");
+
+            assert_eq!(size, announced.then_some(100_000));
+            assert_eq!(read, body, "announced: {announced}");
+            drop(done);
+        }
+    }
+
+    #[test]
+    fn a_download_over_its_limit_is_refused_naming_the_limit() {
+        let body = snapshot_like(10_000);
+        let (addr, done) = server_that_keeps_the_connection(download_answer(&body, true));
+        let (chunked_addr, chunked_done) =
+            server_that_keeps_the_connection(download_answer(&body, false));
+
+        let announced = super::download(&format!("http://{addr}/state.snapshot"), 9_999)
+            .expect_err("announced over the limit");
+        let mut chunked = super::download(&format!("http://{chunked_addr}/s"), 4_500)
+            .expect("a chunked answer announces no size");
+        let mut read = Vec::new();
+        let streamed = chunked.read_to_end(&mut read).expect_err("runs past the limit");
+
+        let announced = announced.to_string();
+        assert!(announced.contains("limit_bytes") && announced.contains("announces 10000 bytes"));
+        assert!(announced.contains("limit of 9999 bytes"), "{announced}");
+        // Every byte up to the limit may be read, never one past it.
+        assert!((3_501..=4_500).contains(&read.len()), "{} bytes read", read.len());
+        let source = streamed.get_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(source.contains("runs past 4500 bytes"), "{streamed}");
+        drop((done, chunked_done));
+    }
+
+    #[test]
+    fn a_download_of_an_error_answer_or_a_url_that_is_not_http_is_refused() {
+        let (addr, done) = server_that_keeps_the_connection(
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnone",
+        );
+
+        let missing = super::download(&format!("http://{addr}/gone"), 1_000).expect_err("404");
+        let https = super::download("https://example.org/state.snapshot", 1_000).expect_err("tls");
+
+        assert!(missing.to_string().contains("none"), "{missing}");
+        assert!(matches!(https, crate::QueryError::BadInput { parameter: "url", .. }), "{https}");
         drop(done);
     }
 }

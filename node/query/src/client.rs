@@ -35,7 +35,7 @@ use std::{
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::{
     Method, Request, StatusCode,
-    body::Bytes,
+    body::{Bytes, Incoming},
     header::{self, HeaderValue},
 };
 use hyper_util::{
@@ -340,13 +340,30 @@ impl HttpQuery {
         body: Option<(HeaderValue, Bytes)>,
     ) -> Result<Answer, QueryError> {
         let what = format!("{method} {path_and_query}");
-        let unavailable =
-            |reason: String| QueryError::Unavailable { reason: format!("{what}: {reason}") };
+        let exchange = async {
+            let response = self.respond(&what, method, &path_and_query, headers, body).await?;
+            Answer::read(what.clone(), response).await
+        };
+        tokio::time::timeout(self.inner.timeout, exchange).await.map_err(|_| {
+            unavailable(&what, format!("no answer within {} ms", self.inner.timeout.as_millis()))
+        })?
+    }
+
+    /// Sends one request, with `headers` besides its own, and waits for the head of its answer;
+    /// `what` names the request in errors.
+    async fn respond(
+        &self,
+        what: &str,
+        method: Method,
+        path_and_query: &str,
+        headers: &[(header::HeaderName, HeaderValue)],
+        body: Option<(HeaderValue, Bytes)>,
+    ) -> Result<hyper::Response<Incoming>, QueryError> {
         let uri = format!("http://{}{path_and_query}", self.inner.authority);
         let mut request = Request::builder().method(method.clone()).uri(&uri);
         if let Some(reader) = &self.inner.reader {
             let authorization =
-                sign_read(reader, method.as_str(), &path_and_query, self.signing_time_ms());
+                sign_read(reader, method.as_str(), path_and_query, self.signing_time_ms());
             request = request.header(header::AUTHORIZATION, authorization);
         }
         for (name, value) in headers {
@@ -357,25 +374,53 @@ impl HttpQuery {
         let request = request
             .header(header::CONTENT_TYPE, content_type)
             .body(Full::new(bytes))
-            .map_err(|error| unavailable(format!("the request cannot be built: {error}")))?;
-        let exchange = async {
-            let response = self.inner.client.request(request).await.map_err(|error| {
-                unavailable(format!(
-                    "the node at {} did not answer: {}",
-                    self.inner.authority,
-                    causes(&error)
-                ))
-            })?;
-            let (parts, body) = response.into_parts();
-            let body = Limited::new(body, RESPONSE_BYTES_MAX)
-                .collect()
-                .await
-                .map_err(|error| unavailable(format!("the answer could not be read: {error}")))?;
-            Ok(Answer { what: what.clone(), status: parts.status, body: body.to_bytes() })
-        };
-        tokio::time::timeout(self.inner.timeout, exchange).await.map_err(|_| {
-            unavailable(format!("no answer within {} ms", self.inner.timeout.as_millis()))
-        })?
+            .map_err(|error| unavailable(what, format!("the request cannot be built: {error}")))?;
+        self.inner.client.request(request).await.map_err(|error| {
+            unavailable(
+                what,
+                format!("the node at {} did not answer: {}", self.inner.authority, causes(&error)),
+            )
+        })
+    }
+
+    /// `GET path_and_query` of an answer too large to hold (a state snapshot): its body is read
+    /// a chunk at a time ([`Streamed::next_chunk`]), refused past `limit_bytes`, with no bound on
+    /// the whole transfer's time but each chunk, like the head, due within the client's timeout.
+    /// An answer other than a 200 is an error as for any read; so is a `Content-Length` over
+    /// `limit_bytes`, before any of the body is read.
+    pub async fn get_streamed(
+        &self,
+        path_and_query: &str,
+        limit_bytes: u64,
+    ) -> Result<Streamed, QueryError> {
+        let what = format!("GET {path_and_query}");
+        let head = self.respond(&what, Method::GET, path_and_query, &[], None);
+        let response = tokio::time::timeout(self.inner.timeout, head).await.map_err(|_| {
+            unavailable(&what, format!("no answer within {} ms", self.inner.timeout.as_millis()))
+        })??;
+        if response.status() != StatusCode::OK {
+            let answer = Answer::read(what.clone(), response);
+            let answer =
+                tokio::time::timeout(self.inner.timeout, answer).await.map_err(|_| {
+                    unavailable(&what, "the error answer did not arrive in time".into())
+                })??;
+            return Err(answer.error("request"));
+        }
+        let size_bytes = response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        if let Some(size_bytes) = size_bytes.filter(|size| *size > limit_bytes) {
+            return Err(over_limit(&what, limit_bytes, &format!("announces {size_bytes} bytes")));
+        }
+        Ok(Streamed {
+            what,
+            size_bytes,
+            body: response.into_body(),
+            read_bytes: 0,
+            limit_bytes,
+            timeout: self.inner.timeout,
+        })
     }
 
     /// The time to sign the next request at: the clock in Unix ms, but always above the last
@@ -573,6 +618,77 @@ fn paging(page: PageParams) -> String {
     query_string(&[("cursor", page.cursor), ("limit", page.limit.map(|limit| limit.to_string()))])
 }
 
+/// [`QueryError::Unavailable`] of the request `what`.
+fn unavailable(what: &str, reason: String) -> QueryError {
+    QueryError::Unavailable { reason: format!("{what}: {reason}") }
+}
+
+/// [`QueryError::BadInput`] of parameter `limit_bytes`: the answer to `what` is larger than the
+/// caller allows, as `found` says.
+fn over_limit(what: &str, limit_bytes: u64, found: &str) -> QueryError {
+    QueryError::bad_input(
+        "limit_bytes",
+        format!("the answer to {what} {found}, more than the limit of {limit_bytes} bytes"),
+    )
+}
+
+/// The answer of [`HttpQuery::get_streamed`], read a chunk at a time.
+#[derive(Debug)]
+pub struct Streamed {
+    /// The request, as `GET path`, for errors.
+    what: String,
+    size_bytes: Option<u64>,
+    body: Incoming,
+    read_bytes: u64,
+    limit_bytes: u64,
+    timeout: Duration,
+}
+
+impl Streamed {
+    /// The size the server announced (`Content-Length`), if it did.
+    pub fn size_bytes(&self) -> Option<u64> {
+        self.size_bytes
+    }
+
+    /// The bytes read so far.
+    pub fn read_bytes(&self) -> u64 {
+        self.read_bytes
+    }
+
+    /// The next chunk of the body, `None` at its end. A chunk that takes the body past the
+    /// limit is [`QueryError::BadInput`] of parameter `limit_bytes`; one that does not arrive
+    /// within the client's timeout, or a broken transfer, is [`QueryError::Unavailable`].
+    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, QueryError> {
+        loop {
+            let frame = tokio::time::timeout(self.timeout, self.body.frame()).await;
+            let frame = match frame {
+                Err(_) => {
+                    let reason = format!(
+                        "no more of the answer within {} ms after {} bytes",
+                        self.timeout.as_millis(),
+                        self.read_bytes
+                    );
+                    return Err(unavailable(&self.what, reason));
+                }
+                Ok(None) => return Ok(None),
+                Ok(Some(frame)) => frame.map_err(|error| {
+                    let reason = format!("the answer broke off after {} bytes", self.read_bytes);
+                    unavailable(&self.what, format!("{reason}: {error}"))
+                })?,
+            };
+            // Trailers carry no body bytes.
+            let Ok(chunk) = frame.into_data() else { continue };
+            let read_bytes = self.read_bytes.saturating_add(chunk.len() as u64);
+            if read_bytes > self.limit_bytes {
+                let found = format!("runs past {} bytes", self.limit_bytes);
+                return Err(over_limit(&self.what, self.limit_bytes, &found));
+            }
+            self.read_bytes = read_bytes;
+            return Ok(Some(chunk));
+        }
+    }
+}
+
 /// A whole answer.
 struct Answer {
     /// The request, as `METHOD path`, for errors.
@@ -582,6 +698,15 @@ struct Answer {
 }
 
 impl Answer {
+    /// Reads the whole answer `response` to `what`, at most [`RESPONSE_BYTES_MAX`] bytes.
+    async fn read(what: String, response: hyper::Response<Incoming>) -> Result<Self, QueryError> {
+        let (parts, body) = response.into_parts();
+        let body = Limited::new(body, RESPONSE_BYTES_MAX).collect().await.map_err(|error| {
+            unavailable(&what, format!("the answer could not be read: {error}"))
+        })?;
+        Ok(Self { what, status: parts.status, body: body.to_bytes() })
+    }
+
     /// The JSON body as `T`; an answer that is not is the node's failure, so unavailable.
     fn decode<T: DeserializeOwned>(&self) -> Result<T, QueryError> {
         serde_json::from_slice(&self.body).map_err(|error| QueryError::Unavailable {
@@ -694,6 +819,18 @@ fn causes(error: &hyper_util::client::legacy::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// The base URL (`http://host:port`) and the path and query (`/` at least) of `url`.
+pub(crate) fn split_url(url: &str) -> Result<(String, String), QueryError> {
+    let trimmed = url.trim();
+    let after_scheme = trimmed.split_once("://").map_or(0, |(scheme, _)| scheme.len() + 3);
+    let (base, path) = match trimmed[after_scheme..].find('/') {
+        Some(at) => trimmed.split_at(after_scheme + at),
+        None => (trimmed, "/"),
+    };
+    authority(base)?;
+    Ok((base.to_owned(), path.to_owned()))
 }
 
 /// The `host:port` of `base_url`.

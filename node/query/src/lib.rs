@@ -27,10 +27,12 @@ pub mod client;
 mod error;
 mod events;
 mod ledger;
+mod node;
 mod node_views;
 pub mod read_rules;
 mod reader_query;
 pub mod reports;
+pub mod shared;
 #[cfg(feature = "store")]
 mod store;
 #[cfg(all(feature = "store", any(test, feature = "test-utils")))]
@@ -52,12 +54,18 @@ pub use ledger::{
     TX_HASH_PREFIX_DIGITS_MIN, check_count, check_record_id, check_source_key, check_time,
     kind_key_name, page_limit, served_kind, timeline_kind,
 };
+pub use node::{
+    Bundle, CosignError, EngineFigures, MISSED_WINDOW, MissedVotes, NodeFigures, NodeRead,
+    ProofError,
+};
 pub use node_views::{
-    BatchResult, NoncesView, StateHistoryMode, StateHistoryView, StatusView, Submitted,
+    BatchResult, CheckpointEvidence, CheckpointPage, CheckpointSummary, CheckpointView,
+    CosignReceipt, NoncesView, StateHistoryMode, StateHistoryView, StatusView, Submitted,
     SubmittedBatch, SyncView, TxStatusView,
 };
 pub use onebook_types::record_kind::RecordKind;
 pub use reader_query::ReaderQuery;
+pub use shared::SharedQuery;
 #[cfg(feature = "store")]
 pub use store::StoreQuery;
 pub use views::{

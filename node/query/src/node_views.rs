@@ -1,8 +1,13 @@
-//! The answers of a node's own routes: its status, a submission, a tx's status and a signer's
-//! nonces. They are not ledger reads of [`LedgerQuery`](crate::LedgerQuery), but the REST API
+//! The answers of a node's own routes: its status, a submission, a tx's status, a signer's
+//! nonces and the witnessed checkpoints. They are not ledger reads of [`LedgerQuery`](crate::LedgerQuery), but the REST API
 //! writes them and the HTTP client reads them, so they are defined here, once.
 
-use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey};
+use onebook_types::{
+    checkpoint::{Checkpoint, CheckpointExtension, Cosignature, WitnessSet},
+    hash::Hash32,
+    ids::{ChainId, Height},
+    keys::PublicKey,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::views::TxView;
@@ -141,4 +146,73 @@ pub enum TxStatusView {
     /// (a node's REST API shows a tx carrying restricted content, and events of restricted
     /// records, only as far as the reader may read them).
     Committed(Box<TxView>),
+}
+
+/// One checkpoint in a listing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointSummary {
+    /// The checkpoint.
+    pub checkpoint: Checkpoint,
+    /// Valid cosignatures this node holds.
+    pub cosigned: usize,
+    /// How many its witness set needs.
+    pub threshold: u16,
+    /// Whether `cosigned` reaches `threshold`: bundles can be anchored at it.
+    pub witnessed: bool,
+}
+
+/// A page of checkpoints.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointPage {
+    /// The checkpoints, lowest first.
+    pub checkpoints: Vec<CheckpointSummary>,
+    /// The newest witnessed checkpoint this node holds, if any.
+    pub newest_witnessed: Option<Height>,
+}
+
+/// One checkpoint with everything held about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointView {
+    /// The checkpoint.
+    pub checkpoint: Checkpoint,
+    /// The witness set that cosigns it.
+    pub witnesses: WitnessSet,
+    /// The witness set after its block, which cosigns the next checkpoint (the same set unless
+    /// this checkpoint hands over to a new one).
+    pub next_witnesses: WitnessSet,
+    /// The cosignatures held, sorted by witness key.
+    pub cosignatures: Vec<Cosignature>,
+    /// Whether they reach the threshold.
+    pub witnessed: bool,
+}
+
+/// What a witness checks before it cosigns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointEvidence {
+    /// The checkpoint.
+    pub checkpoint: Checkpoint,
+    /// A proof bundle (hex, `docs/formats.md` §15) of the checkpoint policy record at the
+    /// checkpoint's height: it carries the header and its commit certificate with the
+    /// validator-set changes from genesis, and proves the witness set after the block.
+    pub bundle: String,
+    /// The proof that the checkpoint extends the one at `from`; none without `from`.
+    pub extension: Option<CheckpointExtension>,
+}
+
+/// The answer to a cosignature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CosignReceipt {
+    /// The checkpoint's height.
+    pub height: Height,
+    /// Valid cosignatures held now.
+    pub cosigned: usize,
+    /// How many are needed.
+    pub threshold: u16,
+    /// Whether the checkpoint is witnessed now.
+    pub witnessed: bool,
 }

@@ -77,8 +77,7 @@ fn main() -> eyre::Result<()> {
         ChainConfig::default(),
         || Timestamp(synthetic::GENESIS_TIME_MS),
     );
-    let state =
-        ApiState { store, gate: chain.gate(), chain_id, gossip: None, reads: None, sync: None };
+    let state = ApiState::new(store, chain.gate(), chain_id);
     runtime.spawn(async move { axum::serve(listener, router(state)).await });
 
     let mut rng = Rng::new(0x0a91);

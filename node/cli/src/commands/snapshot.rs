@@ -30,7 +30,15 @@ pub struct RestoreArgs {
     /// The snapshot: a file from `onebook snapshot create`, or an `http://` URL serving one.
     #[arg(value_name = "FILE-OR-URL")]
     source: String,
+    /// The most bytes downloaded from an `http://` snapshot; a larger one is refused.
+    #[arg(long, value_name = "BYTES", default_value_t = SNAPSHOT_DOWNLOAD_BYTES_MAX)]
+    snapshot_bytes_max: u64,
 }
+
+/// The most bytes downloaded from an `http://` snapshot unless `--snapshot-bytes-max` says
+/// otherwise: 64 GiB, well above the states measured so far (a snapshot is checked while it
+/// downloads, and its records are held in memory while the tree is rebuilt).
+pub(crate) const SNAPSHOT_DOWNLOAD_BYTES_MAX: u64 = 64 * 1024 * 1024 * 1024;
 
 /// `onebook snapshot create`.
 #[derive(Debug, Args)]
@@ -69,7 +77,7 @@ impl SnapshotCommand {
             }
             Self::Restore(args) => {
                 let config = super::load_config(home, overrides)?;
-                start_from(home, &config, &args.source)
+                start_from(home, &config, &args.source, args.snapshot_bytes_max)
             }
         }
     }
@@ -86,8 +94,14 @@ pub(crate) fn print_snapshot(what: &str, source: &str, manifest: &ArchiveManifes
 }
 
 /// Starts the home's empty data directory from the snapshot at `source`, a file or an
-/// `http://` URL, after checking it against the home's genesis.
-pub(crate) fn start_from(home: &Home, config: &crate::Config, source: &str) -> eyre::Result<()> {
+/// `http://` URL (at most `download_bytes_max` bytes, checked as it downloads), after checking
+/// it against the home's genesis.
+pub(crate) fn start_from(
+    home: &Home,
+    config: &crate::Config,
+    source: &str,
+    download_bytes_max: u64,
+) -> eyre::Result<()> {
     let genesis = home.genesis()?;
     let trusted = super::verify_proof::trusted(&genesis)?;
     let data = config.storage.data_path(home.root());
@@ -95,15 +109,11 @@ pub(crate) fn start_from(home: &Home, config: &crate::Config, source: &str) -> e
     let started = Instant::now();
     let mut bars = Bars::default();
     let manifest = if source.starts_with("http://") {
-        let response = ureq::get(source)
-            .call()
-            .map_err(|error| eyre::eyre!("fetching the snapshot from {source}: {error}"))?;
-        let size = response
-            .headers()
-            .get("content-length")
-            .and_then(|value| value.to_str().ok()?.parse().ok())
-            .unwrap_or(0);
-        let mut body = response.into_body().into_with_config().limit(u64::MAX).reader();
+        let mut body =
+            onebook_query::blocking::download(source, download_bytes_max).map_err(|error| {
+                eyre::eyre!("fetching the snapshot from {source}: {error}{}", limit_hint(&error))
+            })?;
+        let size = body.size_bytes().unwrap_or(0);
         snapshot::restore_snapshot(&mut body, size, &store_config, &trusted, &mut bars)?
     } else if source.contains("://") {
         eyre::bail!(
@@ -128,4 +138,14 @@ pub(crate) fn start_from(home: &Home, config: &crate::Config, source: &str) -> e
     print_snapshot("started", source, &manifest);
     println!("took        {:.1?}", started.elapsed());
     Ok(())
+}
+
+/// What to do about a download refused for its size.
+fn limit_hint(error: &onebook_query::QueryError) -> &'static str {
+    match error {
+        onebook_query::QueryError::BadInput { parameter: "limit_bytes", .. } => {
+            " (--snapshot-bytes-max raises the limit)"
+        }
+        _ => "",
+    }
 }

@@ -22,6 +22,14 @@ pub struct StartCommand {
     /// the node then syncs the blocks after it from its peers.
     #[arg(long, value_name = "FILE-OR-URL")]
     from_snapshot: Option<String>,
+    /// The most bytes downloaded from an `http://` snapshot; a larger one is refused.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = super::snapshot::SNAPSHOT_DOWNLOAD_BYTES_MAX,
+        requires = "from_snapshot"
+    )]
+    snapshot_bytes_max: u64,
 }
 
 impl StartCommand {
@@ -31,7 +39,7 @@ impl StartCommand {
         let node_key = home.read_key(&config.node.node_key)?;
         let network_key = network_key(home, &config, &node_key)?;
         if let Some(source) = &self.from_snapshot {
-            super::snapshot::start_from(home, &config, source)?;
+            super::snapshot::start_from(home, &config, source, self.snapshot_bytes_max)?;
         }
         let (store, genesis) = super::open_store(home, &config)?;
         let store = Arc::new(store);
@@ -118,19 +126,17 @@ impl StartCommand {
                 onebook_api::ReadRecorder::spawn(
                     operator,
                     gate.clone(),
-                    Arc::clone(&store),
+                    store.clone(),
                     genesis.chain_id.clone(),
                     gossip.clone(),
                 )
             });
             let sync = onebook_consensus::SyncStatus::new();
             let api = ApiState {
-                store: Arc::clone(&store),
-                gate,
-                chain_id: genesis.chain_id.clone(),
                 gossip,
                 reads,
                 sync: Some(sync.clone()),
+                ..ApiState::new(Arc::clone(&store), gate, genesis.chain_id.clone())
             };
             let address = config.api.listen_addr()?;
             let listener = tokio::net::TcpListener::bind(address)

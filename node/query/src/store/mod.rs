@@ -1,6 +1,7 @@
 //! [`StoreQuery`]: the ledger as a node's own store holds it.
 
 mod events;
+mod node;
 
 use std::sync::Arc;
 
