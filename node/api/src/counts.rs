@@ -18,7 +18,7 @@ use axum::{
     http::StatusCode,
 };
 use onebook_query::{
-    CountParams, CountView, LedgerQuery, QueryError, RecordKind, Side, StoreQuery, kind_key_name,
+    CountParams, CountView, LedgerQuery, QueryError, RecordKind, Side, StoreQuery,
     read_rules,
 };
 use onebook_types::ids::{Height, OrgId, Timestamp};
@@ -81,8 +81,8 @@ pub(crate) async fn counts(
 ) -> Result<Json<CountView>, Problem> {
     let params = parsed(params)?;
     let kind =
-        RecordKind::ALL.into_iter().find(|k| kind_key_name(*k) == kind).ok_or_else(|| {
-            let names: Vec<&str> = RecordKind::ALL.into_iter().map(kind_key_name).collect();
+        RecordKind::by_key_name(&kind).ok_or_else(|| {
+            let names: Vec<&str> = RecordKind::ALL.into_iter().map(RecordKind::key_name).collect();
             Problem::from(QueryError::bad_input(
                 "kind",
                 format!("{kind:?} is not one of {}", names.join(", ")),
