@@ -121,8 +121,7 @@ fn kebab_case(text: &str) -> String {
 /// The label of `key`: a kind of record (`kind.<key name>`) by its row of the kind table, any
 /// other key by [`LABELS`].
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
-    if let Some(kind) = key.strip_prefix("kind.").and_then(onebook_query::RecordKind::by_key_name)
-    {
+    if let Some(kind) = key.strip_prefix("kind.").and_then(onebook_query::RecordKind::by_key_name) {
         return Some(kind.spec().labels);
     }
     LABELS.iter().find(|(name, _, _)| *name == key).map(|(_, zh, en)| (*zh, *en))

@@ -29,6 +29,7 @@ mod partition;
 mod proof_bundles;
 mod proofs_e2e;
 mod read_audit;
+mod record_kinds;
 mod rotation;
 mod sim;
 mod snapshot;

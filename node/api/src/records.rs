@@ -386,7 +386,7 @@ kind_handlers! {
         "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number.", "^[0-9]{1,19}$"),
         "violations (restricted: a signed read by an auditor or a member of the orgs involved)",
         cursor "^09[0-9a-fA-F]{16}$" ("the byte 09 and a violation's number as 8 bytes, big-endian"),
-        status "^(no-grant|grant-unknown|grant-revoked|grant-expired|out-of-scope|wrong-grantee|not-yet-valid)$",
+        status "^(no-grant|grant-unknown|grant-revoked|grant-expired|out-of-scope|wrong-grantee|not-yet-valid|item-out-of-scope|grant-closed|parent-grant-ended)$",
         under "^access_event:[0-9]{1,19}$" ("The violation of this access event, `access_event:<id>`; with `org` or `status`, if it also passes these.");
     quality_reports, quality_report => QualityReport:
         "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number.", "^[0-9]{1,19}$"),
