@@ -1,7 +1,7 @@
 //! What every kind of record needs beyond its row of the kind table (`onebook_types::record_kind`):
 //! its list and single-record routes in the OpenAPI document (`docs/openapi.json`, which the API's
 //! own tests hold equal to what it serves and serves every operation of), with the parameters its
-//! row implies, an explorer page, and the explorer's labels for the kind, its fields and its
+//! row implies, its view in the port's `Record`, an explorer page, and the explorer's labels for the kind, its fields and its
 //! statuses. One test walks every kind and names everything missing, so adding a kind shows at
 //! once what else must change.
 
@@ -59,6 +59,15 @@ const fn id_param(kind: RecordKind) -> &'static str {
 /// What the OpenAPI document lacks or misstates for `kind`.
 fn missing_in_openapi(document: &Value, kind: RecordKind, missing: &mut Vec<String>) {
     let spec = kind.spec();
+    let views = document["components"]["schemas"]["Record"]["oneOf"].as_array();
+    let viewed = views.into_iter().flatten().any(|view| {
+        view["properties"]["kind"]["enum"]
+            .as_array()
+            .is_some_and(|names| names.contains(&Value::from(spec.key_name)))
+    });
+    if !viewed {
+        missing.push(format!("{kind:?}: its view in `Record` (node/query/src/views.rs)"));
+    }
     let list_path = spec.route;
     let one_path = format!("{list_path}/{{{}}}", id_param(kind));
     let list = &document["paths"][list_path]["get"];

@@ -177,29 +177,31 @@ impl Record {
     /// [`DecodeError::Invalid`].
     pub fn decode(key: &RecordKey, bytes: &[u8]) -> Result<Self, DecodeError> {
         let limit = RECORD_BYTES_MAX;
-        Ok(match key {
-            RecordKey::Org(_) => Self::Org(codec::decode(bytes, limit)?),
-            RecordKey::Member(_) => Self::Member(codec::decode(bytes, limit)?),
-            RecordKey::Proposal(_) => Self::Proposal(codec::decode(bytes, limit)?),
-            RecordKey::CatalogEntry(_) => Self::CatalogEntry(codec::decode(bytes, limit)?),
-            RecordKey::Resource(_) => Self::Resource(codec::decode(bytes, limit)?),
-            RecordKey::ShareRequest(_) => Self::ShareRequest(codec::decode(bytes, limit)?),
-            RecordKey::Grant(_) => Self::Grant(codec::decode(bytes, limit)?),
-            RecordKey::AccessEvent(_) => Self::AccessEvent(codec::decode(bytes, limit)?),
-            RecordKey::Violation(_) => Self::Violation(codec::decode(bytes, limit)?),
-            RecordKey::QualityReport(_) => Self::QualityReport(codec::decode(bytes, limit)?),
-            RecordKey::Application(_) => Self::Application(codec::decode(bytes, limit)?),
-            RecordKey::Objection(_) => Self::Objection(codec::decode(bytes, limit)?),
-            RecordKey::Certificate(_) => Self::Certificate(codec::decode(bytes, limit)?),
-            RecordKey::Obligation(_) => Self::Obligation(codec::decode(bytes, limit)?),
-            RecordKey::GrantCloseOut(_) => Self::GrantCloseOut(codec::decode(bytes, limit)?),
-            RecordKey::OpenDataPlan(_) => Self::OpenDataPlan(codec::decode(bytes, limit)?),
-            RecordKey::Scenario(_) => Self::Scenario(codec::decode(bytes, limit)?),
-            RecordKey::DevelopmentGrant(_) => Self::DevelopmentGrant(codec::decode(bytes, limit)?),
-            RecordKey::Product(_) => Self::Product(codec::decode(bytes, limit)?),
-            RecordKey::PublishedReport(_) => Self::PublishedReport(codec::decode(bytes, limit)?),
+        let Some(kind) = RecordKind::of(key) else {
             // Only listed kinds are served, and listings hold only those.
-            _ => return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind"))),
+            return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind")));
+        };
+        Ok(match kind {
+            RecordKind::Org => Self::Org(codec::decode(bytes, limit)?),
+            RecordKind::Member => Self::Member(codec::decode(bytes, limit)?),
+            RecordKind::Proposal => Self::Proposal(codec::decode(bytes, limit)?),
+            RecordKind::CatalogEntry => Self::CatalogEntry(codec::decode(bytes, limit)?),
+            RecordKind::Resource => Self::Resource(codec::decode(bytes, limit)?),
+            RecordKind::ShareRequest => Self::ShareRequest(codec::decode(bytes, limit)?),
+            RecordKind::Grant => Self::Grant(codec::decode(bytes, limit)?),
+            RecordKind::AccessEvent => Self::AccessEvent(codec::decode(bytes, limit)?),
+            RecordKind::Violation => Self::Violation(codec::decode(bytes, limit)?),
+            RecordKind::QualityReport => Self::QualityReport(codec::decode(bytes, limit)?),
+            RecordKind::Application => Self::Application(codec::decode(bytes, limit)?),
+            RecordKind::Objection => Self::Objection(codec::decode(bytes, limit)?),
+            RecordKind::Certificate => Self::Certificate(codec::decode(bytes, limit)?),
+            RecordKind::Obligation => Self::Obligation(codec::decode(bytes, limit)?),
+            RecordKind::GrantCloseOut => Self::GrantCloseOut(codec::decode(bytes, limit)?),
+            RecordKind::OpenDataPlan => Self::OpenDataPlan(codec::decode(bytes, limit)?),
+            RecordKind::Scenario => Self::Scenario(codec::decode(bytes, limit)?),
+            RecordKind::DevelopmentGrant => Self::DevelopmentGrant(codec::decode(bytes, limit)?),
+            RecordKind::Product => Self::Product(codec::decode(bytes, limit)?),
+            RecordKind::PublishedReport => Self::PublishedReport(codec::decode(bytes, limit)?),
         })
     }
 
