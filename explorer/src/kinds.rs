@@ -32,11 +32,14 @@ pub(crate) struct Kind {
     pub(crate) renames: &'static [(&'static str, &'static str)],
 }
 
+/// Pairs of names: a field and its label, or a field and the name it is read under.
+type Pairs = &'static [(&'static str, &'static str)];
+
 impl Kind {
     /// The explorer's view of `kind`, from its row of the kind table.
     pub(crate) const fn of(kind: RecordKind) -> Self {
         let spec = kind.spec();
-        let (labels, renames): (&[(&str, &str)], &[(&str, &str)]) = match kind {
+        let (labels, renames): (Pairs, Pairs) = match kind {
             RecordKind::Org => (&[("parent", "ui.parent_org")], &[]),
             RecordKind::Certificate => (&[("parent", "ui.parent_certificate")], &[]),
             RecordKind::Scenario | RecordKind::Product => (&[], &[("grant", "development_grant")]),
