@@ -128,7 +128,10 @@ fn missing_in_explorer(kind: RecordKind, missing: &mut Vec<String>) {
     if Lang::Zh.t(&label) == label || Lang::En.t(&label) == label {
         missing.push(format!("{kind:?}: its labels"));
     }
-    let fields = spec.order.iter().chain(spec.columns.iter().map(|(name, _)| name));
+    let mut fields: Vec<&str> =
+        spec.order.iter().copied().chain(spec.columns.iter().map(|(name, _)| *name)).collect();
+    fields.sort_unstable();
+    fields.dedup();
     for field in fields {
         if !Lang::has(field) {
             missing
