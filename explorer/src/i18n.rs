@@ -118,7 +118,12 @@ fn kebab_case(text: &str) -> String {
     out
 }
 
+/// The label of `key`: a kind of record (`kind.<key name>`) by its row of the kind table, any
+/// other key by [`LABELS`].
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(kind) = key.strip_prefix("kind.").and_then(onebook_query::RecordKind::by_key_name) {
+        return Some(kind.spec().labels);
+    }
     LABELS.iter().find(|(name, _, _)| *name == key).map(|(_, zh, en)| (*zh, *en))
 }
 
@@ -243,27 +248,6 @@ const LABELS: &[(&str, &str, &str)] = &[
         "（受限内容，节点未向本浏览器提供）",
         "(restricted; the node withholds it from this reader)",
     ),
-    // Kinds of record.
-    ("kind.org", "机构", "Organisation"),
-    ("kind.member", "成员", "Member"),
-    ("kind.proposal", "治理提案", "Governance proposal"),
-    ("kind.catalog_entry", "目录", "Catalog entry"),
-    ("kind.resource", "资源", "Resource"),
-    ("kind.share_request", "共享申请", "Share request"),
-    ("kind.grant", "共享授权", "Grant"),
-    ("kind.access_event", "访问记录", "Access event"),
-    ("kind.violation", "违规", "Violation"),
-    ("kind.quality_report", "质量反馈", "Quality report"),
-    ("kind.application", "产权登记申请", "Property application"),
-    ("kind.objection", "异议", "Objection"),
-    ("kind.certificate", "产权登记证书", "Certificate"),
-    ("kind.obligation", "法定义务", "Obligation"),
-    ("kind.grant_close_out", "授权终止处置", "Grant close-out"),
-    ("kind.open_data_plan", "年度开放计划", "Open-data plan"),
-    ("kind.scenario", "开发场景", "Development scenario"),
-    ("kind.development_grant", "开发授权", "Development grant"),
-    ("kind.product", "开发产品", "Product"),
-    ("kind.published_report", "定期通报", "Published report"),
     // Fields, as their JSON names them.
     ("id", "编号", "Id"),
     ("key", "密钥", "Key"),

@@ -1,7 +1,9 @@
 //! The kinds of record the explorer has pages for: where each lives, what its key is called, the
 //! columns of its list, the order a clerk reads its fields in, and the node's API route it is
-//! read from. This table is the one place a kind's display is decided; the labels of the fields
-//! and values are in `i18n`.
+//! read from. Each is read from the kind's row of the kind table (`onebook_types::record_kind`);
+//! this file adds only what is the explorer's own: the path of its pages where it is not the last
+//! segment of the API's route, labels of its fields that differ from the general ones, and fields
+//! read under another name. The labels of the fields and values are in `i18n`.
 
 use onebook_query::RecordKind;
 
@@ -30,519 +32,85 @@ pub(crate) struct Kind {
     pub(crate) renames: &'static [(&'static str, &'static str)],
 }
 
-pub(crate) const ORG: Kind = Kind {
-    kind: RecordKind::Org,
-    path: "orgs",
-    key_kind: "org",
-    columns: &[
-        ("id", "/id"),
-        ("name", "/name"),
-        ("level", "/level"),
-        ("parent", "/parent"),
-        ("status", "/status"),
-    ],
-    order: &["name", "id", "level", "parent", "region", "data_authority", "status"],
-    api: "/v1/orgs",
-    labels: &[("parent", "ui.parent_org")],
-    renames: &[],
-};
-pub(crate) const MEMBER: Kind = Kind {
-    kind: RecordKind::Member,
-    path: "members",
-    key_kind: "member",
-    columns: &[
-        ("key", "/key"),
-        ("name", "/name"),
-        ("org", "/org"),
-        ("roles", "/roles"),
-        ("status", "/status"),
-    ],
-    order: &["name", "org", "roles", "status", "key"],
-    api: "/v1/members",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const PROPOSAL: Kind = Kind {
-    kind: RecordKind::Proposal,
-    path: "proposals",
-    key_kind: "proposal",
-    columns: &[
-        ("id", "/id"),
-        ("change", "/change/kind"),
-        ("proposer", "/proposer"),
-        ("status", "/status"),
-    ],
-    order: &[
-        "id",
-        "change",
-        "rationale",
-        "proposer",
-        "submitted_at",
-        "status",
-        "votes",
-        "decided_at",
-    ],
-    api: "/v1/proposals",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const CATALOG_ENTRY: Kind = Kind {
-    kind: RecordKind::CatalogEntry,
-    path: "catalog",
-    key_kind: "catalog_entry",
-    columns: &[
-        ("code", "/code"),
-        ("name", "/versions/-1/content/name"),
-        ("provider", "/provider"),
-        ("published", "/published"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "code",
-        "provider",
-        "region",
-        "status",
-        "published",
-        "authoritative_sources",
-        "versions",
-    ],
-    api: "/v1/catalog/entries",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const RESOURCE: Kind = Kind {
-    kind: RecordKind::Resource,
-    path: "resources",
-    key_kind: "resource",
-    columns: &[
-        ("id", "/id"),
-        ("entry", "/entry"),
-        ("provider", "/provider"),
-        ("record_count", "/record_count"),
-        ("authoritative", "/authoritative"),
-    ],
-    order: &[
-        "id",
-        "entry",
-        "entry_version",
-        "provider",
-        "system",
-        "items",
-        "record_count",
-        "authoritative",
-        "snapshot_digest",
-        "registered_at",
-        "updated_at",
-    ],
-    api: "/v1/resources",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const SHARE_REQUEST: Kind = Kind {
-    kind: RecordKind::ShareRequest,
-    path: "share-requests",
-    key_kind: "share_request",
-    columns: &[
-        ("id", "/id"),
-        ("requester_org", "/requester_org"),
-        ("provider", "/provider"),
-        ("entry", "/entry"),
-        ("requested_at", "/requested_at"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "id",
-        "requester_org",
-        "requester",
-        "provider",
-        "entry",
-        "items",
-        "purpose",
-        "legal_duty",
-        "starts",
-        "ends",
-        "exception",
-        "requested_at",
-        "status",
-    ],
-    api: "/v1/share-requests",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const GRANT: Kind = Kind {
-    kind: RecordKind::Grant,
-    path: "grants",
-    key_kind: "grant",
-    columns: &[
-        ("id", "/id"),
-        ("grantee", "/grantee"),
-        ("provider", "/provider"),
-        ("entry", "/entry"),
-        ("expires_at", "/expires_at"),
-        ("exception", "/exception"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "id",
-        "request",
-        "grantee",
-        "provider",
-        "entry",
-        "items",
-        "starts",
-        "expires_at",
-        "conditions",
-        "exception",
-        "legal_basis",
-        "status",
-    ],
-    api: "/v1/grants",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const ACCESS_EVENT: Kind = Kind {
-    kind: RecordKind::AccessEvent,
-    path: "access-events",
-    key_kind: "access_event",
-    columns: &[
-        ("id", "/id"),
-        ("org", "/org"),
-        ("resource", "/access/resource"),
-        ("items", "/access/items"),
-        ("operation", "/access/operation"),
-        ("grant", "/access/grant"),
-        ("recorded_at", "/recorded_at"),
-        ("violation", "/violation"),
-    ],
-    order: &["id", "org", "gateway", "access", "recorded_at", "violation"],
-    api: "/v1/access-events",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const VIOLATION: Kind = Kind {
-    kind: RecordKind::Violation,
-    path: "violations",
-    key_kind: "violation",
-    columns: &[
-        ("id", "/id"),
-        ("org", "/org"),
-        ("access_event", "/access_event"),
-        ("reason", "/reason"),
-        ("recorded_at", "/recorded_at"),
-    ],
-    order: &["id", "org", "reason", "access_event", "recorded_at"],
-    api: "/v1/violations",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const QUALITY_REPORT: Kind = Kind {
-    kind: RecordKind::QualityReport,
-    path: "quality-reports",
-    key_kind: "quality_report",
-    columns: &[
-        ("id", "/id"),
-        ("resource", "/resource"),
-        ("provider", "/provider"),
-        ("reporter_org", "/reporter_org"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "id",
-        "resource",
-        "entry",
-        "provider",
-        "reporter_org",
-        "reporter",
-        "description",
-        "reported_at",
-        "reported_snapshot",
-        "evidence_digest",
-        "obligation",
-        "status",
-    ],
-    api: "/v1/quality-reports",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const APPLICATION: Kind = Kind {
-    kind: RecordKind::Application,
-    path: "applications",
-    key_kind: "application",
-    columns: &[
-        ("id", "/id"),
-        ("registrant", "/registrant"),
-        ("right", "/right"),
-        ("applied_at", "/applied_at"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "id",
-        "registrant",
-        "applicant",
-        "right",
-        "subject",
-        "subject_hash",
-        "valid_from",
-        "valid_until",
-        "applied_at",
-        "notice_ends",
-        "objections",
-        "status",
-    ],
-    api: "/v1/property/applications",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const OBJECTION: Kind = Kind {
-    kind: RecordKind::Objection,
-    path: "objections",
-    key_kind: "objection",
-    columns: &[
-        ("id", "/id"),
-        ("application", "/application"),
-        ("objector_org", "/objector_org"),
-        ("filed_at", "/filed_at"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "id",
-        "application",
-        "objector_org",
-        "objector",
-        "grounds",
-        "evidence_digests",
-        "filed_at",
-        "status",
-    ],
-    api: "/v1/property/objections",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const CERTIFICATE: Kind = Kind {
-    kind: RecordKind::Certificate,
-    path: "certificates",
-    key_kind: "certificate",
-    columns: &[
-        ("number", "/number"),
-        ("right", "/right"),
-        ("holder", "/holder"),
-        ("parent", "/parent"),
-        ("valid_until", "/valid_until"),
-        ("status", "/status/status"),
-        ("standing", "@/standing"),
-    ],
-    order: &[
-        "number",
-        "right",
-        "holder",
-        "issuer",
-        "subject",
-        "subject_hash",
-        "parent",
-        "application",
-        "valid_from",
-        "valid_until",
-        "issued_at",
-        "status",
-        "transfers",
-    ],
-    api: "/v1/property/certificates",
-    labels: &[("parent", "ui.parent_certificate")],
-    renames: &[],
-};
-pub(crate) const OBLIGATION: Kind = Kind {
-    kind: RecordKind::Obligation,
-    path: "obligations",
-    key_kind: "obligation",
-    columns: &[
-        ("id", "/id"),
-        ("org", "/org"),
-        ("kind", "/kind"),
-        ("due", "/due"),
-        ("status", "/status/status"),
-    ],
-    order: &[
-        "id",
-        "org",
-        "kind",
-        "description",
-        "subject",
-        "opened_time",
-        "opened_at",
-        "due",
-        "status",
-    ],
-    api: "/v1/obligations",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const GRANT_CLOSE_OUT: Kind = Kind {
-    kind: RecordKind::GrantCloseOut,
-    path: "grant-close-outs",
-    key_kind: "grant_close_out",
-    columns: &[
-        ("grant", "/grant"),
-        ("grantee", "/grantee"),
-        ("disposition", "/disposition/disposition"),
-        ("ended", "/ended"),
-        ("due", "/due"),
-        ("recorded_time", "/recorded_time"),
-        ("late", "/late"),
-    ],
-    order: &[
-        "grant",
-        "grantee",
-        "signer",
-        "disposition",
-        "attestation_digest",
-        "ended",
-        "ended_at",
-        "due",
-        "recorded_time",
-        "recorded_at",
-        "late",
-    ],
-    api: "/v1/grant-close-outs",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const OPEN_DATA_PLAN: Kind = Kind {
-    kind: RecordKind::OpenDataPlan,
-    path: "open-data-plans",
-    key_kind: "open_data_plan",
-    columns: &[
-        ("id", "/id"),
-        ("org", "/org"),
-        ("year", "/year"),
-        ("openings", "/revisions/-1/openings"),
-        ("recorded_time", "/revisions/-1/recorded_time"),
-    ],
-    order: &["id", "org", "year", "revisions"],
-    api: "/v1/open-data-plans",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const SCENARIO: Kind = Kind {
-    kind: RecordKind::Scenario,
-    path: "scenarios",
-    key_kind: "scenario",
-    columns: &[
-        ("id", "/id"),
-        ("name", "/draft/name"),
-        ("scenario_type", "/draft/scenario_type"),
-        ("developer", "/developer"),
-        ("authority", "/authority"),
-        ("applied_at", "/applied_at"),
-        ("status", "/status/status"),
-    ],
-    order: &["id", "developer", "applicant", "level", "draft", "authority", "applied_at", "status"],
-    api: "/v1/scenarios",
-    labels: &[],
-    renames: &[("grant", "development_grant")],
-};
-pub(crate) const DEVELOPMENT_GRANT: Kind = Kind {
-    kind: RecordKind::DevelopmentGrant,
-    path: "development-grants",
-    key_kind: "development_grant",
-    columns: &[
-        ("id", "/id"),
-        ("scenario", "/scenario"),
-        ("scenario_type", "/scenario_type"),
-        ("developer", "/developer"),
-        ("approved_by", "/approved_by"),
-        ("ends", "/ends"),
-    ],
-    order: &[
-        "id",
-        "scenario",
-        "scenario_type",
-        "developer",
-        "level",
-        "resources",
-        "starts",
-        "ends",
-        "approved_by",
-        "approved_at",
-    ],
-    api: "/v1/development-grants",
-    labels: &[],
-    renames: &[],
-};
-pub(crate) const PRODUCT: Kind = Kind {
-    kind: RecordKind::Product,
-    path: "products",
-    key_kind: "product",
-    columns: &[
-        ("product", "/digest"),
-        ("name", "/name"),
-        ("developer", "/developer"),
-        ("development_grant", "/grant"),
-        ("resources", "/resources"),
-    ],
-    order: &[
-        "name",
-        "digest",
-        "description",
-        "development_grant",
-        "developer",
-        "resources",
-        "signer",
-        "recorded_at",
-    ],
-    api: "/v1/products",
-    labels: &[],
-    renames: &[("grant", "development_grant")],
-};
+/// Pairs of names: a field and its label, or a field and the name it is read under.
+type Pairs = &'static [(&'static str, &'static str)];
 
-pub(crate) const PUBLISHED_REPORT: Kind = Kind {
-    kind: RecordKind::PublishedReport,
-    path: "published-reports",
-    key_kind: "published_report",
-    columns: &[
-        ("id", "/id"),
-        ("scope", "/scope/id"),
-        ("period", "/period"),
-        ("publisher_org", "/publisher_org"),
-        ("published_at", "/published_at"),
-    ],
-    order: &[
-        "id",
-        "scope",
-        "period",
-        "height",
-        "digest",
-        "publisher_org",
-        "publisher",
-        "published_at",
-    ],
-    api: "/v1/published-reports",
-    labels: &[("scope", "ui.report_scope"), ("published_at", "ui.report_published_time")],
-    renames: &[],
-};
+impl Kind {
+    /// The explorer's view of `kind`, from its row of the kind table.
+    pub(crate) const fn of(kind: RecordKind) -> Self {
+        let spec = kind.spec();
+        let (labels, renames): (Pairs, Pairs) = match kind {
+            RecordKind::Org => (&[("parent", "ui.parent_org")], &[]),
+            RecordKind::Certificate => (&[("parent", "ui.parent_certificate")], &[]),
+            RecordKind::Scenario | RecordKind::Product => (&[], &[("grant", "development_grant")]),
+            RecordKind::PublishedReport => {
+                (&[("scope", "ui.report_scope"), ("published_at", "ui.report_published_time")], &[])
+            }
+            _ => (&[], &[]),
+        };
+        let path = match kind {
+            RecordKind::CatalogEntry => "catalog",
+            _ => last_segment(spec.route),
+        };
+        Self {
+            kind,
+            path,
+            key_kind: spec.key_name,
+            columns: spec.columns,
+            order: spec.order,
+            api: spec.route,
+            labels,
+            renames,
+        }
+    }
+}
+
+/// The part of `route` after its last `/`.
+const fn last_segment(route: &'static str) -> &'static str {
+    let bytes = route.as_bytes();
+    let mut start = bytes.len();
+    while start > 0 && bytes[start - 1] != b'/' {
+        start -= 1;
+    }
+    let (_, segment) = route.split_at(start);
+    segment
+}
+
+pub(crate) const ORG: Kind = Kind::of(RecordKind::Org);
+pub(crate) const MEMBER: Kind = Kind::of(RecordKind::Member);
+pub(crate) const PROPOSAL: Kind = Kind::of(RecordKind::Proposal);
+pub(crate) const CATALOG_ENTRY: Kind = Kind::of(RecordKind::CatalogEntry);
+pub(crate) const RESOURCE: Kind = Kind::of(RecordKind::Resource);
+pub(crate) const SHARE_REQUEST: Kind = Kind::of(RecordKind::ShareRequest);
+pub(crate) const GRANT: Kind = Kind::of(RecordKind::Grant);
+pub(crate) const ACCESS_EVENT: Kind = Kind::of(RecordKind::AccessEvent);
+pub(crate) const VIOLATION: Kind = Kind::of(RecordKind::Violation);
+pub(crate) const QUALITY_REPORT: Kind = Kind::of(RecordKind::QualityReport);
+pub(crate) const APPLICATION: Kind = Kind::of(RecordKind::Application);
+pub(crate) const OBJECTION: Kind = Kind::of(RecordKind::Objection);
+pub(crate) const CERTIFICATE: Kind = Kind::of(RecordKind::Certificate);
+pub(crate) const OBLIGATION: Kind = Kind::of(RecordKind::Obligation);
+pub(crate) const GRANT_CLOSE_OUT: Kind = Kind::of(RecordKind::GrantCloseOut);
+pub(crate) const OPEN_DATA_PLAN: Kind = Kind::of(RecordKind::OpenDataPlan);
+pub(crate) const SCENARIO: Kind = Kind::of(RecordKind::Scenario);
+pub(crate) const DEVELOPMENT_GRANT: Kind = Kind::of(RecordKind::DevelopmentGrant);
+pub(crate) const PRODUCT: Kind = Kind::of(RecordKind::Product);
 
 /// Every kind, in the order of [`RecordKind::ALL`].
-pub(crate) const ALL: [Kind; 20] = [
-    ORG,
-    MEMBER,
-    PROPOSAL,
-    CATALOG_ENTRY,
-    RESOURCE,
-    SHARE_REQUEST,
-    GRANT,
-    ACCESS_EVENT,
-    VIOLATION,
-    QUALITY_REPORT,
-    APPLICATION,
-    OBJECTION,
-    CERTIFICATE,
-    OBLIGATION,
-    GRANT_CLOSE_OUT,
-    OPEN_DATA_PLAN,
-    SCENARIO,
-    DEVELOPMENT_GRANT,
-    PRODUCT,
-    PUBLISHED_REPORT,
-];
+pub(crate) const ALL: [Kind; RecordKind::ALL.len()] = {
+    let mut all = [ORG; RecordKind::ALL.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = Kind::of(RecordKind::ALL[i]);
+        i += 1;
+    }
+    all
+};
+
+/// The path of the pages of `kind`: `grants` for `/grants` and `/grants/1`.
+pub fn page_path(kind: RecordKind) -> &'static str {
+    Kind::of(kind).path
+}
 
 /// The order fields of any object are read in when its kind gives none (an action, a nested
 /// part of a record): who and what first, then the substance, then times, then the outcome.
@@ -660,14 +228,7 @@ pub(crate) fn ordered<'a>(
 impl Kind {
     /// Whether its ids are numbers (`grant:7`), not texts (`org:xm-gaj`).
     pub(crate) fn numbered(self) -> bool {
-        !matches!(
-            self.kind,
-            RecordKind::Org
-                | RecordKind::Member
-                | RecordKind::CatalogEntry
-                | RecordKind::Certificate
-                | RecordKind::Product
-        )
+        matches!(self.kind.spec().id, onebook_types::record_kind::IdForm::Number)
     }
 
     /// `value` with the fields of [`Kind::renames`] renamed, at any depth.

@@ -62,6 +62,7 @@ use axum::{
 use onebook_query::{LedgerQuery, ReaderQuery, read_rules::Reader};
 
 pub use i18n::Lang;
+pub use kinds::page_path;
 pub use lint::{ENUM_VALUES, raw_values, rejection_names, unlabelled, visible_text};
 
 /// How the explorer links outside itself.

@@ -296,7 +296,7 @@ fn count_params(listing: &Listing) -> Option<(Kind, onebook_query::CountParams)>
                 (Some(Side::Party), Some(_)) => Some(onebook_query::Side::Party),
             };
             let ranged = filter.from.is_some() || filter.to.is_some();
-            let sided = side.is_some() && onebook_query::Side::KINDS.contains(&kind.kind);
+            let sided = side.is_some() && kind.kind.spec().sides;
             if sided && (ranged || filter.status.is_some()) {
                 return None;
             }

@@ -30,6 +30,7 @@ mod proof_bundles;
 mod proofs_e2e;
 mod prune_e2e;
 mod read_audit;
+mod record_kinds;
 mod rotation;
 mod sim;
 mod snapshot;

@@ -18,8 +18,7 @@ use axum::{
     http::StatusCode,
 };
 use onebook_query::{
-    CountParams, CountView, LedgerQuery, QueryError, RecordKind, SharedQuery, Side, kind_key_name,
-    read_rules,
+    CountParams, CountView, LedgerQuery, QueryError, RecordKind, SharedQuery, Side, read_rules,
 };
 use onebook_types::ids::{Height, OrgId, Timestamp};
 use serde::Deserialize;
@@ -80,14 +79,13 @@ pub(crate) async fn counts(
     params: Result<Query<CountQuery>, QueryRejection>,
 ) -> Result<Json<CountView>, Problem> {
     let params = parsed(params)?;
-    let kind =
-        RecordKind::ALL.into_iter().find(|k| kind_key_name(*k) == kind).ok_or_else(|| {
-            let names: Vec<&str> = RecordKind::ALL.into_iter().map(kind_key_name).collect();
-            Problem::from(QueryError::bad_input(
-                "kind",
-                format!("{kind:?} is not one of {}", names.join(", ")),
-            ))
-        })?;
+    let kind = RecordKind::by_key_name(&kind).ok_or_else(|| {
+        let names: Vec<&str> = RecordKind::ALL.into_iter().map(RecordKind::key_name).collect();
+        Problem::from(QueryError::bad_input(
+            "kind",
+            format!("{kind:?} is not one of {}", names.join(", ")),
+        ))
+    })?;
     let under = params
         .under
         .map(|text| onebook_query::parse_record_key(&text))

@@ -42,13 +42,7 @@ use onebook_query::{
 };
 use onebook_types::{
     catalog_records::CatalogVersion,
-    hash::Hash32,
-    ids::{
-        AccessEventId, ApplicationId, CatalogCode, CertificateNumber, DevelopmentGrantId, GrantId,
-        Height, ObjectionId, ObligationId, OpenDataPlanId, OrgId, ProposalId, QualityReportId,
-        ResourceId, ScenarioId, ShareRequestId, Timestamp, ViolationId,
-    },
-    keys::PublicKey,
+    ids::{CatalogCode, Height, OrgId, Timestamp},
     record::RecordKey,
 };
 use serde::{Deserialize, Serialize};
@@ -268,42 +262,11 @@ pub(crate) async fn one(
     Ok(Json(view))
 }
 
-/// The key of the record of `kind` whose id in a path is `id`. A text id that breaks the id rule
-/// is refused by the query (`onebook_query::check_record_id`), naming the path parameter.
+/// The key of the record of `kind` whose id in a path is `id`, by the kind's id parser. A text
+/// id that breaks the id rule is refused by the query (`onebook_query::check_record_id`), naming
+/// the path parameter.
 fn record_key(kind: RecordKind, id: &str) -> Result<RecordKey, Problem> {
-    let number = || {
-        id.parse::<u64>().map_err(|_| {
-            Problem::bad_request(format!("{} id {id:?} is not a number", kind_name(kind)))
-        })
-    };
-    Ok(match kind {
-        RecordKind::Org => RecordKey::Org(OrgId(id.to_owned())),
-        RecordKind::CatalogEntry => RecordKey::CatalogEntry(CatalogCode(id.to_owned())),
-        RecordKind::Certificate => RecordKey::Certificate(CertificateNumber(id.to_owned())),
-        RecordKind::Member => RecordKey::Member(PublicKey::from_hex(id).map_err(|_| {
-            Problem::bad_request(format!("member key {id:?} is not 64 hex characters"))
-        })?),
-        RecordKind::Proposal => RecordKey::Proposal(ProposalId(number()?)),
-        RecordKind::Resource => RecordKey::Resource(ResourceId(number()?)),
-        RecordKind::ShareRequest => RecordKey::ShareRequest(ShareRequestId(number()?)),
-        RecordKind::Grant => RecordKey::Grant(GrantId(number()?)),
-        RecordKind::AccessEvent => RecordKey::AccessEvent(AccessEventId(number()?)),
-        RecordKind::Violation => RecordKey::Violation(ViolationId(number()?)),
-        RecordKind::QualityReport => RecordKey::QualityReport(QualityReportId(number()?)),
-        RecordKind::Application => RecordKey::Application(ApplicationId(number()?)),
-        RecordKind::Objection => RecordKey::Objection(ObjectionId(number()?)),
-        RecordKind::Obligation => RecordKey::Obligation(ObligationId(number()?)),
-        RecordKind::GrantCloseOut => RecordKey::GrantCloseOut(GrantId(number()?)),
-        RecordKind::OpenDataPlan => RecordKey::OpenDataPlan(OpenDataPlanId(number()?)),
-        RecordKind::Scenario => RecordKey::Scenario(ScenarioId(number()?)),
-        RecordKind::DevelopmentGrant => RecordKey::DevelopmentGrant(DevelopmentGrantId(number()?)),
-        RecordKind::Product => RecordKey::Product(Hash32::from_hex(id).map_err(|_| {
-            Problem::bad_request(format!("product digest {id:?} is not 64 hex characters"))
-        })?),
-        RecordKind::PublishedReport => {
-            RecordKey::PublishedReport(onebook_types::ids::PublishedReportId(number()?))
-        }
-    })
+    kind.key(id).map_err(|error| Problem::bad_request(error.to_string()))
 }
 
 pub(crate) const fn kind_name(kind: RecordKind) -> &'static str {
@@ -421,7 +384,7 @@ kind_handlers! {
         "/v1/violations", "/v1/violations/{id}", "id" ("The violation's number.", "^[0-9]{1,19}$"),
         "violations (restricted: a signed read by an auditor or a member of the orgs involved)",
         cursor "^09[0-9a-fA-F]{16}$" ("the byte 09 and a violation's number as 8 bytes, big-endian"),
-        status "^(no-grant|grant-unknown|grant-revoked|grant-expired|out-of-scope|wrong-grantee|not-yet-valid)$",
+        status "^(no-grant|grant-unknown|grant-revoked|grant-expired|out-of-scope|wrong-grantee|not-yet-valid|item-out-of-scope|grant-closed|parent-grant-ended)$",
         under "^access_event:[0-9]{1,19}$" ("The violation of this access event, `access_event:<id>`; with `org` or `status`, if it also passes these.");
     quality_reports, quality_report => QualityReport:
         "/v1/quality-reports", "/v1/quality-reports/{id}", "id" ("The report's number.", "^[0-9]{1,19}$"),

@@ -456,7 +456,7 @@ impl LedgerQuery for HttpQuery {
     ) -> Result<Option<RecordView>, QueryError> {
         let kind = served_kind(&key)?;
         let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
-        let path = format!("{}/{}{query}", records_path(kind), id_segment(&key));
+        let path = format!("{}/{}{query}", kind.spec().route, id_segment(&key));
         self.get_optional(path).await
     }
 
@@ -476,7 +476,7 @@ impl LedgerQuery for HttpQuery {
             ("cursor", params.page.cursor),
             ("limit", params.page.limit.map(|limit| limit.to_string())),
         ]);
-        self.get_json(format!("{}{query}", records_path(kind))).await
+        self.get_json(format!("{}{query}", kind.spec().route)).await
     }
 
     async fn count_records(
@@ -494,7 +494,7 @@ impl LedgerQuery for HttpQuery {
             ("height", params.height.map(|h| h.0.to_string())),
             ("bounds", (!bounds.is_empty()).then(|| bounds.join(","))),
         ]);
-        self.get_json(format!("/v1/counts/{}{query}", crate::kind_key_name(kind))).await
+        self.get_json(format!("/v1/counts/{}{query}", kind.key_name())).await
     }
 
     async fn timeline(
@@ -858,32 +858,6 @@ fn authority(base_url: &str) -> Result<String, QueryError> {
         )));
     }
     Ok(authority.to_owned())
-}
-
-/// The route of the records of `kind`; `{route}/{id}` reads one.
-const fn records_path(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Org => "/v1/orgs",
-        RecordKind::Member => "/v1/members",
-        RecordKind::Proposal => "/v1/proposals",
-        RecordKind::CatalogEntry => "/v1/catalog/entries",
-        RecordKind::Resource => "/v1/resources",
-        RecordKind::ShareRequest => "/v1/share-requests",
-        RecordKind::Grant => "/v1/grants",
-        RecordKind::AccessEvent => "/v1/access-events",
-        RecordKind::Violation => "/v1/violations",
-        RecordKind::QualityReport => "/v1/quality-reports",
-        RecordKind::Application => "/v1/property/applications",
-        RecordKind::Objection => "/v1/property/objections",
-        RecordKind::Certificate => "/v1/property/certificates",
-        RecordKind::Obligation => "/v1/obligations",
-        RecordKind::GrantCloseOut => "/v1/grant-close-outs",
-        RecordKind::OpenDataPlan => "/v1/open-data-plans",
-        RecordKind::Scenario => "/v1/scenarios",
-        RecordKind::DevelopmentGrant => "/v1/development-grants",
-        RecordKind::Product => "/v1/products",
-        RecordKind::PublishedReport => "/v1/published-reports",
-    }
 }
 
 /// The id of `key` as a path segment: a number, a key in hex, or a text id.

@@ -6,6 +6,7 @@ use onebook_types::{
     ids::{Height, OrgId, Timestamp},
     limits::{PAGE_ITEMS_MAX, TEXT_BYTES_MAX},
     record::RecordKey,
+    record_kind::{IdForm, RecordId},
     report_records::{ReportPeriod, ReportScope},
 };
 
@@ -227,7 +228,7 @@ pub struct CountParams {
     /// Only records under this record (not with `org` or `status`).
     pub under: Option<RecordKey>,
     /// With `org` (and not `status`): only records naming it on this side, for the kinds
-    /// between two orgs ([`Side::KINDS`]).
+    /// between two orgs ([`KindSpec::sides`](onebook_types::record_kind::KindSpec::sides)).
     pub side: Option<Side>,
     /// As of this height; the tip when `None`.
     pub height: Option<Height>,
@@ -235,33 +236,6 @@ pub struct CountParams {
     /// the records created in `[bounds[i], bounds[i + 1])` (a record of the genesis, or brought
     /// in by a snapshot, counts as created at time 0). Empty: one count of every record.
     pub bounds: Vec<Timestamp>,
-}
-
-/// The name of `kind` in a record key's text (`share_request` in `share_request:7`), as the
-/// REST API names the kind in `GET /v1/counts/{kind}`.
-pub const fn kind_key_name(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Org => "org",
-        RecordKind::Member => "member",
-        RecordKind::Proposal => "proposal",
-        RecordKind::CatalogEntry => "catalog_entry",
-        RecordKind::Resource => "resource",
-        RecordKind::ShareRequest => "share_request",
-        RecordKind::Grant => "grant",
-        RecordKind::AccessEvent => "access_event",
-        RecordKind::Violation => "violation",
-        RecordKind::QualityReport => "quality_report",
-        RecordKind::Application => "application",
-        RecordKind::Objection => "objection",
-        RecordKind::Certificate => "certificate",
-        RecordKind::Obligation => "obligation",
-        RecordKind::GrantCloseOut => "grant_close_out",
-        RecordKind::OpenDataPlan => "open_data_plan",
-        RecordKind::Scenario => "scenario",
-        RecordKind::DevelopmentGrant => "development_grant",
-        RecordKind::Product => "product",
-        RecordKind::PublishedReport => "published_report",
-    }
 }
 
 /// Which of the two orgs of a record between two orgs a count keeps.
@@ -274,14 +248,6 @@ pub enum Side {
 }
 
 impl Side {
-    /// The kinds between two orgs, whose records have a side per org.
-    pub const KINDS: [RecordKind; 4] = [
-        RecordKind::ShareRequest,
-        RecordKind::Grant,
-        RecordKind::QualityReport,
-        RecordKind::Certificate,
-    ];
-
     /// The side's name in the REST API: `provider` or `party`.
     pub const fn name(self) -> &'static str {
         match self {
@@ -321,7 +287,7 @@ pub fn check_count(kind: RecordKind, params: &CountParams) -> Result<(), QueryEr
         return Err(QueryError::bad_input("under", rule));
     }
     if let Some(side) = params.side {
-        let rule = if !Side::KINDS.contains(&kind) {
+        let rule = if !kind.spec().sides {
             Some("this kind is not between two orgs".to_owned())
         } else if params.org.is_none() || params.status.is_some() {
             Some(format!("side={} takes an org and no status", side.name()))
@@ -366,14 +332,10 @@ pub struct PageParams {
 /// the id rule, naming the REST API's path parameter that carries it: such a key names no record,
 /// so the caller gets bad input, not "not found".
 pub fn check_record_id(key: &RecordKey) -> Result<(), QueryError> {
-    let (parameter, what, id) = match key {
-        RecordKey::Org(id) => ("id", "org id", id.as_str()),
-        RecordKey::CatalogEntry(code) => ("code", "catalog code", code.as_str()),
-        RecordKey::Certificate(number) => ("number", "certificate number", number.as_str()),
-        _ => return Ok(()),
-    };
+    let Some((kind, RecordId::Text(id))) = RecordKind::id_of(key) else { return Ok(()) };
+    let IdForm::Text { param, what, .. } = kind.spec().id else { return Ok(()) };
     onebook_types::ids::check_id(id)
-        .map_err(|error| QueryError::bad_input(parameter, format!("{what} {id:?}: {error}")))
+        .map_err(|error| QueryError::bad_input(param, format!("{what} {id:?}: {error}")))
 }
 
 /// The page length `limit` asks for, checked against the rule of [`PageParams::limit`].

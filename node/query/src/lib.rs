@@ -52,7 +52,7 @@ pub use ledger::{
     ANSWERED_LATE, ANSWERED_ON_TIME, COUNT_INTERVALS_MAX, CountParams, LIMIT_DEFAULT, LedgerQuery,
     ListParams, PageParams, SCANNED_RECORDS_MAX, SEARCH_TX_PREFIX_HITS_MAX, Side, TIME_MAX,
     TX_HASH_PREFIX_DIGITS_MIN, check_count, check_record_id, check_source_key, check_time,
-    kind_key_name, page_limit, served_kind, timeline_kind,
+    page_limit, served_kind, timeline_kind,
 };
 pub use node::{
     Bundle, CosignError, EngineFigures, MISSED_WINDOW, MissedVotes, NodeFigures, NodeRead,

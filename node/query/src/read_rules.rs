@@ -147,16 +147,9 @@ pub fn audience_rule(record: &Record) -> &'static str {
 }
 
 /// What a restricted record is, in words ("access event", ...); "record" for the others.
-pub fn restricted_kind(record: &Record) -> &'static str {
-    match record {
-        Record::AccessEvent(_) => "access event",
-        Record::Violation(_) => "violation",
-        Record::ShareRequest(_) => "share request",
-        Record::Application(_) => "property application",
-        Record::Objection(_) => "objection",
-        Record::Scenario(_) => "development scenario",
-        _ => "record",
-    }
+pub const fn restricted_kind(record: &Record) -> &'static str {
+    let kind = record.kind();
+    if restricted_by_id(kind) { kind.name() } else { "record" }
 }
 
 /// Whether `reader` may read `record`, whose related orgs ([`may_read_fully`]) are `related`

@@ -17,7 +17,13 @@ use onebook_types::{
     report_records::PublishedReport,
     sharing_records::{AccessEvent, Grant, ShareRequest, Violation},
 };
+use onebook_types::{
+    codec::{self, DecodeError},
+    limits::RECORD_BYTES_MAX,
+};
 use serde::{Deserialize, Serialize};
+
+use crate::RecordKind;
 
 /// The last committed block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +170,66 @@ pub enum Record {
     Product(DevelopedProduct),
     /// A published periodic report (通报).
     PublishedReport(PublishedReport),
+}
+
+impl Record {
+    /// The record of `key` from its value bytes; a key of no listed kind is
+    /// [`DecodeError::Invalid`].
+    pub fn decode(key: &RecordKey, bytes: &[u8]) -> Result<Self, DecodeError> {
+        let limit = RECORD_BYTES_MAX;
+        let Some(kind) = RecordKind::of(key) else {
+            // Only listed kinds are served, and listings hold only those.
+            return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind")));
+        };
+        Ok(match kind {
+            RecordKind::Org => Self::Org(codec::decode(bytes, limit)?),
+            RecordKind::Member => Self::Member(codec::decode(bytes, limit)?),
+            RecordKind::Proposal => Self::Proposal(codec::decode(bytes, limit)?),
+            RecordKind::CatalogEntry => Self::CatalogEntry(codec::decode(bytes, limit)?),
+            RecordKind::Resource => Self::Resource(codec::decode(bytes, limit)?),
+            RecordKind::ShareRequest => Self::ShareRequest(codec::decode(bytes, limit)?),
+            RecordKind::Grant => Self::Grant(codec::decode(bytes, limit)?),
+            RecordKind::AccessEvent => Self::AccessEvent(codec::decode(bytes, limit)?),
+            RecordKind::Violation => Self::Violation(codec::decode(bytes, limit)?),
+            RecordKind::QualityReport => Self::QualityReport(codec::decode(bytes, limit)?),
+            RecordKind::Application => Self::Application(codec::decode(bytes, limit)?),
+            RecordKind::Objection => Self::Objection(codec::decode(bytes, limit)?),
+            RecordKind::Certificate => Self::Certificate(codec::decode(bytes, limit)?),
+            RecordKind::Obligation => Self::Obligation(codec::decode(bytes, limit)?),
+            RecordKind::GrantCloseOut => Self::GrantCloseOut(codec::decode(bytes, limit)?),
+            RecordKind::OpenDataPlan => Self::OpenDataPlan(codec::decode(bytes, limit)?),
+            RecordKind::Scenario => Self::Scenario(codec::decode(bytes, limit)?),
+            RecordKind::DevelopmentGrant => Self::DevelopmentGrant(codec::decode(bytes, limit)?),
+            RecordKind::Product => Self::Product(codec::decode(bytes, limit)?),
+            RecordKind::PublishedReport => Self::PublishedReport(codec::decode(bytes, limit)?),
+        })
+    }
+
+    /// The record's kind.
+    pub const fn kind(&self) -> RecordKind {
+        match self {
+            Self::Org(_) => RecordKind::Org,
+            Self::Member(_) => RecordKind::Member,
+            Self::Proposal(_) => RecordKind::Proposal,
+            Self::CatalogEntry(_) => RecordKind::CatalogEntry,
+            Self::Resource(_) => RecordKind::Resource,
+            Self::ShareRequest(_) => RecordKind::ShareRequest,
+            Self::Grant(_) => RecordKind::Grant,
+            Self::AccessEvent(_) => RecordKind::AccessEvent,
+            Self::Violation(_) => RecordKind::Violation,
+            Self::QualityReport(_) => RecordKind::QualityReport,
+            Self::Application(_) => RecordKind::Application,
+            Self::Objection(_) => RecordKind::Objection,
+            Self::Certificate(_) => RecordKind::Certificate,
+            Self::Obligation(_) => RecordKind::Obligation,
+            Self::GrantCloseOut(_) => RecordKind::GrantCloseOut,
+            Self::OpenDataPlan(_) => RecordKind::OpenDataPlan,
+            Self::Scenario(_) => RecordKind::Scenario,
+            Self::DevelopmentGrant(_) => RecordKind::DevelopmentGrant,
+            Self::Product(_) => RecordKind::Product,
+            Self::PublishedReport(_) => RecordKind::PublishedReport,
+        }
+    }
 }
 
 /// One record as of a height: `{"key": "grant:1", "height": 5, "kind": "grant", "record": {..}}`.

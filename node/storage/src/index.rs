@@ -14,72 +14,28 @@
 //! records that held the term at that height, in id order. The entries are written in the block's
 //! own write batch, beside the record versions they describe.
 //!
-//! | kind | org terms | status terms |
-//! |---|---|---|
-//! | org | parent | `active`, `suspended` |
-//! | member | org | `active`, `revoked` |
-//! | proposal | proposer | `open`, `passed`, `rejected` |
-//! | catalog entry | provider | `draft`, `submitted`, `returned`, `approved`, `published`, ... |
-//! | resource | provider | (none) |
-//! | share request | requester org, provider | `under-review`, `granted`, `refused`, `withdrawn` |
-//! | grant | grantee, provider | `active`, `revoked` |
-//! | access event | org | `covered`, `violation` |
-//! | violation | org | its reason (`no-grant`, `grant-expired`, ...) |
-//! | quality report | reporter org, provider | `reported`, `fixed`, `disputed`, `ruled` |
-//! | application | registrant | `applied`, `refused`, `in-notice`, `certified` |
-//! | objection | objector org | `pending`, `upheld`, `dismissed` |
-//! | certificate | holder, issuer | `active`, `cancelled` |
-//! | obligation | org | `open`, `met` |
-//! | grant close-out | grantee | `on-time`, `late` |
-//! | open-data plan | org | (none) |
-//! | development scenario | developer, authority | `under-review`, `approved`, `returned` |
-//! | development grant | developer, approving authority | (none) |
-//! | product | developer | (none) |
-//! | published report | publisher org, the org reported on | (none) |
+//! Which orgs a record names, its status and the records it hangs under are given by its kind's
+//! row of the kind table (`onebook_types::record_kind`, [`RecordKind::attributes`]): the fields
+//! of [`KindSpec::orgs`](onebook_types::record_kind::KindSpec::orgs), one of its
+//! [`RecordKind::statuses`] and the records of its [`RecordKind::under_kinds`].
 //!
 //! A record between two orgs (a share request, grant, quality report or certificate) also holds
 //! a *side* term per org: `kind || 'v' || org` for its provider (a certificate's issuer) and
 //! `kind || 'y' || org` for the other party (requester, grantee, reporter, holder), so that "the
 //! grants an org gave" and "the grants it received" are listings (and counts) of their own.
 //!
-//! A record of some kinds also hangs *under* another record, and holds the term of that record's
-//! key, so the records under one record are a listing of their own, however many records of the
-//! kind there are:
-//!
-//! | kind | under |
-//! |---|---|
-//! | resource | the catalog entry it is registered under |
-//! | grant | the share request it answers |
-//! | access event | the resource accessed |
-//! | violation | the access event it was found in |
-//! | quality report | the resource reported |
-//! | objection | the application objected to |
-//! | certificate | for a licence, the certificate it was granted under |
-//! | grant close-out | the grant it closes out |
-//! | development grant | the scenario it approves |
-//! | product | the development grant it was built under, and each resource it was built from |
+//! A record of some kinds also hangs *under* another record (a resource under its catalog
+//! entry, a product under its development grant and each resource it was built from), and holds
+//! the term of that record's key, so the records under one record are a listing of their own,
+//! however many records of the kind there are.
 
-use borsh::BorshDeserialize;
 pub use onebook_types::record_kind::RecordKind;
 use onebook_types::{
-    catalog_records::{CatalogEntry, CatalogStatus, Obligation, ObligationStatus, Resource},
     codec,
-    consortium::{Member, MemberStatus, Org, OrgStatus},
-    development_records::{
-        DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan, ScenarioStatus,
-    },
     ids::{Height, OrgId},
-    lifecycle_records::GrantCloseOut,
-    limits::{ID_BYTES_MAX, RECORD_BYTES_MAX},
-    property_records::{
-        ApplicationStatus, Certificate, CertificateStatus, Objection, ObjectionStatus,
-        PropertyApplication,
-    },
-    quality_records::{QualityReport, QualityStatus},
+    limits::ID_BYTES_MAX,
     record::RecordKey,
-    records::{Proposal, ProposalStatus},
-    report_records::{PublishedReport, ReportScope},
-    sharing_records::{AccessEvent, Grant, GrantStatus, ShareRequest, ShareStatus, Violation},
+    record_kind::{IdForm, RecordId},
 };
 
 /// The cursor of a listing of `kind` that starts after `key`, as [`RecordPage::next`] gives it
@@ -162,13 +118,7 @@ pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
 /// Whether the records of `kind` are between two orgs, a provider and another party, and so
 /// hold a [`Side`] term per org: share requests, grants, quality reports and certificates.
 pub const fn has_sides(kind: RecordKind) -> bool {
-    matches!(
-        kind,
-        RecordKind::ShareRequest
-            | RecordKind::Grant
-            | RecordKind::QualityReport
-            | RecordKind::Certificate
-    )
+    kind.spec().sides
 }
 
 /// The terms a record of `key` with `value` holds; none for kinds that are not listed. A value
@@ -177,10 +127,11 @@ pub const fn has_sides(kind: RecordKind) -> bool {
 pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
     let Some(kind) = RecordKind::of(key) else { return Vec::new() };
     let mut terms = vec![term(kind, &ListFilter::default())];
-    let Some((orgs, status, under)) = attributes(key, value) else {
+    let Some(attributes) = RecordKind::attributes(key, value) else {
         tracing::debug!(?key, "record value does not decode; listed by kind only");
         return terms;
     };
+    let (orgs, status, under) = (attributes.orgs, attributes.status, attributes.under);
     // The kinds between two orgs name the other party first and the provider second.
     if let (true, [party, provider]) = (has_sides(kind), orgs.as_slice()) {
         for (side, org) in [(Side::Party, party), (Side::Provider, provider)] {
@@ -217,33 +168,16 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
 /// Numbers are big-endian, keys and hashes their bytes, text ids their bytes and a zero byte
 /// (text ids hold no zero byte, so one id's entries are never interleaved with another's).
 pub(crate) fn sort_id(key: &RecordKey) -> Vec<u8> {
-    let text = |id: &str| {
-        let mut bytes = id.as_bytes().to_vec();
-        bytes.push(0);
-        bytes
-    };
-    match key {
-        RecordKey::Org(id) => text(id.as_str()),
-        RecordKey::CatalogEntry(code) => text(code.as_str()),
-        RecordKey::Certificate(number) => text(number.as_str()),
-        RecordKey::Member(key) => key.0.to_vec(),
-        RecordKey::Proposal(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Resource(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::ShareRequest(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Grant(id) | RecordKey::GrantCloseOut(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::AccessEvent(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Violation(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::QualityReport(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Application(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Objection(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Obligation(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::OpenDataPlan(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Scenario(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::DevelopmentGrant(id) => id.0.to_be_bytes().to_vec(),
-        RecordKey::Product(digest) => digest.0.to_vec(),
-        RecordKey::PublishedReport(id) => id.0.to_be_bytes().to_vec(),
+    match RecordKind::id_of(key) {
+        Some((_, RecordId::Number(number))) => number.to_be_bytes().to_vec(),
+        Some((_, RecordId::Hex32(bytes))) => bytes.to_vec(),
+        Some((_, RecordId::Text(id))) => {
+            let mut bytes = id.as_bytes().to_vec();
+            bytes.push(0);
+            bytes
+        }
         // Not listed; `terms` gives them no entry, so this is never stored.
-        other => other.encode(),
+        None => key.encode(),
     }
 }
 
@@ -294,207 +228,24 @@ fn tagged(kind: RecordKind, tag: u8, parts: &[&str]) -> Vec<u8> {
 }
 
 fn sort_id_is_well_formed(kind: RecordKind, sort_id: &[u8]) -> bool {
-    match kind {
-        RecordKind::Org | RecordKind::CatalogEntry | RecordKind::Certificate => {
+    match kind.spec().id {
+        IdForm::Text { .. } => {
             matches!(sort_id.split_last(), Some((0, text))
                 if !text.is_empty() && text.len() <= ID_BYTES_MAX && !text.contains(&0))
         }
-        RecordKind::Member | RecordKind::Product => sort_id.len() == 32,
-        RecordKind::Proposal
-        | RecordKind::Resource
-        | RecordKind::ShareRequest
-        | RecordKind::Grant
-        | RecordKind::AccessEvent
-        | RecordKind::Violation
-        | RecordKind::QualityReport
-        | RecordKind::Application
-        | RecordKind::Objection
-        | RecordKind::Obligation
-        | RecordKind::GrantCloseOut
-        | RecordKind::OpenDataPlan
-        | RecordKind::Scenario
-        | RecordKind::DevelopmentGrant
-        | RecordKind::PublishedReport => sort_id.len() == 8,
+        IdForm::Hex32 { .. } => sort_id.len() == 32,
+        IdForm::Number => sort_id.len() == 8,
     }
-}
-
-fn decode<T: BorshDeserialize>(value: &[u8]) -> Option<T> {
-    codec::decode(value, RECORD_BYTES_MAX).ok()
-}
-
-/// The orgs a record names, its status name and the records it hangs under, by the tables of
-/// the module doc.
-type Attributes = (Vec<OrgId>, Option<&'static str>, Vec<RecordKey>);
-
-/// The [`Attributes`] of the record of `key` with `value`; `None` for kinds that are not listed
-/// and values that do not decode.
-fn attributes(key: &RecordKey, value: &[u8]) -> Option<Attributes> {
-    Some(match key {
-        RecordKey::Org(_) => {
-            let org: Org = decode(value)?;
-            let status = match org.status {
-                OrgStatus::Active => "active",
-                OrgStatus::Suspended => "suspended",
-            };
-            (org.parent.into_iter().collect(), Some(status), vec![])
-        }
-        RecordKey::Member(_) => {
-            let member: Member = decode(value)?;
-            let status = match member.status {
-                MemberStatus::Active => "active",
-                MemberStatus::Revoked => "revoked",
-            };
-            (vec![member.org], Some(status), vec![])
-        }
-        RecordKey::Proposal(_) => {
-            let proposal: Proposal = decode(value)?;
-            let status = match proposal.status {
-                ProposalStatus::Open => "open",
-                ProposalStatus::Passed => "passed",
-                ProposalStatus::Rejected => "rejected",
-            };
-            (vec![proposal.proposer], Some(status), vec![])
-        }
-        RecordKey::CatalogEntry(_) => {
-            let entry: CatalogEntry = decode(value)?;
-            let status = match entry.status {
-                CatalogStatus::Draft => "draft",
-                CatalogStatus::Submitted => "submitted",
-                CatalogStatus::Returned { .. } => "returned",
-                CatalogStatus::Approved => "approved",
-                CatalogStatus::Published => "published",
-                CatalogStatus::Deprecated { .. } => "deprecated",
-            };
-            (vec![entry.provider], Some(status), vec![])
-        }
-        RecordKey::Resource(_) => {
-            let resource: Resource = decode(value)?;
-            (vec![resource.provider], None, vec![RecordKey::CatalogEntry(resource.entry)])
-        }
-        RecordKey::ShareRequest(_) => {
-            let request: ShareRequest = decode(value)?;
-            let status = match request.status {
-                ShareStatus::UnderReview { .. } => "under-review",
-                ShareStatus::Granted { .. } => "granted",
-                ShareStatus::Refused { .. } => "refused",
-                ShareStatus::Withdrawn => "withdrawn",
-            };
-            (vec![request.requester_org, request.provider], Some(status), vec![])
-        }
-        RecordKey::Grant(_) => {
-            let grant: Grant = decode(value)?;
-            let status = match grant.status {
-                GrantStatus::Active => "active",
-                GrantStatus::Revoked { .. } => "revoked",
-            };
-            (
-                vec![grant.grantee, grant.provider],
-                Some(status),
-                vec![RecordKey::ShareRequest(grant.request)],
-            )
-        }
-        RecordKey::AccessEvent(_) => {
-            let event: AccessEvent = decode(value)?;
-            let status = if event.violation.is_some() { "violation" } else { "covered" };
-            (vec![event.org], Some(status), vec![RecordKey::Resource(event.access.resource)])
-        }
-        RecordKey::Violation(_) => {
-            let violation: Violation = decode(value)?;
-            let under = vec![RecordKey::AccessEvent(violation.access_event)];
-            (vec![violation.org], Some(violation.reason.as_str()), under)
-        }
-        RecordKey::QualityReport(_) => {
-            let report: QualityReport = decode(value)?;
-            let status = match report.status {
-                QualityStatus::Reported { .. } => "reported",
-                QualityStatus::Fixed { .. } => "fixed",
-                QualityStatus::Disputed { .. } => "disputed",
-                QualityStatus::Ruled { .. } => "ruled",
-            };
-            let under = vec![RecordKey::Resource(report.resource)];
-            (vec![report.reporter_org, report.provider], Some(status), under)
-        }
-        RecordKey::Application(_) => {
-            let application: PropertyApplication = decode(value)?;
-            let status = match application.status {
-                ApplicationStatus::Applied => "applied",
-                ApplicationStatus::Refused { .. } => "refused",
-                ApplicationStatus::InNotice { .. } => "in-notice",
-                ApplicationStatus::Certified { .. } => "certified",
-            };
-            (vec![application.registrant], Some(status), vec![])
-        }
-        RecordKey::Objection(_) => {
-            let objection: Objection = decode(value)?;
-            let status = match objection.status {
-                ObjectionStatus::Pending => "pending",
-                ObjectionStatus::Upheld { .. } => "upheld",
-                ObjectionStatus::Dismissed { .. } => "dismissed",
-            };
-            let under = vec![RecordKey::Application(objection.application)];
-            (vec![objection.objector_org], Some(status), under)
-        }
-        RecordKey::Certificate(_) => {
-            let certificate: Certificate = decode(value)?;
-            let status = match certificate.status {
-                CertificateStatus::Active => "active",
-                CertificateStatus::Cancelled { .. } => "cancelled",
-            };
-            let under = certificate.parent.map(RecordKey::Certificate).into_iter().collect();
-            (vec![certificate.holder, certificate.issuer], Some(status), under)
-        }
-        RecordKey::PublishedReport(_) => {
-            let report: PublishedReport = decode(value)?;
-            let mut orgs = vec![report.publisher_org];
-            if let ReportScope::Org(org) = report.scope {
-                orgs.push(org);
-            }
-            (orgs, None, vec![])
-        }
-        RecordKey::Obligation(_) => {
-            let obligation: Obligation = decode(value)?;
-            let status = match obligation.status {
-                ObligationStatus::Open => "open",
-                ObligationStatus::Met { .. } => "met",
-            };
-            (vec![obligation.org], Some(status), vec![])
-        }
-        RecordKey::GrantCloseOut(grant) => {
-            let close_out: GrantCloseOut = decode(value)?;
-            let status = if close_out.late { "late" } else { "on-time" };
-            (vec![close_out.grantee], Some(status), vec![RecordKey::Grant(*grant)])
-        }
-        RecordKey::OpenDataPlan(_) => {
-            let plan: OpenDataPlan = decode(value)?;
-            (vec![plan.org], None, vec![])
-        }
-        RecordKey::Scenario(_) => {
-            let scenario: DevelopmentScenario = decode(value)?;
-            let status = match scenario.status {
-                ScenarioStatus::UnderReview => "under-review",
-                ScenarioStatus::Approved { .. } => "approved",
-                ScenarioStatus::Returned { .. } => "returned",
-            };
-            (vec![scenario.developer, scenario.authority], Some(status), vec![])
-        }
-        RecordKey::DevelopmentGrant(_) => {
-            let grant: DevelopmentGrant = decode(value)?;
-            let under = vec![RecordKey::Scenario(grant.scenario)];
-            (vec![grant.developer, grant.approved_by], None, under)
-        }
-        RecordKey::Product(_) => {
-            let product: DevelopedProduct = decode(value)?;
-            let mut under = vec![RecordKey::DevelopmentGrant(product.grant)];
-            under.extend(product.resources.iter().copied().map(RecordKey::Resource));
-            (vec![product.developer], None, under)
-        }
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
 mod tests {
-    use onebook_types::{hash::Hash32, keys::PublicKey};
+    use onebook_types::{
+        catalog_records::Resource,
+        consortium::{Member, MemberStatus},
+        hash::Hash32,
+        keys::PublicKey,
+    };
 
     use super::*;
     use crate::{RecordChange, StorageError, Store, StoreConfig, Tip};

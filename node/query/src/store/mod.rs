@@ -10,7 +10,7 @@ use onebook_storage::{
 };
 use onebook_types::{
     catalog_records::{ElementSource, Obligation, OrgObligations, SourceKey},
-    codec::{self, DecodeError},
+    codec,
     consortium::{Policy, ValidatorSet},
     development_records::OpenDataPlan,
     hash::Hash32,
@@ -19,6 +19,7 @@ use onebook_types::{
     limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     property_records::{Certificate, CertificateStanding},
     record::RecordKey,
+    record_kind::IdForm,
     report_records::{ReportPeriod, ReportScope},
     time::Date,
 };
@@ -254,7 +255,7 @@ fn view(
     bytes: &[u8],
     height: Height,
 ) -> Result<RecordView, QueryError> {
-    let record = decode_record(key, bytes).map_err(|source| {
+    let record = Record::decode(key, bytes).map_err(|source| {
         QueryError::from(store.noted(StorageError::Corrupt { what: "record", source }))
     })?;
     let standing = match &record {
@@ -297,34 +298,6 @@ fn standing(
     Ok(certificate.standing(parent.as_ref(), Date::of_timestamp(time, offset)))
 }
 
-fn decode_record(key: &RecordKey, bytes: &[u8]) -> Result<Record, DecodeError> {
-    let limit = RECORD_BYTES_MAX;
-    Ok(match key {
-        RecordKey::Org(_) => Record::Org(codec::decode(bytes, limit)?),
-        RecordKey::Member(_) => Record::Member(codec::decode(bytes, limit)?),
-        RecordKey::Proposal(_) => Record::Proposal(codec::decode(bytes, limit)?),
-        RecordKey::CatalogEntry(_) => Record::CatalogEntry(codec::decode(bytes, limit)?),
-        RecordKey::Resource(_) => Record::Resource(codec::decode(bytes, limit)?),
-        RecordKey::ShareRequest(_) => Record::ShareRequest(codec::decode(bytes, limit)?),
-        RecordKey::Grant(_) => Record::Grant(codec::decode(bytes, limit)?),
-        RecordKey::AccessEvent(_) => Record::AccessEvent(codec::decode(bytes, limit)?),
-        RecordKey::Violation(_) => Record::Violation(codec::decode(bytes, limit)?),
-        RecordKey::QualityReport(_) => Record::QualityReport(codec::decode(bytes, limit)?),
-        RecordKey::Application(_) => Record::Application(codec::decode(bytes, limit)?),
-        RecordKey::Objection(_) => Record::Objection(codec::decode(bytes, limit)?),
-        RecordKey::Certificate(_) => Record::Certificate(codec::decode(bytes, limit)?),
-        RecordKey::Obligation(_) => Record::Obligation(codec::decode(bytes, limit)?),
-        RecordKey::GrantCloseOut(_) => Record::GrantCloseOut(codec::decode(bytes, limit)?),
-        RecordKey::OpenDataPlan(_) => Record::OpenDataPlan(codec::decode(bytes, limit)?),
-        RecordKey::Scenario(_) => Record::Scenario(codec::decode(bytes, limit)?),
-        RecordKey::DevelopmentGrant(_) => Record::DevelopmentGrant(codec::decode(bytes, limit)?),
-        RecordKey::Product(_) => Record::Product(codec::decode(bytes, limit)?),
-        RecordKey::PublishedReport(_) => Record::PublishedReport(codec::decode(bytes, limit)?),
-        // `record` serves only listed kinds, and listings hold only those.
-        _ => return Err(DecodeError::Invalid(std::io::Error::other("not a listed kind"))),
-    })
-}
-
 /// Refuses an `under` filter that the list of `kind` does not have, or that names a record of
 /// another kind.
 fn check_under(kind: RecordKind, under: &RecordKey) -> Result<(), QueryError> {
@@ -334,7 +307,7 @@ fn check_under(kind: RecordKind, under: &RecordKey) -> Result<(), QueryError> {
         return Err(QueryError::bad_input("under", "this list has no under filter"));
     }
     if !RecordKind::of(under).is_some_and(|of| expected.contains(&of)) {
-        let examples: Vec<&str> = expected.iter().map(|kind| under_example(*kind)).collect();
+        let examples: Vec<String> = expected.iter().map(|kind| under_example(*kind)).collect();
         return Err(QueryError::bad_input(
             "under",
             format!(
@@ -350,17 +323,11 @@ fn check_under(kind: RecordKind, under: &RecordKey) -> Result<(), QueryError> {
 }
 
 /// A key of `kind` as an example of an `under` filter.
-const fn under_example(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::CatalogEntry => "catalog_entry:350200-xm-scjg-0001",
-        RecordKind::ShareRequest => "share_request:1",
-        RecordKind::Resource => "resource:1",
-        RecordKind::AccessEvent => "access_event:1",
-        RecordKind::Application => "application:1",
-        RecordKind::Grant => "grant:1",
-        RecordKind::Scenario => "scenario:1",
-        RecordKind::DevelopmentGrant => "development_grant:1",
-        _ => "certificate:350200-2026-000001X",
+fn under_example(kind: RecordKind) -> String {
+    match kind.spec().id {
+        IdForm::Text { example, .. } => format!("{}:{example}", kind.key_name()),
+        IdForm::Hex32 { .. } => format!("{}:{}", kind.key_name(), "ab".repeat(32)),
+        IdForm::Number => format!("{}:1", kind.key_name()),
     }
 }
 
@@ -523,13 +490,12 @@ fn list_cursor(kind: RecordKind, text: &str) -> Result<Vec<u8>, QueryError> {
     let bytes = hex::decode(text)
         .map_err(|_| QueryError::bad_input("cursor", format!("{text:?} is not hex")))?;
     if !cursor_is_well_formed(kind, &bytes) {
-        let position = match kind {
-            RecordKind::Org | RecordKind::CatalogEntry | RecordKind::Certificate => {
-                "an id of 1 to 64 bytes none of which is zero, and a zero byte"
+        let position = match kind.spec().id {
+            IdForm::Text { .. } => {
+                "an id of 1 to 64 bytes none of which is zero, and a zero byte".to_owned()
             }
-            RecordKind::Member => "a 32-byte member key",
-            RecordKind::Product => "a 32-byte product digest",
-            _ => "an 8-byte big-endian id",
+            IdForm::Hex32 { what, .. } => format!("a 32-byte {what}"),
+            IdForm::Number => "an 8-byte big-endian id".to_owned(),
         };
         let rule = format!(
             "a cursor of this listing is the byte {:02x} and {position}, in hex",
