@@ -60,9 +60,9 @@ pub use reader_query::ReaderQuery;
 #[cfg(feature = "store")]
 pub use store::StoreQuery;
 pub use views::{
-    BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-    Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
-    action_name, parse_record_key, record_key_text,
+    BlockSummaryView, BlockView, CountView, CreationView, ElementSourceView, OverdueView, Page,
+    PolicyView, Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView,
+    ValidatorsView, action_name, parse_record_key, record_key_text,
 };
 
 #[cfg(all(test, feature = "store"))]

@@ -190,9 +190,31 @@ pub struct RecordView {
     /// Absent for other grants and other kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage: Option<GrantLineage>,
+    /// Where the record was created: the block that first wrote it and the tx that wrote it
+    /// there. Absent only from a node that does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<CreationView>,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
+}
+
+/// Where a record was created, from the node's index: no tx is read to answer it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreationView {
+    /// The height of the block that first wrote it: 0 for a record of the genesis, the
+    /// snapshot's height for one a node started from a snapshot was given.
+    pub height: u64,
+    /// That block's time in ms (0 at the genesis and below a snapshot).
+    pub time: u64,
+    /// The tx that wrote it in that block; absent for a record of the genesis or one a
+    /// snapshot brought in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<Hash32>,
+    /// That tx's position in the block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_index: Option<u32>,
 }
 
 /// The authoritative source of a data element as of a height (一数一源):

@@ -15,7 +15,7 @@ use onebook_types::{
     codec,
     hash::{Hash32, Tag},
     history::{History, HistoryNodes, Subtree},
-    ids::{Height, OrgId},
+    ids::{Height, OrgId, Timestamp},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     merkle,
     record::RecordKey,
@@ -182,6 +182,21 @@ pub struct TxTouch {
     /// The orgs it concerns (the signer's org first).
     pub orgs: Vec<OrgId>,
 }
+
+/// Where a record was created ([`Store::record_creation`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordCreation {
+    /// The block that first wrote it: 0 at the genesis, the base for a record a snapshot
+    /// brought in.
+    pub height: Height,
+    /// That block's time (0 at the genesis and for a record a snapshot brought in).
+    pub time: Timestamp,
+    /// The tx that wrote it in that block; `None` when no tx of this store did.
+    pub tx: Option<HistoryEntry>,
+}
+
+/// Most history entries at a record's creation height read to find the tx that created it.
+const CREATION_CANDIDATES_MAX: usize = 64;
 
 /// A block ready to be written.
 #[derive(Clone, Debug)]
@@ -844,6 +859,59 @@ impl Store {
         limit: usize,
     ) -> Result<HistoryPage> {
         self.history(keys::HISTORY, &record.encode(), after, limit)
+    }
+
+    /// Where the record of `key` was created: the block that first wrote it (from its creation
+    /// entry in the index, `aggregates.rs`) and the tx there that wrote it, found in the record's
+    /// history without reading any tx. `None` if no block wrote the record. The tx is `None` for
+    /// a record of the genesis or one a snapshot brought in (no tx of this store wrote it).
+    ///
+    /// Every record change comes from a tx, and a tx's history entries name every record it
+    /// wrote, so the creating tx is among the record's entries at the creation height. Only an
+    /// earlier tx of that block that read the key while it was absent (a refused one) can come
+    /// before it there; when the height holds more than one entry, the first whose receipt
+    /// accepted the tx is taken.
+    pub fn record_creation(&self, key: &RecordKey) -> Result<Option<RecordCreation>> {
+        let Some((time, height)) = self.record_created(key)? else { return Ok(None) };
+        let tx = if height.0 == 0 || height <= self.base() {
+            None
+        } else {
+            self.creating_tx(key, height)?
+        };
+        Ok(Some(RecordCreation { height, time, tx }))
+    }
+
+    /// The tx at `height` that created the record of `key` (see [`Self::record_creation`]).
+    fn creating_tx(&self, key: &RecordKey, height: Height) -> Result<Option<HistoryEntry>> {
+        let prefix = key.encode();
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::HISTORY));
+        iter.seek(keys::with_suffix(&prefix, &keys::position(height, 0)));
+        let mut found = Vec::new();
+        while let (Some(stored), Some(value)) = (iter.key(), iter.value()) {
+            if stored.len() != prefix.len() + 12 || !stored.starts_with(&prefix) {
+                break;
+            }
+            let (at, index) = keys::read_position(stored)
+                .ok_or_else(|| self.noted(StorageError::Missing { what: "history position" }))?;
+            if at != height || found.len() == CREATION_CANDIDATES_MAX {
+                break;
+            }
+            let tx_hash = <[u8; 32]>::try_from(value)
+                .map(Hash32)
+                .map_err(|_| self.noted(StorageError::Missing { what: "history tx hash" }))?;
+            found.push(HistoryEntry { location: TxLocation { height, index }, tx_hash });
+            iter.next();
+        }
+        iter.status().map_err(|e| self.rocks(e))?;
+        if found.len() < 2 {
+            return Ok(found.pop());
+        }
+        for entry in found {
+            if self.receipt(entry.location)?.is_some_and(|receipt| receipt.code == 0) {
+                return Ok(Some(entry));
+            }
+        }
+        Ok(None)
     }
 
     /// Transactions that concern `org`, oldest first, after the cursor `after`.

@@ -30,9 +30,9 @@ use crate::{
     },
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-        Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
-        action_name, parse_record_key, record_key_text,
+        BlockSummaryView, BlockView, CountView, CreationView, ElementSourceView, OverdueView, Page,
+        PolicyView, Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView,
+        ValidatorsView, action_name, parse_record_key, record_key_text,
     },
 };
 
@@ -257,12 +257,19 @@ fn view(
             .transpose()?,
         _ => None,
     };
+    let created = store.record_creation(key)?.map(|creation| CreationView {
+        height: creation.height.0,
+        time: creation.time.0,
+        tx_hash: creation.tx.map(|entry| entry.tx_hash),
+        tx_index: creation.tx.map(|entry| entry.location.index),
+    });
     Ok(RecordView {
         key: record_key_text(key),
         height: height.0,
         redacted: false,
         standing,
         lineage,
+        created,
         record,
     })
 }
