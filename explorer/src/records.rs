@@ -313,6 +313,10 @@ async fn kind_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, loaded: &Loaded
         Record::Product(product) => {
             html! { div #product-applications { (product_applications(app, lang, product).await) } }
         }
+        Record::Proposal(proposal) => {
+            let change = serde_json::to_value(&proposal.change).unwrap_or_default();
+            crate::governed::related(app, lang, &change).await
+        }
         _ => html! {},
     }
 }

@@ -4,10 +4,11 @@ use onebook_types::{
     action::Action,
     block::{CommitCertificate, Event, Header},
     catalog_records::{CatalogEntry, ElementSource, Obligation, Resource},
-    consortium::{Member, Org, Policy, Validator},
+    checkpoint::{CheckpointPolicy, ChildChain},
+    consortium::{Member, Org, Policy, ProtocolSchedule, Validator},
     development_records::{DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan},
     hash::Hash32,
-    ids::OrgId,
+    ids::{OrgId, ProtocolVersion},
     keys::PublicKey,
     lifecycle_records::{GrantCloseOut, GrantLineage, LifecyclePolicy},
     property_records::{Certificate, CertificateStanding, Objection, PropertyApplication},
@@ -239,6 +240,41 @@ pub struct PolicyView {
     /// The governed parameters of the grant lifecycle in force (the defaults when governance set
     /// none).
     pub lifecycle: LifecyclePolicy,
+}
+
+/// The checkpoint policy in force as of a height: `GET /v1/checkpoint-policy`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointPolicyView {
+    /// The height it was read at; the policy judges the blocks after it.
+    pub height: u64,
+    /// How often the chain checkpoints and who witnesses (with their threshold).
+    pub policy: CheckpointPolicy,
+}
+
+/// The protocol versions governance scheduled, as of a height: `GET /v1/protocol`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProtocolView {
+    /// The height it was read at.
+    pub height: u64,
+    /// The version whose rules judged the block at that height (the genesis version, 1, until
+    /// an upgrade activates).
+    pub version: ProtocolVersion,
+    /// The upgrades scheduled, activated or not, in order (none until the first is scheduled).
+    pub schedule: ProtocolSchedule,
+}
+
+/// A child chain this chain anchors, as of a height: `GET /v1/child-chains/{id}` and the items
+/// of `GET /v1/child-chains`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChildChainView {
+    /// The height it was read at.
+    pub height: u64,
+    /// The child chain: its id and genesis hash, the witness set its next anchored checkpoint
+    /// needs, when it was admitted and its latest anchored checkpoint.
+    pub chain: ChildChain,
 }
 
 /// One page of a list and the cursor of the next.

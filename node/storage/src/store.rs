@@ -807,6 +807,52 @@ impl Store {
         Ok(None)
     }
 
+    /// The records present at `height` whose key is of the variant of `like` (the keys whose
+    /// encoding starts with the same byte: every child chain for `RecordKey::ChildChain(_)`),
+    /// in the order of their encoded keys, after `after`, at most `limit` (capped at
+    /// [`PAGE_ITEMS_MAX`]); the flag says more follow. For the kinds the listing index does not
+    /// hold: two seeks per key, whatever the number of its versions, so the cost follows the
+    /// keys passed (deleted ones too), not the chain's length.
+    pub fn records_like(
+        &self,
+        like: &RecordKey,
+        height: Height,
+        after: Option<&RecordKey>,
+        limit: usize,
+    ) -> Result<(Vec<(RecordKey, Vec<u8>)>, bool)> {
+        self.check_held(height)?;
+        let limit = limit.clamp(1, PAGE_ITEMS_MAX);
+        let variant = like.encode()[..1].to_vec();
+        // Past every version of a key: no height is `u64::MAX`.
+        let past = |key: &[u8]| keys::with_suffix(key, &[0xff; 8]);
+        let mut start = match after {
+            Some(after) => past(&after.encode()),
+            None => variant.clone(),
+        };
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        let mut found = Vec::new();
+        loop {
+            iter.seek(&start);
+            let Some(stored) = iter.key() else { break };
+            if !stored.starts_with(&variant) || stored.len() < variant.len() + 8 {
+                break;
+            }
+            let key_bytes = stored[..stored.len() - 8].to_vec();
+            let key = RecordKey::decode(&key_bytes).map_err(|source| {
+                self.noted(StorageError::Corrupt { what: "record key", source })
+            })?;
+            if let Some(value) = self.record_in(&mut iter, &key, height)? {
+                if found.len() == limit {
+                    return Ok((found, true));
+                }
+                found.push((key, value));
+            }
+            start = past(&key_bytes);
+        }
+        iter.status().map_err(|e| self.rocks(e))?;
+        Ok((found, false))
+    }
+
     /// The heights below `below` at which `key` was written (set or deleted), oldest first. One
     /// seek and one step per version, so the cost follows the record's versions, not the chain's
     /// length.
