@@ -74,12 +74,12 @@ pub(crate) async fn protocol<Q: LedgerQuery>(
                     }
                 }
                 (section(&lang.t("ui.protocol_upgrades"), html! {
-                    @if view.schedule.upgrades.is_empty() { p.none { (lang.t("ui.protocol_none")) } }
+                    @if view.upgrades.is_empty() { p.none { (lang.t("ui.protocol_none")) } }
                     @else {
                         div.scroll { table.list #protocol-upgrades {
                             thead { tr { th { (lang.t("version")) } th { (lang.t("ui.activation_height")) } th { (lang.t("status")) } } }
                             tbody {
-                                @for upgrade in &view.schedule.upgrades {
+                                @for upgrade in &view.upgrades {
                                     @let active = upgrade.height.0 <= view.height;
                                     tr {
                                         td { (upgrade.version.0) }

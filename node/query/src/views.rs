@@ -5,7 +5,7 @@ use onebook_types::{
     block::{CommitCertificate, Event, Header},
     catalog_records::{CatalogEntry, ElementSource, Obligation, Resource},
     checkpoint::{CheckpointPolicy, ChildChain},
-    consortium::{Member, Org, Policy, ProtocolSchedule, Validator},
+    consortium::{Member, Org, Policy, ProtocolUpgrade, Validator},
     development_records::{DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan},
     hash::Hash32,
     ids::{OrgId, ProtocolVersion},
@@ -261,8 +261,9 @@ pub struct ProtocolView {
     /// The version whose rules judged the block at that height (the genesis version, 1, until
     /// an upgrade activates).
     pub version: ProtocolVersion,
-    /// The upgrades scheduled, activated or not, in order (none until the first is scheduled).
-    pub schedule: ProtocolSchedule,
+    /// The upgrades scheduled, activated or not, versions 2, 3, ... in order, at strictly
+    /// increasing heights (none until the first is scheduled).
+    pub upgrades: Vec<ProtocolUpgrade>,
 }
 
 /// A child chain this chain anchors, as of a height: `GET /v1/child-chains/{id}` and the items

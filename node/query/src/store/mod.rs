@@ -201,7 +201,8 @@ impl LedgerQuery for StoreQuery {
                 .map(|bytes| decode_stored(store, &bytes))
                 .transpose()?
                 .unwrap_or_default();
-            Ok(ProtocolView { height: height.0, version: schedule.version_at(height), schedule })
+            let version = schedule.version_at(height);
+            Ok(ProtocolView { height: height.0, version, upgrades: schedule.upgrades })
         })
         .await
     }
