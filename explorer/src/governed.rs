@@ -33,11 +33,11 @@ pub(crate) async fn checkpoint_policy<Q: LedgerQuery>(
         lang,
         async {
             let title = lang.t("ui.checkpoint_policy");
-            let view = app
-                .query
-                .checkpoint_policy(None)
-                .await?
-                .ok_or_else(|| PageError::NotFound(title.clone().into_owned()))?;
+            // Every chain's genesis sets one; a store whose genesis set none says so.
+            let Some(view) = app.query.checkpoint_policy(None).await? else {
+                let body = html! { p.none #checkpoint-policy { (lang.t("ui.checkpoint_policy_none")) } };
+                return Ok(html_page(lang, &title, &path, body));
+            };
             let json = serde_json::to_value(&view).unwrap_or_default();
             let policy = json["policy"].as_object().cloned().unwrap_or_default();
             let proofs = proof(lang, "checkpoint_policy");

@@ -709,6 +709,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("anchored_at", "锚定时间", "Anchored at"),
     ("latest", "最近锚定的检查点", "Latest anchored checkpoint"),
     ("ui.checkpoint_policy", "检查点策略", "Checkpoint policy"),
+    (
+        "ui.checkpoint_policy_none",
+        "创世配置未设定检查点策略",
+        "The genesis set no checkpoint policy",
+    ),
     ("ui.child_chains", "下级链", "Child chains"),
     ("ui.child_chain", "下级链", "Child chain"),
     ("ui.latest_anchored", "最近锚定检查点高度", "Latest anchored checkpoint height"),
