@@ -195,6 +195,9 @@ pub struct RecordCreation {
     pub tx: Option<HistoryEntry>,
 }
 
+/// A record's key and its value's bytes.
+pub type KeyedRecord = (RecordKey, Vec<u8>);
+
 /// Most history entries at a record's creation height read to find the tx that created it.
 const CREATION_CANDIDATES_MAX: usize = 64;
 
@@ -819,7 +822,7 @@ impl Store {
         height: Height,
         after: Option<&RecordKey>,
         limit: usize,
-    ) -> Result<(Vec<(RecordKey, Vec<u8>)>, bool)> {
+    ) -> Result<(Vec<KeyedRecord>, bool)> {
         self.check_held(height)?;
         let limit = limit.clamp(1, PAGE_ITEMS_MAX);
         let variant = like.encode()[..1].to_vec();
