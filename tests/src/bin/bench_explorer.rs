@@ -247,8 +247,8 @@ fn numbered_records(n: u64, height: Height) -> Vec<(RecordKey, Vec<u8>)> {
     records
 }
 
-/// The checkpoint policy (witnessed by the validators' keys), a protocol schedule of two
-/// upgrades and twenty child chains, as the genesis writes them.
+/// The policy, the checkpoint policy (witnessed by the validators' keys), a protocol schedule
+/// of two upgrades and twenty child chains, as the genesis writes them.
 fn governed_records(validators: &[SecretKey]) -> Vec<(RecordKey, Vec<u8>)> {
     let mut witnesses: Vec<Witness> = validators
         .iter()
@@ -264,6 +264,8 @@ fn governed_records(validators: &[SecretKey]) -> Vec<(RecordKey, Vec<u8>)> {
         ],
     };
     let mut records = vec![
+        // Every chain's genesis writes the policy; the org page's periodic report reads it.
+        entry(RecordKey::Policy, &test_utils::policy()),
         entry(
             RecordKey::CheckpointPolicy,
             &CheckpointPolicy { interval: 100, witnesses: witnesses.clone() },
