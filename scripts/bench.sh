@@ -19,7 +19,9 @@
 #   api_*            the REST API over HTTP on 127.0.0.1 with 1,000,000 committed txs in the
 #                    store: a record by id, a record's timeline, an org's timeline page; p50/p99;
 #                    api_disk: bytes on disk per committed tx by column family after a full
-#                    compaction, and api_disk_pruned: the same keeping only the tip's state tree
+#                    compaction, api_disk_pruned: an estimate keeping only the tip's state tree,
+#                    and api_disk_window: the same store switched to [storage] state_history =
+#                    ONEBOOK_BENCH_API_WINDOW blocks (default 100), pruned, compacted, measured
 #   explorer_render  every explorer page type rendered in process over a RocksDB store of
 #                    ONEBOOK_BENCH_TXS committed txs (default 1,000,000): p50/p99 ms per page
 #   ledger_rules     the ledger rules alone: 10,000 mixed verified txs through the executor, in

@@ -147,6 +147,10 @@ pub static DECIDED_ROUND: Histogram = Histogram::new(ROUND_BUCKETS);
 /// Time to execute a block on the committed state: building one, or checking another's.
 pub static BLOCK_EXECUTION_SECONDS: Histogram = Histogram::new(DURATION_BUCKETS_SECONDS);
 
+/// The most txs the next block this node proposes may hold: the configured ceiling, or fewer
+/// while recent blocks executed too slowly for the build budget (ADR 0022).
+pub static BLOCK_TXS_CAP: AtomicU64 = AtomicU64::new(0);
+
 /// Time to write a decided block to the store.
 pub static BLOCK_COMMIT_SECONDS: Histogram = Histogram::new(DURATION_BUCKETS_SECONDS);
 

@@ -28,6 +28,7 @@ mod network;
 mod partition;
 mod proof_bundles;
 mod proofs_e2e;
+mod prune_e2e;
 mod read_audit;
 mod rotation;
 mod sim;

@@ -300,6 +300,14 @@ fn engine_and_chain(text: &mut String, store: &Store) {
          counter\n{name} {}",
         metrics::ROUNDS_STARTED.load(Ordering::Relaxed)
     );
+    let name = "onebook_block_txs_cap";
+    let _ = writeln!(
+        text,
+        "# HELP {name} The most txs the next block this node proposes may hold (0 before its \
+         first proposal): fewer than the configured ceiling while its blocks execute slowly.\n# \
+         TYPE {name} gauge\n{name} {}",
+        metrics::BLOCK_TXS_CAP.load(Ordering::Relaxed)
+    );
     let name = "onebook_admission_refusals_total";
     let _ = writeln!(
         text,

@@ -35,7 +35,9 @@ use onebook_verifier::ProofBundle;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use onebook_query::{LedgerQuery, RecordKind, StoreQuery, action_name, parse_record_key};
+use onebook_query::{
+    LedgerQuery, QueryError, RecordKind, StoreQuery, action_name, parse_record_key,
+};
 
 use crate::{
     ApiState,
@@ -65,6 +67,7 @@ fn answer(bundle: Result<ProofBundle, StorageError>) -> Result<Response, Problem
         StorageError::NoProof { reason } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", reason)
         }
+        pruned @ StorageError::StatePruned { .. } => Problem::from(QueryError::from(pruned)),
         below @ StorageError::BelowBase { .. } => {
             Problem::new(StatusCode::NOT_FOUND, "no-proof", "nothing to prove", below.to_string())
         }

@@ -14,8 +14,8 @@ use axum::{
 };
 use onebook_chain::TxGate;
 use onebook_query::{
-    BatchResult, LedgerQuery, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView,
-    TxStatusView,
+    BatchResult, LedgerQuery, NoncesView, StateHistoryMode, StateHistoryView, StatusView,
+    Submitted, SubmittedBatch, SyncView, TxStatusView,
 };
 use onebook_storage::Store;
 use onebook_types::{hash::Hash32, ids::ChainId, keys::PublicKey, limits::TX_BYTES_MAX};
@@ -249,7 +249,25 @@ async fn status(State(state): State<ApiState>) -> Result<Json<StatusView>, Probl
                 eta_s: sync.eta_s,
             }
         }),
+        state_history: state_history(&state.store),
     }))
+}
+
+/// Which heights' state the node holds.
+fn state_history(store: &onebook_storage::Store) -> StateHistoryView {
+    let oldest_state_height = store.oldest_state_height().0;
+    match store.state_history() {
+        onebook_storage::StateHistory::Archive => StateHistoryView {
+            mode: StateHistoryMode::Archive,
+            window_blocks: None,
+            oldest_state_height,
+        },
+        onebook_storage::StateHistory::Window { blocks } => StateHistoryView {
+            mode: StateHistoryMode::Pruned,
+            window_blocks: Some(blocks),
+            oldest_state_height,
+        },
+    }
 }
 
 /// `POST /v1/txs` as `application/json`.

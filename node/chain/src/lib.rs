@@ -21,6 +21,7 @@
 //! votes against a block whose time is more than [`ChainConfig::future_time_max_ms`] ahead of its
 //! own clock; that check is the node's, not the rules', which see only the block's time.
 
+pub mod budget;
 mod state;
 
 use std::{
@@ -56,6 +57,10 @@ pub struct ChainConfig {
     pub block_bytes_max: usize,
     /// How far ahead of this node's clock a block's time may be before it votes against it.
     pub future_time_max_ms: u64,
+    /// How long executing a block this node builds should take: the block holds no more txs
+    /// than recent blocks show fit in it ([`budget::BuildBudget`]). A quarter of the propose
+    /// timeout, so that building, sending and checking a proposal fit in the timeout.
+    pub build_budget: std::time::Duration,
 }
 
 impl Default for ChainConfig {
@@ -64,6 +69,7 @@ impl Default for ChainConfig {
             block_txs_max: BLOCK_TXS_MAX as usize,
             block_bytes_max: BLOCK_BYTES_MAX / 2,
             future_time_max_ms: 30_000,
+            build_budget: std::time::Duration::from_millis(750),
         }
     }
 }
@@ -116,6 +122,7 @@ pub struct Chain {
     config: ChainConfig,
     clock: fn() -> Timestamp,
     prepared: BTreeMap<Hash32, Prepared>,
+    budget: budget::BuildBudget,
 }
 
 impl Chain {
@@ -135,7 +142,17 @@ impl Chain {
                 pool.synced_to(tip.height);
             }
         }
-        Self { store, mempool, chain_id, genesis_time, config, clock, prepared: BTreeMap::new() }
+        let budget = budget::BuildBudget::new(config.build_budget);
+        Self {
+            store,
+            mempool,
+            chain_id,
+            genesis_time,
+            config,
+            clock,
+            prepared: BTreeMap::new(),
+            budget,
+        }
     }
 
     /// The store, for reads.
@@ -313,8 +330,12 @@ impl Application for Chain {
         }
         let parent_time = self.parent_time(tip.height)?;
         let time = Timestamp(time.0.max(parent_time.0 + 1));
-        let txs = self.pool().reap(self.config.block_txs_max, self.config.block_bytes_max);
+        let txs_max = self.budget.txs_max(self.config.block_txs_max);
+        metrics::BLOCK_TXS_CAP.store(txs_max as u64, std::sync::atomic::Ordering::Relaxed);
+        let txs = self.pool().reap(txs_max, self.config.block_bytes_max);
+        let started = std::time::Instant::now();
         let prepared = self.execute(time, proposer, txs)?;
+        self.budget.observe(started.elapsed(), prepared.block.txs.len());
         let block = prepared.block.clone();
         tracing::debug!(height = height.0, txs = block.txs.len(), "proposed block");
         self.prepared.insert(block.header.hash_in(self.store.suite()), prepared);
@@ -330,7 +351,9 @@ impl Application for Chain {
         if block.header.time.0 > now.0.saturating_add(self.config.future_time_max_ms) {
             return Err(InvalidBlock::AheadOfClock { time: block.header.time, now }.into());
         }
+        let started = std::time::Instant::now();
         let prepared = self.check(block)?;
+        self.budget.observe(started.elapsed(), block.txs.len());
         self.prepared.insert(hash, prepared);
         Ok(())
     }

@@ -6,7 +6,7 @@
 use std::{path::Path, time::Duration};
 
 use eyre::{WrapErr, bail, eyre};
-use onebook_storage::{StoreConfig, VerifyOnOpen};
+use onebook_storage::{StateHistory, StoreConfig, VerifyOnOpen};
 use onebook_types::suite::Suite;
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
@@ -180,6 +180,48 @@ pub struct StorageConfigSection {
     /// The database directory, relative to the home (or absolute, as a packaged node's
     /// `/var/lib/onebook/data` beside a read-only `/etc/onebook` home).
     pub data_dir: String,
+    /// `"archive"` keeps every version of the state tree, so the state at any height can be
+    /// proved; a number of blocks keeps only the versions of that many recent heights (and the
+    /// newest witnessed checkpoint's), and refuses state reads and proofs below them.
+    pub state_history: StateHistorySetting,
+}
+
+/// `[storage] state_history`: `"archive"` or a number of blocks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StateHistorySetting {
+    /// A window of this many blocks.
+    Blocks(u64),
+    /// A name: only `"archive"` is one.
+    Named(String),
+}
+
+impl Default for StateHistorySetting {
+    fn default() -> Self {
+        Self::Named("archive".into())
+    }
+}
+
+impl StateHistorySetting {
+    /// What the store keeps, or why the setting is wrong.
+    pub fn state_history(&self) -> eyre::Result<StateHistory> {
+        match self {
+            Self::Named(name) if name == "archive" => Ok(StateHistory::Archive),
+            Self::Named(name) => match name.parse::<u64>() {
+                Ok(blocks) => Self::Blocks(blocks).state_history(),
+                Err(_) => bail!(
+                    "state_history must be \"archive\" or a number of blocks of at least 1, not \
+                     {name:?}"
+                ),
+            },
+            Self::Blocks(0) => {
+                bail!(
+                    "state_history must be \"archive\" or a number of blocks of at least 1, not 0"
+                )
+            }
+            Self::Blocks(blocks) => Ok(StateHistory::Window { blocks: *blocks }),
+        }
+    }
 }
 
 impl Default for StorageConfigSection {
@@ -190,6 +232,7 @@ impl Default for StorageConfigSection {
             memtable_bytes: onebook_storage::MEMTABLE_BYTES_DEFAULT as u64,
             verify_on_open: "root".into(),
             data_dir: "data".into(),
+            state_history: StateHistorySetting::default(),
         }
     }
 }
@@ -207,6 +250,7 @@ impl StorageConfigSection {
             bail!("data_dir must name a directory");
         }
         self.verify_mode()?;
+        self.state_history.state_history()?;
         Ok(())
     }
 
@@ -233,6 +277,7 @@ impl StorageConfigSection {
             node_cache_nodes: onebook_storage::NODE_CACHE_NODES_DEFAULT,
             memtable_bytes: usize::try_from(self.memtable_bytes)?,
             suite,
+            state_history: self.state_history.state_history()?,
         })
     }
 }
@@ -412,6 +457,29 @@ mod tests {
         assert!(error.contains("[api]") && error.contains("event_streams_max"), "{error}");
         let error = format!("{:#}", too_short_idle.unwrap_err());
         assert!(error.contains("idle_timeout"), "{error}");
+    }
+
+    #[test]
+    fn state_history_is_archive_or_a_window_of_at_least_one_block() {
+        let none = std::path::PathBuf::from("/nonexistent/config.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "[storage]\nstate_history = 1000\n").unwrap();
+        let history = |config: &Config| config.storage.state_history.state_history().unwrap();
+
+        let default = Config::load(&none, [], &[]).unwrap();
+        let from_file = Config::load(&file, [], &[]).unwrap();
+        let env = [("ONEBOOK__STORAGE__STATE_HISTORY".to_owned(), "5".to_owned())];
+        let from_env = Config::load(&none, env, &[]).unwrap();
+        let zero = Config::load(&none, [], &["storage.state_history=0".into()]).unwrap_err();
+        let word = Config::load(&none, [], &["storage.state_history=recent".into()]);
+
+        assert_eq!(history(&default), StateHistory::Archive);
+        assert_eq!(history(&from_file), StateHistory::Window { blocks: 1000 });
+        assert_eq!(history(&from_env), StateHistory::Window { blocks: 5 });
+        assert!(format!("{zero:#}").contains("state_history"), "{zero:#}");
+        let word = format!("{:#}", word.unwrap_err());
+        assert!(word.contains("[storage]") && word.contains("\"recent\""), "{word}");
     }
 
     #[test]

@@ -53,7 +53,8 @@ pub use ledger::{
     check_time, kind_key_name, page_limit, served_kind, timeline_kind,
 };
 pub use node_views::{
-    BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, SyncView, TxStatusView,
+    BatchResult, NoncesView, StateHistoryMode, StateHistoryView, StatusView, Submitted,
+    SubmittedBatch, SyncView, TxStatusView,
 };
 pub use onebook_types::record_kind::RecordKind;
 pub use reader_query::ReaderQuery;

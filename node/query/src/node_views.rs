@@ -26,6 +26,38 @@ pub struct StatusView {
     /// How this node stands against its peers, on a node that runs consensus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncView>,
+    /// Which heights' state this node holds: every height's, or a window of recent heights'.
+    #[serde(default)]
+    pub state_history: StateHistoryView,
+}
+
+/// Which heights' state a node holds, and so which heights it answers state reads and proofs
+/// for (`[storage] state_history`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StateHistoryView {
+    /// `archive`: every height's state, from the oldest height on; `pruned`: the state of the
+    /// last `window_blocks` heights only (and of the newest witnessed checkpoint).
+    pub mode: StateHistoryMode,
+    /// On a pruning node, how many recent heights' state it keeps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_blocks: Option<u64>,
+    /// The oldest height whose state the node holds: a record read or a proof as of an older
+    /// height is refused with a 400 that names this height (0 on an archive node that began at
+    /// the genesis; the snapshot's height on a node started from one).
+    pub oldest_state_height: u64,
+}
+
+/// Whether a node keeps every height's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StateHistoryMode {
+    /// Every height's state (from the node's first height): an archive node.
+    #[default]
+    Archive,
+    /// A window of recent heights' state only: ask an archive node for older heights.
+    Pruned,
 }
 
 /// Where a node stands against its peers: how far behind their tip it is, and how fast it

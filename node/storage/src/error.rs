@@ -63,7 +63,7 @@ pub enum StorageError {
     /// The database was written by a version of Onebook with another layout.
     #[error(
         "database schema version {found:?} (big-endian bytes) is not version {supported} or \
-         version 4, whose state tree this release moves on open; open it with the Onebook release \
+         version 4, 5 or 6, which this release upgrades on open; open it with the Onebook release \
          that wrote it, or sync this node into an empty data directory (version 4 changed the \
          header and certificate formats, so older chains cannot continue)"
     )]
@@ -93,6 +93,29 @@ pub enum StorageError {
         height: Height,
         /// The first height held.
         base: Height,
+    },
+    /// The state tree at the height has been pruned: this node keeps the state of a window of
+    /// recent blocks only (`[storage] state_history`).
+    #[error(
+        "the state at height {height} is no longer held: this node prunes its state history and \
+         keeps the state from height {oldest} on; ask an archive node for older heights"
+    )]
+    StatePruned {
+        /// The height asked.
+        height: Height,
+        /// The oldest height whose state the node holds.
+        oldest: Height,
+    },
+    /// A store that has pruned its state history was opened as an archive.
+    #[error(
+        "this store has pruned its state history and holds the state from height {oldest} on, \
+         so it cannot serve as an archive node, which keeps every version; keep `[storage] \
+         state_history` a window of blocks, or restore an archive node's backup, or sync an \
+         empty data directory from the genesis"
+    )]
+    PrunedStoreAsArchive {
+        /// The oldest height whose state the store holds.
+        oldest: Height,
     },
     /// The store has no genesis yet.
     #[error("store is empty: initialise it with a genesis first")]
@@ -196,6 +219,8 @@ impl StorageError {
             | Self::Empty
             | Self::AboveTip { .. }
             | Self::BelowBase { .. }
+            | Self::StatePruned { .. }
+            | Self::PrunedStoreAsArchive { .. }
             | Self::DiskSpace { .. }
             | Self::MarkWrite { .. } => false,
         }

@@ -66,6 +66,9 @@ pub(crate) const META_GENESIS_STATE_ROOT: &[u8] = b"genesis_state_root";
 /// While a store of schema 4 is upgraded: the last height whose state tree has been
 /// moved to [`STATE_CHUNKS`], `borsh(u64)` (`migrate.rs`).
 pub(crate) const META_STATE_MOVED: &[u8] = b"state_moved";
+/// On a store that prunes its state history (`prune.rs`): the oldest height whose state tree it
+/// holds whole, `height (8, big-endian)`. Absent on a store that never pruned.
+pub(crate) const META_STATE_OLDEST: &[u8] = b"state_oldest";
 /// The height of the block a store joined from a snapshot started at (absent: 0, genesis).
 pub(crate) const META_BASE: &[u8] = b"base";
 /// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
@@ -75,12 +78,17 @@ pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
 /// snapshot, so that bundles anchored here still walk the witness sets from the genesis.
 pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
-/// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open, and
-/// one of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open.
+/// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open, one
+/// of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open, and one of
+/// [`SCHEMA_VERSION_UNPRUNED`], which needs nothing but the new mark.
 /// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
 /// earlier version (whose blocks have neither) can be read or extended. Version 6 adds the index
-/// aggregates (counts, creation times, the index by creation time: `aggregates.rs`).
-pub(crate) const SCHEMA_VERSION: u32 = 6;
+/// aggregates (counts, creation times, the index by creation time: `aggregates.rs`). Version 8
+/// lets a chunk of state-tree nodes hold pruned slots ([`META_STATE_OLDEST`], `prune.rs`), which
+/// an earlier release would read as missing nodes.
+pub(crate) const SCHEMA_VERSION: u32 = 8;
+/// The last version whose state chunks hold no pruned slot; its stores open unchanged.
+pub(crate) const SCHEMA_VERSION_UNPRUNED: u32 = 6;
 /// The last version without the index aggregates of `aggregates.rs`.
 pub(crate) const SCHEMA_VERSION_NO_AGGREGATES: u32 = 5;
 /// The last version that stored state nodes by hash, in [`STATE_NODES_BY_HASH`]: the first with

@@ -15,7 +15,10 @@
 //! subtrees (`history_tree`) and the witnesses' cosignatures (`cosignatures`) have column
 //! families of their own. [`backup`] copies a running node's store into a checked archive and
 //! restores one; [`snapshot`] writes the state of one certified height into a file and starts a
-//! new store from one ([`Store::base`]).
+//! new store from one ([`Store::base`]). A store configured with a window of blocks
+//! ([`StateHistory`]) removes the state-tree nodes that no version in the window reaches
+//! ([`Store::prune_state`]), and refuses reads of older states with
+//! [`StorageError::StatePruned`].
 
 mod aggregates;
 pub mod backup;
@@ -28,6 +31,7 @@ mod index;
 mod keys;
 mod migrate;
 mod proofs;
+mod prune;
 pub mod snapshot;
 mod state;
 mod store;
@@ -52,6 +56,7 @@ pub use proofs::{
     RecordClaimKind, anchor_bundle, bundle_for_absence, bundle_for_access, bundle_for_claims,
     bundle_for_record, bundle_for_records, bundle_for_tx, default_proof_height, set_changes,
 };
+pub use prune::{PruneReport, StateHistory};
 pub use state::NodeCacheStats;
 pub use store::{
     BlockCommit, DiskSpace, FamilySize, HistoryEntry, HistoryPage, KeyedRecord,

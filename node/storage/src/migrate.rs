@@ -234,14 +234,6 @@ mod tests {
         heights
     }
 
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).expect("creates");
-        for entry in std::fs::read_dir(from).expect("lists") {
-            let entry = entry.expect("lists");
-            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copies");
-        }
-    }
-
     /// A stored key and value.
     type Entry = (Box<[u8]>, Box<[u8]>);
 
@@ -370,7 +362,7 @@ mod tests {
     fn a_store_written_by_schema_4_opens_with_the_roots_it_had_and_proofs_that_verify() {
         let (fixture, roots) = fixture();
         let dir = tempfile::tempdir().expect("dir");
-        copy_dir(&fixture, dir.path());
+        testing::copy_dir(&fixture, dir.path());
         // The roots the schema 4 code reported are those of the fixture's record changes.
         let mut memory = MemNodeStore::new();
         let mut expected = Vec::new();
@@ -429,7 +421,7 @@ mod tests {
     /// `None`); the copy, and how long the child ran.
     fn open_in_child(source: &Path, after: Option<Duration>) -> (tempfile::TempDir, Duration) {
         let dir = tempfile::tempdir().expect("dir");
-        copy_dir(source, dir.path());
+        testing::copy_dir(source, dir.path());
         let started = Instant::now();
         let mut child = Command::new(std::env::current_exe().expect("test binary"))
             .args(["--exact", "migrate::tests::child_opens_the_store_it_is_given", "--ignored"])

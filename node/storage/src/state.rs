@@ -14,7 +14,7 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
-use onebook_state::{NodeAt, NodeStore, StoredNode};
+use onebook_state::{Child, NodeAt, NodeStore, StoredNode};
 use onebook_types::{codec, hash::Hash32, ids::Height, suite::Suite};
 use rocksdb::WriteBatch;
 
@@ -41,8 +41,35 @@ pub(crate) fn chunk_key(version: u64, chunk: u32) -> [u8; 12] {
     key
 }
 
+/// What a pruned store keeps in the slot of a node it removed from a chunk that still holds
+/// others (`prune.rs`), so the nodes after it keep their index: an internal node with two empty
+/// children, which no tree holds (an internal node splits two or more records) and whose hash no
+/// parent names. Three bytes, `01 00 00`.
+pub(crate) const PRUNED: StoredNode =
+    StoredNode::Internal { left: Child::Empty, right: Child::Empty };
+
+/// How many nodes of `nodes` a prune that keeps the slots set in `live` removes (pruned slots
+/// already there are not counted).
+pub(crate) fn removed_by(nodes: &[StoredNode], live: u64) -> u64 {
+    let removed =
+        nodes.iter().enumerate().filter(|(slot, node)| live & (1 << slot) == 0 && **node != PRUNED);
+    removed.count() as u64
+}
+
+/// The chunk `nodes` with only the slots set in `live` kept and the others [`PRUNED`], its
+/// trailing pruned slots dropped; `None` if it keeps no node.
+pub(crate) fn keep_live(nodes: &[StoredNode], live: u64) -> Option<Vec<StoredNode>> {
+    let kept: Vec<StoredNode> = nodes
+        .iter()
+        .enumerate()
+        .map(|(slot, node)| if live & (1 << slot) == 0 { PRUNED } else { *node })
+        .collect();
+    let length = kept.iter().rposition(|node| *node != PRUNED)? + 1;
+    Some(kept[..length].to_vec())
+}
+
 /// The chunk holding node `at`, and the node's position in it.
-fn chunk_of(at: NodeAt) -> (ChunkId, usize) {
+pub(crate) fn chunk_of(at: NodeAt) -> (ChunkId, usize) {
     let chunk = at.index / CHUNK_NODES as u32;
     (ChunkId { version: at.version, chunk }, at.index as usize % CHUNK_NODES)
 }
@@ -53,8 +80,8 @@ pub(crate) fn chunks(nodes: &[StoredNode]) -> Vec<Arc<[StoredNode]>> {
 }
 
 /// Which chunk: a version and a chunk number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct ChunkId {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ChunkId {
     version: u64,
     chunk: u32,
 }
@@ -62,6 +89,14 @@ struct ChunkId {
 impl ChunkId {
     fn key(self) -> [u8; 12] {
         chunk_key(self.version, self.chunk)
+    }
+
+    /// The chunk stored under `key`, if it is a chunk key.
+    pub(crate) fn of_key(key: &[u8]) -> Option<Self> {
+        let key: [u8; 12] = key.try_into().ok()?;
+        let version = u64::from_be_bytes(key[..8].try_into().ok()?);
+        let chunk = u32::from_be_bytes(key[8..].try_into().ok()?);
+        Some(Self { version, chunk })
     }
 }
 
@@ -90,6 +125,10 @@ impl CachedChunk {
     /// logged and treated as absent, so readers report it as a missing node.
     fn node(&self, suite: Suite, slot: usize, hash: &Hash32, at: NodeAt) -> Option<StoredNode> {
         let node = *self.nodes.get(slot)?;
+        if node == PRUNED {
+            tracing::error!(?at, "a read reached a pruned state node");
+            return None;
+        }
         let bit = 1u64 << slot;
         if self.checked.load(Ordering::Relaxed) & bit == 0 {
             let computed = node.hash_in(suite);
@@ -199,14 +238,14 @@ impl Store {
         }
     }
 
-    /// How many state-tree nodes the store holds, all versions: the node counts of every stored
-    /// chunk (each chunk's value starts with its count, borsh's `u32` length).
+    /// How many state-tree nodes the store holds, all versions kept: the nodes of every stored
+    /// chunk, its pruned slots not counted.
     pub fn state_nodes_stored(&self) -> Result<u64> {
         let mut nodes = 0u64;
         for item in self.db.iterator_cf(self.cf(keys::STATE_CHUNKS), rocksdb::IteratorMode::Start) {
             let (_, value) = item?;
-            let count = value.get(..4).and_then(|bytes| <[u8; 4]>::try_from(bytes).ok());
-            nodes += u64::from(count.map_or(0, u32::from_le_bytes));
+            let chunk = self.decode_chunk(&value)?;
+            nodes += chunk.iter().filter(|node| **node != PRUNED).count() as u64;
         }
         Ok(nodes)
     }
@@ -236,19 +275,25 @@ impl Store {
     }
 
     fn decoded_chunk(&self, id: ChunkId, bytes: &[u8]) -> Result<Arc<CachedChunk>> {
-        let nodes: Vec<StoredNode> = codec::decode(bytes, CHUNK_BYTES_MAX)
-            .map_err(|source| StorageError::Corrupt { what: "state chunk", source })?;
-        if nodes.is_empty() || nodes.len() > CHUNK_NODES {
-            return Err(StorageError::Missing { what: "state chunk of 1 to 64 nodes" });
-        }
+        let nodes = self.decode_chunk(bytes)?;
         let chunk = Arc::new(CachedChunk::unchecked(nodes.into()));
         self.node_cache.insert(id, Arc::clone(&chunk));
         Ok(chunk)
     }
 
+    /// A stored chunk's nodes, pruned slots included.
+    pub(crate) fn decode_chunk(&self, bytes: &[u8]) -> Result<Vec<StoredNode>> {
+        let nodes: Vec<StoredNode> = codec::decode(bytes, CHUNK_BYTES_MAX)
+            .map_err(|source| self.noted(StorageError::Corrupt { what: "state chunk", source }))?;
+        if nodes.is_empty() || nodes.len() > CHUNK_NODES {
+            return Err(self.noted(StorageError::Missing { what: "state chunk of 1 to 64 nodes" }));
+        }
+        Ok(nodes)
+    }
+
     /// What [`NodeStore::nodes`] does, with errors: the cached chunks from memory, the others in
     /// one RocksDB multi-get.
-    fn stored_nodes(
+    pub(crate) fn stored_nodes(
         &self,
         refs: &[(NodeAt, Hash32)],
         nodes: &mut Vec<Option<StoredNode>>,
@@ -294,7 +339,7 @@ impl Store {
 /// Checks a stored chunk as a whole-store check reads it, without its parents: its key names a
 /// height and a chunk number, it decodes as 1 to [`CHUNK_NODES`] nodes, and each child it names
 /// in the same version comes before its parent (children first), in an earlier version
-/// otherwise. The number of nodes, or what is wrong.
+/// otherwise. The number of nodes, its pruned slots ([`PRUNED`]) not counted, or what is wrong.
 pub(crate) fn check_chunk(key: &[u8], value: &[u8]) -> std::result::Result<usize, String> {
     let key: [u8; 12] = key.try_into().map_err(|_| "the key is not 12 bytes".to_owned())?;
     let version = u64::from_be_bytes(key[..8].try_into().expect("8 bytes"));
@@ -304,7 +349,12 @@ pub(crate) fn check_chunk(key: &[u8], value: &[u8]) -> std::result::Result<usize
     if nodes.is_empty() || nodes.len() > CHUNK_NODES {
         return Err(format!("holds {} nodes, not 1 to {CHUNK_NODES}", nodes.len()));
     }
+    let mut held = 0;
     for (slot, node) in nodes.iter().enumerate() {
+        if *node == PRUNED {
+            continue;
+        }
+        held += 1;
         let StoredNode::Internal { left, right } = node else { continue };
         let index = u64::from(chunk) * CHUNK_NODES as u64 + slot as u64;
         for child in [left, right] {
@@ -316,7 +366,7 @@ pub(crate) fn check_chunk(key: &[u8], value: &[u8]) -> std::result::Result<usize
             }
         }
     }
-    Ok(nodes.len())
+    Ok(held)
 }
 
 fn chunk_number(number: usize) -> u32 {

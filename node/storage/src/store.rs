@@ -33,6 +33,7 @@ use crate::{
     error::{Result, StorageError},
     index::{self, ListFilter, RecordKind, RecordPage},
     keys,
+    prune::{Pruning, StateHistory},
     state::{self, NodeCache, NodeCacheStats},
 };
 
@@ -78,6 +79,9 @@ pub struct StoreConfig {
     /// The chain's cryptographic suite (its genesis file's): every hash the store computes or
     /// checks (tx and block hashes, roots, the history and state trees) is the suite's.
     pub suite: Suite,
+    /// Which versions of the state tree the store keeps: all of them, or those of a window of
+    /// recent blocks ([`Store::prune_state`]).
+    pub state_history: StateHistory,
 }
 
 impl StoreConfig {
@@ -97,6 +101,7 @@ impl StoreConfig {
             node_cache_nodes: NODE_CACHE_NODES_DEFAULT,
             memtable_bytes: MEMTABLE_BYTES_DEFAULT,
             suite: Suite::Ed25519Blake3,
+            state_history: StateHistory::Archive,
         }
     }
 }
@@ -279,9 +284,11 @@ pub struct Store {
     block_cache: Option<Cache>,
     /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
     /// secondary instance, which never commits.
-    mark: Option<Mutex<MarkFile>>,
+    pub(crate) mark: Option<Mutex<MarkFile>>,
     damage: DamageLog,
     suite: Suite,
+    /// The oldest height whose state tree the store holds, and who may read trees (`prune.rs`).
+    pub(crate) pruning: Pruning,
 }
 
 impl std::fmt::Debug for Store {
@@ -305,6 +312,7 @@ impl Store {
         let upgrade = store.check_schema()?;
         // The base before the upgrade: moving the state tree of an earlier schema starts there.
         store.load_base()?;
+        store.load_state_oldest(config.state_history)?;
         if let Some(old) = upgrade {
             store.upgrade(old)?;
         }
@@ -360,6 +368,7 @@ impl Store {
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
             damage: DamageLog::default(),
             suite: config.suite,
+            pruning: Pruning::new(config.state_history),
         })
     }
 
@@ -410,8 +419,10 @@ impl Store {
             mark: None,
             damage: DamageLog::default(),
             suite,
+            pruning: Pruning::new(StateHistory::Archive),
         };
         store.load_base()?;
+        store.load_state_oldest(StateHistory::Archive)?;
         let tip = store.load::<Tip>(keys::META, keys::META_TIP, "tip")?;
         if let Some(tip) = tip {
             store.check_tip(&tip, verify)?;
@@ -589,7 +600,9 @@ impl Store {
 
     /// Computes the state after `changes` on top of the tip, without writing anything.
     pub fn stage(&self, changes: Vec<RecordChange>) -> Result<StagedState> {
-        Ok(self.stage_on(self.tip()?.state_root, changes))
+        let tip = self.tip()?;
+        let _reading = self.read_state(tip.height)?;
+        Ok(self.stage_on(tip.state_root, changes))
     }
 
     /// Writes a block in one atomic, synced batch after checking that it follows the tip and that
@@ -886,6 +899,7 @@ impl Store {
         key: &RecordKey,
         height: Height,
     ) -> Result<(Hash32, Option<Vec<u8>>, StateProof)> {
+        let _reading = self.read_state(height)?;
         let root = self.state_root(height)?;
         let proof =
             onebook_state::prove(self, root, onebook_state::key_hash_in(self.suite, &key.encode()));
@@ -894,6 +908,7 @@ impl Store {
 
     /// Rehashes every node of the state tree at `height`.
     pub fn verify_state(&self, height: Height) -> Result<TreeStats> {
+        let _reading = self.read_state(height)?;
         let root = self.state_root(height)?;
         onebook_state::verify_tree_in(self.suite, self, root).map_err(|e| {
             self.noted(StorageError::StateRootMismatch { height, detail: e.to_string() })
@@ -1202,25 +1217,29 @@ impl Store {
         };
         match <[u8; 4]>::try_from(found.as_slice()).map(u32::from_be_bytes) {
             Ok(keys::SCHEMA_VERSION) => Ok(None),
-            Ok(old @ (keys::SCHEMA_VERSION_NODES_BY_HASH | keys::SCHEMA_VERSION_NO_AGGREGATES)) => {
-                Ok(Some(old))
-            }
+            Ok(
+                old @ (keys::SCHEMA_VERSION_NODES_BY_HASH
+                | keys::SCHEMA_VERSION_NO_AGGREGATES
+                | keys::SCHEMA_VERSION_UNPRUNED),
+            ) => Ok(Some(old)),
             _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
     }
 
     /// Brings a store of schema `old` up to the current one: a store of schema 4 has its state
-    /// tree moved from nodes by hash to nodes by block (`migrate.rs`), and every store of an
-    /// earlier schema has its index rewritten with its aggregates and side terms
-    /// (`aggregates.rs`). Both can be redone after
-    /// a crash; the mark
+    /// tree moved from nodes by hash to nodes by block (`migrate.rs`), and every store of a
+    /// schema before 6 has its index rewritten with its aggregates and side terms
+    /// (`aggregates.rs`); a store of schema 6 needs nothing (schema 8 only allows pruned slots
+    /// in state chunks, which it has none of). Each step can be redone after a crash; the mark
     /// of the current schema is written last, and only then is the family of nodes by hash
     /// dropped ([`Self::drop_nodes_by_hash`]).
     fn upgrade(&mut self, old: u32) -> Result<()> {
         if old == keys::SCHEMA_VERSION_NODES_BY_HASH {
             self.move_state_tree(None)?;
         }
-        self.rebuild_index()?;
+        if old < keys::SCHEMA_VERSION_UNPRUNED {
+            self.rebuild_index()?;
+        }
         let mut batch = WriteBatch::default();
         let version = keys::SCHEMA_VERSION.to_be_bytes();
         batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);

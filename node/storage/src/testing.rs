@@ -35,6 +35,15 @@ pub(crate) fn open(dir: &std::path::Path, node_cache_nodes: usize) -> Store {
     Store::open(&config).expect("opens")
 }
 
+/// Copies the files of the store in `from` (a closed one) into `to`.
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("creates");
+    for entry in std::fs::read_dir(from).expect("lists") {
+        let entry = entry.expect("lists");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copies");
+    }
+}
+
 /// Stages `changes` on the tip and commits them as the next block, which has no transactions.
 pub(crate) fn commit_changes(store: &Store, changes: Vec<RecordChange>) -> Tip {
     let tip = store.tip().expect("initialised");

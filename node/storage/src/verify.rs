@@ -85,6 +85,9 @@ struct BlockChecks<'a> {
     genesis: Hash32,
     /// The history tree over the blocks below (`None` when unknown: not checked).
     history: Option<&'a History>,
+    /// The oldest height whose state tree the store holds: the state root of a block below it
+    /// is pruned, not checked.
+    oldest_state: Height,
 }
 
 impl Store {
@@ -99,9 +102,10 @@ impl Store {
     ///    validator set in the state below it, which the header names, for this store's genesis
     ///    (for blocks from the base up, on a store started from a snapshot: the base block's was
     ///    checked from the genesis when the snapshot was restored); its state root node is
-    ///    recorded and its node hashes to it;
+    ///    recorded and its node hashes to it (from the oldest height whose state a pruning store
+    ///    keeps: the roots below it are pruned);
     /// 2. every chunk of state-tree nodes decodes and each child it names is stored before its
-    ///    parent, and every recorded state root's node hashes to the root;
+    ///    parent (pruned slots aside), and every recorded state root's node hashes to the root;
     /// 3. the tip's state tree is complete and canonical from its root;
     /// 4. every other entry is read, so RocksDB checks its checksum, and record versions decode;
     /// 5. each listing term's count at the tip equals the number of records at the tip that hold
@@ -111,6 +115,9 @@ impl Store {
     /// Only a failure to read at all is an error; every problem found goes in the report.
     pub fn verify_all(&self, progress: &mut dyn FnMut(VerifyProgress)) -> Result<VerifyReport> {
         let tip = self.tip()?;
+        // No prune removes a tree the check reads while it runs.
+        let oldest_state = self.oldest_state_height();
+        let _reading = self.read_state(oldest_state)?;
         let mut report = VerifyReport { tip: tip.height, ..VerifyReport::default() };
         let genesis = self.genesis_hash()?.ok_or(StorageError::Empty)?;
         // A store started from a snapshot holds the blocks from its base: the block below the
@@ -133,7 +140,7 @@ impl Store {
             if height.is_multiple_of(1_024) {
                 progress(VerifyProgress { phase: "blocks", done: height, total: tip.height.0 });
             }
-            let checks = BlockChecks { below, genesis, history: history.as_ref() };
+            let checks = BlockChecks { below, genesis, history: history.as_ref(), oldest_state };
             match self.verify_block(Height(height), checks, &mut report) {
                 Ok(Some(hash)) => {
                     below = hash;
@@ -173,7 +180,7 @@ impl Store {
         checks: BlockChecks<'_>,
         report: &mut VerifyReport,
     ) -> Result<Option<Hash32>> {
-        let BlockChecks { below, genesis, history } = checks;
+        let BlockChecks { below, genesis, history, oldest_state } = checks;
         let at = |what: String| format!("block {}: {what}", height.0);
         let Some(header) = self.header(height)? else {
             report.problem(at("no header".into()));
@@ -239,7 +246,7 @@ impl Store {
         }
         self.verify_certificate(&header, genesis, report);
         match self.root_node_at(&header.state_root) {
-            _ if header.state_root == Hash32::ZERO => {}
+            _ if header.state_root == Hash32::ZERO || height < oldest_state => {}
             Ok(Some(node_at)) => match self.stored_node(node_at, &header.state_root) {
                 Ok(Some(_)) => {}
                 Ok(None) => report.problem(at(

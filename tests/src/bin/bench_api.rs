@@ -14,7 +14,9 @@ use onebook_api::{ApiState, router};
 use onebook_chain::{Chain, ChainConfig};
 use onebook_mempool::{Mempool, MempoolConfig};
 use onebook_query::test_utils::grant;
-use onebook_storage::{BlockCommit, RecordChange, Store, StoreConfig, TxTouch};
+use onebook_storage::{
+    BlockCommit, FamilySize, RecordChange, StateHistory, Store, StoreConfig, TxTouch,
+};
 use onebook_tests::{rng::Rng, synthetic};
 use onebook_types::{
     action::Action,
@@ -51,6 +53,14 @@ fn main() -> eyre::Result<()> {
     );
 
     print_disk_usage(&store, blocks * TXS_PER_BLOCK)?;
+    // The same store, switched to keep the state of a window of blocks: its first prune removes
+    // what a node pruning from the start would have removed by now.
+    let window: u64 = env_or("ONEBOOK_BENCH_API_WINDOW", 100);
+    drop(store);
+    let mut config = StoreConfig::new(dir.path());
+    config.state_history = StateHistory::Window { blocks: window };
+    let store = Store::open(&config)?;
+    print_pruned_disk_usage(&store, blocks * TXS_PER_BLOCK, window)?;
 
     let store = Arc::new(store);
     let runtime =
@@ -160,16 +170,9 @@ fn commit_grant_block(store: &Store, height: Height) -> eyre::Result<()> {
 /// what a node keeping only the tip's state tree would hold: the tip's tree nodes, at the bytes
 /// per node the archive's `state_chunks` family measures.
 fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
-    let sizes = store.compact_and_measure()?;
-    let total: u64 = sizes.iter().map(|size| size.sst_bytes).sum();
-    let per_tx = |bytes: u64| bytes as f64 / txs as f64;
-    let families: Vec<String> =
-        sizes.iter().map(|size| format!("{}={:.1}", size.name, per_tx(size.sst_bytes))).collect();
+    let (sizes, total, figures) = measured(store, txs)?;
     println!(
-        "api_disk txs={txs} bytes_per_tx={:.1} total_mib={:.1} {} (all column families after a full compaction; compare a bare tx + receipt + index row 246-319 B, a PostgreSQL audit row ~500 B)",
-        per_tx(total),
-        total as f64 / (1024.0 * 1024.0),
-        families.join(" ")
+        "api_disk txs={txs} {figures} (all column families after a full compaction; compare a bare tx + receipt + index row 246-319 B, a PostgreSQL audit row ~500 B)",
     );
     let chunk_bytes =
         sizes.iter().find(|size| size.name == "state_chunks").map_or(0, |size| size.sst_bytes);
@@ -185,6 +188,39 @@ fn print_disk_usage(store: &Store, txs: u64) -> eyre::Result<()> {
         pruned_total / txs as f64,
         nodes.1,
         pruned_tree / txs as f64,
+    );
+    Ok(())
+}
+
+/// Compacts the store and measures it: its families' sizes, their total, and the figures
+/// `bytes_per_tx=.. total_mib=.. <family>=<bytes per tx>..` for `txs` committed txs.
+fn measured(store: &Store, txs: u64) -> eyre::Result<(Vec<FamilySize>, u64, String)> {
+    let sizes = store.compact_and_measure()?;
+    let total: u64 = sizes.iter().map(|size| size.sst_bytes).sum();
+    let per_tx = |bytes: u64| bytes as f64 / txs as f64;
+    let families: Vec<String> =
+        sizes.iter().map(|size| format!("{}={:.1}", size.name, per_tx(size.sst_bytes))).collect();
+    let figures = format!(
+        "bytes_per_tx={:.1} total_mib={:.1} {}",
+        per_tx(total),
+        total as f64 / (1024.0 * 1024.0),
+        families.join(" ")
+    );
+    Ok((sizes, total, figures))
+}
+
+/// Prunes `store` to its window of `window` blocks, compacts it, and prints its bytes on disk per
+/// committed tx, by column family, and what the prune took.
+fn print_pruned_disk_usage(store: &Store, txs: u64, window: u64) -> eyre::Result<()> {
+    let clock = Instant::now();
+    let report = store.prune_state()?.ok_or_else(|| eyre::eyre!("no prune was due"))?;
+    let prune_s = clock.elapsed().as_secs_f64();
+    let (_, _, figures) = measured(store, txs)?;
+    println!(
+        "api_disk_window blocks={window} {figures} oldest={} nodes_removed={} tree_nodes_kept={} prune_s={prune_s:.1} (the same store pruned to the state of the last {window} blocks, every record version kept, after a full compaction)",
+        report.oldest.0,
+        report.nodes_removed,
+        store.state_nodes_stored()?,
     );
     Ok(())
 }

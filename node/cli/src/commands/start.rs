@@ -55,10 +55,14 @@ impl StartCommand {
         }
         // A faster clock checks block times itself (`ClockedApp`); the chain's own check would
         // hold them to the wall clock.
+        let chain_config = ChainConfig {
+            build_budget: config.consensus.timeout_propose / 4,
+            ..ChainConfig::default()
+        };
         let chain_config = if clock.is_wall() {
-            ChainConfig::default()
+            chain_config
         } else {
-            ChainConfig { future_time_max_ms: u64::MAX, ..ChainConfig::default() }
+            ChainConfig { future_time_max_ms: u64::MAX, ..chain_config }
         };
         let chain = Chain::new(
             Arc::clone(&store),
@@ -139,6 +143,7 @@ impl StartCommand {
                 // An error means the sender is gone, which is a stop too.
                 let _ = stopped.wait_for(|stop| *stop).await;
             }));
+            spawn_pruner(Arc::clone(&store), stop.subscribe());
             let mut consensus_stopped = stop.subscribe();
             let consensus_stop = async move {
                 let _ = consensus_stopped.wait_for(|stop| *stop).await;
@@ -197,6 +202,36 @@ impl StartCommand {
         tracing::info!(height = store.tip()?.height.0, "node stopped");
         Ok(())
     }
+}
+
+/// How often a node that prunes its state history checks whether a prune is due.
+const PRUNE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// On a node whose `[storage] state_history` is a window, prunes the state tree in the
+/// background whenever a prune is due, until `stopped`. A prune cut short by the stop is safe:
+/// the store keeps every tree of the window at any instant, and the next prune finishes it.
+fn spawn_pruner(
+    store: Arc<onebook_storage::Store>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    if store.state_history() == onebook_storage::StateHistory::Archive {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_CHECK_EVERY);
+        loop {
+            tokio::select! {
+                _ = stopped.wait_for(|stop| *stop) => return,
+                _ = tick.tick() => {}
+            }
+            let store = Arc::clone(&store);
+            match tokio::task::spawn_blocking(move || store.prune_state()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => tracing::error!(%error, "pruning the state tree failed"),
+                Err(error) => tracing::error!(%error, "the state tree prune did not complete"),
+            }
+        }
+    });
 }
 
 /// The mempool as gossip sees it. Gossiped txs go through the same admission checks as the

@@ -83,7 +83,7 @@ impl LedgerQuery for StoreQuery {
         height: Option<Height>,
     ) -> Result<Option<RecordView>, QueryError> {
         self.blocking(move |store| {
-            let height = resolve_height(store, height)?;
+            let height = resolve_state_height(store, height)?;
             record(store, &key, height)
         })
         .await
@@ -165,7 +165,7 @@ impl LedgerQuery for StoreQuery {
     ) -> Result<Option<ElementSourceView>, QueryError> {
         check_source_key(&key)?;
         self.blocking(move |store| {
-            let height = resolve_height(store, height)?;
+            let height = resolve_state_height(store, height)?;
             let record = RecordKey::ElementSource(key.hash_in(store.suite()));
             let Some(bytes) = store.record(&record, height)? else {
                 return Ok(None);
@@ -251,7 +251,7 @@ impl LedgerQuery for StoreQuery {
 
     async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
         self.blocking(move |store| {
-            let height = resolve_height(store, height)?;
+            let height = resolve_state_height(store, height)?;
             let policy = policy_at(store, height)?
                 .ok_or_else(|| store.noted(StorageError::Missing { what: "policy record" }))?;
             let lifecycle = store
@@ -298,6 +298,16 @@ fn resolve_height(store: &Store, asked: Option<Height>) -> Result<Height, QueryE
             ),
         )),
         Some(height) => Ok(height),
+    }
+}
+
+/// [`resolve_height`] for a read of the state at that height: refused below the oldest height
+/// whose state the node holds, on a node that prunes its state history.
+fn resolve_state_height(store: &Store, asked: Option<Height>) -> Result<Height, QueryError> {
+    let height = resolve_height(store, asked)?;
+    match store.check_state_held(height) {
+        Err(pruned @ StorageError::StatePruned { .. }) => Err(pruned.into()),
+        _ => Ok(height),
     }
 }
 
@@ -443,7 +453,7 @@ fn records(
     let limit = page_limit(params.page.limit)?;
     check_time("from", params.from)?;
     check_time("to", params.to)?;
-    let height = resolve_height(store, params.height)?;
+    let height = resolve_state_height(store, params.height)?;
     if let Some(org) = &params.org {
         check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
     }
@@ -530,7 +540,7 @@ fn count_records(
     params: &CountParams,
 ) -> Result<CountView, QueryError> {
     check_count(kind, params)?;
-    let height = resolve_height(store, params.height)?;
+    let height = resolve_state_height(store, params.height)?;
     if let Some(org) = &params.org {
         check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
     }
@@ -681,7 +691,7 @@ fn overdue(
 ) -> Result<OverdueView, QueryError> {
     check_id(org.as_str()).map_err(|error| QueryError::bad_input("org", error.to_string()))?;
     check_time("at", at)?;
-    let height = resolve_height(store, height)?;
+    let height = resolve_state_height(store, height)?;
     let at = match at {
         Some(at) => at,
         None => store.header(height)?.map_or(Timestamp(0), |header| header.time),
@@ -882,7 +892,7 @@ fn position(text: &str) -> Option<usize> {
 }
 
 fn validators(store: &Store, height: Option<Height>) -> Result<ValidatorsView, QueryError> {
-    let height = resolve_height(store, height)?;
+    let height = resolve_state_height(store, height)?;
     let set: ValidatorSet = match store.record(&RecordKey::ValidatorSet, height)? {
         Some(bytes) => decode_stored(store, &bytes)?,
         None => ValidatorSet::default(),
@@ -903,6 +913,10 @@ impl From<StorageError> for QueryError {
                 cursor: String::new(),
                 rule: "it is not a cursor this listing gave".to_owned(),
             },
+            // The height the query asked is one whose state this node has pruned.
+            pruned @ StorageError::StatePruned { .. } => {
+                Self::bad_input("height", pruned.to_string())
+            }
             other => Self::Storage { damaged: other.is_damage(), source: Box::new(other) },
         }
     }
