@@ -47,6 +47,9 @@ pub(crate) fn page(lang: Lang, title: &str, path: &str, body: Markup) -> Markup 
                                 }
                                 a href="/validators" { (lang.t("ui.validators")) }
                                 a href="/policy" { (lang.t("ui.policy")) }
+                                a href="/checkpoint-policy" { (lang.t("ui.checkpoint_policy")) }
+                                a href="/protocol" { (lang.t("ui.protocol")) }
+                                a href="/child-chains" { (lang.t("ui.child_chains")) }
                             }
                         }
                         details.menu {

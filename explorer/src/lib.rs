@@ -23,6 +23,7 @@
 //! | `/dashboards/violations`, `/dashboards/overdue` | violations and overdue obligations counted by org, reason and month, filtered by org and dates, with charts |
 //! | `/dashboards/activity` | txs per day, share requests answered on time and late, violations per month, as SVG |
 //! | `/report`, `/report/{org\|resource\|certificate}/{id}?from=&to=` | a printable audit report: every record, decision and access of the subject in a date range, each with its tx, height and proof link |
+//! | `/policy`, `/checkpoint-policy`, `/protocol`, `/child-chains`, `/child-chains/{id}` | the governed records of the chain itself: the policy, the checkpoint interval and witnesses, the protocol versions scheduled, the child chains anchored |
 //! | `/{kind}`, `/{kind}/{id}` | every other kind of record, listed and one by one, with its history |
 //! | `/workbench/` | the clerks' workbench: every action as a form, signed in the browser (`workbench`) |
 //!
@@ -36,6 +37,7 @@
 mod assets;
 mod csv;
 mod error;
+mod governed;
 mod html;
 mod i18n;
 mod kinds;
@@ -116,6 +118,10 @@ fn pages<Q: LedgerQuery>(query: Q, config: ExplorerConfig) -> Router {
         .route("/txs/{hash}", get(pages::tx::<Q>))
         .route("/validators", get(pages::validators::<Q>))
         .route("/policy", get(pages::policy::<Q>))
+        .route("/checkpoint-policy", get(governed::checkpoint_policy::<Q>))
+        .route("/protocol", get(governed::protocol::<Q>))
+        .route("/child-chains", get(governed::child_chains::<Q>))
+        .route("/child-chains/{id}", get(governed::child_chain::<Q>))
         .route("/search", get(pages::search::<Q>))
         .route("/orgs/{id}", get(records::org::<Q>))
         .route("/catalog/{code}", get(records::catalog_entry::<Q>))

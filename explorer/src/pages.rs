@@ -1001,6 +1001,7 @@ pub(crate) async fn tx<Q: LedgerQuery>(
         let json = serde_json::to_value(&tx).unwrap_or_default();
         let proofs = [(lang.t("ui.download_tx_proof").into_owned(), format!("/v1/proofs/txs/{hex}"))];
         let missing = missing_grants(&app, tx.action.iter()).await;
+        let governed = crate::governed::related(&app, lang, &action).await;
         let body = crate::names::with_missing(missing, || html! {
             section {
                 dl.fields {
@@ -1023,6 +1024,7 @@ pub(crate) async fn tx<Q: LedgerQuery>(
                 @if tx.events.is_empty() { p.none { (lang.t("ui.none")) } }
                 @for event in &tx.events { (html::event(lang, &event.kind, &event.attributes)) }
             }))
+            (governed)
             (evidence(&app, lang, &format!("/v1/txs/{hex}"), &json, &proofs))
         });
         Ok(html_page(lang, &format!("{} {}", lang.t("ui.tx"), html::short(&hex)), &path, body))

@@ -251,8 +251,9 @@ pub(crate) async fn generic<Q: LedgerQuery>(
                 // A gateway claimed a grant the ledger does not hold: no link to a missing page.
                 event.access.grant = None;
             }
+            let recorded_at = loaded.view.created.map(|created| created.height);
             if let Record::AccessEvent(event) = &loaded.view.record
-                && let Some(proof) = access_proof(&app, event, None).await?
+                && let Some(proof) = access_proof(event, recorded_at)
             {
                 loaded.proofs.push((lang.t("ui.download_access_proof").into_owned(), proof));
             }
@@ -311,6 +312,10 @@ async fn kind_sections<Q: LedgerQuery>(app: &App<Q>, lang: Lang, loaded: &Loaded
         }
         Record::Product(product) => {
             html! { div #product-applications { (product_applications(app, lang, product).await) } }
+        }
+        Record::Proposal(proposal) => {
+            let change = serde_json::to_value(&proposal.change).unwrap_or_default();
+            crate::governed::related(app, lang, &change).await
         }
         _ => html! {},
     }
@@ -415,27 +420,18 @@ async fn development_lineage<Q: LedgerQuery>(
 
 /// The node path of the proof that `event`'s grant covered it, proved at the block that
 /// recorded the access (`onebook verify-proof --grant-at-access` judges the cover there), if
-/// the ledger holds the grant and found the access covered; a violation has only its record's
-/// proof. `recorded_at` is that block's height when the caller knows it.
-pub(crate) async fn access_proof<Q: LedgerQuery>(
-    app: &App<Q>,
+/// the ledger found the access covered; a violation has only its record's proof. The caller
+/// has checked that the ledger holds the grant; `recorded_at` is the access's creation height
+/// (its view's `created`).
+pub(crate) fn access_proof(
     event: &onebook_types::sharing_records::AccessEvent,
     recorded_at: Option<u64>,
-) -> Result<Option<String>, QueryError> {
-    let Some(grant) = event.access.grant else { return Ok(None) };
-    if event.violation.is_some() || app.query.record(RecordKey::Grant(grant), None).await?.is_none()
-    {
-        return Ok(None);
+) -> Option<String> {
+    if event.access.grant.is_none() || event.violation.is_some() {
+        return None;
     }
-    let height = match recorded_at {
-        Some(height) => Some(height),
-        None => {
-            let key = RecordKey::AccessEvent(event.id);
-            let page = PageParams { cursor: None, limit: Some(1) };
-            app.query.timeline(key, page).await?.items.first().map(|entry| entry.height)
-        }
-    };
-    Ok(height.map(|height| format!("/v1/proofs/access-events/{}?height={height}", event.id.0)))
+    let height = recorded_at.filter(|height| *height > 0)?;
+    Some(format!("/v1/proofs/access-events/{}?height={height}", event.id.0))
 }
 
 /// A section listing the first items of `listing`, with its total and a link to the whole

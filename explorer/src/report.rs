@@ -195,43 +195,58 @@ async fn decisions<Q: LedgerQuery>(
 }
 
 /// The records of `kind` that `params` selects, created in the range, as rows with the tx that
-/// created each.
+/// created each (named by the record view: no tx is read).
 async fn record_rows<Q: LedgerQuery>(
     app: &App<Q>,
     lang: Lang,
     kind: Kind,
     params: ListParams,
     rows: &mut Vec<Row>,
+    grants: &mut Grants,
 ) -> Result<bool, QueryError> {
     let left = REPORT_ROWS_MAX.saturating_sub(rows.len());
     let collected = crate::stats::collect(app, kind, params, left).await?;
     for view in &collected.views {
-        rows.push(record_row(app, lang, kind, view).await?);
+        rows.push(record_row(app, lang, kind, view, grants).await?);
     }
     Ok(collected.capped)
 }
+
+/// Whether the ledger holds each grant a report's accesses named, read once per grant.
+type Grants = BTreeMap<u64, bool>;
 
 async fn record_row<Q: LedgerQuery>(
     app: &App<Q>,
     lang: Lang,
     kind: Kind,
     view: &RecordView,
+    grants: &mut Grants,
 ) -> Result<Row, QueryError> {
     let id = view.key.split_once(':').map_or("", |(_, id)| id).to_owned();
-    let key = onebook_query::parse_record_key(&view.key)
-        .map_err(|rule| QueryError::bad_input("key", rule))?;
-    let first = app.query.timeline(key, PageParams { cursor: None, limit: Some(1) }).await?;
-    let tx = first.items.first().map(|entry| (entry.tx_hash.to_hex(), entry.height));
-    let time = match &tx {
-        Some((_, height)) => crate::stats::block_time(app, *height).await?,
-        None => None,
-    };
+    let created = view.created.filter(|created| created.height > 0);
+    let tx =
+        created.and_then(|created| created.tx_hash.map(|hash| (hash.to_hex(), created.height)));
+    let time = created.map(|created| created.time);
     // An access the ledger found covered links the proof that its grant covered it, at the
     // block that recorded it; any other record (a violation among accesses too) its own proof.
     let covered = match &view.record {
-        onebook_query::Record::AccessEvent(event) => {
-            crate::records::access_proof(app, event, tx.as_ref().map(|(_, height)| *height)).await?
-        }
+        onebook_query::Record::AccessEvent(event) => match event.access.grant {
+            Some(grant) if event.violation.is_none() => {
+                let held = match grants.get(&grant.0) {
+                    Some(held) => *held,
+                    None => {
+                        let held = app.query.record(RecordKey::Grant(grant), None).await?.is_some();
+                        grants.insert(grant.0, held);
+                        held
+                    }
+                };
+                held.then(|| {
+                    crate::records::access_proof(event, created.map(|created| created.height))
+                })
+                .flatten()
+            }
+            _ => None,
+        },
         _ => None,
     };
     let claim = covered.is_some().then_some("grant-at-access");
@@ -279,27 +294,28 @@ pub(crate) async fn report<Q: LedgerQuery>(
         let mut records = Vec::new();
         let mut accesses = Vec::new();
         let mut cut = false;
+        let mut grants = Grants::new();
         match kind {
             k if k == kinds::ORG => {
                 let org = ListParams { org: Some(onebook_types::ids::OrgId::from(id.as_str())), ..ListParams::default() };
                 for kind in ORG_KINDS {
-                    cut |= record_rows(&app, lang, kind, in_range(org.clone()), &mut records).await?;
+                    cut |= record_rows(&app, lang, kind, in_range(org.clone()), &mut records, &mut grants).await?;
                 }
-                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(org), &mut accesses).await?;
+                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(org), &mut accesses, &mut grants).await?;
             }
             k if k == kinds::RESOURCE => {
                 let under = ListParams { under: Some(key.clone()), ..ListParams::default() };
-                cut |= record_rows(&app, lang, kinds::QUALITY_REPORT, in_range(under.clone()), &mut records).await?;
-                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(under), &mut accesses).await?;
+                cut |= record_rows(&app, lang, kinds::QUALITY_REPORT, in_range(under.clone()), &mut records, &mut grants).await?;
+                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(under), &mut accesses, &mut grants).await?;
             }
             _ => {
                 let under = ListParams { under: Some(key.clone()), ..ListParams::default() };
-                cut |= record_rows(&app, lang, kinds::CERTIFICATE, in_range(under), &mut records).await?;
+                cut |= record_rows(&app, lang, kinds::CERTIFICATE, in_range(under), &mut records, &mut grants).await?;
                 if let onebook_query::Record::Certificate(certificate) = &subject.record
                     && let Some(application) = certificate.application
                 {
                     let under = ListParams { under: Some(RecordKey::Application(application)), ..ListParams::default() };
-                    cut |= record_rows(&app, lang, kinds::OBJECTION, in_range(under), &mut records).await?;
+                    cut |= record_rows(&app, lang, kinds::OBJECTION, in_range(under), &mut records, &mut grants).await?;
                 }
             }
         }
@@ -323,7 +339,7 @@ pub(crate) async fn report<Q: LedgerQuery>(
                 }
             })
             .collect();
-        let subject_row = record_row(&app, lang, kind, &subject).await?;
+        let subject_row = record_row(&app, lang, kind, &subject, &mut grants).await?;
         let node = app.config.node_url.as_deref().map(|url| url.trim_end_matches('/').to_owned());
         let title = format!("{} · {}", lang.t("ui.audit_report"), subject_row.link.1);
         let download = html::with_param(&path, "format", "html");

@@ -421,6 +421,12 @@ fn seed_lifecycles(ledger: &crate::lifecycles::Ledger) -> Vec<(&'static str, Str
         ("products", "/products".to_owned()),
         ("developer-org", "/orgs/xm-jypt".to_owned()),
         ("policy", "/policy".to_owned()),
+        // The governed records of the chain itself; the child chain is the one
+        // `seed_governance` admits.
+        ("checkpoint-policy", "/checkpoint-policy".to_owned()),
+        ("protocol", "/protocol".to_owned()),
+        ("child-chains", "/child-chains".to_owned()),
+        ("child-chain", "/child-chains/onebook-sm-1".to_owned()),
         // The demo seed publishes the region's 通报 of the last ended month: report 1.
         ("periodic-report", "/periodic-reports/region/350200".to_owned()),
         ("published-reports", "/published-reports".to_owned()),

@@ -819,3 +819,96 @@ async fn a_count_that_breaks_a_rule_or_is_not_the_readers_is_refused() {
     assert_eq!(mine.counts, vec![1], "access event 1 is xm-gaj's");
     assert_eq!(public.expect("grants are public").counts, vec![6]);
 }
+
+/// A witness set of one witness.
+fn witness_set() -> onebook_types::checkpoint::WitnessSet {
+    let key = SecretKey::from_seed([0x71; 32]).public_key();
+    let witness = onebook_types::checkpoint::Witness { key, name: "思明区见证节点".into() };
+    onebook_types::checkpoint::WitnessSet { threshold: 1, witnesses: vec![witness] }
+}
+
+/// A child chain `id` admitted at `height`, with no checkpoint anchored yet.
+fn child_chain(id: &str, height: u64) -> onebook_types::checkpoint::ChildChain {
+    onebook_types::checkpoint::ChildChain {
+        chain_id: id.into(),
+        genesis_hash: onebook_types::hash::Hash32([height as u8 + 1; 32]),
+        witnesses: witness_set(),
+        admitted_at: Height(height),
+        latest: None,
+    }
+}
+
+#[tokio::test]
+async fn the_checkpoint_policy_protocol_and_child_chains_read_the_same_as_of_a_height() {
+    use onebook_types::{
+        checkpoint::CheckpointPolicy,
+        consortium::{ProtocolSchedule, ProtocolUpgrade},
+        ids::{ChainId, ProtocolVersion},
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Arc::new(Store::open(&StoreConfig::new(dir.path())).expect("store opens"));
+    let policy = |interval| CheckpointPolicy { interval, witnesses: witness_set() };
+    let chain = |id: &str, height| (RecordKey::ChildChain(id.into()), child_chain(id, height));
+    let mut genesis = every_kind();
+    genesis.push(entry(RecordKey::CheckpointPolicy, &policy(10)));
+    let (key, value) = chain("onebook-b", 0);
+    genesis.push(entry(key, &value));
+    test_utils::init(&store, genesis);
+    let schedule = ProtocolSchedule {
+        upgrades: vec![ProtocolUpgrade { version: ProtocolVersion(2), height: Height(2) }],
+    };
+    let mut block = vec![
+        entry(RecordKey::CheckpointPolicy, &policy(50)),
+        entry(RecordKey::Protocol, &schedule),
+    ];
+    for id in ["onebook-a", "onebook-c"] {
+        let (key, value) = chain(id, 1);
+        block.push(entry(key, &value));
+    }
+    commit(&store, block, vec![]);
+    commit(&store, vec![], vec![]);
+    let served = Served::start(crate::record_tests::app_over(Arc::clone(&store))).await;
+    let fixture = Fixture {
+        local: StoreQuery::new(store),
+        remote: HttpQuery::new(&served.url()).expect("a base URL"),
+        anonymous: HttpQuery::new(&served.url()).expect("a base URL"),
+        served,
+        _dir: dir,
+    };
+
+    let then = expect_ok(same!(fixture, |q| q.checkpoint_policy(Some(Height(0)))));
+    let now = expect_ok(same!(fixture, |q| q.checkpoint_policy(None)));
+    let before = expect_ok(same!(fixture, |q| q.protocol(Some(Height(1)))));
+    let after = expect_ok(same!(fixture, |q| q.protocol(None)));
+    let mut walked = Vec::new();
+    let mut page = PageParams { cursor: None, limit: Some(1) };
+    for _ in 0..5 {
+        let chains = expect_ok(same!(fixture, |q| q.child_chains(None, page.clone())));
+        walked.extend(chains.items.iter().map(|view| view.chain.chain_id.to_string()));
+        let Some(next) = chains.next else { break };
+        page.cursor = Some(next);
+    }
+    let at_genesis =
+        expect_ok(same!(fixture, |q| q.child_chains(Some(Height(0)), PageParams::default())));
+    let one = expect_ok(same!(fixture, |q| q.child_chain(ChainId::from("onebook-c"), None)));
+    let not_yet =
+        expect_ok(same!(fixture, |q| q.child_chain(ChainId::from("onebook-c"), Some(Height(0)))));
+    let bad_id = same!(fixture, |q| q.child_chain(ChainId::from("no/such"), None));
+    let bad_cursor = PageParams { cursor: Some("no/such".into()), limit: None };
+    let bad_cursor = same!(fixture, |q| q.child_chains(None, bad_cursor.clone()));
+    same!(fixture, |q| q.protocol(Some(Height(9)))).expect_err("above the tip");
+    fixture.served.stop().await;
+
+    assert_eq!(then.map(|view| view.policy.interval), Some(10));
+    assert_eq!(now.map(|view| (view.height, view.policy.interval)), Some((2, 50)));
+    assert_eq!((before.version, before.upgrades.len()), (ProtocolVersion(1), 1));
+    assert_eq!(after.version, ProtocolVersion(2), "the upgrade activated at height 2");
+    assert_eq!(walked, ["onebook-a", "onebook-b", "onebook-c"], "one page each, in id order");
+    let admitted: Vec<_> =
+        at_genesis.items.iter().map(|view| view.chain.chain_id.to_string()).collect();
+    assert_eq!(admitted, ["onebook-b"]);
+    assert_eq!(one.map(|view| view.chain.admitted_at), Some(Height(1)));
+    assert_eq!(not_yet, None, "not admitted at the genesis");
+    assert!(bad_id.expect_err("a bad id").contains("parameter `id`"));
+    assert!(bad_cursor.expect_err("a bad cursor").contains("parameter `cursor`"));
+}

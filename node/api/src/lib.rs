@@ -13,6 +13,8 @@
 //! | `GET /v1/blocks/{height}/txs?cursor=&limit=` | the block's txs, decoded, in block order |
 //! | `GET /v1/validators?height=` | the validator set in force |
 //! | `GET /v1/policy?height=` | the policy in force (see `policy.rs`) |
+//! | `GET /v1/checkpoint-policy?height=`, `GET /v1/protocol?height=` | the checkpoint policy and the protocol schedule in force (see `governed.rs`) |
+//! | `GET /v1/child-chains?height=&cursor=&limit=`, `GET /v1/child-chains/{id}?height=` | the child chains this chain anchors |
 //! | `GET /v1/catalog/sources?data_element=&item=&height=` | the one authoritative source of a data element (一数一源, see `sources.rs`) |
 //! | `GET /v1/proofs/records/{kind:id}`, `/v1/proofs/txs/{hash}`, `/v1/proofs/access-events/{id}` | proof bundles, as `onebook proof` writes them |
 //! | `GET /v1/{records}?org=&status=&height=&from=&to=&cursor=&limit=` | a page of record views in id order, `from`/`to` the creating block's time (see `records.rs` for the kinds) |
@@ -72,6 +74,7 @@ mod blocks;
 mod checkpoints;
 mod counts;
 mod events;
+mod governed;
 mod metrics;
 mod openapi;
 mod policy;

@@ -69,6 +69,7 @@ impl MemLedger {
             redacted: false,
             standing: None,
             lineage: None,
+            created: None,
             record: Record::Org(org.clone()),
         }
     }
@@ -160,6 +161,32 @@ impl LedgerQuery for MemLedger {
         not_held()
     }
     async fn policy(&self, _height: Option<Height>) -> Result<PolicyView, QueryError> {
+        not_held()
+    }
+    async fn checkpoint_policy(
+        &self,
+        _height: Option<Height>,
+    ) -> Result<Option<onebook_query::CheckpointPolicyView>, QueryError> {
+        not_held()
+    }
+    async fn protocol(
+        &self,
+        _height: Option<Height>,
+    ) -> Result<onebook_query::ProtocolView, QueryError> {
+        not_held()
+    }
+    async fn child_chains(
+        &self,
+        _height: Option<Height>,
+        _page: PageParams,
+    ) -> Result<Page<onebook_query::ChildChainView>, QueryError> {
+        not_held()
+    }
+    async fn child_chain(
+        &self,
+        _chain_id: onebook_types::ids::ChainId,
+        _height: Option<Height>,
+    ) -> Result<Option<onebook_query::ChildChainView>, QueryError> {
         not_held()
     }
     async fn report(

@@ -134,7 +134,8 @@ async fn authorize_record(
     tag = "proofs",
     params(
         ("key" = String, Path, description = "The record as `<kind>:<id>`, such as `grant:1`, \
-            or `policy`, `validator_set`.", pattern = "^(policy|validator_set|org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
+            `child_chain:onebook-sm-1`, or `policy`, `validator_set`, `checkpoint_policy`, \
+            `protocol`.", pattern = "^(policy|validator_set|checkpoint_policy|protocol|child_chain:[A-Za-z0-9._-]{1,64}|org:[A-Za-z0-9._-]{1,64}|member:[0-9a-fA-F]{64}|(catalog_entry|certificate):[A-Za-z0-9._-]{1,64}|(proposal|resource|share_request|grant|access_event|violation|quality_report|application|objection|obligation):[0-9]{1,19})$"),
         ProofQuery,
     ),
     responses(

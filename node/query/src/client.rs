@@ -46,7 +46,7 @@ use onebook_types::{
     catalog_records::SourceKey,
     codec,
     hash::Hash32,
-    ids::{AccessEventId, Height, OrgId, Timestamp},
+    ids::{AccessEventId, ChainId, Height, OrgId, Timestamp},
     keys::{PublicKey, SecretKey},
     limits::PROOF_BUNDLE_BYTES_MAX,
     read_request::sign_read,
@@ -57,12 +57,16 @@ use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, RecordKind,
-    ledger::{CountParams, ListParams, PageParams, check_source_key, served_kind, timeline_kind},
+    ledger::{
+        CountParams, ListParams, PageParams, check_chain_id, check_source_key, served_kind,
+        timeline_kind,
+    },
     node_views::{BatchResult, NoncesView, StatusView, Submitted, SubmittedBatch, TxStatusView},
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+        BlockSummaryView, BlockView, CheckpointPolicyView, ChildChainView, CountView,
+        ElementSourceView, OverdueView, Page, PolicyView, ProtocolView, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView,
     },
 };
 
@@ -595,6 +599,43 @@ impl LedgerQuery for HttpQuery {
     async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
         let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
         self.get_json(format!("/v1/policy{query}")).await
+    }
+
+    async fn checkpoint_policy(
+        &self,
+        height: Option<Height>,
+    ) -> Result<Option<CheckpointPolicyView>, QueryError> {
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        self.get_optional(format!("/v1/checkpoint-policy{query}")).await
+    }
+
+    async fn protocol(&self, height: Option<Height>) -> Result<ProtocolView, QueryError> {
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        self.get_json(format!("/v1/protocol{query}")).await
+    }
+
+    async fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> Result<Page<ChildChainView>, QueryError> {
+        let query = query_string(&[
+            ("height", height.map(|h| h.0.to_string())),
+            ("cursor", page.cursor),
+            ("limit", page.limit.map(|limit| limit.to_string())),
+        ]);
+        self.get_json(format!("/v1/child-chains{query}")).await
+    }
+
+    async fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> Result<Option<ChildChainView>, QueryError> {
+        check_chain_id("id", &chain_id)?;
+        let query = query_string(&[("height", height.map(|h| h.0.to_string()))]);
+        let id = percent_encoded(chain_id.as_str());
+        self.get_optional(format!("/v1/child-chains/{id}{query}")).await
     }
 
     /// The node's own report: `GET /v1/reports/{scope}/{id}`.

@@ -3,7 +3,7 @@
 use onebook_types::{
     catalog_records::SourceKey,
     hash::Hash32,
-    ids::{Height, OrgId, Timestamp},
+    ids::{ChainId, Height, OrgId, Timestamp},
     limits::{PAGE_ITEMS_MAX, TEXT_BYTES_MAX},
     record::RecordKey,
     record_kind::{IdForm, RecordId},
@@ -14,9 +14,9 @@ use crate::{
     EventPage, EventParams, QueryError, RecordKind,
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
-        record_key_text,
+        BlockSummaryView, BlockView, CheckpointPolicyView, ChildChainView, CountView,
+        ElementSourceView, OverdueView, Page, PolicyView, ProtocolView, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView, record_key_text,
     },
 };
 
@@ -152,6 +152,36 @@ pub trait LedgerQuery: Clone + Send + Sync + 'static {
         &self,
         height: Option<Height>,
     ) -> impl Future<Output = Result<PolicyView, QueryError>> + Send;
+
+    /// The checkpoint policy in force as of `height` (the interval and the witnesses): it judges
+    /// the blocks after that height. `None` only on a store whose genesis wrote none.
+    fn checkpoint_policy(
+        &self,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<Option<CheckpointPolicyView>, QueryError>> + Send;
+
+    /// The protocol versions governance scheduled as of `height`, and the version that judged
+    /// the block at that height.
+    fn protocol(
+        &self,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<ProtocolView, QueryError>> + Send;
+
+    /// The child chains this chain anchors as of `height`, in the order of their encoded keys,
+    /// one page; the cursor is the id of the chain the page starts after.
+    fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> impl Future<Output = Result<Page<ChildChainView>, QueryError>> + Send;
+
+    /// The child chain `chain_id` as of `height`, or `None` if it was not admitted by then. An
+    /// id that breaks the id rule is a [`QueryError::BadInput`] naming `id`.
+    fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<Option<ChildChainView>, QueryError>> + Send;
 
     /// The periodic report (通报) of `scope` over `period` computed as of `height` (the tip when
     /// `None`) by [`reports::report`](crate::reports::report), its digest in the chain's suite.
@@ -336,6 +366,13 @@ pub fn check_record_id(key: &RecordKey) -> Result<(), QueryError> {
     let IdForm::Text { param, what, .. } = kind.spec().id else { return Ok(()) };
     onebook_types::ids::check_id(id)
         .map_err(|error| QueryError::bad_input(param, format!("{what} {id:?}: {error}")))
+}
+
+/// Refuses a child chain's id that breaks the id rule, naming the parameter that carries it
+/// (`id` in a path, `cursor` for a listing's position).
+pub fn check_chain_id(parameter: &'static str, id: &ChainId) -> Result<(), QueryError> {
+    onebook_types::ids::check_id(id.as_str())
+        .map_err(|error| QueryError::bad_input(parameter, format!("chain id {id:?}: {error}")))
 }
 
 /// The page length `limit` asks for, checked against the rule of [`PageParams::limit`].

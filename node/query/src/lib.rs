@@ -51,8 +51,8 @@ pub use events::{
 pub use ledger::{
     ANSWERED_LATE, ANSWERED_ON_TIME, COUNT_INTERVALS_MAX, CountParams, LIMIT_DEFAULT, LedgerQuery,
     ListParams, PageParams, SCANNED_RECORDS_MAX, SEARCH_TX_PREFIX_HITS_MAX, Side, TIME_MAX,
-    TX_HASH_PREFIX_DIGITS_MIN, check_count, check_record_id, check_source_key, check_time,
-    page_limit, served_kind, timeline_kind,
+    TX_HASH_PREFIX_DIGITS_MIN, check_chain_id, check_count, check_record_id, check_source_key,
+    check_time, page_limit, served_kind, timeline_kind,
 };
 pub use node::{
     Bundle, CosignError, EngineFigures, MISSED_WINDOW, MissedVotes, NodeFigures, NodeRead,
@@ -69,9 +69,10 @@ pub use shared::SharedQuery;
 #[cfg(feature = "store")]
 pub use store::StoreQuery;
 pub use views::{
-    BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-    Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
-    action_name, parse_record_key, record_key_text,
+    BlockSummaryView, BlockView, CheckpointPolicyView, ChildChainView, CountView, CreationView,
+    ElementSourceView, OverdueView, Page, PolicyView, ProtocolView, Record, RecordView,
+    SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
+    parse_record_key, record_key_text,
 };
 
 #[cfg(all(test, feature = "store"))]

@@ -3,15 +3,16 @@
 use onebook_types::{
     catalog_records::SourceKey,
     hash::Hash32,
-    ids::{Height, OrgId, Timestamp},
+    ids::{ChainId, Height, OrgId, Timestamp},
     record::RecordKey,
     report_records::{ReportPeriod, ReportScope},
 };
 
 use crate::{
-    BlockSummaryView, BlockView, CountParams, CountView, ElementSourceView, EventPage, EventParams,
-    LedgerQuery, ListParams, OverdueView, Page, PageParams, PolicyView, QueryError, Record,
-    RecordKind, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+    BlockSummaryView, BlockView, CheckpointPolicyView, ChildChainView, CountParams, CountView,
+    ElementSourceView, EventPage, EventParams, LedgerQuery, ListParams, OverdueView, Page,
+    PageParams, PolicyView, ProtocolView, QueryError, Record, RecordKind, RecordView,
+    SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
     read_rules::{self, Reader},
     reports::ReportView,
 };
@@ -246,5 +247,33 @@ impl<Q: LedgerQuery> LedgerQuery for ReaderQuery<Q> {
 
     async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
         self.inner.policy(height).await
+    }
+
+    /// Public, like the policy: every reader reads how the chain is checkpointed and judged.
+    async fn checkpoint_policy(
+        &self,
+        height: Option<Height>,
+    ) -> Result<Option<CheckpointPolicyView>, QueryError> {
+        self.inner.checkpoint_policy(height).await
+    }
+
+    async fn protocol(&self, height: Option<Height>) -> Result<ProtocolView, QueryError> {
+        self.inner.protocol(height).await
+    }
+
+    async fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> Result<Page<ChildChainView>, QueryError> {
+        self.inner.child_chains(height, page).await
+    }
+
+    async fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> Result<Option<ChildChainView>, QueryError> {
+        self.inner.child_chain(chain_id, height).await
     }
 }

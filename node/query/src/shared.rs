@@ -11,7 +11,7 @@ use std::{fmt, future::Future, pin::Pin, sync::Arc};
 use onebook_types::{
     catalog_records::SourceKey,
     hash::Hash32,
-    ids::{Height, OrgId, Timestamp},
+    ids::{ChainId, Height, OrgId, Timestamp},
     record::RecordKey,
     report_records::{ReportPeriod, ReportScope},
 };
@@ -21,8 +21,9 @@ use crate::{
     ledger::{CountParams, ListParams, PageParams},
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-        RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
+        BlockSummaryView, BlockView, CheckpointPolicyView, ChildChainView, CountView,
+        ElementSourceView, OverdueView, Page, PolicyView, ProtocolView, RecordView, SearchHitView,
+        TimelineEntryView, TipView, TxView, ValidatorsView,
     },
 };
 
@@ -73,6 +74,19 @@ trait Erased: Send + Sync + 'static {
         height: Option<Height>,
     ) -> Answer<'_, Option<ElementSourceView>>;
     fn policy(&self, height: Option<Height>) -> Answer<'_, PolicyView>;
+    fn checkpoint_policy(&self, height: Option<Height>)
+    -> Answer<'_, Option<CheckpointPolicyView>>;
+    fn protocol(&self, height: Option<Height>) -> Answer<'_, ProtocolView>;
+    fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> Answer<'_, Page<ChildChainView>>;
+    fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> Answer<'_, Option<ChildChainView>>;
     fn report(
         &self,
         scope: ReportScope,
@@ -139,6 +153,29 @@ impl<Q: LedgerQuery> Erased for Q {
     }
     fn policy(&self, height: Option<Height>) -> Answer<'_, PolicyView> {
         Box::pin(LedgerQuery::policy(self, height))
+    }
+    fn checkpoint_policy(
+        &self,
+        height: Option<Height>,
+    ) -> Answer<'_, Option<CheckpointPolicyView>> {
+        Box::pin(LedgerQuery::checkpoint_policy(self, height))
+    }
+    fn protocol(&self, height: Option<Height>) -> Answer<'_, ProtocolView> {
+        Box::pin(LedgerQuery::protocol(self, height))
+    }
+    fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> Answer<'_, Page<ChildChainView>> {
+        Box::pin(LedgerQuery::child_chains(self, height, page))
+    }
+    fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> Answer<'_, Option<ChildChainView>> {
+        Box::pin(LedgerQuery::child_chain(self, chain_id, height))
     }
     fn report(
         &self,
@@ -242,6 +279,32 @@ impl LedgerQuery for SharedQuery {
         height: Option<Height>,
     ) -> impl Future<Output = Result<PolicyView, QueryError>> + Send {
         self.0.policy(height)
+    }
+    fn checkpoint_policy(
+        &self,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<Option<CheckpointPolicyView>, QueryError>> + Send {
+        self.0.checkpoint_policy(height)
+    }
+    fn protocol(
+        &self,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<ProtocolView, QueryError>> + Send {
+        self.0.protocol(height)
+    }
+    fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> impl Future<Output = Result<Page<ChildChainView>, QueryError>> + Send {
+        self.0.child_chains(height, page)
+    }
+    fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> impl Future<Output = Result<Option<ChildChainView>, QueryError>> + Send {
+        self.0.child_chain(chain_id, height)
     }
     fn report(
         &self,

@@ -26,6 +26,11 @@ fn open(dir: &tempfile::TempDir) -> Arc<Store> {
 /// Genesis: orgs `xm` and `xm-gaj` under it. Height 1: grant 1 to `xm-gaj`. Height 2: grant 1
 /// revoked and grant 2 to `xm-jyj`.
 fn small_chain(dir: &tempfile::TempDir) -> StoreQuery {
+    StoreQuery::new(small_store(dir))
+}
+
+/// The store of [`small_chain`].
+fn small_store(dir: &tempfile::TempDir) -> Arc<Store> {
     let store = open(dir);
     init(
         &store,
@@ -45,7 +50,7 @@ fn small_chain(dir: &tempfile::TempDir) -> StoreQuery {
         ],
         vec![OrgId::from("xm-gaj")],
     );
-    StoreQuery::new(store)
+    store
 }
 
 fn grant_status(view: &crate::RecordView) -> &GrantStatus {
@@ -92,6 +97,47 @@ async fn a_record_read_as_of_a_past_height_has_its_value_of_then() {
     assert!(matches!(grant_status(&now), GrantStatus::Revoked { .. }));
     assert_eq!(now.key, "grant:1");
     assert!(matches!(above, Err(QueryError::NoBlockYet { height: 3 })), "{above:?}");
+}
+
+#[tokio::test]
+async fn a_record_view_names_the_block_and_the_tx_that_created_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = small_store(&dir);
+    let query = StoreQuery::new(Arc::clone(&store));
+    // Height 3: a refused tx that touched grant 3 before the tx that created it.
+    let grant_3 = entry(RecordKey::Grant(GrantId(3)), &grant(3, "xm-jyj"));
+    let refused = TestTx {
+        code: 209,
+        ..TestTx::new(
+            Action::WithdrawShareRequest { request: ShareRequestId(9) },
+            vec![grant_3.clone()],
+        )
+    };
+    let creator =
+        TestTx::new(Action::WithdrawShareRequest { request: ShareRequestId(10) }, vec![grant_3]);
+    test_utils::commit_txs(&store, vec![refused, creator], &[]);
+    let read = |key: RecordKey| {
+        let query = query.clone();
+        async move { query.record(key, None).await.expect("read").expect("present") }
+    };
+    let tx_at = |height: u64, index: usize| {
+        store.block_tx_hashes(Height(height)).expect("read").expect("block")[index]
+    };
+
+    let org = read(RecordKey::Org("xm".into())).await;
+    let revoked = read(RecordKey::Grant(GrantId(1))).await;
+    let third = read(RecordKey::Grant(GrantId(3))).await;
+
+    let genesis = crate::CreationView { height: 0, time: 0, tx_hash: None, tx_index: None };
+    assert_eq!(org.created, Some(genesis), "no tx created a record of the genesis");
+    let first = revoked.created.expect("created");
+    assert_eq!((first.height, first.time), (1, block_time(Height(1)).0), "not when revoked");
+    assert_eq!((first.tx_hash, first.tx_index), (Some(tx_at(1, 0)), Some(0)));
+    let created = third.created.expect("created");
+    assert_eq!(
+        (created.height, created.tx_hash, created.tx_index),
+        (3, Some(tx_at(3, 1)), Some(1))
+    );
 }
 
 #[tokio::test]

@@ -4,10 +4,11 @@ use onebook_types::{
     action::Action,
     block::{CommitCertificate, Event, Header},
     catalog_records::{CatalogEntry, ElementSource, Obligation, Resource},
-    consortium::{Member, Org, Policy, Validator},
+    checkpoint::{CheckpointPolicy, ChildChain},
+    consortium::{Member, Org, Policy, ProtocolUpgrade, Validator},
     development_records::{DevelopedProduct, DevelopmentGrant, DevelopmentScenario, OpenDataPlan},
     hash::Hash32,
-    ids::OrgId,
+    ids::{OrgId, ProtocolVersion},
     keys::PublicKey,
     lifecycle_records::{GrantCloseOut, GrantLineage, LifecyclePolicy},
     property_records::{Certificate, CertificateStanding, Objection, PropertyApplication},
@@ -256,9 +257,31 @@ pub struct RecordView {
     /// Absent for other grants and other kinds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lineage: Option<GrantLineage>,
+    /// Where the record was created: the block that first wrote it and the tx that wrote it
+    /// there. Absent only from a node that does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<CreationView>,
     /// The record.
     #[serde(flatten)]
     pub record: Record,
+}
+
+/// Where a record was created, from the node's index: no tx is read to answer it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreationView {
+    /// The height of the block that first wrote it: 0 for a record of the genesis, the
+    /// snapshot's height for one a node started from a snapshot was given.
+    pub height: u64,
+    /// That block's time in ms (0 at the genesis and below a snapshot).
+    pub time: u64,
+    /// The tx that wrote it in that block; absent for a record of the genesis or one a
+    /// snapshot brought in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<Hash32>,
+    /// That tx's position in the block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_index: Option<u32>,
 }
 
 /// The authoritative source of a data element as of a height (一数一源):
@@ -283,6 +306,42 @@ pub struct PolicyView {
     /// The governed parameters of the grant lifecycle in force (the defaults when governance set
     /// none).
     pub lifecycle: LifecyclePolicy,
+}
+
+/// The checkpoint policy in force as of a height: `GET /v1/checkpoint-policy`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointPolicyView {
+    /// The height it was read at; the policy judges the blocks after it.
+    pub height: u64,
+    /// How often the chain checkpoints and who witnesses (with their threshold).
+    pub policy: CheckpointPolicy,
+}
+
+/// The protocol versions governance scheduled, as of a height: `GET /v1/protocol`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProtocolView {
+    /// The height it was read at.
+    pub height: u64,
+    /// The version whose rules judged the block at that height (the genesis version, 1, until
+    /// an upgrade activates).
+    pub version: ProtocolVersion,
+    /// The upgrades scheduled, activated or not, versions 2, 3, ... in order, at strictly
+    /// increasing heights (none until the first is scheduled).
+    pub upgrades: Vec<ProtocolUpgrade>,
+}
+
+/// A child chain this chain anchors, as of a height: `GET /v1/child-chains/{id}` and the items
+/// of `GET /v1/child-chains`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChildChainView {
+    /// The height it was read at.
+    pub height: u64,
+    /// The child chain: its id and genesis hash, the witness set its next anchored checkpoint
+    /// needs, when it was admitted and its latest anchored checkpoint.
+    pub chain: ChildChain,
 }
 
 /// One page of a list and the cursor of the next.

@@ -15,7 +15,7 @@ use onebook_types::{
     codec,
     hash::{Hash32, Tag},
     history::{History, HistoryNodes, Subtree},
-    ids::{Height, OrgId},
+    ids::{Height, OrgId, Timestamp},
     limits::{BLOCK_BYTES_MAX, PAGE_ITEMS_MAX, RECORD_BYTES_MAX, TX_BYTES_MAX},
     merkle,
     record::RecordKey,
@@ -187,6 +187,24 @@ pub struct TxTouch {
     /// The orgs it concerns (the signer's org first).
     pub orgs: Vec<OrgId>,
 }
+
+/// Where a record was created ([`Store::record_creation`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordCreation {
+    /// The block that first wrote it: 0 at the genesis, the base for a record a snapshot
+    /// brought in.
+    pub height: Height,
+    /// That block's time (0 at the genesis and for a record a snapshot brought in).
+    pub time: Timestamp,
+    /// The tx that wrote it in that block; `None` when no tx of this store did.
+    pub tx: Option<HistoryEntry>,
+}
+
+/// A record's key and its value's bytes.
+pub type KeyedRecord = (RecordKey, Vec<u8>);
+
+/// Most history entries at a record's creation height read to find the tx that created it.
+const CREATION_CANDIDATES_MAX: usize = 64;
 
 /// A block ready to be written.
 #[derive(Clone, Debug)]
@@ -805,6 +823,52 @@ impl Store {
         Ok(None)
     }
 
+    /// The records present at `height` whose key is of the variant of `like` (the keys whose
+    /// encoding starts with the same byte: every child chain for `RecordKey::ChildChain(_)`),
+    /// in the order of their encoded keys, after `after`, at most `limit` (capped at
+    /// [`PAGE_ITEMS_MAX`]); the flag says more follow. For the kinds the listing index does not
+    /// hold: two seeks per key, whatever the number of its versions, so the cost follows the
+    /// keys passed (deleted ones too), not the chain's length.
+    pub fn records_like(
+        &self,
+        like: &RecordKey,
+        height: Height,
+        after: Option<&RecordKey>,
+        limit: usize,
+    ) -> Result<(Vec<KeyedRecord>, bool)> {
+        self.check_held(height)?;
+        let limit = limit.clamp(1, PAGE_ITEMS_MAX);
+        let variant = like.encode()[..1].to_vec();
+        // Past every version of a key: no height is `u64::MAX`.
+        let past = |key: &[u8]| keys::with_suffix(key, &[0xff; 8]);
+        let mut start = match after {
+            Some(after) => past(&after.encode()),
+            None => variant.clone(),
+        };
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        let mut found = Vec::new();
+        loop {
+            iter.seek(&start);
+            let Some(stored) = iter.key() else { break };
+            if !stored.starts_with(&variant) || stored.len() < variant.len() + 8 {
+                break;
+            }
+            let key_bytes = stored[..stored.len() - 8].to_vec();
+            let key = RecordKey::decode(&key_bytes).map_err(|source| {
+                self.noted(StorageError::Corrupt { what: "record key", source })
+            })?;
+            if let Some(value) = self.record_in(&mut iter, &key, height)? {
+                if found.len() == limit {
+                    return Ok((found, true));
+                }
+                found.push((key, value));
+            }
+            start = past(&key_bytes);
+        }
+        iter.status().map_err(|e| self.rocks(e))?;
+        Ok((found, false))
+    }
+
     /// The heights below `below` at which `key` was written (set or deleted), oldest first. One
     /// seek and one step per version, so the cost follows the record's versions, not the chain's
     /// length.
@@ -859,6 +923,59 @@ impl Store {
         limit: usize,
     ) -> Result<HistoryPage> {
         self.history(keys::HISTORY, &record.encode(), after, limit)
+    }
+
+    /// Where the record of `key` was created: the block that first wrote it (from its creation
+    /// entry in the index, `aggregates.rs`) and the tx there that wrote it, found in the record's
+    /// history without reading any tx. `None` if no block wrote the record. The tx is `None` for
+    /// a record of the genesis or one a snapshot brought in (no tx of this store wrote it).
+    ///
+    /// Every record change comes from a tx, and a tx's history entries name every record it
+    /// wrote, so the creating tx is among the record's entries at the creation height. Only an
+    /// earlier tx of that block that read the key while it was absent (a refused one) can come
+    /// before it there; when the height holds more than one entry, the first whose receipt
+    /// accepted the tx is taken.
+    pub fn record_creation(&self, key: &RecordKey) -> Result<Option<RecordCreation>> {
+        let Some((time, height)) = self.record_created(key)? else { return Ok(None) };
+        let tx = if height.0 == 0 || height <= self.base() {
+            None
+        } else {
+            self.creating_tx(key, height)?
+        };
+        Ok(Some(RecordCreation { height, time, tx }))
+    }
+
+    /// The tx at `height` that created the record of `key` (see [`Self::record_creation`]).
+    fn creating_tx(&self, key: &RecordKey, height: Height) -> Result<Option<HistoryEntry>> {
+        let prefix = key.encode();
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::HISTORY));
+        iter.seek(keys::with_suffix(&prefix, &keys::position(height, 0)));
+        let mut found = Vec::new();
+        while let (Some(stored), Some(value)) = (iter.key(), iter.value()) {
+            if stored.len() != prefix.len() + 12 || !stored.starts_with(&prefix) {
+                break;
+            }
+            let (at, index) = keys::read_position(stored)
+                .ok_or_else(|| self.noted(StorageError::Missing { what: "history position" }))?;
+            if at != height || found.len() == CREATION_CANDIDATES_MAX {
+                break;
+            }
+            let tx_hash = <[u8; 32]>::try_from(value)
+                .map(Hash32)
+                .map_err(|_| self.noted(StorageError::Missing { what: "history tx hash" }))?;
+            found.push(HistoryEntry { location: TxLocation { height, index }, tx_hash });
+            iter.next();
+        }
+        iter.status().map_err(|e| self.rocks(e))?;
+        if found.len() < 2 {
+            return Ok(found.pop());
+        }
+        for entry in found {
+            if self.receipt(entry.location)?.is_some_and(|receipt| receipt.code == 0) {
+                return Ok(Some(entry));
+            }
+        }
+        Ok(None)
     }
 
     /// Transactions that concern `org`, oldest first, after the cursor `after`.

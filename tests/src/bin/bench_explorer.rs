@@ -6,7 +6,8 @@
 //! violations, past the explorer's counting caps), then every page type rendered in process over
 //! `StoreQuery`, `ONEBOOK_BENCH_RENDERS` times each: the chain's pages, the record pages, the
 //! dashboards, the activity charts, the audit reports (an org's report over all time reads its
-//! timeline of a million txs up to the report's row cap) and search. Prints `key=value`
+//! timeline of a million txs up to the report's row cap), search, and the checkpoint policy,
+//! protocol schedule and child chains (twenty, written at the genesis). Prints `key=value`
 //! figures. `ONEBOOK_BENCH_DIR` keeps the store in that folder and reuses it on the next run.
 
 use std::{sync::Arc, time::Instant};
@@ -20,9 +21,13 @@ use onebook_query::{
 use onebook_storage::{Store, StoreConfig};
 use onebook_types::{
     action::Action,
+    checkpoint::{CheckpointPolicy, ChildChain, Witness, WitnessSet},
     codec,
-    consortium::{Validator, ValidatorSet},
-    ids::{AccessEventId, GrantId, Height, OrgId, ShareRequestId, ViolationId},
+    consortium::{ProtocolSchedule, ProtocolUpgrade, Validator, ValidatorSet},
+    ids::{
+        AccessEventId, ChainId, GrantId, Height, OrgId, ProtocolVersion, ShareRequestId,
+        ViolationId,
+    },
     keys::SecretKey,
     limits::RECORD_BYTES_MAX,
     record::RecordKey,
@@ -53,6 +58,7 @@ fn main() -> eyre::Result<()> {
     };
     let mut records = every_kind();
     records.push(entry(RecordKey::ValidatorSet, &set));
+    records.extend(governed_records(&validators));
     if !reuse {
         init(&store, records);
     }
@@ -135,6 +141,10 @@ fn main() -> eyre::Result<()> {
         ("search_name", "/search?q=%E4%BC%81%E4%B8%9A".to_owned()),
         ("list", "/orgs".to_owned()),
         ("list_grants", "/grants".to_owned()),
+        ("checkpoint_policy", "/checkpoint-policy".to_owned()),
+        ("protocol", "/protocol".to_owned()),
+        ("child_chains", "/child-chains".to_owned()),
+        ("child_chain", "/child-chains/onebook-child-7".to_owned()),
     ];
     // A search page must link its hit, or it would be timed on an empty answer.
     let hit_of = |name: &str| match name {
@@ -234,6 +244,44 @@ fn numbered_records(n: u64, height: Height) -> Vec<(RecordKey, Vec<u8>)> {
         records.push(entry(RecordKey::Violation(ViolationId(n)), &violation));
     }
     records.push(entry(RecordKey::AccessEvent(AccessEventId(n)), &access));
+    records
+}
+
+/// The policy, the checkpoint policy (witnessed by the validators' keys), a protocol schedule
+/// of two upgrades and twenty child chains, as the genesis writes them.
+fn governed_records(validators: &[SecretKey]) -> Vec<(RecordKey, Vec<u8>)> {
+    let mut witnesses: Vec<Witness> = validators
+        .iter()
+        .zip(["福建省见证节点", "厦门市见证节点", "公安见证节点", "市场监管见证节点"])
+        .map(|(key, name)| Witness { key: key.public_key(), name: name.into() })
+        .collect();
+    witnesses.sort_by_key(|witness| witness.key);
+    let witnesses = WitnessSet { threshold: 3, witnesses };
+    let schedule = ProtocolSchedule {
+        upgrades: vec![
+            ProtocolUpgrade { version: ProtocolVersion(2), height: Height(10) },
+            ProtocolUpgrade { version: ProtocolVersion(3), height: Height(10_000) },
+        ],
+    };
+    let mut records = vec![
+        // Every chain's genesis writes the policy; the org page's periodic report reads it.
+        entry(RecordKey::Policy, &test_utils::policy()),
+        entry(
+            RecordKey::CheckpointPolicy,
+            &CheckpointPolicy { interval: 100, witnesses: witnesses.clone() },
+        ),
+        entry(RecordKey::Protocol, &schedule),
+    ];
+    for n in 0..20 {
+        let chain = ChildChain {
+            chain_id: ChainId::from(format!("onebook-child-{n}").as_str()),
+            genesis_hash: onebook_types::hash::Hash32([n; 32]),
+            witnesses: witnesses.clone(),
+            admitted_at: Height(0),
+            latest: None,
+        };
+        records.push(entry(RecordKey::ChildChain(chain.chain_id.clone()), &chain));
+    }
     records
 }
 

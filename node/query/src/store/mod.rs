@@ -10,11 +10,12 @@ use onebook_storage::{
 };
 use onebook_types::{
     catalog_records::{ElementSource, Obligation, OrgObligations, SourceKey},
+    checkpoint::ChildChain,
     codec,
-    consortium::{Policy, ValidatorSet},
+    consortium::{Policy, ProtocolSchedule, ValidatorSet},
     development_records::OpenDataPlan,
     hash::Hash32,
-    ids::{CatalogCode, CertificateNumber, Height, OrgId, Timestamp, check_id},
+    ids::{CatalogCode, CertificateNumber, ChainId, Height, OrgId, Timestamp, check_id},
     keys::PublicKey,
     limits::{PAGE_ITEMS_MAX, RECORD_BYTES_MAX},
     property_records::{Certificate, CertificateStanding},
@@ -27,14 +28,15 @@ use onebook_types::{
 use crate::{
     EventPage, EventParams, LedgerQuery, QueryError, SCANNED_RECORDS_MAX,
     ledger::{
-        CountParams, ListParams, PageParams, check_count, check_source_key, check_time, page_limit,
-        served_kind, timeline_kind,
+        CountParams, ListParams, PageParams, check_chain_id, check_count, check_source_key,
+        check_time, page_limit, served_kind, timeline_kind,
     },
     reports::ReportView,
     views::{
-        BlockSummaryView, BlockView, CountView, ElementSourceView, OverdueView, Page, PolicyView,
-        Record, RecordView, SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView,
-        action_name, parse_record_key, record_key_text,
+        BlockSummaryView, BlockView, CheckpointPolicyView, ChildChainView, CountView, CreationView,
+        ElementSourceView, OverdueView, Page, PolicyView, ProtocolView, Record, RecordView,
+        SearchHitView, TimelineEntryView, TipView, TxView, ValidatorsView, action_name,
+        parse_record_key, record_key_text,
     },
 };
 
@@ -176,6 +178,79 @@ impl LedgerQuery for StoreQuery {
         .await
     }
 
+    async fn checkpoint_policy(
+        &self,
+        height: Option<Height>,
+    ) -> Result<Option<CheckpointPolicyView>, QueryError> {
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            let Some(bytes) = store.record(&RecordKey::CheckpointPolicy, height)? else {
+                return Ok(None);
+            };
+            Ok(Some(CheckpointPolicyView {
+                height: height.0,
+                policy: decode_stored(store, &bytes)?,
+            }))
+        })
+        .await
+    }
+
+    async fn protocol(&self, height: Option<Height>) -> Result<ProtocolView, QueryError> {
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            let schedule: ProtocolSchedule = store
+                .record(&RecordKey::Protocol, height)?
+                .map(|bytes| decode_stored(store, &bytes))
+                .transpose()?
+                .unwrap_or_default();
+            let version = schedule.version_at(height);
+            Ok(ProtocolView { height: height.0, version, upgrades: schedule.upgrades })
+        })
+        .await
+    }
+
+    async fn child_chains(
+        &self,
+        height: Option<Height>,
+        page: PageParams,
+    ) -> Result<Page<ChildChainView>, QueryError> {
+        let limit = page_limit(page.limit)?;
+        let after = page.cursor.as_deref().map(ChainId::from);
+        if let Some(after) = &after {
+            check_chain_id("cursor", after)?;
+        }
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            let like = RecordKey::ChildChain(ChainId::from(""));
+            let after = after.map(RecordKey::ChildChain);
+            let (found, more) = store.records_like(&like, height, after.as_ref(), limit)?;
+            let mut items = Vec::with_capacity(found.len());
+            for (_, bytes) in &found {
+                let chain: ChildChain = decode_stored(store, bytes)?;
+                items.push(ChildChainView { height: height.0, chain });
+            }
+            let next = more.then(|| items.last().map(|view| view.chain.chain_id.to_string()));
+            Ok(Page { items, next: next.flatten() })
+        })
+        .await
+    }
+
+    async fn child_chain(
+        &self,
+        chain_id: ChainId,
+        height: Option<Height>,
+    ) -> Result<Option<ChildChainView>, QueryError> {
+        check_chain_id("id", &chain_id)?;
+        self.blocking(move |store| {
+            let height = resolve_height(store, height)?;
+            let Some(bytes) = store.record(&RecordKey::ChildChain(chain_id), height)? else {
+                return Ok(None);
+            };
+            Ok(Some(ChildChainView { height: height.0, chain: decode_stored(store, &bytes)? }))
+        })
+        .await
+    }
+
     async fn policy(&self, height: Option<Height>) -> Result<PolicyView, QueryError> {
         self.blocking(move |store| {
             let height = resolve_state_height(store, height)?;
@@ -269,12 +344,19 @@ fn view(
             .transpose()?,
         _ => None,
     };
+    let created = store.record_creation(key)?.map(|creation| CreationView {
+        height: creation.height.0,
+        time: creation.time.0,
+        tx_hash: creation.tx.map(|entry| entry.tx_hash),
+        tx_index: creation.tx.map(|entry| entry.location.index),
+    });
     Ok(RecordView {
         key: record_key_text(key),
         height: height.0,
         redacted: false,
         standing,
         lineage,
+        created,
         record,
     })
 }
