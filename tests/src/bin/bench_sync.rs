@@ -16,7 +16,12 @@
 //! way, and `sync_snapshot_join`: the time to create the snapshot and for the joining node to
 //! hold the tip from it, beside the full sync's time.
 //!
-//! `ONEBOOK_BENCH_JOIN=0` skips the snapshot join.
+//! Before the snapshot, the consortium admits the joining agency (`xm-hlq`, the district of
+//! `admit_hlq`) by a proposal and three votes of validator orgs' admins, as `docs/operate.md`
+//! describes; `sync_snapshot_join` then checks the joined node's state root and block hash at
+//! the tip against a validator's.
+//!
+//! `ONEBOOK_BENCH_JOIN=0` skips the admission and the snapshot join.
 #![allow(clippy::disallowed_methods, reason = "a benchmark measures wall-clock time")]
 
 use std::{
@@ -27,9 +32,20 @@ use std::{
 
 use eyre::{WrapErr, bail, eyre};
 use onebook_tests::{
-    devnet::{Node, free_base_port},
+    devnet::{Node, admit_hlq, free_base_port, register_member},
     history,
 };
+use onebook_types::{
+    action::Action,
+    codec,
+    ids::{ChainId, Height, Nonce, ProposalId},
+    suite::Suite,
+    tx::TxBody,
+};
+use serde_json::Value;
+
+/// The admins of three of the four validator orgs: enough to pass a proposal.
+const VOTERS: [&str; 3] = ["fj-sjj/admin", "xm-dsj/admin", "xm-gaj/admin"];
 
 /// Validators, then the observer that syncs every block, then the one that joins from a
 /// snapshot.
@@ -103,6 +119,12 @@ fn main() -> eyre::Result<()> {
     );
 
     if join {
+        let started = Instant::now();
+        let tip = admit_the_agency(&nodes[0])?;
+        println!(
+            "sync_admission seconds={:.1} tip={tip} (xm-hlq admitted by a proposal and three votes)",
+            started.elapsed().as_secs_f64()
+        );
         let file = dir.path().join("state.snapshot");
         let started = Instant::now();
         let created = Command::new(&binary)
@@ -118,18 +140,99 @@ fn main() -> eyre::Result<()> {
         let create_s = started.elapsed().as_secs_f64();
         let bytes = std::fs::metadata(&file)?.len();
         let file = file.to_str().ok_or_else(|| eyre!("the snapshot's path is not UTF-8"))?;
-        let joined =
-            sync_from_empty(&mut nodes[SNAPSHOT_JOIN], blocks, &["--from-snapshot", file])?;
+        let joined = sync_from_empty(&mut nodes[SNAPSHOT_JOIN], tip, &["--from-snapshot", file])?;
+        // The new agency's first tx, through a validator: the joined node follows, and its
+        // roots and hashes equal a validator's at the snapshot's height and at every later one.
+        let admin = onebook_genesis::dev_secret("xm-hlq/admin");
+        let (status, body) = nodes[0].submit(&register_member(&admin, 1, 1))?;
+        if status != 202 {
+            bail!("xm-hlq's first tx: {status} {body}");
+        }
+        let later = tip + 1;
+        wait(&nodes[SNAPSHOT_JOIN], later, Duration::from_secs(120))?;
+        for height in tip..=later {
+            let roots = |node: &Node| -> eyre::Result<(Value, Value)> {
+                let (_, block) = node.get(&format!("/v1/blocks/{height}"))?;
+                Ok((block["header"]["state_root"].clone(), block["hash"].clone()))
+            };
+            let (joined, validator) = (roots(&nodes[SNAPSHOT_JOIN])?, roots(&nodes[1])?);
+            if joined != validator || joined.0.is_null() {
+                bail!(
+                    "at {height} the joined node's root and hash {joined:?} differ from a validator's {validator:?}"
+                );
+            }
+        }
         println!(
-            "sync_snapshot_join blocks={blocks} txs={} snapshot_bytes={bytes} create_s={create_s:.1} \
+            "sync_snapshot_join blocks={tip} txs={} snapshot_bytes={bytes} create_s={create_s:.1} \
              join_s={joined:.1} total_s={:.1} full_sync_s={full:.1} speedup={:.1}x (create on a \
-             running validator, then start --from-snapshot to the history's tip)",
+             running validator, then start --from-snapshot to the tip; state roots and block \
+             hashes equal to a validator's at the tip and the next height)",
             built.txs,
             create_s + joined,
             full / (create_s + joined)
         );
     }
     Ok(())
+}
+
+/// Admits `xm-hlq` through `node`: a proposal and three votes, each signed with its signer's
+/// next nonce and waited for; the tip height after the last vote.
+fn admit_the_agency(node: &Node) -> eyre::Result<u64> {
+    let genesis: Value = serde_json::from_slice(&std::fs::read(node.home.join("genesis.json"))?)?;
+    let chain_id = genesis["chain_id"]
+        .as_str()
+        .map(ChainId::from)
+        .ok_or_else(|| eyre!("the genesis names no chain"))?;
+    let commit = |label: &str, action: Action| -> eyre::Result<u64> {
+        let secret = onebook_genesis::dev_secret(label);
+        let (_, nonces) = node.get(&format!("/v1/nonces/{}", secret.public_key().to_hex()))?;
+        let nonce = nonces["next"].as_u64().ok_or_else(|| eyre!("{label}: no nonce: {nonces}"))?;
+        let body = TxBody {
+            chain_id: chain_id.clone(),
+            signer: secret.public_key(),
+            nonce: Nonce(nonce),
+            valid_until: Height(1_000_000),
+            action,
+        };
+        let (status, submitted) = node.submit(&codec::encode(&body.sign(&secret)))?;
+        if status != 202 {
+            bail!("{label}: {status} {submitted}");
+        }
+        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?.to_owned();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let (status, receipt) = node.get(&format!("/v1/txs/{hash}"))?;
+            if status == 200 && receipt["status"] == "committed" {
+                if receipt["code"] != 0 {
+                    bail!("{label}: refused: {receipt}");
+                }
+                return receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"));
+            }
+            if Instant::now() > deadline {
+                bail!("{label}: tx {hash} not committed: {receipt}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let change = admit_hlq(Suite::Ed25519Blake3);
+    commit(VOTERS[0], Action::SubmitProposal { change, rationale: "湖里区接入".to_owned() })?;
+    let (_, proposals) = node.get("/v1/proposals?status=open")?;
+    let id: u64 = proposals["items"]
+        .as_array()
+        .and_then(|items| items.last())
+        .and_then(|item| item["key"].as_str())
+        .and_then(|key| key.strip_prefix("proposal:"))
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| eyre!("no open proposal: {proposals}"))?;
+    let mut tip = 0;
+    for voter in VOTERS {
+        tip = commit(voter, Action::VoteProposal { proposal: ProposalId(id), approve: true })?;
+    }
+    let (status, org) = node.get("/v1/orgs/xm-hlq")?;
+    if (status, org["record"]["status"].as_str()) != (200, Some("active")) {
+        bail!("xm-hlq was not admitted: {status} {org}");
+    }
+    Ok(tip)
 }
 
 /// Starts `node` on its empty store with `args` and waits until it holds height `blocks`,
