@@ -262,6 +262,54 @@ impl Node {
         http_at(&self.api_addr(), "POST", "/v1/txs", Some(("application/octet-stream", tx)))
     }
 
+    /// Signs `action` with `secret` at `nonce` on `chain_id`, submits it and waits up to
+    /// `timeout` for its commit; the height of an accepted tx, an error for a refused one.
+    pub fn commit(
+        &self,
+        chain_id: &ChainId,
+        secret: &SecretKey,
+        nonce: u64,
+        action: Action,
+        timeout: Duration,
+    ) -> eyre::Result<u64> {
+        let body = TxBody {
+            chain_id: chain_id.clone(),
+            signer: secret.public_key(),
+            nonce: Nonce(nonce),
+            valid_until: Height(1_000_000),
+            action,
+        };
+        let (status, submitted) = self.submit(&codec::encode(&body.sign(secret)))?;
+        if status != 202 {
+            bail!("{status} {submitted}");
+        }
+        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?;
+        let receipt = self.wait_committed(hash, timeout)?;
+        if receipt["code"] != 0 {
+            bail!("refused: {receipt}");
+        }
+        receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"))
+    }
+
+    /// Waits up to `timeout` until the tx `hash` is committed on the node; its receipt,
+    /// accepted or refused.
+    pub fn wait_committed(&self, hash: &str, timeout: Duration) -> eyre::Result<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let (status, receipt) = self.get(&format!("/v1/txs/{hash}"))?;
+            if status == 200 && receipt["status"] == "committed" {
+                return Ok(receipt);
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "tx {hash} not committed on {} after {timeout:?}: {receipt}",
+                    self.api_addr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// The node's committed height, if its API answers.
     pub fn height(&self) -> Option<u64> {
         let (status, body) = self.get("/v1/status").ok()?;
@@ -586,25 +634,9 @@ impl Devnet {
         action: Action,
         timeout: Duration,
     ) -> eyre::Result<u64> {
-        let secret = self.dev_secret(label);
-        let body = TxBody {
-            chain_id: self.chain_id.clone(),
-            signer: secret.public_key(),
-            nonce: Nonce(nonce),
-            valid_until: Height(1_000_000),
-            action,
-        };
-        let (status, submitted) = self.nodes[node].submit(&codec::encode(&body.sign(&secret)))?;
-        if status != 202 {
-            bail!("{label}: {status} {submitted}");
-        }
-        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?;
-        let receipt =
-            self.wait_committed(node, hash, timeout).wrap_err_with(|| label.to_owned())?;
-        if receipt["code"] != 0 {
-            bail!("{label}: refused: {receipt}");
-        }
-        receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"))
+        self.nodes[node]
+            .commit(&self.chain_id, &self.dev_secret(label), nonce, action, timeout)
+            .wrap_err_with(|| label.to_owned())
     }
 
     /// Waits up to `timeout` until the tx `hash` is committed on node `node`; its receipt,
@@ -615,17 +647,7 @@ impl Devnet {
         hash: &str,
         timeout: Duration,
     ) -> eyre::Result<Value> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let (status, receipt) = self.nodes[node].get(&format!("/v1/txs/{hash}"))?;
-            if status == 200 && receipt["status"] == "committed" {
-                return Ok(receipt);
-            }
-            if Instant::now() > deadline {
-                bail!("tx {hash} not committed on node{node} after {timeout:?}: {receipt}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        self.nodes[node].wait_committed(hash, timeout).wrap_err_with(|| format!("node{node}"))
     }
 
     /// The header's state root and hash at `height` on node `i`.

@@ -37,10 +37,8 @@ use onebook_tests::{
 };
 use onebook_types::{
     action::Action,
-    codec,
-    ids::{ChainId, Height, Nonce, ProposalId},
+    ids::{ChainId, ProposalId},
     suite::Suite,
-    tx::TxBody,
 };
 use serde_json::Value;
 
@@ -187,32 +185,8 @@ fn admit_the_agency(node: &Node) -> eyre::Result<u64> {
         let secret = onebook_genesis::dev_secret(label);
         let (_, nonces) = node.get(&format!("/v1/nonces/{}", secret.public_key().to_hex()))?;
         let nonce = nonces["next"].as_u64().ok_or_else(|| eyre!("{label}: no nonce: {nonces}"))?;
-        let body = TxBody {
-            chain_id: chain_id.clone(),
-            signer: secret.public_key(),
-            nonce: Nonce(nonce),
-            valid_until: Height(1_000_000),
-            action,
-        };
-        let (status, submitted) = node.submit(&codec::encode(&body.sign(&secret)))?;
-        if status != 202 {
-            bail!("{label}: {status} {submitted}");
-        }
-        let hash = submitted["tx_hash"].as_str().ok_or_else(|| eyre!("no tx hash"))?.to_owned();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            let (status, receipt) = node.get(&format!("/v1/txs/{hash}"))?;
-            if status == 200 && receipt["status"] == "committed" {
-                if receipt["code"] != 0 {
-                    bail!("{label}: refused: {receipt}");
-                }
-                return receipt["height"].as_u64().ok_or_else(|| eyre!("no height: {receipt}"));
-            }
-            if Instant::now() > deadline {
-                bail!("{label}: tx {hash} not committed: {receipt}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        node.commit(&chain_id, &secret, nonce, action, Duration::from_secs(120))
+            .wrap_err_with(|| label.to_owned())
     };
     let change = admit_hlq(Suite::Ed25519Blake3);
     commit(VOTERS[0], Action::SubmitProposal { change, rationale: "湖里区接入".to_owned() })?;
