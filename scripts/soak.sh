@@ -10,7 +10,10 @@
 #   SOAK_RATE            txs offered per second (default 500); the verdict prints the rate reached
 #   SOAK_KILL_EVERY_S    seconds between two SIGKILLs (default 300; 0 for none)
 #   SOAK_DOWN_S          seconds a killed validator stays down (default 15)
-#   SOAK_WARM_UP_S       seconds of a process's life before its memory is judged (default 300)
+#   SOAK_WARM_UP_S       seconds of a process's life before its memory is judged (default 900: a
+#                        node started on an empty store fills its store-sized memory meanwhile)
+#   SOAK_WINDOW_S        seconds of the first and the last window whose medians are compared
+#                        (default 300)
 #   SOAK_RSS_GROWTH_MAX  the largest memory growth after warm-up, in percent (default 10)
 #   ONEBOOK_SEED         the seed of the victims' choice (printed by every run)
 #
@@ -28,5 +31,6 @@ exec "$CARGO_TARGET_DIR/release/onebook-soak" \
   --rate "${SOAK_RATE:-500}" \
   --kill-every-s "${SOAK_KILL_EVERY_S:-300}" \
   --down-s "${SOAK_DOWN_S:-15}" \
-  --warm-up-s "${SOAK_WARM_UP_S:-300}" \
+  --warm-up-s "${SOAK_WARM_UP_S:-900}" \
+  --window-s "${SOAK_WINDOW_S:-300}" \
   --rss-growth-max-percent "${SOAK_RSS_GROWTH_MAX:-10}"

@@ -17,6 +17,15 @@ mod progress;
 
 use std::{path::PathBuf, process::ExitCode};
 
+/// jemalloc serves every allocation of a process that links this crate: Rust's through the global
+/// allocator and, its symbols unprefixed, RocksDB's C++ `malloc` and `new` as well. Under glibc's
+/// allocator a node's resident memory kept growing at a steady write rate after every bounded
+/// cache was full (about half of it free memory held by the allocator's arenas); jemalloc returns
+/// freed pages to the system (ADR 0042).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::{Parser, Subcommand};
 
 pub use config::{ApiSection, Config, LogConfig, MempoolSection, NodeConfig, StorageConfigSection};
