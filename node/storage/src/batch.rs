@@ -177,21 +177,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let store = Store::open(&StoreConfig::new(dir.path())).expect("opens");
         for block in blocks {
+            let writes = block.iter().map(|(family, key, value)| {
+                (store.cf(FAMILIES[*family]), key.as_slice(), value.as_deref())
+            });
             if sorted {
                 let mut batch = Batch::default();
-                for (family, key, value) in block {
-                    let family = store.cf(FAMILIES[*family]);
-                    match value {
-                        Some(value) => batch.put_cf(family, key, value),
-                        None => batch.delete_cf(family, key),
-                    }
-                }
+                writes.for_each(|(family, key, value)| batch.push(family, key, value));
                 assert_eq!(batch.len(), block.len());
                 store.write(batch).expect("writes");
             } else {
                 let mut batch = WriteBatch::default();
-                for (family, key, value) in block {
-                    let family = store.cf(FAMILIES[*family]);
+                for (family, key, value) in writes {
                     match value {
                         Some(value) => batch.put_cf(family, key, value),
                         None => batch.delete_cf(family, key),
