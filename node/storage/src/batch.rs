@@ -200,7 +200,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(12))]
 
         /// Goal: sorting a batch changes nothing a reader can see. Method: write the same
         /// blocks, with repeated keys, puts and deletes of one key in one block and across
@@ -208,7 +208,7 @@ mod tests {
         /// key and value of every family.
         #[test]
         fn a_sorted_batch_leaves_the_same_contents_as_the_unsorted_one(
-            blocks in prop::collection::vec(prop::collection::vec(write_strategy(), 0..40), 1..4)
+            blocks in prop::collection::vec(prop::collection::vec(write_strategy(), 0..200), 1..4)
         ) {
             prop_assert_eq!(written(&blocks, true), written(&blocks, false));
         }
