@@ -43,9 +43,10 @@ use onebook_types::{
     record::RecordKey,
     sharing_records::{ShareRequest, ShareStatus},
 };
-use rocksdb::{IteratorMode, WriteBatch};
+use rocksdb::IteratorMode;
 
 use crate::{
+    batch::Batch,
     error::{Result, StorageError},
     index::{self, ListFilter, RecordKind},
     keys,
@@ -336,9 +337,9 @@ impl Store {
     /// are the listing terms it enters and leaves; `created` its creation entry if it has one
     /// already (else this block creates it). `answers` says whether to add the answer term.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn put_aggregates(
-        &self,
-        batch: &mut WriteBatch,
+    pub(crate) fn put_aggregates<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
         deltas: &mut CountDeltas,
         key: &RecordKey,
         (old, new): (Option<&[u8]>, Option<&[u8]>),
@@ -388,9 +389,9 @@ impl Store {
 
     /// Adds to `batch` the counts at `height` of the terms whose count `deltas` changes, each
     /// from its count at the tip. A count that would fall below zero is damage: refused.
-    pub(crate) fn put_counts(
-        &self,
-        batch: &mut WriteBatch,
+    pub(crate) fn put_counts<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
         height: Height,
         deltas: &CountDeltas,
     ) -> Result<()> {
@@ -494,7 +495,7 @@ impl Store {
         let base = self.base();
         let mut times: HashMap<u64, u64> = HashMap::new();
         let mut deltas: BTreeMap<(Vec<u8>, u64), i64> = BTreeMap::new();
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         // The record being read: its key and its value before the version read.
         let mut current: Option<Reading> = None;
         let records = self.db.iterator_cf(self.cf(keys::RECORDS), IteratorMode::Start);

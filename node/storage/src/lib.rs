@@ -22,6 +22,7 @@
 
 mod aggregates;
 pub mod backup;
+mod batch;
 mod checkpoints;
 mod committed;
 mod damage;

@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 
 use onebook_state::{Node, TreeUpdate};
 use onebook_types::{codec, hash::Hash32, ids::Height, limits::BLOCK_BYTES_MAX};
-use rocksdb::WriteBatch;
 
 use crate::{
+    batch::Batch,
     error::{Result, StorageError},
     keys, state,
     store::{StagedState, Store, Tip},
@@ -51,7 +51,7 @@ impl Store {
         tracing::info!(from = first, to = until.0, "moving the state tree to nodes by block");
         for height in first..=until.0 {
             let root = self.root_at_height(Height(height), &tip)?;
-            let mut batch = WriteBatch::default();
+            let mut batch = Batch::default();
             if root != previous {
                 let update = self.replay_difference(Height(height), previous, root)?;
                 let staged = StagedState {
@@ -294,7 +294,7 @@ mod tests {
             // no headers below its base.
             let store = Store::open_database(&StoreConfig::new(dir.path())).expect("opens");
             let (meta, headers) = (store.cf(keys::META), store.cf(keys::HEADERS));
-            let mut batch = WriteBatch::default();
+            let mut batch = Batch::default();
             store.put_base(&mut batch, Height(3));
             batch.delete_cf(meta, keys::META_GENESIS_STATE_ROOT);
             for height in 1..3 {

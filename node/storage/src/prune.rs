@@ -34,9 +34,10 @@ use std::{
 
 use onebook_state::{NodeAt, StoredNode};
 use onebook_types::{codec, hash::Hash32, ids::Height};
-use rocksdb::{IteratorMode, WriteBatch};
+use rocksdb::IteratorMode;
 
 use crate::{
+    batch::Batch,
     checkpoints,
     error::{Result, StorageError},
     keys,
@@ -236,7 +237,7 @@ impl Store {
                 stale.push((key, value));
             }
         }
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         let mut removed = 0;
         // A block committed meanwhile may record one of these roots again, at a new address.
         let _tip = self.tip_slot();
@@ -308,7 +309,7 @@ impl Store {
         let end = state::chunk_key(below.0, 0);
         let mut iter = self.db.raw_iterator_cf(family);
         iter.seek_to_first();
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         let mut written = 0;
         while let (Some(key), Some(value)) = (iter.key(), iter.value()) {
             if key >= end.as_slice() {

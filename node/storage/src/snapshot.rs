@@ -54,7 +54,6 @@ use onebook_types::{
     tx::SignedTx,
 };
 use onebook_verifier::{SetChange, TrustedGenesis, WitnessChange};
-use rocksdb::WriteBatch;
 
 use crate::{
     BlockCommit, RecordChange, Store, StoreConfig, Tip, TxLocation, TxTouch, VerifyOnOpen,
@@ -62,6 +61,7 @@ use crate::{
         self, ARCHIVE_MAGIC, ARCHIVE_VERSION, ArchiveManifest, ArchiveScope, BackupError,
         MANIFEST_BYTES_MAX, Progress,
     },
+    batch::Batch,
     checkpoints,
     error::StorageError,
     keys, proofs,
@@ -663,7 +663,7 @@ fn init_from_snapshot(
         });
     }
     check_witnesses(&body.witness_changes, policy.as_deref(), genesis, height)?;
-    let mut batch = WriteBatch::default();
+    let mut batch = Batch::default();
     store.put_state(&mut batch, height, &staged);
     // The new store is empty: every record is new at the base, its creation time unknown.
     store.put_index(&mut batch, height, None, &staged.changes)?;

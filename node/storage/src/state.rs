@@ -16,9 +16,9 @@ use std::sync::{
 
 use onebook_state::{Child, NodeAt, NodeStore, StoredNode};
 use onebook_types::{codec, hash::Hash32, ids::Height, suite::Suite};
-use rocksdb::WriteBatch;
 
 use crate::{
+    batch::Batch,
     error::{Result, StorageError},
     keys,
     store::{StagedState, Store},
@@ -214,7 +214,12 @@ impl NodeCache {
 impl Store {
     /// Puts the state tree of `staged`, created at `height`, into `batch`: its chunks, and where
     /// its root is if the root changed.
-    pub(crate) fn put_tree(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+    pub(crate) fn put_tree<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
+        height: Height,
+        staged: &StagedState,
+    ) {
         let family = self.cf(keys::STATE_CHUNKS);
         let mut bytes = Vec::with_capacity(CHUNK_BYTES_MAX);
         for (number, chunk) in staged.chunks.iter().enumerate() {

@@ -24,10 +24,11 @@ use onebook_types::{
 };
 use rocksdb::{
     BlockBasedOptions, Cache, ColumnFamilyDescriptor, DB, Direction, IteratorMode, Options,
-    WriteBatch, WriteOptions,
+    WriteOptions,
 };
 
 use crate::{
+    batch::Batch,
     committed::{self, Mark, MarkFile},
     damage::{DamageLog, StoreDamage},
     error::{Result, StorageError},
@@ -520,7 +521,7 @@ impl Store {
         }
         let staged = self.stage_on(Hash32::ZERO, records);
         let tip = Tip { height: Height(0), block_hash: genesis_hash, state_root: staged.root };
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         let mut history = History::new();
         self.put_history(&mut batch, history.push_in(self.suite, &genesis_hash));
         self.put_state(&mut batch, Height(0), &staged);
@@ -597,7 +598,7 @@ impl Store {
     }
 
     /// Marks the store as starting at `height` (written by a snapshot restore, in its batch).
-    pub(crate) fn put_base(&self, batch: &mut WriteBatch, height: Height) {
+    pub(crate) fn put_base<'s>(&'s self, batch: &mut Batch<'s>, height: Height) {
         batch.put_cf(self.cf(keys::META), keys::META_BASE, keys::height(height));
         self.base.store(height.0, Ordering::Relaxed);
     }
@@ -693,7 +694,7 @@ impl Store {
         check_block(self.suite, &tip, &frontier, &commit, &tx_hashes, &receipt_bytes, &staged)?;
         let height = header.height;
         let block_hash = header.hash_in(self.suite);
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
         self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
         self.put_state(&mut batch, height, &staged);
@@ -714,9 +715,9 @@ impl Store {
     /// Adds a block's header, tx list, txs, receipts, history entries and certificate to `batch`;
     /// `encoded`, `tx_hashes` and `receipt_bytes` are its txs' bytes and hashes and its receipts'
     /// bytes.
-    pub(crate) fn put_block(
-        &self,
-        batch: &mut WriteBatch,
+    pub(crate) fn put_block<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
         commit: &BlockCommit,
         encoded: &[Vec<u8>],
         tx_hashes: &[Hash32],
@@ -1144,7 +1145,12 @@ impl Store {
         StagedState { base_root, root: update.root, root_ref: update.root_ref, chunks, changes }
     }
 
-    pub(crate) fn put_state(&self, batch: &mut WriteBatch, height: Height, staged: &StagedState) {
+    pub(crate) fn put_state<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
+        height: Height,
+        staged: &StagedState,
+    ) {
         self.put_tree(batch, height, staged);
         let records = self.cf(keys::RECORDS);
         for change in &staged.changes {
@@ -1163,9 +1169,9 @@ impl Store {
     /// Adds the index entries of a block's record changes, against each record's value before
     /// it, and their aggregates (`aggregates.rs`): `time` is the block's time, `None` for the
     /// records a snapshot brings in (their creation time and answers are unknown).
-    pub(crate) fn put_index(
-        &self,
-        batch: &mut WriteBatch,
+    pub(crate) fn put_index<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
         height: Height,
         time: Option<u64>,
         changes: &[RecordChange],
@@ -1176,13 +1182,16 @@ impl Store {
             if RecordKind::of(&change.key).is_none() {
                 continue;
             }
-            let old = match height.0.checked_sub(1) {
-                Some(previous) => self.record_in(&mut iter, &change.key, Height(previous))?,
-                None => None,
-            };
             let (key, new) = (&change.key, change.value.as_deref());
-            let (added, removed) = self.put_index_change(batch, key, old.as_deref(), new, height);
+            // Every block that writes an indexed record also writes its creation entry the first
+            // time (`put_aggregates`; a snapshot's records and a re-index too), and nothing
+            // removes one: a record without it has no earlier version to seek.
             let created = self.created_time(key)?;
+            let old = match (created, height.0.checked_sub(1)) {
+                (Some(_), Some(previous)) => self.record_in(&mut iter, key, Height(previous))?,
+                _ => None,
+            };
+            let (added, removed) = self.put_index_change(batch, key, old.as_deref(), new, height);
             self.put_aggregates(
                 batch,
                 &mut deltas,
@@ -1198,9 +1207,9 @@ impl Store {
 
     /// Adds the listing entries of the record of `key` going from `old` to `new` at `height`;
     /// gives the terms it entered and those it left.
-    pub(crate) fn put_index_change(
-        &self,
-        batch: &mut WriteBatch,
+    pub(crate) fn put_index_change<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
         key: &RecordKey,
         old: Option<&[u8]>,
         new: Option<&[u8]>,
@@ -1279,7 +1288,7 @@ impl Store {
         if old < keys::SCHEMA_VERSION_UNPRUNED {
             self.rebuild_index()?;
         }
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         let version = keys::SCHEMA_VERSION.to_be_bytes();
         batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
         self.write_synced(batch)?;
@@ -1362,7 +1371,7 @@ impl Store {
     }
 
     /// Adds the perfect subtrees of the history tree `created` to `batch`.
-    pub(crate) fn put_history(&self, batch: &mut WriteBatch, created: Vec<Subtree>) {
+    pub(crate) fn put_history<'s>(&'s self, batch: &mut Batch<'s>, created: Vec<Subtree>) {
         for subtree in created {
             let key = keys::subtree(subtree.level, subtree.index);
             batch.put_cf(self.cf(keys::HISTORY_TREE), key, subtree.hash.as_bytes());
@@ -1409,33 +1418,33 @@ impl Store {
 
     /// Writes one key, synced as a block is.
     pub(crate) fn write_one(&self, family: &str, key: &[u8], value: &[u8]) -> Result<()> {
-        let mut batch = WriteBatch::default();
+        let mut batch = Batch::default();
         batch.put_cf(self.cf(family), key, value);
         self.write(batch)
     }
 
-    pub(crate) fn write(&self, batch: WriteBatch) -> Result<()> {
+    pub(crate) fn write(&self, batch: Batch<'_>) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(self.sync_writes);
-        self.db.write_opt(batch, &options)?;
+        self.db.write_opt(batch.into_write_batch(), &options)?;
         Ok(())
     }
 
     /// Writes `batch` without waiting for the WAL to reach the disk, whatever
     /// [`StoreConfig::sync_writes`] says: for work that is redone after a crash.
-    pub(crate) fn write_unsynced(&self, batch: WriteBatch) -> Result<()> {
+    pub(crate) fn write_unsynced(&self, batch: Batch<'_>) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(false);
-        self.db.write_opt(batch, &options)?;
+        self.db.write_opt(batch.into_write_batch(), &options)?;
         Ok(())
     }
 
     /// Writes `batch` with a synced WAL, whatever [`StoreConfig::sync_writes`] says: for marks
     /// that must not be lost once later work relies on them.
-    pub(crate) fn write_synced(&self, batch: WriteBatch) -> Result<()> {
+    pub(crate) fn write_synced(&self, batch: Batch<'_>) -> Result<()> {
         let mut options = WriteOptions::default();
         options.set_sync(true);
-        self.db.write_opt(batch, &options)?;
+        self.db.write_opt(batch.into_write_batch(), &options)?;
         Ok(())
     }
 
@@ -1627,7 +1636,7 @@ mod tests {
         let families =
             [keys::TXS, keys::RECEIPTS, keys::STATE_CHUNKS, keys::RECORDS, keys::HISTORY];
         for n in 0..mib * 16 {
-            let mut batch = WriteBatch::default();
+            let mut batch = Batch::default();
             for i in 0..64u64 {
                 let family = families[usize::try_from(i).expect("small") % families.len()];
                 let key = [n.to_be_bytes(), i.to_be_bytes()].concat();
