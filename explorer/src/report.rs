@@ -202,26 +202,17 @@ async fn record_rows<Q: LedgerQuery>(
     kind: Kind,
     params: ListParams,
     rows: &mut Vec<Row>,
-    grants: &mut Grants,
 ) -> Result<bool, QueryError> {
     let left = REPORT_ROWS_MAX.saturating_sub(rows.len());
     let collected = crate::stats::collect(app, kind, params, left).await?;
     for view in &collected.views {
-        rows.push(record_row(app, lang, kind, view, grants).await?);
+        rows.push(record_row(lang, kind, view));
     }
     Ok(collected.capped)
 }
 
-/// Whether the ledger holds each grant a report's accesses named, read once per grant.
-type Grants = BTreeMap<u64, bool>;
-
-async fn record_row<Q: LedgerQuery>(
-    app: &App<Q>,
-    lang: Lang,
-    kind: Kind,
-    view: &RecordView,
-    grants: &mut Grants,
-) -> Result<Row, QueryError> {
+/// The row of the record of `view`, of `kind`.
+fn record_row(lang: Lang, kind: Kind, view: &RecordView) -> Row {
     let id = view.key.split_once(':').map_or("", |(_, id)| id).to_owned();
     let created = view.created.filter(|created| created.height > 0);
     let tx =
@@ -229,30 +220,19 @@ async fn record_row<Q: LedgerQuery>(
     let time = created.map(|created| created.time);
     // An access the ledger found covered links the proof that its grant covered it, at the
     // block that recorded it; any other record (a violation among accesses too) its own proof.
+    // No grant is read to decide: the ledger records an access naming a grant it does not hold
+    // as a violation (`GrantUnknown`), so an access with a grant and no violation proves that
+    // the grant was there at the access's block, and no tx deletes a grant.
     let covered = match &view.record {
-        onebook_query::Record::AccessEvent(event) => match event.access.grant {
-            Some(grant) if event.violation.is_none() => {
-                let held = match grants.get(&grant.0) {
-                    Some(held) => *held,
-                    None => {
-                        let held = app.query.record(RecordKey::Grant(grant), None).await?.is_some();
-                        grants.insert(grant.0, held);
-                        held
-                    }
-                };
-                held.then(|| {
-                    crate::records::access_proof(event, created.map(|created| created.height))
-                })
-                .flatten()
-            }
-            _ => None,
-        },
+        onebook_query::Record::AccessEvent(event) => {
+            crate::records::access_proof(event, created.map(|created| created.height))
+        }
         _ => None,
     };
     let claim = covered.is_some().then_some("grant-at-access");
     let proof = covered
         .unwrap_or_else(|| format!("/v1/proofs/records/{}:{}", kind.key_kind, html::encode(&id)));
-    Ok(Row {
+    Row {
         what: lang.t(&format!("kind.{}", kind.key_kind)).into_owned(),
         link: (html::record_href(kind, &id), html::record_text(kind, &id)),
         time,
@@ -260,7 +240,7 @@ async fn record_row<Q: LedgerQuery>(
         outcome: None,
         proof: Some(proof),
         claim,
-    })
+    }
 }
 
 /// `GET /report/{kind}/{id}?from=&to=&format=html`.
@@ -294,28 +274,27 @@ pub(crate) async fn report<Q: LedgerQuery>(
         let mut records = Vec::new();
         let mut accesses = Vec::new();
         let mut cut = false;
-        let mut grants = Grants::new();
         match kind {
             k if k == kinds::ORG => {
                 let org = ListParams { org: Some(onebook_types::ids::OrgId::from(id.as_str())), ..ListParams::default() };
                 for kind in ORG_KINDS {
-                    cut |= record_rows(&app, lang, kind, in_range(org.clone()), &mut records, &mut grants).await?;
+                    cut |= record_rows(&app, lang, kind, in_range(org.clone()), &mut records).await?;
                 }
-                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(org), &mut accesses, &mut grants).await?;
+                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(org), &mut accesses).await?;
             }
             k if k == kinds::RESOURCE => {
                 let under = ListParams { under: Some(key.clone()), ..ListParams::default() };
-                cut |= record_rows(&app, lang, kinds::QUALITY_REPORT, in_range(under.clone()), &mut records, &mut grants).await?;
-                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(under), &mut accesses, &mut grants).await?;
+                cut |= record_rows(&app, lang, kinds::QUALITY_REPORT, in_range(under.clone()), &mut records).await?;
+                cut |= record_rows(&app, lang, kinds::ACCESS_EVENT, in_range(under), &mut accesses).await?;
             }
             _ => {
                 let under = ListParams { under: Some(key.clone()), ..ListParams::default() };
-                cut |= record_rows(&app, lang, kinds::CERTIFICATE, in_range(under), &mut records, &mut grants).await?;
+                cut |= record_rows(&app, lang, kinds::CERTIFICATE, in_range(under), &mut records).await?;
                 if let onebook_query::Record::Certificate(certificate) = &subject.record
                     && let Some(application) = certificate.application
                 {
                     let under = ListParams { under: Some(RecordKey::Application(application)), ..ListParams::default() };
-                    cut |= record_rows(&app, lang, kinds::OBJECTION, in_range(under), &mut records, &mut grants).await?;
+                    cut |= record_rows(&app, lang, kinds::OBJECTION, in_range(under), &mut records).await?;
                 }
             }
         }
@@ -339,7 +318,7 @@ pub(crate) async fn report<Q: LedgerQuery>(
                 }
             })
             .collect();
-        let subject_row = record_row(&app, lang, kind, &subject, &mut grants).await?;
+        let subject_row = record_row(lang, kind, &subject);
         let node = app.config.node_url.as_deref().map(|url| url.trim_end_matches('/').to_owned());
         let title = format!("{} · {}", lang.t("ui.audit_report"), subject_row.link.1);
         let download = html::with_param(&path, "format", "html");

@@ -41,22 +41,24 @@ pub(crate) async fn collect<Q: LedgerQuery>(
     let mut collected = Collected::default();
     let mut cursor = None;
     loop {
+        // One past what is left, so that a full page also says whether more were left.
+        let wanted = (max - collected.views.len()).saturating_add(1).min(PAGE_ITEMS_MAX);
         let params = ListParams {
-            page: PageParams { cursor, limit: Some(PAGE_ITEMS_MAX as u64) },
+            page: PageParams { cursor, limit: Some(wanted as u64) },
             ..params.clone()
         };
         let page = app.query.records(kind.kind, params).await?;
         collected.views.extend(page.items);
+        if collected.views.len() > max {
+            collected.views.truncate(max);
+            collected.capped = true;
+            break;
+        }
         cursor = page.next;
         if cursor.is_none() {
             break;
         }
-        if collected.views.len() >= max {
-            collected.capped = true;
-            break;
-        }
     }
-    collected.views.truncate(max);
     Ok(collected)
 }
 

@@ -60,7 +60,7 @@ pub use proofs::{
 pub use prune::{PruneReport, StateHistory};
 pub use state::NodeCacheStats;
 pub use store::{
-    BlockCommit, DiskSpace, FamilySize, HistoryEntry, HistoryPage, KeyedRecord,
+    BlockCommit, Creations, DiskSpace, FamilySize, HistoryEntry, HistoryPage, KeyedRecord,
     MEMTABLE_BYTES_DEFAULT, NODE_CACHE_NODES_DEFAULT, RECEIPTS_READ_MAX, RecordChange,
     RecordCreation, StagedState, Store, StoreConfig, StoreMemory, TableFile, Tip, TxLocation,
     TxTouch, VerifyOnOpen,

@@ -201,6 +201,77 @@ pub struct RecordCreation {
     pub tx: Option<HistoryEntry>,
 }
 
+/// Reads where records were created ([`Store::creations`]), one history iterator for all.
+pub struct Creations<'a> {
+    store: &'a Store,
+    history: rocksdb::DBRawIterator<'a>,
+}
+
+impl std::fmt::Debug for Creations<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Creations").finish_non_exhaustive()
+    }
+}
+
+impl Creations<'_> {
+    /// [`Store::record_creation`] of `key`.
+    pub fn of(&mut self, key: &RecordKey) -> Result<Option<RecordCreation>> {
+        let created = self.store.record_created(key)?;
+        self.from_created(key, created)
+    }
+
+    /// [`Store::record_creation`] of `key`, given its creation block's time and height as
+    /// [`Store::record_created`] read them (so a caller that read them already does not read
+    /// them twice).
+    pub fn from_created(
+        &mut self,
+        key: &RecordKey,
+        created: Option<(Timestamp, Height)>,
+    ) -> Result<Option<RecordCreation>> {
+        let Some((time, height)) = created else { return Ok(None) };
+        let tx = if height.0 == 0 || height <= self.store.base() {
+            None
+        } else {
+            self.creating_tx(key, height)?
+        };
+        Ok(Some(RecordCreation { height, time, tx }))
+    }
+
+    /// The tx at `height` that created the record of `key` (see [`Store::record_creation`]).
+    fn creating_tx(&mut self, key: &RecordKey, height: Height) -> Result<Option<HistoryEntry>> {
+        let store = self.store;
+        let prefix = key.encode();
+        let iter = &mut self.history;
+        iter.seek(keys::with_suffix(&prefix, &keys::position(height, 0)));
+        let mut found = Vec::new();
+        while let (Some(stored), Some(value)) = (iter.key(), iter.value()) {
+            if stored.len() != prefix.len() + 12 || !stored.starts_with(&prefix) {
+                break;
+            }
+            let (at, index) = keys::read_position(stored)
+                .ok_or_else(|| store.noted(StorageError::Missing { what: "history position" }))?;
+            if at != height || found.len() == CREATION_CANDIDATES_MAX {
+                break;
+            }
+            let tx_hash = <[u8; 32]>::try_from(value)
+                .map(Hash32)
+                .map_err(|_| store.noted(StorageError::Missing { what: "history tx hash" }))?;
+            found.push(HistoryEntry { location: TxLocation { height, index }, tx_hash });
+            iter.next();
+        }
+        iter.status().map_err(|e| store.rocks(e))?;
+        if found.len() < 2 {
+            return Ok(found.pop());
+        }
+        for entry in found {
+            if store.receipt(entry.location)?.is_some_and(|receipt| receipt.code == 0) {
+                return Ok(Some(entry));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// A record's key and its value's bytes.
 pub type KeyedRecord = (RecordKey, Vec<u8>);
 
@@ -937,46 +1008,14 @@ impl Store {
     /// before it there; when the height holds more than one entry, the first whose receipt
     /// accepted the tx is taken.
     pub fn record_creation(&self, key: &RecordKey) -> Result<Option<RecordCreation>> {
-        let Some((time, height)) = self.record_created(key)? else { return Ok(None) };
-        let tx = if height.0 == 0 || height <= self.base() {
-            None
-        } else {
-            self.creating_tx(key, height)?
-        };
-        Ok(Some(RecordCreation { height, time, tx }))
+        self.creations().of(key)
     }
 
-    /// The tx at `height` that created the record of `key` (see [`Self::record_creation`]).
-    fn creating_tx(&self, key: &RecordKey, height: Height) -> Result<Option<HistoryEntry>> {
-        let prefix = key.encode();
-        let mut iter = self.db.raw_iterator_cf(self.cf(keys::HISTORY));
-        iter.seek(keys::with_suffix(&prefix, &keys::position(height, 0)));
-        let mut found = Vec::new();
-        while let (Some(stored), Some(value)) = (iter.key(), iter.value()) {
-            if stored.len() != prefix.len() + 12 || !stored.starts_with(&prefix) {
-                break;
-            }
-            let (at, index) = keys::read_position(stored)
-                .ok_or_else(|| self.noted(StorageError::Missing { what: "history position" }))?;
-            if at != height || found.len() == CREATION_CANDIDATES_MAX {
-                break;
-            }
-            let tx_hash = <[u8; 32]>::try_from(value)
-                .map(Hash32)
-                .map_err(|_| self.noted(StorageError::Missing { what: "history tx hash" }))?;
-            found.push(HistoryEntry { location: TxLocation { height, index }, tx_hash });
-            iter.next();
-        }
-        iter.status().map_err(|e| self.rocks(e))?;
-        if found.len() < 2 {
-            return Ok(found.pop());
-        }
-        for entry in found {
-            if self.receipt(entry.location)?.is_some_and(|receipt| receipt.code == 0) {
-                return Ok(Some(entry));
-            }
-        }
-        Ok(None)
+    /// A reader of [`Self::record_creation`]s that seeks every record's history through one
+    /// iterator: a page of records names the txs that created them without opening an
+    /// iterator per record.
+    pub fn creations(&self) -> Creations<'_> {
+        Creations { store: self, history: self.db.raw_iterator_cf(self.cf(keys::HISTORY)) }
     }
 
     /// Transactions that concern `org`, oldest first, after the cursor `after`.

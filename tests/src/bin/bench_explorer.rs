@@ -9,6 +9,9 @@
 //! timeline of a million txs up to the report's row cap), search, and the checkpoint policy,
 //! protocol schedule and child chains (twenty, written at the genesis). Prints `key=value`
 //! figures. `ONEBOOK_BENCH_DIR` keeps the store in that folder and reuses it on the next run.
+//! `ONEBOOK_BENCH_PAGES` renders only the pages whose name (`report_org`, `activity`, ...)
+//! contains one of its comma-separated words (`ONEBOOK_BENCH_PAGES=report` times the audit
+//! reports alone); unset, every page.
 
 use std::{sync::Arc, time::Instant};
 
@@ -152,9 +155,14 @@ fn main() -> eyre::Result<()> {
         "search_org_name" => Some("/orgs/xm-gaj".to_owned()),
         _ => None,
     };
+    let only = std::env::var("ONEBOOK_BENCH_PAGES").unwrap_or_default();
+    let only: Vec<&str> = only.split(',').map(str::trim).filter(|word| !word.is_empty()).collect();
     let runtime = tokio::runtime::Runtime::new()?;
     let mut worst_p99 = 0.0_f64;
     for (name, path) in &pages {
+        if !only.is_empty() && !only.iter().any(|word| name.contains(word)) {
+            continue;
+        }
         let mut times = Vec::with_capacity(renders);
         let mut bytes = 0;
         for _ in 0..renders {

@@ -6,7 +6,8 @@ mod node;
 use std::sync::Arc;
 
 use onebook_storage::{
-    ListFilter, RecordKind, StorageError, Store, TxLocation, cursor_after, cursor_is_well_formed,
+    ListFilter, RecordCreation, RecordKind, StorageError, Store, TxLocation, cursor_after,
+    cursor_is_well_formed,
 };
 use onebook_types::{
     catalog_records::{ElementSource, Obligation, OrgObligations, SourceKey},
@@ -330,6 +331,17 @@ fn view(
     bytes: &[u8],
     height: Height,
 ) -> Result<RecordView, QueryError> {
+    view_of(store, key, bytes, height, store.record_creation(key)?)
+}
+
+/// The view of the record of `key` with `bytes` at `height`, created where `creation` says.
+fn view_of(
+    store: &Store,
+    key: &RecordKey,
+    bytes: &[u8],
+    height: Height,
+    creation: Option<RecordCreation>,
+) -> Result<RecordView, QueryError> {
     let record = Record::decode(key, bytes).map_err(|source| {
         QueryError::from(store.noted(StorageError::Corrupt { what: "record", source }))
     })?;
@@ -344,7 +356,7 @@ fn view(
             .transpose()?,
         _ => None,
     };
-    let created = store.record_creation(key)?.map(|creation| CreationView {
+    let created = creation.map(|creation| CreationView {
         height: creation.height.0,
         time: creation.time.0,
         tx_hash: creation.tx.map(|entry| entry.tx_hash),
@@ -461,25 +473,30 @@ fn records(
     };
     if range.is_whole() && kept == ListFilter::default() && year.is_none() {
         let page = store.list_records(kind, &read, height, after.as_deref(), limit)?;
+        let mut creations = store.creations();
         let items = page
             .records
             .iter()
-            .map(|(key, bytes)| view(store, key, bytes, height))
+            .map(|(key, bytes)| view_of(store, key, bytes, height, creations.of(key)?))
             .collect::<Result<_, _>>()?;
         return Ok(Page { items, next: page.next.map(hex::encode) });
     }
     let mut items = Vec::with_capacity(limit);
     let mut cursor = after;
     let mut scanned = 0;
+    let mut creations = store.creations();
     while scanned < SCANNED_RECORDS_MAX {
         let page = store.list_records(kind, &read, height, cursor.as_deref(), PAGE_ITEMS_MAX)?;
         for (key, bytes) in &page.records {
             scanned += 1;
-            if kept.admits(kind, key, bytes)
-                && of_year(year, bytes)
-                && range.holds(created_time(store, key)?)
-            {
-                items.push(view(store, key, bytes, height)?);
+            if kept.admits(kind, key, bytes) && of_year(year, bytes) {
+                // The time of the block that first wrote it, from the index (one read); 0 for
+                // a record of the genesis, which no tx created, or one a snapshot brought in.
+                let created = store.record_created(key)?;
+                if range.holds(created.map_or(0, |(time, _)| time.0)) {
+                    let creation = creations.from_created(key, created)?;
+                    items.push(view_of(store, key, bytes, height, creation)?);
+                }
             }
             if items.len() == limit || scanned == SCANNED_RECORDS_MAX {
                 let last = page.records.last().map(|(last, _)| last);
@@ -556,12 +573,6 @@ impl TimeRange {
     const fn holds(&self, time: u64) -> bool {
         self.from <= time && time < self.to
     }
-}
-
-/// The time of the block that first wrote `key`, from the index (one read); 0 for a record of
-/// the genesis, which no tx created, or one a snapshot brought in.
-fn created_time(store: &Store, key: &RecordKey) -> Result<u64, QueryError> {
-    Ok(store.record_created(key)?.map_or(0, |(time, _)| time.0))
 }
 
 /// The cursor `text` of a listing of `kind`: not hex is bad input; hex that is not a position
