@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing Onebook needs on a fresh Debian machine: the C toolchain
-# pieces RocksDB's build needs (libclang for bindgen), Chromium and its driver for the explorer's
-# browser tests with a Chinese font for their screenshots, iproute2 and nftables for the partition
-# tests (network namespaces, dropped packets), and the Rust components the checks use.
+# pieces RocksDB's build needs (libclang for bindgen) and jemalloc's (make), Chromium and its
+# driver for the explorer's browser tests with a Chinese font for their screenshots, iproute2 and
+# nftables for the partition tests (network namespaces, dropped packets), and the Rust components
+# the checks use.
 # Safe to run again; it skips what is already there.
 set -euo pipefail
 
-apt_packages=(libclang-dev clang pkg-config curl chromium chromium-driver fonts-wqy-zenhei iproute2 nftables)
+apt_packages=(libclang-dev clang make pkg-config curl chromium chromium-driver fonts-wqy-zenhei iproute2 nftables)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
