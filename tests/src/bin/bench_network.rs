@@ -8,7 +8,10 @@
 //!   block holding the last tx.
 //! - `network_latency`: 200 tx/s, then 2,000 tx/s, each for `ONEBOOK_BENCH_SECONDS` (default
 //!   20), one tx per `POST /v1/txs` on each signer's kept-alive connection; submit-to-commit
-//!   latency p50/p99, a tx counted committed when node0 serves the block holding it.
+//!   latency p50/p99, a tx counted committed when node0 serves the block holding it, split at
+//!   the block's header time into the wait for a proposal and the rest; then `network_blocks`:
+//!   the run's blocks (txs each, gaps between them at node0, how many took a later round) and
+//!   the four nodes' CPU per committed tx. `ONEBOOK_BENCH_LOGS=<dir>` keeps the nodes' logs there.
 //! - `baseline_commit`: the same kind of txs through one in-process chain (mempool, ledger rules,
 //!   RocksDB commit with a certificate), no network.
 //! - `proof_bundles`: bundles of 2,000 of the members that chain registered, cut from its store
@@ -91,16 +94,33 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// A block as node0 served it during a latency run.
+struct BlockSeen {
+    /// When the benchmark first read it.
+    seen: Instant,
+    /// The same, in ms since the epoch.
+    seen_ms: u64,
+    /// Its height.
+    height: u64,
+    /// Its header's time, in ms since the epoch (the proposer's clock, this machine's).
+    time_ms: u64,
+    /// Its txs.
+    txs: usize,
+    /// The consensus round that decided it.
+    round: u64,
+}
+
 /// Polls node0's blocks from `from`; returns when `want` txs were seen, with each tx hash's
-/// first-seen time, or at `deadline`.
+/// first-seen time and height, the blocks read, or at `deadline`.
 fn watch_commits(
     net: &Devnet,
     from: u64,
     want: usize,
     deadline: Instant,
-) -> eyre::Result<(BTreeMap<String, Instant>, u64)> {
+) -> eyre::Result<(BTreeMap<String, (Instant, u64)>, Vec<BlockSeen>, u64)> {
     let mut client = KeepAlive::new(net.nodes[0].api_addr());
     let mut seen = BTreeMap::new();
+    let mut blocks = Vec::new();
     let mut next = from;
     while seen.len() < want && Instant::now() < deadline {
         loop {
@@ -109,16 +129,32 @@ fn watch_commits(
                 break;
             }
             let now = Instant::now();
-            for hash in block["tx_hashes"].as_array().into_iter().flatten() {
+            let hashes = block["tx_hashes"].as_array().map(Vec::as_slice).unwrap_or_default();
+            for hash in hashes {
                 if let Some(hash) = hash.as_str() {
-                    seen.entry(hash.to_owned()).or_insert(now);
+                    seen.entry(hash.to_owned()).or_insert((now, next));
                 }
             }
+            blocks.push(BlockSeen {
+                seen: now,
+                seen_ms: epoch_ms(),
+                height: next,
+                time_ms: block["header"]["time"].as_u64().unwrap_or(0),
+                txs: hashes.len(),
+                round: block["certificate"]["vote"]["round"].as_u64().unwrap_or(0),
+            });
             next += 1;
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    Ok((seen, next))
+    Ok((seen, blocks, next))
+}
+
+/// Milliseconds since the epoch on this machine's clock.
+fn epoch_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// CPU time (user + system, in clock ticks of 10 ms) of the threads of process `pid`, summed by
@@ -235,7 +271,7 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
         })
         .collect();
     let cpu_before = nodes_cpu(net);
-    let (seen, _) =
+    let (seen, _, _) =
         watch_commits(net, start_height + 1, hashes, Instant::now() + Duration::from_secs(300))?;
     let cpu_after = nodes_cpu(net);
     let refused: usize =
@@ -252,7 +288,7 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
         line.push_str(&format!(" {group}_us_per_tx={micros:.0}"));
     }
     println!("{line} total_us_per_tx={sum:.0}");
-    let last = seen.values().max().copied().unwrap_or(started);
+    let last = seen.values().map(|(at, _)| *at).max().unwrap_or(started);
     let seconds = last.duration_since(started).as_secs_f64();
     println!(
         "network_saturation suite={} nodes=4 txs={hashes} committed={} refused_at_submit={refused} seconds={seconds:.2} committed_txs_per_s={:.0}",
@@ -269,14 +305,20 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
     let total = rate * seconds;
     let per_signer = total.div_ceil(SIGNERS.len() as u64);
     let start_height = net.nodes[0].height().ok_or_else(|| eyre!("node0 does not answer"))?;
-    let submitted: Arc<Mutex<BTreeMap<String, Instant>>> = Arc::default();
+    let submitted: Arc<Mutex<BTreeMap<String, (Instant, u64)>>> = Arc::default();
     let interval = Duration::from_secs_f64(SIGNERS.len() as f64 / rate as f64);
-    let started = Instant::now();
-    let senders: Vec<_> = SIGNERS
+    // Every tx is signed before the clock starts, and the first is due a little after it, so
+    // that the commit watcher below is polling before the first submission: a tx's latency is
+    // never the load generator's own start-up.
+    let signed: Vec<Vec<Vec<u8>>> = SIGNERS
         .iter()
+        .map(|label| txs(&net.dev_secret(label), "lat", first_nonce, per_signer))
+        .collect();
+    let started = Instant::now() + Duration::from_millis(200);
+    let senders: Vec<_> = signed
+        .into_iter()
         .enumerate()
-        .map(|(i, label)| {
-            let txs = txs(&net.dev_secret(label), "lat", first_nonce, per_signer);
+        .map(|(i, txs)| {
             let mut client = KeepAlive::new(net.nodes[i % 4].api_addr());
             let log = Arc::clone(&submitted);
             // The signers start spread over one interval, so the load is even.
@@ -287,7 +329,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {
                         std::thread::sleep(wait);
                     }
-                    let sent = Instant::now();
+                    let sent = (Instant::now(), epoch_ms());
                     let answer =
                         client.request("POST", "/v1/txs", Some(("application/octet-stream", tx)));
                     if let Ok((202, body)) = answer
@@ -301,30 +343,84 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
             })
         })
         .collect();
-    let (seen, _) = watch_commits(
+    let cpu_before = nodes_cpu(net);
+    let (seen, blocks, _) = watch_commits(
         net,
         start_height + 1,
         (per_signer * SIGNERS.len() as u64) as usize,
         Instant::now() + Duration::from_secs(seconds + 120),
     )?;
+    let cpu_after = nodes_cpu(net);
     for sender in senders {
         sender.join().map_err(|_| eyre!("a load thread panicked"))?;
     }
     let submitted = submitted.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut latencies: Vec<f64> = submitted
-        .iter()
-        .filter_map(|(hash, sent)| {
-            seen.get(hash).map(|at| at.duration_since(*sent).as_secs_f64() * 1000.0)
-        })
-        .collect();
-    latencies.sort_by(f64::total_cmp);
+    // Each tx's wait split at its block's header time (the proposer's clock, on this machine):
+    // from its submission to the proposal that holds it, and from there to node0 serving it.
+    let mut latencies = Vec::new();
+    let mut to_proposal = Vec::new();
+    let mut after_proposal = Vec::new();
+    for (hash, (sent, sent_ms)) in submitted.iter() {
+        let Some((at, height)) = seen.get(hash) else { continue };
+        let total = at.duration_since(*sent).as_secs_f64() * 1000.0;
+        latencies.push(total);
+        let index = usize::try_from(height.saturating_sub(start_height + 1)).unwrap_or(0);
+        if let Some(block) = blocks.get(index) {
+            let waited = block.time_ms.saturating_sub(*sent_ms) as f64;
+            to_proposal.push(waited.min(total));
+            after_proposal.push((total - waited).max(0.0));
+        }
+    }
+    for list in [&mut latencies, &mut to_proposal, &mut after_proposal] {
+        list.sort_by(f64::total_cmp);
+    }
     println!(
-        "network_latency suite={} nodes=4 rate_txs_per_s={rate} submitted={} committed={} p50_ms={:.0} p99_ms={:.0}",
+        "network_latency suite={} nodes=4 rate_txs_per_s={rate} submitted={} committed={} p50_ms={:.0} p99_ms={:.0} to_proposal_p50_ms={:.0} to_proposal_p99_ms={:.0} proposal_to_served_p50_ms={:.0} proposal_to_served_p99_ms={:.0}",
         net.suite,
         submitted.len(),
         latencies.len(),
         percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99)
+        percentile(&latencies, 0.99),
+        percentile(&to_proposal, 0.50),
+        percentile(&to_proposal, 0.99),
+        percentile(&after_proposal, 0.50),
+        percentile(&after_proposal, 0.99),
+    );
+    if let Some(dir) = std::env::var_os("ONEBOOK_BENCH_LOGS") {
+        let mut csv = String::from("height,header_time_ms,seen_ms,txs,round\n");
+        for block in &blocks {
+            csv.push_str(&format!(
+                "{},{},{},{},{}\n",
+                block.height, block.time_ms, block.seen_ms, block.txs, block.round
+            ));
+        }
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{}-blocks-{rate}.csv", net.suite)), csv)?;
+    }
+    // The blocks of the run: how full, how far apart at node0, how many took a later round.
+    let mut sizes: Vec<f64> = blocks.iter().map(|block| block.txs as f64).collect();
+    sizes.sort_by(f64::total_cmp);
+    let mut gaps: Vec<f64> = blocks
+        .windows(2)
+        .map(|pair| pair[1].seen.duration_since(pair[0].seen).as_secs_f64() * 1000.0)
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    let used: u64 = cpu_after
+        .iter()
+        .map(|(group, after)| after.saturating_sub(cpu_before.get(group).copied().unwrap_or(0)))
+        .sum();
+    println!(
+        "network_blocks suite={} rate_txs_per_s={rate} blocks={} txs_p50={:.0} txs_max={:.0} gap_p50_ms={:.0} gap_p99_ms={:.0} gap_max_ms={:.0} later_rounds={} node_cpu_us_per_tx={:.0}",
+        net.suite,
+        blocks.len(),
+        percentile(&sizes, 0.50),
+        sizes.last().copied().unwrap_or(0.0),
+        percentile(&gaps, 0.50),
+        percentile(&gaps, 0.99),
+        gaps.last().copied().unwrap_or(0.0),
+        blocks.iter().filter(|block| block.round > 0).count(),
+        used as f64 * 10_000.0 / latencies.len().max(1) as f64,
     );
     Ok(first_nonce + per_signer)
 }
@@ -482,6 +578,13 @@ fn main() -> eyre::Result<()> {
     let mut next_nonce = saturation(&net, total, 1)?;
     for rate in [200, 2_000] {
         next_nonce = latency(&net, rate, seconds, next_nonce)?;
+    }
+    if let Some(dir) = std::env::var_os("ONEBOOK_BENCH_LOGS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir)?;
+        for (i, node) in net.nodes.iter().enumerate() {
+            std::fs::copy(&node.log, dir.join(format!("{}-node{i}.log", net.suite)))?;
+        }
     }
     Ok(())
 }
