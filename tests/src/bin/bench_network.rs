@@ -305,7 +305,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
     let total = rate * seconds;
     let per_signer = total.div_ceil(SIGNERS.len() as u64);
     let start_height = net.nodes[0].height().ok_or_else(|| eyre!("node0 does not answer"))?;
-    let submitted: Arc<Mutex<BTreeMap<String, (Instant, u64)>>> = Arc::default();
+    let submitted: Arc<Mutex<BTreeMap<String, (Instant, u64, usize)>>> = Arc::default();
     let interval = Duration::from_secs_f64(SIGNERS.len() as f64 / rate as f64);
     // Every tx is signed before the clock starts, and the first is due a little after it, so
     // that the commit watcher below is polling before the first submission: a tx's latency is
@@ -329,7 +329,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {
                         std::thread::sleep(wait);
                     }
-                    let sent = (Instant::now(), epoch_ms());
+                    let sent = (Instant::now(), epoch_ms(), i % 4);
                     let answer =
                         client.request("POST", "/v1/txs", Some(("application/octet-stream", tx)));
                     if let Ok((202, body)) = answer
@@ -360,10 +360,12 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
     let mut latencies = Vec::new();
     let mut to_proposal = Vec::new();
     let mut after_proposal = Vec::new();
-    for (hash, (sent, sent_ms)) in submitted.iter() {
+    let mut per_tx = String::from("node,height,sent_ms,latency_ms\n");
+    for (hash, (sent, sent_ms, node)) in submitted.iter() {
         let Some((at, height)) = seen.get(hash) else { continue };
         let total = at.duration_since(*sent).as_secs_f64() * 1000.0;
         latencies.push(total);
+        per_tx.push_str(&format!("{node},{height},{sent_ms},{total:.1}\n"));
         let index = usize::try_from(height.saturating_sub(start_height + 1)).unwrap_or(0);
         if let Some(block) = blocks.get(index) {
             let waited = block.time_ms.saturating_sub(*sent_ms) as f64;
@@ -397,6 +399,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
         let dir = PathBuf::from(dir);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(format!("{}-blocks-{rate}.csv", net.suite)), csv)?;
+        std::fs::write(dir.join(format!("{}-txs-{rate}.csv", net.suite)), per_tx)?;
     }
     // The blocks of the run: how full, how far apart at node0, how many took a later round.
     let mut sizes: Vec<f64> = blocks.iter().map(|block| block.txs as f64).collect();
