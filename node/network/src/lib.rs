@@ -271,7 +271,7 @@ fn build_swarm(
         .map_err(|error| build(&error))?;
     let mut gossipsub =
         gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, gossip_config)
-    .map_err(|error| build(&error))?;
+            .map_err(|error| build(&error))?;
     gossipsub.subscribe(topic).map_err(|error| build(&error))?;
     let mut allowed = allow_block_list::Behaviour::<allow_block_list::AllowedPeers>::default();
     for id in peers.keys() {
