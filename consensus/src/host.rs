@@ -320,19 +320,26 @@ impl<A: Application> Host<A> {
     /// restart if there is one, else a new one from the application, saved before use.
     fn own_proposal(&mut self, height: Height, round: Round) -> Result<BlockValue, ConsensusError> {
         let round_number = round.as_u32().unwrap_or(0);
+        // How long building and saving took, in ms, for the log: a slow proposal delays the
+        // height for every validator.
+        let (mut build_ms, mut save_ms) = (0, 0);
         let block = match self.proposals.load(height, round_number)? {
             Some(block) => {
                 info!(height = %height, round = %round, "proposing the block saved before restart");
                 block
             }
             None => {
+                let started = Instant::now();
                 let block = self.app.propose(height, now(), self.address.0)?;
+                let built = Instant::now();
                 self.proposals.save(height, round_number, &block)?;
+                build_ms = built.duration_since(started).as_millis();
+                save_ms = built.elapsed().as_millis();
                 block
             }
         };
         let value = BlockValue::new(self.ctx.chain().suite, block);
-        info!(height = %height, round = %round, block_hash = %value.hash(), tx_count = value.block().txs.len(), "proposing block");
+        info!(height = %height, round = %round, block_hash = %value.hash(), tx_count = value.block().txs.len(), build_ms, save_ms, "proposing block");
         self.remember(ProposedValue {
             height: ConsensusHeight(height),
             round,

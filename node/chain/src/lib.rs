@@ -396,7 +396,8 @@ impl Application for Chain {
         let state = StoreState::new(&self.store, tip.height);
         let next = self.context(tip.height.next(), (self.clock)());
         lock(&self.mempool).remove_committed(&tx_hashes, &state, &next);
-        tracing::info!(height = height.0, txs = tx_hashes.len(), block = %hash, "committed block");
+        let write_ms = started.elapsed().as_millis();
+        tracing::info!(height = height.0, txs = tx_hashes.len(), block = %hash, write_ms, "committed block");
         Ok(())
     }
 

@@ -407,6 +407,10 @@ impl Store {
         options.increase_parallelism(2);
         options.set_max_total_wal_size(WAL_BYTES_MAX);
         options.set_db_write_buffer_size(config.memtable_bytes);
+        // Flushes and compactions hand their output to the disk a megabyte at a time instead of
+        // leaving it to the kernel's writeback, which otherwise writes it in bursts that a
+        // block's synced write (and the consensus WAL's) must wait behind.
+        options.set_bytes_per_sync(1 << 20);
         let block_cache = Cache::new_lru_cache(config.block_cache_bytes);
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&block_cache);
