@@ -94,6 +94,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// Each committed tx hash with when node0 was first seen serving it and its height.
+type CommitTimes = BTreeMap<String, (Instant, u64)>;
+
+/// Each submitted tx hash with when it was sent (instant, ms since the epoch) and to which node.
+type SendTimes = Arc<Mutex<BTreeMap<String, (Instant, u64, usize)>>>;
+
 /// A block as node0 served it during a latency run.
 struct BlockSeen {
     /// When the benchmark first read it.
@@ -117,7 +123,7 @@ fn watch_commits(
     from: u64,
     want: usize,
     deadline: Instant,
-) -> eyre::Result<(BTreeMap<String, (Instant, u64)>, Vec<BlockSeen>, u64)> {
+) -> eyre::Result<(CommitTimes, Vec<BlockSeen>, u64)> {
     let mut client = KeepAlive::new(net.nodes[0].api_addr());
     let mut seen = BTreeMap::new();
     let mut blocks = Vec::new();
@@ -305,7 +311,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
     let total = rate * seconds;
     let per_signer = total.div_ceil(SIGNERS.len() as u64);
     let start_height = net.nodes[0].height().ok_or_else(|| eyre!("node0 does not answer"))?;
-    let submitted: Arc<Mutex<BTreeMap<String, (Instant, u64, usize)>>> = Arc::default();
+    let submitted: SendTimes = Arc::default();
     let interval = Duration::from_secs_f64(SIGNERS.len() as f64 / rate as f64);
     // Every tx is signed before the clock starts, and the first is due a little after it, so
     // that the commit watcher below is polling before the first submission: a tx's latency is
