@@ -83,6 +83,11 @@ fn send_all(
                     acked.lock().unwrap().push(hash.to_owned());
                 }
                 Some(409) if kind == "/problems/nonce-used" => {}
+                // The node holds it already: a restarted node gets back by gossip the txs it had
+                // acknowledged and lost (its peers send their pools again when it subscribes),
+                // which can race this client's resend of the same txs. Its hash was acknowledged
+                // when it was first sent.
+                Some(409) if kind == "/problems/tx-duplicate" => {}
                 Some(429 | 503) => {
                     resend_from = Some(next + offset);
                     break;
