@@ -163,29 +163,39 @@ fn epoch_ms() -> u64 {
         .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// CPU time (user + system, in clock ticks of 10 ms) of the threads of process `pid`, summed by
-/// thread name: `tokio-runtime-w` (the API, consensus, execution, commits, gossip),
-/// `rocksdb:*` (flushes and compactions), and the rest.
+/// CPU time (user + system, in clock ticks of 10 ms) of process `pid`, split by thread name:
+/// `tokio` (threads named `tokio-*`: the runtime's workers, which serve the API, consensus, block
+/// execution and commits and gossip, and its blocking pool, which admits txs), `rocksdb`
+/// (threads named `rocksdb:*`: flushes and compactions), and `other`: the rest of the process's
+/// time, including threads that have exited (counted in the process's own figure).
 fn cpu_by_thread(pid: u32) -> BTreeMap<String, u64> {
+    /// utime + stime of a `stat` file's text.
+    fn used(stat: &str) -> Option<(&str, u64)> {
+        let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+        let fields: Vec<&str> = stat.get(close + 2..)?.split(' ').collect();
+        // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the name.
+        let ticks = fields.get(11..13)?.iter().filter_map(|f| f.parse::<u64>().ok()).sum();
+        Some((stat.get(open + 1..close)?, ticks))
+    }
     let mut ticks = BTreeMap::new();
+    let process = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let Some((_, total)) = used(&process) else { return ticks };
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return ticks };
+    let mut named = 0;
     for task in tasks.flatten() {
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
-        let name = &stat[open + 1..close];
-        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
-        // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the name.
-        let used: u64 =
-            fields.get(11..13).into_iter().flatten().filter_map(|f| f.parse::<u64>().ok()).sum();
+        let Some((name, used)) = used(&stat) else { continue };
         let group = if name.starts_with("rocksdb") {
             "rocksdb"
-        } else if name.starts_with("tokio-runtime") {
+        } else if name.starts_with("tokio") {
             "tokio"
         } else {
-            "other"
+            continue;
         };
+        named += used;
         *ticks.entry(group.to_owned()).or_insert(0) += used;
     }
+    ticks.insert("other".to_owned(), total.saturating_sub(named));
     ticks
 }
 
