@@ -14,9 +14,10 @@
 //! task, in admission order, so one signer's txs arrive in nonce order. Messages carry no
 //! gossipsub signature or author (ADR 0040): the Noise session names the peer that sent a
 //! batch, and each tx carries its signer's signature. A message is identified by the BLAKE3 hash
-//! of its bytes, so a batch is handled once however many peers forward it. A receiving node admits each tx in order; it forwards a
-//! batch only if it admitted at least one of its txs or holds one for a retry (a tx that came
-//! before the one it follows), and penalises a peer that sends bytes that are not a batch.
+//! of its bytes, so a batch is handled once however many peers forward it. A receiving node
+//! admits each tx in order; it forwards a batch only if it admitted at least one of its txs or
+//! holds one for a retry (a tx that came before the one it follows), and penalises a peer that
+//! sends bytes that are not a batch.
 //!
 //! A peer that joins late (a restart, a new observer) has missed earlier batches, so when a
 //! peer subscribes, the node gossips every tx still waiting in its pool again; peers that hold
