@@ -210,6 +210,27 @@ fn nodes_cpu(net: &Devnet) -> BTreeMap<String, u64> {
     total
 }
 
+/// The CPU ticks each group of [`nodes_cpu`] used between `before` and `after`.
+fn cpu_used(
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+) -> BTreeMap<String, u64> {
+    after
+        .iter()
+        .map(|(group, ticks)| {
+            (group.clone(), ticks.saturating_sub(before.get(group).copied().unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// The folder `ONEBOOK_BENCH_LOGS` names, created, if it is set.
+fn logs_dir() -> eyre::Result<Option<PathBuf>> {
+    let Some(dir) = std::env::var_os("ONEBOOK_BENCH_LOGS") else { return Ok(None) };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(Some(dir))
+}
+
 /// Txs per `POST /v1/txs/batch` of the saturation load.
 const SATURATION_BATCH_TXS: usize = 500;
 
@@ -295,8 +316,7 @@ fn saturation(net: &Devnet, total: u64, first_nonce: u64) -> eyre::Result<u64> {
     let committed = seen.len().max(1) as f64;
     let mut line = String::from("network_cpu nodes=4");
     let mut sum = 0.0;
-    for (group, after) in &cpu_after {
-        let used = after.saturating_sub(cpu_before.get(group).copied().unwrap_or(0));
+    for (group, used) in cpu_used(&cpu_before, &cpu_after) {
         // Clock ticks are 10 ms; the figure is core-microseconds per committed tx, all four
         // nodes together.
         let micros = used as f64 * 10_000.0 / committed;
@@ -404,7 +424,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
         percentile(&after_proposal, 0.50),
         percentile(&after_proposal, 0.99),
     );
-    if let Some(dir) = std::env::var_os("ONEBOOK_BENCH_LOGS") {
+    if let Some(dir) = logs_dir()? {
         let mut csv = String::from("height,header_time_ms,seen_ms,txs,round\n");
         for block in &blocks {
             csv.push_str(&format!(
@@ -412,8 +432,6 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
                 block.height, block.time_ms, block.seen_ms, block.txs, block.round
             ));
         }
-        let dir = PathBuf::from(dir);
-        std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(format!("{}-blocks-{rate}.csv", net.suite)), csv)?;
         std::fs::write(dir.join(format!("{}-txs-{rate}.csv", net.suite)), per_tx)?;
     }
@@ -425,10 +443,7 @@ fn latency(net: &Devnet, rate: u64, seconds: u64, first_nonce: u64) -> eyre::Res
         .map(|pair| pair[1].seen.duration_since(pair[0].seen).as_secs_f64() * 1000.0)
         .collect();
     gaps.sort_by(f64::total_cmp);
-    let used: u64 = cpu_after
-        .iter()
-        .map(|(group, after)| after.saturating_sub(cpu_before.get(group).copied().unwrap_or(0)))
-        .sum();
+    let used: u64 = cpu_used(&cpu_before, &cpu_after).values().sum();
     println!(
         "network_blocks suite={} rate_txs_per_s={rate} blocks={} txs_p50={:.0} txs_max={:.0} gap_p50_ms={:.0} gap_p99_ms={:.0} gap_max_ms={:.0} later_rounds={} node_cpu_us_per_tx={:.0}",
         net.suite,
@@ -598,9 +613,7 @@ fn main() -> eyre::Result<()> {
     for rate in [200, 2_000] {
         next_nonce = latency(&net, rate, seconds, next_nonce)?;
     }
-    if let Some(dir) = std::env::var_os("ONEBOOK_BENCH_LOGS") {
-        let dir = PathBuf::from(dir);
-        std::fs::create_dir_all(&dir)?;
+    if let Some(dir) = logs_dir()? {
         for (i, node) in net.nodes.iter().enumerate() {
             std::fs::copy(&node.log, dir.join(format!("{}-node{i}.log", net.suite)))?;
         }
