@@ -156,6 +156,31 @@ pub fn exit_code(result: eyre::Result<()>) -> ExitCode {
     }
 }
 
+/// Whether this CPU has the instructions the build relies on: on x86-64, SSE4.2 and PCLMULQDQ,
+/// which RocksDB is compiled to use for its checksums (`.cargo/config.toml`, docs/adr/0043).
+/// Every x86-64 server CPU since 2010 has them; on one without, the process would stop on an
+/// illegal instruction at its first write, so it says so at start instead.
+pub fn check_cpu() -> Result<(), String> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let missing: Vec<&str> = [
+            ("sse4.2", std::arch::is_x86_feature_detected!("sse4.2")),
+            ("pclmulqdq", std::arch::is_x86_feature_detected!("pclmulqdq")),
+        ]
+        .into_iter()
+        .filter_map(|(name, present)| (!present).then_some(name))
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "this CPU lacks {}, which this build of onebook needs (x86-64 with SSE4.2 and \
+                 PCLMULQDQ; see docs/operate.md, \"Hardware\")",
+                missing.join(" and ")
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Sends logs to stderr, filtered by `RUST_LOG` (default `info`), so stdout stays for output.
 pub fn init_tracing(_cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
