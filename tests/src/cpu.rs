@@ -12,3 +12,11 @@ pub fn thread_time() -> Duration {
         .and_then(|text| text.split_whitespace().next()?.parse().ok())
         .map_or(Duration::ZERO, Duration::from_nanos)
 }
+
+/// The time every thread of this process has spent on a CPU, those that have ended included
+/// (`CLOCK_PROCESS_CPUTIME_ID`): RocksDB's background threads and the threads a step starts.
+/// Zero if the clock cannot be read.
+pub fn process_time() -> Duration {
+    nix::time::clock_gettime(nix::time::ClockId::CLOCK_PROCESS_CPUTIME_ID)
+        .map_or(Duration::ZERO, Duration::from)
+}

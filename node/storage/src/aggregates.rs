@@ -76,6 +76,9 @@ pub const ANSWERED_LATE: &str = "answered-late";
 /// Most intervals one count by creation time takes.
 pub const TIME_INTERVALS_MAX: usize = 400;
 
+/// Creation entries a block's index reads in one batched lookup.
+const CREATED_READ_BATCH: usize = 4_096;
+
 /// Entries a rebuild writes per batch.
 const REBUILD_BATCH_ENTRIES: usize = 50_000;
 
@@ -85,19 +88,42 @@ pub(crate) type CountDeltas = BTreeMap<Vec<u8>, i64>;
 /// The counter of `term`: `0xFF || term`.
 fn counter(term: &[u8]) -> Vec<u8> {
     let mut key = Vec::with_capacity(1 + term.len() + 8);
+    write_counter(&mut key, term);
+    key
+}
+
+/// Writes [`counter`] of `term` into `key`, emptied first.
+fn write_counter(key: &mut Vec<u8>, term: &[u8]) {
+    key.clear();
     key.push(COUNTS);
     key.extend_from_slice(term);
-    key
 }
 
 /// The counter of the records holding `term` created in hour or day `bucket` (`width` says
 /// which): `0xFC || width || term || bucket`.
 fn bucket_counter(width: u8, term: &[u8], bucket: u64) -> Vec<u8> {
     let mut key = Vec::with_capacity(2 + term.len() + 16);
+    write_bucket_counter(&mut key, width, term, bucket);
+    key
+}
+
+/// Writes [`bucket_counter`] of `width`, `term` and `bucket` into `key`, emptied first.
+fn write_bucket_counter(key: &mut Vec<u8>, width: u8, term: &[u8], bucket: u64) {
+    key.clear();
     key.extend_from_slice(&[BUCKETS, width]);
     key.extend_from_slice(term);
     key.extend_from_slice(&bucket.to_be_bytes());
-    key
+}
+
+/// Adds `delta` to the count change of the counter in `key`; allocates only for a counter the
+/// block has not changed yet.
+fn add_delta(deltas: &mut CountDeltas, key: &[u8], delta: i64) {
+    match deltas.get_mut(key) {
+        Some(sum) => *sum += delta,
+        None => {
+            deltas.insert(key.to_vec(), delta);
+        }
+    }
 }
 
 /// A counter's entry at `height`.
@@ -131,13 +157,23 @@ fn timed_prefix(term: &[u8], time: Option<u64>) -> Vec<u8> {
 
 /// The answer term the share request of `key` gains by going from `old` to `new` in a block at
 /// `time`; `None` for every other change and kind.
+/// `added` are the listing terms the change enters: a request is answered only by entering the
+/// status term of `granted` or `refused` (from no value or from `under-review`), so a change
+/// that enters neither is not decoded.
 pub(crate) fn answer_term(
     key: &RecordKey,
-    old: Option<&[u8]>,
-    new: Option<&[u8]>,
+    (old, new): (Option<&[u8]>, Option<&[u8]>),
     time: u64,
+    added: &[Vec<u8>],
 ) -> Option<Vec<u8>> {
     let RecordKey::ShareRequest(_) = key else { return None };
+    let enters = |status: &str| {
+        let filter = ListFilter { status: Some(status.to_owned()), ..ListFilter::default() };
+        added.contains(&index::term(RecordKind::ShareRequest, &filter))
+    };
+    if !enters("granted") && !enters("refused") {
+        return None;
+    }
     let decode = |bytes: &[u8]| codec::decode::<ShareRequest>(bytes, RECORD_BYTES_MAX).ok();
     let new = decode(new?)?;
     if !matches!(new.status, ShareStatus::Granted { .. } | ShareStatus::Refused { .. }) {
@@ -323,10 +359,33 @@ impl Store {
             .db
             .get_cf(self.cf(keys::RECORD_INDEX), created_key(key))
             .map_err(|e| self.rocks(e))?;
-        let Some(value) = value else { return Ok(None) };
-        match (read_u64(&value), value.get(8..).and_then(read_u64)) {
+        value.map(|value| self.read_created(&value)).transpose()
+    }
+
+    /// The creation times of the records of `keys` that have one ([`Store::record_created`]),
+    /// in the order of `keys`, read in batches: RocksDB looks a batch's keys up together.
+    pub(crate) fn created_times<'k>(
+        &self,
+        keys: impl Iterator<Item = &'k RecordKey>,
+    ) -> Result<Vec<Option<u64>>> {
+        let family = self.cf(keys::RECORD_INDEX);
+        let lookups: Vec<Vec<u8>> = keys.map(created_key).collect();
+        let mut times = Vec::with_capacity(lookups.len());
+        for chunk in lookups.chunks(CREATED_READ_BATCH) {
+            for value in self.db.batched_multi_get_cf(family, chunk, false) {
+                let value = value.map_err(|e| self.rocks(e))?;
+                let created = value.map(|value| self.read_created(&value)).transpose()?;
+                times.push(created.map(|(time, _)| time.0));
+            }
+        }
+        Ok(times)
+    }
+
+    /// A creation entry's value: the block's time and height.
+    fn read_created(&self, value: &[u8]) -> Result<(Timestamp, Height)> {
+        match (read_u64(value), value.get(8..).and_then(read_u64)) {
             (Some(time), Some(height)) if value.len() == 16 => {
-                Ok(Some((Timestamp(time), Height(height))))
+                Ok((Timestamp(time), Height(height)))
             }
             _ => Err(self.noted(StorageError::Missing { what: "record creation time" })),
         }
@@ -358,33 +417,31 @@ impl Store {
                 created
             }
         };
-        let answer = time.and_then(|time| answer_term(key, old, new, time));
+        let answer = time.and_then(|time| answer_term(key, (old, new), time, added));
         let sort_id = index::sort_id(key);
-        let timed = |term: &[u8]| {
-            let mut entry = timed_prefix(term, Some(created));
-            entry.extend_from_slice(&sort_id);
-            entry.extend_from_slice(&height.0.to_be_bytes());
-            entry
+        let (created_bytes, height_bytes) = (created.to_be_bytes(), height.0.to_be_bytes());
+        // The timed entry of `term` is `timed_prefix(term, Some(created)) || sort_id || height`.
+        let mut timed = |term: &[u8], value: &[u8]| {
+            let parts: [&[u8]; 5] = [&[TIMED], term, &created_bytes, &sort_id, &height_bytes];
+            batch.put_cf_parts(family, &parts, value);
         };
+        let mut scratch = Vec::with_capacity(64);
         let mut count = |term: &[u8], delta: i64| {
-            *deltas.entry(counter(term)).or_insert(0) += delta;
-            let hour = bucket_counter(HOURLY, term, created / HOUR_MS);
-            *deltas.entry(hour).or_insert(0) += delta;
-            *deltas.entry(bucket_counter(DAILY, term, created / DAY_MS)).or_insert(0) += delta;
+            write_counter(&mut scratch, term);
+            add_delta(deltas, &scratch, delta);
+            write_bucket_counter(&mut scratch, HOURLY, term, created / HOUR_MS);
+            add_delta(deltas, &scratch, delta);
+            write_bucket_counter(&mut scratch, DAILY, term, created / DAY_MS);
+            add_delta(deltas, &scratch, delta);
         };
         for term in added.iter().chain(&answer) {
-            batch.put_cf(family, timed(term), [1]);
+            timed(term, &[1]);
             count(term, 1);
         }
         for term in removed {
-            batch.put_cf(family, timed(term), [0]);
+            timed(term, &[0]);
             count(term, -1);
         }
-    }
-
-    /// The creation time the record of `key` already has, if a block wrote it before.
-    pub(crate) fn created_time(&self, key: &RecordKey) -> Result<Option<u64>> {
-        Ok(self.record_created(key)?.map(|(time, _)| time.0))
     }
 
     /// Adds to `batch` the counts at `height` of the terms whose count `deltas` changes, each

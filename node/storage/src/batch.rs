@@ -33,6 +33,8 @@ struct Family<'a> {
     handle: &'a ColumnFamily,
     buffer: Vec<u8>,
     entries: Vec<Entry>,
+    /// Whether `entries` is in key order: set by [`Batch::sort`], cleared by a later write.
+    sorted: bool,
 }
 
 /// Where one write's key and value lie in its family's buffer; `value_len` is `None` for a
@@ -74,6 +76,22 @@ impl<'a> Batch<'a> {
         self.push(family, key, Some(value));
     }
 
+    /// Adds a put of `value` at the key made of `parts` one after the other, in `family`: the
+    /// same as [`Batch::put_cf`] of their concatenation, without building it first.
+    pub(crate) fn put_cf_parts(&mut self, family: &'a ColumnFamily, parts: &[&[u8]], value: &[u8]) {
+        let family = self.family(family);
+        let key_start = family.buffer.len();
+        for part in parts {
+            family.buffer.extend_from_slice(part);
+        }
+        let key_len = family.buffer.len() - key_start;
+        family.buffer.extend_from_slice(value);
+        family.entries.push(Entry { key_start, key_len, value_len: Some(value.len()) });
+        family.sorted = false;
+        self.entries += 1;
+        self.bytes += key_len + value.len() + ENTRY_OVERHEAD_BYTES;
+    }
+
     /// Adds a delete of `key` in `family`.
     pub(crate) fn delete_cf(&mut self, family: &'a ColumnFamily, key: impl AsRef<[u8]>) {
         self.push(family, key.as_ref(), None);
@@ -96,6 +114,7 @@ impl<'a> Batch<'a> {
             key_len: key.len(),
             value_len: value.map(<[u8]>::len),
         });
+        family.sorted = false;
         self.entries += 1;
         self.bytes += key.len() + value.map_or(0, <[u8]>::len) + ENTRY_OVERHEAD_BYTES;
     }
@@ -107,7 +126,9 @@ impl<'a> Batch<'a> {
             self.last = match self.families.iter().position(same) {
                 Some(position) => position,
                 None => {
-                    self.families.push(Family { handle, buffer: Vec::new(), entries: Vec::new() });
+                    let family =
+                        Family { handle, buffer: Vec::new(), entries: Vec::new(), sorted: true };
+                    self.families.push(family);
                     self.families.len() - 1
                 }
             };
@@ -115,14 +136,46 @@ impl<'a> Batch<'a> {
         &mut self.families[self.last]
     }
 
-    /// The `WriteBatch` of these writes: family by family in the order of their first write,
-    /// each family's writes in ascending key order, writes of the same key in the order added.
-    pub(crate) fn into_write_batch(mut self) -> WriteBatch {
-        let mut batch = WriteBatch::with_capacity_bytes(HEADER_BYTES + self.bytes);
-        for family in &mut self.families {
+    /// Puts each family's writes in ascending key order, writes of the same key in the order
+    /// added, as [`Batch::into_write_batch`] would: a thread that built part of a block's writes
+    /// sorts them before handing them over ([`Batch::append`]).
+    pub(crate) fn sort(&mut self) {
+        for family in self.families.iter_mut().filter(|family| !family.sorted) {
             let buffer = family.buffer.as_slice();
             // `sort_by` is stable: the last write of a key stays last.
             family.entries.sort_by(|a, b| a.key(buffer).cmp(b.key(buffer)));
+            family.sorted = true;
+        }
+    }
+
+    /// Adds the writes of `other` after these: as if each had been added here in its order.
+    pub(crate) fn append(&mut self, other: Self) {
+        self.entries += other.entries;
+        self.bytes += other.bytes;
+        for mut theirs in other.families {
+            let family = self.family(theirs.handle);
+            if family.entries.is_empty() {
+                *family = theirs;
+                continue;
+            }
+            let offset = family.buffer.len();
+            family.buffer.append(&mut theirs.buffer);
+            let moved = theirs
+                .entries
+                .iter()
+                .map(|entry| Entry { key_start: entry.key_start + offset, ..*entry });
+            family.entries.extend(moved);
+            family.sorted = false;
+        }
+    }
+
+    /// The `WriteBatch` of these writes: family by family in the order of their first write,
+    /// each family's writes in ascending key order, writes of the same key in the order added.
+    pub(crate) fn into_write_batch(mut self) -> WriteBatch {
+        self.sort();
+        let mut batch = WriteBatch::with_capacity_bytes(HEADER_BYTES + self.bytes);
+        for family in &self.families {
+            let buffer = family.buffer.as_slice();
             for entry in &family.entries {
                 match entry.value(buffer) {
                     Some(value) => batch.put_cf(family.handle, entry.key(buffer), value),
@@ -171,16 +224,37 @@ mod tests {
         FAMILIES.iter().map(|name| read(name)).collect()
     }
 
-    /// The store after `blocks`, each written as one plain `WriteBatch` in the order given
-    /// (`sorted` false) or as one [`Batch`] (`sorted` true).
-    fn written(blocks: &[Vec<Write>], sorted: bool) -> Vec<BTreeMap<Vec<u8>, Vec<u8>>> {
+    /// How a test block is handed to RocksDB.
+    #[derive(Clone, Copy)]
+    enum Mode {
+        /// One plain `WriteBatch`, in the order given.
+        Plain,
+        /// One [`Batch`].
+        Sorted,
+        /// Two [`Batch`]es, the writes before `split` and those from it, the second sorted on
+        /// its own and appended to the first, as a block's index is.
+        Appended { split: usize },
+    }
+
+    /// The store after `blocks`, each written as `mode` says.
+    fn written(blocks: &[Vec<Write>], mode: Mode) -> Vec<BTreeMap<Vec<u8>, Vec<u8>>> {
         let dir = tempfile::tempdir().expect("dir");
         let store = Store::open(&StoreConfig::new(dir.path())).expect("opens");
         for block in blocks {
             let writes = block.iter().map(|(family, key, value)| {
                 (store.cf(FAMILIES[*family]), key.as_slice(), value.as_deref())
             });
-            if sorted {
+            if let Mode::Appended { split } = mode {
+                let (mut first, mut second) = (Batch::default(), Batch::default());
+                for (n, (family, key, value)) in writes.enumerate() {
+                    let batch = if n < split { &mut first } else { &mut second };
+                    batch.push(family, key, value);
+                }
+                second.sort();
+                first.append(second);
+                assert_eq!(first.len(), block.len());
+                store.write(first).expect("writes");
+            } else if let Mode::Sorted = mode {
                 let mut batch = Batch::default();
                 writes.for_each(|(family, key, value)| batch.push(family, key, value));
                 assert_eq!(batch.len(), block.len());
@@ -210,7 +284,19 @@ mod tests {
         fn a_sorted_batch_leaves_the_same_contents_as_the_unsorted_one(
             blocks in prop::collection::vec(prop::collection::vec(write_strategy(), 0..200), 1..4)
         ) {
-            prop_assert_eq!(written(&blocks, true), written(&blocks, false));
+            prop_assert_eq!(written(&blocks, Mode::Sorted), written(&blocks, Mode::Plain));
+        }
+
+        /// Goal: a batch built in two parts, the second sorted apart and appended (a block's
+        /// index is built on its own thread), leaves what one batch of the same writes in the
+        /// same order leaves. Method: as above, each block split at a random point.
+        #[test]
+        fn an_appended_batch_leaves_the_same_contents_as_one_batch(
+            blocks in prop::collection::vec(prop::collection::vec(write_strategy(), 0..200), 1..4),
+            split in 0usize..200,
+        ) {
+            let appended = written(&blocks, Mode::Appended { split });
+            prop_assert_eq!(appended, written(&blocks, Mode::Plain));
         }
     }
 

@@ -32,7 +32,7 @@
 pub use onebook_types::record_kind::RecordKind;
 use onebook_types::{
     codec,
-    ids::{Height, OrgId},
+    ids::OrgId,
     limits::ID_BYTES_MAX,
     record::RecordKey,
     record_kind::{IdForm, RecordId},
@@ -98,9 +98,7 @@ pub struct RecordPage {
 /// The index term of `kind` under `filter`: the prefix every entry of the listing starts with.
 pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
     if let Some(under) = &filter.under {
-        let mut term = vec![kind as u8, b'u'];
-        term.extend_from_slice(&under.encode());
-        return term;
+        return under_term(kind, under);
     }
     match (&filter.org, &filter.side) {
         (Some(org), Some(Side::Provider)) => return tagged(kind, b'v', &[org.as_str()]),
@@ -113,6 +111,13 @@ pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
         (None, Some(status)) => tagged(kind, b's', &[status]),
         (Some(org), Some(status)) => tagged(kind, b'b', &[org.as_str(), status]),
     }
+}
+
+/// The term of the records of `kind` under the record of `under`.
+fn under_term(kind: RecordKind, under: &RecordKey) -> Vec<u8> {
+    let mut term = vec![kind as u8, b'u'];
+    term.extend_from_slice(&under.encode());
+    term
 }
 
 /// Whether the records of `kind` are between two orgs, a provider and another party, and so
@@ -132,32 +137,23 @@ pub(crate) fn terms(key: &RecordKey, value: &[u8]) -> Vec<Vec<u8>> {
         return terms;
     };
     let (orgs, status, under) = (attributes.orgs, attributes.status, attributes.under);
+    // The terms `term` gives for the filters of this record, built without the filters.
     // The kinds between two orgs name the other party first and the provider second.
     if let (true, [party, provider]) = (has_sides(kind), orgs.as_slice()) {
-        for (side, org) in [(Side::Party, party), (Side::Provider, provider)] {
-            let filter =
-                ListFilter { org: Some(org.clone()), side: Some(side), ..ListFilter::default() };
-            terms.push(term(kind, &filter));
-        }
+        terms.push(tagged(kind, b'y', &[party.as_str()]));
+        terms.push(tagged(kind, b'v', &[provider.as_str()]));
     }
     for org in &orgs {
-        let filter = ListFilter { org: Some(org.clone()), ..ListFilter::default() };
-        terms.push(term(kind, &filter));
+        terms.push(tagged(kind, b'o', &[org.as_str()]));
     }
     if let Some(status) = status {
-        let filter = ListFilter { status: Some(status.to_owned()), ..ListFilter::default() };
-        terms.push(term(kind, &filter));
-        for org in orgs {
-            let filter = ListFilter {
-                org: Some(org),
-                status: Some(status.to_owned()),
-                ..ListFilter::default()
-            };
-            terms.push(term(kind, &filter));
+        terms.push(tagged(kind, b's', &[status]));
+        for org in &orgs {
+            terms.push(tagged(kind, b'b', &[org.as_str(), status]));
         }
     }
-    for under in under {
-        terms.push(term(kind, &ListFilter { under: Some(under), ..ListFilter::default() }));
+    for under in &under {
+        terms.push(under_term(kind, under));
     }
     terms.sort();
     terms.dedup();
@@ -186,15 +182,6 @@ pub(crate) fn cursor(kind: RecordKind, key: &RecordKey) -> Vec<u8> {
     let mut cursor = vec![kind as u8];
     cursor.extend_from_slice(&sort_id(key));
     cursor
-}
-
-/// An index key: `term || sort_id || height`.
-pub(crate) fn entry_key(term: &[u8], sort_id: &[u8], height: Height) -> Vec<u8> {
-    let mut key = Vec::with_capacity(term.len() + sort_id.len() + 8);
-    key.extend_from_slice(term);
-    key.extend_from_slice(sort_id);
-    key.extend_from_slice(&height.0.to_be_bytes());
-    key
 }
 
 /// The value of an entry marking that the record holds the term from its height on.
@@ -244,6 +231,7 @@ mod tests {
         catalog_records::Resource,
         consortium::{Member, MemberStatus},
         hash::Hash32,
+        ids::Height,
         keys::PublicKey,
     };
 
@@ -354,6 +342,58 @@ mod tests {
         assert_eq!(admitted, [true; 3]);
         assert_eq!(refused, [false; 2]);
         assert!(!other_kind, "a member is in no listing of grants");
+    }
+
+    #[test]
+    fn a_record_holds_exactly_the_terms_of_the_filters_that_list_it() {
+        // A share request between two orgs, with a status: every kind of term but `under`
+        // (a resource, which hangs under its entry, gives that one).
+        let request = onebook_types::sharing_records::ShareRequest {
+            id: onebook_types::ids::ShareRequestId(7),
+            requester_org: "req".into(),
+            requester: PublicKey([7; 32]),
+            entry: "e-0001".into(),
+            provider: "prov".into(),
+            items: vec!["name".into()],
+            purpose: "audit".into(),
+            legal_duty: "dsl-38".into(),
+            starts: onebook_types::time::Date(1),
+            ends: onebook_types::time::Date(2),
+            requested_at: onebook_types::ids::Timestamp(3),
+            status: onebook_types::sharing_records::ShareStatus::Withdrawn,
+            exception: false,
+        };
+        let key = RecordKey::ShareRequest(request.id);
+        let (resource_key, resource) = resource(4, "e-0001");
+        let org =
+            |org: &str, side| ListFilter { org: Some(org.into()), side, ..ListFilter::default() };
+        let status = |org: Option<&str>| ListFilter {
+            org: org.map(OrgId::from),
+            status: Some("withdrawn".into()),
+            ..ListFilter::default()
+        };
+        let filters = [
+            ListFilter::default(),
+            org("req", None),
+            org("prov", None),
+            org("req", Some(Side::Party)),
+            org("prov", Some(Side::Provider)),
+            status(None),
+            status(Some("req")),
+            status(Some("prov")),
+        ];
+        let mut expected: Vec<Vec<u8>> =
+            filters.iter().map(|filter| term(RecordKind::ShareRequest, filter)).collect();
+        expected.sort();
+        let entry = RecordKey::CatalogEntry("e-0001".into());
+        let under = ListFilter { under: Some(entry), ..ListFilter::default() };
+        let resource_filters = [ListFilter::default(), org("a", None), under];
+        let mut resource_expected: Vec<Vec<u8>> =
+            resource_filters.iter().map(|filter| term(RecordKind::Resource, filter)).collect();
+        resource_expected.sort();
+
+        assert_eq!(terms(&key, &codec::encode(&request)), expected);
+        assert_eq!(terms(&resource_key, &resource), resource_expected);
     }
 
     #[test]

@@ -695,14 +695,37 @@ impl Store {
         // Each receipt too: its leaf for the receipts root, its bytes for the value.
         let receipt_bytes: Vec<Vec<u8>> = commit.receipts.iter().map(codec::encode).collect();
         let mut frontier = self.history_slot().clone();
-        check_block(self.suite, &tip, &frontier, &commit, &tx_hashes, &receipt_bytes, &staged)?;
         let height = header.height;
         let block_hash = header.hash_in(self.suite);
         let mut batch = Batch::default();
-        self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
-        self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
-        self.put_state(&mut batch, height, &staged);
-        self.put_index(&mut batch, height, Some(header.time.0), &staged.changes)?;
+        // The index entries (about three quarters of a block's writes) are built and sorted on a
+        // second thread while this one checks the block and gathers the rest; they join the one
+        // atomic batch before it is written. The index reads only what earlier blocks wrote.
+        let index = std::thread::scope(|scope| {
+            let index = scope.spawn(|| {
+                let mut index = Batch::default();
+                self.put_index(&mut index, height, Some(header.time.0), &staged.changes)?;
+                index.sort();
+                Ok::<_, StorageError>(index)
+            });
+            let checked = check_block(
+                self.suite,
+                &tip,
+                &frontier,
+                &commit,
+                &tx_hashes,
+                &receipt_bytes,
+                &staged,
+            );
+            if checked.is_ok() {
+                self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
+                self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
+                self.put_state(&mut batch, height, &staged);
+            }
+            let index = index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            checked.and(index)
+        })?;
+        batch.append(index);
         let new_tip = Tip { height, block_hash, state_root: staged.root };
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
@@ -1180,17 +1203,16 @@ impl Store {
         time: Option<u64>,
         changes: &[RecordChange],
     ) -> Result<()> {
+        let indexed: Vec<&RecordChange> =
+            changes.iter().filter(|change| RecordKind::of(&change.key).is_some()).collect();
+        // Every block that writes an indexed record also writes its creation entry the first
+        // time (`put_aggregates`; a snapshot's records and a re-index too), and nothing removes
+        // one: a record without it has no earlier version to seek. One batched read finds them.
+        let created = self.created_times(indexed.iter().map(|change| &change.key))?;
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         let mut deltas = crate::aggregates::CountDeltas::new();
-        for change in changes {
-            if RecordKind::of(&change.key).is_none() {
-                continue;
-            }
+        for (change, created) in indexed.into_iter().zip(created) {
             let (key, new) = (&change.key, change.value.as_deref());
-            // Every block that writes an indexed record also writes its creation entry the first
-            // time (`put_aggregates`; a snapshot's records and a re-index too), and nothing
-            // removes one: a record without it has no earlier version to seek.
-            let created = self.created_time(key)?;
             let old = match (created, height.0.checked_sub(1)) {
                 (Some(_), Some(previous)) => self.record_in(&mut iter, key, Height(previous))?,
                 _ => None,
@@ -1222,16 +1244,20 @@ impl Store {
         let old_terms = old.map(|value| index::terms(key, value)).unwrap_or_default();
         let new_terms = new.map(|value| index::terms(key, value)).unwrap_or_default();
         let sort_id = index::sort_id(key);
+        let height_bytes = height.0.to_be_bytes();
         let family = self.cf(keys::RECORD_INDEX);
         let added: Vec<Vec<u8>> =
             new_terms.iter().filter(|term| !old_terms.contains(term)).cloned().collect();
         let removed: Vec<Vec<u8>> =
             old_terms.into_iter().filter(|term| !new_terms.contains(term)).collect();
-        for term in &added {
-            batch.put_cf(family, index::entry_key(term, &sort_id, height), index::present(key));
+        if !added.is_empty() {
+            let present = index::present(key);
+            for term in &added {
+                batch.put_cf_parts(family, &[term, &sort_id, &height_bytes], &present);
+            }
         }
         for term in &removed {
-            batch.put_cf(family, index::entry_key(term, &sort_id, height), index::ABSENT);
+            batch.put_cf_parts(family, &[term, &sort_id, &height_bytes], &index::ABSENT);
         }
         (added, removed)
     }
