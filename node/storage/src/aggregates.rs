@@ -157,6 +157,7 @@ fn timed_prefix(term: &[u8], time: Option<u64>) -> Vec<u8> {
 
 /// The answer term the share request of `key` gains by going from `old` to `new` in a block at
 /// `time`; `None` for every other change and kind.
+///
 /// `added` are the listing terms the change enters: a request is answered only by entering the
 /// status term of `granted` or `refused` (from no value or from `under-review`), so a change
 /// that enters neither is not decoded.

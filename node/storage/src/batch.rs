@@ -79,17 +79,7 @@ impl<'a> Batch<'a> {
     /// Adds a put of `value` at the key made of `parts` one after the other, in `family`: the
     /// same as [`Batch::put_cf`] of their concatenation, without building it first.
     pub(crate) fn put_cf_parts(&mut self, family: &'a ColumnFamily, parts: &[&[u8]], value: &[u8]) {
-        let family = self.family(family);
-        let key_start = family.buffer.len();
-        for part in parts {
-            family.buffer.extend_from_slice(part);
-        }
-        let key_len = family.buffer.len() - key_start;
-        family.buffer.extend_from_slice(value);
-        family.entries.push(Entry { key_start, key_len, value_len: Some(value.len()) });
-        family.sorted = false;
-        self.entries += 1;
-        self.bytes += key_len + value.len() + ENTRY_OVERHEAD_BYTES;
+        self.push_parts(family, parts, Some(value));
     }
 
     /// Adds a delete of `key` in `family`.
@@ -103,20 +93,24 @@ impl<'a> Batch<'a> {
     }
 
     fn push(&mut self, handle: &'a ColumnFamily, key: &[u8], value: Option<&[u8]>) {
+        self.push_parts(handle, &[key], value);
+    }
+
+    /// Adds a put of `value` (a delete if `None`) at the key made of `parts`, in `handle`.
+    fn push_parts(&mut self, handle: &'a ColumnFamily, parts: &[&[u8]], value: Option<&[u8]>) {
         let family = self.family(handle);
         let key_start = family.buffer.len();
-        family.buffer.extend_from_slice(key);
+        for part in parts {
+            family.buffer.extend_from_slice(part);
+        }
+        let key_len = family.buffer.len() - key_start;
         if let Some(value) = value {
             family.buffer.extend_from_slice(value);
         }
-        family.entries.push(Entry {
-            key_start,
-            key_len: key.len(),
-            value_len: value.map(<[u8]>::len),
-        });
+        family.entries.push(Entry { key_start, key_len, value_len: value.map(<[u8]>::len) });
         family.sorted = false;
         self.entries += 1;
-        self.bytes += key.len() + value.map_or(0, <[u8]>::len) + ENTRY_OVERHEAD_BYTES;
+        self.bytes += key_len + value.map_or(0, <[u8]>::len) + ENTRY_OVERHEAD_BYTES;
     }
 
     /// The writes of `handle` so far, created empty on its first write.
