@@ -1,5 +1,6 @@
-//! The CPU time of the calling thread, for benchmarks on a shared machine: other processes
-//! stretch the wall clock of a measured step far more than they stretch its time on a CPU.
+//! The CPU time of the calling thread or of the whole process, for benchmarks on a shared
+//! machine: other processes stretch the wall clock of a measured step far more than they
+//! stretch its time on a CPU.
 
 use std::time::Duration;
 
