@@ -45,9 +45,14 @@ fn main() -> eyre::Result<()> {
     let renders: usize = usize::try_from(env_or("ONEBOOK_BENCH_RENDERS", 200))?;
     // `ONEBOOK_BENCH_DIR` keeps the store there (built once, reused by the next run).
     let kept = std::env::var_os("ONEBOOK_BENCH_DIR").map(std::path::PathBuf::from);
-    let dir = kept.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("onebook-bench-explorer-{}", std::process::id()))
-    });
+    // Otherwise a temporary directory, removed on any exit, an error or a panic included.
+    let (dir, temporary) = match &kept {
+        Some(kept) => (kept.clone(), None),
+        None => {
+            let temporary = tempfile::Builder::new().prefix("onebook-bench-explorer-").tempdir()?;
+            (temporary.path().to_path_buf(), Some(temporary))
+        }
+    };
     let reuse = kept.is_some() && dir.join("CURRENT").exists();
     std::fs::create_dir_all(&dir)?;
     let store = Arc::new(Store::open(&StoreConfig::new(&dir))?);
@@ -205,8 +210,8 @@ fn main() -> eyre::Result<()> {
     );
     drop(app);
     drop(store);
-    if kept.is_none() {
-        std::fs::remove_dir_all(&dir)?;
+    if let Some(temporary) = temporary {
+        temporary.close()?;
     }
     Ok(())
 }
