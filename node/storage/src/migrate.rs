@@ -481,9 +481,9 @@ mod tests {
         let (_, whole) = open_in_child(source.path(), None);
 
         // Kills spread over a whole run.
-        let landed: Vec<Landed> =
-            (1..=6u32).map(|step| kill_at(source.path(), &before, whole * step / 7)).collect();
-        let mut killed_mid_move = landed.iter().filter(|landed| **landed == Landed::Mid).count();
+        let mut killed_mid_move = (1..=6u32)
+            .filter(|&step| kill_at(source.path(), &before, whole * step / 7) == Landed::Mid)
+            .count();
         // The move is a short part of a run (the child process starts first), and on a loaded
         // machine the spread kills may all miss it: then halve the span between a kill that
         // came too early and one too late, a bounded number of times.
