@@ -51,7 +51,17 @@ fn n4_a_validator_killed_under_load_reaches_the_tip_at_once() {
 
     figures.assert_within_bound("under load");
     assert!(hashes.len() > 500, "the load submitted {} txs", hashes.len());
-    let (_, status) = net.nodes[VICTIM].get("/v1/status").unwrap();
+    // The sync status is taken at each commit, from the tips peers announced by then: one
+    // announcement may still be on its way, so read it until it holds that tip (bounded).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        let (_, status) = net.nodes[VICTIM].get("/v1/status").unwrap();
+        let seen = status["sync"]["peer_height"].as_u64() >= Some(figures.tip);
+        if seen || std::time::Instant::now() >= deadline {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert!(status["sync"]["peer_height"].as_u64() >= Some(figures.tip), "{status}");
     assert!(status["sync"]["behind_blocks"].as_u64() <= Some(1), "{status}");
     let tip = LIVE.iter().filter_map(|&node| net.nodes[node].height()).min().unwrap();
