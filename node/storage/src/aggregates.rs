@@ -50,7 +50,7 @@ use crate::{
     error::{Result, StorageError},
     index::{self, ListFilter, RecordKind},
     keys,
-    store::Store,
+    store::{MergedEntries, Store},
 };
 
 /// The first byte of a count entry.
@@ -58,7 +58,7 @@ const COUNTS: u8 = 0xFF;
 /// The first byte of a creation entry.
 const CREATED: u8 = 0xFE;
 /// The first byte of an entry of the index by creation time.
-const TIMED: u8 = 0xFD;
+pub(crate) const TIMED: u8 = 0xFD;
 /// The first byte of a count by hour or day of creation.
 const BUCKETS: u8 = 0xFC;
 /// The width byte of a count by hour of creation.
@@ -249,7 +249,7 @@ impl Store {
     fn count_span(
         &self,
         iter: &mut rocksdb::DBRawIterator<'_>,
-        term: &[u8],
+        (term, listed): (&[u8], &[Vec<u8>]),
         height: Height,
         (from, to): (u64, u64),
         (first, last): (u64, u64),
@@ -257,7 +257,7 @@ impl Store {
         let mut count = 0;
         // Records of the genesis, or brought in by a snapshot, are at time 0.
         if from == 0 && to > 0 {
-            count += self.scan_span(iter, term, height, (0, 1))?;
+            count += self.scan_span(listed, height, (0, 1))?;
         }
         // No record a block created lies outside `[first, last]`: the span is cut to the whole
         // days and hours around it, so that it stays on counters where it was on whole hours.
@@ -274,7 +274,7 @@ impl Store {
                 time + HOUR_MS
             } else {
                 let next = (time - time % HOUR_MS + HOUR_MS).min(to);
-                count += self.scan_span(iter, term, height, (time, next))?;
+                count += self.scan_span(listed, height, (time, next))?;
                 next
             };
             time = next;
@@ -282,43 +282,22 @@ impl Store {
         Ok(count)
     }
 
-    /// How many records holding `term` as of `height` were created in `[from, to)`, read from
-    /// the index by creation time: one key per record and change in the span.
-    fn scan_span(
-        &self,
-        iter: &mut rocksdb::DBRawIterator<'_>,
-        term: &[u8],
-        height: Height,
-        (from, to): (u64, u64),
-    ) -> Result<u64> {
-        let prefix = timed_prefix(term, None);
-        iter.seek(timed_prefix(term, Some(from)));
+    /// How many records holding a term as of `height` were created in `[from, to)`, read from
+    /// the index by creation time of its `listed` terms ([`index::listing_terms`]: the term, or
+    /// the two side terms an org term of a kind between two orgs is the union of): one key per
+    /// record and change in the span.
+    fn scan_span(&self, listed: &[Vec<u8>], height: Height, (from, to): (u64, u64)) -> Result<u64> {
+        let prefixes = listed.iter().map(|term| timed_prefix(term, None)).collect();
+        let start = |prefix: &[u8]| keys::with_suffix(prefix, &from.to_be_bytes());
+        // An entry's id is the record's creation time and sort id.
+        let mut entries =
+            MergedEntries::new(self, prefixes, start, 9, Some(to.to_be_bytes().to_vec()));
         let mut count = 0;
-        // The record being read (its time and sort id) and whether it held the term.
-        let mut group: Vec<u8> = Vec::new();
-        let mut present = false;
-        while let (Some(key), Some(value)) = (iter.key(), iter.value()) {
-            if !key.starts_with(&prefix) || key.len() <= prefix.len() + 16 {
-                break;
-            }
-            let rest = &key[prefix.len()..];
-            if read_u64(rest).is_none_or(|time| time >= to) {
-                break;
-            }
-            let (id, at) = rest.split_at(rest.len() - 8);
-            if id != group.as_slice() {
-                count += u64::from(present);
-                group.clear();
-                group.extend_from_slice(id);
-                present = false;
-            }
-            if read_u64(at).is_some_and(|at| at <= height.0) {
-                present = value.first() == Some(&1);
-            }
-            iter.next();
+        while let Some((_, present)) = entries.next(height) {
+            count += u64::from(present.is_some());
         }
-        iter.status().map_err(|e| self.rocks(e))?;
-        Ok(count + u64::from(present))
+        entries.status().map_err(|e| self.rocks(e))?;
+        Ok(count)
     }
 
     /// For each interval `[bounds[i], bounds[i + 1])` of block times (ms, ascending), how many
@@ -334,6 +313,7 @@ impl Store {
     ) -> Result<Vec<u64>> {
         self.check_held(height)?;
         let term = index::term(kind, filter);
+        let listed = index::listing_terms(kind, filter);
         let first_block = Height(self.base().0.max(1));
         let time_of = |height: Height| -> Result<u64> {
             Ok(self.header(height)?.map_or(0, |header| header.time.0))
@@ -348,7 +328,7 @@ impl Store {
             .windows(2)
             .map(|pair| {
                 let span = (pair[0].0, pair[1].0);
-                self.count_span(&mut iter, &term, height, span, (first, last))
+                self.count_span(&mut iter, (&term, &listed), height, span, (first, last))
             })
             .collect()
     }
@@ -435,12 +415,18 @@ impl Store {
             write_bucket_counter(&mut scratch, DAILY, term, created / DAY_MS);
             add_delta(deltas, &scratch, delta);
         };
+        // A term whose listing is read from others' entries has no timed entry of its own
+        // (`index::is_stored`), but a count like every term.
         for term in added.iter().chain(&answer) {
-            timed(term, &[1]);
+            if index::is_stored(term) {
+                timed(term, &[1]);
+            }
             count(term, 1);
         }
         for term in removed {
-            timed(term, &[0]);
+            if index::is_stored(term) {
+                timed(term, &[0]);
+            }
             count(term, -1);
         }
     }
@@ -643,9 +629,17 @@ mod tests {
     const T0: u64 = 1_767_196_800_000;
 
     fn request(id: u64, provider: &str, status: ShareStatus) -> RecordChange {
+        request_between(id, ("req", provider), status)
+    }
+
+    fn request_between(
+        id: u64,
+        (requester, provider): (&str, &str),
+        status: ShareStatus,
+    ) -> RecordChange {
         let request = ShareRequest {
             id: ShareRequestId(id),
-            requester_org: "req".into(),
+            requester_org: requester.into(),
             requester: PublicKey([1; 32]),
             entry: "e-0001".into(),
             provider: provider.into(),
@@ -789,20 +783,31 @@ mod tests {
         ];
         let mut iter = store.db.raw_iterator_cf(store.cf(keys::RECORD_INDEX));
 
-        for term in [
-            index::term(RecordKind::ShareRequest, &ListFilter::default()),
-            index::term(RecordKind::ShareRequest, &filter(Some("b"), Some("granted"))),
-            index::term(RecordKind::ShareRequest, &filter(None, Some(ANSWERED_ON_TIME))),
+        // An org of a kind between two orgs is counted from its counters and scanned from its
+        // two side terms' timed entries (ADR 0044).
+        for filter in [
+            ListFilter::default(),
+            filter(Some("b"), Some("granted")),
+            filter(None, Some(ANSWERED_ON_TIME)),
+            filter(Some("b"), None),
+            filter(Some("req"), None),
         ] {
+            let term = index::term(RecordKind::ShareRequest, &filter);
+            let listed = index::listing_terms(RecordKind::ShareRequest, &filter);
             for height in 0..=3 {
                 for (from, to) in spans {
                     let bounds = [Timestamp(from), Timestamp(to)];
                     let counted = store
-                        .count_span(&mut iter, &term, Height(height), (from, to), (T0, T0 + 2_000))
+                        .count_span(
+                            &mut iter,
+                            (&term, &listed),
+                            Height(height),
+                            (from, to),
+                            (T0, T0 + 2_000),
+                        )
                         .expect("count");
-                    let scanned = store
-                        .scan_span(&mut iter, &term, Height(height), (from, to))
-                        .expect("scan");
+                    let scanned =
+                        store.scan_span(&listed, Height(height), (from, to)).expect("scan");
                     assert_eq!(counted, scanned, "{bounds:?} at {height}");
                 }
             }
@@ -934,5 +939,238 @@ mod tests {
         assert_eq!(count.expect("count"), 3);
         let schema = store.db.get_cf(store.cf(keys::META), keys::META_SCHEMA).expect("read");
         assert_eq!(schema.as_deref(), Some(keys::SCHEMA_VERSION.to_be_bytes().as_slice()));
+    }
+
+    /// The keys of every page of the listing of `filter` at `height`, pages of two.
+    fn paged(store: &Store, filter: &ListFilter, height: u64) -> Vec<RecordKey> {
+        let (mut keys, mut after) = (Vec::new(), None);
+        loop {
+            let page = store
+                .list_records(RecordKind::ShareRequest, filter, Height(height), after.as_deref(), 2)
+                .expect("list");
+            keys.extend(page.records.into_iter().map(|(key, _)| key));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return keys,
+            }
+        }
+    }
+
+    /// A change of one of a few share requests: its orgs (one org may be both sides) and
+    /// status, or a deletion.
+    type Change = (u64, Option<(usize, usize, u8)>);
+
+    const ORGS: [&str; 3] = ["a", "b", "c"];
+
+    fn change_strategy() -> impl proptest::strategy::Strategy<Value = Change> {
+        (0..6u64, proptest::option::weighted(0.8, (0..3usize, 0..3usize, 0..3u8)))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+        /// ADR 0044: the org listing of a kind between two orgs, read from its two side terms,
+        /// lists at every height exactly the records naming the org on either side (once when
+        /// on both), page after page; its count and its count by creation time agree.
+        #[test]
+        fn an_org_listing_of_requests_is_the_union_of_its_two_sides(
+            blocks in proptest::collection::vec(
+                proptest::collection::vec(change_strategy(), 1..5),
+                1..6,
+            )
+        ) {
+            let dir = tempfile::tempdir().expect("dir");
+            let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
+            store.init_genesis(Hash32([1; 32]), vec![]).expect("genesis");
+            // The model: per height, each standing request's two orgs.
+            let mut standing: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
+            let mut model = vec![standing.clone()];
+            for block in &blocks {
+                let mut changes = Vec::new();
+                for (id, change) in block {
+                    let key = RecordKey::ShareRequest(ShareRequestId(*id));
+                    match change {
+                        Some((requester, provider, status)) => {
+                            let status = match status {
+                                0 => review(T0 + 10_000),
+                                1 => granted(*id),
+                                _ => ShareStatus::Withdrawn,
+                            };
+                            let orgs = (ORGS[*requester], ORGS[*provider]);
+                            changes.push(request_between(*id, orgs, status));
+                            standing.insert(*id, (*requester, *provider));
+                        }
+                        None => {
+                            changes.push(RecordChange { key, value: None });
+                            standing.remove(id);
+                        }
+                    }
+                }
+                crate::testing::commit_changes(&store, changes);
+                model.push(standing.clone());
+            }
+            let tip = model.len() as u64 - 1;
+            let bounds = [Timestamp(0), Timestamp(T0 + 3_600_000)];
+            for (height, standing) in model.iter().enumerate() {
+                let height = height as u64;
+                for (n, org) in ORGS.iter().enumerate() {
+                    let expected: Vec<RecordKey> = standing
+                        .iter()
+                        .filter(|(_, (requester, provider))| *requester == n || *provider == n)
+                        .map(|(id, _)| RecordKey::ShareRequest(ShareRequestId(*id)))
+                        .collect();
+                    let of_org = filter(Some(org), None);
+                    let listed = paged(&store, &of_org, height);
+                    proptest::prop_assert_eq!(&listed, &expected, "{} at {}", org, height);
+                    let count = store
+                        .count_records(RecordKind::ShareRequest, &of_org, Height(height))
+                        .expect("count");
+                    proptest::prop_assert_eq!(count, expected.len() as u64);
+                    let by_time = store
+                        .count_records_by_time(
+                            RecordKind::ShareRequest,
+                            &of_org,
+                            Height(height),
+                            &bounds,
+                        )
+                        .expect("count by time");
+                    proptest::prop_assert_eq!(by_time, vec![expected.len() as u64]);
+                    for key in &expected {
+                        let value = store
+                            .record(key, Height(tip.min(height)))
+                            .expect("read")
+                            .expect("held");
+                        let admitted = of_org.admits(RecordKind::ShareRequest, key, &value);
+                        proptest::prop_assert!(admitted);
+                    }
+                }
+            }
+            let mut report = crate::VerifyReport::default();
+            store.verify_counts(&mut report, &mut |_| {});
+            proptest::prop_assert!(report.problems.is_empty(), "{:?}", report.problems);
+            // No org entry of the kind is stored: its listing is its sides'.
+            let family = store.cf(keys::RECORD_INDEX);
+            let kind = RecordKind::ShareRequest as u8;
+            for prefix in [vec![kind, b'o'], vec![TIMED, kind, b'o']] {
+                let stored = store
+                    .db
+                    .prefix_iterator_cf(family, &prefix)
+                    .map(|item| item.expect("read").0)
+                    .take_while(|key| key.starts_with(&prefix))
+                    .count();
+                proptest::prop_assert_eq!(stored, 0);
+            }
+        }
+    }
+
+    /// A store of schema 8 holds the org listing and timed entries of the kinds between two orgs;
+    /// opening it deletes them with the new schema mark, and its listings and counts stay.
+    #[test]
+    fn a_store_of_schema_8_loses_its_org_entries_of_requests_and_lists_the_same() {
+        let dir = tempfile::tempdir().expect("dir");
+        let filters = [filter(Some("a"), None), filter(Some("b"), None), filter(Some("req"), None)];
+        // `chain`'s requests naming `a`, `b` and `req` (the requester of all) at heights 0 to 3.
+        let ids = |ids: &[u64]| -> Vec<RecordKey> {
+            ids.iter().map(|id| RecordKey::ShareRequest(ShareRequestId(*id))).collect()
+        };
+        let expected: Vec<Vec<RecordKey>> = [
+            [&[1][..], &[], &[1]],
+            [&[1], &[2, 3], &[1, 2, 3]],
+            [&[1], &[2, 3], &[1, 2, 3]],
+            [&[1], &[2, 4], &[1, 2, 4]],
+        ]
+        .iter()
+        .flat_map(|at| at.iter().map(|listed| ids(listed)))
+        .collect();
+        drop(chain(&dir));
+        let kind = RecordKind::ShareRequest as u8;
+        let (listing, timed) = (vec![kind, b'o'], vec![TIMED, kind, b'o']);
+        let other_entries = |store: &Store| {
+            let family = store.cf(keys::RECORD_INDEX);
+            store
+                .db
+                .iterator_cf(family, IteratorMode::Start)
+                .map(|item| item.expect("read"))
+                .filter(|(key, _)| !key.starts_with(&listing) && !key.starts_with(&timed))
+                .collect::<Vec<_>>()
+        };
+        let kept = {
+            // What schema 8 wrote beside: each version's org entries, from the records family.
+            let store = Store::open_database(&StoreConfig::new(dir.path())).expect("raw");
+            let family = store.cf(keys::RECORD_INDEX);
+            let mut written = 0;
+            let mut old: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+            let versions: Vec<_> = store
+                .db
+                .iterator_cf(store.cf(keys::RECORDS), IteratorMode::Start)
+                .map(|item| item.expect("read"))
+                .collect();
+            for (stored, value) in versions {
+                let (key_bytes, at) = stored.split_at(stored.len() - 8);
+                let key = RecordKey::decode(key_bytes).expect("key");
+                if !matches!(key, RecordKey::ShareRequest(_)) {
+                    continue;
+                }
+                let value: Option<Vec<u8>> =
+                    codec::decode(&value, RECORD_BYTES_MAX + 8).expect("value");
+                let org_terms = |value: Option<&Vec<u8>>| -> Vec<Vec<u8>> {
+                    value
+                        .map(|value| index::terms(&key, value))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|term| term.starts_with(&listing))
+                        .collect()
+                };
+                let (was, now) = (org_terms(old.get(key_bytes)), org_terms(value.as_ref()));
+                let created = store.record_created(&key).expect("read").expect("created").0.0;
+                for (term, mark) in now
+                    .iter()
+                    .filter(|t| !was.contains(t))
+                    .map(|t| (t, 1u8))
+                    .chain(was.iter().filter(|t| !now.contains(t)).map(|t| (t, 0u8)))
+                {
+                    let sort_id = index::sort_id(&key);
+                    let entry: Vec<u8> = if mark == 1 { index::present(&key) } else { vec![0] };
+                    store
+                        .db
+                        .put_cf(family, [term.as_slice(), &sort_id, at].concat(), entry)
+                        .expect("put");
+                    let timed_key =
+                        [&[TIMED], term.as_slice(), &created.to_be_bytes(), &sort_id, at].concat();
+                    store.db.put_cf(family, timed_key, [mark]).expect("put");
+                    written += 2;
+                }
+                match value {
+                    Some(value) => old.insert(key_bytes.to_vec(), value),
+                    None => old.remove(key_bytes),
+                };
+            }
+            assert!(written >= 8, "schema 8's org entries written: {written}");
+            let eight = keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES.to_be_bytes();
+            store.db.put_cf(store.cf(keys::META), keys::META_SCHEMA, eight).expect("mark");
+            other_entries(&store)
+        };
+
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("upgraded");
+
+        let schema = store.db.get_cf(store.cf(keys::META), keys::META_SCHEMA).expect("read");
+        assert_eq!(schema.as_deref(), Some(keys::SCHEMA_VERSION.to_be_bytes().as_slice()));
+        let family = store.cf(keys::RECORD_INDEX);
+        let left = store
+            .db
+            .iterator_cf(family, IteratorMode::Start)
+            .map(|item| item.expect("read").0)
+            .filter(|key| key.starts_with(&listing) || key.starts_with(&timed))
+            .count();
+        assert_eq!(left, 0, "the org entries of requests are deleted");
+        assert_eq!(other_entries(&store), kept, "every other index entry is kept");
+        let after: Vec<Vec<RecordKey>> = (0..=3)
+            .flat_map(|h| filters.iter().map(move |f| (h, f)))
+            .map(|(h, f)| paged(&store, f, h))
+            .collect();
+        assert_eq!(after, expected);
+        let mut report = crate::VerifyReport::default();
+        store.verify_counts(&mut report, &mut |_| {});
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
     }
 }

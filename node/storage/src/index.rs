@@ -113,6 +113,35 @@ pub(crate) fn term(kind: RecordKind, filter: &ListFilter) -> Vec<u8> {
     }
 }
 
+/// The terms whose listing entries a listing of `kind` under `filter` reads: the filter's
+/// [`term`], or, for an org listing of a kind between two orgs, the org's two side terms, whose
+/// union it is (ADR 0044).
+pub(crate) fn listing_terms(kind: RecordKind, filter: &ListFilter) -> Vec<Vec<u8>> {
+    let listed = term(kind, filter);
+    if is_stored(&listed) {
+        return vec![listed];
+    }
+    [Side::Provider, Side::Party]
+        .map(|side| {
+            let filter =
+                ListFilter { org: filter.org.clone(), side: Some(side), ..ListFilter::default() };
+            term(kind, &filter)
+        })
+        .to_vec()
+}
+
+/// Whether the listing and timed entries of `term` are stored: those of every term but the org
+/// term (`o`) of a kind between two orgs, which the two side terms hold between them (ADR
+/// 0044). Its count is stored like any term's.
+pub(crate) fn is_stored(term: &[u8]) -> bool {
+    match term {
+        [kind, b'o', ..] => {
+            !RecordKind::ALL.into_iter().any(|sided| sided as u8 == *kind && has_sides(sided))
+        }
+        _ => true,
+    }
+}
+
 /// The term of the records of `kind` under the record of `under`.
 fn under_term(kind: RecordKind, under: &RecordKey) -> Vec<u8> {
     let mut term = vec![kind as u8, b'u'];
@@ -454,8 +483,8 @@ mod tests {
 
     #[test]
     fn a_store_of_an_earlier_or_unknown_schema_is_refused_with_both_versions() {
-        // 3: before history roots, which this release cannot read; 9: a later release's.
-        for found in [3u32, 9] {
+        // 3: before history roots, which this release cannot read; 10: a later release's.
+        for found in [3u32, 10] {
             let dir = tempfile::tempdir().expect("dir");
             drop(store(&dir));
             {
@@ -472,7 +501,7 @@ mod tests {
             let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
             let supported = crate::keys::SCHEMA_VERSION;
-            assert_eq!(supported, 8);
+            assert_eq!(supported, 9);
             assert!(
                 matches!(&error, StorageError::UnsupportedSchema { supported: s, found: f }
                     if *s == supported && *f == found.to_be_bytes()),

@@ -79,14 +79,20 @@ pub(crate) const META_BASE_SET_CHANGES: &[u8] = b"base_set_changes";
 pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
 /// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open, one
-/// of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open, and one of
-/// [`SCHEMA_VERSION_UNPRUNED`], which needs nothing but the new mark.
+/// of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open, one of
+/// [`SCHEMA_VERSION_UNPRUNED`] or [`SCHEMA_VERSION_SIDED_ORG_ENTRIES`], whose org entries of the
+/// kinds between two orgs are deleted on open.
 /// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
 /// earlier version (whose blocks have neither) can be read or extended. Version 6 adds the index
 /// aggregates (counts, creation times, the index by creation time: `aggregates.rs`). Version 8
 /// lets a chunk of state-tree nodes hold pruned slots ([`META_STATE_OLDEST`], `prune.rs`), which
-/// an earlier release would read as missing nodes.
-pub(crate) const SCHEMA_VERSION: u32 = 8;
+/// an earlier release would read as missing nodes. Version 9 stores no org (`o`) listing or
+/// timed entries for the kinds between two orgs (ADR 0044), which an earlier release would list
+/// as empty.
+pub(crate) const SCHEMA_VERSION: u32 = 9;
+/// The last version that stored the org listing and timed entries of the kinds between two
+/// orgs; its stores open once those are deleted.
+pub(crate) const SCHEMA_VERSION_SIDED_ORG_ENTRIES: u32 = 8;
 /// The last version whose state chunks hold no pruned slot; its stores open unchanged.
 pub(crate) const SCHEMA_VERSION_UNPRUNED: u32 = 6;
 /// The last version without the index aggregates of `aggregates.rs`.

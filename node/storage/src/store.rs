@@ -1067,54 +1067,29 @@ impl Store {
         limit: usize,
     ) -> Result<RecordPage> {
         let limit = limit.clamp(1, PAGE_ITEMS_MAX);
-        let prefix = index::term(kind, filter);
-        let start = match after {
-            Some(cursor) if crate::cursor_is_well_formed(kind, cursor) => {
-                // Past every version of the cursor's record.
-                keys::with_suffix(&keys::with_suffix(&prefix, &cursor[1..]), &[0xff; 8])
-            }
+        let after = match after {
+            Some(cursor) if crate::cursor_is_well_formed(kind, cursor) => Some(&cursor[1..]),
             Some(_) => return Err(StorageError::InvalidCursor),
-            None => prefix.clone(),
+            None => None,
         };
-        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORD_INDEX));
-        iter.seek(&start);
+        // Past every version of the cursor's record.
+        let start = |prefix: &[u8]| match after {
+            Some(sort_id) => keys::with_suffix(&keys::with_suffix(prefix, sort_id), &[0xff; 8]),
+            None => prefix.to_vec(),
+        };
+        let terms = index::listing_terms(kind, filter);
+        let mut entries = MergedEntries::new(self, terms, start, 1, None);
         let mut records = Vec::new();
-        // The record being read: its sort id and its latest index value at or below `height`.
-        let mut group: Option<(Vec<u8>, Option<Vec<u8>>)> = None;
-        loop {
-            let entry = match (iter.key(), iter.value()) {
-                (Some(key), Some(value))
-                    if key.starts_with(&prefix) && key.len() > prefix.len() + 8 =>
-                {
-                    let (sort_id, at) = key[prefix.len()..].split_at(key.len() - prefix.len() - 8);
-                    let at = u64::from_be_bytes(at.try_into().expect("split 8 bytes from the end"));
-                    Some((sort_id.to_vec(), Height(at), value.to_vec()))
-                }
-                _ => None,
-            };
-            let same_record =
-                matches!((&group, &entry), (Some((id, _)), Some((next, _, _))) if id == next);
-            if !same_record {
-                if let Some((_, Some(value))) = group.take()
-                    && let Some(found) = self.listed(&value, height)?
-                {
-                    if records.len() == limit {
-                        let next = records.last().map(|(key, _)| index::cursor(kind, key));
-                        return Ok(RecordPage { records, next });
-                    }
-                    records.push(found);
-                }
-                let Some((sort_id, _, _)) = &entry else { break };
-                group = Some((sort_id.clone(), None));
+        while let Some((_, present)) = entries.next(height) {
+            let Some(value) = present else { continue };
+            let Some(found) = self.listed(&value, height)? else { continue };
+            if records.len() == limit {
+                let next = records.last().map(|(key, _)| index::cursor(kind, key));
+                return Ok(RecordPage { records, next });
             }
-            if let (Some((_, latest)), Some((_, at, value))) = (&mut group, entry)
-                && at <= height
-            {
-                *latest = Some(value);
-            }
-            iter.next();
+            records.push(found);
         }
-        iter.status().map_err(|e| self.rocks(e))?;
+        entries.status().map_err(|e| self.rocks(e))?;
         Ok(RecordPage { records, next: None })
     }
 
@@ -1231,8 +1206,9 @@ impl Store {
         self.put_counts(batch, height, &deltas)
     }
 
-    /// Adds the listing entries of the record of `key` going from `old` to `new` at `height`;
-    /// gives the terms it entered and those it left.
+    /// Adds the listing entries of the record of `key` going from `old` to `new` at `height`
+    /// (none for a term [`index::is_stored`] leaves out); gives the terms it entered and those it
+    /// left, all of them, for the counts.
     pub(crate) fn put_index_change<'s>(
         &'s self,
         batch: &mut Batch<'s>,
@@ -1252,11 +1228,11 @@ impl Store {
             old_terms.into_iter().filter(|term| !new_terms.contains(term)).collect();
         if !added.is_empty() {
             let present = index::present(key);
-            for term in &added {
+            for term in added.iter().filter(|term| index::is_stored(term)) {
                 batch.put_cf_parts(family, &[term, &sort_id, &height_bytes], &present);
             }
         }
-        for term in &removed {
+        for term in removed.iter().filter(|term| index::is_stored(term)) {
             batch.put_cf_parts(family, &[term, &sort_id, &height_bytes], &index::ABSENT);
         }
         (added, removed)
@@ -1298,7 +1274,8 @@ impl Store {
             Ok(
                 old @ (keys::SCHEMA_VERSION_NODES_BY_HASH
                 | keys::SCHEMA_VERSION_NO_AGGREGATES
-                | keys::SCHEMA_VERSION_UNPRUNED),
+                | keys::SCHEMA_VERSION_UNPRUNED
+                | keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES),
             ) => Ok(Some(old)),
             _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
@@ -1307,10 +1284,12 @@ impl Store {
     /// Brings a store of schema `old` up to the current one: a store of schema 4 has its state
     /// tree moved from nodes by hash to nodes by block (`migrate.rs`), and every store of a
     /// schema before 6 has its index rewritten with its aggregates and side terms
-    /// (`aggregates.rs`); a store of schema 6 needs nothing (schema 8 only allows pruned slots
-    /// in state chunks, which it has none of). Each step can be redone after a crash; the mark
-    /// of the current schema is written last, and only then is the family of nodes by hash
-    /// dropped ([`Self::drop_nodes_by_hash`]).
+    /// (`aggregates.rs`); schema 8 only allows pruned slots in state chunks, which a store of
+    /// schema 6 has none of; every store of a schema before 9 has the org listing and timed
+    /// entries of its kinds between two orgs deleted (ADR 0044), in the batch that writes the
+    /// new mark. Each step can be redone after a crash; the mark of the current schema is
+    /// written last, and only then is the family of nodes by hash dropped
+    /// ([`Self::drop_nodes_by_hash`]).
     fn upgrade(&mut self, old: u32) -> Result<()> {
         if old == keys::SCHEMA_VERSION_NODES_BY_HASH {
             self.move_state_tree(None)?;
@@ -1318,10 +1297,22 @@ impl Store {
         if old < keys::SCHEMA_VERSION_UNPRUNED {
             self.rebuild_index()?;
         }
-        let mut batch = Batch::default();
+        let mut batch = rocksdb::WriteBatch::default();
+        let index = self.cf(keys::RECORD_INDEX);
+        for kind in RecordKind::ALL.into_iter().filter(|kind| index::has_sides(*kind)) {
+            let kind = kind as u8;
+            batch.delete_range_cf(index, [kind, b'o'], [kind, b'o' + 1]);
+            batch.delete_range_cf(
+                index,
+                [crate::aggregates::TIMED, kind, b'o'],
+                [crate::aggregates::TIMED, kind, b'o' + 1],
+            );
+        }
         let version = keys::SCHEMA_VERSION.to_be_bytes();
         batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
-        self.write_synced(batch)?;
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        self.db.write_opt(batch, &options)?;
         tracing::info!(from = old, to = keys::SCHEMA_VERSION, "upgraded the store");
         Ok(())
     }
@@ -1617,6 +1608,92 @@ fn check_block(
 
 fn index_u32(index: usize) -> u32 {
     u32::try_from(index).expect("a block holds at most BLOCK_TXS_MAX txs")
+}
+
+/// The entries `prefix || id || height (u64 BE)` of one or more index prefixes, read together in
+/// `id` order, as one listing: an org listing of a kind between two orgs reads its two side
+/// terms (ADR 0044), every other listing one term.
+pub(crate) struct MergedEntries<'a> {
+    scans: Vec<(Vec<u8>, rocksdb::DBRawIterator<'a>)>,
+    /// The fewest bytes an entry's id has.
+    id_min: usize,
+    /// Entries whose id is at or past this are not read.
+    end: Option<Vec<u8>>,
+}
+
+impl<'a> MergedEntries<'a> {
+    /// Reads the entries of each of `prefixes` in `record_index` from the key `start` gives for
+    /// it, those with ids of at least `id_min` bytes below `end`.
+    pub(crate) fn new(
+        store: &'a Store,
+        prefixes: Vec<Vec<u8>>,
+        start: impl Fn(&[u8]) -> Vec<u8>,
+        id_min: usize,
+        end: Option<Vec<u8>>,
+    ) -> Self {
+        let scans = prefixes
+            .into_iter()
+            .map(|prefix| {
+                let mut iter = store.db.raw_iterator_cf(store.cf(keys::RECORD_INDEX));
+                iter.seek(start(&prefix));
+                (prefix, iter)
+            })
+            .collect();
+        Self { scans, id_min, end }
+    }
+
+    /// The id and height of the entry `iter` is at, if it is one of `prefix`'s to read.
+    fn entry<'i>(
+        prefix: &[u8],
+        iter: &'i rocksdb::DBRawIterator<'_>,
+        id_min: usize,
+        end: Option<&[u8]>,
+    ) -> Option<(&'i [u8], u64)> {
+        let key = iter.key()?;
+        let rest = key.strip_prefix(prefix)?;
+        let split = rest.len().checked_sub(8).filter(|split| *split >= id_min)?;
+        let (id, at) = rest.split_at(split);
+        if end.is_some_and(|end| id >= end) {
+            return None;
+        }
+        Some((id, u64::from_be_bytes(at.try_into().ok()?)))
+    }
+
+    /// The next id, and the value of its latest entry at or below `height` on a prefix where
+    /// that entry marks presence (`None` if on every prefix the record did not hold the term
+    /// then).
+    pub(crate) fn next(&mut self, height: Height) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let (id_min, end) = (self.id_min, self.end.as_deref());
+        let id = self
+            .scans
+            .iter()
+            .filter_map(|(prefix, iter)| Self::entry(prefix, iter, id_min, end))
+            .map(|(id, _)| id)
+            .min()?
+            .to_vec();
+        let mut present = None;
+        for (prefix, iter) in &mut self.scans {
+            let mut latest: Option<Vec<u8>> = None;
+            while let Some((found, at)) = Self::entry(prefix, iter, id_min, end) {
+                if found != id.as_slice() {
+                    break;
+                }
+                if at <= height.0 {
+                    latest = iter.value().map(<[u8]>::to_vec);
+                }
+                iter.next();
+            }
+            if let Some(value) = latest.filter(|value| value.first() == Some(&1)) {
+                present = Some(value);
+            }
+        }
+        Some((id, present))
+    }
+
+    /// Whether every scan ended without an error.
+    pub(crate) fn status(&self) -> std::result::Result<(), rocksdb::Error> {
+        self.scans.iter().try_for_each(|(_, iter)| iter.status())
+    }
 }
 
 #[cfg(test)]
