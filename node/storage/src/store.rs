@@ -698,16 +698,22 @@ impl Store {
         let height = header.height;
         let block_hash = header.hash_in(self.suite);
         let mut batch = Batch::default();
-        // The index entries (about three quarters of a block's writes) are built and sorted on a
-        // second thread while this one checks the block and gathers the rest; they join the one
-        // atomic batch before it is written. The index reads only what earlier blocks wrote.
-        let index = std::thread::scope(|scope| {
-            let index = scope.spawn(|| {
-                let mut index = Batch::default();
-                self.put_index(&mut index, height, Some(header.time.0), &staged.changes)?;
-                index.sort();
-                Ok::<_, StorageError>(index)
-            });
+        // The index entries (about three quarters of a block's writes) are built and sorted on
+        // both threads: most of the block's indexed records on a second thread while this one
+        // checks the block and gathers the rest, the others on this one after that; they join
+        // the one atomic batch before it is written. The index reads only what earlier blocks
+        // wrote.
+        let indexed = indexed(&staged.changes);
+        let (theirs, ours) = indexed.split_at(indexed.len() * INDEX_SHARE_EIGHTHS / 8);
+        let time = Some(header.time.0);
+        let build = |changes: &[&RecordChange]| {
+            let mut index = Batch::default();
+            let deltas = self.put_index_changes(&mut index, height, time, changes)?;
+            index.sort();
+            Ok::<_, StorageError>((index, deltas))
+        };
+        let (theirs, ours) = std::thread::scope(|scope| {
+            let theirs = scope.spawn(|| build(theirs));
             let checked = check_block(
                 self.suite,
                 &tip,
@@ -717,15 +723,24 @@ impl Store {
                 &receipt_bytes,
                 &staged,
             );
-            if checked.is_ok() {
+            let ours = checked.and_then(|()| {
                 self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
                 self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
                 self.put_state(&mut batch, height, &staged);
-            }
-            let index = index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            checked.and(index)
+                build(ours)
+            });
+            let theirs = theirs.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, StorageError>((theirs?, ours?))
         })?;
+        let ((index, mut deltas), (more, more_deltas)) = (theirs, ours);
+        for (counter, delta) in more_deltas {
+            *deltas.entry(counter).or_insert(0) += delta;
+        }
+        let mut counts = Batch::default();
+        self.put_counts(&mut counts, height, &deltas)?;
         batch.append(index);
+        batch.append(more);
+        batch.append(counts);
         let new_tip = Tip { height, block_hash, state_root: staged.root };
         batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
         self.write(batch)?;
@@ -1178,15 +1193,27 @@ impl Store {
         time: Option<u64>,
         changes: &[RecordChange],
     ) -> Result<()> {
-        let indexed: Vec<&RecordChange> =
-            changes.iter().filter(|change| RecordKind::of(&change.key).is_some()).collect();
+        let deltas = self.put_index_changes(batch, height, time, &indexed(changes))?;
+        self.put_counts(batch, height, &deltas)
+    }
+
+    /// Adds the listing entries and aggregates of `indexed` (changes of records of listed kinds)
+    /// as [`Self::put_index`] does, but the counts: gives their changes, for
+    /// [`Self::put_counts`].
+    pub(crate) fn put_index_changes<'s>(
+        &'s self,
+        batch: &mut Batch<'s>,
+        height: Height,
+        time: Option<u64>,
+        indexed: &[&RecordChange],
+    ) -> Result<crate::aggregates::CountDeltas> {
         // Every block that writes an indexed record also writes its creation entry the first
         // time (`put_aggregates`; a snapshot's records and a re-index too), and nothing removes
         // one: a record without it has no earlier version to seek. One batched read finds them.
         let created = self.created_times(indexed.iter().map(|change| &change.key))?;
         let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
         let mut deltas = crate::aggregates::CountDeltas::new();
-        for (change, created) in indexed.into_iter().zip(created) {
+        for (change, created) in indexed.iter().zip(created) {
             let (key, new) = (&change.key, change.value.as_deref());
             let old = match (created, height.0.checked_sub(1)) {
                 (Some(_), Some(previous)) => self.record_in(&mut iter, key, Height(previous))?,
@@ -1203,7 +1230,7 @@ impl Store {
                 created,
             );
         }
-        self.put_counts(batch, height, &deltas)
+        Ok(deltas)
     }
 
     /// Adds the listing entries of the record of `key` going from `old` to `new` at `height`
@@ -1608,6 +1635,17 @@ fn check_block(
 
 fn index_u32(index: usize) -> u32 {
     u32::try_from(index).expect("a block holds at most BLOCK_TXS_MAX txs")
+}
+
+/// The eighths of a block's indexed records whose index entries a commit builds on its second
+/// thread; the committing thread, which first checks the block and gathers its other writes,
+/// builds the rest (measured: about 1.7 ms of the other work against 5.6 ms of index work for
+/// 1,000 new share requests).
+const INDEX_SHARE_EIGHTHS: usize = 5;
+
+/// The changes of `changes` to records of listed kinds.
+fn indexed(changes: &[RecordChange]) -> Vec<&RecordChange> {
+    changes.iter().filter(|change| RecordKind::of(&change.key).is_some()).collect()
 }
 
 /// The entries `prefix || id || height (u64 BE)` of one or more index prefixes, read together in
