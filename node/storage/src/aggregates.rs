@@ -194,6 +194,75 @@ pub(crate) fn answer_term(
     Some(index::term(RecordKind::ShareRequest, &filter))
 }
 
+/// Whether `term` has timed entries of its own (`0xFD || term || ...`): the kind term (`k`)
+/// of every kind and the answer terms of share requests, which have no listing entries. A count
+/// by creation time of any other term reads its kind's timed entries and the term's listing
+/// entries (ADR 0045).
+pub(crate) fn has_timed(term: &[u8]) -> bool {
+    // `index::term` of a status: kind, `s`, the status's length and bytes.
+    match term {
+        [_, b'k'] => true,
+        [kind, b's', len, status @ ..] => {
+            *kind == RecordKind::ShareRequest as u8
+                && usize::from(*len) == status.len()
+                && [ANSWERED_ON_TIME, ANSWERED_LATE]
+                    .iter()
+                    .any(|answer| answer.as_bytes() == status)
+        }
+        _ => false,
+    }
+}
+
+/// The key ranges of `record_index` holding timed entries of terms without [`has_timed`], per
+/// listed kind: everything from `0xFD || kind` to `0xFD || kind + 1` but the kind term's and the
+/// answer terms' entries. A store of schema 9 or earlier deletes them on open.
+pub(crate) fn timed_ranges_without_use() -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut ranges = Vec::new();
+    for kind in RecordKind::ALL {
+        let byte = kind as u8;
+        let mut kept = vec![vec![TIMED, byte, b'k']];
+        if kind == RecordKind::ShareRequest {
+            kept.extend(answer_terms().map(|term| [&[TIMED], term.as_slice()].concat()));
+        }
+        kept.sort();
+        let mut from = vec![TIMED, byte];
+        for prefix in kept {
+            ranges.push((from, prefix.clone()));
+            from = keys::after_prefix(&prefix);
+        }
+        ranges.push((from, vec![TIMED, byte + 1]));
+    }
+    ranges
+}
+
+/// The two answer terms of share requests ([`ANSWERED_ON_TIME`], [`ANSWERED_LATE`]).
+fn answer_terms() -> [Vec<u8>; 2] {
+    [ANSWERED_ON_TIME, ANSWERED_LATE].map(|status| {
+        let filter = ListFilter { status: Some(status.to_owned()), ..ListFilter::default() };
+        index::term(RecordKind::ShareRequest, &filter)
+    })
+}
+
+/// Whether the listing entries of `term` say that the record of `sort_id` held it at `height`:
+/// its last entry at or below `height`, read through `iter` over `record_index`, marks presence.
+fn held(
+    iter: &mut rocksdb::DBRawIterator<'_>,
+    term: &[u8],
+    sort_id: &[u8],
+    height: Height,
+) -> bool {
+    let seek = [term, sort_id, &height.0.to_be_bytes()].concat();
+    iter.seek_for_prev(&seek);
+    match (iter.key(), iter.value()) {
+        (Some(found), Some(value)) => {
+            found.len() == seek.len()
+                && found.starts_with(&seek[..seek.len() - 8])
+                && value.first() == Some(&1)
+        }
+        _ => false,
+    }
+}
+
 /// A record a rebuild is reading: its key's bytes, its key, its value before the version read
 /// and its creation time, once known.
 type Reading = (Vec<u8>, RecordKey, Option<Vec<u8>>, Option<u64>);
@@ -255,9 +324,14 @@ impl Store {
         (first, last): (u64, u64),
     ) -> Result<u64> {
         let mut count = 0;
-        // Records of the genesis, or brought in by a snapshot, are at time 0.
+        // Records of the genesis, or brought in by a snapshot, are at time 0: when no block is
+        // in the first hour of 1970, they are the count of that hour.
         if from == 0 && to > 0 {
-            count += self.scan_span(listed, height, (0, 1))?;
+            count += if first >= HOUR_MS {
+                self.read_counter(iter, &bucket_counter(HOURLY, term, 0), height)?
+            } else {
+                self.scan_span((term, listed), height, (0, 1))?
+            };
         }
         // No record a block created lies outside `[first, last]`: the span is cut to the whole
         // days and hours around it, so that it stays on counters where it was on whole hours.
@@ -274,7 +348,7 @@ impl Store {
                 time + HOUR_MS
             } else {
                 let next = (time - time % HOUR_MS + HOUR_MS).min(to);
-                count += self.scan_span(listed, height, (time, next))?;
+                count += self.scan_span((term, listed), height, (time, next))?;
                 next
             };
             time = next;
@@ -282,21 +356,41 @@ impl Store {
         Ok(count)
     }
 
-    /// How many records holding a term as of `height` were created in `[from, to)`, read from
-    /// the index by creation time of its `listed` terms ([`index::listing_terms`]: the term, or
-    /// the two side terms an org term of a kind between two orgs is the union of): one key per
-    /// record and change in the span.
-    fn scan_span(&self, listed: &[Vec<u8>], height: Height, (from, to): (u64, u64)) -> Result<u64> {
-        let prefixes = listed.iter().map(|term| timed_prefix(term, None)).collect();
+    /// How many records holding `term` as of `height` were created in `[from, to)`, read from
+    /// the index by creation time: the term's own timed entries if it has them
+    /// ([`has_timed`]: the kind term and the answer terms), else those of its kind, each record
+    /// there checked against the listing entries of the `listed` terms
+    /// ([`index::listing_terms`]: the term, or the two side terms an org term of a kind
+    /// between two orgs is the union of). One key per record and change in the span, and one
+    /// seek per record for a term without timed entries.
+    fn scan_span(
+        &self,
+        (term, listed): (&[u8], &[Vec<u8>]),
+        height: Height,
+        (from, to): (u64, u64),
+    ) -> Result<u64> {
+        let own = has_timed(term);
+        let timed = match term.first() {
+            Some(kind) if !own => timed_prefix(&[*kind, b'k'], None),
+            _ => timed_prefix(term, None),
+        };
         let start = |prefix: &[u8]| keys::with_suffix(prefix, &from.to_be_bytes());
         // An entry's id is the record's creation time and sort id.
-        let mut entries =
-            MergedEntries::new(self, prefixes, start, 9, Some(to.to_be_bytes().to_vec()));
+        let end = Some(to.to_be_bytes().to_vec());
+        let mut entries = MergedEntries::new(self, vec![timed], start, 9, end);
+        let mut listing = self.db.raw_iterator_cf(self.cf(keys::RECORD_INDEX));
         let mut count = 0;
-        while let Some((_, present)) = entries.next(height) {
-            count += u64::from(present.is_some());
+        while let Some((id, present)) = entries.next(height) {
+            if present.is_none() {
+                continue;
+            }
+            let sort_id = &id[8..];
+            if own || listed.iter().any(|term| held(&mut listing, term, sort_id, height)) {
+                count += 1;
+            }
         }
         entries.status().map_err(|e| self.rocks(e))?;
+        listing.status().map_err(|e| self.rocks(e))?;
         Ok(count)
     }
 
@@ -415,16 +509,16 @@ impl Store {
             write_bucket_counter(&mut scratch, DAILY, term, created / DAY_MS);
             add_delta(deltas, &scratch, delta);
         };
-        // A term whose listing is read from others' entries has no timed entry of its own
-        // (`index::is_stored`), but a count like every term.
+        // Only the kind term and the answer terms have timed entries (`has_timed`); every
+        // term has counts.
         for term in added.iter().chain(&answer) {
-            if index::is_stored(term) {
+            if has_timed(term) {
                 timed(term, &[1]);
             }
             count(term, 1);
         }
         for term in removed {
-            if index::is_stored(term) {
+            if has_timed(term) {
                 timed(term, &[0]);
             }
             count(term, -1);
@@ -503,13 +597,7 @@ impl Store {
             };
             stored.insert(term.to_vec(), read_u64(&value).unwrap_or(u64::MAX));
         }
-        let answers: Vec<Vec<u8>> = [ANSWERED_ON_TIME, ANSWERED_LATE]
-            .map(|status| {
-                let filter =
-                    ListFilter { status: Some(status.to_owned()), ..ListFilter::default() };
-                index::term(RecordKind::ShareRequest, &filter)
-            })
-            .to_vec();
+        let answers = answer_terms();
         let terms: std::collections::BTreeSet<&Vec<u8>> =
             expected.keys().chain(stored.keys()).filter(|t| !answers.contains(t)).collect();
         let total = terms.len() as u64;
@@ -806,8 +894,9 @@ mod tests {
                             (T0, T0 + 2_000),
                         )
                         .expect("count");
-                    let scanned =
-                        store.scan_span(&listed, Height(height), (from, to)).expect("scan");
+                    let scanned = store
+                        .scan_span((&term, &listed), Height(height), (from, to))
+                        .expect("scan");
                     assert_eq!(counted, scanned, "{bounds:?} at {height}");
                 }
             }
@@ -971,7 +1060,9 @@ mod tests {
 
         /// ADR 0044: the org listing of a kind between two orgs, read from its two side terms,
         /// lists at every height exactly the records naming the org on either side (once when
-        /// on both), page after page; its count and its count by creation time agree.
+        /// on both), page after page. ADR 0045: its count, and that of a status and of an org in
+        /// a status, by creation time over spans that end inside an hour (read from the kind's
+        /// timed entries and the term's listing) equal the model's.
         #[test]
         fn an_org_listing_of_requests_is_the_union_of_its_two_sides(
             blocks in proptest::collection::vec(
@@ -982,23 +1073,27 @@ mod tests {
             let dir = tempfile::tempdir().expect("dir");
             let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
             store.init_genesis(Hash32([1; 32]), vec![]).expect("genesis");
-            // The model: per height, each standing request's two orgs.
-            let mut standing: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
+            // The model: per height, each standing request's two orgs and status; and the
+            // height that first wrote each request (its creation entry, which stays).
+            let mut standing: BTreeMap<u64, (usize, usize, &str)> = BTreeMap::new();
+            let mut created: BTreeMap<u64, u64> = BTreeMap::new();
             let mut model = vec![standing.clone()];
-            for block in &blocks {
+            for (n, block) in blocks.iter().enumerate() {
                 let mut changes = Vec::new();
                 for (id, change) in block {
                     let key = RecordKey::ShareRequest(ShareRequestId(*id));
+                    // The block that first wrote the record, a deletion included.
+                    created.entry(*id).or_insert(n as u64 + 1);
                     match change {
                         Some((requester, provider, status)) => {
-                            let status = match status {
-                                0 => review(T0 + 10_000),
-                                1 => granted(*id),
-                                _ => ShareStatus::Withdrawn,
+                            let (status, name) = match status {
+                                0 => (review(T0 + 10_000), "under-review"),
+                                1 => (granted(*id), "granted"),
+                                _ => (ShareStatus::Withdrawn, "withdrawn"),
                             };
                             let orgs = (ORGS[*requester], ORGS[*provider]);
                             changes.push(request_between(*id, orgs, status));
-                            standing.insert(*id, (*requester, *provider));
+                            standing.insert(*id, (*requester, *provider, name));
                         }
                         None => {
                             changes.push(RecordChange { key, value: None });
@@ -1009,38 +1104,58 @@ mod tests {
                 crate::testing::commit_changes(&store, changes);
                 model.push(standing.clone());
             }
-            let tip = model.len() as u64 - 1;
-            let bounds = [Timestamp(0), Timestamp(T0 + 3_600_000)];
+            // Block `h` is at T0 + (h - 1) s: the second bound cuts the hour of T0 after
+            // block 2.
+            let bounds = [Timestamp(0), Timestamp(T0 + 1_500), Timestamp(T0 + 3_600_000)];
+            let mut filters: Vec<(Option<usize>, Option<&str>)> = Vec::new();
+            for org in [None, Some(0), Some(1), Some(2)] {
+                for status in [None, Some("withdrawn"), Some("granted")] {
+                    if org.is_some() || status.is_some() {
+                        filters.push((org, status));
+                    }
+                }
+            }
             for (height, standing) in model.iter().enumerate() {
                 let height = height as u64;
-                for (n, org) in ORGS.iter().enumerate() {
-                    let expected: Vec<RecordKey> = standing
+                for (org, status) in &filters {
+                    let expected: Vec<u64> = standing
                         .iter()
-                        .filter(|(_, (requester, provider))| *requester == n || *provider == n)
-                        .map(|(id, _)| RecordKey::ShareRequest(ShareRequestId(*id)))
+                        .filter(|(_, (requester, provider, name))| {
+                            org.is_none_or(|n| *requester == n || *provider == n)
+                                && status.is_none_or(|status| status == *name)
+                        })
+                        .map(|(id, _)| *id)
                         .collect();
-                    let of_org = filter(Some(org), None);
-                    let listed = paged(&store, &of_org, height);
-                    proptest::prop_assert_eq!(&listed, &expected, "{} at {}", org, height);
+                    let keys: Vec<RecordKey> = expected
+                        .iter()
+                        .map(|id| RecordKey::ShareRequest(ShareRequestId(*id)))
+                        .collect();
+                    let of = filter(org.map(|n| ORGS[n]), *status);
+                    let listed = paged(&store, &of, height);
+                    proptest::prop_assert_eq!(&listed, &keys, "{:?} at {}", of, height);
                     let count = store
-                        .count_records(RecordKind::ShareRequest, &of_org, Height(height))
+                        .count_records(RecordKind::ShareRequest, &of, Height(height))
                         .expect("count");
-                    proptest::prop_assert_eq!(count, expected.len() as u64);
+                    proptest::prop_assert_eq!(count, keys.len() as u64);
+                    let early = expected.iter().filter(|id| created[*id] <= 2).count() as u64;
                     let by_time = store
                         .count_records_by_time(
                             RecordKind::ShareRequest,
-                            &of_org,
+                            &of,
                             Height(height),
                             &bounds,
                         )
                         .expect("count by time");
-                    proptest::prop_assert_eq!(by_time, vec![expected.len() as u64]);
-                    for key in &expected {
-                        let value = store
-                            .record(key, Height(tip.min(height)))
-                            .expect("read")
-                            .expect("held");
-                        let admitted = of_org.admits(RecordKind::ShareRequest, key, &value);
+                    proptest::prop_assert_eq!(
+                        by_time,
+                        vec![early, keys.len() as u64 - early],
+                        "{:?} at {}",
+                        of,
+                        height
+                    );
+                    for key in &keys {
+                        let value = store.record(key, Height(height)).expect("read").expect("held");
+                        let admitted = of.admits(RecordKind::ShareRequest, key, &value);
                         proptest::prop_assert!(admitted);
                     }
                 }
@@ -1048,25 +1163,38 @@ mod tests {
             let mut report = crate::VerifyReport::default();
             store.verify_counts(&mut report, &mut |_| {});
             proptest::prop_assert!(report.problems.is_empty(), "{:?}", report.problems);
-            // No org entry of the kind is stored: its listing is its sides'.
+            // No org entry of the kind is stored (its listing is its sides'), and no timed entry
+            // but the kind term's and the answer terms'.
             let family = store.cf(keys::RECORD_INDEX);
             let kind = RecordKind::ShareRequest as u8;
-            for prefix in [vec![kind, b'o'], vec![TIMED, kind, b'o']] {
-                let stored = store
-                    .db
-                    .prefix_iterator_cf(family, &prefix)
-                    .map(|item| item.expect("read").0)
-                    .take_while(|key| key.starts_with(&prefix))
-                    .count();
-                proptest::prop_assert_eq!(stored, 0);
-            }
+            let stored = store
+                .db
+                .iterator_cf(family, IteratorMode::Start)
+                .map(|item| item.expect("read").0)
+                .filter(|key| key.starts_with(&[kind, b'o']) || removable_timed(key))
+                .count();
+            proptest::prop_assert_eq!(stored, 0);
         }
     }
 
-    /// A store of schema 8 holds the org listing and timed entries of the kinds between two orgs;
-    /// opening it deletes them with the new schema mark, and its listings and counts stay.
+    /// Whether `key` is a timed entry of a term without [`has_timed`].
+    fn removable_timed(key: &[u8]) -> bool {
+        key.first() == Some(&TIMED)
+            && key.get(2) != Some(&b'k')
+            && !answer_terms().iter().any(|term| key[1..].starts_with(term))
+    }
+
+    /// A store of schema 8 holds the org listing entries of the kinds between two orgs, one of
+    /// schema 8 or 9 a timed entry for every term; opening it deletes those this schema does not
+    /// keep, with the new schema mark, and its listings and counts read the same.
     #[test]
-    fn a_store_of_schema_8_loses_its_org_entries_of_requests_and_lists_the_same() {
+    fn a_store_of_schema_8_or_9_loses_the_entries_it_no_longer_keeps_and_reads_the_same() {
+        for mark in [keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES, keys::SCHEMA_VERSION_TIMED_PER_TERM] {
+            upgraded_from(mark);
+        }
+    }
+
+    fn upgraded_from(mark: u32) {
         let dir = tempfile::tempdir().expect("dir");
         let filters = [filter(Some("a"), None), filter(Some("b"), None), filter(Some("req"), None)];
         // `chain`'s requests naming `a`, `b` and `req` (the requester of all) at heights 0 to 3.
@@ -1083,19 +1211,21 @@ mod tests {
         .flat_map(|at| at.iter().map(|listed| ids(listed)))
         .collect();
         drop(chain(&dir));
-        let kind = RecordKind::ShareRequest as u8;
-        let (listing, timed) = (vec![kind, b'o'], vec![TIMED, kind, b'o']);
+        let listing = vec![RecordKind::ShareRequest as u8, b'o'];
+        let removable = |key: &[u8]| key.starts_with(&listing) || removable_timed(key);
         let other_entries = |store: &Store| {
             let family = store.cf(keys::RECORD_INDEX);
             store
                 .db
                 .iterator_cf(family, IteratorMode::Start)
                 .map(|item| item.expect("read"))
-                .filter(|(key, _)| !key.starts_with(&listing) && !key.starts_with(&timed))
+                .filter(|(key, _)| !removable(key))
                 .collect::<Vec<_>>()
         };
         let kept = {
-            // What schema 8 wrote beside: each version's org entries, from the records family.
+            // What schemas 8 and 9 wrote beside, from the records family: each version's org
+            // listing entries and a timed entry for every term (schema 9 wrote no org entries of
+            // requests, but a store it opened kept them until now).
             let store = Store::open_database(&StoreConfig::new(dir.path())).expect("raw");
             let family = store.cf(keys::RECORD_INDEX);
             let mut written = 0;
@@ -1113,15 +1243,10 @@ mod tests {
                 }
                 let value: Option<Vec<u8>> =
                     codec::decode(&value, RECORD_BYTES_MAX + 8).expect("value");
-                let org_terms = |value: Option<&Vec<u8>>| -> Vec<Vec<u8>> {
-                    value
-                        .map(|value| index::terms(&key, value))
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|term| term.starts_with(&listing))
-                        .collect()
+                let terms_of = |value: Option<&Vec<u8>>| -> Vec<Vec<u8>> {
+                    value.map(|value| index::terms(&key, value)).unwrap_or_default()
                 };
-                let (was, now) = (org_terms(old.get(key_bytes)), org_terms(value.as_ref()));
+                let (was, now) = (terms_of(old.get(key_bytes)), terms_of(value.as_ref()));
                 let created = store.record_created(&key).expect("read").expect("created").0.0;
                 for (term, mark) in now
                     .iter()
@@ -1130,24 +1255,28 @@ mod tests {
                     .chain(was.iter().filter(|t| !now.contains(t)).map(|t| (t, 0u8)))
                 {
                     let sort_id = index::sort_id(&key);
-                    let entry: Vec<u8> = if mark == 1 { index::present(&key) } else { vec![0] };
-                    store
-                        .db
-                        .put_cf(family, [term.as_slice(), &sort_id, at].concat(), entry)
-                        .expect("put");
-                    let timed_key =
-                        [&[TIMED], term.as_slice(), &created.to_be_bytes(), &sort_id, at].concat();
-                    store.db.put_cf(family, timed_key, [mark]).expect("put");
-                    written += 2;
+                    if term.starts_with(&listing) {
+                        let entry = if mark == 1 { index::present(&key) } else { vec![0] };
+                        let entry_key = [term.as_slice(), &sort_id, at].concat();
+                        store.db.put_cf(family, entry_key, entry).expect("put");
+                        written += 1;
+                    }
+                    if !has_timed(term) {
+                        let timed_key =
+                            [&[TIMED], term.as_slice(), &created.to_be_bytes(), &sort_id, at]
+                                .concat();
+                        store.db.put_cf(family, timed_key, [mark]).expect("put");
+                        written += 1;
+                    }
                 }
                 match value {
                     Some(value) => old.insert(key_bytes.to_vec(), value),
                     None => old.remove(key_bytes),
                 };
             }
-            assert!(written >= 8, "schema 8's org entries written: {written}");
-            let eight = keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES.to_be_bytes();
-            store.db.put_cf(store.cf(keys::META), keys::META_SCHEMA, eight).expect("mark");
+            assert!(written >= 20, "the earlier schema's entries written: {written}");
+            let family = store.cf(keys::META);
+            store.db.put_cf(family, keys::META_SCHEMA, mark.to_be_bytes()).expect("mark");
             other_entries(&store)
         };
 
@@ -1160,15 +1289,26 @@ mod tests {
             .db
             .iterator_cf(family, IteratorMode::Start)
             .map(|item| item.expect("read").0)
-            .filter(|key| key.starts_with(&listing) || key.starts_with(&timed))
+            .filter(|key| removable(key))
             .count();
-        assert_eq!(left, 0, "the org entries of requests are deleted");
+        assert_eq!(left, 0, "the org entries of requests and the unused timed entries are gone");
         assert_eq!(other_entries(&store), kept, "every other index entry is kept");
         let after: Vec<Vec<RecordKey>> = (0..=3)
             .flat_map(|h| filters.iter().map(move |f| (h, f)))
             .map(|(h, f)| paged(&store, f, h))
             .collect();
         assert_eq!(after, expected);
+        // Request 1 is of the genesis (time 0), 2 and 3 of block 1 (T0), 4 of block 3 (T0 + 2 s).
+        let bounds = [Timestamp(0), Timestamp(T0 + 1_500), Timestamp(T0 + 3_600_000)];
+        let by_time: Vec<Vec<u64>> = filters
+            .iter()
+            .map(|filter| {
+                store
+                    .count_records_by_time(RecordKind::ShareRequest, filter, Height(3), &bounds)
+                    .expect("count by time")
+            })
+            .collect();
+        assert_eq!(by_time, [vec![1, 0], vec![1, 1], vec![2, 1]], "a, b, req");
         let mut report = crate::VerifyReport::default();
         store.verify_counts(&mut report, &mut |_| {});
         assert!(report.problems.is_empty(), "{:?}", report.problems);

@@ -80,16 +80,21 @@ pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// Bumped when a layout changes; a store of another version refuses to open, except a store of
 /// [`SCHEMA_VERSION_NODES_BY_HASH`], whose state tree is moved to the chunked layout on open, one
 /// of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open, one of
-/// [`SCHEMA_VERSION_UNPRUNED`] or [`SCHEMA_VERSION_SIDED_ORG_ENTRIES`], whose org entries of the
-/// kinds between two orgs are deleted on open.
+/// [`SCHEMA_VERSION_UNPRUNED`], [`SCHEMA_VERSION_SIDED_ORG_ENTRIES`] or
+/// [`SCHEMA_VERSION_TIMED_PER_TERM`], whose index entries that this version no longer keeps are
+/// deleted on open.
 /// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
 /// earlier version (whose blocks have neither) can be read or extended. Version 6 adds the index
 /// aggregates (counts, creation times, the index by creation time: `aggregates.rs`). Version 8
 /// lets a chunk of state-tree nodes hold pruned slots ([`META_STATE_OLDEST`], `prune.rs`), which
 /// an earlier release would read as missing nodes. Version 9 stores no org (`o`) listing or
 /// timed entries for the kinds between two orgs (ADR 0044), which an earlier release would list
-/// as empty.
-pub(crate) const SCHEMA_VERSION: u32 = 9;
+/// as empty. Version 10 keeps timed entries (`aggregates.rs`) for the kind terms and the answer
+/// terms only (ADR 0045), which an earlier release would count as none.
+pub(crate) const SCHEMA_VERSION: u32 = 10;
+/// The last version that stored a timed entry for every listing term; its stores open once the
+/// others are deleted.
+pub(crate) const SCHEMA_VERSION_TIMED_PER_TERM: u32 = 9;
 /// The last version that stored the org listing and timed entries of the kinds between two
 /// orgs; its stores open once those are deleted.
 pub(crate) const SCHEMA_VERSION_SIDED_ORG_ENTRIES: u32 = 8;
@@ -117,6 +122,19 @@ pub(crate) fn position(height: Height, index: u32) -> [u8; 12] {
     let mut key = [0u8; 12];
     key[..8].copy_from_slice(&height.0.to_be_bytes());
     key[8..].copy_from_slice(&index.to_be_bytes());
+    key
+}
+
+/// The first key after every key that starts with `prefix` (which must hold a byte below
+/// `0xFF`): its last such byte plus one, the `0xFF`s after it dropped.
+pub(crate) fn after_prefix(prefix: &[u8]) -> Vec<u8> {
+    let mut key = prefix.to_vec();
+    while key.last() == Some(&0xFF) {
+        key.pop();
+    }
+    if let Some(last) = key.last_mut() {
+        *last += 1;
+    }
     key
 }
 

@@ -1302,7 +1302,8 @@ impl Store {
                 old @ (keys::SCHEMA_VERSION_NODES_BY_HASH
                 | keys::SCHEMA_VERSION_NO_AGGREGATES
                 | keys::SCHEMA_VERSION_UNPRUNED
-                | keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES),
+                | keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES
+                | keys::SCHEMA_VERSION_TIMED_PER_TERM),
             ) => Ok(Some(old)),
             _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
@@ -1312,9 +1313,10 @@ impl Store {
     /// tree moved from nodes by hash to nodes by block (`migrate.rs`), and every store of a
     /// schema before 6 has its index rewritten with its aggregates and side terms
     /// (`aggregates.rs`); schema 8 only allows pruned slots in state chunks, which a store of
-    /// schema 6 has none of; every store of a schema before 9 has the org listing and timed
-    /// entries of its kinds between two orgs deleted (ADR 0044), in the batch that writes the
-    /// new mark. Each step can be redone after a crash; the mark of the current schema is
+    /// schema 6 has none of; every store of a schema before 9 has the org listing entries of
+    /// its kinds between two orgs deleted (ADR 0044), and every store of a schema before 10 the
+    /// timed entries of every term but the kind terms and the answer terms (ADR 0045), in the
+    /// batch that writes the new mark. Each step can be redone after a crash; the mark of the current schema is
     /// written last, and only then is the family of nodes by hash dropped
     /// ([`Self::drop_nodes_by_hash`]).
     fn upgrade(&mut self, old: u32) -> Result<()> {
@@ -1329,11 +1331,9 @@ impl Store {
         for kind in RecordKind::ALL.into_iter().filter(|kind| index::has_sides(*kind)) {
             let kind = kind as u8;
             batch.delete_range_cf(index, [kind, b'o'], [kind, b'o' + 1]);
-            batch.delete_range_cf(
-                index,
-                [crate::aggregates::TIMED, kind, b'o'],
-                [crate::aggregates::TIMED, kind, b'o' + 1],
-            );
+        }
+        for (from, to) in crate::aggregates::timed_ranges_without_use() {
+            batch.delete_range_cf(index, from, to);
         }
         let version = keys::SCHEMA_VERSION.to_be_bytes();
         batch.put_cf(self.cf(keys::META), keys::META_SCHEMA, version);
