@@ -250,16 +250,15 @@ fn held(
     term: &[u8],
     sort_id: &[u8],
     height: Height,
-) -> bool {
+) -> std::result::Result<bool, rocksdb::Error> {
     let seek = [term, sort_id, &height.0.to_be_bytes()].concat();
     iter.seek_for_prev(&seek);
     match (iter.key(), iter.value()) {
-        (Some(found), Some(value)) => {
-            found.len() == seek.len()
-                && found.starts_with(&seek[..seek.len() - 8])
-                && value.first() == Some(&1)
-        }
-        _ => false,
+        (Some(found), Some(value)) => Ok(found.len() == seek.len()
+            && found.starts_with(&seek[..seek.len() - 8])
+            && value.first() == Some(&1)),
+        // The iterator is past the family's first key, or failed.
+        _ => iter.status().map(|()| false),
     }
 }
 
@@ -385,12 +384,16 @@ impl Store {
                 continue;
             }
             let sort_id = &id[8..];
-            if own || listed.iter().any(|term| held(&mut listing, term, sort_id, height)) {
-                count += 1;
+            let mut holds = own;
+            for term in listed {
+                if holds {
+                    break;
+                }
+                holds = held(&mut listing, term, sort_id, height).map_err(|e| self.rocks(e))?;
             }
+            count += u64::from(holds);
         }
         entries.status().map_err(|e| self.rocks(e))?;
-        listing.status().map_err(|e| self.rocks(e))?;
         Ok(count)
     }
 

@@ -130,9 +130,9 @@ pub(crate) fn listing_terms(kind: RecordKind, filter: &ListFilter) -> Vec<Vec<u8
         .to_vec()
 }
 
-/// Whether the listing and timed entries of `term` are stored: those of every term but the org
-/// term (`o`) of a kind between two orgs, which the two side terms hold between them (ADR
-/// 0044). Its count is stored like any term's.
+/// Whether the listing entries of `term` are stored: those of every term but the org term
+/// (`o`) of a kind between two orgs, which the two side terms hold between them (ADR 0044). Its
+/// count is stored like any term's (which terms have timed entries: `aggregates::has_timed`).
 pub(crate) fn is_stored(term: &[u8]) -> bool {
     match term {
         [kind, b'o', ..] => {
