@@ -1,7 +1,9 @@
 //! Crash safety with a real process: a child commits blocks to RocksDB and is killed with SIGKILL
 //! at random moments. After each kill the store must reopen on a committed block whose state
 //! root, rehashed node by node and replayed independently in memory, matches its header, and no
-//! block the child reported as committed may be missing.
+//! block the child reported as committed may be missing. The record index, written after each
+//! block's synced batch, must count every share request the blocks left and list the last
+//! block's (a block whose index batch the kill cut off has it rebuilt when the store opens).
 
 use std::{
     io::{BufRead, BufReader},
@@ -10,10 +12,17 @@ use std::{
     time::Duration,
 };
 
-use onebook_storage::{Store, StoreConfig, VerifyOnOpen};
+use onebook_storage::{ListFilter, RecordKind, Store, StoreConfig, VerifyOnOpen, cursor_after};
 use onebook_tests::rng::Rng;
 use onebook_tests::synthetic::MemReplay;
-use onebook_types::{hash::Hash32, ids::Height};
+use onebook_types::{
+    hash::Hash32,
+    ids::{Height, ShareRequestId},
+    record::RecordKey,
+};
+
+/// Txs per block of the writer (`synthetic::body`): each creates one share request.
+const TXS_PER_BLOCK: u64 = 20;
 
 /// Cycles in the default suite; `ONEBOOK_CRASH_CYCLES` raises it for long runs.
 const CYCLES_DEFAULT: u64 = 50;
@@ -39,7 +48,7 @@ fn kill_and_reopen(cycles: u64) {
     println!("crash test: seed {seed}, {cycles} cycles");
     let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
-    let mut replay = MemReplay::new(20, 16);
+    let mut replay = MemReplay::new(TXS_PER_BLOCK, 16);
     let mut reported: Vec<(Height, Hash32)> = Vec::new();
 
     for cycle in 0..cycles {
@@ -92,6 +101,7 @@ fn kill_and_reopen(cycles: u64) {
             "cycle {cycle}: the store's tip differs from the in-memory replay"
         );
         store.verify_state(tip.height).unwrap();
+        check_index(&store, tip.height, cycle);
     }
     let final_height = reported.last().map_or(0, |(height, _)| height.0);
     println!(
@@ -99,4 +109,27 @@ fn kill_and_reopen(cycles: u64) {
         reported.len()
     );
     assert!(final_height > cycles / 2, "the writer made progress across the kills");
+}
+
+/// Checks that the index at `height` counts the share requests the synthetic blocks left and
+/// lists those of the last block (block `k` creates requests `(k - 1) * 20 ..= k * 20 - 1`, and
+/// each block at a multiple of 7 above 7 deletes the first request of the block seven below it).
+fn check_index(store: &Store, height: Height, cycle: u64) {
+    let deleted = height.0.saturating_sub(7) / 7;
+    let expected = height.0 * TXS_PER_BLOCK - deleted;
+    let filter = ListFilter::default();
+    let count = store.count_records(RecordKind::ShareRequest, &filter, height).unwrap();
+    assert_eq!(count, expected, "cycle {cycle}: the count at {height}");
+    if height.0 == 0 {
+        return;
+    }
+    let first = (height.0 - 1) * TXS_PER_BLOCK;
+    let key = |id: u64| RecordKey::ShareRequest(ShareRequestId(id));
+    let after = (first > 0).then(|| cursor_after(RecordKind::ShareRequest, &key(first - 1)));
+    let page = store
+        .list_records(RecordKind::ShareRequest, &filter, height, after.as_deref(), 100)
+        .unwrap();
+    let listed: Vec<RecordKey> = page.records.into_iter().map(|(key, _)| key).collect();
+    let block: Vec<RecordKey> = (first..first + TXS_PER_BLOCK).map(key).collect();
+    assert!(listed == block, "cycle {cycle}: the listing at {height} lacks the last block's");
 }

@@ -919,7 +919,6 @@ mod tests {
     fn a_rebuild_writes_the_index_each_block_wrote() {
         let dir = tempfile::tempdir().expect("dir");
         let store = chain(&dir);
-        type Entries = Vec<(Box<[u8]>, Box<[u8]>)>;
         let index = |store: &Store| -> Entries {
             let family = store.cf(keys::RECORD_INDEX);
             store.db.iterator_cf(family, IteratorMode::Start).map(|i| i.expect("read")).collect()
@@ -934,6 +933,92 @@ mod tests {
         let aggregates = written.iter().filter(|(key, _)| key[0] >= TIMED).count();
         assert!(aggregates > 20, "{aggregates}");
         assert_eq!(index(&store), written);
+    }
+
+    /// Keys and values read from a store.
+    type Entries = Vec<(Box<[u8]>, Box<[u8]>)>;
+
+    /// Every entry of the `record_index` family and the pending mark.
+    fn index_entries(store: &Store) -> Entries {
+        let family = store.cf(keys::RECORD_INDEX);
+        let mut entries: Vec<_> =
+            store.db.iterator_cf(family, IteratorMode::Start).map(|i| i.expect("read")).collect();
+        let pending = store.db.get_cf(store.cf(keys::META), keys::META_INDEX_PENDING);
+        if let Some(value) = pending.expect("read") {
+            entries.push((keys::META_INDEX_PENDING.into(), value.into()));
+        }
+        entries
+    }
+
+    /// The blocks of [`chain`] after the genesis.
+    fn chain_blocks() -> Vec<Vec<RecordChange>> {
+        vec![
+            vec![request(2, "b", review(T0 + 1_500)), request(3, "b", granted(3))],
+            vec![request(1, "a", granted(1)), request(2, "b", granted(2))],
+            vec![
+                RecordChange { key: RecordKey::ShareRequest(ShareRequestId(3)), value: None },
+                request(4, "b", review(T0 + 9_000)),
+            ],
+        ]
+    }
+
+    #[test]
+    fn a_block_whose_index_batch_was_lost_gets_it_back_on_open_or_at_the_next_commit() {
+        let whole_dir = tempfile::tempdir().expect("dir");
+        let whole = index_entries(&chain(&whole_dir));
+        assert!(whole.len() > 30, "{}", whole.len());
+        assert!(!whole.iter().any(|(key, _)| &**key == keys::META_INDEX_PENDING));
+
+        // The last block's index lost, as by a crash after its synced batch: the block stands,
+        // the pending mark names it, and opening the store writes its index.
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
+        store.init_genesis(Hash32([1; 32]), vec![request(1, "a", review(0))]).expect("genesis");
+        let mut blocks = chain_blocks();
+        let last = blocks.pop().expect("three blocks");
+        for changes in blocks {
+            crate::testing::commit_changes(&store, changes);
+        }
+        store.lose_index.store(true, std::sync::atomic::Ordering::SeqCst);
+        let error = crate::testing::try_commit_changes(&store, last).expect_err("index lost");
+        assert!(error.to_string().contains("lost by a test"), "{error}");
+        assert_eq!(store.tip().expect("tip").height, Height(3), "the block itself was written");
+        let lost = index_entries(&store);
+        assert_ne!(lost, whole);
+        // The mark's bytes, as `docs/formats.md` section 31 shows them: height 3, requests 3
+        // and 4.
+        let pending = lost.iter().find(|(key, _)| &**key == keys::META_INDEX_PENDING);
+        let expected = "0300000000000000 02000000 08 0300000000000000 08 0400000000000000";
+        let hex = |bytes: &[u8]| bytes.iter().map(|byte| format!("{byte:02x}")).collect::<String>();
+        assert_eq!(pending.map(|(_, value)| hex(value)), Some(expected.replace(' ', "")));
+        drop(store);
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("reopen");
+        assert_eq!(index_entries(&store), whole);
+
+        // The middle block's index lost and the store left open: the next commit writes it
+        // before its own block.
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
+        store.init_genesis(Hash32([1; 32]), vec![request(1, "a", review(0))]).expect("genesis");
+        for (n, changes) in chain_blocks().into_iter().enumerate() {
+            if n == 1 {
+                store.lose_index.store(true, std::sync::atomic::Ordering::SeqCst);
+                crate::testing::try_commit_changes(&store, changes).expect_err("index lost");
+            } else {
+                crate::testing::commit_changes(&store, changes);
+            }
+        }
+        assert_eq!(index_entries(&store), whole);
+        for height in 0..=3 {
+            assert_eq!(
+                listed(&store, &filter(Some("b"), Some("granted")), height),
+                listed(
+                    &chain(&tempfile::tempdir().expect("dir")),
+                    &filter(Some("b"), Some("granted")),
+                    height
+                ),
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! **Taking one.** [`backup`] opens the node's database as a RocksDB *secondary instance*: a
 //! second process's read-only view, caught up with the primary's manifest and write-ahead log
 //! as of one moment, which the node's later writes do not move. Each block is one write batch,
-//! so that moment falls between two blocks. With every table file held open
+//! so that moment falls between two blocks, or between a block and its index batch (ADR 0046):
+//! then the backup holds the block's `index_pending` mark, and the restored store writes that
+//! index when it opens. With every table file held open
 //! (`max_open_files = -1`), files the node compacts away meanwhile stay readable. The backup
 //! copies every column family of that view into sorted table files (SST, written with RocksDB's
 //! `SstFileWriter`) and writes an [`ArchiveManifest`] naming the height, block hash and state

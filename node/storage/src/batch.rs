@@ -131,42 +131,13 @@ impl<'a> Batch<'a> {
     }
 
     /// Puts each family's writes in ascending key order, writes of the same key in the order
-    /// added, as [`Batch::into_write_batch`] would: a thread that built part of a block's writes
-    /// sorts them before handing them over ([`Batch::append`]).
-    pub(crate) fn sort(&mut self) {
+    /// added, as [`Batch::into_write_batch`] does first.
+    fn sort(&mut self) {
         for family in self.families.iter_mut().filter(|family| !family.sorted) {
             let buffer = family.buffer.as_slice();
             // `sort_by` is stable: the last write of a key stays last.
             family.entries.sort_by(|a, b| a.key(buffer).cmp(b.key(buffer)));
             family.sorted = true;
-        }
-    }
-
-    /// Adds the writes of `other` after these: as if each had been added here in its order. A
-    /// family sorted on both sides ([`Batch::sort`]) stays sorted: its two runs are merged in
-    /// one pass, these writes before `other`'s among writes of one key.
-    pub(crate) fn append(&mut self, other: Self) {
-        self.entries += other.entries;
-        self.bytes += other.bytes;
-        for mut theirs in other.families {
-            let family = self.family(theirs.handle);
-            if family.entries.is_empty() {
-                *family = theirs;
-                continue;
-            }
-            let offset = family.buffer.len();
-            family.buffer.append(&mut theirs.buffer);
-            let moved = theirs
-                .entries
-                .iter()
-                .map(|entry| Entry { key_start: entry.key_start + offset, ..*entry });
-            if family.sorted && theirs.sorted {
-                let ours = std::mem::take(&mut family.entries);
-                family.entries = merged(&family.buffer, ours, moved);
-            } else {
-                family.entries.extend(moved);
-                family.sorted = false;
-            }
         }
     }
 
@@ -186,21 +157,6 @@ impl<'a> Batch<'a> {
         }
         batch
     }
-}
-
-/// The entries of two runs in key order over `buffer`, merged in key order, those of `ours`
-/// first among entries of one key.
-fn merged(buffer: &[u8], ours: Vec<Entry>, theirs: impl Iterator<Item = Entry>) -> Vec<Entry> {
-    let mut theirs = theirs.peekable();
-    let mut entries = Vec::with_capacity(ours.len() + theirs.size_hint().0);
-    for entry in ours {
-        while let Some(next) = theirs.next_if(|next| next.key(buffer) < entry.key(buffer)) {
-            entries.push(next);
-        }
-        entries.push(entry);
-    }
-    entries.extend(theirs);
-    entries
 }
 
 #[cfg(test)]
@@ -247,10 +203,6 @@ mod tests {
         Plain,
         /// One [`Batch`].
         Sorted,
-        /// Two [`Batch`]es, the writes before `split` and those from it, the second sorted on
-        /// its own and appended to the first (sorted too if `both_sorted`), as a block's index
-        /// is.
-        Appended { split: usize, both_sorted: bool },
     }
 
     /// The store after `blocks`, each written as `mode` says.
@@ -261,20 +213,7 @@ mod tests {
             let writes = block.iter().map(|(family, key, value)| {
                 (store.cf(FAMILIES[*family]), key.as_slice(), value.as_deref())
             });
-            if let Mode::Appended { split, both_sorted } = mode {
-                let (mut first, mut second) = (Batch::default(), Batch::default());
-                for (n, (family, key, value)) in writes.enumerate() {
-                    let batch = if n < split { &mut first } else { &mut second };
-                    batch.push(family, key, value);
-                }
-                second.sort();
-                if both_sorted {
-                    first.sort();
-                }
-                first.append(second);
-                assert_eq!(first.len(), block.len());
-                store.write(first).expect("writes");
-            } else if let Mode::Sorted = mode {
+            if let Mode::Sorted = mode {
                 let mut batch = Batch::default();
                 writes.for_each(|(family, key, value)| batch.push(family, key, value));
                 assert_eq!(batch.len(), block.len());
@@ -305,48 +244,6 @@ mod tests {
             blocks in prop::collection::vec(prop::collection::vec(write_strategy(), 0..200), 1..4)
         ) {
             prop_assert_eq!(written(&blocks, Mode::Sorted), written(&blocks, Mode::Plain));
-        }
-
-        /// Goal: a batch built in two parts, the second sorted apart and appended (a block's
-        /// index is built on its own thread), leaves what one batch of the same writes in the
-        /// same order leaves. Method: as above, each block split at a random point.
-        #[test]
-        fn an_appended_batch_leaves_the_same_contents_as_one_batch(
-            blocks in prop::collection::vec(prop::collection::vec(write_strategy(), 0..200), 1..4),
-            split in 0usize..200,
-            both_sorted: bool,
-        ) {
-            let appended = written(&blocks, Mode::Appended { split, both_sorted });
-            prop_assert_eq!(appended, written(&blocks, Mode::Plain));
-        }
-
-        /// Goal: two sorted batches appended hand RocksDB their writes in the order one batch of
-        /// the same writes does (a merge of two sorted runs is the stable sort of both).
-        /// Method: compare the two `WriteBatch`es write by write, in one family.
-        #[test]
-        fn two_sorted_batches_appended_give_the_order_of_one(
-            writes in prop::collection::vec(write_strategy(), 0..200),
-            split in 0usize..200,
-        ) {
-            let dir = tempfile::tempdir().expect("dir");
-            let store = Store::open(&StoreConfig::new(dir.path())).expect("opens");
-            let family = store.cf(keys::RECORDS);
-            let (mut one, mut first, mut second) =
-                (Batch::default(), Batch::default(), Batch::default());
-            for (n, (_, key, value)) in writes.iter().enumerate() {
-                one.push(family, key, value.as_deref());
-                let part = if n < split { &mut first } else { &mut second };
-                part.push(family, key, value.as_deref());
-            }
-            first.sort();
-            second.sort();
-            first.append(second);
-            let order = |batch: Batch<'_>| {
-                let mut order = Order::default();
-                batch.into_write_batch().iterate_cf(&mut order);
-                order.0
-            };
-            prop_assert_eq!(order(first), order(one));
         }
     }
 

@@ -483,8 +483,8 @@ mod tests {
 
     #[test]
     fn a_store_of_an_earlier_or_unknown_schema_is_refused_with_both_versions() {
-        // 3: before history roots, which this release cannot read; 11: a later release's.
-        for found in [3u32, 11] {
+        // 3: before history roots, which this release cannot read; 12: a later release's.
+        for found in [3u32, 12] {
             let dir = tempfile::tempdir().expect("dir");
             drop(store(&dir));
             {
@@ -501,7 +501,7 @@ mod tests {
             let error = Store::open(&StoreConfig::new(dir.path())).expect_err("refused");
 
             let supported = crate::keys::SCHEMA_VERSION;
-            assert_eq!(supported, 10);
+            assert_eq!(supported, 11);
             assert!(
                 matches!(&error, StorageError::UnsupportedSchema { supported: s, found: f }
                     if *s == supported && *f == found.to_be_bytes()),

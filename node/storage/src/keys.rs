@@ -69,6 +69,11 @@ pub(crate) const META_STATE_MOVED: &[u8] = b"state_moved";
 /// On a store that prunes its state history (`prune.rs`): the oldest height whose state tree it
 /// holds whole, `height (8, big-endian)`. Absent on a store that never pruned.
 pub(crate) const META_STATE_OLDEST: &[u8] = b"state_oldest";
+/// `borsh(IndexPending)`: the block whose index batch may not be written yet (its height) and
+/// the records of listed kinds it changed. Written in each block's synced batch, deleted by its
+/// index batch; present on open only after a crash between the two, when the store rebuilds
+/// that block's index from the records named.
+pub(crate) const META_INDEX_PENDING: &[u8] = b"index_pending";
 /// The height of the block a store joined from a snapshot started at (absent: 0, genesis).
 pub(crate) const META_BASE: &[u8] = b"base";
 /// `borsh(Vec<SetChange>)`: the validator-set changes below the base, from the snapshot's
@@ -82,7 +87,7 @@ pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// of [`SCHEMA_VERSION_NO_AGGREGATES`], whose index aggregates are written on open, one of
 /// [`SCHEMA_VERSION_UNPRUNED`], [`SCHEMA_VERSION_SIDED_ORG_ENTRIES`] or
 /// [`SCHEMA_VERSION_TIMED_PER_TERM`], whose index entries that this version no longer keeps are
-/// deleted on open.
+/// deleted on open, and one of [`SCHEMA_VERSION_INDEX_IN_BLOCK`], which opens unchanged.
 /// Version 4 headers carry the history root and certificates the genesis hash, so no store of an
 /// earlier version (whose blocks have neither) can be read or extended. Version 6 adds the index
 /// aggregates (counts, creation times, the index by creation time: `aggregates.rs`). Version 8
@@ -90,8 +95,13 @@ pub(crate) const META_BASE_WITNESS_CHANGES: &[u8] = b"base_witness_changes";
 /// an earlier release would read as missing nodes. Version 9 stores no org (`o`) listing or
 /// timed entries for the kinds between two orgs (ADR 0044), which an earlier release would list
 /// as empty. Version 10 keeps timed entries (`aggregates.rs`) for the kind terms and the answer
-/// terms only (ADR 0045), which an earlier release would count as none.
-pub(crate) const SCHEMA_VERSION: u32 = 10;
+/// terms only (ADR 0045), which an earlier release would count as none. Version 11 writes a
+/// block's index in a batch of its own after the block's synced batch (ADR 0046), leaving
+/// [`META_INDEX_PENDING`] between the two, which an earlier release would not act on.
+pub(crate) const SCHEMA_VERSION: u32 = 11;
+/// The last version that wrote a block's index in the block's own batch; its stores open
+/// unchanged.
+pub(crate) const SCHEMA_VERSION_INDEX_IN_BLOCK: u32 = 10;
 /// The last version that stored a timed entry for every listing term; its stores open once the
 /// others are deleted.
 pub(crate) const SCHEMA_VERSION_TIMED_PER_TERM: u32 = 9;

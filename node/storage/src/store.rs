@@ -4,7 +4,7 @@ use std::{
     path::PathBuf,
     sync::{
         Arc, Mutex, MutexGuard,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
 };
 
@@ -171,6 +171,14 @@ pub struct TxLocation {
     pub height: Height,
     /// Its position in the block.
     pub index: u32,
+}
+
+/// `borsh(IndexPending)` at [`keys::META_INDEX_PENDING`]: the block whose index batch may not
+/// have been written yet, and the records of listed kinds it changed.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub(crate) struct IndexPending {
+    pub(crate) height: Height,
+    pub(crate) keys: Vec<RecordKey>,
 }
 
 /// A record's new value after a block (`None` deletes it).
@@ -359,6 +367,12 @@ pub struct Store {
     /// The record of the last committed block, outside RocksDB (`committed.rs`); none on a
     /// secondary instance, which never commits.
     pub(crate) mark: Option<Mutex<MarkFile>>,
+    /// Set when a block was written but its index batch failed: the next commit writes the
+    /// index first ([`Store::finish_index`]).
+    index_behind: AtomicBool,
+    /// Makes the next index batch fail to be written, as a crash after the block's batch would.
+    #[cfg(test)]
+    pub(crate) lose_index: AtomicBool,
     damage: DamageLog,
     suite: Suite,
     /// The oldest height whose state tree the store holds, and who may read trees (`prune.rs`).
@@ -398,6 +412,9 @@ impl Store {
             store.save_mark(&tip)?;
         }
         *store.tip_slot() = tip;
+        if let Some(tip) = tip {
+            store.finish_index(tip.height)?;
+        }
         Ok(store)
     }
 
@@ -444,6 +461,9 @@ impl Store {
             node_cache: NodeCache::new(config.node_cache_nodes),
             block_cache: Some(block_cache),
             mark: Some(Mutex::new(MarkFile::open(&config.path)?)),
+            index_behind: AtomicBool::new(false),
+            #[cfg(test)]
+            lose_index: AtomicBool::new(false),
             damage: DamageLog::default(),
             suite: config.suite,
             pruning: Pruning::new(config.state_history),
@@ -495,6 +515,9 @@ impl Store {
             node_cache: NodeCache::new(0),
             block_cache: None,
             mark: None,
+            index_behind: AtomicBool::new(false),
+            #[cfg(test)]
+            lose_index: AtomicBool::new(false),
             damage: DamageLog::default(),
             suite,
             pruning: Pruning::new(StateHistory::Archive),
@@ -688,6 +711,9 @@ impl Store {
     pub fn commit(&self, commit: BlockCommit, staged: StagedState) -> Result<Tip> {
         let mut tip_slot = self.tip_slot();
         let tip = (*tip_slot).ok_or(StorageError::Empty)?;
+        if self.index_behind.load(Ordering::SeqCst) {
+            self.finish_index(tip.height)?;
+        }
         let header = &commit.block.header;
         // Each tx is encoded once: its hash for the checks and the keys, its bytes for the value.
         let encoded: Vec<Vec<u8>> = commit.block.txs.iter().map(SignedTx::encode).collect();
@@ -700,23 +726,18 @@ impl Store {
         let height = header.height;
         let block_hash = header.hash_in(self.suite);
         let mut batch = Batch::default();
-        // The index entries (about three quarters of a block's writes) are built and sorted on
-        // both threads: most of the block's indexed records on a second thread while this one
-        // checks the block and gathers the rest, the others on this one after that; they join
-        // the one atomic batch before it is written. The index reads only what earlier blocks
-        // wrote.
+        // The index (about two thirds of a block's writes) is derived from the records: a
+        // second thread builds it while this one checks the block, gathers its other writes and
+        // writes them in one synced batch, which also names the block's indexed records
+        // (`META_INDEX_PENDING`). The index follows in its own batch, not synced: the next
+        // block's synced write carries it to the disk, and a crash before that leaves the
+        // pending mark, from which opening the store rebuilds it ([`Self::finish_index`]). The
+        // tip moves once both are written. The index reads only what earlier blocks wrote.
         let indexed = indexed(&staged.changes);
-        let (theirs, ours) = indexed.split_at(indexed.len() * INDEX_SHARE_EIGHTHS / 8);
         let time = Some(header.time.0);
-        let build = |changes: &[&RecordChange]| {
-            let mut index = Batch::default();
-            let deltas = self.put_index_changes(&mut index, height, time, changes)?;
-            index.sort();
-            Ok::<_, StorageError>((index, deltas))
-        };
-        let (theirs, ours) = std::thread::scope(|scope| {
-            let theirs = scope.spawn(|| build(theirs));
-            let checked = check_block(
+        let (written, index) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| self.index_batch(height, time, &indexed));
+            let written = check_block(
                 self.suite,
                 &tip,
                 &frontier,
@@ -724,38 +745,94 @@ impl Store {
                 &tx_hashes,
                 &receipt_bytes,
                 &staged,
-            );
-            let ours = checked.and_then(|()| {
+            )
+            .and_then(|()| {
                 self.put_history(&mut batch, frontier.push_in(self.suite, &block_hash));
                 self.put_block(&mut batch, &commit, &encoded, &tx_hashes, &receipt_bytes);
                 self.put_state(&mut batch, height, &staged);
-                build(ours)
+                let pending = IndexPending {
+                    height,
+                    keys: indexed.iter().map(|change| change.key.clone()).collect(),
+                };
+                batch.put_cf(
+                    self.cf(keys::META),
+                    keys::META_INDEX_PENDING,
+                    codec::encode(&pending),
+                );
+                let new_tip = Tip { height, block_hash, state_root: staged.root };
+                batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
+                self.write(batch)?;
+                Ok(new_tip)
             });
-            let theirs = theirs.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            // A block that fails its checks is refused for that first.
-            let ours = ours?;
-            Ok::<_, StorageError>((theirs?, ours))
-        })?;
-        let ((index, mut deltas), (more, more_deltas)) = (theirs, ours);
-        for (counter, delta) in more_deltas {
-            *deltas.entry(counter).or_insert(0) += delta;
-        }
-        let mut counts = Batch::default();
-        self.put_counts(&mut counts, height, &deltas)?;
-        batch.append(index);
-        batch.append(more);
-        batch.append(counts);
-        let new_tip = Tip { height, block_hash, state_root: staged.root };
-        batch.put_cf(self.cf(keys::META), keys::META_TIP, codec::encode(&new_tip));
-        self.write(batch)?;
+            (written, index.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        // A block that fails its checks or its write is refused for that, and nothing of it was
+        // written.
+        let new_tip = written?;
         *tip_slot = Some(new_tip);
         *self.history_slot() = frontier;
+        // The block is on the disk: if its index cannot be written now, the next commit (or
+        // the next open) writes it before anything else.
+        let indexed = index.and_then(|index| self.write_index(index));
+        if let Err(error) = indexed {
+            self.index_behind.store(true, Ordering::SeqCst);
+            return Err(error);
+        }
         drop(tip_slot);
         // The new nodes are the upper levels the next block's writes pass through.
         self.cache_tree(height, staged);
         self.save_mark(&new_tip)?;
         tracing::info!(height = height.0, txs = tx_hashes.len(), %block_hash, "committed block");
         Ok(new_tip)
+    }
+
+    /// The index batch of the block at `height` whose indexed record changes are `indexed`:
+    /// their listing entries and aggregates, the counts, and the delete of the block's
+    /// [`keys::META_INDEX_PENDING`] mark.
+    fn index_batch(
+        &self,
+        height: Height,
+        time: Option<u64>,
+        indexed: &[&RecordChange],
+    ) -> Result<rocksdb::WriteBatch> {
+        let mut index = Batch::default();
+        let deltas = self.put_index_changes(&mut index, height, time, indexed)?;
+        self.put_counts(&mut index, height, &deltas)?;
+        index.delete_cf(self.cf(keys::META), keys::META_INDEX_PENDING);
+        Ok(index.into_write_batch())
+    }
+
+    /// Writes the index of the block at `tip` if its batch was not written (a crash or a
+    /// failed write between the block's synced batch and its index batch, [`Self::commit`]):
+    /// rebuilt from the records the block's pending mark names, as the commit built it, and
+    /// written synced. A pending mark of another height than the tip's is damage.
+    pub(crate) fn finish_index(&self, tip: Height) -> Result<()> {
+        let Some(pending) =
+            self.load::<IndexPending>(keys::META, keys::META_INDEX_PENDING, "index pending")?
+        else {
+            self.index_behind.store(false, Ordering::SeqCst);
+            return Ok(());
+        };
+        if pending.height != tip {
+            return Err(self.noted(StorageError::Missing { what: "index of an earlier block" }));
+        }
+        let header = self
+            .header(pending.height)?
+            .ok_or_else(|| self.noted(StorageError::Missing { what: "header" }))?;
+        let mut iter = self.db.raw_iterator_cf(self.cf(keys::RECORDS));
+        let mut changes = Vec::with_capacity(pending.keys.len());
+        for key in pending.keys {
+            let value = self.record_in(&mut iter, &key, pending.height)?;
+            changes.push(RecordChange { key, value });
+        }
+        let indexed: Vec<&RecordChange> = changes.iter().collect();
+        let batch = self.index_batch(pending.height, Some(header.time.0), &indexed)?;
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        self.db.write_opt(batch, &options).map_err(|e| self.rocks(e))?;
+        self.index_behind.store(false, Ordering::SeqCst);
+        tracing::info!(height = pending.height.0, "wrote the index of the tip block");
+        Ok(())
     }
 
     /// Adds a block's header, tx list, txs, receipts, history entries and certificate to `batch`;
@@ -1307,7 +1384,8 @@ impl Store {
                 | keys::SCHEMA_VERSION_NO_AGGREGATES
                 | keys::SCHEMA_VERSION_UNPRUNED
                 | keys::SCHEMA_VERSION_SIDED_ORG_ENTRIES
-                | keys::SCHEMA_VERSION_TIMED_PER_TERM),
+                | keys::SCHEMA_VERSION_TIMED_PER_TERM
+                | keys::SCHEMA_VERSION_INDEX_IN_BLOCK),
             ) => Ok(Some(old)),
             _ => Err(StorageError::UnsupportedSchema { found, supported: keys::SCHEMA_VERSION }),
         }
@@ -1320,7 +1398,8 @@ impl Store {
     /// schema 6 has none of; every store of a schema before 9 has the org listing entries of
     /// its kinds between two orgs deleted (ADR 0044), and every store of a schema before 10 the
     /// timed entries of every term but the kind terms and the answer terms (ADR 0045), in the
-    /// batch that writes the new mark. Each step can be redone after a crash; the mark of the current schema is
+    /// batch that writes the new mark (a store of schema 10 has none left: only its mark
+    /// changes). Each step can be redone after a crash; the mark of the current schema is
     /// written last, and only then is the family of nodes by hash dropped
     /// ([`Self::drop_nodes_by_hash`]).
     fn upgrade(&mut self, old: u32) -> Result<()> {
@@ -1491,6 +1570,18 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a block's index batch ([`Self::index_batch`]) without waiting for the WAL to
+    /// reach the disk: the next block's synced write carries it there.
+    fn write_index(&self, batch: rocksdb::WriteBatch) -> Result<()> {
+        #[cfg(test)]
+        if self.lose_index.swap(false, Ordering::SeqCst) {
+            return Err(StorageError::Missing { what: "index batch (lost by a test)" });
+        }
+        let mut options = WriteOptions::default();
+        options.set_sync(false);
+        self.db.write_opt(batch, &options).map_err(|e| self.rocks(e))
+    }
+
     /// Writes `batch` with a synced WAL, whatever [`StoreConfig::sync_writes`] says: for marks
     /// that must not be lost once later work relies on them.
     pub(crate) fn write_synced(&self, batch: Batch<'_>) -> Result<()> {
@@ -1640,12 +1731,6 @@ fn check_block(
 fn index_u32(index: usize) -> u32 {
     u32::try_from(index).expect("a block holds at most BLOCK_TXS_MAX txs")
 }
-
-/// The eighths of a block's indexed records whose index entries a commit builds on its second
-/// thread; the committing thread, which first checks the block and gathers its other writes,
-/// builds the rest (measured for 1,000 new share requests: about 2.1 ms of the other work
-/// against 4.8 ms of index work; five and six eighths gave the same commit rate).
-const INDEX_SHARE_EIGHTHS: usize = 5;
 
 /// The changes of `changes` to records of listed kinds.
 fn indexed(changes: &[RecordChange]) -> Vec<&RecordChange> {

@@ -46,6 +46,11 @@ pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 
 /// Stages `changes` on the tip and commits them as the next block, which has no transactions.
 pub(crate) fn commit_changes(store: &Store, changes: Vec<RecordChange>) -> Tip {
+    try_commit_changes(store, changes).expect("commits")
+}
+
+/// [`commit_changes`], giving the commit's error.
+pub(crate) fn try_commit_changes(store: &Store, changes: Vec<RecordChange>) -> crate::Result<Tip> {
     let tip = store.tip().expect("initialised");
     let staged = store.stage(changes).expect("staged");
     let header = Header {
@@ -68,7 +73,7 @@ pub(crate) fn commit_changes(store: &Store, changes: Vec<RecordChange>) -> Tip {
         certificate: None,
         touches: Vec::new(),
     };
-    store.commit(commit, staged).expect("commits")
+    store.commit(commit, staged)
 }
 
 /// A store with a genesis of 50 records and `blocks` blocks, each inserting 40 records,

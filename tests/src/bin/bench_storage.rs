@@ -62,7 +62,7 @@ fn main() -> eyre::Result<()> {
     let percentile = |p: f64| latencies_ms[((latencies_ms.len() - 1) as f64 * p) as usize];
     let total_txs = (blocks * txs) as f64;
     println!(
-        "storage_commit blocks={blocks} txs_per_block={txs} write_txs_per_s={:.0} write_ms_p50={:.1} write_ms_p99={:.1} write_txs_per_cpu_s={:.0} tree_nodes_per_block={} (one synced WriteBatch per block: txs, receipts, indexes, records, state nodes; CPU of every thread of the process during the commits)",
+        "storage_commit blocks={blocks} txs_per_block={txs} write_txs_per_s={:.0} write_ms_p50={:.1} write_ms_p99={:.1} write_txs_per_cpu_s={:.0} tree_nodes_per_block={} (per block one synced WriteBatch of txs, receipts, records and state nodes, then its index batch, ADR 0046; CPU of every thread of the process during the commits)",
         total_txs / write_s,
         percentile(0.5),
         percentile(0.99),
