@@ -707,7 +707,10 @@ impl Store {
     }
 
     /// Writes a block in one atomic, synced batch after checking that it follows the tip and that
-    /// its header commits to its transactions, receipts and `staged` state.
+    /// its header commits to its transactions, receipts and `staged` state, then its index in a
+    /// batch of its own (ADR 0046). An error after the block's batch was written (its index
+    /// batch failed) leaves the block committed and the tip moved to it; the next commit writes
+    /// that index first.
     pub fn commit(&self, commit: BlockCommit, staged: StagedState) -> Result<Tip> {
         let mut tip_slot = self.tip_slot();
         let tip = (*tip_slot).ok_or(StorageError::Empty)?;
