@@ -1,7 +1,8 @@
 //! Onebook's chain: the [`Application`] the consensus engine drives. It builds a block from the
 //! mempool by executing it with the ledger rules on the committed state, verifies another
 //! validator's block by executing it the same way and comparing every header field, and commits
-//! a decided block with its commit certificate in one atomic write to the store.
+//! a decided block with its commit certificate in one atomic, synced write to the store (its
+//! record index follows in a write of its own, ADR 0046).
 //!
 //! # Validator sets
 //! The block at height `h` is signed by the validator set in the state after `h - 1`; its

@@ -1,9 +1,11 @@
-//! RocksDB block, state and index store: one atomic synced write batch per block.
+//! RocksDB block, state and index store: one atomic synced write batch per block, then its index.
 //!
 //! [`Store`] is the only place in Onebook that names RocksDB. A block, its receipts, its commit
-//! certificate, the state-tree nodes it created, the record versions it wrote and every index
-//! entry it adds go into one `WriteBatch`, written with a synced WAL, so after a crash the store
-//! holds either all of a block or none of it. On open the store reads the last committed header
+//! certificate, the state-tree nodes it created and the record versions it wrote go into one
+//! `WriteBatch`, written with a synced WAL, so after a crash the store holds either all of a
+//! block or none of it. The index entries the block adds, derived from those record versions,
+//! follow in a second batch; a crash between the two leaves a mark from which opening the store
+//! rebuilds them (ADR 0046). On open the store reads the last committed header
 //! back and checks that the state tree under its `state_root` rehashes to that root (the second
 //! half of the assert-in-pairs: the root is also checked before the write). See
 //! `docs/adr/0005-storage-rocksdb.md` for the column families and key layouts.
