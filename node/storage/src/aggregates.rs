@@ -775,13 +775,9 @@ mod tests {
     fn chain(dir: &tempfile::TempDir) -> Store {
         let store = Store::open(&StoreConfig::new(dir.path())).expect("open");
         store.init_genesis(Hash32([1; 32]), vec![request(1, "a", review(0))]).expect("genesis");
-        let commit = |changes| crate::testing::commit_changes(&store, changes);
-        commit(vec![request(2, "b", review(T0 + 1_500)), request(3, "b", granted(3))]);
-        commit(vec![request(1, "a", granted(1)), request(2, "b", granted(2))]);
-        commit(vec![
-            RecordChange { key: RecordKey::ShareRequest(ShareRequestId(3)), value: None },
-            request(4, "b", review(T0 + 9_000)),
-        ]);
+        for changes in chain_blocks() {
+            crate::testing::commit_changes(&store, changes);
+        }
         store
     }
 
@@ -919,11 +915,7 @@ mod tests {
     fn a_rebuild_writes_the_index_each_block_wrote() {
         let dir = tempfile::tempdir().expect("dir");
         let store = chain(&dir);
-        let index = |store: &Store| -> Entries {
-            let family = store.cf(keys::RECORD_INDEX);
-            store.db.iterator_cf(family, IteratorMode::Start).map(|i| i.expect("read")).collect()
-        };
-        let written = index(&store);
+        let written = index_entries(&store);
         for (key, _) in &written {
             store.db.delete_cf(store.cf(keys::RECORD_INDEX), key).expect("delete");
         }
@@ -932,7 +924,7 @@ mod tests {
 
         let aggregates = written.iter().filter(|(key, _)| key[0] >= TIMED).count();
         assert!(aggregates > 20, "{aggregates}");
-        assert_eq!(index(&store), written);
+        assert_eq!(index_entries(&store), written);
     }
 
     /// Keys and values read from a store.
@@ -965,7 +957,8 @@ mod tests {
     #[test]
     fn a_block_whose_index_batch_was_lost_gets_it_back_on_open_or_at_the_next_commit() {
         let whole_dir = tempfile::tempdir().expect("dir");
-        let whole = index_entries(&chain(&whole_dir));
+        let whole_store = chain(&whole_dir);
+        let whole = index_entries(&whole_store);
         assert!(whole.len() > 30, "{}", whole.len());
         assert!(!whole.iter().any(|(key, _)| &**key == keys::META_INDEX_PENDING));
 
@@ -1009,15 +1002,9 @@ mod tests {
             }
         }
         assert_eq!(index_entries(&store), whole);
+        let granted = filter(Some("b"), Some("granted"));
         for height in 0..=3 {
-            assert_eq!(
-                listed(&store, &filter(Some("b"), Some("granted")), height),
-                listed(
-                    &chain(&tempfile::tempdir().expect("dir")),
-                    &filter(Some("b"), Some("granted")),
-                    height
-                ),
-            );
+            assert_eq!(listed(&store, &granted, height), listed(&whole_store, &granted, height));
         }
     }
 

@@ -74,8 +74,9 @@ pub struct StoreConfig {
     /// so that staging a block reads the tree's upper levels from memory. 0 turns the cache off.
     pub node_cache_nodes: usize,
     /// The most memory the write buffers (memtables) of all column families take together:
-    /// past it RocksDB flushes the family with the oldest write buffer to disk. Without it each family's buffers grow on
-    /// their own until the write-ahead log bound forces a flush, hundreds of MiB in all.
+    /// past it RocksDB flushes the family with the oldest write buffer to disk. Without it each
+    /// family's buffers grow on their own until the write-ahead log bound forces a flush,
+    /// hundreds of MiB in all.
     pub memtable_bytes: usize,
     /// The chain's cryptographic suite (its genesis file's): every hash the store computes or
     /// checks (tx and block hashes, roots, the history and state trees) is the suite's.
@@ -776,7 +777,7 @@ impl Store {
         *self.history_slot() = frontier;
         // The block is on the disk: if its index cannot be written now, the next commit (or
         // the next open) writes it before anything else.
-        let indexed = index.and_then(|index| self.write_index(index));
+        let indexed = index.and_then(|index| self.write_index(index, false));
         if let Err(error) = indexed {
             self.index_behind.store(true, Ordering::SeqCst);
             return Err(error);
@@ -830,9 +831,7 @@ impl Store {
         }
         let indexed: Vec<&RecordChange> = changes.iter().collect();
         let batch = self.index_batch(pending.height, Some(header.time.0), &indexed)?;
-        let mut options = WriteOptions::default();
-        options.set_sync(true);
-        self.db.write_opt(batch, &options).map_err(|e| self.rocks(e))?;
+        self.write_index(batch, true)?;
         self.index_behind.store(false, Ordering::SeqCst);
         tracing::info!(height = pending.height.0, "wrote the index of the tip block");
         Ok(())
@@ -1573,15 +1572,16 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a block's index batch ([`Self::index_batch`]) without waiting for the WAL to
-    /// reach the disk: the next block's synced write carries it there.
-    fn write_index(&self, batch: rocksdb::WriteBatch) -> Result<()> {
+    /// Writes a block's index batch ([`Self::index_batch`]), with a synced WAL if `sync`: a
+    /// commit does not wait for it (the next block's synced write carries it to the disk), a
+    /// rebuild after a crash does.
+    fn write_index(&self, batch: rocksdb::WriteBatch, sync: bool) -> Result<()> {
         #[cfg(test)]
         if self.lose_index.swap(false, Ordering::SeqCst) {
             return Err(StorageError::Missing { what: "index batch (lost by a test)" });
         }
         let mut options = WriteOptions::default();
-        options.set_sync(false);
+        options.set_sync(sync);
         self.db.write_opt(batch, &options).map_err(|e| self.rocks(e))
     }
 
