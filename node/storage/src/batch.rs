@@ -33,8 +33,6 @@ struct Family<'a> {
     handle: &'a ColumnFamily,
     buffer: Vec<u8>,
     entries: Vec<Entry>,
-    /// Whether `entries` is in key order: set by [`Batch::sort`], cleared by a later write.
-    sorted: bool,
 }
 
 /// Where one write's key and value lie in its family's buffer; `value_len` is `None` for a
@@ -108,7 +106,6 @@ impl<'a> Batch<'a> {
             family.buffer.extend_from_slice(value);
         }
         family.entries.push(Entry { key_start, key_len, value_len: value.map(<[u8]>::len) });
-        family.sorted = false;
         self.entries += 1;
         self.bytes += key_len + value.map_or(0, <[u8]>::len) + ENTRY_OVERHEAD_BYTES;
     }
@@ -120,8 +117,7 @@ impl<'a> Batch<'a> {
             self.last = match self.families.iter().position(same) {
                 Some(position) => position,
                 None => {
-                    let family =
-                        Family { handle, buffer: Vec::new(), entries: Vec::new(), sorted: true };
+                    let family = Family { handle, buffer: Vec::new(), entries: Vec::new() };
                     self.families.push(family);
                     self.families.len() - 1
                 }
@@ -130,21 +126,14 @@ impl<'a> Batch<'a> {
         &mut self.families[self.last]
     }
 
-    /// Puts each family's writes in ascending key order, writes of the same key in the order
-    /// added, as [`Batch::into_write_batch`] does first.
-    fn sort(&mut self) {
-        for family in self.families.iter_mut().filter(|family| !family.sorted) {
-            let buffer = family.buffer.as_slice();
-            // `sort_by` is stable: the last write of a key stays last.
-            family.entries.sort_by(|a, b| a.key(buffer).cmp(b.key(buffer)));
-            family.sorted = true;
-        }
-    }
-
     /// The `WriteBatch` of these writes: family by family in the order of their first write,
     /// each family's writes in ascending key order, writes of the same key in the order added.
     pub(crate) fn into_write_batch(mut self) -> WriteBatch {
-        self.sort();
+        for family in &mut self.families {
+            let buffer = family.buffer.as_slice();
+            // `sort_by` is stable: the last write of a key stays last.
+            family.entries.sort_by(|a, b| a.key(buffer).cmp(b.key(buffer)));
+        }
         let mut batch = WriteBatch::with_capacity_bytes(HEADER_BYTES + self.bytes);
         for family in &self.families {
             let buffer = family.buffer.as_slice();

@@ -737,10 +737,9 @@ impl Store {
         // block's synced write carries it to the disk, and a crash before that leaves the
         // pending mark, from which opening the store rebuilds it ([`Self::finish_index`]). The
         // tip moves once both are written. The index reads only what earlier blocks wrote.
-        let indexed = indexed(&staged.changes);
         let time = Some(header.time.0);
         let (written, index) = std::thread::scope(|scope| {
-            let index = scope.spawn(|| self.index_batch(height, time, &indexed));
+            let index = scope.spawn(|| self.index_batch(height, time, &staged.changes));
             let written = check_block(
                 self.suite,
                 &tip,
@@ -756,7 +755,10 @@ impl Store {
                 self.put_state(&mut batch, height, &staged);
                 let pending = IndexPending {
                     height,
-                    keys: indexed.iter().map(|change| change.key.clone()).collect(),
+                    keys: indexed(&staged.changes)
+                        .into_iter()
+                        .map(|change| change.key.clone())
+                        .collect(),
                 };
                 batch.put_cf(
                     self.cf(keys::META),
@@ -790,18 +792,16 @@ impl Store {
         Ok(new_tip)
     }
 
-    /// The index batch of the block at `height` whose indexed record changes are `indexed`:
-    /// their listing entries and aggregates, the counts, and the delete of the block's
-    /// [`keys::META_INDEX_PENDING`] mark.
+    /// The index batch of the block at `height` whose record changes are `changes`
+    /// ([`Self::put_index`]), with the delete of the block's [`keys::META_INDEX_PENDING`] mark.
     fn index_batch(
         &self,
         height: Height,
         time: Option<u64>,
-        indexed: &[&RecordChange],
+        changes: &[RecordChange],
     ) -> Result<rocksdb::WriteBatch> {
         let mut index = Batch::default();
-        let deltas = self.put_index_changes(&mut index, height, time, indexed)?;
-        self.put_counts(&mut index, height, &deltas)?;
+        self.put_index(&mut index, height, time, changes)?;
         index.delete_cf(self.cf(keys::META), keys::META_INDEX_PENDING);
         Ok(index.into_write_batch())
     }
@@ -829,8 +829,7 @@ impl Store {
             let value = self.record_in(&mut iter, &key, pending.height)?;
             changes.push(RecordChange { key, value });
         }
-        let indexed: Vec<&RecordChange> = changes.iter().collect();
-        let batch = self.index_batch(pending.height, Some(header.time.0), &indexed)?;
+        let batch = self.index_batch(pending.height, Some(header.time.0), &changes)?;
         self.write_index(batch, true)?;
         self.index_behind.store(false, Ordering::SeqCst);
         tracing::info!(height = pending.height.0, "wrote the index of the tip block");
